@@ -1,0 +1,35 @@
+"""Boolean enums say ``const`` (one value) or plain ``boolean`` (both values): say so directly."""
+
+from __future__ import annotations
+
+from ._walk import JSON, iter_schemas
+
+_BOOLEAN_TYPES = frozenset({"boolean", "null"})
+
+
+def _boolean_enum_values(schema: JSON) -> set[bool] | None:
+    values = schema.get("enum")
+    if not (isinstance(values, list) and values and all(isinstance(v, bool) for v in values)):
+        return None
+    types = schema.get("type", "boolean")
+    if not (types in _BOOLEAN_TYPES if isinstance(types, str) else set(types) <= _BOOLEAN_TYPES):
+        return None
+    return set(values)
+
+
+def apply(spec: JSON) -> list[str]:
+    changed = []
+    for where, schema in iter_schemas(spec):
+        values = _boolean_enum_values(schema)
+        if values is None:
+            continue
+        types = schema.get("type")
+        nullable = schema.get("nullable") is True or (isinstance(types, list) and "null" in types)
+        del schema["enum"]
+        if len(values) == 1:
+            schema["const"] = values.pop()
+        schema["type"] = "boolean"
+        if nullable:
+            schema["nullable"] = True
+        changed.append(where)
+    return changed

@@ -1,0 +1,98 @@
+"""Rendering: the patched spec through openapi-python-client with the project's templates.
+
+Anything openapi-python-client reports (a skipped endpoint, a dropped schema, a warning) fails
+the run, and so does an operation of the spec that did not become an endpoint function: a
+package that is quietly incomplete is worse than no package.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from pathlib import Path
+from typing import Any
+
+import attrs
+from openapi_python_client import Project
+from openapi_python_client.config import Config, ConfigFile, MetaType
+from openapi_python_client.parser import GeneratorData
+from openapi_python_client.parser.errors import GeneratorError
+
+from .naming import naming_rules
+from .patches._walk import JSON, iter_operations
+from .pin import ROOT
+
+TEMPLATES = ROOT / "overrides" / "templates"
+
+
+class GenerationFailed(Exception):
+    """openapi-python-client skipped or warned about something; the message lists all of it."""
+
+
+@attrs.frozen(kw_only=True)
+class Rendered:
+    operations: int
+    models: int
+
+
+def _config(output: Path, package_name: str) -> Config:
+    config_file = ConfigFile(
+        package_name_override=package_name,
+        project_name_override=package_name,
+        literal_enums=True,  # the default Enum mode crashes on colliding member names (GMT+0/GMT-0)
+        post_hooks=[],  # formatting is the pipeline's own step, with an explicit ruff configuration
+        field_prefix="field_",
+    )
+    return Config.from_sources(
+        config_file, MetaType.NONE, document_source=output, file_encoding="utf-8", overwrite=True, output_path=output
+    )
+
+
+def _explode_table(spec: JSON) -> dict[tuple[str, str], dict[str, bool]]:
+    """(method, path) -> {query parameter name: explode}, as the spec declares it (default: form, exploded)."""
+    table: dict[tuple[str, str], dict[str, bool]] = {}
+    for path, method, operation in iter_operations(spec):
+        inherited = spec["paths"][path].get("parameters", [])
+        params = table.setdefault((method, path), {})
+        for parameter in [*inherited, *operation.get("parameters", [])]:
+            if isinstance(parameter, dict) and parameter.get("in") == "query":
+                params[parameter["name"]] = bool(parameter.get("explode", parameter.get("style", "form") == "form"))
+    return table
+
+
+def _template_globals(spec: JSON) -> dict[str, Any]:
+    explode = _explode_table(spec)
+
+    def joined_array(endpoint: Any, prop: Any) -> bool:
+        """An array query parameter sent as one comma-joined value (``explode: false``)."""
+        key = (str(endpoint.method), str(endpoint.path.get_untrusted_value()))
+        name = str(prop.name.get_untrusted_value()) if hasattr(prop.name, "get_untrusted_value") else str(prop.name)
+        return explode.get(key, {}).get(name) is False
+
+    return {"joined_array": joined_array, "api_revision": str(spec["info"]["version"])}
+
+
+def _describe(errors: list[GeneratorError]) -> str:
+    return "\n".join(f"- {e.level.value}: {e.header or ''} {e.detail or ''}".rstrip() for e in errors)
+
+
+def render(spec: JSON, *, output: Path, package_name: str) -> Rendered:
+    config = _config(output, package_name)
+    with naming_rules(), contextlib.redirect_stdout(io.StringIO()):
+        data = GeneratorData.from_dict(spec, config=config)
+        if isinstance(data, GeneratorError):
+            raise GenerationFailed(f"openapi-python-client could not read the spec:\n{_describe([data])}")
+        project = Project(openapi=data, config=config, custom_template_path=TEMPLATES)
+        project.env.globals.update(_template_globals(spec))
+        errors = list(project.build())
+    if errors:
+        raise GenerationFailed(f"openapi-python-client reported {len(errors)} problem(s):\n{_describe(errors)}")
+    generated = {
+        (str(e.method), str(e.path.get_untrusted_value()))
+        for collection in data.endpoint_collections_by_tag.values()
+        for e in collection.endpoints
+    }
+    missing = [f"{m.upper()} {p} ({op.get('operationId')})" for p, m, op in iter_operations(spec) if (m, p) not in generated]
+    if missing:
+        raise GenerationFailed("operations without an endpoint function:\n" + "\n".join(f"- {m}" for m in missing))
+    return Rendered(operations=len(generated), models=len(data.models) + len(data.enums))

@@ -1,0 +1,64 @@
+"""Project tasks. `nox -s lint typecheck check_generated tests` is what CI runs (see README)."""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.reuse_existing_virtualenvs = True
+nox.options.error_on_missing_interpreters = True
+nox.options.sessions = ["lint", "typecheck", "check_generated", "tests"]
+
+GOLDEN = "tests/generator/golden/klaviyo_generated"
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """The test suite (generator golden files, spec patches, wire format of the generated package)."""
+    session.install("-e", ".[test,generate]")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff on hand-written code (generated trees are excluded in pyproject.toml)."""
+    session.install("-e", ".[lint]")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    """mypy --strict on the package, the generator, tests, benchmarks and the golden tree."""
+    session.install("-e", ".[typecheck,generate]")
+    session.run("mypy")
+    # The golden tree is excluded by the project config (it is a second `klaviyo_generated`): check it alone.
+    session.run("mypy", "--config-file", "", "--strict", "--python-version", "3.11", GOLDEN)
+
+
+@nox.session
+def generate(session: nox.Session) -> None:
+    """Regenerate klaviyo_generated/ from the pinned spec (`-- --spec PATH` to point at a copy)."""
+    session.install("-e", ".[generate]")
+    session.run("python", "-m", "generator", "generate", *session.posargs)
+
+
+@nox.session
+def check_generated(session: nox.Session) -> None:
+    """Fail if klaviyo_generated/ differs from what the generator produces now."""
+    session.install("-e", ".[generate]")
+    session.run("python", "-m", "generator", "check", *session.posargs)
+
+
+@nox.session
+def update_golden(session: nox.Session) -> None:
+    """Rewrite the golden tree from the fixture spec (review the diff before committing)."""
+    session.install("-e", ".[generate]")
+    session.run("python", "-m", "tests.generator.update_golden")
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Benchmarks (not a CI gate): figures are printed and written to benchmarks/RESULTS.md."""
+    session.install("-e", ".")
+    session.run("python", "benchmarks/import_time.py", *session.posargs)
