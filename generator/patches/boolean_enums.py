@@ -26,10 +26,19 @@ def apply(spec: JSON) -> list[str]:
         types = schema.get("type")
         nullable = schema.get("nullable") is True or (isinstance(types, list) and "null" in types)
         del schema["enum"]
-        if len(values) == 1:
-            schema["const"] = values.pop()
-        schema["type"] = "boolean"
-        if nullable:
-            schema["nullable"] = True
+        if len(values) == 2:
+            schema["type"] = "boolean"
+            if nullable:
+                schema["nullable"] = True
+        else:
+            # openapi-python-client reads `type: boolean` before `const`, so the type must go;
+            # and `nullable` only takes effect on a type or a oneOf, hence the one-variant oneOf.
+            schema.pop("type", None)
+            schema.pop("nullable", None)
+            const = {"const": values.pop()}
+            if nullable:
+                schema.update({"oneOf": [const], "nullable": True})
+            else:
+                schema.update(const)
         changed.append(where)
     return changed

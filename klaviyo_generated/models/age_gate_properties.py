@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -20,7 +20,7 @@ from ..models.age_gate_properties_sms_country_code import (
     AgeGatePropertiesSmsCountryCode,
     check_age_gate_properties_sms_country_code,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, strict_enums
 
 if TYPE_CHECKING:
     from ..models.error_messages import ErrorMessages
@@ -43,7 +43,7 @@ class AgeGateProperties:
             $age_gated_date_of_birth.
         date_format (str | Unset):  Default: 'MM/DD/YYYY'. Example: MM/DD/YYYY.
         sms_country_code (AgeGatePropertiesSmsCountryCode | Unset): SMS County Code Enum. Default: 'US'. Example: US.
-        required (bool | Unset):  Default: True. Example: True.
+        required (Literal[True] | Unset):  Default: True.
     """
 
     display_device: list[AgeGatePropertiesDisplayDeviceItem] | Unset = UNSET
@@ -55,7 +55,7 @@ class AgeGateProperties:
     property_name: AgeGatePropertiesPropertyName | Unset = "$age_gated_date_of_birth"
     date_format: str | Unset = "MM/DD/YYYY"
     sms_country_code: AgeGatePropertiesSmsCountryCode | Unset = "US"
-    required: bool | Unset = True
+    required: Literal[True] | Unset = True
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -194,7 +194,9 @@ class AgeGateProperties:
         else:
             sms_country_code = check_age_gate_properties_sms_country_code(_sms_country_code)
 
-        required = d.pop("required", UNSET)
+        required = cast(Literal[True] | Unset, d.pop("required", UNSET))
+        if required != True and not isinstance(required, Unset) and strict_enums():
+            raise ValueError(f"required must match const True, got '{required}'")
 
         age_gate_properties = cls(
             display_device=display_device,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -16,7 +16,7 @@ from ..models.back_in_stock_email_consent_checkbox_properties_property_name impo
     BackInStockEmailConsentCheckboxPropertiesPropertyName,
     check_back_in_stock_email_consent_checkbox_properties_property_name,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, strict_enums
 
 if TYPE_CHECKING:
     from ..models.error_messages import ErrorMessages
@@ -35,7 +35,7 @@ class BackInStockEmailConsentCheckboxProperties:
         label (None | str | Unset):
         show_label (bool | Unset):  Default: False.
         error_messages (ErrorMessages | Unset):
-        required (bool | Unset):  Default: False.
+        required (Literal[False] | Unset):  Default: False.
         property_name (BackInStockEmailConsentCheckboxPropertiesPropertyName | Unset):  Default:
             'opt_in_promotional_email'. Example: opt_in_promotional_email.
         placeholder (None | Unset):  Default: None.
@@ -47,7 +47,7 @@ class BackInStockEmailConsentCheckboxProperties:
     label: None | str | Unset = UNSET
     show_label: bool | Unset = False
     error_messages: ErrorMessages | Unset = UNSET
-    required: bool | Unset = False
+    required: Literal[False] | Unset = False
     property_name: BackInStockEmailConsentCheckboxPropertiesPropertyName | Unset = "opt_in_promotional_email"
     placeholder: None | Unset = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -159,7 +159,9 @@ class BackInStockEmailConsentCheckboxProperties:
         else:
             error_messages = ErrorMessages.from_dict(_error_messages)
 
-        required = d.pop("required", UNSET)
+        required = cast(Literal[False] | Unset, d.pop("required", UNSET))
+        if required != False and not isinstance(required, Unset) and strict_enums():
+            raise ValueError(f"required must match const False, got '{required}'")
 
         _property_name = d.pop("property_name", UNSET)
         property_name: BackInStockEmailConsentCheckboxPropertiesPropertyName | Unset

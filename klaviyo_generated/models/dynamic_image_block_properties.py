@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, strict_enums
 
 T = TypeVar("T", bound="DynamicImageBlockProperties")
 
@@ -17,13 +17,13 @@ T = TypeVar("T", bound="DynamicImageBlockProperties")
 class DynamicImageBlockProperties:
     """
     Attributes:
-        dynamic (bool):
+        dynamic (Literal[True]):
         alt_text (None | str | Unset):
         href (None | str | Unset):
         src (None | str | Unset):
     """
 
-    dynamic: bool
+    dynamic: Literal[True]
     alt_text: None | str | Unset = UNSET
     href: None | str | Unset = UNSET
     src: None | str | Unset = UNSET
@@ -69,7 +69,9 @@ class DynamicImageBlockProperties:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        dynamic = d.pop("dynamic")
+        dynamic = cast(Literal[True], d.pop("dynamic"))
+        if dynamic != True and strict_enums():
+            raise ValueError(f"dynamic must match const True, got '{dynamic}'")
 
         def _parse_alt_text(data: object) -> None | str | Unset:
             if data is None:

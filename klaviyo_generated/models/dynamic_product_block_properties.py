@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, strict_enums
 
 T = TypeVar("T", bound="DynamicProductBlockProperties")
 
@@ -17,7 +17,7 @@ T = TypeVar("T", bound="DynamicProductBlockProperties")
 class DynamicProductBlockProperties:
     """
     Attributes:
-        dynamic (bool):
+        dynamic (Literal[True]):
         is_ai_generated (bool | None | Unset):
         is_prebuilt_content (bool | None | Unset):
         item_subtype_id (int | None | Unset):
@@ -35,7 +35,7 @@ class DynamicProductBlockProperties:
         is_nbp (bool | None | Unset):
     """
 
-    dynamic: bool
+    dynamic: Literal[True]
     is_ai_generated: bool | None | Unset = UNSET
     is_prebuilt_content: bool | None | Unset = UNSET
     item_subtype_id: int | None | Unset = UNSET
@@ -189,7 +189,9 @@ class DynamicProductBlockProperties:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        dynamic = d.pop("dynamic")
+        dynamic = cast(Literal[True], d.pop("dynamic"))
+        if dynamic != True and strict_enums():
+            raise ValueError(f"dynamic must match const True, got '{dynamic}'")
 
         def _parse_is_ai_generated(data: object) -> bool | None | Unset:
             if data is None:

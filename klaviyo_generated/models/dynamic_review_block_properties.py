@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -24,7 +24,7 @@ from ..models.dynamic_review_block_properties_verified_badge_language import (
     DynamicReviewBlockPropertiesVerifiedBadgeLanguage,
     check_dynamic_review_block_properties_verified_badge_language,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, strict_enums
 
 T = TypeVar("T", bound="DynamicReviewBlockProperties")
 
@@ -33,7 +33,7 @@ T = TypeVar("T", bound="DynamicReviewBlockProperties")
 class DynamicReviewBlockProperties:
     """
     Attributes:
-        dynamic (bool):
+        dynamic (Literal[True]):
         show_rating (bool | None | Unset):
         show_reviewer_name (bool | None | Unset):
         show_product_name (bool | None | Unset):
@@ -56,7 +56,7 @@ class DynamicReviewBlockProperties:
         product_event_variable (None | str | Unset):
     """
 
-    dynamic: bool
+    dynamic: Literal[True]
     show_rating: bool | None | Unset = UNSET
     show_reviewer_name: bool | None | Unset = UNSET
     show_product_name: bool | None | Unset = UNSET
@@ -211,7 +211,9 @@ class DynamicReviewBlockProperties:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        dynamic = d.pop("dynamic")
+        dynamic = cast(Literal[True], d.pop("dynamic"))
+        if dynamic != True and strict_enums():
+            raise ValueError(f"dynamic must match const True, got '{dynamic}'")
 
         def _parse_show_rating(data: object) -> bool | None | Unset:
             if data is None:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, strict_enums
 
 T = TypeVar("T", bound="DynamicSMSImage")
 
@@ -18,11 +18,11 @@ class DynamicSMSImage:
     """
     Attributes:
         dynamic_image_template (str): Dynamic image template URL (e.g., {{product.image_url}}).
-        dynamic (bool | Unset):  Default: True. Example: True.
+        dynamic (Literal[True] | Unset):  Default: True.
     """
 
     dynamic_image_template: str
-    dynamic: bool | Unset = True
+    dynamic: Literal[True] | Unset = True
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -47,7 +47,9 @@ class DynamicSMSImage:
         d = dict(src_dict)
         dynamic_image_template = d.pop("dynamic_image_template")
 
-        dynamic = d.pop("dynamic", UNSET)
+        dynamic = cast(Literal[True] | Unset, d.pop("dynamic", UNSET))
+        if dynamic != True and not isinstance(dynamic, Unset) and strict_enums():
+            raise ValueError(f"dynamic must match const True, got '{dynamic}'")
 
         dynamic_sms_image = cls(
             dynamic_image_template=dynamic_image_template,

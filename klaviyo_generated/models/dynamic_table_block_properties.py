@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, strict_enums
 
 if TYPE_CHECKING:
     from ..models.content_repeat_v1 import ContentRepeatV1
@@ -21,7 +21,7 @@ T = TypeVar("T", bound="DynamicTableBlockProperties")
 class DynamicTableBlockProperties:
     """
     Attributes:
-        dynamic (bool):
+        dynamic (Literal[True]):
         num_columns (int | None | Unset):
         row_content_repeat (ContentRepeatV1 | Unset):
         show_headers (bool | None | Unset):
@@ -29,7 +29,7 @@ class DynamicTableBlockProperties:
         show_static_row (bool | None | Unset):
     """
 
-    dynamic: bool
+    dynamic: Literal[True]
     num_columns: int | None | Unset = UNSET
     row_content_repeat: ContentRepeatV1 | Unset = UNSET
     show_headers: bool | None | Unset = UNSET
@@ -93,7 +93,9 @@ class DynamicTableBlockProperties:
         from ..models.content_repeat_v1 import ContentRepeatV1  # noqa: PLC0415
 
         d = dict(src_dict)
-        dynamic = d.pop("dynamic")
+        dynamic = cast(Literal[True], d.pop("dynamic"))
+        if dynamic != True and strict_enums():
+            raise ValueError(f"dynamic must match const True, got '{dynamic}'")
 
         def _parse_num_columns(data: object) -> int | None | Unset:
             if data is None:

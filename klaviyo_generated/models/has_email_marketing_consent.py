@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -12,7 +12,7 @@ from ..models.has_email_marketing_consent_channel import (
     HasEmailMarketingConsentChannel,
     check_has_email_marketing_consent_channel,
 )
-from ..types import parse_union
+from ..types import parse_union, strict_enums
 
 if TYPE_CHECKING:
     from ..models.has_email_marketing import HasEmailMarketing
@@ -28,12 +28,12 @@ class HasEmailMarketingConsent:
     """
     Attributes:
         channel (HasEmailMarketingConsentChannel):
-        can_receive_marketing (bool):
+        can_receive_marketing (Literal[True]):
         consent_status (HasEmailMarketing | HasEmailMarketingNeverSubscribed | HasEmailMarketingSubscribed):
     """
 
     channel: HasEmailMarketingConsentChannel
-    can_receive_marketing: bool
+    can_receive_marketing: Literal[True]
     consent_status: HasEmailMarketing | HasEmailMarketingNeverSubscribed | HasEmailMarketingSubscribed
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -74,7 +74,9 @@ class HasEmailMarketingConsent:
         d = dict(src_dict)
         channel = check_has_email_marketing_consent_channel(d.pop("channel"))
 
-        can_receive_marketing = d.pop("can_receive_marketing")
+        can_receive_marketing = cast(Literal[True], d.pop("can_receive_marketing"))
+        if can_receive_marketing != True and strict_enums():
+            raise ValueError(f"can_receive_marketing must match const True, got '{can_receive_marketing}'")
 
         def _parse_consent_status(
             data: object,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -12,6 +12,7 @@ from ..models.has_push_marketing_consent_channel import (
     HasPushMarketingConsentChannel,
     check_has_push_marketing_consent_channel,
 )
+from ..types import strict_enums
 
 if TYPE_CHECKING:
     from ..models.has_push_marketing import HasPushMarketing
@@ -25,12 +26,12 @@ class HasPushMarketingConsent:
     """
     Attributes:
         channel (HasPushMarketingConsentChannel):
-        can_receive_marketing (bool):
+        can_receive_marketing (Literal[True]):
         consent_status (HasPushMarketing):
     """
 
     channel: HasPushMarketingConsentChannel
-    can_receive_marketing: bool
+    can_receive_marketing: Literal[True]
     consent_status: HasPushMarketing
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -60,7 +61,9 @@ class HasPushMarketingConsent:
         d = dict(src_dict)
         channel = check_has_push_marketing_consent_channel(d.pop("channel"))
 
-        can_receive_marketing = d.pop("can_receive_marketing")
+        can_receive_marketing = cast(Literal[True], d.pop("can_receive_marketing"))
+        if can_receive_marketing != True and strict_enums():
+            raise ValueError(f"can_receive_marketing must match const True, got '{can_receive_marketing}'")
 
         consent_status = HasPushMarketing.from_dict(d.pop("consent_status"))
 

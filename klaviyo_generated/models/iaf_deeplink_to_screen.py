@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.iaf_deeplink_to_screen_type import IafDeeplinkToScreenType, check_iaf_deeplink_to_screen_type
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, strict_enums
 
 if TYPE_CHECKING:
     from ..models.iaf_deeplink_to_screen_properties import IafDeeplinkToScreenProperties
@@ -25,13 +25,13 @@ class IafDeeplinkToScreen:
         type_ (IafDeeplinkToScreenType):
         properties (IafDeeplinkToScreenProperties):
         id (None | str | Unset): Not allowed on create.
-        submit (bool | Unset):  Default: True. Example: True.
+        submit (Literal[True] | Unset):  Default: True.
     """
 
     type_: IafDeeplinkToScreenType
     properties: IafDeeplinkToScreenProperties
     id: None | str | Unset = UNSET
-    submit: bool | Unset = True
+    submit: Literal[True] | Unset = True
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -80,7 +80,9 @@ class IafDeeplinkToScreen:
 
         id = _parse_id(d.pop("id", UNSET))
 
-        submit = d.pop("submit", UNSET)
+        submit = cast(Literal[True] | Unset, d.pop("submit", UNSET))
+        if submit != True and not isinstance(submit, Unset) and strict_enums():
+            raise ValueError(f"submit must match const True, got '{submit}'")
 
         iaf_deeplink_to_screen = cls(
             type_=type_,

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, strict_enums
 
 T = TypeVar("T", bound="LocalStaticSend")
 
@@ -17,13 +17,13 @@ T = TypeVar("T", bound="LocalStaticSend")
 class LocalStaticSend:
     """
     Attributes:
-        is_local (bool): Whether the campaign should be sent with local recipient timezone send (requires UTC time) or
-            statically sent at the given time.
+        is_local (Literal[True]): Whether the campaign should be sent with local recipient timezone send (requires UTC
+            time) or statically sent at the given time.
         send_past_recipients_immediately (bool | Unset): Determines if we should send to local recipient timezone if the
             given time has passed. Only applicable to local sends. Default: False.
     """
 
-    is_local: bool
+    is_local: Literal[True]
     send_past_recipients_immediately: bool | Unset = False
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -47,7 +47,9 @@ class LocalStaticSend:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        is_local = d.pop("is_local")
+        is_local = cast(Literal[True], d.pop("is_local"))
+        if is_local != True and strict_enums():
+            raise ValueError(f"is_local must match const True, got '{is_local}'")
 
         send_past_recipients_immediately = d.pop("send_past_recipients_immediately", UNSET)
 

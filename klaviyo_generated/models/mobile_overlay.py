@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, strict_enums
 
 T = TypeVar("T", bound="MobileOverlay")
 
@@ -18,11 +18,11 @@ class MobileOverlay:
     """
     Attributes:
         color (None | str | Unset):  Default: 'rgba(20, 20, 20, 0.5)'. Example: rgba(20, 20, 20, 0.5).
-        enabled (bool | Unset):  Default: False.
+        enabled (Literal[False] | Unset):  Default: False.
     """
 
     color: None | str | Unset = "rgba(20, 20, 20, 0.5)"
-    enabled: bool | Unset = False
+    enabled: Literal[False] | Unset = False
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -57,7 +57,9 @@ class MobileOverlay:
 
         color = _parse_color(d.pop("color", UNSET))
 
-        enabled = d.pop("enabled", UNSET)
+        enabled = cast(Literal[False] | Unset, d.pop("enabled", UNSET))
+        if enabled != False and not isinstance(enabled, Unset) and strict_enums():
+            raise ValueError(f"enabled must match const False, got '{enabled}'")
 
         mobile_overlay = cls(
             color=color,

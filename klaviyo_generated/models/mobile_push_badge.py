@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset, parse_union, strict_enums
 
 if TYPE_CHECKING:
     from ..models.campaign_message_increment import CampaignMessageIncrement
@@ -23,12 +23,12 @@ T = TypeVar("T", bound="MobilePushBadge")
 class MobilePushBadge:
     """
     Attributes:
-        display (bool): Whether to display a badge on the app icon
+        display (Literal[True]): Whether to display a badge on the app icon
         badge_options (CampaignMessageIncrement | CampaignMessageProperty | CampaignMessageStaticCount | None | Unset):
             Badge options
     """
 
-    display: bool
+    display: Literal[True]
     badge_options: CampaignMessageIncrement | CampaignMessageProperty | CampaignMessageStaticCount | None | Unset = (
         UNSET
     )
@@ -72,7 +72,9 @@ class MobilePushBadge:
         from ..models.campaign_message_static_count import CampaignMessageStaticCount  # noqa: PLC0415
 
         d = dict(src_dict)
-        display = d.pop("display")
+        display = cast(Literal[True], d.pop("display"))
+        if display != True and strict_enums():
+            raise ValueError(f"display must match const True, got '{display}'")
 
         def _parse_badge_options(
             data: object,

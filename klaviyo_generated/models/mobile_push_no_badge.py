@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from ..types import strict_enums
 
 T = TypeVar("T", bound="MobilePushNoBadge")
 
@@ -15,10 +17,10 @@ T = TypeVar("T", bound="MobilePushNoBadge")
 class MobilePushNoBadge:
     """
     Attributes:
-        display (bool): Whether to display a badge on the app icon
+        display (Literal[False]): Whether to display a badge on the app icon
     """
 
-    display: bool
+    display: Literal[False]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -37,7 +39,9 @@ class MobilePushNoBadge:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        display = d.pop("display")
+        display = cast(Literal[False], d.pop("display"))
+        if display != False and strict_enums():
+            raise ValueError(f"display must match const False, got '{display}'")
 
         mobile_push_no_badge = cls(
             display=display,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -12,7 +12,7 @@ from ..models.no_email_marketing_consent_channel import (
     NoEmailMarketingConsentChannel,
     check_no_email_marketing_consent_channel,
 )
-from ..types import parse_union
+from ..types import parse_union, strict_enums
 
 if TYPE_CHECKING:
     from ..models.no_email_marketing import NoEmailMarketing
@@ -29,13 +29,13 @@ class NoEmailMarketingConsent:
     """
     Attributes:
         channel (NoEmailMarketingConsentChannel):
-        can_receive_marketing (bool):
+        can_receive_marketing (Literal[False]):
         consent_status (NoEmailMarketing | NoEmailMarketingNeverSubscribed | NoEmailMarketingSubscribed |
             NoEmailMarketingUnsubscribed):
     """
 
     channel: NoEmailMarketingConsentChannel
-    can_receive_marketing: bool
+    can_receive_marketing: Literal[False]
     consent_status: (
         NoEmailMarketing | NoEmailMarketingNeverSubscribed | NoEmailMarketingSubscribed | NoEmailMarketingUnsubscribed
     )
@@ -82,7 +82,9 @@ class NoEmailMarketingConsent:
         d = dict(src_dict)
         channel = check_no_email_marketing_consent_channel(d.pop("channel"))
 
-        can_receive_marketing = d.pop("can_receive_marketing")
+        can_receive_marketing = cast(Literal[False], d.pop("can_receive_marketing"))
+        if can_receive_marketing != False and strict_enums():
+            raise ValueError(f"can_receive_marketing must match const False, got '{can_receive_marketing}'")
 
         def _parse_consent_status(
             data: object,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -12,6 +12,7 @@ from ..models.no_push_marketing_consent_channel import (
     NoPushMarketingConsentChannel,
     check_no_push_marketing_consent_channel,
 )
+from ..types import strict_enums
 
 if TYPE_CHECKING:
     from ..models.no_push_marketing import NoPushMarketing
@@ -25,12 +26,12 @@ class NoPushMarketingConsent:
     """
     Attributes:
         channel (NoPushMarketingConsentChannel):
-        can_receive_marketing (bool):
+        can_receive_marketing (Literal[False]):
         consent_status (NoPushMarketing):
     """
 
     channel: NoPushMarketingConsentChannel
-    can_receive_marketing: bool
+    can_receive_marketing: Literal[False]
     consent_status: NoPushMarketing
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -60,7 +61,9 @@ class NoPushMarketingConsent:
         d = dict(src_dict)
         channel = check_no_push_marketing_consent_channel(d.pop("channel"))
 
-        can_receive_marketing = d.pop("can_receive_marketing")
+        can_receive_marketing = cast(Literal[False], d.pop("can_receive_marketing"))
+        if can_receive_marketing != False and strict_enums():
+            raise ValueError(f"can_receive_marketing must match const False, got '{can_receive_marketing}'")
 
         consent_status = NoPushMarketing.from_dict(d.pop("consent_status"))
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -12,7 +12,7 @@ from ..models.no_sms_marketing_consent_channel import (
     NoSMSMarketingConsentChannel,
     check_no_sms_marketing_consent_channel,
 )
-from ..types import parse_union
+from ..types import parse_union, strict_enums
 
 if TYPE_CHECKING:
     from ..models.no_sms_marketing import NoSMSMarketing
@@ -28,12 +28,12 @@ class NoSMSMarketingConsent:
     """
     Attributes:
         channel (NoSMSMarketingConsentChannel):
-        can_receive_marketing (bool):
+        can_receive_marketing (Literal[False]):
         consent_status (NoSMSMarketing | NoSMSMarketingNeverSubscribed | NoSMSMarketingUnsubscribed):
     """
 
     channel: NoSMSMarketingConsentChannel
-    can_receive_marketing: bool
+    can_receive_marketing: Literal[False]
     consent_status: NoSMSMarketing | NoSMSMarketingNeverSubscribed | NoSMSMarketingUnsubscribed
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -74,7 +74,9 @@ class NoSMSMarketingConsent:
         d = dict(src_dict)
         channel = check_no_sms_marketing_consent_channel(d.pop("channel"))
 
-        can_receive_marketing = d.pop("can_receive_marketing")
+        can_receive_marketing = cast(Literal[False], d.pop("can_receive_marketing"))
+        if can_receive_marketing != False and strict_enums():
+            raise ValueError(f"can_receive_marketing must match const False, got '{can_receive_marketing}'")
 
         def _parse_consent_status(
             data: object,

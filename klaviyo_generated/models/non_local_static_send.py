@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from ..types import strict_enums
 
 T = TypeVar("T", bound="NonLocalStaticSend")
 
@@ -15,11 +17,11 @@ T = TypeVar("T", bound="NonLocalStaticSend")
 class NonLocalStaticSend:
     """
     Attributes:
-        is_local (bool): Whether the campaign should be sent with local recipient timezone send (requires UTC time) or
-            statically sent at the given time.
+        is_local (Literal[False]): Whether the campaign should be sent with local recipient timezone send (requires UTC
+            time) or statically sent at the given time.
     """
 
-    is_local: bool
+    is_local: Literal[False]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -38,7 +40,9 @@ class NonLocalStaticSend:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        is_local = d.pop("is_local")
+        is_local = cast(Literal[False], d.pop("is_local"))
+        if is_local != False and strict_enums():
+            raise ValueError(f"is_local must match const False, got '{is_local}'")
 
         non_local_static_send = cls(
             is_local=is_local,

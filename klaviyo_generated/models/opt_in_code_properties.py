@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -16,7 +16,7 @@ from ..models.opt_in_code_properties_property_name import (
     OptInCodePropertiesPropertyName,
     check_opt_in_code_properties_property_name,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, strict_enums
 
 if TYPE_CHECKING:
     from ..models.error_messages import ErrorMessages
@@ -35,7 +35,7 @@ class OptInCodeProperties:
         placeholder (None | str | Unset):
         error_messages (ErrorMessages | Unset):
         property_name (OptInCodePropertiesPropertyName | Unset):  Default: 'opt_in_code'. Example: opt_in_code.
-        required (bool | Unset):  Default: True. Example: True.
+        required (Literal[True] | Unset):  Default: True.
         display_device (list[OptInCodePropertiesDisplayDeviceItem] | Unset):
     """
 
@@ -45,7 +45,7 @@ class OptInCodeProperties:
     placeholder: None | str | Unset = UNSET
     error_messages: ErrorMessages | Unset = UNSET
     property_name: OptInCodePropertiesPropertyName | Unset = "opt_in_code"
-    required: bool | Unset = True
+    required: Literal[True] | Unset = True
     display_device: list[OptInCodePropertiesDisplayDeviceItem] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -158,7 +158,9 @@ class OptInCodeProperties:
         else:
             property_name = check_opt_in_code_properties_property_name(_property_name)
 
-        required = d.pop("required", UNSET)
+        required = cast(Literal[True] | Unset, d.pop("required", UNSET))
+        if required != True and not isinstance(required, Unset) and strict_enums():
+            raise ValueError(f"required must match const True, got '{required}'")
 
         _display_device = d.pop("display_device", UNSET)
         display_device: list[OptInCodePropertiesDisplayDeviceItem] | Unset = UNSET

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -12,7 +12,7 @@ from ..models.profile_has_group_membership_condition_type import (
     ProfileHasGroupMembershipConditionType,
     check_profile_has_group_membership_condition_type,
 )
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset, parse_union, strict_enums
 
 if TYPE_CHECKING:
     from ..models.relative_date_operator_base_relative_date_filter import RelativeDateOperatorBaseRelativeDateFilter
@@ -29,14 +29,14 @@ class ProfileHasGroupMembershipCondition:
     """
     Attributes:
         type_ (ProfileHasGroupMembershipConditionType):
-        is_member (bool):
+        is_member (Literal[True]):
         group_ids (list[str]):
         timeframe_filter (None | RelativeDateOperatorBaseRelativeDateFilter | RelativeDateRangeFilter | StaticDateFilter
             | StaticDateRangeFilter | Unset):
     """
 
     type_: ProfileHasGroupMembershipConditionType
-    is_member: bool
+    is_member: Literal[True]
     group_ids: list[str]
     timeframe_filter: (
         None
@@ -98,7 +98,9 @@ class ProfileHasGroupMembershipCondition:
         d = dict(src_dict)
         type_ = check_profile_has_group_membership_condition_type(d.pop("type"))
 
-        is_member = d.pop("is_member")
+        is_member = cast(Literal[True], d.pop("is_member"))
+        if is_member != True and strict_enums():
+            raise ValueError(f"is_member must match const True, got '{is_member}'")
 
         group_ids = cast(list[str], d.pop("group_ids"))
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -12,6 +12,7 @@ from ..models.profile_no_group_membership_condition_type import (
     ProfileNoGroupMembershipConditionType,
     check_profile_no_group_membership_condition_type,
 )
+from ..types import strict_enums
 
 T = TypeVar("T", bound="ProfileNoGroupMembershipCondition")
 
@@ -21,12 +22,12 @@ class ProfileNoGroupMembershipCondition:
     """
     Attributes:
         type_ (ProfileNoGroupMembershipConditionType):
-        is_member (bool):
+        is_member (Literal[False]):
         group_ids (list[str]):
     """
 
     type_: ProfileNoGroupMembershipConditionType
-    is_member: bool
+    is_member: Literal[False]
     group_ids: list[str]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -54,7 +55,9 @@ class ProfileNoGroupMembershipCondition:
         d = dict(src_dict)
         type_ = check_profile_no_group_membership_condition_type(d.pop("type"))
 
-        is_member = d.pop("is_member")
+        is_member = cast(Literal[False], d.pop("is_member"))
+        if is_member != False and strict_enums():
+            raise ValueError(f"is_member must match const False, got '{is_member}'")
 
         group_ids = cast(list[str], d.pop("group_ids"))
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -12,7 +12,7 @@ from ..models.promotional_sms_subscription_type import (
     PromotionalSMSSubscriptionType,
     check_promotional_sms_subscription_type,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, strict_enums
 
 T = TypeVar("T", bound="PromotionalSMSSubscription")
 
@@ -23,13 +23,13 @@ class PromotionalSMSSubscription:
     Attributes:
         type_ (PromotionalSMSSubscriptionType):
         id (None | str | Unset): Not allowed on create.
-        submit (bool | Unset):  Default: True. Example: True.
+        submit (Literal[True] | Unset):  Default: True.
         properties (None | Unset):  Default: None.
     """
 
     type_: PromotionalSMSSubscriptionType
     id: None | str | Unset = UNSET
-    submit: bool | Unset = True
+    submit: Literal[True] | Unset = True
     properties: None | Unset = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -76,7 +76,9 @@ class PromotionalSMSSubscription:
 
         id = _parse_id(d.pop("id", UNSET))
 
-        submit = d.pop("submit", UNSET)
+        submit = cast(Literal[True] | Unset, d.pop("submit", UNSET))
+        if submit != True and not isinstance(submit, Unset) and strict_enums():
+            raise ValueError(f"submit must match const True, got '{submit}'")
 
         properties = d.pop("properties", UNSET)
 

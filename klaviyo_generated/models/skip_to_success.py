@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.skip_to_success_type import SkipToSuccessType, check_skip_to_success_type
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, strict_enums
 
 if TYPE_CHECKING:
     from ..models.skip_to_success_properties import SkipToSuccessProperties
@@ -25,13 +25,13 @@ class SkipToSuccess:
         type_ (SkipToSuccessType):
         properties (SkipToSuccessProperties):
         id (None | str | Unset): Not allowed on create.
-        submit (bool | Unset):  Default: False.
+        submit (Literal[False] | Unset):  Default: False.
     """
 
     type_: SkipToSuccessType
     properties: SkipToSuccessProperties
     id: None | str | Unset = UNSET
-    submit: bool | Unset = False
+    submit: Literal[False] | Unset = False
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -80,7 +80,9 @@ class SkipToSuccess:
 
         id = _parse_id(d.pop("id", UNSET))
 
-        submit = d.pop("submit", UNSET)
+        submit = cast(Literal[False] | Unset, d.pop("submit", UNSET))
+        if submit != False and not isinstance(submit, Unset) and strict_enums():
+            raise ValueError(f"submit must match const False, got '{submit}'")
 
         skip_to_success = cls(
             type_=type_,

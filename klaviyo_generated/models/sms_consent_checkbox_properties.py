@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -20,7 +20,7 @@ from ..models.sms_consent_checkbox_properties_property_name import (
     SMSConsentCheckboxPropertiesPropertyName,
     check_sms_consent_checkbox_properties_property_name,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, strict_enums
 
 if TYPE_CHECKING:
     from ..models.error_messages import ErrorMessages
@@ -39,7 +39,7 @@ class SMSConsentCheckboxProperties:
         label (None | str | Unset):
         show_label (bool | Unset):  Default: False.
         error_messages (ErrorMessages | Unset):
-        required (bool | Unset):  Default: False.
+        required (Literal[False] | Unset):  Default: False.
         property_name (SMSConsentCheckboxPropertiesPropertyName | Unset):  Default: 'opt_in_promotional_sms'. Example:
             opt_in_promotional_sms.
         placeholder (None | Unset):  Default: None.
@@ -52,7 +52,7 @@ class SMSConsentCheckboxProperties:
     label: None | str | Unset = UNSET
     show_label: bool | Unset = False
     error_messages: ErrorMessages | Unset = UNSET
-    required: bool | Unset = False
+    required: Literal[False] | Unset = False
     property_name: SMSConsentCheckboxPropertiesPropertyName | Unset = "opt_in_promotional_sms"
     placeholder: None | Unset = None
     channels: list[SMSConsentCheckboxPropertiesChannelsItem] | Unset = UNSET
@@ -174,7 +174,9 @@ class SMSConsentCheckboxProperties:
         else:
             error_messages = ErrorMessages.from_dict(_error_messages)
 
-        required = d.pop("required", UNSET)
+        required = cast(Literal[False] | Unset, d.pop("required", UNSET))
+        if required != False and not isinstance(required, Unset) and strict_enums():
+            raise ValueError(f"required must match const False, got '{required}'")
 
         _property_name = d.pop("property_name", UNSET)
         property_name: SMSConsentCheckboxPropertiesPropertyName | Unset

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, strict_enums
 
 if TYPE_CHECKING:
     from ..models.image_block_cropping_properties import ImageBlockCroppingProperties
@@ -21,7 +21,7 @@ T = TypeVar("T", bound="StaticImageBlockProperties")
 class StaticImageBlockProperties:
     """
     Attributes:
-        dynamic (bool | Literal[False]):
+        dynamic (Literal[False] | None):
         alt_text (None | str | Unset):
         asset_id (None | str | Unset):
         cropping_properties (ImageBlockCroppingProperties | Unset):
@@ -29,7 +29,7 @@ class StaticImageBlockProperties:
         src (None | str | Unset):
     """
 
-    dynamic: bool | Literal[False]
+    dynamic: Literal[False] | None
     alt_text: None | str | Unset = UNSET
     asset_id: None | str | Unset = UNSET
     cropping_properties: ImageBlockCroppingProperties | Unset = UNSET
@@ -38,7 +38,7 @@ class StaticImageBlockProperties:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        dynamic: bool | Literal[False]
+        dynamic: Literal[False] | None
         dynamic = self.dynamic
 
         alt_text: None | str | Unset
@@ -95,12 +95,14 @@ class StaticImageBlockProperties:
 
         d = dict(src_dict)
 
-        def _parse_dynamic(data: object) -> bool | Literal[False]:
-            dynamic_type_1 = cast(Literal[False], data)
-            if dynamic_type_1 != False:
-                raise ValueError(f"dynamic_type_1 must match const False, got '{dynamic_type_1}'")
-            return dynamic_type_1
-            return cast(bool | Literal[False], data)
+        def _parse_dynamic(data: object) -> Literal[False] | None:
+            if data is None:
+                return data
+            dynamic_type_0 = cast(Literal[False], data)
+            if dynamic_type_0 != False and strict_enums():
+                raise ValueError(f"dynamic_type_0 must match const False, got '{dynamic_type_0}'")
+            return dynamic_type_0
+            return cast(Literal[False] | None, data)
 
         dynamic = _parse_dynamic(d.pop("dynamic"))
 

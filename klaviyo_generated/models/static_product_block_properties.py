@@ -8,7 +8,7 @@ from typing import Any, Literal, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, strict_enums
 
 T = TypeVar("T", bound="StaticProductBlockProperties")
 
@@ -17,7 +17,7 @@ T = TypeVar("T", bound="StaticProductBlockProperties")
 class StaticProductBlockProperties:
     """
     Attributes:
-        dynamic (bool | Literal[False]):
+        dynamic (Literal[False] | None):
         is_ai_generated (bool | None | Unset):
         is_prebuilt_content (bool | None | Unset):
         item_subtype_id (int | None | Unset):
@@ -35,7 +35,7 @@ class StaticProductBlockProperties:
         region (None | str | Unset):
     """
 
-    dynamic: bool | Literal[False]
+    dynamic: Literal[False] | None
     is_ai_generated: bool | None | Unset = UNSET
     is_prebuilt_content: bool | None | Unset = UNSET
     item_subtype_id: int | None | Unset = UNSET
@@ -54,7 +54,7 @@ class StaticProductBlockProperties:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        dynamic: bool | Literal[False]
+        dynamic: Literal[False] | None
         dynamic = self.dynamic
 
         is_ai_generated: bool | None | Unset
@@ -191,12 +191,14 @@ class StaticProductBlockProperties:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
 
-        def _parse_dynamic(data: object) -> bool | Literal[False]:
-            dynamic_type_1 = cast(Literal[False], data)
-            if dynamic_type_1 != False:
-                raise ValueError(f"dynamic_type_1 must match const False, got '{dynamic_type_1}'")
-            return dynamic_type_1
-            return cast(bool | Literal[False], data)
+        def _parse_dynamic(data: object) -> Literal[False] | None:
+            if data is None:
+                return data
+            dynamic_type_0 = cast(Literal[False], data)
+            if dynamic_type_0 != False and strict_enums():
+                raise ValueError(f"dynamic_type_0 must match const False, got '{dynamic_type_0}'")
+            return dynamic_type_0
+            return cast(Literal[False] | None, data)
 
         dynamic = _parse_dynamic(d.pop("dynamic"))
 

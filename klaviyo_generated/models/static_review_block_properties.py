@@ -12,7 +12,7 @@ from ..models.static_review_block_properties_verified_badge_language import (
     StaticReviewBlockPropertiesVerifiedBadgeLanguage,
     check_static_review_block_properties_verified_badge_language,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, strict_enums
 
 T = TypeVar("T", bound="StaticReviewBlockProperties")
 
@@ -21,7 +21,7 @@ T = TypeVar("T", bound="StaticReviewBlockProperties")
 class StaticReviewBlockProperties:
     """
     Attributes:
-        dynamic (bool | Literal[False]):
+        dynamic (Literal[False] | None):
         show_rating (bool | None | Unset):
         show_reviewer_name (bool | None | Unset):
         show_product_name (bool | None | Unset):
@@ -41,7 +41,7 @@ class StaticReviewBlockProperties:
         verified (bool | None | Unset):
     """
 
-    dynamic: bool | Literal[False]
+    dynamic: Literal[False] | None
     show_rating: bool | None | Unset = UNSET
     show_reviewer_name: bool | None | Unset = UNSET
     show_product_name: bool | None | Unset = UNSET
@@ -61,7 +61,7 @@ class StaticReviewBlockProperties:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        dynamic: bool | Literal[False]
+        dynamic: Literal[False] | None
         dynamic = self.dynamic
 
         show_rating: bool | None | Unset
@@ -204,12 +204,14 @@ class StaticReviewBlockProperties:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
 
-        def _parse_dynamic(data: object) -> bool | Literal[False]:
-            dynamic_type_1 = cast(Literal[False], data)
-            if dynamic_type_1 != False:
-                raise ValueError(f"dynamic_type_1 must match const False, got '{dynamic_type_1}'")
-            return dynamic_type_1
-            return cast(bool | Literal[False], data)
+        def _parse_dynamic(data: object) -> Literal[False] | None:
+            if data is None:
+                return data
+            dynamic_type_0 = cast(Literal[False], data)
+            if dynamic_type_0 != False and strict_enums():
+                raise ValueError(f"dynamic_type_0 must match const False, got '{dynamic_type_0}'")
+            return dynamic_type_0
+            return cast(Literal[False] | None, data)
 
         dynamic = _parse_dynamic(d.pop("dynamic"))
 

@@ -8,7 +8,7 @@ from typing import Any, Literal, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, strict_enums
 
 T = TypeVar("T", bound="StaticSMSImage")
 
@@ -18,17 +18,17 @@ class StaticSMSImage:
     """
     Attributes:
         static_image_asset_id (int): The ID of the static image asset to include.
-        dynamic (bool | Literal[False] | Unset):  Default: False.
+        dynamic (Literal[False] | None | Unset):  Default: False.
     """
 
     static_image_asset_id: int
-    dynamic: bool | Literal[False] | Unset = False
+    dynamic: Literal[False] | None | Unset = False
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         static_image_asset_id = self.static_image_asset_id
 
-        dynamic: bool | Literal[False] | Unset
+        dynamic: Literal[False] | None | Unset
         if isinstance(self.dynamic, Unset):
             dynamic = UNSET
         else:
@@ -51,14 +51,16 @@ class StaticSMSImage:
         d = dict(src_dict)
         static_image_asset_id = d.pop("static_image_asset_id")
 
-        def _parse_dynamic(data: object) -> bool | Literal[False] | Unset:
+        def _parse_dynamic(data: object) -> Literal[False] | None | Unset:
+            if data is None:
+                return data
             if isinstance(data, Unset):
                 return data
-            dynamic_type_1 = cast(Literal[False], data)
-            if dynamic_type_1 != False:
-                raise ValueError(f"dynamic_type_1 must match const False, got '{dynamic_type_1}'")
-            return dynamic_type_1
-            return cast(bool | Literal[False] | Unset, data)
+            dynamic_type_0 = cast(Literal[False], data)
+            if dynamic_type_0 != False and strict_enums():
+                raise ValueError(f"dynamic_type_0 must match const False, got '{dynamic_type_0}'")
+            return dynamic_type_0
+            return cast(Literal[False] | None | Unset, data)
 
         dynamic = _parse_dynamic(d.pop("dynamic", UNSET))
 

@@ -8,7 +8,7 @@ from typing import Any, Literal, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, strict_enums
 
 T = TypeVar("T", bound="StaticTableBlockProperties")
 
@@ -17,18 +17,18 @@ T = TypeVar("T", bound="StaticTableBlockProperties")
 class StaticTableBlockProperties:
     """
     Attributes:
-        dynamic (bool | Literal[False]):
+        dynamic (Literal[False] | None):
         num_columns (int | None | Unset):
         show_headers (bool | None | Unset):
     """
 
-    dynamic: bool | Literal[False]
+    dynamic: Literal[False] | None
     num_columns: int | None | Unset = UNSET
     show_headers: bool | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        dynamic: bool | Literal[False]
+        dynamic: Literal[False] | None
         dynamic = self.dynamic
 
         num_columns: int | None | Unset
@@ -61,12 +61,14 @@ class StaticTableBlockProperties:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
 
-        def _parse_dynamic(data: object) -> bool | Literal[False]:
-            dynamic_type_1 = cast(Literal[False], data)
-            if dynamic_type_1 != False:
-                raise ValueError(f"dynamic_type_1 must match const False, got '{dynamic_type_1}'")
-            return dynamic_type_1
-            return cast(bool | Literal[False], data)
+        def _parse_dynamic(data: object) -> Literal[False] | None:
+            if data is None:
+                return data
+            dynamic_type_0 = cast(Literal[False], data)
+            if dynamic_type_0 != False and strict_enums():
+                raise ValueError(f"dynamic_type_0 must match const False, got '{dynamic_type_0}'")
+            return dynamic_type_0
+            return cast(Literal[False] | None, data)
 
         dynamic = _parse_dynamic(d.pop("dynamic"))
 

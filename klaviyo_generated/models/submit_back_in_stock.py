@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.submit_back_in_stock_type import SubmitBackInStockType, check_submit_back_in_stock_type
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, strict_enums
 
 if TYPE_CHECKING:
     from ..models.submit_back_in_stock_properties import SubmitBackInStockProperties
@@ -25,13 +25,13 @@ class SubmitBackInStock:
         type_ (SubmitBackInStockType):
         id (None | str | Unset): Not allowed on create.
         properties (SubmitBackInStockProperties | Unset):
-        submit (bool | Unset):  Default: True. Example: True.
+        submit (Literal[True] | Unset):  Default: True.
     """
 
     type_: SubmitBackInStockType
     id: None | str | Unset = UNSET
     properties: SubmitBackInStockProperties | Unset = UNSET
-    submit: bool | Unset = True
+    submit: Literal[True] | Unset = True
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -88,7 +88,9 @@ class SubmitBackInStock:
         else:
             properties = SubmitBackInStockProperties.from_dict(_properties)
 
-        submit = d.pop("submit", UNSET)
+        submit = cast(Literal[True] | Unset, d.pop("submit", UNSET))
+        if submit != True and not isinstance(submit, Unset) and strict_enums():
+            raise ValueError(f"submit must match const True, got '{submit}'")
 
         submit_back_in_stock = cls(
             type_=type_,

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.submit_opt_in_code_type import SubmitOptInCodeType, check_submit_opt_in_code_type
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, strict_enums
 
 T = TypeVar("T", bound="SubmitOptInCode")
 
@@ -20,13 +20,13 @@ class SubmitOptInCode:
     Attributes:
         type_ (SubmitOptInCodeType):
         id (None | str | Unset): Not allowed on create.
-        submit (bool | Unset):  Default: True. Example: True.
+        submit (Literal[True] | Unset):  Default: True.
         properties (None | Unset):  Default: None.
     """
 
     type_: SubmitOptInCodeType
     id: None | str | Unset = UNSET
-    submit: bool | Unset = True
+    submit: Literal[True] | Unset = True
     properties: None | Unset = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -73,7 +73,9 @@ class SubmitOptInCode:
 
         id = _parse_id(d.pop("id", UNSET))
 
-        submit = d.pop("submit", UNSET)
+        submit = cast(Literal[True] | Unset, d.pop("submit", UNSET))
+        if submit != True and not isinstance(submit, Unset) and strict_enums():
+            raise ValueError(f"submit must match const True, got '{submit}'")
 
         properties = d.pop("properties", UNSET)
 

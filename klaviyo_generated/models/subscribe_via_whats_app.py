@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.subscribe_via_whats_app_type import SubscribeViaWhatsAppType, check_subscribe_via_whats_app_type
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, strict_enums
 
 if TYPE_CHECKING:
     from ..models.subscribe_via_whats_app_properties import SubscribeViaWhatsAppProperties
@@ -25,13 +25,13 @@ class SubscribeViaWhatsApp:
         type_ (SubscribeViaWhatsAppType):
         properties (SubscribeViaWhatsAppProperties):
         id (None | str | Unset): Not allowed on create.
-        submit (bool | Unset):  Default: True. Example: True.
+        submit (Literal[True] | Unset):  Default: True.
     """
 
     type_: SubscribeViaWhatsAppType
     properties: SubscribeViaWhatsAppProperties
     id: None | str | Unset = UNSET
-    submit: bool | Unset = True
+    submit: Literal[True] | Unset = True
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -80,7 +80,9 @@ class SubscribeViaWhatsApp:
 
         id = _parse_id(d.pop("id", UNSET))
 
-        submit = d.pop("submit", UNSET)
+        submit = cast(Literal[True] | Unset, d.pop("submit", UNSET))
+        if submit != True and not isinstance(submit, Unset) and strict_enums():
+            raise ValueError(f"submit must match const True, got '{submit}'")
 
         subscribe_via_whats_app = cls(
             type_=type_,

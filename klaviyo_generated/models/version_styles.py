@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.version_styles_width import VersionStylesWidth, check_version_styles_width
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, strict_enums
 
 if TYPE_CHECKING:
     from ..models.background_image import BackgroundImage
@@ -32,7 +32,7 @@ T = TypeVar("T", bound="VersionStyles")
 class VersionStyles:
     """
     Attributes:
-        wrap_content (bool | Unset):  Default: False.
+        wrap_content (Literal[False] | Unset):  Default: False.
         border_styles (BorderStyle | Unset):
         close_button (CloseButtonStyle | Unset):
         margin (Margin | Unset):
@@ -51,7 +51,7 @@ class VersionStyles:
         custom_css (CustomCss | Unset):
     """
 
-    wrap_content: bool | Unset = False
+    wrap_content: Literal[False] | Unset = False
     border_styles: BorderStyle | Unset = UNSET
     close_button: CloseButtonStyle | Unset = UNSET
     margin: Margin | Unset = UNSET
@@ -192,7 +192,9 @@ class VersionStyles:
         from ..models.rich_text_styles import RichTextStyles  # noqa: PLC0415
 
         d = dict(src_dict)
-        wrap_content = d.pop("wrap_content", UNSET)
+        wrap_content = cast(Literal[False] | Unset, d.pop("wrap_content", UNSET))
+        if wrap_content != False and not isinstance(wrap_content, Unset) and strict_enums():
+            raise ValueError(f"wrap_content must match const False, got '{wrap_content}'")
 
         _border_styles = d.pop("border_styles", UNSET)
         border_styles: BorderStyle | Unset

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, strict_enums
 
 T = TypeVar("T", bound="HasEmailMarketingConsent")
 
@@ -18,11 +18,11 @@ T = TypeVar("T", bound="HasEmailMarketingConsent")
 class HasEmailMarketingConsent:
     """
     Attributes:
-        can_receive_marketing (bool):
+        can_receive_marketing (Literal[True]):
         consent_timestamp (datetime.datetime | Unset):
     """
 
-    can_receive_marketing: bool
+    can_receive_marketing: Literal[True]
     consent_timestamp: datetime.datetime | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -48,7 +48,9 @@ class HasEmailMarketingConsent:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        can_receive_marketing = d.pop("can_receive_marketing")
+        can_receive_marketing = cast(Literal[True], d.pop("can_receive_marketing"))
+        if can_receive_marketing != True and strict_enums():
+            raise ValueError(f"can_receive_marketing must match const True, got '{can_receive_marketing}'")
 
         _consent_timestamp = d.pop("consent_timestamp", UNSET)
         consent_timestamp: datetime.datetime | Unset

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, strict_enums
 
 T = TypeVar("T", bound="NoEmailMarketingConsent")
 
@@ -17,11 +17,11 @@ T = TypeVar("T", bound="NoEmailMarketingConsent")
 class NoEmailMarketingConsent:
     """
     Attributes:
-        can_receive_marketing (bool):
+        can_receive_marketing (Literal[False]):
         reason (str | Unset):
     """
 
-    can_receive_marketing: bool
+    can_receive_marketing: Literal[False]
     reason: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -45,7 +45,9 @@ class NoEmailMarketingConsent:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        can_receive_marketing = d.pop("can_receive_marketing")
+        can_receive_marketing = cast(Literal[False], d.pop("can_receive_marketing"))
+        if can_receive_marketing != False and strict_enums():
+            raise ValueError(f"can_receive_marketing must match const False, got '{can_receive_marketing}'")
 
         reason = d.pop("reason", UNSET)
 
