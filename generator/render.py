@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -78,13 +79,21 @@ def _describe(errors: list[GeneratorError]) -> str:
 
 def render(spec: JSON, *, output: Path, package_name: str) -> Rendered:
     config = _config(output, package_name)
-    with naming_rules(), contextlib.redirect_stdout(io.StringIO()):
+    with (
+        naming_rules(),
+        contextlib.redirect_stdout(io.StringIO()),
+        warnings.catch_warnings(record=True) as python_warnings,
+    ):
+        warnings.simplefilter("always")
         data = GeneratorData.from_dict(spec, config=config)
         if isinstance(data, GeneratorError):
             raise GenerationFailed(f"openapi-python-client could not read the spec:\n{_describe([data])}")
         project = Project(openapi=data, config=config, custom_template_path=TEMPLATES)
         project.env.globals.update(_template_globals(spec))
         errors = list(project.build())
+    if python_warnings:
+        listed = "\n".join(f"- {w.category.__name__}: {w.message}" for w in python_warnings)
+        raise GenerationFailed(f"generation emitted {len(python_warnings)} warning(s):\n{listed}")
     if errors:
         raise GenerationFailed(f"openapi-python-client reported {len(errors)} problem(s):\n{_describe(errors)}")
     generated = {
@@ -92,7 +101,9 @@ def render(spec: JSON, *, output: Path, package_name: str) -> Rendered:
         for collection in data.endpoint_collections_by_tag.values()
         for e in collection.endpoints
     }
-    missing = [f"{m.upper()} {p} ({op.get('operationId')})" for p, m, op in iter_operations(spec) if (m, p) not in generated]
+    missing = [
+        f"{m.upper()} {p} ({op.get('operationId')})" for p, m, op in iter_operations(spec) if (m, p) not in generated
+    ]
     if missing:
         raise GenerationFailed("operations without an endpoint function:\n" + "\n".join(f"- {m}" for m in missing))
     return Rendered(operations=len(generated), models=len(data.models) + len(data.enums))

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import attrs
 
-from ..pin import ROOT
+from generator.pin import ROOT
+
 from . import (
     boolean_enums,
     path_parameters_not_nullable,

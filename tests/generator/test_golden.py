@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
+from typing import Any
 
 import pytest
+from openapi_python_client.config import Config
+from openapi_python_client.parser import GeneratorData
 
 from generator.compare import compare_trees
 from generator.pipeline import build_into
@@ -65,3 +69,16 @@ def test_unpatched_fixture_fails_loudly_naming_what_was_dropped(tmp_path: Path) 
     assert "GET /api/profiles within profiles. Cannot parse response" in message
     # Nothing half-written: the previous tree is left exactly as it was.
     assert sorted(p.name for p in target.iterdir()) == ["keep.txt"]
+
+
+def test_a_python_warning_during_generation_fails_the_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    original = GeneratorData.from_dict
+
+    def noisy(data: dict[str, Any], *, config: Config) -> Any:
+        warnings.warn("schema X looked odd", UserWarning, stacklevel=1)
+        return original(data, config=config)
+
+    monkeypatch.setattr(GeneratorData, "from_dict", noisy)
+    with pytest.raises(GenerationFailed, match=r"1 warning\(s\):\n- UserWarning: schema X looked odd"):
+        build_into(FIXTURE.read_bytes(), tmp_path / "out")
+    assert not (tmp_path / "out").exists()

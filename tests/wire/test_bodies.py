@@ -46,7 +46,9 @@ def _form_parts(content_type: str, body: bytes) -> dict[str, tuple[str | None, b
 def test_multipart_upload_sends_a_real_boundary_and_form_values(recorder: Recorder) -> None:
     recorder.reply(400, NO_CONTENT_ERROR)
     body = ImageUploadQuery(
-        file=File(payload=BytesIO(b"\x89PNG..."), file_name="logo.png", mime_type="image/png"), name="Logo", hidden=False
+        file=File(payload=BytesIO(b"\x89PNG..."), file_name="logo.png", mime_type="image/png"),
+        name="Logo",
+        hidden=False,
     )
     upload_image_from_file.sync_detailed(client=recorder.client(), body=body)
     first = recorder.last
@@ -102,7 +104,8 @@ def test_unknown_enum_values_and_fields_are_kept(recorder: Recorder) -> None:
     recorder.reply(200, _list_document(opt_in_process="triple_opt_in", shiny_new_field={"a": 1}))
     parsed = get_list.sync("Y6nRLr", client=recorder.client())
     assert isinstance(parsed, GetListRetrieveResponseCompoundDocument)
-    assert parsed.data.attributes.opt_in_process == "triple_opt_in"
+    kept: object = parsed.data.attributes.opt_in_process  # typed as the known values; holds the new one
+    assert kept == "triple_opt_in"
     assert parsed.data.attributes.additional_properties == {"shiny_new_field": {"a": 1}}
     assert parsed.to_dict()["data"]["attributes"]["shiny_new_field"] == {"a": 1}
 
@@ -110,7 +113,11 @@ def test_unknown_enum_values_and_fields_are_kept(recorder: Recorder) -> None:
 def _condition(can_receive: bool, subscription: str) -> dict[str, Any]:
     return {
         "type": "profile-marketing-consent",
-        "consent": {"channel": "email", "can_receive_marketing": can_receive, "consent_status": {"subscription": subscription}},
+        "consent": {
+            "channel": "email",
+            "can_receive_marketing": can_receive,
+            "consent_status": {"subscription": subscription},
+        },
     }
 
 
@@ -130,7 +137,8 @@ def test_union_variant_is_chosen_by_enum_value() -> None:
 def test_union_with_an_unknown_enum_value_still_parses() -> None:
     parsed = ProfileMarketingConsentCondition.from_dict(_condition(True, "subscribed_twice"))
     assert isinstance(parsed.consent, HasEmailMarketingConsent)
-    assert parsed.consent.consent_status.subscription == "subscribed_twice"
+    kept: object = parsed.consent.consent_status.subscription
+    assert kept == "subscribed_twice"
     # Strictness is scoped to variant selection: plain parsing afterwards is lenient again.
     assert ProfileMarketingConsentCondition.from_dict(_condition(False, "any")).consent.can_receive_marketing is False
 

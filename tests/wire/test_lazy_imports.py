@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-import klaviyo_generated.models as models
+from klaviyo_generated import models
 
 PROBE = """
 import json, sys

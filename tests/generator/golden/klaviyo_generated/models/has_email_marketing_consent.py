@@ -20,10 +20,12 @@ class HasEmailMarketingConsent:
     Attributes:
         can_receive_marketing (Literal[True]):
         consent_timestamp (datetime.datetime | Unset):
+        double_optin (Literal[True] | Unset): An optional boolean const (stock template: `!= Trueand`).
     """
 
     can_receive_marketing: Literal[True]
     consent_timestamp: datetime.datetime | Unset = UNSET
+    double_optin: Literal[True] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -32,6 +34,8 @@ class HasEmailMarketingConsent:
         consent_timestamp: str | Unset = UNSET
         if not isinstance(self.consent_timestamp, Unset):
             consent_timestamp = self.consent_timestamp.isoformat()
+
+        double_optin = self.double_optin
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -42,6 +46,8 @@ class HasEmailMarketingConsent:
         )
         if consent_timestamp is not UNSET:
             field_dict["consent_timestamp"] = consent_timestamp
+        if double_optin is not UNSET:
+            field_dict["double_optin"] = double_optin
 
         return field_dict
 
@@ -59,9 +65,14 @@ class HasEmailMarketingConsent:
         else:
             consent_timestamp = datetime.datetime.fromisoformat(_consent_timestamp)
 
+        double_optin = cast(Literal[True] | Unset, d.pop("double_optin", UNSET))
+        if double_optin != True and not isinstance(double_optin, Unset) and strict_enums():
+            raise ValueError(f"double_optin must match const True, got '{double_optin}'")
+
         has_email_marketing_consent = cls(
             can_receive_marketing=can_receive_marketing,
             consent_timestamp=consent_timestamp,
+            double_optin=double_optin,
         )
 
         has_email_marketing_consent.additional_properties = d

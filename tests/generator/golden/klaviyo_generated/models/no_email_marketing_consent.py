@@ -18,15 +18,20 @@ class NoEmailMarketingConsent:
     """
     Attributes:
         can_receive_marketing (Literal[False]):
+        dynamic (Literal[False] | None): A nullable single-value boolean enum.
         reason (str | Unset):
     """
 
     can_receive_marketing: Literal[False]
+    dynamic: Literal[False] | None
     reason: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         can_receive_marketing = self.can_receive_marketing
+
+        dynamic: Literal[False] | None
+        dynamic = self.dynamic
 
         reason = self.reason
 
@@ -35,6 +40,7 @@ class NoEmailMarketingConsent:
         field_dict.update(
             {
                 "can_receive_marketing": can_receive_marketing,
+                "dynamic": dynamic,
             }
         )
         if reason is not UNSET:
@@ -49,10 +55,22 @@ class NoEmailMarketingConsent:
         if can_receive_marketing != False and strict_enums():
             raise ValueError(f"can_receive_marketing must match const False, got '{can_receive_marketing}'")
 
+        def _parse_dynamic(data: object) -> Literal[False] | None:
+            if data is None:
+                return data
+            dynamic_type_0 = cast(Literal[False], data)
+            if dynamic_type_0 != False and strict_enums():
+                raise ValueError(f"dynamic_type_0 must match const False, got '{dynamic_type_0}'")
+            return dynamic_type_0
+            return cast(Literal[False] | None, data)
+
+        dynamic = _parse_dynamic(d.pop("dynamic"))
+
         reason = d.pop("reason", UNSET)
 
         no_email_marketing_consent = cls(
             can_receive_marketing=can_receive_marketing,
+            dynamic=dynamic,
             reason=reason,
         )
 
