@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 import attrs
@@ -30,10 +32,11 @@ class SpecFile:
     data: bytes
 
 
-def cache_dir() -> Path:
-    if configured := os.environ.get(CACHE_ENV_VAR):
+def cache_dir(environ: Mapping[str, str] | None = None) -> Path:
+    env = os.environ if environ is None else environ
+    if configured := env.get(CACHE_ENV_VAR):
         return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    base = env.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "klaviyo-generated"
 
 
@@ -71,12 +74,20 @@ def _download(pin: Pin, timeout: float) -> bytes | None:
     return response.content
 
 
-def _how_to_supply(pin: Pin) -> str:
+def _write_atomically(path: Path, data: bytes) -> None:
+    """An interrupted download must not leave a truncated file that later runs would refuse."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", delete=False) as partial:
+        partial.write(data)
+    Path(partial.name).replace(path)
+
+
+def _how_to_supply(pin: Pin, cache: Path) -> str:
     return (
         f"No copy of the pinned Klaviyo OpenAPI spec (revision {pin.revision}) was found and it "
         f"could not be downloaded from {pin.url}. Supply it in one of these ways: pass "
         f"`--spec PATH`; set {ENV_VAR}=PATH; or place the file at "
-        f"{cache_dir() / pin.cache_name}. The file must have sha256 {pin.sha256} "
+        f"{cache / pin.cache_name}. The file must have sha256 {pin.sha256} "
         f"({pin.repository} at commit {pin.commit}, {pin.path})."
     )
 
@@ -85,7 +96,7 @@ def locate(
     pin: Pin,
     *,
     explicit: Path | None = None,
-    environ: dict[str, str] | None = None,
+    environ: Mapping[str, str] | None = None,
     allow_download: bool = True,
     timeout: float = 30.0,
 ) -> SpecFile:
@@ -100,17 +111,17 @@ def locate(
         data = _read(path, f"${ENV_VAR}")
         verify(data, expected=pin.sha256, where=f"${ENV_VAR}={path}")
         return SpecFile(path=path, origin=f"${ENV_VAR}", data=data)
-    cached = cache_dir() / pin.cache_name
+    cache = cache_dir(env)
+    cached = cache / pin.cache_name
     if cached.is_file():
         data = _read(cached, "the cache")
         verify(data, expected=pin.sha256, where=f"the cached copy {cached}")
         return SpecFile(path=cached, origin="cache", data=data)
     if allow_download and (data_or_none := _download(pin, timeout)) is not None:
         verify(data_or_none, expected=pin.sha256, where=f"the download of {pin.url}")
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        cached.write_bytes(data_or_none)
+        _write_atomically(cached, data_or_none)
         return SpecFile(path=cached, origin="download", data=data_or_none)
-    raise SpecSourceError(_how_to_supply(pin))
+    raise SpecSourceError(_how_to_supply(pin, cache))
 
 
 def load_unpinned(path: Path) -> SpecFile:

@@ -49,7 +49,12 @@ class Applied:
 
 def load_plan(path: Path = PLAN_FILE) -> list[PlannedPatch]:
     entries = tomllib.loads(path.read_text(encoding="utf-8")).get("patch", [])
-    plan = [PlannedPatch(name=entry["name"], why=entry["why"].strip()) for entry in entries]
+    plan = []
+    for index, entry in enumerate(entries):
+        name, why = entry.get("name"), str(entry.get("why", "")).strip()
+        if not name or not why:
+            raise SystemExit(f"{path}: patch #{index + 1} needs both `name` and a non-empty `why`")
+        plan.append(PlannedPatch(name=name, why=why))
     unknown = [p.name for p in plan if p.name not in RULES]
     if unknown:
         raise SystemExit(f"{path}: no rule implements {', '.join(unknown)} (known: {', '.join(RULES)})")

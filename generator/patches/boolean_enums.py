@@ -8,13 +8,17 @@ _BOOLEAN_TYPES = frozenset({"boolean", "null"})
 
 
 def _boolean_enum_values(schema: JSON) -> set[bool] | None:
+    """The booleans a boolean enum allows (a ``null`` member only says it is nullable), else None."""
     values = schema.get("enum")
-    if not (isinstance(values, list) and values and all(isinstance(v, bool) for v in values)):
+    if not isinstance(values, list):
+        return None
+    booleans = [v for v in values if v is not None]
+    if not booleans or not all(isinstance(v, bool) for v in booleans):
         return None
     types = schema.get("type", "boolean")
     if not (types in _BOOLEAN_TYPES if isinstance(types, str) else set(types) <= _BOOLEAN_TYPES):
         return None
-    return set(values)
+    return set(booleans)
 
 
 def apply(spec: JSON) -> list[str]:
@@ -24,7 +28,9 @@ def apply(spec: JSON) -> list[str]:
         if values is None:
             continue
         types = schema.get("type")
-        nullable = schema.get("nullable") is True or (isinstance(types, list) and "null" in types)
+        nullable = (
+            schema.get("nullable") is True or (isinstance(types, list) and "null" in types) or None in schema["enum"]
+        )
         del schema["enum"]
         if len(values) == 2:
             schema["type"] = "boolean"
