@@ -66,16 +66,13 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
         name="package + get_profiles",
         description=(
-            "`import klaviyo_generated`, `from klaviyo_generated.api.profiles import get_profiles`, "
-            "build an `AuthenticatedClient` and `get_profiles._get_kwargs(page_size=10)` (no network)"
+            "`import klaviyo_generated`, `from klaviyo_generated.api.profiles import get_profiles` and build "
+            "its request (`get_profiles._get_kwargs(page_size=10)`); the HTTP stack is not needed for that"
         ),
         work=textwrap.dedent(
             """\
             import klaviyo_generated
             from klaviyo_generated.api.profiles import get_profiles
-            _client = klaviyo_generated.AuthenticatedClient(
-                base_url="https://a.klaviyo.com", token="x", prefix="Klaviyo-API-Key"
-            )
             _kwargs = get_profiles._get_kwargs(page_size=10)
             """
         ),
@@ -87,6 +84,62 @@ SCENARIOS: tuple[Scenario, ...] = (
             """
         ),
         target=Target(seconds=0.15, megabytes=35.0),
+    ),
+    Scenario(
+        name="raw httpx first call",
+        description=(
+            "the floor for a first call: `import httpx` and `json`, one GET through an `httpx.MockTransport` "
+            "answering a one-profile JSON:API page, `json.loads` of the body"
+        ),
+        work=textwrap.dedent(
+            """\
+            import json
+            import httpx
+            _page = (
+                b'{"data": [{"type": "profile", "id": "01H", "attributes": {"email": "a@b.co"},'
+                b' "links": {"self": "https://a.klaviyo.com/api/profiles/01H"}}],'
+                b' "links": {"self": "https://a.klaviyo.com/api/profiles"}}'
+            )
+            _raw = httpx.Client(
+                base_url="https://a.klaviyo.com",
+                transport=httpx.MockTransport(lambda request: httpx.Response(200, content=_page)),
+            )
+            _parsed = json.loads(_raw.get("/api/profiles", params={"page[size]": 10}).content)
+            """
+        ),
+        check='assert _parsed["data"][0]["id"] == "01H"',
+    ),
+    Scenario(
+        name="package first call",
+        description=(
+            "the same first call through the package: import, `AuthenticatedClient` over the same MockTransport, "
+            "`get_profiles.sync(...)` parsed into typed models"
+        ),
+        work=textwrap.dedent(
+            """\
+            import httpx
+            import klaviyo_generated
+            from klaviyo_generated.api.profiles import get_profiles
+            _page = (
+                b'{"data": [{"type": "profile", "id": "01H", "attributes": {"email": "a@b.co"},'
+                b' "links": {"self": "https://a.klaviyo.com/api/profiles/01H"}}],'
+                b' "links": {"self": "https://a.klaviyo.com/api/profiles"}}'
+            )
+            _client = klaviyo_generated.AuthenticatedClient(
+                base_url="https://a.klaviyo.com",
+                token="x",
+                prefix="Klaviyo-API-Key",
+                httpx_args={"transport": httpx.MockTransport(lambda request: httpx.Response(200, content=_page))},
+            )
+            _parsed = get_profiles.sync(client=_client, page_size=10)
+            """
+        ),
+        check=textwrap.dedent(
+            """\
+            assert _parsed.data[0].id == "01H", _parsed
+            _extra = {"origin": klaviyo_generated.__file__}
+            """
+        ),
     ),
     Scenario(
         name="everything",

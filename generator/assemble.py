@@ -34,7 +34,7 @@ def copy_runtime(package: Path, runtime: Path = RUNTIME) -> list[Path]:
 
 def add_headers(package: Path, revision: str) -> None:
     text = header(revision)
-    for path in sorted(package.rglob("*.py")):
+    for path in sorted(p for p in package.rglob("*") if p.suffix in {".py", ".pyi"}):
         path.write_text(text + path.read_text(encoding="utf-8"), encoding="utf-8")
 
 

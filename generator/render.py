@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 from openapi_python_client import Project
 from openapi_python_client.config import Config, ConfigFile, MetaType
-from openapi_python_client.parser import GeneratorData
+from openapi_python_client.parser import GeneratorData, import_string_from_class
 from openapi_python_client.parser.errors import GeneratorError
 
 from .naming import naming_rules
@@ -77,6 +77,19 @@ def _describe(errors: list[GeneratorError]) -> str:
     return "\n".join(f"- {e.level.value}: {e.header or ''} {e.detail or ''}".rstrip() for e in errors)
 
 
+def _render_model_index(project: Project, data: GeneratorData, package_dir: Path) -> None:
+    """``models/_index.py`` (name -> module, read lazily) and ``models/__init__.pyi`` (for type checkers).
+
+    openapi-python-client renders one eager ``models/__init__.py``; the project's version of that
+    template is a small lazy loader, and these two files carry what it no longer holds.
+    """
+    classes = [m.class_info for m in data.models] + [e.class_info for e in data.enums]
+    context = {"imports": [import_string_from_class(c) for c in classes], "alls": [c.name for c in classes]}
+    for template, name in (("models_index.py.jinja", "_index.py"), ("models_init.pyi.jinja", "__init__.pyi")):
+        text = project.env.get_template(template).render(**context)
+        (package_dir / "models" / name).write_text(text, encoding="utf-8")
+
+
 def render(spec: JSON, *, output: Path, package_name: str) -> Rendered:
     config = _config(output, package_name)
     with (
@@ -91,6 +104,7 @@ def render(spec: JSON, *, output: Path, package_name: str) -> Rendered:
         project = Project(openapi=data, config=config, custom_template_path=TEMPLATES)
         project.env.globals.update(_template_globals(spec))
         errors = list(project.build())
+        _render_model_index(project, data, project.package_dir)
     if python_warnings:
         listed = "\n".join(f"- {w.category.__name__}: {w.message}" for w in python_warnings)
         raise GenerationFailed(f"generation emitted {len(python_warnings)} warning(s):\n{listed}")

@@ -16,7 +16,7 @@ import klaviyo_generated
 before = sorted(m for m in sys.modules if m.startswith("klaviyo_generated"))
 from klaviyo_generated.api.profiles import get_profiles
 after = sorted(m for m in sys.modules if m.startswith("klaviyo_generated"))
-print(json.dumps({"before": before, "after": after}))
+print(json.dumps({"before": before, "after": after, "httpx": "httpx" in sys.modules}))
 """
 
 
@@ -28,6 +28,8 @@ def test_one_endpoint_imports_only_its_own_models() -> None:
     assert len(models.__all__) > 3000
     # get_profiles needs its response document, its parameter enums and the two error models.
     assert 5 <= len(model_modules) <= 15, model_modules
+    assert "klaviyo_generated.models._index" not in loaded["after"], "the model index is read on first lookup only"
+    assert loaded["httpx"] is False, "building a request must not load the HTTP stack; sending one does"
 
 
 def test_models_resolve_lazily_by_name() -> None:
@@ -39,4 +41,4 @@ def test_models_resolve_lazily_by_name() -> None:
 
 def test_unknown_model_name_is_an_attribute_error() -> None:
     with pytest.raises(AttributeError, match="has no attribute 'NoSuchModel'"):
-        models.NoSuchModel  # noqa: B018
+        getattr(models, "NoSuchModel")  # noqa: B009

@@ -2,137 +2,21 @@
 # Do not edit: change generator/, overrides/ or spec/ and regenerate.
 """Contains all the data models used in inputs/outputs.
 
-Models are imported on first use (PEP 562): the package has over a thousand of them and a
-program touches a few.
+Models are imported on first use (PEP 562): the package has thousands of them and a program
+touches a few. The name-to-module index lives in ``_index`` and is read only on such a use;
+``__init__.pyi`` tells type checkers about every name.
 """
 
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from .catalog_variant_enum import CatalogVariantEnum
-    from .catalog_variant_list_response import CatalogVariantListResponse
-    from .catalog_variant_list_response_data_item import CatalogVariantListResponseDataItem
-    from .catalog_variant_list_response_data_item_attributes import CatalogVariantListResponseDataItemAttributes
-    from .catalog_variant_list_response_data_item_attributes_inventory_policy import (
-        CatalogVariantListResponseDataItemAttributesInventoryPolicy,
-    )
-    from .client_error import ClientError
-    from .client_error_errors_item import ClientErrorErrorsItem
-    from .client_error_errors_item_source import ClientErrorErrorsItemSource
-    from .collection_links import CollectionLinks
-    from .get_profile_include_item import GetProfileIncludeItem
-    from .get_profile_list_response import GetProfileListResponse
-    from .get_profile_response import GetProfileResponse
-    from .get_profiles_additional_fields_profile_item import GetProfilesAdditionalFieldsProfileItem
-    from .get_profiles_fields_profile_item import GetProfilesFieldsProfileItem
-    from .get_profiles_include_item import GetProfilesIncludeItem
-    from .get_profiles_sort import GetProfilesSort
-    from .has_email_marketing_consent import HasEmailMarketingConsent
-    from .image_enum import ImageEnum
-    from .image_response import ImageResponse
-    from .image_response_data import ImageResponseData
-    from .image_response_data_attributes import ImageResponseDataAttributes
-    from .image_upload_query import ImageUploadQuery
-    from .list_enum import ListEnum
-    from .list_response_object_resource import ListResponseObjectResource
-    from .list_response_object_resource_attributes import ListResponseObjectResourceAttributes
-    from .list_response_object_resource_attributes_opt_in_process import (
-        ListResponseObjectResourceAttributesOptInProcess,
-    )
-    from .location import Location
-    from .location_timezone import LocationTimezone
-    from .no_email_marketing_consent import NoEmailMarketingConsent
-    from .object_links import ObjectLinks
-    from .profile_enum import ProfileEnum
-    from .profile_import_job_create_query import ProfileImportJobCreateQuery
-    from .profile_import_job_create_query_data import ProfileImportJobCreateQueryData
-    from .profile_import_job_create_query_data_attributes import ProfileImportJobCreateQueryDataAttributes
-    from .profile_import_job_create_query_data_attributes_profiles import (
-        ProfileImportJobCreateQueryDataAttributesProfiles,
-    )
-    from .profile_import_job_create_query_data_attributes_profiles_data_item import (
-        ProfileImportJobCreateQueryDataAttributesProfilesDataItem,
-    )
-    from .profile_import_job_create_query_data_attributes_profiles_data_item_attributes import (
-        ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributes,
-    )
-    from .profile_import_job_enum import ProfileImportJobEnum
-    from .profile_import_job_response import ProfileImportJobResponse
-    from .profile_import_job_response_data import ProfileImportJobResponseData
-    from .profile_import_job_response_data_attributes import ProfileImportJobResponseDataAttributes
-    from .profile_import_job_response_data_attributes_status import ProfileImportJobResponseDataAttributesStatus
-    from .profile_response_object_resource import ProfileResponseObjectResource
-    from .profile_response_object_resource_attributes import ProfileResponseObjectResourceAttributes
-    from .profile_response_object_resource_attributes_properties_type_0 import (
-        ProfileResponseObjectResourceAttributesPropertiesType0,
-    )
-    from .profile_response_object_resource_relationships import ProfileResponseObjectResourceRelationships
-    from .profile_response_object_resource_relationships_lists import ProfileResponseObjectResourceRelationshipsLists
-    from .profile_response_object_resource_relationships_lists_data_item import (
-        ProfileResponseObjectResourceRelationshipsListsDataItem,
-    )
-    from .server_error import ServerError
-    from .server_error_errors_item import ServerErrorErrorsItem
-    from .server_error_errors_item_source import ServerErrorErrorsItemSource
-
-_MODULE_OF: dict[str, str] = {
-    "CatalogVariantEnum": ".catalog_variant_enum",
-    "CatalogVariantListResponse": ".catalog_variant_list_response",
-    "CatalogVariantListResponseDataItem": ".catalog_variant_list_response_data_item",
-    "CatalogVariantListResponseDataItemAttributes": ".catalog_variant_list_response_data_item_attributes",
-    "CatalogVariantListResponseDataItemAttributesInventoryPolicy": ".catalog_variant_list_response_data_item_attributes_inventory_policy",
-    "ClientError": ".client_error",
-    "ClientErrorErrorsItem": ".client_error_errors_item",
-    "ClientErrorErrorsItemSource": ".client_error_errors_item_source",
-    "CollectionLinks": ".collection_links",
-    "GetProfileIncludeItem": ".get_profile_include_item",
-    "GetProfileListResponse": ".get_profile_list_response",
-    "GetProfileResponse": ".get_profile_response",
-    "GetProfilesAdditionalFieldsProfileItem": ".get_profiles_additional_fields_profile_item",
-    "GetProfilesFieldsProfileItem": ".get_profiles_fields_profile_item",
-    "GetProfilesIncludeItem": ".get_profiles_include_item",
-    "GetProfilesSort": ".get_profiles_sort",
-    "HasEmailMarketingConsent": ".has_email_marketing_consent",
-    "ImageEnum": ".image_enum",
-    "ImageResponse": ".image_response",
-    "ImageResponseData": ".image_response_data",
-    "ImageResponseDataAttributes": ".image_response_data_attributes",
-    "ImageUploadQuery": ".image_upload_query",
-    "ListEnum": ".list_enum",
-    "ListResponseObjectResource": ".list_response_object_resource",
-    "ListResponseObjectResourceAttributes": ".list_response_object_resource_attributes",
-    "ListResponseObjectResourceAttributesOptInProcess": ".list_response_object_resource_attributes_opt_in_process",
-    "Location": ".location",
-    "LocationTimezone": ".location_timezone",
-    "NoEmailMarketingConsent": ".no_email_marketing_consent",
-    "ObjectLinks": ".object_links",
-    "ProfileEnum": ".profile_enum",
-    "ProfileImportJobCreateQuery": ".profile_import_job_create_query",
-    "ProfileImportJobCreateQueryData": ".profile_import_job_create_query_data",
-    "ProfileImportJobCreateQueryDataAttributes": ".profile_import_job_create_query_data_attributes",
-    "ProfileImportJobCreateQueryDataAttributesProfiles": ".profile_import_job_create_query_data_attributes_profiles",
-    "ProfileImportJobCreateQueryDataAttributesProfilesDataItem": ".profile_import_job_create_query_data_attributes_profiles_data_item",
-    "ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributes": ".profile_import_job_create_query_data_attributes_profiles_data_item_attributes",
-    "ProfileImportJobEnum": ".profile_import_job_enum",
-    "ProfileImportJobResponse": ".profile_import_job_response",
-    "ProfileImportJobResponseData": ".profile_import_job_response_data",
-    "ProfileImportJobResponseDataAttributes": ".profile_import_job_response_data_attributes",
-    "ProfileImportJobResponseDataAttributesStatus": ".profile_import_job_response_data_attributes_status",
-    "ProfileResponseObjectResource": ".profile_response_object_resource",
-    "ProfileResponseObjectResourceAttributes": ".profile_response_object_resource_attributes",
-    "ProfileResponseObjectResourceAttributesPropertiesType0": ".profile_response_object_resource_attributes_properties_type_0",
-    "ProfileResponseObjectResourceRelationships": ".profile_response_object_resource_relationships",
-    "ProfileResponseObjectResourceRelationshipsLists": ".profile_response_object_resource_relationships_lists",
-    "ProfileResponseObjectResourceRelationshipsListsDataItem": ".profile_response_object_resource_relationships_lists_data_item",
-    "ServerError": ".server_error",
-    "ServerErrorErrorsItem": ".server_error_errors_item",
-    "ServerErrorErrorsItemSource": ".server_error_errors_item_source",
-}
+from typing import Any
 
 
 def __getattr__(name: str) -> Any:
-    module = _MODULE_OF.get(name)
+    from ._index import ALL, MODULE_OF
+
+    if name == "__all__":
+        return ALL
+    module = MODULE_OF.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     value = getattr(import_module(module, __name__), name)
@@ -141,59 +25,6 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(__all__)
+    from ._index import ALL
 
-
-__all__ = (
-    "CatalogVariantEnum",
-    "CatalogVariantListResponse",
-    "CatalogVariantListResponseDataItem",
-    "CatalogVariantListResponseDataItemAttributes",
-    "CatalogVariantListResponseDataItemAttributesInventoryPolicy",
-    "ClientError",
-    "ClientErrorErrorsItem",
-    "ClientErrorErrorsItemSource",
-    "CollectionLinks",
-    "GetProfileIncludeItem",
-    "GetProfileListResponse",
-    "GetProfileResponse",
-    "GetProfilesAdditionalFieldsProfileItem",
-    "GetProfilesFieldsProfileItem",
-    "GetProfilesIncludeItem",
-    "GetProfilesSort",
-    "HasEmailMarketingConsent",
-    "ImageEnum",
-    "ImageResponse",
-    "ImageResponseData",
-    "ImageResponseDataAttributes",
-    "ImageUploadQuery",
-    "ListEnum",
-    "ListResponseObjectResource",
-    "ListResponseObjectResourceAttributes",
-    "ListResponseObjectResourceAttributesOptInProcess",
-    "Location",
-    "LocationTimezone",
-    "NoEmailMarketingConsent",
-    "ObjectLinks",
-    "ProfileEnum",
-    "ProfileImportJobCreateQuery",
-    "ProfileImportJobCreateQueryData",
-    "ProfileImportJobCreateQueryDataAttributes",
-    "ProfileImportJobCreateQueryDataAttributesProfiles",
-    "ProfileImportJobCreateQueryDataAttributesProfilesDataItem",
-    "ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributes",
-    "ProfileImportJobEnum",
-    "ProfileImportJobResponse",
-    "ProfileImportJobResponseData",
-    "ProfileImportJobResponseDataAttributes",
-    "ProfileImportJobResponseDataAttributesStatus",
-    "ProfileResponseObjectResource",
-    "ProfileResponseObjectResourceAttributes",
-    "ProfileResponseObjectResourceAttributesPropertiesType0",
-    "ProfileResponseObjectResourceRelationships",
-    "ProfileResponseObjectResourceRelationshipsLists",
-    "ProfileResponseObjectResourceRelationshipsListsDataItem",
-    "ServerError",
-    "ServerErrorErrorsItem",
-    "ServerErrorErrorsItemSource",
-)
+    return sorted(ALL)
