@@ -90,6 +90,50 @@ def _render_model_index(project: Project, data: GeneratorData, package_dir: Path
         (package_dir / "models" / name).write_text(text, encoding="utf-8")
 
 
+_PERIODS = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
+_WINDOWS = ("burst", "steady", "daily")
+
+
+def _rate_limits(where: str, declared: Any) -> tuple[tuple[int, float], ...]:
+    """``{"burst": "75/s", "steady": "750/m"}`` -> ((75, 1.0), (750, 60.0)); anything else fails loudly."""
+    if not isinstance(declared, dict):
+        raise GenerationFailed(f"{where}: x-klaviyo-ratelimit is missing or not an object: {declared!r}")
+    unknown = set(declared) - set(_WINDOWS)
+    windows = []
+    for window in [w for w in _WINDOWS if w in declared] + sorted(unknown):
+        count, _, unit = str(declared[window]).partition("/")
+        if not count.isdigit() or unit not in _PERIODS:
+            raise GenerationFailed(f"{where}: cannot read rate limit {window}={declared[window]!r} (want N/s|m|h|d)")
+        windows.append((int(count), _PERIODS[unit]))
+    return tuple(windows)
+
+
+def _render_operations(project: Project, data: GeneratorData, spec: JSON, package_dir: Path) -> None:
+    """``_operations.py``: per-operation facts from the spec, keyed by the endpoint's name."""
+    by_location = {(method, path): operation for path, method, operation in iter_operations(spec)}
+    operations = []
+    for tag, collection in sorted(data.endpoint_collections_by_tag.items()):
+        for endpoint in collection.endpoints:
+            path = str(endpoint.path.get_untrusted_value())
+            operation = by_location[(str(endpoint.method), path)]
+            where = f"{str(endpoint.method).upper()} {path}"
+            params = [p.get("name") for p in operation.get("parameters", []) if isinstance(p, dict)]
+            operations.append(
+                {
+                    "name": str(endpoint.name),
+                    "method": str(endpoint.method).upper(),
+                    "path": path,
+                    "tag": str(tag),
+                    "rate_limits": _rate_limits(where, operation.get("x-klaviyo-ratelimit")),
+                    "scopes": [str(s) for s in operation.get("x-klaviyo-scopes", [])],
+                    "paginated": "page[cursor]" in params,
+                }
+            )
+    operations.sort(key=lambda op: str(op["name"]))
+    text = project.env.get_template("operations.py.jinja").render(operations=operations)
+    (package_dir / "_operations.py").write_text(text, encoding="utf-8")
+
+
 def render(spec: JSON, *, output: Path, package_name: str) -> Rendered:
     config = _config(output, package_name)
     with (
@@ -105,6 +149,7 @@ def render(spec: JSON, *, output: Path, package_name: str) -> Rendered:
         project.env.globals.update(_template_globals(spec))
         errors = list(project.build())
         _render_model_index(project, data, project.package_dir)
+        _render_operations(project, data, spec, project.package_dir)
     if python_warnings:
         listed = "\n".join(f"- {w.category.__name__}: {w.message}" for w in python_warnings)
         raise GenerationFailed(f"generation emitted {len(python_warnings)} warning(s):\n{listed}")

@@ -29,6 +29,7 @@ def _get_kwargs(
         headers["revision"] = revision
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "cancel_campaign_send"},
         "method": "patch",
         "url": "/api/campaign-send-jobs/{id}".format(
             id=quote(str(id), safe=""),

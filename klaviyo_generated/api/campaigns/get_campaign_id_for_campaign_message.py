@@ -28,6 +28,7 @@ def _get_kwargs(
         headers["revision"] = revision
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "get_campaign_id_for_campaign_message"},
         "method": "get",
         "url": "/api/campaign-messages/{id}/relationships/campaign".format(
             id=quote(str(id), safe=""),

@@ -49,6 +49,7 @@ def _get_kwargs(
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "get_campaign_recipient_estimation"},
         "method": "get",
         "url": "/api/campaign-recipient-estimations/{id}".format(
             id=quote(str(id), safe=""),

@@ -30,6 +30,7 @@ def _get_kwargs(
         headers["revision"] = revision
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "get_message_ids_for_campaign"},
         "method": "get",
         "url": "/api/campaigns/{id}/relationships/campaign-messages".format(
             id=quote(str(id), safe=""),

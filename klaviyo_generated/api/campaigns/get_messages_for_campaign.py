@@ -104,6 +104,7 @@ def _get_kwargs(
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "get_messages_for_campaign"},
         "method": "get",
         "url": "/api/campaigns/{id}/campaign-messages".format(
             id=quote(str(id), safe=""),

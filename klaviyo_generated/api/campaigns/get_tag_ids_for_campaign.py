@@ -28,6 +28,7 @@ def _get_kwargs(
         headers["revision"] = revision
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "get_tag_ids_for_campaign"},
         "method": "get",
         "url": "/api/campaigns/{id}/relationships/tags".format(
             id=quote(str(id), safe=""),

@@ -28,6 +28,7 @@ def _get_kwargs(
         headers["revision"] = revision
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "get_template_id_for_campaign_message"},
         "method": "get",
         "url": "/api/campaign-messages/{id}/relationships/template".format(
             id=quote(str(id), safe=""),

@@ -54,6 +54,7 @@ def _get_kwargs(
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "refresh_campaign_recipient_estimation"},
         "method": "post",
         "url": "/api/campaign-recipient-estimation-jobs",
         "params": params,

@@ -29,6 +29,7 @@ def _get_kwargs(
         headers["revision"] = revision
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "update_image_for_campaign_message"},
         "method": "patch",
         "url": "/api/campaign-messages/{id}/relationships/image".format(
             id=quote(str(id), safe=""),

@@ -49,6 +49,7 @@ def _get_kwargs(
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "bulk_create_catalog_variants"},
         "method": "post",
         "url": "/api/catalog-variant-bulk-create-jobs",
         "params": params,

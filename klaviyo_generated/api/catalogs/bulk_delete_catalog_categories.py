@@ -49,6 +49,7 @@ def _get_kwargs(
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "bulk_delete_catalog_categories"},
         "method": "post",
         "url": "/api/catalog-category-bulk-delete-jobs",
         "params": params,

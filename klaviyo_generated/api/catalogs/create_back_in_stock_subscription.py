@@ -27,6 +27,7 @@ def _get_kwargs(
         headers["revision"] = revision
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "create_back_in_stock_subscription"},
         "method": "post",
         "url": "/api/back-in-stock-subscriptions",
     }

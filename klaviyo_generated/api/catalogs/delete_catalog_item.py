@@ -27,6 +27,7 @@ def _get_kwargs(
         headers["revision"] = revision
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "delete_catalog_item"},
         "method": "delete",
         "url": "/api/catalog-items/{id}".format(
             id=quote(str(id), safe=""),

@@ -27,6 +27,7 @@ def _get_kwargs(
         headers["revision"] = revision
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "delete_catalog_variant"},
         "method": "delete",
         "url": "/api/catalog-variants/{id}".format(
             id=quote(str(id), safe=""),

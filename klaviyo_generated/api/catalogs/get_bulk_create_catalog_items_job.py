@@ -79,6 +79,7 @@ def _get_kwargs(
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "get_bulk_create_catalog_items_job"},
         "method": "get",
         "url": "/api/catalog-item-bulk-create-jobs/{job_id}".format(
             job_id=quote(str(job_id), safe=""),

@@ -55,6 +55,7 @@ def _get_kwargs(
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "get_bulk_update_variants_jobs"},
         "method": "get",
         "url": "/api/catalog-variant-bulk-update-jobs",
         "params": params,

@@ -53,6 +53,7 @@ def _get_kwargs(
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "get_item_ids_for_catalog_category"},
         "method": "get",
         "url": "/api/catalog-categories/{id}/relationships/items".format(
             id=quote(str(id), safe=""),

@@ -95,6 +95,7 @@ def _get_kwargs(
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "get_items_for_catalog_category"},
         "method": "get",
         "url": "/api/catalog-categories/{id}/items".format(
             id=quote(str(id), safe=""),

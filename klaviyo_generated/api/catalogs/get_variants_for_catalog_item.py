@@ -65,6 +65,7 @@ def _get_kwargs(
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "get_variants_for_catalog_item"},
         "method": "get",
         "url": "/api/catalog-items/{id}/variants".format(
             id=quote(str(id), safe=""),

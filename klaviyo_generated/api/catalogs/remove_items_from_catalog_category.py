@@ -29,6 +29,7 @@ def _get_kwargs(
         headers["revision"] = revision
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "remove_items_from_catalog_category"},
         "method": "delete",
         "url": "/api/catalog-categories/{id}/relationships/items".format(
             id=quote(str(id), safe=""),

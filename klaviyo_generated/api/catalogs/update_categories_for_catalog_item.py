@@ -29,6 +29,7 @@ def _get_kwargs(
         headers["revision"] = revision
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "update_categories_for_catalog_item"},
         "method": "patch",
         "url": "/api/catalog-items/{id}/relationships/categories".format(
             id=quote(str(id), safe=""),

@@ -34,6 +34,7 @@ def _get_kwargs(
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "bulk_create_client_events"},
         "method": "post",
         "url": "/client/event-bulk-create",
         "params": params,

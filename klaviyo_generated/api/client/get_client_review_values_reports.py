@@ -73,6 +73,7 @@ def _get_kwargs(
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "get_client_review_values_reports"},
         "method": "get",
         "url": "/client/review-values-reports",
         "params": params,

@@ -27,6 +27,7 @@ def _get_kwargs(
         headers["revision"] = revision
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "create_conversation_message"},
         "method": "post",
         "url": "/api/conversation-messages",
     }

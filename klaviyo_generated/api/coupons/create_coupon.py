@@ -46,6 +46,7 @@ def _get_kwargs(
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "create_coupon"},
         "method": "post",
         "url": "/api/coupons",
         "params": params,

@@ -27,6 +27,7 @@ def _get_kwargs(
         headers["revision"] = revision
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "delete_coupon"},
         "method": "delete",
         "url": "/api/coupons/{id}".format(
             id=quote(str(id), safe=""),

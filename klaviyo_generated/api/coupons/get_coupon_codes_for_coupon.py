@@ -55,6 +55,7 @@ def _get_kwargs(
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "get_coupon_codes_for_coupon"},
         "method": "get",
         "url": "/api/coupons/{id}/coupon-codes".format(
             id=quote(str(id), safe=""),

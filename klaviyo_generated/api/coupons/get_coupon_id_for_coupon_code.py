@@ -28,6 +28,7 @@ def _get_kwargs(
         headers["revision"] = revision
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "get_coupon_id_for_coupon_code"},
         "method": "get",
         "url": "/api/coupon-codes/{id}/relationships/coupon".format(
             id=quote(str(id), safe=""),

@@ -27,6 +27,7 @@ def _get_kwargs(
         headers["revision"] = revision
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "bulk_create_data_source_records"},
         "method": "post",
         "url": "/api/data-source-record-bulk-create-jobs",
     }

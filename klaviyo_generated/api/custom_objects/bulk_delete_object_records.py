@@ -27,6 +27,7 @@ def _get_kwargs(
         headers["revision"] = revision
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "bulk_delete_object_records"},
         "method": "post",
         "url": "/api/object-record-bulk-delete-jobs",
     }

@@ -27,6 +27,7 @@ def _get_kwargs(
         headers["revision"] = revision
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "delete_object_type"},
         "method": "delete",
         "url": "/api/object-types/{id}".format(
             id=quote(str(id), safe=""),

@@ -30,6 +30,7 @@ def _get_kwargs(
         headers["revision"] = revision
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "get_current_schema_id_for_object_type"},
         "method": "get",
         "url": "/api/object-types/{id}/relationships/current-schema".format(
             id=quote(str(id), safe=""),

@@ -40,6 +40,7 @@ def _get_kwargs(
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "get_ingestion_log_ids_for_object_type"},
         "method": "get",
         "url": "/api/object-types/{id}/relationships/object-ingestion-logs".format(
             id=quote(str(id), safe=""),

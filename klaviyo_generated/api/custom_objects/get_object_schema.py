@@ -86,6 +86,7 @@ def _get_kwargs(
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "get_object_schema"},
         "method": "get",
         "url": "/api/object-schemas/{id}".format(
             id=quote(str(id), safe=""),

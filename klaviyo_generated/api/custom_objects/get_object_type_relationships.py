@@ -30,6 +30,7 @@ def _get_kwargs(
         headers["revision"] = revision
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "get_object_type_relationships"},
         "method": "get",
         "url": "/api/object-types/{id}/relationships/object-types".format(
             id=quote(str(id), safe=""),

@@ -30,6 +30,7 @@ def _get_kwargs(
         headers["revision"] = revision
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "get_profile_schema_relationships"},
         "method": "get",
         "url": "/api/object-schemas/{id}/relationships/profile-object-schemas".format(
             id=quote(str(id), safe=""),

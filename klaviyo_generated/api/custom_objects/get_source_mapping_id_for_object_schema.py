@@ -30,6 +30,7 @@ def _get_kwargs(
         headers["revision"] = revision
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "get_source_mapping_id_for_object_schema"},
         "method": "get",
         "url": "/api/object-schemas/{id}/relationships/source-mapping".format(
             id=quote(str(id), safe=""),

@@ -29,6 +29,7 @@ def _get_kwargs(
         headers["revision"] = revision
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "update_object_schema_relationship"},
         "method": "patch",
         "url": "/api/object-schemas/{id}/relationships/object-schemas".format(
             id=quote(str(id), safe=""),

@@ -31,6 +31,7 @@ def _get_kwargs(
         headers["revision"] = revision
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "update_profile_schema_relationship"},
         "method": "patch",
         "url": "/api/object-schemas/{id}/relationships/profile-object-schemas".format(
             id=quote(str(id), safe=""),

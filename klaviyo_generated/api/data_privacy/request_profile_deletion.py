@@ -27,6 +27,7 @@ def _get_kwargs(
         headers["revision"] = revision
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "request_profile_deletion"},
         "method": "post",
         "url": "/api/data-privacy-deletion-jobs",
     }

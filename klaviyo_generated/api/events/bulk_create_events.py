@@ -27,6 +27,7 @@ def _get_kwargs(
         headers["revision"] = revision
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "bulk_create_events"},
         "method": "post",
         "url": "/api/event-bulk-create-jobs",
     }

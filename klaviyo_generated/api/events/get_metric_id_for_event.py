@@ -28,6 +28,7 @@ def _get_kwargs(
         headers["revision"] = revision
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "get_metric_id_for_event"},
         "method": "get",
         "url": "/api/events/{id}/relationships/metric".format(
             id=quote(str(id), safe=""),

@@ -27,6 +27,7 @@ def _get_kwargs(
         headers["revision"] = revision
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "delete_flow_action"},
         "method": "delete",
         "url": "/api/flow-actions/{id}".format(
             id=quote(str(id), safe=""),

@@ -28,6 +28,7 @@ def _get_kwargs(
         headers["revision"] = revision
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "get_action_id_for_flow_message"},
         "method": "get",
         "url": "/api/flow-messages/{id}/relationships/flow-action".format(
             id=quote(str(id), safe=""),

@@ -63,6 +63,7 @@ def _get_kwargs(
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "get_actions_for_flow"},
         "method": "get",
         "url": "/api/flows/{id}/flow-actions".format(
             id=quote(str(id), safe=""),

@@ -96,6 +96,7 @@ def _get_kwargs(
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "get_flow"},
         "method": "get",
         "url": "/api/flows/{id}".format(
             id=quote(str(id), safe=""),

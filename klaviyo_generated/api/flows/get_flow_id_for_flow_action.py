@@ -28,6 +28,7 @@ def _get_kwargs(
         headers["revision"] = revision
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "get_flow_id_for_flow_action"},
         "method": "get",
         "url": "/api/flow-actions/{id}/relationships/flow".format(
             id=quote(str(id), safe=""),

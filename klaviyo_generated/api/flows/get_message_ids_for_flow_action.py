@@ -53,6 +53,7 @@ def _get_kwargs(
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "get_message_ids_for_flow_action"},
         "method": "get",
         "url": "/api/flow-actions/{id}/relationships/flow-messages".format(
             id=quote(str(id), safe=""),

@@ -27,6 +27,7 @@ def _get_kwargs(
         headers["revision"] = revision
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "delete_form"},
         "method": "delete",
         "url": "/api/forms/{id}".format(
             id=quote(str(id), safe=""),

@@ -28,6 +28,7 @@ def _get_kwargs(
         headers["revision"] = revision
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "get_form_id_for_form_version"},
         "method": "get",
         "url": "/api/form-versions/{id}/relationships/form".format(
             id=quote(str(id), safe=""),

@@ -72,6 +72,7 @@ def _get_kwargs(
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "get_form_version"},
         "method": "get",
         "url": "/api/form-versions/{id}".format(
             id=quote(str(id), safe=""),

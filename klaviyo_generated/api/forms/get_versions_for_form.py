@@ -63,6 +63,7 @@ def _get_kwargs(
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "get_versions_for_form"},
         "method": "get",
         "url": "/api/forms/{id}/form-versions".format(
             id=quote(str(id), safe=""),

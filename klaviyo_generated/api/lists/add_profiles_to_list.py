@@ -29,6 +29,7 @@ def _get_kwargs(
         headers["revision"] = revision
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "add_profiles_to_list"},
         "method": "post",
         "url": "/api/lists/{id}/relationships/profiles".format(
             id=quote(str(id), safe=""),

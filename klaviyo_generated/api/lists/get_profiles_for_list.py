@@ -77,6 +77,7 @@ def _get_kwargs(
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "get_profiles_for_list"},
         "method": "get",
         "url": "/api/lists/{id}/profiles".format(
             id=quote(str(id), safe=""),

@@ -29,6 +29,7 @@ def _get_kwargs(
         headers["revision"] = revision
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "remove_profiles_from_list"},
         "method": "delete",
         "url": "/api/lists/{id}/relationships/profiles".format(
             id=quote(str(id), safe=""),

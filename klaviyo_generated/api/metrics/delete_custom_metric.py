@@ -27,6 +27,7 @@ def _get_kwargs(
         headers["revision"] = revision
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "delete_custom_metric"},
         "method": "delete",
         "url": "/api/custom-metrics/{id}".format(
             id=quote(str(id), safe=""),

@@ -30,6 +30,7 @@ def _get_kwargs(
         headers["revision"] = revision
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "get_ids_for_flows_triggered_by_metric"},
         "method": "get",
         "url": "/api/metrics/{id}/relationships/flow-triggers".format(
             id=quote(str(id), safe=""),

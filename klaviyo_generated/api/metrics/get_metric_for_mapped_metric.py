@@ -47,6 +47,7 @@ def _get_kwargs(
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "get_metric_for_mapped_metric"},
         "method": "get",
         "url": "/api/mapped-metrics/{id}/metric".format(
             id=quote(str(id), safe=""),

@@ -31,6 +31,7 @@ def _get_kwargs(
         headers["revision"] = revision
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "get_metric_id_for_mapped_metric"},
         "method": "get",
         "url": "/api/mapped-metrics/{id}/relationships/metric".format(
             id=quote(str(id), safe=""),

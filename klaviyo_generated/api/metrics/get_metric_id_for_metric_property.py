@@ -28,6 +28,7 @@ def _get_kwargs(
         headers["revision"] = revision
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "get_metric_id_for_metric_property"},
         "method": "get",
         "url": "/api/metric-properties/{id}/relationships/metric".format(
             id=quote(str(id), safe=""),

@@ -30,6 +30,7 @@ def _get_kwargs(
         headers["revision"] = revision
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "get_metric_ids_for_custom_metric"},
         "method": "get",
         "url": "/api/custom-metrics/{id}/relationships/metrics".format(
             id=quote(str(id), safe=""),

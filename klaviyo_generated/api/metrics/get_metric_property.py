@@ -90,6 +90,7 @@ def _get_kwargs(
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "get_metric_property"},
         "method": "get",
         "url": "/api/metric-properties/{id}".format(
             id=quote(str(id), safe=""),

@@ -30,6 +30,7 @@ def _get_kwargs(
         headers["revision"] = revision
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "get_property_ids_for_metric"},
         "method": "get",
         "url": "/api/metrics/{id}/relationships/metric-properties".format(
             id=quote(str(id), safe=""),

@@ -27,6 +27,7 @@ def _get_kwargs(
         headers["revision"] = revision
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "bulk_subscribe_profiles"},
         "method": "post",
         "url": "/api/profile-subscription-bulk-create-jobs",
     }

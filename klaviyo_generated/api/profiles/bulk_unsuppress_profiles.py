@@ -52,6 +52,7 @@ def _get_kwargs(
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "bulk_unsuppress_profiles"},
         "method": "post",
         "url": "/api/profile-suppression-bulk-delete-jobs",
         "params": params,

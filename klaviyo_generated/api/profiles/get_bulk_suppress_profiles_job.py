@@ -54,6 +54,7 @@ def _get_kwargs(
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "get_bulk_suppress_profiles_job"},
         "method": "get",
         "url": "/api/profile-suppression-bulk-create-jobs/{job_id}".format(
             job_id=quote(str(job_id), safe=""),

@@ -28,6 +28,7 @@ def _get_kwargs(
         headers["revision"] = revision
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "get_conversation_id_for_profile"},
         "method": "get",
         "url": "/api/profiles/{id}/relationships/conversation".format(
             id=quote(str(id), safe=""),

@@ -30,6 +30,7 @@ def _get_kwargs(
         headers["revision"] = revision
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "get_conversation_ids_for_profile"},
         "method": "get",
         "url": "/api/profiles/{id}/relationships/conversations".format(
             id=quote(str(id), safe=""),

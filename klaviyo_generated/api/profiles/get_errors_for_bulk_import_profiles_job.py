@@ -52,6 +52,7 @@ def _get_kwargs(
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "get_errors_for_bulk_import_profiles_job"},
         "method": "get",
         "url": "/api/profile-bulk-import-jobs/{id}/import-errors".format(
             id=quote(str(id), safe=""),

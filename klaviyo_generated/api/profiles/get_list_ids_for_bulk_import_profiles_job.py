@@ -30,6 +30,7 @@ def _get_kwargs(
         headers["revision"] = revision
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "get_list_ids_for_bulk_import_profiles_job"},
         "method": "get",
         "url": "/api/profile-bulk-import-jobs/{id}/relationships/lists".format(
             id=quote(str(id), safe=""),

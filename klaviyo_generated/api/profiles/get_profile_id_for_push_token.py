@@ -28,6 +28,7 @@ def _get_kwargs(
         headers["revision"] = revision
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "get_profile_id_for_push_token"},
         "method": "get",
         "url": "/api/push-tokens/{id}/relationships/profile".format(
             id=quote(str(id), safe=""),

@@ -81,6 +81,7 @@ def _get_kwargs(
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "get_push_tokens"},
         "method": "get",
         "url": "/api/push-tokens",
         "params": params,

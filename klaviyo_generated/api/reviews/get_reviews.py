@@ -85,6 +85,7 @@ def _get_kwargs(
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "get_reviews"},
         "method": "get",
         "url": "/api/reviews",
         "params": params,

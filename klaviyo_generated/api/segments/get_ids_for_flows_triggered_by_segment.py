@@ -30,6 +30,7 @@ def _get_kwargs(
         headers["revision"] = revision
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "get_ids_for_flows_triggered_by_segment"},
         "method": "get",
         "url": "/api/segments/{id}/relationships/flow-triggers".format(
             id=quote(str(id), safe=""),

@@ -28,6 +28,7 @@ def _get_kwargs(
         headers["revision"] = revision
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "get_campaign_ids_for_tag"},
         "method": "get",
         "url": "/api/tags/{id}/relationships/campaigns".format(
             id=quote(str(id), safe=""),

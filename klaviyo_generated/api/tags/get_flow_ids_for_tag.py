@@ -28,6 +28,7 @@ def _get_kwargs(
         headers["revision"] = revision
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "get_flow_ids_for_tag"},
         "method": "get",
         "url": "/api/tags/{id}/relationships/flows".format(
             id=quote(str(id), safe=""),

@@ -61,6 +61,7 @@ def _get_kwargs(
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "get_tag_groups"},
         "method": "get",
         "url": "/api/tag-groups",
         "params": params,

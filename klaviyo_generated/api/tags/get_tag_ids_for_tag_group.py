@@ -30,6 +30,7 @@ def _get_kwargs(
         headers["revision"] = revision
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "get_tag_ids_for_tag_group"},
         "method": "get",
         "url": "/api/tag-groups/{id}/relationships/tags".format(
             id=quote(str(id), safe=""),

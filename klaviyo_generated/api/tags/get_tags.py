@@ -83,6 +83,7 @@ def _get_kwargs(
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "get_tags"},
         "method": "get",
         "url": "/api/tags",
         "params": params,

@@ -29,6 +29,7 @@ def _get_kwargs(
         headers["revision"] = revision
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "remove_tag_from_campaigns"},
         "method": "delete",
         "url": "/api/tags/{id}/relationships/campaigns".format(
             id=quote(str(id), safe=""),

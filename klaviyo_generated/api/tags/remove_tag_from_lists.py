@@ -29,6 +29,7 @@ def _get_kwargs(
         headers["revision"] = revision
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "remove_tag_from_lists"},
         "method": "delete",
         "url": "/api/tags/{id}/relationships/lists".format(
             id=quote(str(id), safe=""),

@@ -29,6 +29,7 @@ def _get_kwargs(
         headers["revision"] = revision
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "tag_flows"},
         "method": "post",
         "url": "/api/tags/{id}/relationships/flows".format(
             id=quote(str(id), safe=""),

@@ -29,6 +29,7 @@ def _get_kwargs(
         headers["revision"] = revision
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "tag_segments"},
         "method": "post",
         "url": "/api/tags/{id}/relationships/segments".format(
             id=quote(str(id), safe=""),

@@ -29,6 +29,7 @@ def _get_kwargs(
         headers["revision"] = revision
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "update_tag_group"},
         "method": "patch",
         "url": "/api/tag-groups/{id}".format(
             id=quote(str(id), safe=""),

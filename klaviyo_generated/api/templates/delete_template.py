@@ -27,6 +27,7 @@ def _get_kwargs(
         headers["revision"] = revision
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "delete_template"},
         "method": "delete",
         "url": "/api/templates/{id}".format(
             id=quote(str(id), safe=""),

@@ -27,6 +27,7 @@ def _get_kwargs(
         headers["revision"] = revision
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "delete_universal_content"},
         "method": "delete",
         "url": "/api/template-universal-content/{id}".format(
             id=quote(str(id), safe=""),

@@ -50,6 +50,7 @@ def _get_kwargs(
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "update_universal_content"},
         "method": "patch",
         "url": "/api/template-universal-content/{id}".format(
             id=quote(str(id), safe=""),

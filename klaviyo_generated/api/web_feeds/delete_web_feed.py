@@ -27,6 +27,7 @@ def _get_kwargs(
         headers["revision"] = revision
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "delete_web_feed"},
         "method": "delete",
         "url": "/api/web-feeds/{id}".format(
             id=quote(str(id), safe=""),

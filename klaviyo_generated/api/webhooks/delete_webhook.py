@@ -27,6 +27,7 @@ def _get_kwargs(
         headers["revision"] = revision
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "delete_webhook"},
         "method": "delete",
         "url": "/api/webhooks/{id}".format(
             id=quote(str(id), safe=""),

@@ -44,6 +44,7 @@ def _get_kwargs(
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "get_webhook_topics"},
         "method": "get",
         "url": "/api/webhook-topics",
         "params": params,

@@ -28,6 +28,7 @@ def _get_kwargs(
         headers["revision"] = revision
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "upload_image_from_file"},
         "method": "post",
         "url": "/api/image-upload",
     }

@@ -28,6 +28,7 @@ def _get_kwargs(
         headers["revision"] = revision
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "bulk_import_profiles"},
         "method": "post",
         "url": "/api/profile-bulk-import-jobs",
     }

@@ -28,6 +28,7 @@ def _get_kwargs(
         headers["revision"] = revision
 
     _kwargs: dict[str, Any] = {
+        "extensions": {"klaviyo_operation": "get_bulk_import_profiles_job"},
         "method": "get",
         "url": "/api/profile-bulk-import-jobs/{job_id}".format(
             job_id=quote(str(job_id), safe=""),
