@@ -1,0 +1,13 @@
+"""httpx transports that wrap another transport, in the manner of httpx's own ``_transports/``.
+
+The seam is httpx's ``BaseTransport`` / ``AsyncBaseTransport``: each layer takes the request,
+does its one job and hands it to the transport it wraps, so layers stack in any order and a
+user-supplied transport (or ``httpx.MockTransport`` in tests) can sit at the bottom. One module
+per layer, each with a sync and an async twin sharing their decisions.
+"""
+
+from __future__ import annotations
+
+from .retry import AsyncRetryTransport, RetryTransport
+
+__all__ = ["AsyncRetryTransport", "RetryTransport"]
