@@ -18,7 +18,10 @@ DEFAULT_OUTPUT = ROOT / PACKAGE
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m generator",
+        description="Generate klaviyo_generated/ from the pinned Klaviyo OpenAPI spec (spec/pin.toml).",
+    )
     parser.add_argument(
         "command",
         nargs="?",
