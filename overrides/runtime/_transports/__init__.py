@@ -8,6 +8,7 @@ per layer, each with a sync and an async twin sharing their decisions.
 
 from __future__ import annotations
 
+from .ratelimit import AsyncRateLimitTransport, RateLimitTransport
 from .retry import AsyncRetryTransport, RetryTransport
 
-__all__ = ["AsyncRetryTransport", "RetryTransport"]
+__all__ = ["AsyncRateLimitTransport", "AsyncRetryTransport", "RateLimitTransport", "RetryTransport"]

@@ -1,0 +1,292 @@
+"""Proactive client-side rate limiting: the limiter state and its configuration.
+
+Everything here is pure apart from one clock read per call (the clock is injected), so the
+schedule can be tested exactly; the transports in ``_transports/ratelimit.py`` do the waiting.
+
+The model, in one place:
+
+* **One bucket per operation.** Klaviyo's limits are per account and per endpoint, and the spec
+  gives each operation its own ``x-klaviyo-ratelimit`` (burst per second, steady per minute, and
+  for some a daily cap; see ``OPERATIONS[name].rate_limits``). The bucket key is therefore the
+  operation name, and one ``RateLimiter`` is meant to serve one account (one API key): share it
+  between the clients (sync and async) that use the same key, and never between keys. Two
+  operations that happen to have the same tier do not share a budget.
+* **Sliding windows with reservations.** Each window ``(limit, period)`` keeps the send times of
+  the last ``limit`` calls. A call is given the earliest time ``t`` (not before now, not before the
+  previous reservation) at which every window holds fewer than ``limit`` sends in ``(t - period, t]``;
+  ``t`` is recorded at once and the caller is told to wait ``t - now``. Reserving instead of
+  "try, sleep, try again" makes waiters first-come first-served and needs no lock across a sleep.
+  A sliding window is at least as strict as a fixed window of the same size, so the schedule also
+  satisfies a server that counts per calendar second or minute.
+* **Operations not in the table** (no ``klaviyo_operation`` extension, e.g. a raw request) are not
+  limited: there is no declared rate to keep to, and guessing one would only slow them down.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Mapping
+from typing import Any, Final, Protocol
+
+import attrs
+
+from klaviyo_generated._exceptions import KlaviyoError
+from klaviyo_generated._operations import OPERATIONS
+
+__all__ = [
+    "OPERATION_EXTENSION",
+    "RateLimitInfo",
+    "RateLimitWaitExceeded",
+    "RateLimiter",
+    "RateLimits",
+    "coerce_limiter",
+    "parse_rate_limit_headers",
+]
+
+# Set by every generated endpoint on its request; the bucket key.
+OPERATION_EXTENSION: Final = "klaviyo_operation"
+
+
+class _HasRateLimits(Protocol):
+    @property
+    def rate_limits(self) -> tuple[tuple[int, float], ...]: ...
+
+
+def _check_max_wait(instance: object, attribute: attrs.Attribute[Any], value: float) -> None:
+    # inf is allowed (wait however long it takes, e.g. for a daily cap); NaN and negatives are mistakes.
+    if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value) or value < 0:
+        raise ValueError(f"max_wait must be a number of seconds >= 0 (math.inf for no bound), got {value!r}")
+
+
+def _check_headroom(instance: object, attribute: attrs.Attribute[Any], value: float) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
+        raise ValueError(f"headroom must be a fraction in (0, 1], got {value!r}")
+
+
+@attrs.frozen(kw_only=True)
+class RateLimits:
+    """How proactive rate limiting behaves. Immutable; derive variants with ``attrs.evolve``.
+
+    Attributes:
+        enabled: limit at all. Off, every call is sent at once (the server's 429s and the retry
+            layer remain).
+        max_wait: the longest a call may be held back, in seconds. A call that would need longer
+            is not sent and not counted: ``RateLimitWaitExceeded`` is raised at once, carrying the
+            wait. We raise rather than send anyway because a request sent early is a request we
+            know the server will refuse: it would come back as a 429, the retry layer would wait
+            (capped) and fail with ``RateLimitError`` later, having spent the caller's time and a
+            slot for nothing. 60 s covers every per-second and per-minute window (a queue of calls
+            within the steady limit always goes through) while an exhausted daily cap fails fast
+            instead of blocking a thread for hours. ``math.inf`` waits however long it takes.
+        headroom: the fraction of each declared rate to use. Applied by stretching each window
+            (``limit`` calls per ``period / headroom``) rather than cutting the count, because a cut
+            is coarse for the small tiers (3/s x 0.9 rounds down to 2/s, 1/s would become 0) and a
+            stretch is exactly the time margin that absorbs network jitter between our send times and
+            the server's arrival times. The default 1.0 uses the declared rates in full: they are
+            the server's own figures, the sliding windows are already at least as strict as the
+            server's, and the rare 429 at a window edge is absorbed by the retry layer and pauses
+            the bucket. Lower it (e.g. 0.9) when other processes spend the same account's budget.
+    """
+
+    enabled: bool = True
+    max_wait: float = attrs.field(default=60.0, validator=_check_max_wait)
+    headroom: float = attrs.field(default=1.0, validator=_check_headroom)
+
+    @classmethod
+    def disabled(cls) -> RateLimits:
+        """No limiting: every call is sent at once."""
+        return cls(enabled=False)
+
+
+class RateLimitWaitExceeded(KlaviyoError):
+    """A call would have had to wait longer than ``RateLimits.max_wait`` for a free slot.
+
+    The call was neither sent nor counted. ``wait`` is the delay it would have needed, so the
+    caller can schedule it for later. The message holds only the operation name and numbers.
+    """
+
+    def __init__(self, operation: str, wait: float, max_wait: float) -> None:
+        super().__init__(
+            f"rate limit: {operation} would have to wait {wait:.3f}s for a free slot, more than max_wait={max_wait:g}s"
+        )
+        self.operation = operation
+        self.wait = wait
+        self.max_wait = max_wait
+
+
+class _Window:
+    """One ``(limit, period)`` window: the send times of the last ``limit`` calls, oldest first."""
+
+    __slots__ = ("limit", "period", "sent")
+
+    def __init__(self, limit: int, period: float) -> None:
+        self.limit = limit
+        self.period = period
+        # maxlen drops what can no longer matter: only the limit-th most recent send constrains the next.
+        self.sent: deque[float] = deque(maxlen=limit)
+
+    def earliest(self) -> float:
+        """The earliest time the next send fits in this window (-inf when it is not full)."""
+        return self.sent[0] + self.period if len(self.sent) == self.limit else -math.inf
+
+
+class _Bucket:
+    __slots__ = ("last", "paused_until", "windows")
+
+    def __init__(self, windows: list[_Window]) -> None:
+        self.windows = windows
+        self.last = -math.inf  # the latest reservation: later calls never go before it (first come, first served)
+        self.paused_until = -math.inf  # set from a 429's Retry-After
+
+
+class RateLimiter:
+    """The limiter state for one account: one bucket per operation, created on first use.
+
+    Thread-safe: every read and write of the state happens under one ``threading.Lock``, held for
+    a few microseconds and never across a sleep or an ``await``, so the same instance serves
+    threads and asyncio tasks (and both at once).
+
+    Args:
+        limits: the configuration (default ``RateLimits()``).
+        clock: monotonic seconds.
+        operations: the operation table (default: the generated ``OPERATIONS``); tests may pass
+            their own.
+    """
+
+    def __init__(
+        self,
+        limits: RateLimits | None = None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        operations: Mapping[str, _HasRateLimits] = OPERATIONS,
+    ) -> None:
+        self.limits = limits if limits is not None else RateLimits()
+        self._clock = clock
+        self._operations = operations
+        self._buckets: dict[str, _Bucket] = {}
+        self._lock = threading.Lock()
+
+    def _bucket(self, operation: str | None) -> _Bucket | None:
+        # Called with the lock held.
+        if not self.limits.enabled or operation is None:
+            return None
+        bucket = self._buckets.get(operation)
+        if bucket is None:
+            spec = self._operations.get(operation)
+            if spec is None or not spec.rate_limits:
+                return None
+            headroom = self.limits.headroom
+            bucket = self._buckets[operation] = _Bucket(
+                [_Window(limit, period / headroom) for limit, period in spec.rate_limits if limit > 0]
+            )
+        return bucket
+
+    def is_limited(self, operation: str | None) -> bool:
+        """Whether calls to ``operation`` are limited at all (enabled and a known operation)."""
+        with self._lock:
+            return self._bucket(operation) is not None
+
+    def acquire(self, operation: str | None) -> float:
+        """Reserve the next free slot for ``operation`` and return the seconds to wait before sending.
+
+        The reservation is recorded at once, so the caller must send after waiting (or accept
+        that the slot is spent). Returns 0.0 for an operation that is not limited. Raises
+        ``RateLimitWaitExceeded``, recording nothing, when the wait would exceed ``max_wait``.
+        """
+        with self._lock:
+            bucket = self._bucket(operation)
+            if bucket is None:
+                return 0.0
+            now = self._clock()
+            at = max(now, bucket.last, bucket.paused_until, *(window.earliest() for window in bucket.windows))
+            wait = at - now
+            if wait > self.limits.max_wait:
+                raise RateLimitWaitExceeded(str(operation), wait, self.limits.max_wait)
+            for window in bucket.windows:
+                window.sent.append(at)
+            bucket.last = at
+            return wait
+
+    def pause(self, operation: str | None, seconds: float) -> None:
+        """Hold every call to ``operation`` until ``seconds`` from now (after a 429's Retry-After).
+
+        A shorter pause never shortens a longer one already in force.
+        """
+        with self._lock:
+            bucket = self._bucket(operation)
+            if bucket is not None and math.isfinite(seconds) and seconds > 0:
+                bucket.paused_until = max(bucket.paused_until, self._clock() + seconds)
+
+    def paused_for(self, operation: str | None) -> float:
+        """Seconds left on a pause of ``operation`` (0.0 when not paused or not limited)."""
+        with self._lock:
+            bucket = self._bucket(operation)
+            return 0.0 if bucket is None else max(0.0, bucket.paused_until - self._clock())
+
+
+def coerce_limiter(value: object, *, clock: Callable[[], float] = time.monotonic) -> RateLimiter:
+    """The limiter meant by a ``limits=`` argument: a ``RateLimiter`` (shared as is), a
+    ``RateLimits`` (a new limiter), ``False`` (disabled), or ``True``/``None`` (the defaults)."""
+    if isinstance(value, RateLimiter):
+        return value
+    if isinstance(value, RateLimits):
+        return RateLimiter(value, clock=clock)
+    if value is False:
+        return RateLimiter(RateLimits.disabled(), clock=clock)
+    if value is True or value is None:
+        return RateLimiter(clock=clock)
+    raise TypeError(f"limits must be a RateLimiter, RateLimits, True, False or None, got {type(value).__name__}")
+
+
+@attrs.frozen(kw_only=True)
+class RateLimitInfo:
+    """Klaviyo's ``RateLimit-*`` response headers, read in the IETF draft style
+    (draft-ietf-httpapi-ratelimit-headers). Each field is ``None`` when its header is absent or unreadable.
+
+    Attributes:
+        limit: ``RateLimit-Limit``, the request quota of the current window.
+        remaining: ``RateLimit-Remaining``, requests left in it.
+        reset: ``RateLimit-Reset``, seconds until it resets.
+    """
+
+    limit: int | None = None
+    remaining: int | None = None
+    reset: float | None = None
+
+
+# The first list member's value: the draft allows "10" as well as "10, 10;w=1, 150;w=60" (a quota
+# followed by policies); parameters after ";" are ignored.
+_LEADING_NUMBER = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(?:[;,].*)?", re.DOTALL)
+
+
+def _number(value: str | None) -> float | None:
+    if value is None:
+        return None
+    match = _LEADING_NUMBER.fullmatch(value)
+    if match is None:
+        return None
+    number = float(match.group(1))
+    return number if math.isfinite(number) else None
+
+
+def _integer(value: str | None) -> int | None:
+    number = _number(value)
+    return int(number) if number is not None and number.is_integer() else None
+
+
+def parse_rate_limit_headers(headers: Mapping[str, str]) -> RateLimitInfo | None:
+    """The ``RateLimit-*`` headers of a response, or ``None`` when it carries none of them.
+
+    ``headers`` is looked up case-insensitively when it is an ``httpx.Headers``; garbage in one
+    header makes that field ``None`` and never raises.
+    """
+    limit, remaining, reset = (
+        headers.get(name) for name in ("RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset")
+    )
+    if limit is None and remaining is None and reset is None:
+        return None
+    return RateLimitInfo(limit=_integer(limit), remaining=_integer(remaining), reset=_number(reset))

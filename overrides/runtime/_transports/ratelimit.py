@@ -1,0 +1,176 @@
+"""Rate-limiting transports: ``RateLimitTransport`` (sync) and ``AsyncRateLimitTransport`` (async).
+
+They wrap an inner transport and hold each request back until its operation's bucket has a free
+slot (see ``klaviyo_generated._ratelimit`` for the model). Stack them *inside* the retry layer,
+``RetryTransport(RateLimitTransport(inner))``, so that every retry also waits for a slot and a
+429's pause applies to the retry itself.
+
+Per request:
+
+* ``request.extensions["klaviyo_operation"]`` names the operation (every generated endpoint sets
+  it); a request without it is not limited.
+* ``request.extensions["klaviyo_rate_limit"] = False`` sends that request at once, without taking
+  a slot. A 429 it receives still pauses the bucket: the refusal is about the account's budget,
+  which the other callers share.
+
+Per response, ``response.extensions["klaviyo_rate_limit"]`` holds a ``RateLimitInfo`` when the
+response carries any ``RateLimit-*`` header. (The pinned spec documents only
+``x-klaviyo-ratelimit`` per operation, not these headers; they are read as the IETF draft defines
+them, and tolerated when malformed.) A 429 pauses the operation's bucket for its ``Retry-After``
+(or, without one, its ``RateLimit-Reset``), so concurrent callers wait instead of hammering.
+
+Sleeping is skipped in the package's test mode (``klaviyo_generated._retry.set_testing``), as in
+the retry layer: one switch makes both layers instant while still counting and logging.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+
+import httpx
+
+from klaviyo_generated._ratelimit import (
+    OPERATION_EXTENSION,
+    RateLimiter,
+    RateLimits,
+    coerce_limiter,
+    parse_rate_limit_headers,
+)
+from klaviyo_generated._retry import is_testing
+from klaviyo_generated._retry_after import parse_retry_after
+
+__all__ = ["RATE_LIMIT_EXTENSION", "AsyncRateLimitTransport", "RateLimitTransport"]
+
+# The request's opt-out switch and the response's header summary share one name.
+RATE_LIMIT_EXTENSION = "klaviyo_rate_limit"
+
+_LOG = logging.getLogger("klaviyo_generated")
+
+
+def _operation(request: httpx.Request) -> str | None:
+    operation = request.extensions.get(OPERATION_EXTENSION)
+    return operation if isinstance(operation, str) else None
+
+
+def _limited(request: httpx.Request) -> bool:
+    return request.extensions.get(RATE_LIMIT_EXTENSION, True) is not False
+
+
+def _log_wait(operation: str, wait: float) -> None:
+    # The operation name and the wait only: never the URL's query, headers or credentials.
+    if wait > 0:
+        _LOG.info(
+            "Rate limit: delaying %s by %.3fs",
+            operation,
+            wait,
+            extra={"klaviyo_operation": operation, "klaviyo_rate_limit_wait": wait},
+        )
+    else:
+        _LOG.debug("Rate limit: %s sent without delay", operation)
+
+
+def _after_response(limiter: RateLimiter, operation: str | None, response: httpx.Response) -> None:
+    """Expose the ``RateLimit-*`` headers and, on a 429, pause the operation's bucket."""
+    info = parse_rate_limit_headers(response.headers)
+    if info is not None:
+        response.extensions[RATE_LIMIT_EXTENSION] = info
+    if response.status_code != 429 or not limiter.is_limited(operation):
+        return
+    pause = parse_retry_after(response.headers.get("Retry-After"), date=response.headers.get("Date"))
+    if pause is None and info is not None:
+        pause = info.reset
+    if pause is not None and pause > 0:
+        limiter.pause(operation, pause)
+        _LOG.info(
+            "Rate limit: pausing %s for %.3fs after HTTP 429",
+            operation,
+            pause,
+            extra={"klaviyo_operation": operation, "klaviyo_rate_limit_pause": pause},
+        )
+
+
+class RateLimitTransport(httpx.BaseTransport):
+    """Holds each request back until its operation has a free slot, then sends it through ``transport``.
+
+    Args:
+        transport: the transport that does the I/O (default: a new ``httpx.HTTPTransport``).
+        limits: a ``RateLimiter`` to share (one per account, across clients); ``RateLimits`` for a
+            new one; ``False`` to disable; ``None``/``True`` for the defaults.
+        sleep: called with each wait in seconds (tests pass a recorder).
+        clock: monotonic seconds, for a limiter built here (a passed ``RateLimiter`` keeps its own).
+    """
+
+    def __init__(
+        self,
+        transport: httpx.BaseTransport | None = None,
+        *,
+        limits: RateLimiter | RateLimits | bool | None = None,
+        sleep: Callable[[float], object] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._transport = transport if transport is not None else httpx.HTTPTransport()
+        self.limiter = coerce_limiter(limits, clock=clock)
+        self._sleep = sleep
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        operation = _operation(request)
+        if operation is not None and _limited(request) and self.limiter.is_limited(operation):
+            wait = self.limiter.acquire(operation)
+            _log_wait(operation, wait)
+            if not is_testing():
+                self._sleep(wait)
+                # A 429 that arrived while we slept paused the bucket past our slot: take a new
+                # slot after the pause (the old one stays counted, which errs on the safe side).
+                while self.limiter.paused_for(operation) > 0:
+                    wait = self.limiter.acquire(operation)
+                    _log_wait(operation, wait)
+                    self._sleep(wait)
+        response = self._transport.handle_request(request)
+        _after_response(self.limiter, operation, response)
+        return response
+
+    def close(self) -> None:
+        self._transport.close()
+
+
+class AsyncRateLimitTransport(httpx.AsyncBaseTransport):
+    """The async twin of ``RateLimitTransport``; ``sleep`` is awaited (default ``asyncio.sleep``).
+
+    No ``asyncio.Lock`` is needed: each task reserves its slot atomically (under the limiter's
+    thread lock, held for microseconds and never across an ``await``) and then sleeps until its
+    own send time, so tasks are served first come, first served, and a task waiting for one
+    operation never holds up another operation's tasks.
+    """
+
+    def __init__(
+        self,
+        transport: httpx.AsyncBaseTransport | None = None,
+        *,
+        limits: RateLimiter | RateLimits | bool | None = None,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._transport = transport if transport is not None else httpx.AsyncHTTPTransport()
+        self.limiter = coerce_limiter(limits, clock=clock)
+        self._sleep = sleep
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        operation = _operation(request)
+        if operation is not None and _limited(request) and self.limiter.is_limited(operation):
+            wait = self.limiter.acquire(operation)
+            _log_wait(operation, wait)
+            if not is_testing():
+                await self._sleep(wait)
+                while self.limiter.paused_for(operation) > 0:
+                    wait = self.limiter.acquire(operation)
+                    _log_wait(operation, wait)
+                    await self._sleep(wait)
+        response = await self._transport.handle_async_request(request)
+        _after_response(self.limiter, operation, response)
+        return response
+
+    async def aclose(self) -> None:
+        await self._transport.aclose()
