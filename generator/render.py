@@ -134,6 +134,51 @@ def _render_operations(project: Project, data: GeneratorData, spec: JSON, packag
     (package_dir / "_operations.py").write_text(text, encoding="utf-8")
 
 
+def _success_type(endpoint: Any) -> str:
+    """The annotation of what a facade method returns: the union of the documented 2xx bodies."""
+    types: list[str] = []
+    for response in endpoint.responses.patterns:
+        low, high = response.status_code.range
+        if low >= 200 and high <= 299:
+            # A status documented without a body (202/204) parses to None, whatever the property says.
+            no_body = str(response.source["attribute"]) == "None"
+            text = "None" if no_body else str(response.prop.get_type_string().as_unembedded_code())
+            if text not in types:
+                types.append(text)
+    return " | ".join(types) or "None"
+
+
+def _is_public(endpoint: Any) -> bool:
+    return str(endpoint.path.get_untrusted_value()).startswith("/client/")
+
+
+def _facade_imports(endpoints: list[Any]) -> list[str]:
+    """The endpoints' imports, re-rooted from ``api/<tag>/`` (three dots) to ``resources/`` (two)."""
+    lines = {line.replace("from ...", "from ..", 1) for e in endpoints for line in e.relative_imports}
+    return sorted(lines)
+
+
+def _render_facade(project: Project, data: GeneratorData, package_dir: Path) -> None:
+    """``resources/<tag>.py`` (one namespace class per tag, sync, async and raw) and ``_client.py``."""
+    env = project.env
+    env.globals.update(success_type=_success_type, public_path=_is_public)
+    (package_dir / "resources").mkdir(exist_ok=True)
+    (package_dir / "resources" / "__init__.py").write_text(
+        '"""One module per spec tag; the client creates them on first use."""\n', encoding="utf-8"
+    )
+    tags = []
+    for tag, collection in sorted(data.endpoint_collections_by_tag.items()):
+        endpoints = sorted(collection.endpoints, key=lambda e: str(e.name))
+        class_name = "".join(part.capitalize() for part in str(tag).split("_"))
+        text = env.get_template("resource.py.jinja").render(
+            tag=str(tag), class_name=class_name, endpoints=endpoints, imports=_facade_imports(endpoints)
+        )
+        (package_dir / "resources" / f"{tag}.py").write_text(text, encoding="utf-8")
+        tags.append({"name": str(tag), "class_name": class_name})
+    text = env.get_template("facade.py.jinja").render(tags=tags)
+    (package_dir / "_client.py").write_text(text, encoding="utf-8")
+
+
 def render(spec: JSON, *, output: Path, package_name: str) -> Rendered:
     config = _config(output, package_name)
     with (
@@ -150,6 +195,7 @@ def render(spec: JSON, *, output: Path, package_name: str) -> Rendered:
         errors = list(project.build())
         _render_model_index(project, data, project.package_dir)
         _render_operations(project, data, spec, project.package_dir)
+        _render_facade(project, data, project.package_dir)
     if python_warnings:
         listed = "\n".join(f"- {w.category.__name__}: {w.message}" for w in python_warnings)
         raise GenerationFailed(f"generation emitted {len(python_warnings)} warning(s):\n{listed}")

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from attrs import evolve, frozen
 
-from klaviyo_generated._retry_after import parse_retry_after
+from ._retry_after import parse_retry_after
 
 # httpx is only needed at runtime when a request or response is copied for pickling; by then it is
 # loaded. Importing this module alone does not pull in the HTTP stack (see klaviyo_generated/__init__).

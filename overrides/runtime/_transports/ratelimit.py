@@ -32,15 +32,15 @@ from collections.abc import Awaitable, Callable
 
 import httpx
 
-from klaviyo_generated._ratelimit import (
+from .._ratelimit import (
     OPERATION_EXTENSION,
     RateLimiter,
     RateLimits,
     coerce_limiter,
     parse_rate_limit_headers,
 )
-from klaviyo_generated._retry import is_testing
-from klaviyo_generated._retry_after import parse_retry_after
+from .._retry import is_testing
+from .._retry_after import parse_retry_after
 
 __all__ = ["RATE_LIMIT_EXTENSION", "AsyncRateLimitTransport", "RateLimitTransport"]
 

@@ -28,8 +28,8 @@ from collections.abc import Awaitable, Callable
 
 import httpx
 
-from klaviyo_generated._retry import RetryPolicy, coerce_policy, is_testing
-from klaviyo_generated._retry_after import parse_retry_after
+from .._retry import RetryPolicy, coerce_policy, is_testing
+from .._retry_after import parse_retry_after
 
 __all__ = ["ATTEMPTS_EXTENSION", "RETRY_EXTENSION", "AsyncRetryTransport", "RetryTransport"]
 

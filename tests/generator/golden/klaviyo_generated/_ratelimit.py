@@ -36,8 +36,8 @@ from typing import Any, Final, Protocol
 
 import attrs
 
-from klaviyo_generated._exceptions import KlaviyoError
-from klaviyo_generated._operations import OPERATIONS
+from ._exceptions import KlaviyoError
+from ._operations import OPERATIONS
 
 __all__ = [
     "OPERATION_EXTENSION",

@@ -1,0 +1,435 @@
+"""The machinery behind ``Klaviyo`` and ``AsyncKlaviyo``: one ``httpx`` client and the layers under it.
+
+A call goes::
+
+    generated method -> endpoint._get_kwargs -> httpx.Client (auth, revision, timeout)
+      -> RetryTransport -> RateLimitTransport -> the I/O transport (httpx's, the caller's, or a fake)
+      <- non-2xx: typed error (status_error); 2xx: endpoint._parse_response -> model
+
+Retrying sits outside rate limiting so that every retry also waits for a slot. The generated
+``Klaviyo`` class (``_client.py``) adds one namespace per spec tag on top of this.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+import re
+import sys
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from types import TracebackType
+from typing import Any, Self
+
+import httpx
+
+from . import __api_revision__ as API_REVISION
+from . import errors
+from ._auth import ConfigurationError
+from ._exceptions import APIConnectionError, APITimeoutError, ResponseDecodeError, status_error
+from ._oauth import OAuth
+from ._operations import OPERATIONS
+from ._ratelimit import OPERATION_EXTENSION, RateLimiter, RateLimits, coerce_limiter
+from ._response import APIResponse, raw_mode
+from ._retry import RetryPolicy
+from ._settings import (
+    DEFAULT_BASE_URL,
+    DEFAULT_TIMEOUT,
+    Settings,
+    check_base_url,
+    check_company_id,
+    check_headers,
+    check_revision,
+    check_timeout,
+    choose_auth,
+    retry_policy,
+)
+from ._transports import (
+    AsyncRateLimitTransport,
+    AsyncRetryTransport,
+    RateLimitTransport,
+    RetryTransport,
+)
+from ._transports.retry import ATTEMPTS_EXTENSION, RETRY_EXTENSION
+
+__all__ = ["AsyncAPIClient", "SyncAPIClient"]
+
+_METHODS = frozenset({"GET", "POST", "PATCH", "PUT", "DELETE"})
+_USER_AGENT = f"klaviyo-generated (python {sys.version_info[0]}.{sys.version_info[1]})"
+
+
+class _Strict:
+    """Stands in for the generated ``Client`` when parsing: an undocumented status is an error, not ``None``."""
+
+    raise_on_unexpected_status = True
+
+
+@functools.cache
+def _route_table() -> tuple[tuple[str, re.Pattern[str], str], ...]:
+    routes = []
+    for name, op in OPERATIONS.items():
+        pattern = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(op.path))
+        routes.append((op.method, re.compile(pattern + "/?"), name))
+    return tuple(routes)
+
+
+def operation_for(method: str, path: str) -> str | None:
+    """The spec operation a raw ``request()`` hits, so it shares that operation's rate-limit bucket."""
+    return next((name for m, rx, name in _route_table() if m == method and rx.fullmatch(path)), None)
+
+
+def _attempts(source: object) -> int:
+    value = getattr(source, ATTEMPTS_EXTENSION, None)
+    if value is None and isinstance(source, httpx.Response):
+        value = source.extensions.get(ATTEMPTS_EXTENSION)
+    return value if isinstance(value, int) and value >= 1 else 1
+
+
+def _decode(response: httpx.Response) -> Any:
+    if not response.content.strip():
+        return None
+    try:
+        return json.loads(response.content)
+    except ValueError as error:
+        raise ResponseDecodeError(response, attempts=_attempts(response)) from error
+
+
+class _BaseClient:
+    """What the sync and async clients share: settings, request building, result handling."""
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None,
+        oauth: OAuth | None,
+        company_id: str | None,
+        base_url: str | httpx.URL,
+        allow_http: bool,
+        revision: str,
+        timeout: float | httpx.Timeout,
+        retry: RetryPolicy | bool | None,
+        max_retries: int | None,
+        default_headers: Mapping[str, str] | None,
+    ) -> None:
+        company_id = check_company_id(company_id)
+        self.settings = Settings(
+            auth=choose_auth(api_key, oauth, company_id),
+            company_id=company_id,
+            base_url=check_base_url(base_url, allow_http=allow_http),
+            revision=check_revision(revision),
+            timeout=check_timeout(timeout),
+            retry=retry_policy(retry, max_retries, RetryPolicy()),
+            headers=check_headers(default_headers),
+        )
+
+    def _client_options(self) -> dict[str, Any]:
+        s = self.settings
+        headers = {"Accept": "application/json", "User-Agent": _USER_AGENT, "revision": s.revision, **s.headers}
+        return {"base_url": s.base_url, "auth": s.auth, "headers": headers, "timeout": s.timeout}
+
+    @property
+    def base_url(self) -> httpx.URL:
+        return self.settings.base_url
+
+    @property
+    def revision(self) -> str:
+        return self.settings.revision
+
+    def __repr__(self) -> str:
+        s = self.settings
+        return f"{type(self).__name__}(base_url={str(s.base_url)!r}, revision={s.revision!r}, auth={s.auth!r})"
+
+    def _company_id_for(self, company_id: str | None, operation: str) -> str:
+        chosen = company_id if company_id is not None else self.settings.company_id
+        if chosen is None:
+            raise ConfigurationError(
+                f"{operation} needs company_id (the account's public key): pass it here or as company_id= to the client"
+            )
+        return chosen
+
+    def _build_request(
+        self,
+        http: httpx.Client | httpx.AsyncClient,
+        kwargs: dict[str, Any],
+        *,
+        timeout: float | httpx.Timeout | None,
+        retry: RetryPolicy | bool | None,
+        max_retries: int | None,
+    ) -> httpx.Request:
+        extensions = dict(kwargs.pop("extensions", {}))
+        if retry is not None or max_retries is not None:
+            extensions[RETRY_EXTENSION] = retry_policy(retry, max_retries, self.settings.retry)
+        headers = kwargs.get("headers") or {}
+        if "revision" in headers:
+            check_revision(headers["revision"])
+        if timeout is not None:
+            kwargs["timeout"] = check_timeout(timeout)
+        return http.build_request(**kwargs, extensions=extensions)
+
+    def _raw_kwargs(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None,
+        json: Any,
+        data: Mapping[str, Any] | None,
+        files: Any,
+        headers: Mapping[str, str] | None,
+    ) -> dict[str, Any]:
+        method = method.upper() if isinstance(method, str) else method
+        if method not in _METHODS:
+            raise ConfigurationError(f"method must be one of {', '.join(sorted(_METHODS))}, got {method!r}")
+        if not isinstance(path, str) or not path.startswith("/") or path.startswith("//"):
+            # A full URL could point anywhere; the credential must only ever go to base_url.
+            raise ConfigurationError(
+                f"path must be a path on base_url starting with '/', e.g. '/api/profiles', got {path!r}"
+            )
+        if json is not None and (data is not None or files is not None):
+            raise ConfigurationError("pass json= or data=/files=, not both")
+        operation = operation_for(method, path.split("?", 1)[0])
+        kwargs: dict[str, Any] = {"method": method, "url": path, "headers": dict(headers or {})}
+        if operation is not None:
+            kwargs["extensions"] = {OPERATION_EXTENSION: operation}
+        for name, value in (("params", params), ("json", json), ("data", data), ("files", files)):
+            if value is not None:
+                kwargs[name] = value
+        return kwargs
+
+    @staticmethod
+    def _check_status(response: httpx.Response) -> httpx.Response:
+        if not response.is_success:
+            raise status_error(response, attempts=_attempts(response))
+        return response
+
+    @staticmethod
+    def _result(endpoint: Any, response: httpx.Response, raw: bool) -> Any:
+        if endpoint is None:
+            parsed = _decode(response)
+        else:
+            try:
+                parsed = endpoint._parse_response(client=_Strict(), response=response)
+            except (errors.UndecodableResponse, errors.UnexpectedStatus) as error:
+                raise ResponseDecodeError(response, attempts=_attempts(response)) from error
+        return APIResponse(parsed, response) if raw else parsed
+
+
+def _connection_error(error: httpx.TransportError) -> APIConnectionError:
+    cls = APITimeoutError if isinstance(error, httpx.TimeoutException) else APIConnectionError
+    return cls(cause=error, attempts=_attempts(error))
+
+
+class _ClientTransport(httpx.BaseTransport):
+    """Sends through a caller's ``httpx.Client`` (its transport, proxies, TLS and hooks); never closes it."""
+
+    def __init__(self, client: httpx.Client) -> None:
+        self._client = client
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        return self._client.send(request)
+
+
+class _AsyncClientTransport(httpx.AsyncBaseTransport):
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self._client = client
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        return await self._client.send(request)
+
+
+def _inner(transport: Any, http_client: Any, client_type: type, wrap: Callable[[Any], Any], default: Any) -> Any:
+    if transport is not None and http_client is not None:
+        raise ConfigurationError("pass either transport= or http_client=, not both")
+    if http_client is not None:
+        if not isinstance(http_client, client_type):
+            raise ConfigurationError(f"http_client must be an {client_type.__module__}.{client_type.__name__}")
+        return wrap(http_client)
+    return transport if transport is not None else default()
+
+
+class SyncAPIClient(_BaseClient):
+    """The synchronous client; see ``Klaviyo`` for the arguments."""
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        *,
+        oauth: OAuth | None = None,
+        company_id: str | None = None,
+        base_url: str | httpx.URL = DEFAULT_BASE_URL,
+        allow_http: bool = False,
+        revision: str = API_REVISION,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+        rate_limits: RateLimiter | RateLimits | bool | None = None,
+        http_client: httpx.Client | None = None,
+        transport: httpx.BaseTransport | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        sleep: Callable[[float], object] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__(
+            api_key=api_key,
+            oauth=oauth,
+            company_id=company_id,
+            base_url=base_url,
+            allow_http=allow_http,
+            revision=revision,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            default_headers=default_headers,
+        )
+        inner = _inner(transport, http_client, httpx.Client, _ClientTransport, httpx.HTTPTransport)
+        self.rate_limiter = coerce_limiter(rate_limits, clock=clock)
+        limited = RateLimitTransport(inner, limits=self.rate_limiter, sleep=sleep)
+        stack = RetryTransport(limited, policy=self.settings.retry, sleep=sleep, clock=clock)
+        self._http = httpx.Client(transport=stack, **self._client_options())
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection pool (a caller's ``http_client`` stays open: it is the caller's)."""
+        self._http.close()
+
+    def _send(self, request: httpx.Request) -> httpx.Response:
+        try:
+            response = self._http.send(request)
+        except httpx.TransportError as error:
+            raise _connection_error(error) from error
+        return self._check_status(response)
+
+    def _call(
+        self,
+        endpoint: Any,
+        kwargs: dict[str, Any],
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Any:
+        raw = raw_mode.get()
+        request = self._build_request(self._http, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._result(endpoint, self._send(request), raw)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        data: Mapping[str, Any] | None = None,
+        files: Any = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Any:
+        """Call any path on ``base_url`` with the client's auth, revision, timeouts, retries and errors.
+
+        For endpoints the generated methods do not cover. Returns the decoded JSON body (``None``
+        when empty); non-2xx raises the typed errors. A path that matches a spec operation shares
+        that operation's rate-limit bucket.
+        """
+        kwargs = self._raw_kwargs(method, path, params=params, json=json, data=data, files=files, headers=headers)
+        return self._call(None, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+
+
+class AsyncAPIClient(_BaseClient):
+    """The asyncio client; see ``AsyncKlaviyo`` for the arguments."""
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        *,
+        oauth: OAuth | None = None,
+        company_id: str | None = None,
+        base_url: str | httpx.URL = DEFAULT_BASE_URL,
+        allow_http: bool = False,
+        revision: str = API_REVISION,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+        rate_limits: RateLimiter | RateLimits | bool | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__(
+            api_key=api_key,
+            oauth=oauth,
+            company_id=company_id,
+            base_url=base_url,
+            allow_http=allow_http,
+            revision=revision,
+            timeout=timeout,
+            retry=retry,
+            max_retries=max_retries,
+            default_headers=default_headers,
+        )
+        inner = _inner(transport, http_client, httpx.AsyncClient, _AsyncClientTransport, httpx.AsyncHTTPTransport)
+        self.rate_limiter = coerce_limiter(rate_limits, clock=clock)
+        limited = AsyncRateLimitTransport(inner, limits=self.rate_limiter, sleep=sleep)
+        stack = AsyncRetryTransport(limited, policy=self.settings.retry, sleep=sleep, clock=clock)
+        self._http = httpx.AsyncClient(transport=stack, **self._client_options())
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        """Close the connection pool (a caller's ``http_client`` stays open: it is the caller's)."""
+        await self._http.aclose()
+
+    async def _send(self, request: httpx.Request) -> httpx.Response:
+        try:
+            response = await self._http.send(request)
+        except httpx.TransportError as error:
+            raise _connection_error(error) from error
+        return self._check_status(response)
+
+    async def _call(
+        self,
+        endpoint: Any,
+        kwargs: dict[str, Any],
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Any:
+        raw = raw_mode.get()
+        request = self._build_request(self._http, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return self._result(endpoint, await self._send(request), raw)
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        data: Mapping[str, Any] | None = None,
+        files: Any = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Any:
+        """The async twin of ``Klaviyo.request``."""
+        kwargs = self._raw_kwargs(method, path, params=params, json=json, data=data, files=files, headers=headers)
+        return await self._call(None, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
