@@ -122,14 +122,13 @@ class RateLimitTransport(httpx.BaseTransport):
         if operation is not None and _limited(request) and self.limiter.is_limited(operation):
             wait = self.limiter.acquire(operation)
             _log_wait(operation, wait)
-            if not is_testing():
+            while wait > 0 and not is_testing():
                 self._sleep(wait)
                 # A 429 that arrived while we slept paused the bucket past our slot: take a new
                 # slot after the pause (the old one stays counted, which errs on the safe side).
-                while self.limiter.paused_for(operation) > 0:
-                    wait = self.limiter.acquire(operation)
+                wait = self.limiter.acquire(operation) if self.limiter.paused_for(operation) > 0 else 0.0
+                if wait > 0:
                     _log_wait(operation, wait)
-                    self._sleep(wait)
         response = self._transport.handle_request(request)
         _after_response(self.limiter, operation, response)
         return response
@@ -164,12 +163,11 @@ class AsyncRateLimitTransport(httpx.AsyncBaseTransport):
         if operation is not None and _limited(request) and self.limiter.is_limited(operation):
             wait = self.limiter.acquire(operation)
             _log_wait(operation, wait)
-            if not is_testing():
+            while wait > 0 and not is_testing():
                 await self._sleep(wait)
-                while self.limiter.paused_for(operation) > 0:
-                    wait = self.limiter.acquire(operation)
+                wait = self.limiter.acquire(operation) if self.limiter.paused_for(operation) > 0 else 0.0
+                if wait > 0:
                     _log_wait(operation, wait)
-                    await self._sleep(wait)
         response = await self._transport.handle_async_request(request)
         _after_response(self.limiter, operation, response)
         return response
