@@ -14,7 +14,7 @@ from ._base_client import AsyncAPIClient, SyncAPIClient
 from ._response import APIResponse, to_async_raw_response, to_raw_response
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable
+    from collections.abc import Callable, Coroutine
 
     from .resources.accounts import (
         Accounts,
@@ -611,7 +611,7 @@ class AsyncKlaviyo(AsyncAPIClient):
 class AsyncKlaviyoWithRawResponse:
     def __init__(self, client: AsyncKlaviyo) -> None:
         self._client = client
-        self.request: Callable[..., Awaitable[APIResponse[Any]]] = to_async_raw_response(client.request)
+        self.request: Callable[..., Coroutine[Any, Any, APIResponse[Any]]] = to_async_raw_response(client.request)
 
     @cached_property
     def accounts(self) -> AsyncAccountsWithRawResponse:

@@ -13,9 +13,9 @@ the two modes do not see each other's switch.
 from __future__ import annotations
 
 import functools
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from contextvars import ContextVar
-from typing import Generic, ParamSpec, TypeVar
+from typing import Any, Generic, ParamSpec, TypeVar
 
 import attrs
 import httpx
@@ -82,7 +82,9 @@ def to_raw_response(method: Callable[P, T]) -> Callable[P, APIResponse[T]]:
     return wrapped
 
 
-def to_async_raw_response(method: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[APIResponse[T]]]:
+def to_async_raw_response(
+    method: Callable[P, Coroutine[Any, Any, T]],
+) -> Callable[P, Coroutine[Any, Any, APIResponse[T]]]:
     """The async twin of ``to_raw_response``."""
 
     @functools.wraps(method)
