@@ -30,6 +30,7 @@ import time
 from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl
 
 from attrs import evolve, frozen
 
@@ -77,6 +78,13 @@ def _secrets_of(request: httpx.Request | None) -> tuple[str, ...]:
         if _SENSITIVE_HEADER.search(name):
             found.add(value.strip())
             found.add(value.partition(" ")[2].strip())
+    # An OAuth token request carries its refresh token (or client secret) in a form body.
+    if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+        try:
+            fields = parse_qsl(request.content.decode("utf-8", "replace"))
+        except RuntimeError:  # httpx.RequestNotRead: a streamed body we cannot look into
+            fields = []
+        found.update(value.strip() for name, value in fields if _SENSITIVE_HEADER.search(name))
     # Very short values would mangle unrelated text and are no secret worth the name.
     return tuple(sorted((s for s in found if len(s) >= 4), key=len, reverse=True))
 
