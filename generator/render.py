@@ -108,6 +108,16 @@ def _rate_limits(where: str, declared: Any) -> tuple[tuple[int, float], ...]:
     return tuple(windows)
 
 
+def _filters(where: str, declared: Any) -> dict[str, Any]:
+    """``x-klaviyo-filters`` as plain data: field -> {"operators": {kind: [...]}, "value": {...}}."""
+    if declared is None:
+        return {}
+    fields = declared.items() if isinstance(declared, dict) else None
+    if fields is None or not all(isinstance(f, dict) and isinstance(f.get("operators"), dict) for _, f in fields):
+        raise GenerationFailed(f"{where}: cannot read x-klaviyo-filters {declared!r:.200}")
+    return {str(name): {"operators": spec["operators"], "value": spec.get("value") or {}} for name, spec in fields}
+
+
 def _render_operations(project: Project, data: GeneratorData, spec: JSON, package_dir: Path) -> None:
     """``_operations.py``: per-operation facts from the spec, keyed by the endpoint's name."""
     by_location = {(method, path): operation for path, method, operation in iter_operations(spec)}
@@ -127,11 +137,15 @@ def _render_operations(project: Project, data: GeneratorData, spec: JSON, packag
                     "rate_limits": _rate_limits(where, operation.get("x-klaviyo-ratelimit")),
                     "scopes": [str(s) for s in operation.get("x-klaviyo-scopes", [])],
                     "paginated": "page[cursor]" in params,
+                    "filters": _filters(where, operation.get("x-klaviyo-filters")),
                 }
             )
     operations.sort(key=lambda op: str(op["name"]))
     text = project.env.get_template("operations.py.jinja").render(operations=operations)
     (package_dir / "_operations.py").write_text(text, encoding="utf-8")
+    filters = {str(op["name"]): op["filters"] for op in operations if op["filters"]}
+    text = project.env.get_template("filters_table.py.jinja").render(filters=filters)
+    (package_dir / "_filters_table.py").write_text(text, encoding="utf-8")
 
 
 def _success_type(endpoint: Any) -> str:
@@ -148,6 +162,33 @@ def _success_type(endpoint: Any) -> str:
     return " | ".join(types) or "None"
 
 
+def _is_paginated(endpoint: Any) -> bool:
+    return any(p.name.get_untrusted_value() == "page[cursor]" for p in endpoint.query_parameters)
+
+
+def _item_property(endpoint: Any) -> Any:
+    """The property of one item of a paginated response: the elements of its ``data`` list."""
+    for response in endpoint.responses.patterns:
+        low, high = response.status_code.range
+        if not (low >= 200 and high <= 299):
+            continue
+        model = response.prop
+        props = [
+            *(getattr(model, "required_properties", None) or []),
+            *(getattr(model, "optional_properties", None) or []),
+        ]
+        for prop in props:
+            inner = getattr(prop, "inner_property", None)
+            if str(prop.python_name) == "data" and inner is not None:
+                return inner
+    return None
+
+
+def _item_type(endpoint: Any) -> str:
+    inner = _item_property(endpoint)
+    return "Any" if inner is None else str(inner.get_type_string(no_optional=True).as_unembedded_code())
+
+
 def _is_public(endpoint: Any) -> bool:
     return str(endpoint.path.get_untrusted_value()).startswith("/client/")
 
@@ -155,13 +196,19 @@ def _is_public(endpoint: Any) -> bool:
 def _facade_imports(endpoints: list[Any]) -> list[str]:
     """The endpoints' imports, re-rooted from ``api/<tag>/`` (three dots) to ``resources/`` (two)."""
     lines = {line.replace("from ...", "from ..", 1) for e in endpoints for line in e.relative_imports}
+    for endpoint in endpoints:
+        inner = _item_property(endpoint) if _is_paginated(endpoint) else None
+        if inner is not None:
+            lines |= inner.get_imports(prefix="..") | inner.get_lazy_imports(prefix="..")
     return sorted(lines)
 
 
 def _render_facade(project: Project, data: GeneratorData, package_dir: Path) -> None:
     """``resources/<tag>.py`` (one namespace class per tag, sync, async and raw) and ``_client.py``."""
     env = project.env
-    env.globals.update(success_type=_success_type, public_path=_is_public)
+    env.globals.update(
+        success_type=_success_type, public_path=_is_public, paginated=_is_paginated, item_type=_item_type
+    )
     (package_dir / "resources").mkdir(exist_ok=True)
     (package_dir / "resources" / "__init__.py").write_text(
         '"""One module per spec tag; the client creates them on first use."""\n', encoding="utf-8"

@@ -22,7 +22,7 @@ import sys
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, overload
 
 import httpx
 
@@ -54,6 +54,8 @@ from ._transports import (
     RetryTransport,
 )
 from ._transports.retry import ATTEMPTS_EXTENSION, RETRY_EXTENSION
+from .filters import Filter, check_filter
+from .types import Unset
 
 __all__ = ["AsyncAPIClient", "SyncAPIClient"]
 
@@ -149,6 +151,18 @@ class _BaseClient:
                 f"{operation} needs company_id (the account's public key): pass it here or as company_id= to the client"
             )
         return chosen
+
+    @overload
+    def _filter_for(self, value: str | Filter, operation: str) -> str: ...
+    @overload
+    def _filter_for(self, value: str | Filter | Unset, operation: str) -> str | Unset: ...
+    def _filter_for(self, value: str | Filter | Unset, operation: str) -> str | Unset:
+        """A ``Filter`` checked against the operation's ``x-klaviyo-filters`` and rendered; anything else as is."""
+        if isinstance(value, Filter):
+            from ._filters_table import FILTERS
+
+            return check_filter(operation, value, FILTERS)
+        return value
 
     def _build_request(
         self,

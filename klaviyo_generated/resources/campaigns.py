@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+from .._pagination import AsyncPager, Pager
 from .._response import to_async_raw_response, to_raw_response
 from ..types import UNSET, Unset
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 
     from .._base_client import AsyncAPIClient, SyncAPIClient
     from .._retry import RetryPolicy
+    from ..filters import Filter
     from ..models.assign_template_to_campaign_message_fields_campaign_message_item import (
         AssignTemplateToCampaignMessageFieldsCampaignMessageItem,
     )
@@ -32,6 +34,7 @@ if TYPE_CHECKING:
     from ..models.campaign_message_partial_update_query import CampaignMessagePartialUpdateQuery
     from ..models.campaign_partial_update_query import CampaignPartialUpdateQuery
     from ..models.campaign_recipient_estimation_job_create_query import CampaignRecipientEstimationJobCreateQuery
+    from ..models.campaign_response_object_resource import CampaignResponseObjectResource
     from ..models.campaign_send_job_create_query import CampaignSendJobCreateQuery
     from ..models.campaign_send_job_partial_update_query import CampaignSendJobPartialUpdateQuery
     from ..models.create_campaign_clone_fields_campaign_item import (
@@ -495,7 +498,7 @@ class Campaigns:
         fields_campaign_message: list[GetCampaignsFieldsCampaignMessageItem] | Unset = UNSET,
         fields_campaign: list[GetCampaignsFieldsCampaignItem] | Unset = UNSET,
         fields_tag: list[GetCampaignsFieldsTagItem] | Unset = UNSET,
-        filter: str,
+        filter: str | Filter,
         include: list[GetCampaignsIncludeItem] | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 100,
@@ -513,11 +516,13 @@ class Campaigns:
 
         from ..api.campaigns import get_campaigns as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_campaigns")
+
         kwargs = endpoint._get_kwargs(
             fields_campaign_message=fields_campaign_message,
             fields_campaign=fields_campaign,
             fields_tag=fields_tag,
-            filter=filter,
+            filter=filter_text,
             include=include,
             page_cursor=page_cursor,
             page_size=page_size,
@@ -872,6 +877,48 @@ class Campaigns:
         result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return cast("None", result)
 
+    def iter_campaigns(
+        self,
+        *,
+        fields_campaign_message: list[GetCampaignsFieldsCampaignMessageItem] | Unset = UNSET,
+        fields_campaign: list[GetCampaignsFieldsCampaignItem] | Unset = UNSET,
+        fields_tag: list[GetCampaignsFieldsTagItem] | Unset = UNSET,
+        filter: str | Filter,
+        include: list[GetCampaignsIncludeItem] | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 100,
+        sort: GetCampaignsSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[GetCampaignResponseCollectionCompoundDocument, CampaignResponseObjectResource]:
+        """Every item of `get_campaigns`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.campaigns import get_campaigns as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_campaigns")
+
+        def fetch(cursor: str | None) -> GetCampaignResponseCollectionCompoundDocument:
+            kwargs = endpoint._get_kwargs(
+                fields_campaign_message=fields_campaign_message,
+                fields_campaign=fields_campaign,
+                fields_tag=fields_tag,
+                filter=filter_text,
+                include=include,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetCampaignResponseCollectionCompoundDocument", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
 
 class AsyncCampaigns:
     """`kv.campaigns` on the asyncio client: the same operations, awaited."""
@@ -1211,7 +1258,7 @@ class AsyncCampaigns:
         fields_campaign_message: list[GetCampaignsFieldsCampaignMessageItem] | Unset = UNSET,
         fields_campaign: list[GetCampaignsFieldsCampaignItem] | Unset = UNSET,
         fields_tag: list[GetCampaignsFieldsTagItem] | Unset = UNSET,
-        filter: str,
+        filter: str | Filter,
         include: list[GetCampaignsIncludeItem] | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 100,
@@ -1229,11 +1276,13 @@ class AsyncCampaigns:
 
         from ..api.campaigns import get_campaigns as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_campaigns")
+
         kwargs = endpoint._get_kwargs(
             fields_campaign_message=fields_campaign_message,
             fields_campaign=fields_campaign,
             fields_tag=fields_tag,
-            filter=filter,
+            filter=filter_text,
             include=include,
             page_cursor=page_cursor,
             page_size=page_size,
@@ -1587,6 +1636,48 @@ class AsyncCampaigns:
         )
         result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return cast("None", result)
+
+    def aiter_campaigns(
+        self,
+        *,
+        fields_campaign_message: list[GetCampaignsFieldsCampaignMessageItem] | Unset = UNSET,
+        fields_campaign: list[GetCampaignsFieldsCampaignItem] | Unset = UNSET,
+        fields_tag: list[GetCampaignsFieldsTagItem] | Unset = UNSET,
+        filter: str | Filter,
+        include: list[GetCampaignsIncludeItem] | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 100,
+        sort: GetCampaignsSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[GetCampaignResponseCollectionCompoundDocument, CampaignResponseObjectResource]:
+        """Every item of `get_campaigns`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.campaigns import get_campaigns as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_campaigns")
+
+        async def fetch(cursor: str | None) -> GetCampaignResponseCollectionCompoundDocument:
+            kwargs = endpoint._get_kwargs(
+                fields_campaign_message=fields_campaign_message,
+                fields_campaign=fields_campaign,
+                fields_tag=fields_tag,
+                filter=filter_text,
+                include=include,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetCampaignResponseCollectionCompoundDocument", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
 
 class CampaignsWithRawResponse:

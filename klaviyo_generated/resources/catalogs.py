@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+from .._pagination import AsyncPager, Pager
 from .._response import to_async_raw_response, to_raw_response
 from ..types import UNSET, Unset
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 
     from .._base_client import AsyncAPIClient, SyncAPIClient
     from .._retry import RetryPolicy
+    from ..filters import Filter
     from ..models.bulk_create_catalog_categories_fields_catalog_category_bulk_create_job_item import (
         BulkCreateCatalogCategoriesFieldsCatalogCategoryBulkCreateJobItem,
     )
@@ -50,21 +52,45 @@ if TYPE_CHECKING:
         BulkUpdateCatalogVariantsFieldsCatalogVariantBulkUpdateJobItem,
     )
     from ..models.catalog_category_create_job_create_query import CatalogCategoryCreateJobCreateQuery
+    from ..models.catalog_category_create_job_response_object_resource import (
+        CatalogCategoryCreateJobResponseObjectResource,
+    )
     from ..models.catalog_category_create_query import CatalogCategoryCreateQuery
     from ..models.catalog_category_delete_job_create_query import CatalogCategoryDeleteJobCreateQuery
+    from ..models.catalog_category_delete_job_response_object_resource import (
+        CatalogCategoryDeleteJobResponseObjectResource,
+    )
     from ..models.catalog_category_item_op import CatalogCategoryItemOp
+    from ..models.catalog_category_response_object_resource import CatalogCategoryResponseObjectResource
     from ..models.catalog_category_update_job_create_query import CatalogCategoryUpdateJobCreateQuery
+    from ..models.catalog_category_update_job_response_object_resource import (
+        CatalogCategoryUpdateJobResponseObjectResource,
+    )
     from ..models.catalog_category_update_query import CatalogCategoryUpdateQuery
     from ..models.catalog_item_category_op import CatalogItemCategoryOp
     from ..models.catalog_item_create_job_create_query import CatalogItemCreateJobCreateQuery
+    from ..models.catalog_item_create_job_response_object_resource import CatalogItemCreateJobResponseObjectResource
     from ..models.catalog_item_create_query import CatalogItemCreateQuery
     from ..models.catalog_item_delete_job_create_query import CatalogItemDeleteJobCreateQuery
+    from ..models.catalog_item_delete_job_response_object_resource import CatalogItemDeleteJobResponseObjectResource
+    from ..models.catalog_item_response_object_resource import CatalogItemResponseObjectResource
     from ..models.catalog_item_update_job_create_query import CatalogItemUpdateJobCreateQuery
+    from ..models.catalog_item_update_job_response_object_resource import CatalogItemUpdateJobResponseObjectResource
     from ..models.catalog_item_update_query import CatalogItemUpdateQuery
     from ..models.catalog_variant_create_job_create_query import CatalogVariantCreateJobCreateQuery
+    from ..models.catalog_variant_create_job_response_object_resource import (
+        CatalogVariantCreateJobResponseObjectResource,
+    )
     from ..models.catalog_variant_create_query import CatalogVariantCreateQuery
     from ..models.catalog_variant_delete_job_create_query import CatalogVariantDeleteJobCreateQuery
+    from ..models.catalog_variant_delete_job_response_object_resource import (
+        CatalogVariantDeleteJobResponseObjectResource,
+    )
+    from ..models.catalog_variant_response_object_resource import CatalogVariantResponseObjectResource
     from ..models.catalog_variant_update_job_create_query import CatalogVariantUpdateJobCreateQuery
+    from ..models.catalog_variant_update_job_response_object_resource import (
+        CatalogVariantUpdateJobResponseObjectResource,
+    )
     from ..models.catalog_variant_update_query import CatalogVariantUpdateQuery
     from ..models.create_catalog_category_fields_catalog_category_item import (
         CreateCatalogCategoryFieldsCatalogCategoryItem,
@@ -185,6 +211,9 @@ if TYPE_CHECKING:
     from ..models.get_catalog_category_items_relationships_response_collection import (
         GetCatalogCategoryItemsRelationshipsResponseCollection,
     )
+    from ..models.get_catalog_category_items_relationships_response_collection_data_item import (
+        GetCatalogCategoryItemsRelationshipsResponseCollectionDataItem,
+    )
     from ..models.get_catalog_category_response import GetCatalogCategoryResponse
     from ..models.get_catalog_category_response_collection import GetCatalogCategoryResponseCollection
     from ..models.get_catalog_category_update_job_response_collection_compound_document import (
@@ -195,6 +224,9 @@ if TYPE_CHECKING:
     )
     from ..models.get_catalog_item_categories_relationships_response_collection import (
         GetCatalogItemCategoriesRelationshipsResponseCollection,
+    )
+    from ..models.get_catalog_item_categories_relationships_response_collection_data_item import (
+        GetCatalogItemCategoriesRelationshipsResponseCollectionDataItem,
     )
     from ..models.get_catalog_item_create_job_response_collection_compound_document import (
         GetCatalogItemCreateJobResponseCollectionCompoundDocument,
@@ -223,6 +255,9 @@ if TYPE_CHECKING:
     )
     from ..models.get_catalog_item_variants_relationships_response_collection import (
         GetCatalogItemVariantsRelationshipsResponseCollection,
+    )
+    from ..models.get_catalog_item_variants_relationships_response_collection_data_item import (
+        GetCatalogItemVariantsRelationshipsResponseCollectionDataItem,
     )
     from ..models.get_catalog_items_fields_catalog_item_item import (
         GetCatalogItemsFieldsCatalogItemItem,
@@ -827,7 +862,7 @@ class Catalogs:
         *,
         fields_catalog_item_bulk_create_job: list[GetBulkCreateCatalogItemsJobsFieldsCatalogItemBulkCreateJobItem]
         | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -842,9 +877,11 @@ class Catalogs:
 
         from ..api.catalogs import get_bulk_create_catalog_items_jobs as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_bulk_create_catalog_items_jobs")
+
         kwargs = endpoint._get_kwargs(
             fields_catalog_item_bulk_create_job=fields_catalog_item_bulk_create_job,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             revision=revision,
         )
@@ -887,7 +924,7 @@ class Catalogs:
         *,
         fields_catalog_category_bulk_create_job: list[GetBulkCreateCategoriesJobsFieldsCatalogCategoryBulkCreateJobItem]
         | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -902,9 +939,11 @@ class Catalogs:
 
         from ..api.catalogs import get_bulk_create_categories_jobs as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_bulk_create_categories_jobs")
+
         kwargs = endpoint._get_kwargs(
             fields_catalog_category_bulk_create_job=fields_catalog_category_bulk_create_job,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             revision=revision,
         )
@@ -947,7 +986,7 @@ class Catalogs:
         *,
         fields_catalog_variant_bulk_create_job: list[GetBulkCreateVariantsJobsFieldsCatalogVariantBulkCreateJobItem]
         | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -962,9 +1001,11 @@ class Catalogs:
 
         from ..api.catalogs import get_bulk_create_variants_jobs as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_bulk_create_variants_jobs")
+
         kwargs = endpoint._get_kwargs(
             fields_catalog_variant_bulk_create_job=fields_catalog_variant_bulk_create_job,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             revision=revision,
         )
@@ -1003,7 +1044,7 @@ class Catalogs:
         *,
         fields_catalog_item_bulk_delete_job: list[GetBulkDeleteCatalogItemsJobsFieldsCatalogItemBulkDeleteJobItem]
         | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -1018,9 +1059,11 @@ class Catalogs:
 
         from ..api.catalogs import get_bulk_delete_catalog_items_jobs as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_bulk_delete_catalog_items_jobs")
+
         kwargs = endpoint._get_kwargs(
             fields_catalog_item_bulk_delete_job=fields_catalog_item_bulk_delete_job,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             revision=revision,
         )
@@ -1059,7 +1102,7 @@ class Catalogs:
         *,
         fields_catalog_category_bulk_delete_job: list[GetBulkDeleteCategoriesJobsFieldsCatalogCategoryBulkDeleteJobItem]
         | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -1074,9 +1117,11 @@ class Catalogs:
 
         from ..api.catalogs import get_bulk_delete_categories_jobs as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_bulk_delete_categories_jobs")
+
         kwargs = endpoint._get_kwargs(
             fields_catalog_category_bulk_delete_job=fields_catalog_category_bulk_delete_job,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             revision=revision,
         )
@@ -1115,7 +1160,7 @@ class Catalogs:
         *,
         fields_catalog_variant_bulk_delete_job: list[GetBulkDeleteVariantsJobsFieldsCatalogVariantBulkDeleteJobItem]
         | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -1130,9 +1175,11 @@ class Catalogs:
 
         from ..api.catalogs import get_bulk_delete_variants_jobs as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_bulk_delete_variants_jobs")
+
         kwargs = endpoint._get_kwargs(
             fields_catalog_variant_bulk_delete_job=fields_catalog_variant_bulk_delete_job,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             revision=revision,
         )
@@ -1175,7 +1222,7 @@ class Catalogs:
         *,
         fields_catalog_item_bulk_update_job: list[GetBulkUpdateCatalogItemsJobsFieldsCatalogItemBulkUpdateJobItem]
         | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -1190,9 +1237,11 @@ class Catalogs:
 
         from ..api.catalogs import get_bulk_update_catalog_items_jobs as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_bulk_update_catalog_items_jobs")
+
         kwargs = endpoint._get_kwargs(
             fields_catalog_item_bulk_update_job=fields_catalog_item_bulk_update_job,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             revision=revision,
         )
@@ -1235,7 +1284,7 @@ class Catalogs:
         *,
         fields_catalog_category_bulk_update_job: list[GetBulkUpdateCategoriesJobsFieldsCatalogCategoryBulkUpdateJobItem]
         | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -1250,9 +1299,11 @@ class Catalogs:
 
         from ..api.catalogs import get_bulk_update_categories_jobs as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_bulk_update_categories_jobs")
+
         kwargs = endpoint._get_kwargs(
             fields_catalog_category_bulk_update_job=fields_catalog_category_bulk_update_job,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             revision=revision,
         )
@@ -1295,7 +1346,7 @@ class Catalogs:
         *,
         fields_catalog_variant_bulk_update_job: list[GetBulkUpdateVariantsJobsFieldsCatalogVariantBulkUpdateJobItem]
         | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -1310,9 +1361,11 @@ class Catalogs:
 
         from ..api.catalogs import get_bulk_update_variants_jobs as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_bulk_update_variants_jobs")
+
         kwargs = endpoint._get_kwargs(
             fields_catalog_variant_bulk_update_job=fields_catalog_variant_bulk_update_job,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             revision=revision,
         )
@@ -1323,7 +1376,7 @@ class Catalogs:
         self,
         *,
         fields_catalog_category: list[GetCatalogCategoriesFieldsCatalogCategoryItem] | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 100,
         sort: GetCatalogCategoriesSort | Unset = UNSET,
@@ -1340,9 +1393,11 @@ class Catalogs:
 
         from ..api.catalogs import get_catalog_categories as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_catalog_categories")
+
         kwargs = endpoint._get_kwargs(
             fields_catalog_category=fields_catalog_category,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             page_size=page_size,
             sort=sort,
@@ -1412,7 +1467,7 @@ class Catalogs:
         *,
         fields_catalog_item: list[GetCatalogItemsFieldsCatalogItemItem] | Unset = UNSET,
         fields_catalog_variant: list[GetCatalogItemsFieldsCatalogVariantItem] | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         include: list[GetCatalogItemsIncludeItem] | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 100,
@@ -1430,10 +1485,12 @@ class Catalogs:
 
         from ..api.catalogs import get_catalog_items as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_catalog_items")
+
         kwargs = endpoint._get_kwargs(
             fields_catalog_item=fields_catalog_item,
             fields_catalog_variant=fields_catalog_variant,
-            filter=filter,
+            filter=filter_text,
             include=include,
             page_cursor=page_cursor,
             page_size=page_size,
@@ -1473,7 +1530,7 @@ class Catalogs:
         self,
         *,
         fields_catalog_variant: list[GetCatalogVariantsFieldsCatalogVariantItem] | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 100,
         sort: GetCatalogVariantsSort | Unset = UNSET,
@@ -1490,9 +1547,11 @@ class Catalogs:
 
         from ..api.catalogs import get_catalog_variants as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_catalog_variants")
+
         kwargs = endpoint._get_kwargs(
             fields_catalog_variant=fields_catalog_variant,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             page_size=page_size,
             sort=sort,
@@ -1506,7 +1565,7 @@ class Catalogs:
         id: str,
         *,
         fields_catalog_category: list[GetCategoriesForCatalogItemFieldsCatalogCategoryItem] | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 100,
         sort: GetCategoriesForCatalogItemSort | Unset = UNSET,
@@ -1523,10 +1582,12 @@ class Catalogs:
 
         from ..api.catalogs import get_categories_for_catalog_item as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_categories_for_catalog_item")
+
         kwargs = endpoint._get_kwargs(
             id=id,
             fields_catalog_category=fields_catalog_category,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             page_size=page_size,
             sort=sort,
@@ -1539,7 +1600,7 @@ class Catalogs:
         self,
         id: str,
         *,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 100,
         sort: GetCategoryIdsForCatalogItemSort | Unset = UNSET,
@@ -1556,9 +1617,11 @@ class Catalogs:
 
         from ..api.catalogs import get_category_ids_for_catalog_item as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_category_ids_for_catalog_item")
+
         kwargs = endpoint._get_kwargs(
             id=id,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             page_size=page_size,
             sort=sort,
@@ -1571,7 +1634,7 @@ class Catalogs:
         self,
         id: str,
         *,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 100,
         sort: GetItemIdsForCatalogCategorySort | Unset = UNSET,
@@ -1588,9 +1651,11 @@ class Catalogs:
 
         from ..api.catalogs import get_item_ids_for_catalog_category as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_item_ids_for_catalog_category")
+
         kwargs = endpoint._get_kwargs(
             id=id,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             page_size=page_size,
             sort=sort,
@@ -1605,7 +1670,7 @@ class Catalogs:
         *,
         fields_catalog_item: list[GetItemsForCatalogCategoryFieldsCatalogItemItem] | Unset = UNSET,
         fields_catalog_variant: list[GetItemsForCatalogCategoryFieldsCatalogVariantItem] | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         include: list[GetItemsForCatalogCategoryIncludeItem] | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 100,
@@ -1623,11 +1688,13 @@ class Catalogs:
 
         from ..api.catalogs import get_items_for_catalog_category as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_items_for_catalog_category")
+
         kwargs = endpoint._get_kwargs(
             id=id,
             fields_catalog_item=fields_catalog_item,
             fields_catalog_variant=fields_catalog_variant,
-            filter=filter,
+            filter=filter_text,
             include=include,
             page_cursor=page_cursor,
             page_size=page_size,
@@ -1641,7 +1708,7 @@ class Catalogs:
         self,
         id: str,
         *,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 100,
         sort: GetVariantIdsForCatalogItemSort | Unset = UNSET,
@@ -1658,9 +1725,11 @@ class Catalogs:
 
         from ..api.catalogs import get_variant_ids_for_catalog_item as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_variant_ids_for_catalog_item")
+
         kwargs = endpoint._get_kwargs(
             id=id,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             page_size=page_size,
             sort=sort,
@@ -1674,7 +1743,7 @@ class Catalogs:
         id: str,
         *,
         fields_catalog_variant: list[GetVariantsForCatalogItemFieldsCatalogVariantItem] | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 100,
         sort: GetVariantsForCatalogItemSort | Unset = UNSET,
@@ -1691,10 +1760,12 @@ class Catalogs:
 
         from ..api.catalogs import get_variants_for_catalog_item as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_variants_for_catalog_item")
+
         kwargs = endpoint._get_kwargs(
             id=id,
             fields_catalog_variant=fields_catalog_variant,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             page_size=page_size,
             sort=sort,
@@ -1890,6 +1961,658 @@ class Catalogs:
         )
         result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return cast("None", result)
+
+    def iter_bulk_create_catalog_items_jobs(
+        self,
+        *,
+        fields_catalog_item_bulk_create_job: list[GetBulkCreateCatalogItemsJobsFieldsCatalogItemBulkCreateJobItem]
+        | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[GetCatalogItemCreateJobResponseCollectionCompoundDocument, CatalogItemCreateJobResponseObjectResource]:
+        """Every item of `get_bulk_create_catalog_items_jobs`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.catalogs import get_bulk_create_catalog_items_jobs as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_bulk_create_catalog_items_jobs")
+
+        def fetch(cursor: str | None) -> GetCatalogItemCreateJobResponseCollectionCompoundDocument:
+            kwargs = endpoint._get_kwargs(
+                fields_catalog_item_bulk_create_job=fields_catalog_item_bulk_create_job,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetCatalogItemCreateJobResponseCollectionCompoundDocument", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def iter_bulk_create_categories_jobs(
+        self,
+        *,
+        fields_catalog_category_bulk_create_job: list[GetBulkCreateCategoriesJobsFieldsCatalogCategoryBulkCreateJobItem]
+        | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[
+        GetCatalogCategoryCreateJobResponseCollectionCompoundDocument, CatalogCategoryCreateJobResponseObjectResource
+    ]:
+        """Every item of `get_bulk_create_categories_jobs`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.catalogs import get_bulk_create_categories_jobs as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_bulk_create_categories_jobs")
+
+        def fetch(cursor: str | None) -> GetCatalogCategoryCreateJobResponseCollectionCompoundDocument:
+            kwargs = endpoint._get_kwargs(
+                fields_catalog_category_bulk_create_job=fields_catalog_category_bulk_create_job,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetCatalogCategoryCreateJobResponseCollectionCompoundDocument", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def iter_bulk_create_variants_jobs(
+        self,
+        *,
+        fields_catalog_variant_bulk_create_job: list[GetBulkCreateVariantsJobsFieldsCatalogVariantBulkCreateJobItem]
+        | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[
+        GetCatalogVariantCreateJobResponseCollectionCompoundDocument, CatalogVariantCreateJobResponseObjectResource
+    ]:
+        """Every item of `get_bulk_create_variants_jobs`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.catalogs import get_bulk_create_variants_jobs as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_bulk_create_variants_jobs")
+
+        def fetch(cursor: str | None) -> GetCatalogVariantCreateJobResponseCollectionCompoundDocument:
+            kwargs = endpoint._get_kwargs(
+                fields_catalog_variant_bulk_create_job=fields_catalog_variant_bulk_create_job,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetCatalogVariantCreateJobResponseCollectionCompoundDocument", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def iter_bulk_delete_catalog_items_jobs(
+        self,
+        *,
+        fields_catalog_item_bulk_delete_job: list[GetBulkDeleteCatalogItemsJobsFieldsCatalogItemBulkDeleteJobItem]
+        | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[GetCatalogItemDeleteJobResponseCollection, CatalogItemDeleteJobResponseObjectResource]:
+        """Every item of `get_bulk_delete_catalog_items_jobs`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.catalogs import get_bulk_delete_catalog_items_jobs as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_bulk_delete_catalog_items_jobs")
+
+        def fetch(cursor: str | None) -> GetCatalogItemDeleteJobResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                fields_catalog_item_bulk_delete_job=fields_catalog_item_bulk_delete_job,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetCatalogItemDeleteJobResponseCollection", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def iter_bulk_delete_categories_jobs(
+        self,
+        *,
+        fields_catalog_category_bulk_delete_job: list[GetBulkDeleteCategoriesJobsFieldsCatalogCategoryBulkDeleteJobItem]
+        | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[GetCatalogCategoryDeleteJobResponseCollection, CatalogCategoryDeleteJobResponseObjectResource]:
+        """Every item of `get_bulk_delete_categories_jobs`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.catalogs import get_bulk_delete_categories_jobs as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_bulk_delete_categories_jobs")
+
+        def fetch(cursor: str | None) -> GetCatalogCategoryDeleteJobResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                fields_catalog_category_bulk_delete_job=fields_catalog_category_bulk_delete_job,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetCatalogCategoryDeleteJobResponseCollection", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def iter_bulk_delete_variants_jobs(
+        self,
+        *,
+        fields_catalog_variant_bulk_delete_job: list[GetBulkDeleteVariantsJobsFieldsCatalogVariantBulkDeleteJobItem]
+        | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[GetCatalogVariantDeleteJobResponseCollection, CatalogVariantDeleteJobResponseObjectResource]:
+        """Every item of `get_bulk_delete_variants_jobs`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.catalogs import get_bulk_delete_variants_jobs as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_bulk_delete_variants_jobs")
+
+        def fetch(cursor: str | None) -> GetCatalogVariantDeleteJobResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                fields_catalog_variant_bulk_delete_job=fields_catalog_variant_bulk_delete_job,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetCatalogVariantDeleteJobResponseCollection", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def iter_bulk_update_catalog_items_jobs(
+        self,
+        *,
+        fields_catalog_item_bulk_update_job: list[GetBulkUpdateCatalogItemsJobsFieldsCatalogItemBulkUpdateJobItem]
+        | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[GetCatalogItemUpdateJobResponseCollectionCompoundDocument, CatalogItemUpdateJobResponseObjectResource]:
+        """Every item of `get_bulk_update_catalog_items_jobs`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.catalogs import get_bulk_update_catalog_items_jobs as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_bulk_update_catalog_items_jobs")
+
+        def fetch(cursor: str | None) -> GetCatalogItemUpdateJobResponseCollectionCompoundDocument:
+            kwargs = endpoint._get_kwargs(
+                fields_catalog_item_bulk_update_job=fields_catalog_item_bulk_update_job,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetCatalogItemUpdateJobResponseCollectionCompoundDocument", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def iter_bulk_update_categories_jobs(
+        self,
+        *,
+        fields_catalog_category_bulk_update_job: list[GetBulkUpdateCategoriesJobsFieldsCatalogCategoryBulkUpdateJobItem]
+        | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[
+        GetCatalogCategoryUpdateJobResponseCollectionCompoundDocument, CatalogCategoryUpdateJobResponseObjectResource
+    ]:
+        """Every item of `get_bulk_update_categories_jobs`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.catalogs import get_bulk_update_categories_jobs as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_bulk_update_categories_jobs")
+
+        def fetch(cursor: str | None) -> GetCatalogCategoryUpdateJobResponseCollectionCompoundDocument:
+            kwargs = endpoint._get_kwargs(
+                fields_catalog_category_bulk_update_job=fields_catalog_category_bulk_update_job,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetCatalogCategoryUpdateJobResponseCollectionCompoundDocument", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def iter_bulk_update_variants_jobs(
+        self,
+        *,
+        fields_catalog_variant_bulk_update_job: list[GetBulkUpdateVariantsJobsFieldsCatalogVariantBulkUpdateJobItem]
+        | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[
+        GetCatalogVariantUpdateJobResponseCollectionCompoundDocument, CatalogVariantUpdateJobResponseObjectResource
+    ]:
+        """Every item of `get_bulk_update_variants_jobs`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.catalogs import get_bulk_update_variants_jobs as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_bulk_update_variants_jobs")
+
+        def fetch(cursor: str | None) -> GetCatalogVariantUpdateJobResponseCollectionCompoundDocument:
+            kwargs = endpoint._get_kwargs(
+                fields_catalog_variant_bulk_update_job=fields_catalog_variant_bulk_update_job,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetCatalogVariantUpdateJobResponseCollectionCompoundDocument", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def iter_catalog_categories(
+        self,
+        *,
+        fields_catalog_category: list[GetCatalogCategoriesFieldsCatalogCategoryItem] | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 100,
+        sort: GetCatalogCategoriesSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[GetCatalogCategoryResponseCollection, CatalogCategoryResponseObjectResource]:
+        """Every item of `get_catalog_categories`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.catalogs import get_catalog_categories as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_catalog_categories")
+
+        def fetch(cursor: str | None) -> GetCatalogCategoryResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                fields_catalog_category=fields_catalog_category,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetCatalogCategoryResponseCollection", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def iter_catalog_items(
+        self,
+        *,
+        fields_catalog_item: list[GetCatalogItemsFieldsCatalogItemItem] | Unset = UNSET,
+        fields_catalog_variant: list[GetCatalogItemsFieldsCatalogVariantItem] | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        include: list[GetCatalogItemsIncludeItem] | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 100,
+        sort: GetCatalogItemsSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[GetCatalogItemResponseCollectionCompoundDocument, CatalogItemResponseObjectResource]:
+        """Every item of `get_catalog_items`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.catalogs import get_catalog_items as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_catalog_items")
+
+        def fetch(cursor: str | None) -> GetCatalogItemResponseCollectionCompoundDocument:
+            kwargs = endpoint._get_kwargs(
+                fields_catalog_item=fields_catalog_item,
+                fields_catalog_variant=fields_catalog_variant,
+                filter=filter_text,
+                include=include,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetCatalogItemResponseCollectionCompoundDocument", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def iter_catalog_variants(
+        self,
+        *,
+        fields_catalog_variant: list[GetCatalogVariantsFieldsCatalogVariantItem] | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 100,
+        sort: GetCatalogVariantsSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[GetCatalogVariantResponseCollection, CatalogVariantResponseObjectResource]:
+        """Every item of `get_catalog_variants`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.catalogs import get_catalog_variants as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_catalog_variants")
+
+        def fetch(cursor: str | None) -> GetCatalogVariantResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                fields_catalog_variant=fields_catalog_variant,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetCatalogVariantResponseCollection", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def iter_categories_for_catalog_item(
+        self,
+        id: str,
+        *,
+        fields_catalog_category: list[GetCategoriesForCatalogItemFieldsCatalogCategoryItem] | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 100,
+        sort: GetCategoriesForCatalogItemSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[GetCatalogCategoryResponseCollection, CatalogCategoryResponseObjectResource]:
+        """Every item of `get_categories_for_catalog_item`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.catalogs import get_categories_for_catalog_item as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_categories_for_catalog_item")
+
+        def fetch(cursor: str | None) -> GetCatalogCategoryResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                id=id,
+                fields_catalog_category=fields_catalog_category,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetCatalogCategoryResponseCollection", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def iter_category_ids_for_catalog_item(
+        self,
+        id: str,
+        *,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 100,
+        sort: GetCategoryIdsForCatalogItemSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[
+        GetCatalogItemCategoriesRelationshipsResponseCollection,
+        GetCatalogItemCategoriesRelationshipsResponseCollectionDataItem,
+    ]:
+        """Every item of `get_category_ids_for_catalog_item`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.catalogs import get_category_ids_for_catalog_item as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_category_ids_for_catalog_item")
+
+        def fetch(cursor: str | None) -> GetCatalogItemCategoriesRelationshipsResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                id=id,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetCatalogItemCategoriesRelationshipsResponseCollection", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def iter_item_ids_for_catalog_category(
+        self,
+        id: str,
+        *,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 100,
+        sort: GetItemIdsForCatalogCategorySort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[
+        GetCatalogCategoryItemsRelationshipsResponseCollection,
+        GetCatalogCategoryItemsRelationshipsResponseCollectionDataItem,
+    ]:
+        """Every item of `get_item_ids_for_catalog_category`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.catalogs import get_item_ids_for_catalog_category as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_item_ids_for_catalog_category")
+
+        def fetch(cursor: str | None) -> GetCatalogCategoryItemsRelationshipsResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                id=id,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetCatalogCategoryItemsRelationshipsResponseCollection", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def iter_items_for_catalog_category(
+        self,
+        id: str,
+        *,
+        fields_catalog_item: list[GetItemsForCatalogCategoryFieldsCatalogItemItem] | Unset = UNSET,
+        fields_catalog_variant: list[GetItemsForCatalogCategoryFieldsCatalogVariantItem] | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        include: list[GetItemsForCatalogCategoryIncludeItem] | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 100,
+        sort: GetItemsForCatalogCategorySort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[GetCatalogItemResponseCollectionCompoundDocument, CatalogItemResponseObjectResource]:
+        """Every item of `get_items_for_catalog_category`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.catalogs import get_items_for_catalog_category as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_items_for_catalog_category")
+
+        def fetch(cursor: str | None) -> GetCatalogItemResponseCollectionCompoundDocument:
+            kwargs = endpoint._get_kwargs(
+                id=id,
+                fields_catalog_item=fields_catalog_item,
+                fields_catalog_variant=fields_catalog_variant,
+                filter=filter_text,
+                include=include,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetCatalogItemResponseCollectionCompoundDocument", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def iter_variant_ids_for_catalog_item(
+        self,
+        id: str,
+        *,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 100,
+        sort: GetVariantIdsForCatalogItemSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[
+        GetCatalogItemVariantsRelationshipsResponseCollection,
+        GetCatalogItemVariantsRelationshipsResponseCollectionDataItem,
+    ]:
+        """Every item of `get_variant_ids_for_catalog_item`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.catalogs import get_variant_ids_for_catalog_item as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_variant_ids_for_catalog_item")
+
+        def fetch(cursor: str | None) -> GetCatalogItemVariantsRelationshipsResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                id=id,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetCatalogItemVariantsRelationshipsResponseCollection", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def iter_variants_for_catalog_item(
+        self,
+        id: str,
+        *,
+        fields_catalog_variant: list[GetVariantsForCatalogItemFieldsCatalogVariantItem] | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 100,
+        sort: GetVariantsForCatalogItemSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[GetCatalogVariantResponseCollection, CatalogVariantResponseObjectResource]:
+        """Every item of `get_variants_for_catalog_item`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.catalogs import get_variants_for_catalog_item as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_variants_for_catalog_item")
+
+        def fetch(cursor: str | None) -> GetCatalogVariantResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                id=id,
+                fields_catalog_variant=fields_catalog_variant,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetCatalogVariantResponseCollection", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
 
 class AsyncCatalogs:
@@ -2403,7 +3126,7 @@ class AsyncCatalogs:
         *,
         fields_catalog_item_bulk_create_job: list[GetBulkCreateCatalogItemsJobsFieldsCatalogItemBulkCreateJobItem]
         | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -2418,9 +3141,11 @@ class AsyncCatalogs:
 
         from ..api.catalogs import get_bulk_create_catalog_items_jobs as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_bulk_create_catalog_items_jobs")
+
         kwargs = endpoint._get_kwargs(
             fields_catalog_item_bulk_create_job=fields_catalog_item_bulk_create_job,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             revision=revision,
         )
@@ -2463,7 +3188,7 @@ class AsyncCatalogs:
         *,
         fields_catalog_category_bulk_create_job: list[GetBulkCreateCategoriesJobsFieldsCatalogCategoryBulkCreateJobItem]
         | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -2478,9 +3203,11 @@ class AsyncCatalogs:
 
         from ..api.catalogs import get_bulk_create_categories_jobs as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_bulk_create_categories_jobs")
+
         kwargs = endpoint._get_kwargs(
             fields_catalog_category_bulk_create_job=fields_catalog_category_bulk_create_job,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             revision=revision,
         )
@@ -2523,7 +3250,7 @@ class AsyncCatalogs:
         *,
         fields_catalog_variant_bulk_create_job: list[GetBulkCreateVariantsJobsFieldsCatalogVariantBulkCreateJobItem]
         | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -2538,9 +3265,11 @@ class AsyncCatalogs:
 
         from ..api.catalogs import get_bulk_create_variants_jobs as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_bulk_create_variants_jobs")
+
         kwargs = endpoint._get_kwargs(
             fields_catalog_variant_bulk_create_job=fields_catalog_variant_bulk_create_job,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             revision=revision,
         )
@@ -2579,7 +3308,7 @@ class AsyncCatalogs:
         *,
         fields_catalog_item_bulk_delete_job: list[GetBulkDeleteCatalogItemsJobsFieldsCatalogItemBulkDeleteJobItem]
         | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -2594,9 +3323,11 @@ class AsyncCatalogs:
 
         from ..api.catalogs import get_bulk_delete_catalog_items_jobs as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_bulk_delete_catalog_items_jobs")
+
         kwargs = endpoint._get_kwargs(
             fields_catalog_item_bulk_delete_job=fields_catalog_item_bulk_delete_job,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             revision=revision,
         )
@@ -2635,7 +3366,7 @@ class AsyncCatalogs:
         *,
         fields_catalog_category_bulk_delete_job: list[GetBulkDeleteCategoriesJobsFieldsCatalogCategoryBulkDeleteJobItem]
         | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -2650,9 +3381,11 @@ class AsyncCatalogs:
 
         from ..api.catalogs import get_bulk_delete_categories_jobs as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_bulk_delete_categories_jobs")
+
         kwargs = endpoint._get_kwargs(
             fields_catalog_category_bulk_delete_job=fields_catalog_category_bulk_delete_job,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             revision=revision,
         )
@@ -2691,7 +3424,7 @@ class AsyncCatalogs:
         *,
         fields_catalog_variant_bulk_delete_job: list[GetBulkDeleteVariantsJobsFieldsCatalogVariantBulkDeleteJobItem]
         | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -2706,9 +3439,11 @@ class AsyncCatalogs:
 
         from ..api.catalogs import get_bulk_delete_variants_jobs as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_bulk_delete_variants_jobs")
+
         kwargs = endpoint._get_kwargs(
             fields_catalog_variant_bulk_delete_job=fields_catalog_variant_bulk_delete_job,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             revision=revision,
         )
@@ -2751,7 +3486,7 @@ class AsyncCatalogs:
         *,
         fields_catalog_item_bulk_update_job: list[GetBulkUpdateCatalogItemsJobsFieldsCatalogItemBulkUpdateJobItem]
         | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -2766,9 +3501,11 @@ class AsyncCatalogs:
 
         from ..api.catalogs import get_bulk_update_catalog_items_jobs as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_bulk_update_catalog_items_jobs")
+
         kwargs = endpoint._get_kwargs(
             fields_catalog_item_bulk_update_job=fields_catalog_item_bulk_update_job,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             revision=revision,
         )
@@ -2811,7 +3548,7 @@ class AsyncCatalogs:
         *,
         fields_catalog_category_bulk_update_job: list[GetBulkUpdateCategoriesJobsFieldsCatalogCategoryBulkUpdateJobItem]
         | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -2826,9 +3563,11 @@ class AsyncCatalogs:
 
         from ..api.catalogs import get_bulk_update_categories_jobs as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_bulk_update_categories_jobs")
+
         kwargs = endpoint._get_kwargs(
             fields_catalog_category_bulk_update_job=fields_catalog_category_bulk_update_job,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             revision=revision,
         )
@@ -2871,7 +3610,7 @@ class AsyncCatalogs:
         *,
         fields_catalog_variant_bulk_update_job: list[GetBulkUpdateVariantsJobsFieldsCatalogVariantBulkUpdateJobItem]
         | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -2886,9 +3625,11 @@ class AsyncCatalogs:
 
         from ..api.catalogs import get_bulk_update_variants_jobs as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_bulk_update_variants_jobs")
+
         kwargs = endpoint._get_kwargs(
             fields_catalog_variant_bulk_update_job=fields_catalog_variant_bulk_update_job,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             revision=revision,
         )
@@ -2899,7 +3640,7 @@ class AsyncCatalogs:
         self,
         *,
         fields_catalog_category: list[GetCatalogCategoriesFieldsCatalogCategoryItem] | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 100,
         sort: GetCatalogCategoriesSort | Unset = UNSET,
@@ -2916,9 +3657,11 @@ class AsyncCatalogs:
 
         from ..api.catalogs import get_catalog_categories as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_catalog_categories")
+
         kwargs = endpoint._get_kwargs(
             fields_catalog_category=fields_catalog_category,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             page_size=page_size,
             sort=sort,
@@ -2988,7 +3731,7 @@ class AsyncCatalogs:
         *,
         fields_catalog_item: list[GetCatalogItemsFieldsCatalogItemItem] | Unset = UNSET,
         fields_catalog_variant: list[GetCatalogItemsFieldsCatalogVariantItem] | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         include: list[GetCatalogItemsIncludeItem] | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 100,
@@ -3006,10 +3749,12 @@ class AsyncCatalogs:
 
         from ..api.catalogs import get_catalog_items as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_catalog_items")
+
         kwargs = endpoint._get_kwargs(
             fields_catalog_item=fields_catalog_item,
             fields_catalog_variant=fields_catalog_variant,
-            filter=filter,
+            filter=filter_text,
             include=include,
             page_cursor=page_cursor,
             page_size=page_size,
@@ -3049,7 +3794,7 @@ class AsyncCatalogs:
         self,
         *,
         fields_catalog_variant: list[GetCatalogVariantsFieldsCatalogVariantItem] | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 100,
         sort: GetCatalogVariantsSort | Unset = UNSET,
@@ -3066,9 +3811,11 @@ class AsyncCatalogs:
 
         from ..api.catalogs import get_catalog_variants as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_catalog_variants")
+
         kwargs = endpoint._get_kwargs(
             fields_catalog_variant=fields_catalog_variant,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             page_size=page_size,
             sort=sort,
@@ -3082,7 +3829,7 @@ class AsyncCatalogs:
         id: str,
         *,
         fields_catalog_category: list[GetCategoriesForCatalogItemFieldsCatalogCategoryItem] | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 100,
         sort: GetCategoriesForCatalogItemSort | Unset = UNSET,
@@ -3099,10 +3846,12 @@ class AsyncCatalogs:
 
         from ..api.catalogs import get_categories_for_catalog_item as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_categories_for_catalog_item")
+
         kwargs = endpoint._get_kwargs(
             id=id,
             fields_catalog_category=fields_catalog_category,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             page_size=page_size,
             sort=sort,
@@ -3115,7 +3864,7 @@ class AsyncCatalogs:
         self,
         id: str,
         *,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 100,
         sort: GetCategoryIdsForCatalogItemSort | Unset = UNSET,
@@ -3132,9 +3881,11 @@ class AsyncCatalogs:
 
         from ..api.catalogs import get_category_ids_for_catalog_item as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_category_ids_for_catalog_item")
+
         kwargs = endpoint._get_kwargs(
             id=id,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             page_size=page_size,
             sort=sort,
@@ -3147,7 +3898,7 @@ class AsyncCatalogs:
         self,
         id: str,
         *,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 100,
         sort: GetItemIdsForCatalogCategorySort | Unset = UNSET,
@@ -3164,9 +3915,11 @@ class AsyncCatalogs:
 
         from ..api.catalogs import get_item_ids_for_catalog_category as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_item_ids_for_catalog_category")
+
         kwargs = endpoint._get_kwargs(
             id=id,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             page_size=page_size,
             sort=sort,
@@ -3181,7 +3934,7 @@ class AsyncCatalogs:
         *,
         fields_catalog_item: list[GetItemsForCatalogCategoryFieldsCatalogItemItem] | Unset = UNSET,
         fields_catalog_variant: list[GetItemsForCatalogCategoryFieldsCatalogVariantItem] | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         include: list[GetItemsForCatalogCategoryIncludeItem] | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 100,
@@ -3199,11 +3952,13 @@ class AsyncCatalogs:
 
         from ..api.catalogs import get_items_for_catalog_category as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_items_for_catalog_category")
+
         kwargs = endpoint._get_kwargs(
             id=id,
             fields_catalog_item=fields_catalog_item,
             fields_catalog_variant=fields_catalog_variant,
-            filter=filter,
+            filter=filter_text,
             include=include,
             page_cursor=page_cursor,
             page_size=page_size,
@@ -3217,7 +3972,7 @@ class AsyncCatalogs:
         self,
         id: str,
         *,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 100,
         sort: GetVariantIdsForCatalogItemSort | Unset = UNSET,
@@ -3234,9 +3989,11 @@ class AsyncCatalogs:
 
         from ..api.catalogs import get_variant_ids_for_catalog_item as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_variant_ids_for_catalog_item")
+
         kwargs = endpoint._get_kwargs(
             id=id,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             page_size=page_size,
             sort=sort,
@@ -3250,7 +4007,7 @@ class AsyncCatalogs:
         id: str,
         *,
         fields_catalog_variant: list[GetVariantsForCatalogItemFieldsCatalogVariantItem] | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 100,
         sort: GetVariantsForCatalogItemSort | Unset = UNSET,
@@ -3267,10 +4024,12 @@ class AsyncCatalogs:
 
         from ..api.catalogs import get_variants_for_catalog_item as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_variants_for_catalog_item")
+
         kwargs = endpoint._get_kwargs(
             id=id,
             fields_catalog_variant=fields_catalog_variant,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             page_size=page_size,
             sort=sort,
@@ -3466,6 +4225,662 @@ class AsyncCatalogs:
         )
         result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return cast("None", result)
+
+    def aiter_bulk_create_catalog_items_jobs(
+        self,
+        *,
+        fields_catalog_item_bulk_create_job: list[GetBulkCreateCatalogItemsJobsFieldsCatalogItemBulkCreateJobItem]
+        | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[
+        GetCatalogItemCreateJobResponseCollectionCompoundDocument, CatalogItemCreateJobResponseObjectResource
+    ]:
+        """Every item of `get_bulk_create_catalog_items_jobs`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.catalogs import get_bulk_create_catalog_items_jobs as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_bulk_create_catalog_items_jobs")
+
+        async def fetch(cursor: str | None) -> GetCatalogItemCreateJobResponseCollectionCompoundDocument:
+            kwargs = endpoint._get_kwargs(
+                fields_catalog_item_bulk_create_job=fields_catalog_item_bulk_create_job,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetCatalogItemCreateJobResponseCollectionCompoundDocument", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def aiter_bulk_create_categories_jobs(
+        self,
+        *,
+        fields_catalog_category_bulk_create_job: list[GetBulkCreateCategoriesJobsFieldsCatalogCategoryBulkCreateJobItem]
+        | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[
+        GetCatalogCategoryCreateJobResponseCollectionCompoundDocument, CatalogCategoryCreateJobResponseObjectResource
+    ]:
+        """Every item of `get_bulk_create_categories_jobs`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.catalogs import get_bulk_create_categories_jobs as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_bulk_create_categories_jobs")
+
+        async def fetch(cursor: str | None) -> GetCatalogCategoryCreateJobResponseCollectionCompoundDocument:
+            kwargs = endpoint._get_kwargs(
+                fields_catalog_category_bulk_create_job=fields_catalog_category_bulk_create_job,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetCatalogCategoryCreateJobResponseCollectionCompoundDocument", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def aiter_bulk_create_variants_jobs(
+        self,
+        *,
+        fields_catalog_variant_bulk_create_job: list[GetBulkCreateVariantsJobsFieldsCatalogVariantBulkCreateJobItem]
+        | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[
+        GetCatalogVariantCreateJobResponseCollectionCompoundDocument, CatalogVariantCreateJobResponseObjectResource
+    ]:
+        """Every item of `get_bulk_create_variants_jobs`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.catalogs import get_bulk_create_variants_jobs as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_bulk_create_variants_jobs")
+
+        async def fetch(cursor: str | None) -> GetCatalogVariantCreateJobResponseCollectionCompoundDocument:
+            kwargs = endpoint._get_kwargs(
+                fields_catalog_variant_bulk_create_job=fields_catalog_variant_bulk_create_job,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetCatalogVariantCreateJobResponseCollectionCompoundDocument", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def aiter_bulk_delete_catalog_items_jobs(
+        self,
+        *,
+        fields_catalog_item_bulk_delete_job: list[GetBulkDeleteCatalogItemsJobsFieldsCatalogItemBulkDeleteJobItem]
+        | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[GetCatalogItemDeleteJobResponseCollection, CatalogItemDeleteJobResponseObjectResource]:
+        """Every item of `get_bulk_delete_catalog_items_jobs`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.catalogs import get_bulk_delete_catalog_items_jobs as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_bulk_delete_catalog_items_jobs")
+
+        async def fetch(cursor: str | None) -> GetCatalogItemDeleteJobResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                fields_catalog_item_bulk_delete_job=fields_catalog_item_bulk_delete_job,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetCatalogItemDeleteJobResponseCollection", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def aiter_bulk_delete_categories_jobs(
+        self,
+        *,
+        fields_catalog_category_bulk_delete_job: list[GetBulkDeleteCategoriesJobsFieldsCatalogCategoryBulkDeleteJobItem]
+        | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[GetCatalogCategoryDeleteJobResponseCollection, CatalogCategoryDeleteJobResponseObjectResource]:
+        """Every item of `get_bulk_delete_categories_jobs`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.catalogs import get_bulk_delete_categories_jobs as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_bulk_delete_categories_jobs")
+
+        async def fetch(cursor: str | None) -> GetCatalogCategoryDeleteJobResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                fields_catalog_category_bulk_delete_job=fields_catalog_category_bulk_delete_job,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetCatalogCategoryDeleteJobResponseCollection", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def aiter_bulk_delete_variants_jobs(
+        self,
+        *,
+        fields_catalog_variant_bulk_delete_job: list[GetBulkDeleteVariantsJobsFieldsCatalogVariantBulkDeleteJobItem]
+        | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[GetCatalogVariantDeleteJobResponseCollection, CatalogVariantDeleteJobResponseObjectResource]:
+        """Every item of `get_bulk_delete_variants_jobs`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.catalogs import get_bulk_delete_variants_jobs as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_bulk_delete_variants_jobs")
+
+        async def fetch(cursor: str | None) -> GetCatalogVariantDeleteJobResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                fields_catalog_variant_bulk_delete_job=fields_catalog_variant_bulk_delete_job,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetCatalogVariantDeleteJobResponseCollection", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def aiter_bulk_update_catalog_items_jobs(
+        self,
+        *,
+        fields_catalog_item_bulk_update_job: list[GetBulkUpdateCatalogItemsJobsFieldsCatalogItemBulkUpdateJobItem]
+        | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[
+        GetCatalogItemUpdateJobResponseCollectionCompoundDocument, CatalogItemUpdateJobResponseObjectResource
+    ]:
+        """Every item of `get_bulk_update_catalog_items_jobs`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.catalogs import get_bulk_update_catalog_items_jobs as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_bulk_update_catalog_items_jobs")
+
+        async def fetch(cursor: str | None) -> GetCatalogItemUpdateJobResponseCollectionCompoundDocument:
+            kwargs = endpoint._get_kwargs(
+                fields_catalog_item_bulk_update_job=fields_catalog_item_bulk_update_job,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetCatalogItemUpdateJobResponseCollectionCompoundDocument", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def aiter_bulk_update_categories_jobs(
+        self,
+        *,
+        fields_catalog_category_bulk_update_job: list[GetBulkUpdateCategoriesJobsFieldsCatalogCategoryBulkUpdateJobItem]
+        | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[
+        GetCatalogCategoryUpdateJobResponseCollectionCompoundDocument, CatalogCategoryUpdateJobResponseObjectResource
+    ]:
+        """Every item of `get_bulk_update_categories_jobs`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.catalogs import get_bulk_update_categories_jobs as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_bulk_update_categories_jobs")
+
+        async def fetch(cursor: str | None) -> GetCatalogCategoryUpdateJobResponseCollectionCompoundDocument:
+            kwargs = endpoint._get_kwargs(
+                fields_catalog_category_bulk_update_job=fields_catalog_category_bulk_update_job,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetCatalogCategoryUpdateJobResponseCollectionCompoundDocument", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def aiter_bulk_update_variants_jobs(
+        self,
+        *,
+        fields_catalog_variant_bulk_update_job: list[GetBulkUpdateVariantsJobsFieldsCatalogVariantBulkUpdateJobItem]
+        | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[
+        GetCatalogVariantUpdateJobResponseCollectionCompoundDocument, CatalogVariantUpdateJobResponseObjectResource
+    ]:
+        """Every item of `get_bulk_update_variants_jobs`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.catalogs import get_bulk_update_variants_jobs as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_bulk_update_variants_jobs")
+
+        async def fetch(cursor: str | None) -> GetCatalogVariantUpdateJobResponseCollectionCompoundDocument:
+            kwargs = endpoint._get_kwargs(
+                fields_catalog_variant_bulk_update_job=fields_catalog_variant_bulk_update_job,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetCatalogVariantUpdateJobResponseCollectionCompoundDocument", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def aiter_catalog_categories(
+        self,
+        *,
+        fields_catalog_category: list[GetCatalogCategoriesFieldsCatalogCategoryItem] | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 100,
+        sort: GetCatalogCategoriesSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[GetCatalogCategoryResponseCollection, CatalogCategoryResponseObjectResource]:
+        """Every item of `get_catalog_categories`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.catalogs import get_catalog_categories as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_catalog_categories")
+
+        async def fetch(cursor: str | None) -> GetCatalogCategoryResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                fields_catalog_category=fields_catalog_category,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetCatalogCategoryResponseCollection", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def aiter_catalog_items(
+        self,
+        *,
+        fields_catalog_item: list[GetCatalogItemsFieldsCatalogItemItem] | Unset = UNSET,
+        fields_catalog_variant: list[GetCatalogItemsFieldsCatalogVariantItem] | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        include: list[GetCatalogItemsIncludeItem] | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 100,
+        sort: GetCatalogItemsSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[GetCatalogItemResponseCollectionCompoundDocument, CatalogItemResponseObjectResource]:
+        """Every item of `get_catalog_items`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.catalogs import get_catalog_items as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_catalog_items")
+
+        async def fetch(cursor: str | None) -> GetCatalogItemResponseCollectionCompoundDocument:
+            kwargs = endpoint._get_kwargs(
+                fields_catalog_item=fields_catalog_item,
+                fields_catalog_variant=fields_catalog_variant,
+                filter=filter_text,
+                include=include,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetCatalogItemResponseCollectionCompoundDocument", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def aiter_catalog_variants(
+        self,
+        *,
+        fields_catalog_variant: list[GetCatalogVariantsFieldsCatalogVariantItem] | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 100,
+        sort: GetCatalogVariantsSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[GetCatalogVariantResponseCollection, CatalogVariantResponseObjectResource]:
+        """Every item of `get_catalog_variants`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.catalogs import get_catalog_variants as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_catalog_variants")
+
+        async def fetch(cursor: str | None) -> GetCatalogVariantResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                fields_catalog_variant=fields_catalog_variant,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetCatalogVariantResponseCollection", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def aiter_categories_for_catalog_item(
+        self,
+        id: str,
+        *,
+        fields_catalog_category: list[GetCategoriesForCatalogItemFieldsCatalogCategoryItem] | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 100,
+        sort: GetCategoriesForCatalogItemSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[GetCatalogCategoryResponseCollection, CatalogCategoryResponseObjectResource]:
+        """Every item of `get_categories_for_catalog_item`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.catalogs import get_categories_for_catalog_item as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_categories_for_catalog_item")
+
+        async def fetch(cursor: str | None) -> GetCatalogCategoryResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                id=id,
+                fields_catalog_category=fields_catalog_category,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetCatalogCategoryResponseCollection", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def aiter_category_ids_for_catalog_item(
+        self,
+        id: str,
+        *,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 100,
+        sort: GetCategoryIdsForCatalogItemSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[
+        GetCatalogItemCategoriesRelationshipsResponseCollection,
+        GetCatalogItemCategoriesRelationshipsResponseCollectionDataItem,
+    ]:
+        """Every item of `get_category_ids_for_catalog_item`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.catalogs import get_category_ids_for_catalog_item as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_category_ids_for_catalog_item")
+
+        async def fetch(cursor: str | None) -> GetCatalogItemCategoriesRelationshipsResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                id=id,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetCatalogItemCategoriesRelationshipsResponseCollection", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def aiter_item_ids_for_catalog_category(
+        self,
+        id: str,
+        *,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 100,
+        sort: GetItemIdsForCatalogCategorySort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[
+        GetCatalogCategoryItemsRelationshipsResponseCollection,
+        GetCatalogCategoryItemsRelationshipsResponseCollectionDataItem,
+    ]:
+        """Every item of `get_item_ids_for_catalog_category`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.catalogs import get_item_ids_for_catalog_category as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_item_ids_for_catalog_category")
+
+        async def fetch(cursor: str | None) -> GetCatalogCategoryItemsRelationshipsResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                id=id,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetCatalogCategoryItemsRelationshipsResponseCollection", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def aiter_items_for_catalog_category(
+        self,
+        id: str,
+        *,
+        fields_catalog_item: list[GetItemsForCatalogCategoryFieldsCatalogItemItem] | Unset = UNSET,
+        fields_catalog_variant: list[GetItemsForCatalogCategoryFieldsCatalogVariantItem] | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        include: list[GetItemsForCatalogCategoryIncludeItem] | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 100,
+        sort: GetItemsForCatalogCategorySort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[GetCatalogItemResponseCollectionCompoundDocument, CatalogItemResponseObjectResource]:
+        """Every item of `get_items_for_catalog_category`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.catalogs import get_items_for_catalog_category as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_items_for_catalog_category")
+
+        async def fetch(cursor: str | None) -> GetCatalogItemResponseCollectionCompoundDocument:
+            kwargs = endpoint._get_kwargs(
+                id=id,
+                fields_catalog_item=fields_catalog_item,
+                fields_catalog_variant=fields_catalog_variant,
+                filter=filter_text,
+                include=include,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetCatalogItemResponseCollectionCompoundDocument", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def aiter_variant_ids_for_catalog_item(
+        self,
+        id: str,
+        *,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 100,
+        sort: GetVariantIdsForCatalogItemSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[
+        GetCatalogItemVariantsRelationshipsResponseCollection,
+        GetCatalogItemVariantsRelationshipsResponseCollectionDataItem,
+    ]:
+        """Every item of `get_variant_ids_for_catalog_item`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.catalogs import get_variant_ids_for_catalog_item as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_variant_ids_for_catalog_item")
+
+        async def fetch(cursor: str | None) -> GetCatalogItemVariantsRelationshipsResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                id=id,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetCatalogItemVariantsRelationshipsResponseCollection", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def aiter_variants_for_catalog_item(
+        self,
+        id: str,
+        *,
+        fields_catalog_variant: list[GetVariantsForCatalogItemFieldsCatalogVariantItem] | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 100,
+        sort: GetVariantsForCatalogItemSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[GetCatalogVariantResponseCollection, CatalogVariantResponseObjectResource]:
+        """Every item of `get_variants_for_catalog_item`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.catalogs import get_variants_for_catalog_item as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_variants_for_catalog_item")
+
+        async def fetch(cursor: str | None) -> GetCatalogVariantResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                id=id,
+                fields_catalog_variant=fields_catalog_variant,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetCatalogVariantResponseCollection", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
 
 class CatalogsWithRawResponse:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+from .._pagination import AsyncPager, Pager
 from .._response import to_async_raw_response, to_raw_response
 from ..types import UNSET, Unset
 
@@ -22,9 +23,12 @@ if TYPE_CHECKING:
 
     from .._base_client import AsyncAPIClient, SyncAPIClient
     from .._retry import RetryPolicy
+    from ..filters import Filter
     from ..models.client_bis_subscription_create_query import ClientBISSubscriptionCreateQuery
+    from ..models.client_review_response_dto_object_resource import ClientReviewResponseDTOObjectResource
     from ..models.event_create_query_v2 import EventCreateQueryV2
     from ..models.events_bulk_create_query import EventsBulkCreateQuery
+    from ..models.geofence_response_object_resource import GeofenceResponseObjectResource
     from ..models.get_client_geofences_fields_geofence_item import (
         GetClientGeofencesFieldsGeofenceItem,
     )
@@ -53,6 +57,7 @@ if TYPE_CHECKING:
     from ..models.push_token_create_query import PushTokenCreateQuery
     from ..models.push_token_unregister_query import PushTokenUnregisterQuery
     from ..models.review_create_dto import ReviewCreateDTO
+    from ..models.review_values_report_response_object_resource import ReviewValuesReportResponseObjectResource
     from ..types import UNSET, Unset
 
 
@@ -309,7 +314,7 @@ class Client:
         *,
         company_id: str | None = None,
         fields_review_values_report: list[GetClientReviewValuesReportsFieldsReviewValuesReportItem] | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         group_by: GetClientReviewValuesReportsGroupBy,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 20,
@@ -328,10 +333,12 @@ class Client:
 
         from ..api.client import get_client_review_values_reports as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_client_review_values_reports")
+
         kwargs = endpoint._get_kwargs(
             company_id=self._client._company_id_for(company_id, "get_client_review_values_reports"),
             fields_review_values_report=fields_review_values_report,
-            filter=filter,
+            filter=filter_text,
             group_by=group_by,
             page_cursor=page_cursor,
             page_size=page_size,
@@ -347,7 +354,7 @@ class Client:
         *,
         company_id: str | None = None,
         fields_review: list[GetClientReviewsFieldsReviewItem] | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 20,
         sort: GetClientReviewsSort | Unset = UNSET,
@@ -364,10 +371,12 @@ class Client:
 
         from ..api.client import get_client_reviews as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_client_reviews")
+
         kwargs = endpoint._get_kwargs(
             company_id=self._client._company_id_for(company_id, "get_client_reviews"),
             fields_review=fields_review,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             page_size=page_size,
             sort=sort,
@@ -401,6 +410,120 @@ class Client:
         )
         result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return cast("None", result)
+
+    def iter_client_geofences(
+        self,
+        *,
+        company_id: str | None = None,
+        fields_geofence: list[GetClientGeofencesFieldsGeofenceItem] | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 20,
+        x_klaviyo_api_filters: str | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[GetGeofenceResponseCollection, GeofenceResponseObjectResource]:
+        """Every item of `get_client_geofences`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.client import get_client_geofences as endpoint
+
+        def fetch(cursor: str | None) -> GetGeofenceResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                company_id=self._client._company_id_for(company_id, "get_client_geofences"),
+                fields_geofence=fields_geofence,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                x_klaviyo_api_filters=x_klaviyo_api_filters,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetGeofenceResponseCollection", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def iter_client_review_values_reports(
+        self,
+        *,
+        company_id: str | None = None,
+        fields_review_values_report: list[GetClientReviewValuesReportsFieldsReviewValuesReportItem] | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        group_by: GetClientReviewValuesReportsGroupBy,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 20,
+        statistics: str,
+        timeframe: GetClientReviewValuesReportsTimeframe,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[GetReviewValuesReportResponseCollection, ReviewValuesReportResponseObjectResource]:
+        """Every item of `get_client_review_values_reports`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.client import get_client_review_values_reports as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_client_review_values_reports")
+
+        def fetch(cursor: str | None) -> GetReviewValuesReportResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                company_id=self._client._company_id_for(company_id, "get_client_review_values_reports"),
+                fields_review_values_report=fields_review_values_report,
+                filter=filter_text,
+                group_by=group_by,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                statistics=statistics,
+                timeframe=timeframe,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetReviewValuesReportResponseCollection", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def iter_client_reviews(
+        self,
+        *,
+        company_id: str | None = None,
+        fields_review: list[GetClientReviewsFieldsReviewItem] | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 20,
+        sort: GetClientReviewsSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[GetClientReviewResponseDTOCollection, ClientReviewResponseDTOObjectResource]:
+        """Every item of `get_client_reviews`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.client import get_client_reviews as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_client_reviews")
+
+        def fetch(cursor: str | None) -> GetClientReviewResponseDTOCollection:
+            kwargs = endpoint._get_kwargs(
+                company_id=self._client._company_id_for(company_id, "get_client_reviews"),
+                fields_review=fields_review,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetClientReviewResponseDTOCollection", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
 
 class AsyncClient:
@@ -656,7 +779,7 @@ class AsyncClient:
         *,
         company_id: str | None = None,
         fields_review_values_report: list[GetClientReviewValuesReportsFieldsReviewValuesReportItem] | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         group_by: GetClientReviewValuesReportsGroupBy,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 20,
@@ -675,10 +798,12 @@ class AsyncClient:
 
         from ..api.client import get_client_review_values_reports as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_client_review_values_reports")
+
         kwargs = endpoint._get_kwargs(
             company_id=self._client._company_id_for(company_id, "get_client_review_values_reports"),
             fields_review_values_report=fields_review_values_report,
-            filter=filter,
+            filter=filter_text,
             group_by=group_by,
             page_cursor=page_cursor,
             page_size=page_size,
@@ -694,7 +819,7 @@ class AsyncClient:
         *,
         company_id: str | None = None,
         fields_review: list[GetClientReviewsFieldsReviewItem] | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 20,
         sort: GetClientReviewsSort | Unset = UNSET,
@@ -711,10 +836,12 @@ class AsyncClient:
 
         from ..api.client import get_client_reviews as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_client_reviews")
+
         kwargs = endpoint._get_kwargs(
             company_id=self._client._company_id_for(company_id, "get_client_reviews"),
             fields_review=fields_review,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             page_size=page_size,
             sort=sort,
@@ -748,6 +875,120 @@ class AsyncClient:
         )
         result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return cast("None", result)
+
+    def aiter_client_geofences(
+        self,
+        *,
+        company_id: str | None = None,
+        fields_geofence: list[GetClientGeofencesFieldsGeofenceItem] | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 20,
+        x_klaviyo_api_filters: str | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[GetGeofenceResponseCollection, GeofenceResponseObjectResource]:
+        """Every item of `get_client_geofences`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.client import get_client_geofences as endpoint
+
+        async def fetch(cursor: str | None) -> GetGeofenceResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                company_id=self._client._company_id_for(company_id, "get_client_geofences"),
+                fields_geofence=fields_geofence,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                x_klaviyo_api_filters=x_klaviyo_api_filters,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetGeofenceResponseCollection", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def aiter_client_review_values_reports(
+        self,
+        *,
+        company_id: str | None = None,
+        fields_review_values_report: list[GetClientReviewValuesReportsFieldsReviewValuesReportItem] | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        group_by: GetClientReviewValuesReportsGroupBy,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 20,
+        statistics: str,
+        timeframe: GetClientReviewValuesReportsTimeframe,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[GetReviewValuesReportResponseCollection, ReviewValuesReportResponseObjectResource]:
+        """Every item of `get_client_review_values_reports`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.client import get_client_review_values_reports as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_client_review_values_reports")
+
+        async def fetch(cursor: str | None) -> GetReviewValuesReportResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                company_id=self._client._company_id_for(company_id, "get_client_review_values_reports"),
+                fields_review_values_report=fields_review_values_report,
+                filter=filter_text,
+                group_by=group_by,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                statistics=statistics,
+                timeframe=timeframe,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetReviewValuesReportResponseCollection", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def aiter_client_reviews(
+        self,
+        *,
+        company_id: str | None = None,
+        fields_review: list[GetClientReviewsFieldsReviewItem] | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 20,
+        sort: GetClientReviewsSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[GetClientReviewResponseDTOCollection, ClientReviewResponseDTOObjectResource]:
+        """Every item of `get_client_reviews`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.client import get_client_reviews as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_client_reviews")
+
+        async def fetch(cursor: str | None) -> GetClientReviewResponseDTOCollection:
+            kwargs = endpoint._get_kwargs(
+                company_id=self._client._company_id_for(company_id, "get_client_reviews"),
+                fields_review=fields_review,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetClientReviewResponseDTOCollection", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
 
 class ClientWithRawResponse:

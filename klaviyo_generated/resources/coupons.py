@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+from .._pagination import AsyncPager, Pager
 from .._response import to_async_raw_response, to_raw_response
 from ..types import UNSET, Unset
 
@@ -22,13 +23,17 @@ if TYPE_CHECKING:
 
     from .._base_client import AsyncAPIClient, SyncAPIClient
     from .._retry import RetryPolicy
+    from ..filters import Filter
     from ..models.bulk_create_coupon_codes_fields_coupon_code_bulk_create_job_item import (
         BulkCreateCouponCodesFieldsCouponCodeBulkCreateJobItem,
     )
     from ..models.coupon_code_create_job_create_query import CouponCodeCreateJobCreateQuery
+    from ..models.coupon_code_create_job_response_object_resource import CouponCodeCreateJobResponseObjectResource
     from ..models.coupon_code_create_query import CouponCodeCreateQuery
+    from ..models.coupon_code_response_object_resource import CouponCodeResponseObjectResource
     from ..models.coupon_code_update_query import CouponCodeUpdateQuery
     from ..models.coupon_create_query import CouponCreateQuery
+    from ..models.coupon_response_object_resource import CouponResponseObjectResource
     from ..models.coupon_update_query import CouponUpdateQuery
     from ..models.create_coupon_code_fields_coupon_code_item import (
         CreateCouponCodeFieldsCouponCodeItem,
@@ -79,6 +84,9 @@ if TYPE_CHECKING:
     from ..models.get_coupon_codes_include_item import GetCouponCodesIncludeItem
     from ..models.get_coupon_codes_relationships_response_collection import (
         GetCouponCodesRelationshipsResponseCollection,
+    )
+    from ..models.get_coupon_codes_relationships_response_collection_data_item import (
+        GetCouponCodesRelationshipsResponseCollectionDataItem,
     )
     from ..models.get_coupon_fields_coupon_item import GetCouponFieldsCouponItem
     from ..models.get_coupon_for_coupon_code_fields_coupon_item import (
@@ -239,7 +247,7 @@ class Coupons:
         *,
         fields_coupon_code_bulk_create_job: list[GetBulkCreateCouponCodeJobsFieldsCouponCodeBulkCreateJobItem]
         | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -254,9 +262,11 @@ class Coupons:
 
         from ..api.coupons import get_bulk_create_coupon_code_jobs as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_bulk_create_coupon_code_jobs")
+
         kwargs = endpoint._get_kwargs(
             fields_coupon_code_bulk_create_job=fields_coupon_code_bulk_create_job,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             revision=revision,
         )
@@ -354,7 +364,7 @@ class Coupons:
         self,
         id: str,
         *,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 100,
         revision: str | Unset = UNSET,
@@ -370,9 +380,11 @@ class Coupons:
 
         from ..api.coupons import get_coupon_code_ids_for_coupon as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_coupon_code_ids_for_coupon")
+
         kwargs = endpoint._get_kwargs(
             id=id,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             page_size=page_size,
             revision=revision,
@@ -385,7 +397,7 @@ class Coupons:
         *,
         fields_coupon_code: list[GetCouponCodesFieldsCouponCodeItem] | Unset = UNSET,
         fields_coupon: list[GetCouponCodesFieldsCouponItem] | Unset = UNSET,
-        filter: str,
+        filter: str | Filter,
         include: list[GetCouponCodesIncludeItem] | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 100,
@@ -402,10 +414,12 @@ class Coupons:
 
         from ..api.coupons import get_coupon_codes as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_coupon_codes")
+
         kwargs = endpoint._get_kwargs(
             fields_coupon_code=fields_coupon_code,
             fields_coupon=fields_coupon,
-            filter=filter,
+            filter=filter_text,
             include=include,
             page_cursor=page_cursor,
             page_size=page_size,
@@ -419,7 +433,7 @@ class Coupons:
         id: str,
         *,
         fields_coupon_code: list[GetCouponCodesForCouponFieldsCouponCodeItem] | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 100,
         revision: str | Unset = UNSET,
@@ -435,10 +449,12 @@ class Coupons:
 
         from ..api.coupons import get_coupon_codes_for_coupon as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_coupon_codes_for_coupon")
+
         kwargs = endpoint._get_kwargs(
             id=id,
             fields_coupon_code=fields_coupon_code,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             page_size=page_size,
             revision=revision,
@@ -580,6 +596,177 @@ class Coupons:
         result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return cast("PatchCouponCodeResponse", result)
 
+    def iter_bulk_create_coupon_code_jobs(
+        self,
+        *,
+        fields_coupon_code_bulk_create_job: list[GetBulkCreateCouponCodeJobsFieldsCouponCodeBulkCreateJobItem]
+        | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[GetCouponCodeCreateJobResponseCollectionCompoundDocument, CouponCodeCreateJobResponseObjectResource]:
+        """Every item of `get_bulk_create_coupon_code_jobs`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.coupons import get_bulk_create_coupon_code_jobs as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_bulk_create_coupon_code_jobs")
+
+        def fetch(cursor: str | None) -> GetCouponCodeCreateJobResponseCollectionCompoundDocument:
+            kwargs = endpoint._get_kwargs(
+                fields_coupon_code_bulk_create_job=fields_coupon_code_bulk_create_job,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetCouponCodeCreateJobResponseCollectionCompoundDocument", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def iter_coupon_code_ids_for_coupon(
+        self,
+        id: str,
+        *,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 100,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[GetCouponCodesRelationshipsResponseCollection, GetCouponCodesRelationshipsResponseCollectionDataItem]:
+        """Every item of `get_coupon_code_ids_for_coupon`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.coupons import get_coupon_code_ids_for_coupon as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_coupon_code_ids_for_coupon")
+
+        def fetch(cursor: str | None) -> GetCouponCodesRelationshipsResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                id=id,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetCouponCodesRelationshipsResponseCollection", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def iter_coupon_codes(
+        self,
+        *,
+        fields_coupon_code: list[GetCouponCodesFieldsCouponCodeItem] | Unset = UNSET,
+        fields_coupon: list[GetCouponCodesFieldsCouponItem] | Unset = UNSET,
+        filter: str | Filter,
+        include: list[GetCouponCodesIncludeItem] | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 100,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[GetCouponCodeResponseCollectionCompoundDocument, CouponCodeResponseObjectResource]:
+        """Every item of `get_coupon_codes`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.coupons import get_coupon_codes as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_coupon_codes")
+
+        def fetch(cursor: str | None) -> GetCouponCodeResponseCollectionCompoundDocument:
+            kwargs = endpoint._get_kwargs(
+                fields_coupon_code=fields_coupon_code,
+                fields_coupon=fields_coupon,
+                filter=filter_text,
+                include=include,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetCouponCodeResponseCollectionCompoundDocument", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def iter_coupon_codes_for_coupon(
+        self,
+        id: str,
+        *,
+        fields_coupon_code: list[GetCouponCodesForCouponFieldsCouponCodeItem] | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 100,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[GetCouponCodeResponseCollection, CouponCodeResponseObjectResource]:
+        """Every item of `get_coupon_codes_for_coupon`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.coupons import get_coupon_codes_for_coupon as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_coupon_codes_for_coupon")
+
+        def fetch(cursor: str | None) -> GetCouponCodeResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                id=id,
+                fields_coupon_code=fields_coupon_code,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetCouponCodeResponseCollection", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def iter_coupons(
+        self,
+        *,
+        fields_coupon: list[GetCouponsFieldsCouponItem] | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 100,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[GetCouponResponseCollection, CouponResponseObjectResource]:
+        """Every item of `get_coupons`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.coupons import get_coupons as endpoint
+
+        def fetch(cursor: str | None) -> GetCouponResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                fields_coupon=fields_coupon,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetCouponResponseCollection", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
 
 class AsyncCoupons:
     """`kv.coupons` on the asyncio client: the same operations, awaited."""
@@ -719,7 +906,7 @@ class AsyncCoupons:
         *,
         fields_coupon_code_bulk_create_job: list[GetBulkCreateCouponCodeJobsFieldsCouponCodeBulkCreateJobItem]
         | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -734,9 +921,11 @@ class AsyncCoupons:
 
         from ..api.coupons import get_bulk_create_coupon_code_jobs as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_bulk_create_coupon_code_jobs")
+
         kwargs = endpoint._get_kwargs(
             fields_coupon_code_bulk_create_job=fields_coupon_code_bulk_create_job,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             revision=revision,
         )
@@ -834,7 +1023,7 @@ class AsyncCoupons:
         self,
         id: str,
         *,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 100,
         revision: str | Unset = UNSET,
@@ -850,9 +1039,11 @@ class AsyncCoupons:
 
         from ..api.coupons import get_coupon_code_ids_for_coupon as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_coupon_code_ids_for_coupon")
+
         kwargs = endpoint._get_kwargs(
             id=id,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             page_size=page_size,
             revision=revision,
@@ -865,7 +1056,7 @@ class AsyncCoupons:
         *,
         fields_coupon_code: list[GetCouponCodesFieldsCouponCodeItem] | Unset = UNSET,
         fields_coupon: list[GetCouponCodesFieldsCouponItem] | Unset = UNSET,
-        filter: str,
+        filter: str | Filter,
         include: list[GetCouponCodesIncludeItem] | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 100,
@@ -882,10 +1073,12 @@ class AsyncCoupons:
 
         from ..api.coupons import get_coupon_codes as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_coupon_codes")
+
         kwargs = endpoint._get_kwargs(
             fields_coupon_code=fields_coupon_code,
             fields_coupon=fields_coupon,
-            filter=filter,
+            filter=filter_text,
             include=include,
             page_cursor=page_cursor,
             page_size=page_size,
@@ -899,7 +1092,7 @@ class AsyncCoupons:
         id: str,
         *,
         fields_coupon_code: list[GetCouponCodesForCouponFieldsCouponCodeItem] | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 100,
         revision: str | Unset = UNSET,
@@ -915,10 +1108,12 @@ class AsyncCoupons:
 
         from ..api.coupons import get_coupon_codes_for_coupon as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_coupon_codes_for_coupon")
+
         kwargs = endpoint._get_kwargs(
             id=id,
             fields_coupon_code=fields_coupon_code,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             page_size=page_size,
             revision=revision,
@@ -1059,6 +1254,181 @@ class AsyncCoupons:
         )
         result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return cast("PatchCouponCodeResponse", result)
+
+    def aiter_bulk_create_coupon_code_jobs(
+        self,
+        *,
+        fields_coupon_code_bulk_create_job: list[GetBulkCreateCouponCodeJobsFieldsCouponCodeBulkCreateJobItem]
+        | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[
+        GetCouponCodeCreateJobResponseCollectionCompoundDocument, CouponCodeCreateJobResponseObjectResource
+    ]:
+        """Every item of `get_bulk_create_coupon_code_jobs`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.coupons import get_bulk_create_coupon_code_jobs as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_bulk_create_coupon_code_jobs")
+
+        async def fetch(cursor: str | None) -> GetCouponCodeCreateJobResponseCollectionCompoundDocument:
+            kwargs = endpoint._get_kwargs(
+                fields_coupon_code_bulk_create_job=fields_coupon_code_bulk_create_job,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetCouponCodeCreateJobResponseCollectionCompoundDocument", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def aiter_coupon_code_ids_for_coupon(
+        self,
+        id: str,
+        *,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 100,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[
+        GetCouponCodesRelationshipsResponseCollection, GetCouponCodesRelationshipsResponseCollectionDataItem
+    ]:
+        """Every item of `get_coupon_code_ids_for_coupon`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.coupons import get_coupon_code_ids_for_coupon as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_coupon_code_ids_for_coupon")
+
+        async def fetch(cursor: str | None) -> GetCouponCodesRelationshipsResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                id=id,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetCouponCodesRelationshipsResponseCollection", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def aiter_coupon_codes(
+        self,
+        *,
+        fields_coupon_code: list[GetCouponCodesFieldsCouponCodeItem] | Unset = UNSET,
+        fields_coupon: list[GetCouponCodesFieldsCouponItem] | Unset = UNSET,
+        filter: str | Filter,
+        include: list[GetCouponCodesIncludeItem] | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 100,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[GetCouponCodeResponseCollectionCompoundDocument, CouponCodeResponseObjectResource]:
+        """Every item of `get_coupon_codes`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.coupons import get_coupon_codes as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_coupon_codes")
+
+        async def fetch(cursor: str | None) -> GetCouponCodeResponseCollectionCompoundDocument:
+            kwargs = endpoint._get_kwargs(
+                fields_coupon_code=fields_coupon_code,
+                fields_coupon=fields_coupon,
+                filter=filter_text,
+                include=include,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetCouponCodeResponseCollectionCompoundDocument", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def aiter_coupon_codes_for_coupon(
+        self,
+        id: str,
+        *,
+        fields_coupon_code: list[GetCouponCodesForCouponFieldsCouponCodeItem] | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 100,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[GetCouponCodeResponseCollection, CouponCodeResponseObjectResource]:
+        """Every item of `get_coupon_codes_for_coupon`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.coupons import get_coupon_codes_for_coupon as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_coupon_codes_for_coupon")
+
+        async def fetch(cursor: str | None) -> GetCouponCodeResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                id=id,
+                fields_coupon_code=fields_coupon_code,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetCouponCodeResponseCollection", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def aiter_coupons(
+        self,
+        *,
+        fields_coupon: list[GetCouponsFieldsCouponItem] | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 100,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[GetCouponResponseCollection, CouponResponseObjectResource]:
+        """Every item of `get_coupons`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.coupons import get_coupons as endpoint
+
+        async def fetch(cursor: str | None) -> GetCouponResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                fields_coupon=fields_coupon,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetCouponResponseCollection", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
 
 class CouponsWithRawResponse:

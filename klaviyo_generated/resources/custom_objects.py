@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+from .._pagination import AsyncPager, Pager
 from .._response import to_async_raw_response, to_raw_response
 from ..types import UNSET, Unset
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 
     from .._base_client import AsyncAPIClient, SyncAPIClient
     from .._retry import RetryPolicy
+    from ..filters import Filter
     from ..models.create_data_source_fields_data_source_item import (
         CreateDataSourceFieldsDataSourceItem,
     )
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
     from ..models.data_source_create_query import DataSourceCreateQuery
     from ..models.data_source_record_bulk_create_job_create_query import DataSourceRecordBulkCreateJobCreateQuery
     from ..models.data_source_record_create_job_create_query import DataSourceRecordCreateJobCreateQuery
+    from ..models.data_source_response_object_resource import DataSourceResponseObjectResource
     from ..models.get_current_schema_for_object_type_fields_object_schema_item import (
         GetCurrentSchemaForObjectTypeFieldsObjectSchemaItem,
     )
@@ -107,11 +110,17 @@ if TYPE_CHECKING:
     from ..models.get_object_type_ingestion_logs_relationships_response_collection import (
         GetObjectTypeIngestionLogsRelationshipsResponseCollection,
     )
+    from ..models.get_object_type_ingestion_logs_relationships_response_collection_data_item import (
+        GetObjectTypeIngestionLogsRelationshipsResponseCollectionDataItem,
+    )
     from ..models.get_object_type_profile_object_types_relationships_response_collection import (
         GetObjectTypeProfileObjectTypesRelationshipsResponseCollection,
     )
     from ..models.get_object_type_records_relationships_response_collection import (
         GetObjectTypeRecordsRelationshipsResponseCollection,
+    )
+    from ..models.get_object_type_records_relationships_response_collection_data_item import (
+        GetObjectTypeRecordsRelationshipsResponseCollectionDataItem,
     )
     from ..models.get_object_type_response_collection_compound_document import (
         GetObjectTypeResponseCollectionCompoundDocument,
@@ -143,7 +152,9 @@ if TYPE_CHECKING:
         GetSourceMappingForObjectSchemaFieldsSourceMappingItem,
     )
     from ..models.get_source_mapping_response import GetSourceMappingResponse
+    from ..models.ingestion_log_response_object_resource import IngestionLogResponseObjectResource
     from ..models.object_record_delete_job_create_query import ObjectRecordDeleteJobCreateQuery
+    from ..models.object_record_response_object_resource import ObjectRecordResponseObjectResource
     from ..models.object_schema_create_query import ObjectSchemaCreateQuery
     from ..models.object_schema_partial_update_query import ObjectSchemaPartialUpdateQuery
     from ..models.object_schema_relationship_create_query import ObjectSchemaRelationshipCreateQuery
@@ -636,7 +647,7 @@ class CustomObjects:
         self,
         id: str,
         *,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -651,9 +662,11 @@ class CustomObjects:
 
         from ..api.custom_objects import get_ingestion_log_ids_for_object_type as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_ingestion_log_ids_for_object_type")
+
         kwargs = endpoint._get_kwargs(
             id=id,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             revision=revision,
         )
@@ -667,7 +680,7 @@ class CustomObjects:
         fields_object_ingestion_log: list[GetIngestionLogsForObjectTypeFieldsObjectIngestionLogItem] | Unset = UNSET,
         fields_object_record: list[GetIngestionLogsForObjectTypeFieldsObjectRecordItem] | Unset = UNSET,
         fields_object_type: list[GetIngestionLogsForObjectTypeFieldsObjectTypeItem] | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         include: list[GetIngestionLogsForObjectTypeIncludeItem] | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -683,12 +696,14 @@ class CustomObjects:
 
         from ..api.custom_objects import get_ingestion_logs_for_object_type as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_ingestion_logs_for_object_type")
+
         kwargs = endpoint._get_kwargs(
             id=id,
             fields_object_ingestion_log=fields_object_ingestion_log,
             fields_object_record=fields_object_record,
             fields_object_type=fields_object_type,
-            filter=filter,
+            filter=filter_text,
             include=include,
             page_cursor=page_cursor,
             revision=revision,
@@ -839,7 +854,7 @@ class CustomObjects:
         *,
         fields_object_schema: list[GetObjectTypesFieldsObjectSchemaItem] | Unset = UNSET,
         fields_object_type: list[GetObjectTypesFieldsObjectTypeItem] | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         include: list[GetObjectTypesIncludeItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -854,10 +869,12 @@ class CustomObjects:
 
         from ..api.custom_objects import get_object_types as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_object_types")
+
         kwargs = endpoint._get_kwargs(
             fields_object_schema=fields_object_schema,
             fields_object_type=fields_object_type,
-            filter=filter,
+            filter=filter_text,
             include=include,
             revision=revision,
         )
@@ -1203,6 +1220,175 @@ class CustomObjects:
         )
         result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return cast("PatchSourceMappingResponse", result)
+
+    def iter_data_sources(
+        self,
+        *,
+        fields_data_source: list[GetDataSourcesFieldsDataSourceItem] | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 20,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[GetDataSourceResponseCollection, DataSourceResponseObjectResource]:
+        """Every item of `get_data_sources`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.custom_objects import get_data_sources as endpoint
+
+        def fetch(cursor: str | None) -> GetDataSourceResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                fields_data_source=fields_data_source,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetDataSourceResponseCollection", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def iter_ingestion_log_ids_for_object_type(
+        self,
+        id: str,
+        *,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[
+        GetObjectTypeIngestionLogsRelationshipsResponseCollection,
+        GetObjectTypeIngestionLogsRelationshipsResponseCollectionDataItem,
+    ]:
+        """Every item of `get_ingestion_log_ids_for_object_type`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.custom_objects import get_ingestion_log_ids_for_object_type as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_ingestion_log_ids_for_object_type")
+
+        def fetch(cursor: str | None) -> GetObjectTypeIngestionLogsRelationshipsResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                id=id,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetObjectTypeIngestionLogsRelationshipsResponseCollection", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def iter_ingestion_logs_for_object_type(
+        self,
+        id: str,
+        *,
+        fields_object_ingestion_log: list[GetIngestionLogsForObjectTypeFieldsObjectIngestionLogItem] | Unset = UNSET,
+        fields_object_record: list[GetIngestionLogsForObjectTypeFieldsObjectRecordItem] | Unset = UNSET,
+        fields_object_type: list[GetIngestionLogsForObjectTypeFieldsObjectTypeItem] | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        include: list[GetIngestionLogsForObjectTypeIncludeItem] | Unset = UNSET,
+        page_cursor: str | None = None,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[GetIngestionLogResponseCollectionCompoundDocument, IngestionLogResponseObjectResource]:
+        """Every item of `get_ingestion_logs_for_object_type`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.custom_objects import get_ingestion_logs_for_object_type as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_ingestion_logs_for_object_type")
+
+        def fetch(cursor: str | None) -> GetIngestionLogResponseCollectionCompoundDocument:
+            kwargs = endpoint._get_kwargs(
+                id=id,
+                fields_object_ingestion_log=fields_object_ingestion_log,
+                fields_object_record=fields_object_record,
+                fields_object_type=fields_object_type,
+                filter=filter_text,
+                include=include,
+                page_cursor=UNSET if cursor is None else cursor,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetIngestionLogResponseCollectionCompoundDocument", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def iter_record_ids_for_object_type(
+        self,
+        id: str,
+        *,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 20,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[
+        GetObjectTypeRecordsRelationshipsResponseCollection, GetObjectTypeRecordsRelationshipsResponseCollectionDataItem
+    ]:
+        """Every item of `get_record_ids_for_object_type`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.custom_objects import get_record_ids_for_object_type as endpoint
+
+        def fetch(cursor: str | None) -> GetObjectTypeRecordsRelationshipsResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                id=id,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetObjectTypeRecordsRelationshipsResponseCollection", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def iter_records_for_object_type(
+        self,
+        id: str,
+        *,
+        fields_object_record: list[GetRecordsForObjectTypeFieldsObjectRecordItem] | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 20,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[GetObjectRecordResponseCollection, ObjectRecordResponseObjectResource]:
+        """Every item of `get_records_for_object_type`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.custom_objects import get_records_for_object_type as endpoint
+
+        def fetch(cursor: str | None) -> GetObjectRecordResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                id=id,
+                fields_object_record=fields_object_record,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetObjectRecordResponseCollection", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
 
 class AsyncCustomObjects:
@@ -1671,7 +1857,7 @@ class AsyncCustomObjects:
         self,
         id: str,
         *,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -1686,9 +1872,11 @@ class AsyncCustomObjects:
 
         from ..api.custom_objects import get_ingestion_log_ids_for_object_type as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_ingestion_log_ids_for_object_type")
+
         kwargs = endpoint._get_kwargs(
             id=id,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             revision=revision,
         )
@@ -1702,7 +1890,7 @@ class AsyncCustomObjects:
         fields_object_ingestion_log: list[GetIngestionLogsForObjectTypeFieldsObjectIngestionLogItem] | Unset = UNSET,
         fields_object_record: list[GetIngestionLogsForObjectTypeFieldsObjectRecordItem] | Unset = UNSET,
         fields_object_type: list[GetIngestionLogsForObjectTypeFieldsObjectTypeItem] | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         include: list[GetIngestionLogsForObjectTypeIncludeItem] | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -1718,12 +1906,14 @@ class AsyncCustomObjects:
 
         from ..api.custom_objects import get_ingestion_logs_for_object_type as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_ingestion_logs_for_object_type")
+
         kwargs = endpoint._get_kwargs(
             id=id,
             fields_object_ingestion_log=fields_object_ingestion_log,
             fields_object_record=fields_object_record,
             fields_object_type=fields_object_type,
-            filter=filter,
+            filter=filter_text,
             include=include,
             page_cursor=page_cursor,
             revision=revision,
@@ -1874,7 +2064,7 @@ class AsyncCustomObjects:
         *,
         fields_object_schema: list[GetObjectTypesFieldsObjectSchemaItem] | Unset = UNSET,
         fields_object_type: list[GetObjectTypesFieldsObjectTypeItem] | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         include: list[GetObjectTypesIncludeItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -1889,10 +2079,12 @@ class AsyncCustomObjects:
 
         from ..api.custom_objects import get_object_types as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_object_types")
+
         kwargs = endpoint._get_kwargs(
             fields_object_schema=fields_object_schema,
             fields_object_type=fields_object_type,
-            filter=filter,
+            filter=filter_text,
             include=include,
             revision=revision,
         )
@@ -2238,6 +2430,175 @@ class AsyncCustomObjects:
         )
         result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return cast("PatchSourceMappingResponse", result)
+
+    def aiter_data_sources(
+        self,
+        *,
+        fields_data_source: list[GetDataSourcesFieldsDataSourceItem] | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 20,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[GetDataSourceResponseCollection, DataSourceResponseObjectResource]:
+        """Every item of `get_data_sources`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.custom_objects import get_data_sources as endpoint
+
+        async def fetch(cursor: str | None) -> GetDataSourceResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                fields_data_source=fields_data_source,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetDataSourceResponseCollection", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def aiter_ingestion_log_ids_for_object_type(
+        self,
+        id: str,
+        *,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[
+        GetObjectTypeIngestionLogsRelationshipsResponseCollection,
+        GetObjectTypeIngestionLogsRelationshipsResponseCollectionDataItem,
+    ]:
+        """Every item of `get_ingestion_log_ids_for_object_type`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.custom_objects import get_ingestion_log_ids_for_object_type as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_ingestion_log_ids_for_object_type")
+
+        async def fetch(cursor: str | None) -> GetObjectTypeIngestionLogsRelationshipsResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                id=id,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetObjectTypeIngestionLogsRelationshipsResponseCollection", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def aiter_ingestion_logs_for_object_type(
+        self,
+        id: str,
+        *,
+        fields_object_ingestion_log: list[GetIngestionLogsForObjectTypeFieldsObjectIngestionLogItem] | Unset = UNSET,
+        fields_object_record: list[GetIngestionLogsForObjectTypeFieldsObjectRecordItem] | Unset = UNSET,
+        fields_object_type: list[GetIngestionLogsForObjectTypeFieldsObjectTypeItem] | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        include: list[GetIngestionLogsForObjectTypeIncludeItem] | Unset = UNSET,
+        page_cursor: str | None = None,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[GetIngestionLogResponseCollectionCompoundDocument, IngestionLogResponseObjectResource]:
+        """Every item of `get_ingestion_logs_for_object_type`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.custom_objects import get_ingestion_logs_for_object_type as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_ingestion_logs_for_object_type")
+
+        async def fetch(cursor: str | None) -> GetIngestionLogResponseCollectionCompoundDocument:
+            kwargs = endpoint._get_kwargs(
+                id=id,
+                fields_object_ingestion_log=fields_object_ingestion_log,
+                fields_object_record=fields_object_record,
+                fields_object_type=fields_object_type,
+                filter=filter_text,
+                include=include,
+                page_cursor=UNSET if cursor is None else cursor,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetIngestionLogResponseCollectionCompoundDocument", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def aiter_record_ids_for_object_type(
+        self,
+        id: str,
+        *,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 20,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[
+        GetObjectTypeRecordsRelationshipsResponseCollection, GetObjectTypeRecordsRelationshipsResponseCollectionDataItem
+    ]:
+        """Every item of `get_record_ids_for_object_type`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.custom_objects import get_record_ids_for_object_type as endpoint
+
+        async def fetch(cursor: str | None) -> GetObjectTypeRecordsRelationshipsResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                id=id,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetObjectTypeRecordsRelationshipsResponseCollection", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def aiter_records_for_object_type(
+        self,
+        id: str,
+        *,
+        fields_object_record: list[GetRecordsForObjectTypeFieldsObjectRecordItem] | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 20,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[GetObjectRecordResponseCollection, ObjectRecordResponseObjectResource]:
+        """Every item of `get_records_for_object_type`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.custom_objects import get_records_for_object_type as endpoint
+
+        async def fetch(cursor: str | None) -> GetObjectRecordResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                id=id,
+                fields_object_record=fields_object_record,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetObjectRecordResponseCollection", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
 
 class CustomObjectsWithRawResponse:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+from .._pagination import AsyncPager, Pager
 from .._response import to_async_raw_response, to_raw_response
 from ..types import UNSET, Unset
 
@@ -22,7 +23,9 @@ if TYPE_CHECKING:
 
     from .._base_client import AsyncAPIClient, SyncAPIClient
     from .._retry import RetryPolicy
+    from ..filters import Filter
     from ..models.event_create_query_v2 import EventCreateQueryV2
+    from ..models.event_response_object_resource import EventResponseObjectResource
     from ..models.events_bulk_create_job import EventsBulkCreateJob
     from ..models.get_event_fields_attribution_item import (
         GetEventFieldsAttributionItem,
@@ -152,7 +155,7 @@ class Events:
         fields_event: list[GetEventsFieldsEventItem] | Unset = UNSET,
         fields_metric: list[GetEventsFieldsMetricItem] | Unset = UNSET,
         fields_profile: list[GetEventsFieldsProfileItem] | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         include: list[GetEventsIncludeItem] | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 200,
@@ -170,12 +173,14 @@ class Events:
 
         from ..api.events import get_events as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_events")
+
         kwargs = endpoint._get_kwargs(
             fields_attribution=fields_attribution,
             fields_event=fields_event,
             fields_metric=fields_metric,
             fields_profile=fields_profile,
-            filter=filter,
+            filter=filter_text,
             include=include,
             page_cursor=page_cursor,
             page_size=page_size,
@@ -287,6 +292,50 @@ class Events:
         result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return cast("GetEventProfileRelationshipResponse", result)
 
+    def iter_events(
+        self,
+        *,
+        fields_attribution: list[GetEventsFieldsAttributionItem] | Unset = UNSET,
+        fields_event: list[GetEventsFieldsEventItem] | Unset = UNSET,
+        fields_metric: list[GetEventsFieldsMetricItem] | Unset = UNSET,
+        fields_profile: list[GetEventsFieldsProfileItem] | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        include: list[GetEventsIncludeItem] | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 200,
+        sort: GetEventsSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[GetEventResponseCollectionCompoundDocument, EventResponseObjectResource]:
+        """Every item of `get_events`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.events import get_events as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_events")
+
+        def fetch(cursor: str | None) -> GetEventResponseCollectionCompoundDocument:
+            kwargs = endpoint._get_kwargs(
+                fields_attribution=fields_attribution,
+                fields_event=fields_event,
+                fields_metric=fields_metric,
+                fields_profile=fields_profile,
+                filter=filter_text,
+                include=include,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetEventResponseCollectionCompoundDocument", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
 
 class AsyncEvents:
     """`kv.events` on the asyncio client: the same operations, awaited."""
@@ -383,7 +432,7 @@ class AsyncEvents:
         fields_event: list[GetEventsFieldsEventItem] | Unset = UNSET,
         fields_metric: list[GetEventsFieldsMetricItem] | Unset = UNSET,
         fields_profile: list[GetEventsFieldsProfileItem] | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         include: list[GetEventsIncludeItem] | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 200,
@@ -401,12 +450,14 @@ class AsyncEvents:
 
         from ..api.events import get_events as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_events")
+
         kwargs = endpoint._get_kwargs(
             fields_attribution=fields_attribution,
             fields_event=fields_event,
             fields_metric=fields_metric,
             fields_profile=fields_profile,
-            filter=filter,
+            filter=filter_text,
             include=include,
             page_cursor=page_cursor,
             page_size=page_size,
@@ -517,6 +568,50 @@ class AsyncEvents:
         )
         result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return cast("GetEventProfileRelationshipResponse", result)
+
+    def aiter_events(
+        self,
+        *,
+        fields_attribution: list[GetEventsFieldsAttributionItem] | Unset = UNSET,
+        fields_event: list[GetEventsFieldsEventItem] | Unset = UNSET,
+        fields_metric: list[GetEventsFieldsMetricItem] | Unset = UNSET,
+        fields_profile: list[GetEventsFieldsProfileItem] | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        include: list[GetEventsIncludeItem] | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 200,
+        sort: GetEventsSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[GetEventResponseCollectionCompoundDocument, EventResponseObjectResource]:
+        """Every item of `get_events`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.events import get_events as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_events")
+
+        async def fetch(cursor: str | None) -> GetEventResponseCollectionCompoundDocument:
+            kwargs = endpoint._get_kwargs(
+                fields_attribution=fields_attribution,
+                fields_event=fields_event,
+                fields_metric=fields_metric,
+                fields_profile=fields_profile,
+                filter=filter_text,
+                include=include,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetEventResponseCollectionCompoundDocument", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
 
 class EventsWithRawResponse:

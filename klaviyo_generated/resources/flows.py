@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+from .._pagination import AsyncPager, Pager
 from .._response import to_async_raw_response, to_raw_response
 from ..types import UNSET, Unset
 
@@ -22,12 +23,16 @@ if TYPE_CHECKING:
 
     from .._base_client import AsyncAPIClient, SyncAPIClient
     from .._retry import RetryPolicy
+    from ..filters import Filter
     from ..models.create_flow_additional_fields_flow_item import (
         CreateFlowAdditionalFieldsFlowItem,
     )
     from ..models.create_flow_fields_flow_item import CreateFlowFieldsFlowItem
+    from ..models.flow_action_encoded_response_object_resource import FlowActionEncodedResponseObjectResource
     from ..models.flow_action_update_query import FlowActionUpdateQuery
     from ..models.flow_create_query import FlowCreateQuery
+    from ..models.flow_message_encoded_response_object_resource import FlowMessageEncodedResponseObjectResource
+    from ..models.flow_response_object_resource import FlowResponseObjectResource
     from ..models.flow_update_query import FlowUpdateQuery
     from ..models.get_action_for_flow_message_fields_flow_action_item import (
         GetActionForFlowMessageFieldsFlowActionItem,
@@ -52,6 +57,9 @@ if TYPE_CHECKING:
     from ..models.get_flow_action_flow_message_relationship_response_collection import (
         GetFlowActionFlowMessageRelationshipResponseCollection,
     )
+    from ..models.get_flow_action_flow_message_relationship_response_collection_data_item import (
+        GetFlowActionFlowMessageRelationshipResponseCollectionDataItem,
+    )
     from ..models.get_flow_action_flow_relationship_response import GetFlowActionFlowRelationshipResponse
     from ..models.get_flow_action_include_item import GetFlowActionIncludeItem
     from ..models.get_flow_action_messages_fields_flow_message_item import (
@@ -68,6 +76,9 @@ if TYPE_CHECKING:
     from ..models.get_flow_fields_tag_item import GetFlowFieldsTagItem
     from ..models.get_flow_flow_action_relationship_list_response_collection import (
         GetFlowFlowActionRelationshipListResponseCollection,
+    )
+    from ..models.get_flow_flow_action_relationship_list_response_collection_data_item import (
+        GetFlowFlowActionRelationshipListResponseCollectionDataItem,
     )
     from ..models.get_flow_for_flow_action_fields_flow_item import (
         GetFlowForFlowActionFieldsFlowItem,
@@ -257,7 +268,7 @@ class Flows:
         self,
         id: str,
         *,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 50,
         sort: GetActionIdsForFlowSort | Unset = UNSET,
@@ -274,9 +285,11 @@ class Flows:
 
         from ..api.flows import get_action_ids_for_flow as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_action_ids_for_flow")
+
         kwargs = endpoint._get_kwargs(
             id=id,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             page_size=page_size,
             sort=sort,
@@ -290,7 +303,7 @@ class Flows:
         id: str,
         *,
         fields_flow_action: list[GetActionsForFlowFieldsFlowActionItem] | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 50,
         sort: GetActionsForFlowSort | Unset = UNSET,
@@ -307,10 +320,12 @@ class Flows:
 
         from ..api.flows import get_actions_for_flow as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_actions_for_flow")
+
         kwargs = endpoint._get_kwargs(
             id=id,
             fields_flow_action=fields_flow_action,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             page_size=page_size,
             sort=sort,
@@ -390,7 +405,7 @@ class Flows:
         id: str,
         *,
         fields_flow_message: list[GetFlowActionMessagesFieldsFlowMessageItem] | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 50,
         sort: GetFlowActionMessagesSort | Unset = UNSET,
@@ -407,10 +422,12 @@ class Flows:
 
         from ..api.flows import get_flow_action_messages as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_flow_action_messages")
+
         kwargs = endpoint._get_kwargs(
             id=id,
             fields_flow_message=fields_flow_message,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             page_size=page_size,
             sort=sort,
@@ -507,7 +524,7 @@ class Flows:
         fields_flow_action: list[GetFlowsFieldsFlowActionItem] | Unset = UNSET,
         fields_flow: list[GetFlowsFieldsFlowItem] | Unset = UNSET,
         fields_tag: list[GetFlowsFieldsTagItem] | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         include: list[GetFlowsIncludeItem] | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 50,
@@ -525,11 +542,13 @@ class Flows:
 
         from ..api.flows import get_flows as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_flows")
+
         kwargs = endpoint._get_kwargs(
             fields_flow_action=fields_flow_action,
             fields_flow=fields_flow,
             fields_tag=fields_tag,
-            filter=filter,
+            filter=filter_text,
             include=include,
             page_cursor=page_cursor,
             page_size=page_size,
@@ -543,7 +562,7 @@ class Flows:
         self,
         id: str,
         *,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 50,
         sort: GetMessageIdsForFlowActionSort | Unset = UNSET,
@@ -560,9 +579,11 @@ class Flows:
 
         from ..api.flows import get_message_ids_for_flow_action as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_message_ids_for_flow_action")
+
         kwargs = endpoint._get_kwargs(
             id=id,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             page_size=page_size,
             sort=sort,
@@ -727,6 +748,201 @@ class Flows:
         result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return cast("PatchFlowActionEncodedResponse", result)
 
+    def iter_action_ids_for_flow(
+        self,
+        id: str,
+        *,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 50,
+        sort: GetActionIdsForFlowSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[
+        GetFlowFlowActionRelationshipListResponseCollection, GetFlowFlowActionRelationshipListResponseCollectionDataItem
+    ]:
+        """Every item of `get_action_ids_for_flow`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.flows import get_action_ids_for_flow as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_action_ids_for_flow")
+
+        def fetch(cursor: str | None) -> GetFlowFlowActionRelationshipListResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                id=id,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetFlowFlowActionRelationshipListResponseCollection", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def iter_actions_for_flow(
+        self,
+        id: str,
+        *,
+        fields_flow_action: list[GetActionsForFlowFieldsFlowActionItem] | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 50,
+        sort: GetActionsForFlowSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[GetFlowActionEncodedResponseCollection, FlowActionEncodedResponseObjectResource]:
+        """Every item of `get_actions_for_flow`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.flows import get_actions_for_flow as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_actions_for_flow")
+
+        def fetch(cursor: str | None) -> GetFlowActionEncodedResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                id=id,
+                fields_flow_action=fields_flow_action,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetFlowActionEncodedResponseCollection", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def iter_flow_action_messages(
+        self,
+        id: str,
+        *,
+        fields_flow_message: list[GetFlowActionMessagesFieldsFlowMessageItem] | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 50,
+        sort: GetFlowActionMessagesSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[GetFlowMessageEncodedResponseCollection, FlowMessageEncodedResponseObjectResource]:
+        """Every item of `get_flow_action_messages`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.flows import get_flow_action_messages as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_flow_action_messages")
+
+        def fetch(cursor: str | None) -> GetFlowMessageEncodedResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                id=id,
+                fields_flow_message=fields_flow_message,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetFlowMessageEncodedResponseCollection", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def iter_flows(
+        self,
+        *,
+        fields_flow_action: list[GetFlowsFieldsFlowActionItem] | Unset = UNSET,
+        fields_flow: list[GetFlowsFieldsFlowItem] | Unset = UNSET,
+        fields_tag: list[GetFlowsFieldsTagItem] | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        include: list[GetFlowsIncludeItem] | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 50,
+        sort: GetFlowsSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[GetFlowResponseCollectionCompoundDocument, FlowResponseObjectResource]:
+        """Every item of `get_flows`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.flows import get_flows as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_flows")
+
+        def fetch(cursor: str | None) -> GetFlowResponseCollectionCompoundDocument:
+            kwargs = endpoint._get_kwargs(
+                fields_flow_action=fields_flow_action,
+                fields_flow=fields_flow,
+                fields_tag=fields_tag,
+                filter=filter_text,
+                include=include,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetFlowResponseCollectionCompoundDocument", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def iter_message_ids_for_flow_action(
+        self,
+        id: str,
+        *,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 50,
+        sort: GetMessageIdsForFlowActionSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[
+        GetFlowActionFlowMessageRelationshipResponseCollection,
+        GetFlowActionFlowMessageRelationshipResponseCollectionDataItem,
+    ]:
+        """Every item of `get_message_ids_for_flow_action`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.flows import get_message_ids_for_flow_action as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_message_ids_for_flow_action")
+
+        def fetch(cursor: str | None) -> GetFlowActionFlowMessageRelationshipResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                id=id,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetFlowActionFlowMessageRelationshipResponseCollection", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
 
 class AsyncFlows:
     """`kv.flows` on the asyncio client: the same operations, awaited."""
@@ -864,7 +1080,7 @@ class AsyncFlows:
         self,
         id: str,
         *,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 50,
         sort: GetActionIdsForFlowSort | Unset = UNSET,
@@ -881,9 +1097,11 @@ class AsyncFlows:
 
         from ..api.flows import get_action_ids_for_flow as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_action_ids_for_flow")
+
         kwargs = endpoint._get_kwargs(
             id=id,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             page_size=page_size,
             sort=sort,
@@ -897,7 +1115,7 @@ class AsyncFlows:
         id: str,
         *,
         fields_flow_action: list[GetActionsForFlowFieldsFlowActionItem] | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 50,
         sort: GetActionsForFlowSort | Unset = UNSET,
@@ -914,10 +1132,12 @@ class AsyncFlows:
 
         from ..api.flows import get_actions_for_flow as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_actions_for_flow")
+
         kwargs = endpoint._get_kwargs(
             id=id,
             fields_flow_action=fields_flow_action,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             page_size=page_size,
             sort=sort,
@@ -997,7 +1217,7 @@ class AsyncFlows:
         id: str,
         *,
         fields_flow_message: list[GetFlowActionMessagesFieldsFlowMessageItem] | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 50,
         sort: GetFlowActionMessagesSort | Unset = UNSET,
@@ -1014,10 +1234,12 @@ class AsyncFlows:
 
         from ..api.flows import get_flow_action_messages as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_flow_action_messages")
+
         kwargs = endpoint._get_kwargs(
             id=id,
             fields_flow_message=fields_flow_message,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             page_size=page_size,
             sort=sort,
@@ -1114,7 +1336,7 @@ class AsyncFlows:
         fields_flow_action: list[GetFlowsFieldsFlowActionItem] | Unset = UNSET,
         fields_flow: list[GetFlowsFieldsFlowItem] | Unset = UNSET,
         fields_tag: list[GetFlowsFieldsTagItem] | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         include: list[GetFlowsIncludeItem] | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 50,
@@ -1132,11 +1354,13 @@ class AsyncFlows:
 
         from ..api.flows import get_flows as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_flows")
+
         kwargs = endpoint._get_kwargs(
             fields_flow_action=fields_flow_action,
             fields_flow=fields_flow,
             fields_tag=fields_tag,
-            filter=filter,
+            filter=filter_text,
             include=include,
             page_cursor=page_cursor,
             page_size=page_size,
@@ -1150,7 +1374,7 @@ class AsyncFlows:
         self,
         id: str,
         *,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 50,
         sort: GetMessageIdsForFlowActionSort | Unset = UNSET,
@@ -1167,9 +1391,11 @@ class AsyncFlows:
 
         from ..api.flows import get_message_ids_for_flow_action as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_message_ids_for_flow_action")
+
         kwargs = endpoint._get_kwargs(
             id=id,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             page_size=page_size,
             sort=sort,
@@ -1333,6 +1559,201 @@ class AsyncFlows:
         )
         result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return cast("PatchFlowActionEncodedResponse", result)
+
+    def aiter_action_ids_for_flow(
+        self,
+        id: str,
+        *,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 50,
+        sort: GetActionIdsForFlowSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[
+        GetFlowFlowActionRelationshipListResponseCollection, GetFlowFlowActionRelationshipListResponseCollectionDataItem
+    ]:
+        """Every item of `get_action_ids_for_flow`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.flows import get_action_ids_for_flow as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_action_ids_for_flow")
+
+        async def fetch(cursor: str | None) -> GetFlowFlowActionRelationshipListResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                id=id,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetFlowFlowActionRelationshipListResponseCollection", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def aiter_actions_for_flow(
+        self,
+        id: str,
+        *,
+        fields_flow_action: list[GetActionsForFlowFieldsFlowActionItem] | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 50,
+        sort: GetActionsForFlowSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[GetFlowActionEncodedResponseCollection, FlowActionEncodedResponseObjectResource]:
+        """Every item of `get_actions_for_flow`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.flows import get_actions_for_flow as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_actions_for_flow")
+
+        async def fetch(cursor: str | None) -> GetFlowActionEncodedResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                id=id,
+                fields_flow_action=fields_flow_action,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetFlowActionEncodedResponseCollection", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def aiter_flow_action_messages(
+        self,
+        id: str,
+        *,
+        fields_flow_message: list[GetFlowActionMessagesFieldsFlowMessageItem] | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 50,
+        sort: GetFlowActionMessagesSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[GetFlowMessageEncodedResponseCollection, FlowMessageEncodedResponseObjectResource]:
+        """Every item of `get_flow_action_messages`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.flows import get_flow_action_messages as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_flow_action_messages")
+
+        async def fetch(cursor: str | None) -> GetFlowMessageEncodedResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                id=id,
+                fields_flow_message=fields_flow_message,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetFlowMessageEncodedResponseCollection", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def aiter_flows(
+        self,
+        *,
+        fields_flow_action: list[GetFlowsFieldsFlowActionItem] | Unset = UNSET,
+        fields_flow: list[GetFlowsFieldsFlowItem] | Unset = UNSET,
+        fields_tag: list[GetFlowsFieldsTagItem] | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        include: list[GetFlowsIncludeItem] | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 50,
+        sort: GetFlowsSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[GetFlowResponseCollectionCompoundDocument, FlowResponseObjectResource]:
+        """Every item of `get_flows`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.flows import get_flows as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_flows")
+
+        async def fetch(cursor: str | None) -> GetFlowResponseCollectionCompoundDocument:
+            kwargs = endpoint._get_kwargs(
+                fields_flow_action=fields_flow_action,
+                fields_flow=fields_flow,
+                fields_tag=fields_tag,
+                filter=filter_text,
+                include=include,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetFlowResponseCollectionCompoundDocument", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def aiter_message_ids_for_flow_action(
+        self,
+        id: str,
+        *,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 50,
+        sort: GetMessageIdsForFlowActionSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[
+        GetFlowActionFlowMessageRelationshipResponseCollection,
+        GetFlowActionFlowMessageRelationshipResponseCollectionDataItem,
+    ]:
+        """Every item of `get_message_ids_for_flow_action`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.flows import get_message_ids_for_flow_action as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_message_ids_for_flow_action")
+
+        async def fetch(cursor: str | None) -> GetFlowActionFlowMessageRelationshipResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                id=id,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetFlowActionFlowMessageRelationshipResponseCollection", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
 
 class FlowsWithRawResponse:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+from .._pagination import AsyncPager, Pager
 from .._response import to_async_raw_response, to_raw_response
 from ..types import UNSET, Unset
 
@@ -22,8 +23,11 @@ if TYPE_CHECKING:
 
     from .._base_client import AsyncAPIClient, SyncAPIClient
     from .._retry import RetryPolicy
+    from ..filters import Filter
     from ..models.create_form_fields_form_item import CreateFormFieldsFormItem
     from ..models.form_create_query import FormCreateQuery
+    from ..models.form_response_object_resource import FormResponseObjectResource
+    from ..models.form_version_response_object_resource import FormVersionResponseObjectResource
     from ..models.get_encoded_form_response import GetEncodedFormResponse
     from ..models.get_form_fields_form_item import GetFormFieldsFormItem
     from ..models.get_form_for_form_version_fields_form_item import (
@@ -43,6 +47,9 @@ if TYPE_CHECKING:
     from ..models.get_form_version_response_compound_document import GetFormVersionResponseCompoundDocument
     from ..models.get_form_versions_relationships_response_collection import (
         GetFormVersionsRelationshipsResponseCollection,
+    )
+    from ..models.get_form_versions_relationships_response_collection_data_item import (
+        GetFormVersionsRelationshipsResponseCollectionDataItem,
     )
     from ..models.get_forms_fields_form_item import GetFormsFieldsFormItem
     from ..models.get_forms_sort import GetFormsSort
@@ -221,7 +228,7 @@ class Forms:
         self,
         *,
         fields_form: list[GetFormsFieldsFormItem] | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 20,
         sort: GetFormsSort | Unset = UNSET,
@@ -238,9 +245,11 @@ class Forms:
 
         from ..api.forms import get_forms as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_forms")
+
         kwargs = endpoint._get_kwargs(
             fields_form=fields_form,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             page_size=page_size,
             sort=sort,
@@ -253,7 +262,7 @@ class Forms:
         self,
         id: str,
         *,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 20,
         sort: GetVersionIdsForFormSort | Unset = UNSET,
@@ -270,9 +279,11 @@ class Forms:
 
         from ..api.forms import get_version_ids_for_form as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_version_ids_for_form")
+
         kwargs = endpoint._get_kwargs(
             id=id,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             page_size=page_size,
             sort=sort,
@@ -286,7 +297,7 @@ class Forms:
         id: str,
         *,
         fields_form_version: list[GetVersionsForFormFieldsFormVersionItem] | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 20,
         sort: GetVersionsForFormSort | Unset = UNSET,
@@ -303,10 +314,12 @@ class Forms:
 
         from ..api.forms import get_versions_for_form as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_versions_for_form")
+
         kwargs = endpoint._get_kwargs(
             id=id,
             fields_form_version=fields_form_version,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             page_size=page_size,
             sort=sort,
@@ -314,6 +327,116 @@ class Forms:
         )
         result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return cast("GetFormVersionResponseCollection", result)
+
+    def iter_forms(
+        self,
+        *,
+        fields_form: list[GetFormsFieldsFormItem] | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 20,
+        sort: GetFormsSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[GetFormResponseCollection, FormResponseObjectResource]:
+        """Every item of `get_forms`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.forms import get_forms as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_forms")
+
+        def fetch(cursor: str | None) -> GetFormResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                fields_form=fields_form,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetFormResponseCollection", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def iter_version_ids_for_form(
+        self,
+        id: str,
+        *,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 20,
+        sort: GetVersionIdsForFormSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[GetFormVersionsRelationshipsResponseCollection, GetFormVersionsRelationshipsResponseCollectionDataItem]:
+        """Every item of `get_version_ids_for_form`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.forms import get_version_ids_for_form as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_version_ids_for_form")
+
+        def fetch(cursor: str | None) -> GetFormVersionsRelationshipsResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                id=id,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetFormVersionsRelationshipsResponseCollection", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def iter_versions_for_form(
+        self,
+        id: str,
+        *,
+        fields_form_version: list[GetVersionsForFormFieldsFormVersionItem] | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 20,
+        sort: GetVersionsForFormSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[GetFormVersionResponseCollection, FormVersionResponseObjectResource]:
+        """Every item of `get_versions_for_form`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.forms import get_versions_for_form as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_versions_for_form")
+
+        def fetch(cursor: str | None) -> GetFormVersionResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                id=id,
+                fields_form_version=fields_form_version,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetFormVersionResponseCollection", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
 
 class AsyncForms:
@@ -482,7 +605,7 @@ class AsyncForms:
         self,
         *,
         fields_form: list[GetFormsFieldsFormItem] | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 20,
         sort: GetFormsSort | Unset = UNSET,
@@ -499,9 +622,11 @@ class AsyncForms:
 
         from ..api.forms import get_forms as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_forms")
+
         kwargs = endpoint._get_kwargs(
             fields_form=fields_form,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             page_size=page_size,
             sort=sort,
@@ -514,7 +639,7 @@ class AsyncForms:
         self,
         id: str,
         *,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 20,
         sort: GetVersionIdsForFormSort | Unset = UNSET,
@@ -531,9 +656,11 @@ class AsyncForms:
 
         from ..api.forms import get_version_ids_for_form as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_version_ids_for_form")
+
         kwargs = endpoint._get_kwargs(
             id=id,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             page_size=page_size,
             sort=sort,
@@ -547,7 +674,7 @@ class AsyncForms:
         id: str,
         *,
         fields_form_version: list[GetVersionsForFormFieldsFormVersionItem] | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 20,
         sort: GetVersionsForFormSort | Unset = UNSET,
@@ -564,10 +691,12 @@ class AsyncForms:
 
         from ..api.forms import get_versions_for_form as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_versions_for_form")
+
         kwargs = endpoint._get_kwargs(
             id=id,
             fields_form_version=fields_form_version,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             page_size=page_size,
             sort=sort,
@@ -575,6 +704,118 @@ class AsyncForms:
         )
         result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return cast("GetFormVersionResponseCollection", result)
+
+    def aiter_forms(
+        self,
+        *,
+        fields_form: list[GetFormsFieldsFormItem] | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 20,
+        sort: GetFormsSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[GetFormResponseCollection, FormResponseObjectResource]:
+        """Every item of `get_forms`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.forms import get_forms as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_forms")
+
+        async def fetch(cursor: str | None) -> GetFormResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                fields_form=fields_form,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetFormResponseCollection", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def aiter_version_ids_for_form(
+        self,
+        id: str,
+        *,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 20,
+        sort: GetVersionIdsForFormSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[
+        GetFormVersionsRelationshipsResponseCollection, GetFormVersionsRelationshipsResponseCollectionDataItem
+    ]:
+        """Every item of `get_version_ids_for_form`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.forms import get_version_ids_for_form as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_version_ids_for_form")
+
+        async def fetch(cursor: str | None) -> GetFormVersionsRelationshipsResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                id=id,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetFormVersionsRelationshipsResponseCollection", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def aiter_versions_for_form(
+        self,
+        id: str,
+        *,
+        fields_form_version: list[GetVersionsForFormFieldsFormVersionItem] | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 20,
+        sort: GetVersionsForFormSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[GetFormVersionResponseCollection, FormVersionResponseObjectResource]:
+        """Every item of `get_versions_for_form`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.forms import get_versions_for_form as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_versions_for_form")
+
+        async def fetch(cursor: str | None) -> GetFormVersionResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                id=id,
+                fields_form_version=fields_form_version,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetFormVersionResponseCollection", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
 
 class FormsWithRawResponse:

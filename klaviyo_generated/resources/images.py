@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+from .._pagination import AsyncPager, Pager
 from .._response import to_async_raw_response, to_raw_response
 from ..types import UNSET, Unset
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 
     from .._base_client import AsyncAPIClient, SyncAPIClient
     from .._retry import RetryPolicy
+    from ..filters import Filter
     from ..models.get_image_fields_image_item import GetImageFieldsImageItem
     from ..models.get_image_response import GetImageResponse
     from ..models.get_image_response_collection import GetImageResponseCollection
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
     from ..models.get_images_sort import GetImagesSort
     from ..models.image_create_query import ImageCreateQuery
     from ..models.image_partial_update_query import ImagePartialUpdateQuery
+    from ..models.image_response_object_resource import ImageResponseObjectResource
     from ..models.image_upload_query import ImageUploadQuery
     from ..models.patch_image_response import PatchImageResponse
     from ..models.post_image_response import PostImageResponse
@@ -78,7 +81,7 @@ class Images:
         self,
         *,
         fields_image: list[GetImagesFieldsImageItem] | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 20,
         sort: GetImagesSort | Unset = UNSET,
@@ -95,9 +98,11 @@ class Images:
 
         from ..api.images import get_images as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_images")
+
         kwargs = endpoint._get_kwargs(
             fields_image=fields_image,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             page_size=page_size,
             sort=sort,
@@ -186,6 +191,42 @@ class Images:
         result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return cast("PostImageResponse", result)
 
+    def iter_images(
+        self,
+        *,
+        fields_image: list[GetImagesFieldsImageItem] | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 20,
+        sort: GetImagesSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[GetImageResponseCollection, ImageResponseObjectResource]:
+        """Every item of `get_images`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.images import get_images as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_images")
+
+        def fetch(cursor: str | None) -> GetImageResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                fields_image=fields_image,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetImageResponseCollection", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
 
 class AsyncImages:
     """`kv.images` on the asyncio client: the same operations, awaited."""
@@ -223,7 +264,7 @@ class AsyncImages:
         self,
         *,
         fields_image: list[GetImagesFieldsImageItem] | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 20,
         sort: GetImagesSort | Unset = UNSET,
@@ -240,9 +281,11 @@ class AsyncImages:
 
         from ..api.images import get_images as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_images")
+
         kwargs = endpoint._get_kwargs(
             fields_image=fields_image,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             page_size=page_size,
             sort=sort,
@@ -330,6 +373,42 @@ class AsyncImages:
         )
         result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return cast("PostImageResponse", result)
+
+    def aiter_images(
+        self,
+        *,
+        fields_image: list[GetImagesFieldsImageItem] | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 20,
+        sort: GetImagesSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[GetImageResponseCollection, ImageResponseObjectResource]:
+        """Every item of `get_images`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.images import get_images as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_images")
+
+        async def fetch(cursor: str | None) -> GetImageResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                fields_image=fields_image,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetImageResponseCollection", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
 
 class ImagesWithRawResponse:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+from .._pagination import AsyncPager, Pager
 from .._response import to_async_raw_response, to_raw_response
 from ..types import UNSET, Unset
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 
     from .._base_client import AsyncAPIClient, SyncAPIClient
     from .._retry import RetryPolicy
+    from ..filters import Filter
     from ..models.create_list_fields_list_item import CreateListFieldsListItem
     from ..models.get_flow_response_collection import GetFlowResponseCollection
     from ..models.get_flows_triggered_by_list_fields_flow_item import (
@@ -41,8 +43,12 @@ if TYPE_CHECKING:
         GetListListResponseCollectionCompoundDocument,
     )
     from ..models.get_list_member_response_collection import GetListMemberResponseCollection
+    from ..models.get_list_member_response_collection_data_item import GetListMemberResponseCollectionDataItem
     from ..models.get_list_profiles_relationships_response_collection import (
         GetListProfilesRelationshipsResponseCollection,
+    )
+    from ..models.get_list_profiles_relationships_response_collection_data_item import (
+        GetListProfilesRelationshipsResponseCollectionDataItem,
     )
     from ..models.get_list_retrieve_response_compound_document import GetListRetrieveResponseCompoundDocument
     from ..models.get_list_tags_relationships_response_collection import GetListTagsRelationshipsResponseCollection
@@ -64,6 +70,7 @@ if TYPE_CHECKING:
         GetTagsForListFieldsTagItem,
     )
     from ..models.list_create_query import ListCreateQuery
+    from ..models.list_list_response_object_resource import ListListResponseObjectResource
     from ..models.list_members_add_query import ListMembersAddQuery
     from ..models.list_members_delete_query import ListMembersDeleteQuery
     from ..models.list_partial_update_query import ListPartialUpdateQuery
@@ -245,7 +252,7 @@ class Lists:
         fields_flow: list[GetListsFieldsFlowItem] | Unset = UNSET,
         fields_list: list[GetListsFieldsListItem] | Unset = UNSET,
         fields_tag: list[GetListsFieldsTagItem] | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         include: list[GetListsIncludeItem] | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 10,
@@ -263,11 +270,13 @@ class Lists:
 
         from ..api.lists import get_lists as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_lists")
+
         kwargs = endpoint._get_kwargs(
             fields_flow=fields_flow,
             fields_list=fields_list,
             fields_tag=fields_tag,
-            filter=filter,
+            filter=filter_text,
             include=include,
             page_cursor=page_cursor,
             page_size=page_size,
@@ -281,7 +290,7 @@ class Lists:
         self,
         id: str,
         *,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 20,
         sort: GetProfileIdsForListSort | Unset = UNSET,
@@ -298,9 +307,11 @@ class Lists:
 
         from ..api.lists import get_profile_ids_for_list as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_profile_ids_for_list")
+
         kwargs = endpoint._get_kwargs(
             id=id,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             page_size=page_size,
             sort=sort,
@@ -315,7 +326,7 @@ class Lists:
         *,
         additional_fields_profile: list[GetProfilesForListAdditionalFieldsProfileItem] | Unset = UNSET,
         fields_profile: list[GetProfilesForListFieldsProfileItem] | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 20,
         sort: GetProfilesForListSort | Unset = UNSET,
@@ -332,11 +343,13 @@ class Lists:
 
         from ..api.lists import get_profiles_for_list as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_profiles_for_list")
+
         kwargs = endpoint._get_kwargs(
             id=id,
             additional_fields_profile=additional_fields_profile,
             fields_profile=fields_profile,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             page_size=page_size,
             sort=sort,
@@ -448,6 +461,124 @@ class Lists:
         )
         result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return cast("PatchListPartialUpdateResponse", result)
+
+    def iter_lists(
+        self,
+        *,
+        fields_flow: list[GetListsFieldsFlowItem] | Unset = UNSET,
+        fields_list: list[GetListsFieldsListItem] | Unset = UNSET,
+        fields_tag: list[GetListsFieldsTagItem] | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        include: list[GetListsIncludeItem] | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 10,
+        sort: GetListsSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[GetListListResponseCollectionCompoundDocument, ListListResponseObjectResource]:
+        """Every item of `get_lists`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.lists import get_lists as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_lists")
+
+        def fetch(cursor: str | None) -> GetListListResponseCollectionCompoundDocument:
+            kwargs = endpoint._get_kwargs(
+                fields_flow=fields_flow,
+                fields_list=fields_list,
+                fields_tag=fields_tag,
+                filter=filter_text,
+                include=include,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetListListResponseCollectionCompoundDocument", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def iter_profile_ids_for_list(
+        self,
+        id: str,
+        *,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 20,
+        sort: GetProfileIdsForListSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[GetListProfilesRelationshipsResponseCollection, GetListProfilesRelationshipsResponseCollectionDataItem]:
+        """Every item of `get_profile_ids_for_list`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.lists import get_profile_ids_for_list as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_profile_ids_for_list")
+
+        def fetch(cursor: str | None) -> GetListProfilesRelationshipsResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                id=id,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetListProfilesRelationshipsResponseCollection", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def iter_profiles_for_list(
+        self,
+        id: str,
+        *,
+        additional_fields_profile: list[GetProfilesForListAdditionalFieldsProfileItem] | Unset = UNSET,
+        fields_profile: list[GetProfilesForListFieldsProfileItem] | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 20,
+        sort: GetProfilesForListSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[GetListMemberResponseCollection, GetListMemberResponseCollectionDataItem]:
+        """Every item of `get_profiles_for_list`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.lists import get_profiles_for_list as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_profiles_for_list")
+
+        def fetch(cursor: str | None) -> GetListMemberResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                id=id,
+                additional_fields_profile=additional_fields_profile,
+                fields_profile=fields_profile,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetListMemberResponseCollection", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
 
 class AsyncLists:
@@ -622,7 +753,7 @@ class AsyncLists:
         fields_flow: list[GetListsFieldsFlowItem] | Unset = UNSET,
         fields_list: list[GetListsFieldsListItem] | Unset = UNSET,
         fields_tag: list[GetListsFieldsTagItem] | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         include: list[GetListsIncludeItem] | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 10,
@@ -640,11 +771,13 @@ class AsyncLists:
 
         from ..api.lists import get_lists as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_lists")
+
         kwargs = endpoint._get_kwargs(
             fields_flow=fields_flow,
             fields_list=fields_list,
             fields_tag=fields_tag,
-            filter=filter,
+            filter=filter_text,
             include=include,
             page_cursor=page_cursor,
             page_size=page_size,
@@ -658,7 +791,7 @@ class AsyncLists:
         self,
         id: str,
         *,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 20,
         sort: GetProfileIdsForListSort | Unset = UNSET,
@@ -675,9 +808,11 @@ class AsyncLists:
 
         from ..api.lists import get_profile_ids_for_list as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_profile_ids_for_list")
+
         kwargs = endpoint._get_kwargs(
             id=id,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             page_size=page_size,
             sort=sort,
@@ -692,7 +827,7 @@ class AsyncLists:
         *,
         additional_fields_profile: list[GetProfilesForListAdditionalFieldsProfileItem] | Unset = UNSET,
         fields_profile: list[GetProfilesForListFieldsProfileItem] | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 20,
         sort: GetProfilesForListSort | Unset = UNSET,
@@ -709,11 +844,13 @@ class AsyncLists:
 
         from ..api.lists import get_profiles_for_list as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_profiles_for_list")
+
         kwargs = endpoint._get_kwargs(
             id=id,
             additional_fields_profile=additional_fields_profile,
             fields_profile=fields_profile,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             page_size=page_size,
             sort=sort,
@@ -825,6 +962,126 @@ class AsyncLists:
         )
         result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return cast("PatchListPartialUpdateResponse", result)
+
+    def aiter_lists(
+        self,
+        *,
+        fields_flow: list[GetListsFieldsFlowItem] | Unset = UNSET,
+        fields_list: list[GetListsFieldsListItem] | Unset = UNSET,
+        fields_tag: list[GetListsFieldsTagItem] | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        include: list[GetListsIncludeItem] | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 10,
+        sort: GetListsSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[GetListListResponseCollectionCompoundDocument, ListListResponseObjectResource]:
+        """Every item of `get_lists`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.lists import get_lists as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_lists")
+
+        async def fetch(cursor: str | None) -> GetListListResponseCollectionCompoundDocument:
+            kwargs = endpoint._get_kwargs(
+                fields_flow=fields_flow,
+                fields_list=fields_list,
+                fields_tag=fields_tag,
+                filter=filter_text,
+                include=include,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetListListResponseCollectionCompoundDocument", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def aiter_profile_ids_for_list(
+        self,
+        id: str,
+        *,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 20,
+        sort: GetProfileIdsForListSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[
+        GetListProfilesRelationshipsResponseCollection, GetListProfilesRelationshipsResponseCollectionDataItem
+    ]:
+        """Every item of `get_profile_ids_for_list`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.lists import get_profile_ids_for_list as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_profile_ids_for_list")
+
+        async def fetch(cursor: str | None) -> GetListProfilesRelationshipsResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                id=id,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetListProfilesRelationshipsResponseCollection", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def aiter_profiles_for_list(
+        self,
+        id: str,
+        *,
+        additional_fields_profile: list[GetProfilesForListAdditionalFieldsProfileItem] | Unset = UNSET,
+        fields_profile: list[GetProfilesForListFieldsProfileItem] | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 20,
+        sort: GetProfilesForListSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[GetListMemberResponseCollection, GetListMemberResponseCollectionDataItem]:
+        """Every item of `get_profiles_for_list`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.lists import get_profiles_for_list as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_profiles_for_list")
+
+        async def fetch(cursor: str | None) -> GetListMemberResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                id=id,
+                additional_fields_profile=additional_fields_profile,
+                fields_profile=fields_profile,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetListMemberResponseCollection", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
 
 class ListsWithRawResponse:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+from .._pagination import AsyncPager, Pager
 from .._response import to_async_raw_response, to_raw_response
 from ..types import UNSET, Unset
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 
     from .._base_client import AsyncAPIClient, SyncAPIClient
     from .._retry import RetryPolicy
+    from ..filters import Filter
     from ..models.create_custom_metric_fields_custom_metric_item import (
         CreateCustomMetricFieldsCustomMetricItem,
     )
@@ -149,6 +151,7 @@ if TYPE_CHECKING:
     )
     from ..models.mapped_metric_partial_update_query import MappedMetricPartialUpdateQuery
     from ..models.metric_aggregate_query import MetricAggregateQuery
+    from ..models.metric_response_object_resource import MetricResponseObjectResource
     from ..models.patch_custom_metric_response import PatchCustomMetricResponse
     from ..models.patch_mapped_metric_response import PatchMappedMetricResponse
     from ..models.post_custom_metric_response import PostCustomMetricResponse
@@ -633,7 +636,7 @@ class Metrics:
         *,
         fields_flow: list[GetMetricsFieldsFlowItem] | Unset = UNSET,
         fields_metric: list[GetMetricsFieldsMetricItem] | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         include: list[GetMetricsIncludeItem] | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -649,10 +652,12 @@ class Metrics:
 
         from ..api.metrics import get_metrics as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_metrics")
+
         kwargs = endpoint._get_kwargs(
             fields_flow=fields_flow,
             fields_metric=fields_metric,
-            filter=filter,
+            filter=filter_text,
             include=include,
             page_cursor=page_cursor,
             revision=revision,
@@ -820,6 +825,42 @@ class Metrics:
         )
         result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return cast("PatchMappedMetricResponse", result)
+
+    def iter_metrics(
+        self,
+        *,
+        fields_flow: list[GetMetricsFieldsFlowItem] | Unset = UNSET,
+        fields_metric: list[GetMetricsFieldsMetricItem] | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        include: list[GetMetricsIncludeItem] | Unset = UNSET,
+        page_cursor: str | None = None,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[GetMetricResponseCollectionCompoundDocument, MetricResponseObjectResource]:
+        """Every item of `get_metrics`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.metrics import get_metrics as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_metrics")
+
+        def fetch(cursor: str | None) -> GetMetricResponseCollectionCompoundDocument:
+            kwargs = endpoint._get_kwargs(
+                fields_flow=fields_flow,
+                fields_metric=fields_metric,
+                filter=filter_text,
+                include=include,
+                page_cursor=UNSET if cursor is None else cursor,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetMetricResponseCollectionCompoundDocument", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
 
 class AsyncMetrics:
@@ -1289,7 +1330,7 @@ class AsyncMetrics:
         *,
         fields_flow: list[GetMetricsFieldsFlowItem] | Unset = UNSET,
         fields_metric: list[GetMetricsFieldsMetricItem] | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         include: list[GetMetricsIncludeItem] | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -1305,10 +1346,12 @@ class AsyncMetrics:
 
         from ..api.metrics import get_metrics as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_metrics")
+
         kwargs = endpoint._get_kwargs(
             fields_flow=fields_flow,
             fields_metric=fields_metric,
-            filter=filter,
+            filter=filter_text,
             include=include,
             page_cursor=page_cursor,
             revision=revision,
@@ -1476,6 +1519,42 @@ class AsyncMetrics:
         )
         result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return cast("PatchMappedMetricResponse", result)
+
+    def aiter_metrics(
+        self,
+        *,
+        fields_flow: list[GetMetricsFieldsFlowItem] | Unset = UNSET,
+        fields_metric: list[GetMetricsFieldsMetricItem] | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        include: list[GetMetricsIncludeItem] | Unset = UNSET,
+        page_cursor: str | None = None,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[GetMetricResponseCollectionCompoundDocument, MetricResponseObjectResource]:
+        """Every item of `get_metrics`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.metrics import get_metrics as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_metrics")
+
+        async def fetch(cursor: str | None) -> GetMetricResponseCollectionCompoundDocument:
+            kwargs = endpoint._get_kwargs(
+                fields_flow=fields_flow,
+                fields_metric=fields_metric,
+                filter=filter_text,
+                include=include,
+                page_cursor=UNSET if cursor is None else cursor,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetMetricResponseCollectionCompoundDocument", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
 
 class MetricsWithRawResponse:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+from .._pagination import AsyncPager, Pager
 from .._response import to_async_raw_response, to_raw_response
 from ..types import UNSET, Unset
 
@@ -22,8 +23,15 @@ if TYPE_CHECKING:
 
     from .._base_client import AsyncAPIClient, SyncAPIClient
     from .._retry import RetryPolicy
+    from ..filters import Filter
     from ..models.bulk_import_profiles_fields_profile_bulk_import_job_item import (
         BulkImportProfilesFieldsProfileBulkImportJobItem,
+    )
+    from ..models.bulk_profile_suppressions_create_job_response_object_resource import (
+        BulkProfileSuppressionsCreateJobResponseObjectResource,
+    )
+    from ..models.bulk_profile_suppressions_remove_job_response_object_resource import (
+        BulkProfileSuppressionsRemoveJobResponseObjectResource,
     )
     from ..models.bulk_suppress_profiles_fields_profile_suppression_bulk_create_job_item import (
         BulkSuppressProfilesFieldsProfileSuppressionBulkCreateJobItem,
@@ -112,6 +120,9 @@ if TYPE_CHECKING:
     from ..models.get_profile_bulk_import_job_profiles_relationships_response_collection import (
         GetProfileBulkImportJobProfilesRelationshipsResponseCollection,
     )
+    from ..models.get_profile_bulk_import_job_profiles_relationships_response_collection_data_item import (
+        GetProfileBulkImportJobProfilesRelationshipsResponseCollectionDataItem,
+    )
     from ..models.get_profile_conversation_relationship_response import GetProfileConversationRelationshipResponse
     from ..models.get_profile_conversations_relationships_response_collection import (
         GetProfileConversationsRelationshipsResponseCollection,
@@ -148,8 +159,12 @@ if TYPE_CHECKING:
     )
     from ..models.get_profile_response import GetProfileResponse
     from ..models.get_profile_response_collection import GetProfileResponseCollection
+    from ..models.get_profile_response_collection_data_item import GetProfileResponseCollectionDataItem
     from ..models.get_profile_response_plural_conversations_collection_compound_document import (
         GetProfileResponsePluralConversationsCollectionCompoundDocument,
+    )
+    from ..models.get_profile_response_plural_conversations_collection_compound_document_data_item import (
+        GetProfileResponsePluralConversationsCollectionCompoundDocumentDataItem,
     )
     from ..models.get_profile_response_plural_conversations_compound_document import (
         GetProfileResponsePluralConversationsCompoundDocument,
@@ -204,6 +219,7 @@ if TYPE_CHECKING:
     from ..models.get_segments_for_profile_fields_segment_item import (
         GetSegmentsForProfileFieldsSegmentItem,
     )
+    from ..models.import_error_response_object_resource import ImportErrorResponseObjectResource
     from ..models.merge_profiles_fields_profile_item import (
         MergeProfilesFieldsProfileItem,
     )
@@ -215,10 +231,12 @@ if TYPE_CHECKING:
     from ..models.post_profile_response import PostProfileResponse
     from ..models.profile_create_query import ProfileCreateQuery
     from ..models.profile_import_job_create_query import ProfileImportJobCreateQuery
+    from ..models.profile_import_job_response_object_resource import ProfileImportJobResponseObjectResource
     from ..models.profile_merge_query import ProfileMergeQuery
     from ..models.profile_partial_update_query import ProfilePartialUpdateQuery
     from ..models.profile_upsert_query import ProfileUpsertQuery
     from ..models.push_token_create_query import PushTokenCreateQuery
+    from ..models.push_token_response_object_resource import PushTokenResponseObjectResource
     from ..models.subscription_create_job_create_query import SubscriptionCreateJobCreateQuery
     from ..models.subscription_delete_job_create_query import SubscriptionDeleteJobCreateQuery
     from ..models.suppression_create_job_create_query import SuppressionCreateJobCreateQuery
@@ -506,7 +524,7 @@ class Profiles:
         self,
         *,
         fields_profile_bulk_import_job: list[GetBulkImportProfilesJobsFieldsProfileBulkImportJobItem] | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 20,
         sort: GetBulkImportProfilesJobsSort | Unset = UNSET,
@@ -523,9 +541,11 @@ class Profiles:
 
         from ..api.profiles import get_bulk_import_profiles_jobs as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_bulk_import_profiles_jobs")
+
         kwargs = endpoint._get_kwargs(
             fields_profile_bulk_import_job=fields_profile_bulk_import_job,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             page_size=page_size,
             sort=sort,
@@ -570,7 +590,7 @@ class Profiles:
             GetBulkSuppressProfilesJobsFieldsProfileSuppressionBulkCreateJobItem
         ]
         | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         sort: GetBulkSuppressProfilesJobsSort | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -586,9 +606,11 @@ class Profiles:
 
         from ..api.profiles import get_bulk_suppress_profiles_jobs as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_bulk_suppress_profiles_jobs")
+
         kwargs = endpoint._get_kwargs(
             fields_profile_suppression_bulk_create_job=fields_profile_suppression_bulk_create_job,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             sort=sort,
             revision=revision,
@@ -632,7 +654,7 @@ class Profiles:
             GetBulkUnsuppressProfilesJobsFieldsProfileSuppressionBulkDeleteJobItem
         ]
         | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         sort: GetBulkUnsuppressProfilesJobsSort | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -648,9 +670,11 @@ class Profiles:
 
         from ..api.profiles import get_bulk_unsuppress_profiles_jobs as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_bulk_unsuppress_profiles_jobs")
+
         kwargs = endpoint._get_kwargs(
             fields_profile_suppression_bulk_delete_job=fields_profile_suppression_bulk_delete_job,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             sort=sort,
             revision=revision,
@@ -1013,7 +1037,7 @@ class Profiles:
         fields_conversation: list[GetProfilesFieldsConversationItem] | Unset = UNSET,
         fields_profile: list[GetProfilesFieldsProfileItem] | Unset = UNSET,
         fields_push_token: list[GetProfilesFieldsPushTokenItem] | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         include: list[GetProfilesIncludeItem] | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 20,
@@ -1031,12 +1055,14 @@ class Profiles:
 
         from ..api.profiles import get_profiles as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_profiles")
+
         kwargs = endpoint._get_kwargs(
             additional_fields_profile=additional_fields_profile,
             fields_conversation=fields_conversation,
             fields_profile=fields_profile,
             fields_push_token=fields_push_token,
-            filter=filter,
+            filter=filter_text,
             include=include,
             page_cursor=page_cursor,
             page_size=page_size,
@@ -1137,7 +1163,7 @@ class Profiles:
         *,
         fields_profile: list[GetPushTokensFieldsProfileItem] | Unset = UNSET,
         fields_push_token: list[GetPushTokensFieldsPushTokenItem] | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         include: list[GetPushTokensIncludeItem] | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 20,
@@ -1154,10 +1180,12 @@ class Profiles:
 
         from ..api.profiles import get_push_tokens as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_push_tokens")
+
         kwargs = endpoint._get_kwargs(
             fields_profile=fields_profile,
             fields_push_token=fields_push_token,
-            filter=filter,
+            filter=filter_text,
             include=include,
             page_cursor=page_cursor,
             page_size=page_size,
@@ -1297,6 +1325,304 @@ class Profiles:
         )
         result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return cast("PatchProfileResponse", result)
+
+    def iter_bulk_import_profiles_jobs(
+        self,
+        *,
+        fields_profile_bulk_import_job: list[GetBulkImportProfilesJobsFieldsProfileBulkImportJobItem] | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 20,
+        sort: GetBulkImportProfilesJobsSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[GetProfileImportJobResponseCollectionCompoundDocument, ProfileImportJobResponseObjectResource]:
+        """Every item of `get_bulk_import_profiles_jobs`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.profiles import get_bulk_import_profiles_jobs as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_bulk_import_profiles_jobs")
+
+        def fetch(cursor: str | None) -> GetProfileImportJobResponseCollectionCompoundDocument:
+            kwargs = endpoint._get_kwargs(
+                fields_profile_bulk_import_job=fields_profile_bulk_import_job,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetProfileImportJobResponseCollectionCompoundDocument", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def iter_bulk_suppress_profiles_jobs(
+        self,
+        *,
+        fields_profile_suppression_bulk_create_job: list[
+            GetBulkSuppressProfilesJobsFieldsProfileSuppressionBulkCreateJobItem
+        ]
+        | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        sort: GetBulkSuppressProfilesJobsSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[
+        GetBulkProfileSuppressionsCreateJobResponseCollection, BulkProfileSuppressionsCreateJobResponseObjectResource
+    ]:
+        """Every item of `get_bulk_suppress_profiles_jobs`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.profiles import get_bulk_suppress_profiles_jobs as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_bulk_suppress_profiles_jobs")
+
+        def fetch(cursor: str | None) -> GetBulkProfileSuppressionsCreateJobResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                fields_profile_suppression_bulk_create_job=fields_profile_suppression_bulk_create_job,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                sort=sort,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetBulkProfileSuppressionsCreateJobResponseCollection", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def iter_bulk_unsuppress_profiles_jobs(
+        self,
+        *,
+        fields_profile_suppression_bulk_delete_job: list[
+            GetBulkUnsuppressProfilesJobsFieldsProfileSuppressionBulkDeleteJobItem
+        ]
+        | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        sort: GetBulkUnsuppressProfilesJobsSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[
+        GetBulkProfileSuppressionsRemoveJobResponseCollection, BulkProfileSuppressionsRemoveJobResponseObjectResource
+    ]:
+        """Every item of `get_bulk_unsuppress_profiles_jobs`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.profiles import get_bulk_unsuppress_profiles_jobs as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_bulk_unsuppress_profiles_jobs")
+
+        def fetch(cursor: str | None) -> GetBulkProfileSuppressionsRemoveJobResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                fields_profile_suppression_bulk_delete_job=fields_profile_suppression_bulk_delete_job,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                sort=sort,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetBulkProfileSuppressionsRemoveJobResponseCollection", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def iter_errors_for_bulk_import_profiles_job(
+        self,
+        id: str,
+        *,
+        fields_import_error: list[GetErrorsForBulkImportProfilesJobFieldsImportErrorItem] | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 20,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[GetImportErrorResponseCollection, ImportErrorResponseObjectResource]:
+        """Every item of `get_errors_for_bulk_import_profiles_job`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.profiles import get_errors_for_bulk_import_profiles_job as endpoint
+
+        def fetch(cursor: str | None) -> GetImportErrorResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                id=id,
+                fields_import_error=fields_import_error,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetImportErrorResponseCollection", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def iter_profile_ids_for_bulk_import_profiles_job(
+        self,
+        id: str,
+        *,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 20,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[
+        GetProfileBulkImportJobProfilesRelationshipsResponseCollection,
+        GetProfileBulkImportJobProfilesRelationshipsResponseCollectionDataItem,
+    ]:
+        """Every item of `get_profile_ids_for_bulk_import_profiles_job`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.profiles import get_profile_ids_for_bulk_import_profiles_job as endpoint
+
+        def fetch(cursor: str | None) -> GetProfileBulkImportJobProfilesRelationshipsResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                id=id,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetProfileBulkImportJobProfilesRelationshipsResponseCollection", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def iter_profiles(
+        self,
+        *,
+        additional_fields_profile: list[GetProfilesAdditionalFieldsProfileItem] | Unset = UNSET,
+        fields_conversation: list[GetProfilesFieldsConversationItem] | Unset = UNSET,
+        fields_profile: list[GetProfilesFieldsProfileItem] | Unset = UNSET,
+        fields_push_token: list[GetProfilesFieldsPushTokenItem] | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        include: list[GetProfilesIncludeItem] | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 20,
+        sort: GetProfilesSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[
+        GetProfileResponsePluralConversationsCollectionCompoundDocument,
+        GetProfileResponsePluralConversationsCollectionCompoundDocumentDataItem,
+    ]:
+        """Every item of `get_profiles`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.profiles import get_profiles as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_profiles")
+
+        def fetch(cursor: str | None) -> GetProfileResponsePluralConversationsCollectionCompoundDocument:
+            kwargs = endpoint._get_kwargs(
+                additional_fields_profile=additional_fields_profile,
+                fields_conversation=fields_conversation,
+                fields_profile=fields_profile,
+                fields_push_token=fields_push_token,
+                filter=filter_text,
+                include=include,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetProfileResponsePluralConversationsCollectionCompoundDocument", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def iter_profiles_for_bulk_import_profiles_job(
+        self,
+        id: str,
+        *,
+        additional_fields_profile: list[GetProfilesForBulkImportProfilesJobAdditionalFieldsProfileItem] | Unset = UNSET,
+        fields_profile: list[GetProfilesForBulkImportProfilesJobFieldsProfileItem] | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 20,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[GetProfileResponseCollection, GetProfileResponseCollectionDataItem]:
+        """Every item of `get_profiles_for_bulk_import_profiles_job`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.profiles import get_profiles_for_bulk_import_profiles_job as endpoint
+
+        def fetch(cursor: str | None) -> GetProfileResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                id=id,
+                additional_fields_profile=additional_fields_profile,
+                fields_profile=fields_profile,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetProfileResponseCollection", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def iter_push_tokens(
+        self,
+        *,
+        fields_profile: list[GetPushTokensFieldsProfileItem] | Unset = UNSET,
+        fields_push_token: list[GetPushTokensFieldsPushTokenItem] | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        include: list[GetPushTokensIncludeItem] | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 20,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[GetPushTokenResponseCollectionCompoundDocument, PushTokenResponseObjectResource]:
+        """Every item of `get_push_tokens`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.profiles import get_push_tokens as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_push_tokens")
+
+        def fetch(cursor: str | None) -> GetPushTokenResponseCollectionCompoundDocument:
+            kwargs = endpoint._get_kwargs(
+                fields_profile=fields_profile,
+                fields_push_token=fields_push_token,
+                filter=filter_text,
+                include=include,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetPushTokenResponseCollectionCompoundDocument", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
 
 class AsyncProfiles:
@@ -1573,7 +1899,7 @@ class AsyncProfiles:
         self,
         *,
         fields_profile_bulk_import_job: list[GetBulkImportProfilesJobsFieldsProfileBulkImportJobItem] | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 20,
         sort: GetBulkImportProfilesJobsSort | Unset = UNSET,
@@ -1590,9 +1916,11 @@ class AsyncProfiles:
 
         from ..api.profiles import get_bulk_import_profiles_jobs as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_bulk_import_profiles_jobs")
+
         kwargs = endpoint._get_kwargs(
             fields_profile_bulk_import_job=fields_profile_bulk_import_job,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             page_size=page_size,
             sort=sort,
@@ -1637,7 +1965,7 @@ class AsyncProfiles:
             GetBulkSuppressProfilesJobsFieldsProfileSuppressionBulkCreateJobItem
         ]
         | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         sort: GetBulkSuppressProfilesJobsSort | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -1653,9 +1981,11 @@ class AsyncProfiles:
 
         from ..api.profiles import get_bulk_suppress_profiles_jobs as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_bulk_suppress_profiles_jobs")
+
         kwargs = endpoint._get_kwargs(
             fields_profile_suppression_bulk_create_job=fields_profile_suppression_bulk_create_job,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             sort=sort,
             revision=revision,
@@ -1699,7 +2029,7 @@ class AsyncProfiles:
             GetBulkUnsuppressProfilesJobsFieldsProfileSuppressionBulkDeleteJobItem
         ]
         | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         sort: GetBulkUnsuppressProfilesJobsSort | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -1715,9 +2045,11 @@ class AsyncProfiles:
 
         from ..api.profiles import get_bulk_unsuppress_profiles_jobs as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_bulk_unsuppress_profiles_jobs")
+
         kwargs = endpoint._get_kwargs(
             fields_profile_suppression_bulk_delete_job=fields_profile_suppression_bulk_delete_job,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             sort=sort,
             revision=revision,
@@ -2080,7 +2412,7 @@ class AsyncProfiles:
         fields_conversation: list[GetProfilesFieldsConversationItem] | Unset = UNSET,
         fields_profile: list[GetProfilesFieldsProfileItem] | Unset = UNSET,
         fields_push_token: list[GetProfilesFieldsPushTokenItem] | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         include: list[GetProfilesIncludeItem] | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 20,
@@ -2098,12 +2430,14 @@ class AsyncProfiles:
 
         from ..api.profiles import get_profiles as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_profiles")
+
         kwargs = endpoint._get_kwargs(
             additional_fields_profile=additional_fields_profile,
             fields_conversation=fields_conversation,
             fields_profile=fields_profile,
             fields_push_token=fields_push_token,
-            filter=filter,
+            filter=filter_text,
             include=include,
             page_cursor=page_cursor,
             page_size=page_size,
@@ -2204,7 +2538,7 @@ class AsyncProfiles:
         *,
         fields_profile: list[GetPushTokensFieldsProfileItem] | Unset = UNSET,
         fields_push_token: list[GetPushTokensFieldsPushTokenItem] | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         include: list[GetPushTokensIncludeItem] | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 20,
@@ -2221,10 +2555,12 @@ class AsyncProfiles:
 
         from ..api.profiles import get_push_tokens as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_push_tokens")
+
         kwargs = endpoint._get_kwargs(
             fields_profile=fields_profile,
             fields_push_token=fields_push_token,
-            filter=filter,
+            filter=filter_text,
             include=include,
             page_cursor=page_cursor,
             page_size=page_size,
@@ -2364,6 +2700,304 @@ class AsyncProfiles:
         )
         result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return cast("PatchProfileResponse", result)
+
+    def aiter_bulk_import_profiles_jobs(
+        self,
+        *,
+        fields_profile_bulk_import_job: list[GetBulkImportProfilesJobsFieldsProfileBulkImportJobItem] | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 20,
+        sort: GetBulkImportProfilesJobsSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[GetProfileImportJobResponseCollectionCompoundDocument, ProfileImportJobResponseObjectResource]:
+        """Every item of `get_bulk_import_profiles_jobs`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.profiles import get_bulk_import_profiles_jobs as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_bulk_import_profiles_jobs")
+
+        async def fetch(cursor: str | None) -> GetProfileImportJobResponseCollectionCompoundDocument:
+            kwargs = endpoint._get_kwargs(
+                fields_profile_bulk_import_job=fields_profile_bulk_import_job,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetProfileImportJobResponseCollectionCompoundDocument", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def aiter_bulk_suppress_profiles_jobs(
+        self,
+        *,
+        fields_profile_suppression_bulk_create_job: list[
+            GetBulkSuppressProfilesJobsFieldsProfileSuppressionBulkCreateJobItem
+        ]
+        | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        sort: GetBulkSuppressProfilesJobsSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[
+        GetBulkProfileSuppressionsCreateJobResponseCollection, BulkProfileSuppressionsCreateJobResponseObjectResource
+    ]:
+        """Every item of `get_bulk_suppress_profiles_jobs`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.profiles import get_bulk_suppress_profiles_jobs as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_bulk_suppress_profiles_jobs")
+
+        async def fetch(cursor: str | None) -> GetBulkProfileSuppressionsCreateJobResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                fields_profile_suppression_bulk_create_job=fields_profile_suppression_bulk_create_job,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                sort=sort,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetBulkProfileSuppressionsCreateJobResponseCollection", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def aiter_bulk_unsuppress_profiles_jobs(
+        self,
+        *,
+        fields_profile_suppression_bulk_delete_job: list[
+            GetBulkUnsuppressProfilesJobsFieldsProfileSuppressionBulkDeleteJobItem
+        ]
+        | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        sort: GetBulkUnsuppressProfilesJobsSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[
+        GetBulkProfileSuppressionsRemoveJobResponseCollection, BulkProfileSuppressionsRemoveJobResponseObjectResource
+    ]:
+        """Every item of `get_bulk_unsuppress_profiles_jobs`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.profiles import get_bulk_unsuppress_profiles_jobs as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_bulk_unsuppress_profiles_jobs")
+
+        async def fetch(cursor: str | None) -> GetBulkProfileSuppressionsRemoveJobResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                fields_profile_suppression_bulk_delete_job=fields_profile_suppression_bulk_delete_job,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                sort=sort,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetBulkProfileSuppressionsRemoveJobResponseCollection", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def aiter_errors_for_bulk_import_profiles_job(
+        self,
+        id: str,
+        *,
+        fields_import_error: list[GetErrorsForBulkImportProfilesJobFieldsImportErrorItem] | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 20,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[GetImportErrorResponseCollection, ImportErrorResponseObjectResource]:
+        """Every item of `get_errors_for_bulk_import_profiles_job`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.profiles import get_errors_for_bulk_import_profiles_job as endpoint
+
+        async def fetch(cursor: str | None) -> GetImportErrorResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                id=id,
+                fields_import_error=fields_import_error,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetImportErrorResponseCollection", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def aiter_profile_ids_for_bulk_import_profiles_job(
+        self,
+        id: str,
+        *,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 20,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[
+        GetProfileBulkImportJobProfilesRelationshipsResponseCollection,
+        GetProfileBulkImportJobProfilesRelationshipsResponseCollectionDataItem,
+    ]:
+        """Every item of `get_profile_ids_for_bulk_import_profiles_job`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.profiles import get_profile_ids_for_bulk_import_profiles_job as endpoint
+
+        async def fetch(cursor: str | None) -> GetProfileBulkImportJobProfilesRelationshipsResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                id=id,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetProfileBulkImportJobProfilesRelationshipsResponseCollection", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def aiter_profiles(
+        self,
+        *,
+        additional_fields_profile: list[GetProfilesAdditionalFieldsProfileItem] | Unset = UNSET,
+        fields_conversation: list[GetProfilesFieldsConversationItem] | Unset = UNSET,
+        fields_profile: list[GetProfilesFieldsProfileItem] | Unset = UNSET,
+        fields_push_token: list[GetProfilesFieldsPushTokenItem] | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        include: list[GetProfilesIncludeItem] | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 20,
+        sort: GetProfilesSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[
+        GetProfileResponsePluralConversationsCollectionCompoundDocument,
+        GetProfileResponsePluralConversationsCollectionCompoundDocumentDataItem,
+    ]:
+        """Every item of `get_profiles`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.profiles import get_profiles as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_profiles")
+
+        async def fetch(cursor: str | None) -> GetProfileResponsePluralConversationsCollectionCompoundDocument:
+            kwargs = endpoint._get_kwargs(
+                additional_fields_profile=additional_fields_profile,
+                fields_conversation=fields_conversation,
+                fields_profile=fields_profile,
+                fields_push_token=fields_push_token,
+                filter=filter_text,
+                include=include,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetProfileResponsePluralConversationsCollectionCompoundDocument", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def aiter_profiles_for_bulk_import_profiles_job(
+        self,
+        id: str,
+        *,
+        additional_fields_profile: list[GetProfilesForBulkImportProfilesJobAdditionalFieldsProfileItem] | Unset = UNSET,
+        fields_profile: list[GetProfilesForBulkImportProfilesJobFieldsProfileItem] | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 20,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[GetProfileResponseCollection, GetProfileResponseCollectionDataItem]:
+        """Every item of `get_profiles_for_bulk_import_profiles_job`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.profiles import get_profiles_for_bulk_import_profiles_job as endpoint
+
+        async def fetch(cursor: str | None) -> GetProfileResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                id=id,
+                additional_fields_profile=additional_fields_profile,
+                fields_profile=fields_profile,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetProfileResponseCollection", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def aiter_push_tokens(
+        self,
+        *,
+        fields_profile: list[GetPushTokensFieldsProfileItem] | Unset = UNSET,
+        fields_push_token: list[GetPushTokensFieldsPushTokenItem] | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        include: list[GetPushTokensIncludeItem] | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 20,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[GetPushTokenResponseCollectionCompoundDocument, PushTokenResponseObjectResource]:
+        """Every item of `get_push_tokens`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.profiles import get_push_tokens as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_push_tokens")
+
+        async def fetch(cursor: str | None) -> GetPushTokenResponseCollectionCompoundDocument:
+            kwargs = endpoint._get_kwargs(
+                fields_profile=fields_profile,
+                fields_push_token=fields_push_token,
+                filter=filter_text,
+                include=include,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetPushTokenResponseCollectionCompoundDocument", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
 
 class ProfilesWithRawResponse:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+from .._pagination import AsyncPager, Pager
 from .._response import to_async_raw_response, to_raw_response
 from ..types import UNSET, Unset
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 
     from .._base_client import AsyncAPIClient, SyncAPIClient
     from .._retry import RetryPolicy
+    from ..filters import Filter
     from ..models.get_review_fields_event_item import GetReviewFieldsEventItem
     from ..models.get_review_fields_review_item import GetReviewFieldsReviewItem
     from ..models.get_review_include_item import GetReviewIncludeItem
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
     from ..models.get_reviews_sort import GetReviewsSort
     from ..models.patch_review_response_dto import PatchReviewResponseDTO
     from ..models.review_patch_query import ReviewPatchQuery
+    from ..models.review_response_dto_object_resource import ReviewResponseDTOObjectResource
     from ..models.update_review_fields_review_item import (
         UpdateReviewFieldsReviewItem,
     )
@@ -82,7 +85,7 @@ class Reviews:
         *,
         fields_event: list[GetReviewsFieldsEventItem] | Unset = UNSET,
         fields_review: list[GetReviewsFieldsReviewItem] | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         include: list[GetReviewsIncludeItem] | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 20,
@@ -100,10 +103,12 @@ class Reviews:
 
         from ..api.reviews import get_reviews as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_reviews")
+
         kwargs = endpoint._get_kwargs(
             fields_event=fields_event,
             fields_review=fields_review,
-            filter=filter,
+            filter=filter_text,
             include=include,
             page_cursor=page_cursor,
             page_size=page_size,
@@ -140,6 +145,46 @@ class Reviews:
         )
         result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return cast("PatchReviewResponseDTO", result)
+
+    def iter_reviews(
+        self,
+        *,
+        fields_event: list[GetReviewsFieldsEventItem] | Unset = UNSET,
+        fields_review: list[GetReviewsFieldsReviewItem] | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        include: list[GetReviewsIncludeItem] | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 20,
+        sort: GetReviewsSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[GetReviewResponseDTOCollectionCompoundDocument, ReviewResponseDTOObjectResource]:
+        """Every item of `get_reviews`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.reviews import get_reviews as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_reviews")
+
+        def fetch(cursor: str | None) -> GetReviewResponseDTOCollectionCompoundDocument:
+            kwargs = endpoint._get_kwargs(
+                fields_event=fields_event,
+                fields_review=fields_review,
+                filter=filter_text,
+                include=include,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetReviewResponseDTOCollectionCompoundDocument", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
 
 class AsyncReviews:
@@ -183,7 +228,7 @@ class AsyncReviews:
         *,
         fields_event: list[GetReviewsFieldsEventItem] | Unset = UNSET,
         fields_review: list[GetReviewsFieldsReviewItem] | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         include: list[GetReviewsIncludeItem] | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 20,
@@ -201,10 +246,12 @@ class AsyncReviews:
 
         from ..api.reviews import get_reviews as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_reviews")
+
         kwargs = endpoint._get_kwargs(
             fields_event=fields_event,
             fields_review=fields_review,
-            filter=filter,
+            filter=filter_text,
             include=include,
             page_cursor=page_cursor,
             page_size=page_size,
@@ -241,6 +288,46 @@ class AsyncReviews:
         )
         result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return cast("PatchReviewResponseDTO", result)
+
+    def aiter_reviews(
+        self,
+        *,
+        fields_event: list[GetReviewsFieldsEventItem] | Unset = UNSET,
+        fields_review: list[GetReviewsFieldsReviewItem] | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        include: list[GetReviewsIncludeItem] | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 20,
+        sort: GetReviewsSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[GetReviewResponseDTOCollectionCompoundDocument, ReviewResponseDTOObjectResource]:
+        """Every item of `get_reviews`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.reviews import get_reviews as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_reviews")
+
+        async def fetch(cursor: str | None) -> GetReviewResponseDTOCollectionCompoundDocument:
+            kwargs = endpoint._get_kwargs(
+                fields_event=fields_event,
+                fields_review=fields_review,
+                filter=filter_text,
+                include=include,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetReviewResponseDTOCollectionCompoundDocument", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
 
 class ReviewsWithRawResponse:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+from .._pagination import AsyncPager, Pager
 from .._response import to_async_raw_response, to_raw_response
 from ..types import UNSET, Unset
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 
     from .._base_client import AsyncAPIClient, SyncAPIClient
     from .._retry import RetryPolicy
+    from ..filters import Filter
     from ..models.create_segment_fields_segment_item import (
         CreateSegmentFieldsSegmentItem,
     )
@@ -55,8 +57,12 @@ if TYPE_CHECKING:
         GetSegmentListResponseCollectionCompoundDocument,
     )
     from ..models.get_segment_member_response_collection import GetSegmentMemberResponseCollection
+    from ..models.get_segment_member_response_collection_data_item import GetSegmentMemberResponseCollectionDataItem
     from ..models.get_segment_profiles_relationships_response_collection import (
         GetSegmentProfilesRelationshipsResponseCollection,
+    )
+    from ..models.get_segment_profiles_relationships_response_collection_data_item import (
+        GetSegmentProfilesRelationshipsResponseCollectionDataItem,
     )
     from ..models.get_segment_retrieve_response_compound_document import GetSegmentRetrieveResponseCompoundDocument
     from ..models.get_segment_tags_relationships_response_collection import (
@@ -76,6 +82,7 @@ if TYPE_CHECKING:
     from ..models.patch_segment_partial_update_response import PatchSegmentPartialUpdateResponse
     from ..models.post_segment_create_response import PostSegmentCreateResponse
     from ..models.segment_create_query import SegmentCreateQuery
+    from ..models.segment_list_response_object_resource import SegmentListResponseObjectResource
     from ..models.segment_partial_update_query import SegmentPartialUpdateQuery
     from ..models.update_segment_fields_segment_item import (
         UpdateSegmentFieldsSegmentItem,
@@ -193,7 +200,7 @@ class Segments:
         self,
         id: str,
         *,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 20,
         sort: GetProfileIdsForSegmentSort | Unset = UNSET,
@@ -210,9 +217,11 @@ class Segments:
 
         from ..api.segments import get_profile_ids_for_segment as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_profile_ids_for_segment")
+
         kwargs = endpoint._get_kwargs(
             id=id,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             page_size=page_size,
             sort=sort,
@@ -227,7 +236,7 @@ class Segments:
         *,
         additional_fields_profile: list[GetProfilesForSegmentAdditionalFieldsProfileItem] | Unset = UNSET,
         fields_profile: list[GetProfilesForSegmentFieldsProfileItem] | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 20,
         sort: GetProfilesForSegmentSort | Unset = UNSET,
@@ -244,11 +253,13 @@ class Segments:
 
         from ..api.segments import get_profiles_for_segment as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_profiles_for_segment")
+
         kwargs = endpoint._get_kwargs(
             id=id,
             additional_fields_profile=additional_fields_profile,
             fields_profile=fields_profile,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             page_size=page_size,
             sort=sort,
@@ -297,7 +308,7 @@ class Segments:
         fields_flow: list[GetSegmentsFieldsFlowItem] | Unset = UNSET,
         fields_segment: list[GetSegmentsFieldsSegmentItem] | Unset = UNSET,
         fields_tag: list[GetSegmentsFieldsTagItem] | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         include: list[GetSegmentsIncludeItem] | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 10,
@@ -315,11 +326,13 @@ class Segments:
 
         from ..api.segments import get_segments as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_segments")
+
         kwargs = endpoint._get_kwargs(
             fields_flow=fields_flow,
             fields_segment=fields_segment,
             fields_tag=fields_tag,
-            filter=filter,
+            filter=filter_text,
             include=include,
             page_cursor=page_cursor,
             page_size=page_size,
@@ -406,6 +419,126 @@ class Segments:
         )
         result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return cast("PatchSegmentPartialUpdateResponse", result)
+
+    def iter_profile_ids_for_segment(
+        self,
+        id: str,
+        *,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 20,
+        sort: GetProfileIdsForSegmentSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[
+        GetSegmentProfilesRelationshipsResponseCollection, GetSegmentProfilesRelationshipsResponseCollectionDataItem
+    ]:
+        """Every item of `get_profile_ids_for_segment`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.segments import get_profile_ids_for_segment as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_profile_ids_for_segment")
+
+        def fetch(cursor: str | None) -> GetSegmentProfilesRelationshipsResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                id=id,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetSegmentProfilesRelationshipsResponseCollection", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def iter_profiles_for_segment(
+        self,
+        id: str,
+        *,
+        additional_fields_profile: list[GetProfilesForSegmentAdditionalFieldsProfileItem] | Unset = UNSET,
+        fields_profile: list[GetProfilesForSegmentFieldsProfileItem] | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 20,
+        sort: GetProfilesForSegmentSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[GetSegmentMemberResponseCollection, GetSegmentMemberResponseCollectionDataItem]:
+        """Every item of `get_profiles_for_segment`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.segments import get_profiles_for_segment as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_profiles_for_segment")
+
+        def fetch(cursor: str | None) -> GetSegmentMemberResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                id=id,
+                additional_fields_profile=additional_fields_profile,
+                fields_profile=fields_profile,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetSegmentMemberResponseCollection", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def iter_segments(
+        self,
+        *,
+        fields_flow: list[GetSegmentsFieldsFlowItem] | Unset = UNSET,
+        fields_segment: list[GetSegmentsFieldsSegmentItem] | Unset = UNSET,
+        fields_tag: list[GetSegmentsFieldsTagItem] | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        include: list[GetSegmentsIncludeItem] | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 10,
+        sort: GetSegmentsSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[GetSegmentListResponseCollectionCompoundDocument, SegmentListResponseObjectResource]:
+        """Every item of `get_segments`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.segments import get_segments as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_segments")
+
+        def fetch(cursor: str | None) -> GetSegmentListResponseCollectionCompoundDocument:
+            kwargs = endpoint._get_kwargs(
+                fields_flow=fields_flow,
+                fields_segment=fields_segment,
+                fields_tag=fields_tag,
+                filter=filter_text,
+                include=include,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetSegmentListResponseCollectionCompoundDocument", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
 
 class AsyncSegments:
@@ -518,7 +651,7 @@ class AsyncSegments:
         self,
         id: str,
         *,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 20,
         sort: GetProfileIdsForSegmentSort | Unset = UNSET,
@@ -535,9 +668,11 @@ class AsyncSegments:
 
         from ..api.segments import get_profile_ids_for_segment as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_profile_ids_for_segment")
+
         kwargs = endpoint._get_kwargs(
             id=id,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             page_size=page_size,
             sort=sort,
@@ -552,7 +687,7 @@ class AsyncSegments:
         *,
         additional_fields_profile: list[GetProfilesForSegmentAdditionalFieldsProfileItem] | Unset = UNSET,
         fields_profile: list[GetProfilesForSegmentFieldsProfileItem] | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 20,
         sort: GetProfilesForSegmentSort | Unset = UNSET,
@@ -569,11 +704,13 @@ class AsyncSegments:
 
         from ..api.segments import get_profiles_for_segment as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_profiles_for_segment")
+
         kwargs = endpoint._get_kwargs(
             id=id,
             additional_fields_profile=additional_fields_profile,
             fields_profile=fields_profile,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             page_size=page_size,
             sort=sort,
@@ -622,7 +759,7 @@ class AsyncSegments:
         fields_flow: list[GetSegmentsFieldsFlowItem] | Unset = UNSET,
         fields_segment: list[GetSegmentsFieldsSegmentItem] | Unset = UNSET,
         fields_tag: list[GetSegmentsFieldsTagItem] | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         include: list[GetSegmentsIncludeItem] | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 10,
@@ -640,11 +777,13 @@ class AsyncSegments:
 
         from ..api.segments import get_segments as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_segments")
+
         kwargs = endpoint._get_kwargs(
             fields_flow=fields_flow,
             fields_segment=fields_segment,
             fields_tag=fields_tag,
-            filter=filter,
+            filter=filter_text,
             include=include,
             page_cursor=page_cursor,
             page_size=page_size,
@@ -731,6 +870,126 @@ class AsyncSegments:
         )
         result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return cast("PatchSegmentPartialUpdateResponse", result)
+
+    def aiter_profile_ids_for_segment(
+        self,
+        id: str,
+        *,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 20,
+        sort: GetProfileIdsForSegmentSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[
+        GetSegmentProfilesRelationshipsResponseCollection, GetSegmentProfilesRelationshipsResponseCollectionDataItem
+    ]:
+        """Every item of `get_profile_ids_for_segment`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.segments import get_profile_ids_for_segment as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_profile_ids_for_segment")
+
+        async def fetch(cursor: str | None) -> GetSegmentProfilesRelationshipsResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                id=id,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetSegmentProfilesRelationshipsResponseCollection", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def aiter_profiles_for_segment(
+        self,
+        id: str,
+        *,
+        additional_fields_profile: list[GetProfilesForSegmentAdditionalFieldsProfileItem] | Unset = UNSET,
+        fields_profile: list[GetProfilesForSegmentFieldsProfileItem] | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 20,
+        sort: GetProfilesForSegmentSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[GetSegmentMemberResponseCollection, GetSegmentMemberResponseCollectionDataItem]:
+        """Every item of `get_profiles_for_segment`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.segments import get_profiles_for_segment as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_profiles_for_segment")
+
+        async def fetch(cursor: str | None) -> GetSegmentMemberResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                id=id,
+                additional_fields_profile=additional_fields_profile,
+                fields_profile=fields_profile,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetSegmentMemberResponseCollection", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def aiter_segments(
+        self,
+        *,
+        fields_flow: list[GetSegmentsFieldsFlowItem] | Unset = UNSET,
+        fields_segment: list[GetSegmentsFieldsSegmentItem] | Unset = UNSET,
+        fields_tag: list[GetSegmentsFieldsTagItem] | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        include: list[GetSegmentsIncludeItem] | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 10,
+        sort: GetSegmentsSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[GetSegmentListResponseCollectionCompoundDocument, SegmentListResponseObjectResource]:
+        """Every item of `get_segments`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.segments import get_segments as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_segments")
+
+        async def fetch(cursor: str | None) -> GetSegmentListResponseCollectionCompoundDocument:
+            kwargs = endpoint._get_kwargs(
+                fields_flow=fields_flow,
+                fields_segment=fields_segment,
+                fields_tag=fields_tag,
+                filter=filter_text,
+                include=include,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetSegmentListResponseCollectionCompoundDocument", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
 
 class SegmentsWithRawResponse:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+from .._pagination import AsyncPager, Pager
 from .._response import to_async_raw_response, to_raw_response
 from ..types import UNSET, Unset
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 
     from .._base_client import AsyncAPIClient, SyncAPIClient
     from .._retry import RetryPolicy
+    from ..filters import Filter
     from ..models.create_tag_fields_tag_item import CreateTagFieldsTagItem
     from ..models.create_tag_group_fields_tag_group_item import (
         CreateTagGroupFieldsTagGroupItem,
@@ -67,8 +69,10 @@ if TYPE_CHECKING:
     from ..models.tag_create_query import TagCreateQuery
     from ..models.tag_flow_op import TagFlowOp
     from ..models.tag_group_create_query import TagGroupCreateQuery
+    from ..models.tag_group_response_object_resource import TagGroupResponseObjectResource
     from ..models.tag_group_update_query import TagGroupUpdateQuery
     from ..models.tag_list_op import TagListOp
+    from ..models.tag_response_object_resource import TagResponseObjectResource
     from ..models.tag_segment_op import TagSegmentOp
     from ..models.tag_update_query import TagUpdateQuery
     from ..types import UNSET, Unset
@@ -386,7 +390,7 @@ class Tags:
         self,
         *,
         fields_tag_group: list[GetTagGroupsFieldsTagGroupItem] | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 25,
         sort: GetTagGroupsSort | Unset = UNSET,
@@ -403,9 +407,11 @@ class Tags:
 
         from ..api.tags import get_tag_groups as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_tag_groups")
+
         kwargs = endpoint._get_kwargs(
             fields_tag_group=fields_tag_group,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             page_size=page_size,
             sort=sort,
@@ -443,7 +449,7 @@ class Tags:
         *,
         fields_tag_group: list[GetTagsFieldsTagGroupItem] | Unset = UNSET,
         fields_tag: list[GetTagsFieldsTagItem] | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         include: list[GetTagsIncludeItem] | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 50,
@@ -461,10 +467,12 @@ class Tags:
 
         from ..api.tags import get_tags as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_tags")
+
         kwargs = endpoint._get_kwargs(
             fields_tag_group=fields_tag_group,
             fields_tag=fields_tag,
-            filter=filter,
+            filter=filter_text,
             include=include,
             page_cursor=page_cursor,
             page_size=page_size,
@@ -759,6 +767,82 @@ class Tags:
         )
         result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return cast("None", result)
+
+    def iter_tag_groups(
+        self,
+        *,
+        fields_tag_group: list[GetTagGroupsFieldsTagGroupItem] | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 25,
+        sort: GetTagGroupsSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[GetTagGroupResponseCollection, TagGroupResponseObjectResource]:
+        """Every item of `get_tag_groups`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.tags import get_tag_groups as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_tag_groups")
+
+        def fetch(cursor: str | None) -> GetTagGroupResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                fields_tag_group=fields_tag_group,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetTagGroupResponseCollection", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def iter_tags(
+        self,
+        *,
+        fields_tag_group: list[GetTagsFieldsTagGroupItem] | Unset = UNSET,
+        fields_tag: list[GetTagsFieldsTagItem] | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        include: list[GetTagsIncludeItem] | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 50,
+        sort: GetTagsSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[GetTagResponseCollectionCompoundDocument, TagResponseObjectResource]:
+        """Every item of `get_tags`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.tags import get_tags as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_tags")
+
+        def fetch(cursor: str | None) -> GetTagResponseCollectionCompoundDocument:
+            kwargs = endpoint._get_kwargs(
+                fields_tag_group=fields_tag_group,
+                fields_tag=fields_tag,
+                filter=filter_text,
+                include=include,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetTagResponseCollectionCompoundDocument", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
 
 class AsyncTags:
@@ -1073,7 +1157,7 @@ class AsyncTags:
         self,
         *,
         fields_tag_group: list[GetTagGroupsFieldsTagGroupItem] | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 25,
         sort: GetTagGroupsSort | Unset = UNSET,
@@ -1090,9 +1174,11 @@ class AsyncTags:
 
         from ..api.tags import get_tag_groups as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_tag_groups")
+
         kwargs = endpoint._get_kwargs(
             fields_tag_group=fields_tag_group,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             page_size=page_size,
             sort=sort,
@@ -1130,7 +1216,7 @@ class AsyncTags:
         *,
         fields_tag_group: list[GetTagsFieldsTagGroupItem] | Unset = UNSET,
         fields_tag: list[GetTagsFieldsTagItem] | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         include: list[GetTagsIncludeItem] | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 50,
@@ -1148,10 +1234,12 @@ class AsyncTags:
 
         from ..api.tags import get_tags as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_tags")
+
         kwargs = endpoint._get_kwargs(
             fields_tag_group=fields_tag_group,
             fields_tag=fields_tag,
-            filter=filter,
+            filter=filter_text,
             include=include,
             page_cursor=page_cursor,
             page_size=page_size,
@@ -1446,6 +1534,82 @@ class AsyncTags:
         )
         result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return cast("None", result)
+
+    def aiter_tag_groups(
+        self,
+        *,
+        fields_tag_group: list[GetTagGroupsFieldsTagGroupItem] | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 25,
+        sort: GetTagGroupsSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[GetTagGroupResponseCollection, TagGroupResponseObjectResource]:
+        """Every item of `get_tag_groups`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.tags import get_tag_groups as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_tag_groups")
+
+        async def fetch(cursor: str | None) -> GetTagGroupResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                fields_tag_group=fields_tag_group,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetTagGroupResponseCollection", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def aiter_tags(
+        self,
+        *,
+        fields_tag_group: list[GetTagsFieldsTagGroupItem] | Unset = UNSET,
+        fields_tag: list[GetTagsFieldsTagItem] | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        include: list[GetTagsIncludeItem] | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 50,
+        sort: GetTagsSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[GetTagResponseCollectionCompoundDocument, TagResponseObjectResource]:
+        """Every item of `get_tags`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.tags import get_tags as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_tags")
+
+        async def fetch(cursor: str | None) -> GetTagResponseCollectionCompoundDocument:
+            kwargs = endpoint._get_kwargs(
+                fields_tag_group=fields_tag_group,
+                fields_tag=fields_tag,
+                filter=filter_text,
+                include=include,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetTagResponseCollectionCompoundDocument", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
 
 class TagsWithRawResponse:

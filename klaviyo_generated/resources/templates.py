@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+from .._pagination import AsyncPager, Pager
 from .._response import to_async_raw_response, to_raw_response
 from ..types import UNSET, Unset
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 
     from .._base_client import AsyncAPIClient, SyncAPIClient
     from .._retry import RetryPolicy
+    from ..filters import Filter
     from ..models.clone_template_fields_template_item import (
         CloneTemplateFieldsTemplateItem,
     )
@@ -43,6 +45,7 @@ if TYPE_CHECKING:
     )
     from ..models.get_template_dnd_response import GetTemplateDndResponse
     from ..models.get_template_dnd_response_collection import GetTemplateDndResponseCollection
+    from ..models.get_template_dnd_response_collection_data_item import GetTemplateDndResponseCollectionDataItem
     from ..models.get_template_fields_template_item import (
         GetTemplateFieldsTemplateItem,
     )
@@ -72,6 +75,7 @@ if TYPE_CHECKING:
     from ..models.template_update_html_or_dnd_query import TemplateUpdateHtmlOrDndQuery
     from ..models.universal_content_create_query import UniversalContentCreateQuery
     from ..models.universal_content_partial_update_query import UniversalContentPartialUpdateQuery
+    from ..models.universal_content_response_object_resource import UniversalContentResponseObjectResource
     from ..models.update_template_additional_fields_template_item import (
         UpdateTemplateAdditionalFieldsTemplateItem,
     )
@@ -224,7 +228,7 @@ class Templates:
         *,
         fields_template_universal_content: list[GetAllUniversalContentFieldsTemplateUniversalContentItem]
         | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 20,
         sort: GetAllUniversalContentSort | Unset = UNSET,
@@ -241,9 +245,11 @@ class Templates:
 
         from ..api.templates import get_all_universal_content as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_all_universal_content")
+
         kwargs = endpoint._get_kwargs(
             fields_template_universal_content=fields_template_universal_content,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             page_size=page_size,
             sort=sort,
@@ -285,7 +291,7 @@ class Templates:
         *,
         additional_fields_template: list[GetTemplatesAdditionalFieldsTemplateItem] | Unset = UNSET,
         fields_template: list[GetTemplatesFieldsTemplateItem] | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 10,
         sort: GetTemplatesSort | Unset = UNSET,
@@ -302,10 +308,12 @@ class Templates:
 
         from ..api.templates import get_templates as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_templates")
+
         kwargs = endpoint._get_kwargs(
             additional_fields_template=additional_fields_template,
             fields_template=fields_template,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             page_size=page_size,
             sort=sort,
@@ -424,6 +432,81 @@ class Templates:
         )
         result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return cast("PatchUniversalContentResponse", result)
+
+    def iter_all_universal_content(
+        self,
+        *,
+        fields_template_universal_content: list[GetAllUniversalContentFieldsTemplateUniversalContentItem]
+        | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 20,
+        sort: GetAllUniversalContentSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[GetUniversalContentResponseCollection, UniversalContentResponseObjectResource]:
+        """Every item of `get_all_universal_content`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.templates import get_all_universal_content as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_all_universal_content")
+
+        def fetch(cursor: str | None) -> GetUniversalContentResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                fields_template_universal_content=fields_template_universal_content,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetUniversalContentResponseCollection", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def iter_templates(
+        self,
+        *,
+        additional_fields_template: list[GetTemplatesAdditionalFieldsTemplateItem] | Unset = UNSET,
+        fields_template: list[GetTemplatesFieldsTemplateItem] | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 10,
+        sort: GetTemplatesSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[GetTemplateDndResponseCollection, GetTemplateDndResponseCollectionDataItem]:
+        """Every item of `get_templates`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.templates import get_templates as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_templates")
+
+        def fetch(cursor: str | None) -> GetTemplateDndResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                additional_fields_template=additional_fields_template,
+                fields_template=fields_template,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetTemplateDndResponseCollection", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
 
 class AsyncTemplates:
@@ -566,7 +649,7 @@ class AsyncTemplates:
         *,
         fields_template_universal_content: list[GetAllUniversalContentFieldsTemplateUniversalContentItem]
         | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 20,
         sort: GetAllUniversalContentSort | Unset = UNSET,
@@ -583,9 +666,11 @@ class AsyncTemplates:
 
         from ..api.templates import get_all_universal_content as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_all_universal_content")
+
         kwargs = endpoint._get_kwargs(
             fields_template_universal_content=fields_template_universal_content,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             page_size=page_size,
             sort=sort,
@@ -627,7 +712,7 @@ class AsyncTemplates:
         *,
         additional_fields_template: list[GetTemplatesAdditionalFieldsTemplateItem] | Unset = UNSET,
         fields_template: list[GetTemplatesFieldsTemplateItem] | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 10,
         sort: GetTemplatesSort | Unset = UNSET,
@@ -644,10 +729,12 @@ class AsyncTemplates:
 
         from ..api.templates import get_templates as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_templates")
+
         kwargs = endpoint._get_kwargs(
             additional_fields_template=additional_fields_template,
             fields_template=fields_template,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             page_size=page_size,
             sort=sort,
@@ -766,6 +853,81 @@ class AsyncTemplates:
         )
         result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return cast("PatchUniversalContentResponse", result)
+
+    def aiter_all_universal_content(
+        self,
+        *,
+        fields_template_universal_content: list[GetAllUniversalContentFieldsTemplateUniversalContentItem]
+        | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 20,
+        sort: GetAllUniversalContentSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[GetUniversalContentResponseCollection, UniversalContentResponseObjectResource]:
+        """Every item of `get_all_universal_content`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.templates import get_all_universal_content as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_all_universal_content")
+
+        async def fetch(cursor: str | None) -> GetUniversalContentResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                fields_template_universal_content=fields_template_universal_content,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetUniversalContentResponseCollection", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    def aiter_templates(
+        self,
+        *,
+        additional_fields_template: list[GetTemplatesAdditionalFieldsTemplateItem] | Unset = UNSET,
+        fields_template: list[GetTemplatesFieldsTemplateItem] | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 10,
+        sort: GetTemplatesSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[GetTemplateDndResponseCollection, GetTemplateDndResponseCollectionDataItem]:
+        """Every item of `get_templates`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.templates import get_templates as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_templates")
+
+        async def fetch(cursor: str | None) -> GetTemplateDndResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                additional_fields_template=additional_fields_template,
+                fields_template=fields_template,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetTemplateDndResponseCollection", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
 
 class TemplatesWithRawResponse:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+from .._pagination import AsyncPager, Pager
 from .._response import to_async_raw_response, to_raw_response
 from ..types import UNSET, Unset
 
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     )
     from ..models.patch_tracking_setting_response import PatchTrackingSettingResponse
     from ..models.tracking_setting_partial_update_query import TrackingSettingPartialUpdateQuery
+    from ..models.tracking_setting_response_object_resource import TrackingSettingResponseObjectResource
     from ..models.update_tracking_setting_fields_tracking_setting_item import (
         UpdateTrackingSettingFieldsTrackingSettingItem,
     )
@@ -126,6 +128,36 @@ class TrackingSettings:
         result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return cast("PatchTrackingSettingResponse", result)
 
+    def iter_tracking_settings(
+        self,
+        *,
+        fields_tracking_setting: list[GetTrackingSettingsFieldsTrackingSettingItem] | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 1,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[GetTrackingSettingResponseCollection, TrackingSettingResponseObjectResource]:
+        """Every item of `get_tracking_settings`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.tracking_settings import get_tracking_settings as endpoint
+
+        def fetch(cursor: str | None) -> GetTrackingSettingResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                fields_tracking_setting=fields_tracking_setting,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetTrackingSettingResponseCollection", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
 
 class AsyncTrackingSettings:
     """`kv.tracking_settings` on the asyncio client: the same operations, awaited."""
@@ -214,6 +246,36 @@ class AsyncTrackingSettings:
         )
         result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return cast("PatchTrackingSettingResponse", result)
+
+    def aiter_tracking_settings(
+        self,
+        *,
+        fields_tracking_setting: list[GetTrackingSettingsFieldsTrackingSettingItem] | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 1,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[GetTrackingSettingResponseCollection, TrackingSettingResponseObjectResource]:
+        """Every item of `get_tracking_settings`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.tracking_settings import get_tracking_settings as endpoint
+
+        async def fetch(cursor: str | None) -> GetTrackingSettingResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                fields_tracking_setting=fields_tracking_setting,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetTrackingSettingResponseCollection", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
 
 class TrackingSettingsWithRawResponse:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+from .._pagination import AsyncPager, Pager
 from .._response import to_async_raw_response, to_raw_response
 from ..types import UNSET, Unset
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 
     from .._base_client import AsyncAPIClient, SyncAPIClient
     from .._retry import RetryPolicy
+    from ..filters import Filter
     from ..models.create_web_feed_fields_web_feed_item import (
         CreateWebFeedFieldsWebFeedItem,
     )
@@ -41,6 +43,7 @@ if TYPE_CHECKING:
     )
     from ..models.web_feed_create_query import WebFeedCreateQuery
     from ..models.web_feed_partial_update_query import WebFeedPartialUpdateQuery
+    from ..models.web_feed_response_object_resource import WebFeedResponseObjectResource
     from ..types import UNSET, Unset
 
 
@@ -130,7 +133,7 @@ class WebFeeds:
         self,
         *,
         fields_web_feed: list[GetWebFeedsFieldsWebFeedItem] | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 5,
         sort: GetWebFeedsSort | Unset = UNSET,
@@ -147,9 +150,11 @@ class WebFeeds:
 
         from ..api.web_feeds import get_web_feeds as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_web_feeds")
+
         kwargs = endpoint._get_kwargs(
             fields_web_feed=fields_web_feed,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             page_size=page_size,
             sort=sort,
@@ -185,6 +190,42 @@ class WebFeeds:
         )
         result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return cast("PatchWebFeedResponse", result)
+
+    def iter_web_feeds(
+        self,
+        *,
+        fields_web_feed: list[GetWebFeedsFieldsWebFeedItem] | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 5,
+        sort: GetWebFeedsSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[GetWebFeedResponseCollection, WebFeedResponseObjectResource]:
+        """Every item of `get_web_feeds`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.web_feeds import get_web_feeds as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_web_feeds")
+
+        def fetch(cursor: str | None) -> GetWebFeedResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                fields_web_feed=fields_web_feed,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetWebFeedResponseCollection", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
 
 class AsyncWebFeeds:
@@ -273,7 +314,7 @@ class AsyncWebFeeds:
         self,
         *,
         fields_web_feed: list[GetWebFeedsFieldsWebFeedItem] | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 5,
         sort: GetWebFeedsSort | Unset = UNSET,
@@ -290,9 +331,11 @@ class AsyncWebFeeds:
 
         from ..api.web_feeds import get_web_feeds as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_web_feeds")
+
         kwargs = endpoint._get_kwargs(
             fields_web_feed=fields_web_feed,
-            filter=filter,
+            filter=filter_text,
             page_cursor=page_cursor,
             page_size=page_size,
             sort=sort,
@@ -328,6 +371,42 @@ class AsyncWebFeeds:
         )
         result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return cast("PatchWebFeedResponse", result)
+
+    def aiter_web_feeds(
+        self,
+        *,
+        fields_web_feed: list[GetWebFeedsFieldsWebFeedItem] | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 5,
+        sort: GetWebFeedsSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[GetWebFeedResponseCollection, WebFeedResponseObjectResource]:
+        """Every item of `get_web_feeds`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.web_feeds import get_web_feeds as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_web_feeds")
+
+        async def fetch(cursor: str | None) -> GetWebFeedResponseCollection:
+            kwargs = endpoint._get_kwargs(
+                fields_web_feed=fields_web_feed,
+                filter=filter_text,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetWebFeedResponseCollection", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
 
 class WebFeedsWithRawResponse:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+from .._pagination import AsyncPager, Pager
 from .._response import to_async_raw_response, to_raw_response
 from ..types import UNSET, Unset
 
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from .._base_client import AsyncAPIClient, SyncAPIClient
     from .._retry import RetryPolicy
     from ..models.catalog_variant_list_response import CatalogVariantListResponse
+    from ..models.catalog_variant_list_response_data_item import CatalogVariantListResponseDataItem
     from ..types import UNSET, Unset
 
 
@@ -58,6 +60,34 @@ class Catalogs:
         result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return cast("CatalogVariantListResponse", result)
 
+    def iter_variants_for_catalog_item(
+        self,
+        id: str,
+        *,
+        page_cursor: str | None = None,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[CatalogVariantListResponse, CatalogVariantListResponseDataItem]:
+        """Every item of `get_variants_for_catalog_item`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.catalogs import get_variants_for_catalog_item as endpoint
+
+        def fetch(cursor: str | None) -> CatalogVariantListResponse:
+            kwargs = endpoint._get_kwargs(
+                id=id,
+                page_cursor=UNSET if cursor is None else cursor,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("CatalogVariantListResponse", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
 
 class AsyncCatalogs:
     """`kv.catalogs` on the asyncio client: the same operations, awaited."""
@@ -90,6 +120,34 @@ class AsyncCatalogs:
         )
         result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return cast("CatalogVariantListResponse", result)
+
+    def aiter_variants_for_catalog_item(
+        self,
+        id: str,
+        *,
+        page_cursor: str | None = None,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[CatalogVariantListResponse, CatalogVariantListResponseDataItem]:
+        """Every item of `get_variants_for_catalog_item`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.catalogs import get_variants_for_catalog_item as endpoint
+
+        async def fetch(cursor: str | None) -> CatalogVariantListResponse:
+            kwargs = endpoint._get_kwargs(
+                id=id,
+                page_cursor=UNSET if cursor is None else cursor,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("CatalogVariantListResponse", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
 
 class CatalogsWithRawResponse:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+from .._pagination import AsyncPager, Pager
 from .._response import to_async_raw_response, to_raw_response
 from ..types import UNSET, Unset
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 
     from .._base_client import AsyncAPIClient, SyncAPIClient
     from .._retry import RetryPolicy
+    from ..filters import Filter
     from ..models.get_profile_include_item import GetProfileIncludeItem
     from ..models.get_profile_list_response import GetProfileListResponse
     from ..models.get_profile_response import GetProfileResponse
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
     from ..models.get_profiles_sort import GetProfilesSort
     from ..models.profile_import_job_create_query import ProfileImportJobCreateQuery
     from ..models.profile_import_job_response import ProfileImportJobResponse
+    from ..models.profile_response_object_resource import ProfileResponseObjectResource
     from ..types import UNSET, Unset
 
 
@@ -123,7 +126,7 @@ class Profiles:
         *,
         fields_profile: list[GetProfilesFieldsProfileItem] | Unset = UNSET,
         additional_fields_profile: list[GetProfilesAdditionalFieldsProfileItem] | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         include: list[GetProfilesIncludeItem] | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 20,
@@ -141,10 +144,12 @@ class Profiles:
 
         from ..api.profiles import get_profiles as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_profiles")
+
         kwargs = endpoint._get_kwargs(
             fields_profile=fields_profile,
             additional_fields_profile=additional_fields_profile,
-            filter=filter,
+            filter=filter_text,
             include=include,
             page_cursor=page_cursor,
             page_size=page_size,
@@ -153,6 +158,46 @@ class Profiles:
         )
         result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return cast("GetProfileListResponse", result)
+
+    def iter_profiles(
+        self,
+        *,
+        fields_profile: list[GetProfilesFieldsProfileItem] | Unset = UNSET,
+        additional_fields_profile: list[GetProfilesAdditionalFieldsProfileItem] | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        include: list[GetProfilesIncludeItem] | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 20,
+        sort: GetProfilesSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[GetProfileListResponse, ProfileResponseObjectResource]:
+        """Every item of `get_profiles`, page after page; `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.profiles import get_profiles as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_profiles")
+
+        def fetch(cursor: str | None) -> GetProfileListResponse:
+            kwargs = endpoint._get_kwargs(
+                fields_profile=fields_profile,
+                additional_fields_profile=additional_fields_profile,
+                filter=filter_text,
+                include=include,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetProfileListResponse", result)
+
+        return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
 
 class AsyncProfiles:
@@ -240,7 +285,7 @@ class AsyncProfiles:
         *,
         fields_profile: list[GetProfilesFieldsProfileItem] | Unset = UNSET,
         additional_fields_profile: list[GetProfilesAdditionalFieldsProfileItem] | Unset = UNSET,
-        filter: str | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
         include: list[GetProfilesIncludeItem] | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         page_size: int | Unset = 20,
@@ -258,10 +303,12 @@ class AsyncProfiles:
 
         from ..api.profiles import get_profiles as endpoint
 
+        filter_text = self._client._filter_for(filter, "get_profiles")
+
         kwargs = endpoint._get_kwargs(
             fields_profile=fields_profile,
             additional_fields_profile=additional_fields_profile,
-            filter=filter,
+            filter=filter_text,
             include=include,
             page_cursor=page_cursor,
             page_size=page_size,
@@ -270,6 +317,46 @@ class AsyncProfiles:
         )
         result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return cast("GetProfileListResponse", result)
+
+    def aiter_profiles(
+        self,
+        *,
+        fields_profile: list[GetProfilesFieldsProfileItem] | Unset = UNSET,
+        additional_fields_profile: list[GetProfilesAdditionalFieldsProfileItem] | Unset = UNSET,
+        filter: str | Filter | Unset = UNSET,
+        include: list[GetProfilesIncludeItem] | Unset = UNSET,
+        page_cursor: str | None = None,
+        page_size: int | Unset = 20,
+        sort: GetProfilesSort | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        max_items: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPager[GetProfileListResponse, ProfileResponseObjectResource]:
+        """Every item of `get_profiles`, page after page (`async for`); `.pages()` for whole pages.
+
+        `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
+        """
+        from ..api.profiles import get_profiles as endpoint
+
+        filter_text = self._client._filter_for(filter, "get_profiles")
+
+        async def fetch(cursor: str | None) -> GetProfileListResponse:
+            kwargs = endpoint._get_kwargs(
+                fields_profile=fields_profile,
+                additional_fields_profile=additional_fields_profile,
+                filter=filter_text,
+                include=include,
+                page_cursor=UNSET if cursor is None else cursor,
+                page_size=page_size,
+                sort=sort,
+                revision=revision,
+            )
+            result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+            return cast("GetProfileListResponse", result)
+
+        return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
 
 class ProfilesWithRawResponse:

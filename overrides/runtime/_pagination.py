@@ -1,0 +1,200 @@
+"""Cursor pagination: ``kv.profiles.iter_profiles(...)`` walks every page for the caller.
+
+Klaviyo answers list calls with ``links.next``, a full URL carrying ``page[cursor]``. The pager takes
+only the cursor from it and asks the generated endpoint for the next page with the caller's
+original arguments, so fields, include, filter, sort and page size hold on every page and nothing
+the server put in the URL can redirect the call. A ``next`` URL on another scheme, host or port is
+refused (the credential never leaves the configured origin), and a cursor seen before stops the
+walk with an error instead of looping forever.
+
+Resources pulled in with ``include=`` are indexed as pages arrive; ``pager.related(item, "profile")``
+finds them by relationship name, across pages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from typing import Any, Generic, TypeVar
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+
+from ._auth import ConfigurationError
+from ._exceptions import KlaviyoError
+
+__all__ = ["AsyncPager", "Pager", "PaginationError"]
+
+PageT = TypeVar("PageT")
+ItemT = TypeVar("ItemT")
+
+CURSOR = "page[cursor]"
+
+
+class PaginationError(KlaviyoError):
+    """The server's paging links could not be followed safely (foreign origin, repeated cursor, no cursor)."""
+
+
+def _check_max_items(max_items: int | None) -> int | None:
+    if max_items is not None and (isinstance(max_items, bool) or not isinstance(max_items, int) or max_items < 0):
+        raise ConfigurationError(f"max_items must be an int >= 0 or None, got {max_items!r}")
+    return max_items
+
+
+def _attribute(value: object, name: str) -> Any:
+    found = getattr(value, name, None)
+    return None if found is None or type(found).__name__ == "Unset" else found
+
+
+def _key(resource: object) -> tuple[str, str] | None:
+    # Generated models call the JSON:API ``type`` member ``type_`` (a builtin's name).
+    kind, ident = _attribute(resource, "type_") or _attribute(resource, "type"), _attribute(resource, "id")
+    return (str(kind), str(ident)) if kind is not None and ident is not None else None
+
+
+class _Walk:
+    """The state both pagers share: cursors seen, items counted, included resources indexed."""
+
+    def __init__(self, origin: httpx.URL, start: str | None, max_items: int | None) -> None:
+        self.origin = origin
+        self.cursor = start
+        self.max_items = _check_max_items(max_items)
+        self.seen: set[str] = set() if start is None else {start}
+        self.items = 0
+        self.done = max_items == 0
+        self.next_cursor: str | None = start
+        self.included: dict[tuple[str, str], Any] = {}
+
+    def after(self, page: object) -> None:
+        """Index the page's included resources and work out the next cursor (or the end)."""
+        for resource in _attribute(page, "included") or ():
+            key = _key(resource)
+            if key is not None:
+                self.included[key] = resource
+        links = _attribute(page, "links")
+        # The generated models rename ``next`` (a builtin) to ``next_``; a raw dict page keeps it.
+        link = _attribute(links, "next_") or _attribute(links, "next")
+        if not link:
+            self.done, self.next_cursor = True, None
+            return
+        cursor = self._cursor_of(str(link))
+        if cursor in self.seen:
+            raise PaginationError(
+                f"the server returned cursor {cursor[:40]!r} a second time; stopping instead of looping"
+            )
+        self.seen.add(cursor)
+        self.cursor = self.next_cursor = cursor
+
+    def _cursor_of(self, link: str) -> str:
+        url = urlsplit(link)
+        origin = (self.origin.scheme, self.origin.host, self.origin.port)
+        port = url.port if url.port is not None else {"https": 443, "http": 80}.get(url.scheme)
+        own_port = origin[2] if origin[2] is not None else {"https": 443, "http": 80}.get(origin[0])
+        if (url.scheme, url.hostname, port) != (origin[0], origin[1], own_port):
+            raise PaginationError(
+                f"links.next points at {url.scheme}://{url.hostname} but the client talks to "
+                f"{origin[0]}://{origin[1]}; refusing to follow it"
+            )
+        cursors = parse_qs(url.query).get(CURSOR)
+        if not cursors or not cursors[0]:
+            raise PaginationError("links.next carries no page[cursor]; cannot continue")
+        return cursors[0]
+
+    def take(self, items: list[Any]) -> list[Any]:
+        if self.max_items is not None:
+            items = items[: self.max_items - self.items]
+            if self.items + len(items) >= self.max_items:
+                self.done = True
+        self.items += len(items)
+        return items
+
+    def related(self, item: object, relationship: str) -> Any:
+        relationships = _attribute(item, "relationships")
+        name = relationship.replace("-", "_")
+        link = _attribute(relationships, name) or _attribute(relationships, name + "_")
+        if link is None:
+            raise KeyError(f"{type(item).__name__} has no relationship {relationship!r}")
+        data = _attribute(link, "data")
+        if isinstance(data, list):
+            return [self.included.get(k) for k in map(_key, data) if k is not None and k in self.included]
+        key = _key(data)
+        return None if key is None else self.included.get(key)
+
+
+class Pager(Generic[PageT, ItemT]):
+    """Iterates the items of every page (``for item in pager``) or the pages (``pager.pages()``).
+
+    ``next_cursor`` is the cursor of the page after the last one fetched (``None`` at the end): save it
+    and pass it back as ``page_cursor=`` to resume. One walk per pager; start a new one to go again.
+    """
+
+    def __init__(
+        self,
+        fetch: Callable[[str | None], PageT],
+        *,
+        origin: httpx.URL,
+        page_cursor: str | None = None,
+        max_items: int | None = None,
+    ) -> None:
+        self._fetch = fetch
+        self._walk = _Walk(origin, page_cursor, max_items)
+
+    @property
+    def next_cursor(self) -> str | None:
+        return self._walk.next_cursor
+
+    def pages(self) -> Iterator[PageT]:
+        walk = self._walk
+        while not walk.done:
+            page = self._fetch(walk.cursor)
+            walk.after(page)
+            walk.take(list(_attribute(page, "data") or ()))
+            yield page
+
+    def __iter__(self) -> Iterator[ItemT]:
+        walk = self._walk
+        while not walk.done:
+            page = self._fetch(walk.cursor)
+            walk.after(page)
+            yield from walk.take(list(_attribute(page, "data") or ()))
+
+    def related(self, item: object, relationship: str) -> Any:
+        """The included resource(s) ``item`` points to by ``relationship`` (``None``/``[]`` if not included)."""
+        return self._walk.related(item, relationship)
+
+
+class AsyncPager(Generic[PageT, ItemT]):
+    """The asyncio twin of ``Pager``: ``async for item in pager``, ``async for page in pager.pages()``."""
+
+    def __init__(
+        self,
+        fetch: Callable[[str | None], Awaitable[PageT]],
+        *,
+        origin: httpx.URL,
+        page_cursor: str | None = None,
+        max_items: int | None = None,
+    ) -> None:
+        self._fetch = fetch
+        self._walk = _Walk(origin, page_cursor, max_items)
+
+    @property
+    def next_cursor(self) -> str | None:
+        return self._walk.next_cursor
+
+    async def pages(self) -> AsyncIterator[PageT]:
+        walk = self._walk
+        while not walk.done:
+            page = await self._fetch(walk.cursor)
+            walk.after(page)
+            walk.take(list(_attribute(page, "data") or ()))
+            yield page
+
+    async def __aiter__(self) -> AsyncIterator[ItemT]:
+        walk = self._walk
+        while not walk.done:
+            page = await self._fetch(walk.cursor)
+            walk.after(page)
+            for item in walk.take(list(_attribute(page, "data") or ())):
+                yield item
+
+    def related(self, item: object, relationship: str) -> Any:
+        return self._walk.related(item, relationship)
