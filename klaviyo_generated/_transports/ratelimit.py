@@ -76,7 +76,9 @@ def _log_wait(operation: str, wait: float) -> None:
 
 def _after_response(limiter: RateLimiter, operation: str | None, response: httpx.Response) -> None:
     """Expose the ``RateLimit-*`` headers and, on a 429, pause the operation's bucket."""
-    info = parse_rate_limit_headers(response.headers)
+    # One pass over the raw header names instead of three case-insensitive lookups on every response.
+    has_rate_headers = any(name[:10].lower() == b"ratelimit-" for name, _ in response.headers.raw)
+    info = parse_rate_limit_headers(response.headers) if has_rate_headers else None
     if info is not None:
         response.extensions[RATE_LIMIT_EXTENSION] = info
     if response.status_code != 429 or not limiter.is_limited(operation):
@@ -119,8 +121,8 @@ class RateLimitTransport(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         operation = _operation(request)
-        if operation is not None and _limited(request) and self.limiter.is_limited(operation):
-            wait = self.limiter.acquire(operation)
+        if operation is not None and _limited(request):
+            wait = self.limiter.acquire(operation)  # 0.0 for an operation that is not limited
             _log_wait(operation, wait)
             while wait > 0 and not is_testing():
                 self._sleep(wait)
@@ -160,8 +162,8 @@ class AsyncRateLimitTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         operation = _operation(request)
-        if operation is not None and _limited(request) and self.limiter.is_limited(operation):
-            wait = self.limiter.acquire(operation)
+        if operation is not None and _limited(request):
+            wait = self.limiter.acquire(operation)  # 0.0 for an operation that is not limited
             _log_wait(operation, wait)
             while wait > 0 and not is_testing():
                 await self._sleep(wait)

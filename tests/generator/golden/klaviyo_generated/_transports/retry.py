@@ -60,6 +60,8 @@ class _Attempts:
 
     def after_response(self, response: httpx.Response) -> float | None:
         """The wait before the next attempt, or ``None`` to return ``response``."""
+        if not self.policy.is_retryable_status(response.status_code):
+            return None  # the common case, decided without reading any header
         retry_after = parse_retry_after(response.headers.get("Retry-After"), date=response.headers.get("Date"))
         return self._next_wait(status=response.status_code, error=None, retry_after=retry_after)
 
