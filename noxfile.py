@@ -62,3 +62,5 @@ def bench(session: nox.Session) -> None:
     """Benchmarks (not a CI gate): figures are printed and written to benchmarks/RESULTS.md."""
     session.install("-e", ".")
     session.run("python", "benchmarks/import_time.py", *session.posargs)
+    session.run("python", "benchmarks/client_overhead.py")
+    session.run("python", "benchmarks/pagination.py")

@@ -18,7 +18,6 @@ import datetime
 import importlib.util
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -29,9 +28,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
-START_MARKER = "<!-- import_time:start -->"
-END_MARKER = "<!-- import_time:end -->"
+from _common import RESULTS, machine, write_section
+
 CHILD_TIMEOUT_S = 600.0
 
 
@@ -140,6 +138,36 @@ SCENARIOS: tuple[Scenario, ...] = (
             _extra = {"origin": klaviyo_generated.__file__}
             """
         ),
+    ),
+    Scenario(
+        name="Klaviyo first call",
+        description=(
+            "the client users touch: `from klaviyo_generated import Klaviyo`, `Klaviyo(api_key=..., transport=...)` "
+            "over the same MockTransport, `kv.profiles.get_profiles(page_size=10)` through the retry and "
+            "rate-limit layers, parsed into typed models"
+        ),
+        work=textwrap.dedent(
+            """\
+            import httpx
+            from klaviyo_generated import Klaviyo
+            _page = (
+                b'{"data": [{"type": "profile", "id": "01H", "attributes": {"email": "a@b.co"},'
+                b' "links": {"self": "https://a.klaviyo.com/api/profiles/01H"}}],'
+                b' "links": {"self": "https://a.klaviyo.com/api/profiles"}}'
+            )
+            _kv = Klaviyo(
+                api_key="pk_" + "a" * 32,
+                transport=httpx.MockTransport(lambda request: httpx.Response(200, content=_page)),
+            )
+            _parsed = _kv.profiles.get_profiles(page_size=10)
+            """
+        ),
+        check=textwrap.dedent(
+            """\
+            assert _parsed.data[0].id == "01H", _parsed
+            """
+        ),
+        target=Target(seconds=0.15, megabytes=35.0),
     ),
     Scenario(
         name="everything",
@@ -305,14 +333,6 @@ def bytecode_cached(origin: object) -> str:
     return "present" if Path(cached).exists() else f"MISSING ({cached})"
 
 
-def machine() -> str:
-    impl = platform.python_implementation()
-    return (
-        f"{platform.platform()}; {impl} {platform.python_version()} ({sys.executable}); "
-        f"{os.cpu_count()} CPUs ({platform.processor() or platform.machine()})"
-    )
-
-
 def target_text(summary: Summary) -> str:
     target = summary.scenario.target
     if target is None:
@@ -373,7 +393,6 @@ def markdown_section(summaries: Sequence[Summary], runs: int, notes: Sequence[st
     bullets = "\n".join(f"- {n}" for n in notes)
     return "\n".join(
         [
-            START_MARKER,
             "## Import time (`benchmarks/import_time.py`)",
             "",
             f"- date: {now}",
@@ -387,21 +406,8 @@ def markdown_section(summaries: Sequence[Summary], runs: int, notes: Sequence[st
             bullets,
             "",
             "Targets are informational (the script does not fail on a MISS).",
-            END_MARKER,
         ]
     )
-
-
-def write_results(section: str, path: Path = RESULTS) -> None:
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    start, end = text.find(START_MARKER), text.find(END_MARKER)
-    if start != -1 and end != -1 and start < end:
-        text = text[:start] + section + text[end + len(END_MARKER) :]
-    elif start == -1 and end == -1:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    else:
-        raise SystemExit(f"{path}: malformed {START_MARKER} / {END_MARKER} markers; fix the file by hand")
-    path.write_text(text, encoding="utf-8")
 
 
 def positive_int(value: str) -> int:
@@ -447,7 +453,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.no_write:
         print(f"\n(--no-write: {RESULTS} not touched)")
     else:
-        write_results(markdown_section(summaries, runs, notes))
+        write_section("import_time", markdown_section(summaries, runs, notes))
         print(f"\nwrote the import_time section of {RESULTS}")
     return 0
 
