@@ -36,10 +36,12 @@ if TYPE_CHECKING:
         UnprocessableEntityError,
     )
     from ._oauth import OAuth, OAuthToken, TokenRefreshError
+    from ._pagination import AsyncPager, Pager, PaginationError
     from ._ratelimit import RateLimiter, RateLimitInfo, RateLimits, RateLimitWaitExceeded
     from ._response import APIResponse
     from ._retry import RetryPolicy, set_testing
     from .client import AuthenticatedClient, Client
+    from .filters import FilterError
 
 _MODULE_OF: dict[str, str] = {
     "Klaviyo": "._client",
@@ -47,6 +49,10 @@ _MODULE_OF: dict[str, str] = {
     "APIResponse": "._response",
     "ConfigurationError": "._auth",
     "OAuth": "._oauth",
+    "AsyncPager": "._pagination",
+    "Pager": "._pagination",
+    "PaginationError": "._pagination",
+    "FilterError": ".filters",
     "OAuthToken": "._oauth",
     "TokenRefreshError": "._oauth",
     "RateLimiter": "._ratelimit",
@@ -99,6 +105,7 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "AsyncKlaviyo",
+    "AsyncPager",
     "AuthenticatedClient",
     "AuthenticationError",
     "BadRequestError",
@@ -106,12 +113,15 @@ __all__ = [
     "ConfigurationError",
     "ConflictError",
     "ErrorObject",
+    "FilterError",
     "InternalServerError",
     "Klaviyo",
     "KlaviyoError",
     "NotFoundError",
     "OAuth",
     "OAuthToken",
+    "Pager",
+    "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
     "RateLimitInfo",

@@ -175,3 +175,13 @@ def test_repr_shows_settings_but_not_the_key() -> None:
     assert repr(kv) == (
         "Klaviyo(base_url='https://a.klaviyo.com/', revision='2026-07-15', auth=ApiKeyAuth(api_key='pk_***'))"
     )
+
+
+def test_every_public_name_resolves_and_the_package_lists_them() -> None:
+    import klaviyo_generated
+
+    missing = [name for name in klaviyo_generated.__all__ if getattr(klaviyo_generated, name, None) is None]
+    assert missing == []
+    assert {"Klaviyo", "AsyncKlaviyo", "Pager", "PaginationError", "FilterError", "OAuth"} <= set(
+        dir(klaviyo_generated)
+    )
