@@ -19,6 +19,7 @@ from openapi_python_client.config import Config, ConfigFile, MetaType
 from openapi_python_client.parser import GeneratorData, import_string_from_class
 from openapi_python_client.parser.errors import GeneratorError
 
+from .jobs import families as job_families
 from .naming import naming_rules
 from .patches._walk import JSON, iter_operations
 from .pin import ROOT
@@ -118,6 +119,10 @@ def _filters(where: str, declared: Any) -> dict[str, Any]:
     return {str(name): {"operators": spec["operators"], "value": spec.get("value") or {}} for name, spec in fields}
 
 
+def _endpoints(data: GeneratorData) -> list[Any]:
+    return [e for collection in data.endpoint_collections_by_tag.values() for e in collection.endpoints]
+
+
 def _render_operations(project: Project, data: GeneratorData, spec: JSON, package_dir: Path) -> None:
     """``_operations.py``: per-operation facts from the spec, keyed by the endpoint's name."""
     by_location = {(method, path): operation for path, method, operation in iter_operations(spec)}
@@ -143,6 +148,10 @@ def _render_operations(project: Project, data: GeneratorData, spec: JSON, packag
     operations.sort(key=lambda op: str(op["name"]))
     text = project.env.get_template("operations.py.jinja").render(operations=operations)
     (package_dir / "_operations.py").write_text(text, encoding="utf-8")
+    names = {(str(e.method), str(e.path.get_untrusted_value())): str(e.name) for e in _endpoints(data)}
+    with_status, accepted = job_families(spec, names)
+    text = project.env.get_template("jobs_table.py.jinja").render(families=with_status, accepted=accepted)
+    (package_dir / "_jobs_table.py").write_text(text, encoding="utf-8")
     filters = {str(op["name"]): op["filters"] for op in operations if op["filters"]}
     text = project.env.get_template("filters_table.py.jinja").render(filters=filters)
     (package_dir / "_filters_table.py").write_text(text, encoding="utf-8")
@@ -203,11 +212,26 @@ def _facade_imports(endpoints: list[Any]) -> list[str]:
     return sorted(lines)
 
 
-def _render_facade(project: Project, data: GeneratorData, package_dir: Path) -> None:
+def _render_facade(project: Project, data: GeneratorData, spec: JSON, package_dir: Path) -> None:
     """``resources/<tag>.py`` (one namespace class per tag, sync, async and raw) and ``_client.py``."""
     env = project.env
+    by_name = {str(e.name): e for e in _endpoints(data)}
+    names = {(str(e.method), str(e.path.get_untrusted_value())): str(e.name) for e in _endpoints(data)}
+    status_of = {f["submit"]: by_name[f["status"]] for f in job_families(spec, names)[0]}
+    tag_of = {str(e.name): str(t) for t, c in data.endpoint_collections_by_tag.items() for e in c.endpoints}
+    for submit, status in status_of.items():
+        if tag_of[str(status.name)] != tag_of[submit]:
+            raise GenerationFailed(f"job {submit}: its status operation {status.name} is under another tag")
+
+    def job_status(endpoint: Any) -> Any:
+        return status_of.get(str(endpoint.name))
+
     env.globals.update(
-        success_type=_success_type, public_path=_is_public, paginated=_is_paginated, item_type=_item_type
+        success_type=_success_type,
+        public_path=_is_public,
+        paginated=_is_paginated,
+        item_type=_item_type,
+        job_status=job_status,
     )
     (package_dir / "resources").mkdir(exist_ok=True)
     (package_dir / "resources" / "__init__.py").write_text(
@@ -242,7 +266,7 @@ def render(spec: JSON, *, output: Path, package_name: str) -> Rendered:
         errors = list(project.build())
         _render_model_index(project, data, project.package_dir)
         _render_operations(project, data, spec, project.package_dir)
-        _render_facade(project, data, project.package_dir)
+        _render_facade(project, data, spec, project.package_dir)
     if python_warnings:
         listed = "\n".join(f"- {w.category.__name__}: {w.message}" for w in python_warnings)
         raise GenerationFailed(f"generation emitted {len(python_warnings)} warning(s):\n{listed}")

@@ -30,6 +30,7 @@ from . import __api_revision__ as API_REVISION
 from . import errors
 from ._auth import ConfigurationError
 from ._exceptions import APIConnectionError, APITimeoutError, ResponseDecodeError, status_error
+from ._jobs import check_limits
 from ._oauth import OAuth
 from ._operations import OPERATIONS
 from ._ratelimit import OPERATION_EXTENSION, RateLimiter, RateLimits, coerce_limiter
@@ -176,6 +177,9 @@ class _BaseClient:
         extensions = dict(kwargs.pop("extensions", {}))
         if retry is not None or max_retries is not None:
             extensions[RETRY_EXTENSION] = retry_policy(retry, max_retries, self.settings.retry)
+        operation = extensions.get(OPERATION_EXTENSION)
+        if operation is not None and kwargs.get("json") is not None:
+            check_limits(str(operation), kwargs["json"])
         headers = kwargs.get("headers") or {}
         if "revision" in headers:
             check_revision(headers["revision"])
@@ -300,6 +304,7 @@ class SyncAPIClient(_BaseClient):
         )
         inner = _inner(transport, http_client, httpx.Client, _ClientTransport, httpx.HTTPTransport)
         self.rate_limiter = coerce_limiter(rate_limits, clock=clock)
+        self._sleep, self._clock = sleep, clock
         limited = RateLimitTransport(inner, limits=self.rate_limiter, sleep=sleep)
         stack = RetryTransport(limited, policy=self.settings.retry, sleep=sleep, clock=clock)
         self._http = httpx.Client(transport=stack, **self._client_options())
@@ -396,6 +401,7 @@ class AsyncAPIClient(_BaseClient):
         )
         inner = _inner(transport, http_client, httpx.AsyncClient, _AsyncClientTransport, httpx.AsyncHTTPTransport)
         self.rate_limiter = coerce_limiter(rate_limits, clock=clock)
+        self._sleep, self._clock = sleep, clock
         limited = AsyncRateLimitTransport(inner, limits=self.rate_limiter, sleep=sleep)
         stack = AsyncRetryTransport(limited, policy=self.settings.retry, sleep=sleep, clock=clock)
         self._http = httpx.AsyncClient(transport=stack, **self._client_options())

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+from .._jobs import AsyncJob, Job, job_id_of
 from .._pagination import AsyncPager, Pager
 from .._response import to_async_raw_response, to_raw_response
 from ..types import UNSET, Unset
@@ -919,6 +920,73 @@ class Campaigns:
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
+    def submit_refresh_campaign_recipient_estimation(
+        self,
+        *,
+        body: CampaignRecipientEstimationJobCreateQuery,
+        fields_campaign_recipient_estimation_job: list[
+            RefreshCampaignRecipientEstimationFieldsCampaignRecipientEstimationJobItem
+        ]
+        | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Job[GetCampaignRecipientEstimationJobResponse]:
+        """Submit `refresh_campaign_recipient_estimation` and return the job: `job.wait()` polls it to the end.
+
+        The input is checked against the API's documented limits before anything is sent.
+        """
+        from .._jobs_table import JOBS
+        from ..api.campaigns import refresh_campaign_recipient_estimation as endpoint
+
+        kwargs = endpoint._get_kwargs(
+            body=body,
+            fields_campaign_recipient_estimation_job=fields_campaign_recipient_estimation_job,
+            revision=revision,
+        )
+        created = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return Job(self._client, JOBS["refresh_campaign_recipient_estimation"], job_id_of(created), created)
+
+    def attach_refresh_campaign_recipient_estimation(
+        self, job_id: str
+    ) -> Job[GetCampaignRecipientEstimationJobResponse]:
+        """The handle of a `refresh_campaign_recipient_estimation` job submitted earlier (e.g. by a process that restarted)."""
+        from .._jobs_table import JOBS
+
+        return Job(self._client, JOBS["refresh_campaign_recipient_estimation"], job_id)
+
+    def submit_send_campaign(
+        self,
+        *,
+        body: CampaignSendJobCreateQuery,
+        fields_campaign_send_job: list[SendCampaignFieldsCampaignSendJobItem] | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Job[GetCampaignSendJobResponse]:
+        """Submit `send_campaign` and return the job: `job.wait()` polls it to the end.
+
+        The input is checked against the API's documented limits before anything is sent.
+        """
+        from .._jobs_table import JOBS
+        from ..api.campaigns import send_campaign as endpoint
+
+        kwargs = endpoint._get_kwargs(
+            body=body,
+            fields_campaign_send_job=fields_campaign_send_job,
+            revision=revision,
+        )
+        created = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return Job(self._client, JOBS["send_campaign"], job_id_of(created), created)
+
+    def attach_send_campaign(self, job_id: str) -> Job[GetCampaignSendJobResponse]:
+        """The handle of a `send_campaign` job submitted earlier (e.g. by a process that restarted)."""
+        from .._jobs_table import JOBS
+
+        return Job(self._client, JOBS["send_campaign"], job_id)
+
 
 class AsyncCampaigns:
     """`kv.campaigns` on the asyncio client: the same operations, awaited."""
@@ -1678,6 +1746,73 @@ class AsyncCampaigns:
             return cast("GetCampaignResponseCollectionCompoundDocument", result)
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    async def submit_refresh_campaign_recipient_estimation(
+        self,
+        *,
+        body: CampaignRecipientEstimationJobCreateQuery,
+        fields_campaign_recipient_estimation_job: list[
+            RefreshCampaignRecipientEstimationFieldsCampaignRecipientEstimationJobItem
+        ]
+        | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncJob[GetCampaignRecipientEstimationJobResponse]:
+        """Submit `refresh_campaign_recipient_estimation` and return the job: `await job.wait()` polls it to the end.
+
+        The input is checked against the API's documented limits before anything is sent.
+        """
+        from .._jobs_table import JOBS
+        from ..api.campaigns import refresh_campaign_recipient_estimation as endpoint
+
+        kwargs = endpoint._get_kwargs(
+            body=body,
+            fields_campaign_recipient_estimation_job=fields_campaign_recipient_estimation_job,
+            revision=revision,
+        )
+        created = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return AsyncJob(self._client, JOBS["refresh_campaign_recipient_estimation"], job_id_of(created), created)
+
+    def attach_refresh_campaign_recipient_estimation(
+        self, job_id: str
+    ) -> AsyncJob[GetCampaignRecipientEstimationJobResponse]:
+        """The handle of a `refresh_campaign_recipient_estimation` job submitted earlier (e.g. by a process that restarted)."""
+        from .._jobs_table import JOBS
+
+        return AsyncJob(self._client, JOBS["refresh_campaign_recipient_estimation"], job_id)
+
+    async def submit_send_campaign(
+        self,
+        *,
+        body: CampaignSendJobCreateQuery,
+        fields_campaign_send_job: list[SendCampaignFieldsCampaignSendJobItem] | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncJob[GetCampaignSendJobResponse]:
+        """Submit `send_campaign` and return the job: `await job.wait()` polls it to the end.
+
+        The input is checked against the API's documented limits before anything is sent.
+        """
+        from .._jobs_table import JOBS
+        from ..api.campaigns import send_campaign as endpoint
+
+        kwargs = endpoint._get_kwargs(
+            body=body,
+            fields_campaign_send_job=fields_campaign_send_job,
+            revision=revision,
+        )
+        created = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return AsyncJob(self._client, JOBS["send_campaign"], job_id_of(created), created)
+
+    def attach_send_campaign(self, job_id: str) -> AsyncJob[GetCampaignSendJobResponse]:
+        """The handle of a `send_campaign` job submitted earlier (e.g. by a process that restarted)."""
+        from .._jobs_table import JOBS
+
+        return AsyncJob(self._client, JOBS["send_campaign"], job_id)
 
 
 class CampaignsWithRawResponse:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+from .._jobs import AsyncJob, Job, job_id_of
 from .._pagination import AsyncPager, Pager
 from .._response import to_async_raw_response, to_raw_response
 from ..types import UNSET, Unset
@@ -2614,6 +2615,302 @@ class Catalogs:
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
+    def submit_bulk_create_catalog_categories(
+        self,
+        *,
+        body: CatalogCategoryCreateJobCreateQuery,
+        fields_catalog_category_bulk_create_job: list[BulkCreateCatalogCategoriesFieldsCatalogCategoryBulkCreateJobItem]
+        | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Job[GetCatalogCategoryCreateJobResponseCompoundDocument]:
+        """Submit `bulk_create_catalog_categories` and return the job: `job.wait()` polls it to the end.
+
+        The input is checked against the API's documented limits before anything is sent.
+        """
+        from .._jobs_table import JOBS
+        from ..api.catalogs import bulk_create_catalog_categories as endpoint
+
+        kwargs = endpoint._get_kwargs(
+            body=body,
+            fields_catalog_category_bulk_create_job=fields_catalog_category_bulk_create_job,
+            revision=revision,
+        )
+        created = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return Job(self._client, JOBS["bulk_create_catalog_categories"], job_id_of(created), created)
+
+    def attach_bulk_create_catalog_categories(
+        self, job_id: str
+    ) -> Job[GetCatalogCategoryCreateJobResponseCompoundDocument]:
+        """The handle of a `bulk_create_catalog_categories` job submitted earlier (e.g. by a process that restarted)."""
+        from .._jobs_table import JOBS
+
+        return Job(self._client, JOBS["bulk_create_catalog_categories"], job_id)
+
+    def submit_bulk_create_catalog_items(
+        self,
+        *,
+        body: CatalogItemCreateJobCreateQuery,
+        fields_catalog_item_bulk_create_job: list[BulkCreateCatalogItemsFieldsCatalogItemBulkCreateJobItem]
+        | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Job[GetCatalogItemCreateJobResponseCompoundDocument]:
+        """Submit `bulk_create_catalog_items` and return the job: `job.wait()` polls it to the end.
+
+        The input is checked against the API's documented limits before anything is sent.
+        """
+        from .._jobs_table import JOBS
+        from ..api.catalogs import bulk_create_catalog_items as endpoint
+
+        kwargs = endpoint._get_kwargs(
+            body=body,
+            fields_catalog_item_bulk_create_job=fields_catalog_item_bulk_create_job,
+            revision=revision,
+        )
+        created = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return Job(self._client, JOBS["bulk_create_catalog_items"], job_id_of(created), created)
+
+    def attach_bulk_create_catalog_items(self, job_id: str) -> Job[GetCatalogItemCreateJobResponseCompoundDocument]:
+        """The handle of a `bulk_create_catalog_items` job submitted earlier (e.g. by a process that restarted)."""
+        from .._jobs_table import JOBS
+
+        return Job(self._client, JOBS["bulk_create_catalog_items"], job_id)
+
+    def submit_bulk_create_catalog_variants(
+        self,
+        *,
+        body: CatalogVariantCreateJobCreateQuery,
+        fields_catalog_variant_bulk_create_job: list[BulkCreateCatalogVariantsFieldsCatalogVariantBulkCreateJobItem]
+        | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Job[GetCatalogVariantCreateJobResponseCompoundDocument]:
+        """Submit `bulk_create_catalog_variants` and return the job: `job.wait()` polls it to the end.
+
+        The input is checked against the API's documented limits before anything is sent.
+        """
+        from .._jobs_table import JOBS
+        from ..api.catalogs import bulk_create_catalog_variants as endpoint
+
+        kwargs = endpoint._get_kwargs(
+            body=body,
+            fields_catalog_variant_bulk_create_job=fields_catalog_variant_bulk_create_job,
+            revision=revision,
+        )
+        created = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return Job(self._client, JOBS["bulk_create_catalog_variants"], job_id_of(created), created)
+
+    def attach_bulk_create_catalog_variants(
+        self, job_id: str
+    ) -> Job[GetCatalogVariantCreateJobResponseCompoundDocument]:
+        """The handle of a `bulk_create_catalog_variants` job submitted earlier (e.g. by a process that restarted)."""
+        from .._jobs_table import JOBS
+
+        return Job(self._client, JOBS["bulk_create_catalog_variants"], job_id)
+
+    def submit_bulk_delete_catalog_categories(
+        self,
+        *,
+        body: CatalogCategoryDeleteJobCreateQuery,
+        fields_catalog_category_bulk_delete_job: list[BulkDeleteCatalogCategoriesFieldsCatalogCategoryBulkDeleteJobItem]
+        | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Job[GetCatalogCategoryDeleteJobResponse]:
+        """Submit `bulk_delete_catalog_categories` and return the job: `job.wait()` polls it to the end.
+
+        The input is checked against the API's documented limits before anything is sent.
+        """
+        from .._jobs_table import JOBS
+        from ..api.catalogs import bulk_delete_catalog_categories as endpoint
+
+        kwargs = endpoint._get_kwargs(
+            body=body,
+            fields_catalog_category_bulk_delete_job=fields_catalog_category_bulk_delete_job,
+            revision=revision,
+        )
+        created = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return Job(self._client, JOBS["bulk_delete_catalog_categories"], job_id_of(created), created)
+
+    def attach_bulk_delete_catalog_categories(self, job_id: str) -> Job[GetCatalogCategoryDeleteJobResponse]:
+        """The handle of a `bulk_delete_catalog_categories` job submitted earlier (e.g. by a process that restarted)."""
+        from .._jobs_table import JOBS
+
+        return Job(self._client, JOBS["bulk_delete_catalog_categories"], job_id)
+
+    def submit_bulk_delete_catalog_items(
+        self,
+        *,
+        body: CatalogItemDeleteJobCreateQuery,
+        fields_catalog_item_bulk_delete_job: list[BulkDeleteCatalogItemsFieldsCatalogItemBulkDeleteJobItem]
+        | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Job[GetCatalogItemDeleteJobResponse]:
+        """Submit `bulk_delete_catalog_items` and return the job: `job.wait()` polls it to the end.
+
+        The input is checked against the API's documented limits before anything is sent.
+        """
+        from .._jobs_table import JOBS
+        from ..api.catalogs import bulk_delete_catalog_items as endpoint
+
+        kwargs = endpoint._get_kwargs(
+            body=body,
+            fields_catalog_item_bulk_delete_job=fields_catalog_item_bulk_delete_job,
+            revision=revision,
+        )
+        created = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return Job(self._client, JOBS["bulk_delete_catalog_items"], job_id_of(created), created)
+
+    def attach_bulk_delete_catalog_items(self, job_id: str) -> Job[GetCatalogItemDeleteJobResponse]:
+        """The handle of a `bulk_delete_catalog_items` job submitted earlier (e.g. by a process that restarted)."""
+        from .._jobs_table import JOBS
+
+        return Job(self._client, JOBS["bulk_delete_catalog_items"], job_id)
+
+    def submit_bulk_delete_catalog_variants(
+        self,
+        *,
+        body: CatalogVariantDeleteJobCreateQuery,
+        fields_catalog_variant_bulk_delete_job: list[BulkDeleteCatalogVariantsFieldsCatalogVariantBulkDeleteJobItem]
+        | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Job[GetCatalogVariantDeleteJobResponse]:
+        """Submit `bulk_delete_catalog_variants` and return the job: `job.wait()` polls it to the end.
+
+        The input is checked against the API's documented limits before anything is sent.
+        """
+        from .._jobs_table import JOBS
+        from ..api.catalogs import bulk_delete_catalog_variants as endpoint
+
+        kwargs = endpoint._get_kwargs(
+            body=body,
+            fields_catalog_variant_bulk_delete_job=fields_catalog_variant_bulk_delete_job,
+            revision=revision,
+        )
+        created = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return Job(self._client, JOBS["bulk_delete_catalog_variants"], job_id_of(created), created)
+
+    def attach_bulk_delete_catalog_variants(self, job_id: str) -> Job[GetCatalogVariantDeleteJobResponse]:
+        """The handle of a `bulk_delete_catalog_variants` job submitted earlier (e.g. by a process that restarted)."""
+        from .._jobs_table import JOBS
+
+        return Job(self._client, JOBS["bulk_delete_catalog_variants"], job_id)
+
+    def submit_bulk_update_catalog_categories(
+        self,
+        *,
+        body: CatalogCategoryUpdateJobCreateQuery,
+        fields_catalog_category_bulk_update_job: list[BulkUpdateCatalogCategoriesFieldsCatalogCategoryBulkUpdateJobItem]
+        | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Job[GetCatalogCategoryUpdateJobResponseCompoundDocument]:
+        """Submit `bulk_update_catalog_categories` and return the job: `job.wait()` polls it to the end.
+
+        The input is checked against the API's documented limits before anything is sent.
+        """
+        from .._jobs_table import JOBS
+        from ..api.catalogs import bulk_update_catalog_categories as endpoint
+
+        kwargs = endpoint._get_kwargs(
+            body=body,
+            fields_catalog_category_bulk_update_job=fields_catalog_category_bulk_update_job,
+            revision=revision,
+        )
+        created = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return Job(self._client, JOBS["bulk_update_catalog_categories"], job_id_of(created), created)
+
+    def attach_bulk_update_catalog_categories(
+        self, job_id: str
+    ) -> Job[GetCatalogCategoryUpdateJobResponseCompoundDocument]:
+        """The handle of a `bulk_update_catalog_categories` job submitted earlier (e.g. by a process that restarted)."""
+        from .._jobs_table import JOBS
+
+        return Job(self._client, JOBS["bulk_update_catalog_categories"], job_id)
+
+    def submit_bulk_update_catalog_items(
+        self,
+        *,
+        body: CatalogItemUpdateJobCreateQuery,
+        fields_catalog_item_bulk_update_job: list[BulkUpdateCatalogItemsFieldsCatalogItemBulkUpdateJobItem]
+        | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Job[GetCatalogItemUpdateJobResponseCompoundDocument]:
+        """Submit `bulk_update_catalog_items` and return the job: `job.wait()` polls it to the end.
+
+        The input is checked against the API's documented limits before anything is sent.
+        """
+        from .._jobs_table import JOBS
+        from ..api.catalogs import bulk_update_catalog_items as endpoint
+
+        kwargs = endpoint._get_kwargs(
+            body=body,
+            fields_catalog_item_bulk_update_job=fields_catalog_item_bulk_update_job,
+            revision=revision,
+        )
+        created = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return Job(self._client, JOBS["bulk_update_catalog_items"], job_id_of(created), created)
+
+    def attach_bulk_update_catalog_items(self, job_id: str) -> Job[GetCatalogItemUpdateJobResponseCompoundDocument]:
+        """The handle of a `bulk_update_catalog_items` job submitted earlier (e.g. by a process that restarted)."""
+        from .._jobs_table import JOBS
+
+        return Job(self._client, JOBS["bulk_update_catalog_items"], job_id)
+
+    def submit_bulk_update_catalog_variants(
+        self,
+        *,
+        body: CatalogVariantUpdateJobCreateQuery,
+        fields_catalog_variant_bulk_update_job: list[BulkUpdateCatalogVariantsFieldsCatalogVariantBulkUpdateJobItem]
+        | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Job[GetCatalogVariantUpdateJobResponseCompoundDocument]:
+        """Submit `bulk_update_catalog_variants` and return the job: `job.wait()` polls it to the end.
+
+        The input is checked against the API's documented limits before anything is sent.
+        """
+        from .._jobs_table import JOBS
+        from ..api.catalogs import bulk_update_catalog_variants as endpoint
+
+        kwargs = endpoint._get_kwargs(
+            body=body,
+            fields_catalog_variant_bulk_update_job=fields_catalog_variant_bulk_update_job,
+            revision=revision,
+        )
+        created = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return Job(self._client, JOBS["bulk_update_catalog_variants"], job_id_of(created), created)
+
+    def attach_bulk_update_catalog_variants(
+        self, job_id: str
+    ) -> Job[GetCatalogVariantUpdateJobResponseCompoundDocument]:
+        """The handle of a `bulk_update_catalog_variants` job submitted earlier (e.g. by a process that restarted)."""
+        from .._jobs_table import JOBS
+
+        return Job(self._client, JOBS["bulk_update_catalog_variants"], job_id)
+
 
 class AsyncCatalogs:
     """`kv.catalogs` on the asyncio client: the same operations, awaited."""
@@ -4881,6 +5178,306 @@ class AsyncCatalogs:
             return cast("GetCatalogVariantResponseCollection", result)
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    async def submit_bulk_create_catalog_categories(
+        self,
+        *,
+        body: CatalogCategoryCreateJobCreateQuery,
+        fields_catalog_category_bulk_create_job: list[BulkCreateCatalogCategoriesFieldsCatalogCategoryBulkCreateJobItem]
+        | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncJob[GetCatalogCategoryCreateJobResponseCompoundDocument]:
+        """Submit `bulk_create_catalog_categories` and return the job: `await job.wait()` polls it to the end.
+
+        The input is checked against the API's documented limits before anything is sent.
+        """
+        from .._jobs_table import JOBS
+        from ..api.catalogs import bulk_create_catalog_categories as endpoint
+
+        kwargs = endpoint._get_kwargs(
+            body=body,
+            fields_catalog_category_bulk_create_job=fields_catalog_category_bulk_create_job,
+            revision=revision,
+        )
+        created = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return AsyncJob(self._client, JOBS["bulk_create_catalog_categories"], job_id_of(created), created)
+
+    def attach_bulk_create_catalog_categories(
+        self, job_id: str
+    ) -> AsyncJob[GetCatalogCategoryCreateJobResponseCompoundDocument]:
+        """The handle of a `bulk_create_catalog_categories` job submitted earlier (e.g. by a process that restarted)."""
+        from .._jobs_table import JOBS
+
+        return AsyncJob(self._client, JOBS["bulk_create_catalog_categories"], job_id)
+
+    async def submit_bulk_create_catalog_items(
+        self,
+        *,
+        body: CatalogItemCreateJobCreateQuery,
+        fields_catalog_item_bulk_create_job: list[BulkCreateCatalogItemsFieldsCatalogItemBulkCreateJobItem]
+        | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncJob[GetCatalogItemCreateJobResponseCompoundDocument]:
+        """Submit `bulk_create_catalog_items` and return the job: `await job.wait()` polls it to the end.
+
+        The input is checked against the API's documented limits before anything is sent.
+        """
+        from .._jobs_table import JOBS
+        from ..api.catalogs import bulk_create_catalog_items as endpoint
+
+        kwargs = endpoint._get_kwargs(
+            body=body,
+            fields_catalog_item_bulk_create_job=fields_catalog_item_bulk_create_job,
+            revision=revision,
+        )
+        created = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return AsyncJob(self._client, JOBS["bulk_create_catalog_items"], job_id_of(created), created)
+
+    def attach_bulk_create_catalog_items(
+        self, job_id: str
+    ) -> AsyncJob[GetCatalogItemCreateJobResponseCompoundDocument]:
+        """The handle of a `bulk_create_catalog_items` job submitted earlier (e.g. by a process that restarted)."""
+        from .._jobs_table import JOBS
+
+        return AsyncJob(self._client, JOBS["bulk_create_catalog_items"], job_id)
+
+    async def submit_bulk_create_catalog_variants(
+        self,
+        *,
+        body: CatalogVariantCreateJobCreateQuery,
+        fields_catalog_variant_bulk_create_job: list[BulkCreateCatalogVariantsFieldsCatalogVariantBulkCreateJobItem]
+        | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncJob[GetCatalogVariantCreateJobResponseCompoundDocument]:
+        """Submit `bulk_create_catalog_variants` and return the job: `await job.wait()` polls it to the end.
+
+        The input is checked against the API's documented limits before anything is sent.
+        """
+        from .._jobs_table import JOBS
+        from ..api.catalogs import bulk_create_catalog_variants as endpoint
+
+        kwargs = endpoint._get_kwargs(
+            body=body,
+            fields_catalog_variant_bulk_create_job=fields_catalog_variant_bulk_create_job,
+            revision=revision,
+        )
+        created = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return AsyncJob(self._client, JOBS["bulk_create_catalog_variants"], job_id_of(created), created)
+
+    def attach_bulk_create_catalog_variants(
+        self, job_id: str
+    ) -> AsyncJob[GetCatalogVariantCreateJobResponseCompoundDocument]:
+        """The handle of a `bulk_create_catalog_variants` job submitted earlier (e.g. by a process that restarted)."""
+        from .._jobs_table import JOBS
+
+        return AsyncJob(self._client, JOBS["bulk_create_catalog_variants"], job_id)
+
+    async def submit_bulk_delete_catalog_categories(
+        self,
+        *,
+        body: CatalogCategoryDeleteJobCreateQuery,
+        fields_catalog_category_bulk_delete_job: list[BulkDeleteCatalogCategoriesFieldsCatalogCategoryBulkDeleteJobItem]
+        | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncJob[GetCatalogCategoryDeleteJobResponse]:
+        """Submit `bulk_delete_catalog_categories` and return the job: `await job.wait()` polls it to the end.
+
+        The input is checked against the API's documented limits before anything is sent.
+        """
+        from .._jobs_table import JOBS
+        from ..api.catalogs import bulk_delete_catalog_categories as endpoint
+
+        kwargs = endpoint._get_kwargs(
+            body=body,
+            fields_catalog_category_bulk_delete_job=fields_catalog_category_bulk_delete_job,
+            revision=revision,
+        )
+        created = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return AsyncJob(self._client, JOBS["bulk_delete_catalog_categories"], job_id_of(created), created)
+
+    def attach_bulk_delete_catalog_categories(self, job_id: str) -> AsyncJob[GetCatalogCategoryDeleteJobResponse]:
+        """The handle of a `bulk_delete_catalog_categories` job submitted earlier (e.g. by a process that restarted)."""
+        from .._jobs_table import JOBS
+
+        return AsyncJob(self._client, JOBS["bulk_delete_catalog_categories"], job_id)
+
+    async def submit_bulk_delete_catalog_items(
+        self,
+        *,
+        body: CatalogItemDeleteJobCreateQuery,
+        fields_catalog_item_bulk_delete_job: list[BulkDeleteCatalogItemsFieldsCatalogItemBulkDeleteJobItem]
+        | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncJob[GetCatalogItemDeleteJobResponse]:
+        """Submit `bulk_delete_catalog_items` and return the job: `await job.wait()` polls it to the end.
+
+        The input is checked against the API's documented limits before anything is sent.
+        """
+        from .._jobs_table import JOBS
+        from ..api.catalogs import bulk_delete_catalog_items as endpoint
+
+        kwargs = endpoint._get_kwargs(
+            body=body,
+            fields_catalog_item_bulk_delete_job=fields_catalog_item_bulk_delete_job,
+            revision=revision,
+        )
+        created = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return AsyncJob(self._client, JOBS["bulk_delete_catalog_items"], job_id_of(created), created)
+
+    def attach_bulk_delete_catalog_items(self, job_id: str) -> AsyncJob[GetCatalogItemDeleteJobResponse]:
+        """The handle of a `bulk_delete_catalog_items` job submitted earlier (e.g. by a process that restarted)."""
+        from .._jobs_table import JOBS
+
+        return AsyncJob(self._client, JOBS["bulk_delete_catalog_items"], job_id)
+
+    async def submit_bulk_delete_catalog_variants(
+        self,
+        *,
+        body: CatalogVariantDeleteJobCreateQuery,
+        fields_catalog_variant_bulk_delete_job: list[BulkDeleteCatalogVariantsFieldsCatalogVariantBulkDeleteJobItem]
+        | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncJob[GetCatalogVariantDeleteJobResponse]:
+        """Submit `bulk_delete_catalog_variants` and return the job: `await job.wait()` polls it to the end.
+
+        The input is checked against the API's documented limits before anything is sent.
+        """
+        from .._jobs_table import JOBS
+        from ..api.catalogs import bulk_delete_catalog_variants as endpoint
+
+        kwargs = endpoint._get_kwargs(
+            body=body,
+            fields_catalog_variant_bulk_delete_job=fields_catalog_variant_bulk_delete_job,
+            revision=revision,
+        )
+        created = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return AsyncJob(self._client, JOBS["bulk_delete_catalog_variants"], job_id_of(created), created)
+
+    def attach_bulk_delete_catalog_variants(self, job_id: str) -> AsyncJob[GetCatalogVariantDeleteJobResponse]:
+        """The handle of a `bulk_delete_catalog_variants` job submitted earlier (e.g. by a process that restarted)."""
+        from .._jobs_table import JOBS
+
+        return AsyncJob(self._client, JOBS["bulk_delete_catalog_variants"], job_id)
+
+    async def submit_bulk_update_catalog_categories(
+        self,
+        *,
+        body: CatalogCategoryUpdateJobCreateQuery,
+        fields_catalog_category_bulk_update_job: list[BulkUpdateCatalogCategoriesFieldsCatalogCategoryBulkUpdateJobItem]
+        | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncJob[GetCatalogCategoryUpdateJobResponseCompoundDocument]:
+        """Submit `bulk_update_catalog_categories` and return the job: `await job.wait()` polls it to the end.
+
+        The input is checked against the API's documented limits before anything is sent.
+        """
+        from .._jobs_table import JOBS
+        from ..api.catalogs import bulk_update_catalog_categories as endpoint
+
+        kwargs = endpoint._get_kwargs(
+            body=body,
+            fields_catalog_category_bulk_update_job=fields_catalog_category_bulk_update_job,
+            revision=revision,
+        )
+        created = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return AsyncJob(self._client, JOBS["bulk_update_catalog_categories"], job_id_of(created), created)
+
+    def attach_bulk_update_catalog_categories(
+        self, job_id: str
+    ) -> AsyncJob[GetCatalogCategoryUpdateJobResponseCompoundDocument]:
+        """The handle of a `bulk_update_catalog_categories` job submitted earlier (e.g. by a process that restarted)."""
+        from .._jobs_table import JOBS
+
+        return AsyncJob(self._client, JOBS["bulk_update_catalog_categories"], job_id)
+
+    async def submit_bulk_update_catalog_items(
+        self,
+        *,
+        body: CatalogItemUpdateJobCreateQuery,
+        fields_catalog_item_bulk_update_job: list[BulkUpdateCatalogItemsFieldsCatalogItemBulkUpdateJobItem]
+        | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncJob[GetCatalogItemUpdateJobResponseCompoundDocument]:
+        """Submit `bulk_update_catalog_items` and return the job: `await job.wait()` polls it to the end.
+
+        The input is checked against the API's documented limits before anything is sent.
+        """
+        from .._jobs_table import JOBS
+        from ..api.catalogs import bulk_update_catalog_items as endpoint
+
+        kwargs = endpoint._get_kwargs(
+            body=body,
+            fields_catalog_item_bulk_update_job=fields_catalog_item_bulk_update_job,
+            revision=revision,
+        )
+        created = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return AsyncJob(self._client, JOBS["bulk_update_catalog_items"], job_id_of(created), created)
+
+    def attach_bulk_update_catalog_items(
+        self, job_id: str
+    ) -> AsyncJob[GetCatalogItemUpdateJobResponseCompoundDocument]:
+        """The handle of a `bulk_update_catalog_items` job submitted earlier (e.g. by a process that restarted)."""
+        from .._jobs_table import JOBS
+
+        return AsyncJob(self._client, JOBS["bulk_update_catalog_items"], job_id)
+
+    async def submit_bulk_update_catalog_variants(
+        self,
+        *,
+        body: CatalogVariantUpdateJobCreateQuery,
+        fields_catalog_variant_bulk_update_job: list[BulkUpdateCatalogVariantsFieldsCatalogVariantBulkUpdateJobItem]
+        | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncJob[GetCatalogVariantUpdateJobResponseCompoundDocument]:
+        """Submit `bulk_update_catalog_variants` and return the job: `await job.wait()` polls it to the end.
+
+        The input is checked against the API's documented limits before anything is sent.
+        """
+        from .._jobs_table import JOBS
+        from ..api.catalogs import bulk_update_catalog_variants as endpoint
+
+        kwargs = endpoint._get_kwargs(
+            body=body,
+            fields_catalog_variant_bulk_update_job=fields_catalog_variant_bulk_update_job,
+            revision=revision,
+        )
+        created = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return AsyncJob(self._client, JOBS["bulk_update_catalog_variants"], job_id_of(created), created)
+
+    def attach_bulk_update_catalog_variants(
+        self, job_id: str
+    ) -> AsyncJob[GetCatalogVariantUpdateJobResponseCompoundDocument]:
+        """The handle of a `bulk_update_catalog_variants` job submitted earlier (e.g. by a process that restarted)."""
+        from .._jobs_table import JOBS
+
+        return AsyncJob(self._client, JOBS["bulk_update_catalog_variants"], job_id)
 
 
 class CatalogsWithRawResponse:

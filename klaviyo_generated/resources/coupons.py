@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+from .._jobs import AsyncJob, Job, job_id_of
 from .._pagination import AsyncPager, Pager
 from .._response import to_async_raw_response, to_raw_response
 from ..types import UNSET, Unset
@@ -767,6 +768,38 @@ class Coupons:
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
+    def submit_bulk_create_coupon_codes(
+        self,
+        *,
+        body: CouponCodeCreateJobCreateQuery,
+        fields_coupon_code_bulk_create_job: list[BulkCreateCouponCodesFieldsCouponCodeBulkCreateJobItem]
+        | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Job[GetCouponCodeCreateJobResponseCompoundDocument]:
+        """Submit `bulk_create_coupon_codes` and return the job: `job.wait()` polls it to the end.
+
+        The input is checked against the API's documented limits before anything is sent.
+        """
+        from .._jobs_table import JOBS
+        from ..api.coupons import bulk_create_coupon_codes as endpoint
+
+        kwargs = endpoint._get_kwargs(
+            body=body,
+            fields_coupon_code_bulk_create_job=fields_coupon_code_bulk_create_job,
+            revision=revision,
+        )
+        created = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return Job(self._client, JOBS["bulk_create_coupon_codes"], job_id_of(created), created)
+
+    def attach_bulk_create_coupon_codes(self, job_id: str) -> Job[GetCouponCodeCreateJobResponseCompoundDocument]:
+        """The handle of a `bulk_create_coupon_codes` job submitted earlier (e.g. by a process that restarted)."""
+        from .._jobs_table import JOBS
+
+        return Job(self._client, JOBS["bulk_create_coupon_codes"], job_id)
+
 
 class AsyncCoupons:
     """`kv.coupons` on the asyncio client: the same operations, awaited."""
@@ -1429,6 +1462,38 @@ class AsyncCoupons:
             return cast("GetCouponResponseCollection", result)
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    async def submit_bulk_create_coupon_codes(
+        self,
+        *,
+        body: CouponCodeCreateJobCreateQuery,
+        fields_coupon_code_bulk_create_job: list[BulkCreateCouponCodesFieldsCouponCodeBulkCreateJobItem]
+        | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncJob[GetCouponCodeCreateJobResponseCompoundDocument]:
+        """Submit `bulk_create_coupon_codes` and return the job: `await job.wait()` polls it to the end.
+
+        The input is checked against the API's documented limits before anything is sent.
+        """
+        from .._jobs_table import JOBS
+        from ..api.coupons import bulk_create_coupon_codes as endpoint
+
+        kwargs = endpoint._get_kwargs(
+            body=body,
+            fields_coupon_code_bulk_create_job=fields_coupon_code_bulk_create_job,
+            revision=revision,
+        )
+        created = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return AsyncJob(self._client, JOBS["bulk_create_coupon_codes"], job_id_of(created), created)
+
+    def attach_bulk_create_coupon_codes(self, job_id: str) -> AsyncJob[GetCouponCodeCreateJobResponseCompoundDocument]:
+        """The handle of a `bulk_create_coupon_codes` job submitted earlier (e.g. by a process that restarted)."""
+        from .._jobs_table import JOBS
+
+        return AsyncJob(self._client, JOBS["bulk_create_coupon_codes"], job_id)
 
 
 class CouponsWithRawResponse:

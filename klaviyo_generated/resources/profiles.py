@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+from .._jobs import AsyncJob, Job, job_id_of
 from .._pagination import AsyncPager, Pager
 from .._response import to_async_raw_response, to_raw_response
 from ..types import UNSET, Unset
@@ -1624,6 +1625,103 @@ class Profiles:
 
         return Pager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
 
+    def submit_bulk_import_profiles(
+        self,
+        *,
+        body: ProfileImportJobCreateQuery,
+        fields_profile_bulk_import_job: list[BulkImportProfilesFieldsProfileBulkImportJobItem] | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Job[GetProfileImportJobResponseCompoundDocument]:
+        """Submit `bulk_import_profiles` and return the job: `job.wait()` polls it to the end.
+
+        The input is checked against the API's documented limits before anything is sent.
+        """
+        from .._jobs_table import JOBS
+        from ..api.profiles import bulk_import_profiles as endpoint
+
+        kwargs = endpoint._get_kwargs(
+            body=body,
+            fields_profile_bulk_import_job=fields_profile_bulk_import_job,
+            revision=revision,
+        )
+        created = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return Job(self._client, JOBS["bulk_import_profiles"], job_id_of(created), created)
+
+    def attach_bulk_import_profiles(self, job_id: str) -> Job[GetProfileImportJobResponseCompoundDocument]:
+        """The handle of a `bulk_import_profiles` job submitted earlier (e.g. by a process that restarted)."""
+        from .._jobs_table import JOBS
+
+        return Job(self._client, JOBS["bulk_import_profiles"], job_id)
+
+    def submit_bulk_suppress_profiles(
+        self,
+        *,
+        body: SuppressionCreateJobCreateQuery,
+        fields_profile_suppression_bulk_create_job: list[BulkSuppressProfilesFieldsProfileSuppressionBulkCreateJobItem]
+        | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Job[GetBulkProfileSuppressionsCreateJobResponse]:
+        """Submit `bulk_suppress_profiles` and return the job: `job.wait()` polls it to the end.
+
+        The input is checked against the API's documented limits before anything is sent.
+        """
+        from .._jobs_table import JOBS
+        from ..api.profiles import bulk_suppress_profiles as endpoint
+
+        kwargs = endpoint._get_kwargs(
+            body=body,
+            fields_profile_suppression_bulk_create_job=fields_profile_suppression_bulk_create_job,
+            revision=revision,
+        )
+        created = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return Job(self._client, JOBS["bulk_suppress_profiles"], job_id_of(created), created)
+
+    def attach_bulk_suppress_profiles(self, job_id: str) -> Job[GetBulkProfileSuppressionsCreateJobResponse]:
+        """The handle of a `bulk_suppress_profiles` job submitted earlier (e.g. by a process that restarted)."""
+        from .._jobs_table import JOBS
+
+        return Job(self._client, JOBS["bulk_suppress_profiles"], job_id)
+
+    def submit_bulk_unsuppress_profiles(
+        self,
+        *,
+        body: SuppressionDeleteJobCreateQuery,
+        fields_profile_suppression_bulk_delete_job: list[
+            BulkUnsuppressProfilesFieldsProfileSuppressionBulkDeleteJobItem
+        ]
+        | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> Job[GetBulkProfileSuppressionsRemoveJobResponse]:
+        """Submit `bulk_unsuppress_profiles` and return the job: `job.wait()` polls it to the end.
+
+        The input is checked against the API's documented limits before anything is sent.
+        """
+        from .._jobs_table import JOBS
+        from ..api.profiles import bulk_unsuppress_profiles as endpoint
+
+        kwargs = endpoint._get_kwargs(
+            body=body,
+            fields_profile_suppression_bulk_delete_job=fields_profile_suppression_bulk_delete_job,
+            revision=revision,
+        )
+        created = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return Job(self._client, JOBS["bulk_unsuppress_profiles"], job_id_of(created), created)
+
+    def attach_bulk_unsuppress_profiles(self, job_id: str) -> Job[GetBulkProfileSuppressionsRemoveJobResponse]:
+        """The handle of a `bulk_unsuppress_profiles` job submitted earlier (e.g. by a process that restarted)."""
+        from .._jobs_table import JOBS
+
+        return Job(self._client, JOBS["bulk_unsuppress_profiles"], job_id)
+
 
 class AsyncProfiles:
     """`kv.profiles` on the asyncio client: the same operations, awaited."""
@@ -2998,6 +3096,103 @@ class AsyncProfiles:
             return cast("GetPushTokenResponseCollectionCompoundDocument", result)
 
         return AsyncPager(fetch, origin=self._client.base_url, page_cursor=page_cursor, max_items=max_items)
+
+    async def submit_bulk_import_profiles(
+        self,
+        *,
+        body: ProfileImportJobCreateQuery,
+        fields_profile_bulk_import_job: list[BulkImportProfilesFieldsProfileBulkImportJobItem] | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncJob[GetProfileImportJobResponseCompoundDocument]:
+        """Submit `bulk_import_profiles` and return the job: `await job.wait()` polls it to the end.
+
+        The input is checked against the API's documented limits before anything is sent.
+        """
+        from .._jobs_table import JOBS
+        from ..api.profiles import bulk_import_profiles as endpoint
+
+        kwargs = endpoint._get_kwargs(
+            body=body,
+            fields_profile_bulk_import_job=fields_profile_bulk_import_job,
+            revision=revision,
+        )
+        created = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return AsyncJob(self._client, JOBS["bulk_import_profiles"], job_id_of(created), created)
+
+    def attach_bulk_import_profiles(self, job_id: str) -> AsyncJob[GetProfileImportJobResponseCompoundDocument]:
+        """The handle of a `bulk_import_profiles` job submitted earlier (e.g. by a process that restarted)."""
+        from .._jobs_table import JOBS
+
+        return AsyncJob(self._client, JOBS["bulk_import_profiles"], job_id)
+
+    async def submit_bulk_suppress_profiles(
+        self,
+        *,
+        body: SuppressionCreateJobCreateQuery,
+        fields_profile_suppression_bulk_create_job: list[BulkSuppressProfilesFieldsProfileSuppressionBulkCreateJobItem]
+        | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncJob[GetBulkProfileSuppressionsCreateJobResponse]:
+        """Submit `bulk_suppress_profiles` and return the job: `await job.wait()` polls it to the end.
+
+        The input is checked against the API's documented limits before anything is sent.
+        """
+        from .._jobs_table import JOBS
+        from ..api.profiles import bulk_suppress_profiles as endpoint
+
+        kwargs = endpoint._get_kwargs(
+            body=body,
+            fields_profile_suppression_bulk_create_job=fields_profile_suppression_bulk_create_job,
+            revision=revision,
+        )
+        created = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return AsyncJob(self._client, JOBS["bulk_suppress_profiles"], job_id_of(created), created)
+
+    def attach_bulk_suppress_profiles(self, job_id: str) -> AsyncJob[GetBulkProfileSuppressionsCreateJobResponse]:
+        """The handle of a `bulk_suppress_profiles` job submitted earlier (e.g. by a process that restarted)."""
+        from .._jobs_table import JOBS
+
+        return AsyncJob(self._client, JOBS["bulk_suppress_profiles"], job_id)
+
+    async def submit_bulk_unsuppress_profiles(
+        self,
+        *,
+        body: SuppressionDeleteJobCreateQuery,
+        fields_profile_suppression_bulk_delete_job: list[
+            BulkUnsuppressProfilesFieldsProfileSuppressionBulkDeleteJobItem
+        ]
+        | Unset = UNSET,
+        revision: str | Unset = UNSET,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncJob[GetBulkProfileSuppressionsRemoveJobResponse]:
+        """Submit `bulk_unsuppress_profiles` and return the job: `await job.wait()` polls it to the end.
+
+        The input is checked against the API's documented limits before anything is sent.
+        """
+        from .._jobs_table import JOBS
+        from ..api.profiles import bulk_unsuppress_profiles as endpoint
+
+        kwargs = endpoint._get_kwargs(
+            body=body,
+            fields_profile_suppression_bulk_delete_job=fields_profile_suppression_bulk_delete_job,
+            revision=revision,
+        )
+        created = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
+        return AsyncJob(self._client, JOBS["bulk_unsuppress_profiles"], job_id_of(created), created)
+
+    def attach_bulk_unsuppress_profiles(self, job_id: str) -> AsyncJob[GetBulkProfileSuppressionsRemoveJobResponse]:
+        """The handle of a `bulk_unsuppress_profiles` job submitted earlier (e.g. by a process that restarted)."""
+        from .._jobs_table import JOBS
+
+        return AsyncJob(self._client, JOBS["bulk_unsuppress_profiles"], job_id)
 
 
 class ProfilesWithRawResponse:

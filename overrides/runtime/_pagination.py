@@ -21,6 +21,8 @@ import httpx
 
 from ._auth import ConfigurationError
 from ._exceptions import KlaviyoError
+from ._jsonapi import attribute as _attribute
+from ._jsonapi import resource_key as _key
 
 __all__ = ["AsyncPager", "Pager", "PaginationError"]
 
@@ -38,17 +40,6 @@ def _check_max_items(max_items: int | None) -> int | None:
     if max_items is not None and (isinstance(max_items, bool) or not isinstance(max_items, int) or max_items < 0):
         raise ConfigurationError(f"max_items must be an int >= 0 or None, got {max_items!r}")
     return max_items
-
-
-def _attribute(value: object, name: str) -> Any:
-    found = getattr(value, name, None)
-    return None if found is None or type(found).__name__ == "Unset" else found
-
-
-def _key(resource: object) -> tuple[str, str] | None:
-    # Generated models call the JSON:API ``type`` member ``type_`` (a builtin's name).
-    kind, ident = _attribute(resource, "type_") or _attribute(resource, "type"), _attribute(resource, "id")
-    return (str(kind), str(ident)) if kind is not None and ident is not None else None
 
 
 class _Walk:
@@ -70,9 +61,7 @@ class _Walk:
             key = _key(resource)
             if key is not None:
                 self.included[key] = resource
-        links = _attribute(page, "links")
-        # The generated models rename ``next`` (a builtin) to ``next_``; a raw dict page keeps it.
-        link = _attribute(links, "next_") or _attribute(links, "next")
+        link = _attribute(_attribute(page, "links"), "next")
         if not link:
             self.done, self.next_cursor = True, None
             return
@@ -109,8 +98,7 @@ class _Walk:
 
     def related(self, item: object, relationship: str) -> Any:
         relationships = _attribute(item, "relationships")
-        name = relationship.replace("-", "_")
-        link = _attribute(relationships, name) or _attribute(relationships, name + "_")
+        link = _attribute(relationships, relationship.replace("-", "_"))
         if link is None:
             raise KeyError(f"{type(item).__name__} has no relationship {relationship!r}")
         data = _attribute(link, "data")

@@ -1,0 +1,329 @@
+"""Bulk jobs: submit, poll to the end, collect the outcome.
+
+``kv.profiles.submit_bulk_import_profiles(body=...)`` sends the job and returns a ``Job``;
+``job.wait()`` polls its status endpoint (through the client, so the rate limiter and retries
+apply) at growing intervals until the job is ``complete`` or ``cancelled``. A cancelled job, or one
+that reports failed items, raises ``JobFailedError`` carrying the job (and, for profile imports,
+every page of its import errors); running out of ``timeout`` raises ``JobTimeoutError`` and leaves
+the job running. ``kv.profiles.attach_bulk_import_profiles(job_id)`` picks a job up again by id.
+
+Which operations form a job, and their documented per-request limits, come from the generated
+``_jobs_table`` (see ``generator/jobs.py``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from importlib import import_module
+from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar, get_type_hints
+
+import attrs
+
+from ._auth import ConfigurationError
+from ._exceptions import KlaviyoError
+from ._jobs_table import ACCEPTED, JOBS, JobFamily
+from ._jsonapi import attribute
+from ._operations import OPERATIONS
+
+if TYPE_CHECKING:
+    from ._base_client import AsyncAPIClient, SyncAPIClient
+
+__all__ = [
+    "AsyncJob",
+    "Job",
+    "JobFailedError",
+    "JobLimitError",
+    "JobTimeoutError",
+    "Progress",
+    "check_limits",
+    "job_id_of",
+]
+
+T = TypeVar("T")
+TERMINAL: Final = frozenset({"complete", "cancelled"})
+
+
+@attrs.frozen
+class Progress:
+    """A job's counters as last polled (``None`` where the job type has no such counter)."""
+
+    status: str | None
+    completed: int | None = None
+    failed: int | None = None
+    total: int | None = None
+
+    @property
+    def fraction(self) -> float | None:
+        """Share of items processed (completed + failed) / total, when the job reports counts."""
+        if not self.total:
+            return None
+        return ((self.completed or 0) + (self.failed or 0)) / self.total
+
+
+class JobFailedError(KlaviyoError):
+    """The job was cancelled, or finished with failed items. ``job`` is the handle; ``errors`` holds the
+    per-item import errors where the job type has them (every page)."""
+
+    def __init__(self, job: Job[Any] | AsyncJob[Any], errors: tuple[Any, ...] = ()) -> None:
+        progress = job.progress
+        why = "was cancelled" if progress.status == "cancelled" else f"finished with {progress.failed} failed item(s)"
+        super().__init__(f"{job.family.submit} job {job.id} {why}")
+        self.job = job
+        self.errors = errors
+
+
+class JobTimeoutError(KlaviyoError):
+    """``wait()`` ran out of time; the job is still running (``job.wait()`` again, or attach later)."""
+
+    def __init__(self, job: Job[Any] | AsyncJob[Any], waited: float) -> None:
+        super().__init__(
+            f"{job.family.submit} job {job.id} still {job.progress.status!r} after {waited:.1f}s; it keeps running"
+        )
+        self.job = job
+        self.status = job.progress.status
+        self.waited = waited
+
+
+class JobLimitError(ConfigurationError):
+    """A job's input is over a limit the API documents; nothing was sent."""
+
+
+def _items_in(body: object) -> int:
+    """The size of the largest ``data.attributes.<name>.data`` list: the items of a bulk request."""
+    attributes = body.get("data", {}).get("attributes", {}) if isinstance(body, dict) else {}
+    sizes = [len(v["data"]) for v in attributes.values() if isinstance(v, dict) and isinstance(v.get("data"), list)]
+    return max(sizes, default=0)
+
+
+def check_limits(operation: str, body: object) -> None:
+    """Raise ``JobLimitError`` when ``body`` (the JSON about to be sent) exceeds the operation's limits."""
+    family = JOBS.get(operation) or ACCEPTED.get(operation)
+    if family is None or (family.max_items is None and family.max_bytes is None):
+        return
+    source = "; ".join(f"'{s}'" for s in family.sources)
+    items = _items_in(body)
+    if family.max_items is not None and items > family.max_items:
+        raise JobLimitError(
+            f"{operation} takes at most {family.max_items} items per request, got {items} "
+            f"(the API documents: {source}); split the input into several requests"
+        )
+    if family.max_bytes is not None:
+        size = len(json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode())
+        if size > family.max_bytes:
+            raise JobLimitError(
+                f"{operation} payload is {size} bytes, over the {family.max_bytes} allowed "
+                f"(the API documents: {source})"
+            )
+
+
+def _endpoint(name: str) -> Any:
+    return import_module(f".api.{OPERATIONS[name].tag}.{name}", __package__)
+
+
+def job_id_of(created: object) -> str:
+    ident = attribute(attribute(created, "data"), "id")
+    if not isinstance(ident, str) or not ident:
+        raise KlaviyoError("the job submission was accepted but its answer carries no job id")
+    return ident
+
+
+class _Polling:
+    """What the sync and async handles share: the model, the counters, the waiting schedule."""
+
+    def __init__(self, family: JobFamily, job_id: str, model: Any) -> None:
+        self.family = family
+        self.id = job_id
+        self.model = model
+
+    @property
+    def progress(self) -> Progress:
+        attributes = attribute(attribute(self.model, "data"), "attributes")
+        status = attribute(attributes, "status")
+        return Progress(
+            status=None if status is None else str(status),
+            completed=attribute(attributes, "completed_count"),
+            failed=attribute(attributes, "failed_count"),
+            total=attribute(attributes, "total_count"),
+        )
+
+    @property
+    def done(self) -> bool:
+        return self.progress.status in TERMINAL
+
+    @property
+    def failed(self) -> bool:
+        progress = self.progress
+        return progress.status == "cancelled" or bool(progress.failed)
+
+    def _action_body(self, operation: str, action: str) -> Any:
+        body_type = get_type_hints(_endpoint(operation)._get_kwargs)["body"]
+        kind = OPERATIONS[operation].path.split("/")[2].removesuffix("s")  # campaign-send-jobs -> campaign-send-job
+        return body_type.from_dict({"data": {"type": kind, "id": self.id, "attributes": {"action": action}}})
+
+    def _cancel_operation(self) -> str:
+        if self.family.cancel is None:
+            raise ConfigurationError(f"{self.family.submit} jobs cannot be cancelled through the API")
+        return self.family.cancel
+
+
+def _check_wait(timeout: float | None, poll_interval: float, max_interval: float, backoff: float) -> None:
+    if timeout is not None and not timeout >= 0:
+        raise ConfigurationError(f"timeout must be seconds >= 0 or None, got {timeout!r}")
+    if not 0 < poll_interval <= max_interval:
+        raise ConfigurationError(f"need 0 < poll_interval <= max_interval, got {poll_interval!r}, {max_interval!r}")
+    if not backoff >= 1:
+        raise ConfigurationError(f"backoff must be >= 1, got {backoff!r}")
+
+
+class Job(_Polling, Generic[T]):
+    """A submitted job on the synchronous client."""
+
+    def __init__(self, client: SyncAPIClient, family: JobFamily, job_id: str, model: Any = None) -> None:
+        super().__init__(family, job_id, model)
+        self._client = client
+
+    def __repr__(self) -> str:
+        return f"Job({self.family.submit!r}, id={self.id!r}, status={self.progress.status!r})"
+
+    def refresh(self) -> T:
+        """Fetch the job's current state (one status call)."""
+        endpoint = _endpoint(str(self.family.status))
+        self.model = self._client._call(endpoint, endpoint._get_kwargs(self.id))
+        return self.model  # type: ignore[no-any-return]
+
+    def wait(
+        self,
+        *,
+        timeout: float | None = 600.0,
+        poll_interval: float = 1.0,
+        max_interval: float = 30.0,
+        backoff: float = 1.5,
+        on_progress: Callable[[Progress], object] | None = None,
+    ) -> T:
+        """Poll until the job ends; return its final state. See the module docstring for what raises."""
+        _check_wait(timeout, poll_interval, max_interval, backoff)
+        clock, sleep = self._client._clock, self._client._sleep
+        started, interval = clock(), poll_interval
+        while True:
+            self.refresh()
+            if on_progress is not None:
+                on_progress(self.progress)
+            if self.done:
+                break
+            waited = clock() - started
+            if timeout is not None and waited >= timeout:
+                raise JobTimeoutError(self, waited)
+            sleep(interval if timeout is None else min(interval, timeout - waited))
+            interval = min(interval * backoff, max_interval)
+        if self.failed:
+            raise JobFailedError(self, self.errors())
+        return self.model  # type: ignore[no-any-return]
+
+    def errors(self) -> tuple[Any, ...]:
+        """Every per-item error the job reports (all pages), for job types that have them."""
+        if self.family.errors is None:
+            return ()
+        from ._pagination import Pager
+
+        endpoint = _endpoint(self.family.errors)
+
+        def fetch(cursor: str | None) -> Any:
+            kwargs = endpoint._get_kwargs(self.id, **({} if cursor is None else {"page_cursor": cursor}))
+            return self._client._call(endpoint, kwargs)
+
+        return tuple(Pager(fetch, origin=self._client.base_url))
+
+    def cancel(self) -> None:
+        """Ask Klaviyo to cancel the job (only where the API allows it: campaign sends)."""
+        self._act("cancel")
+
+    def revert(self) -> None:
+        """Revert a cancelled campaign send back to a draft (where the API allows it)."""
+        self._act("revert")
+
+    def _act(self, action: str) -> None:
+        operation = self._cancel_operation()
+        endpoint = _endpoint(operation)
+        self._client._call(endpoint, endpoint._get_kwargs(self.id, body=self._action_body(operation, action)))
+
+    def result(self) -> Any:
+        """The job's result resource, for job types that have one (e.g. a recipient estimation)."""
+        if self.family.result is None:
+            raise ConfigurationError(f"{self.family.submit} jobs have no separate result resource")
+        endpoint = _endpoint(self.family.result)
+        return self._client._call(endpoint, endpoint._get_kwargs(self.id))
+
+
+class AsyncJob(_Polling, Generic[T]):
+    """A submitted job on the asyncio client: ``await job.wait()``."""
+
+    def __init__(self, client: AsyncAPIClient, family: JobFamily, job_id: str, model: Any = None) -> None:
+        super().__init__(family, job_id, model)
+        self._client = client
+
+    def __repr__(self) -> str:
+        return f"AsyncJob({self.family.submit!r}, id={self.id!r}, status={self.progress.status!r})"
+
+    async def refresh(self) -> T:
+        endpoint = _endpoint(str(self.family.status))
+        self.model = await self._client._call(endpoint, endpoint._get_kwargs(self.id))
+        return self.model  # type: ignore[no-any-return]
+
+    async def wait(
+        self,
+        *,
+        timeout: float | None = 600.0,
+        poll_interval: float = 1.0,
+        max_interval: float = 30.0,
+        backoff: float = 1.5,
+        on_progress: Callable[[Progress], object] | None = None,
+    ) -> T:
+        _check_wait(timeout, poll_interval, max_interval, backoff)
+        clock, sleep = self._client._clock, self._client._sleep
+        started, interval = clock(), poll_interval
+        while True:
+            await self.refresh()
+            if on_progress is not None:
+                on_progress(self.progress)
+            if self.done:
+                break
+            waited = clock() - started
+            if timeout is not None and waited >= timeout:
+                raise JobTimeoutError(self, waited)
+            await sleep(interval if timeout is None else min(interval, timeout - waited))
+            interval = min(interval * backoff, max_interval)
+        if self.failed:
+            raise JobFailedError(self, await self.errors())
+        return self.model  # type: ignore[no-any-return]
+
+    async def errors(self) -> tuple[Any, ...]:
+        if self.family.errors is None:
+            return ()
+        from ._pagination import AsyncPager
+
+        endpoint = _endpoint(self.family.errors)
+
+        async def fetch(cursor: str | None) -> Any:
+            kwargs = endpoint._get_kwargs(self.id, **({} if cursor is None else {"page_cursor": cursor}))
+            return await self._client._call(endpoint, kwargs)
+
+        pager: AsyncPager[Any, Any] = AsyncPager(fetch, origin=self._client.base_url)
+        return tuple([item async for item in pager])
+
+    async def cancel(self) -> None:
+        await self._act("cancel")
+
+    async def revert(self) -> None:
+        await self._act("revert")
+
+    async def _act(self, action: str) -> None:
+        operation = self._cancel_operation()
+        endpoint = _endpoint(operation)
+        await self._client._call(endpoint, endpoint._get_kwargs(self.id, body=self._action_body(operation, action)))
+
+    async def result(self) -> Any:
+        if self.family.result is None:
+            raise ConfigurationError(f"{self.family.submit} jobs have no separate result resource")
+        endpoint = _endpoint(self.family.result)
+        return await self._client._call(endpoint, endpoint._get_kwargs(self.id))
