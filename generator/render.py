@@ -217,7 +217,9 @@ def _render_facade(project: Project, data: GeneratorData, spec: JSON, package_di
     env = project.env
     by_name = {str(e.name): e for e in _endpoints(data)}
     names = {(str(e.method), str(e.path.get_untrusted_value())): str(e.name) for e in _endpoints(data)}
-    status_of = {f["submit"]: by_name[f["status"]] for f in job_families(spec, names)[0]}
+    with_status = job_families(spec, names)[0]
+    status_of = {f["submit"]: by_name[f["status"]] for f in with_status}
+    chunkable = {f["submit"] for f in with_status if f["max_items"] is not None}
     tag_of = {str(e.name): str(t) for t, c in data.endpoint_collections_by_tag.items() for e in c.endpoints}
     for submit, status in status_of.items():
         if tag_of[str(status.name)] != tag_of[submit]:
@@ -232,6 +234,7 @@ def _render_facade(project: Project, data: GeneratorData, spec: JSON, package_di
         paginated=_is_paginated,
         item_type=_item_type,
         job_status=job_status,
+        chunkable=lambda endpoint: str(endpoint.name) in chunkable and len(endpoint.bodies) == 1,
     )
     (package_dir / "resources").mkdir(exist_ok=True)
     (package_dir / "resources" / "__init__.py").write_text(

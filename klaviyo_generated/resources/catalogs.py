@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     import httpx
 
     from .._base_client import AsyncAPIClient, SyncAPIClient
+    from .._chunks import AsyncJobGroup, JobGroup
     from .._retry import RetryPolicy
     from ..filters import Filter
     from ..models.bulk_create_catalog_categories_fields_catalog_category_bulk_create_job_item import (
@@ -2641,6 +2642,32 @@ class Catalogs:
         created = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return Job(self._client, JOBS["bulk_create_catalog_categories"], job_id_of(created), created)
 
+    def submit_bulk_create_catalog_categories_in_chunks(
+        self,
+        *,
+        body: CatalogCategoryCreateJobCreateQuery,
+        chunk_size: int | None = None,
+        revision: str | Unset = UNSET,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> JobGroup[GetCatalogCategoryCreateJobResponseCompoundDocument]:
+        """`bulk_create_catalog_categories` for any number of items: one job per chunk within the documented limits.
+
+        `group.wait()` waits for all of them.
+        """
+        from .._chunks import split_body, submit_chunks
+
+        bodies, ranges = split_body("bulk_create_catalog_categories", body, chunk_size)
+        return submit_chunks(
+            "bulk_create_catalog_categories",
+            bodies,
+            ranges,
+            lambda chunk: self.submit_bulk_create_catalog_categories(
+                body=chunk, revision=revision, timeout=timeout, retry=retry, max_retries=max_retries
+            ),
+        )
+
     def attach_bulk_create_catalog_categories(
         self, job_id: str
     ) -> Job[GetCatalogCategoryCreateJobResponseCompoundDocument]:
@@ -2675,6 +2702,32 @@ class Catalogs:
         created = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return Job(self._client, JOBS["bulk_create_catalog_items"], job_id_of(created), created)
 
+    def submit_bulk_create_catalog_items_in_chunks(
+        self,
+        *,
+        body: CatalogItemCreateJobCreateQuery,
+        chunk_size: int | None = None,
+        revision: str | Unset = UNSET,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> JobGroup[GetCatalogItemCreateJobResponseCompoundDocument]:
+        """`bulk_create_catalog_items` for any number of items: one job per chunk within the documented limits.
+
+        `group.wait()` waits for all of them.
+        """
+        from .._chunks import split_body, submit_chunks
+
+        bodies, ranges = split_body("bulk_create_catalog_items", body, chunk_size)
+        return submit_chunks(
+            "bulk_create_catalog_items",
+            bodies,
+            ranges,
+            lambda chunk: self.submit_bulk_create_catalog_items(
+                body=chunk, revision=revision, timeout=timeout, retry=retry, max_retries=max_retries
+            ),
+        )
+
     def attach_bulk_create_catalog_items(self, job_id: str) -> Job[GetCatalogItemCreateJobResponseCompoundDocument]:
         """The handle of a `bulk_create_catalog_items` job submitted earlier (e.g. by a process that restarted)."""
         from .._jobs_table import JOBS
@@ -2706,6 +2759,32 @@ class Catalogs:
         )
         created = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return Job(self._client, JOBS["bulk_create_catalog_variants"], job_id_of(created), created)
+
+    def submit_bulk_create_catalog_variants_in_chunks(
+        self,
+        *,
+        body: CatalogVariantCreateJobCreateQuery,
+        chunk_size: int | None = None,
+        revision: str | Unset = UNSET,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> JobGroup[GetCatalogVariantCreateJobResponseCompoundDocument]:
+        """`bulk_create_catalog_variants` for any number of items: one job per chunk within the documented limits.
+
+        `group.wait()` waits for all of them.
+        """
+        from .._chunks import split_body, submit_chunks
+
+        bodies, ranges = split_body("bulk_create_catalog_variants", body, chunk_size)
+        return submit_chunks(
+            "bulk_create_catalog_variants",
+            bodies,
+            ranges,
+            lambda chunk: self.submit_bulk_create_catalog_variants(
+                body=chunk, revision=revision, timeout=timeout, retry=retry, max_retries=max_retries
+            ),
+        )
 
     def attach_bulk_create_catalog_variants(
         self, job_id: str
@@ -2741,6 +2820,32 @@ class Catalogs:
         created = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return Job(self._client, JOBS["bulk_delete_catalog_categories"], job_id_of(created), created)
 
+    def submit_bulk_delete_catalog_categories_in_chunks(
+        self,
+        *,
+        body: CatalogCategoryDeleteJobCreateQuery,
+        chunk_size: int | None = None,
+        revision: str | Unset = UNSET,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> JobGroup[GetCatalogCategoryDeleteJobResponse]:
+        """`bulk_delete_catalog_categories` for any number of items: one job per chunk within the documented limits.
+
+        `group.wait()` waits for all of them.
+        """
+        from .._chunks import split_body, submit_chunks
+
+        bodies, ranges = split_body("bulk_delete_catalog_categories", body, chunk_size)
+        return submit_chunks(
+            "bulk_delete_catalog_categories",
+            bodies,
+            ranges,
+            lambda chunk: self.submit_bulk_delete_catalog_categories(
+                body=chunk, revision=revision, timeout=timeout, retry=retry, max_retries=max_retries
+            ),
+        )
+
     def attach_bulk_delete_catalog_categories(self, job_id: str) -> Job[GetCatalogCategoryDeleteJobResponse]:
         """The handle of a `bulk_delete_catalog_categories` job submitted earlier (e.g. by a process that restarted)."""
         from .._jobs_table import JOBS
@@ -2772,6 +2877,32 @@ class Catalogs:
         )
         created = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return Job(self._client, JOBS["bulk_delete_catalog_items"], job_id_of(created), created)
+
+    def submit_bulk_delete_catalog_items_in_chunks(
+        self,
+        *,
+        body: CatalogItemDeleteJobCreateQuery,
+        chunk_size: int | None = None,
+        revision: str | Unset = UNSET,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> JobGroup[GetCatalogItemDeleteJobResponse]:
+        """`bulk_delete_catalog_items` for any number of items: one job per chunk within the documented limits.
+
+        `group.wait()` waits for all of them.
+        """
+        from .._chunks import split_body, submit_chunks
+
+        bodies, ranges = split_body("bulk_delete_catalog_items", body, chunk_size)
+        return submit_chunks(
+            "bulk_delete_catalog_items",
+            bodies,
+            ranges,
+            lambda chunk: self.submit_bulk_delete_catalog_items(
+                body=chunk, revision=revision, timeout=timeout, retry=retry, max_retries=max_retries
+            ),
+        )
 
     def attach_bulk_delete_catalog_items(self, job_id: str) -> Job[GetCatalogItemDeleteJobResponse]:
         """The handle of a `bulk_delete_catalog_items` job submitted earlier (e.g. by a process that restarted)."""
@@ -2805,6 +2936,32 @@ class Catalogs:
         created = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return Job(self._client, JOBS["bulk_delete_catalog_variants"], job_id_of(created), created)
 
+    def submit_bulk_delete_catalog_variants_in_chunks(
+        self,
+        *,
+        body: CatalogVariantDeleteJobCreateQuery,
+        chunk_size: int | None = None,
+        revision: str | Unset = UNSET,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> JobGroup[GetCatalogVariantDeleteJobResponse]:
+        """`bulk_delete_catalog_variants` for any number of items: one job per chunk within the documented limits.
+
+        `group.wait()` waits for all of them.
+        """
+        from .._chunks import split_body, submit_chunks
+
+        bodies, ranges = split_body("bulk_delete_catalog_variants", body, chunk_size)
+        return submit_chunks(
+            "bulk_delete_catalog_variants",
+            bodies,
+            ranges,
+            lambda chunk: self.submit_bulk_delete_catalog_variants(
+                body=chunk, revision=revision, timeout=timeout, retry=retry, max_retries=max_retries
+            ),
+        )
+
     def attach_bulk_delete_catalog_variants(self, job_id: str) -> Job[GetCatalogVariantDeleteJobResponse]:
         """The handle of a `bulk_delete_catalog_variants` job submitted earlier (e.g. by a process that restarted)."""
         from .._jobs_table import JOBS
@@ -2836,6 +2993,32 @@ class Catalogs:
         )
         created = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return Job(self._client, JOBS["bulk_update_catalog_categories"], job_id_of(created), created)
+
+    def submit_bulk_update_catalog_categories_in_chunks(
+        self,
+        *,
+        body: CatalogCategoryUpdateJobCreateQuery,
+        chunk_size: int | None = None,
+        revision: str | Unset = UNSET,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> JobGroup[GetCatalogCategoryUpdateJobResponseCompoundDocument]:
+        """`bulk_update_catalog_categories` for any number of items: one job per chunk within the documented limits.
+
+        `group.wait()` waits for all of them.
+        """
+        from .._chunks import split_body, submit_chunks
+
+        bodies, ranges = split_body("bulk_update_catalog_categories", body, chunk_size)
+        return submit_chunks(
+            "bulk_update_catalog_categories",
+            bodies,
+            ranges,
+            lambda chunk: self.submit_bulk_update_catalog_categories(
+                body=chunk, revision=revision, timeout=timeout, retry=retry, max_retries=max_retries
+            ),
+        )
 
     def attach_bulk_update_catalog_categories(
         self, job_id: str
@@ -2871,6 +3054,32 @@ class Catalogs:
         created = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return Job(self._client, JOBS["bulk_update_catalog_items"], job_id_of(created), created)
 
+    def submit_bulk_update_catalog_items_in_chunks(
+        self,
+        *,
+        body: CatalogItemUpdateJobCreateQuery,
+        chunk_size: int | None = None,
+        revision: str | Unset = UNSET,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> JobGroup[GetCatalogItemUpdateJobResponseCompoundDocument]:
+        """`bulk_update_catalog_items` for any number of items: one job per chunk within the documented limits.
+
+        `group.wait()` waits for all of them.
+        """
+        from .._chunks import split_body, submit_chunks
+
+        bodies, ranges = split_body("bulk_update_catalog_items", body, chunk_size)
+        return submit_chunks(
+            "bulk_update_catalog_items",
+            bodies,
+            ranges,
+            lambda chunk: self.submit_bulk_update_catalog_items(
+                body=chunk, revision=revision, timeout=timeout, retry=retry, max_retries=max_retries
+            ),
+        )
+
     def attach_bulk_update_catalog_items(self, job_id: str) -> Job[GetCatalogItemUpdateJobResponseCompoundDocument]:
         """The handle of a `bulk_update_catalog_items` job submitted earlier (e.g. by a process that restarted)."""
         from .._jobs_table import JOBS
@@ -2902,6 +3111,32 @@ class Catalogs:
         )
         created = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return Job(self._client, JOBS["bulk_update_catalog_variants"], job_id_of(created), created)
+
+    def submit_bulk_update_catalog_variants_in_chunks(
+        self,
+        *,
+        body: CatalogVariantUpdateJobCreateQuery,
+        chunk_size: int | None = None,
+        revision: str | Unset = UNSET,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> JobGroup[GetCatalogVariantUpdateJobResponseCompoundDocument]:
+        """`bulk_update_catalog_variants` for any number of items: one job per chunk within the documented limits.
+
+        `group.wait()` waits for all of them.
+        """
+        from .._chunks import split_body, submit_chunks
+
+        bodies, ranges = split_body("bulk_update_catalog_variants", body, chunk_size)
+        return submit_chunks(
+            "bulk_update_catalog_variants",
+            bodies,
+            ranges,
+            lambda chunk: self.submit_bulk_update_catalog_variants(
+                body=chunk, revision=revision, timeout=timeout, retry=retry, max_retries=max_retries
+            ),
+        )
 
     def attach_bulk_update_catalog_variants(
         self, job_id: str
@@ -5205,6 +5440,34 @@ class AsyncCatalogs:
         created = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return AsyncJob(self._client, JOBS["bulk_create_catalog_categories"], job_id_of(created), created)
 
+    async def submit_bulk_create_catalog_categories_in_chunks(
+        self,
+        *,
+        body: CatalogCategoryCreateJobCreateQuery,
+        chunk_size: int | None = None,
+        concurrency: int = 4,
+        revision: str | Unset = UNSET,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncJobGroup[GetCatalogCategoryCreateJobResponseCompoundDocument]:
+        """`bulk_create_catalog_categories` for any number of items: one job per chunk within the documented limits.
+
+        `await group.wait()` waits for all of them (submissions at most `concurrency` at a time).
+        """
+        from .._chunks import asubmit_chunks, split_body
+
+        bodies, ranges = split_body("bulk_create_catalog_categories", body, chunk_size)
+        return await asubmit_chunks(
+            "bulk_create_catalog_categories",
+            bodies,
+            ranges,
+            lambda chunk: self.submit_bulk_create_catalog_categories(
+                body=chunk, revision=revision, timeout=timeout, retry=retry, max_retries=max_retries
+            ),
+            concurrency=concurrency,
+        )
+
     def attach_bulk_create_catalog_categories(
         self, job_id: str
     ) -> AsyncJob[GetCatalogCategoryCreateJobResponseCompoundDocument]:
@@ -5238,6 +5501,34 @@ class AsyncCatalogs:
         )
         created = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return AsyncJob(self._client, JOBS["bulk_create_catalog_items"], job_id_of(created), created)
+
+    async def submit_bulk_create_catalog_items_in_chunks(
+        self,
+        *,
+        body: CatalogItemCreateJobCreateQuery,
+        chunk_size: int | None = None,
+        concurrency: int = 4,
+        revision: str | Unset = UNSET,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncJobGroup[GetCatalogItemCreateJobResponseCompoundDocument]:
+        """`bulk_create_catalog_items` for any number of items: one job per chunk within the documented limits.
+
+        `await group.wait()` waits for all of them (submissions at most `concurrency` at a time).
+        """
+        from .._chunks import asubmit_chunks, split_body
+
+        bodies, ranges = split_body("bulk_create_catalog_items", body, chunk_size)
+        return await asubmit_chunks(
+            "bulk_create_catalog_items",
+            bodies,
+            ranges,
+            lambda chunk: self.submit_bulk_create_catalog_items(
+                body=chunk, revision=revision, timeout=timeout, retry=retry, max_retries=max_retries
+            ),
+            concurrency=concurrency,
+        )
 
     def attach_bulk_create_catalog_items(
         self, job_id: str
@@ -5273,6 +5564,34 @@ class AsyncCatalogs:
         created = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return AsyncJob(self._client, JOBS["bulk_create_catalog_variants"], job_id_of(created), created)
 
+    async def submit_bulk_create_catalog_variants_in_chunks(
+        self,
+        *,
+        body: CatalogVariantCreateJobCreateQuery,
+        chunk_size: int | None = None,
+        concurrency: int = 4,
+        revision: str | Unset = UNSET,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncJobGroup[GetCatalogVariantCreateJobResponseCompoundDocument]:
+        """`bulk_create_catalog_variants` for any number of items: one job per chunk within the documented limits.
+
+        `await group.wait()` waits for all of them (submissions at most `concurrency` at a time).
+        """
+        from .._chunks import asubmit_chunks, split_body
+
+        bodies, ranges = split_body("bulk_create_catalog_variants", body, chunk_size)
+        return await asubmit_chunks(
+            "bulk_create_catalog_variants",
+            bodies,
+            ranges,
+            lambda chunk: self.submit_bulk_create_catalog_variants(
+                body=chunk, revision=revision, timeout=timeout, retry=retry, max_retries=max_retries
+            ),
+            concurrency=concurrency,
+        )
+
     def attach_bulk_create_catalog_variants(
         self, job_id: str
     ) -> AsyncJob[GetCatalogVariantCreateJobResponseCompoundDocument]:
@@ -5307,6 +5626,34 @@ class AsyncCatalogs:
         created = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return AsyncJob(self._client, JOBS["bulk_delete_catalog_categories"], job_id_of(created), created)
 
+    async def submit_bulk_delete_catalog_categories_in_chunks(
+        self,
+        *,
+        body: CatalogCategoryDeleteJobCreateQuery,
+        chunk_size: int | None = None,
+        concurrency: int = 4,
+        revision: str | Unset = UNSET,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncJobGroup[GetCatalogCategoryDeleteJobResponse]:
+        """`bulk_delete_catalog_categories` for any number of items: one job per chunk within the documented limits.
+
+        `await group.wait()` waits for all of them (submissions at most `concurrency` at a time).
+        """
+        from .._chunks import asubmit_chunks, split_body
+
+        bodies, ranges = split_body("bulk_delete_catalog_categories", body, chunk_size)
+        return await asubmit_chunks(
+            "bulk_delete_catalog_categories",
+            bodies,
+            ranges,
+            lambda chunk: self.submit_bulk_delete_catalog_categories(
+                body=chunk, revision=revision, timeout=timeout, retry=retry, max_retries=max_retries
+            ),
+            concurrency=concurrency,
+        )
+
     def attach_bulk_delete_catalog_categories(self, job_id: str) -> AsyncJob[GetCatalogCategoryDeleteJobResponse]:
         """The handle of a `bulk_delete_catalog_categories` job submitted earlier (e.g. by a process that restarted)."""
         from .._jobs_table import JOBS
@@ -5338,6 +5685,34 @@ class AsyncCatalogs:
         )
         created = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return AsyncJob(self._client, JOBS["bulk_delete_catalog_items"], job_id_of(created), created)
+
+    async def submit_bulk_delete_catalog_items_in_chunks(
+        self,
+        *,
+        body: CatalogItemDeleteJobCreateQuery,
+        chunk_size: int | None = None,
+        concurrency: int = 4,
+        revision: str | Unset = UNSET,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncJobGroup[GetCatalogItemDeleteJobResponse]:
+        """`bulk_delete_catalog_items` for any number of items: one job per chunk within the documented limits.
+
+        `await group.wait()` waits for all of them (submissions at most `concurrency` at a time).
+        """
+        from .._chunks import asubmit_chunks, split_body
+
+        bodies, ranges = split_body("bulk_delete_catalog_items", body, chunk_size)
+        return await asubmit_chunks(
+            "bulk_delete_catalog_items",
+            bodies,
+            ranges,
+            lambda chunk: self.submit_bulk_delete_catalog_items(
+                body=chunk, revision=revision, timeout=timeout, retry=retry, max_retries=max_retries
+            ),
+            concurrency=concurrency,
+        )
 
     def attach_bulk_delete_catalog_items(self, job_id: str) -> AsyncJob[GetCatalogItemDeleteJobResponse]:
         """The handle of a `bulk_delete_catalog_items` job submitted earlier (e.g. by a process that restarted)."""
@@ -5371,6 +5746,34 @@ class AsyncCatalogs:
         created = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return AsyncJob(self._client, JOBS["bulk_delete_catalog_variants"], job_id_of(created), created)
 
+    async def submit_bulk_delete_catalog_variants_in_chunks(
+        self,
+        *,
+        body: CatalogVariantDeleteJobCreateQuery,
+        chunk_size: int | None = None,
+        concurrency: int = 4,
+        revision: str | Unset = UNSET,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncJobGroup[GetCatalogVariantDeleteJobResponse]:
+        """`bulk_delete_catalog_variants` for any number of items: one job per chunk within the documented limits.
+
+        `await group.wait()` waits for all of them (submissions at most `concurrency` at a time).
+        """
+        from .._chunks import asubmit_chunks, split_body
+
+        bodies, ranges = split_body("bulk_delete_catalog_variants", body, chunk_size)
+        return await asubmit_chunks(
+            "bulk_delete_catalog_variants",
+            bodies,
+            ranges,
+            lambda chunk: self.submit_bulk_delete_catalog_variants(
+                body=chunk, revision=revision, timeout=timeout, retry=retry, max_retries=max_retries
+            ),
+            concurrency=concurrency,
+        )
+
     def attach_bulk_delete_catalog_variants(self, job_id: str) -> AsyncJob[GetCatalogVariantDeleteJobResponse]:
         """The handle of a `bulk_delete_catalog_variants` job submitted earlier (e.g. by a process that restarted)."""
         from .._jobs_table import JOBS
@@ -5402,6 +5805,34 @@ class AsyncCatalogs:
         )
         created = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return AsyncJob(self._client, JOBS["bulk_update_catalog_categories"], job_id_of(created), created)
+
+    async def submit_bulk_update_catalog_categories_in_chunks(
+        self,
+        *,
+        body: CatalogCategoryUpdateJobCreateQuery,
+        chunk_size: int | None = None,
+        concurrency: int = 4,
+        revision: str | Unset = UNSET,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncJobGroup[GetCatalogCategoryUpdateJobResponseCompoundDocument]:
+        """`bulk_update_catalog_categories` for any number of items: one job per chunk within the documented limits.
+
+        `await group.wait()` waits for all of them (submissions at most `concurrency` at a time).
+        """
+        from .._chunks import asubmit_chunks, split_body
+
+        bodies, ranges = split_body("bulk_update_catalog_categories", body, chunk_size)
+        return await asubmit_chunks(
+            "bulk_update_catalog_categories",
+            bodies,
+            ranges,
+            lambda chunk: self.submit_bulk_update_catalog_categories(
+                body=chunk, revision=revision, timeout=timeout, retry=retry, max_retries=max_retries
+            ),
+            concurrency=concurrency,
+        )
 
     def attach_bulk_update_catalog_categories(
         self, job_id: str
@@ -5437,6 +5868,34 @@ class AsyncCatalogs:
         created = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return AsyncJob(self._client, JOBS["bulk_update_catalog_items"], job_id_of(created), created)
 
+    async def submit_bulk_update_catalog_items_in_chunks(
+        self,
+        *,
+        body: CatalogItemUpdateJobCreateQuery,
+        chunk_size: int | None = None,
+        concurrency: int = 4,
+        revision: str | Unset = UNSET,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncJobGroup[GetCatalogItemUpdateJobResponseCompoundDocument]:
+        """`bulk_update_catalog_items` for any number of items: one job per chunk within the documented limits.
+
+        `await group.wait()` waits for all of them (submissions at most `concurrency` at a time).
+        """
+        from .._chunks import asubmit_chunks, split_body
+
+        bodies, ranges = split_body("bulk_update_catalog_items", body, chunk_size)
+        return await asubmit_chunks(
+            "bulk_update_catalog_items",
+            bodies,
+            ranges,
+            lambda chunk: self.submit_bulk_update_catalog_items(
+                body=chunk, revision=revision, timeout=timeout, retry=retry, max_retries=max_retries
+            ),
+            concurrency=concurrency,
+        )
+
     def attach_bulk_update_catalog_items(
         self, job_id: str
     ) -> AsyncJob[GetCatalogItemUpdateJobResponseCompoundDocument]:
@@ -5470,6 +5929,34 @@ class AsyncCatalogs:
         )
         created = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return AsyncJob(self._client, JOBS["bulk_update_catalog_variants"], job_id_of(created), created)
+
+    async def submit_bulk_update_catalog_variants_in_chunks(
+        self,
+        *,
+        body: CatalogVariantUpdateJobCreateQuery,
+        chunk_size: int | None = None,
+        concurrency: int = 4,
+        revision: str | Unset = UNSET,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncJobGroup[GetCatalogVariantUpdateJobResponseCompoundDocument]:
+        """`bulk_update_catalog_variants` for any number of items: one job per chunk within the documented limits.
+
+        `await group.wait()` waits for all of them (submissions at most `concurrency` at a time).
+        """
+        from .._chunks import asubmit_chunks, split_body
+
+        bodies, ranges = split_body("bulk_update_catalog_variants", body, chunk_size)
+        return await asubmit_chunks(
+            "bulk_update_catalog_variants",
+            bodies,
+            ranges,
+            lambda chunk: self.submit_bulk_update_catalog_variants(
+                body=chunk, revision=revision, timeout=timeout, retry=retry, max_retries=max_retries
+            ),
+            concurrency=concurrency,
+        )
 
     def attach_bulk_update_catalog_variants(
         self, job_id: str

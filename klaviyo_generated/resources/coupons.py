@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     import httpx
 
     from .._base_client import AsyncAPIClient, SyncAPIClient
+    from .._chunks import AsyncJobGroup, JobGroup
     from .._retry import RetryPolicy
     from ..filters import Filter
     from ..models.bulk_create_coupon_codes_fields_coupon_code_bulk_create_job_item import (
@@ -794,6 +795,32 @@ class Coupons:
         created = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return Job(self._client, JOBS["bulk_create_coupon_codes"], job_id_of(created), created)
 
+    def submit_bulk_create_coupon_codes_in_chunks(
+        self,
+        *,
+        body: CouponCodeCreateJobCreateQuery,
+        chunk_size: int | None = None,
+        revision: str | Unset = UNSET,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> JobGroup[GetCouponCodeCreateJobResponseCompoundDocument]:
+        """`bulk_create_coupon_codes` for any number of items: one job per chunk within the documented limits.
+
+        `group.wait()` waits for all of them.
+        """
+        from .._chunks import split_body, submit_chunks
+
+        bodies, ranges = split_body("bulk_create_coupon_codes", body, chunk_size)
+        return submit_chunks(
+            "bulk_create_coupon_codes",
+            bodies,
+            ranges,
+            lambda chunk: self.submit_bulk_create_coupon_codes(
+                body=chunk, revision=revision, timeout=timeout, retry=retry, max_retries=max_retries
+            ),
+        )
+
     def attach_bulk_create_coupon_codes(self, job_id: str) -> Job[GetCouponCodeCreateJobResponseCompoundDocument]:
         """The handle of a `bulk_create_coupon_codes` job submitted earlier (e.g. by a process that restarted)."""
         from .._jobs_table import JOBS
@@ -1488,6 +1515,34 @@ class AsyncCoupons:
         )
         created = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return AsyncJob(self._client, JOBS["bulk_create_coupon_codes"], job_id_of(created), created)
+
+    async def submit_bulk_create_coupon_codes_in_chunks(
+        self,
+        *,
+        body: CouponCodeCreateJobCreateQuery,
+        chunk_size: int | None = None,
+        concurrency: int = 4,
+        revision: str | Unset = UNSET,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncJobGroup[GetCouponCodeCreateJobResponseCompoundDocument]:
+        """`bulk_create_coupon_codes` for any number of items: one job per chunk within the documented limits.
+
+        `await group.wait()` waits for all of them (submissions at most `concurrency` at a time).
+        """
+        from .._chunks import asubmit_chunks, split_body
+
+        bodies, ranges = split_body("bulk_create_coupon_codes", body, chunk_size)
+        return await asubmit_chunks(
+            "bulk_create_coupon_codes",
+            bodies,
+            ranges,
+            lambda chunk: self.submit_bulk_create_coupon_codes(
+                body=chunk, revision=revision, timeout=timeout, retry=retry, max_retries=max_retries
+            ),
+            concurrency=concurrency,
+        )
 
     def attach_bulk_create_coupon_codes(self, job_id: str) -> AsyncJob[GetCouponCodeCreateJobResponseCompoundDocument]:
         """The handle of a `bulk_create_coupon_codes` job submitted earlier (e.g. by a process that restarted)."""

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     import httpx
 
     from .._base_client import AsyncAPIClient, SyncAPIClient
+    from .._chunks import AsyncJobGroup, JobGroup
     from .._retry import RetryPolicy
     from ..filters import Filter
     from ..models.bulk_import_profiles_fields_profile_bulk_import_job_item import (
@@ -1650,6 +1651,32 @@ class Profiles:
         created = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return Job(self._client, JOBS["bulk_import_profiles"], job_id_of(created), created)
 
+    def submit_bulk_import_profiles_in_chunks(
+        self,
+        *,
+        body: ProfileImportJobCreateQuery,
+        chunk_size: int | None = None,
+        revision: str | Unset = UNSET,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> JobGroup[GetProfileImportJobResponseCompoundDocument]:
+        """`bulk_import_profiles` for any number of items: one job per chunk within the documented limits.
+
+        `group.wait()` waits for all of them.
+        """
+        from .._chunks import split_body, submit_chunks
+
+        bodies, ranges = split_body("bulk_import_profiles", body, chunk_size)
+        return submit_chunks(
+            "bulk_import_profiles",
+            bodies,
+            ranges,
+            lambda chunk: self.submit_bulk_import_profiles(
+                body=chunk, revision=revision, timeout=timeout, retry=retry, max_retries=max_retries
+            ),
+        )
+
     def attach_bulk_import_profiles(self, job_id: str) -> Job[GetProfileImportJobResponseCompoundDocument]:
         """The handle of a `bulk_import_profiles` job submitted earlier (e.g. by a process that restarted)."""
         from .._jobs_table import JOBS
@@ -1681,6 +1708,32 @@ class Profiles:
         )
         created = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return Job(self._client, JOBS["bulk_suppress_profiles"], job_id_of(created), created)
+
+    def submit_bulk_suppress_profiles_in_chunks(
+        self,
+        *,
+        body: SuppressionCreateJobCreateQuery,
+        chunk_size: int | None = None,
+        revision: str | Unset = UNSET,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> JobGroup[GetBulkProfileSuppressionsCreateJobResponse]:
+        """`bulk_suppress_profiles` for any number of items: one job per chunk within the documented limits.
+
+        `group.wait()` waits for all of them.
+        """
+        from .._chunks import split_body, submit_chunks
+
+        bodies, ranges = split_body("bulk_suppress_profiles", body, chunk_size)
+        return submit_chunks(
+            "bulk_suppress_profiles",
+            bodies,
+            ranges,
+            lambda chunk: self.submit_bulk_suppress_profiles(
+                body=chunk, revision=revision, timeout=timeout, retry=retry, max_retries=max_retries
+            ),
+        )
 
     def attach_bulk_suppress_profiles(self, job_id: str) -> Job[GetBulkProfileSuppressionsCreateJobResponse]:
         """The handle of a `bulk_suppress_profiles` job submitted earlier (e.g. by a process that restarted)."""
@@ -1715,6 +1768,32 @@ class Profiles:
         )
         created = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return Job(self._client, JOBS["bulk_unsuppress_profiles"], job_id_of(created), created)
+
+    def submit_bulk_unsuppress_profiles_in_chunks(
+        self,
+        *,
+        body: SuppressionDeleteJobCreateQuery,
+        chunk_size: int | None = None,
+        revision: str | Unset = UNSET,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> JobGroup[GetBulkProfileSuppressionsRemoveJobResponse]:
+        """`bulk_unsuppress_profiles` for any number of items: one job per chunk within the documented limits.
+
+        `group.wait()` waits for all of them.
+        """
+        from .._chunks import split_body, submit_chunks
+
+        bodies, ranges = split_body("bulk_unsuppress_profiles", body, chunk_size)
+        return submit_chunks(
+            "bulk_unsuppress_profiles",
+            bodies,
+            ranges,
+            lambda chunk: self.submit_bulk_unsuppress_profiles(
+                body=chunk, revision=revision, timeout=timeout, retry=retry, max_retries=max_retries
+            ),
+        )
 
     def attach_bulk_unsuppress_profiles(self, job_id: str) -> Job[GetBulkProfileSuppressionsRemoveJobResponse]:
         """The handle of a `bulk_unsuppress_profiles` job submitted earlier (e.g. by a process that restarted)."""
@@ -3122,6 +3201,34 @@ class AsyncProfiles:
         created = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return AsyncJob(self._client, JOBS["bulk_import_profiles"], job_id_of(created), created)
 
+    async def submit_bulk_import_profiles_in_chunks(
+        self,
+        *,
+        body: ProfileImportJobCreateQuery,
+        chunk_size: int | None = None,
+        concurrency: int = 4,
+        revision: str | Unset = UNSET,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncJobGroup[GetProfileImportJobResponseCompoundDocument]:
+        """`bulk_import_profiles` for any number of items: one job per chunk within the documented limits.
+
+        `await group.wait()` waits for all of them (submissions at most `concurrency` at a time).
+        """
+        from .._chunks import asubmit_chunks, split_body
+
+        bodies, ranges = split_body("bulk_import_profiles", body, chunk_size)
+        return await asubmit_chunks(
+            "bulk_import_profiles",
+            bodies,
+            ranges,
+            lambda chunk: self.submit_bulk_import_profiles(
+                body=chunk, revision=revision, timeout=timeout, retry=retry, max_retries=max_retries
+            ),
+            concurrency=concurrency,
+        )
+
     def attach_bulk_import_profiles(self, job_id: str) -> AsyncJob[GetProfileImportJobResponseCompoundDocument]:
         """The handle of a `bulk_import_profiles` job submitted earlier (e.g. by a process that restarted)."""
         from .._jobs_table import JOBS
@@ -3153,6 +3260,34 @@ class AsyncProfiles:
         )
         created = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return AsyncJob(self._client, JOBS["bulk_suppress_profiles"], job_id_of(created), created)
+
+    async def submit_bulk_suppress_profiles_in_chunks(
+        self,
+        *,
+        body: SuppressionCreateJobCreateQuery,
+        chunk_size: int | None = None,
+        concurrency: int = 4,
+        revision: str | Unset = UNSET,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncJobGroup[GetBulkProfileSuppressionsCreateJobResponse]:
+        """`bulk_suppress_profiles` for any number of items: one job per chunk within the documented limits.
+
+        `await group.wait()` waits for all of them (submissions at most `concurrency` at a time).
+        """
+        from .._chunks import asubmit_chunks, split_body
+
+        bodies, ranges = split_body("bulk_suppress_profiles", body, chunk_size)
+        return await asubmit_chunks(
+            "bulk_suppress_profiles",
+            bodies,
+            ranges,
+            lambda chunk: self.submit_bulk_suppress_profiles(
+                body=chunk, revision=revision, timeout=timeout, retry=retry, max_retries=max_retries
+            ),
+            concurrency=concurrency,
+        )
 
     def attach_bulk_suppress_profiles(self, job_id: str) -> AsyncJob[GetBulkProfileSuppressionsCreateJobResponse]:
         """The handle of a `bulk_suppress_profiles` job submitted earlier (e.g. by a process that restarted)."""
@@ -3187,6 +3322,34 @@ class AsyncProfiles:
         )
         created = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
         return AsyncJob(self._client, JOBS["bulk_unsuppress_profiles"], job_id_of(created), created)
+
+    async def submit_bulk_unsuppress_profiles_in_chunks(
+        self,
+        *,
+        body: SuppressionDeleteJobCreateQuery,
+        chunk_size: int | None = None,
+        concurrency: int = 4,
+        revision: str | Unset = UNSET,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | bool | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncJobGroup[GetBulkProfileSuppressionsRemoveJobResponse]:
+        """`bulk_unsuppress_profiles` for any number of items: one job per chunk within the documented limits.
+
+        `await group.wait()` waits for all of them (submissions at most `concurrency` at a time).
+        """
+        from .._chunks import asubmit_chunks, split_body
+
+        bodies, ranges = split_body("bulk_unsuppress_profiles", body, chunk_size)
+        return await asubmit_chunks(
+            "bulk_unsuppress_profiles",
+            bodies,
+            ranges,
+            lambda chunk: self.submit_bulk_unsuppress_profiles(
+                body=chunk, revision=revision, timeout=timeout, retry=retry, max_retries=max_retries
+            ),
+            concurrency=concurrency,
+        )
 
     def attach_bulk_unsuppress_profiles(self, job_id: str) -> AsyncJob[GetBulkProfileSuppressionsRemoveJobResponse]:
         """The handle of a `bulk_unsuppress_profiles` job submitted earlier (e.g. by a process that restarted)."""

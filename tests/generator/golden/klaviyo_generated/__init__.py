@@ -17,6 +17,7 @@ __api_revision__ = "2026-07-15"
 
 if TYPE_CHECKING:
     from ._auth import ConfigurationError
+    from ._chunks import AsyncJobGroup, ChunkFailedError, JobGroup
     from ._client import AsyncKlaviyo, Klaviyo
     from ._exceptions import (
         APIConnectionError,
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
         ResponseDecodeError,
         UnprocessableEntityError,
     )
+    from ._jobs import AsyncJob, Job, JobFailedError, JobLimitError, JobTimeoutError, Progress
     from ._oauth import OAuth, OAuthToken, TokenRefreshError
     from ._pagination import AsyncPager, Pager, PaginationError
     from ._ratelimit import RateLimiter, RateLimitInfo, RateLimits, RateLimitWaitExceeded
@@ -49,6 +51,15 @@ _MODULE_OF: dict[str, str] = {
     "APIResponse": "._response",
     "ConfigurationError": "._auth",
     "OAuth": "._oauth",
+    "AsyncJob": "._jobs",
+    "Job": "._jobs",
+    "JobFailedError": "._jobs",
+    "JobLimitError": "._jobs",
+    "JobTimeoutError": "._jobs",
+    "Progress": "._jobs",
+    "AsyncJobGroup": "._chunks",
+    "JobGroup": "._chunks",
+    "ChunkFailedError": "._chunks",
     "AsyncPager": "._pagination",
     "Pager": "._pagination",
     "PaginationError": "._pagination",
@@ -104,17 +115,25 @@ __all__ = [
     "APIResponse",
     "APIStatusError",
     "APITimeoutError",
+    "AsyncJob",
+    "AsyncJobGroup",
     "AsyncKlaviyo",
     "AsyncPager",
     "AuthenticatedClient",
     "AuthenticationError",
     "BadRequestError",
+    "ChunkFailedError",
     "Client",
     "ConfigurationError",
     "ConflictError",
     "ErrorObject",
     "FilterError",
     "InternalServerError",
+    "Job",
+    "JobFailedError",
+    "JobGroup",
+    "JobLimitError",
+    "JobTimeoutError",
     "Klaviyo",
     "KlaviyoError",
     "NotFoundError",
@@ -123,6 +142,7 @@ __all__ = [
     "Pager",
     "PaginationError",
     "PermissionDeniedError",
+    "Progress",
     "RateLimitError",
     "RateLimitInfo",
     "RateLimitWaitExceeded",
