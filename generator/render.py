@@ -217,7 +217,8 @@ def _render_facade(project: Project, data: GeneratorData, spec: JSON, package_di
     env = project.env
     by_name = {str(e.name): e for e in _endpoints(data)}
     names = {(str(e.method), str(e.path.get_untrusted_value())): str(e.name) for e in _endpoints(data)}
-    with_status = job_families(spec, names)[0]
+    with_status, accepted = job_families(spec, names)
+    accepted_names = {f["submit"] for f in accepted}
     status_of = {f["submit"]: by_name[f["status"]] for f in with_status}
     chunkable = {f["submit"] for f in with_status if f["max_items"] is not None}
     tag_of = {str(e.name): str(t) for t, c in data.endpoint_collections_by_tag.items() for e in c.endpoints}
@@ -234,6 +235,7 @@ def _render_facade(project: Project, data: GeneratorData, spec: JSON, package_di
         paginated=_is_paginated,
         item_type=_item_type,
         job_status=job_status,
+        accepted_job=lambda endpoint: str(endpoint.name) in accepted_names,
         chunkable=lambda endpoint: str(endpoint.name) in chunkable and len(endpoint.bodies) == 1,
     )
     (package_dir / "resources").mkdir(exist_ok=True)

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
         ResponseDecodeError,
         UnprocessableEntityError,
     )
-    from ._jobs import AsyncJob, Job, JobFailedError, JobLimitError, JobTimeoutError, Progress
+    from ._jobs import Accepted, AsyncJob, Job, JobFailedError, JobLimitError, JobTimeoutError, Progress
     from ._oauth import OAuth, OAuthToken, TokenRefreshError
     from ._pagination import AsyncPager, Pager, PaginationError
     from ._ratelimit import RateLimiter, RateLimitInfo, RateLimits, RateLimitWaitExceeded
@@ -51,6 +51,7 @@ _MODULE_OF: dict[str, str] = {
     "APIResponse": "._response",
     "ConfigurationError": "._auth",
     "OAuth": "._oauth",
+    "Accepted": "._jobs",
     "AsyncJob": "._jobs",
     "Job": "._jobs",
     "JobFailedError": "._jobs",
@@ -115,6 +116,7 @@ __all__ = [
     "APIResponse",
     "APIStatusError",
     "APITimeoutError",
+    "Accepted",
     "AsyncJob",
     "AsyncJobGroup",
     "AsyncKlaviyo",

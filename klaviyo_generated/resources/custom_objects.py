@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     import httpx
 
     from .._base_client import AsyncAPIClient, SyncAPIClient
+    from .._jobs import Accepted
     from .._retry import RetryPolicy
     from ..filters import Filter
     from ..models.create_data_source_fields_data_source_item import (
@@ -195,7 +196,7 @@ class CustomObjects:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
-    ) -> None:
+    ) -> Accepted:
         """Bulk Create Data Source Records
 
         `POST /api/data-source-record-bulk-create-jobs`; arguments as in
@@ -209,7 +210,7 @@ class CustomObjects:
             revision=revision,
         )
         result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return cast("Accepted", result)
 
     def bulk_delete_object_records(
         self,
@@ -219,7 +220,7 @@ class CustomObjects:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
-    ) -> None:
+    ) -> Accepted:
         """Bulk Delete Object Records
 
         `POST /api/object-record-bulk-delete-jobs`; arguments as in
@@ -233,7 +234,7 @@ class CustomObjects:
             revision=revision,
         )
         result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return cast("Accepted", result)
 
     def create_data_source(
         self,
@@ -269,7 +270,7 @@ class CustomObjects:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
-    ) -> None:
+    ) -> Accepted:
         """Create Data Source Record
 
         `POST /api/data-source-record-create-jobs`; arguments as in
@@ -283,7 +284,7 @@ class CustomObjects:
             revision=revision,
         )
         result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return cast("Accepted", result)
 
     def create_object_schema(
         self,
@@ -1405,7 +1406,7 @@ class AsyncCustomObjects:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
-    ) -> None:
+    ) -> Accepted:
         """Bulk Create Data Source Records
 
         `POST /api/data-source-record-bulk-create-jobs`; arguments as in
@@ -1419,7 +1420,7 @@ class AsyncCustomObjects:
             revision=revision,
         )
         result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return cast("Accepted", result)
 
     async def bulk_delete_object_records(
         self,
@@ -1429,7 +1430,7 @@ class AsyncCustomObjects:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
-    ) -> None:
+    ) -> Accepted:
         """Bulk Delete Object Records
 
         `POST /api/object-record-bulk-delete-jobs`; arguments as in
@@ -1443,7 +1444,7 @@ class AsyncCustomObjects:
             revision=revision,
         )
         result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return cast("Accepted", result)
 
     async def create_data_source(
         self,
@@ -1479,7 +1480,7 @@ class AsyncCustomObjects:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
-    ) -> None:
+    ) -> Accepted:
         """Create Data Source Record
 
         `POST /api/data-source-record-create-jobs`; arguments as in
@@ -1493,7 +1494,7 @@ class AsyncCustomObjects:
             revision=revision,
         )
         result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return cast("Accepted", result)
 
     async def create_object_schema(
         self,

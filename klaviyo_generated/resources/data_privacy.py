@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     import httpx
 
     from .._base_client import AsyncAPIClient, SyncAPIClient
+    from .._jobs import Accepted
     from .._retry import RetryPolicy
     from ..models.data_privacy_create_deletion_job_query import DataPrivacyCreateDeletionJobQuery
     from ..types import UNSET, Unset
@@ -40,7 +41,7 @@ class DataPrivacy:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
-    ) -> None:
+    ) -> Accepted:
         """Request Profile Deletion
 
         `POST /api/data-privacy-deletion-jobs`; arguments as in
@@ -54,7 +55,7 @@ class DataPrivacy:
             revision=revision,
         )
         result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return cast("Accepted", result)
 
 
 class AsyncDataPrivacy:
@@ -71,7 +72,7 @@ class AsyncDataPrivacy:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
-    ) -> None:
+    ) -> Accepted:
         """Request Profile Deletion
 
         `POST /api/data-privacy-deletion-jobs`; arguments as in
@@ -85,7 +86,7 @@ class AsyncDataPrivacy:
             revision=revision,
         )
         result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return cast("Accepted", result)
 
 
 class DataPrivacyWithRawResponse:

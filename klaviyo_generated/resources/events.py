@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     import httpx
 
     from .._base_client import AsyncAPIClient, SyncAPIClient
+    from .._jobs import Accepted
     from .._retry import RetryPolicy
     from ..filters import Filter
     from ..models.event_create_query_v2 import EventCreateQueryV2
@@ -74,7 +75,7 @@ class Events:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
-    ) -> None:
+    ) -> Accepted:
         """Bulk Create Events
 
         `POST /api/event-bulk-create-jobs`; arguments as in
@@ -88,7 +89,7 @@ class Events:
             revision=revision,
         )
         result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return cast("Accepted", result)
 
     def create_event(
         self,
@@ -351,7 +352,7 @@ class AsyncEvents:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
-    ) -> None:
+    ) -> Accepted:
         """Bulk Create Events
 
         `POST /api/event-bulk-create-jobs`; arguments as in
@@ -365,7 +366,7 @@ class AsyncEvents:
             revision=revision,
         )
         result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return cast("Accepted", result)
 
     async def create_event(
         self,

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from .._base_client import AsyncAPIClient, SyncAPIClient
     from .._chunks import AsyncJobGroup, JobGroup
+    from .._jobs import Accepted
     from .._retry import RetryPolicy
     from ..filters import Filter
     from ..models.bulk_import_profiles_fields_profile_bulk_import_job_item import (
@@ -292,7 +293,7 @@ class Profiles:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
-    ) -> None:
+    ) -> Accepted:
         """Bulk Subscribe Profiles
 
         `POST /api/profile-subscription-bulk-create-jobs`; arguments as in
@@ -306,7 +307,7 @@ class Profiles:
             revision=revision,
         )
         result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return cast("Accepted", result)
 
     def bulk_suppress_profiles(
         self,
@@ -343,7 +344,7 @@ class Profiles:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
-    ) -> None:
+    ) -> Accepted:
         """Bulk Unsubscribe Profiles
 
         `POST /api/profile-subscription-bulk-delete-jobs`; arguments as in
@@ -357,7 +358,7 @@ class Profiles:
             revision=revision,
         )
         result = self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return cast("Accepted", result)
 
     def bulk_unsuppress_profiles(
         self,
@@ -1842,7 +1843,7 @@ class AsyncProfiles:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
-    ) -> None:
+    ) -> Accepted:
         """Bulk Subscribe Profiles
 
         `POST /api/profile-subscription-bulk-create-jobs`; arguments as in
@@ -1856,7 +1857,7 @@ class AsyncProfiles:
             revision=revision,
         )
         result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return cast("Accepted", result)
 
     async def bulk_suppress_profiles(
         self,
@@ -1893,7 +1894,7 @@ class AsyncProfiles:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
-    ) -> None:
+    ) -> Accepted:
         """Bulk Unsubscribe Profiles
 
         `POST /api/profile-subscription-bulk-delete-jobs`; arguments as in
@@ -1907,7 +1908,7 @@ class AsyncProfiles:
             revision=revision,
         )
         result = await self._client._call(endpoint, kwargs, timeout=timeout, retry=retry, max_retries=max_retries)
-        return cast("None", result)
+        return cast("Accepted", result)
 
     async def bulk_unsuppress_profiles(
         self,

@@ -9,10 +9,11 @@ from typing import Any
 import httpx
 import pytest
 
-from klaviyo_generated import AsyncKlaviyo, ConfigurationError, Klaviyo
+from klaviyo_generated import Accepted, AsyncKlaviyo, ConfigurationError, Klaviyo
 from klaviyo_generated._jobs import JobFailedError, JobLimitError, JobTimeoutError, Progress
 from klaviyo_generated._jobs_table import ACCEPTED, JOBS
 from klaviyo_generated.models import ProfileImportJobCreateQuery
+from klaviyo_generated.models import SubscriptionCreateJobCreateQuery as BulkSubscriptions
 from tests.runtime.client_harness import API_KEY, Clock
 
 JOB_PATH = "/api/profile-bulk-import-jobs"
@@ -312,3 +313,21 @@ def test_async_failure_timeout_and_limits() -> None:
     with pytest.raises(JobLimitError):
         asyncio.run(server.async_client().profiles.submit_bulk_import_profiles(body=profiles_body(10_001)))
     assert server.requests == []
+
+
+def test_a_job_type_without_a_status_endpoint_returns_an_accepted_receipt() -> None:
+    requests: list[httpx.Request] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        requests.append(request)
+        return httpx.Response(202, headers={"x-request-id": "req-7"})
+
+    kv = Klaviyo(api_key=API_KEY, transport=httpx.MockTransport(handle), rate_limits=False)
+    body = BulkSubscriptions.from_dict(
+        {"data": {"type": "profile-subscription-bulk-create-job", "attributes": {"profiles": {"data": []}}}}
+    )
+    receipt = kv.profiles.bulk_subscribe_profiles(body=body)
+    assert receipt == Accepted("bulk_subscribe_profiles", 202, "req-7")
+    assert (requests[0].method, requests[0].url.path) == ("POST", "/api/profile-subscription-bulk-create-jobs")
+    raw = kv.with_raw_response.profiles.bulk_subscribe_profiles(body=body)
+    assert (raw.status_code, raw.parsed) == (202, Accepted("bulk_subscribe_profiles", 202, "req-7"))

@@ -29,8 +29,15 @@ import httpx
 from . import __api_revision__ as API_REVISION
 from . import errors
 from ._auth import ConfigurationError
-from ._exceptions import APIConnectionError, APITimeoutError, ResponseDecodeError, status_error
-from ._jobs import check_limits
+from ._exceptions import (
+    REQUEST_ID_HEADERS,
+    APIConnectionError,
+    APITimeoutError,
+    ResponseDecodeError,
+    status_error,
+)
+from ._jobs import Accepted, check_limits
+from ._jobs_table import ACCEPTED
 from ._oauth import OAuth
 from ._operations import OPERATIONS
 from ._ratelimit import OPERATION_EXTENSION, RateLimiter, RateLimits, coerce_limiter
@@ -232,6 +239,10 @@ class _BaseClient:
                 parsed = endpoint._parse_response(client=_Strict(), response=response)
             except (errors.UndecodableResponse, errors.UnexpectedStatus) as error:
                 raise ResponseDecodeError(response, attempts=_attempts(response)) from error
+            operation = response.request.extensions.get(OPERATION_EXTENSION)
+            if parsed is None and operation in ACCEPTED:
+                request_id = next((v for h in REQUEST_ID_HEADERS if (v := response.headers.get(h))), None)
+                parsed = Accepted(str(operation), response.status_code, request_id)
         return APIResponse(parsed, response) if raw else parsed
 
 

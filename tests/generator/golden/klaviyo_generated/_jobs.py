@@ -63,6 +63,16 @@ class Progress:
         return ((self.completed or 0) + (self.failed or 0)) / self.total
 
 
+@attrs.frozen
+class Accepted:
+    """Klaviyo accepted the request (HTTP 202). This job type has no status endpoint: there is nothing
+    to poll, and its effects show up in the resources it changes."""
+
+    operation: str
+    status_code: int
+    request_id: str | None = None
+
+
 class JobFailedError(KlaviyoError):
     """The job was cancelled, or finished with failed items. ``job`` is the handle; ``errors`` holds the
     per-item import errors where the job type has them (every page)."""
