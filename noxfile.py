@@ -1,4 +1,4 @@
-"""Project tasks. `nox -s lint typecheck check_generated tests` is what CI runs (see README)."""
+"""Project tasks. `nox -s lint typecheck check_generated tests revisions` is what CI runs (see README)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import nox
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_existing_virtualenvs = True
 nox.options.error_on_missing_interpreters = True
-nox.options.sessions = ["lint", "typecheck", "check_generated", "tests"]
+nox.options.sessions = ["lint", "typecheck", "check_generated", "tests", "revisions"]
 
 GOLDEN = "tests/generator/golden/klaviyo_generated"
 
@@ -48,6 +48,20 @@ def check_generated(session: nox.Session) -> None:
     """Fail if klaviyo_generated/ differs from what the generator produces now."""
     session.install("-e", ".[generate]")
     session.run("python", "-m", "generator", "check", *session.posargs)
+
+
+@nox.session
+def revisions(session: nox.Session) -> None:
+    """Every shared spec revision (../shared/klaviyo-openapi) generates, imports and passes mypy --strict."""
+    session.install("-e", ".[typecheck,generate]")
+    session.run("python", "-m", "tests.generator.check_revisions", *session.posargs)
+
+
+@nox.session
+def regenerate(session: nox.Session) -> None:
+    """Move to a new API revision: `-- --revision DATE --commit SHA --sha256 HASH [--spec PATH]`."""
+    session.install("-e", ".[generate]")
+    session.run("python", "-m", "generator", "upgrade", *session.posargs)
 
 
 @nox.session

@@ -1,4 +1,5 @@
-"""``python -m generator [generate|check] [--spec PATH] [--output DIR]``."""
+"""``python -m generator [generate|check] [--spec PATH] [--output DIR]``, ``python -m generator diff OLD NEW``,
+``python -m generator upgrade --revision DATE --commit SHA --sha256 HASH``."""
 
 from __future__ import annotations
 
@@ -36,6 +37,15 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["diff"]:
+        from .diff_cli import main as diff_main
+
+        return diff_main(argv[1:])
+    if argv[:1] == ["upgrade"]:
+        from .upgrade import main as upgrade_main
+
+        return upgrade_main(argv[1:])
     args = _parser().parse_args(argv)
     pin = load_pin()
     try:
