@@ -302,7 +302,7 @@ class Client:
 
         kwargs = endpoint._get_kwargs(
             id=id,
-            company_id=self._client._company_id_for(company_id, "get_client_ip_allowlist"),
+            company_id=self._client._company_id_or_unset(company_id),
             fields_ip_allowlist=fields_ip_allowlist,
             revision=revision,
         )
@@ -767,7 +767,7 @@ class AsyncClient:
 
         kwargs = endpoint._get_kwargs(
             id=id,
-            company_id=self._client._company_id_for(company_id, "get_client_ip_allowlist"),
+            company_id=self._client._company_id_or_unset(company_id),
             fields_ip_allowlist=fields_ip_allowlist,
             revision=revision,
         )

@@ -61,7 +61,7 @@ from ._transports import (
 )
 from ._transports.retry import ATTEMPTS_EXTENSION, RETRY_EXTENSION
 from .filters import Filter, check_filter
-from .types import Unset
+from .types import UNSET, Unset
 
 __all__ = ["AsyncAPIClient", "SyncAPIClient"]
 
@@ -157,6 +157,11 @@ class _BaseClient:
                 f"{operation} needs company_id (the account's public key): pass it here or as company_id= to the client"
             )
         return chosen
+
+    def _company_id_or_unset(self, company_id: str | None) -> str | Unset:
+        """For /client/ operations where company_id is optional: the given one, the client's, or none."""
+        chosen = company_id if company_id is not None else self.settings.company_id
+        return UNSET if chosen is None else chosen
 
     @overload
     def _filter_for(self, value: str | Filter, operation: str) -> str: ...

@@ -1,0 +1,81 @@
+"""The pinned spec made fit for a validator (openapi-core), by rules, never by skipping operations.
+
+The generator's spec patches are not reused: they rewrite schemas for code generation (``const``
+for single-value boolean enums, for one) in ways an OpenAPI 3.0 validator rejects. Two rules make
+the spec as shipped fit a validator:
+
+* ``nullable`` without ``type`` — 306 nodes carry ``nullable: true`` beside a ``$ref``, a ``oneOf`` or
+  an ``allOf``; OpenAPI 3.0 ignores ``nullable`` there, so a validator rejects the ``null`` the API
+  sends. Each becomes ``anyOf: [<the node>, <null>]``.
+* ``oneOf`` without a ``discriminator`` becomes ``anyOf``. The spec's unions have branches that
+  overlap — ``TextStyleV0``'s font family is any string or one of a list of strings; an email
+  campaign message's content matches both ``EmailContentSubObject`` and ``SMSContentSubObject``,
+  whose objects allow extra properties — so data the API really sends matches more than one
+  branch, which ``oneOf`` forbids. ``anyOf`` is what those schemas mean. (The client itself picks
+  the right branch; ``tests/wire`` covers that.)
+
+A third rule is about the wire rather than the schema: in a ``multipart/form-data`` body every
+value is text, so a boolean property is sent as ``true``/``false``; openapi-core does not convert
+form text before checking types, so those properties are checked as the strings ``true``/``false``.
+
+Description text (the ``{{ ... }}`` templates some carry) is left alone: the JSON loader does not
+interpret it.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+from typing import Any
+
+from openapi_core import OpenAPI
+
+NULL = {"type": "string", "nullable": True, "enum": [None]}
+
+
+def _fix(node: Any) -> Any:
+    if isinstance(node, list):
+        return [_fix(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: _fix(value) for key, value in node.items()}
+    if isinstance(node.get("oneOf"), list) and "discriminator" not in node:
+        node["anyOf"] = node.pop("oneOf")
+    if (
+        node.get("nullable") is True
+        and "type" not in node
+        and any(k in node for k in ("$ref", "oneOf", "anyOf", "allOf"))
+    ):
+        inner = {key: value for key, value in node.items() if key != "nullable"}
+        return {"anyOf": [inner, dict(NULL)]}
+    return node
+
+
+FORM_BOOLEAN = {"type": "string", "enum": ["true", "false"]}
+
+
+def _form_booleans(spec: dict[str, Any]) -> None:
+    for item in spec["paths"].values():
+        for operation in item.values():
+            content = (operation.get("requestBody") or {}).get("content", {}) if isinstance(operation, dict) else {}
+            schema = (content.get("multipart/form-data") or {}).get("schema")
+            while isinstance(schema, dict) and "$ref" in schema:
+                schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+            if not isinstance(schema, dict):
+                continue
+            for name, prop in (schema.get("properties") or {}).items():
+                if isinstance(prop, dict) and prop.get("type") == "boolean":
+                    schema["properties"][name] = {**dict(FORM_BOOLEAN), "description": prop.get("description", "")}
+
+
+def validation_spec(raw: dict[str, Any]) -> dict[str, Any]:
+    spec = {**raw, "paths": _fix(raw["paths"]), "components": _fix(raw["components"])}
+    _form_booleans(spec)
+    return spec
+
+
+@functools.cache
+def load(path: Path) -> tuple[OpenAPI, dict[str, Any]]:
+    spec = validation_spec(json.loads(path.read_bytes()))
+    return OpenAPI.from_dict(spec), spec
