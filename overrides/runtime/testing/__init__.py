@@ -1,0 +1,14 @@
+"""Test doubles for code that uses ``klaviyo_generated``.
+
+``FaultTransport`` wraps any transport (``httpx.MockTransport``, your own fake) and makes chosen
+calls fail the way Klaviyo and networks fail, by rule::
+
+    from klaviyo_generated.testing import Fault, FaultTransport
+
+    transport = FaultTransport(inner, [Fault.rate_limited(retry_after=2, operation="get_profiles", nth=2)])
+    kv = Klaviyo(api_key="pk_test_...", transport=transport)
+"""
+
+from ._faults import AsyncFaultTransport, Fault, FaultTransport
+
+__all__ = ["AsyncFaultTransport", "Fault", "FaultTransport"]
