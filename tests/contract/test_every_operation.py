@@ -21,6 +21,7 @@ from typing import Any
 
 import httpx
 import pytest
+from klaviyo_generated.testing._validation import as_checked_request, load
 from openapi_core.testing import MockRequest, MockResponse
 
 from klaviyo_generated import Accepted, Klaviyo
@@ -28,7 +29,6 @@ from klaviyo_generated._jobs import _endpoint
 from klaviyo_generated._operations import OPERATIONS
 from klaviyo_generated.types import File
 from tests.contract.examples import Examples
-from tests.contract.validation import load
 from tests.runtime.client_harness import API_KEY
 
 HOST = "https://a.klaviyo.com"
@@ -97,17 +97,9 @@ class Judge:
         self.requests: list[httpx.Request] = []
 
     def handle(self, request: httpx.Request) -> httpx.Response:
-        content = request.read()
+        request.read()
         self.requests.append(request)
-        checked = MockRequest(
-            HOST,
-            request.method.lower(),
-            request.url.path,
-            args=dict(request.url.params.multi_items()),
-            headers=dict(request.headers),
-            data=content or None,
-            content_type=request.headers.get("content-type", "application/json"),
-        )
+        checked = as_checked_request(request)
         self.api.validate_request(checked)
         status, body = self._answer()
         if body is None:

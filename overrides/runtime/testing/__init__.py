@@ -1,4 +1,5 @@
-"""Test doubles for code that uses ``klaviyo_generated``.
+"""Test doubles for code that uses ``klaviyo_generated``: ``FakeKlaviyo`` (an in-memory Klaviyo,
+also servable over HTTP on 127.0.0.1) and fault injection by rule.
 
 ``FaultTransport`` wraps any transport (``httpx.MockTransport``, your own fake) and makes chosen
 calls fail the way Klaviyo and networks fail, by rule::
@@ -9,6 +10,7 @@ calls fail the way Klaviyo and networks fail, by rule::
     kv = Klaviyo(api_key="pk_test_...", transport=transport)
 """
 
+from ._fake import FakeKlaviyo, VirtualClock
 from ._faults import AsyncFaultTransport, Fault, FaultTransport
 
-__all__ = ["AsyncFaultTransport", "Fault", "FaultTransport"]
+__all__ = ["AsyncFaultTransport", "FakeKlaviyo", "Fault", "FaultTransport", "VirtualClock"]

@@ -1,4 +1,7 @@
-"""The pinned spec made fit for a validator (openapi-core), by rules, never by skipping operations.
+"""The spec made fit for a validator (openapi-core), by rules, never by skipping operations.
+
+Used by ``FakeKlaviyo(spec=...)`` to refuse invalid requests as Klaviyo would, and by the
+project's contract tests. openapi-core is an optional dependency (``klaviyo-generated[testing]``).
 
 The generator's spec patches are not reused: they rewrite schemas for code generation (``const``
 for single-value boolean enums, for one) in ways an OpenAPI 3.0 validator rejects. Two rules make
@@ -26,10 +29,11 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from openapi_core import OpenAPI
+import httpx
 
 NULL = {"type": "string", "nullable": True, "enum": [None]}
 
@@ -76,6 +80,44 @@ def validation_spec(raw: dict[str, Any]) -> dict[str, Any]:
 
 
 @functools.cache
-def load(path: Path) -> tuple[OpenAPI, dict[str, Any]]:
+def load(path: Path) -> tuple[Any, dict[str, Any]]:
+    """The openapi-core application for the spec at ``path``, and the pre-processed spec."""
+    try:
+        from openapi_core import OpenAPI
+    except ImportError:
+        raise ImportError(
+            "validating against the spec needs openapi-core: pip install 'klaviyo-generated[testing]'"
+        ) from None
     spec = validation_spec(json.loads(path.read_bytes()))
     return OpenAPI.from_dict(spec), spec
+
+
+def as_checked_request(request: httpx.Request, host: str = "https://a.klaviyo.com") -> Any:
+    """The openapi-core view of an httpx request."""
+    from openapi_core.testing import MockRequest
+
+    return MockRequest(
+        host,
+        request.method.lower(),
+        request.url.path,
+        args=dict(request.url.params.multi_items()),
+        headers=dict(request.headers),
+        data=request.content or None,
+        content_type=request.headers.get("content-type", "application/json"),
+    )
+
+
+def request_validator(path: Path) -> Callable[[httpx.Request], None]:
+    """A check that raises the fake's 400 for a request the spec does not allow."""
+    from ._store import FakeError
+
+    api, _ = load(path)
+
+    def check(request: httpx.Request) -> None:
+        try:
+            api.validate_request(as_checked_request(request))
+        except Exception as error:  # openapi-core's error types vary by failure
+            detail = str(error).split("\n", 1)[0][:300]
+            raise FakeError(400, "invalid", f"The request does not match the API spec: {detail}") from None
+
+    return check

@@ -1,0 +1,224 @@
+"""The fake's jobs (profile bulk import, campaign send) and campaigns, moving on the fake's clock.
+
+A job is ``queued`` for its first second, then ``processing`` for one second per 1,000 items (its
+counters growing), then ``complete``; a profile import applies its profiles when it completes and
+reports the ones without any identifier as import errors.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from ._routes import PROFILE_KEYS, _attributes, json_response, route
+from ._store import FakeError, Resource
+
+if TYPE_CHECKING:
+    from ._fake import FakeKlaviyo
+
+QUEUED_FOR = 1.0
+ITEMS_PER_SECOND = 1000.0
+
+
+def _advance(fake: FakeKlaviyo, job: Resource) -> None:
+    """Bring the job's status and counters to the fake's current time."""
+    state = job["state"]
+    elapsed = fake.clock() - state["started"]
+    total = state["total"]
+    attributes = job["attributes"]
+    if attributes["status"] in ("complete", "cancelled"):
+        return
+    if elapsed < QUEUED_FOR:
+        return
+    done = min(total, int((elapsed - QUEUED_FOR) * ITEMS_PER_SECOND))
+    if done < total:
+        attributes.update(status="processing", completed_count=done)
+        return
+    failures = state.get("failures", [])
+    for item in state.get("items", []):
+        fake.upsert_profile(item)
+    attributes.update(
+        status="complete",
+        completed_count=total - len(failures),
+        failed_count=len(failures),
+        completed_at=fake.store.now(),
+    )
+
+
+@route("POST", "/api/profile-bulk-import-jobs")
+def submit_import(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
+    profiles = ((_attributes(body).get("profiles") or {}).get("data")) or []
+    if not isinstance(profiles, list) or not profiles:
+        raise FakeError(400, "invalid", "profiles.data must be a non-empty list.", "/data/attributes/profiles/data")
+    if len(profiles) > 10_000:
+        raise FakeError(400, "invalid", "At most 10,000 profiles per import job.", "/data/attributes/profiles/data")
+    items: list[tuple[int, dict[str, Any]]] = []
+    failures: list[tuple[int, dict[str, Any]]] = []
+    for index, profile in enumerate(profiles):
+        attributes = (profile or {}).get("attributes") or {}
+        (items if any(attributes.get(k) for k in PROFILE_KEYS) else failures).append((index, attributes))
+    with fake.store.lock:
+        job = fake.store.add(
+            "profile-bulk-import-job",
+            {
+                "status": "queued",
+                "created_at": fake.store.now(),
+                "total_count": len(profiles),
+                "completed_count": 0,
+                "failed_count": 0,
+            },
+        )
+        job["state"] = {
+            "started": fake.clock(),
+            "total": len(profiles),
+            "items": [a for _, a in items],
+            "failures": [{"index": i, "attributes": a} for i, a in failures],
+        }
+    return json_response(202, fake.store.single(_visible(job)))
+
+
+def _visible(job: Resource) -> Resource:
+    return {key: value for key, value in job.items() if key != "state"}
+
+
+@route("GET", "/api/profile-bulk-import-jobs/{id}")
+def get_import(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
+    with fake.store.lock:
+        job = fake.store.get("profile-bulk-import-job", params["id"])
+        _advance(fake, job)
+        return json_response(200, fake.store.single(_visible(job)))
+
+
+@route("GET", "/api/profile-bulk-import-jobs/{id}/import-errors")
+def import_errors(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
+    job = fake.store.get("profile-bulk-import-job", params["id"])
+    errors = [
+        {
+            "type": "import-error",
+            "id": f"{job['id']}-{failure['index']}",
+            "attributes": {
+                "code": "invalid",
+                "title": "Invalid profile",
+                "detail": "A profile needs an email, phone_number or external_id.",
+                "source": {"pointer": f"/data/attributes/profiles/data/{failure['index']}"},
+            },
+            "relationships": {},
+        }
+        for failure in job["state"]["failures"]
+    ]
+    return fake.page(request, errors, render=_render_error(fake))
+
+
+def _render_error(fake: FakeKlaviyo) -> Any:
+    def render(item: Resource) -> Resource:
+        return {
+            "type": item["type"],
+            "id": item["id"],
+            "attributes": item["attributes"],
+            "links": {"self": fake.store.url("/")},
+        }
+
+    return render
+
+
+# -- campaigns --------------------------------------------------------------------------------------
+
+
+@route("POST", "/api/campaigns")
+def create_campaign(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
+    attributes = _attributes(body)
+    if not attributes.get("name"):
+        raise FakeError(400, "invalid", "A campaign needs a name.", "/data/attributes/name")
+    now = fake.store.now()
+    with fake.store.lock:
+        campaign = fake.store.add(
+            "campaign",
+            {
+                "name": attributes["name"],
+                "status": "Draft",
+                "archived": False,
+                "audiences": attributes.get("audiences") or {"included": [], "excluded": []},
+                "send_options": attributes.get("send_options") or {"use_smart_sending": True},
+                "send_strategy": attributes.get("send_strategy") or {"method": "immediate"},
+                "created_at": now,
+                "updated_at": now,
+            },
+        )
+        messages = (attributes.get("campaign-messages") or {}).get("data") or []
+        created = []
+        for message in messages:
+            given = (message or {}).get("attributes") or {}
+            channel = ((given.get("definition") or {}).get("channel")) or "email"
+            created.append(
+                fake.store.add(
+                    "campaign-message", {"definition": {"channel": channel}, "created_at": now, "updated_at": now}
+                )
+            )
+        campaign["relationships"]["campaign-messages"] = [{"type": "campaign-message", "id": m["id"]} for m in created]
+        for message in created:
+            message["relationships"]["campaign"] = {"type": "campaign", "id": campaign["id"]}
+        campaign["channel"] = created[0]["attributes"]["definition"]["channel"] if created else "email"
+    return json_response(201, fake.store.single(_visible_campaign(campaign)))
+
+
+def _visible_campaign(campaign: Resource) -> Resource:
+    return {key: value for key, value in campaign.items() if key != "channel"}
+
+
+@route("GET", "/api/campaigns")
+def list_campaigns(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
+    wanted = request.url.params.get("filter", "")
+    if "messages.channel" not in wanted:
+        raise FakeError(
+            400, "invalid", "A channel filter is required, e.g. equals(messages.channel,'email').", "filter"
+        )
+    channel = "sms" if "'sms'" in wanted or '"sms"' in wanted else "mobile_push" if "mobile_push" in wanted else "email"
+    campaigns = [_visible_campaign(c) for c in fake.store.resources["campaign"].values() if c.get("channel") == channel]
+    return fake.page(request, campaigns)
+
+
+@route("GET", "/api/campaigns/{id}")
+def get_campaign(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
+    campaign = fake.store.get("campaign", params["id"])
+    return json_response(200, fake.store.single(_visible_campaign(campaign), fake.included(request, [campaign])))
+
+
+@route("POST", "/api/campaign-send-jobs")
+def send_campaign(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
+    ident = str(((body or {}).get("data") or {}).get("id") or "")
+    with fake.store.lock:
+        campaign = fake.store.get("campaign", ident)
+        campaign["attributes"]["status"] = "Sending"
+        job = {"type": "campaign-send-job", "id": ident, "attributes": {"status": "queued"}, "relationships": {}}
+        job["state"] = {"started": fake.clock(), "total": 1}
+        fake.store.resources["campaign-send-job"][ident] = job
+    return json_response(202, fake.store.single(_visible(job)))
+
+
+@route("GET", "/api/campaign-send-jobs/{id}")
+def get_send_job(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
+    with fake.store.lock:
+        job = fake.store.get("campaign-send-job", params["id"])
+        if job["attributes"]["status"] != "cancelled" and fake.clock() - job["state"]["started"] >= QUEUED_FOR + 1:
+            job["attributes"]["status"] = "complete"
+            fake.store.get("campaign", params["id"])["attributes"]["status"] = "Sent"
+        elif job["attributes"]["status"] == "queued" and fake.clock() - job["state"]["started"] >= QUEUED_FOR:
+            job["attributes"]["status"] = "processing"
+        return json_response(200, fake.store.single(_visible(job)))
+
+
+@route("PATCH", "/api/campaign-send-jobs/{id}")
+def cancel_send_job(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
+    action = _attributes(body).get("action")
+    with fake.store.lock:
+        job = fake.store.get("campaign-send-job", params["id"])
+        campaign = fake.store.get("campaign", params["id"])
+        if action == "cancel":
+            job["attributes"]["status"] = "cancelled"
+            campaign["attributes"]["status"] = "Cancelled"
+        elif action == "revert":
+            campaign["attributes"]["status"] = "Draft"
+        else:
+            raise FakeError(400, "invalid", "action must be cancel or revert.", "/data/attributes/action")
+    return json_response(204)
