@@ -18,10 +18,13 @@ from klaviyo_generated import (
     Klaviyo,
     NotFoundError,
 )
+from klaviyo_generated._jobs_table import JOBS
+from klaviyo_generated._operations import OPERATIONS
 from klaviyo_generated.filters import equals
 from klaviyo_generated.models import ListCreateQuery, ProfileCreateQuery, ProfilePartialUpdateQuery
 from klaviyo_generated.testing import FakeKlaviyo, Fault, VirtualClock
 from klaviyo_generated.testing._validation import as_checked_request, load
+from tests.contract.test_every_operation import _body
 from tests.runtime.client_harness import API_KEY
 from tests.runtime.test_jobs import profiles_body
 
@@ -197,3 +200,21 @@ def test_served_over_http_on_localhost() -> None:
         assert len(list(kv.profiles.iter_profiles(page_size=10))) == 26
     with pytest.raises(APIConnectionError):
         kv.profiles.get_profiles()
+
+
+GENERIC_JOBS = sorted(set(JOBS) - {"bulk_import_profiles", "send_campaign"})
+
+
+@pytest.mark.parametrize("submit", GENERIC_JOBS)
+def test_every_other_job_type_runs_to_completion(submit: str, pinned_spec_path: Path) -> None:
+    clock = VirtualClock()
+    fake = FakeKlaviyo(clock=clock)
+    kv = Klaviyo(api_key=API_KEY, transport=Checked(fake, pinned_spec_path), sleep=clock.sleep, clock=clock)
+    _, spec = load(pinned_spec_path)
+    namespace = getattr(kv, OPERATIONS[submit].tag)
+    job = getattr(namespace, f"submit_{submit}")(body=_body(submit, spec))
+    final = job.wait()
+    assert job.progress.status == "complete"
+    assert final is not None
+    if JOBS[submit].result is not None:
+        assert job.result().data.attributes.estimated_recipient_count == 0

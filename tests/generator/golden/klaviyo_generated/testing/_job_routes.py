@@ -224,3 +224,79 @@ def cancel_send_job(fake: FakeKlaviyo, request: httpx.Request, params: dict[str,
         else:
             raise FakeError(400, "invalid", "action must be cancel or revert.", "/data/attributes/action")
     return json_response(204)
+
+
+# -- every other job type the spec has: counted, timed, no side effects ---------------------------------
+
+
+def _generic_job_routes() -> None:
+    from .._jobs_table import JOBS
+    from .._operations import OPERATIONS
+
+    handled = {"bulk_import_profiles", "send_campaign"}
+    for submit, family in JOBS.items():
+        if submit in handled or family.status is None:
+            continue
+        path = OPERATIONS[submit].path
+        kind = path.rsplit("/", 1)[-1].removesuffix("s")  # catalog-item-bulk-create-jobs -> ...-job
+        route("POST", path)(_submit(kind, family.max_items))
+        route("GET", OPERATIONS[family.status].path)(_status(kind))
+        if family.result is not None:
+            route("GET", OPERATIONS[family.result].path)(_estimation)
+
+
+def _submit(kind: str, limit: int | None) -> Any:
+    def submit(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
+        data = (body or {}).get("data") or {}
+        lists = [v.get("data") for v in (data.get("attributes") or {}).values() if isinstance(v, dict)]
+        total = max((len(x) for x in lists if isinstance(x, list)), default=1)
+        if limit is not None and total > limit:
+            raise FakeError(400, "invalid", f"At most {limit} items per request.", "/data/attributes")
+        with fake.store.lock:
+            job: Resource = {"type": kind, "id": str(data.get("id") or fake.store.new_id(kind)), "relationships": {}}
+            job["attributes"] = _job_attributes(fake, kind, total)
+            job["state"] = {"started": fake.clock(), "total": total}
+            fake.store.resources[kind][job["id"]] = job
+        return json_response(202, fake.store.single(_visible(job)))
+
+    return submit
+
+
+def _job_attributes(fake: FakeKlaviyo, kind: str, total: int) -> dict[str, Any]:
+    if kind.startswith("campaign-"):
+        return {"status": "queued"}
+    counters = {"total_count": total, "completed_count": 0}
+    counters.update({"skipped_count": 0} if "suppression" in kind else {"failed_count": 0})
+    return {"status": "queued", "created_at": fake.store.now(), **counters}
+
+
+def _status(kind: str) -> Any:
+    def status(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
+        ident = next(iter(params.values()))
+        with fake.store.lock:
+            job = fake.store.get(kind, ident)
+            elapsed = fake.clock() - job["state"]["started"]
+            total = job["state"]["total"]
+            if elapsed >= QUEUED_FOR + total / ITEMS_PER_SECOND:
+                job["attributes"]["status"] = "complete"
+                if "completed_count" in job["attributes"]:
+                    job["attributes"].update(completed_count=total, completed_at=fake.store.now())
+            elif elapsed >= QUEUED_FOR:
+                job["attributes"]["status"] = "processing"
+            return json_response(200, fake.store.single(_visible(job)))
+
+    return status
+
+
+def _estimation(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
+    ident = next(iter(params.values()))
+    estimate = {
+        "type": "campaign-recipient-estimation",
+        "id": ident,
+        "attributes": {"estimated_recipient_count": len(fake.store.resources["profile"])},
+        "relationships": {},
+    }
+    return json_response(200, fake.store.single(estimate))
+
+
+_generic_job_routes()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import itertools
 import threading
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from typing import Any
@@ -60,7 +61,7 @@ class Store:
         self.origin: ContextVar[str] = ContextVar("fake_origin", default=base_url.rstrip("/"))  # noqa: B039 - a str
         self.clock = clock
         self.lock = threading.RLock()
-        self.resources: dict[str, dict[str, Resource]] = {kind: {} for kind in COLLECTIONS}
+        self.resources: defaultdict[str, dict[str, Resource]] = defaultdict(dict)
         self.members: dict[str, list[str]] = {}
         self.joined: dict[tuple[str, str], str] = {}  # (list id, profile id) -> when it was added
         self._ids = itertools.count(1)
@@ -104,7 +105,7 @@ class Store:
 
     def render(self, resource: Resource) -> Resource:
         kind, ident = resource["type"], resource["id"]
-        collection = COLLECTIONS[kind]
+        collection = COLLECTIONS.get(kind, f"{kind}s")
         document: Resource = {
             "type": kind,
             "id": ident,
