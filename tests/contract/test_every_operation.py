@@ -21,12 +21,12 @@ from typing import Any
 
 import httpx
 import pytest
-from klaviyo_generated.testing._validation import as_checked_request, load
 from openapi_core.testing import MockRequest, MockResponse
 
 from klaviyo_generated import Accepted, Klaviyo
 from klaviyo_generated._jobs import _endpoint
 from klaviyo_generated._operations import OPERATIONS
+from klaviyo_generated.testing._validation import as_checked_request, load
 from klaviyo_generated.types import File
 from tests.contract.examples import Examples
 from tests.runtime.client_harness import API_KEY

@@ -18,10 +18,10 @@ import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from klaviyo_generated.testing._validation import load
 
 from klaviyo_generated import Klaviyo, ResponseDecodeError
 from klaviyo_generated._operations import OPERATIONS
+from klaviyo_generated.testing._validation import load
 from tests.contract.examples import Examples
 from tests.contract.test_every_operation import _arguments, _body, _operation
 from tests.runtime.client_harness import API_KEY

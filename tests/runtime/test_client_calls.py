@@ -339,6 +339,7 @@ def test_raw_request_posts_json_returns_none_for_no_content_and_raises_typed_err
     kv = make(server)
     assert kv.request("POST", "/api/some-new-endpoint", json={"a": 1}) is None
     assert body_of(server.requests[0]) == {"a": 1}
+    assert server.requests[0].headers["Content-Type"] == "application/vnd.api+json"
     assert "klaviyo_operation" not in server.requests[0].extensions
     with pytest.raises(NotFoundError, match="No such thing"):
         kv.request("GET", "/api/some-new-endpoint/1")

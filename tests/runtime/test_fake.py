@@ -178,7 +178,7 @@ def test_campaigns_send_and_cancel(kv: Klaviyo, clock: VirtualClock) -> None:
     created = kv.request("POST", "/api/campaigns", json=campaign)
     ident = created["data"]["id"]
     assert [c.id for c in kv.campaigns.iter_campaigns(filter="equals(messages.channel,'email')")] == [ident]
-    with pytest.raises(BadRequestError, match="channel filter is required"):
+    with pytest.raises(BadRequestError, match="filter"):  # the spec (when given) or the fake refuses it
         kv.request("GET", "/api/campaigns")
     send = kv.campaigns.attach_send_campaign(ident)
     kv.request("POST", "/api/campaign-send-jobs", json={"data": {"type": "campaign-send-job", "id": ident}})

@@ -222,6 +222,9 @@ class _BaseClient:
             raise ConfigurationError("pass json= or data=/files=, not both")
         operation = operation_for(method, path.split("?", 1)[0])
         kwargs: dict[str, Any] = {"method": method, "url": path, "headers": dict(headers or {})}
+        if json is not None and not any(name.lower() == "content-type" for name in kwargs["headers"]):
+            # Klaviyo documents JSON:API's media type for every JSON body.
+            kwargs["headers"]["Content-Type"] = "application/vnd.api+json"
         if operation is not None:
             kwargs["extensions"] = {OPERATION_EXTENSION: operation}
         for name, value in (("params", params), ("json", json), ("data", data), ("files", files)):
