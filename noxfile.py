@@ -13,6 +13,14 @@ GOLDEN = "tests/generator/golden/klaviyo_generated"
 
 
 @nox.session
+def demo(session: nox.Session) -> None:
+    """The library at work: against the embedded fake Klaviyo, or read-only against the real API
+    when KLAVIYO_API_KEY is set (examples/demo.py)."""
+    session.install("-e", ".[progress]")
+    session.run("python", "examples/demo.py", *session.posargs)
+
+
+@nox.session
 def tests(session: nox.Session) -> None:
     """The test suite (generator golden files, spec patches, wire format of the generated package)."""
     session.install("-e", ".[test,generate]")

@@ -23,7 +23,9 @@ _OPERATION = "klaviyo_operation"
 @attrs.frozen(kw_only=True)
 class Fault:
     """One rule. Matching calls are counted per rule; calls ``nth`` .. ``nth + times - 1`` fail
-    (``times=None``: every matching call from ``nth`` on)."""
+    (``times=None``: every matching call from ``nth`` on). ``operation`` matches the client's tag on
+    the request, which does not cross a socket: behind ``FakeKlaviyo.serve()`` match ``method`` and
+    ``path`` instead."""
 
     kind: Kind
     status: int = 500
@@ -41,11 +43,12 @@ class Fault:
         *,
         operation: str | None = None,
         method: str | None = None,
+        path: str | None = None,
         nth: int = 1,
         times: int | None = 1,
     ) -> Fault:
         """Answer ``status`` (with a JSON:API error body) instead of sending."""
-        return cls(kind="status", status=status, operation=operation, method=method, nth=nth, times=times)
+        return cls(kind="status", status=status, operation=operation, method=method, path=path, nth=nth, times=times)
 
     @classmethod
     def rate_limited(
@@ -54,6 +57,7 @@ class Fault:
         *,
         operation: str | None = None,
         method: str | None = None,
+        path: str | None = None,
         nth: int = 1,
         times: int | None = 1,
     ) -> Fault:
@@ -64,17 +68,25 @@ class Fault:
             retry_after=retry_after,
             operation=operation,
             method=method,
+            path=path,
             nth=nth,
             times=times,
         )
 
     @classmethod
     def failure(
-        cls, kind: Kind, *, operation: str | None = None, method: str | None = None, nth: int = 1, times: int | None = 1
+        cls,
+        kind: Kind,
+        *,
+        operation: str | None = None,
+        method: str | None = None,
+        path: str | None = None,
+        nth: int = 1,
+        times: int | None = 1,
     ) -> Fault:
         """One of ``connection_reset`` (after the server got the request), ``read_timeout``,
         ``malformed_body`` or ``truncated_body``."""
-        return cls(kind=kind, operation=operation, method=method, nth=nth, times=times)
+        return cls(kind=kind, operation=operation, method=method, path=path, nth=nth, times=times)
 
     def matches(self, request: httpx.Request) -> bool:
         return (
