@@ -1,7 +1,9 @@
 """Assembly: what the package needs beyond openapi-python-client's output.
 
 Hand-written runtime modules are copied from ``overrides/runtime/`` (keeping their relative
-paths), every file gets the generated-file header, and ``py.typed`` marks the package as typed.
+paths) — except a module that declares ``# requires-operations: ...`` when the spec lacks one of
+them (the workflows are built on particular endpoints) — every file gets the generated-file
+header, and ``py.typed`` marks the package as typed.
 """
 
 from __future__ import annotations
@@ -21,14 +23,32 @@ def header(revision: str) -> str:
     )
 
 
-def copy_runtime(package: Path, runtime: Path = RUNTIME) -> list[Path]:
+REQUIRES = "# requires-operations:"
+
+
+def required_operations(source: Path) -> set[str]:
+    """The operations a runtime module is built on, from its ``# requires-operations: a, b`` line."""
+    names: set[str] = set()
+    for line in source.read_text(encoding="utf-8").splitlines()[:5]:
+        if line.startswith(REQUIRES):
+            names |= {name.strip() for name in line[len(REQUIRES) :].split(",") if name.strip()}
+    return names
+
+
+def runtime_modules(operations: set[str], runtime: Path = RUNTIME) -> list[Path]:
+    """The runtime modules to copy: all, except those built on operations this spec does not have."""
+    if not runtime.is_dir():
+        return []
+    return [source for source in sorted(runtime.rglob("*.py")) if required_operations(source) <= operations]
+
+
+def copy_runtime(package: Path, operations: set[str], runtime: Path = RUNTIME) -> list[Path]:
     copied = []
-    if runtime.is_dir():
-        for source in sorted(runtime.rglob("*.py")):
-            target = package / source.relative_to(runtime)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, target)
-            copied.append(target)
+    for source in runtime_modules(operations, runtime):
+        target = package / source.relative_to(runtime)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+        copied.append(target)
     return copied
 
 
@@ -38,7 +58,7 @@ def add_headers(package: Path, revision: str) -> None:
         path.write_text(text + path.read_text(encoding="utf-8"), encoding="utf-8")
 
 
-def assemble(package: Path, revision: str, runtime: Path = RUNTIME) -> None:
-    copy_runtime(package, runtime)
+def assemble(package: Path, revision: str, operations: set[str], runtime: Path = RUNTIME) -> None:
+    copy_runtime(package, operations, runtime)
     add_headers(package, revision)
     (package / "py.typed").write_text("", encoding="utf-8")

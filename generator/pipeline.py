@@ -13,6 +13,7 @@ import attrs
 from .assemble import assemble
 from .format import format_tree
 from .patches import Applied, PlannedPatch, apply_plan, load_plan
+from .patches._walk import iter_operations
 from .render import render
 
 PACKAGE = "klaviyo_generated"
@@ -47,7 +48,8 @@ def build_into(
     with tempfile.TemporaryDirectory(prefix="klaviyo-generate-") as scratch:
         staged = Path(scratch) / package
         rendered = render(patched, output=staged, package_name=package)
-        assemble(staged, revision)
+        names = {str(op.get("operationId")) for _, _, op in iter_operations(patched)}
+        assemble(staged, revision, names)
         format_tree(staged)
         files = sum(1 for p in staged.rglob("*") if p.is_file())
         if destination.exists():

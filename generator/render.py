@@ -19,6 +19,7 @@ from openapi_python_client.config import Config, ConfigFile, MetaType
 from openapi_python_client.parser import GeneratorData, import_string_from_class
 from openapi_python_client.parser.errors import GeneratorError
 
+from .assemble import runtime_modules
 from .jobs import families as job_families
 from .naming import naming_rules
 from .patches._walk import JSON, iter_operations
@@ -229,7 +230,10 @@ def _render_facade(project: Project, data: GeneratorData, spec: JSON, package_di
     def job_status(endpoint: Any) -> Any:
         return status_of.get(str(endpoint.name))
 
+    operation_names = {str(e.name) for e in _endpoints(data)}
+    has_workflows = any(p.name == "_workflows.py" for p in runtime_modules(operation_names))
     env.globals.update(
+        has_workflows=has_workflows,
         success_type=_success_type,
         public_path=_is_public,
         paginated=_is_paginated,

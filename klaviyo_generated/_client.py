@@ -16,6 +16,7 @@ from ._response import APIResponse, to_async_raw_response, to_raw_response
 if TYPE_CHECKING:
     from collections.abc import Callable, Coroutine
 
+    from ._workflows import AsyncWorkflows, Workflows
     from .resources.accounts import (
         Accounts,
         AccountsWithRawResponse,
@@ -312,6 +313,13 @@ class Klaviyo(SyncAPIClient):
         return Webhooks(self)
 
     @cached_property
+    def workflows(self) -> Workflows:
+        """One-call actions: find and upsert profiles, list membership, events (see `_workflows`)."""
+        from ._workflows import Workflows
+
+        return Workflows(self)
+
+    @cached_property
     def with_raw_response(self) -> KlaviyoWithRawResponse:
         """The same namespaces, each method returning an `APIResponse` (status, headers, parsed)."""
         return KlaviyoWithRawResponse(self)
@@ -601,6 +609,13 @@ class AsyncKlaviyo(AsyncAPIClient):
         from .resources.webhooks import AsyncWebhooks
 
         return AsyncWebhooks(self)
+
+    @cached_property
+    def workflows(self) -> AsyncWorkflows:
+        """The workflows, awaited."""
+        from ._workflows import AsyncWorkflows
+
+        return AsyncWorkflows(self)
 
     @cached_property
     def with_raw_response(self) -> AsyncKlaviyoWithRawResponse:

@@ -15,16 +15,19 @@ flows). The refresh itself is one form POST (RFC 6749 section 6), made here as a
 auth flow yields, so it travels through the same client, transport and test doubles as every call.
 
 Concurrency: one refresh at a time per ``OAuth`` object. Threads share a ``threading.Lock``; asyncio
-tasks share an ``asyncio.Lock``. A caller that waited for the lock finds the token already new and
-does not refresh again.
+tasks share an ``asyncio.Lock``, one per event loop (an ``asyncio.Lock`` belongs to the loop that first
+waits on it, and one ``OAuth`` may outlive many ``asyncio.run`` calls). A caller that waited for the
+lock finds the token already new and does not refresh again.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import re
 import threading
 import time
+import weakref
 from collections.abc import AsyncGenerator, Callable, Generator
 
 import attrs
@@ -36,6 +39,9 @@ from ._exceptions import AuthenticationError, ResponseDecodeError
 __all__ = ["OAuth", "OAuthToken", "TokenRefreshError"]
 
 DEFAULT_TOKEN_PATH = "/oauth/token"
+
+# A token value in a token endpoint's answer, JSON (``"access_token": "…"``) or form (``access_token=…``).
+_TOKEN_VALUE = re.compile(r'(?i)(\b(?:access|refresh|id)_token"?\s*[:=]\s*"?)([^"&,;\s}]+)')
 
 
 @attrs.frozen(kw_only=True)
@@ -106,7 +112,9 @@ class OAuth(httpx.Auth):
         self._leeway = leeway
         self._clock = clock
         self._lock = threading.Lock()
-        self._async_lock: asyncio.Lock | None = None
+        self._async_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock]
+        self._async_locks = weakref.WeakKeyDictionary()
+        self._async_locks_guard = threading.Lock()
         self.refreshes = 0
 
     @property
@@ -141,7 +149,7 @@ class OAuth(httpx.Auth):
         if is_public_path(request.url.path):
             yield request
             return
-        lock = self._async_lock = self._async_lock or asyncio.Lock()
+        lock = self._loop_lock()
         async with lock:
             if self._stale():
                 self._accept((yield self._refresh_request(request)))
@@ -155,6 +163,14 @@ class OAuth(httpx.Auth):
             yield self._authorize(request, used)
 
     # -- helpers -----------------------------------------------------------------------------
+
+    def _loop_lock(self) -> asyncio.Lock:
+        loop = asyncio.get_running_loop()
+        with self._async_locks_guard:
+            lock = self._async_locks.get(loop)
+            if lock is None:
+                lock = self._async_locks[loop] = asyncio.Lock()
+        return lock
 
     def _stale(self) -> bool:
         return not self._token.access_token or self._token.expires_within(self._leeway, now=self._clock())
@@ -177,7 +193,7 @@ class OAuth(httpx.Auth):
 
     def _accept(self, response: httpx.Response) -> None:
         if not response.is_success:
-            raise TokenRefreshError(response)
+            raise TokenRefreshError(_without_tokens(response))
         try:
             data = json.loads(response.content)
             access = data["access_token"]
@@ -186,7 +202,7 @@ class OAuth(httpx.Auth):
                 raise ValueError("access_token is not a non-empty string")
             expires_at = self._clock() + float(expires_in) if expires_in is not None else None
         except (ValueError, TypeError, KeyError) as error:
-            raise ResponseDecodeError(response) from error
+            raise ResponseDecodeError(_without_tokens(response)) from error
         refresh = data.get("refresh_token")
         scope = data.get("scope")
         self._token = OAuthToken(
@@ -199,3 +215,28 @@ class OAuth(httpx.Auth):
         self.refreshes += 1
         if self._on_token_refresh is not None:
             self._on_token_refresh(self._token)
+
+
+def _without_tokens(response: httpx.Response) -> httpx.Response:
+    """``response`` with the token values in its body masked, for an error to keep and print.
+
+    An error's message quotes the body and is scrubbed of the credentials the *request* carried; a
+    token answer that fails to parse (say, a bad ``expires_in``) holds new tokens the request never
+    had, so they are masked here.
+    """
+    text = response.text
+    masked = _TOKEN_VALUE.sub(lambda m: m[1] + ("***" if m[2] != "null" else m[2]), text)
+    if masked == text:
+        return response
+    return httpx.Response(
+        response.status_code,
+        # The copy's content is decoded already, so no transfer or content encoding applies.
+        headers=[
+            (name, value)
+            for name, value in response.headers.multi_items()
+            if name.lower() not in ("content-encoding", "transfer-encoding", "content-length")
+        ],
+        content=masked.encode(response.encoding or "utf-8", errors="replace"),
+        request=response.request,
+        extensions=response.extensions,
+    )

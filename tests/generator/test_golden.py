@@ -82,3 +82,21 @@ def test_a_python_warning_during_generation_fails_the_run(tmp_path: Path, monkey
     with pytest.raises(GenerationFailed, match=r"1 warning\(s\):\n- UserWarning: schema X looked odd"):
         build_into(FIXTURE.read_bytes(), tmp_path / "out")
     assert not (tmp_path / "out").exists()
+
+
+def test_runtime_modules_built_on_missing_operations_are_left_out(generated: Path) -> None:
+    # The fixture spec has none of the workflows' endpoints: no _workflows module, no kv.workflows.
+    from generator.assemble import RUNTIME, required_operations
+
+    assert required_operations(RUNTIME / "_workflows.py") == {
+        "get_profiles",
+        "create_or_update_profile",
+        "create_event",
+        "add_profiles_to_list",
+        "remove_profiles_from_list",
+    }
+    assert not (generated / "_workflows.py").exists()
+    assert "def workflows" not in (generated / "_client.py").read_text()
+    package = Path(__file__).resolve().parents[2] / "klaviyo_generated"
+    assert (package / "_workflows.py").exists()
+    assert "def workflows" in (package / "_client.py").read_text()

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
         ResponseDecodeError,
         UnprocessableEntityError,
     )
+    from ._inputs import InputError
     from ._jobs import Accepted, AsyncJob, Job, JobFailedError, JobLimitError, JobTimeoutError, Progress
     from ._oauth import OAuth, OAuthToken, TokenRefreshError
     from ._pagination import AsyncPager, Pager, PaginationError
@@ -50,6 +51,7 @@ _MODULE_OF: dict[str, str] = {
     "AsyncKlaviyo": "._client",
     "APIResponse": "._response",
     "ConfigurationError": "._auth",
+    "InputError": "._inputs",
     "OAuth": "._oauth",
     "Accepted": "._jobs",
     "AsyncJob": "._jobs",
@@ -130,6 +132,7 @@ __all__ = [
     "ConflictError",
     "ErrorObject",
     "FilterError",
+    "InputError",
     "InternalServerError",
     "Job",
     "JobFailedError",

@@ -1,0 +1,159 @@
+"""Checks and request bodies for the workflows: bad input fails here, naming the field, before any call."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any, Final, Literal, TypeVar
+
+from ._auth import ConfigurationError
+
+__all__ = [
+    "InputError",
+    "Prefer",
+    "chunks",
+    "event_body",
+    "identifier",
+    "profile_attributes",
+    "sort_for",
+]
+
+T = TypeVar("T")
+Prefer = Literal["earliest_created", "earliest_updated", "newest_created", "newest_updated"]
+_SORT: Final[dict[str, str]] = {
+    "earliest_created": "created",
+    "earliest_updated": "updated",
+    "newest_created": "-created",
+    "newest_updated": "-updated",
+}
+# One @, something on each side, a dot in the domain, no spaces: what Klaviyo itself refuses otherwise.
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_E164 = re.compile(r"\+[1-9]\d{1,14}")
+_PROFILE_FIELDS = (
+    "first_name",
+    "last_name",
+    "organization",
+    "title",
+    "locale",
+    "image",
+)
+
+
+class InputError(ConfigurationError):
+    """A workflow argument is missing or malformed; the message names it. Nothing was sent."""
+
+
+def check_email(value: object, field: str = "email") -> str:
+    if not isinstance(value, str) or not _EMAIL.fullmatch(value.strip()):
+        raise InputError(f"{field} must be an email address like name@example.com, got {value!r}")
+    return value.strip()
+
+
+def check_phone(value: object, field: str = "phone_number") -> str:
+    if not isinstance(value, str) or not _E164.fullmatch(value):
+        raise InputError(f"{field} must be an E.164 phone number like +15005550006, got {value!r}")
+    return value
+
+
+def check_text(value: object, field: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InputError(f"{field} must be a non-empty string, got {value!r}")
+    return value
+
+
+def identifier(
+    *, email: str | None, phone_number: str | None, external_id: str | None, id: str | None
+) -> tuple[str, str]:
+    """The one identifier given, checked: ``(field, value)``."""
+    given = {
+        k: v
+        for k, v in {"email": email, "phone_number": phone_number, "external_id": external_id, "id": id}.items()
+        if v is not None
+    }
+    if len(given) != 1:
+        raise InputError(f"pass exactly one of email, phone_number, external_id or id (got {sorted(given) or 'none'})")
+    field, value = next(iter(given.items()))
+    if field == "email":
+        return field, check_email(value)
+    if field == "phone_number":
+        return field, check_phone(value)
+    return field, check_text(value, field)
+
+
+def sort_for(prefer: str) -> str:
+    if prefer not in _SORT:
+        raise InputError(f"prefer must be one of {', '.join(sorted(_SORT))}, got {prefer!r}")
+    return _SORT[prefer]
+
+
+def profile_attributes(
+    *,
+    email: str | None,
+    phone_number: str | None,
+    external_id: str | None,
+    location: Mapping[str, Any] | None,
+    properties: Mapping[str, Any] | None,
+    fields: Mapping[str, Any],
+) -> dict[str, Any]:
+    """The ``attributes`` of a profile upsert; at least one identifier is required."""
+    if email is None and phone_number is None and external_id is None:
+        raise InputError("a profile needs at least one of email, phone_number or external_id")
+    attributes: dict[str, Any] = {}
+    if email is not None:
+        attributes["email"] = check_email(email)
+    if phone_number is not None:
+        attributes["phone_number"] = check_phone(phone_number)
+    if external_id is not None:
+        attributes["external_id"] = check_text(external_id, "external_id")
+    for name, value in fields.items():
+        if name not in _PROFILE_FIELDS:
+            raise InputError(
+                f"unknown profile field {name!r}; known: {', '.join(_PROFILE_FIELDS)}, location, properties"
+            )
+        if value is not None:
+            attributes[name] = value
+    if location is not None:
+        attributes["location"] = dict(location)
+    if properties is not None:
+        attributes["properties"] = dict(properties)
+    return attributes
+
+
+def event_body(
+    *,
+    metric: str,
+    profile: Mapping[str, Any],
+    properties: Mapping[str, Any] | None,
+    value: float | None,
+    currency: str | None,
+    unique_id: str | None,
+    time: datetime | None,
+) -> dict[str, Any]:
+    attributes: dict[str, Any] = {
+        "properties": dict(properties or {}),
+        "metric": {"data": {"type": "metric", "attributes": {"name": check_text(metric, "metric")}}},
+        "profile": {"data": {"type": "profile", "attributes": dict(profile)}},
+    }
+    if value is not None:
+        attributes["value"] = value
+    if currency is not None:
+        if not re.fullmatch(r"[A-Z]{3}", currency):
+            raise InputError(f"currency must be an ISO 4217 code like USD, got {currency!r}")
+        attributes["value_currency"] = currency
+    if unique_id is not None:
+        attributes["unique_id"] = check_text(unique_id, "unique_id")
+    if time is not None:
+        attributes["time"] = (time if time.tzinfo else time.replace(tzinfo=UTC)).isoformat()
+    return {"data": {"type": "event", "attributes": attributes}}
+
+
+def chunks(items: Sequence[T] | Iterable[T], size: int) -> Iterator[list[T]]:
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

@@ -1,0 +1,194 @@
+"""``kv.workflows`` against FakeKlaviyo: what each action sends, what it returns, what it refuses."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+
+from klaviyo_generated import AsyncKlaviyo, InputError, Klaviyo, NotFoundError
+from klaviyo_generated.testing import FakeKlaviyo, VirtualClock
+from tests.runtime.client_harness import API_KEY
+
+
+@pytest.fixture
+def fake() -> FakeKlaviyo:
+    return FakeKlaviyo()
+
+
+@pytest.fixture
+def kv(fake: FakeKlaviyo) -> Klaviyo:
+    # The rate limiter is on, as in real use; a virtual clock keeps its waits out of the test's time.
+    clock = VirtualClock()
+    return Klaviyo(api_key=API_KEY, transport=fake.transport(), sleep=clock.sleep, clock=clock)
+
+
+def sent(fake: FakeKlaviyo, method: str, path: str) -> list[Any]:
+    return [
+        json.loads(r.content) if r.content else None for r in fake.requests if (r.method, r.url.path) == (method, path)
+    ]
+
+
+def test_find_profile_by_each_identifier_with_the_chosen_order(kv: Klaviyo, fake: FakeKlaviyo) -> None:
+    created = kv.workflows.upsert_profile(email="ada@example.com", phone_number="+15005550006", external_id="shop-1")
+    ident = str(created.data.id)
+    for kwargs in (
+        {"email": "ada@example.com"},
+        {"phone_number": "+15005550006"},
+        {"external_id": "shop-1"},
+        {"id": ident},
+    ):
+        assert kv.workflows.find_profile(**kwargs).id == ident  # type: ignore[arg-type]
+    assert kv.workflows.find_profile(email="nobody@example.com") is None
+    kv.workflows.find_profile(email="ada@example.com", prefer="earliest_created")
+    lookups = [r.url.params for r in fake.requests if r.url.path == "/api/profiles"]
+    assert lookups[0]["filter"] == 'equals(email,"ada@example.com")'
+    assert (lookups[0]["sort"], lookups[0]["page[size]"]) == ("-updated", "1")
+    assert lookups[-1]["sort"] == "created"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "fragment"),
+    [
+        ({}, "pass exactly one of email, phone_number, external_id or id (got none)"),
+        (
+            {"email": "a@b.co", "id": "x"},
+            "pass exactly one of email, phone_number, external_id or id (got ['email', 'id'])",
+        ),
+        ({"email": "not-an-email"}, "email must be an email address like name@example.com, got 'not-an-email'"),
+        ({"phone_number": "555-1234"}, "phone_number must be an E.164 phone number like +15005550006, got '555-1234'"),
+        ({"external_id": "  "}, "external_id must be a non-empty string"),
+        ({"email": "a@b.co", "prefer": "newest"}, "prefer must be one of earliest_created, earliest_updated"),
+    ],
+)
+def test_find_profile_refuses_bad_input_before_sending(
+    kv: Klaviyo, fake: FakeKlaviyo, kwargs: dict[str, Any], fragment: str
+) -> None:
+    with pytest.raises(InputError) as caught:
+        kv.workflows.find_profile(**kwargs)
+    assert fragment in str(caught.value)
+    assert fake.requests == []
+
+
+def test_upsert_creates_then_updates_with_location_properties_and_unset(kv: Klaviyo, fake: FakeKlaviyo) -> None:
+    first = kv.workflows.upsert_profile(email="ada@example.com", first_name="Ada", properties={"tier": "gold"})
+    again = kv.workflows.upsert_profile(
+        email="ada@example.com", location={"city": "London"}, properties={"visits": 3}, unset=["tier"]
+    )
+    assert again.data.id == first.data.id
+    bodies = sent(fake, "POST", "/api/profile-import")
+    assert bodies[0] == {
+        "data": {
+            "type": "profile",
+            "attributes": {"email": "ada@example.com", "first_name": "Ada", "properties": {"tier": "gold"}},
+        }
+    }
+    assert bodies[1]["data"]["attributes"]["location"] == {"city": "London"}
+    assert bodies[1]["data"]["meta"] == {"patch_properties": {"unset": ["tier"]}}
+    with pytest.raises(InputError, match="a profile needs at least one of email, phone_number or external_id"):
+        kv.workflows.upsert_profile(first_name="Nobody")
+    with pytest.raises(InputError, match="unknown profile field 'nickname'"):
+        kv.workflows.upsert_profile(email="ada@example.com", nickname="A")
+    assert len(bodies) == 2
+
+
+def test_add_to_a_list_by_ids_in_batches_of_1000(kv: Klaviyo, fake: FakeKlaviyo) -> None:
+    vip = kv.request("POST", "/api/lists", json={"data": {"type": "list", "attributes": {"name": "VIP"}}})["data"]["id"]
+    ids = [str(kv.workflows.upsert_profile(email=f"p{n}@example.com").data.id) for n in range(2001)]
+    assert kv.workflows.add_profiles_to_list(vip, profile_ids=ids) == ids
+    batches = sent(fake, "POST", f"/api/lists/{vip}/relationships/profiles")
+    assert [len(b["data"]) for b in batches] == [1000, 1000, 1]
+    assert batches[2] == {"data": [{"type": "profile", "id": ids[2000]}]}
+    assert fake.store.members[vip] == ids
+
+
+def test_add_and_remove_by_email_finding_or_creating_profiles(kv: Klaviyo, fake: FakeKlaviyo) -> None:
+    vip = kv.request("POST", "/api/lists", json={"data": {"type": "list", "attributes": {"name": "VIP"}}})["data"]["id"]
+    existing = str(kv.workflows.upsert_profile(email="old@example.com").data.id)
+    ids = kv.workflows.add_profiles_to_list(vip, emails=["old@example.com", "new@example.com"])
+    assert ids[0] == existing
+    assert kv.workflows.find_profile(email="new@example.com").id == ids[1]
+    assert kv.workflows.remove_profiles_from_list(vip, emails=["new@example.com", "never@example.com"]) == [ids[1]]
+    assert fake.store.members[vip] == [existing]
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "fragment"),
+    [
+        (("",), {"profile_ids": ["x"]}, "list_id must be a non-empty string"),
+        (("L1",), {}, "pass either profile_ids= or emails="),
+        (("L1",), {"profile_ids": ["a"], "emails": ["a@b.co"]}, "pass either profile_ids= or emails="),
+        (("L1",), {"emails": ["a@b.co", "broken"]}, "emails[] must be an email address"),
+    ],
+)
+def test_list_membership_refuses_bad_input_before_sending(
+    kv: Klaviyo, fake: FakeKlaviyo, args: tuple[str], kwargs: dict[str, Any], fragment: str
+) -> None:
+    with pytest.raises(InputError) as caught:
+        kv.workflows.add_profiles_to_list(*args, **kwargs)
+    assert fragment in str(caught.value)
+    assert fake.requests == []
+
+
+def test_a_missing_list_is_klaviyos_404(kv: Klaviyo) -> None:
+    profile = str(kv.workflows.upsert_profile(email="a@example.com").data.id)
+    with pytest.raises(NotFoundError):
+        kv.workflows.add_profiles_to_list("no-such-list", profile_ids=[profile])
+
+
+def test_track_event_sends_metric_profile_value_currency_and_time(kv: Klaviyo, fake: FakeKlaviyo) -> None:
+    when = datetime(2026, 3, 1, 12, 0, tzinfo=timezone(timedelta(hours=1)))
+    kv.workflows.track_event(
+        "Placed Order",
+        email="buyer@example.com",
+        properties={"items": 2},
+        value=9.5,
+        currency="EUR",
+        unique_id="o-1",
+        time=when,
+    )
+    assert sent(fake, "POST", "/api/events") == [
+        {
+            "data": {
+                "type": "event",
+                "attributes": {
+                    "properties": {"items": 2},
+                    "metric": {"data": {"type": "metric", "attributes": {"name": "Placed Order"}}},
+                    "profile": {"data": {"type": "profile", "attributes": {"email": "buyer@example.com"}}},
+                    "value": 9.5,
+                    "value_currency": "EUR",
+                    "unique_id": "o-1",
+                    "time": "2026-03-01T12:00:00+01:00",
+                },
+            }
+        }
+    ]
+    assert [m["attributes"]["name"] for m in fake.store.resources["metric"].values()] == ["Placed Order"]
+    with pytest.raises(InputError, match="an event needs a profile"):
+        kv.workflows.track_event("Placed Order")
+    with pytest.raises(InputError, match="currency must be an ISO 4217 code like USD"):
+        kv.workflows.track_event("Placed Order", email="buyer@example.com", currency="euro")
+    with pytest.raises(InputError, match="metric must be a non-empty string"):
+        kv.workflows.track_event("", email="buyer@example.com")
+
+
+def test_async_workflows_do_the_same(fake: FakeKlaviyo) -> None:
+    async def main() -> tuple[Any, list[str]]:
+        kv = AsyncKlaviyo(api_key=API_KEY, transport=fake.async_transport())
+        created = await kv.workflows.upsert_profile(email="ada@example.com")
+        found = await kv.workflows.find_profile(email="ada@example.com")
+        vip = (await kv.request("POST", "/api/lists", json={"data": {"type": "list", "attributes": {"name": "VIP"}}}))[
+            "data"
+        ]["id"]
+        ids = await kv.workflows.add_profiles_to_list(vip, emails=["ada@example.com", "new@example.com"])
+        await kv.workflows.remove_profiles_from_list(vip, profile_ids=ids[1:])
+        await kv.workflows.track_event("Viewed", email="ada@example.com")
+        assert found.id == created.data.id
+        return found, list(fake.store.members[vip])
+
+    found, members = asyncio.run(main())
+    assert members == [found.id]
+    assert len(fake.store.resources["event"]) == 1
