@@ -14,11 +14,14 @@ from ._auth import ConfigurationError
 __all__ = [
     "InputError",
     "Prefer",
+    "bulk_event_items",
     "chunks",
     "event_body",
     "identifier",
     "profile_attributes",
     "sort_for",
+    "subscription_body",
+    "subscription_profiles",
 ]
 
 T = TypeVar("T")
@@ -159,3 +162,88 @@ def chunks(items: Sequence[T] | Iterable[T], size: int) -> Iterator[list[T]]:
             batch = []
     if batch:
         yield batch
+
+
+def subscription_profiles(emails: Iterable[str], phone_numbers: Iterable[str], consent: str) -> list[dict[str, Any]]:
+    """One profile entry per email (email marketing) and per phone number (SMS marketing)."""
+    profiles = [
+        {
+            "type": "profile",
+            "attributes": {
+                "email": check_email(e, "emails[]"),
+                "subscriptions": {"email": {"marketing": {"consent": consent}}},
+            },
+        }
+        for e in emails
+    ]
+    profiles += [
+        {
+            "type": "profile",
+            "attributes": {
+                "phone_number": check_phone(p, "phone_numbers[]"),
+                "subscriptions": {"sms": {"marketing": {"consent": consent}}},
+            },
+        }
+        for p in phone_numbers
+    ]
+    if not profiles:
+        raise InputError("pass at least one email in emails= or phone number in phone_numbers=")
+    return profiles
+
+
+def subscription_body(
+    kind: str, profiles: list[dict[str, Any]], *, list_id: str | None, custom_source: str | None
+) -> dict[str, Any]:
+    attributes: dict[str, Any] = {"profiles": {"data": profiles}}
+    if custom_source is not None:
+        attributes["custom_source"] = check_text(custom_source, "custom_source")
+    data: dict[str, Any] = {"type": kind, "attributes": attributes}
+    if list_id is not None:
+        data["relationships"] = {"list": {"data": {"type": "list", "id": check_text(list_id, "list_id")}}}
+    return {"data": data}
+
+
+def bulk_event_items(events: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """``events``: mappings with ``metric`` and one profile identifier, optionally ``properties``,
+    ``value``, ``currency``, ``unique_id``, ``time`` — the arguments of ``track_event``."""
+    items = []
+    known = {
+        "metric",
+        "email",
+        "phone_number",
+        "external_id",
+        "profile_id",
+        "properties",
+        "value",
+        "currency",
+        "unique_id",
+        "time",
+    }
+    for index, event in enumerate(events):
+        unknown = set(event) - known
+        if unknown:
+            raise InputError(f"events[{index}] has unknown keys {sorted(unknown)}; known: {', '.join(sorted(known))}")
+        identity = {k: event[k] for k in ("email", "phone_number", "external_id") if event.get(k) is not None}
+        if event.get("profile_id") is not None:
+            identity["id"] = event["profile_id"]
+        if not identity:
+            raise InputError(f"events[{index}] needs a profile: email, phone_number, external_id or profile_id")
+        single = event_body(
+            metric=event.get("metric"),  # type: ignore[arg-type]
+            profile=identity,
+            properties=event.get("properties"),
+            value=event.get("value"),
+            currency=event.get("currency"),
+            unique_id=event.get("unique_id"),
+            time=event.get("time"),
+        )["data"]["attributes"]
+        profile = single.pop("profile")
+        items.append(
+            {
+                "type": "event-bulk-create",
+                "attributes": {"profile": profile, "events": {"data": [{"type": "event", "attributes": single}]}},
+            }
+        )
+    if not items:
+        raise InputError("events= is empty")
+    return items

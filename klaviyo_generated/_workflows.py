@@ -2,6 +2,8 @@
 # Do not edit: change generator/, overrides/ or spec/ and regenerate.
 # requires-operations: get_profiles, create_or_update_profile, create_event
 # requires-operations: add_profiles_to_list, remove_profiles_from_list
+# requires-operations: bulk_subscribe_profiles, bulk_unsubscribe_profiles, bulk_create_events
+# requires-operations: upload_image_from_file, upload_image_from_url
 """``kv.workflows``: the actions integrations need, each one call, built on the generated endpoints.
 
 Every argument is checked before anything is sent (``InputError`` names the field); Klaviyo's own
@@ -10,13 +12,17 @@ refusals arrive as the package's typed errors.
 
 from __future__ import annotations
 
+import mimetypes
+import os
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._inputs import (
     InputError,
     Prefer,
+    bulk_event_items,
     check_email,
     check_text,
     chunks,
@@ -24,6 +30,8 @@ from ._inputs import (
     identifier,
     profile_attributes,
     sort_for,
+    subscription_body,
+    subscription_profiles,
 )
 from .filters import equals
 
@@ -33,6 +41,42 @@ if TYPE_CHECKING:
 __all__ = ["AsyncWorkflows", "Workflows"]
 
 LIST_BATCH = 1000  # "add up to 1000 profiles per call" in the spec's add_profiles_to_list
+EVENT_BATCH = 1000  # "Accepts up to 1,000 events per request" (bulk_create_events)
+# The spec's limits: "Maximum number of profiles can be submitted for subscription: 1000", and
+# "Maximum number of profiles per call: 100" for unsubscribing.
+CONSENT_BATCH = {"SUBSCRIBED": 1000, "UNSUBSCRIBED": 100}
+_JOB_KIND = {
+    "SUBSCRIBED": "profile-subscription-bulk-create-job",
+    "UNSUBSCRIBED": "profile-subscription-bulk-delete-job",
+}
+
+
+def _consent_bodies(
+    consent: str, emails: Iterable[str], phone_numbers: Iterable[str], list_id: str | None, custom_source: str | None
+) -> list[dict[str, Any]]:
+    profiles = subscription_profiles(emails, phone_numbers, consent)
+    return [
+        subscription_body(_JOB_KIND[consent], batch, list_id=list_id, custom_source=custom_source)
+        for batch in chunks(profiles, CONSENT_BATCH[consent])
+    ]
+
+
+def _image_body(
+    path: str | os.PathLike[str] | None, url: str | None, name: str | None, hidden: bool
+) -> tuple[str, Any]:
+    if (path is None) == (url is None):
+        raise InputError("pass either path= (a local file) or url= (https://... or a data: URI)")
+    if url is not None:
+        if not url.startswith(("https://", "http://", "data:image/")):
+            raise InputError(f"url must be an http(s) URL or a data:image/... URI, got {url[:40]!r}")
+        attributes: dict[str, Any] = {"import_from_url": url, "hidden": hidden}
+        if name is not None:
+            attributes["name"] = check_text(name, "name")
+        return "url", {"data": {"type": "image", "attributes": attributes}}
+    file = Path(path)  # type: ignore[arg-type]
+    if not file.is_file():
+        raise InputError(f"path {str(file)!r} is not a readable file")
+    return "file", file
 
 
 def _members(ids: Iterable[str]) -> dict[str, Any]:
@@ -167,6 +211,68 @@ class Workflows:
         )
         self._kv.events.create_event(body=EventCreateQueryV2.from_dict(body))
 
+    def subscribe(
+        self,
+        *,
+        emails: Iterable[str] = (),
+        phone_numbers: Iterable[str] = (),
+        list_id: str | None = None,
+        custom_source: str | None = None,
+    ) -> list[Any]:
+        """Subscribe emails to email marketing and phone numbers to SMS marketing (optionally into a list)."""
+        from .models import SubscriptionCreateJobCreateQuery
+
+        bodies = _consent_bodies("SUBSCRIBED", emails, phone_numbers, list_id, custom_source)
+        return [
+            self._kv.profiles.bulk_subscribe_profiles(body=SubscriptionCreateJobCreateQuery.from_dict(b))
+            for b in bodies
+        ]
+
+    def unsubscribe(
+        self, *, emails: Iterable[str] = (), phone_numbers: Iterable[str] = (), list_id: str | None = None
+    ) -> list[Any]:
+        """Unsubscribe from email / SMS marketing (100 profiles per request, as the API requires)."""
+        from .models import SubscriptionDeleteJobCreateQuery
+
+        bodies = _consent_bodies("UNSUBSCRIBED", emails, phone_numbers, list_id, None)
+        return [
+            self._kv.profiles.bulk_unsubscribe_profiles(body=SubscriptionDeleteJobCreateQuery.from_dict(b))
+            for b in bodies
+        ]
+
+    def bulk_track_events(self, events: Iterable[Mapping[str, Any]]) -> list[Any]:
+        """Many events (each a mapping of ``track_event``'s arguments), 1,000 per request."""
+        from .models import EventsBulkCreateJob
+
+        items = bulk_event_items(events)
+        receipts = []
+        for batch in chunks(items, EVENT_BATCH):
+            body = {"data": {"type": "event-bulk-create-job", "attributes": {"events-bulk-create": {"data": batch}}}}
+            receipts.append(self._kv.events.bulk_create_events(body=EventsBulkCreateJob.from_dict(body)))
+        return receipts
+
+    def upload_image(
+        self,
+        *,
+        path: str | os.PathLike[str] | None = None,
+        url: str | None = None,
+        name: str | None = None,
+        hidden: bool = False,
+    ) -> Any:
+        """Upload a local file (multipart), or import from an http(s) URL or a data: URI."""
+        from .models import ImageCreateQuery, ImageUploadQuery
+        from .types import File
+
+        how, given = _image_body(path, url, name, hidden)
+        if how == "url":
+            return self._kv.images.upload_image_from_url(body=ImageCreateQuery.from_dict(given))
+        mime = mimetypes.guess_type(given.name)[0] or "application/octet-stream"
+        with given.open("rb") as handle:
+            file = File(payload=handle, file_name=given.name, mime_type=mime)
+            return self._kv.images.upload_image_from_file(
+                body=ImageUploadQuery(file=file, name=name or given.name, hidden=hidden)
+            )
+
     def _id_for(self, email: str, *, create: bool) -> str:
         found = self.find_profile(email=email)
         if found is not None:
@@ -273,6 +379,64 @@ class AsyncWorkflows:
             time=time,
         )
         await self._kv.events.create_event(body=EventCreateQueryV2.from_dict(body))
+
+    async def subscribe(
+        self,
+        *,
+        emails: Iterable[str] = (),
+        phone_numbers: Iterable[str] = (),
+        list_id: str | None = None,
+        custom_source: str | None = None,
+    ) -> list[Any]:
+        from .models import SubscriptionCreateJobCreateQuery
+
+        bodies = _consent_bodies("SUBSCRIBED", emails, phone_numbers, list_id, custom_source)
+        return [
+            await self._kv.profiles.bulk_subscribe_profiles(body=SubscriptionCreateJobCreateQuery.from_dict(b))
+            for b in bodies
+        ]
+
+    async def unsubscribe(
+        self, *, emails: Iterable[str] = (), phone_numbers: Iterable[str] = (), list_id: str | None = None
+    ) -> list[Any]:
+        from .models import SubscriptionDeleteJobCreateQuery
+
+        bodies = _consent_bodies("UNSUBSCRIBED", emails, phone_numbers, list_id, None)
+        return [
+            await self._kv.profiles.bulk_unsubscribe_profiles(body=SubscriptionDeleteJobCreateQuery.from_dict(b))
+            for b in bodies
+        ]
+
+    async def bulk_track_events(self, events: Iterable[Mapping[str, Any]]) -> list[Any]:
+        from .models import EventsBulkCreateJob
+
+        items = bulk_event_items(events)
+        receipts = []
+        for batch in chunks(items, EVENT_BATCH):
+            body = {"data": {"type": "event-bulk-create-job", "attributes": {"events-bulk-create": {"data": batch}}}}
+            receipts.append(await self._kv.events.bulk_create_events(body=EventsBulkCreateJob.from_dict(body)))
+        return receipts
+
+    async def upload_image(
+        self,
+        *,
+        path: str | os.PathLike[str] | None = None,
+        url: str | None = None,
+        name: str | None = None,
+        hidden: bool = False,
+    ) -> Any:
+        from .models import ImageCreateQuery, ImageUploadQuery
+        from .types import File
+
+        how, given = _image_body(path, url, name, hidden)
+        if how == "url":
+            return await self._kv.images.upload_image_from_url(body=ImageCreateQuery.from_dict(given))
+        mime = mimetypes.guess_type(given.name)[0] or "application/octet-stream"
+        with given.open("rb") as handle:
+            file = File(payload=handle, file_name=given.name, mime_type=mime)
+            return await self._kv.images.upload_image_from_file(
+                body=ImageUploadQuery(file=file, name=name or given.name, hidden=hidden)
+            )
 
     async def _id_for(self, email: str, *, create: bool) -> str:
         found = await self.find_profile(email=email)

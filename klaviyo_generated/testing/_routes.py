@@ -304,3 +304,38 @@ def list_images(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, str
 @route("GET", "/api/images/{id}")
 def get_image(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
     return json_response(200, fake.store.single(fake.store.get("image", params["id"])))
+
+
+# -- consent and bulk events (accepted, applied at once) -----------------------------------------
+
+
+def _apply_subscriptions(fake: FakeKlaviyo, body: Any, consent_field: str) -> httpx.Response:
+    profiles = ((_attributes(body).get("profiles") or {}).get("data")) or []
+    for entry in profiles:
+        attributes = dict((entry or {}).get("attributes") or {})
+        subscriptions = attributes.pop("subscriptions", {})
+        profile, _ = fake.upsert_profile(attributes)
+        current = profile["attributes"].setdefault(consent_field, {})
+        for channel, settings in subscriptions.items():
+            current[channel] = (settings.get("marketing") or {}).get("consent")
+    return json_response(202)
+
+
+@route("POST", "/api/profile-subscription-bulk-create-jobs")
+def subscribe(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
+    return _apply_subscriptions(fake, body, "fake_consent")
+
+
+@route("POST", "/api/profile-subscription-bulk-delete-jobs")
+def unsubscribe(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
+    return _apply_subscriptions(fake, body, "fake_consent")
+
+
+@route("POST", "/api/event-bulk-create-jobs")
+def bulk_events(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
+    for entry in ((_attributes(body).get("events-bulk-create") or {}).get("data")) or []:
+        attributes = (entry or {}).get("attributes") or {}
+        for event in ((attributes.get("events") or {}).get("data")) or []:
+            single = {"data": {"attributes": {**(event.get("attributes") or {}), "profile": attributes.get("profile")}}}
+            create_event(fake, request, params, single)
+    return json_response(202)

@@ -94,6 +94,11 @@ def test_runtime_modules_built_on_missing_operations_are_left_out(generated: Pat
         "create_event",
         "add_profiles_to_list",
         "remove_profiles_from_list",
+        "bulk_subscribe_profiles",
+        "bulk_unsubscribe_profiles",
+        "bulk_create_events",
+        "upload_image_from_file",
+        "upload_image_from_url",
     }
     assert not (generated / "_workflows.py").exists()
     assert "def workflows" not in (generated / "_client.py").read_text()

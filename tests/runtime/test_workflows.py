@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -192,3 +193,75 @@ def test_async_workflows_do_the_same(fake: FakeKlaviyo) -> None:
     found, members = asyncio.run(main())
     assert members == [found.id]
     assert len(fake.store.resources["event"]) == 1
+
+
+def test_subscribe_and_unsubscribe_in_the_documented_batches(kv: Klaviyo, fake: FakeKlaviyo) -> None:
+    emails = [f"s{n}@example.com" for n in range(1001)]
+    receipts = kv.workflows.subscribe(
+        emails=emails, phone_numbers=["+15005550006"], list_id="L1", custom_source="Checkout"
+    )
+    assert [r.operation for r in receipts] == ["bulk_subscribe_profiles"] * 2
+    batches = sent(fake, "POST", "/api/profile-subscription-bulk-create-jobs")
+    assert [len(b["data"]["attributes"]["profiles"]["data"]) for b in batches] == [1000, 2]
+    assert batches[0]["data"]["relationships"] == {"list": {"data": {"type": "list", "id": "L1"}}}
+    assert batches[0]["data"]["attributes"]["custom_source"] == "Checkout"
+    assert batches[1]["data"]["attributes"]["profiles"]["data"][1] == {
+        "type": "profile",
+        "attributes": {
+            "phone_number": "+15005550006",
+            "subscriptions": {"sms": {"marketing": {"consent": "SUBSCRIBED"}}},
+        },
+    }
+    kv.workflows.unsubscribe(emails=emails[:150])
+    assert [
+        len(b["data"]["attributes"]["profiles"]["data"])
+        for b in sent(fake, "POST", "/api/profile-subscription-bulk-delete-jobs")
+    ] == [100, 50]
+    consent = {
+        p["attributes"]["email"]: p["attributes"]["fake_consent"]["email"]
+        for p in fake.store.resources["profile"].values()
+        if "email" in p["attributes"]
+    }
+    assert (consent["s0@example.com"], consent["s500@example.com"]) == ("UNSUBSCRIBED", "SUBSCRIBED")
+    with pytest.raises(InputError, match="pass at least one email"):
+        kv.workflows.subscribe()
+    with pytest.raises(InputError, match=r"phone_numbers\[\] must be an E.164 phone number"):
+        kv.workflows.subscribe(phone_numbers=["5551234"])
+
+
+def test_bulk_track_events_in_batches_of_1000(kv: Klaviyo, fake: FakeKlaviyo) -> None:
+    events = [{"metric": "Viewed", "email": f"v{n % 3}@example.com", "properties": {"n": n}} for n in range(1500)]
+    receipts = kv.workflows.bulk_track_events(events)
+    assert len(receipts) == 2
+    batches = sent(fake, "POST", "/api/event-bulk-create-jobs")
+    assert [len(b["data"]["attributes"]["events-bulk-create"]["data"]) for b in batches] == [1000, 500]
+    assert len(fake.store.resources["event"]) == 1500
+    with pytest.raises(InputError, match=r"events\[1\] needs a profile"):
+        kv.workflows.bulk_track_events([events[0], {"metric": "Viewed"}])
+    with pytest.raises(InputError, match=r"events\[0\] has unknown keys \['colour'\]"):
+        kv.workflows.bulk_track_events([{"metric": "Viewed", "email": "a@b.co", "colour": "red"}])
+    assert len(batches) == 2
+
+
+def test_upload_image_from_a_file_a_url_or_a_data_uri(kv: Klaviyo, fake: FakeKlaviyo, tmp_path: Any) -> None:
+    picture = tmp_path / "logo.png"
+    picture.write_bytes(b"\x89PNG fake image bytes")
+    uploaded = kv.workflows.upload_image(path=picture)
+    upload = next(r for r in fake.requests if r.url.path == "/api/image-upload")
+    assert upload.headers["Content-Type"].startswith("multipart/form-data; boundary=")
+    assert b"\x89PNG fake image bytes" in upload.content
+    assert b'filename="logo.png"' in upload.content
+    assert uploaded.data.attributes.name == "upload"
+    kv.workflows.upload_image(url="https://example.com/banner.jpg", name="Banner")
+    kv.workflows.upload_image(url="data:image/png;base64,iVBORw0KGgo=")
+    assert [b["data"]["attributes"]["import_from_url"][:22] for b in sent(fake, "POST", "/api/images")] == [
+        "https://example.com/ba",
+        "data:image/png;base64,",
+    ]
+    for kwargs, fragment in (
+        ({}, "pass either path= (a local file) or url="),
+        ({"url": "ftp://x/y.png"}, "url must be an http(s) URL or a data:image/... URI"),
+        ({"path": tmp_path / "missing.png"}, "is not a readable file"),
+    ):
+        with pytest.raises(InputError, match=re.escape(fragment)):
+            kv.workflows.upload_image(**kwargs)
