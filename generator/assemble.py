@@ -29,7 +29,9 @@ REQUIRES = "# requires-operations:"
 def required_operations(source: Path) -> set[str]:
     """The operations a runtime module is built on, from its ``# requires-operations: a, b`` line."""
     names: set[str] = set()
-    for line in source.read_text(encoding="utf-8").splitlines()[:5]:
+    for line in source.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            break  # the declarations are the comment lines at the top of the module
         if line.startswith(REQUIRES):
             names |= {name.strip() for name in line[len(REQUIRES) :].split(",") if name.strip()}
     return names

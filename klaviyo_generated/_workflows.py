@@ -4,6 +4,8 @@
 # requires-operations: add_profiles_to_list, remove_profiles_from_list
 # requires-operations: bulk_subscribe_profiles, bulk_unsubscribe_profiles, bulk_create_events
 # requires-operations: upload_image_from_file, upload_image_from_url
+# requires-operations: bulk_suppress_profiles, bulk_unsuppress_profiles
+# requires-operations: create_campaign, assign_template_to_campaign_message, send_campaign
 """``kv.workflows``: the actions integrations need, each one call, built on the generated endpoints.
 
 Every argument is checked before anything is sent (``InputError`` names the field); Klaviyo's own
@@ -59,6 +61,67 @@ def _consent_bodies(
         subscription_body(_JOB_KIND[consent], batch, list_id=list_id, custom_source=custom_source)
         for batch in chunks(profiles, CONSENT_BATCH[consent])
     ]
+
+
+SUPPRESS_BATCH = 100  # "Email address per request limit: 100"
+_SUPPRESSION_KIND = {True: "profile-suppression-bulk-create-job", False: "profile-suppression-bulk-delete-job"}
+
+
+def _suppression_bodies(emails: Iterable[str], suppress: bool) -> list[dict[str, Any]]:
+    checked = [check_email(e, "emails[]") for e in emails]
+    if not checked:
+        raise InputError("emails= is empty")
+    kind = _SUPPRESSION_KIND[suppress]
+    return [
+        {
+            "data": {
+                "type": kind,
+                "attributes": {"profiles": {"data": [{"type": "profile", "attributes": {"email": e}} for e in batch]}},
+            }
+        }
+        for batch in chunks(checked, SUPPRESS_BATCH)
+    ]
+
+
+def _campaign_body(
+    name: str, list_ids: Iterable[str], excluded: Iterable[str], channel: str, content: dict[str, Any]
+) -> dict[str, Any]:
+    included = [check_text(i, "list_ids[]") for i in list_ids]
+    if not included:
+        raise InputError("list_ids= needs at least one list or segment id")
+    if channel not in ("email", "sms"):
+        raise InputError(f"channel must be 'email' or 'sms', got {channel!r}")
+    definition: dict[str, Any] = {"channel": channel, "label": check_text(name, "name")}
+    if content:
+        definition["content"] = content
+    message = {"type": "campaign-message", "attributes": {"definition": definition}}
+    audiences = {"included": included, "excluded": [check_text(i, "excluded_list_ids[]") for i in excluded]}
+    return {
+        "data": {
+            "type": "campaign",
+            "attributes": {"name": name, "audiences": audiences, "campaign-messages": {"data": [message]}},
+        }
+    }
+
+
+def _assign_body(message_id: str, template_id: str) -> dict[str, Any]:
+    template = {"data": {"type": "template", "id": check_text(template_id, "template_id")}}
+    return {
+        "data": {
+            "type": "campaign-message",
+            "id": check_text(message_id, "message_id"),
+            "relationships": {"template": template},
+        }
+    }
+
+
+def _email_content(
+    subject: str | None, from_email: str | None, from_label: str | None, preview_text: str | None
+) -> dict[str, Any]:
+    content = {"subject": subject, "preview_text": preview_text, "from_label": from_label}
+    if from_email is not None:
+        content["from_email"] = check_email(from_email, "from_email")
+    return {k: v for k, v in content.items() if v is not None}
 
 
 def _image_body(
@@ -273,6 +336,66 @@ class Workflows:
                 body=ImageUploadQuery(file=file, name=name or given.name, hidden=hidden)
             )
 
+    def suppress(self, *, emails: Iterable[str]) -> list[Any]:
+        """Suppress emails from all email marketing (100 per job); returns the jobs (``job.wait()``)."""
+        from .models import SuppressionCreateJobCreateQuery
+
+        return [
+            self._kv.profiles.submit_bulk_suppress_profiles(body=SuppressionCreateJobCreateQuery.from_dict(body))
+            for body in _suppression_bodies(emails, True)
+        ]
+
+    def unsuppress(self, *, emails: Iterable[str]) -> list[Any]:
+        """Lift manual suppressions (100 per job); returns the jobs."""
+        from .models import SuppressionDeleteJobCreateQuery
+
+        return [
+            self._kv.profiles.submit_bulk_unsuppress_profiles(body=SuppressionDeleteJobCreateQuery.from_dict(body))
+            for body in _suppression_bodies(emails, False)
+        ]
+
+    def create_campaign(
+        self,
+        name: str,
+        *,
+        list_ids: Iterable[str],
+        excluded_list_ids: Iterable[str] = (),
+        channel: str = "email",
+        subject: str | None = None,
+        from_email: str | None = None,
+        from_label: str | None = None,
+        preview_text: str | None = None,
+    ) -> Any:
+        """A draft campaign with one message for ``channel``, sent to ``list_ids`` (lists or segments)."""
+        from .models import CampaignCreateQuery
+
+        content = _email_content(subject, from_email, from_label, preview_text) if channel == "email" else {}
+        body = _campaign_body(name, list_ids, excluded_list_ids, channel, content)
+        return self._kv.campaigns.create_campaign(body=CampaignCreateQuery.from_dict(body))
+
+    def assign_template(self, message_id: str, template_id: str) -> Any:
+        """Use template ``template_id`` for campaign message ``message_id``."""
+        from .models import CampaignMessageAssignTemplateQuery
+
+        body = CampaignMessageAssignTemplateQuery.from_dict(_assign_body(message_id, template_id))
+        return self._kv.campaigns.assign_template_to_campaign_message(body=body)
+
+    def send_campaign(self, campaign_id: str, *, wait: bool = True, **wait_options: Any) -> Any:
+        """Send now: submit the send job and (by default) wait for it; ``wait=False`` returns the job."""
+        from .models import CampaignSendJobCreateQuery
+
+        body = {"data": {"type": "campaign-send-job", "id": check_text(campaign_id, "campaign_id")}}
+        job = self._kv.campaigns.submit_send_campaign(body=CampaignSendJobCreateQuery.from_dict(body))
+        return job.wait(**wait_options) if wait else job
+
+    def cancel_campaign(self, campaign_id: str) -> None:
+        """Cancel a campaign that is sending."""
+        self._kv.campaigns.attach_send_campaign(check_text(campaign_id, "campaign_id")).cancel()
+
+    def revert_campaign(self, campaign_id: str) -> None:
+        """Return a cancelled campaign to draft."""
+        self._kv.campaigns.attach_send_campaign(check_text(campaign_id, "campaign_id")).revert()
+
     def _id_for(self, email: str, *, create: bool) -> str:
         found = self.find_profile(email=email)
         if found is not None:
@@ -437,6 +560,61 @@ class AsyncWorkflows:
             return await self._kv.images.upload_image_from_file(
                 body=ImageUploadQuery(file=file, name=name or given.name, hidden=hidden)
             )
+
+    async def suppress(self, *, emails: Iterable[str]) -> list[Any]:
+        from .models import SuppressionCreateJobCreateQuery
+
+        return [
+            await self._kv.profiles.submit_bulk_suppress_profiles(body=SuppressionCreateJobCreateQuery.from_dict(body))
+            for body in _suppression_bodies(emails, True)
+        ]
+
+    async def unsuppress(self, *, emails: Iterable[str]) -> list[Any]:
+        from .models import SuppressionDeleteJobCreateQuery
+
+        return [
+            await self._kv.profiles.submit_bulk_unsuppress_profiles(
+                body=SuppressionDeleteJobCreateQuery.from_dict(body)
+            )
+            for body in _suppression_bodies(emails, False)
+        ]
+
+    async def create_campaign(
+        self,
+        name: str,
+        *,
+        list_ids: Iterable[str],
+        excluded_list_ids: Iterable[str] = (),
+        channel: str = "email",
+        subject: str | None = None,
+        from_email: str | None = None,
+        from_label: str | None = None,
+        preview_text: str | None = None,
+    ) -> Any:
+        from .models import CampaignCreateQuery
+
+        content = _email_content(subject, from_email, from_label, preview_text) if channel == "email" else {}
+        body = _campaign_body(name, list_ids, excluded_list_ids, channel, content)
+        return await self._kv.campaigns.create_campaign(body=CampaignCreateQuery.from_dict(body))
+
+    async def assign_template(self, message_id: str, template_id: str) -> Any:
+        from .models import CampaignMessageAssignTemplateQuery
+
+        body = CampaignMessageAssignTemplateQuery.from_dict(_assign_body(message_id, template_id))
+        return await self._kv.campaigns.assign_template_to_campaign_message(body=body)
+
+    async def send_campaign(self, campaign_id: str, *, wait: bool = True, **wait_options: Any) -> Any:
+        from .models import CampaignSendJobCreateQuery
+
+        body = {"data": {"type": "campaign-send-job", "id": check_text(campaign_id, "campaign_id")}}
+        job = await self._kv.campaigns.submit_send_campaign(body=CampaignSendJobCreateQuery.from_dict(body))
+        return (await job.wait(**wait_options)) if wait else job
+
+    async def cancel_campaign(self, campaign_id: str) -> None:
+        await self._kv.campaigns.attach_send_campaign(check_text(campaign_id, "campaign_id")).cancel()
+
+    async def revert_campaign(self, campaign_id: str) -> None:
+        await self._kv.campaigns.attach_send_campaign(check_text(campaign_id, "campaign_id")).revert()
 
     async def _id_for(self, email: str, *, create: bool) -> str:
         found = await self.find_profile(email=email)

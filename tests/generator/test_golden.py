@@ -99,6 +99,11 @@ def test_runtime_modules_built_on_missing_operations_are_left_out(generated: Pat
         "bulk_create_events",
         "upload_image_from_file",
         "upload_image_from_url",
+        "bulk_suppress_profiles",
+        "bulk_unsuppress_profiles",
+        "create_campaign",
+        "assign_template_to_campaign_message",
+        "send_campaign",
     }
     assert not (generated / "_workflows.py").exists()
     assert "def workflows" not in (generated / "_client.py").read_text()

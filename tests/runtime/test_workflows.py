@@ -6,6 +6,7 @@ import asyncio
 import json
 import re
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,18 +14,24 @@ import pytest
 from klaviyo_generated import AsyncKlaviyo, InputError, Klaviyo, NotFoundError
 from klaviyo_generated.testing import FakeKlaviyo, VirtualClock
 from tests.runtime.client_harness import API_KEY
+from tests.runtime.test_fake import Checked
 
 
 @pytest.fixture
-def fake() -> FakeKlaviyo:
-    return FakeKlaviyo()
+def clock() -> VirtualClock:
+    return VirtualClock()
 
 
 @pytest.fixture
-def kv(fake: FakeKlaviyo) -> Klaviyo:
-    # The rate limiter is on, as in real use; a virtual clock keeps its waits out of the test's time.
-    clock = VirtualClock()
-    return Klaviyo(api_key=API_KEY, transport=fake.transport(), sleep=clock.sleep, clock=clock)
+def fake(clock: VirtualClock) -> FakeKlaviyo:
+    return FakeKlaviyo(clock=clock)
+
+
+@pytest.fixture
+def kv(fake: FakeKlaviyo, clock: VirtualClock, pinned_spec_path: Path) -> Klaviyo:
+    # The rate limiter is on, as in real use; the virtual clock (shared with the fake, whose jobs
+    # move on it) keeps its waits out of the test's time. Every answer is checked against the spec.
+    return Klaviyo(api_key=API_KEY, transport=Checked(fake, pinned_spec_path), sleep=clock.sleep, clock=clock)
 
 
 def sent(fake: FakeKlaviyo, method: str, path: str) -> list[Any]:
@@ -265,3 +272,47 @@ def test_upload_image_from_a_file_a_url_or_a_data_uri(kv: Klaviyo, fake: FakeKla
     ):
         with pytest.raises(InputError, match=re.escape(fragment)):
             kv.workflows.upload_image(**kwargs)
+
+
+def test_suppress_and_unsuppress_run_as_jobs_of_100(kv: Klaviyo, fake: FakeKlaviyo) -> None:
+    emails = [f"x{n}@example.com" for n in range(150)]
+    jobs = kv.workflows.suppress(emails=emails)
+    assert [
+        len(b["data"]["attributes"]["profiles"]["data"])
+        for b in sent(fake, "POST", "/api/profile-suppression-bulk-create-jobs")
+    ] == [100, 50]
+    assert all(job.wait().data.attributes.status == "complete" for job in jobs)
+    assert len(kv.workflows.unsuppress(emails=emails[:1])) == 1
+    with pytest.raises(InputError, match=r"emails\[\] must be an email address"):
+        kv.workflows.suppress(emails=["nope"])
+
+
+def test_a_campaign_is_created_given_a_template_sent_and_reverted(kv: Klaviyo, fake: FakeKlaviyo) -> None:
+    template = kv.request(
+        "POST",
+        "/api/templates",
+        json={"data": {"type": "template", "attributes": {"name": "T", "editor_type": "CODE", "html": "<p>Hi</p>"}}},
+    )
+    campaign = kv.workflows.create_campaign(
+        "Spring sale", list_ids=["L1"], subject="Spring is here", from_email="shop@example.com", from_label="Shop"
+    )
+    created = sent(fake, "POST", "/api/campaigns")[0]["data"]["attributes"]
+    assert created["audiences"] == {"included": ["L1"], "excluded": []}
+    assert created["campaign-messages"]["data"][0]["attributes"]["definition"] == {
+        "channel": "email",
+        "label": "Spring sale",
+        "content": {"subject": "Spring is here", "from_label": "Shop", "from_email": "shop@example.com"},
+    }
+    message_id = campaign.data.relationships.campaign_messages.data[0].id
+    assigned = kv.workflows.assign_template(message_id, template["data"]["id"])
+    assert assigned.data.relationships.template.data.id == template["data"]["id"]
+    final = kv.workflows.send_campaign(str(campaign.data.id))
+    assert final.data.attributes.status == "complete"
+    assert kv.campaigns.get_campaign(str(campaign.data.id)).data.attributes.status == "Sent"
+    kv.workflows.cancel_campaign(str(campaign.data.id))
+    kv.workflows.revert_campaign(str(campaign.data.id))
+    assert kv.campaigns.get_campaign(str(campaign.data.id)).data.attributes.status == "Draft"
+    with pytest.raises(InputError, match="list_ids= needs at least one list or segment id"):
+        kv.workflows.create_campaign("Empty", list_ids=[])
+    with pytest.raises(InputError, match="from_email must be an email address"):
+        kv.workflows.create_campaign("Bad", list_ids=["L1"], from_email="shop")

@@ -148,13 +148,11 @@ def create_campaign(fake: FakeKlaviyo, request: httpx.Request, params: dict[str,
         messages = (attributes.get("campaign-messages") or {}).get("data") or []
         created = []
         for message in messages:
-            given = (message or {}).get("attributes") or {}
-            channel = ((given.get("definition") or {}).get("channel")) or "email"
-            created.append(
-                fake.store.add(
-                    "campaign-message", {"definition": {"channel": channel}, "created_at": now, "updated_at": now}
-                )
-            )
+            definition = dict((((message or {}).get("attributes") or {}).get("definition")) or {})
+            definition.setdefault("channel", "email")
+            definition.setdefault("label", attributes["name"])
+            stored = {"definition": definition, "created_at": now, "updated_at": now}
+            created.append(fake.store.add("campaign-message", stored))
         campaign["relationships"]["campaign-messages"] = [{"type": "campaign-message", "id": m["id"]} for m in created]
         for message in created:
             message["relationships"]["campaign"] = {"type": "campaign", "id": campaign["id"]}
@@ -182,6 +180,26 @@ def list_campaigns(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, 
 def get_campaign(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
     campaign = fake.store.get("campaign", params["id"])
     return json_response(200, fake.store.single(_visible_campaign(campaign), fake.included(request, [campaign])))
+
+
+@route("POST", "/api/campaign-message-assign-template")
+def assign_template(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
+    data = (body or {}).get("data") or {}
+    template = (((data.get("relationships") or {}).get("template") or {}).get("data")) or {}
+    with fake.store.lock:
+        message = fake.store.get("campaign-message", str(data.get("id")))
+        fake.store.get("template", str(template.get("id")))
+        message["relationships"]["template"] = {"type": "template", "id": template["id"]}
+    # This endpoint answers in the older message shape: label, channel and content side by side.
+    definition = message["attributes"]["definition"]
+    flat = {
+        "label": definition.get("label", ""),
+        "channel": definition.get("channel", "email"),
+        "content": definition.get("content") or {},
+        "created_at": message["attributes"]["created_at"],
+        "updated_at": fake.store.now(),
+    }
+    return json_response(200, fake.store.single({**message, "attributes": flat}))
 
 
 @route("POST", "/api/campaign-send-jobs")
