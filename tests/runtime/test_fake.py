@@ -23,43 +23,11 @@ from klaviyo_generated._operations import OPERATIONS
 from klaviyo_generated.filters import equals
 from klaviyo_generated.models import ListCreateQuery, ProfileCreateQuery, ProfilePartialUpdateQuery
 from klaviyo_generated.testing import FakeKlaviyo, Fault, VirtualClock
-from klaviyo_generated.testing._validation import as_checked_request, load
+from klaviyo_generated.testing._validation import load
 from tests.contract.test_every_operation import _body
 from tests.runtime.client_harness import API_KEY
+from tests.runtime.conftest import Checked
 from tests.runtime.test_jobs import profiles_body
-
-
-class Checked(httpx.BaseTransport):
-    """Passes calls to the fake and validates each answer against the spec."""
-
-    def __init__(self, fake: FakeKlaviyo, spec: Path) -> None:
-        self.fake, self.api = fake, load(spec)[0]
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        response = self.fake.handle(request)
-        if response.is_success and response.content:
-            from openapi_core.testing import MockResponse
-
-            self.api.validate_response(
-                as_checked_request(request),
-                MockResponse(response.content, response.status_code, content_type="application/vnd.api+json"),
-            )
-        return response
-
-
-@pytest.fixture
-def clock() -> VirtualClock:
-    return VirtualClock()
-
-
-@pytest.fixture
-def fake(clock: VirtualClock) -> FakeKlaviyo:
-    return FakeKlaviyo(clock=clock)
-
-
-@pytest.fixture
-def kv(fake: FakeKlaviyo, clock: VirtualClock, pinned_spec_path: Path) -> Klaviyo:
-    return Klaviyo(api_key=API_KEY, transport=Checked(fake, pinned_spec_path), sleep=clock.sleep, clock=clock)
 
 
 def new_profile(email: str, **attributes: Any) -> ProfileCreateQuery:

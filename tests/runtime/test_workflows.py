@@ -6,32 +6,13 @@ import asyncio
 import json
 import re
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from klaviyo_generated import AsyncKlaviyo, InputError, Klaviyo, NotFoundError
-from klaviyo_generated.testing import FakeKlaviyo, VirtualClock
+from klaviyo_generated.testing import FakeKlaviyo
 from tests.runtime.client_harness import API_KEY
-from tests.runtime.test_fake import Checked
-
-
-@pytest.fixture
-def clock() -> VirtualClock:
-    return VirtualClock()
-
-
-@pytest.fixture
-def fake(clock: VirtualClock) -> FakeKlaviyo:
-    return FakeKlaviyo(clock=clock)
-
-
-@pytest.fixture
-def kv(fake: FakeKlaviyo, clock: VirtualClock, pinned_spec_path: Path) -> Klaviyo:
-    # The rate limiter is on, as in real use; the virtual clock (shared with the fake, whose jobs
-    # move on it) keeps its waits out of the test's time. Every answer is checked against the spec.
-    return Klaviyo(api_key=API_KEY, transport=Checked(fake, pinned_spec_path), sleep=clock.sleep, clock=clock)
 
 
 def sent(fake: FakeKlaviyo, method: str, path: str) -> list[Any]:
