@@ -21,6 +21,13 @@ def demo(session: nox.Session) -> None:
 
 
 @nox.session
+def docs(session: nox.Session) -> None:
+    """The docs site (mkdocs-material; API reference by mkdocstrings) into .site/, warnings fail it."""
+    session.install("-e", ".[docs]")
+    session.run("mkdocs", "build", "--strict", env={"NO_MKDOCS_2_WARNING": "1"})
+
+
+@nox.session
 def tests(session: nox.Session) -> None:
     """The test suite (generator golden files, spec patches, wire format of the generated package)."""
     session.install("-e", ".[test,generate]")

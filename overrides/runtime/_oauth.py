@@ -69,7 +69,8 @@ class OAuth(httpx.Auth):
     """Bearer authentication that refreshes itself.
 
     Args:
-        client_id, client_secret: the OAuth app's credentials (sent with HTTP Basic to the token endpoint).
+        client_id: the OAuth app's id (sent with HTTP Basic to the token endpoint).
+        client_secret: the OAuth app's secret.
         refresh_token: the long-lived token from the authorization-code exchange.
         access_token: the current access token, if one is at hand; without it the first call refreshes.
         expires_at: when ``access_token`` expires, in epoch seconds.

@@ -46,11 +46,14 @@ class Klaviyo(SyncAPIClient):
         base_url: default `https://a.klaviyo.com`; `http://` only with `allow_http=True`.
         revision: the `revision` header; default the pinned `2026-07-15`. Each method also takes `revision=`.
         timeout: seconds or an `httpx.Timeout`; default 10 s to connect, 60 s for the rest.
-        retry / max_retries: a `RetryPolicy`, `False` for none, or a retry count; see `RetryPolicy`.
+        retry: a `RetryPolicy`, or `False` for a single attempt; see `RetryPolicy`.
+        max_retries: how many retries after the first attempt (adjusts `retry`).
         rate_limits: `RateLimits(...)`, a shared `RateLimiter`, or `False` to send without waiting.
-        http_client / transport: your own `httpx.Client` or transport to send through.
+        http_client: your own `httpx.Client` to send through (it stays open when the client closes).
+        transport: your own httpx transport to send through (tests: `httpx.MockTransport`, `FakeKlaviyo`).
         default_headers: extra headers on every request.
-        sleep / clock: injected for tests.
+        sleep: how the client waits (retries, rate limits, job polling); injected by tests.
+        clock: monotonic seconds; injected by tests.
     """
 
     @cached_property
