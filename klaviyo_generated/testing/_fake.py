@@ -8,7 +8,8 @@
 It keeps profiles, lists and memberships, segments (seeded, read-only), events and metrics,
 campaigns with their messages, templates, images, and profile bulk-import and campaign-send jobs
 that move through their statuses on the fake's clock. Lists page with ``page[cursor]`` and
-``links.next``; ``include=`` fills ``included``; ``filter=`` understands ``equals`` and ``any`` on
+``links.next``; ``include=`` fills ``included``; ``filter=`` understands ``equals``, ``any`` and the
+comparisons (``greater-than`` ... ``ends-with``) on
 attributes and ``id``. Given the spec (``spec=`` or ``$KLAVIYO_OPENAPI_SPEC``, needs the optional
 openapi-core), every request is validated first and an invalid one gets Klaviyo's 400. ``faults=``
 injects failures by rule (see ``Fault``). ``serve()`` runs it as an HTTP server on 127.0.0.1.
@@ -24,6 +25,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -38,7 +40,18 @@ from ._store import FakeError, Resource, Store
 
 __all__ = ["FakeKlaviyo", "VirtualClock"]
 
-_CONDITION = re.compile(r"^(equals|any)\(([\w.\-]+),(.+)\)$")
+_CONDITION = re.compile(
+    r"^(equals|any|greater-than|greater-or-equal|less-than|less-or-equal|contains|starts-with|ends-with)\(([\w.\-]+),(.+)\)$"
+)
+_COMPARE: dict[str, Callable[[Any, Any], bool]] = {
+    "greater-than": lambda a, b: a > b,
+    "greater-or-equal": lambda a, b: a >= b,
+    "less-than": lambda a, b: a < b,
+    "less-or-equal": lambda a, b: a <= b,
+    "contains": lambda a, b: str(b) in str(a),
+    "starts-with": lambda a, b: str(a).startswith(str(b)),
+    "ends-with": lambda a, b: str(a).endswith(str(b)),
+}
 
 
 class VirtualClock:
@@ -168,11 +181,15 @@ class FakeKlaviyo:
         for condition in _split(text):
             match = _CONDITION.match(condition.strip())
             if match is None:
-                raise FakeError(
-                    400, "invalid", f"FakeKlaviyo understands equals() and any() filters, not {condition!r}.", "filter"
-                )
+                raise FakeError(400, "invalid", f"FakeKlaviyo does not understand the filter {condition!r}.", "filter")
             operator, field, raw = match.groups()
             wanted = _values(raw)
+            if operator in _COMPARE:
+                test, bound = _COMPARE[operator], _comparable(wanted[0])
+                items = [
+                    r for r in items if (v := r["attributes"].get(field)) is not None and test(_comparable(v), bound)
+                ]
+                continue
             if operator == "equals" and len(wanted) != 1:
                 wanted = [wanted]
             items = [r for r in items if (r["id"] if field == "id" else r["attributes"].get(field)) in wanted]
@@ -285,6 +302,14 @@ def _split(text: str) -> list[str]:
         else:
             current += char
     return [*parts, current] if current else parts
+
+
+def _comparable(value: Any) -> Any:
+    """Datetimes compare as instants whether written with ``Z`` or ``+00:00``; other values as given."""
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            return datetime.fromisoformat(value)
+    return value
 
 
 def _values(raw: str) -> list[Any]:
