@@ -155,8 +155,10 @@ def _list_inputs(
     return str(list_id), ids, checked
 
 
-def _upsert_body(attributes: dict[str, Any], unset: Iterable[str] | None) -> dict[str, Any]:
+def _upsert_body(attributes: dict[str, Any], unset: Iterable[str] | None, profile_id: str | None) -> dict[str, Any]:
     body: dict[str, Any] = {"data": {"type": "profile", "attributes": attributes}}
+    if profile_id is not None:
+        body["data"]["id"] = check_text(profile_id, "profile_id")
     if unset:
         body["data"]["meta"] = {"patch_properties": {"unset": [check_text(p, "unset[]") for p in unset]}}
     return body
@@ -197,12 +199,14 @@ class Workflows:
         email: str | None = None,
         phone_number: str | None = None,
         external_id: str | None = None,
+        profile_id: str | None = None,
         location: Mapping[str, Any] | None = None,
         properties: Mapping[str, Any] | None = None,
         unset: Iterable[str] | None = None,
         **fields: Any,
     ) -> Any:
-        """Create the profile or update the one these identifiers match; ``unset`` removes custom properties."""
+        """Create the profile or update the one these identifiers (or ``profile_id``) match; ``unset``
+        removes custom properties."""
         from .models import ProfileUpsertQuery
 
         attributes = profile_attributes(
@@ -212,9 +216,10 @@ class Workflows:
             location=location,
             properties=properties,
             fields=fields,
+            profile_id=profile_id,
         )
         return self._kv.profiles.create_or_update_profile(
-            body=ProfileUpsertQuery.from_dict(_upsert_body(attributes, unset))
+            body=ProfileUpsertQuery.from_dict(_upsert_body(attributes, unset, profile_id))
         )
 
     def add_profiles_to_list(
@@ -428,6 +433,7 @@ class AsyncWorkflows:
         email: str | None = None,
         phone_number: str | None = None,
         external_id: str | None = None,
+        profile_id: str | None = None,
         location: Mapping[str, Any] | None = None,
         properties: Mapping[str, Any] | None = None,
         unset: Iterable[str] | None = None,
@@ -442,9 +448,10 @@ class AsyncWorkflows:
             location=location,
             properties=properties,
             fields=fields,
+            profile_id=profile_id,
         )
         return await self._kv.profiles.create_or_update_profile(
-            body=ProfileUpsertQuery.from_dict(_upsert_body(attributes, unset))
+            body=ProfileUpsertQuery.from_dict(_upsert_body(attributes, unset, profile_id))
         )
 
     async def add_profiles_to_list(

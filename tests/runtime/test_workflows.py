@@ -77,7 +77,9 @@ def test_upsert_creates_then_updates_with_location_properties_and_unset(kv: Klav
     }
     assert bodies[1]["data"]["attributes"]["location"] == {"city": "London"}
     assert bodies[1]["data"]["meta"] == {"patch_properties": {"unset": ["tier"]}}
-    with pytest.raises(InputError, match="a profile needs at least one of email, phone_number or external_id"):
+    with pytest.raises(
+        InputError, match="a profile needs at least one of email, phone_number, external_id or profile_id"
+    ):
         kv.workflows.upsert_profile(first_name="Nobody")
     with pytest.raises(InputError, match="unknown profile field 'nickname'"):
         kv.workflows.upsert_profile(email="ada@example.com", nickname="A")
@@ -297,3 +299,15 @@ def test_a_campaign_is_created_given_a_template_sent_and_reverted(kv: Klaviyo, f
         kv.workflows.create_campaign("Empty", list_ids=[])
     with pytest.raises(InputError, match="from_email must be an email address"):
         kv.workflows.create_campaign("Bad", list_ids=["L1"], from_email="shop")
+
+
+def test_update_by_klaviyo_id(kv: Klaviyo, fake: FakeKlaviyo) -> None:
+    ident = str(kv.workflows.upsert_profile(email="ada@example.com").data.id)
+    updated = kv.workflows.upsert_profile(profile_id=ident, last_name="Lovelace")
+    assert str(updated.data.id) == ident
+    assert sent(fake, "POST", "/api/profile-import")[-1] == {
+        "data": {"type": "profile", "id": ident, "attributes": {"last_name": "Lovelace"}}
+    }
+    assert fake.store.resources["profile"][ident]["attributes"]["last_name"] == "Lovelace"
+    with pytest.raises(InputError, match="profile_id must be a non-empty string"):
+        kv.workflows.upsert_profile(profile_id="", first_name="X")

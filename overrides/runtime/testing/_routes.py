@@ -90,7 +90,10 @@ def update_profile(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, 
 
 @route("POST", "/api/profile-import")
 def import_profile(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, str], body: Any) -> httpx.Response:
-    profile, created = fake.upsert_profile(_attributes(body))
+    given = dict(_attributes(body))
+    if (body.get("data") or {}).get("id"):
+        given["id"] = body["data"]["id"]  # update by Klaviyo id
+    profile, created = fake.upsert_profile(given)
     return json_response(201 if created else 200, fake.store.single(profile))
 
 

@@ -100,10 +100,11 @@ def profile_attributes(
     location: Mapping[str, Any] | None,
     properties: Mapping[str, Any] | None,
     fields: Mapping[str, Any],
+    profile_id: str | None = None,
 ) -> dict[str, Any]:
-    """The ``attributes`` of a profile upsert; at least one identifier is required."""
-    if email is None and phone_number is None and external_id is None:
-        raise InputError("a profile needs at least one of email, phone_number or external_id")
+    """The ``attributes`` of a profile upsert; an identifier (or the Klaviyo ``profile_id``) is required."""
+    if email is None and phone_number is None and external_id is None and profile_id is None:
+        raise InputError("a profile needs at least one of email, phone_number, external_id or profile_id")
     attributes: dict[str, Any] = {}
     if email is not None:
         attributes["email"] = check_email(email)
