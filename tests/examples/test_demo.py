@@ -32,3 +32,40 @@ def test_the_demo_against_the_fake_does_what_it_says(monkeypatch: pytest.MonkeyP
     assert summary.retried_attempts == 2  # the injected 429, waited out for its Retry-After
     assert summary.burst_calls == 15
     assert summary.burst_seconds == pytest.approx(1.0)  # create_list's 10/s tier spaces the burst
+
+
+def test_the_demo_with_a_key_makes_only_read_only_calls(
+    monkeypatch: pytest.MonkeyPatch, pinned_spec_path: Path
+) -> None:
+    # No network here: answer the three reads with bodies built from the spec's own schemas.
+    import httpx
+
+    from klaviyo_generated import Klaviyo
+    from klaviyo_generated._operations import OPERATIONS
+    from klaviyo_generated.testing._validation import load
+    from tests.contract.examples import Examples
+
+    _, spec = load(pinned_spec_path)
+    examples = Examples(spec, full=True)
+    answers = {}
+    for name in ("get_accounts", "get_profiles", "get_lists"):
+        op = OPERATIONS[name]
+        schema = spec["paths"][op.path]["get"]["responses"]["200"]["content"]["application/vnd.api+json"]["schema"]
+        answers[op.path] = examples.value(schema)
+    seen: list[tuple[str, str]] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        seen.append((request.method, request.url.path))
+        return httpx.Response(200, json=answers[request.url.path])
+
+    demo = load_demo()
+
+    class Offline(Klaviyo):
+        def __init__(self, api_key: str) -> None:
+            super().__init__(api_key=api_key, transport=httpx.MockTransport(handle))
+
+    monkeypatch.setattr(demo, "Klaviyo", Offline)
+    lines = demo.run_against_klaviyo("pk_" + "r" * 32)
+    assert seen == [("GET", "/api/accounts"), ("GET", "/api/profiles"), ("GET", "/api/lists")]
+    assert lines[0].startswith("account:")
+    assert "HTTP 200" in lines[1]
