@@ -93,3 +93,4 @@ def bench(session: nox.Session) -> None:
     session.run("python", "benchmarks/import_time.py", *session.posargs)
     session.run("python", "benchmarks/client_overhead.py")
     session.run("python", "benchmarks/pagination.py")
+    session.run("python", "benchmarks/fanout_and_generation.py")
