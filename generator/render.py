@@ -124,7 +124,18 @@ def _endpoints(data: GeneratorData) -> list[Any]:
     return [e for collection in data.endpoint_collections_by_tag.values() for e in collection.endpoints]
 
 
-def _render_operations(project: Project, data: GeneratorData, spec: JSON, package_dir: Path) -> None:
+Families = tuple[list[dict[str, Any]], list[dict[str, Any]]]
+
+
+def _job_families(data: GeneratorData, spec: JSON) -> Families:
+    """The spec's job families (``generator/jobs.py``), named by endpoint; both tables read them."""
+    names = {(str(e.method), str(e.path.get_untrusted_value())): str(e.name) for e in _endpoints(data)}
+    return job_families(spec, names)
+
+
+def _render_operations(
+    project: Project, data: GeneratorData, spec: JSON, families: Families, package_dir: Path
+) -> None:
     """``_operations.py``: per-operation facts from the spec, keyed by the endpoint's name."""
     by_location = {(method, path): operation for path, method, operation in iter_operations(spec)}
     operations = []
@@ -149,8 +160,7 @@ def _render_operations(project: Project, data: GeneratorData, spec: JSON, packag
     operations.sort(key=lambda op: str(op["name"]))
     text = project.env.get_template("operations.py.jinja").render(operations=operations)
     (package_dir / "_operations.py").write_text(text, encoding="utf-8")
-    names = {(str(e.method), str(e.path.get_untrusted_value())): str(e.name) for e in _endpoints(data)}
-    with_status, accepted = job_families(spec, names)
+    with_status, accepted = families
     text = project.env.get_template("jobs_table.py.jinja").render(families=with_status, accepted=accepted)
     (package_dir / "_jobs_table.py").write_text(text, encoding="utf-8")
     filters = {str(op["name"]): op["filters"] for op in operations if op["filters"]}
@@ -213,12 +223,11 @@ def _facade_imports(endpoints: list[Any]) -> list[str]:
     return sorted(lines)
 
 
-def _render_facade(project: Project, data: GeneratorData, spec: JSON, package_dir: Path) -> None:
+def _render_facade(project: Project, data: GeneratorData, families: Families, package_dir: Path) -> None:
     """``resources/<tag>.py`` (one namespace class per tag, sync, async and raw) and ``_client.py``."""
     env = project.env
     by_name = {str(e.name): e for e in _endpoints(data)}
-    names = {(str(e.method), str(e.path.get_untrusted_value())): str(e.name) for e in _endpoints(data)}
-    with_status, accepted = job_families(spec, names)
+    with_status, accepted = families
     accepted_names = {f["submit"] for f in accepted}
     status_of = {f["submit"]: by_name[f["status"]] for f in with_status}
     chunkable = {f["submit"] for f in with_status if f["max_items"] is not None}
@@ -274,8 +283,9 @@ def render(spec: JSON, *, output: Path, package_name: str) -> Rendered:
         project.env.globals.update(_template_globals(spec))
         errors = list(project.build())
         _render_model_index(project, data, project.package_dir)
-        _render_operations(project, data, spec, project.package_dir)
-        _render_facade(project, data, spec, project.package_dir)
+        families = _job_families(data, spec)
+        _render_operations(project, data, spec, families, project.package_dir)
+        _render_facade(project, data, families, project.package_dir)
     if python_warnings:
         listed = "\n".join(f"- {w.category.__name__}: {w.message}" for w in python_warnings)
         raise GenerationFailed(f"generation emitted {len(python_warnings)} warning(s):\n{listed}")

@@ -19,6 +19,8 @@ import re
 import sys
 from pathlib import Path
 
+import attrs
+
 from .diff import diff, markdown
 from .pin import ROOT, Pin, load_pin
 from .pipeline import PACKAGE, build_into
@@ -81,7 +83,7 @@ def upgrade(new_pin: Pin, *, root: Path, new_spec: Path | None, old_spec: Path |
     if declared != new_pin.revision:
         raise SpecSourceError(f"{new.path} declares revision {declared}, not {new_pin.revision}")
     summary = build_into(new.data, root / PACKAGE)
-    (root / "spec" / "pin.toml").write_text(_PIN_TEMPLATE.format(**vars_of(new_pin)), encoding="utf-8")
+    (root / "spec" / "pin.toml").write_text(_PIN_TEMPLATE.format(**attrs.asdict(new_pin)), encoding="utf-8")
     changes = diff(json.loads(old.data), json.loads(new.data))
     report = markdown(old_pin.revision, new_pin.revision, changes)
     relative = f"spec/diffs/{old_pin.revision}_to_{new_pin.revision}.md"
@@ -101,10 +103,6 @@ def upgrade(new_pin: Pin, *, root: Path, new_spec: Path | None, old_spec: Path |
             "Review the diff of the package and the report before committing.",
         ]
     )
-
-
-def vars_of(pin: Pin) -> dict[str, str]:
-    return {name: getattr(pin, name) for name in ("revision", "repository", "commit", "path", "sha256")}
 
 
 def main(argv: list[str]) -> int:

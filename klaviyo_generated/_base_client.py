@@ -30,10 +30,10 @@ from . import __api_revision__ as API_REVISION
 from . import errors
 from ._auth import ConfigurationError
 from ._exceptions import (
-    REQUEST_ID_HEADERS,
     APIConnectionError,
     APITimeoutError,
     ResponseDecodeError,
+    request_id_of,
     status_error,
 )
 from ._jobs import Accepted, check_limits
@@ -191,7 +191,11 @@ class _BaseClient:
             extensions[RETRY_EXTENSION] = retry_policy(retry, max_retries, self.settings.retry)
         operation = extensions.get(OPERATION_EXTENSION)
         if operation is not None and kwargs.get("json") is not None:
-            check_limits(str(operation), kwargs["json"])
+            encoded = check_limits(str(operation), kwargs["json"])
+            if encoded is not None:
+                # Measuring the payload meant encoding it; send those bytes rather than encode twice.
+                kwargs["content"] = encoded
+                del kwargs["json"]
         headers = kwargs.get("headers") or {}
         if "revision" in headers:
             check_revision(headers["revision"])
@@ -249,8 +253,7 @@ class _BaseClient:
                 raise ResponseDecodeError(response, attempts=_attempts(response)) from error
             operation = response.request.extensions.get(OPERATION_EXTENSION)
             if parsed is None and operation in ACCEPTED:
-                request_id = next((v for h in REQUEST_ID_HEADERS if (v := response.headers.get(h))), None)
-                parsed = Accepted(str(operation), response.status_code, request_id)
+                parsed = Accepted(str(operation), response.status_code, request_id_of(response.headers))
         return APIResponse(parsed, response) if raw else parsed
 
 

@@ -53,6 +53,11 @@ _URL_USERINFO = re.compile(r"(?<=://)[^/@\s]+@")
 _WHITESPACE = re.compile(r"[\s\x00-\x1f\x7f]+")
 
 
+def request_id_of(headers: Mapping[str, str]) -> str | None:
+    """The request id a response carries, from the first of ``REQUEST_ID_HEADERS`` present."""
+    return next((v for h in REQUEST_ID_HEADERS if (v := headers.get(h))), None)
+
+
 def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
     """Copy ``headers`` with credential-bearing values masked.
 
@@ -329,7 +334,7 @@ class APIStatusError(APIError):
         self._body_read = text is not None
         self.body_text = text or ""
         self.errors = _parse_errors(self.body_text)
-        self.request_id = next((v for h in REQUEST_ID_HEADERS if (v := response.headers.get(h))), None)
+        self.request_id = request_id_of(response.headers)
         super().__init__("", request=_request_of(response), attempts=attempts)
 
     def _render(self) -> str:
@@ -448,5 +453,6 @@ __all__ = [
     "ResponseDecodeError",
     "UnprocessableEntityError",
     "redact_headers",
+    "request_id_of",
     "status_error",
 ]

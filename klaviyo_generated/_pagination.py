@@ -90,6 +90,11 @@ class _Walk:
             raise PaginationError("links.next carries no page[cursor]; cannot continue")
         return cursors[0]
 
+    def record(self, page: object) -> list[Any]:
+        """Account for a fetched page; its items, cut short by ``max_items``."""
+        self.after(page)
+        return self.take(list(_attribute(page, "data") or ()))
+
     def take(self, items: list[Any]) -> list[Any]:
         if self.max_items is not None:
             items = items[: self.max_items - self.items]
@@ -132,20 +137,19 @@ class Pager(Generic[PageT, ItemT]):
     def next_cursor(self) -> str | None:
         return self._walk.next_cursor
 
-    def pages(self) -> Iterator[PageT]:
+    def _walk_pages(self) -> Iterator[tuple[PageT, list[ItemT]]]:
         walk = self._walk
         while not walk.done:
             page = self._fetch(walk.cursor)
-            walk.after(page)
-            walk.take(list(_attribute(page, "data") or ()))
+            yield page, walk.record(page)
+
+    def pages(self) -> Iterator[PageT]:
+        for page, _ in self._walk_pages():
             yield page
 
     def __iter__(self) -> Iterator[ItemT]:
-        walk = self._walk
-        while not walk.done:
-            page = self._fetch(walk.cursor)
-            walk.after(page)
-            yield from walk.take(list(_attribute(page, "data") or ()))
+        for _, items in self._walk_pages():
+            yield from items
 
     def related(self, item: object, relationship: str) -> Any:
         """The included resource(s) ``item`` points to by ``relationship`` (``None``/``[]`` if not included)."""
@@ -170,20 +174,19 @@ class AsyncPager(Generic[PageT, ItemT]):
     def next_cursor(self) -> str | None:
         return self._walk.next_cursor
 
-    async def pages(self) -> AsyncIterator[PageT]:
+    async def _walk_pages(self) -> AsyncIterator[tuple[PageT, list[ItemT]]]:
         walk = self._walk
         while not walk.done:
             page = await self._fetch(walk.cursor)
-            walk.after(page)
-            walk.take(list(_attribute(page, "data") or ()))
+            yield page, walk.record(page)
+
+    async def pages(self) -> AsyncIterator[PageT]:
+        async for page, _ in self._walk_pages():
             yield page
 
     async def __aiter__(self) -> AsyncIterator[ItemT]:
-        walk = self._walk
-        while not walk.done:
-            page = await self._fetch(walk.cursor)
-            walk.after(page)
-            for item in walk.take(list(_attribute(page, "data") or ())):
+        async for _, items in self._walk_pages():
+            for item in items:
                 yield item
 
     def related(self, item: object, relationship: str) -> Any:

@@ -108,11 +108,15 @@ def _items_in(body: object) -> int:
     return max(sizes, default=0)
 
 
-def check_limits(operation: str, body: object) -> None:
-    """Raise ``JobLimitError`` when ``body`` (the JSON about to be sent) exceeds the operation's limits."""
+def check_limits(operation: str, body: object) -> bytes | None:
+    """Raise ``JobLimitError`` when ``body`` (the JSON about to be sent) exceeds the operation's limits.
+
+    Returns the encoded body when checking its size meant encoding it (encoded as httpx would), so
+    the caller can send those bytes; ``None`` when nothing was encoded.
+    """
     family = JOBS.get(operation) or ACCEPTED.get(operation)
     if family is None or (family.max_items is None and family.max_bytes is None):
-        return
+        return None
     source = "; ".join(f"'{s}'" for s in family.sources)
     items = _items_in(body)
     if family.max_items is not None and items > family.max_items:
@@ -120,13 +124,15 @@ def check_limits(operation: str, body: object) -> None:
             f"{operation} takes at most {family.max_items} items per request, got {items} "
             f"(the API documents: {source}); split the input into several requests"
         )
-    if family.max_bytes is not None:
-        size = len(json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode())
-        if size > family.max_bytes:
-            raise JobLimitError(
-                f"{operation} payload is {size} bytes, over the {family.max_bytes} allowed "
-                f"(the API documents: {source})"
-            )
+    if family.max_bytes is None:
+        return None
+    encoded = json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+    if len(encoded) > family.max_bytes:
+        raise JobLimitError(
+            f"{operation} payload is {len(encoded)} bytes, over the {family.max_bytes} allowed "
+            f"(the API documents: {source})"
+        )
+    return encoded
 
 
 def _endpoint(name: str) -> Any:
@@ -179,13 +185,34 @@ class _Polling:
         return self.family.cancel
 
 
-def _check_wait(timeout: float | None, poll_interval: float, max_interval: float, backoff: float) -> None:
-    if timeout is not None and not timeout >= 0:
-        raise ConfigurationError(f"timeout must be seconds >= 0 or None, got {timeout!r}")
-    if not 0 < poll_interval <= max_interval:
-        raise ConfigurationError(f"need 0 < poll_interval <= max_interval, got {poll_interval!r}, {max_interval!r}")
-    if not backoff >= 1:
-        raise ConfigurationError(f"backoff must be >= 1, got {backoff!r}")
+class _Schedule:
+    """When to poll next: growing intervals, never past ``timeout`` (checked up front)."""
+
+    def __init__(
+        self,
+        clock: Callable[[], float],
+        timeout: float | None,
+        poll_interval: float,
+        max_interval: float,
+        backoff: float,
+    ) -> None:
+        if timeout is not None and not timeout >= 0:
+            raise ConfigurationError(f"timeout must be seconds >= 0 or None, got {timeout!r}")
+        if not 0 < poll_interval <= max_interval:
+            raise ConfigurationError(f"need 0 < poll_interval <= max_interval, got {poll_interval!r}, {max_interval!r}")
+        if not backoff >= 1:
+            raise ConfigurationError(f"backoff must be >= 1, got {backoff!r}")
+        self._clock, self._timeout, self._max, self._backoff = clock, timeout, max_interval, backoff
+        self._started, self._interval = clock(), poll_interval
+
+    def next_wait(self, job: Job[Any] | AsyncJob[Any]) -> float:
+        """The wait before the next poll; ``JobTimeoutError`` once ``timeout`` has passed."""
+        waited = self._clock() - self._started
+        if self._timeout is not None and waited >= self._timeout:
+            raise JobTimeoutError(job, waited)
+        wait = self._interval if self._timeout is None else min(self._interval, self._timeout - waited)
+        self._interval = min(self._interval * self._backoff, self._max)
+        return wait
 
 
 class Job(_Polling, Generic[T]):
@@ -214,20 +241,14 @@ class Job(_Polling, Generic[T]):
         on_progress: Callable[[Progress], object] | None = None,
     ) -> T:
         """Poll until the job ends; return its final state. See the module docstring for what raises."""
-        _check_wait(timeout, poll_interval, max_interval, backoff)
-        clock, sleep = self._client._clock, self._client._sleep
-        started, interval = clock(), poll_interval
+        schedule = _Schedule(self._client._clock, timeout, poll_interval, max_interval, backoff)
         while True:
             self.refresh()
             if on_progress is not None:
                 on_progress(self.progress)
             if self.done:
                 break
-            waited = clock() - started
-            if timeout is not None and waited >= timeout:
-                raise JobTimeoutError(self, waited)
-            sleep(interval if timeout is None else min(interval, timeout - waited))
-            interval = min(interval * backoff, max_interval)
+            self._client._sleep(schedule.next_wait(self))
         if self.failed:
             raise JobFailedError(self, self.errors())
         return self.model  # type: ignore[no-any-return]
@@ -291,20 +312,14 @@ class AsyncJob(_Polling, Generic[T]):
         backoff: float = 1.5,
         on_progress: Callable[[Progress], object] | None = None,
     ) -> T:
-        _check_wait(timeout, poll_interval, max_interval, backoff)
-        clock, sleep = self._client._clock, self._client._sleep
-        started, interval = clock(), poll_interval
+        schedule = _Schedule(self._client._clock, timeout, poll_interval, max_interval, backoff)
         while True:
             await self.refresh()
             if on_progress is not None:
                 on_progress(self.progress)
             if self.done:
                 break
-            waited = clock() - started
-            if timeout is not None and waited >= timeout:
-                raise JobTimeoutError(self, waited)
-            await sleep(interval if timeout is None else min(interval, timeout - waited))
-            interval = min(interval * backoff, max_interval)
+            await self._client._sleep(schedule.next_wait(self))
         if self.failed:
             raise JobFailedError(self, await self.errors())
         return self.model  # type: ignore[no-any-return]

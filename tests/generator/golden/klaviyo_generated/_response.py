@@ -20,7 +20,7 @@ from typing import Any, Generic, ParamSpec, TypeVar
 import attrs
 import httpx
 
-from ._exceptions import REQUEST_ID_HEADERS
+from ._exceptions import request_id_of
 from ._ratelimit import RateLimitInfo
 from ._transports.ratelimit import RATE_LIMIT_EXTENSION
 from ._transports.retry import ATTEMPTS_EXTENSION
@@ -50,7 +50,7 @@ class APIResponse(Generic[T]):
 
     @property
     def request_id(self) -> str | None:
-        return next((v for h in REQUEST_ID_HEADERS if (v := self.headers.get(h))), None)
+        return request_id_of(self.headers)
 
     @property
     def attempts(self) -> int:
