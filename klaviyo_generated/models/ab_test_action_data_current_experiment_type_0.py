@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.ab_test_action_data_current_experiment_type_0_winner_metric import (
     AbTestActionDataCurrentExperimentType0WinnerMetric,
     check_ab_test_action_data_current_experiment_type_0_winner_metric,
@@ -28,7 +29,7 @@ T = TypeVar("T", bound="AbTestActionDataCurrentExperimentType0")
 
 
 @_attrs_define
-class AbTestActionDataCurrentExperimentType0:
+class AbTestActionDataCurrentExperimentType0(LazyModel):
     """
     Attributes:
         variations (list[SendEmailAction | SendSmsAction]):
@@ -128,6 +129,10 @@ class AbTestActionDataCurrentExperimentType0:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.ab_test_action_data_current_experiment_type_0_allocations_type_0 import (
             AbTestActionDataCurrentExperimentType0AllocationsType0,  # noqa: PLC0415
         )
@@ -135,110 +140,114 @@ class AbTestActionDataCurrentExperimentType0:
         from ..models.send_email_action import SendEmailAction  # noqa: PLC0415
         from ..models.send_sms_action import SendSmsAction  # noqa: PLC0415
 
-        d = dict(src_dict)
-        variations = []
-        _variations = d.pop("variations")
-        for variations_item_data in _variations:
+        def _decode_variations(src_value__: Any) -> list[SendEmailAction | SendSmsAction]:
+            variations = []
+            _variations = src_value__
+            for variations_item_data in _variations:
 
-            def _parse_variations_item(data: object) -> SendEmailAction | SendSmsAction:
+                def _parse_variations_item(data: object) -> SendEmailAction | SendSmsAction:
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        variations_item_type_0 = SendEmailAction.from_dict(data)
+
+                        return variations_item_type_0
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    variations_item_type_1 = SendSmsAction.from_dict(data)
+
+                    return variations_item_type_1
+
+                variations_item = parse_union(_parse_variations_item, variations_item_data)
+
+                variations.append(variations_item)
+
+            return variations
+
+        def _decode_allocations(
+            src_value__: Any,
+        ) -> AbTestActionDataCurrentExperimentType0AllocationsType0 | None | Unset:
+            def _parse_allocations(
+                data: object,
+            ) -> AbTestActionDataCurrentExperimentType0AllocationsType0 | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
                 try:
                     if not isinstance(data, dict):
                         raise TypeError()
-                    variations_item_type_0 = SendEmailAction.from_dict(data)
+                    allocations_type_0 = AbTestActionDataCurrentExperimentType0AllocationsType0.from_dict(data)
 
-                    return variations_item_type_0
+                    return allocations_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                if not isinstance(data, dict):
-                    raise TypeError()
-                variations_item_type_1 = SendSmsAction.from_dict(data)
+                return cast(AbTestActionDataCurrentExperimentType0AllocationsType0 | None | Unset, data)
 
-                return variations_item_type_1
+            allocations = parse_union(_parse_allocations, src_value__)
 
-            variations_item = parse_union(_parse_variations_item, variations_item_data)
+            return allocations
 
-            variations.append(variations_item)
+        def _decode_started(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_started(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    started_type_0 = datetime.datetime.fromisoformat(data)
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+                    return started_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
 
-        id = _parse_id(d.pop("id", UNSET))
+            started = parse_union(_parse_started, src_value__)
 
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return started
 
-        name = _parse_name(d.pop("name", UNSET))
+        def _decode_winner_metric(src_value__: Any) -> AbTestActionDataCurrentExperimentType0WinnerMetric | Unset:
+            _winner_metric = src_value__
+            winner_metric: AbTestActionDataCurrentExperimentType0WinnerMetric | Unset
+            if isinstance(_winner_metric, Unset):
+                winner_metric = UNSET
+            else:
+                winner_metric = check_ab_test_action_data_current_experiment_type_0_winner_metric(_winner_metric)
 
-        def _parse_allocations(data: object) -> AbTestActionDataCurrentExperimentType0AllocationsType0 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                allocations_type_0 = AbTestActionDataCurrentExperimentType0AllocationsType0.from_dict(data)
+            return winner_metric
 
-                return allocations_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(AbTestActionDataCurrentExperimentType0AllocationsType0 | None | Unset, data)
+        def _decode_automatic_winner_selection_settings(src_value__: Any) -> AutomaticWinnerSelectionSettings | Unset:
+            _automatic_winner_selection_settings = src_value__
+            automatic_winner_selection_settings: AutomaticWinnerSelectionSettings | Unset
+            if isinstance(_automatic_winner_selection_settings, Unset):
+                automatic_winner_selection_settings = UNSET
+            else:
+                automatic_winner_selection_settings = AutomaticWinnerSelectionSettings.from_dict(
+                    _automatic_winner_selection_settings
+                )
 
-        allocations = parse_union(_parse_allocations, d.pop("allocations", UNSET))
+            return automatic_winner_selection_settings
 
-        def _parse_started(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                started_type_0 = datetime.datetime.fromisoformat(data)
-
-                return started_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        started = parse_union(_parse_started, d.pop("started", UNSET))
-
-        _winner_metric = d.pop("winner_metric", UNSET)
-        winner_metric: AbTestActionDataCurrentExperimentType0WinnerMetric | Unset
-        if isinstance(_winner_metric, Unset):
-            winner_metric = UNSET
-        else:
-            winner_metric = check_ab_test_action_data_current_experiment_type_0_winner_metric(_winner_metric)
-
-        _automatic_winner_selection_settings = d.pop("automatic_winner_selection_settings", UNSET)
-        automatic_winner_selection_settings: AutomaticWinnerSelectionSettings | Unset
-        if isinstance(_automatic_winner_selection_settings, Unset):
-            automatic_winner_selection_settings = UNSET
-        else:
-            automatic_winner_selection_settings = AutomaticWinnerSelectionSettings.from_dict(
-                _automatic_winner_selection_settings
-            )
-
-        ab_test_action_data_current_experiment_type_0 = cls(
-            variations=variations,
-            id=id,
-            name=name,
-            allocations=allocations,
-            started=started,
-            winner_metric=winner_metric,
-            automatic_winner_selection_settings=automatic_winner_selection_settings,
+        return LazyTable(
+            fields={
+                "variations": ("variations", _decode_variations),
+                "id": ("id", None),
+                "name": ("name", None),
+                "allocations": ("allocations", _decode_allocations),
+                "started": ("started", _decode_started),
+                "winner_metric": ("winner_metric", _decode_winner_metric),
+                "automatic_winner_selection_settings": (
+                    "automatic_winner_selection_settings",
+                    _decode_automatic_winner_selection_settings,
+                ),
+            },
+            required=("variations",),
+            additional=None,
         )
-
-        ab_test_action_data_current_experiment_type_0.additional_properties = d
-        return ab_test_action_data_current_experiment_type_0
 
     @property
     def additional_keys(self) -> list[str]:

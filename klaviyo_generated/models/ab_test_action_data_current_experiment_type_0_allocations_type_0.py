@@ -8,11 +8,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 T = TypeVar("T", bound="AbTestActionDataCurrentExperimentType0AllocationsType0")
 
 
 @_attrs_define
-class AbTestActionDataCurrentExperimentType0AllocationsType0:
+class AbTestActionDataCurrentExperimentType0AllocationsType0(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -24,11 +26,16 @@ class AbTestActionDataCurrentExperimentType0AllocationsType0:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        ab_test_action_data_current_experiment_type_0_allocations_type_0 = cls()
+        return lazy_from_dict(cls, src_dict)
 
-        ab_test_action_data_current_experiment_type_0_allocations_type_0.additional_properties = d
-        return ab_test_action_data_current_experiment_type_0_allocations_type_0
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        return LazyTable(
+            fields={},
+            required=(),
+            additional=None,
+        )
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,13 +8,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.ab_test_send_strategy_method import ABTestSendStrategyMethod, check_ab_test_send_strategy_method
 
 T = TypeVar("T", bound="ABTestSendStrategy")
 
 
 @_attrs_define
-class ABTestSendStrategy:
+class ABTestSendStrategy(LazyModel):
     """
     Attributes:
         method (ABTestSendStrategyMethod):
@@ -38,15 +39,23 @@ class ABTestSendStrategy:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        method = check_ab_test_send_strategy_method(d.pop("method"))
+        return lazy_from_dict(cls, src_dict)
 
-        ab_test_send_strategy = cls(
-            method=method,
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        def _decode_method(src_value__: Any) -> ABTestSendStrategyMethod:
+            method = check_ab_test_send_strategy_method(src_value__)
+
+            return method
+
+        return LazyTable(
+            fields={
+                "method": ("method", _decode_method),
+            },
+            required=("method",),
+            additional=None,
         )
-
-        ab_test_send_strategy.additional_properties = d
-        return ab_test_send_strategy
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="AccountResponseObjectResourceAttributes")
 
 
 @_attrs_define
-class AccountResponseObjectResourceAttributes:
+class AccountResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
         test_account (bool): Indicates if the account is a test account. Test accounts are not a separate testing
@@ -83,42 +84,37 @@ class AccountResponseObjectResourceAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.contact_information import ContactInformation  # noqa: PLC0415
 
-        d = dict(src_dict)
-        test_account = d.pop("test_account")
+        def _decode_contact_information(src_value__: Any) -> ContactInformation:
+            contact_information = ContactInformation.from_dict(src_value__)
 
-        contact_information = ContactInformation.from_dict(d.pop("contact_information"))
+            return contact_information
 
-        timezone = d.pop("timezone")
-
-        preferred_currency = d.pop("preferred_currency")
-
-        public_api_key = d.pop("public_api_key")
-
-        locale = d.pop("locale")
-
-        def _parse_industry(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        industry = _parse_industry(d.pop("industry", UNSET))
-
-        account_response_object_resource_attributes = cls(
-            test_account=test_account,
-            contact_information=contact_information,
-            timezone=timezone,
-            preferred_currency=preferred_currency,
-            public_api_key=public_api_key,
-            locale=locale,
-            industry=industry,
+        return LazyTable(
+            fields={
+                "test_account": ("test_account", None),
+                "contact_information": ("contact_information", _decode_contact_information),
+                "timezone": ("timezone", None),
+                "preferred_currency": ("preferred_currency", None),
+                "public_api_key": ("public_api_key", None),
+                "locale": ("locale", None),
+                "industry": ("industry", None),
+            },
+            required=(
+                "test_account",
+                "contact_information",
+                "timezone",
+                "preferred_currency",
+                "public_api_key",
+                "locale",
+            ),
+            additional=None,
         )
-
-        account_response_object_resource_attributes.additional_properties = d
-        return account_response_object_resource_attributes
 
     @property
     def additional_keys(self) -> list[str]:

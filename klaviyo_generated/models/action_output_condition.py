@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.action_output_condition_type import ActionOutputConditionType, check_action_output_condition_type
 from ..types import parse_union
 
@@ -24,7 +25,7 @@ T = TypeVar("T", bound="ActionOutputCondition")
 
 
 @_attrs_define
-class ActionOutputCondition:
+class ActionOutputCondition(LazyModel):
     """
     Attributes:
         type_ (ActionOutputConditionType):
@@ -89,6 +90,10 @@ class ActionOutputCondition:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.boolean_filter import BooleanFilter  # noqa: PLC0415
         from ..models.existence_operator_existence_filter import ExistenceOperatorExistenceFilter  # noqa: PLC0415
         from ..models.numeric_operator_numeric_filter import NumericOperatorNumericFilter  # noqa: PLC0415
@@ -96,15 +101,13 @@ class ActionOutputCondition:
         from ..models.string_array_operator_string_array_filter import StringArrayOperatorStringArrayFilter  # noqa: PLC0415
         from ..models.string_operator_string_filter import StringOperatorStringFilter  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_action_output_condition_type(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> ActionOutputConditionType:
+            type_ = check_action_output_condition_type(src_value__)
 
-        output_config_id = d.pop("output_config_id")
+            return type_
 
-        field = d.pop("field")
-
-        def _parse_filter(
-            data: object,
+        def _decode_filter(
+            src_value__: Any,
         ) -> (
             BooleanFilter
             | ExistenceOperatorExistenceFilter
@@ -113,63 +116,81 @@ class ActionOutputCondition:
             | StringArrayOperatorStringArrayFilter
             | StringOperatorStringFilter
         ):
-            try:
+            def _parse_filter(
+                data: object,
+            ) -> (
+                BooleanFilter
+                | ExistenceOperatorExistenceFilter
+                | NumericOperatorNumericFilter
+                | NumericRangeFilter
+                | StringArrayOperatorStringArrayFilter
+                | StringOperatorStringFilter
+            ):
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_0 = StringOperatorStringFilter.from_dict(data)
+
+                    return filter_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_1 = StringArrayOperatorStringArrayFilter.from_dict(data)
+
+                    return filter_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_2 = NumericOperatorNumericFilter.from_dict(data)
+
+                    return filter_type_2
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_3 = NumericRangeFilter.from_dict(data)
+
+                    return filter_type_3
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_4 = BooleanFilter.from_dict(data)
+
+                    return filter_type_4
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                filter_type_0 = StringOperatorStringFilter.from_dict(data)
+                filter_type_5 = ExistenceOperatorExistenceFilter.from_dict(data)
 
-                return filter_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_1 = StringArrayOperatorStringArrayFilter.from_dict(data)
+                return filter_type_5
 
-                return filter_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_2 = NumericOperatorNumericFilter.from_dict(data)
+            filter = parse_union(_parse_filter, src_value__)
 
-                return filter_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_3 = NumericRangeFilter.from_dict(data)
+            return filter
 
-                return filter_type_3
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_4 = BooleanFilter.from_dict(data)
-
-                return filter_type_4
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            filter_type_5 = ExistenceOperatorExistenceFilter.from_dict(data)
-
-            return filter_type_5
-
-        filter = parse_union(_parse_filter, d.pop("filter"))
-
-        action_output_condition = cls(
-            type_=type_,
-            output_config_id=output_config_id,
-            field=field,
-            filter=filter,
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "output_config_id": ("output_config_id", None),
+                "field": ("field", None),
+                "filter": ("filter", _decode_filter),
+            },
+            required=(
+                "type",
+                "output_config_id",
+                "field",
+                "filter",
+            ),
+            additional=None,
         )
-
-        action_output_condition.additional_properties = d
-        return action_output_condition
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import parse_union
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="ActionOutputSplitActionData")
 
 
 @_attrs_define
-class ActionOutputSplitActionData:
+class ActionOutputSplitActionData(LazyModel):
     """
     Attributes:
         action_output_filter (ActionOutputSplitActionDataActionOutputFilterType0 | None):
@@ -52,33 +53,39 @@ class ActionOutputSplitActionData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.action_output_split_action_data_action_output_filter_type_0 import (
             ActionOutputSplitActionDataActionOutputFilterType0,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
+        def _decode_action_output_filter(src_value__: Any) -> ActionOutputSplitActionDataActionOutputFilterType0 | None:
+            def _parse_action_output_filter(data: object) -> ActionOutputSplitActionDataActionOutputFilterType0 | None:
+                if data is None:
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    action_output_filter_type_0 = ActionOutputSplitActionDataActionOutputFilterType0.from_dict(data)
 
-        def _parse_action_output_filter(data: object) -> ActionOutputSplitActionDataActionOutputFilterType0 | None:
-            if data is None:
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                action_output_filter_type_0 = ActionOutputSplitActionDataActionOutputFilterType0.from_dict(data)
+                    return action_output_filter_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(ActionOutputSplitActionDataActionOutputFilterType0 | None, data)
 
-                return action_output_filter_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(ActionOutputSplitActionDataActionOutputFilterType0 | None, data)
+            action_output_filter = parse_union(_parse_action_output_filter, src_value__)
 
-        action_output_filter = parse_union(_parse_action_output_filter, d.pop("action_output_filter"))
+            return action_output_filter
 
-        action_output_split_action_data = cls(
-            action_output_filter=action_output_filter,
+        return LazyTable(
+            fields={
+                "action_output_filter": ("action_output_filter", _decode_action_output_filter),
+            },
+            required=("action_output_filter",),
+            additional=None,
         )
-
-        action_output_split_action_data.additional_properties = d
-        return action_output_split_action_data
 
     @property
     def additional_keys(self) -> list[str]:

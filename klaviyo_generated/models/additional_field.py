@@ -8,11 +8,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 T = TypeVar("T", bound="AdditionalField")
 
 
 @_attrs_define
-class AdditionalField:
+class AdditionalField(LazyModel):
     """
     Attributes:
         name (str):
@@ -41,18 +43,22 @@ class AdditionalField:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name")
+        return lazy_from_dict(cls, src_dict)
 
-        value = d.pop("value")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        additional_field = cls(
-            name=name,
-            value=value,
+        return LazyTable(
+            fields={
+                "name": ("name", None),
+                "value": ("value", None),
+            },
+            required=(
+                "name",
+                "value",
+            ),
+            additional=None,
         )
-
-        additional_field.additional_properties = d
-        return additional_field
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,13 +8,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AfterCloseTimeoutProperties")
 
 
 @_attrs_define
-class AfterCloseTimeoutProperties:
+class AfterCloseTimeoutProperties(LazyModel):
     """
     Attributes:
         timeout_days (int | Unset):  Default: 5. Example: 5.
@@ -36,15 +37,18 @@ class AfterCloseTimeoutProperties:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        timeout_days = d.pop("timeout_days", UNSET)
+        return lazy_from_dict(cls, src_dict)
 
-        after_close_timeout_properties = cls(
-            timeout_days=timeout_days,
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        return LazyTable(
+            fields={
+                "timeout_days": ("timeout_days", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        after_close_timeout_properties.additional_properties = d
-        return after_close_timeout_properties
 
     @property
     def additional_keys(self) -> list[str]:

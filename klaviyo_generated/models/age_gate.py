@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.age_gate_display_device_item import AgeGateDisplayDeviceItem, check_age_gate_display_device_item
 from ..models.age_gate_type import AgeGateType, check_age_gate_type
 from ..types import UNSET, Unset
@@ -21,7 +22,7 @@ T = TypeVar("T", bound="AgeGate")
 
 
 @_attrs_define
-class AgeGate:
+class AgeGate(LazyModel):
     """
     Attributes:
         type_ (AgeGateType):
@@ -79,49 +80,59 @@ class AgeGate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.age_gate_properties import AgeGateProperties  # noqa: PLC0415
         from ..models.age_gate_styles import AgeGateStyles  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_age_gate_type(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> AgeGateType:
+            type_ = check_age_gate_type(src_value__)
 
-        properties = AgeGateProperties.from_dict(d.pop("properties"))
+            return type_
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        def _decode_properties(src_value__: Any) -> AgeGateProperties:
+            properties = AgeGateProperties.from_dict(src_value__)
 
-        id = _parse_id(d.pop("id", UNSET))
+            return properties
 
-        _styles = d.pop("styles", UNSET)
-        styles: AgeGateStyles | Unset
-        if isinstance(_styles, Unset):
-            styles = UNSET
-        else:
-            styles = AgeGateStyles.from_dict(_styles)
+        def _decode_styles(src_value__: Any) -> AgeGateStyles | Unset:
+            _styles = src_value__
+            styles: AgeGateStyles | Unset
+            if isinstance(_styles, Unset):
+                styles = UNSET
+            else:
+                styles = AgeGateStyles.from_dict(_styles)
 
-        _display_device = d.pop("display_device", UNSET)
-        display_device: list[AgeGateDisplayDeviceItem] | Unset = UNSET
-        if _display_device is not UNSET:
-            display_device = []
-            for display_device_item_data in _display_device:
-                display_device_item = check_age_gate_display_device_item(display_device_item_data)
+            return styles
 
-                display_device.append(display_device_item)
+        def _decode_display_device(src_value__: Any) -> list[AgeGateDisplayDeviceItem] | Unset:
+            _display_device = src_value__
+            display_device: list[AgeGateDisplayDeviceItem] | Unset = UNSET
+            if _display_device is not UNSET:
+                display_device = []
+                for display_device_item_data in _display_device:
+                    display_device_item = check_age_gate_display_device_item(display_device_item_data)
 
-        age_gate = cls(
-            type_=type_,
-            properties=properties,
-            id=id,
-            styles=styles,
-            display_device=display_device,
+                    display_device.append(display_device_item)
+
+            return display_device
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "properties": ("properties", _decode_properties),
+                "id": ("id", None),
+                "styles": ("styles", _decode_styles),
+                "display_device": ("display_device", _decode_display_device),
+            },
+            required=(
+                "type",
+                "properties",
+            ),
+            additional=None,
         )
-
-        age_gate.additional_properties = d
-        return age_gate
 
     @property
     def additional_keys(self) -> list[str]:

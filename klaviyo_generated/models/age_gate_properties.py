@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.age_gate_properties_display_device_item import (
     AgeGatePropertiesDisplayDeviceItem,
     check_age_gate_properties_display_device_item,
@@ -30,7 +31,7 @@ T = TypeVar("T", bound="AgeGateProperties")
 
 
 @_attrs_define
-class AgeGateProperties:
+class AgeGateProperties(LazyModel):
     """
     Attributes:
         display_device (list[AgeGatePropertiesDisplayDeviceItem] | Unset):
@@ -130,89 +131,76 @@ class AgeGateProperties:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.error_messages import ErrorMessages  # noqa: PLC0415
 
-        d = dict(src_dict)
-        _display_device = d.pop("display_device", UNSET)
-        display_device: list[AgeGatePropertiesDisplayDeviceItem] | Unset = UNSET
-        if _display_device is not UNSET:
-            display_device = []
-            for display_device_item_data in _display_device:
-                display_device_item = check_age_gate_properties_display_device_item(display_device_item_data)
+        def _decode_display_device(src_value__: Any) -> list[AgeGatePropertiesDisplayDeviceItem] | Unset:
+            _display_device = src_value__
+            display_device: list[AgeGatePropertiesDisplayDeviceItem] | Unset = UNSET
+            if _display_device is not UNSET:
+                display_device = []
+                for display_device_item_data in _display_device:
+                    display_device_item = check_age_gate_properties_display_device_item(display_device_item_data)
 
-                display_device.append(display_device_item)
+                    display_device.append(display_device_item)
 
-        def _parse_classname(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return display_device
 
-        classname = _parse_classname(d.pop("classname", UNSET))
+        def _decode_error_messages(src_value__: Any) -> ErrorMessages | Unset:
+            _error_messages = src_value__
+            error_messages: ErrorMessages | Unset
+            if isinstance(_error_messages, Unset):
+                error_messages = UNSET
+            else:
+                error_messages = ErrorMessages.from_dict(_error_messages)
 
-        def _parse_label(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return error_messages
 
-        label = _parse_label(d.pop("label", UNSET))
+        def _decode_property_name(src_value__: Any) -> AgeGatePropertiesPropertyName | Unset:
+            _property_name = src_value__
+            property_name: AgeGatePropertiesPropertyName | Unset
+            if isinstance(_property_name, Unset):
+                property_name = UNSET
+            else:
+                property_name = check_age_gate_properties_property_name(_property_name)
 
-        show_label = d.pop("show_label", UNSET)
+            return property_name
 
-        def _parse_placeholder(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        def _decode_sms_country_code(src_value__: Any) -> AgeGatePropertiesSmsCountryCode | Unset:
+            _sms_country_code = src_value__
+            sms_country_code: AgeGatePropertiesSmsCountryCode | Unset
+            if isinstance(_sms_country_code, Unset):
+                sms_country_code = UNSET
+            else:
+                sms_country_code = check_age_gate_properties_sms_country_code(_sms_country_code)
 
-        placeholder = _parse_placeholder(d.pop("placeholder", UNSET))
+            return sms_country_code
 
-        _error_messages = d.pop("error_messages", UNSET)
-        error_messages: ErrorMessages | Unset
-        if isinstance(_error_messages, Unset):
-            error_messages = UNSET
-        else:
-            error_messages = ErrorMessages.from_dict(_error_messages)
+        def _decode_required(src_value__: Any) -> Literal[True] | Unset:
+            required = cast(Literal[True] | Unset, src_value__)
+            if required != True and not isinstance(required, Unset) and strict_enums():
+                raise ValueError(f"required must match const True, got '{required}'")
+            return required
 
-        _property_name = d.pop("property_name", UNSET)
-        property_name: AgeGatePropertiesPropertyName | Unset
-        if isinstance(_property_name, Unset):
-            property_name = UNSET
-        else:
-            property_name = check_age_gate_properties_property_name(_property_name)
-
-        date_format = d.pop("date_format", UNSET)
-
-        _sms_country_code = d.pop("sms_country_code", UNSET)
-        sms_country_code: AgeGatePropertiesSmsCountryCode | Unset
-        if isinstance(_sms_country_code, Unset):
-            sms_country_code = UNSET
-        else:
-            sms_country_code = check_age_gate_properties_sms_country_code(_sms_country_code)
-
-        required = cast(Literal[True] | Unset, d.pop("required", UNSET))
-        if required != True and not isinstance(required, Unset) and strict_enums():
-            raise ValueError(f"required must match const True, got '{required}'")
-
-        age_gate_properties = cls(
-            display_device=display_device,
-            classname=classname,
-            label=label,
-            show_label=show_label,
-            placeholder=placeholder,
-            error_messages=error_messages,
-            property_name=property_name,
-            date_format=date_format,
-            sms_country_code=sms_country_code,
-            required=required,
+        return LazyTable(
+            fields={
+                "display_device": ("display_device", _decode_display_device),
+                "classname": ("classname", None),
+                "label": ("label", None),
+                "show_label": ("show_label", None),
+                "placeholder": ("placeholder", None),
+                "error_messages": ("error_messages", _decode_error_messages),
+                "property_name": ("property_name", _decode_property_name),
+                "date_format": ("date_format", None),
+                "sms_country_code": ("sms_country_code", _decode_sms_country_code),
+                "required": ("required", _decode_required),
+            },
+            required=(),
+            additional=None,
         )
-
-        age_gate_properties.additional_properties = d
-        return age_gate_properties
 
     @property
     def additional_keys(self) -> list[str]:

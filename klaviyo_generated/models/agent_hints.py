@@ -8,13 +8,14 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AgentHints")
 
 
 @_attrs_define
-class AgentHints:
+class AgentHints(LazyModel):
     """Optional hints emitted by the API for agent callers
 
     Attributes:
@@ -39,15 +40,23 @@ class AgentHints:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        next_steps = cast(list[str], d.pop("next_steps", UNSET))
+        return lazy_from_dict(cls, src_dict)
 
-        agent_hints = cls(
-            next_steps=next_steps,
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        def _decode_next_steps(src_value__: Any) -> list[str] | Unset:
+            next_steps = cast(list[str], src_value__)
+
+            return next_steps
+
+        return LazyTable(
+            fields={
+                "next_steps": ("next_steps", _decode_next_steps),
+            },
+            required=(),
+            additional=None,
         )
-
-        agent_hints.additional_properties = d
-        return agent_hints
 
     @property
     def additional_keys(self) -> list[str]:

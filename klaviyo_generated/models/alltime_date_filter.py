@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.alltime_date_filter_operator import AlltimeDateFilterOperator, check_alltime_date_filter_operator
 from ..models.alltime_date_filter_type import AlltimeDateFilterType, check_alltime_date_filter_type
 
@@ -15,7 +16,7 @@ T = TypeVar("T", bound="AlltimeDateFilter")
 
 
 @_attrs_define
-class AlltimeDateFilter:
+class AlltimeDateFilter(LazyModel):
     """
     Attributes:
         type_ (AlltimeDateFilterType):
@@ -44,18 +45,32 @@ class AlltimeDateFilter:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_alltime_date_filter_type(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        operator = check_alltime_date_filter_operator(d.pop("operator"))
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        alltime_date_filter = cls(
-            type_=type_,
-            operator=operator,
+        def _decode_type_(src_value__: Any) -> AlltimeDateFilterType:
+            type_ = check_alltime_date_filter_type(src_value__)
+
+            return type_
+
+        def _decode_operator(src_value__: Any) -> AlltimeDateFilterOperator:
+            operator = check_alltime_date_filter_operator(src_value__)
+
+            return operator
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "operator": ("operator", _decode_operator),
+            },
+            required=(
+                "type",
+                "operator",
+            ),
+            additional=None,
         )
-
-        alltime_date_filter.additional_properties = d
-        return alltime_date_filter
 
     @property
     def additional_keys(self) -> list[str]:

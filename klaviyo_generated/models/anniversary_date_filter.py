@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.anniversary_date_filter_operator import (
     AnniversaryDateFilterOperator,
     check_anniversary_date_filter_operator,
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="AnniversaryDateFilter")
 
 
 @_attrs_define
-class AnniversaryDateFilter:
+class AnniversaryDateFilter(LazyModel):
     """
     Attributes:
         type_ (AnniversaryDateFilterType):
@@ -47,18 +48,32 @@ class AnniversaryDateFilter:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_anniversary_date_filter_type(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        operator = check_anniversary_date_filter_operator(d.pop("operator"))
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        anniversary_date_filter = cls(
-            type_=type_,
-            operator=operator,
+        def _decode_type_(src_value__: Any) -> AnniversaryDateFilterType:
+            type_ = check_anniversary_date_filter_type(src_value__)
+
+            return type_
+
+        def _decode_operator(src_value__: Any) -> AnniversaryDateFilterOperator:
+            operator = check_anniversary_date_filter_operator(src_value__)
+
+            return operator
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "operator": ("operator", _decode_operator),
+            },
+            required=(
+                "type",
+                "operator",
+            ),
+            additional=None,
         )
-
-        anniversary_date_filter.additional_properties = d
-        return anniversary_date_filter
 
     @property
     def additional_keys(self) -> list[str]:

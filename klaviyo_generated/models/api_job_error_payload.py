@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.error_source import ErrorSource
 
@@ -16,7 +18,7 @@ T = TypeVar("T", bound="APIJobErrorPayload")
 
 
 @_attrs_define
-class APIJobErrorPayload:
+class APIJobErrorPayload(LazyModel):
     """
     Attributes:
         id (str): Unique identifier for the error. Example: e4eebb08-b055-4a6f-bb13-c8cb69c9eb94.
@@ -60,29 +62,34 @@ class APIJobErrorPayload:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.error_source import ErrorSource  # noqa: PLC0415
 
-        d = dict(src_dict)
-        id = d.pop("id")
+        def _decode_source(src_value__: Any) -> ErrorSource:
+            source = ErrorSource.from_dict(src_value__)
 
-        code = d.pop("code")
+            return source
 
-        title = d.pop("title")
-
-        detail = d.pop("detail")
-
-        source = ErrorSource.from_dict(d.pop("source"))
-
-        api_job_error_payload = cls(
-            id=id,
-            code=code,
-            title=title,
-            detail=detail,
-            source=source,
+        return LazyTable(
+            fields={
+                "id": ("id", None),
+                "code": ("code", None),
+                "title": ("title", None),
+                "detail": ("detail", None),
+                "source": ("source", _decode_source),
+            },
+            required=(
+                "id",
+                "code",
+                "title",
+                "detail",
+                "source",
+            ),
+            additional=None,
         )
-
-        api_job_error_payload.additional_properties = d
-        return api_job_error_payload
 
     @property
     def additional_keys(self) -> list[str]:

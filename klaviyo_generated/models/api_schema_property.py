@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.api_schema_property_type import APISchemaPropertyType, check_api_schema_property_type
 from ..types import UNSET, Unset
 
@@ -15,7 +16,7 @@ T = TypeVar("T", bound="APISchemaProperty")
 
 
 @_attrs_define
-class APISchemaProperty:
+class APISchemaProperty(LazyModel):
     """
     Attributes:
         id (int): The ID of the schema property. Must be a postive integer. Example: 1.
@@ -59,31 +60,30 @@ class APISchemaProperty:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        return lazy_from_dict(cls, src_dict)
 
-        name = d.pop("name")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        type_ = check_api_schema_property_type(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> APISchemaPropertyType:
+            type_ = check_api_schema_property_type(src_value__)
 
-        def _parse_description(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return type_
 
-        description = _parse_description(d.pop("description", UNSET))
-
-        api_schema_property = cls(
-            id=id,
-            name=name,
-            type_=type_,
-            description=description,
+        return LazyTable(
+            fields={
+                "id": ("id", None),
+                "name": ("name", None),
+                "type_": ("type", _decode_type_),
+                "description": ("description", None),
+            },
+            required=(
+                "id",
+                "name",
+                "type",
+            ),
+            additional=None,
         )
-
-        api_schema_property.additional_properties = d
-        return api_schema_property
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.attribution_enum import AttributionEnum, check_attribution_enum
 from ..types import UNSET, Unset
 
@@ -22,7 +23,7 @@ T = TypeVar("T", bound="AttributionResponseObjectResource")
 
 
 @_attrs_define
-class AttributionResponseObjectResource:
+class AttributionResponseObjectResource(LazyModel):
     """
     Attributes:
         type_ (AttributionEnum):
@@ -64,34 +65,49 @@ class AttributionResponseObjectResource:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.attribution_response_object_resource_relationships import (
             AttributionResponseObjectResourceRelationships,  # noqa: PLC0415
         )
         from ..models.object_links import ObjectLinks  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_attribution_enum(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> AttributionEnum:
+            type_ = check_attribution_enum(src_value__)
 
-        id = d.pop("id")
+            return type_
 
-        links = ObjectLinks.from_dict(d.pop("links"))
+        def _decode_links(src_value__: Any) -> ObjectLinks:
+            links = ObjectLinks.from_dict(src_value__)
 
-        _relationships = d.pop("relationships", UNSET)
-        relationships: AttributionResponseObjectResourceRelationships | Unset
-        if isinstance(_relationships, Unset):
-            relationships = UNSET
-        else:
-            relationships = AttributionResponseObjectResourceRelationships.from_dict(_relationships)
+            return links
 
-        attribution_response_object_resource = cls(
-            type_=type_,
-            id=id,
-            links=links,
-            relationships=relationships,
+        def _decode_relationships(src_value__: Any) -> AttributionResponseObjectResourceRelationships | Unset:
+            _relationships = src_value__
+            relationships: AttributionResponseObjectResourceRelationships | Unset
+            if isinstance(_relationships, Unset):
+                relationships = UNSET
+            else:
+                relationships = AttributionResponseObjectResourceRelationships.from_dict(_relationships)
+
+            return relationships
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+                "links": ("links", _decode_links),
+                "relationships": ("relationships", _decode_relationships),
+            },
+            required=(
+                "type",
+                "id",
+                "links",
+            ),
+            additional=None,
         )
-
-        attribution_response_object_resource.additional_properties = d
-        return attribution_response_object_resource
 
     @property
     def additional_keys(self) -> list[str]:

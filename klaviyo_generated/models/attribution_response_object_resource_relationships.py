@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ T = TypeVar("T", bound="AttributionResponseObjectResourceRelationships")
 
 
 @_attrs_define
-class AttributionResponseObjectResourceRelationships:
+class AttributionResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
         event (AttributionResponseObjectResourceRelationshipsEvent | Unset):
@@ -110,6 +111,10 @@ class AttributionResponseObjectResourceRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.attribution_response_object_resource_relationships_attributed_event import (
             AttributionResponseObjectResourceRelationshipsAttributedEvent,  # noqa: PLC0415
         )
@@ -132,74 +137,101 @@ class AttributionResponseObjectResourceRelationships:
             AttributionResponseObjectResourceRelationshipsFlowMessageVariation,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _event = d.pop("event", UNSET)
-        event: AttributionResponseObjectResourceRelationshipsEvent | Unset
-        if isinstance(_event, Unset):
-            event = UNSET
-        else:
-            event = AttributionResponseObjectResourceRelationshipsEvent.from_dict(_event)
+        def _decode_event(src_value__: Any) -> AttributionResponseObjectResourceRelationshipsEvent | Unset:
+            _event = src_value__
+            event: AttributionResponseObjectResourceRelationshipsEvent | Unset
+            if isinstance(_event, Unset):
+                event = UNSET
+            else:
+                event = AttributionResponseObjectResourceRelationshipsEvent.from_dict(_event)
 
-        _attributed_event = d.pop("attributed-event", UNSET)
-        attributed_event: AttributionResponseObjectResourceRelationshipsAttributedEvent | Unset
-        if isinstance(_attributed_event, Unset):
-            attributed_event = UNSET
-        else:
-            attributed_event = AttributionResponseObjectResourceRelationshipsAttributedEvent.from_dict(
-                _attributed_event
-            )
+            return event
 
-        _campaign = d.pop("campaign", UNSET)
-        campaign: AttributionResponseObjectResourceRelationshipsCampaign | Unset
-        if isinstance(_campaign, Unset):
-            campaign = UNSET
-        else:
-            campaign = AttributionResponseObjectResourceRelationshipsCampaign.from_dict(_campaign)
+        def _decode_attributed_event(
+            src_value__: Any,
+        ) -> AttributionResponseObjectResourceRelationshipsAttributedEvent | Unset:
+            _attributed_event = src_value__
+            attributed_event: AttributionResponseObjectResourceRelationshipsAttributedEvent | Unset
+            if isinstance(_attributed_event, Unset):
+                attributed_event = UNSET
+            else:
+                attributed_event = AttributionResponseObjectResourceRelationshipsAttributedEvent.from_dict(
+                    _attributed_event
+                )
 
-        _campaign_message = d.pop("campaign-message", UNSET)
-        campaign_message: AttributionResponseObjectResourceRelationshipsCampaignMessage | Unset
-        if isinstance(_campaign_message, Unset):
-            campaign_message = UNSET
-        else:
-            campaign_message = AttributionResponseObjectResourceRelationshipsCampaignMessage.from_dict(
-                _campaign_message
-            )
+            return attributed_event
 
-        _flow = d.pop("flow", UNSET)
-        flow: AttributionResponseObjectResourceRelationshipsFlow | Unset
-        if isinstance(_flow, Unset):
-            flow = UNSET
-        else:
-            flow = AttributionResponseObjectResourceRelationshipsFlow.from_dict(_flow)
+        def _decode_campaign(src_value__: Any) -> AttributionResponseObjectResourceRelationshipsCampaign | Unset:
+            _campaign = src_value__
+            campaign: AttributionResponseObjectResourceRelationshipsCampaign | Unset
+            if isinstance(_campaign, Unset):
+                campaign = UNSET
+            else:
+                campaign = AttributionResponseObjectResourceRelationshipsCampaign.from_dict(_campaign)
 
-        _flow_message = d.pop("flow-message", UNSET)
-        flow_message: AttributionResponseObjectResourceRelationshipsFlowMessage | Unset
-        if isinstance(_flow_message, Unset):
-            flow_message = UNSET
-        else:
-            flow_message = AttributionResponseObjectResourceRelationshipsFlowMessage.from_dict(_flow_message)
+            return campaign
 
-        _flow_message_variation = d.pop("flow-message-variation", UNSET)
-        flow_message_variation: AttributionResponseObjectResourceRelationshipsFlowMessageVariation | Unset
-        if isinstance(_flow_message_variation, Unset):
-            flow_message_variation = UNSET
-        else:
-            flow_message_variation = AttributionResponseObjectResourceRelationshipsFlowMessageVariation.from_dict(
-                _flow_message_variation
-            )
+        def _decode_campaign_message(
+            src_value__: Any,
+        ) -> AttributionResponseObjectResourceRelationshipsCampaignMessage | Unset:
+            _campaign_message = src_value__
+            campaign_message: AttributionResponseObjectResourceRelationshipsCampaignMessage | Unset
+            if isinstance(_campaign_message, Unset):
+                campaign_message = UNSET
+            else:
+                campaign_message = AttributionResponseObjectResourceRelationshipsCampaignMessage.from_dict(
+                    _campaign_message
+                )
 
-        attribution_response_object_resource_relationships = cls(
-            event=event,
-            attributed_event=attributed_event,
-            campaign=campaign,
-            campaign_message=campaign_message,
-            flow=flow,
-            flow_message=flow_message,
-            flow_message_variation=flow_message_variation,
+            return campaign_message
+
+        def _decode_flow(src_value__: Any) -> AttributionResponseObjectResourceRelationshipsFlow | Unset:
+            _flow = src_value__
+            flow: AttributionResponseObjectResourceRelationshipsFlow | Unset
+            if isinstance(_flow, Unset):
+                flow = UNSET
+            else:
+                flow = AttributionResponseObjectResourceRelationshipsFlow.from_dict(_flow)
+
+            return flow
+
+        def _decode_flow_message(src_value__: Any) -> AttributionResponseObjectResourceRelationshipsFlowMessage | Unset:
+            _flow_message = src_value__
+            flow_message: AttributionResponseObjectResourceRelationshipsFlowMessage | Unset
+            if isinstance(_flow_message, Unset):
+                flow_message = UNSET
+            else:
+                flow_message = AttributionResponseObjectResourceRelationshipsFlowMessage.from_dict(_flow_message)
+
+            return flow_message
+
+        def _decode_flow_message_variation(
+            src_value__: Any,
+        ) -> AttributionResponseObjectResourceRelationshipsFlowMessageVariation | Unset:
+            _flow_message_variation = src_value__
+            flow_message_variation: AttributionResponseObjectResourceRelationshipsFlowMessageVariation | Unset
+            if isinstance(_flow_message_variation, Unset):
+                flow_message_variation = UNSET
+            else:
+                flow_message_variation = AttributionResponseObjectResourceRelationshipsFlowMessageVariation.from_dict(
+                    _flow_message_variation
+                )
+
+            return flow_message_variation
+
+        return LazyTable(
+            fields={
+                "event": ("event", _decode_event),
+                "attributed_event": ("attributed-event", _decode_attributed_event),
+                "campaign": ("campaign", _decode_campaign),
+                "campaign_message": ("campaign-message", _decode_campaign_message),
+                "flow": ("flow", _decode_flow),
+                "flow_message": ("flow-message", _decode_flow_message),
+                "flow_message_variation": ("flow-message-variation", _decode_flow_message_variation),
+            },
+            required=(),
+            additional=None,
         )
-
-        attribution_response_object_resource_relationships.additional_properties = d
-        return attribution_response_object_resource_relationships
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,13 +8,14 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 T = TypeVar("T", bound="Audiences")
 
 
 @_attrs_define
-class Audiences:
+class Audiences(LazyModel):
     """
     Attributes:
         included (list[str]): A list of included audiences Example: ['Y6nRLr'].
@@ -51,33 +52,44 @@ class Audiences:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        included = cast(list[str], d.pop("included"))
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_excluded(data: object) -> list[str] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                excluded_type_0 = cast(list[str], data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-                return excluded_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[str] | None | Unset, data)
+        def _decode_included(src_value__: Any) -> list[str]:
+            included = cast(list[str], src_value__)
 
-        excluded = parse_union(_parse_excluded, d.pop("excluded", UNSET))
+            return included
 
-        audiences = cls(
-            included=included,
-            excluded=excluded,
+        def _decode_excluded(src_value__: Any) -> list[str] | None | Unset:
+            def _parse_excluded(data: object) -> list[str] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    excluded_type_0 = cast(list[str], data)
+
+                    return excluded_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[str] | None | Unset, data)
+
+            excluded = parse_union(_parse_excluded, src_value__)
+
+            return excluded
+
+        return LazyTable(
+            fields={
+                "included": ("included", _decode_included),
+                "excluded": ("excluded", _decode_excluded),
+            },
+            required=("included",),
+            additional=None,
         )
-
-        audiences.additional_properties = d
-        return audiences
 
     @property
     def additional_keys(self) -> list[str]:

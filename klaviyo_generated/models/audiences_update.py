@@ -8,13 +8,14 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 T = TypeVar("T", bound="AudiencesUpdate")
 
 
 @_attrs_define
-class AudiencesUpdate:
+class AudiencesUpdate(LazyModel):
     """
     Attributes:
         included (list[str] | None | Unset): An optional list of included audiences, will override existing included
@@ -58,49 +59,59 @@ class AudiencesUpdate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_included(data: object) -> list[str] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                included_type_0 = cast(list[str], data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-                return included_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[str] | None | Unset, data)
+        def _decode_included(src_value__: Any) -> list[str] | None | Unset:
+            def _parse_included(data: object) -> list[str] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    included_type_0 = cast(list[str], data)
 
-        included = parse_union(_parse_included, d.pop("included", UNSET))
+                    return included_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[str] | None | Unset, data)
 
-        def _parse_excluded(data: object) -> list[str] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                excluded_type_0 = cast(list[str], data)
+            included = parse_union(_parse_included, src_value__)
 
-                return excluded_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[str] | None | Unset, data)
+            return included
 
-        excluded = parse_union(_parse_excluded, d.pop("excluded", UNSET))
+        def _decode_excluded(src_value__: Any) -> list[str] | None | Unset:
+            def _parse_excluded(data: object) -> list[str] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    excluded_type_0 = cast(list[str], data)
 
-        audiences_update = cls(
-            included=included,
-            excluded=excluded,
+                    return excluded_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[str] | None | Unset, data)
+
+            excluded = parse_union(_parse_excluded, src_value__)
+
+            return excluded
+
+        return LazyTable(
+            fields={
+                "included": ("included", _decode_included),
+                "excluded": ("excluded", _decode_excluded),
+            },
+            required=(),
+            additional=None,
         )
-
-        audiences_update.additional_properties = d
-        return audiences_update
 
     @property
     def additional_keys(self) -> list[str]:

@@ -9,13 +9,14 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 T = TypeVar("T", bound="AutomaticWinnerSelectionSettings")
 
 
 @_attrs_define
-class AutomaticWinnerSelectionSettings:
+class AutomaticWinnerSelectionSettings(LazyModel):
     """
     Attributes:
         enabled (bool):
@@ -56,36 +57,43 @@ class AutomaticWinnerSelectionSettings:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        enabled = d.pop("enabled")
+        return lazy_from_dict(cls, src_dict)
 
-        automatic_end_statistical_certainty = d.pop("automatic_end_statistical_certainty")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        def _parse_automatic_end_date(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                automatic_end_date_type_0 = datetime.datetime.fromisoformat(data)
+        def _decode_automatic_end_date(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_automatic_end_date(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    automatic_end_date_type_0 = datetime.datetime.fromisoformat(data)
 
-                return automatic_end_date_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+                    return automatic_end_date_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
 
-        automatic_end_date = parse_union(_parse_automatic_end_date, d.pop("automatic_end_date", UNSET))
+            automatic_end_date = parse_union(_parse_automatic_end_date, src_value__)
 
-        automatic_winner_selection_settings = cls(
-            enabled=enabled,
-            automatic_end_statistical_certainty=automatic_end_statistical_certainty,
-            automatic_end_date=automatic_end_date,
+            return automatic_end_date
+
+        return LazyTable(
+            fields={
+                "enabled": ("enabled", None),
+                "automatic_end_statistical_certainty": ("automatic_end_statistical_certainty", None),
+                "automatic_end_date": ("automatic_end_date", _decode_automatic_end_date),
+            },
+            required=(
+                "enabled",
+                "automatic_end_statistical_certainty",
+            ),
+            additional=None,
         )
-
-        automatic_winner_selection_settings.additional_properties = d
-        return automatic_winner_selection_settings
 
     @property
     def additional_keys(self) -> list[str]:

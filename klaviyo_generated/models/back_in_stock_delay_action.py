@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.back_in_stock_delay_action_type import BackInStockDelayActionType, check_back_in_stock_delay_action_type
 from ..types import UNSET, Unset
 
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="BackInStockDelayAction")
 
 
 @_attrs_define
-class BackInStockDelayAction:
+class BackInStockDelayAction(LazyModel):
     """
     Attributes:
         type_ (BackInStockDelayActionType):
@@ -72,45 +73,37 @@ class BackInStockDelayAction:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.link import Link  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_back_in_stock_delay_action_type(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> BackInStockDelayActionType:
+            type_ = check_back_in_stock_delay_action_type(src_value__)
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return type_
 
-        id = _parse_id(d.pop("id", UNSET))
+        def _decode_links(src_value__: Any) -> Link | Unset:
+            _links = src_value__
+            links: Link | Unset
+            if isinstance(_links, Unset):
+                links = UNSET
+            else:
+                links = Link.from_dict(_links)
 
-        def _parse_temporary_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return links
 
-        temporary_id = _parse_temporary_id(d.pop("temporary_id", UNSET))
-
-        _links = d.pop("links", UNSET)
-        links: Link | Unset
-        if isinstance(_links, Unset):
-            links = UNSET
-        else:
-            links = Link.from_dict(_links)
-
-        back_in_stock_delay_action = cls(
-            type_=type_,
-            id=id,
-            temporary_id=temporary_id,
-            links=links,
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+                "temporary_id": ("temporary_id", None),
+                "links": ("links", _decode_links),
+            },
+            required=("type",),
+            additional=None,
         )
-
-        back_in_stock_delay_action.additional_properties = d
-        return back_in_stock_delay_action
 
     @property
     def additional_keys(self) -> list[str]:

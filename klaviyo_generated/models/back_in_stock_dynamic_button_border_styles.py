@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.back_in_stock_dynamic_button_border_styles_style import (
     BackInStockDynamicButtonBorderStylesStyle,
     check_back_in_stock_dynamic_button_border_styles_style,
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="BackInStockDynamicButtonBorderStyles")
 
 
 @_attrs_define
-class BackInStockDynamicButtonBorderStyles:
+class BackInStockDynamicButtonBorderStyles(LazyModel):
     """
     Attributes:
         enabled (bool | Unset):  Default: False.
@@ -61,29 +62,31 @@ class BackInStockDynamicButtonBorderStyles:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        enabled = d.pop("enabled", UNSET)
+        return lazy_from_dict(cls, src_dict)
 
-        color = d.pop("color", UNSET)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        _style = d.pop("style", UNSET)
-        style: BackInStockDynamicButtonBorderStylesStyle | Unset
-        if isinstance(_style, Unset):
-            style = UNSET
-        else:
-            style = check_back_in_stock_dynamic_button_border_styles_style(_style)
+        def _decode_style(src_value__: Any) -> BackInStockDynamicButtonBorderStylesStyle | Unset:
+            _style = src_value__
+            style: BackInStockDynamicButtonBorderStylesStyle | Unset
+            if isinstance(_style, Unset):
+                style = UNSET
+            else:
+                style = check_back_in_stock_dynamic_button_border_styles_style(_style)
 
-        width = d.pop("width", UNSET)
+            return style
 
-        back_in_stock_dynamic_button_border_styles = cls(
-            enabled=enabled,
-            color=color,
-            style=style,
-            width=width,
+        return LazyTable(
+            fields={
+                "enabled": ("enabled", None),
+                "color": ("color", None),
+                "style": ("style", _decode_style),
+                "width": ("width", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        back_in_stock_dynamic_button_border_styles.additional_properties = d
-        return back_in_stock_dynamic_button_border_styles
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.back_in_stock_dynamic_button_data_display import (
     BackInStockDynamicButtonDataDisplay,
     check_back_in_stock_dynamic_button_data_display,
@@ -23,7 +24,7 @@ T = TypeVar("T", bound="BackInStockDynamicButtonData")
 
 
 @_attrs_define
-class BackInStockDynamicButtonData:
+class BackInStockDynamicButtonData(LazyModel):
     """
     Attributes:
         label (str | Unset):  Default: ''.
@@ -70,42 +71,53 @@ class BackInStockDynamicButtonData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.back_in_stock_dynamic_button_styles import BackInStockDynamicButtonStyles  # noqa: PLC0415
         from ..models.back_in_stock_dynamic_button_text_styles import BackInStockDynamicButtonTextStyles  # noqa: PLC0415
 
-        d = dict(src_dict)
-        label = d.pop("label", UNSET)
+        def _decode_display(src_value__: Any) -> BackInStockDynamicButtonDataDisplay | Unset:
+            _display = src_value__
+            display: BackInStockDynamicButtonDataDisplay | Unset
+            if isinstance(_display, Unset):
+                display = UNSET
+            else:
+                display = check_back_in_stock_dynamic_button_data_display(_display)
 
-        _display = d.pop("display", UNSET)
-        display: BackInStockDynamicButtonDataDisplay | Unset
-        if isinstance(_display, Unset):
-            display = UNSET
-        else:
-            display = check_back_in_stock_dynamic_button_data_display(_display)
+            return display
 
-        _text_styles = d.pop("text_styles", UNSET)
-        text_styles: BackInStockDynamicButtonTextStyles | Unset
-        if isinstance(_text_styles, Unset):
-            text_styles = UNSET
-        else:
-            text_styles = BackInStockDynamicButtonTextStyles.from_dict(_text_styles)
+        def _decode_text_styles(src_value__: Any) -> BackInStockDynamicButtonTextStyles | Unset:
+            _text_styles = src_value__
+            text_styles: BackInStockDynamicButtonTextStyles | Unset
+            if isinstance(_text_styles, Unset):
+                text_styles = UNSET
+            else:
+                text_styles = BackInStockDynamicButtonTextStyles.from_dict(_text_styles)
 
-        _button_styles = d.pop("button_styles", UNSET)
-        button_styles: BackInStockDynamicButtonStyles | Unset
-        if isinstance(_button_styles, Unset):
-            button_styles = UNSET
-        else:
-            button_styles = BackInStockDynamicButtonStyles.from_dict(_button_styles)
+            return text_styles
 
-        back_in_stock_dynamic_button_data = cls(
-            label=label,
-            display=display,
-            text_styles=text_styles,
-            button_styles=button_styles,
+        def _decode_button_styles(src_value__: Any) -> BackInStockDynamicButtonStyles | Unset:
+            _button_styles = src_value__
+            button_styles: BackInStockDynamicButtonStyles | Unset
+            if isinstance(_button_styles, Unset):
+                button_styles = UNSET
+            else:
+                button_styles = BackInStockDynamicButtonStyles.from_dict(_button_styles)
+
+            return button_styles
+
+        return LazyTable(
+            fields={
+                "label": ("label", None),
+                "display": ("display", _decode_display),
+                "text_styles": ("text_styles", _decode_text_styles),
+                "button_styles": ("button_styles", _decode_button_styles),
+            },
+            required=(),
+            additional=None,
         )
-
-        back_in_stock_dynamic_button_data.additional_properties = d
-        return back_in_stock_dynamic_button_data
 
     @property
     def additional_keys(self) -> list[str]:

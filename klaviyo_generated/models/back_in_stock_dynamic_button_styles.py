@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.back_in_stock_dynamic_button_styles_alignment import (
     BackInStockDynamicButtonStylesAlignment,
     check_back_in_stock_dynamic_button_styles_alignment,
@@ -27,7 +28,7 @@ T = TypeVar("T", bound="BackInStockDynamicButtonStyles")
 
 
 @_attrs_define
-class BackInStockDynamicButtonStyles:
+class BackInStockDynamicButtonStyles(LazyModel):
     """
     Attributes:
         color (str | Unset):  Default: '#000000'. Example: #000000.
@@ -95,56 +96,66 @@ class BackInStockDynamicButtonStyles:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.back_in_stock_dynamic_button_border_styles import BackInStockDynamicButtonBorderStyles  # noqa: PLC0415
         from ..models.back_in_stock_dynamic_button_drop_shadow_styles import BackInStockDynamicButtonDropShadowStyles  # noqa: PLC0415
 
-        d = dict(src_dict)
-        color = d.pop("color", UNSET)
+        def _decode_width(src_value__: Any) -> BackInStockDynamicButtonStylesWidth | Unset:
+            _width = src_value__
+            width: BackInStockDynamicButtonStylesWidth | Unset
+            if isinstance(_width, Unset):
+                width = UNSET
+            else:
+                width = check_back_in_stock_dynamic_button_styles_width(_width)
 
-        border_radius = d.pop("border_radius", UNSET)
+            return width
 
-        height = d.pop("height", UNSET)
+        def _decode_alignment(src_value__: Any) -> BackInStockDynamicButtonStylesAlignment | Unset:
+            _alignment = src_value__
+            alignment: BackInStockDynamicButtonStylesAlignment | Unset
+            if isinstance(_alignment, Unset):
+                alignment = UNSET
+            else:
+                alignment = check_back_in_stock_dynamic_button_styles_alignment(_alignment)
 
-        _width = d.pop("width", UNSET)
-        width: BackInStockDynamicButtonStylesWidth | Unset
-        if isinstance(_width, Unset):
-            width = UNSET
-        else:
-            width = check_back_in_stock_dynamic_button_styles_width(_width)
+            return alignment
 
-        _alignment = d.pop("alignment", UNSET)
-        alignment: BackInStockDynamicButtonStylesAlignment | Unset
-        if isinstance(_alignment, Unset):
-            alignment = UNSET
-        else:
-            alignment = check_back_in_stock_dynamic_button_styles_alignment(_alignment)
+        def _decode_border(src_value__: Any) -> BackInStockDynamicButtonBorderStyles | Unset:
+            _border = src_value__
+            border: BackInStockDynamicButtonBorderStyles | Unset
+            if isinstance(_border, Unset):
+                border = UNSET
+            else:
+                border = BackInStockDynamicButtonBorderStyles.from_dict(_border)
 
-        _border = d.pop("border", UNSET)
-        border: BackInStockDynamicButtonBorderStyles | Unset
-        if isinstance(_border, Unset):
-            border = UNSET
-        else:
-            border = BackInStockDynamicButtonBorderStyles.from_dict(_border)
+            return border
 
-        _drop_shadow = d.pop("drop_shadow", UNSET)
-        drop_shadow: BackInStockDynamicButtonDropShadowStyles | Unset
-        if isinstance(_drop_shadow, Unset):
-            drop_shadow = UNSET
-        else:
-            drop_shadow = BackInStockDynamicButtonDropShadowStyles.from_dict(_drop_shadow)
+        def _decode_drop_shadow(src_value__: Any) -> BackInStockDynamicButtonDropShadowStyles | Unset:
+            _drop_shadow = src_value__
+            drop_shadow: BackInStockDynamicButtonDropShadowStyles | Unset
+            if isinstance(_drop_shadow, Unset):
+                drop_shadow = UNSET
+            else:
+                drop_shadow = BackInStockDynamicButtonDropShadowStyles.from_dict(_drop_shadow)
 
-        back_in_stock_dynamic_button_styles = cls(
-            color=color,
-            border_radius=border_radius,
-            height=height,
-            width=width,
-            alignment=alignment,
-            border=border,
-            drop_shadow=drop_shadow,
+            return drop_shadow
+
+        return LazyTable(
+            fields={
+                "color": ("color", None),
+                "border_radius": ("border_radius", None),
+                "height": ("height", None),
+                "width": ("width", _decode_width),
+                "alignment": ("alignment", _decode_alignment),
+                "border": ("border", _decode_border),
+                "drop_shadow": ("drop_shadow", _decode_drop_shadow),
+            },
+            required=(),
+            additional=None,
         )
-
-        back_in_stock_dynamic_button_styles.additional_properties = d
-        return back_in_stock_dynamic_button_styles
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.back_in_stock_dynamic_button_text_styles_font_family_type_0 import (
     BackInStockDynamicButtonTextStylesFontFamilyType0,
     check_back_in_stock_dynamic_button_text_styles_font_family_type_0,
@@ -22,7 +23,7 @@ T = TypeVar("T", bound="BackInStockDynamicButtonTextStyles")
 
 
 @_attrs_define
-class BackInStockDynamicButtonTextStyles:
+class BackInStockDynamicButtonTextStyles(LazyModel):
     """
     Attributes:
         font_family (BackInStockDynamicButtonTextStylesFontFamilyType0 | str | Unset):  Default: "Arial, 'Helvetica
@@ -100,66 +101,52 @@ class BackInStockDynamicButtonTextStyles:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_font_family(data: object) -> BackInStockDynamicButtonTextStylesFontFamilyType0 | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                font_family_type_0 = check_back_in_stock_dynamic_button_text_styles_font_family_type_0(data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-                return font_family_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(BackInStockDynamicButtonTextStylesFontFamilyType0 | str | Unset, data)
+        def _decode_font_family(src_value__: Any) -> BackInStockDynamicButtonTextStylesFontFamilyType0 | str | Unset:
+            def _parse_font_family(data: object) -> BackInStockDynamicButtonTextStylesFontFamilyType0 | str | Unset:
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    font_family_type_0 = check_back_in_stock_dynamic_button_text_styles_font_family_type_0(data)
 
-        font_family = parse_union(_parse_font_family, d.pop("font_family", UNSET))
+                    return font_family_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(BackInStockDynamicButtonTextStylesFontFamilyType0 | str | Unset, data)
 
-        font_size = d.pop("font_size", UNSET)
+            font_family = parse_union(_parse_font_family, src_value__)
 
-        _font_weight = d.pop("font_weight", UNSET)
-        font_weight: BackInStockDynamicButtonTextStylesFontWeight | Unset
-        if isinstance(_font_weight, Unset):
-            font_weight = UNSET
-        else:
-            font_weight = check_back_in_stock_dynamic_button_text_styles_font_weight(_font_weight)
+            return font_family
 
-        font_color = d.pop("font_color", UNSET)
+        def _decode_font_weight(src_value__: Any) -> BackInStockDynamicButtonTextStylesFontWeight | Unset:
+            _font_weight = src_value__
+            font_weight: BackInStockDynamicButtonTextStylesFontWeight | Unset
+            if isinstance(_font_weight, Unset):
+                font_weight = UNSET
+            else:
+                font_weight = check_back_in_stock_dynamic_button_text_styles_font_weight(_font_weight)
 
-        def _parse_font_style(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return font_weight
 
-        font_style = _parse_font_style(d.pop("font_style", UNSET))
-
-        def _parse_text_decoration(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        text_decoration = _parse_text_decoration(d.pop("text_decoration", UNSET))
-
-        letter_spacing = d.pop("letter_spacing", UNSET)
-
-        back_in_stock_dynamic_button_text_styles = cls(
-            font_family=font_family,
-            font_size=font_size,
-            font_weight=font_weight,
-            font_color=font_color,
-            font_style=font_style,
-            text_decoration=text_decoration,
-            letter_spacing=letter_spacing,
+        return LazyTable(
+            fields={
+                "font_family": ("font_family", _decode_font_family),
+                "font_size": ("font_size", None),
+                "font_weight": ("font_weight", _decode_font_weight),
+                "font_color": ("font_color", None),
+                "font_style": ("font_style", None),
+                "text_decoration": ("text_decoration", None),
+                "letter_spacing": ("letter_spacing", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        back_in_stock_dynamic_button_text_styles.additional_properties = d
-        return back_in_stock_dynamic_button_text_styles
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.back_in_stock_email_consent_checkbox_type import (
     BackInStockEmailConsentCheckboxType,
     check_back_in_stock_email_consent_checkbox_type,
@@ -23,7 +24,7 @@ T = TypeVar("T", bound="BackInStockEmailConsentCheckbox")
 
 
 @_attrs_define
-class BackInStockEmailConsentCheckbox:
+class BackInStockEmailConsentCheckbox(LazyModel):
     """
     Attributes:
         type_ (BackInStockEmailConsentCheckboxType):
@@ -70,39 +71,46 @@ class BackInStockEmailConsentCheckbox:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.back_in_stock_email_consent_checkbox_properties import BackInStockEmailConsentCheckboxProperties  # noqa: PLC0415
         from ..models.back_in_stock_email_consent_checkbox_styles import BackInStockEmailConsentCheckboxStyles  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_back_in_stock_email_consent_checkbox_type(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> BackInStockEmailConsentCheckboxType:
+            type_ = check_back_in_stock_email_consent_checkbox_type(src_value__)
 
-        properties = BackInStockEmailConsentCheckboxProperties.from_dict(d.pop("properties"))
+            return type_
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        def _decode_properties(src_value__: Any) -> BackInStockEmailConsentCheckboxProperties:
+            properties = BackInStockEmailConsentCheckboxProperties.from_dict(src_value__)
 
-        id = _parse_id(d.pop("id", UNSET))
+            return properties
 
-        _styles = d.pop("styles", UNSET)
-        styles: BackInStockEmailConsentCheckboxStyles | Unset
-        if isinstance(_styles, Unset):
-            styles = UNSET
-        else:
-            styles = BackInStockEmailConsentCheckboxStyles.from_dict(_styles)
+        def _decode_styles(src_value__: Any) -> BackInStockEmailConsentCheckboxStyles | Unset:
+            _styles = src_value__
+            styles: BackInStockEmailConsentCheckboxStyles | Unset
+            if isinstance(_styles, Unset):
+                styles = UNSET
+            else:
+                styles = BackInStockEmailConsentCheckboxStyles.from_dict(_styles)
 
-        back_in_stock_email_consent_checkbox = cls(
-            type_=type_,
-            properties=properties,
-            id=id,
-            styles=styles,
+            return styles
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "properties": ("properties", _decode_properties),
+                "id": ("id", None),
+                "styles": ("styles", _decode_styles),
+            },
+            required=(
+                "type",
+                "properties",
+            ),
+            additional=None,
         )
-
-        back_in_stock_email_consent_checkbox.additional_properties = d
-        return back_in_stock_email_consent_checkbox
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.back_in_stock_email_consent_checkbox_properties_display_device_item import (
     BackInStockEmailConsentCheckboxPropertiesDisplayDeviceItem,
     check_back_in_stock_email_consent_checkbox_properties_display_device_item,
@@ -26,7 +27,7 @@ T = TypeVar("T", bound="BackInStockEmailConsentCheckboxProperties")
 
 
 @_attrs_define
-class BackInStockEmailConsentCheckboxProperties:
+class BackInStockEmailConsentCheckboxProperties(LazyModel):
     """
     Attributes:
         checkbox_text (str):
@@ -116,76 +117,69 @@ class BackInStockEmailConsentCheckboxProperties:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.error_messages import ErrorMessages  # noqa: PLC0415
 
-        d = dict(src_dict)
-        checkbox_text = d.pop("checkbox_text")
+        def _decode_display_device(
+            src_value__: Any,
+        ) -> list[BackInStockEmailConsentCheckboxPropertiesDisplayDeviceItem] | Unset:
+            _display_device = src_value__
+            display_device: list[BackInStockEmailConsentCheckboxPropertiesDisplayDeviceItem] | Unset = UNSET
+            if _display_device is not UNSET:
+                display_device = []
+                for display_device_item_data in _display_device:
+                    display_device_item = check_back_in_stock_email_consent_checkbox_properties_display_device_item(
+                        display_device_item_data
+                    )
 
-        _display_device = d.pop("display_device", UNSET)
-        display_device: list[BackInStockEmailConsentCheckboxPropertiesDisplayDeviceItem] | Unset = UNSET
-        if _display_device is not UNSET:
-            display_device = []
-            for display_device_item_data in _display_device:
-                display_device_item = check_back_in_stock_email_consent_checkbox_properties_display_device_item(
-                    display_device_item_data
-                )
+                    display_device.append(display_device_item)
 
-                display_device.append(display_device_item)
+            return display_device
 
-        def _parse_classname(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        def _decode_error_messages(src_value__: Any) -> ErrorMessages | Unset:
+            _error_messages = src_value__
+            error_messages: ErrorMessages | Unset
+            if isinstance(_error_messages, Unset):
+                error_messages = UNSET
+            else:
+                error_messages = ErrorMessages.from_dict(_error_messages)
 
-        classname = _parse_classname(d.pop("classname", UNSET))
+            return error_messages
 
-        def _parse_label(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        def _decode_required(src_value__: Any) -> Literal[False] | Unset:
+            required = cast(Literal[False] | Unset, src_value__)
+            if required != False and not isinstance(required, Unset) and strict_enums():
+                raise ValueError(f"required must match const False, got '{required}'")
+            return required
 
-        label = _parse_label(d.pop("label", UNSET))
+        def _decode_property_name(src_value__: Any) -> BackInStockEmailConsentCheckboxPropertiesPropertyName | Unset:
+            _property_name = src_value__
+            property_name: BackInStockEmailConsentCheckboxPropertiesPropertyName | Unset
+            if isinstance(_property_name, Unset):
+                property_name = UNSET
+            else:
+                property_name = check_back_in_stock_email_consent_checkbox_properties_property_name(_property_name)
 
-        show_label = d.pop("show_label", UNSET)
+            return property_name
 
-        _error_messages = d.pop("error_messages", UNSET)
-        error_messages: ErrorMessages | Unset
-        if isinstance(_error_messages, Unset):
-            error_messages = UNSET
-        else:
-            error_messages = ErrorMessages.from_dict(_error_messages)
-
-        required = cast(Literal[False] | Unset, d.pop("required", UNSET))
-        if required != False and not isinstance(required, Unset) and strict_enums():
-            raise ValueError(f"required must match const False, got '{required}'")
-
-        _property_name = d.pop("property_name", UNSET)
-        property_name: BackInStockEmailConsentCheckboxPropertiesPropertyName | Unset
-        if isinstance(_property_name, Unset):
-            property_name = UNSET
-        else:
-            property_name = check_back_in_stock_email_consent_checkbox_properties_property_name(_property_name)
-
-        placeholder = d.pop("placeholder", UNSET)
-
-        back_in_stock_email_consent_checkbox_properties = cls(
-            checkbox_text=checkbox_text,
-            display_device=display_device,
-            classname=classname,
-            label=label,
-            show_label=show_label,
-            error_messages=error_messages,
-            required=required,
-            property_name=property_name,
-            placeholder=placeholder,
+        return LazyTable(
+            fields={
+                "checkbox_text": ("checkbox_text", None),
+                "display_device": ("display_device", _decode_display_device),
+                "classname": ("classname", None),
+                "label": ("label", None),
+                "show_label": ("show_label", None),
+                "error_messages": ("error_messages", _decode_error_messages),
+                "required": ("required", _decode_required),
+                "property_name": ("property_name", _decode_property_name),
+                "placeholder": ("placeholder", None),
+            },
+            required=("checkbox_text",),
+            additional=None,
         )
-
-        back_in_stock_email_consent_checkbox_properties.additional_properties = d
-        return back_in_stock_email_consent_checkbox_properties
 
     @property
     def additional_keys(self) -> list[str]:

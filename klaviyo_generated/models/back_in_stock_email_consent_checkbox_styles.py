@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.back_in_stock_email_consent_checkbox_styles_horizontal_alignment import (
     BackInStockEmailConsentCheckboxStylesHorizontalAlignment,
     check_back_in_stock_email_consent_checkbox_styles_horizontal_alignment,
@@ -22,7 +23,7 @@ T = TypeVar("T", bound="BackInStockEmailConsentCheckboxStyles")
 
 
 @_attrs_define
-class BackInStockEmailConsentCheckboxStyles:
+class BackInStockEmailConsentCheckboxStyles(LazyModel):
     """
     Attributes:
         padding (Padding | Unset):
@@ -65,42 +66,45 @@ class BackInStockEmailConsentCheckboxStyles:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.padding import Padding  # noqa: PLC0415
 
-        d = dict(src_dict)
-        _padding = d.pop("padding", UNSET)
-        padding: Padding | Unset
-        if isinstance(_padding, Unset):
-            padding = UNSET
-        else:
-            padding = Padding.from_dict(_padding)
+        def _decode_padding(src_value__: Any) -> Padding | Unset:
+            _padding = src_value__
+            padding: Padding | Unset
+            if isinstance(_padding, Unset):
+                padding = UNSET
+            else:
+                padding = Padding.from_dict(_padding)
 
-        def _parse_background_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return padding
 
-        background_color = _parse_background_color(d.pop("background_color", UNSET))
+        def _decode_horizontal_alignment(
+            src_value__: Any,
+        ) -> BackInStockEmailConsentCheckboxStylesHorizontalAlignment | Unset:
+            _horizontal_alignment = src_value__
+            horizontal_alignment: BackInStockEmailConsentCheckboxStylesHorizontalAlignment | Unset
+            if isinstance(_horizontal_alignment, Unset):
+                horizontal_alignment = UNSET
+            else:
+                horizontal_alignment = check_back_in_stock_email_consent_checkbox_styles_horizontal_alignment(
+                    _horizontal_alignment
+                )
 
-        _horizontal_alignment = d.pop("horizontal_alignment", UNSET)
-        horizontal_alignment: BackInStockEmailConsentCheckboxStylesHorizontalAlignment | Unset
-        if isinstance(_horizontal_alignment, Unset):
-            horizontal_alignment = UNSET
-        else:
-            horizontal_alignment = check_back_in_stock_email_consent_checkbox_styles_horizontal_alignment(
-                _horizontal_alignment
-            )
+            return horizontal_alignment
 
-        back_in_stock_email_consent_checkbox_styles = cls(
-            padding=padding,
-            background_color=background_color,
-            horizontal_alignment=horizontal_alignment,
+        return LazyTable(
+            fields={
+                "padding": ("padding", _decode_padding),
+                "background_color": ("background_color", None),
+                "horizontal_alignment": ("horizontal_alignment", _decode_horizontal_alignment),
+            },
+            required=(),
+            additional=None,
         )
-
-        back_in_stock_email_consent_checkbox_styles.additional_properties = d
-        return back_in_stock_email_consent_checkbox_styles
 
     @property
     def additional_keys(self) -> list[str]:

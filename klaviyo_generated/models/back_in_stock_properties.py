@@ -8,13 +8,14 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="BackInStockProperties")
 
 
 @_attrs_define
-class BackInStockProperties:
+class BackInStockProperties(LazyModel):
     """
     Attributes:
         tag_allowlist (list[str] | Unset):
@@ -46,18 +47,29 @@ class BackInStockProperties:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        tag_allowlist = cast(list[str], d.pop("tag_allowlist", UNSET))
+        return lazy_from_dict(cls, src_dict)
 
-        tag_blocklist = cast(list[str], d.pop("tag_blocklist", UNSET))
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        back_in_stock_properties = cls(
-            tag_allowlist=tag_allowlist,
-            tag_blocklist=tag_blocklist,
+        def _decode_tag_allowlist(src_value__: Any) -> list[str] | Unset:
+            tag_allowlist = cast(list[str], src_value__)
+
+            return tag_allowlist
+
+        def _decode_tag_blocklist(src_value__: Any) -> list[str] | Unset:
+            tag_blocklist = cast(list[str], src_value__)
+
+            return tag_blocklist
+
+        return LazyTable(
+            fields={
+                "tag_allowlist": ("tag_allowlist", _decode_tag_allowlist),
+                "tag_blocklist": ("tag_blocklist", _decode_tag_blocklist),
+            },
+            required=(),
+            additional=None,
         )
-
-        back_in_stock_properties.additional_properties = d
-        return back_in_stock_properties
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="BackgroundImage")
 
 
 @_attrs_define
-class BackgroundImage:
+class BackgroundImage(LazyModel):
     """
     Attributes:
         properties (ImageAssetProperties):
@@ -51,26 +52,36 @@ class BackgroundImage:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.background_image_styles import BackgroundImageStyles  # noqa: PLC0415
         from ..models.image_asset_properties import ImageAssetProperties  # noqa: PLC0415
 
-        d = dict(src_dict)
-        properties = ImageAssetProperties.from_dict(d.pop("properties"))
+        def _decode_properties(src_value__: Any) -> ImageAssetProperties:
+            properties = ImageAssetProperties.from_dict(src_value__)
 
-        _styles = d.pop("styles", UNSET)
-        styles: BackgroundImageStyles | Unset
-        if isinstance(_styles, Unset):
-            styles = UNSET
-        else:
-            styles = BackgroundImageStyles.from_dict(_styles)
+            return properties
 
-        background_image = cls(
-            properties=properties,
-            styles=styles,
+        def _decode_styles(src_value__: Any) -> BackgroundImageStyles | Unset:
+            _styles = src_value__
+            styles: BackgroundImageStyles | Unset
+            if isinstance(_styles, Unset):
+                styles = UNSET
+            else:
+                styles = BackgroundImageStyles.from_dict(_styles)
+
+            return styles
+
+        return LazyTable(
+            fields={
+                "properties": ("properties", _decode_properties),
+                "styles": ("styles", _decode_styles),
+            },
+            required=("properties",),
+            additional=None,
         )
-
-        background_image.additional_properties = d
-        return background_image
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.background_image_styles_horizontal_alignment import (
     BackgroundImageStylesHorizontalAlignment,
     check_background_image_styles_horizontal_alignment,
@@ -26,7 +27,7 @@ T = TypeVar("T", bound="BackgroundImageStyles")
 
 
 @_attrs_define
-class BackgroundImageStyles:
+class BackgroundImageStyles(LazyModel):
     """
     Attributes:
         horizontal_alignment (BackgroundImageStylesHorizontalAlignment | Unset): Horizontal alignment enumeration.
@@ -89,56 +90,52 @@ class BackgroundImageStyles:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _horizontal_alignment = d.pop("horizontal_alignment", UNSET)
-        horizontal_alignment: BackgroundImageStylesHorizontalAlignment | Unset
-        if isinstance(_horizontal_alignment, Unset):
-            horizontal_alignment = UNSET
-        else:
-            horizontal_alignment = check_background_image_styles_horizontal_alignment(_horizontal_alignment)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_width(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        width = _parse_width(d.pop("width", UNSET))
+        def _decode_horizontal_alignment(src_value__: Any) -> BackgroundImageStylesHorizontalAlignment | Unset:
+            _horizontal_alignment = src_value__
+            horizontal_alignment: BackgroundImageStylesHorizontalAlignment | Unset
+            if isinstance(_horizontal_alignment, Unset):
+                horizontal_alignment = UNSET
+            else:
+                horizontal_alignment = check_background_image_styles_horizontal_alignment(_horizontal_alignment)
 
-        _position = d.pop("position", UNSET)
-        position: BackgroundImageStylesPosition | Unset
-        if isinstance(_position, Unset):
-            position = UNSET
-        else:
-            position = check_background_image_styles_position(_position)
+            return horizontal_alignment
 
-        _vertical_alignment = d.pop("vertical_alignment", UNSET)
-        vertical_alignment: BackgroundImageStylesVerticalAlignment | Unset
-        if isinstance(_vertical_alignment, Unset):
-            vertical_alignment = UNSET
-        else:
-            vertical_alignment = check_background_image_styles_vertical_alignment(_vertical_alignment)
+        def _decode_position(src_value__: Any) -> BackgroundImageStylesPosition | Unset:
+            _position = src_value__
+            position: BackgroundImageStylesPosition | Unset
+            if isinstance(_position, Unset):
+                position = UNSET
+            else:
+                position = check_background_image_styles_position(_position)
 
-        def _parse_custom_width(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+            return position
 
-        custom_width = _parse_custom_width(d.pop("custom_width", UNSET))
+        def _decode_vertical_alignment(src_value__: Any) -> BackgroundImageStylesVerticalAlignment | Unset:
+            _vertical_alignment = src_value__
+            vertical_alignment: BackgroundImageStylesVerticalAlignment | Unset
+            if isinstance(_vertical_alignment, Unset):
+                vertical_alignment = UNSET
+            else:
+                vertical_alignment = check_background_image_styles_vertical_alignment(_vertical_alignment)
 
-        background_image_styles = cls(
-            horizontal_alignment=horizontal_alignment,
-            width=width,
-            position=position,
-            vertical_alignment=vertical_alignment,
-            custom_width=custom_width,
+            return vertical_alignment
+
+        return LazyTable(
+            fields={
+                "horizontal_alignment": ("horizontal_alignment", _decode_horizontal_alignment),
+                "width": ("width", None),
+                "position": ("position", _decode_position),
+                "vertical_alignment": ("vertical_alignment", _decode_vertical_alignment),
+                "custom_width": ("custom_width", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        background_image_styles.additional_properties = d
-        return background_image_styles
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.banner_styles_desktop_position import BannerStylesDesktopPosition, check_banner_styles_desktop_position
 from ..models.banner_styles_mobile_position import BannerStylesMobilePosition, check_banner_styles_mobile_position
 from ..types import UNSET, Unset
@@ -16,7 +17,7 @@ T = TypeVar("T", bound="BannerStyles")
 
 
 @_attrs_define
-class BannerStyles:
+class BannerStyles(LazyModel):
     """
     Attributes:
         desktop_position (BannerStylesDesktopPosition | Unset): Positioning of banner forms. Default: 'top'. Example:
@@ -55,31 +56,40 @@ class BannerStyles:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _desktop_position = d.pop("desktop_position", UNSET)
-        desktop_position: BannerStylesDesktopPosition | Unset
-        if isinstance(_desktop_position, Unset):
-            desktop_position = UNSET
-        else:
-            desktop_position = check_banner_styles_desktop_position(_desktop_position)
+        return lazy_from_dict(cls, src_dict)
 
-        _mobile_position = d.pop("mobile_position", UNSET)
-        mobile_position: BannerStylesMobilePosition | Unset
-        if isinstance(_mobile_position, Unset):
-            mobile_position = UNSET
-        else:
-            mobile_position = check_banner_styles_mobile_position(_mobile_position)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        scroll_with_page = d.pop("scroll_with_page", UNSET)
+        def _decode_desktop_position(src_value__: Any) -> BannerStylesDesktopPosition | Unset:
+            _desktop_position = src_value__
+            desktop_position: BannerStylesDesktopPosition | Unset
+            if isinstance(_desktop_position, Unset):
+                desktop_position = UNSET
+            else:
+                desktop_position = check_banner_styles_desktop_position(_desktop_position)
 
-        banner_styles = cls(
-            desktop_position=desktop_position,
-            mobile_position=mobile_position,
-            scroll_with_page=scroll_with_page,
+            return desktop_position
+
+        def _decode_mobile_position(src_value__: Any) -> BannerStylesMobilePosition | Unset:
+            _mobile_position = src_value__
+            mobile_position: BannerStylesMobilePosition | Unset
+            if isinstance(_mobile_position, Unset):
+                mobile_position = UNSET
+            else:
+                mobile_position = check_banner_styles_mobile_position(_mobile_position)
+
+            return mobile_position
+
+        return LazyTable(
+            fields={
+                "desktop_position": ("desktop_position", _decode_desktop_position),
+                "mobile_position": ("mobile_position", _decode_mobile_position),
+                "scroll_with_page": ("scroll_with_page", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        banner_styles.additional_properties = d
-        return banner_styles
 
     @property
     def additional_keys(self) -> list[str]:

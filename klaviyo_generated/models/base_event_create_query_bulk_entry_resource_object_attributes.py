@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ T = TypeVar("T", bound="BaseEventCreateQueryBulkEntryResourceObjectAttributes")
 
 
 @_attrs_define
-class BaseEventCreateQueryBulkEntryResourceObjectAttributes:
+class BaseEventCreateQueryBulkEntryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         properties (BaseEventCreateQueryBulkEntryResourceObjectAttributesProperties): Properties of this event (must not
@@ -126,6 +127,10 @@ class BaseEventCreateQueryBulkEntryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.base_event_create_query_bulk_entry_resource_object_attributes_metric import (
             BaseEventCreateQueryBulkEntryResourceObjectAttributesMetric,  # noqa: PLC0415
         )
@@ -133,76 +138,52 @@ class BaseEventCreateQueryBulkEntryResourceObjectAttributes:
             BaseEventCreateQueryBulkEntryResourceObjectAttributesProperties,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        properties = BaseEventCreateQueryBulkEntryResourceObjectAttributesProperties.from_dict(d.pop("properties"))
+        def _decode_properties(src_value__: Any) -> BaseEventCreateQueryBulkEntryResourceObjectAttributesProperties:
+            properties = BaseEventCreateQueryBulkEntryResourceObjectAttributesProperties.from_dict(src_value__)
 
-        metric = BaseEventCreateQueryBulkEntryResourceObjectAttributesMetric.from_dict(d.pop("metric"))
+            return properties
 
-        def _parse_time(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                time_type_0 = datetime.datetime.fromisoformat(data)
+        def _decode_metric(src_value__: Any) -> BaseEventCreateQueryBulkEntryResourceObjectAttributesMetric:
+            metric = BaseEventCreateQueryBulkEntryResourceObjectAttributesMetric.from_dict(src_value__)
 
-                return time_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+            return metric
 
-        time = parse_union(_parse_time, d.pop("time", UNSET))
+        def _decode_time(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_time(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    time_type_0 = datetime.datetime.fromisoformat(data)
 
-        def _parse_value(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+                    return time_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
 
-        value = _parse_value(d.pop("value", UNSET))
+            time = parse_union(_parse_time, src_value__)
 
-        def _parse_value_currency(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return time
 
-        value_currency = _parse_value_currency(d.pop("value_currency", UNSET))
-
-        def _parse_backfill(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        backfill = _parse_backfill(d.pop("backfill", UNSET))
-
-        def _parse_unique_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        unique_id = _parse_unique_id(d.pop("unique_id", UNSET))
-
-        base_event_create_query_bulk_entry_resource_object_attributes = cls(
-            properties=properties,
-            metric=metric,
-            time=time,
-            value=value,
-            value_currency=value_currency,
-            backfill=backfill,
-            unique_id=unique_id,
+        return LazyTable(
+            fields={
+                "properties": ("properties", _decode_properties),
+                "metric": ("metric", _decode_metric),
+                "time": ("time", _decode_time),
+                "value": ("value", None),
+                "value_currency": ("value_currency", None),
+                "backfill": ("backfill", None),
+                "unique_id": ("unique_id", None),
+            },
+            required=(
+                "properties",
+                "metric",
+            ),
+            additional=None,
         )
-
-        base_event_create_query_bulk_entry_resource_object_attributes.additional_properties = d
-        return base_event_create_query_bulk_entry_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

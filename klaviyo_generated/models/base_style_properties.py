@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="BaseStyleProperties")
 
 
 @_attrs_define
-class BaseStyleProperties:
+class BaseStyleProperties(LazyModel):
     """
     Attributes:
         currency (None | str | Unset):
@@ -90,73 +91,23 @@ class BaseStyleProperties:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_currency(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        currency = _parse_currency(d.pop("currency", UNSET))
-
-        def _parse_currency_set_on_template(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        currency_set_on_template = _parse_currency_set_on_template(d.pop("currency_set_on_template", UNSET))
-
-        def _parse_disable_websafe_fonts(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        disable_websafe_fonts = _parse_disable_websafe_fonts(d.pop("disable_websafe_fonts", UNSET))
-
-        def _parse_is_user_draggable(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        is_user_draggable = _parse_is_user_draggable(d.pop("is_user_draggable", UNSET))
-
-        def _parse_mobile_optimizations(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        mobile_optimizations = _parse_mobile_optimizations(d.pop("mobile_optimizations", UNSET))
-
-        def _parse_tip_tap_enabled(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        tip_tap_enabled = _parse_tip_tap_enabled(d.pop("tip_tap_enabled", UNSET))
-
-        base_style_properties = cls(
-            currency=currency,
-            currency_set_on_template=currency_set_on_template,
-            disable_websafe_fonts=disable_websafe_fonts,
-            is_user_draggable=is_user_draggable,
-            mobile_optimizations=mobile_optimizations,
-            tip_tap_enabled=tip_tap_enabled,
+        return LazyTable(
+            fields={
+                "currency": ("currency", None),
+                "currency_set_on_template": ("currency_set_on_template", None),
+                "disable_websafe_fonts": ("disable_websafe_fonts", None),
+                "is_user_draggable": ("is_user_draggable", None),
+                "mobile_optimizations": ("mobile_optimizations", None),
+                "tip_tap_enabled": ("tip_tap_enabled", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        base_style_properties.additional_properties = d
-        return base_style_properties
 
     @property
     def additional_keys(self) -> list[str]:

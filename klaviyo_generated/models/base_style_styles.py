@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.base_style_styles_background_format import (
     BaseStyleStylesBackgroundFormat,
     check_base_style_styles_background_format,
@@ -23,7 +24,7 @@ T = TypeVar("T", bound="BaseStyleStyles")
 
 
 @_attrs_define
-class BaseStyleStyles:
+class BaseStyleStyles(LazyModel):
     """
     Attributes:
         background_asset_id (None | str | Unset):
@@ -183,157 +184,62 @@ class BaseStyleStyles:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_background_asset_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        background_asset_id = _parse_background_asset_id(d.pop("background_asset_id", UNSET))
+        def _decode_background_format(src_value__: Any) -> BaseStyleStylesBackgroundFormat | Unset:
+            _background_format = src_value__
+            background_format: BaseStyleStylesBackgroundFormat | Unset
+            if isinstance(_background_format, Unset):
+                background_format = UNSET
+            else:
+                background_format = check_base_style_styles_background_format(_background_format)
 
-        _background_format = d.pop("background_format", UNSET)
-        background_format: BaseStyleStylesBackgroundFormat | Unset
-        if isinstance(_background_format, Unset):
-            background_format = UNSET
-        else:
-            background_format = check_base_style_styles_background_format(_background_format)
+            return background_format
 
-        _background_position = d.pop("background_position", UNSET)
-        background_position: BaseStyleStylesBackgroundPosition | Unset
-        if isinstance(_background_position, Unset):
-            background_position = UNSET
-        else:
-            background_position = check_base_style_styles_background_position(_background_position)
+        def _decode_background_position(src_value__: Any) -> BaseStyleStylesBackgroundPosition | Unset:
+            _background_position = src_value__
+            background_position: BaseStyleStylesBackgroundPosition | Unset
+            if isinstance(_background_position, Unset):
+                background_position = UNSET
+            else:
+                background_position = check_base_style_styles_background_position(_background_position)
 
-        def _parse_background_repeat(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+            return background_position
 
-        background_repeat = _parse_background_repeat(d.pop("background_repeat", UNSET))
+        def _decode_border_style(src_value__: Any) -> BaseStyleStylesBorderStyle | Unset:
+            _border_style = src_value__
+            border_style: BaseStyleStylesBorderStyle | Unset
+            if isinstance(_border_style, Unset):
+                border_style = UNSET
+            else:
+                border_style = check_base_style_styles_border_style(_border_style)
 
-        def _parse_background_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return border_style
 
-        background_url = _parse_background_url(d.pop("background_url", UNSET))
-
-        def _parse_border_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        border_color = _parse_border_color(d.pop("border_color", UNSET))
-
-        def _parse_border_radius(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        border_radius = _parse_border_radius(d.pop("border_radius", UNSET))
-
-        _border_style = d.pop("border_style", UNSET)
-        border_style: BaseStyleStylesBorderStyle | Unset
-        if isinstance(_border_style, Unset):
-            border_style = UNSET
-        else:
-            border_style = check_base_style_styles_border_style(_border_style)
-
-        def _parse_border_width(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        border_width = _parse_border_width(d.pop("border_width", UNSET))
-
-        def _parse_content_background_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        content_background_color = _parse_content_background_color(d.pop("content_background_color", UNSET))
-
-        def _parse_inner_padding_bottom(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        inner_padding_bottom = _parse_inner_padding_bottom(d.pop("inner_padding_bottom", UNSET))
-
-        def _parse_inner_padding_left(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        inner_padding_left = _parse_inner_padding_left(d.pop("inner_padding_left", UNSET))
-
-        def _parse_inner_padding_right(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        inner_padding_right = _parse_inner_padding_right(d.pop("inner_padding_right", UNSET))
-
-        def _parse_inner_padding_top(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        inner_padding_top = _parse_inner_padding_top(d.pop("inner_padding_top", UNSET))
-
-        def _parse_margin_top(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        margin_top = _parse_margin_top(d.pop("margin_top", UNSET))
-
-        base_style_styles = cls(
-            background_asset_id=background_asset_id,
-            background_format=background_format,
-            background_position=background_position,
-            background_repeat=background_repeat,
-            background_url=background_url,
-            border_color=border_color,
-            border_radius=border_radius,
-            border_style=border_style,
-            border_width=border_width,
-            content_background_color=content_background_color,
-            inner_padding_bottom=inner_padding_bottom,
-            inner_padding_left=inner_padding_left,
-            inner_padding_right=inner_padding_right,
-            inner_padding_top=inner_padding_top,
-            margin_top=margin_top,
+        return LazyTable(
+            fields={
+                "background_asset_id": ("background_asset_id", None),
+                "background_format": ("background_format", _decode_background_format),
+                "background_position": ("background_position", _decode_background_position),
+                "background_repeat": ("background_repeat", None),
+                "background_url": ("background_url", None),
+                "border_color": ("border_color", None),
+                "border_radius": ("border_radius", None),
+                "border_style": ("border_style", _decode_border_style),
+                "border_width": ("border_width", None),
+                "content_background_color": ("content_background_color", None),
+                "inner_padding_bottom": ("inner_padding_bottom", None),
+                "inner_padding_left": ("inner_padding_left", None),
+                "inner_padding_right": ("inner_padding_right", None),
+                "inner_padding_top": ("inner_padding_top", None),
+                "margin_top": ("margin_top", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        base_style_styles.additional_properties = d
-        return base_style_styles
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.block_display_options_show_on import BlockDisplayOptionsShowOn, check_block_display_options_show_on
 from ..types import UNSET, Unset
 
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="BlockDisplayOptions")
 
 
 @_attrs_define
-class BlockDisplayOptions:
+class BlockDisplayOptions(LazyModel):
     """
     Attributes:
         show_on (BlockDisplayOptionsShowOn | Unset): Show on.
@@ -61,40 +62,41 @@ class BlockDisplayOptions:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.content_repeat_v0 import ContentRepeatV0  # noqa: PLC0415
 
-        d = dict(src_dict)
-        _show_on = d.pop("show_on", UNSET)
-        show_on: BlockDisplayOptionsShowOn | Unset
-        if isinstance(_show_on, Unset):
-            show_on = UNSET
-        else:
-            show_on = check_block_display_options_show_on(_show_on)
+        def _decode_show_on(src_value__: Any) -> BlockDisplayOptionsShowOn | Unset:
+            _show_on = src_value__
+            show_on: BlockDisplayOptionsShowOn | Unset
+            if isinstance(_show_on, Unset):
+                show_on = UNSET
+            else:
+                show_on = check_block_display_options_show_on(_show_on)
 
-        def _parse_visible_check(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return show_on
 
-        visible_check = _parse_visible_check(d.pop("visible_check", UNSET))
+        def _decode_content_repeat(src_value__: Any) -> ContentRepeatV0 | Unset:
+            _content_repeat = src_value__
+            content_repeat: ContentRepeatV0 | Unset
+            if isinstance(_content_repeat, Unset):
+                content_repeat = UNSET
+            else:
+                content_repeat = ContentRepeatV0.from_dict(_content_repeat)
 
-        _content_repeat = d.pop("content_repeat", UNSET)
-        content_repeat: ContentRepeatV0 | Unset
-        if isinstance(_content_repeat, Unset):
-            content_repeat = UNSET
-        else:
-            content_repeat = ContentRepeatV0.from_dict(_content_repeat)
+            return content_repeat
 
-        block_display_options = cls(
-            show_on=show_on,
-            visible_check=visible_check,
-            content_repeat=content_repeat,
+        return LazyTable(
+            fields={
+                "show_on": ("show_on", _decode_show_on),
+                "visible_check": ("visible_check", None),
+                "content_repeat": ("content_repeat", _decode_content_repeat),
+            },
+            required=(),
+            additional=None,
         )
-
-        block_display_options.additional_properties = d
-        return block_display_options
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="Body")
 
 
 @_attrs_define
-class Body:
+class Body(LazyModel):
     """
     Attributes:
         properties (BodyProperties):
@@ -75,55 +76,62 @@ class Body:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.body_properties import BodyProperties  # noqa: PLC0415
         from ..models.body_styles import BodyStyles  # noqa: PLC0415
         from ..models.section_v1 import SectionV1  # noqa: PLC0415
 
-        d = dict(src_dict)
-        properties = BodyProperties.from_dict(d.pop("properties"))
+        def _decode_properties(src_value__: Any) -> BodyProperties:
+            properties = BodyProperties.from_dict(src_value__)
 
-        styles = BodyStyles.from_dict(d.pop("styles"))
+            return properties
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        def _decode_styles(src_value__: Any) -> BodyStyles:
+            styles = BodyStyles.from_dict(src_value__)
 
-        id = _parse_id(d.pop("id", UNSET))
+            return styles
 
-        def _parse_sections(data: object) -> list[SectionV1] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                sections_type_0 = []
-                _sections_type_0 = data
-                for sections_type_0_item_data in _sections_type_0:
-                    sections_type_0_item = SectionV1.from_dict(sections_type_0_item_data)
+        def _decode_sections(src_value__: Any) -> list[SectionV1] | None | Unset:
+            def _parse_sections(data: object) -> list[SectionV1] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    sections_type_0 = []
+                    _sections_type_0 = data
+                    for sections_type_0_item_data in _sections_type_0:
+                        sections_type_0_item = SectionV1.from_dict(sections_type_0_item_data)
 
-                    sections_type_0.append(sections_type_0_item)
+                        sections_type_0.append(sections_type_0_item)
 
-                return sections_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[SectionV1] | None | Unset, data)
+                    return sections_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[SectionV1] | None | Unset, data)
 
-        sections = parse_union(_parse_sections, d.pop("sections", UNSET))
+            sections = parse_union(_parse_sections, src_value__)
 
-        body = cls(
-            properties=properties,
-            styles=styles,
-            id=id,
-            sections=sections,
+            return sections
+
+        return LazyTable(
+            fields={
+                "properties": ("properties", _decode_properties),
+                "styles": ("styles", _decode_styles),
+                "id": ("id", None),
+                "sections": ("sections", _decode_sections),
+            },
+            required=(
+                "properties",
+                "styles",
+            ),
+            additional=None,
         )
-
-        body.additional_properties = d
-        return body
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="BodyProperties")
 
 
 @_attrs_define
-class BodyProperties:
+class BodyProperties(LazyModel):
     """
     Attributes:
         id (None | str | Unset):
@@ -50,33 +51,19 @@ class BodyProperties:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        id = _parse_id(d.pop("id", UNSET))
-
-        def _parse_css_class(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        css_class = _parse_css_class(d.pop("css_class", UNSET))
-
-        body_properties = cls(
-            id=id,
-            css_class=css_class,
+        return LazyTable(
+            fields={
+                "id": ("id", None),
+                "css_class": ("css_class", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        body_properties.additional_properties = d
-        return body_properties
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="BodyStyles")
 
 
 @_attrs_define
-class BodyStyles:
+class BodyStyles(LazyModel):
     """
     Attributes:
         background_color (None | str | Unset):
@@ -50,33 +51,19 @@ class BodyStyles:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_background_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        background_color = _parse_background_color(d.pop("background_color", UNSET))
-
-        def _parse_width(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        width = _parse_width(d.pop("width", UNSET))
-
-        body_styles = cls(
-            background_color=background_color,
-            width=width,
+        return LazyTable(
+            fields={
+                "background_color": ("background_color", None),
+                "width": ("width", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        body_styles.additional_properties = d
-        return body_styles
 
     @property
     def additional_keys(self) -> list[str]:

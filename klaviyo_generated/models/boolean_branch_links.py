@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 
 T = TypeVar("T", bound="BooleanBranchLinks")
 
 
 @_attrs_define
-class BooleanBranchLinks:
+class BooleanBranchLinks(LazyModel):
     """
     Attributes:
         next_if_true (None | str):
@@ -43,29 +45,22 @@ class BooleanBranchLinks:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_next_if_true(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        next_if_true = _parse_next_if_true(d.pop("next_if_true"))
-
-        def _parse_next_if_false(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
-
-        next_if_false = _parse_next_if_false(d.pop("next_if_false"))
-
-        boolean_branch_links = cls(
-            next_if_true=next_if_true,
-            next_if_false=next_if_false,
+        return LazyTable(
+            fields={
+                "next_if_true": ("next_if_true", None),
+                "next_if_false": ("next_if_false", None),
+            },
+            required=(
+                "next_if_true",
+                "next_if_false",
+            ),
+            additional=None,
         )
-
-        boolean_branch_links.additional_properties = d
-        return boolean_branch_links
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.border_style_style import BorderStyleStyle, check_border_style_style
 from ..types import UNSET, Unset
 
@@ -15,7 +16,7 @@ T = TypeVar("T", bound="BorderStyle")
 
 
 @_attrs_define
-class BorderStyle:
+class BorderStyle(LazyModel):
     """
     Attributes:
         radius (int | Unset):  Default: 8. Example: 8.
@@ -65,43 +66,31 @@ class BorderStyle:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        radius = d.pop("radius", UNSET)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        color = _parse_color(d.pop("color", UNSET))
+        def _decode_style(src_value__: Any) -> BorderStyleStyle | Unset:
+            _style = src_value__
+            style: BorderStyleStyle | Unset
+            if isinstance(_style, Unset):
+                style = UNSET
+            else:
+                style = check_border_style_style(_style)
 
-        _style = d.pop("style", UNSET)
-        style: BorderStyleStyle | Unset
-        if isinstance(_style, Unset):
-            style = UNSET
-        else:
-            style = check_border_style_style(_style)
+            return style
 
-        def _parse_thickness(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        thickness = _parse_thickness(d.pop("thickness", UNSET))
-
-        border_style = cls(
-            radius=radius,
-            color=color,
-            style=style,
-            thickness=thickness,
+        return LazyTable(
+            fields={
+                "radius": ("radius", None),
+                "color": ("color", None),
+                "style": ("style", _decode_style),
+                "thickness": ("thickness", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        border_style.additional_properties = d
-        return border_style
 
     @property
     def additional_keys(self) -> list[str]:

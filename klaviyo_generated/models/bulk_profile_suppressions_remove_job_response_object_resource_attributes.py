@@ -9,6 +9,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.bulk_profile_suppressions_remove_job_response_object_resource_attributes_status import (
     BulkProfileSuppressionsRemoveJobResponseObjectResourceAttributesStatus,
     check_bulk_profile_suppressions_remove_job_response_object_resource_attributes_status,
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="BulkProfileSuppressionsRemoveJobResponseObjectResourceAt
 
 
 @_attrs_define
-class BulkProfileSuppressionsRemoveJobResponseObjectResourceAttributes:
+class BulkProfileSuppressionsRemoveJobResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
         status (BulkProfileSuppressionsRemoveJobResponseObjectResourceAttributesStatus): Status of the asynchronous job.
@@ -91,59 +92,57 @@ class BulkProfileSuppressionsRemoveJobResponseObjectResourceAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        status = check_bulk_profile_suppressions_remove_job_response_object_resource_attributes_status(d.pop("status"))
+        return lazy_from_dict(cls, src_dict)
 
-        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        total_count = d.pop("total_count")
+        def _decode_status(src_value__: Any) -> BulkProfileSuppressionsRemoveJobResponseObjectResourceAttributesStatus:
+            status = check_bulk_profile_suppressions_remove_job_response_object_resource_attributes_status(src_value__)
 
-        def _parse_completed_count(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+            return status
 
-        completed_count = _parse_completed_count(d.pop("completed_count", UNSET))
+        def _decode_created_at(src_value__: Any) -> datetime.datetime:
+            created_at = datetime.datetime.fromisoformat(src_value__)
 
-        def _parse_completed_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                completed_at_type_0 = datetime.datetime.fromisoformat(data)
+            return created_at
 
-                return completed_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+        def _decode_completed_at(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_completed_at(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    completed_at_type_0 = datetime.datetime.fromisoformat(data)
 
-        completed_at = parse_union(_parse_completed_at, d.pop("completed_at", UNSET))
+                    return completed_at_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
 
-        def _parse_skipped_count(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+            completed_at = parse_union(_parse_completed_at, src_value__)
 
-        skipped_count = _parse_skipped_count(d.pop("skipped_count", UNSET))
+            return completed_at
 
-        bulk_profile_suppressions_remove_job_response_object_resource_attributes = cls(
-            status=status,
-            created_at=created_at,
-            total_count=total_count,
-            completed_count=completed_count,
-            completed_at=completed_at,
-            skipped_count=skipped_count,
+        return LazyTable(
+            fields={
+                "status": ("status", _decode_status),
+                "created_at": ("created_at", _decode_created_at),
+                "total_count": ("total_count", None),
+                "completed_count": ("completed_count", None),
+                "completed_at": ("completed_at", _decode_completed_at),
+                "skipped_count": ("skipped_count", None),
+            },
+            required=(
+                "status",
+                "created_at",
+                "total_count",
+            ),
+            additional=None,
         )
-
-        bulk_profile_suppressions_remove_job_response_object_resource_attributes.additional_properties = d
-        return bulk_profile_suppressions_remove_job_response_object_resource_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.bulk_remove_method_filter_field import BulkRemoveMethodFilterField, check_bulk_remove_method_filter_field
 from ..models.bulk_remove_method_filter_method import (
     BulkRemoveMethodFilterMethod,
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="BulkRemoveMethodFilter")
 
 
 @_attrs_define
-class BulkRemoveMethodFilter:
+class BulkRemoveMethodFilter(LazyModel):
     """
     Attributes:
         field (BulkRemoveMethodFilterField):
@@ -47,18 +48,32 @@ class BulkRemoveMethodFilter:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        field = check_bulk_remove_method_filter_field(d.pop("field"))
+        return lazy_from_dict(cls, src_dict)
 
-        method = check_bulk_remove_method_filter_method(d.pop("method"))
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        bulk_remove_method_filter = cls(
-            field=field,
-            method=method,
+        def _decode_field(src_value__: Any) -> BulkRemoveMethodFilterField:
+            field = check_bulk_remove_method_filter_field(src_value__)
+
+            return field
+
+        def _decode_method(src_value__: Any) -> BulkRemoveMethodFilterMethod:
+            method = check_bulk_remove_method_filter_method(src_value__)
+
+            return method
+
+        return LazyTable(
+            fields={
+                "field": ("field", _decode_field),
+                "method": ("method", _decode_method),
+            },
+            required=(
+                "field",
+                "method",
+            ),
+            additional=None,
         )
-
-        bulk_remove_method_filter.additional_properties = d
-        return bulk_remove_method_filter
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.button_type import ButtonType, check_button_type
 from ..types import UNSET, Unset, parse_union
 
@@ -33,7 +34,7 @@ T = TypeVar("T", bound="Button")
 
 
 @_attrs_define
-class Button:
+class Button(LazyModel):
     """
     Attributes:
         type_ (ButtonType):
@@ -144,6 +145,10 @@ class Button:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.button_properties import ButtonProperties  # noqa: PLC0415
         from ..models.button_styles import ButtonStyles  # noqa: PLC0415
         from ..models.close import Close  # noqa: PLC0415
@@ -160,29 +165,28 @@ class Button:
         from ..models.subscribe_via_sms import SubscribeViaSMS  # noqa: PLC0415
         from ..models.subscribe_via_whats_app import SubscribeViaWhatsApp  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_button_type(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> ButtonType:
+            type_ = check_button_type(src_value__)
 
-        properties = ButtonProperties.from_dict(d.pop("properties"))
+            return type_
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        def _decode_properties(src_value__: Any) -> ButtonProperties:
+            properties = ButtonProperties.from_dict(src_value__)
 
-        id = _parse_id(d.pop("id", UNSET))
+            return properties
 
-        _styles = d.pop("styles", UNSET)
-        styles: ButtonStyles | Unset
-        if isinstance(_styles, Unset):
-            styles = UNSET
-        else:
-            styles = ButtonStyles.from_dict(_styles)
+        def _decode_styles(src_value__: Any) -> ButtonStyles | Unset:
+            _styles = src_value__
+            styles: ButtonStyles | Unset
+            if isinstance(_styles, Unset):
+                styles = UNSET
+            else:
+                styles = ButtonStyles.from_dict(_styles)
 
-        def _parse_action(
-            data: object,
+            return styles
+
+        def _decode_action(
+            src_value__: Any,
         ) -> (
             Close
             | GoToInbox
@@ -199,122 +203,146 @@ class Button:
             | SubscribeViaWhatsApp
             | Unset
         ):
-            if isinstance(data, Unset):
-                return data
-            try:
+            def _parse_action(
+                data: object,
+            ) -> (
+                Close
+                | GoToInbox
+                | IafDeeplinkToScreen
+                | NextStep
+                | OpenForm
+                | PromotionalSMSSubscription
+                | Redirect
+                | ResendOptInCode
+                | SkipToSuccess
+                | SubmitBackInStock
+                | SubmitOptInCode
+                | SubscribeViaSMS
+                | SubscribeViaWhatsApp
+                | Unset
+            ):
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    action_type_0 = Close.from_dict(data)
+
+                    return action_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    action_type_1 = NextStep.from_dict(data)
+
+                    return action_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    action_type_2 = OpenForm.from_dict(data)
+
+                    return action_type_2
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    action_type_3 = PromotionalSMSSubscription.from_dict(data)
+
+                    return action_type_3
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    action_type_4 = Redirect.from_dict(data)
+
+                    return action_type_4
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    action_type_5 = ResendOptInCode.from_dict(data)
+
+                    return action_type_5
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    action_type_6 = SubmitOptInCode.from_dict(data)
+
+                    return action_type_6
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    action_type_7 = SubscribeViaSMS.from_dict(data)
+
+                    return action_type_7
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    action_type_8 = SubscribeViaWhatsApp.from_dict(data)
+
+                    return action_type_8
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    action_type_9 = GoToInbox.from_dict(data)
+
+                    return action_type_9
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    action_type_10 = SubmitBackInStock.from_dict(data)
+
+                    return action_type_10
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    action_type_11 = SkipToSuccess.from_dict(data)
+
+                    return action_type_11
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                action_type_0 = Close.from_dict(data)
+                action_type_12 = IafDeeplinkToScreen.from_dict(data)
 
-                return action_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                action_type_1 = NextStep.from_dict(data)
+                return action_type_12
 
-                return action_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                action_type_2 = OpenForm.from_dict(data)
+            action = parse_union(_parse_action, src_value__)
 
-                return action_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                action_type_3 = PromotionalSMSSubscription.from_dict(data)
+            return action
 
-                return action_type_3
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                action_type_4 = Redirect.from_dict(data)
-
-                return action_type_4
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                action_type_5 = ResendOptInCode.from_dict(data)
-
-                return action_type_5
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                action_type_6 = SubmitOptInCode.from_dict(data)
-
-                return action_type_6
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                action_type_7 = SubscribeViaSMS.from_dict(data)
-
-                return action_type_7
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                action_type_8 = SubscribeViaWhatsApp.from_dict(data)
-
-                return action_type_8
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                action_type_9 = GoToInbox.from_dict(data)
-
-                return action_type_9
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                action_type_10 = SubmitBackInStock.from_dict(data)
-
-                return action_type_10
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                action_type_11 = SkipToSuccess.from_dict(data)
-
-                return action_type_11
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            action_type_12 = IafDeeplinkToScreen.from_dict(data)
-
-            return action_type_12
-
-        action = parse_union(_parse_action, d.pop("action", UNSET))
-
-        button = cls(
-            type_=type_,
-            properties=properties,
-            id=id,
-            styles=styles,
-            action=action,
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "properties": ("properties", _decode_properties),
+                "id": ("id", None),
+                "styles": ("styles", _decode_styles),
+                "action": ("action", _decode_action),
+            },
+            required=(
+                "type",
+                "properties",
+            ),
+            additional=None,
         )
-
-        button.additional_properties = d
-        return button
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 
 if TYPE_CHECKING:
     from ..models.button_block_properties import ButtonBlockProperties
@@ -18,7 +20,7 @@ T = TypeVar("T", bound="ButtonBlockData")
 
 
 @_attrs_define
-class ButtonBlockData:
+class ButtonBlockData(LazyModel):
     """
     Attributes:
         content (None | str):
@@ -58,34 +60,44 @@ class ButtonBlockData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.button_block_properties import ButtonBlockProperties  # noqa: PLC0415
         from ..models.button_block_styles import ButtonBlockStyles  # noqa: PLC0415
         from ..models.display_options import DisplayOptions  # noqa: PLC0415
 
-        d = dict(src_dict)
+        def _decode_properties(src_value__: Any) -> ButtonBlockProperties:
+            properties = ButtonBlockProperties.from_dict(src_value__)
 
-        def _parse_content(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
+            return properties
 
-        content = _parse_content(d.pop("content"))
+        def _decode_display_options(src_value__: Any) -> DisplayOptions:
+            display_options = DisplayOptions.from_dict(src_value__)
 
-        properties = ButtonBlockProperties.from_dict(d.pop("properties"))
+            return display_options
 
-        display_options = DisplayOptions.from_dict(d.pop("display_options"))
+        def _decode_styles(src_value__: Any) -> ButtonBlockStyles:
+            styles = ButtonBlockStyles.from_dict(src_value__)
 
-        styles = ButtonBlockStyles.from_dict(d.pop("styles"))
+            return styles
 
-        button_block_data = cls(
-            content=content,
-            properties=properties,
-            display_options=display_options,
-            styles=styles,
+        return LazyTable(
+            fields={
+                "content": ("content", None),
+                "properties": ("properties", _decode_properties),
+                "display_options": ("display_options", _decode_display_options),
+                "styles": ("styles", _decode_styles),
+            },
+            required=(
+                "content",
+                "properties",
+                "display_options",
+                "styles",
+            ),
+            additional=None,
         )
-
-        button_block_data.additional_properties = d
-        return button_block_data
 
     @property
     def additional_keys(self) -> list[str]:

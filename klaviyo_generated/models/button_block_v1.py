@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.button_block_v1_content_type import ButtonBlockV1ContentType, check_button_block_v1_content_type
 from ..models.button_block_v1_type import ButtonBlockV1Type, check_button_block_v1_type
 from ..types import UNSET, Unset
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="ButtonBlockV1")
 
 
 @_attrs_define
-class ButtonBlockV1:
+class ButtonBlockV1(LazyModel):
     """
     Attributes:
         content_type (ButtonBlockV1ContentType):
@@ -84,53 +85,43 @@ class ButtonBlockV1:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.button_block_data import ButtonBlockData  # noqa: PLC0415
 
-        d = dict(src_dict)
-        content_type = check_button_block_v1_content_type(d.pop("content_type"))
+        def _decode_content_type(src_value__: Any) -> ButtonBlockV1ContentType:
+            content_type = check_button_block_v1_content_type(src_value__)
 
-        type_ = check_button_block_v1_type(d.pop("type"))
+            return content_type
 
-        data = ButtonBlockData.from_dict(d.pop("data"))
+        def _decode_type_(src_value__: Any) -> ButtonBlockV1Type:
+            type_ = check_button_block_v1_type(src_value__)
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return type_
 
-        id = _parse_id(d.pop("id", UNSET))
+        def _decode_data(src_value__: Any) -> ButtonBlockData:
+            data = ButtonBlockData.from_dict(src_value__)
 
-        def _parse_data_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return data
 
-        data_id = _parse_data_id(d.pop("data_id", UNSET))
-
-        def _parse_universal_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        universal_id = _parse_universal_id(d.pop("universal_id", UNSET))
-
-        button_block_v1 = cls(
-            content_type=content_type,
-            type_=type_,
-            data=data,
-            id=id,
-            data_id=data_id,
-            universal_id=universal_id,
+        return LazyTable(
+            fields={
+                "content_type": ("content_type", _decode_content_type),
+                "type_": ("type", _decode_type_),
+                "data": ("data", _decode_data),
+                "id": ("id", None),
+                "data_id": ("data_id", None),
+                "universal_id": ("universal_id", None),
+            },
+            required=(
+                "content_type",
+                "type",
+                "data",
+            ),
+            additional=None,
         )
-
-        button_block_v1.additional_properties = d
-        return button_block_v1
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.button_properties_display_device_item import (
     ButtonPropertiesDisplayDeviceItem,
     check_button_properties_display_device_item,
@@ -22,7 +23,7 @@ T = TypeVar("T", bound="ButtonProperties")
 
 
 @_attrs_define
-class ButtonProperties:
+class ButtonProperties(LazyModel):
     """
     Attributes:
         label (str):
@@ -83,60 +84,59 @@ class ButtonProperties:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.additional_field import AdditionalField  # noqa: PLC0415
 
-        d = dict(src_dict)
-        label = d.pop("label")
+        def _decode_display_device(src_value__: Any) -> list[ButtonPropertiesDisplayDeviceItem] | Unset:
+            _display_device = src_value__
+            display_device: list[ButtonPropertiesDisplayDeviceItem] | Unset = UNSET
+            if _display_device is not UNSET:
+                display_device = []
+                for display_device_item_data in _display_device:
+                    display_device_item = check_button_properties_display_device_item(display_device_item_data)
 
-        _display_device = d.pop("display_device", UNSET)
-        display_device: list[ButtonPropertiesDisplayDeviceItem] | Unset = UNSET
-        if _display_device is not UNSET:
-            display_device = []
-            for display_device_item_data in _display_device:
-                display_device_item = check_button_properties_display_device_item(display_device_item_data)
+                    display_device.append(display_device_item)
 
-                display_device.append(display_device_item)
+            return display_device
 
-        def _parse_classname(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        def _decode_additional_fields(src_value__: Any) -> list[AdditionalField] | None | Unset:
+            def _parse_additional_fields(data: object) -> list[AdditionalField] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    additional_fields_type_0 = []
+                    _additional_fields_type_0 = data
+                    for additional_fields_type_0_item_data in _additional_fields_type_0:
+                        additional_fields_type_0_item = AdditionalField.from_dict(additional_fields_type_0_item_data)
 
-        classname = _parse_classname(d.pop("classname", UNSET))
+                        additional_fields_type_0.append(additional_fields_type_0_item)
 
-        def _parse_additional_fields(data: object) -> list[AdditionalField] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                additional_fields_type_0 = []
-                _additional_fields_type_0 = data
-                for additional_fields_type_0_item_data in _additional_fields_type_0:
-                    additional_fields_type_0_item = AdditionalField.from_dict(additional_fields_type_0_item_data)
+                    return additional_fields_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[AdditionalField] | None | Unset, data)
 
-                    additional_fields_type_0.append(additional_fields_type_0_item)
+            additional_fields = parse_union(_parse_additional_fields, src_value__)
 
-                return additional_fields_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[AdditionalField] | None | Unset, data)
+            return additional_fields
 
-        additional_fields = parse_union(_parse_additional_fields, d.pop("additional_fields", UNSET))
-
-        button_properties = cls(
-            label=label,
-            display_device=display_device,
-            classname=classname,
-            additional_fields=additional_fields,
+        return LazyTable(
+            fields={
+                "label": ("label", None),
+                "display_device": ("display_device", _decode_display_device),
+                "classname": ("classname", None),
+                "additional_fields": ("additional_fields", _decode_additional_fields),
+            },
+            required=("label",),
+            additional=None,
         )
-
-        button_properties.additional_properties = d
-        return button_properties
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.button_styles_alignment import ButtonStylesAlignment, check_button_styles_alignment
 from ..models.button_styles_height_type_1 import ButtonStylesHeightType1, check_button_styles_height_type_1
 from ..models.button_styles_width import ButtonStylesWidth, check_button_styles_width
@@ -24,7 +25,7 @@ T = TypeVar("T", bound="ButtonStyles")
 
 
 @_attrs_define
-class ButtonStyles:
+class ButtonStyles(LazyModel):
     """
     Attributes:
         padding (Padding | Unset):
@@ -140,121 +141,110 @@ class ButtonStyles:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.border_style import BorderStyle  # noqa: PLC0415
         from ..models.button_drop_shadow_styles import ButtonDropShadowStyles  # noqa: PLC0415
         from ..models.padding import Padding  # noqa: PLC0415
         from ..models.text_style_v0 import TextStyleV0  # noqa: PLC0415
 
-        d = dict(src_dict)
-        _padding = d.pop("padding", UNSET)
-        padding: Padding | Unset
-        if isinstance(_padding, Unset):
-            padding = UNSET
-        else:
-            padding = Padding.from_dict(_padding)
+        def _decode_padding(src_value__: Any) -> Padding | Unset:
+            _padding = src_value__
+            padding: Padding | Unset
+            if isinstance(_padding, Unset):
+                padding = UNSET
+            else:
+                padding = Padding.from_dict(_padding)
 
-        def _parse_background_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return padding
 
-        background_color = _parse_background_color(d.pop("background_color", UNSET))
+        def _decode_width(src_value__: Any) -> ButtonStylesWidth | Unset:
+            _width = src_value__
+            width: ButtonStylesWidth | Unset
+            if isinstance(_width, Unset):
+                width = UNSET
+            else:
+                width = check_button_styles_width(_width)
 
-        _width = d.pop("width", UNSET)
-        width: ButtonStylesWidth | Unset
-        if isinstance(_width, Unset):
-            width = UNSET
-        else:
-            width = check_button_styles_width(_width)
+            return width
 
-        def _parse_height(data: object) -> ButtonStylesHeightType1 | int | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                height_type_1 = check_button_styles_height_type_1(data)
+        def _decode_height(src_value__: Any) -> ButtonStylesHeightType1 | int | Unset:
+            def _parse_height(data: object) -> ButtonStylesHeightType1 | int | Unset:
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    height_type_1 = check_button_styles_height_type_1(data)
 
-                return height_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(ButtonStylesHeightType1 | int | Unset, data)
+                    return height_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(ButtonStylesHeightType1 | int | Unset, data)
 
-        height = parse_union(_parse_height, d.pop("height", UNSET))
+            height = parse_union(_parse_height, src_value__)
 
-        _alignment = d.pop("alignment", UNSET)
-        alignment: ButtonStylesAlignment | Unset
-        if isinstance(_alignment, Unset):
-            alignment = UNSET
-        else:
-            alignment = check_button_styles_alignment(_alignment)
+            return height
 
-        def _parse_hover_background_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        def _decode_alignment(src_value__: Any) -> ButtonStylesAlignment | Unset:
+            _alignment = src_value__
+            alignment: ButtonStylesAlignment | Unset
+            if isinstance(_alignment, Unset):
+                alignment = UNSET
+            else:
+                alignment = check_button_styles_alignment(_alignment)
 
-        hover_background_color = _parse_hover_background_color(d.pop("hover_background_color", UNSET))
+            return alignment
 
-        def _parse_hover_text_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        def _decode_border_styles(src_value__: Any) -> BorderStyle | Unset:
+            _border_styles = src_value__
+            border_styles: BorderStyle | Unset
+            if isinstance(_border_styles, Unset):
+                border_styles = UNSET
+            else:
+                border_styles = BorderStyle.from_dict(_border_styles)
 
-        hover_text_color = _parse_hover_text_color(d.pop("hover_text_color", UNSET))
+            return border_styles
 
-        _border_styles = d.pop("border_styles", UNSET)
-        border_styles: BorderStyle | Unset
-        if isinstance(_border_styles, Unset):
-            border_styles = UNSET
-        else:
-            border_styles = BorderStyle.from_dict(_border_styles)
+        def _decode_text_styles(src_value__: Any) -> TextStyleV0 | Unset:
+            _text_styles = src_value__
+            text_styles: TextStyleV0 | Unset
+            if isinstance(_text_styles, Unset):
+                text_styles = UNSET
+            else:
+                text_styles = TextStyleV0.from_dict(_text_styles)
 
-        _text_styles = d.pop("text_styles", UNSET)
-        text_styles: TextStyleV0 | Unset
-        if isinstance(_text_styles, Unset):
-            text_styles = UNSET
-        else:
-            text_styles = TextStyleV0.from_dict(_text_styles)
+            return text_styles
 
-        def _parse_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        def _decode_drop_shadow(src_value__: Any) -> ButtonDropShadowStyles | Unset:
+            _drop_shadow = src_value__
+            drop_shadow: ButtonDropShadowStyles | Unset
+            if isinstance(_drop_shadow, Unset):
+                drop_shadow = UNSET
+            else:
+                drop_shadow = ButtonDropShadowStyles.from_dict(_drop_shadow)
 
-        color = _parse_color(d.pop("color", UNSET))
+            return drop_shadow
 
-        _drop_shadow = d.pop("drop_shadow", UNSET)
-        drop_shadow: ButtonDropShadowStyles | Unset
-        if isinstance(_drop_shadow, Unset):
-            drop_shadow = UNSET
-        else:
-            drop_shadow = ButtonDropShadowStyles.from_dict(_drop_shadow)
-
-        button_styles = cls(
-            padding=padding,
-            background_color=background_color,
-            width=width,
-            height=height,
-            alignment=alignment,
-            hover_background_color=hover_background_color,
-            hover_text_color=hover_text_color,
-            border_styles=border_styles,
-            text_styles=text_styles,
-            color=color,
-            drop_shadow=drop_shadow,
+        return LazyTable(
+            fields={
+                "padding": ("padding", _decode_padding),
+                "background_color": ("background_color", None),
+                "width": ("width", _decode_width),
+                "height": ("height", _decode_height),
+                "alignment": ("alignment", _decode_alignment),
+                "hover_background_color": ("hover_background_color", None),
+                "hover_text_color": ("hover_text_color", None),
+                "border_styles": ("border_styles", _decode_border_styles),
+                "text_styles": ("text_styles", _decode_text_styles),
+                "color": ("color", None),
+                "drop_shadow": ("drop_shadow", _decode_drop_shadow),
+            },
+            required=(),
+            additional=None,
         )
-
-        button_styles.additional_properties = d
-        return button_styles
 
     @property
     def additional_keys(self) -> list[str]:

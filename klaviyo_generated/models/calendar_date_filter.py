@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.calendar_date_filter_operator import CalendarDateFilterOperator, check_calendar_date_filter_operator
 from ..models.calendar_date_filter_type import CalendarDateFilterType, check_calendar_date_filter_type
 
@@ -15,7 +16,7 @@ T = TypeVar("T", bound="CalendarDateFilter")
 
 
 @_attrs_define
-class CalendarDateFilter:
+class CalendarDateFilter(LazyModel):
     """
     Attributes:
         type_ (CalendarDateFilterType):
@@ -49,21 +50,34 @@ class CalendarDateFilter:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_calendar_date_filter_type(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        operator = check_calendar_date_filter_operator(d.pop("operator"))
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        value = d.pop("value")
+        def _decode_type_(src_value__: Any) -> CalendarDateFilterType:
+            type_ = check_calendar_date_filter_type(src_value__)
 
-        calendar_date_filter = cls(
-            type_=type_,
-            operator=operator,
-            value=value,
+            return type_
+
+        def _decode_operator(src_value__: Any) -> CalendarDateFilterOperator:
+            operator = check_calendar_date_filter_operator(src_value__)
+
+            return operator
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "operator": ("operator", _decode_operator),
+                "value": ("value", None),
+            },
+            required=(
+                "type",
+                "operator",
+                "value",
+            ),
+            additional=None,
         )
-
-        calendar_date_filter.additional_properties = d
-        return calendar_date_filter
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.campaign_enum import CampaignEnum, check_campaign_enum
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="CampaignCloneQueryResourceObject")
 
 
 @_attrs_define
-class CampaignCloneQueryResourceObject:
+class CampaignCloneQueryResourceObject(LazyModel):
     """
     Attributes:
         type_ (CampaignEnum):
@@ -52,23 +53,35 @@ class CampaignCloneQueryResourceObject:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.campaign_clone_query_resource_object_attributes import CampaignCloneQueryResourceObjectAttributes  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_campaign_enum(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> CampaignEnum:
+            type_ = check_campaign_enum(src_value__)
 
-        id = d.pop("id")
+            return type_
 
-        attributes = CampaignCloneQueryResourceObjectAttributes.from_dict(d.pop("attributes"))
+        def _decode_attributes(src_value__: Any) -> CampaignCloneQueryResourceObjectAttributes:
+            attributes = CampaignCloneQueryResourceObjectAttributes.from_dict(src_value__)
 
-        campaign_clone_query_resource_object = cls(
-            type_=type_,
-            id=id,
-            attributes=attributes,
+            return attributes
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+                "attributes": ("attributes", _decode_attributes),
+            },
+            required=(
+                "type",
+                "id",
+                "attributes",
+            ),
+            additional=None,
         )
-
-        campaign_clone_query_resource_object.additional_properties = d
-        return campaign_clone_query_resource_object
 
     @property
     def additional_keys(self) -> list[str]:

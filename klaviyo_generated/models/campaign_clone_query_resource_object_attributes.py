@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CampaignCloneQueryResourceObjectAttributes")
 
 
 @_attrs_define
-class CampaignCloneQueryResourceObjectAttributes:
+class CampaignCloneQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         new_name (None | str | Unset): The name for the new cloned campaign Example: My cloned campaign's new name.
@@ -40,23 +41,18 @@ class CampaignCloneQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_new_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        new_name = _parse_new_name(d.pop("new_name", UNSET))
-
-        campaign_clone_query_resource_object_attributes = cls(
-            new_name=new_name,
+        return LazyTable(
+            fields={
+                "new_name": ("new_name", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        campaign_clone_query_resource_object_attributes.additional_properties = d
-        return campaign_clone_query_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ T = TypeVar("T", bound="CampaignCreateQueryResourceObjectAttributes")
 
 
 @_attrs_define
-class CampaignCreateQueryResourceObjectAttributes:
+class CampaignCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         name (str): The campaign name Example: My new campaign.
@@ -128,6 +129,10 @@ class CampaignCreateQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.audiences import Audiences  # noqa: PLC0415
         from ..models.campaign_create_query_resource_object_attributes_campaign_messages import (
             CampaignCreateQueryResourceObjectAttributesCampaignMessages,  # noqa: PLC0415
@@ -142,137 +147,165 @@ class CampaignCreateQueryResourceObjectAttributes:
         from ..models.static_send_strategy import StaticSendStrategy  # noqa: PLC0415
         from ..models.throttled_send_strategy import ThrottledSendStrategy  # noqa: PLC0415
 
-        d = dict(src_dict)
-        name = d.pop("name")
+        def _decode_audiences(src_value__: Any) -> Audiences:
+            audiences = Audiences.from_dict(src_value__)
 
-        audiences = Audiences.from_dict(d.pop("audiences"))
+            return audiences
 
-        campaign_messages = CampaignCreateQueryResourceObjectAttributesCampaignMessages.from_dict(
-            d.pop("campaign-messages")
-        )
+        def _decode_campaign_messages(src_value__: Any) -> CampaignCreateQueryResourceObjectAttributesCampaignMessages:
+            campaign_messages = CampaignCreateQueryResourceObjectAttributesCampaignMessages.from_dict(src_value__)
 
-        def _parse_send_strategy(
-            data: object,
+            return campaign_messages
+
+        def _decode_send_strategy(
+            src_value__: Any,
         ) -> ImmediateSendStrategy | None | SmartSendTimeStrategy | StaticSendStrategy | ThrottledSendStrategy | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                send_strategy_type_0 = StaticSendStrategy.from_dict(data)
-
-                return send_strategy_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                send_strategy_type_1 = ThrottledSendStrategy.from_dict(data)
-
-                return send_strategy_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                send_strategy_type_2 = ImmediateSendStrategy.from_dict(data)
-
-                return send_strategy_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                send_strategy_type_3 = SmartSendTimeStrategy.from_dict(data)
-
-                return send_strategy_type_3
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(
+            def _parse_send_strategy(
+                data: object,
+            ) -> (
                 ImmediateSendStrategy
                 | None
                 | SmartSendTimeStrategy
                 | StaticSendStrategy
                 | ThrottledSendStrategy
-                | Unset,
-                data,
-            )
+                | Unset
+            ):
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    send_strategy_type_0 = StaticSendStrategy.from_dict(data)
 
-        send_strategy = parse_union(_parse_send_strategy, d.pop("send_strategy", UNSET))
+                    return send_strategy_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    send_strategy_type_1 = ThrottledSendStrategy.from_dict(data)
 
-        def _parse_send_options(data: object) -> EmailSendOptions | None | PushSendOptions | SMSSendOptions | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                send_options_type_0 = EmailSendOptions.from_dict(data)
+                    return send_strategy_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    send_strategy_type_2 = ImmediateSendStrategy.from_dict(data)
 
-                return send_options_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                send_options_type_1 = SMSSendOptions.from_dict(data)
+                    return send_strategy_type_2
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    send_strategy_type_3 = SmartSendTimeStrategy.from_dict(data)
 
-                return send_options_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                send_options_type_2 = PushSendOptions.from_dict(data)
+                    return send_strategy_type_3
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(
+                    ImmediateSendStrategy
+                    | None
+                    | SmartSendTimeStrategy
+                    | StaticSendStrategy
+                    | ThrottledSendStrategy
+                    | Unset,
+                    data,
+                )
 
-                return send_options_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(EmailSendOptions | None | PushSendOptions | SMSSendOptions | Unset, data)
+            send_strategy = parse_union(_parse_send_strategy, src_value__)
 
-        send_options = parse_union(_parse_send_options, d.pop("send_options", UNSET))
+            return send_strategy
 
-        def _parse_tracking_options(
-            data: object,
+        def _decode_send_options(
+            src_value__: Any,
+        ) -> EmailSendOptions | None | PushSendOptions | SMSSendOptions | Unset:
+            def _parse_send_options(data: object) -> EmailSendOptions | None | PushSendOptions | SMSSendOptions | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    send_options_type_0 = EmailSendOptions.from_dict(data)
+
+                    return send_options_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    send_options_type_1 = SMSSendOptions.from_dict(data)
+
+                    return send_options_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    send_options_type_2 = PushSendOptions.from_dict(data)
+
+                    return send_options_type_2
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(EmailSendOptions | None | PushSendOptions | SMSSendOptions | Unset, data)
+
+            send_options = parse_union(_parse_send_options, src_value__)
+
+            return send_options
+
+        def _decode_tracking_options(
+            src_value__: Any,
         ) -> CampaignsEmailTrackingOptions | CampaignsSMSTrackingOptions | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                tracking_options_type_0 = CampaignsEmailTrackingOptions.from_dict(data)
+            def _parse_tracking_options(
+                data: object,
+            ) -> CampaignsEmailTrackingOptions | CampaignsSMSTrackingOptions | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    tracking_options_type_0 = CampaignsEmailTrackingOptions.from_dict(data)
 
-                return tracking_options_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                tracking_options_type_1 = CampaignsSMSTrackingOptions.from_dict(data)
+                    return tracking_options_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    tracking_options_type_1 = CampaignsSMSTrackingOptions.from_dict(data)
 
-                return tracking_options_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(CampaignsEmailTrackingOptions | CampaignsSMSTrackingOptions | None | Unset, data)
+                    return tracking_options_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(CampaignsEmailTrackingOptions | CampaignsSMSTrackingOptions | None | Unset, data)
 
-        tracking_options = parse_union(_parse_tracking_options, d.pop("tracking_options", UNSET))
+            tracking_options = parse_union(_parse_tracking_options, src_value__)
 
-        campaign_create_query_resource_object_attributes = cls(
-            name=name,
-            audiences=audiences,
-            campaign_messages=campaign_messages,
-            send_strategy=send_strategy,
-            send_options=send_options,
-            tracking_options=tracking_options,
+            return tracking_options
+
+        return LazyTable(
+            fields={
+                "name": ("name", None),
+                "audiences": ("audiences", _decode_audiences),
+                "campaign_messages": ("campaign-messages", _decode_campaign_messages),
+                "send_strategy": ("send_strategy", _decode_send_strategy),
+                "send_options": ("send_options", _decode_send_options),
+                "tracking_options": ("tracking_options", _decode_tracking_options),
+            },
+            required=(
+                "name",
+                "audiences",
+                "campaign-messages",
+            ),
+            additional=None,
         )
-
-        campaign_create_query_resource_object_attributes.additional_properties = d
-        return campaign_create_query_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

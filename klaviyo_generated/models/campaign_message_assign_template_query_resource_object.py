@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.campaign_message_enum import CampaignMessageEnum, check_campaign_message_enum
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="CampaignMessageAssignTemplateQueryResourceObject")
 
 
 @_attrs_define
-class CampaignMessageAssignTemplateQueryResourceObject:
+class CampaignMessageAssignTemplateQueryResourceObject(LazyModel):
     """
     Attributes:
         type_ (CampaignMessageEnum):
@@ -54,25 +55,37 @@ class CampaignMessageAssignTemplateQueryResourceObject:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.campaign_message_assign_template_query_resource_object_relationships import (
             CampaignMessageAssignTemplateQueryResourceObjectRelationships,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        type_ = check_campaign_message_enum(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> CampaignMessageEnum:
+            type_ = check_campaign_message_enum(src_value__)
 
-        id = d.pop("id")
+            return type_
 
-        relationships = CampaignMessageAssignTemplateQueryResourceObjectRelationships.from_dict(d.pop("relationships"))
+        def _decode_relationships(src_value__: Any) -> CampaignMessageAssignTemplateQueryResourceObjectRelationships:
+            relationships = CampaignMessageAssignTemplateQueryResourceObjectRelationships.from_dict(src_value__)
 
-        campaign_message_assign_template_query_resource_object = cls(
-            type_=type_,
-            id=id,
-            relationships=relationships,
+            return relationships
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+                "relationships": ("relationships", _decode_relationships),
+            },
+            required=(
+                "type",
+                "id",
+                "relationships",
+            ),
+            additional=None,
         )
-
-        campaign_message_assign_template_query_resource_object.additional_properties = d
-        return campaign_message_assign_template_query_resource_object
 
     @property
     def additional_keys(self) -> list[str]:

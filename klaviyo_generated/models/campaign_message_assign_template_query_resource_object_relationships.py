@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.campaign_message_assign_template_query_resource_object_relationships_template import (
         CampaignMessageAssignTemplateQueryResourceObjectRelationshipsTemplate,
@@ -18,7 +20,7 @@ T = TypeVar("T", bound="CampaignMessageAssignTemplateQueryResourceObjectRelation
 
 
 @_attrs_define
-class CampaignMessageAssignTemplateQueryResourceObjectRelationships:
+class CampaignMessageAssignTemplateQueryResourceObjectRelationships(LazyModel):
     """
     Attributes:
         template (CampaignMessageAssignTemplateQueryResourceObjectRelationshipsTemplate):
@@ -42,19 +44,26 @@ class CampaignMessageAssignTemplateQueryResourceObjectRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.campaign_message_assign_template_query_resource_object_relationships_template import (
             CampaignMessageAssignTemplateQueryResourceObjectRelationshipsTemplate,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        template = CampaignMessageAssignTemplateQueryResourceObjectRelationshipsTemplate.from_dict(d.pop("template"))
+        def _decode_template(src_value__: Any) -> CampaignMessageAssignTemplateQueryResourceObjectRelationshipsTemplate:
+            template = CampaignMessageAssignTemplateQueryResourceObjectRelationshipsTemplate.from_dict(src_value__)
 
-        campaign_message_assign_template_query_resource_object_relationships = cls(
-            template=template,
+            return template
+
+        return LazyTable(
+            fields={
+                "template": ("template", _decode_template),
+            },
+            required=("template",),
+            additional=None,
         )
-
-        campaign_message_assign_template_query_resource_object_relationships.additional_properties = d
-        return campaign_message_assign_template_query_resource_object_relationships
 
     @property
     def additional_keys(self) -> list[str]:

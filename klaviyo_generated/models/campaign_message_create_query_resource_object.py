@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.campaign_message_enum import CampaignMessageEnum, check_campaign_message_enum
 from ..types import UNSET, Unset
 
@@ -24,7 +25,7 @@ T = TypeVar("T", bound="CampaignMessageCreateQueryResourceObject")
 
 
 @_attrs_define
-class CampaignMessageCreateQueryResourceObject:
+class CampaignMessageCreateQueryResourceObject(LazyModel):
     """
     Attributes:
         type_ (CampaignMessageEnum):
@@ -61,6 +62,10 @@ class CampaignMessageCreateQueryResourceObject:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.campaign_message_create_query_resource_object_attributes import (
             CampaignMessageCreateQueryResourceObjectAttributes,  # noqa: PLC0415
         )
@@ -68,26 +73,38 @@ class CampaignMessageCreateQueryResourceObject:
             CampaignMessageCreateQueryResourceObjectRelationships,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        type_ = check_campaign_message_enum(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> CampaignMessageEnum:
+            type_ = check_campaign_message_enum(src_value__)
 
-        attributes = CampaignMessageCreateQueryResourceObjectAttributes.from_dict(d.pop("attributes"))
+            return type_
 
-        _relationships = d.pop("relationships", UNSET)
-        relationships: CampaignMessageCreateQueryResourceObjectRelationships | Unset
-        if isinstance(_relationships, Unset):
-            relationships = UNSET
-        else:
-            relationships = CampaignMessageCreateQueryResourceObjectRelationships.from_dict(_relationships)
+        def _decode_attributes(src_value__: Any) -> CampaignMessageCreateQueryResourceObjectAttributes:
+            attributes = CampaignMessageCreateQueryResourceObjectAttributes.from_dict(src_value__)
 
-        campaign_message_create_query_resource_object = cls(
-            type_=type_,
-            attributes=attributes,
-            relationships=relationships,
+            return attributes
+
+        def _decode_relationships(src_value__: Any) -> CampaignMessageCreateQueryResourceObjectRelationships | Unset:
+            _relationships = src_value__
+            relationships: CampaignMessageCreateQueryResourceObjectRelationships | Unset
+            if isinstance(_relationships, Unset):
+                relationships = UNSET
+            else:
+                relationships = CampaignMessageCreateQueryResourceObjectRelationships.from_dict(_relationships)
+
+            return relationships
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "attributes": ("attributes", _decode_attributes),
+                "relationships": ("relationships", _decode_relationships),
+            },
+            required=(
+                "type",
+                "attributes",
+            ),
+            additional=None,
         )
-
-        campaign_message_create_query_resource_object.additional_properties = d
-        return campaign_message_create_query_resource_object
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import parse_union
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ T = TypeVar("T", bound="CampaignMessageCreateQueryResourceObjectAttributes")
 
 
 @_attrs_define
-class CampaignMessageCreateQueryResourceObjectAttributes:
+class CampaignMessageCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         definition (EmailMessageDefinition | MobilePushMessageSilentDefinitionCreate |
@@ -63,59 +64,72 @@ class CampaignMessageCreateQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.email_message_definition import EmailMessageDefinition  # noqa: PLC0415
         from ..models.mobile_push_message_silent_definition_create import MobilePushMessageSilentDefinitionCreate  # noqa: PLC0415
         from ..models.mobile_push_message_standard_definition_create import MobilePushMessageStandardDefinitionCreate  # noqa: PLC0415
         from ..models.sms_message_definition_create import SMSMessageDefinitionCreate  # noqa: PLC0415
 
-        d = dict(src_dict)
-
-        def _parse_definition(
-            data: object,
+        def _decode_definition(
+            src_value__: Any,
         ) -> (
             EmailMessageDefinition
             | MobilePushMessageSilentDefinitionCreate
             | MobilePushMessageStandardDefinitionCreate
             | SMSMessageDefinitionCreate
         ):
-            try:
+            def _parse_definition(
+                data: object,
+            ) -> (
+                EmailMessageDefinition
+                | MobilePushMessageSilentDefinitionCreate
+                | MobilePushMessageStandardDefinitionCreate
+                | SMSMessageDefinitionCreate
+            ):
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_0 = EmailMessageDefinition.from_dict(data)
+
+                    return definition_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_1 = SMSMessageDefinitionCreate.from_dict(data)
+
+                    return definition_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_2 = MobilePushMessageStandardDefinitionCreate.from_dict(data)
+
+                    return definition_type_2
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                definition_type_0 = EmailMessageDefinition.from_dict(data)
+                definition_type_3 = MobilePushMessageSilentDefinitionCreate.from_dict(data)
 
-                return definition_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_1 = SMSMessageDefinitionCreate.from_dict(data)
+                return definition_type_3
 
-                return definition_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_2 = MobilePushMessageStandardDefinitionCreate.from_dict(data)
+            definition = parse_union(_parse_definition, src_value__)
 
-                return definition_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            definition_type_3 = MobilePushMessageSilentDefinitionCreate.from_dict(data)
+            return definition
 
-            return definition_type_3
-
-        definition = parse_union(_parse_definition, d.pop("definition"))
-
-        campaign_message_create_query_resource_object_attributes = cls(
-            definition=definition,
+        return LazyTable(
+            fields={
+                "definition": ("definition", _decode_definition),
+            },
+            required=("definition",),
+            additional=None,
         )
-
-        campaign_message_create_query_resource_object_attributes.additional_properties = d
-        return campaign_message_create_query_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

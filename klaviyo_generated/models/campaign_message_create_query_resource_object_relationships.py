@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="CampaignMessageCreateQueryResourceObjectRelationships")
 
 
 @_attrs_define
-class CampaignMessageCreateQueryResourceObjectRelationships:
+class CampaignMessageCreateQueryResourceObjectRelationships(LazyModel):
     """
     Attributes:
         image (CampaignMessageCreateQueryResourceObjectRelationshipsImage | Unset):
@@ -44,24 +45,31 @@ class CampaignMessageCreateQueryResourceObjectRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.campaign_message_create_query_resource_object_relationships_image import (
             CampaignMessageCreateQueryResourceObjectRelationshipsImage,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _image = d.pop("image", UNSET)
-        image: CampaignMessageCreateQueryResourceObjectRelationshipsImage | Unset
-        if isinstance(_image, Unset):
-            image = UNSET
-        else:
-            image = CampaignMessageCreateQueryResourceObjectRelationshipsImage.from_dict(_image)
+        def _decode_image(src_value__: Any) -> CampaignMessageCreateQueryResourceObjectRelationshipsImage | Unset:
+            _image = src_value__
+            image: CampaignMessageCreateQueryResourceObjectRelationshipsImage | Unset
+            if isinstance(_image, Unset):
+                image = UNSET
+            else:
+                image = CampaignMessageCreateQueryResourceObjectRelationshipsImage.from_dict(_image)
 
-        campaign_message_create_query_resource_object_relationships = cls(
-            image=image,
+            return image
+
+        return LazyTable(
+            fields={
+                "image": ("image", _decode_image),
+            },
+            required=(),
+            additional=None,
         )
-
-        campaign_message_create_query_resource_object_relationships.additional_properties = d
-        return campaign_message_create_query_resource_object_relationships
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="CampaignMessageCreateQueryResourceObjectRelationshipsIma
 
 
 @_attrs_define
-class CampaignMessageCreateQueryResourceObjectRelationshipsImage:
+class CampaignMessageCreateQueryResourceObjectRelationshipsImage(LazyModel):
     """
     Attributes:
         data (CampaignMessageCreateQueryResourceObjectRelationshipsImageData | Unset):
@@ -44,24 +45,31 @@ class CampaignMessageCreateQueryResourceObjectRelationshipsImage:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.campaign_message_create_query_resource_object_relationships_image_data import (
             CampaignMessageCreateQueryResourceObjectRelationshipsImageData,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _data = d.pop("data", UNSET)
-        data: CampaignMessageCreateQueryResourceObjectRelationshipsImageData | Unset
-        if isinstance(_data, Unset):
-            data = UNSET
-        else:
-            data = CampaignMessageCreateQueryResourceObjectRelationshipsImageData.from_dict(_data)
+        def _decode_data(src_value__: Any) -> CampaignMessageCreateQueryResourceObjectRelationshipsImageData | Unset:
+            _data = src_value__
+            data: CampaignMessageCreateQueryResourceObjectRelationshipsImageData | Unset
+            if isinstance(_data, Unset):
+                data = UNSET
+            else:
+                data = CampaignMessageCreateQueryResourceObjectRelationshipsImageData.from_dict(_data)
 
-        campaign_message_create_query_resource_object_relationships_image = cls(
-            data=data,
+            return data
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+            },
+            required=(),
+            additional=None,
         )
-
-        campaign_message_create_query_resource_object_relationships_image.additional_properties = d
-        return campaign_message_create_query_resource_object_relationships_image
 
     @property
     def additional_keys(self) -> list[str]:

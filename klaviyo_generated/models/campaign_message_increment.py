@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.campaign_message_increment_badge_config import (
     CampaignMessageIncrementBadgeConfig,
     check_campaign_message_increment_badge_config,
@@ -17,7 +18,7 @@ T = TypeVar("T", bound="CampaignMessageIncrement")
 
 
 @_attrs_define
-class CampaignMessageIncrement:
+class CampaignMessageIncrement(LazyModel):
     """
     Attributes:
         badge_config (CampaignMessageIncrementBadgeConfig):
@@ -41,15 +42,23 @@ class CampaignMessageIncrement:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        badge_config = check_campaign_message_increment_badge_config(d.pop("badge_config"))
+        return lazy_from_dict(cls, src_dict)
 
-        campaign_message_increment = cls(
-            badge_config=badge_config,
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        def _decode_badge_config(src_value__: Any) -> CampaignMessageIncrementBadgeConfig:
+            badge_config = check_campaign_message_increment_badge_config(src_value__)
+
+            return badge_config
+
+        return LazyTable(
+            fields={
+                "badge_config": ("badge_config", _decode_badge_config),
+            },
+            required=("badge_config",),
+            additional=None,
         )
-
-        campaign_message_increment.additional_properties = d
-        return campaign_message_increment
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.campaign_message_partial_update_query_resource_object import (
         CampaignMessagePartialUpdateQueryResourceObject,
@@ -18,7 +20,7 @@ T = TypeVar("T", bound="CampaignMessagePartialUpdateQuery")
 
 
 @_attrs_define
-class CampaignMessagePartialUpdateQuery:
+class CampaignMessagePartialUpdateQuery(LazyModel):
     """
     Attributes:
         data (CampaignMessagePartialUpdateQueryResourceObject):
@@ -42,19 +44,26 @@ class CampaignMessagePartialUpdateQuery:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.campaign_message_partial_update_query_resource_object import (
             CampaignMessagePartialUpdateQueryResourceObject,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        data = CampaignMessagePartialUpdateQueryResourceObject.from_dict(d.pop("data"))
+        def _decode_data(src_value__: Any) -> CampaignMessagePartialUpdateQueryResourceObject:
+            data = CampaignMessagePartialUpdateQueryResourceObject.from_dict(src_value__)
 
-        campaign_message_partial_update_query = cls(
-            data=data,
+            return data
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+            },
+            required=("data",),
+            additional=None,
         )
-
-        campaign_message_partial_update_query.additional_properties = d
-        return campaign_message_partial_update_query
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.campaign_message_enum import CampaignMessageEnum, check_campaign_message_enum
 from ..types import UNSET, Unset
 
@@ -24,7 +25,7 @@ T = TypeVar("T", bound="CampaignMessagePartialUpdateQueryResourceObject")
 
 
 @_attrs_define
-class CampaignMessagePartialUpdateQueryResourceObject:
+class CampaignMessagePartialUpdateQueryResourceObject(LazyModel):
     """
     Attributes:
         type_ (CampaignMessageEnum):
@@ -66,6 +67,10 @@ class CampaignMessagePartialUpdateQueryResourceObject:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.campaign_message_partial_update_query_resource_object_attributes import (
             CampaignMessagePartialUpdateQueryResourceObjectAttributes,  # noqa: PLC0415
         )
@@ -73,29 +78,42 @@ class CampaignMessagePartialUpdateQueryResourceObject:
             CampaignMessagePartialUpdateQueryResourceObjectRelationships,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        type_ = check_campaign_message_enum(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> CampaignMessageEnum:
+            type_ = check_campaign_message_enum(src_value__)
 
-        id = d.pop("id")
+            return type_
 
-        attributes = CampaignMessagePartialUpdateQueryResourceObjectAttributes.from_dict(d.pop("attributes"))
+        def _decode_attributes(src_value__: Any) -> CampaignMessagePartialUpdateQueryResourceObjectAttributes:
+            attributes = CampaignMessagePartialUpdateQueryResourceObjectAttributes.from_dict(src_value__)
 
-        _relationships = d.pop("relationships", UNSET)
-        relationships: CampaignMessagePartialUpdateQueryResourceObjectRelationships | Unset
-        if isinstance(_relationships, Unset):
-            relationships = UNSET
-        else:
-            relationships = CampaignMessagePartialUpdateQueryResourceObjectRelationships.from_dict(_relationships)
+            return attributes
 
-        campaign_message_partial_update_query_resource_object = cls(
-            type_=type_,
-            id=id,
-            attributes=attributes,
-            relationships=relationships,
+        def _decode_relationships(
+            src_value__: Any,
+        ) -> CampaignMessagePartialUpdateQueryResourceObjectRelationships | Unset:
+            _relationships = src_value__
+            relationships: CampaignMessagePartialUpdateQueryResourceObjectRelationships | Unset
+            if isinstance(_relationships, Unset):
+                relationships = UNSET
+            else:
+                relationships = CampaignMessagePartialUpdateQueryResourceObjectRelationships.from_dict(_relationships)
+
+            return relationships
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+                "attributes": ("attributes", _decode_attributes),
+                "relationships": ("relationships", _decode_relationships),
+            },
+            required=(
+                "type",
+                "id",
+                "attributes",
+            ),
+            additional=None,
         )
-
-        campaign_message_partial_update_query_resource_object.additional_properties = d
-        return campaign_message_partial_update_query_resource_object
 
     @property
     def additional_keys(self) -> list[str]:

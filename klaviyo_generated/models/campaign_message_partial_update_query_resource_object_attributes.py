@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ T = TypeVar("T", bound="CampaignMessagePartialUpdateQueryResourceObjectAttribute
 
 
 @_attrs_define
-class CampaignMessagePartialUpdateQueryResourceObjectAttributes:
+class CampaignMessagePartialUpdateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         definition (EmailMessageDefinition | MobilePushMessageSilentDefinitionUpdate |
@@ -69,15 +70,17 @@ class CampaignMessagePartialUpdateQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.email_message_definition import EmailMessageDefinition  # noqa: PLC0415
         from ..models.mobile_push_message_silent_definition_update import MobilePushMessageSilentDefinitionUpdate  # noqa: PLC0415
         from ..models.mobile_push_message_standard_definition_update import MobilePushMessageStandardDefinitionUpdate  # noqa: PLC0415
         from ..models.sms_message_definition_create import SMSMessageDefinitionCreate  # noqa: PLC0415
 
-        d = dict(src_dict)
-
-        def _parse_definition(
-            data: object,
+        def _decode_definition(
+            src_value__: Any,
         ) -> (
             EmailMessageDefinition
             | MobilePushMessageSilentDefinitionUpdate
@@ -86,60 +89,73 @@ class CampaignMessagePartialUpdateQueryResourceObjectAttributes:
             | SMSMessageDefinitionCreate
             | Unset
         ):
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_0 = EmailMessageDefinition.from_dict(data)
-
-                return definition_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_1 = SMSMessageDefinitionCreate.from_dict(data)
-
-                return definition_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_2 = MobilePushMessageStandardDefinitionUpdate.from_dict(data)
-
-                return definition_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_3 = MobilePushMessageSilentDefinitionUpdate.from_dict(data)
-
-                return definition_type_3
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(
+            def _parse_definition(
+                data: object,
+            ) -> (
                 EmailMessageDefinition
                 | MobilePushMessageSilentDefinitionUpdate
                 | MobilePushMessageStandardDefinitionUpdate
                 | None
                 | SMSMessageDefinitionCreate
-                | Unset,
-                data,
-            )
+                | Unset
+            ):
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_0 = EmailMessageDefinition.from_dict(data)
 
-        definition = parse_union(_parse_definition, d.pop("definition", UNSET))
+                    return definition_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_1 = SMSMessageDefinitionCreate.from_dict(data)
 
-        campaign_message_partial_update_query_resource_object_attributes = cls(
-            definition=definition,
+                    return definition_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_2 = MobilePushMessageStandardDefinitionUpdate.from_dict(data)
+
+                    return definition_type_2
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_3 = MobilePushMessageSilentDefinitionUpdate.from_dict(data)
+
+                    return definition_type_3
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(
+                    EmailMessageDefinition
+                    | MobilePushMessageSilentDefinitionUpdate
+                    | MobilePushMessageStandardDefinitionUpdate
+                    | None
+                    | SMSMessageDefinitionCreate
+                    | Unset,
+                    data,
+                )
+
+            definition = parse_union(_parse_definition, src_value__)
+
+            return definition
+
+        return LazyTable(
+            fields={
+                "definition": ("definition", _decode_definition),
+            },
+            required=(),
+            additional=None,
         )
-
-        campaign_message_partial_update_query_resource_object_attributes.additional_properties = d
-        return campaign_message_partial_update_query_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

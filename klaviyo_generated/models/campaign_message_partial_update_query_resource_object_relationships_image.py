@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="CampaignMessagePartialUpdateQueryResourceObjectRelations
 
 
 @_attrs_define
-class CampaignMessagePartialUpdateQueryResourceObjectRelationshipsImage:
+class CampaignMessagePartialUpdateQueryResourceObjectRelationshipsImage(LazyModel):
     """
     Attributes:
         data (CampaignMessagePartialUpdateQueryResourceObjectRelationshipsImageData | Unset):
@@ -44,24 +45,33 @@ class CampaignMessagePartialUpdateQueryResourceObjectRelationshipsImage:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.campaign_message_partial_update_query_resource_object_relationships_image_data import (
             CampaignMessagePartialUpdateQueryResourceObjectRelationshipsImageData,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _data = d.pop("data", UNSET)
-        data: CampaignMessagePartialUpdateQueryResourceObjectRelationshipsImageData | Unset
-        if isinstance(_data, Unset):
-            data = UNSET
-        else:
-            data = CampaignMessagePartialUpdateQueryResourceObjectRelationshipsImageData.from_dict(_data)
+        def _decode_data(
+            src_value__: Any,
+        ) -> CampaignMessagePartialUpdateQueryResourceObjectRelationshipsImageData | Unset:
+            _data = src_value__
+            data: CampaignMessagePartialUpdateQueryResourceObjectRelationshipsImageData | Unset
+            if isinstance(_data, Unset):
+                data = UNSET
+            else:
+                data = CampaignMessagePartialUpdateQueryResourceObjectRelationshipsImageData.from_dict(_data)
 
-        campaign_message_partial_update_query_resource_object_relationships_image = cls(
-            data=data,
+            return data
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+            },
+            required=(),
+            additional=None,
         )
-
-        campaign_message_partial_update_query_resource_object_relationships_image.additional_properties = d
-        return campaign_message_partial_update_query_resource_object_relationships_image
 
     @property
     def additional_keys(self) -> list[str]:

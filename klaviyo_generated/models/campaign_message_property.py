@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.campaign_message_property_badge_config import (
     CampaignMessagePropertyBadgeConfig,
     check_campaign_message_property_badge_config,
@@ -17,7 +18,7 @@ T = TypeVar("T", bound="CampaignMessageProperty")
 
 
 @_attrs_define
-class CampaignMessageProperty:
+class CampaignMessageProperty(LazyModel):
     """
     Attributes:
         badge_config (CampaignMessagePropertyBadgeConfig):
@@ -46,18 +47,27 @@ class CampaignMessageProperty:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        badge_config = check_campaign_message_property_badge_config(d.pop("badge_config"))
+        return lazy_from_dict(cls, src_dict)
 
-        set_from_property = d.pop("set_from_property")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        campaign_message_property = cls(
-            badge_config=badge_config,
-            set_from_property=set_from_property,
+        def _decode_badge_config(src_value__: Any) -> CampaignMessagePropertyBadgeConfig:
+            badge_config = check_campaign_message_property_badge_config(src_value__)
+
+            return badge_config
+
+        return LazyTable(
+            fields={
+                "badge_config": ("badge_config", _decode_badge_config),
+                "set_from_property": ("set_from_property", None),
+            },
+            required=(
+                "badge_config",
+                "set_from_property",
+            ),
+            additional=None,
         )
-
-        campaign_message_property.additional_properties = d
-        return campaign_message_property
 
     @property
     def additional_keys(self) -> list[str]:

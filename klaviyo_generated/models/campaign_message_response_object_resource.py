@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.campaign_message_enum import CampaignMessageEnum, check_campaign_message_enum
 from ..types import UNSET, Unset
 
@@ -25,7 +26,7 @@ T = TypeVar("T", bound="CampaignMessageResponseObjectResource")
 
 
 @_attrs_define
-class CampaignMessageResponseObjectResource:
+class CampaignMessageResponseObjectResource(LazyModel):
     """
     Attributes:
         type_ (CampaignMessageEnum):
@@ -72,6 +73,10 @@ class CampaignMessageResponseObjectResource:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.campaign_message_response_object_resource_attributes import (
             CampaignMessageResponseObjectResourceAttributes,  # noqa: PLC0415
         )
@@ -80,32 +85,47 @@ class CampaignMessageResponseObjectResource:
         )
         from ..models.object_links import ObjectLinks  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_campaign_message_enum(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> CampaignMessageEnum:
+            type_ = check_campaign_message_enum(src_value__)
 
-        id = d.pop("id")
+            return type_
 
-        attributes = CampaignMessageResponseObjectResourceAttributes.from_dict(d.pop("attributes"))
+        def _decode_attributes(src_value__: Any) -> CampaignMessageResponseObjectResourceAttributes:
+            attributes = CampaignMessageResponseObjectResourceAttributes.from_dict(src_value__)
 
-        links = ObjectLinks.from_dict(d.pop("links"))
+            return attributes
 
-        _relationships = d.pop("relationships", UNSET)
-        relationships: CampaignMessageResponseObjectResourceRelationships | Unset
-        if isinstance(_relationships, Unset):
-            relationships = UNSET
-        else:
-            relationships = CampaignMessageResponseObjectResourceRelationships.from_dict(_relationships)
+        def _decode_links(src_value__: Any) -> ObjectLinks:
+            links = ObjectLinks.from_dict(src_value__)
 
-        campaign_message_response_object_resource = cls(
-            type_=type_,
-            id=id,
-            attributes=attributes,
-            links=links,
-            relationships=relationships,
+            return links
+
+        def _decode_relationships(src_value__: Any) -> CampaignMessageResponseObjectResourceRelationships | Unset:
+            _relationships = src_value__
+            relationships: CampaignMessageResponseObjectResourceRelationships | Unset
+            if isinstance(_relationships, Unset):
+                relationships = UNSET
+            else:
+                relationships = CampaignMessageResponseObjectResourceRelationships.from_dict(_relationships)
+
+            return relationships
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+                "attributes": ("attributes", _decode_attributes),
+                "links": ("links", _decode_links),
+                "relationships": ("relationships", _decode_relationships),
+            },
+            required=(
+                "type",
+                "id",
+                "attributes",
+                "links",
+            ),
+            additional=None,
         )
-
-        campaign_message_response_object_resource.additional_properties = d
-        return campaign_message_response_object_resource
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ T = TypeVar("T", bound="CampaignMessageResponseObjectResourceRelationships")
 
 
 @_attrs_define
-class CampaignMessageResponseObjectResourceRelationships:
+class CampaignMessageResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
         campaign (CampaignMessageResponseObjectResourceRelationshipsCampaign | Unset):
@@ -66,6 +67,10 @@ class CampaignMessageResponseObjectResourceRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.campaign_message_response_object_resource_relationships_campaign import (
             CampaignMessageResponseObjectResourceRelationshipsCampaign,  # noqa: PLC0415
         )
@@ -76,36 +81,45 @@ class CampaignMessageResponseObjectResourceRelationships:
             CampaignMessageResponseObjectResourceRelationshipsTemplate,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _campaign = d.pop("campaign", UNSET)
-        campaign: CampaignMessageResponseObjectResourceRelationshipsCampaign | Unset
-        if isinstance(_campaign, Unset):
-            campaign = UNSET
-        else:
-            campaign = CampaignMessageResponseObjectResourceRelationshipsCampaign.from_dict(_campaign)
+        def _decode_campaign(src_value__: Any) -> CampaignMessageResponseObjectResourceRelationshipsCampaign | Unset:
+            _campaign = src_value__
+            campaign: CampaignMessageResponseObjectResourceRelationshipsCampaign | Unset
+            if isinstance(_campaign, Unset):
+                campaign = UNSET
+            else:
+                campaign = CampaignMessageResponseObjectResourceRelationshipsCampaign.from_dict(_campaign)
 
-        _template = d.pop("template", UNSET)
-        template: CampaignMessageResponseObjectResourceRelationshipsTemplate | Unset
-        if isinstance(_template, Unset):
-            template = UNSET
-        else:
-            template = CampaignMessageResponseObjectResourceRelationshipsTemplate.from_dict(_template)
+            return campaign
 
-        _image = d.pop("image", UNSET)
-        image: CampaignMessageResponseObjectResourceRelationshipsImage | Unset
-        if isinstance(_image, Unset):
-            image = UNSET
-        else:
-            image = CampaignMessageResponseObjectResourceRelationshipsImage.from_dict(_image)
+        def _decode_template(src_value__: Any) -> CampaignMessageResponseObjectResourceRelationshipsTemplate | Unset:
+            _template = src_value__
+            template: CampaignMessageResponseObjectResourceRelationshipsTemplate | Unset
+            if isinstance(_template, Unset):
+                template = UNSET
+            else:
+                template = CampaignMessageResponseObjectResourceRelationshipsTemplate.from_dict(_template)
 
-        campaign_message_response_object_resource_relationships = cls(
-            campaign=campaign,
-            template=template,
-            image=image,
+            return template
+
+        def _decode_image(src_value__: Any) -> CampaignMessageResponseObjectResourceRelationshipsImage | Unset:
+            _image = src_value__
+            image: CampaignMessageResponseObjectResourceRelationshipsImage | Unset
+            if isinstance(_image, Unset):
+                image = UNSET
+            else:
+                image = CampaignMessageResponseObjectResourceRelationshipsImage.from_dict(_image)
+
+            return image
+
+        return LazyTable(
+            fields={
+                "campaign": ("campaign", _decode_campaign),
+                "template": ("template", _decode_template),
+                "image": ("image", _decode_image),
+            },
+            required=(),
+            additional=None,
         )
-
-        campaign_message_response_object_resource_relationships.additional_properties = d
-        return campaign_message_response_object_resource_relationships
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.campaign_message_static_count_badge_config import (
     CampaignMessageStaticCountBadgeConfig,
     check_campaign_message_static_count_badge_config,
@@ -17,7 +18,7 @@ T = TypeVar("T", bound="CampaignMessageStaticCount")
 
 
 @_attrs_define
-class CampaignMessageStaticCount:
+class CampaignMessageStaticCount(LazyModel):
     """
     Attributes:
         badge_config (CampaignMessageStaticCountBadgeConfig):
@@ -46,18 +47,27 @@ class CampaignMessageStaticCount:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        badge_config = check_campaign_message_static_count_badge_config(d.pop("badge_config"))
+        return lazy_from_dict(cls, src_dict)
 
-        value = d.pop("value")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        campaign_message_static_count = cls(
-            badge_config=badge_config,
-            value=value,
+        def _decode_badge_config(src_value__: Any) -> CampaignMessageStaticCountBadgeConfig:
+            badge_config = check_campaign_message_static_count_badge_config(src_value__)
+
+            return badge_config
+
+        return LazyTable(
+            fields={
+                "badge_config": ("badge_config", _decode_badge_config),
+                "value": ("value", None),
+            },
+            required=(
+                "badge_config",
+                "value",
+            ),
+            additional=None,
         )
-
-        campaign_message_static_count.additional_properties = d
-        return campaign_message_static_count
 
     @property
     def additional_keys(self) -> list[str]:

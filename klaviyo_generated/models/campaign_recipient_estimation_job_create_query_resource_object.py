@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.campaign_recipient_estimation_job_enum import (
     CampaignRecipientEstimationJobEnum,
     check_campaign_recipient_estimation_job_enum,
@@ -17,7 +18,7 @@ T = TypeVar("T", bound="CampaignRecipientEstimationJobCreateQueryResourceObject"
 
 
 @_attrs_define
-class CampaignRecipientEstimationJobCreateQueryResourceObject:
+class CampaignRecipientEstimationJobCreateQueryResourceObject(LazyModel):
     """
     Attributes:
         type_ (CampaignRecipientEstimationJobEnum):
@@ -46,18 +47,27 @@ class CampaignRecipientEstimationJobCreateQueryResourceObject:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_campaign_recipient_estimation_job_enum(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        id = d.pop("id")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        campaign_recipient_estimation_job_create_query_resource_object = cls(
-            type_=type_,
-            id=id,
+        def _decode_type_(src_value__: Any) -> CampaignRecipientEstimationJobEnum:
+            type_ = check_campaign_recipient_estimation_job_enum(src_value__)
+
+            return type_
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+            },
+            required=(
+                "type",
+                "id",
+            ),
+            additional=None,
         )
-
-        campaign_recipient_estimation_job_create_query_resource_object.additional_properties = d
-        return campaign_recipient_estimation_job_create_query_resource_object
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.campaign_recipient_estimation_job_response_object_resource_attributes_status import (
     CampaignRecipientEstimationJobResponseObjectResourceAttributesStatus,
     check_campaign_recipient_estimation_job_response_object_resource_attributes_status,
@@ -17,7 +18,7 @@ T = TypeVar("T", bound="CampaignRecipientEstimationJobResponseObjectResourceAttr
 
 
 @_attrs_define
-class CampaignRecipientEstimationJobResponseObjectResourceAttributes:
+class CampaignRecipientEstimationJobResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
         status (CampaignRecipientEstimationJobResponseObjectResourceAttributesStatus): The status of the recipient
@@ -42,15 +43,23 @@ class CampaignRecipientEstimationJobResponseObjectResourceAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        status = check_campaign_recipient_estimation_job_response_object_resource_attributes_status(d.pop("status"))
+        return lazy_from_dict(cls, src_dict)
 
-        campaign_recipient_estimation_job_response_object_resource_attributes = cls(
-            status=status,
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        def _decode_status(src_value__: Any) -> CampaignRecipientEstimationJobResponseObjectResourceAttributesStatus:
+            status = check_campaign_recipient_estimation_job_response_object_resource_attributes_status(src_value__)
+
+            return status
+
+        return LazyTable(
+            fields={
+                "status": ("status", _decode_status),
+            },
+            required=("status",),
+            additional=None,
         )
-
-        campaign_recipient_estimation_job_response_object_resource_attributes.additional_properties = d
-        return campaign_recipient_estimation_job_response_object_resource_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,11 +8,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 T = TypeVar("T", bound="CampaignRecipientEstimationResponseObjectResourceAttributes")
 
 
 @_attrs_define
-class CampaignRecipientEstimationResponseObjectResourceAttributes:
+class CampaignRecipientEstimationResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
         estimated_recipient_count (int): The estimated number of unique recipients the campaign will send to
@@ -36,15 +38,18 @@ class CampaignRecipientEstimationResponseObjectResourceAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        estimated_recipient_count = d.pop("estimated_recipient_count")
+        return lazy_from_dict(cls, src_dict)
 
-        campaign_recipient_estimation_response_object_resource_attributes = cls(
-            estimated_recipient_count=estimated_recipient_count,
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        return LazyTable(
+            fields={
+                "estimated_recipient_count": ("estimated_recipient_count", None),
+            },
+            required=("estimated_recipient_count",),
+            additional=None,
         )
-
-        campaign_recipient_estimation_response_object_resource_attributes.additional_properties = d
-        return campaign_recipient_estimation_response_object_resource_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ T = TypeVar("T", bound="CampaignResponseObjectResourceRelationships")
 
 
 @_attrs_define
-class CampaignResponseObjectResourceRelationships:
+class CampaignResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
         campaign_messages (CampaignResponseObjectResourceRelationshipsCampaignMessages | Unset):
@@ -55,6 +56,10 @@ class CampaignResponseObjectResourceRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.campaign_response_object_resource_relationships_campaign_messages import (
             CampaignResponseObjectResourceRelationshipsCampaignMessages,  # noqa: PLC0415
         )
@@ -62,30 +67,38 @@ class CampaignResponseObjectResourceRelationships:
             CampaignResponseObjectResourceRelationshipsTags,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _campaign_messages = d.pop("campaign-messages", UNSET)
-        campaign_messages: CampaignResponseObjectResourceRelationshipsCampaignMessages | Unset
-        if isinstance(_campaign_messages, Unset):
-            campaign_messages = UNSET
-        else:
-            campaign_messages = CampaignResponseObjectResourceRelationshipsCampaignMessages.from_dict(
-                _campaign_messages
-            )
+        def _decode_campaign_messages(
+            src_value__: Any,
+        ) -> CampaignResponseObjectResourceRelationshipsCampaignMessages | Unset:
+            _campaign_messages = src_value__
+            campaign_messages: CampaignResponseObjectResourceRelationshipsCampaignMessages | Unset
+            if isinstance(_campaign_messages, Unset):
+                campaign_messages = UNSET
+            else:
+                campaign_messages = CampaignResponseObjectResourceRelationshipsCampaignMessages.from_dict(
+                    _campaign_messages
+                )
 
-        _tags = d.pop("tags", UNSET)
-        tags: CampaignResponseObjectResourceRelationshipsTags | Unset
-        if isinstance(_tags, Unset):
-            tags = UNSET
-        else:
-            tags = CampaignResponseObjectResourceRelationshipsTags.from_dict(_tags)
+            return campaign_messages
 
-        campaign_response_object_resource_relationships = cls(
-            campaign_messages=campaign_messages,
-            tags=tags,
+        def _decode_tags(src_value__: Any) -> CampaignResponseObjectResourceRelationshipsTags | Unset:
+            _tags = src_value__
+            tags: CampaignResponseObjectResourceRelationshipsTags | Unset
+            if isinstance(_tags, Unset):
+                tags = UNSET
+            else:
+                tags = CampaignResponseObjectResourceRelationshipsTags.from_dict(_tags)
+
+            return tags
+
+        return LazyTable(
+            fields={
+                "campaign_messages": ("campaign-messages", _decode_campaign_messages),
+                "tags": ("tags", _decode_tags),
+            },
+            required=(),
+            additional=None,
         )
-
-        campaign_response_object_resource_relationships.additional_properties = d
-        return campaign_response_object_resource_relationships
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,13 +8,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.campaign_send_job_enum import CampaignSendJobEnum, check_campaign_send_job_enum
 
 T = TypeVar("T", bound="CampaignSendJobCreateQueryResourceObject")
 
 
 @_attrs_define
-class CampaignSendJobCreateQueryResourceObject:
+class CampaignSendJobCreateQueryResourceObject(LazyModel):
     """
     Attributes:
         type_ (CampaignSendJobEnum):
@@ -43,18 +44,27 @@ class CampaignSendJobCreateQueryResourceObject:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_campaign_send_job_enum(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        id = d.pop("id")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        campaign_send_job_create_query_resource_object = cls(
-            type_=type_,
-            id=id,
+        def _decode_type_(src_value__: Any) -> CampaignSendJobEnum:
+            type_ = check_campaign_send_job_enum(src_value__)
+
+            return type_
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+            },
+            required=(
+                "type",
+                "id",
+            ),
+            additional=None,
         )
-
-        campaign_send_job_create_query_resource_object.additional_properties = d
-        return campaign_send_job_create_query_resource_object
 
     @property
     def additional_keys(self) -> list[str]:

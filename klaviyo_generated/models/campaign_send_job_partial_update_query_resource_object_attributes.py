@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.campaign_send_job_partial_update_query_resource_object_attributes_action import (
     CampaignSendJobPartialUpdateQueryResourceObjectAttributesAction,
     check_campaign_send_job_partial_update_query_resource_object_attributes_action,
@@ -17,7 +18,7 @@ T = TypeVar("T", bound="CampaignSendJobPartialUpdateQueryResourceObjectAttribute
 
 
 @_attrs_define
-class CampaignSendJobPartialUpdateQueryResourceObjectAttributes:
+class CampaignSendJobPartialUpdateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         action (CampaignSendJobPartialUpdateQueryResourceObjectAttributesAction): The action you would like to take with
@@ -42,15 +43,23 @@ class CampaignSendJobPartialUpdateQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        action = check_campaign_send_job_partial_update_query_resource_object_attributes_action(d.pop("action"))
+        return lazy_from_dict(cls, src_dict)
 
-        campaign_send_job_partial_update_query_resource_object_attributes = cls(
-            action=action,
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        def _decode_action(src_value__: Any) -> CampaignSendJobPartialUpdateQueryResourceObjectAttributesAction:
+            action = check_campaign_send_job_partial_update_query_resource_object_attributes_action(src_value__)
+
+            return action
+
+        return LazyTable(
+            fields={
+                "action": ("action", _decode_action),
+            },
+            required=("action",),
+            additional=None,
         )
-
-        campaign_send_job_partial_update_query_resource_object_attributes.additional_properties = d
-        return campaign_send_job_partial_update_query_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

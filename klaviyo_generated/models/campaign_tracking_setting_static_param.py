@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.campaign_tracking_setting_static_param_type import (
     CampaignTrackingSettingStaticParamType,
     check_campaign_tracking_setting_static_param_type,
@@ -17,7 +18,7 @@ T = TypeVar("T", bound="CampaignTrackingSettingStaticParam")
 
 
 @_attrs_define
-class CampaignTrackingSettingStaticParam:
+class CampaignTrackingSettingStaticParam(LazyModel):
     """
     Attributes:
         type_ (CampaignTrackingSettingStaticParamType): The type of the tracking parameter
@@ -46,18 +47,27 @@ class CampaignTrackingSettingStaticParam:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_campaign_tracking_setting_static_param_type(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        value = d.pop("value")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        campaign_tracking_setting_static_param = cls(
-            type_=type_,
-            value=value,
+        def _decode_type_(src_value__: Any) -> CampaignTrackingSettingStaticParamType:
+            type_ = check_campaign_tracking_setting_static_param_type(src_value__)
+
+            return type_
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "value": ("value", None),
+            },
+            required=(
+                "type",
+                "value",
+            ),
+            additional=None,
         )
-
-        campaign_tracking_setting_static_param.additional_properties = d
-        return campaign_tracking_setting_static_param
 
     @property
     def additional_keys(self) -> list[str]:

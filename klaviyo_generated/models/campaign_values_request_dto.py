@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.campaign_values_request_dto_resource_object import CampaignValuesRequestDTOResourceObject
 
@@ -16,7 +18,7 @@ T = TypeVar("T", bound="CampaignValuesRequestDTO")
 
 
 @_attrs_define
-class CampaignValuesRequestDTO:
+class CampaignValuesRequestDTO(LazyModel):
     """
     Attributes:
         data (CampaignValuesRequestDTOResourceObject):
@@ -40,17 +42,24 @@ class CampaignValuesRequestDTO:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.campaign_values_request_dto_resource_object import CampaignValuesRequestDTOResourceObject  # noqa: PLC0415
 
-        d = dict(src_dict)
-        data = CampaignValuesRequestDTOResourceObject.from_dict(d.pop("data"))
+        def _decode_data(src_value__: Any) -> CampaignValuesRequestDTOResourceObject:
+            data = CampaignValuesRequestDTOResourceObject.from_dict(src_value__)
 
-        campaign_values_request_dto = cls(
-            data=data,
+            return data
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+            },
+            required=("data",),
+            additional=None,
         )
-
-        campaign_values_request_dto.additional_properties = d
-        return campaign_values_request_dto
 
     @property
     def additional_keys(self) -> list[str]:

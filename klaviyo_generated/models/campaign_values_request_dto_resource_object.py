@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.campaign_values_report_enum import CampaignValuesReportEnum, check_campaign_values_report_enum
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="CampaignValuesRequestDTOResourceObject")
 
 
 @_attrs_define
-class CampaignValuesRequestDTOResourceObject:
+class CampaignValuesRequestDTOResourceObject(LazyModel):
     """
     Attributes:
         type_ (CampaignValuesReportEnum):
@@ -49,22 +50,35 @@ class CampaignValuesRequestDTOResourceObject:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.campaign_values_request_dto_resource_object_attributes import (
             CampaignValuesRequestDTOResourceObjectAttributes,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        type_ = check_campaign_values_report_enum(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> CampaignValuesReportEnum:
+            type_ = check_campaign_values_report_enum(src_value__)
 
-        attributes = CampaignValuesRequestDTOResourceObjectAttributes.from_dict(d.pop("attributes"))
+            return type_
 
-        campaign_values_request_dto_resource_object = cls(
-            type_=type_,
-            attributes=attributes,
+        def _decode_attributes(src_value__: Any) -> CampaignValuesRequestDTOResourceObjectAttributes:
+            attributes = CampaignValuesRequestDTOResourceObjectAttributes.from_dict(src_value__)
+
+            return attributes
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "attributes": ("attributes", _decode_attributes),
+            },
+            required=(
+                "type",
+                "attributes",
+            ),
+            additional=None,
         )
-
-        campaign_values_request_dto_resource_object.additional_properties = d
-        return campaign_values_request_dto_resource_object
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="CampaignsEmailTrackingOptions")
 
 
 @_attrs_define
-class CampaignsEmailTrackingOptions:
+class CampaignsEmailTrackingOptions(LazyModel):
     """
     Attributes:
         add_tracking_params (bool | None | Unset): Whether the campaign needs custom tracking parameters. If set to
@@ -92,91 +93,72 @@ class CampaignsEmailTrackingOptions:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.dynamic_tracking_param import DynamicTrackingParam  # noqa: PLC0415
         from ..models.static_tracking_param import StaticTrackingParam  # noqa: PLC0415
 
-        d = dict(src_dict)
-
-        def _parse_add_tracking_params(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        add_tracking_params = _parse_add_tracking_params(d.pop("add_tracking_params", UNSET))
-
-        def _parse_custom_tracking_params(
-            data: object,
+        def _decode_custom_tracking_params(
+            src_value__: Any,
         ) -> list[DynamicTrackingParam | StaticTrackingParam] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                custom_tracking_params_type_0 = []
-                _custom_tracking_params_type_0 = data
-                for custom_tracking_params_type_0_item_data in _custom_tracking_params_type_0:
+            def _parse_custom_tracking_params(
+                data: object,
+            ) -> list[DynamicTrackingParam | StaticTrackingParam] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    custom_tracking_params_type_0 = []
+                    _custom_tracking_params_type_0 = data
+                    for custom_tracking_params_type_0_item_data in _custom_tracking_params_type_0:
 
-                    def _parse_custom_tracking_params_type_0_item(
-                        data: object,
-                    ) -> DynamicTrackingParam | StaticTrackingParam:
-                        try:
+                        def _parse_custom_tracking_params_type_0_item(
+                            data: object,
+                        ) -> DynamicTrackingParam | StaticTrackingParam:
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                custom_tracking_params_type_0_item_type_0 = DynamicTrackingParam.from_dict(data)
+
+                                return custom_tracking_params_type_0_item_type_0
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
                             if not isinstance(data, dict):
                                 raise TypeError()
-                            custom_tracking_params_type_0_item_type_0 = DynamicTrackingParam.from_dict(data)
+                            custom_tracking_params_type_0_item_type_1 = StaticTrackingParam.from_dict(data)
 
-                            return custom_tracking_params_type_0_item_type_0
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        custom_tracking_params_type_0_item_type_1 = StaticTrackingParam.from_dict(data)
+                            return custom_tracking_params_type_0_item_type_1
 
-                        return custom_tracking_params_type_0_item_type_1
+                        custom_tracking_params_type_0_item = parse_union(
+                            _parse_custom_tracking_params_type_0_item, custom_tracking_params_type_0_item_data
+                        )
 
-                    custom_tracking_params_type_0_item = parse_union(
-                        _parse_custom_tracking_params_type_0_item, custom_tracking_params_type_0_item_data
-                    )
+                        custom_tracking_params_type_0.append(custom_tracking_params_type_0_item)
 
-                    custom_tracking_params_type_0.append(custom_tracking_params_type_0_item)
+                    return custom_tracking_params_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[DynamicTrackingParam | StaticTrackingParam] | None | Unset, data)
 
-                return custom_tracking_params_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[DynamicTrackingParam | StaticTrackingParam] | None | Unset, data)
+            custom_tracking_params = parse_union(_parse_custom_tracking_params, src_value__)
 
-        custom_tracking_params = parse_union(_parse_custom_tracking_params, d.pop("custom_tracking_params", UNSET))
+            return custom_tracking_params
 
-        def _parse_is_tracking_clicks(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        is_tracking_clicks = _parse_is_tracking_clicks(d.pop("is_tracking_clicks", UNSET))
-
-        def _parse_is_tracking_opens(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        is_tracking_opens = _parse_is_tracking_opens(d.pop("is_tracking_opens", UNSET))
-
-        campaigns_email_tracking_options = cls(
-            add_tracking_params=add_tracking_params,
-            custom_tracking_params=custom_tracking_params,
-            is_tracking_clicks=is_tracking_clicks,
-            is_tracking_opens=is_tracking_opens,
+        return LazyTable(
+            fields={
+                "add_tracking_params": ("add_tracking_params", None),
+                "custom_tracking_params": ("custom_tracking_params", _decode_custom_tracking_params),
+                "is_tracking_clicks": ("is_tracking_clicks", None),
+                "is_tracking_opens": ("is_tracking_opens", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        campaigns_email_tracking_options.additional_properties = d
-        return campaigns_email_tracking_options
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.cart_content_type import CartContentType, check_cart_content_type
 from ..types import UNSET, Unset
 
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="CartContent")
 
 
 @_attrs_define
-class CartContent:
+class CartContent(LazyModel):
     """
     Attributes:
         type_ (CartContentType):
@@ -61,35 +62,36 @@ class CartContent:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.cart_content_properties import CartContentProperties  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_cart_content_type(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> CartContentType:
+            type_ = check_cart_content_type(src_value__)
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return type_
 
-        id = _parse_id(d.pop("id", UNSET))
+        def _decode_properties(src_value__: Any) -> CartContentProperties | Unset:
+            _properties = src_value__
+            properties: CartContentProperties | Unset
+            if isinstance(_properties, Unset):
+                properties = UNSET
+            else:
+                properties = CartContentProperties.from_dict(_properties)
 
-        _properties = d.pop("properties", UNSET)
-        properties: CartContentProperties | Unset
-        if isinstance(_properties, Unset):
-            properties = UNSET
-        else:
-            properties = CartContentProperties.from_dict(_properties)
+            return properties
 
-        cart_content = cls(
-            type_=type_,
-            id=id,
-            properties=properties,
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+                "properties": ("properties", _decode_properties),
+            },
+            required=("type",),
+            additional=None,
         )
-
-        cart_content.additional_properties = d
-        return cart_content
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="CartContentProperties")
 
 
 @_attrs_define
-class CartContentProperties:
+class CartContentProperties(LazyModel):
     """
     Attributes:
         value (CartValueProperties | Unset):
@@ -60,40 +61,53 @@ class CartContentProperties:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.cart_item_count_properties import CartItemCountProperties  # noqa: PLC0415
         from ..models.cart_product_properties import CartProductProperties  # noqa: PLC0415
         from ..models.cart_value_properties import CartValueProperties  # noqa: PLC0415
 
-        d = dict(src_dict)
-        _value = d.pop("value", UNSET)
-        value: CartValueProperties | Unset
-        if isinstance(_value, Unset):
-            value = UNSET
-        else:
-            value = CartValueProperties.from_dict(_value)
+        def _decode_value(src_value__: Any) -> CartValueProperties | Unset:
+            _value = src_value__
+            value: CartValueProperties | Unset
+            if isinstance(_value, Unset):
+                value = UNSET
+            else:
+                value = CartValueProperties.from_dict(_value)
 
-        _items = d.pop("items", UNSET)
-        items: CartItemCountProperties | Unset
-        if isinstance(_items, Unset):
-            items = UNSET
-        else:
-            items = CartItemCountProperties.from_dict(_items)
+            return value
 
-        _product = d.pop("product", UNSET)
-        product: CartProductProperties | Unset
-        if isinstance(_product, Unset):
-            product = UNSET
-        else:
-            product = CartProductProperties.from_dict(_product)
+        def _decode_items(src_value__: Any) -> CartItemCountProperties | Unset:
+            _items = src_value__
+            items: CartItemCountProperties | Unset
+            if isinstance(_items, Unset):
+                items = UNSET
+            else:
+                items = CartItemCountProperties.from_dict(_items)
 
-        cart_content_properties = cls(
-            value=value,
-            items=items,
-            product=product,
+            return items
+
+        def _decode_product(src_value__: Any) -> CartProductProperties | Unset:
+            _product = src_value__
+            product: CartProductProperties | Unset
+            if isinstance(_product, Unset):
+                product = UNSET
+            else:
+                product = CartProductProperties.from_dict(_product)
+
+            return product
+
+        return LazyTable(
+            fields={
+                "value": ("value", _decode_value),
+                "items": ("items", _decode_items),
+                "product": ("product", _decode_product),
+            },
+            required=(),
+            additional=None,
         )
-
-        cart_content_properties.additional_properties = d
-        return cart_content_properties
 
     @property
     def additional_keys(self) -> list[str]:

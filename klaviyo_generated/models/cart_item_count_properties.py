@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.cart_item_count_properties_comparison import (
     CartItemCountPropertiesComparison,
     check_cart_item_count_properties_comparison,
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="CartItemCountProperties")
 
 
 @_attrs_define
-class CartItemCountProperties:
+class CartItemCountProperties(LazyModel):
     """
     Attributes:
         comparison (CartItemCountPropertiesComparison | Unset): Number comparison enumeration.
@@ -52,30 +53,29 @@ class CartItemCountProperties:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _comparison = d.pop("comparison", UNSET)
-        comparison: CartItemCountPropertiesComparison | Unset
-        if isinstance(_comparison, Unset):
-            comparison = UNSET
-        else:
-            comparison = check_cart_item_count_properties_comparison(_comparison)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_value(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        value = _parse_value(d.pop("value", UNSET))
+        def _decode_comparison(src_value__: Any) -> CartItemCountPropertiesComparison | Unset:
+            _comparison = src_value__
+            comparison: CartItemCountPropertiesComparison | Unset
+            if isinstance(_comparison, Unset):
+                comparison = UNSET
+            else:
+                comparison = check_cart_item_count_properties_comparison(_comparison)
 
-        cart_item_count_properties = cls(
-            comparison=comparison,
-            value=value,
+            return comparison
+
+        return LazyTable(
+            fields={
+                "comparison": ("comparison", _decode_comparison),
+                "value": ("value", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        cart_item_count_properties.additional_properties = d
-        return cart_item_count_properties
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.cart_product_properties_type import CartProductPropertiesType, check_cart_product_properties_type
 from ..types import UNSET, Unset
 
@@ -15,7 +16,7 @@ T = TypeVar("T", bound="CartProductProperties")
 
 
 @_attrs_define
-class CartProductProperties:
+class CartProductProperties(LazyModel):
     """
     Attributes:
         type_ (CartProductPropertiesType | Unset): Product descriptor enumeration.
@@ -49,30 +50,29 @@ class CartProductProperties:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _type_ = d.pop("type", UNSET)
-        type_: CartProductPropertiesType | Unset
-        if isinstance(_type_, Unset):
-            type_ = UNSET
-        else:
-            type_ = check_cart_product_properties_type(_type_)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_value(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        value = _parse_value(d.pop("value", UNSET))
+        def _decode_type_(src_value__: Any) -> CartProductPropertiesType | Unset:
+            _type_ = src_value__
+            type_: CartProductPropertiesType | Unset
+            if isinstance(_type_, Unset):
+                type_ = UNSET
+            else:
+                type_ = check_cart_product_properties_type(_type_)
 
-        cart_product_properties = cls(
-            type_=type_,
-            value=value,
+            return type_
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "value": ("value", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        cart_product_properties.additional_properties = d
-        return cart_product_properties
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.catalog_category_bulk_create_job_enum import (
     CatalogCategoryBulkCreateJobEnum,
     check_catalog_category_bulk_create_job_enum,
@@ -23,7 +24,7 @@ T = TypeVar("T", bound="CatalogCategoryCreateJobCreateQueryResourceObject")
 
 
 @_attrs_define
-class CatalogCategoryCreateJobCreateQueryResourceObject:
+class CatalogCategoryCreateJobCreateQueryResourceObject(LazyModel):
     """
     Attributes:
         type_ (CatalogCategoryBulkCreateJobEnum):
@@ -52,22 +53,35 @@ class CatalogCategoryCreateJobCreateQueryResourceObject:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.catalog_category_create_job_create_query_resource_object_attributes import (
             CatalogCategoryCreateJobCreateQueryResourceObjectAttributes,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        type_ = check_catalog_category_bulk_create_job_enum(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> CatalogCategoryBulkCreateJobEnum:
+            type_ = check_catalog_category_bulk_create_job_enum(src_value__)
 
-        attributes = CatalogCategoryCreateJobCreateQueryResourceObjectAttributes.from_dict(d.pop("attributes"))
+            return type_
 
-        catalog_category_create_job_create_query_resource_object = cls(
-            type_=type_,
-            attributes=attributes,
+        def _decode_attributes(src_value__: Any) -> CatalogCategoryCreateJobCreateQueryResourceObjectAttributes:
+            attributes = CatalogCategoryCreateJobCreateQueryResourceObjectAttributes.from_dict(src_value__)
+
+            return attributes
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "attributes": ("attributes", _decode_attributes),
+            },
+            required=(
+                "type",
+                "attributes",
+            ),
+            additional=None,
         )
-
-        catalog_category_create_job_create_query_resource_object.additional_properties = d
-        return catalog_category_create_job_create_query_resource_object
 
     @property
     def additional_keys(self) -> list[str]:

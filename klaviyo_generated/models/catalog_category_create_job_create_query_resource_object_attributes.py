@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.catalog_category_create_job_create_query_resource_object_attributes_categories import (
         CatalogCategoryCreateJobCreateQueryResourceObjectAttributesCategories,
@@ -18,7 +20,7 @@ T = TypeVar("T", bound="CatalogCategoryCreateJobCreateQueryResourceObjectAttribu
 
 
 @_attrs_define
-class CatalogCategoryCreateJobCreateQueryResourceObjectAttributes:
+class CatalogCategoryCreateJobCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         categories (CatalogCategoryCreateJobCreateQueryResourceObjectAttributesCategories): Array of catalog categories
@@ -43,21 +45,28 @@ class CatalogCategoryCreateJobCreateQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.catalog_category_create_job_create_query_resource_object_attributes_categories import (
             CatalogCategoryCreateJobCreateQueryResourceObjectAttributesCategories,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        categories = CatalogCategoryCreateJobCreateQueryResourceObjectAttributesCategories.from_dict(
-            d.pop("categories")
-        )
+        def _decode_categories(
+            src_value__: Any,
+        ) -> CatalogCategoryCreateJobCreateQueryResourceObjectAttributesCategories:
+            categories = CatalogCategoryCreateJobCreateQueryResourceObjectAttributesCategories.from_dict(src_value__)
 
-        catalog_category_create_job_create_query_resource_object_attributes = cls(
-            categories=categories,
-        )
+            return categories
 
-        catalog_category_create_job_create_query_resource_object_attributes.additional_properties = d
-        return catalog_category_create_job_create_query_resource_object_attributes
+        return LazyTable(
+            fields={
+                "categories": ("categories", _decode_categories),
+            },
+            required=("categories",),
+            additional=None,
+        )
 
     @property
     def additional_keys(self) -> list[str]:

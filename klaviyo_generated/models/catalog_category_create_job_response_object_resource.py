@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.catalog_category_bulk_create_job_enum import (
     CatalogCategoryBulkCreateJobEnum,
     check_catalog_category_bulk_create_job_enum,
@@ -28,7 +29,7 @@ T = TypeVar("T", bound="CatalogCategoryCreateJobResponseObjectResource")
 
 
 @_attrs_define
-class CatalogCategoryCreateJobResponseObjectResource:
+class CatalogCategoryCreateJobResponseObjectResource(LazyModel):
     """
     Attributes:
         type_ (CatalogCategoryBulkCreateJobEnum):
@@ -75,6 +76,10 @@ class CatalogCategoryCreateJobResponseObjectResource:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.catalog_category_create_job_response_object_resource_attributes import (
             CatalogCategoryCreateJobResponseObjectResourceAttributes,  # noqa: PLC0415
         )
@@ -83,32 +88,49 @@ class CatalogCategoryCreateJobResponseObjectResource:
         )
         from ..models.object_links import ObjectLinks  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_catalog_category_bulk_create_job_enum(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> CatalogCategoryBulkCreateJobEnum:
+            type_ = check_catalog_category_bulk_create_job_enum(src_value__)
 
-        id = d.pop("id")
+            return type_
 
-        attributes = CatalogCategoryCreateJobResponseObjectResourceAttributes.from_dict(d.pop("attributes"))
+        def _decode_attributes(src_value__: Any) -> CatalogCategoryCreateJobResponseObjectResourceAttributes:
+            attributes = CatalogCategoryCreateJobResponseObjectResourceAttributes.from_dict(src_value__)
 
-        links = ObjectLinks.from_dict(d.pop("links"))
+            return attributes
 
-        _relationships = d.pop("relationships", UNSET)
-        relationships: CatalogCategoryCreateJobResponseObjectResourceRelationships | Unset
-        if isinstance(_relationships, Unset):
-            relationships = UNSET
-        else:
-            relationships = CatalogCategoryCreateJobResponseObjectResourceRelationships.from_dict(_relationships)
+        def _decode_links(src_value__: Any) -> ObjectLinks:
+            links = ObjectLinks.from_dict(src_value__)
 
-        catalog_category_create_job_response_object_resource = cls(
-            type_=type_,
-            id=id,
-            attributes=attributes,
-            links=links,
-            relationships=relationships,
+            return links
+
+        def _decode_relationships(
+            src_value__: Any,
+        ) -> CatalogCategoryCreateJobResponseObjectResourceRelationships | Unset:
+            _relationships = src_value__
+            relationships: CatalogCategoryCreateJobResponseObjectResourceRelationships | Unset
+            if isinstance(_relationships, Unset):
+                relationships = UNSET
+            else:
+                relationships = CatalogCategoryCreateJobResponseObjectResourceRelationships.from_dict(_relationships)
+
+            return relationships
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+                "attributes": ("attributes", _decode_attributes),
+                "links": ("links", _decode_links),
+                "relationships": ("relationships", _decode_relationships),
+            },
+            required=(
+                "type",
+                "id",
+                "attributes",
+                "links",
+            ),
+            additional=None,
         )
-
-        catalog_category_create_job_response_object_resource.additional_properties = d
-        return catalog_category_create_job_response_object_resource
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.catalog_category_create_query_resource_object import CatalogCategoryCreateQueryResourceObject
 
@@ -16,7 +18,7 @@ T = TypeVar("T", bound="CatalogCategoryCreateQuery")
 
 
 @_attrs_define
-class CatalogCategoryCreateQuery:
+class CatalogCategoryCreateQuery(LazyModel):
     """
     Attributes:
         data (CatalogCategoryCreateQueryResourceObject):
@@ -40,17 +42,24 @@ class CatalogCategoryCreateQuery:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.catalog_category_create_query_resource_object import CatalogCategoryCreateQueryResourceObject  # noqa: PLC0415
 
-        d = dict(src_dict)
-        data = CatalogCategoryCreateQueryResourceObject.from_dict(d.pop("data"))
+        def _decode_data(src_value__: Any) -> CatalogCategoryCreateQueryResourceObject:
+            data = CatalogCategoryCreateQueryResourceObject.from_dict(src_value__)
 
-        catalog_category_create_query = cls(
-            data=data,
+            return data
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+            },
+            required=("data",),
+            additional=None,
         )
-
-        catalog_category_create_query.additional_properties = d
-        return catalog_category_create_query
 
     @property
     def additional_keys(self) -> list[str]:

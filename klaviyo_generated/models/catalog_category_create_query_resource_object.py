@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.catalog_category_enum import CatalogCategoryEnum, check_catalog_category_enum
 from ..types import UNSET, Unset
 
@@ -24,7 +25,7 @@ T = TypeVar("T", bound="CatalogCategoryCreateQueryResourceObject")
 
 
 @_attrs_define
-class CatalogCategoryCreateQueryResourceObject:
+class CatalogCategoryCreateQueryResourceObject(LazyModel):
     """
     Attributes:
         type_ (CatalogCategoryEnum):
@@ -61,6 +62,10 @@ class CatalogCategoryCreateQueryResourceObject:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.catalog_category_create_query_resource_object_attributes import (
             CatalogCategoryCreateQueryResourceObjectAttributes,  # noqa: PLC0415
         )
@@ -68,26 +73,38 @@ class CatalogCategoryCreateQueryResourceObject:
             CatalogCategoryCreateQueryResourceObjectRelationships,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        type_ = check_catalog_category_enum(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> CatalogCategoryEnum:
+            type_ = check_catalog_category_enum(src_value__)
 
-        attributes = CatalogCategoryCreateQueryResourceObjectAttributes.from_dict(d.pop("attributes"))
+            return type_
 
-        _relationships = d.pop("relationships", UNSET)
-        relationships: CatalogCategoryCreateQueryResourceObjectRelationships | Unset
-        if isinstance(_relationships, Unset):
-            relationships = UNSET
-        else:
-            relationships = CatalogCategoryCreateQueryResourceObjectRelationships.from_dict(_relationships)
+        def _decode_attributes(src_value__: Any) -> CatalogCategoryCreateQueryResourceObjectAttributes:
+            attributes = CatalogCategoryCreateQueryResourceObjectAttributes.from_dict(src_value__)
 
-        catalog_category_create_query_resource_object = cls(
-            type_=type_,
-            attributes=attributes,
-            relationships=relationships,
+            return attributes
+
+        def _decode_relationships(src_value__: Any) -> CatalogCategoryCreateQueryResourceObjectRelationships | Unset:
+            _relationships = src_value__
+            relationships: CatalogCategoryCreateQueryResourceObjectRelationships | Unset
+            if isinstance(_relationships, Unset):
+                relationships = UNSET
+            else:
+                relationships = CatalogCategoryCreateQueryResourceObjectRelationships.from_dict(_relationships)
+
+            return relationships
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "attributes": ("attributes", _decode_attributes),
+                "relationships": ("relationships", _decode_relationships),
+            },
+            required=(
+                "type",
+                "attributes",
+            ),
+            additional=None,
         )
-
-        catalog_category_create_query_resource_object.additional_properties = d
-        return catalog_category_create_query_resource_object
 
     @property
     def additional_keys(self) -> list[str]:

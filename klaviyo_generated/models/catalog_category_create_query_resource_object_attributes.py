@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.catalog_category_create_query_resource_object_attributes_integration_type import (
     CatalogCategoryCreateQueryResourceObjectAttributesIntegrationType,
     check_catalog_category_create_query_resource_object_attributes_integration_type,
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="CatalogCategoryCreateQueryResourceObjectAttributes")
 
 
 @_attrs_define
-class CatalogCategoryCreateQueryResourceObjectAttributes:
+class CatalogCategoryCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         external_id (str): The ID of the catalog category in an external system. Example: SAMPLE-DATA-CATEGORY-APPAREL.
@@ -67,38 +68,38 @@ class CatalogCategoryCreateQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        external_id = d.pop("external_id")
+        return lazy_from_dict(cls, src_dict)
 
-        name = d.pop("name")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        _integration_type = d.pop("integration_type", UNSET)
-        integration_type: CatalogCategoryCreateQueryResourceObjectAttributesIntegrationType | Unset
-        if isinstance(_integration_type, Unset):
-            integration_type = UNSET
-        else:
-            integration_type = check_catalog_category_create_query_resource_object_attributes_integration_type(
-                _integration_type
-            )
+        def _decode_integration_type(
+            src_value__: Any,
+        ) -> CatalogCategoryCreateQueryResourceObjectAttributesIntegrationType | Unset:
+            _integration_type = src_value__
+            integration_type: CatalogCategoryCreateQueryResourceObjectAttributesIntegrationType | Unset
+            if isinstance(_integration_type, Unset):
+                integration_type = UNSET
+            else:
+                integration_type = check_catalog_category_create_query_resource_object_attributes_integration_type(
+                    _integration_type
+                )
 
-        def _parse_catalog_type(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return integration_type
 
-        catalog_type = _parse_catalog_type(d.pop("catalog_type", UNSET))
-
-        catalog_category_create_query_resource_object_attributes = cls(
-            external_id=external_id,
-            name=name,
-            integration_type=integration_type,
-            catalog_type=catalog_type,
+        return LazyTable(
+            fields={
+                "external_id": ("external_id", None),
+                "name": ("name", None),
+                "integration_type": ("integration_type", _decode_integration_type),
+                "catalog_type": ("catalog_type", None),
+            },
+            required=(
+                "external_id",
+                "name",
+            ),
+            additional=None,
         )
-
-        catalog_category_create_query_resource_object_attributes.additional_properties = d
-        return catalog_category_create_query_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

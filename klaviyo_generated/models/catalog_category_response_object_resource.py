@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.catalog_category_enum import CatalogCategoryEnum, check_catalog_category_enum
 from ..types import UNSET, Unset
 
@@ -25,7 +26,7 @@ T = TypeVar("T", bound="CatalogCategoryResponseObjectResource")
 
 
 @_attrs_define
-class CatalogCategoryResponseObjectResource:
+class CatalogCategoryResponseObjectResource(LazyModel):
     """
     Attributes:
         type_ (CatalogCategoryEnum):
@@ -74,6 +75,10 @@ class CatalogCategoryResponseObjectResource:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.catalog_category_response_object_resource_attributes import (
             CatalogCategoryResponseObjectResourceAttributes,  # noqa: PLC0415
         )
@@ -82,32 +87,47 @@ class CatalogCategoryResponseObjectResource:
         )
         from ..models.object_links import ObjectLinks  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_catalog_category_enum(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> CatalogCategoryEnum:
+            type_ = check_catalog_category_enum(src_value__)
 
-        id = d.pop("id")
+            return type_
 
-        attributes = CatalogCategoryResponseObjectResourceAttributes.from_dict(d.pop("attributes"))
+        def _decode_attributes(src_value__: Any) -> CatalogCategoryResponseObjectResourceAttributes:
+            attributes = CatalogCategoryResponseObjectResourceAttributes.from_dict(src_value__)
 
-        links = ObjectLinks.from_dict(d.pop("links"))
+            return attributes
 
-        _relationships = d.pop("relationships", UNSET)
-        relationships: CatalogCategoryResponseObjectResourceRelationships | Unset
-        if isinstance(_relationships, Unset):
-            relationships = UNSET
-        else:
-            relationships = CatalogCategoryResponseObjectResourceRelationships.from_dict(_relationships)
+        def _decode_links(src_value__: Any) -> ObjectLinks:
+            links = ObjectLinks.from_dict(src_value__)
 
-        catalog_category_response_object_resource = cls(
-            type_=type_,
-            id=id,
-            attributes=attributes,
-            links=links,
-            relationships=relationships,
+            return links
+
+        def _decode_relationships(src_value__: Any) -> CatalogCategoryResponseObjectResourceRelationships | Unset:
+            _relationships = src_value__
+            relationships: CatalogCategoryResponseObjectResourceRelationships | Unset
+            if isinstance(_relationships, Unset):
+                relationships = UNSET
+            else:
+                relationships = CatalogCategoryResponseObjectResourceRelationships.from_dict(_relationships)
+
+            return relationships
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+                "attributes": ("attributes", _decode_attributes),
+                "links": ("links", _decode_links),
+                "relationships": ("relationships", _decode_relationships),
+            },
+            required=(
+                "type",
+                "id",
+                "attributes",
+                "links",
+            ),
+            additional=None,
         )
-
-        catalog_category_response_object_resource.additional_properties = d
-        return catalog_category_response_object_resource
 
     @property
     def additional_keys(self) -> list[str]:

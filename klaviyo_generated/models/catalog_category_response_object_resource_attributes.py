@@ -9,13 +9,14 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 T = TypeVar("T", bound="CatalogCategoryResponseObjectResourceAttributes")
 
 
 @_attrs_define
-class CatalogCategoryResponseObjectResourceAttributes:
+class CatalogCategoryResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
         external_id (None | str | Unset): The ID of the catalog category in an external system. Example: SAMPLE-DATA-
@@ -65,51 +66,40 @@ class CatalogCategoryResponseObjectResourceAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_external_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        external_id = _parse_external_id(d.pop("external_id", UNSET))
+        def _decode_updated(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_updated(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    updated_type_0 = datetime.datetime.fromisoformat(data)
 
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+                    return updated_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
 
-        name = _parse_name(d.pop("name", UNSET))
+            updated = parse_union(_parse_updated, src_value__)
 
-        def _parse_updated(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                updated_type_0 = datetime.datetime.fromisoformat(data)
+            return updated
 
-                return updated_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        updated = parse_union(_parse_updated, d.pop("updated", UNSET))
-
-        catalog_category_response_object_resource_attributes = cls(
-            external_id=external_id,
-            name=name,
-            updated=updated,
+        return LazyTable(
+            fields={
+                "external_id": ("external_id", None),
+                "name": ("name", None),
+                "updated": ("updated", _decode_updated),
+            },
+            required=(),
+            additional=None,
         )
-
-        catalog_category_response_object_resource_attributes.additional_properties = d
-        return catalog_category_response_object_resource_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,13 +8,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.catalog_category_enum import CatalogCategoryEnum, check_catalog_category_enum
 
 T = TypeVar("T", bound="CatalogCategoryUpdateJobResponseObjectResourceRelationshipsCategoriesDataItem")
 
 
 @_attrs_define
-class CatalogCategoryUpdateJobResponseObjectResourceRelationshipsCategoriesDataItem:
+class CatalogCategoryUpdateJobResponseObjectResourceRelationshipsCategoriesDataItem(LazyModel):
     """
     Attributes:
         type_ (CatalogCategoryEnum):
@@ -43,18 +44,27 @@ class CatalogCategoryUpdateJobResponseObjectResourceRelationshipsCategoriesDataI
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_catalog_category_enum(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        id = d.pop("id")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        catalog_category_update_job_response_object_resource_relationships_categories_data_item = cls(
-            type_=type_,
-            id=id,
+        def _decode_type_(src_value__: Any) -> CatalogCategoryEnum:
+            type_ = check_catalog_category_enum(src_value__)
+
+            return type_
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+            },
+            required=(
+                "type",
+                "id",
+            ),
+            additional=None,
         )
-
-        catalog_category_update_job_response_object_resource_relationships_categories_data_item.additional_properties = d
-        return catalog_category_update_job_response_object_resource_relationships_categories_data_item
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.catalog_category_update_query_resource_object import CatalogCategoryUpdateQueryResourceObject
 
@@ -16,7 +18,7 @@ T = TypeVar("T", bound="CatalogCategoryUpdateQuery")
 
 
 @_attrs_define
-class CatalogCategoryUpdateQuery:
+class CatalogCategoryUpdateQuery(LazyModel):
     """
     Attributes:
         data (CatalogCategoryUpdateQueryResourceObject):
@@ -40,17 +42,24 @@ class CatalogCategoryUpdateQuery:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.catalog_category_update_query_resource_object import CatalogCategoryUpdateQueryResourceObject  # noqa: PLC0415
 
-        d = dict(src_dict)
-        data = CatalogCategoryUpdateQueryResourceObject.from_dict(d.pop("data"))
+        def _decode_data(src_value__: Any) -> CatalogCategoryUpdateQueryResourceObject:
+            data = CatalogCategoryUpdateQueryResourceObject.from_dict(src_value__)
 
-        catalog_category_update_query = cls(
-            data=data,
+            return data
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+            },
+            required=("data",),
+            additional=None,
         )
-
-        catalog_category_update_query.additional_properties = d
-        return catalog_category_update_query
 
     @property
     def additional_keys(self) -> list[str]:

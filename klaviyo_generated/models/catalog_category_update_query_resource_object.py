@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.catalog_category_enum import CatalogCategoryEnum, check_catalog_category_enum
 from ..types import UNSET, Unset
 
@@ -24,7 +25,7 @@ T = TypeVar("T", bound="CatalogCategoryUpdateQueryResourceObject")
 
 
 @_attrs_define
-class CatalogCategoryUpdateQueryResourceObject:
+class CatalogCategoryUpdateQueryResourceObject(LazyModel):
     """
     Attributes:
         type_ (CatalogCategoryEnum):
@@ -68,6 +69,10 @@ class CatalogCategoryUpdateQueryResourceObject:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.catalog_category_update_query_resource_object_attributes import (
             CatalogCategoryUpdateQueryResourceObjectAttributes,  # noqa: PLC0415
         )
@@ -75,29 +80,40 @@ class CatalogCategoryUpdateQueryResourceObject:
             CatalogCategoryUpdateQueryResourceObjectRelationships,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        type_ = check_catalog_category_enum(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> CatalogCategoryEnum:
+            type_ = check_catalog_category_enum(src_value__)
 
-        id = d.pop("id")
+            return type_
 
-        attributes = CatalogCategoryUpdateQueryResourceObjectAttributes.from_dict(d.pop("attributes"))
+        def _decode_attributes(src_value__: Any) -> CatalogCategoryUpdateQueryResourceObjectAttributes:
+            attributes = CatalogCategoryUpdateQueryResourceObjectAttributes.from_dict(src_value__)
 
-        _relationships = d.pop("relationships", UNSET)
-        relationships: CatalogCategoryUpdateQueryResourceObjectRelationships | Unset
-        if isinstance(_relationships, Unset):
-            relationships = UNSET
-        else:
-            relationships = CatalogCategoryUpdateQueryResourceObjectRelationships.from_dict(_relationships)
+            return attributes
 
-        catalog_category_update_query_resource_object = cls(
-            type_=type_,
-            id=id,
-            attributes=attributes,
-            relationships=relationships,
+        def _decode_relationships(src_value__: Any) -> CatalogCategoryUpdateQueryResourceObjectRelationships | Unset:
+            _relationships = src_value__
+            relationships: CatalogCategoryUpdateQueryResourceObjectRelationships | Unset
+            if isinstance(_relationships, Unset):
+                relationships = UNSET
+            else:
+                relationships = CatalogCategoryUpdateQueryResourceObjectRelationships.from_dict(_relationships)
+
+            return relationships
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+                "attributes": ("attributes", _decode_attributes),
+                "relationships": ("relationships", _decode_relationships),
+            },
+            required=(
+                "type",
+                "id",
+                "attributes",
+            ),
+            additional=None,
         )
-
-        catalog_category_update_query_resource_object.additional_properties = d
-        return catalog_category_update_query_resource_object
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CatalogCategoryUpdateQueryResourceObjectAttributes")
 
 
 @_attrs_define
-class CatalogCategoryUpdateQueryResourceObjectAttributes:
+class CatalogCategoryUpdateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         name (None | str | Unset): The name of the catalog category. Example: Sample Data Category Apparel.
@@ -40,23 +41,18 @@ class CatalogCategoryUpdateQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        name = _parse_name(d.pop("name", UNSET))
-
-        catalog_category_update_query_resource_object_attributes = cls(
-            name=name,
+        return LazyTable(
+            fields={
+                "name": ("name", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        catalog_category_update_query_resource_object_attributes.additional_properties = d
-        return catalog_category_update_query_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

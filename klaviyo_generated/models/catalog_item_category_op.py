@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.catalog_item_category_op_data_item import CatalogItemCategoryOpDataItem
 
@@ -16,7 +18,7 @@ T = TypeVar("T", bound="CatalogItemCategoryOp")
 
 
 @_attrs_define
-class CatalogItemCategoryOp:
+class CatalogItemCategoryOp(LazyModel):
     """
     Attributes:
         data (list[CatalogItemCategoryOpDataItem]):
@@ -43,22 +45,29 @@ class CatalogItemCategoryOp:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.catalog_item_category_op_data_item import CatalogItemCategoryOpDataItem  # noqa: PLC0415
 
-        d = dict(src_dict)
-        data = []
-        _data = d.pop("data")
-        for data_item_data in _data:
-            data_item = CatalogItemCategoryOpDataItem.from_dict(data_item_data)
+        def _decode_data(src_value__: Any) -> list[CatalogItemCategoryOpDataItem]:
+            data = []
+            _data = src_value__
+            for data_item_data in _data:
+                data_item = CatalogItemCategoryOpDataItem.from_dict(data_item_data)
 
-            data.append(data_item)
+                data.append(data_item)
 
-        catalog_item_category_op = cls(
-            data=data,
+            return data
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+            },
+            required=("data",),
+            additional=None,
         )
-
-        catalog_item_category_op.additional_properties = d
-        return catalog_item_category_op
 
     @property
     def additional_keys(self) -> list[str]:

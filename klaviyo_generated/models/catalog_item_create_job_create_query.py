@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.catalog_item_create_job_create_query_resource_object import (
         CatalogItemCreateJobCreateQueryResourceObject,
@@ -18,7 +20,7 @@ T = TypeVar("T", bound="CatalogItemCreateJobCreateQuery")
 
 
 @_attrs_define
-class CatalogItemCreateJobCreateQuery:
+class CatalogItemCreateJobCreateQuery(LazyModel):
     """
     Attributes:
         data (CatalogItemCreateJobCreateQueryResourceObject):
@@ -42,19 +44,26 @@ class CatalogItemCreateJobCreateQuery:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.catalog_item_create_job_create_query_resource_object import (
             CatalogItemCreateJobCreateQueryResourceObject,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        data = CatalogItemCreateJobCreateQueryResourceObject.from_dict(d.pop("data"))
+        def _decode_data(src_value__: Any) -> CatalogItemCreateJobCreateQueryResourceObject:
+            data = CatalogItemCreateJobCreateQueryResourceObject.from_dict(src_value__)
 
-        catalog_item_create_job_create_query = cls(
-            data=data,
+            return data
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+            },
+            required=("data",),
+            additional=None,
         )
-
-        catalog_item_create_job_create_query.additional_properties = d
-        return catalog_item_create_job_create_query
 
     @property
     def additional_keys(self) -> list[str]:

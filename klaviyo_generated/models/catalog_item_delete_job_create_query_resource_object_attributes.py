@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.catalog_item_delete_job_create_query_resource_object_attributes_items import (
         CatalogItemDeleteJobCreateQueryResourceObjectAttributesItems,
@@ -18,7 +20,7 @@ T = TypeVar("T", bound="CatalogItemDeleteJobCreateQueryResourceObjectAttributes"
 
 
 @_attrs_define
-class CatalogItemDeleteJobCreateQueryResourceObjectAttributes:
+class CatalogItemDeleteJobCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         items (CatalogItemDeleteJobCreateQueryResourceObjectAttributesItems): Array of catalog items to delete.
@@ -42,19 +44,26 @@ class CatalogItemDeleteJobCreateQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.catalog_item_delete_job_create_query_resource_object_attributes_items import (
             CatalogItemDeleteJobCreateQueryResourceObjectAttributesItems,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        items = CatalogItemDeleteJobCreateQueryResourceObjectAttributesItems.from_dict(d.pop("items"))
+        def _decode_items(src_value__: Any) -> CatalogItemDeleteJobCreateQueryResourceObjectAttributesItems:
+            items = CatalogItemDeleteJobCreateQueryResourceObjectAttributesItems.from_dict(src_value__)
 
-        catalog_item_delete_job_create_query_resource_object_attributes = cls(
-            items=items,
+            return items
+
+        return LazyTable(
+            fields={
+                "items": ("items", _decode_items),
+            },
+            required=("items",),
+            additional=None,
         )
-
-        catalog_item_delete_job_create_query_resource_object_attributes.additional_properties = d
-        return catalog_item_delete_job_create_query_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.catalog_item_bulk_delete_job_enum import (
     CatalogItemBulkDeleteJobEnum,
     check_catalog_item_bulk_delete_job_enum,
@@ -28,7 +29,7 @@ T = TypeVar("T", bound="CatalogItemDeleteJobResponseObjectResource")
 
 
 @_attrs_define
-class CatalogItemDeleteJobResponseObjectResource:
+class CatalogItemDeleteJobResponseObjectResource(LazyModel):
     """
     Attributes:
         type_ (CatalogItemBulkDeleteJobEnum):
@@ -75,6 +76,10 @@ class CatalogItemDeleteJobResponseObjectResource:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.catalog_item_delete_job_response_object_resource_attributes import (
             CatalogItemDeleteJobResponseObjectResourceAttributes,  # noqa: PLC0415
         )
@@ -83,32 +88,47 @@ class CatalogItemDeleteJobResponseObjectResource:
         )
         from ..models.object_links import ObjectLinks  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_catalog_item_bulk_delete_job_enum(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> CatalogItemBulkDeleteJobEnum:
+            type_ = check_catalog_item_bulk_delete_job_enum(src_value__)
 
-        id = d.pop("id")
+            return type_
 
-        attributes = CatalogItemDeleteJobResponseObjectResourceAttributes.from_dict(d.pop("attributes"))
+        def _decode_attributes(src_value__: Any) -> CatalogItemDeleteJobResponseObjectResourceAttributes:
+            attributes = CatalogItemDeleteJobResponseObjectResourceAttributes.from_dict(src_value__)
 
-        links = ObjectLinks.from_dict(d.pop("links"))
+            return attributes
 
-        _relationships = d.pop("relationships", UNSET)
-        relationships: CatalogItemDeleteJobResponseObjectResourceRelationships | Unset
-        if isinstance(_relationships, Unset):
-            relationships = UNSET
-        else:
-            relationships = CatalogItemDeleteJobResponseObjectResourceRelationships.from_dict(_relationships)
+        def _decode_links(src_value__: Any) -> ObjectLinks:
+            links = ObjectLinks.from_dict(src_value__)
 
-        catalog_item_delete_job_response_object_resource = cls(
-            type_=type_,
-            id=id,
-            attributes=attributes,
-            links=links,
-            relationships=relationships,
+            return links
+
+        def _decode_relationships(src_value__: Any) -> CatalogItemDeleteJobResponseObjectResourceRelationships | Unset:
+            _relationships = src_value__
+            relationships: CatalogItemDeleteJobResponseObjectResourceRelationships | Unset
+            if isinstance(_relationships, Unset):
+                relationships = UNSET
+            else:
+                relationships = CatalogItemDeleteJobResponseObjectResourceRelationships.from_dict(_relationships)
+
+            return relationships
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+                "attributes": ("attributes", _decode_attributes),
+                "links": ("links", _decode_links),
+                "relationships": ("relationships", _decode_relationships),
+            },
+            required=(
+                "type",
+                "id",
+                "attributes",
+                "links",
+            ),
+            additional=None,
         )
-
-        catalog_item_delete_job_response_object_resource.additional_properties = d
-        return catalog_item_delete_job_response_object_resource
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.catalog_item_update_job_create_query_resource_object import (
         CatalogItemUpdateJobCreateQueryResourceObject,
@@ -18,7 +20,7 @@ T = TypeVar("T", bound="CatalogItemUpdateJobCreateQuery")
 
 
 @_attrs_define
-class CatalogItemUpdateJobCreateQuery:
+class CatalogItemUpdateJobCreateQuery(LazyModel):
     """
     Attributes:
         data (CatalogItemUpdateJobCreateQueryResourceObject):
@@ -42,19 +44,26 @@ class CatalogItemUpdateJobCreateQuery:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.catalog_item_update_job_create_query_resource_object import (
             CatalogItemUpdateJobCreateQueryResourceObject,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        data = CatalogItemUpdateJobCreateQueryResourceObject.from_dict(d.pop("data"))
+        def _decode_data(src_value__: Any) -> CatalogItemUpdateJobCreateQueryResourceObject:
+            data = CatalogItemUpdateJobCreateQueryResourceObject.from_dict(src_value__)
 
-        catalog_item_update_job_create_query = cls(
-            data=data,
+            return data
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+            },
+            required=("data",),
+            additional=None,
         )
-
-        catalog_item_update_job_create_query.additional_properties = d
-        return catalog_item_update_job_create_query
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="CatalogItemUpdateJobResponseObjectResourceRelationships"
 
 
 @_attrs_define
-class CatalogItemUpdateJobResponseObjectResourceRelationships:
+class CatalogItemUpdateJobResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
         items (CatalogItemUpdateJobResponseObjectResourceRelationshipsItems | Unset):
@@ -44,24 +45,31 @@ class CatalogItemUpdateJobResponseObjectResourceRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.catalog_item_update_job_response_object_resource_relationships_items import (
             CatalogItemUpdateJobResponseObjectResourceRelationshipsItems,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _items = d.pop("items", UNSET)
-        items: CatalogItemUpdateJobResponseObjectResourceRelationshipsItems | Unset
-        if isinstance(_items, Unset):
-            items = UNSET
-        else:
-            items = CatalogItemUpdateJobResponseObjectResourceRelationshipsItems.from_dict(_items)
+        def _decode_items(src_value__: Any) -> CatalogItemUpdateJobResponseObjectResourceRelationshipsItems | Unset:
+            _items = src_value__
+            items: CatalogItemUpdateJobResponseObjectResourceRelationshipsItems | Unset
+            if isinstance(_items, Unset):
+                items = UNSET
+            else:
+                items = CatalogItemUpdateJobResponseObjectResourceRelationshipsItems.from_dict(_items)
 
-        catalog_item_update_job_response_object_resource_relationships = cls(
-            items=items,
+            return items
+
+        return LazyTable(
+            fields={
+                "items": ("items", _decode_items),
+            },
+            required=(),
+            additional=None,
         )
-
-        catalog_item_update_job_response_object_resource_relationships.additional_properties = d
-        return catalog_item_update_job_response_object_resource_relationships
 
     @property
     def additional_keys(self) -> list[str]:

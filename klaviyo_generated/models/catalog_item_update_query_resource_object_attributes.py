@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="CatalogItemUpdateQueryResourceObjectAttributes")
 
 
 @_attrs_define
-class CatalogItemUpdateQueryResourceObjectAttributes:
+class CatalogItemUpdateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         title (None | str | Unset): The title of the catalog item. Example: Ocean Blue Shirt (Sample).
@@ -144,127 +145,75 @@ class CatalogItemUpdateQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.catalog_item_update_query_resource_object_attributes_custom_metadata_type_0 import (
             CatalogItemUpdateQueryResourceObjectAttributesCustomMetadataType0,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
+        def _decode_images(src_value__: Any) -> list[str] | None | Unset:
+            def _parse_images(data: object) -> list[str] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    images_type_0 = cast(list[str], data)
 
-        def _parse_title(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+                    return images_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[str] | None | Unset, data)
 
-        title = _parse_title(d.pop("title", UNSET))
+            images = parse_union(_parse_images, src_value__)
 
-        def _parse_price(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+            return images
 
-        price = _parse_price(d.pop("price", UNSET))
-
-        def _parse_description(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        description = _parse_description(d.pop("description", UNSET))
-
-        def _parse_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        url = _parse_url(d.pop("url", UNSET))
-
-        def _parse_image_full_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        image_full_url = _parse_image_full_url(d.pop("image_full_url", UNSET))
-
-        def _parse_image_thumbnail_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        image_thumbnail_url = _parse_image_thumbnail_url(d.pop("image_thumbnail_url", UNSET))
-
-        def _parse_images(data: object) -> list[str] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                images_type_0 = cast(list[str], data)
-
-                return images_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[str] | None | Unset, data)
-
-        images = parse_union(_parse_images, d.pop("images", UNSET))
-
-        def _parse_custom_metadata(
-            data: object,
+        def _decode_custom_metadata(
+            src_value__: Any,
         ) -> CatalogItemUpdateQueryResourceObjectAttributesCustomMetadataType0 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                custom_metadata_type_0 = CatalogItemUpdateQueryResourceObjectAttributesCustomMetadataType0.from_dict(
-                    data
-                )
+            def _parse_custom_metadata(
+                data: object,
+            ) -> CatalogItemUpdateQueryResourceObjectAttributesCustomMetadataType0 | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    custom_metadata_type_0 = (
+                        CatalogItemUpdateQueryResourceObjectAttributesCustomMetadataType0.from_dict(data)
+                    )
 
-                return custom_metadata_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(CatalogItemUpdateQueryResourceObjectAttributesCustomMetadataType0 | None | Unset, data)
+                    return custom_metadata_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(CatalogItemUpdateQueryResourceObjectAttributesCustomMetadataType0 | None | Unset, data)
 
-        custom_metadata = parse_union(_parse_custom_metadata, d.pop("custom_metadata", UNSET))
+            custom_metadata = parse_union(_parse_custom_metadata, src_value__)
 
-        def _parse_published(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+            return custom_metadata
 
-        published = _parse_published(d.pop("published", UNSET))
-
-        catalog_item_update_query_resource_object_attributes = cls(
-            title=title,
-            price=price,
-            description=description,
-            url=url,
-            image_full_url=image_full_url,
-            image_thumbnail_url=image_thumbnail_url,
-            images=images,
-            custom_metadata=custom_metadata,
-            published=published,
+        return LazyTable(
+            fields={
+                "title": ("title", None),
+                "price": ("price", None),
+                "description": ("description", None),
+                "url": ("url", None),
+                "image_full_url": ("image_full_url", None),
+                "image_thumbnail_url": ("image_thumbnail_url", None),
+                "images": ("images", _decode_images),
+                "custom_metadata": ("custom_metadata", _decode_custom_metadata),
+                "published": ("published", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        catalog_item_update_query_resource_object_attributes.additional_properties = d
-        return catalog_item_update_query_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

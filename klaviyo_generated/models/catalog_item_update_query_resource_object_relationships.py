@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="CatalogItemUpdateQueryResourceObjectRelationships")
 
 
 @_attrs_define
-class CatalogItemUpdateQueryResourceObjectRelationships:
+class CatalogItemUpdateQueryResourceObjectRelationships(LazyModel):
     """
     Attributes:
         categories (CatalogItemUpdateQueryResourceObjectRelationshipsCategories | Unset):
@@ -44,24 +45,31 @@ class CatalogItemUpdateQueryResourceObjectRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.catalog_item_update_query_resource_object_relationships_categories import (
             CatalogItemUpdateQueryResourceObjectRelationshipsCategories,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _categories = d.pop("categories", UNSET)
-        categories: CatalogItemUpdateQueryResourceObjectRelationshipsCategories | Unset
-        if isinstance(_categories, Unset):
-            categories = UNSET
-        else:
-            categories = CatalogItemUpdateQueryResourceObjectRelationshipsCategories.from_dict(_categories)
+        def _decode_categories(src_value__: Any) -> CatalogItemUpdateQueryResourceObjectRelationshipsCategories | Unset:
+            _categories = src_value__
+            categories: CatalogItemUpdateQueryResourceObjectRelationshipsCategories | Unset
+            if isinstance(_categories, Unset):
+                categories = UNSET
+            else:
+                categories = CatalogItemUpdateQueryResourceObjectRelationshipsCategories.from_dict(_categories)
 
-        catalog_item_update_query_resource_object_relationships = cls(
-            categories=categories,
+            return categories
+
+        return LazyTable(
+            fields={
+                "categories": ("categories", _decode_categories),
+            },
+            required=(),
+            additional=None,
         )
-
-        catalog_item_update_query_resource_object_relationships.additional_properties = d
-        return catalog_item_update_query_resource_object_relationships
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.catalog_variant_create_job_create_query_resource_object_attributes_variants import (
         CatalogVariantCreateJobCreateQueryResourceObjectAttributesVariants,
@@ -18,7 +20,7 @@ T = TypeVar("T", bound="CatalogVariantCreateJobCreateQueryResourceObjectAttribut
 
 
 @_attrs_define
-class CatalogVariantCreateJobCreateQueryResourceObjectAttributes:
+class CatalogVariantCreateJobCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         variants (CatalogVariantCreateJobCreateQueryResourceObjectAttributesVariants): Array of catalog variants to
@@ -43,19 +45,26 @@ class CatalogVariantCreateJobCreateQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.catalog_variant_create_job_create_query_resource_object_attributes_variants import (
             CatalogVariantCreateJobCreateQueryResourceObjectAttributesVariants,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        variants = CatalogVariantCreateJobCreateQueryResourceObjectAttributesVariants.from_dict(d.pop("variants"))
+        def _decode_variants(src_value__: Any) -> CatalogVariantCreateJobCreateQueryResourceObjectAttributesVariants:
+            variants = CatalogVariantCreateJobCreateQueryResourceObjectAttributesVariants.from_dict(src_value__)
 
-        catalog_variant_create_job_create_query_resource_object_attributes = cls(
-            variants=variants,
+            return variants
+
+        return LazyTable(
+            fields={
+                "variants": ("variants", _decode_variants),
+            },
+            required=("variants",),
+            additional=None,
         )
-
-        catalog_variant_create_job_create_query_resource_object_attributes.additional_properties = d
-        return catalog_variant_create_job_create_query_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.catalog_variant_create_query_resource_object import CatalogVariantCreateQueryResourceObject
 
@@ -16,7 +18,7 @@ T = TypeVar("T", bound="CatalogVariantCreateJobCreateQueryResourceObjectAttribut
 
 
 @_attrs_define
-class CatalogVariantCreateJobCreateQueryResourceObjectAttributesVariants:
+class CatalogVariantCreateJobCreateQueryResourceObjectAttributesVariants(LazyModel):
     """Array of catalog variants to create.
 
     Attributes:
@@ -44,22 +46,29 @@ class CatalogVariantCreateJobCreateQueryResourceObjectAttributesVariants:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.catalog_variant_create_query_resource_object import CatalogVariantCreateQueryResourceObject  # noqa: PLC0415
 
-        d = dict(src_dict)
-        data = []
-        _data = d.pop("data")
-        for data_item_data in _data:
-            data_item = CatalogVariantCreateQueryResourceObject.from_dict(data_item_data)
+        def _decode_data(src_value__: Any) -> list[CatalogVariantCreateQueryResourceObject]:
+            data = []
+            _data = src_value__
+            for data_item_data in _data:
+                data_item = CatalogVariantCreateQueryResourceObject.from_dict(data_item_data)
 
-            data.append(data_item)
+                data.append(data_item)
 
-        catalog_variant_create_job_create_query_resource_object_attributes_variants = cls(
-            data=data,
+            return data
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+            },
+            required=("data",),
+            additional=None,
         )
-
-        catalog_variant_create_job_create_query_resource_object_attributes_variants.additional_properties = d
-        return catalog_variant_create_job_create_query_resource_object_attributes_variants
 
     @property
     def additional_keys(self) -> list[str]:

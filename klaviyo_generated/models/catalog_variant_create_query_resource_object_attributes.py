@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.catalog_variant_create_query_resource_object_attributes_integration_type import (
     CatalogVariantCreateQueryResourceObjectAttributesIntegrationType,
     check_catalog_variant_create_query_resource_object_attributes_integration_type,
@@ -28,7 +29,7 @@ T = TypeVar("T", bound="CatalogVariantCreateQueryResourceObjectAttributes")
 
 
 @_attrs_define
-class CatalogVariantCreateQueryResourceObjectAttributes:
+class CatalogVariantCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         external_id (str): The ID of the catalog item variant in an external system. Example: SAMPLE-DATA-
@@ -185,137 +186,117 @@ class CatalogVariantCreateQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.catalog_variant_create_query_resource_object_attributes_custom_metadata_type_0 import (
             CatalogVariantCreateQueryResourceObjectAttributesCustomMetadataType0,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        external_id = d.pop("external_id")
-
-        title = d.pop("title")
-
-        description = d.pop("description")
-
-        sku = d.pop("sku")
-
-        inventory_quantity = d.pop("inventory_quantity")
-
-        price = d.pop("price")
-
-        url = d.pop("url")
-
-        def _parse_catalog_type(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        catalog_type = _parse_catalog_type(d.pop("catalog_type", UNSET))
-
-        _integration_type = d.pop("integration_type", UNSET)
-        integration_type: CatalogVariantCreateQueryResourceObjectAttributesIntegrationType | Unset
-        if isinstance(_integration_type, Unset):
-            integration_type = UNSET
-        else:
-            integration_type = check_catalog_variant_create_query_resource_object_attributes_integration_type(
-                _integration_type
-            )
-
-        _inventory_policy = d.pop("inventory_policy", UNSET)
-        inventory_policy: CatalogVariantCreateQueryResourceObjectAttributesInventoryPolicy | Unset
-        if isinstance(_inventory_policy, Unset):
-            inventory_policy = UNSET
-        else:
-            inventory_policy = check_catalog_variant_create_query_resource_object_attributes_inventory_policy(
-                _inventory_policy
-            )
-
-        def _parse_image_full_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        image_full_url = _parse_image_full_url(d.pop("image_full_url", UNSET))
-
-        def _parse_image_thumbnail_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        image_thumbnail_url = _parse_image_thumbnail_url(d.pop("image_thumbnail_url", UNSET))
-
-        def _parse_images(data: object) -> list[str] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                images_type_0 = cast(list[str], data)
-
-                return images_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[str] | None | Unset, data)
-
-        images = parse_union(_parse_images, d.pop("images", UNSET))
-
-        def _parse_custom_metadata(
-            data: object,
-        ) -> CatalogVariantCreateQueryResourceObjectAttributesCustomMetadataType0 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                custom_metadata_type_0 = CatalogVariantCreateQueryResourceObjectAttributesCustomMetadataType0.from_dict(
-                    data
+        def _decode_integration_type(
+            src_value__: Any,
+        ) -> CatalogVariantCreateQueryResourceObjectAttributesIntegrationType | Unset:
+            _integration_type = src_value__
+            integration_type: CatalogVariantCreateQueryResourceObjectAttributesIntegrationType | Unset
+            if isinstance(_integration_type, Unset):
+                integration_type = UNSET
+            else:
+                integration_type = check_catalog_variant_create_query_resource_object_attributes_integration_type(
+                    _integration_type
                 )
 
-                return custom_metadata_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(CatalogVariantCreateQueryResourceObjectAttributesCustomMetadataType0 | None | Unset, data)
+            return integration_type
 
-        custom_metadata = parse_union(_parse_custom_metadata, d.pop("custom_metadata", UNSET))
+        def _decode_inventory_policy(
+            src_value__: Any,
+        ) -> CatalogVariantCreateQueryResourceObjectAttributesInventoryPolicy | Unset:
+            _inventory_policy = src_value__
+            inventory_policy: CatalogVariantCreateQueryResourceObjectAttributesInventoryPolicy | Unset
+            if isinstance(_inventory_policy, Unset):
+                inventory_policy = UNSET
+            else:
+                inventory_policy = check_catalog_variant_create_query_resource_object_attributes_inventory_policy(
+                    _inventory_policy
+                )
 
-        def _parse_published(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+            return inventory_policy
 
-        published = _parse_published(d.pop("published", UNSET))
+        def _decode_images(src_value__: Any) -> list[str] | None | Unset:
+            def _parse_images(data: object) -> list[str] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    images_type_0 = cast(list[str], data)
 
-        catalog_variant_create_query_resource_object_attributes = cls(
-            external_id=external_id,
-            title=title,
-            description=description,
-            sku=sku,
-            inventory_quantity=inventory_quantity,
-            price=price,
-            url=url,
-            catalog_type=catalog_type,
-            integration_type=integration_type,
-            inventory_policy=inventory_policy,
-            image_full_url=image_full_url,
-            image_thumbnail_url=image_thumbnail_url,
-            images=images,
-            custom_metadata=custom_metadata,
-            published=published,
+                    return images_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[str] | None | Unset, data)
+
+            images = parse_union(_parse_images, src_value__)
+
+            return images
+
+        def _decode_custom_metadata(
+            src_value__: Any,
+        ) -> CatalogVariantCreateQueryResourceObjectAttributesCustomMetadataType0 | None | Unset:
+            def _parse_custom_metadata(
+                data: object,
+            ) -> CatalogVariantCreateQueryResourceObjectAttributesCustomMetadataType0 | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    custom_metadata_type_0 = (
+                        CatalogVariantCreateQueryResourceObjectAttributesCustomMetadataType0.from_dict(data)
+                    )
+
+                    return custom_metadata_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(CatalogVariantCreateQueryResourceObjectAttributesCustomMetadataType0 | None | Unset, data)
+
+            custom_metadata = parse_union(_parse_custom_metadata, src_value__)
+
+            return custom_metadata
+
+        return LazyTable(
+            fields={
+                "external_id": ("external_id", None),
+                "title": ("title", None),
+                "description": ("description", None),
+                "sku": ("sku", None),
+                "inventory_quantity": ("inventory_quantity", None),
+                "price": ("price", None),
+                "url": ("url", None),
+                "catalog_type": ("catalog_type", None),
+                "integration_type": ("integration_type", _decode_integration_type),
+                "inventory_policy": ("inventory_policy", _decode_inventory_policy),
+                "image_full_url": ("image_full_url", None),
+                "image_thumbnail_url": ("image_thumbnail_url", None),
+                "images": ("images", _decode_images),
+                "custom_metadata": ("custom_metadata", _decode_custom_metadata),
+                "published": ("published", None),
+            },
+            required=(
+                "external_id",
+                "title",
+                "description",
+                "sku",
+                "inventory_quantity",
+                "price",
+                "url",
+            ),
+            additional=None,
         )
-
-        catalog_variant_create_query_resource_object_attributes.additional_properties = d
-        return catalog_variant_create_query_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.catalog_variant_create_query_resource_object_relationships_item import (
         CatalogVariantCreateQueryResourceObjectRelationshipsItem,
@@ -18,7 +20,7 @@ T = TypeVar("T", bound="CatalogVariantCreateQueryResourceObjectRelationships")
 
 
 @_attrs_define
-class CatalogVariantCreateQueryResourceObjectRelationships:
+class CatalogVariantCreateQueryResourceObjectRelationships(LazyModel):
     """
     Attributes:
         item (CatalogVariantCreateQueryResourceObjectRelationshipsItem):
@@ -42,19 +44,26 @@ class CatalogVariantCreateQueryResourceObjectRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.catalog_variant_create_query_resource_object_relationships_item import (
             CatalogVariantCreateQueryResourceObjectRelationshipsItem,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        item = CatalogVariantCreateQueryResourceObjectRelationshipsItem.from_dict(d.pop("item"))
+        def _decode_item(src_value__: Any) -> CatalogVariantCreateQueryResourceObjectRelationshipsItem:
+            item = CatalogVariantCreateQueryResourceObjectRelationshipsItem.from_dict(src_value__)
 
-        catalog_variant_create_query_resource_object_relationships = cls(
-            item=item,
+            return item
+
+        return LazyTable(
+            fields={
+                "item": ("item", _decode_item),
+            },
+            required=("item",),
+            additional=None,
         )
-
-        catalog_variant_create_query_resource_object_relationships.additional_properties = d
-        return catalog_variant_create_query_resource_object_relationships
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="CatalogVariantCreateQueryResourceObjectRelationshipsItem
 
 
 @_attrs_define
-class CatalogVariantCreateQueryResourceObjectRelationshipsItem:
+class CatalogVariantCreateQueryResourceObjectRelationshipsItem(LazyModel):
     """
     Attributes:
         data (CatalogVariantCreateQueryResourceObjectRelationshipsItemData | Unset):
@@ -44,24 +45,31 @@ class CatalogVariantCreateQueryResourceObjectRelationshipsItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.catalog_variant_create_query_resource_object_relationships_item_data import (
             CatalogVariantCreateQueryResourceObjectRelationshipsItemData,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _data = d.pop("data", UNSET)
-        data: CatalogVariantCreateQueryResourceObjectRelationshipsItemData | Unset
-        if isinstance(_data, Unset):
-            data = UNSET
-        else:
-            data = CatalogVariantCreateQueryResourceObjectRelationshipsItemData.from_dict(_data)
+        def _decode_data(src_value__: Any) -> CatalogVariantCreateQueryResourceObjectRelationshipsItemData | Unset:
+            _data = src_value__
+            data: CatalogVariantCreateQueryResourceObjectRelationshipsItemData | Unset
+            if isinstance(_data, Unset):
+                data = UNSET
+            else:
+                data = CatalogVariantCreateQueryResourceObjectRelationshipsItemData.from_dict(_data)
 
-        catalog_variant_create_query_resource_object_relationships_item = cls(
-            data=data,
+            return data
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+            },
+            required=(),
+            additional=None,
         )
-
-        catalog_variant_create_query_resource_object_relationships_item.additional_properties = d
-        return catalog_variant_create_query_resource_object_relationships_item
 
     @property
     def additional_keys(self) -> list[str]:

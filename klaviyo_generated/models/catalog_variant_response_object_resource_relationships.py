@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="CatalogVariantResponseObjectResourceRelationships")
 
 
 @_attrs_define
-class CatalogVariantResponseObjectResourceRelationships:
+class CatalogVariantResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
         item (CatalogVariantResponseObjectResourceRelationshipsItem | Unset):
@@ -44,24 +45,31 @@ class CatalogVariantResponseObjectResourceRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.catalog_variant_response_object_resource_relationships_item import (
             CatalogVariantResponseObjectResourceRelationshipsItem,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _item = d.pop("item", UNSET)
-        item: CatalogVariantResponseObjectResourceRelationshipsItem | Unset
-        if isinstance(_item, Unset):
-            item = UNSET
-        else:
-            item = CatalogVariantResponseObjectResourceRelationshipsItem.from_dict(_item)
+        def _decode_item(src_value__: Any) -> CatalogVariantResponseObjectResourceRelationshipsItem | Unset:
+            _item = src_value__
+            item: CatalogVariantResponseObjectResourceRelationshipsItem | Unset
+            if isinstance(_item, Unset):
+                item = UNSET
+            else:
+                item = CatalogVariantResponseObjectResourceRelationshipsItem.from_dict(_item)
 
-        catalog_variant_response_object_resource_relationships = cls(
-            item=item,
+            return item
+
+        return LazyTable(
+            fields={
+                "item": ("item", _decode_item),
+            },
+            required=(),
+            additional=None,
         )
-
-        catalog_variant_response_object_resource_relationships.additional_properties = d
-        return catalog_variant_response_object_resource_relationships
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.catalog_variant_update_job_create_query_resource_object import (
         CatalogVariantUpdateJobCreateQueryResourceObject,
@@ -18,7 +20,7 @@ T = TypeVar("T", bound="CatalogVariantUpdateJobCreateQuery")
 
 
 @_attrs_define
-class CatalogVariantUpdateJobCreateQuery:
+class CatalogVariantUpdateJobCreateQuery(LazyModel):
     """
     Attributes:
         data (CatalogVariantUpdateJobCreateQueryResourceObject):
@@ -42,19 +44,26 @@ class CatalogVariantUpdateJobCreateQuery:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.catalog_variant_update_job_create_query_resource_object import (
             CatalogVariantUpdateJobCreateQueryResourceObject,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        data = CatalogVariantUpdateJobCreateQueryResourceObject.from_dict(d.pop("data"))
+        def _decode_data(src_value__: Any) -> CatalogVariantUpdateJobCreateQueryResourceObject:
+            data = CatalogVariantUpdateJobCreateQueryResourceObject.from_dict(src_value__)
 
-        catalog_variant_update_job_create_query = cls(
-            data=data,
+            return data
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+            },
+            required=("data",),
+            additional=None,
         )
-
-        catalog_variant_update_job_create_query.additional_properties = d
-        return catalog_variant_update_job_create_query
 
     @property
     def additional_keys(self) -> list[str]:

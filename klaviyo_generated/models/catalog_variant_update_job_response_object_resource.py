@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.catalog_variant_bulk_update_job_enum import (
     CatalogVariantBulkUpdateJobEnum,
     check_catalog_variant_bulk_update_job_enum,
@@ -28,7 +29,7 @@ T = TypeVar("T", bound="CatalogVariantUpdateJobResponseObjectResource")
 
 
 @_attrs_define
-class CatalogVariantUpdateJobResponseObjectResource:
+class CatalogVariantUpdateJobResponseObjectResource(LazyModel):
     """
     Attributes:
         type_ (CatalogVariantBulkUpdateJobEnum):
@@ -75,6 +76,10 @@ class CatalogVariantUpdateJobResponseObjectResource:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.catalog_variant_update_job_response_object_resource_attributes import (
             CatalogVariantUpdateJobResponseObjectResourceAttributes,  # noqa: PLC0415
         )
@@ -83,32 +88,49 @@ class CatalogVariantUpdateJobResponseObjectResource:
         )
         from ..models.object_links import ObjectLinks  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_catalog_variant_bulk_update_job_enum(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> CatalogVariantBulkUpdateJobEnum:
+            type_ = check_catalog_variant_bulk_update_job_enum(src_value__)
 
-        id = d.pop("id")
+            return type_
 
-        attributes = CatalogVariantUpdateJobResponseObjectResourceAttributes.from_dict(d.pop("attributes"))
+        def _decode_attributes(src_value__: Any) -> CatalogVariantUpdateJobResponseObjectResourceAttributes:
+            attributes = CatalogVariantUpdateJobResponseObjectResourceAttributes.from_dict(src_value__)
 
-        links = ObjectLinks.from_dict(d.pop("links"))
+            return attributes
 
-        _relationships = d.pop("relationships", UNSET)
-        relationships: CatalogVariantUpdateJobResponseObjectResourceRelationships | Unset
-        if isinstance(_relationships, Unset):
-            relationships = UNSET
-        else:
-            relationships = CatalogVariantUpdateJobResponseObjectResourceRelationships.from_dict(_relationships)
+        def _decode_links(src_value__: Any) -> ObjectLinks:
+            links = ObjectLinks.from_dict(src_value__)
 
-        catalog_variant_update_job_response_object_resource = cls(
-            type_=type_,
-            id=id,
-            attributes=attributes,
-            links=links,
-            relationships=relationships,
+            return links
+
+        def _decode_relationships(
+            src_value__: Any,
+        ) -> CatalogVariantUpdateJobResponseObjectResourceRelationships | Unset:
+            _relationships = src_value__
+            relationships: CatalogVariantUpdateJobResponseObjectResourceRelationships | Unset
+            if isinstance(_relationships, Unset):
+                relationships = UNSET
+            else:
+                relationships = CatalogVariantUpdateJobResponseObjectResourceRelationships.from_dict(_relationships)
+
+            return relationships
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+                "attributes": ("attributes", _decode_attributes),
+                "links": ("links", _decode_links),
+                "relationships": ("relationships", _decode_relationships),
+            },
+            required=(
+                "type",
+                "id",
+                "attributes",
+                "links",
+            ),
+            additional=None,
         )
-
-        catalog_variant_update_job_response_object_resource.additional_properties = d
-        return catalog_variant_update_job_response_object_resource
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.catalog_variant_update_query_resource_object_attributes_inventory_policy import (
     CatalogVariantUpdateQueryResourceObjectAttributesInventoryPolicy,
     check_catalog_variant_update_query_resource_object_attributes_inventory_policy,
@@ -24,7 +25,7 @@ T = TypeVar("T", bound="CatalogVariantUpdateQueryResourceObjectAttributes")
 
 
 @_attrs_define
-class CatalogVariantUpdateQueryResourceObjectAttributes:
+class CatalogVariantUpdateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         title (None | str | Unset): The title of the catalog item variant. Example: Ocean Blue Shirt (Sample) Variant
@@ -185,157 +186,92 @@ class CatalogVariantUpdateQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.catalog_variant_update_query_resource_object_attributes_custom_metadata_type_0 import (
             CatalogVariantUpdateQueryResourceObjectAttributesCustomMetadataType0,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-
-        def _parse_title(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        title = _parse_title(d.pop("title", UNSET))
-
-        def _parse_description(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        description = _parse_description(d.pop("description", UNSET))
-
-        def _parse_sku(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        sku = _parse_sku(d.pop("sku", UNSET))
-
-        _inventory_policy = d.pop("inventory_policy", UNSET)
-        inventory_policy: CatalogVariantUpdateQueryResourceObjectAttributesInventoryPolicy | Unset
-        if isinstance(_inventory_policy, Unset):
-            inventory_policy = UNSET
-        else:
-            inventory_policy = check_catalog_variant_update_query_resource_object_attributes_inventory_policy(
-                _inventory_policy
-            )
-
-        def _parse_inventory_quantity(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        inventory_quantity = _parse_inventory_quantity(d.pop("inventory_quantity", UNSET))
-
-        def _parse_price(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        price = _parse_price(d.pop("price", UNSET))
-
-        def _parse_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        url = _parse_url(d.pop("url", UNSET))
-
-        def _parse_image_full_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        image_full_url = _parse_image_full_url(d.pop("image_full_url", UNSET))
-
-        def _parse_image_thumbnail_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        image_thumbnail_url = _parse_image_thumbnail_url(d.pop("image_thumbnail_url", UNSET))
-
-        def _parse_images(data: object) -> list[str] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                images_type_0 = cast(list[str], data)
-
-                return images_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[str] | None | Unset, data)
-
-        images = parse_union(_parse_images, d.pop("images", UNSET))
-
-        def _parse_custom_metadata(
-            data: object,
-        ) -> CatalogVariantUpdateQueryResourceObjectAttributesCustomMetadataType0 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                custom_metadata_type_0 = CatalogVariantUpdateQueryResourceObjectAttributesCustomMetadataType0.from_dict(
-                    data
+        def _decode_inventory_policy(
+            src_value__: Any,
+        ) -> CatalogVariantUpdateQueryResourceObjectAttributesInventoryPolicy | Unset:
+            _inventory_policy = src_value__
+            inventory_policy: CatalogVariantUpdateQueryResourceObjectAttributesInventoryPolicy | Unset
+            if isinstance(_inventory_policy, Unset):
+                inventory_policy = UNSET
+            else:
+                inventory_policy = check_catalog_variant_update_query_resource_object_attributes_inventory_policy(
+                    _inventory_policy
                 )
 
-                return custom_metadata_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(CatalogVariantUpdateQueryResourceObjectAttributesCustomMetadataType0 | None | Unset, data)
+            return inventory_policy
 
-        custom_metadata = parse_union(_parse_custom_metadata, d.pop("custom_metadata", UNSET))
+        def _decode_images(src_value__: Any) -> list[str] | None | Unset:
+            def _parse_images(data: object) -> list[str] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    images_type_0 = cast(list[str], data)
 
-        def _parse_published(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+                    return images_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[str] | None | Unset, data)
 
-        published = _parse_published(d.pop("published", UNSET))
+            images = parse_union(_parse_images, src_value__)
 
-        catalog_variant_update_query_resource_object_attributes = cls(
-            title=title,
-            description=description,
-            sku=sku,
-            inventory_policy=inventory_policy,
-            inventory_quantity=inventory_quantity,
-            price=price,
-            url=url,
-            image_full_url=image_full_url,
-            image_thumbnail_url=image_thumbnail_url,
-            images=images,
-            custom_metadata=custom_metadata,
-            published=published,
+            return images
+
+        def _decode_custom_metadata(
+            src_value__: Any,
+        ) -> CatalogVariantUpdateQueryResourceObjectAttributesCustomMetadataType0 | None | Unset:
+            def _parse_custom_metadata(
+                data: object,
+            ) -> CatalogVariantUpdateQueryResourceObjectAttributesCustomMetadataType0 | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    custom_metadata_type_0 = (
+                        CatalogVariantUpdateQueryResourceObjectAttributesCustomMetadataType0.from_dict(data)
+                    )
+
+                    return custom_metadata_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(CatalogVariantUpdateQueryResourceObjectAttributesCustomMetadataType0 | None | Unset, data)
+
+            custom_metadata = parse_union(_parse_custom_metadata, src_value__)
+
+            return custom_metadata
+
+        return LazyTable(
+            fields={
+                "title": ("title", None),
+                "description": ("description", None),
+                "sku": ("sku", None),
+                "inventory_policy": ("inventory_policy", _decode_inventory_policy),
+                "inventory_quantity": ("inventory_quantity", None),
+                "price": ("price", None),
+                "url": ("url", None),
+                "image_full_url": ("image_full_url", None),
+                "image_thumbnail_url": ("image_thumbnail_url", None),
+                "images": ("images", _decode_images),
+                "custom_metadata": ("custom_metadata", _decode_custom_metadata),
+                "published": ("published", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        catalog_variant_update_query_resource_object_attributes.additional_properties = d
-        return catalog_variant_update_query_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,13 +8,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.channel_properties_channel import ChannelPropertiesChannel, check_channel_properties_channel
 
 T = TypeVar("T", bound="ChannelProperties")
 
 
 @_attrs_define
-class ChannelProperties:
+class ChannelProperties(LazyModel):
     """
     Attributes:
         channel (ChannelPropertiesChannel): Channel type enumeration.
@@ -38,15 +39,23 @@ class ChannelProperties:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        channel = check_channel_properties_channel(d.pop("channel"))
+        return lazy_from_dict(cls, src_dict)
 
-        channel_properties = cls(
-            channel=channel,
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        def _decode_channel(src_value__: Any) -> ChannelPropertiesChannel:
+            channel = check_channel_properties_channel(src_value__)
+
+            return channel
+
+        return LazyTable(
+            fields={
+                "channel": ("channel", _decode_channel),
+            },
+            required=("channel",),
+            additional=None,
         )
-
-        channel_properties.additional_properties = d
-        return channel_properties
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="ChannelSettings")
 
 
 @_attrs_define
-class ChannelSettings:
+class ChannelSettings(LazyModel):
     """
     Attributes:
         sms (PhoneNumberConsentChannelSettings | Unset):
@@ -50,30 +51,40 @@ class ChannelSettings:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.phone_number_consent_channel_settings import PhoneNumberConsentChannelSettings  # noqa: PLC0415
 
-        d = dict(src_dict)
-        _sms = d.pop("sms", UNSET)
-        sms: PhoneNumberConsentChannelSettings | Unset
-        if isinstance(_sms, Unset):
-            sms = UNSET
-        else:
-            sms = PhoneNumberConsentChannelSettings.from_dict(_sms)
+        def _decode_sms(src_value__: Any) -> PhoneNumberConsentChannelSettings | Unset:
+            _sms = src_value__
+            sms: PhoneNumberConsentChannelSettings | Unset
+            if isinstance(_sms, Unset):
+                sms = UNSET
+            else:
+                sms = PhoneNumberConsentChannelSettings.from_dict(_sms)
 
-        _whatsapp = d.pop("whatsapp", UNSET)
-        whatsapp: PhoneNumberConsentChannelSettings | Unset
-        if isinstance(_whatsapp, Unset):
-            whatsapp = UNSET
-        else:
-            whatsapp = PhoneNumberConsentChannelSettings.from_dict(_whatsapp)
+            return sms
 
-        channel_settings = cls(
-            sms=sms,
-            whatsapp=whatsapp,
+        def _decode_whatsapp(src_value__: Any) -> PhoneNumberConsentChannelSettings | Unset:
+            _whatsapp = src_value__
+            whatsapp: PhoneNumberConsentChannelSettings | Unset
+            if isinstance(_whatsapp, Unset):
+                whatsapp = UNSET
+            else:
+                whatsapp = PhoneNumberConsentChannelSettings.from_dict(_whatsapp)
+
+            return whatsapp
+
+        return LazyTable(
+            fields={
+                "sms": ("sms", _decode_sms),
+                "whatsapp": ("whatsapp", _decode_whatsapp),
+            },
+            required=(),
+            additional=None,
         )
-
-        channel_settings.additional_properties = d
-        return channel_settings
 
     @property
     def additional_keys(self) -> list[str]:

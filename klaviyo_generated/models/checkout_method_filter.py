@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.checkout_method_filter_field import CheckoutMethodFilterField, check_checkout_method_filter_field
 from ..models.checkout_method_filter_method import CheckoutMethodFilterMethod, check_checkout_method_filter_method
 
@@ -15,7 +16,7 @@ T = TypeVar("T", bound="CheckoutMethodFilter")
 
 
 @_attrs_define
-class CheckoutMethodFilter:
+class CheckoutMethodFilter(LazyModel):
     """
     Attributes:
         field (CheckoutMethodFilterField):
@@ -44,18 +45,32 @@ class CheckoutMethodFilter:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        field = check_checkout_method_filter_field(d.pop("field"))
+        return lazy_from_dict(cls, src_dict)
 
-        method = check_checkout_method_filter_method(d.pop("method"))
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        checkout_method_filter = cls(
-            field=field,
-            method=method,
+        def _decode_field(src_value__: Any) -> CheckoutMethodFilterField:
+            field = check_checkout_method_filter_field(src_value__)
+
+            return field
+
+        def _decode_method(src_value__: Any) -> CheckoutMethodFilterMethod:
+            method = check_checkout_method_filter_method(src_value__)
+
+            return method
+
+        return LazyTable(
+            fields={
+                "field": ("field", _decode_field),
+                "method": ("method", _decode_method),
+            },
+            required=(
+                "field",
+                "method",
+            ),
+            additional=None,
         )
-
-        checkout_method_filter.additional_properties = d
-        return checkout_method_filter
 
     @property
     def additional_keys(self) -> list[str]:

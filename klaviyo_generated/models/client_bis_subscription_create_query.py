@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.client_bis_subscription_create_query_resource_object import (
         ClientBISSubscriptionCreateQueryResourceObject,
@@ -18,7 +20,7 @@ T = TypeVar("T", bound="ClientBISSubscriptionCreateQuery")
 
 
 @_attrs_define
-class ClientBISSubscriptionCreateQuery:
+class ClientBISSubscriptionCreateQuery(LazyModel):
     """
     Attributes:
         data (ClientBISSubscriptionCreateQueryResourceObject):
@@ -42,19 +44,26 @@ class ClientBISSubscriptionCreateQuery:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.client_bis_subscription_create_query_resource_object import (
             ClientBISSubscriptionCreateQueryResourceObject,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        data = ClientBISSubscriptionCreateQueryResourceObject.from_dict(d.pop("data"))
+        def _decode_data(src_value__: Any) -> ClientBISSubscriptionCreateQueryResourceObject:
+            data = ClientBISSubscriptionCreateQueryResourceObject.from_dict(src_value__)
 
-        client_bis_subscription_create_query = cls(
-            data=data,
+            return data
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+            },
+            required=("data",),
+            additional=None,
         )
-
-        client_bis_subscription_create_query.additional_properties = d
-        return client_bis_subscription_create_query
 
     @property
     def additional_keys(self) -> list[str]:

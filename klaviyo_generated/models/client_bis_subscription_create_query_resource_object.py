@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.back_in_stock_subscription_enum import BackInStockSubscriptionEnum, check_back_in_stock_subscription_enum
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ T = TypeVar("T", bound="ClientBISSubscriptionCreateQueryResourceObject")
 
 
 @_attrs_define
-class ClientBISSubscriptionCreateQueryResourceObject:
+class ClientBISSubscriptionCreateQueryResourceObject(LazyModel):
     """
     Attributes:
         type_ (BackInStockSubscriptionEnum):
@@ -57,6 +58,10 @@ class ClientBISSubscriptionCreateQueryResourceObject:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.client_bis_subscription_create_query_resource_object_attributes import (
             ClientBISSubscriptionCreateQueryResourceObjectAttributes,  # noqa: PLC0415
         )
@@ -64,21 +69,34 @@ class ClientBISSubscriptionCreateQueryResourceObject:
             ClientBISSubscriptionCreateQueryResourceObjectRelationships,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        type_ = check_back_in_stock_subscription_enum(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> BackInStockSubscriptionEnum:
+            type_ = check_back_in_stock_subscription_enum(src_value__)
 
-        attributes = ClientBISSubscriptionCreateQueryResourceObjectAttributes.from_dict(d.pop("attributes"))
+            return type_
 
-        relationships = ClientBISSubscriptionCreateQueryResourceObjectRelationships.from_dict(d.pop("relationships"))
+        def _decode_attributes(src_value__: Any) -> ClientBISSubscriptionCreateQueryResourceObjectAttributes:
+            attributes = ClientBISSubscriptionCreateQueryResourceObjectAttributes.from_dict(src_value__)
 
-        client_bis_subscription_create_query_resource_object = cls(
-            type_=type_,
-            attributes=attributes,
-            relationships=relationships,
+            return attributes
+
+        def _decode_relationships(src_value__: Any) -> ClientBISSubscriptionCreateQueryResourceObjectRelationships:
+            relationships = ClientBISSubscriptionCreateQueryResourceObjectRelationships.from_dict(src_value__)
+
+            return relationships
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "attributes": ("attributes", _decode_attributes),
+                "relationships": ("relationships", _decode_relationships),
+            },
+            required=(
+                "type",
+                "attributes",
+                "relationships",
+            ),
+            additional=None,
         )
-
-        client_bis_subscription_create_query_resource_object.additional_properties = d
-        return client_bis_subscription_create_query_resource_object
 
     @property
     def additional_keys(self) -> list[str]:

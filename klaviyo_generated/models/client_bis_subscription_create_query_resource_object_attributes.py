@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.client_bis_subscription_create_query_resource_object_attributes_channels_item import (
     ClientBISSubscriptionCreateQueryResourceObjectAttributesChannelsItem,
     check_client_bis_subscription_create_query_resource_object_attributes_channels_item,
@@ -23,7 +24,7 @@ T = TypeVar("T", bound="ClientBISSubscriptionCreateQueryResourceObjectAttributes
 
 
 @_attrs_define
-class ClientBISSubscriptionCreateQueryResourceObjectAttributes:
+class ClientBISSubscriptionCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         channels (list[ClientBISSubscriptionCreateQueryResourceObjectAttributesChannelsItem]): The channel(s) through
@@ -59,29 +60,44 @@ class ClientBISSubscriptionCreateQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.client_bis_subscription_create_query_resource_object_attributes_profile import (
             ClientBISSubscriptionCreateQueryResourceObjectAttributesProfile,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        channels = []
-        _channels = d.pop("channels")
-        for channels_item_data in _channels:
-            channels_item = check_client_bis_subscription_create_query_resource_object_attributes_channels_item(
-                channels_item_data
-            )
+        def _decode_channels(
+            src_value__: Any,
+        ) -> list[ClientBISSubscriptionCreateQueryResourceObjectAttributesChannelsItem]:
+            channels = []
+            _channels = src_value__
+            for channels_item_data in _channels:
+                channels_item = check_client_bis_subscription_create_query_resource_object_attributes_channels_item(
+                    channels_item_data
+                )
 
-            channels.append(channels_item)
+                channels.append(channels_item)
 
-        profile = ClientBISSubscriptionCreateQueryResourceObjectAttributesProfile.from_dict(d.pop("profile"))
+            return channels
 
-        client_bis_subscription_create_query_resource_object_attributes = cls(
-            channels=channels,
-            profile=profile,
+        def _decode_profile(src_value__: Any) -> ClientBISSubscriptionCreateQueryResourceObjectAttributesProfile:
+            profile = ClientBISSubscriptionCreateQueryResourceObjectAttributesProfile.from_dict(src_value__)
+
+            return profile
+
+        return LazyTable(
+            fields={
+                "channels": ("channels", _decode_channels),
+                "profile": ("profile", _decode_profile),
+            },
+            required=(
+                "channels",
+                "profile",
+            ),
+            additional=None,
         )
-
-        client_bis_subscription_create_query_resource_object_attributes.additional_properties = d
-        return client_bis_subscription_create_query_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="ClientBISSubscriptionCreateQueryResourceObjectRelationsh
 
 
 @_attrs_define
-class ClientBISSubscriptionCreateQueryResourceObjectRelationshipsVariant:
+class ClientBISSubscriptionCreateQueryResourceObjectRelationshipsVariant(LazyModel):
     """
     Attributes:
         data (ClientBISSubscriptionCreateQueryResourceObjectRelationshipsVariantData | Unset):
@@ -44,24 +45,33 @@ class ClientBISSubscriptionCreateQueryResourceObjectRelationshipsVariant:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.client_bis_subscription_create_query_resource_object_relationships_variant_data import (
             ClientBISSubscriptionCreateQueryResourceObjectRelationshipsVariantData,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _data = d.pop("data", UNSET)
-        data: ClientBISSubscriptionCreateQueryResourceObjectRelationshipsVariantData | Unset
-        if isinstance(_data, Unset):
-            data = UNSET
-        else:
-            data = ClientBISSubscriptionCreateQueryResourceObjectRelationshipsVariantData.from_dict(_data)
+        def _decode_data(
+            src_value__: Any,
+        ) -> ClientBISSubscriptionCreateQueryResourceObjectRelationshipsVariantData | Unset:
+            _data = src_value__
+            data: ClientBISSubscriptionCreateQueryResourceObjectRelationshipsVariantData | Unset
+            if isinstance(_data, Unset):
+                data = UNSET
+            else:
+                data = ClientBISSubscriptionCreateQueryResourceObjectRelationshipsVariantData.from_dict(_data)
 
-        client_bis_subscription_create_query_resource_object_relationships_variant = cls(
-            data=data,
+            return data
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+            },
+            required=(),
+            additional=None,
         )
-
-        client_bis_subscription_create_query_resource_object_relationships_variant.additional_properties = d
-        return client_bis_subscription_create_query_resource_object_relationships_variant
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.client_error_errors_item import ClientErrorErrorsItem
 
@@ -16,7 +18,7 @@ T = TypeVar("T", bound="ClientError")
 
 
 @_attrs_define
-class ClientError:
+class ClientError(LazyModel):
     """
     Attributes:
         errors (list[ClientErrorErrorsItem]):
@@ -43,22 +45,29 @@ class ClientError:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.client_error_errors_item import ClientErrorErrorsItem  # noqa: PLC0415
 
-        d = dict(src_dict)
-        errors = []
-        _errors = d.pop("errors")
-        for errors_item_data in _errors:
-            errors_item = ClientErrorErrorsItem.from_dict(errors_item_data)
+        def _decode_errors(src_value__: Any) -> list[ClientErrorErrorsItem]:
+            errors = []
+            _errors = src_value__
+            for errors_item_data in _errors:
+                errors_item = ClientErrorErrorsItem.from_dict(errors_item_data)
 
-            errors.append(errors_item)
+                errors.append(errors_item)
 
-        client_error = cls(
-            errors=errors,
+            return errors
+
+        return LazyTable(
+            fields={
+                "errors": ("errors", _decode_errors),
+            },
+            required=("errors",),
+            additional=None,
         )
-
-        client_error.additional_properties = d
-        return client_error
 
     @property
     def additional_keys(self) -> list[str]:

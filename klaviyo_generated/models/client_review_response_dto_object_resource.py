@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.review_enum import ReviewEnum, check_review_enum
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ T = TypeVar("T", bound="ClientReviewResponseDTOObjectResource")
 
 
 @_attrs_define
-class ClientReviewResponseDTOObjectResource:
+class ClientReviewResponseDTOObjectResource(LazyModel):
     """
     Attributes:
         type_ (ReviewEnum):
@@ -60,29 +61,45 @@ class ClientReviewResponseDTOObjectResource:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.client_review_response_dto_object_resource_attributes import (
             ClientReviewResponseDTOObjectResourceAttributes,  # noqa: PLC0415
         )
         from ..models.object_links import ObjectLinks  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_review_enum(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> ReviewEnum:
+            type_ = check_review_enum(src_value__)
 
-        id = d.pop("id")
+            return type_
 
-        attributes = ClientReviewResponseDTOObjectResourceAttributes.from_dict(d.pop("attributes"))
+        def _decode_attributes(src_value__: Any) -> ClientReviewResponseDTOObjectResourceAttributes:
+            attributes = ClientReviewResponseDTOObjectResourceAttributes.from_dict(src_value__)
 
-        links = ObjectLinks.from_dict(d.pop("links"))
+            return attributes
 
-        client_review_response_dto_object_resource = cls(
-            type_=type_,
-            id=id,
-            attributes=attributes,
-            links=links,
+        def _decode_links(src_value__: Any) -> ObjectLinks:
+            links = ObjectLinks.from_dict(src_value__)
+
+            return links
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+                "attributes": ("attributes", _decode_attributes),
+                "links": ("links", _decode_links),
+            },
+            required=(
+                "type",
+                "id",
+                "attributes",
+                "links",
+            ),
+            additional=None,
         )
-
-        client_review_response_dto_object_resource.additional_properties = d
-        return client_review_response_dto_object_resource
 
     @property
     def additional_keys(self) -> list[str]:

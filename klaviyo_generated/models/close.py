@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.close_type import CloseType, check_close_type
 from ..types import UNSET, Unset
 
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="Close")
 
 
 @_attrs_define
-class Close:
+class Close(LazyModel):
     """
     Attributes:
         submit (bool):
@@ -66,38 +67,40 @@ class Close:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.close_properties import CloseProperties  # noqa: PLC0415
 
-        d = dict(src_dict)
-        submit = d.pop("submit")
+        def _decode_type_(src_value__: Any) -> CloseType:
+            type_ = check_close_type(src_value__)
 
-        type_ = check_close_type(d.pop("type"))
+            return type_
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        def _decode_properties(src_value__: Any) -> CloseProperties | Unset:
+            _properties = src_value__
+            properties: CloseProperties | Unset
+            if isinstance(_properties, Unset):
+                properties = UNSET
+            else:
+                properties = CloseProperties.from_dict(_properties)
 
-        id = _parse_id(d.pop("id", UNSET))
+            return properties
 
-        _properties = d.pop("properties", UNSET)
-        properties: CloseProperties | Unset
-        if isinstance(_properties, Unset):
-            properties = UNSET
-        else:
-            properties = CloseProperties.from_dict(_properties)
-
-        close = cls(
-            submit=submit,
-            type_=type_,
-            id=id,
-            properties=properties,
+        return LazyTable(
+            fields={
+                "submit": ("submit", None),
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+                "properties": ("properties", _decode_properties),
+            },
+            required=(
+                "submit",
+                "type",
+            ),
+            additional=None,
         )
-
-        close.additional_properties = d
-        return close
 
     @property
     def additional_keys(self) -> list[str]:

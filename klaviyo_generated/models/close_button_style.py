@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="CloseButtonStyle")
 
 
 @_attrs_define
-class CloseButtonStyle:
+class CloseButtonStyle(LazyModel):
     """
     Attributes:
         background_color (str | Unset):  Default: 'rgba(180, 187, 195, 0.65)'. Example: rgba(180, 187, 195, 0.65).
@@ -72,37 +73,34 @@ class CloseButtonStyle:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.margin import Margin  # noqa: PLC0415
 
-        d = dict(src_dict)
-        background_color = d.pop("background_color", UNSET)
+        def _decode_margin(src_value__: Any) -> Margin | Unset:
+            _margin = src_value__
+            margin: Margin | Unset
+            if isinstance(_margin, Unset):
+                margin = UNSET
+            else:
+                margin = Margin.from_dict(_margin)
 
-        outline_color = d.pop("outline_color", UNSET)
+            return margin
 
-        color = d.pop("color", UNSET)
-
-        stroke = d.pop("stroke", UNSET)
-
-        size = d.pop("size", UNSET)
-
-        _margin = d.pop("margin", UNSET)
-        margin: Margin | Unset
-        if isinstance(_margin, Unset):
-            margin = UNSET
-        else:
-            margin = Margin.from_dict(_margin)
-
-        close_button_style = cls(
-            background_color=background_color,
-            outline_color=outline_color,
-            color=color,
-            stroke=stroke,
-            size=size,
-            margin=margin,
+        return LazyTable(
+            fields={
+                "background_color": ("background_color", None),
+                "outline_color": ("outline_color", None),
+                "color": ("color", None),
+                "stroke": ("stroke", None),
+                "size": ("size", None),
+                "margin": ("margin", _decode_margin),
+            },
+            required=(),
+            additional=None,
         )
-
-        close_button_style.additional_properties = d
-        return close_button_style
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CloseProperties")
 
 
 @_attrs_define
-class CloseProperties:
+class CloseProperties(LazyModel):
     """
     Attributes:
         list_id (None | str | Unset):
@@ -40,23 +41,18 @@ class CloseProperties:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_list_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        list_id = _parse_list_id(d.pop("list_id", UNSET))
-
-        close_properties = cls(
-            list_id=list_id,
+        return LazyTable(
+            fields={
+                "list_id": ("list_id", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        close_properties.additional_properties = d
-        return close_properties
 
     @property
     def additional_keys(self) -> list[str]:

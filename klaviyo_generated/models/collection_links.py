@@ -8,13 +8,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CollectionLinks")
 
 
 @_attrs_define
-class CollectionLinks:
+class CollectionLinks(LazyModel):
     """
     Attributes:
         self_ (str):
@@ -50,21 +51,20 @@ class CollectionLinks:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        self_ = d.pop("self")
+        return lazy_from_dict(cls, src_dict)
 
-        prev = d.pop("prev", UNSET)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        next_ = d.pop("next", UNSET)
-
-        collection_links = cls(
-            self_=self_,
-            prev=prev,
-            next_=next_,
+        return LazyTable(
+            fields={
+                "self_": ("self", None),
+                "prev": ("prev", None),
+                "next_": ("next", None),
+            },
+            required=("self",),
+            additional=None,
         )
-
-        collection_links.additional_properties = d
-        return collection_links
 
     @property
     def additional_keys(self) -> list[str]:

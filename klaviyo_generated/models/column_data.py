@@ -8,11 +8,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 T = TypeVar("T", bound="ColumnData")
 
 
 @_attrs_define
-class ColumnData:
+class ColumnData(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -24,11 +26,16 @@ class ColumnData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        column_data = cls()
+        return lazy_from_dict(cls, src_dict)
 
-        column_data.additional_properties = d
-        return column_data
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        return LazyTable(
+            fields={},
+            required=(),
+            additional=None,
+        )
 
     @property
     def additional_keys(self) -> list[str]:

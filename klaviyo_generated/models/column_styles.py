@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="ColumnStyles")
 
 
 @_attrs_define
-class ColumnStyles:
+class ColumnStyles(LazyModel):
     """
     Attributes:
         background_image (BackgroundImage | Unset):
@@ -52,32 +53,30 @@ class ColumnStyles:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.background_image import BackgroundImage  # noqa: PLC0415
 
-        d = dict(src_dict)
-        _background_image = d.pop("background_image", UNSET)
-        background_image: BackgroundImage | Unset
-        if isinstance(_background_image, Unset):
-            background_image = UNSET
-        else:
-            background_image = BackgroundImage.from_dict(_background_image)
+        def _decode_background_image(src_value__: Any) -> BackgroundImage | Unset:
+            _background_image = src_value__
+            background_image: BackgroundImage | Unset
+            if isinstance(_background_image, Unset):
+                background_image = UNSET
+            else:
+                background_image = BackgroundImage.from_dict(_background_image)
 
-        def _parse_background_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return background_image
 
-        background_color = _parse_background_color(d.pop("background_color", UNSET))
-
-        column_styles = cls(
-            background_image=background_image,
-            background_color=background_color,
+        return LazyTable(
+            fields={
+                "background_image": ("background_image", _decode_background_image),
+                "background_color": ("background_color", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        column_styles.additional_properties = d
-        return column_styles
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="ColumnV0")
 
 
 @_attrs_define
-class ColumnV0:
+class ColumnV0(LazyModel):
     """
     Attributes:
         id (None | str | Unset): Not allowed on create.
@@ -64,44 +65,44 @@ class ColumnV0:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.column_styles import ColumnStyles  # noqa: PLC0415
         from ..models.row_v0 import RowV0  # noqa: PLC0415
 
-        d = dict(src_dict)
+        def _decode_rows(src_value__: Any) -> list[RowV0] | Unset:
+            _rows = src_value__
+            rows: list[RowV0] | Unset = UNSET
+            if _rows is not UNSET:
+                rows = []
+                for rows_item_data in _rows:
+                    rows_item = RowV0.from_dict(rows_item_data)
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+                    rows.append(rows_item)
 
-        id = _parse_id(d.pop("id", UNSET))
+            return rows
 
-        _rows = d.pop("rows", UNSET)
-        rows: list[RowV0] | Unset = UNSET
-        if _rows is not UNSET:
-            rows = []
-            for rows_item_data in _rows:
-                rows_item = RowV0.from_dict(rows_item_data)
+        def _decode_styles(src_value__: Any) -> ColumnStyles | Unset:
+            _styles = src_value__
+            styles: ColumnStyles | Unset
+            if isinstance(_styles, Unset):
+                styles = UNSET
+            else:
+                styles = ColumnStyles.from_dict(_styles)
 
-                rows.append(rows_item)
+            return styles
 
-        _styles = d.pop("styles", UNSET)
-        styles: ColumnStyles | Unset
-        if isinstance(_styles, Unset):
-            styles = UNSET
-        else:
-            styles = ColumnStyles.from_dict(_styles)
-
-        column_v0 = cls(
-            id=id,
-            rows=rows,
-            styles=styles,
+        return LazyTable(
+            fields={
+                "id": ("id", None),
+                "rows": ("rows", _decode_rows),
+                "styles": ("styles", _decode_styles),
+            },
+            required=(),
+            additional=None,
         )
-
-        column_v0.additional_properties = d
-        return column_v0
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ T = TypeVar("T", bound="ColumnV1")
 
 
 @_attrs_define
-class ColumnV1:
+class ColumnV1(LazyModel):
     """
     Attributes:
         id (None | str | Unset):
@@ -161,6 +162,10 @@ class ColumnV1:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.button_block_v1 import ButtonBlockV1  # noqa: PLC0415
         from ..models.column_data import ColumnData  # noqa: PLC0415
         from ..models.coupon_block_v1 import CouponBlockV1  # noqa: PLC0415
@@ -178,35 +183,18 @@ class ColumnV1:
         from ..models.text_block_v1 import TextBlockV1  # noqa: PLC0415
         from ..models.video_block_v1 import VideoBlockV1  # noqa: PLC0415
 
-        d = dict(src_dict)
+        def _decode_data(src_value__: Any) -> ColumnData | Unset:
+            _data = src_value__
+            data: ColumnData | Unset
+            if isinstance(_data, Unset):
+                data = UNSET
+            else:
+                data = ColumnData.from_dict(_data)
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return data
 
-        id = _parse_id(d.pop("id", UNSET))
-
-        def _parse_data_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        data_id = _parse_data_id(d.pop("data_id", UNSET))
-
-        _data = d.pop("data", UNSET)
-        data: ColumnData | Unset
-        if isinstance(_data, Unset):
-            data = UNSET
-        else:
-            data = ColumnData.from_dict(_data)
-
-        def _parse_blocks(
-            data: object,
+        def _decode_blocks(
+            src_value__: Any,
         ) -> (
             list[
                 ButtonBlockV1
@@ -228,162 +216,9 @@ class ColumnV1:
             | None
             | Unset
         ):
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                blocks_type_0 = []
-                _blocks_type_0 = data
-                for blocks_type_0_item_data in _blocks_type_0:
-
-                    def _parse_blocks_type_0_item(
-                        data: object,
-                    ) -> (
-                        ButtonBlockV1
-                        | CouponBlockV1
-                        | DropShadowBlockV1
-                        | HeaderBlockV1
-                        | HorizontalRuleBlockV1
-                        | HTMLBlockV1
-                        | ImageBlockV1
-                        | ProductBlockV1
-                        | ReviewBlockV1
-                        | SocialBlockV1
-                        | SpacerBlockV1
-                        | SplitBlockV1
-                        | TableBlockV1
-                        | TextBlockV1
-                        | VideoBlockV1
-                    ):
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            blocks_type_0_item_type_0 = ButtonBlockV1.from_dict(data)
-
-                            return blocks_type_0_item_type_0
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            blocks_type_0_item_type_1 = CouponBlockV1.from_dict(data)
-
-                            return blocks_type_0_item_type_1
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            blocks_type_0_item_type_2 = DropShadowBlockV1.from_dict(data)
-
-                            return blocks_type_0_item_type_2
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            blocks_type_0_item_type_3 = HeaderBlockV1.from_dict(data)
-
-                            return blocks_type_0_item_type_3
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            blocks_type_0_item_type_4 = HorizontalRuleBlockV1.from_dict(data)
-
-                            return blocks_type_0_item_type_4
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            blocks_type_0_item_type_5 = HTMLBlockV1.from_dict(data)
-
-                            return blocks_type_0_item_type_5
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            blocks_type_0_item_type_6 = ImageBlockV1.from_dict(data)
-
-                            return blocks_type_0_item_type_6
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            blocks_type_0_item_type_7 = ProductBlockV1.from_dict(data)
-
-                            return blocks_type_0_item_type_7
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            blocks_type_0_item_type_8 = ReviewBlockV1.from_dict(data)
-
-                            return blocks_type_0_item_type_8
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            blocks_type_0_item_type_9 = SocialBlockV1.from_dict(data)
-
-                            return blocks_type_0_item_type_9
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            blocks_type_0_item_type_10 = SpacerBlockV1.from_dict(data)
-
-                            return blocks_type_0_item_type_10
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            blocks_type_0_item_type_11 = SplitBlockV1.from_dict(data)
-
-                            return blocks_type_0_item_type_11
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            blocks_type_0_item_type_12 = TableBlockV1.from_dict(data)
-
-                            return blocks_type_0_item_type_12
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            blocks_type_0_item_type_13 = TextBlockV1.from_dict(data)
-
-                            return blocks_type_0_item_type_13
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        blocks_type_0_item_type_14 = VideoBlockV1.from_dict(data)
-
-                        return blocks_type_0_item_type_14
-
-                    blocks_type_0_item = parse_union(_parse_blocks_type_0_item, blocks_type_0_item_data)
-
-                    blocks_type_0.append(blocks_type_0_item)
-
-                return blocks_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(
+            def _parse_blocks(
+                data: object,
+            ) -> (
                 list[
                     ButtonBlockV1
                     | CouponBlockV1
@@ -402,21 +237,200 @@ class ColumnV1:
                     | VideoBlockV1
                 ]
                 | None
-                | Unset,
-                data,
-            )
+                | Unset
+            ):
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    blocks_type_0 = []
+                    _blocks_type_0 = data
+                    for blocks_type_0_item_data in _blocks_type_0:
 
-        blocks = parse_union(_parse_blocks, d.pop("blocks", UNSET))
+                        def _parse_blocks_type_0_item(
+                            data: object,
+                        ) -> (
+                            ButtonBlockV1
+                            | CouponBlockV1
+                            | DropShadowBlockV1
+                            | HeaderBlockV1
+                            | HorizontalRuleBlockV1
+                            | HTMLBlockV1
+                            | ImageBlockV1
+                            | ProductBlockV1
+                            | ReviewBlockV1
+                            | SocialBlockV1
+                            | SpacerBlockV1
+                            | SplitBlockV1
+                            | TableBlockV1
+                            | TextBlockV1
+                            | VideoBlockV1
+                        ):
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                blocks_type_0_item_type_0 = ButtonBlockV1.from_dict(data)
 
-        column_v1 = cls(
-            id=id,
-            data_id=data_id,
-            data=data,
-            blocks=blocks,
+                                return blocks_type_0_item_type_0
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                blocks_type_0_item_type_1 = CouponBlockV1.from_dict(data)
+
+                                return blocks_type_0_item_type_1
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                blocks_type_0_item_type_2 = DropShadowBlockV1.from_dict(data)
+
+                                return blocks_type_0_item_type_2
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                blocks_type_0_item_type_3 = HeaderBlockV1.from_dict(data)
+
+                                return blocks_type_0_item_type_3
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                blocks_type_0_item_type_4 = HorizontalRuleBlockV1.from_dict(data)
+
+                                return blocks_type_0_item_type_4
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                blocks_type_0_item_type_5 = HTMLBlockV1.from_dict(data)
+
+                                return blocks_type_0_item_type_5
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                blocks_type_0_item_type_6 = ImageBlockV1.from_dict(data)
+
+                                return blocks_type_0_item_type_6
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                blocks_type_0_item_type_7 = ProductBlockV1.from_dict(data)
+
+                                return blocks_type_0_item_type_7
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                blocks_type_0_item_type_8 = ReviewBlockV1.from_dict(data)
+
+                                return blocks_type_0_item_type_8
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                blocks_type_0_item_type_9 = SocialBlockV1.from_dict(data)
+
+                                return blocks_type_0_item_type_9
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                blocks_type_0_item_type_10 = SpacerBlockV1.from_dict(data)
+
+                                return blocks_type_0_item_type_10
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                blocks_type_0_item_type_11 = SplitBlockV1.from_dict(data)
+
+                                return blocks_type_0_item_type_11
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                blocks_type_0_item_type_12 = TableBlockV1.from_dict(data)
+
+                                return blocks_type_0_item_type_12
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                blocks_type_0_item_type_13 = TextBlockV1.from_dict(data)
+
+                                return blocks_type_0_item_type_13
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            blocks_type_0_item_type_14 = VideoBlockV1.from_dict(data)
+
+                            return blocks_type_0_item_type_14
+
+                        blocks_type_0_item = parse_union(_parse_blocks_type_0_item, blocks_type_0_item_data)
+
+                        blocks_type_0.append(blocks_type_0_item)
+
+                    return blocks_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(
+                    list[
+                        ButtonBlockV1
+                        | CouponBlockV1
+                        | DropShadowBlockV1
+                        | HeaderBlockV1
+                        | HorizontalRuleBlockV1
+                        | HTMLBlockV1
+                        | ImageBlockV1
+                        | ProductBlockV1
+                        | ReviewBlockV1
+                        | SocialBlockV1
+                        | SpacerBlockV1
+                        | SplitBlockV1
+                        | TableBlockV1
+                        | TextBlockV1
+                        | VideoBlockV1
+                    ]
+                    | None
+                    | Unset,
+                    data,
+                )
+
+            blocks = parse_union(_parse_blocks, src_value__)
+
+            return blocks
+
+        return LazyTable(
+            fields={
+                "id": ("id", None),
+                "data_id": ("data_id", None),
+                "data": ("data", _decode_data),
+                "blocks": ("blocks", _decode_blocks),
+            },
+            required=(),
+            additional=None,
         )
-
-        column_v1.additional_properties = d
-        return column_v1
 
     @property
     def additional_keys(self) -> list[str]:

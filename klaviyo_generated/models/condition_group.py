@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import parse_union
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ T = TypeVar("T", bound="ConditionGroup")
 
 
 @_attrs_define
-class ConditionGroup:
+class ConditionGroup(LazyModel):
     """
     Attributes:
         conditions (list[ProfileHasCustomObjectCondition | ProfileHasGroupMembershipCondition |
@@ -135,6 +136,10 @@ class ConditionGroup:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.profile_has_custom_object_condition import ProfileHasCustomObjectCondition  # noqa: PLC0415
         from ..models.profile_has_group_membership_condition import ProfileHasGroupMembershipCondition  # noqa: PLC0415
         from ..models.profile_marketing_consent_condition import ProfileMarketingConsentCondition  # noqa: PLC0415
@@ -155,158 +160,181 @@ class ConditionGroup:
         from ..models.segments_profile_metric_condition import SegmentsProfileMetricCondition  # noqa: PLC0415
         from ..models.segments_profile_metric_funnel_condition import SegmentsProfileMetricFunnelCondition  # noqa: PLC0415
 
-        d = dict(src_dict)
-        conditions = []
-        _conditions = d.pop("conditions")
-        for conditions_item_data in _conditions:
+        def _decode_conditions(
+            src_value__: Any,
+        ) -> list[
+            ProfileHasCustomObjectCondition
+            | ProfileHasGroupMembershipCondition
+            | ProfileMarketingConsentCondition
+            | ProfileNoGroupMembershipCondition
+            | ProfilePermissionsCondition
+            | ProfilePostalCodeDistanceCondition
+            | ProfilePredictiveAnalyticsChannelAffinityPriorityCondition
+            | ProfilePredictiveAnalyticsChannelAffinityRankCondition
+            | ProfilePredictiveAnalyticsDateCondition
+            | ProfilePredictiveAnalyticsNumericCondition
+            | ProfilePredictiveAnalyticsStringCondition
+            | ProfilePropertyCondition
+            | ProfileRegionCondition
+            | SegmentsProfileMetricCondition
+            | SegmentsProfileMetricFunnelCondition
+        ]:
+            conditions = []
+            _conditions = src_value__
+            for conditions_item_data in _conditions:
 
-            def _parse_conditions_item(
-                data: object,
-            ) -> (
-                ProfileHasCustomObjectCondition
-                | ProfileHasGroupMembershipCondition
-                | ProfileMarketingConsentCondition
-                | ProfileNoGroupMembershipCondition
-                | ProfilePermissionsCondition
-                | ProfilePostalCodeDistanceCondition
-                | ProfilePredictiveAnalyticsChannelAffinityPriorityCondition
-                | ProfilePredictiveAnalyticsChannelAffinityRankCondition
-                | ProfilePredictiveAnalyticsDateCondition
-                | ProfilePredictiveAnalyticsNumericCondition
-                | ProfilePredictiveAnalyticsStringCondition
-                | ProfilePropertyCondition
-                | ProfileRegionCondition
-                | SegmentsProfileMetricCondition
-                | SegmentsProfileMetricFunnelCondition
-            ):
-                try:
+                def _parse_conditions_item(
+                    data: object,
+                ) -> (
+                    ProfileHasCustomObjectCondition
+                    | ProfileHasGroupMembershipCondition
+                    | ProfileMarketingConsentCondition
+                    | ProfileNoGroupMembershipCondition
+                    | ProfilePermissionsCondition
+                    | ProfilePostalCodeDistanceCondition
+                    | ProfilePredictiveAnalyticsChannelAffinityPriorityCondition
+                    | ProfilePredictiveAnalyticsChannelAffinityRankCondition
+                    | ProfilePredictiveAnalyticsDateCondition
+                    | ProfilePredictiveAnalyticsNumericCondition
+                    | ProfilePredictiveAnalyticsStringCondition
+                    | ProfilePropertyCondition
+                    | ProfileRegionCondition
+                    | SegmentsProfileMetricCondition
+                    | SegmentsProfileMetricFunnelCondition
+                ):
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        conditions_item_type_0 = ProfileHasGroupMembershipCondition.from_dict(data)
+
+                        return conditions_item_type_0
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        conditions_item_type_1 = ProfileNoGroupMembershipCondition.from_dict(data)
+
+                        return conditions_item_type_1
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        conditions_item_type_2 = SegmentsProfileMetricCondition.from_dict(data)
+
+                        return conditions_item_type_2
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        conditions_item_type_3 = ProfileMarketingConsentCondition.from_dict(data)
+
+                        return conditions_item_type_3
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        conditions_item_type_4 = ProfilePostalCodeDistanceCondition.from_dict(data)
+
+                        return conditions_item_type_4
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        conditions_item_type_5 = ProfilePropertyCondition.from_dict(data)
+
+                        return conditions_item_type_5
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        conditions_item_type_6 = ProfileRegionCondition.from_dict(data)
+
+                        return conditions_item_type_6
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        conditions_item_type_7 = ProfilePredictiveAnalyticsDateCondition.from_dict(data)
+
+                        return conditions_item_type_7
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        conditions_item_type_8 = ProfilePredictiveAnalyticsNumericCondition.from_dict(data)
+
+                        return conditions_item_type_8
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        conditions_item_type_9 = ProfilePredictiveAnalyticsStringCondition.from_dict(data)
+
+                        return conditions_item_type_9
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        conditions_item_type_10 = ProfilePredictiveAnalyticsChannelAffinityPriorityCondition.from_dict(
+                            data
+                        )
+
+                        return conditions_item_type_10
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        conditions_item_type_11 = ProfilePredictiveAnalyticsChannelAffinityRankCondition.from_dict(data)
+
+                        return conditions_item_type_11
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        conditions_item_type_12 = ProfileHasCustomObjectCondition.from_dict(data)
+
+                        return conditions_item_type_12
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        conditions_item_type_13 = ProfilePermissionsCondition.from_dict(data)
+
+                        return conditions_item_type_13
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
                     if not isinstance(data, dict):
                         raise TypeError()
-                    conditions_item_type_0 = ProfileHasGroupMembershipCondition.from_dict(data)
+                    conditions_item_type_14 = SegmentsProfileMetricFunnelCondition.from_dict(data)
 
-                    return conditions_item_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    conditions_item_type_1 = ProfileNoGroupMembershipCondition.from_dict(data)
+                    return conditions_item_type_14
 
-                    return conditions_item_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    conditions_item_type_2 = SegmentsProfileMetricCondition.from_dict(data)
+                conditions_item = parse_union(_parse_conditions_item, conditions_item_data)
 
-                    return conditions_item_type_2
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    conditions_item_type_3 = ProfileMarketingConsentCondition.from_dict(data)
+                conditions.append(conditions_item)
 
-                    return conditions_item_type_3
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    conditions_item_type_4 = ProfilePostalCodeDistanceCondition.from_dict(data)
+            return conditions
 
-                    return conditions_item_type_4
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    conditions_item_type_5 = ProfilePropertyCondition.from_dict(data)
-
-                    return conditions_item_type_5
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    conditions_item_type_6 = ProfileRegionCondition.from_dict(data)
-
-                    return conditions_item_type_6
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    conditions_item_type_7 = ProfilePredictiveAnalyticsDateCondition.from_dict(data)
-
-                    return conditions_item_type_7
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    conditions_item_type_8 = ProfilePredictiveAnalyticsNumericCondition.from_dict(data)
-
-                    return conditions_item_type_8
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    conditions_item_type_9 = ProfilePredictiveAnalyticsStringCondition.from_dict(data)
-
-                    return conditions_item_type_9
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    conditions_item_type_10 = ProfilePredictiveAnalyticsChannelAffinityPriorityCondition.from_dict(data)
-
-                    return conditions_item_type_10
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    conditions_item_type_11 = ProfilePredictiveAnalyticsChannelAffinityRankCondition.from_dict(data)
-
-                    return conditions_item_type_11
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    conditions_item_type_12 = ProfileHasCustomObjectCondition.from_dict(data)
-
-                    return conditions_item_type_12
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    conditions_item_type_13 = ProfilePermissionsCondition.from_dict(data)
-
-                    return conditions_item_type_13
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, dict):
-                    raise TypeError()
-                conditions_item_type_14 = SegmentsProfileMetricFunnelCondition.from_dict(data)
-
-                return conditions_item_type_14
-
-            conditions_item = parse_union(_parse_conditions_item, conditions_item_data)
-
-            conditions.append(conditions_item)
-
-        condition_group = cls(
-            conditions=conditions,
+        return LazyTable(
+            fields={
+                "conditions": ("conditions", _decode_conditions),
+            },
+            required=("conditions",),
+            additional=None,
         )
-
-        condition_group.additional_properties = d
-        return condition_group
 
     @property
     def additional_keys(self) -> list[str]:

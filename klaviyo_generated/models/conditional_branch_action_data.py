@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import parse_union
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="ConditionalBranchActionData")
 
 
 @_attrs_define
-class ConditionalBranchActionData:
+class ConditionalBranchActionData(LazyModel):
     """
     Attributes:
         profile_filter (ConditionalBranchActionDataProfileFilterType0 | None):
@@ -52,33 +53,39 @@ class ConditionalBranchActionData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.conditional_branch_action_data_profile_filter_type_0 import (
             ConditionalBranchActionDataProfileFilterType0,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
+        def _decode_profile_filter(src_value__: Any) -> ConditionalBranchActionDataProfileFilterType0 | None:
+            def _parse_profile_filter(data: object) -> ConditionalBranchActionDataProfileFilterType0 | None:
+                if data is None:
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    profile_filter_type_0 = ConditionalBranchActionDataProfileFilterType0.from_dict(data)
 
-        def _parse_profile_filter(data: object) -> ConditionalBranchActionDataProfileFilterType0 | None:
-            if data is None:
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                profile_filter_type_0 = ConditionalBranchActionDataProfileFilterType0.from_dict(data)
+                    return profile_filter_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(ConditionalBranchActionDataProfileFilterType0 | None, data)
 
-                return profile_filter_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(ConditionalBranchActionDataProfileFilterType0 | None, data)
+            profile_filter = parse_union(_parse_profile_filter, src_value__)
 
-        profile_filter = parse_union(_parse_profile_filter, d.pop("profile_filter"))
+            return profile_filter
 
-        conditional_branch_action_data = cls(
-            profile_filter=profile_filter,
+        return LazyTable(
+            fields={
+                "profile_filter": ("profile_filter", _decode_profile_filter),
+            },
+            required=("profile_filter",),
+            additional=None,
         )
-
-        conditional_branch_action_data.additional_properties = d
-        return conditional_branch_action_data
 
     @property
     def additional_keys(self) -> list[str]:

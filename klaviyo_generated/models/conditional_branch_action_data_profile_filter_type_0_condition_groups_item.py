@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import parse_union
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ T = TypeVar("T", bound="ConditionalBranchActionDataProfileFilterType0ConditionGr
 
 
 @_attrs_define
-class ConditionalBranchActionDataProfileFilterType0ConditionGroupsItem:
+class ConditionalBranchActionDataProfileFilterType0ConditionGroupsItem(LazyModel):
     """
     Attributes:
         conditions (list[FlowsProfileMetricCondition | ProfileHasCustomObjectCondition |
@@ -151,6 +152,10 @@ class ConditionalBranchActionDataProfileFilterType0ConditionGroupsItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.flows_profile_metric_condition import FlowsProfileMetricCondition  # noqa: PLC0415
         from ..models.profile_has_custom_object_condition import ProfileHasCustomObjectCondition  # noqa: PLC0415
         from ..models.profile_has_group_membership_condition import ProfileHasGroupMembershipCondition  # noqa: PLC0415
@@ -174,185 +179,211 @@ class ConditionalBranchActionDataProfileFilterType0ConditionGroupsItem:
         from ..models.profile_random_sample_condition import ProfileRandomSampleCondition  # noqa: PLC0415
         from ..models.profile_region_condition import ProfileRegionCondition  # noqa: PLC0415
 
-        d = dict(src_dict)
-        conditions = []
-        _conditions = d.pop("conditions")
-        for conditions_item_data in _conditions:
+        def _decode_conditions(
+            src_value__: Any,
+        ) -> list[
+            FlowsProfileMetricCondition
+            | ProfileHasCustomObjectCondition
+            | ProfileHasGroupMembershipCondition
+            | ProfileHasNotReceivedEmailMessageCondition
+            | ProfileHasNotReceivedPushMessageCondition
+            | ProfileHasNotReceivedSmsMessageCondition
+            | ProfileMarketingConsentCondition
+            | ProfileNoGroupMembershipCondition
+            | ProfilePermissionsCondition
+            | ProfilePostalCodeDistanceCondition
+            | ProfilePredictiveAnalyticsChannelAffinityPriorityCondition
+            | ProfilePredictiveAnalyticsChannelAffinityRankCondition
+            | ProfilePredictiveAnalyticsDateCondition
+            | ProfilePredictiveAnalyticsNumericCondition
+            | ProfilePredictiveAnalyticsStringCondition
+            | ProfilePropertyCondition
+            | ProfileRandomSampleCondition
+            | ProfileRegionCondition
+        ]:
+            conditions = []
+            _conditions = src_value__
+            for conditions_item_data in _conditions:
 
-            def _parse_conditions_item(
-                data: object,
-            ) -> (
-                FlowsProfileMetricCondition
-                | ProfileHasCustomObjectCondition
-                | ProfileHasGroupMembershipCondition
-                | ProfileHasNotReceivedEmailMessageCondition
-                | ProfileHasNotReceivedPushMessageCondition
-                | ProfileHasNotReceivedSmsMessageCondition
-                | ProfileMarketingConsentCondition
-                | ProfileNoGroupMembershipCondition
-                | ProfilePermissionsCondition
-                | ProfilePostalCodeDistanceCondition
-                | ProfilePredictiveAnalyticsChannelAffinityPriorityCondition
-                | ProfilePredictiveAnalyticsChannelAffinityRankCondition
-                | ProfilePredictiveAnalyticsDateCondition
-                | ProfilePredictiveAnalyticsNumericCondition
-                | ProfilePredictiveAnalyticsStringCondition
-                | ProfilePropertyCondition
-                | ProfileRandomSampleCondition
-                | ProfileRegionCondition
-            ):
-                try:
+                def _parse_conditions_item(
+                    data: object,
+                ) -> (
+                    FlowsProfileMetricCondition
+                    | ProfileHasCustomObjectCondition
+                    | ProfileHasGroupMembershipCondition
+                    | ProfileHasNotReceivedEmailMessageCondition
+                    | ProfileHasNotReceivedPushMessageCondition
+                    | ProfileHasNotReceivedSmsMessageCondition
+                    | ProfileMarketingConsentCondition
+                    | ProfileNoGroupMembershipCondition
+                    | ProfilePermissionsCondition
+                    | ProfilePostalCodeDistanceCondition
+                    | ProfilePredictiveAnalyticsChannelAffinityPriorityCondition
+                    | ProfilePredictiveAnalyticsChannelAffinityRankCondition
+                    | ProfilePredictiveAnalyticsDateCondition
+                    | ProfilePredictiveAnalyticsNumericCondition
+                    | ProfilePredictiveAnalyticsStringCondition
+                    | ProfilePropertyCondition
+                    | ProfileRandomSampleCondition
+                    | ProfileRegionCondition
+                ):
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        conditions_item_type_0 = ProfilePropertyCondition.from_dict(data)
+
+                        return conditions_item_type_0
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        conditions_item_type_1 = ProfileHasGroupMembershipCondition.from_dict(data)
+
+                        return conditions_item_type_1
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        conditions_item_type_2 = ProfileNoGroupMembershipCondition.from_dict(data)
+
+                        return conditions_item_type_2
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        conditions_item_type_3 = ProfileRegionCondition.from_dict(data)
+
+                        return conditions_item_type_3
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        conditions_item_type_4 = ProfilePostalCodeDistanceCondition.from_dict(data)
+
+                        return conditions_item_type_4
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        conditions_item_type_5 = ProfilePredictiveAnalyticsDateCondition.from_dict(data)
+
+                        return conditions_item_type_5
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        conditions_item_type_6 = ProfilePredictiveAnalyticsStringCondition.from_dict(data)
+
+                        return conditions_item_type_6
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        conditions_item_type_7 = ProfilePredictiveAnalyticsNumericCondition.from_dict(data)
+
+                        return conditions_item_type_7
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        conditions_item_type_8 = ProfilePredictiveAnalyticsChannelAffinityPriorityCondition.from_dict(
+                            data
+                        )
+
+                        return conditions_item_type_8
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        conditions_item_type_9 = ProfilePredictiveAnalyticsChannelAffinityRankCondition.from_dict(data)
+
+                        return conditions_item_type_9
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        conditions_item_type_10 = ProfileMarketingConsentCondition.from_dict(data)
+
+                        return conditions_item_type_10
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        conditions_item_type_11 = FlowsProfileMetricCondition.from_dict(data)
+
+                        return conditions_item_type_11
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        conditions_item_type_12 = ProfileRandomSampleCondition.from_dict(data)
+
+                        return conditions_item_type_12
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        conditions_item_type_13 = ProfileHasCustomObjectCondition.from_dict(data)
+
+                        return conditions_item_type_13
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        conditions_item_type_14 = ProfilePermissionsCondition.from_dict(data)
+
+                        return conditions_item_type_14
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        conditions_item_type_15 = ProfileHasNotReceivedEmailMessageCondition.from_dict(data)
+
+                        return conditions_item_type_15
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        conditions_item_type_16 = ProfileHasNotReceivedSmsMessageCondition.from_dict(data)
+
+                        return conditions_item_type_16
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
                     if not isinstance(data, dict):
                         raise TypeError()
-                    conditions_item_type_0 = ProfilePropertyCondition.from_dict(data)
+                    conditions_item_type_17 = ProfileHasNotReceivedPushMessageCondition.from_dict(data)
 
-                    return conditions_item_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    conditions_item_type_1 = ProfileHasGroupMembershipCondition.from_dict(data)
+                    return conditions_item_type_17
 
-                    return conditions_item_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    conditions_item_type_2 = ProfileNoGroupMembershipCondition.from_dict(data)
+                conditions_item = parse_union(_parse_conditions_item, conditions_item_data)
 
-                    return conditions_item_type_2
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    conditions_item_type_3 = ProfileRegionCondition.from_dict(data)
+                conditions.append(conditions_item)
 
-                    return conditions_item_type_3
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    conditions_item_type_4 = ProfilePostalCodeDistanceCondition.from_dict(data)
+            return conditions
 
-                    return conditions_item_type_4
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    conditions_item_type_5 = ProfilePredictiveAnalyticsDateCondition.from_dict(data)
-
-                    return conditions_item_type_5
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    conditions_item_type_6 = ProfilePredictiveAnalyticsStringCondition.from_dict(data)
-
-                    return conditions_item_type_6
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    conditions_item_type_7 = ProfilePredictiveAnalyticsNumericCondition.from_dict(data)
-
-                    return conditions_item_type_7
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    conditions_item_type_8 = ProfilePredictiveAnalyticsChannelAffinityPriorityCondition.from_dict(data)
-
-                    return conditions_item_type_8
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    conditions_item_type_9 = ProfilePredictiveAnalyticsChannelAffinityRankCondition.from_dict(data)
-
-                    return conditions_item_type_9
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    conditions_item_type_10 = ProfileMarketingConsentCondition.from_dict(data)
-
-                    return conditions_item_type_10
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    conditions_item_type_11 = FlowsProfileMetricCondition.from_dict(data)
-
-                    return conditions_item_type_11
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    conditions_item_type_12 = ProfileRandomSampleCondition.from_dict(data)
-
-                    return conditions_item_type_12
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    conditions_item_type_13 = ProfileHasCustomObjectCondition.from_dict(data)
-
-                    return conditions_item_type_13
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    conditions_item_type_14 = ProfilePermissionsCondition.from_dict(data)
-
-                    return conditions_item_type_14
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    conditions_item_type_15 = ProfileHasNotReceivedEmailMessageCondition.from_dict(data)
-
-                    return conditions_item_type_15
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    conditions_item_type_16 = ProfileHasNotReceivedSmsMessageCondition.from_dict(data)
-
-                    return conditions_item_type_16
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, dict):
-                    raise TypeError()
-                conditions_item_type_17 = ProfileHasNotReceivedPushMessageCondition.from_dict(data)
-
-                return conditions_item_type_17
-
-            conditions_item = parse_union(_parse_conditions_item, conditions_item_data)
-
-            conditions.append(conditions_item)
-
-        conditional_branch_action_data_profile_filter_type_0_condition_groups_item = cls(
-            conditions=conditions,
+        return LazyTable(
+            fields={
+                "conditions": ("conditions", _decode_conditions),
+            },
+            required=("conditions",),
+            additional=None,
         )
-
-        conditional_branch_action_data_profile_filter_type_0_condition_groups_item.additional_properties = d
-        return conditional_branch_action_data_profile_filter_type_0_condition_groups_item
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.constant_contact_integration_filter_operator import (
     ConstantContactIntegrationFilterOperator,
     check_constant_contact_integration_filter_operator,
@@ -25,7 +26,7 @@ T = TypeVar("T", bound="ConstantContactIntegrationFilter")
 
 
 @_attrs_define
-class ConstantContactIntegrationFilter:
+class ConstantContactIntegrationFilter(LazyModel):
     """
     Attributes:
         type_ (ConstantContactIntegrationFilterType):
@@ -62,26 +63,44 @@ class ConstantContactIntegrationFilter:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_constant_contact_integration_filter_type(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        operator = check_constant_contact_integration_filter_operator(d.pop("operator"))
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        value = []
-        _value = d.pop("value")
-        for value_item_data in _value:
-            value_item = check_constant_contact_integration_filter_value_item(value_item_data)
+        def _decode_type_(src_value__: Any) -> ConstantContactIntegrationFilterType:
+            type_ = check_constant_contact_integration_filter_type(src_value__)
 
-            value.append(value_item)
+            return type_
 
-        constant_contact_integration_filter = cls(
-            type_=type_,
-            operator=operator,
-            value=value,
+        def _decode_operator(src_value__: Any) -> ConstantContactIntegrationFilterOperator:
+            operator = check_constant_contact_integration_filter_operator(src_value__)
+
+            return operator
+
+        def _decode_value(src_value__: Any) -> list[ConstantContactIntegrationFilterValueItem]:
+            value = []
+            _value = src_value__
+            for value_item_data in _value:
+                value_item = check_constant_contact_integration_filter_value_item(value_item_data)
+
+                value.append(value_item)
+
+            return value
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "operator": ("operator", _decode_operator),
+                "value": ("value", _decode_value),
+            },
+            required=(
+                "type",
+                "operator",
+                "value",
+            ),
+            additional=None,
         )
-
-        constant_contact_integration_filter.additional_properties = d
-        return constant_contact_integration_filter
 
     @property
     def additional_keys(self) -> list[str]:

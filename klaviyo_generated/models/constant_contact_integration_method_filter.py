@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.constant_contact_integration_method_filter_field import (
     ConstantContactIntegrationMethodFilterField,
     check_constant_contact_integration_method_filter_field,
@@ -25,7 +26,7 @@ T = TypeVar("T", bound="ConstantContactIntegrationMethodFilter")
 
 
 @_attrs_define
-class ConstantContactIntegrationMethodFilter:
+class ConstantContactIntegrationMethodFilter(LazyModel):
     """
     Attributes:
         field (ConstantContactIntegrationMethodFilterField):
@@ -59,23 +60,40 @@ class ConstantContactIntegrationMethodFilter:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.constant_contact_integration_filter import ConstantContactIntegrationFilter  # noqa: PLC0415
 
-        d = dict(src_dict)
-        field = check_constant_contact_integration_method_filter_field(d.pop("field"))
+        def _decode_field(src_value__: Any) -> ConstantContactIntegrationMethodFilterField:
+            field = check_constant_contact_integration_method_filter_field(src_value__)
 
-        method = check_constant_contact_integration_method_filter_method(d.pop("method"))
+            return field
 
-        filter = ConstantContactIntegrationFilter.from_dict(d.pop("filter"))
+        def _decode_method(src_value__: Any) -> ConstantContactIntegrationMethodFilterMethod:
+            method = check_constant_contact_integration_method_filter_method(src_value__)
 
-        constant_contact_integration_method_filter = cls(
-            field=field,
-            method=method,
-            filter=filter,
+            return method
+
+        def _decode_filter(src_value__: Any) -> ConstantContactIntegrationFilter:
+            filter = ConstantContactIntegrationFilter.from_dict(src_value__)
+
+            return filter
+
+        return LazyTable(
+            fields={
+                "field": ("field", _decode_field),
+                "method": ("method", _decode_method),
+                "filter": ("filter", _decode_filter),
+            },
+            required=(
+                "field",
+                "method",
+                "filter",
+            ),
+            additional=None,
         )
-
-        constant_contact_integration_method_filter.additional_properties = d
-        return constant_contact_integration_method_filter
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.constant_property_mapping_type import ConstantPropertyMappingType, check_constant_property_mapping_type
 
 T = TypeVar("T", bound="ConstantPropertyMapping")
 
 
 @_attrs_define
-class ConstantPropertyMapping:
+class ConstantPropertyMapping(LazyModel):
     """
     Attributes:
         id (int): Property ID. Must be a positive integer. Example: 1.
@@ -49,24 +50,29 @@ class ConstantPropertyMapping:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        return lazy_from_dict(cls, src_dict)
 
-        type_ = check_constant_property_mapping_type(d.pop("type"))
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        def _parse_value(data: object) -> bool | float | int | str:
-            return cast(bool | float | int | str, data)
+        def _decode_type_(src_value__: Any) -> ConstantPropertyMappingType:
+            type_ = check_constant_property_mapping_type(src_value__)
 
-        value = _parse_value(d.pop("value"))
+            return type_
 
-        constant_property_mapping = cls(
-            id=id,
-            type_=type_,
-            value=value,
+        return LazyTable(
+            fields={
+                "id": ("id", None),
+                "type_": ("type", _decode_type_),
+                "value": ("value", None),
+            },
+            required=(
+                "id",
+                "type",
+                "value",
+            ),
+            additional=None,
         )
-
-        constant_property_mapping.additional_properties = d
-        return constant_property_mapping
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="ContactInformation")
 
 
 @_attrs_define
-class ContactInformation:
+class ContactInformation(LazyModel):
     """
     Attributes:
         default_sender_name (str): This field is used to auto-populate the default sender name on flow and campaign
@@ -69,36 +70,33 @@ class ContactInformation:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.street_address import StreetAddress  # noqa: PLC0415
 
-        d = dict(src_dict)
-        default_sender_name = d.pop("default_sender_name")
+        def _decode_street_address(src_value__: Any) -> StreetAddress:
+            street_address = StreetAddress.from_dict(src_value__)
 
-        default_sender_email = d.pop("default_sender_email")
+            return street_address
 
-        organization_name = d.pop("organization_name")
-
-        street_address = StreetAddress.from_dict(d.pop("street_address"))
-
-        def _parse_website_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        website_url = _parse_website_url(d.pop("website_url", UNSET))
-
-        contact_information = cls(
-            default_sender_name=default_sender_name,
-            default_sender_email=default_sender_email,
-            organization_name=organization_name,
-            street_address=street_address,
-            website_url=website_url,
+        return LazyTable(
+            fields={
+                "default_sender_name": ("default_sender_name", None),
+                "default_sender_email": ("default_sender_email", None),
+                "organization_name": ("organization_name", None),
+                "street_address": ("street_address", _decode_street_address),
+                "website_url": ("website_url", None),
+            },
+            required=(
+                "default_sender_name",
+                "default_sender_email",
+                "organization_name",
+                "street_address",
+            ),
+            additional=None,
         )
-
-        contact_information.additional_properties = d
-        return contact_information
 
     @property
     def additional_keys(self) -> list[str]:

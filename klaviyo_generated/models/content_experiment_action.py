@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.content_experiment_action_type import ContentExperimentActionType, check_content_experiment_action_type
 from ..types import UNSET, Unset
 
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="ContentExperimentAction")
 
 
 @_attrs_define
-class ContentExperimentAction:
+class ContentExperimentAction(LazyModel):
     """
     Attributes:
         type_ (ContentExperimentActionType):
@@ -78,49 +79,47 @@ class ContentExperimentAction:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.content_experiment_action_data import ContentExperimentActionData  # noqa: PLC0415
         from ..models.link import Link  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_content_experiment_action_type(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> ContentExperimentActionType:
+            type_ = check_content_experiment_action_type(src_value__)
 
-        data = ContentExperimentActionData.from_dict(d.pop("data"))
+            return type_
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        def _decode_data(src_value__: Any) -> ContentExperimentActionData:
+            data = ContentExperimentActionData.from_dict(src_value__)
 
-        id = _parse_id(d.pop("id", UNSET))
+            return data
 
-        def _parse_temporary_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        def _decode_links(src_value__: Any) -> Link | Unset:
+            _links = src_value__
+            links: Link | Unset
+            if isinstance(_links, Unset):
+                links = UNSET
+            else:
+                links = Link.from_dict(_links)
 
-        temporary_id = _parse_temporary_id(d.pop("temporary_id", UNSET))
+            return links
 
-        _links = d.pop("links", UNSET)
-        links: Link | Unset
-        if isinstance(_links, Unset):
-            links = UNSET
-        else:
-            links = Link.from_dict(_links)
-
-        content_experiment_action = cls(
-            type_=type_,
-            data=data,
-            id=id,
-            temporary_id=temporary_id,
-            links=links,
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "data": ("data", _decode_data),
+                "id": ("id", None),
+                "temporary_id": ("temporary_id", None),
+                "links": ("links", _decode_links),
+            },
+            required=(
+                "type",
+                "data",
+            ),
+            additional=None,
         )
-
-        content_experiment_action.additional_properties = d
-        return content_experiment_action
 
     @property
     def additional_keys(self) -> list[str]:

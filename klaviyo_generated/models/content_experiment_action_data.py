@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.content_experiment_action_data_experiment_status import (
     ContentExperimentActionDataExperimentStatus,
     check_content_experiment_action_data_experiment_status,
@@ -30,7 +31,7 @@ T = TypeVar("T", bound="ContentExperimentActionData")
 
 
 @_attrs_define
-class ContentExperimentActionData:
+class ContentExperimentActionData(LazyModel):
     """
     Attributes:
         main_action (SendPushNotificationAction | SendWhatsAppAction):
@@ -91,71 +92,90 @@ class ContentExperimentActionData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.content_experiment_action_data_current_experiment_type_0 import (
             ContentExperimentActionDataCurrentExperimentType0,  # noqa: PLC0415
         )
         from ..models.send_push_notification_action import SendPushNotificationAction  # noqa: PLC0415
         from ..models.send_whats_app_action import SendWhatsAppAction  # noqa: PLC0415
 
-        d = dict(src_dict)
+        def _decode_main_action(src_value__: Any) -> SendPushNotificationAction | SendWhatsAppAction:
+            def _parse_main_action(data: object) -> SendPushNotificationAction | SendWhatsAppAction:
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    main_action_type_0 = SendPushNotificationAction.from_dict(data)
 
-        def _parse_main_action(data: object) -> SendPushNotificationAction | SendWhatsAppAction:
-            try:
+                    return main_action_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                main_action_type_0 = SendPushNotificationAction.from_dict(data)
+                main_action_type_1 = SendWhatsAppAction.from_dict(data)
 
-                return main_action_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            main_action_type_1 = SendWhatsAppAction.from_dict(data)
+                return main_action_type_1
 
-            return main_action_type_1
+            main_action = parse_union(_parse_main_action, src_value__)
 
-        main_action = parse_union(_parse_main_action, d.pop("main_action"))
+            return main_action
 
-        _status = d.pop("status", UNSET)
-        status: ContentExperimentActionDataStatus | Unset
-        if isinstance(_status, Unset):
-            status = UNSET
-        else:
-            status = check_content_experiment_action_data_status(_status)
+        def _decode_status(src_value__: Any) -> ContentExperimentActionDataStatus | Unset:
+            _status = src_value__
+            status: ContentExperimentActionDataStatus | Unset
+            if isinstance(_status, Unset):
+                status = UNSET
+            else:
+                status = check_content_experiment_action_data_status(_status)
 
-        _experiment_status = d.pop("experiment_status", UNSET)
-        experiment_status: ContentExperimentActionDataExperimentStatus | Unset
-        if isinstance(_experiment_status, Unset):
-            experiment_status = UNSET
-        else:
-            experiment_status = check_content_experiment_action_data_experiment_status(_experiment_status)
+            return status
 
-        def _parse_current_experiment(data: object) -> ContentExperimentActionDataCurrentExperimentType0 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                current_experiment_type_0 = ContentExperimentActionDataCurrentExperimentType0.from_dict(data)
+        def _decode_experiment_status(src_value__: Any) -> ContentExperimentActionDataExperimentStatus | Unset:
+            _experiment_status = src_value__
+            experiment_status: ContentExperimentActionDataExperimentStatus | Unset
+            if isinstance(_experiment_status, Unset):
+                experiment_status = UNSET
+            else:
+                experiment_status = check_content_experiment_action_data_experiment_status(_experiment_status)
 
-                return current_experiment_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(ContentExperimentActionDataCurrentExperimentType0 | None | Unset, data)
+            return experiment_status
 
-        current_experiment = parse_union(_parse_current_experiment, d.pop("current_experiment", UNSET))
+        def _decode_current_experiment(
+            src_value__: Any,
+        ) -> ContentExperimentActionDataCurrentExperimentType0 | None | Unset:
+            def _parse_current_experiment(
+                data: object,
+            ) -> ContentExperimentActionDataCurrentExperimentType0 | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    current_experiment_type_0 = ContentExperimentActionDataCurrentExperimentType0.from_dict(data)
 
-        content_experiment_action_data = cls(
-            main_action=main_action,
-            status=status,
-            experiment_status=experiment_status,
-            current_experiment=current_experiment,
+                    return current_experiment_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(ContentExperimentActionDataCurrentExperimentType0 | None | Unset, data)
+
+            current_experiment = parse_union(_parse_current_experiment, src_value__)
+
+            return current_experiment
+
+        return LazyTable(
+            fields={
+                "main_action": ("main_action", _decode_main_action),
+                "status": ("status", _decode_status),
+                "experiment_status": ("experiment_status", _decode_experiment_status),
+                "current_experiment": ("current_experiment", _decode_current_experiment),
+            },
+            required=("main_action",),
+            additional=None,
         )
-
-        content_experiment_action_data.additional_properties = d
-        return content_experiment_action_data
 
     @property
     def additional_keys(self) -> list[str]:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.content_experiment_action_data_current_experiment_type_0_winner_metric import (
     ContentExperimentActionDataCurrentExperimentType0WinnerMetric,
     check_content_experiment_action_data_current_experiment_type_0_winner_metric,
@@ -27,7 +28,7 @@ T = TypeVar("T", bound="ContentExperimentActionDataCurrentExperimentType0")
 
 
 @_attrs_define
-class ContentExperimentActionDataCurrentExperimentType0:
+class ContentExperimentActionDataCurrentExperimentType0(LazyModel):
     """
     Attributes:
         variations (list[SendPushNotificationAction | SendWhatsAppAction]):
@@ -118,108 +119,114 @@ class ContentExperimentActionDataCurrentExperimentType0:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.content_experiment_action_data_current_experiment_type_0_allocations_type_0 import (
             ContentExperimentActionDataCurrentExperimentType0AllocationsType0,  # noqa: PLC0415
         )
         from ..models.send_push_notification_action import SendPushNotificationAction  # noqa: PLC0415
         from ..models.send_whats_app_action import SendWhatsAppAction  # noqa: PLC0415
 
-        d = dict(src_dict)
-        variations = []
-        _variations = d.pop("variations")
-        for variations_item_data in _variations:
+        def _decode_variations(src_value__: Any) -> list[SendPushNotificationAction | SendWhatsAppAction]:
+            variations = []
+            _variations = src_value__
+            for variations_item_data in _variations:
 
-            def _parse_variations_item(data: object) -> SendPushNotificationAction | SendWhatsAppAction:
+                def _parse_variations_item(data: object) -> SendPushNotificationAction | SendWhatsAppAction:
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        variations_item_type_0 = SendPushNotificationAction.from_dict(data)
+
+                        return variations_item_type_0
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    variations_item_type_1 = SendWhatsAppAction.from_dict(data)
+
+                    return variations_item_type_1
+
+                variations_item = parse_union(_parse_variations_item, variations_item_data)
+
+                variations.append(variations_item)
+
+            return variations
+
+        def _decode_allocations(
+            src_value__: Any,
+        ) -> ContentExperimentActionDataCurrentExperimentType0AllocationsType0 | None | Unset:
+            def _parse_allocations(
+                data: object,
+            ) -> ContentExperimentActionDataCurrentExperimentType0AllocationsType0 | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
                 try:
                     if not isinstance(data, dict):
                         raise TypeError()
-                    variations_item_type_0 = SendPushNotificationAction.from_dict(data)
+                    allocations_type_0 = ContentExperimentActionDataCurrentExperimentType0AllocationsType0.from_dict(
+                        data
+                    )
 
-                    return variations_item_type_0
+                    return allocations_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                if not isinstance(data, dict):
-                    raise TypeError()
-                variations_item_type_1 = SendWhatsAppAction.from_dict(data)
+                return cast(ContentExperimentActionDataCurrentExperimentType0AllocationsType0 | None | Unset, data)
 
-                return variations_item_type_1
+            allocations = parse_union(_parse_allocations, src_value__)
 
-            variations_item = parse_union(_parse_variations_item, variations_item_data)
+            return allocations
 
-            variations.append(variations_item)
+        def _decode_started(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_started(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    started_type_0 = datetime.datetime.fromisoformat(data)
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+                    return started_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
 
-        id = _parse_id(d.pop("id", UNSET))
+            started = parse_union(_parse_started, src_value__)
 
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return started
 
-        name = _parse_name(d.pop("name", UNSET))
+        def _decode_winner_metric(
+            src_value__: Any,
+        ) -> ContentExperimentActionDataCurrentExperimentType0WinnerMetric | Unset:
+            _winner_metric = src_value__
+            winner_metric: ContentExperimentActionDataCurrentExperimentType0WinnerMetric | Unset
+            if isinstance(_winner_metric, Unset):
+                winner_metric = UNSET
+            else:
+                winner_metric = check_content_experiment_action_data_current_experiment_type_0_winner_metric(
+                    _winner_metric
+                )
 
-        def _parse_allocations(
-            data: object,
-        ) -> ContentExperimentActionDataCurrentExperimentType0AllocationsType0 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                allocations_type_0 = ContentExperimentActionDataCurrentExperimentType0AllocationsType0.from_dict(data)
+            return winner_metric
 
-                return allocations_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(ContentExperimentActionDataCurrentExperimentType0AllocationsType0 | None | Unset, data)
-
-        allocations = parse_union(_parse_allocations, d.pop("allocations", UNSET))
-
-        def _parse_started(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                started_type_0 = datetime.datetime.fromisoformat(data)
-
-                return started_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        started = parse_union(_parse_started, d.pop("started", UNSET))
-
-        _winner_metric = d.pop("winner_metric", UNSET)
-        winner_metric: ContentExperimentActionDataCurrentExperimentType0WinnerMetric | Unset
-        if isinstance(_winner_metric, Unset):
-            winner_metric = UNSET
-        else:
-            winner_metric = check_content_experiment_action_data_current_experiment_type_0_winner_metric(_winner_metric)
-
-        content_experiment_action_data_current_experiment_type_0 = cls(
-            variations=variations,
-            id=id,
-            name=name,
-            allocations=allocations,
-            started=started,
-            winner_metric=winner_metric,
+        return LazyTable(
+            fields={
+                "variations": ("variations", _decode_variations),
+                "id": ("id", None),
+                "name": ("name", None),
+                "allocations": ("allocations", _decode_allocations),
+                "started": ("started", _decode_started),
+                "winner_metric": ("winner_metric", _decode_winner_metric),
+            },
+            required=("variations",),
+            additional=None,
         )
-
-        content_experiment_action_data_current_experiment_type_0.additional_properties = d
-        return content_experiment_action_data_current_experiment_type_0
 
     @property
     def additional_keys(self) -> list[str]:

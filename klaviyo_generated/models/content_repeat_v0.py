@@ -8,11 +8,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 T = TypeVar("T", bound="ContentRepeatV0")
 
 
 @_attrs_define
-class ContentRepeatV0:
+class ContentRepeatV0(LazyModel):
     """
     Attributes:
         repeat_for (str):
@@ -41,18 +43,22 @@ class ContentRepeatV0:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        repeat_for = d.pop("repeat_for")
+        return lazy_from_dict(cls, src_dict)
 
-        item_alias = d.pop("item_alias")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        content_repeat_v0 = cls(
-            repeat_for=repeat_for,
-            item_alias=item_alias,
+        return LazyTable(
+            fields={
+                "repeat_for": ("repeat_for", None),
+                "item_alias": ("item_alias", None),
+            },
+            required=(
+                "repeat_for",
+                "item_alias",
+            ),
+            additional=None,
         )
-
-        content_repeat_v0.additional_properties = d
-        return content_repeat_v0
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="ConversationMessageCreateQueryResourceObjectAttributes")
 
 
 @_attrs_define
-class ConversationMessageCreateQueryResourceObjectAttributes:
+class ConversationMessageCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         body (str):
@@ -68,63 +69,70 @@ class ConversationMessageCreateQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.message_hierarchy_rcs_item import MessageHierarchyRcsItem  # noqa: PLC0415
         from ..models.message_hierarchy_sms_item import MessageHierarchySmsItem  # noqa: PLC0415
 
-        d = dict(src_dict)
-        body = d.pop("body")
-
-        def _parse_message_hierarchy(
-            data: object,
+        def _decode_message_hierarchy(
+            src_value__: Any,
         ) -> list[MessageHierarchyRcsItem | MessageHierarchySmsItem] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                message_hierarchy_type_0 = []
-                _message_hierarchy_type_0 = data
-                for message_hierarchy_type_0_item_data in _message_hierarchy_type_0:
+            def _parse_message_hierarchy(
+                data: object,
+            ) -> list[MessageHierarchyRcsItem | MessageHierarchySmsItem] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    message_hierarchy_type_0 = []
+                    _message_hierarchy_type_0 = data
+                    for message_hierarchy_type_0_item_data in _message_hierarchy_type_0:
 
-                    def _parse_message_hierarchy_type_0_item(
-                        data: object,
-                    ) -> MessageHierarchyRcsItem | MessageHierarchySmsItem:
-                        try:
+                        def _parse_message_hierarchy_type_0_item(
+                            data: object,
+                        ) -> MessageHierarchyRcsItem | MessageHierarchySmsItem:
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                message_hierarchy_type_0_item_type_0 = MessageHierarchyRcsItem.from_dict(data)
+
+                                return message_hierarchy_type_0_item_type_0
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
                             if not isinstance(data, dict):
                                 raise TypeError()
-                            message_hierarchy_type_0_item_type_0 = MessageHierarchyRcsItem.from_dict(data)
+                            message_hierarchy_type_0_item_type_1 = MessageHierarchySmsItem.from_dict(data)
 
-                            return message_hierarchy_type_0_item_type_0
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        message_hierarchy_type_0_item_type_1 = MessageHierarchySmsItem.from_dict(data)
+                            return message_hierarchy_type_0_item_type_1
 
-                        return message_hierarchy_type_0_item_type_1
+                        message_hierarchy_type_0_item = parse_union(
+                            _parse_message_hierarchy_type_0_item, message_hierarchy_type_0_item_data
+                        )
 
-                    message_hierarchy_type_0_item = parse_union(
-                        _parse_message_hierarchy_type_0_item, message_hierarchy_type_0_item_data
-                    )
+                        message_hierarchy_type_0.append(message_hierarchy_type_0_item)
 
-                    message_hierarchy_type_0.append(message_hierarchy_type_0_item)
+                    return message_hierarchy_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[MessageHierarchyRcsItem | MessageHierarchySmsItem] | None | Unset, data)
 
-                return message_hierarchy_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[MessageHierarchyRcsItem | MessageHierarchySmsItem] | None | Unset, data)
+            message_hierarchy = parse_union(_parse_message_hierarchy, src_value__)
 
-        message_hierarchy = parse_union(_parse_message_hierarchy, d.pop("message_hierarchy", UNSET))
+            return message_hierarchy
 
-        conversation_message_create_query_resource_object_attributes = cls(
-            body=body,
-            message_hierarchy=message_hierarchy,
+        return LazyTable(
+            fields={
+                "body": ("body", None),
+                "message_hierarchy": ("message_hierarchy", _decode_message_hierarchy),
+            },
+            required=("body",),
+            additional=None,
         )
-
-        conversation_message_create_query_resource_object_attributes.additional_properties = d
-        return conversation_message_create_query_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

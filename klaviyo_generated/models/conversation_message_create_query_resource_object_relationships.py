@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.conversation_message_create_query_resource_object_relationships_conversation import (
         ConversationMessageCreateQueryResourceObjectRelationshipsConversation,
@@ -18,7 +20,7 @@ T = TypeVar("T", bound="ConversationMessageCreateQueryResourceObjectRelationship
 
 
 @_attrs_define
-class ConversationMessageCreateQueryResourceObjectRelationships:
+class ConversationMessageCreateQueryResourceObjectRelationships(LazyModel):
     """
     Attributes:
         conversation (ConversationMessageCreateQueryResourceObjectRelationshipsConversation):
@@ -42,21 +44,28 @@ class ConversationMessageCreateQueryResourceObjectRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.conversation_message_create_query_resource_object_relationships_conversation import (
             ConversationMessageCreateQueryResourceObjectRelationshipsConversation,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        conversation = ConversationMessageCreateQueryResourceObjectRelationshipsConversation.from_dict(
-            d.pop("conversation")
-        )
+        def _decode_conversation(
+            src_value__: Any,
+        ) -> ConversationMessageCreateQueryResourceObjectRelationshipsConversation:
+            conversation = ConversationMessageCreateQueryResourceObjectRelationshipsConversation.from_dict(src_value__)
 
-        conversation_message_create_query_resource_object_relationships = cls(
-            conversation=conversation,
-        )
+            return conversation
 
-        conversation_message_create_query_resource_object_relationships.additional_properties = d
-        return conversation_message_create_query_resource_object_relationships
+        return LazyTable(
+            fields={
+                "conversation": ("conversation", _decode_conversation),
+            },
+            required=("conversation",),
+            additional=None,
+        )
 
     @property
     def additional_keys(self) -> list[str]:

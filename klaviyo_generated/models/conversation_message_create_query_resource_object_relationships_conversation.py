@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="ConversationMessageCreateQueryResourceObjectRelationship
 
 
 @_attrs_define
-class ConversationMessageCreateQueryResourceObjectRelationshipsConversation:
+class ConversationMessageCreateQueryResourceObjectRelationshipsConversation(LazyModel):
     """
     Attributes:
         data (ConversationMessageCreateQueryResourceObjectRelationshipsConversationData | Unset):
@@ -44,24 +45,33 @@ class ConversationMessageCreateQueryResourceObjectRelationshipsConversation:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.conversation_message_create_query_resource_object_relationships_conversation_data import (
             ConversationMessageCreateQueryResourceObjectRelationshipsConversationData,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _data = d.pop("data", UNSET)
-        data: ConversationMessageCreateQueryResourceObjectRelationshipsConversationData | Unset
-        if isinstance(_data, Unset):
-            data = UNSET
-        else:
-            data = ConversationMessageCreateQueryResourceObjectRelationshipsConversationData.from_dict(_data)
+        def _decode_data(
+            src_value__: Any,
+        ) -> ConversationMessageCreateQueryResourceObjectRelationshipsConversationData | Unset:
+            _data = src_value__
+            data: ConversationMessageCreateQueryResourceObjectRelationshipsConversationData | Unset
+            if isinstance(_data, Unset):
+                data = UNSET
+            else:
+                data = ConversationMessageCreateQueryResourceObjectRelationshipsConversationData.from_dict(_data)
 
-        conversation_message_create_query_resource_object_relationships_conversation = cls(
-            data=data,
+            return data
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+            },
+            required=(),
+            additional=None,
         )
-
-        conversation_message_create_query_resource_object_relationships_conversation.additional_properties = d
-        return conversation_message_create_query_resource_object_relationships_conversation
 
     @property
     def additional_keys(self) -> list[str]:

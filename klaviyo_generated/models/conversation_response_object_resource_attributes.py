@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.conversation_response_object_resource_attributes_channel import (
     ConversationResponseObjectResourceAttributesChannel,
     check_conversation_response_object_resource_attributes_channel,
@@ -17,7 +18,7 @@ T = TypeVar("T", bound="ConversationResponseObjectResourceAttributes")
 
 
 @_attrs_define
-class ConversationResponseObjectResourceAttributes:
+class ConversationResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
         channel (ConversationResponseObjectResourceAttributesChannel): The messaging channel of the conversation.
@@ -41,15 +42,23 @@ class ConversationResponseObjectResourceAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        channel = check_conversation_response_object_resource_attributes_channel(d.pop("channel"))
+        return lazy_from_dict(cls, src_dict)
 
-        conversation_response_object_resource_attributes = cls(
-            channel=channel,
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        def _decode_channel(src_value__: Any) -> ConversationResponseObjectResourceAttributesChannel:
+            channel = check_conversation_response_object_resource_attributes_channel(src_value__)
+
+            return channel
+
+        return LazyTable(
+            fields={
+                "channel": ("channel", _decode_channel),
+            },
+            required=("channel",),
+            additional=None,
         )
-
-        conversation_response_object_resource_attributes.additional_properties = d
-        return conversation_response_object_resource_attributes
 
     @property
     def additional_keys(self) -> list[str]:

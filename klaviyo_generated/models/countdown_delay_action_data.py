@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.countdown_delay_action_data_delay_until_weekdays_type_0_item import (
     CountdownDelayActionDataDelayUntilWeekdaysType0Item,
     check_countdown_delay_action_data_delay_until_weekdays_type_0_item,
@@ -26,7 +27,7 @@ T = TypeVar("T", bound="CountdownDelayActionData")
 
 
 @_attrs_define
-class CountdownDelayActionData:
+class CountdownDelayActionData(LazyModel):
     """
     Attributes:
         unit (CountdownDelayActionDataUnit | Unset): Defined as FlowDateTrigger attributes in app. Default: 'days'.
@@ -91,70 +92,75 @@ class CountdownDelayActionData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _unit = d.pop("unit", UNSET)
-        unit: CountdownDelayActionDataUnit | Unset
-        if isinstance(_unit, Unset):
-            unit = UNSET
-        else:
-            unit = check_countdown_delay_action_data_unit(_unit)
+        return lazy_from_dict(cls, src_dict)
 
-        value = d.pop("value", UNSET)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        _timezone = d.pop("timezone", UNSET)
-        timezone: CountdownDelayActionDataTimezone | Unset
-        if isinstance(_timezone, Unset):
-            timezone = UNSET
-        else:
-            timezone = check_countdown_delay_action_data_timezone(_timezone)
+        def _decode_unit(src_value__: Any) -> CountdownDelayActionDataUnit | Unset:
+            _unit = src_value__
+            unit: CountdownDelayActionDataUnit | Unset
+            if isinstance(_unit, Unset):
+                unit = UNSET
+            else:
+                unit = check_countdown_delay_action_data_unit(_unit)
 
-        def _parse_delay_until_time(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return unit
 
-        delay_until_time = _parse_delay_until_time(d.pop("delay_until_time", UNSET))
+        def _decode_timezone(src_value__: Any) -> CountdownDelayActionDataTimezone | Unset:
+            _timezone = src_value__
+            timezone: CountdownDelayActionDataTimezone | Unset
+            if isinstance(_timezone, Unset):
+                timezone = UNSET
+            else:
+                timezone = check_countdown_delay_action_data_timezone(_timezone)
 
-        def _parse_delay_until_weekdays(
-            data: object,
+            return timezone
+
+        def _decode_delay_until_weekdays(
+            src_value__: Any,
         ) -> list[CountdownDelayActionDataDelayUntilWeekdaysType0Item] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                delay_until_weekdays_type_0 = []
-                _delay_until_weekdays_type_0 = data
-                for delay_until_weekdays_type_0_item_data in _delay_until_weekdays_type_0:
-                    delay_until_weekdays_type_0_item = (
-                        check_countdown_delay_action_data_delay_until_weekdays_type_0_item(
-                            delay_until_weekdays_type_0_item_data
+            def _parse_delay_until_weekdays(
+                data: object,
+            ) -> list[CountdownDelayActionDataDelayUntilWeekdaysType0Item] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    delay_until_weekdays_type_0 = []
+                    _delay_until_weekdays_type_0 = data
+                    for delay_until_weekdays_type_0_item_data in _delay_until_weekdays_type_0:
+                        delay_until_weekdays_type_0_item = (
+                            check_countdown_delay_action_data_delay_until_weekdays_type_0_item(
+                                delay_until_weekdays_type_0_item_data
+                            )
                         )
-                    )
 
-                    delay_until_weekdays_type_0.append(delay_until_weekdays_type_0_item)
+                        delay_until_weekdays_type_0.append(delay_until_weekdays_type_0_item)
 
-                return delay_until_weekdays_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[CountdownDelayActionDataDelayUntilWeekdaysType0Item] | None | Unset, data)
+                    return delay_until_weekdays_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[CountdownDelayActionDataDelayUntilWeekdaysType0Item] | None | Unset, data)
 
-        delay_until_weekdays = parse_union(_parse_delay_until_weekdays, d.pop("delay_until_weekdays", UNSET))
+            delay_until_weekdays = parse_union(_parse_delay_until_weekdays, src_value__)
 
-        countdown_delay_action_data = cls(
-            unit=unit,
-            value=value,
-            timezone=timezone,
-            delay_until_time=delay_until_time,
-            delay_until_weekdays=delay_until_weekdays,
+            return delay_until_weekdays
+
+        return LazyTable(
+            fields={
+                "unit": ("unit", _decode_unit),
+                "value": ("value", None),
+                "timezone": ("timezone", _decode_timezone),
+                "delay_until_time": ("delay_until_time", None),
+                "delay_until_weekdays": ("delay_until_weekdays", _decode_delay_until_weekdays),
+            },
+            required=(),
+            additional=None,
         )
-
-        countdown_delay_action_data.additional_properties = d
-        return countdown_delay_action_data
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.countdown_timer_properties_animation import (
     CountdownTimerPropertiesAnimation,
     check_countdown_timer_properties_animation,
@@ -31,7 +32,7 @@ T = TypeVar("T", bound="CountdownTimerProperties")
 
 
 @_attrs_define
-class CountdownTimerProperties:
+class CountdownTimerProperties(LazyModel):
     """
     Attributes:
         configuration (FixedTimerConfiguration | VariableTimerConfiguration):
@@ -100,70 +101,76 @@ class CountdownTimerProperties:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.fixed_timer_configuration import FixedTimerConfiguration  # noqa: PLC0415
         from ..models.variable_timer_configuration import VariableTimerConfiguration  # noqa: PLC0415
 
-        d = dict(src_dict)
+        def _decode_configuration(src_value__: Any) -> FixedTimerConfiguration | VariableTimerConfiguration:
+            def _parse_configuration(data: object) -> FixedTimerConfiguration | VariableTimerConfiguration:
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    configuration_type_0 = FixedTimerConfiguration.from_dict(data)
 
-        def _parse_configuration(data: object) -> FixedTimerConfiguration | VariableTimerConfiguration:
-            try:
+                    return configuration_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                configuration_type_0 = FixedTimerConfiguration.from_dict(data)
+                configuration_type_1 = VariableTimerConfiguration.from_dict(data)
 
-                return configuration_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            configuration_type_1 = VariableTimerConfiguration.from_dict(data)
+                return configuration_type_1
 
-            return configuration_type_1
+            configuration = parse_union(_parse_configuration, src_value__)
 
-        configuration = parse_union(_parse_configuration, d.pop("configuration"))
+            return configuration
 
-        _display_device = d.pop("display_device", UNSET)
-        display_device: list[CountdownTimerPropertiesDisplayDeviceItem] | Unset = UNSET
-        if _display_device is not UNSET:
-            display_device = []
-            for display_device_item_data in _display_device:
-                display_device_item = check_countdown_timer_properties_display_device_item(display_device_item_data)
+        def _decode_display_device(src_value__: Any) -> list[CountdownTimerPropertiesDisplayDeviceItem] | Unset:
+            _display_device = src_value__
+            display_device: list[CountdownTimerPropertiesDisplayDeviceItem] | Unset = UNSET
+            if _display_device is not UNSET:
+                display_device = []
+                for display_device_item_data in _display_device:
+                    display_device_item = check_countdown_timer_properties_display_device_item(display_device_item_data)
 
-                display_device.append(display_device_item)
+                    display_device.append(display_device_item)
 
-        def _parse_classname(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return display_device
 
-        classname = _parse_classname(d.pop("classname", UNSET))
+        def _decode_clock_face(src_value__: Any) -> CountdownTimerPropertiesClockFace | Unset:
+            _clock_face = src_value__
+            clock_face: CountdownTimerPropertiesClockFace | Unset
+            if isinstance(_clock_face, Unset):
+                clock_face = UNSET
+            else:
+                clock_face = check_countdown_timer_properties_clock_face(_clock_face)
 
-        _clock_face = d.pop("clock_face", UNSET)
-        clock_face: CountdownTimerPropertiesClockFace | Unset
-        if isinstance(_clock_face, Unset):
-            clock_face = UNSET
-        else:
-            clock_face = check_countdown_timer_properties_clock_face(_clock_face)
+            return clock_face
 
-        _animation = d.pop("animation", UNSET)
-        animation: CountdownTimerPropertiesAnimation | Unset
-        if isinstance(_animation, Unset):
-            animation = UNSET
-        else:
-            animation = check_countdown_timer_properties_animation(_animation)
+        def _decode_animation(src_value__: Any) -> CountdownTimerPropertiesAnimation | Unset:
+            _animation = src_value__
+            animation: CountdownTimerPropertiesAnimation | Unset
+            if isinstance(_animation, Unset):
+                animation = UNSET
+            else:
+                animation = check_countdown_timer_properties_animation(_animation)
 
-        countdown_timer_properties = cls(
-            configuration=configuration,
-            display_device=display_device,
-            classname=classname,
-            clock_face=clock_face,
-            animation=animation,
+            return animation
+
+        return LazyTable(
+            fields={
+                "configuration": ("configuration", _decode_configuration),
+                "display_device": ("display_device", _decode_display_device),
+                "classname": ("classname", None),
+                "clock_face": ("clock_face", _decode_clock_face),
+                "animation": ("animation", _decode_animation),
+            },
+            required=("configuration",),
+            additional=None,
         )
-
-        countdown_timer_properties.additional_properties = d
-        return countdown_timer_properties
 
     @property
     def additional_keys(self) -> list[str]:

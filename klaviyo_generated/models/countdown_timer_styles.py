@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.countdown_timer_styles_label_font_weight import (
     CountdownTimerStylesLabelFontWeight,
     check_countdown_timer_styles_label_font_weight,
@@ -23,7 +24,7 @@ T = TypeVar("T", bound="CountdownTimerStyles")
 
 
 @_attrs_define
-class CountdownTimerStyles:
+class CountdownTimerStyles(LazyModel):
     """
     Attributes:
         padding (Padding | Unset):
@@ -86,55 +87,55 @@ class CountdownTimerStyles:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.padding import Padding  # noqa: PLC0415
         from ..models.text_style_v0 import TextStyleV0  # noqa: PLC0415
 
-        d = dict(src_dict)
-        _padding = d.pop("padding", UNSET)
-        padding: Padding | Unset
-        if isinstance(_padding, Unset):
-            padding = UNSET
-        else:
-            padding = Padding.from_dict(_padding)
+        def _decode_padding(src_value__: Any) -> Padding | Unset:
+            _padding = src_value__
+            padding: Padding | Unset
+            if isinstance(_padding, Unset):
+                padding = UNSET
+            else:
+                padding = Padding.from_dict(_padding)
 
-        def _parse_background_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return padding
 
-        background_color = _parse_background_color(d.pop("background_color", UNSET))
+        def _decode_text_styles(src_value__: Any) -> TextStyleV0 | Unset:
+            _text_styles = src_value__
+            text_styles: TextStyleV0 | Unset
+            if isinstance(_text_styles, Unset):
+                text_styles = UNSET
+            else:
+                text_styles = TextStyleV0.from_dict(_text_styles)
 
-        _text_styles = d.pop("text_styles", UNSET)
-        text_styles: TextStyleV0 | Unset
-        if isinstance(_text_styles, Unset):
-            text_styles = UNSET
-        else:
-            text_styles = TextStyleV0.from_dict(_text_styles)
+            return text_styles
 
-        card_color = d.pop("card_color", UNSET)
+        def _decode_label_font_weight(src_value__: Any) -> CountdownTimerStylesLabelFontWeight | Unset:
+            _label_font_weight = src_value__
+            label_font_weight: CountdownTimerStylesLabelFontWeight | Unset
+            if isinstance(_label_font_weight, Unset):
+                label_font_weight = UNSET
+            else:
+                label_font_weight = check_countdown_timer_styles_label_font_weight(_label_font_weight)
 
-        label_font_size = d.pop("label_font_size", UNSET)
+            return label_font_weight
 
-        _label_font_weight = d.pop("label_font_weight", UNSET)
-        label_font_weight: CountdownTimerStylesLabelFontWeight | Unset
-        if isinstance(_label_font_weight, Unset):
-            label_font_weight = UNSET
-        else:
-            label_font_weight = check_countdown_timer_styles_label_font_weight(_label_font_weight)
-
-        countdown_timer_styles = cls(
-            padding=padding,
-            background_color=background_color,
-            text_styles=text_styles,
-            card_color=card_color,
-            label_font_size=label_font_size,
-            label_font_weight=label_font_weight,
+        return LazyTable(
+            fields={
+                "padding": ("padding", _decode_padding),
+                "background_color": ("background_color", None),
+                "text_styles": ("text_styles", _decode_text_styles),
+                "card_color": ("card_color", None),
+                "label_font_size": ("label_font_size", None),
+                "label_font_weight": ("label_font_weight", _decode_label_font_weight),
+            },
+            required=(),
+            additional=None,
         )
-
-        countdown_timer_styles.additional_properties = d
-        return countdown_timer_styles
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.coupon_block_properties import CouponBlockProperties
     from ..models.coupon_block_styles import CouponBlockStyles
@@ -18,7 +20,7 @@ T = TypeVar("T", bound="CouponBlockData")
 
 
 @_attrs_define
-class CouponBlockData:
+class CouponBlockData(LazyModel):
     """
     Attributes:
         content (str):
@@ -57,28 +59,44 @@ class CouponBlockData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.coupon_block_properties import CouponBlockProperties  # noqa: PLC0415
         from ..models.coupon_block_styles import CouponBlockStyles  # noqa: PLC0415
         from ..models.display_options import DisplayOptions  # noqa: PLC0415
 
-        d = dict(src_dict)
-        content = d.pop("content")
+        def _decode_properties(src_value__: Any) -> CouponBlockProperties:
+            properties = CouponBlockProperties.from_dict(src_value__)
 
-        properties = CouponBlockProperties.from_dict(d.pop("properties"))
+            return properties
 
-        display_options = DisplayOptions.from_dict(d.pop("display_options"))
+        def _decode_display_options(src_value__: Any) -> DisplayOptions:
+            display_options = DisplayOptions.from_dict(src_value__)
 
-        styles = CouponBlockStyles.from_dict(d.pop("styles"))
+            return display_options
 
-        coupon_block_data = cls(
-            content=content,
-            properties=properties,
-            display_options=display_options,
-            styles=styles,
+        def _decode_styles(src_value__: Any) -> CouponBlockStyles:
+            styles = CouponBlockStyles.from_dict(src_value__)
+
+            return styles
+
+        return LazyTable(
+            fields={
+                "content": ("content", None),
+                "properties": ("properties", _decode_properties),
+                "display_options": ("display_options", _decode_display_options),
+                "styles": ("styles", _decode_styles),
+            },
+            required=(
+                "content",
+                "properties",
+                "display_options",
+                "styles",
+            ),
+            additional=None,
         )
-
-        coupon_block_data.additional_properties = d
-        return coupon_block_data
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CouponBlockProperties")
 
 
 @_attrs_define
-class CouponBlockProperties:
+class CouponBlockProperties(LazyModel):
     """
     Attributes:
         coupon_id (None | str | Unset):
@@ -70,53 +71,21 @@ class CouponBlockProperties:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_coupon_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        coupon_id = _parse_coupon_id(d.pop("coupon_id", UNSET))
-
-        def _parse_coupon(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        coupon = _parse_coupon(d.pop("coupon", UNSET))
-
-        def _parse_header_enabled(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        header_enabled = _parse_header_enabled(d.pop("header_enabled", UNSET))
-
-        def _parse_href(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        href = _parse_href(d.pop("href", UNSET))
-
-        coupon_block_properties = cls(
-            coupon_id=coupon_id,
-            coupon=coupon,
-            header_enabled=header_enabled,
-            href=href,
+        return LazyTable(
+            fields={
+                "coupon_id": ("coupon_id", None),
+                "coupon": ("coupon", None),
+                "header_enabled": ("header_enabled", None),
+                "href": ("href", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        coupon_block_properties.additional_properties = d
-        return coupon_block_properties
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.coupon_block_styles_border_style import (
     CouponBlockStylesBorderStyle,
     check_coupon_block_styles_border_style,
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="CouponBlockStyles")
 
 
 @_attrs_define
-class CouponBlockStyles:
+class CouponBlockStyles(LazyModel):
     """
     Attributes:
         background_color (None | str | Unset):
@@ -330,307 +331,77 @@ class CouponBlockStyles:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_background_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        background_color = _parse_background_color(d.pop("background_color", UNSET))
+        def _decode_border_style(src_value__: Any) -> CouponBlockStylesBorderStyle | Unset:
+            _border_style = src_value__
+            border_style: CouponBlockStylesBorderStyle | Unset
+            if isinstance(_border_style, Unset):
+                border_style = UNSET
+            else:
+                border_style = check_coupon_block_styles_border_style(_border_style)
 
-        def _parse_block_background_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return border_style
 
-        block_background_color = _parse_block_background_color(d.pop("block_background_color", UNSET))
+        def _decode_font_style(src_value__: Any) -> CouponBlockStylesFontStyle | Unset:
+            _font_style = src_value__
+            font_style: CouponBlockStylesFontStyle | Unset
+            if isinstance(_font_style, Unset):
+                font_style = UNSET
+            else:
+                font_style = check_coupon_block_styles_font_style(_font_style)
 
-        def _parse_block_padding_bottom(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+            return font_style
 
-        block_padding_bottom = _parse_block_padding_bottom(d.pop("block_padding_bottom", UNSET))
+        def _decode_text_align(src_value__: Any) -> CouponBlockStylesTextAlign | Unset:
+            _text_align = src_value__
+            text_align: CouponBlockStylesTextAlign | Unset
+            if isinstance(_text_align, Unset):
+                text_align = UNSET
+            else:
+                text_align = check_coupon_block_styles_text_align(_text_align)
 
-        def _parse_block_padding_left(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+            return text_align
 
-        block_padding_left = _parse_block_padding_left(d.pop("block_padding_left", UNSET))
-
-        def _parse_block_padding_right(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        block_padding_right = _parse_block_padding_right(d.pop("block_padding_right", UNSET))
-
-        def _parse_block_padding_top(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        block_padding_top = _parse_block_padding_top(d.pop("block_padding_top", UNSET))
-
-        def _parse_border_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        border_color = _parse_border_color(d.pop("border_color", UNSET))
-
-        def _parse_border_radius(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        border_radius = _parse_border_radius(d.pop("border_radius", UNSET))
-
-        _border_style = d.pop("border_style", UNSET)
-        border_style: CouponBlockStylesBorderStyle | Unset
-        if isinstance(_border_style, Unset):
-            border_style = UNSET
-        else:
-            border_style = check_coupon_block_styles_border_style(_border_style)
-
-        def _parse_border_width(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        border_width = _parse_border_width(d.pop("border_width", UNSET))
-
-        def _parse_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        color = _parse_color(d.pop("color", UNSET))
-
-        def _parse_font_family(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        font_family = _parse_font_family(d.pop("font_family", UNSET))
-
-        def _parse_font_size(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        font_size = _parse_font_size(d.pop("font_size", UNSET))
-
-        _font_style = d.pop("font_style", UNSET)
-        font_style: CouponBlockStylesFontStyle | Unset
-        if isinstance(_font_style, Unset):
-            font_style = UNSET
-        else:
-            font_style = check_coupon_block_styles_font_style(_font_style)
-
-        def _parse_font_weight(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        font_weight = _parse_font_weight(d.pop("font_weight", UNSET))
-
-        def _parse_header_font_family(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        header_font_family = _parse_header_font_family(d.pop("header_font_family", UNSET))
-
-        def _parse_header_font_size(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        header_font_size = _parse_header_font_size(d.pop("header_font_size", UNSET))
-
-        def _parse_header_padding_bottom(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        header_padding_bottom = _parse_header_padding_bottom(d.pop("header_padding_bottom", UNSET))
-
-        def _parse_header_padding_left(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        header_padding_left = _parse_header_padding_left(d.pop("header_padding_left", UNSET))
-
-        def _parse_header_padding_right(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        header_padding_right = _parse_header_padding_right(d.pop("header_padding_right", UNSET))
-
-        def _parse_header_padding_top(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        header_padding_top = _parse_header_padding_top(d.pop("header_padding_top", UNSET))
-
-        def _parse_inner_padding_bottom(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        inner_padding_bottom = _parse_inner_padding_bottom(d.pop("inner_padding_bottom", UNSET))
-
-        def _parse_inner_padding_left(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        inner_padding_left = _parse_inner_padding_left(d.pop("inner_padding_left", UNSET))
-
-        def _parse_inner_padding_right(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        inner_padding_right = _parse_inner_padding_right(d.pop("inner_padding_right", UNSET))
-
-        def _parse_inner_padding_top(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        inner_padding_top = _parse_inner_padding_top(d.pop("inner_padding_top", UNSET))
-
-        def _parse_letter_spacing(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        letter_spacing = _parse_letter_spacing(d.pop("letter_spacing", UNSET))
-
-        def _parse_mobile_stretch_content(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        mobile_stretch_content = _parse_mobile_stretch_content(d.pop("mobile_stretch_content", UNSET))
-
-        def _parse_stretch(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        stretch = _parse_stretch(d.pop("stretch", UNSET))
-
-        _text_align = d.pop("text_align", UNSET)
-        text_align: CouponBlockStylesTextAlign | Unset
-        if isinstance(_text_align, Unset):
-            text_align = UNSET
-        else:
-            text_align = check_coupon_block_styles_text_align(_text_align)
-
-        def _parse_text_decoration(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        text_decoration = _parse_text_decoration(d.pop("text_decoration", UNSET))
-
-        coupon_block_styles = cls(
-            background_color=background_color,
-            block_background_color=block_background_color,
-            block_padding_bottom=block_padding_bottom,
-            block_padding_left=block_padding_left,
-            block_padding_right=block_padding_right,
-            block_padding_top=block_padding_top,
-            border_color=border_color,
-            border_radius=border_radius,
-            border_style=border_style,
-            border_width=border_width,
-            color=color,
-            font_family=font_family,
-            font_size=font_size,
-            font_style=font_style,
-            font_weight=font_weight,
-            header_font_family=header_font_family,
-            header_font_size=header_font_size,
-            header_padding_bottom=header_padding_bottom,
-            header_padding_left=header_padding_left,
-            header_padding_right=header_padding_right,
-            header_padding_top=header_padding_top,
-            inner_padding_bottom=inner_padding_bottom,
-            inner_padding_left=inner_padding_left,
-            inner_padding_right=inner_padding_right,
-            inner_padding_top=inner_padding_top,
-            letter_spacing=letter_spacing,
-            mobile_stretch_content=mobile_stretch_content,
-            stretch=stretch,
-            text_align=text_align,
-            text_decoration=text_decoration,
+        return LazyTable(
+            fields={
+                "background_color": ("background_color", None),
+                "block_background_color": ("block_background_color", None),
+                "block_padding_bottom": ("block_padding_bottom", None),
+                "block_padding_left": ("block_padding_left", None),
+                "block_padding_right": ("block_padding_right", None),
+                "block_padding_top": ("block_padding_top", None),
+                "border_color": ("border_color", None),
+                "border_radius": ("border_radius", None),
+                "border_style": ("border_style", _decode_border_style),
+                "border_width": ("border_width", None),
+                "color": ("color", None),
+                "font_family": ("font_family", None),
+                "font_size": ("font_size", None),
+                "font_style": ("font_style", _decode_font_style),
+                "font_weight": ("font_weight", None),
+                "header_font_family": ("header_font_family", None),
+                "header_font_size": ("header_font_size", None),
+                "header_padding_bottom": ("header_padding_bottom", None),
+                "header_padding_left": ("header_padding_left", None),
+                "header_padding_right": ("header_padding_right", None),
+                "header_padding_top": ("header_padding_top", None),
+                "inner_padding_bottom": ("inner_padding_bottom", None),
+                "inner_padding_left": ("inner_padding_left", None),
+                "inner_padding_right": ("inner_padding_right", None),
+                "inner_padding_top": ("inner_padding_top", None),
+                "letter_spacing": ("letter_spacing", None),
+                "mobile_stretch_content": ("mobile_stretch_content", None),
+                "stretch": ("stretch", None),
+                "text_align": ("text_align", _decode_text_align),
+                "text_decoration": ("text_decoration", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        coupon_block_styles.additional_properties = d
-        return coupon_block_styles
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.coupon_code_create_job_create_query_resource_object_attributes_coupon_codes import (
         CouponCodeCreateJobCreateQueryResourceObjectAttributesCouponCodes,
@@ -18,7 +20,7 @@ T = TypeVar("T", bound="CouponCodeCreateJobCreateQueryResourceObjectAttributes")
 
 
 @_attrs_define
-class CouponCodeCreateJobCreateQueryResourceObjectAttributes:
+class CouponCodeCreateJobCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         coupon_codes (CouponCodeCreateJobCreateQueryResourceObjectAttributesCouponCodes): Array of coupon codes to
@@ -43,21 +45,26 @@ class CouponCodeCreateJobCreateQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.coupon_code_create_job_create_query_resource_object_attributes_coupon_codes import (
             CouponCodeCreateJobCreateQueryResourceObjectAttributesCouponCodes,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        coupon_codes = CouponCodeCreateJobCreateQueryResourceObjectAttributesCouponCodes.from_dict(
-            d.pop("coupon-codes")
-        )
+        def _decode_coupon_codes(src_value__: Any) -> CouponCodeCreateJobCreateQueryResourceObjectAttributesCouponCodes:
+            coupon_codes = CouponCodeCreateJobCreateQueryResourceObjectAttributesCouponCodes.from_dict(src_value__)
 
-        coupon_code_create_job_create_query_resource_object_attributes = cls(
-            coupon_codes=coupon_codes,
-        )
+            return coupon_codes
 
-        coupon_code_create_job_create_query_resource_object_attributes.additional_properties = d
-        return coupon_code_create_job_create_query_resource_object_attributes
+        return LazyTable(
+            fields={
+                "coupon_codes": ("coupon-codes", _decode_coupon_codes),
+            },
+            required=("coupon-codes",),
+            additional=None,
+        )
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.coupon_code_create_query_resource_object import CouponCodeCreateQueryResourceObject
 
@@ -16,7 +18,7 @@ T = TypeVar("T", bound="CouponCodeCreateJobCreateQueryResourceObjectAttributesCo
 
 
 @_attrs_define
-class CouponCodeCreateJobCreateQueryResourceObjectAttributesCouponCodes:
+class CouponCodeCreateJobCreateQueryResourceObjectAttributesCouponCodes(LazyModel):
     """Array of coupon codes to create.
 
     Attributes:
@@ -44,22 +46,29 @@ class CouponCodeCreateJobCreateQueryResourceObjectAttributesCouponCodes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.coupon_code_create_query_resource_object import CouponCodeCreateQueryResourceObject  # noqa: PLC0415
 
-        d = dict(src_dict)
-        data = []
-        _data = d.pop("data")
-        for data_item_data in _data:
-            data_item = CouponCodeCreateQueryResourceObject.from_dict(data_item_data)
+        def _decode_data(src_value__: Any) -> list[CouponCodeCreateQueryResourceObject]:
+            data = []
+            _data = src_value__
+            for data_item_data in _data:
+                data_item = CouponCodeCreateQueryResourceObject.from_dict(data_item_data)
 
-            data.append(data_item)
+                data.append(data_item)
 
-        coupon_code_create_job_create_query_resource_object_attributes_coupon_codes = cls(
-            data=data,
+            return data
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+            },
+            required=("data",),
+            additional=None,
         )
-
-        coupon_code_create_job_create_query_resource_object_attributes_coupon_codes.additional_properties = d
-        return coupon_code_create_job_create_query_resource_object_attributes_coupon_codes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="CouponCodeCreateJobResponseObjectResourceRelationships")
 
 
 @_attrs_define
-class CouponCodeCreateJobResponseObjectResourceRelationships:
+class CouponCodeCreateJobResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
         coupon_codes (CouponCodeCreateJobResponseObjectResourceRelationshipsCouponCodes | Unset):
@@ -44,24 +45,35 @@ class CouponCodeCreateJobResponseObjectResourceRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.coupon_code_create_job_response_object_resource_relationships_coupon_codes import (
             CouponCodeCreateJobResponseObjectResourceRelationshipsCouponCodes,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _coupon_codes = d.pop("coupon-codes", UNSET)
-        coupon_codes: CouponCodeCreateJobResponseObjectResourceRelationshipsCouponCodes | Unset
-        if isinstance(_coupon_codes, Unset):
-            coupon_codes = UNSET
-        else:
-            coupon_codes = CouponCodeCreateJobResponseObjectResourceRelationshipsCouponCodes.from_dict(_coupon_codes)
+        def _decode_coupon_codes(
+            src_value__: Any,
+        ) -> CouponCodeCreateJobResponseObjectResourceRelationshipsCouponCodes | Unset:
+            _coupon_codes = src_value__
+            coupon_codes: CouponCodeCreateJobResponseObjectResourceRelationshipsCouponCodes | Unset
+            if isinstance(_coupon_codes, Unset):
+                coupon_codes = UNSET
+            else:
+                coupon_codes = CouponCodeCreateJobResponseObjectResourceRelationshipsCouponCodes.from_dict(
+                    _coupon_codes
+                )
 
-        coupon_code_create_job_response_object_resource_relationships = cls(
-            coupon_codes=coupon_codes,
+            return coupon_codes
+
+        return LazyTable(
+            fields={
+                "coupon_codes": ("coupon-codes", _decode_coupon_codes),
+            },
+            required=(),
+            additional=None,
         )
-
-        coupon_code_create_job_response_object_resource_relationships.additional_properties = d
-        return coupon_code_create_job_response_object_resource_relationships
 
     @property
     def additional_keys(self) -> list[str]:

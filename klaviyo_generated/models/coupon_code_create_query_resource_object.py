@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.coupon_code_enum import CouponCodeEnum, check_coupon_code_enum
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ T = TypeVar("T", bound="CouponCodeCreateQueryResourceObject")
 
 
 @_attrs_define
-class CouponCodeCreateQueryResourceObject:
+class CouponCodeCreateQueryResourceObject(LazyModel):
     """
     Attributes:
         type_ (CouponCodeEnum):
@@ -57,6 +58,10 @@ class CouponCodeCreateQueryResourceObject:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.coupon_code_create_query_resource_object_attributes import (
             CouponCodeCreateQueryResourceObjectAttributes,  # noqa: PLC0415
         )
@@ -64,21 +69,34 @@ class CouponCodeCreateQueryResourceObject:
             CouponCodeCreateQueryResourceObjectRelationships,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        type_ = check_coupon_code_enum(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> CouponCodeEnum:
+            type_ = check_coupon_code_enum(src_value__)
 
-        attributes = CouponCodeCreateQueryResourceObjectAttributes.from_dict(d.pop("attributes"))
+            return type_
 
-        relationships = CouponCodeCreateQueryResourceObjectRelationships.from_dict(d.pop("relationships"))
+        def _decode_attributes(src_value__: Any) -> CouponCodeCreateQueryResourceObjectAttributes:
+            attributes = CouponCodeCreateQueryResourceObjectAttributes.from_dict(src_value__)
 
-        coupon_code_create_query_resource_object = cls(
-            type_=type_,
-            attributes=attributes,
-            relationships=relationships,
+            return attributes
+
+        def _decode_relationships(src_value__: Any) -> CouponCodeCreateQueryResourceObjectRelationships:
+            relationships = CouponCodeCreateQueryResourceObjectRelationships.from_dict(src_value__)
+
+            return relationships
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "attributes": ("attributes", _decode_attributes),
+                "relationships": ("relationships", _decode_relationships),
+            },
+            required=(
+                "type",
+                "attributes",
+                "relationships",
+            ),
+            additional=None,
         )
-
-        coupon_code_create_query_resource_object.additional_properties = d
-        return coupon_code_create_query_resource_object
 
     @property
     def additional_keys(self) -> list[str]:

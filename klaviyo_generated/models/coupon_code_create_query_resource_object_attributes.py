@@ -9,13 +9,14 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 T = TypeVar("T", bound="CouponCodeCreateQueryResourceObjectAttributes")
 
 
 @_attrs_define
-class CouponCodeCreateQueryResourceObjectAttributes:
+class CouponCodeCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         unique_code (str): This is a unique string that will be or is assigned to each customer/profile and is
@@ -53,33 +54,39 @@ class CouponCodeCreateQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        unique_code = d.pop("unique_code")
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                expires_at_type_0 = datetime.datetime.fromisoformat(data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-                return expires_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+        def _decode_expires_at(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    expires_at_type_0 = datetime.datetime.fromisoformat(data)
 
-        expires_at = parse_union(_parse_expires_at, d.pop("expires_at", UNSET))
+                    return expires_at_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
 
-        coupon_code_create_query_resource_object_attributes = cls(
-            unique_code=unique_code,
-            expires_at=expires_at,
+            expires_at = parse_union(_parse_expires_at, src_value__)
+
+            return expires_at
+
+        return LazyTable(
+            fields={
+                "unique_code": ("unique_code", None),
+                "expires_at": ("expires_at", _decode_expires_at),
+            },
+            required=("unique_code",),
+            additional=None,
         )
-
-        coupon_code_create_query_resource_object_attributes.additional_properties = d
-        return coupon_code_create_query_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

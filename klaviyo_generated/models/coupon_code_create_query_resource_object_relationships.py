@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.coupon_code_create_query_resource_object_relationships_coupon import (
         CouponCodeCreateQueryResourceObjectRelationshipsCoupon,
@@ -18,7 +20,7 @@ T = TypeVar("T", bound="CouponCodeCreateQueryResourceObjectRelationships")
 
 
 @_attrs_define
-class CouponCodeCreateQueryResourceObjectRelationships:
+class CouponCodeCreateQueryResourceObjectRelationships(LazyModel):
     """
     Attributes:
         coupon (CouponCodeCreateQueryResourceObjectRelationshipsCoupon):
@@ -42,19 +44,26 @@ class CouponCodeCreateQueryResourceObjectRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.coupon_code_create_query_resource_object_relationships_coupon import (
             CouponCodeCreateQueryResourceObjectRelationshipsCoupon,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        coupon = CouponCodeCreateQueryResourceObjectRelationshipsCoupon.from_dict(d.pop("coupon"))
+        def _decode_coupon(src_value__: Any) -> CouponCodeCreateQueryResourceObjectRelationshipsCoupon:
+            coupon = CouponCodeCreateQueryResourceObjectRelationshipsCoupon.from_dict(src_value__)
 
-        coupon_code_create_query_resource_object_relationships = cls(
-            coupon=coupon,
+            return coupon
+
+        return LazyTable(
+            fields={
+                "coupon": ("coupon", _decode_coupon),
+            },
+            required=("coupon",),
+            additional=None,
         )
-
-        coupon_code_create_query_resource_object_relationships.additional_properties = d
-        return coupon_code_create_query_resource_object_relationships
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ T = TypeVar("T", bound="CouponCodeResponseObjectResourceRelationships")
 
 
 @_attrs_define
-class CouponCodeResponseObjectResourceRelationships:
+class CouponCodeResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
         coupon (CouponCodeResponseObjectResourceRelationshipsCoupon | Unset):
@@ -55,6 +56,10 @@ class CouponCodeResponseObjectResourceRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.coupon_code_response_object_resource_relationships_coupon import (
             CouponCodeResponseObjectResourceRelationshipsCoupon,  # noqa: PLC0415
         )
@@ -62,28 +67,34 @@ class CouponCodeResponseObjectResourceRelationships:
             CouponCodeResponseObjectResourceRelationshipsProfile,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _coupon = d.pop("coupon", UNSET)
-        coupon: CouponCodeResponseObjectResourceRelationshipsCoupon | Unset
-        if isinstance(_coupon, Unset):
-            coupon = UNSET
-        else:
-            coupon = CouponCodeResponseObjectResourceRelationshipsCoupon.from_dict(_coupon)
+        def _decode_coupon(src_value__: Any) -> CouponCodeResponseObjectResourceRelationshipsCoupon | Unset:
+            _coupon = src_value__
+            coupon: CouponCodeResponseObjectResourceRelationshipsCoupon | Unset
+            if isinstance(_coupon, Unset):
+                coupon = UNSET
+            else:
+                coupon = CouponCodeResponseObjectResourceRelationshipsCoupon.from_dict(_coupon)
 
-        _profile = d.pop("profile", UNSET)
-        profile: CouponCodeResponseObjectResourceRelationshipsProfile | Unset
-        if isinstance(_profile, Unset):
-            profile = UNSET
-        else:
-            profile = CouponCodeResponseObjectResourceRelationshipsProfile.from_dict(_profile)
+            return coupon
 
-        coupon_code_response_object_resource_relationships = cls(
-            coupon=coupon,
-            profile=profile,
+        def _decode_profile(src_value__: Any) -> CouponCodeResponseObjectResourceRelationshipsProfile | Unset:
+            _profile = src_value__
+            profile: CouponCodeResponseObjectResourceRelationshipsProfile | Unset
+            if isinstance(_profile, Unset):
+                profile = UNSET
+            else:
+                profile = CouponCodeResponseObjectResourceRelationshipsProfile.from_dict(_profile)
+
+            return profile
+
+        return LazyTable(
+            fields={
+                "coupon": ("coupon", _decode_coupon),
+                "profile": ("profile", _decode_profile),
+            },
+            required=(),
+            additional=None,
         )
-
-        coupon_code_response_object_resource_relationships.additional_properties = d
-        return coupon_code_response_object_resource_relationships
 
     @property
     def additional_keys(self) -> list[str]:

@@ -9,6 +9,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.coupon_code_update_query_resource_object_attributes_status import (
     CouponCodeUpdateQueryResourceObjectAttributesStatus,
     check_coupon_code_update_query_resource_object_attributes_status,
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="CouponCodeUpdateQueryResourceObjectAttributes")
 
 
 @_attrs_define
-class CouponCodeUpdateQueryResourceObjectAttributes:
+class CouponCodeUpdateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         status (CouponCodeUpdateQueryResourceObjectAttributesStatus | Unset): The API status of our coupon codes.
@@ -56,38 +57,49 @@ class CouponCodeUpdateQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _status = d.pop("status", UNSET)
-        status: CouponCodeUpdateQueryResourceObjectAttributesStatus | Unset
-        if isinstance(_status, Unset):
-            status = UNSET
-        else:
-            status = check_coupon_code_update_query_resource_object_attributes_status(_status)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                expires_at_type_0 = datetime.datetime.fromisoformat(data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-                return expires_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+        def _decode_status(src_value__: Any) -> CouponCodeUpdateQueryResourceObjectAttributesStatus | Unset:
+            _status = src_value__
+            status: CouponCodeUpdateQueryResourceObjectAttributesStatus | Unset
+            if isinstance(_status, Unset):
+                status = UNSET
+            else:
+                status = check_coupon_code_update_query_resource_object_attributes_status(_status)
 
-        expires_at = parse_union(_parse_expires_at, d.pop("expires_at", UNSET))
+            return status
 
-        coupon_code_update_query_resource_object_attributes = cls(
-            status=status,
-            expires_at=expires_at,
+        def _decode_expires_at(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    expires_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                    return expires_at_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
+
+            expires_at = parse_union(_parse_expires_at, src_value__)
+
+            return expires_at
+
+        return LazyTable(
+            fields={
+                "status": ("status", _decode_status),
+                "expires_at": ("expires_at", _decode_expires_at),
+            },
+            required=(),
+            additional=None,
         )
-
-        coupon_code_update_query_resource_object_attributes.additional_properties = d
-        return coupon_code_update_query_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

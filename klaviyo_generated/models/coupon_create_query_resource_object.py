@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.coupon_enum import CouponEnum, check_coupon_enum
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="CouponCreateQueryResourceObject")
 
 
 @_attrs_define
-class CouponCreateQueryResourceObject:
+class CouponCreateQueryResourceObject(LazyModel):
     """
     Attributes:
         type_ (CouponEnum):
@@ -47,20 +48,33 @@ class CouponCreateQueryResourceObject:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.coupon_create_query_resource_object_attributes import CouponCreateQueryResourceObjectAttributes  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_coupon_enum(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> CouponEnum:
+            type_ = check_coupon_enum(src_value__)
 
-        attributes = CouponCreateQueryResourceObjectAttributes.from_dict(d.pop("attributes"))
+            return type_
 
-        coupon_create_query_resource_object = cls(
-            type_=type_,
-            attributes=attributes,
+        def _decode_attributes(src_value__: Any) -> CouponCreateQueryResourceObjectAttributes:
+            attributes = CouponCreateQueryResourceObjectAttributes.from_dict(src_value__)
+
+            return attributes
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "attributes": ("attributes", _decode_attributes),
+            },
+            required=(
+                "type",
+                "attributes",
+            ),
+            additional=None,
         )
-
-        coupon_create_query_resource_object.additional_properties = d
-        return coupon_create_query_resource_object
 
     @property
     def additional_keys(self) -> list[str]:

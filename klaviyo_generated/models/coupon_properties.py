@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.coupon_properties_display_device_item import (
     CouponPropertiesDisplayDeviceItem,
     check_coupon_properties_display_device_item,
@@ -23,7 +24,7 @@ T = TypeVar("T", bound="CouponProperties")
 
 
 @_attrs_define
-class CouponProperties:
+class CouponProperties(LazyModel):
     """
     Attributes:
         coupon (StaticCouponConfig | UniqueCouponConfig):
@@ -84,64 +85,55 @@ class CouponProperties:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.static_coupon_config import StaticCouponConfig  # noqa: PLC0415
         from ..models.unique_coupon_config import UniqueCouponConfig  # noqa: PLC0415
 
-        d = dict(src_dict)
+        def _decode_coupon(src_value__: Any) -> StaticCouponConfig | UniqueCouponConfig:
+            def _parse_coupon(data: object) -> StaticCouponConfig | UniqueCouponConfig:
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    coupon_type_0 = UniqueCouponConfig.from_dict(data)
 
-        def _parse_coupon(data: object) -> StaticCouponConfig | UniqueCouponConfig:
-            try:
+                    return coupon_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                coupon_type_0 = UniqueCouponConfig.from_dict(data)
+                coupon_type_1 = StaticCouponConfig.from_dict(data)
 
-                return coupon_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            coupon_type_1 = StaticCouponConfig.from_dict(data)
+                return coupon_type_1
 
-            return coupon_type_1
+            coupon = parse_union(_parse_coupon, src_value__)
 
-        coupon = parse_union(_parse_coupon, d.pop("coupon"))
+            return coupon
 
-        _display_device = d.pop("display_device", UNSET)
-        display_device: list[CouponPropertiesDisplayDeviceItem] | Unset = UNSET
-        if _display_device is not UNSET:
-            display_device = []
-            for display_device_item_data in _display_device:
-                display_device_item = check_coupon_properties_display_device_item(display_device_item_data)
+        def _decode_display_device(src_value__: Any) -> list[CouponPropertiesDisplayDeviceItem] | Unset:
+            _display_device = src_value__
+            display_device: list[CouponPropertiesDisplayDeviceItem] | Unset = UNSET
+            if _display_device is not UNSET:
+                display_device = []
+                for display_device_item_data in _display_device:
+                    display_device_item = check_coupon_properties_display_device_item(display_device_item_data)
 
-                display_device.append(display_device_item)
+                    display_device.append(display_device_item)
 
-        def _parse_classname(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return display_device
 
-        classname = _parse_classname(d.pop("classname", UNSET))
-
-        def _parse_success_message(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        success_message = _parse_success_message(d.pop("success_message", UNSET))
-
-        coupon_properties = cls(
-            coupon=coupon,
-            display_device=display_device,
-            classname=classname,
-            success_message=success_message,
+        return LazyTable(
+            fields={
+                "coupon": ("coupon", _decode_coupon),
+                "display_device": ("display_device", _decode_display_device),
+                "classname": ("classname", None),
+                "success_message": ("success_message", None),
+            },
+            required=("coupon",),
+            additional=None,
         )
-
-        coupon_properties.additional_properties = d
-        return coupon_properties
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="CouponStyles")
 
 
 @_attrs_define
-class CouponStyles:
+class CouponStyles(LazyModel):
     """
     Attributes:
         padding (Padding | Unset):
@@ -80,60 +81,55 @@ class CouponStyles:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.border_style import BorderStyle  # noqa: PLC0415
         from ..models.padding import Padding  # noqa: PLC0415
         from ..models.text_style_v0 import TextStyleV0  # noqa: PLC0415
 
-        d = dict(src_dict)
-        _padding = d.pop("padding", UNSET)
-        padding: Padding | Unset
-        if isinstance(_padding, Unset):
-            padding = UNSET
-        else:
-            padding = Padding.from_dict(_padding)
+        def _decode_padding(src_value__: Any) -> Padding | Unset:
+            _padding = src_value__
+            padding: Padding | Unset
+            if isinstance(_padding, Unset):
+                padding = UNSET
+            else:
+                padding = Padding.from_dict(_padding)
 
-        def _parse_background_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return padding
 
-        background_color = _parse_background_color(d.pop("background_color", UNSET))
+        def _decode_text_styles(src_value__: Any) -> TextStyleV0 | Unset:
+            _text_styles = src_value__
+            text_styles: TextStyleV0 | Unset
+            if isinstance(_text_styles, Unset):
+                text_styles = UNSET
+            else:
+                text_styles = TextStyleV0.from_dict(_text_styles)
 
-        _text_styles = d.pop("text_styles", UNSET)
-        text_styles: TextStyleV0 | Unset
-        if isinstance(_text_styles, Unset):
-            text_styles = UNSET
-        else:
-            text_styles = TextStyleV0.from_dict(_text_styles)
+            return text_styles
 
-        _border_styles = d.pop("border_styles", UNSET)
-        border_styles: BorderStyle | Unset
-        if isinstance(_border_styles, Unset):
-            border_styles = UNSET
-        else:
-            border_styles = BorderStyle.from_dict(_border_styles)
+        def _decode_border_styles(src_value__: Any) -> BorderStyle | Unset:
+            _border_styles = src_value__
+            border_styles: BorderStyle | Unset
+            if isinstance(_border_styles, Unset):
+                border_styles = UNSET
+            else:
+                border_styles = BorderStyle.from_dict(_border_styles)
 
-        def _parse_coupon_background_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return border_styles
 
-        coupon_background_color = _parse_coupon_background_color(d.pop("coupon_background_color", UNSET))
-
-        coupon_styles = cls(
-            padding=padding,
-            background_color=background_color,
-            text_styles=text_styles,
-            border_styles=border_styles,
-            coupon_background_color=coupon_background_color,
+        return LazyTable(
+            fields={
+                "padding": ("padding", _decode_padding),
+                "background_color": ("background_color", None),
+                "text_styles": ("text_styles", _decode_text_styles),
+                "border_styles": ("border_styles", _decode_border_styles),
+                "coupon_background_color": ("coupon_background_color", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        coupon_styles.additional_properties = d
-        return coupon_styles
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="CouponUpdateQueryResourceObjectAttributes")
 
 
 @_attrs_define
-class CouponUpdateQueryResourceObjectAttributes:
+class CouponUpdateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         description (None | str | Unset): A description of the coupon. Example: 10% off for purchases over $50.
@@ -63,49 +64,48 @@ class CouponUpdateQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.coupon_update_query_resource_object_attributes_monitor_configuration_type_0 import (
             CouponUpdateQueryResourceObjectAttributesMonitorConfigurationType0,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-
-        def _parse_description(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        description = _parse_description(d.pop("description", UNSET))
-
-        def _parse_monitor_configuration(
-            data: object,
+        def _decode_monitor_configuration(
+            src_value__: Any,
         ) -> CouponUpdateQueryResourceObjectAttributesMonitorConfigurationType0 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                monitor_configuration_type_0 = (
-                    CouponUpdateQueryResourceObjectAttributesMonitorConfigurationType0.from_dict(data)
-                )
+            def _parse_monitor_configuration(
+                data: object,
+            ) -> CouponUpdateQueryResourceObjectAttributesMonitorConfigurationType0 | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    monitor_configuration_type_0 = (
+                        CouponUpdateQueryResourceObjectAttributesMonitorConfigurationType0.from_dict(data)
+                    )
 
-                return monitor_configuration_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(CouponUpdateQueryResourceObjectAttributesMonitorConfigurationType0 | None | Unset, data)
+                    return monitor_configuration_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(CouponUpdateQueryResourceObjectAttributesMonitorConfigurationType0 | None | Unset, data)
 
-        monitor_configuration = parse_union(_parse_monitor_configuration, d.pop("monitor_configuration", UNSET))
+            monitor_configuration = parse_union(_parse_monitor_configuration, src_value__)
 
-        coupon_update_query_resource_object_attributes = cls(
-            description=description,
-            monitor_configuration=monitor_configuration,
+            return monitor_configuration
+
+        return LazyTable(
+            fields={
+                "description": ("description", None),
+                "monitor_configuration": ("monitor_configuration", _decode_monitor_configuration),
+            },
+            required=(),
+            additional=None,
         )
-
-        coupon_update_query_resource_object_attributes.additional_properties = d
-        return coupon_update_query_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

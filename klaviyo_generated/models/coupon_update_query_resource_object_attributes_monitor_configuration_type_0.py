@@ -8,11 +8,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 T = TypeVar("T", bound="CouponUpdateQueryResourceObjectAttributesMonitorConfigurationType0")
 
 
 @_attrs_define
-class CouponUpdateQueryResourceObjectAttributesMonitorConfigurationType0:
+class CouponUpdateQueryResourceObjectAttributesMonitorConfigurationType0(LazyModel):
     """The monitor configuration for the coupon.
 
     Example:
@@ -31,11 +33,16 @@ class CouponUpdateQueryResourceObjectAttributesMonitorConfigurationType0:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        coupon_update_query_resource_object_attributes_monitor_configuration_type_0 = cls()
+        return lazy_from_dict(cls, src_dict)
 
-        coupon_update_query_resource_object_attributes_monitor_configuration_type_0.additional_properties = d
-        return coupon_update_query_resource_object_attributes_monitor_configuration_type_0
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        return LazyTable(
+            fields={},
+            required=(),
+            additional=None,
+        )
 
     @property
     def additional_keys(self) -> list[str]:

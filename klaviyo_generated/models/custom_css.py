@@ -8,13 +8,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CustomCss")
 
 
 @_attrs_define
-class CustomCss:
+class CustomCss(LazyModel):
     """
     Attributes:
         enabled (bool | Unset):  Default: False.
@@ -42,18 +43,19 @@ class CustomCss:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        enabled = d.pop("enabled", UNSET)
+        return lazy_from_dict(cls, src_dict)
 
-        css = d.pop("css", UNSET)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        custom_css = cls(
-            enabled=enabled,
-            css=css,
+        return LazyTable(
+            fields={
+                "enabled": ("enabled", None),
+                "css": ("css", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        custom_css.additional_properties = d
-        return custom_css
 
     @property
     def additional_keys(self) -> list[str]:

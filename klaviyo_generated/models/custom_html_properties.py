@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.custom_html_properties_display_device_item import (
     CustomHTMLPropertiesDisplayDeviceItem,
     check_custom_html_properties_display_device_item,
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="CustomHTMLProperties")
 
 
 @_attrs_define
-class CustomHTMLProperties:
+class CustomHTMLProperties(LazyModel):
     """
     Attributes:
         display_device (list[CustomHTMLPropertiesDisplayDeviceItem] | Unset):
@@ -61,35 +62,32 @@ class CustomHTMLProperties:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _display_device = d.pop("display_device", UNSET)
-        display_device: list[CustomHTMLPropertiesDisplayDeviceItem] | Unset = UNSET
-        if _display_device is not UNSET:
-            display_device = []
-            for display_device_item_data in _display_device:
-                display_device_item = check_custom_html_properties_display_device_item(display_device_item_data)
+        return lazy_from_dict(cls, src_dict)
 
-                display_device.append(display_device_item)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        def _parse_classname(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        def _decode_display_device(src_value__: Any) -> list[CustomHTMLPropertiesDisplayDeviceItem] | Unset:
+            _display_device = src_value__
+            display_device: list[CustomHTMLPropertiesDisplayDeviceItem] | Unset = UNSET
+            if _display_device is not UNSET:
+                display_device = []
+                for display_device_item_data in _display_device:
+                    display_device_item = check_custom_html_properties_display_device_item(display_device_item_data)
 
-        classname = _parse_classname(d.pop("classname", UNSET))
+                    display_device.append(display_device_item)
 
-        content = d.pop("content", UNSET)
+            return display_device
 
-        custom_html_properties = cls(
-            display_device=display_device,
-            classname=classname,
-            content=content,
+        return LazyTable(
+            fields={
+                "display_device": ("display_device", _decode_display_device),
+                "classname": ("classname", None),
+                "content": ("content", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        custom_html_properties.additional_properties = d
-        return custom_html_properties
 
     @property
     def additional_keys(self) -> list[str]:

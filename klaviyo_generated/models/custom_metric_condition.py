@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import parse_union
 
 if TYPE_CHECKING:
@@ -25,7 +26,7 @@ T = TypeVar("T", bound="CustomMetricCondition")
 
 
 @_attrs_define
-class CustomMetricCondition:
+class CustomMetricCondition(LazyModel):
     """
     Attributes:
         property_ (str):
@@ -89,6 +90,10 @@ class CustomMetricCondition:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.boolean_filter import BooleanFilter  # noqa: PLC0415
         from ..models.existence_operator_existence_filter import ExistenceOperatorExistenceFilter  # noqa: PLC0415
         from ..models.list_contains_operator_list_contains_filter import ListContainsOperatorListContainsFilter  # noqa: PLC0415
@@ -98,11 +103,8 @@ class CustomMetricCondition:
         from ..models.string_in_array_filter import StringInArrayFilter  # noqa: PLC0415
         from ..models.string_operator_string_filter import StringOperatorStringFilter  # noqa: PLC0415
 
-        d = dict(src_dict)
-        property_ = d.pop("property")
-
-        def _parse_filter(
-            data: object,
+        def _decode_filter(
+            src_value__: Any,
         ) -> (
             BooleanFilter
             | ExistenceOperatorExistenceFilter
@@ -113,77 +115,95 @@ class CustomMetricCondition:
             | StringInArrayFilter
             | StringOperatorStringFilter
         ):
-            try:
+            def _parse_filter(
+                data: object,
+            ) -> (
+                BooleanFilter
+                | ExistenceOperatorExistenceFilter
+                | ListContainsOperatorListContainsFilter
+                | ListRegexOperatorListContainsFilter
+                | ListSubstringFilter
+                | NumericOperatorNumericFilter
+                | StringInArrayFilter
+                | StringOperatorStringFilter
+            ):
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_0 = NumericOperatorNumericFilter.from_dict(data)
+
+                    return filter_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_1 = StringInArrayFilter.from_dict(data)
+
+                    return filter_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_2 = ExistenceOperatorExistenceFilter.from_dict(data)
+
+                    return filter_type_2
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_3 = BooleanFilter.from_dict(data)
+
+                    return filter_type_3
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_4 = StringOperatorStringFilter.from_dict(data)
+
+                    return filter_type_4
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_5 = ListContainsOperatorListContainsFilter.from_dict(data)
+
+                    return filter_type_5
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_6 = ListRegexOperatorListContainsFilter.from_dict(data)
+
+                    return filter_type_6
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                filter_type_0 = NumericOperatorNumericFilter.from_dict(data)
+                filter_type_7 = ListSubstringFilter.from_dict(data)
 
-                return filter_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_1 = StringInArrayFilter.from_dict(data)
+                return filter_type_7
 
-                return filter_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_2 = ExistenceOperatorExistenceFilter.from_dict(data)
+            filter = parse_union(_parse_filter, src_value__)
 
-                return filter_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_3 = BooleanFilter.from_dict(data)
+            return filter
 
-                return filter_type_3
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_4 = StringOperatorStringFilter.from_dict(data)
-
-                return filter_type_4
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_5 = ListContainsOperatorListContainsFilter.from_dict(data)
-
-                return filter_type_5
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_6 = ListRegexOperatorListContainsFilter.from_dict(data)
-
-                return filter_type_6
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            filter_type_7 = ListSubstringFilter.from_dict(data)
-
-            return filter_type_7
-
-        filter = parse_union(_parse_filter, d.pop("filter"))
-
-        custom_metric_condition = cls(
-            property_=property_,
-            filter=filter,
+        return LazyTable(
+            fields={
+                "property_": ("property", None),
+                "filter": ("filter", _decode_filter),
+            },
+            required=(
+                "property",
+                "filter",
+            ),
+            additional=None,
         )
-
-        custom_metric_condition.additional_properties = d
-        return custom_metric_condition
 
     @property
     def additional_keys(self) -> list[str]:

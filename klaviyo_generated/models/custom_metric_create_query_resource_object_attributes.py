@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.custom_metric_definition import CustomMetricDefinition
 
@@ -16,7 +18,7 @@ T = TypeVar("T", bound="CustomMetricCreateQueryResourceObjectAttributes")
 
 
 @_attrs_define
-class CustomMetricCreateQueryResourceObjectAttributes:
+class CustomMetricCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         name (str): The name for this custom metric. Names must be unique across the account.         Attempting to
@@ -46,20 +48,28 @@ class CustomMetricCreateQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.custom_metric_definition import CustomMetricDefinition  # noqa: PLC0415
 
-        d = dict(src_dict)
-        name = d.pop("name")
+        def _decode_definition(src_value__: Any) -> CustomMetricDefinition:
+            definition = CustomMetricDefinition.from_dict(src_value__)
 
-        definition = CustomMetricDefinition.from_dict(d.pop("definition"))
+            return definition
 
-        custom_metric_create_query_resource_object_attributes = cls(
-            name=name,
-            definition=definition,
+        return LazyTable(
+            fields={
+                "name": ("name", None),
+                "definition": ("definition", _decode_definition),
+            },
+            required=(
+                "name",
+                "definition",
+            ),
+            additional=None,
         )
-
-        custom_metric_create_query_resource_object_attributes.additional_properties = d
-        return custom_metric_create_query_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.custom_metric_definition_aggregation_method import (
     CustomMetricDefinitionAggregationMethod,
     check_custom_metric_definition_aggregation_method,
@@ -21,7 +22,7 @@ T = TypeVar("T", bound="CustomMetricDefinition")
 
 
 @_attrs_define
-class CustomMetricDefinition:
+class CustomMetricDefinition(LazyModel):
     """
     Attributes:
         aggregation_method (CustomMetricDefinitionAggregationMethod): Method of aggregation for custom metric
@@ -56,25 +57,38 @@ class CustomMetricDefinition:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.custom_metric_group import CustomMetricGroup  # noqa: PLC0415
 
-        d = dict(src_dict)
-        aggregation_method = check_custom_metric_definition_aggregation_method(d.pop("aggregation_method"))
+        def _decode_aggregation_method(src_value__: Any) -> CustomMetricDefinitionAggregationMethod:
+            aggregation_method = check_custom_metric_definition_aggregation_method(src_value__)
 
-        metric_groups = []
-        _metric_groups = d.pop("metric_groups")
-        for metric_groups_item_data in _metric_groups:
-            metric_groups_item = CustomMetricGroup.from_dict(metric_groups_item_data)
+            return aggregation_method
 
-            metric_groups.append(metric_groups_item)
+        def _decode_metric_groups(src_value__: Any) -> list[CustomMetricGroup]:
+            metric_groups = []
+            _metric_groups = src_value__
+            for metric_groups_item_data in _metric_groups:
+                metric_groups_item = CustomMetricGroup.from_dict(metric_groups_item_data)
 
-        custom_metric_definition = cls(
-            aggregation_method=aggregation_method,
-            metric_groups=metric_groups,
+                metric_groups.append(metric_groups_item)
+
+            return metric_groups
+
+        return LazyTable(
+            fields={
+                "aggregation_method": ("aggregation_method", _decode_aggregation_method),
+                "metric_groups": ("metric_groups", _decode_metric_groups),
+            },
+            required=(
+                "aggregation_method",
+                "metric_groups",
+            ),
+            additional=None,
         )
-
-        custom_metric_definition.additional_properties = d
-        return custom_metric_definition
 
     @property
     def additional_keys(self) -> list[str]:

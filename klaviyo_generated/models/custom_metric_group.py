@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="CustomMetricGroup")
 
 
 @_attrs_define
-class CustomMetricGroup:
+class CustomMetricGroup(LazyModel):
     """
     Attributes:
         metric_id (str): The ID of the metric that composes the custom metric.
@@ -72,50 +73,46 @@ class CustomMetricGroup:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.custom_metric_condition import CustomMetricCondition  # noqa: PLC0415
 
-        d = dict(src_dict)
-        metric_id = d.pop("metric_id")
+        def _decode_metric_filters(src_value__: Any) -> list[CustomMetricCondition] | None | Unset:
+            def _parse_metric_filters(data: object) -> list[CustomMetricCondition] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    metric_filters_type_0 = []
+                    _metric_filters_type_0 = data
+                    for metric_filters_type_0_item_data in _metric_filters_type_0:
+                        metric_filters_type_0_item = CustomMetricCondition.from_dict(metric_filters_type_0_item_data)
 
-        def _parse_metric_filters(data: object) -> list[CustomMetricCondition] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                metric_filters_type_0 = []
-                _metric_filters_type_0 = data
-                for metric_filters_type_0_item_data in _metric_filters_type_0:
-                    metric_filters_type_0_item = CustomMetricCondition.from_dict(metric_filters_type_0_item_data)
+                        metric_filters_type_0.append(metric_filters_type_0_item)
 
-                    metric_filters_type_0.append(metric_filters_type_0_item)
+                    return metric_filters_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[CustomMetricCondition] | None | Unset, data)
 
-                return metric_filters_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[CustomMetricCondition] | None | Unset, data)
+            metric_filters = parse_union(_parse_metric_filters, src_value__)
 
-        metric_filters = parse_union(_parse_metric_filters, d.pop("metric_filters", UNSET))
+            return metric_filters
 
-        def _parse_value_property(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        value_property = _parse_value_property(d.pop("value_property", UNSET))
-
-        custom_metric_group = cls(
-            metric_id=metric_id,
-            metric_filters=metric_filters,
-            value_property=value_property,
+        return LazyTable(
+            fields={
+                "metric_id": ("metric_id", None),
+                "metric_filters": ("metric_filters", _decode_metric_filters),
+                "value_property": ("value_property", None),
+            },
+            required=("metric_id",),
+            additional=None,
         )
-
-        custom_metric_group.additional_properties = d
-        return custom_metric_group
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="CustomMetricPartialUpdateQueryResourceObjectAttributes")
 
 
 @_attrs_define
-class CustomMetricPartialUpdateQueryResourceObjectAttributes:
+class CustomMetricPartialUpdateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         name (None | str | Unset): The name for this custom metric. Names must be unique across the account.
@@ -53,33 +54,30 @@ class CustomMetricPartialUpdateQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.custom_metric_definition import CustomMetricDefinition  # noqa: PLC0415
 
-        d = dict(src_dict)
+        def _decode_definition(src_value__: Any) -> CustomMetricDefinition | Unset:
+            _definition = src_value__
+            definition: CustomMetricDefinition | Unset
+            if isinstance(_definition, Unset):
+                definition = UNSET
+            else:
+                definition = CustomMetricDefinition.from_dict(_definition)
 
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return definition
 
-        name = _parse_name(d.pop("name", UNSET))
-
-        _definition = d.pop("definition", UNSET)
-        definition: CustomMetricDefinition | Unset
-        if isinstance(_definition, Unset):
-            definition = UNSET
-        else:
-            definition = CustomMetricDefinition.from_dict(_definition)
-
-        custom_metric_partial_update_query_resource_object_attributes = cls(
-            name=name,
-            definition=definition,
+        return LazyTable(
+            fields={
+                "name": ("name", None),
+                "definition": ("definition", _decode_definition),
+            },
+            required=(),
+            additional=None,
         )
-
-        custom_metric_partial_update_query_resource_object_attributes.additional_properties = d
-        return custom_metric_partial_update_query_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="CustomMetricResponseObjectResourceRelationships")
 
 
 @_attrs_define
-class CustomMetricResponseObjectResourceRelationships:
+class CustomMetricResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
         metrics (CustomMetricResponseObjectResourceRelationshipsMetrics | Unset):
@@ -44,24 +45,31 @@ class CustomMetricResponseObjectResourceRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.custom_metric_response_object_resource_relationships_metrics import (
             CustomMetricResponseObjectResourceRelationshipsMetrics,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _metrics = d.pop("metrics", UNSET)
-        metrics: CustomMetricResponseObjectResourceRelationshipsMetrics | Unset
-        if isinstance(_metrics, Unset):
-            metrics = UNSET
-        else:
-            metrics = CustomMetricResponseObjectResourceRelationshipsMetrics.from_dict(_metrics)
+        def _decode_metrics(src_value__: Any) -> CustomMetricResponseObjectResourceRelationshipsMetrics | Unset:
+            _metrics = src_value__
+            metrics: CustomMetricResponseObjectResourceRelationshipsMetrics | Unset
+            if isinstance(_metrics, Unset):
+                metrics = UNSET
+            else:
+                metrics = CustomMetricResponseObjectResourceRelationshipsMetrics.from_dict(_metrics)
 
-        custom_metric_response_object_resource_relationships = cls(
-            metrics=metrics,
+            return metrics
+
+        return LazyTable(
+            fields={
+                "metrics": ("metrics", _decode_metrics),
+            },
+            required=(),
+            additional=None,
         )
-
-        custom_metric_response_object_resource_relationships.additional_properties = d
-        return custom_metric_response_object_resource_relationships
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.custom_object_date_trigger_date_field_type import (
     CustomObjectDateTriggerDateFieldType,
     check_custom_object_date_trigger_date_field_type,
@@ -35,7 +36,7 @@ T = TypeVar("T", bound="CustomObjectDateTrigger")
 
 
 @_attrs_define
-class CustomObjectDateTrigger:
+class CustomObjectDateTrigger(LazyModel):
     """
     Attributes:
         type_ (CustomObjectDateTriggerType):
@@ -136,87 +137,109 @@ class CustomObjectDateTrigger:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_custom_object_date_trigger_type(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        date_field_type = check_custom_object_date_trigger_date_field_type(d.pop("date_field_type"))
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        custom_object_label = d.pop("custom_object_label")
+        def _decode_type_(src_value__: Any) -> CustomObjectDateTriggerType:
+            type_ = check_custom_object_date_trigger_type(src_value__)
 
-        custom_object_property_id = d.pop("custom_object_property_id")
+            return type_
 
-        object_type_id = d.pop("object_type_id")
+        def _decode_date_field_type(src_value__: Any) -> CustomObjectDateTriggerDateFieldType:
+            date_field_type = check_custom_object_date_trigger_date_field_type(src_value__)
 
-        object_type_relationship_id = d.pop("object_type_relationship_id")
+            return date_field_type
 
-        timedelta_value_before_date = d.pop("timedelta_value_before_date")
+        def _decode_timedelta_unit_before_date(
+            src_value__: Any,
+        ) -> CustomObjectDateTriggerTimedeltaUnitBeforeDate | Unset:
+            _timedelta_unit_before_date = src_value__
+            timedelta_unit_before_date: CustomObjectDateTriggerTimedeltaUnitBeforeDate | Unset
+            if isinstance(_timedelta_unit_before_date, Unset):
+                timedelta_unit_before_date = UNSET
+            else:
+                timedelta_unit_before_date = check_custom_object_date_trigger_timedelta_unit_before_date(
+                    _timedelta_unit_before_date
+                )
 
-        trigger_time = d.pop("trigger_time")
+            return timedelta_unit_before_date
 
-        _timedelta_unit_before_date = d.pop("timedelta_unit_before_date", UNSET)
-        timedelta_unit_before_date: CustomObjectDateTriggerTimedeltaUnitBeforeDate | Unset
-        if isinstance(_timedelta_unit_before_date, Unset):
-            timedelta_unit_before_date = UNSET
-        else:
-            timedelta_unit_before_date = check_custom_object_date_trigger_timedelta_unit_before_date(
-                _timedelta_unit_before_date
-            )
+        def _decode_recurrence_frequency(src_value__: Any) -> CustomObjectDateTriggerRecurrenceFrequency | Unset:
+            _recurrence_frequency = src_value__
+            recurrence_frequency: CustomObjectDateTriggerRecurrenceFrequency | Unset
+            if isinstance(_recurrence_frequency, Unset):
+                recurrence_frequency = UNSET
+            else:
+                recurrence_frequency = check_custom_object_date_trigger_recurrence_frequency(_recurrence_frequency)
 
-        _recurrence_frequency = d.pop("recurrence_frequency", UNSET)
-        recurrence_frequency: CustomObjectDateTriggerRecurrenceFrequency | Unset
-        if isinstance(_recurrence_frequency, Unset):
-            recurrence_frequency = UNSET
-        else:
-            recurrence_frequency = check_custom_object_date_trigger_recurrence_frequency(_recurrence_frequency)
+            return recurrence_frequency
 
-        _timezone = d.pop("timezone", UNSET)
-        timezone: CustomObjectDateTriggerTimezone | Unset
-        if isinstance(_timezone, Unset):
-            timezone = UNSET
-        else:
-            timezone = check_custom_object_date_trigger_timezone(_timezone)
+        def _decode_timezone(src_value__: Any) -> CustomObjectDateTriggerTimezone | Unset:
+            _timezone = src_value__
+            timezone: CustomObjectDateTriggerTimezone | Unset
+            if isinstance(_timezone, Unset):
+                timezone = UNSET
+            else:
+                timezone = check_custom_object_date_trigger_timezone(_timezone)
 
-        def _parse_trigger_days(data: object) -> list[CustomObjectDateTriggerTriggerDaysType0Item] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                trigger_days_type_0 = []
-                _trigger_days_type_0 = data
-                for trigger_days_type_0_item_data in _trigger_days_type_0:
-                    trigger_days_type_0_item = check_custom_object_date_trigger_trigger_days_type_0_item(
-                        trigger_days_type_0_item_data
-                    )
+            return timezone
 
-                    trigger_days_type_0.append(trigger_days_type_0_item)
+        def _decode_trigger_days(src_value__: Any) -> list[CustomObjectDateTriggerTriggerDaysType0Item] | None | Unset:
+            def _parse_trigger_days(data: object) -> list[CustomObjectDateTriggerTriggerDaysType0Item] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    trigger_days_type_0 = []
+                    _trigger_days_type_0 = data
+                    for trigger_days_type_0_item_data in _trigger_days_type_0:
+                        trigger_days_type_0_item = check_custom_object_date_trigger_trigger_days_type_0_item(
+                            trigger_days_type_0_item_data
+                        )
 
-                return trigger_days_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[CustomObjectDateTriggerTriggerDaysType0Item] | None | Unset, data)
+                        trigger_days_type_0.append(trigger_days_type_0_item)
 
-        trigger_days = parse_union(_parse_trigger_days, d.pop("trigger_days", UNSET))
+                    return trigger_days_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[CustomObjectDateTriggerTriggerDaysType0Item] | None | Unset, data)
 
-        custom_object_date_trigger = cls(
-            type_=type_,
-            date_field_type=date_field_type,
-            custom_object_label=custom_object_label,
-            custom_object_property_id=custom_object_property_id,
-            object_type_id=object_type_id,
-            object_type_relationship_id=object_type_relationship_id,
-            timedelta_value_before_date=timedelta_value_before_date,
-            trigger_time=trigger_time,
-            timedelta_unit_before_date=timedelta_unit_before_date,
-            recurrence_frequency=recurrence_frequency,
-            timezone=timezone,
-            trigger_days=trigger_days,
+            trigger_days = parse_union(_parse_trigger_days, src_value__)
+
+            return trigger_days
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "date_field_type": ("date_field_type", _decode_date_field_type),
+                "custom_object_label": ("custom_object_label", None),
+                "custom_object_property_id": ("custom_object_property_id", None),
+                "object_type_id": ("object_type_id", None),
+                "object_type_relationship_id": ("object_type_relationship_id", None),
+                "timedelta_value_before_date": ("timedelta_value_before_date", None),
+                "trigger_time": ("trigger_time", None),
+                "timedelta_unit_before_date": ("timedelta_unit_before_date", _decode_timedelta_unit_before_date),
+                "recurrence_frequency": ("recurrence_frequency", _decode_recurrence_frequency),
+                "timezone": ("timezone", _decode_timezone),
+                "trigger_days": ("trigger_days", _decode_trigger_days),
+            },
+            required=(
+                "type",
+                "date_field_type",
+                "custom_object_label",
+                "custom_object_property_id",
+                "object_type_id",
+                "object_type_relationship_id",
+                "timedelta_value_before_date",
+                "trigger_time",
+            ),
+            additional=None,
         )
-
-        custom_object_date_trigger.additional_properties = d
-        return custom_object_date_trigger
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.custom_object_relationship_source_type import (
     CustomObjectRelationshipSourceType,
     check_custom_object_relationship_source_type,
@@ -22,7 +23,7 @@ T = TypeVar("T", bound="CustomObjectRelationshipSource")
 
 
 @_attrs_define
-class CustomObjectRelationshipSource:
+class CustomObjectRelationshipSource(LazyModel):
     """
     Attributes:
         source_id (str): Data source ULID ID Example: 01JT8ZFT0RD24A0XPXQVNBBB04.
@@ -70,32 +71,42 @@ class CustomObjectRelationshipSource:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        source_id = d.pop("source_id")
+        return lazy_from_dict(cls, src_dict)
 
-        type_ = check_custom_object_relationship_source_type(d.pop("type"))
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        id_path = d.pop("id_path")
+        def _decode_type_(src_value__: Any) -> CustomObjectRelationshipSourceType:
+            type_ = check_custom_object_relationship_source_type(src_value__)
 
-        related_id_path = d.pop("related_id_path")
+            return type_
 
-        _update_strategy = d.pop("update_strategy", UNSET)
-        update_strategy: CustomObjectRelationshipSourceUpdateStrategy | Unset
-        if isinstance(_update_strategy, Unset):
-            update_strategy = UNSET
-        else:
-            update_strategy = check_custom_object_relationship_source_update_strategy(_update_strategy)
+        def _decode_update_strategy(src_value__: Any) -> CustomObjectRelationshipSourceUpdateStrategy | Unset:
+            _update_strategy = src_value__
+            update_strategy: CustomObjectRelationshipSourceUpdateStrategy | Unset
+            if isinstance(_update_strategy, Unset):
+                update_strategy = UNSET
+            else:
+                update_strategy = check_custom_object_relationship_source_update_strategy(_update_strategy)
 
-        custom_object_relationship_source = cls(
-            source_id=source_id,
-            type_=type_,
-            id_path=id_path,
-            related_id_path=related_id_path,
-            update_strategy=update_strategy,
+            return update_strategy
+
+        return LazyTable(
+            fields={
+                "source_id": ("source_id", None),
+                "type_": ("type", _decode_type_),
+                "id_path": ("id_path", None),
+                "related_id_path": ("related_id_path", None),
+                "update_strategy": ("update_strategy", _decode_update_strategy),
+            },
+            required=(
+                "source_id",
+                "type",
+                "id_path",
+                "related_id_path",
+            ),
+            additional=None,
         )
-
-        custom_object_relationship_source.additional_properties = d
-        return custom_object_relationship_source
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.custom_object_trigger_condition_type import (
     CustomObjectTriggerConditionType,
     check_custom_object_trigger_condition_type,
@@ -32,7 +33,7 @@ T = TypeVar("T", bound="CustomObjectTriggerCondition")
 
 
 @_attrs_define
-class CustomObjectTriggerCondition:
+class CustomObjectTriggerCondition(LazyModel):
     """
     Attributes:
         type_ (CustomObjectTriggerConditionType):
@@ -114,6 +115,10 @@ class CustomObjectTriggerCondition:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.boolean_filter import BooleanFilter  # noqa: PLC0415
         from ..models.existence_operator_existence_filter import ExistenceOperatorExistenceFilter  # noqa: PLC0415
         from ..models.list_contains_operator_list_contains_filter import ListContainsOperatorListContainsFilter  # noqa: PLC0415
@@ -126,13 +131,13 @@ class CustomObjectTriggerCondition:
         from ..models.static_date_range_filter import StaticDateRangeFilter  # noqa: PLC0415
         from ..models.string_operator_string_filter import StringOperatorStringFilter  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_custom_object_trigger_condition_type(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> CustomObjectTriggerConditionType:
+            type_ = check_custom_object_trigger_condition_type(src_value__)
 
-        property_id = d.pop("property_id")
+            return type_
 
-        def _parse_filter(
-            data: object,
+        def _decode_filter(
+            src_value__: Any,
         ) -> (
             BooleanFilter
             | ExistenceOperatorExistenceFilter
@@ -146,102 +151,124 @@ class CustomObjectTriggerCondition:
             | StaticDateRangeFilter
             | StringOperatorStringFilter
         ):
-            try:
+            def _parse_filter(
+                data: object,
+            ) -> (
+                BooleanFilter
+                | ExistenceOperatorExistenceFilter
+                | ListContainsOperatorListContainsFilter
+                | ListLengthFilter
+                | NumericOperatorNumericFilter
+                | NumericRangeFilter
+                | RelativeDateOperatorBaseRelativeDateFilter
+                | RelativeDateRangeFilter
+                | StaticDateFilter
+                | StaticDateRangeFilter
+                | StringOperatorStringFilter
+            ):
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_0 = StringOperatorStringFilter.from_dict(data)
+
+                    return filter_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_1 = NumericOperatorNumericFilter.from_dict(data)
+
+                    return filter_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_2 = NumericRangeFilter.from_dict(data)
+
+                    return filter_type_2
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_3 = BooleanFilter.from_dict(data)
+
+                    return filter_type_3
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_4 = StaticDateFilter.from_dict(data)
+
+                    return filter_type_4
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_5 = StaticDateRangeFilter.from_dict(data)
+
+                    return filter_type_5
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_6 = RelativeDateOperatorBaseRelativeDateFilter.from_dict(data)
+
+                    return filter_type_6
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_7 = RelativeDateRangeFilter.from_dict(data)
+
+                    return filter_type_7
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_8 = ListContainsOperatorListContainsFilter.from_dict(data)
+
+                    return filter_type_8
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_9 = ListLengthFilter.from_dict(data)
+
+                    return filter_type_9
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                filter_type_0 = StringOperatorStringFilter.from_dict(data)
+                filter_type_10 = ExistenceOperatorExistenceFilter.from_dict(data)
 
-                return filter_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_1 = NumericOperatorNumericFilter.from_dict(data)
+                return filter_type_10
 
-                return filter_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_2 = NumericRangeFilter.from_dict(data)
+            filter = parse_union(_parse_filter, src_value__)
 
-                return filter_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_3 = BooleanFilter.from_dict(data)
+            return filter
 
-                return filter_type_3
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_4 = StaticDateFilter.from_dict(data)
-
-                return filter_type_4
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_5 = StaticDateRangeFilter.from_dict(data)
-
-                return filter_type_5
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_6 = RelativeDateOperatorBaseRelativeDateFilter.from_dict(data)
-
-                return filter_type_6
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_7 = RelativeDateRangeFilter.from_dict(data)
-
-                return filter_type_7
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_8 = ListContainsOperatorListContainsFilter.from_dict(data)
-
-                return filter_type_8
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_9 = ListLengthFilter.from_dict(data)
-
-                return filter_type_9
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            filter_type_10 = ExistenceOperatorExistenceFilter.from_dict(data)
-
-            return filter_type_10
-
-        filter = parse_union(_parse_filter, d.pop("filter"))
-
-        custom_object_trigger_condition = cls(
-            type_=type_,
-            property_id=property_id,
-            filter=filter,
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "property_id": ("property_id", None),
+                "filter": ("filter", _decode_filter),
+            },
+            required=(
+                "type",
+                "property_id",
+                "filter",
+            ),
+            additional=None,
         )
-
-        custom_object_trigger_condition.additional_properties = d
-        return custom_object_trigger_condition
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,11 +8,13 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 T = TypeVar("T", bound="CustomQuestionDTO")
 
 
 @_attrs_define
-class CustomQuestionDTO:
+class CustomQuestionDTO(LazyModel):
     """
     Attributes:
         id (str): The ID of the custom question Example: 9ff0d32e-0edb-4513-a6a5-12814a6cb755.
@@ -41,18 +43,27 @@ class CustomQuestionDTO:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        return lazy_from_dict(cls, src_dict)
 
-        answers = cast(list[str], d.pop("answers"))
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        custom_question_dto = cls(
-            id=id,
-            answers=answers,
+        def _decode_answers(src_value__: Any) -> list[str]:
+            answers = cast(list[str], src_value__)
+
+            return answers
+
+        return LazyTable(
+            fields={
+                "id": ("id", None),
+                "answers": ("answers", _decode_answers),
+            },
+            required=(
+                "id",
+                "answers",
+            ),
+            additional=None,
         )
-
-        custom_question_dto.additional_properties = d
-        return custom_question_dto
 
     @property
     def additional_keys(self) -> list[str]:

@@ -9,11 +9,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 T = TypeVar("T", bound="CustomTimeframe")
 
 
 @_attrs_define
-class CustomTimeframe:
+class CustomTimeframe(LazyModel):
     """
     Attributes:
         start (datetime.datetime): A datetime that represents the start of a custom time frame. Offset is ignored and
@@ -44,18 +46,32 @@ class CustomTimeframe:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        start = datetime.datetime.fromisoformat(d.pop("start"))
+        return lazy_from_dict(cls, src_dict)
 
-        end = datetime.datetime.fromisoformat(d.pop("end"))
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        custom_timeframe = cls(
-            start=start,
-            end=end,
+        def _decode_start(src_value__: Any) -> datetime.datetime:
+            start = datetime.datetime.fromisoformat(src_value__)
+
+            return start
+
+        def _decode_end(src_value__: Any) -> datetime.datetime:
+            end = datetime.datetime.fromisoformat(src_value__)
+
+            return end
+
+        return LazyTable(
+            fields={
+                "start": ("start", _decode_start),
+                "end": ("end", _decode_end),
+            },
+            required=(
+                "start",
+                "end",
+            ),
+            additional=None,
         )
-
-        custom_timeframe.additional_properties = d
-        return custom_timeframe
 
     @property
     def additional_keys(self) -> list[str]:

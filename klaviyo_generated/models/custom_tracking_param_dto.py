@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ T = TypeVar("T", bound="CustomTrackingParamDTO")
 
 
 @_attrs_define
-class CustomTrackingParamDTO:
+class CustomTrackingParamDTO(LazyModel):
     """
     Attributes:
         name (str): The name of the custom tracking parameter
@@ -80,76 +81,90 @@ class CustomTrackingParamDTO:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.campaign_tracking_setting_dynamic_param import CampaignTrackingSettingDynamicParam  # noqa: PLC0415
         from ..models.campaign_tracking_setting_static_param import CampaignTrackingSettingStaticParam  # noqa: PLC0415
         from ..models.flow_tracking_setting_dynamic_param import FlowTrackingSettingDynamicParam  # noqa: PLC0415
         from ..models.flow_tracking_setting_static_param import FlowTrackingSettingStaticParam  # noqa: PLC0415
 
-        d = dict(src_dict)
-        name = d.pop("name")
-
-        def _parse_flow(
-            data: object,
+        def _decode_flow(
+            src_value__: Any,
         ) -> FlowTrackingSettingDynamicParam | FlowTrackingSettingStaticParam | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                flow_type_0 = FlowTrackingSettingDynamicParam.from_dict(data)
+            def _parse_flow(
+                data: object,
+            ) -> FlowTrackingSettingDynamicParam | FlowTrackingSettingStaticParam | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    flow_type_0 = FlowTrackingSettingDynamicParam.from_dict(data)
 
-                return flow_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                flow_type_1 = FlowTrackingSettingStaticParam.from_dict(data)
+                    return flow_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    flow_type_1 = FlowTrackingSettingStaticParam.from_dict(data)
 
-                return flow_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(FlowTrackingSettingDynamicParam | FlowTrackingSettingStaticParam | None | Unset, data)
+                    return flow_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(FlowTrackingSettingDynamicParam | FlowTrackingSettingStaticParam | None | Unset, data)
 
-        flow = parse_union(_parse_flow, d.pop("flow", UNSET))
+            flow = parse_union(_parse_flow, src_value__)
 
-        def _parse_campaign(
-            data: object,
+            return flow
+
+        def _decode_campaign(
+            src_value__: Any,
         ) -> CampaignTrackingSettingDynamicParam | CampaignTrackingSettingStaticParam | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                campaign_type_0 = CampaignTrackingSettingDynamicParam.from_dict(data)
+            def _parse_campaign(
+                data: object,
+            ) -> CampaignTrackingSettingDynamicParam | CampaignTrackingSettingStaticParam | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    campaign_type_0 = CampaignTrackingSettingDynamicParam.from_dict(data)
 
-                return campaign_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                campaign_type_1 = CampaignTrackingSettingStaticParam.from_dict(data)
+                    return campaign_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    campaign_type_1 = CampaignTrackingSettingStaticParam.from_dict(data)
 
-                return campaign_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(CampaignTrackingSettingDynamicParam | CampaignTrackingSettingStaticParam | None | Unset, data)
+                    return campaign_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(
+                    CampaignTrackingSettingDynamicParam | CampaignTrackingSettingStaticParam | None | Unset, data
+                )
 
-        campaign = parse_union(_parse_campaign, d.pop("campaign", UNSET))
+            campaign = parse_union(_parse_campaign, src_value__)
 
-        custom_tracking_param_dto = cls(
-            name=name,
-            flow=flow,
-            campaign=campaign,
+            return campaign
+
+        return LazyTable(
+            fields={
+                "name": ("name", None),
+                "flow": ("flow", _decode_flow),
+                "campaign": ("campaign", _decode_campaign),
+            },
+            required=("name",),
+            additional=None,
         )
-
-        custom_tracking_param_dto.additional_properties = d
-        return custom_tracking_param_dto
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.data_privacy_create_deletion_job_query_resource_object import (
         DataPrivacyCreateDeletionJobQueryResourceObject,
@@ -18,7 +20,7 @@ T = TypeVar("T", bound="DataPrivacyCreateDeletionJobQuery")
 
 
 @_attrs_define
-class DataPrivacyCreateDeletionJobQuery:
+class DataPrivacyCreateDeletionJobQuery(LazyModel):
     """
     Attributes:
         data (DataPrivacyCreateDeletionJobQueryResourceObject):
@@ -42,19 +44,26 @@ class DataPrivacyCreateDeletionJobQuery:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.data_privacy_create_deletion_job_query_resource_object import (
             DataPrivacyCreateDeletionJobQueryResourceObject,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        data = DataPrivacyCreateDeletionJobQueryResourceObject.from_dict(d.pop("data"))
+        def _decode_data(src_value__: Any) -> DataPrivacyCreateDeletionJobQueryResourceObject:
+            data = DataPrivacyCreateDeletionJobQueryResourceObject.from_dict(src_value__)
 
-        data_privacy_create_deletion_job_query = cls(
-            data=data,
+            return data
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+            },
+            required=("data",),
+            additional=None,
         )
-
-        data_privacy_create_deletion_job_query.additional_properties = d
-        return data_privacy_create_deletion_job_query
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.data_privacy_create_deletion_job_query_resource_object_attributes_profile import (
         DataPrivacyCreateDeletionJobQueryResourceObjectAttributesProfile,
@@ -18,7 +20,7 @@ T = TypeVar("T", bound="DataPrivacyCreateDeletionJobQueryResourceObjectAttribute
 
 
 @_attrs_define
-class DataPrivacyCreateDeletionJobQueryResourceObjectAttributes:
+class DataPrivacyCreateDeletionJobQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         profile (DataPrivacyCreateDeletionJobQueryResourceObjectAttributesProfile):
@@ -42,19 +44,26 @@ class DataPrivacyCreateDeletionJobQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.data_privacy_create_deletion_job_query_resource_object_attributes_profile import (
             DataPrivacyCreateDeletionJobQueryResourceObjectAttributesProfile,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        profile = DataPrivacyCreateDeletionJobQueryResourceObjectAttributesProfile.from_dict(d.pop("profile"))
+        def _decode_profile(src_value__: Any) -> DataPrivacyCreateDeletionJobQueryResourceObjectAttributesProfile:
+            profile = DataPrivacyCreateDeletionJobQueryResourceObjectAttributesProfile.from_dict(src_value__)
 
-        data_privacy_create_deletion_job_query_resource_object_attributes = cls(
-            profile=profile,
+            return profile
+
+        return LazyTable(
+            fields={
+                "profile": ("profile", _decode_profile),
+            },
+            required=("profile",),
+            additional=None,
         )
-
-        data_privacy_create_deletion_job_query_resource_object_attributes.additional_properties = d
-        return data_privacy_create_deletion_job_query_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.profile_enum import ProfileEnum, check_profile_enum
 from ..types import UNSET, Unset
 
@@ -21,7 +22,7 @@ T = TypeVar("T", bound="DataPrivacyProfileQueryResourceObject")
 
 
 @_attrs_define
-class DataPrivacyProfileQueryResourceObject:
+class DataPrivacyProfileQueryResourceObject(LazyModel):
     """
     Attributes:
         type_ (ProfileEnum):
@@ -61,32 +62,36 @@ class DataPrivacyProfileQueryResourceObject:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.data_privacy_profile_query_resource_object_attributes import (
             DataPrivacyProfileQueryResourceObjectAttributes,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        type_ = check_profile_enum(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> ProfileEnum:
+            type_ = check_profile_enum(src_value__)
 
-        attributes = DataPrivacyProfileQueryResourceObjectAttributes.from_dict(d.pop("attributes"))
+            return type_
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        def _decode_attributes(src_value__: Any) -> DataPrivacyProfileQueryResourceObjectAttributes:
+            attributes = DataPrivacyProfileQueryResourceObjectAttributes.from_dict(src_value__)
 
-        id = _parse_id(d.pop("id", UNSET))
+            return attributes
 
-        data_privacy_profile_query_resource_object = cls(
-            type_=type_,
-            attributes=attributes,
-            id=id,
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "attributes": ("attributes", _decode_attributes),
+                "id": ("id", None),
+            },
+            required=(
+                "type",
+                "attributes",
+            ),
+            additional=None,
         )
-
-        data_privacy_profile_query_resource_object.additional_properties = d
-        return data_privacy_profile_query_resource_object
 
     @property
     def additional_keys(self) -> list[str]:

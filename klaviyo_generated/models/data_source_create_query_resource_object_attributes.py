@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.data_source_create_query_resource_object_attributes_visibility import (
     DataSourceCreateQueryResourceObjectAttributesVisibility,
     check_data_source_create_query_resource_object_attributes_visibility,
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="DataSourceCreateQueryResourceObjectAttributes")
 
 
 @_attrs_define
-class DataSourceCreateQueryResourceObjectAttributes:
+class DataSourceCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         title (str): The title of the data source. Must be between 1 and 255 characters and unique within the namespace.
@@ -72,43 +73,31 @@ class DataSourceCreateQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        title = d.pop("title")
+        return lazy_from_dict(cls, src_dict)
 
-        _visibility = d.pop("visibility", UNSET)
-        visibility: DataSourceCreateQueryResourceObjectAttributesVisibility | Unset
-        if isinstance(_visibility, Unset):
-            visibility = UNSET
-        else:
-            visibility = check_data_source_create_query_resource_object_attributes_visibility(_visibility)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        def _parse_description(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        def _decode_visibility(src_value__: Any) -> DataSourceCreateQueryResourceObjectAttributesVisibility | Unset:
+            _visibility = src_value__
+            visibility: DataSourceCreateQueryResourceObjectAttributesVisibility | Unset
+            if isinstance(_visibility, Unset):
+                visibility = UNSET
+            else:
+                visibility = check_data_source_create_query_resource_object_attributes_visibility(_visibility)
 
-        description = _parse_description(d.pop("description", UNSET))
+            return visibility
 
-        def _parse_namespace(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        namespace = _parse_namespace(d.pop("namespace", UNSET))
-
-        data_source_create_query_resource_object_attributes = cls(
-            title=title,
-            visibility=visibility,
-            description=description,
-            namespace=namespace,
+        return LazyTable(
+            fields={
+                "title": ("title", None),
+                "visibility": ("visibility", _decode_visibility),
+                "description": ("description", None),
+                "namespace": ("namespace", None),
+            },
+            required=("title",),
+            additional=None,
         )
-
-        data_source_create_query_resource_object_attributes.additional_properties = d
-        return data_source_create_query_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="DataSourceRecordBulkCreateJobCreateQueryResourceObjectAt
 
 
 @_attrs_define
-class DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributes:
+class DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         data_source_records (DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributesDataSourceRecordsType0 |
@@ -59,44 +60,52 @@ class DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.data_source_record_bulk_create_job_create_query_resource_object_attributes_data_source_records_type_0 import (
             DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributesDataSourceRecordsType0,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-
-        def _parse_data_source_records(
-            data: object,
+        def _decode_data_source_records(
+            src_value__: Any,
         ) -> DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributesDataSourceRecordsType0 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                data_source_records_type_0 = (
-                    DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributesDataSourceRecordsType0.from_dict(
+            def _parse_data_source_records(
+                data: object,
+            ) -> DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributesDataSourceRecordsType0 | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    data_source_records_type_0 = DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributesDataSourceRecordsType0.from_dict(
                         data
                     )
+
+                    return data_source_records_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(
+                    DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributesDataSourceRecordsType0
+                    | None
+                    | Unset,
+                    data,
                 )
 
-                return data_source_records_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(
-                DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributesDataSourceRecordsType0 | None | Unset,
-                data,
-            )
+            data_source_records = parse_union(_parse_data_source_records, src_value__)
 
-        data_source_records = parse_union(_parse_data_source_records, d.pop("data-source-records", UNSET))
+            return data_source_records
 
-        data_source_record_bulk_create_job_create_query_resource_object_attributes = cls(
-            data_source_records=data_source_records,
+        return LazyTable(
+            fields={
+                "data_source_records": ("data-source-records", _decode_data_source_records),
+            },
+            required=(),
+            additional=None,
         )
-
-        data_source_record_bulk_create_job_create_query_resource_object_attributes.additional_properties = d
-        return data_source_record_bulk_create_job_create_query_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.data_source_record_resource_object import DataSourceRecordResourceObject
 
@@ -16,7 +18,7 @@ T = TypeVar("T", bound="DataSourceRecordBulkCreateJobCreateQueryResourceObjectAt
 
 
 @_attrs_define
-class DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributesDataSourceRecordsType0:
+class DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributesDataSourceRecordsType0(LazyModel):
     """The records to ingest.
 
     Example:
@@ -47,22 +49,29 @@ class DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributesDataSource
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.data_source_record_resource_object import DataSourceRecordResourceObject  # noqa: PLC0415
 
-        d = dict(src_dict)
-        data = []
-        _data = d.pop("data")
-        for data_item_data in _data:
-            data_item = DataSourceRecordResourceObject.from_dict(data_item_data)
+        def _decode_data(src_value__: Any) -> list[DataSourceRecordResourceObject]:
+            data = []
+            _data = src_value__
+            for data_item_data in _data:
+                data_item = DataSourceRecordResourceObject.from_dict(data_item_data)
 
-            data.append(data_item)
+                data.append(data_item)
 
-        data_source_record_bulk_create_job_create_query_resource_object_attributes_data_source_records_type_0 = cls(
-            data=data,
+            return data
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+            },
+            required=("data",),
+            additional=None,
         )
-
-        data_source_record_bulk_create_job_create_query_resource_object_attributes_data_source_records_type_0.additional_properties = d
-        return data_source_record_bulk_create_job_create_query_resource_object_attributes_data_source_records_type_0
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="DataSourceRecordBulkCreateJobCreateQueryResourceObjectRe
 
 
 @_attrs_define
-class DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationships:
+class DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationships(LazyModel):
     """
     Attributes:
         data_source (DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationshipsDataSource | Unset):
@@ -44,26 +45,35 @@ class DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.data_source_record_bulk_create_job_create_query_resource_object_relationships_data_source import (
             DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationshipsDataSource,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _data_source = d.pop("data-source", UNSET)
-        data_source: DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationshipsDataSource | Unset
-        if isinstance(_data_source, Unset):
-            data_source = UNSET
-        else:
-            data_source = DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationshipsDataSource.from_dict(
-                _data_source
-            )
+        def _decode_data_source(
+            src_value__: Any,
+        ) -> DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationshipsDataSource | Unset:
+            _data_source = src_value__
+            data_source: DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationshipsDataSource | Unset
+            if isinstance(_data_source, Unset):
+                data_source = UNSET
+            else:
+                data_source = DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationshipsDataSource.from_dict(
+                    _data_source
+                )
 
-        data_source_record_bulk_create_job_create_query_resource_object_relationships = cls(
-            data_source=data_source,
+            return data_source
+
+        return LazyTable(
+            fields={
+                "data_source": ("data-source", _decode_data_source),
+            },
+            required=(),
+            additional=None,
         )
-
-        data_source_record_bulk_create_job_create_query_resource_object_relationships.additional_properties = d
-        return data_source_record_bulk_create_job_create_query_resource_object_relationships
 
     @property
     def additional_keys(self) -> list[str]:

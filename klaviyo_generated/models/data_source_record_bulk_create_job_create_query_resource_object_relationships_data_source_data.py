@@ -8,13 +8,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.data_source_enum import DataSourceEnum, check_data_source_enum
 
 T = TypeVar("T", bound="DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationshipsDataSourceData")
 
 
 @_attrs_define
-class DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationshipsDataSourceData:
+class DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationshipsDataSourceData(LazyModel):
     """
     Attributes:
         type_ (DataSourceEnum):
@@ -43,18 +44,27 @@ class DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationshipsDataSou
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_data_source_enum(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        id = d.pop("id")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        data_source_record_bulk_create_job_create_query_resource_object_relationships_data_source_data = cls(
-            type_=type_,
-            id=id,
+        def _decode_type_(src_value__: Any) -> DataSourceEnum:
+            type_ = check_data_source_enum(src_value__)
+
+            return type_
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+            },
+            required=(
+                "type",
+                "id",
+            ),
+            additional=None,
         )
-
-        data_source_record_bulk_create_job_create_query_resource_object_relationships_data_source_data.additional_properties = d
-        return data_source_record_bulk_create_job_create_query_resource_object_relationships_data_source_data
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.data_source_record_create_job_create_query_resource_object_attributes_data_source_record import (
         DataSourceRecordCreateJobCreateQueryResourceObjectAttributesDataSourceRecord,
@@ -18,7 +20,7 @@ T = TypeVar("T", bound="DataSourceRecordCreateJobCreateQueryResourceObjectAttrib
 
 
 @_attrs_define
-class DataSourceRecordCreateJobCreateQueryResourceObjectAttributes:
+class DataSourceRecordCreateJobCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         data_source_record (DataSourceRecordCreateJobCreateQueryResourceObjectAttributesDataSourceRecord): The records
@@ -44,21 +46,30 @@ class DataSourceRecordCreateJobCreateQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.data_source_record_create_job_create_query_resource_object_attributes_data_source_record import (
             DataSourceRecordCreateJobCreateQueryResourceObjectAttributesDataSourceRecord,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        data_source_record = DataSourceRecordCreateJobCreateQueryResourceObjectAttributesDataSourceRecord.from_dict(
-            d.pop("data-source-record")
-        )
+        def _decode_data_source_record(
+            src_value__: Any,
+        ) -> DataSourceRecordCreateJobCreateQueryResourceObjectAttributesDataSourceRecord:
+            data_source_record = DataSourceRecordCreateJobCreateQueryResourceObjectAttributesDataSourceRecord.from_dict(
+                src_value__
+            )
 
-        data_source_record_create_job_create_query_resource_object_attributes = cls(
-            data_source_record=data_source_record,
-        )
+            return data_source_record
 
-        data_source_record_create_job_create_query_resource_object_attributes.additional_properties = d
-        return data_source_record_create_job_create_query_resource_object_attributes
+        return LazyTable(
+            fields={
+                "data_source_record": ("data-source-record", _decode_data_source_record),
+            },
+            required=("data-source-record",),
+            additional=None,
+        )
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.data_source_record_resource_object import DataSourceRecordResourceObject
 
@@ -16,7 +18,7 @@ T = TypeVar("T", bound="DataSourceRecordCreateJobCreateQueryResourceObjectAttrib
 
 
 @_attrs_define
-class DataSourceRecordCreateJobCreateQueryResourceObjectAttributesDataSourceRecord:
+class DataSourceRecordCreateJobCreateQueryResourceObjectAttributesDataSourceRecord(LazyModel):
     """The records to ingest.
 
     Example:
@@ -44,17 +46,24 @@ class DataSourceRecordCreateJobCreateQueryResourceObjectAttributesDataSourceReco
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.data_source_record_resource_object import DataSourceRecordResourceObject  # noqa: PLC0415
 
-        d = dict(src_dict)
-        data = DataSourceRecordResourceObject.from_dict(d.pop("data"))
+        def _decode_data(src_value__: Any) -> DataSourceRecordResourceObject:
+            data = DataSourceRecordResourceObject.from_dict(src_value__)
 
-        data_source_record_create_job_create_query_resource_object_attributes_data_source_record = cls(
-            data=data,
+            return data
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+            },
+            required=("data",),
+            additional=None,
         )
-
-        data_source_record_create_job_create_query_resource_object_attributes_data_source_record.additional_properties = d
-        return data_source_record_create_job_create_query_resource_object_attributes_data_source_record
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="DataSourceRecordCreateJobCreateQueryResourceObjectRelati
 
 
 @_attrs_define
-class DataSourceRecordCreateJobCreateQueryResourceObjectRelationshipsDataSource:
+class DataSourceRecordCreateJobCreateQueryResourceObjectRelationshipsDataSource(LazyModel):
     """
     Attributes:
         data (DataSourceRecordCreateJobCreateQueryResourceObjectRelationshipsDataSourceData | Unset):
@@ -44,24 +45,33 @@ class DataSourceRecordCreateJobCreateQueryResourceObjectRelationshipsDataSource:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.data_source_record_create_job_create_query_resource_object_relationships_data_source_data import (
             DataSourceRecordCreateJobCreateQueryResourceObjectRelationshipsDataSourceData,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _data = d.pop("data", UNSET)
-        data: DataSourceRecordCreateJobCreateQueryResourceObjectRelationshipsDataSourceData | Unset
-        if isinstance(_data, Unset):
-            data = UNSET
-        else:
-            data = DataSourceRecordCreateJobCreateQueryResourceObjectRelationshipsDataSourceData.from_dict(_data)
+        def _decode_data(
+            src_value__: Any,
+        ) -> DataSourceRecordCreateJobCreateQueryResourceObjectRelationshipsDataSourceData | Unset:
+            _data = src_value__
+            data: DataSourceRecordCreateJobCreateQueryResourceObjectRelationshipsDataSourceData | Unset
+            if isinstance(_data, Unset):
+                data = UNSET
+            else:
+                data = DataSourceRecordCreateJobCreateQueryResourceObjectRelationshipsDataSourceData.from_dict(_data)
 
-        data_source_record_create_job_create_query_resource_object_relationships_data_source = cls(
-            data=data,
+            return data
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+            },
+            required=(),
+            additional=None,
         )
-
-        data_source_record_create_job_create_query_resource_object_relationships_data_source.additional_properties = d
-        return data_source_record_create_job_create_query_resource_object_relationships_data_source
 
     @property
     def additional_keys(self) -> list[str]:

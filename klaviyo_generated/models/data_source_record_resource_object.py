@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.data_source_record_enum import DataSourceRecordEnum, check_data_source_record_enum
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="DataSourceRecordResourceObject")
 
 
 @_attrs_define
-class DataSourceRecordResourceObject:
+class DataSourceRecordResourceObject(LazyModel):
     """
     Attributes:
         type_ (DataSourceRecordEnum):
@@ -47,20 +48,33 @@ class DataSourceRecordResourceObject:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.data_source_record_resource_object_attributes import DataSourceRecordResourceObjectAttributes  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_data_source_record_enum(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> DataSourceRecordEnum:
+            type_ = check_data_source_record_enum(src_value__)
 
-        attributes = DataSourceRecordResourceObjectAttributes.from_dict(d.pop("attributes"))
+            return type_
 
-        data_source_record_resource_object = cls(
-            type_=type_,
-            attributes=attributes,
+        def _decode_attributes(src_value__: Any) -> DataSourceRecordResourceObjectAttributes:
+            attributes = DataSourceRecordResourceObjectAttributes.from_dict(src_value__)
+
+            return attributes
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "attributes": ("attributes", _decode_attributes),
+            },
+            required=(
+                "type",
+                "attributes",
+            ),
+            additional=None,
         )
-
-        data_source_record_resource_object.additional_properties = d
-        return data_source_record_resource_object
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.data_source_record_resource_object_attributes_record import (
         DataSourceRecordResourceObjectAttributesRecord,
@@ -18,7 +20,7 @@ T = TypeVar("T", bound="DataSourceRecordResourceObjectAttributes")
 
 
 @_attrs_define
-class DataSourceRecordResourceObjectAttributes:
+class DataSourceRecordResourceObjectAttributes(LazyModel):
     """
     Attributes:
         record (DataSourceRecordResourceObjectAttributesRecord):
@@ -42,19 +44,26 @@ class DataSourceRecordResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.data_source_record_resource_object_attributes_record import (
             DataSourceRecordResourceObjectAttributesRecord,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        record = DataSourceRecordResourceObjectAttributesRecord.from_dict(d.pop("record"))
+        def _decode_record(src_value__: Any) -> DataSourceRecordResourceObjectAttributesRecord:
+            record = DataSourceRecordResourceObjectAttributesRecord.from_dict(src_value__)
 
-        data_source_record_resource_object_attributes = cls(
-            record=record,
+            return record
+
+        return LazyTable(
+            fields={
+                "record": ("record", _decode_record),
+            },
+            required=("record",),
+            additional=None,
         )
-
-        data_source_record_resource_object_attributes.additional_properties = d
-        return data_source_record_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,11 +8,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 T = TypeVar("T", bound="DataSourceRecordResourceObjectAttributesRecord")
 
 
 @_attrs_define
-class DataSourceRecordResourceObjectAttributesRecord:
+class DataSourceRecordResourceObjectAttributesRecord(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -24,11 +26,16 @@ class DataSourceRecordResourceObjectAttributesRecord:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        data_source_record_resource_object_attributes_record = cls()
+        return lazy_from_dict(cls, src_dict)
 
-        data_source_record_resource_object_attributes_record.additional_properties = d
-        return data_source_record_resource_object_attributes_record
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        return LazyTable(
+            fields={},
+            required=(),
+            additional=None,
+        )
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.data_source_enum import DataSourceEnum, check_data_source_enum
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="DataSourceResponseObjectResource")
 
 
 @_attrs_define
-class DataSourceResponseObjectResource:
+class DataSourceResponseObjectResource(LazyModel):
     """
     Attributes:
         type_ (DataSourceEnum):
@@ -58,27 +59,43 @@ class DataSourceResponseObjectResource:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.data_source_response_object_resource_attributes import DataSourceResponseObjectResourceAttributes  # noqa: PLC0415
         from ..models.object_links import ObjectLinks  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_data_source_enum(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> DataSourceEnum:
+            type_ = check_data_source_enum(src_value__)
 
-        id = d.pop("id")
+            return type_
 
-        attributes = DataSourceResponseObjectResourceAttributes.from_dict(d.pop("attributes"))
+        def _decode_attributes(src_value__: Any) -> DataSourceResponseObjectResourceAttributes:
+            attributes = DataSourceResponseObjectResourceAttributes.from_dict(src_value__)
 
-        links = ObjectLinks.from_dict(d.pop("links"))
+            return attributes
 
-        data_source_response_object_resource = cls(
-            type_=type_,
-            id=id,
-            attributes=attributes,
-            links=links,
+        def _decode_links(src_value__: Any) -> ObjectLinks:
+            links = ObjectLinks.from_dict(src_value__)
+
+            return links
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+                "attributes": ("attributes", _decode_attributes),
+                "links": ("links", _decode_links),
+            },
+            required=(
+                "type",
+                "id",
+                "attributes",
+                "links",
+            ),
+            additional=None,
         )
-
-        data_source_response_object_resource.additional_properties = d
-        return data_source_response_object_resource
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.data_source_response_object_resource_attributes_visibility import (
     DataSourceResponseObjectResourceAttributesVisibility,
     check_data_source_response_object_resource_attributes_visibility,
@@ -17,7 +18,7 @@ T = TypeVar("T", bound="DataSourceResponseObjectResourceAttributes")
 
 
 @_attrs_define
-class DataSourceResponseObjectResourceAttributes:
+class DataSourceResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
         title (str): The title of the data source Example: My Data Source.
@@ -56,24 +57,31 @@ class DataSourceResponseObjectResourceAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        title = d.pop("title")
+        return lazy_from_dict(cls, src_dict)
 
-        visibility = check_data_source_response_object_resource_attributes_visibility(d.pop("visibility"))
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        description = d.pop("description")
+        def _decode_visibility(src_value__: Any) -> DataSourceResponseObjectResourceAttributesVisibility:
+            visibility = check_data_source_response_object_resource_attributes_visibility(src_value__)
 
-        namespace = d.pop("namespace")
+            return visibility
 
-        data_source_response_object_resource_attributes = cls(
-            title=title,
-            visibility=visibility,
-            description=description,
-            namespace=namespace,
+        return LazyTable(
+            fields={
+                "title": ("title", None),
+                "visibility": ("visibility", _decode_visibility),
+                "description": ("description", None),
+                "namespace": ("namespace", None),
+            },
+            required=(
+                "title",
+                "visibility",
+                "description",
+                "namespace",
+            ),
+            additional=None,
         )
-
-        data_source_response_object_resource_attributes.additional_properties = d
-        return data_source_response_object_resource_attributes
 
     @property
     def additional_keys(self) -> list[str]:

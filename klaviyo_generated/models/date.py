@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.date_type import DateType, check_date_type
 from ..types import UNSET, Unset
 
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="Date")
 
 
 @_attrs_define
-class Date:
+class Date(LazyModel):
     """
     Attributes:
         type_ (DateType):
@@ -67,39 +68,46 @@ class Date:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.date_properties import DateProperties  # noqa: PLC0415
         from ..models.date_styles import DateStyles  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_date_type(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> DateType:
+            type_ = check_date_type(src_value__)
 
-        properties = DateProperties.from_dict(d.pop("properties"))
+            return type_
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        def _decode_properties(src_value__: Any) -> DateProperties:
+            properties = DateProperties.from_dict(src_value__)
 
-        id = _parse_id(d.pop("id", UNSET))
+            return properties
 
-        _styles = d.pop("styles", UNSET)
-        styles: DateStyles | Unset
-        if isinstance(_styles, Unset):
-            styles = UNSET
-        else:
-            styles = DateStyles.from_dict(_styles)
+        def _decode_styles(src_value__: Any) -> DateStyles | Unset:
+            _styles = src_value__
+            styles: DateStyles | Unset
+            if isinstance(_styles, Unset):
+                styles = UNSET
+            else:
+                styles = DateStyles.from_dict(_styles)
 
-        date = cls(
-            type_=type_,
-            properties=properties,
-            id=id,
-            styles=styles,
+            return styles
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "properties": ("properties", _decode_properties),
+                "id": ("id", None),
+                "styles": ("styles", _decode_styles),
+            },
+            required=(
+                "type",
+                "properties",
+            ),
+            additional=None,
         )
-
-        date.additional_properties = d
-        return date
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,13 +8,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="DelayProperties")
 
 
 @_attrs_define
-class DelayProperties:
+class DelayProperties(LazyModel):
     """
     Attributes:
         seconds (int | Unset):  Default: 5. Example: 5.
@@ -36,15 +37,18 @@ class DelayProperties:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        seconds = d.pop("seconds", UNSET)
+        return lazy_from_dict(cls, src_dict)
 
-        delay_properties = cls(
-            seconds=seconds,
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        return LazyTable(
+            fields={
+                "seconds": ("seconds", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        delay_properties.additional_properties = d
-        return delay_properties
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.device_metadata_environment import DeviceMetadataEnvironment, check_device_metadata_environment
 from ..models.device_metadata_klaviyo_sdk import DeviceMetadataKlaviyoSdk, check_device_metadata_klaviyo_sdk
 from ..models.device_metadata_os_name import DeviceMetadataOsName, check_device_metadata_os_name
@@ -17,7 +18,7 @@ T = TypeVar("T", bound="DeviceMetadata")
 
 
 @_attrs_define
-class DeviceMetadata:
+class DeviceMetadata(LazyModel):
     """
     Attributes:
         device_id (None | str | Unset): Relatively stable ID for the device. Will update on app uninstall and reinstall
@@ -150,127 +151,59 @@ class DeviceMetadata:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_device_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        device_id = _parse_device_id(d.pop("device_id", UNSET))
+        def _decode_klaviyo_sdk(src_value__: Any) -> DeviceMetadataKlaviyoSdk | Unset:
+            _klaviyo_sdk = src_value__
+            klaviyo_sdk: DeviceMetadataKlaviyoSdk | Unset
+            if isinstance(_klaviyo_sdk, Unset):
+                klaviyo_sdk = UNSET
+            else:
+                klaviyo_sdk = check_device_metadata_klaviyo_sdk(_klaviyo_sdk)
 
-        _klaviyo_sdk = d.pop("klaviyo_sdk", UNSET)
-        klaviyo_sdk: DeviceMetadataKlaviyoSdk | Unset
-        if isinstance(_klaviyo_sdk, Unset):
-            klaviyo_sdk = UNSET
-        else:
-            klaviyo_sdk = check_device_metadata_klaviyo_sdk(_klaviyo_sdk)
+            return klaviyo_sdk
 
-        def _parse_sdk_version(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        def _decode_os_name(src_value__: Any) -> DeviceMetadataOsName | Unset:
+            _os_name = src_value__
+            os_name: DeviceMetadataOsName | Unset
+            if isinstance(_os_name, Unset):
+                os_name = UNSET
+            else:
+                os_name = check_device_metadata_os_name(_os_name)
 
-        sdk_version = _parse_sdk_version(d.pop("sdk_version", UNSET))
+            return os_name
 
-        def _parse_device_model(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        def _decode_environment(src_value__: Any) -> DeviceMetadataEnvironment | Unset:
+            _environment = src_value__
+            environment: DeviceMetadataEnvironment | Unset
+            if isinstance(_environment, Unset):
+                environment = UNSET
+            else:
+                environment = check_device_metadata_environment(_environment)
 
-        device_model = _parse_device_model(d.pop("device_model", UNSET))
+            return environment
 
-        _os_name = d.pop("os_name", UNSET)
-        os_name: DeviceMetadataOsName | Unset
-        if isinstance(_os_name, Unset):
-            os_name = UNSET
-        else:
-            os_name = check_device_metadata_os_name(_os_name)
-
-        def _parse_os_version(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        os_version = _parse_os_version(d.pop("os_version", UNSET))
-
-        def _parse_manufacturer(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        manufacturer = _parse_manufacturer(d.pop("manufacturer", UNSET))
-
-        def _parse_app_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        app_name = _parse_app_name(d.pop("app_name", UNSET))
-
-        def _parse_app_version(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        app_version = _parse_app_version(d.pop("app_version", UNSET))
-
-        def _parse_app_build(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        app_build = _parse_app_build(d.pop("app_build", UNSET))
-
-        def _parse_app_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        app_id = _parse_app_id(d.pop("app_id", UNSET))
-
-        _environment = d.pop("environment", UNSET)
-        environment: DeviceMetadataEnvironment | Unset
-        if isinstance(_environment, Unset):
-            environment = UNSET
-        else:
-            environment = check_device_metadata_environment(_environment)
-
-        device_metadata = cls(
-            device_id=device_id,
-            klaviyo_sdk=klaviyo_sdk,
-            sdk_version=sdk_version,
-            device_model=device_model,
-            os_name=os_name,
-            os_version=os_version,
-            manufacturer=manufacturer,
-            app_name=app_name,
-            app_version=app_version,
-            app_build=app_build,
-            app_id=app_id,
-            environment=environment,
+        return LazyTable(
+            fields={
+                "device_id": ("device_id", None),
+                "klaviyo_sdk": ("klaviyo_sdk", _decode_klaviyo_sdk),
+                "sdk_version": ("sdk_version", None),
+                "device_model": ("device_model", None),
+                "os_name": ("os_name", _decode_os_name),
+                "os_version": ("os_version", None),
+                "manufacturer": ("manufacturer", None),
+                "app_name": ("app_name", None),
+                "app_version": ("app_version", None),
+                "app_build": ("app_build", None),
+                "app_id": ("app_id", None),
+                "environment": ("environment", _decode_environment),
+            },
+            required=(),
+            additional=None,
         )
-
-        device_metadata.additional_properties = d
-        return device_metadata
 
     @property
     def additional_keys(self) -> list[str]:

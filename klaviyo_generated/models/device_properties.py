@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.device_properties_device import DevicePropertiesDevice, check_device_properties_device
 from ..types import UNSET, Unset
 
@@ -15,7 +16,7 @@ T = TypeVar("T", bound="DeviceProperties")
 
 
 @_attrs_define
-class DeviceProperties:
+class DeviceProperties(LazyModel):
     """
     Attributes:
         device (DevicePropertiesDevice | Unset): Enumeration for mobile and desktop. Default: 'desktop'. Example:
@@ -40,20 +41,28 @@ class DeviceProperties:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _device = d.pop("device", UNSET)
-        device: DevicePropertiesDevice | Unset
-        if isinstance(_device, Unset):
-            device = UNSET
-        else:
-            device = check_device_properties_device(_device)
+        return lazy_from_dict(cls, src_dict)
 
-        device_properties = cls(
-            device=device,
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        def _decode_device(src_value__: Any) -> DevicePropertiesDevice | Unset:
+            _device = src_value__
+            device: DevicePropertiesDevice | Unset
+            if isinstance(_device, Unset):
+                device = UNSET
+            else:
+                device = check_device_properties_device(_device)
+
+            return device
+
+        return LazyTable(
+            fields={
+                "device": ("device", _decode_device),
+            },
+            required=(),
+            additional=None,
         )
-
-        device_properties.additional_properties = d
-        return device_properties
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.display_options_show_on import DisplayOptionsShowOn, check_display_options_show_on
 from ..types import UNSET, Unset, parse_union
 
@@ -21,7 +22,7 @@ T = TypeVar("T", bound="DisplayOptions")
 
 
 @_attrs_define
-class DisplayOptions:
+class DisplayOptions(LazyModel):
     """
     Attributes:
         show_on (DisplayOptionsShowOn | Unset): Show on.
@@ -85,68 +86,75 @@ class DisplayOptions:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.content_repeat_v1 import ContentRepeatV1  # noqa: PLC0415
         from ..models.display_options_layout_config_type_0 import DisplayOptionsLayoutConfigType0  # noqa: PLC0415
         from ..models.visibility import Visibility  # noqa: PLC0415
 
-        d = dict(src_dict)
-        _show_on = d.pop("show_on", UNSET)
-        show_on: DisplayOptionsShowOn | Unset
-        if isinstance(_show_on, Unset):
-            show_on = UNSET
-        else:
-            show_on = check_display_options_show_on(_show_on)
+        def _decode_show_on(src_value__: Any) -> DisplayOptionsShowOn | Unset:
+            _show_on = src_value__
+            show_on: DisplayOptionsShowOn | Unset
+            if isinstance(_show_on, Unset):
+                show_on = UNSET
+            else:
+                show_on = check_display_options_show_on(_show_on)
 
-        _content_repeat = d.pop("content_repeat", UNSET)
-        content_repeat: ContentRepeatV1 | Unset
-        if isinstance(_content_repeat, Unset):
-            content_repeat = UNSET
-        else:
-            content_repeat = ContentRepeatV1.from_dict(_content_repeat)
+            return show_on
 
-        _visibility = d.pop("visibility", UNSET)
-        visibility: Visibility | Unset
-        if isinstance(_visibility, Unset):
-            visibility = UNSET
-        else:
-            visibility = Visibility.from_dict(_visibility)
+        def _decode_content_repeat(src_value__: Any) -> ContentRepeatV1 | Unset:
+            _content_repeat = src_value__
+            content_repeat: ContentRepeatV1 | Unset
+            if isinstance(_content_repeat, Unset):
+                content_repeat = UNSET
+            else:
+                content_repeat = ContentRepeatV1.from_dict(_content_repeat)
 
-        def _parse_layout_type(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return content_repeat
 
-        layout_type = _parse_layout_type(d.pop("layout_type", UNSET))
+        def _decode_visibility(src_value__: Any) -> Visibility | Unset:
+            _visibility = src_value__
+            visibility: Visibility | Unset
+            if isinstance(_visibility, Unset):
+                visibility = UNSET
+            else:
+                visibility = Visibility.from_dict(_visibility)
 
-        def _parse_layout_config(data: object) -> DisplayOptionsLayoutConfigType0 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                layout_config_type_0 = DisplayOptionsLayoutConfigType0.from_dict(data)
+            return visibility
 
-                return layout_config_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(DisplayOptionsLayoutConfigType0 | None | Unset, data)
+        def _decode_layout_config(src_value__: Any) -> DisplayOptionsLayoutConfigType0 | None | Unset:
+            def _parse_layout_config(data: object) -> DisplayOptionsLayoutConfigType0 | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    layout_config_type_0 = DisplayOptionsLayoutConfigType0.from_dict(data)
 
-        layout_config = parse_union(_parse_layout_config, d.pop("layout_config", UNSET))
+                    return layout_config_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(DisplayOptionsLayoutConfigType0 | None | Unset, data)
 
-        display_options = cls(
-            show_on=show_on,
-            content_repeat=content_repeat,
-            visibility=visibility,
-            layout_type=layout_type,
-            layout_config=layout_config,
+            layout_config = parse_union(_parse_layout_config, src_value__)
+
+            return layout_config
+
+        return LazyTable(
+            fields={
+                "show_on": ("show_on", _decode_show_on),
+                "content_repeat": ("content_repeat", _decode_content_repeat),
+                "visibility": ("visibility", _decode_visibility),
+                "layout_type": ("layout_type", None),
+                "layout_config": ("layout_config", _decode_layout_config),
+            },
+            required=(),
+            additional=None,
         )
-
-        display_options.additional_properties = d
-        return display_options
 
     @property
     def additional_keys(self) -> list[str]:

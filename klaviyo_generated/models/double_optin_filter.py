@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.double_optin_filter_field import DoubleOptinFilterField, check_double_optin_filter_field
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="DoubleOptinFilter")
 
 
 @_attrs_define
-class DoubleOptinFilter:
+class DoubleOptinFilter(LazyModel):
     """
     Attributes:
         field (DoubleOptinFilterField):
@@ -47,20 +48,33 @@ class DoubleOptinFilter:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.boolean_filter import BooleanFilter  # noqa: PLC0415
 
-        d = dict(src_dict)
-        field = check_double_optin_filter_field(d.pop("field"))
+        def _decode_field(src_value__: Any) -> DoubleOptinFilterField:
+            field = check_double_optin_filter_field(src_value__)
 
-        filter = BooleanFilter.from_dict(d.pop("filter"))
+            return field
 
-        double_optin_filter = cls(
-            field=field,
-            filter=filter,
+        def _decode_filter(src_value__: Any) -> BooleanFilter:
+            filter = BooleanFilter.from_dict(src_value__)
+
+            return filter
+
+        return LazyTable(
+            fields={
+                "field": ("field", _decode_field),
+                "filter": ("filter", _decode_filter),
+            },
+            required=(
+                "field",
+                "filter",
+            ),
+            additional=None,
         )
-
-        double_optin_filter.additional_properties = d
-        return double_optin_filter
 
     @property
     def additional_keys(self) -> list[str]:

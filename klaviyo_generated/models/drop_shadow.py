@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="DropShadow")
 
 
 @_attrs_define
-class DropShadow:
+class DropShadow(LazyModel):
     """
     Attributes:
         enabled (bool | Unset):  Default: False.
@@ -52,28 +53,20 @@ class DropShadow:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        enabled = d.pop("enabled", UNSET)
+        return lazy_from_dict(cls, src_dict)
 
-        blur = d.pop("blur", UNSET)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        def _parse_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        color = _parse_color(d.pop("color", UNSET))
-
-        drop_shadow = cls(
-            enabled=enabled,
-            blur=blur,
-            color=color,
+        return LazyTable(
+            fields={
+                "enabled": ("enabled", None),
+                "blur": ("blur", None),
+                "color": ("color", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        drop_shadow.additional_properties = d
-        return drop_shadow
 
     @property
     def additional_keys(self) -> list[str]:

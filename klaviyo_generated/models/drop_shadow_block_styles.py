@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.drop_shadow_block_styles_shadow_color import (
     DropShadowBlockStylesShadowColor,
     check_drop_shadow_block_styles_shadow_color,
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="DropShadowBlockStyles")
 
 
 @_attrs_define
-class DropShadowBlockStyles:
+class DropShadowBlockStyles(LazyModel):
     """
     Attributes:
         block_background_color (None | str | Unset):
@@ -102,81 +103,34 @@ class DropShadowBlockStyles:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_block_background_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        block_background_color = _parse_block_background_color(d.pop("block_background_color", UNSET))
+        def _decode_shadow_color(src_value__: Any) -> DropShadowBlockStylesShadowColor | Unset:
+            _shadow_color = src_value__
+            shadow_color: DropShadowBlockStylesShadowColor | Unset
+            if isinstance(_shadow_color, Unset):
+                shadow_color = UNSET
+            else:
+                shadow_color = check_drop_shadow_block_styles_shadow_color(_shadow_color)
 
-        def _parse_block_padding_bottom(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+            return shadow_color
 
-        block_padding_bottom = _parse_block_padding_bottom(d.pop("block_padding_bottom", UNSET))
-
-        def _parse_block_padding_left(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        block_padding_left = _parse_block_padding_left(d.pop("block_padding_left", UNSET))
-
-        def _parse_block_padding_right(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        block_padding_right = _parse_block_padding_right(d.pop("block_padding_right", UNSET))
-
-        def _parse_block_padding_top(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        block_padding_top = _parse_block_padding_top(d.pop("block_padding_top", UNSET))
-
-        def _parse_mobile_stretch_content(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        mobile_stretch_content = _parse_mobile_stretch_content(d.pop("mobile_stretch_content", UNSET))
-
-        _shadow_color = d.pop("shadow_color", UNSET)
-        shadow_color: DropShadowBlockStylesShadowColor | Unset
-        if isinstance(_shadow_color, Unset):
-            shadow_color = UNSET
-        else:
-            shadow_color = check_drop_shadow_block_styles_shadow_color(_shadow_color)
-
-        drop_shadow_block_styles = cls(
-            block_background_color=block_background_color,
-            block_padding_bottom=block_padding_bottom,
-            block_padding_left=block_padding_left,
-            block_padding_right=block_padding_right,
-            block_padding_top=block_padding_top,
-            mobile_stretch_content=mobile_stretch_content,
-            shadow_color=shadow_color,
+        return LazyTable(
+            fields={
+                "block_background_color": ("block_background_color", None),
+                "block_padding_bottom": ("block_padding_bottom", None),
+                "block_padding_left": ("block_padding_left", None),
+                "block_padding_right": ("block_padding_right", None),
+                "block_padding_top": ("block_padding_top", None),
+                "mobile_stretch_content": ("mobile_stretch_content", None),
+                "shadow_color": ("shadow_color", _decode_shadow_color),
+            },
+            required=(),
+            additional=None,
         )
-
-        drop_shadow_block_styles.additional_properties = d
-        return drop_shadow_block_styles
 
     @property
     def additional_keys(self) -> list[str]:

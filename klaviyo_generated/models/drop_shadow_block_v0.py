@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.drop_shadow_block_v0_content_type import (
     DropShadowBlockV0ContentType,
     check_drop_shadow_block_v0_content_type,
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="DropShadowBlockV0")
 
 
 @_attrs_define
-class DropShadowBlockV0:
+class DropShadowBlockV0(LazyModel):
     """
     Attributes:
         content_type (DropShadowBlockV0ContentType):
@@ -52,21 +53,34 @@ class DropShadowBlockV0:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        content_type = check_drop_shadow_block_v0_content_type(d.pop("content_type"))
+        return lazy_from_dict(cls, src_dict)
 
-        type_ = check_drop_shadow_block_v0_type(d.pop("type"))
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        data = d.pop("data")
+        def _decode_content_type(src_value__: Any) -> DropShadowBlockV0ContentType:
+            content_type = check_drop_shadow_block_v0_content_type(src_value__)
 
-        drop_shadow_block_v0 = cls(
-            content_type=content_type,
-            type_=type_,
-            data=data,
+            return content_type
+
+        def _decode_type_(src_value__: Any) -> DropShadowBlockV0Type:
+            type_ = check_drop_shadow_block_v0_type(src_value__)
+
+            return type_
+
+        return LazyTable(
+            fields={
+                "content_type": ("content_type", _decode_content_type),
+                "type_": ("type", _decode_type_),
+                "data": ("data", None),
+            },
+            required=(
+                "content_type",
+                "type",
+                "data",
+            ),
+            additional=None,
         )
-
-        drop_shadow_block_v0.additional_properties = d
-        return drop_shadow_block_v0
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.dropdown_type import DropdownType, check_dropdown_type
 from ..types import UNSET, Unset
 
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="Dropdown")
 
 
 @_attrs_define
-class Dropdown:
+class Dropdown(LazyModel):
     """
     Attributes:
         type_ (DropdownType):
@@ -67,39 +68,46 @@ class Dropdown:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.dropdown_properties import DropdownProperties  # noqa: PLC0415
         from ..models.dropdown_styles import DropdownStyles  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_dropdown_type(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> DropdownType:
+            type_ = check_dropdown_type(src_value__)
 
-        properties = DropdownProperties.from_dict(d.pop("properties"))
+            return type_
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        def _decode_properties(src_value__: Any) -> DropdownProperties:
+            properties = DropdownProperties.from_dict(src_value__)
 
-        id = _parse_id(d.pop("id", UNSET))
+            return properties
 
-        _styles = d.pop("styles", UNSET)
-        styles: DropdownStyles | Unset
-        if isinstance(_styles, Unset):
-            styles = UNSET
-        else:
-            styles = DropdownStyles.from_dict(_styles)
+        def _decode_styles(src_value__: Any) -> DropdownStyles | Unset:
+            _styles = src_value__
+            styles: DropdownStyles | Unset
+            if isinstance(_styles, Unset):
+                styles = UNSET
+            else:
+                styles = DropdownStyles.from_dict(_styles)
 
-        dropdown = cls(
-            type_=type_,
-            properties=properties,
-            id=id,
-            styles=styles,
+            return styles
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "properties": ("properties", _decode_properties),
+                "id": ("id", None),
+                "styles": ("styles", _decode_styles),
+            },
+            required=(
+                "type",
+                "properties",
+            ),
+            additional=None,
         )
-
-        dropdown.additional_properties = d
-        return dropdown
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.dynamic_button_type import DynamicButtonType, check_dynamic_button_type
 from ..types import UNSET, Unset
 
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="DynamicButton")
 
 
 @_attrs_define
-class DynamicButton:
+class DynamicButton(LazyModel):
     """
     Attributes:
         type_ (DynamicButtonType): Dynamic Button type enumeration.
@@ -58,30 +59,34 @@ class DynamicButton:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.back_in_stock_dynamic_button_data import BackInStockDynamicButtonData  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_dynamic_button_type(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> DynamicButtonType:
+            type_ = check_dynamic_button_type(src_value__)
 
-        data = BackInStockDynamicButtonData.from_dict(d.pop("data"))
+            return type_
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        def _decode_data(src_value__: Any) -> BackInStockDynamicButtonData:
+            data = BackInStockDynamicButtonData.from_dict(src_value__)
 
-        id = _parse_id(d.pop("id", UNSET))
+            return data
 
-        dynamic_button = cls(
-            type_=type_,
-            data=data,
-            id=id,
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "data": ("data", _decode_data),
+                "id": ("id", None),
+            },
+            required=(
+                "type",
+                "data",
+            ),
+            additional=None,
         )
-
-        dynamic_button.additional_properties = d
-        return dynamic_button
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,13 +8,14 @@ from typing import Any, Literal, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, strict_enums
 
 T = TypeVar("T", bound="DynamicImageBlockProperties")
 
 
 @_attrs_define
-class DynamicImageBlockProperties:
+class DynamicImageBlockProperties(LazyModel):
     """
     Attributes:
         dynamic (Literal[True]):
@@ -68,47 +69,27 @@ class DynamicImageBlockProperties:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        dynamic = cast(Literal[True], d.pop("dynamic"))
-        if dynamic != True and strict_enums():
-            raise ValueError(f"dynamic must match const True, got '{dynamic}'")
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_alt_text(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        alt_text = _parse_alt_text(d.pop("alt_text", UNSET))
+        def _decode_dynamic(src_value__: Any) -> Literal[True]:
+            dynamic = cast(Literal[True], src_value__)
+            if dynamic != True and strict_enums():
+                raise ValueError(f"dynamic must match const True, got '{dynamic}'")
+            return dynamic
 
-        def _parse_href(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        href = _parse_href(d.pop("href", UNSET))
-
-        def _parse_src(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        src = _parse_src(d.pop("src", UNSET))
-
-        dynamic_image_block_properties = cls(
-            dynamic=dynamic,
-            alt_text=alt_text,
-            href=href,
-            src=src,
+        return LazyTable(
+            fields={
+                "dynamic": ("dynamic", _decode_dynamic),
+                "alt_text": ("alt_text", None),
+                "href": ("href", None),
+                "src": ("src", None),
+            },
+            required=("dynamic",),
+            additional=None,
         )
-
-        dynamic_image_block_properties.additional_properties = d
-        return dynamic_image_block_properties
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,13 +8,14 @@ from typing import Any, Literal, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, strict_enums
 
 T = TypeVar("T", bound="DynamicProductBlockProperties")
 
 
 @_attrs_define
-class DynamicProductBlockProperties:
+class DynamicProductBlockProperties(LazyModel):
     """
     Attributes:
         dynamic (Literal[True]):
@@ -188,167 +189,39 @@ class DynamicProductBlockProperties:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        dynamic = cast(Literal[True], d.pop("dynamic"))
-        if dynamic != True and strict_enums():
-            raise ValueError(f"dynamic must match const True, got '{dynamic}'")
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_is_ai_generated(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        is_ai_generated = _parse_is_ai_generated(d.pop("is_ai_generated", UNSET))
+        def _decode_dynamic(src_value__: Any) -> Literal[True]:
+            dynamic = cast(Literal[True], src_value__)
+            if dynamic != True and strict_enums():
+                raise ValueError(f"dynamic must match const True, got '{dynamic}'")
+            return dynamic
 
-        def _parse_is_prebuilt_content(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        is_prebuilt_content = _parse_is_prebuilt_content(d.pop("is_prebuilt_content", UNSET))
-
-        def _parse_item_subtype_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        item_subtype_id = _parse_item_subtype_id(d.pop("item_subtype_id", UNSET))
-
-        def _parse_show_button(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        show_button = _parse_show_button(d.pop("show_button", UNSET))
-
-        def _parse_show_original_price(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        show_original_price = _parse_show_original_price(d.pop("show_original_price", UNSET))
-
-        def _parse_show_price(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        show_price = _parse_show_price(d.pop("show_price", UNSET))
-
-        def _parse_show_rating(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        show_rating = _parse_show_rating(d.pop("show_rating", UNSET))
-
-        def _parse_show_rating_count(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        show_rating_count = _parse_show_rating_count(d.pop("show_rating_count", UNSET))
-
-        def _parse_show_title(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        show_title = _parse_show_title(d.pop("show_title", UNSET))
-
-        def _parse_show_title_links(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        show_title_links = _parse_show_title_links(d.pop("show_title_links", UNSET))
-
-        def _parse_title_placeholder(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        title_placeholder = _parse_title_placeholder(d.pop("title_placeholder", UNSET))
-
-        def _parse_button_text(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        button_text = _parse_button_text(d.pop("button_text", UNSET))
-
-        def _parse_feed(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        feed = _parse_feed(d.pop("feed", UNSET))
-
-        def _parse_feed_offset(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        feed_offset = _parse_feed_offset(d.pop("feed_offset", UNSET))
-
-        def _parse_is_nbp(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        is_nbp = _parse_is_nbp(d.pop("is_nbp", UNSET))
-
-        dynamic_product_block_properties = cls(
-            dynamic=dynamic,
-            is_ai_generated=is_ai_generated,
-            is_prebuilt_content=is_prebuilt_content,
-            item_subtype_id=item_subtype_id,
-            show_button=show_button,
-            show_original_price=show_original_price,
-            show_price=show_price,
-            show_rating=show_rating,
-            show_rating_count=show_rating_count,
-            show_title=show_title,
-            show_title_links=show_title_links,
-            title_placeholder=title_placeholder,
-            button_text=button_text,
-            feed=feed,
-            feed_offset=feed_offset,
-            is_nbp=is_nbp,
+        return LazyTable(
+            fields={
+                "dynamic": ("dynamic", _decode_dynamic),
+                "is_ai_generated": ("is_ai_generated", None),
+                "is_prebuilt_content": ("is_prebuilt_content", None),
+                "item_subtype_id": ("item_subtype_id", None),
+                "show_button": ("show_button", None),
+                "show_original_price": ("show_original_price", None),
+                "show_price": ("show_price", None),
+                "show_rating": ("show_rating", None),
+                "show_rating_count": ("show_rating_count", None),
+                "show_title": ("show_title", None),
+                "show_title_links": ("show_title_links", None),
+                "title_placeholder": ("title_placeholder", None),
+                "button_text": ("button_text", None),
+                "feed": ("feed", None),
+                "feed_offset": ("feed_offset", None),
+                "is_nbp": ("is_nbp", None),
+            },
+            required=("dynamic",),
+            additional=None,
         )
-
-        dynamic_product_block_properties.additional_properties = d
-        return dynamic_product_block_properties
 
     @property
     def additional_keys(self) -> list[str]:

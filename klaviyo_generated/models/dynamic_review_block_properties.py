@@ -8,6 +8,7 @@ from typing import Any, Literal, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.dynamic_review_block_properties_fallback_content_type import (
     DynamicReviewBlockPropertiesFallbackContentType,
     check_dynamic_review_block_properties_fallback_content_type,
@@ -30,7 +31,7 @@ T = TypeVar("T", bound="DynamicReviewBlockProperties")
 
 
 @_attrs_define
-class DynamicReviewBlockProperties:
+class DynamicReviewBlockProperties(LazyModel):
     """
     Attributes:
         dynamic (Literal[True]):
@@ -210,175 +211,90 @@ class DynamicReviewBlockProperties:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        dynamic = cast(Literal[True], d.pop("dynamic"))
-        if dynamic != True and strict_enums():
-            raise ValueError(f"dynamic must match const True, got '{dynamic}'")
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_show_rating(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        show_rating = _parse_show_rating(d.pop("show_rating", UNSET))
+        def _decode_dynamic(src_value__: Any) -> Literal[True]:
+            dynamic = cast(Literal[True], src_value__)
+            if dynamic != True and strict_enums():
+                raise ValueError(f"dynamic must match const True, got '{dynamic}'")
+            return dynamic
 
-        def _parse_show_reviewer_name(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+        def _decode_verified_badge_language(
+            src_value__: Any,
+        ) -> DynamicReviewBlockPropertiesVerifiedBadgeLanguage | Unset:
+            _verified_badge_language = src_value__
+            verified_badge_language: DynamicReviewBlockPropertiesVerifiedBadgeLanguage | Unset
+            if isinstance(_verified_badge_language, Unset):
+                verified_badge_language = UNSET
+            else:
+                verified_badge_language = check_dynamic_review_block_properties_verified_badge_language(
+                    _verified_badge_language
+                )
 
-        show_reviewer_name = _parse_show_reviewer_name(d.pop("show_reviewer_name", UNSET))
+            return verified_badge_language
 
-        def _parse_show_product_name(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+        def _decode_fallback_options(src_value__: Any) -> DynamicReviewBlockPropertiesFallbackOptions | Unset:
+            _fallback_options = src_value__
+            fallback_options: DynamicReviewBlockPropertiesFallbackOptions | Unset
+            if isinstance(_fallback_options, Unset):
+                fallback_options = UNSET
+            else:
+                fallback_options = check_dynamic_review_block_properties_fallback_options(_fallback_options)
 
-        show_product_name = _parse_show_product_name(d.pop("show_product_name", UNSET))
+            return fallback_options
 
-        def _parse_show_variant_name(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+        def _decode_fallback_content_type(src_value__: Any) -> DynamicReviewBlockPropertiesFallbackContentType | Unset:
+            _fallback_content_type = src_value__
+            fallback_content_type: DynamicReviewBlockPropertiesFallbackContentType | Unset
+            if isinstance(_fallback_content_type, Unset):
+                fallback_content_type = UNSET
+            else:
+                fallback_content_type = check_dynamic_review_block_properties_fallback_content_type(
+                    _fallback_content_type
+                )
 
-        show_variant_name = _parse_show_variant_name(d.pop("show_variant_name", UNSET))
+            return fallback_content_type
 
-        def _parse_show_verified_badge(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+        def _decode_product_selection_mode(
+            src_value__: Any,
+        ) -> DynamicReviewBlockPropertiesProductSelectionMode | Unset:
+            _product_selection_mode = src_value__
+            product_selection_mode: DynamicReviewBlockPropertiesProductSelectionMode | Unset
+            if isinstance(_product_selection_mode, Unset):
+                product_selection_mode = UNSET
+            else:
+                product_selection_mode = check_dynamic_review_block_properties_product_selection_mode(
+                    _product_selection_mode
+                )
 
-        show_verified_badge = _parse_show_verified_badge(d.pop("show_verified_badge", UNSET))
+            return product_selection_mode
 
-        def _parse_author_placeholder(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        author_placeholder = _parse_author_placeholder(d.pop("author_placeholder", UNSET))
-
-        def _parse_quote_placeholder(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        quote_placeholder = _parse_quote_placeholder(d.pop("quote_placeholder", UNSET))
-
-        def _parse_product_name_placeholder(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        product_name_placeholder = _parse_product_name_placeholder(d.pop("product_name_placeholder", UNSET))
-
-        def _parse_product_variant_name_placeholder(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        product_variant_name_placeholder = _parse_product_variant_name_placeholder(
-            d.pop("product_variant_name_placeholder", UNSET)
+        return LazyTable(
+            fields={
+                "dynamic": ("dynamic", _decode_dynamic),
+                "show_rating": ("show_rating", None),
+                "show_reviewer_name": ("show_reviewer_name", None),
+                "show_product_name": ("show_product_name", None),
+                "show_variant_name": ("show_variant_name", None),
+                "show_verified_badge": ("show_verified_badge", None),
+                "author_placeholder": ("author_placeholder", None),
+                "quote_placeholder": ("quote_placeholder", None),
+                "product_name_placeholder": ("product_name_placeholder", None),
+                "product_variant_name_placeholder": ("product_variant_name_placeholder", None),
+                "verified_badge_language": ("verified_badge_language", _decode_verified_badge_language),
+                "fallback_options": ("fallback_options", _decode_fallback_options),
+                "fallback_content_type": ("fallback_content_type", _decode_fallback_content_type),
+                "fallback_review_id": ("fallback_review_id", None),
+                "product_selection_mode": ("product_selection_mode", _decode_product_selection_mode),
+                "product_id": ("product_id", None),
+                "product_event_variable": ("product_event_variable", None),
+            },
+            required=("dynamic",),
+            additional=None,
         )
-
-        _verified_badge_language = d.pop("verified_badge_language", UNSET)
-        verified_badge_language: DynamicReviewBlockPropertiesVerifiedBadgeLanguage | Unset
-        if isinstance(_verified_badge_language, Unset):
-            verified_badge_language = UNSET
-        else:
-            verified_badge_language = check_dynamic_review_block_properties_verified_badge_language(
-                _verified_badge_language
-            )
-
-        _fallback_options = d.pop("fallback_options", UNSET)
-        fallback_options: DynamicReviewBlockPropertiesFallbackOptions | Unset
-        if isinstance(_fallback_options, Unset):
-            fallback_options = UNSET
-        else:
-            fallback_options = check_dynamic_review_block_properties_fallback_options(_fallback_options)
-
-        _fallback_content_type = d.pop("fallback_content_type", UNSET)
-        fallback_content_type: DynamicReviewBlockPropertiesFallbackContentType | Unset
-        if isinstance(_fallback_content_type, Unset):
-            fallback_content_type = UNSET
-        else:
-            fallback_content_type = check_dynamic_review_block_properties_fallback_content_type(_fallback_content_type)
-
-        def _parse_fallback_review_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        fallback_review_id = _parse_fallback_review_id(d.pop("fallback_review_id", UNSET))
-
-        _product_selection_mode = d.pop("product_selection_mode", UNSET)
-        product_selection_mode: DynamicReviewBlockPropertiesProductSelectionMode | Unset
-        if isinstance(_product_selection_mode, Unset):
-            product_selection_mode = UNSET
-        else:
-            product_selection_mode = check_dynamic_review_block_properties_product_selection_mode(
-                _product_selection_mode
-            )
-
-        def _parse_product_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        product_id = _parse_product_id(d.pop("product_id", UNSET))
-
-        def _parse_product_event_variable(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        product_event_variable = _parse_product_event_variable(d.pop("product_event_variable", UNSET))
-
-        dynamic_review_block_properties = cls(
-            dynamic=dynamic,
-            show_rating=show_rating,
-            show_reviewer_name=show_reviewer_name,
-            show_product_name=show_product_name,
-            show_variant_name=show_variant_name,
-            show_verified_badge=show_verified_badge,
-            author_placeholder=author_placeholder,
-            quote_placeholder=quote_placeholder,
-            product_name_placeholder=product_name_placeholder,
-            product_variant_name_placeholder=product_variant_name_placeholder,
-            verified_badge_language=verified_badge_language,
-            fallback_options=fallback_options,
-            fallback_content_type=fallback_content_type,
-            fallback_review_id=fallback_review_id,
-            product_selection_mode=product_selection_mode,
-            product_id=product_id,
-            product_event_variable=product_event_variable,
-        )
-
-        dynamic_review_block_properties.additional_properties = d
-        return dynamic_review_block_properties
 
     @property
     def additional_keys(self) -> list[str]:

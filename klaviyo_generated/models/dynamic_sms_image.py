@@ -8,13 +8,14 @@ from typing import Any, Literal, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, strict_enums
 
 T = TypeVar("T", bound="DynamicSMSImage")
 
 
 @_attrs_define
-class DynamicSMSImage:
+class DynamicSMSImage(LazyModel):
     """
     Attributes:
         dynamic_image_template (str): Dynamic image template URL (e.g., {{product.image_url}}).
@@ -44,20 +45,25 @@ class DynamicSMSImage:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        dynamic_image_template = d.pop("dynamic_image_template")
+        return lazy_from_dict(cls, src_dict)
 
-        dynamic = cast(Literal[True] | Unset, d.pop("dynamic", UNSET))
-        if dynamic != True and not isinstance(dynamic, Unset) and strict_enums():
-            raise ValueError(f"dynamic must match const True, got '{dynamic}'")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        dynamic_sms_image = cls(
-            dynamic_image_template=dynamic_image_template,
-            dynamic=dynamic,
+        def _decode_dynamic(src_value__: Any) -> Literal[True] | Unset:
+            dynamic = cast(Literal[True] | Unset, src_value__)
+            if dynamic != True and not isinstance(dynamic, Unset) and strict_enums():
+                raise ValueError(f"dynamic must match const True, got '{dynamic}'")
+            return dynamic
+
+        return LazyTable(
+            fields={
+                "dynamic_image_template": ("dynamic_image_template", None),
+                "dynamic": ("dynamic", _decode_dynamic),
+            },
+            required=("dynamic_image_template",),
+            additional=None,
         )
-
-        dynamic_sms_image.additional_properties = d
-        return dynamic_sms_image
 
     @property
     def additional_keys(self) -> list[str]:

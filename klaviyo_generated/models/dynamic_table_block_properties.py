@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, strict_enums
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="DynamicTableBlockProperties")
 
 
 @_attrs_define
-class DynamicTableBlockProperties:
+class DynamicTableBlockProperties(LazyModel):
     """
     Attributes:
         dynamic (Literal[True]):
@@ -90,67 +91,40 @@ class DynamicTableBlockProperties:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.content_repeat_v1 import ContentRepeatV1  # noqa: PLC0415
 
-        d = dict(src_dict)
-        dynamic = cast(Literal[True], d.pop("dynamic"))
-        if dynamic != True and strict_enums():
-            raise ValueError(f"dynamic must match const True, got '{dynamic}'")
+        def _decode_dynamic(src_value__: Any) -> Literal[True]:
+            dynamic = cast(Literal[True], src_value__)
+            if dynamic != True and strict_enums():
+                raise ValueError(f"dynamic must match const True, got '{dynamic}'")
+            return dynamic
 
-        def _parse_num_columns(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        def _decode_row_content_repeat(src_value__: Any) -> ContentRepeatV1 | Unset:
+            _row_content_repeat = src_value__
+            row_content_repeat: ContentRepeatV1 | Unset
+            if isinstance(_row_content_repeat, Unset):
+                row_content_repeat = UNSET
+            else:
+                row_content_repeat = ContentRepeatV1.from_dict(_row_content_repeat)
 
-        num_columns = _parse_num_columns(d.pop("num_columns", UNSET))
+            return row_content_repeat
 
-        _row_content_repeat = d.pop("row_content_repeat", UNSET)
-        row_content_repeat: ContentRepeatV1 | Unset
-        if isinstance(_row_content_repeat, Unset):
-            row_content_repeat = UNSET
-        else:
-            row_content_repeat = ContentRepeatV1.from_dict(_row_content_repeat)
-
-        def _parse_show_headers(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        show_headers = _parse_show_headers(d.pop("show_headers", UNSET))
-
-        def _parse_show_fallback_content(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        show_fallback_content = _parse_show_fallback_content(d.pop("show_fallback_content", UNSET))
-
-        def _parse_show_static_row(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        show_static_row = _parse_show_static_row(d.pop("show_static_row", UNSET))
-
-        dynamic_table_block_properties = cls(
-            dynamic=dynamic,
-            num_columns=num_columns,
-            row_content_repeat=row_content_repeat,
-            show_headers=show_headers,
-            show_fallback_content=show_fallback_content,
-            show_static_row=show_static_row,
+        return LazyTable(
+            fields={
+                "dynamic": ("dynamic", _decode_dynamic),
+                "num_columns": ("num_columns", None),
+                "row_content_repeat": ("row_content_repeat", _decode_row_content_repeat),
+                "show_headers": ("show_headers", None),
+                "show_fallback_content": ("show_fallback_content", None),
+                "show_static_row": ("show_static_row", None),
+            },
+            required=("dynamic",),
+            additional=None,
         )
-
-        dynamic_table_block_properties.additional_properties = d
-        return dynamic_table_block_properties
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.dynamic_tracking_param_type import DynamicTrackingParamType, check_dynamic_tracking_param_type
 from ..models.dynamic_tracking_param_value import DynamicTrackingParamValue, check_dynamic_tracking_param_value
 
@@ -15,7 +16,7 @@ T = TypeVar("T", bound="DynamicTrackingParam")
 
 
 @_attrs_define
-class DynamicTrackingParam:
+class DynamicTrackingParam(LazyModel):
     """
     Attributes:
         type_ (DynamicTrackingParamType): The type of the tracking parameter
@@ -49,21 +50,34 @@ class DynamicTrackingParam:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_dynamic_tracking_param_type(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        value = check_dynamic_tracking_param_value(d.pop("value"))
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        name = d.pop("name")
+        def _decode_type_(src_value__: Any) -> DynamicTrackingParamType:
+            type_ = check_dynamic_tracking_param_type(src_value__)
 
-        dynamic_tracking_param = cls(
-            type_=type_,
-            value=value,
-            name=name,
+            return type_
+
+        def _decode_value(src_value__: Any) -> DynamicTrackingParamValue:
+            value = check_dynamic_tracking_param_value(src_value__)
+
+            return value
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "value": ("value", _decode_value),
+                "name": ("name", None),
+            },
+            required=(
+                "type",
+                "value",
+                "name",
+            ),
+            additional=None,
         )
-
-        dynamic_tracking_param.additional_properties = d
-        return dynamic_tracking_param
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.effective_date_filter_field import EffectiveDateFilterField, check_effective_date_filter_field
 from ..types import parse_union
 
@@ -25,7 +26,7 @@ T = TypeVar("T", bound="EffectiveDateFilter")
 
 
 @_attrs_define
-class EffectiveDateFilter:
+class EffectiveDateFilter(LazyModel):
     """
     Attributes:
         field (EffectiveDateFilterField):
@@ -85,6 +86,10 @@ class EffectiveDateFilter:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.anniversary_date_filter import AnniversaryDateFilter  # noqa: PLC0415
         from ..models.calendar_date_filter import CalendarDateFilter  # noqa: PLC0415
         from ..models.relative_anniversary_date_filter import RelativeAnniversaryDateFilter  # noqa: PLC0415
@@ -93,11 +98,13 @@ class EffectiveDateFilter:
         from ..models.static_date_filter import StaticDateFilter  # noqa: PLC0415
         from ..models.static_date_range_filter import StaticDateRangeFilter  # noqa: PLC0415
 
-        d = dict(src_dict)
-        field = check_effective_date_filter_field(d.pop("field"))
+        def _decode_field(src_value__: Any) -> EffectiveDateFilterField:
+            field = check_effective_date_filter_field(src_value__)
 
-        def _parse_filter(
-            data: object,
+            return field
+
+        def _decode_filter(
+            src_value__: Any,
         ) -> (
             AnniversaryDateFilter
             | CalendarDateFilter
@@ -107,69 +114,86 @@ class EffectiveDateFilter:
             | StaticDateFilter
             | StaticDateRangeFilter
         ):
-            try:
+            def _parse_filter(
+                data: object,
+            ) -> (
+                AnniversaryDateFilter
+                | CalendarDateFilter
+                | RelativeAnniversaryDateFilter
+                | RelativeDateOperatorBaseRelativeDateFilter
+                | RelativeDateRangeFilter
+                | StaticDateFilter
+                | StaticDateRangeFilter
+            ):
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_0 = StaticDateFilter.from_dict(data)
+
+                    return filter_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_1 = StaticDateRangeFilter.from_dict(data)
+
+                    return filter_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_2 = RelativeDateOperatorBaseRelativeDateFilter.from_dict(data)
+
+                    return filter_type_2
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_3 = RelativeAnniversaryDateFilter.from_dict(data)
+
+                    return filter_type_3
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_4 = RelativeDateRangeFilter.from_dict(data)
+
+                    return filter_type_4
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_5 = CalendarDateFilter.from_dict(data)
+
+                    return filter_type_5
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                filter_type_0 = StaticDateFilter.from_dict(data)
+                filter_type_6 = AnniversaryDateFilter.from_dict(data)
 
-                return filter_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_1 = StaticDateRangeFilter.from_dict(data)
+                return filter_type_6
 
-                return filter_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_2 = RelativeDateOperatorBaseRelativeDateFilter.from_dict(data)
+            filter = parse_union(_parse_filter, src_value__)
 
-                return filter_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_3 = RelativeAnniversaryDateFilter.from_dict(data)
+            return filter
 
-                return filter_type_3
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_4 = RelativeDateRangeFilter.from_dict(data)
-
-                return filter_type_4
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_5 = CalendarDateFilter.from_dict(data)
-
-                return filter_type_5
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            filter_type_6 = AnniversaryDateFilter.from_dict(data)
-
-            return filter_type_6
-
-        filter = parse_union(_parse_filter, d.pop("filter"))
-
-        effective_date_filter = cls(
-            field=field,
-            filter=filter,
+        return LazyTable(
+            fields={
+                "field": ("field", _decode_field),
+                "filter": ("filter", _decode_filter),
+            },
+            required=(
+                "field",
+                "filter",
+            ),
+            additional=None,
         )
-
-        effective_date_filter.additional_properties = d
-        return effective_date_filter
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="EmailContentSubObject")
 
 
 @_attrs_define
-class EmailContentSubObject:
+class EmailContentSubObject(LazyModel):
     """
     Attributes:
         subject (None | str | Unset): The subject of the message Example: Buy our product!.
@@ -100,83 +101,24 @@ class EmailContentSubObject:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_subject(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        subject = _parse_subject(d.pop("subject", UNSET))
-
-        def _parse_preview_text(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        preview_text = _parse_preview_text(d.pop("preview_text", UNSET))
-
-        def _parse_from_email(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        from_email = _parse_from_email(d.pop("from_email", UNSET))
-
-        def _parse_from_label(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        from_label = _parse_from_label(d.pop("from_label", UNSET))
-
-        def _parse_reply_to_email(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        reply_to_email = _parse_reply_to_email(d.pop("reply_to_email", UNSET))
-
-        def _parse_cc_email(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        cc_email = _parse_cc_email(d.pop("cc_email", UNSET))
-
-        def _parse_bcc_email(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        bcc_email = _parse_bcc_email(d.pop("bcc_email", UNSET))
-
-        email_content_sub_object = cls(
-            subject=subject,
-            preview_text=preview_text,
-            from_email=from_email,
-            from_label=from_label,
-            reply_to_email=reply_to_email,
-            cc_email=cc_email,
-            bcc_email=bcc_email,
+        return LazyTable(
+            fields={
+                "subject": ("subject", None),
+                "preview_text": ("preview_text", None),
+                "from_email": ("from_email", None),
+                "from_label": ("from_label", None),
+                "reply_to_email": ("reply_to_email", None),
+                "cc_email": ("cc_email", None),
+                "bcc_email": ("bcc_email", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        email_content_sub_object.additional_properties = d
-        return email_content_sub_object
 
     @property
     def additional_keys(self) -> list[str]:

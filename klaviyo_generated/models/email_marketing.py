@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="EmailMarketing")
 
 
 @_attrs_define
-class EmailMarketing:
+class EmailMarketing(LazyModel):
     """
     Attributes:
         can_receive_email_marketing (bool): Whether or not this profile has implicit consent to receive email marketing.
@@ -153,145 +154,124 @@ class EmailMarketing:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.email_marketing_list_suppression import EmailMarketingListSuppression  # noqa: PLC0415
         from ..models.email_marketing_suppression import EmailMarketingSuppression  # noqa: PLC0415
 
-        d = dict(src_dict)
-        can_receive_email_marketing = d.pop("can_receive_email_marketing")
+        def _decode_consent_timestamp(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_consent_timestamp(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    consent_timestamp_type_0 = datetime.datetime.fromisoformat(data)
 
-        consent = d.pop("consent")
+                    return consent_timestamp_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
 
-        def _parse_consent_timestamp(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                consent_timestamp_type_0 = datetime.datetime.fromisoformat(data)
+            consent_timestamp = parse_union(_parse_consent_timestamp, src_value__)
 
-                return consent_timestamp_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+            return consent_timestamp
 
-        consent_timestamp = parse_union(_parse_consent_timestamp, d.pop("consent_timestamp", UNSET))
+        def _decode_last_updated(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_last_updated(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    last_updated_type_0 = datetime.datetime.fromisoformat(data)
 
-        def _parse_last_updated(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                last_updated_type_0 = datetime.datetime.fromisoformat(data)
+                    return last_updated_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
 
-                return last_updated_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+            last_updated = parse_union(_parse_last_updated, src_value__)
 
-        last_updated = parse_union(_parse_last_updated, d.pop("last_updated", UNSET))
+            return last_updated
 
-        def _parse_method(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        def _decode_suppression(src_value__: Any) -> list[EmailMarketingSuppression] | None | Unset:
+            def _parse_suppression(data: object) -> list[EmailMarketingSuppression] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    suppression_type_0 = []
+                    _suppression_type_0 = data
+                    for suppression_type_0_item_data in _suppression_type_0:
+                        suppression_type_0_item = EmailMarketingSuppression.from_dict(suppression_type_0_item_data)
 
-        method = _parse_method(d.pop("method", UNSET))
+                        suppression_type_0.append(suppression_type_0_item)
 
-        def _parse_method_detail(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+                    return suppression_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[EmailMarketingSuppression] | None | Unset, data)
 
-        method_detail = _parse_method_detail(d.pop("method_detail", UNSET))
+            suppression = parse_union(_parse_suppression, src_value__)
 
-        def _parse_custom_method_detail(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return suppression
 
-        custom_method_detail = _parse_custom_method_detail(d.pop("custom_method_detail", UNSET))
+        def _decode_list_suppressions(src_value__: Any) -> list[EmailMarketingListSuppression] | None | Unset:
+            def _parse_list_suppressions(data: object) -> list[EmailMarketingListSuppression] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    list_suppressions_type_0 = []
+                    _list_suppressions_type_0 = data
+                    for list_suppressions_type_0_item_data in _list_suppressions_type_0:
+                        list_suppressions_type_0_item = EmailMarketingListSuppression.from_dict(
+                            list_suppressions_type_0_item_data
+                        )
 
-        def _parse_double_optin(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+                        list_suppressions_type_0.append(list_suppressions_type_0_item)
 
-        double_optin = _parse_double_optin(d.pop("double_optin", UNSET))
+                    return list_suppressions_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[EmailMarketingListSuppression] | None | Unset, data)
 
-        def _parse_suppression(data: object) -> list[EmailMarketingSuppression] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                suppression_type_0 = []
-                _suppression_type_0 = data
-                for suppression_type_0_item_data in _suppression_type_0:
-                    suppression_type_0_item = EmailMarketingSuppression.from_dict(suppression_type_0_item_data)
+            list_suppressions = parse_union(_parse_list_suppressions, src_value__)
 
-                    suppression_type_0.append(suppression_type_0_item)
+            return list_suppressions
 
-                return suppression_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[EmailMarketingSuppression] | None | Unset, data)
-
-        suppression = parse_union(_parse_suppression, d.pop("suppression", UNSET))
-
-        def _parse_list_suppressions(data: object) -> list[EmailMarketingListSuppression] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                list_suppressions_type_0 = []
-                _list_suppressions_type_0 = data
-                for list_suppressions_type_0_item_data in _list_suppressions_type_0:
-                    list_suppressions_type_0_item = EmailMarketingListSuppression.from_dict(
-                        list_suppressions_type_0_item_data
-                    )
-
-                    list_suppressions_type_0.append(list_suppressions_type_0_item)
-
-                return list_suppressions_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[EmailMarketingListSuppression] | None | Unset, data)
-
-        list_suppressions = parse_union(_parse_list_suppressions, d.pop("list_suppressions", UNSET))
-
-        email_marketing = cls(
-            can_receive_email_marketing=can_receive_email_marketing,
-            consent=consent,
-            consent_timestamp=consent_timestamp,
-            last_updated=last_updated,
-            method=method,
-            method_detail=method_detail,
-            custom_method_detail=custom_method_detail,
-            double_optin=double_optin,
-            suppression=suppression,
-            list_suppressions=list_suppressions,
+        return LazyTable(
+            fields={
+                "can_receive_email_marketing": ("can_receive_email_marketing", None),
+                "consent": ("consent", None),
+                "consent_timestamp": ("consent_timestamp", _decode_consent_timestamp),
+                "last_updated": ("last_updated", _decode_last_updated),
+                "method": ("method", None),
+                "method_detail": ("method_detail", None),
+                "custom_method_detail": ("custom_method_detail", None),
+                "double_optin": ("double_optin", None),
+                "suppression": ("suppression", _decode_suppression),
+                "list_suppressions": ("list_suppressions", _decode_list_suppressions),
+            },
+            required=(
+                "can_receive_email_marketing",
+                "consent",
+            ),
+            additional=None,
         )
-
-        email_marketing.additional_properties = d
-        return email_marketing
 
     @property
     def additional_keys(self) -> list[str]:

@@ -9,11 +9,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 T = TypeVar("T", bound="EmailMarketingListSuppression")
 
 
 @_attrs_define
-class EmailMarketingListSuppression:
+class EmailMarketingListSuppression(LazyModel):
     """
     Attributes:
         list_id (str): The ID of list to which the suppression applies. Example: Y6nRLr.
@@ -48,21 +50,29 @@ class EmailMarketingListSuppression:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        list_id = d.pop("list_id")
+        return lazy_from_dict(cls, src_dict)
 
-        reason = d.pop("reason")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        timestamp = datetime.datetime.fromisoformat(d.pop("timestamp"))
+        def _decode_timestamp(src_value__: Any) -> datetime.datetime:
+            timestamp = datetime.datetime.fromisoformat(src_value__)
 
-        email_marketing_list_suppression = cls(
-            list_id=list_id,
-            reason=reason,
-            timestamp=timestamp,
+            return timestamp
+
+        return LazyTable(
+            fields={
+                "list_id": ("list_id", None),
+                "reason": ("reason", None),
+                "timestamp": ("timestamp", _decode_timestamp),
+            },
+            required=(
+                "list_id",
+                "reason",
+                "timestamp",
+            ),
+            additional=None,
         )
-
-        email_marketing_list_suppression.additional_properties = d
-        return email_marketing_list_suppression
 
     @property
     def additional_keys(self) -> list[str]:

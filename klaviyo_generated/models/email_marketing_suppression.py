@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.email_marketing_suppression_reason import (
     EmailMarketingSuppressionReason,
     check_email_marketing_suppression_reason,
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="EmailMarketingSuppression")
 
 
 @_attrs_define
-class EmailMarketingSuppression:
+class EmailMarketingSuppression(LazyModel):
     """
     Attributes:
         reason (EmailMarketingSuppressionReason): The reason the profile was suppressed. Example: HARD_BOUNCE.
@@ -48,18 +49,32 @@ class EmailMarketingSuppression:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        reason = check_email_marketing_suppression_reason(d.pop("reason"))
+        return lazy_from_dict(cls, src_dict)
 
-        timestamp = datetime.datetime.fromisoformat(d.pop("timestamp"))
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        email_marketing_suppression = cls(
-            reason=reason,
-            timestamp=timestamp,
+        def _decode_reason(src_value__: Any) -> EmailMarketingSuppressionReason:
+            reason = check_email_marketing_suppression_reason(src_value__)
+
+            return reason
+
+        def _decode_timestamp(src_value__: Any) -> datetime.datetime:
+            timestamp = datetime.datetime.fromisoformat(src_value__)
+
+            return timestamp
+
+        return LazyTable(
+            fields={
+                "reason": ("reason", _decode_reason),
+                "timestamp": ("timestamp", _decode_timestamp),
+            },
+            required=(
+                "reason",
+                "timestamp",
+            ),
+            additional=None,
         )
-
-        email_marketing_suppression.additional_properties = d
-        return email_marketing_suppression
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.email_message_definition_channel import (
     EmailMessageDefinitionChannel,
     check_email_message_definition_channel,
@@ -22,7 +23,7 @@ T = TypeVar("T", bound="EmailMessageDefinition")
 
 
 @_attrs_define
-class EmailMessageDefinition:
+class EmailMessageDefinition(LazyModel):
     """
     Attributes:
         channel (EmailMessageDefinitionChannel):
@@ -64,35 +65,36 @@ class EmailMessageDefinition:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.email_content import EmailContent  # noqa: PLC0415
 
-        d = dict(src_dict)
-        channel = check_email_message_definition_channel(d.pop("channel"))
+        def _decode_channel(src_value__: Any) -> EmailMessageDefinitionChannel:
+            channel = check_email_message_definition_channel(src_value__)
 
-        def _parse_label(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return channel
 
-        label = _parse_label(d.pop("label", UNSET))
+        def _decode_content(src_value__: Any) -> EmailContent | Unset:
+            _content = src_value__
+            content: EmailContent | Unset
+            if isinstance(_content, Unset):
+                content = UNSET
+            else:
+                content = EmailContent.from_dict(_content)
 
-        _content = d.pop("content", UNSET)
-        content: EmailContent | Unset
-        if isinstance(_content, Unset):
-            content = UNSET
-        else:
-            content = EmailContent.from_dict(_content)
+            return content
 
-        email_message_definition = cls(
-            channel=channel,
-            label=label,
-            content=content,
+        return LazyTable(
+            fields={
+                "channel": ("channel", _decode_channel),
+                "label": ("label", None),
+                "content": ("content", _decode_content),
+            },
+            required=("channel",),
+            additional=None,
         )
-
-        email_message_definition.additional_properties = d
-        return email_message_definition
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.email_properties_display_device_item import (
     EmailPropertiesDisplayDeviceItem,
     check_email_properties_display_device_item,
@@ -23,7 +24,7 @@ T = TypeVar("T", bound="EmailProperties")
 
 
 @_attrs_define
-class EmailProperties:
+class EmailProperties(LazyModel):
     """
     Attributes:
         display_device (list[EmailPropertiesDisplayDeviceItem] | Unset):
@@ -112,83 +113,58 @@ class EmailProperties:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.error_messages import ErrorMessages  # noqa: PLC0415
 
-        d = dict(src_dict)
-        _display_device = d.pop("display_device", UNSET)
-        display_device: list[EmailPropertiesDisplayDeviceItem] | Unset = UNSET
-        if _display_device is not UNSET:
-            display_device = []
-            for display_device_item_data in _display_device:
-                display_device_item = check_email_properties_display_device_item(display_device_item_data)
+        def _decode_display_device(src_value__: Any) -> list[EmailPropertiesDisplayDeviceItem] | Unset:
+            _display_device = src_value__
+            display_device: list[EmailPropertiesDisplayDeviceItem] | Unset = UNSET
+            if _display_device is not UNSET:
+                display_device = []
+                for display_device_item_data in _display_device:
+                    display_device_item = check_email_properties_display_device_item(display_device_item_data)
 
-                display_device.append(display_device_item)
+                    display_device.append(display_device_item)
 
-        def _parse_classname(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return display_device
 
-        classname = _parse_classname(d.pop("classname", UNSET))
+        def _decode_error_messages(src_value__: Any) -> ErrorMessages | Unset:
+            _error_messages = src_value__
+            error_messages: ErrorMessages | Unset
+            if isinstance(_error_messages, Unset):
+                error_messages = UNSET
+            else:
+                error_messages = ErrorMessages.from_dict(_error_messages)
 
-        def _parse_label(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return error_messages
 
-        label = _parse_label(d.pop("label", UNSET))
+        def _decode_property_name(src_value__: Any) -> EmailPropertiesPropertyName | Unset:
+            _property_name = src_value__
+            property_name: EmailPropertiesPropertyName | Unset
+            if isinstance(_property_name, Unset):
+                property_name = UNSET
+            else:
+                property_name = check_email_properties_property_name(_property_name)
 
-        show_label = d.pop("show_label", UNSET)
+            return property_name
 
-        def _parse_placeholder(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        placeholder = _parse_placeholder(d.pop("placeholder", UNSET))
-
-        def _parse_required(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        required = _parse_required(d.pop("required", UNSET))
-
-        _error_messages = d.pop("error_messages", UNSET)
-        error_messages: ErrorMessages | Unset
-        if isinstance(_error_messages, Unset):
-            error_messages = UNSET
-        else:
-            error_messages = ErrorMessages.from_dict(_error_messages)
-
-        _property_name = d.pop("property_name", UNSET)
-        property_name: EmailPropertiesPropertyName | Unset
-        if isinstance(_property_name, Unset):
-            property_name = UNSET
-        else:
-            property_name = check_email_properties_property_name(_property_name)
-
-        email_properties = cls(
-            display_device=display_device,
-            classname=classname,
-            label=label,
-            show_label=show_label,
-            placeholder=placeholder,
-            required=required,
-            error_messages=error_messages,
-            property_name=property_name,
+        return LazyTable(
+            fields={
+                "display_device": ("display_device", _decode_display_device),
+                "classname": ("classname", None),
+                "label": ("label", None),
+                "show_label": ("show_label", None),
+                "placeholder": ("placeholder", None),
+                "required": ("required", None),
+                "error_messages": ("error_messages", _decode_error_messages),
+                "property_name": ("property_name", _decode_property_name),
+            },
+            required=(),
+            additional=None,
         )
-
-        email_properties.additional_properties = d
-        return email_properties
 
     @property
     def additional_keys(self) -> list[str]:

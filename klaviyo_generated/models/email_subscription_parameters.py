@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="EmailSubscriptionParameters")
 
 
 @_attrs_define
-class EmailSubscriptionParameters:
+class EmailSubscriptionParameters(LazyModel):
     """
     Attributes:
         marketing (SubscriptionParameters | Unset):
@@ -51,31 +52,41 @@ class EmailSubscriptionParameters:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.open_tracking_subscription_parameters import OpenTrackingSubscriptionParameters  # noqa: PLC0415
         from ..models.subscription_parameters import SubscriptionParameters  # noqa: PLC0415
 
-        d = dict(src_dict)
-        _marketing = d.pop("marketing", UNSET)
-        marketing: SubscriptionParameters | Unset
-        if isinstance(_marketing, Unset):
-            marketing = UNSET
-        else:
-            marketing = SubscriptionParameters.from_dict(_marketing)
+        def _decode_marketing(src_value__: Any) -> SubscriptionParameters | Unset:
+            _marketing = src_value__
+            marketing: SubscriptionParameters | Unset
+            if isinstance(_marketing, Unset):
+                marketing = UNSET
+            else:
+                marketing = SubscriptionParameters.from_dict(_marketing)
 
-        _open_tracking = d.pop("open_tracking", UNSET)
-        open_tracking: OpenTrackingSubscriptionParameters | Unset
-        if isinstance(_open_tracking, Unset):
-            open_tracking = UNSET
-        else:
-            open_tracking = OpenTrackingSubscriptionParameters.from_dict(_open_tracking)
+            return marketing
 
-        email_subscription_parameters = cls(
-            marketing=marketing,
-            open_tracking=open_tracking,
+        def _decode_open_tracking(src_value__: Any) -> OpenTrackingSubscriptionParameters | Unset:
+            _open_tracking = src_value__
+            open_tracking: OpenTrackingSubscriptionParameters | Unset
+            if isinstance(_open_tracking, Unset):
+                open_tracking = UNSET
+            else:
+                open_tracking = OpenTrackingSubscriptionParameters.from_dict(_open_tracking)
+
+            return open_tracking
+
+        return LazyTable(
+            fields={
+                "marketing": ("marketing", _decode_marketing),
+                "open_tracking": ("open_tracking", _decode_open_tracking),
+            },
+            required=(),
+            additional=None,
         )
-
-        email_subscription_parameters.additional_properties = d
-        return email_subscription_parameters
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="EmailUnsubscriptionParameters")
 
 
 @_attrs_define
-class EmailUnsubscriptionParameters:
+class EmailUnsubscriptionParameters(LazyModel):
     """
     Attributes:
         marketing (UnsubscriptionParameters | Unset):
@@ -51,31 +52,41 @@ class EmailUnsubscriptionParameters:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.open_tracking_unsubscription_parameters import OpenTrackingUnsubscriptionParameters  # noqa: PLC0415
         from ..models.unsubscription_parameters import UnsubscriptionParameters  # noqa: PLC0415
 
-        d = dict(src_dict)
-        _marketing = d.pop("marketing", UNSET)
-        marketing: UnsubscriptionParameters | Unset
-        if isinstance(_marketing, Unset):
-            marketing = UNSET
-        else:
-            marketing = UnsubscriptionParameters.from_dict(_marketing)
+        def _decode_marketing(src_value__: Any) -> UnsubscriptionParameters | Unset:
+            _marketing = src_value__
+            marketing: UnsubscriptionParameters | Unset
+            if isinstance(_marketing, Unset):
+                marketing = UNSET
+            else:
+                marketing = UnsubscriptionParameters.from_dict(_marketing)
 
-        _open_tracking = d.pop("open_tracking", UNSET)
-        open_tracking: OpenTrackingUnsubscriptionParameters | Unset
-        if isinstance(_open_tracking, Unset):
-            open_tracking = UNSET
-        else:
-            open_tracking = OpenTrackingUnsubscriptionParameters.from_dict(_open_tracking)
+            return marketing
 
-        email_unsubscription_parameters = cls(
-            marketing=marketing,
-            open_tracking=open_tracking,
+        def _decode_open_tracking(src_value__: Any) -> OpenTrackingUnsubscriptionParameters | Unset:
+            _open_tracking = src_value__
+            open_tracking: OpenTrackingUnsubscriptionParameters | Unset
+            if isinstance(_open_tracking, Unset):
+                open_tracking = UNSET
+            else:
+                open_tracking = OpenTrackingUnsubscriptionParameters.from_dict(_open_tracking)
+
+            return open_tracking
+
+        return LazyTable(
+            fields={
+                "marketing": ("marketing", _decode_marketing),
+                "open_tracking": ("open_tracking", _decode_open_tracking),
+            },
+            required=(),
+            additional=None,
         )
-
-        email_unsubscription_parameters.additional_properties = d
-        return email_unsubscription_parameters
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.embedded_object_schema_resource_object_attributes_status import (
     EmbeddedObjectSchemaResourceObjectAttributesStatus,
     check_embedded_object_schema_resource_object_attributes_status,
@@ -25,7 +26,7 @@ T = TypeVar("T", bound="EmbeddedObjectSchemaResourceObjectAttributes")
 
 
 @_attrs_define
-class EmbeddedObjectSchemaResourceObjectAttributes:
+class EmbeddedObjectSchemaResourceObjectAttributes(LazyModel):
     """
     Attributes:
         properties (list[APISchemaProperty] | None | Unset): Properties of the object schema
@@ -96,87 +97,106 @@ class EmbeddedObjectSchemaResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.api_schema_property import APISchemaProperty  # noqa: PLC0415
         from ..models.embedded_object_schema_resource_object_attributes_source_mapping_type_0 import (
             EmbeddedObjectSchemaResourceObjectAttributesSourceMappingType0,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
+        def _decode_properties(src_value__: Any) -> list[APISchemaProperty] | None | Unset:
+            def _parse_properties(data: object) -> list[APISchemaProperty] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    properties_type_0 = []
+                    _properties_type_0 = data
+                    for properties_type_0_item_data in _properties_type_0:
+                        properties_type_0_item = APISchemaProperty.from_dict(properties_type_0_item_data)
 
-        def _parse_properties(data: object) -> list[APISchemaProperty] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                properties_type_0 = []
-                _properties_type_0 = data
-                for properties_type_0_item_data in _properties_type_0:
-                    properties_type_0_item = APISchemaProperty.from_dict(properties_type_0_item_data)
+                        properties_type_0.append(properties_type_0_item)
 
-                    properties_type_0.append(properties_type_0_item)
+                    return properties_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[APISchemaProperty] | None | Unset, data)
 
-                return properties_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[APISchemaProperty] | None | Unset, data)
+            properties = parse_union(_parse_properties, src_value__)
 
-        properties = parse_union(_parse_properties, d.pop("properties", UNSET))
+            return properties
 
-        _status = d.pop("status", UNSET)
-        status: EmbeddedObjectSchemaResourceObjectAttributesStatus | Unset
-        if isinstance(_status, Unset):
-            status = UNSET
-        else:
-            status = check_embedded_object_schema_resource_object_attributes_status(_status)
+        def _decode_status(src_value__: Any) -> EmbeddedObjectSchemaResourceObjectAttributesStatus | Unset:
+            _status = src_value__
+            status: EmbeddedObjectSchemaResourceObjectAttributesStatus | Unset
+            if isinstance(_status, Unset):
+                status = UNSET
+            else:
+                status = check_embedded_object_schema_resource_object_attributes_status(_status)
 
-        def _parse_required(data: object) -> list[str] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                required_type_0 = cast(list[str], data)
+            return status
 
-                return required_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[str] | None | Unset, data)
+        def _decode_required(src_value__: Any) -> list[str] | None | Unset:
+            def _parse_required(data: object) -> list[str] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    required_type_0 = cast(list[str], data)
 
-        required = parse_union(_parse_required, d.pop("required", UNSET))
+                    return required_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[str] | None | Unset, data)
 
-        def _parse_source_mapping(
-            data: object,
+            required = parse_union(_parse_required, src_value__)
+
+            return required
+
+        def _decode_source_mapping(
+            src_value__: Any,
         ) -> EmbeddedObjectSchemaResourceObjectAttributesSourceMappingType0 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                source_mapping_type_0 = EmbeddedObjectSchemaResourceObjectAttributesSourceMappingType0.from_dict(data)
+            def _parse_source_mapping(
+                data: object,
+            ) -> EmbeddedObjectSchemaResourceObjectAttributesSourceMappingType0 | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    source_mapping_type_0 = EmbeddedObjectSchemaResourceObjectAttributesSourceMappingType0.from_dict(
+                        data
+                    )
 
-                return source_mapping_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(EmbeddedObjectSchemaResourceObjectAttributesSourceMappingType0 | None | Unset, data)
+                    return source_mapping_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(EmbeddedObjectSchemaResourceObjectAttributesSourceMappingType0 | None | Unset, data)
 
-        source_mapping = parse_union(_parse_source_mapping, d.pop("source-mapping", UNSET))
+            source_mapping = parse_union(_parse_source_mapping, src_value__)
 
-        embedded_object_schema_resource_object_attributes = cls(
-            properties=properties,
-            status=status,
-            required=required,
-            source_mapping=source_mapping,
+            return source_mapping
+
+        return LazyTable(
+            fields={
+                "properties": ("properties", _decode_properties),
+                "status": ("status", _decode_status),
+                "required": ("required", _decode_required),
+                "source_mapping": ("source-mapping", _decode_source_mapping),
+            },
+            required=(),
+            additional=None,
         )
-
-        embedded_object_schema_resource_object_attributes.additional_properties = d
-        return embedded_object_schema_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

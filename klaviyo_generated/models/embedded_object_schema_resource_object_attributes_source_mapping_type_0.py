@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.source_mapping_create_query_resource_object import SourceMappingCreateQueryResourceObject
 
@@ -16,7 +18,7 @@ T = TypeVar("T", bound="EmbeddedObjectSchemaResourceObjectAttributesSourceMappin
 
 
 @_attrs_define
-class EmbeddedObjectSchemaResourceObjectAttributesSourceMappingType0:
+class EmbeddedObjectSchemaResourceObjectAttributesSourceMappingType0(LazyModel):
     """The source mapping to create with this object schema
 
     Attributes:
@@ -41,17 +43,24 @@ class EmbeddedObjectSchemaResourceObjectAttributesSourceMappingType0:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.source_mapping_create_query_resource_object import SourceMappingCreateQueryResourceObject  # noqa: PLC0415
 
-        d = dict(src_dict)
-        data = SourceMappingCreateQueryResourceObject.from_dict(d.pop("data"))
+        def _decode_data(src_value__: Any) -> SourceMappingCreateQueryResourceObject:
+            data = SourceMappingCreateQueryResourceObject.from_dict(src_value__)
 
-        embedded_object_schema_resource_object_attributes_source_mapping_type_0 = cls(
-            data=data,
+            return data
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+            },
+            required=("data",),
+            additional=None,
         )
-
-        embedded_object_schema_resource_object_attributes_source_mapping_type_0.additional_properties = d
-        return embedded_object_schema_resource_object_attributes_source_mapping_type_0
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.equals_string_filter_operator import EqualsStringFilterOperator, check_equals_string_filter_operator
 from ..models.equals_string_filter_type import EqualsStringFilterType, check_equals_string_filter_type
 
@@ -15,7 +16,7 @@ T = TypeVar("T", bound="EqualsStringFilter")
 
 
 @_attrs_define
-class EqualsStringFilter:
+class EqualsStringFilter(LazyModel):
     """
     Attributes:
         type_ (EqualsStringFilterType):
@@ -50,26 +51,34 @@ class EqualsStringFilter:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_equals_string_filter_type(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        operator = check_equals_string_filter_operator(d.pop("operator"))
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        def _parse_value(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
+        def _decode_type_(src_value__: Any) -> EqualsStringFilterType:
+            type_ = check_equals_string_filter_type(src_value__)
 
-        value = _parse_value(d.pop("value"))
+            return type_
 
-        equals_string_filter = cls(
-            type_=type_,
-            operator=operator,
-            value=value,
+        def _decode_operator(src_value__: Any) -> EqualsStringFilterOperator:
+            operator = check_equals_string_filter_operator(src_value__)
+
+            return operator
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "operator": ("operator", _decode_operator),
+                "value": ("value", None),
+            },
+            required=(
+                "type",
+                "operator",
+                "value",
+            ),
+            additional=None,
         )
-
-        equals_string_filter.additional_properties = d
-        return equals_string_filter
 
     @property
     def additional_keys(self) -> list[str]:

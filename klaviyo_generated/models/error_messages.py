@@ -8,13 +8,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ErrorMessages")
 
 
 @_attrs_define
-class ErrorMessages:
+class ErrorMessages(LazyModel):
     """
     Attributes:
         required (str | Unset):  Default: 'This field is required'. Example: This field is required.
@@ -42,18 +43,19 @@ class ErrorMessages:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        required = d.pop("required", UNSET)
+        return lazy_from_dict(cls, src_dict)
 
-        invalid = d.pop("invalid", UNSET)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        error_messages = cls(
-            required=required,
-            invalid=invalid,
+        return LazyTable(
+            fields={
+                "required": ("required", None),
+                "invalid": ("invalid", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        error_messages.additional_properties = d
-        return error_messages
 
     @property
     def additional_keys(self) -> list[str]:

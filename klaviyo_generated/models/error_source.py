@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ErrorSource")
 
 
 @_attrs_define
-class ErrorSource:
+class ErrorSource(LazyModel):
     """
     Attributes:
         pointer (None | str | Unset): A pointer to the source of the error in the request payload. Default: '/data'.
@@ -41,23 +42,18 @@ class ErrorSource:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_pointer(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        pointer = _parse_pointer(d.pop("pointer", UNSET))
-
-        error_source = cls(
-            pointer=pointer,
+        return LazyTable(
+            fields={
+                "pointer": ("pointer", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        error_source.additional_properties = d
-        return error_source
 
     @property
     def additional_keys(self) -> list[str]:

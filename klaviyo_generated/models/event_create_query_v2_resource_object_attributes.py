@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ T = TypeVar("T", bound="EventCreateQueryV2ResourceObjectAttributes")
 
 
 @_attrs_define
-class EventCreateQueryV2ResourceObjectAttributes:
+class EventCreateQueryV2ResourceObjectAttributes(LazyModel):
     """
     Attributes:
         properties (EventCreateQueryV2ResourceObjectAttributesProperties): Properties of this event (must not exceed 400
@@ -133,6 +134,10 @@ class EventCreateQueryV2ResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.event_create_query_v2_resource_object_attributes_metric import (
             EventCreateQueryV2ResourceObjectAttributesMetric,  # noqa: PLC0415
         )
@@ -143,79 +148,59 @@ class EventCreateQueryV2ResourceObjectAttributes:
             EventCreateQueryV2ResourceObjectAttributesProperties,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        properties = EventCreateQueryV2ResourceObjectAttributesProperties.from_dict(d.pop("properties"))
+        def _decode_properties(src_value__: Any) -> EventCreateQueryV2ResourceObjectAttributesProperties:
+            properties = EventCreateQueryV2ResourceObjectAttributesProperties.from_dict(src_value__)
 
-        metric = EventCreateQueryV2ResourceObjectAttributesMetric.from_dict(d.pop("metric"))
+            return properties
 
-        profile = EventCreateQueryV2ResourceObjectAttributesProfile.from_dict(d.pop("profile"))
+        def _decode_metric(src_value__: Any) -> EventCreateQueryV2ResourceObjectAttributesMetric:
+            metric = EventCreateQueryV2ResourceObjectAttributesMetric.from_dict(src_value__)
 
-        def _parse_time(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                time_type_0 = datetime.datetime.fromisoformat(data)
+            return metric
 
-                return time_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+        def _decode_profile(src_value__: Any) -> EventCreateQueryV2ResourceObjectAttributesProfile:
+            profile = EventCreateQueryV2ResourceObjectAttributesProfile.from_dict(src_value__)
 
-        time = parse_union(_parse_time, d.pop("time", UNSET))
+            return profile
 
-        def _parse_value(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+        def _decode_time(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_time(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    time_type_0 = datetime.datetime.fromisoformat(data)
 
-        value = _parse_value(d.pop("value", UNSET))
+                    return time_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
 
-        def _parse_value_currency(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            time = parse_union(_parse_time, src_value__)
 
-        value_currency = _parse_value_currency(d.pop("value_currency", UNSET))
+            return time
 
-        def _parse_unique_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        unique_id = _parse_unique_id(d.pop("unique_id", UNSET))
-
-        def _parse_backfill(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        backfill = _parse_backfill(d.pop("backfill", UNSET))
-
-        event_create_query_v2_resource_object_attributes = cls(
-            properties=properties,
-            metric=metric,
-            profile=profile,
-            time=time,
-            value=value,
-            value_currency=value_currency,
-            unique_id=unique_id,
-            backfill=backfill,
+        return LazyTable(
+            fields={
+                "properties": ("properties", _decode_properties),
+                "metric": ("metric", _decode_metric),
+                "profile": ("profile", _decode_profile),
+                "time": ("time", _decode_time),
+                "value": ("value", None),
+                "value_currency": ("value_currency", None),
+                "unique_id": ("unique_id", None),
+                "backfill": ("backfill", None),
+            },
+            required=(
+                "properties",
+                "metric",
+                "profile",
+            ),
+            additional=None,
         )
-
-        event_create_query_v2_resource_object_attributes.additional_properties = d
-        return event_create_query_v2_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.metric_create_query_resource_object import MetricCreateQueryResourceObject
 
@@ -16,7 +18,7 @@ T = TypeVar("T", bound="EventCreateQueryV2ResourceObjectAttributesMetric")
 
 
 @_attrs_define
-class EventCreateQueryV2ResourceObjectAttributesMetric:
+class EventCreateQueryV2ResourceObjectAttributesMetric(LazyModel):
     """
     Attributes:
         data (MetricCreateQueryResourceObject):
@@ -40,17 +42,24 @@ class EventCreateQueryV2ResourceObjectAttributesMetric:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.metric_create_query_resource_object import MetricCreateQueryResourceObject  # noqa: PLC0415
 
-        d = dict(src_dict)
-        data = MetricCreateQueryResourceObject.from_dict(d.pop("data"))
+        def _decode_data(src_value__: Any) -> MetricCreateQueryResourceObject:
+            data = MetricCreateQueryResourceObject.from_dict(src_value__)
 
-        event_create_query_v2_resource_object_attributes_metric = cls(
-            data=data,
+            return data
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+            },
+            required=("data",),
+            additional=None,
         )
-
-        event_create_query_v2_resource_object_attributes_metric.additional_properties = d
-        return event_create_query_v2_resource_object_attributes_metric
 
     @property
     def additional_keys(self) -> list[str]:

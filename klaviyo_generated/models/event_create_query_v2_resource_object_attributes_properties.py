@@ -8,11 +8,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 T = TypeVar("T", bound="EventCreateQueryV2ResourceObjectAttributesProperties")
 
 
 @_attrs_define
-class EventCreateQueryV2ResourceObjectAttributesProperties:
+class EventCreateQueryV2ResourceObjectAttributesProperties(LazyModel):
     """Properties of this event (must not exceed 400 properties). The size of the event payload must not exceed 5 MB,
     and each string cannot be larger than 100 KB. For a full list of data limits on event payloads,
     see [Limitations](https://developers.klaviyo.com/en/reference/events_api_overview#limitations).
@@ -38,11 +40,16 @@ class EventCreateQueryV2ResourceObjectAttributesProperties:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        event_create_query_v2_resource_object_attributes_properties = cls()
+        return lazy_from_dict(cls, src_dict)
 
-        event_create_query_v2_resource_object_attributes_properties.additional_properties = d
-        return event_create_query_v2_resource_object_attributes_properties
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        return LazyTable(
+            fields={},
+            required=(),
+            additional=None,
+        )
 
     @property
     def additional_keys(self) -> list[str]:

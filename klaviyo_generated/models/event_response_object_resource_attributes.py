@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ T = TypeVar("T", bound="EventResponseObjectResourceAttributes")
 
 
 @_attrs_define
-class EventResponseObjectResourceAttributes:
+class EventResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
         timestamp (int | None | Unset): Event timestamp in seconds
@@ -87,75 +88,68 @@ class EventResponseObjectResourceAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.event_response_object_resource_attributes_event_properties_type_0 import (
             EventResponseObjectResourceAttributesEventPropertiesType0,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-
-        def _parse_timestamp(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        timestamp = _parse_timestamp(d.pop("timestamp", UNSET))
-
-        def _parse_event_properties(
-            data: object,
+        def _decode_event_properties(
+            src_value__: Any,
         ) -> EventResponseObjectResourceAttributesEventPropertiesType0 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                event_properties_type_0 = EventResponseObjectResourceAttributesEventPropertiesType0.from_dict(data)
+            def _parse_event_properties(
+                data: object,
+            ) -> EventResponseObjectResourceAttributesEventPropertiesType0 | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    event_properties_type_0 = EventResponseObjectResourceAttributesEventPropertiesType0.from_dict(data)
 
-                return event_properties_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(EventResponseObjectResourceAttributesEventPropertiesType0 | None | Unset, data)
+                    return event_properties_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(EventResponseObjectResourceAttributesEventPropertiesType0 | None | Unset, data)
 
-        event_properties = parse_union(_parse_event_properties, d.pop("event_properties", UNSET))
+            event_properties = parse_union(_parse_event_properties, src_value__)
 
-        def _parse_datetime_(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                datetime_type_0 = datetime.datetime.fromisoformat(data)
+            return event_properties
 
-                return datetime_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+        def _decode_datetime_(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_datetime_(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    datetime_type_0 = datetime.datetime.fromisoformat(data)
 
-        datetime_ = parse_union(_parse_datetime_, d.pop("datetime", UNSET))
+                    return datetime_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
 
-        def _parse_uuid(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            datetime_ = parse_union(_parse_datetime_, src_value__)
 
-        uuid = _parse_uuid(d.pop("uuid", UNSET))
+            return datetime_
 
-        event_response_object_resource_attributes = cls(
-            timestamp=timestamp,
-            event_properties=event_properties,
-            datetime_=datetime_,
-            uuid=uuid,
+        return LazyTable(
+            fields={
+                "timestamp": ("timestamp", None),
+                "event_properties": ("event_properties", _decode_event_properties),
+                "datetime_": ("datetime", _decode_datetime_),
+                "uuid": ("uuid", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        event_response_object_resource_attributes.additional_properties = d
-        return event_response_object_resource_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ T = TypeVar("T", bound="EventResponseObjectResourceRelationships")
 
 
 @_attrs_define
-class EventResponseObjectResourceRelationships:
+class EventResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
         profile (EventResponseObjectResourceRelationshipsProfile | Unset):
@@ -66,6 +67,10 @@ class EventResponseObjectResourceRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.event_response_object_resource_relationships_attributions import (
             EventResponseObjectResourceRelationshipsAttributions,  # noqa: PLC0415
         )
@@ -76,36 +81,45 @@ class EventResponseObjectResourceRelationships:
             EventResponseObjectResourceRelationshipsProfile,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _profile = d.pop("profile", UNSET)
-        profile: EventResponseObjectResourceRelationshipsProfile | Unset
-        if isinstance(_profile, Unset):
-            profile = UNSET
-        else:
-            profile = EventResponseObjectResourceRelationshipsProfile.from_dict(_profile)
+        def _decode_profile(src_value__: Any) -> EventResponseObjectResourceRelationshipsProfile | Unset:
+            _profile = src_value__
+            profile: EventResponseObjectResourceRelationshipsProfile | Unset
+            if isinstance(_profile, Unset):
+                profile = UNSET
+            else:
+                profile = EventResponseObjectResourceRelationshipsProfile.from_dict(_profile)
 
-        _metric = d.pop("metric", UNSET)
-        metric: EventResponseObjectResourceRelationshipsMetric | Unset
-        if isinstance(_metric, Unset):
-            metric = UNSET
-        else:
-            metric = EventResponseObjectResourceRelationshipsMetric.from_dict(_metric)
+            return profile
 
-        _attributions = d.pop("attributions", UNSET)
-        attributions: EventResponseObjectResourceRelationshipsAttributions | Unset
-        if isinstance(_attributions, Unset):
-            attributions = UNSET
-        else:
-            attributions = EventResponseObjectResourceRelationshipsAttributions.from_dict(_attributions)
+        def _decode_metric(src_value__: Any) -> EventResponseObjectResourceRelationshipsMetric | Unset:
+            _metric = src_value__
+            metric: EventResponseObjectResourceRelationshipsMetric | Unset
+            if isinstance(_metric, Unset):
+                metric = UNSET
+            else:
+                metric = EventResponseObjectResourceRelationshipsMetric.from_dict(_metric)
 
-        event_response_object_resource_relationships = cls(
-            profile=profile,
-            metric=metric,
-            attributions=attributions,
+            return metric
+
+        def _decode_attributions(src_value__: Any) -> EventResponseObjectResourceRelationshipsAttributions | Unset:
+            _attributions = src_value__
+            attributions: EventResponseObjectResourceRelationshipsAttributions | Unset
+            if isinstance(_attributions, Unset):
+                attributions = UNSET
+            else:
+                attributions = EventResponseObjectResourceRelationshipsAttributions.from_dict(_attributions)
+
+            return attributions
+
+        return LazyTable(
+            fields={
+                "profile": ("profile", _decode_profile),
+                "metric": ("metric", _decode_metric),
+                "attributions": ("attributions", _decode_attributions),
+            },
+            required=(),
+            additional=None,
         )
-
-        event_response_object_resource_relationships.additional_properties = d
-        return event_response_object_resource_relationships
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.events_bulk_create_job_resource_object import EventsBulkCreateJobResourceObject
 
@@ -16,7 +18,7 @@ T = TypeVar("T", bound="EventsBulkCreateJob")
 
 
 @_attrs_define
-class EventsBulkCreateJob:
+class EventsBulkCreateJob(LazyModel):
     """
     Attributes:
         data (EventsBulkCreateJobResourceObject):
@@ -40,17 +42,24 @@ class EventsBulkCreateJob:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.events_bulk_create_job_resource_object import EventsBulkCreateJobResourceObject  # noqa: PLC0415
 
-        d = dict(src_dict)
-        data = EventsBulkCreateJobResourceObject.from_dict(d.pop("data"))
+        def _decode_data(src_value__: Any) -> EventsBulkCreateJobResourceObject:
+            data = EventsBulkCreateJobResourceObject.from_dict(src_value__)
 
-        events_bulk_create_job = cls(
-            data=data,
+            return data
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+            },
+            required=("data",),
+            additional=None,
         )
-
-        events_bulk_create_job.additional_properties = d
-        return events_bulk_create_job
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.events_bulk_create_job_resource_object_attributes_events_bulk_create import (
         EventsBulkCreateJobResourceObjectAttributesEventsBulkCreate,
@@ -18,7 +20,7 @@ T = TypeVar("T", bound="EventsBulkCreateJobResourceObjectAttributes")
 
 
 @_attrs_define
-class EventsBulkCreateJobResourceObjectAttributes:
+class EventsBulkCreateJobResourceObjectAttributes(LazyModel):
     """
     Attributes:
         events_bulk_create (EventsBulkCreateJobResourceObjectAttributesEventsBulkCreate):
@@ -42,21 +44,26 @@ class EventsBulkCreateJobResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.events_bulk_create_job_resource_object_attributes_events_bulk_create import (
             EventsBulkCreateJobResourceObjectAttributesEventsBulkCreate,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        events_bulk_create = EventsBulkCreateJobResourceObjectAttributesEventsBulkCreate.from_dict(
-            d.pop("events-bulk-create")
-        )
+        def _decode_events_bulk_create(src_value__: Any) -> EventsBulkCreateJobResourceObjectAttributesEventsBulkCreate:
+            events_bulk_create = EventsBulkCreateJobResourceObjectAttributesEventsBulkCreate.from_dict(src_value__)
 
-        events_bulk_create_job_resource_object_attributes = cls(
-            events_bulk_create=events_bulk_create,
-        )
+            return events_bulk_create
 
-        events_bulk_create_job_resource_object_attributes.additional_properties = d
-        return events_bulk_create_job_resource_object_attributes
+        return LazyTable(
+            fields={
+                "events_bulk_create": ("events-bulk-create", _decode_events_bulk_create),
+            },
+            required=("events-bulk-create",),
+            additional=None,
+        )
 
     @property
     def additional_keys(self) -> list[str]:

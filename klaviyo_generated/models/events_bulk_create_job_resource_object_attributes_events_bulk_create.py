@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.events_bulk_create_query_resource_object import EventsBulkCreateQueryResourceObject
 
@@ -16,7 +18,7 @@ T = TypeVar("T", bound="EventsBulkCreateJobResourceObjectAttributesEventsBulkCre
 
 
 @_attrs_define
-class EventsBulkCreateJobResourceObjectAttributesEventsBulkCreate:
+class EventsBulkCreateJobResourceObjectAttributesEventsBulkCreate(LazyModel):
     """
     Attributes:
         data (list[EventsBulkCreateQueryResourceObject]):
@@ -43,22 +45,29 @@ class EventsBulkCreateJobResourceObjectAttributesEventsBulkCreate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.events_bulk_create_query_resource_object import EventsBulkCreateQueryResourceObject  # noqa: PLC0415
 
-        d = dict(src_dict)
-        data = []
-        _data = d.pop("data")
-        for data_item_data in _data:
-            data_item = EventsBulkCreateQueryResourceObject.from_dict(data_item_data)
+        def _decode_data(src_value__: Any) -> list[EventsBulkCreateQueryResourceObject]:
+            data = []
+            _data = src_value__
+            for data_item_data in _data:
+                data_item = EventsBulkCreateQueryResourceObject.from_dict(data_item_data)
 
-            data.append(data_item)
+                data.append(data_item)
 
-        events_bulk_create_job_resource_object_attributes_events_bulk_create = cls(
-            data=data,
+            return data
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+            },
+            required=("data",),
+            additional=None,
         )
-
-        events_bulk_create_job_resource_object_attributes_events_bulk_create.additional_properties = d
-        return events_bulk_create_job_resource_object_attributes_events_bulk_create
 
     @property
     def additional_keys(self) -> list[str]:

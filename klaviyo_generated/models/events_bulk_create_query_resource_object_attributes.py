@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ T = TypeVar("T", bound="EventsBulkCreateQueryResourceObjectAttributes")
 
 
 @_attrs_define
-class EventsBulkCreateQueryResourceObjectAttributes:
+class EventsBulkCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         profile (EventsBulkCreateQueryResourceObjectAttributesProfile):
@@ -65,6 +66,10 @@ class EventsBulkCreateQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.events_bulk_create_query_resource_object_attributes_events import (
             EventsBulkCreateQueryResourceObjectAttributesEvents,  # noqa: PLC0415
         )
@@ -72,28 +77,28 @@ class EventsBulkCreateQueryResourceObjectAttributes:
             EventsBulkCreateQueryResourceObjectAttributesProfile,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        profile = EventsBulkCreateQueryResourceObjectAttributesProfile.from_dict(d.pop("profile"))
+        def _decode_profile(src_value__: Any) -> EventsBulkCreateQueryResourceObjectAttributesProfile:
+            profile = EventsBulkCreateQueryResourceObjectAttributesProfile.from_dict(src_value__)
 
-        events = EventsBulkCreateQueryResourceObjectAttributesEvents.from_dict(d.pop("events"))
+            return profile
 
-        def _parse_backfill(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+        def _decode_events(src_value__: Any) -> EventsBulkCreateQueryResourceObjectAttributesEvents:
+            events = EventsBulkCreateQueryResourceObjectAttributesEvents.from_dict(src_value__)
 
-        backfill = _parse_backfill(d.pop("backfill", UNSET))
+            return events
 
-        events_bulk_create_query_resource_object_attributes = cls(
-            profile=profile,
-            events=events,
-            backfill=backfill,
+        return LazyTable(
+            fields={
+                "profile": ("profile", _decode_profile),
+                "events": ("events", _decode_events),
+                "backfill": ("backfill", None),
+            },
+            required=(
+                "profile",
+                "events",
+            ),
+            additional=None,
         )
-
-        events_bulk_create_query_resource_object_attributes.additional_properties = d
-        return events_bulk_create_query_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

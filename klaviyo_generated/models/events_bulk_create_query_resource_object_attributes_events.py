@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.base_event_create_query_bulk_entry_resource_object import BaseEventCreateQueryBulkEntryResourceObject
 
@@ -16,7 +18,7 @@ T = TypeVar("T", bound="EventsBulkCreateQueryResourceObjectAttributesEvents")
 
 
 @_attrs_define
-class EventsBulkCreateQueryResourceObjectAttributesEvents:
+class EventsBulkCreateQueryResourceObjectAttributesEvents(LazyModel):
     """
     Attributes:
         data (list[BaseEventCreateQueryBulkEntryResourceObject]):
@@ -43,24 +45,31 @@ class EventsBulkCreateQueryResourceObjectAttributesEvents:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.base_event_create_query_bulk_entry_resource_object import (
             BaseEventCreateQueryBulkEntryResourceObject,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        data = []
-        _data = d.pop("data")
-        for data_item_data in _data:
-            data_item = BaseEventCreateQueryBulkEntryResourceObject.from_dict(data_item_data)
+        def _decode_data(src_value__: Any) -> list[BaseEventCreateQueryBulkEntryResourceObject]:
+            data = []
+            _data = src_value__
+            for data_item_data in _data:
+                data_item = BaseEventCreateQueryBulkEntryResourceObject.from_dict(data_item_data)
 
-            data.append(data_item)
+                data.append(data_item)
 
-        events_bulk_create_query_resource_object_attributes_events = cls(
-            data=data,
+            return data
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+            },
+            required=("data",),
+            additional=None,
         )
-
-        events_bulk_create_query_resource_object_attributes_events.additional_properties = d
-        return events_bulk_create_query_resource_object_attributes_events
 
     @property
     def additional_keys(self) -> list[str]:

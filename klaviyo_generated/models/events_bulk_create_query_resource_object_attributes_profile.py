@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.onsite_profile_create_query_resource_object import OnsiteProfileCreateQueryResourceObject
 
@@ -16,7 +18,7 @@ T = TypeVar("T", bound="EventsBulkCreateQueryResourceObjectAttributesProfile")
 
 
 @_attrs_define
-class EventsBulkCreateQueryResourceObjectAttributesProfile:
+class EventsBulkCreateQueryResourceObjectAttributesProfile(LazyModel):
     """
     Attributes:
         data (OnsiteProfileCreateQueryResourceObject):
@@ -40,17 +42,24 @@ class EventsBulkCreateQueryResourceObjectAttributesProfile:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.onsite_profile_create_query_resource_object import OnsiteProfileCreateQueryResourceObject  # noqa: PLC0415
 
-        d = dict(src_dict)
-        data = OnsiteProfileCreateQueryResourceObject.from_dict(d.pop("data"))
+        def _decode_data(src_value__: Any) -> OnsiteProfileCreateQueryResourceObject:
+            data = OnsiteProfileCreateQueryResourceObject.from_dict(src_value__)
 
-        events_bulk_create_query_resource_object_attributes_profile = cls(
-            data=data,
+            return data
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+            },
+            required=("data",),
+            additional=None,
         )
-
-        events_bulk_create_query_resource_object_attributes_profile.additional_properties = d
-        return events_bulk_create_query_resource_object_attributes_profile
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.existence_operator_existence_filter_operator import (
     ExistenceOperatorExistenceFilterOperator,
     check_existence_operator_existence_filter_operator,
@@ -21,7 +22,7 @@ T = TypeVar("T", bound="ExistenceOperatorExistenceFilter")
 
 
 @_attrs_define
-class ExistenceOperatorExistenceFilter:
+class ExistenceOperatorExistenceFilter(LazyModel):
     """
     Attributes:
         type_ (ExistenceOperatorExistenceFilterType):
@@ -50,18 +51,32 @@ class ExistenceOperatorExistenceFilter:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_existence_operator_existence_filter_type(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        operator = check_existence_operator_existence_filter_operator(d.pop("operator"))
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        existence_operator_existence_filter = cls(
-            type_=type_,
-            operator=operator,
+        def _decode_type_(src_value__: Any) -> ExistenceOperatorExistenceFilterType:
+            type_ = check_existence_operator_existence_filter_type(src_value__)
+
+            return type_
+
+        def _decode_operator(src_value__: Any) -> ExistenceOperatorExistenceFilterOperator:
+            operator = check_existence_operator_existence_filter_operator(src_value__)
+
+            return operator
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "operator": ("operator", _decode_operator),
+            },
+            required=(
+                "type",
+                "operator",
+            ),
+            additional=None,
         )
-
-        existence_operator_existence_filter.additional_properties = d
-        return existence_operator_existence_filter
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.explicitly_unreachable_reachable_status import (
     ExplicitlyUnreachableReachableStatus,
     check_explicitly_unreachable_reachable_status,
@@ -25,7 +26,7 @@ T = TypeVar("T", bound="ExplicitlyUnreachable")
 
 
 @_attrs_define
-class ExplicitlyUnreachable:
+class ExplicitlyUnreachable(LazyModel):
     """
     Attributes:
         reachable_status (ExplicitlyUnreachableReachableStatus):
@@ -70,62 +71,77 @@ class ExplicitlyUnreachable:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.effective_date_filter import EffectiveDateFilter  # noqa: PLC0415
         from ..models.form_subscribe_filter import FormSubscribeFilter  # noqa: PLC0415
         from ..models.method_filter import MethodFilter  # noqa: PLC0415
         from ..models.recorded_date_filter import RecordedDateFilter  # noqa: PLC0415
 
-        d = dict(src_dict)
-        reachable_status = check_explicitly_unreachable_reachable_status(d.pop("reachable_status"))
+        def _decode_reachable_status(src_value__: Any) -> ExplicitlyUnreachableReachableStatus:
+            reachable_status = check_explicitly_unreachable_reachable_status(src_value__)
 
-        filters = []
-        _filters = d.pop("filters")
-        for filters_item_data in _filters:
+            return reachable_status
 
-            def _parse_filters_item(
-                data: object,
-            ) -> EffectiveDateFilter | FormSubscribeFilter | MethodFilter | RecordedDateFilter:
-                try:
+        def _decode_filters(
+            src_value__: Any,
+        ) -> list[EffectiveDateFilter | FormSubscribeFilter | MethodFilter | RecordedDateFilter]:
+            filters = []
+            _filters = src_value__
+            for filters_item_data in _filters:
+
+                def _parse_filters_item(
+                    data: object,
+                ) -> EffectiveDateFilter | FormSubscribeFilter | MethodFilter | RecordedDateFilter:
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        filters_item_type_0 = EffectiveDateFilter.from_dict(data)
+
+                        return filters_item_type_0
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        filters_item_type_1 = RecordedDateFilter.from_dict(data)
+
+                        return filters_item_type_1
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        filters_item_type_2 = MethodFilter.from_dict(data)
+
+                        return filters_item_type_2
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
                     if not isinstance(data, dict):
                         raise TypeError()
-                    filters_item_type_0 = EffectiveDateFilter.from_dict(data)
+                    filters_item_type_3 = FormSubscribeFilter.from_dict(data)
 
-                    return filters_item_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filters_item_type_1 = RecordedDateFilter.from_dict(data)
+                    return filters_item_type_3
 
-                    return filters_item_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filters_item_type_2 = MethodFilter.from_dict(data)
+                filters_item = parse_union(_parse_filters_item, filters_item_data)
 
-                    return filters_item_type_2
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filters_item_type_3 = FormSubscribeFilter.from_dict(data)
+                filters.append(filters_item)
 
-                return filters_item_type_3
+            return filters
 
-            filters_item = parse_union(_parse_filters_item, filters_item_data)
-
-            filters.append(filters_item)
-
-        explicitly_unreachable = cls(
-            reachable_status=reachable_status,
-            filters=filters,
+        return LazyTable(
+            fields={
+                "reachable_status": ("reachable_status", _decode_reachable_status),
+                "filters": ("filters", _decode_filters),
+            },
+            required=(
+                "reachable_status",
+                "filters",
+            ),
+            additional=None,
         )
-
-        explicitly_unreachable.additional_properties = d
-        return explicitly_unreachable
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.failed_age_gate_method_filter_field import (
     FailedAgeGateMethodFilterField,
     check_failed_age_gate_method_filter_field,
@@ -21,7 +22,7 @@ T = TypeVar("T", bound="FailedAgeGateMethodFilter")
 
 
 @_attrs_define
-class FailedAgeGateMethodFilter:
+class FailedAgeGateMethodFilter(LazyModel):
     """
     Attributes:
         field (FailedAgeGateMethodFilterField):
@@ -50,18 +51,32 @@ class FailedAgeGateMethodFilter:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        field = check_failed_age_gate_method_filter_field(d.pop("field"))
+        return lazy_from_dict(cls, src_dict)
 
-        method = check_failed_age_gate_method_filter_method(d.pop("method"))
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        failed_age_gate_method_filter = cls(
-            field=field,
-            method=method,
+        def _decode_field(src_value__: Any) -> FailedAgeGateMethodFilterField:
+            field = check_failed_age_gate_method_filter_field(src_value__)
+
+            return field
+
+        def _decode_method(src_value__: Any) -> FailedAgeGateMethodFilterMethod:
+            method = check_failed_age_gate_method_filter_method(src_value__)
+
+            return method
+
+        return LazyTable(
+            fields={
+                "field": ("field", _decode_field),
+                "method": ("method", _decode_method),
+            },
+            required=(
+                "field",
+                "method",
+            ),
+            additional=None,
         )
-
-        failed_age_gate_method_filter.additional_properties = d
-        return failed_age_gate_method_filter
 
     @property
     def additional_keys(self) -> list[str]:

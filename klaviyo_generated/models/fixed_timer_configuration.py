@@ -9,6 +9,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.fixed_timer_configuration_timezone import (
     FixedTimerConfigurationTimezone,
     check_fixed_timer_configuration_timezone,
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="FixedTimerConfiguration")
 
 
 @_attrs_define
-class FixedTimerConfiguration:
+class FixedTimerConfiguration(LazyModel):
     """
     Attributes:
         type_ (FixedTimerConfigurationType):
@@ -61,36 +62,53 @@ class FixedTimerConfiguration:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_fixed_timer_configuration_type(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        timezone = check_fixed_timer_configuration_timezone(d.pop("timezone"))
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        def _parse_end_time(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                end_time_type_0 = datetime.datetime.fromisoformat(data)
+        def _decode_type_(src_value__: Any) -> FixedTimerConfigurationType:
+            type_ = check_fixed_timer_configuration_type(src_value__)
 
-                return end_time_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+            return type_
 
-        end_time = parse_union(_parse_end_time, d.pop("end_time", UNSET))
+        def _decode_timezone(src_value__: Any) -> FixedTimerConfigurationTimezone:
+            timezone = check_fixed_timer_configuration_timezone(src_value__)
 
-        fixed_timer_configuration = cls(
-            type_=type_,
-            timezone=timezone,
-            end_time=end_time,
+            return timezone
+
+        def _decode_end_time(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_end_time(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    end_time_type_0 = datetime.datetime.fromisoformat(data)
+
+                    return end_time_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
+
+            end_time = parse_union(_parse_end_time, src_value__)
+
+            return end_time
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "timezone": ("timezone", _decode_timezone),
+                "end_time": ("end_time", _decode_end_time),
+            },
+            required=(
+                "type",
+                "timezone",
+            ),
+            additional=None,
         )
-
-        fixed_timer_configuration.additional_properties = d
-        return fixed_timer_configuration
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ T = TypeVar("T", bound="FlowActionEncodedResponseObjectResourceRelationships")
 
 
 @_attrs_define
-class FlowActionEncodedResponseObjectResourceRelationships:
+class FlowActionEncodedResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
         flow (FlowActionEncodedResponseObjectResourceRelationshipsFlow | Unset):
@@ -55,6 +56,10 @@ class FlowActionEncodedResponseObjectResourceRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.flow_action_encoded_response_object_resource_relationships_flow import (
             FlowActionEncodedResponseObjectResourceRelationshipsFlow,  # noqa: PLC0415
         )
@@ -62,28 +67,38 @@ class FlowActionEncodedResponseObjectResourceRelationships:
             FlowActionEncodedResponseObjectResourceRelationshipsFlowMessages,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _flow = d.pop("flow", UNSET)
-        flow: FlowActionEncodedResponseObjectResourceRelationshipsFlow | Unset
-        if isinstance(_flow, Unset):
-            flow = UNSET
-        else:
-            flow = FlowActionEncodedResponseObjectResourceRelationshipsFlow.from_dict(_flow)
+        def _decode_flow(src_value__: Any) -> FlowActionEncodedResponseObjectResourceRelationshipsFlow | Unset:
+            _flow = src_value__
+            flow: FlowActionEncodedResponseObjectResourceRelationshipsFlow | Unset
+            if isinstance(_flow, Unset):
+                flow = UNSET
+            else:
+                flow = FlowActionEncodedResponseObjectResourceRelationshipsFlow.from_dict(_flow)
 
-        _flow_messages = d.pop("flow-messages", UNSET)
-        flow_messages: FlowActionEncodedResponseObjectResourceRelationshipsFlowMessages | Unset
-        if isinstance(_flow_messages, Unset):
-            flow_messages = UNSET
-        else:
-            flow_messages = FlowActionEncodedResponseObjectResourceRelationshipsFlowMessages.from_dict(_flow_messages)
+            return flow
 
-        flow_action_encoded_response_object_resource_relationships = cls(
-            flow=flow,
-            flow_messages=flow_messages,
+        def _decode_flow_messages(
+            src_value__: Any,
+        ) -> FlowActionEncodedResponseObjectResourceRelationshipsFlowMessages | Unset:
+            _flow_messages = src_value__
+            flow_messages: FlowActionEncodedResponseObjectResourceRelationshipsFlowMessages | Unset
+            if isinstance(_flow_messages, Unset):
+                flow_messages = UNSET
+            else:
+                flow_messages = FlowActionEncodedResponseObjectResourceRelationshipsFlowMessages.from_dict(
+                    _flow_messages
+                )
+
+            return flow_messages
+
+        return LazyTable(
+            fields={
+                "flow": ("flow", _decode_flow),
+                "flow_messages": ("flow-messages", _decode_flow_messages),
+            },
+            required=(),
+            additional=None,
         )
-
-        flow_action_encoded_response_object_resource_relationships.additional_properties = d
-        return flow_action_encoded_response_object_resource_relationships
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.flow_action_update_query_resource_object import FlowActionUpdateQueryResourceObject
 
@@ -16,7 +18,7 @@ T = TypeVar("T", bound="FlowActionUpdateQuery")
 
 
 @_attrs_define
-class FlowActionUpdateQuery:
+class FlowActionUpdateQuery(LazyModel):
     """
     Attributes:
         data (FlowActionUpdateQueryResourceObject):
@@ -40,17 +42,24 @@ class FlowActionUpdateQuery:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.flow_action_update_query_resource_object import FlowActionUpdateQueryResourceObject  # noqa: PLC0415
 
-        d = dict(src_dict)
-        data = FlowActionUpdateQueryResourceObject.from_dict(d.pop("data"))
+        def _decode_data(src_value__: Any) -> FlowActionUpdateQueryResourceObject:
+            data = FlowActionUpdateQueryResourceObject.from_dict(src_value__)
 
-        flow_action_update_query = cls(
-            data=data,
+            return data
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+            },
+            required=("data",),
+            additional=None,
         )
-
-        flow_action_update_query.additional_properties = d
-        return flow_action_update_query
 
     @property
     def additional_keys(self) -> list[str]:

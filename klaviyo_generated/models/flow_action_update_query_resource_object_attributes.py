@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import parse_union
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ T = TypeVar("T", bound="FlowActionUpdateQueryResourceObjectAttributes")
 
 
 @_attrs_define
-class FlowActionUpdateQueryResourceObjectAttributes:
+class FlowActionUpdateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         definition (AbTestAction | ActionOutputSplitAction | BackInStockDelayAction | CodeAction |
@@ -146,6 +147,10 @@ class FlowActionUpdateQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.ab_test_action import AbTestAction  # noqa: PLC0415
         from ..models.action_output_split_action import ActionOutputSplitAction  # noqa: PLC0415
         from ..models.back_in_stock_delay_action import BackInStockDelayAction  # noqa: PLC0415
@@ -167,10 +172,8 @@ class FlowActionUpdateQueryResourceObjectAttributes:
         from ..models.trigger_branch_action import TriggerBranchAction  # noqa: PLC0415
         from ..models.update_profile_action import UpdateProfileAction  # noqa: PLC0415
 
-        d = dict(src_dict)
-
-        def _parse_definition(
-            data: object,
+        def _decode_definition(
+            src_value__: Any,
         ) -> (
             AbTestAction
             | ActionOutputSplitAction
@@ -193,172 +196,199 @@ class FlowActionUpdateQueryResourceObjectAttributes:
             | TriggerBranchAction
             | UpdateProfileAction
         ):
-            try:
+            def _parse_definition(
+                data: object,
+            ) -> (
+                AbTestAction
+                | ActionOutputSplitAction
+                | BackInStockDelayAction
+                | CodeAction
+                | ConditionalBranchAction
+                | ContentExperimentAction
+                | CountdownDelayAction
+                | InternalServiceAction
+                | ListUpdateAction
+                | MultiBranchSplitAction
+                | SendEmailAction
+                | SendInternalAlertAction
+                | SendPushNotificationAction
+                | SendSmsAction
+                | SendWebhookAction
+                | SendWhatsAppAction
+                | TargetDateAction
+                | TimeDelayAction
+                | TriggerBranchAction
+                | UpdateProfileAction
+            ):
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_0 = ActionOutputSplitAction.from_dict(data)
+
+                    return definition_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_1 = BackInStockDelayAction.from_dict(data)
+
+                    return definition_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_2 = ConditionalBranchAction.from_dict(data)
+
+                    return definition_type_2
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_3 = ContentExperimentAction.from_dict(data)
+
+                    return definition_type_3
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_4 = SendEmailAction.from_dict(data)
+
+                    return definition_type_4
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_5 = SendPushNotificationAction.from_dict(data)
+
+                    return definition_type_5
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_6 = SendSmsAction.from_dict(data)
+
+                    return definition_type_6
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_7 = SendWebhookAction.from_dict(data)
+
+                    return definition_type_7
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_8 = SendInternalAlertAction.from_dict(data)
+
+                    return definition_type_8
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_9 = SendWhatsAppAction.from_dict(data)
+
+                    return definition_type_9
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_10 = TimeDelayAction.from_dict(data)
+
+                    return definition_type_10
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_11 = TriggerBranchAction.from_dict(data)
+
+                    return definition_type_11
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_12 = UpdateProfileAction.from_dict(data)
+
+                    return definition_type_12
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_13 = TargetDateAction.from_dict(data)
+
+                    return definition_type_13
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_14 = CountdownDelayAction.from_dict(data)
+
+                    return definition_type_14
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_15 = AbTestAction.from_dict(data)
+
+                    return definition_type_15
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_16 = InternalServiceAction.from_dict(data)
+
+                    return definition_type_16
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_17 = CodeAction.from_dict(data)
+
+                    return definition_type_17
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_18 = MultiBranchSplitAction.from_dict(data)
+
+                    return definition_type_18
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                definition_type_0 = ActionOutputSplitAction.from_dict(data)
+                definition_type_19 = ListUpdateAction.from_dict(data)
 
-                return definition_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_1 = BackInStockDelayAction.from_dict(data)
+                return definition_type_19
 
-                return definition_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_2 = ConditionalBranchAction.from_dict(data)
+            definition = parse_union(_parse_definition, src_value__)
 
-                return definition_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_3 = ContentExperimentAction.from_dict(data)
+            return definition
 
-                return definition_type_3
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_4 = SendEmailAction.from_dict(data)
-
-                return definition_type_4
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_5 = SendPushNotificationAction.from_dict(data)
-
-                return definition_type_5
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_6 = SendSmsAction.from_dict(data)
-
-                return definition_type_6
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_7 = SendWebhookAction.from_dict(data)
-
-                return definition_type_7
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_8 = SendInternalAlertAction.from_dict(data)
-
-                return definition_type_8
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_9 = SendWhatsAppAction.from_dict(data)
-
-                return definition_type_9
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_10 = TimeDelayAction.from_dict(data)
-
-                return definition_type_10
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_11 = TriggerBranchAction.from_dict(data)
-
-                return definition_type_11
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_12 = UpdateProfileAction.from_dict(data)
-
-                return definition_type_12
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_13 = TargetDateAction.from_dict(data)
-
-                return definition_type_13
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_14 = CountdownDelayAction.from_dict(data)
-
-                return definition_type_14
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_15 = AbTestAction.from_dict(data)
-
-                return definition_type_15
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_16 = InternalServiceAction.from_dict(data)
-
-                return definition_type_16
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_17 = CodeAction.from_dict(data)
-
-                return definition_type_17
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_18 = MultiBranchSplitAction.from_dict(data)
-
-                return definition_type_18
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            definition_type_19 = ListUpdateAction.from_dict(data)
-
-            return definition_type_19
-
-        definition = parse_union(_parse_definition, d.pop("definition"))
-
-        flow_action_update_query_resource_object_attributes = cls(
-            definition=definition,
+        return LazyTable(
+            fields={
+                "definition": ("definition", _decode_definition),
+            },
+            required=("definition",),
+            additional=None,
         )
-
-        flow_action_update_query_resource_object_attributes.additional_properties = d
-        return flow_action_update_query_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.flow_definition import FlowDefinition
 
@@ -16,7 +18,7 @@ T = TypeVar("T", bound="FlowCreateQueryResourceObjectAttributes")
 
 
 @_attrs_define
-class FlowCreateQueryResourceObjectAttributes:
+class FlowCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         name (str): The name of the Flow Example: Welcome Flow.
@@ -45,20 +47,28 @@ class FlowCreateQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.flow_definition import FlowDefinition  # noqa: PLC0415
 
-        d = dict(src_dict)
-        name = d.pop("name")
+        def _decode_definition(src_value__: Any) -> FlowDefinition:
+            definition = FlowDefinition.from_dict(src_value__)
 
-        definition = FlowDefinition.from_dict(d.pop("definition"))
+            return definition
 
-        flow_create_query_resource_object_attributes = cls(
-            name=name,
-            definition=definition,
+        return LazyTable(
+            fields={
+                "name": ("name", None),
+                "definition": ("definition", _decode_definition),
+            },
+            required=(
+                "name",
+                "definition",
+            ),
+            additional=None,
         )
-
-        flow_create_query_resource_object_attributes.additional_properties = d
-        return flow_create_query_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

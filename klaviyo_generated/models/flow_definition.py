@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ T = TypeVar("T", bound="FlowDefinition")
 
 
 @_attrs_define
-class FlowDefinition:
+class FlowDefinition(LazyModel):
     """
     Attributes:
         triggers (list[CustomObjectDateTrigger | ListTrigger | LowInventoryTrigger | MetricTrigger | PriceDropTrigger |
@@ -227,6 +228,10 @@ class FlowDefinition:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.ab_test_action import AbTestAction  # noqa: PLC0415
         from ..models.action_output_split_action import ActionOutputSplitAction  # noqa: PLC0415
         from ..models.back_in_stock_delay_action import BackInStockDelayAction  # noqa: PLC0415
@@ -257,311 +262,353 @@ class FlowDefinition:
         from ..models.trigger_branch_action import TriggerBranchAction  # noqa: PLC0415
         from ..models.update_profile_action import UpdateProfileAction  # noqa: PLC0415
 
-        d = dict(src_dict)
-        triggers = []
-        _triggers = d.pop("triggers")
-        for triggers_item_data in _triggers:
+        def _decode_triggers(
+            src_value__: Any,
+        ) -> list[
+            CustomObjectDateTrigger
+            | ListTrigger
+            | LowInventoryTrigger
+            | MetricTrigger
+            | PriceDropTrigger
+            | ProfilePropertyDateTrigger
+            | SegmentTrigger
+        ]:
+            triggers = []
+            _triggers = src_value__
+            for triggers_item_data in _triggers:
 
-            def _parse_triggers_item(
-                data: object,
-            ) -> (
-                CustomObjectDateTrigger
-                | ListTrigger
-                | LowInventoryTrigger
-                | MetricTrigger
-                | PriceDropTrigger
-                | ProfilePropertyDateTrigger
-                | SegmentTrigger
-            ):
+                def _parse_triggers_item(
+                    data: object,
+                ) -> (
+                    CustomObjectDateTrigger
+                    | ListTrigger
+                    | LowInventoryTrigger
+                    | MetricTrigger
+                    | PriceDropTrigger
+                    | ProfilePropertyDateTrigger
+                    | SegmentTrigger
+                ):
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        triggers_item_type_0 = ListTrigger.from_dict(data)
+
+                        return triggers_item_type_0
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        triggers_item_type_1 = SegmentTrigger.from_dict(data)
+
+                        return triggers_item_type_1
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        triggers_item_type_2 = MetricTrigger.from_dict(data)
+
+                        return triggers_item_type_2
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        triggers_item_type_3 = ProfilePropertyDateTrigger.from_dict(data)
+
+                        return triggers_item_type_3
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        triggers_item_type_4 = CustomObjectDateTrigger.from_dict(data)
+
+                        return triggers_item_type_4
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        triggers_item_type_5 = PriceDropTrigger.from_dict(data)
+
+                        return triggers_item_type_5
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    triggers_item_type_6 = LowInventoryTrigger.from_dict(data)
+
+                    return triggers_item_type_6
+
+                triggers_item = parse_union(_parse_triggers_item, triggers_item_data)
+
+                triggers.append(triggers_item)
+
+            return triggers
+
+        def _decode_actions(
+            src_value__: Any,
+        ) -> list[
+            AbTestAction
+            | ActionOutputSplitAction
+            | BackInStockDelayAction
+            | CodeAction
+            | ConditionalBranchAction
+            | ContentExperimentAction
+            | CountdownDelayAction
+            | InternalServiceAction
+            | ListUpdateAction
+            | MultiBranchSplitAction
+            | SendEmailAction
+            | SendInternalAlertAction
+            | SendPushNotificationAction
+            | SendSmsAction
+            | SendWebhookAction
+            | SendWhatsAppAction
+            | TargetDateAction
+            | TimeDelayAction
+            | TriggerBranchAction
+            | UpdateProfileAction
+        ]:
+            actions = []
+            _actions = src_value__
+            for actions_item_data in _actions:
+
+                def _parse_actions_item(
+                    data: object,
+                ) -> (
+                    AbTestAction
+                    | ActionOutputSplitAction
+                    | BackInStockDelayAction
+                    | CodeAction
+                    | ConditionalBranchAction
+                    | ContentExperimentAction
+                    | CountdownDelayAction
+                    | InternalServiceAction
+                    | ListUpdateAction
+                    | MultiBranchSplitAction
+                    | SendEmailAction
+                    | SendInternalAlertAction
+                    | SendPushNotificationAction
+                    | SendSmsAction
+                    | SendWebhookAction
+                    | SendWhatsAppAction
+                    | TargetDateAction
+                    | TimeDelayAction
+                    | TriggerBranchAction
+                    | UpdateProfileAction
+                ):
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        actions_item_type_0 = ActionOutputSplitAction.from_dict(data)
+
+                        return actions_item_type_0
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        actions_item_type_1 = BackInStockDelayAction.from_dict(data)
+
+                        return actions_item_type_1
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        actions_item_type_2 = ConditionalBranchAction.from_dict(data)
+
+                        return actions_item_type_2
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        actions_item_type_3 = ContentExperimentAction.from_dict(data)
+
+                        return actions_item_type_3
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        actions_item_type_4 = SendEmailAction.from_dict(data)
+
+                        return actions_item_type_4
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        actions_item_type_5 = SendPushNotificationAction.from_dict(data)
+
+                        return actions_item_type_5
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        actions_item_type_6 = SendSmsAction.from_dict(data)
+
+                        return actions_item_type_6
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        actions_item_type_7 = SendWebhookAction.from_dict(data)
+
+                        return actions_item_type_7
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        actions_item_type_8 = SendInternalAlertAction.from_dict(data)
+
+                        return actions_item_type_8
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        actions_item_type_9 = SendWhatsAppAction.from_dict(data)
+
+                        return actions_item_type_9
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        actions_item_type_10 = TimeDelayAction.from_dict(data)
+
+                        return actions_item_type_10
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        actions_item_type_11 = TriggerBranchAction.from_dict(data)
+
+                        return actions_item_type_11
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        actions_item_type_12 = UpdateProfileAction.from_dict(data)
+
+                        return actions_item_type_12
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        actions_item_type_13 = TargetDateAction.from_dict(data)
+
+                        return actions_item_type_13
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        actions_item_type_14 = CountdownDelayAction.from_dict(data)
+
+                        return actions_item_type_14
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        actions_item_type_15 = AbTestAction.from_dict(data)
+
+                        return actions_item_type_15
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        actions_item_type_16 = InternalServiceAction.from_dict(data)
+
+                        return actions_item_type_16
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        actions_item_type_17 = CodeAction.from_dict(data)
+
+                        return actions_item_type_17
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        actions_item_type_18 = MultiBranchSplitAction.from_dict(data)
+
+                        return actions_item_type_18
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    actions_item_type_19 = ListUpdateAction.from_dict(data)
+
+                    return actions_item_type_19
+
+                actions_item = parse_union(_parse_actions_item, actions_item_data)
+
+                actions.append(actions_item)
+
+            return actions
+
+        def _decode_profile_filter(src_value__: Any) -> FlowDefinitionProfileFilterType0 | None | Unset:
+            def _parse_profile_filter(data: object) -> FlowDefinitionProfileFilterType0 | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
                 try:
                     if not isinstance(data, dict):
                         raise TypeError()
-                    triggers_item_type_0 = ListTrigger.from_dict(data)
+                    profile_filter_type_0 = FlowDefinitionProfileFilterType0.from_dict(data)
 
-                    return triggers_item_type_0
+                    return profile_filter_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    triggers_item_type_1 = SegmentTrigger.from_dict(data)
+                return cast(FlowDefinitionProfileFilterType0 | None | Unset, data)
 
-                    return triggers_item_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    triggers_item_type_2 = MetricTrigger.from_dict(data)
+            profile_filter = parse_union(_parse_profile_filter, src_value__)
 
-                    return triggers_item_type_2
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    triggers_item_type_3 = ProfilePropertyDateTrigger.from_dict(data)
+            return profile_filter
 
-                    return triggers_item_type_3
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    triggers_item_type_4 = CustomObjectDateTrigger.from_dict(data)
+        def _decode_reentry_criteria(src_value__: Any) -> ReentryCriteria | Unset:
+            _reentry_criteria = src_value__
+            reentry_criteria: ReentryCriteria | Unset
+            if isinstance(_reentry_criteria, Unset):
+                reentry_criteria = UNSET
+            else:
+                reentry_criteria = ReentryCriteria.from_dict(_reentry_criteria)
 
-                    return triggers_item_type_4
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    triggers_item_type_5 = PriceDropTrigger.from_dict(data)
+            return reentry_criteria
 
-                    return triggers_item_type_5
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, dict):
-                    raise TypeError()
-                triggers_item_type_6 = LowInventoryTrigger.from_dict(data)
-
-                return triggers_item_type_6
-
-            triggers_item = parse_union(_parse_triggers_item, triggers_item_data)
-
-            triggers.append(triggers_item)
-
-        actions = []
-        _actions = d.pop("actions")
-        for actions_item_data in _actions:
-
-            def _parse_actions_item(
-                data: object,
-            ) -> (
-                AbTestAction
-                | ActionOutputSplitAction
-                | BackInStockDelayAction
-                | CodeAction
-                | ConditionalBranchAction
-                | ContentExperimentAction
-                | CountdownDelayAction
-                | InternalServiceAction
-                | ListUpdateAction
-                | MultiBranchSplitAction
-                | SendEmailAction
-                | SendInternalAlertAction
-                | SendPushNotificationAction
-                | SendSmsAction
-                | SendWebhookAction
-                | SendWhatsAppAction
-                | TargetDateAction
-                | TimeDelayAction
-                | TriggerBranchAction
-                | UpdateProfileAction
-            ):
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    actions_item_type_0 = ActionOutputSplitAction.from_dict(data)
-
-                    return actions_item_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    actions_item_type_1 = BackInStockDelayAction.from_dict(data)
-
-                    return actions_item_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    actions_item_type_2 = ConditionalBranchAction.from_dict(data)
-
-                    return actions_item_type_2
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    actions_item_type_3 = ContentExperimentAction.from_dict(data)
-
-                    return actions_item_type_3
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    actions_item_type_4 = SendEmailAction.from_dict(data)
-
-                    return actions_item_type_4
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    actions_item_type_5 = SendPushNotificationAction.from_dict(data)
-
-                    return actions_item_type_5
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    actions_item_type_6 = SendSmsAction.from_dict(data)
-
-                    return actions_item_type_6
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    actions_item_type_7 = SendWebhookAction.from_dict(data)
-
-                    return actions_item_type_7
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    actions_item_type_8 = SendInternalAlertAction.from_dict(data)
-
-                    return actions_item_type_8
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    actions_item_type_9 = SendWhatsAppAction.from_dict(data)
-
-                    return actions_item_type_9
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    actions_item_type_10 = TimeDelayAction.from_dict(data)
-
-                    return actions_item_type_10
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    actions_item_type_11 = TriggerBranchAction.from_dict(data)
-
-                    return actions_item_type_11
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    actions_item_type_12 = UpdateProfileAction.from_dict(data)
-
-                    return actions_item_type_12
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    actions_item_type_13 = TargetDateAction.from_dict(data)
-
-                    return actions_item_type_13
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    actions_item_type_14 = CountdownDelayAction.from_dict(data)
-
-                    return actions_item_type_14
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    actions_item_type_15 = AbTestAction.from_dict(data)
-
-                    return actions_item_type_15
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    actions_item_type_16 = InternalServiceAction.from_dict(data)
-
-                    return actions_item_type_16
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    actions_item_type_17 = CodeAction.from_dict(data)
-
-                    return actions_item_type_17
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    actions_item_type_18 = MultiBranchSplitAction.from_dict(data)
-
-                    return actions_item_type_18
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, dict):
-                    raise TypeError()
-                actions_item_type_19 = ListUpdateAction.from_dict(data)
-
-                return actions_item_type_19
-
-            actions_item = parse_union(_parse_actions_item, actions_item_data)
-
-            actions.append(actions_item)
-
-        def _parse_entry_action_id(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
-
-        entry_action_id = _parse_entry_action_id(d.pop("entry_action_id"))
-
-        def _parse_profile_filter(data: object) -> FlowDefinitionProfileFilterType0 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                profile_filter_type_0 = FlowDefinitionProfileFilterType0.from_dict(data)
-
-                return profile_filter_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(FlowDefinitionProfileFilterType0 | None | Unset, data)
-
-        profile_filter = parse_union(_parse_profile_filter, d.pop("profile_filter", UNSET))
-
-        _reentry_criteria = d.pop("reentry_criteria", UNSET)
-        reentry_criteria: ReentryCriteria | Unset
-        if isinstance(_reentry_criteria, Unset):
-            reentry_criteria = UNSET
-        else:
-            reentry_criteria = ReentryCriteria.from_dict(_reentry_criteria)
-
-        flow_definition = cls(
-            triggers=triggers,
-            actions=actions,
-            entry_action_id=entry_action_id,
-            profile_filter=profile_filter,
-            reentry_criteria=reentry_criteria,
+        return LazyTable(
+            fields={
+                "triggers": ("triggers", _decode_triggers),
+                "actions": ("actions", _decode_actions),
+                "entry_action_id": ("entry_action_id", None),
+                "profile_filter": ("profile_filter", _decode_profile_filter),
+                "reentry_criteria": ("reentry_criteria", _decode_reentry_criteria),
+            },
+            required=(
+                "triggers",
+                "actions",
+                "entry_action_id",
+            ),
+            additional=None,
         )
-
-        flow_definition.additional_properties = d
-        return flow_definition
 
     @property
     def additional_keys(self) -> list[str]:

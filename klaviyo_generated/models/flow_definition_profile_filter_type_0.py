@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.flow_definition_profile_filter_type_0_condition_groups_item import (
         FlowDefinitionProfileFilterType0ConditionGroupsItem,
@@ -18,7 +20,7 @@ T = TypeVar("T", bound="FlowDefinitionProfileFilterType0")
 
 
 @_attrs_define
-class FlowDefinitionProfileFilterType0:
+class FlowDefinitionProfileFilterType0(LazyModel):
     """Filters for users entering the flow. These filters are used on every action in the flow.
 
     Attributes:
@@ -46,26 +48,33 @@ class FlowDefinitionProfileFilterType0:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.flow_definition_profile_filter_type_0_condition_groups_item import (
             FlowDefinitionProfileFilterType0ConditionGroupsItem,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        condition_groups = []
-        _condition_groups = d.pop("condition_groups")
-        for condition_groups_item_data in _condition_groups:
-            condition_groups_item = FlowDefinitionProfileFilterType0ConditionGroupsItem.from_dict(
-                condition_groups_item_data
-            )
+        def _decode_condition_groups(src_value__: Any) -> list[FlowDefinitionProfileFilterType0ConditionGroupsItem]:
+            condition_groups = []
+            _condition_groups = src_value__
+            for condition_groups_item_data in _condition_groups:
+                condition_groups_item = FlowDefinitionProfileFilterType0ConditionGroupsItem.from_dict(
+                    condition_groups_item_data
+                )
 
-            condition_groups.append(condition_groups_item)
+                condition_groups.append(condition_groups_item)
 
-        flow_definition_profile_filter_type_0 = cls(
-            condition_groups=condition_groups,
+            return condition_groups
+
+        return LazyTable(
+            fields={
+                "condition_groups": ("condition_groups", _decode_condition_groups),
+            },
+            required=("condition_groups",),
+            additional=None,
         )
-
-        flow_definition_profile_filter_type_0.additional_properties = d
-        return flow_definition_profile_filter_type_0
 
     @property
     def additional_keys(self) -> list[str]:

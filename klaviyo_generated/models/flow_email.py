@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="FlowEmail")
 
 
 @_attrs_define
-class FlowEmail:
+class FlowEmail(LazyModel):
     """
     Attributes:
         from_email (None | str | Unset):
@@ -183,166 +184,79 @@ class FlowEmail:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.flow_email_additional_filters_type_0 import FlowEmailAdditionalFiltersType0  # noqa: PLC0415
         from ..models.utm_param import UtmParam  # noqa: PLC0415
 
-        d = dict(src_dict)
+        def _decode_custom_tracking_params(src_value__: Any) -> list[UtmParam] | None | Unset:
+            def _parse_custom_tracking_params(data: object) -> list[UtmParam] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    custom_tracking_params_type_0 = []
+                    _custom_tracking_params_type_0 = data
+                    for custom_tracking_params_type_0_item_data in _custom_tracking_params_type_0:
+                        custom_tracking_params_type_0_item = UtmParam.from_dict(custom_tracking_params_type_0_item_data)
 
-        def _parse_from_email(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+                        custom_tracking_params_type_0.append(custom_tracking_params_type_0_item)
 
-        from_email = _parse_from_email(d.pop("from_email", UNSET))
+                    return custom_tracking_params_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[UtmParam] | None | Unset, data)
 
-        def _parse_from_label(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            custom_tracking_params = parse_union(_parse_custom_tracking_params, src_value__)
 
-        from_label = _parse_from_label(d.pop("from_label", UNSET))
+            return custom_tracking_params
 
-        def _parse_reply_to_email(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        def _decode_additional_filters(src_value__: Any) -> FlowEmailAdditionalFiltersType0 | None | Unset:
+            def _parse_additional_filters(data: object) -> FlowEmailAdditionalFiltersType0 | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    additional_filters_type_0 = FlowEmailAdditionalFiltersType0.from_dict(data)
 
-        reply_to_email = _parse_reply_to_email(d.pop("reply_to_email", UNSET))
+                    return additional_filters_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(FlowEmailAdditionalFiltersType0 | None | Unset, data)
 
-        def _parse_cc_email(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            additional_filters = parse_union(_parse_additional_filters, src_value__)
 
-        cc_email = _parse_cc_email(d.pop("cc_email", UNSET))
+            return additional_filters
 
-        def _parse_bcc_email(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        bcc_email = _parse_bcc_email(d.pop("bcc_email", UNSET))
-
-        def _parse_subject_line(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        subject_line = _parse_subject_line(d.pop("subject_line", UNSET))
-
-        def _parse_preview_text(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        preview_text = _parse_preview_text(d.pop("preview_text", UNSET))
-
-        def _parse_template_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        template_id = _parse_template_id(d.pop("template_id", UNSET))
-
-        smart_sending_enabled = d.pop("smart_sending_enabled", UNSET)
-
-        transactional = d.pop("transactional", UNSET)
-
-        add_tracking_params = d.pop("add_tracking_params", UNSET)
-
-        def _parse_custom_tracking_params(data: object) -> list[UtmParam] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                custom_tracking_params_type_0 = []
-                _custom_tracking_params_type_0 = data
-                for custom_tracking_params_type_0_item_data in _custom_tracking_params_type_0:
-                    custom_tracking_params_type_0_item = UtmParam.from_dict(custom_tracking_params_type_0_item_data)
-
-                    custom_tracking_params_type_0.append(custom_tracking_params_type_0_item)
-
-                return custom_tracking_params_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[UtmParam] | None | Unset, data)
-
-        custom_tracking_params = parse_union(_parse_custom_tracking_params, d.pop("custom_tracking_params", UNSET))
-
-        def _parse_additional_filters(data: object) -> FlowEmailAdditionalFiltersType0 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                additional_filters_type_0 = FlowEmailAdditionalFiltersType0.from_dict(data)
-
-                return additional_filters_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(FlowEmailAdditionalFiltersType0 | None | Unset, data)
-
-        additional_filters = parse_union(_parse_additional_filters, d.pop("additional_filters", UNSET))
-
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        name = _parse_name(d.pop("name", UNSET))
-
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        id = _parse_id(d.pop("id", UNSET))
-
-        flow_email = cls(
-            from_email=from_email,
-            from_label=from_label,
-            reply_to_email=reply_to_email,
-            cc_email=cc_email,
-            bcc_email=bcc_email,
-            subject_line=subject_line,
-            preview_text=preview_text,
-            template_id=template_id,
-            smart_sending_enabled=smart_sending_enabled,
-            transactional=transactional,
-            add_tracking_params=add_tracking_params,
-            custom_tracking_params=custom_tracking_params,
-            additional_filters=additional_filters,
-            name=name,
-            id=id,
+        return LazyTable(
+            fields={
+                "from_email": ("from_email", None),
+                "from_label": ("from_label", None),
+                "reply_to_email": ("reply_to_email", None),
+                "cc_email": ("cc_email", None),
+                "bcc_email": ("bcc_email", None),
+                "subject_line": ("subject_line", None),
+                "preview_text": ("preview_text", None),
+                "template_id": ("template_id", None),
+                "smart_sending_enabled": ("smart_sending_enabled", None),
+                "transactional": ("transactional", None),
+                "add_tracking_params": ("add_tracking_params", None),
+                "custom_tracking_params": ("custom_tracking_params", _decode_custom_tracking_params),
+                "additional_filters": ("additional_filters", _decode_additional_filters),
+                "name": ("name", None),
+                "id": ("id", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        flow_email.additional_properties = d
-        return flow_email
 
     @property
     def additional_keys(self) -> list[str]:

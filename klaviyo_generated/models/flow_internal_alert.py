@@ -8,13 +8,14 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="FlowInternalAlert")
 
 
 @_attrs_define
-class FlowInternalAlert:
+class FlowInternalAlert(LazyModel):
     """
     Attributes:
         from_email (None | str):
@@ -86,70 +87,34 @@ class FlowInternalAlert:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_from_email(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        from_email = _parse_from_email(d.pop("from_email"))
+        def _decode_to_emails(src_value__: Any) -> list[str]:
+            to_emails = cast(list[str], src_value__)
 
-        def _parse_from_label(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
+            return to_emails
 
-        from_label = _parse_from_label(d.pop("from_label"))
-
-        to_emails = cast(list[str], d.pop("to_emails"))
-
-        def _parse_subject_line(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
-
-        subject_line = _parse_subject_line(d.pop("subject_line"))
-
-        def _parse_template_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        template_id = _parse_template_id(d.pop("template_id", UNSET))
-
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        name = _parse_name(d.pop("name", UNSET))
-
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        id = _parse_id(d.pop("id", UNSET))
-
-        flow_internal_alert = cls(
-            from_email=from_email,
-            from_label=from_label,
-            to_emails=to_emails,
-            subject_line=subject_line,
-            template_id=template_id,
-            name=name,
-            id=id,
+        return LazyTable(
+            fields={
+                "from_email": ("from_email", None),
+                "from_label": ("from_label", None),
+                "to_emails": ("to_emails", _decode_to_emails),
+                "subject_line": ("subject_line", None),
+                "template_id": ("template_id", None),
+                "name": ("name", None),
+                "id": ("id", None),
+            },
+            required=(
+                "from_email",
+                "from_label",
+                "to_emails",
+                "subject_line",
+            ),
+            additional=None,
         )
-
-        flow_internal_alert.additional_properties = d
-        return flow_internal_alert
 
     @property
     def additional_keys(self) -> list[str]:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ T = TypeVar("T", bound="FlowMessageEncodedResponseObjectResourceAttributes")
 
 
 @_attrs_define
-class FlowMessageEncodedResponseObjectResourceAttributes:
+class FlowMessageEncodedResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
         channel (None | str | Unset):
@@ -106,6 +107,10 @@ class FlowMessageEncodedResponseObjectResourceAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.flow_email import FlowEmail  # noqa: PLC0415
         from ..models.flow_internal_alert import FlowInternalAlert  # noqa: PLC0415
         from ..models.flow_push_notification import FlowPushNotification  # noqa: PLC0415
@@ -113,107 +118,52 @@ class FlowMessageEncodedResponseObjectResourceAttributes:
         from ..models.flow_webhook import FlowWebhook  # noqa: PLC0415
         from ..models.flow_whats_app import FlowWhatsApp  # noqa: PLC0415
 
-        d = dict(src_dict)
+        def _decode_created(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_created(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    created_type_0 = datetime.datetime.fromisoformat(data)
 
-        def _parse_channel(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+                    return created_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
 
-        channel = _parse_channel(d.pop("channel", UNSET))
+            created = parse_union(_parse_created, src_value__)
 
-        def _parse_created(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                created_type_0 = datetime.datetime.fromisoformat(data)
+            return created
 
-                return created_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+        def _decode_updated(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_updated(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    updated_type_0 = datetime.datetime.fromisoformat(data)
 
-        created = parse_union(_parse_created, d.pop("created", UNSET))
+                    return updated_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
 
-        def _parse_updated(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                updated_type_0 = datetime.datetime.fromisoformat(data)
+            updated = parse_union(_parse_updated, src_value__)
 
-                return updated_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+            return updated
 
-        updated = parse_union(_parse_updated, d.pop("updated", UNSET))
-
-        def _parse_definition(
-            data: object,
+        def _decode_definition(
+            src_value__: Any,
         ) -> FlowEmail | FlowInternalAlert | FlowPushNotification | FlowSms | FlowWebhook | FlowWhatsApp | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_0 = FlowEmail.from_dict(data)
-
-                return definition_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_1 = FlowInternalAlert.from_dict(data)
-
-                return definition_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_2 = FlowPushNotification.from_dict(data)
-
-                return definition_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_3 = FlowSms.from_dict(data)
-
-                return definition_type_3
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_4 = FlowWebhook.from_dict(data)
-
-                return definition_type_4
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_5 = FlowWhatsApp.from_dict(data)
-
-                return definition_type_5
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(
+            def _parse_definition(
+                data: object,
+            ) -> (
                 FlowEmail
                 | FlowInternalAlert
                 | FlowPushNotification
@@ -221,21 +171,86 @@ class FlowMessageEncodedResponseObjectResourceAttributes:
                 | FlowWebhook
                 | FlowWhatsApp
                 | None
-                | Unset,
-                data,
-            )
+                | Unset
+            ):
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_0 = FlowEmail.from_dict(data)
 
-        definition = parse_union(_parse_definition, d.pop("definition", UNSET))
+                    return definition_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_1 = FlowInternalAlert.from_dict(data)
 
-        flow_message_encoded_response_object_resource_attributes = cls(
-            channel=channel,
-            created=created,
-            updated=updated,
-            definition=definition,
+                    return definition_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_2 = FlowPushNotification.from_dict(data)
+
+                    return definition_type_2
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_3 = FlowSms.from_dict(data)
+
+                    return definition_type_3
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_4 = FlowWebhook.from_dict(data)
+
+                    return definition_type_4
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_5 = FlowWhatsApp.from_dict(data)
+
+                    return definition_type_5
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(
+                    FlowEmail
+                    | FlowInternalAlert
+                    | FlowPushNotification
+                    | FlowSms
+                    | FlowWebhook
+                    | FlowWhatsApp
+                    | None
+                    | Unset,
+                    data,
+                )
+
+            definition = parse_union(_parse_definition, src_value__)
+
+            return definition
+
+        return LazyTable(
+            fields={
+                "channel": ("channel", None),
+                "created": ("created", _decode_created),
+                "updated": ("updated", _decode_updated),
+                "definition": ("definition", _decode_definition),
+            },
+            required=(),
+            additional=None,
         )
-
-        flow_message_encoded_response_object_resource_attributes.additional_properties = d
-        return flow_message_encoded_response_object_resource_attributes
 
     @property
     def additional_keys(self) -> list[str]:

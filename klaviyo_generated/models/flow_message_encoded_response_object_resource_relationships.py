@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ T = TypeVar("T", bound="FlowMessageEncodedResponseObjectResourceRelationships")
 
 
 @_attrs_define
-class FlowMessageEncodedResponseObjectResourceRelationships:
+class FlowMessageEncodedResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
         flow_action (FlowMessageEncodedResponseObjectResourceRelationshipsFlowAction | Unset):
@@ -55,6 +56,10 @@ class FlowMessageEncodedResponseObjectResourceRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.flow_message_encoded_response_object_resource_relationships_flow_action import (
             FlowMessageEncodedResponseObjectResourceRelationshipsFlowAction,  # noqa: PLC0415
         )
@@ -62,28 +67,36 @@ class FlowMessageEncodedResponseObjectResourceRelationships:
             FlowMessageEncodedResponseObjectResourceRelationshipsTemplate,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _flow_action = d.pop("flow-action", UNSET)
-        flow_action: FlowMessageEncodedResponseObjectResourceRelationshipsFlowAction | Unset
-        if isinstance(_flow_action, Unset):
-            flow_action = UNSET
-        else:
-            flow_action = FlowMessageEncodedResponseObjectResourceRelationshipsFlowAction.from_dict(_flow_action)
+        def _decode_flow_action(
+            src_value__: Any,
+        ) -> FlowMessageEncodedResponseObjectResourceRelationshipsFlowAction | Unset:
+            _flow_action = src_value__
+            flow_action: FlowMessageEncodedResponseObjectResourceRelationshipsFlowAction | Unset
+            if isinstance(_flow_action, Unset):
+                flow_action = UNSET
+            else:
+                flow_action = FlowMessageEncodedResponseObjectResourceRelationshipsFlowAction.from_dict(_flow_action)
 
-        _template = d.pop("template", UNSET)
-        template: FlowMessageEncodedResponseObjectResourceRelationshipsTemplate | Unset
-        if isinstance(_template, Unset):
-            template = UNSET
-        else:
-            template = FlowMessageEncodedResponseObjectResourceRelationshipsTemplate.from_dict(_template)
+            return flow_action
 
-        flow_message_encoded_response_object_resource_relationships = cls(
-            flow_action=flow_action,
-            template=template,
+        def _decode_template(src_value__: Any) -> FlowMessageEncodedResponseObjectResourceRelationshipsTemplate | Unset:
+            _template = src_value__
+            template: FlowMessageEncodedResponseObjectResourceRelationshipsTemplate | Unset
+            if isinstance(_template, Unset):
+                template = UNSET
+            else:
+                template = FlowMessageEncodedResponseObjectResourceRelationshipsTemplate.from_dict(_template)
+
+            return template
+
+        return LazyTable(
+            fields={
+                "flow_action": ("flow-action", _decode_flow_action),
+                "template": ("template", _decode_template),
+            },
+            required=(),
+            additional=None,
         )
-
-        flow_message_encoded_response_object_resource_relationships.additional_properties = d
-        return flow_message_encoded_response_object_resource_relationships
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.flow_push_notification_on_open import FlowPushNotificationOnOpen, check_flow_push_notification_on_open
 from ..models.flow_push_notification_push_type import (
     FlowPushNotificationPushType,
@@ -28,7 +29,7 @@ T = TypeVar("T", bound="FlowPushNotification")
 
 
 @_attrs_define
-class FlowPushNotification:
+class FlowPushNotification(LazyModel):
     """
     Attributes:
         body (str):
@@ -251,6 +252,10 @@ class FlowPushNotification:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.flow_push_notification_additional_filters_type_0 import FlowPushNotificationAdditionalFiltersType0  # noqa: PLC0415
         from ..models.flow_push_notification_kv_pairs_type_0 import FlowPushNotificationKvPairsType0  # noqa: PLC0415
         from ..models.increment import Increment  # noqa: PLC0415
@@ -258,227 +263,147 @@ class FlowPushNotification:
         from ..models.push_action_button import PushActionButton  # noqa: PLC0415
         from ..models.static_count import StaticCount  # noqa: PLC0415
 
-        d = dict(src_dict)
-        body = d.pop("body")
+        def _decode_badge_options(src_value__: Any) -> Increment | Property | StaticCount | Unset:
+            def _parse_badge_options(data: object) -> Increment | Property | StaticCount | Unset:
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    badge_options_type_0 = Increment.from_dict(data)
 
-        def _parse_title(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+                    return badge_options_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    badge_options_type_1 = StaticCount.from_dict(data)
 
-        title = _parse_title(d.pop("title", UNSET))
-
-        sound = d.pop("sound", UNSET)
-
-        badge = d.pop("badge", UNSET)
-
-        def _parse_badge_options(data: object) -> Increment | Property | StaticCount | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
+                    return badge_options_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                badge_options_type_0 = Increment.from_dict(data)
+                badge_options_type_2 = Property.from_dict(data)
 
-                return badge_options_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                badge_options_type_1 = StaticCount.from_dict(data)
+                return badge_options_type_2
 
-                return badge_options_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            badge_options_type_2 = Property.from_dict(data)
+            badge_options = parse_union(_parse_badge_options, src_value__)
 
-            return badge_options_type_2
+            return badge_options
 
-        badge_options = parse_union(_parse_badge_options, d.pop("badge_options", UNSET))
+        def _decode_on_open(src_value__: Any) -> FlowPushNotificationOnOpen | Unset:
+            _on_open = src_value__
+            on_open: FlowPushNotificationOnOpen | Unset
+            if isinstance(_on_open, Unset):
+                on_open = UNSET
+            else:
+                on_open = check_flow_push_notification_on_open(_on_open)
 
-        def _parse_image_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return on_open
 
-        image_id = _parse_image_id(d.pop("image_id", UNSET))
+        def _decode_push_type(src_value__: Any) -> FlowPushNotificationPushType | Unset:
+            _push_type = src_value__
+            push_type: FlowPushNotificationPushType | Unset
+            if isinstance(_push_type, Unset):
+                push_type = UNSET
+            else:
+                push_type = check_flow_push_notification_push_type(_push_type)
 
-        def _parse_dynamic_image(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return push_type
 
-        dynamic_image = _parse_dynamic_image(d.pop("dynamic_image", UNSET))
+        def _decode_kv_pairs(src_value__: Any) -> FlowPushNotificationKvPairsType0 | None | Unset:
+            def _parse_kv_pairs(data: object) -> FlowPushNotificationKvPairsType0 | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    kv_pairs_type_0 = FlowPushNotificationKvPairsType0.from_dict(data)
 
-        def _parse_video_asset_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+                    return kv_pairs_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(FlowPushNotificationKvPairsType0 | None | Unset, data)
 
-        video_asset_id = _parse_video_asset_id(d.pop("video_asset_id", UNSET))
+            kv_pairs = parse_union(_parse_kv_pairs, src_value__)
 
-        _on_open = d.pop("on_open", UNSET)
-        on_open: FlowPushNotificationOnOpen | Unset
-        if isinstance(_on_open, Unset):
-            on_open = UNSET
-        else:
-            on_open = check_flow_push_notification_on_open(_on_open)
+            return kv_pairs
 
-        def _parse_ios_link(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        def _decode_additional_filters(src_value__: Any) -> FlowPushNotificationAdditionalFiltersType0 | None | Unset:
+            def _parse_additional_filters(data: object) -> FlowPushNotificationAdditionalFiltersType0 | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    additional_filters_type_0 = FlowPushNotificationAdditionalFiltersType0.from_dict(data)
 
-        ios_link = _parse_ios_link(d.pop("ios_link", UNSET))
+                    return additional_filters_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(FlowPushNotificationAdditionalFiltersType0 | None | Unset, data)
 
-        def _parse_android_link(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            additional_filters = parse_union(_parse_additional_filters, src_value__)
 
-        android_link = _parse_android_link(d.pop("android_link", UNSET))
+            return additional_filters
 
-        def _parse_web_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        def _decode_action_buttons(src_value__: Any) -> list[PushActionButton] | None | Unset:
+            def _parse_action_buttons(data: object) -> list[PushActionButton] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    action_buttons_type_0 = []
+                    _action_buttons_type_0 = data
+                    for action_buttons_type_0_item_data in _action_buttons_type_0:
+                        action_buttons_type_0_item = PushActionButton.from_dict(action_buttons_type_0_item_data)
 
-        web_url = _parse_web_url(d.pop("web_url", UNSET))
+                        action_buttons_type_0.append(action_buttons_type_0_item)
 
-        _push_type = d.pop("push_type", UNSET)
-        push_type: FlowPushNotificationPushType | Unset
-        if isinstance(_push_type, Unset):
-            push_type = UNSET
-        else:
-            push_type = check_flow_push_notification_push_type(_push_type)
+                    return action_buttons_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[PushActionButton] | None | Unset, data)
 
-        def _parse_kv_pairs(data: object) -> FlowPushNotificationKvPairsType0 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                kv_pairs_type_0 = FlowPushNotificationKvPairsType0.from_dict(data)
+            action_buttons = parse_union(_parse_action_buttons, src_value__)
 
-                return kv_pairs_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(FlowPushNotificationKvPairsType0 | None | Unset, data)
+            return action_buttons
 
-        kv_pairs = parse_union(_parse_kv_pairs, d.pop("kv_pairs", UNSET))
-
-        def _parse_conversion_metric_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        conversion_metric_id = _parse_conversion_metric_id(d.pop("conversion_metric_id", UNSET))
-
-        smart_sending_enabled = d.pop("smart_sending_enabled", UNSET)
-
-        def _parse_additional_filters(data: object) -> FlowPushNotificationAdditionalFiltersType0 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                additional_filters_type_0 = FlowPushNotificationAdditionalFiltersType0.from_dict(data)
-
-                return additional_filters_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(FlowPushNotificationAdditionalFiltersType0 | None | Unset, data)
-
-        additional_filters = parse_union(_parse_additional_filters, d.pop("additional_filters", UNSET))
-
-        def _parse_action_buttons(data: object) -> list[PushActionButton] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                action_buttons_type_0 = []
-                _action_buttons_type_0 = data
-                for action_buttons_type_0_item_data in _action_buttons_type_0:
-                    action_buttons_type_0_item = PushActionButton.from_dict(action_buttons_type_0_item_data)
-
-                    action_buttons_type_0.append(action_buttons_type_0_item)
-
-                return action_buttons_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[PushActionButton] | None | Unset, data)
-
-        action_buttons = parse_union(_parse_action_buttons, d.pop("action_buttons", UNSET))
-
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        name = _parse_name(d.pop("name", UNSET))
-
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        id = _parse_id(d.pop("id", UNSET))
-
-        flow_push_notification = cls(
-            body=body,
-            title=title,
-            sound=sound,
-            badge=badge,
-            badge_options=badge_options,
-            image_id=image_id,
-            dynamic_image=dynamic_image,
-            video_asset_id=video_asset_id,
-            on_open=on_open,
-            ios_link=ios_link,
-            android_link=android_link,
-            web_url=web_url,
-            push_type=push_type,
-            kv_pairs=kv_pairs,
-            conversion_metric_id=conversion_metric_id,
-            smart_sending_enabled=smart_sending_enabled,
-            additional_filters=additional_filters,
-            action_buttons=action_buttons,
-            name=name,
-            id=id,
+        return LazyTable(
+            fields={
+                "body": ("body", None),
+                "title": ("title", None),
+                "sound": ("sound", None),
+                "badge": ("badge", None),
+                "badge_options": ("badge_options", _decode_badge_options),
+                "image_id": ("image_id", None),
+                "dynamic_image": ("dynamic_image", None),
+                "video_asset_id": ("video_asset_id", None),
+                "on_open": ("on_open", _decode_on_open),
+                "ios_link": ("ios_link", None),
+                "android_link": ("android_link", None),
+                "web_url": ("web_url", None),
+                "push_type": ("push_type", _decode_push_type),
+                "kv_pairs": ("kv_pairs", _decode_kv_pairs),
+                "conversion_metric_id": ("conversion_metric_id", None),
+                "smart_sending_enabled": ("smart_sending_enabled", None),
+                "additional_filters": ("additional_filters", _decode_additional_filters),
+                "action_buttons": ("action_buttons", _decode_action_buttons),
+                "name": ("name", None),
+                "id": ("id", None),
+            },
+            required=("body",),
+            additional=None,
         )
-
-        flow_push_notification.additional_properties = d
-        return flow_push_notification
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ T = TypeVar("T", bound="FlowResponseObjectResourceRelationships")
 
 
 @_attrs_define
-class FlowResponseObjectResourceRelationships:
+class FlowResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
         flow_actions (FlowResponseObjectResourceRelationshipsFlowActions | Unset):
@@ -53,6 +54,10 @@ class FlowResponseObjectResourceRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.flow_response_object_resource_relationships_flow_actions import (
             FlowResponseObjectResourceRelationshipsFlowActions,  # noqa: PLC0415
         )
@@ -60,28 +65,34 @@ class FlowResponseObjectResourceRelationships:
             FlowResponseObjectResourceRelationshipsTags,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _flow_actions = d.pop("flow-actions", UNSET)
-        flow_actions: FlowResponseObjectResourceRelationshipsFlowActions | Unset
-        if isinstance(_flow_actions, Unset):
-            flow_actions = UNSET
-        else:
-            flow_actions = FlowResponseObjectResourceRelationshipsFlowActions.from_dict(_flow_actions)
+        def _decode_flow_actions(src_value__: Any) -> FlowResponseObjectResourceRelationshipsFlowActions | Unset:
+            _flow_actions = src_value__
+            flow_actions: FlowResponseObjectResourceRelationshipsFlowActions | Unset
+            if isinstance(_flow_actions, Unset):
+                flow_actions = UNSET
+            else:
+                flow_actions = FlowResponseObjectResourceRelationshipsFlowActions.from_dict(_flow_actions)
 
-        _tags = d.pop("tags", UNSET)
-        tags: FlowResponseObjectResourceRelationshipsTags | Unset
-        if isinstance(_tags, Unset):
-            tags = UNSET
-        else:
-            tags = FlowResponseObjectResourceRelationshipsTags.from_dict(_tags)
+            return flow_actions
 
-        flow_response_object_resource_relationships = cls(
-            flow_actions=flow_actions,
-            tags=tags,
+        def _decode_tags(src_value__: Any) -> FlowResponseObjectResourceRelationshipsTags | Unset:
+            _tags = src_value__
+            tags: FlowResponseObjectResourceRelationshipsTags | Unset
+            if isinstance(_tags, Unset):
+                tags = UNSET
+            else:
+                tags = FlowResponseObjectResourceRelationshipsTags.from_dict(_tags)
+
+            return tags
+
+        return LazyTable(
+            fields={
+                "flow_actions": ("flow-actions", _decode_flow_actions),
+                "tags": ("tags", _decode_tags),
+            },
+            required=(),
+            additional=None,
         )
-
-        flow_response_object_resource_relationships.additional_properties = d
-        return flow_response_object_resource_relationships
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.flow_series_request_dto_resource_object import FlowSeriesRequestDTOResourceObject
 
@@ -16,7 +18,7 @@ T = TypeVar("T", bound="FlowSeriesRequestDTO")
 
 
 @_attrs_define
-class FlowSeriesRequestDTO:
+class FlowSeriesRequestDTO(LazyModel):
     """
     Attributes:
         data (FlowSeriesRequestDTOResourceObject):
@@ -40,17 +42,24 @@ class FlowSeriesRequestDTO:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.flow_series_request_dto_resource_object import FlowSeriesRequestDTOResourceObject  # noqa: PLC0415
 
-        d = dict(src_dict)
-        data = FlowSeriesRequestDTOResourceObject.from_dict(d.pop("data"))
+        def _decode_data(src_value__: Any) -> FlowSeriesRequestDTOResourceObject:
+            data = FlowSeriesRequestDTOResourceObject.from_dict(src_value__)
 
-        flow_series_request_dto = cls(
-            data=data,
+            return data
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+            },
+            required=("data",),
+            additional=None,
         )
-
-        flow_series_request_dto.additional_properties = d
-        return flow_series_request_dto
 
     @property
     def additional_keys(self) -> list[str]:

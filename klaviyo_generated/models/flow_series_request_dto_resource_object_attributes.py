@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.flow_series_request_dto_resource_object_attributes_group_by_type_0_item import (
     FlowSeriesRequestDTOResourceObjectAttributesGroupByType0Item,
     check_flow_series_request_dto_resource_object_attributes_group_by_type_0_item,
@@ -31,7 +32,7 @@ T = TypeVar("T", bound="FlowSeriesRequestDTOResourceObjectAttributes")
 
 
 @_attrs_define
-class FlowSeriesRequestDTOResourceObjectAttributes:
+class FlowSeriesRequestDTOResourceObjectAttributes(LazyModel):
     """
     Attributes:
         statistics (list[FlowSeriesRequestDTOResourceObjectAttributesStatisticsItem]): List of statistics to query for.
@@ -124,88 +125,100 @@ class FlowSeriesRequestDTOResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.custom_timeframe import CustomTimeframe  # noqa: PLC0415
         from ..models.timeframe import Timeframe  # noqa: PLC0415
 
-        d = dict(src_dict)
-        statistics = []
-        _statistics = d.pop("statistics")
-        for statistics_item_data in _statistics:
-            statistics_item = check_flow_series_request_dto_resource_object_attributes_statistics_item(
-                statistics_item_data
-            )
+        def _decode_statistics(src_value__: Any) -> list[FlowSeriesRequestDTOResourceObjectAttributesStatisticsItem]:
+            statistics = []
+            _statistics = src_value__
+            for statistics_item_data in _statistics:
+                statistics_item = check_flow_series_request_dto_resource_object_attributes_statistics_item(
+                    statistics_item_data
+                )
 
-            statistics.append(statistics_item)
+                statistics.append(statistics_item)
 
-        def _parse_timeframe(data: object) -> CustomTimeframe | Timeframe:
-            try:
+            return statistics
+
+        def _decode_timeframe(src_value__: Any) -> CustomTimeframe | Timeframe:
+            def _parse_timeframe(data: object) -> CustomTimeframe | Timeframe:
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    timeframe_type_0 = Timeframe.from_dict(data)
+
+                    return timeframe_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                timeframe_type_0 = Timeframe.from_dict(data)
+                timeframe_type_1 = CustomTimeframe.from_dict(data)
 
-                return timeframe_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            timeframe_type_1 = CustomTimeframe.from_dict(data)
+                return timeframe_type_1
 
-            return timeframe_type_1
+            timeframe = parse_union(_parse_timeframe, src_value__)
 
-        timeframe = parse_union(_parse_timeframe, d.pop("timeframe"))
+            return timeframe
 
-        interval = check_flow_series_request_dto_resource_object_attributes_interval(d.pop("interval"))
+        def _decode_interval(src_value__: Any) -> FlowSeriesRequestDTOResourceObjectAttributesInterval:
+            interval = check_flow_series_request_dto_resource_object_attributes_interval(src_value__)
 
-        conversion_metric_id = d.pop("conversion_metric_id")
+            return interval
 
-        def _parse_group_by(
-            data: object,
+        def _decode_group_by(
+            src_value__: Any,
         ) -> list[FlowSeriesRequestDTOResourceObjectAttributesGroupByType0Item] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                group_by_type_0 = []
-                _group_by_type_0 = data
-                for group_by_type_0_item_data in _group_by_type_0:
-                    group_by_type_0_item = (
-                        check_flow_series_request_dto_resource_object_attributes_group_by_type_0_item(
-                            group_by_type_0_item_data
+            def _parse_group_by(
+                data: object,
+            ) -> list[FlowSeriesRequestDTOResourceObjectAttributesGroupByType0Item] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    group_by_type_0 = []
+                    _group_by_type_0 = data
+                    for group_by_type_0_item_data in _group_by_type_0:
+                        group_by_type_0_item = (
+                            check_flow_series_request_dto_resource_object_attributes_group_by_type_0_item(
+                                group_by_type_0_item_data
+                            )
                         )
-                    )
 
-                    group_by_type_0.append(group_by_type_0_item)
+                        group_by_type_0.append(group_by_type_0_item)
 
-                return group_by_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[FlowSeriesRequestDTOResourceObjectAttributesGroupByType0Item] | None | Unset, data)
+                    return group_by_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[FlowSeriesRequestDTOResourceObjectAttributesGroupByType0Item] | None | Unset, data)
 
-        group_by = parse_union(_parse_group_by, d.pop("group_by", UNSET))
+            group_by = parse_union(_parse_group_by, src_value__)
 
-        def _parse_filter(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return group_by
 
-        filter = _parse_filter(d.pop("filter", UNSET))
-
-        flow_series_request_dto_resource_object_attributes = cls(
-            statistics=statistics,
-            timeframe=timeframe,
-            interval=interval,
-            conversion_metric_id=conversion_metric_id,
-            group_by=group_by,
-            filter=filter,
+        return LazyTable(
+            fields={
+                "statistics": ("statistics", _decode_statistics),
+                "timeframe": ("timeframe", _decode_timeframe),
+                "interval": ("interval", _decode_interval),
+                "conversion_metric_id": ("conversion_metric_id", None),
+                "group_by": ("group_by", _decode_group_by),
+                "filter": ("filter", None),
+            },
+            required=(
+                "statistics",
+                "timeframe",
+                "interval",
+                "conversion_metric_id",
+            ),
+            additional=None,
         )
-
-        flow_series_request_dto_resource_object_attributes.additional_properties = d
-        return flow_series_request_dto_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ T = TypeVar("T", bound="FlowSms")
 
 
 @_attrs_define
-class FlowSms:
+class FlowSms(LazyModel):
     """
     Attributes:
         body (str):
@@ -207,187 +208,137 @@ class FlowSms:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.flow_sms_additional_filters_type_0 import FlowSmsAdditionalFiltersType0  # noqa: PLC0415
         from ..models.message_hierarchy_rcs_item import MessageHierarchyRcsItem  # noqa: PLC0415
         from ..models.message_hierarchy_sms_item import MessageHierarchySmsItem  # noqa: PLC0415
         from ..models.utm_param import UtmParam  # noqa: PLC0415
 
-        d = dict(src_dict)
-        body = d.pop("body")
-
-        def _parse_image_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        image_id = _parse_image_id(d.pop("image_id", UNSET))
-
-        def _parse_dynamic_image(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        dynamic_image = _parse_dynamic_image(d.pop("dynamic_image", UNSET))
-
-        def _parse_message_hierarchy(
-            data: object,
+        def _decode_message_hierarchy(
+            src_value__: Any,
         ) -> list[MessageHierarchyRcsItem | MessageHierarchySmsItem | str] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                message_hierarchy_type_0 = []
-                _message_hierarchy_type_0 = data
-                for message_hierarchy_type_0_item_data in _message_hierarchy_type_0:
+            def _parse_message_hierarchy(
+                data: object,
+            ) -> list[MessageHierarchyRcsItem | MessageHierarchySmsItem | str] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    message_hierarchy_type_0 = []
+                    _message_hierarchy_type_0 = data
+                    for message_hierarchy_type_0_item_data in _message_hierarchy_type_0:
 
-                    def _parse_message_hierarchy_type_0_item(
-                        data: object,
-                    ) -> MessageHierarchyRcsItem | MessageHierarchySmsItem | str:
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            message_hierarchy_type_0_item_type_0_type_0 = MessageHierarchyRcsItem.from_dict(data)
+                        def _parse_message_hierarchy_type_0_item(
+                            data: object,
+                        ) -> MessageHierarchyRcsItem | MessageHierarchySmsItem | str:
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                message_hierarchy_type_0_item_type_0_type_0 = MessageHierarchyRcsItem.from_dict(data)
 
-                            return message_hierarchy_type_0_item_type_0_type_0
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            message_hierarchy_type_0_item_type_0_type_1 = MessageHierarchySmsItem.from_dict(data)
+                                return message_hierarchy_type_0_item_type_0_type_0
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                message_hierarchy_type_0_item_type_0_type_1 = MessageHierarchySmsItem.from_dict(data)
 
-                            return message_hierarchy_type_0_item_type_0_type_1
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        return cast(MessageHierarchyRcsItem | MessageHierarchySmsItem | str, data)
+                                return message_hierarchy_type_0_item_type_0_type_1
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            return cast(MessageHierarchyRcsItem | MessageHierarchySmsItem | str, data)
 
-                    message_hierarchy_type_0_item = parse_union(
-                        _parse_message_hierarchy_type_0_item, message_hierarchy_type_0_item_data
-                    )
+                        message_hierarchy_type_0_item = parse_union(
+                            _parse_message_hierarchy_type_0_item, message_hierarchy_type_0_item_data
+                        )
 
-                    message_hierarchy_type_0.append(message_hierarchy_type_0_item)
+                        message_hierarchy_type_0.append(message_hierarchy_type_0_item)
 
-                return message_hierarchy_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[MessageHierarchyRcsItem | MessageHierarchySmsItem | str] | None | Unset, data)
+                    return message_hierarchy_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[MessageHierarchyRcsItem | MessageHierarchySmsItem | str] | None | Unset, data)
 
-        message_hierarchy = parse_union(_parse_message_hierarchy, d.pop("message_hierarchy", UNSET))
+            message_hierarchy = parse_union(_parse_message_hierarchy, src_value__)
 
-        shorten_links = d.pop("shorten_links", UNSET)
+            return message_hierarchy
 
-        include_contact_card = d.pop("include_contact_card", UNSET)
+        def _decode_custom_tracking_params(src_value__: Any) -> list[UtmParam] | None | Unset:
+            def _parse_custom_tracking_params(data: object) -> list[UtmParam] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    custom_tracking_params_type_0 = []
+                    _custom_tracking_params_type_0 = data
+                    for custom_tracking_params_type_0_item_data in _custom_tracking_params_type_0:
+                        custom_tracking_params_type_0_item = UtmParam.from_dict(custom_tracking_params_type_0_item_data)
 
-        add_org_prefix = d.pop("add_org_prefix", UNSET)
+                        custom_tracking_params_type_0.append(custom_tracking_params_type_0_item)
 
-        add_info_link = d.pop("add_info_link", UNSET)
+                    return custom_tracking_params_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[UtmParam] | None | Unset, data)
 
-        add_opt_out_language = d.pop("add_opt_out_language", UNSET)
+            custom_tracking_params = parse_union(_parse_custom_tracking_params, src_value__)
 
-        smart_sending_enabled = d.pop("smart_sending_enabled", UNSET)
+            return custom_tracking_params
 
-        sms_quiet_hours_enabled = d.pop("sms_quiet_hours_enabled", UNSET)
+        def _decode_additional_filters(src_value__: Any) -> FlowSmsAdditionalFiltersType0 | None | Unset:
+            def _parse_additional_filters(data: object) -> FlowSmsAdditionalFiltersType0 | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    additional_filters_type_0 = FlowSmsAdditionalFiltersType0.from_dict(data)
 
-        transactional = d.pop("transactional", UNSET)
+                    return additional_filters_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(FlowSmsAdditionalFiltersType0 | None | Unset, data)
 
-        add_tracking_params = d.pop("add_tracking_params", UNSET)
+            additional_filters = parse_union(_parse_additional_filters, src_value__)
 
-        def _parse_custom_tracking_params(data: object) -> list[UtmParam] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                custom_tracking_params_type_0 = []
-                _custom_tracking_params_type_0 = data
-                for custom_tracking_params_type_0_item_data in _custom_tracking_params_type_0:
-                    custom_tracking_params_type_0_item = UtmParam.from_dict(custom_tracking_params_type_0_item_data)
+            return additional_filters
 
-                    custom_tracking_params_type_0.append(custom_tracking_params_type_0_item)
-
-                return custom_tracking_params_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[UtmParam] | None | Unset, data)
-
-        custom_tracking_params = parse_union(_parse_custom_tracking_params, d.pop("custom_tracking_params", UNSET))
-
-        def _parse_template_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        template_id = _parse_template_id(d.pop("template_id", UNSET))
-
-        def _parse_additional_filters(data: object) -> FlowSmsAdditionalFiltersType0 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                additional_filters_type_0 = FlowSmsAdditionalFiltersType0.from_dict(data)
-
-                return additional_filters_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(FlowSmsAdditionalFiltersType0 | None | Unset, data)
-
-        additional_filters = parse_union(_parse_additional_filters, d.pop("additional_filters", UNSET))
-
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        name = _parse_name(d.pop("name", UNSET))
-
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        id = _parse_id(d.pop("id", UNSET))
-
-        flow_sms = cls(
-            body=body,
-            image_id=image_id,
-            dynamic_image=dynamic_image,
-            message_hierarchy=message_hierarchy,
-            shorten_links=shorten_links,
-            include_contact_card=include_contact_card,
-            add_org_prefix=add_org_prefix,
-            add_info_link=add_info_link,
-            add_opt_out_language=add_opt_out_language,
-            smart_sending_enabled=smart_sending_enabled,
-            sms_quiet_hours_enabled=sms_quiet_hours_enabled,
-            transactional=transactional,
-            add_tracking_params=add_tracking_params,
-            custom_tracking_params=custom_tracking_params,
-            template_id=template_id,
-            additional_filters=additional_filters,
-            name=name,
-            id=id,
+        return LazyTable(
+            fields={
+                "body": ("body", None),
+                "image_id": ("image_id", None),
+                "dynamic_image": ("dynamic_image", None),
+                "message_hierarchy": ("message_hierarchy", _decode_message_hierarchy),
+                "shorten_links": ("shorten_links", None),
+                "include_contact_card": ("include_contact_card", None),
+                "add_org_prefix": ("add_org_prefix", None),
+                "add_info_link": ("add_info_link", None),
+                "add_opt_out_language": ("add_opt_out_language", None),
+                "smart_sending_enabled": ("smart_sending_enabled", None),
+                "sms_quiet_hours_enabled": ("sms_quiet_hours_enabled", None),
+                "transactional": ("transactional", None),
+                "add_tracking_params": ("add_tracking_params", None),
+                "custom_tracking_params": ("custom_tracking_params", _decode_custom_tracking_params),
+                "template_id": ("template_id", None),
+                "additional_filters": ("additional_filters", _decode_additional_filters),
+                "name": ("name", None),
+                "id": ("id", None),
+            },
+            required=("body",),
+            additional=None,
         )
-
-        flow_sms.additional_properties = d
-        return flow_sms
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.flow_tracking_setting_dynamic_param_type import (
     FlowTrackingSettingDynamicParamType,
     check_flow_tracking_setting_dynamic_param_type,
@@ -21,7 +22,7 @@ T = TypeVar("T", bound="FlowTrackingSettingDynamicParam")
 
 
 @_attrs_define
-class FlowTrackingSettingDynamicParam:
+class FlowTrackingSettingDynamicParam(LazyModel):
     """
     Attributes:
         type_ (FlowTrackingSettingDynamicParamType): The type of the tracking parameter
@@ -50,18 +51,32 @@ class FlowTrackingSettingDynamicParam:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_flow_tracking_setting_dynamic_param_type(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        value = check_flow_tracking_setting_dynamic_param_value(d.pop("value"))
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        flow_tracking_setting_dynamic_param = cls(
-            type_=type_,
-            value=value,
+        def _decode_type_(src_value__: Any) -> FlowTrackingSettingDynamicParamType:
+            type_ = check_flow_tracking_setting_dynamic_param_type(src_value__)
+
+            return type_
+
+        def _decode_value(src_value__: Any) -> FlowTrackingSettingDynamicParamValue:
+            value = check_flow_tracking_setting_dynamic_param_value(src_value__)
+
+            return value
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "value": ("value", _decode_value),
+            },
+            required=(
+                "type",
+                "value",
+            ),
+            additional=None,
         )
-
-        flow_tracking_setting_dynamic_param.additional_properties = d
-        return flow_tracking_setting_dynamic_param
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.flow_tracking_setting_static_param_type import (
     FlowTrackingSettingStaticParamType,
     check_flow_tracking_setting_static_param_type,
@@ -17,7 +18,7 @@ T = TypeVar("T", bound="FlowTrackingSettingStaticParam")
 
 
 @_attrs_define
-class FlowTrackingSettingStaticParam:
+class FlowTrackingSettingStaticParam(LazyModel):
     """
     Attributes:
         type_ (FlowTrackingSettingStaticParamType): The type of the tracking parameter
@@ -46,18 +47,27 @@ class FlowTrackingSettingStaticParam:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_flow_tracking_setting_static_param_type(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        value = d.pop("value")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        flow_tracking_setting_static_param = cls(
-            type_=type_,
-            value=value,
+        def _decode_type_(src_value__: Any) -> FlowTrackingSettingStaticParamType:
+            type_ = check_flow_tracking_setting_static_param_type(src_value__)
+
+            return type_
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "value": ("value", None),
+            },
+            required=(
+                "type",
+                "value",
+            ),
+            additional=None,
         )
-
-        flow_tracking_setting_static_param.additional_properties = d
-        return flow_tracking_setting_static_param
 
     @property
     def additional_keys(self) -> list[str]:

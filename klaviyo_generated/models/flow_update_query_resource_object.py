@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.flow_enum import FlowEnum, check_flow_enum
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="FlowUpdateQueryResourceObject")
 
 
 @_attrs_define
-class FlowUpdateQueryResourceObject:
+class FlowUpdateQueryResourceObject(LazyModel):
     """
     Attributes:
         type_ (FlowEnum):
@@ -52,23 +53,35 @@ class FlowUpdateQueryResourceObject:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.flow_update_query_resource_object_attributes import FlowUpdateQueryResourceObjectAttributes  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_flow_enum(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> FlowEnum:
+            type_ = check_flow_enum(src_value__)
 
-        id = d.pop("id")
+            return type_
 
-        attributes = FlowUpdateQueryResourceObjectAttributes.from_dict(d.pop("attributes"))
+        def _decode_attributes(src_value__: Any) -> FlowUpdateQueryResourceObjectAttributes:
+            attributes = FlowUpdateQueryResourceObjectAttributes.from_dict(src_value__)
 
-        flow_update_query_resource_object = cls(
-            type_=type_,
-            id=id,
-            attributes=attributes,
+            return attributes
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+                "attributes": ("attributes", _decode_attributes),
+            },
+            required=(
+                "type",
+                "id",
+                "attributes",
+            ),
+            additional=None,
         )
-
-        flow_update_query_resource_object.additional_properties = d
-        return flow_update_query_resource_object
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,11 +8,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 T = TypeVar("T", bound="FlowUpdateQueryResourceObjectAttributes")
 
 
 @_attrs_define
-class FlowUpdateQueryResourceObjectAttributes:
+class FlowUpdateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         status (str): Status you want to update the flow to. ['draft', 'manual', or 'live']
@@ -36,15 +38,18 @@ class FlowUpdateQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        status = d.pop("status")
+        return lazy_from_dict(cls, src_dict)
 
-        flow_update_query_resource_object_attributes = cls(
-            status=status,
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        return LazyTable(
+            fields={
+                "status": ("status", None),
+            },
+            required=("status",),
+            additional=None,
         )
-
-        flow_update_query_resource_object_attributes.additional_properties = d
-        return flow_update_query_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

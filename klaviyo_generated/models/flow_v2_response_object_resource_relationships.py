@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ T = TypeVar("T", bound="FlowV2ResponseObjectResourceRelationships")
 
 
 @_attrs_define
-class FlowV2ResponseObjectResourceRelationships:
+class FlowV2ResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
         flow_actions (FlowV2ResponseObjectResourceRelationshipsFlowActions | Unset):
@@ -55,6 +56,10 @@ class FlowV2ResponseObjectResourceRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.flow_v2_response_object_resource_relationships_flow_actions import (
             FlowV2ResponseObjectResourceRelationshipsFlowActions,  # noqa: PLC0415
         )
@@ -62,28 +67,34 @@ class FlowV2ResponseObjectResourceRelationships:
             FlowV2ResponseObjectResourceRelationshipsTags,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _flow_actions = d.pop("flow-actions", UNSET)
-        flow_actions: FlowV2ResponseObjectResourceRelationshipsFlowActions | Unset
-        if isinstance(_flow_actions, Unset):
-            flow_actions = UNSET
-        else:
-            flow_actions = FlowV2ResponseObjectResourceRelationshipsFlowActions.from_dict(_flow_actions)
+        def _decode_flow_actions(src_value__: Any) -> FlowV2ResponseObjectResourceRelationshipsFlowActions | Unset:
+            _flow_actions = src_value__
+            flow_actions: FlowV2ResponseObjectResourceRelationshipsFlowActions | Unset
+            if isinstance(_flow_actions, Unset):
+                flow_actions = UNSET
+            else:
+                flow_actions = FlowV2ResponseObjectResourceRelationshipsFlowActions.from_dict(_flow_actions)
 
-        _tags = d.pop("tags", UNSET)
-        tags: FlowV2ResponseObjectResourceRelationshipsTags | Unset
-        if isinstance(_tags, Unset):
-            tags = UNSET
-        else:
-            tags = FlowV2ResponseObjectResourceRelationshipsTags.from_dict(_tags)
+            return flow_actions
 
-        flow_v2_response_object_resource_relationships = cls(
-            flow_actions=flow_actions,
-            tags=tags,
+        def _decode_tags(src_value__: Any) -> FlowV2ResponseObjectResourceRelationshipsTags | Unset:
+            _tags = src_value__
+            tags: FlowV2ResponseObjectResourceRelationshipsTags | Unset
+            if isinstance(_tags, Unset):
+                tags = UNSET
+            else:
+                tags = FlowV2ResponseObjectResourceRelationshipsTags.from_dict(_tags)
+
+            return tags
+
+        return LazyTable(
+            fields={
+                "flow_actions": ("flow-actions", _decode_flow_actions),
+                "tags": ("tags", _decode_tags),
+            },
+            required=(),
+            additional=None,
         )
-
-        flow_v2_response_object_resource_relationships.additional_properties = d
-        return flow_v2_response_object_resource_relationships
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.flow_values_request_dto_resource_object import FlowValuesRequestDTOResourceObject
 
@@ -16,7 +18,7 @@ T = TypeVar("T", bound="FlowValuesRequestDTO")
 
 
 @_attrs_define
-class FlowValuesRequestDTO:
+class FlowValuesRequestDTO(LazyModel):
     """
     Attributes:
         data (FlowValuesRequestDTOResourceObject):
@@ -40,17 +42,24 @@ class FlowValuesRequestDTO:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.flow_values_request_dto_resource_object import FlowValuesRequestDTOResourceObject  # noqa: PLC0415
 
-        d = dict(src_dict)
-        data = FlowValuesRequestDTOResourceObject.from_dict(d.pop("data"))
+        def _decode_data(src_value__: Any) -> FlowValuesRequestDTOResourceObject:
+            data = FlowValuesRequestDTOResourceObject.from_dict(src_value__)
 
-        flow_values_request_dto = cls(
-            data=data,
+            return data
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+            },
+            required=("data",),
+            additional=None,
         )
-
-        flow_values_request_dto.additional_properties = d
-        return flow_values_request_dto
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="FlowWebhook")
 
 
 @_attrs_define
-class FlowWebhook:
+class FlowWebhook(LazyModel):
     """
     Attributes:
         url (None | str):
@@ -87,71 +88,43 @@ class FlowWebhook:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.flow_webhook_headers_type_0 import FlowWebhookHeadersType0  # noqa: PLC0415
 
-        d = dict(src_dict)
+        def _decode_headers(src_value__: Any) -> FlowWebhookHeadersType0 | None | Unset:
+            def _parse_headers(data: object) -> FlowWebhookHeadersType0 | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    headers_type_0 = FlowWebhookHeadersType0.from_dict(data)
 
-        def _parse_url(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
+                    return headers_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(FlowWebhookHeadersType0 | None | Unset, data)
 
-        url = _parse_url(d.pop("url"))
+            headers = parse_union(_parse_headers, src_value__)
 
-        def _parse_headers(data: object) -> FlowWebhookHeadersType0 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                headers_type_0 = FlowWebhookHeadersType0.from_dict(data)
+            return headers
 
-                return headers_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(FlowWebhookHeadersType0 | None | Unset, data)
-
-        headers = parse_union(_parse_headers, d.pop("headers", UNSET))
-
-        def _parse_body(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        body = _parse_body(d.pop("body", UNSET))
-
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        name = _parse_name(d.pop("name", UNSET))
-
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        id = _parse_id(d.pop("id", UNSET))
-
-        flow_webhook = cls(
-            url=url,
-            headers=headers,
-            body=body,
-            name=name,
-            id=id,
+        return LazyTable(
+            fields={
+                "url": ("url", None),
+                "headers": ("headers", _decode_headers),
+                "body": ("body", None),
+                "name": ("name", None),
+                "id": ("id", None),
+            },
+            required=("url",),
+            additional=None,
         )
-
-        flow_webhook.additional_properties = d
-        return flow_webhook
 
     @property
     def additional_keys(self) -> list[str]:

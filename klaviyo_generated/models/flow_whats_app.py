@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="FlowWhatsApp")
 
 
 @_attrs_define
-class FlowWhatsApp:
+class FlowWhatsApp(LazyModel):
     """
     Attributes:
         id (None | str | Unset): Not allowed on create.
@@ -96,72 +97,45 @@ class FlowWhatsApp:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.flow_whats_app_additional_filters_type_0 import FlowWhatsAppAdditionalFiltersType0  # noqa: PLC0415
 
-        d = dict(src_dict)
+        def _decode_additional_filters(src_value__: Any) -> FlowWhatsAppAdditionalFiltersType0 | None | Unset:
+            def _parse_additional_filters(data: object) -> FlowWhatsAppAdditionalFiltersType0 | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    additional_filters_type_0 = FlowWhatsAppAdditionalFiltersType0.from_dict(data)
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+                    return additional_filters_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(FlowWhatsAppAdditionalFiltersType0 | None | Unset, data)
 
-        id = _parse_id(d.pop("id", UNSET))
+            additional_filters = parse_union(_parse_additional_filters, src_value__)
 
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return additional_filters
 
-        name = _parse_name(d.pop("name", UNSET))
-
-        def _parse_vendor_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        vendor_id = _parse_vendor_id(d.pop("vendor_id", UNSET))
-
-        smart_sending_enabled = d.pop("smart_sending_enabled", UNSET)
-
-        transactional = d.pop("transactional", UNSET)
-
-        add_tracking_params = d.pop("add_tracking_params", UNSET)
-
-        def _parse_additional_filters(data: object) -> FlowWhatsAppAdditionalFiltersType0 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                additional_filters_type_0 = FlowWhatsAppAdditionalFiltersType0.from_dict(data)
-
-                return additional_filters_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(FlowWhatsAppAdditionalFiltersType0 | None | Unset, data)
-
-        additional_filters = parse_union(_parse_additional_filters, d.pop("additional_filters", UNSET))
-
-        flow_whats_app = cls(
-            id=id,
-            name=name,
-            vendor_id=vendor_id,
-            smart_sending_enabled=smart_sending_enabled,
-            transactional=transactional,
-            add_tracking_params=add_tracking_params,
-            additional_filters=additional_filters,
+        return LazyTable(
+            fields={
+                "id": ("id", None),
+                "name": ("name", None),
+                "vendor_id": ("vendor_id", None),
+                "smart_sending_enabled": ("smart_sending_enabled", None),
+                "transactional": ("transactional", None),
+                "add_tracking_params": ("add_tracking_params", None),
+                "additional_filters": ("additional_filters", _decode_additional_filters),
+            },
+            required=(),
+            additional=None,
         )
-
-        flow_whats_app.additional_properties = d
-        return flow_whats_app
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.flows_profile_metric_condition_measurement import (
     FlowsProfileMetricConditionMeasurement,
     check_flows_profile_metric_condition_measurement,
@@ -34,7 +35,7 @@ T = TypeVar("T", bound="FlowsProfileMetricCondition")
 
 
 @_attrs_define
-class FlowsProfileMetricCondition:
+class FlowsProfileMetricCondition(LazyModel):
     """
     Attributes:
         type_ (FlowsProfileMetricConditionType):
@@ -124,6 +125,10 @@ class FlowsProfileMetricCondition:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.alltime_date_filter import AlltimeDateFilter  # noqa: PLC0415
         from ..models.numeric_operator_numeric_filter import NumericOperatorNumericFilter  # noqa: PLC0415
         from ..models.profile_metric_property_filter import ProfileMetricPropertyFilter  # noqa: PLC0415
@@ -134,17 +139,23 @@ class FlowsProfileMetricCondition:
         from ..models.static_date_filter import StaticDateFilter  # noqa: PLC0415
         from ..models.static_date_range_filter import StaticDateRangeFilter  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_flows_profile_metric_condition_type(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> FlowsProfileMetricConditionType:
+            type_ = check_flows_profile_metric_condition_type(src_value__)
 
-        metric_id = d.pop("metric_id")
+            return type_
 
-        measurement = check_flows_profile_metric_condition_measurement(d.pop("measurement"))
+        def _decode_measurement(src_value__: Any) -> FlowsProfileMetricConditionMeasurement:
+            measurement = check_flows_profile_metric_condition_measurement(src_value__)
 
-        measurement_filter = NumericOperatorNumericFilter.from_dict(d.pop("measurement_filter"))
+            return measurement
 
-        def _parse_timeframe_filter(
-            data: object,
+        def _decode_measurement_filter(src_value__: Any) -> NumericOperatorNumericFilter:
+            measurement_filter = NumericOperatorNumericFilter.from_dict(src_value__)
+
+            return measurement_filter
+
+        def _decode_timeframe_filter(
+            src_value__: Any,
         ) -> (
             AlltimeDateFilter
             | RelativeAnniversaryDateFilter
@@ -154,95 +165,120 @@ class FlowsProfileMetricCondition:
             | StaticDateFilter
             | StaticDateRangeFilter
         ):
-            try:
+            def _parse_timeframe_filter(
+                data: object,
+            ) -> (
+                AlltimeDateFilter
+                | RelativeAnniversaryDateFilter
+                | RelativeDateOperatorBaseRelativeDateFilter
+                | RelativeDateRangeFilter
+                | SinceFlowStartDateFilter
+                | StaticDateFilter
+                | StaticDateRangeFilter
+            ):
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    timeframe_filter_type_0 = StaticDateFilter.from_dict(data)
+
+                    return timeframe_filter_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    timeframe_filter_type_1 = StaticDateRangeFilter.from_dict(data)
+
+                    return timeframe_filter_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    timeframe_filter_type_2 = RelativeDateOperatorBaseRelativeDateFilter.from_dict(data)
+
+                    return timeframe_filter_type_2
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    timeframe_filter_type_3 = RelativeAnniversaryDateFilter.from_dict(data)
+
+                    return timeframe_filter_type_3
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    timeframe_filter_type_4 = RelativeDateRangeFilter.from_dict(data)
+
+                    return timeframe_filter_type_4
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    timeframe_filter_type_5 = AlltimeDateFilter.from_dict(data)
+
+                    return timeframe_filter_type_5
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                timeframe_filter_type_0 = StaticDateFilter.from_dict(data)
+                timeframe_filter_type_6 = SinceFlowStartDateFilter.from_dict(data)
 
-                return timeframe_filter_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                timeframe_filter_type_1 = StaticDateRangeFilter.from_dict(data)
+                return timeframe_filter_type_6
 
-                return timeframe_filter_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                timeframe_filter_type_2 = RelativeDateOperatorBaseRelativeDateFilter.from_dict(data)
+            timeframe_filter = parse_union(_parse_timeframe_filter, src_value__)
 
-                return timeframe_filter_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                timeframe_filter_type_3 = RelativeAnniversaryDateFilter.from_dict(data)
+            return timeframe_filter
 
-                return timeframe_filter_type_3
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                timeframe_filter_type_4 = RelativeDateRangeFilter.from_dict(data)
+        def _decode_metric_filters(src_value__: Any) -> list[ProfileMetricPropertyFilter] | None | Unset:
+            def _parse_metric_filters(data: object) -> list[ProfileMetricPropertyFilter] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    metric_filters_type_0 = []
+                    _metric_filters_type_0 = data
+                    for metric_filters_type_0_item_data in _metric_filters_type_0:
+                        metric_filters_type_0_item = ProfileMetricPropertyFilter.from_dict(
+                            metric_filters_type_0_item_data
+                        )
 
-                return timeframe_filter_type_4
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                timeframe_filter_type_5 = AlltimeDateFilter.from_dict(data)
+                        metric_filters_type_0.append(metric_filters_type_0_item)
 
-                return timeframe_filter_type_5
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            timeframe_filter_type_6 = SinceFlowStartDateFilter.from_dict(data)
+                    return metric_filters_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[ProfileMetricPropertyFilter] | None | Unset, data)
 
-            return timeframe_filter_type_6
+            metric_filters = parse_union(_parse_metric_filters, src_value__)
 
-        timeframe_filter = parse_union(_parse_timeframe_filter, d.pop("timeframe_filter"))
+            return metric_filters
 
-        def _parse_metric_filters(data: object) -> list[ProfileMetricPropertyFilter] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                metric_filters_type_0 = []
-                _metric_filters_type_0 = data
-                for metric_filters_type_0_item_data in _metric_filters_type_0:
-                    metric_filters_type_0_item = ProfileMetricPropertyFilter.from_dict(metric_filters_type_0_item_data)
-
-                    metric_filters_type_0.append(metric_filters_type_0_item)
-
-                return metric_filters_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[ProfileMetricPropertyFilter] | None | Unset, data)
-
-        metric_filters = parse_union(_parse_metric_filters, d.pop("metric_filters", UNSET))
-
-        flows_profile_metric_condition = cls(
-            type_=type_,
-            metric_id=metric_id,
-            measurement=measurement,
-            measurement_filter=measurement_filter,
-            timeframe_filter=timeframe_filter,
-            metric_filters=metric_filters,
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "metric_id": ("metric_id", None),
+                "measurement": ("measurement", _decode_measurement),
+                "measurement_filter": ("measurement_filter", _decode_measurement_filter),
+                "timeframe_filter": ("timeframe_filter", _decode_timeframe_filter),
+                "metric_filters": ("metric_filters", _decode_metric_filters),
+            },
+            required=(
+                "type",
+                "metric_id",
+                "measurement",
+                "measurement_filter",
+                "timeframe_filter",
+            ),
+            additional=None,
         )
-
-        flows_profile_metric_condition.additional_properties = d
-        return flows_profile_metric_condition
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.form_create_query_resource_object_attributes_status import (
     FormCreateQueryResourceObjectAttributesStatus,
     check_form_create_query_resource_object_attributes_status,
@@ -21,7 +22,7 @@ T = TypeVar("T", bound="FormCreateQueryResourceObjectAttributes")
 
 
 @_attrs_define
-class FormCreateQueryResourceObjectAttributes:
+class FormCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         definition (FormDefinition):
@@ -60,26 +61,37 @@ class FormCreateQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.form_definition import FormDefinition  # noqa: PLC0415
 
-        d = dict(src_dict)
-        definition = FormDefinition.from_dict(d.pop("definition"))
+        def _decode_definition(src_value__: Any) -> FormDefinition:
+            definition = FormDefinition.from_dict(src_value__)
 
-        status = check_form_create_query_resource_object_attributes_status(d.pop("status"))
+            return definition
 
-        ab_test = d.pop("ab_test")
+        def _decode_status(src_value__: Any) -> FormCreateQueryResourceObjectAttributesStatus:
+            status = check_form_create_query_resource_object_attributes_status(src_value__)
 
-        name = d.pop("name")
+            return status
 
-        form_create_query_resource_object_attributes = cls(
-            definition=definition,
-            status=status,
-            ab_test=ab_test,
-            name=name,
+        return LazyTable(
+            fields={
+                "definition": ("definition", _decode_definition),
+                "status": ("status", _decode_status),
+                "ab_test": ("ab_test", None),
+                "name": ("name", None),
+            },
+            required=(
+                "definition",
+                "status",
+                "ab_test",
+                "name",
+            ),
+            additional=None,
         )
-
-        form_create_query_resource_object_attributes.additional_properties = d
-        return form_create_query_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.version import Version
 
@@ -16,7 +18,7 @@ T = TypeVar("T", bound="FormDefinition")
 
 
 @_attrs_define
-class FormDefinition:
+class FormDefinition(LazyModel):
     """
     Attributes:
         versions (list[Version]):
@@ -43,22 +45,29 @@ class FormDefinition:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.version import Version  # noqa: PLC0415
 
-        d = dict(src_dict)
-        versions = []
-        _versions = d.pop("versions")
-        for versions_item_data in _versions:
-            versions_item = Version.from_dict(versions_item_data)
+        def _decode_versions(src_value__: Any) -> list[Version]:
+            versions = []
+            _versions = src_value__
+            for versions_item_data in _versions:
+                versions_item = Version.from_dict(versions_item_data)
 
-            versions.append(versions_item)
+                versions.append(versions_item)
 
-        form_definition = cls(
-            versions=versions,
+            return versions
+
+        return LazyTable(
+            fields={
+                "versions": ("versions", _decode_versions),
+            },
+            required=("versions",),
+            additional=None,
         )
-
-        form_definition.additional_properties = d
-        return form_definition
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.form_method_filter_field import FormMethodFilterField, check_form_method_filter_field
 from ..models.form_method_filter_method import FormMethodFilterMethod, check_form_method_filter_method
 from ..types import UNSET, Unset
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="FormMethodFilter")
 
 
 @_attrs_define
-class FormMethodFilter:
+class FormMethodFilter(LazyModel):
     """
     Attributes:
         field (FormMethodFilterField):
@@ -57,28 +58,44 @@ class FormMethodFilter:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.in_string_array_filter import InStringArrayFilter  # noqa: PLC0415
 
-        d = dict(src_dict)
-        field = check_form_method_filter_field(d.pop("field"))
+        def _decode_field(src_value__: Any) -> FormMethodFilterField:
+            field = check_form_method_filter_field(src_value__)
 
-        method = check_form_method_filter_method(d.pop("method"))
+            return field
 
-        _filter = d.pop("filter", UNSET)
-        filter: InStringArrayFilter | Unset
-        if isinstance(_filter, Unset):
-            filter = UNSET
-        else:
-            filter = InStringArrayFilter.from_dict(_filter)
+        def _decode_method(src_value__: Any) -> FormMethodFilterMethod:
+            method = check_form_method_filter_method(src_value__)
 
-        form_method_filter = cls(
-            field=field,
-            method=method,
-            filter=filter,
+            return method
+
+        def _decode_filter(src_value__: Any) -> InStringArrayFilter | Unset:
+            _filter = src_value__
+            filter: InStringArrayFilter | Unset
+            if isinstance(_filter, Unset):
+                filter = UNSET
+            else:
+                filter = InStringArrayFilter.from_dict(_filter)
+
+            return filter
+
+        return LazyTable(
+            fields={
+                "field": ("field", _decode_field),
+                "method": ("method", _decode_method),
+                "filter": ("filter", _decode_filter),
+            },
+            required=(
+                "field",
+                "method",
+            ),
+            additional=None,
         )
-
-        form_method_filter.additional_properties = d
-        return form_method_filter
 
     @property
     def additional_keys(self) -> list[str]:

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.form_response_object_resource_attributes_status import (
     FormResponseObjectResourceAttributesStatus,
     check_form_response_object_resource_attributes_status,
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="FormResponseObjectResourceAttributes")
 
 
 @_attrs_define
-class FormResponseObjectResourceAttributes:
+class FormResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
         name (str): Name of the form. Example: Cyber Monday Deals.
@@ -63,27 +64,43 @@ class FormResponseObjectResourceAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name")
+        return lazy_from_dict(cls, src_dict)
 
-        status = check_form_response_object_resource_attributes_status(d.pop("status"))
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        ab_test = d.pop("ab_test")
+        def _decode_status(src_value__: Any) -> FormResponseObjectResourceAttributesStatus:
+            status = check_form_response_object_resource_attributes_status(src_value__)
 
-        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+            return status
 
-        updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
+        def _decode_created_at(src_value__: Any) -> datetime.datetime:
+            created_at = datetime.datetime.fromisoformat(src_value__)
 
-        form_response_object_resource_attributes = cls(
-            name=name,
-            status=status,
-            ab_test=ab_test,
-            created_at=created_at,
-            updated_at=updated_at,
+            return created_at
+
+        def _decode_updated_at(src_value__: Any) -> datetime.datetime:
+            updated_at = datetime.datetime.fromisoformat(src_value__)
+
+            return updated_at
+
+        return LazyTable(
+            fields={
+                "name": ("name", None),
+                "status": ("status", _decode_status),
+                "ab_test": ("ab_test", None),
+                "created_at": ("created_at", _decode_created_at),
+                "updated_at": ("updated_at", _decode_updated_at),
+            },
+            required=(
+                "name",
+                "status",
+                "ab_test",
+                "created_at",
+                "updated_at",
+            ),
+            additional=None,
         )
-
-        form_response_object_resource_attributes.additional_properties = d
-        return form_response_object_resource_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="FormResponseObjectResourceRelationships")
 
 
 @_attrs_define
-class FormResponseObjectResourceRelationships:
+class FormResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
         form_versions (FormResponseObjectResourceRelationshipsFormVersions | Unset):
@@ -44,24 +45,31 @@ class FormResponseObjectResourceRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.form_response_object_resource_relationships_form_versions import (
             FormResponseObjectResourceRelationshipsFormVersions,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _form_versions = d.pop("form-versions", UNSET)
-        form_versions: FormResponseObjectResourceRelationshipsFormVersions | Unset
-        if isinstance(_form_versions, Unset):
-            form_versions = UNSET
-        else:
-            form_versions = FormResponseObjectResourceRelationshipsFormVersions.from_dict(_form_versions)
+        def _decode_form_versions(src_value__: Any) -> FormResponseObjectResourceRelationshipsFormVersions | Unset:
+            _form_versions = src_value__
+            form_versions: FormResponseObjectResourceRelationshipsFormVersions | Unset
+            if isinstance(_form_versions, Unset):
+                form_versions = UNSET
+            else:
+                form_versions = FormResponseObjectResourceRelationshipsFormVersions.from_dict(_form_versions)
 
-        form_response_object_resource_relationships = cls(
-            form_versions=form_versions,
+            return form_versions
+
+        return LazyTable(
+            fields={
+                "form_versions": ("form-versions", _decode_form_versions),
+            },
+            required=(),
+            additional=None,
         )
-
-        form_response_object_resource_relationships.additional_properties = d
-        return form_response_object_resource_relationships
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.form_series_request_dto_resource_object import FormSeriesRequestDTOResourceObject
 
@@ -16,7 +18,7 @@ T = TypeVar("T", bound="FormSeriesRequestDTO")
 
 
 @_attrs_define
-class FormSeriesRequestDTO:
+class FormSeriesRequestDTO(LazyModel):
     """
     Attributes:
         data (FormSeriesRequestDTOResourceObject):
@@ -40,17 +42,24 @@ class FormSeriesRequestDTO:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.form_series_request_dto_resource_object import FormSeriesRequestDTOResourceObject  # noqa: PLC0415
 
-        d = dict(src_dict)
-        data = FormSeriesRequestDTOResourceObject.from_dict(d.pop("data"))
+        def _decode_data(src_value__: Any) -> FormSeriesRequestDTOResourceObject:
+            data = FormSeriesRequestDTOResourceObject.from_dict(src_value__)
 
-        form_series_request_dto = cls(
-            data=data,
+            return data
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+            },
+            required=("data",),
+            additional=None,
         )
-
-        form_series_request_dto.additional_properties = d
-        return form_series_request_dto
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.form_values_request_dto_resource_object import FormValuesRequestDTOResourceObject
 
@@ -16,7 +18,7 @@ T = TypeVar("T", bound="FormValuesRequestDTO")
 
 
 @_attrs_define
-class FormValuesRequestDTO:
+class FormValuesRequestDTO(LazyModel):
     """
     Attributes:
         data (FormValuesRequestDTOResourceObject):
@@ -40,17 +42,24 @@ class FormValuesRequestDTO:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.form_values_request_dto_resource_object import FormValuesRequestDTOResourceObject  # noqa: PLC0415
 
-        d = dict(src_dict)
-        data = FormValuesRequestDTOResourceObject.from_dict(d.pop("data"))
+        def _decode_data(src_value__: Any) -> FormValuesRequestDTOResourceObject:
+            data = FormValuesRequestDTOResourceObject.from_dict(src_value__)
 
-        form_values_request_dto = cls(
-            data=data,
+            return data
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+            },
+            required=("data",),
+            additional=None,
         )
-
-        form_values_request_dto.additional_properties = d
-        return form_values_request_dto
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.form_values_report_enum import FormValuesReportEnum, check_form_values_report_enum
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="FormValuesRequestDTOResourceObject")
 
 
 @_attrs_define
-class FormValuesRequestDTOResourceObject:
+class FormValuesRequestDTOResourceObject(LazyModel):
     """
     Attributes:
         type_ (FormValuesReportEnum):
@@ -47,22 +48,35 @@ class FormValuesRequestDTOResourceObject:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.form_values_request_dto_resource_object_attributes import (
             FormValuesRequestDTOResourceObjectAttributes,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        type_ = check_form_values_report_enum(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> FormValuesReportEnum:
+            type_ = check_form_values_report_enum(src_value__)
 
-        attributes = FormValuesRequestDTOResourceObjectAttributes.from_dict(d.pop("attributes"))
+            return type_
 
-        form_values_request_dto_resource_object = cls(
-            type_=type_,
-            attributes=attributes,
+        def _decode_attributes(src_value__: Any) -> FormValuesRequestDTOResourceObjectAttributes:
+            attributes = FormValuesRequestDTOResourceObjectAttributes.from_dict(src_value__)
+
+            return attributes
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "attributes": ("attributes", _decode_attributes),
+            },
+            required=(
+                "type",
+                "attributes",
+            ),
+            additional=None,
         )
-
-        form_values_request_dto_resource_object.additional_properties = d
-        return form_values_request_dto_resource_object
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,11 +8,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 T = TypeVar("T", bound="FormVersionABTest")
 
 
 @_attrs_define
-class FormVersionABTest:
+class FormVersionABTest(LazyModel):
     """
     Attributes:
         variation_name (str): This is the name of the AB test variation.
@@ -36,15 +38,18 @@ class FormVersionABTest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        variation_name = d.pop("variation_name")
+        return lazy_from_dict(cls, src_dict)
 
-        form_version_ab_test = cls(
-            variation_name=variation_name,
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        return LazyTable(
+            fields={
+                "variation_name": ("variation_name", None),
+            },
+            required=("variation_name",),
+            additional=None,
         )
-
-        form_version_ab_test.additional_properties = d
-        return form_version_ab_test
 
     @property
     def additional_keys(self) -> list[str]:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.form_version_response_object_resource_attributes_form_type import (
     FormVersionResponseObjectResourceAttributesFormType,
     check_form_version_response_object_resource_attributes_form_type,
@@ -27,7 +28,7 @@ T = TypeVar("T", bound="FormVersionResponseObjectResourceAttributes")
 
 
 @_attrs_define
-class FormVersionResponseObjectResourceAttributes:
+class FormVersionResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
         form_type (FormVersionResponseObjectResourceAttributesFormType): The type of form.
@@ -82,37 +83,60 @@ class FormVersionResponseObjectResourceAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.form_version_ab_test import FormVersionABTest  # noqa: PLC0415
 
-        d = dict(src_dict)
-        form_type = check_form_version_response_object_resource_attributes_form_type(d.pop("form_type"))
+        def _decode_form_type(src_value__: Any) -> FormVersionResponseObjectResourceAttributesFormType:
+            form_type = check_form_version_response_object_resource_attributes_form_type(src_value__)
 
-        variation_name = d.pop("variation_name")
+            return form_type
 
-        status = check_form_version_response_object_resource_attributes_status(d.pop("status"))
+        def _decode_status(src_value__: Any) -> FormVersionResponseObjectResourceAttributesStatus:
+            status = check_form_version_response_object_resource_attributes_status(src_value__)
 
-        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+            return status
 
-        updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
+        def _decode_created_at(src_value__: Any) -> datetime.datetime:
+            created_at = datetime.datetime.fromisoformat(src_value__)
 
-        _ab_test = d.pop("ab_test", UNSET)
-        ab_test: FormVersionABTest | Unset
-        if isinstance(_ab_test, Unset):
-            ab_test = UNSET
-        else:
-            ab_test = FormVersionABTest.from_dict(_ab_test)
+            return created_at
 
-        form_version_response_object_resource_attributes = cls(
-            form_type=form_type,
-            variation_name=variation_name,
-            status=status,
-            created_at=created_at,
-            updated_at=updated_at,
-            ab_test=ab_test,
+        def _decode_updated_at(src_value__: Any) -> datetime.datetime:
+            updated_at = datetime.datetime.fromisoformat(src_value__)
+
+            return updated_at
+
+        def _decode_ab_test(src_value__: Any) -> FormVersionABTest | Unset:
+            _ab_test = src_value__
+            ab_test: FormVersionABTest | Unset
+            if isinstance(_ab_test, Unset):
+                ab_test = UNSET
+            else:
+                ab_test = FormVersionABTest.from_dict(_ab_test)
+
+            return ab_test
+
+        return LazyTable(
+            fields={
+                "form_type": ("form_type", _decode_form_type),
+                "variation_name": ("variation_name", None),
+                "status": ("status", _decode_status),
+                "created_at": ("created_at", _decode_created_at),
+                "updated_at": ("updated_at", _decode_updated_at),
+                "ab_test": ("ab_test", _decode_ab_test),
+            },
+            required=(
+                "form_type",
+                "variation_name",
+                "status",
+                "created_at",
+                "updated_at",
+            ),
+            additional=None,
         )
-
-        form_version_response_object_resource_attributes.additional_properties = d
-        return form_version_response_object_resource_attributes
 
     @property
     def additional_keys(self) -> list[str]:

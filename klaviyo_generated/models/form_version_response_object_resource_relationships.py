@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="FormVersionResponseObjectResourceRelationships")
 
 
 @_attrs_define
-class FormVersionResponseObjectResourceRelationships:
+class FormVersionResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
         form (FormVersionResponseObjectResourceRelationshipsForm | Unset):
@@ -44,24 +45,31 @@ class FormVersionResponseObjectResourceRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.form_version_response_object_resource_relationships_form import (
             FormVersionResponseObjectResourceRelationshipsForm,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _form = d.pop("form", UNSET)
-        form: FormVersionResponseObjectResourceRelationshipsForm | Unset
-        if isinstance(_form, Unset):
-            form = UNSET
-        else:
-            form = FormVersionResponseObjectResourceRelationshipsForm.from_dict(_form)
+        def _decode_form(src_value__: Any) -> FormVersionResponseObjectResourceRelationshipsForm | Unset:
+            _form = src_value__
+            form: FormVersionResponseObjectResourceRelationshipsForm | Unset
+            if isinstance(_form, Unset):
+                form = UNSET
+            else:
+                form = FormVersionResponseObjectResourceRelationshipsForm.from_dict(_form)
 
-        form_version_response_object_resource_relationships = cls(
-            form=form,
+            return form
+
+        return LazyTable(
+            fields={
+                "form": ("form", _decode_form),
+            },
+            required=(),
+            additional=None,
         )
-
-        form_version_response_object_resource_relationships.additional_properties = d
-        return form_version_response_object_resource_relationships
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,13 +8,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.form_enum import FormEnum, check_form_enum
 
 T = TypeVar("T", bound="FormVersionResponseObjectResourceRelationshipsFormData")
 
 
 @_attrs_define
-class FormVersionResponseObjectResourceRelationshipsFormData:
+class FormVersionResponseObjectResourceRelationshipsFormData(LazyModel):
     """
     Attributes:
         type_ (FormEnum):
@@ -43,18 +44,27 @@ class FormVersionResponseObjectResourceRelationshipsFormData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_form_enum(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        id = d.pop("id")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        form_version_response_object_resource_relationships_form_data = cls(
-            type_=type_,
-            id=id,
+        def _decode_type_(src_value__: Any) -> FormEnum:
+            type_ = check_form_enum(src_value__)
+
+            return type_
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+            },
+            required=(
+                "type",
+                "id",
+            ),
+            additional=None,
         )
-
-        form_version_response_object_resource_relationships_form_data.additional_properties = d
-        return form_version_response_object_resource_relationships_form_data
 
     @property
     def additional_keys(self) -> list[str]:

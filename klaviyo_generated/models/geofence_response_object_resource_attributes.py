@@ -8,11 +8,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 T = TypeVar("T", bound="GeofenceResponseObjectResourceAttributes")
 
 
 @_attrs_define
-class GeofenceResponseObjectResourceAttributes:
+class GeofenceResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
         latitude (float): Latitude coordinate of the geofence center point Example: 40.7128.
@@ -46,21 +48,24 @@ class GeofenceResponseObjectResourceAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        latitude = d.pop("latitude")
+        return lazy_from_dict(cls, src_dict)
 
-        longitude = d.pop("longitude")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        radius = d.pop("radius")
-
-        geofence_response_object_resource_attributes = cls(
-            latitude=latitude,
-            longitude=longitude,
-            radius=radius,
+        return LazyTable(
+            fields={
+                "latitude": ("latitude", None),
+                "longitude": ("longitude", None),
+                "radius": ("radius", None),
+            },
+            required=(
+                "latitude",
+                "longitude",
+                "radius",
+            ),
+            additional=None,
         )
-
-        geofence_response_object_resource_attributes.additional_properties = d
-        return geofence_response_object_resource_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="GetConversationResponse")
 
 
 @_attrs_define
-class GetConversationResponse:
+class GetConversationResponse(LazyModel):
     """
     Attributes:
         data (ConversationResponseObjectResource | None):
@@ -66,49 +67,61 @@ class GetConversationResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.conversation_response_object_resource import ConversationResponseObjectResource  # noqa: PLC0415
         from ..models.object_links import ObjectLinks  # noqa: PLC0415
         from ..models.response_meta import ResponseMeta  # noqa: PLC0415
 
-        d = dict(src_dict)
+        def _decode_data(src_value__: Any) -> ConversationResponseObjectResource | None:
+            def _parse_data(data: object) -> ConversationResponseObjectResource | None:
+                if data is None:
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    data_type_1 = ConversationResponseObjectResource.from_dict(data)
 
-        def _parse_data(data: object) -> ConversationResponseObjectResource | None:
-            if data is None:
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                data_type_1 = ConversationResponseObjectResource.from_dict(data)
+                    return data_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(ConversationResponseObjectResource | None, data)
 
-                return data_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(ConversationResponseObjectResource | None, data)
+            data = parse_union(_parse_data, src_value__)
 
-        data = parse_union(_parse_data, d.pop("data"))
+            return data
 
-        _links = d.pop("links", UNSET)
-        links: ObjectLinks | Unset
-        if isinstance(_links, Unset):
-            links = UNSET
-        else:
-            links = ObjectLinks.from_dict(_links)
+        def _decode_links(src_value__: Any) -> ObjectLinks | Unset:
+            _links = src_value__
+            links: ObjectLinks | Unset
+            if isinstance(_links, Unset):
+                links = UNSET
+            else:
+                links = ObjectLinks.from_dict(_links)
 
-        _meta = d.pop("meta", UNSET)
-        meta: ResponseMeta | Unset
-        if isinstance(_meta, Unset):
-            meta = UNSET
-        else:
-            meta = ResponseMeta.from_dict(_meta)
+            return links
 
-        get_conversation_response = cls(
-            data=data,
-            links=links,
-            meta=meta,
+        def _decode_meta(src_value__: Any) -> ResponseMeta | Unset:
+            _meta = src_value__
+            meta: ResponseMeta | Unset
+            if isinstance(_meta, Unset):
+                meta = UNSET
+            else:
+                meta = ResponseMeta.from_dict(_meta)
+
+            return meta
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+                "links": ("links", _decode_links),
+                "meta": ("meta", _decode_meta),
+            },
+            required=("data",),
+            additional=None,
         )
-
-        get_conversation_response.additional_properties = d
-        return get_conversation_response
 
     @property
     def additional_keys(self) -> list[str]:

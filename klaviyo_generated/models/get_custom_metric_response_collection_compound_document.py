@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ T = TypeVar("T", bound="GetCustomMetricResponseCollectionCompoundDocument")
 
 
 @_attrs_define
-class GetCustomMetricResponseCollectionCompoundDocument:
+class GetCustomMetricResponseCollectionCompoundDocument(LazyModel):
     """
     Attributes:
         data (list[CustomMetricResponseObjectResource]):
@@ -75,51 +76,67 @@ class GetCustomMetricResponseCollectionCompoundDocument:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.collection_links import CollectionLinks  # noqa: PLC0415
         from ..models.custom_metric_response_object_resource import CustomMetricResponseObjectResource  # noqa: PLC0415
         from ..models.metric_response_object_resource import MetricResponseObjectResource  # noqa: PLC0415
         from ..models.response_meta import ResponseMeta  # noqa: PLC0415
 
-        d = dict(src_dict)
-        data = []
-        _data = d.pop("data")
-        for data_item_data in _data:
-            data_item = CustomMetricResponseObjectResource.from_dict(data_item_data)
+        def _decode_data(src_value__: Any) -> list[CustomMetricResponseObjectResource]:
+            data = []
+            _data = src_value__
+            for data_item_data in _data:
+                data_item = CustomMetricResponseObjectResource.from_dict(data_item_data)
 
-            data.append(data_item)
+                data.append(data_item)
 
-        _links = d.pop("links", UNSET)
-        links: CollectionLinks | Unset
-        if isinstance(_links, Unset):
-            links = UNSET
-        else:
-            links = CollectionLinks.from_dict(_links)
+            return data
 
-        _meta = d.pop("meta", UNSET)
-        meta: ResponseMeta | Unset
-        if isinstance(_meta, Unset):
-            meta = UNSET
-        else:
-            meta = ResponseMeta.from_dict(_meta)
+        def _decode_links(src_value__: Any) -> CollectionLinks | Unset:
+            _links = src_value__
+            links: CollectionLinks | Unset
+            if isinstance(_links, Unset):
+                links = UNSET
+            else:
+                links = CollectionLinks.from_dict(_links)
 
-        _included = d.pop("included", UNSET)
-        included: list[MetricResponseObjectResource] | Unset = UNSET
-        if _included is not UNSET:
-            included = []
-            for included_item_data in _included:
-                included_item = MetricResponseObjectResource.from_dict(included_item_data)
+            return links
 
-                included.append(included_item)
+        def _decode_meta(src_value__: Any) -> ResponseMeta | Unset:
+            _meta = src_value__
+            meta: ResponseMeta | Unset
+            if isinstance(_meta, Unset):
+                meta = UNSET
+            else:
+                meta = ResponseMeta.from_dict(_meta)
 
-        get_custom_metric_response_collection_compound_document = cls(
-            data=data,
-            links=links,
-            meta=meta,
-            included=included,
+            return meta
+
+        def _decode_included(src_value__: Any) -> list[MetricResponseObjectResource] | Unset:
+            _included = src_value__
+            included: list[MetricResponseObjectResource] | Unset = UNSET
+            if _included is not UNSET:
+                included = []
+                for included_item_data in _included:
+                    included_item = MetricResponseObjectResource.from_dict(included_item_data)
+
+                    included.append(included_item)
+
+            return included
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+                "links": ("links", _decode_links),
+                "meta": ("meta", _decode_meta),
+                "included": ("included", _decode_included),
+            },
+            required=("data",),
+            additional=None,
         )
-
-        get_custom_metric_response_collection_compound_document.additional_properties = d
-        return get_custom_metric_response_collection_compound_document
 
     @property
     def additional_keys(self) -> list[str]:

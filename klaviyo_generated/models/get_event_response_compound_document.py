@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ T = TypeVar("T", bound="GetEventResponseCompoundDocument")
 
 
 @_attrs_define
-class GetEventResponseCompoundDocument:
+class GetEventResponseCompoundDocument(LazyModel):
     """
     Attributes:
         data (EventResponseObjectResource):
@@ -87,6 +88,10 @@ class GetEventResponseCompoundDocument:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.attribution_response_object_resource import AttributionResponseObjectResource  # noqa: PLC0415
         from ..models.event_response_object_resource import EventResponseObjectResource  # noqa: PLC0415
         from ..models.metric_response_object_resource import MetricResponseObjectResource  # noqa: PLC0415
@@ -94,70 +99,89 @@ class GetEventResponseCompoundDocument:
         from ..models.profile_response_object_resource import ProfileResponseObjectResource  # noqa: PLC0415
         from ..models.response_meta import ResponseMeta  # noqa: PLC0415
 
-        d = dict(src_dict)
-        data = EventResponseObjectResource.from_dict(d.pop("data"))
+        def _decode_data(src_value__: Any) -> EventResponseObjectResource:
+            data = EventResponseObjectResource.from_dict(src_value__)
 
-        _included = d.pop("included", UNSET)
-        included: (
+            return data
+
+        def _decode_included(
+            src_value__: Any,
+        ) -> (
             list[AttributionResponseObjectResource | MetricResponseObjectResource | ProfileResponseObjectResource]
             | Unset
-        ) = UNSET
-        if _included is not UNSET:
-            included = []
-            for included_item_data in _included:
+        ):
+            _included = src_value__
+            included: (
+                list[AttributionResponseObjectResource | MetricResponseObjectResource | ProfileResponseObjectResource]
+                | Unset
+            ) = UNSET
+            if _included is not UNSET:
+                included = []
+                for included_item_data in _included:
 
-                def _parse_included_item(
-                    data: object,
-                ) -> AttributionResponseObjectResource | MetricResponseObjectResource | ProfileResponseObjectResource:
-                    try:
+                    def _parse_included_item(
+                        data: object,
+                    ) -> (
+                        AttributionResponseObjectResource | MetricResponseObjectResource | ProfileResponseObjectResource
+                    ):
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            included_item_type_0 = MetricResponseObjectResource.from_dict(data)
+
+                            return included_item_type_0
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            included_item_type_1 = ProfileResponseObjectResource.from_dict(data)
+
+                            return included_item_type_1
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
                         if not isinstance(data, dict):
                             raise TypeError()
-                        included_item_type_0 = MetricResponseObjectResource.from_dict(data)
+                        included_item_type_2 = AttributionResponseObjectResource.from_dict(data)
 
-                        return included_item_type_0
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        included_item_type_1 = ProfileResponseObjectResource.from_dict(data)
+                        return included_item_type_2
 
-                        return included_item_type_1
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    included_item_type_2 = AttributionResponseObjectResource.from_dict(data)
+                    included_item = parse_union(_parse_included_item, included_item_data)
 
-                    return included_item_type_2
+                    included.append(included_item)
 
-                included_item = parse_union(_parse_included_item, included_item_data)
+            return included
 
-                included.append(included_item)
+        def _decode_links(src_value__: Any) -> ObjectLinks | Unset:
+            _links = src_value__
+            links: ObjectLinks | Unset
+            if isinstance(_links, Unset):
+                links = UNSET
+            else:
+                links = ObjectLinks.from_dict(_links)
 
-        _links = d.pop("links", UNSET)
-        links: ObjectLinks | Unset
-        if isinstance(_links, Unset):
-            links = UNSET
-        else:
-            links = ObjectLinks.from_dict(_links)
+            return links
 
-        _meta = d.pop("meta", UNSET)
-        meta: ResponseMeta | Unset
-        if isinstance(_meta, Unset):
-            meta = UNSET
-        else:
-            meta = ResponseMeta.from_dict(_meta)
+        def _decode_meta(src_value__: Any) -> ResponseMeta | Unset:
+            _meta = src_value__
+            meta: ResponseMeta | Unset
+            if isinstance(_meta, Unset):
+                meta = UNSET
+            else:
+                meta = ResponseMeta.from_dict(_meta)
 
-        get_event_response_compound_document = cls(
-            data=data,
-            included=included,
-            links=links,
-            meta=meta,
+            return meta
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+                "included": ("included", _decode_included),
+                "links": ("links", _decode_links),
+                "meta": ("meta", _decode_meta),
+            },
+            required=("data",),
+            additional=None,
         )
-
-        get_event_response_compound_document.additional_properties = d
-        return get_event_response_compound_document
 
     @property
     def additional_keys(self) -> list[str]:

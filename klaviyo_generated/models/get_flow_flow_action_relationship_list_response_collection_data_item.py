@@ -8,13 +8,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.flow_action_enum import FlowActionEnum, check_flow_action_enum
 
 T = TypeVar("T", bound="GetFlowFlowActionRelationshipListResponseCollectionDataItem")
 
 
 @_attrs_define
-class GetFlowFlowActionRelationshipListResponseCollectionDataItem:
+class GetFlowFlowActionRelationshipListResponseCollectionDataItem(LazyModel):
     """
     Attributes:
         type_ (FlowActionEnum):
@@ -43,18 +44,27 @@ class GetFlowFlowActionRelationshipListResponseCollectionDataItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_flow_action_enum(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        id = d.pop("id")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        get_flow_flow_action_relationship_list_response_collection_data_item = cls(
-            type_=type_,
-            id=id,
+        def _decode_type_(src_value__: Any) -> FlowActionEnum:
+            type_ = check_flow_action_enum(src_value__)
+
+            return type_
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+            },
+            required=(
+                "type",
+                "id",
+            ),
+            additional=None,
         )
-
-        get_flow_flow_action_relationship_list_response_collection_data_item.additional_properties = d
-        return get_flow_flow_action_relationship_list_response_collection_data_item
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ T = TypeVar("T", bound="GetFlowV2ResponseCompoundDocument")
 
 
 @_attrs_define
-class GetFlowV2ResponseCompoundDocument:
+class GetFlowV2ResponseCompoundDocument(LazyModel):
     """
     Attributes:
         data (GetFlowV2ResponseCompoundDocumentData):
@@ -80,65 +81,83 @@ class GetFlowV2ResponseCompoundDocument:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.flow_action_encoded_response_object_resource import FlowActionEncodedResponseObjectResource  # noqa: PLC0415
         from ..models.get_flow_v2_response_compound_document_data import GetFlowV2ResponseCompoundDocumentData  # noqa: PLC0415
         from ..models.object_links import ObjectLinks  # noqa: PLC0415
         from ..models.response_meta import ResponseMeta  # noqa: PLC0415
         from ..models.tag_response_object_resource import TagResponseObjectResource  # noqa: PLC0415
 
-        d = dict(src_dict)
-        data = GetFlowV2ResponseCompoundDocumentData.from_dict(d.pop("data"))
+        def _decode_data(src_value__: Any) -> GetFlowV2ResponseCompoundDocumentData:
+            data = GetFlowV2ResponseCompoundDocumentData.from_dict(src_value__)
 
-        _included = d.pop("included", UNSET)
-        included: list[FlowActionEncodedResponseObjectResource | TagResponseObjectResource] | Unset = UNSET
-        if _included is not UNSET:
-            included = []
-            for included_item_data in _included:
+            return data
 
-                def _parse_included_item(
-                    data: object,
-                ) -> FlowActionEncodedResponseObjectResource | TagResponseObjectResource:
-                    try:
+        def _decode_included(
+            src_value__: Any,
+        ) -> list[FlowActionEncodedResponseObjectResource | TagResponseObjectResource] | Unset:
+            _included = src_value__
+            included: list[FlowActionEncodedResponseObjectResource | TagResponseObjectResource] | Unset = UNSET
+            if _included is not UNSET:
+                included = []
+                for included_item_data in _included:
+
+                    def _parse_included_item(
+                        data: object,
+                    ) -> FlowActionEncodedResponseObjectResource | TagResponseObjectResource:
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            included_item_type_0 = FlowActionEncodedResponseObjectResource.from_dict(data)
+
+                            return included_item_type_0
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
                         if not isinstance(data, dict):
                             raise TypeError()
-                        included_item_type_0 = FlowActionEncodedResponseObjectResource.from_dict(data)
+                        included_item_type_1 = TagResponseObjectResource.from_dict(data)
 
-                        return included_item_type_0
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    included_item_type_1 = TagResponseObjectResource.from_dict(data)
+                        return included_item_type_1
 
-                    return included_item_type_1
+                    included_item = parse_union(_parse_included_item, included_item_data)
 
-                included_item = parse_union(_parse_included_item, included_item_data)
+                    included.append(included_item)
 
-                included.append(included_item)
+            return included
 
-        _links = d.pop("links", UNSET)
-        links: ObjectLinks | Unset
-        if isinstance(_links, Unset):
-            links = UNSET
-        else:
-            links = ObjectLinks.from_dict(_links)
+        def _decode_links(src_value__: Any) -> ObjectLinks | Unset:
+            _links = src_value__
+            links: ObjectLinks | Unset
+            if isinstance(_links, Unset):
+                links = UNSET
+            else:
+                links = ObjectLinks.from_dict(_links)
 
-        _meta = d.pop("meta", UNSET)
-        meta: ResponseMeta | Unset
-        if isinstance(_meta, Unset):
-            meta = UNSET
-        else:
-            meta = ResponseMeta.from_dict(_meta)
+            return links
 
-        get_flow_v2_response_compound_document = cls(
-            data=data,
-            included=included,
-            links=links,
-            meta=meta,
+        def _decode_meta(src_value__: Any) -> ResponseMeta | Unset:
+            _meta = src_value__
+            meta: ResponseMeta | Unset
+            if isinstance(_meta, Unset):
+                meta = UNSET
+            else:
+                meta = ResponseMeta.from_dict(_meta)
+
+            return meta
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+                "included": ("included", _decode_included),
+                "links": ("links", _decode_links),
+                "meta": ("meta", _decode_meta),
+            },
+            required=("data",),
+            additional=None,
         )
-
-        get_flow_v2_response_compound_document.additional_properties = d
-        return get_flow_v2_response_compound_document
 
     @property
     def additional_keys(self) -> list[str]:

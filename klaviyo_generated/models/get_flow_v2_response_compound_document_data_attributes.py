@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="GetFlowV2ResponseCompoundDocumentDataAttributes")
 
 
 @_attrs_define
-class GetFlowV2ResponseCompoundDocumentDataAttributes:
+class GetFlowV2ResponseCompoundDocumentDataAttributes(LazyModel):
     """
     Attributes:
         definition (FlowDefinition | Unset):
@@ -42,22 +43,29 @@ class GetFlowV2ResponseCompoundDocumentDataAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.flow_definition import FlowDefinition  # noqa: PLC0415
 
-        d = dict(src_dict)
-        _definition = d.pop("definition", UNSET)
-        definition: FlowDefinition | Unset
-        if isinstance(_definition, Unset):
-            definition = UNSET
-        else:
-            definition = FlowDefinition.from_dict(_definition)
+        def _decode_definition(src_value__: Any) -> FlowDefinition | Unset:
+            _definition = src_value__
+            definition: FlowDefinition | Unset
+            if isinstance(_definition, Unset):
+                definition = UNSET
+            else:
+                definition = FlowDefinition.from_dict(_definition)
 
-        get_flow_v2_response_compound_document_data_attributes = cls(
-            definition=definition,
+            return definition
+
+        return LazyTable(
+            fields={
+                "definition": ("definition", _decode_definition),
+            },
+            required=(),
+            additional=None,
         )
-
-        get_flow_v2_response_compound_document_data_attributes.additional_properties = d
-        return get_flow_v2_response_compound_document_data_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ T = TypeVar("T", bound="GetListFlowTriggersRelationshipsResponseCollection")
 
 
 @_attrs_define
-class GetListFlowTriggersRelationshipsResponseCollection:
+class GetListFlowTriggersRelationshipsResponseCollection(LazyModel):
     """
     Attributes:
         data (list[GetListFlowTriggersRelationshipsResponseCollectionDataItem]):
@@ -65,42 +66,55 @@ class GetListFlowTriggersRelationshipsResponseCollection:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.collection_links import CollectionLinks  # noqa: PLC0415
         from ..models.get_list_flow_triggers_relationships_response_collection_data_item import (
             GetListFlowTriggersRelationshipsResponseCollectionDataItem,  # noqa: PLC0415
         )
         from ..models.response_meta import ResponseMeta  # noqa: PLC0415
 
-        d = dict(src_dict)
-        data = []
-        _data = d.pop("data")
-        for data_item_data in _data:
-            data_item = GetListFlowTriggersRelationshipsResponseCollectionDataItem.from_dict(data_item_data)
+        def _decode_data(src_value__: Any) -> list[GetListFlowTriggersRelationshipsResponseCollectionDataItem]:
+            data = []
+            _data = src_value__
+            for data_item_data in _data:
+                data_item = GetListFlowTriggersRelationshipsResponseCollectionDataItem.from_dict(data_item_data)
 
-            data.append(data_item)
+                data.append(data_item)
 
-        _links = d.pop("links", UNSET)
-        links: CollectionLinks | Unset
-        if isinstance(_links, Unset):
-            links = UNSET
-        else:
-            links = CollectionLinks.from_dict(_links)
+            return data
 
-        _meta = d.pop("meta", UNSET)
-        meta: ResponseMeta | Unset
-        if isinstance(_meta, Unset):
-            meta = UNSET
-        else:
-            meta = ResponseMeta.from_dict(_meta)
+        def _decode_links(src_value__: Any) -> CollectionLinks | Unset:
+            _links = src_value__
+            links: CollectionLinks | Unset
+            if isinstance(_links, Unset):
+                links = UNSET
+            else:
+                links = CollectionLinks.from_dict(_links)
 
-        get_list_flow_triggers_relationships_response_collection = cls(
-            data=data,
-            links=links,
-            meta=meta,
+            return links
+
+        def _decode_meta(src_value__: Any) -> ResponseMeta | Unset:
+            _meta = src_value__
+            meta: ResponseMeta | Unset
+            if isinstance(_meta, Unset):
+                meta = UNSET
+            else:
+                meta = ResponseMeta.from_dict(_meta)
+
+            return meta
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+                "links": ("links", _decode_links),
+                "meta": ("meta", _decode_meta),
+            },
+            required=("data",),
+            additional=None,
         )
-
-        get_list_flow_triggers_relationships_response_collection.additional_properties = d
-        return get_list_flow_triggers_relationships_response_collection
 
     @property
     def additional_keys(self) -> list[str]:

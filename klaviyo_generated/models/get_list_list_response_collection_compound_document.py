@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ T = TypeVar("T", bound="GetListListResponseCollectionCompoundDocument")
 
 
 @_attrs_define
-class GetListListResponseCollectionCompoundDocument:
+class GetListListResponseCollectionCompoundDocument(LazyModel):
     """
     Attributes:
         data (list[ListListResponseObjectResource]):
@@ -83,68 +84,84 @@ class GetListListResponseCollectionCompoundDocument:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.collection_links import CollectionLinks  # noqa: PLC0415
         from ..models.flow_response_object_resource import FlowResponseObjectResource  # noqa: PLC0415
         from ..models.list_list_response_object_resource import ListListResponseObjectResource  # noqa: PLC0415
         from ..models.response_meta import ResponseMeta  # noqa: PLC0415
         from ..models.tag_response_object_resource import TagResponseObjectResource  # noqa: PLC0415
 
-        d = dict(src_dict)
-        data = []
-        _data = d.pop("data")
-        for data_item_data in _data:
-            data_item = ListListResponseObjectResource.from_dict(data_item_data)
+        def _decode_data(src_value__: Any) -> list[ListListResponseObjectResource]:
+            data = []
+            _data = src_value__
+            for data_item_data in _data:
+                data_item = ListListResponseObjectResource.from_dict(data_item_data)
 
-            data.append(data_item)
+                data.append(data_item)
 
-        _links = d.pop("links", UNSET)
-        links: CollectionLinks | Unset
-        if isinstance(_links, Unset):
-            links = UNSET
-        else:
-            links = CollectionLinks.from_dict(_links)
+            return data
 
-        _meta = d.pop("meta", UNSET)
-        meta: ResponseMeta | Unset
-        if isinstance(_meta, Unset):
-            meta = UNSET
-        else:
-            meta = ResponseMeta.from_dict(_meta)
+        def _decode_links(src_value__: Any) -> CollectionLinks | Unset:
+            _links = src_value__
+            links: CollectionLinks | Unset
+            if isinstance(_links, Unset):
+                links = UNSET
+            else:
+                links = CollectionLinks.from_dict(_links)
 
-        _included = d.pop("included", UNSET)
-        included: list[FlowResponseObjectResource | TagResponseObjectResource] | Unset = UNSET
-        if _included is not UNSET:
-            included = []
-            for included_item_data in _included:
+            return links
 
-                def _parse_included_item(data: object) -> FlowResponseObjectResource | TagResponseObjectResource:
-                    try:
+        def _decode_meta(src_value__: Any) -> ResponseMeta | Unset:
+            _meta = src_value__
+            meta: ResponseMeta | Unset
+            if isinstance(_meta, Unset):
+                meta = UNSET
+            else:
+                meta = ResponseMeta.from_dict(_meta)
+
+            return meta
+
+        def _decode_included(src_value__: Any) -> list[FlowResponseObjectResource | TagResponseObjectResource] | Unset:
+            _included = src_value__
+            included: list[FlowResponseObjectResource | TagResponseObjectResource] | Unset = UNSET
+            if _included is not UNSET:
+                included = []
+                for included_item_data in _included:
+
+                    def _parse_included_item(data: object) -> FlowResponseObjectResource | TagResponseObjectResource:
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            included_item_type_0 = TagResponseObjectResource.from_dict(data)
+
+                            return included_item_type_0
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
                         if not isinstance(data, dict):
                             raise TypeError()
-                        included_item_type_0 = TagResponseObjectResource.from_dict(data)
+                        included_item_type_1 = FlowResponseObjectResource.from_dict(data)
 
-                        return included_item_type_0
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    included_item_type_1 = FlowResponseObjectResource.from_dict(data)
+                        return included_item_type_1
 
-                    return included_item_type_1
+                    included_item = parse_union(_parse_included_item, included_item_data)
 
-                included_item = parse_union(_parse_included_item, included_item_data)
+                    included.append(included_item)
 
-                included.append(included_item)
+            return included
 
-        get_list_list_response_collection_compound_document = cls(
-            data=data,
-            links=links,
-            meta=meta,
-            included=included,
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+                "links": ("links", _decode_links),
+                "meta": ("meta", _decode_meta),
+                "included": ("included", _decode_included),
+            },
+            required=("data",),
+            additional=None,
         )
-
-        get_list_list_response_collection_compound_document.additional_properties = d
-        return get_list_list_response_collection_compound_document
 
     @property
     def additional_keys(self) -> list[str]:

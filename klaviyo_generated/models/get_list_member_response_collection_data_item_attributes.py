@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="GetListMemberResponseCollectionDataItemAttributes")
 
 
 @_attrs_define
-class GetListMemberResponseCollectionDataItemAttributes:
+class GetListMemberResponseCollectionDataItemAttributes(LazyModel):
     """
     Attributes:
         subscriptions (Subscriptions | Unset):
@@ -51,31 +52,41 @@ class GetListMemberResponseCollectionDataItemAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.predictive_analytics import PredictiveAnalytics  # noqa: PLC0415
         from ..models.subscriptions import Subscriptions  # noqa: PLC0415
 
-        d = dict(src_dict)
-        _subscriptions = d.pop("subscriptions", UNSET)
-        subscriptions: Subscriptions | Unset
-        if isinstance(_subscriptions, Unset):
-            subscriptions = UNSET
-        else:
-            subscriptions = Subscriptions.from_dict(_subscriptions)
+        def _decode_subscriptions(src_value__: Any) -> Subscriptions | Unset:
+            _subscriptions = src_value__
+            subscriptions: Subscriptions | Unset
+            if isinstance(_subscriptions, Unset):
+                subscriptions = UNSET
+            else:
+                subscriptions = Subscriptions.from_dict(_subscriptions)
 
-        _predictive_analytics = d.pop("predictive_analytics", UNSET)
-        predictive_analytics: PredictiveAnalytics | Unset
-        if isinstance(_predictive_analytics, Unset):
-            predictive_analytics = UNSET
-        else:
-            predictive_analytics = PredictiveAnalytics.from_dict(_predictive_analytics)
+            return subscriptions
 
-        get_list_member_response_collection_data_item_attributes = cls(
-            subscriptions=subscriptions,
-            predictive_analytics=predictive_analytics,
+        def _decode_predictive_analytics(src_value__: Any) -> PredictiveAnalytics | Unset:
+            _predictive_analytics = src_value__
+            predictive_analytics: PredictiveAnalytics | Unset
+            if isinstance(_predictive_analytics, Unset):
+                predictive_analytics = UNSET
+            else:
+                predictive_analytics = PredictiveAnalytics.from_dict(_predictive_analytics)
+
+            return predictive_analytics
+
+        return LazyTable(
+            fields={
+                "subscriptions": ("subscriptions", _decode_subscriptions),
+                "predictive_analytics": ("predictive_analytics", _decode_predictive_analytics),
+            },
+            required=(),
+            additional=None,
         )
-
-        get_list_member_response_collection_data_item_attributes.additional_properties = d
-        return get_list_member_response_collection_data_item_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.list_enum import ListEnum, check_list_enum
 from ..types import UNSET, Unset
 
@@ -23,7 +24,7 @@ T = TypeVar("T", bound="GetListRetrieveResponseCompoundDocumentData")
 
 
 @_attrs_define
-class GetListRetrieveResponseCompoundDocumentData:
+class GetListRetrieveResponseCompoundDocumentData(LazyModel):
     """
     Attributes:
         type_ (ListEnum):
@@ -70,6 +71,10 @@ class GetListRetrieveResponseCompoundDocumentData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.list_retrieve_response_object_resource_attributes import (
             ListRetrieveResponseObjectResourceAttributes,  # noqa: PLC0415
         )
@@ -78,32 +83,47 @@ class GetListRetrieveResponseCompoundDocumentData:
         )
         from ..models.object_links import ObjectLinks  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_list_enum(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> ListEnum:
+            type_ = check_list_enum(src_value__)
 
-        id = d.pop("id")
+            return type_
 
-        attributes = ListRetrieveResponseObjectResourceAttributes.from_dict(d.pop("attributes"))
+        def _decode_attributes(src_value__: Any) -> ListRetrieveResponseObjectResourceAttributes:
+            attributes = ListRetrieveResponseObjectResourceAttributes.from_dict(src_value__)
 
-        links = ObjectLinks.from_dict(d.pop("links"))
+            return attributes
 
-        _relationships = d.pop("relationships", UNSET)
-        relationships: ListRetrieveResponseObjectResourceRelationships | Unset
-        if isinstance(_relationships, Unset):
-            relationships = UNSET
-        else:
-            relationships = ListRetrieveResponseObjectResourceRelationships.from_dict(_relationships)
+        def _decode_links(src_value__: Any) -> ObjectLinks:
+            links = ObjectLinks.from_dict(src_value__)
 
-        get_list_retrieve_response_compound_document_data = cls(
-            type_=type_,
-            id=id,
-            attributes=attributes,
-            links=links,
-            relationships=relationships,
+            return links
+
+        def _decode_relationships(src_value__: Any) -> ListRetrieveResponseObjectResourceRelationships | Unset:
+            _relationships = src_value__
+            relationships: ListRetrieveResponseObjectResourceRelationships | Unset
+            if isinstance(_relationships, Unset):
+                relationships = UNSET
+            else:
+                relationships = ListRetrieveResponseObjectResourceRelationships.from_dict(_relationships)
+
+            return relationships
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+                "attributes": ("attributes", _decode_attributes),
+                "links": ("links", _decode_links),
+                "relationships": ("relationships", _decode_relationships),
+            },
+            required=(
+                "type",
+                "id",
+                "attributes",
+                "links",
+            ),
+            additional=None,
         )
-
-        get_list_retrieve_response_compound_document_data.additional_properties = d
-        return get_list_retrieve_response_compound_document_data
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.metric_property_enum import MetricPropertyEnum, check_metric_property_enum
 from ..types import UNSET, Unset
 
@@ -25,7 +26,7 @@ T = TypeVar("T", bound="GetMetricPropertyResponseCollectionDataItem")
 
 
 @_attrs_define
-class GetMetricPropertyResponseCollectionDataItem:
+class GetMetricPropertyResponseCollectionDataItem(LazyModel):
     """
     Attributes:
         type_ (MetricPropertyEnum):
@@ -72,6 +73,10 @@ class GetMetricPropertyResponseCollectionDataItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.metric_property_response_object_resource_attributes import (
             MetricPropertyResponseObjectResourceAttributes,  # noqa: PLC0415
         )
@@ -80,32 +85,47 @@ class GetMetricPropertyResponseCollectionDataItem:
         )
         from ..models.object_links import ObjectLinks  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_metric_property_enum(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> MetricPropertyEnum:
+            type_ = check_metric_property_enum(src_value__)
 
-        id = d.pop("id")
+            return type_
 
-        attributes = MetricPropertyResponseObjectResourceAttributes.from_dict(d.pop("attributes"))
+        def _decode_attributes(src_value__: Any) -> MetricPropertyResponseObjectResourceAttributes:
+            attributes = MetricPropertyResponseObjectResourceAttributes.from_dict(src_value__)
 
-        links = ObjectLinks.from_dict(d.pop("links"))
+            return attributes
 
-        _relationships = d.pop("relationships", UNSET)
-        relationships: MetricPropertyResponseObjectResourceRelationships | Unset
-        if isinstance(_relationships, Unset):
-            relationships = UNSET
-        else:
-            relationships = MetricPropertyResponseObjectResourceRelationships.from_dict(_relationships)
+        def _decode_links(src_value__: Any) -> ObjectLinks:
+            links = ObjectLinks.from_dict(src_value__)
 
-        get_metric_property_response_collection_data_item = cls(
-            type_=type_,
-            id=id,
-            attributes=attributes,
-            links=links,
-            relationships=relationships,
+            return links
+
+        def _decode_relationships(src_value__: Any) -> MetricPropertyResponseObjectResourceRelationships | Unset:
+            _relationships = src_value__
+            relationships: MetricPropertyResponseObjectResourceRelationships | Unset
+            if isinstance(_relationships, Unset):
+                relationships = UNSET
+            else:
+                relationships = MetricPropertyResponseObjectResourceRelationships.from_dict(_relationships)
+
+            return relationships
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+                "attributes": ("attributes", _decode_attributes),
+                "links": ("links", _decode_links),
+                "relationships": ("relationships", _decode_relationships),
+            },
+            required=(
+                "type",
+                "id",
+                "attributes",
+                "links",
+            ),
+            additional=None,
         )
-
-        get_metric_property_response_collection_data_item.additional_properties = d
-        return get_metric_property_response_collection_data_item
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,13 +8,14 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 T = TypeVar("T", bound="GetMetricPropertyResponseCollectionDataItemAttributes")
 
 
 @_attrs_define
-class GetMetricPropertyResponseCollectionDataItemAttributes:
+class GetMetricPropertyResponseCollectionDataItemAttributes(LazyModel):
     """
     Attributes:
         sample_values (list[bool | float | int | str] | None | Unset):
@@ -47,40 +48,47 @@ class GetMetricPropertyResponseCollectionDataItemAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_sample_values(data: object) -> list[bool | float | int | str] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                sample_values_type_0 = []
-                _sample_values_type_0 = data
-                for sample_values_type_0_item_data in _sample_values_type_0:
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-                    def _parse_sample_values_type_0_item(data: object) -> bool | float | int | str:
-                        return cast(bool | float | int | str, data)
+        def _decode_sample_values(src_value__: Any) -> list[bool | float | int | str] | None | Unset:
+            def _parse_sample_values(data: object) -> list[bool | float | int | str] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    sample_values_type_0 = []
+                    _sample_values_type_0 = data
+                    for sample_values_type_0_item_data in _sample_values_type_0:
 
-                    sample_values_type_0_item = _parse_sample_values_type_0_item(sample_values_type_0_item_data)
+                        def _parse_sample_values_type_0_item(data: object) -> bool | float | int | str:
+                            return cast(bool | float | int | str, data)
 
-                    sample_values_type_0.append(sample_values_type_0_item)
+                        sample_values_type_0_item = _parse_sample_values_type_0_item(sample_values_type_0_item_data)
 
-                return sample_values_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[bool | float | int | str] | None | Unset, data)
+                        sample_values_type_0.append(sample_values_type_0_item)
 
-        sample_values = parse_union(_parse_sample_values, d.pop("sample_values", UNSET))
+                    return sample_values_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[bool | float | int | str] | None | Unset, data)
 
-        get_metric_property_response_collection_data_item_attributes = cls(
-            sample_values=sample_values,
+            sample_values = parse_union(_parse_sample_values, src_value__)
+
+            return sample_values
+
+        return LazyTable(
+            fields={
+                "sample_values": ("sample_values", _decode_sample_values),
+            },
+            required=(),
+            additional=None,
         )
-
-        get_metric_property_response_collection_data_item_attributes.additional_properties = d
-        return get_metric_property_response_collection_data_item_attributes
 
     @property
     def additional_keys(self) -> list[str]:

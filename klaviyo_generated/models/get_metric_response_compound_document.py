@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ T = TypeVar("T", bound="GetMetricResponseCompoundDocument")
 
 
 @_attrs_define
-class GetMetricResponseCompoundDocument:
+class GetMetricResponseCompoundDocument(LazyModel):
     """
     Attributes:
         data (MetricResponseObjectResource):
@@ -72,46 +73,62 @@ class GetMetricResponseCompoundDocument:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.flow_response_object_resource import FlowResponseObjectResource  # noqa: PLC0415
         from ..models.metric_response_object_resource import MetricResponseObjectResource  # noqa: PLC0415
         from ..models.object_links import ObjectLinks  # noqa: PLC0415
         from ..models.response_meta import ResponseMeta  # noqa: PLC0415
 
-        d = dict(src_dict)
-        data = MetricResponseObjectResource.from_dict(d.pop("data"))
+        def _decode_data(src_value__: Any) -> MetricResponseObjectResource:
+            data = MetricResponseObjectResource.from_dict(src_value__)
 
-        _included = d.pop("included", UNSET)
-        included: list[FlowResponseObjectResource] | Unset = UNSET
-        if _included is not UNSET:
-            included = []
-            for included_item_data in _included:
-                included_item = FlowResponseObjectResource.from_dict(included_item_data)
+            return data
 
-                included.append(included_item)
+        def _decode_included(src_value__: Any) -> list[FlowResponseObjectResource] | Unset:
+            _included = src_value__
+            included: list[FlowResponseObjectResource] | Unset = UNSET
+            if _included is not UNSET:
+                included = []
+                for included_item_data in _included:
+                    included_item = FlowResponseObjectResource.from_dict(included_item_data)
 
-        _links = d.pop("links", UNSET)
-        links: ObjectLinks | Unset
-        if isinstance(_links, Unset):
-            links = UNSET
-        else:
-            links = ObjectLinks.from_dict(_links)
+                    included.append(included_item)
 
-        _meta = d.pop("meta", UNSET)
-        meta: ResponseMeta | Unset
-        if isinstance(_meta, Unset):
-            meta = UNSET
-        else:
-            meta = ResponseMeta.from_dict(_meta)
+            return included
 
-        get_metric_response_compound_document = cls(
-            data=data,
-            included=included,
-            links=links,
-            meta=meta,
+        def _decode_links(src_value__: Any) -> ObjectLinks | Unset:
+            _links = src_value__
+            links: ObjectLinks | Unset
+            if isinstance(_links, Unset):
+                links = UNSET
+            else:
+                links = ObjectLinks.from_dict(_links)
+
+            return links
+
+        def _decode_meta(src_value__: Any) -> ResponseMeta | Unset:
+            _meta = src_value__
+            meta: ResponseMeta | Unset
+            if isinstance(_meta, Unset):
+                meta = UNSET
+            else:
+                meta = ResponseMeta.from_dict(_meta)
+
+            return meta
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+                "included": ("included", _decode_included),
+                "links": ("links", _decode_links),
+                "meta": ("meta", _decode_meta),
+            },
+            required=("data",),
+            additional=None,
         )
-
-        get_metric_response_compound_document.additional_properties = d
-        return get_metric_response_compound_document
 
     @property
     def additional_keys(self) -> list[str]:

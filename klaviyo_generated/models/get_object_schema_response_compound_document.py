@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ T = TypeVar("T", bound="GetObjectSchemaResponseCompoundDocument")
 
 
 @_attrs_define
-class GetObjectSchemaResponseCompoundDocument:
+class GetObjectSchemaResponseCompoundDocument(LazyModel):
     """
     Attributes:
         data (ObjectSchemaResponseObjectResource):
@@ -98,6 +99,10 @@ class GetObjectSchemaResponseCompoundDocument:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.object_links import ObjectLinks  # noqa: PLC0415
         from ..models.object_schema_relationship_response_object_resource import (
             ObjectSchemaRelationshipResponseObjectResource,  # noqa: PLC0415
@@ -109,78 +114,99 @@ class GetObjectSchemaResponseCompoundDocument:
         from ..models.response_meta import ResponseMeta  # noqa: PLC0415
         from ..models.source_mapping_response_object_resource import SourceMappingResponseObjectResource  # noqa: PLC0415
 
-        d = dict(src_dict)
-        data = ObjectSchemaResponseObjectResource.from_dict(d.pop("data"))
+        def _decode_data(src_value__: Any) -> ObjectSchemaResponseObjectResource:
+            data = ObjectSchemaResponseObjectResource.from_dict(src_value__)
 
-        _included = d.pop("included", UNSET)
-        included: (
+            return data
+
+        def _decode_included(
+            src_value__: Any,
+        ) -> (
             list[
                 ObjectSchemaRelationshipResponseObjectResource
                 | ProfileObjectSchemaRelationshipResponseObjectResource
                 | SourceMappingResponseObjectResource
             ]
             | Unset
-        ) = UNSET
-        if _included is not UNSET:
-            included = []
-            for included_item_data in _included:
-
-                def _parse_included_item(
-                    data: object,
-                ) -> (
+        ):
+            _included = src_value__
+            included: (
+                list[
                     ObjectSchemaRelationshipResponseObjectResource
                     | ProfileObjectSchemaRelationshipResponseObjectResource
                     | SourceMappingResponseObjectResource
-                ):
-                    try:
+                ]
+                | Unset
+            ) = UNSET
+            if _included is not UNSET:
+                included = []
+                for included_item_data in _included:
+
+                    def _parse_included_item(
+                        data: object,
+                    ) -> (
+                        ObjectSchemaRelationshipResponseObjectResource
+                        | ProfileObjectSchemaRelationshipResponseObjectResource
+                        | SourceMappingResponseObjectResource
+                    ):
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            included_item_type_0 = ObjectSchemaRelationshipResponseObjectResource.from_dict(data)
+
+                            return included_item_type_0
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            included_item_type_1 = SourceMappingResponseObjectResource.from_dict(data)
+
+                            return included_item_type_1
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
                         if not isinstance(data, dict):
                             raise TypeError()
-                        included_item_type_0 = ObjectSchemaRelationshipResponseObjectResource.from_dict(data)
+                        included_item_type_2 = ProfileObjectSchemaRelationshipResponseObjectResource.from_dict(data)
 
-                        return included_item_type_0
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        included_item_type_1 = SourceMappingResponseObjectResource.from_dict(data)
+                        return included_item_type_2
 
-                        return included_item_type_1
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    included_item_type_2 = ProfileObjectSchemaRelationshipResponseObjectResource.from_dict(data)
+                    included_item = parse_union(_parse_included_item, included_item_data)
 
-                    return included_item_type_2
+                    included.append(included_item)
 
-                included_item = parse_union(_parse_included_item, included_item_data)
+            return included
 
-                included.append(included_item)
+        def _decode_links(src_value__: Any) -> ObjectLinks | Unset:
+            _links = src_value__
+            links: ObjectLinks | Unset
+            if isinstance(_links, Unset):
+                links = UNSET
+            else:
+                links = ObjectLinks.from_dict(_links)
 
-        _links = d.pop("links", UNSET)
-        links: ObjectLinks | Unset
-        if isinstance(_links, Unset):
-            links = UNSET
-        else:
-            links = ObjectLinks.from_dict(_links)
+            return links
 
-        _meta = d.pop("meta", UNSET)
-        meta: ResponseMeta | Unset
-        if isinstance(_meta, Unset):
-            meta = UNSET
-        else:
-            meta = ResponseMeta.from_dict(_meta)
+        def _decode_meta(src_value__: Any) -> ResponseMeta | Unset:
+            _meta = src_value__
+            meta: ResponseMeta | Unset
+            if isinstance(_meta, Unset):
+                meta = UNSET
+            else:
+                meta = ResponseMeta.from_dict(_meta)
 
-        get_object_schema_response_compound_document = cls(
-            data=data,
-            included=included,
-            links=links,
-            meta=meta,
+            return meta
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+                "included": ("included", _decode_included),
+                "links": ("links", _decode_links),
+                "meta": ("meta", _decode_meta),
+            },
+            required=("data",),
+            additional=None,
         )
-
-        get_object_schema_response_compound_document.additional_properties = d
-        return get_object_schema_response_compound_document
 
     @property
     def additional_keys(self) -> list[str]:

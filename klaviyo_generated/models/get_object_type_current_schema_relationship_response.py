@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ T = TypeVar("T", bound="GetObjectTypeCurrentSchemaRelationshipResponse")
 
 
 @_attrs_define
-class GetObjectTypeCurrentSchemaRelationshipResponse:
+class GetObjectTypeCurrentSchemaRelationshipResponse(LazyModel):
     """
     Attributes:
         data (GetObjectTypeCurrentSchemaRelationshipResponseDataType0 | None):
@@ -70,51 +71,63 @@ class GetObjectTypeCurrentSchemaRelationshipResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.get_object_type_current_schema_relationship_response_data_type_0 import (
             GetObjectTypeCurrentSchemaRelationshipResponseDataType0,  # noqa: PLC0415
         )
         from ..models.object_links import ObjectLinks  # noqa: PLC0415
         from ..models.response_meta import ResponseMeta  # noqa: PLC0415
 
-        d = dict(src_dict)
+        def _decode_data(src_value__: Any) -> GetObjectTypeCurrentSchemaRelationshipResponseDataType0 | None:
+            def _parse_data(data: object) -> GetObjectTypeCurrentSchemaRelationshipResponseDataType0 | None:
+                if data is None:
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    data_type_0 = GetObjectTypeCurrentSchemaRelationshipResponseDataType0.from_dict(data)
 
-        def _parse_data(data: object) -> GetObjectTypeCurrentSchemaRelationshipResponseDataType0 | None:
-            if data is None:
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                data_type_0 = GetObjectTypeCurrentSchemaRelationshipResponseDataType0.from_dict(data)
+                    return data_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(GetObjectTypeCurrentSchemaRelationshipResponseDataType0 | None, data)
 
-                return data_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(GetObjectTypeCurrentSchemaRelationshipResponseDataType0 | None, data)
+            data = parse_union(_parse_data, src_value__)
 
-        data = parse_union(_parse_data, d.pop("data"))
+            return data
 
-        _links = d.pop("links", UNSET)
-        links: ObjectLinks | Unset
-        if isinstance(_links, Unset):
-            links = UNSET
-        else:
-            links = ObjectLinks.from_dict(_links)
+        def _decode_links(src_value__: Any) -> ObjectLinks | Unset:
+            _links = src_value__
+            links: ObjectLinks | Unset
+            if isinstance(_links, Unset):
+                links = UNSET
+            else:
+                links = ObjectLinks.from_dict(_links)
 
-        _meta = d.pop("meta", UNSET)
-        meta: ResponseMeta | Unset
-        if isinstance(_meta, Unset):
-            meta = UNSET
-        else:
-            meta = ResponseMeta.from_dict(_meta)
+            return links
 
-        get_object_type_current_schema_relationship_response = cls(
-            data=data,
-            links=links,
-            meta=meta,
+        def _decode_meta(src_value__: Any) -> ResponseMeta | Unset:
+            _meta = src_value__
+            meta: ResponseMeta | Unset
+            if isinstance(_meta, Unset):
+                meta = UNSET
+            else:
+                meta = ResponseMeta.from_dict(_meta)
+
+            return meta
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+                "links": ("links", _decode_links),
+                "meta": ("meta", _decode_meta),
+            },
+            required=("data",),
+            additional=None,
         )
-
-        get_object_type_current_schema_relationship_response.additional_properties = d
-        return get_object_type_current_schema_relationship_response
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ T = TypeVar("T", bound="GetProfileResponsePluralConversationsCompoundDocument")
 
 
 @_attrs_define
-class GetProfileResponsePluralConversationsCompoundDocument:
+class GetProfileResponsePluralConversationsCompoundDocument(LazyModel):
     """
     Attributes:
         data (GetProfileResponsePluralConversationsCompoundDocumentData):
@@ -99,6 +100,10 @@ class GetProfileResponsePluralConversationsCompoundDocument:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.conversation_response_object_resource import ConversationResponseObjectResource  # noqa: PLC0415
         from ..models.get_profile_response_plural_conversations_compound_document_data import (
             GetProfileResponsePluralConversationsCompoundDocumentData,  # noqa: PLC0415
@@ -109,11 +114,14 @@ class GetProfileResponsePluralConversationsCompoundDocument:
         from ..models.response_meta import ResponseMeta  # noqa: PLC0415
         from ..models.segment_response_object_resource import SegmentResponseObjectResource  # noqa: PLC0415
 
-        d = dict(src_dict)
-        data = GetProfileResponsePluralConversationsCompoundDocumentData.from_dict(d.pop("data"))
+        def _decode_data(src_value__: Any) -> GetProfileResponsePluralConversationsCompoundDocumentData:
+            data = GetProfileResponsePluralConversationsCompoundDocumentData.from_dict(src_value__)
 
-        _included = d.pop("included", UNSET)
-        included: (
+            return data
+
+        def _decode_included(
+            src_value__: Any,
+        ) -> (
             list[
                 ConversationResponseObjectResource
                 | ListResponseObjectResource
@@ -121,76 +129,95 @@ class GetProfileResponsePluralConversationsCompoundDocument:
                 | SegmentResponseObjectResource
             ]
             | Unset
-        ) = UNSET
-        if _included is not UNSET:
-            included = []
-            for included_item_data in _included:
-
-                def _parse_included_item(
-                    data: object,
-                ) -> (
+        ):
+            _included = src_value__
+            included: (
+                list[
                     ConversationResponseObjectResource
                     | ListResponseObjectResource
                     | PushTokenResponseObjectResource
                     | SegmentResponseObjectResource
-                ):
-                    try:
+                ]
+                | Unset
+            ) = UNSET
+            if _included is not UNSET:
+                included = []
+                for included_item_data in _included:
+
+                    def _parse_included_item(
+                        data: object,
+                    ) -> (
+                        ConversationResponseObjectResource
+                        | ListResponseObjectResource
+                        | PushTokenResponseObjectResource
+                        | SegmentResponseObjectResource
+                    ):
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            included_item_type_0 = ListResponseObjectResource.from_dict(data)
+
+                            return included_item_type_0
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            included_item_type_1 = SegmentResponseObjectResource.from_dict(data)
+
+                            return included_item_type_1
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            included_item_type_2 = ConversationResponseObjectResource.from_dict(data)
+
+                            return included_item_type_2
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
                         if not isinstance(data, dict):
                             raise TypeError()
-                        included_item_type_0 = ListResponseObjectResource.from_dict(data)
+                        included_item_type_3 = PushTokenResponseObjectResource.from_dict(data)
 
-                        return included_item_type_0
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        included_item_type_1 = SegmentResponseObjectResource.from_dict(data)
+                        return included_item_type_3
 
-                        return included_item_type_1
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        included_item_type_2 = ConversationResponseObjectResource.from_dict(data)
+                    included_item = parse_union(_parse_included_item, included_item_data)
 
-                        return included_item_type_2
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    included_item_type_3 = PushTokenResponseObjectResource.from_dict(data)
+                    included.append(included_item)
 
-                    return included_item_type_3
+            return included
 
-                included_item = parse_union(_parse_included_item, included_item_data)
+        def _decode_links(src_value__: Any) -> ObjectLinks | Unset:
+            _links = src_value__
+            links: ObjectLinks | Unset
+            if isinstance(_links, Unset):
+                links = UNSET
+            else:
+                links = ObjectLinks.from_dict(_links)
 
-                included.append(included_item)
+            return links
 
-        _links = d.pop("links", UNSET)
-        links: ObjectLinks | Unset
-        if isinstance(_links, Unset):
-            links = UNSET
-        else:
-            links = ObjectLinks.from_dict(_links)
+        def _decode_meta(src_value__: Any) -> ResponseMeta | Unset:
+            _meta = src_value__
+            meta: ResponseMeta | Unset
+            if isinstance(_meta, Unset):
+                meta = UNSET
+            else:
+                meta = ResponseMeta.from_dict(_meta)
 
-        _meta = d.pop("meta", UNSET)
-        meta: ResponseMeta | Unset
-        if isinstance(_meta, Unset):
-            meta = UNSET
-        else:
-            meta = ResponseMeta.from_dict(_meta)
+            return meta
 
-        get_profile_response_plural_conversations_compound_document = cls(
-            data=data,
-            included=included,
-            links=links,
-            meta=meta,
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+                "included": ("included", _decode_included),
+                "links": ("links", _decode_links),
+                "meta": ("meta", _decode_meta),
+            },
+            required=("data",),
+            additional=None,
         )
-
-        get_profile_response_plural_conversations_compound_document.additional_properties = d
-        return get_profile_response_plural_conversations_compound_document
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,13 +8,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.profile_enum import ProfileEnum, check_profile_enum
 
 T = TypeVar("T", bound="GetPushTokenProfileRelationshipResponseDataType0")
 
 
 @_attrs_define
-class GetPushTokenProfileRelationshipResponseDataType0:
+class GetPushTokenProfileRelationshipResponseDataType0(LazyModel):
     """
     Attributes:
         type_ (ProfileEnum):
@@ -44,18 +45,27 @@ class GetPushTokenProfileRelationshipResponseDataType0:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_profile_enum(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        id = d.pop("id")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        get_push_token_profile_relationship_response_data_type_0 = cls(
-            type_=type_,
-            id=id,
+        def _decode_type_(src_value__: Any) -> ProfileEnum:
+            type_ = check_profile_enum(src_value__)
+
+            return type_
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+            },
+            required=(
+                "type",
+                "id",
+            ),
+            additional=None,
         )
-
-        get_push_token_profile_relationship_response_data_type_0.additional_properties = d
-        return get_push_token_profile_relationship_response_data_type_0
 
     @property
     def additional_keys(self) -> list[str]:

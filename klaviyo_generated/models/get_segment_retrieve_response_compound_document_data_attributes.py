@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GetSegmentRetrieveResponseCompoundDocumentDataAttributes")
 
 
 @_attrs_define
-class GetSegmentRetrieveResponseCompoundDocumentDataAttributes:
+class GetSegmentRetrieveResponseCompoundDocumentDataAttributes(LazyModel):
     """
     Attributes:
         profile_count (int | None | Unset):
@@ -40,23 +41,18 @@ class GetSegmentRetrieveResponseCompoundDocumentDataAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_profile_count(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        profile_count = _parse_profile_count(d.pop("profile_count", UNSET))
-
-        get_segment_retrieve_response_compound_document_data_attributes = cls(
-            profile_count=profile_count,
+        return LazyTable(
+            fields={
+                "profile_count": ("profile_count", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        get_segment_retrieve_response_compound_document_data_attributes.additional_properties = d
-        return get_segment_retrieve_response_compound_document_data_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="GetTemplateDndResponseDataAttributes")
 
 
 @_attrs_define
-class GetTemplateDndResponseDataAttributes:
+class GetTemplateDndResponseDataAttributes(LazyModel):
     """
     Attributes:
         definition (TemplateDefinition | Unset):
@@ -42,22 +43,29 @@ class GetTemplateDndResponseDataAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.template_definition import TemplateDefinition  # noqa: PLC0415
 
-        d = dict(src_dict)
-        _definition = d.pop("definition", UNSET)
-        definition: TemplateDefinition | Unset
-        if isinstance(_definition, Unset):
-            definition = UNSET
-        else:
-            definition = TemplateDefinition.from_dict(_definition)
+        def _decode_definition(src_value__: Any) -> TemplateDefinition | Unset:
+            _definition = src_value__
+            definition: TemplateDefinition | Unset
+            if isinstance(_definition, Unset):
+                definition = UNSET
+            else:
+                definition = TemplateDefinition.from_dict(_definition)
 
-        get_template_dnd_response_data_attributes = cls(
-            definition=definition,
+            return definition
+
+        return LazyTable(
+            fields={
+                "definition": ("definition", _decode_definition),
+            },
+            required=(),
+            additional=None,
         )
-
-        get_template_dnd_response_data_attributes.additional_properties = d
-        return get_template_dnd_response_data_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,11 +8,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 T = TypeVar("T", bound="GroupingCompany")
 
 
 @_attrs_define
-class GroupingCompany:
+class GroupingCompany(LazyModel):
     """
     Attributes:
         company_id (str): The ID of the company Example: 67890.
@@ -36,15 +38,18 @@ class GroupingCompany:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        company_id = d.pop("company_id")
+        return lazy_from_dict(cls, src_dict)
 
-        grouping_company = cls(
-            company_id=company_id,
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        return LazyTable(
+            fields={
+                "company_id": ("company_id", None),
+            },
+            required=("company_id",),
+            additional=None,
         )
-
-        grouping_company.additional_properties = d
-        return grouping_company
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,11 +8,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 T = TypeVar("T", bound="GroupingProduct")
 
 
 @_attrs_define
-class GroupingProduct:
+class GroupingProduct(LazyModel):
     """
     Attributes:
         product_id (str): The ID of the product Example: 12345.
@@ -36,15 +38,18 @@ class GroupingProduct:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        product_id = d.pop("product_id")
+        return lazy_from_dict(cls, src_dict)
 
-        grouping_product = cls(
-            product_id=product_id,
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        return LazyTable(
+            fields={
+                "product_id": ("product_id", None),
+            },
+            required=("product_id",),
+            additional=None,
         )
-
-        grouping_product.additional_properties = d
-        return grouping_product
 
     @property
     def additional_keys(self) -> list[str]:

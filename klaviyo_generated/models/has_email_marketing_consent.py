@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.has_email_marketing_consent_channel import (
     HasEmailMarketingConsentChannel,
     check_has_email_marketing_consent_channel,
@@ -24,7 +25,7 @@ T = TypeVar("T", bound="HasEmailMarketingConsent")
 
 
 @_attrs_define
-class HasEmailMarketingConsent:
+class HasEmailMarketingConsent(LazyModel):
     """
     Attributes:
         channel (HasEmailMarketingConsentChannel):
@@ -67,52 +68,70 @@ class HasEmailMarketingConsent:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.has_email_marketing import HasEmailMarketing  # noqa: PLC0415
         from ..models.has_email_marketing_never_subscribed import HasEmailMarketingNeverSubscribed  # noqa: PLC0415
         from ..models.has_email_marketing_subscribed import HasEmailMarketingSubscribed  # noqa: PLC0415
 
-        d = dict(src_dict)
-        channel = check_has_email_marketing_consent_channel(d.pop("channel"))
+        def _decode_channel(src_value__: Any) -> HasEmailMarketingConsentChannel:
+            channel = check_has_email_marketing_consent_channel(src_value__)
 
-        can_receive_marketing = cast(Literal[True], d.pop("can_receive_marketing"))
-        if can_receive_marketing != True and strict_enums():
-            raise ValueError(f"can_receive_marketing must match const True, got '{can_receive_marketing}'")
+            return channel
 
-        def _parse_consent_status(
-            data: object,
+        def _decode_can_receive_marketing(src_value__: Any) -> Literal[True]:
+            can_receive_marketing = cast(Literal[True], src_value__)
+            if can_receive_marketing != True and strict_enums():
+                raise ValueError(f"can_receive_marketing must match const True, got '{can_receive_marketing}'")
+            return can_receive_marketing
+
+        def _decode_consent_status(
+            src_value__: Any,
         ) -> HasEmailMarketing | HasEmailMarketingNeverSubscribed | HasEmailMarketingSubscribed:
-            try:
+            def _parse_consent_status(
+                data: object,
+            ) -> HasEmailMarketing | HasEmailMarketingNeverSubscribed | HasEmailMarketingSubscribed:
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    consent_status_type_0 = HasEmailMarketing.from_dict(data)
+
+                    return consent_status_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    consent_status_type_1 = HasEmailMarketingSubscribed.from_dict(data)
+
+                    return consent_status_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                consent_status_type_0 = HasEmailMarketing.from_dict(data)
+                consent_status_type_2 = HasEmailMarketingNeverSubscribed.from_dict(data)
 
-                return consent_status_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                consent_status_type_1 = HasEmailMarketingSubscribed.from_dict(data)
+                return consent_status_type_2
 
-                return consent_status_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            consent_status_type_2 = HasEmailMarketingNeverSubscribed.from_dict(data)
+            consent_status = parse_union(_parse_consent_status, src_value__)
 
-            return consent_status_type_2
+            return consent_status
 
-        consent_status = parse_union(_parse_consent_status, d.pop("consent_status"))
-
-        has_email_marketing_consent = cls(
-            channel=channel,
-            can_receive_marketing=can_receive_marketing,
-            consent_status=consent_status,
+        return LazyTable(
+            fields={
+                "channel": ("channel", _decode_channel),
+                "can_receive_marketing": ("can_receive_marketing", _decode_can_receive_marketing),
+                "consent_status": ("consent_status", _decode_consent_status),
+            },
+            required=(
+                "channel",
+                "can_receive_marketing",
+                "consent_status",
+            ),
+            additional=None,
         )
-
-        has_email_marketing_consent.additional_properties = d
-        return has_email_marketing_consent
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.has_email_marketing_never_subscribed_subscription import (
     HasEmailMarketingNeverSubscribedSubscription,
     check_has_email_marketing_never_subscribed_subscription,
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="HasEmailMarketingNeverSubscribed")
 
 
 @_attrs_define
-class HasEmailMarketingNeverSubscribed:
+class HasEmailMarketingNeverSubscribed(LazyModel):
     """
     Attributes:
         subscription (HasEmailMarketingNeverSubscribedSubscription):
@@ -48,18 +49,24 @@ class HasEmailMarketingNeverSubscribed:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        subscription = check_has_email_marketing_never_subscribed_subscription(d.pop("subscription"))
+        return lazy_from_dict(cls, src_dict)
 
-        filters = d.pop("filters", UNSET)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        has_email_marketing_never_subscribed = cls(
-            subscription=subscription,
-            filters=filters,
+        def _decode_subscription(src_value__: Any) -> HasEmailMarketingNeverSubscribedSubscription:
+            subscription = check_has_email_marketing_never_subscribed_subscription(src_value__)
+
+            return subscription
+
+        return LazyTable(
+            fields={
+                "subscription": ("subscription", _decode_subscription),
+                "filters": ("filters", None),
+            },
+            required=("subscription",),
+            additional=None,
         )
-
-        has_email_marketing_never_subscribed.additional_properties = d
-        return has_email_marketing_never_subscribed
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.has_email_marketing_subscribed_subscription import (
     HasEmailMarketingSubscribedSubscription,
     check_has_email_marketing_subscribed_subscription,
@@ -33,7 +34,7 @@ T = TypeVar("T", bound="HasEmailMarketingSubscribed")
 
 
 @_attrs_define
-class HasEmailMarketingSubscribed:
+class HasEmailMarketingSubscribed(LazyModel):
     """
     Attributes:
         subscription (HasEmailMarketingSubscribedSubscription):
@@ -129,6 +130,10 @@ class HasEmailMarketingSubscribed:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.api_method_filter import APIMethodFilter  # noqa: PLC0415
         from ..models.back_in_stock_method_filter import BackInStockMethodFilter  # noqa: PLC0415
         from ..models.custom_source_filter import CustomSourceFilter  # noqa: PLC0415
@@ -142,11 +147,13 @@ class HasEmailMarketingSubscribed:
         from ..models.shopify_integration_method_filter import ShopifyIntegrationMethodFilter  # noqa: PLC0415
         from ..models.status_date_filter import StatusDateFilter  # noqa: PLC0415
 
-        d = dict(src_dict)
-        subscription = check_has_email_marketing_subscribed_subscription(d.pop("subscription"))
+        def _decode_subscription(src_value__: Any) -> HasEmailMarketingSubscribedSubscription:
+            subscription = check_has_email_marketing_subscribed_subscription(src_value__)
 
-        def _parse_filters(
-            data: object,
+            return subscription
+
+        def _decode_filters(
+            src_value__: Any,
         ) -> (
             list[
                 APIMethodFilter
@@ -165,135 +172,9 @@ class HasEmailMarketingSubscribed:
             | None
             | Unset
         ):
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                filters_type_0 = []
-                _filters_type_0 = data
-                for filters_type_0_item_data in _filters_type_0:
-
-                    def _parse_filters_type_0_item(
-                        data: object,
-                    ) -> (
-                        APIMethodFilter
-                        | BackInStockMethodFilter
-                        | CustomSourceFilter
-                        | DoubleOptinFilter
-                        | FormMethodFilter
-                        | InboundMessageMethodFilter
-                        | ManualAddManualMethodFilter
-                        | ManualImportManualMethodFilter
-                        | PreferencePageFilter
-                        | SftpMethodFilter
-                        | ShopifyIntegrationMethodFilter
-                        | StatusDateFilter
-                    ):
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            filters_type_0_item_type_0 = DoubleOptinFilter.from_dict(data)
-
-                            return filters_type_0_item_type_0
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            filters_type_0_item_type_1 = StatusDateFilter.from_dict(data)
-
-                            return filters_type_0_item_type_1
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            filters_type_0_item_type_2 = CustomSourceFilter.from_dict(data)
-
-                            return filters_type_0_item_type_2
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            filters_type_0_item_type_3 = FormMethodFilter.from_dict(data)
-
-                            return filters_type_0_item_type_3
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            filters_type_0_item_type_4 = PreferencePageFilter.from_dict(data)
-
-                            return filters_type_0_item_type_4
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            filters_type_0_item_type_5 = APIMethodFilter.from_dict(data)
-
-                            return filters_type_0_item_type_5
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            filters_type_0_item_type_6 = InboundMessageMethodFilter.from_dict(data)
-
-                            return filters_type_0_item_type_6
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            filters_type_0_item_type_7 = BackInStockMethodFilter.from_dict(data)
-
-                            return filters_type_0_item_type_7
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            filters_type_0_item_type_8 = SftpMethodFilter.from_dict(data)
-
-                            return filters_type_0_item_type_8
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            filters_type_0_item_type_9 = ManualImportManualMethodFilter.from_dict(data)
-
-                            return filters_type_0_item_type_9
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            filters_type_0_item_type_10 = ManualAddManualMethodFilter.from_dict(data)
-
-                            return filters_type_0_item_type_10
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        filters_type_0_item_type_11 = ShopifyIntegrationMethodFilter.from_dict(data)
-
-                        return filters_type_0_item_type_11
-
-                    filters_type_0_item = parse_union(_parse_filters_type_0_item, filters_type_0_item_data)
-
-                    filters_type_0.append(filters_type_0_item)
-
-                return filters_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(
+            def _parse_filters(
+                data: object,
+            ) -> (
                 list[
                     APIMethodFilter
                     | BackInStockMethodFilter
@@ -309,19 +190,168 @@ class HasEmailMarketingSubscribed:
                     | StatusDateFilter
                 ]
                 | None
-                | Unset,
-                data,
-            )
+                | Unset
+            ):
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    filters_type_0 = []
+                    _filters_type_0 = data
+                    for filters_type_0_item_data in _filters_type_0:
 
-        filters = parse_union(_parse_filters, d.pop("filters", UNSET))
+                        def _parse_filters_type_0_item(
+                            data: object,
+                        ) -> (
+                            APIMethodFilter
+                            | BackInStockMethodFilter
+                            | CustomSourceFilter
+                            | DoubleOptinFilter
+                            | FormMethodFilter
+                            | InboundMessageMethodFilter
+                            | ManualAddManualMethodFilter
+                            | ManualImportManualMethodFilter
+                            | PreferencePageFilter
+                            | SftpMethodFilter
+                            | ShopifyIntegrationMethodFilter
+                            | StatusDateFilter
+                        ):
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                filters_type_0_item_type_0 = DoubleOptinFilter.from_dict(data)
 
-        has_email_marketing_subscribed = cls(
-            subscription=subscription,
-            filters=filters,
+                                return filters_type_0_item_type_0
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                filters_type_0_item_type_1 = StatusDateFilter.from_dict(data)
+
+                                return filters_type_0_item_type_1
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                filters_type_0_item_type_2 = CustomSourceFilter.from_dict(data)
+
+                                return filters_type_0_item_type_2
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                filters_type_0_item_type_3 = FormMethodFilter.from_dict(data)
+
+                                return filters_type_0_item_type_3
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                filters_type_0_item_type_4 = PreferencePageFilter.from_dict(data)
+
+                                return filters_type_0_item_type_4
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                filters_type_0_item_type_5 = APIMethodFilter.from_dict(data)
+
+                                return filters_type_0_item_type_5
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                filters_type_0_item_type_6 = InboundMessageMethodFilter.from_dict(data)
+
+                                return filters_type_0_item_type_6
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                filters_type_0_item_type_7 = BackInStockMethodFilter.from_dict(data)
+
+                                return filters_type_0_item_type_7
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                filters_type_0_item_type_8 = SftpMethodFilter.from_dict(data)
+
+                                return filters_type_0_item_type_8
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                filters_type_0_item_type_9 = ManualImportManualMethodFilter.from_dict(data)
+
+                                return filters_type_0_item_type_9
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                filters_type_0_item_type_10 = ManualAddManualMethodFilter.from_dict(data)
+
+                                return filters_type_0_item_type_10
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            filters_type_0_item_type_11 = ShopifyIntegrationMethodFilter.from_dict(data)
+
+                            return filters_type_0_item_type_11
+
+                        filters_type_0_item = parse_union(_parse_filters_type_0_item, filters_type_0_item_data)
+
+                        filters_type_0.append(filters_type_0_item)
+
+                    return filters_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(
+                    list[
+                        APIMethodFilter
+                        | BackInStockMethodFilter
+                        | CustomSourceFilter
+                        | DoubleOptinFilter
+                        | FormMethodFilter
+                        | InboundMessageMethodFilter
+                        | ManualAddManualMethodFilter
+                        | ManualImportManualMethodFilter
+                        | PreferencePageFilter
+                        | SftpMethodFilter
+                        | ShopifyIntegrationMethodFilter
+                        | StatusDateFilter
+                    ]
+                    | None
+                    | Unset,
+                    data,
+                )
+
+            filters = parse_union(_parse_filters, src_value__)
+
+            return filters
+
+        return LazyTable(
+            fields={
+                "subscription": ("subscription", _decode_subscription),
+                "filters": ("filters", _decode_filters),
+            },
+            required=("subscription",),
+            additional=None,
         )
-
-        has_email_marketing_subscribed.additional_properties = d
-        return has_email_marketing_subscribed
 
     @property
     def additional_keys(self) -> list[str]:

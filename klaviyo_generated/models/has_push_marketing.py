@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.has_push_marketing_subscription import HasPushMarketingSubscription, check_has_push_marketing_subscription
 from ..types import UNSET, Unset, parse_union
 
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="HasPushMarketing")
 
 
 @_attrs_define
-class HasPushMarketing:
+class HasPushMarketing(LazyModel):
     """
     Attributes:
         subscription (HasPushMarketingSubscription):
@@ -59,40 +60,50 @@ class HasPushMarketing:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.status_date_filter import StatusDateFilter  # noqa: PLC0415
 
-        d = dict(src_dict)
-        subscription = check_has_push_marketing_subscription(d.pop("subscription"))
+        def _decode_subscription(src_value__: Any) -> HasPushMarketingSubscription:
+            subscription = check_has_push_marketing_subscription(src_value__)
 
-        def _parse_filters(data: object) -> list[StatusDateFilter] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                filters_type_0 = []
-                _filters_type_0 = data
-                for filters_type_0_item_data in _filters_type_0:
-                    filters_type_0_item = StatusDateFilter.from_dict(filters_type_0_item_data)
+            return subscription
 
-                    filters_type_0.append(filters_type_0_item)
+        def _decode_filters(src_value__: Any) -> list[StatusDateFilter] | None | Unset:
+            def _parse_filters(data: object) -> list[StatusDateFilter] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    filters_type_0 = []
+                    _filters_type_0 = data
+                    for filters_type_0_item_data in _filters_type_0:
+                        filters_type_0_item = StatusDateFilter.from_dict(filters_type_0_item_data)
 
-                return filters_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[StatusDateFilter] | None | Unset, data)
+                        filters_type_0.append(filters_type_0_item)
 
-        filters = parse_union(_parse_filters, d.pop("filters", UNSET))
+                    return filters_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[StatusDateFilter] | None | Unset, data)
 
-        has_push_marketing = cls(
-            subscription=subscription,
-            filters=filters,
+            filters = parse_union(_parse_filters, src_value__)
+
+            return filters
+
+        return LazyTable(
+            fields={
+                "subscription": ("subscription", _decode_subscription),
+                "filters": ("filters", _decode_filters),
+            },
+            required=("subscription",),
+            additional=None,
         )
-
-        has_push_marketing.additional_properties = d
-        return has_push_marketing
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.has_push_marketing_consent_channel import (
     HasPushMarketingConsentChannel,
     check_has_push_marketing_consent_channel,
@@ -22,7 +23,7 @@ T = TypeVar("T", bound="HasPushMarketingConsent")
 
 
 @_attrs_define
-class HasPushMarketingConsent:
+class HasPushMarketingConsent(LazyModel):
     """
     Attributes:
         channel (HasPushMarketingConsentChannel):
@@ -56,25 +57,41 @@ class HasPushMarketingConsent:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.has_push_marketing import HasPushMarketing  # noqa: PLC0415
 
-        d = dict(src_dict)
-        channel = check_has_push_marketing_consent_channel(d.pop("channel"))
+        def _decode_channel(src_value__: Any) -> HasPushMarketingConsentChannel:
+            channel = check_has_push_marketing_consent_channel(src_value__)
 
-        can_receive_marketing = cast(Literal[True], d.pop("can_receive_marketing"))
-        if can_receive_marketing != True and strict_enums():
-            raise ValueError(f"can_receive_marketing must match const True, got '{can_receive_marketing}'")
+            return channel
 
-        consent_status = HasPushMarketing.from_dict(d.pop("consent_status"))
+        def _decode_can_receive_marketing(src_value__: Any) -> Literal[True]:
+            can_receive_marketing = cast(Literal[True], src_value__)
+            if can_receive_marketing != True and strict_enums():
+                raise ValueError(f"can_receive_marketing must match const True, got '{can_receive_marketing}'")
+            return can_receive_marketing
 
-        has_push_marketing_consent = cls(
-            channel=channel,
-            can_receive_marketing=can_receive_marketing,
-            consent_status=consent_status,
+        def _decode_consent_status(src_value__: Any) -> HasPushMarketing:
+            consent_status = HasPushMarketing.from_dict(src_value__)
+
+            return consent_status
+
+        return LazyTable(
+            fields={
+                "channel": ("channel", _decode_channel),
+                "can_receive_marketing": ("can_receive_marketing", _decode_can_receive_marketing),
+                "consent_status": ("consent_status", _decode_consent_status),
+            },
+            required=(
+                "channel",
+                "can_receive_marketing",
+                "consent_status",
+            ),
+            additional=None,
         )
-
-        has_push_marketing_consent.additional_properties = d
-        return has_push_marketing_consent
 
     @property
     def additional_keys(self) -> list[str]:

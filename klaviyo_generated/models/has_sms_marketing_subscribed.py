@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.has_sms_marketing_subscribed_subscription import (
     HasSMSMarketingSubscribedSubscription,
     check_has_sms_marketing_subscribed_subscription,
@@ -31,7 +32,7 @@ T = TypeVar("T", bound="HasSMSMarketingSubscribed")
 
 
 @_attrs_define
-class HasSMSMarketingSubscribed:
+class HasSMSMarketingSubscribed(LazyModel):
     """
     Attributes:
         subscription (HasSMSMarketingSubscribedSubscription):
@@ -119,6 +120,10 @@ class HasSMSMarketingSubscribed:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.checkout_method_filter import CheckoutMethodFilter  # noqa: PLC0415
         from ..models.form_method_filter import FormMethodFilter  # noqa: PLC0415
         from ..models.inbound_message_method_filter import InboundMessageMethodFilter  # noqa: PLC0415
@@ -130,11 +135,13 @@ class HasSMSMarketingSubscribed:
         from ..models.status_date_filter import StatusDateFilter  # noqa: PLC0415
         from ..models.subscribed_sms_is_rcs_capable_filter import SubscribedSMSIsRcsCapableFilter  # noqa: PLC0415
 
-        d = dict(src_dict)
-        subscription = check_has_sms_marketing_subscribed_subscription(d.pop("subscription"))
+        def _decode_subscription(src_value__: Any) -> HasSMSMarketingSubscribedSubscription:
+            subscription = check_has_sms_marketing_subscribed_subscription(src_value__)
 
-        def _parse_filters(
-            data: object,
+            return subscription
+
+        def _decode_filters(
+            src_value__: Any,
         ) -> (
             list[
                 CheckoutMethodFilter
@@ -151,117 +158,9 @@ class HasSMSMarketingSubscribed:
             | None
             | Unset
         ):
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                filters_type_0 = []
-                _filters_type_0 = data
-                for filters_type_0_item_data in _filters_type_0:
-
-                    def _parse_filters_type_0_item(
-                        data: object,
-                    ) -> (
-                        CheckoutMethodFilter
-                        | FormMethodFilter
-                        | InboundMessageMethodFilter
-                        | ManualAddManualMethodFilter
-                        | ManualImportManualMethodFilter
-                        | PreferencePageMethodFilter
-                        | SftpMethodFilter
-                        | ShopifyIntegrationMethodFilter
-                        | StatusDateFilter
-                        | SubscribedSMSIsRcsCapableFilter
-                    ):
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            filters_type_0_item_type_0 = StatusDateFilter.from_dict(data)
-
-                            return filters_type_0_item_type_0
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            filters_type_0_item_type_1 = FormMethodFilter.from_dict(data)
-
-                            return filters_type_0_item_type_1
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            filters_type_0_item_type_2 = ManualImportManualMethodFilter.from_dict(data)
-
-                            return filters_type_0_item_type_2
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            filters_type_0_item_type_3 = ManualAddManualMethodFilter.from_dict(data)
-
-                            return filters_type_0_item_type_3
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            filters_type_0_item_type_4 = CheckoutMethodFilter.from_dict(data)
-
-                            return filters_type_0_item_type_4
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            filters_type_0_item_type_5 = InboundMessageMethodFilter.from_dict(data)
-
-                            return filters_type_0_item_type_5
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            filters_type_0_item_type_6 = PreferencePageMethodFilter.from_dict(data)
-
-                            return filters_type_0_item_type_6
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            filters_type_0_item_type_7 = SftpMethodFilter.from_dict(data)
-
-                            return filters_type_0_item_type_7
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            filters_type_0_item_type_8 = ShopifyIntegrationMethodFilter.from_dict(data)
-
-                            return filters_type_0_item_type_8
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        filters_type_0_item_type_9 = SubscribedSMSIsRcsCapableFilter.from_dict(data)
-
-                        return filters_type_0_item_type_9
-
-                    filters_type_0_item = parse_union(_parse_filters_type_0_item, filters_type_0_item_data)
-
-                    filters_type_0.append(filters_type_0_item)
-
-                return filters_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(
+            def _parse_filters(
+                data: object,
+            ) -> (
                 list[
                     CheckoutMethodFilter
                     | FormMethodFilter
@@ -275,19 +174,148 @@ class HasSMSMarketingSubscribed:
                     | SubscribedSMSIsRcsCapableFilter
                 ]
                 | None
-                | Unset,
-                data,
-            )
+                | Unset
+            ):
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    filters_type_0 = []
+                    _filters_type_0 = data
+                    for filters_type_0_item_data in _filters_type_0:
 
-        filters = parse_union(_parse_filters, d.pop("filters", UNSET))
+                        def _parse_filters_type_0_item(
+                            data: object,
+                        ) -> (
+                            CheckoutMethodFilter
+                            | FormMethodFilter
+                            | InboundMessageMethodFilter
+                            | ManualAddManualMethodFilter
+                            | ManualImportManualMethodFilter
+                            | PreferencePageMethodFilter
+                            | SftpMethodFilter
+                            | ShopifyIntegrationMethodFilter
+                            | StatusDateFilter
+                            | SubscribedSMSIsRcsCapableFilter
+                        ):
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                filters_type_0_item_type_0 = StatusDateFilter.from_dict(data)
 
-        has_sms_marketing_subscribed = cls(
-            subscription=subscription,
-            filters=filters,
+                                return filters_type_0_item_type_0
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                filters_type_0_item_type_1 = FormMethodFilter.from_dict(data)
+
+                                return filters_type_0_item_type_1
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                filters_type_0_item_type_2 = ManualImportManualMethodFilter.from_dict(data)
+
+                                return filters_type_0_item_type_2
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                filters_type_0_item_type_3 = ManualAddManualMethodFilter.from_dict(data)
+
+                                return filters_type_0_item_type_3
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                filters_type_0_item_type_4 = CheckoutMethodFilter.from_dict(data)
+
+                                return filters_type_0_item_type_4
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                filters_type_0_item_type_5 = InboundMessageMethodFilter.from_dict(data)
+
+                                return filters_type_0_item_type_5
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                filters_type_0_item_type_6 = PreferencePageMethodFilter.from_dict(data)
+
+                                return filters_type_0_item_type_6
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                filters_type_0_item_type_7 = SftpMethodFilter.from_dict(data)
+
+                                return filters_type_0_item_type_7
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                filters_type_0_item_type_8 = ShopifyIntegrationMethodFilter.from_dict(data)
+
+                                return filters_type_0_item_type_8
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            filters_type_0_item_type_9 = SubscribedSMSIsRcsCapableFilter.from_dict(data)
+
+                            return filters_type_0_item_type_9
+
+                        filters_type_0_item = parse_union(_parse_filters_type_0_item, filters_type_0_item_data)
+
+                        filters_type_0.append(filters_type_0_item)
+
+                    return filters_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(
+                    list[
+                        CheckoutMethodFilter
+                        | FormMethodFilter
+                        | InboundMessageMethodFilter
+                        | ManualAddManualMethodFilter
+                        | ManualImportManualMethodFilter
+                        | PreferencePageMethodFilter
+                        | SftpMethodFilter
+                        | ShopifyIntegrationMethodFilter
+                        | StatusDateFilter
+                        | SubscribedSMSIsRcsCapableFilter
+                    ]
+                    | None
+                    | Unset,
+                    data,
+                )
+
+            filters = parse_union(_parse_filters, src_value__)
+
+            return filters
+
+        return LazyTable(
+            fields={
+                "subscription": ("subscription", _decode_subscription),
+                "filters": ("filters", _decode_filters),
+            },
+            required=("subscription",),
+            additional=None,
         )
-
-        has_sms_marketing_subscribed.additional_properties = d
-        return has_sms_marketing_subscribed
 
     @property
     def additional_keys(self) -> list[str]:

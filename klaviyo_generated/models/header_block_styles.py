@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.header_block_styles_border_style import (
     HeaderBlockStylesBorderStyle,
     check_header_block_styles_border_style,
@@ -37,7 +38,7 @@ T = TypeVar("T", bound="HeaderBlockStyles")
 
 
 @_attrs_define
-class HeaderBlockStyles:
+class HeaderBlockStyles(LazyModel):
     """
     Attributes:
         block_background_color (None | str | Unset):
@@ -337,297 +338,127 @@ class HeaderBlockStyles:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_block_background_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        block_background_color = _parse_block_background_color(d.pop("block_background_color", UNSET))
+        def _decode_border_style(src_value__: Any) -> HeaderBlockStylesBorderStyle | Unset:
+            _border_style = src_value__
+            border_style: HeaderBlockStylesBorderStyle | Unset
+            if isinstance(_border_style, Unset):
+                border_style = UNSET
+            else:
+                border_style = check_header_block_styles_border_style(_border_style)
 
-        def _parse_block_padding_bottom(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+            return border_style
 
-        block_padding_bottom = _parse_block_padding_bottom(d.pop("block_padding_bottom", UNSET))
+        def _decode_desktop_layout(src_value__: Any) -> HeaderBlockStylesDesktopLayout | Unset:
+            _desktop_layout = src_value__
+            desktop_layout: HeaderBlockStylesDesktopLayout | Unset
+            if isinstance(_desktop_layout, Unset):
+                desktop_layout = UNSET
+            else:
+                desktop_layout = check_header_block_styles_desktop_layout(_desktop_layout)
 
-        def _parse_block_padding_left(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+            return desktop_layout
 
-        block_padding_left = _parse_block_padding_left(d.pop("block_padding_left", UNSET))
+        def _decode_font_style(src_value__: Any) -> HeaderBlockStylesFontStyle | Unset:
+            _font_style = src_value__
+            font_style: HeaderBlockStylesFontStyle | Unset
+            if isinstance(_font_style, Unset):
+                font_style = UNSET
+            else:
+                font_style = check_header_block_styles_font_style(_font_style)
 
-        def _parse_block_padding_right(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+            return font_style
 
-        block_padding_right = _parse_block_padding_right(d.pop("block_padding_right", UNSET))
+        def _decode_item_align(src_value__: Any) -> HeaderBlockStylesItemAlign | Unset:
+            _item_align = src_value__
+            item_align: HeaderBlockStylesItemAlign | Unset
+            if isinstance(_item_align, Unset):
+                item_align = UNSET
+            else:
+                item_align = check_header_block_styles_item_align(_item_align)
 
-        def _parse_block_padding_top(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+            return item_align
 
-        block_padding_top = _parse_block_padding_top(d.pop("block_padding_top", UNSET))
+        def _decode_item_spacing_type(src_value__: Any) -> HeaderBlockStylesItemSpacingType | Unset:
+            _item_spacing_type = src_value__
+            item_spacing_type: HeaderBlockStylesItemSpacingType | Unset
+            if isinstance(_item_spacing_type, Unset):
+                item_spacing_type = UNSET
+            else:
+                item_spacing_type = check_header_block_styles_item_spacing_type(_item_spacing_type)
 
-        def _parse_border_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return item_spacing_type
 
-        border_color = _parse_border_color(d.pop("border_color", UNSET))
+        def _decode_logo_align(src_value__: Any) -> HeaderBlockStylesLogoAlign | Unset:
+            _logo_align = src_value__
+            logo_align: HeaderBlockStylesLogoAlign | Unset
+            if isinstance(_logo_align, Unset):
+                logo_align = UNSET
+            else:
+                logo_align = check_header_block_styles_logo_align(_logo_align)
 
-        def _parse_border_radius(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+            return logo_align
 
-        border_radius = _parse_border_radius(d.pop("border_radius", UNSET))
+        def _decode_mobile_layout(src_value__: Any) -> HeaderBlockStylesMobileLayout | Unset:
+            _mobile_layout = src_value__
+            mobile_layout: HeaderBlockStylesMobileLayout | Unset
+            if isinstance(_mobile_layout, Unset):
+                mobile_layout = UNSET
+            else:
+                mobile_layout = check_header_block_styles_mobile_layout(_mobile_layout)
 
-        _border_style = d.pop("border_style", UNSET)
-        border_style: HeaderBlockStylesBorderStyle | Unset
-        if isinstance(_border_style, Unset):
-            border_style = UNSET
-        else:
-            border_style = check_header_block_styles_border_style(_border_style)
+            return mobile_layout
 
-        def _parse_border_width(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        def _decode_vertical_align(src_value__: Any) -> HeaderBlockStylesVerticalAlign | Unset:
+            _vertical_align = src_value__
+            vertical_align: HeaderBlockStylesVerticalAlign | Unset
+            if isinstance(_vertical_align, Unset):
+                vertical_align = UNSET
+            else:
+                vertical_align = check_header_block_styles_vertical_align(_vertical_align)
 
-        border_width = _parse_border_width(d.pop("border_width", UNSET))
+            return vertical_align
 
-        def _parse_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        color = _parse_color(d.pop("color", UNSET))
-
-        _desktop_layout = d.pop("desktop_layout", UNSET)
-        desktop_layout: HeaderBlockStylesDesktopLayout | Unset
-        if isinstance(_desktop_layout, Unset):
-            desktop_layout = UNSET
-        else:
-            desktop_layout = check_header_block_styles_desktop_layout(_desktop_layout)
-
-        def _parse_font_family(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        font_family = _parse_font_family(d.pop("font_family", UNSET))
-
-        def _parse_font_size(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        font_size = _parse_font_size(d.pop("font_size", UNSET))
-
-        _font_style = d.pop("font_style", UNSET)
-        font_style: HeaderBlockStylesFontStyle | Unset
-        if isinstance(_font_style, Unset):
-            font_style = UNSET
-        else:
-            font_style = check_header_block_styles_font_style(_font_style)
-
-        def _parse_font_weight(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        font_weight = _parse_font_weight(d.pop("font_weight", UNSET))
-
-        def _parse_inner_padding_bottom(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        inner_padding_bottom = _parse_inner_padding_bottom(d.pop("inner_padding_bottom", UNSET))
-
-        def _parse_inner_padding_left(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        inner_padding_left = _parse_inner_padding_left(d.pop("inner_padding_left", UNSET))
-
-        def _parse_inner_padding_right(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        inner_padding_right = _parse_inner_padding_right(d.pop("inner_padding_right", UNSET))
-
-        def _parse_inner_padding_top(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        inner_padding_top = _parse_inner_padding_top(d.pop("inner_padding_top", UNSET))
-
-        _item_align = d.pop("item_align", UNSET)
-        item_align: HeaderBlockStylesItemAlign | Unset
-        if isinstance(_item_align, Unset):
-            item_align = UNSET
-        else:
-            item_align = check_header_block_styles_item_align(_item_align)
-
-        def _parse_item_spacing(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        item_spacing = _parse_item_spacing(d.pop("item_spacing", UNSET))
-
-        _item_spacing_type = d.pop("item_spacing_type", UNSET)
-        item_spacing_type: HeaderBlockStylesItemSpacingType | Unset
-        if isinstance(_item_spacing_type, Unset):
-            item_spacing_type = UNSET
-        else:
-            item_spacing_type = check_header_block_styles_item_spacing_type(_item_spacing_type)
-
-        def _parse_letter_spacing(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        letter_spacing = _parse_letter_spacing(d.pop("letter_spacing", UNSET))
-
-        _logo_align = d.pop("logo_align", UNSET)
-        logo_align: HeaderBlockStylesLogoAlign | Unset
-        if isinstance(_logo_align, Unset):
-            logo_align = UNSET
-        else:
-            logo_align = check_header_block_styles_logo_align(_logo_align)
-
-        def _parse_logo_link_spacing(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        logo_link_spacing = _parse_logo_link_spacing(d.pop("logo_link_spacing", UNSET))
-
-        _mobile_layout = d.pop("mobile_layout", UNSET)
-        mobile_layout: HeaderBlockStylesMobileLayout | Unset
-        if isinstance(_mobile_layout, Unset):
-            mobile_layout = UNSET
-        else:
-            mobile_layout = check_header_block_styles_mobile_layout(_mobile_layout)
-
-        def _parse_mobile_spacing(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        mobile_spacing = _parse_mobile_spacing(d.pop("mobile_spacing", UNSET))
-
-        def _parse_mobile_wrap(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        mobile_wrap = _parse_mobile_wrap(d.pop("mobile_wrap", UNSET))
-
-        def _parse_text_decoration(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        text_decoration = _parse_text_decoration(d.pop("text_decoration", UNSET))
-
-        _vertical_align = d.pop("vertical_align", UNSET)
-        vertical_align: HeaderBlockStylesVerticalAlign | Unset
-        if isinstance(_vertical_align, Unset):
-            vertical_align = UNSET
-        else:
-            vertical_align = check_header_block_styles_vertical_align(_vertical_align)
-
-        header_block_styles = cls(
-            block_background_color=block_background_color,
-            block_padding_bottom=block_padding_bottom,
-            block_padding_left=block_padding_left,
-            block_padding_right=block_padding_right,
-            block_padding_top=block_padding_top,
-            border_color=border_color,
-            border_radius=border_radius,
-            border_style=border_style,
-            border_width=border_width,
-            color=color,
-            desktop_layout=desktop_layout,
-            font_family=font_family,
-            font_size=font_size,
-            font_style=font_style,
-            font_weight=font_weight,
-            inner_padding_bottom=inner_padding_bottom,
-            inner_padding_left=inner_padding_left,
-            inner_padding_right=inner_padding_right,
-            inner_padding_top=inner_padding_top,
-            item_align=item_align,
-            item_spacing=item_spacing,
-            item_spacing_type=item_spacing_type,
-            letter_spacing=letter_spacing,
-            logo_align=logo_align,
-            logo_link_spacing=logo_link_spacing,
-            mobile_layout=mobile_layout,
-            mobile_spacing=mobile_spacing,
-            mobile_wrap=mobile_wrap,
-            text_decoration=text_decoration,
-            vertical_align=vertical_align,
+        return LazyTable(
+            fields={
+                "block_background_color": ("block_background_color", None),
+                "block_padding_bottom": ("block_padding_bottom", None),
+                "block_padding_left": ("block_padding_left", None),
+                "block_padding_right": ("block_padding_right", None),
+                "block_padding_top": ("block_padding_top", None),
+                "border_color": ("border_color", None),
+                "border_radius": ("border_radius", None),
+                "border_style": ("border_style", _decode_border_style),
+                "border_width": ("border_width", None),
+                "color": ("color", None),
+                "desktop_layout": ("desktop_layout", _decode_desktop_layout),
+                "font_family": ("font_family", None),
+                "font_size": ("font_size", None),
+                "font_style": ("font_style", _decode_font_style),
+                "font_weight": ("font_weight", None),
+                "inner_padding_bottom": ("inner_padding_bottom", None),
+                "inner_padding_left": ("inner_padding_left", None),
+                "inner_padding_right": ("inner_padding_right", None),
+                "inner_padding_top": ("inner_padding_top", None),
+                "item_align": ("item_align", _decode_item_align),
+                "item_spacing": ("item_spacing", None),
+                "item_spacing_type": ("item_spacing_type", _decode_item_spacing_type),
+                "letter_spacing": ("letter_spacing", None),
+                "logo_align": ("logo_align", _decode_logo_align),
+                "logo_link_spacing": ("logo_link_spacing", None),
+                "mobile_layout": ("mobile_layout", _decode_mobile_layout),
+                "mobile_spacing": ("mobile_spacing", None),
+                "mobile_wrap": ("mobile_wrap", None),
+                "text_decoration": ("text_decoration", None),
+                "vertical_align": ("vertical_align", _decode_vertical_align),
+            },
+            required=(),
+            additional=None,
         )
-
-        header_block_styles.additional_properties = d
-        return header_block_styles
 
     @property
     def additional_keys(self) -> list[str]:

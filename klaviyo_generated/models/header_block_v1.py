@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.header_block_v1_content_type import HeaderBlockV1ContentType, check_header_block_v1_content_type
 from ..models.header_block_v1_type import HeaderBlockV1Type, check_header_block_v1_type
 from ..types import UNSET, Unset, parse_union
@@ -23,7 +24,7 @@ T = TypeVar("T", bound="HeaderBlockV1")
 
 
 @_attrs_define
-class HeaderBlockV1:
+class HeaderBlockV1(LazyModel):
     """
     Attributes:
         content_type (HeaderBlockV1ContentType):
@@ -113,107 +114,102 @@ class HeaderBlockV1:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.header_block_data import HeaderBlockData  # noqa: PLC0415
         from ..models.header_image_sub_block import HeaderImageSubBlock  # noqa: PLC0415
         from ..models.header_link_sub_block import HeaderLinkSubBlock  # noqa: PLC0415
         from ..models.header_logo_sub_block import HeaderLogoSubBlock  # noqa: PLC0415
 
-        d = dict(src_dict)
-        content_type = check_header_block_v1_content_type(d.pop("content_type"))
+        def _decode_content_type(src_value__: Any) -> HeaderBlockV1ContentType:
+            content_type = check_header_block_v1_content_type(src_value__)
 
-        type_ = check_header_block_v1_type(d.pop("type"))
+            return content_type
 
-        data = HeaderBlockData.from_dict(d.pop("data"))
+        def _decode_type_(src_value__: Any) -> HeaderBlockV1Type:
+            type_ = check_header_block_v1_type(src_value__)
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return type_
 
-        id = _parse_id(d.pop("id", UNSET))
+        def _decode_data(src_value__: Any) -> HeaderBlockData:
+            data = HeaderBlockData.from_dict(src_value__)
 
-        def _parse_data_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return data
 
-        data_id = _parse_data_id(d.pop("data_id", UNSET))
-
-        def _parse_universal_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        universal_id = _parse_universal_id(d.pop("universal_id", UNSET))
-
-        def _parse_subblocks(
-            data: object,
+        def _decode_subblocks(
+            src_value__: Any,
         ) -> list[HeaderImageSubBlock | HeaderLinkSubBlock | HeaderLogoSubBlock] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                subblocks_type_0 = []
-                _subblocks_type_0 = data
-                for subblocks_type_0_item_data in _subblocks_type_0:
+            def _parse_subblocks(
+                data: object,
+            ) -> list[HeaderImageSubBlock | HeaderLinkSubBlock | HeaderLogoSubBlock] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    subblocks_type_0 = []
+                    _subblocks_type_0 = data
+                    for subblocks_type_0_item_data in _subblocks_type_0:
 
-                    def _parse_subblocks_type_0_item(
-                        data: object,
-                    ) -> HeaderImageSubBlock | HeaderLinkSubBlock | HeaderLogoSubBlock:
-                        try:
+                        def _parse_subblocks_type_0_item(
+                            data: object,
+                        ) -> HeaderImageSubBlock | HeaderLinkSubBlock | HeaderLogoSubBlock:
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                subblocks_type_0_item_type_0 = HeaderLinkSubBlock.from_dict(data)
+
+                                return subblocks_type_0_item_type_0
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                subblocks_type_0_item_type_1 = HeaderImageSubBlock.from_dict(data)
+
+                                return subblocks_type_0_item_type_1
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
                             if not isinstance(data, dict):
                                 raise TypeError()
-                            subblocks_type_0_item_type_0 = HeaderLinkSubBlock.from_dict(data)
+                            subblocks_type_0_item_type_2 = HeaderLogoSubBlock.from_dict(data)
 
-                            return subblocks_type_0_item_type_0
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            subblocks_type_0_item_type_1 = HeaderImageSubBlock.from_dict(data)
+                            return subblocks_type_0_item_type_2
 
-                            return subblocks_type_0_item_type_1
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        subblocks_type_0_item_type_2 = HeaderLogoSubBlock.from_dict(data)
+                        subblocks_type_0_item = parse_union(_parse_subblocks_type_0_item, subblocks_type_0_item_data)
 
-                        return subblocks_type_0_item_type_2
+                        subblocks_type_0.append(subblocks_type_0_item)
 
-                    subblocks_type_0_item = parse_union(_parse_subblocks_type_0_item, subblocks_type_0_item_data)
+                    return subblocks_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[HeaderImageSubBlock | HeaderLinkSubBlock | HeaderLogoSubBlock] | None | Unset, data)
 
-                    subblocks_type_0.append(subblocks_type_0_item)
+            subblocks = parse_union(_parse_subblocks, src_value__)
 
-                return subblocks_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[HeaderImageSubBlock | HeaderLinkSubBlock | HeaderLogoSubBlock] | None | Unset, data)
+            return subblocks
 
-        subblocks = parse_union(_parse_subblocks, d.pop("subblocks", UNSET))
-
-        header_block_v1 = cls(
-            content_type=content_type,
-            type_=type_,
-            data=data,
-            id=id,
-            data_id=data_id,
-            universal_id=universal_id,
-            subblocks=subblocks,
+        return LazyTable(
+            fields={
+                "content_type": ("content_type", _decode_content_type),
+                "type_": ("type", _decode_type_),
+                "data": ("data", _decode_data),
+                "id": ("id", None),
+                "data_id": ("data_id", None),
+                "universal_id": ("universal_id", None),
+                "subblocks": ("subblocks", _decode_subblocks),
+            },
+            required=(
+                "content_type",
+                "type",
+                "data",
+            ),
+            additional=None,
         )
-
-        header_block_v1.additional_properties = d
-        return header_block_v1
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.header_image_sub_block_show_on import HeaderImageSubBlockShowOn, check_header_image_sub_block_show_on
 from ..models.header_image_sub_block_type import HeaderImageSubBlockType, check_header_image_sub_block_type
 from ..types import UNSET, Unset
@@ -16,7 +17,7 @@ T = TypeVar("T", bound="HeaderImageSubBlock")
 
 
 @_attrs_define
-class HeaderImageSubBlock:
+class HeaderImageSubBlock(LazyModel):
     """
     Attributes:
         type_ (HeaderImageSubBlockType):
@@ -138,113 +139,43 @@ class HeaderImageSubBlock:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_header_image_sub_block_type(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        id = _parse_id(d.pop("id", UNSET))
+        def _decode_type_(src_value__: Any) -> HeaderImageSubBlockType:
+            type_ = check_header_image_sub_block_type(src_value__)
 
-        def _parse_alt_text(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return type_
 
-        alt_text = _parse_alt_text(d.pop("alt_text", UNSET))
+        def _decode_show_on(src_value__: Any) -> HeaderImageSubBlockShowOn | Unset:
+            _show_on = src_value__
+            show_on: HeaderImageSubBlockShowOn | Unset
+            if isinstance(_show_on, Unset):
+                show_on = UNSET
+            else:
+                show_on = check_header_image_sub_block_show_on(_show_on)
 
-        def _parse_asset_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return show_on
 
-        asset_id = _parse_asset_id(d.pop("asset_id", UNSET))
-
-        def _parse_background_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        background_color = _parse_background_color(d.pop("background_color", UNSET))
-
-        def _parse_height(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        height = _parse_height(d.pop("height", UNSET))
-
-        def _parse_href(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        href = _parse_href(d.pop("href", UNSET))
-
-        def _parse_max_width(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        max_width = _parse_max_width(d.pop("max_width", UNSET))
-
-        _show_on = d.pop("show_on", UNSET)
-        show_on: HeaderImageSubBlockShowOn | Unset
-        if isinstance(_show_on, Unset):
-            show_on = UNSET
-        else:
-            show_on = check_header_image_sub_block_show_on(_show_on)
-
-        def _parse_src(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        src = _parse_src(d.pop("src", UNSET))
-
-        def _parse_width(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        width = _parse_width(d.pop("width", UNSET))
-
-        header_image_sub_block = cls(
-            type_=type_,
-            id=id,
-            alt_text=alt_text,
-            asset_id=asset_id,
-            background_color=background_color,
-            height=height,
-            href=href,
-            max_width=max_width,
-            show_on=show_on,
-            src=src,
-            width=width,
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+                "alt_text": ("alt_text", None),
+                "asset_id": ("asset_id", None),
+                "background_color": ("background_color", None),
+                "height": ("height", None),
+                "href": ("href", None),
+                "max_width": ("max_width", None),
+                "show_on": ("show_on", _decode_show_on),
+                "src": ("src", None),
+                "width": ("width", None),
+            },
+            required=("type",),
+            additional=None,
         )
-
-        header_image_sub_block.additional_properties = d
-        return header_image_sub_block
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.header_link_sub_block_show_on import HeaderLinkSubBlockShowOn, check_header_link_sub_block_show_on
 from ..models.header_link_sub_block_type import HeaderLinkSubBlockType, check_header_link_sub_block_type
 from ..types import UNSET, Unset
@@ -16,7 +17,7 @@ T = TypeVar("T", bound="HeaderLinkSubBlock")
 
 
 @_attrs_define
-class HeaderLinkSubBlock:
+class HeaderLinkSubBlock(LazyModel):
     """
     Attributes:
         type_ (HeaderLinkSubBlockType):
@@ -98,73 +99,39 @@ class HeaderLinkSubBlock:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_header_link_sub_block_type(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        id = _parse_id(d.pop("id", UNSET))
+        def _decode_type_(src_value__: Any) -> HeaderLinkSubBlockType:
+            type_ = check_header_link_sub_block_type(src_value__)
 
-        def _parse_background_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return type_
 
-        background_color = _parse_background_color(d.pop("background_color", UNSET))
+        def _decode_show_on(src_value__: Any) -> HeaderLinkSubBlockShowOn | Unset:
+            _show_on = src_value__
+            show_on: HeaderLinkSubBlockShowOn | Unset
+            if isinstance(_show_on, Unset):
+                show_on = UNSET
+            else:
+                show_on = check_header_link_sub_block_show_on(_show_on)
 
-        def _parse_content(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return show_on
 
-        content = _parse_content(d.pop("content", UNSET))
-
-        def _parse_drop_shadow_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        drop_shadow_color = _parse_drop_shadow_color(d.pop("drop_shadow_color", UNSET))
-
-        def _parse_href(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        href = _parse_href(d.pop("href", UNSET))
-
-        _show_on = d.pop("show_on", UNSET)
-        show_on: HeaderLinkSubBlockShowOn | Unset
-        if isinstance(_show_on, Unset):
-            show_on = UNSET
-        else:
-            show_on = check_header_link_sub_block_show_on(_show_on)
-
-        header_link_sub_block = cls(
-            type_=type_,
-            id=id,
-            background_color=background_color,
-            content=content,
-            drop_shadow_color=drop_shadow_color,
-            href=href,
-            show_on=show_on,
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+                "background_color": ("background_color", None),
+                "content": ("content", None),
+                "drop_shadow_color": ("drop_shadow_color", None),
+                "href": ("href", None),
+                "show_on": ("show_on", _decode_show_on),
+            },
+            required=("type",),
+            additional=None,
         )
-
-        header_link_sub_block.additional_properties = d
-        return header_link_sub_block
 
     @property
     def additional_keys(self) -> list[str]:

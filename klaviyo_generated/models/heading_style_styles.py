@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.heading_style_styles_font_style import HeadingStyleStylesFontStyle, check_heading_style_styles_font_style
 from ..models.heading_style_styles_text_align import HeadingStyleStylesTextAlign, check_heading_style_styles_text_align
 from ..types import UNSET, Unset
@@ -16,7 +17,7 @@ T = TypeVar("T", bound="HeadingStyleStyles")
 
 
 @_attrs_define
-class HeadingStyleStyles:
+class HeadingStyleStyles(LazyModel):
     """
     Attributes:
         color (None | str | Unset):
@@ -148,129 +149,49 @@ class HeadingStyleStyles:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        color = _parse_color(d.pop("color", UNSET))
+        def _decode_font_style(src_value__: Any) -> HeadingStyleStylesFontStyle | Unset:
+            _font_style = src_value__
+            font_style: HeadingStyleStylesFontStyle | Unset
+            if isinstance(_font_style, Unset):
+                font_style = UNSET
+            else:
+                font_style = check_heading_style_styles_font_style(_font_style)
 
-        def _parse_font_family(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return font_style
 
-        font_family = _parse_font_family(d.pop("font_family", UNSET))
+        def _decode_text_align(src_value__: Any) -> HeadingStyleStylesTextAlign | Unset:
+            _text_align = src_value__
+            text_align: HeadingStyleStylesTextAlign | Unset
+            if isinstance(_text_align, Unset):
+                text_align = UNSET
+            else:
+                text_align = check_heading_style_styles_text_align(_text_align)
 
-        def _parse_font_size(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+            return text_align
 
-        font_size = _parse_font_size(d.pop("font_size", UNSET))
-
-        _font_style = d.pop("font_style", UNSET)
-        font_style: HeadingStyleStylesFontStyle | Unset
-        if isinstance(_font_style, Unset):
-            font_style = UNSET
-        else:
-            font_style = check_heading_style_styles_font_style(_font_style)
-
-        def _parse_font_weight(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        font_weight = _parse_font_weight(d.pop("font_weight", UNSET))
-
-        def _parse_letter_spacing(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        letter_spacing = _parse_letter_spacing(d.pop("letter_spacing", UNSET))
-
-        def _parse_line_height(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        line_height = _parse_line_height(d.pop("line_height", UNSET))
-
-        def _parse_margin_bottom(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        margin_bottom = _parse_margin_bottom(d.pop("margin_bottom", UNSET))
-
-        def _parse_mobile_font_size(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        mobile_font_size = _parse_mobile_font_size(d.pop("mobile_font_size", UNSET))
-
-        def _parse_mobile_line_height(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        mobile_line_height = _parse_mobile_line_height(d.pop("mobile_line_height", UNSET))
-
-        _text_align = d.pop("text_align", UNSET)
-        text_align: HeadingStyleStylesTextAlign | Unset
-        if isinstance(_text_align, Unset):
-            text_align = UNSET
-        else:
-            text_align = check_heading_style_styles_text_align(_text_align)
-
-        def _parse_text_decoration(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        text_decoration = _parse_text_decoration(d.pop("text_decoration", UNSET))
-
-        heading_style_styles = cls(
-            color=color,
-            font_family=font_family,
-            font_size=font_size,
-            font_style=font_style,
-            font_weight=font_weight,
-            letter_spacing=letter_spacing,
-            line_height=line_height,
-            margin_bottom=margin_bottom,
-            mobile_font_size=mobile_font_size,
-            mobile_line_height=mobile_line_height,
-            text_align=text_align,
-            text_decoration=text_decoration,
+        return LazyTable(
+            fields={
+                "color": ("color", None),
+                "font_family": ("font_family", None),
+                "font_size": ("font_size", None),
+                "font_style": ("font_style", _decode_font_style),
+                "font_weight": ("font_weight", None),
+                "letter_spacing": ("letter_spacing", None),
+                "line_height": ("line_height", None),
+                "margin_bottom": ("margin_bottom", None),
+                "mobile_font_size": ("mobile_font_size", None),
+                "mobile_line_height": ("mobile_line_height", None),
+                "text_align": ("text_align", _decode_text_align),
+                "text_decoration": ("text_decoration", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        heading_style_styles.additional_properties = d
-        return heading_style_styles
 
     @property
     def additional_keys(self) -> list[str]:

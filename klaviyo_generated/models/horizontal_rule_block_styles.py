@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.horizontal_rule_block_styles_border_style import (
     HorizontalRuleBlockStylesBorderStyle,
     check_horizontal_rule_block_styles_border_style,
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="HorizontalRuleBlockStyles")
 
 
 @_attrs_define
-class HorizontalRuleBlockStyles:
+class HorizontalRuleBlockStyles(LazyModel):
     """
     Attributes:
         block_background_color (None | str | Unset):
@@ -122,101 +123,36 @@ class HorizontalRuleBlockStyles:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_block_background_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        block_background_color = _parse_block_background_color(d.pop("block_background_color", UNSET))
+        def _decode_border_style(src_value__: Any) -> HorizontalRuleBlockStylesBorderStyle | Unset:
+            _border_style = src_value__
+            border_style: HorizontalRuleBlockStylesBorderStyle | Unset
+            if isinstance(_border_style, Unset):
+                border_style = UNSET
+            else:
+                border_style = check_horizontal_rule_block_styles_border_style(_border_style)
 
-        def _parse_block_padding_bottom(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+            return border_style
 
-        block_padding_bottom = _parse_block_padding_bottom(d.pop("block_padding_bottom", UNSET))
-
-        def _parse_block_padding_left(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        block_padding_left = _parse_block_padding_left(d.pop("block_padding_left", UNSET))
-
-        def _parse_block_padding_right(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        block_padding_right = _parse_block_padding_right(d.pop("block_padding_right", UNSET))
-
-        def _parse_block_padding_top(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        block_padding_top = _parse_block_padding_top(d.pop("block_padding_top", UNSET))
-
-        def _parse_border_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        border_color = _parse_border_color(d.pop("border_color", UNSET))
-
-        _border_style = d.pop("border_style", UNSET)
-        border_style: HorizontalRuleBlockStylesBorderStyle | Unset
-        if isinstance(_border_style, Unset):
-            border_style = UNSET
-        else:
-            border_style = check_horizontal_rule_block_styles_border_style(_border_style)
-
-        def _parse_border_width(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        border_width = _parse_border_width(d.pop("border_width", UNSET))
-
-        def _parse_mobile_stretch_content(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        mobile_stretch_content = _parse_mobile_stretch_content(d.pop("mobile_stretch_content", UNSET))
-
-        horizontal_rule_block_styles = cls(
-            block_background_color=block_background_color,
-            block_padding_bottom=block_padding_bottom,
-            block_padding_left=block_padding_left,
-            block_padding_right=block_padding_right,
-            block_padding_top=block_padding_top,
-            border_color=border_color,
-            border_style=border_style,
-            border_width=border_width,
-            mobile_stretch_content=mobile_stretch_content,
+        return LazyTable(
+            fields={
+                "block_background_color": ("block_background_color", None),
+                "block_padding_bottom": ("block_padding_bottom", None),
+                "block_padding_left": ("block_padding_left", None),
+                "block_padding_right": ("block_padding_right", None),
+                "block_padding_top": ("block_padding_top", None),
+                "border_color": ("border_color", None),
+                "border_style": ("border_style", _decode_border_style),
+                "border_width": ("border_width", None),
+                "mobile_stretch_content": ("mobile_stretch_content", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        horizontal_rule_block_styles.additional_properties = d
-        return horizontal_rule_block_styles
 
     @property
     def additional_keys(self) -> list[str]:

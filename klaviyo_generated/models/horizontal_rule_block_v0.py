@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.horizontal_rule_block_v0_content_type import (
     HorizontalRuleBlockV0ContentType,
     check_horizontal_rule_block_v0_content_type,
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="HorizontalRuleBlockV0")
 
 
 @_attrs_define
-class HorizontalRuleBlockV0:
+class HorizontalRuleBlockV0(LazyModel):
     """
     Attributes:
         content_type (HorizontalRuleBlockV0ContentType):
@@ -52,21 +53,34 @@ class HorizontalRuleBlockV0:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        content_type = check_horizontal_rule_block_v0_content_type(d.pop("content_type"))
+        return lazy_from_dict(cls, src_dict)
 
-        type_ = check_horizontal_rule_block_v0_type(d.pop("type"))
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        data = d.pop("data")
+        def _decode_content_type(src_value__: Any) -> HorizontalRuleBlockV0ContentType:
+            content_type = check_horizontal_rule_block_v0_content_type(src_value__)
 
-        horizontal_rule_block_v0 = cls(
-            content_type=content_type,
-            type_=type_,
-            data=data,
+            return content_type
+
+        def _decode_type_(src_value__: Any) -> HorizontalRuleBlockV0Type:
+            type_ = check_horizontal_rule_block_v0_type(src_value__)
+
+            return type_
+
+        return LazyTable(
+            fields={
+                "content_type": ("content_type", _decode_content_type),
+                "type_": ("type", _decode_type_),
+                "data": ("data", None),
+            },
+            required=(
+                "content_type",
+                "type",
+                "data",
+            ),
+            additional=None,
         )
-
-        horizontal_rule_block_v0.additional_properties = d
-        return horizontal_rule_block_v0
 
     @property
     def additional_keys(self) -> list[str]:

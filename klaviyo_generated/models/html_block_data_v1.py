@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.display_options import DisplayOptions
 
@@ -16,7 +18,7 @@ T = TypeVar("T", bound="HTMLBlockDataV1")
 
 
 @_attrs_define
-class HTMLBlockDataV1:
+class HTMLBlockDataV1(LazyModel):
     """
     Attributes:
         content (str):
@@ -45,20 +47,28 @@ class HTMLBlockDataV1:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.display_options import DisplayOptions  # noqa: PLC0415
 
-        d = dict(src_dict)
-        content = d.pop("content")
+        def _decode_display_options(src_value__: Any) -> DisplayOptions:
+            display_options = DisplayOptions.from_dict(src_value__)
 
-        display_options = DisplayOptions.from_dict(d.pop("display_options"))
+            return display_options
 
-        html_block_data_v1 = cls(
-            content=content,
-            display_options=display_options,
+        return LazyTable(
+            fields={
+                "content": ("content", None),
+                "display_options": ("display_options", _decode_display_options),
+            },
+            required=(
+                "content",
+                "display_options",
+            ),
+            additional=None,
         )
-
-        html_block_data_v1.additional_properties = d
-        return html_block_data_v1
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,13 +8,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="IafDeeplinkToScreenProperties")
 
 
 @_attrs_define
-class IafDeeplinkToScreenProperties:
+class IafDeeplinkToScreenProperties(LazyModel):
     """
     Attributes:
         deep_link_url (str | Unset):  Default: ''.
@@ -36,15 +37,18 @@ class IafDeeplinkToScreenProperties:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        deep_link_url = d.pop("deep_link_url", UNSET)
+        return lazy_from_dict(cls, src_dict)
 
-        iaf_deeplink_to_screen_properties = cls(
-            deep_link_url=deep_link_url,
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        return LazyTable(
+            fields={
+                "deep_link_url": ("deep_link_url", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        iaf_deeplink_to_screen_properties.additional_properties = d
-        return iaf_deeplink_to_screen_properties
 
     @property
     def additional_keys(self) -> list[str]:

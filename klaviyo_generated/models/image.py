@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.image_type import ImageType, check_image_type
 from ..types import UNSET, Unset, parse_union
 
@@ -33,7 +34,7 @@ T = TypeVar("T", bound="Image")
 
 
 @_attrs_define
-class Image:
+class Image(LazyModel):
     """
     Attributes:
         type_ (ImageType):
@@ -148,6 +149,10 @@ class Image:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.close import Close  # noqa: PLC0415
         from ..models.go_to_inbox import GoToInbox  # noqa: PLC0415
         from ..models.iaf_deeplink_to_screen import IafDeeplinkToScreen  # noqa: PLC0415
@@ -164,29 +169,28 @@ class Image:
         from ..models.subscribe_via_sms import SubscribeViaSMS  # noqa: PLC0415
         from ..models.subscribe_via_whats_app import SubscribeViaWhatsApp  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_image_type(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> ImageType:
+            type_ = check_image_type(src_value__)
 
-        properties = ImageProperties.from_dict(d.pop("properties"))
+            return type_
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        def _decode_properties(src_value__: Any) -> ImageProperties:
+            properties = ImageProperties.from_dict(src_value__)
 
-        id = _parse_id(d.pop("id", UNSET))
+            return properties
 
-        _styles = d.pop("styles", UNSET)
-        styles: ImageStyles | Unset
-        if isinstance(_styles, Unset):
-            styles = UNSET
-        else:
-            styles = ImageStyles.from_dict(_styles)
+        def _decode_styles(src_value__: Any) -> ImageStyles | Unset:
+            _styles = src_value__
+            styles: ImageStyles | Unset
+            if isinstance(_styles, Unset):
+                styles = UNSET
+            else:
+                styles = ImageStyles.from_dict(_styles)
 
-        def _parse_action(
-            data: object,
+            return styles
+
+        def _decode_action(
+            src_value__: Any,
         ) -> (
             Close
             | GoToInbox
@@ -204,115 +208,9 @@ class Image:
             | SubscribeViaWhatsApp
             | Unset
         ):
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                action_type_0 = Close.from_dict(data)
-
-                return action_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                action_type_1 = NextStep.from_dict(data)
-
-                return action_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                action_type_2 = OpenForm.from_dict(data)
-
-                return action_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                action_type_3 = PromotionalSMSSubscription.from_dict(data)
-
-                return action_type_3
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                action_type_4 = Redirect.from_dict(data)
-
-                return action_type_4
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                action_type_5 = ResendOptInCode.from_dict(data)
-
-                return action_type_5
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                action_type_6 = SubmitOptInCode.from_dict(data)
-
-                return action_type_6
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                action_type_7 = SubscribeViaSMS.from_dict(data)
-
-                return action_type_7
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                action_type_8 = SubscribeViaWhatsApp.from_dict(data)
-
-                return action_type_8
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                action_type_9 = GoToInbox.from_dict(data)
-
-                return action_type_9
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                action_type_10 = SubmitBackInStock.from_dict(data)
-
-                return action_type_10
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                action_type_11 = SkipToSuccess.from_dict(data)
-
-                return action_type_11
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                action_type_12 = IafDeeplinkToScreen.from_dict(data)
-
-                return action_type_12
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(
+            def _parse_action(
+                data: object,
+            ) -> (
                 Close
                 | GoToInbox
                 | IafDeeplinkToScreen
@@ -327,22 +225,153 @@ class Image:
                 | SubmitOptInCode
                 | SubscribeViaSMS
                 | SubscribeViaWhatsApp
-                | Unset,
-                data,
-            )
+                | Unset
+            ):
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    action_type_0 = Close.from_dict(data)
 
-        action = parse_union(_parse_action, d.pop("action", UNSET))
+                    return action_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    action_type_1 = NextStep.from_dict(data)
 
-        image = cls(
-            type_=type_,
-            properties=properties,
-            id=id,
-            styles=styles,
-            action=action,
+                    return action_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    action_type_2 = OpenForm.from_dict(data)
+
+                    return action_type_2
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    action_type_3 = PromotionalSMSSubscription.from_dict(data)
+
+                    return action_type_3
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    action_type_4 = Redirect.from_dict(data)
+
+                    return action_type_4
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    action_type_5 = ResendOptInCode.from_dict(data)
+
+                    return action_type_5
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    action_type_6 = SubmitOptInCode.from_dict(data)
+
+                    return action_type_6
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    action_type_7 = SubscribeViaSMS.from_dict(data)
+
+                    return action_type_7
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    action_type_8 = SubscribeViaWhatsApp.from_dict(data)
+
+                    return action_type_8
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    action_type_9 = GoToInbox.from_dict(data)
+
+                    return action_type_9
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    action_type_10 = SubmitBackInStock.from_dict(data)
+
+                    return action_type_10
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    action_type_11 = SkipToSuccess.from_dict(data)
+
+                    return action_type_11
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    action_type_12 = IafDeeplinkToScreen.from_dict(data)
+
+                    return action_type_12
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(
+                    Close
+                    | GoToInbox
+                    | IafDeeplinkToScreen
+                    | NextStep
+                    | None
+                    | OpenForm
+                    | PromotionalSMSSubscription
+                    | Redirect
+                    | ResendOptInCode
+                    | SkipToSuccess
+                    | SubmitBackInStock
+                    | SubmitOptInCode
+                    | SubscribeViaSMS
+                    | SubscribeViaWhatsApp
+                    | Unset,
+                    data,
+                )
+
+            action = parse_union(_parse_action, src_value__)
+
+            return action
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "properties": ("properties", _decode_properties),
+                "id": ("id", None),
+                "styles": ("styles", _decode_styles),
+                "action": ("action", _decode_action),
+            },
+            required=(
+                "type",
+                "properties",
+            ),
+            additional=None,
         )
-
-        image.additional_properties = d
-        return image
 
     @property
     def additional_keys(self) -> list[str]:

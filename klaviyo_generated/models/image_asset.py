@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.image_asset_format import ImageAssetFormat, check_image_asset_format
 from ..models.image_asset_image_type import ImageAssetImageType, check_image_asset_image_type
 from ..models.image_asset_origin import ImageAssetOrigin, check_image_asset_origin
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="ImageAsset")
 
 
 @_attrs_define
-class ImageAsset:
+class ImageAsset(LazyModel):
     """
     Attributes:
         id (int): The unique identifier for this image asset. Not allowed on update.
@@ -98,54 +99,61 @@ class ImageAsset:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        return lazy_from_dict(cls, src_dict)
 
-        file_path = d.pop("file_path")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        name = d.pop("name")
+        def _decode_format_(src_value__: Any) -> ImageAssetFormat:
+            format_ = check_image_asset_format(src_value__)
 
-        format_ = check_image_asset_format(d.pop("format"))
+            return format_
 
-        file_size = d.pop("file_size")
+        def _decode_updated(src_value__: Any) -> datetime.datetime:
+            updated = datetime.datetime.fromisoformat(src_value__)
 
-        updated = datetime.datetime.fromisoformat(d.pop("updated"))
+            return updated
 
-        url = d.pop("url")
+        def _decode_image_type(src_value__: Any) -> ImageAssetImageType:
+            image_type = check_image_asset_image_type(src_value__)
 
-        image_type = check_image_asset_image_type(d.pop("image_type"))
+            return image_type
 
-        _origin = d.pop("origin", UNSET)
-        origin: ImageAssetOrigin | Unset
-        if isinstance(_origin, Unset):
-            origin = UNSET
-        else:
-            origin = check_image_asset_origin(_origin)
+        def _decode_origin(src_value__: Any) -> ImageAssetOrigin | Unset:
+            _origin = src_value__
+            origin: ImageAssetOrigin | Unset
+            if isinstance(_origin, Unset):
+                origin = UNSET
+            else:
+                origin = check_image_asset_origin(_origin)
 
-        def _parse_l10n_key(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return origin
 
-        l10n_key = _parse_l10n_key(d.pop("l10n_key", UNSET))
-
-        image_asset = cls(
-            id=id,
-            file_path=file_path,
-            name=name,
-            format_=format_,
-            file_size=file_size,
-            updated=updated,
-            url=url,
-            image_type=image_type,
-            origin=origin,
-            l10n_key=l10n_key,
+        return LazyTable(
+            fields={
+                "id": ("id", None),
+                "file_path": ("file_path", None),
+                "name": ("name", None),
+                "format_": ("format", _decode_format_),
+                "file_size": ("file_size", None),
+                "updated": ("updated", _decode_updated),
+                "url": ("url", None),
+                "image_type": ("image_type", _decode_image_type),
+                "origin": ("origin", _decode_origin),
+                "l10n_key": ("l10n_key", None),
+            },
+            required=(
+                "id",
+                "file_path",
+                "name",
+                "format",
+                "file_size",
+                "updated",
+                "url",
+                "image_type",
+            ),
+            additional=None,
         )
-
-        image_asset.additional_properties = d
-        return image_asset
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ImageAssetProperties")
 
 
 @_attrs_define
-class ImageAssetProperties:
+class ImageAssetProperties(LazyModel):
     """
     Attributes:
         src (None | str | Unset):
@@ -80,63 +81,22 @@ class ImageAssetProperties:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_src(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        src = _parse_src(d.pop("src", UNSET))
-
-        def _parse_alt_text(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        alt_text = _parse_alt_text(d.pop("alt_text", UNSET))
-
-        def _parse_original_image_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        original_image_url = _parse_original_image_url(d.pop("original_image_url", UNSET))
-
-        def _parse_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        id = _parse_id(d.pop("id", UNSET))
-
-        def _parse_asset_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        asset_id = _parse_asset_id(d.pop("asset_id", UNSET))
-
-        image_asset_properties = cls(
-            src=src,
-            alt_text=alt_text,
-            original_image_url=original_image_url,
-            id=id,
-            asset_id=asset_id,
+        return LazyTable(
+            fields={
+                "src": ("src", None),
+                "alt_text": ("alt_text", None),
+                "original_image_url": ("original_image_url", None),
+                "id": ("id", None),
+                "asset_id": ("asset_id", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        image_asset_properties.additional_properties = d
-        return image_asset_properties
 
     @property
     def additional_keys(self) -> list[str]:

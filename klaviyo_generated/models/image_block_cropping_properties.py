@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ImageBlockCroppingProperties")
 
 
 @_attrs_define
-class ImageBlockCroppingProperties:
+class ImageBlockCroppingProperties(LazyModel):
     """
     Attributes:
         aspect_ratio (None | str | Unset):
@@ -100,83 +101,24 @@ class ImageBlockCroppingProperties:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_aspect_ratio(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        aspect_ratio = _parse_aspect_ratio(d.pop("aspect_ratio", UNSET))
-
-        def _parse_asset_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        asset_id = _parse_asset_id(d.pop("asset_id", UNSET))
-
-        def _parse_height(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        height = _parse_height(d.pop("height", UNSET))
-
-        def _parse_src(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        src = _parse_src(d.pop("src", UNSET))
-
-        def _parse_width(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        width = _parse_width(d.pop("width", UNSET))
-
-        def _parse_x(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        x = _parse_x(d.pop("x", UNSET))
-
-        def _parse_y(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        y = _parse_y(d.pop("y", UNSET))
-
-        image_block_cropping_properties = cls(
-            aspect_ratio=aspect_ratio,
-            asset_id=asset_id,
-            height=height,
-            src=src,
-            width=width,
-            x=x,
-            y=y,
+        return LazyTable(
+            fields={
+                "aspect_ratio": ("aspect_ratio", None),
+                "asset_id": ("asset_id", None),
+                "height": ("height", None),
+                "src": ("src", None),
+                "width": ("width", None),
+                "x": ("x", None),
+                "y": ("y", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        image_block_cropping_properties.additional_properties = d
-        return image_block_cropping_properties
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.image_block_styles_align import ImageBlockStylesAlign, check_image_block_styles_align
 from ..models.image_block_styles_block_border_style import (
     ImageBlockStylesBlockBorderStyle,
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="ImageBlockStyles")
 
 
 @_attrs_define
-class ImageBlockStyles:
+class ImageBlockStyles(LazyModel):
     """
     Attributes:
         align (ImageBlockStylesAlign | Unset): Image Alignment.
@@ -221,198 +222,56 @@ class ImageBlockStyles:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _align = d.pop("align", UNSET)
-        align: ImageBlockStylesAlign | Unset
-        if isinstance(_align, Unset):
-            align = UNSET
-        else:
-            align = check_image_block_styles_align(_align)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_background_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        background_color = _parse_background_color(d.pop("background_color", UNSET))
+        def _decode_align(src_value__: Any) -> ImageBlockStylesAlign | Unset:
+            _align = src_value__
+            align: ImageBlockStylesAlign | Unset
+            if isinstance(_align, Unset):
+                align = UNSET
+            else:
+                align = check_image_block_styles_align(_align)
 
-        def _parse_block_background_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return align
 
-        block_background_color = _parse_block_background_color(d.pop("block_background_color", UNSET))
+        def _decode_block_border_style(src_value__: Any) -> ImageBlockStylesBlockBorderStyle | Unset:
+            _block_border_style = src_value__
+            block_border_style: ImageBlockStylesBlockBorderStyle | Unset
+            if isinstance(_block_border_style, Unset):
+                block_border_style = UNSET
+            else:
+                block_border_style = check_image_block_styles_block_border_style(_block_border_style)
 
-        def _parse_block_border_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return block_border_style
 
-        block_border_color = _parse_block_border_color(d.pop("block_border_color", UNSET))
-
-        _block_border_style = d.pop("block_border_style", UNSET)
-        block_border_style: ImageBlockStylesBlockBorderStyle | Unset
-        if isinstance(_block_border_style, Unset):
-            block_border_style = UNSET
-        else:
-            block_border_style = check_image_block_styles_block_border_style(_block_border_style)
-
-        def _parse_block_border_width(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        block_border_width = _parse_block_border_width(d.pop("block_border_width", UNSET))
-
-        def _parse_block_padding_bottom(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        block_padding_bottom = _parse_block_padding_bottom(d.pop("block_padding_bottom", UNSET))
-
-        def _parse_block_padding_left(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        block_padding_left = _parse_block_padding_left(d.pop("block_padding_left", UNSET))
-
-        def _parse_block_padding_right(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        block_padding_right = _parse_block_padding_right(d.pop("block_padding_right", UNSET))
-
-        def _parse_block_padding_top(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        block_padding_top = _parse_block_padding_top(d.pop("block_padding_top", UNSET))
-
-        def _parse_full_width_mobile(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        full_width_mobile = _parse_full_width_mobile(d.pop("full_width_mobile", UNSET))
-
-        def _parse_height(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        height = _parse_height(d.pop("height", UNSET))
-
-        def _parse_inner_padding_bottom(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        inner_padding_bottom = _parse_inner_padding_bottom(d.pop("inner_padding_bottom", UNSET))
-
-        def _parse_inner_padding_left(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        inner_padding_left = _parse_inner_padding_left(d.pop("inner_padding_left", UNSET))
-
-        def _parse_inner_padding_right(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        inner_padding_right = _parse_inner_padding_right(d.pop("inner_padding_right", UNSET))
-
-        def _parse_inner_padding_top(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        inner_padding_top = _parse_inner_padding_top(d.pop("inner_padding_top", UNSET))
-
-        def _parse_max_width(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        max_width = _parse_max_width(d.pop("max_width", UNSET))
-
-        def _parse_mobile_stretch_content(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        mobile_stretch_content = _parse_mobile_stretch_content(d.pop("mobile_stretch_content", UNSET))
-
-        def _parse_width(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        width = _parse_width(d.pop("width", UNSET))
-
-        image_block_styles = cls(
-            align=align,
-            background_color=background_color,
-            block_background_color=block_background_color,
-            block_border_color=block_border_color,
-            block_border_style=block_border_style,
-            block_border_width=block_border_width,
-            block_padding_bottom=block_padding_bottom,
-            block_padding_left=block_padding_left,
-            block_padding_right=block_padding_right,
-            block_padding_top=block_padding_top,
-            full_width_mobile=full_width_mobile,
-            height=height,
-            inner_padding_bottom=inner_padding_bottom,
-            inner_padding_left=inner_padding_left,
-            inner_padding_right=inner_padding_right,
-            inner_padding_top=inner_padding_top,
-            max_width=max_width,
-            mobile_stretch_content=mobile_stretch_content,
-            width=width,
+        return LazyTable(
+            fields={
+                "align": ("align", _decode_align),
+                "background_color": ("background_color", None),
+                "block_background_color": ("block_background_color", None),
+                "block_border_color": ("block_border_color", None),
+                "block_border_style": ("block_border_style", _decode_block_border_style),
+                "block_border_width": ("block_border_width", None),
+                "block_padding_bottom": ("block_padding_bottom", None),
+                "block_padding_left": ("block_padding_left", None),
+                "block_padding_right": ("block_padding_right", None),
+                "block_padding_top": ("block_padding_top", None),
+                "full_width_mobile": ("full_width_mobile", None),
+                "height": ("height", None),
+                "inner_padding_bottom": ("inner_padding_bottom", None),
+                "inner_padding_left": ("inner_padding_left", None),
+                "inner_padding_right": ("inner_padding_right", None),
+                "inner_padding_top": ("inner_padding_top", None),
+                "max_width": ("max_width", None),
+                "mobile_stretch_content": ("mobile_stretch_content", None),
+                "width": ("width", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        image_block_styles.additional_properties = d
-        return image_block_styles
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.image_block_v1_content_type import ImageBlockV1ContentType, check_image_block_v1_content_type
 from ..models.image_block_v1_type import ImageBlockV1Type, check_image_block_v1_type
 from ..types import UNSET, Unset
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="ImageBlockV1")
 
 
 @_attrs_define
-class ImageBlockV1:
+class ImageBlockV1(LazyModel):
     """
     Attributes:
         content_type (ImageBlockV1ContentType):
@@ -84,53 +85,43 @@ class ImageBlockV1:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.image_block_data import ImageBlockData  # noqa: PLC0415
 
-        d = dict(src_dict)
-        content_type = check_image_block_v1_content_type(d.pop("content_type"))
+        def _decode_content_type(src_value__: Any) -> ImageBlockV1ContentType:
+            content_type = check_image_block_v1_content_type(src_value__)
 
-        type_ = check_image_block_v1_type(d.pop("type"))
+            return content_type
 
-        data = ImageBlockData.from_dict(d.pop("data"))
+        def _decode_type_(src_value__: Any) -> ImageBlockV1Type:
+            type_ = check_image_block_v1_type(src_value__)
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return type_
 
-        id = _parse_id(d.pop("id", UNSET))
+        def _decode_data(src_value__: Any) -> ImageBlockData:
+            data = ImageBlockData.from_dict(src_value__)
 
-        def _parse_data_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return data
 
-        data_id = _parse_data_id(d.pop("data_id", UNSET))
-
-        def _parse_universal_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        universal_id = _parse_universal_id(d.pop("universal_id", UNSET))
-
-        image_block_v1 = cls(
-            content_type=content_type,
-            type_=type_,
-            data=data,
-            id=id,
-            data_id=data_id,
-            universal_id=universal_id,
+        return LazyTable(
+            fields={
+                "content_type": ("content_type", _decode_content_type),
+                "type_": ("type", _decode_type_),
+                "data": ("data", _decode_data),
+                "id": ("id", None),
+                "data_id": ("data_id", None),
+                "universal_id": ("universal_id", None),
+            },
+            required=(
+                "content_type",
+                "type",
+                "data",
+            ),
+            additional=None,
         )
-
-        image_block_v1.additional_properties = d
-        return image_block_v1
 
     @property
     def additional_keys(self) -> list[str]:

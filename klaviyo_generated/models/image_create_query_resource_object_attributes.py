@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ImageCreateQueryResourceObjectAttributes")
 
 
 @_attrs_define
-class ImageCreateQueryResourceObjectAttributes:
+class ImageCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         import_from_url (str): An existing image url to import the image from. Alternatively, you may specify a base-64
@@ -61,35 +62,20 @@ class ImageCreateQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        import_from_url = d.pop("import_from_url")
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        name = _parse_name(d.pop("name", UNSET))
-
-        def _parse_hidden(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        hidden = _parse_hidden(d.pop("hidden", UNSET))
-
-        image_create_query_resource_object_attributes = cls(
-            import_from_url=import_from_url,
-            name=name,
-            hidden=hidden,
+        return LazyTable(
+            fields={
+                "import_from_url": ("import_from_url", None),
+                "name": ("name", None),
+                "hidden": ("hidden", None),
+            },
+            required=("import_from_url",),
+            additional=None,
         )
-
-        image_create_query_resource_object_attributes.additional_properties = d
-        return image_create_query_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

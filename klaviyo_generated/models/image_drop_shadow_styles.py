@@ -8,13 +8,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ImageDropShadowStyles")
 
 
 @_attrs_define
-class ImageDropShadowStyles:
+class ImageDropShadowStyles(LazyModel):
     """
     Attributes:
         enabled (bool | Unset):  Default: False.
@@ -60,27 +61,22 @@ class ImageDropShadowStyles:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        enabled = d.pop("enabled", UNSET)
+        return lazy_from_dict(cls, src_dict)
 
-        color = d.pop("color", UNSET)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        blur = d.pop("blur", UNSET)
-
-        x_offset = d.pop("x_offset", UNSET)
-
-        y_offset = d.pop("y_offset", UNSET)
-
-        image_drop_shadow_styles = cls(
-            enabled=enabled,
-            color=color,
-            blur=blur,
-            x_offset=x_offset,
-            y_offset=y_offset,
+        return LazyTable(
+            fields={
+                "enabled": ("enabled", None),
+                "color": ("color", None),
+                "blur": ("blur", None),
+                "x_offset": ("x_offset", None),
+                "y_offset": ("y_offset", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        image_drop_shadow_styles.additional_properties = d
-        return image_drop_shadow_styles
 
     @property
     def additional_keys(self) -> list[str]:

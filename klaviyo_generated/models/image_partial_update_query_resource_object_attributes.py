@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ImagePartialUpdateQueryResourceObjectAttributes")
 
 
 @_attrs_define
-class ImagePartialUpdateQueryResourceObjectAttributes:
+class ImagePartialUpdateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         name (None | str | Unset): A name for the image.
@@ -50,33 +51,19 @@ class ImagePartialUpdateQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        name = _parse_name(d.pop("name", UNSET))
-
-        def _parse_hidden(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        hidden = _parse_hidden(d.pop("hidden", UNSET))
-
-        image_partial_update_query_resource_object_attributes = cls(
-            name=name,
-            hidden=hidden,
+        return LazyTable(
+            fields={
+                "name": ("name", None),
+                "hidden": ("hidden", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        image_partial_update_query_resource_object_attributes.additional_properties = d
-        return image_partial_update_query_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

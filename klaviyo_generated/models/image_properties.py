@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.image_properties_display_device_item import (
     ImagePropertiesDisplayDeviceItem,
     check_image_properties_display_device_item,
@@ -23,7 +24,7 @@ T = TypeVar("T", bound="ImageProperties")
 
 
 @_attrs_define
-class ImageProperties:
+class ImageProperties(LazyModel):
     """
     Attributes:
         image (ImageAssetProperties):
@@ -84,61 +85,65 @@ class ImageProperties:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.additional_field import AdditionalField  # noqa: PLC0415
         from ..models.image_asset_properties import ImageAssetProperties  # noqa: PLC0415
 
-        d = dict(src_dict)
-        image = ImageAssetProperties.from_dict(d.pop("image"))
+        def _decode_image(src_value__: Any) -> ImageAssetProperties:
+            image = ImageAssetProperties.from_dict(src_value__)
 
-        _display_device = d.pop("display_device", UNSET)
-        display_device: list[ImagePropertiesDisplayDeviceItem] | Unset = UNSET
-        if _display_device is not UNSET:
-            display_device = []
-            for display_device_item_data in _display_device:
-                display_device_item = check_image_properties_display_device_item(display_device_item_data)
+            return image
 
-                display_device.append(display_device_item)
+        def _decode_display_device(src_value__: Any) -> list[ImagePropertiesDisplayDeviceItem] | Unset:
+            _display_device = src_value__
+            display_device: list[ImagePropertiesDisplayDeviceItem] | Unset = UNSET
+            if _display_device is not UNSET:
+                display_device = []
+                for display_device_item_data in _display_device:
+                    display_device_item = check_image_properties_display_device_item(display_device_item_data)
 
-        def _parse_classname(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+                    display_device.append(display_device_item)
 
-        classname = _parse_classname(d.pop("classname", UNSET))
+            return display_device
 
-        def _parse_additional_fields(data: object) -> list[AdditionalField] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                additional_fields_type_0 = []
-                _additional_fields_type_0 = data
-                for additional_fields_type_0_item_data in _additional_fields_type_0:
-                    additional_fields_type_0_item = AdditionalField.from_dict(additional_fields_type_0_item_data)
+        def _decode_additional_fields(src_value__: Any) -> list[AdditionalField] | None | Unset:
+            def _parse_additional_fields(data: object) -> list[AdditionalField] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    additional_fields_type_0 = []
+                    _additional_fields_type_0 = data
+                    for additional_fields_type_0_item_data in _additional_fields_type_0:
+                        additional_fields_type_0_item = AdditionalField.from_dict(additional_fields_type_0_item_data)
 
-                    additional_fields_type_0.append(additional_fields_type_0_item)
+                        additional_fields_type_0.append(additional_fields_type_0_item)
 
-                return additional_fields_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[AdditionalField] | None | Unset, data)
+                    return additional_fields_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[AdditionalField] | None | Unset, data)
 
-        additional_fields = parse_union(_parse_additional_fields, d.pop("additional_fields", UNSET))
+            additional_fields = parse_union(_parse_additional_fields, src_value__)
 
-        image_properties = cls(
-            image=image,
-            display_device=display_device,
-            classname=classname,
-            additional_fields=additional_fields,
+            return additional_fields
+
+        return LazyTable(
+            fields={
+                "image": ("image", _decode_image),
+                "display_device": ("display_device", _decode_display_device),
+                "classname": ("classname", None),
+                "additional_fields": ("additional_fields", _decode_additional_fields),
+            },
+            required=("image",),
+            additional=None,
         )
-
-        image_properties.additional_properties = d
-        return image_properties
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.image_styles_horizontal_alignment import (
     ImageStylesHorizontalAlignment,
     check_image_styles_horizontal_alignment,
@@ -23,7 +24,7 @@ T = TypeVar("T", bound="ImageStyles")
 
 
 @_attrs_define
-class ImageStyles:
+class ImageStyles(LazyModel):
     """
     Attributes:
         horizontal_alignment (ImageStylesHorizontalAlignment | Unset): Horizontal alignment enumeration. Default:
@@ -84,59 +85,54 @@ class ImageStyles:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.image_drop_shadow_styles import ImageDropShadowStyles  # noqa: PLC0415
         from ..models.padding import Padding  # noqa: PLC0415
 
-        d = dict(src_dict)
-        _horizontal_alignment = d.pop("horizontal_alignment", UNSET)
-        horizontal_alignment: ImageStylesHorizontalAlignment | Unset
-        if isinstance(_horizontal_alignment, Unset):
-            horizontal_alignment = UNSET
-        else:
-            horizontal_alignment = check_image_styles_horizontal_alignment(_horizontal_alignment)
+        def _decode_horizontal_alignment(src_value__: Any) -> ImageStylesHorizontalAlignment | Unset:
+            _horizontal_alignment = src_value__
+            horizontal_alignment: ImageStylesHorizontalAlignment | Unset
+            if isinstance(_horizontal_alignment, Unset):
+                horizontal_alignment = UNSET
+            else:
+                horizontal_alignment = check_image_styles_horizontal_alignment(_horizontal_alignment)
 
-        def _parse_width(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+            return horizontal_alignment
 
-        width = _parse_width(d.pop("width", UNSET))
+        def _decode_padding(src_value__: Any) -> Padding | Unset:
+            _padding = src_value__
+            padding: Padding | Unset
+            if isinstance(_padding, Unset):
+                padding = UNSET
+            else:
+                padding = Padding.from_dict(_padding)
 
-        _padding = d.pop("padding", UNSET)
-        padding: Padding | Unset
-        if isinstance(_padding, Unset):
-            padding = UNSET
-        else:
-            padding = Padding.from_dict(_padding)
+            return padding
 
-        def _parse_background_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        def _decode_drop_shadow(src_value__: Any) -> ImageDropShadowStyles | Unset:
+            _drop_shadow = src_value__
+            drop_shadow: ImageDropShadowStyles | Unset
+            if isinstance(_drop_shadow, Unset):
+                drop_shadow = UNSET
+            else:
+                drop_shadow = ImageDropShadowStyles.from_dict(_drop_shadow)
 
-        background_color = _parse_background_color(d.pop("background_color", UNSET))
+            return drop_shadow
 
-        _drop_shadow = d.pop("drop_shadow", UNSET)
-        drop_shadow: ImageDropShadowStyles | Unset
-        if isinstance(_drop_shadow, Unset):
-            drop_shadow = UNSET
-        else:
-            drop_shadow = ImageDropShadowStyles.from_dict(_drop_shadow)
-
-        image_styles = cls(
-            horizontal_alignment=horizontal_alignment,
-            width=width,
-            padding=padding,
-            background_color=background_color,
-            drop_shadow=drop_shadow,
+        return LazyTable(
+            fields={
+                "horizontal_alignment": ("horizontal_alignment", _decode_horizontal_alignment),
+                "width": ("width", None),
+                "padding": ("padding", _decode_padding),
+                "background_color": ("background_color", None),
+                "drop_shadow": ("drop_shadow", _decode_drop_shadow),
+            },
+            required=(),
+            additional=None,
         )
-
-        image_styles.additional_properties = d
-        return image_styles
 
     @property
     def additional_keys(self) -> list[str]:

@@ -10,13 +10,14 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .. import types
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, File, Unset
 
 T = TypeVar("T", bound="ImageUploadQuery")
 
 
 @_attrs_define
-class ImageUploadQuery:
+class ImageUploadQuery(LazyModel):
     """
     Attributes:
         file (File): The image file to upload. Supported image formats: jpeg,png,gif. Maximum image size: 5MB.
@@ -69,21 +70,25 @@ class ImageUploadQuery:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        file = File(payload=BytesIO(d.pop("file")))
+        return lazy_from_dict(cls, src_dict)
 
-        name = d.pop("name", UNSET)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        hidden = d.pop("hidden", UNSET)
+        def _decode_file(src_value__: Any) -> File:
+            file = File(payload=BytesIO(src_value__))
 
-        image_upload_query = cls(
-            file=file,
-            name=name,
-            hidden=hidden,
+            return file
+
+        return LazyTable(
+            fields={
+                "file": ("file", _decode_file),
+                "name": ("name", None),
+                "hidden": ("hidden", None),
+            },
+            required=("file",),
+            additional=None,
         )
-
-        image_upload_query.additional_properties = d
-        return image_upload_query
 
     @property
     def additional_keys(self) -> list[str]:

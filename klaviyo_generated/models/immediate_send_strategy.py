@@ -8,13 +8,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.immediate_send_strategy_method import ImmediateSendStrategyMethod, check_immediate_send_strategy_method
 
 T = TypeVar("T", bound="ImmediateSendStrategy")
 
 
 @_attrs_define
-class ImmediateSendStrategy:
+class ImmediateSendStrategy(LazyModel):
     """
     Attributes:
         method (ImmediateSendStrategyMethod):
@@ -38,15 +39,23 @@ class ImmediateSendStrategy:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        method = check_immediate_send_strategy_method(d.pop("method"))
+        return lazy_from_dict(cls, src_dict)
 
-        immediate_send_strategy = cls(
-            method=method,
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        def _decode_method(src_value__: Any) -> ImmediateSendStrategyMethod:
+            method = check_immediate_send_strategy_method(src_value__)
+
+            return method
+
+        return LazyTable(
+            fields={
+                "method": ("method", _decode_method),
+            },
+            required=("method",),
+            additional=None,
         )
-
-        immediate_send_strategy.additional_properties = d
-        return immediate_send_strategy
 
     @property
     def additional_keys(self) -> list[str]:

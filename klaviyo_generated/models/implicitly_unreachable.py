@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.implicitly_unreachable_reachable_status import (
     ImplicitlyUnreachableReachableStatus,
     check_implicitly_unreachable_reachable_status,
@@ -17,7 +18,7 @@ T = TypeVar("T", bound="ImplicitlyUnreachable")
 
 
 @_attrs_define
-class ImplicitlyUnreachable:
+class ImplicitlyUnreachable(LazyModel):
     """
     Attributes:
         reachable_status (ImplicitlyUnreachableReachableStatus):
@@ -41,15 +42,23 @@ class ImplicitlyUnreachable:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        reachable_status = check_implicitly_unreachable_reachable_status(d.pop("reachable_status"))
+        return lazy_from_dict(cls, src_dict)
 
-        implicitly_unreachable = cls(
-            reachable_status=reachable_status,
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        def _decode_reachable_status(src_value__: Any) -> ImplicitlyUnreachableReachableStatus:
+            reachable_status = check_implicitly_unreachable_reachable_status(src_value__)
+
+            return reachable_status
+
+        return LazyTable(
+            fields={
+                "reachable_status": ("reachable_status", _decode_reachable_status),
+            },
+            required=("reachable_status",),
+            additional=None,
         )
-
-        implicitly_unreachable.additional_properties = d
-        return implicitly_unreachable
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.import_error_enum import ImportErrorEnum, check_import_error_enum
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="ImportErrorResponseObjectResource")
 
 
 @_attrs_define
-class ImportErrorResponseObjectResource:
+class ImportErrorResponseObjectResource(LazyModel):
     """
     Attributes:
         type_ (ImportErrorEnum):
@@ -52,25 +53,37 @@ class ImportErrorResponseObjectResource:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.import_error_response_object_resource_attributes import (
             ImportErrorResponseObjectResourceAttributes,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        type_ = check_import_error_enum(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> ImportErrorEnum:
+            type_ = check_import_error_enum(src_value__)
 
-        id = d.pop("id")
+            return type_
 
-        attributes = ImportErrorResponseObjectResourceAttributes.from_dict(d.pop("attributes"))
+        def _decode_attributes(src_value__: Any) -> ImportErrorResponseObjectResourceAttributes:
+            attributes = ImportErrorResponseObjectResourceAttributes.from_dict(src_value__)
 
-        import_error_response_object_resource = cls(
-            type_=type_,
-            id=id,
-            attributes=attributes,
+            return attributes
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+                "attributes": ("attributes", _decode_attributes),
+            },
+            required=(
+                "type",
+                "id",
+                "attributes",
+            ),
+            additional=None,
         )
-
-        import_error_response_object_resource.additional_properties = d
-        return import_error_response_object_resource
 
     @property
     def additional_keys(self) -> list[str]:

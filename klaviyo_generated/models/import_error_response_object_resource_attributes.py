@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ T = TypeVar("T", bound="ImportErrorResponseObjectResourceAttributes")
 
 
 @_attrs_define
-class ImportErrorResponseObjectResourceAttributes:
+class ImportErrorResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
         code (str): A code for classifying the error type. Example: invalid.
@@ -76,51 +77,62 @@ class ImportErrorResponseObjectResourceAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.error_source import ErrorSource  # noqa: PLC0415
         from ..models.import_error_response_object_resource_attributes_original_payload_type_0 import (
             ImportErrorResponseObjectResourceAttributesOriginalPayloadType0,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        code = d.pop("code")
+        def _decode_source(src_value__: Any) -> ErrorSource:
+            source = ErrorSource.from_dict(src_value__)
 
-        title = d.pop("title")
+            return source
 
-        detail = d.pop("detail")
-
-        source = ErrorSource.from_dict(d.pop("source"))
-
-        def _parse_original_payload(
-            data: object,
+        def _decode_original_payload(
+            src_value__: Any,
         ) -> ImportErrorResponseObjectResourceAttributesOriginalPayloadType0 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                original_payload_type_0 = ImportErrorResponseObjectResourceAttributesOriginalPayloadType0.from_dict(
-                    data
-                )
+            def _parse_original_payload(
+                data: object,
+            ) -> ImportErrorResponseObjectResourceAttributesOriginalPayloadType0 | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    original_payload_type_0 = ImportErrorResponseObjectResourceAttributesOriginalPayloadType0.from_dict(
+                        data
+                    )
 
-                return original_payload_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(ImportErrorResponseObjectResourceAttributesOriginalPayloadType0 | None | Unset, data)
+                    return original_payload_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(ImportErrorResponseObjectResourceAttributesOriginalPayloadType0 | None | Unset, data)
 
-        original_payload = parse_union(_parse_original_payload, d.pop("original_payload", UNSET))
+            original_payload = parse_union(_parse_original_payload, src_value__)
 
-        import_error_response_object_resource_attributes = cls(
-            code=code,
-            title=title,
-            detail=detail,
-            source=source,
-            original_payload=original_payload,
+            return original_payload
+
+        return LazyTable(
+            fields={
+                "code": ("code", None),
+                "title": ("title", None),
+                "detail": ("detail", None),
+                "source": ("source", _decode_source),
+                "original_payload": ("original_payload", _decode_original_payload),
+            },
+            required=(
+                "code",
+                "title",
+                "detail",
+                "source",
+            ),
+            additional=None,
         )
-
-        import_error_response_object_resource_attributes.additional_properties = d
-        return import_error_response_object_resource_attributes
 
     @property
     def additional_keys(self) -> list[str]:

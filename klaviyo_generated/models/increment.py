@@ -8,13 +8,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.increment_badge_config import IncrementBadgeConfig, check_increment_badge_config
 
 T = TypeVar("T", bound="Increment")
 
 
 @_attrs_define
-class Increment:
+class Increment(LazyModel):
     """
     Attributes:
         badge_config (IncrementBadgeConfig):
@@ -38,15 +39,23 @@ class Increment:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        badge_config = check_increment_badge_config(d.pop("badge_config"))
+        return lazy_from_dict(cls, src_dict)
 
-        increment = cls(
-            badge_config=badge_config,
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        def _decode_badge_config(src_value__: Any) -> IncrementBadgeConfig:
+            badge_config = check_increment_badge_config(src_value__)
+
+            return badge_config
+
+        return LazyTable(
+            fields={
+                "badge_config": ("badge_config", _decode_badge_config),
+            },
+            required=("badge_config",),
+            additional=None,
         )
-
-        increment.additional_properties = d
-        return increment
 
     @property
     def additional_keys(self) -> list[str]:

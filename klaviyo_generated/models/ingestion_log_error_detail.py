@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="IngestionLogErrorDetail")
 
 
 @_attrs_define
-class IngestionLogErrorDetail:
+class IngestionLogErrorDetail(LazyModel):
     """
     Attributes:
         code (str): The machine-readable validation error code. Example: string_type.
@@ -59,31 +60,25 @@ class IngestionLogErrorDetail:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        code = d.pop("code")
+        return lazy_from_dict(cls, src_dict)
 
-        message = d.pop("message")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        property_ = d.pop("property")
-
-        def _parse_invalid_value(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        invalid_value = _parse_invalid_value(d.pop("invalid_value", UNSET))
-
-        ingestion_log_error_detail = cls(
-            code=code,
-            message=message,
-            property_=property_,
-            invalid_value=invalid_value,
+        return LazyTable(
+            fields={
+                "code": ("code", None),
+                "message": ("message", None),
+                "property_": ("property", None),
+                "invalid_value": ("invalid_value", None),
+            },
+            required=(
+                "code",
+                "message",
+                "property",
+            ),
+            additional=None,
         )
-
-        ingestion_log_error_detail.additional_properties = d
-        return ingestion_log_error_detail
 
     @property
     def additional_keys(self) -> list[str]:

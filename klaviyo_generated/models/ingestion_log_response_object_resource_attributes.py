@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.ingestion_log_response_object_resource_attributes_event_type import (
     IngestionLogResponseObjectResourceAttributesEventType,
     check_ingestion_log_response_object_resource_attributes_event_type,
@@ -26,7 +27,7 @@ T = TypeVar("T", bound="IngestionLogResponseObjectResourceAttributes")
 
 
 @_attrs_define
-class IngestionLogResponseObjectResourceAttributes:
+class IngestionLogResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
         status (IngestionLogResponseObjectResourceAttributesStatus): The severity of the log entry. Example: error.
@@ -75,34 +76,54 @@ class IngestionLogResponseObjectResourceAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.ingestion_log_error_detail import IngestionLogErrorDetail  # noqa: PLC0415
 
-        d = dict(src_dict)
-        status = check_ingestion_log_response_object_resource_attributes_status(d.pop("status"))
+        def _decode_status(src_value__: Any) -> IngestionLogResponseObjectResourceAttributesStatus:
+            status = check_ingestion_log_response_object_resource_attributes_status(src_value__)
 
-        event_type = check_ingestion_log_response_object_resource_attributes_event_type(d.pop("event_type"))
+            return status
 
-        timestamp = datetime.datetime.fromisoformat(d.pop("timestamp"))
+        def _decode_event_type(src_value__: Any) -> IngestionLogResponseObjectResourceAttributesEventType:
+            event_type = check_ingestion_log_response_object_resource_attributes_event_type(src_value__)
 
-        summary = d.pop("summary")
+            return event_type
 
-        errors = []
-        _errors = d.pop("errors")
-        for errors_item_data in _errors:
-            errors_item = IngestionLogErrorDetail.from_dict(errors_item_data)
+        def _decode_timestamp(src_value__: Any) -> datetime.datetime:
+            timestamp = datetime.datetime.fromisoformat(src_value__)
 
-            errors.append(errors_item)
+            return timestamp
 
-        ingestion_log_response_object_resource_attributes = cls(
-            status=status,
-            event_type=event_type,
-            timestamp=timestamp,
-            summary=summary,
-            errors=errors,
+        def _decode_errors(src_value__: Any) -> list[IngestionLogErrorDetail]:
+            errors = []
+            _errors = src_value__
+            for errors_item_data in _errors:
+                errors_item = IngestionLogErrorDetail.from_dict(errors_item_data)
+
+                errors.append(errors_item)
+
+            return errors
+
+        return LazyTable(
+            fields={
+                "status": ("status", _decode_status),
+                "event_type": ("event_type", _decode_event_type),
+                "timestamp": ("timestamp", _decode_timestamp),
+                "summary": ("summary", None),
+                "errors": ("errors", _decode_errors),
+            },
+            required=(
+                "status",
+                "event_type",
+                "timestamp",
+                "summary",
+                "errors",
+            ),
+            additional=None,
         )
-
-        ingestion_log_response_object_resource_attributes.additional_properties = d
-        return ingestion_log_response_object_resource_attributes
 
     @property
     def additional_keys(self) -> list[str]:

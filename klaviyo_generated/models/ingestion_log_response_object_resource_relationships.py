@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ T = TypeVar("T", bound="IngestionLogResponseObjectResourceRelationships")
 
 
 @_attrs_define
-class IngestionLogResponseObjectResourceRelationships:
+class IngestionLogResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
         object_type (IngestionLogResponseObjectResourceRelationshipsObjectType | Unset):
@@ -55,6 +56,10 @@ class IngestionLogResponseObjectResourceRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.ingestion_log_response_object_resource_relationships_object_record import (
             IngestionLogResponseObjectResourceRelationshipsObjectRecord,  # noqa: PLC0415
         )
@@ -62,28 +67,36 @@ class IngestionLogResponseObjectResourceRelationships:
             IngestionLogResponseObjectResourceRelationshipsObjectType,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _object_type = d.pop("object-type", UNSET)
-        object_type: IngestionLogResponseObjectResourceRelationshipsObjectType | Unset
-        if isinstance(_object_type, Unset):
-            object_type = UNSET
-        else:
-            object_type = IngestionLogResponseObjectResourceRelationshipsObjectType.from_dict(_object_type)
+        def _decode_object_type(src_value__: Any) -> IngestionLogResponseObjectResourceRelationshipsObjectType | Unset:
+            _object_type = src_value__
+            object_type: IngestionLogResponseObjectResourceRelationshipsObjectType | Unset
+            if isinstance(_object_type, Unset):
+                object_type = UNSET
+            else:
+                object_type = IngestionLogResponseObjectResourceRelationshipsObjectType.from_dict(_object_type)
 
-        _object_record = d.pop("object-record", UNSET)
-        object_record: IngestionLogResponseObjectResourceRelationshipsObjectRecord | Unset
-        if isinstance(_object_record, Unset):
-            object_record = UNSET
-        else:
-            object_record = IngestionLogResponseObjectResourceRelationshipsObjectRecord.from_dict(_object_record)
+            return object_type
 
-        ingestion_log_response_object_resource_relationships = cls(
-            object_type=object_type,
-            object_record=object_record,
+        def _decode_object_record(
+            src_value__: Any,
+        ) -> IngestionLogResponseObjectResourceRelationshipsObjectRecord | Unset:
+            _object_record = src_value__
+            object_record: IngestionLogResponseObjectResourceRelationshipsObjectRecord | Unset
+            if isinstance(_object_record, Unset):
+                object_record = UNSET
+            else:
+                object_record = IngestionLogResponseObjectResourceRelationshipsObjectRecord.from_dict(_object_record)
+
+            return object_record
+
+        return LazyTable(
+            fields={
+                "object_type": ("object-type", _decode_object_type),
+                "object_record": ("object-record", _decode_object_record),
+            },
+            required=(),
+            additional=None,
         )
-
-        ingestion_log_response_object_resource_relationships.additional_properties = d
-        return ingestion_log_response_object_resource_relationships
 
     @property
     def additional_keys(self) -> list[str]:

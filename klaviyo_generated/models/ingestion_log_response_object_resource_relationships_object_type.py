@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ T = TypeVar("T", bound="IngestionLogResponseObjectResourceRelationshipsObjectTyp
 
 
 @_attrs_define
-class IngestionLogResponseObjectResourceRelationshipsObjectType:
+class IngestionLogResponseObjectResourceRelationshipsObjectType(LazyModel):
     """
     Attributes:
         data (IngestionLogResponseObjectResourceRelationshipsObjectTypeData | Unset):
@@ -53,33 +54,43 @@ class IngestionLogResponseObjectResourceRelationshipsObjectType:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.ingestion_log_response_object_resource_relationships_object_type_data import (
             IngestionLogResponseObjectResourceRelationshipsObjectTypeData,  # noqa: PLC0415
         )
         from ..models.relationship_links import RelationshipLinks  # noqa: PLC0415
 
-        d = dict(src_dict)
-        _data = d.pop("data", UNSET)
-        data: IngestionLogResponseObjectResourceRelationshipsObjectTypeData | Unset
-        if isinstance(_data, Unset):
-            data = UNSET
-        else:
-            data = IngestionLogResponseObjectResourceRelationshipsObjectTypeData.from_dict(_data)
+        def _decode_data(src_value__: Any) -> IngestionLogResponseObjectResourceRelationshipsObjectTypeData | Unset:
+            _data = src_value__
+            data: IngestionLogResponseObjectResourceRelationshipsObjectTypeData | Unset
+            if isinstance(_data, Unset):
+                data = UNSET
+            else:
+                data = IngestionLogResponseObjectResourceRelationshipsObjectTypeData.from_dict(_data)
 
-        _links = d.pop("links", UNSET)
-        links: RelationshipLinks | Unset
-        if isinstance(_links, Unset):
-            links = UNSET
-        else:
-            links = RelationshipLinks.from_dict(_links)
+            return data
 
-        ingestion_log_response_object_resource_relationships_object_type = cls(
-            data=data,
-            links=links,
+        def _decode_links(src_value__: Any) -> RelationshipLinks | Unset:
+            _links = src_value__
+            links: RelationshipLinks | Unset
+            if isinstance(_links, Unset):
+                links = UNSET
+            else:
+                links = RelationshipLinks.from_dict(_links)
+
+            return links
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+                "links": ("links", _decode_links),
+            },
+            required=(),
+            additional=None,
         )
-
-        ingestion_log_response_object_resource_relationships_object_type.additional_properties = d
-        return ingestion_log_response_object_resource_relationships_object_type
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="InputStyles")
 
 
 @_attrs_define
-class InputStyles:
+class InputStyles(LazyModel):
     """
     Attributes:
         text_styles (TextStyleV0 | Unset):
@@ -96,49 +97,38 @@ class InputStyles:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.text_style_v0 import TextStyleV0  # noqa: PLC0415
 
-        d = dict(src_dict)
-        _text_styles = d.pop("text_styles", UNSET)
-        text_styles: TextStyleV0 | Unset
-        if isinstance(_text_styles, Unset):
-            text_styles = UNSET
-        else:
-            text_styles = TextStyleV0.from_dict(_text_styles)
+        def _decode_text_styles(src_value__: Any) -> TextStyleV0 | Unset:
+            _text_styles = src_value__
+            text_styles: TextStyleV0 | Unset
+            if isinstance(_text_styles, Unset):
+                text_styles = UNSET
+            else:
+                text_styles = TextStyleV0.from_dict(_text_styles)
 
-        label_color = d.pop("label_color", UNSET)
+            return text_styles
 
-        text_color = d.pop("text_color", UNSET)
-
-        placeholder_color = d.pop("placeholder_color", UNSET)
-
-        background_color = d.pop("background_color", UNSET)
-
-        border_color = d.pop("border_color", UNSET)
-
-        border_focus_color = d.pop("border_focus_color", UNSET)
-
-        focus_outline_color = d.pop("focus_outline_color", UNSET)
-
-        corner_radius = d.pop("corner_radius", UNSET)
-
-        field_height = d.pop("field_height", UNSET)
-
-        input_styles = cls(
-            text_styles=text_styles,
-            label_color=label_color,
-            text_color=text_color,
-            placeholder_color=placeholder_color,
-            background_color=background_color,
-            border_color=border_color,
-            border_focus_color=border_focus_color,
-            focus_outline_color=focus_outline_color,
-            corner_radius=corner_radius,
-            field_height=field_height,
+        return LazyTable(
+            fields={
+                "text_styles": ("text_styles", _decode_text_styles),
+                "label_color": ("label_color", None),
+                "text_color": ("text_color", None),
+                "placeholder_color": ("placeholder_color", None),
+                "background_color": ("background_color", None),
+                "border_color": ("border_color", None),
+                "border_focus_color": ("border_focus_color", None),
+                "focus_outline_color": ("focus_outline_color", None),
+                "corner_radius": ("corner_radius", None),
+                "field_height": ("field_height", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        input_styles.additional_properties = d
-        return input_styles
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.integer_filter_operator import IntegerFilterOperator, check_integer_filter_operator
 from ..models.integer_filter_type import IntegerFilterType, check_integer_filter_type
 
@@ -15,7 +16,7 @@ T = TypeVar("T", bound="IntegerFilter")
 
 
 @_attrs_define
-class IntegerFilter:
+class IntegerFilter(LazyModel):
     """
     Attributes:
         type_ (IntegerFilterType):
@@ -49,21 +50,34 @@ class IntegerFilter:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_integer_filter_type(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        operator = check_integer_filter_operator(d.pop("operator"))
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        value = d.pop("value")
+        def _decode_type_(src_value__: Any) -> IntegerFilterType:
+            type_ = check_integer_filter_type(src_value__)
 
-        integer_filter = cls(
-            type_=type_,
-            operator=operator,
-            value=value,
+            return type_
+
+        def _decode_operator(src_value__: Any) -> IntegerFilterOperator:
+            operator = check_integer_filter_operator(src_value__)
+
+            return operator
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "operator": ("operator", _decode_operator),
+                "value": ("value", None),
+            },
+            required=(
+                "type",
+                "operator",
+                "value",
+            ),
+            additional=None,
         )
-
-        integer_filter.additional_properties = d
-        return integer_filter
 
     @property
     def additional_keys(self) -> list[str]:

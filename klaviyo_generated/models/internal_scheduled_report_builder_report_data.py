@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.internal_scheduled_report_builder_report_data_service_method_type import (
     InternalScheduledReportBuilderReportDataServiceMethodType,
     check_internal_scheduled_report_builder_report_data_service_method_type,
@@ -17,7 +18,7 @@ T = TypeVar("T", bound="InternalScheduledReportBuilderReportData")
 
 
 @_attrs_define
-class InternalScheduledReportBuilderReportData:
+class InternalScheduledReportBuilderReportData(LazyModel):
     """
     Attributes:
         service_method_type (InternalScheduledReportBuilderReportDataServiceMethodType):
@@ -46,20 +47,27 @@ class InternalScheduledReportBuilderReportData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        service_method_type = check_internal_scheduled_report_builder_report_data_service_method_type(
-            d.pop("service_method_type")
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        def _decode_service_method_type(src_value__: Any) -> InternalScheduledReportBuilderReportDataServiceMethodType:
+            service_method_type = check_internal_scheduled_report_builder_report_data_service_method_type(src_value__)
+
+            return service_method_type
+
+        return LazyTable(
+            fields={
+                "service_method_type": ("service_method_type", _decode_service_method_type),
+                "report_id": ("report_id", None),
+            },
+            required=(
+                "service_method_type",
+                "report_id",
+            ),
+            additional=None,
         )
-
-        report_id = d.pop("report_id")
-
-        internal_scheduled_report_builder_report_data = cls(
-            service_method_type=service_method_type,
-            report_id=report_id,
-        )
-
-        internal_scheduled_report_builder_report_data.additional_properties = d
-        return internal_scheduled_report_builder_report_data
 
     @property
     def additional_keys(self) -> list[str]:

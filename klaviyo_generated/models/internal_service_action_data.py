@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.internal_service_action_data_status import (
     InternalServiceActionDataStatus,
     check_internal_service_action_data_status,
@@ -25,7 +26,7 @@ T = TypeVar("T", bound="InternalServiceActionData")
 
 
 @_attrs_define
-class InternalServiceActionData:
+class InternalServiceActionData(LazyModel):
     """
     Attributes:
         service_configuration (InternalScheduledReportBuilderReportData | InternalScheduledReportData |
@@ -80,15 +81,17 @@ class InternalServiceActionData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.internal_scheduled_report_builder_report_data import InternalScheduledReportBuilderReportData  # noqa: PLC0415
         from ..models.internal_scheduled_report_data import InternalScheduledReportData  # noqa: PLC0415
         from ..models.internal_track_event_data import InternalTrackEventData  # noqa: PLC0415
         from ..models.internal_unknown_service_data import InternalUnknownServiceData  # noqa: PLC0415
 
-        d = dict(src_dict)
-
-        def _parse_service_configuration(
-            data: object,
+        def _decode_service_configuration(
+            src_value__: Any,
         ) -> (
             InternalScheduledReportBuilderReportData
             | InternalScheduledReportData
@@ -97,68 +100,84 @@ class InternalServiceActionData:
             | None
             | Unset
         ):
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                service_configuration_type_0 = InternalScheduledReportData.from_dict(data)
-
-                return service_configuration_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                service_configuration_type_1 = InternalTrackEventData.from_dict(data)
-
-                return service_configuration_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                service_configuration_type_2 = InternalScheduledReportBuilderReportData.from_dict(data)
-
-                return service_configuration_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                service_configuration_type_3 = InternalUnknownServiceData.from_dict(data)
-
-                return service_configuration_type_3
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(
+            def _parse_service_configuration(
+                data: object,
+            ) -> (
                 InternalScheduledReportBuilderReportData
                 | InternalScheduledReportData
                 | InternalTrackEventData
                 | InternalUnknownServiceData
                 | None
-                | Unset,
-                data,
-            )
+                | Unset
+            ):
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    service_configuration_type_0 = InternalScheduledReportData.from_dict(data)
 
-        service_configuration = parse_union(_parse_service_configuration, d.pop("service_configuration", UNSET))
+                    return service_configuration_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    service_configuration_type_1 = InternalTrackEventData.from_dict(data)
 
-        _status = d.pop("status", UNSET)
-        status: InternalServiceActionDataStatus | Unset
-        if isinstance(_status, Unset):
-            status = UNSET
-        else:
-            status = check_internal_service_action_data_status(_status)
+                    return service_configuration_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    service_configuration_type_2 = InternalScheduledReportBuilderReportData.from_dict(data)
 
-        internal_service_action_data = cls(
-            service_configuration=service_configuration,
-            status=status,
+                    return service_configuration_type_2
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    service_configuration_type_3 = InternalUnknownServiceData.from_dict(data)
+
+                    return service_configuration_type_3
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(
+                    InternalScheduledReportBuilderReportData
+                    | InternalScheduledReportData
+                    | InternalTrackEventData
+                    | InternalUnknownServiceData
+                    | None
+                    | Unset,
+                    data,
+                )
+
+            service_configuration = parse_union(_parse_service_configuration, src_value__)
+
+            return service_configuration
+
+        def _decode_status(src_value__: Any) -> InternalServiceActionDataStatus | Unset:
+            _status = src_value__
+            status: InternalServiceActionDataStatus | Unset
+            if isinstance(_status, Unset):
+                status = UNSET
+            else:
+                status = check_internal_service_action_data_status(_status)
+
+            return status
+
+        return LazyTable(
+            fields={
+                "service_configuration": ("service_configuration", _decode_service_configuration),
+                "status": ("status", _decode_status),
+            },
+            required=(),
+            additional=None,
         )
-
-        internal_service_action_data.additional_properties = d
-        return internal_service_action_data
 
     @property
     def additional_keys(self) -> list[str]:

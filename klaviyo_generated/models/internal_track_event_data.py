@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.internal_track_event_data_service_method_type import (
     InternalTrackEventDataServiceMethodType,
     check_internal_track_event_data_service_method_type,
@@ -22,7 +23,7 @@ T = TypeVar("T", bound="InternalTrackEventData")
 
 
 @_attrs_define
-class InternalTrackEventData:
+class InternalTrackEventData(LazyModel):
     """
     Attributes:
         service_method_type (InternalTrackEventDataServiceMethodType):
@@ -80,55 +81,47 @@ class InternalTrackEventData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.internal_track_event_data_event_payload_type_0 import InternalTrackEventDataEventPayloadType0  # noqa: PLC0415
 
-        d = dict(src_dict)
-        service_method_type = check_internal_track_event_data_service_method_type(d.pop("service_method_type"))
+        def _decode_service_method_type(src_value__: Any) -> InternalTrackEventDataServiceMethodType:
+            service_method_type = check_internal_track_event_data_service_method_type(src_value__)
 
-        def _parse_event_key(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return service_method_type
 
-        event_key = _parse_event_key(d.pop("event_key", UNSET))
+        def _decode_event_payload(src_value__: Any) -> InternalTrackEventDataEventPayloadType0 | None | Unset:
+            def _parse_event_payload(data: object) -> InternalTrackEventDataEventPayloadType0 | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    event_payload_type_0 = InternalTrackEventDataEventPayloadType0.from_dict(data)
 
-        def _parse_event_payload(data: object) -> InternalTrackEventDataEventPayloadType0 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                event_payload_type_0 = InternalTrackEventDataEventPayloadType0.from_dict(data)
+                    return event_payload_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(InternalTrackEventDataEventPayloadType0 | None | Unset, data)
 
-                return event_payload_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(InternalTrackEventDataEventPayloadType0 | None | Unset, data)
+            event_payload = parse_union(_parse_event_payload, src_value__)
 
-        event_payload = parse_union(_parse_event_payload, d.pop("event_payload", UNSET))
+            return event_payload
 
-        def _parse_tracking_company_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        tracking_company_id = _parse_tracking_company_id(d.pop("tracking_company_id", UNSET))
-
-        internal_track_event_data = cls(
-            service_method_type=service_method_type,
-            event_key=event_key,
-            event_payload=event_payload,
-            tracking_company_id=tracking_company_id,
+        return LazyTable(
+            fields={
+                "service_method_type": ("service_method_type", _decode_service_method_type),
+                "event_key": ("event_key", None),
+                "event_payload": ("event_payload", _decode_event_payload),
+                "tracking_company_id": ("tracking_company_id", None),
+            },
+            required=("service_method_type",),
+            additional=None,
         )
-
-        internal_track_event_data.additional_properties = d
-        return internal_track_event_data
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.internal_unknown_service_data_service_method_type import (
     InternalUnknownServiceDataServiceMethodType,
     check_internal_unknown_service_data_service_method_type,
@@ -17,7 +18,7 @@ T = TypeVar("T", bound="InternalUnknownServiceData")
 
 
 @_attrs_define
-class InternalUnknownServiceData:
+class InternalUnknownServiceData(LazyModel):
     """
     Attributes:
         service_method_type (InternalUnknownServiceDataServiceMethodType):
@@ -41,15 +42,23 @@ class InternalUnknownServiceData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        service_method_type = check_internal_unknown_service_data_service_method_type(d.pop("service_method_type"))
+        return lazy_from_dict(cls, src_dict)
 
-        internal_unknown_service_data = cls(
-            service_method_type=service_method_type,
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        def _decode_service_method_type(src_value__: Any) -> InternalUnknownServiceDataServiceMethodType:
+            service_method_type = check_internal_unknown_service_data_service_method_type(src_value__)
+
+            return service_method_type
+
+        return LazyTable(
+            fields={
+                "service_method_type": ("service_method_type", _decode_service_method_type),
+            },
+            required=("service_method_type",),
+            additional=None,
         )
-
-        internal_unknown_service_data.additional_properties = d
-        return internal_unknown_service_data
 
     @property
     def additional_keys(self) -> list[str]:

@@ -9,11 +9,13 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 T = TypeVar("T", bound="IpAllowlistResponse")
 
 
 @_attrs_define
-class IpAllowlistResponse:
+class IpAllowlistResponse(LazyModel):
     """
     Attributes:
         prefixes (list[str]): Klaviyo's current integration-egress IP ranges, in IPv4 CIDR notation. This is the
@@ -52,21 +54,34 @@ class IpAllowlistResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        prefixes = cast(list[str], d.pop("prefixes"))
+        return lazy_from_dict(cls, src_dict)
 
-        sync_token = d.pop("sync_token")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        created = datetime.datetime.fromisoformat(d.pop("created"))
+        def _decode_prefixes(src_value__: Any) -> list[str]:
+            prefixes = cast(list[str], src_value__)
 
-        ip_allowlist_response = cls(
-            prefixes=prefixes,
-            sync_token=sync_token,
-            created=created,
+            return prefixes
+
+        def _decode_created(src_value__: Any) -> datetime.datetime:
+            created = datetime.datetime.fromisoformat(src_value__)
+
+            return created
+
+        return LazyTable(
+            fields={
+                "prefixes": ("prefixes", _decode_prefixes),
+                "sync_token": ("sync_token", None),
+                "created": ("created", _decode_created),
+            },
+            required=(
+                "prefixes",
+                "sync_token",
+                "created",
+            ),
+            additional=None,
         )
-
-        ip_allowlist_response.additional_properties = d
-        return ip_allowlist_response
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="IpAllowlistResponseDataWrapper")
 
 
 @_attrs_define
-class IpAllowlistResponseDataWrapper:
+class IpAllowlistResponseDataWrapper(LazyModel):
     """
     Attributes:
         data (IpAllowlistResponseData):
@@ -51,26 +52,36 @@ class IpAllowlistResponseDataWrapper:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.ip_allowlist_response_data import IpAllowlistResponseData  # noqa: PLC0415
         from ..models.object_links import ObjectLinks  # noqa: PLC0415
 
-        d = dict(src_dict)
-        data = IpAllowlistResponseData.from_dict(d.pop("data"))
+        def _decode_data(src_value__: Any) -> IpAllowlistResponseData:
+            data = IpAllowlistResponseData.from_dict(src_value__)
 
-        _links = d.pop("links", UNSET)
-        links: ObjectLinks | Unset
-        if isinstance(_links, Unset):
-            links = UNSET
-        else:
-            links = ObjectLinks.from_dict(_links)
+            return data
 
-        ip_allowlist_response_data_wrapper = cls(
-            data=data,
-            links=links,
+        def _decode_links(src_value__: Any) -> ObjectLinks | Unset:
+            _links = src_value__
+            links: ObjectLinks | Unset
+            if isinstance(_links, Unset):
+                links = UNSET
+            else:
+                links = ObjectLinks.from_dict(_links)
+
+            return links
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+                "links": ("links", _decode_links),
+            },
+            required=("data",),
+            additional=None,
         )
-
-        ip_allowlist_response_data_wrapper.additional_properties = d
-        return ip_allowlist_response_data_wrapper
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.is_set_existence_filter_operator import (
     IsSetExistenceFilterOperator,
     check_is_set_existence_filter_operator,
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="IsSetExistenceFilter")
 
 
 @_attrs_define
-class IsSetExistenceFilter:
+class IsSetExistenceFilter(LazyModel):
     """
     Attributes:
         type_ (IsSetExistenceFilterType):
@@ -47,18 +48,32 @@ class IsSetExistenceFilter:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_is_set_existence_filter_type(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        operator = check_is_set_existence_filter_operator(d.pop("operator"))
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        is_set_existence_filter = cls(
-            type_=type_,
-            operator=operator,
+        def _decode_type_(src_value__: Any) -> IsSetExistenceFilterType:
+            type_ = check_is_set_existence_filter_type(src_value__)
+
+            return type_
+
+        def _decode_operator(src_value__: Any) -> IsSetExistenceFilterOperator:
+            operator = check_is_set_existence_filter_operator(src_value__)
+
+            return operator
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "operator": ("operator", _decode_operator),
+            },
+            required=(
+                "type",
+                "operator",
+            ),
+            additional=None,
         )
-
-        is_set_existence_filter.additional_properties = d
-        return is_set_existence_filter
 
     @property
     def additional_keys(self) -> list[str]:

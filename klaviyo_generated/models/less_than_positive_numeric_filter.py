@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.less_than_positive_numeric_filter_operator import (
     LessThanPositiveNumericFilterOperator,
     check_less_than_positive_numeric_filter_operator,
@@ -21,7 +22,7 @@ T = TypeVar("T", bound="LessThanPositiveNumericFilter")
 
 
 @_attrs_define
-class LessThanPositiveNumericFilter:
+class LessThanPositiveNumericFilter(LazyModel):
     """
     Attributes:
         type_ (LessThanPositiveNumericFilterType):
@@ -56,24 +57,34 @@ class LessThanPositiveNumericFilter:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_less_than_positive_numeric_filter_type(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        operator = check_less_than_positive_numeric_filter_operator(d.pop("operator"))
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        def _parse_value(data: object) -> float | int:
-            return cast(float | int, data)
+        def _decode_type_(src_value__: Any) -> LessThanPositiveNumericFilterType:
+            type_ = check_less_than_positive_numeric_filter_type(src_value__)
 
-        value = _parse_value(d.pop("value"))
+            return type_
 
-        less_than_positive_numeric_filter = cls(
-            type_=type_,
-            operator=operator,
-            value=value,
+        def _decode_operator(src_value__: Any) -> LessThanPositiveNumericFilterOperator:
+            operator = check_less_than_positive_numeric_filter_operator(src_value__)
+
+            return operator
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "operator": ("operator", _decode_operator),
+                "value": ("value", None),
+            },
+            required=(
+                "type",
+                "operator",
+                "value",
+            ),
+            additional=None,
         )
-
-        less_than_positive_numeric_filter.additional_properties = d
-        return less_than_positive_numeric_filter
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Link")
 
 
 @_attrs_define
-class Link:
+class Link(LazyModel):
     """
     Attributes:
         next_ (None | str | Unset):
@@ -40,23 +41,18 @@ class Link:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_next_(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        next_ = _parse_next_(d.pop("next", UNSET))
-
-        link = cls(
-            next_=next_,
+        return LazyTable(
+            fields={
+                "next_": ("next", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        link.additional_properties = d
-        return link
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.link_style_styles_font_style import LinkStyleStylesFontStyle, check_link_style_styles_font_style
 from ..types import UNSET, Unset
 
@@ -15,7 +16,7 @@ T = TypeVar("T", bound="LinkStyleStyles")
 
 
 @_attrs_define
-class LinkStyleStyles:
+class LinkStyleStyles(LazyModel):
     """
     Attributes:
         color (None | str | Unset):
@@ -69,51 +70,31 @@ class LinkStyleStyles:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        color = _parse_color(d.pop("color", UNSET))
+        def _decode_font_style(src_value__: Any) -> LinkStyleStylesFontStyle | Unset:
+            _font_style = src_value__
+            font_style: LinkStyleStylesFontStyle | Unset
+            if isinstance(_font_style, Unset):
+                font_style = UNSET
+            else:
+                font_style = check_link_style_styles_font_style(_font_style)
 
-        _font_style = d.pop("font_style", UNSET)
-        font_style: LinkStyleStylesFontStyle | Unset
-        if isinstance(_font_style, Unset):
-            font_style = UNSET
-        else:
-            font_style = check_link_style_styles_font_style(_font_style)
+            return font_style
 
-        def _parse_font_weight(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        font_weight = _parse_font_weight(d.pop("font_weight", UNSET))
-
-        def _parse_text_decoration(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        text_decoration = _parse_text_decoration(d.pop("text_decoration", UNSET))
-
-        link_style_styles = cls(
-            color=color,
-            font_style=font_style,
-            font_weight=font_weight,
-            text_decoration=text_decoration,
+        return LazyTable(
+            fields={
+                "color": ("color", None),
+                "font_style": ("font_style", _decode_font_style),
+                "font_weight": ("font_weight", None),
+                "text_decoration": ("text_decoration", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        link_style_styles.additional_properties = d
-        return link_style_styles
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.link_styles_decoration import LinkStylesDecoration, check_link_styles_decoration
 from ..types import UNSET, Unset
 
@@ -15,7 +16,7 @@ T = TypeVar("T", bound="LinkStyles")
 
 
 @_attrs_define
-class LinkStyles:
+class LinkStyles(LazyModel):
     """
     Attributes:
         color (str | Unset):  Default: '#0066cc'. Example: #0066cc.
@@ -45,23 +46,29 @@ class LinkStyles:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        color = d.pop("color", UNSET)
+        return lazy_from_dict(cls, src_dict)
 
-        _decoration = d.pop("decoration", UNSET)
-        decoration: LinkStylesDecoration | Unset
-        if isinstance(_decoration, Unset):
-            decoration = UNSET
-        else:
-            decoration = check_link_styles_decoration(_decoration)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        link_styles = cls(
-            color=color,
-            decoration=decoration,
+        def _decode_decoration(src_value__: Any) -> LinkStylesDecoration | Unset:
+            _decoration = src_value__
+            decoration: LinkStylesDecoration | Unset
+            if isinstance(_decoration, Unset):
+                decoration = UNSET
+            else:
+                decoration = check_link_styles_decoration(_decoration)
+
+            return decoration
+
+        return LazyTable(
+            fields={
+                "color": ("color", None),
+                "decoration": ("decoration", _decode_decoration),
+            },
+            required=(),
+            additional=None,
         )
-
-        link_styles.additional_properties = d
-        return link_styles
 
     @property
     def additional_keys(self) -> list[str]:

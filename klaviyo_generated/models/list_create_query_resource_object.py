@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.list_enum import ListEnum, check_list_enum
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="ListCreateQueryResourceObject")
 
 
 @_attrs_define
-class ListCreateQueryResourceObject:
+class ListCreateQueryResourceObject(LazyModel):
     """
     Attributes:
         type_ (ListEnum):
@@ -47,20 +48,33 @@ class ListCreateQueryResourceObject:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.list_create_query_resource_object_attributes import ListCreateQueryResourceObjectAttributes  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_list_enum(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> ListEnum:
+            type_ = check_list_enum(src_value__)
 
-        attributes = ListCreateQueryResourceObjectAttributes.from_dict(d.pop("attributes"))
+            return type_
 
-        list_create_query_resource_object = cls(
-            type_=type_,
-            attributes=attributes,
+        def _decode_attributes(src_value__: Any) -> ListCreateQueryResourceObjectAttributes:
+            attributes = ListCreateQueryResourceObjectAttributes.from_dict(src_value__)
+
+            return attributes
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "attributes": ("attributes", _decode_attributes),
+            },
+            required=(
+                "type",
+                "attributes",
+            ),
+            additional=None,
         )
-
-        list_create_query_resource_object.additional_properties = d
-        return list_create_query_resource_object
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.list_create_query_resource_object_attributes_opt_in_process import (
     ListCreateQueryResourceObjectAttributesOptInProcess,
     check_list_create_query_resource_object_attributes_opt_in_process,
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="ListCreateQueryResourceObjectAttributes")
 
 
 @_attrs_define
-class ListCreateQueryResourceObjectAttributes:
+class ListCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         name (str): A helpful name to label the list Example: Newsletter.
@@ -51,23 +52,29 @@ class ListCreateQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name")
+        return lazy_from_dict(cls, src_dict)
 
-        _opt_in_process = d.pop("opt_in_process", UNSET)
-        opt_in_process: ListCreateQueryResourceObjectAttributesOptInProcess | Unset
-        if isinstance(_opt_in_process, Unset):
-            opt_in_process = UNSET
-        else:
-            opt_in_process = check_list_create_query_resource_object_attributes_opt_in_process(_opt_in_process)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        list_create_query_resource_object_attributes = cls(
-            name=name,
-            opt_in_process=opt_in_process,
+        def _decode_opt_in_process(src_value__: Any) -> ListCreateQueryResourceObjectAttributesOptInProcess | Unset:
+            _opt_in_process = src_value__
+            opt_in_process: ListCreateQueryResourceObjectAttributesOptInProcess | Unset
+            if isinstance(_opt_in_process, Unset):
+                opt_in_process = UNSET
+            else:
+                opt_in_process = check_list_create_query_resource_object_attributes_opt_in_process(_opt_in_process)
+
+            return opt_in_process
+
+        return LazyTable(
+            fields={
+                "name": ("name", None),
+                "opt_in_process": ("opt_in_process", _decode_opt_in_process),
+            },
+            required=("name",),
+            additional=None,
         )
-
-        list_create_query_resource_object_attributes.additional_properties = d
-        return list_create_query_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.list_length_filter_operator import ListLengthFilterOperator, check_list_length_filter_operator
 from ..models.list_length_filter_type import ListLengthFilterType, check_list_length_filter_type
 
@@ -15,7 +16,7 @@ T = TypeVar("T", bound="ListLengthFilter")
 
 
 @_attrs_define
-class ListLengthFilter:
+class ListLengthFilter(LazyModel):
     """
     Attributes:
         type_ (ListLengthFilterType):
@@ -49,21 +50,34 @@ class ListLengthFilter:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_list_length_filter_type(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        operator = check_list_length_filter_operator(d.pop("operator"))
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        value = d.pop("value")
+        def _decode_type_(src_value__: Any) -> ListLengthFilterType:
+            type_ = check_list_length_filter_type(src_value__)
 
-        list_length_filter = cls(
-            type_=type_,
-            operator=operator,
-            value=value,
+            return type_
+
+        def _decode_operator(src_value__: Any) -> ListLengthFilterOperator:
+            operator = check_list_length_filter_operator(src_value__)
+
+            return operator
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "operator": ("operator", _decode_operator),
+                "value": ("value", None),
+            },
+            required=(
+                "type",
+                "operator",
+                "value",
+            ),
+            additional=None,
         )
-
-        list_length_filter.additional_properties = d
-        return list_length_filter
 
     @property
     def additional_keys(self) -> list[str]:

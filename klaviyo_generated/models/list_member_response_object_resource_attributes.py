@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ T = TypeVar("T", bound="ListMemberResponseObjectResourceAttributes")
 
 
 @_attrs_define
-class ListMemberResponseObjectResourceAttributes:
+class ListMemberResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
         joined_group_at (datetime.datetime): The datetime when this profile most recently joined the list. Example:
@@ -205,190 +206,135 @@ class ListMemberResponseObjectResourceAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.list_member_response_object_resource_attributes_properties_type_0 import (
             ListMemberResponseObjectResourceAttributesPropertiesType0,  # noqa: PLC0415
         )
         from ..models.profile_location import ProfileLocation  # noqa: PLC0415
 
-        d = dict(src_dict)
-        joined_group_at = datetime.datetime.fromisoformat(d.pop("joined_group_at"))
+        def _decode_joined_group_at(src_value__: Any) -> datetime.datetime:
+            joined_group_at = datetime.datetime.fromisoformat(src_value__)
 
-        def _parse_email(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return joined_group_at
 
-        email = _parse_email(d.pop("email", UNSET))
+        def _decode_created(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_created(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    created_type_0 = datetime.datetime.fromisoformat(data)
 
-        def _parse_phone_number(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+                    return created_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
 
-        phone_number = _parse_phone_number(d.pop("phone_number", UNSET))
+            created = parse_union(_parse_created, src_value__)
 
-        def _parse_external_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return created
 
-        external_id = _parse_external_id(d.pop("external_id", UNSET))
+        def _decode_updated(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_updated(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    updated_type_0 = datetime.datetime.fromisoformat(data)
 
-        def _parse_first_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+                    return updated_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
 
-        first_name = _parse_first_name(d.pop("first_name", UNSET))
+            updated = parse_union(_parse_updated, src_value__)
 
-        def _parse_last_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return updated
 
-        last_name = _parse_last_name(d.pop("last_name", UNSET))
+        def _decode_last_event_date(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_last_event_date(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    last_event_date_type_0 = datetime.datetime.fromisoformat(data)
 
-        def _parse_organization(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+                    return last_event_date_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
 
-        organization = _parse_organization(d.pop("organization", UNSET))
+            last_event_date = parse_union(_parse_last_event_date, src_value__)
 
-        def _parse_locale(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return last_event_date
 
-        locale = _parse_locale(d.pop("locale", UNSET))
+        def _decode_location(src_value__: Any) -> ProfileLocation | Unset:
+            _location = src_value__
+            location: ProfileLocation | Unset
+            if isinstance(_location, Unset):
+                location = UNSET
+            else:
+                location = ProfileLocation.from_dict(_location)
 
-        def _parse_title(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return location
 
-        title = _parse_title(d.pop("title", UNSET))
+        def _decode_properties(
+            src_value__: Any,
+        ) -> ListMemberResponseObjectResourceAttributesPropertiesType0 | None | Unset:
+            def _parse_properties(
+                data: object,
+            ) -> ListMemberResponseObjectResourceAttributesPropertiesType0 | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    properties_type_0 = ListMemberResponseObjectResourceAttributesPropertiesType0.from_dict(data)
 
-        def _parse_image(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+                    return properties_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(ListMemberResponseObjectResourceAttributesPropertiesType0 | None | Unset, data)
 
-        image = _parse_image(d.pop("image", UNSET))
+            properties = parse_union(_parse_properties, src_value__)
 
-        def _parse_created(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                created_type_0 = datetime.datetime.fromisoformat(data)
+            return properties
 
-                return created_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        created = parse_union(_parse_created, d.pop("created", UNSET))
-
-        def _parse_updated(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                updated_type_0 = datetime.datetime.fromisoformat(data)
-
-                return updated_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        updated = parse_union(_parse_updated, d.pop("updated", UNSET))
-
-        def _parse_last_event_date(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                last_event_date_type_0 = datetime.datetime.fromisoformat(data)
-
-                return last_event_date_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        last_event_date = parse_union(_parse_last_event_date, d.pop("last_event_date", UNSET))
-
-        _location = d.pop("location", UNSET)
-        location: ProfileLocation | Unset
-        if isinstance(_location, Unset):
-            location = UNSET
-        else:
-            location = ProfileLocation.from_dict(_location)
-
-        def _parse_properties(data: object) -> ListMemberResponseObjectResourceAttributesPropertiesType0 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                properties_type_0 = ListMemberResponseObjectResourceAttributesPropertiesType0.from_dict(data)
-
-                return properties_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(ListMemberResponseObjectResourceAttributesPropertiesType0 | None | Unset, data)
-
-        properties = parse_union(_parse_properties, d.pop("properties", UNSET))
-
-        list_member_response_object_resource_attributes = cls(
-            joined_group_at=joined_group_at,
-            email=email,
-            phone_number=phone_number,
-            external_id=external_id,
-            first_name=first_name,
-            last_name=last_name,
-            organization=organization,
-            locale=locale,
-            title=title,
-            image=image,
-            created=created,
-            updated=updated,
-            last_event_date=last_event_date,
-            location=location,
-            properties=properties,
+        return LazyTable(
+            fields={
+                "joined_group_at": ("joined_group_at", _decode_joined_group_at),
+                "email": ("email", None),
+                "phone_number": ("phone_number", None),
+                "external_id": ("external_id", None),
+                "first_name": ("first_name", None),
+                "last_name": ("last_name", None),
+                "organization": ("organization", None),
+                "locale": ("locale", None),
+                "title": ("title", None),
+                "image": ("image", None),
+                "created": ("created", _decode_created),
+                "updated": ("updated", _decode_updated),
+                "last_event_date": ("last_event_date", _decode_last_event_date),
+                "location": ("location", _decode_location),
+                "properties": ("properties", _decode_properties),
+            },
+            required=("joined_group_at",),
+            additional=None,
         )
-
-        list_member_response_object_resource_attributes.additional_properties = d
-        return list_member_response_object_resource_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.list_members_delete_query_data_item import ListMembersDeleteQueryDataItem
 
@@ -16,7 +18,7 @@ T = TypeVar("T", bound="ListMembersDeleteQuery")
 
 
 @_attrs_define
-class ListMembersDeleteQuery:
+class ListMembersDeleteQuery(LazyModel):
     """
     Attributes:
         data (list[ListMembersDeleteQueryDataItem]):
@@ -43,22 +45,29 @@ class ListMembersDeleteQuery:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.list_members_delete_query_data_item import ListMembersDeleteQueryDataItem  # noqa: PLC0415
 
-        d = dict(src_dict)
-        data = []
-        _data = d.pop("data")
-        for data_item_data in _data:
-            data_item = ListMembersDeleteQueryDataItem.from_dict(data_item_data)
+        def _decode_data(src_value__: Any) -> list[ListMembersDeleteQueryDataItem]:
+            data = []
+            _data = src_value__
+            for data_item_data in _data:
+                data_item = ListMembersDeleteQueryDataItem.from_dict(data_item_data)
 
-            data.append(data_item)
+                data.append(data_item)
 
-        list_members_delete_query = cls(
-            data=data,
+            return data
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+            },
+            required=("data",),
+            additional=None,
         )
-
-        list_members_delete_query.additional_properties = d
-        return list_members_delete_query
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.list_partial_update_query_resource_object_attributes_opt_in_process import (
     ListPartialUpdateQueryResourceObjectAttributesOptInProcess,
     check_list_partial_update_query_resource_object_attributes_opt_in_process,
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="ListPartialUpdateQueryResourceObjectAttributes")
 
 
 @_attrs_define
-class ListPartialUpdateQueryResourceObjectAttributes:
+class ListPartialUpdateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         name (None | str | Unset): A helpful name to label the list Example: Newsletter.
@@ -53,31 +54,33 @@ class ListPartialUpdateQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        name = _parse_name(d.pop("name", UNSET))
+        def _decode_opt_in_process(
+            src_value__: Any,
+        ) -> ListPartialUpdateQueryResourceObjectAttributesOptInProcess | Unset:
+            _opt_in_process = src_value__
+            opt_in_process: ListPartialUpdateQueryResourceObjectAttributesOptInProcess | Unset
+            if isinstance(_opt_in_process, Unset):
+                opt_in_process = UNSET
+            else:
+                opt_in_process = check_list_partial_update_query_resource_object_attributes_opt_in_process(
+                    _opt_in_process
+                )
 
-        _opt_in_process = d.pop("opt_in_process", UNSET)
-        opt_in_process: ListPartialUpdateQueryResourceObjectAttributesOptInProcess | Unset
-        if isinstance(_opt_in_process, Unset):
-            opt_in_process = UNSET
-        else:
-            opt_in_process = check_list_partial_update_query_resource_object_attributes_opt_in_process(_opt_in_process)
+            return opt_in_process
 
-        list_partial_update_query_resource_object_attributes = cls(
-            name=name,
-            opt_in_process=opt_in_process,
+        return LazyTable(
+            fields={
+                "name": ("name", None),
+                "opt_in_process": ("opt_in_process", _decode_opt_in_process),
+            },
+            required=(),
+            additional=None,
         )
-
-        list_partial_update_query_resource_object_attributes.additional_properties = d
-        return list_partial_update_query_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ T = TypeVar("T", bound="ListResponseObjectResourceRelationships")
 
 
 @_attrs_define
-class ListResponseObjectResourceRelationships:
+class ListResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
         profiles (ListResponseObjectResourceRelationshipsProfiles | Unset):
@@ -64,6 +65,10 @@ class ListResponseObjectResourceRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.list_response_object_resource_relationships_flow_triggers import (
             ListResponseObjectResourceRelationshipsFlowTriggers,  # noqa: PLC0415
         )
@@ -74,36 +79,45 @@ class ListResponseObjectResourceRelationships:
             ListResponseObjectResourceRelationshipsTags,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _profiles = d.pop("profiles", UNSET)
-        profiles: ListResponseObjectResourceRelationshipsProfiles | Unset
-        if isinstance(_profiles, Unset):
-            profiles = UNSET
-        else:
-            profiles = ListResponseObjectResourceRelationshipsProfiles.from_dict(_profiles)
+        def _decode_profiles(src_value__: Any) -> ListResponseObjectResourceRelationshipsProfiles | Unset:
+            _profiles = src_value__
+            profiles: ListResponseObjectResourceRelationshipsProfiles | Unset
+            if isinstance(_profiles, Unset):
+                profiles = UNSET
+            else:
+                profiles = ListResponseObjectResourceRelationshipsProfiles.from_dict(_profiles)
 
-        _tags = d.pop("tags", UNSET)
-        tags: ListResponseObjectResourceRelationshipsTags | Unset
-        if isinstance(_tags, Unset):
-            tags = UNSET
-        else:
-            tags = ListResponseObjectResourceRelationshipsTags.from_dict(_tags)
+            return profiles
 
-        _flow_triggers = d.pop("flow-triggers", UNSET)
-        flow_triggers: ListResponseObjectResourceRelationshipsFlowTriggers | Unset
-        if isinstance(_flow_triggers, Unset):
-            flow_triggers = UNSET
-        else:
-            flow_triggers = ListResponseObjectResourceRelationshipsFlowTriggers.from_dict(_flow_triggers)
+        def _decode_tags(src_value__: Any) -> ListResponseObjectResourceRelationshipsTags | Unset:
+            _tags = src_value__
+            tags: ListResponseObjectResourceRelationshipsTags | Unset
+            if isinstance(_tags, Unset):
+                tags = UNSET
+            else:
+                tags = ListResponseObjectResourceRelationshipsTags.from_dict(_tags)
 
-        list_response_object_resource_relationships = cls(
-            profiles=profiles,
-            tags=tags,
-            flow_triggers=flow_triggers,
+            return tags
+
+        def _decode_flow_triggers(src_value__: Any) -> ListResponseObjectResourceRelationshipsFlowTriggers | Unset:
+            _flow_triggers = src_value__
+            flow_triggers: ListResponseObjectResourceRelationshipsFlowTriggers | Unset
+            if isinstance(_flow_triggers, Unset):
+                flow_triggers = UNSET
+            else:
+                flow_triggers = ListResponseObjectResourceRelationshipsFlowTriggers.from_dict(_flow_triggers)
+
+            return flow_triggers
+
+        return LazyTable(
+            fields={
+                "profiles": ("profiles", _decode_profiles),
+                "tags": ("tags", _decode_tags),
+                "flow_triggers": ("flow-triggers", _decode_flow_triggers),
+            },
+            required=(),
+            additional=None,
         )
-
-        list_response_object_resource_relationships.additional_properties = d
-        return list_response_object_resource_relationships
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.list_set_filter_operator import ListSetFilterOperator, check_list_set_filter_operator
 from ..models.list_set_filter_type import ListSetFilterType, check_list_set_filter_type
 
@@ -15,7 +16,7 @@ T = TypeVar("T", bound="ListSetFilter")
 
 
 @_attrs_define
-class ListSetFilter:
+class ListSetFilter(LazyModel):
     """
     Attributes:
         type_ (ListSetFilterType):
@@ -49,21 +50,39 @@ class ListSetFilter:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_list_set_filter_type(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        operator = check_list_set_filter_operator(d.pop("operator"))
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        value = cast(list[str], d.pop("value"))
+        def _decode_type_(src_value__: Any) -> ListSetFilterType:
+            type_ = check_list_set_filter_type(src_value__)
 
-        list_set_filter = cls(
-            type_=type_,
-            operator=operator,
-            value=value,
+            return type_
+
+        def _decode_operator(src_value__: Any) -> ListSetFilterOperator:
+            operator = check_list_set_filter_operator(src_value__)
+
+            return operator
+
+        def _decode_value(src_value__: Any) -> list[str]:
+            value = cast(list[str], src_value__)
+
+            return value
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "operator": ("operator", _decode_operator),
+                "value": ("value", _decode_value),
+            },
+            required=(
+                "type",
+                "operator",
+                "value",
+            ),
+            additional=None,
         )
-
-        list_set_filter.additional_properties = d
-        return list_set_filter
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.list_trigger_type import ListTriggerType, check_list_trigger_type
 from ..types import UNSET, Unset
 
@@ -15,7 +16,7 @@ T = TypeVar("T", bound="ListTrigger")
 
 
 @_attrs_define
-class ListTrigger:
+class ListTrigger(LazyModel):
     """
     Attributes:
         type_ (ListTriggerType):
@@ -49,25 +50,24 @@ class ListTrigger:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_list_trigger_type(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        id = _parse_id(d.pop("id", UNSET))
+        def _decode_type_(src_value__: Any) -> ListTriggerType:
+            type_ = check_list_trigger_type(src_value__)
 
-        list_trigger = cls(
-            type_=type_,
-            id=id,
+            return type_
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+            },
+            required=("type",),
+            additional=None,
         )
-
-        list_trigger.additional_properties = d
-        return list_trigger
 
     @property
     def additional_keys(self) -> list[str]:

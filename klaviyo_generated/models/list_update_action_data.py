@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.list_update_action_data_status import ListUpdateActionDataStatus, check_list_update_action_data_status
 from ..types import UNSET, Unset
 
@@ -15,7 +16,7 @@ T = TypeVar("T", bound="ListUpdateActionData")
 
 
 @_attrs_define
-class ListUpdateActionData:
+class ListUpdateActionData(LazyModel):
     """
     Attributes:
         name (str):
@@ -60,39 +61,35 @@ class ListUpdateActionData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name")
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_on_execution(data: object) -> bool | None:
-            if data is None:
-                return data
-            return cast(bool | None, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        on_execution = _parse_on_execution(d.pop("on_execution"))
+        def _decode_status(src_value__: Any) -> ListUpdateActionDataStatus | Unset:
+            _status = src_value__
+            status: ListUpdateActionDataStatus | Unset
+            if isinstance(_status, Unset):
+                status = UNSET
+            else:
+                status = check_list_update_action_data_status(_status)
 
-        def _parse_list_id(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
+            return status
 
-        list_id = _parse_list_id(d.pop("list_id"))
-
-        _status = d.pop("status", UNSET)
-        status: ListUpdateActionDataStatus | Unset
-        if isinstance(_status, Unset):
-            status = UNSET
-        else:
-            status = check_list_update_action_data_status(_status)
-
-        list_update_action_data = cls(
-            name=name,
-            on_execution=on_execution,
-            list_id=list_id,
-            status=status,
+        return LazyTable(
+            fields={
+                "name": ("name", None),
+                "on_execution": ("on_execution", None),
+                "list_id": ("list_id", None),
+                "status": ("status", _decode_status),
+            },
+            required=(
+                "name",
+                "on_execution",
+                "list_id",
+            ),
+            additional=None,
         )
-
-        list_update_action_data.additional_properties = d
-        return list_update_action_data
 
     @property
     def additional_keys(self) -> list[str]:

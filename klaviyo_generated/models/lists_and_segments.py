@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.lists_and_segments_type import ListsAndSegmentsType, check_lists_and_segments_type
 from ..types import UNSET, Unset
 
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="ListsAndSegments")
 
 
 @_attrs_define
-class ListsAndSegments:
+class ListsAndSegments(LazyModel):
     """
     Attributes:
         type_ (ListsAndSegmentsType):
@@ -58,30 +59,34 @@ class ListsAndSegments:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.lists_and_segments_properties import ListsAndSegmentsProperties  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_lists_and_segments_type(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> ListsAndSegmentsType:
+            type_ = check_lists_and_segments_type(src_value__)
 
-        properties = ListsAndSegmentsProperties.from_dict(d.pop("properties"))
+            return type_
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        def _decode_properties(src_value__: Any) -> ListsAndSegmentsProperties:
+            properties = ListsAndSegmentsProperties.from_dict(src_value__)
 
-        id = _parse_id(d.pop("id", UNSET))
+            return properties
 
-        lists_and_segments = cls(
-            type_=type_,
-            properties=properties,
-            id=id,
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "properties": ("properties", _decode_properties),
+                "id": ("id", None),
+            },
+            required=(
+                "type",
+                "properties",
+            ),
+            additional=None,
         )
-
-        lists_and_segments.additional_properties = d
-        return lists_and_segments
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,13 +8,14 @@ from typing import Any, Literal, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, strict_enums
 
 T = TypeVar("T", bound="LocalStaticSend")
 
 
 @_attrs_define
-class LocalStaticSend:
+class LocalStaticSend(LazyModel):
     """
     Attributes:
         is_local (Literal[True]): Whether the campaign should be sent with local recipient timezone send (requires UTC
@@ -46,20 +47,25 @@ class LocalStaticSend:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        is_local = cast(Literal[True], d.pop("is_local"))
-        if is_local != True and strict_enums():
-            raise ValueError(f"is_local must match const True, got '{is_local}'")
+        return lazy_from_dict(cls, src_dict)
 
-        send_past_recipients_immediately = d.pop("send_past_recipients_immediately", UNSET)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        local_static_send = cls(
-            is_local=is_local,
-            send_past_recipients_immediately=send_past_recipients_immediately,
+        def _decode_is_local(src_value__: Any) -> Literal[True]:
+            is_local = cast(Literal[True], src_value__)
+            if is_local != True and strict_enums():
+                raise ValueError(f"is_local must match const True, got '{is_local}'")
+            return is_local
+
+        return LazyTable(
+            fields={
+                "is_local": ("is_local", _decode_is_local),
+                "send_past_recipients_immediately": ("send_past_recipients_immediately", None),
+            },
+            required=("is_local",),
+            additional=None,
         )
-
-        local_static_send.additional_properties = d
-        return local_static_send
 
     @property
     def additional_keys(self) -> list[str]:

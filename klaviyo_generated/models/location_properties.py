@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.location_properties_allow_list_type_0_item_type_0 import (
     LocationPropertiesAllowListType0ItemType0,
     check_location_properties_allow_list_type_0_item_type_0,
@@ -30,7 +31,7 @@ T = TypeVar("T", bound="LocationProperties")
 
 
 @_attrs_define
-class LocationProperties:
+class LocationProperties(LazyModel):
     """
     Attributes:
         allow_list (list[LocationPropertiesAllowListType0ItemType0 | LocationPropertiesAllowListType0ItemType1] | None |
@@ -94,111 +95,135 @@ class LocationProperties:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_allow_list(
-            data: object,
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        def _decode_allow_list(
+            src_value__: Any,
         ) -> list[LocationPropertiesAllowListType0ItemType0 | LocationPropertiesAllowListType0ItemType1] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                allow_list_type_0 = []
-                _allow_list_type_0 = data
-                for allow_list_type_0_item_data in _allow_list_type_0:
+            def _parse_allow_list(
+                data: object,
+            ) -> (
+                list[LocationPropertiesAllowListType0ItemType0 | LocationPropertiesAllowListType0ItemType1]
+                | None
+                | Unset
+            ):
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    allow_list_type_0 = []
+                    _allow_list_type_0 = data
+                    for allow_list_type_0_item_data in _allow_list_type_0:
 
-                    def _parse_allow_list_type_0_item(
-                        data: object,
-                    ) -> LocationPropertiesAllowListType0ItemType0 | LocationPropertiesAllowListType0ItemType1:
-                        try:
+                        def _parse_allow_list_type_0_item(
+                            data: object,
+                        ) -> LocationPropertiesAllowListType0ItemType0 | LocationPropertiesAllowListType0ItemType1:
+                            try:
+                                if not isinstance(data, str):
+                                    raise TypeError()
+                                allow_list_type_0_item_type_0 = check_location_properties_allow_list_type_0_item_type_0(
+                                    data
+                                )
+
+                                return allow_list_type_0_item_type_0
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
                             if not isinstance(data, str):
                                 raise TypeError()
-                            allow_list_type_0_item_type_0 = check_location_properties_allow_list_type_0_item_type_0(
+                            allow_list_type_0_item_type_1 = check_location_properties_allow_list_type_0_item_type_1(
                                 data
                             )
 
-                            return allow_list_type_0_item_type_0
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        if not isinstance(data, str):
-                            raise TypeError()
-                        allow_list_type_0_item_type_1 = check_location_properties_allow_list_type_0_item_type_1(data)
+                            return allow_list_type_0_item_type_1
 
-                        return allow_list_type_0_item_type_1
+                        allow_list_type_0_item = parse_union(_parse_allow_list_type_0_item, allow_list_type_0_item_data)
 
-                    allow_list_type_0_item = parse_union(_parse_allow_list_type_0_item, allow_list_type_0_item_data)
+                        allow_list_type_0.append(allow_list_type_0_item)
 
-                    allow_list_type_0.append(allow_list_type_0_item)
+                    return allow_list_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(
+                    list[LocationPropertiesAllowListType0ItemType0 | LocationPropertiesAllowListType0ItemType1]
+                    | None
+                    | Unset,
+                    data,
+                )
 
-                return allow_list_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(
-                list[LocationPropertiesAllowListType0ItemType0 | LocationPropertiesAllowListType0ItemType1]
-                | None
-                | Unset,
-                data,
-            )
+            allow_list = parse_union(_parse_allow_list, src_value__)
 
-        allow_list = parse_union(_parse_allow_list, d.pop("allow_list", UNSET))
+            return allow_list
 
-        def _parse_deny_list(
-            data: object,
+        def _decode_deny_list(
+            src_value__: Any,
         ) -> list[LocationPropertiesDenyListType0ItemType0 | LocationPropertiesDenyListType0ItemType1] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                deny_list_type_0 = []
-                _deny_list_type_0 = data
-                for deny_list_type_0_item_data in _deny_list_type_0:
+            def _parse_deny_list(
+                data: object,
+            ) -> (
+                list[LocationPropertiesDenyListType0ItemType0 | LocationPropertiesDenyListType0ItemType1] | None | Unset
+            ):
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    deny_list_type_0 = []
+                    _deny_list_type_0 = data
+                    for deny_list_type_0_item_data in _deny_list_type_0:
 
-                    def _parse_deny_list_type_0_item(
-                        data: object,
-                    ) -> LocationPropertiesDenyListType0ItemType0 | LocationPropertiesDenyListType0ItemType1:
-                        try:
+                        def _parse_deny_list_type_0_item(
+                            data: object,
+                        ) -> LocationPropertiesDenyListType0ItemType0 | LocationPropertiesDenyListType0ItemType1:
+                            try:
+                                if not isinstance(data, str):
+                                    raise TypeError()
+                                deny_list_type_0_item_type_0 = check_location_properties_deny_list_type_0_item_type_0(
+                                    data
+                                )
+
+                                return deny_list_type_0_item_type_0
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
                             if not isinstance(data, str):
                                 raise TypeError()
-                            deny_list_type_0_item_type_0 = check_location_properties_deny_list_type_0_item_type_0(data)
+                            deny_list_type_0_item_type_1 = check_location_properties_deny_list_type_0_item_type_1(data)
 
-                            return deny_list_type_0_item_type_0
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        if not isinstance(data, str):
-                            raise TypeError()
-                        deny_list_type_0_item_type_1 = check_location_properties_deny_list_type_0_item_type_1(data)
+                            return deny_list_type_0_item_type_1
 
-                        return deny_list_type_0_item_type_1
+                        deny_list_type_0_item = parse_union(_parse_deny_list_type_0_item, deny_list_type_0_item_data)
 
-                    deny_list_type_0_item = parse_union(_parse_deny_list_type_0_item, deny_list_type_0_item_data)
+                        deny_list_type_0.append(deny_list_type_0_item)
 
-                    deny_list_type_0.append(deny_list_type_0_item)
+                    return deny_list_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(
+                    list[LocationPropertiesDenyListType0ItemType0 | LocationPropertiesDenyListType0ItemType1]
+                    | None
+                    | Unset,
+                    data,
+                )
 
-                return deny_list_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(
-                list[LocationPropertiesDenyListType0ItemType0 | LocationPropertiesDenyListType0ItemType1]
-                | None
-                | Unset,
-                data,
-            )
+            deny_list = parse_union(_parse_deny_list, src_value__)
 
-        deny_list = parse_union(_parse_deny_list, d.pop("deny_list", UNSET))
+            return deny_list
 
-        location_properties = cls(
-            allow_list=allow_list,
-            deny_list=deny_list,
+        return LazyTable(
+            fields={
+                "allow_list": ("allow_list", _decode_allow_list),
+                "deny_list": ("deny_list", _decode_deny_list),
+            },
+            required=(),
+            additional=None,
         )
-
-        location_properties.additional_properties = d
-        return location_properties
 
     @property
     def additional_keys(self) -> list[str]:

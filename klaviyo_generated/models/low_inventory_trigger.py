@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.low_inventory_trigger_audience_item import (
     LowInventoryTriggerAudienceItem,
     check_low_inventory_trigger_audience_item,
@@ -27,7 +28,7 @@ T = TypeVar("T", bound="LowInventoryTrigger")
 
 
 @_attrs_define
-class LowInventoryTrigger:
+class LowInventoryTrigger(LazyModel):
     """
     Attributes:
         type_ (LowInventoryTriggerType):
@@ -86,50 +87,68 @@ class LowInventoryTrigger:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.low_inventory_trigger_trigger_filter_type_0 import LowInventoryTriggerTriggerFilterType0  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_low_inventory_trigger_type(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> LowInventoryTriggerType:
+            type_ = check_low_inventory_trigger_type(src_value__)
 
-        product_level = check_low_inventory_trigger_product_level(d.pop("product_level"))
+            return type_
 
-        def _parse_trigger_filter(data: object) -> LowInventoryTriggerTriggerFilterType0 | None:
-            if data is None:
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                trigger_filter_type_0 = LowInventoryTriggerTriggerFilterType0.from_dict(data)
+        def _decode_product_level(src_value__: Any) -> LowInventoryTriggerProductLevel:
+            product_level = check_low_inventory_trigger_product_level(src_value__)
 
-                return trigger_filter_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(LowInventoryTriggerTriggerFilterType0 | None, data)
+            return product_level
 
-        trigger_filter = parse_union(_parse_trigger_filter, d.pop("trigger_filter"))
+        def _decode_trigger_filter(src_value__: Any) -> LowInventoryTriggerTriggerFilterType0 | None:
+            def _parse_trigger_filter(data: object) -> LowInventoryTriggerTriggerFilterType0 | None:
+                if data is None:
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    trigger_filter_type_0 = LowInventoryTriggerTriggerFilterType0.from_dict(data)
 
-        inventory_count = d.pop("inventory_count")
+                    return trigger_filter_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(LowInventoryTriggerTriggerFilterType0 | None, data)
 
-        audience = []
-        _audience = d.pop("audience")
-        for audience_item_data in _audience:
-            audience_item = check_low_inventory_trigger_audience_item(audience_item_data)
+            trigger_filter = parse_union(_parse_trigger_filter, src_value__)
 
-            audience.append(audience_item)
+            return trigger_filter
 
-        timeframe_days = d.pop("timeframe_days", UNSET)
+        def _decode_audience(src_value__: Any) -> list[LowInventoryTriggerAudienceItem]:
+            audience = []
+            _audience = src_value__
+            for audience_item_data in _audience:
+                audience_item = check_low_inventory_trigger_audience_item(audience_item_data)
 
-        low_inventory_trigger = cls(
-            type_=type_,
-            product_level=product_level,
-            trigger_filter=trigger_filter,
-            inventory_count=inventory_count,
-            audience=audience,
-            timeframe_days=timeframe_days,
+                audience.append(audience_item)
+
+            return audience
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "product_level": ("product_level", _decode_product_level),
+                "trigger_filter": ("trigger_filter", _decode_trigger_filter),
+                "inventory_count": ("inventory_count", None),
+                "audience": ("audience", _decode_audience),
+                "timeframe_days": ("timeframe_days", None),
+            },
+            required=(
+                "type",
+                "product_level",
+                "trigger_filter",
+                "inventory_count",
+                "audience",
+            ),
+            additional=None,
         )
-
-        low_inventory_trigger.additional_properties = d
-        return low_inventory_trigger
 
     @property
     def additional_keys(self) -> list[str]:

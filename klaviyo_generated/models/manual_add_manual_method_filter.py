@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.manual_add_manual_method_filter_field import (
     ManualAddManualMethodFilterField,
     check_manual_add_manual_method_filter_field,
@@ -26,7 +27,7 @@ T = TypeVar("T", bound="ManualAddManualMethodFilter")
 
 
 @_attrs_define
-class ManualAddManualMethodFilter:
+class ManualAddManualMethodFilter(LazyModel):
     """
     Attributes:
         field (ManualAddManualMethodFilterField):
@@ -63,28 +64,44 @@ class ManualAddManualMethodFilter:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.in_string_array_filter import InStringArrayFilter  # noqa: PLC0415
 
-        d = dict(src_dict)
-        field = check_manual_add_manual_method_filter_field(d.pop("field"))
+        def _decode_field(src_value__: Any) -> ManualAddManualMethodFilterField:
+            field = check_manual_add_manual_method_filter_field(src_value__)
 
-        method = check_manual_add_manual_method_filter_method(d.pop("method"))
+            return field
 
-        _filter = d.pop("filter", UNSET)
-        filter: InStringArrayFilter | Unset
-        if isinstance(_filter, Unset):
-            filter = UNSET
-        else:
-            filter = InStringArrayFilter.from_dict(_filter)
+        def _decode_method(src_value__: Any) -> ManualAddManualMethodFilterMethod:
+            method = check_manual_add_manual_method_filter_method(src_value__)
 
-        manual_add_manual_method_filter = cls(
-            field=field,
-            method=method,
-            filter=filter,
+            return method
+
+        def _decode_filter(src_value__: Any) -> InStringArrayFilter | Unset:
+            _filter = src_value__
+            filter: InStringArrayFilter | Unset
+            if isinstance(_filter, Unset):
+                filter = UNSET
+            else:
+                filter = InStringArrayFilter.from_dict(_filter)
+
+            return filter
+
+        return LazyTable(
+            fields={
+                "field": ("field", _decode_field),
+                "method": ("method", _decode_method),
+                "filter": ("filter", _decode_filter),
+            },
+            required=(
+                "field",
+                "method",
+            ),
+            additional=None,
         )
-
-        manual_add_manual_method_filter.additional_properties = d
-        return manual_add_manual_method_filter
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.mapped_metric_partial_update_query_resource_object import MappedMetricPartialUpdateQueryResourceObject
 
@@ -16,7 +18,7 @@ T = TypeVar("T", bound="MappedMetricPartialUpdateQuery")
 
 
 @_attrs_define
-class MappedMetricPartialUpdateQuery:
+class MappedMetricPartialUpdateQuery(LazyModel):
     """
     Attributes:
         data (MappedMetricPartialUpdateQueryResourceObject):
@@ -40,19 +42,26 @@ class MappedMetricPartialUpdateQuery:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.mapped_metric_partial_update_query_resource_object import (
             MappedMetricPartialUpdateQueryResourceObject,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        data = MappedMetricPartialUpdateQueryResourceObject.from_dict(d.pop("data"))
+        def _decode_data(src_value__: Any) -> MappedMetricPartialUpdateQueryResourceObject:
+            data = MappedMetricPartialUpdateQueryResourceObject.from_dict(src_value__)
 
-        mapped_metric_partial_update_query = cls(
-            data=data,
+            return data
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+            },
+            required=("data",),
+            additional=None,
         )
-
-        mapped_metric_partial_update_query.additional_properties = d
-        return mapped_metric_partial_update_query
 
     @property
     def additional_keys(self) -> list[str]:

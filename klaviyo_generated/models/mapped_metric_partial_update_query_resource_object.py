@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.mapped_metric_enum import MappedMetricEnum, check_mapped_metric_enum
 from ..models.mapped_metric_partial_update_query_resource_object_id import (
     MappedMetricPartialUpdateQueryResourceObjectId,
@@ -25,7 +26,7 @@ T = TypeVar("T", bound="MappedMetricPartialUpdateQueryResourceObject")
 
 
 @_attrs_define
-class MappedMetricPartialUpdateQueryResourceObject:
+class MappedMetricPartialUpdateQueryResourceObject(LazyModel):
     """
     Attributes:
         type_ (MappedMetricEnum):
@@ -62,30 +63,48 @@ class MappedMetricPartialUpdateQueryResourceObject:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.mapped_metric_partial_update_query_resource_object_relationships import (
             MappedMetricPartialUpdateQueryResourceObjectRelationships,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        type_ = check_mapped_metric_enum(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> MappedMetricEnum:
+            type_ = check_mapped_metric_enum(src_value__)
 
-        id = check_mapped_metric_partial_update_query_resource_object_id(d.pop("id"))
+            return type_
 
-        _relationships = d.pop("relationships", UNSET)
-        relationships: MappedMetricPartialUpdateQueryResourceObjectRelationships | Unset
-        if isinstance(_relationships, Unset):
-            relationships = UNSET
-        else:
-            relationships = MappedMetricPartialUpdateQueryResourceObjectRelationships.from_dict(_relationships)
+        def _decode_id(src_value__: Any) -> MappedMetricPartialUpdateQueryResourceObjectId:
+            id = check_mapped_metric_partial_update_query_resource_object_id(src_value__)
 
-        mapped_metric_partial_update_query_resource_object = cls(
-            type_=type_,
-            id=id,
-            relationships=relationships,
+            return id
+
+        def _decode_relationships(
+            src_value__: Any,
+        ) -> MappedMetricPartialUpdateQueryResourceObjectRelationships | Unset:
+            _relationships = src_value__
+            relationships: MappedMetricPartialUpdateQueryResourceObjectRelationships | Unset
+            if isinstance(_relationships, Unset):
+                relationships = UNSET
+            else:
+                relationships = MappedMetricPartialUpdateQueryResourceObjectRelationships.from_dict(_relationships)
+
+            return relationships
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", _decode_id),
+                "relationships": ("relationships", _decode_relationships),
+            },
+            required=(
+                "type",
+                "id",
+            ),
+            additional=None,
         )
-
-        mapped_metric_partial_update_query_resource_object.additional_properties = d
-        return mapped_metric_partial_update_query_resource_object
 
     @property
     def additional_keys(self) -> list[str]:

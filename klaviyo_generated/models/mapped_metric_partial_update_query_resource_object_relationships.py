@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ T = TypeVar("T", bound="MappedMetricPartialUpdateQueryResourceObjectRelationship
 
 
 @_attrs_define
-class MappedMetricPartialUpdateQueryResourceObjectRelationships:
+class MappedMetricPartialUpdateQueryResourceObjectRelationships(LazyModel):
     """
     Attributes:
         metric (MappedMetricPartialUpdateQueryResourceObjectRelationshipsMetric | Unset):
@@ -55,6 +56,10 @@ class MappedMetricPartialUpdateQueryResourceObjectRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.mapped_metric_partial_update_query_resource_object_relationships_custom_metric import (
             MappedMetricPartialUpdateQueryResourceObjectRelationshipsCustomMetric,  # noqa: PLC0415
         )
@@ -62,30 +67,38 @@ class MappedMetricPartialUpdateQueryResourceObjectRelationships:
             MappedMetricPartialUpdateQueryResourceObjectRelationshipsMetric,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _metric = d.pop("metric", UNSET)
-        metric: MappedMetricPartialUpdateQueryResourceObjectRelationshipsMetric | Unset
-        if isinstance(_metric, Unset):
-            metric = UNSET
-        else:
-            metric = MappedMetricPartialUpdateQueryResourceObjectRelationshipsMetric.from_dict(_metric)
+        def _decode_metric(src_value__: Any) -> MappedMetricPartialUpdateQueryResourceObjectRelationshipsMetric | Unset:
+            _metric = src_value__
+            metric: MappedMetricPartialUpdateQueryResourceObjectRelationshipsMetric | Unset
+            if isinstance(_metric, Unset):
+                metric = UNSET
+            else:
+                metric = MappedMetricPartialUpdateQueryResourceObjectRelationshipsMetric.from_dict(_metric)
 
-        _custom_metric = d.pop("custom-metric", UNSET)
-        custom_metric: MappedMetricPartialUpdateQueryResourceObjectRelationshipsCustomMetric | Unset
-        if isinstance(_custom_metric, Unset):
-            custom_metric = UNSET
-        else:
-            custom_metric = MappedMetricPartialUpdateQueryResourceObjectRelationshipsCustomMetric.from_dict(
-                _custom_metric
-            )
+            return metric
 
-        mapped_metric_partial_update_query_resource_object_relationships = cls(
-            metric=metric,
-            custom_metric=custom_metric,
+        def _decode_custom_metric(
+            src_value__: Any,
+        ) -> MappedMetricPartialUpdateQueryResourceObjectRelationshipsCustomMetric | Unset:
+            _custom_metric = src_value__
+            custom_metric: MappedMetricPartialUpdateQueryResourceObjectRelationshipsCustomMetric | Unset
+            if isinstance(_custom_metric, Unset):
+                custom_metric = UNSET
+            else:
+                custom_metric = MappedMetricPartialUpdateQueryResourceObjectRelationshipsCustomMetric.from_dict(
+                    _custom_metric
+                )
+
+            return custom_metric
+
+        return LazyTable(
+            fields={
+                "metric": ("metric", _decode_metric),
+                "custom_metric": ("custom-metric", _decode_custom_metric),
+            },
+            required=(),
+            additional=None,
         )
-
-        mapped_metric_partial_update_query_resource_object_relationships.additional_properties = d
-        return mapped_metric_partial_update_query_resource_object_relationships
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="MappedMetricPartialUpdateQueryResourceObjectRelationship
 
 
 @_attrs_define
-class MappedMetricPartialUpdateQueryResourceObjectRelationshipsCustomMetric:
+class MappedMetricPartialUpdateQueryResourceObjectRelationshipsCustomMetric(LazyModel):
     """
     Attributes:
         data (MappedMetricPartialUpdateQueryResourceObjectRelationshipsCustomMetricData | Unset):
@@ -44,24 +45,33 @@ class MappedMetricPartialUpdateQueryResourceObjectRelationshipsCustomMetric:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.mapped_metric_partial_update_query_resource_object_relationships_custom_metric_data import (
             MappedMetricPartialUpdateQueryResourceObjectRelationshipsCustomMetricData,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _data = d.pop("data", UNSET)
-        data: MappedMetricPartialUpdateQueryResourceObjectRelationshipsCustomMetricData | Unset
-        if isinstance(_data, Unset):
-            data = UNSET
-        else:
-            data = MappedMetricPartialUpdateQueryResourceObjectRelationshipsCustomMetricData.from_dict(_data)
+        def _decode_data(
+            src_value__: Any,
+        ) -> MappedMetricPartialUpdateQueryResourceObjectRelationshipsCustomMetricData | Unset:
+            _data = src_value__
+            data: MappedMetricPartialUpdateQueryResourceObjectRelationshipsCustomMetricData | Unset
+            if isinstance(_data, Unset):
+                data = UNSET
+            else:
+                data = MappedMetricPartialUpdateQueryResourceObjectRelationshipsCustomMetricData.from_dict(_data)
 
-        mapped_metric_partial_update_query_resource_object_relationships_custom_metric = cls(
-            data=data,
+            return data
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+            },
+            required=(),
+            additional=None,
         )
-
-        mapped_metric_partial_update_query_resource_object_relationships_custom_metric.additional_properties = d
-        return mapped_metric_partial_update_query_resource_object_relationships_custom_metric
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.mapped_metric_enum import MappedMetricEnum, check_mapped_metric_enum
 from ..models.mapped_metric_response_object_resource_id import (
     MappedMetricResponseObjectResourceId,
@@ -27,7 +28,7 @@ T = TypeVar("T", bound="MappedMetricResponseObjectResource")
 
 
 @_attrs_define
-class MappedMetricResponseObjectResource:
+class MappedMetricResponseObjectResource(LazyModel):
     """
     Attributes:
         type_ (MappedMetricEnum):
@@ -74,6 +75,10 @@ class MappedMetricResponseObjectResource:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.mapped_metric_response_object_resource_attributes import (
             MappedMetricResponseObjectResourceAttributes,  # noqa: PLC0415
         )
@@ -82,32 +87,52 @@ class MappedMetricResponseObjectResource:
         )
         from ..models.object_links import ObjectLinks  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_mapped_metric_enum(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> MappedMetricEnum:
+            type_ = check_mapped_metric_enum(src_value__)
 
-        id = check_mapped_metric_response_object_resource_id(d.pop("id"))
+            return type_
 
-        attributes = MappedMetricResponseObjectResourceAttributes.from_dict(d.pop("attributes"))
+        def _decode_id(src_value__: Any) -> MappedMetricResponseObjectResourceId:
+            id = check_mapped_metric_response_object_resource_id(src_value__)
 
-        links = ObjectLinks.from_dict(d.pop("links"))
+            return id
 
-        _relationships = d.pop("relationships", UNSET)
-        relationships: MappedMetricResponseObjectResourceRelationships | Unset
-        if isinstance(_relationships, Unset):
-            relationships = UNSET
-        else:
-            relationships = MappedMetricResponseObjectResourceRelationships.from_dict(_relationships)
+        def _decode_attributes(src_value__: Any) -> MappedMetricResponseObjectResourceAttributes:
+            attributes = MappedMetricResponseObjectResourceAttributes.from_dict(src_value__)
 
-        mapped_metric_response_object_resource = cls(
-            type_=type_,
-            id=id,
-            attributes=attributes,
-            links=links,
-            relationships=relationships,
+            return attributes
+
+        def _decode_links(src_value__: Any) -> ObjectLinks:
+            links = ObjectLinks.from_dict(src_value__)
+
+            return links
+
+        def _decode_relationships(src_value__: Any) -> MappedMetricResponseObjectResourceRelationships | Unset:
+            _relationships = src_value__
+            relationships: MappedMetricResponseObjectResourceRelationships | Unset
+            if isinstance(_relationships, Unset):
+                relationships = UNSET
+            else:
+                relationships = MappedMetricResponseObjectResourceRelationships.from_dict(_relationships)
+
+            return relationships
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", _decode_id),
+                "attributes": ("attributes", _decode_attributes),
+                "links": ("links", _decode_links),
+                "relationships": ("relationships", _decode_relationships),
+            },
+            required=(
+                "type",
+                "id",
+                "attributes",
+                "links",
+            ),
+            additional=None,
         )
-
-        mapped_metric_response_object_resource.additional_properties = d
-        return mapped_metric_response_object_resource
 
     @property
     def additional_keys(self) -> list[str]:

@@ -9,11 +9,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 T = TypeVar("T", bound="MappedMetricResponseObjectResourceAttributes")
 
 
 @_attrs_define
-class MappedMetricResponseObjectResourceAttributes:
+class MappedMetricResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
         updated (datetime.datetime): The datetime when this mapping was last updated. Example: 2025-04-15T00:00:00Z.
@@ -37,15 +39,23 @@ class MappedMetricResponseObjectResourceAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        updated = datetime.datetime.fromisoformat(d.pop("updated"))
+        return lazy_from_dict(cls, src_dict)
 
-        mapped_metric_response_object_resource_attributes = cls(
-            updated=updated,
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        def _decode_updated(src_value__: Any) -> datetime.datetime:
+            updated = datetime.datetime.fromisoformat(src_value__)
+
+            return updated
+
+        return LazyTable(
+            fields={
+                "updated": ("updated", _decode_updated),
+            },
+            required=("updated",),
+            additional=None,
         )
-
-        mapped_metric_response_object_resource_attributes.additional_properties = d
-        return mapped_metric_response_object_resource_attributes
 
     @property
     def additional_keys(self) -> list[str]:

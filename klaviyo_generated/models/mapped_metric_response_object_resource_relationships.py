@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ T = TypeVar("T", bound="MappedMetricResponseObjectResourceRelationships")
 
 
 @_attrs_define
-class MappedMetricResponseObjectResourceRelationships:
+class MappedMetricResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
         metric (MappedMetricResponseObjectResourceRelationshipsMetric | Unset):
@@ -55,6 +56,10 @@ class MappedMetricResponseObjectResourceRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.mapped_metric_response_object_resource_relationships_custom_metric import (
             MappedMetricResponseObjectResourceRelationshipsCustomMetric,  # noqa: PLC0415
         )
@@ -62,28 +67,36 @@ class MappedMetricResponseObjectResourceRelationships:
             MappedMetricResponseObjectResourceRelationshipsMetric,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _metric = d.pop("metric", UNSET)
-        metric: MappedMetricResponseObjectResourceRelationshipsMetric | Unset
-        if isinstance(_metric, Unset):
-            metric = UNSET
-        else:
-            metric = MappedMetricResponseObjectResourceRelationshipsMetric.from_dict(_metric)
+        def _decode_metric(src_value__: Any) -> MappedMetricResponseObjectResourceRelationshipsMetric | Unset:
+            _metric = src_value__
+            metric: MappedMetricResponseObjectResourceRelationshipsMetric | Unset
+            if isinstance(_metric, Unset):
+                metric = UNSET
+            else:
+                metric = MappedMetricResponseObjectResourceRelationshipsMetric.from_dict(_metric)
 
-        _custom_metric = d.pop("custom-metric", UNSET)
-        custom_metric: MappedMetricResponseObjectResourceRelationshipsCustomMetric | Unset
-        if isinstance(_custom_metric, Unset):
-            custom_metric = UNSET
-        else:
-            custom_metric = MappedMetricResponseObjectResourceRelationshipsCustomMetric.from_dict(_custom_metric)
+            return metric
 
-        mapped_metric_response_object_resource_relationships = cls(
-            metric=metric,
-            custom_metric=custom_metric,
+        def _decode_custom_metric(
+            src_value__: Any,
+        ) -> MappedMetricResponseObjectResourceRelationshipsCustomMetric | Unset:
+            _custom_metric = src_value__
+            custom_metric: MappedMetricResponseObjectResourceRelationshipsCustomMetric | Unset
+            if isinstance(_custom_metric, Unset):
+                custom_metric = UNSET
+            else:
+                custom_metric = MappedMetricResponseObjectResourceRelationshipsCustomMetric.from_dict(_custom_metric)
+
+            return custom_metric
+
+        return LazyTable(
+            fields={
+                "metric": ("metric", _decode_metric),
+                "custom_metric": ("custom-metric", _decode_custom_metric),
+            },
+            required=(),
+            additional=None,
         )
-
-        mapped_metric_response_object_resource_relationships.additional_properties = d
-        return mapped_metric_response_object_resource_relationships
 
     @property
     def additional_keys(self) -> list[str]:

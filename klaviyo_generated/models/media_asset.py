@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="MediaAsset")
 
 
 @_attrs_define
-class MediaAsset:
+class MediaAsset(LazyModel):
     """
     Attributes:
         id (str): The unique identifier for this media asset. Not allowed on update.
@@ -85,50 +86,31 @@ class MediaAsset:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        return lazy_from_dict(cls, src_dict)
 
-        company_id = d.pop("company_id")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        url = d.pop("url")
-
-        name = d.pop("name")
-
-        file_size = d.pop("file_size")
-
-        media_type = d.pop("media_type", UNSET)
-
-        def _parse_thumbnail_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        thumbnail_url = _parse_thumbnail_url(d.pop("thumbnail_url", UNSET))
-
-        def _parse_l10n_key(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        l10n_key = _parse_l10n_key(d.pop("l10n_key", UNSET))
-
-        media_asset = cls(
-            id=id,
-            company_id=company_id,
-            url=url,
-            name=name,
-            file_size=file_size,
-            media_type=media_type,
-            thumbnail_url=thumbnail_url,
-            l10n_key=l10n_key,
+        return LazyTable(
+            fields={
+                "id": ("id", None),
+                "company_id": ("company_id", None),
+                "url": ("url", None),
+                "name": ("name", None),
+                "file_size": ("file_size", None),
+                "media_type": ("media_type", None),
+                "thumbnail_url": ("thumbnail_url", None),
+                "l10n_key": ("l10n_key", None),
+            },
+            required=(
+                "id",
+                "company_id",
+                "url",
+                "name",
+                "file_size",
+            ),
+            additional=None,
         )
-
-        media_asset.additional_properties = d
-        return media_asset
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="MediaAssetReference")
 
 
 @_attrs_define
-class MediaAssetReference:
+class MediaAssetReference(LazyModel):
     """
     Attributes:
         static_asset_id (None | str | Unset): Reference to a static media asset.
@@ -62,43 +63,31 @@ class MediaAssetReference:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.slim_image_reference import SlimImageReference  # noqa: PLC0415
 
-        d = dict(src_dict)
+        def _decode_thumbnail(src_value__: Any) -> SlimImageReference | Unset:
+            _thumbnail = src_value__
+            thumbnail: SlimImageReference | Unset
+            if isinstance(_thumbnail, Unset):
+                thumbnail = UNSET
+            else:
+                thumbnail = SlimImageReference.from_dict(_thumbnail)
 
-        def _parse_static_asset_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return thumbnail
 
-        static_asset_id = _parse_static_asset_id(d.pop("static_asset_id", UNSET))
-
-        def _parse_dynamic_template(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        dynamic_template = _parse_dynamic_template(d.pop("dynamic_template", UNSET))
-
-        _thumbnail = d.pop("thumbnail", UNSET)
-        thumbnail: SlimImageReference | Unset
-        if isinstance(_thumbnail, Unset):
-            thumbnail = UNSET
-        else:
-            thumbnail = SlimImageReference.from_dict(_thumbnail)
-
-        media_asset_reference = cls(
-            static_asset_id=static_asset_id,
-            dynamic_template=dynamic_template,
-            thumbnail=thumbnail,
+        return LazyTable(
+            fields={
+                "static_asset_id": ("static_asset_id", None),
+                "dynamic_template": ("dynamic_template", None),
+                "thumbnail": ("thumbnail", _decode_thumbnail),
+            },
+            required=(),
+            additional=None,
         )
-
-        media_asset_reference.additional_properties = d
-        return media_asset_reference
 
     @property
     def additional_keys(self) -> list[str]:

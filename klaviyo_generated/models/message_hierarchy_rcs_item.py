@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.message_hierarchy_rcs_item_message_format import (
     MessageHierarchyRcsItemMessageFormat,
     check_message_hierarchy_rcs_item_message_format,
@@ -24,7 +25,7 @@ T = TypeVar("T", bound="MessageHierarchyRcsItem")
 
 
 @_attrs_define
-class MessageHierarchyRcsItem:
+class MessageHierarchyRcsItem(LazyModel):
     """
     Attributes:
         message (str | Unset): The plain text message content. Often empty for RCS when rich_content is used. Default:
@@ -87,61 +88,75 @@ class MessageHierarchyRcsItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.message_hierarchy_rcs_item_extra_type_0 import MessageHierarchyRcsItemExtraType0  # noqa: PLC0415
         from ..models.rcs_rich_content import RCSRichContent  # noqa: PLC0415
         from ..models.slim_image_reference import SlimImageReference  # noqa: PLC0415
 
-        d = dict(src_dict)
-        message = d.pop("message", UNSET)
+        def _decode_message_format(src_value__: Any) -> MessageHierarchyRcsItemMessageFormat | Unset:
+            _message_format = src_value__
+            message_format: MessageHierarchyRcsItemMessageFormat | Unset
+            if isinstance(_message_format, Unset):
+                message_format = UNSET
+            else:
+                message_format = check_message_hierarchy_rcs_item_message_format(_message_format)
 
-        _message_format = d.pop("message_format", UNSET)
-        message_format: MessageHierarchyRcsItemMessageFormat | Unset
-        if isinstance(_message_format, Unset):
-            message_format = UNSET
-        else:
-            message_format = check_message_hierarchy_rcs_item_message_format(_message_format)
+            return message_format
 
-        _rich_content = d.pop("rich_content", UNSET)
-        rich_content: RCSRichContent | Unset
-        if isinstance(_rich_content, Unset):
-            rich_content = UNSET
-        else:
-            rich_content = RCSRichContent.from_dict(_rich_content)
+        def _decode_rich_content(src_value__: Any) -> RCSRichContent | Unset:
+            _rich_content = src_value__
+            rich_content: RCSRichContent | Unset
+            if isinstance(_rich_content, Unset):
+                rich_content = UNSET
+            else:
+                rich_content = RCSRichContent.from_dict(_rich_content)
 
-        def _parse_extra(data: object) -> MessageHierarchyRcsItemExtraType0 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                extra_type_0 = MessageHierarchyRcsItemExtraType0.from_dict(data)
+            return rich_content
 
-                return extra_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(MessageHierarchyRcsItemExtraType0 | None | Unset, data)
+        def _decode_extra(src_value__: Any) -> MessageHierarchyRcsItemExtraType0 | None | Unset:
+            def _parse_extra(data: object) -> MessageHierarchyRcsItemExtraType0 | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    extra_type_0 = MessageHierarchyRcsItemExtraType0.from_dict(data)
 
-        extra = parse_union(_parse_extra, d.pop("extra", UNSET))
+                    return extra_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(MessageHierarchyRcsItemExtraType0 | None | Unset, data)
 
-        _image = d.pop("image", UNSET)
-        image: SlimImageReference | Unset
-        if isinstance(_image, Unset):
-            image = UNSET
-        else:
-            image = SlimImageReference.from_dict(_image)
+            extra = parse_union(_parse_extra, src_value__)
 
-        message_hierarchy_rcs_item = cls(
-            message=message,
-            message_format=message_format,
-            rich_content=rich_content,
-            extra=extra,
-            image=image,
+            return extra
+
+        def _decode_image(src_value__: Any) -> SlimImageReference | Unset:
+            _image = src_value__
+            image: SlimImageReference | Unset
+            if isinstance(_image, Unset):
+                image = UNSET
+            else:
+                image = SlimImageReference.from_dict(_image)
+
+            return image
+
+        return LazyTable(
+            fields={
+                "message": ("message", None),
+                "message_format": ("message_format", _decode_message_format),
+                "rich_content": ("rich_content", _decode_rich_content),
+                "extra": ("extra", _decode_extra),
+                "image": ("image", _decode_image),
+            },
+            required=(),
+            additional=None,
         )
-
-        message_hierarchy_rcs_item.additional_properties = d
-        return message_hierarchy_rcs_item
 
     @property
     def additional_keys(self) -> list[str]:

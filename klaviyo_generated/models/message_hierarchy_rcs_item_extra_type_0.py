@@ -8,11 +8,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 T = TypeVar("T", bound="MessageHierarchyRcsItemExtraType0")
 
 
 @_attrs_define
-class MessageHierarchyRcsItemExtraType0:
+class MessageHierarchyRcsItemExtraType0(LazyModel):
     """Additional metadata for RCS messages. Legacy placement. This is typically used in rich_content.cards.extra."""
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -26,11 +28,16 @@ class MessageHierarchyRcsItemExtraType0:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        message_hierarchy_rcs_item_extra_type_0 = cls()
+        return lazy_from_dict(cls, src_dict)
 
-        message_hierarchy_rcs_item_extra_type_0.additional_properties = d
-        return message_hierarchy_rcs_item_extra_type_0
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        return LazyTable(
+            fields={},
+            required=(),
+            additional=None,
+        )
 
     @property
     def additional_keys(self) -> list[str]:

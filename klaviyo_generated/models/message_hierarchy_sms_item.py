@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.message_hierarchy_sms_item_message_format import (
     MessageHierarchySmsItemMessageFormat,
     check_message_hierarchy_sms_item_message_format,
@@ -27,7 +28,7 @@ T = TypeVar("T", bound="MessageHierarchySmsItem")
 
 
 @_attrs_define
-class MessageHierarchySmsItem:
+class MessageHierarchySmsItem(LazyModel):
     """
     Attributes:
         message (str): The plain text SMS message content. Example: Check out our latest deals: https://example.com.
@@ -117,6 +118,10 @@ class MessageHierarchySmsItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.dynamic_sms_image import DynamicSMSImage  # noqa: PLC0415
         from ..models.image_asset import ImageAsset  # noqa: PLC0415
         from ..models.media_asset import MediaAsset  # noqa: PLC0415
@@ -124,101 +129,114 @@ class MessageHierarchySmsItem:
         from ..models.message_hierarchy_sms_item_extra_type_0 import MessageHierarchySmsItemExtraType0  # noqa: PLC0415
         from ..models.static_sms_image import StaticSMSImage  # noqa: PLC0415
 
-        d = dict(src_dict)
-        message = d.pop("message")
+        def _decode_message_format(src_value__: Any) -> MessageHierarchySmsItemMessageFormat | Unset:
+            _message_format = src_value__
+            message_format: MessageHierarchySmsItemMessageFormat | Unset
+            if isinstance(_message_format, Unset):
+                message_format = UNSET
+            else:
+                message_format = check_message_hierarchy_sms_item_message_format(_message_format)
 
-        _message_format = d.pop("message_format", UNSET)
-        message_format: MessageHierarchySmsItemMessageFormat | Unset
-        if isinstance(_message_format, Unset):
-            message_format = UNSET
-        else:
-            message_format = check_message_hierarchy_sms_item_message_format(_message_format)
+            return message_format
 
-        def _parse_extra(data: object) -> MessageHierarchySmsItemExtraType0 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                extra_type_0 = MessageHierarchySmsItemExtraType0.from_dict(data)
+        def _decode_extra(src_value__: Any) -> MessageHierarchySmsItemExtraType0 | None | Unset:
+            def _parse_extra(data: object) -> MessageHierarchySmsItemExtraType0 | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    extra_type_0 = MessageHierarchySmsItemExtraType0.from_dict(data)
 
-                return extra_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(MessageHierarchySmsItemExtraType0 | None | Unset, data)
+                    return extra_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(MessageHierarchySmsItemExtraType0 | None | Unset, data)
 
-        extra = parse_union(_parse_extra, d.pop("extra", UNSET))
+            extra = parse_union(_parse_extra, src_value__)
 
-        def _parse_image(data: object) -> DynamicSMSImage | None | StaticSMSImage | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                image_type_0 = StaticSMSImage.from_dict(data)
+            return extra
 
-                return image_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                image_type_1 = DynamicSMSImage.from_dict(data)
+        def _decode_image(src_value__: Any) -> DynamicSMSImage | None | StaticSMSImage | Unset:
+            def _parse_image(data: object) -> DynamicSMSImage | None | StaticSMSImage | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    image_type_0 = StaticSMSImage.from_dict(data)
 
-                return image_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(DynamicSMSImage | None | StaticSMSImage | Unset, data)
+                    return image_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    image_type_1 = DynamicSMSImage.from_dict(data)
 
-        image = parse_union(_parse_image, d.pop("image", UNSET))
+                    return image_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(DynamicSMSImage | None | StaticSMSImage | Unset, data)
 
-        _selected_image = d.pop("selected_image", UNSET)
-        selected_image: ImageAsset | Unset
-        if isinstance(_selected_image, Unset):
-            selected_image = UNSET
-        else:
-            selected_image = ImageAsset.from_dict(_selected_image)
+            image = parse_union(_parse_image, src_value__)
 
-        def _parse_media(data: object) -> MediaAsset | MediaAssetReference | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                media_type_0 = MediaAsset.from_dict(data)
+            return image
 
-                return media_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                media_type_1 = MediaAssetReference.from_dict(data)
+        def _decode_selected_image(src_value__: Any) -> ImageAsset | Unset:
+            _selected_image = src_value__
+            selected_image: ImageAsset | Unset
+            if isinstance(_selected_image, Unset):
+                selected_image = UNSET
+            else:
+                selected_image = ImageAsset.from_dict(_selected_image)
 
-                return media_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(MediaAsset | MediaAssetReference | None | Unset, data)
+            return selected_image
 
-        media = parse_union(_parse_media, d.pop("media", UNSET))
+        def _decode_media(src_value__: Any) -> MediaAsset | MediaAssetReference | None | Unset:
+            def _parse_media(data: object) -> MediaAsset | MediaAssetReference | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    media_type_0 = MediaAsset.from_dict(data)
 
-        message_hierarchy_sms_item = cls(
-            message=message,
-            message_format=message_format,
-            extra=extra,
-            image=image,
-            selected_image=selected_image,
-            media=media,
+                    return media_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    media_type_1 = MediaAssetReference.from_dict(data)
+
+                    return media_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(MediaAsset | MediaAssetReference | None | Unset, data)
+
+            media = parse_union(_parse_media, src_value__)
+
+            return media
+
+        return LazyTable(
+            fields={
+                "message": ("message", None),
+                "message_format": ("message_format", _decode_message_format),
+                "extra": ("extra", _decode_extra),
+                "image": ("image", _decode_image),
+                "selected_image": ("selected_image", _decode_selected_image),
+                "media": ("media", _decode_media),
+            },
+            required=("message",),
+            additional=None,
         )
-
-        message_hierarchy_sms_item.additional_properties = d
-        return message_hierarchy_sms_item
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.method_filter_field import MethodFilterField, check_method_filter_field
 from ..models.method_filter_method import MethodFilterMethod, check_method_filter_method
 
@@ -15,7 +16,7 @@ T = TypeVar("T", bound="MethodFilter")
 
 
 @_attrs_define
-class MethodFilter:
+class MethodFilter(LazyModel):
     """
     Attributes:
         field (MethodFilterField):
@@ -44,18 +45,32 @@ class MethodFilter:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        field = check_method_filter_field(d.pop("field"))
+        return lazy_from_dict(cls, src_dict)
 
-        method = check_method_filter_method(d.pop("method"))
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        method_filter = cls(
-            field=field,
-            method=method,
+        def _decode_field(src_value__: Any) -> MethodFilterField:
+            field = check_method_filter_field(src_value__)
+
+            return field
+
+        def _decode_method(src_value__: Any) -> MethodFilterMethod:
+            method = check_method_filter_method(src_value__)
+
+            return method
+
+        return LazyTable(
+            fields={
+                "field": ("field", _decode_field),
+                "method": ("method", _decode_method),
+            },
+            required=(
+                "field",
+                "method",
+            ),
+            additional=None,
         )
-
-        method_filter.additional_properties = d
-        return method_filter
 
     @property
     def additional_keys(self) -> list[str]:

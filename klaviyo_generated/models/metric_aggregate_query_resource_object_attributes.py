@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.metric_aggregate_query_resource_object_attributes_by_type_0_item import (
     MetricAggregateQueryResourceObjectAttributesByType0Item,
     check_metric_aggregate_query_resource_object_attributes_by_type_0_item,
@@ -30,7 +31,7 @@ T = TypeVar("T", bound="MetricAggregateQueryResourceObjectAttributes")
 
 
 @_attrs_define
-class MetricAggregateQueryResourceObjectAttributes:
+class MetricAggregateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         metric_id (str): The metric ID used in the aggregation. Example: 0rG4eQ.
@@ -151,110 +152,119 @@ class MetricAggregateQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        metric_id = d.pop("metric_id")
+        return lazy_from_dict(cls, src_dict)
 
-        measurements = []
-        _measurements = d.pop("measurements")
-        for measurements_item_data in _measurements:
-            measurements_item = check_metric_aggregate_query_resource_object_attributes_measurements_item(
-                measurements_item_data
-            )
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-            measurements.append(measurements_item)
+        def _decode_measurements(
+            src_value__: Any,
+        ) -> list[MetricAggregateQueryResourceObjectAttributesMeasurementsItem]:
+            measurements = []
+            _measurements = src_value__
+            for measurements_item_data in _measurements:
+                measurements_item = check_metric_aggregate_query_resource_object_attributes_measurements_item(
+                    measurements_item_data
+                )
 
-        filter = cast(list[str], d.pop("filter"))
+                measurements.append(measurements_item)
 
-        page_cursor = d.pop("page_cursor", UNSET)
+            return measurements
 
-        _interval = d.pop("interval", UNSET)
-        interval: MetricAggregateQueryResourceObjectAttributesInterval | Unset
-        if isinstance(_interval, Unset):
-            interval = UNSET
-        else:
-            interval = check_metric_aggregate_query_resource_object_attributes_interval(_interval)
+        def _decode_filter(src_value__: Any) -> list[str]:
+            filter = cast(list[str], src_value__)
 
-        def _parse_page_size(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+            return filter
 
-        page_size = _parse_page_size(d.pop("page_size", UNSET))
+        def _decode_interval(src_value__: Any) -> MetricAggregateQueryResourceObjectAttributesInterval | Unset:
+            _interval = src_value__
+            interval: MetricAggregateQueryResourceObjectAttributesInterval | Unset
+            if isinstance(_interval, Unset):
+                interval = UNSET
+            else:
+                interval = check_metric_aggregate_query_resource_object_attributes_interval(_interval)
 
-        def _parse_by(data: object) -> list[MetricAggregateQueryResourceObjectAttributesByType0Item] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                by_type_0 = []
-                _by_type_0 = data
-                for by_type_0_item_data in _by_type_0:
-                    by_type_0_item = check_metric_aggregate_query_resource_object_attributes_by_type_0_item(
-                        by_type_0_item_data
-                    )
+            return interval
 
-                    by_type_0.append(by_type_0_item)
+        def _decode_by(
+            src_value__: Any,
+        ) -> list[MetricAggregateQueryResourceObjectAttributesByType0Item] | None | Unset:
+            def _parse_by(data: object) -> list[MetricAggregateQueryResourceObjectAttributesByType0Item] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    by_type_0 = []
+                    _by_type_0 = data
+                    for by_type_0_item_data in _by_type_0:
+                        by_type_0_item = check_metric_aggregate_query_resource_object_attributes_by_type_0_item(
+                            by_type_0_item_data
+                        )
 
-                return by_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[MetricAggregateQueryResourceObjectAttributesByType0Item] | None | Unset, data)
+                        by_type_0.append(by_type_0_item)
 
-        by = parse_union(_parse_by, d.pop("by", UNSET))
+                    return by_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[MetricAggregateQueryResourceObjectAttributesByType0Item] | None | Unset, data)
 
-        def _parse_return_fields(data: object) -> list[str] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                return_fields_type_0 = cast(list[str], data)
+            by = parse_union(_parse_by, src_value__)
 
-                return return_fields_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[str] | None | Unset, data)
+            return by
 
-        return_fields = parse_union(_parse_return_fields, d.pop("return_fields", UNSET))
+        def _decode_return_fields(src_value__: Any) -> list[str] | None | Unset:
+            def _parse_return_fields(data: object) -> list[str] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    return_fields_type_0 = cast(list[str], data)
 
-        def _parse_timezone(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+                    return return_fields_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[str] | None | Unset, data)
 
-        timezone = _parse_timezone(d.pop("timezone", UNSET))
+            return_fields = parse_union(_parse_return_fields, src_value__)
 
-        _sort = d.pop("sort", UNSET)
-        sort: MetricAggregateQueryResourceObjectAttributesSort | Unset
-        if isinstance(_sort, Unset):
-            sort = UNSET
-        else:
-            sort = check_metric_aggregate_query_resource_object_attributes_sort(_sort)
+            return return_fields
 
-        metric_aggregate_query_resource_object_attributes = cls(
-            metric_id=metric_id,
-            measurements=measurements,
-            filter=filter,
-            page_cursor=page_cursor,
-            interval=interval,
-            page_size=page_size,
-            by=by,
-            return_fields=return_fields,
-            timezone=timezone,
-            sort=sort,
+        def _decode_sort(src_value__: Any) -> MetricAggregateQueryResourceObjectAttributesSort | Unset:
+            _sort = src_value__
+            sort: MetricAggregateQueryResourceObjectAttributesSort | Unset
+            if isinstance(_sort, Unset):
+                sort = UNSET
+            else:
+                sort = check_metric_aggregate_query_resource_object_attributes_sort(_sort)
+
+            return sort
+
+        return LazyTable(
+            fields={
+                "metric_id": ("metric_id", None),
+                "measurements": ("measurements", _decode_measurements),
+                "filter": ("filter", _decode_filter),
+                "page_cursor": ("page_cursor", None),
+                "interval": ("interval", _decode_interval),
+                "page_size": ("page_size", None),
+                "by": ("by", _decode_by),
+                "return_fields": ("return_fields", _decode_return_fields),
+                "timezone": ("timezone", None),
+                "sort": ("sort", _decode_sort),
+            },
+            required=(
+                "metric_id",
+                "measurements",
+                "filter",
+            ),
+            additional=None,
         )
-
-        metric_aggregate_query_resource_object_attributes.additional_properties = d
-        return metric_aggregate_query_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.metric_aggregate_row_dto_measurements import MetricAggregateRowDTOMeasurements
 
@@ -16,7 +18,7 @@ T = TypeVar("T", bound="MetricAggregateRowDTO")
 
 
 @_attrs_define
-class MetricAggregateRowDTO:
+class MetricAggregateRowDTO(LazyModel):
     """
     Attributes:
         dimensions (list[str]): List of dimensions associated with this set of measurements
@@ -45,20 +47,33 @@ class MetricAggregateRowDTO:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.metric_aggregate_row_dto_measurements import MetricAggregateRowDTOMeasurements  # noqa: PLC0415
 
-        d = dict(src_dict)
-        dimensions = cast(list[str], d.pop("dimensions"))
+        def _decode_dimensions(src_value__: Any) -> list[str]:
+            dimensions = cast(list[str], src_value__)
 
-        measurements = MetricAggregateRowDTOMeasurements.from_dict(d.pop("measurements"))
+            return dimensions
 
-        metric_aggregate_row_dto = cls(
-            dimensions=dimensions,
-            measurements=measurements,
+        def _decode_measurements(src_value__: Any) -> MetricAggregateRowDTOMeasurements:
+            measurements = MetricAggregateRowDTOMeasurements.from_dict(src_value__)
+
+            return measurements
+
+        return LazyTable(
+            fields={
+                "dimensions": ("dimensions", _decode_dimensions),
+                "measurements": ("measurements", _decode_measurements),
+            },
+            required=(
+                "dimensions",
+                "measurements",
+            ),
+            additional=None,
         )
-
-        metric_aggregate_row_dto.additional_properties = d
-        return metric_aggregate_row_dto
 
     @property
     def additional_keys(self) -> list[str]:

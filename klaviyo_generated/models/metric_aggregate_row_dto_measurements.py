@@ -8,11 +8,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 T = TypeVar("T", bound="MetricAggregateRowDTOMeasurements")
 
 
 @_attrs_define
-class MetricAggregateRowDTOMeasurements:
+class MetricAggregateRowDTOMeasurements(LazyModel):
     """Dictionary of measurement_key, values"""
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -26,11 +28,16 @@ class MetricAggregateRowDTOMeasurements:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        metric_aggregate_row_dto_measurements = cls()
+        return lazy_from_dict(cls, src_dict)
 
-        metric_aggregate_row_dto_measurements.additional_properties = d
-        return metric_aggregate_row_dto_measurements
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        return LazyTable(
+            fields={},
+            required=(),
+            additional=None,
+        )
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="MetricCreateQueryResourceObjectAttributes")
 
 
 @_attrs_define
-class MetricCreateQueryResourceObjectAttributes:
+class MetricCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         name (str): Name of the event. Must be less than 128 characters. Example: Viewed Product.
@@ -49,25 +50,19 @@ class MetricCreateQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name")
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_service(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        service = _parse_service(d.pop("service", UNSET))
-
-        metric_create_query_resource_object_attributes = cls(
-            name=name,
-            service=service,
+        return LazyTable(
+            fields={
+                "name": ("name", None),
+                "service": ("service", None),
+            },
+            required=("name",),
+            additional=None,
         )
-
-        metric_create_query_resource_object_attributes.additional_properties = d
-        return metric_create_query_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.metric_property_condition_type import MetricPropertyConditionType, check_metric_property_condition_type
 from ..types import parse_union
 
@@ -33,7 +34,7 @@ T = TypeVar("T", bound="MetricPropertyCondition")
 
 
 @_attrs_define
-class MetricPropertyCondition:
+class MetricPropertyCondition(LazyModel):
     """
     Attributes:
         type_ (MetricPropertyConditionType):
@@ -136,6 +137,10 @@ class MetricPropertyCondition:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.anniversary_date_filter import AnniversaryDateFilter  # noqa: PLC0415
         from ..models.boolean_filter import BooleanFilter  # noqa: PLC0415
         from ..models.calendar_date_filter import CalendarDateFilter  # noqa: PLC0415
@@ -152,15 +157,13 @@ class MetricPropertyCondition:
         from ..models.string_array_operator_string_array_filter import StringArrayOperatorStringArrayFilter  # noqa: PLC0415
         from ..models.string_operator_string_filter import StringOperatorStringFilter  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_metric_property_condition_type(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> MetricPropertyConditionType:
+            type_ = check_metric_property_condition_type(src_value__)
 
-        metric_id = d.pop("metric_id")
+            return type_
 
-        field = d.pop("field")
-
-        def _parse_filter(
-            data: object,
+        def _decode_filter(
+            src_value__: Any,
         ) -> (
             AnniversaryDateFilter
             | BooleanFilter
@@ -178,135 +181,162 @@ class MetricPropertyCondition:
             | StringArrayOperatorStringArrayFilter
             | StringOperatorStringFilter
         ):
-            try:
+            def _parse_filter(
+                data: object,
+            ) -> (
+                AnniversaryDateFilter
+                | BooleanFilter
+                | CalendarDateFilter
+                | ExistenceOperatorExistenceFilter
+                | ListContainsOperatorListContainsFilter
+                | ListLengthFilter
+                | NumericOperatorNumericFilter
+                | NumericRangeFilter
+                | RelativeAnniversaryDateFilter
+                | RelativeDateOperatorBaseRelativeDateFilter
+                | RelativeDateRangeFilter
+                | StaticDateFilter
+                | StaticDateRangeFilter
+                | StringArrayOperatorStringArrayFilter
+                | StringOperatorStringFilter
+            ):
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_0 = StringOperatorStringFilter.from_dict(data)
+
+                    return filter_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_1 = StringArrayOperatorStringArrayFilter.from_dict(data)
+
+                    return filter_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_2 = NumericOperatorNumericFilter.from_dict(data)
+
+                    return filter_type_2
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_3 = NumericRangeFilter.from_dict(data)
+
+                    return filter_type_3
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_4 = BooleanFilter.from_dict(data)
+
+                    return filter_type_4
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_5 = StaticDateFilter.from_dict(data)
+
+                    return filter_type_5
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_6 = StaticDateRangeFilter.from_dict(data)
+
+                    return filter_type_6
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_7 = RelativeDateOperatorBaseRelativeDateFilter.from_dict(data)
+
+                    return filter_type_7
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_8 = RelativeAnniversaryDateFilter.from_dict(data)
+
+                    return filter_type_8
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_9 = RelativeDateRangeFilter.from_dict(data)
+
+                    return filter_type_9
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_10 = CalendarDateFilter.from_dict(data)
+
+                    return filter_type_10
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_11 = AnniversaryDateFilter.from_dict(data)
+
+                    return filter_type_11
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_12 = ListContainsOperatorListContainsFilter.from_dict(data)
+
+                    return filter_type_12
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_13 = ListLengthFilter.from_dict(data)
+
+                    return filter_type_13
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                filter_type_0 = StringOperatorStringFilter.from_dict(data)
+                filter_type_14 = ExistenceOperatorExistenceFilter.from_dict(data)
 
-                return filter_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_1 = StringArrayOperatorStringArrayFilter.from_dict(data)
+                return filter_type_14
 
-                return filter_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_2 = NumericOperatorNumericFilter.from_dict(data)
+            filter = parse_union(_parse_filter, src_value__)
 
-                return filter_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_3 = NumericRangeFilter.from_dict(data)
+            return filter
 
-                return filter_type_3
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_4 = BooleanFilter.from_dict(data)
-
-                return filter_type_4
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_5 = StaticDateFilter.from_dict(data)
-
-                return filter_type_5
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_6 = StaticDateRangeFilter.from_dict(data)
-
-                return filter_type_6
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_7 = RelativeDateOperatorBaseRelativeDateFilter.from_dict(data)
-
-                return filter_type_7
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_8 = RelativeAnniversaryDateFilter.from_dict(data)
-
-                return filter_type_8
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_9 = RelativeDateRangeFilter.from_dict(data)
-
-                return filter_type_9
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_10 = CalendarDateFilter.from_dict(data)
-
-                return filter_type_10
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_11 = AnniversaryDateFilter.from_dict(data)
-
-                return filter_type_11
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_12 = ListContainsOperatorListContainsFilter.from_dict(data)
-
-                return filter_type_12
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_13 = ListLengthFilter.from_dict(data)
-
-                return filter_type_13
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            filter_type_14 = ExistenceOperatorExistenceFilter.from_dict(data)
-
-            return filter_type_14
-
-        filter = parse_union(_parse_filter, d.pop("filter"))
-
-        metric_property_condition = cls(
-            type_=type_,
-            metric_id=metric_id,
-            field=field,
-            filter=filter,
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "metric_id": ("metric_id", None),
+                "field": ("field", None),
+                "filter": ("filter", _decode_filter),
+            },
+            required=(
+                "type",
+                "metric_id",
+                "field",
+                "filter",
+            ),
+            additional=None,
         )
-
-        metric_property_condition.additional_properties = d
-        return metric_property_condition
 
     @property
     def additional_keys(self) -> list[str]:

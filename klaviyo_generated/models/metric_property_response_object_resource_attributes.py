@@ -8,11 +8,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 T = TypeVar("T", bound="MetricPropertyResponseObjectResourceAttributes")
 
 
 @_attrs_define
-class MetricPropertyResponseObjectResourceAttributes:
+class MetricPropertyResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
         label (str): The label for this metric property Example: Categories.
@@ -46,21 +48,24 @@ class MetricPropertyResponseObjectResourceAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        label = d.pop("label")
+        return lazy_from_dict(cls, src_dict)
 
-        property_ = d.pop("property")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        inferred_type = d.pop("inferred_type")
-
-        metric_property_response_object_resource_attributes = cls(
-            label=label,
-            property_=property_,
-            inferred_type=inferred_type,
+        return LazyTable(
+            fields={
+                "label": ("label", None),
+                "property_": ("property", None),
+                "inferred_type": ("inferred_type", None),
+            },
+            required=(
+                "label",
+                "property",
+                "inferred_type",
+            ),
+            additional=None,
         )
-
-        metric_property_response_object_resource_attributes.additional_properties = d
-        return metric_property_response_object_resource_attributes
 
     @property
     def additional_keys(self) -> list[str]:

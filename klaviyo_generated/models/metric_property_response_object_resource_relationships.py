@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="MetricPropertyResponseObjectResourceRelationships")
 
 
 @_attrs_define
-class MetricPropertyResponseObjectResourceRelationships:
+class MetricPropertyResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
         metric (MetricPropertyResponseObjectResourceRelationshipsMetric | Unset):
@@ -44,24 +45,31 @@ class MetricPropertyResponseObjectResourceRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.metric_property_response_object_resource_relationships_metric import (
             MetricPropertyResponseObjectResourceRelationshipsMetric,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _metric = d.pop("metric", UNSET)
-        metric: MetricPropertyResponseObjectResourceRelationshipsMetric | Unset
-        if isinstance(_metric, Unset):
-            metric = UNSET
-        else:
-            metric = MetricPropertyResponseObjectResourceRelationshipsMetric.from_dict(_metric)
+        def _decode_metric(src_value__: Any) -> MetricPropertyResponseObjectResourceRelationshipsMetric | Unset:
+            _metric = src_value__
+            metric: MetricPropertyResponseObjectResourceRelationshipsMetric | Unset
+            if isinstance(_metric, Unset):
+                metric = UNSET
+            else:
+                metric = MetricPropertyResponseObjectResourceRelationshipsMetric.from_dict(_metric)
 
-        metric_property_response_object_resource_relationships = cls(
-            metric=metric,
+            return metric
+
+        return LazyTable(
+            fields={
+                "metric": ("metric", _decode_metric),
+            },
+            required=(),
+            additional=None,
         )
-
-        metric_property_response_object_resource_relationships.additional_properties = d
-        return metric_property_response_object_resource_relationships
 
     @property
     def additional_keys(self) -> list[str]:

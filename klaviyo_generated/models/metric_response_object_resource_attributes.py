@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="MetricResponseObjectResourceAttributes")
 
 
 @_attrs_define
-class MetricResponseObjectResourceAttributes:
+class MetricResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
         name (None | str | Unset): The name of the metric
@@ -83,65 +84,48 @@ class MetricResponseObjectResourceAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.metric_response_object_resource_attributes_integration_type_0 import (
             MetricResponseObjectResourceAttributesIntegrationType0,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
+        def _decode_integration(
+            src_value__: Any,
+        ) -> MetricResponseObjectResourceAttributesIntegrationType0 | None | Unset:
+            def _parse_integration(
+                data: object,
+            ) -> MetricResponseObjectResourceAttributesIntegrationType0 | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    integration_type_0 = MetricResponseObjectResourceAttributesIntegrationType0.from_dict(data)
 
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+                    return integration_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(MetricResponseObjectResourceAttributesIntegrationType0 | None | Unset, data)
 
-        name = _parse_name(d.pop("name", UNSET))
+            integration = parse_union(_parse_integration, src_value__)
 
-        def _parse_created(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return integration
 
-        created = _parse_created(d.pop("created", UNSET))
-
-        def _parse_updated(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        updated = _parse_updated(d.pop("updated", UNSET))
-
-        def _parse_integration(data: object) -> MetricResponseObjectResourceAttributesIntegrationType0 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                integration_type_0 = MetricResponseObjectResourceAttributesIntegrationType0.from_dict(data)
-
-                return integration_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(MetricResponseObjectResourceAttributesIntegrationType0 | None | Unset, data)
-
-        integration = parse_union(_parse_integration, d.pop("integration", UNSET))
-
-        metric_response_object_resource_attributes = cls(
-            name=name,
-            created=created,
-            updated=updated,
-            integration=integration,
+        return LazyTable(
+            fields={
+                "name": ("name", None),
+                "created": ("created", None),
+                "updated": ("updated", None),
+                "integration": ("integration", _decode_integration),
+            },
+            required=(),
+            additional=None,
         )
-
-        metric_response_object_resource_attributes.additional_properties = d
-        return metric_response_object_resource_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,11 +8,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 T = TypeVar("T", bound="MetricResponseObjectResourceAttributesIntegrationType0")
 
 
 @_attrs_define
-class MetricResponseObjectResourceAttributesIntegrationType0:
+class MetricResponseObjectResourceAttributesIntegrationType0(LazyModel):
     """The integration associated with the event"""
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -26,11 +28,16 @@ class MetricResponseObjectResourceAttributesIntegrationType0:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        metric_response_object_resource_attributes_integration_type_0 = cls()
+        return lazy_from_dict(cls, src_dict)
 
-        metric_response_object_resource_attributes_integration_type_0.additional_properties = d
-        return metric_response_object_resource_attributes_integration_type_0
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        return LazyTable(
+            fields={},
+            required=(),
+            additional=None,
+        )
 
     @property
     def additional_keys(self) -> list[str]:

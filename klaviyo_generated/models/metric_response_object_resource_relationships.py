@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="MetricResponseObjectResourceRelationships")
 
 
 @_attrs_define
-class MetricResponseObjectResourceRelationships:
+class MetricResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
         flow_triggers (MetricResponseObjectResourceRelationshipsFlowTriggers | Unset):
@@ -44,24 +45,31 @@ class MetricResponseObjectResourceRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.metric_response_object_resource_relationships_flow_triggers import (
             MetricResponseObjectResourceRelationshipsFlowTriggers,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _flow_triggers = d.pop("flow-triggers", UNSET)
-        flow_triggers: MetricResponseObjectResourceRelationshipsFlowTriggers | Unset
-        if isinstance(_flow_triggers, Unset):
-            flow_triggers = UNSET
-        else:
-            flow_triggers = MetricResponseObjectResourceRelationshipsFlowTriggers.from_dict(_flow_triggers)
+        def _decode_flow_triggers(src_value__: Any) -> MetricResponseObjectResourceRelationshipsFlowTriggers | Unset:
+            _flow_triggers = src_value__
+            flow_triggers: MetricResponseObjectResourceRelationshipsFlowTriggers | Unset
+            if isinstance(_flow_triggers, Unset):
+                flow_triggers = UNSET
+            else:
+                flow_triggers = MetricResponseObjectResourceRelationshipsFlowTriggers.from_dict(_flow_triggers)
 
-        metric_response_object_resource_relationships = cls(
-            flow_triggers=flow_triggers,
+            return flow_triggers
+
+        return LazyTable(
+            fields={
+                "flow_triggers": ("flow-triggers", _decode_flow_triggers),
+            },
+            required=(),
+            additional=None,
         )
-
-        metric_response_object_resource_relationships.additional_properties = d
-        return metric_response_object_resource_relationships
 
     @property
     def additional_keys(self) -> list[str]:

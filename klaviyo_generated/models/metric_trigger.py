@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.metric_trigger_type import MetricTriggerType, check_metric_trigger_type
 from ..types import UNSET, Unset, parse_union
 
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="MetricTrigger")
 
 
 @_attrs_define
-class MetricTrigger:
+class MetricTrigger(LazyModel):
     """
     Attributes:
         type_ (MetricTriggerType):
@@ -67,45 +68,46 @@ class MetricTrigger:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.metric_trigger_trigger_filter_type_0 import MetricTriggerTriggerFilterType0  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_metric_trigger_type(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> MetricTriggerType:
+            type_ = check_metric_trigger_type(src_value__)
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return type_
 
-        id = _parse_id(d.pop("id", UNSET))
+        def _decode_trigger_filter(src_value__: Any) -> MetricTriggerTriggerFilterType0 | None | Unset:
+            def _parse_trigger_filter(data: object) -> MetricTriggerTriggerFilterType0 | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    trigger_filter_type_0 = MetricTriggerTriggerFilterType0.from_dict(data)
 
-        def _parse_trigger_filter(data: object) -> MetricTriggerTriggerFilterType0 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                trigger_filter_type_0 = MetricTriggerTriggerFilterType0.from_dict(data)
+                    return trigger_filter_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(MetricTriggerTriggerFilterType0 | None | Unset, data)
 
-                return trigger_filter_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(MetricTriggerTriggerFilterType0 | None | Unset, data)
+            trigger_filter = parse_union(_parse_trigger_filter, src_value__)
 
-        trigger_filter = parse_union(_parse_trigger_filter, d.pop("trigger_filter", UNSET))
+            return trigger_filter
 
-        metric_trigger = cls(
-            type_=type_,
-            id=id,
-            trigger_filter=trigger_filter,
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+                "trigger_filter": ("trigger_filter", _decode_trigger_filter),
+            },
+            required=("type",),
+            additional=None,
         )
-
-        metric_trigger.additional_properties = d
-        return metric_trigger
 
     @property
     def additional_keys(self) -> list[str]:

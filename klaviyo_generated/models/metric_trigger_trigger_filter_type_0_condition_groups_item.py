@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.metric_property_condition import MetricPropertyCondition
 
@@ -16,7 +18,7 @@ T = TypeVar("T", bound="MetricTriggerTriggerFilterType0ConditionGroupsItem")
 
 
 @_attrs_define
-class MetricTriggerTriggerFilterType0ConditionGroupsItem:
+class MetricTriggerTriggerFilterType0ConditionGroupsItem(LazyModel):
     """
     Attributes:
         conditions (list[MetricPropertyCondition]):
@@ -43,22 +45,29 @@ class MetricTriggerTriggerFilterType0ConditionGroupsItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.metric_property_condition import MetricPropertyCondition  # noqa: PLC0415
 
-        d = dict(src_dict)
-        conditions = []
-        _conditions = d.pop("conditions")
-        for conditions_item_data in _conditions:
-            conditions_item = MetricPropertyCondition.from_dict(conditions_item_data)
+        def _decode_conditions(src_value__: Any) -> list[MetricPropertyCondition]:
+            conditions = []
+            _conditions = src_value__
+            for conditions_item_data in _conditions:
+                conditions_item = MetricPropertyCondition.from_dict(conditions_item_data)
 
-            conditions.append(conditions_item)
+                conditions.append(conditions_item)
 
-        metric_trigger_trigger_filter_type_0_condition_groups_item = cls(
-            conditions=conditions,
+            return conditions
+
+        return LazyTable(
+            fields={
+                "conditions": ("conditions", _decode_conditions),
+            },
+            required=("conditions",),
+            additional=None,
         )
-
-        metric_trigger_trigger_filter_type_0_condition_groups_item.additional_properties = d
-        return metric_trigger_trigger_filter_type_0_condition_groups_item
 
     @property
     def additional_keys(self) -> list[str]:

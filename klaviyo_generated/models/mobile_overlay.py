@@ -8,13 +8,14 @@ from typing import Any, Literal, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, strict_enums
 
 T = TypeVar("T", bound="MobileOverlay")
 
 
 @_attrs_define
-class MobileOverlay:
+class MobileOverlay(LazyModel):
     """
     Attributes:
         color (None | str | Unset):  Default: 'rgba(20, 20, 20, 0.5)'. Example: rgba(20, 20, 20, 0.5).
@@ -46,28 +47,25 @@ class MobileOverlay:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        color = _parse_color(d.pop("color", UNSET))
+        def _decode_enabled(src_value__: Any) -> Literal[False] | Unset:
+            enabled = cast(Literal[False] | Unset, src_value__)
+            if enabled != False and not isinstance(enabled, Unset) and strict_enums():
+                raise ValueError(f"enabled must match const False, got '{enabled}'")
+            return enabled
 
-        enabled = cast(Literal[False] | Unset, d.pop("enabled", UNSET))
-        if enabled != False and not isinstance(enabled, Unset) and strict_enums():
-            raise ValueError(f"enabled must match const False, got '{enabled}'")
-
-        mobile_overlay = cls(
-            color=color,
-            enabled=enabled,
+        return LazyTable(
+            fields={
+                "color": ("color", None),
+                "enabled": ("enabled", _decode_enabled),
+            },
+            required=(),
+            additional=None,
         )
-
-        mobile_overlay.additional_properties = d
-        return mobile_overlay
 
     @property
     def additional_keys(self) -> list[str]:

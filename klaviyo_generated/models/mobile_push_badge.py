@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union, strict_enums
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="MobilePushBadge")
 
 
 @_attrs_define
-class MobilePushBadge:
+class MobilePushBadge(LazyModel):
     """
     Attributes:
         display (Literal[True]): Whether to display a badge on the app icon
@@ -67,59 +68,70 @@ class MobilePushBadge:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.campaign_message_increment import CampaignMessageIncrement  # noqa: PLC0415
         from ..models.campaign_message_property import CampaignMessageProperty  # noqa: PLC0415
         from ..models.campaign_message_static_count import CampaignMessageStaticCount  # noqa: PLC0415
 
-        d = dict(src_dict)
-        display = cast(Literal[True], d.pop("display"))
-        if display != True and strict_enums():
-            raise ValueError(f"display must match const True, got '{display}'")
+        def _decode_display(src_value__: Any) -> Literal[True]:
+            display = cast(Literal[True], src_value__)
+            if display != True and strict_enums():
+                raise ValueError(f"display must match const True, got '{display}'")
+            return display
 
-        def _parse_badge_options(
-            data: object,
+        def _decode_badge_options(
+            src_value__: Any,
         ) -> CampaignMessageIncrement | CampaignMessageProperty | CampaignMessageStaticCount | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                badge_options_type_0 = CampaignMessageIncrement.from_dict(data)
+            def _parse_badge_options(
+                data: object,
+            ) -> CampaignMessageIncrement | CampaignMessageProperty | CampaignMessageStaticCount | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    badge_options_type_0 = CampaignMessageIncrement.from_dict(data)
 
-                return badge_options_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                badge_options_type_1 = CampaignMessageStaticCount.from_dict(data)
+                    return badge_options_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    badge_options_type_1 = CampaignMessageStaticCount.from_dict(data)
 
-                return badge_options_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                badge_options_type_2 = CampaignMessageProperty.from_dict(data)
+                    return badge_options_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    badge_options_type_2 = CampaignMessageProperty.from_dict(data)
 
-                return badge_options_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(
-                CampaignMessageIncrement | CampaignMessageProperty | CampaignMessageStaticCount | None | Unset, data
-            )
+                    return badge_options_type_2
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(
+                    CampaignMessageIncrement | CampaignMessageProperty | CampaignMessageStaticCount | None | Unset, data
+                )
 
-        badge_options = parse_union(_parse_badge_options, d.pop("badge_options", UNSET))
+            badge_options = parse_union(_parse_badge_options, src_value__)
 
-        mobile_push_badge = cls(
-            display=display,
-            badge_options=badge_options,
+            return badge_options
+
+        return LazyTable(
+            fields={
+                "display": ("display", _decode_display),
+                "badge_options": ("badge_options", _decode_badge_options),
+            },
+            required=("display",),
+            additional=None,
         )
-
-        mobile_push_badge.additional_properties = d
-        return mobile_push_badge
 
     @property
     def additional_keys(self) -> list[str]:

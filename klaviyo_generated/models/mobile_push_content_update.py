@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="MobilePushContentUpdate")
 
 
 @_attrs_define
-class MobilePushContentUpdate:
+class MobilePushContentUpdate(LazyModel):
     """
     Attributes:
         title (None | str | Unset): The title of the message
@@ -81,68 +82,49 @@ class MobilePushContentUpdate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.push_action_button_definition import PushActionButtonDefinition  # noqa: PLC0415
 
-        d = dict(src_dict)
+        def _decode_action_buttons(src_value__: Any) -> list[PushActionButtonDefinition] | None | Unset:
+            def _parse_action_buttons(data: object) -> list[PushActionButtonDefinition] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    action_buttons_type_0 = []
+                    _action_buttons_type_0 = data
+                    for action_buttons_type_0_item_data in _action_buttons_type_0:
+                        action_buttons_type_0_item = PushActionButtonDefinition.from_dict(
+                            action_buttons_type_0_item_data
+                        )
 
-        def _parse_title(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+                        action_buttons_type_0.append(action_buttons_type_0_item)
 
-        title = _parse_title(d.pop("title", UNSET))
+                    return action_buttons_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[PushActionButtonDefinition] | None | Unset, data)
 
-        def _parse_body(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            action_buttons = parse_union(_parse_action_buttons, src_value__)
 
-        body = _parse_body(d.pop("body", UNSET))
+            return action_buttons
 
-        def _parse_dynamic_image(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        dynamic_image = _parse_dynamic_image(d.pop("dynamic_image", UNSET))
-
-        def _parse_action_buttons(data: object) -> list[PushActionButtonDefinition] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                action_buttons_type_0 = []
-                _action_buttons_type_0 = data
-                for action_buttons_type_0_item_data in _action_buttons_type_0:
-                    action_buttons_type_0_item = PushActionButtonDefinition.from_dict(action_buttons_type_0_item_data)
-
-                    action_buttons_type_0.append(action_buttons_type_0_item)
-
-                return action_buttons_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[PushActionButtonDefinition] | None | Unset, data)
-
-        action_buttons = parse_union(_parse_action_buttons, d.pop("action_buttons", UNSET))
-
-        mobile_push_content_update = cls(
-            title=title,
-            body=body,
-            dynamic_image=dynamic_image,
-            action_buttons=action_buttons,
+        return LazyTable(
+            fields={
+                "title": ("title", None),
+                "body": ("body", None),
+                "dynamic_image": ("dynamic_image", None),
+                "action_buttons": ("action_buttons", _decode_action_buttons),
+            },
+            required=(),
+            additional=None,
         )
-
-        mobile_push_content_update.additional_properties = d
-        return mobile_push_content_update
 
     @property
     def additional_keys(self) -> list[str]:

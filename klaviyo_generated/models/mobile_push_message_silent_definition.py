@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.mobile_push_message_silent_definition_channel import (
     MobilePushMessageSilentDefinitionChannel,
     check_mobile_push_message_silent_definition_channel,
@@ -28,7 +29,7 @@ T = TypeVar("T", bound="MobilePushMessageSilentDefinition")
 
 
 @_attrs_define
-class MobilePushMessageSilentDefinition:
+class MobilePushMessageSilentDefinition(LazyModel):
     """
     Attributes:
         channel (MobilePushMessageSilentDefinitionChannel):
@@ -74,40 +75,56 @@ class MobilePushMessageSilentDefinition:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.mobile_push_message_silent_definition_kv_pairs_type_0 import (
             MobilePushMessageSilentDefinitionKvPairsType0,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        channel = check_mobile_push_message_silent_definition_channel(d.pop("channel"))
+        def _decode_channel(src_value__: Any) -> MobilePushMessageSilentDefinitionChannel:
+            channel = check_mobile_push_message_silent_definition_channel(src_value__)
 
-        notification_type = check_mobile_push_message_silent_definition_notification_type(d.pop("notification_type"))
+            return channel
 
-        def _parse_kv_pairs(data: object) -> MobilePushMessageSilentDefinitionKvPairsType0 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                kv_pairs_type_0 = MobilePushMessageSilentDefinitionKvPairsType0.from_dict(data)
+        def _decode_notification_type(src_value__: Any) -> MobilePushMessageSilentDefinitionNotificationType:
+            notification_type = check_mobile_push_message_silent_definition_notification_type(src_value__)
 
-                return kv_pairs_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(MobilePushMessageSilentDefinitionKvPairsType0 | None | Unset, data)
+            return notification_type
 
-        kv_pairs = parse_union(_parse_kv_pairs, d.pop("kv_pairs", UNSET))
+        def _decode_kv_pairs(src_value__: Any) -> MobilePushMessageSilentDefinitionKvPairsType0 | None | Unset:
+            def _parse_kv_pairs(data: object) -> MobilePushMessageSilentDefinitionKvPairsType0 | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    kv_pairs_type_0 = MobilePushMessageSilentDefinitionKvPairsType0.from_dict(data)
 
-        mobile_push_message_silent_definition = cls(
-            channel=channel,
-            notification_type=notification_type,
-            kv_pairs=kv_pairs,
+                    return kv_pairs_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(MobilePushMessageSilentDefinitionKvPairsType0 | None | Unset, data)
+
+            kv_pairs = parse_union(_parse_kv_pairs, src_value__)
+
+            return kv_pairs
+
+        return LazyTable(
+            fields={
+                "channel": ("channel", _decode_channel),
+                "notification_type": ("notification_type", _decode_notification_type),
+                "kv_pairs": ("kv_pairs", _decode_kv_pairs),
+            },
+            required=(
+                "channel",
+                "notification_type",
+            ),
+            additional=None,
         )
-
-        mobile_push_message_silent_definition.additional_properties = d
-        return mobile_push_message_silent_definition
 
     @property
     def additional_keys(self) -> list[str]:

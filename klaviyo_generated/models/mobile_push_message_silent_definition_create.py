@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.mobile_push_message_silent_definition_create_channel import (
     MobilePushMessageSilentDefinitionCreateChannel,
     check_mobile_push_message_silent_definition_create_channel,
@@ -28,7 +29,7 @@ T = TypeVar("T", bound="MobilePushMessageSilentDefinitionCreate")
 
 
 @_attrs_define
-class MobilePushMessageSilentDefinitionCreate:
+class MobilePushMessageSilentDefinitionCreate(LazyModel):
     """
     Attributes:
         channel (MobilePushMessageSilentDefinitionCreateChannel):
@@ -78,45 +79,62 @@ class MobilePushMessageSilentDefinitionCreate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.mobile_push_message_silent_definition_create_kv_pairs_type_0 import (
             MobilePushMessageSilentDefinitionCreateKvPairsType0,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        channel = check_mobile_push_message_silent_definition_create_channel(d.pop("channel"))
+        def _decode_channel(src_value__: Any) -> MobilePushMessageSilentDefinitionCreateChannel:
+            channel = check_mobile_push_message_silent_definition_create_channel(src_value__)
 
-        def _parse_kv_pairs(data: object) -> MobilePushMessageSilentDefinitionCreateKvPairsType0 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                kv_pairs_type_0 = MobilePushMessageSilentDefinitionCreateKvPairsType0.from_dict(data)
+            return channel
 
-                return kv_pairs_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(MobilePushMessageSilentDefinitionCreateKvPairsType0 | None | Unset, data)
+        def _decode_kv_pairs(src_value__: Any) -> MobilePushMessageSilentDefinitionCreateKvPairsType0 | None | Unset:
+            def _parse_kv_pairs(data: object) -> MobilePushMessageSilentDefinitionCreateKvPairsType0 | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    kv_pairs_type_0 = MobilePushMessageSilentDefinitionCreateKvPairsType0.from_dict(data)
 
-        kv_pairs = parse_union(_parse_kv_pairs, d.pop("kv_pairs", UNSET))
+                    return kv_pairs_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(MobilePushMessageSilentDefinitionCreateKvPairsType0 | None | Unset, data)
 
-        _notification_type = d.pop("notification_type", UNSET)
-        notification_type: MobilePushMessageSilentDefinitionCreateNotificationType | Unset
-        if isinstance(_notification_type, Unset):
-            notification_type = UNSET
-        else:
-            notification_type = check_mobile_push_message_silent_definition_create_notification_type(_notification_type)
+            kv_pairs = parse_union(_parse_kv_pairs, src_value__)
 
-        mobile_push_message_silent_definition_create = cls(
-            channel=channel,
-            kv_pairs=kv_pairs,
-            notification_type=notification_type,
+            return kv_pairs
+
+        def _decode_notification_type(
+            src_value__: Any,
+        ) -> MobilePushMessageSilentDefinitionCreateNotificationType | Unset:
+            _notification_type = src_value__
+            notification_type: MobilePushMessageSilentDefinitionCreateNotificationType | Unset
+            if isinstance(_notification_type, Unset):
+                notification_type = UNSET
+            else:
+                notification_type = check_mobile_push_message_silent_definition_create_notification_type(
+                    _notification_type
+                )
+
+            return notification_type
+
+        return LazyTable(
+            fields={
+                "channel": ("channel", _decode_channel),
+                "kv_pairs": ("kv_pairs", _decode_kv_pairs),
+                "notification_type": ("notification_type", _decode_notification_type),
+            },
+            required=("channel",),
+            additional=None,
         )
-
-        mobile_push_message_silent_definition_create.additional_properties = d
-        return mobile_push_message_silent_definition_create
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.mobile_push_message_silent_definition_update_channel import (
     MobilePushMessageSilentDefinitionUpdateChannel,
     check_mobile_push_message_silent_definition_update_channel,
@@ -28,7 +29,7 @@ T = TypeVar("T", bound="MobilePushMessageSilentDefinitionUpdate")
 
 
 @_attrs_define
-class MobilePushMessageSilentDefinitionUpdate:
+class MobilePushMessageSilentDefinitionUpdate(LazyModel):
     """
     Attributes:
         channel (MobilePushMessageSilentDefinitionUpdateChannel):
@@ -70,35 +71,52 @@ class MobilePushMessageSilentDefinitionUpdate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.mobile_push_message_silent_definition_update_kv_pairs import (
             MobilePushMessageSilentDefinitionUpdateKvPairs,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        channel = check_mobile_push_message_silent_definition_update_channel(d.pop("channel"))
+        def _decode_channel(src_value__: Any) -> MobilePushMessageSilentDefinitionUpdateChannel:
+            channel = check_mobile_push_message_silent_definition_update_channel(src_value__)
 
-        _kv_pairs = d.pop("kv_pairs", UNSET)
-        kv_pairs: MobilePushMessageSilentDefinitionUpdateKvPairs | Unset
-        if isinstance(_kv_pairs, Unset):
-            kv_pairs = UNSET
-        else:
-            kv_pairs = MobilePushMessageSilentDefinitionUpdateKvPairs.from_dict(_kv_pairs)
+            return channel
 
-        _notification_type = d.pop("notification_type", UNSET)
-        notification_type: MobilePushMessageSilentDefinitionUpdateNotificationType | Unset
-        if isinstance(_notification_type, Unset):
-            notification_type = UNSET
-        else:
-            notification_type = check_mobile_push_message_silent_definition_update_notification_type(_notification_type)
+        def _decode_kv_pairs(src_value__: Any) -> MobilePushMessageSilentDefinitionUpdateKvPairs | Unset:
+            _kv_pairs = src_value__
+            kv_pairs: MobilePushMessageSilentDefinitionUpdateKvPairs | Unset
+            if isinstance(_kv_pairs, Unset):
+                kv_pairs = UNSET
+            else:
+                kv_pairs = MobilePushMessageSilentDefinitionUpdateKvPairs.from_dict(_kv_pairs)
 
-        mobile_push_message_silent_definition_update = cls(
-            channel=channel,
-            kv_pairs=kv_pairs,
-            notification_type=notification_type,
+            return kv_pairs
+
+        def _decode_notification_type(
+            src_value__: Any,
+        ) -> MobilePushMessageSilentDefinitionUpdateNotificationType | Unset:
+            _notification_type = src_value__
+            notification_type: MobilePushMessageSilentDefinitionUpdateNotificationType | Unset
+            if isinstance(_notification_type, Unset):
+                notification_type = UNSET
+            else:
+                notification_type = check_mobile_push_message_silent_definition_update_notification_type(
+                    _notification_type
+                )
+
+            return notification_type
+
+        return LazyTable(
+            fields={
+                "channel": ("channel", _decode_channel),
+                "kv_pairs": ("kv_pairs", _decode_kv_pairs),
+                "notification_type": ("notification_type", _decode_notification_type),
+            },
+            required=("channel",),
+            additional=None,
         )
-
-        mobile_push_message_silent_definition_update.additional_properties = d
-        return mobile_push_message_silent_definition_update
 
     @property
     def additional_keys(self) -> list[str]:

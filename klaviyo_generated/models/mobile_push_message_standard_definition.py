@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.mobile_push_message_standard_definition_channel import (
     MobilePushMessageStandardDefinitionChannel,
     check_mobile_push_message_standard_definition_channel,
@@ -30,7 +31,7 @@ T = TypeVar("T", bound="MobilePushMessageStandardDefinition")
 
 
 @_attrs_define
-class MobilePushMessageStandardDefinition:
+class MobilePushMessageStandardDefinition(LazyModel):
     """
     Attributes:
         channel (MobilePushMessageStandardDefinitionChannel):
@@ -89,53 +90,76 @@ class MobilePushMessageStandardDefinition:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.mobile_push_content import MobilePushContent  # noqa: PLC0415
         from ..models.mobile_push_message_standard_definition_kv_pairs_type_0 import (
             MobilePushMessageStandardDefinitionKvPairsType0,  # noqa: PLC0415
         )
         from ..models.mobile_push_options import MobilePushOptions  # noqa: PLC0415
 
-        d = dict(src_dict)
-        channel = check_mobile_push_message_standard_definition_channel(d.pop("channel"))
+        def _decode_channel(src_value__: Any) -> MobilePushMessageStandardDefinitionChannel:
+            channel = check_mobile_push_message_standard_definition_channel(src_value__)
 
-        notification_type = check_mobile_push_message_standard_definition_notification_type(d.pop("notification_type"))
+            return channel
 
-        content = MobilePushContent.from_dict(d.pop("content"))
+        def _decode_notification_type(src_value__: Any) -> MobilePushMessageStandardDefinitionNotificationType:
+            notification_type = check_mobile_push_message_standard_definition_notification_type(src_value__)
 
-        def _parse_kv_pairs(data: object) -> MobilePushMessageStandardDefinitionKvPairsType0 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                kv_pairs_type_0 = MobilePushMessageStandardDefinitionKvPairsType0.from_dict(data)
+            return notification_type
 
-                return kv_pairs_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(MobilePushMessageStandardDefinitionKvPairsType0 | None | Unset, data)
+        def _decode_content(src_value__: Any) -> MobilePushContent:
+            content = MobilePushContent.from_dict(src_value__)
 
-        kv_pairs = parse_union(_parse_kv_pairs, d.pop("kv_pairs", UNSET))
+            return content
 
-        _options = d.pop("options", UNSET)
-        options: MobilePushOptions | Unset
-        if isinstance(_options, Unset):
-            options = UNSET
-        else:
-            options = MobilePushOptions.from_dict(_options)
+        def _decode_kv_pairs(src_value__: Any) -> MobilePushMessageStandardDefinitionKvPairsType0 | None | Unset:
+            def _parse_kv_pairs(data: object) -> MobilePushMessageStandardDefinitionKvPairsType0 | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    kv_pairs_type_0 = MobilePushMessageStandardDefinitionKvPairsType0.from_dict(data)
 
-        mobile_push_message_standard_definition = cls(
-            channel=channel,
-            notification_type=notification_type,
-            content=content,
-            kv_pairs=kv_pairs,
-            options=options,
+                    return kv_pairs_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(MobilePushMessageStandardDefinitionKvPairsType0 | None | Unset, data)
+
+            kv_pairs = parse_union(_parse_kv_pairs, src_value__)
+
+            return kv_pairs
+
+        def _decode_options(src_value__: Any) -> MobilePushOptions | Unset:
+            _options = src_value__
+            options: MobilePushOptions | Unset
+            if isinstance(_options, Unset):
+                options = UNSET
+            else:
+                options = MobilePushOptions.from_dict(_options)
+
+            return options
+
+        return LazyTable(
+            fields={
+                "channel": ("channel", _decode_channel),
+                "notification_type": ("notification_type", _decode_notification_type),
+                "content": ("content", _decode_content),
+                "kv_pairs": ("kv_pairs", _decode_kv_pairs),
+                "options": ("options", _decode_options),
+            },
+            required=(
+                "channel",
+                "notification_type",
+                "content",
+            ),
+            additional=None,
         )
-
-        mobile_push_message_standard_definition.additional_properties = d
-        return mobile_push_message_standard_definition
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.mobile_push_message_standard_definition_create_channel import (
     MobilePushMessageStandardDefinitionCreateChannel,
     check_mobile_push_message_standard_definition_create_channel,
@@ -30,7 +31,7 @@ T = TypeVar("T", bound="MobilePushMessageStandardDefinitionCreate")
 
 
 @_attrs_define
-class MobilePushMessageStandardDefinitionCreate:
+class MobilePushMessageStandardDefinitionCreate(LazyModel):
     """
     Attributes:
         channel (MobilePushMessageStandardDefinitionCreateChannel):
@@ -93,60 +94,84 @@ class MobilePushMessageStandardDefinitionCreate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.mobile_push_content_create import MobilePushContentCreate  # noqa: PLC0415
         from ..models.mobile_push_message_standard_definition_create_kv_pairs_type_0 import (
             MobilePushMessageStandardDefinitionCreateKvPairsType0,  # noqa: PLC0415
         )
         from ..models.mobile_push_options import MobilePushOptions  # noqa: PLC0415
 
-        d = dict(src_dict)
-        channel = check_mobile_push_message_standard_definition_create_channel(d.pop("channel"))
+        def _decode_channel(src_value__: Any) -> MobilePushMessageStandardDefinitionCreateChannel:
+            channel = check_mobile_push_message_standard_definition_create_channel(src_value__)
 
-        content = MobilePushContentCreate.from_dict(d.pop("content"))
+            return channel
 
-        def _parse_kv_pairs(data: object) -> MobilePushMessageStandardDefinitionCreateKvPairsType0 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                kv_pairs_type_0 = MobilePushMessageStandardDefinitionCreateKvPairsType0.from_dict(data)
+        def _decode_content(src_value__: Any) -> MobilePushContentCreate:
+            content = MobilePushContentCreate.from_dict(src_value__)
 
-                return kv_pairs_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(MobilePushMessageStandardDefinitionCreateKvPairsType0 | None | Unset, data)
+            return content
 
-        kv_pairs = parse_union(_parse_kv_pairs, d.pop("kv_pairs", UNSET))
+        def _decode_kv_pairs(src_value__: Any) -> MobilePushMessageStandardDefinitionCreateKvPairsType0 | None | Unset:
+            def _parse_kv_pairs(data: object) -> MobilePushMessageStandardDefinitionCreateKvPairsType0 | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    kv_pairs_type_0 = MobilePushMessageStandardDefinitionCreateKvPairsType0.from_dict(data)
 
-        _options = d.pop("options", UNSET)
-        options: MobilePushOptions | Unset
-        if isinstance(_options, Unset):
-            options = UNSET
-        else:
-            options = MobilePushOptions.from_dict(_options)
+                    return kv_pairs_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(MobilePushMessageStandardDefinitionCreateKvPairsType0 | None | Unset, data)
 
-        _notification_type = d.pop("notification_type", UNSET)
-        notification_type: MobilePushMessageStandardDefinitionCreateNotificationType | Unset
-        if isinstance(_notification_type, Unset):
-            notification_type = UNSET
-        else:
-            notification_type = check_mobile_push_message_standard_definition_create_notification_type(
-                _notification_type
-            )
+            kv_pairs = parse_union(_parse_kv_pairs, src_value__)
 
-        mobile_push_message_standard_definition_create = cls(
-            channel=channel,
-            content=content,
-            kv_pairs=kv_pairs,
-            options=options,
-            notification_type=notification_type,
+            return kv_pairs
+
+        def _decode_options(src_value__: Any) -> MobilePushOptions | Unset:
+            _options = src_value__
+            options: MobilePushOptions | Unset
+            if isinstance(_options, Unset):
+                options = UNSET
+            else:
+                options = MobilePushOptions.from_dict(_options)
+
+            return options
+
+        def _decode_notification_type(
+            src_value__: Any,
+        ) -> MobilePushMessageStandardDefinitionCreateNotificationType | Unset:
+            _notification_type = src_value__
+            notification_type: MobilePushMessageStandardDefinitionCreateNotificationType | Unset
+            if isinstance(_notification_type, Unset):
+                notification_type = UNSET
+            else:
+                notification_type = check_mobile_push_message_standard_definition_create_notification_type(
+                    _notification_type
+                )
+
+            return notification_type
+
+        return LazyTable(
+            fields={
+                "channel": ("channel", _decode_channel),
+                "content": ("content", _decode_content),
+                "kv_pairs": ("kv_pairs", _decode_kv_pairs),
+                "options": ("options", _decode_options),
+                "notification_type": ("notification_type", _decode_notification_type),
+            },
+            required=(
+                "channel",
+                "content",
+            ),
+            additional=None,
         )
-
-        mobile_push_message_standard_definition_create.additional_properties = d
-        return mobile_push_message_standard_definition_create
 
     @property
     def additional_keys(self) -> list[str]:

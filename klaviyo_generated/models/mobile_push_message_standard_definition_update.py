@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.mobile_push_message_standard_definition_update_channel import (
     MobilePushMessageStandardDefinitionUpdateChannel,
     check_mobile_push_message_standard_definition_update_channel,
@@ -30,7 +31,7 @@ T = TypeVar("T", bound="MobilePushMessageStandardDefinitionUpdate")
 
 
 @_attrs_define
-class MobilePushMessageStandardDefinitionUpdate:
+class MobilePushMessageStandardDefinitionUpdate(LazyModel):
     """
     Attributes:
         channel (MobilePushMessageStandardDefinitionUpdateChannel):
@@ -96,65 +97,86 @@ class MobilePushMessageStandardDefinitionUpdate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.mobile_push_content_update import MobilePushContentUpdate  # noqa: PLC0415
         from ..models.mobile_push_message_standard_definition_update_kv_pairs_type_0 import (
             MobilePushMessageStandardDefinitionUpdateKvPairsType0,  # noqa: PLC0415
         )
         from ..models.mobile_push_options import MobilePushOptions  # noqa: PLC0415
 
-        d = dict(src_dict)
-        channel = check_mobile_push_message_standard_definition_update_channel(d.pop("channel"))
+        def _decode_channel(src_value__: Any) -> MobilePushMessageStandardDefinitionUpdateChannel:
+            channel = check_mobile_push_message_standard_definition_update_channel(src_value__)
 
-        def _parse_kv_pairs(data: object) -> MobilePushMessageStandardDefinitionUpdateKvPairsType0 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                kv_pairs_type_0 = MobilePushMessageStandardDefinitionUpdateKvPairsType0.from_dict(data)
+            return channel
 
-                return kv_pairs_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(MobilePushMessageStandardDefinitionUpdateKvPairsType0 | None | Unset, data)
+        def _decode_kv_pairs(src_value__: Any) -> MobilePushMessageStandardDefinitionUpdateKvPairsType0 | None | Unset:
+            def _parse_kv_pairs(data: object) -> MobilePushMessageStandardDefinitionUpdateKvPairsType0 | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    kv_pairs_type_0 = MobilePushMessageStandardDefinitionUpdateKvPairsType0.from_dict(data)
 
-        kv_pairs = parse_union(_parse_kv_pairs, d.pop("kv_pairs", UNSET))
+                    return kv_pairs_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(MobilePushMessageStandardDefinitionUpdateKvPairsType0 | None | Unset, data)
 
-        _content = d.pop("content", UNSET)
-        content: MobilePushContentUpdate | Unset
-        if isinstance(_content, Unset):
-            content = UNSET
-        else:
-            content = MobilePushContentUpdate.from_dict(_content)
+            kv_pairs = parse_union(_parse_kv_pairs, src_value__)
 
-        _options = d.pop("options", UNSET)
-        options: MobilePushOptions | Unset
-        if isinstance(_options, Unset):
-            options = UNSET
-        else:
-            options = MobilePushOptions.from_dict(_options)
+            return kv_pairs
 
-        _notification_type = d.pop("notification_type", UNSET)
-        notification_type: MobilePushMessageStandardDefinitionUpdateNotificationType | Unset
-        if isinstance(_notification_type, Unset):
-            notification_type = UNSET
-        else:
-            notification_type = check_mobile_push_message_standard_definition_update_notification_type(
-                _notification_type
-            )
+        def _decode_content(src_value__: Any) -> MobilePushContentUpdate | Unset:
+            _content = src_value__
+            content: MobilePushContentUpdate | Unset
+            if isinstance(_content, Unset):
+                content = UNSET
+            else:
+                content = MobilePushContentUpdate.from_dict(_content)
 
-        mobile_push_message_standard_definition_update = cls(
-            channel=channel,
-            kv_pairs=kv_pairs,
-            content=content,
-            options=options,
-            notification_type=notification_type,
+            return content
+
+        def _decode_options(src_value__: Any) -> MobilePushOptions | Unset:
+            _options = src_value__
+            options: MobilePushOptions | Unset
+            if isinstance(_options, Unset):
+                options = UNSET
+            else:
+                options = MobilePushOptions.from_dict(_options)
+
+            return options
+
+        def _decode_notification_type(
+            src_value__: Any,
+        ) -> MobilePushMessageStandardDefinitionUpdateNotificationType | Unset:
+            _notification_type = src_value__
+            notification_type: MobilePushMessageStandardDefinitionUpdateNotificationType | Unset
+            if isinstance(_notification_type, Unset):
+                notification_type = UNSET
+            else:
+                notification_type = check_mobile_push_message_standard_definition_update_notification_type(
+                    _notification_type
+                )
+
+            return notification_type
+
+        return LazyTable(
+            fields={
+                "channel": ("channel", _decode_channel),
+                "kv_pairs": ("kv_pairs", _decode_kv_pairs),
+                "content": ("content", _decode_content),
+                "options": ("options", _decode_options),
+                "notification_type": ("notification_type", _decode_notification_type),
+            },
+            required=("channel",),
+            additional=None,
         )
-
-        mobile_push_message_standard_definition_update.additional_properties = d
-        return mobile_push_message_standard_definition_update
 
     @property
     def additional_keys(self) -> list[str]:

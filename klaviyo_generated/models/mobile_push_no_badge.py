@@ -8,13 +8,14 @@ from typing import Any, Literal, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import strict_enums
 
 T = TypeVar("T", bound="MobilePushNoBadge")
 
 
 @_attrs_define
-class MobilePushNoBadge:
+class MobilePushNoBadge(LazyModel):
     """
     Attributes:
         display (Literal[False]): Whether to display a badge on the app icon
@@ -38,17 +39,24 @@ class MobilePushNoBadge:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        display = cast(Literal[False], d.pop("display"))
-        if display != False and strict_enums():
-            raise ValueError(f"display must match const False, got '{display}'")
+        return lazy_from_dict(cls, src_dict)
 
-        mobile_push_no_badge = cls(
-            display=display,
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        def _decode_display(src_value__: Any) -> Literal[False]:
+            display = cast(Literal[False], src_value__)
+            if display != False and strict_enums():
+                raise ValueError(f"display must match const False, got '{display}'")
+            return display
+
+        return LazyTable(
+            fields={
+                "display": ("display", _decode_display),
+            },
+            required=("display",),
+            additional=None,
         )
-
-        mobile_push_no_badge.additional_properties = d
-        return mobile_push_no_badge
 
     @property
     def additional_keys(self) -> list[str]:

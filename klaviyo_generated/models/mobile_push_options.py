@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ T = TypeVar("T", bound="MobilePushOptions")
 
 
 @_attrs_define
-class MobilePushOptions:
+class MobilePushOptions(LazyModel):
     """
     Attributes:
         on_open (None | PushOnOpenApp | PushOnOpenDeepLink | PushOnOpenWebUrl | Unset):
@@ -84,89 +85,89 @@ class MobilePushOptions:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.mobile_push_badge import MobilePushBadge  # noqa: PLC0415
         from ..models.mobile_push_no_badge import MobilePushNoBadge  # noqa: PLC0415
         from ..models.push_on_open_app import PushOnOpenApp  # noqa: PLC0415
         from ..models.push_on_open_deep_link import PushOnOpenDeepLink  # noqa: PLC0415
         from ..models.push_on_open_web_url import PushOnOpenWebUrl  # noqa: PLC0415
 
-        d = dict(src_dict)
+        def _decode_on_open(src_value__: Any) -> None | PushOnOpenApp | PushOnOpenDeepLink | PushOnOpenWebUrl | Unset:
+            def _parse_on_open(data: object) -> None | PushOnOpenApp | PushOnOpenDeepLink | PushOnOpenWebUrl | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    on_open_type_0 = PushOnOpenApp.from_dict(data)
 
-        def _parse_on_open(data: object) -> None | PushOnOpenApp | PushOnOpenDeepLink | PushOnOpenWebUrl | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                on_open_type_0 = PushOnOpenApp.from_dict(data)
+                    return on_open_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    on_open_type_1 = PushOnOpenDeepLink.from_dict(data)
 
-                return on_open_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                on_open_type_1 = PushOnOpenDeepLink.from_dict(data)
+                    return on_open_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    on_open_type_2 = PushOnOpenWebUrl.from_dict(data)
 
-                return on_open_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                on_open_type_2 = PushOnOpenWebUrl.from_dict(data)
+                    return on_open_type_2
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(None | PushOnOpenApp | PushOnOpenDeepLink | PushOnOpenWebUrl | Unset, data)
 
-                return on_open_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | PushOnOpenApp | PushOnOpenDeepLink | PushOnOpenWebUrl | Unset, data)
+            on_open = parse_union(_parse_on_open, src_value__)
 
-        on_open = parse_union(_parse_on_open, d.pop("on_open", UNSET))
+            return on_open
 
-        def _parse_badge(data: object) -> MobilePushBadge | MobilePushNoBadge | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                badge_type_0 = MobilePushBadge.from_dict(data)
+        def _decode_badge(src_value__: Any) -> MobilePushBadge | MobilePushNoBadge | None | Unset:
+            def _parse_badge(data: object) -> MobilePushBadge | MobilePushNoBadge | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    badge_type_0 = MobilePushBadge.from_dict(data)
 
-                return badge_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                badge_type_1 = MobilePushNoBadge.from_dict(data)
+                    return badge_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    badge_type_1 = MobilePushNoBadge.from_dict(data)
 
-                return badge_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(MobilePushBadge | MobilePushNoBadge | None | Unset, data)
+                    return badge_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(MobilePushBadge | MobilePushNoBadge | None | Unset, data)
 
-        badge = parse_union(_parse_badge, d.pop("badge", UNSET))
+            badge = parse_union(_parse_badge, src_value__)
 
-        def _parse_play_sound(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+            return badge
 
-        play_sound = _parse_play_sound(d.pop("play_sound", UNSET))
-
-        mobile_push_options = cls(
-            on_open=on_open,
-            badge=badge,
-            play_sound=play_sound,
+        return LazyTable(
+            fields={
+                "on_open": ("on_open", _decode_on_open),
+                "badge": ("badge", _decode_badge),
+                "play_sound": ("play_sound", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        mobile_push_options.additional_properties = d
-        return mobile_push_options
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.mobile_style_style_type import MobileStyleStyleType, check_mobile_style_style_type
 from ..types import UNSET, Unset
 
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="MobileStyle")
 
 
 @_attrs_define
-class MobileStyle:
+class MobileStyle(LazyModel):
     """
     Attributes:
         style_type (MobileStyleStyleType):
@@ -64,34 +65,42 @@ class MobileStyle:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.mobile_style_properties import MobileStyleProperties  # noqa: PLC0415
         from ..models.mobile_style_styles import MobileStyleStyles  # noqa: PLC0415
 
-        d = dict(src_dict)
-        style_type = check_mobile_style_style_type(d.pop("style_type"))
+        def _decode_style_type(src_value__: Any) -> MobileStyleStyleType:
+            style_type = check_mobile_style_style_type(src_value__)
 
-        properties = MobileStyleProperties.from_dict(d.pop("properties"))
+            return style_type
 
-        styles = MobileStyleStyles.from_dict(d.pop("styles"))
+        def _decode_properties(src_value__: Any) -> MobileStyleProperties:
+            properties = MobileStyleProperties.from_dict(src_value__)
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return properties
 
-        id = _parse_id(d.pop("id", UNSET))
+        def _decode_styles(src_value__: Any) -> MobileStyleStyles:
+            styles = MobileStyleStyles.from_dict(src_value__)
 
-        mobile_style = cls(
-            style_type=style_type,
-            properties=properties,
-            styles=styles,
-            id=id,
+            return styles
+
+        return LazyTable(
+            fields={
+                "style_type": ("style_type", _decode_style_type),
+                "properties": ("properties", _decode_properties),
+                "styles": ("styles", _decode_styles),
+                "id": ("id", None),
+            },
+            required=(
+                "style_type",
+                "properties",
+                "styles",
+            ),
+            additional=None,
         )
-
-        mobile_style.additional_properties = d
-        return mobile_style
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="MobileStyleProperties")
 
 
 @_attrs_define
-class MobileStyleProperties:
+class MobileStyleProperties(LazyModel):
     """
     Attributes:
         mobile_padding_override (bool | None | Unset):
@@ -40,23 +41,18 @@ class MobileStyleProperties:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_mobile_padding_override(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        mobile_padding_override = _parse_mobile_padding_override(d.pop("mobile_padding_override", UNSET))
-
-        mobile_style_properties = cls(
-            mobile_padding_override=mobile_padding_override,
+        return LazyTable(
+            fields={
+                "mobile_padding_override": ("mobile_padding_override", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        mobile_style_properties.additional_properties = d
-        return mobile_style_properties
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="MobileStyleStyles")
 
 
 @_attrs_define
-class MobileStyleStyles:
+class MobileStyleStyles(LazyModel):
     """
     Attributes:
         mobile_block_padding_left (int | None | Unset):
@@ -100,83 +101,24 @@ class MobileStyleStyles:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_mobile_block_padding_left(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        mobile_block_padding_left = _parse_mobile_block_padding_left(d.pop("mobile_block_padding_left", UNSET))
-
-        def _parse_mobile_block_padding_right(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        mobile_block_padding_right = _parse_mobile_block_padding_right(d.pop("mobile_block_padding_right", UNSET))
-
-        def _parse_mobile_margin(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        mobile_margin = _parse_mobile_margin(d.pop("mobile_margin", UNSET))
-
-        def _parse_mobile_padding_bottom(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        mobile_padding_bottom = _parse_mobile_padding_bottom(d.pop("mobile_padding_bottom", UNSET))
-
-        def _parse_mobile_padding_left(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        mobile_padding_left = _parse_mobile_padding_left(d.pop("mobile_padding_left", UNSET))
-
-        def _parse_mobile_padding_right(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        mobile_padding_right = _parse_mobile_padding_right(d.pop("mobile_padding_right", UNSET))
-
-        def _parse_mobile_padding_top(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        mobile_padding_top = _parse_mobile_padding_top(d.pop("mobile_padding_top", UNSET))
-
-        mobile_style_styles = cls(
-            mobile_block_padding_left=mobile_block_padding_left,
-            mobile_block_padding_right=mobile_block_padding_right,
-            mobile_margin=mobile_margin,
-            mobile_padding_bottom=mobile_padding_bottom,
-            mobile_padding_left=mobile_padding_left,
-            mobile_padding_right=mobile_padding_right,
-            mobile_padding_top=mobile_padding_top,
+        return LazyTable(
+            fields={
+                "mobile_block_padding_left": ("mobile_block_padding_left", None),
+                "mobile_block_padding_right": ("mobile_block_padding_right", None),
+                "mobile_margin": ("mobile_margin", None),
+                "mobile_padding_bottom": ("mobile_padding_bottom", None),
+                "mobile_padding_left": ("mobile_padding_left", None),
+                "mobile_padding_right": ("mobile_padding_right", None),
+                "mobile_padding_top": ("mobile_padding_top", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        mobile_style_styles.additional_properties = d
-        return mobile_style_styles
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.multi_branch_split_action_type import MultiBranchSplitActionType, check_multi_branch_split_action_type
 from ..types import UNSET, Unset
 
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="MultiBranchSplitAction")
 
 
 @_attrs_define
-class MultiBranchSplitAction:
+class MultiBranchSplitAction(LazyModel):
     """
     Attributes:
         type_ (MultiBranchSplitActionType):
@@ -78,48 +79,38 @@ class MultiBranchSplitAction:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.multi_branch_split_action_data import MultiBranchSplitActionData  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_multi_branch_split_action_type(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> MultiBranchSplitActionType:
+            type_ = check_multi_branch_split_action_type(src_value__)
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return type_
 
-        id = _parse_id(d.pop("id", UNSET))
+        def _decode_data(src_value__: Any) -> MultiBranchSplitActionData | Unset:
+            _data = src_value__
+            data: MultiBranchSplitActionData | Unset
+            if isinstance(_data, Unset):
+                data = UNSET
+            else:
+                data = MultiBranchSplitActionData.from_dict(_data)
 
-        def _parse_temporary_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return data
 
-        temporary_id = _parse_temporary_id(d.pop("temporary_id", UNSET))
-
-        links = d.pop("links", UNSET)
-
-        _data = d.pop("data", UNSET)
-        data: MultiBranchSplitActionData | Unset
-        if isinstance(_data, Unset):
-            data = UNSET
-        else:
-            data = MultiBranchSplitActionData.from_dict(_data)
-
-        multi_branch_split_action = cls(
-            type_=type_,
-            id=id,
-            temporary_id=temporary_id,
-            links=links,
-            data=data,
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+                "temporary_id": ("temporary_id", None),
+                "links": ("links", None),
+                "data": ("data", _decode_data),
+            },
+            required=("type",),
+            additional=None,
         )
-
-        multi_branch_split_action.additional_properties = d
-        return multi_branch_split_action
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.multi_branch_split_branch import MultiBranchSplitBranch
 
@@ -16,7 +18,7 @@ T = TypeVar("T", bound="MultiBranchSplitActionData")
 
 
 @_attrs_define
-class MultiBranchSplitActionData:
+class MultiBranchSplitActionData(LazyModel):
     """
     Attributes:
         branches (list[MultiBranchSplitBranch]):
@@ -48,25 +50,33 @@ class MultiBranchSplitActionData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.multi_branch_split_branch import MultiBranchSplitBranch  # noqa: PLC0415
 
-        d = dict(src_dict)
-        branches = []
-        _branches = d.pop("branches")
-        for branches_item_data in _branches:
-            branches_item = MultiBranchSplitBranch.from_dict(branches_item_data)
+        def _decode_branches(src_value__: Any) -> list[MultiBranchSplitBranch]:
+            branches = []
+            _branches = src_value__
+            for branches_item_data in _branches:
+                branches_item = MultiBranchSplitBranch.from_dict(branches_item_data)
 
-            branches.append(branches_item)
+                branches.append(branches_item)
 
-        name = d.pop("name")
+            return branches
 
-        multi_branch_split_action_data = cls(
-            branches=branches,
-            name=name,
+        return LazyTable(
+            fields={
+                "branches": ("branches", _decode_branches),
+                "name": ("name", None),
+            },
+            required=(
+                "branches",
+                "name",
+            ),
+            additional=None,
         )
-
-        multi_branch_split_action_data.additional_properties = d
-        return multi_branch_split_action_data
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="MultiBranchSplitBranch")
 
 
 @_attrs_define
-class MultiBranchSplitBranch:
+class MultiBranchSplitBranch(LazyModel):
     """
     Attributes:
         branch_id (str):
@@ -91,67 +92,55 @@ class MultiBranchSplitBranch:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.link import Link  # noqa: PLC0415
         from ..models.multi_branch_split_branch_branch_filter_type_0 import MultiBranchSplitBranchBranchFilterType0  # noqa: PLC0415
 
-        d = dict(src_dict)
-        branch_id = d.pop("branch_id")
+        def _decode_branch_filter(src_value__: Any) -> MultiBranchSplitBranchBranchFilterType0 | None | Unset:
+            def _parse_branch_filter(data: object) -> MultiBranchSplitBranchBranchFilterType0 | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    branch_filter_type_0 = MultiBranchSplitBranchBranchFilterType0.from_dict(data)
 
-        def _parse_order(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+                    return branch_filter_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(MultiBranchSplitBranchBranchFilterType0 | None | Unset, data)
 
-        order = _parse_order(d.pop("order", UNSET))
+            branch_filter = parse_union(_parse_branch_filter, src_value__)
 
-        is_else = d.pop("is_else", UNSET)
+            return branch_filter
 
-        def _parse_branch_filter(data: object) -> MultiBranchSplitBranchBranchFilterType0 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                branch_filter_type_0 = MultiBranchSplitBranchBranchFilterType0.from_dict(data)
+        def _decode_links(src_value__: Any) -> Link | Unset:
+            _links = src_value__
+            links: Link | Unset
+            if isinstance(_links, Unset):
+                links = UNSET
+            else:
+                links = Link.from_dict(_links)
 
-                return branch_filter_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(MultiBranchSplitBranchBranchFilterType0 | None | Unset, data)
+            return links
 
-        branch_filter = parse_union(_parse_branch_filter, d.pop("branch_filter", UNSET))
-
-        _links = d.pop("links", UNSET)
-        links: Link | Unset
-        if isinstance(_links, Unset):
-            links = UNSET
-        else:
-            links = Link.from_dict(_links)
-
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        name = _parse_name(d.pop("name", UNSET))
-
-        multi_branch_split_branch = cls(
-            branch_id=branch_id,
-            order=order,
-            is_else=is_else,
-            branch_filter=branch_filter,
-            links=links,
-            name=name,
+        return LazyTable(
+            fields={
+                "branch_id": ("branch_id", None),
+                "order": ("order", None),
+                "is_else": ("is_else", None),
+                "branch_filter": ("branch_filter", _decode_branch_filter),
+                "links": ("links", _decode_links),
+                "name": ("name", None),
+            },
+            required=("branch_id",),
+            additional=None,
         )
-
-        multi_branch_split_branch.additional_properties = d
-        return multi_branch_split_branch
 
     @property
     def additional_keys(self) -> list[str]:

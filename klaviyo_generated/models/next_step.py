@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.next_step_type import NextStepType, check_next_step_type
 from ..types import UNSET, Unset
 
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="NextStep")
 
 
 @_attrs_define
-class NextStep:
+class NextStep(LazyModel):
     """
     Attributes:
         submit (bool):
@@ -66,38 +67,40 @@ class NextStep:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.next_step_properties import NextStepProperties  # noqa: PLC0415
 
-        d = dict(src_dict)
-        submit = d.pop("submit")
+        def _decode_type_(src_value__: Any) -> NextStepType:
+            type_ = check_next_step_type(src_value__)
 
-        type_ = check_next_step_type(d.pop("type"))
+            return type_
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        def _decode_properties(src_value__: Any) -> NextStepProperties | Unset:
+            _properties = src_value__
+            properties: NextStepProperties | Unset
+            if isinstance(_properties, Unset):
+                properties = UNSET
+            else:
+                properties = NextStepProperties.from_dict(_properties)
 
-        id = _parse_id(d.pop("id", UNSET))
+            return properties
 
-        _properties = d.pop("properties", UNSET)
-        properties: NextStepProperties | Unset
-        if isinstance(_properties, Unset):
-            properties = UNSET
-        else:
-            properties = NextStepProperties.from_dict(_properties)
-
-        next_step = cls(
-            submit=submit,
-            type_=type_,
-            id=id,
-            properties=properties,
+        return LazyTable(
+            fields={
+                "submit": ("submit", None),
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+                "properties": ("properties", _decode_properties),
+            },
+            required=(
+                "submit",
+                "type",
+            ),
+            additional=None,
         )
-
-        next_step.additional_properties = d
-        return next_step
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.no_email_marketing_subscription import NoEmailMarketingSubscription, check_no_email_marketing_subscription
 from ..types import UNSET, Unset, parse_union
 
@@ -21,7 +22,7 @@ T = TypeVar("T", bound="NoEmailMarketing")
 
 
 @_attrs_define
-class NoEmailMarketing:
+class NoEmailMarketing(LazyModel):
     """
     Attributes:
         subscription (NoEmailMarketingSubscription):
@@ -71,72 +72,84 @@ class NoEmailMarketing:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.bounce_date_filter import BounceDateFilter  # noqa: PLC0415
         from ..models.invalid_email_date_filter import InvalidEmailDateFilter  # noqa: PLC0415
         from ..models.manual_suppression_date_filter import ManualSuppressionDateFilter  # noqa: PLC0415
 
-        d = dict(src_dict)
-        subscription = check_no_email_marketing_subscription(d.pop("subscription"))
+        def _decode_subscription(src_value__: Any) -> NoEmailMarketingSubscription:
+            subscription = check_no_email_marketing_subscription(src_value__)
 
-        def _parse_filters(
-            data: object,
+            return subscription
+
+        def _decode_filters(
+            src_value__: Any,
         ) -> list[BounceDateFilter | InvalidEmailDateFilter | ManualSuppressionDateFilter] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                filters_type_0 = []
-                _filters_type_0 = data
-                for filters_type_0_item_data in _filters_type_0:
+            def _parse_filters(
+                data: object,
+            ) -> list[BounceDateFilter | InvalidEmailDateFilter | ManualSuppressionDateFilter] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    filters_type_0 = []
+                    _filters_type_0 = data
+                    for filters_type_0_item_data in _filters_type_0:
 
-                    def _parse_filters_type_0_item(
-                        data: object,
-                    ) -> BounceDateFilter | InvalidEmailDateFilter | ManualSuppressionDateFilter:
-                        try:
+                        def _parse_filters_type_0_item(
+                            data: object,
+                        ) -> BounceDateFilter | InvalidEmailDateFilter | ManualSuppressionDateFilter:
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                filters_type_0_item_type_0 = BounceDateFilter.from_dict(data)
+
+                                return filters_type_0_item_type_0
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                filters_type_0_item_type_1 = ManualSuppressionDateFilter.from_dict(data)
+
+                                return filters_type_0_item_type_1
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
                             if not isinstance(data, dict):
                                 raise TypeError()
-                            filters_type_0_item_type_0 = BounceDateFilter.from_dict(data)
+                            filters_type_0_item_type_2 = InvalidEmailDateFilter.from_dict(data)
 
-                            return filters_type_0_item_type_0
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            filters_type_0_item_type_1 = ManualSuppressionDateFilter.from_dict(data)
+                            return filters_type_0_item_type_2
 
-                            return filters_type_0_item_type_1
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        filters_type_0_item_type_2 = InvalidEmailDateFilter.from_dict(data)
+                        filters_type_0_item = parse_union(_parse_filters_type_0_item, filters_type_0_item_data)
 
-                        return filters_type_0_item_type_2
+                        filters_type_0.append(filters_type_0_item)
 
-                    filters_type_0_item = parse_union(_parse_filters_type_0_item, filters_type_0_item_data)
+                    return filters_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(
+                    list[BounceDateFilter | InvalidEmailDateFilter | ManualSuppressionDateFilter] | None | Unset, data
+                )
 
-                    filters_type_0.append(filters_type_0_item)
+            filters = parse_union(_parse_filters, src_value__)
 
-                return filters_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(
-                list[BounceDateFilter | InvalidEmailDateFilter | ManualSuppressionDateFilter] | None | Unset, data
-            )
+            return filters
 
-        filters = parse_union(_parse_filters, d.pop("filters", UNSET))
-
-        no_email_marketing = cls(
-            subscription=subscription,
-            filters=filters,
+        return LazyTable(
+            fields={
+                "subscription": ("subscription", _decode_subscription),
+                "filters": ("filters", _decode_filters),
+            },
+            required=("subscription",),
+            additional=None,
         )
-
-        no_email_marketing.additional_properties = d
-        return no_email_marketing
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.no_email_marketing_consent_channel import (
     NoEmailMarketingConsentChannel,
     check_no_email_marketing_consent_channel,
@@ -25,7 +26,7 @@ T = TypeVar("T", bound="NoEmailMarketingConsent")
 
 
 @_attrs_define
-class NoEmailMarketingConsent:
+class NoEmailMarketingConsent(LazyModel):
     """
     Attributes:
         channel (NoEmailMarketingConsentChannel):
@@ -74,66 +75,89 @@ class NoEmailMarketingConsent:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.no_email_marketing import NoEmailMarketing  # noqa: PLC0415
         from ..models.no_email_marketing_never_subscribed import NoEmailMarketingNeverSubscribed  # noqa: PLC0415
         from ..models.no_email_marketing_subscribed import NoEmailMarketingSubscribed  # noqa: PLC0415
         from ..models.no_email_marketing_unsubscribed import NoEmailMarketingUnsubscribed  # noqa: PLC0415
 
-        d = dict(src_dict)
-        channel = check_no_email_marketing_consent_channel(d.pop("channel"))
+        def _decode_channel(src_value__: Any) -> NoEmailMarketingConsentChannel:
+            channel = check_no_email_marketing_consent_channel(src_value__)
 
-        can_receive_marketing = cast(Literal[False], d.pop("can_receive_marketing"))
-        if can_receive_marketing != False and strict_enums():
-            raise ValueError(f"can_receive_marketing must match const False, got '{can_receive_marketing}'")
+            return channel
 
-        def _parse_consent_status(
-            data: object,
+        def _decode_can_receive_marketing(src_value__: Any) -> Literal[False]:
+            can_receive_marketing = cast(Literal[False], src_value__)
+            if can_receive_marketing != False and strict_enums():
+                raise ValueError(f"can_receive_marketing must match const False, got '{can_receive_marketing}'")
+            return can_receive_marketing
+
+        def _decode_consent_status(
+            src_value__: Any,
         ) -> (
             NoEmailMarketing
             | NoEmailMarketingNeverSubscribed
             | NoEmailMarketingSubscribed
             | NoEmailMarketingUnsubscribed
         ):
-            try:
+            def _parse_consent_status(
+                data: object,
+            ) -> (
+                NoEmailMarketing
+                | NoEmailMarketingNeverSubscribed
+                | NoEmailMarketingSubscribed
+                | NoEmailMarketingUnsubscribed
+            ):
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    consent_status_type_0 = NoEmailMarketing.from_dict(data)
+
+                    return consent_status_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    consent_status_type_1 = NoEmailMarketingUnsubscribed.from_dict(data)
+
+                    return consent_status_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    consent_status_type_2 = NoEmailMarketingNeverSubscribed.from_dict(data)
+
+                    return consent_status_type_2
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                consent_status_type_0 = NoEmailMarketing.from_dict(data)
+                consent_status_type_3 = NoEmailMarketingSubscribed.from_dict(data)
 
-                return consent_status_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                consent_status_type_1 = NoEmailMarketingUnsubscribed.from_dict(data)
+                return consent_status_type_3
 
-                return consent_status_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                consent_status_type_2 = NoEmailMarketingNeverSubscribed.from_dict(data)
+            consent_status = parse_union(_parse_consent_status, src_value__)
 
-                return consent_status_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            consent_status_type_3 = NoEmailMarketingSubscribed.from_dict(data)
+            return consent_status
 
-            return consent_status_type_3
-
-        consent_status = parse_union(_parse_consent_status, d.pop("consent_status"))
-
-        no_email_marketing_consent = cls(
-            channel=channel,
-            can_receive_marketing=can_receive_marketing,
-            consent_status=consent_status,
+        return LazyTable(
+            fields={
+                "channel": ("channel", _decode_channel),
+                "can_receive_marketing": ("can_receive_marketing", _decode_can_receive_marketing),
+                "consent_status": ("consent_status", _decode_consent_status),
+            },
+            required=(
+                "channel",
+                "can_receive_marketing",
+                "consent_status",
+            ),
+            additional=None,
         )
-
-        no_email_marketing_consent.additional_properties = d
-        return no_email_marketing_consent
 
     @property
     def additional_keys(self) -> list[str]:

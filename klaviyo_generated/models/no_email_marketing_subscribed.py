@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.no_email_marketing_subscribed_subscription import (
     NoEmailMarketingSubscribedSubscription,
     check_no_email_marketing_subscribed_subscription,
@@ -24,7 +25,7 @@ T = TypeVar("T", bound="NoEmailMarketingSubscribed")
 
 
 @_attrs_define
-class NoEmailMarketingSubscribed:
+class NoEmailMarketingSubscribed(LazyModel):
     """
     Attributes:
         subscription (NoEmailMarketingSubscribedSubscription):
@@ -66,53 +67,68 @@ class NoEmailMarketingSubscribed:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.bounce_date_filter import BounceDateFilter  # noqa: PLC0415
         from ..models.invalid_email_date_filter import InvalidEmailDateFilter  # noqa: PLC0415
         from ..models.manual_suppression_date_filter import ManualSuppressionDateFilter  # noqa: PLC0415
 
-        d = dict(src_dict)
-        subscription = check_no_email_marketing_subscribed_subscription(d.pop("subscription"))
+        def _decode_subscription(src_value__: Any) -> NoEmailMarketingSubscribedSubscription:
+            subscription = check_no_email_marketing_subscribed_subscription(src_value__)
 
-        filters = []
-        _filters = d.pop("filters")
-        for filters_item_data in _filters:
+            return subscription
 
-            def _parse_filters_item(
-                data: object,
-            ) -> BounceDateFilter | InvalidEmailDateFilter | ManualSuppressionDateFilter:
-                try:
+        def _decode_filters(
+            src_value__: Any,
+        ) -> list[BounceDateFilter | InvalidEmailDateFilter | ManualSuppressionDateFilter]:
+            filters = []
+            _filters = src_value__
+            for filters_item_data in _filters:
+
+                def _parse_filters_item(
+                    data: object,
+                ) -> BounceDateFilter | InvalidEmailDateFilter | ManualSuppressionDateFilter:
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        filters_item_type_0 = BounceDateFilter.from_dict(data)
+
+                        return filters_item_type_0
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        filters_item_type_1 = ManualSuppressionDateFilter.from_dict(data)
+
+                        return filters_item_type_1
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
                     if not isinstance(data, dict):
                         raise TypeError()
-                    filters_item_type_0 = BounceDateFilter.from_dict(data)
+                    filters_item_type_2 = InvalidEmailDateFilter.from_dict(data)
 
-                    return filters_item_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filters_item_type_1 = ManualSuppressionDateFilter.from_dict(data)
+                    return filters_item_type_2
 
-                    return filters_item_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filters_item_type_2 = InvalidEmailDateFilter.from_dict(data)
+                filters_item = parse_union(_parse_filters_item, filters_item_data)
 
-                return filters_item_type_2
+                filters.append(filters_item)
 
-            filters_item = parse_union(_parse_filters_item, filters_item_data)
+            return filters
 
-            filters.append(filters_item)
-
-        no_email_marketing_subscribed = cls(
-            subscription=subscription,
-            filters=filters,
+        return LazyTable(
+            fields={
+                "subscription": ("subscription", _decode_subscription),
+                "filters": ("filters", _decode_filters),
+            },
+            required=(
+                "subscription",
+                "filters",
+            ),
+            additional=None,
         )
-
-        no_email_marketing_subscribed.additional_properties = d
-        return no_email_marketing_subscribed
 
     @property
     def additional_keys(self) -> list[str]:

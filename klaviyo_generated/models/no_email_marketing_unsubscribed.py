@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.no_email_marketing_unsubscribed_subscription import (
     NoEmailMarketingUnsubscribedSubscription,
     check_no_email_marketing_unsubscribed_subscription,
@@ -37,7 +38,7 @@ T = TypeVar("T", bound="NoEmailMarketingUnsubscribed")
 
 
 @_attrs_define
-class NoEmailMarketingUnsubscribed:
+class NoEmailMarketingUnsubscribed(LazyModel):
     """
     Attributes:
         subscription (NoEmailMarketingUnsubscribedSubscription):
@@ -155,6 +156,10 @@ class NoEmailMarketingUnsubscribed:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.api_method_filter import APIMethodFilter  # noqa: PLC0415
         from ..models.bounce_date_filter import BounceDateFilter  # noqa: PLC0415
         from ..models.constant_contact_integration_method_filter import ConstantContactIntegrationMethodFilter  # noqa: PLC0415
@@ -172,11 +177,13 @@ class NoEmailMarketingUnsubscribed:
         from ..models.spam_complaint_method_filter import SpamComplaintMethodFilter  # noqa: PLC0415
         from ..models.status_date_filter import StatusDateFilter  # noqa: PLC0415
 
-        d = dict(src_dict)
-        subscription = check_no_email_marketing_unsubscribed_subscription(d.pop("subscription"))
+        def _decode_subscription(src_value__: Any) -> NoEmailMarketingUnsubscribedSubscription:
+            subscription = check_no_email_marketing_unsubscribed_subscription(src_value__)
 
-        def _parse_filters(
-            data: object,
+            return subscription
+
+        def _decode_filters(
+            src_value__: Any,
         ) -> (
             list[
                 APIMethodFilter
@@ -197,183 +204,9 @@ class NoEmailMarketingUnsubscribed:
             | None
             | Unset
         ):
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                filters_type_0 = []
-                _filters_type_0 = data
-                for filters_type_0_item_data in _filters_type_0:
-
-                    def _parse_filters_type_0_item(
-                        data: object,
-                    ) -> (
-                        APIMethodFilter
-                        | ConstantContactIntegrationMethodFilter
-                        | DataWarehouseImportMethodFilter
-                        | InboundMessageMethodFilter
-                        | MailboxProviderMethodFilter
-                        | ManualImportMethodFilter
-                        | ManualRemoveMethodFilter
-                        | OneClickUnsubscribeMethodFilter
-                        | PreferencePageMethodFilter
-                        | ProfileModificationMethodFilter
-                        | SftpMethodFilter
-                        | SpamComplaintMethodFilter
-                        | StatusDateFilter
-                    ):
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            filters_type_0_item_type_0 = StatusDateFilter.from_dict(data)
-
-                            return filters_type_0_item_type_0
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            filters_type_0_item_type_1 = APIMethodFilter.from_dict(data)
-
-                            return filters_type_0_item_type_1
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            filters_type_0_item_type_2 = InboundMessageMethodFilter.from_dict(data)
-
-                            return filters_type_0_item_type_2
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            filters_type_0_item_type_3 = PreferencePageMethodFilter.from_dict(data)
-
-                            return filters_type_0_item_type_3
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            filters_type_0_item_type_4 = ManualRemoveMethodFilter.from_dict(data)
-
-                            return filters_type_0_item_type_4
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            filters_type_0_item_type_5 = SpamComplaintMethodFilter.from_dict(data)
-
-                            return filters_type_0_item_type_5
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            filters_type_0_item_type_6 = MailboxProviderMethodFilter.from_dict(data)
-
-                            return filters_type_0_item_type_6
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            filters_type_0_item_type_7 = OneClickUnsubscribeMethodFilter.from_dict(data)
-
-                            return filters_type_0_item_type_7
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            filters_type_0_item_type_8 = ManualImportMethodFilter.from_dict(data)
-
-                            return filters_type_0_item_type_8
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            filters_type_0_item_type_9 = SftpMethodFilter.from_dict(data)
-
-                            return filters_type_0_item_type_9
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            filters_type_0_item_type_10 = DataWarehouseImportMethodFilter.from_dict(data)
-
-                            return filters_type_0_item_type_10
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            filters_type_0_item_type_11 = ProfileModificationMethodFilter.from_dict(data)
-
-                            return filters_type_0_item_type_11
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        filters_type_0_item_type_12 = ConstantContactIntegrationMethodFilter.from_dict(data)
-
-                        return filters_type_0_item_type_12
-
-                    filters_type_0_item = parse_union(_parse_filters_type_0_item, filters_type_0_item_data)
-
-                    filters_type_0.append(filters_type_0_item)
-
-                return filters_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                filters_type_1 = []
-                _filters_type_1 = data
-                for filters_type_1_item_data in _filters_type_1:
-
-                    def _parse_filters_type_1_item(
-                        data: object,
-                    ) -> BounceDateFilter | InvalidEmailDateFilter | ManualSuppressionDateFilter:
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            filters_type_1_item_type_0 = BounceDateFilter.from_dict(data)
-
-                            return filters_type_1_item_type_0
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            filters_type_1_item_type_1 = ManualSuppressionDateFilter.from_dict(data)
-
-                            return filters_type_1_item_type_1
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        filters_type_1_item_type_2 = InvalidEmailDateFilter.from_dict(data)
-
-                        return filters_type_1_item_type_2
-
-                    filters_type_1_item = parse_union(_parse_filters_type_1_item, filters_type_1_item_data)
-
-                    filters_type_1.append(filters_type_1_item)
-
-                return filters_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(
+            def _parse_filters(
+                data: object,
+            ) -> (
                 list[
                     APIMethodFilter
                     | ConstantContactIntegrationMethodFilter
@@ -391,19 +224,218 @@ class NoEmailMarketingUnsubscribed:
                 ]
                 | list[BounceDateFilter | InvalidEmailDateFilter | ManualSuppressionDateFilter]
                 | None
-                | Unset,
-                data,
-            )
+                | Unset
+            ):
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    filters_type_0 = []
+                    _filters_type_0 = data
+                    for filters_type_0_item_data in _filters_type_0:
 
-        filters = parse_union(_parse_filters, d.pop("filters", UNSET))
+                        def _parse_filters_type_0_item(
+                            data: object,
+                        ) -> (
+                            APIMethodFilter
+                            | ConstantContactIntegrationMethodFilter
+                            | DataWarehouseImportMethodFilter
+                            | InboundMessageMethodFilter
+                            | MailboxProviderMethodFilter
+                            | ManualImportMethodFilter
+                            | ManualRemoveMethodFilter
+                            | OneClickUnsubscribeMethodFilter
+                            | PreferencePageMethodFilter
+                            | ProfileModificationMethodFilter
+                            | SftpMethodFilter
+                            | SpamComplaintMethodFilter
+                            | StatusDateFilter
+                        ):
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                filters_type_0_item_type_0 = StatusDateFilter.from_dict(data)
 
-        no_email_marketing_unsubscribed = cls(
-            subscription=subscription,
-            filters=filters,
+                                return filters_type_0_item_type_0
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                filters_type_0_item_type_1 = APIMethodFilter.from_dict(data)
+
+                                return filters_type_0_item_type_1
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                filters_type_0_item_type_2 = InboundMessageMethodFilter.from_dict(data)
+
+                                return filters_type_0_item_type_2
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                filters_type_0_item_type_3 = PreferencePageMethodFilter.from_dict(data)
+
+                                return filters_type_0_item_type_3
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                filters_type_0_item_type_4 = ManualRemoveMethodFilter.from_dict(data)
+
+                                return filters_type_0_item_type_4
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                filters_type_0_item_type_5 = SpamComplaintMethodFilter.from_dict(data)
+
+                                return filters_type_0_item_type_5
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                filters_type_0_item_type_6 = MailboxProviderMethodFilter.from_dict(data)
+
+                                return filters_type_0_item_type_6
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                filters_type_0_item_type_7 = OneClickUnsubscribeMethodFilter.from_dict(data)
+
+                                return filters_type_0_item_type_7
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                filters_type_0_item_type_8 = ManualImportMethodFilter.from_dict(data)
+
+                                return filters_type_0_item_type_8
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                filters_type_0_item_type_9 = SftpMethodFilter.from_dict(data)
+
+                                return filters_type_0_item_type_9
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                filters_type_0_item_type_10 = DataWarehouseImportMethodFilter.from_dict(data)
+
+                                return filters_type_0_item_type_10
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                filters_type_0_item_type_11 = ProfileModificationMethodFilter.from_dict(data)
+
+                                return filters_type_0_item_type_11
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            filters_type_0_item_type_12 = ConstantContactIntegrationMethodFilter.from_dict(data)
+
+                            return filters_type_0_item_type_12
+
+                        filters_type_0_item = parse_union(_parse_filters_type_0_item, filters_type_0_item_data)
+
+                        filters_type_0.append(filters_type_0_item)
+
+                    return filters_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    filters_type_1 = []
+                    _filters_type_1 = data
+                    for filters_type_1_item_data in _filters_type_1:
+
+                        def _parse_filters_type_1_item(
+                            data: object,
+                        ) -> BounceDateFilter | InvalidEmailDateFilter | ManualSuppressionDateFilter:
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                filters_type_1_item_type_0 = BounceDateFilter.from_dict(data)
+
+                                return filters_type_1_item_type_0
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                filters_type_1_item_type_1 = ManualSuppressionDateFilter.from_dict(data)
+
+                                return filters_type_1_item_type_1
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            filters_type_1_item_type_2 = InvalidEmailDateFilter.from_dict(data)
+
+                            return filters_type_1_item_type_2
+
+                        filters_type_1_item = parse_union(_parse_filters_type_1_item, filters_type_1_item_data)
+
+                        filters_type_1.append(filters_type_1_item)
+
+                    return filters_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(
+                    list[
+                        APIMethodFilter
+                        | ConstantContactIntegrationMethodFilter
+                        | DataWarehouseImportMethodFilter
+                        | InboundMessageMethodFilter
+                        | MailboxProviderMethodFilter
+                        | ManualImportMethodFilter
+                        | ManualRemoveMethodFilter
+                        | OneClickUnsubscribeMethodFilter
+                        | PreferencePageMethodFilter
+                        | ProfileModificationMethodFilter
+                        | SftpMethodFilter
+                        | SpamComplaintMethodFilter
+                        | StatusDateFilter
+                    ]
+                    | list[BounceDateFilter | InvalidEmailDateFilter | ManualSuppressionDateFilter]
+                    | None
+                    | Unset,
+                    data,
+                )
+
+            filters = parse_union(_parse_filters, src_value__)
+
+            return filters
+
+        return LazyTable(
+            fields={
+                "subscription": ("subscription", _decode_subscription),
+                "filters": ("filters", _decode_filters),
+            },
+            required=("subscription",),
+            additional=None,
         )
-
-        no_email_marketing_unsubscribed.additional_properties = d
-        return no_email_marketing_unsubscribed
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.no_push_marketing_consent_channel import (
     NoPushMarketingConsentChannel,
     check_no_push_marketing_consent_channel,
@@ -22,7 +23,7 @@ T = TypeVar("T", bound="NoPushMarketingConsent")
 
 
 @_attrs_define
-class NoPushMarketingConsent:
+class NoPushMarketingConsent(LazyModel):
     """
     Attributes:
         channel (NoPushMarketingConsentChannel):
@@ -56,25 +57,41 @@ class NoPushMarketingConsent:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.no_push_marketing import NoPushMarketing  # noqa: PLC0415
 
-        d = dict(src_dict)
-        channel = check_no_push_marketing_consent_channel(d.pop("channel"))
+        def _decode_channel(src_value__: Any) -> NoPushMarketingConsentChannel:
+            channel = check_no_push_marketing_consent_channel(src_value__)
 
-        can_receive_marketing = cast(Literal[False], d.pop("can_receive_marketing"))
-        if can_receive_marketing != False and strict_enums():
-            raise ValueError(f"can_receive_marketing must match const False, got '{can_receive_marketing}'")
+            return channel
 
-        consent_status = NoPushMarketing.from_dict(d.pop("consent_status"))
+        def _decode_can_receive_marketing(src_value__: Any) -> Literal[False]:
+            can_receive_marketing = cast(Literal[False], src_value__)
+            if can_receive_marketing != False and strict_enums():
+                raise ValueError(f"can_receive_marketing must match const False, got '{can_receive_marketing}'")
+            return can_receive_marketing
 
-        no_push_marketing_consent = cls(
-            channel=channel,
-            can_receive_marketing=can_receive_marketing,
-            consent_status=consent_status,
+        def _decode_consent_status(src_value__: Any) -> NoPushMarketing:
+            consent_status = NoPushMarketing.from_dict(src_value__)
+
+            return consent_status
+
+        return LazyTable(
+            fields={
+                "channel": ("channel", _decode_channel),
+                "can_receive_marketing": ("can_receive_marketing", _decode_can_receive_marketing),
+                "consent_status": ("consent_status", _decode_consent_status),
+            },
+            required=(
+                "channel",
+                "can_receive_marketing",
+                "consent_status",
+            ),
+            additional=None,
         )
-
-        no_push_marketing_consent.additional_properties = d
-        return no_push_marketing_consent
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,13 +8,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.no_sms_marketing_subscription import NoSMSMarketingSubscription, check_no_sms_marketing_subscription
 
 T = TypeVar("T", bound="NoSMSMarketing")
 
 
 @_attrs_define
-class NoSMSMarketing:
+class NoSMSMarketing(LazyModel):
     """
     Attributes:
         subscription (NoSMSMarketingSubscription):
@@ -38,15 +39,23 @@ class NoSMSMarketing:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        subscription = check_no_sms_marketing_subscription(d.pop("subscription"))
+        return lazy_from_dict(cls, src_dict)
 
-        no_sms_marketing = cls(
-            subscription=subscription,
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        def _decode_subscription(src_value__: Any) -> NoSMSMarketingSubscription:
+            subscription = check_no_sms_marketing_subscription(src_value__)
+
+            return subscription
+
+        return LazyTable(
+            fields={
+                "subscription": ("subscription", _decode_subscription),
+            },
+            required=("subscription",),
+            additional=None,
         )
-
-        no_sms_marketing.additional_properties = d
-        return no_sms_marketing
 
     @property
     def additional_keys(self) -> list[str]:

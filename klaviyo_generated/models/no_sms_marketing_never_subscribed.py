@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.no_sms_marketing_never_subscribed_subscription import (
     NoSMSMarketingNeverSubscribedSubscription,
     check_no_sms_marketing_never_subscribed_subscription,
@@ -17,7 +18,7 @@ T = TypeVar("T", bound="NoSMSMarketingNeverSubscribed")
 
 
 @_attrs_define
-class NoSMSMarketingNeverSubscribed:
+class NoSMSMarketingNeverSubscribed(LazyModel):
     """
     Attributes:
         subscription (NoSMSMarketingNeverSubscribedSubscription):
@@ -41,15 +42,23 @@ class NoSMSMarketingNeverSubscribed:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        subscription = check_no_sms_marketing_never_subscribed_subscription(d.pop("subscription"))
+        return lazy_from_dict(cls, src_dict)
 
-        no_sms_marketing_never_subscribed = cls(
-            subscription=subscription,
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        def _decode_subscription(src_value__: Any) -> NoSMSMarketingNeverSubscribedSubscription:
+            subscription = check_no_sms_marketing_never_subscribed_subscription(src_value__)
+
+            return subscription
+
+        return LazyTable(
+            fields={
+                "subscription": ("subscription", _decode_subscription),
+            },
+            required=("subscription",),
+            additional=None,
         )
-
-        no_sms_marketing_never_subscribed.additional_properties = d
-        return no_sms_marketing_never_subscribed
 
     @property
     def additional_keys(self) -> list[str]:

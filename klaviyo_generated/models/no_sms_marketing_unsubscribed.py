@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.no_sms_marketing_unsubscribed_subscription import (
     NoSMSMarketingUnsubscribedSubscription,
     check_no_sms_marketing_unsubscribed_subscription,
@@ -37,7 +38,7 @@ T = TypeVar("T", bound="NoSMSMarketingUnsubscribed")
 
 
 @_attrs_define
-class NoSMSMarketingUnsubscribed:
+class NoSMSMarketingUnsubscribed(LazyModel):
     """
     Attributes:
         subscription (NoSMSMarketingUnsubscribedSubscription):
@@ -151,6 +152,10 @@ class NoSMSMarketingUnsubscribed:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.bulk_remove_method_filter import BulkRemoveMethodFilter  # noqa: PLC0415
         from ..models.carrier_deactivation_method_filter import CarrierDeactivationMethodFilter  # noqa: PLC0415
         from ..models.checkout_method_filter import CheckoutMethodFilter  # noqa: PLC0415
@@ -168,11 +173,13 @@ class NoSMSMarketingUnsubscribed:
         from ..models.shopify_integration_method_filter import ShopifyIntegrationMethodFilter  # noqa: PLC0415
         from ..models.status_date_filter import StatusDateFilter  # noqa: PLC0415
 
-        d = dict(src_dict)
-        subscription = check_no_sms_marketing_unsubscribed_subscription(d.pop("subscription"))
+        def _decode_subscription(src_value__: Any) -> NoSMSMarketingUnsubscribedSubscription:
+            subscription = check_no_sms_marketing_unsubscribed_subscription(src_value__)
 
-        def _parse_filters(
-            data: object,
+            return subscription
+
+        def _decode_filters(
+            src_value__: Any,
         ) -> (
             list[
                 BulkRemoveMethodFilter
@@ -195,171 +202,9 @@ class NoSMSMarketingUnsubscribed:
             | None
             | Unset
         ):
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                filters_type_0 = []
-                _filters_type_0 = data
-                for filters_type_0_item_data in _filters_type_0:
-
-                    def _parse_filters_type_0_item(
-                        data: object,
-                    ) -> (
-                        BulkRemoveMethodFilter
-                        | CarrierDeactivationMethodFilter
-                        | CheckoutMethodFilter
-                        | FailedAgeGateMethodFilter
-                        | FormMethodFilter
-                        | InboundMessageMethodFilter
-                        | ManualAddManualMethodFilter
-                        | ManualImportManualMethodFilter
-                        | ManualRemoveMethodFilter
-                        | MessageBlockedMethodFilter
-                        | PreferencePageMethodFilter
-                        | ProvidedLandlineMethodFilter
-                        | ProvidedNoAgeMethodFilter
-                        | SftpMethodFilter
-                        | ShopifyIntegrationMethodFilter
-                        | StatusDateFilter
-                    ):
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            filters_type_0_item_type_0 = StatusDateFilter.from_dict(data)
-
-                            return filters_type_0_item_type_0
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            filters_type_0_item_type_1 = FormMethodFilter.from_dict(data)
-
-                            return filters_type_0_item_type_1
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            filters_type_0_item_type_2 = ManualImportManualMethodFilter.from_dict(data)
-
-                            return filters_type_0_item_type_2
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            filters_type_0_item_type_3 = ManualAddManualMethodFilter.from_dict(data)
-
-                            return filters_type_0_item_type_3
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            filters_type_0_item_type_4 = ManualRemoveMethodFilter.from_dict(data)
-
-                            return filters_type_0_item_type_4
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            filters_type_0_item_type_5 = BulkRemoveMethodFilter.from_dict(data)
-
-                            return filters_type_0_item_type_5
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            filters_type_0_item_type_6 = CheckoutMethodFilter.from_dict(data)
-
-                            return filters_type_0_item_type_6
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            filters_type_0_item_type_7 = InboundMessageMethodFilter.from_dict(data)
-
-                            return filters_type_0_item_type_7
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            filters_type_0_item_type_8 = PreferencePageMethodFilter.from_dict(data)
-
-                            return filters_type_0_item_type_8
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            filters_type_0_item_type_9 = SftpMethodFilter.from_dict(data)
-
-                            return filters_type_0_item_type_9
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            filters_type_0_item_type_10 = CarrierDeactivationMethodFilter.from_dict(data)
-
-                            return filters_type_0_item_type_10
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            filters_type_0_item_type_11 = ProvidedLandlineMethodFilter.from_dict(data)
-
-                            return filters_type_0_item_type_11
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            filters_type_0_item_type_12 = MessageBlockedMethodFilter.from_dict(data)
-
-                            return filters_type_0_item_type_12
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            filters_type_0_item_type_13 = ProvidedNoAgeMethodFilter.from_dict(data)
-
-                            return filters_type_0_item_type_13
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            filters_type_0_item_type_14 = FailedAgeGateMethodFilter.from_dict(data)
-
-                            return filters_type_0_item_type_14
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        filters_type_0_item_type_15 = ShopifyIntegrationMethodFilter.from_dict(data)
-
-                        return filters_type_0_item_type_15
-
-                    filters_type_0_item = parse_union(_parse_filters_type_0_item, filters_type_0_item_data)
-
-                    filters_type_0.append(filters_type_0_item)
-
-                return filters_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(
+            def _parse_filters(
+                data: object,
+            ) -> (
                 list[
                     BulkRemoveMethodFilter
                     | CarrierDeactivationMethodFilter
@@ -379,19 +224,208 @@ class NoSMSMarketingUnsubscribed:
                     | StatusDateFilter
                 ]
                 | None
-                | Unset,
-                data,
-            )
+                | Unset
+            ):
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    filters_type_0 = []
+                    _filters_type_0 = data
+                    for filters_type_0_item_data in _filters_type_0:
 
-        filters = parse_union(_parse_filters, d.pop("filters", UNSET))
+                        def _parse_filters_type_0_item(
+                            data: object,
+                        ) -> (
+                            BulkRemoveMethodFilter
+                            | CarrierDeactivationMethodFilter
+                            | CheckoutMethodFilter
+                            | FailedAgeGateMethodFilter
+                            | FormMethodFilter
+                            | InboundMessageMethodFilter
+                            | ManualAddManualMethodFilter
+                            | ManualImportManualMethodFilter
+                            | ManualRemoveMethodFilter
+                            | MessageBlockedMethodFilter
+                            | PreferencePageMethodFilter
+                            | ProvidedLandlineMethodFilter
+                            | ProvidedNoAgeMethodFilter
+                            | SftpMethodFilter
+                            | ShopifyIntegrationMethodFilter
+                            | StatusDateFilter
+                        ):
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                filters_type_0_item_type_0 = StatusDateFilter.from_dict(data)
 
-        no_sms_marketing_unsubscribed = cls(
-            subscription=subscription,
-            filters=filters,
+                                return filters_type_0_item_type_0
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                filters_type_0_item_type_1 = FormMethodFilter.from_dict(data)
+
+                                return filters_type_0_item_type_1
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                filters_type_0_item_type_2 = ManualImportManualMethodFilter.from_dict(data)
+
+                                return filters_type_0_item_type_2
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                filters_type_0_item_type_3 = ManualAddManualMethodFilter.from_dict(data)
+
+                                return filters_type_0_item_type_3
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                filters_type_0_item_type_4 = ManualRemoveMethodFilter.from_dict(data)
+
+                                return filters_type_0_item_type_4
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                filters_type_0_item_type_5 = BulkRemoveMethodFilter.from_dict(data)
+
+                                return filters_type_0_item_type_5
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                filters_type_0_item_type_6 = CheckoutMethodFilter.from_dict(data)
+
+                                return filters_type_0_item_type_6
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                filters_type_0_item_type_7 = InboundMessageMethodFilter.from_dict(data)
+
+                                return filters_type_0_item_type_7
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                filters_type_0_item_type_8 = PreferencePageMethodFilter.from_dict(data)
+
+                                return filters_type_0_item_type_8
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                filters_type_0_item_type_9 = SftpMethodFilter.from_dict(data)
+
+                                return filters_type_0_item_type_9
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                filters_type_0_item_type_10 = CarrierDeactivationMethodFilter.from_dict(data)
+
+                                return filters_type_0_item_type_10
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                filters_type_0_item_type_11 = ProvidedLandlineMethodFilter.from_dict(data)
+
+                                return filters_type_0_item_type_11
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                filters_type_0_item_type_12 = MessageBlockedMethodFilter.from_dict(data)
+
+                                return filters_type_0_item_type_12
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                filters_type_0_item_type_13 = ProvidedNoAgeMethodFilter.from_dict(data)
+
+                                return filters_type_0_item_type_13
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                filters_type_0_item_type_14 = FailedAgeGateMethodFilter.from_dict(data)
+
+                                return filters_type_0_item_type_14
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            filters_type_0_item_type_15 = ShopifyIntegrationMethodFilter.from_dict(data)
+
+                            return filters_type_0_item_type_15
+
+                        filters_type_0_item = parse_union(_parse_filters_type_0_item, filters_type_0_item_data)
+
+                        filters_type_0.append(filters_type_0_item)
+
+                    return filters_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(
+                    list[
+                        BulkRemoveMethodFilter
+                        | CarrierDeactivationMethodFilter
+                        | CheckoutMethodFilter
+                        | FailedAgeGateMethodFilter
+                        | FormMethodFilter
+                        | InboundMessageMethodFilter
+                        | ManualAddManualMethodFilter
+                        | ManualImportManualMethodFilter
+                        | ManualRemoveMethodFilter
+                        | MessageBlockedMethodFilter
+                        | PreferencePageMethodFilter
+                        | ProvidedLandlineMethodFilter
+                        | ProvidedNoAgeMethodFilter
+                        | SftpMethodFilter
+                        | ShopifyIntegrationMethodFilter
+                        | StatusDateFilter
+                    ]
+                    | None
+                    | Unset,
+                    data,
+                )
+
+            filters = parse_union(_parse_filters, src_value__)
+
+            return filters
+
+        return LazyTable(
+            fields={
+                "subscription": ("subscription", _decode_subscription),
+                "filters": ("filters", _decode_filters),
+            },
+            required=("subscription",),
+            additional=None,
         )
-
-        no_sms_marketing_unsubscribed.additional_properties = d
-        return no_sms_marketing_unsubscribed
 
     @property
     def additional_keys(self) -> list[str]:

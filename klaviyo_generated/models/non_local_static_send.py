@@ -8,13 +8,14 @@ from typing import Any, Literal, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import strict_enums
 
 T = TypeVar("T", bound="NonLocalStaticSend")
 
 
 @_attrs_define
-class NonLocalStaticSend:
+class NonLocalStaticSend(LazyModel):
     """
     Attributes:
         is_local (Literal[False]): Whether the campaign should be sent with local recipient timezone send (requires UTC
@@ -39,17 +40,24 @@ class NonLocalStaticSend:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        is_local = cast(Literal[False], d.pop("is_local"))
-        if is_local != False and strict_enums():
-            raise ValueError(f"is_local must match const False, got '{is_local}'")
+        return lazy_from_dict(cls, src_dict)
 
-        non_local_static_send = cls(
-            is_local=is_local,
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        def _decode_is_local(src_value__: Any) -> Literal[False]:
+            is_local = cast(Literal[False], src_value__)
+            if is_local != False and strict_enums():
+                raise ValueError(f"is_local must match const False, got '{is_local}'")
+            return is_local
+
+        return LazyTable(
+            fields={
+                "is_local": ("is_local", _decode_is_local),
+            },
+            required=("is_local",),
+            additional=None,
         )
-
-        non_local_static_send.additional_properties = d
-        return non_local_static_send
 
     @property
     def additional_keys(self) -> list[str]:

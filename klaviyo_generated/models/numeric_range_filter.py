@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.numeric_range_filter_operator import NumericRangeFilterOperator, check_numeric_range_filter_operator
 from ..models.numeric_range_filter_type import NumericRangeFilterType, check_numeric_range_filter_type
 
@@ -15,7 +16,7 @@ T = TypeVar("T", bound="NumericRangeFilter")
 
 
 @_attrs_define
-class NumericRangeFilter:
+class NumericRangeFilter(LazyModel):
     """
     Attributes:
         type_ (NumericRangeFilterType):
@@ -56,30 +57,36 @@ class NumericRangeFilter:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_numeric_range_filter_type(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        operator = check_numeric_range_filter_operator(d.pop("operator"))
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        def _parse_start(data: object) -> float | int:
-            return cast(float | int, data)
+        def _decode_type_(src_value__: Any) -> NumericRangeFilterType:
+            type_ = check_numeric_range_filter_type(src_value__)
 
-        start = _parse_start(d.pop("start"))
+            return type_
 
-        def _parse_end(data: object) -> float | int:
-            return cast(float | int, data)
+        def _decode_operator(src_value__: Any) -> NumericRangeFilterOperator:
+            operator = check_numeric_range_filter_operator(src_value__)
 
-        end = _parse_end(d.pop("end"))
+            return operator
 
-        numeric_range_filter = cls(
-            type_=type_,
-            operator=operator,
-            start=start,
-            end=end,
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "operator": ("operator", _decode_operator),
+                "start": ("start", None),
+                "end": ("end", None),
+            },
+            required=(
+                "type",
+                "operator",
+                "start",
+                "end",
+            ),
+            additional=None,
         )
-
-        numeric_range_filter.additional_properties = d
-        return numeric_range_filter
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,11 +8,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 T = TypeVar("T", bound="ObjectLinks")
 
 
 @_attrs_define
-class ObjectLinks:
+class ObjectLinks(LazyModel):
     """
     Attributes:
         self_ (str):
@@ -36,15 +38,18 @@ class ObjectLinks:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        self_ = d.pop("self")
+        return lazy_from_dict(cls, src_dict)
 
-        object_links = cls(
-            self_=self_,
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        return LazyTable(
+            fields={
+                "self_": ("self", None),
+            },
+            required=("self",),
+            additional=None,
         )
-
-        object_links.additional_properties = d
-        return object_links
 
     @property
     def additional_keys(self) -> list[str]:

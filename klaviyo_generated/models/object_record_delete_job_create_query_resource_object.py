@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.object_record_bulk_delete_job_enum import (
     ObjectRecordBulkDeleteJobEnum,
     check_object_record_bulk_delete_job_enum,
@@ -23,7 +24,7 @@ T = TypeVar("T", bound="ObjectRecordDeleteJobCreateQueryResourceObject")
 
 
 @_attrs_define
-class ObjectRecordDeleteJobCreateQueryResourceObject:
+class ObjectRecordDeleteJobCreateQueryResourceObject(LazyModel):
     """
     Attributes:
         type_ (ObjectRecordBulkDeleteJobEnum):
@@ -52,22 +53,35 @@ class ObjectRecordDeleteJobCreateQueryResourceObject:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.object_record_delete_job_create_query_resource_object_relationships import (
             ObjectRecordDeleteJobCreateQueryResourceObjectRelationships,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        type_ = check_object_record_bulk_delete_job_enum(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> ObjectRecordBulkDeleteJobEnum:
+            type_ = check_object_record_bulk_delete_job_enum(src_value__)
 
-        relationships = ObjectRecordDeleteJobCreateQueryResourceObjectRelationships.from_dict(d.pop("relationships"))
+            return type_
 
-        object_record_delete_job_create_query_resource_object = cls(
-            type_=type_,
-            relationships=relationships,
+        def _decode_relationships(src_value__: Any) -> ObjectRecordDeleteJobCreateQueryResourceObjectRelationships:
+            relationships = ObjectRecordDeleteJobCreateQueryResourceObjectRelationships.from_dict(src_value__)
+
+            return relationships
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "relationships": ("relationships", _decode_relationships),
+            },
+            required=(
+                "type",
+                "relationships",
+            ),
+            additional=None,
         )
-
-        object_record_delete_job_create_query_resource_object.additional_properties = d
-        return object_record_delete_job_create_query_resource_object
 
     @property
     def additional_keys(self) -> list[str]:

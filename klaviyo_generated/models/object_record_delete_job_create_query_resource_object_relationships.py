@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.object_record_delete_job_create_query_resource_object_relationships_object_records import (
         ObjectRecordDeleteJobCreateQueryResourceObjectRelationshipsObjectRecords,
@@ -18,7 +20,7 @@ T = TypeVar("T", bound="ObjectRecordDeleteJobCreateQueryResourceObjectRelationsh
 
 
 @_attrs_define
-class ObjectRecordDeleteJobCreateQueryResourceObjectRelationships:
+class ObjectRecordDeleteJobCreateQueryResourceObjectRelationships(LazyModel):
     """
     Attributes:
         object_records (ObjectRecordDeleteJobCreateQueryResourceObjectRelationshipsObjectRecords):
@@ -42,21 +44,30 @@ class ObjectRecordDeleteJobCreateQueryResourceObjectRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.object_record_delete_job_create_query_resource_object_relationships_object_records import (
             ObjectRecordDeleteJobCreateQueryResourceObjectRelationshipsObjectRecords,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        object_records = ObjectRecordDeleteJobCreateQueryResourceObjectRelationshipsObjectRecords.from_dict(
-            d.pop("object-records")
-        )
+        def _decode_object_records(
+            src_value__: Any,
+        ) -> ObjectRecordDeleteJobCreateQueryResourceObjectRelationshipsObjectRecords:
+            object_records = ObjectRecordDeleteJobCreateQueryResourceObjectRelationshipsObjectRecords.from_dict(
+                src_value__
+            )
 
-        object_record_delete_job_create_query_resource_object_relationships = cls(
-            object_records=object_records,
-        )
+            return object_records
 
-        object_record_delete_job_create_query_resource_object_relationships.additional_properties = d
-        return object_record_delete_job_create_query_resource_object_relationships
+        return LazyTable(
+            fields={
+                "object_records": ("object-records", _decode_object_records),
+            },
+            required=("object-records",),
+            additional=None,
+        )
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.object_record_response_object_resource_attributes_record_properties import (
         ObjectRecordResponseObjectResourceAttributesRecordProperties,
@@ -18,7 +20,7 @@ T = TypeVar("T", bound="ObjectRecordResponseObjectResourceAttributes")
 
 
 @_attrs_define
-class ObjectRecordResponseObjectResourceAttributes:
+class ObjectRecordResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
         record_properties (ObjectRecordResponseObjectResourceAttributesRecordProperties): The properties of this object
@@ -43,21 +45,26 @@ class ObjectRecordResponseObjectResourceAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.object_record_response_object_resource_attributes_record_properties import (
             ObjectRecordResponseObjectResourceAttributesRecordProperties,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        record_properties = ObjectRecordResponseObjectResourceAttributesRecordProperties.from_dict(
-            d.pop("record_properties")
-        )
+        def _decode_record_properties(src_value__: Any) -> ObjectRecordResponseObjectResourceAttributesRecordProperties:
+            record_properties = ObjectRecordResponseObjectResourceAttributesRecordProperties.from_dict(src_value__)
 
-        object_record_response_object_resource_attributes = cls(
-            record_properties=record_properties,
-        )
+            return record_properties
 
-        object_record_response_object_resource_attributes.additional_properties = d
-        return object_record_response_object_resource_attributes
+        return LazyTable(
+            fields={
+                "record_properties": ("record_properties", _decode_record_properties),
+            },
+            required=("record_properties",),
+            additional=None,
+        )
 
     @property
     def additional_keys(self) -> list[str]:

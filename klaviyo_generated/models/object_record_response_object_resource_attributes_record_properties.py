@@ -8,11 +8,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 T = TypeVar("T", bound="ObjectRecordResponseObjectResourceAttributesRecordProperties")
 
 
 @_attrs_define
-class ObjectRecordResponseObjectResourceAttributesRecordProperties:
+class ObjectRecordResponseObjectResourceAttributesRecordProperties(LazyModel):
     """The properties of this object record as defined by the object schema"""
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -26,11 +28,16 @@ class ObjectRecordResponseObjectResourceAttributesRecordProperties:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        object_record_response_object_resource_attributes_record_properties = cls()
+        return lazy_from_dict(cls, src_dict)
 
-        object_record_response_object_resource_attributes_record_properties.additional_properties = d
-        return object_record_response_object_resource_attributes_record_properties
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        return LazyTable(
+            fields={},
+            required=(),
+            additional=None,
+        )
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.object_schema_enum import ObjectSchemaEnum, check_object_schema_enum
 from ..types import UNSET, Unset
 
@@ -24,7 +25,7 @@ T = TypeVar("T", bound="ObjectSchemaCreateQueryResourceObject")
 
 
 @_attrs_define
-class ObjectSchemaCreateQueryResourceObject:
+class ObjectSchemaCreateQueryResourceObject(LazyModel):
     """
     Attributes:
         type_ (ObjectSchemaEnum):
@@ -61,6 +62,10 @@ class ObjectSchemaCreateQueryResourceObject:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.object_schema_create_query_resource_object_attributes import (
             ObjectSchemaCreateQueryResourceObjectAttributes,  # noqa: PLC0415
         )
@@ -68,26 +73,38 @@ class ObjectSchemaCreateQueryResourceObject:
             ObjectSchemaCreateQueryResourceObjectRelationships,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        type_ = check_object_schema_enum(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> ObjectSchemaEnum:
+            type_ = check_object_schema_enum(src_value__)
 
-        attributes = ObjectSchemaCreateQueryResourceObjectAttributes.from_dict(d.pop("attributes"))
+            return type_
 
-        _relationships = d.pop("relationships", UNSET)
-        relationships: ObjectSchemaCreateQueryResourceObjectRelationships | Unset
-        if isinstance(_relationships, Unset):
-            relationships = UNSET
-        else:
-            relationships = ObjectSchemaCreateQueryResourceObjectRelationships.from_dict(_relationships)
+        def _decode_attributes(src_value__: Any) -> ObjectSchemaCreateQueryResourceObjectAttributes:
+            attributes = ObjectSchemaCreateQueryResourceObjectAttributes.from_dict(src_value__)
 
-        object_schema_create_query_resource_object = cls(
-            type_=type_,
-            attributes=attributes,
-            relationships=relationships,
+            return attributes
+
+        def _decode_relationships(src_value__: Any) -> ObjectSchemaCreateQueryResourceObjectRelationships | Unset:
+            _relationships = src_value__
+            relationships: ObjectSchemaCreateQueryResourceObjectRelationships | Unset
+            if isinstance(_relationships, Unset):
+                relationships = UNSET
+            else:
+                relationships = ObjectSchemaCreateQueryResourceObjectRelationships.from_dict(_relationships)
+
+            return relationships
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "attributes": ("attributes", _decode_attributes),
+                "relationships": ("relationships", _decode_relationships),
+            },
+            required=(
+                "type",
+                "attributes",
+            ),
+            additional=None,
         )
-
-        object_schema_create_query_resource_object.additional_properties = d
-        return object_schema_create_query_resource_object
 
     @property
     def additional_keys(self) -> list[str]:

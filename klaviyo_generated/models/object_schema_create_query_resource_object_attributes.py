@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.object_schema_create_query_resource_object_attributes_status import (
     ObjectSchemaCreateQueryResourceObjectAttributesStatus,
     check_object_schema_create_query_resource_object_attributes_status,
@@ -25,7 +26,7 @@ T = TypeVar("T", bound="ObjectSchemaCreateQueryResourceObjectAttributes")
 
 
 @_attrs_define
-class ObjectSchemaCreateQueryResourceObjectAttributes:
+class ObjectSchemaCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         title (str): The title for this object schema Example: My object.
@@ -107,86 +108,96 @@ class ObjectSchemaCreateQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.api_schema_property import APISchemaProperty  # noqa: PLC0415
         from ..models.object_schema_create_query_resource_object_attributes_source_mapping_type_0 import (
             ObjectSchemaCreateQueryResourceObjectAttributesSourceMappingType0,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        title = d.pop("title")
+        def _decode_properties(src_value__: Any) -> list[APISchemaProperty]:
+            properties = []
+            _properties = src_value__
+            for properties_item_data in _properties:
+                properties_item = APISchemaProperty.from_dict(properties_item_data)
 
-        properties = []
-        _properties = d.pop("properties")
-        for properties_item_data in _properties:
-            properties_item = APISchemaProperty.from_dict(properties_item_data)
+                properties.append(properties_item)
 
-            properties.append(properties_item)
+            return properties
 
-        def _parse_description(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        def _decode_status(src_value__: Any) -> ObjectSchemaCreateQueryResourceObjectAttributesStatus | Unset:
+            _status = src_value__
+            status: ObjectSchemaCreateQueryResourceObjectAttributesStatus | Unset
+            if isinstance(_status, Unset):
+                status = UNSET
+            else:
+                status = check_object_schema_create_query_resource_object_attributes_status(_status)
 
-        description = _parse_description(d.pop("description", UNSET))
+            return status
 
-        _status = d.pop("status", UNSET)
-        status: ObjectSchemaCreateQueryResourceObjectAttributesStatus | Unset
-        if isinstance(_status, Unset):
-            status = UNSET
-        else:
-            status = check_object_schema_create_query_resource_object_attributes_status(_status)
+        def _decode_required(src_value__: Any) -> list[str] | None | Unset:
+            def _parse_required(data: object) -> list[str] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    required_type_0 = cast(list[str], data)
 
-        def _parse_required(data: object) -> list[str] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                required_type_0 = cast(list[str], data)
+                    return required_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[str] | None | Unset, data)
 
-                return required_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[str] | None | Unset, data)
+            required = parse_union(_parse_required, src_value__)
 
-        required = parse_union(_parse_required, d.pop("required", UNSET))
+            return required
 
-        def _parse_source_mapping(
-            data: object,
+        def _decode_source_mapping(
+            src_value__: Any,
         ) -> None | ObjectSchemaCreateQueryResourceObjectAttributesSourceMappingType0 | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                source_mapping_type_0 = ObjectSchemaCreateQueryResourceObjectAttributesSourceMappingType0.from_dict(
-                    data
-                )
+            def _parse_source_mapping(
+                data: object,
+            ) -> None | ObjectSchemaCreateQueryResourceObjectAttributesSourceMappingType0 | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    source_mapping_type_0 = ObjectSchemaCreateQueryResourceObjectAttributesSourceMappingType0.from_dict(
+                        data
+                    )
 
-                return source_mapping_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | ObjectSchemaCreateQueryResourceObjectAttributesSourceMappingType0 | Unset, data)
+                    return source_mapping_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(None | ObjectSchemaCreateQueryResourceObjectAttributesSourceMappingType0 | Unset, data)
 
-        source_mapping = parse_union(_parse_source_mapping, d.pop("source-mapping", UNSET))
+            source_mapping = parse_union(_parse_source_mapping, src_value__)
 
-        object_schema_create_query_resource_object_attributes = cls(
-            title=title,
-            properties=properties,
-            description=description,
-            status=status,
-            required=required,
-            source_mapping=source_mapping,
+            return source_mapping
+
+        return LazyTable(
+            fields={
+                "title": ("title", None),
+                "properties": ("properties", _decode_properties),
+                "description": ("description", None),
+                "status": ("status", _decode_status),
+                "required": ("required", _decode_required),
+                "source_mapping": ("source-mapping", _decode_source_mapping),
+            },
+            required=(
+                "title",
+                "properties",
+            ),
+            additional=None,
         )
-
-        object_schema_create_query_resource_object_attributes.additional_properties = d
-        return object_schema_create_query_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

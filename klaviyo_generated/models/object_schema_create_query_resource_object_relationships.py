@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="ObjectSchemaCreateQueryResourceObjectRelationships")
 
 
 @_attrs_define
-class ObjectSchemaCreateQueryResourceObjectRelationships:
+class ObjectSchemaCreateQueryResourceObjectRelationships(LazyModel):
     """
     Attributes:
         object_type (ObjectSchemaCreateQueryResourceObjectRelationshipsObjectType | Unset):
@@ -44,24 +45,33 @@ class ObjectSchemaCreateQueryResourceObjectRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.object_schema_create_query_resource_object_relationships_object_type import (
             ObjectSchemaCreateQueryResourceObjectRelationshipsObjectType,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _object_type = d.pop("object-type", UNSET)
-        object_type: ObjectSchemaCreateQueryResourceObjectRelationshipsObjectType | Unset
-        if isinstance(_object_type, Unset):
-            object_type = UNSET
-        else:
-            object_type = ObjectSchemaCreateQueryResourceObjectRelationshipsObjectType.from_dict(_object_type)
+        def _decode_object_type(
+            src_value__: Any,
+        ) -> ObjectSchemaCreateQueryResourceObjectRelationshipsObjectType | Unset:
+            _object_type = src_value__
+            object_type: ObjectSchemaCreateQueryResourceObjectRelationshipsObjectType | Unset
+            if isinstance(_object_type, Unset):
+                object_type = UNSET
+            else:
+                object_type = ObjectSchemaCreateQueryResourceObjectRelationshipsObjectType.from_dict(_object_type)
 
-        object_schema_create_query_resource_object_relationships = cls(
-            object_type=object_type,
+            return object_type
+
+        return LazyTable(
+            fields={
+                "object_type": ("object-type", _decode_object_type),
+            },
+            required=(),
+            additional=None,
         )
-
-        object_schema_create_query_resource_object_relationships.additional_properties = d
-        return object_schema_create_query_resource_object_relationships
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="ObjectSchemaCreateQueryResourceObjectRelationshipsObject
 
 
 @_attrs_define
-class ObjectSchemaCreateQueryResourceObjectRelationshipsObjectType:
+class ObjectSchemaCreateQueryResourceObjectRelationshipsObjectType(LazyModel):
     """
     Attributes:
         data (ObjectSchemaCreateQueryResourceObjectRelationshipsObjectTypeData | Unset):
@@ -44,24 +45,31 @@ class ObjectSchemaCreateQueryResourceObjectRelationshipsObjectType:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.object_schema_create_query_resource_object_relationships_object_type_data import (
             ObjectSchemaCreateQueryResourceObjectRelationshipsObjectTypeData,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _data = d.pop("data", UNSET)
-        data: ObjectSchemaCreateQueryResourceObjectRelationshipsObjectTypeData | Unset
-        if isinstance(_data, Unset):
-            data = UNSET
-        else:
-            data = ObjectSchemaCreateQueryResourceObjectRelationshipsObjectTypeData.from_dict(_data)
+        def _decode_data(src_value__: Any) -> ObjectSchemaCreateQueryResourceObjectRelationshipsObjectTypeData | Unset:
+            _data = src_value__
+            data: ObjectSchemaCreateQueryResourceObjectRelationshipsObjectTypeData | Unset
+            if isinstance(_data, Unset):
+                data = UNSET
+            else:
+                data = ObjectSchemaCreateQueryResourceObjectRelationshipsObjectTypeData.from_dict(_data)
 
-        object_schema_create_query_resource_object_relationships_object_type = cls(
-            data=data,
+            return data
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+            },
+            required=(),
+            additional=None,
         )
-
-        object_schema_create_query_resource_object_relationships_object_type.additional_properties = d
-        return object_schema_create_query_resource_object_relationships_object_type
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.object_schema_partial_update_query_resource_object_attributes_status import (
     ObjectSchemaPartialUpdateQueryResourceObjectAttributesStatus,
     check_object_schema_partial_update_query_resource_object_attributes_status,
@@ -22,7 +23,7 @@ T = TypeVar("T", bound="ObjectSchemaPartialUpdateQueryResourceObjectAttributes")
 
 
 @_attrs_define
-class ObjectSchemaPartialUpdateQueryResourceObjectAttributes:
+class ObjectSchemaPartialUpdateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         title (None | str | Unset): The title for this object schema
@@ -97,84 +98,78 @@ class ObjectSchemaPartialUpdateQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.api_schema_property import APISchemaProperty  # noqa: PLC0415
 
-        d = dict(src_dict)
+        def _decode_properties(src_value__: Any) -> list[APISchemaProperty] | None | Unset:
+            def _parse_properties(data: object) -> list[APISchemaProperty] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    properties_type_0 = []
+                    _properties_type_0 = data
+                    for properties_type_0_item_data in _properties_type_0:
+                        properties_type_0_item = APISchemaProperty.from_dict(properties_type_0_item_data)
 
-        def _parse_title(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+                        properties_type_0.append(properties_type_0_item)
 
-        title = _parse_title(d.pop("title", UNSET))
+                    return properties_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[APISchemaProperty] | None | Unset, data)
 
-        def _parse_properties(data: object) -> list[APISchemaProperty] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                properties_type_0 = []
-                _properties_type_0 = data
-                for properties_type_0_item_data in _properties_type_0:
-                    properties_type_0_item = APISchemaProperty.from_dict(properties_type_0_item_data)
+            properties = parse_union(_parse_properties, src_value__)
 
-                    properties_type_0.append(properties_type_0_item)
+            return properties
 
-                return properties_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[APISchemaProperty] | None | Unset, data)
+        def _decode_status(src_value__: Any) -> ObjectSchemaPartialUpdateQueryResourceObjectAttributesStatus | Unset:
+            _status = src_value__
+            status: ObjectSchemaPartialUpdateQueryResourceObjectAttributesStatus | Unset
+            if isinstance(_status, Unset):
+                status = UNSET
+            else:
+                status = check_object_schema_partial_update_query_resource_object_attributes_status(_status)
 
-        properties = parse_union(_parse_properties, d.pop("properties", UNSET))
+            return status
 
-        def _parse_description(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        def _decode_required(src_value__: Any) -> list[str] | None | Unset:
+            def _parse_required(data: object) -> list[str] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    required_type_0 = cast(list[str], data)
 
-        description = _parse_description(d.pop("description", UNSET))
+                    return required_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[str] | None | Unset, data)
 
-        _status = d.pop("status", UNSET)
-        status: ObjectSchemaPartialUpdateQueryResourceObjectAttributesStatus | Unset
-        if isinstance(_status, Unset):
-            status = UNSET
-        else:
-            status = check_object_schema_partial_update_query_resource_object_attributes_status(_status)
+            required = parse_union(_parse_required, src_value__)
 
-        def _parse_required(data: object) -> list[str] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                required_type_0 = cast(list[str], data)
+            return required
 
-                return required_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[str] | None | Unset, data)
-
-        required = parse_union(_parse_required, d.pop("required", UNSET))
-
-        object_schema_partial_update_query_resource_object_attributes = cls(
-            title=title,
-            properties=properties,
-            description=description,
-            status=status,
-            required=required,
+        return LazyTable(
+            fields={
+                "title": ("title", None),
+                "properties": ("properties", _decode_properties),
+                "description": ("description", None),
+                "status": ("status", _decode_status),
+                "required": ("required", _decode_required),
+            },
+            required=(),
+            additional=None,
         )
-
-        object_schema_partial_update_query_resource_object_attributes.additional_properties = d
-        return object_schema_partial_update_query_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

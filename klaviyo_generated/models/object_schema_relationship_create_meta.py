@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ObjectSchemaRelationshipCreateMeta")
 
 
 @_attrs_define
-class ObjectSchemaRelationshipCreateMeta:
+class ObjectSchemaRelationshipCreateMeta(LazyModel):
     """
     Attributes:
         name (str): The name of the relationship Example: related_items.
@@ -49,25 +50,19 @@ class ObjectSchemaRelationshipCreateMeta:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name")
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_description(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        description = _parse_description(d.pop("description", UNSET))
-
-        object_schema_relationship_create_meta = cls(
-            name=name,
-            description=description,
+        return LazyTable(
+            fields={
+                "name": ("name", None),
+                "description": ("description", None),
+            },
+            required=("name",),
+            additional=None,
         )
-
-        object_schema_relationship_create_meta.additional_properties = d
-        return object_schema_relationship_create_meta
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.object_schema_relationship_create_query_data_item import ObjectSchemaRelationshipCreateQueryDataItem
 
@@ -16,7 +18,7 @@ T = TypeVar("T", bound="ObjectSchemaRelationshipCreateQuery")
 
 
 @_attrs_define
-class ObjectSchemaRelationshipCreateQuery:
+class ObjectSchemaRelationshipCreateQuery(LazyModel):
     """
     Attributes:
         data (list[ObjectSchemaRelationshipCreateQueryDataItem]):
@@ -43,24 +45,31 @@ class ObjectSchemaRelationshipCreateQuery:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.object_schema_relationship_create_query_data_item import (
             ObjectSchemaRelationshipCreateQueryDataItem,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        data = []
-        _data = d.pop("data")
-        for data_item_data in _data:
-            data_item = ObjectSchemaRelationshipCreateQueryDataItem.from_dict(data_item_data)
+        def _decode_data(src_value__: Any) -> list[ObjectSchemaRelationshipCreateQueryDataItem]:
+            data = []
+            _data = src_value__
+            for data_item_data in _data:
+                data_item = ObjectSchemaRelationshipCreateQueryDataItem.from_dict(data_item_data)
 
-            data.append(data_item)
+                data.append(data_item)
 
-        object_schema_relationship_create_query = cls(
-            data=data,
+            return data
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+            },
+            required=("data",),
+            additional=None,
         )
-
-        object_schema_relationship_create_query.additional_properties = d
-        return object_schema_relationship_create_query
 
     @property
     def additional_keys(self) -> list[str]:

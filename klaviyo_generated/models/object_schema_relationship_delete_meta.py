@@ -8,11 +8,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 T = TypeVar("T", bound="ObjectSchemaRelationshipDeleteMeta")
 
 
 @_attrs_define
-class ObjectSchemaRelationshipDeleteMeta:
+class ObjectSchemaRelationshipDeleteMeta(LazyModel):
     """
     Attributes:
         relationship_id (str): The ULID ID of the relationship. Example: 01K5YKKQKM819VVGCPZZKGE6D4.
@@ -36,15 +38,18 @@ class ObjectSchemaRelationshipDeleteMeta:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        relationship_id = d.pop("relationship_id")
+        return lazy_from_dict(cls, src_dict)
 
-        object_schema_relationship_delete_meta = cls(
-            relationship_id=relationship_id,
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        return LazyTable(
+            fields={
+                "relationship_id": ("relationship_id", None),
+            },
+            required=("relationship_id",),
+            additional=None,
         )
-
-        object_schema_relationship_delete_meta.additional_properties = d
-        return object_schema_relationship_delete_meta
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.object_schema_enum import ObjectSchemaEnum, check_object_schema_enum
 from ..types import UNSET, Unset
 
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="ObjectSchemaRelationshipDeleteQueryDataItem")
 
 
 @_attrs_define
-class ObjectSchemaRelationshipDeleteQueryDataItem:
+class ObjectSchemaRelationshipDeleteQueryDataItem(LazyModel):
     """
     Attributes:
         type_ (ObjectSchemaEnum):
@@ -56,28 +57,39 @@ class ObjectSchemaRelationshipDeleteQueryDataItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.object_schema_relationship_delete_meta import ObjectSchemaRelationshipDeleteMeta  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_object_schema_enum(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> ObjectSchemaEnum:
+            type_ = check_object_schema_enum(src_value__)
 
-        id = d.pop("id")
+            return type_
 
-        _meta = d.pop("meta", UNSET)
-        meta: ObjectSchemaRelationshipDeleteMeta | Unset
-        if isinstance(_meta, Unset):
-            meta = UNSET
-        else:
-            meta = ObjectSchemaRelationshipDeleteMeta.from_dict(_meta)
+        def _decode_meta(src_value__: Any) -> ObjectSchemaRelationshipDeleteMeta | Unset:
+            _meta = src_value__
+            meta: ObjectSchemaRelationshipDeleteMeta | Unset
+            if isinstance(_meta, Unset):
+                meta = UNSET
+            else:
+                meta = ObjectSchemaRelationshipDeleteMeta.from_dict(_meta)
 
-        object_schema_relationship_delete_query_data_item = cls(
-            type_=type_,
-            id=id,
-            meta=meta,
+            return meta
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+                "meta": ("meta", _decode_meta),
+            },
+            required=(
+                "type",
+                "id",
+            ),
+            additional=None,
         )
-
-        object_schema_relationship_delete_query_data_item.additional_properties = d
-        return object_schema_relationship_delete_query_data_item
 
     @property
     def additional_keys(self) -> list[str]:

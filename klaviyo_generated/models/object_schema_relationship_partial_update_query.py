@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.object_schema_relationship_partial_update_query_data import (
         ObjectSchemaRelationshipPartialUpdateQueryData,
@@ -18,7 +20,7 @@ T = TypeVar("T", bound="ObjectSchemaRelationshipPartialUpdateQuery")
 
 
 @_attrs_define
-class ObjectSchemaRelationshipPartialUpdateQuery:
+class ObjectSchemaRelationshipPartialUpdateQuery(LazyModel):
     """
     Attributes:
         data (ObjectSchemaRelationshipPartialUpdateQueryData):
@@ -42,19 +44,26 @@ class ObjectSchemaRelationshipPartialUpdateQuery:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.object_schema_relationship_partial_update_query_data import (
             ObjectSchemaRelationshipPartialUpdateQueryData,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        data = ObjectSchemaRelationshipPartialUpdateQueryData.from_dict(d.pop("data"))
+        def _decode_data(src_value__: Any) -> ObjectSchemaRelationshipPartialUpdateQueryData:
+            data = ObjectSchemaRelationshipPartialUpdateQueryData.from_dict(src_value__)
 
-        object_schema_relationship_partial_update_query = cls(
-            data=data,
+            return data
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+            },
+            required=("data",),
+            additional=None,
         )
-
-        object_schema_relationship_partial_update_query.additional_properties = d
-        return object_schema_relationship_partial_update_query
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="ObjectSchemaRelationshipResponseObjectResourceAttributes
 
 
 @_attrs_define
-class ObjectSchemaRelationshipResponseObjectResourceAttributes:
+class ObjectSchemaRelationshipResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
         meta (ObjectSchemaRelationshipMeta | Unset):
@@ -42,22 +43,29 @@ class ObjectSchemaRelationshipResponseObjectResourceAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.object_schema_relationship_meta import ObjectSchemaRelationshipMeta  # noqa: PLC0415
 
-        d = dict(src_dict)
-        _meta = d.pop("meta", UNSET)
-        meta: ObjectSchemaRelationshipMeta | Unset
-        if isinstance(_meta, Unset):
-            meta = UNSET
-        else:
-            meta = ObjectSchemaRelationshipMeta.from_dict(_meta)
+        def _decode_meta(src_value__: Any) -> ObjectSchemaRelationshipMeta | Unset:
+            _meta = src_value__
+            meta: ObjectSchemaRelationshipMeta | Unset
+            if isinstance(_meta, Unset):
+                meta = UNSET
+            else:
+                meta = ObjectSchemaRelationshipMeta.from_dict(_meta)
 
-        object_schema_relationship_response_object_resource_attributes = cls(
-            meta=meta,
+            return meta
+
+        return LazyTable(
+            fields={
+                "meta": ("meta", _decode_meta),
+            },
+            required=(),
+            additional=None,
         )
-
-        object_schema_relationship_response_object_resource_attributes.additional_properties = d
-        return object_schema_relationship_response_object_resource_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.object_schema_response_object_resource_attributes_status import (
     ObjectSchemaResponseObjectResourceAttributesStatus,
     check_object_schema_response_object_resource_attributes_status,
@@ -27,7 +28,7 @@ T = TypeVar("T", bound="ObjectSchemaResponseObjectResourceAttributes")
 
 
 @_attrs_define
-class ObjectSchemaResponseObjectResourceAttributes:
+class ObjectSchemaResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
         title (str): The title for this object schema
@@ -92,55 +93,77 @@ class ObjectSchemaResponseObjectResourceAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.api_schema_property import APISchemaProperty  # noqa: PLC0415
 
-        d = dict(src_dict)
-        title = d.pop("title")
+        def _decode_status(src_value__: Any) -> ObjectSchemaResponseObjectResourceAttributesStatus:
+            status = check_object_schema_response_object_resource_attributes_status(src_value__)
 
-        description = d.pop("description")
+            return status
 
-        status = check_object_schema_response_object_resource_attributes_status(d.pop("status"))
+        def _decode_properties(src_value__: Any) -> list[APISchemaProperty]:
+            properties = []
+            _properties = src_value__
+            for properties_item_data in _properties:
+                properties_item = APISchemaProperty.from_dict(properties_item_data)
 
-        properties = []
-        _properties = d.pop("properties")
-        for properties_item_data in _properties:
-            properties_item = APISchemaProperty.from_dict(properties_item_data)
+                properties.append(properties_item)
 
-            properties.append(properties_item)
+            return properties
 
-        required = cast(list[str], d.pop("required"))
+        def _decode_required(src_value__: Any) -> list[str]:
+            required = cast(list[str], src_value__)
 
-        visibility = check_object_schema_response_object_resource_attributes_visibility(d.pop("visibility"))
+            return required
 
-        def _parse_published_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                published_at_type_0 = datetime.datetime.fromisoformat(data)
+        def _decode_visibility(src_value__: Any) -> ObjectSchemaResponseObjectResourceAttributesVisibility:
+            visibility = check_object_schema_response_object_resource_attributes_visibility(src_value__)
 
-                return published_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+            return visibility
 
-        published_at = parse_union(_parse_published_at, d.pop("published_at", UNSET))
+        def _decode_published_at(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_published_at(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    published_at_type_0 = datetime.datetime.fromisoformat(data)
 
-        object_schema_response_object_resource_attributes = cls(
-            title=title,
-            description=description,
-            status=status,
-            properties=properties,
-            required=required,
-            visibility=visibility,
-            published_at=published_at,
+                    return published_at_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
+
+            published_at = parse_union(_parse_published_at, src_value__)
+
+            return published_at
+
+        return LazyTable(
+            fields={
+                "title": ("title", None),
+                "description": ("description", None),
+                "status": ("status", _decode_status),
+                "properties": ("properties", _decode_properties),
+                "required": ("required", _decode_required),
+                "visibility": ("visibility", _decode_visibility),
+                "published_at": ("published_at", _decode_published_at),
+            },
+            required=(
+                "title",
+                "description",
+                "status",
+                "properties",
+                "required",
+                "visibility",
+            ),
+            additional=None,
         )
-
-        object_schema_response_object_resource_attributes.additional_properties = d
-        return object_schema_response_object_resource_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.object_type_create_query_resource_object_attributes_visibility import (
     ObjectTypeCreateQueryResourceObjectAttributesVisibility,
     check_object_type_create_query_resource_object_attributes_visibility,
@@ -24,7 +25,7 @@ T = TypeVar("T", bound="ObjectTypeCreateQueryResourceObjectAttributes")
 
 
 @_attrs_define
-class ObjectTypeCreateQueryResourceObjectAttributes:
+class ObjectTypeCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         title (str): The title for this object type. Note that this title moves in lockstep with the associated object-
@@ -98,67 +99,61 @@ class ObjectTypeCreateQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.object_type_create_query_resource_object_attributes_object_schema_type_0 import (
             ObjectTypeCreateQueryResourceObjectAttributesObjectSchemaType0,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        title = d.pop("title")
+        def _decode_visibility(src_value__: Any) -> ObjectTypeCreateQueryResourceObjectAttributesVisibility | Unset:
+            _visibility = src_value__
+            visibility: ObjectTypeCreateQueryResourceObjectAttributesVisibility | Unset
+            if isinstance(_visibility, Unset):
+                visibility = UNSET
+            else:
+                visibility = check_object_type_create_query_resource_object_attributes_visibility(_visibility)
 
-        def _parse_description(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return visibility
 
-        description = _parse_description(d.pop("description", UNSET))
-
-        _visibility = d.pop("visibility", UNSET)
-        visibility: ObjectTypeCreateQueryResourceObjectAttributesVisibility | Unset
-        if isinstance(_visibility, Unset):
-            visibility = UNSET
-        else:
-            visibility = check_object_type_create_query_resource_object_attributes_visibility(_visibility)
-
-        def _parse_namespace(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        namespace = _parse_namespace(d.pop("namespace", UNSET))
-
-        def _parse_object_schema(
-            data: object,
+        def _decode_object_schema(
+            src_value__: Any,
         ) -> None | ObjectTypeCreateQueryResourceObjectAttributesObjectSchemaType0 | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                object_schema_type_0 = ObjectTypeCreateQueryResourceObjectAttributesObjectSchemaType0.from_dict(data)
+            def _parse_object_schema(
+                data: object,
+            ) -> None | ObjectTypeCreateQueryResourceObjectAttributesObjectSchemaType0 | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    object_schema_type_0 = ObjectTypeCreateQueryResourceObjectAttributesObjectSchemaType0.from_dict(
+                        data
+                    )
 
-                return object_schema_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | ObjectTypeCreateQueryResourceObjectAttributesObjectSchemaType0 | Unset, data)
+                    return object_schema_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(None | ObjectTypeCreateQueryResourceObjectAttributesObjectSchemaType0 | Unset, data)
 
-        object_schema = parse_union(_parse_object_schema, d.pop("object-schema", UNSET))
+            object_schema = parse_union(_parse_object_schema, src_value__)
 
-        object_type_create_query_resource_object_attributes = cls(
-            title=title,
-            description=description,
-            visibility=visibility,
-            namespace=namespace,
-            object_schema=object_schema,
+            return object_schema
+
+        return LazyTable(
+            fields={
+                "title": ("title", None),
+                "description": ("description", None),
+                "visibility": ("visibility", _decode_visibility),
+                "namespace": ("namespace", None),
+                "object_schema": ("object-schema", _decode_object_schema),
+            },
+            required=("title",),
+            additional=None,
         )
-
-        object_type_create_query_resource_object_attributes.additional_properties = d
-        return object_type_create_query_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.embedded_object_schema_resource_object import EmbeddedObjectSchemaResourceObject
 
@@ -16,7 +18,7 @@ T = TypeVar("T", bound="ObjectTypeCreateQueryResourceObjectAttributesObjectSchem
 
 
 @_attrs_define
-class ObjectTypeCreateQueryResourceObjectAttributesObjectSchemaType0:
+class ObjectTypeCreateQueryResourceObjectAttributesObjectSchemaType0(LazyModel):
     """The object schema to create with this object type
 
     Attributes:
@@ -41,17 +43,24 @@ class ObjectTypeCreateQueryResourceObjectAttributesObjectSchemaType0:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.embedded_object_schema_resource_object import EmbeddedObjectSchemaResourceObject  # noqa: PLC0415
 
-        d = dict(src_dict)
-        data = EmbeddedObjectSchemaResourceObject.from_dict(d.pop("data"))
+        def _decode_data(src_value__: Any) -> EmbeddedObjectSchemaResourceObject:
+            data = EmbeddedObjectSchemaResourceObject.from_dict(src_value__)
 
-        object_type_create_query_resource_object_attributes_object_schema_type_0 = cls(
-            data=data,
+            return data
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+            },
+            required=("data",),
+            additional=None,
         )
-
-        object_type_create_query_resource_object_attributes_object_schema_type_0.additional_properties = d
-        return object_type_create_query_resource_object_attributes_object_schema_type_0
 
     @property
     def additional_keys(self) -> list[str]:

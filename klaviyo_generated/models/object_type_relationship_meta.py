@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ObjectTypeRelationshipMeta")
 
 
 @_attrs_define
-class ObjectTypeRelationshipMeta:
+class ObjectTypeRelationshipMeta(LazyModel):
     """
     Attributes:
         relationship_id (str): The ULID ID of the relationship Example: 01K5YKKQKM819VVGCPZZKGE6D4.
@@ -53,28 +54,23 @@ class ObjectTypeRelationshipMeta:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        relationship_id = d.pop("relationship_id")
+        return lazy_from_dict(cls, src_dict)
 
-        name = d.pop("name")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        def _parse_description(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        description = _parse_description(d.pop("description", UNSET))
-
-        object_type_relationship_meta = cls(
-            relationship_id=relationship_id,
-            name=name,
-            description=description,
+        return LazyTable(
+            fields={
+                "relationship_id": ("relationship_id", None),
+                "name": ("name", None),
+                "description": ("description", None),
+            },
+            required=(
+                "relationship_id",
+                "name",
+            ),
+            additional=None,
         )
-
-        object_type_relationship_meta.additional_properties = d
-        return object_type_relationship_meta
 
     @property
     def additional_keys(self) -> list[str]:

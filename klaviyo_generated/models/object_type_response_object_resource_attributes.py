@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.object_type_response_object_resource_attributes_status import (
     ObjectTypeResponseObjectResourceAttributesStatus,
     check_object_type_response_object_resource_attributes_status,
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="ObjectTypeResponseObjectResourceAttributes")
 
 
 @_attrs_define
-class ObjectTypeResponseObjectResourceAttributes:
+class ObjectTypeResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
         title (str): The title for this object type Example: My object.
@@ -71,30 +72,45 @@ class ObjectTypeResponseObjectResourceAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        title = d.pop("title")
+        return lazy_from_dict(cls, src_dict)
 
-        description = d.pop("description")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        status = check_object_type_response_object_resource_attributes_status(d.pop("status"))
+        def _decode_status(src_value__: Any) -> ObjectTypeResponseObjectResourceAttributesStatus:
+            status = check_object_type_response_object_resource_attributes_status(src_value__)
 
-        namespace = d.pop("namespace")
+            return status
 
-        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+        def _decode_created_at(src_value__: Any) -> datetime.datetime:
+            created_at = datetime.datetime.fromisoformat(src_value__)
 
-        updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
+            return created_at
 
-        object_type_response_object_resource_attributes = cls(
-            title=title,
-            description=description,
-            status=status,
-            namespace=namespace,
-            created_at=created_at,
-            updated_at=updated_at,
+        def _decode_updated_at(src_value__: Any) -> datetime.datetime:
+            updated_at = datetime.datetime.fromisoformat(src_value__)
+
+            return updated_at
+
+        return LazyTable(
+            fields={
+                "title": ("title", None),
+                "description": ("description", None),
+                "status": ("status", _decode_status),
+                "namespace": ("namespace", None),
+                "created_at": ("created_at", _decode_created_at),
+                "updated_at": ("updated_at", _decode_updated_at),
+            },
+            required=(
+                "title",
+                "description",
+                "status",
+                "namespace",
+                "created_at",
+                "updated_at",
+            ),
+            additional=None,
         )
-
-        object_type_response_object_resource_attributes.additional_properties = d
-        return object_type_response_object_resource_attributes
 
     @property
     def additional_keys(self) -> list[str]:

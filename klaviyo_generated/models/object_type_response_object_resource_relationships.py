@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -32,7 +33,7 @@ T = TypeVar("T", bound="ObjectTypeResponseObjectResourceRelationships")
 
 
 @_attrs_define
-class ObjectTypeResponseObjectResourceRelationships:
+class ObjectTypeResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
         current_schema (ObjectTypeResponseObjectResourceRelationshipsCurrentSchema | Unset):
@@ -88,6 +89,10 @@ class ObjectTypeResponseObjectResourceRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.object_type_response_object_resource_relationships_current_schema import (
             ObjectTypeResponseObjectResourceRelationshipsCurrentSchema,  # noqa: PLC0415
         )
@@ -104,54 +109,77 @@ class ObjectTypeResponseObjectResourceRelationships:
             ObjectTypeResponseObjectResourceRelationshipsSchemaVersions,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _current_schema = d.pop("current-schema", UNSET)
-        current_schema: ObjectTypeResponseObjectResourceRelationshipsCurrentSchema | Unset
-        if isinstance(_current_schema, Unset):
-            current_schema = UNSET
-        else:
-            current_schema = ObjectTypeResponseObjectResourceRelationshipsCurrentSchema.from_dict(_current_schema)
+        def _decode_current_schema(
+            src_value__: Any,
+        ) -> ObjectTypeResponseObjectResourceRelationshipsCurrentSchema | Unset:
+            _current_schema = src_value__
+            current_schema: ObjectTypeResponseObjectResourceRelationshipsCurrentSchema | Unset
+            if isinstance(_current_schema, Unset):
+                current_schema = UNSET
+            else:
+                current_schema = ObjectTypeResponseObjectResourceRelationshipsCurrentSchema.from_dict(_current_schema)
 
-        _draft_schema = d.pop("draft-schema", UNSET)
-        draft_schema: ObjectTypeResponseObjectResourceRelationshipsDraftSchema | Unset
-        if isinstance(_draft_schema, Unset):
-            draft_schema = UNSET
-        else:
-            draft_schema = ObjectTypeResponseObjectResourceRelationshipsDraftSchema.from_dict(_draft_schema)
+            return current_schema
 
-        _schema_versions = d.pop("schema-versions", UNSET)
-        schema_versions: ObjectTypeResponseObjectResourceRelationshipsSchemaVersions | Unset
-        if isinstance(_schema_versions, Unset):
-            schema_versions = UNSET
-        else:
-            schema_versions = ObjectTypeResponseObjectResourceRelationshipsSchemaVersions.from_dict(_schema_versions)
+        def _decode_draft_schema(src_value__: Any) -> ObjectTypeResponseObjectResourceRelationshipsDraftSchema | Unset:
+            _draft_schema = src_value__
+            draft_schema: ObjectTypeResponseObjectResourceRelationshipsDraftSchema | Unset
+            if isinstance(_draft_schema, Unset):
+                draft_schema = UNSET
+            else:
+                draft_schema = ObjectTypeResponseObjectResourceRelationshipsDraftSchema.from_dict(_draft_schema)
 
-        _object_types = d.pop("object-types", UNSET)
-        object_types: ObjectTypeResponseObjectResourceRelationshipsObjectTypes | Unset
-        if isinstance(_object_types, Unset):
-            object_types = UNSET
-        else:
-            object_types = ObjectTypeResponseObjectResourceRelationshipsObjectTypes.from_dict(_object_types)
+            return draft_schema
 
-        _profile_object_types = d.pop("profile-object-types", UNSET)
-        profile_object_types: ObjectTypeResponseObjectResourceRelationshipsProfileObjectTypes | Unset
-        if isinstance(_profile_object_types, Unset):
-            profile_object_types = UNSET
-        else:
-            profile_object_types = ObjectTypeResponseObjectResourceRelationshipsProfileObjectTypes.from_dict(
-                _profile_object_types
-            )
+        def _decode_schema_versions(
+            src_value__: Any,
+        ) -> ObjectTypeResponseObjectResourceRelationshipsSchemaVersions | Unset:
+            _schema_versions = src_value__
+            schema_versions: ObjectTypeResponseObjectResourceRelationshipsSchemaVersions | Unset
+            if isinstance(_schema_versions, Unset):
+                schema_versions = UNSET
+            else:
+                schema_versions = ObjectTypeResponseObjectResourceRelationshipsSchemaVersions.from_dict(
+                    _schema_versions
+                )
 
-        object_type_response_object_resource_relationships = cls(
-            current_schema=current_schema,
-            draft_schema=draft_schema,
-            schema_versions=schema_versions,
-            object_types=object_types,
-            profile_object_types=profile_object_types,
+            return schema_versions
+
+        def _decode_object_types(src_value__: Any) -> ObjectTypeResponseObjectResourceRelationshipsObjectTypes | Unset:
+            _object_types = src_value__
+            object_types: ObjectTypeResponseObjectResourceRelationshipsObjectTypes | Unset
+            if isinstance(_object_types, Unset):
+                object_types = UNSET
+            else:
+                object_types = ObjectTypeResponseObjectResourceRelationshipsObjectTypes.from_dict(_object_types)
+
+            return object_types
+
+        def _decode_profile_object_types(
+            src_value__: Any,
+        ) -> ObjectTypeResponseObjectResourceRelationshipsProfileObjectTypes | Unset:
+            _profile_object_types = src_value__
+            profile_object_types: ObjectTypeResponseObjectResourceRelationshipsProfileObjectTypes | Unset
+            if isinstance(_profile_object_types, Unset):
+                profile_object_types = UNSET
+            else:
+                profile_object_types = ObjectTypeResponseObjectResourceRelationshipsProfileObjectTypes.from_dict(
+                    _profile_object_types
+                )
+
+            return profile_object_types
+
+        return LazyTable(
+            fields={
+                "current_schema": ("current-schema", _decode_current_schema),
+                "draft_schema": ("draft-schema", _decode_draft_schema),
+                "schema_versions": ("schema-versions", _decode_schema_versions),
+                "object_types": ("object-types", _decode_object_types),
+                "profile_object_types": ("profile-object-types", _decode_profile_object_types),
+            },
+            required=(),
+            additional=None,
         )
-
-        object_type_response_object_resource_relationships.additional_properties = d
-        return object_type_response_object_resource_relationships
 
     @property
     def additional_keys(self) -> list[str]:

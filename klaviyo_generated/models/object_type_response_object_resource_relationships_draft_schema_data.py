@@ -8,13 +8,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.object_schema_enum import ObjectSchemaEnum, check_object_schema_enum
 
 T = TypeVar("T", bound="ObjectTypeResponseObjectResourceRelationshipsDraftSchemaData")
 
 
 @_attrs_define
-class ObjectTypeResponseObjectResourceRelationshipsDraftSchemaData:
+class ObjectTypeResponseObjectResourceRelationshipsDraftSchemaData(LazyModel):
     """
     Attributes:
         type_ (ObjectSchemaEnum):
@@ -43,18 +44,27 @@ class ObjectTypeResponseObjectResourceRelationshipsDraftSchemaData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_object_schema_enum(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        id = d.pop("id")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        object_type_response_object_resource_relationships_draft_schema_data = cls(
-            type_=type_,
-            id=id,
+        def _decode_type_(src_value__: Any) -> ObjectSchemaEnum:
+            type_ = check_object_schema_enum(src_value__)
+
+            return type_
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+            },
+            required=(
+                "type",
+                "id",
+            ),
+            additional=None,
         )
-
-        object_type_response_object_resource_relationships_draft_schema_data.additional_properties = d
-        return object_type_response_object_resource_relationships_draft_schema_data
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,11 +8,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 T = TypeVar("T", bound="OnlyRelatedLinks")
 
 
 @_attrs_define
-class OnlyRelatedLinks:
+class OnlyRelatedLinks(LazyModel):
     """
     Attributes:
         related (str):
@@ -36,15 +38,18 @@ class OnlyRelatedLinks:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        related = d.pop("related")
+        return lazy_from_dict(cls, src_dict)
 
-        only_related_links = cls(
-            related=related,
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        return LazyTable(
+            fields={
+                "related": ("related", None),
+            },
+            required=("related",),
+            additional=None,
         )
-
-        only_related_links.additional_properties = d
-        return only_related_links
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="OnsiteProfileMeta")
 
 
 @_attrs_define
-class OnsiteProfileMeta:
+class OnsiteProfileMeta(LazyModel):
     """
     Attributes:
         patch_properties (ProfileMetaPatchProperties | Unset):
@@ -51,31 +52,41 @@ class OnsiteProfileMeta:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.patch_identifiers import PatchIdentifiers  # noqa: PLC0415
         from ..models.profile_meta_patch_properties import ProfileMetaPatchProperties  # noqa: PLC0415
 
-        d = dict(src_dict)
-        _patch_properties = d.pop("patch_properties", UNSET)
-        patch_properties: ProfileMetaPatchProperties | Unset
-        if isinstance(_patch_properties, Unset):
-            patch_properties = UNSET
-        else:
-            patch_properties = ProfileMetaPatchProperties.from_dict(_patch_properties)
+        def _decode_patch_properties(src_value__: Any) -> ProfileMetaPatchProperties | Unset:
+            _patch_properties = src_value__
+            patch_properties: ProfileMetaPatchProperties | Unset
+            if isinstance(_patch_properties, Unset):
+                patch_properties = UNSET
+            else:
+                patch_properties = ProfileMetaPatchProperties.from_dict(_patch_properties)
 
-        _patch_identifiers = d.pop("patch_identifiers", UNSET)
-        patch_identifiers: PatchIdentifiers | Unset
-        if isinstance(_patch_identifiers, Unset):
-            patch_identifiers = UNSET
-        else:
-            patch_identifiers = PatchIdentifiers.from_dict(_patch_identifiers)
+            return patch_properties
 
-        onsite_profile_meta = cls(
-            patch_properties=patch_properties,
-            patch_identifiers=patch_identifiers,
+        def _decode_patch_identifiers(src_value__: Any) -> PatchIdentifiers | Unset:
+            _patch_identifiers = src_value__
+            patch_identifiers: PatchIdentifiers | Unset
+            if isinstance(_patch_identifiers, Unset):
+                patch_identifiers = UNSET
+            else:
+                patch_identifiers = PatchIdentifiers.from_dict(_patch_identifiers)
+
+            return patch_identifiers
+
+        return LazyTable(
+            fields={
+                "patch_properties": ("patch_properties", _decode_patch_properties),
+                "patch_identifiers": ("patch_identifiers", _decode_patch_identifiers),
+            },
+            required=(),
+            additional=None,
         )
-
-        onsite_profile_meta.additional_properties = d
-        return onsite_profile_meta
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="OnsiteSubscriptionCreateQueryResourceObjectAttributes")
 
 
 @_attrs_define
-class OnsiteSubscriptionCreateQueryResourceObjectAttributes:
+class OnsiteSubscriptionCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         profile (OnsiteSubscriptionCreateQueryResourceObjectAttributesProfile):
@@ -55,29 +56,27 @@ class OnsiteSubscriptionCreateQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.onsite_subscription_create_query_resource_object_attributes_profile import (
             OnsiteSubscriptionCreateQueryResourceObjectAttributesProfile,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        profile = OnsiteSubscriptionCreateQueryResourceObjectAttributesProfile.from_dict(d.pop("profile"))
+        def _decode_profile(src_value__: Any) -> OnsiteSubscriptionCreateQueryResourceObjectAttributesProfile:
+            profile = OnsiteSubscriptionCreateQueryResourceObjectAttributesProfile.from_dict(src_value__)
 
-        def _parse_custom_source(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return profile
 
-        custom_source = _parse_custom_source(d.pop("custom_source", UNSET))
-
-        onsite_subscription_create_query_resource_object_attributes = cls(
-            profile=profile,
-            custom_source=custom_source,
+        return LazyTable(
+            fields={
+                "profile": ("profile", _decode_profile),
+                "custom_source": ("custom_source", None),
+            },
+            required=("profile",),
+            additional=None,
         )
-
-        onsite_subscription_create_query_resource_object_attributes.additional_properties = d
-        return onsite_subscription_create_query_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.profile_upsert_query_with_subscriptions_resource_object import (
         ProfileUpsertQueryWithSubscriptionsResourceObject,
@@ -18,7 +20,7 @@ T = TypeVar("T", bound="OnsiteSubscriptionCreateQueryResourceObjectAttributesPro
 
 
 @_attrs_define
-class OnsiteSubscriptionCreateQueryResourceObjectAttributesProfile:
+class OnsiteSubscriptionCreateQueryResourceObjectAttributesProfile(LazyModel):
     """
     Attributes:
         data (ProfileUpsertQueryWithSubscriptionsResourceObject):
@@ -42,19 +44,26 @@ class OnsiteSubscriptionCreateQueryResourceObjectAttributesProfile:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.profile_upsert_query_with_subscriptions_resource_object import (
             ProfileUpsertQueryWithSubscriptionsResourceObject,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        data = ProfileUpsertQueryWithSubscriptionsResourceObject.from_dict(d.pop("data"))
+        def _decode_data(src_value__: Any) -> ProfileUpsertQueryWithSubscriptionsResourceObject:
+            data = ProfileUpsertQueryWithSubscriptionsResourceObject.from_dict(src_value__)
 
-        onsite_subscription_create_query_resource_object_attributes_profile = cls(
-            data=data,
+            return data
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+            },
+            required=("data",),
+            additional=None,
         )
-
-        onsite_subscription_create_query_resource_object_attributes_profile.additional_properties = d
-        return onsite_subscription_create_query_resource_object_attributes_profile
 
     @property
     def additional_keys(self) -> list[str]:

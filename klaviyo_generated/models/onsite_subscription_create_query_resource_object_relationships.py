@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.onsite_subscription_create_query_resource_object_relationships_list import (
         OnsiteSubscriptionCreateQueryResourceObjectRelationshipsList,
@@ -18,7 +20,7 @@ T = TypeVar("T", bound="OnsiteSubscriptionCreateQueryResourceObjectRelationships
 
 
 @_attrs_define
-class OnsiteSubscriptionCreateQueryResourceObjectRelationships:
+class OnsiteSubscriptionCreateQueryResourceObjectRelationships(LazyModel):
     """
     Attributes:
         list_ (OnsiteSubscriptionCreateQueryResourceObjectRelationshipsList):
@@ -42,19 +44,26 @@ class OnsiteSubscriptionCreateQueryResourceObjectRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.onsite_subscription_create_query_resource_object_relationships_list import (
             OnsiteSubscriptionCreateQueryResourceObjectRelationshipsList,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        list_ = OnsiteSubscriptionCreateQueryResourceObjectRelationshipsList.from_dict(d.pop("list"))
+        def _decode_list_(src_value__: Any) -> OnsiteSubscriptionCreateQueryResourceObjectRelationshipsList:
+            list_ = OnsiteSubscriptionCreateQueryResourceObjectRelationshipsList.from_dict(src_value__)
 
-        onsite_subscription_create_query_resource_object_relationships = cls(
-            list_=list_,
+            return list_
+
+        return LazyTable(
+            fields={
+                "list_": ("list", _decode_list_),
+            },
+            required=("list",),
+            additional=None,
         )
-
-        onsite_subscription_create_query_resource_object_relationships.additional_properties = d
-        return onsite_subscription_create_query_resource_object_relationships
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.open_form_type import OpenFormType, check_open_form_type
 from ..types import UNSET, Unset, strict_enums
 
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="OpenForm")
 
 
 @_attrs_define
-class OpenForm:
+class OpenForm(LazyModel):
     """
     Attributes:
         type_ (OpenFormType):
@@ -64,35 +65,41 @@ class OpenForm:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.open_form_properties import OpenFormProperties  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_open_form_type(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> OpenFormType:
+            type_ = check_open_form_type(src_value__)
 
-        properties = OpenFormProperties.from_dict(d.pop("properties"))
+            return type_
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        def _decode_properties(src_value__: Any) -> OpenFormProperties:
+            properties = OpenFormProperties.from_dict(src_value__)
 
-        id = _parse_id(d.pop("id", UNSET))
+            return properties
 
-        submit = cast(Literal[True] | Unset, d.pop("submit", UNSET))
-        if submit != True and not isinstance(submit, Unset) and strict_enums():
-            raise ValueError(f"submit must match const True, got '{submit}'")
+        def _decode_submit(src_value__: Any) -> Literal[True] | Unset:
+            submit = cast(Literal[True] | Unset, src_value__)
+            if submit != True and not isinstance(submit, Unset) and strict_enums():
+                raise ValueError(f"submit must match const True, got '{submit}'")
+            return submit
 
-        open_form = cls(
-            type_=type_,
-            properties=properties,
-            id=id,
-            submit=submit,
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "properties": ("properties", _decode_properties),
+                "id": ("id", None),
+                "submit": ("submit", _decode_submit),
+            },
+            required=(
+                "type",
+                "properties",
+            ),
+            additional=None,
         )
-
-        open_form.additional_properties = d
-        return open_form
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,13 +8,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="OpenFormProperties")
 
 
 @_attrs_define
-class OpenFormProperties:
+class OpenFormProperties(LazyModel):
     """
     Attributes:
         form_id_to_open (str):
@@ -44,18 +45,19 @@ class OpenFormProperties:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        form_id_to_open = d.pop("form_id_to_open")
+        return lazy_from_dict(cls, src_dict)
 
-        close_form = d.pop("close_form", UNSET)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        open_form_properties = cls(
-            form_id_to_open=form_id_to_open,
-            close_form=close_form,
+        return LazyTable(
+            fields={
+                "form_id_to_open": ("form_id_to_open", None),
+                "close_form": ("close_form", None),
+            },
+            required=("form_id_to_open",),
+            additional=None,
         )
-
-        open_form_properties.additional_properties = d
-        return open_form_properties
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.open_tracking_subscription_parameters_consent import (
     OpenTrackingSubscriptionParametersConsent,
     check_open_tracking_subscription_parameters_consent,
@@ -17,7 +18,7 @@ T = TypeVar("T", bound="OpenTrackingSubscriptionParameters")
 
 
 @_attrs_define
-class OpenTrackingSubscriptionParameters:
+class OpenTrackingSubscriptionParameters(LazyModel):
     """
     Attributes:
         consent (OpenTrackingSubscriptionParametersConsent): The open-tracking consent to grant. Currently supports
@@ -42,15 +43,23 @@ class OpenTrackingSubscriptionParameters:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        consent = check_open_tracking_subscription_parameters_consent(d.pop("consent"))
+        return lazy_from_dict(cls, src_dict)
 
-        open_tracking_subscription_parameters = cls(
-            consent=consent,
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        def _decode_consent(src_value__: Any) -> OpenTrackingSubscriptionParametersConsent:
+            consent = check_open_tracking_subscription_parameters_consent(src_value__)
+
+            return consent
+
+        return LazyTable(
+            fields={
+                "consent": ("consent", _decode_consent),
+            },
+            required=("consent",),
+            additional=None,
         )
-
-        open_tracking_subscription_parameters.additional_properties = d
-        return open_tracking_subscription_parameters
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.open_tracking_unsubscription_parameters_consent import (
     OpenTrackingUnsubscriptionParametersConsent,
     check_open_tracking_unsubscription_parameters_consent,
@@ -17,7 +18,7 @@ T = TypeVar("T", bound="OpenTrackingUnsubscriptionParameters")
 
 
 @_attrs_define
-class OpenTrackingUnsubscriptionParameters:
+class OpenTrackingUnsubscriptionParameters(LazyModel):
     """
     Attributes:
         consent (OpenTrackingUnsubscriptionParametersConsent): The open-tracking consent to revoke. Currently supports
@@ -42,15 +43,23 @@ class OpenTrackingUnsubscriptionParameters:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        consent = check_open_tracking_unsubscription_parameters_consent(d.pop("consent"))
+        return lazy_from_dict(cls, src_dict)
 
-        open_tracking_unsubscription_parameters = cls(
-            consent=consent,
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        def _decode_consent(src_value__: Any) -> OpenTrackingUnsubscriptionParametersConsent:
+            consent = check_open_tracking_unsubscription_parameters_consent(src_value__)
+
+            return consent
+
+        return LazyTable(
+            fields={
+                "consent": ("consent", _decode_consent),
+            },
+            required=("consent",),
+            additional=None,
         )
-
-        open_tracking_unsubscription_parameters.additional_properties = d
-        return open_tracking_unsubscription_parameters
 
     @property
     def additional_keys(self) -> list[str]:

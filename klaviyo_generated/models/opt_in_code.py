@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.opt_in_code_type import OptInCodeType, check_opt_in_code_type
 from ..types import UNSET, Unset
 
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="OptInCode")
 
 
 @_attrs_define
-class OptInCode:
+class OptInCode(LazyModel):
     """
     Attributes:
         type_ (OptInCodeType):
@@ -67,39 +68,46 @@ class OptInCode:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.opt_in_code_properties import OptInCodeProperties  # noqa: PLC0415
         from ..models.opt_in_code_styles import OptInCodeStyles  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_opt_in_code_type(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> OptInCodeType:
+            type_ = check_opt_in_code_type(src_value__)
 
-        properties = OptInCodeProperties.from_dict(d.pop("properties"))
+            return type_
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        def _decode_properties(src_value__: Any) -> OptInCodeProperties:
+            properties = OptInCodeProperties.from_dict(src_value__)
 
-        id = _parse_id(d.pop("id", UNSET))
+            return properties
 
-        _styles = d.pop("styles", UNSET)
-        styles: OptInCodeStyles | Unset
-        if isinstance(_styles, Unset):
-            styles = UNSET
-        else:
-            styles = OptInCodeStyles.from_dict(_styles)
+        def _decode_styles(src_value__: Any) -> OptInCodeStyles | Unset:
+            _styles = src_value__
+            styles: OptInCodeStyles | Unset
+            if isinstance(_styles, Unset):
+                styles = UNSET
+            else:
+                styles = OptInCodeStyles.from_dict(_styles)
 
-        opt_in_code = cls(
-            type_=type_,
-            properties=properties,
-            id=id,
-            styles=styles,
+            return styles
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "properties": ("properties", _decode_properties),
+                "id": ("id", None),
+                "styles": ("styles", _decode_styles),
+            },
+            required=(
+                "type",
+                "properties",
+            ),
+            additional=None,
         )
-
-        opt_in_code.additional_properties = d
-        return opt_in_code
 
     @property
     def additional_keys(self) -> list[str]:

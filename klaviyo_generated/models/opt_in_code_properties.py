@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.opt_in_code_properties_display_device_item import (
     OptInCodePropertiesDisplayDeviceItem,
     check_opt_in_code_properties_display_device_item,
@@ -26,7 +27,7 @@ T = TypeVar("T", bound="OptInCodeProperties")
 
 
 @_attrs_define
-class OptInCodeProperties:
+class OptInCodeProperties(LazyModel):
     """
     Attributes:
         classname (None | str | Unset):
@@ -111,79 +112,64 @@ class OptInCodeProperties:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.error_messages import ErrorMessages  # noqa: PLC0415
 
-        d = dict(src_dict)
+        def _decode_error_messages(src_value__: Any) -> ErrorMessages | Unset:
+            _error_messages = src_value__
+            error_messages: ErrorMessages | Unset
+            if isinstance(_error_messages, Unset):
+                error_messages = UNSET
+            else:
+                error_messages = ErrorMessages.from_dict(_error_messages)
 
-        def _parse_classname(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return error_messages
 
-        classname = _parse_classname(d.pop("classname", UNSET))
+        def _decode_property_name(src_value__: Any) -> OptInCodePropertiesPropertyName | Unset:
+            _property_name = src_value__
+            property_name: OptInCodePropertiesPropertyName | Unset
+            if isinstance(_property_name, Unset):
+                property_name = UNSET
+            else:
+                property_name = check_opt_in_code_properties_property_name(_property_name)
 
-        def _parse_label(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return property_name
 
-        label = _parse_label(d.pop("label", UNSET))
+        def _decode_required(src_value__: Any) -> Literal[True] | Unset:
+            required = cast(Literal[True] | Unset, src_value__)
+            if required != True and not isinstance(required, Unset) and strict_enums():
+                raise ValueError(f"required must match const True, got '{required}'")
+            return required
 
-        show_label = d.pop("show_label", UNSET)
+        def _decode_display_device(src_value__: Any) -> list[OptInCodePropertiesDisplayDeviceItem] | Unset:
+            _display_device = src_value__
+            display_device: list[OptInCodePropertiesDisplayDeviceItem] | Unset = UNSET
+            if _display_device is not UNSET:
+                display_device = []
+                for display_device_item_data in _display_device:
+                    display_device_item = check_opt_in_code_properties_display_device_item(display_device_item_data)
 
-        def _parse_placeholder(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+                    display_device.append(display_device_item)
 
-        placeholder = _parse_placeholder(d.pop("placeholder", UNSET))
+            return display_device
 
-        _error_messages = d.pop("error_messages", UNSET)
-        error_messages: ErrorMessages | Unset
-        if isinstance(_error_messages, Unset):
-            error_messages = UNSET
-        else:
-            error_messages = ErrorMessages.from_dict(_error_messages)
-
-        _property_name = d.pop("property_name", UNSET)
-        property_name: OptInCodePropertiesPropertyName | Unset
-        if isinstance(_property_name, Unset):
-            property_name = UNSET
-        else:
-            property_name = check_opt_in_code_properties_property_name(_property_name)
-
-        required = cast(Literal[True] | Unset, d.pop("required", UNSET))
-        if required != True and not isinstance(required, Unset) and strict_enums():
-            raise ValueError(f"required must match const True, got '{required}'")
-
-        _display_device = d.pop("display_device", UNSET)
-        display_device: list[OptInCodePropertiesDisplayDeviceItem] | Unset = UNSET
-        if _display_device is not UNSET:
-            display_device = []
-            for display_device_item_data in _display_device:
-                display_device_item = check_opt_in_code_properties_display_device_item(display_device_item_data)
-
-                display_device.append(display_device_item)
-
-        opt_in_code_properties = cls(
-            classname=classname,
-            label=label,
-            show_label=show_label,
-            placeholder=placeholder,
-            error_messages=error_messages,
-            property_name=property_name,
-            required=required,
-            display_device=display_device,
+        return LazyTable(
+            fields={
+                "classname": ("classname", None),
+                "label": ("label", None),
+                "show_label": ("show_label", None),
+                "placeholder": ("placeholder", None),
+                "error_messages": ("error_messages", _decode_error_messages),
+                "property_name": ("property_name", _decode_property_name),
+                "required": ("required", _decode_required),
+                "display_device": ("display_device", _decode_display_device),
+            },
+            required=(),
+            additional=None,
         )
-
-        opt_in_code_properties.additional_properties = d
-        return opt_in_code_properties
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,13 +8,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Padding")
 
 
 @_attrs_define
-class Padding:
+class Padding(LazyModel):
     """
     Attributes:
         left (int | Unset):  Default: 0.
@@ -54,24 +55,21 @@ class Padding:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        left = d.pop("left", UNSET)
+        return lazy_from_dict(cls, src_dict)
 
-        right = d.pop("right", UNSET)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        top = d.pop("top", UNSET)
-
-        bottom = d.pop("bottom", UNSET)
-
-        padding = cls(
-            left=left,
-            right=right,
-            top=top,
-            bottom=bottom,
+        return LazyTable(
+            fields={
+                "left": ("left", None),
+                "right": ("right", None),
+                "top": ("top", None),
+                "bottom": ("bottom", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        padding.additional_properties = d
-        return padding
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.page_visits_type import PageVisitsType, check_page_visits_type
 from ..types import UNSET, Unset
 
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="PageVisits")
 
 
 @_attrs_define
-class PageVisits:
+class PageVisits(LazyModel):
     """
     Attributes:
         type_ (PageVisitsType):
@@ -61,35 +62,36 @@ class PageVisits:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.page_visits_properties import PageVisitsProperties  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_page_visits_type(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> PageVisitsType:
+            type_ = check_page_visits_type(src_value__)
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return type_
 
-        id = _parse_id(d.pop("id", UNSET))
+        def _decode_properties(src_value__: Any) -> PageVisitsProperties | Unset:
+            _properties = src_value__
+            properties: PageVisitsProperties | Unset
+            if isinstance(_properties, Unset):
+                properties = UNSET
+            else:
+                properties = PageVisitsProperties.from_dict(_properties)
 
-        _properties = d.pop("properties", UNSET)
-        properties: PageVisitsProperties | Unset
-        if isinstance(_properties, Unset):
-            properties = UNSET
-        else:
-            properties = PageVisitsProperties.from_dict(_properties)
+            return properties
 
-        page_visits = cls(
-            type_=type_,
-            id=id,
-            properties=properties,
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+                "properties": ("properties", _decode_properties),
+            },
+            required=("type",),
+            additional=None,
         )
-
-        page_visits.additional_properties = d
-        return page_visits
 
     @property
     def additional_keys(self) -> list[str]:

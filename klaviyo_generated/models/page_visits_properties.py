@@ -8,13 +8,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PageVisitsProperties")
 
 
 @_attrs_define
-class PageVisitsProperties:
+class PageVisitsProperties(LazyModel):
     """
     Attributes:
         pages (int | Unset):  Default: 3. Example: 3.
@@ -36,15 +37,18 @@ class PageVisitsProperties:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        pages = d.pop("pages", UNSET)
+        return lazy_from_dict(cls, src_dict)
 
-        page_visits_properties = cls(
-            pages=pages,
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        return LazyTable(
+            fields={
+                "pages": ("pages", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        page_visits_properties.additional_properties = d
-        return page_visits_properties
 
     @property
     def additional_keys(self) -> list[str]:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ T = TypeVar("T", bound="PatchCampaignMessageResponseDataAttributes")
 
 
 @_attrs_define
-class PatchCampaignMessageResponseDataAttributes:
+class PatchCampaignMessageResponseDataAttributes(LazyModel):
     """
     Attributes:
         definition (EmailMessageDefinition | MobilePushMessageSilentDefinition | MobilePushMessageStandardDefinition |
@@ -113,16 +114,18 @@ class PatchCampaignMessageResponseDataAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.email_message_definition import EmailMessageDefinition  # noqa: PLC0415
         from ..models.mobile_push_message_silent_definition import MobilePushMessageSilentDefinition  # noqa: PLC0415
         from ..models.mobile_push_message_standard_definition import MobilePushMessageStandardDefinition  # noqa: PLC0415
         from ..models.send_time import SendTime  # noqa: PLC0415
         from ..models.sms_message_definition import SMSMessageDefinition  # noqa: PLC0415
 
-        d = dict(src_dict)
-
-        def _parse_definition(
-            data: object,
+        def _decode_definition(
+            src_value__: Any,
         ) -> (
             EmailMessageDefinition
             | MobilePushMessageSilentDefinition
@@ -131,119 +134,141 @@ class PatchCampaignMessageResponseDataAttributes:
             | SMSMessageDefinition
             | Unset
         ):
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_0 = EmailMessageDefinition.from_dict(data)
-
-                return definition_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_1 = SMSMessageDefinition.from_dict(data)
-
-                return definition_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_2 = MobilePushMessageStandardDefinition.from_dict(data)
-
-                return definition_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_3 = MobilePushMessageSilentDefinition.from_dict(data)
-
-                return definition_type_3
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(
+            def _parse_definition(
+                data: object,
+            ) -> (
                 EmailMessageDefinition
                 | MobilePushMessageSilentDefinition
                 | MobilePushMessageStandardDefinition
                 | None
                 | SMSMessageDefinition
-                | Unset,
-                data,
-            )
+                | Unset
+            ):
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_0 = EmailMessageDefinition.from_dict(data)
 
-        definition = parse_union(_parse_definition, d.pop("definition", UNSET))
+                    return definition_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_1 = SMSMessageDefinition.from_dict(data)
 
-        def _parse_send_times(data: object) -> list[SendTime] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                send_times_type_0 = []
-                _send_times_type_0 = data
-                for send_times_type_0_item_data in _send_times_type_0:
-                    send_times_type_0_item = SendTime.from_dict(send_times_type_0_item_data)
+                    return definition_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_2 = MobilePushMessageStandardDefinition.from_dict(data)
 
-                    send_times_type_0.append(send_times_type_0_item)
+                    return definition_type_2
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_3 = MobilePushMessageSilentDefinition.from_dict(data)
 
-                return send_times_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[SendTime] | None | Unset, data)
+                    return definition_type_3
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(
+                    EmailMessageDefinition
+                    | MobilePushMessageSilentDefinition
+                    | MobilePushMessageStandardDefinition
+                    | None
+                    | SMSMessageDefinition
+                    | Unset,
+                    data,
+                )
 
-        send_times = parse_union(_parse_send_times, d.pop("send_times", UNSET))
+            definition = parse_union(_parse_definition, src_value__)
 
-        def _parse_created_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                created_at_type_0 = datetime.datetime.fromisoformat(data)
+            return definition
 
-                return created_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+        def _decode_send_times(src_value__: Any) -> list[SendTime] | None | Unset:
+            def _parse_send_times(data: object) -> list[SendTime] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    send_times_type_0 = []
+                    _send_times_type_0 = data
+                    for send_times_type_0_item_data in _send_times_type_0:
+                        send_times_type_0_item = SendTime.from_dict(send_times_type_0_item_data)
 
-        created_at = parse_union(_parse_created_at, d.pop("created_at", UNSET))
+                        send_times_type_0.append(send_times_type_0_item)
 
-        def _parse_updated_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                updated_at_type_0 = datetime.datetime.fromisoformat(data)
+                    return send_times_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[SendTime] | None | Unset, data)
 
-                return updated_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+            send_times = parse_union(_parse_send_times, src_value__)
 
-        updated_at = parse_union(_parse_updated_at, d.pop("updated_at", UNSET))
+            return send_times
 
-        patch_campaign_message_response_data_attributes = cls(
-            definition=definition,
-            send_times=send_times,
-            created_at=created_at,
-            updated_at=updated_at,
+        def _decode_created_at(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_created_at(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    created_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                    return created_at_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
+
+            created_at = parse_union(_parse_created_at, src_value__)
+
+            return created_at
+
+        def _decode_updated_at(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_updated_at(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    updated_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                    return updated_at_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
+
+            updated_at = parse_union(_parse_updated_at, src_value__)
+
+            return updated_at
+
+        return LazyTable(
+            fields={
+                "definition": ("definition", _decode_definition),
+                "send_times": ("send_times", _decode_send_times),
+                "created_at": ("created_at", _decode_created_at),
+                "updated_at": ("updated_at", _decode_updated_at),
+            },
+            required=(),
+            additional=None,
         )
-
-        patch_campaign_message_response_data_attributes.additional_properties = d
-        return patch_campaign_message_response_data_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ T = TypeVar("T", bound="PatchCampaignMessageResponseDataRelationships")
 
 
 @_attrs_define
-class PatchCampaignMessageResponseDataRelationships:
+class PatchCampaignMessageResponseDataRelationships(LazyModel):
     """
     Attributes:
         campaign (PatchCampaignMessageResponseDataRelationshipsCampaign | Unset):
@@ -66,6 +67,10 @@ class PatchCampaignMessageResponseDataRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.patch_campaign_message_response_data_relationships_campaign import (
             PatchCampaignMessageResponseDataRelationshipsCampaign,  # noqa: PLC0415
         )
@@ -76,36 +81,45 @@ class PatchCampaignMessageResponseDataRelationships:
             PatchCampaignMessageResponseDataRelationshipsTemplate,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _campaign = d.pop("campaign", UNSET)
-        campaign: PatchCampaignMessageResponseDataRelationshipsCampaign | Unset
-        if isinstance(_campaign, Unset):
-            campaign = UNSET
-        else:
-            campaign = PatchCampaignMessageResponseDataRelationshipsCampaign.from_dict(_campaign)
+        def _decode_campaign(src_value__: Any) -> PatchCampaignMessageResponseDataRelationshipsCampaign | Unset:
+            _campaign = src_value__
+            campaign: PatchCampaignMessageResponseDataRelationshipsCampaign | Unset
+            if isinstance(_campaign, Unset):
+                campaign = UNSET
+            else:
+                campaign = PatchCampaignMessageResponseDataRelationshipsCampaign.from_dict(_campaign)
 
-        _template = d.pop("template", UNSET)
-        template: PatchCampaignMessageResponseDataRelationshipsTemplate | Unset
-        if isinstance(_template, Unset):
-            template = UNSET
-        else:
-            template = PatchCampaignMessageResponseDataRelationshipsTemplate.from_dict(_template)
+            return campaign
 
-        _image = d.pop("image", UNSET)
-        image: PatchCampaignMessageResponseDataRelationshipsImage | Unset
-        if isinstance(_image, Unset):
-            image = UNSET
-        else:
-            image = PatchCampaignMessageResponseDataRelationshipsImage.from_dict(_image)
+        def _decode_template(src_value__: Any) -> PatchCampaignMessageResponseDataRelationshipsTemplate | Unset:
+            _template = src_value__
+            template: PatchCampaignMessageResponseDataRelationshipsTemplate | Unset
+            if isinstance(_template, Unset):
+                template = UNSET
+            else:
+                template = PatchCampaignMessageResponseDataRelationshipsTemplate.from_dict(_template)
 
-        patch_campaign_message_response_data_relationships = cls(
-            campaign=campaign,
-            template=template,
-            image=image,
+            return template
+
+        def _decode_image(src_value__: Any) -> PatchCampaignMessageResponseDataRelationshipsImage | Unset:
+            _image = src_value__
+            image: PatchCampaignMessageResponseDataRelationshipsImage | Unset
+            if isinstance(_image, Unset):
+                image = UNSET
+            else:
+                image = PatchCampaignMessageResponseDataRelationshipsImage.from_dict(_image)
+
+            return image
+
+        return LazyTable(
+            fields={
+                "campaign": ("campaign", _decode_campaign),
+                "template": ("template", _decode_template),
+                "image": ("image", _decode_image),
+            },
+            required=(),
+            additional=None,
         )
-
-        patch_campaign_message_response_data_relationships.additional_properties = d
-        return patch_campaign_message_response_data_relationships
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ T = TypeVar("T", bound="PatchCampaignResponseDataRelationships")
 
 
 @_attrs_define
-class PatchCampaignResponseDataRelationships:
+class PatchCampaignResponseDataRelationships(LazyModel):
     """
     Attributes:
         campaign_messages (PatchCampaignResponseDataRelationshipsCampaignMessages | Unset):
@@ -53,33 +54,45 @@ class PatchCampaignResponseDataRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.patch_campaign_response_data_relationships_campaign_messages import (
             PatchCampaignResponseDataRelationshipsCampaignMessages,  # noqa: PLC0415
         )
         from ..models.patch_campaign_response_data_relationships_tags import PatchCampaignResponseDataRelationshipsTags  # noqa: PLC0415
 
-        d = dict(src_dict)
-        _campaign_messages = d.pop("campaign-messages", UNSET)
-        campaign_messages: PatchCampaignResponseDataRelationshipsCampaignMessages | Unset
-        if isinstance(_campaign_messages, Unset):
-            campaign_messages = UNSET
-        else:
-            campaign_messages = PatchCampaignResponseDataRelationshipsCampaignMessages.from_dict(_campaign_messages)
+        def _decode_campaign_messages(
+            src_value__: Any,
+        ) -> PatchCampaignResponseDataRelationshipsCampaignMessages | Unset:
+            _campaign_messages = src_value__
+            campaign_messages: PatchCampaignResponseDataRelationshipsCampaignMessages | Unset
+            if isinstance(_campaign_messages, Unset):
+                campaign_messages = UNSET
+            else:
+                campaign_messages = PatchCampaignResponseDataRelationshipsCampaignMessages.from_dict(_campaign_messages)
 
-        _tags = d.pop("tags", UNSET)
-        tags: PatchCampaignResponseDataRelationshipsTags | Unset
-        if isinstance(_tags, Unset):
-            tags = UNSET
-        else:
-            tags = PatchCampaignResponseDataRelationshipsTags.from_dict(_tags)
+            return campaign_messages
 
-        patch_campaign_response_data_relationships = cls(
-            campaign_messages=campaign_messages,
-            tags=tags,
+        def _decode_tags(src_value__: Any) -> PatchCampaignResponseDataRelationshipsTags | Unset:
+            _tags = src_value__
+            tags: PatchCampaignResponseDataRelationshipsTags | Unset
+            if isinstance(_tags, Unset):
+                tags = UNSET
+            else:
+                tags = PatchCampaignResponseDataRelationshipsTags.from_dict(_tags)
+
+            return tags
+
+        return LazyTable(
+            fields={
+                "campaign_messages": ("campaign-messages", _decode_campaign_messages),
+                "tags": ("tags", _decode_tags),
+            },
+            required=(),
+            additional=None,
         )
-
-        patch_campaign_response_data_relationships.additional_properties = d
-        return patch_campaign_response_data_relationships
 
     @property
     def additional_keys(self) -> list[str]:

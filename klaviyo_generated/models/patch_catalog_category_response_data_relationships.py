@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="PatchCatalogCategoryResponseDataRelationships")
 
 
 @_attrs_define
-class PatchCatalogCategoryResponseDataRelationships:
+class PatchCatalogCategoryResponseDataRelationships(LazyModel):
     """
     Attributes:
         items (PatchCatalogCategoryResponseDataRelationshipsItems | Unset):
@@ -44,24 +45,31 @@ class PatchCatalogCategoryResponseDataRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.patch_catalog_category_response_data_relationships_items import (
             PatchCatalogCategoryResponseDataRelationshipsItems,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _items = d.pop("items", UNSET)
-        items: PatchCatalogCategoryResponseDataRelationshipsItems | Unset
-        if isinstance(_items, Unset):
-            items = UNSET
-        else:
-            items = PatchCatalogCategoryResponseDataRelationshipsItems.from_dict(_items)
+        def _decode_items(src_value__: Any) -> PatchCatalogCategoryResponseDataRelationshipsItems | Unset:
+            _items = src_value__
+            items: PatchCatalogCategoryResponseDataRelationshipsItems | Unset
+            if isinstance(_items, Unset):
+                items = UNSET
+            else:
+                items = PatchCatalogCategoryResponseDataRelationshipsItems.from_dict(_items)
 
-        patch_catalog_category_response_data_relationships = cls(
-            items=items,
+            return items
+
+        return LazyTable(
+            fields={
+                "items": ("items", _decode_items),
+            },
+            required=(),
+            additional=None,
         )
-
-        patch_catalog_category_response_data_relationships.additional_properties = d
-        return patch_catalog_category_response_data_relationships
 
     @property
     def additional_keys(self) -> list[str]:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ T = TypeVar("T", bound="PatchCatalogItemResponseDataAttributes")
 
 
 @_attrs_define
-class PatchCatalogItemResponseDataAttributes:
+class PatchCatalogItemResponseDataAttributes(LazyModel):
     """
     Attributes:
         external_id (None | str | Unset): The ID of the catalog item in an external system. Example: SAMPLE-DATA-ITEM-1.
@@ -181,171 +182,116 @@ class PatchCatalogItemResponseDataAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.patch_catalog_item_response_data_attributes_custom_metadata_type_0 import (
             PatchCatalogItemResponseDataAttributesCustomMetadataType0,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
+        def _decode_images(src_value__: Any) -> list[str] | None | Unset:
+            def _parse_images(data: object) -> list[str] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    images_type_0 = cast(list[str], data)
 
-        def _parse_external_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+                    return images_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[str] | None | Unset, data)
 
-        external_id = _parse_external_id(d.pop("external_id", UNSET))
+            images = parse_union(_parse_images, src_value__)
 
-        def _parse_title(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return images
 
-        title = _parse_title(d.pop("title", UNSET))
-
-        def _parse_description(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        description = _parse_description(d.pop("description", UNSET))
-
-        def _parse_price(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        price = _parse_price(d.pop("price", UNSET))
-
-        def _parse_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        url = _parse_url(d.pop("url", UNSET))
-
-        def _parse_image_full_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        image_full_url = _parse_image_full_url(d.pop("image_full_url", UNSET))
-
-        def _parse_image_thumbnail_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        image_thumbnail_url = _parse_image_thumbnail_url(d.pop("image_thumbnail_url", UNSET))
-
-        def _parse_images(data: object) -> list[str] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                images_type_0 = cast(list[str], data)
-
-                return images_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[str] | None | Unset, data)
-
-        images = parse_union(_parse_images, d.pop("images", UNSET))
-
-        def _parse_custom_metadata(
-            data: object,
+        def _decode_custom_metadata(
+            src_value__: Any,
         ) -> None | PatchCatalogItemResponseDataAttributesCustomMetadataType0 | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                custom_metadata_type_0 = PatchCatalogItemResponseDataAttributesCustomMetadataType0.from_dict(data)
+            def _parse_custom_metadata(
+                data: object,
+            ) -> None | PatchCatalogItemResponseDataAttributesCustomMetadataType0 | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    custom_metadata_type_0 = PatchCatalogItemResponseDataAttributesCustomMetadataType0.from_dict(data)
 
-                return custom_metadata_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | PatchCatalogItemResponseDataAttributesCustomMetadataType0 | Unset, data)
+                    return custom_metadata_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(None | PatchCatalogItemResponseDataAttributesCustomMetadataType0 | Unset, data)
 
-        custom_metadata = parse_union(_parse_custom_metadata, d.pop("custom_metadata", UNSET))
+            custom_metadata = parse_union(_parse_custom_metadata, src_value__)
 
-        def _parse_published(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+            return custom_metadata
 
-        published = _parse_published(d.pop("published", UNSET))
+        def _decode_created(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_created(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    created_type_0 = datetime.datetime.fromisoformat(data)
 
-        def _parse_created(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                created_type_0 = datetime.datetime.fromisoformat(data)
+                    return created_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
 
-                return created_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+            created = parse_union(_parse_created, src_value__)
 
-        created = parse_union(_parse_created, d.pop("created", UNSET))
+            return created
 
-        def _parse_updated(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                updated_type_0 = datetime.datetime.fromisoformat(data)
+        def _decode_updated(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_updated(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    updated_type_0 = datetime.datetime.fromisoformat(data)
 
-                return updated_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+                    return updated_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
 
-        updated = parse_union(_parse_updated, d.pop("updated", UNSET))
+            updated = parse_union(_parse_updated, src_value__)
 
-        patch_catalog_item_response_data_attributes = cls(
-            external_id=external_id,
-            title=title,
-            description=description,
-            price=price,
-            url=url,
-            image_full_url=image_full_url,
-            image_thumbnail_url=image_thumbnail_url,
-            images=images,
-            custom_metadata=custom_metadata,
-            published=published,
-            created=created,
-            updated=updated,
+            return updated
+
+        return LazyTable(
+            fields={
+                "external_id": ("external_id", None),
+                "title": ("title", None),
+                "description": ("description", None),
+                "price": ("price", None),
+                "url": ("url", None),
+                "image_full_url": ("image_full_url", None),
+                "image_thumbnail_url": ("image_thumbnail_url", None),
+                "images": ("images", _decode_images),
+                "custom_metadata": ("custom_metadata", _decode_custom_metadata),
+                "published": ("published", None),
+                "created": ("created", _decode_created),
+                "updated": ("updated", _decode_updated),
+            },
+            required=(),
+            additional=None,
         )
-
-        patch_catalog_item_response_data_attributes.additional_properties = d
-        return patch_catalog_item_response_data_attributes
 
     @property
     def additional_keys(self) -> list[str]:

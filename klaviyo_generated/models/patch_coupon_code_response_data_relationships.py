@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ T = TypeVar("T", bound="PatchCouponCodeResponseDataRelationships")
 
 
 @_attrs_define
-class PatchCouponCodeResponseDataRelationships:
+class PatchCouponCodeResponseDataRelationships(LazyModel):
     """
     Attributes:
         coupon (PatchCouponCodeResponseDataRelationshipsCoupon | Unset):
@@ -55,6 +56,10 @@ class PatchCouponCodeResponseDataRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.patch_coupon_code_response_data_relationships_coupon import (
             PatchCouponCodeResponseDataRelationshipsCoupon,  # noqa: PLC0415
         )
@@ -62,28 +67,34 @@ class PatchCouponCodeResponseDataRelationships:
             PatchCouponCodeResponseDataRelationshipsProfile,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _coupon = d.pop("coupon", UNSET)
-        coupon: PatchCouponCodeResponseDataRelationshipsCoupon | Unset
-        if isinstance(_coupon, Unset):
-            coupon = UNSET
-        else:
-            coupon = PatchCouponCodeResponseDataRelationshipsCoupon.from_dict(_coupon)
+        def _decode_coupon(src_value__: Any) -> PatchCouponCodeResponseDataRelationshipsCoupon | Unset:
+            _coupon = src_value__
+            coupon: PatchCouponCodeResponseDataRelationshipsCoupon | Unset
+            if isinstance(_coupon, Unset):
+                coupon = UNSET
+            else:
+                coupon = PatchCouponCodeResponseDataRelationshipsCoupon.from_dict(_coupon)
 
-        _profile = d.pop("profile", UNSET)
-        profile: PatchCouponCodeResponseDataRelationshipsProfile | Unset
-        if isinstance(_profile, Unset):
-            profile = UNSET
-        else:
-            profile = PatchCouponCodeResponseDataRelationshipsProfile.from_dict(_profile)
+            return coupon
 
-        patch_coupon_code_response_data_relationships = cls(
-            coupon=coupon,
-            profile=profile,
+        def _decode_profile(src_value__: Any) -> PatchCouponCodeResponseDataRelationshipsProfile | Unset:
+            _profile = src_value__
+            profile: PatchCouponCodeResponseDataRelationshipsProfile | Unset
+            if isinstance(_profile, Unset):
+                profile = UNSET
+            else:
+                profile = PatchCouponCodeResponseDataRelationshipsProfile.from_dict(_profile)
+
+            return profile
+
+        return LazyTable(
+            fields={
+                "coupon": ("coupon", _decode_coupon),
+                "profile": ("profile", _decode_profile),
+            },
+            required=(),
+            additional=None,
         )
-
-        patch_coupon_code_response_data_relationships.additional_properties = d
-        return patch_coupon_code_response_data_relationships
 
     @property
     def additional_keys(self) -> list[str]:

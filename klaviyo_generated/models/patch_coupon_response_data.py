@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.coupon_enum import CouponEnum, check_coupon_enum
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="PatchCouponResponseData")
 
 
 @_attrs_define
-class PatchCouponResponseData:
+class PatchCouponResponseData(LazyModel):
     """
     Attributes:
         type_ (CouponEnum):
@@ -59,27 +60,43 @@ class PatchCouponResponseData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.object_links import ObjectLinks  # noqa: PLC0415
         from ..models.patch_coupon_response_data_attributes import PatchCouponResponseDataAttributes  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_coupon_enum(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> CouponEnum:
+            type_ = check_coupon_enum(src_value__)
 
-        id = d.pop("id")
+            return type_
 
-        attributes = PatchCouponResponseDataAttributes.from_dict(d.pop("attributes"))
+        def _decode_attributes(src_value__: Any) -> PatchCouponResponseDataAttributes:
+            attributes = PatchCouponResponseDataAttributes.from_dict(src_value__)
 
-        links = ObjectLinks.from_dict(d.pop("links"))
+            return attributes
 
-        patch_coupon_response_data = cls(
-            type_=type_,
-            id=id,
-            attributes=attributes,
-            links=links,
+        def _decode_links(src_value__: Any) -> ObjectLinks:
+            links = ObjectLinks.from_dict(src_value__)
+
+            return links
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+                "attributes": ("attributes", _decode_attributes),
+                "links": ("links", _decode_links),
+            },
+            required=(
+                "type",
+                "id",
+                "attributes",
+                "links",
+            ),
+            additional=None,
         )
-
-        patch_coupon_response_data.additional_properties = d
-        return patch_coupon_response_data
 
     @property
     def additional_keys(self) -> list[str]:

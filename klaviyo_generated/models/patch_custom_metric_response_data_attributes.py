@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.custom_metric_definition import CustomMetricDefinition
 
@@ -17,7 +19,7 @@ T = TypeVar("T", bound="PatchCustomMetricResponseDataAttributes")
 
 
 @_attrs_define
-class PatchCustomMetricResponseDataAttributes:
+class PatchCustomMetricResponseDataAttributes(LazyModel):
     """
     Attributes:
         name (str): The name for this custom metric. Names must be unique across the account.         Attempting to
@@ -57,26 +59,42 @@ class PatchCustomMetricResponseDataAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.custom_metric_definition import CustomMetricDefinition  # noqa: PLC0415
 
-        d = dict(src_dict)
-        name = d.pop("name")
+        def _decode_created(src_value__: Any) -> datetime.datetime:
+            created = datetime.datetime.fromisoformat(src_value__)
 
-        created = datetime.datetime.fromisoformat(d.pop("created"))
+            return created
 
-        updated = datetime.datetime.fromisoformat(d.pop("updated"))
+        def _decode_updated(src_value__: Any) -> datetime.datetime:
+            updated = datetime.datetime.fromisoformat(src_value__)
 
-        definition = CustomMetricDefinition.from_dict(d.pop("definition"))
+            return updated
 
-        patch_custom_metric_response_data_attributes = cls(
-            name=name,
-            created=created,
-            updated=updated,
-            definition=definition,
+        def _decode_definition(src_value__: Any) -> CustomMetricDefinition:
+            definition = CustomMetricDefinition.from_dict(src_value__)
+
+            return definition
+
+        return LazyTable(
+            fields={
+                "name": ("name", None),
+                "created": ("created", _decode_created),
+                "updated": ("updated", _decode_updated),
+                "definition": ("definition", _decode_definition),
+            },
+            required=(
+                "name",
+                "created",
+                "updated",
+                "definition",
+            ),
+            additional=None,
         )
-
-        patch_custom_metric_response_data_attributes.additional_properties = d
-        return patch_custom_metric_response_data_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="PatchCustomMetricResponseDataRelationships")
 
 
 @_attrs_define
-class PatchCustomMetricResponseDataRelationships:
+class PatchCustomMetricResponseDataRelationships(LazyModel):
     """
     Attributes:
         metrics (PatchCustomMetricResponseDataRelationshipsMetrics | Unset):
@@ -44,24 +45,31 @@ class PatchCustomMetricResponseDataRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.patch_custom_metric_response_data_relationships_metrics import (
             PatchCustomMetricResponseDataRelationshipsMetrics,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _metrics = d.pop("metrics", UNSET)
-        metrics: PatchCustomMetricResponseDataRelationshipsMetrics | Unset
-        if isinstance(_metrics, Unset):
-            metrics = UNSET
-        else:
-            metrics = PatchCustomMetricResponseDataRelationshipsMetrics.from_dict(_metrics)
+        def _decode_metrics(src_value__: Any) -> PatchCustomMetricResponseDataRelationshipsMetrics | Unset:
+            _metrics = src_value__
+            metrics: PatchCustomMetricResponseDataRelationshipsMetrics | Unset
+            if isinstance(_metrics, Unset):
+                metrics = UNSET
+            else:
+                metrics = PatchCustomMetricResponseDataRelationshipsMetrics.from_dict(_metrics)
 
-        patch_custom_metric_response_data_relationships = cls(
-            metrics=metrics,
+            return metrics
+
+        return LazyTable(
+            fields={
+                "metrics": ("metrics", _decode_metrics),
+            },
+            required=(),
+            additional=None,
         )
-
-        patch_custom_metric_response_data_relationships.additional_properties = d
-        return patch_custom_metric_response_data_relationships
 
     @property
     def additional_keys(self) -> list[str]:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ T = TypeVar("T", bound="PatchFlowActionEncodedResponseDataAttributes")
 
 
 @_attrs_define
-class PatchFlowActionEncodedResponseDataAttributes:
+class PatchFlowActionEncodedResponseDataAttributes(LazyModel):
     """
     Attributes:
         created (datetime.datetime | None | Unset):  Example: 2022-11-08T00:00:00+00:00.
@@ -176,6 +177,10 @@ class PatchFlowActionEncodedResponseDataAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.ab_test_action import AbTestAction  # noqa: PLC0415
         from ..models.action_output_split_action import ActionOutputSplitAction  # noqa: PLC0415
         from ..models.back_in_stock_delay_action import BackInStockDelayAction  # noqa: PLC0415
@@ -197,44 +202,48 @@ class PatchFlowActionEncodedResponseDataAttributes:
         from ..models.trigger_branch_action import TriggerBranchAction  # noqa: PLC0415
         from ..models.update_profile_action import UpdateProfileAction  # noqa: PLC0415
 
-        d = dict(src_dict)
+        def _decode_created(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_created(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    created_type_0 = datetime.datetime.fromisoformat(data)
 
-        def _parse_created(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                created_type_0 = datetime.datetime.fromisoformat(data)
+                    return created_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
 
-                return created_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+            created = parse_union(_parse_created, src_value__)
 
-        created = parse_union(_parse_created, d.pop("created", UNSET))
+            return created
 
-        def _parse_updated(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                updated_type_0 = datetime.datetime.fromisoformat(data)
+        def _decode_updated(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_updated(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    updated_type_0 = datetime.datetime.fromisoformat(data)
 
-                return updated_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+                    return updated_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
 
-        updated = parse_union(_parse_updated, d.pop("updated", UNSET))
+            updated = parse_union(_parse_updated, src_value__)
 
-        def _parse_definition(
-            data: object,
+            return updated
+
+        def _decode_definition(
+            src_value__: Any,
         ) -> (
             AbTestAction
             | ActionOutputSplitAction
@@ -259,171 +268,9 @@ class PatchFlowActionEncodedResponseDataAttributes:
             | Unset
             | UpdateProfileAction
         ):
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_0 = ActionOutputSplitAction.from_dict(data)
-
-                return definition_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_1 = BackInStockDelayAction.from_dict(data)
-
-                return definition_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_2 = ConditionalBranchAction.from_dict(data)
-
-                return definition_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_3 = ContentExperimentAction.from_dict(data)
-
-                return definition_type_3
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_4 = SendEmailAction.from_dict(data)
-
-                return definition_type_4
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_5 = SendPushNotificationAction.from_dict(data)
-
-                return definition_type_5
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_6 = SendSmsAction.from_dict(data)
-
-                return definition_type_6
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_7 = SendWebhookAction.from_dict(data)
-
-                return definition_type_7
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_8 = SendInternalAlertAction.from_dict(data)
-
-                return definition_type_8
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_9 = SendWhatsAppAction.from_dict(data)
-
-                return definition_type_9
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_10 = TimeDelayAction.from_dict(data)
-
-                return definition_type_10
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_11 = TriggerBranchAction.from_dict(data)
-
-                return definition_type_11
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_12 = UpdateProfileAction.from_dict(data)
-
-                return definition_type_12
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_13 = TargetDateAction.from_dict(data)
-
-                return definition_type_13
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_14 = CountdownDelayAction.from_dict(data)
-
-                return definition_type_14
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_15 = AbTestAction.from_dict(data)
-
-                return definition_type_15
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_16 = InternalServiceAction.from_dict(data)
-
-                return definition_type_16
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_17 = CodeAction.from_dict(data)
-
-                return definition_type_17
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_18 = MultiBranchSplitAction.from_dict(data)
-
-                return definition_type_18
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_19 = ListUpdateAction.from_dict(data)
-
-                return definition_type_19
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(
+            def _parse_definition(
+                data: object,
+            ) -> (
                 AbTestAction
                 | ActionOutputSplitAction
                 | BackInStockDelayAction
@@ -445,20 +292,211 @@ class PatchFlowActionEncodedResponseDataAttributes:
                 | TimeDelayAction
                 | TriggerBranchAction
                 | Unset
-                | UpdateProfileAction,
-                data,
-            )
+                | UpdateProfileAction
+            ):
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_0 = ActionOutputSplitAction.from_dict(data)
 
-        definition = parse_union(_parse_definition, d.pop("definition", UNSET))
+                    return definition_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_1 = BackInStockDelayAction.from_dict(data)
 
-        patch_flow_action_encoded_response_data_attributes = cls(
-            created=created,
-            updated=updated,
-            definition=definition,
+                    return definition_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_2 = ConditionalBranchAction.from_dict(data)
+
+                    return definition_type_2
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_3 = ContentExperimentAction.from_dict(data)
+
+                    return definition_type_3
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_4 = SendEmailAction.from_dict(data)
+
+                    return definition_type_4
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_5 = SendPushNotificationAction.from_dict(data)
+
+                    return definition_type_5
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_6 = SendSmsAction.from_dict(data)
+
+                    return definition_type_6
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_7 = SendWebhookAction.from_dict(data)
+
+                    return definition_type_7
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_8 = SendInternalAlertAction.from_dict(data)
+
+                    return definition_type_8
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_9 = SendWhatsAppAction.from_dict(data)
+
+                    return definition_type_9
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_10 = TimeDelayAction.from_dict(data)
+
+                    return definition_type_10
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_11 = TriggerBranchAction.from_dict(data)
+
+                    return definition_type_11
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_12 = UpdateProfileAction.from_dict(data)
+
+                    return definition_type_12
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_13 = TargetDateAction.from_dict(data)
+
+                    return definition_type_13
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_14 = CountdownDelayAction.from_dict(data)
+
+                    return definition_type_14
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_15 = AbTestAction.from_dict(data)
+
+                    return definition_type_15
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_16 = InternalServiceAction.from_dict(data)
+
+                    return definition_type_16
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_17 = CodeAction.from_dict(data)
+
+                    return definition_type_17
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_18 = MultiBranchSplitAction.from_dict(data)
+
+                    return definition_type_18
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_19 = ListUpdateAction.from_dict(data)
+
+                    return definition_type_19
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(
+                    AbTestAction
+                    | ActionOutputSplitAction
+                    | BackInStockDelayAction
+                    | CodeAction
+                    | ConditionalBranchAction
+                    | ContentExperimentAction
+                    | CountdownDelayAction
+                    | InternalServiceAction
+                    | ListUpdateAction
+                    | MultiBranchSplitAction
+                    | None
+                    | SendEmailAction
+                    | SendInternalAlertAction
+                    | SendPushNotificationAction
+                    | SendSmsAction
+                    | SendWebhookAction
+                    | SendWhatsAppAction
+                    | TargetDateAction
+                    | TimeDelayAction
+                    | TriggerBranchAction
+                    | Unset
+                    | UpdateProfileAction,
+                    data,
+                )
+
+            definition = parse_union(_parse_definition, src_value__)
+
+            return definition
+
+        return LazyTable(
+            fields={
+                "created": ("created", _decode_created),
+                "updated": ("updated", _decode_updated),
+                "definition": ("definition", _decode_definition),
+            },
+            required=(),
+            additional=None,
         )
-
-        patch_flow_action_encoded_response_data_attributes.additional_properties = d
-        return patch_flow_action_encoded_response_data_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,13 +8,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.flow_enum import FlowEnum, check_flow_enum
 
 T = TypeVar("T", bound="PatchFlowActionEncodedResponseDataRelationshipsFlowData")
 
 
 @_attrs_define
-class PatchFlowActionEncodedResponseDataRelationshipsFlowData:
+class PatchFlowActionEncodedResponseDataRelationshipsFlowData(LazyModel):
     """
     Attributes:
         type_ (FlowEnum):
@@ -43,18 +44,27 @@ class PatchFlowActionEncodedResponseDataRelationshipsFlowData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_flow_enum(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        id = d.pop("id")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        patch_flow_action_encoded_response_data_relationships_flow_data = cls(
-            type_=type_,
-            id=id,
+        def _decode_type_(src_value__: Any) -> FlowEnum:
+            type_ = check_flow_enum(src_value__)
+
+            return type_
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+            },
+            required=(
+                "type",
+                "id",
+            ),
+            additional=None,
         )
-
-        patch_flow_action_encoded_response_data_relationships_flow_data.additional_properties = d
-        return patch_flow_action_encoded_response_data_relationships_flow_data
 
     @property
     def additional_keys(self) -> list[str]:

@@ -9,6 +9,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.patch_flow_response_data_attributes_trigger_type import (
     PatchFlowResponseDataAttributesTriggerType,
     check_patch_flow_response_data_attributes_trigger_type,
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="PatchFlowResponseDataAttributes")
 
 
 @_attrs_define
-class PatchFlowResponseDataAttributes:
+class PatchFlowResponseDataAttributes(LazyModel):
     """
     Attributes:
         name (None | str | Unset):
@@ -98,87 +99,73 @@ class PatchFlowResponseDataAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        name = _parse_name(d.pop("name", UNSET))
+        def _decode_created(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_created(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    created_type_0 = datetime.datetime.fromisoformat(data)
 
-        def _parse_status(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+                    return created_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
 
-        status = _parse_status(d.pop("status", UNSET))
+            created = parse_union(_parse_created, src_value__)
 
-        def _parse_archived(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+            return created
 
-        archived = _parse_archived(d.pop("archived", UNSET))
+        def _decode_updated(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_updated(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    updated_type_0 = datetime.datetime.fromisoformat(data)
 
-        def _parse_created(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                created_type_0 = datetime.datetime.fromisoformat(data)
+                    return updated_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
 
-                return created_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+            updated = parse_union(_parse_updated, src_value__)
 
-        created = parse_union(_parse_created, d.pop("created", UNSET))
+            return updated
 
-        def _parse_updated(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                updated_type_0 = datetime.datetime.fromisoformat(data)
+        def _decode_trigger_type(src_value__: Any) -> PatchFlowResponseDataAttributesTriggerType | Unset:
+            _trigger_type = src_value__
+            trigger_type: PatchFlowResponseDataAttributesTriggerType | Unset
+            if isinstance(_trigger_type, Unset):
+                trigger_type = UNSET
+            else:
+                trigger_type = check_patch_flow_response_data_attributes_trigger_type(_trigger_type)
 
-                return updated_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+            return trigger_type
 
-        updated = parse_union(_parse_updated, d.pop("updated", UNSET))
-
-        _trigger_type = d.pop("trigger_type", UNSET)
-        trigger_type: PatchFlowResponseDataAttributesTriggerType | Unset
-        if isinstance(_trigger_type, Unset):
-            trigger_type = UNSET
-        else:
-            trigger_type = check_patch_flow_response_data_attributes_trigger_type(_trigger_type)
-
-        patch_flow_response_data_attributes = cls(
-            name=name,
-            status=status,
-            archived=archived,
-            created=created,
-            updated=updated,
-            trigger_type=trigger_type,
+        return LazyTable(
+            fields={
+                "name": ("name", None),
+                "status": ("status", None),
+                "archived": ("archived", None),
+                "created": ("created", _decode_created),
+                "updated": ("updated", _decode_updated),
+                "trigger_type": ("trigger_type", _decode_trigger_type),
+            },
+            required=(),
+            additional=None,
         )
-
-        patch_flow_response_data_attributes.additional_properties = d
-        return patch_flow_response_data_attributes
 
     @property
     def additional_keys(self) -> list[str]:

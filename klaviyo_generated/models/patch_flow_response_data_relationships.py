@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ T = TypeVar("T", bound="PatchFlowResponseDataRelationships")
 
 
 @_attrs_define
-class PatchFlowResponseDataRelationships:
+class PatchFlowResponseDataRelationships(LazyModel):
     """
     Attributes:
         flow_actions (PatchFlowResponseDataRelationshipsFlowActions | Unset):
@@ -53,33 +54,43 @@ class PatchFlowResponseDataRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.patch_flow_response_data_relationships_flow_actions import (
             PatchFlowResponseDataRelationshipsFlowActions,  # noqa: PLC0415
         )
         from ..models.patch_flow_response_data_relationships_tags import PatchFlowResponseDataRelationshipsTags  # noqa: PLC0415
 
-        d = dict(src_dict)
-        _flow_actions = d.pop("flow-actions", UNSET)
-        flow_actions: PatchFlowResponseDataRelationshipsFlowActions | Unset
-        if isinstance(_flow_actions, Unset):
-            flow_actions = UNSET
-        else:
-            flow_actions = PatchFlowResponseDataRelationshipsFlowActions.from_dict(_flow_actions)
+        def _decode_flow_actions(src_value__: Any) -> PatchFlowResponseDataRelationshipsFlowActions | Unset:
+            _flow_actions = src_value__
+            flow_actions: PatchFlowResponseDataRelationshipsFlowActions | Unset
+            if isinstance(_flow_actions, Unset):
+                flow_actions = UNSET
+            else:
+                flow_actions = PatchFlowResponseDataRelationshipsFlowActions.from_dict(_flow_actions)
 
-        _tags = d.pop("tags", UNSET)
-        tags: PatchFlowResponseDataRelationshipsTags | Unset
-        if isinstance(_tags, Unset):
-            tags = UNSET
-        else:
-            tags = PatchFlowResponseDataRelationshipsTags.from_dict(_tags)
+            return flow_actions
 
-        patch_flow_response_data_relationships = cls(
-            flow_actions=flow_actions,
-            tags=tags,
+        def _decode_tags(src_value__: Any) -> PatchFlowResponseDataRelationshipsTags | Unset:
+            _tags = src_value__
+            tags: PatchFlowResponseDataRelationshipsTags | Unset
+            if isinstance(_tags, Unset):
+                tags = UNSET
+            else:
+                tags = PatchFlowResponseDataRelationshipsTags.from_dict(_tags)
+
+            return tags
+
+        return LazyTable(
+            fields={
+                "flow_actions": ("flow-actions", _decode_flow_actions),
+                "tags": ("tags", _decode_tags),
+            },
+            required=(),
+            additional=None,
         )
-
-        patch_flow_response_data_relationships.additional_properties = d
-        return patch_flow_response_data_relationships
 
     @property
     def additional_keys(self) -> list[str]:

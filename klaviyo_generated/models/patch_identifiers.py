@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="PatchIdentifiers")
 
 
 @_attrs_define
-class PatchIdentifiers:
+class PatchIdentifiers(LazyModel):
     """
     Attributes:
         append (PatchIdentifiersAppend | Unset):
@@ -51,31 +52,41 @@ class PatchIdentifiers:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.patch_identifiers_append import PatchIdentifiersAppend  # noqa: PLC0415
         from ..models.patch_identifiers_unappend import PatchIdentifiersUnappend  # noqa: PLC0415
 
-        d = dict(src_dict)
-        _append = d.pop("append", UNSET)
-        append: PatchIdentifiersAppend | Unset
-        if isinstance(_append, Unset):
-            append = UNSET
-        else:
-            append = PatchIdentifiersAppend.from_dict(_append)
+        def _decode_append(src_value__: Any) -> PatchIdentifiersAppend | Unset:
+            _append = src_value__
+            append: PatchIdentifiersAppend | Unset
+            if isinstance(_append, Unset):
+                append = UNSET
+            else:
+                append = PatchIdentifiersAppend.from_dict(_append)
 
-        _unappend = d.pop("unappend", UNSET)
-        unappend: PatchIdentifiersUnappend | Unset
-        if isinstance(_unappend, Unset):
-            unappend = UNSET
-        else:
-            unappend = PatchIdentifiersUnappend.from_dict(_unappend)
+            return append
 
-        patch_identifiers = cls(
-            append=append,
-            unappend=unappend,
+        def _decode_unappend(src_value__: Any) -> PatchIdentifiersUnappend | Unset:
+            _unappend = src_value__
+            unappend: PatchIdentifiersUnappend | Unset
+            if isinstance(_unappend, Unset):
+                unappend = UNSET
+            else:
+                unappend = PatchIdentifiersUnappend.from_dict(_unappend)
+
+            return unappend
+
+        return LazyTable(
+            fields={
+                "append": ("append", _decode_append),
+                "unappend": ("unappend", _decode_unappend),
+            },
+            required=(),
+            additional=None,
         )
-
-        patch_identifiers.additional_properties = d
-        return patch_identifiers
 
     @property
     def additional_keys(self) -> list[str]:

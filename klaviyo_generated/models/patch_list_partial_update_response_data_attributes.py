@@ -9,6 +9,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.patch_list_partial_update_response_data_attributes_opt_in_process import (
     PatchListPartialUpdateResponseDataAttributesOptInProcess,
     check_patch_list_partial_update_response_data_attributes_opt_in_process,
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="PatchListPartialUpdateResponseDataAttributes")
 
 
 @_attrs_define
-class PatchListPartialUpdateResponseDataAttributes:
+class PatchListPartialUpdateResponseDataAttributes(LazyModel):
     """
     Attributes:
         name (None | str | Unset): A helpful name to label the list Example: Newsletter.
@@ -80,67 +81,75 @@ class PatchListPartialUpdateResponseDataAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        name = _parse_name(d.pop("name", UNSET))
+        def _decode_created(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_created(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    created_type_0 = datetime.datetime.fromisoformat(data)
 
-        def _parse_created(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                created_type_0 = datetime.datetime.fromisoformat(data)
+                    return created_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
 
-                return created_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+            created = parse_union(_parse_created, src_value__)
 
-        created = parse_union(_parse_created, d.pop("created", UNSET))
+            return created
 
-        def _parse_updated(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                updated_type_0 = datetime.datetime.fromisoformat(data)
+        def _decode_updated(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_updated(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    updated_type_0 = datetime.datetime.fromisoformat(data)
 
-                return updated_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+                    return updated_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
 
-        updated = parse_union(_parse_updated, d.pop("updated", UNSET))
+            updated = parse_union(_parse_updated, src_value__)
 
-        _opt_in_process = d.pop("opt_in_process", UNSET)
-        opt_in_process: PatchListPartialUpdateResponseDataAttributesOptInProcess | Unset
-        if isinstance(_opt_in_process, Unset):
-            opt_in_process = UNSET
-        else:
-            opt_in_process = check_patch_list_partial_update_response_data_attributes_opt_in_process(_opt_in_process)
+            return updated
 
-        patch_list_partial_update_response_data_attributes = cls(
-            name=name,
-            created=created,
-            updated=updated,
-            opt_in_process=opt_in_process,
+        def _decode_opt_in_process(
+            src_value__: Any,
+        ) -> PatchListPartialUpdateResponseDataAttributesOptInProcess | Unset:
+            _opt_in_process = src_value__
+            opt_in_process: PatchListPartialUpdateResponseDataAttributesOptInProcess | Unset
+            if isinstance(_opt_in_process, Unset):
+                opt_in_process = UNSET
+            else:
+                opt_in_process = check_patch_list_partial_update_response_data_attributes_opt_in_process(
+                    _opt_in_process
+                )
+
+            return opt_in_process
+
+        return LazyTable(
+            fields={
+                "name": ("name", None),
+                "created": ("created", _decode_created),
+                "updated": ("updated", _decode_updated),
+                "opt_in_process": ("opt_in_process", _decode_opt_in_process),
+            },
+            required=(),
+            additional=None,
         )
-
-        patch_list_partial_update_response_data_attributes.additional_properties = d
-        return patch_list_partial_update_response_data_attributes
 
     @property
     def additional_keys(self) -> list[str]:

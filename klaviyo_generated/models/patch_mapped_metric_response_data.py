@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.mapped_metric_enum import MappedMetricEnum, check_mapped_metric_enum
 from ..models.patch_mapped_metric_response_data_id import (
     PatchMappedMetricResponseDataId,
@@ -25,7 +26,7 @@ T = TypeVar("T", bound="PatchMappedMetricResponseData")
 
 
 @_attrs_define
-class PatchMappedMetricResponseData:
+class PatchMappedMetricResponseData(LazyModel):
     """
     Attributes:
         type_ (MappedMetricEnum):
@@ -72,36 +73,60 @@ class PatchMappedMetricResponseData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.object_links import ObjectLinks  # noqa: PLC0415
         from ..models.patch_mapped_metric_response_data_attributes import PatchMappedMetricResponseDataAttributes  # noqa: PLC0415
         from ..models.patch_mapped_metric_response_data_relationships import PatchMappedMetricResponseDataRelationships  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_mapped_metric_enum(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> MappedMetricEnum:
+            type_ = check_mapped_metric_enum(src_value__)
 
-        id = check_patch_mapped_metric_response_data_id(d.pop("id"))
+            return type_
 
-        attributes = PatchMappedMetricResponseDataAttributes.from_dict(d.pop("attributes"))
+        def _decode_id(src_value__: Any) -> PatchMappedMetricResponseDataId:
+            id = check_patch_mapped_metric_response_data_id(src_value__)
 
-        links = ObjectLinks.from_dict(d.pop("links"))
+            return id
 
-        _relationships = d.pop("relationships", UNSET)
-        relationships: PatchMappedMetricResponseDataRelationships | Unset
-        if isinstance(_relationships, Unset):
-            relationships = UNSET
-        else:
-            relationships = PatchMappedMetricResponseDataRelationships.from_dict(_relationships)
+        def _decode_attributes(src_value__: Any) -> PatchMappedMetricResponseDataAttributes:
+            attributes = PatchMappedMetricResponseDataAttributes.from_dict(src_value__)
 
-        patch_mapped_metric_response_data = cls(
-            type_=type_,
-            id=id,
-            attributes=attributes,
-            links=links,
-            relationships=relationships,
+            return attributes
+
+        def _decode_links(src_value__: Any) -> ObjectLinks:
+            links = ObjectLinks.from_dict(src_value__)
+
+            return links
+
+        def _decode_relationships(src_value__: Any) -> PatchMappedMetricResponseDataRelationships | Unset:
+            _relationships = src_value__
+            relationships: PatchMappedMetricResponseDataRelationships | Unset
+            if isinstance(_relationships, Unset):
+                relationships = UNSET
+            else:
+                relationships = PatchMappedMetricResponseDataRelationships.from_dict(_relationships)
+
+            return relationships
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", _decode_id),
+                "attributes": ("attributes", _decode_attributes),
+                "links": ("links", _decode_links),
+                "relationships": ("relationships", _decode_relationships),
+            },
+            required=(
+                "type",
+                "id",
+                "attributes",
+                "links",
+            ),
+            additional=None,
         )
-
-        patch_mapped_metric_response_data.additional_properties = d
-        return patch_mapped_metric_response_data
 
     @property
     def additional_keys(self) -> list[str]:

@@ -9,11 +9,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 T = TypeVar("T", bound="PatchMappedMetricResponseDataAttributes")
 
 
 @_attrs_define
-class PatchMappedMetricResponseDataAttributes:
+class PatchMappedMetricResponseDataAttributes(LazyModel):
     """
     Attributes:
         updated (datetime.datetime): The datetime when this mapping was last updated. Example: 2025-04-15T00:00:00Z.
@@ -37,15 +39,23 @@ class PatchMappedMetricResponseDataAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        updated = datetime.datetime.fromisoformat(d.pop("updated"))
+        return lazy_from_dict(cls, src_dict)
 
-        patch_mapped_metric_response_data_attributes = cls(
-            updated=updated,
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        def _decode_updated(src_value__: Any) -> datetime.datetime:
+            updated = datetime.datetime.fromisoformat(src_value__)
+
+            return updated
+
+        return LazyTable(
+            fields={
+                "updated": ("updated", _decode_updated),
+            },
+            required=("updated",),
+            additional=None,
         )
-
-        patch_mapped_metric_response_data_attributes.additional_properties = d
-        return patch_mapped_metric_response_data_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ T = TypeVar("T", bound="PatchMappedMetricResponseDataRelationships")
 
 
 @_attrs_define
-class PatchMappedMetricResponseDataRelationships:
+class PatchMappedMetricResponseDataRelationships(LazyModel):
     """
     Attributes:
         metric (PatchMappedMetricResponseDataRelationshipsMetric | Unset):
@@ -55,6 +56,10 @@ class PatchMappedMetricResponseDataRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.patch_mapped_metric_response_data_relationships_custom_metric import (
             PatchMappedMetricResponseDataRelationshipsCustomMetric,  # noqa: PLC0415
         )
@@ -62,28 +67,34 @@ class PatchMappedMetricResponseDataRelationships:
             PatchMappedMetricResponseDataRelationshipsMetric,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _metric = d.pop("metric", UNSET)
-        metric: PatchMappedMetricResponseDataRelationshipsMetric | Unset
-        if isinstance(_metric, Unset):
-            metric = UNSET
-        else:
-            metric = PatchMappedMetricResponseDataRelationshipsMetric.from_dict(_metric)
+        def _decode_metric(src_value__: Any) -> PatchMappedMetricResponseDataRelationshipsMetric | Unset:
+            _metric = src_value__
+            metric: PatchMappedMetricResponseDataRelationshipsMetric | Unset
+            if isinstance(_metric, Unset):
+                metric = UNSET
+            else:
+                metric = PatchMappedMetricResponseDataRelationshipsMetric.from_dict(_metric)
 
-        _custom_metric = d.pop("custom-metric", UNSET)
-        custom_metric: PatchMappedMetricResponseDataRelationshipsCustomMetric | Unset
-        if isinstance(_custom_metric, Unset):
-            custom_metric = UNSET
-        else:
-            custom_metric = PatchMappedMetricResponseDataRelationshipsCustomMetric.from_dict(_custom_metric)
+            return metric
 
-        patch_mapped_metric_response_data_relationships = cls(
-            metric=metric,
-            custom_metric=custom_metric,
+        def _decode_custom_metric(src_value__: Any) -> PatchMappedMetricResponseDataRelationshipsCustomMetric | Unset:
+            _custom_metric = src_value__
+            custom_metric: PatchMappedMetricResponseDataRelationshipsCustomMetric | Unset
+            if isinstance(_custom_metric, Unset):
+                custom_metric = UNSET
+            else:
+                custom_metric = PatchMappedMetricResponseDataRelationshipsCustomMetric.from_dict(_custom_metric)
+
+            return custom_metric
+
+        return LazyTable(
+            fields={
+                "metric": ("metric", _decode_metric),
+                "custom_metric": ("custom-metric", _decode_custom_metric),
+            },
+            required=(),
+            additional=None,
         )
-
-        patch_mapped_metric_response_data_relationships.additional_properties = d
-        return patch_mapped_metric_response_data_relationships
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,13 +8,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.custom_metric_enum import CustomMetricEnum, check_custom_metric_enum
 
 T = TypeVar("T", bound="PatchMappedMetricResponseDataRelationshipsCustomMetricData")
 
 
 @_attrs_define
-class PatchMappedMetricResponseDataRelationshipsCustomMetricData:
+class PatchMappedMetricResponseDataRelationshipsCustomMetricData(LazyModel):
     """
     Attributes:
         type_ (CustomMetricEnum):
@@ -43,18 +44,27 @@ class PatchMappedMetricResponseDataRelationshipsCustomMetricData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_custom_metric_enum(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        id = d.pop("id")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        patch_mapped_metric_response_data_relationships_custom_metric_data = cls(
-            type_=type_,
-            id=id,
+        def _decode_type_(src_value__: Any) -> CustomMetricEnum:
+            type_ = check_custom_metric_enum(src_value__)
+
+            return type_
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+            },
+            required=(
+                "type",
+                "id",
+            ),
+            additional=None,
         )
-
-        patch_mapped_metric_response_data_relationships_custom_metric_data.additional_properties = d
-        return patch_mapped_metric_response_data_relationships_custom_metric_data
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,13 +8,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.source_mapping_enum import SourceMappingEnum, check_source_mapping_enum
 
 T = TypeVar("T", bound="PatchObjectSchemaResponseDataRelationshipsSourceMappingData")
 
 
 @_attrs_define
-class PatchObjectSchemaResponseDataRelationshipsSourceMappingData:
+class PatchObjectSchemaResponseDataRelationshipsSourceMappingData(LazyModel):
     """
     Attributes:
         type_ (SourceMappingEnum):
@@ -43,18 +44,27 @@ class PatchObjectSchemaResponseDataRelationshipsSourceMappingData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_source_mapping_enum(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        id = d.pop("id")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        patch_object_schema_response_data_relationships_source_mapping_data = cls(
-            type_=type_,
-            id=id,
+        def _decode_type_(src_value__: Any) -> SourceMappingEnum:
+            type_ = check_source_mapping_enum(src_value__)
+
+            return type_
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+            },
+            required=(
+                "type",
+                "id",
+            ),
+            additional=None,
         )
-
-        patch_object_schema_response_data_relationships_source_mapping_data.additional_properties = d
-        return patch_object_schema_response_data_relationships_source_mapping_data
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.profile_enum import ProfileEnum, check_profile_enum
 from ..types import UNSET, Unset
 
@@ -21,7 +22,7 @@ T = TypeVar("T", bound="PatchProfileResponseData")
 
 
 @_attrs_define
-class PatchProfileResponseData:
+class PatchProfileResponseData(LazyModel):
     """
     Attributes:
         type_ (ProfileEnum):
@@ -74,43 +75,54 @@ class PatchProfileResponseData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.object_links import ObjectLinks  # noqa: PLC0415
         from ..models.patch_profile_response_data_attributes import PatchProfileResponseDataAttributes  # noqa: PLC0415
         from ..models.patch_profile_response_data_relationships import PatchProfileResponseDataRelationships  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_profile_enum(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> ProfileEnum:
+            type_ = check_profile_enum(src_value__)
 
-        attributes = PatchProfileResponseDataAttributes.from_dict(d.pop("attributes"))
+            return type_
 
-        links = ObjectLinks.from_dict(d.pop("links"))
+        def _decode_attributes(src_value__: Any) -> PatchProfileResponseDataAttributes:
+            attributes = PatchProfileResponseDataAttributes.from_dict(src_value__)
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return attributes
 
-        id = _parse_id(d.pop("id", UNSET))
+        def _decode_links(src_value__: Any) -> ObjectLinks:
+            links = ObjectLinks.from_dict(src_value__)
 
-        _relationships = d.pop("relationships", UNSET)
-        relationships: PatchProfileResponseDataRelationships | Unset
-        if isinstance(_relationships, Unset):
-            relationships = UNSET
-        else:
-            relationships = PatchProfileResponseDataRelationships.from_dict(_relationships)
+            return links
 
-        patch_profile_response_data = cls(
-            type_=type_,
-            attributes=attributes,
-            links=links,
-            id=id,
-            relationships=relationships,
+        def _decode_relationships(src_value__: Any) -> PatchProfileResponseDataRelationships | Unset:
+            _relationships = src_value__
+            relationships: PatchProfileResponseDataRelationships | Unset
+            if isinstance(_relationships, Unset):
+                relationships = UNSET
+            else:
+                relationships = PatchProfileResponseDataRelationships.from_dict(_relationships)
+
+            return relationships
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "attributes": ("attributes", _decode_attributes),
+                "links": ("links", _decode_links),
+                "id": ("id", None),
+                "relationships": ("relationships", _decode_relationships),
+            },
+            required=(
+                "type",
+                "attributes",
+                "links",
+            ),
+            additional=None,
         )
-
-        patch_profile_response_data.additional_properties = d
-        return patch_profile_response_data
 
     @property
     def additional_keys(self) -> list[str]:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ T = TypeVar("T", bound="PatchProfileResponseDataAttributes")
 
 
 @_attrs_define
-class PatchProfileResponseDataAttributes:
+class PatchProfileResponseDataAttributes(LazyModel):
     """
     Attributes:
         email (None | str | Unset): Individual's email address Example: sarah.mason@klaviyo-demo.com.
@@ -214,6 +215,10 @@ class PatchProfileResponseDataAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.patch_profile_response_data_attributes_properties_type_0 import (
             PatchProfileResponseDataAttributesPropertiesType0,  # noqa: PLC0415
         )
@@ -221,199 +226,138 @@ class PatchProfileResponseDataAttributes:
         from ..models.profile_location import ProfileLocation  # noqa: PLC0415
         from ..models.subscriptions import Subscriptions  # noqa: PLC0415
 
-        d = dict(src_dict)
+        def _decode_created(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_created(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    created_type_0 = datetime.datetime.fromisoformat(data)
 
-        def _parse_email(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+                    return created_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
 
-        email = _parse_email(d.pop("email", UNSET))
+            created = parse_union(_parse_created, src_value__)
 
-        def _parse_phone_number(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return created
 
-        phone_number = _parse_phone_number(d.pop("phone_number", UNSET))
+        def _decode_updated(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_updated(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    updated_type_0 = datetime.datetime.fromisoformat(data)
 
-        def _parse_external_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+                    return updated_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
 
-        external_id = _parse_external_id(d.pop("external_id", UNSET))
+            updated = parse_union(_parse_updated, src_value__)
 
-        def _parse_first_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return updated
 
-        first_name = _parse_first_name(d.pop("first_name", UNSET))
+        def _decode_last_event_date(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_last_event_date(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    last_event_date_type_0 = datetime.datetime.fromisoformat(data)
 
-        def _parse_last_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+                    return last_event_date_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
 
-        last_name = _parse_last_name(d.pop("last_name", UNSET))
+            last_event_date = parse_union(_parse_last_event_date, src_value__)
 
-        def _parse_organization(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return last_event_date
 
-        organization = _parse_organization(d.pop("organization", UNSET))
+        def _decode_location(src_value__: Any) -> ProfileLocation | Unset:
+            _location = src_value__
+            location: ProfileLocation | Unset
+            if isinstance(_location, Unset):
+                location = UNSET
+            else:
+                location = ProfileLocation.from_dict(_location)
 
-        def _parse_locale(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return location
 
-        locale = _parse_locale(d.pop("locale", UNSET))
+        def _decode_properties(src_value__: Any) -> None | PatchProfileResponseDataAttributesPropertiesType0 | Unset:
+            def _parse_properties(data: object) -> None | PatchProfileResponseDataAttributesPropertiesType0 | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    properties_type_0 = PatchProfileResponseDataAttributesPropertiesType0.from_dict(data)
 
-        def _parse_title(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+                    return properties_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(None | PatchProfileResponseDataAttributesPropertiesType0 | Unset, data)
 
-        title = _parse_title(d.pop("title", UNSET))
+            properties = parse_union(_parse_properties, src_value__)
 
-        def _parse_image(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return properties
 
-        image = _parse_image(d.pop("image", UNSET))
+        def _decode_subscriptions(src_value__: Any) -> Subscriptions | Unset:
+            _subscriptions = src_value__
+            subscriptions: Subscriptions | Unset
+            if isinstance(_subscriptions, Unset):
+                subscriptions = UNSET
+            else:
+                subscriptions = Subscriptions.from_dict(_subscriptions)
 
-        def _parse_created(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                created_type_0 = datetime.datetime.fromisoformat(data)
+            return subscriptions
 
-                return created_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+        def _decode_predictive_analytics(src_value__: Any) -> PredictiveAnalytics | Unset:
+            _predictive_analytics = src_value__
+            predictive_analytics: PredictiveAnalytics | Unset
+            if isinstance(_predictive_analytics, Unset):
+                predictive_analytics = UNSET
+            else:
+                predictive_analytics = PredictiveAnalytics.from_dict(_predictive_analytics)
 
-        created = parse_union(_parse_created, d.pop("created", UNSET))
+            return predictive_analytics
 
-        def _parse_updated(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                updated_type_0 = datetime.datetime.fromisoformat(data)
-
-                return updated_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        updated = parse_union(_parse_updated, d.pop("updated", UNSET))
-
-        def _parse_last_event_date(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                last_event_date_type_0 = datetime.datetime.fromisoformat(data)
-
-                return last_event_date_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        last_event_date = parse_union(_parse_last_event_date, d.pop("last_event_date", UNSET))
-
-        _location = d.pop("location", UNSET)
-        location: ProfileLocation | Unset
-        if isinstance(_location, Unset):
-            location = UNSET
-        else:
-            location = ProfileLocation.from_dict(_location)
-
-        def _parse_properties(data: object) -> None | PatchProfileResponseDataAttributesPropertiesType0 | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                properties_type_0 = PatchProfileResponseDataAttributesPropertiesType0.from_dict(data)
-
-                return properties_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | PatchProfileResponseDataAttributesPropertiesType0 | Unset, data)
-
-        properties = parse_union(_parse_properties, d.pop("properties", UNSET))
-
-        _subscriptions = d.pop("subscriptions", UNSET)
-        subscriptions: Subscriptions | Unset
-        if isinstance(_subscriptions, Unset):
-            subscriptions = UNSET
-        else:
-            subscriptions = Subscriptions.from_dict(_subscriptions)
-
-        _predictive_analytics = d.pop("predictive_analytics", UNSET)
-        predictive_analytics: PredictiveAnalytics | Unset
-        if isinstance(_predictive_analytics, Unset):
-            predictive_analytics = UNSET
-        else:
-            predictive_analytics = PredictiveAnalytics.from_dict(_predictive_analytics)
-
-        patch_profile_response_data_attributes = cls(
-            email=email,
-            phone_number=phone_number,
-            external_id=external_id,
-            first_name=first_name,
-            last_name=last_name,
-            organization=organization,
-            locale=locale,
-            title=title,
-            image=image,
-            created=created,
-            updated=updated,
-            last_event_date=last_event_date,
-            location=location,
-            properties=properties,
-            subscriptions=subscriptions,
-            predictive_analytics=predictive_analytics,
+        return LazyTable(
+            fields={
+                "email": ("email", None),
+                "phone_number": ("phone_number", None),
+                "external_id": ("external_id", None),
+                "first_name": ("first_name", None),
+                "last_name": ("last_name", None),
+                "organization": ("organization", None),
+                "locale": ("locale", None),
+                "title": ("title", None),
+                "image": ("image", None),
+                "created": ("created", _decode_created),
+                "updated": ("updated", _decode_updated),
+                "last_event_date": ("last_event_date", _decode_last_event_date),
+                "location": ("location", _decode_location),
+                "properties": ("properties", _decode_properties),
+                "subscriptions": ("subscriptions", _decode_subscriptions),
+                "predictive_analytics": ("predictive_analytics", _decode_predictive_analytics),
+            },
+            required=(),
+            additional=None,
         )
-
-        patch_profile_response_data_attributes.additional_properties = d
-        return patch_profile_response_data_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ T = TypeVar("T", bound="PatchProfileResponseDataRelationships")
 
 
 @_attrs_define
-class PatchProfileResponseDataRelationships:
+class PatchProfileResponseDataRelationships(LazyModel):
     """
     Attributes:
         lists (PatchProfileResponseDataRelationshipsLists | Unset):
@@ -64,6 +65,10 @@ class PatchProfileResponseDataRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.patch_profile_response_data_relationships_lists import PatchProfileResponseDataRelationshipsLists  # noqa: PLC0415
         from ..models.patch_profile_response_data_relationships_push_tokens import (
             PatchProfileResponseDataRelationshipsPushTokens,  # noqa: PLC0415
@@ -72,36 +77,45 @@ class PatchProfileResponseDataRelationships:
             PatchProfileResponseDataRelationshipsSegments,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _lists = d.pop("lists", UNSET)
-        lists: PatchProfileResponseDataRelationshipsLists | Unset
-        if isinstance(_lists, Unset):
-            lists = UNSET
-        else:
-            lists = PatchProfileResponseDataRelationshipsLists.from_dict(_lists)
+        def _decode_lists(src_value__: Any) -> PatchProfileResponseDataRelationshipsLists | Unset:
+            _lists = src_value__
+            lists: PatchProfileResponseDataRelationshipsLists | Unset
+            if isinstance(_lists, Unset):
+                lists = UNSET
+            else:
+                lists = PatchProfileResponseDataRelationshipsLists.from_dict(_lists)
 
-        _segments = d.pop("segments", UNSET)
-        segments: PatchProfileResponseDataRelationshipsSegments | Unset
-        if isinstance(_segments, Unset):
-            segments = UNSET
-        else:
-            segments = PatchProfileResponseDataRelationshipsSegments.from_dict(_segments)
+            return lists
 
-        _push_tokens = d.pop("push-tokens", UNSET)
-        push_tokens: PatchProfileResponseDataRelationshipsPushTokens | Unset
-        if isinstance(_push_tokens, Unset):
-            push_tokens = UNSET
-        else:
-            push_tokens = PatchProfileResponseDataRelationshipsPushTokens.from_dict(_push_tokens)
+        def _decode_segments(src_value__: Any) -> PatchProfileResponseDataRelationshipsSegments | Unset:
+            _segments = src_value__
+            segments: PatchProfileResponseDataRelationshipsSegments | Unset
+            if isinstance(_segments, Unset):
+                segments = UNSET
+            else:
+                segments = PatchProfileResponseDataRelationshipsSegments.from_dict(_segments)
 
-        patch_profile_response_data_relationships = cls(
-            lists=lists,
-            segments=segments,
-            push_tokens=push_tokens,
+            return segments
+
+        def _decode_push_tokens(src_value__: Any) -> PatchProfileResponseDataRelationshipsPushTokens | Unset:
+            _push_tokens = src_value__
+            push_tokens: PatchProfileResponseDataRelationshipsPushTokens | Unset
+            if isinstance(_push_tokens, Unset):
+                push_tokens = UNSET
+            else:
+                push_tokens = PatchProfileResponseDataRelationshipsPushTokens.from_dict(_push_tokens)
+
+            return push_tokens
+
+        return LazyTable(
+            fields={
+                "lists": ("lists", _decode_lists),
+                "segments": ("segments", _decode_segments),
+                "push_tokens": ("push-tokens", _decode_push_tokens),
+            },
+            required=(),
+            additional=None,
         )
-
-        patch_profile_response_data_relationships.additional_properties = d
-        return patch_profile_response_data_relationships
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,13 +8,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.push_token_enum import PushTokenEnum, check_push_token_enum
 
 T = TypeVar("T", bound="PatchProfileResponseDataRelationshipsPushTokensDataItem")
 
 
 @_attrs_define
-class PatchProfileResponseDataRelationshipsPushTokensDataItem:
+class PatchProfileResponseDataRelationshipsPushTokensDataItem(LazyModel):
     """
     Attributes:
         type_ (PushTokenEnum):
@@ -43,18 +44,27 @@ class PatchProfileResponseDataRelationshipsPushTokensDataItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_push_token_enum(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        id = d.pop("id")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        patch_profile_response_data_relationships_push_tokens_data_item = cls(
-            type_=type_,
-            id=id,
+        def _decode_type_(src_value__: Any) -> PushTokenEnum:
+            type_ = check_push_token_enum(src_value__)
+
+            return type_
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+            },
+            required=(
+                "type",
+                "id",
+            ),
+            additional=None,
         )
-
-        patch_profile_response_data_relationships_push_tokens_data_item.additional_properties = d
-        return patch_profile_response_data_relationships_push_tokens_data_item
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ T = TypeVar("T", bound="PatchReviewResponseDTODataRelationships")
 
 
 @_attrs_define
-class PatchReviewResponseDTODataRelationships:
+class PatchReviewResponseDTODataRelationships(LazyModel):
     """
     Attributes:
         events (PatchReviewResponseDTODataRelationshipsEvents | Unset):
@@ -53,6 +54,10 @@ class PatchReviewResponseDTODataRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.patch_review_response_dto_data_relationships_events import (
             PatchReviewResponseDTODataRelationshipsEvents,  # noqa: PLC0415
         )
@@ -60,28 +65,34 @@ class PatchReviewResponseDTODataRelationships:
             PatchReviewResponseDTODataRelationshipsItem,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _events = d.pop("events", UNSET)
-        events: PatchReviewResponseDTODataRelationshipsEvents | Unset
-        if isinstance(_events, Unset):
-            events = UNSET
-        else:
-            events = PatchReviewResponseDTODataRelationshipsEvents.from_dict(_events)
+        def _decode_events(src_value__: Any) -> PatchReviewResponseDTODataRelationshipsEvents | Unset:
+            _events = src_value__
+            events: PatchReviewResponseDTODataRelationshipsEvents | Unset
+            if isinstance(_events, Unset):
+                events = UNSET
+            else:
+                events = PatchReviewResponseDTODataRelationshipsEvents.from_dict(_events)
 
-        _item = d.pop("item", UNSET)
-        item: PatchReviewResponseDTODataRelationshipsItem | Unset
-        if isinstance(_item, Unset):
-            item = UNSET
-        else:
-            item = PatchReviewResponseDTODataRelationshipsItem.from_dict(_item)
+            return events
 
-        patch_review_response_dto_data_relationships = cls(
-            events=events,
-            item=item,
+        def _decode_item(src_value__: Any) -> PatchReviewResponseDTODataRelationshipsItem | Unset:
+            _item = src_value__
+            item: PatchReviewResponseDTODataRelationshipsItem | Unset
+            if isinstance(_item, Unset):
+                item = UNSET
+            else:
+                item = PatchReviewResponseDTODataRelationshipsItem.from_dict(_item)
+
+            return item
+
+        return LazyTable(
+            fields={
+                "events": ("events", _decode_events),
+                "item": ("item", _decode_item),
+            },
+            required=(),
+            additional=None,
         )
-
-        patch_review_response_dto_data_relationships.additional_properties = d
-        return patch_review_response_dto_data_relationships
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.segment_enum import SegmentEnum, check_segment_enum
 from ..types import UNSET, Unset
 
@@ -25,7 +26,7 @@ T = TypeVar("T", bound="PatchSegmentPartialUpdateResponseData")
 
 
 @_attrs_define
-class PatchSegmentPartialUpdateResponseData:
+class PatchSegmentPartialUpdateResponseData(LazyModel):
     """
     Attributes:
         type_ (SegmentEnum):
@@ -72,6 +73,10 @@ class PatchSegmentPartialUpdateResponseData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.object_links import ObjectLinks  # noqa: PLC0415
         from ..models.patch_segment_partial_update_response_data_attributes import (
             PatchSegmentPartialUpdateResponseDataAttributes,  # noqa: PLC0415
@@ -80,32 +85,47 @@ class PatchSegmentPartialUpdateResponseData:
             PatchSegmentPartialUpdateResponseDataRelationships,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        type_ = check_segment_enum(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> SegmentEnum:
+            type_ = check_segment_enum(src_value__)
 
-        id = d.pop("id")
+            return type_
 
-        attributes = PatchSegmentPartialUpdateResponseDataAttributes.from_dict(d.pop("attributes"))
+        def _decode_attributes(src_value__: Any) -> PatchSegmentPartialUpdateResponseDataAttributes:
+            attributes = PatchSegmentPartialUpdateResponseDataAttributes.from_dict(src_value__)
 
-        links = ObjectLinks.from_dict(d.pop("links"))
+            return attributes
 
-        _relationships = d.pop("relationships", UNSET)
-        relationships: PatchSegmentPartialUpdateResponseDataRelationships | Unset
-        if isinstance(_relationships, Unset):
-            relationships = UNSET
-        else:
-            relationships = PatchSegmentPartialUpdateResponseDataRelationships.from_dict(_relationships)
+        def _decode_links(src_value__: Any) -> ObjectLinks:
+            links = ObjectLinks.from_dict(src_value__)
 
-        patch_segment_partial_update_response_data = cls(
-            type_=type_,
-            id=id,
-            attributes=attributes,
-            links=links,
-            relationships=relationships,
+            return links
+
+        def _decode_relationships(src_value__: Any) -> PatchSegmentPartialUpdateResponseDataRelationships | Unset:
+            _relationships = src_value__
+            relationships: PatchSegmentPartialUpdateResponseDataRelationships | Unset
+            if isinstance(_relationships, Unset):
+                relationships = UNSET
+            else:
+                relationships = PatchSegmentPartialUpdateResponseDataRelationships.from_dict(_relationships)
+
+            return relationships
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+                "attributes": ("attributes", _decode_attributes),
+                "links": ("links", _decode_links),
+                "relationships": ("relationships", _decode_relationships),
+            },
+            required=(
+                "type",
+                "id",
+                "attributes",
+                "links",
+            ),
+            additional=None,
         )
-
-        patch_segment_partial_update_response_data.additional_properties = d
-        return patch_segment_partial_update_response_data
 
     @property
     def additional_keys(self) -> list[str]:

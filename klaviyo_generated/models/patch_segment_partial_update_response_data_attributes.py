@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="PatchSegmentPartialUpdateResponseDataAttributes")
 
 
 @_attrs_define
-class PatchSegmentPartialUpdateResponseDataAttributes:
+class PatchSegmentPartialUpdateResponseDataAttributes(LazyModel):
     """
     Attributes:
         is_active (bool): Whether the segment is active. Inactive segments are not processed and their membership does
@@ -98,77 +99,79 @@ class PatchSegmentPartialUpdateResponseDataAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.segment_definition import SegmentDefinition  # noqa: PLC0415
 
-        d = dict(src_dict)
-        is_active = d.pop("is_active")
+        def _decode_definition(src_value__: Any) -> SegmentDefinition | Unset:
+            _definition = src_value__
+            definition: SegmentDefinition | Unset
+            if isinstance(_definition, Unset):
+                definition = UNSET
+            else:
+                definition = SegmentDefinition.from_dict(_definition)
 
-        is_processing = d.pop("is_processing")
+            return definition
 
-        is_starred = d.pop("is_starred")
+        def _decode_created(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_created(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    created_type_0 = datetime.datetime.fromisoformat(data)
 
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+                    return created_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
 
-        name = _parse_name(d.pop("name", UNSET))
+            created = parse_union(_parse_created, src_value__)
 
-        _definition = d.pop("definition", UNSET)
-        definition: SegmentDefinition | Unset
-        if isinstance(_definition, Unset):
-            definition = UNSET
-        else:
-            definition = SegmentDefinition.from_dict(_definition)
+            return created
 
-        def _parse_created(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                created_type_0 = datetime.datetime.fromisoformat(data)
+        def _decode_updated(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_updated(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    updated_type_0 = datetime.datetime.fromisoformat(data)
 
-                return created_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+                    return updated_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
 
-        created = parse_union(_parse_created, d.pop("created", UNSET))
+            updated = parse_union(_parse_updated, src_value__)
 
-        def _parse_updated(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                updated_type_0 = datetime.datetime.fromisoformat(data)
+            return updated
 
-                return updated_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        updated = parse_union(_parse_updated, d.pop("updated", UNSET))
-
-        patch_segment_partial_update_response_data_attributes = cls(
-            is_active=is_active,
-            is_processing=is_processing,
-            is_starred=is_starred,
-            name=name,
-            definition=definition,
-            created=created,
-            updated=updated,
+        return LazyTable(
+            fields={
+                "is_active": ("is_active", None),
+                "is_processing": ("is_processing", None),
+                "is_starred": ("is_starred", None),
+                "name": ("name", None),
+                "definition": ("definition", _decode_definition),
+                "created": ("created", _decode_created),
+                "updated": ("updated", _decode_updated),
+            },
+            required=(
+                "is_active",
+                "is_processing",
+                "is_starred",
+            ),
+            additional=None,
         )
-
-        patch_segment_partial_update_response_data_attributes.additional_properties = d
-        return patch_segment_partial_update_response_data_attributes
 
     @property
     def additional_keys(self) -> list[str]:

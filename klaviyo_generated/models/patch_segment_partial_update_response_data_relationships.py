@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ T = TypeVar("T", bound="PatchSegmentPartialUpdateResponseDataRelationships")
 
 
 @_attrs_define
-class PatchSegmentPartialUpdateResponseDataRelationships:
+class PatchSegmentPartialUpdateResponseDataRelationships(LazyModel):
     """
     Attributes:
         profiles (PatchSegmentPartialUpdateResponseDataRelationshipsProfiles | Unset):
@@ -66,6 +67,10 @@ class PatchSegmentPartialUpdateResponseDataRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.patch_segment_partial_update_response_data_relationships_flow_triggers import (
             PatchSegmentPartialUpdateResponseDataRelationshipsFlowTriggers,  # noqa: PLC0415
         )
@@ -76,36 +81,47 @@ class PatchSegmentPartialUpdateResponseDataRelationships:
             PatchSegmentPartialUpdateResponseDataRelationshipsTags,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _profiles = d.pop("profiles", UNSET)
-        profiles: PatchSegmentPartialUpdateResponseDataRelationshipsProfiles | Unset
-        if isinstance(_profiles, Unset):
-            profiles = UNSET
-        else:
-            profiles = PatchSegmentPartialUpdateResponseDataRelationshipsProfiles.from_dict(_profiles)
+        def _decode_profiles(src_value__: Any) -> PatchSegmentPartialUpdateResponseDataRelationshipsProfiles | Unset:
+            _profiles = src_value__
+            profiles: PatchSegmentPartialUpdateResponseDataRelationshipsProfiles | Unset
+            if isinstance(_profiles, Unset):
+                profiles = UNSET
+            else:
+                profiles = PatchSegmentPartialUpdateResponseDataRelationshipsProfiles.from_dict(_profiles)
 
-        _tags = d.pop("tags", UNSET)
-        tags: PatchSegmentPartialUpdateResponseDataRelationshipsTags | Unset
-        if isinstance(_tags, Unset):
-            tags = UNSET
-        else:
-            tags = PatchSegmentPartialUpdateResponseDataRelationshipsTags.from_dict(_tags)
+            return profiles
 
-        _flow_triggers = d.pop("flow-triggers", UNSET)
-        flow_triggers: PatchSegmentPartialUpdateResponseDataRelationshipsFlowTriggers | Unset
-        if isinstance(_flow_triggers, Unset):
-            flow_triggers = UNSET
-        else:
-            flow_triggers = PatchSegmentPartialUpdateResponseDataRelationshipsFlowTriggers.from_dict(_flow_triggers)
+        def _decode_tags(src_value__: Any) -> PatchSegmentPartialUpdateResponseDataRelationshipsTags | Unset:
+            _tags = src_value__
+            tags: PatchSegmentPartialUpdateResponseDataRelationshipsTags | Unset
+            if isinstance(_tags, Unset):
+                tags = UNSET
+            else:
+                tags = PatchSegmentPartialUpdateResponseDataRelationshipsTags.from_dict(_tags)
 
-        patch_segment_partial_update_response_data_relationships = cls(
-            profiles=profiles,
-            tags=tags,
-            flow_triggers=flow_triggers,
+            return tags
+
+        def _decode_flow_triggers(
+            src_value__: Any,
+        ) -> PatchSegmentPartialUpdateResponseDataRelationshipsFlowTriggers | Unset:
+            _flow_triggers = src_value__
+            flow_triggers: PatchSegmentPartialUpdateResponseDataRelationshipsFlowTriggers | Unset
+            if isinstance(_flow_triggers, Unset):
+                flow_triggers = UNSET
+            else:
+                flow_triggers = PatchSegmentPartialUpdateResponseDataRelationshipsFlowTriggers.from_dict(_flow_triggers)
+
+            return flow_triggers
+
+        return LazyTable(
+            fields={
+                "profiles": ("profiles", _decode_profiles),
+                "tags": ("tags", _decode_tags),
+                "flow_triggers": ("flow-triggers", _decode_flow_triggers),
+            },
+            required=(),
+            additional=None,
         )
-
-        patch_segment_partial_update_response_data_relationships.additional_properties = d
-        return patch_segment_partial_update_response_data_relationships
 
     @property
     def additional_keys(self) -> list[str]:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="PatchTemplateDndResponseDataAttributes")
 
 
 @_attrs_define
-class PatchTemplateDndResponseDataAttributes:
+class PatchTemplateDndResponseDataAttributes(LazyModel):
     """
     Attributes:
         name (str): The name of the template
@@ -112,87 +113,80 @@ class PatchTemplateDndResponseDataAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.template_definition import TemplateDefinition  # noqa: PLC0415
 
-        d = dict(src_dict)
-        name = d.pop("name")
+        def _decode_created(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_created(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    created_type_0 = datetime.datetime.fromisoformat(data)
 
-        editor_type = d.pop("editor_type")
+                    return created_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
 
-        html = d.pop("html")
+            created = parse_union(_parse_created, src_value__)
 
-        def _parse_text(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return created
 
-        text = _parse_text(d.pop("text", UNSET))
+        def _decode_updated(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_updated(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    updated_type_0 = datetime.datetime.fromisoformat(data)
 
-        def _parse_amp(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+                    return updated_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
 
-        amp = _parse_amp(d.pop("amp", UNSET))
+            updated = parse_union(_parse_updated, src_value__)
 
-        def _parse_created(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                created_type_0 = datetime.datetime.fromisoformat(data)
+            return updated
 
-                return created_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+        def _decode_definition(src_value__: Any) -> TemplateDefinition | Unset:
+            _definition = src_value__
+            definition: TemplateDefinition | Unset
+            if isinstance(_definition, Unset):
+                definition = UNSET
+            else:
+                definition = TemplateDefinition.from_dict(_definition)
 
-        created = parse_union(_parse_created, d.pop("created", UNSET))
+            return definition
 
-        def _parse_updated(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                updated_type_0 = datetime.datetime.fromisoformat(data)
-
-                return updated_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        updated = parse_union(_parse_updated, d.pop("updated", UNSET))
-
-        _definition = d.pop("definition", UNSET)
-        definition: TemplateDefinition | Unset
-        if isinstance(_definition, Unset):
-            definition = UNSET
-        else:
-            definition = TemplateDefinition.from_dict(_definition)
-
-        patch_template_dnd_response_data_attributes = cls(
-            name=name,
-            editor_type=editor_type,
-            html=html,
-            text=text,
-            amp=amp,
-            created=created,
-            updated=updated,
-            definition=definition,
+        return LazyTable(
+            fields={
+                "name": ("name", None),
+                "editor_type": ("editor_type", None),
+                "html": ("html", None),
+                "text": ("text", None),
+                "amp": ("amp", None),
+                "created": ("created", _decode_created),
+                "updated": ("updated", _decode_updated),
+                "definition": ("definition", _decode_definition),
+            },
+            required=(
+                "name",
+                "editor_type",
+                "html",
+            ),
+            additional=None,
         )
-
-        patch_template_dnd_response_data_attributes.additional_properties = d
-        return patch_template_dnd_response_data_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="PatchTrackingSettingResponseDataAttributes")
 
 
 @_attrs_define
-class PatchTrackingSettingResponseDataAttributes:
+class PatchTrackingSettingResponseDataAttributes(LazyModel):
     """
     Attributes:
         auto_add_parameters (bool): Whether tracking parameters are automatically added to campaigns and flows.
@@ -93,71 +94,97 @@ class PatchTrackingSettingResponseDataAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.custom_tracking_param_dto import CustomTrackingParamDTO  # noqa: PLC0415
         from ..models.tracking_param_dto import TrackingParamDTO  # noqa: PLC0415
 
-        d = dict(src_dict)
-        auto_add_parameters = d.pop("auto_add_parameters")
+        def _decode_utm_source(src_value__: Any) -> TrackingParamDTO:
+            utm_source = TrackingParamDTO.from_dict(src_value__)
 
-        utm_source = TrackingParamDTO.from_dict(d.pop("utm_source"))
+            return utm_source
 
-        utm_medium = TrackingParamDTO.from_dict(d.pop("utm_medium"))
+        def _decode_utm_medium(src_value__: Any) -> TrackingParamDTO:
+            utm_medium = TrackingParamDTO.from_dict(src_value__)
 
-        _utm_campaign = d.pop("utm_campaign", UNSET)
-        utm_campaign: TrackingParamDTO | Unset
-        if isinstance(_utm_campaign, Unset):
-            utm_campaign = UNSET
-        else:
-            utm_campaign = TrackingParamDTO.from_dict(_utm_campaign)
+            return utm_medium
 
-        _utm_id = d.pop("utm_id", UNSET)
-        utm_id: TrackingParamDTO | Unset
-        if isinstance(_utm_id, Unset):
-            utm_id = UNSET
-        else:
-            utm_id = TrackingParamDTO.from_dict(_utm_id)
+        def _decode_utm_campaign(src_value__: Any) -> TrackingParamDTO | Unset:
+            _utm_campaign = src_value__
+            utm_campaign: TrackingParamDTO | Unset
+            if isinstance(_utm_campaign, Unset):
+                utm_campaign = UNSET
+            else:
+                utm_campaign = TrackingParamDTO.from_dict(_utm_campaign)
 
-        _utm_term = d.pop("utm_term", UNSET)
-        utm_term: TrackingParamDTO | Unset
-        if isinstance(_utm_term, Unset):
-            utm_term = UNSET
-        else:
-            utm_term = TrackingParamDTO.from_dict(_utm_term)
+            return utm_campaign
 
-        def _parse_custom_parameters(data: object) -> list[CustomTrackingParamDTO] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                custom_parameters_type_0 = []
-                _custom_parameters_type_0 = data
-                for custom_parameters_type_0_item_data in _custom_parameters_type_0:
-                    custom_parameters_type_0_item = CustomTrackingParamDTO.from_dict(custom_parameters_type_0_item_data)
+        def _decode_utm_id(src_value__: Any) -> TrackingParamDTO | Unset:
+            _utm_id = src_value__
+            utm_id: TrackingParamDTO | Unset
+            if isinstance(_utm_id, Unset):
+                utm_id = UNSET
+            else:
+                utm_id = TrackingParamDTO.from_dict(_utm_id)
 
-                    custom_parameters_type_0.append(custom_parameters_type_0_item)
+            return utm_id
 
-                return custom_parameters_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[CustomTrackingParamDTO] | None | Unset, data)
+        def _decode_utm_term(src_value__: Any) -> TrackingParamDTO | Unset:
+            _utm_term = src_value__
+            utm_term: TrackingParamDTO | Unset
+            if isinstance(_utm_term, Unset):
+                utm_term = UNSET
+            else:
+                utm_term = TrackingParamDTO.from_dict(_utm_term)
 
-        custom_parameters = parse_union(_parse_custom_parameters, d.pop("custom_parameters", UNSET))
+            return utm_term
 
-        patch_tracking_setting_response_data_attributes = cls(
-            auto_add_parameters=auto_add_parameters,
-            utm_source=utm_source,
-            utm_medium=utm_medium,
-            utm_campaign=utm_campaign,
-            utm_id=utm_id,
-            utm_term=utm_term,
-            custom_parameters=custom_parameters,
+        def _decode_custom_parameters(src_value__: Any) -> list[CustomTrackingParamDTO] | None | Unset:
+            def _parse_custom_parameters(data: object) -> list[CustomTrackingParamDTO] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    custom_parameters_type_0 = []
+                    _custom_parameters_type_0 = data
+                    for custom_parameters_type_0_item_data in _custom_parameters_type_0:
+                        custom_parameters_type_0_item = CustomTrackingParamDTO.from_dict(
+                            custom_parameters_type_0_item_data
+                        )
+
+                        custom_parameters_type_0.append(custom_parameters_type_0_item)
+
+                    return custom_parameters_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[CustomTrackingParamDTO] | None | Unset, data)
+
+            custom_parameters = parse_union(_parse_custom_parameters, src_value__)
+
+            return custom_parameters
+
+        return LazyTable(
+            fields={
+                "auto_add_parameters": ("auto_add_parameters", None),
+                "utm_source": ("utm_source", _decode_utm_source),
+                "utm_medium": ("utm_medium", _decode_utm_medium),
+                "utm_campaign": ("utm_campaign", _decode_utm_campaign),
+                "utm_id": ("utm_id", _decode_utm_id),
+                "utm_term": ("utm_term", _decode_utm_term),
+                "custom_parameters": ("custom_parameters", _decode_custom_parameters),
+            },
+            required=(
+                "auto_add_parameters",
+                "utm_source",
+                "utm_medium",
+            ),
+            additional=None,
         )
-
-        patch_tracking_setting_response_data_attributes.additional_properties = d
-        return patch_tracking_setting_response_data_attributes
 
     @property
     def additional_keys(self) -> list[str]:

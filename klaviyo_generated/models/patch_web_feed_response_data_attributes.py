@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.patch_web_feed_response_data_attributes_content_type import (
     PatchWebFeedResponseDataAttributesContentType,
     check_patch_web_feed_response_data_attributes_content_type,
@@ -27,7 +28,7 @@ T = TypeVar("T", bound="PatchWebFeedResponseDataAttributes")
 
 
 @_attrs_define
-class PatchWebFeedResponseDataAttributes:
+class PatchWebFeedResponseDataAttributes(LazyModel):
     """
     Attributes:
         name (str): The name of this web feed Example: Blog_posts.
@@ -88,38 +89,61 @@ class PatchWebFeedResponseDataAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name")
+        return lazy_from_dict(cls, src_dict)
 
-        url = d.pop("url")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        request_method = check_patch_web_feed_response_data_attributes_request_method(d.pop("request_method"))
+        def _decode_request_method(src_value__: Any) -> PatchWebFeedResponseDataAttributesRequestMethod:
+            request_method = check_patch_web_feed_response_data_attributes_request_method(src_value__)
 
-        content_type = check_patch_web_feed_response_data_attributes_content_type(d.pop("content_type"))
+            return request_method
 
-        created = datetime.datetime.fromisoformat(d.pop("created"))
+        def _decode_content_type(src_value__: Any) -> PatchWebFeedResponseDataAttributesContentType:
+            content_type = check_patch_web_feed_response_data_attributes_content_type(src_value__)
 
-        updated = datetime.datetime.fromisoformat(d.pop("updated"))
+            return content_type
 
-        _status = d.pop("status", UNSET)
-        status: PatchWebFeedResponseDataAttributesStatus | Unset
-        if isinstance(_status, Unset):
-            status = UNSET
-        else:
-            status = check_patch_web_feed_response_data_attributes_status(_status)
+        def _decode_created(src_value__: Any) -> datetime.datetime:
+            created = datetime.datetime.fromisoformat(src_value__)
 
-        patch_web_feed_response_data_attributes = cls(
-            name=name,
-            url=url,
-            request_method=request_method,
-            content_type=content_type,
-            created=created,
-            updated=updated,
-            status=status,
+            return created
+
+        def _decode_updated(src_value__: Any) -> datetime.datetime:
+            updated = datetime.datetime.fromisoformat(src_value__)
+
+            return updated
+
+        def _decode_status(src_value__: Any) -> PatchWebFeedResponseDataAttributesStatus | Unset:
+            _status = src_value__
+            status: PatchWebFeedResponseDataAttributesStatus | Unset
+            if isinstance(_status, Unset):
+                status = UNSET
+            else:
+                status = check_patch_web_feed_response_data_attributes_status(_status)
+
+            return status
+
+        return LazyTable(
+            fields={
+                "name": ("name", None),
+                "url": ("url", None),
+                "request_method": ("request_method", _decode_request_method),
+                "content_type": ("content_type", _decode_content_type),
+                "created": ("created", _decode_created),
+                "updated": ("updated", _decode_updated),
+                "status": ("status", _decode_status),
+            },
+            required=(
+                "name",
+                "url",
+                "request_method",
+                "content_type",
+                "created",
+                "updated",
+            ),
+            additional=None,
         )
-
-        patch_web_feed_response_data_attributes.additional_properties = d
-        return patch_web_feed_response_data_attributes
 
     @property
     def additional_keys(self) -> list[str]:

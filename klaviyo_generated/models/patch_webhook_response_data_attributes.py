@@ -9,13 +9,14 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 T = TypeVar("T", bound="PatchWebhookResponseDataAttributes")
 
 
 @_attrs_define
-class PatchWebhookResponseDataAttributes:
+class PatchWebhookResponseDataAttributes(LazyModel):
     """
     Attributes:
         name (str): A name for the webhook. Example: My Webhook.
@@ -86,67 +87,67 @@ class PatchWebhookResponseDataAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name")
+        return lazy_from_dict(cls, src_dict)
 
-        endpoint_url = d.pop("endpoint_url")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        enabled = d.pop("enabled")
+        def _decode_created_at(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_created_at(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    created_at_type_0 = datetime.datetime.fromisoformat(data)
 
-        def _parse_description(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+                    return created_at_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
 
-        description = _parse_description(d.pop("description", UNSET))
+            created_at = parse_union(_parse_created_at, src_value__)
 
-        def _parse_created_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                created_at_type_0 = datetime.datetime.fromisoformat(data)
+            return created_at
 
-                return created_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+        def _decode_updated_at(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_updated_at(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    updated_at_type_0 = datetime.datetime.fromisoformat(data)
 
-        created_at = parse_union(_parse_created_at, d.pop("created_at", UNSET))
+                    return updated_at_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
 
-        def _parse_updated_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                updated_at_type_0 = datetime.datetime.fromisoformat(data)
+            updated_at = parse_union(_parse_updated_at, src_value__)
 
-                return updated_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+            return updated_at
 
-        updated_at = parse_union(_parse_updated_at, d.pop("updated_at", UNSET))
-
-        patch_webhook_response_data_attributes = cls(
-            name=name,
-            endpoint_url=endpoint_url,
-            enabled=enabled,
-            description=description,
-            created_at=created_at,
-            updated_at=updated_at,
+        return LazyTable(
+            fields={
+                "name": ("name", None),
+                "endpoint_url": ("endpoint_url", None),
+                "enabled": ("enabled", None),
+                "description": ("description", None),
+                "created_at": ("created_at", _decode_created_at),
+                "updated_at": ("updated_at", _decode_updated_at),
+            },
+            required=(
+                "name",
+                "endpoint_url",
+                "enabled",
+            ),
+            additional=None,
         )
-
-        patch_webhook_response_data_attributes.additional_properties = d
-        return patch_webhook_response_data_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.phone_number_type import PhoneNumberType, check_phone_number_type
 from ..types import UNSET, Unset
 
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="PhoneNumber")
 
 
 @_attrs_define
-class PhoneNumber:
+class PhoneNumber(LazyModel):
     """
     Attributes:
         type_ (PhoneNumberType):
@@ -67,39 +68,46 @@ class PhoneNumber:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.phone_number_properties import PhoneNumberProperties  # noqa: PLC0415
         from ..models.phone_number_styles import PhoneNumberStyles  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_phone_number_type(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> PhoneNumberType:
+            type_ = check_phone_number_type(src_value__)
 
-        properties = PhoneNumberProperties.from_dict(d.pop("properties"))
+            return type_
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        def _decode_properties(src_value__: Any) -> PhoneNumberProperties:
+            properties = PhoneNumberProperties.from_dict(src_value__)
 
-        id = _parse_id(d.pop("id", UNSET))
+            return properties
 
-        _styles = d.pop("styles", UNSET)
-        styles: PhoneNumberStyles | Unset
-        if isinstance(_styles, Unset):
-            styles = UNSET
-        else:
-            styles = PhoneNumberStyles.from_dict(_styles)
+        def _decode_styles(src_value__: Any) -> PhoneNumberStyles | Unset:
+            _styles = src_value__
+            styles: PhoneNumberStyles | Unset
+            if isinstance(_styles, Unset):
+                styles = UNSET
+            else:
+                styles = PhoneNumberStyles.from_dict(_styles)
 
-        phone_number = cls(
-            type_=type_,
-            properties=properties,
-            id=id,
-            styles=styles,
+            return styles
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "properties": ("properties", _decode_properties),
+                "id": ("id", None),
+                "styles": ("styles", _decode_styles),
+            },
+            required=(
+                "type",
+                "properties",
+            ),
+            additional=None,
         )
-
-        phone_number.additional_properties = d
-        return phone_number
 
     @property
     def additional_keys(self) -> list[str]:

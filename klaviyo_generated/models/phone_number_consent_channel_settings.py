@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.phone_number_consent_channel_settings_consent_type import (
     PhoneNumberConsentChannelSettingsConsentType,
     check_phone_number_consent_channel_settings_consent_type,
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="PhoneNumberConsentChannelSettings")
 
 
 @_attrs_define
-class PhoneNumberConsentChannelSettings:
+class PhoneNumberConsentChannelSettings(LazyModel):
     """
     Attributes:
         consent_type (PhoneNumberConsentChannelSettingsConsentType | Unset): Consent Type Enum.
@@ -42,20 +43,28 @@ class PhoneNumberConsentChannelSettings:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _consent_type = d.pop("consent_type", UNSET)
-        consent_type: PhoneNumberConsentChannelSettingsConsentType | Unset
-        if isinstance(_consent_type, Unset):
-            consent_type = UNSET
-        else:
-            consent_type = check_phone_number_consent_channel_settings_consent_type(_consent_type)
+        return lazy_from_dict(cls, src_dict)
 
-        phone_number_consent_channel_settings = cls(
-            consent_type=consent_type,
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        def _decode_consent_type(src_value__: Any) -> PhoneNumberConsentChannelSettingsConsentType | Unset:
+            _consent_type = src_value__
+            consent_type: PhoneNumberConsentChannelSettingsConsentType | Unset
+            if isinstance(_consent_type, Unset):
+                consent_type = UNSET
+            else:
+                consent_type = check_phone_number_consent_channel_settings_consent_type(_consent_type)
+
+            return consent_type
+
+        return LazyTable(
+            fields={
+                "consent_type": ("consent_type", _decode_consent_type),
+            },
+            required=(),
+            additional=None,
         )
-
-        phone_number_consent_channel_settings.additional_properties = d
-        return phone_number_consent_channel_settings
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.phone_number_properties_display_device_item import (
     PhoneNumberPropertiesDisplayDeviceItem,
     check_phone_number_properties_display_device_item,
@@ -27,7 +28,7 @@ T = TypeVar("T", bound="PhoneNumberProperties")
 
 
 @_attrs_define
-class PhoneNumberProperties:
+class PhoneNumberProperties(LazyModel):
     """
     Attributes:
         display_device (list[PhoneNumberPropertiesDisplayDeviceItem] | Unset):
@@ -138,112 +139,92 @@ class PhoneNumberProperties:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.channel_settings import ChannelSettings  # noqa: PLC0415
         from ..models.error_messages import ErrorMessages  # noqa: PLC0415
 
-        d = dict(src_dict)
-        _display_device = d.pop("display_device", UNSET)
-        display_device: list[PhoneNumberPropertiesDisplayDeviceItem] | Unset = UNSET
-        if _display_device is not UNSET:
-            display_device = []
-            for display_device_item_data in _display_device:
-                display_device_item = check_phone_number_properties_display_device_item(display_device_item_data)
+        def _decode_display_device(src_value__: Any) -> list[PhoneNumberPropertiesDisplayDeviceItem] | Unset:
+            _display_device = src_value__
+            display_device: list[PhoneNumberPropertiesDisplayDeviceItem] | Unset = UNSET
+            if _display_device is not UNSET:
+                display_device = []
+                for display_device_item_data in _display_device:
+                    display_device_item = check_phone_number_properties_display_device_item(display_device_item_data)
 
-                display_device.append(display_device_item)
+                    display_device.append(display_device_item)
 
-        def _parse_classname(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return display_device
 
-        classname = _parse_classname(d.pop("classname", UNSET))
+        def _decode_error_messages(src_value__: Any) -> ErrorMessages | Unset:
+            _error_messages = src_value__
+            error_messages: ErrorMessages | Unset
+            if isinstance(_error_messages, Unset):
+                error_messages = UNSET
+            else:
+                error_messages = ErrorMessages.from_dict(_error_messages)
 
-        def _parse_label(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return error_messages
 
-        label = _parse_label(d.pop("label", UNSET))
+        def _decode_sms_consent_type(
+            src_value__: Any,
+        ) -> list[PhoneNumberPropertiesSmsConsentTypeType0Item] | None | Unset:
+            def _parse_sms_consent_type(
+                data: object,
+            ) -> list[PhoneNumberPropertiesSmsConsentTypeType0Item] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    sms_consent_type_type_0 = []
+                    _sms_consent_type_type_0 = data
+                    for sms_consent_type_type_0_item_data in _sms_consent_type_type_0:
+                        sms_consent_type_type_0_item = check_phone_number_properties_sms_consent_type_type_0_item(
+                            sms_consent_type_type_0_item_data
+                        )
 
-        show_label = d.pop("show_label", UNSET)
+                        sms_consent_type_type_0.append(sms_consent_type_type_0_item)
 
-        def _parse_placeholder(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+                    return sms_consent_type_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[PhoneNumberPropertiesSmsConsentTypeType0Item] | None | Unset, data)
 
-        placeholder = _parse_placeholder(d.pop("placeholder", UNSET))
+            sms_consent_type = parse_union(_parse_sms_consent_type, src_value__)
 
-        def _parse_required(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+            return sms_consent_type
 
-        required = _parse_required(d.pop("required", UNSET))
+        def _decode_channel_settings(src_value__: Any) -> ChannelSettings | Unset:
+            _channel_settings = src_value__
+            channel_settings: ChannelSettings | Unset
+            if isinstance(_channel_settings, Unset):
+                channel_settings = UNSET
+            else:
+                channel_settings = ChannelSettings.from_dict(_channel_settings)
 
-        _error_messages = d.pop("error_messages", UNSET)
-        error_messages: ErrorMessages | Unset
-        if isinstance(_error_messages, Unset):
-            error_messages = UNSET
-        else:
-            error_messages = ErrorMessages.from_dict(_error_messages)
+            return channel_settings
 
-        property_name = d.pop("property_name", UNSET)
-
-        def _parse_sms_consent_type(data: object) -> list[PhoneNumberPropertiesSmsConsentTypeType0Item] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                sms_consent_type_type_0 = []
-                _sms_consent_type_type_0 = data
-                for sms_consent_type_type_0_item_data in _sms_consent_type_type_0:
-                    sms_consent_type_type_0_item = check_phone_number_properties_sms_consent_type_type_0_item(
-                        sms_consent_type_type_0_item_data
-                    )
-
-                    sms_consent_type_type_0.append(sms_consent_type_type_0_item)
-
-                return sms_consent_type_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[PhoneNumberPropertiesSmsConsentTypeType0Item] | None | Unset, data)
-
-        sms_consent_type = parse_union(_parse_sms_consent_type, d.pop("sms_consent_type", UNSET))
-
-        _channel_settings = d.pop("channel_settings", UNSET)
-        channel_settings: ChannelSettings | Unset
-        if isinstance(_channel_settings, Unset):
-            channel_settings = UNSET
-        else:
-            channel_settings = ChannelSettings.from_dict(_channel_settings)
-
-        phone_number_properties = cls(
-            display_device=display_device,
-            classname=classname,
-            label=label,
-            show_label=show_label,
-            placeholder=placeholder,
-            required=required,
-            error_messages=error_messages,
-            property_name=property_name,
-            sms_consent_type=sms_consent_type,
-            channel_settings=channel_settings,
+        return LazyTable(
+            fields={
+                "display_device": ("display_device", _decode_display_device),
+                "classname": ("classname", None),
+                "label": ("label", None),
+                "show_label": ("show_label", None),
+                "placeholder": ("placeholder", None),
+                "required": ("required", None),
+                "error_messages": ("error_messages", _decode_error_messages),
+                "property_name": ("property_name", None),
+                "sms_consent_type": ("sms_consent_type", _decode_sms_consent_type),
+                "channel_settings": ("channel_settings", _decode_channel_settings),
+            },
+            required=(),
+            additional=None,
         )
-
-        phone_number_properties.additional_properties = d
-        return phone_number_properties
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ T = TypeVar("T", bound="PostBulkProfileSuppressionsRemoveJobResponseDataRelation
 
 
 @_attrs_define
-class PostBulkProfileSuppressionsRemoveJobResponseDataRelationships:
+class PostBulkProfileSuppressionsRemoveJobResponseDataRelationships(LazyModel):
     """
     Attributes:
         lists (PostBulkProfileSuppressionsRemoveJobResponseDataRelationshipsLists | Unset):
@@ -55,6 +56,10 @@ class PostBulkProfileSuppressionsRemoveJobResponseDataRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.post_bulk_profile_suppressions_remove_job_response_data_relationships_lists import (
             PostBulkProfileSuppressionsRemoveJobResponseDataRelationshipsLists,  # noqa: PLC0415
         )
@@ -62,28 +67,38 @@ class PostBulkProfileSuppressionsRemoveJobResponseDataRelationships:
             PostBulkProfileSuppressionsRemoveJobResponseDataRelationshipsSegments,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _lists = d.pop("lists", UNSET)
-        lists: PostBulkProfileSuppressionsRemoveJobResponseDataRelationshipsLists | Unset
-        if isinstance(_lists, Unset):
-            lists = UNSET
-        else:
-            lists = PostBulkProfileSuppressionsRemoveJobResponseDataRelationshipsLists.from_dict(_lists)
+        def _decode_lists(
+            src_value__: Any,
+        ) -> PostBulkProfileSuppressionsRemoveJobResponseDataRelationshipsLists | Unset:
+            _lists = src_value__
+            lists: PostBulkProfileSuppressionsRemoveJobResponseDataRelationshipsLists | Unset
+            if isinstance(_lists, Unset):
+                lists = UNSET
+            else:
+                lists = PostBulkProfileSuppressionsRemoveJobResponseDataRelationshipsLists.from_dict(_lists)
 
-        _segments = d.pop("segments", UNSET)
-        segments: PostBulkProfileSuppressionsRemoveJobResponseDataRelationshipsSegments | Unset
-        if isinstance(_segments, Unset):
-            segments = UNSET
-        else:
-            segments = PostBulkProfileSuppressionsRemoveJobResponseDataRelationshipsSegments.from_dict(_segments)
+            return lists
 
-        post_bulk_profile_suppressions_remove_job_response_data_relationships = cls(
-            lists=lists,
-            segments=segments,
+        def _decode_segments(
+            src_value__: Any,
+        ) -> PostBulkProfileSuppressionsRemoveJobResponseDataRelationshipsSegments | Unset:
+            _segments = src_value__
+            segments: PostBulkProfileSuppressionsRemoveJobResponseDataRelationshipsSegments | Unset
+            if isinstance(_segments, Unset):
+                segments = UNSET
+            else:
+                segments = PostBulkProfileSuppressionsRemoveJobResponseDataRelationshipsSegments.from_dict(_segments)
+
+            return segments
+
+        return LazyTable(
+            fields={
+                "lists": ("lists", _decode_lists),
+                "segments": ("segments", _decode_segments),
+            },
+            required=(),
+            additional=None,
         )
-
-        post_bulk_profile_suppressions_remove_job_response_data_relationships.additional_properties = d
-        return post_bulk_profile_suppressions_remove_job_response_data_relationships
 
     @property
     def additional_keys(self) -> list[str]:

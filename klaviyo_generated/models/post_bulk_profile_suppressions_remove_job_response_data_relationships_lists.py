@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ T = TypeVar("T", bound="PostBulkProfileSuppressionsRemoveJobResponseDataRelation
 
 
 @_attrs_define
-class PostBulkProfileSuppressionsRemoveJobResponseDataRelationshipsLists:
+class PostBulkProfileSuppressionsRemoveJobResponseDataRelationshipsLists(LazyModel):
     """
     Attributes:
         data (list[PostBulkProfileSuppressionsRemoveJobResponseDataRelationshipsListsDataItem] | Unset):
@@ -56,37 +57,49 @@ class PostBulkProfileSuppressionsRemoveJobResponseDataRelationshipsLists:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.post_bulk_profile_suppressions_remove_job_response_data_relationships_lists_data_item import (
             PostBulkProfileSuppressionsRemoveJobResponseDataRelationshipsListsDataItem,  # noqa: PLC0415
         )
         from ..models.relationship_links import RelationshipLinks  # noqa: PLC0415
 
-        d = dict(src_dict)
-        _data = d.pop("data", UNSET)
-        data: list[PostBulkProfileSuppressionsRemoveJobResponseDataRelationshipsListsDataItem] | Unset = UNSET
-        if _data is not UNSET:
-            data = []
-            for data_item_data in _data:
-                data_item = PostBulkProfileSuppressionsRemoveJobResponseDataRelationshipsListsDataItem.from_dict(
-                    data_item_data
-                )
+        def _decode_data(
+            src_value__: Any,
+        ) -> list[PostBulkProfileSuppressionsRemoveJobResponseDataRelationshipsListsDataItem] | Unset:
+            _data = src_value__
+            data: list[PostBulkProfileSuppressionsRemoveJobResponseDataRelationshipsListsDataItem] | Unset = UNSET
+            if _data is not UNSET:
+                data = []
+                for data_item_data in _data:
+                    data_item = PostBulkProfileSuppressionsRemoveJobResponseDataRelationshipsListsDataItem.from_dict(
+                        data_item_data
+                    )
 
-                data.append(data_item)
+                    data.append(data_item)
 
-        _links = d.pop("links", UNSET)
-        links: RelationshipLinks | Unset
-        if isinstance(_links, Unset):
-            links = UNSET
-        else:
-            links = RelationshipLinks.from_dict(_links)
+            return data
 
-        post_bulk_profile_suppressions_remove_job_response_data_relationships_lists = cls(
-            data=data,
-            links=links,
+        def _decode_links(src_value__: Any) -> RelationshipLinks | Unset:
+            _links = src_value__
+            links: RelationshipLinks | Unset
+            if isinstance(_links, Unset):
+                links = UNSET
+            else:
+                links = RelationshipLinks.from_dict(_links)
+
+            return links
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+                "links": ("links", _decode_links),
+            },
+            required=(),
+            additional=None,
         )
-
-        post_bulk_profile_suppressions_remove_job_response_data_relationships_lists.additional_properties = d
-        return post_bulk_profile_suppressions_remove_job_response_data_relationships_lists
 
     @property
     def additional_keys(self) -> list[str]:

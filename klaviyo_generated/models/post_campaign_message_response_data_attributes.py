@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ T = TypeVar("T", bound="PostCampaignMessageResponseDataAttributes")
 
 
 @_attrs_define
-class PostCampaignMessageResponseDataAttributes:
+class PostCampaignMessageResponseDataAttributes(LazyModel):
     """
     Attributes:
         label (str): The label or name on the message
@@ -114,108 +115,127 @@ class PostCampaignMessageResponseDataAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.email_content_sub_object import EmailContentSubObject  # noqa: PLC0415
         from ..models.render_options_sub_object import RenderOptionsSubObject  # noqa: PLC0415
         from ..models.send_time_sub_object import SendTimeSubObject  # noqa: PLC0415
         from ..models.sms_content_sub_object import SMSContentSubObject  # noqa: PLC0415
 
-        d = dict(src_dict)
-        label = d.pop("label")
+        def _decode_content(src_value__: Any) -> EmailContentSubObject | SMSContentSubObject:
+            def _parse_content(data: object) -> EmailContentSubObject | SMSContentSubObject:
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    content_type_0 = EmailContentSubObject.from_dict(data)
 
-        channel = d.pop("channel")
-
-        def _parse_content(data: object) -> EmailContentSubObject | SMSContentSubObject:
-            try:
+                    return content_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                content_type_0 = EmailContentSubObject.from_dict(data)
+                content_type_1 = SMSContentSubObject.from_dict(data)
 
-                return content_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            content_type_1 = SMSContentSubObject.from_dict(data)
+                return content_type_1
 
-            return content_type_1
+            content = parse_union(_parse_content, src_value__)
 
-        content = parse_union(_parse_content, d.pop("content"))
+            return content
 
-        def _parse_send_times(data: object) -> list[SendTimeSubObject] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                send_times_type_0 = []
-                _send_times_type_0 = data
-                for send_times_type_0_item_data in _send_times_type_0:
-                    send_times_type_0_item = SendTimeSubObject.from_dict(send_times_type_0_item_data)
+        def _decode_send_times(src_value__: Any) -> list[SendTimeSubObject] | None | Unset:
+            def _parse_send_times(data: object) -> list[SendTimeSubObject] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    send_times_type_0 = []
+                    _send_times_type_0 = data
+                    for send_times_type_0_item_data in _send_times_type_0:
+                        send_times_type_0_item = SendTimeSubObject.from_dict(send_times_type_0_item_data)
 
-                    send_times_type_0.append(send_times_type_0_item)
+                        send_times_type_0.append(send_times_type_0_item)
 
-                return send_times_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[SendTimeSubObject] | None | Unset, data)
+                    return send_times_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[SendTimeSubObject] | None | Unset, data)
 
-        send_times = parse_union(_parse_send_times, d.pop("send_times", UNSET))
+            send_times = parse_union(_parse_send_times, src_value__)
 
-        _render_options = d.pop("render_options", UNSET)
-        render_options: RenderOptionsSubObject | Unset
-        if isinstance(_render_options, Unset):
-            render_options = UNSET
-        else:
-            render_options = RenderOptionsSubObject.from_dict(_render_options)
+            return send_times
 
-        def _parse_created_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                created_at_type_0 = datetime.datetime.fromisoformat(data)
+        def _decode_render_options(src_value__: Any) -> RenderOptionsSubObject | Unset:
+            _render_options = src_value__
+            render_options: RenderOptionsSubObject | Unset
+            if isinstance(_render_options, Unset):
+                render_options = UNSET
+            else:
+                render_options = RenderOptionsSubObject.from_dict(_render_options)
 
-                return created_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+            return render_options
 
-        created_at = parse_union(_parse_created_at, d.pop("created_at", UNSET))
+        def _decode_created_at(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_created_at(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    created_at_type_0 = datetime.datetime.fromisoformat(data)
 
-        def _parse_updated_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                updated_at_type_0 = datetime.datetime.fromisoformat(data)
+                    return created_at_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
 
-                return updated_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+            created_at = parse_union(_parse_created_at, src_value__)
 
-        updated_at = parse_union(_parse_updated_at, d.pop("updated_at", UNSET))
+            return created_at
 
-        post_campaign_message_response_data_attributes = cls(
-            label=label,
-            channel=channel,
-            content=content,
-            send_times=send_times,
-            render_options=render_options,
-            created_at=created_at,
-            updated_at=updated_at,
+        def _decode_updated_at(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_updated_at(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    updated_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                    return updated_at_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
+
+            updated_at = parse_union(_parse_updated_at, src_value__)
+
+            return updated_at
+
+        return LazyTable(
+            fields={
+                "label": ("label", None),
+                "channel": ("channel", None),
+                "content": ("content", _decode_content),
+                "send_times": ("send_times", _decode_send_times),
+                "render_options": ("render_options", _decode_render_options),
+                "created_at": ("created_at", _decode_created_at),
+                "updated_at": ("updated_at", _decode_updated_at),
+            },
+            required=(
+                "label",
+                "channel",
+                "content",
+            ),
+            additional=None,
         )
-
-        post_campaign_message_response_data_attributes.additional_properties = d
-        return post_campaign_message_response_data_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ T = TypeVar("T", bound="PostCampaignMessageResponseDataRelationships")
 
 
 @_attrs_define
-class PostCampaignMessageResponseDataRelationships:
+class PostCampaignMessageResponseDataRelationships(LazyModel):
     """
     Attributes:
         campaign (PostCampaignMessageResponseDataRelationshipsCampaign | Unset):
@@ -55,6 +56,10 @@ class PostCampaignMessageResponseDataRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.post_campaign_message_response_data_relationships_campaign import (
             PostCampaignMessageResponseDataRelationshipsCampaign,  # noqa: PLC0415
         )
@@ -62,28 +67,34 @@ class PostCampaignMessageResponseDataRelationships:
             PostCampaignMessageResponseDataRelationshipsTemplate,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _campaign = d.pop("campaign", UNSET)
-        campaign: PostCampaignMessageResponseDataRelationshipsCampaign | Unset
-        if isinstance(_campaign, Unset):
-            campaign = UNSET
-        else:
-            campaign = PostCampaignMessageResponseDataRelationshipsCampaign.from_dict(_campaign)
+        def _decode_campaign(src_value__: Any) -> PostCampaignMessageResponseDataRelationshipsCampaign | Unset:
+            _campaign = src_value__
+            campaign: PostCampaignMessageResponseDataRelationshipsCampaign | Unset
+            if isinstance(_campaign, Unset):
+                campaign = UNSET
+            else:
+                campaign = PostCampaignMessageResponseDataRelationshipsCampaign.from_dict(_campaign)
 
-        _template = d.pop("template", UNSET)
-        template: PostCampaignMessageResponseDataRelationshipsTemplate | Unset
-        if isinstance(_template, Unset):
-            template = UNSET
-        else:
-            template = PostCampaignMessageResponseDataRelationshipsTemplate.from_dict(_template)
+            return campaign
 
-        post_campaign_message_response_data_relationships = cls(
-            campaign=campaign,
-            template=template,
+        def _decode_template(src_value__: Any) -> PostCampaignMessageResponseDataRelationshipsTemplate | Unset:
+            _template = src_value__
+            template: PostCampaignMessageResponseDataRelationshipsTemplate | Unset
+            if isinstance(_template, Unset):
+                template = UNSET
+            else:
+                template = PostCampaignMessageResponseDataRelationshipsTemplate.from_dict(_template)
+
+            return template
+
+        return LazyTable(
+            fields={
+                "campaign": ("campaign", _decode_campaign),
+                "template": ("template", _decode_template),
+            },
+            required=(),
+            additional=None,
         )
-
-        post_campaign_message_response_data_relationships.additional_properties = d
-        return post_campaign_message_response_data_relationships
 
     @property
     def additional_keys(self) -> list[str]:

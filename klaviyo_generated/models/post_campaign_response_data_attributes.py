@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.post_campaign_response_data_attributes_status import (
     PostCampaignResponseDataAttributesStatus,
     check_post_campaign_response_data_attributes_status,
@@ -34,7 +35,7 @@ T = TypeVar("T", bound="PostCampaignResponseDataAttributes")
 
 
 @_attrs_define
-class PostCampaignResponseDataAttributes:
+class PostCampaignResponseDataAttributes(LazyModel):
     """
     Attributes:
         name (str): The campaign name
@@ -171,6 +172,10 @@ class PostCampaignResponseDataAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.ab_test_send_strategy import ABTestSendStrategy  # noqa: PLC0415
         from ..models.audiences import Audiences  # noqa: PLC0415
         from ..models.campaigns_email_tracking_options import CampaignsEmailTrackingOptions  # noqa: PLC0415
@@ -184,42 +189,46 @@ class PostCampaignResponseDataAttributes:
         from ..models.throttled_send_strategy import ThrottledSendStrategy  # noqa: PLC0415
         from ..models.unsupported_send_strategy import UnsupportedSendStrategy  # noqa: PLC0415
 
-        d = dict(src_dict)
-        name = d.pop("name")
+        def _decode_status(src_value__: Any) -> PostCampaignResponseDataAttributesStatus:
+            status = check_post_campaign_response_data_attributes_status(src_value__)
 
-        status = check_post_campaign_response_data_attributes_status(d.pop("status"))
+            return status
 
-        archived = d.pop("archived")
+        def _decode_audiences(src_value__: Any) -> Audiences:
+            audiences = Audiences.from_dict(src_value__)
 
-        audiences = Audiences.from_dict(d.pop("audiences"))
+            return audiences
 
-        def _parse_send_options(data: object) -> EmailSendOptions | PushSendOptions | SMSSendOptions:
-            try:
+        def _decode_send_options(src_value__: Any) -> EmailSendOptions | PushSendOptions | SMSSendOptions:
+            def _parse_send_options(data: object) -> EmailSendOptions | PushSendOptions | SMSSendOptions:
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    send_options_type_0 = EmailSendOptions.from_dict(data)
+
+                    return send_options_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    send_options_type_1 = SMSSendOptions.from_dict(data)
+
+                    return send_options_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                send_options_type_0 = EmailSendOptions.from_dict(data)
+                send_options_type_2 = PushSendOptions.from_dict(data)
 
-                return send_options_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                send_options_type_1 = SMSSendOptions.from_dict(data)
+                return send_options_type_2
 
-                return send_options_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            send_options_type_2 = PushSendOptions.from_dict(data)
+            send_options = parse_union(_parse_send_options, src_value__)
 
-            return send_options_type_2
+            return send_options
 
-        send_options = parse_union(_parse_send_options, d.pop("send_options"))
-
-        def _parse_send_strategy(
-            data: object,
+        def _decode_send_strategy(
+            src_value__: Any,
         ) -> (
             ABTestSendStrategy
             | ImmediateSendStrategy
@@ -228,135 +237,174 @@ class PostCampaignResponseDataAttributes:
             | ThrottledSendStrategy
             | UnsupportedSendStrategy
         ):
-            try:
+            def _parse_send_strategy(
+                data: object,
+            ) -> (
+                ABTestSendStrategy
+                | ImmediateSendStrategy
+                | SmartSendTimeStrategy
+                | StaticSendStrategy
+                | ThrottledSendStrategy
+                | UnsupportedSendStrategy
+            ):
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    send_strategy_type_0 = StaticSendStrategy.from_dict(data)
+
+                    return send_strategy_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    send_strategy_type_1 = SmartSendTimeStrategy.from_dict(data)
+
+                    return send_strategy_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    send_strategy_type_2 = ThrottledSendStrategy.from_dict(data)
+
+                    return send_strategy_type_2
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    send_strategy_type_3 = ImmediateSendStrategy.from_dict(data)
+
+                    return send_strategy_type_3
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    send_strategy_type_4 = ABTestSendStrategy.from_dict(data)
+
+                    return send_strategy_type_4
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                send_strategy_type_0 = StaticSendStrategy.from_dict(data)
+                send_strategy_type_5 = UnsupportedSendStrategy.from_dict(data)
 
-                return send_strategy_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                send_strategy_type_1 = SmartSendTimeStrategy.from_dict(data)
+                return send_strategy_type_5
 
-                return send_strategy_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                send_strategy_type_2 = ThrottledSendStrategy.from_dict(data)
+            send_strategy = parse_union(_parse_send_strategy, src_value__)
 
-                return send_strategy_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                send_strategy_type_3 = ImmediateSendStrategy.from_dict(data)
+            return send_strategy
 
-                return send_strategy_type_3
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                send_strategy_type_4 = ABTestSendStrategy.from_dict(data)
+        def _decode_created_at(src_value__: Any) -> datetime.datetime:
+            created_at = datetime.datetime.fromisoformat(src_value__)
 
-                return send_strategy_type_4
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            send_strategy_type_5 = UnsupportedSendStrategy.from_dict(data)
+            return created_at
 
-            return send_strategy_type_5
+        def _decode_updated_at(src_value__: Any) -> datetime.datetime:
+            updated_at = datetime.datetime.fromisoformat(src_value__)
 
-        send_strategy = parse_union(_parse_send_strategy, d.pop("send_strategy"))
+            return updated_at
 
-        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
-
-        updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
-
-        def _parse_tracking_options(
-            data: object,
+        def _decode_tracking_options(
+            src_value__: Any,
         ) -> CampaignsEmailTrackingOptions | CampaignsSMSTrackingOptions | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                tracking_options_type_0 = CampaignsEmailTrackingOptions.from_dict(data)
+            def _parse_tracking_options(
+                data: object,
+            ) -> CampaignsEmailTrackingOptions | CampaignsSMSTrackingOptions | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    tracking_options_type_0 = CampaignsEmailTrackingOptions.from_dict(data)
 
-                return tracking_options_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                tracking_options_type_1 = CampaignsSMSTrackingOptions.from_dict(data)
+                    return tracking_options_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    tracking_options_type_1 = CampaignsSMSTrackingOptions.from_dict(data)
 
-                return tracking_options_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(CampaignsEmailTrackingOptions | CampaignsSMSTrackingOptions | None | Unset, data)
+                    return tracking_options_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(CampaignsEmailTrackingOptions | CampaignsSMSTrackingOptions | None | Unset, data)
 
-        tracking_options = parse_union(_parse_tracking_options, d.pop("tracking_options", UNSET))
+            tracking_options = parse_union(_parse_tracking_options, src_value__)
 
-        def _parse_scheduled_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                scheduled_at_type_0 = datetime.datetime.fromisoformat(data)
+            return tracking_options
 
-                return scheduled_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+        def _decode_scheduled_at(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_scheduled_at(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    scheduled_at_type_0 = datetime.datetime.fromisoformat(data)
 
-        scheduled_at = parse_union(_parse_scheduled_at, d.pop("scheduled_at", UNSET))
+                    return scheduled_at_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
 
-        def _parse_send_time(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                send_time_type_0 = datetime.datetime.fromisoformat(data)
+            scheduled_at = parse_union(_parse_scheduled_at, src_value__)
 
-                return send_time_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+            return scheduled_at
 
-        send_time = parse_union(_parse_send_time, d.pop("send_time", UNSET))
+        def _decode_send_time(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_send_time(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    send_time_type_0 = datetime.datetime.fromisoformat(data)
 
-        post_campaign_response_data_attributes = cls(
-            name=name,
-            status=status,
-            archived=archived,
-            audiences=audiences,
-            send_options=send_options,
-            send_strategy=send_strategy,
-            created_at=created_at,
-            updated_at=updated_at,
-            tracking_options=tracking_options,
-            scheduled_at=scheduled_at,
-            send_time=send_time,
+                    return send_time_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
+
+            send_time = parse_union(_parse_send_time, src_value__)
+
+            return send_time
+
+        return LazyTable(
+            fields={
+                "name": ("name", None),
+                "status": ("status", _decode_status),
+                "archived": ("archived", None),
+                "audiences": ("audiences", _decode_audiences),
+                "send_options": ("send_options", _decode_send_options),
+                "send_strategy": ("send_strategy", _decode_send_strategy),
+                "created_at": ("created_at", _decode_created_at),
+                "updated_at": ("updated_at", _decode_updated_at),
+                "tracking_options": ("tracking_options", _decode_tracking_options),
+                "scheduled_at": ("scheduled_at", _decode_scheduled_at),
+                "send_time": ("send_time", _decode_send_time),
+            },
+            required=(
+                "name",
+                "status",
+                "archived",
+                "audiences",
+                "send_options",
+                "send_strategy",
+                "created_at",
+                "updated_at",
+            ),
+            additional=None,
         )
-
-        post_campaign_response_data_attributes.additional_properties = d
-        return post_campaign_response_data_attributes
 
     @property
     def additional_keys(self) -> list[str]:

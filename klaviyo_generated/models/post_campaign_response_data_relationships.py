@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ T = TypeVar("T", bound="PostCampaignResponseDataRelationships")
 
 
 @_attrs_define
-class PostCampaignResponseDataRelationships:
+class PostCampaignResponseDataRelationships(LazyModel):
     """
     Attributes:
         campaign_messages (PostCampaignResponseDataRelationshipsCampaignMessages | Unset):
@@ -53,33 +54,45 @@ class PostCampaignResponseDataRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.post_campaign_response_data_relationships_campaign_messages import (
             PostCampaignResponseDataRelationshipsCampaignMessages,  # noqa: PLC0415
         )
         from ..models.post_campaign_response_data_relationships_tags import PostCampaignResponseDataRelationshipsTags  # noqa: PLC0415
 
-        d = dict(src_dict)
-        _campaign_messages = d.pop("campaign-messages", UNSET)
-        campaign_messages: PostCampaignResponseDataRelationshipsCampaignMessages | Unset
-        if isinstance(_campaign_messages, Unset):
-            campaign_messages = UNSET
-        else:
-            campaign_messages = PostCampaignResponseDataRelationshipsCampaignMessages.from_dict(_campaign_messages)
+        def _decode_campaign_messages(
+            src_value__: Any,
+        ) -> PostCampaignResponseDataRelationshipsCampaignMessages | Unset:
+            _campaign_messages = src_value__
+            campaign_messages: PostCampaignResponseDataRelationshipsCampaignMessages | Unset
+            if isinstance(_campaign_messages, Unset):
+                campaign_messages = UNSET
+            else:
+                campaign_messages = PostCampaignResponseDataRelationshipsCampaignMessages.from_dict(_campaign_messages)
 
-        _tags = d.pop("tags", UNSET)
-        tags: PostCampaignResponseDataRelationshipsTags | Unset
-        if isinstance(_tags, Unset):
-            tags = UNSET
-        else:
-            tags = PostCampaignResponseDataRelationshipsTags.from_dict(_tags)
+            return campaign_messages
 
-        post_campaign_response_data_relationships = cls(
-            campaign_messages=campaign_messages,
-            tags=tags,
+        def _decode_tags(src_value__: Any) -> PostCampaignResponseDataRelationshipsTags | Unset:
+            _tags = src_value__
+            tags: PostCampaignResponseDataRelationshipsTags | Unset
+            if isinstance(_tags, Unset):
+                tags = UNSET
+            else:
+                tags = PostCampaignResponseDataRelationshipsTags.from_dict(_tags)
+
+            return tags
+
+        return LazyTable(
+            fields={
+                "campaign_messages": ("campaign-messages", _decode_campaign_messages),
+                "tags": ("tags", _decode_tags),
+            },
+            required=(),
+            additional=None,
         )
-
-        post_campaign_response_data_relationships.additional_properties = d
-        return post_campaign_response_data_relationships
 
     @property
     def additional_keys(self) -> list[str]:

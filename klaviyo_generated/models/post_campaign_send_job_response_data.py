@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.campaign_send_job_enum import CampaignSendJobEnum, check_campaign_send_job_enum
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="PostCampaignSendJobResponseData")
 
 
 @_attrs_define
-class PostCampaignSendJobResponseData:
+class PostCampaignSendJobResponseData(LazyModel):
     """
     Attributes:
         type_ (CampaignSendJobEnum):
@@ -58,27 +59,43 @@ class PostCampaignSendJobResponseData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.object_links import ObjectLinks  # noqa: PLC0415
         from ..models.post_campaign_send_job_response_data_attributes import PostCampaignSendJobResponseDataAttributes  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_campaign_send_job_enum(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> CampaignSendJobEnum:
+            type_ = check_campaign_send_job_enum(src_value__)
 
-        id = d.pop("id")
+            return type_
 
-        attributes = PostCampaignSendJobResponseDataAttributes.from_dict(d.pop("attributes"))
+        def _decode_attributes(src_value__: Any) -> PostCampaignSendJobResponseDataAttributes:
+            attributes = PostCampaignSendJobResponseDataAttributes.from_dict(src_value__)
 
-        links = ObjectLinks.from_dict(d.pop("links"))
+            return attributes
 
-        post_campaign_send_job_response_data = cls(
-            type_=type_,
-            id=id,
-            attributes=attributes,
-            links=links,
+        def _decode_links(src_value__: Any) -> ObjectLinks:
+            links = ObjectLinks.from_dict(src_value__)
+
+            return links
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+                "attributes": ("attributes", _decode_attributes),
+                "links": ("links", _decode_links),
+            },
+            required=(
+                "type",
+                "id",
+                "attributes",
+                "links",
+            ),
+            additional=None,
         )
-
-        post_campaign_send_job_response_data.additional_properties = d
-        return post_campaign_send_job_response_data
 
     @property
     def additional_keys(self) -> list[str]:

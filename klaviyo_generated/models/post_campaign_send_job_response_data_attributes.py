@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.post_campaign_send_job_response_data_attributes_status import (
     PostCampaignSendJobResponseDataAttributesStatus,
     check_post_campaign_send_job_response_data_attributes_status,
@@ -17,7 +18,7 @@ T = TypeVar("T", bound="PostCampaignSendJobResponseDataAttributes")
 
 
 @_attrs_define
-class PostCampaignSendJobResponseDataAttributes:
+class PostCampaignSendJobResponseDataAttributes(LazyModel):
     """
     Attributes:
         status (PostCampaignSendJobResponseDataAttributesStatus): The status of the send job
@@ -41,15 +42,23 @@ class PostCampaignSendJobResponseDataAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        status = check_post_campaign_send_job_response_data_attributes_status(d.pop("status"))
+        return lazy_from_dict(cls, src_dict)
 
-        post_campaign_send_job_response_data_attributes = cls(
-            status=status,
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        def _decode_status(src_value__: Any) -> PostCampaignSendJobResponseDataAttributesStatus:
+            status = check_post_campaign_send_job_response_data_attributes_status(src_value__)
+
+            return status
+
+        return LazyTable(
+            fields={
+                "status": ("status", _decode_status),
+            },
+            required=("status",),
+            additional=None,
         )
-
-        post_campaign_send_job_response_data_attributes.additional_properties = d
-        return post_campaign_send_job_response_data_attributes
 
     @property
     def additional_keys(self) -> list[str]:

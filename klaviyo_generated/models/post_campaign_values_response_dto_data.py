@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.campaign_values_report_enum import CampaignValuesReportEnum, check_campaign_values_report_enum
 from ..types import UNSET, Unset
 
@@ -22,7 +23,7 @@ T = TypeVar("T", bound="PostCampaignValuesResponseDTOData")
 
 
 @_attrs_define
-class PostCampaignValuesResponseDTOData:
+class PostCampaignValuesResponseDTOData(LazyModel):
     """
     Attributes:
         type_ (CampaignValuesReportEnum):
@@ -59,6 +60,10 @@ class PostCampaignValuesResponseDTOData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.post_campaign_values_response_dto_data_attributes import (
             PostCampaignValuesResponseDTODataAttributes,  # noqa: PLC0415
         )
@@ -66,26 +71,38 @@ class PostCampaignValuesResponseDTOData:
             PostCampaignValuesResponseDTODataRelationships,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        type_ = check_campaign_values_report_enum(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> CampaignValuesReportEnum:
+            type_ = check_campaign_values_report_enum(src_value__)
 
-        attributes = PostCampaignValuesResponseDTODataAttributes.from_dict(d.pop("attributes"))
+            return type_
 
-        _relationships = d.pop("relationships", UNSET)
-        relationships: PostCampaignValuesResponseDTODataRelationships | Unset
-        if isinstance(_relationships, Unset):
-            relationships = UNSET
-        else:
-            relationships = PostCampaignValuesResponseDTODataRelationships.from_dict(_relationships)
+        def _decode_attributes(src_value__: Any) -> PostCampaignValuesResponseDTODataAttributes:
+            attributes = PostCampaignValuesResponseDTODataAttributes.from_dict(src_value__)
 
-        post_campaign_values_response_dto_data = cls(
-            type_=type_,
-            attributes=attributes,
-            relationships=relationships,
+            return attributes
+
+        def _decode_relationships(src_value__: Any) -> PostCampaignValuesResponseDTODataRelationships | Unset:
+            _relationships = src_value__
+            relationships: PostCampaignValuesResponseDTODataRelationships | Unset
+            if isinstance(_relationships, Unset):
+                relationships = UNSET
+            else:
+                relationships = PostCampaignValuesResponseDTODataRelationships.from_dict(_relationships)
+
+            return relationships
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "attributes": ("attributes", _decode_attributes),
+                "relationships": ("relationships", _decode_relationships),
+            },
+            required=(
+                "type",
+                "attributes",
+            ),
+            additional=None,
         )
-
-        post_campaign_values_response_dto_data.additional_properties = d
-        return post_campaign_values_response_dto_data
 
     @property
     def additional_keys(self) -> list[str]:

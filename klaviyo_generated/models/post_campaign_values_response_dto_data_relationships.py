@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="PostCampaignValuesResponseDTODataRelationships")
 
 
 @_attrs_define
-class PostCampaignValuesResponseDTODataRelationships:
+class PostCampaignValuesResponseDTODataRelationships(LazyModel):
     """
     Attributes:
         campaigns (PostCampaignValuesResponseDTODataRelationshipsCampaigns | Unset):
@@ -44,24 +45,31 @@ class PostCampaignValuesResponseDTODataRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.post_campaign_values_response_dto_data_relationships_campaigns import (
             PostCampaignValuesResponseDTODataRelationshipsCampaigns,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _campaigns = d.pop("campaigns", UNSET)
-        campaigns: PostCampaignValuesResponseDTODataRelationshipsCampaigns | Unset
-        if isinstance(_campaigns, Unset):
-            campaigns = UNSET
-        else:
-            campaigns = PostCampaignValuesResponseDTODataRelationshipsCampaigns.from_dict(_campaigns)
+        def _decode_campaigns(src_value__: Any) -> PostCampaignValuesResponseDTODataRelationshipsCampaigns | Unset:
+            _campaigns = src_value__
+            campaigns: PostCampaignValuesResponseDTODataRelationshipsCampaigns | Unset
+            if isinstance(_campaigns, Unset):
+                campaigns = UNSET
+            else:
+                campaigns = PostCampaignValuesResponseDTODataRelationshipsCampaigns.from_dict(_campaigns)
 
-        post_campaign_values_response_dto_data_relationships = cls(
-            campaigns=campaigns,
+            return campaigns
+
+        return LazyTable(
+            fields={
+                "campaigns": ("campaigns", _decode_campaigns),
+            },
+            required=(),
+            additional=None,
         )
-
-        post_campaign_values_response_dto_data_relationships.additional_properties = d
-        return post_campaign_values_response_dto_data_relationships
 
     @property
     def additional_keys(self) -> list[str]:

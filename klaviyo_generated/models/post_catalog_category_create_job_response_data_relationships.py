@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="PostCatalogCategoryCreateJobResponseDataRelationships")
 
 
 @_attrs_define
-class PostCatalogCategoryCreateJobResponseDataRelationships:
+class PostCatalogCategoryCreateJobResponseDataRelationships(LazyModel):
     """
     Attributes:
         categories (PostCatalogCategoryCreateJobResponseDataRelationshipsCategories | Unset):
@@ -44,24 +45,33 @@ class PostCatalogCategoryCreateJobResponseDataRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.post_catalog_category_create_job_response_data_relationships_categories import (
             PostCatalogCategoryCreateJobResponseDataRelationshipsCategories,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _categories = d.pop("categories", UNSET)
-        categories: PostCatalogCategoryCreateJobResponseDataRelationshipsCategories | Unset
-        if isinstance(_categories, Unset):
-            categories = UNSET
-        else:
-            categories = PostCatalogCategoryCreateJobResponseDataRelationshipsCategories.from_dict(_categories)
+        def _decode_categories(
+            src_value__: Any,
+        ) -> PostCatalogCategoryCreateJobResponseDataRelationshipsCategories | Unset:
+            _categories = src_value__
+            categories: PostCatalogCategoryCreateJobResponseDataRelationshipsCategories | Unset
+            if isinstance(_categories, Unset):
+                categories = UNSET
+            else:
+                categories = PostCatalogCategoryCreateJobResponseDataRelationshipsCategories.from_dict(_categories)
 
-        post_catalog_category_create_job_response_data_relationships = cls(
-            categories=categories,
+            return categories
+
+        return LazyTable(
+            fields={
+                "categories": ("categories", _decode_categories),
+            },
+            required=(),
+            additional=None,
         )
-
-        post_catalog_category_create_job_response_data_relationships.additional_properties = d
-        return post_catalog_category_create_job_response_data_relationships
 
     @property
     def additional_keys(self) -> list[str]:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.post_catalog_item_create_job_response_data_attributes_status import (
     PostCatalogItemCreateJobResponseDataAttributesStatus,
     check_post_catalog_item_create_job_response_data_attributes_status,
@@ -23,7 +24,7 @@ T = TypeVar("T", bound="PostCatalogItemCreateJobResponseDataAttributes")
 
 
 @_attrs_define
-class PostCatalogItemCreateJobResponseDataAttributes:
+class PostCatalogItemCreateJobResponseDataAttributes(LazyModel):
     """
     Attributes:
         status (PostCatalogItemCreateJobResponseDataAttributesStatus): Status of the asynchronous job. Example:
@@ -124,102 +125,105 @@ class PostCatalogItemCreateJobResponseDataAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.api_job_error_payload import APIJobErrorPayload  # noqa: PLC0415
 
-        d = dict(src_dict)
-        status = check_post_catalog_item_create_job_response_data_attributes_status(d.pop("status"))
+        def _decode_status(src_value__: Any) -> PostCatalogItemCreateJobResponseDataAttributesStatus:
+            status = check_post_catalog_item_create_job_response_data_attributes_status(src_value__)
 
-        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+            return status
 
-        total_count = d.pop("total_count")
+        def _decode_created_at(src_value__: Any) -> datetime.datetime:
+            created_at = datetime.datetime.fromisoformat(src_value__)
 
-        def _parse_completed_count(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+            return created_at
 
-        completed_count = _parse_completed_count(d.pop("completed_count", UNSET))
+        def _decode_completed_at(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_completed_at(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    completed_at_type_0 = datetime.datetime.fromisoformat(data)
 
-        def _parse_failed_count(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+                    return completed_at_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
 
-        failed_count = _parse_failed_count(d.pop("failed_count", UNSET))
+            completed_at = parse_union(_parse_completed_at, src_value__)
 
-        def _parse_completed_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                completed_at_type_0 = datetime.datetime.fromisoformat(data)
+            return completed_at
 
-                return completed_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+        def _decode_errors(src_value__: Any) -> list[APIJobErrorPayload] | None | Unset:
+            def _parse_errors(data: object) -> list[APIJobErrorPayload] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    errors_type_0 = []
+                    _errors_type_0 = data
+                    for errors_type_0_item_data in _errors_type_0:
+                        errors_type_0_item = APIJobErrorPayload.from_dict(errors_type_0_item_data)
 
-        completed_at = parse_union(_parse_completed_at, d.pop("completed_at", UNSET))
+                        errors_type_0.append(errors_type_0_item)
 
-        def _parse_errors(data: object) -> list[APIJobErrorPayload] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                errors_type_0 = []
-                _errors_type_0 = data
-                for errors_type_0_item_data in _errors_type_0:
-                    errors_type_0_item = APIJobErrorPayload.from_dict(errors_type_0_item_data)
+                    return errors_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[APIJobErrorPayload] | None | Unset, data)
 
-                    errors_type_0.append(errors_type_0_item)
+            errors = parse_union(_parse_errors, src_value__)
 
-                return errors_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[APIJobErrorPayload] | None | Unset, data)
+            return errors
 
-        errors = parse_union(_parse_errors, d.pop("errors", UNSET))
+        def _decode_expires_at(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    expires_at_type_0 = datetime.datetime.fromisoformat(data)
 
-        def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                expires_at_type_0 = datetime.datetime.fromisoformat(data)
+                    return expires_at_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
 
-                return expires_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+            expires_at = parse_union(_parse_expires_at, src_value__)
 
-        expires_at = parse_union(_parse_expires_at, d.pop("expires_at", UNSET))
+            return expires_at
 
-        post_catalog_item_create_job_response_data_attributes = cls(
-            status=status,
-            created_at=created_at,
-            total_count=total_count,
-            completed_count=completed_count,
-            failed_count=failed_count,
-            completed_at=completed_at,
-            errors=errors,
-            expires_at=expires_at,
+        return LazyTable(
+            fields={
+                "status": ("status", _decode_status),
+                "created_at": ("created_at", _decode_created_at),
+                "total_count": ("total_count", None),
+                "completed_count": ("completed_count", None),
+                "failed_count": ("failed_count", None),
+                "completed_at": ("completed_at", _decode_completed_at),
+                "errors": ("errors", _decode_errors),
+                "expires_at": ("expires_at", _decode_expires_at),
+            },
+            required=(
+                "status",
+                "created_at",
+                "total_count",
+            ),
+            additional=None,
         )
-
-        post_catalog_item_create_job_response_data_attributes.additional_properties = d
-        return post_catalog_item_create_job_response_data_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="PostCatalogVariantResponseDataRelationships")
 
 
 @_attrs_define
-class PostCatalogVariantResponseDataRelationships:
+class PostCatalogVariantResponseDataRelationships(LazyModel):
     """
     Attributes:
         item (PostCatalogVariantResponseDataRelationshipsItem | Unset):
@@ -44,24 +45,31 @@ class PostCatalogVariantResponseDataRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.post_catalog_variant_response_data_relationships_item import (
             PostCatalogVariantResponseDataRelationshipsItem,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _item = d.pop("item", UNSET)
-        item: PostCatalogVariantResponseDataRelationshipsItem | Unset
-        if isinstance(_item, Unset):
-            item = UNSET
-        else:
-            item = PostCatalogVariantResponseDataRelationshipsItem.from_dict(_item)
+        def _decode_item(src_value__: Any) -> PostCatalogVariantResponseDataRelationshipsItem | Unset:
+            _item = src_value__
+            item: PostCatalogVariantResponseDataRelationshipsItem | Unset
+            if isinstance(_item, Unset):
+                item = UNSET
+            else:
+                item = PostCatalogVariantResponseDataRelationshipsItem.from_dict(_item)
 
-        post_catalog_variant_response_data_relationships = cls(
-            item=item,
+            return item
+
+        return LazyTable(
+            fields={
+                "item": ("item", _decode_item),
+            },
+            required=(),
+            additional=None,
         )
-
-        post_catalog_variant_response_data_relationships.additional_properties = d
-        return post_catalog_variant_response_data_relationships
 
     @property
     def additional_keys(self) -> list[str]:

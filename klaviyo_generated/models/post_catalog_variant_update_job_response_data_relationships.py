@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="PostCatalogVariantUpdateJobResponseDataRelationships")
 
 
 @_attrs_define
-class PostCatalogVariantUpdateJobResponseDataRelationships:
+class PostCatalogVariantUpdateJobResponseDataRelationships(LazyModel):
     """
     Attributes:
         variants (PostCatalogVariantUpdateJobResponseDataRelationshipsVariants | Unset):
@@ -44,24 +45,31 @@ class PostCatalogVariantUpdateJobResponseDataRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.post_catalog_variant_update_job_response_data_relationships_variants import (
             PostCatalogVariantUpdateJobResponseDataRelationshipsVariants,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _variants = d.pop("variants", UNSET)
-        variants: PostCatalogVariantUpdateJobResponseDataRelationshipsVariants | Unset
-        if isinstance(_variants, Unset):
-            variants = UNSET
-        else:
-            variants = PostCatalogVariantUpdateJobResponseDataRelationshipsVariants.from_dict(_variants)
+        def _decode_variants(src_value__: Any) -> PostCatalogVariantUpdateJobResponseDataRelationshipsVariants | Unset:
+            _variants = src_value__
+            variants: PostCatalogVariantUpdateJobResponseDataRelationshipsVariants | Unset
+            if isinstance(_variants, Unset):
+                variants = UNSET
+            else:
+                variants = PostCatalogVariantUpdateJobResponseDataRelationshipsVariants.from_dict(_variants)
 
-        post_catalog_variant_update_job_response_data_relationships = cls(
-            variants=variants,
+            return variants
+
+        return LazyTable(
+            fields={
+                "variants": ("variants", _decode_variants),
+            },
+            required=(),
+            additional=None,
         )
-
-        post_catalog_variant_update_job_response_data_relationships.additional_properties = d
-        return post_catalog_variant_update_job_response_data_relationships
 
     @property
     def additional_keys(self) -> list[str]:

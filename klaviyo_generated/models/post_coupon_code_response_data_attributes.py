@@ -9,6 +9,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.post_coupon_code_response_data_attributes_status import (
     PostCouponCodeResponseDataAttributesStatus,
     check_post_coupon_code_response_data_attributes_status,
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="PostCouponCodeResponseDataAttributes")
 
 
 @_attrs_define
-class PostCouponCodeResponseDataAttributes:
+class PostCouponCodeResponseDataAttributes(LazyModel):
     """
     Attributes:
         unique_code (None | str | Unset): This is a unique string that will be or is assigned to each customer/profile
@@ -68,49 +69,50 @@ class PostCouponCodeResponseDataAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_unique_code(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        unique_code = _parse_unique_code(d.pop("unique_code", UNSET))
+        def _decode_expires_at(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    expires_at_type_0 = datetime.datetime.fromisoformat(data)
 
-        def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                expires_at_type_0 = datetime.datetime.fromisoformat(data)
+                    return expires_at_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
 
-                return expires_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+            expires_at = parse_union(_parse_expires_at, src_value__)
 
-        expires_at = parse_union(_parse_expires_at, d.pop("expires_at", UNSET))
+            return expires_at
 
-        _status = d.pop("status", UNSET)
-        status: PostCouponCodeResponseDataAttributesStatus | Unset
-        if isinstance(_status, Unset):
-            status = UNSET
-        else:
-            status = check_post_coupon_code_response_data_attributes_status(_status)
+        def _decode_status(src_value__: Any) -> PostCouponCodeResponseDataAttributesStatus | Unset:
+            _status = src_value__
+            status: PostCouponCodeResponseDataAttributesStatus | Unset
+            if isinstance(_status, Unset):
+                status = UNSET
+            else:
+                status = check_post_coupon_code_response_data_attributes_status(_status)
 
-        post_coupon_code_response_data_attributes = cls(
-            unique_code=unique_code,
-            expires_at=expires_at,
-            status=status,
+            return status
+
+        return LazyTable(
+            fields={
+                "unique_code": ("unique_code", None),
+                "expires_at": ("expires_at", _decode_expires_at),
+                "status": ("status", _decode_status),
+            },
+            required=(),
+            additional=None,
         )
-
-        post_coupon_code_response_data_attributes.additional_properties = d
-        return post_coupon_code_response_data_attributes
 
     @property
     def additional_keys(self) -> list[str]:

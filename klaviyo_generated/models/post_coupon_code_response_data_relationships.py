@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ T = TypeVar("T", bound="PostCouponCodeResponseDataRelationships")
 
 
 @_attrs_define
-class PostCouponCodeResponseDataRelationships:
+class PostCouponCodeResponseDataRelationships(LazyModel):
     """
     Attributes:
         coupon (PostCouponCodeResponseDataRelationshipsCoupon | Unset):
@@ -55,6 +56,10 @@ class PostCouponCodeResponseDataRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.post_coupon_code_response_data_relationships_coupon import (
             PostCouponCodeResponseDataRelationshipsCoupon,  # noqa: PLC0415
         )
@@ -62,28 +67,34 @@ class PostCouponCodeResponseDataRelationships:
             PostCouponCodeResponseDataRelationshipsProfile,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _coupon = d.pop("coupon", UNSET)
-        coupon: PostCouponCodeResponseDataRelationshipsCoupon | Unset
-        if isinstance(_coupon, Unset):
-            coupon = UNSET
-        else:
-            coupon = PostCouponCodeResponseDataRelationshipsCoupon.from_dict(_coupon)
+        def _decode_coupon(src_value__: Any) -> PostCouponCodeResponseDataRelationshipsCoupon | Unset:
+            _coupon = src_value__
+            coupon: PostCouponCodeResponseDataRelationshipsCoupon | Unset
+            if isinstance(_coupon, Unset):
+                coupon = UNSET
+            else:
+                coupon = PostCouponCodeResponseDataRelationshipsCoupon.from_dict(_coupon)
 
-        _profile = d.pop("profile", UNSET)
-        profile: PostCouponCodeResponseDataRelationshipsProfile | Unset
-        if isinstance(_profile, Unset):
-            profile = UNSET
-        else:
-            profile = PostCouponCodeResponseDataRelationshipsProfile.from_dict(_profile)
+            return coupon
 
-        post_coupon_code_response_data_relationships = cls(
-            coupon=coupon,
-            profile=profile,
+        def _decode_profile(src_value__: Any) -> PostCouponCodeResponseDataRelationshipsProfile | Unset:
+            _profile = src_value__
+            profile: PostCouponCodeResponseDataRelationshipsProfile | Unset
+            if isinstance(_profile, Unset):
+                profile = UNSET
+            else:
+                profile = PostCouponCodeResponseDataRelationshipsProfile.from_dict(_profile)
+
+            return profile
+
+        return LazyTable(
+            fields={
+                "coupon": ("coupon", _decode_coupon),
+                "profile": ("profile", _decode_profile),
+            },
+            required=(),
+            additional=None,
         )
-
-        post_coupon_code_response_data_relationships.additional_properties = d
-        return post_coupon_code_response_data_relationships
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="PostCustomMetricResponseDataRelationships")
 
 
 @_attrs_define
-class PostCustomMetricResponseDataRelationships:
+class PostCustomMetricResponseDataRelationships(LazyModel):
     """
     Attributes:
         metrics (PostCustomMetricResponseDataRelationshipsMetrics | Unset):
@@ -44,24 +45,31 @@ class PostCustomMetricResponseDataRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.post_custom_metric_response_data_relationships_metrics import (
             PostCustomMetricResponseDataRelationshipsMetrics,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _metrics = d.pop("metrics", UNSET)
-        metrics: PostCustomMetricResponseDataRelationshipsMetrics | Unset
-        if isinstance(_metrics, Unset):
-            metrics = UNSET
-        else:
-            metrics = PostCustomMetricResponseDataRelationshipsMetrics.from_dict(_metrics)
+        def _decode_metrics(src_value__: Any) -> PostCustomMetricResponseDataRelationshipsMetrics | Unset:
+            _metrics = src_value__
+            metrics: PostCustomMetricResponseDataRelationshipsMetrics | Unset
+            if isinstance(_metrics, Unset):
+                metrics = UNSET
+            else:
+                metrics = PostCustomMetricResponseDataRelationshipsMetrics.from_dict(_metrics)
 
-        post_custom_metric_response_data_relationships = cls(
-            metrics=metrics,
+            return metrics
+
+        return LazyTable(
+            fields={
+                "metrics": ("metrics", _decode_metrics),
+            },
+            required=(),
+            additional=None,
         )
-
-        post_custom_metric_response_data_relationships.additional_properties = d
-        return post_custom_metric_response_data_relationships
 
     @property
     def additional_keys(self) -> list[str]:

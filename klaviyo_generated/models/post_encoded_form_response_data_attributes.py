@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.post_encoded_form_response_data_attributes_status import (
     PostEncodedFormResponseDataAttributesStatus,
     check_post_encoded_form_response_data_attributes_status,
@@ -22,7 +23,7 @@ T = TypeVar("T", bound="PostEncodedFormResponseDataAttributes")
 
 
 @_attrs_define
-class PostEncodedFormResponseDataAttributes:
+class PostEncodedFormResponseDataAttributes(LazyModel):
     """
     Attributes:
         status (PostEncodedFormResponseDataAttributesStatus): The status of the form. Example: draft.
@@ -72,32 +73,51 @@ class PostEncodedFormResponseDataAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.form_definition import FormDefinition  # noqa: PLC0415
 
-        d = dict(src_dict)
-        status = check_post_encoded_form_response_data_attributes_status(d.pop("status"))
+        def _decode_status(src_value__: Any) -> PostEncodedFormResponseDataAttributesStatus:
+            status = check_post_encoded_form_response_data_attributes_status(src_value__)
 
-        ab_test = d.pop("ab_test")
+            return status
 
-        name = d.pop("name")
+        def _decode_definition(src_value__: Any) -> FormDefinition:
+            definition = FormDefinition.from_dict(src_value__)
 
-        definition = FormDefinition.from_dict(d.pop("definition"))
+            return definition
 
-        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+        def _decode_created_at(src_value__: Any) -> datetime.datetime:
+            created_at = datetime.datetime.fromisoformat(src_value__)
 
-        updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
+            return created_at
 
-        post_encoded_form_response_data_attributes = cls(
-            status=status,
-            ab_test=ab_test,
-            name=name,
-            definition=definition,
-            created_at=created_at,
-            updated_at=updated_at,
+        def _decode_updated_at(src_value__: Any) -> datetime.datetime:
+            updated_at = datetime.datetime.fromisoformat(src_value__)
+
+            return updated_at
+
+        return LazyTable(
+            fields={
+                "status": ("status", _decode_status),
+                "ab_test": ("ab_test", None),
+                "name": ("name", None),
+                "definition": ("definition", _decode_definition),
+                "created_at": ("created_at", _decode_created_at),
+                "updated_at": ("updated_at", _decode_updated_at),
+            },
+            required=(
+                "status",
+                "ab_test",
+                "name",
+                "definition",
+                "created_at",
+                "updated_at",
+            ),
+            additional=None,
         )
-
-        post_encoded_form_response_data_attributes.additional_properties = d
-        return post_encoded_form_response_data_attributes
 
     @property
     def additional_keys(self) -> list[str]:

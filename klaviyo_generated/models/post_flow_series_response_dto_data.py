@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.flow_series_report_enum import FlowSeriesReportEnum, check_flow_series_report_enum
 from ..types import UNSET, Unset
 
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="PostFlowSeriesResponseDTOData")
 
 
 @_attrs_define
-class PostFlowSeriesResponseDTOData:
+class PostFlowSeriesResponseDTOData(LazyModel):
     """
     Attributes:
         type_ (FlowSeriesReportEnum):
@@ -57,29 +58,45 @@ class PostFlowSeriesResponseDTOData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.post_flow_series_response_dto_data_attributes import PostFlowSeriesResponseDTODataAttributes  # noqa: PLC0415
         from ..models.post_flow_series_response_dto_data_relationships import PostFlowSeriesResponseDTODataRelationships  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_flow_series_report_enum(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> FlowSeriesReportEnum:
+            type_ = check_flow_series_report_enum(src_value__)
 
-        attributes = PostFlowSeriesResponseDTODataAttributes.from_dict(d.pop("attributes"))
+            return type_
 
-        _relationships = d.pop("relationships", UNSET)
-        relationships: PostFlowSeriesResponseDTODataRelationships | Unset
-        if isinstance(_relationships, Unset):
-            relationships = UNSET
-        else:
-            relationships = PostFlowSeriesResponseDTODataRelationships.from_dict(_relationships)
+        def _decode_attributes(src_value__: Any) -> PostFlowSeriesResponseDTODataAttributes:
+            attributes = PostFlowSeriesResponseDTODataAttributes.from_dict(src_value__)
 
-        post_flow_series_response_dto_data = cls(
-            type_=type_,
-            attributes=attributes,
-            relationships=relationships,
+            return attributes
+
+        def _decode_relationships(src_value__: Any) -> PostFlowSeriesResponseDTODataRelationships | Unset:
+            _relationships = src_value__
+            relationships: PostFlowSeriesResponseDTODataRelationships | Unset
+            if isinstance(_relationships, Unset):
+                relationships = UNSET
+            else:
+                relationships = PostFlowSeriesResponseDTODataRelationships.from_dict(_relationships)
+
+            return relationships
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "attributes": ("attributes", _decode_attributes),
+                "relationships": ("relationships", _decode_relationships),
+            },
+            required=(
+                "type",
+                "attributes",
+            ),
+            additional=None,
         )
-
-        post_flow_series_response_dto_data.additional_properties = d
-        return post_flow_series_response_dto_data
 
     @property
     def additional_keys(self) -> list[str]:

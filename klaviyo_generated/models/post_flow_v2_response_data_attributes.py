@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.post_flow_v2_response_data_attributes_trigger_type import (
     PostFlowV2ResponseDataAttributesTriggerType,
     check_post_flow_v2_response_data_attributes_trigger_type,
@@ -23,7 +24,7 @@ T = TypeVar("T", bound="PostFlowV2ResponseDataAttributes")
 
 
 @_attrs_define
-class PostFlowV2ResponseDataAttributes:
+class PostFlowV2ResponseDataAttributes(LazyModel):
     """
     Attributes:
         name (None | str | Unset):
@@ -110,97 +111,85 @@ class PostFlowV2ResponseDataAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.flow_definition import FlowDefinition  # noqa: PLC0415
 
-        d = dict(src_dict)
+        def _decode_created(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_created(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    created_type_0 = datetime.datetime.fromisoformat(data)
 
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+                    return created_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
 
-        name = _parse_name(d.pop("name", UNSET))
+            created = parse_union(_parse_created, src_value__)
 
-        def _parse_status(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return created
 
-        status = _parse_status(d.pop("status", UNSET))
+        def _decode_updated(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_updated(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    updated_type_0 = datetime.datetime.fromisoformat(data)
 
-        def _parse_archived(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+                    return updated_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
 
-        archived = _parse_archived(d.pop("archived", UNSET))
+            updated = parse_union(_parse_updated, src_value__)
 
-        def _parse_created(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                created_type_0 = datetime.datetime.fromisoformat(data)
+            return updated
 
-                return created_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+        def _decode_trigger_type(src_value__: Any) -> PostFlowV2ResponseDataAttributesTriggerType | Unset:
+            _trigger_type = src_value__
+            trigger_type: PostFlowV2ResponseDataAttributesTriggerType | Unset
+            if isinstance(_trigger_type, Unset):
+                trigger_type = UNSET
+            else:
+                trigger_type = check_post_flow_v2_response_data_attributes_trigger_type(_trigger_type)
 
-        created = parse_union(_parse_created, d.pop("created", UNSET))
+            return trigger_type
 
-        def _parse_updated(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                updated_type_0 = datetime.datetime.fromisoformat(data)
+        def _decode_definition(src_value__: Any) -> FlowDefinition | Unset:
+            _definition = src_value__
+            definition: FlowDefinition | Unset
+            if isinstance(_definition, Unset):
+                definition = UNSET
+            else:
+                definition = FlowDefinition.from_dict(_definition)
 
-                return updated_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+            return definition
 
-        updated = parse_union(_parse_updated, d.pop("updated", UNSET))
-
-        _trigger_type = d.pop("trigger_type", UNSET)
-        trigger_type: PostFlowV2ResponseDataAttributesTriggerType | Unset
-        if isinstance(_trigger_type, Unset):
-            trigger_type = UNSET
-        else:
-            trigger_type = check_post_flow_v2_response_data_attributes_trigger_type(_trigger_type)
-
-        _definition = d.pop("definition", UNSET)
-        definition: FlowDefinition | Unset
-        if isinstance(_definition, Unset):
-            definition = UNSET
-        else:
-            definition = FlowDefinition.from_dict(_definition)
-
-        post_flow_v2_response_data_attributes = cls(
-            name=name,
-            status=status,
-            archived=archived,
-            created=created,
-            updated=updated,
-            trigger_type=trigger_type,
-            definition=definition,
+        return LazyTable(
+            fields={
+                "name": ("name", None),
+                "status": ("status", None),
+                "archived": ("archived", None),
+                "created": ("created", _decode_created),
+                "updated": ("updated", _decode_updated),
+                "trigger_type": ("trigger_type", _decode_trigger_type),
+                "definition": ("definition", _decode_definition),
+            },
+            required=(),
+            additional=None,
         )
-
-        post_flow_v2_response_data_attributes.additional_properties = d
-        return post_flow_v2_response_data_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.values_data import ValuesData
 
@@ -16,7 +18,7 @@ T = TypeVar("T", bound="PostFlowValuesResponseDTODataAttributes")
 
 
 @_attrs_define
-class PostFlowValuesResponseDTODataAttributes:
+class PostFlowValuesResponseDTODataAttributes(LazyModel):
     """
     Attributes:
         results (list[ValuesData]): An array of all the returned values data.
@@ -47,22 +49,29 @@ class PostFlowValuesResponseDTODataAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.values_data import ValuesData  # noqa: PLC0415
 
-        d = dict(src_dict)
-        results = []
-        _results = d.pop("results")
-        for results_item_data in _results:
-            results_item = ValuesData.from_dict(results_item_data)
+        def _decode_results(src_value__: Any) -> list[ValuesData]:
+            results = []
+            _results = src_value__
+            for results_item_data in _results:
+                results_item = ValuesData.from_dict(results_item_data)
 
-            results.append(results_item)
+                results.append(results_item)
 
-        post_flow_values_response_dto_data_attributes = cls(
-            results=results,
+            return results
+
+        return LazyTable(
+            fields={
+                "results": ("results", _decode_results),
+            },
+            required=("results",),
+            additional=None,
         )
-
-        post_flow_values_response_dto_data_attributes.additional_properties = d
-        return post_flow_values_response_dto_data_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ T = TypeVar("T", bound="PostFlowValuesResponseDTODataRelationships")
 
 
 @_attrs_define
-class PostFlowValuesResponseDTODataRelationships:
+class PostFlowValuesResponseDTODataRelationships(LazyModel):
     """
     Attributes:
         flows (PostFlowValuesResponseDTODataRelationshipsFlows | Unset):
@@ -55,6 +56,10 @@ class PostFlowValuesResponseDTODataRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.post_flow_values_response_dto_data_relationships_flow_messages import (
             PostFlowValuesResponseDTODataRelationshipsFlowMessages,  # noqa: PLC0415
         )
@@ -62,28 +67,34 @@ class PostFlowValuesResponseDTODataRelationships:
             PostFlowValuesResponseDTODataRelationshipsFlows,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _flows = d.pop("flows", UNSET)
-        flows: PostFlowValuesResponseDTODataRelationshipsFlows | Unset
-        if isinstance(_flows, Unset):
-            flows = UNSET
-        else:
-            flows = PostFlowValuesResponseDTODataRelationshipsFlows.from_dict(_flows)
+        def _decode_flows(src_value__: Any) -> PostFlowValuesResponseDTODataRelationshipsFlows | Unset:
+            _flows = src_value__
+            flows: PostFlowValuesResponseDTODataRelationshipsFlows | Unset
+            if isinstance(_flows, Unset):
+                flows = UNSET
+            else:
+                flows = PostFlowValuesResponseDTODataRelationshipsFlows.from_dict(_flows)
 
-        _flow_messages = d.pop("flow-messages", UNSET)
-        flow_messages: PostFlowValuesResponseDTODataRelationshipsFlowMessages | Unset
-        if isinstance(_flow_messages, Unset):
-            flow_messages = UNSET
-        else:
-            flow_messages = PostFlowValuesResponseDTODataRelationshipsFlowMessages.from_dict(_flow_messages)
+            return flows
 
-        post_flow_values_response_dto_data_relationships = cls(
-            flows=flows,
-            flow_messages=flow_messages,
+        def _decode_flow_messages(src_value__: Any) -> PostFlowValuesResponseDTODataRelationshipsFlowMessages | Unset:
+            _flow_messages = src_value__
+            flow_messages: PostFlowValuesResponseDTODataRelationshipsFlowMessages | Unset
+            if isinstance(_flow_messages, Unset):
+                flow_messages = UNSET
+            else:
+                flow_messages = PostFlowValuesResponseDTODataRelationshipsFlowMessages.from_dict(_flow_messages)
+
+            return flow_messages
+
+        return LazyTable(
+            fields={
+                "flows": ("flows", _decode_flows),
+                "flow_messages": ("flow-messages", _decode_flow_messages),
+            },
+            required=(),
+            additional=None,
         )
-
-        post_flow_values_response_dto_data_relationships.additional_properties = d
-        return post_flow_values_response_dto_data_relationships
 
     @property
     def additional_keys(self) -> list[str]:

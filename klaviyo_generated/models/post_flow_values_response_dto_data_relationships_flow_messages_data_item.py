@@ -8,13 +8,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.flow_message_enum import FlowMessageEnum, check_flow_message_enum
 
 T = TypeVar("T", bound="PostFlowValuesResponseDTODataRelationshipsFlowMessagesDataItem")
 
 
 @_attrs_define
-class PostFlowValuesResponseDTODataRelationshipsFlowMessagesDataItem:
+class PostFlowValuesResponseDTODataRelationshipsFlowMessagesDataItem(LazyModel):
     """
     Attributes:
         type_ (FlowMessageEnum):
@@ -43,18 +44,27 @@ class PostFlowValuesResponseDTODataRelationshipsFlowMessagesDataItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_flow_message_enum(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        id = d.pop("id")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        post_flow_values_response_dto_data_relationships_flow_messages_data_item = cls(
-            type_=type_,
-            id=id,
+        def _decode_type_(src_value__: Any) -> FlowMessageEnum:
+            type_ = check_flow_message_enum(src_value__)
+
+            return type_
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+            },
+            required=(
+                "type",
+                "id",
+            ),
+            additional=None,
         )
-
-        post_flow_values_response_dto_data_relationships_flow_messages_data_item.additional_properties = d
-        return post_flow_values_response_dto_data_relationships_flow_messages_data_item
 
     @property
     def additional_keys(self) -> list[str]:

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.series_data import SeriesData
 
@@ -17,7 +19,7 @@ T = TypeVar("T", bound="PostFormSeriesResponseDTODataAttributes")
 
 
 @_attrs_define
-class PostFormSeriesResponseDTODataAttributes:
+class PostFormSeriesResponseDTODataAttributes(LazyModel):
     """
     Attributes:
         results (list[SeriesData]): An array of all the returned values data.
@@ -57,30 +59,43 @@ class PostFormSeriesResponseDTODataAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.series_data import SeriesData  # noqa: PLC0415
 
-        d = dict(src_dict)
-        results = []
-        _results = d.pop("results")
-        for results_item_data in _results:
-            results_item = SeriesData.from_dict(results_item_data)
+        def _decode_results(src_value__: Any) -> list[SeriesData]:
+            results = []
+            _results = src_value__
+            for results_item_data in _results:
+                results_item = SeriesData.from_dict(results_item_data)
 
-            results.append(results_item)
+                results.append(results_item)
 
-        date_times = []
-        _date_times = d.pop("date_times")
-        for date_times_item_data in _date_times:
-            date_times_item = datetime.datetime.fromisoformat(date_times_item_data)
+            return results
 
-            date_times.append(date_times_item)
+        def _decode_date_times(src_value__: Any) -> list[datetime.datetime]:
+            date_times = []
+            _date_times = src_value__
+            for date_times_item_data in _date_times:
+                date_times_item = datetime.datetime.fromisoformat(date_times_item_data)
 
-        post_form_series_response_dto_data_attributes = cls(
-            results=results,
-            date_times=date_times,
+                date_times.append(date_times_item)
+
+            return date_times
+
+        return LazyTable(
+            fields={
+                "results": ("results", _decode_results),
+                "date_times": ("date_times", _decode_date_times),
+            },
+            required=(
+                "results",
+                "date_times",
+            ),
+            additional=None,
         )
-
-        post_form_series_response_dto_data_attributes.additional_properties = d
-        return post_form_series_response_dto_data_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -9,11 +9,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 T = TypeVar("T", bound="PostImageResponseDataAttributes")
 
 
 @_attrs_define
-class PostImageResponseDataAttributes:
+class PostImageResponseDataAttributes(LazyModel):
     """
     Attributes:
         name (str):
@@ -62,30 +64,35 @@ class PostImageResponseDataAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name")
+        return lazy_from_dict(cls, src_dict)
 
-        image_url = d.pop("image_url")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        format_ = d.pop("format")
+        def _decode_updated_at(src_value__: Any) -> datetime.datetime:
+            updated_at = datetime.datetime.fromisoformat(src_value__)
 
-        size = d.pop("size")
+            return updated_at
 
-        hidden = d.pop("hidden")
-
-        updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
-
-        post_image_response_data_attributes = cls(
-            name=name,
-            image_url=image_url,
-            format_=format_,
-            size=size,
-            hidden=hidden,
-            updated_at=updated_at,
+        return LazyTable(
+            fields={
+                "name": ("name", None),
+                "image_url": ("image_url", None),
+                "format_": ("format", None),
+                "size": ("size", None),
+                "hidden": ("hidden", None),
+                "updated_at": ("updated_at", _decode_updated_at),
+            },
+            required=(
+                "name",
+                "image_url",
+                "format",
+                "size",
+                "hidden",
+                "updated_at",
+            ),
+            additional=None,
         )
-
-        post_image_response_data_attributes.additional_properties = d
-        return post_image_response_data_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ T = TypeVar("T", bound="PostListCreateResponseDataRelationships")
 
 
 @_attrs_define
-class PostListCreateResponseDataRelationships:
+class PostListCreateResponseDataRelationships(LazyModel):
     """
     Attributes:
         profiles (PostListCreateResponseDataRelationshipsProfiles | Unset):
@@ -64,6 +65,10 @@ class PostListCreateResponseDataRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.post_list_create_response_data_relationships_flow_triggers import (
             PostListCreateResponseDataRelationshipsFlowTriggers,  # noqa: PLC0415
         )
@@ -74,36 +79,45 @@ class PostListCreateResponseDataRelationships:
             PostListCreateResponseDataRelationshipsTags,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _profiles = d.pop("profiles", UNSET)
-        profiles: PostListCreateResponseDataRelationshipsProfiles | Unset
-        if isinstance(_profiles, Unset):
-            profiles = UNSET
-        else:
-            profiles = PostListCreateResponseDataRelationshipsProfiles.from_dict(_profiles)
+        def _decode_profiles(src_value__: Any) -> PostListCreateResponseDataRelationshipsProfiles | Unset:
+            _profiles = src_value__
+            profiles: PostListCreateResponseDataRelationshipsProfiles | Unset
+            if isinstance(_profiles, Unset):
+                profiles = UNSET
+            else:
+                profiles = PostListCreateResponseDataRelationshipsProfiles.from_dict(_profiles)
 
-        _tags = d.pop("tags", UNSET)
-        tags: PostListCreateResponseDataRelationshipsTags | Unset
-        if isinstance(_tags, Unset):
-            tags = UNSET
-        else:
-            tags = PostListCreateResponseDataRelationshipsTags.from_dict(_tags)
+            return profiles
 
-        _flow_triggers = d.pop("flow-triggers", UNSET)
-        flow_triggers: PostListCreateResponseDataRelationshipsFlowTriggers | Unset
-        if isinstance(_flow_triggers, Unset):
-            flow_triggers = UNSET
-        else:
-            flow_triggers = PostListCreateResponseDataRelationshipsFlowTriggers.from_dict(_flow_triggers)
+        def _decode_tags(src_value__: Any) -> PostListCreateResponseDataRelationshipsTags | Unset:
+            _tags = src_value__
+            tags: PostListCreateResponseDataRelationshipsTags | Unset
+            if isinstance(_tags, Unset):
+                tags = UNSET
+            else:
+                tags = PostListCreateResponseDataRelationshipsTags.from_dict(_tags)
 
-        post_list_create_response_data_relationships = cls(
-            profiles=profiles,
-            tags=tags,
-            flow_triggers=flow_triggers,
+            return tags
+
+        def _decode_flow_triggers(src_value__: Any) -> PostListCreateResponseDataRelationshipsFlowTriggers | Unset:
+            _flow_triggers = src_value__
+            flow_triggers: PostListCreateResponseDataRelationshipsFlowTriggers | Unset
+            if isinstance(_flow_triggers, Unset):
+                flow_triggers = UNSET
+            else:
+                flow_triggers = PostListCreateResponseDataRelationshipsFlowTriggers.from_dict(_flow_triggers)
+
+            return flow_triggers
+
+        return LazyTable(
+            fields={
+                "profiles": ("profiles", _decode_profiles),
+                "tags": ("tags", _decode_tags),
+                "flow_triggers": ("flow-triggers", _decode_flow_triggers),
+            },
+            required=(),
+            additional=None,
         )
-
-        post_list_create_response_data_relationships.additional_properties = d
-        return post_list_create_response_data_relationships
 
     @property
     def additional_keys(self) -> list[str]:

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.metric_aggregate_row_dto import MetricAggregateRowDTO
 
@@ -17,7 +19,7 @@ T = TypeVar("T", bound="PostMetricAggregateResponseDataAttributes")
 
 
 @_attrs_define
-class PostMetricAggregateResponseDataAttributes:
+class PostMetricAggregateResponseDataAttributes(LazyModel):
     """
     Attributes:
         dates (list[datetime.datetime]): The dates of the query range
@@ -52,30 +54,43 @@ class PostMetricAggregateResponseDataAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.metric_aggregate_row_dto import MetricAggregateRowDTO  # noqa: PLC0415
 
-        d = dict(src_dict)
-        dates = []
-        _dates = d.pop("dates")
-        for dates_item_data in _dates:
-            dates_item = datetime.datetime.fromisoformat(dates_item_data)
+        def _decode_dates(src_value__: Any) -> list[datetime.datetime]:
+            dates = []
+            _dates = src_value__
+            for dates_item_data in _dates:
+                dates_item = datetime.datetime.fromisoformat(dates_item_data)
 
-            dates.append(dates_item)
+                dates.append(dates_item)
 
-        data = []
-        _data = d.pop("data")
-        for data_item_data in _data:
-            data_item = MetricAggregateRowDTO.from_dict(data_item_data)
+            return dates
 
-            data.append(data_item)
+        def _decode_data(src_value__: Any) -> list[MetricAggregateRowDTO]:
+            data = []
+            _data = src_value__
+            for data_item_data in _data:
+                data_item = MetricAggregateRowDTO.from_dict(data_item_data)
 
-        post_metric_aggregate_response_data_attributes = cls(
-            dates=dates,
-            data=data,
+                data.append(data_item)
+
+            return data
+
+        return LazyTable(
+            fields={
+                "dates": ("dates", _decode_dates),
+                "data": ("data", _decode_data),
+            },
+            required=(
+                "dates",
+                "data",
+            ),
+            additional=None,
         )
-
-        post_metric_aggregate_response_data_attributes.additional_properties = d
-        return post_metric_aggregate_response_data_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.object_schema_enum import ObjectSchemaEnum, check_object_schema_enum
 from ..types import UNSET, Unset
 
@@ -21,7 +22,7 @@ T = TypeVar("T", bound="PostObjectSchemaResponseData")
 
 
 @_attrs_define
-class PostObjectSchemaResponseData:
+class PostObjectSchemaResponseData(LazyModel):
     """
     Attributes:
         type_ (ObjectSchemaEnum):
@@ -68,36 +69,55 @@ class PostObjectSchemaResponseData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.object_links import ObjectLinks  # noqa: PLC0415
         from ..models.post_object_schema_response_data_attributes import PostObjectSchemaResponseDataAttributes  # noqa: PLC0415
         from ..models.post_object_schema_response_data_relationships import PostObjectSchemaResponseDataRelationships  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_object_schema_enum(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> ObjectSchemaEnum:
+            type_ = check_object_schema_enum(src_value__)
 
-        id = d.pop("id")
+            return type_
 
-        attributes = PostObjectSchemaResponseDataAttributes.from_dict(d.pop("attributes"))
+        def _decode_attributes(src_value__: Any) -> PostObjectSchemaResponseDataAttributes:
+            attributes = PostObjectSchemaResponseDataAttributes.from_dict(src_value__)
 
-        links = ObjectLinks.from_dict(d.pop("links"))
+            return attributes
 
-        _relationships = d.pop("relationships", UNSET)
-        relationships: PostObjectSchemaResponseDataRelationships | Unset
-        if isinstance(_relationships, Unset):
-            relationships = UNSET
-        else:
-            relationships = PostObjectSchemaResponseDataRelationships.from_dict(_relationships)
+        def _decode_links(src_value__: Any) -> ObjectLinks:
+            links = ObjectLinks.from_dict(src_value__)
 
-        post_object_schema_response_data = cls(
-            type_=type_,
-            id=id,
-            attributes=attributes,
-            links=links,
-            relationships=relationships,
+            return links
+
+        def _decode_relationships(src_value__: Any) -> PostObjectSchemaResponseDataRelationships | Unset:
+            _relationships = src_value__
+            relationships: PostObjectSchemaResponseDataRelationships | Unset
+            if isinstance(_relationships, Unset):
+                relationships = UNSET
+            else:
+                relationships = PostObjectSchemaResponseDataRelationships.from_dict(_relationships)
+
+            return relationships
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+                "attributes": ("attributes", _decode_attributes),
+                "links": ("links", _decode_links),
+                "relationships": ("relationships", _decode_relationships),
+            },
+            required=(
+                "type",
+                "id",
+                "attributes",
+                "links",
+            ),
+            additional=None,
         )
-
-        post_object_schema_response_data.additional_properties = d
-        return post_object_schema_response_data
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ T = TypeVar("T", bound="PostObjectSchemaResponseDataRelationships")
 
 
 @_attrs_define
-class PostObjectSchemaResponseDataRelationships:
+class PostObjectSchemaResponseDataRelationships(LazyModel):
     """
     Attributes:
         source_mapping (PostObjectSchemaResponseDataRelationshipsSourceMapping | Unset):
@@ -66,6 +67,10 @@ class PostObjectSchemaResponseDataRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.post_object_schema_response_data_relationships_object_schemas import (
             PostObjectSchemaResponseDataRelationshipsObjectSchemas,  # noqa: PLC0415
         )
@@ -76,38 +81,49 @@ class PostObjectSchemaResponseDataRelationships:
             PostObjectSchemaResponseDataRelationshipsSourceMapping,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _source_mapping = d.pop("source-mapping", UNSET)
-        source_mapping: PostObjectSchemaResponseDataRelationshipsSourceMapping | Unset
-        if isinstance(_source_mapping, Unset):
-            source_mapping = UNSET
-        else:
-            source_mapping = PostObjectSchemaResponseDataRelationshipsSourceMapping.from_dict(_source_mapping)
+        def _decode_source_mapping(src_value__: Any) -> PostObjectSchemaResponseDataRelationshipsSourceMapping | Unset:
+            _source_mapping = src_value__
+            source_mapping: PostObjectSchemaResponseDataRelationshipsSourceMapping | Unset
+            if isinstance(_source_mapping, Unset):
+                source_mapping = UNSET
+            else:
+                source_mapping = PostObjectSchemaResponseDataRelationshipsSourceMapping.from_dict(_source_mapping)
 
-        _object_schemas = d.pop("object-schemas", UNSET)
-        object_schemas: PostObjectSchemaResponseDataRelationshipsObjectSchemas | Unset
-        if isinstance(_object_schemas, Unset):
-            object_schemas = UNSET
-        else:
-            object_schemas = PostObjectSchemaResponseDataRelationshipsObjectSchemas.from_dict(_object_schemas)
+            return source_mapping
 
-        _profile_object_schemas = d.pop("profile-object-schemas", UNSET)
-        profile_object_schemas: PostObjectSchemaResponseDataRelationshipsProfileObjectSchemas | Unset
-        if isinstance(_profile_object_schemas, Unset):
-            profile_object_schemas = UNSET
-        else:
-            profile_object_schemas = PostObjectSchemaResponseDataRelationshipsProfileObjectSchemas.from_dict(
-                _profile_object_schemas
-            )
+        def _decode_object_schemas(src_value__: Any) -> PostObjectSchemaResponseDataRelationshipsObjectSchemas | Unset:
+            _object_schemas = src_value__
+            object_schemas: PostObjectSchemaResponseDataRelationshipsObjectSchemas | Unset
+            if isinstance(_object_schemas, Unset):
+                object_schemas = UNSET
+            else:
+                object_schemas = PostObjectSchemaResponseDataRelationshipsObjectSchemas.from_dict(_object_schemas)
 
-        post_object_schema_response_data_relationships = cls(
-            source_mapping=source_mapping,
-            object_schemas=object_schemas,
-            profile_object_schemas=profile_object_schemas,
+            return object_schemas
+
+        def _decode_profile_object_schemas(
+            src_value__: Any,
+        ) -> PostObjectSchemaResponseDataRelationshipsProfileObjectSchemas | Unset:
+            _profile_object_schemas = src_value__
+            profile_object_schemas: PostObjectSchemaResponseDataRelationshipsProfileObjectSchemas | Unset
+            if isinstance(_profile_object_schemas, Unset):
+                profile_object_schemas = UNSET
+            else:
+                profile_object_schemas = PostObjectSchemaResponseDataRelationshipsProfileObjectSchemas.from_dict(
+                    _profile_object_schemas
+                )
+
+            return profile_object_schemas
+
+        return LazyTable(
+            fields={
+                "source_mapping": ("source-mapping", _decode_source_mapping),
+                "object_schemas": ("object-schemas", _decode_object_schemas),
+                "profile_object_schemas": ("profile-object-schemas", _decode_profile_object_schemas),
+            },
+            required=(),
+            additional=None,
         )
-
-        post_object_schema_response_data_relationships.additional_properties = d
-        return post_object_schema_response_data_relationships
 
     @property
     def additional_keys(self) -> list[str]:

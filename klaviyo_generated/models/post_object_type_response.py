@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="PostObjectTypeResponse")
 
 
 @_attrs_define
-class PostObjectTypeResponse:
+class PostObjectTypeResponse(LazyModel):
     """
     Attributes:
         data (PostObjectTypeResponseData):
@@ -60,35 +61,48 @@ class PostObjectTypeResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.object_links import ObjectLinks  # noqa: PLC0415
         from ..models.post_object_type_response_data import PostObjectTypeResponseData  # noqa: PLC0415
         from ..models.response_meta import ResponseMeta  # noqa: PLC0415
 
-        d = dict(src_dict)
-        data = PostObjectTypeResponseData.from_dict(d.pop("data"))
+        def _decode_data(src_value__: Any) -> PostObjectTypeResponseData:
+            data = PostObjectTypeResponseData.from_dict(src_value__)
 
-        _links = d.pop("links", UNSET)
-        links: ObjectLinks | Unset
-        if isinstance(_links, Unset):
-            links = UNSET
-        else:
-            links = ObjectLinks.from_dict(_links)
+            return data
 
-        _meta = d.pop("meta", UNSET)
-        meta: ResponseMeta | Unset
-        if isinstance(_meta, Unset):
-            meta = UNSET
-        else:
-            meta = ResponseMeta.from_dict(_meta)
+        def _decode_links(src_value__: Any) -> ObjectLinks | Unset:
+            _links = src_value__
+            links: ObjectLinks | Unset
+            if isinstance(_links, Unset):
+                links = UNSET
+            else:
+                links = ObjectLinks.from_dict(_links)
 
-        post_object_type_response = cls(
-            data=data,
-            links=links,
-            meta=meta,
+            return links
+
+        def _decode_meta(src_value__: Any) -> ResponseMeta | Unset:
+            _meta = src_value__
+            meta: ResponseMeta | Unset
+            if isinstance(_meta, Unset):
+                meta = UNSET
+            else:
+                meta = ResponseMeta.from_dict(_meta)
+
+            return meta
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+                "links": ("links", _decode_links),
+                "meta": ("meta", _decode_meta),
+            },
+            required=("data",),
+            additional=None,
         )
-
-        post_object_type_response.additional_properties = d
-        return post_object_type_response
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -32,7 +33,7 @@ T = TypeVar("T", bound="PostObjectTypeResponseDataRelationships")
 
 
 @_attrs_define
-class PostObjectTypeResponseDataRelationships:
+class PostObjectTypeResponseDataRelationships(LazyModel):
     """
     Attributes:
         current_schema (PostObjectTypeResponseDataRelationshipsCurrentSchema | Unset):
@@ -88,6 +89,10 @@ class PostObjectTypeResponseDataRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.post_object_type_response_data_relationships_current_schema import (
             PostObjectTypeResponseDataRelationshipsCurrentSchema,  # noqa: PLC0415
         )
@@ -104,54 +109,71 @@ class PostObjectTypeResponseDataRelationships:
             PostObjectTypeResponseDataRelationshipsSchemaVersions,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _current_schema = d.pop("current-schema", UNSET)
-        current_schema: PostObjectTypeResponseDataRelationshipsCurrentSchema | Unset
-        if isinstance(_current_schema, Unset):
-            current_schema = UNSET
-        else:
-            current_schema = PostObjectTypeResponseDataRelationshipsCurrentSchema.from_dict(_current_schema)
+        def _decode_current_schema(src_value__: Any) -> PostObjectTypeResponseDataRelationshipsCurrentSchema | Unset:
+            _current_schema = src_value__
+            current_schema: PostObjectTypeResponseDataRelationshipsCurrentSchema | Unset
+            if isinstance(_current_schema, Unset):
+                current_schema = UNSET
+            else:
+                current_schema = PostObjectTypeResponseDataRelationshipsCurrentSchema.from_dict(_current_schema)
 
-        _draft_schema = d.pop("draft-schema", UNSET)
-        draft_schema: PostObjectTypeResponseDataRelationshipsDraftSchema | Unset
-        if isinstance(_draft_schema, Unset):
-            draft_schema = UNSET
-        else:
-            draft_schema = PostObjectTypeResponseDataRelationshipsDraftSchema.from_dict(_draft_schema)
+            return current_schema
 
-        _schema_versions = d.pop("schema-versions", UNSET)
-        schema_versions: PostObjectTypeResponseDataRelationshipsSchemaVersions | Unset
-        if isinstance(_schema_versions, Unset):
-            schema_versions = UNSET
-        else:
-            schema_versions = PostObjectTypeResponseDataRelationshipsSchemaVersions.from_dict(_schema_versions)
+        def _decode_draft_schema(src_value__: Any) -> PostObjectTypeResponseDataRelationshipsDraftSchema | Unset:
+            _draft_schema = src_value__
+            draft_schema: PostObjectTypeResponseDataRelationshipsDraftSchema | Unset
+            if isinstance(_draft_schema, Unset):
+                draft_schema = UNSET
+            else:
+                draft_schema = PostObjectTypeResponseDataRelationshipsDraftSchema.from_dict(_draft_schema)
 
-        _object_types = d.pop("object-types", UNSET)
-        object_types: PostObjectTypeResponseDataRelationshipsObjectTypes | Unset
-        if isinstance(_object_types, Unset):
-            object_types = UNSET
-        else:
-            object_types = PostObjectTypeResponseDataRelationshipsObjectTypes.from_dict(_object_types)
+            return draft_schema
 
-        _profile_object_types = d.pop("profile-object-types", UNSET)
-        profile_object_types: PostObjectTypeResponseDataRelationshipsProfileObjectTypes | Unset
-        if isinstance(_profile_object_types, Unset):
-            profile_object_types = UNSET
-        else:
-            profile_object_types = PostObjectTypeResponseDataRelationshipsProfileObjectTypes.from_dict(
-                _profile_object_types
-            )
+        def _decode_schema_versions(src_value__: Any) -> PostObjectTypeResponseDataRelationshipsSchemaVersions | Unset:
+            _schema_versions = src_value__
+            schema_versions: PostObjectTypeResponseDataRelationshipsSchemaVersions | Unset
+            if isinstance(_schema_versions, Unset):
+                schema_versions = UNSET
+            else:
+                schema_versions = PostObjectTypeResponseDataRelationshipsSchemaVersions.from_dict(_schema_versions)
 
-        post_object_type_response_data_relationships = cls(
-            current_schema=current_schema,
-            draft_schema=draft_schema,
-            schema_versions=schema_versions,
-            object_types=object_types,
-            profile_object_types=profile_object_types,
+            return schema_versions
+
+        def _decode_object_types(src_value__: Any) -> PostObjectTypeResponseDataRelationshipsObjectTypes | Unset:
+            _object_types = src_value__
+            object_types: PostObjectTypeResponseDataRelationshipsObjectTypes | Unset
+            if isinstance(_object_types, Unset):
+                object_types = UNSET
+            else:
+                object_types = PostObjectTypeResponseDataRelationshipsObjectTypes.from_dict(_object_types)
+
+            return object_types
+
+        def _decode_profile_object_types(
+            src_value__: Any,
+        ) -> PostObjectTypeResponseDataRelationshipsProfileObjectTypes | Unset:
+            _profile_object_types = src_value__
+            profile_object_types: PostObjectTypeResponseDataRelationshipsProfileObjectTypes | Unset
+            if isinstance(_profile_object_types, Unset):
+                profile_object_types = UNSET
+            else:
+                profile_object_types = PostObjectTypeResponseDataRelationshipsProfileObjectTypes.from_dict(
+                    _profile_object_types
+                )
+
+            return profile_object_types
+
+        return LazyTable(
+            fields={
+                "current_schema": ("current-schema", _decode_current_schema),
+                "draft_schema": ("draft-schema", _decode_draft_schema),
+                "schema_versions": ("schema-versions", _decode_schema_versions),
+                "object_types": ("object-types", _decode_object_types),
+                "profile_object_types": ("profile-object-types", _decode_profile_object_types),
+            },
+            required=(),
+            additional=None,
         )
-
-        post_object_type_response_data_relationships.additional_properties = d
-        return post_object_type_response_data_relationships
 
     @property
     def additional_keys(self) -> list[str]:

@@ -9,6 +9,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.post_profile_import_job_response_data_attributes_status import (
     PostProfileImportJobResponseDataAttributesStatus,
     check_post_profile_import_job_response_data_attributes_status,
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="PostProfileImportJobResponseDataAttributes")
 
 
 @_attrs_define
-class PostProfileImportJobResponseDataAttributes:
+class PostProfileImportJobResponseDataAttributes(LazyModel):
     """
     Attributes:
         status (PostProfileImportJobResponseDataAttributesStatus): Status of the asynchronous job. Example: processing.
@@ -116,95 +117,99 @@ class PostProfileImportJobResponseDataAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        status = check_post_profile_import_job_response_data_attributes_status(d.pop("status"))
+        return lazy_from_dict(cls, src_dict)
 
-        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        total_count = d.pop("total_count")
+        def _decode_status(src_value__: Any) -> PostProfileImportJobResponseDataAttributesStatus:
+            status = check_post_profile_import_job_response_data_attributes_status(src_value__)
 
-        def _parse_completed_count(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+            return status
 
-        completed_count = _parse_completed_count(d.pop("completed_count", UNSET))
+        def _decode_created_at(src_value__: Any) -> datetime.datetime:
+            created_at = datetime.datetime.fromisoformat(src_value__)
 
-        def _parse_failed_count(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+            return created_at
 
-        failed_count = _parse_failed_count(d.pop("failed_count", UNSET))
+        def _decode_completed_at(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_completed_at(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    completed_at_type_0 = datetime.datetime.fromisoformat(data)
 
-        def _parse_completed_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                completed_at_type_0 = datetime.datetime.fromisoformat(data)
+                    return completed_at_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
 
-                return completed_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+            completed_at = parse_union(_parse_completed_at, src_value__)
 
-        completed_at = parse_union(_parse_completed_at, d.pop("completed_at", UNSET))
+            return completed_at
 
-        def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                expires_at_type_0 = datetime.datetime.fromisoformat(data)
+        def _decode_expires_at(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    expires_at_type_0 = datetime.datetime.fromisoformat(data)
 
-                return expires_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+                    return expires_at_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
 
-        expires_at = parse_union(_parse_expires_at, d.pop("expires_at", UNSET))
+            expires_at = parse_union(_parse_expires_at, src_value__)
 
-        def _parse_started_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                started_at_type_0 = datetime.datetime.fromisoformat(data)
+            return expires_at
 
-                return started_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+        def _decode_started_at(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_started_at(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    started_at_type_0 = datetime.datetime.fromisoformat(data)
 
-        started_at = parse_union(_parse_started_at, d.pop("started_at", UNSET))
+                    return started_at_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
 
-        post_profile_import_job_response_data_attributes = cls(
-            status=status,
-            created_at=created_at,
-            total_count=total_count,
-            completed_count=completed_count,
-            failed_count=failed_count,
-            completed_at=completed_at,
-            expires_at=expires_at,
-            started_at=started_at,
+            started_at = parse_union(_parse_started_at, src_value__)
+
+            return started_at
+
+        return LazyTable(
+            fields={
+                "status": ("status", _decode_status),
+                "created_at": ("created_at", _decode_created_at),
+                "total_count": ("total_count", None),
+                "completed_count": ("completed_count", None),
+                "failed_count": ("failed_count", None),
+                "completed_at": ("completed_at", _decode_completed_at),
+                "expires_at": ("expires_at", _decode_expires_at),
+                "started_at": ("started_at", _decode_started_at),
+            },
+            required=(
+                "status",
+                "created_at",
+                "total_count",
+            ),
+            additional=None,
         )
-
-        post_profile_import_job_response_data_attributes.additional_properties = d
-        return post_profile_import_job_response_data_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ T = TypeVar("T", bound="PostProfileImportJobResponseDataRelationships")
 
 
 @_attrs_define
-class PostProfileImportJobResponseDataRelationships:
+class PostProfileImportJobResponseDataRelationships(LazyModel):
     """
     Attributes:
         lists (PostProfileImportJobResponseDataRelationshipsLists | Unset):
@@ -66,6 +67,10 @@ class PostProfileImportJobResponseDataRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.post_profile_import_job_response_data_relationships_import_errors import (
             PostProfileImportJobResponseDataRelationshipsImportErrors,  # noqa: PLC0415
         )
@@ -76,36 +81,47 @@ class PostProfileImportJobResponseDataRelationships:
             PostProfileImportJobResponseDataRelationshipsProfiles,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _lists = d.pop("lists", UNSET)
-        lists: PostProfileImportJobResponseDataRelationshipsLists | Unset
-        if isinstance(_lists, Unset):
-            lists = UNSET
-        else:
-            lists = PostProfileImportJobResponseDataRelationshipsLists.from_dict(_lists)
+        def _decode_lists(src_value__: Any) -> PostProfileImportJobResponseDataRelationshipsLists | Unset:
+            _lists = src_value__
+            lists: PostProfileImportJobResponseDataRelationshipsLists | Unset
+            if isinstance(_lists, Unset):
+                lists = UNSET
+            else:
+                lists = PostProfileImportJobResponseDataRelationshipsLists.from_dict(_lists)
 
-        _profiles = d.pop("profiles", UNSET)
-        profiles: PostProfileImportJobResponseDataRelationshipsProfiles | Unset
-        if isinstance(_profiles, Unset):
-            profiles = UNSET
-        else:
-            profiles = PostProfileImportJobResponseDataRelationshipsProfiles.from_dict(_profiles)
+            return lists
 
-        _import_errors = d.pop("import-errors", UNSET)
-        import_errors: PostProfileImportJobResponseDataRelationshipsImportErrors | Unset
-        if isinstance(_import_errors, Unset):
-            import_errors = UNSET
-        else:
-            import_errors = PostProfileImportJobResponseDataRelationshipsImportErrors.from_dict(_import_errors)
+        def _decode_profiles(src_value__: Any) -> PostProfileImportJobResponseDataRelationshipsProfiles | Unset:
+            _profiles = src_value__
+            profiles: PostProfileImportJobResponseDataRelationshipsProfiles | Unset
+            if isinstance(_profiles, Unset):
+                profiles = UNSET
+            else:
+                profiles = PostProfileImportJobResponseDataRelationshipsProfiles.from_dict(_profiles)
 
-        post_profile_import_job_response_data_relationships = cls(
-            lists=lists,
-            profiles=profiles,
-            import_errors=import_errors,
+            return profiles
+
+        def _decode_import_errors(
+            src_value__: Any,
+        ) -> PostProfileImportJobResponseDataRelationshipsImportErrors | Unset:
+            _import_errors = src_value__
+            import_errors: PostProfileImportJobResponseDataRelationshipsImportErrors | Unset
+            if isinstance(_import_errors, Unset):
+                import_errors = UNSET
+            else:
+                import_errors = PostProfileImportJobResponseDataRelationshipsImportErrors.from_dict(_import_errors)
+
+            return import_errors
+
+        return LazyTable(
+            fields={
+                "lists": ("lists", _decode_lists),
+                "profiles": ("profiles", _decode_profiles),
+                "import_errors": ("import-errors", _decode_import_errors),
+            },
+            required=(),
+            additional=None,
         )
-
-        post_profile_import_job_response_data_relationships.additional_properties = d
-        return post_profile_import_job_response_data_relationships
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ T = TypeVar("T", bound="PostProfileImportJobResponseDataRelationshipsImportError
 
 
 @_attrs_define
-class PostProfileImportJobResponseDataRelationshipsImportErrors:
+class PostProfileImportJobResponseDataRelationshipsImportErrors(LazyModel):
     """
     Attributes:
         data (list[PostProfileImportJobResponseDataRelationshipsImportErrorsDataItem] | Unset):
@@ -56,35 +57,49 @@ class PostProfileImportJobResponseDataRelationshipsImportErrors:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.only_related_links import OnlyRelatedLinks  # noqa: PLC0415
         from ..models.post_profile_import_job_response_data_relationships_import_errors_data_item import (
             PostProfileImportJobResponseDataRelationshipsImportErrorsDataItem,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _data = d.pop("data", UNSET)
-        data: list[PostProfileImportJobResponseDataRelationshipsImportErrorsDataItem] | Unset = UNSET
-        if _data is not UNSET:
-            data = []
-            for data_item_data in _data:
-                data_item = PostProfileImportJobResponseDataRelationshipsImportErrorsDataItem.from_dict(data_item_data)
+        def _decode_data(
+            src_value__: Any,
+        ) -> list[PostProfileImportJobResponseDataRelationshipsImportErrorsDataItem] | Unset:
+            _data = src_value__
+            data: list[PostProfileImportJobResponseDataRelationshipsImportErrorsDataItem] | Unset = UNSET
+            if _data is not UNSET:
+                data = []
+                for data_item_data in _data:
+                    data_item = PostProfileImportJobResponseDataRelationshipsImportErrorsDataItem.from_dict(
+                        data_item_data
+                    )
 
-                data.append(data_item)
+                    data.append(data_item)
 
-        _links = d.pop("links", UNSET)
-        links: OnlyRelatedLinks | Unset
-        if isinstance(_links, Unset):
-            links = UNSET
-        else:
-            links = OnlyRelatedLinks.from_dict(_links)
+            return data
 
-        post_profile_import_job_response_data_relationships_import_errors = cls(
-            data=data,
-            links=links,
+        def _decode_links(src_value__: Any) -> OnlyRelatedLinks | Unset:
+            _links = src_value__
+            links: OnlyRelatedLinks | Unset
+            if isinstance(_links, Unset):
+                links = UNSET
+            else:
+                links = OnlyRelatedLinks.from_dict(_links)
+
+            return links
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+                "links": ("links", _decode_links),
+            },
+            required=(),
+            additional=None,
         )
-
-        post_profile_import_job_response_data_relationships_import_errors.additional_properties = d
-        return post_profile_import_job_response_data_relationships_import_errors
 
     @property
     def additional_keys(self) -> list[str]:

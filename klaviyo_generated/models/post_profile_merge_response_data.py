@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.profile_enum import ProfileEnum, check_profile_enum
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="PostProfileMergeResponseData")
 
 
 @_attrs_define
-class PostProfileMergeResponseData:
+class PostProfileMergeResponseData(LazyModel):
     """
     Attributes:
         type_ (ProfileEnum):
@@ -52,23 +53,35 @@ class PostProfileMergeResponseData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.object_links import ObjectLinks  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_profile_enum(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> ProfileEnum:
+            type_ = check_profile_enum(src_value__)
 
-        id = d.pop("id")
+            return type_
 
-        links = ObjectLinks.from_dict(d.pop("links"))
+        def _decode_links(src_value__: Any) -> ObjectLinks:
+            links = ObjectLinks.from_dict(src_value__)
 
-        post_profile_merge_response_data = cls(
-            type_=type_,
-            id=id,
-            links=links,
+            return links
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+                "links": ("links", _decode_links),
+            },
+            required=(
+                "type",
+                "id",
+                "links",
+            ),
+            additional=None,
         )
-
-        post_profile_merge_response_data.additional_properties = d
-        return post_profile_merge_response_data
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.profile_enum import ProfileEnum, check_profile_enum
 from ..types import UNSET, Unset
 
@@ -21,7 +22,7 @@ T = TypeVar("T", bound="PostProfileResponseData")
 
 
 @_attrs_define
-class PostProfileResponseData:
+class PostProfileResponseData(LazyModel):
     """
     Attributes:
         type_ (ProfileEnum):
@@ -74,43 +75,54 @@ class PostProfileResponseData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.object_links import ObjectLinks  # noqa: PLC0415
         from ..models.post_profile_response_data_attributes import PostProfileResponseDataAttributes  # noqa: PLC0415
         from ..models.post_profile_response_data_relationships import PostProfileResponseDataRelationships  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_profile_enum(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> ProfileEnum:
+            type_ = check_profile_enum(src_value__)
 
-        attributes = PostProfileResponseDataAttributes.from_dict(d.pop("attributes"))
+            return type_
 
-        links = ObjectLinks.from_dict(d.pop("links"))
+        def _decode_attributes(src_value__: Any) -> PostProfileResponseDataAttributes:
+            attributes = PostProfileResponseDataAttributes.from_dict(src_value__)
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return attributes
 
-        id = _parse_id(d.pop("id", UNSET))
+        def _decode_links(src_value__: Any) -> ObjectLinks:
+            links = ObjectLinks.from_dict(src_value__)
 
-        _relationships = d.pop("relationships", UNSET)
-        relationships: PostProfileResponseDataRelationships | Unset
-        if isinstance(_relationships, Unset):
-            relationships = UNSET
-        else:
-            relationships = PostProfileResponseDataRelationships.from_dict(_relationships)
+            return links
 
-        post_profile_response_data = cls(
-            type_=type_,
-            attributes=attributes,
-            links=links,
-            id=id,
-            relationships=relationships,
+        def _decode_relationships(src_value__: Any) -> PostProfileResponseDataRelationships | Unset:
+            _relationships = src_value__
+            relationships: PostProfileResponseDataRelationships | Unset
+            if isinstance(_relationships, Unset):
+                relationships = UNSET
+            else:
+                relationships = PostProfileResponseDataRelationships.from_dict(_relationships)
+
+            return relationships
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "attributes": ("attributes", _decode_attributes),
+                "links": ("links", _decode_links),
+                "id": ("id", None),
+                "relationships": ("relationships", _decode_relationships),
+            },
+            required=(
+                "type",
+                "attributes",
+                "links",
+            ),
+            additional=None,
         )
-
-        post_profile_response_data.additional_properties = d
-        return post_profile_response_data
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ T = TypeVar("T", bound="PostProfileResponseDataRelationships")
 
 
 @_attrs_define
-class PostProfileResponseDataRelationships:
+class PostProfileResponseDataRelationships(LazyModel):
     """
     Attributes:
         lists (PostProfileResponseDataRelationshipsLists | Unset):
@@ -62,6 +63,10 @@ class PostProfileResponseDataRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.post_profile_response_data_relationships_lists import PostProfileResponseDataRelationshipsLists  # noqa: PLC0415
         from ..models.post_profile_response_data_relationships_push_tokens import (
             PostProfileResponseDataRelationshipsPushTokens,  # noqa: PLC0415
@@ -70,36 +75,45 @@ class PostProfileResponseDataRelationships:
             PostProfileResponseDataRelationshipsSegments,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _lists = d.pop("lists", UNSET)
-        lists: PostProfileResponseDataRelationshipsLists | Unset
-        if isinstance(_lists, Unset):
-            lists = UNSET
-        else:
-            lists = PostProfileResponseDataRelationshipsLists.from_dict(_lists)
+        def _decode_lists(src_value__: Any) -> PostProfileResponseDataRelationshipsLists | Unset:
+            _lists = src_value__
+            lists: PostProfileResponseDataRelationshipsLists | Unset
+            if isinstance(_lists, Unset):
+                lists = UNSET
+            else:
+                lists = PostProfileResponseDataRelationshipsLists.from_dict(_lists)
 
-        _segments = d.pop("segments", UNSET)
-        segments: PostProfileResponseDataRelationshipsSegments | Unset
-        if isinstance(_segments, Unset):
-            segments = UNSET
-        else:
-            segments = PostProfileResponseDataRelationshipsSegments.from_dict(_segments)
+            return lists
 
-        _push_tokens = d.pop("push-tokens", UNSET)
-        push_tokens: PostProfileResponseDataRelationshipsPushTokens | Unset
-        if isinstance(_push_tokens, Unset):
-            push_tokens = UNSET
-        else:
-            push_tokens = PostProfileResponseDataRelationshipsPushTokens.from_dict(_push_tokens)
+        def _decode_segments(src_value__: Any) -> PostProfileResponseDataRelationshipsSegments | Unset:
+            _segments = src_value__
+            segments: PostProfileResponseDataRelationshipsSegments | Unset
+            if isinstance(_segments, Unset):
+                segments = UNSET
+            else:
+                segments = PostProfileResponseDataRelationshipsSegments.from_dict(_segments)
 
-        post_profile_response_data_relationships = cls(
-            lists=lists,
-            segments=segments,
-            push_tokens=push_tokens,
+            return segments
+
+        def _decode_push_tokens(src_value__: Any) -> PostProfileResponseDataRelationshipsPushTokens | Unset:
+            _push_tokens = src_value__
+            push_tokens: PostProfileResponseDataRelationshipsPushTokens | Unset
+            if isinstance(_push_tokens, Unset):
+                push_tokens = UNSET
+            else:
+                push_tokens = PostProfileResponseDataRelationshipsPushTokens.from_dict(_push_tokens)
+
+            return push_tokens
+
+        return LazyTable(
+            fields={
+                "lists": ("lists", _decode_lists),
+                "segments": ("segments", _decode_segments),
+                "push_tokens": ("push-tokens", _decode_push_tokens),
+            },
+            required=(),
+            additional=None,
         )
-
-        post_profile_response_data_relationships.additional_properties = d
-        return post_profile_response_data_relationships
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.segment_values_report_enum import SegmentValuesReportEnum, check_segment_values_report_enum
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="PostSegmentValuesResponseDTOData")
 
 
 @_attrs_define
-class PostSegmentValuesResponseDTOData:
+class PostSegmentValuesResponseDTOData(LazyModel):
     """
     Attributes:
         type_ (SegmentValuesReportEnum):
@@ -47,20 +48,33 @@ class PostSegmentValuesResponseDTOData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.post_segment_values_response_dto_data_attributes import PostSegmentValuesResponseDTODataAttributes  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_segment_values_report_enum(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> SegmentValuesReportEnum:
+            type_ = check_segment_values_report_enum(src_value__)
 
-        attributes = PostSegmentValuesResponseDTODataAttributes.from_dict(d.pop("attributes"))
+            return type_
 
-        post_segment_values_response_dto_data = cls(
-            type_=type_,
-            attributes=attributes,
+        def _decode_attributes(src_value__: Any) -> PostSegmentValuesResponseDTODataAttributes:
+            attributes = PostSegmentValuesResponseDTODataAttributes.from_dict(src_value__)
+
+            return attributes
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "attributes": ("attributes", _decode_attributes),
+            },
+            required=(
+                "type",
+                "attributes",
+            ),
+            additional=None,
         )
-
-        post_segment_values_response_dto_data.additional_properties = d
-        return post_segment_values_response_dto_data
 
     @property
     def additional_keys(self) -> list[str]:

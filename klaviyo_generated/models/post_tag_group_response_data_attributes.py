@@ -8,11 +8,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 T = TypeVar("T", bound="PostTagGroupResponseDataAttributes")
 
 
 @_attrs_define
-class PostTagGroupResponseDataAttributes:
+class PostTagGroupResponseDataAttributes(LazyModel):
     """
     Attributes:
         name (str): The Tag Group name Example: My Tag Group.
@@ -50,21 +52,24 @@ class PostTagGroupResponseDataAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name")
+        return lazy_from_dict(cls, src_dict)
 
-        exclusive = d.pop("exclusive")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        default = d.pop("default")
-
-        post_tag_group_response_data_attributes = cls(
-            name=name,
-            exclusive=exclusive,
-            default=default,
+        return LazyTable(
+            fields={
+                "name": ("name", None),
+                "exclusive": ("exclusive", None),
+                "default": ("default", None),
+            },
+            required=(
+                "name",
+                "exclusive",
+                "default",
+            ),
+            additional=None,
         )
-
-        post_tag_group_response_data_attributes.additional_properties = d
-        return post_tag_group_response_data_attributes
 
     @property
     def additional_keys(self) -> list[str]:

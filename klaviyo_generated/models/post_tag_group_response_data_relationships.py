@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="PostTagGroupResponseDataRelationships")
 
 
 @_attrs_define
-class PostTagGroupResponseDataRelationships:
+class PostTagGroupResponseDataRelationships(LazyModel):
     """
     Attributes:
         tags (PostTagGroupResponseDataRelationshipsTags | Unset):
@@ -42,22 +43,29 @@ class PostTagGroupResponseDataRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.post_tag_group_response_data_relationships_tags import PostTagGroupResponseDataRelationshipsTags  # noqa: PLC0415
 
-        d = dict(src_dict)
-        _tags = d.pop("tags", UNSET)
-        tags: PostTagGroupResponseDataRelationshipsTags | Unset
-        if isinstance(_tags, Unset):
-            tags = UNSET
-        else:
-            tags = PostTagGroupResponseDataRelationshipsTags.from_dict(_tags)
+        def _decode_tags(src_value__: Any) -> PostTagGroupResponseDataRelationshipsTags | Unset:
+            _tags = src_value__
+            tags: PostTagGroupResponseDataRelationshipsTags | Unset
+            if isinstance(_tags, Unset):
+                tags = UNSET
+            else:
+                tags = PostTagGroupResponseDataRelationshipsTags.from_dict(_tags)
 
-        post_tag_group_response_data_relationships = cls(
-            tags=tags,
+            return tags
+
+        return LazyTable(
+            fields={
+                "tags": ("tags", _decode_tags),
+            },
+            required=(),
+            additional=None,
         )
-
-        post_tag_group_response_data_relationships.additional_properties = d
-        return post_tag_group_response_data_relationships
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,11 +8,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 T = TypeVar("T", bound="PostTagResponseDataAttributes")
 
 
 @_attrs_define
-class PostTagResponseDataAttributes:
+class PostTagResponseDataAttributes(LazyModel):
     """
     Attributes:
         name (str): The Tag name Example: My Tag.
@@ -36,15 +38,18 @@ class PostTagResponseDataAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name")
+        return lazy_from_dict(cls, src_dict)
 
-        post_tag_response_data_attributes = cls(
-            name=name,
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        return LazyTable(
+            fields={
+                "name": ("name", None),
+            },
+            required=("name",),
+            additional=None,
         )
-
-        post_tag_response_data_attributes.additional_properties = d
-        return post_tag_response_data_attributes
 
     @property
     def additional_keys(self) -> list[str]:

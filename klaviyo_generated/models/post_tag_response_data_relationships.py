@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ T = TypeVar("T", bound="PostTagResponseDataRelationships")
 
 
 @_attrs_define
-class PostTagResponseDataRelationships:
+class PostTagResponseDataRelationships(LazyModel):
     """
     Attributes:
         tag_group (PostTagResponseDataRelationshipsTagGroup | Unset):
@@ -78,58 +79,77 @@ class PostTagResponseDataRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.post_tag_response_data_relationships_campaigns import PostTagResponseDataRelationshipsCampaigns  # noqa: PLC0415
         from ..models.post_tag_response_data_relationships_flows import PostTagResponseDataRelationshipsFlows  # noqa: PLC0415
         from ..models.post_tag_response_data_relationships_lists import PostTagResponseDataRelationshipsLists  # noqa: PLC0415
         from ..models.post_tag_response_data_relationships_segments import PostTagResponseDataRelationshipsSegments  # noqa: PLC0415
         from ..models.post_tag_response_data_relationships_tag_group import PostTagResponseDataRelationshipsTagGroup  # noqa: PLC0415
 
-        d = dict(src_dict)
-        _tag_group = d.pop("tag-group", UNSET)
-        tag_group: PostTagResponseDataRelationshipsTagGroup | Unset
-        if isinstance(_tag_group, Unset):
-            tag_group = UNSET
-        else:
-            tag_group = PostTagResponseDataRelationshipsTagGroup.from_dict(_tag_group)
+        def _decode_tag_group(src_value__: Any) -> PostTagResponseDataRelationshipsTagGroup | Unset:
+            _tag_group = src_value__
+            tag_group: PostTagResponseDataRelationshipsTagGroup | Unset
+            if isinstance(_tag_group, Unset):
+                tag_group = UNSET
+            else:
+                tag_group = PostTagResponseDataRelationshipsTagGroup.from_dict(_tag_group)
 
-        _lists = d.pop("lists", UNSET)
-        lists: PostTagResponseDataRelationshipsLists | Unset
-        if isinstance(_lists, Unset):
-            lists = UNSET
-        else:
-            lists = PostTagResponseDataRelationshipsLists.from_dict(_lists)
+            return tag_group
 
-        _segments = d.pop("segments", UNSET)
-        segments: PostTagResponseDataRelationshipsSegments | Unset
-        if isinstance(_segments, Unset):
-            segments = UNSET
-        else:
-            segments = PostTagResponseDataRelationshipsSegments.from_dict(_segments)
+        def _decode_lists(src_value__: Any) -> PostTagResponseDataRelationshipsLists | Unset:
+            _lists = src_value__
+            lists: PostTagResponseDataRelationshipsLists | Unset
+            if isinstance(_lists, Unset):
+                lists = UNSET
+            else:
+                lists = PostTagResponseDataRelationshipsLists.from_dict(_lists)
 
-        _campaigns = d.pop("campaigns", UNSET)
-        campaigns: PostTagResponseDataRelationshipsCampaigns | Unset
-        if isinstance(_campaigns, Unset):
-            campaigns = UNSET
-        else:
-            campaigns = PostTagResponseDataRelationshipsCampaigns.from_dict(_campaigns)
+            return lists
 
-        _flows = d.pop("flows", UNSET)
-        flows: PostTagResponseDataRelationshipsFlows | Unset
-        if isinstance(_flows, Unset):
-            flows = UNSET
-        else:
-            flows = PostTagResponseDataRelationshipsFlows.from_dict(_flows)
+        def _decode_segments(src_value__: Any) -> PostTagResponseDataRelationshipsSegments | Unset:
+            _segments = src_value__
+            segments: PostTagResponseDataRelationshipsSegments | Unset
+            if isinstance(_segments, Unset):
+                segments = UNSET
+            else:
+                segments = PostTagResponseDataRelationshipsSegments.from_dict(_segments)
 
-        post_tag_response_data_relationships = cls(
-            tag_group=tag_group,
-            lists=lists,
-            segments=segments,
-            campaigns=campaigns,
-            flows=flows,
+            return segments
+
+        def _decode_campaigns(src_value__: Any) -> PostTagResponseDataRelationshipsCampaigns | Unset:
+            _campaigns = src_value__
+            campaigns: PostTagResponseDataRelationshipsCampaigns | Unset
+            if isinstance(_campaigns, Unset):
+                campaigns = UNSET
+            else:
+                campaigns = PostTagResponseDataRelationshipsCampaigns.from_dict(_campaigns)
+
+            return campaigns
+
+        def _decode_flows(src_value__: Any) -> PostTagResponseDataRelationshipsFlows | Unset:
+            _flows = src_value__
+            flows: PostTagResponseDataRelationshipsFlows | Unset
+            if isinstance(_flows, Unset):
+                flows = UNSET
+            else:
+                flows = PostTagResponseDataRelationshipsFlows.from_dict(_flows)
+
+            return flows
+
+        return LazyTable(
+            fields={
+                "tag_group": ("tag-group", _decode_tag_group),
+                "lists": ("lists", _decode_lists),
+                "segments": ("segments", _decode_segments),
+                "campaigns": ("campaigns", _decode_campaigns),
+                "flows": ("flows", _decode_flows),
+            },
+            required=(),
+            additional=None,
         )
-
-        post_tag_response_data_relationships.additional_properties = d
-        return post_tag_response_data_relationships
 
     @property
     def additional_keys(self) -> list[str]:

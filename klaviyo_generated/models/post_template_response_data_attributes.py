@@ -9,13 +9,14 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 T = TypeVar("T", bound="PostTemplateResponseDataAttributes")
 
 
 @_attrs_define
-class PostTemplateResponseDataAttributes:
+class PostTemplateResponseDataAttributes(LazyModel):
     """
     Attributes:
         name (str): The name of the template
@@ -100,77 +101,68 @@ class PostTemplateResponseDataAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name")
+        return lazy_from_dict(cls, src_dict)
 
-        editor_type = d.pop("editor_type")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        html = d.pop("html")
+        def _decode_created(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_created(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    created_type_0 = datetime.datetime.fromisoformat(data)
 
-        def _parse_text(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+                    return created_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
 
-        text = _parse_text(d.pop("text", UNSET))
+            created = parse_union(_parse_created, src_value__)
 
-        def _parse_amp(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return created
 
-        amp = _parse_amp(d.pop("amp", UNSET))
+        def _decode_updated(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_updated(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    updated_type_0 = datetime.datetime.fromisoformat(data)
 
-        def _parse_created(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                created_type_0 = datetime.datetime.fromisoformat(data)
+                    return updated_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
 
-                return created_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+            updated = parse_union(_parse_updated, src_value__)
 
-        created = parse_union(_parse_created, d.pop("created", UNSET))
+            return updated
 
-        def _parse_updated(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                updated_type_0 = datetime.datetime.fromisoformat(data)
-
-                return updated_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        updated = parse_union(_parse_updated, d.pop("updated", UNSET))
-
-        post_template_response_data_attributes = cls(
-            name=name,
-            editor_type=editor_type,
-            html=html,
-            text=text,
-            amp=amp,
-            created=created,
-            updated=updated,
+        return LazyTable(
+            fields={
+                "name": ("name", None),
+                "editor_type": ("editor_type", None),
+                "html": ("html", None),
+                "text": ("text", None),
+                "amp": ("amp", None),
+                "created": ("created", _decode_created),
+                "updated": ("updated", _decode_updated),
+            },
+            required=(
+                "name",
+                "editor_type",
+                "html",
+            ),
+            additional=None,
         )
-
-        post_template_response_data_attributes.additional_properties = d
-        return post_template_response_data_attributes
 
     @property
     def additional_keys(self) -> list[str]:

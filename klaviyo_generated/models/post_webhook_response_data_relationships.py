@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="PostWebhookResponseDataRelationships")
 
 
 @_attrs_define
-class PostWebhookResponseDataRelationships:
+class PostWebhookResponseDataRelationships(LazyModel):
     """
     Attributes:
         webhook_topics (PostWebhookResponseDataRelationshipsWebhookTopics | Unset):
@@ -44,24 +45,31 @@ class PostWebhookResponseDataRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.post_webhook_response_data_relationships_webhook_topics import (
             PostWebhookResponseDataRelationshipsWebhookTopics,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _webhook_topics = d.pop("webhook-topics", UNSET)
-        webhook_topics: PostWebhookResponseDataRelationshipsWebhookTopics | Unset
-        if isinstance(_webhook_topics, Unset):
-            webhook_topics = UNSET
-        else:
-            webhook_topics = PostWebhookResponseDataRelationshipsWebhookTopics.from_dict(_webhook_topics)
+        def _decode_webhook_topics(src_value__: Any) -> PostWebhookResponseDataRelationshipsWebhookTopics | Unset:
+            _webhook_topics = src_value__
+            webhook_topics: PostWebhookResponseDataRelationshipsWebhookTopics | Unset
+            if isinstance(_webhook_topics, Unset):
+                webhook_topics = UNSET
+            else:
+                webhook_topics = PostWebhookResponseDataRelationshipsWebhookTopics.from_dict(_webhook_topics)
 
-        post_webhook_response_data_relationships = cls(
-            webhook_topics=webhook_topics,
+            return webhook_topics
+
+        return LazyTable(
+            fields={
+                "webhook_topics": ("webhook-topics", _decode_webhook_topics),
+            },
+            required=(),
+            additional=None,
         )
-
-        post_webhook_response_data_relationships.additional_properties = d
-        return post_webhook_response_data_relationships
 
     @property
     def additional_keys(self) -> list[str]:

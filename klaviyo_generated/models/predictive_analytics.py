@@ -9,6 +9,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.predictive_analytics_ranked_channel_affinity_type_0_item import (
     PredictiveAnalyticsRankedChannelAffinityType0Item,
     check_predictive_analytics_ranked_channel_affinity_type_0_item,
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="PredictiveAnalytics")
 
 
 @_attrs_define
-class PredictiveAnalytics:
+class PredictiveAnalytics(LazyModel):
     """
     Attributes:
         historic_clv (float | None | Unset): Total value of all historically placed orders Example: 93.87.
@@ -148,142 +149,80 @@ class PredictiveAnalytics:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_historic_clv(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        historic_clv = _parse_historic_clv(d.pop("historic_clv", UNSET))
+        def _decode_expected_date_of_next_order(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_expected_date_of_next_order(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    expected_date_of_next_order_type_0 = datetime.datetime.fromisoformat(data)
 
-        def _parse_predicted_clv(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+                    return expected_date_of_next_order_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
 
-        predicted_clv = _parse_predicted_clv(d.pop("predicted_clv", UNSET))
+            expected_date_of_next_order = parse_union(_parse_expected_date_of_next_order, src_value__)
 
-        def _parse_total_clv(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+            return expected_date_of_next_order
 
-        total_clv = _parse_total_clv(d.pop("total_clv", UNSET))
-
-        def _parse_historic_number_of_orders(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        historic_number_of_orders = _parse_historic_number_of_orders(d.pop("historic_number_of_orders", UNSET))
-
-        def _parse_predicted_number_of_orders(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        predicted_number_of_orders = _parse_predicted_number_of_orders(d.pop("predicted_number_of_orders", UNSET))
-
-        def _parse_average_days_between_orders(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        average_days_between_orders = _parse_average_days_between_orders(d.pop("average_days_between_orders", UNSET))
-
-        def _parse_average_order_value(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        average_order_value = _parse_average_order_value(d.pop("average_order_value", UNSET))
-
-        def _parse_churn_probability(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        churn_probability = _parse_churn_probability(d.pop("churn_probability", UNSET))
-
-        def _parse_expected_date_of_next_order(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                expected_date_of_next_order_type_0 = datetime.datetime.fromisoformat(data)
-
-                return expected_date_of_next_order_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        expected_date_of_next_order = parse_union(
-            _parse_expected_date_of_next_order, d.pop("expected_date_of_next_order", UNSET)
-        )
-
-        def _parse_ranked_channel_affinity(
-            data: object,
+        def _decode_ranked_channel_affinity(
+            src_value__: Any,
         ) -> list[PredictiveAnalyticsRankedChannelAffinityType0Item] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                ranked_channel_affinity_type_0 = []
-                _ranked_channel_affinity_type_0 = data
-                for ranked_channel_affinity_type_0_item_data in _ranked_channel_affinity_type_0:
-                    ranked_channel_affinity_type_0_item = (
-                        check_predictive_analytics_ranked_channel_affinity_type_0_item(
-                            ranked_channel_affinity_type_0_item_data
+            def _parse_ranked_channel_affinity(
+                data: object,
+            ) -> list[PredictiveAnalyticsRankedChannelAffinityType0Item] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    ranked_channel_affinity_type_0 = []
+                    _ranked_channel_affinity_type_0 = data
+                    for ranked_channel_affinity_type_0_item_data in _ranked_channel_affinity_type_0:
+                        ranked_channel_affinity_type_0_item = (
+                            check_predictive_analytics_ranked_channel_affinity_type_0_item(
+                                ranked_channel_affinity_type_0_item_data
+                            )
                         )
-                    )
 
-                    ranked_channel_affinity_type_0.append(ranked_channel_affinity_type_0_item)
+                        ranked_channel_affinity_type_0.append(ranked_channel_affinity_type_0_item)
 
-                return ranked_channel_affinity_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[PredictiveAnalyticsRankedChannelAffinityType0Item] | None | Unset, data)
+                    return ranked_channel_affinity_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[PredictiveAnalyticsRankedChannelAffinityType0Item] | None | Unset, data)
 
-        ranked_channel_affinity = parse_union(_parse_ranked_channel_affinity, d.pop("ranked_channel_affinity", UNSET))
+            ranked_channel_affinity = parse_union(_parse_ranked_channel_affinity, src_value__)
 
-        predictive_analytics = cls(
-            historic_clv=historic_clv,
-            predicted_clv=predicted_clv,
-            total_clv=total_clv,
-            historic_number_of_orders=historic_number_of_orders,
-            predicted_number_of_orders=predicted_number_of_orders,
-            average_days_between_orders=average_days_between_orders,
-            average_order_value=average_order_value,
-            churn_probability=churn_probability,
-            expected_date_of_next_order=expected_date_of_next_order,
-            ranked_channel_affinity=ranked_channel_affinity,
+            return ranked_channel_affinity
+
+        return LazyTable(
+            fields={
+                "historic_clv": ("historic_clv", None),
+                "predicted_clv": ("predicted_clv", None),
+                "total_clv": ("total_clv", None),
+                "historic_number_of_orders": ("historic_number_of_orders", None),
+                "predicted_number_of_orders": ("predicted_number_of_orders", None),
+                "average_days_between_orders": ("average_days_between_orders", None),
+                "average_order_value": ("average_order_value", None),
+                "churn_probability": ("churn_probability", None),
+                "expected_date_of_next_order": ("expected_date_of_next_order", _decode_expected_date_of_next_order),
+                "ranked_channel_affinity": ("ranked_channel_affinity", _decode_ranked_channel_affinity),
+            },
+            required=(),
+            additional=None,
         )
-
-        predictive_analytics.additional_properties = d
-        return predictive_analytics
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.price_drop_trigger_audience_item import (
     PriceDropTriggerAudienceItem,
     check_price_drop_trigger_audience_item,
@@ -31,7 +32,7 @@ T = TypeVar("T", bound="PriceDropTrigger")
 
 
 @_attrs_define
-class PriceDropTrigger:
+class PriceDropTrigger(LazyModel):
     """
     Attributes:
         type_ (PriceDropTriggerType):
@@ -103,66 +104,83 @@ class PriceDropTrigger:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.price_drop_trigger_trigger_filter_type_0 import PriceDropTriggerTriggerFilterType0  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_price_drop_trigger_type(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> PriceDropTriggerType:
+            type_ = check_price_drop_trigger_type(src_value__)
 
-        def _parse_trigger_filter(data: object) -> None | PriceDropTriggerTriggerFilterType0:
-            if data is None:
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                trigger_filter_type_0 = PriceDropTriggerTriggerFilterType0.from_dict(data)
+            return type_
 
-                return trigger_filter_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | PriceDropTriggerTriggerFilterType0, data)
+        def _decode_trigger_filter(src_value__: Any) -> None | PriceDropTriggerTriggerFilterType0:
+            def _parse_trigger_filter(data: object) -> None | PriceDropTriggerTriggerFilterType0:
+                if data is None:
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    trigger_filter_type_0 = PriceDropTriggerTriggerFilterType0.from_dict(data)
 
-        trigger_filter = parse_union(_parse_trigger_filter, d.pop("trigger_filter"))
+                    return trigger_filter_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(None | PriceDropTriggerTriggerFilterType0, data)
 
-        def _parse_price_drop_amount_value(data: object) -> float | int:
-            return cast(float | int, data)
+            trigger_filter = parse_union(_parse_trigger_filter, src_value__)
 
-        price_drop_amount_value = _parse_price_drop_amount_value(d.pop("price_drop_amount_value"))
+            return trigger_filter
 
-        audience = []
-        _audience = d.pop("audience")
-        for audience_item_data in _audience:
-            audience_item = check_price_drop_trigger_audience_item(audience_item_data)
+        def _decode_audience(src_value__: Any) -> list[PriceDropTriggerAudienceItem]:
+            audience = []
+            _audience = src_value__
+            for audience_item_data in _audience:
+                audience_item = check_price_drop_trigger_audience_item(audience_item_data)
 
-            audience.append(audience_item)
+                audience.append(audience_item)
 
-        _price_drop_amount_unit = d.pop("price_drop_amount_unit", UNSET)
-        price_drop_amount_unit: PriceDropTriggerPriceDropAmountUnit | Unset
-        if isinstance(_price_drop_amount_unit, Unset):
-            price_drop_amount_unit = UNSET
-        else:
-            price_drop_amount_unit = check_price_drop_trigger_price_drop_amount_unit(_price_drop_amount_unit)
+            return audience
 
-        timeframe_days = d.pop("timeframe_days", UNSET)
+        def _decode_price_drop_amount_unit(src_value__: Any) -> PriceDropTriggerPriceDropAmountUnit | Unset:
+            _price_drop_amount_unit = src_value__
+            price_drop_amount_unit: PriceDropTriggerPriceDropAmountUnit | Unset
+            if isinstance(_price_drop_amount_unit, Unset):
+                price_drop_amount_unit = UNSET
+            else:
+                price_drop_amount_unit = check_price_drop_trigger_price_drop_amount_unit(_price_drop_amount_unit)
 
-        _currency_type = d.pop("currency_type", UNSET)
-        currency_type: PriceDropTriggerCurrencyType | Unset
-        if isinstance(_currency_type, Unset):
-            currency_type = UNSET
-        else:
-            currency_type = check_price_drop_trigger_currency_type(_currency_type)
+            return price_drop_amount_unit
 
-        price_drop_trigger = cls(
-            type_=type_,
-            trigger_filter=trigger_filter,
-            price_drop_amount_value=price_drop_amount_value,
-            audience=audience,
-            price_drop_amount_unit=price_drop_amount_unit,
-            timeframe_days=timeframe_days,
-            currency_type=currency_type,
+        def _decode_currency_type(src_value__: Any) -> PriceDropTriggerCurrencyType | Unset:
+            _currency_type = src_value__
+            currency_type: PriceDropTriggerCurrencyType | Unset
+            if isinstance(_currency_type, Unset):
+                currency_type = UNSET
+            else:
+                currency_type = check_price_drop_trigger_currency_type(_currency_type)
+
+            return currency_type
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "trigger_filter": ("trigger_filter", _decode_trigger_filter),
+                "price_drop_amount_value": ("price_drop_amount_value", None),
+                "audience": ("audience", _decode_audience),
+                "price_drop_amount_unit": ("price_drop_amount_unit", _decode_price_drop_amount_unit),
+                "timeframe_days": ("timeframe_days", None),
+                "currency_type": ("currency_type", _decode_currency_type),
+            },
+            required=(
+                "type",
+                "trigger_filter",
+                "price_drop_amount_value",
+                "audience",
+            ),
+            additional=None,
         )
-
-        price_drop_trigger.additional_properties = d
-        return price_drop_trigger
 
     @property
     def additional_keys(self) -> list[str]:

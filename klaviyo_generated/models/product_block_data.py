@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import parse_union
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ T = TypeVar("T", bound="ProductBlockData")
 
 
 @_attrs_define
-class ProductBlockData:
+class ProductBlockData(LazyModel):
     """
     Attributes:
         properties (DynamicProductBlockProperties | StaticProductBlockProperties):
@@ -61,42 +62,58 @@ class ProductBlockData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.display_options import DisplayOptions  # noqa: PLC0415
         from ..models.dynamic_product_block_properties import DynamicProductBlockProperties  # noqa: PLC0415
         from ..models.product_block_styles import ProductBlockStyles  # noqa: PLC0415
         from ..models.static_product_block_properties import StaticProductBlockProperties  # noqa: PLC0415
 
-        d = dict(src_dict)
+        def _decode_properties(src_value__: Any) -> DynamicProductBlockProperties | StaticProductBlockProperties:
+            def _parse_properties(data: object) -> DynamicProductBlockProperties | StaticProductBlockProperties:
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    properties_type_0 = StaticProductBlockProperties.from_dict(data)
 
-        def _parse_properties(data: object) -> DynamicProductBlockProperties | StaticProductBlockProperties:
-            try:
+                    return properties_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                properties_type_0 = StaticProductBlockProperties.from_dict(data)
+                properties_type_1 = DynamicProductBlockProperties.from_dict(data)
 
-                return properties_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            properties_type_1 = DynamicProductBlockProperties.from_dict(data)
+                return properties_type_1
 
-            return properties_type_1
+            properties = parse_union(_parse_properties, src_value__)
 
-        properties = parse_union(_parse_properties, d.pop("properties"))
+            return properties
 
-        display_options = DisplayOptions.from_dict(d.pop("display_options"))
+        def _decode_display_options(src_value__: Any) -> DisplayOptions:
+            display_options = DisplayOptions.from_dict(src_value__)
 
-        styles = ProductBlockStyles.from_dict(d.pop("styles"))
+            return display_options
 
-        product_block_data = cls(
-            properties=properties,
-            display_options=display_options,
-            styles=styles,
+        def _decode_styles(src_value__: Any) -> ProductBlockStyles:
+            styles = ProductBlockStyles.from_dict(src_value__)
+
+            return styles
+
+        return LazyTable(
+            fields={
+                "properties": ("properties", _decode_properties),
+                "display_options": ("display_options", _decode_display_options),
+                "styles": ("styles", _decode_styles),
+            },
+            required=(
+                "properties",
+                "display_options",
+                "styles",
+            ),
+            additional=None,
         )
-
-        product_block_data.additional_properties = d
-        return product_block_data
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.product_block_styles_button_alignment import (
     ProductBlockStylesButtonAlignment,
     check_product_block_styles_button_alignment,
@@ -55,7 +56,7 @@ T = TypeVar("T", bound="ProductBlockStyles")
 
 
 @_attrs_define
-class ProductBlockStyles:
+class ProductBlockStyles(LazyModel):
     """
     Attributes:
         block_background_color (None | str | Unset):
@@ -829,773 +830,207 @@ class ProductBlockStyles:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-
-        def _parse_block_background_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        block_background_color = _parse_block_background_color(d.pop("block_background_color", UNSET))
-
-        def _parse_block_padding_bottom(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        block_padding_bottom = _parse_block_padding_bottom(d.pop("block_padding_bottom", UNSET))
-
-        def _parse_block_padding_left(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        block_padding_left = _parse_block_padding_left(d.pop("block_padding_left", UNSET))
-
-        def _parse_block_padding_right(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        block_padding_right = _parse_block_padding_right(d.pop("block_padding_right", UNSET))
-
-        def _parse_block_padding_top(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        block_padding_top = _parse_block_padding_top(d.pop("block_padding_top", UNSET))
-
-        _button_alignment = d.pop("button_alignment", UNSET)
-        button_alignment: ProductBlockStylesButtonAlignment | Unset
-        if isinstance(_button_alignment, Unset):
-            button_alignment = UNSET
-        else:
-            button_alignment = check_product_block_styles_button_alignment(_button_alignment)
-
-        def _parse_button_background_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        button_background_color = _parse_button_background_color(d.pop("button_background_color", UNSET))
-
-        def _parse_button_border_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        button_border_color = _parse_button_border_color(d.pop("button_border_color", UNSET))
-
-        def _parse_button_border_radius(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        button_border_radius = _parse_button_border_radius(d.pop("button_border_radius", UNSET))
-
-        _button_border_style = d.pop("button_border_style", UNSET)
-        button_border_style: ProductBlockStylesButtonBorderStyle | Unset
-        if isinstance(_button_border_style, Unset):
-            button_border_style = UNSET
-        else:
-            button_border_style = check_product_block_styles_button_border_style(_button_border_style)
-
-        def _parse_button_border_width(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        button_border_width = _parse_button_border_width(d.pop("button_border_width", UNSET))
-
-        def _parse_button_drop_shadow_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        button_drop_shadow_color = _parse_button_drop_shadow_color(d.pop("button_drop_shadow_color", UNSET))
-
-        def _parse_button_font_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        button_font_color = _parse_button_font_color(d.pop("button_font_color", UNSET))
-
-        def _parse_button_font_family(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        button_font_family = _parse_button_font_family(d.pop("button_font_family", UNSET))
-
-        def _parse_button_font_size(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        button_font_size = _parse_button_font_size(d.pop("button_font_size", UNSET))
-
-        _button_font_style = d.pop("button_font_style", UNSET)
-        button_font_style: ProductBlockStylesButtonFontStyle | Unset
-        if isinstance(_button_font_style, Unset):
-            button_font_style = UNSET
-        else:
-            button_font_style = check_product_block_styles_button_font_style(_button_font_style)
-
-        def _parse_button_font_weight(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        button_font_weight = _parse_button_font_weight(d.pop("button_font_weight", UNSET))
-
-        def _parse_button_letter_spacing(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        button_letter_spacing = _parse_button_letter_spacing(d.pop("button_letter_spacing", UNSET))
-
-        def _parse_button_padding_bottom(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        button_padding_bottom = _parse_button_padding_bottom(d.pop("button_padding_bottom", UNSET))
-
-        def _parse_button_padding_left(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        button_padding_left = _parse_button_padding_left(d.pop("button_padding_left", UNSET))
-
-        def _parse_button_padding_right(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        button_padding_right = _parse_button_padding_right(d.pop("button_padding_right", UNSET))
-
-        def _parse_button_padding_top(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        button_padding_top = _parse_button_padding_top(d.pop("button_padding_top", UNSET))
-
-        def _parse_button_text_decoration(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        button_text_decoration = _parse_button_text_decoration(d.pop("button_text_decoration", UNSET))
-
-        def _parse_description_font_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        description_font_color = _parse_description_font_color(d.pop("description_font_color", UNSET))
-
-        def _parse_description_font_family(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        description_font_family = _parse_description_font_family(d.pop("description_font_family", UNSET))
-
-        def _parse_description_font_size(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        description_font_size = _parse_description_font_size(d.pop("description_font_size", UNSET))
-
-        _description_font_style = d.pop("description_font_style", UNSET)
-        description_font_style: ProductBlockStylesDescriptionFontStyle | Unset
-        if isinstance(_description_font_style, Unset):
-            description_font_style = UNSET
-        else:
-            description_font_style = check_product_block_styles_description_font_style(_description_font_style)
-
-        def _parse_description_font_weight(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        description_font_weight = _parse_description_font_weight(d.pop("description_font_weight", UNSET))
-
-        def _parse_description_letter_spacing(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        description_letter_spacing = _parse_description_letter_spacing(d.pop("description_letter_spacing", UNSET))
-
-        def _parse_description_padding_bottom(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        description_padding_bottom = _parse_description_padding_bottom(d.pop("description_padding_bottom", UNSET))
-
-        def _parse_description_padding_top(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        description_padding_top = _parse_description_padding_top(d.pop("description_padding_top", UNSET))
-
-        def _parse_description_text_decoration(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        description_text_decoration = _parse_description_text_decoration(d.pop("description_text_decoration", UNSET))
-
-        def _parse_item_border_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        item_border_color = _parse_item_border_color(d.pop("item_border_color", UNSET))
-
-        _item_border_style = d.pop("item_border_style", UNSET)
-        item_border_style: ProductBlockStylesItemBorderStyle | Unset
-        if isinstance(_item_border_style, Unset):
-            item_border_style = UNSET
-        else:
-            item_border_style = check_product_block_styles_item_border_style(_item_border_style)
-
-        def _parse_item_border_width(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        item_border_width = _parse_item_border_width(d.pop("item_border_width", UNSET))
-
-        def _parse_item_max_height(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        item_max_height = _parse_item_max_height(d.pop("item_max_height", UNSET))
-
-        def _parse_item_padding_bottom(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        item_padding_bottom = _parse_item_padding_bottom(d.pop("item_padding_bottom", UNSET))
-
-        def _parse_item_padding_left(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        item_padding_left = _parse_item_padding_left(d.pop("item_padding_left", UNSET))
-
-        def _parse_item_padding_right(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        item_padding_right = _parse_item_padding_right(d.pop("item_padding_right", UNSET))
-
-        def _parse_item_padding_top(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        item_padding_top = _parse_item_padding_top(d.pop("item_padding_top", UNSET))
-
-        _item_text_alignment = d.pop("item_text_alignment", UNSET)
-        item_text_alignment: ProductBlockStylesItemTextAlignment | Unset
-        if isinstance(_item_text_alignment, Unset):
-            item_text_alignment = UNSET
-        else:
-            item_text_alignment = check_product_block_styles_item_text_alignment(_item_text_alignment)
-
-        _layout = d.pop("layout", UNSET)
-        layout: ProductBlockStylesLayout | Unset
-        if isinstance(_layout, Unset):
-            layout = UNSET
-        else:
-            layout = check_product_block_styles_layout(_layout)
-
-        def _parse_num_columns(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        num_columns = _parse_num_columns(d.pop("num_columns", UNSET))
-
-        def _parse_num_rows(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        num_rows = _parse_num_rows(d.pop("num_rows", UNSET))
-
-        def _parse_original_price_font_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        original_price_font_color = _parse_original_price_font_color(d.pop("original_price_font_color", UNSET))
-
-        def _parse_original_price_font_family(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        original_price_font_family = _parse_original_price_font_family(d.pop("original_price_font_family", UNSET))
-
-        def _parse_original_price_font_size(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        original_price_font_size = _parse_original_price_font_size(d.pop("original_price_font_size", UNSET))
-
-        _original_price_font_style = d.pop("original_price_font_style", UNSET)
-        original_price_font_style: ProductBlockStylesOriginalPriceFontStyle | Unset
-        if isinstance(_original_price_font_style, Unset):
-            original_price_font_style = UNSET
-        else:
-            original_price_font_style = check_product_block_styles_original_price_font_style(_original_price_font_style)
-
-        def _parse_original_price_font_weight(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        original_price_font_weight = _parse_original_price_font_weight(d.pop("original_price_font_weight", UNSET))
-
-        def _parse_original_price_text_decoration(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        original_price_text_decoration = _parse_original_price_text_decoration(
-            d.pop("original_price_text_decoration", UNSET)
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        def _decode_button_alignment(src_value__: Any) -> ProductBlockStylesButtonAlignment | Unset:
+            _button_alignment = src_value__
+            button_alignment: ProductBlockStylesButtonAlignment | Unset
+            if isinstance(_button_alignment, Unset):
+                button_alignment = UNSET
+            else:
+                button_alignment = check_product_block_styles_button_alignment(_button_alignment)
+
+            return button_alignment
+
+        def _decode_button_border_style(src_value__: Any) -> ProductBlockStylesButtonBorderStyle | Unset:
+            _button_border_style = src_value__
+            button_border_style: ProductBlockStylesButtonBorderStyle | Unset
+            if isinstance(_button_border_style, Unset):
+                button_border_style = UNSET
+            else:
+                button_border_style = check_product_block_styles_button_border_style(_button_border_style)
+
+            return button_border_style
+
+        def _decode_button_font_style(src_value__: Any) -> ProductBlockStylesButtonFontStyle | Unset:
+            _button_font_style = src_value__
+            button_font_style: ProductBlockStylesButtonFontStyle | Unset
+            if isinstance(_button_font_style, Unset):
+                button_font_style = UNSET
+            else:
+                button_font_style = check_product_block_styles_button_font_style(_button_font_style)
+
+            return button_font_style
+
+        def _decode_description_font_style(src_value__: Any) -> ProductBlockStylesDescriptionFontStyle | Unset:
+            _description_font_style = src_value__
+            description_font_style: ProductBlockStylesDescriptionFontStyle | Unset
+            if isinstance(_description_font_style, Unset):
+                description_font_style = UNSET
+            else:
+                description_font_style = check_product_block_styles_description_font_style(_description_font_style)
+
+            return description_font_style
+
+        def _decode_item_border_style(src_value__: Any) -> ProductBlockStylesItemBorderStyle | Unset:
+            _item_border_style = src_value__
+            item_border_style: ProductBlockStylesItemBorderStyle | Unset
+            if isinstance(_item_border_style, Unset):
+                item_border_style = UNSET
+            else:
+                item_border_style = check_product_block_styles_item_border_style(_item_border_style)
+
+            return item_border_style
+
+        def _decode_item_text_alignment(src_value__: Any) -> ProductBlockStylesItemTextAlignment | Unset:
+            _item_text_alignment = src_value__
+            item_text_alignment: ProductBlockStylesItemTextAlignment | Unset
+            if isinstance(_item_text_alignment, Unset):
+                item_text_alignment = UNSET
+            else:
+                item_text_alignment = check_product_block_styles_item_text_alignment(_item_text_alignment)
+
+            return item_text_alignment
+
+        def _decode_layout(src_value__: Any) -> ProductBlockStylesLayout | Unset:
+            _layout = src_value__
+            layout: ProductBlockStylesLayout | Unset
+            if isinstance(_layout, Unset):
+                layout = UNSET
+            else:
+                layout = check_product_block_styles_layout(_layout)
+
+            return layout
+
+        def _decode_original_price_font_style(src_value__: Any) -> ProductBlockStylesOriginalPriceFontStyle | Unset:
+            _original_price_font_style = src_value__
+            original_price_font_style: ProductBlockStylesOriginalPriceFontStyle | Unset
+            if isinstance(_original_price_font_style, Unset):
+                original_price_font_style = UNSET
+            else:
+                original_price_font_style = check_product_block_styles_original_price_font_style(
+                    _original_price_font_style
+                )
+
+            return original_price_font_style
+
+        def _decode_price_font_style(src_value__: Any) -> ProductBlockStylesPriceFontStyle | Unset:
+            _price_font_style = src_value__
+            price_font_style: ProductBlockStylesPriceFontStyle | Unset
+            if isinstance(_price_font_style, Unset):
+                price_font_style = UNSET
+            else:
+                price_font_style = check_product_block_styles_price_font_style(_price_font_style)
+
+            return price_font_style
+
+        def _decode_rating_font_style(src_value__: Any) -> ProductBlockStylesRatingFontStyle | Unset:
+            _rating_font_style = src_value__
+            rating_font_style: ProductBlockStylesRatingFontStyle | Unset
+            if isinstance(_rating_font_style, Unset):
+                rating_font_style = UNSET
+            else:
+                rating_font_style = check_product_block_styles_rating_font_style(_rating_font_style)
+
+            return rating_font_style
+
+        def _decode_title_font_style(src_value__: Any) -> ProductBlockStylesTitleFontStyle | Unset:
+            _title_font_style = src_value__
+            title_font_style: ProductBlockStylesTitleFontStyle | Unset
+            if isinstance(_title_font_style, Unset):
+                title_font_style = UNSET
+            else:
+                title_font_style = check_product_block_styles_title_font_style(_title_font_style)
+
+            return title_font_style
+
+        return LazyTable(
+            fields={
+                "block_background_color": ("block_background_color", None),
+                "block_padding_bottom": ("block_padding_bottom", None),
+                "block_padding_left": ("block_padding_left", None),
+                "block_padding_right": ("block_padding_right", None),
+                "block_padding_top": ("block_padding_top", None),
+                "button_alignment": ("button_alignment", _decode_button_alignment),
+                "button_background_color": ("button_background_color", None),
+                "button_border_color": ("button_border_color", None),
+                "button_border_radius": ("button_border_radius", None),
+                "button_border_style": ("button_border_style", _decode_button_border_style),
+                "button_border_width": ("button_border_width", None),
+                "button_drop_shadow_color": ("button_drop_shadow_color", None),
+                "button_font_color": ("button_font_color", None),
+                "button_font_family": ("button_font_family", None),
+                "button_font_size": ("button_font_size", None),
+                "button_font_style": ("button_font_style", _decode_button_font_style),
+                "button_font_weight": ("button_font_weight", None),
+                "button_letter_spacing": ("button_letter_spacing", None),
+                "button_padding_bottom": ("button_padding_bottom", None),
+                "button_padding_left": ("button_padding_left", None),
+                "button_padding_right": ("button_padding_right", None),
+                "button_padding_top": ("button_padding_top", None),
+                "button_text_decoration": ("button_text_decoration", None),
+                "description_font_color": ("description_font_color", None),
+                "description_font_family": ("description_font_family", None),
+                "description_font_size": ("description_font_size", None),
+                "description_font_style": ("description_font_style", _decode_description_font_style),
+                "description_font_weight": ("description_font_weight", None),
+                "description_letter_spacing": ("description_letter_spacing", None),
+                "description_padding_bottom": ("description_padding_bottom", None),
+                "description_padding_top": ("description_padding_top", None),
+                "description_text_decoration": ("description_text_decoration", None),
+                "item_border_color": ("item_border_color", None),
+                "item_border_style": ("item_border_style", _decode_item_border_style),
+                "item_border_width": ("item_border_width", None),
+                "item_max_height": ("item_max_height", None),
+                "item_padding_bottom": ("item_padding_bottom", None),
+                "item_padding_left": ("item_padding_left", None),
+                "item_padding_right": ("item_padding_right", None),
+                "item_padding_top": ("item_padding_top", None),
+                "item_text_alignment": ("item_text_alignment", _decode_item_text_alignment),
+                "layout": ("layout", _decode_layout),
+                "num_columns": ("num_columns", None),
+                "num_rows": ("num_rows", None),
+                "original_price_font_color": ("original_price_font_color", None),
+                "original_price_font_family": ("original_price_font_family", None),
+                "original_price_font_size": ("original_price_font_size", None),
+                "original_price_font_style": ("original_price_font_style", _decode_original_price_font_style),
+                "original_price_font_weight": ("original_price_font_weight", None),
+                "original_price_text_decoration": ("original_price_text_decoration", None),
+                "price_font_color": ("price_font_color", None),
+                "price_font_family": ("price_font_family", None),
+                "price_font_size": ("price_font_size", None),
+                "price_font_style": ("price_font_style", _decode_price_font_style),
+                "price_font_weight": ("price_font_weight", None),
+                "price_letter_spacing": ("price_letter_spacing", None),
+                "price_padding_bottom": ("price_padding_bottom", None),
+                "price_padding_top": ("price_padding_top", None),
+                "price_text_decoration": ("price_text_decoration", None),
+                "rating_font_color": ("rating_font_color", None),
+                "rating_font_family": ("rating_font_family", None),
+                "rating_font_size": ("rating_font_size", None),
+                "rating_font_style": ("rating_font_style", _decode_rating_font_style),
+                "rating_font_weight": ("rating_font_weight", None),
+                "rating_letter_spacing": ("rating_letter_spacing", None),
+                "rating_padding_bottom": ("rating_padding_bottom", None),
+                "rating_padding_top": ("rating_padding_top", None),
+                "rating_text_decoration": ("rating_text_decoration", None),
+                "stack_on_mobile": ("stack_on_mobile", None),
+                "title_font_color": ("title_font_color", None),
+                "title_font_family": ("title_font_family", None),
+                "title_font_size": ("title_font_size", None),
+                "title_font_style": ("title_font_style", _decode_title_font_style),
+                "title_font_weight": ("title_font_weight", None),
+                "title_letter_spacing": ("title_letter_spacing", None),
+                "title_padding_bottom": ("title_padding_bottom", None),
+                "title_padding_top": ("title_padding_top", None),
+                "title_text_decoration": ("title_text_decoration", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        def _parse_price_font_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        price_font_color = _parse_price_font_color(d.pop("price_font_color", UNSET))
-
-        def _parse_price_font_family(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        price_font_family = _parse_price_font_family(d.pop("price_font_family", UNSET))
-
-        def _parse_price_font_size(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        price_font_size = _parse_price_font_size(d.pop("price_font_size", UNSET))
-
-        _price_font_style = d.pop("price_font_style", UNSET)
-        price_font_style: ProductBlockStylesPriceFontStyle | Unset
-        if isinstance(_price_font_style, Unset):
-            price_font_style = UNSET
-        else:
-            price_font_style = check_product_block_styles_price_font_style(_price_font_style)
-
-        def _parse_price_font_weight(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        price_font_weight = _parse_price_font_weight(d.pop("price_font_weight", UNSET))
-
-        def _parse_price_letter_spacing(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        price_letter_spacing = _parse_price_letter_spacing(d.pop("price_letter_spacing", UNSET))
-
-        def _parse_price_padding_bottom(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        price_padding_bottom = _parse_price_padding_bottom(d.pop("price_padding_bottom", UNSET))
-
-        def _parse_price_padding_top(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        price_padding_top = _parse_price_padding_top(d.pop("price_padding_top", UNSET))
-
-        def _parse_price_text_decoration(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        price_text_decoration = _parse_price_text_decoration(d.pop("price_text_decoration", UNSET))
-
-        def _parse_rating_font_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        rating_font_color = _parse_rating_font_color(d.pop("rating_font_color", UNSET))
-
-        def _parse_rating_font_family(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        rating_font_family = _parse_rating_font_family(d.pop("rating_font_family", UNSET))
-
-        def _parse_rating_font_size(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        rating_font_size = _parse_rating_font_size(d.pop("rating_font_size", UNSET))
-
-        _rating_font_style = d.pop("rating_font_style", UNSET)
-        rating_font_style: ProductBlockStylesRatingFontStyle | Unset
-        if isinstance(_rating_font_style, Unset):
-            rating_font_style = UNSET
-        else:
-            rating_font_style = check_product_block_styles_rating_font_style(_rating_font_style)
-
-        def _parse_rating_font_weight(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        rating_font_weight = _parse_rating_font_weight(d.pop("rating_font_weight", UNSET))
-
-        def _parse_rating_letter_spacing(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        rating_letter_spacing = _parse_rating_letter_spacing(d.pop("rating_letter_spacing", UNSET))
-
-        def _parse_rating_padding_bottom(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        rating_padding_bottom = _parse_rating_padding_bottom(d.pop("rating_padding_bottom", UNSET))
-
-        def _parse_rating_padding_top(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        rating_padding_top = _parse_rating_padding_top(d.pop("rating_padding_top", UNSET))
-
-        def _parse_rating_text_decoration(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        rating_text_decoration = _parse_rating_text_decoration(d.pop("rating_text_decoration", UNSET))
-
-        def _parse_stack_on_mobile(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        stack_on_mobile = _parse_stack_on_mobile(d.pop("stack_on_mobile", UNSET))
-
-        def _parse_title_font_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        title_font_color = _parse_title_font_color(d.pop("title_font_color", UNSET))
-
-        def _parse_title_font_family(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        title_font_family = _parse_title_font_family(d.pop("title_font_family", UNSET))
-
-        def _parse_title_font_size(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        title_font_size = _parse_title_font_size(d.pop("title_font_size", UNSET))
-
-        _title_font_style = d.pop("title_font_style", UNSET)
-        title_font_style: ProductBlockStylesTitleFontStyle | Unset
-        if isinstance(_title_font_style, Unset):
-            title_font_style = UNSET
-        else:
-            title_font_style = check_product_block_styles_title_font_style(_title_font_style)
-
-        def _parse_title_font_weight(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        title_font_weight = _parse_title_font_weight(d.pop("title_font_weight", UNSET))
-
-        def _parse_title_letter_spacing(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        title_letter_spacing = _parse_title_letter_spacing(d.pop("title_letter_spacing", UNSET))
-
-        def _parse_title_padding_bottom(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        title_padding_bottom = _parse_title_padding_bottom(d.pop("title_padding_bottom", UNSET))
-
-        def _parse_title_padding_top(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        title_padding_top = _parse_title_padding_top(d.pop("title_padding_top", UNSET))
-
-        def _parse_title_text_decoration(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        title_text_decoration = _parse_title_text_decoration(d.pop("title_text_decoration", UNSET))
-
-        product_block_styles = cls(
-            block_background_color=block_background_color,
-            block_padding_bottom=block_padding_bottom,
-            block_padding_left=block_padding_left,
-            block_padding_right=block_padding_right,
-            block_padding_top=block_padding_top,
-            button_alignment=button_alignment,
-            button_background_color=button_background_color,
-            button_border_color=button_border_color,
-            button_border_radius=button_border_radius,
-            button_border_style=button_border_style,
-            button_border_width=button_border_width,
-            button_drop_shadow_color=button_drop_shadow_color,
-            button_font_color=button_font_color,
-            button_font_family=button_font_family,
-            button_font_size=button_font_size,
-            button_font_style=button_font_style,
-            button_font_weight=button_font_weight,
-            button_letter_spacing=button_letter_spacing,
-            button_padding_bottom=button_padding_bottom,
-            button_padding_left=button_padding_left,
-            button_padding_right=button_padding_right,
-            button_padding_top=button_padding_top,
-            button_text_decoration=button_text_decoration,
-            description_font_color=description_font_color,
-            description_font_family=description_font_family,
-            description_font_size=description_font_size,
-            description_font_style=description_font_style,
-            description_font_weight=description_font_weight,
-            description_letter_spacing=description_letter_spacing,
-            description_padding_bottom=description_padding_bottom,
-            description_padding_top=description_padding_top,
-            description_text_decoration=description_text_decoration,
-            item_border_color=item_border_color,
-            item_border_style=item_border_style,
-            item_border_width=item_border_width,
-            item_max_height=item_max_height,
-            item_padding_bottom=item_padding_bottom,
-            item_padding_left=item_padding_left,
-            item_padding_right=item_padding_right,
-            item_padding_top=item_padding_top,
-            item_text_alignment=item_text_alignment,
-            layout=layout,
-            num_columns=num_columns,
-            num_rows=num_rows,
-            original_price_font_color=original_price_font_color,
-            original_price_font_family=original_price_font_family,
-            original_price_font_size=original_price_font_size,
-            original_price_font_style=original_price_font_style,
-            original_price_font_weight=original_price_font_weight,
-            original_price_text_decoration=original_price_text_decoration,
-            price_font_color=price_font_color,
-            price_font_family=price_font_family,
-            price_font_size=price_font_size,
-            price_font_style=price_font_style,
-            price_font_weight=price_font_weight,
-            price_letter_spacing=price_letter_spacing,
-            price_padding_bottom=price_padding_bottom,
-            price_padding_top=price_padding_top,
-            price_text_decoration=price_text_decoration,
-            rating_font_color=rating_font_color,
-            rating_font_family=rating_font_family,
-            rating_font_size=rating_font_size,
-            rating_font_style=rating_font_style,
-            rating_font_weight=rating_font_weight,
-            rating_letter_spacing=rating_letter_spacing,
-            rating_padding_bottom=rating_padding_bottom,
-            rating_padding_top=rating_padding_top,
-            rating_text_decoration=rating_text_decoration,
-            stack_on_mobile=stack_on_mobile,
-            title_font_color=title_font_color,
-            title_font_family=title_font_family,
-            title_font_size=title_font_size,
-            title_font_style=title_font_style,
-            title_font_weight=title_font_weight,
-            title_letter_spacing=title_letter_spacing,
-            title_padding_bottom=title_padding_bottom,
-            title_padding_top=title_padding_top,
-            title_text_decoration=title_text_decoration,
-        )
-
-        product_block_styles.additional_properties = d
-        return product_block_styles
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.product_block_v0_content_type import ProductBlockV0ContentType, check_product_block_v0_content_type
 from ..models.product_block_v0_type import ProductBlockV0Type, check_product_block_v0_type
 
@@ -15,7 +16,7 @@ T = TypeVar("T", bound="ProductBlockV0")
 
 
 @_attrs_define
-class ProductBlockV0:
+class ProductBlockV0(LazyModel):
     """
     Attributes:
         content_type (ProductBlockV0ContentType):
@@ -50,26 +51,34 @@ class ProductBlockV0:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        content_type = check_product_block_v0_content_type(d.pop("content_type"))
+        return lazy_from_dict(cls, src_dict)
 
-        type_ = check_product_block_v0_type(d.pop("type"))
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        def _parse_data(data: object) -> bool | float | int | None | str:
-            if data is None:
-                return data
-            return cast(bool | float | int | None | str, data)
+        def _decode_content_type(src_value__: Any) -> ProductBlockV0ContentType:
+            content_type = check_product_block_v0_content_type(src_value__)
 
-        data = _parse_data(d.pop("data"))
+            return content_type
 
-        product_block_v0 = cls(
-            content_type=content_type,
-            type_=type_,
-            data=data,
+        def _decode_type_(src_value__: Any) -> ProductBlockV0Type:
+            type_ = check_product_block_v0_type(src_value__)
+
+            return type_
+
+        return LazyTable(
+            fields={
+                "content_type": ("content_type", _decode_content_type),
+                "type_": ("type", _decode_type_),
+                "data": ("data", None),
+            },
+            required=(
+                "content_type",
+                "type",
+                "data",
+            ),
+            additional=None,
         )
-
-        product_block_v0.additional_properties = d
-        return product_block_v0
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.product_block_v1_content_type import ProductBlockV1ContentType, check_product_block_v1_content_type
 from ..models.product_block_v1_type import ProductBlockV1Type, check_product_block_v1_type
 from ..types import UNSET, Unset, parse_union
@@ -21,7 +22,7 @@ T = TypeVar("T", bound="ProductBlockV1")
 
 
 @_attrs_define
-class ProductBlockV1:
+class ProductBlockV1(LazyModel):
     """
     Attributes:
         content_type (ProductBlockV1ContentType):
@@ -101,77 +102,70 @@ class ProductBlockV1:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.product_block_data import ProductBlockData  # noqa: PLC0415
         from ..models.product_sub_block import ProductSubBlock  # noqa: PLC0415
 
-        d = dict(src_dict)
-        content_type = check_product_block_v1_content_type(d.pop("content_type"))
+        def _decode_content_type(src_value__: Any) -> ProductBlockV1ContentType:
+            content_type = check_product_block_v1_content_type(src_value__)
 
-        type_ = check_product_block_v1_type(d.pop("type"))
+            return content_type
 
-        data = ProductBlockData.from_dict(d.pop("data"))
+        def _decode_type_(src_value__: Any) -> ProductBlockV1Type:
+            type_ = check_product_block_v1_type(src_value__)
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return type_
 
-        id = _parse_id(d.pop("id", UNSET))
+        def _decode_data(src_value__: Any) -> ProductBlockData:
+            data = ProductBlockData.from_dict(src_value__)
 
-        def _parse_data_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return data
 
-        data_id = _parse_data_id(d.pop("data_id", UNSET))
+        def _decode_subblocks(src_value__: Any) -> list[ProductSubBlock] | None | Unset:
+            def _parse_subblocks(data: object) -> list[ProductSubBlock] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    subblocks_type_0 = []
+                    _subblocks_type_0 = data
+                    for subblocks_type_0_item_data in _subblocks_type_0:
+                        subblocks_type_0_item = ProductSubBlock.from_dict(subblocks_type_0_item_data)
 
-        def _parse_universal_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+                        subblocks_type_0.append(subblocks_type_0_item)
 
-        universal_id = _parse_universal_id(d.pop("universal_id", UNSET))
+                    return subblocks_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[ProductSubBlock] | None | Unset, data)
 
-        def _parse_subblocks(data: object) -> list[ProductSubBlock] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                subblocks_type_0 = []
-                _subblocks_type_0 = data
-                for subblocks_type_0_item_data in _subblocks_type_0:
-                    subblocks_type_0_item = ProductSubBlock.from_dict(subblocks_type_0_item_data)
+            subblocks = parse_union(_parse_subblocks, src_value__)
 
-                    subblocks_type_0.append(subblocks_type_0_item)
+            return subblocks
 
-                return subblocks_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[ProductSubBlock] | None | Unset, data)
-
-        subblocks = parse_union(_parse_subblocks, d.pop("subblocks", UNSET))
-
-        product_block_v1 = cls(
-            content_type=content_type,
-            type_=type_,
-            data=data,
-            id=id,
-            data_id=data_id,
-            universal_id=universal_id,
-            subblocks=subblocks,
+        return LazyTable(
+            fields={
+                "content_type": ("content_type", _decode_content_type),
+                "type_": ("type", _decode_type_),
+                "data": ("data", _decode_data),
+                "id": ("id", None),
+                "data_id": ("data_id", None),
+                "universal_id": ("universal_id", None),
+                "subblocks": ("subblocks", _decode_subblocks),
+            },
+            required=(
+                "content_type",
+                "type",
+                "data",
+            ),
+            additional=None,
         )
-
-        product_block_v1.additional_properties = d
-        return product_block_v1
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.product_sub_block_type import ProductSubBlockType, check_product_sub_block_type
 from ..types import UNSET, Unset
 
@@ -15,7 +16,7 @@ T = TypeVar("T", bound="ProductSubBlock")
 
 
 @_attrs_define
-class ProductSubBlock:
+class ProductSubBlock(LazyModel):
     """
     Attributes:
         type_ (ProductSubBlockType):
@@ -179,155 +180,37 @@ class ProductSubBlock:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_product_sub_block_type(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        id = _parse_id(d.pop("id", UNSET))
+        def _decode_type_(src_value__: Any) -> ProductSubBlockType:
+            type_ = check_product_sub_block_type(src_value__)
 
-        def _parse_product_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return type_
 
-        product_id = _parse_product_id(d.pop("product_id", UNSET))
-
-        def _parse_external_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        external_id = _parse_external_id(d.pop("external_id", UNSET))
-
-        def _parse_autogenerate_link(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        autogenerate_link = _parse_autogenerate_link(d.pop("autogenerate_link", UNSET))
-
-        def _parse_button_text(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        button_text = _parse_button_text(d.pop("button_text", UNSET))
-
-        def _parse_description(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        description = _parse_description(d.pop("description", UNSET))
-
-        def _parse_image_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        image_url = _parse_image_url(d.pop("image_url", UNSET))
-
-        def _parse_link(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        link = _parse_link(d.pop("link", UNSET))
-
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        name = _parse_name(d.pop("name", UNSET))
-
-        def _parse_original_price(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        original_price = _parse_original_price(d.pop("original_price", UNSET))
-
-        def _parse_price(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        price = _parse_price(d.pop("price", UNSET))
-
-        def _parse_currency_code(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        currency_code = _parse_currency_code(d.pop("currency_code", UNSET))
-
-        def _parse_title(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        title = _parse_title(d.pop("title", UNSET))
-
-        def _parse_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        url = _parse_url(d.pop("url", UNSET))
-
-        product_sub_block = cls(
-            type_=type_,
-            id=id,
-            product_id=product_id,
-            external_id=external_id,
-            autogenerate_link=autogenerate_link,
-            button_text=button_text,
-            description=description,
-            image_url=image_url,
-            link=link,
-            name=name,
-            original_price=original_price,
-            price=price,
-            currency_code=currency_code,
-            title=title,
-            url=url,
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+                "product_id": ("product_id", None),
+                "external_id": ("external_id", None),
+                "autogenerate_link": ("autogenerate_link", None),
+                "button_text": ("button_text", None),
+                "description": ("description", None),
+                "image_url": ("image_url", None),
+                "link": ("link", None),
+                "name": ("name", None),
+                "original_price": ("original_price", None),
+                "price": ("price", None),
+                "currency_code": ("currency_code", None),
+                "title": ("title", None),
+                "url": ("url", None),
+            },
+            required=("type",),
+            additional=None,
         )
-
-        product_sub_block.additional_properties = d
-        return product_sub_block
 
     @property
     def additional_keys(self) -> list[str]:

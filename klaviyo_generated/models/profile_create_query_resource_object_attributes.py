@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ T = TypeVar("T", bound="ProfileCreateQueryResourceObjectAttributes")
 
 
 @_attrs_define
-class ProfileCreateQueryResourceObjectAttributes:
+class ProfileCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         email (None | str | Unset): Individual's email address Example: sarah.mason@klaviyo-demo.com.
@@ -156,134 +157,66 @@ class ProfileCreateQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.profile_create_query_resource_object_attributes_properties_type_0 import (
             ProfileCreateQueryResourceObjectAttributesPropertiesType0,  # noqa: PLC0415
         )
         from ..models.profile_location import ProfileLocation  # noqa: PLC0415
 
-        d = dict(src_dict)
+        def _decode_location(src_value__: Any) -> ProfileLocation | Unset:
+            _location = src_value__
+            location: ProfileLocation | Unset
+            if isinstance(_location, Unset):
+                location = UNSET
+            else:
+                location = ProfileLocation.from_dict(_location)
 
-        def _parse_email(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return location
 
-        email = _parse_email(d.pop("email", UNSET))
+        def _decode_properties(
+            src_value__: Any,
+        ) -> None | ProfileCreateQueryResourceObjectAttributesPropertiesType0 | Unset:
+            def _parse_properties(
+                data: object,
+            ) -> None | ProfileCreateQueryResourceObjectAttributesPropertiesType0 | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    properties_type_0 = ProfileCreateQueryResourceObjectAttributesPropertiesType0.from_dict(data)
 
-        def _parse_phone_number(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+                    return properties_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(None | ProfileCreateQueryResourceObjectAttributesPropertiesType0 | Unset, data)
 
-        phone_number = _parse_phone_number(d.pop("phone_number", UNSET))
+            properties = parse_union(_parse_properties, src_value__)
 
-        def _parse_external_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return properties
 
-        external_id = _parse_external_id(d.pop("external_id", UNSET))
-
-        def _parse_first_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        first_name = _parse_first_name(d.pop("first_name", UNSET))
-
-        def _parse_last_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        last_name = _parse_last_name(d.pop("last_name", UNSET))
-
-        def _parse_organization(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        organization = _parse_organization(d.pop("organization", UNSET))
-
-        def _parse_locale(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        locale = _parse_locale(d.pop("locale", UNSET))
-
-        def _parse_title(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        title = _parse_title(d.pop("title", UNSET))
-
-        def _parse_image(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        image = _parse_image(d.pop("image", UNSET))
-
-        _location = d.pop("location", UNSET)
-        location: ProfileLocation | Unset
-        if isinstance(_location, Unset):
-            location = UNSET
-        else:
-            location = ProfileLocation.from_dict(_location)
-
-        def _parse_properties(data: object) -> None | ProfileCreateQueryResourceObjectAttributesPropertiesType0 | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                properties_type_0 = ProfileCreateQueryResourceObjectAttributesPropertiesType0.from_dict(data)
-
-                return properties_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | ProfileCreateQueryResourceObjectAttributesPropertiesType0 | Unset, data)
-
-        properties = parse_union(_parse_properties, d.pop("properties", UNSET))
-
-        profile_create_query_resource_object_attributes = cls(
-            email=email,
-            phone_number=phone_number,
-            external_id=external_id,
-            first_name=first_name,
-            last_name=last_name,
-            organization=organization,
-            locale=locale,
-            title=title,
-            image=image,
-            location=location,
-            properties=properties,
+        return LazyTable(
+            fields={
+                "email": ("email", None),
+                "phone_number": ("phone_number", None),
+                "external_id": ("external_id", None),
+                "first_name": ("first_name", None),
+                "last_name": ("last_name", None),
+                "organization": ("organization", None),
+                "locale": ("locale", None),
+                "title": ("title", None),
+                "image": ("image", None),
+                "location": ("location", _decode_location),
+                "properties": ("properties", _decode_properties),
+            },
+            required=(),
+            additional=None,
         )
-
-        profile_create_query_resource_object_attributes.additional_properties = d
-        return profile_create_query_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

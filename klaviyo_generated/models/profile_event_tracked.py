@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.profile_event_tracked_type import ProfileEventTrackedType, check_profile_event_tracked_type
 from ..types import UNSET, Unset
 
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="ProfileEventTracked")
 
 
 @_attrs_define
-class ProfileEventTracked:
+class ProfileEventTracked(LazyModel):
     """
     Attributes:
         type_ (ProfileEventTrackedType):
@@ -58,30 +59,34 @@ class ProfileEventTracked:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.profile_event_tracked_properties import ProfileEventTrackedProperties  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_profile_event_tracked_type(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> ProfileEventTrackedType:
+            type_ = check_profile_event_tracked_type(src_value__)
 
-        properties = ProfileEventTrackedProperties.from_dict(d.pop("properties"))
+            return type_
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        def _decode_properties(src_value__: Any) -> ProfileEventTrackedProperties:
+            properties = ProfileEventTrackedProperties.from_dict(src_value__)
 
-        id = _parse_id(d.pop("id", UNSET))
+            return properties
 
-        profile_event_tracked = cls(
-            type_=type_,
-            properties=properties,
-            id=id,
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "properties": ("properties", _decode_properties),
+                "id": ("id", None),
+            },
+            required=(
+                "type",
+                "properties",
+            ),
+            additional=None,
         )
-
-        profile_event_tracked.additional_properties = d
-        return profile_event_tracked
 
     @property
     def additional_keys(self) -> list[str]:

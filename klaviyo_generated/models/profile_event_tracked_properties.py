@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="ProfileEventTrackedProperties")
 
 
 @_attrs_define
-class ProfileEventTrackedProperties:
+class ProfileEventTrackedProperties(LazyModel):
     """
     Attributes:
         metric (None | str | Unset):  Default: ''.
@@ -60,48 +61,45 @@ class ProfileEventTrackedProperties:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.property_filter import PropertyFilter  # noqa: PLC0415
 
-        d = dict(src_dict)
+        def _decode_property_filters(src_value__: Any) -> list[PropertyFilter] | None | Unset:
+            def _parse_property_filters(data: object) -> list[PropertyFilter] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    property_filters_type_0 = []
+                    _property_filters_type_0 = data
+                    for property_filters_type_0_item_data in _property_filters_type_0:
+                        property_filters_type_0_item = PropertyFilter.from_dict(property_filters_type_0_item_data)
 
-        def _parse_metric(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+                        property_filters_type_0.append(property_filters_type_0_item)
 
-        metric = _parse_metric(d.pop("metric", UNSET))
+                    return property_filters_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[PropertyFilter] | None | Unset, data)
 
-        def _parse_property_filters(data: object) -> list[PropertyFilter] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                property_filters_type_0 = []
-                _property_filters_type_0 = data
-                for property_filters_type_0_item_data in _property_filters_type_0:
-                    property_filters_type_0_item = PropertyFilter.from_dict(property_filters_type_0_item_data)
+            property_filters = parse_union(_parse_property_filters, src_value__)
 
-                    property_filters_type_0.append(property_filters_type_0_item)
+            return property_filters
 
-                return property_filters_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[PropertyFilter] | None | Unset, data)
-
-        property_filters = parse_union(_parse_property_filters, d.pop("property_filters", UNSET))
-
-        profile_event_tracked_properties = cls(
-            metric=metric,
-            property_filters=property_filters,
+        return LazyTable(
+            fields={
+                "metric": ("metric", None),
+                "property_filters": ("property_filters", _decode_property_filters),
+            },
+            required=(),
+            additional=None,
         )
-
-        profile_event_tracked_properties.additional_properties = d
-        return profile_event_tracked_properties
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.profile_has_custom_object_condition_type import (
     ProfileHasCustomObjectConditionType,
     check_profile_has_custom_object_condition_type,
@@ -22,7 +23,7 @@ T = TypeVar("T", bound="ProfileHasCustomObjectCondition")
 
 
 @_attrs_define
-class ProfileHasCustomObjectCondition:
+class ProfileHasCustomObjectCondition(LazyModel):
     """
     Attributes:
         type_ (ProfileHasCustomObjectConditionType):
@@ -69,35 +70,50 @@ class ProfileHasCustomObjectCondition:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.integer_filter import IntegerFilter  # noqa: PLC0415
         from ..models.profile_has_custom_object_filter import ProfileHasCustomObjectFilter  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_profile_has_custom_object_condition_type(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> ProfileHasCustomObjectConditionType:
+            type_ = check_profile_has_custom_object_condition_type(src_value__)
 
-        object_type_id = d.pop("object_type_id")
+            return type_
 
-        object_type_relationship_id = d.pop("object_type_relationship_id")
+        def _decode_filter(src_value__: Any) -> IntegerFilter:
+            filter = IntegerFilter.from_dict(src_value__)
 
-        filter = IntegerFilter.from_dict(d.pop("filter"))
+            return filter
 
-        filters = []
-        _filters = d.pop("filters")
-        for filters_item_data in _filters:
-            filters_item = ProfileHasCustomObjectFilter.from_dict(filters_item_data)
+        def _decode_filters(src_value__: Any) -> list[ProfileHasCustomObjectFilter]:
+            filters = []
+            _filters = src_value__
+            for filters_item_data in _filters:
+                filters_item = ProfileHasCustomObjectFilter.from_dict(filters_item_data)
 
-            filters.append(filters_item)
+                filters.append(filters_item)
 
-        profile_has_custom_object_condition = cls(
-            type_=type_,
-            object_type_id=object_type_id,
-            object_type_relationship_id=object_type_relationship_id,
-            filter=filter,
-            filters=filters,
+            return filters
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "object_type_id": ("object_type_id", None),
+                "object_type_relationship_id": ("object_type_relationship_id", None),
+                "filter": ("filter", _decode_filter),
+                "filters": ("filters", _decode_filters),
+            },
+            required=(
+                "type",
+                "object_type_id",
+                "object_type_relationship_id",
+                "filter",
+                "filters",
+            ),
+            additional=None,
         )
-
-        profile_has_custom_object_condition.additional_properties = d
-        return profile_has_custom_object_condition
 
     @property
     def additional_keys(self) -> list[str]:

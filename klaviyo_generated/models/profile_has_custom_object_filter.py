@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import parse_union
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ T = TypeVar("T", bound="ProfileHasCustomObjectFilter")
 
 
 @_attrs_define
-class ProfileHasCustomObjectFilter:
+class ProfileHasCustomObjectFilter(LazyModel):
     """
     Attributes:
         property_id (int):
@@ -115,6 +116,10 @@ class ProfileHasCustomObjectFilter:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.boolean_filter import BooleanFilter  # noqa: PLC0415
         from ..models.existence_operator_existence_filter import ExistenceOperatorExistenceFilter  # noqa: PLC0415
         from ..models.list_contains_operator_list_contains_filter import ListContainsOperatorListContainsFilter  # noqa: PLC0415
@@ -129,11 +134,8 @@ class ProfileHasCustomObjectFilter:
         from ..models.string_array_operator_string_array_filter import StringArrayOperatorStringArrayFilter  # noqa: PLC0415
         from ..models.string_operator_string_filter import StringOperatorStringFilter  # noqa: PLC0415
 
-        d = dict(src_dict)
-        property_id = d.pop("property_id")
-
-        def _parse_filter(
-            data: object,
+        def _decode_filter(
+            src_value__: Any,
         ) -> (
             BooleanFilter
             | ExistenceOperatorExistenceFilter
@@ -149,117 +151,140 @@ class ProfileHasCustomObjectFilter:
             | StringArrayOperatorStringArrayFilter
             | StringOperatorStringFilter
         ):
-            try:
+            def _parse_filter(
+                data: object,
+            ) -> (
+                BooleanFilter
+                | ExistenceOperatorExistenceFilter
+                | ListContainsOperatorListContainsFilter
+                | ListLengthFilter
+                | NumericOperatorNumericFilter
+                | NumericRangeFilter
+                | RelativeAnniversaryDateFilter
+                | RelativeDateOperatorBaseRelativeDateFilter
+                | RelativeDateRangeFilter
+                | StaticDateFilter
+                | StaticDateRangeFilter
+                | StringArrayOperatorStringArrayFilter
+                | StringOperatorStringFilter
+            ):
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_0 = StringOperatorStringFilter.from_dict(data)
+
+                    return filter_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_1 = StringArrayOperatorStringArrayFilter.from_dict(data)
+
+                    return filter_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_2 = NumericOperatorNumericFilter.from_dict(data)
+
+                    return filter_type_2
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_3 = NumericRangeFilter.from_dict(data)
+
+                    return filter_type_3
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_4 = BooleanFilter.from_dict(data)
+
+                    return filter_type_4
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_5 = StaticDateFilter.from_dict(data)
+
+                    return filter_type_5
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_6 = StaticDateRangeFilter.from_dict(data)
+
+                    return filter_type_6
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_7 = RelativeDateOperatorBaseRelativeDateFilter.from_dict(data)
+
+                    return filter_type_7
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_8 = RelativeAnniversaryDateFilter.from_dict(data)
+
+                    return filter_type_8
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_9 = RelativeDateRangeFilter.from_dict(data)
+
+                    return filter_type_9
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_10 = ListContainsOperatorListContainsFilter.from_dict(data)
+
+                    return filter_type_10
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_11 = ListLengthFilter.from_dict(data)
+
+                    return filter_type_11
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                filter_type_0 = StringOperatorStringFilter.from_dict(data)
+                filter_type_12 = ExistenceOperatorExistenceFilter.from_dict(data)
 
-                return filter_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_1 = StringArrayOperatorStringArrayFilter.from_dict(data)
+                return filter_type_12
 
-                return filter_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_2 = NumericOperatorNumericFilter.from_dict(data)
+            filter = parse_union(_parse_filter, src_value__)
 
-                return filter_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_3 = NumericRangeFilter.from_dict(data)
+            return filter
 
-                return filter_type_3
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_4 = BooleanFilter.from_dict(data)
-
-                return filter_type_4
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_5 = StaticDateFilter.from_dict(data)
-
-                return filter_type_5
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_6 = StaticDateRangeFilter.from_dict(data)
-
-                return filter_type_6
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_7 = RelativeDateOperatorBaseRelativeDateFilter.from_dict(data)
-
-                return filter_type_7
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_8 = RelativeAnniversaryDateFilter.from_dict(data)
-
-                return filter_type_8
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_9 = RelativeDateRangeFilter.from_dict(data)
-
-                return filter_type_9
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_10 = ListContainsOperatorListContainsFilter.from_dict(data)
-
-                return filter_type_10
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_11 = ListLengthFilter.from_dict(data)
-
-                return filter_type_11
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            filter_type_12 = ExistenceOperatorExistenceFilter.from_dict(data)
-
-            return filter_type_12
-
-        filter = parse_union(_parse_filter, d.pop("filter"))
-
-        profile_has_custom_object_filter = cls(
-            property_id=property_id,
-            filter=filter,
+        return LazyTable(
+            fields={
+                "property_id": ("property_id", None),
+                "filter": ("filter", _decode_filter),
+            },
+            required=(
+                "property_id",
+                "filter",
+            ),
+            additional=None,
         )
-
-        profile_has_custom_object_filter.additional_properties = d
-        return profile_has_custom_object_filter
 
     @property
     def additional_keys(self) -> list[str]:

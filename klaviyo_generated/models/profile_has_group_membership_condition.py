@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.profile_has_group_membership_condition_type import (
     ProfileHasGroupMembershipConditionType,
     check_profile_has_group_membership_condition_type,
@@ -25,7 +26,7 @@ T = TypeVar("T", bound="ProfileHasGroupMembershipCondition")
 
 
 @_attrs_define
-class ProfileHasGroupMembershipCondition:
+class ProfileHasGroupMembershipCondition(LazyModel):
     """
     Attributes:
         type_ (ProfileHasGroupMembershipConditionType):
@@ -90,22 +91,33 @@ class ProfileHasGroupMembershipCondition:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.relative_date_operator_base_relative_date_filter import RelativeDateOperatorBaseRelativeDateFilter  # noqa: PLC0415
         from ..models.relative_date_range_filter import RelativeDateRangeFilter  # noqa: PLC0415
         from ..models.static_date_filter import StaticDateFilter  # noqa: PLC0415
         from ..models.static_date_range_filter import StaticDateRangeFilter  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_profile_has_group_membership_condition_type(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> ProfileHasGroupMembershipConditionType:
+            type_ = check_profile_has_group_membership_condition_type(src_value__)
 
-        is_member = cast(Literal[True], d.pop("is_member"))
-        if is_member != True and strict_enums():
-            raise ValueError(f"is_member must match const True, got '{is_member}'")
+            return type_
 
-        group_ids = cast(list[str], d.pop("group_ids"))
+        def _decode_is_member(src_value__: Any) -> Literal[True]:
+            is_member = cast(Literal[True], src_value__)
+            if is_member != True and strict_enums():
+                raise ValueError(f"is_member must match const True, got '{is_member}'")
+            return is_member
 
-        def _parse_timeframe_filter(
-            data: object,
+        def _decode_group_ids(src_value__: Any) -> list[str]:
+            group_ids = cast(list[str], src_value__)
+
+            return group_ids
+
+        def _decode_timeframe_filter(
+            src_value__: Any,
         ) -> (
             None
             | RelativeDateOperatorBaseRelativeDateFilter
@@ -114,63 +126,80 @@ class ProfileHasGroupMembershipCondition:
             | StaticDateRangeFilter
             | Unset
         ):
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                timeframe_filter_type_0 = StaticDateFilter.from_dict(data)
-
-                return timeframe_filter_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                timeframe_filter_type_1 = StaticDateRangeFilter.from_dict(data)
-
-                return timeframe_filter_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                timeframe_filter_type_2 = RelativeDateOperatorBaseRelativeDateFilter.from_dict(data)
-
-                return timeframe_filter_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                timeframe_filter_type_3 = RelativeDateRangeFilter.from_dict(data)
-
-                return timeframe_filter_type_3
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(
+            def _parse_timeframe_filter(
+                data: object,
+            ) -> (
                 None
                 | RelativeDateOperatorBaseRelativeDateFilter
                 | RelativeDateRangeFilter
                 | StaticDateFilter
                 | StaticDateRangeFilter
-                | Unset,
-                data,
-            )
+                | Unset
+            ):
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    timeframe_filter_type_0 = StaticDateFilter.from_dict(data)
 
-        timeframe_filter = parse_union(_parse_timeframe_filter, d.pop("timeframe_filter", UNSET))
+                    return timeframe_filter_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    timeframe_filter_type_1 = StaticDateRangeFilter.from_dict(data)
 
-        profile_has_group_membership_condition = cls(
-            type_=type_,
-            is_member=is_member,
-            group_ids=group_ids,
-            timeframe_filter=timeframe_filter,
+                    return timeframe_filter_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    timeframe_filter_type_2 = RelativeDateOperatorBaseRelativeDateFilter.from_dict(data)
+
+                    return timeframe_filter_type_2
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    timeframe_filter_type_3 = RelativeDateRangeFilter.from_dict(data)
+
+                    return timeframe_filter_type_3
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(
+                    None
+                    | RelativeDateOperatorBaseRelativeDateFilter
+                    | RelativeDateRangeFilter
+                    | StaticDateFilter
+                    | StaticDateRangeFilter
+                    | Unset,
+                    data,
+                )
+
+            timeframe_filter = parse_union(_parse_timeframe_filter, src_value__)
+
+            return timeframe_filter
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "is_member": ("is_member", _decode_is_member),
+                "group_ids": ("group_ids", _decode_group_ids),
+                "timeframe_filter": ("timeframe_filter", _decode_timeframe_filter),
+            },
+            required=(
+                "type",
+                "is_member",
+                "group_ids",
+            ),
+            additional=None,
         )
-
-        profile_has_group_membership_condition.additional_properties = d
-        return profile_has_group_membership_condition
 
     @property
     def additional_keys(self) -> list[str]:

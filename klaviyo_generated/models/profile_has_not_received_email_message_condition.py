@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.profile_has_not_received_email_message_condition_type import (
     ProfileHasNotReceivedEmailMessageConditionType,
     check_profile_has_not_received_email_message_condition_type,
@@ -23,7 +24,7 @@ T = TypeVar("T", bound="ProfileHasNotReceivedEmailMessageCondition")
 
 
 @_attrs_define
-class ProfileHasNotReceivedEmailMessageCondition:
+class ProfileHasNotReceivedEmailMessageCondition(LazyModel):
     """
     Attributes:
         type_ (ProfileHasNotReceivedEmailMessageConditionType):
@@ -58,36 +59,49 @@ class ProfileHasNotReceivedEmailMessageCondition:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.alltime_date_filter import AlltimeDateFilter  # noqa: PLC0415
         from ..models.in_the_last_base_relative_date_filter import InTheLastBaseRelativeDateFilter  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_profile_has_not_received_email_message_condition_type(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> ProfileHasNotReceivedEmailMessageConditionType:
+            type_ = check_profile_has_not_received_email_message_condition_type(src_value__)
 
-        def _parse_timeframe_filter(data: object) -> AlltimeDateFilter | InTheLastBaseRelativeDateFilter:
-            try:
+            return type_
+
+        def _decode_timeframe_filter(src_value__: Any) -> AlltimeDateFilter | InTheLastBaseRelativeDateFilter:
+            def _parse_timeframe_filter(data: object) -> AlltimeDateFilter | InTheLastBaseRelativeDateFilter:
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    timeframe_filter_type_0 = AlltimeDateFilter.from_dict(data)
+
+                    return timeframe_filter_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                timeframe_filter_type_0 = AlltimeDateFilter.from_dict(data)
+                timeframe_filter_type_1 = InTheLastBaseRelativeDateFilter.from_dict(data)
 
-                return timeframe_filter_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            timeframe_filter_type_1 = InTheLastBaseRelativeDateFilter.from_dict(data)
+                return timeframe_filter_type_1
 
-            return timeframe_filter_type_1
+            timeframe_filter = parse_union(_parse_timeframe_filter, src_value__)
 
-        timeframe_filter = parse_union(_parse_timeframe_filter, d.pop("timeframe_filter"))
+            return timeframe_filter
 
-        profile_has_not_received_email_message_condition = cls(
-            type_=type_,
-            timeframe_filter=timeframe_filter,
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "timeframe_filter": ("timeframe_filter", _decode_timeframe_filter),
+            },
+            required=(
+                "type",
+                "timeframe_filter",
+            ),
+            additional=None,
         )
-
-        profile_has_not_received_email_message_condition.additional_properties = d
-        return profile_has_not_received_email_message_condition
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ProfileIdentifierDTOResourceObjectAttributes")
 
 
 @_attrs_define
-class ProfileIdentifierDTOResourceObjectAttributes:
+class ProfileIdentifierDTOResourceObjectAttributes(LazyModel):
     """
     Attributes:
         email (None | str | Unset): Individual's email address Example: sarah.mason@klaviyo-demo.com.
@@ -61,43 +62,20 @@ class ProfileIdentifierDTOResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_email(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        email = _parse_email(d.pop("email", UNSET))
-
-        def _parse_phone_number(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        phone_number = _parse_phone_number(d.pop("phone_number", UNSET))
-
-        def _parse_external_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        external_id = _parse_external_id(d.pop("external_id", UNSET))
-
-        profile_identifier_dto_resource_object_attributes = cls(
-            email=email,
-            phone_number=phone_number,
-            external_id=external_id,
+        return LazyTable(
+            fields={
+                "email": ("email", None),
+                "phone_number": ("phone_number", None),
+                "external_id": ("external_id", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        profile_identifier_dto_resource_object_attributes.additional_properties = d
-        return profile_identifier_dto_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

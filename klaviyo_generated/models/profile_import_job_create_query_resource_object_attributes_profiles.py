@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.profile_upsert_query_resource_object import ProfileUpsertQueryResourceObject
 
@@ -16,7 +18,7 @@ T = TypeVar("T", bound="ProfileImportJobCreateQueryResourceObjectAttributesProfi
 
 
 @_attrs_define
-class ProfileImportJobCreateQueryResourceObjectAttributesProfiles:
+class ProfileImportJobCreateQueryResourceObjectAttributesProfiles(LazyModel):
     """Array of profiles to create or update
 
     Attributes:
@@ -44,22 +46,29 @@ class ProfileImportJobCreateQueryResourceObjectAttributesProfiles:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.profile_upsert_query_resource_object import ProfileUpsertQueryResourceObject  # noqa: PLC0415
 
-        d = dict(src_dict)
-        data = []
-        _data = d.pop("data")
-        for data_item_data in _data:
-            data_item = ProfileUpsertQueryResourceObject.from_dict(data_item_data)
+        def _decode_data(src_value__: Any) -> list[ProfileUpsertQueryResourceObject]:
+            data = []
+            _data = src_value__
+            for data_item_data in _data:
+                data_item = ProfileUpsertQueryResourceObject.from_dict(data_item_data)
 
-            data.append(data_item)
+                data.append(data_item)
 
-        profile_import_job_create_query_resource_object_attributes_profiles = cls(
-            data=data,
+            return data
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+            },
+            required=("data",),
+            additional=None,
         )
-
-        profile_import_job_create_query_resource_object_attributes_profiles.additional_properties = d
-        return profile_import_job_create_query_resource_object_attributes_profiles
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="ProfileImportJobCreateQueryResourceObjectRelationshipsLi
 
 
 @_attrs_define
-class ProfileImportJobCreateQueryResourceObjectRelationshipsLists:
+class ProfileImportJobCreateQueryResourceObjectRelationshipsLists(LazyModel):
     """
     Attributes:
         data (list[ProfileImportJobCreateQueryResourceObjectRelationshipsListsDataItem] | Unset):
@@ -47,28 +48,37 @@ class ProfileImportJobCreateQueryResourceObjectRelationshipsLists:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.profile_import_job_create_query_resource_object_relationships_lists_data_item import (
             ProfileImportJobCreateQueryResourceObjectRelationshipsListsDataItem,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _data = d.pop("data", UNSET)
-        data: list[ProfileImportJobCreateQueryResourceObjectRelationshipsListsDataItem] | Unset = UNSET
-        if _data is not UNSET:
-            data = []
-            for data_item_data in _data:
-                data_item = ProfileImportJobCreateQueryResourceObjectRelationshipsListsDataItem.from_dict(
-                    data_item_data
-                )
+        def _decode_data(
+            src_value__: Any,
+        ) -> list[ProfileImportJobCreateQueryResourceObjectRelationshipsListsDataItem] | Unset:
+            _data = src_value__
+            data: list[ProfileImportJobCreateQueryResourceObjectRelationshipsListsDataItem] | Unset = UNSET
+            if _data is not UNSET:
+                data = []
+                for data_item_data in _data:
+                    data_item = ProfileImportJobCreateQueryResourceObjectRelationshipsListsDataItem.from_dict(
+                        data_item_data
+                    )
 
-                data.append(data_item)
+                    data.append(data_item)
 
-        profile_import_job_create_query_resource_object_relationships_lists = cls(
-            data=data,
+            return data
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+            },
+            required=(),
+            additional=None,
         )
-
-        profile_import_job_create_query_resource_object_relationships_lists.additional_properties = d
-        return profile_import_job_create_query_resource_object_relationships_lists
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ProfileLocation")
 
 
 @_attrs_define
-class ProfileLocation:
+class ProfileLocation(LazyModel):
     """
     Attributes:
         address1 (None | str | Unset): First line of street address Example: 89 E 42nd St.
@@ -133,113 +134,27 @@ class ProfileLocation:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_address1(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        address1 = _parse_address1(d.pop("address1", UNSET))
-
-        def _parse_address2(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        address2 = _parse_address2(d.pop("address2", UNSET))
-
-        def _parse_city(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        city = _parse_city(d.pop("city", UNSET))
-
-        def _parse_country(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        country = _parse_country(d.pop("country", UNSET))
-
-        def _parse_latitude(data: object) -> float | None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | str | Unset, data)
-
-        latitude = _parse_latitude(d.pop("latitude", UNSET))
-
-        def _parse_longitude(data: object) -> float | None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | str | Unset, data)
-
-        longitude = _parse_longitude(d.pop("longitude", UNSET))
-
-        def _parse_region(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        region = _parse_region(d.pop("region", UNSET))
-
-        def _parse_zip_(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        zip_ = _parse_zip_(d.pop("zip", UNSET))
-
-        def _parse_timezone(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        timezone = _parse_timezone(d.pop("timezone", UNSET))
-
-        def _parse_ip(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        ip = _parse_ip(d.pop("ip", UNSET))
-
-        profile_location = cls(
-            address1=address1,
-            address2=address2,
-            city=city,
-            country=country,
-            latitude=latitude,
-            longitude=longitude,
-            region=region,
-            zip_=zip_,
-            timezone=timezone,
-            ip=ip,
+        return LazyTable(
+            fields={
+                "address1": ("address1", None),
+                "address2": ("address2", None),
+                "city": ("city", None),
+                "country": ("country", None),
+                "latitude": ("latitude", None),
+                "longitude": ("longitude", None),
+                "region": ("region", None),
+                "zip_": ("zip", None),
+                "timezone": ("timezone", None),
+                "ip": ("ip", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        profile_location.additional_properties = d
-        return profile_location
 
     @property
     def additional_keys(self) -> list[str]:

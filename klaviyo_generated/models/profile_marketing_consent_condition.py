@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.profile_marketing_consent_condition_type import (
     ProfileMarketingConsentConditionType,
     check_profile_marketing_consent_condition_type,
@@ -27,7 +28,7 @@ T = TypeVar("T", bound="ProfileMarketingConsentCondition")
 
 
 @_attrs_define
-class ProfileMarketingConsentCondition:
+class ProfileMarketingConsentCondition(LazyModel):
     """
     Attributes:
         type_ (ProfileMarketingConsentConditionType):
@@ -82,6 +83,10 @@ class ProfileMarketingConsentCondition:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.has_email_marketing_consent import HasEmailMarketingConsent  # noqa: PLC0415
         from ..models.has_push_marketing_consent import HasPushMarketingConsent  # noqa: PLC0415
         from ..models.has_sms_marketing_consent import HasSMSMarketingConsent  # noqa: PLC0415
@@ -89,11 +94,13 @@ class ProfileMarketingConsentCondition:
         from ..models.no_push_marketing_consent import NoPushMarketingConsent  # noqa: PLC0415
         from ..models.no_sms_marketing_consent import NoSMSMarketingConsent  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_profile_marketing_consent_condition_type(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> ProfileMarketingConsentConditionType:
+            type_ = check_profile_marketing_consent_condition_type(src_value__)
 
-        def _parse_consent(
-            data: object,
+            return type_
+
+        def _decode_consent(
+            src_value__: Any,
         ) -> (
             HasEmailMarketingConsent
             | HasPushMarketingConsent
@@ -102,61 +109,77 @@ class ProfileMarketingConsentCondition:
             | NoPushMarketingConsent
             | NoSMSMarketingConsent
         ):
-            try:
+            def _parse_consent(
+                data: object,
+            ) -> (
+                HasEmailMarketingConsent
+                | HasPushMarketingConsent
+                | HasSMSMarketingConsent
+                | NoEmailMarketingConsent
+                | NoPushMarketingConsent
+                | NoSMSMarketingConsent
+            ):
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    consent_type_0 = HasEmailMarketingConsent.from_dict(data)
+
+                    return consent_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    consent_type_1 = NoEmailMarketingConsent.from_dict(data)
+
+                    return consent_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    consent_type_2 = HasSMSMarketingConsent.from_dict(data)
+
+                    return consent_type_2
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    consent_type_3 = NoSMSMarketingConsent.from_dict(data)
+
+                    return consent_type_3
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    consent_type_4 = HasPushMarketingConsent.from_dict(data)
+
+                    return consent_type_4
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                consent_type_0 = HasEmailMarketingConsent.from_dict(data)
+                consent_type_5 = NoPushMarketingConsent.from_dict(data)
 
-                return consent_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                consent_type_1 = NoEmailMarketingConsent.from_dict(data)
+                return consent_type_5
 
-                return consent_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                consent_type_2 = HasSMSMarketingConsent.from_dict(data)
+            consent = parse_union(_parse_consent, src_value__)
 
-                return consent_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                consent_type_3 = NoSMSMarketingConsent.from_dict(data)
+            return consent
 
-                return consent_type_3
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                consent_type_4 = HasPushMarketingConsent.from_dict(data)
-
-                return consent_type_4
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            consent_type_5 = NoPushMarketingConsent.from_dict(data)
-
-            return consent_type_5
-
-        consent = parse_union(_parse_consent, d.pop("consent"))
-
-        profile_marketing_consent_condition = cls(
-            type_=type_,
-            consent=consent,
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "consent": ("consent", _decode_consent),
+            },
+            required=(
+                "type",
+                "consent",
+            ),
+            additional=None,
         )
-
-        profile_marketing_consent_condition.additional_properties = d
-        return profile_marketing_consent_condition
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.profile_merge_enum import ProfileMergeEnum, check_profile_merge_enum
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="ProfileMergeQueryResourceObject")
 
 
 @_attrs_define
-class ProfileMergeQueryResourceObject:
+class ProfileMergeQueryResourceObject(LazyModel):
     """
     Attributes:
         type_ (ProfileMergeEnum):
@@ -52,25 +53,37 @@ class ProfileMergeQueryResourceObject:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.profile_merge_query_resource_object_relationships import (
             ProfileMergeQueryResourceObjectRelationships,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        type_ = check_profile_merge_enum(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> ProfileMergeEnum:
+            type_ = check_profile_merge_enum(src_value__)
 
-        id = d.pop("id")
+            return type_
 
-        relationships = ProfileMergeQueryResourceObjectRelationships.from_dict(d.pop("relationships"))
+        def _decode_relationships(src_value__: Any) -> ProfileMergeQueryResourceObjectRelationships:
+            relationships = ProfileMergeQueryResourceObjectRelationships.from_dict(src_value__)
 
-        profile_merge_query_resource_object = cls(
-            type_=type_,
-            id=id,
-            relationships=relationships,
+            return relationships
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+                "relationships": ("relationships", _decode_relationships),
+            },
+            required=(
+                "type",
+                "id",
+                "relationships",
+            ),
+            additional=None,
         )
-
-        profile_merge_query_resource_object.additional_properties = d
-        return profile_merge_query_resource_object
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.profile_merge_query_resource_object_relationships_profiles import (
         ProfileMergeQueryResourceObjectRelationshipsProfiles,
@@ -18,7 +20,7 @@ T = TypeVar("T", bound="ProfileMergeQueryResourceObjectRelationships")
 
 
 @_attrs_define
-class ProfileMergeQueryResourceObjectRelationships:
+class ProfileMergeQueryResourceObjectRelationships(LazyModel):
     """
     Attributes:
         profiles (ProfileMergeQueryResourceObjectRelationshipsProfiles):
@@ -42,19 +44,26 @@ class ProfileMergeQueryResourceObjectRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.profile_merge_query_resource_object_relationships_profiles import (
             ProfileMergeQueryResourceObjectRelationshipsProfiles,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        profiles = ProfileMergeQueryResourceObjectRelationshipsProfiles.from_dict(d.pop("profiles"))
+        def _decode_profiles(src_value__: Any) -> ProfileMergeQueryResourceObjectRelationshipsProfiles:
+            profiles = ProfileMergeQueryResourceObjectRelationshipsProfiles.from_dict(src_value__)
 
-        profile_merge_query_resource_object_relationships = cls(
-            profiles=profiles,
+            return profiles
+
+        return LazyTable(
+            fields={
+                "profiles": ("profiles", _decode_profiles),
+            },
+            required=("profiles",),
+            additional=None,
         )
-
-        profile_merge_query_resource_object_relationships.additional_properties = d
-        return profile_merge_query_resource_object_relationships
 
     @property
     def additional_keys(self) -> list[str]:

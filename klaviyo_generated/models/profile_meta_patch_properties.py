@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="ProfileMetaPatchProperties")
 
 
 @_attrs_define
-class ProfileMetaPatchProperties:
+class ProfileMetaPatchProperties(LazyModel):
     """
     Attributes:
         append (None | ProfileMetaPatchPropertiesAppendType0 | Unset): Append a simple value or values to this property
@@ -78,70 +79,82 @@ class ProfileMetaPatchProperties:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.profile_meta_patch_properties_append_type_0 import ProfileMetaPatchPropertiesAppendType0  # noqa: PLC0415
         from ..models.profile_meta_patch_properties_unappend_type_0 import ProfileMetaPatchPropertiesUnappendType0  # noqa: PLC0415
 
-        d = dict(src_dict)
+        def _decode_append(src_value__: Any) -> None | ProfileMetaPatchPropertiesAppendType0 | Unset:
+            def _parse_append(data: object) -> None | ProfileMetaPatchPropertiesAppendType0 | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    append_type_0 = ProfileMetaPatchPropertiesAppendType0.from_dict(data)
 
-        def _parse_append(data: object) -> None | ProfileMetaPatchPropertiesAppendType0 | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                append_type_0 = ProfileMetaPatchPropertiesAppendType0.from_dict(data)
+                    return append_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(None | ProfileMetaPatchPropertiesAppendType0 | Unset, data)
 
-                return append_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | ProfileMetaPatchPropertiesAppendType0 | Unset, data)
+            append = parse_union(_parse_append, src_value__)
 
-        append = parse_union(_parse_append, d.pop("append", UNSET))
+            return append
 
-        def _parse_unappend(data: object) -> None | ProfileMetaPatchPropertiesUnappendType0 | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                unappend_type_0 = ProfileMetaPatchPropertiesUnappendType0.from_dict(data)
+        def _decode_unappend(src_value__: Any) -> None | ProfileMetaPatchPropertiesUnappendType0 | Unset:
+            def _parse_unappend(data: object) -> None | ProfileMetaPatchPropertiesUnappendType0 | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    unappend_type_0 = ProfileMetaPatchPropertiesUnappendType0.from_dict(data)
 
-                return unappend_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | ProfileMetaPatchPropertiesUnappendType0 | Unset, data)
+                    return unappend_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(None | ProfileMetaPatchPropertiesUnappendType0 | Unset, data)
 
-        unappend = parse_union(_parse_unappend, d.pop("unappend", UNSET))
+            unappend = parse_union(_parse_unappend, src_value__)
 
-        def _parse_unset(data: object) -> list[str] | None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                unset_type_1 = cast(list[str], data)
+            return unappend
 
-                return unset_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[str] | None | str | Unset, data)
+        def _decode_unset(src_value__: Any) -> list[str] | None | str | Unset:
+            def _parse_unset(data: object) -> list[str] | None | str | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    unset_type_1 = cast(list[str], data)
 
-        unset = parse_union(_parse_unset, d.pop("unset", UNSET))
+                    return unset_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[str] | None | str | Unset, data)
 
-        profile_meta_patch_properties = cls(
-            append=append,
-            unappend=unappend,
-            unset=unset,
+            unset = parse_union(_parse_unset, src_value__)
+
+            return unset
+
+        return LazyTable(
+            fields={
+                "append": ("append", _decode_append),
+                "unappend": ("unappend", _decode_unappend),
+                "unset": ("unset", _decode_unset),
+            },
+            required=(),
+            additional=None,
         )
-
-        profile_meta_patch_properties.additional_properties = d
-        return profile_meta_patch_properties
 
     @property
     def additional_keys(self) -> list[str]:

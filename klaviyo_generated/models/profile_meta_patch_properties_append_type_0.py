@@ -8,11 +8,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 T = TypeVar("T", bound="ProfileMetaPatchPropertiesAppendType0")
 
 
 @_attrs_define
-class ProfileMetaPatchPropertiesAppendType0:
+class ProfileMetaPatchPropertiesAppendType0(LazyModel):
     """Append a simple value or values to this property array
 
     Example:
@@ -31,11 +33,16 @@ class ProfileMetaPatchPropertiesAppendType0:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        profile_meta_patch_properties_append_type_0 = cls()
+        return lazy_from_dict(cls, src_dict)
 
-        profile_meta_patch_properties_append_type_0.additional_properties = d
-        return profile_meta_patch_properties_append_type_0
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        return LazyTable(
+            fields={},
+            required=(),
+            additional=None,
+        )
 
     @property
     def additional_keys(self) -> list[str]:

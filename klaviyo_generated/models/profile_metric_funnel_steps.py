@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="ProfileMetricFunnelSteps")
 
 
 @_attrs_define
-class ProfileMetricFunnelSteps:
+class ProfileMetricFunnelSteps(LazyModel):
     """
     Attributes:
         metric_exists (bool):
@@ -63,43 +64,51 @@ class ProfileMetricFunnelSteps:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.profile_metric_property_filter import ProfileMetricPropertyFilter  # noqa: PLC0415
 
-        d = dict(src_dict)
-        metric_exists = d.pop("metric_exists")
+        def _decode_metric_filters(src_value__: Any) -> list[ProfileMetricPropertyFilter] | None | Unset:
+            def _parse_metric_filters(data: object) -> list[ProfileMetricPropertyFilter] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    metric_filters_type_0 = []
+                    _metric_filters_type_0 = data
+                    for metric_filters_type_0_item_data in _metric_filters_type_0:
+                        metric_filters_type_0_item = ProfileMetricPropertyFilter.from_dict(
+                            metric_filters_type_0_item_data
+                        )
 
-        metric_id = d.pop("metric_id")
+                        metric_filters_type_0.append(metric_filters_type_0_item)
 
-        def _parse_metric_filters(data: object) -> list[ProfileMetricPropertyFilter] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                metric_filters_type_0 = []
-                _metric_filters_type_0 = data
-                for metric_filters_type_0_item_data in _metric_filters_type_0:
-                    metric_filters_type_0_item = ProfileMetricPropertyFilter.from_dict(metric_filters_type_0_item_data)
+                    return metric_filters_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[ProfileMetricPropertyFilter] | None | Unset, data)
 
-                    metric_filters_type_0.append(metric_filters_type_0_item)
+            metric_filters = parse_union(_parse_metric_filters, src_value__)
 
-                return metric_filters_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[ProfileMetricPropertyFilter] | None | Unset, data)
+            return metric_filters
 
-        metric_filters = parse_union(_parse_metric_filters, d.pop("metric_filters", UNSET))
-
-        profile_metric_funnel_steps = cls(
-            metric_exists=metric_exists,
-            metric_id=metric_id,
-            metric_filters=metric_filters,
+        return LazyTable(
+            fields={
+                "metric_exists": ("metric_exists", None),
+                "metric_id": ("metric_id", None),
+                "metric_filters": ("metric_filters", _decode_metric_filters),
+            },
+            required=(
+                "metric_exists",
+                "metric_id",
+            ),
+            additional=None,
         )
-
-        profile_metric_funnel_steps.additional_properties = d
-        return profile_metric_funnel_steps
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -25,7 +26,7 @@ T = TypeVar("T", bound="ProfileMetricPropertyFilter")
 
 
 @_attrs_define
-class ProfileMetricPropertyFilter:
+class ProfileMetricPropertyFilter(LazyModel):
     """
     Attributes:
         property_ (str):
@@ -97,6 +98,10 @@ class ProfileMetricPropertyFilter:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.boolean_filter import BooleanFilter  # noqa: PLC0415
         from ..models.existence_operator_existence_filter import ExistenceOperatorExistenceFilter  # noqa: PLC0415
         from ..models.list_length_filter import ListLengthFilter  # noqa: PLC0415
@@ -106,11 +111,8 @@ class ProfileMetricPropertyFilter:
         from ..models.string_array_operator_string_array_filter import StringArrayOperatorStringArrayFilter  # noqa: PLC0415
         from ..models.string_operator_string_filter import StringOperatorStringFilter  # noqa: PLC0415
 
-        d = dict(src_dict)
-        property_ = d.pop("property")
-
-        def _parse_filter(
-            data: object,
+        def _decode_filter(
+            src_value__: Any,
         ) -> (
             BooleanFilter
             | ExistenceOperatorExistenceFilter
@@ -123,75 +125,9 @@ class ProfileMetricPropertyFilter:
             | StringOperatorStringFilter
             | Unset
         ):
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_0 = StringOperatorStringFilter.from_dict(data)
-
-                return filter_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_1 = StringArrayOperatorStringArrayFilter.from_dict(data)
-
-                return filter_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_2 = ExistenceOperatorExistenceFilter.from_dict(data)
-
-                return filter_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_3 = ListSetFilter.from_dict(data)
-
-                return filter_type_3
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_4 = ListLengthFilter.from_dict(data)
-
-                return filter_type_4
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_5 = ListSubstringFilter.from_dict(data)
-
-                return filter_type_5
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_6 = BooleanFilter.from_dict(data)
-
-                return filter_type_6
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_7 = NumericOperatorNumericFilter.from_dict(data)
-
-                return filter_type_7
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(
+            def _parse_filter(
+                data: object,
+            ) -> (
                 BooleanFilter
                 | ExistenceOperatorExistenceFilter
                 | ListLengthFilter
@@ -201,19 +137,102 @@ class ProfileMetricPropertyFilter:
                 | NumericOperatorNumericFilter
                 | StringArrayOperatorStringArrayFilter
                 | StringOperatorStringFilter
-                | Unset,
-                data,
-            )
+                | Unset
+            ):
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_0 = StringOperatorStringFilter.from_dict(data)
 
-        filter = parse_union(_parse_filter, d.pop("filter", UNSET))
+                    return filter_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_1 = StringArrayOperatorStringArrayFilter.from_dict(data)
 
-        profile_metric_property_filter = cls(
-            property_=property_,
-            filter=filter,
+                    return filter_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_2 = ExistenceOperatorExistenceFilter.from_dict(data)
+
+                    return filter_type_2
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_3 = ListSetFilter.from_dict(data)
+
+                    return filter_type_3
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_4 = ListLengthFilter.from_dict(data)
+
+                    return filter_type_4
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_5 = ListSubstringFilter.from_dict(data)
+
+                    return filter_type_5
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_6 = BooleanFilter.from_dict(data)
+
+                    return filter_type_6
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_7 = NumericOperatorNumericFilter.from_dict(data)
+
+                    return filter_type_7
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(
+                    BooleanFilter
+                    | ExistenceOperatorExistenceFilter
+                    | ListLengthFilter
+                    | ListSetFilter
+                    | ListSubstringFilter
+                    | None
+                    | NumericOperatorNumericFilter
+                    | StringArrayOperatorStringArrayFilter
+                    | StringOperatorStringFilter
+                    | Unset,
+                    data,
+                )
+
+            filter = parse_union(_parse_filter, src_value__)
+
+            return filter
+
+        return LazyTable(
+            fields={
+                "property_": ("property", None),
+                "filter": ("filter", _decode_filter),
+            },
+            required=("property",),
+            additional=None,
         )
-
-        profile_metric_property_filter.additional_properties = d
-        return profile_metric_property_filter
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Any, Literal, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.profile_no_group_membership_condition_type import (
     ProfileNoGroupMembershipConditionType,
     check_profile_no_group_membership_condition_type,
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="ProfileNoGroupMembershipCondition")
 
 
 @_attrs_define
-class ProfileNoGroupMembershipCondition:
+class ProfileNoGroupMembershipCondition(LazyModel):
     """
     Attributes:
         type_ (ProfileNoGroupMembershipConditionType):
@@ -52,23 +53,40 @@ class ProfileNoGroupMembershipCondition:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_profile_no_group_membership_condition_type(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        is_member = cast(Literal[False], d.pop("is_member"))
-        if is_member != False and strict_enums():
-            raise ValueError(f"is_member must match const False, got '{is_member}'")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        group_ids = cast(list[str], d.pop("group_ids"))
+        def _decode_type_(src_value__: Any) -> ProfileNoGroupMembershipConditionType:
+            type_ = check_profile_no_group_membership_condition_type(src_value__)
 
-        profile_no_group_membership_condition = cls(
-            type_=type_,
-            is_member=is_member,
-            group_ids=group_ids,
+            return type_
+
+        def _decode_is_member(src_value__: Any) -> Literal[False]:
+            is_member = cast(Literal[False], src_value__)
+            if is_member != False and strict_enums():
+                raise ValueError(f"is_member must match const False, got '{is_member}'")
+            return is_member
+
+        def _decode_group_ids(src_value__: Any) -> list[str]:
+            group_ids = cast(list[str], src_value__)
+
+            return group_ids
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "is_member": ("is_member", _decode_is_member),
+                "group_ids": ("group_ids", _decode_group_ids),
+            },
+            required=(
+                "type",
+                "is_member",
+                "group_ids",
+            ),
+            additional=None,
         )
-
-        profile_no_group_membership_condition.additional_properties = d
-        return profile_no_group_membership_condition
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.profile_object_schema_relationship_delete_query_data_item import (
         ProfileObjectSchemaRelationshipDeleteQueryDataItem,
@@ -18,7 +20,7 @@ T = TypeVar("T", bound="ProfileObjectSchemaRelationshipDeleteQuery")
 
 
 @_attrs_define
-class ProfileObjectSchemaRelationshipDeleteQuery:
+class ProfileObjectSchemaRelationshipDeleteQuery(LazyModel):
     """
     Attributes:
         data (list[ProfileObjectSchemaRelationshipDeleteQueryDataItem]):
@@ -45,24 +47,31 @@ class ProfileObjectSchemaRelationshipDeleteQuery:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.profile_object_schema_relationship_delete_query_data_item import (
             ProfileObjectSchemaRelationshipDeleteQueryDataItem,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        data = []
-        _data = d.pop("data")
-        for data_item_data in _data:
-            data_item = ProfileObjectSchemaRelationshipDeleteQueryDataItem.from_dict(data_item_data)
+        def _decode_data(src_value__: Any) -> list[ProfileObjectSchemaRelationshipDeleteQueryDataItem]:
+            data = []
+            _data = src_value__
+            for data_item_data in _data:
+                data_item = ProfileObjectSchemaRelationshipDeleteQueryDataItem.from_dict(data_item_data)
 
-            data.append(data_item)
+                data.append(data_item)
 
-        profile_object_schema_relationship_delete_query = cls(
-            data=data,
+            return data
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+            },
+            required=("data",),
+            additional=None,
         )
-
-        profile_object_schema_relationship_delete_query.additional_properties = d
-        return profile_object_schema_relationship_delete_query
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.profile_object_schema_relationship_partial_update_query_data import (
         ProfileObjectSchemaRelationshipPartialUpdateQueryData,
@@ -18,7 +20,7 @@ T = TypeVar("T", bound="ProfileObjectSchemaRelationshipPartialUpdateQuery")
 
 
 @_attrs_define
-class ProfileObjectSchemaRelationshipPartialUpdateQuery:
+class ProfileObjectSchemaRelationshipPartialUpdateQuery(LazyModel):
     """
     Attributes:
         data (ProfileObjectSchemaRelationshipPartialUpdateQueryData):
@@ -42,19 +44,26 @@ class ProfileObjectSchemaRelationshipPartialUpdateQuery:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.profile_object_schema_relationship_partial_update_query_data import (
             ProfileObjectSchemaRelationshipPartialUpdateQueryData,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        data = ProfileObjectSchemaRelationshipPartialUpdateQueryData.from_dict(d.pop("data"))
+        def _decode_data(src_value__: Any) -> ProfileObjectSchemaRelationshipPartialUpdateQueryData:
+            data = ProfileObjectSchemaRelationshipPartialUpdateQueryData.from_dict(src_value__)
 
-        profile_object_schema_relationship_partial_update_query = cls(
-            data=data,
+            return data
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+            },
+            required=("data",),
+            additional=None,
         )
-
-        profile_object_schema_relationship_partial_update_query.additional_properties = d
-        return profile_object_schema_relationship_partial_update_query
 
     @property
     def additional_keys(self) -> list[str]:

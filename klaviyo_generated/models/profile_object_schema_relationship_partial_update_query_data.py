@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.profile_object_schema_enum import ProfileObjectSchemaEnum, check_profile_object_schema_enum
 from ..types import UNSET, Unset
 
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="ProfileObjectSchemaRelationshipPartialUpdateQueryData")
 
 
 @_attrs_define
-class ProfileObjectSchemaRelationshipPartialUpdateQueryData:
+class ProfileObjectSchemaRelationshipPartialUpdateQueryData(LazyModel):
     """
     Attributes:
         type_ (ProfileObjectSchemaEnum):
@@ -57,28 +58,39 @@ class ProfileObjectSchemaRelationshipPartialUpdateQueryData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.object_schema_relationship_update_meta import ObjectSchemaRelationshipUpdateMeta  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_profile_object_schema_enum(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> ProfileObjectSchemaEnum:
+            type_ = check_profile_object_schema_enum(src_value__)
 
-        id = d.pop("id")
+            return type_
 
-        _meta = d.pop("meta", UNSET)
-        meta: ObjectSchemaRelationshipUpdateMeta | Unset
-        if isinstance(_meta, Unset):
-            meta = UNSET
-        else:
-            meta = ObjectSchemaRelationshipUpdateMeta.from_dict(_meta)
+        def _decode_meta(src_value__: Any) -> ObjectSchemaRelationshipUpdateMeta | Unset:
+            _meta = src_value__
+            meta: ObjectSchemaRelationshipUpdateMeta | Unset
+            if isinstance(_meta, Unset):
+                meta = UNSET
+            else:
+                meta = ObjectSchemaRelationshipUpdateMeta.from_dict(_meta)
 
-        profile_object_schema_relationship_partial_update_query_data = cls(
-            type_=type_,
-            id=id,
-            meta=meta,
+            return meta
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+                "meta": ("meta", _decode_meta),
+            },
+            required=(
+                "type",
+                "id",
+            ),
+            additional=None,
         )
-
-        profile_object_schema_relationship_partial_update_query_data.additional_properties = d
-        return profile_object_schema_relationship_partial_update_query_data
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.profile_operation_delete_operator import (
     ProfileOperationDeleteOperator,
     check_profile_operation_delete_operator,
@@ -17,7 +18,7 @@ T = TypeVar("T", bound="ProfileOperationDelete")
 
 
 @_attrs_define
-class ProfileOperationDelete:
+class ProfileOperationDelete(LazyModel):
     """
     Attributes:
         operator (ProfileOperationDeleteOperator): The type of operation to perform on a profile property.
@@ -46,18 +47,27 @@ class ProfileOperationDelete:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        operator = check_profile_operation_delete_operator(d.pop("operator"))
+        return lazy_from_dict(cls, src_dict)
 
-        property_key = d.pop("property_key")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        profile_operation_delete = cls(
-            operator=operator,
-            property_key=property_key,
+        def _decode_operator(src_value__: Any) -> ProfileOperationDeleteOperator:
+            operator = check_profile_operation_delete_operator(src_value__)
+
+            return operator
+
+        return LazyTable(
+            fields={
+                "operator": ("operator", _decode_operator),
+                "property_key": ("property_key", None),
+            },
+            required=(
+                "operator",
+                "property_key",
+            ),
+            additional=None,
         )
-
-        profile_operation_delete.additional_properties = d
-        return profile_operation_delete
 
     @property
     def additional_keys(self) -> list[str]:

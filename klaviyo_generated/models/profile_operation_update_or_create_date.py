@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.profile_operation_update_or_create_date_operator import (
     ProfileOperationUpdateOrCreateDateOperator,
     check_profile_operation_update_or_create_date_operator,
@@ -27,7 +28,7 @@ T = TypeVar("T", bound="ProfileOperationUpdateOrCreateDate")
 
 
 @_attrs_define
-class ProfileOperationUpdateOrCreateDate:
+class ProfileOperationUpdateOrCreateDate(LazyModel):
     """
     Attributes:
         operator (ProfileOperationUpdateOrCreateDateOperator): The type of operation to perform on a profile property.
@@ -70,39 +71,60 @@ class ProfileOperationUpdateOrCreateDate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        operator = check_profile_operation_update_or_create_date_operator(d.pop("operator"))
+        return lazy_from_dict(cls, src_dict)
 
-        property_type = check_profile_operation_update_or_create_date_property_type(d.pop("property_type"))
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        property_key = d.pop("property_key")
+        def _decode_operator(src_value__: Any) -> ProfileOperationUpdateOrCreateDateOperator:
+            operator = check_profile_operation_update_or_create_date_operator(src_value__)
 
-        def _parse_property_value(data: object) -> datetime.date | ProfileOperationUpdateOrCreateDatePropertyValueType1:
-            try:
+            return operator
+
+        def _decode_property_type(src_value__: Any) -> ProfileOperationUpdateOrCreateDatePropertyType:
+            property_type = check_profile_operation_update_or_create_date_property_type(src_value__)
+
+            return property_type
+
+        def _decode_property_value(
+            src_value__: Any,
+        ) -> datetime.date | ProfileOperationUpdateOrCreateDatePropertyValueType1:
+            def _parse_property_value(
+                data: object,
+            ) -> datetime.date | ProfileOperationUpdateOrCreateDatePropertyValueType1:
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    property_value_type_0 = datetime.date.fromisoformat(data)
+
+                    return property_value_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, str):
                     raise TypeError()
-                property_value_type_0 = datetime.date.fromisoformat(data)
+                property_value_type_1 = check_profile_operation_update_or_create_date_property_value_type_1(data)
 
-                return property_value_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, str):
-                raise TypeError()
-            property_value_type_1 = check_profile_operation_update_or_create_date_property_value_type_1(data)
+                return property_value_type_1
 
-            return property_value_type_1
+            property_value = parse_union(_parse_property_value, src_value__)
 
-        property_value = parse_union(_parse_property_value, d.pop("property_value"))
+            return property_value
 
-        profile_operation_update_or_create_date = cls(
-            operator=operator,
-            property_type=property_type,
-            property_key=property_key,
-            property_value=property_value,
+        return LazyTable(
+            fields={
+                "operator": ("operator", _decode_operator),
+                "property_type": ("property_type", _decode_property_type),
+                "property_key": ("property_key", None),
+                "property_value": ("property_value", _decode_property_value),
+            },
+            required=(
+                "operator",
+                "property_type",
+                "property_key",
+                "property_value",
+            ),
+            additional=None,
         )
-
-        profile_operation_update_or_create_date.additional_properties = d
-        return profile_operation_update_or_create_date
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.profile_operation_update_or_create_list_operator import (
     ProfileOperationUpdateOrCreateListOperator,
     check_profile_operation_update_or_create_list_operator,
@@ -26,7 +27,7 @@ T = TypeVar("T", bound="ProfileOperationUpdateOrCreateList")
 
 
 @_attrs_define
-class ProfileOperationUpdateOrCreateList:
+class ProfileOperationUpdateOrCreateList(LazyModel):
     """
     Attributes:
         operator (ProfileOperationUpdateOrCreateListOperator): The type of operation to perform on a profile property.
@@ -74,32 +75,49 @@ class ProfileOperationUpdateOrCreateList:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        operator = check_profile_operation_update_or_create_list_operator(d.pop("operator"))
+        return lazy_from_dict(cls, src_dict)
 
-        property_type = check_profile_operation_update_or_create_list_property_type(d.pop("property_type"))
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        property_key = d.pop("property_key")
+        def _decode_operator(src_value__: Any) -> ProfileOperationUpdateOrCreateListOperator:
+            operator = check_profile_operation_update_or_create_list_operator(src_value__)
 
-        property_value = d.pop("property_value")
+            return operator
 
-        _property_operation = d.pop("property_operation", UNSET)
-        property_operation: ProfileOperationUpdateOrCreateListPropertyOperation | Unset
-        if isinstance(_property_operation, Unset):
-            property_operation = UNSET
-        else:
-            property_operation = check_profile_operation_update_or_create_list_property_operation(_property_operation)
+        def _decode_property_type(src_value__: Any) -> ProfileOperationUpdateOrCreateListPropertyType:
+            property_type = check_profile_operation_update_or_create_list_property_type(src_value__)
 
-        profile_operation_update_or_create_list = cls(
-            operator=operator,
-            property_type=property_type,
-            property_key=property_key,
-            property_value=property_value,
-            property_operation=property_operation,
+            return property_type
+
+        def _decode_property_operation(src_value__: Any) -> ProfileOperationUpdateOrCreateListPropertyOperation | Unset:
+            _property_operation = src_value__
+            property_operation: ProfileOperationUpdateOrCreateListPropertyOperation | Unset
+            if isinstance(_property_operation, Unset):
+                property_operation = UNSET
+            else:
+                property_operation = check_profile_operation_update_or_create_list_property_operation(
+                    _property_operation
+                )
+
+            return property_operation
+
+        return LazyTable(
+            fields={
+                "operator": ("operator", _decode_operator),
+                "property_type": ("property_type", _decode_property_type),
+                "property_key": ("property_key", None),
+                "property_value": ("property_value", None),
+                "property_operation": ("property_operation", _decode_property_operation),
+            },
+            required=(
+                "operator",
+                "property_type",
+                "property_key",
+                "property_value",
+            ),
+            additional=None,
         )
-
-        profile_operation_update_or_create_list.additional_properties = d
-        return profile_operation_update_or_create_list
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.profile_operation_update_or_create_numeric_operator import (
     ProfileOperationUpdateOrCreateNumericOperator,
     check_profile_operation_update_or_create_numeric_operator,
@@ -21,7 +22,7 @@ T = TypeVar("T", bound="ProfileOperationUpdateOrCreateNumeric")
 
 
 @_attrs_define
-class ProfileOperationUpdateOrCreateNumeric:
+class ProfileOperationUpdateOrCreateNumeric(LazyModel):
     """
     Attributes:
         operator (ProfileOperationUpdateOrCreateNumericOperator): The type of operation to perform on a profile
@@ -62,27 +63,36 @@ class ProfileOperationUpdateOrCreateNumeric:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        operator = check_profile_operation_update_or_create_numeric_operator(d.pop("operator"))
+        return lazy_from_dict(cls, src_dict)
 
-        property_type = check_profile_operation_update_or_create_numeric_property_type(d.pop("property_type"))
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        property_key = d.pop("property_key")
+        def _decode_operator(src_value__: Any) -> ProfileOperationUpdateOrCreateNumericOperator:
+            operator = check_profile_operation_update_or_create_numeric_operator(src_value__)
 
-        def _parse_property_value(data: object) -> float | int:
-            return cast(float | int, data)
+            return operator
 
-        property_value = _parse_property_value(d.pop("property_value"))
+        def _decode_property_type(src_value__: Any) -> ProfileOperationUpdateOrCreateNumericPropertyType:
+            property_type = check_profile_operation_update_or_create_numeric_property_type(src_value__)
 
-        profile_operation_update_or_create_numeric = cls(
-            operator=operator,
-            property_type=property_type,
-            property_key=property_key,
-            property_value=property_value,
+            return property_type
+
+        return LazyTable(
+            fields={
+                "operator": ("operator", _decode_operator),
+                "property_type": ("property_type", _decode_property_type),
+                "property_key": ("property_key", None),
+                "property_value": ("property_value", None),
+            },
+            required=(
+                "operator",
+                "property_type",
+                "property_key",
+                "property_value",
+            ),
+            additional=None,
         )
-
-        profile_operation_update_or_create_numeric.additional_properties = d
-        return profile_operation_update_or_create_numeric
 
     @property
     def additional_keys(self) -> list[str]:

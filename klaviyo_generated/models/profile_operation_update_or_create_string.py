@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.profile_operation_update_or_create_string_operator import (
     ProfileOperationUpdateOrCreateStringOperator,
     check_profile_operation_update_or_create_string_operator,
@@ -21,7 +22,7 @@ T = TypeVar("T", bound="ProfileOperationUpdateOrCreateString")
 
 
 @_attrs_define
-class ProfileOperationUpdateOrCreateString:
+class ProfileOperationUpdateOrCreateString(LazyModel):
     """
     Attributes:
         operator (ProfileOperationUpdateOrCreateStringOperator): The type of operation to perform on a profile property.
@@ -60,24 +61,36 @@ class ProfileOperationUpdateOrCreateString:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        operator = check_profile_operation_update_or_create_string_operator(d.pop("operator"))
+        return lazy_from_dict(cls, src_dict)
 
-        property_type = check_profile_operation_update_or_create_string_property_type(d.pop("property_type"))
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        property_key = d.pop("property_key")
+        def _decode_operator(src_value__: Any) -> ProfileOperationUpdateOrCreateStringOperator:
+            operator = check_profile_operation_update_or_create_string_operator(src_value__)
 
-        property_value = d.pop("property_value")
+            return operator
 
-        profile_operation_update_or_create_string = cls(
-            operator=operator,
-            property_type=property_type,
-            property_key=property_key,
-            property_value=property_value,
+        def _decode_property_type(src_value__: Any) -> ProfileOperationUpdateOrCreateStringPropertyType:
+            property_type = check_profile_operation_update_or_create_string_property_type(src_value__)
+
+            return property_type
+
+        return LazyTable(
+            fields={
+                "operator": ("operator", _decode_operator),
+                "property_type": ("property_type", _decode_property_type),
+                "property_key": ("property_key", None),
+                "property_value": ("property_value", None),
+            },
+            required=(
+                "operator",
+                "property_type",
+                "property_key",
+                "property_value",
+            ),
+            additional=None,
         )
-
-        profile_operation_update_or_create_string.additional_properties = d
-        return profile_operation_update_or_create_string
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.profile_enum import ProfileEnum, check_profile_enum
 from ..types import UNSET, Unset
 
@@ -22,7 +23,7 @@ T = TypeVar("T", bound="ProfilePartialUpdateQueryResourceObject")
 
 
 @_attrs_define
-class ProfilePartialUpdateQueryResourceObject:
+class ProfilePartialUpdateQueryResourceObject(LazyModel):
     """
     Attributes:
         type_ (ProfileEnum):
@@ -65,34 +66,49 @@ class ProfilePartialUpdateQueryResourceObject:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.profile_meta import ProfileMeta  # noqa: PLC0415
         from ..models.profile_partial_update_query_resource_object_attributes import (
             ProfilePartialUpdateQueryResourceObjectAttributes,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        type_ = check_profile_enum(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> ProfileEnum:
+            type_ = check_profile_enum(src_value__)
 
-        id = d.pop("id")
+            return type_
 
-        attributes = ProfilePartialUpdateQueryResourceObjectAttributes.from_dict(d.pop("attributes"))
+        def _decode_attributes(src_value__: Any) -> ProfilePartialUpdateQueryResourceObjectAttributes:
+            attributes = ProfilePartialUpdateQueryResourceObjectAttributes.from_dict(src_value__)
 
-        _meta = d.pop("meta", UNSET)
-        meta: ProfileMeta | Unset
-        if isinstance(_meta, Unset):
-            meta = UNSET
-        else:
-            meta = ProfileMeta.from_dict(_meta)
+            return attributes
 
-        profile_partial_update_query_resource_object = cls(
-            type_=type_,
-            id=id,
-            attributes=attributes,
-            meta=meta,
+        def _decode_meta(src_value__: Any) -> ProfileMeta | Unset:
+            _meta = src_value__
+            meta: ProfileMeta | Unset
+            if isinstance(_meta, Unset):
+                meta = UNSET
+            else:
+                meta = ProfileMeta.from_dict(_meta)
+
+            return meta
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+                "attributes": ("attributes", _decode_attributes),
+                "meta": ("meta", _decode_meta),
+            },
+            required=(
+                "type",
+                "id",
+                "attributes",
+            ),
+            additional=None,
         )
-
-        profile_partial_update_query_resource_object.additional_properties = d
-        return profile_partial_update_query_resource_object
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.profile_permissions_condition_channel import (
     ProfilePermissionsConditionChannel,
     check_profile_permissions_condition_channel,
@@ -31,7 +32,7 @@ T = TypeVar("T", bound="ProfilePermissionsCondition")
 
 
 @_attrs_define
-class ProfilePermissionsCondition:
+class ProfilePermissionsCondition(LazyModel):
     """
     Attributes:
         type_ (ProfilePermissionsConditionType):
@@ -91,6 +92,10 @@ class ProfilePermissionsCondition:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.explicitly_reachable import ExplicitlyReachable  # noqa: PLC0415
         from ..models.explicitly_unreachable import ExplicitlyUnreachable  # noqa: PLC0415
         from ..models.implicitly_or_explicitly_reachable import ImplicitlyOrExplicitlyReachable  # noqa: PLC0415
@@ -98,11 +103,13 @@ class ProfilePermissionsCondition:
         from ..models.implicitly_reachable import ImplicitlyReachable  # noqa: PLC0415
         from ..models.implicitly_unreachable import ImplicitlyUnreachable  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_profile_permissions_condition_type(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> ProfilePermissionsConditionType:
+            type_ = check_profile_permissions_condition_type(src_value__)
 
-        def _parse_permission(
-            data: object,
+            return type_
+
+        def _decode_permission(
+            src_value__: Any,
         ) -> (
             ExplicitlyReachable
             | ExplicitlyUnreachable
@@ -111,64 +118,84 @@ class ProfilePermissionsCondition:
             | ImplicitlyReachable
             | ImplicitlyUnreachable
         ):
-            try:
+            def _parse_permission(
+                data: object,
+            ) -> (
+                ExplicitlyReachable
+                | ExplicitlyUnreachable
+                | ImplicitlyOrExplicitlyReachable
+                | ImplicitlyOrExplicitlyUnreachable
+                | ImplicitlyReachable
+                | ImplicitlyUnreachable
+            ):
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    permission_type_0 = ExplicitlyReachable.from_dict(data)
+
+                    return permission_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    permission_type_1 = ImplicitlyReachable.from_dict(data)
+
+                    return permission_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    permission_type_2 = ImplicitlyOrExplicitlyReachable.from_dict(data)
+
+                    return permission_type_2
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    permission_type_3 = ExplicitlyUnreachable.from_dict(data)
+
+                    return permission_type_3
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    permission_type_4 = ImplicitlyUnreachable.from_dict(data)
+
+                    return permission_type_4
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                permission_type_0 = ExplicitlyReachable.from_dict(data)
+                permission_type_5 = ImplicitlyOrExplicitlyUnreachable.from_dict(data)
 
-                return permission_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                permission_type_1 = ImplicitlyReachable.from_dict(data)
+                return permission_type_5
 
-                return permission_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                permission_type_2 = ImplicitlyOrExplicitlyReachable.from_dict(data)
+            permission = parse_union(_parse_permission, src_value__)
 
-                return permission_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                permission_type_3 = ExplicitlyUnreachable.from_dict(data)
+            return permission
 
-                return permission_type_3
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                permission_type_4 = ImplicitlyUnreachable.from_dict(data)
+        def _decode_channel(src_value__: Any) -> ProfilePermissionsConditionChannel:
+            channel = check_profile_permissions_condition_channel(src_value__)
 
-                return permission_type_4
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            permission_type_5 = ImplicitlyOrExplicitlyUnreachable.from_dict(data)
+            return channel
 
-            return permission_type_5
-
-        permission = parse_union(_parse_permission, d.pop("permission"))
-
-        channel = check_profile_permissions_condition_channel(d.pop("channel"))
-
-        profile_permissions_condition = cls(
-            type_=type_,
-            permission=permission,
-            channel=channel,
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "permission": ("permission", _decode_permission),
+                "channel": ("channel", _decode_channel),
+            },
+            required=(
+                "type",
+                "permission",
+                "channel",
+            ),
+            additional=None,
         )
-
-        profile_permissions_condition.additional_properties = d
-        return profile_permissions_condition
 
     @property
     def additional_keys(self) -> list[str]:

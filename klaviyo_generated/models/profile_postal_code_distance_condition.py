@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.profile_postal_code_distance_condition_type import (
     ProfilePostalCodeDistanceConditionType,
     check_profile_postal_code_distance_condition_type,
@@ -27,7 +28,7 @@ T = TypeVar("T", bound="ProfilePostalCodeDistanceCondition")
 
 
 @_attrs_define
-class ProfilePostalCodeDistanceCondition:
+class ProfilePostalCodeDistanceCondition(LazyModel):
     """
     Attributes:
         type_ (ProfilePostalCodeDistanceConditionType):
@@ -77,45 +78,60 @@ class ProfilePostalCodeDistanceCondition:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.greater_than_positive_numeric_filter import GreaterThanPositiveNumericFilter  # noqa: PLC0415
         from ..models.less_than_positive_numeric_filter import LessThanPositiveNumericFilter  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_profile_postal_code_distance_condition_type(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> ProfilePostalCodeDistanceConditionType:
+            type_ = check_profile_postal_code_distance_condition_type(src_value__)
 
-        country_code = d.pop("country_code")
+            return type_
 
-        postal_code = d.pop("postal_code")
+        def _decode_unit(src_value__: Any) -> ProfilePostalCodeDistanceConditionUnit:
+            unit = check_profile_postal_code_distance_condition_unit(src_value__)
 
-        unit = check_profile_postal_code_distance_condition_unit(d.pop("unit"))
+            return unit
 
-        def _parse_filter(data: object) -> GreaterThanPositiveNumericFilter | LessThanPositiveNumericFilter:
-            try:
+        def _decode_filter(src_value__: Any) -> GreaterThanPositiveNumericFilter | LessThanPositiveNumericFilter:
+            def _parse_filter(data: object) -> GreaterThanPositiveNumericFilter | LessThanPositiveNumericFilter:
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_0 = GreaterThanPositiveNumericFilter.from_dict(data)
+
+                    return filter_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                filter_type_0 = GreaterThanPositiveNumericFilter.from_dict(data)
+                filter_type_1 = LessThanPositiveNumericFilter.from_dict(data)
 
-                return filter_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            filter_type_1 = LessThanPositiveNumericFilter.from_dict(data)
+                return filter_type_1
 
-            return filter_type_1
+            filter = parse_union(_parse_filter, src_value__)
 
-        filter = parse_union(_parse_filter, d.pop("filter"))
+            return filter
 
-        profile_postal_code_distance_condition = cls(
-            type_=type_,
-            country_code=country_code,
-            postal_code=postal_code,
-            unit=unit,
-            filter=filter,
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "country_code": ("country_code", None),
+                "postal_code": ("postal_code", None),
+                "unit": ("unit", _decode_unit),
+                "filter": ("filter", _decode_filter),
+            },
+            required=(
+                "type",
+                "country_code",
+                "postal_code",
+                "unit",
+                "filter",
+            ),
+            additional=None,
         )
-
-        profile_postal_code_distance_condition.additional_properties = d
-        return profile_postal_code_distance_condition
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.profile_predictive_analytics_channel_affinity_priority_filter_operator import (
     ProfilePredictiveAnalyticsChannelAffinityPriorityFilterOperator,
     check_profile_predictive_analytics_channel_affinity_priority_filter_operator,
@@ -21,7 +22,7 @@ T = TypeVar("T", bound="ProfilePredictiveAnalyticsChannelAffinityPriorityFilter"
 
 
 @_attrs_define
-class ProfilePredictiveAnalyticsChannelAffinityPriorityFilter:
+class ProfilePredictiveAnalyticsChannelAffinityPriorityFilter(LazyModel):
     """
     Attributes:
         type_ (ProfilePredictiveAnalyticsChannelAffinityPriorityFilterType):
@@ -55,21 +56,34 @@ class ProfilePredictiveAnalyticsChannelAffinityPriorityFilter:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_profile_predictive_analytics_channel_affinity_priority_filter_type(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        operator = check_profile_predictive_analytics_channel_affinity_priority_filter_operator(d.pop("operator"))
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        value = d.pop("value")
+        def _decode_type_(src_value__: Any) -> ProfilePredictiveAnalyticsChannelAffinityPriorityFilterType:
+            type_ = check_profile_predictive_analytics_channel_affinity_priority_filter_type(src_value__)
 
-        profile_predictive_analytics_channel_affinity_priority_filter = cls(
-            type_=type_,
-            operator=operator,
-            value=value,
+            return type_
+
+        def _decode_operator(src_value__: Any) -> ProfilePredictiveAnalyticsChannelAffinityPriorityFilterOperator:
+            operator = check_profile_predictive_analytics_channel_affinity_priority_filter_operator(src_value__)
+
+            return operator
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "operator": ("operator", _decode_operator),
+                "value": ("value", None),
+            },
+            required=(
+                "type",
+                "operator",
+                "value",
+            ),
+            additional=None,
         )
-
-        profile_predictive_analytics_channel_affinity_priority_filter.additional_properties = d
-        return profile_predictive_analytics_channel_affinity_priority_filter
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.profile_predictive_analytics_channel_affinity_rank_condition_dimension import (
     ProfilePredictiveAnalyticsChannelAffinityRankConditionDimension,
     check_profile_predictive_analytics_channel_affinity_rank_condition_dimension,
@@ -35,7 +36,7 @@ T = TypeVar("T", bound="ProfilePredictiveAnalyticsChannelAffinityRankCondition")
 
 
 @_attrs_define
-class ProfilePredictiveAnalyticsChannelAffinityRankCondition:
+class ProfilePredictiveAnalyticsChannelAffinityRankCondition(LazyModel):
     """
     Attributes:
         type_ (ProfilePredictiveAnalyticsChannelAffinityRankConditionType):
@@ -81,35 +82,60 @@ class ProfilePredictiveAnalyticsChannelAffinityRankCondition:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.profile_predictive_analytics_channel_affinity_rank_filter import (
             ProfilePredictiveAnalyticsChannelAffinityRankFilter,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        type_ = check_profile_predictive_analytics_channel_affinity_rank_condition_type(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> ProfilePredictiveAnalyticsChannelAffinityRankConditionType:
+            type_ = check_profile_predictive_analytics_channel_affinity_rank_condition_type(src_value__)
 
-        dimension = check_profile_predictive_analytics_channel_affinity_rank_condition_dimension(d.pop("dimension"))
+            return type_
 
-        measurement = check_profile_predictive_analytics_channel_affinity_rank_condition_measurement(
-            d.pop("measurement")
+        def _decode_dimension(src_value__: Any) -> ProfilePredictiveAnalyticsChannelAffinityRankConditionDimension:
+            dimension = check_profile_predictive_analytics_channel_affinity_rank_condition_dimension(src_value__)
+
+            return dimension
+
+        def _decode_measurement(src_value__: Any) -> ProfilePredictiveAnalyticsChannelAffinityRankConditionMeasurement:
+            measurement = check_profile_predictive_analytics_channel_affinity_rank_condition_measurement(src_value__)
+
+            return measurement
+
+        def _decode_predicted_channel(
+            src_value__: Any,
+        ) -> ProfilePredictiveAnalyticsChannelAffinityRankConditionPredictedChannel:
+            predicted_channel = check_profile_predictive_analytics_channel_affinity_rank_condition_predicted_channel(
+                src_value__
+            )
+
+            return predicted_channel
+
+        def _decode_filter(src_value__: Any) -> ProfilePredictiveAnalyticsChannelAffinityRankFilter:
+            filter = ProfilePredictiveAnalyticsChannelAffinityRankFilter.from_dict(src_value__)
+
+            return filter
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "dimension": ("dimension", _decode_dimension),
+                "measurement": ("measurement", _decode_measurement),
+                "predicted_channel": ("predicted_channel", _decode_predicted_channel),
+                "filter": ("filter", _decode_filter),
+            },
+            required=(
+                "type",
+                "dimension",
+                "measurement",
+                "predicted_channel",
+                "filter",
+            ),
+            additional=None,
         )
-
-        predicted_channel = check_profile_predictive_analytics_channel_affinity_rank_condition_predicted_channel(
-            d.pop("predicted_channel")
-        )
-
-        filter = ProfilePredictiveAnalyticsChannelAffinityRankFilter.from_dict(d.pop("filter"))
-
-        profile_predictive_analytics_channel_affinity_rank_condition = cls(
-            type_=type_,
-            dimension=dimension,
-            measurement=measurement,
-            predicted_channel=predicted_channel,
-            filter=filter,
-        )
-
-        profile_predictive_analytics_channel_affinity_rank_condition.additional_properties = d
-        return profile_predictive_analytics_channel_affinity_rank_condition
 
     @property
     def additional_keys(self) -> list[str]:

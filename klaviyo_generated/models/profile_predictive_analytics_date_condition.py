@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.profile_predictive_analytics_date_condition_dimension import (
     ProfilePredictiveAnalyticsDateConditionDimension,
     check_profile_predictive_analytics_date_condition_dimension,
@@ -32,7 +33,7 @@ T = TypeVar("T", bound="ProfilePredictiveAnalyticsDateCondition")
 
 
 @_attrs_define
-class ProfilePredictiveAnalyticsDateCondition:
+class ProfilePredictiveAnalyticsDateCondition(LazyModel):
     """
     Attributes:
         dimension (ProfilePredictiveAnalyticsDateConditionDimension): Dimension for date profile predictive analytics
@@ -98,6 +99,10 @@ class ProfilePredictiveAnalyticsDateCondition:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.anniversary_date_filter import AnniversaryDateFilter  # noqa: PLC0415
         from ..models.calendar_date_filter import CalendarDateFilter  # noqa: PLC0415
         from ..models.relative_anniversary_date_filter import RelativeAnniversaryDateFilter  # noqa: PLC0415
@@ -106,11 +111,13 @@ class ProfilePredictiveAnalyticsDateCondition:
         from ..models.static_date_filter import StaticDateFilter  # noqa: PLC0415
         from ..models.static_date_range_filter import StaticDateRangeFilter  # noqa: PLC0415
 
-        d = dict(src_dict)
-        dimension = check_profile_predictive_analytics_date_condition_dimension(d.pop("dimension"))
+        def _decode_dimension(src_value__: Any) -> ProfilePredictiveAnalyticsDateConditionDimension:
+            dimension = check_profile_predictive_analytics_date_condition_dimension(src_value__)
 
-        def _parse_filter(
-            data: object,
+            return dimension
+
+        def _decode_filter(
+            src_value__: Any,
         ) -> (
             AnniversaryDateFilter
             | CalendarDateFilter
@@ -120,72 +127,93 @@ class ProfilePredictiveAnalyticsDateCondition:
             | StaticDateFilter
             | StaticDateRangeFilter
         ):
-            try:
+            def _parse_filter(
+                data: object,
+            ) -> (
+                AnniversaryDateFilter
+                | CalendarDateFilter
+                | RelativeAnniversaryDateFilter
+                | RelativeDateOperatorBaseRelativeDateFilter
+                | RelativeDateRangeFilter
+                | StaticDateFilter
+                | StaticDateRangeFilter
+            ):
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_0 = StaticDateFilter.from_dict(data)
+
+                    return filter_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_1 = StaticDateRangeFilter.from_dict(data)
+
+                    return filter_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_2 = RelativeDateOperatorBaseRelativeDateFilter.from_dict(data)
+
+                    return filter_type_2
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_3 = RelativeAnniversaryDateFilter.from_dict(data)
+
+                    return filter_type_3
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_4 = RelativeDateRangeFilter.from_dict(data)
+
+                    return filter_type_4
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_5 = CalendarDateFilter.from_dict(data)
+
+                    return filter_type_5
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                filter_type_0 = StaticDateFilter.from_dict(data)
+                filter_type_6 = AnniversaryDateFilter.from_dict(data)
 
-                return filter_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_1 = StaticDateRangeFilter.from_dict(data)
+                return filter_type_6
 
-                return filter_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_2 = RelativeDateOperatorBaseRelativeDateFilter.from_dict(data)
+            filter = parse_union(_parse_filter, src_value__)
 
-                return filter_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_3 = RelativeAnniversaryDateFilter.from_dict(data)
+            return filter
 
-                return filter_type_3
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_4 = RelativeDateRangeFilter.from_dict(data)
+        def _decode_type_(src_value__: Any) -> ProfilePredictiveAnalyticsDateConditionType:
+            type_ = check_profile_predictive_analytics_date_condition_type(src_value__)
 
-                return filter_type_4
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_5 = CalendarDateFilter.from_dict(data)
+            return type_
 
-                return filter_type_5
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            filter_type_6 = AnniversaryDateFilter.from_dict(data)
-
-            return filter_type_6
-
-        filter = parse_union(_parse_filter, d.pop("filter"))
-
-        type_ = check_profile_predictive_analytics_date_condition_type(d.pop("type"))
-
-        profile_predictive_analytics_date_condition = cls(
-            dimension=dimension,
-            filter=filter,
-            type_=type_,
+        return LazyTable(
+            fields={
+                "dimension": ("dimension", _decode_dimension),
+                "filter": ("filter", _decode_filter),
+                "type_": ("type", _decode_type_),
+            },
+            required=(
+                "dimension",
+                "filter",
+                "type",
+            ),
+            additional=None,
         )
-
-        profile_predictive_analytics_date_condition.additional_properties = d
-        return profile_predictive_analytics_date_condition
 
     @property
     def additional_keys(self) -> list[str]:

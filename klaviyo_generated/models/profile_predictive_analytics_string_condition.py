@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.profile_predictive_analytics_string_condition_dimension import (
     ProfilePredictiveAnalyticsStringConditionDimension,
     check_profile_predictive_analytics_string_condition_dimension,
@@ -25,7 +26,7 @@ T = TypeVar("T", bound="ProfilePredictiveAnalyticsStringCondition")
 
 
 @_attrs_define
-class ProfilePredictiveAnalyticsStringCondition:
+class ProfilePredictiveAnalyticsStringCondition(LazyModel):
     """
     Attributes:
         type_ (ProfilePredictiveAnalyticsStringConditionType):
@@ -60,23 +61,40 @@ class ProfilePredictiveAnalyticsStringCondition:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.profile_predictive_analytics_string_filter import ProfilePredictiveAnalyticsStringFilter  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_profile_predictive_analytics_string_condition_type(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> ProfilePredictiveAnalyticsStringConditionType:
+            type_ = check_profile_predictive_analytics_string_condition_type(src_value__)
 
-        dimension = check_profile_predictive_analytics_string_condition_dimension(d.pop("dimension"))
+            return type_
 
-        filter = ProfilePredictiveAnalyticsStringFilter.from_dict(d.pop("filter"))
+        def _decode_dimension(src_value__: Any) -> ProfilePredictiveAnalyticsStringConditionDimension:
+            dimension = check_profile_predictive_analytics_string_condition_dimension(src_value__)
 
-        profile_predictive_analytics_string_condition = cls(
-            type_=type_,
-            dimension=dimension,
-            filter=filter,
+            return dimension
+
+        def _decode_filter(src_value__: Any) -> ProfilePredictiveAnalyticsStringFilter:
+            filter = ProfilePredictiveAnalyticsStringFilter.from_dict(src_value__)
+
+            return filter
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "dimension": ("dimension", _decode_dimension),
+                "filter": ("filter", _decode_filter),
+            },
+            required=(
+                "type",
+                "dimension",
+                "filter",
+            ),
+            additional=None,
         )
-
-        profile_predictive_analytics_string_condition.additional_properties = d
-        return profile_predictive_analytics_string_condition
 
     @property
     def additional_keys(self) -> list[str]:

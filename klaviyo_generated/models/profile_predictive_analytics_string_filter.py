@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.profile_predictive_analytics_string_filter_operator_type_0 import (
     ProfilePredictiveAnalyticsStringFilterOperatorType0,
     check_profile_predictive_analytics_string_filter_operator_type_0,
@@ -30,7 +31,7 @@ T = TypeVar("T", bound="ProfilePredictiveAnalyticsStringFilter")
 
 
 @_attrs_define
-class ProfilePredictiveAnalyticsStringFilter:
+class ProfilePredictiveAnalyticsStringFilter(LazyModel):
     """
     Attributes:
         type_ (ProfilePredictiveAnalyticsStringFilterType):
@@ -69,38 +70,61 @@ class ProfilePredictiveAnalyticsStringFilter:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_profile_predictive_analytics_string_filter_type(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_operator(
-            data: object,
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        def _decode_type_(src_value__: Any) -> ProfilePredictiveAnalyticsStringFilterType:
+            type_ = check_profile_predictive_analytics_string_filter_type(src_value__)
+
+            return type_
+
+        def _decode_operator(
+            src_value__: Any,
         ) -> ProfilePredictiveAnalyticsStringFilterOperatorType0 | ProfilePredictiveAnalyticsStringFilterOperatorType1:
-            try:
+            def _parse_operator(
+                data: object,
+            ) -> (
+                ProfilePredictiveAnalyticsStringFilterOperatorType0
+                | ProfilePredictiveAnalyticsStringFilterOperatorType1
+            ):
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    operator_type_0 = check_profile_predictive_analytics_string_filter_operator_type_0(data)
+
+                    return operator_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, str):
                     raise TypeError()
-                operator_type_0 = check_profile_predictive_analytics_string_filter_operator_type_0(data)
+                operator_type_1 = check_profile_predictive_analytics_string_filter_operator_type_1(data)
 
-                return operator_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, str):
-                raise TypeError()
-            operator_type_1 = check_profile_predictive_analytics_string_filter_operator_type_1(data)
+                return operator_type_1
 
-            return operator_type_1
+            operator = parse_union(_parse_operator, src_value__)
 
-        operator = parse_union(_parse_operator, d.pop("operator"))
+            return operator
 
-        value = check_profile_predictive_analytics_string_filter_value(d.pop("value"))
+        def _decode_value(src_value__: Any) -> ProfilePredictiveAnalyticsStringFilterValue:
+            value = check_profile_predictive_analytics_string_filter_value(src_value__)
 
-        profile_predictive_analytics_string_filter = cls(
-            type_=type_,
-            operator=operator,
-            value=value,
+            return value
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "operator": ("operator", _decode_operator),
+                "value": ("value", _decode_value),
+            },
+            required=(
+                "type",
+                "operator",
+                "value",
+            ),
+            additional=None,
         )
-
-        profile_predictive_analytics_string_filter.additional_properties = d
-        return profile_predictive_analytics_string_filter
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.profile_property_condition_type import ProfilePropertyConditionType, check_profile_property_condition_type
 from ..types import parse_union
 
@@ -33,7 +34,7 @@ T = TypeVar("T", bound="ProfilePropertyCondition")
 
 
 @_attrs_define
-class ProfilePropertyCondition:
+class ProfilePropertyCondition(LazyModel):
     """
     Attributes:
         type_ (ProfilePropertyConditionType):
@@ -134,6 +135,10 @@ class ProfilePropertyCondition:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.anniversary_date_filter import AnniversaryDateFilter  # noqa: PLC0415
         from ..models.boolean_filter import BooleanFilter  # noqa: PLC0415
         from ..models.calendar_date_filter import CalendarDateFilter  # noqa: PLC0415
@@ -150,13 +155,13 @@ class ProfilePropertyCondition:
         from ..models.string_operator_string_filter import StringOperatorStringFilter  # noqa: PLC0415
         from ..models.string_phone_operator_string_array_filter import StringPhoneOperatorStringArrayFilter  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_profile_property_condition_type(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> ProfilePropertyConditionType:
+            type_ = check_profile_property_condition_type(src_value__)
 
-        property_ = d.pop("property")
+            return type_
 
-        def _parse_filter(
-            data: object,
+        def _decode_filter(
+            src_value__: Any,
         ) -> (
             AnniversaryDateFilter
             | BooleanFilter
@@ -174,134 +179,160 @@ class ProfilePropertyCondition:
             | StringOperatorStringFilter
             | StringPhoneOperatorStringArrayFilter
         ):
-            try:
+            def _parse_filter(
+                data: object,
+            ) -> (
+                AnniversaryDateFilter
+                | BooleanFilter
+                | CalendarDateFilter
+                | ExistenceOperatorExistenceFilter
+                | ListContainsOperatorListContainsFilter
+                | ListLengthFilter
+                | NumericOperatorNumericFilter
+                | RelativeAnniversaryDateFilter
+                | RelativeDateOperatorBaseRelativeDateFilter
+                | RelativeDateRangeFilter
+                | StaticDateFilter
+                | StaticDateRangeFilter
+                | StringArrayOperatorStringArrayFilter
+                | StringOperatorStringFilter
+                | StringPhoneOperatorStringArrayFilter
+            ):
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_0 = StringOperatorStringFilter.from_dict(data)
+
+                    return filter_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_1 = StringArrayOperatorStringArrayFilter.from_dict(data)
+
+                    return filter_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_2 = StringPhoneOperatorStringArrayFilter.from_dict(data)
+
+                    return filter_type_2
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_3 = NumericOperatorNumericFilter.from_dict(data)
+
+                    return filter_type_3
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_4 = BooleanFilter.from_dict(data)
+
+                    return filter_type_4
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_5 = StaticDateFilter.from_dict(data)
+
+                    return filter_type_5
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_6 = StaticDateRangeFilter.from_dict(data)
+
+                    return filter_type_6
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_7 = RelativeDateOperatorBaseRelativeDateFilter.from_dict(data)
+
+                    return filter_type_7
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_8 = RelativeAnniversaryDateFilter.from_dict(data)
+
+                    return filter_type_8
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_9 = RelativeDateRangeFilter.from_dict(data)
+
+                    return filter_type_9
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_10 = CalendarDateFilter.from_dict(data)
+
+                    return filter_type_10
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_11 = AnniversaryDateFilter.from_dict(data)
+
+                    return filter_type_11
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_12 = ListContainsOperatorListContainsFilter.from_dict(data)
+
+                    return filter_type_12
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    filter_type_13 = ListLengthFilter.from_dict(data)
+
+                    return filter_type_13
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                filter_type_0 = StringOperatorStringFilter.from_dict(data)
+                filter_type_14 = ExistenceOperatorExistenceFilter.from_dict(data)
 
-                return filter_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_1 = StringArrayOperatorStringArrayFilter.from_dict(data)
+                return filter_type_14
 
-                return filter_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_2 = StringPhoneOperatorStringArrayFilter.from_dict(data)
+            filter = parse_union(_parse_filter, src_value__)
 
-                return filter_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_3 = NumericOperatorNumericFilter.from_dict(data)
+            return filter
 
-                return filter_type_3
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_4 = BooleanFilter.from_dict(data)
-
-                return filter_type_4
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_5 = StaticDateFilter.from_dict(data)
-
-                return filter_type_5
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_6 = StaticDateRangeFilter.from_dict(data)
-
-                return filter_type_6
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_7 = RelativeDateOperatorBaseRelativeDateFilter.from_dict(data)
-
-                return filter_type_7
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_8 = RelativeAnniversaryDateFilter.from_dict(data)
-
-                return filter_type_8
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_9 = RelativeDateRangeFilter.from_dict(data)
-
-                return filter_type_9
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_10 = CalendarDateFilter.from_dict(data)
-
-                return filter_type_10
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_11 = AnniversaryDateFilter.from_dict(data)
-
-                return filter_type_11
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_12 = ListContainsOperatorListContainsFilter.from_dict(data)
-
-                return filter_type_12
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_13 = ListLengthFilter.from_dict(data)
-
-                return filter_type_13
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            filter_type_14 = ExistenceOperatorExistenceFilter.from_dict(data)
-
-            return filter_type_14
-
-        filter = parse_union(_parse_filter, d.pop("filter"))
-
-        profile_property_condition = cls(
-            type_=type_,
-            property_=property_,
-            filter=filter,
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "property_": ("property", None),
+                "filter": ("filter", _decode_filter),
+            },
+            required=(
+                "type",
+                "property",
+                "filter",
+            ),
+            additional=None,
         )
-
-        profile_property_condition.additional_properties = d
-        return profile_property_condition
 
     @property
     def additional_keys(self) -> list[str]:

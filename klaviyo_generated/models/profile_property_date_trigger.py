@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.profile_property_date_trigger_date_field_type import (
     ProfilePropertyDateTriggerDateFieldType,
     check_profile_property_date_trigger_date_field_type,
@@ -38,7 +39,7 @@ T = TypeVar("T", bound="ProfilePropertyDateTrigger")
 
 
 @_attrs_define
-class ProfilePropertyDateTrigger:
+class ProfilePropertyDateTrigger(LazyModel):
     """
     Attributes:
         type_ (ProfilePropertyDateTriggerType):
@@ -124,78 +125,107 @@ class ProfilePropertyDateTrigger:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_profile_property_date_trigger_type(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        date_field_type = check_profile_property_date_trigger_date_field_type(d.pop("date_field_type"))
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        date_profile_property = d.pop("date_profile_property")
+        def _decode_type_(src_value__: Any) -> ProfilePropertyDateTriggerType:
+            type_ = check_profile_property_date_trigger_type(src_value__)
 
-        timedelta_value_before_date = d.pop("timedelta_value_before_date")
+            return type_
 
-        trigger_time = d.pop("trigger_time")
+        def _decode_date_field_type(src_value__: Any) -> ProfilePropertyDateTriggerDateFieldType:
+            date_field_type = check_profile_property_date_trigger_date_field_type(src_value__)
 
-        _timedelta_unit_before_date = d.pop("timedelta_unit_before_date", UNSET)
-        timedelta_unit_before_date: ProfilePropertyDateTriggerTimedeltaUnitBeforeDate | Unset
-        if isinstance(_timedelta_unit_before_date, Unset):
-            timedelta_unit_before_date = UNSET
-        else:
-            timedelta_unit_before_date = check_profile_property_date_trigger_timedelta_unit_before_date(
-                _timedelta_unit_before_date
-            )
+            return date_field_type
 
-        _recurrence_frequency = d.pop("recurrence_frequency", UNSET)
-        recurrence_frequency: ProfilePropertyDateTriggerRecurrenceFrequency | Unset
-        if isinstance(_recurrence_frequency, Unset):
-            recurrence_frequency = UNSET
-        else:
-            recurrence_frequency = check_profile_property_date_trigger_recurrence_frequency(_recurrence_frequency)
+        def _decode_timedelta_unit_before_date(
+            src_value__: Any,
+        ) -> ProfilePropertyDateTriggerTimedeltaUnitBeforeDate | Unset:
+            _timedelta_unit_before_date = src_value__
+            timedelta_unit_before_date: ProfilePropertyDateTriggerTimedeltaUnitBeforeDate | Unset
+            if isinstance(_timedelta_unit_before_date, Unset):
+                timedelta_unit_before_date = UNSET
+            else:
+                timedelta_unit_before_date = check_profile_property_date_trigger_timedelta_unit_before_date(
+                    _timedelta_unit_before_date
+                )
 
-        _timezone = d.pop("timezone", UNSET)
-        timezone: ProfilePropertyDateTriggerTimezone | Unset
-        if isinstance(_timezone, Unset):
-            timezone = UNSET
-        else:
-            timezone = check_profile_property_date_trigger_timezone(_timezone)
+            return timedelta_unit_before_date
 
-        def _parse_trigger_days(data: object) -> list[ProfilePropertyDateTriggerTriggerDaysType0Item] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                trigger_days_type_0 = []
-                _trigger_days_type_0 = data
-                for trigger_days_type_0_item_data in _trigger_days_type_0:
-                    trigger_days_type_0_item = check_profile_property_date_trigger_trigger_days_type_0_item(
-                        trigger_days_type_0_item_data
-                    )
+        def _decode_recurrence_frequency(src_value__: Any) -> ProfilePropertyDateTriggerRecurrenceFrequency | Unset:
+            _recurrence_frequency = src_value__
+            recurrence_frequency: ProfilePropertyDateTriggerRecurrenceFrequency | Unset
+            if isinstance(_recurrence_frequency, Unset):
+                recurrence_frequency = UNSET
+            else:
+                recurrence_frequency = check_profile_property_date_trigger_recurrence_frequency(_recurrence_frequency)
 
-                    trigger_days_type_0.append(trigger_days_type_0_item)
+            return recurrence_frequency
 
-                return trigger_days_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[ProfilePropertyDateTriggerTriggerDaysType0Item] | None | Unset, data)
+        def _decode_timezone(src_value__: Any) -> ProfilePropertyDateTriggerTimezone | Unset:
+            _timezone = src_value__
+            timezone: ProfilePropertyDateTriggerTimezone | Unset
+            if isinstance(_timezone, Unset):
+                timezone = UNSET
+            else:
+                timezone = check_profile_property_date_trigger_timezone(_timezone)
 
-        trigger_days = parse_union(_parse_trigger_days, d.pop("trigger_days", UNSET))
+            return timezone
 
-        profile_property_date_trigger = cls(
-            type_=type_,
-            date_field_type=date_field_type,
-            date_profile_property=date_profile_property,
-            timedelta_value_before_date=timedelta_value_before_date,
-            trigger_time=trigger_time,
-            timedelta_unit_before_date=timedelta_unit_before_date,
-            recurrence_frequency=recurrence_frequency,
-            timezone=timezone,
-            trigger_days=trigger_days,
+        def _decode_trigger_days(
+            src_value__: Any,
+        ) -> list[ProfilePropertyDateTriggerTriggerDaysType0Item] | None | Unset:
+            def _parse_trigger_days(
+                data: object,
+            ) -> list[ProfilePropertyDateTriggerTriggerDaysType0Item] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    trigger_days_type_0 = []
+                    _trigger_days_type_0 = data
+                    for trigger_days_type_0_item_data in _trigger_days_type_0:
+                        trigger_days_type_0_item = check_profile_property_date_trigger_trigger_days_type_0_item(
+                            trigger_days_type_0_item_data
+                        )
+
+                        trigger_days_type_0.append(trigger_days_type_0_item)
+
+                    return trigger_days_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[ProfilePropertyDateTriggerTriggerDaysType0Item] | None | Unset, data)
+
+            trigger_days = parse_union(_parse_trigger_days, src_value__)
+
+            return trigger_days
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "date_field_type": ("date_field_type", _decode_date_field_type),
+                "date_profile_property": ("date_profile_property", None),
+                "timedelta_value_before_date": ("timedelta_value_before_date", None),
+                "trigger_time": ("trigger_time", None),
+                "timedelta_unit_before_date": ("timedelta_unit_before_date", _decode_timedelta_unit_before_date),
+                "recurrence_frequency": ("recurrence_frequency", _decode_recurrence_frequency),
+                "timezone": ("timezone", _decode_timezone),
+                "trigger_days": ("trigger_days", _decode_trigger_days),
+            },
+            required=(
+                "type",
+                "date_field_type",
+                "date_profile_property",
+                "timedelta_value_before_date",
+                "trigger_time",
+            ),
+            additional=None,
         )
-
-        profile_property_date_trigger.additional_properties = d
-        return profile_property_date_trigger
 
     @property
     def additional_keys(self) -> list[str]:

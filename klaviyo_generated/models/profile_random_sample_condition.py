@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.profile_random_sample_condition_type import (
     ProfileRandomSampleConditionType,
     check_profile_random_sample_condition_type,
@@ -17,7 +18,7 @@ T = TypeVar("T", bound="ProfileRandomSampleCondition")
 
 
 @_attrs_define
-class ProfileRandomSampleCondition:
+class ProfileRandomSampleCondition(LazyModel):
     """
     Attributes:
         type_ (ProfileRandomSampleConditionType):
@@ -46,18 +47,27 @@ class ProfileRandomSampleCondition:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_profile_random_sample_condition_type(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        percentage = d.pop("percentage")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        profile_random_sample_condition = cls(
-            type_=type_,
-            percentage=percentage,
+        def _decode_type_(src_value__: Any) -> ProfileRandomSampleConditionType:
+            type_ = check_profile_random_sample_condition_type(src_value__)
+
+            return type_
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "percentage": ("percentage", None),
+            },
+            required=(
+                "type",
+                "percentage",
+            ),
+            additional=None,
         )
-
-        profile_random_sample_condition.additional_properties = d
-        return profile_random_sample_condition
 
     @property
     def additional_keys(self) -> list[str]:

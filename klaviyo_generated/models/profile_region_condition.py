@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.profile_region_condition_region import ProfileRegionConditionRegion, check_profile_region_condition_region
 from ..models.profile_region_condition_type import ProfileRegionConditionType, check_profile_region_condition_type
 
@@ -15,7 +16,7 @@ T = TypeVar("T", bound="ProfileRegionCondition")
 
 
 @_attrs_define
-class ProfileRegionCondition:
+class ProfileRegionCondition(LazyModel):
     """
     Attributes:
         type_ (ProfileRegionConditionType):
@@ -49,21 +50,34 @@ class ProfileRegionCondition:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_profile_region_condition_type(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        in_region = d.pop("in_region")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        region = check_profile_region_condition_region(d.pop("region"))
+        def _decode_type_(src_value__: Any) -> ProfileRegionConditionType:
+            type_ = check_profile_region_condition_type(src_value__)
 
-        profile_region_condition = cls(
-            type_=type_,
-            in_region=in_region,
-            region=region,
+            return type_
+
+        def _decode_region(src_value__: Any) -> ProfileRegionConditionRegion:
+            region = check_profile_region_condition_region(src_value__)
+
+            return region
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "in_region": ("in_region", None),
+                "region": ("region", _decode_region),
+            },
+            required=(
+                "type",
+                "in_region",
+                "region",
+            ),
+            additional=None,
         )
-
-        profile_region_condition.additional_properties = d
-        return profile_region_condition
 
     @property
     def additional_keys(self) -> list[str]:

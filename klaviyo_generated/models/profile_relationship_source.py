@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.profile_relationship_source_type import (
     ProfileRelationshipSourceType,
     check_profile_relationship_source_type,
@@ -26,7 +27,7 @@ T = TypeVar("T", bound="ProfileRelationshipSource")
 
 
 @_attrs_define
-class ProfileRelationshipSource:
+class ProfileRelationshipSource(LazyModel):
     """
     Attributes:
         source_id (str): Data source ULID ID Example: 01JT8ZFT0RD24A0XPXQVNBBB04.
@@ -78,39 +79,53 @@ class ProfileRelationshipSource:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.related_id_path import RelatedIdPath  # noqa: PLC0415
 
-        d = dict(src_dict)
-        source_id = d.pop("source_id")
+        def _decode_type_(src_value__: Any) -> ProfileRelationshipSourceType:
+            type_ = check_profile_relationship_source_type(src_value__)
 
-        type_ = check_profile_relationship_source_type(d.pop("type"))
+            return type_
 
-        id_path = d.pop("id_path")
+        def _decode_related_id_paths(src_value__: Any) -> list[RelatedIdPath]:
+            related_id_paths = []
+            _related_id_paths = src_value__
+            for related_id_paths_item_data in _related_id_paths:
+                related_id_paths_item = RelatedIdPath.from_dict(related_id_paths_item_data)
 
-        related_id_paths = []
-        _related_id_paths = d.pop("related_id_paths")
-        for related_id_paths_item_data in _related_id_paths:
-            related_id_paths_item = RelatedIdPath.from_dict(related_id_paths_item_data)
+                related_id_paths.append(related_id_paths_item)
 
-            related_id_paths.append(related_id_paths_item)
+            return related_id_paths
 
-        _update_strategy = d.pop("update_strategy", UNSET)
-        update_strategy: ProfileRelationshipSourceUpdateStrategy | Unset
-        if isinstance(_update_strategy, Unset):
-            update_strategy = UNSET
-        else:
-            update_strategy = check_profile_relationship_source_update_strategy(_update_strategy)
+        def _decode_update_strategy(src_value__: Any) -> ProfileRelationshipSourceUpdateStrategy | Unset:
+            _update_strategy = src_value__
+            update_strategy: ProfileRelationshipSourceUpdateStrategy | Unset
+            if isinstance(_update_strategy, Unset):
+                update_strategy = UNSET
+            else:
+                update_strategy = check_profile_relationship_source_update_strategy(_update_strategy)
 
-        profile_relationship_source = cls(
-            source_id=source_id,
-            type_=type_,
-            id_path=id_path,
-            related_id_paths=related_id_paths,
-            update_strategy=update_strategy,
+            return update_strategy
+
+        return LazyTable(
+            fields={
+                "source_id": ("source_id", None),
+                "type_": ("type", _decode_type_),
+                "id_path": ("id_path", None),
+                "related_id_paths": ("related_id_paths", _decode_related_id_paths),
+                "update_strategy": ("update_strategy", _decode_update_strategy),
+            },
+            required=(
+                "source_id",
+                "type",
+                "id_path",
+                "related_id_paths",
+            ),
+            additional=None,
         )
-
-        profile_relationship_source.additional_properties = d
-        return profile_relationship_source
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ T = TypeVar("T", bound="ProfileResponseObjectResourceRelationships")
 
 
 @_attrs_define
-class ProfileResponseObjectResourceRelationships:
+class ProfileResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
         lists (ProfileResponseObjectResourceRelationshipsLists | Unset):
@@ -66,6 +67,10 @@ class ProfileResponseObjectResourceRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.profile_response_object_resource_relationships_lists import (
             ProfileResponseObjectResourceRelationshipsLists,  # noqa: PLC0415
         )
@@ -76,36 +81,45 @@ class ProfileResponseObjectResourceRelationships:
             ProfileResponseObjectResourceRelationshipsSegments,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _lists = d.pop("lists", UNSET)
-        lists: ProfileResponseObjectResourceRelationshipsLists | Unset
-        if isinstance(_lists, Unset):
-            lists = UNSET
-        else:
-            lists = ProfileResponseObjectResourceRelationshipsLists.from_dict(_lists)
+        def _decode_lists(src_value__: Any) -> ProfileResponseObjectResourceRelationshipsLists | Unset:
+            _lists = src_value__
+            lists: ProfileResponseObjectResourceRelationshipsLists | Unset
+            if isinstance(_lists, Unset):
+                lists = UNSET
+            else:
+                lists = ProfileResponseObjectResourceRelationshipsLists.from_dict(_lists)
 
-        _segments = d.pop("segments", UNSET)
-        segments: ProfileResponseObjectResourceRelationshipsSegments | Unset
-        if isinstance(_segments, Unset):
-            segments = UNSET
-        else:
-            segments = ProfileResponseObjectResourceRelationshipsSegments.from_dict(_segments)
+            return lists
 
-        _push_tokens = d.pop("push-tokens", UNSET)
-        push_tokens: ProfileResponseObjectResourceRelationshipsPushTokens | Unset
-        if isinstance(_push_tokens, Unset):
-            push_tokens = UNSET
-        else:
-            push_tokens = ProfileResponseObjectResourceRelationshipsPushTokens.from_dict(_push_tokens)
+        def _decode_segments(src_value__: Any) -> ProfileResponseObjectResourceRelationshipsSegments | Unset:
+            _segments = src_value__
+            segments: ProfileResponseObjectResourceRelationshipsSegments | Unset
+            if isinstance(_segments, Unset):
+                segments = UNSET
+            else:
+                segments = ProfileResponseObjectResourceRelationshipsSegments.from_dict(_segments)
 
-        profile_response_object_resource_relationships = cls(
-            lists=lists,
-            segments=segments,
-            push_tokens=push_tokens,
+            return segments
+
+        def _decode_push_tokens(src_value__: Any) -> ProfileResponseObjectResourceRelationshipsPushTokens | Unset:
+            _push_tokens = src_value__
+            push_tokens: ProfileResponseObjectResourceRelationshipsPushTokens | Unset
+            if isinstance(_push_tokens, Unset):
+                push_tokens = UNSET
+            else:
+                push_tokens = ProfileResponseObjectResourceRelationshipsPushTokens.from_dict(_push_tokens)
+
+            return push_tokens
+
+        return LazyTable(
+            fields={
+                "lists": ("lists", _decode_lists),
+                "segments": ("segments", _decode_segments),
+                "push_tokens": ("push-tokens", _decode_push_tokens),
+            },
+            required=(),
+            additional=None,
         )
-
-        profile_response_object_resource_relationships.additional_properties = d
-        return profile_response_object_resource_relationships
 
     @property
     def additional_keys(self) -> list[str]:

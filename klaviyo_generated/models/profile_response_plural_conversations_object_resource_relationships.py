@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ T = TypeVar("T", bound="ProfileResponsePluralConversationsObjectResourceRelation
 
 
 @_attrs_define
-class ProfileResponsePluralConversationsObjectResourceRelationships:
+class ProfileResponsePluralConversationsObjectResourceRelationships(LazyModel):
     """
     Attributes:
         lists (ProfileResponsePluralConversationsObjectResourceRelationshipsLists | Unset):
@@ -77,6 +78,10 @@ class ProfileResponsePluralConversationsObjectResourceRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.profile_response_plural_conversations_object_resource_relationships_conversations import (
             ProfileResponsePluralConversationsObjectResourceRelationshipsConversations,  # noqa: PLC0415
         )
@@ -90,48 +95,68 @@ class ProfileResponsePluralConversationsObjectResourceRelationships:
             ProfileResponsePluralConversationsObjectResourceRelationshipsSegments,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _lists = d.pop("lists", UNSET)
-        lists: ProfileResponsePluralConversationsObjectResourceRelationshipsLists | Unset
-        if isinstance(_lists, Unset):
-            lists = UNSET
-        else:
-            lists = ProfileResponsePluralConversationsObjectResourceRelationshipsLists.from_dict(_lists)
+        def _decode_lists(
+            src_value__: Any,
+        ) -> ProfileResponsePluralConversationsObjectResourceRelationshipsLists | Unset:
+            _lists = src_value__
+            lists: ProfileResponsePluralConversationsObjectResourceRelationshipsLists | Unset
+            if isinstance(_lists, Unset):
+                lists = UNSET
+            else:
+                lists = ProfileResponsePluralConversationsObjectResourceRelationshipsLists.from_dict(_lists)
 
-        _segments = d.pop("segments", UNSET)
-        segments: ProfileResponsePluralConversationsObjectResourceRelationshipsSegments | Unset
-        if isinstance(_segments, Unset):
-            segments = UNSET
-        else:
-            segments = ProfileResponsePluralConversationsObjectResourceRelationshipsSegments.from_dict(_segments)
+            return lists
 
-        _push_tokens = d.pop("push-tokens", UNSET)
-        push_tokens: ProfileResponsePluralConversationsObjectResourceRelationshipsPushTokens | Unset
-        if isinstance(_push_tokens, Unset):
-            push_tokens = UNSET
-        else:
-            push_tokens = ProfileResponsePluralConversationsObjectResourceRelationshipsPushTokens.from_dict(
-                _push_tokens
-            )
+        def _decode_segments(
+            src_value__: Any,
+        ) -> ProfileResponsePluralConversationsObjectResourceRelationshipsSegments | Unset:
+            _segments = src_value__
+            segments: ProfileResponsePluralConversationsObjectResourceRelationshipsSegments | Unset
+            if isinstance(_segments, Unset):
+                segments = UNSET
+            else:
+                segments = ProfileResponsePluralConversationsObjectResourceRelationshipsSegments.from_dict(_segments)
 
-        _conversations = d.pop("conversations", UNSET)
-        conversations: ProfileResponsePluralConversationsObjectResourceRelationshipsConversations | Unset
-        if isinstance(_conversations, Unset):
-            conversations = UNSET
-        else:
-            conversations = ProfileResponsePluralConversationsObjectResourceRelationshipsConversations.from_dict(
-                _conversations
-            )
+            return segments
 
-        profile_response_plural_conversations_object_resource_relationships = cls(
-            lists=lists,
-            segments=segments,
-            push_tokens=push_tokens,
-            conversations=conversations,
+        def _decode_push_tokens(
+            src_value__: Any,
+        ) -> ProfileResponsePluralConversationsObjectResourceRelationshipsPushTokens | Unset:
+            _push_tokens = src_value__
+            push_tokens: ProfileResponsePluralConversationsObjectResourceRelationshipsPushTokens | Unset
+            if isinstance(_push_tokens, Unset):
+                push_tokens = UNSET
+            else:
+                push_tokens = ProfileResponsePluralConversationsObjectResourceRelationshipsPushTokens.from_dict(
+                    _push_tokens
+                )
+
+            return push_tokens
+
+        def _decode_conversations(
+            src_value__: Any,
+        ) -> ProfileResponsePluralConversationsObjectResourceRelationshipsConversations | Unset:
+            _conversations = src_value__
+            conversations: ProfileResponsePluralConversationsObjectResourceRelationshipsConversations | Unset
+            if isinstance(_conversations, Unset):
+                conversations = UNSET
+            else:
+                conversations = ProfileResponsePluralConversationsObjectResourceRelationshipsConversations.from_dict(
+                    _conversations
+                )
+
+            return conversations
+
+        return LazyTable(
+            fields={
+                "lists": ("lists", _decode_lists),
+                "segments": ("segments", _decode_segments),
+                "push_tokens": ("push-tokens", _decode_push_tokens),
+                "conversations": ("conversations", _decode_conversations),
+            },
+            required=(),
+            additional=None,
         )
-
-        profile_response_plural_conversations_object_resource_relationships.additional_properties = d
-        return profile_response_plural_conversations_object_resource_relationships
 
     @property
     def additional_keys(self) -> list[str]:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="ProfileSubscriptionCreateQueryResourceObjectAttributes")
 
 
 @_attrs_define
-class ProfileSubscriptionCreateQueryResourceObjectAttributes:
+class ProfileSubscriptionCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         subscriptions (SubscriptionChannels):
@@ -80,55 +81,47 @@ class ProfileSubscriptionCreateQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.subscription_channels import SubscriptionChannels  # noqa: PLC0415
 
-        d = dict(src_dict)
-        subscriptions = SubscriptionChannels.from_dict(d.pop("subscriptions"))
+        def _decode_subscriptions(src_value__: Any) -> SubscriptionChannels:
+            subscriptions = SubscriptionChannels.from_dict(src_value__)
 
-        def _parse_email(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return subscriptions
 
-        email = _parse_email(d.pop("email", UNSET))
+        def _decode_age_gated_date_of_birth(src_value__: Any) -> datetime.date | None | Unset:
+            def _parse_age_gated_date_of_birth(data: object) -> datetime.date | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    age_gated_date_of_birth_type_0 = datetime.date.fromisoformat(data)
 
-        def _parse_phone_number(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+                    return age_gated_date_of_birth_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.date | None | Unset, data)
 
-        phone_number = _parse_phone_number(d.pop("phone_number", UNSET))
+            age_gated_date_of_birth = parse_union(_parse_age_gated_date_of_birth, src_value__)
 
-        def _parse_age_gated_date_of_birth(data: object) -> datetime.date | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                age_gated_date_of_birth_type_0 = datetime.date.fromisoformat(data)
+            return age_gated_date_of_birth
 
-                return age_gated_date_of_birth_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.date | None | Unset, data)
-
-        age_gated_date_of_birth = parse_union(_parse_age_gated_date_of_birth, d.pop("age_gated_date_of_birth", UNSET))
-
-        profile_subscription_create_query_resource_object_attributes = cls(
-            subscriptions=subscriptions,
-            email=email,
-            phone_number=phone_number,
-            age_gated_date_of_birth=age_gated_date_of_birth,
+        return LazyTable(
+            fields={
+                "subscriptions": ("subscriptions", _decode_subscriptions),
+                "email": ("email", None),
+                "phone_number": ("phone_number", None),
+                "age_gated_date_of_birth": ("age_gated_date_of_birth", _decode_age_gated_date_of_birth),
+            },
+            required=("subscriptions",),
+            additional=None,
         )
-
-        profile_subscription_create_query_resource_object_attributes.additional_properties = d
-        return profile_subscription_create_query_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="ProfileSubscriptionDeleteQueryResourceObjectAttributes")
 
 
 @_attrs_define
-class ProfileSubscriptionDeleteQueryResourceObjectAttributes:
+class ProfileSubscriptionDeleteQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         subscriptions (UnsubscriptionChannels):
@@ -63,37 +64,26 @@ class ProfileSubscriptionDeleteQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.unsubscription_channels import UnsubscriptionChannels  # noqa: PLC0415
 
-        d = dict(src_dict)
-        subscriptions = UnsubscriptionChannels.from_dict(d.pop("subscriptions"))
+        def _decode_subscriptions(src_value__: Any) -> UnsubscriptionChannels:
+            subscriptions = UnsubscriptionChannels.from_dict(src_value__)
 
-        def _parse_email(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return subscriptions
 
-        email = _parse_email(d.pop("email", UNSET))
-
-        def _parse_phone_number(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        phone_number = _parse_phone_number(d.pop("phone_number", UNSET))
-
-        profile_subscription_delete_query_resource_object_attributes = cls(
-            subscriptions=subscriptions,
-            email=email,
-            phone_number=phone_number,
+        return LazyTable(
+            fields={
+                "subscriptions": ("subscriptions", _decode_subscriptions),
+                "email": ("email", None),
+                "phone_number": ("phone_number", None),
+            },
+            required=("subscriptions",),
+            additional=None,
         )
-
-        profile_subscription_delete_query_resource_object_attributes.additional_properties = d
-        return profile_subscription_delete_query_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.profile_enum import ProfileEnum, check_profile_enum
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="ProfileSuppressionCreateQueryResourceObject")
 
 
 @_attrs_define
-class ProfileSuppressionCreateQueryResourceObject:
+class ProfileSuppressionCreateQueryResourceObject(LazyModel):
     """
     Attributes:
         type_ (ProfileEnum):
@@ -49,22 +50,35 @@ class ProfileSuppressionCreateQueryResourceObject:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.profile_suppression_create_query_resource_object_attributes import (
             ProfileSuppressionCreateQueryResourceObjectAttributes,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        type_ = check_profile_enum(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> ProfileEnum:
+            type_ = check_profile_enum(src_value__)
 
-        attributes = ProfileSuppressionCreateQueryResourceObjectAttributes.from_dict(d.pop("attributes"))
+            return type_
 
-        profile_suppression_create_query_resource_object = cls(
-            type_=type_,
-            attributes=attributes,
+        def _decode_attributes(src_value__: Any) -> ProfileSuppressionCreateQueryResourceObjectAttributes:
+            attributes = ProfileSuppressionCreateQueryResourceObjectAttributes.from_dict(src_value__)
+
+            return attributes
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "attributes": ("attributes", _decode_attributes),
+            },
+            required=(
+                "type",
+                "attributes",
+            ),
+            additional=None,
         )
-
-        profile_suppression_create_query_resource_object.additional_properties = d
-        return profile_suppression_create_query_resource_object
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,11 +8,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 T = TypeVar("T", bound="ProfileSuppressionCreateQueryResourceObjectAttributes")
 
 
 @_attrs_define
-class ProfileSuppressionCreateQueryResourceObjectAttributes:
+class ProfileSuppressionCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         email (str): The email of the profile to suppress. Example: matt-kemp@klaviyo-demo.com.
@@ -36,15 +38,18 @@ class ProfileSuppressionCreateQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        email = d.pop("email")
+        return lazy_from_dict(cls, src_dict)
 
-        profile_suppression_create_query_resource_object_attributes = cls(
-            email=email,
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        return LazyTable(
+            fields={
+                "email": ("email", None),
+            },
+            required=("email",),
+            additional=None,
         )
-
-        profile_suppression_create_query_resource_object_attributes.additional_properties = d
-        return profile_suppression_create_query_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

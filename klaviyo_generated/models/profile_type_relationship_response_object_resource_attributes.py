@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="ProfileTypeRelationshipResponseObjectResourceAttributes"
 
 
 @_attrs_define
-class ProfileTypeRelationshipResponseObjectResourceAttributes:
+class ProfileTypeRelationshipResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
         meta (ObjectTypeRelationshipMeta | Unset):
@@ -42,22 +43,29 @@ class ProfileTypeRelationshipResponseObjectResourceAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.object_type_relationship_meta import ObjectTypeRelationshipMeta  # noqa: PLC0415
 
-        d = dict(src_dict)
-        _meta = d.pop("meta", UNSET)
-        meta: ObjectTypeRelationshipMeta | Unset
-        if isinstance(_meta, Unset):
-            meta = UNSET
-        else:
-            meta = ObjectTypeRelationshipMeta.from_dict(_meta)
+        def _decode_meta(src_value__: Any) -> ObjectTypeRelationshipMeta | Unset:
+            _meta = src_value__
+            meta: ObjectTypeRelationshipMeta | Unset
+            if isinstance(_meta, Unset):
+                meta = UNSET
+            else:
+                meta = ObjectTypeRelationshipMeta.from_dict(_meta)
 
-        profile_type_relationship_response_object_resource_attributes = cls(
-            meta=meta,
+            return meta
+
+        return LazyTable(
+            fields={
+                "meta": ("meta", _decode_meta),
+            },
+            required=(),
+            additional=None,
         )
-
-        profile_type_relationship_response_object_resource_attributes.additional_properties = d
-        return profile_type_relationship_response_object_resource_attributes
 
     @property
     def additional_keys(self) -> list[str]:

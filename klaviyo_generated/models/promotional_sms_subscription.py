@@ -8,6 +8,7 @@ from typing import Any, Literal, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.promotional_sms_subscription_type import (
     PromotionalSMSSubscriptionType,
     check_promotional_sms_subscription_type,
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="PromotionalSMSSubscription")
 
 
 @_attrs_define
-class PromotionalSMSSubscription:
+class PromotionalSMSSubscription(LazyModel):
     """
     Attributes:
         type_ (PromotionalSMSSubscriptionType):
@@ -64,33 +65,32 @@ class PromotionalSMSSubscription:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_promotional_sms_subscription_type(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        id = _parse_id(d.pop("id", UNSET))
+        def _decode_type_(src_value__: Any) -> PromotionalSMSSubscriptionType:
+            type_ = check_promotional_sms_subscription_type(src_value__)
 
-        submit = cast(Literal[True] | Unset, d.pop("submit", UNSET))
-        if submit != True and not isinstance(submit, Unset) and strict_enums():
-            raise ValueError(f"submit must match const True, got '{submit}'")
+            return type_
 
-        properties = d.pop("properties", UNSET)
+        def _decode_submit(src_value__: Any) -> Literal[True] | Unset:
+            submit = cast(Literal[True] | Unset, src_value__)
+            if submit != True and not isinstance(submit, Unset) and strict_enums():
+                raise ValueError(f"submit must match const True, got '{submit}'")
+            return submit
 
-        promotional_sms_subscription = cls(
-            type_=type_,
-            id=id,
-            submit=submit,
-            properties=properties,
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+                "submit": ("submit", _decode_submit),
+                "properties": ("properties", None),
+            },
+            required=("type",),
+            additional=None,
         )
-
-        promotional_sms_subscription.additional_properties = d
-        return promotional_sms_subscription
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,13 +8,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.property_badge_config import PropertyBadgeConfig, check_property_badge_config
 
 T = TypeVar("T", bound="Property")
 
 
 @_attrs_define
-class Property:
+class Property(LazyModel):
     """
     Attributes:
         badge_config (PropertyBadgeConfig):
@@ -43,18 +44,27 @@ class Property:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        badge_config = check_property_badge_config(d.pop("badge_config"))
+        return lazy_from_dict(cls, src_dict)
 
-        set_from_property = d.pop("set_from_property")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        property_ = cls(
-            badge_config=badge_config,
-            set_from_property=set_from_property,
+        def _decode_badge_config(src_value__: Any) -> PropertyBadgeConfig:
+            badge_config = check_property_badge_config(src_value__)
+
+            return badge_config
+
+        return LazyTable(
+            fields={
+                "badge_config": ("badge_config", _decode_badge_config),
+                "set_from_property": ("set_from_property", None),
+            },
+            required=(
+                "badge_config",
+                "set_from_property",
+            ),
+            additional=None,
         )
-
-        property_.additional_properties = d
-        return property_
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,11 +8,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 T = TypeVar("T", bound="PropertyFilter")
 
 
 @_attrs_define
-class PropertyFilter:
+class PropertyFilter(LazyModel):
     """
     Attributes:
         property_ (str):
@@ -41,18 +43,22 @@ class PropertyFilter:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        property_ = d.pop("property")
+        return lazy_from_dict(cls, src_dict)
 
-        value = d.pop("value")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        property_filter = cls(
-            property_=property_,
-            value=value,
+        return LazyTable(
+            fields={
+                "property_": ("property", None),
+                "value": ("value", None),
+            },
+            required=(
+                "property",
+                "value",
+            ),
+            additional=None,
         )
-
-        property_filter.additional_properties = d
-        return property_filter
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,11 +8,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 T = TypeVar("T", bound="PropertyOption")
 
 
 @_attrs_define
-class PropertyOption:
+class PropertyOption(LazyModel):
     """
     Attributes:
         label (str):
@@ -41,18 +43,22 @@ class PropertyOption:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        label = d.pop("label")
+        return lazy_from_dict(cls, src_dict)
 
-        value = d.pop("value")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        property_option = cls(
-            label=label,
-            value=value,
+        return LazyTable(
+            fields={
+                "label": ("label", None),
+                "value": ("value", None),
+            },
+            required=(
+                "label",
+                "value",
+            ),
+            additional=None,
         )
-
-        property_option.additional_properties = d
-        return property_option
 
     @property
     def additional_keys(self) -> list[str]:

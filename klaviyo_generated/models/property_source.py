@@ -8,11 +8,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 T = TypeVar("T", bound="PropertySource")
 
 
 @_attrs_define
-class PropertySource:
+class PropertySource(LazyModel):
     """
     Attributes:
         source_id (str): Data source ULID ID Example: 01JT8ZFT0RD24A0XPXQVNBBB04.
@@ -46,21 +48,24 @@ class PropertySource:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        source_id = d.pop("source_id")
+        return lazy_from_dict(cls, src_dict)
 
-        id_path = d.pop("id_path")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        data_path = d.pop("data_path")
-
-        property_source = cls(
-            source_id=source_id,
-            id_path=id_path,
-            data_path=data_path,
+        return LazyTable(
+            fields={
+                "source_id": ("source_id", None),
+                "id_path": ("id_path", None),
+                "data_path": ("data_path", None),
+            },
+            required=(
+                "source_id",
+                "id_path",
+                "data_path",
+            ),
+            additional=None,
         )
-
-        property_source.additional_properties = d
-        return property_source
 
     @property
     def additional_keys(self) -> list[str]:

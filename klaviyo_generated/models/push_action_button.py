@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.push_action_button_action_type import PushActionButtonActionType, check_push_action_button_action_type
 from ..types import UNSET, Unset
 
@@ -15,7 +16,7 @@ T = TypeVar("T", bound="PushActionButton")
 
 
 @_attrs_define
-class PushActionButton:
+class PushActionButton(LazyModel):
     """
     Attributes:
         label (str):
@@ -84,58 +85,31 @@ class PushActionButton:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        label = d.pop("label")
+        return lazy_from_dict(cls, src_dict)
 
-        action_type = check_push_action_button_action_type(d.pop("action_type"))
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        def _parse_position(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        def _decode_action_type(src_value__: Any) -> PushActionButtonActionType:
+            action_type = check_push_action_button_action_type(src_value__)
 
-        position = _parse_position(d.pop("position", UNSET))
+            return action_type
 
-        def _parse_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        url = _parse_url(d.pop("url", UNSET))
-
-        def _parse_icon(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        icon = _parse_icon(d.pop("icon", UNSET))
-
-        def _parse_custom_action_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        custom_action_id = _parse_custom_action_id(d.pop("custom_action_id", UNSET))
-
-        push_action_button = cls(
-            label=label,
-            action_type=action_type,
-            position=position,
-            url=url,
-            icon=icon,
-            custom_action_id=custom_action_id,
+        return LazyTable(
+            fields={
+                "label": ("label", None),
+                "action_type": ("action_type", _decode_action_type),
+                "position": ("position", None),
+                "url": ("url", None),
+                "icon": ("icon", None),
+                "custom_action_id": ("custom_action_id", None),
+            },
+            required=(
+                "label",
+                "action_type",
+            ),
+            additional=None,
         )
-
-        push_action_button.additional_properties = d
-        return push_action_button
 
     @property
     def additional_keys(self) -> list[str]:

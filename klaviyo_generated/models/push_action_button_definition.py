@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PushActionButtonDefinition")
 
 
 @_attrs_define
-class PushActionButtonDefinition:
+class PushActionButtonDefinition(LazyModel):
     """
     Attributes:
         label (str): The button label (max 40 characters)
@@ -64,38 +65,24 @@ class PushActionButtonDefinition:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        label = d.pop("label")
+        return lazy_from_dict(cls, src_dict)
 
-        action_type = d.pop("action_type")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        def _parse_position(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        position = _parse_position(d.pop("position", UNSET))
-
-        def _parse_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        url = _parse_url(d.pop("url", UNSET))
-
-        push_action_button_definition = cls(
-            label=label,
-            action_type=action_type,
-            position=position,
-            url=url,
+        return LazyTable(
+            fields={
+                "label": ("label", None),
+                "action_type": ("action_type", None),
+                "position": ("position", None),
+                "url": ("url", None),
+            },
+            required=(
+                "label",
+                "action_type",
+            ),
+            additional=None,
         )
-
-        push_action_button_definition.additional_properties = d
-        return push_action_button_definition
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="PushChannel")
 
 
 @_attrs_define
-class PushChannel:
+class PushChannel(LazyModel):
     """
     Attributes:
         marketing (PushMarketing | Unset):
@@ -42,22 +43,29 @@ class PushChannel:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.push_marketing import PushMarketing  # noqa: PLC0415
 
-        d = dict(src_dict)
-        _marketing = d.pop("marketing", UNSET)
-        marketing: PushMarketing | Unset
-        if isinstance(_marketing, Unset):
-            marketing = UNSET
-        else:
-            marketing = PushMarketing.from_dict(_marketing)
+        def _decode_marketing(src_value__: Any) -> PushMarketing | Unset:
+            _marketing = src_value__
+            marketing: PushMarketing | Unset
+            if isinstance(_marketing, Unset):
+                marketing = UNSET
+            else:
+                marketing = PushMarketing.from_dict(_marketing)
 
-        push_channel = cls(
-            marketing=marketing,
+            return marketing
+
+        return LazyTable(
+            fields={
+                "marketing": ("marketing", _decode_marketing),
+            },
+            required=(),
+            additional=None,
         )
-
-        push_channel.additional_properties = d
-        return push_channel
 
     @property
     def additional_keys(self) -> list[str]:

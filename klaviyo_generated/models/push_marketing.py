@@ -9,13 +9,14 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 T = TypeVar("T", bound="PushMarketing")
 
 
 @_attrs_define
-class PushMarketing:
+class PushMarketing(LazyModel):
     """
     Attributes:
         can_receive_push_marketing (bool): Whether or not this profile is subscribed to receive mobile push.
@@ -57,36 +58,43 @@ class PushMarketing:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        can_receive_push_marketing = d.pop("can_receive_push_marketing")
+        return lazy_from_dict(cls, src_dict)
 
-        consent = d.pop("consent")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        def _parse_consent_timestamp(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                consent_timestamp_type_0 = datetime.datetime.fromisoformat(data)
+        def _decode_consent_timestamp(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_consent_timestamp(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    consent_timestamp_type_0 = datetime.datetime.fromisoformat(data)
 
-                return consent_timestamp_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+                    return consent_timestamp_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
 
-        consent_timestamp = parse_union(_parse_consent_timestamp, d.pop("consent_timestamp", UNSET))
+            consent_timestamp = parse_union(_parse_consent_timestamp, src_value__)
 
-        push_marketing = cls(
-            can_receive_push_marketing=can_receive_push_marketing,
-            consent=consent,
-            consent_timestamp=consent_timestamp,
+            return consent_timestamp
+
+        return LazyTable(
+            fields={
+                "can_receive_push_marketing": ("can_receive_push_marketing", None),
+                "consent": ("consent", None),
+                "consent_timestamp": ("consent_timestamp", _decode_consent_timestamp),
+            },
+            required=(
+                "can_receive_push_marketing",
+                "consent",
+            ),
+            additional=None,
         )
-
-        push_marketing.additional_properties = d
-        return push_marketing
 
     @property
     def additional_keys(self) -> list[str]:

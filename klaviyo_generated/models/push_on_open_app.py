@@ -8,13 +8,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.push_on_open_app_type import PushOnOpenAppType, check_push_on_open_app_type
 
 T = TypeVar("T", bound="PushOnOpenApp")
 
 
 @_attrs_define
-class PushOnOpenApp:
+class PushOnOpenApp(LazyModel):
     """
     Attributes:
         type_ (PushOnOpenAppType):
@@ -38,15 +39,23 @@ class PushOnOpenApp:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_push_on_open_app_type(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        push_on_open_app = cls(
-            type_=type_,
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        def _decode_type_(src_value__: Any) -> PushOnOpenAppType:
+            type_ = check_push_on_open_app_type(src_value__)
+
+            return type_
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+            },
+            required=("type",),
+            additional=None,
         )
-
-        push_on_open_app.additional_properties = d
-        return push_on_open_app
 
     @property
     def additional_keys(self) -> list[str]:

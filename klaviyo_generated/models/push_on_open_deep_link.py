@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.push_on_open_deep_link_type import PushOnOpenDeepLinkType, check_push_on_open_deep_link_type
 from ..types import UNSET, Unset
 
@@ -15,7 +16,7 @@ T = TypeVar("T", bound="PushOnOpenDeepLink")
 
 
 @_attrs_define
-class PushOnOpenDeepLink:
+class PushOnOpenDeepLink(LazyModel):
     """
     Attributes:
         type_ (PushOnOpenDeepLinkType):
@@ -59,35 +60,25 @@ class PushOnOpenDeepLink:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_push_on_open_deep_link_type(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_ios_deep_link(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        ios_deep_link = _parse_ios_deep_link(d.pop("ios_deep_link", UNSET))
+        def _decode_type_(src_value__: Any) -> PushOnOpenDeepLinkType:
+            type_ = check_push_on_open_deep_link_type(src_value__)
 
-        def _parse_android_deep_link(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return type_
 
-        android_deep_link = _parse_android_deep_link(d.pop("android_deep_link", UNSET))
-
-        push_on_open_deep_link = cls(
-            type_=type_,
-            ios_deep_link=ios_deep_link,
-            android_deep_link=android_deep_link,
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "ios_deep_link": ("ios_deep_link", None),
+                "android_deep_link": ("android_deep_link", None),
+            },
+            required=("type",),
+            additional=None,
         )
-
-        push_on_open_deep_link.additional_properties = d
-        return push_on_open_deep_link
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.push_on_open_web_url_type import PushOnOpenWebUrlType, check_push_on_open_web_url_type
 from ..types import UNSET, Unset
 
@@ -15,7 +16,7 @@ T = TypeVar("T", bound="PushOnOpenWebUrl")
 
 
 @_attrs_define
-class PushOnOpenWebUrl:
+class PushOnOpenWebUrl(LazyModel):
     """
     Attributes:
         type_ (PushOnOpenWebUrlType):
@@ -49,25 +50,24 @@ class PushOnOpenWebUrl:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_push_on_open_web_url_type(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_web_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        web_url = _parse_web_url(d.pop("web_url", UNSET))
+        def _decode_type_(src_value__: Any) -> PushOnOpenWebUrlType:
+            type_ = check_push_on_open_web_url_type(src_value__)
 
-        push_on_open_web_url = cls(
-            type_=type_,
-            web_url=web_url,
+            return type_
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "web_url": ("web_url", None),
+            },
+            required=("type",),
+            additional=None,
         )
-
-        push_on_open_web_url.additional_properties = d
-        return push_on_open_web_url
 
     @property
     def additional_keys(self) -> list[str]:

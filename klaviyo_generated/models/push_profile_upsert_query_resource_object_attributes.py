@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ T = TypeVar("T", bound="PushProfileUpsertQueryResourceObjectAttributes")
 
 
 @_attrs_define
-class PushProfileUpsertQueryResourceObjectAttributes:
+class PushProfileUpsertQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         phone_number (None | str | Unset): Individual's phone number in E.164 format Example: +15005550006.
@@ -179,155 +180,79 @@ class PushProfileUpsertQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.profile_location import ProfileLocation  # noqa: PLC0415
         from ..models.profile_meta import ProfileMeta  # noqa: PLC0415
         from ..models.push_profile_upsert_query_resource_object_attributes_properties_type_0 import (
             PushProfileUpsertQueryResourceObjectAttributesPropertiesType0,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
+        def _decode_location(src_value__: Any) -> ProfileLocation | Unset:
+            _location = src_value__
+            location: ProfileLocation | Unset
+            if isinstance(_location, Unset):
+                location = UNSET
+            else:
+                location = ProfileLocation.from_dict(_location)
 
-        def _parse_phone_number(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return location
 
-        phone_number = _parse_phone_number(d.pop("phone_number", UNSET))
-
-        def _parse_external_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        external_id = _parse_external_id(d.pop("external_id", UNSET))
-
-        def _parse_field_kx(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        field_kx = _parse_field_kx(d.pop("_kx", UNSET))
-
-        def _parse_first_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        first_name = _parse_first_name(d.pop("first_name", UNSET))
-
-        def _parse_last_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        last_name = _parse_last_name(d.pop("last_name", UNSET))
-
-        def _parse_organization(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        organization = _parse_organization(d.pop("organization", UNSET))
-
-        def _parse_locale(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        locale = _parse_locale(d.pop("locale", UNSET))
-
-        def _parse_title(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        title = _parse_title(d.pop("title", UNSET))
-
-        def _parse_image(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        image = _parse_image(d.pop("image", UNSET))
-
-        _location = d.pop("location", UNSET)
-        location: ProfileLocation | Unset
-        if isinstance(_location, Unset):
-            location = UNSET
-        else:
-            location = ProfileLocation.from_dict(_location)
-
-        def _parse_properties(
-            data: object,
+        def _decode_properties(
+            src_value__: Any,
         ) -> None | PushProfileUpsertQueryResourceObjectAttributesPropertiesType0 | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                properties_type_0 = PushProfileUpsertQueryResourceObjectAttributesPropertiesType0.from_dict(data)
+            def _parse_properties(
+                data: object,
+            ) -> None | PushProfileUpsertQueryResourceObjectAttributesPropertiesType0 | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    properties_type_0 = PushProfileUpsertQueryResourceObjectAttributesPropertiesType0.from_dict(data)
 
-                return properties_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | PushProfileUpsertQueryResourceObjectAttributesPropertiesType0 | Unset, data)
+                    return properties_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(None | PushProfileUpsertQueryResourceObjectAttributesPropertiesType0 | Unset, data)
 
-        properties = parse_union(_parse_properties, d.pop("properties", UNSET))
+            properties = parse_union(_parse_properties, src_value__)
 
-        _meta = d.pop("meta", UNSET)
-        meta: ProfileMeta | Unset
-        if isinstance(_meta, Unset):
-            meta = UNSET
-        else:
-            meta = ProfileMeta.from_dict(_meta)
+            return properties
 
-        def _parse_email(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        def _decode_meta(src_value__: Any) -> ProfileMeta | Unset:
+            _meta = src_value__
+            meta: ProfileMeta | Unset
+            if isinstance(_meta, Unset):
+                meta = UNSET
+            else:
+                meta = ProfileMeta.from_dict(_meta)
 
-        email = _parse_email(d.pop("email", UNSET))
+            return meta
 
-        push_profile_upsert_query_resource_object_attributes = cls(
-            phone_number=phone_number,
-            external_id=external_id,
-            field_kx=field_kx,
-            first_name=first_name,
-            last_name=last_name,
-            organization=organization,
-            locale=locale,
-            title=title,
-            image=image,
-            location=location,
-            properties=properties,
-            meta=meta,
-            email=email,
+        return LazyTable(
+            fields={
+                "phone_number": ("phone_number", None),
+                "external_id": ("external_id", None),
+                "field_kx": ("_kx", None),
+                "first_name": ("first_name", None),
+                "last_name": ("last_name", None),
+                "organization": ("organization", None),
+                "locale": ("locale", None),
+                "title": ("title", None),
+                "image": ("image", None),
+                "location": ("location", _decode_location),
+                "properties": ("properties", _decode_properties),
+                "meta": ("meta", _decode_meta),
+                "email": ("email", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        push_profile_upsert_query_resource_object_attributes.additional_properties = d
-        return push_profile_upsert_query_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PushSendOptions")
 
 
 @_attrs_define
-class PushSendOptions:
+class PushSendOptions(LazyModel):
     """
     Attributes:
         use_smart_sending (bool | None | Unset): Use smart sending. Default: True. Example: True.
@@ -40,23 +41,18 @@ class PushSendOptions:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_use_smart_sending(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        use_smart_sending = _parse_use_smart_sending(d.pop("use_smart_sending", UNSET))
-
-        push_send_options = cls(
-            use_smart_sending=use_smart_sending,
+        return LazyTable(
+            fields={
+                "use_smart_sending": ("use_smart_sending", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        push_send_options.additional_properties = d
-        return push_send_options
 
     @property
     def additional_keys(self) -> list[str]:

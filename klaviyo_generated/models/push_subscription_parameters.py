@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="PushSubscriptionParameters")
 
 
 @_attrs_define
-class PushSubscriptionParameters:
+class PushSubscriptionParameters(LazyModel):
     """
     Attributes:
         marketing (SubscriptionParameters):
@@ -69,51 +70,52 @@ class PushSubscriptionParameters:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.push_token_entry import PushTokenEntry  # noqa: PLC0415
         from ..models.subscription_parameters import SubscriptionParameters  # noqa: PLC0415
 
-        d = dict(src_dict)
-        marketing = SubscriptionParameters.from_dict(d.pop("marketing"))
+        def _decode_marketing(src_value__: Any) -> SubscriptionParameters:
+            marketing = SubscriptionParameters.from_dict(src_value__)
 
-        def _parse_tokens(data: object) -> list[PushTokenEntry] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                tokens_type_0 = []
-                _tokens_type_0 = data
-                for tokens_type_0_item_data in _tokens_type_0:
-                    tokens_type_0_item = PushTokenEntry.from_dict(tokens_type_0_item_data)
+            return marketing
 
-                    tokens_type_0.append(tokens_type_0_item)
+        def _decode_tokens(src_value__: Any) -> list[PushTokenEntry] | None | Unset:
+            def _parse_tokens(data: object) -> list[PushTokenEntry] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    tokens_type_0 = []
+                    _tokens_type_0 = data
+                    for tokens_type_0_item_data in _tokens_type_0:
+                        tokens_type_0_item = PushTokenEntry.from_dict(tokens_type_0_item_data)
 
-                return tokens_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[PushTokenEntry] | None | Unset, data)
+                        tokens_type_0.append(tokens_type_0_item)
 
-        tokens = parse_union(_parse_tokens, d.pop("tokens", UNSET))
+                    return tokens_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[PushTokenEntry] | None | Unset, data)
 
-        def _parse_anonymous_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            tokens = parse_union(_parse_tokens, src_value__)
 
-        anonymous_id = _parse_anonymous_id(d.pop("anonymous_id", UNSET))
+            return tokens
 
-        push_subscription_parameters = cls(
-            marketing=marketing,
-            tokens=tokens,
-            anonymous_id=anonymous_id,
+        return LazyTable(
+            fields={
+                "marketing": ("marketing", _decode_marketing),
+                "tokens": ("tokens", _decode_tokens),
+                "anonymous_id": ("anonymous_id", None),
+            },
+            required=("marketing",),
+            additional=None,
         )
-
-        push_subscription_parameters.additional_properties = d
-        return push_subscription_parameters
 
     @property
     def additional_keys(self) -> list[str]:

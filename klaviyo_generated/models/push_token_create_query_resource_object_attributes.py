@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.push_token_create_query_resource_object_attributes_background import (
     PushTokenCreateQueryResourceObjectAttributesBackground,
     check_push_token_create_query_resource_object_attributes_background,
@@ -37,7 +38,7 @@ T = TypeVar("T", bound="PushTokenCreateQueryResourceObjectAttributes")
 
 
 @_attrs_define
-class PushTokenCreateQueryResourceObjectAttributes:
+class PushTokenCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         token (str): A push token from APNS or FCM. Example: 1234567890.
@@ -104,55 +105,82 @@ class PushTokenCreateQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.device_metadata import DeviceMetadata  # noqa: PLC0415
         from ..models.push_token_create_query_resource_object_attributes_profile import (
             PushTokenCreateQueryResourceObjectAttributesProfile,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        token = d.pop("token")
+        def _decode_platform(src_value__: Any) -> PushTokenCreateQueryResourceObjectAttributesPlatform:
+            platform = check_push_token_create_query_resource_object_attributes_platform(src_value__)
 
-        platform = check_push_token_create_query_resource_object_attributes_platform(d.pop("platform"))
+            return platform
 
-        vendor = check_push_token_create_query_resource_object_attributes_vendor(d.pop("vendor"))
+        def _decode_vendor(src_value__: Any) -> PushTokenCreateQueryResourceObjectAttributesVendor:
+            vendor = check_push_token_create_query_resource_object_attributes_vendor(src_value__)
 
-        profile = PushTokenCreateQueryResourceObjectAttributesProfile.from_dict(d.pop("profile"))
+            return vendor
 
-        _enablement_status = d.pop("enablement_status", UNSET)
-        enablement_status: PushTokenCreateQueryResourceObjectAttributesEnablementStatus | Unset
-        if isinstance(_enablement_status, Unset):
-            enablement_status = UNSET
-        else:
-            enablement_status = check_push_token_create_query_resource_object_attributes_enablement_status(
-                _enablement_status
-            )
+        def _decode_profile(src_value__: Any) -> PushTokenCreateQueryResourceObjectAttributesProfile:
+            profile = PushTokenCreateQueryResourceObjectAttributesProfile.from_dict(src_value__)
 
-        _background = d.pop("background", UNSET)
-        background: PushTokenCreateQueryResourceObjectAttributesBackground | Unset
-        if isinstance(_background, Unset):
-            background = UNSET
-        else:
-            background = check_push_token_create_query_resource_object_attributes_background(_background)
+            return profile
 
-        _device_metadata = d.pop("device_metadata", UNSET)
-        device_metadata: DeviceMetadata | Unset
-        if isinstance(_device_metadata, Unset):
-            device_metadata = UNSET
-        else:
-            device_metadata = DeviceMetadata.from_dict(_device_metadata)
+        def _decode_enablement_status(
+            src_value__: Any,
+        ) -> PushTokenCreateQueryResourceObjectAttributesEnablementStatus | Unset:
+            _enablement_status = src_value__
+            enablement_status: PushTokenCreateQueryResourceObjectAttributesEnablementStatus | Unset
+            if isinstance(_enablement_status, Unset):
+                enablement_status = UNSET
+            else:
+                enablement_status = check_push_token_create_query_resource_object_attributes_enablement_status(
+                    _enablement_status
+                )
 
-        push_token_create_query_resource_object_attributes = cls(
-            token=token,
-            platform=platform,
-            vendor=vendor,
-            profile=profile,
-            enablement_status=enablement_status,
-            background=background,
-            device_metadata=device_metadata,
+            return enablement_status
+
+        def _decode_background(src_value__: Any) -> PushTokenCreateQueryResourceObjectAttributesBackground | Unset:
+            _background = src_value__
+            background: PushTokenCreateQueryResourceObjectAttributesBackground | Unset
+            if isinstance(_background, Unset):
+                background = UNSET
+            else:
+                background = check_push_token_create_query_resource_object_attributes_background(_background)
+
+            return background
+
+        def _decode_device_metadata(src_value__: Any) -> DeviceMetadata | Unset:
+            _device_metadata = src_value__
+            device_metadata: DeviceMetadata | Unset
+            if isinstance(_device_metadata, Unset):
+                device_metadata = UNSET
+            else:
+                device_metadata = DeviceMetadata.from_dict(_device_metadata)
+
+            return device_metadata
+
+        return LazyTable(
+            fields={
+                "token": ("token", None),
+                "platform": ("platform", _decode_platform),
+                "vendor": ("vendor", _decode_vendor),
+                "profile": ("profile", _decode_profile),
+                "enablement_status": ("enablement_status", _decode_enablement_status),
+                "background": ("background", _decode_background),
+                "device_metadata": ("device_metadata", _decode_device_metadata),
+            },
+            required=(
+                "token",
+                "platform",
+                "vendor",
+                "profile",
+            ),
+            additional=None,
         )
-
-        push_token_create_query_resource_object_attributes.additional_properties = d
-        return push_token_create_query_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.push_profile_upsert_query_resource_object import PushProfileUpsertQueryResourceObject
 
@@ -16,7 +18,7 @@ T = TypeVar("T", bound="PushTokenCreateQueryResourceObjectAttributesProfile")
 
 
 @_attrs_define
-class PushTokenCreateQueryResourceObjectAttributesProfile:
+class PushTokenCreateQueryResourceObjectAttributesProfile(LazyModel):
     """The profile associated with the push token to create/update
 
     Attributes:
@@ -41,17 +43,24 @@ class PushTokenCreateQueryResourceObjectAttributesProfile:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.push_profile_upsert_query_resource_object import PushProfileUpsertQueryResourceObject  # noqa: PLC0415
 
-        d = dict(src_dict)
-        data = PushProfileUpsertQueryResourceObject.from_dict(d.pop("data"))
+        def _decode_data(src_value__: Any) -> PushProfileUpsertQueryResourceObject:
+            data = PushProfileUpsertQueryResourceObject.from_dict(src_value__)
 
-        push_token_create_query_resource_object_attributes_profile = cls(
-            data=data,
+            return data
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+            },
+            required=("data",),
+            additional=None,
         )
-
-        push_token_create_query_resource_object_attributes_profile.additional_properties = d
-        return push_token_create_query_resource_object_attributes_profile
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.push_token_entry_background import PushTokenEntryBackground, check_push_token_entry_background
 from ..models.push_token_entry_enablement_status import (
     PushTokenEntryEnablementStatus,
@@ -25,7 +26,7 @@ T = TypeVar("T", bound="PushTokenEntry")
 
 
 @_attrs_define
-class PushTokenEntry:
+class PushTokenEntry(LazyModel):
     """
     Attributes:
         token (str): A push token from APNS or FCM. Example: 1234567890abcdef.
@@ -84,47 +85,68 @@ class PushTokenEntry:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.push_token_device_metadata import PushTokenDeviceMetadata  # noqa: PLC0415
 
-        d = dict(src_dict)
-        token = d.pop("token")
+        def _decode_platform(src_value__: Any) -> PushTokenEntryPlatform:
+            platform = check_push_token_entry_platform(src_value__)
 
-        platform = check_push_token_entry_platform(d.pop("platform"))
+            return platform
 
-        vendor = check_push_token_entry_vendor(d.pop("vendor"))
+        def _decode_vendor(src_value__: Any) -> PushTokenEntryVendor:
+            vendor = check_push_token_entry_vendor(src_value__)
 
-        _enablement_status = d.pop("enablement_status", UNSET)
-        enablement_status: PushTokenEntryEnablementStatus | Unset
-        if isinstance(_enablement_status, Unset):
-            enablement_status = UNSET
-        else:
-            enablement_status = check_push_token_entry_enablement_status(_enablement_status)
+            return vendor
 
-        _background = d.pop("background", UNSET)
-        background: PushTokenEntryBackground | Unset
-        if isinstance(_background, Unset):
-            background = UNSET
-        else:
-            background = check_push_token_entry_background(_background)
+        def _decode_enablement_status(src_value__: Any) -> PushTokenEntryEnablementStatus | Unset:
+            _enablement_status = src_value__
+            enablement_status: PushTokenEntryEnablementStatus | Unset
+            if isinstance(_enablement_status, Unset):
+                enablement_status = UNSET
+            else:
+                enablement_status = check_push_token_entry_enablement_status(_enablement_status)
 
-        _device_metadata = d.pop("device_metadata", UNSET)
-        device_metadata: PushTokenDeviceMetadata | Unset
-        if isinstance(_device_metadata, Unset):
-            device_metadata = UNSET
-        else:
-            device_metadata = PushTokenDeviceMetadata.from_dict(_device_metadata)
+            return enablement_status
 
-        push_token_entry = cls(
-            token=token,
-            platform=platform,
-            vendor=vendor,
-            enablement_status=enablement_status,
-            background=background,
-            device_metadata=device_metadata,
+        def _decode_background(src_value__: Any) -> PushTokenEntryBackground | Unset:
+            _background = src_value__
+            background: PushTokenEntryBackground | Unset
+            if isinstance(_background, Unset):
+                background = UNSET
+            else:
+                background = check_push_token_entry_background(_background)
+
+            return background
+
+        def _decode_device_metadata(src_value__: Any) -> PushTokenDeviceMetadata | Unset:
+            _device_metadata = src_value__
+            device_metadata: PushTokenDeviceMetadata | Unset
+            if isinstance(_device_metadata, Unset):
+                device_metadata = UNSET
+            else:
+                device_metadata = PushTokenDeviceMetadata.from_dict(_device_metadata)
+
+            return device_metadata
+
+        return LazyTable(
+            fields={
+                "token": ("token", None),
+                "platform": ("platform", _decode_platform),
+                "vendor": ("vendor", _decode_vendor),
+                "enablement_status": ("enablement_status", _decode_enablement_status),
+                "background": ("background", _decode_background),
+                "device_metadata": ("device_metadata", _decode_device_metadata),
+            },
+            required=(
+                "token",
+                "platform",
+                "vendor",
+            ),
+            additional=None,
         )
-
-        push_token_entry.additional_properties = d
-        return push_token_entry
 
     @property
     def additional_keys(self) -> list[str]:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.push_token_response_object_resource_attributes_enablement_status import (
     PushTokenResponseObjectResourceAttributesEnablementStatus,
     check_push_token_response_object_resource_attributes_enablement_status,
@@ -27,7 +28,7 @@ T = TypeVar("T", bound="PushTokenResponseObjectResourceAttributes")
 
 
 @_attrs_define
-class PushTokenResponseObjectResourceAttributes:
+class PushTokenResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
         created (datetime.datetime): The time at which the token was created Example: 2022-11-08T00:00:00+00:00.
@@ -90,45 +91,59 @@ class PushTokenResponseObjectResourceAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.device_metadata import DeviceMetadata  # noqa: PLC0415
 
-        d = dict(src_dict)
-        created = datetime.datetime.fromisoformat(d.pop("created"))
+        def _decode_created(src_value__: Any) -> datetime.datetime:
+            created = datetime.datetime.fromisoformat(src_value__)
 
-        token = d.pop("token")
+            return created
 
-        enablement_status = check_push_token_response_object_resource_attributes_enablement_status(
-            d.pop("enablement_status")
+        def _decode_enablement_status(src_value__: Any) -> PushTokenResponseObjectResourceAttributesEnablementStatus:
+            enablement_status = check_push_token_response_object_resource_attributes_enablement_status(src_value__)
+
+            return enablement_status
+
+        def _decode_platform(src_value__: Any) -> PushTokenResponseObjectResourceAttributesPlatform:
+            platform = check_push_token_response_object_resource_attributes_platform(src_value__)
+
+            return platform
+
+        def _decode_metadata(src_value__: Any) -> DeviceMetadata | Unset:
+            _metadata = src_value__
+            metadata: DeviceMetadata | Unset
+            if isinstance(_metadata, Unset):
+                metadata = UNSET
+            else:
+                metadata = DeviceMetadata.from_dict(_metadata)
+
+            return metadata
+
+        return LazyTable(
+            fields={
+                "created": ("created", _decode_created),
+                "token": ("token", None),
+                "enablement_status": ("enablement_status", _decode_enablement_status),
+                "platform": ("platform", _decode_platform),
+                "vendor": ("vendor", None),
+                "background": ("background", None),
+                "recorded_date": ("recorded_date", None),
+                "metadata": ("metadata", _decode_metadata),
+            },
+            required=(
+                "created",
+                "token",
+                "enablement_status",
+                "platform",
+                "vendor",
+                "background",
+                "recorded_date",
+            ),
+            additional=None,
         )
-
-        platform = check_push_token_response_object_resource_attributes_platform(d.pop("platform"))
-
-        vendor = d.pop("vendor")
-
-        background = d.pop("background")
-
-        recorded_date = d.pop("recorded_date")
-
-        _metadata = d.pop("metadata", UNSET)
-        metadata: DeviceMetadata | Unset
-        if isinstance(_metadata, Unset):
-            metadata = UNSET
-        else:
-            metadata = DeviceMetadata.from_dict(_metadata)
-
-        push_token_response_object_resource_attributes = cls(
-            created=created,
-            token=token,
-            enablement_status=enablement_status,
-            platform=platform,
-            vendor=vendor,
-            background=background,
-            recorded_date=recorded_date,
-            metadata=metadata,
-        )
-
-        push_token_response_object_resource_attributes.additional_properties = d
-        return push_token_response_object_resource_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="PushTokenResponseObjectResourceRelationships")
 
 
 @_attrs_define
-class PushTokenResponseObjectResourceRelationships:
+class PushTokenResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
         profile (PushTokenResponseObjectResourceRelationshipsProfile | Unset):
@@ -44,24 +45,31 @@ class PushTokenResponseObjectResourceRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.push_token_response_object_resource_relationships_profile import (
             PushTokenResponseObjectResourceRelationshipsProfile,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _profile = d.pop("profile", UNSET)
-        profile: PushTokenResponseObjectResourceRelationshipsProfile | Unset
-        if isinstance(_profile, Unset):
-            profile = UNSET
-        else:
-            profile = PushTokenResponseObjectResourceRelationshipsProfile.from_dict(_profile)
+        def _decode_profile(src_value__: Any) -> PushTokenResponseObjectResourceRelationshipsProfile | Unset:
+            _profile = src_value__
+            profile: PushTokenResponseObjectResourceRelationshipsProfile | Unset
+            if isinstance(_profile, Unset):
+                profile = UNSET
+            else:
+                profile = PushTokenResponseObjectResourceRelationshipsProfile.from_dict(_profile)
 
-        push_token_response_object_resource_relationships = cls(
-            profile=profile,
+            return profile
+
+        return LazyTable(
+            fields={
+                "profile": ("profile", _decode_profile),
+            },
+            required=(),
+            additional=None,
         )
-
-        push_token_response_object_resource_relationships.additional_properties = d
-        return push_token_response_object_resource_relationships
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.push_token_unregister_query_resource_object import PushTokenUnregisterQueryResourceObject
 
@@ -16,7 +18,7 @@ T = TypeVar("T", bound="PushTokenUnregisterQuery")
 
 
 @_attrs_define
-class PushTokenUnregisterQuery:
+class PushTokenUnregisterQuery(LazyModel):
     """
     Attributes:
         data (PushTokenUnregisterQueryResourceObject):
@@ -40,17 +42,24 @@ class PushTokenUnregisterQuery:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.push_token_unregister_query_resource_object import PushTokenUnregisterQueryResourceObject  # noqa: PLC0415
 
-        d = dict(src_dict)
-        data = PushTokenUnregisterQueryResourceObject.from_dict(d.pop("data"))
+        def _decode_data(src_value__: Any) -> PushTokenUnregisterQueryResourceObject:
+            data = PushTokenUnregisterQueryResourceObject.from_dict(src_value__)
 
-        push_token_unregister_query = cls(
-            data=data,
+            return data
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+            },
+            required=("data",),
+            additional=None,
         )
-
-        push_token_unregister_query.additional_properties = d
-        return push_token_unregister_query
 
     @property
     def additional_keys(self) -> list[str]:

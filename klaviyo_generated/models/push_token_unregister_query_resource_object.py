@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.push_token_unregister_enum import PushTokenUnregisterEnum, check_push_token_unregister_enum
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="PushTokenUnregisterQueryResourceObject")
 
 
 @_attrs_define
-class PushTokenUnregisterQueryResourceObject:
+class PushTokenUnregisterQueryResourceObject(LazyModel):
     """
     Attributes:
         type_ (PushTokenUnregisterEnum):
@@ -49,22 +50,35 @@ class PushTokenUnregisterQueryResourceObject:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.push_token_unregister_query_resource_object_attributes import (
             PushTokenUnregisterQueryResourceObjectAttributes,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        type_ = check_push_token_unregister_enum(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> PushTokenUnregisterEnum:
+            type_ = check_push_token_unregister_enum(src_value__)
 
-        attributes = PushTokenUnregisterQueryResourceObjectAttributes.from_dict(d.pop("attributes"))
+            return type_
 
-        push_token_unregister_query_resource_object = cls(
-            type_=type_,
-            attributes=attributes,
+        def _decode_attributes(src_value__: Any) -> PushTokenUnregisterQueryResourceObjectAttributes:
+            attributes = PushTokenUnregisterQueryResourceObjectAttributes.from_dict(src_value__)
+
+            return attributes
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "attributes": ("attributes", _decode_attributes),
+            },
+            required=(
+                "type",
+                "attributes",
+            ),
+            additional=None,
         )
-
-        push_token_unregister_query_resource_object.additional_properties = d
-        return push_token_unregister_query_resource_object
 
     @property
     def additional_keys(self) -> list[str]:

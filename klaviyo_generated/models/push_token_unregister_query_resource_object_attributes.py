@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.push_token_unregister_query_resource_object_attributes_platform import (
     PushTokenUnregisterQueryResourceObjectAttributesPlatform,
     check_push_token_unregister_query_resource_object_attributes_platform,
@@ -28,7 +29,7 @@ T = TypeVar("T", bound="PushTokenUnregisterQueryResourceObjectAttributes")
 
 
 @_attrs_define
-class PushTokenUnregisterQueryResourceObjectAttributes:
+class PushTokenUnregisterQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         token (str): A push token from APNS or FCM. Example: 1234567890.
@@ -73,33 +74,48 @@ class PushTokenUnregisterQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.push_token_unregister_query_resource_object_attributes_profile import (
             PushTokenUnregisterQueryResourceObjectAttributesProfile,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        token = d.pop("token")
+        def _decode_platform(src_value__: Any) -> PushTokenUnregisterQueryResourceObjectAttributesPlatform:
+            platform = check_push_token_unregister_query_resource_object_attributes_platform(src_value__)
 
-        platform = check_push_token_unregister_query_resource_object_attributes_platform(d.pop("platform"))
+            return platform
 
-        profile = PushTokenUnregisterQueryResourceObjectAttributesProfile.from_dict(d.pop("profile"))
+        def _decode_profile(src_value__: Any) -> PushTokenUnregisterQueryResourceObjectAttributesProfile:
+            profile = PushTokenUnregisterQueryResourceObjectAttributesProfile.from_dict(src_value__)
 
-        _vendor = d.pop("vendor", UNSET)
-        vendor: PushTokenUnregisterQueryResourceObjectAttributesVendor | Unset
-        if isinstance(_vendor, Unset):
-            vendor = UNSET
-        else:
-            vendor = check_push_token_unregister_query_resource_object_attributes_vendor(_vendor)
+            return profile
 
-        push_token_unregister_query_resource_object_attributes = cls(
-            token=token,
-            platform=platform,
-            profile=profile,
-            vendor=vendor,
+        def _decode_vendor(src_value__: Any) -> PushTokenUnregisterQueryResourceObjectAttributesVendor | Unset:
+            _vendor = src_value__
+            vendor: PushTokenUnregisterQueryResourceObjectAttributesVendor | Unset
+            if isinstance(_vendor, Unset):
+                vendor = UNSET
+            else:
+                vendor = check_push_token_unregister_query_resource_object_attributes_vendor(_vendor)
+
+            return vendor
+
+        return LazyTable(
+            fields={
+                "token": ("token", None),
+                "platform": ("platform", _decode_platform),
+                "profile": ("profile", _decode_profile),
+                "vendor": ("vendor", _decode_vendor),
+            },
+            required=(
+                "token",
+                "platform",
+                "profile",
+            ),
+            additional=None,
         )
-
-        push_token_unregister_query_resource_object_attributes.additional_properties = d
-        return push_token_unregister_query_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

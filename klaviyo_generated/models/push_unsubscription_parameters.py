@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.push_token_entry import PushTokenEntry
     from ..models.unsubscription_parameters import UnsubscriptionParameters
@@ -17,7 +19,7 @@ T = TypeVar("T", bound="PushUnsubscriptionParameters")
 
 
 @_attrs_define
-class PushUnsubscriptionParameters:
+class PushUnsubscriptionParameters(LazyModel):
     """
     Attributes:
         marketing (UnsubscriptionParameters):
@@ -49,26 +51,39 @@ class PushUnsubscriptionParameters:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.push_token_entry import PushTokenEntry  # noqa: PLC0415
         from ..models.unsubscription_parameters import UnsubscriptionParameters  # noqa: PLC0415
 
-        d = dict(src_dict)
-        marketing = UnsubscriptionParameters.from_dict(d.pop("marketing"))
+        def _decode_marketing(src_value__: Any) -> UnsubscriptionParameters:
+            marketing = UnsubscriptionParameters.from_dict(src_value__)
 
-        tokens = []
-        _tokens = d.pop("tokens")
-        for tokens_item_data in _tokens:
-            tokens_item = PushTokenEntry.from_dict(tokens_item_data)
+            return marketing
 
-            tokens.append(tokens_item)
+        def _decode_tokens(src_value__: Any) -> list[PushTokenEntry]:
+            tokens = []
+            _tokens = src_value__
+            for tokens_item_data in _tokens:
+                tokens_item = PushTokenEntry.from_dict(tokens_item_data)
 
-        push_unsubscription_parameters = cls(
-            marketing=marketing,
-            tokens=tokens,
+                tokens.append(tokens_item)
+
+            return tokens
+
+        return LazyTable(
+            fields={
+                "marketing": ("marketing", _decode_marketing),
+                "tokens": ("tokens", _decode_tokens),
+            },
+            required=(
+                "marketing",
+                "tokens",
+            ),
+            additional=None,
         )
-
-        push_unsubscription_parameters.additional_properties = d
-        return push_unsubscription_parameters
 
     @property
     def additional_keys(self) -> list[str]:

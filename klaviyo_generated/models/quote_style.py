@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.quote_style_alignment import QuoteStyleAlignment, check_quote_style_alignment
 from ..types import UNSET, Unset
 
@@ -15,7 +16,7 @@ T = TypeVar("T", bound="QuoteStyle")
 
 
 @_attrs_define
-class QuoteStyle:
+class QuoteStyle(LazyModel):
     """
     Attributes:
         font_family (str | Unset):  Default: "Arial, 'Helvetica Neue', Helvetica, sans-serif". Example: Arial,
@@ -96,58 +97,36 @@ class QuoteStyle:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        font_family = d.pop("font_family", UNSET)
+        return lazy_from_dict(cls, src_dict)
 
-        font_size = d.pop("font_size", UNSET)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        text_color = d.pop("text_color", UNSET)
+        def _decode_alignment(src_value__: Any) -> QuoteStyleAlignment | Unset:
+            _alignment = src_value__
+            alignment: QuoteStyleAlignment | Unset
+            if isinstance(_alignment, Unset):
+                alignment = UNSET
+            else:
+                alignment = check_quote_style_alignment(_alignment)
 
-        character_spacing = d.pop("character_spacing", UNSET)
+            return alignment
 
-        font_weight = d.pop("font_weight", UNSET)
-
-        def _parse_font_style(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        font_style = _parse_font_style(d.pop("font_style", UNSET))
-
-        def _parse_text_decoration(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        text_decoration = _parse_text_decoration(d.pop("text_decoration", UNSET))
-
-        _alignment = d.pop("alignment", UNSET)
-        alignment: QuoteStyleAlignment | Unset
-        if isinstance(_alignment, Unset):
-            alignment = UNSET
-        else:
-            alignment = check_quote_style_alignment(_alignment)
-
-        line_height = d.pop("line_height", UNSET)
-
-        quote_style = cls(
-            font_family=font_family,
-            font_size=font_size,
-            text_color=text_color,
-            character_spacing=character_spacing,
-            font_weight=font_weight,
-            font_style=font_style,
-            text_decoration=text_decoration,
-            alignment=alignment,
-            line_height=line_height,
+        return LazyTable(
+            fields={
+                "font_family": ("font_family", None),
+                "font_size": ("font_size", None),
+                "text_color": ("text_color", None),
+                "character_spacing": ("character_spacing", None),
+                "font_weight": ("font_weight", None),
+                "font_style": ("font_style", None),
+                "text_decoration": ("text_decoration", None),
+                "alignment": ("alignment", _decode_alignment),
+                "line_height": ("line_height", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        quote_style.additional_properties = d
-        return quote_style
 
     @property
     def additional_keys(self) -> list[str]:

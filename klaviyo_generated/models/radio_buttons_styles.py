@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.radio_buttons_styles_alignment import RadioButtonsStylesAlignment, check_radio_buttons_styles_alignment
 from ..models.radio_buttons_styles_arrangement import (
     RadioButtonsStylesArrangement,
@@ -23,7 +24,7 @@ T = TypeVar("T", bound="RadioButtonsStyles")
 
 
 @_attrs_define
-class RadioButtonsStyles:
+class RadioButtonsStyles(LazyModel):
     """
     Attributes:
         padding (Padding | Unset):
@@ -75,48 +76,52 @@ class RadioButtonsStyles:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.padding import Padding  # noqa: PLC0415
 
-        d = dict(src_dict)
-        _padding = d.pop("padding", UNSET)
-        padding: Padding | Unset
-        if isinstance(_padding, Unset):
-            padding = UNSET
-        else:
-            padding = Padding.from_dict(_padding)
+        def _decode_padding(src_value__: Any) -> Padding | Unset:
+            _padding = src_value__
+            padding: Padding | Unset
+            if isinstance(_padding, Unset):
+                padding = UNSET
+            else:
+                padding = Padding.from_dict(_padding)
 
-        def _parse_background_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return padding
 
-        background_color = _parse_background_color(d.pop("background_color", UNSET))
+        def _decode_arrangement(src_value__: Any) -> RadioButtonsStylesArrangement | Unset:
+            _arrangement = src_value__
+            arrangement: RadioButtonsStylesArrangement | Unset
+            if isinstance(_arrangement, Unset):
+                arrangement = UNSET
+            else:
+                arrangement = check_radio_buttons_styles_arrangement(_arrangement)
 
-        _arrangement = d.pop("arrangement", UNSET)
-        arrangement: RadioButtonsStylesArrangement | Unset
-        if isinstance(_arrangement, Unset):
-            arrangement = UNSET
-        else:
-            arrangement = check_radio_buttons_styles_arrangement(_arrangement)
+            return arrangement
 
-        _alignment = d.pop("alignment", UNSET)
-        alignment: RadioButtonsStylesAlignment | Unset
-        if isinstance(_alignment, Unset):
-            alignment = UNSET
-        else:
-            alignment = check_radio_buttons_styles_alignment(_alignment)
+        def _decode_alignment(src_value__: Any) -> RadioButtonsStylesAlignment | Unset:
+            _alignment = src_value__
+            alignment: RadioButtonsStylesAlignment | Unset
+            if isinstance(_alignment, Unset):
+                alignment = UNSET
+            else:
+                alignment = check_radio_buttons_styles_alignment(_alignment)
 
-        radio_buttons_styles = cls(
-            padding=padding,
-            background_color=background_color,
-            arrangement=arrangement,
-            alignment=alignment,
+            return alignment
+
+        return LazyTable(
+            fields={
+                "padding": ("padding", _decode_padding),
+                "background_color": ("background_color", None),
+                "arrangement": ("arrangement", _decode_arrangement),
+                "alignment": ("alignment", _decode_alignment),
+            },
+            required=(),
+            additional=None,
         )
-
-        radio_buttons_styles.additional_properties = d
-        return radio_buttons_styles
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.rating_style_alignment import RatingStyleAlignment, check_rating_style_alignment
 from ..models.rating_style_shape import RatingStyleShape, check_rating_style_shape
 from ..types import UNSET, Unset
@@ -16,7 +17,7 @@ T = TypeVar("T", bound="RatingStyle")
 
 
 @_attrs_define
-class RatingStyle:
+class RatingStyle(LazyModel):
     """
     Attributes:
         color (str | Unset):  Default: '#F8BE00'. Example: #F8BE00.
@@ -72,40 +73,43 @@ class RatingStyle:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        color = d.pop("color", UNSET)
+        return lazy_from_dict(cls, src_dict)
 
-        empty_color = d.pop("empty_color", UNSET)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        font_size = d.pop("font_size", UNSET)
+        def _decode_shape(src_value__: Any) -> RatingStyleShape | Unset:
+            _shape = src_value__
+            shape: RatingStyleShape | Unset
+            if isinstance(_shape, Unset):
+                shape = UNSET
+            else:
+                shape = check_rating_style_shape(_shape)
 
-        _shape = d.pop("shape", UNSET)
-        shape: RatingStyleShape | Unset
-        if isinstance(_shape, Unset):
-            shape = UNSET
-        else:
-            shape = check_rating_style_shape(_shape)
+            return shape
 
-        _alignment = d.pop("alignment", UNSET)
-        alignment: RatingStyleAlignment | Unset
-        if isinstance(_alignment, Unset):
-            alignment = UNSET
-        else:
-            alignment = check_rating_style_alignment(_alignment)
+        def _decode_alignment(src_value__: Any) -> RatingStyleAlignment | Unset:
+            _alignment = src_value__
+            alignment: RatingStyleAlignment | Unset
+            if isinstance(_alignment, Unset):
+                alignment = UNSET
+            else:
+                alignment = check_rating_style_alignment(_alignment)
 
-        character_spacing = d.pop("character_spacing", UNSET)
+            return alignment
 
-        rating_style = cls(
-            color=color,
-            empty_color=empty_color,
-            font_size=font_size,
-            shape=shape,
-            alignment=alignment,
-            character_spacing=character_spacing,
+        return LazyTable(
+            fields={
+                "color": ("color", None),
+                "empty_color": ("empty_color", None),
+                "font_size": ("font_size", None),
+                "shape": ("shape", _decode_shape),
+                "alignment": ("alignment", _decode_alignment),
+                "character_spacing": ("character_spacing", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        rating_style.additional_properties = d
-        return rating_style
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ T = TypeVar("T", bound="RCSCard")
 
 
 @_attrs_define
-class RCSCard:
+class RCSCard(LazyModel):
     """
     Attributes:
         id (str): Unique identifier for this card. Example: 44214e8f-a2fb-43b1-a8e1-1170715ffcfa.
@@ -131,6 +132,10 @@ class RCSCard:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.image_asset import ImageAsset  # noqa: PLC0415
         from ..models.media_asset import MediaAsset  # noqa: PLC0415
         from ..models.media_asset_reference import MediaAssetReference  # noqa: PLC0415
@@ -138,128 +143,120 @@ class RCSCard:
         from ..models.rcs_suggestion import RCSSuggestion  # noqa: PLC0415
         from ..models.slim_image_reference import SlimImageReference  # noqa: PLC0415
 
-        d = dict(src_dict)
-        id = d.pop("id")
+        def _decode_extra(src_value__: Any) -> None | RCSCardExtraType0 | Unset:
+            def _parse_extra(data: object) -> None | RCSCardExtraType0 | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    extra_type_0 = RCSCardExtraType0.from_dict(data)
 
-        def _parse_title(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+                    return extra_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(None | RCSCardExtraType0 | Unset, data)
 
-        title = _parse_title(d.pop("title", UNSET))
+            extra = parse_union(_parse_extra, src_value__)
 
-        def _parse_text(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return extra
 
-        text = _parse_text(d.pop("text", UNSET))
+        def _decode_image(src_value__: Any) -> ImageAsset | None | SlimImageReference | Unset:
+            def _parse_image(data: object) -> ImageAsset | None | SlimImageReference | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    image_type_0 = ImageAsset.from_dict(data)
 
-        def _parse_extra(data: object) -> None | RCSCardExtraType0 | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                extra_type_0 = RCSCardExtraType0.from_dict(data)
+                    return image_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    image_type_1 = SlimImageReference.from_dict(data)
 
-                return extra_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | RCSCardExtraType0 | Unset, data)
+                    return image_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(ImageAsset | None | SlimImageReference | Unset, data)
 
-        extra = parse_union(_parse_extra, d.pop("extra", UNSET))
+            image = parse_union(_parse_image, src_value__)
 
-        def _parse_image(data: object) -> ImageAsset | None | SlimImageReference | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                image_type_0 = ImageAsset.from_dict(data)
+            return image
 
-                return image_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                image_type_1 = SlimImageReference.from_dict(data)
+        def _decode_video(src_value__: Any) -> MediaAsset | MediaAssetReference | None | Unset:
+            def _parse_video(data: object) -> MediaAsset | MediaAssetReference | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    video_type_0 = MediaAsset.from_dict(data)
 
-                return image_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(ImageAsset | None | SlimImageReference | Unset, data)
+                    return video_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    video_type_1 = MediaAssetReference.from_dict(data)
 
-        image = parse_union(_parse_image, d.pop("image", UNSET))
+                    return video_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(MediaAsset | MediaAssetReference | None | Unset, data)
 
-        def _parse_video(data: object) -> MediaAsset | MediaAssetReference | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                video_type_0 = MediaAsset.from_dict(data)
+            video = parse_union(_parse_video, src_value__)
 
-                return video_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                video_type_1 = MediaAssetReference.from_dict(data)
+            return video
 
-                return video_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(MediaAsset | MediaAssetReference | None | Unset, data)
+        def _decode_buttons(src_value__: Any) -> list[RCSSuggestion] | None | Unset:
+            def _parse_buttons(data: object) -> list[RCSSuggestion] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    buttons_type_0 = []
+                    _buttons_type_0 = data
+                    for buttons_type_0_item_data in _buttons_type_0:
+                        buttons_type_0_item = RCSSuggestion.from_dict(buttons_type_0_item_data)
 
-        video = parse_union(_parse_video, d.pop("video", UNSET))
+                        buttons_type_0.append(buttons_type_0_item)
 
-        def _parse_buttons(data: object) -> list[RCSSuggestion] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                buttons_type_0 = []
-                _buttons_type_0 = data
-                for buttons_type_0_item_data in _buttons_type_0:
-                    buttons_type_0_item = RCSSuggestion.from_dict(buttons_type_0_item_data)
+                    return buttons_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[RCSSuggestion] | None | Unset, data)
 
-                    buttons_type_0.append(buttons_type_0_item)
+            buttons = parse_union(_parse_buttons, src_value__)
 
-                return buttons_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[RCSSuggestion] | None | Unset, data)
+            return buttons
 
-        buttons = parse_union(_parse_buttons, d.pop("buttons", UNSET))
-
-        rcs_card = cls(
-            id=id,
-            title=title,
-            text=text,
-            extra=extra,
-            image=image,
-            video=video,
-            buttons=buttons,
+        return LazyTable(
+            fields={
+                "id": ("id", None),
+                "title": ("title", None),
+                "text": ("text", None),
+                "extra": ("extra", _decode_extra),
+                "image": ("image", _decode_image),
+                "video": ("video", _decode_video),
+                "buttons": ("buttons", _decode_buttons),
+            },
+            required=("id",),
+            additional=None,
         )
-
-        rcs_card.additional_properties = d
-        return rcs_card
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="RCSRichContent")
 
 
 @_attrs_define
-class RCSRichContent:
+class RCSRichContent(LazyModel):
     """
     Attributes:
         cards (list[RCSCard] | None | Unset): List of cards in this rich content.
@@ -76,71 +77,83 @@ class RCSRichContent:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.media_asset_reference import MediaAssetReference  # noqa: PLC0415
         from ..models.rcs_card import RCSCard  # noqa: PLC0415
         from ..models.rcs_suggestion import RCSSuggestion  # noqa: PLC0415
 
-        d = dict(src_dict)
+        def _decode_cards(src_value__: Any) -> list[RCSCard] | None | Unset:
+            def _parse_cards(data: object) -> list[RCSCard] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    cards_type_0 = []
+                    _cards_type_0 = data
+                    for cards_type_0_item_data in _cards_type_0:
+                        cards_type_0_item = RCSCard.from_dict(cards_type_0_item_data)
 
-        def _parse_cards(data: object) -> list[RCSCard] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                cards_type_0 = []
-                _cards_type_0 = data
-                for cards_type_0_item_data in _cards_type_0:
-                    cards_type_0_item = RCSCard.from_dict(cards_type_0_item_data)
+                        cards_type_0.append(cards_type_0_item)
 
-                    cards_type_0.append(cards_type_0_item)
+                    return cards_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[RCSCard] | None | Unset, data)
 
-                return cards_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[RCSCard] | None | Unset, data)
+            cards = parse_union(_parse_cards, src_value__)
 
-        cards = parse_union(_parse_cards, d.pop("cards", UNSET))
+            return cards
 
-        def _parse_suggestions(data: object) -> list[RCSSuggestion] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                suggestions_type_0 = []
-                _suggestions_type_0 = data
-                for suggestions_type_0_item_data in _suggestions_type_0:
-                    suggestions_type_0_item = RCSSuggestion.from_dict(suggestions_type_0_item_data)
+        def _decode_suggestions(src_value__: Any) -> list[RCSSuggestion] | None | Unset:
+            def _parse_suggestions(data: object) -> list[RCSSuggestion] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    suggestions_type_0 = []
+                    _suggestions_type_0 = data
+                    for suggestions_type_0_item_data in _suggestions_type_0:
+                        suggestions_type_0_item = RCSSuggestion.from_dict(suggestions_type_0_item_data)
 
-                    suggestions_type_0.append(suggestions_type_0_item)
+                        suggestions_type_0.append(suggestions_type_0_item)
 
-                return suggestions_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[RCSSuggestion] | None | Unset, data)
+                    return suggestions_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[RCSSuggestion] | None | Unset, data)
 
-        suggestions = parse_union(_parse_suggestions, d.pop("suggestions", UNSET))
+            suggestions = parse_union(_parse_suggestions, src_value__)
 
-        _file = d.pop("file", UNSET)
-        file: MediaAssetReference | Unset
-        if isinstance(_file, Unset):
-            file = UNSET
-        else:
-            file = MediaAssetReference.from_dict(_file)
+            return suggestions
 
-        rcs_rich_content = cls(
-            cards=cards,
-            suggestions=suggestions,
-            file=file,
+        def _decode_file(src_value__: Any) -> MediaAssetReference | Unset:
+            _file = src_value__
+            file: MediaAssetReference | Unset
+            if isinstance(_file, Unset):
+                file = UNSET
+            else:
+                file = MediaAssetReference.from_dict(_file)
+
+            return file
+
+        return LazyTable(
+            fields={
+                "cards": ("cards", _decode_cards),
+                "suggestions": ("suggestions", _decode_suggestions),
+                "file": ("file", _decode_file),
+            },
+            required=(),
+            additional=None,
         )
-
-        rcs_rich_content.additional_properties = d
-        return rcs_rich_content
 
     @property
     def additional_keys(self) -> list[str]:

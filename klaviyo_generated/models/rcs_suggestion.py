@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.rcs_suggestion_open_mode import RCSSuggestionOpenMode, check_rcs_suggestion_open_mode
 from ..models.rcs_suggestion_type import RCSSuggestionType, check_rcs_suggestion_type
 from ..types import UNSET, Unset
@@ -16,7 +17,7 @@ T = TypeVar("T", bound="RCSSuggestion")
 
 
 @_attrs_define
-class RCSSuggestion:
+class RCSSuggestion(LazyModel):
     """
     Attributes:
         id (str): Unique identifier for this suggestion/button. Example: quick-action-1767105662671.
@@ -69,39 +70,41 @@ class RCSSuggestion:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        return lazy_from_dict(cls, src_dict)
 
-        text = d.pop("text")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        type_ = check_rcs_suggestion_type(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> RCSSuggestionType:
+            type_ = check_rcs_suggestion_type(src_value__)
 
-        def _parse_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return type_
 
-        url = _parse_url(d.pop("url", UNSET))
+        def _decode_open_mode(src_value__: Any) -> RCSSuggestionOpenMode | Unset:
+            _open_mode = src_value__
+            open_mode: RCSSuggestionOpenMode | Unset
+            if isinstance(_open_mode, Unset):
+                open_mode = UNSET
+            else:
+                open_mode = check_rcs_suggestion_open_mode(_open_mode)
 
-        _open_mode = d.pop("open_mode", UNSET)
-        open_mode: RCSSuggestionOpenMode | Unset
-        if isinstance(_open_mode, Unset):
-            open_mode = UNSET
-        else:
-            open_mode = check_rcs_suggestion_open_mode(_open_mode)
+            return open_mode
 
-        rcs_suggestion = cls(
-            id=id,
-            text=text,
-            type_=type_,
-            url=url,
-            open_mode=open_mode,
+        return LazyTable(
+            fields={
+                "id": ("id", None),
+                "text": ("text", None),
+                "type_": ("type", _decode_type_),
+                "url": ("url", None),
+                "open_mode": ("open_mode", _decode_open_mode),
+            },
+            required=(
+                "id",
+                "text",
+                "type",
+            ),
+            additional=None,
         )
-
-        rcs_suggestion.additional_properties = d
-        return rcs_suggestion
 
     @property
     def additional_keys(self) -> list[str]:

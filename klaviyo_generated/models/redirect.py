@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.redirect_type import RedirectType, check_redirect_type
 from ..types import UNSET, Unset
 
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="Redirect")
 
 
 @_attrs_define
-class Redirect:
+class Redirect(LazyModel):
     """
     Attributes:
         submit (bool):
@@ -63,33 +64,36 @@ class Redirect:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.redirect_properties import RedirectProperties  # noqa: PLC0415
 
-        d = dict(src_dict)
-        submit = d.pop("submit")
+        def _decode_type_(src_value__: Any) -> RedirectType:
+            type_ = check_redirect_type(src_value__)
 
-        type_ = check_redirect_type(d.pop("type"))
+            return type_
 
-        properties = RedirectProperties.from_dict(d.pop("properties"))
+        def _decode_properties(src_value__: Any) -> RedirectProperties:
+            properties = RedirectProperties.from_dict(src_value__)
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return properties
 
-        id = _parse_id(d.pop("id", UNSET))
-
-        redirect = cls(
-            submit=submit,
-            type_=type_,
-            properties=properties,
-            id=id,
+        return LazyTable(
+            fields={
+                "submit": ("submit", None),
+                "type_": ("type", _decode_type_),
+                "properties": ("properties", _decode_properties),
+                "id": ("id", None),
+            },
+            required=(
+                "submit",
+                "type",
+                "properties",
+            ),
+            additional=None,
         )
-
-        redirect.additional_properties = d
-        return redirect
 
     @property
     def additional_keys(self) -> list[str]:

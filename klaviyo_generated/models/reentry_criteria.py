@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.reentry_criteria_unit_type_0 import ReentryCriteriaUnitType0, check_reentry_criteria_unit_type_0
 from ..models.reentry_criteria_unit_type_1 import ReentryCriteriaUnitType1, check_reentry_criteria_unit_type_1
 from ..types import parse_union
@@ -16,7 +17,7 @@ T = TypeVar("T", bound="ReentryCriteria")
 
 
 @_attrs_define
-class ReentryCriteria:
+class ReentryCriteria(LazyModel):
     """
     Attributes:
         duration (int):
@@ -49,33 +50,42 @@ class ReentryCriteria:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        duration = d.pop("duration")
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_unit(data: object) -> ReentryCriteriaUnitType0 | ReentryCriteriaUnitType1:
-            try:
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        def _decode_unit(src_value__: Any) -> ReentryCriteriaUnitType0 | ReentryCriteriaUnitType1:
+            def _parse_unit(data: object) -> ReentryCriteriaUnitType0 | ReentryCriteriaUnitType1:
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    unit_type_0 = check_reentry_criteria_unit_type_0(data)
+
+                    return unit_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, str):
                     raise TypeError()
-                unit_type_0 = check_reentry_criteria_unit_type_0(data)
+                unit_type_1 = check_reentry_criteria_unit_type_1(data)
 
-                return unit_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, str):
-                raise TypeError()
-            unit_type_1 = check_reentry_criteria_unit_type_1(data)
+                return unit_type_1
 
-            return unit_type_1
+            unit = parse_union(_parse_unit, src_value__)
 
-        unit = parse_union(_parse_unit, d.pop("unit"))
+            return unit
 
-        reentry_criteria = cls(
-            duration=duration,
-            unit=unit,
+        return LazyTable(
+            fields={
+                "duration": ("duration", None),
+                "unit": ("unit", _decode_unit),
+            },
+            required=(
+                "duration",
+                "unit",
+            ),
+            additional=None,
         )
-
-        reentry_criteria.additional_properties = d
-        return reentry_criteria
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,13 +8,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.reject_reason_fake_reason import RejectReasonFakeReason, check_reject_reason_fake_reason
 
 T = TypeVar("T", bound="RejectReasonFake")
 
 
 @_attrs_define
-class RejectReasonFake:
+class RejectReasonFake(LazyModel):
     """
     Attributes:
         reason (RejectReasonFakeReason): rejected due to fake content
@@ -38,15 +39,23 @@ class RejectReasonFake:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        reason = check_reject_reason_fake_reason(d.pop("reason"))
+        return lazy_from_dict(cls, src_dict)
 
-        reject_reason_fake = cls(
-            reason=reason,
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        def _decode_reason(src_value__: Any) -> RejectReasonFakeReason:
+            reason = check_reject_reason_fake_reason(src_value__)
+
+            return reason
+
+        return LazyTable(
+            fields={
+                "reason": ("reason", _decode_reason),
+            },
+            required=("reason",),
+            additional=None,
         )
-
-        reject_reason_fake.additional_properties = d
-        return reject_reason_fake
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,13 +8,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.reject_reason_misleading_reason import RejectReasonMisleadingReason, check_reject_reason_misleading_reason
 
 T = TypeVar("T", bound="RejectReasonMisleading")
 
 
 @_attrs_define
-class RejectReasonMisleading:
+class RejectReasonMisleading(LazyModel):
     """
     Attributes:
         reason (RejectReasonMisleadingReason): rejected due to false or misleading content
@@ -38,15 +39,23 @@ class RejectReasonMisleading:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        reason = check_reject_reason_misleading_reason(d.pop("reason"))
+        return lazy_from_dict(cls, src_dict)
 
-        reject_reason_misleading = cls(
-            reason=reason,
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        def _decode_reason(src_value__: Any) -> RejectReasonMisleadingReason:
+            reason = check_reject_reason_misleading_reason(src_value__)
+
+            return reason
+
+        return LazyTable(
+            fields={
+                "reason": ("reason", _decode_reason),
+            },
+            required=("reason",),
+            additional=None,
         )
-
-        reject_reason_misleading.additional_properties = d
-        return reject_reason_misleading
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.reject_reason_other_reason import RejectReasonOtherReason, check_reject_reason_other_reason
 from ..types import UNSET, Unset
 
@@ -15,7 +16,7 @@ T = TypeVar("T", bound="RejectReasonOther")
 
 
 @_attrs_define
-class RejectReasonOther:
+class RejectReasonOther(LazyModel):
     """
     Attributes:
         reason (RejectReasonOtherReason): reject reason is other
@@ -50,25 +51,24 @@ class RejectReasonOther:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        reason = check_reject_reason_other_reason(d.pop("reason"))
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_status_explanation(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        status_explanation = _parse_status_explanation(d.pop("status_explanation", UNSET))
+        def _decode_reason(src_value__: Any) -> RejectReasonOtherReason:
+            reason = check_reject_reason_other_reason(src_value__)
 
-        reject_reason_other = cls(
-            reason=reason,
-            status_explanation=status_explanation,
+            return reason
+
+        return LazyTable(
+            fields={
+                "reason": ("reason", _decode_reason),
+                "status_explanation": ("status_explanation", None),
+            },
+            required=("reason",),
+            additional=None,
         )
-
-        reject_reason_other.additional_properties = d
-        return reject_reason_other
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.reject_reason_private_information_reason import (
     RejectReasonPrivateInformationReason,
     check_reject_reason_private_information_reason,
@@ -17,7 +18,7 @@ T = TypeVar("T", bound="RejectReasonPrivateInformation")
 
 
 @_attrs_define
-class RejectReasonPrivateInformation:
+class RejectReasonPrivateInformation(LazyModel):
     """
     Attributes:
         reason (RejectReasonPrivateInformationReason): rejected due to private information
@@ -41,15 +42,23 @@ class RejectReasonPrivateInformation:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        reason = check_reject_reason_private_information_reason(d.pop("reason"))
+        return lazy_from_dict(cls, src_dict)
 
-        reject_reason_private_information = cls(
-            reason=reason,
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        def _decode_reason(src_value__: Any) -> RejectReasonPrivateInformationReason:
+            reason = check_reject_reason_private_information_reason(src_value__)
+
+            return reason
+
+        return LazyTable(
+            fields={
+                "reason": ("reason", _decode_reason),
+            },
+            required=("reason",),
+            additional=None,
         )
-
-        reject_reason_private_information.additional_properties = d
-        return reject_reason_private_information
 
     @property
     def additional_keys(self) -> list[str]:

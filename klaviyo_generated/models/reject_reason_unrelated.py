@@ -8,13 +8,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.reject_reason_unrelated_reason import RejectReasonUnrelatedReason, check_reject_reason_unrelated_reason
 
 T = TypeVar("T", bound="RejectReasonUnrelated")
 
 
 @_attrs_define
-class RejectReasonUnrelated:
+class RejectReasonUnrelated(LazyModel):
     """
     Attributes:
         reason (RejectReasonUnrelatedReason): rejected due to unrelated content
@@ -38,15 +39,23 @@ class RejectReasonUnrelated:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        reason = check_reject_reason_unrelated_reason(d.pop("reason"))
+        return lazy_from_dict(cls, src_dict)
 
-        reject_reason_unrelated = cls(
-            reason=reason,
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        def _decode_reason(src_value__: Any) -> RejectReasonUnrelatedReason:
+            reason = check_reject_reason_unrelated_reason(src_value__)
+
+            return reason
+
+        return LazyTable(
+            fields={
+                "reason": ("reason", _decode_reason),
+            },
+            required=("reason",),
+            additional=None,
         )
-
-        reject_reason_unrelated.additional_properties = d
-        return reject_reason_unrelated
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,13 +8,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.related_id_path_identifier_type import RelatedIdPathIdentifierType, check_related_id_path_identifier_type
 
 T = TypeVar("T", bound="RelatedIdPath")
 
 
 @_attrs_define
-class RelatedIdPath:
+class RelatedIdPath(LazyModel):
     """
     Attributes:
         identifier_type (RelatedIdPathIdentifierType): Profile identifier type
@@ -43,18 +44,27 @@ class RelatedIdPath:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        identifier_type = check_related_id_path_identifier_type(d.pop("identifier_type"))
+        return lazy_from_dict(cls, src_dict)
 
-        path = d.pop("path")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        related_id_path = cls(
-            identifier_type=identifier_type,
-            path=path,
+        def _decode_identifier_type(src_value__: Any) -> RelatedIdPathIdentifierType:
+            identifier_type = check_related_id_path_identifier_type(src_value__)
+
+            return identifier_type
+
+        return LazyTable(
+            fields={
+                "identifier_type": ("identifier_type", _decode_identifier_type),
+                "path": ("path", None),
+            },
+            required=(
+                "identifier_type",
+                "path",
+            ),
+            additional=None,
         )
-
-        related_id_path.additional_properties = d
-        return related_id_path
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,11 +8,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 T = TypeVar("T", bound="RelationshipLinks")
 
 
 @_attrs_define
-class RelationshipLinks:
+class RelationshipLinks(LazyModel):
     """
     Attributes:
         self_ (str):
@@ -41,18 +43,22 @@ class RelationshipLinks:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        self_ = d.pop("self")
+        return lazy_from_dict(cls, src_dict)
 
-        related = d.pop("related")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        relationship_links = cls(
-            self_=self_,
-            related=related,
+        return LazyTable(
+            fields={
+                "self_": ("self", None),
+                "related": ("related", None),
+            },
+            required=(
+                "self",
+                "related",
+            ),
+            additional=None,
         )
-
-        relationship_links.additional_properties = d
-        return relationship_links
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.relative_anniversary_date_filter_operator import (
     RelativeAnniversaryDateFilterOperator,
     check_relative_anniversary_date_filter_operator,
@@ -25,7 +26,7 @@ T = TypeVar("T", bound="RelativeAnniversaryDateFilter")
 
 
 @_attrs_define
-class RelativeAnniversaryDateFilter:
+class RelativeAnniversaryDateFilter(LazyModel):
     """
     Attributes:
         type_ (RelativeAnniversaryDateFilterType):
@@ -66,24 +67,41 @@ class RelativeAnniversaryDateFilter:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_relative_anniversary_date_filter_type(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        operator = check_relative_anniversary_date_filter_operator(d.pop("operator"))
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        unit = check_relative_anniversary_date_filter_unit(d.pop("unit"))
+        def _decode_type_(src_value__: Any) -> RelativeAnniversaryDateFilterType:
+            type_ = check_relative_anniversary_date_filter_type(src_value__)
 
-        quantity = d.pop("quantity")
+            return type_
 
-        relative_anniversary_date_filter = cls(
-            type_=type_,
-            operator=operator,
-            unit=unit,
-            quantity=quantity,
+        def _decode_operator(src_value__: Any) -> RelativeAnniversaryDateFilterOperator:
+            operator = check_relative_anniversary_date_filter_operator(src_value__)
+
+            return operator
+
+        def _decode_unit(src_value__: Any) -> RelativeAnniversaryDateFilterUnit:
+            unit = check_relative_anniversary_date_filter_unit(src_value__)
+
+            return unit
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "operator": ("operator", _decode_operator),
+                "unit": ("unit", _decode_unit),
+                "quantity": ("quantity", None),
+            },
+            required=(
+                "type",
+                "operator",
+                "unit",
+                "quantity",
+            ),
+            additional=None,
         )
-
-        relative_anniversary_date_filter.additional_properties = d
-        return relative_anniversary_date_filter
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.relative_date_operator_base_relative_date_filter_operator import (
     RelativeDateOperatorBaseRelativeDateFilterOperator,
     check_relative_date_operator_base_relative_date_filter_operator,
@@ -25,7 +26,7 @@ T = TypeVar("T", bound="RelativeDateOperatorBaseRelativeDateFilter")
 
 
 @_attrs_define
-class RelativeDateOperatorBaseRelativeDateFilter:
+class RelativeDateOperatorBaseRelativeDateFilter(LazyModel):
     """
     Attributes:
         type_ (RelativeDateOperatorBaseRelativeDateFilterType):
@@ -66,24 +67,41 @@ class RelativeDateOperatorBaseRelativeDateFilter:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_relative_date_operator_base_relative_date_filter_type(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        operator = check_relative_date_operator_base_relative_date_filter_operator(d.pop("operator"))
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        unit = check_relative_date_operator_base_relative_date_filter_unit(d.pop("unit"))
+        def _decode_type_(src_value__: Any) -> RelativeDateOperatorBaseRelativeDateFilterType:
+            type_ = check_relative_date_operator_base_relative_date_filter_type(src_value__)
 
-        quantity = d.pop("quantity")
+            return type_
 
-        relative_date_operator_base_relative_date_filter = cls(
-            type_=type_,
-            operator=operator,
-            unit=unit,
-            quantity=quantity,
+        def _decode_operator(src_value__: Any) -> RelativeDateOperatorBaseRelativeDateFilterOperator:
+            operator = check_relative_date_operator_base_relative_date_filter_operator(src_value__)
+
+            return operator
+
+        def _decode_unit(src_value__: Any) -> RelativeDateOperatorBaseRelativeDateFilterUnit:
+            unit = check_relative_date_operator_base_relative_date_filter_unit(src_value__)
+
+            return unit
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "operator": ("operator", _decode_operator),
+                "unit": ("unit", _decode_unit),
+                "quantity": ("quantity", None),
+            },
+            required=(
+                "type",
+                "operator",
+                "unit",
+                "quantity",
+            ),
+            additional=None,
         )
-
-        relative_date_operator_base_relative_date_filter.additional_properties = d
-        return relative_date_operator_base_relative_date_filter
 
     @property
     def additional_keys(self) -> list[str]:

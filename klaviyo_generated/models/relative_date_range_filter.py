@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.relative_date_range_filter_operator import (
     RelativeDateRangeFilterOperator,
     check_relative_date_range_filter_operator,
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="RelativeDateRangeFilter")
 
 
 @_attrs_define
-class RelativeDateRangeFilter:
+class RelativeDateRangeFilter(LazyModel):
     """
     Attributes:
         type_ (RelativeDateRangeFilterType):
@@ -65,27 +66,43 @@ class RelativeDateRangeFilter:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_relative_date_range_filter_type(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        operator = check_relative_date_range_filter_operator(d.pop("operator"))
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        start = d.pop("start")
+        def _decode_type_(src_value__: Any) -> RelativeDateRangeFilterType:
+            type_ = check_relative_date_range_filter_type(src_value__)
 
-        end = d.pop("end")
+            return type_
 
-        unit = check_relative_date_range_filter_unit(d.pop("unit"))
+        def _decode_operator(src_value__: Any) -> RelativeDateRangeFilterOperator:
+            operator = check_relative_date_range_filter_operator(src_value__)
 
-        relative_date_range_filter = cls(
-            type_=type_,
-            operator=operator,
-            start=start,
-            end=end,
-            unit=unit,
+            return operator
+
+        def _decode_unit(src_value__: Any) -> RelativeDateRangeFilterUnit:
+            unit = check_relative_date_range_filter_unit(src_value__)
+
+            return unit
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "operator": ("operator", _decode_operator),
+                "start": ("start", None),
+                "end": ("end", None),
+                "unit": ("unit", _decode_unit),
+            },
+            required=(
+                "type",
+                "operator",
+                "start",
+                "end",
+                "unit",
+            ),
+            additional=None,
         )
-
-        relative_date_range_filter.additional_properties = d
-        return relative_date_range_filter
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="RenderOptions")
 
 
 @_attrs_define
-class RenderOptions:
+class RenderOptions(LazyModel):
     """
     Attributes:
         shorten_links (bool | None | Unset):  Default: True. Example: True.
@@ -70,53 +71,21 @@ class RenderOptions:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_shorten_links(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        shorten_links = _parse_shorten_links(d.pop("shorten_links", UNSET))
-
-        def _parse_add_org_prefix(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        add_org_prefix = _parse_add_org_prefix(d.pop("add_org_prefix", UNSET))
-
-        def _parse_add_info_link(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        add_info_link = _parse_add_info_link(d.pop("add_info_link", UNSET))
-
-        def _parse_add_opt_out_language(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        add_opt_out_language = _parse_add_opt_out_language(d.pop("add_opt_out_language", UNSET))
-
-        render_options = cls(
-            shorten_links=shorten_links,
-            add_org_prefix=add_org_prefix,
-            add_info_link=add_info_link,
-            add_opt_out_language=add_opt_out_language,
+        return LazyTable(
+            fields={
+                "shorten_links": ("shorten_links", None),
+                "add_org_prefix": ("add_org_prefix", None),
+                "add_info_link": ("add_info_link", None),
+                "add_opt_out_language": ("add_opt_out_language", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        render_options.additional_properties = d
-        return render_options
 
     @property
     def additional_keys(self) -> list[str]:

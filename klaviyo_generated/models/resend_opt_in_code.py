@@ -8,6 +8,7 @@ from typing import Any, Literal, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.resend_opt_in_code_type import ResendOptInCodeType, check_resend_opt_in_code_type
 from ..types import UNSET, Unset, strict_enums
 
@@ -15,7 +16,7 @@ T = TypeVar("T", bound="ResendOptInCode")
 
 
 @_attrs_define
-class ResendOptInCode:
+class ResendOptInCode(LazyModel):
     """
     Attributes:
         type_ (ResendOptInCodeType):
@@ -61,33 +62,32 @@ class ResendOptInCode:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_resend_opt_in_code_type(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        id = _parse_id(d.pop("id", UNSET))
+        def _decode_type_(src_value__: Any) -> ResendOptInCodeType:
+            type_ = check_resend_opt_in_code_type(src_value__)
 
-        submit = cast(Literal[False] | Unset, d.pop("submit", UNSET))
-        if submit != False and not isinstance(submit, Unset) and strict_enums():
-            raise ValueError(f"submit must match const False, got '{submit}'")
+            return type_
 
-        properties = d.pop("properties", UNSET)
+        def _decode_submit(src_value__: Any) -> Literal[False] | Unset:
+            submit = cast(Literal[False] | Unset, src_value__)
+            if submit != False and not isinstance(submit, Unset) and strict_enums():
+                raise ValueError(f"submit must match const False, got '{submit}'")
+            return submit
 
-        resend_opt_in_code = cls(
-            type_=type_,
-            id=id,
-            submit=submit,
-            properties=properties,
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+                "submit": ("submit", _decode_submit),
+                "properties": ("properties", None),
+            },
+            required=("type",),
+            additional=None,
         )
-
-        resend_opt_in_code.additional_properties = d
-        return resend_opt_in_code
 
     @property
     def additional_keys(self) -> list[str]:

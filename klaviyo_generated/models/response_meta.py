@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="ResponseMeta")
 
 
 @_attrs_define
-class ResponseMeta:
+class ResponseMeta(LazyModel):
     """Response-level metadata
 
     Attributes:
@@ -43,22 +44,29 @@ class ResponseMeta:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.agent_hints import AgentHints  # noqa: PLC0415
 
-        d = dict(src_dict)
-        _agent_hints = d.pop("agent_hints", UNSET)
-        agent_hints: AgentHints | Unset
-        if isinstance(_agent_hints, Unset):
-            agent_hints = UNSET
-        else:
-            agent_hints = AgentHints.from_dict(_agent_hints)
+        def _decode_agent_hints(src_value__: Any) -> AgentHints | Unset:
+            _agent_hints = src_value__
+            agent_hints: AgentHints | Unset
+            if isinstance(_agent_hints, Unset):
+                agent_hints = UNSET
+            else:
+                agent_hints = AgentHints.from_dict(_agent_hints)
 
-        response_meta = cls(
-            agent_hints=agent_hints,
+            return agent_hints
+
+        return LazyTable(
+            fields={
+                "agent_hints": ("agent_hints", _decode_agent_hints),
+            },
+            required=(),
+            additional=None,
         )
-
-        response_meta.additional_properties = d
-        return response_meta
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.review_type import ReviewType, check_review_type
 from ..types import UNSET, Unset
 
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="Review")
 
 
 @_attrs_define
-class Review:
+class Review(LazyModel):
     """
     Attributes:
         type_ (ReviewType):
@@ -67,39 +68,46 @@ class Review:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.review_properties import ReviewProperties  # noqa: PLC0415
         from ..models.review_styles import ReviewStyles  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_review_type(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> ReviewType:
+            type_ = check_review_type(src_value__)
 
-        properties = ReviewProperties.from_dict(d.pop("properties"))
+            return type_
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        def _decode_properties(src_value__: Any) -> ReviewProperties:
+            properties = ReviewProperties.from_dict(src_value__)
 
-        id = _parse_id(d.pop("id", UNSET))
+            return properties
 
-        _styles = d.pop("styles", UNSET)
-        styles: ReviewStyles | Unset
-        if isinstance(_styles, Unset):
-            styles = UNSET
-        else:
-            styles = ReviewStyles.from_dict(_styles)
+        def _decode_styles(src_value__: Any) -> ReviewStyles | Unset:
+            _styles = src_value__
+            styles: ReviewStyles | Unset
+            if isinstance(_styles, Unset):
+                styles = UNSET
+            else:
+                styles = ReviewStyles.from_dict(_styles)
 
-        review = cls(
-            type_=type_,
-            properties=properties,
-            id=id,
-            styles=styles,
+            return styles
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "properties": ("properties", _decode_properties),
+                "id": ("id", None),
+                "styles": ("styles", _decode_styles),
+            },
+            required=(
+                "type",
+                "properties",
+            ),
+            additional=None,
         )
-
-        review.additional_properties = d
-        return review
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import parse_union
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ T = TypeVar("T", bound="ReviewBlockData")
 
 
 @_attrs_define
-class ReviewBlockData:
+class ReviewBlockData(LazyModel):
     """
     Attributes:
         properties (DynamicReviewBlockProperties | StaticReviewBlockProperties):
@@ -61,42 +62,58 @@ class ReviewBlockData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.display_options import DisplayOptions  # noqa: PLC0415
         from ..models.dynamic_review_block_properties import DynamicReviewBlockProperties  # noqa: PLC0415
         from ..models.review_block_styles import ReviewBlockStyles  # noqa: PLC0415
         from ..models.static_review_block_properties import StaticReviewBlockProperties  # noqa: PLC0415
 
-        d = dict(src_dict)
+        def _decode_properties(src_value__: Any) -> DynamicReviewBlockProperties | StaticReviewBlockProperties:
+            def _parse_properties(data: object) -> DynamicReviewBlockProperties | StaticReviewBlockProperties:
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    properties_type_0 = StaticReviewBlockProperties.from_dict(data)
 
-        def _parse_properties(data: object) -> DynamicReviewBlockProperties | StaticReviewBlockProperties:
-            try:
+                    return properties_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                properties_type_0 = StaticReviewBlockProperties.from_dict(data)
+                properties_type_1 = DynamicReviewBlockProperties.from_dict(data)
 
-                return properties_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            properties_type_1 = DynamicReviewBlockProperties.from_dict(data)
+                return properties_type_1
 
-            return properties_type_1
+            properties = parse_union(_parse_properties, src_value__)
 
-        properties = parse_union(_parse_properties, d.pop("properties"))
+            return properties
 
-        display_options = DisplayOptions.from_dict(d.pop("display_options"))
+        def _decode_display_options(src_value__: Any) -> DisplayOptions:
+            display_options = DisplayOptions.from_dict(src_value__)
 
-        styles = ReviewBlockStyles.from_dict(d.pop("styles"))
+            return display_options
 
-        review_block_data = cls(
-            properties=properties,
-            display_options=display_options,
-            styles=styles,
+        def _decode_styles(src_value__: Any) -> ReviewBlockStyles:
+            styles = ReviewBlockStyles.from_dict(src_value__)
+
+            return styles
+
+        return LazyTable(
+            fields={
+                "properties": ("properties", _decode_properties),
+                "display_options": ("display_options", _decode_display_options),
+                "styles": ("styles", _decode_styles),
+            },
+            required=(
+                "properties",
+                "display_options",
+                "styles",
+            ),
+            additional=None,
         )
-
-        review_block_data.additional_properties = d
-        return review_block_data
 
     @property
     def additional_keys(self) -> list[str]:

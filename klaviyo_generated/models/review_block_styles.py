@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.review_block_styles_author_align import (
     ReviewBlockStylesAuthorAlign,
     check_review_block_styles_author_align,
@@ -62,7 +63,7 @@ T = TypeVar("T", bound="ReviewBlockStyles")
 
 
 @_attrs_define
-class ReviewBlockStyles:
+class ReviewBlockStyles(LazyModel):
     """
     Attributes:
         author_align (ReviewBlockStylesAuthorAlign | Unset): Text Alignment.
@@ -588,522 +589,221 @@ class ReviewBlockStyles:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _author_align = d.pop("author_align", UNSET)
-        author_align: ReviewBlockStylesAuthorAlign | Unset
-        if isinstance(_author_align, Unset):
-            author_align = UNSET
-        else:
-            author_align = check_review_block_styles_author_align(_author_align)
-
-        def _parse_author_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        author_color = _parse_author_color(d.pop("author_color", UNSET))
-
-        def _parse_author_font_family(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        author_font_family = _parse_author_font_family(d.pop("author_font_family", UNSET))
-
-        def _parse_author_font_size(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        author_font_size = _parse_author_font_size(d.pop("author_font_size", UNSET))
-
-        _author_font_style = d.pop("author_font_style", UNSET)
-        author_font_style: ReviewBlockStylesAuthorFontStyle | Unset
-        if isinstance(_author_font_style, Unset):
-            author_font_style = UNSET
-        else:
-            author_font_style = check_review_block_styles_author_font_style(_author_font_style)
-
-        def _parse_author_font_weight(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        author_font_weight = _parse_author_font_weight(d.pop("author_font_weight", UNSET))
-
-        def _parse_author_letter_spacing(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        author_letter_spacing = _parse_author_letter_spacing(d.pop("author_letter_spacing", UNSET))
-
-        def _parse_author_text_decoration(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        author_text_decoration = _parse_author_text_decoration(d.pop("author_text_decoration", UNSET))
-
-        def _parse_block_background_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        block_background_color = _parse_block_background_color(d.pop("block_background_color", UNSET))
-
-        def _parse_block_padding_bottom(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        block_padding_bottom = _parse_block_padding_bottom(d.pop("block_padding_bottom", UNSET))
-
-        def _parse_block_padding_left(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        block_padding_left = _parse_block_padding_left(d.pop("block_padding_left", UNSET))
-
-        def _parse_block_padding_right(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        block_padding_right = _parse_block_padding_right(d.pop("block_padding_right", UNSET))
-
-        def _parse_block_padding_top(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        block_padding_top = _parse_block_padding_top(d.pop("block_padding_top", UNSET))
-
-        def _parse_border_radius(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        border_radius = _parse_border_radius(d.pop("border_radius", UNSET))
-
-        _border_style = d.pop("border_style", UNSET)
-        border_style: ReviewBlockStylesBorderStyle | Unset
-        if isinstance(_border_style, Unset):
-            border_style = UNSET
-        else:
-            border_style = check_review_block_styles_border_style(_border_style)
-
-        def _parse_border_width(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        border_width = _parse_border_width(d.pop("border_width", UNSET))
-
-        def _parse_empty_star_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        empty_star_color = _parse_empty_star_color(d.pop("empty_star_color", UNSET))
-
-        _layout = d.pop("layout", UNSET)
-        layout: ReviewBlockStylesLayout | Unset
-        if isinstance(_layout, Unset):
-            layout = UNSET
-        else:
-            layout = check_review_block_styles_layout(_layout)
-
-        _product_name_align = d.pop("product_name_align", UNSET)
-        product_name_align: ReviewBlockStylesProductNameAlign | Unset
-        if isinstance(_product_name_align, Unset):
-            product_name_align = UNSET
-        else:
-            product_name_align = check_review_block_styles_product_name_align(_product_name_align)
-
-        def _parse_product_name_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        product_name_color = _parse_product_name_color(d.pop("product_name_color", UNSET))
-
-        def _parse_product_name_font_family(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        product_name_font_family = _parse_product_name_font_family(d.pop("product_name_font_family", UNSET))
-
-        def _parse_product_name_font_size(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        product_name_font_size = _parse_product_name_font_size(d.pop("product_name_font_size", UNSET))
-
-        _product_name_font_style = d.pop("product_name_font_style", UNSET)
-        product_name_font_style: ReviewBlockStylesProductNameFontStyle | Unset
-        if isinstance(_product_name_font_style, Unset):
-            product_name_font_style = UNSET
-        else:
-            product_name_font_style = check_review_block_styles_product_name_font_style(_product_name_font_style)
-
-        def _parse_product_name_font_weight(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        product_name_font_weight = _parse_product_name_font_weight(d.pop("product_name_font_weight", UNSET))
-
-        def _parse_product_name_letter_spacing(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        product_name_letter_spacing = _parse_product_name_letter_spacing(d.pop("product_name_letter_spacing", UNSET))
-
-        def _parse_product_name_text_decoration(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        product_name_text_decoration = _parse_product_name_text_decoration(d.pop("product_name_text_decoration", UNSET))
-
-        _quote_align = d.pop("quote_align", UNSET)
-        quote_align: ReviewBlockStylesQuoteAlign | Unset
-        if isinstance(_quote_align, Unset):
-            quote_align = UNSET
-        else:
-            quote_align = check_review_block_styles_quote_align(_quote_align)
-
-        def _parse_quote_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        quote_color = _parse_quote_color(d.pop("quote_color", UNSET))
-
-        def _parse_quote_font_family(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        quote_font_family = _parse_quote_font_family(d.pop("quote_font_family", UNSET))
-
-        def _parse_quote_font_size(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        quote_font_size = _parse_quote_font_size(d.pop("quote_font_size", UNSET))
-
-        _quote_font_style = d.pop("quote_font_style", UNSET)
-        quote_font_style: ReviewBlockStylesQuoteFontStyle | Unset
-        if isinstance(_quote_font_style, Unset):
-            quote_font_style = UNSET
-        else:
-            quote_font_style = check_review_block_styles_quote_font_style(_quote_font_style)
-
-        def _parse_quote_font_weight(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        quote_font_weight = _parse_quote_font_weight(d.pop("quote_font_weight", UNSET))
-
-        def _parse_quote_letter_spacing(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        quote_letter_spacing = _parse_quote_letter_spacing(d.pop("quote_letter_spacing", UNSET))
-
-        def _parse_quote_line_height(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        quote_line_height = _parse_quote_line_height(d.pop("quote_line_height", UNSET))
-
-        _quote_style = d.pop("quote_style", UNSET)
-        quote_style: ReviewBlockStylesQuoteStyle | Unset
-        if isinstance(_quote_style, Unset):
-            quote_style = UNSET
-        else:
-            quote_style = check_review_block_styles_quote_style(_quote_style)
-
-        def _parse_quote_text_decoration(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        quote_text_decoration = _parse_quote_text_decoration(d.pop("quote_text_decoration", UNSET))
-
-        def _parse_shadow_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        shadow_color = _parse_shadow_color(d.pop("shadow_color", UNSET))
-
-        def _parse_star_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        star_color = _parse_star_color(d.pop("star_color", UNSET))
-
-        _star_size = d.pop("star_size", UNSET)
-        star_size: ReviewBlockStylesStarSize | Unset
-        if isinstance(_star_size, Unset):
-            star_size = UNSET
-        else:
-            star_size = check_review_block_styles_star_size(_star_size)
-
-        _star_rating_shape = d.pop("star_rating_shape", UNSET)
-        star_rating_shape: ReviewBlockStylesStarRatingShape | Unset
-        if isinstance(_star_rating_shape, Unset):
-            star_rating_shape = UNSET
-        else:
-            star_rating_shape = check_review_block_styles_star_rating_shape(_star_rating_shape)
-
-        def _parse_star_icon_spacing(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        star_icon_spacing = _parse_star_icon_spacing(d.pop("star_icon_spacing", UNSET))
-
-        _star_alignment = d.pop("star_alignment", UNSET)
-        star_alignment: ReviewBlockStylesStarAlignment | Unset
-        if isinstance(_star_alignment, Unset):
-            star_alignment = UNSET
-        else:
-            star_alignment = check_review_block_styles_star_alignment(_star_alignment)
-
-        def _parse_text_area_bg_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        text_area_bg_color = _parse_text_area_bg_color(d.pop("text_area_bg_color", UNSET))
-
-        def _parse_text_area_border_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        text_area_border_color = _parse_text_area_border_color(d.pop("text_area_border_color", UNSET))
-
-        def _parse_verified_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        verified_color = _parse_verified_color(d.pop("verified_color", UNSET))
-
-        def _parse_verified_font_family(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        verified_font_family = _parse_verified_font_family(d.pop("verified_font_family", UNSET))
-
-        def _parse_verified_font_size(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        verified_font_size = _parse_verified_font_size(d.pop("verified_font_size", UNSET))
-
-        _verified_font_style = d.pop("verified_font_style", UNSET)
-        verified_font_style: ReviewBlockStylesVerifiedFontStyle | Unset
-        if isinstance(_verified_font_style, Unset):
-            verified_font_style = UNSET
-        else:
-            verified_font_style = check_review_block_styles_verified_font_style(_verified_font_style)
-
-        def _parse_verified_font_weight(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        verified_font_weight = _parse_verified_font_weight(d.pop("verified_font_weight", UNSET))
-
-        def _parse_verified_letter_spacing(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        verified_letter_spacing = _parse_verified_letter_spacing(d.pop("verified_letter_spacing", UNSET))
-
-        def _parse_verified_text_decoration(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        verified_text_decoration = _parse_verified_text_decoration(d.pop("verified_text_decoration", UNSET))
-
-        _verified_badge_color = d.pop("verified_badge_color", UNSET)
-        verified_badge_color: ReviewBlockStylesVerifiedBadgeColor | Unset
-        if isinstance(_verified_badge_color, Unset):
-            verified_badge_color = UNSET
-        else:
-            verified_badge_color = check_review_block_styles_verified_badge_color(_verified_badge_color)
-
-        def _parse_verified_badge_size(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        verified_badge_size = _parse_verified_badge_size(d.pop("verified_badge_size", UNSET))
-
-        _verified_badge_style = d.pop("verified_badge_style", UNSET)
-        verified_badge_style: ReviewBlockStylesVerifiedBadgeStyle | Unset
-        if isinstance(_verified_badge_style, Unset):
-            verified_badge_style = UNSET
-        else:
-            verified_badge_style = check_review_block_styles_verified_badge_style(_verified_badge_style)
-
-        review_block_styles = cls(
-            author_align=author_align,
-            author_color=author_color,
-            author_font_family=author_font_family,
-            author_font_size=author_font_size,
-            author_font_style=author_font_style,
-            author_font_weight=author_font_weight,
-            author_letter_spacing=author_letter_spacing,
-            author_text_decoration=author_text_decoration,
-            block_background_color=block_background_color,
-            block_padding_bottom=block_padding_bottom,
-            block_padding_left=block_padding_left,
-            block_padding_right=block_padding_right,
-            block_padding_top=block_padding_top,
-            border_radius=border_radius,
-            border_style=border_style,
-            border_width=border_width,
-            empty_star_color=empty_star_color,
-            layout=layout,
-            product_name_align=product_name_align,
-            product_name_color=product_name_color,
-            product_name_font_family=product_name_font_family,
-            product_name_font_size=product_name_font_size,
-            product_name_font_style=product_name_font_style,
-            product_name_font_weight=product_name_font_weight,
-            product_name_letter_spacing=product_name_letter_spacing,
-            product_name_text_decoration=product_name_text_decoration,
-            quote_align=quote_align,
-            quote_color=quote_color,
-            quote_font_family=quote_font_family,
-            quote_font_size=quote_font_size,
-            quote_font_style=quote_font_style,
-            quote_font_weight=quote_font_weight,
-            quote_letter_spacing=quote_letter_spacing,
-            quote_line_height=quote_line_height,
-            quote_style=quote_style,
-            quote_text_decoration=quote_text_decoration,
-            shadow_color=shadow_color,
-            star_color=star_color,
-            star_size=star_size,
-            star_rating_shape=star_rating_shape,
-            star_icon_spacing=star_icon_spacing,
-            star_alignment=star_alignment,
-            text_area_bg_color=text_area_bg_color,
-            text_area_border_color=text_area_border_color,
-            verified_color=verified_color,
-            verified_font_family=verified_font_family,
-            verified_font_size=verified_font_size,
-            verified_font_style=verified_font_style,
-            verified_font_weight=verified_font_weight,
-            verified_letter_spacing=verified_letter_spacing,
-            verified_text_decoration=verified_text_decoration,
-            verified_badge_color=verified_badge_color,
-            verified_badge_size=verified_badge_size,
-            verified_badge_style=verified_badge_style,
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        def _decode_author_align(src_value__: Any) -> ReviewBlockStylesAuthorAlign | Unset:
+            _author_align = src_value__
+            author_align: ReviewBlockStylesAuthorAlign | Unset
+            if isinstance(_author_align, Unset):
+                author_align = UNSET
+            else:
+                author_align = check_review_block_styles_author_align(_author_align)
+
+            return author_align
+
+        def _decode_author_font_style(src_value__: Any) -> ReviewBlockStylesAuthorFontStyle | Unset:
+            _author_font_style = src_value__
+            author_font_style: ReviewBlockStylesAuthorFontStyle | Unset
+            if isinstance(_author_font_style, Unset):
+                author_font_style = UNSET
+            else:
+                author_font_style = check_review_block_styles_author_font_style(_author_font_style)
+
+            return author_font_style
+
+        def _decode_border_style(src_value__: Any) -> ReviewBlockStylesBorderStyle | Unset:
+            _border_style = src_value__
+            border_style: ReviewBlockStylesBorderStyle | Unset
+            if isinstance(_border_style, Unset):
+                border_style = UNSET
+            else:
+                border_style = check_review_block_styles_border_style(_border_style)
+
+            return border_style
+
+        def _decode_layout(src_value__: Any) -> ReviewBlockStylesLayout | Unset:
+            _layout = src_value__
+            layout: ReviewBlockStylesLayout | Unset
+            if isinstance(_layout, Unset):
+                layout = UNSET
+            else:
+                layout = check_review_block_styles_layout(_layout)
+
+            return layout
+
+        def _decode_product_name_align(src_value__: Any) -> ReviewBlockStylesProductNameAlign | Unset:
+            _product_name_align = src_value__
+            product_name_align: ReviewBlockStylesProductNameAlign | Unset
+            if isinstance(_product_name_align, Unset):
+                product_name_align = UNSET
+            else:
+                product_name_align = check_review_block_styles_product_name_align(_product_name_align)
+
+            return product_name_align
+
+        def _decode_product_name_font_style(src_value__: Any) -> ReviewBlockStylesProductNameFontStyle | Unset:
+            _product_name_font_style = src_value__
+            product_name_font_style: ReviewBlockStylesProductNameFontStyle | Unset
+            if isinstance(_product_name_font_style, Unset):
+                product_name_font_style = UNSET
+            else:
+                product_name_font_style = check_review_block_styles_product_name_font_style(_product_name_font_style)
+
+            return product_name_font_style
+
+        def _decode_quote_align(src_value__: Any) -> ReviewBlockStylesQuoteAlign | Unset:
+            _quote_align = src_value__
+            quote_align: ReviewBlockStylesQuoteAlign | Unset
+            if isinstance(_quote_align, Unset):
+                quote_align = UNSET
+            else:
+                quote_align = check_review_block_styles_quote_align(_quote_align)
+
+            return quote_align
+
+        def _decode_quote_font_style(src_value__: Any) -> ReviewBlockStylesQuoteFontStyle | Unset:
+            _quote_font_style = src_value__
+            quote_font_style: ReviewBlockStylesQuoteFontStyle | Unset
+            if isinstance(_quote_font_style, Unset):
+                quote_font_style = UNSET
+            else:
+                quote_font_style = check_review_block_styles_quote_font_style(_quote_font_style)
+
+            return quote_font_style
+
+        def _decode_quote_style(src_value__: Any) -> ReviewBlockStylesQuoteStyle | Unset:
+            _quote_style = src_value__
+            quote_style: ReviewBlockStylesQuoteStyle | Unset
+            if isinstance(_quote_style, Unset):
+                quote_style = UNSET
+            else:
+                quote_style = check_review_block_styles_quote_style(_quote_style)
+
+            return quote_style
+
+        def _decode_star_size(src_value__: Any) -> ReviewBlockStylesStarSize | Unset:
+            _star_size = src_value__
+            star_size: ReviewBlockStylesStarSize | Unset
+            if isinstance(_star_size, Unset):
+                star_size = UNSET
+            else:
+                star_size = check_review_block_styles_star_size(_star_size)
+
+            return star_size
+
+        def _decode_star_rating_shape(src_value__: Any) -> ReviewBlockStylesStarRatingShape | Unset:
+            _star_rating_shape = src_value__
+            star_rating_shape: ReviewBlockStylesStarRatingShape | Unset
+            if isinstance(_star_rating_shape, Unset):
+                star_rating_shape = UNSET
+            else:
+                star_rating_shape = check_review_block_styles_star_rating_shape(_star_rating_shape)
+
+            return star_rating_shape
+
+        def _decode_star_alignment(src_value__: Any) -> ReviewBlockStylesStarAlignment | Unset:
+            _star_alignment = src_value__
+            star_alignment: ReviewBlockStylesStarAlignment | Unset
+            if isinstance(_star_alignment, Unset):
+                star_alignment = UNSET
+            else:
+                star_alignment = check_review_block_styles_star_alignment(_star_alignment)
+
+            return star_alignment
+
+        def _decode_verified_font_style(src_value__: Any) -> ReviewBlockStylesVerifiedFontStyle | Unset:
+            _verified_font_style = src_value__
+            verified_font_style: ReviewBlockStylesVerifiedFontStyle | Unset
+            if isinstance(_verified_font_style, Unset):
+                verified_font_style = UNSET
+            else:
+                verified_font_style = check_review_block_styles_verified_font_style(_verified_font_style)
+
+            return verified_font_style
+
+        def _decode_verified_badge_color(src_value__: Any) -> ReviewBlockStylesVerifiedBadgeColor | Unset:
+            _verified_badge_color = src_value__
+            verified_badge_color: ReviewBlockStylesVerifiedBadgeColor | Unset
+            if isinstance(_verified_badge_color, Unset):
+                verified_badge_color = UNSET
+            else:
+                verified_badge_color = check_review_block_styles_verified_badge_color(_verified_badge_color)
+
+            return verified_badge_color
+
+        def _decode_verified_badge_style(src_value__: Any) -> ReviewBlockStylesVerifiedBadgeStyle | Unset:
+            _verified_badge_style = src_value__
+            verified_badge_style: ReviewBlockStylesVerifiedBadgeStyle | Unset
+            if isinstance(_verified_badge_style, Unset):
+                verified_badge_style = UNSET
+            else:
+                verified_badge_style = check_review_block_styles_verified_badge_style(_verified_badge_style)
+
+            return verified_badge_style
+
+        return LazyTable(
+            fields={
+                "author_align": ("author_align", _decode_author_align),
+                "author_color": ("author_color", None),
+                "author_font_family": ("author_font_family", None),
+                "author_font_size": ("author_font_size", None),
+                "author_font_style": ("author_font_style", _decode_author_font_style),
+                "author_font_weight": ("author_font_weight", None),
+                "author_letter_spacing": ("author_letter_spacing", None),
+                "author_text_decoration": ("author_text_decoration", None),
+                "block_background_color": ("block_background_color", None),
+                "block_padding_bottom": ("block_padding_bottom", None),
+                "block_padding_left": ("block_padding_left", None),
+                "block_padding_right": ("block_padding_right", None),
+                "block_padding_top": ("block_padding_top", None),
+                "border_radius": ("border_radius", None),
+                "border_style": ("border_style", _decode_border_style),
+                "border_width": ("border_width", None),
+                "empty_star_color": ("empty_star_color", None),
+                "layout": ("layout", _decode_layout),
+                "product_name_align": ("product_name_align", _decode_product_name_align),
+                "product_name_color": ("product_name_color", None),
+                "product_name_font_family": ("product_name_font_family", None),
+                "product_name_font_size": ("product_name_font_size", None),
+                "product_name_font_style": ("product_name_font_style", _decode_product_name_font_style),
+                "product_name_font_weight": ("product_name_font_weight", None),
+                "product_name_letter_spacing": ("product_name_letter_spacing", None),
+                "product_name_text_decoration": ("product_name_text_decoration", None),
+                "quote_align": ("quote_align", _decode_quote_align),
+                "quote_color": ("quote_color", None),
+                "quote_font_family": ("quote_font_family", None),
+                "quote_font_size": ("quote_font_size", None),
+                "quote_font_style": ("quote_font_style", _decode_quote_font_style),
+                "quote_font_weight": ("quote_font_weight", None),
+                "quote_letter_spacing": ("quote_letter_spacing", None),
+                "quote_line_height": ("quote_line_height", None),
+                "quote_style": ("quote_style", _decode_quote_style),
+                "quote_text_decoration": ("quote_text_decoration", None),
+                "shadow_color": ("shadow_color", None),
+                "star_color": ("star_color", None),
+                "star_size": ("star_size", _decode_star_size),
+                "star_rating_shape": ("star_rating_shape", _decode_star_rating_shape),
+                "star_icon_spacing": ("star_icon_spacing", None),
+                "star_alignment": ("star_alignment", _decode_star_alignment),
+                "text_area_bg_color": ("text_area_bg_color", None),
+                "text_area_border_color": ("text_area_border_color", None),
+                "verified_color": ("verified_color", None),
+                "verified_font_family": ("verified_font_family", None),
+                "verified_font_size": ("verified_font_size", None),
+                "verified_font_style": ("verified_font_style", _decode_verified_font_style),
+                "verified_font_weight": ("verified_font_weight", None),
+                "verified_letter_spacing": ("verified_letter_spacing", None),
+                "verified_text_decoration": ("verified_text_decoration", None),
+                "verified_badge_color": ("verified_badge_color", _decode_verified_badge_color),
+                "verified_badge_size": ("verified_badge_size", None),
+                "verified_badge_style": ("verified_badge_style", _decode_verified_badge_style),
+            },
+            required=(),
+            additional=None,
         )
-
-        review_block_styles.additional_properties = d
-        return review_block_styles
 
     @property
     def additional_keys(self) -> list[str]:

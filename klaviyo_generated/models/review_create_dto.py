@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.review_create_dto_resource_object import ReviewCreateDTOResourceObject
 
@@ -16,7 +18,7 @@ T = TypeVar("T", bound="ReviewCreateDTO")
 
 
 @_attrs_define
-class ReviewCreateDTO:
+class ReviewCreateDTO(LazyModel):
     """
     Attributes:
         data (ReviewCreateDTOResourceObject):
@@ -40,17 +42,24 @@ class ReviewCreateDTO:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.review_create_dto_resource_object import ReviewCreateDTOResourceObject  # noqa: PLC0415
 
-        d = dict(src_dict)
-        data = ReviewCreateDTOResourceObject.from_dict(d.pop("data"))
+        def _decode_data(src_value__: Any) -> ReviewCreateDTOResourceObject:
+            data = ReviewCreateDTOResourceObject.from_dict(src_value__)
 
-        review_create_dto = cls(
-            data=data,
+            return data
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+            },
+            required=("data",),
+            additional=None,
         )
-
-        review_create_dto.additional_properties = d
-        return review_create_dto
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.review_enum import ReviewEnum, check_review_enum
 from ..types import UNSET, Unset
 
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="ReviewCreateDTOResourceObject")
 
 
 @_attrs_define
-class ReviewCreateDTOResourceObject:
+class ReviewCreateDTOResourceObject(LazyModel):
     """
     Attributes:
         type_ (ReviewEnum):
@@ -57,29 +58,45 @@ class ReviewCreateDTOResourceObject:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.review_create_dto_resource_object_attributes import ReviewCreateDTOResourceObjectAttributes  # noqa: PLC0415
         from ..models.review_create_dto_resource_object_relationships import ReviewCreateDTOResourceObjectRelationships  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_review_enum(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> ReviewEnum:
+            type_ = check_review_enum(src_value__)
 
-        attributes = ReviewCreateDTOResourceObjectAttributes.from_dict(d.pop("attributes"))
+            return type_
 
-        _relationships = d.pop("relationships", UNSET)
-        relationships: ReviewCreateDTOResourceObjectRelationships | Unset
-        if isinstance(_relationships, Unset):
-            relationships = UNSET
-        else:
-            relationships = ReviewCreateDTOResourceObjectRelationships.from_dict(_relationships)
+        def _decode_attributes(src_value__: Any) -> ReviewCreateDTOResourceObjectAttributes:
+            attributes = ReviewCreateDTOResourceObjectAttributes.from_dict(src_value__)
 
-        review_create_dto_resource_object = cls(
-            type_=type_,
-            attributes=attributes,
-            relationships=relationships,
+            return attributes
+
+        def _decode_relationships(src_value__: Any) -> ReviewCreateDTOResourceObjectRelationships | Unset:
+            _relationships = src_value__
+            relationships: ReviewCreateDTOResourceObjectRelationships | Unset
+            if isinstance(_relationships, Unset):
+                relationships = UNSET
+            else:
+                relationships = ReviewCreateDTOResourceObjectRelationships.from_dict(_relationships)
+
+            return relationships
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "attributes": ("attributes", _decode_attributes),
+                "relationships": ("relationships", _decode_relationships),
+            },
+            required=(
+                "type",
+                "attributes",
+            ),
+            additional=None,
         )
-
-        review_create_dto_resource_object.additional_properties = d
-        return review_create_dto_resource_object
 
     @property
     def additional_keys(self) -> list[str]:

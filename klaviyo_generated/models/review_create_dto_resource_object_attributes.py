@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.review_create_dto_resource_object_attributes_incentive_type import (
     ReviewCreateDTOResourceObjectAttributesIncentiveType,
     check_review_create_dto_resource_object_attributes_incentive_type,
@@ -31,7 +32,7 @@ T = TypeVar("T", bound="ReviewCreateDTOResourceObjectAttributes")
 
 
 @_attrs_define
-class ReviewCreateDTOResourceObjectAttributes:
+class ReviewCreateDTOResourceObjectAttributes(LazyModel):
     """
     Attributes:
         review_type (ReviewCreateDTOResourceObjectAttributesReviewType): The type of this review -- either a review or a
@@ -139,102 +140,114 @@ class ReviewCreateDTOResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.custom_question_dto import CustomQuestionDTO  # noqa: PLC0415
         from ..models.review_product_external_id import ReviewProductExternalId  # noqa: PLC0415
 
-        d = dict(src_dict)
-        review_type = check_review_create_dto_resource_object_attributes_review_type(d.pop("review_type"))
+        def _decode_review_type(src_value__: Any) -> ReviewCreateDTOResourceObjectAttributesReviewType:
+            review_type = check_review_create_dto_resource_object_attributes_review_type(src_value__)
 
-        email = d.pop("email")
+            return review_type
 
-        author = d.pop("author")
+        def _decode_incentive_type(src_value__: Any) -> ReviewCreateDTOResourceObjectAttributesIncentiveType | Unset:
+            _incentive_type = src_value__
+            incentive_type: ReviewCreateDTOResourceObjectAttributesIncentiveType | Unset
+            if isinstance(_incentive_type, Unset):
+                incentive_type = UNSET
+            else:
+                incentive_type = check_review_create_dto_resource_object_attributes_incentive_type(_incentive_type)
 
-        content = d.pop("content")
+            return incentive_type
 
-        _incentive_type = d.pop("incentive_type", UNSET)
-        incentive_type: ReviewCreateDTOResourceObjectAttributesIncentiveType | Unset
-        if isinstance(_incentive_type, Unset):
-            incentive_type = UNSET
-        else:
-            incentive_type = check_review_create_dto_resource_object_attributes_incentive_type(_incentive_type)
+        def _decode_product(src_value__: Any) -> ReviewProductExternalId | Unset:
+            _product = src_value__
+            product: ReviewProductExternalId | Unset
+            if isinstance(_product, Unset):
+                product = UNSET
+            else:
+                product = ReviewProductExternalId.from_dict(_product)
 
-        _product = d.pop("product", UNSET)
-        product: ReviewProductExternalId | Unset
-        if isinstance(_product, Unset):
-            product = UNSET
-        else:
-            product = ReviewProductExternalId.from_dict(_product)
+            return product
 
-        _rating = d.pop("rating", UNSET)
-        rating: ReviewCreateDTOResourceObjectAttributesRating | Unset
-        if isinstance(_rating, Unset):
-            rating = UNSET
-        else:
-            rating = check_review_create_dto_resource_object_attributes_rating(_rating)
+        def _decode_rating(src_value__: Any) -> ReviewCreateDTOResourceObjectAttributesRating | Unset:
+            _rating = src_value__
+            rating: ReviewCreateDTOResourceObjectAttributesRating | Unset
+            if isinstance(_rating, Unset):
+                rating = UNSET
+            else:
+                rating = check_review_create_dto_resource_object_attributes_rating(_rating)
 
-        def _parse_title(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return rating
 
-        title = _parse_title(d.pop("title", UNSET))
+        def _decode_custom_questions(src_value__: Any) -> list[CustomQuestionDTO] | None | Unset:
+            def _parse_custom_questions(data: object) -> list[CustomQuestionDTO] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    custom_questions_type_0 = []
+                    _custom_questions_type_0 = data
+                    for custom_questions_type_0_item_data in _custom_questions_type_0:
+                        custom_questions_type_0_item = CustomQuestionDTO.from_dict(custom_questions_type_0_item_data)
 
-        def _parse_custom_questions(data: object) -> list[CustomQuestionDTO] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                custom_questions_type_0 = []
-                _custom_questions_type_0 = data
-                for custom_questions_type_0_item_data in _custom_questions_type_0:
-                    custom_questions_type_0_item = CustomQuestionDTO.from_dict(custom_questions_type_0_item_data)
+                        custom_questions_type_0.append(custom_questions_type_0_item)
 
-                    custom_questions_type_0.append(custom_questions_type_0_item)
+                    return custom_questions_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[CustomQuestionDTO] | None | Unset, data)
 
-                return custom_questions_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[CustomQuestionDTO] | None | Unset, data)
+            custom_questions = parse_union(_parse_custom_questions, src_value__)
 
-        custom_questions = parse_union(_parse_custom_questions, d.pop("custom_questions", UNSET))
+            return custom_questions
 
-        def _parse_images(data: object) -> list[str] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                images_type_0 = cast(list[str], data)
+        def _decode_images(src_value__: Any) -> list[str] | None | Unset:
+            def _parse_images(data: object) -> list[str] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    images_type_0 = cast(list[str], data)
 
-                return images_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[str] | None | Unset, data)
+                    return images_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[str] | None | Unset, data)
 
-        images = parse_union(_parse_images, d.pop("images", UNSET))
+            images = parse_union(_parse_images, src_value__)
 
-        review_create_dto_resource_object_attributes = cls(
-            review_type=review_type,
-            email=email,
-            author=author,
-            content=content,
-            incentive_type=incentive_type,
-            product=product,
-            rating=rating,
-            title=title,
-            custom_questions=custom_questions,
-            images=images,
+            return images
+
+        return LazyTable(
+            fields={
+                "review_type": ("review_type", _decode_review_type),
+                "email": ("email", None),
+                "author": ("author", None),
+                "content": ("content", None),
+                "incentive_type": ("incentive_type", _decode_incentive_type),
+                "product": ("product", _decode_product),
+                "rating": ("rating", _decode_rating),
+                "title": ("title", None),
+                "custom_questions": ("custom_questions", _decode_custom_questions),
+                "images": ("images", _decode_images),
+            },
+            required=(
+                "review_type",
+                "email",
+                "author",
+                "content",
+            ),
+            additional=None,
         )
-
-        review_create_dto_resource_object_attributes.additional_properties = d
-        return review_create_dto_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="ReviewCreateDTOResourceObjectRelationships")
 
 
 @_attrs_define
-class ReviewCreateDTOResourceObjectRelationships:
+class ReviewCreateDTOResourceObjectRelationships(LazyModel):
     """
     Attributes:
         order (ReviewCreateDTOResourceObjectRelationshipsOrder | Unset):
@@ -44,24 +45,31 @@ class ReviewCreateDTOResourceObjectRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.review_create_dto_resource_object_relationships_order import (
             ReviewCreateDTOResourceObjectRelationshipsOrder,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _order = d.pop("order", UNSET)
-        order: ReviewCreateDTOResourceObjectRelationshipsOrder | Unset
-        if isinstance(_order, Unset):
-            order = UNSET
-        else:
-            order = ReviewCreateDTOResourceObjectRelationshipsOrder.from_dict(_order)
+        def _decode_order(src_value__: Any) -> ReviewCreateDTOResourceObjectRelationshipsOrder | Unset:
+            _order = src_value__
+            order: ReviewCreateDTOResourceObjectRelationshipsOrder | Unset
+            if isinstance(_order, Unset):
+                order = UNSET
+            else:
+                order = ReviewCreateDTOResourceObjectRelationshipsOrder.from_dict(_order)
 
-        review_create_dto_resource_object_relationships = cls(
-            order=order,
+            return order
+
+        return LazyTable(
+            fields={
+                "order": ("order", _decode_order),
+            },
+            required=(),
+            additional=None,
         )
-
-        review_create_dto_resource_object_relationships.additional_properties = d
-        return review_create_dto_resource_object_relationships
 
     @property
     def additional_keys(self) -> list[str]:

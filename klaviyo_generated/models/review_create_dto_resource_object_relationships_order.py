@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="ReviewCreateDTOResourceObjectRelationshipsOrder")
 
 
 @_attrs_define
-class ReviewCreateDTOResourceObjectRelationshipsOrder:
+class ReviewCreateDTOResourceObjectRelationshipsOrder(LazyModel):
     """
     Attributes:
         data (ReviewCreateDTOResourceObjectRelationshipsOrderData | Unset):
@@ -44,24 +45,31 @@ class ReviewCreateDTOResourceObjectRelationshipsOrder:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.review_create_dto_resource_object_relationships_order_data import (
             ReviewCreateDTOResourceObjectRelationshipsOrderData,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _data = d.pop("data", UNSET)
-        data: ReviewCreateDTOResourceObjectRelationshipsOrderData | Unset
-        if isinstance(_data, Unset):
-            data = UNSET
-        else:
-            data = ReviewCreateDTOResourceObjectRelationshipsOrderData.from_dict(_data)
+        def _decode_data(src_value__: Any) -> ReviewCreateDTOResourceObjectRelationshipsOrderData | Unset:
+            _data = src_value__
+            data: ReviewCreateDTOResourceObjectRelationshipsOrderData | Unset
+            if isinstance(_data, Unset):
+                data = UNSET
+            else:
+                data = ReviewCreateDTOResourceObjectRelationshipsOrderData.from_dict(_data)
 
-        review_create_dto_resource_object_relationships_order = cls(
-            data=data,
+            return data
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+            },
+            required=(),
+            additional=None,
         )
-
-        review_create_dto_resource_object_relationships_order.additional_properties = d
-        return review_create_dto_resource_object_relationships_order
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,13 +8,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.order_enum import OrderEnum, check_order_enum
 
 T = TypeVar("T", bound="ReviewCreateDTOResourceObjectRelationshipsOrderData")
 
 
 @_attrs_define
-class ReviewCreateDTOResourceObjectRelationshipsOrderData:
+class ReviewCreateDTOResourceObjectRelationshipsOrderData(LazyModel):
     """
     Attributes:
         type_ (OrderEnum):
@@ -43,18 +44,27 @@ class ReviewCreateDTOResourceObjectRelationshipsOrderData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_order_enum(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        id = d.pop("id")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        review_create_dto_resource_object_relationships_order_data = cls(
-            type_=type_,
-            id=id,
+        def _decode_type_(src_value__: Any) -> OrderEnum:
+            type_ = check_order_enum(src_value__)
+
+            return type_
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+            },
+            required=(
+                "type",
+                "id",
+            ),
+            additional=None,
         )
-
-        review_create_dto_resource_object_relationships_order_data.additional_properties = d
-        return review_create_dto_resource_object_relationships_order_data
 
     @property
     def additional_keys(self) -> list[str]:

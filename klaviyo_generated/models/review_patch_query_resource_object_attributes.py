@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ T = TypeVar("T", bound="ReviewPatchQueryResourceObjectAttributes")
 
 
 @_attrs_define
-class ReviewPatchQueryResourceObjectAttributes:
+class ReviewPatchQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         status (None | ReviewStatusFeatured | ReviewStatusPending | ReviewStatusPublished | ReviewStatusRejected |
@@ -73,16 +74,18 @@ class ReviewPatchQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.review_status_featured import ReviewStatusFeatured  # noqa: PLC0415
         from ..models.review_status_pending import ReviewStatusPending  # noqa: PLC0415
         from ..models.review_status_published import ReviewStatusPublished  # noqa: PLC0415
         from ..models.review_status_rejected import ReviewStatusRejected  # noqa: PLC0415
         from ..models.review_status_unpublished import ReviewStatusUnpublished  # noqa: PLC0415
 
-        d = dict(src_dict)
-
-        def _parse_status(
-            data: object,
+        def _decode_status(
+            src_value__: Any,
         ) -> (
             None
             | ReviewStatusFeatured
@@ -92,69 +95,83 @@ class ReviewPatchQueryResourceObjectAttributes:
             | ReviewStatusUnpublished
             | Unset
         ):
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                status_type_0 = ReviewStatusRejected.from_dict(data)
-
-                return status_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                status_type_1 = ReviewStatusFeatured.from_dict(data)
-
-                return status_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                status_type_2 = ReviewStatusPublished.from_dict(data)
-
-                return status_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                status_type_3 = ReviewStatusUnpublished.from_dict(data)
-
-                return status_type_3
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                status_type_4 = ReviewStatusPending.from_dict(data)
-
-                return status_type_4
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(
+            def _parse_status(
+                data: object,
+            ) -> (
                 None
                 | ReviewStatusFeatured
                 | ReviewStatusPending
                 | ReviewStatusPublished
                 | ReviewStatusRejected
                 | ReviewStatusUnpublished
-                | Unset,
-                data,
-            )
+                | Unset
+            ):
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    status_type_0 = ReviewStatusRejected.from_dict(data)
 
-        status = parse_union(_parse_status, d.pop("status", UNSET))
+                    return status_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    status_type_1 = ReviewStatusFeatured.from_dict(data)
 
-        review_patch_query_resource_object_attributes = cls(
-            status=status,
+                    return status_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    status_type_2 = ReviewStatusPublished.from_dict(data)
+
+                    return status_type_2
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    status_type_3 = ReviewStatusUnpublished.from_dict(data)
+
+                    return status_type_3
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    status_type_4 = ReviewStatusPending.from_dict(data)
+
+                    return status_type_4
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(
+                    None
+                    | ReviewStatusFeatured
+                    | ReviewStatusPending
+                    | ReviewStatusPublished
+                    | ReviewStatusRejected
+                    | ReviewStatusUnpublished
+                    | Unset,
+                    data,
+                )
+
+            status = parse_union(_parse_status, src_value__)
+
+            return status
+
+        return LazyTable(
+            fields={
+                "status": ("status", _decode_status),
+            },
+            required=(),
+            additional=None,
         )
-
-        review_patch_query_resource_object_attributes.additional_properties = d
-        return review_patch_query_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ReviewProductDTO")
 
 
 @_attrs_define
-class ReviewProductDTO:
+class ReviewProductDTO(LazyModel):
     """
     Attributes:
         url (str): The URL of the product Example: https://example.com/product/123.
@@ -63,38 +64,24 @@ class ReviewProductDTO:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        url = d.pop("url")
+        return lazy_from_dict(cls, src_dict)
 
-        name = d.pop("name")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        def _parse_image_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        image_url = _parse_image_url(d.pop("image_url", UNSET))
-
-        def _parse_external_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        external_id = _parse_external_id(d.pop("external_id", UNSET))
-
-        review_product_dto = cls(
-            url=url,
-            name=name,
-            image_url=image_url,
-            external_id=external_id,
+        return LazyTable(
+            fields={
+                "url": ("url", None),
+                "name": ("name", None),
+                "image_url": ("image_url", None),
+                "external_id": ("external_id", None),
+            },
+            required=(
+                "url",
+                "name",
+            ),
+            additional=None,
         )
-
-        review_product_dto.additional_properties = d
-        return review_product_dto
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.review_product_external_id_integration_key import (
     ReviewProductExternalIdIntegrationKey,
     check_review_product_external_id_integration_key,
@@ -17,7 +18,7 @@ T = TypeVar("T", bound="ReviewProductExternalId")
 
 
 @_attrs_define
-class ReviewProductExternalId:
+class ReviewProductExternalId(LazyModel):
     """
     Attributes:
         external_id (str): The external ID of the product Example: 7549950034135.
@@ -47,18 +48,27 @@ class ReviewProductExternalId:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        external_id = d.pop("external_id")
+        return lazy_from_dict(cls, src_dict)
 
-        integration_key = check_review_product_external_id_integration_key(d.pop("integration_key"))
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        review_product_external_id = cls(
-            external_id=external_id,
-            integration_key=integration_key,
+        def _decode_integration_key(src_value__: Any) -> ReviewProductExternalIdIntegrationKey:
+            integration_key = check_review_product_external_id_integration_key(src_value__)
+
+            return integration_key
+
+        return LazyTable(
+            fields={
+                "external_id": ("external_id", None),
+                "integration_key": ("integration_key", _decode_integration_key),
+            },
+            required=(
+                "external_id",
+                "integration_key",
+            ),
+            additional=None,
         )
-
-        review_product_external_id.additional_properties = d
-        return review_product_external_id
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.review_properties_display_device_item import (
     ReviewPropertiesDisplayDeviceItem,
     check_review_properties_display_device_item,
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="ReviewProperties")
 
 
 @_attrs_define
-class ReviewProperties:
+class ReviewProperties(LazyModel):
     """
     Attributes:
         display_device (list[ReviewPropertiesDisplayDeviceItem] | Unset):
@@ -115,77 +116,39 @@ class ReviewProperties:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _display_device = d.pop("display_device", UNSET)
-        display_device: list[ReviewPropertiesDisplayDeviceItem] | Unset = UNSET
-        if _display_device is not UNSET:
-            display_device = []
-            for display_device_item_data in _display_device:
-                display_device_item = check_review_properties_display_device_item(display_device_item_data)
+        return lazy_from_dict(cls, src_dict)
 
-                display_device.append(display_device_item)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        def _parse_classname(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        def _decode_display_device(src_value__: Any) -> list[ReviewPropertiesDisplayDeviceItem] | Unset:
+            _display_device = src_value__
+            display_device: list[ReviewPropertiesDisplayDeviceItem] | Unset = UNSET
+            if _display_device is not UNSET:
+                display_device = []
+                for display_device_item_data in _display_device:
+                    display_device_item = check_review_properties_display_device_item(display_device_item_data)
 
-        classname = _parse_classname(d.pop("classname", UNSET))
+                    display_device.append(display_device_item)
 
-        def _parse_author(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return display_device
 
-        author = _parse_author(d.pop("author", UNSET))
-
-        def _parse_content(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        content = _parse_content(d.pop("content", UNSET))
-
-        rating = d.pop("rating", UNSET)
-
-        verified = d.pop("verified", UNSET)
-
-        def _parse_review_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        review_id = _parse_review_id(d.pop("review_id", UNSET))
-
-        show_rating = d.pop("show_rating", UNSET)
-
-        show_author = d.pop("show_author", UNSET)
-
-        show_verified = d.pop("show_verified", UNSET)
-
-        review_properties = cls(
-            display_device=display_device,
-            classname=classname,
-            author=author,
-            content=content,
-            rating=rating,
-            verified=verified,
-            review_id=review_id,
-            show_rating=show_rating,
-            show_author=show_author,
-            show_verified=show_verified,
+        return LazyTable(
+            fields={
+                "display_device": ("display_device", _decode_display_device),
+                "classname": ("classname", None),
+                "author": ("author", None),
+                "content": ("content", None),
+                "rating": ("rating", None),
+                "verified": ("verified", None),
+                "review_id": ("review_id", None),
+                "show_rating": ("show_rating", None),
+                "show_author": ("show_author", None),
+                "show_verified": ("show_verified", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        review_properties.additional_properties = d
-        return review_properties
 
     @property
     def additional_keys(self) -> list[str]:

@@ -9,11 +9,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 T = TypeVar("T", bound="ReviewPublicReply")
 
 
 @_attrs_define
-class ReviewPublicReply:
+class ReviewPublicReply(LazyModel):
     """
     Attributes:
         content (str): The content of the public reply Example: Thanks for the review!.
@@ -47,21 +49,29 @@ class ReviewPublicReply:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        content = d.pop("content")
+        return lazy_from_dict(cls, src_dict)
 
-        author = d.pop("author")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        updated = datetime.datetime.fromisoformat(d.pop("updated"))
+        def _decode_updated(src_value__: Any) -> datetime.datetime:
+            updated = datetime.datetime.fromisoformat(src_value__)
 
-        review_public_reply = cls(
-            content=content,
-            author=author,
-            updated=updated,
+            return updated
+
+        return LazyTable(
+            fields={
+                "content": ("content", None),
+                "author": ("author", None),
+                "updated": ("updated", _decode_updated),
+            },
+            required=(
+                "content",
+                "author",
+                "updated",
+            ),
+            additional=None,
         )
-
-        review_public_reply.additional_properties = d
-        return review_public_reply
 
     @property
     def additional_keys(self) -> list[str]:

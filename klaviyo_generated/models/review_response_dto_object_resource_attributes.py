@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.review_response_dto_object_resource_attributes_review_type import (
     ReviewResponseDTOObjectResourceAttributesReviewType,
     check_review_response_dto_object_resource_attributes_review_type,
@@ -29,7 +30,7 @@ T = TypeVar("T", bound="ReviewResponseDTOObjectResourceAttributes")
 
 
 @_attrs_define
-class ReviewResponseDTOObjectResourceAttributes:
+class ReviewResponseDTOObjectResourceAttributes(LazyModel):
     """
     Attributes:
         verified (bool): The verification status of this review (aka whether or not we have confirmation that the
@@ -191,6 +192,10 @@ class ReviewResponseDTOObjectResourceAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.review_product_dto import ReviewProductDTO  # noqa: PLC0415
         from ..models.review_public_reply import ReviewPublicReply  # noqa: PLC0415
         from ..models.review_status_featured import ReviewStatusFeatured  # noqa: PLC0415
@@ -199,28 +204,28 @@ class ReviewResponseDTOObjectResourceAttributes:
         from ..models.review_status_rejected import ReviewStatusRejected  # noqa: PLC0415
         from ..models.review_status_unpublished import ReviewStatusUnpublished  # noqa: PLC0415
 
-        d = dict(src_dict)
-        verified = d.pop("verified")
+        def _decode_review_type(src_value__: Any) -> ReviewResponseDTOObjectResourceAttributesReviewType:
+            review_type = check_review_response_dto_object_resource_attributes_review_type(src_value__)
 
-        review_type = check_review_response_dto_object_resource_attributes_review_type(d.pop("review_type"))
+            return review_type
 
-        created = datetime.datetime.fromisoformat(d.pop("created"))
+        def _decode_created(src_value__: Any) -> datetime.datetime:
+            created = datetime.datetime.fromisoformat(src_value__)
 
-        updated = datetime.datetime.fromisoformat(d.pop("updated"))
+            return created
 
-        images = cast(list[str], d.pop("images"))
+        def _decode_updated(src_value__: Any) -> datetime.datetime:
+            updated = datetime.datetime.fromisoformat(src_value__)
 
-        def _parse_email(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return updated
 
-        email = _parse_email(d.pop("email", UNSET))
+        def _decode_images(src_value__: Any) -> list[str]:
+            images = cast(list[str], src_value__)
 
-        def _parse_status(
-            data: object,
+            return images
+
+        def _decode_status(
+            src_value__: Any,
         ) -> (
             None
             | ReviewStatusFeatured
@@ -230,141 +235,122 @@ class ReviewResponseDTOObjectResourceAttributes:
             | ReviewStatusUnpublished
             | Unset
         ):
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                status_type_0 = ReviewStatusRejected.from_dict(data)
-
-                return status_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                status_type_1 = ReviewStatusFeatured.from_dict(data)
-
-                return status_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                status_type_2 = ReviewStatusPublished.from_dict(data)
-
-                return status_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                status_type_3 = ReviewStatusUnpublished.from_dict(data)
-
-                return status_type_3
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                status_type_4 = ReviewStatusPending.from_dict(data)
-
-                return status_type_4
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(
+            def _parse_status(
+                data: object,
+            ) -> (
                 None
                 | ReviewStatusFeatured
                 | ReviewStatusPending
                 | ReviewStatusPublished
                 | ReviewStatusRejected
                 | ReviewStatusUnpublished
-                | Unset,
-                data,
-            )
+                | Unset
+            ):
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    status_type_0 = ReviewStatusRejected.from_dict(data)
 
-        status = parse_union(_parse_status, d.pop("status", UNSET))
+                    return status_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    status_type_1 = ReviewStatusFeatured.from_dict(data)
 
-        _product = d.pop("product", UNSET)
-        product: ReviewProductDTO | Unset
-        if isinstance(_product, Unset):
-            product = UNSET
-        else:
-            product = ReviewProductDTO.from_dict(_product)
+                    return status_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    status_type_2 = ReviewStatusPublished.from_dict(data)
 
-        def _parse_rating(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+                    return status_type_2
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    status_type_3 = ReviewStatusUnpublished.from_dict(data)
 
-        rating = _parse_rating(d.pop("rating", UNSET))
+                    return status_type_3
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    status_type_4 = ReviewStatusPending.from_dict(data)
 
-        def _parse_author(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+                    return status_type_4
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(
+                    None
+                    | ReviewStatusFeatured
+                    | ReviewStatusPending
+                    | ReviewStatusPublished
+                    | ReviewStatusRejected
+                    | ReviewStatusUnpublished
+                    | Unset,
+                    data,
+                )
 
-        author = _parse_author(d.pop("author", UNSET))
+            status = parse_union(_parse_status, src_value__)
 
-        def _parse_content(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return status
 
-        content = _parse_content(d.pop("content", UNSET))
+        def _decode_product(src_value__: Any) -> ReviewProductDTO | Unset:
+            _product = src_value__
+            product: ReviewProductDTO | Unset
+            if isinstance(_product, Unset):
+                product = UNSET
+            else:
+                product = ReviewProductDTO.from_dict(_product)
 
-        def _parse_title(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return product
 
-        title = _parse_title(d.pop("title", UNSET))
+        def _decode_public_reply(src_value__: Any) -> ReviewPublicReply | Unset:
+            _public_reply = src_value__
+            public_reply: ReviewPublicReply | Unset
+            if isinstance(_public_reply, Unset):
+                public_reply = UNSET
+            else:
+                public_reply = ReviewPublicReply.from_dict(_public_reply)
 
-        def _parse_smart_quote(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return public_reply
 
-        smart_quote = _parse_smart_quote(d.pop("smart_quote", UNSET))
-
-        _public_reply = d.pop("public_reply", UNSET)
-        public_reply: ReviewPublicReply | Unset
-        if isinstance(_public_reply, Unset):
-            public_reply = UNSET
-        else:
-            public_reply = ReviewPublicReply.from_dict(_public_reply)
-
-        review_response_dto_object_resource_attributes = cls(
-            verified=verified,
-            review_type=review_type,
-            created=created,
-            updated=updated,
-            images=images,
-            email=email,
-            status=status,
-            product=product,
-            rating=rating,
-            author=author,
-            content=content,
-            title=title,
-            smart_quote=smart_quote,
-            public_reply=public_reply,
+        return LazyTable(
+            fields={
+                "verified": ("verified", None),
+                "review_type": ("review_type", _decode_review_type),
+                "created": ("created", _decode_created),
+                "updated": ("updated", _decode_updated),
+                "images": ("images", _decode_images),
+                "email": ("email", None),
+                "status": ("status", _decode_status),
+                "product": ("product", _decode_product),
+                "rating": ("rating", None),
+                "author": ("author", None),
+                "content": ("content", None),
+                "title": ("title", None),
+                "smart_quote": ("smart_quote", None),
+                "public_reply": ("public_reply", _decode_public_reply),
+            },
+            required=(
+                "verified",
+                "review_type",
+                "created",
+                "updated",
+                "images",
+            ),
+            additional=None,
         )
-
-        review_response_dto_object_resource_attributes.additional_properties = d
-        return review_response_dto_object_resource_attributes
 
     @property
     def additional_keys(self) -> list[str]:

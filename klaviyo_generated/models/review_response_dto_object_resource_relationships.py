@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ T = TypeVar("T", bound="ReviewResponseDTOObjectResourceRelationships")
 
 
 @_attrs_define
-class ReviewResponseDTOObjectResourceRelationships:
+class ReviewResponseDTOObjectResourceRelationships(LazyModel):
     """
     Attributes:
         events (ReviewResponseDTOObjectResourceRelationshipsEvents | Unset):
@@ -55,6 +56,10 @@ class ReviewResponseDTOObjectResourceRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.review_response_dto_object_resource_relationships_events import (
             ReviewResponseDTOObjectResourceRelationshipsEvents,  # noqa: PLC0415
         )
@@ -62,28 +67,34 @@ class ReviewResponseDTOObjectResourceRelationships:
             ReviewResponseDTOObjectResourceRelationshipsItem,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _events = d.pop("events", UNSET)
-        events: ReviewResponseDTOObjectResourceRelationshipsEvents | Unset
-        if isinstance(_events, Unset):
-            events = UNSET
-        else:
-            events = ReviewResponseDTOObjectResourceRelationshipsEvents.from_dict(_events)
+        def _decode_events(src_value__: Any) -> ReviewResponseDTOObjectResourceRelationshipsEvents | Unset:
+            _events = src_value__
+            events: ReviewResponseDTOObjectResourceRelationshipsEvents | Unset
+            if isinstance(_events, Unset):
+                events = UNSET
+            else:
+                events = ReviewResponseDTOObjectResourceRelationshipsEvents.from_dict(_events)
 
-        _item = d.pop("item", UNSET)
-        item: ReviewResponseDTOObjectResourceRelationshipsItem | Unset
-        if isinstance(_item, Unset):
-            item = UNSET
-        else:
-            item = ReviewResponseDTOObjectResourceRelationshipsItem.from_dict(_item)
+            return events
 
-        review_response_dto_object_resource_relationships = cls(
-            events=events,
-            item=item,
+        def _decode_item(src_value__: Any) -> ReviewResponseDTOObjectResourceRelationshipsItem | Unset:
+            _item = src_value__
+            item: ReviewResponseDTOObjectResourceRelationshipsItem | Unset
+            if isinstance(_item, Unset):
+                item = UNSET
+            else:
+                item = ReviewResponseDTOObjectResourceRelationshipsItem.from_dict(_item)
+
+            return item
+
+        return LazyTable(
+            fields={
+                "events": ("events", _decode_events),
+                "item": ("item", _decode_item),
+            },
+            required=(),
+            additional=None,
         )
-
-        review_response_dto_object_resource_relationships.additional_properties = d
-        return review_response_dto_object_resource_relationships
 
     @property
     def additional_keys(self) -> list[str]:

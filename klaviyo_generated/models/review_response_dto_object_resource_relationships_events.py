@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ T = TypeVar("T", bound="ReviewResponseDTOObjectResourceRelationshipsEvents")
 
 
 @_attrs_define
-class ReviewResponseDTOObjectResourceRelationshipsEvents:
+class ReviewResponseDTOObjectResourceRelationshipsEvents(LazyModel):
     """
     Attributes:
         data (list[ReviewResponseDTOObjectResourceRelationshipsEventsDataItem] | Unset):
@@ -56,35 +57,45 @@ class ReviewResponseDTOObjectResourceRelationshipsEvents:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.relationship_links import RelationshipLinks  # noqa: PLC0415
         from ..models.review_response_dto_object_resource_relationships_events_data_item import (
             ReviewResponseDTOObjectResourceRelationshipsEventsDataItem,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _data = d.pop("data", UNSET)
-        data: list[ReviewResponseDTOObjectResourceRelationshipsEventsDataItem] | Unset = UNSET
-        if _data is not UNSET:
-            data = []
-            for data_item_data in _data:
-                data_item = ReviewResponseDTOObjectResourceRelationshipsEventsDataItem.from_dict(data_item_data)
+        def _decode_data(src_value__: Any) -> list[ReviewResponseDTOObjectResourceRelationshipsEventsDataItem] | Unset:
+            _data = src_value__
+            data: list[ReviewResponseDTOObjectResourceRelationshipsEventsDataItem] | Unset = UNSET
+            if _data is not UNSET:
+                data = []
+                for data_item_data in _data:
+                    data_item = ReviewResponseDTOObjectResourceRelationshipsEventsDataItem.from_dict(data_item_data)
 
-                data.append(data_item)
+                    data.append(data_item)
 
-        _links = d.pop("links", UNSET)
-        links: RelationshipLinks | Unset
-        if isinstance(_links, Unset):
-            links = UNSET
-        else:
-            links = RelationshipLinks.from_dict(_links)
+            return data
 
-        review_response_dto_object_resource_relationships_events = cls(
-            data=data,
-            links=links,
+        def _decode_links(src_value__: Any) -> RelationshipLinks | Unset:
+            _links = src_value__
+            links: RelationshipLinks | Unset
+            if isinstance(_links, Unset):
+                links = UNSET
+            else:
+                links = RelationshipLinks.from_dict(_links)
+
+            return links
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+                "links": ("links", _decode_links),
+            },
+            required=(),
+            additional=None,
         )
-
-        review_response_dto_object_resource_relationships_events.additional_properties = d
-        return review_response_dto_object_resource_relationships_events
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,13 +8,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.review_status_featured_value import ReviewStatusFeaturedValue, check_review_status_featured_value
 
 T = TypeVar("T", bound="ReviewStatusFeatured")
 
 
 @_attrs_define
-class ReviewStatusFeatured:
+class ReviewStatusFeatured(LazyModel):
     """
     Attributes:
         value (ReviewStatusFeaturedValue): Featured review status
@@ -38,15 +39,23 @@ class ReviewStatusFeatured:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        value = check_review_status_featured_value(d.pop("value"))
+        return lazy_from_dict(cls, src_dict)
 
-        review_status_featured = cls(
-            value=value,
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        def _decode_value(src_value__: Any) -> ReviewStatusFeaturedValue:
+            value = check_review_status_featured_value(src_value__)
+
+            return value
+
+        return LazyTable(
+            fields={
+                "value": ("value", _decode_value),
+            },
+            required=("value",),
+            additional=None,
         )
-
-        review_status_featured.additional_properties = d
-        return review_status_featured
 
     @property
     def additional_keys(self) -> list[str]:

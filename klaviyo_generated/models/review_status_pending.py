@@ -8,13 +8,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.review_status_pending_value import ReviewStatusPendingValue, check_review_status_pending_value
 
 T = TypeVar("T", bound="ReviewStatusPending")
 
 
 @_attrs_define
-class ReviewStatusPending:
+class ReviewStatusPending(LazyModel):
     """
     Attributes:
         value (ReviewStatusPendingValue): Pending review status
@@ -38,15 +39,23 @@ class ReviewStatusPending:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        value = check_review_status_pending_value(d.pop("value"))
+        return lazy_from_dict(cls, src_dict)
 
-        review_status_pending = cls(
-            value=value,
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        def _decode_value(src_value__: Any) -> ReviewStatusPendingValue:
+            value = check_review_status_pending_value(src_value__)
+
+            return value
+
+        return LazyTable(
+            fields={
+                "value": ("value", _decode_value),
+            },
+            required=("value",),
+            additional=None,
         )
-
-        review_status_pending.additional_properties = d
-        return review_status_pending
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.review_status_rejected_value import ReviewStatusRejectedValue, check_review_status_rejected_value
 from ..types import parse_union
 
@@ -24,7 +25,7 @@ T = TypeVar("T", bound="ReviewStatusRejected")
 
 
 @_attrs_define
-class ReviewStatusRejected:
+class ReviewStatusRejected(LazyModel):
     """
     Attributes:
         value (ReviewStatusRejectedValue): Rejected review status
@@ -79,6 +80,10 @@ class ReviewStatusRejected:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.reject_reason_fake import RejectReasonFake  # noqa: PLC0415
         from ..models.reject_reason_misleading import RejectReasonMisleading  # noqa: PLC0415
         from ..models.reject_reason_other import RejectReasonOther  # noqa: PLC0415
@@ -86,11 +91,13 @@ class ReviewStatusRejected:
         from ..models.reject_reason_profanity import RejectReasonProfanity  # noqa: PLC0415
         from ..models.reject_reason_unrelated import RejectReasonUnrelated  # noqa: PLC0415
 
-        d = dict(src_dict)
-        value = check_review_status_rejected_value(d.pop("value"))
+        def _decode_value(src_value__: Any) -> ReviewStatusRejectedValue:
+            value = check_review_status_rejected_value(src_value__)
 
-        def _parse_rejection_reason(
-            data: object,
+            return value
+
+        def _decode_rejection_reason(
+            src_value__: Any,
         ) -> (
             RejectReasonFake
             | RejectReasonMisleading
@@ -99,61 +106,77 @@ class ReviewStatusRejected:
             | RejectReasonProfanity
             | RejectReasonUnrelated
         ):
-            try:
+            def _parse_rejection_reason(
+                data: object,
+            ) -> (
+                RejectReasonFake
+                | RejectReasonMisleading
+                | RejectReasonOther
+                | RejectReasonPrivateInformation
+                | RejectReasonProfanity
+                | RejectReasonUnrelated
+            ):
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    rejection_reason_type_0 = RejectReasonOther.from_dict(data)
+
+                    return rejection_reason_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    rejection_reason_type_1 = RejectReasonFake.from_dict(data)
+
+                    return rejection_reason_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    rejection_reason_type_2 = RejectReasonMisleading.from_dict(data)
+
+                    return rejection_reason_type_2
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    rejection_reason_type_3 = RejectReasonPrivateInformation.from_dict(data)
+
+                    return rejection_reason_type_3
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    rejection_reason_type_4 = RejectReasonProfanity.from_dict(data)
+
+                    return rejection_reason_type_4
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                rejection_reason_type_0 = RejectReasonOther.from_dict(data)
+                rejection_reason_type_5 = RejectReasonUnrelated.from_dict(data)
 
-                return rejection_reason_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                rejection_reason_type_1 = RejectReasonFake.from_dict(data)
+                return rejection_reason_type_5
 
-                return rejection_reason_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                rejection_reason_type_2 = RejectReasonMisleading.from_dict(data)
+            rejection_reason = parse_union(_parse_rejection_reason, src_value__)
 
-                return rejection_reason_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                rejection_reason_type_3 = RejectReasonPrivateInformation.from_dict(data)
+            return rejection_reason
 
-                return rejection_reason_type_3
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                rejection_reason_type_4 = RejectReasonProfanity.from_dict(data)
-
-                return rejection_reason_type_4
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            rejection_reason_type_5 = RejectReasonUnrelated.from_dict(data)
-
-            return rejection_reason_type_5
-
-        rejection_reason = parse_union(_parse_rejection_reason, d.pop("rejection_reason"))
-
-        review_status_rejected = cls(
-            value=value,
-            rejection_reason=rejection_reason,
+        return LazyTable(
+            fields={
+                "value": ("value", _decode_value),
+                "rejection_reason": ("rejection_reason", _decode_rejection_reason),
+            },
+            required=(
+                "value",
+                "rejection_reason",
+            ),
+            additional=None,
         )
-
-        review_status_rejected.additional_properties = d
-        return review_status_rejected
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ T = TypeVar("T", bound="ReviewStyles")
 
 
 @_attrs_define
-class ReviewStyles:
+class ReviewStyles(LazyModel):
     """
     Attributes:
         padding (Padding | Unset):
@@ -85,62 +86,67 @@ class ReviewStyles:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.padding import Padding  # noqa: PLC0415
         from ..models.quote_style import QuoteStyle  # noqa: PLC0415
         from ..models.rating_style import RatingStyle  # noqa: PLC0415
         from ..models.reviewer_name_style import ReviewerNameStyle  # noqa: PLC0415
 
-        d = dict(src_dict)
-        _padding = d.pop("padding", UNSET)
-        padding: Padding | Unset
-        if isinstance(_padding, Unset):
-            padding = UNSET
-        else:
-            padding = Padding.from_dict(_padding)
+        def _decode_padding(src_value__: Any) -> Padding | Unset:
+            _padding = src_value__
+            padding: Padding | Unset
+            if isinstance(_padding, Unset):
+                padding = UNSET
+            else:
+                padding = Padding.from_dict(_padding)
 
-        def _parse_background_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return padding
 
-        background_color = _parse_background_color(d.pop("background_color", UNSET))
+        def _decode_rating_style(src_value__: Any) -> RatingStyle | Unset:
+            _rating_style = src_value__
+            rating_style: RatingStyle | Unset
+            if isinstance(_rating_style, Unset):
+                rating_style = UNSET
+            else:
+                rating_style = RatingStyle.from_dict(_rating_style)
 
-        _rating_style = d.pop("rating_style", UNSET)
-        rating_style: RatingStyle | Unset
-        if isinstance(_rating_style, Unset):
-            rating_style = UNSET
-        else:
-            rating_style = RatingStyle.from_dict(_rating_style)
+            return rating_style
 
-        _quote_style = d.pop("quote_style", UNSET)
-        quote_style: QuoteStyle | Unset
-        if isinstance(_quote_style, Unset):
-            quote_style = UNSET
-        else:
-            quote_style = QuoteStyle.from_dict(_quote_style)
+        def _decode_quote_style(src_value__: Any) -> QuoteStyle | Unset:
+            _quote_style = src_value__
+            quote_style: QuoteStyle | Unset
+            if isinstance(_quote_style, Unset):
+                quote_style = UNSET
+            else:
+                quote_style = QuoteStyle.from_dict(_quote_style)
 
-        _reviewer_name_style = d.pop("reviewer_name_style", UNSET)
-        reviewer_name_style: ReviewerNameStyle | Unset
-        if isinstance(_reviewer_name_style, Unset):
-            reviewer_name_style = UNSET
-        else:
-            reviewer_name_style = ReviewerNameStyle.from_dict(_reviewer_name_style)
+            return quote_style
 
-        block_background_color = d.pop("block_background_color", UNSET)
+        def _decode_reviewer_name_style(src_value__: Any) -> ReviewerNameStyle | Unset:
+            _reviewer_name_style = src_value__
+            reviewer_name_style: ReviewerNameStyle | Unset
+            if isinstance(_reviewer_name_style, Unset):
+                reviewer_name_style = UNSET
+            else:
+                reviewer_name_style = ReviewerNameStyle.from_dict(_reviewer_name_style)
 
-        review_styles = cls(
-            padding=padding,
-            background_color=background_color,
-            rating_style=rating_style,
-            quote_style=quote_style,
-            reviewer_name_style=reviewer_name_style,
-            block_background_color=block_background_color,
+            return reviewer_name_style
+
+        return LazyTable(
+            fields={
+                "padding": ("padding", _decode_padding),
+                "background_color": ("background_color", None),
+                "rating_style": ("rating_style", _decode_rating_style),
+                "quote_style": ("quote_style", _decode_quote_style),
+                "reviewer_name_style": ("reviewer_name_style", _decode_reviewer_name_style),
+                "block_background_color": ("block_background_color", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        review_styles.additional_properties = d
-        return review_styles
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import parse_union
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="ReviewValueReportGrouping")
 
 
 @_attrs_define
-class ReviewValueReportGrouping:
+class ReviewValueReportGrouping(LazyModel):
     """
     Attributes:
         groupings (GroupingCompany | GroupingProduct): Grouping details, either by product or company
@@ -55,38 +56,50 @@ class ReviewValueReportGrouping:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.grouping_company import GroupingCompany  # noqa: PLC0415
         from ..models.grouping_product import GroupingProduct  # noqa: PLC0415
         from ..models.statistics_dto import StatisticsDTO  # noqa: PLC0415
 
-        d = dict(src_dict)
+        def _decode_groupings(src_value__: Any) -> GroupingCompany | GroupingProduct:
+            def _parse_groupings(data: object) -> GroupingCompany | GroupingProduct:
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    groupings_type_0 = GroupingProduct.from_dict(data)
 
-        def _parse_groupings(data: object) -> GroupingCompany | GroupingProduct:
-            try:
+                    return groupings_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                groupings_type_0 = GroupingProduct.from_dict(data)
+                groupings_type_1 = GroupingCompany.from_dict(data)
 
-                return groupings_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            groupings_type_1 = GroupingCompany.from_dict(data)
+                return groupings_type_1
 
-            return groupings_type_1
+            groupings = parse_union(_parse_groupings, src_value__)
 
-        groupings = parse_union(_parse_groupings, d.pop("groupings"))
+            return groupings
 
-        statistics = StatisticsDTO.from_dict(d.pop("statistics"))
+        def _decode_statistics(src_value__: Any) -> StatisticsDTO:
+            statistics = StatisticsDTO.from_dict(src_value__)
 
-        review_value_report_grouping = cls(
-            groupings=groupings,
-            statistics=statistics,
+            return statistics
+
+        return LazyTable(
+            fields={
+                "groupings": ("groupings", _decode_groupings),
+                "statistics": ("statistics", _decode_statistics),
+            },
+            required=(
+                "groupings",
+                "statistics",
+            ),
+            additional=None,
         )
-
-        review_value_report_grouping.additional_properties = d
-        return review_value_report_grouping
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.review_values_report_enum import ReviewValuesReportEnum, check_review_values_report_enum
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ T = TypeVar("T", bound="ReviewValuesReportResponseObjectResource")
 
 
 @_attrs_define
-class ReviewValuesReportResponseObjectResource:
+class ReviewValuesReportResponseObjectResource(LazyModel):
     """
     Attributes:
         type_ (ReviewValuesReportEnum):
@@ -60,29 +61,45 @@ class ReviewValuesReportResponseObjectResource:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.object_links import ObjectLinks  # noqa: PLC0415
         from ..models.review_values_report_response_object_resource_attributes import (
             ReviewValuesReportResponseObjectResourceAttributes,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        type_ = check_review_values_report_enum(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> ReviewValuesReportEnum:
+            type_ = check_review_values_report_enum(src_value__)
 
-        id = d.pop("id")
+            return type_
 
-        attributes = ReviewValuesReportResponseObjectResourceAttributes.from_dict(d.pop("attributes"))
+        def _decode_attributes(src_value__: Any) -> ReviewValuesReportResponseObjectResourceAttributes:
+            attributes = ReviewValuesReportResponseObjectResourceAttributes.from_dict(src_value__)
 
-        links = ObjectLinks.from_dict(d.pop("links"))
+            return attributes
 
-        review_values_report_response_object_resource = cls(
-            type_=type_,
-            id=id,
-            attributes=attributes,
-            links=links,
+        def _decode_links(src_value__: Any) -> ObjectLinks:
+            links = ObjectLinks.from_dict(src_value__)
+
+            return links
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+                "attributes": ("attributes", _decode_attributes),
+                "links": ("links", _decode_links),
+            },
+            required=(
+                "type",
+                "id",
+                "attributes",
+                "links",
+            ),
+            additional=None,
         )
-
-        review_values_report_response_object_resource.additional_properties = d
-        return review_values_report_response_object_resource
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.review_value_report_grouping import ReviewValueReportGrouping
 
@@ -16,7 +18,7 @@ T = TypeVar("T", bound="ReviewValuesReportResponseObjectResourceAttributes")
 
 
 @_attrs_define
-class ReviewValuesReportResponseObjectResourceAttributes:
+class ReviewValuesReportResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
         results (list[ReviewValueReportGrouping]): The list of groupings and their corresponding statistics in the
@@ -46,22 +48,29 @@ class ReviewValuesReportResponseObjectResourceAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.review_value_report_grouping import ReviewValueReportGrouping  # noqa: PLC0415
 
-        d = dict(src_dict)
-        results = []
-        _results = d.pop("results")
-        for results_item_data in _results:
-            results_item = ReviewValueReportGrouping.from_dict(results_item_data)
+        def _decode_results(src_value__: Any) -> list[ReviewValueReportGrouping]:
+            results = []
+            _results = src_value__
+            for results_item_data in _results:
+                results_item = ReviewValueReportGrouping.from_dict(results_item_data)
 
-            results.append(results_item)
+                results.append(results_item)
 
-        review_values_report_response_object_resource_attributes = cls(
-            results=results,
+            return results
+
+        return LazyTable(
+            fields={
+                "results": ("results", _decode_results),
+            },
+            required=("results",),
+            additional=None,
         )
-
-        review_values_report_response_object_resource_attributes.additional_properties = d
-        return review_values_report_response_object_resource_attributes
 
     @property
     def additional_keys(self) -> list[str]:

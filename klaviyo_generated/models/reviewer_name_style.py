@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.reviewer_name_style_alignment import ReviewerNameStyleAlignment, check_reviewer_name_style_alignment
 from ..models.reviewer_name_style_layout import ReviewerNameStyleLayout, check_reviewer_name_style_layout
 from ..types import UNSET, Unset
@@ -16,7 +17,7 @@ T = TypeVar("T", bound="ReviewerNameStyle")
 
 
 @_attrs_define
-class ReviewerNameStyle:
+class ReviewerNameStyle(LazyModel):
     """
     Attributes:
         layout (ReviewerNameStyleLayout | Unset): Enumeration for review name layouts. Default: 'stacked'. Example:
@@ -107,66 +108,47 @@ class ReviewerNameStyle:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _layout = d.pop("layout", UNSET)
-        layout: ReviewerNameStyleLayout | Unset
-        if isinstance(_layout, Unset):
-            layout = UNSET
-        else:
-            layout = check_reviewer_name_style_layout(_layout)
+        return lazy_from_dict(cls, src_dict)
 
-        font_family = d.pop("font_family", UNSET)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        font_size = d.pop("font_size", UNSET)
+        def _decode_layout(src_value__: Any) -> ReviewerNameStyleLayout | Unset:
+            _layout = src_value__
+            layout: ReviewerNameStyleLayout | Unset
+            if isinstance(_layout, Unset):
+                layout = UNSET
+            else:
+                layout = check_reviewer_name_style_layout(_layout)
 
-        text_color = d.pop("text_color", UNSET)
+            return layout
 
-        character_spacing = d.pop("character_spacing", UNSET)
+        def _decode_alignment(src_value__: Any) -> ReviewerNameStyleAlignment | Unset:
+            _alignment = src_value__
+            alignment: ReviewerNameStyleAlignment | Unset
+            if isinstance(_alignment, Unset):
+                alignment = UNSET
+            else:
+                alignment = check_reviewer_name_style_alignment(_alignment)
 
-        font_weight = d.pop("font_weight", UNSET)
+            return alignment
 
-        def _parse_font_style(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        font_style = _parse_font_style(d.pop("font_style", UNSET))
-
-        def _parse_text_decoration(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        text_decoration = _parse_text_decoration(d.pop("text_decoration", UNSET))
-
-        _alignment = d.pop("alignment", UNSET)
-        alignment: ReviewerNameStyleAlignment | Unset
-        if isinstance(_alignment, Unset):
-            alignment = UNSET
-        else:
-            alignment = check_reviewer_name_style_alignment(_alignment)
-
-        line_height = d.pop("line_height", UNSET)
-
-        reviewer_name_style = cls(
-            layout=layout,
-            font_family=font_family,
-            font_size=font_size,
-            text_color=text_color,
-            character_spacing=character_spacing,
-            font_weight=font_weight,
-            font_style=font_style,
-            text_decoration=text_decoration,
-            alignment=alignment,
-            line_height=line_height,
+        return LazyTable(
+            fields={
+                "layout": ("layout", _decode_layout),
+                "font_family": ("font_family", None),
+                "font_size": ("font_size", None),
+                "text_color": ("text_color", None),
+                "character_spacing": ("character_spacing", None),
+                "font_weight": ("font_weight", None),
+                "font_style": ("font_style", None),
+                "text_decoration": ("text_decoration", None),
+                "alignment": ("alignment", _decode_alignment),
+                "line_height": ("line_height", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        reviewer_name_style.additional_properties = d
-        return reviewer_name_style
 
     @property
     def additional_keys(self) -> list[str]:

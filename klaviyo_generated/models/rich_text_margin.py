@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.rich_text_margin_left import RichTextMarginLeft, check_rich_text_margin_left
 from ..models.rich_text_margin_right import RichTextMarginRight, check_rich_text_margin_right
 from ..models.rich_text_margin_top import RichTextMarginTop, check_rich_text_margin_top
@@ -17,7 +18,7 @@ T = TypeVar("T", bound="RichTextMargin")
 
 
 @_attrs_define
-class RichTextMargin:
+class RichTextMargin(LazyModel):
     """
     Attributes:
         left (RichTextMarginLeft | Unset):  Default: 0.
@@ -63,39 +64,51 @@ class RichTextMargin:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _left = d.pop("left", UNSET)
-        left: RichTextMarginLeft | Unset
-        if isinstance(_left, Unset):
-            left = UNSET
-        else:
-            left = check_rich_text_margin_left(_left)
+        return lazy_from_dict(cls, src_dict)
 
-        _right = d.pop("right", UNSET)
-        right: RichTextMarginRight | Unset
-        if isinstance(_right, Unset):
-            right = UNSET
-        else:
-            right = check_rich_text_margin_right(_right)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        _top = d.pop("top", UNSET)
-        top: RichTextMarginTop | Unset
-        if isinstance(_top, Unset):
-            top = UNSET
-        else:
-            top = check_rich_text_margin_top(_top)
+        def _decode_left(src_value__: Any) -> RichTextMarginLeft | Unset:
+            _left = src_value__
+            left: RichTextMarginLeft | Unset
+            if isinstance(_left, Unset):
+                left = UNSET
+            else:
+                left = check_rich_text_margin_left(_left)
 
-        bottom = d.pop("bottom", UNSET)
+            return left
 
-        rich_text_margin = cls(
-            left=left,
-            right=right,
-            top=top,
-            bottom=bottom,
+        def _decode_right(src_value__: Any) -> RichTextMarginRight | Unset:
+            _right = src_value__
+            right: RichTextMarginRight | Unset
+            if isinstance(_right, Unset):
+                right = UNSET
+            else:
+                right = check_rich_text_margin_right(_right)
+
+            return right
+
+        def _decode_top(src_value__: Any) -> RichTextMarginTop | Unset:
+            _top = src_value__
+            top: RichTextMarginTop | Unset
+            if isinstance(_top, Unset):
+                top = UNSET
+            else:
+                top = check_rich_text_margin_top(_top)
+
+            return top
+
+        return LazyTable(
+            fields={
+                "left": ("left", _decode_left),
+                "right": ("right", _decode_right),
+                "top": ("top", _decode_top),
+                "bottom": ("bottom", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        rich_text_margin.additional_properties = d
-        return rich_text_margin
 
     @property
     def additional_keys(self) -> list[str]:

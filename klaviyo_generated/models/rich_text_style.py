@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.rich_text_style_alignment import RichTextStyleAlignment, check_rich_text_style_alignment
 from ..models.rich_text_style_font_family_type_0 import (
     RichTextStyleFontFamilyType0,
@@ -24,7 +25,7 @@ T = TypeVar("T", bound="RichTextStyle")
 
 
 @_attrs_define
-class RichTextStyle:
+class RichTextStyle(LazyModel):
     """
     Attributes:
         font_family (RichTextStyleFontFamilyType0 | str | Unset):  Default: "Arial, 'Helvetica Neue', Helvetica, sans-
@@ -125,94 +126,76 @@ class RichTextStyle:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.rich_text_margin import RichTextMargin  # noqa: PLC0415
 
-        d = dict(src_dict)
+        def _decode_font_family(src_value__: Any) -> RichTextStyleFontFamilyType0 | str | Unset:
+            def _parse_font_family(data: object) -> RichTextStyleFontFamilyType0 | str | Unset:
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    font_family_type_0 = check_rich_text_style_font_family_type_0(data)
 
-        def _parse_font_family(data: object) -> RichTextStyleFontFamilyType0 | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                font_family_type_0 = check_rich_text_style_font_family_type_0(data)
+                    return font_family_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(RichTextStyleFontFamilyType0 | str | Unset, data)
 
-                return font_family_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(RichTextStyleFontFamilyType0 | str | Unset, data)
+            font_family = parse_union(_parse_font_family, src_value__)
 
-        font_family = parse_union(_parse_font_family, d.pop("font_family", UNSET))
+            return font_family
 
-        font_size = d.pop("font_size", UNSET)
+        def _decode_font_weight(src_value__: Any) -> RichTextStyleFontWeight | Unset:
+            _font_weight = src_value__
+            font_weight: RichTextStyleFontWeight | Unset
+            if isinstance(_font_weight, Unset):
+                font_weight = UNSET
+            else:
+                font_weight = check_rich_text_style_font_weight(_font_weight)
 
-        _font_weight = d.pop("font_weight", UNSET)
-        font_weight: RichTextStyleFontWeight | Unset
-        if isinstance(_font_weight, Unset):
-            font_weight = UNSET
-        else:
-            font_weight = check_rich_text_style_font_weight(_font_weight)
+            return font_weight
 
-        text_color = d.pop("text_color", UNSET)
+        def _decode_alignment(src_value__: Any) -> RichTextStyleAlignment | Unset:
+            _alignment = src_value__
+            alignment: RichTextStyleAlignment | Unset
+            if isinstance(_alignment, Unset):
+                alignment = UNSET
+            else:
+                alignment = check_rich_text_style_alignment(_alignment)
 
-        def _parse_font_style(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return alignment
 
-        font_style = _parse_font_style(d.pop("font_style", UNSET))
+        def _decode_margin(src_value__: Any) -> RichTextMargin | Unset:
+            _margin = src_value__
+            margin: RichTextMargin | Unset
+            if isinstance(_margin, Unset):
+                margin = UNSET
+            else:
+                margin = RichTextMargin.from_dict(_margin)
 
-        def _parse_text_decoration(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return margin
 
-        text_decoration = _parse_text_decoration(d.pop("text_decoration", UNSET))
-
-        line_spacing = d.pop("line_spacing", UNSET)
-
-        def _parse_character_spacing(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        character_spacing = _parse_character_spacing(d.pop("character_spacing", UNSET))
-
-        _alignment = d.pop("alignment", UNSET)
-        alignment: RichTextStyleAlignment | Unset
-        if isinstance(_alignment, Unset):
-            alignment = UNSET
-        else:
-            alignment = check_rich_text_style_alignment(_alignment)
-
-        _margin = d.pop("margin", UNSET)
-        margin: RichTextMargin | Unset
-        if isinstance(_margin, Unset):
-            margin = UNSET
-        else:
-            margin = RichTextMargin.from_dict(_margin)
-
-        rich_text_style = cls(
-            font_family=font_family,
-            font_size=font_size,
-            font_weight=font_weight,
-            text_color=text_color,
-            font_style=font_style,
-            text_decoration=text_decoration,
-            line_spacing=line_spacing,
-            character_spacing=character_spacing,
-            alignment=alignment,
-            margin=margin,
+        return LazyTable(
+            fields={
+                "font_family": ("font_family", _decode_font_family),
+                "font_size": ("font_size", None),
+                "font_weight": ("font_weight", _decode_font_weight),
+                "text_color": ("text_color", None),
+                "font_style": ("font_style", None),
+                "text_decoration": ("text_decoration", None),
+                "line_spacing": ("line_spacing", None),
+                "character_spacing": ("character_spacing", None),
+                "alignment": ("alignment", _decode_alignment),
+                "margin": ("margin", _decode_margin),
+            },
+            required=(),
+            additional=None,
         )
-
-        rich_text_style.additional_properties = d
-        return rich_text_style
 
     @property
     def additional_keys(self) -> list[str]:

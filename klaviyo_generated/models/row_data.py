@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.row_styles import RowStyles
 
@@ -16,7 +18,7 @@ T = TypeVar("T", bound="RowData")
 
 
 @_attrs_define
-class RowData:
+class RowData(LazyModel):
     """
     Attributes:
         styles (RowStyles):
@@ -40,17 +42,24 @@ class RowData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.row_styles import RowStyles  # noqa: PLC0415
 
-        d = dict(src_dict)
-        styles = RowStyles.from_dict(d.pop("styles"))
+        def _decode_styles(src_value__: Any) -> RowStyles:
+            styles = RowStyles.from_dict(src_value__)
 
-        row_data = cls(
-            styles=styles,
+            return styles
+
+        return LazyTable(
+            fields={
+                "styles": ("styles", _decode_styles),
+            },
+            required=("styles",),
+            additional=None,
         )
-
-        row_data.additional_properties = d
-        return row_data
 
     @property
     def additional_keys(self) -> list[str]:

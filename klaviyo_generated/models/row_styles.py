@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.row_styles_column_layout import RowStylesColumnLayout, check_row_styles_column_layout
 from ..types import UNSET, Unset
 
@@ -15,7 +16,7 @@ T = TypeVar("T", bound="RowStyles")
 
 
 @_attrs_define
-class RowStyles:
+class RowStyles(LazyModel):
     """
     Attributes:
         column_layout (RowStylesColumnLayout | Unset): Column layout.
@@ -39,20 +40,28 @@ class RowStyles:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _column_layout = d.pop("column_layout", UNSET)
-        column_layout: RowStylesColumnLayout | Unset
-        if isinstance(_column_layout, Unset):
-            column_layout = UNSET
-        else:
-            column_layout = check_row_styles_column_layout(_column_layout)
+        return lazy_from_dict(cls, src_dict)
 
-        row_styles = cls(
-            column_layout=column_layout,
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        def _decode_column_layout(src_value__: Any) -> RowStylesColumnLayout | Unset:
+            _column_layout = src_value__
+            column_layout: RowStylesColumnLayout | Unset
+            if isinstance(_column_layout, Unset):
+                column_layout = UNSET
+            else:
+                column_layout = check_row_styles_column_layout(_column_layout)
+
+            return column_layout
+
+        return LazyTable(
+            fields={
+                "column_layout": ("column_layout", _decode_column_layout),
+            },
+            required=(),
+            additional=None,
         )
-
-        row_styles.additional_properties = d
-        return row_styles
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ T = TypeVar("T", bound="RowV0")
 
 
 @_attrs_define
-class RowV0:
+class RowV0(LazyModel):
     """
     Attributes:
         blocks (list[AgeGate | BackInStockEmailConsentCheckbox | Button | Checkboxes | CountdownTimer | Coupon |
@@ -163,6 +164,10 @@ class RowV0:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.age_gate import AgeGate  # noqa: PLC0415
         from ..models.back_in_stock_email_consent_checkbox import BackInStockEmailConsentCheckbox  # noqa: PLC0415
         from ..models.button import Button  # noqa: PLC0415
@@ -185,222 +190,240 @@ class RowV0:
         from ..models.spin_to_win import SpinToWin  # noqa: PLC0415
         from ..models.text import Text  # noqa: PLC0415
 
-        d = dict(src_dict)
-        blocks = []
-        _blocks = d.pop("blocks")
-        for blocks_item_data in _blocks:
+        def _decode_blocks(
+            src_value__: Any,
+        ) -> list[
+            AgeGate
+            | BackInStockEmailConsentCheckbox
+            | Button
+            | Checkboxes
+            | CountdownTimer
+            | Coupon
+            | CustomHTML
+            | Date
+            | Dropdown
+            | Email
+            | HTMLText
+            | Image
+            | OptInCode
+            | PhoneNumber
+            | RadioButtons
+            | Review
+            | SignupCounter
+            | SMSConsentCheckbox
+            | SMSDisclosure
+            | SpinToWin
+            | Text
+        ]:
+            blocks = []
+            _blocks = src_value__
+            for blocks_item_data in _blocks:
 
-            def _parse_blocks_item(
-                data: object,
-            ) -> (
-                AgeGate
-                | BackInStockEmailConsentCheckbox
-                | Button
-                | Checkboxes
-                | CountdownTimer
-                | Coupon
-                | CustomHTML
-                | Date
-                | Dropdown
-                | Email
-                | HTMLText
-                | Image
-                | OptInCode
-                | PhoneNumber
-                | RadioButtons
-                | Review
-                | SignupCounter
-                | SMSConsentCheckbox
-                | SMSDisclosure
-                | SpinToWin
-                | Text
-            ):
-                try:
+                def _parse_blocks_item(
+                    data: object,
+                ) -> (
+                    AgeGate
+                    | BackInStockEmailConsentCheckbox
+                    | Button
+                    | Checkboxes
+                    | CountdownTimer
+                    | Coupon
+                    | CustomHTML
+                    | Date
+                    | Dropdown
+                    | Email
+                    | HTMLText
+                    | Image
+                    | OptInCode
+                    | PhoneNumber
+                    | RadioButtons
+                    | Review
+                    | SignupCounter
+                    | SMSConsentCheckbox
+                    | SMSDisclosure
+                    | SpinToWin
+                    | Text
+                ):
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        blocks_item_type_0 = Button.from_dict(data)
+
+                        return blocks_item_type_0
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        blocks_item_type_1 = AgeGate.from_dict(data)
+
+                        return blocks_item_type_1
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        blocks_item_type_2 = Coupon.from_dict(data)
+
+                        return blocks_item_type_2
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        blocks_item_type_3 = Date.from_dict(data)
+
+                        return blocks_item_type_3
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        blocks_item_type_4 = Email.from_dict(data)
+
+                        return blocks_item_type_4
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        blocks_item_type_5 = HTMLText.from_dict(data)
+
+                        return blocks_item_type_5
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        blocks_item_type_6 = OptInCode.from_dict(data)
+
+                        return blocks_item_type_6
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        blocks_item_type_7 = PhoneNumber.from_dict(data)
+
+                        return blocks_item_type_7
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        blocks_item_type_8 = SMSConsentCheckbox.from_dict(data)
+
+                        return blocks_item_type_8
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        blocks_item_type_9 = Text.from_dict(data)
+
+                        return blocks_item_type_9
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        blocks_item_type_10 = Checkboxes.from_dict(data)
+
+                        return blocks_item_type_10
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        blocks_item_type_11 = RadioButtons.from_dict(data)
+
+                        return blocks_item_type_11
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        blocks_item_type_12 = Dropdown.from_dict(data)
+
+                        return blocks_item_type_12
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        blocks_item_type_13 = Image.from_dict(data)
+
+                        return blocks_item_type_13
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        blocks_item_type_14 = CountdownTimer.from_dict(data)
+
+                        return blocks_item_type_14
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        blocks_item_type_15 = SignupCounter.from_dict(data)
+
+                        return blocks_item_type_15
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        blocks_item_type_16 = SpinToWin.from_dict(data)
+
+                        return blocks_item_type_16
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        blocks_item_type_17 = SMSDisclosure.from_dict(data)
+
+                        return blocks_item_type_17
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        blocks_item_type_18 = BackInStockEmailConsentCheckbox.from_dict(data)
+
+                        return blocks_item_type_18
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        blocks_item_type_19 = Review.from_dict(data)
+
+                        return blocks_item_type_19
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
                     if not isinstance(data, dict):
                         raise TypeError()
-                    blocks_item_type_0 = Button.from_dict(data)
+                    blocks_item_type_20 = CustomHTML.from_dict(data)
 
-                    return blocks_item_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    blocks_item_type_1 = AgeGate.from_dict(data)
+                    return blocks_item_type_20
 
-                    return blocks_item_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    blocks_item_type_2 = Coupon.from_dict(data)
+                blocks_item = parse_union(_parse_blocks_item, blocks_item_data)
 
-                    return blocks_item_type_2
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    blocks_item_type_3 = Date.from_dict(data)
+                blocks.append(blocks_item)
 
-                    return blocks_item_type_3
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    blocks_item_type_4 = Email.from_dict(data)
+            return blocks
 
-                    return blocks_item_type_4
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    blocks_item_type_5 = HTMLText.from_dict(data)
-
-                    return blocks_item_type_5
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    blocks_item_type_6 = OptInCode.from_dict(data)
-
-                    return blocks_item_type_6
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    blocks_item_type_7 = PhoneNumber.from_dict(data)
-
-                    return blocks_item_type_7
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    blocks_item_type_8 = SMSConsentCheckbox.from_dict(data)
-
-                    return blocks_item_type_8
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    blocks_item_type_9 = Text.from_dict(data)
-
-                    return blocks_item_type_9
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    blocks_item_type_10 = Checkboxes.from_dict(data)
-
-                    return blocks_item_type_10
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    blocks_item_type_11 = RadioButtons.from_dict(data)
-
-                    return blocks_item_type_11
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    blocks_item_type_12 = Dropdown.from_dict(data)
-
-                    return blocks_item_type_12
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    blocks_item_type_13 = Image.from_dict(data)
-
-                    return blocks_item_type_13
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    blocks_item_type_14 = CountdownTimer.from_dict(data)
-
-                    return blocks_item_type_14
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    blocks_item_type_15 = SignupCounter.from_dict(data)
-
-                    return blocks_item_type_15
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    blocks_item_type_16 = SpinToWin.from_dict(data)
-
-                    return blocks_item_type_16
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    blocks_item_type_17 = SMSDisclosure.from_dict(data)
-
-                    return blocks_item_type_17
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    blocks_item_type_18 = BackInStockEmailConsentCheckbox.from_dict(data)
-
-                    return blocks_item_type_18
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    blocks_item_type_19 = Review.from_dict(data)
-
-                    return blocks_item_type_19
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, dict):
-                    raise TypeError()
-                blocks_item_type_20 = CustomHTML.from_dict(data)
-
-                return blocks_item_type_20
-
-            blocks_item = parse_union(_parse_blocks_item, blocks_item_data)
-
-            blocks.append(blocks_item)
-
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        id = _parse_id(d.pop("id", UNSET))
-
-        row_v0 = cls(
-            blocks=blocks,
-            id=id,
+        return LazyTable(
+            fields={
+                "blocks": ("blocks", _decode_blocks),
+                "id": ("id", None),
+            },
+            required=("blocks",),
+            additional=None,
         )
-
-        row_v0.additional_properties = d
-        return row_v0
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="RowV1")
 
 
 @_attrs_define
-class RowV1:
+class RowV1(LazyModel):
     """
     Attributes:
         data (RowData):
@@ -79,61 +80,53 @@ class RowV1:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.column_v1 import ColumnV1  # noqa: PLC0415
         from ..models.row_data import RowData  # noqa: PLC0415
 
-        d = dict(src_dict)
-        data = RowData.from_dict(d.pop("data"))
+        def _decode_data(src_value__: Any) -> RowData:
+            data = RowData.from_dict(src_value__)
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return data
 
-        id = _parse_id(d.pop("id", UNSET))
+        def _decode_columns(src_value__: Any) -> list[ColumnV1] | None | Unset:
+            def _parse_columns(data: object) -> list[ColumnV1] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    columns_type_0 = []
+                    _columns_type_0 = data
+                    for columns_type_0_item_data in _columns_type_0:
+                        columns_type_0_item = ColumnV1.from_dict(columns_type_0_item_data)
 
-        def _parse_data_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+                        columns_type_0.append(columns_type_0_item)
 
-        data_id = _parse_data_id(d.pop("data_id", UNSET))
+                    return columns_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[ColumnV1] | None | Unset, data)
 
-        def _parse_columns(data: object) -> list[ColumnV1] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                columns_type_0 = []
-                _columns_type_0 = data
-                for columns_type_0_item_data in _columns_type_0:
-                    columns_type_0_item = ColumnV1.from_dict(columns_type_0_item_data)
+            columns = parse_union(_parse_columns, src_value__)
 
-                    columns_type_0.append(columns_type_0_item)
+            return columns
 
-                return columns_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[ColumnV1] | None | Unset, data)
-
-        columns = parse_union(_parse_columns, d.pop("columns", UNSET))
-
-        row_v1 = cls(
-            data=data,
-            id=id,
-            data_id=data_id,
-            columns=columns,
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+                "id": ("id", None),
+                "data_id": ("data_id", None),
+                "columns": ("columns", _decode_columns),
+            },
+            required=("data",),
+            additional=None,
         )
-
-        row_v1.additional_properties = d
-        return row_v1
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,13 +8,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ScrollProperties")
 
 
 @_attrs_define
-class ScrollProperties:
+class ScrollProperties(LazyModel):
     """
     Attributes:
         percentage (int | Unset):  Default: 30. Example: 30.
@@ -36,15 +37,18 @@ class ScrollProperties:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        percentage = d.pop("percentage", UNSET)
+        return lazy_from_dict(cls, src_dict)
 
-        scroll_properties = cls(
-            percentage=percentage,
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        return LazyTable(
+            fields={
+                "percentage": ("percentage", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        scroll_properties.additional_properties = d
-        return scroll_properties
 
     @property
     def additional_keys(self) -> list[str]:

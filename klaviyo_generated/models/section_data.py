@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.display_options import DisplayOptions
     from ..models.section_properties import SectionProperties
@@ -18,7 +20,7 @@ T = TypeVar("T", bound="SectionData")
 
 
 @_attrs_define
-class SectionData:
+class SectionData(LazyModel):
     """
     Attributes:
         properties (SectionProperties):
@@ -52,25 +54,42 @@ class SectionData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.display_options import DisplayOptions  # noqa: PLC0415
         from ..models.section_properties import SectionProperties  # noqa: PLC0415
         from ..models.section_styles import SectionStyles  # noqa: PLC0415
 
-        d = dict(src_dict)
-        properties = SectionProperties.from_dict(d.pop("properties"))
+        def _decode_properties(src_value__: Any) -> SectionProperties:
+            properties = SectionProperties.from_dict(src_value__)
 
-        display_options = DisplayOptions.from_dict(d.pop("display_options"))
+            return properties
 
-        styles = SectionStyles.from_dict(d.pop("styles"))
+        def _decode_display_options(src_value__: Any) -> DisplayOptions:
+            display_options = DisplayOptions.from_dict(src_value__)
 
-        section_data = cls(
-            properties=properties,
-            display_options=display_options,
-            styles=styles,
+            return display_options
+
+        def _decode_styles(src_value__: Any) -> SectionStyles:
+            styles = SectionStyles.from_dict(src_value__)
+
+            return styles
+
+        return LazyTable(
+            fields={
+                "properties": ("properties", _decode_properties),
+                "display_options": ("display_options", _decode_display_options),
+                "styles": ("styles", _decode_styles),
+            },
+            required=(
+                "properties",
+                "display_options",
+                "styles",
+            ),
+            additional=None,
         )
-
-        section_data.additional_properties = d
-        return section_data
 
     @property
     def additional_keys(self) -> list[str]:

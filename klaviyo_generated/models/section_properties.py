@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SectionProperties")
 
 
 @_attrs_define
-class SectionProperties:
+class SectionProperties(LazyModel):
     """
     Attributes:
         is_ai_generated (bool | None | Unset):
@@ -50,33 +51,19 @@ class SectionProperties:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_is_ai_generated(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        is_ai_generated = _parse_is_ai_generated(d.pop("is_ai_generated", UNSET))
-
-        def _parse_is_prebuilt_content(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        is_prebuilt_content = _parse_is_prebuilt_content(d.pop("is_prebuilt_content", UNSET))
-
-        section_properties = cls(
-            is_ai_generated=is_ai_generated,
-            is_prebuilt_content=is_prebuilt_content,
+        return LazyTable(
+            fields={
+                "is_ai_generated": ("is_ai_generated", None),
+                "is_prebuilt_content": ("is_prebuilt_content", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        section_properties.additional_properties = d
-        return section_properties
 
     @property
     def additional_keys(self) -> list[str]:

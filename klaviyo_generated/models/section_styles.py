@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.section_styles_background_format import (
     SectionStylesBackgroundFormat,
     check_section_styles_background_format,
@@ -29,7 +30,7 @@ T = TypeVar("T", bound="SectionStyles")
 
 
 @_attrs_define
-class SectionStyles:
+class SectionStyles(LazyModel):
     """
     Attributes:
         background_asset_id (None | str | Unset):
@@ -223,191 +224,96 @@ class SectionStyles:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_background_asset_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        background_asset_id = _parse_background_asset_id(d.pop("background_asset_id", UNSET))
+        def _decode_background_format(src_value__: Any) -> SectionStylesBackgroundFormat | Unset:
+            _background_format = src_value__
+            background_format: SectionStylesBackgroundFormat | Unset
+            if isinstance(_background_format, Unset):
+                background_format = UNSET
+            else:
+                background_format = check_section_styles_background_format(_background_format)
 
-        def _parse_background_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return background_format
 
-        background_color = _parse_background_color(d.pop("background_color", UNSET))
+        def _decode_background_position(src_value__: Any) -> SectionStylesBackgroundPosition | Unset:
+            _background_position = src_value__
+            background_position: SectionStylesBackgroundPosition | Unset
+            if isinstance(_background_position, Unset):
+                background_position = UNSET
+            else:
+                background_position = check_section_styles_background_position(_background_position)
 
-        _background_format = d.pop("background_format", UNSET)
-        background_format: SectionStylesBackgroundFormat | Unset
-        if isinstance(_background_format, Unset):
-            background_format = UNSET
-        else:
-            background_format = check_section_styles_background_format(_background_format)
+            return background_position
 
-        def _parse_background_image_full_width(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+        def _decode_border_style(src_value__: Any) -> SectionStylesBorderStyle | Unset:
+            _border_style = src_value__
+            border_style: SectionStylesBorderStyle | Unset
+            if isinstance(_border_style, Unset):
+                border_style = UNSET
+            else:
+                border_style = check_section_styles_border_style(_border_style)
 
-        background_image_full_width = _parse_background_image_full_width(d.pop("background_image_full_width", UNSET))
+            return border_style
 
-        _background_position = d.pop("background_position", UNSET)
-        background_position: SectionStylesBackgroundPosition | Unset
-        if isinstance(_background_position, Unset):
-            background_position = UNSET
-        else:
-            background_position = check_section_styles_background_position(_background_position)
+        def _decode_column_align(src_value__: Any) -> SectionStylesColumnAlign | Unset:
+            _column_align = src_value__
+            column_align: SectionStylesColumnAlign | Unset
+            if isinstance(_column_align, Unset):
+                column_align = UNSET
+            else:
+                column_align = check_section_styles_column_align(_column_align)
 
-        def _parse_background_repeat(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+            return column_align
 
-        background_repeat = _parse_background_repeat(d.pop("background_repeat", UNSET))
+        def _decode_column_direction(src_value__: Any) -> SectionStylesColumnDirection | Unset:
+            _column_direction = src_value__
+            column_direction: SectionStylesColumnDirection | Unset
+            if isinstance(_column_direction, Unset):
+                column_direction = UNSET
+            else:
+                column_direction = check_section_styles_column_direction(_column_direction)
 
-        def _parse_background_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return column_direction
 
-        background_url = _parse_background_url(d.pop("background_url", UNSET))
+        def _decode_content_color_type(src_value__: Any) -> SectionStylesContentColorType | Unset:
+            _content_color_type = src_value__
+            content_color_type: SectionStylesContentColorType | Unset
+            if isinstance(_content_color_type, Unset):
+                content_color_type = UNSET
+            else:
+                content_color_type = check_section_styles_content_color_type(_content_color_type)
 
-        def _parse_border_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return content_color_type
 
-        border_color = _parse_border_color(d.pop("border_color", UNSET))
-
-        _border_style = d.pop("border_style", UNSET)
-        border_style: SectionStylesBorderStyle | Unset
-        if isinstance(_border_style, Unset):
-            border_style = UNSET
-        else:
-            border_style = check_section_styles_border_style(_border_style)
-
-        def _parse_border_width(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        border_width = _parse_border_width(d.pop("border_width", UNSET))
-
-        _column_align = d.pop("column_align", UNSET)
-        column_align: SectionStylesColumnAlign | Unset
-        if isinstance(_column_align, Unset):
-            column_align = UNSET
-        else:
-            column_align = check_section_styles_column_align(_column_align)
-
-        _column_direction = d.pop("column_direction", UNSET)
-        column_direction: SectionStylesColumnDirection | Unset
-        if isinstance(_column_direction, Unset):
-            column_direction = UNSET
-        else:
-            column_direction = check_section_styles_column_direction(_column_direction)
-
-        def _parse_content_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        content_color = _parse_content_color(d.pop("content_color", UNSET))
-
-        _content_color_type = d.pop("content_color_type", UNSET)
-        content_color_type: SectionStylesContentColorType | Unset
-        if isinstance(_content_color_type, Unset):
-            content_color_type = UNSET
-        else:
-            content_color_type = check_section_styles_content_color_type(_content_color_type)
-
-        def _parse_inner_padding_bottom(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        inner_padding_bottom = _parse_inner_padding_bottom(d.pop("inner_padding_bottom", UNSET))
-
-        def _parse_inner_padding_left(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        inner_padding_left = _parse_inner_padding_left(d.pop("inner_padding_left", UNSET))
-
-        def _parse_inner_padding_right(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        inner_padding_right = _parse_inner_padding_right(d.pop("inner_padding_right", UNSET))
-
-        def _parse_inner_padding_top(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        inner_padding_top = _parse_inner_padding_top(d.pop("inner_padding_top", UNSET))
-
-        def _parse_stack_on_mobile(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        stack_on_mobile = _parse_stack_on_mobile(d.pop("stack_on_mobile", UNSET))
-
-        section_styles = cls(
-            background_asset_id=background_asset_id,
-            background_color=background_color,
-            background_format=background_format,
-            background_image_full_width=background_image_full_width,
-            background_position=background_position,
-            background_repeat=background_repeat,
-            background_url=background_url,
-            border_color=border_color,
-            border_style=border_style,
-            border_width=border_width,
-            column_align=column_align,
-            column_direction=column_direction,
-            content_color=content_color,
-            content_color_type=content_color_type,
-            inner_padding_bottom=inner_padding_bottom,
-            inner_padding_left=inner_padding_left,
-            inner_padding_right=inner_padding_right,
-            inner_padding_top=inner_padding_top,
-            stack_on_mobile=stack_on_mobile,
+        return LazyTable(
+            fields={
+                "background_asset_id": ("background_asset_id", None),
+                "background_color": ("background_color", None),
+                "background_format": ("background_format", _decode_background_format),
+                "background_image_full_width": ("background_image_full_width", None),
+                "background_position": ("background_position", _decode_background_position),
+                "background_repeat": ("background_repeat", None),
+                "background_url": ("background_url", None),
+                "border_color": ("border_color", None),
+                "border_style": ("border_style", _decode_border_style),
+                "border_width": ("border_width", None),
+                "column_align": ("column_align", _decode_column_align),
+                "column_direction": ("column_direction", _decode_column_direction),
+                "content_color": ("content_color", None),
+                "content_color_type": ("content_color_type", _decode_content_color_type),
+                "inner_padding_bottom": ("inner_padding_bottom", None),
+                "inner_padding_left": ("inner_padding_left", None),
+                "inner_padding_right": ("inner_padding_right", None),
+                "inner_padding_top": ("inner_padding_top", None),
+                "stack_on_mobile": ("stack_on_mobile", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        section_styles.additional_properties = d
-        return section_styles
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.section_v0_content_type import SectionV0ContentType, check_section_v0_content_type
 from ..models.section_v0_type import SectionV0Type, check_section_v0_type
 from ..types import UNSET, Unset
@@ -16,7 +17,7 @@ T = TypeVar("T", bound="SectionV0")
 
 
 @_attrs_define
-class SectionV0:
+class SectionV0(LazyModel):
     """
     Attributes:
         content_type (SectionV0ContentType):
@@ -51,21 +52,33 @@ class SectionV0:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        content_type = check_section_v0_content_type(d.pop("content_type"))
+        return lazy_from_dict(cls, src_dict)
 
-        type_ = check_section_v0_type(d.pop("type"))
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        data = d.pop("data", UNSET)
+        def _decode_content_type(src_value__: Any) -> SectionV0ContentType:
+            content_type = check_section_v0_content_type(src_value__)
 
-        section_v0 = cls(
-            content_type=content_type,
-            type_=type_,
-            data=data,
+            return content_type
+
+        def _decode_type_(src_value__: Any) -> SectionV0Type:
+            type_ = check_section_v0_type(src_value__)
+
+            return type_
+
+        return LazyTable(
+            fields={
+                "content_type": ("content_type", _decode_content_type),
+                "type_": ("type", _decode_type_),
+                "data": ("data", None),
+            },
+            required=(
+                "content_type",
+                "type",
+            ),
+            additional=None,
         )
-
-        section_v0.additional_properties = d
-        return section_v0
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.section_v1_content_type import SectionV1ContentType, check_section_v1_content_type
 from ..models.section_v1_type import SectionV1Type, check_section_v1_type
 from ..types import UNSET, Unset, parse_union
@@ -21,7 +22,7 @@ T = TypeVar("T", bound="SectionV1")
 
 
 @_attrs_define
-class SectionV1:
+class SectionV1(LazyModel):
     """
     Attributes:
         content_type (SectionV1ContentType):
@@ -101,77 +102,70 @@ class SectionV1:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.row_v1 import RowV1  # noqa: PLC0415
         from ..models.section_data import SectionData  # noqa: PLC0415
 
-        d = dict(src_dict)
-        content_type = check_section_v1_content_type(d.pop("content_type"))
+        def _decode_content_type(src_value__: Any) -> SectionV1ContentType:
+            content_type = check_section_v1_content_type(src_value__)
 
-        type_ = check_section_v1_type(d.pop("type"))
+            return content_type
 
-        data = SectionData.from_dict(d.pop("data"))
+        def _decode_type_(src_value__: Any) -> SectionV1Type:
+            type_ = check_section_v1_type(src_value__)
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return type_
 
-        id = _parse_id(d.pop("id", UNSET))
+        def _decode_data(src_value__: Any) -> SectionData:
+            data = SectionData.from_dict(src_value__)
 
-        def _parse_data_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return data
 
-        data_id = _parse_data_id(d.pop("data_id", UNSET))
+        def _decode_rows(src_value__: Any) -> list[RowV1] | None | Unset:
+            def _parse_rows(data: object) -> list[RowV1] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    rows_type_0 = []
+                    _rows_type_0 = data
+                    for rows_type_0_item_data in _rows_type_0:
+                        rows_type_0_item = RowV1.from_dict(rows_type_0_item_data)
 
-        def _parse_universal_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+                        rows_type_0.append(rows_type_0_item)
 
-        universal_id = _parse_universal_id(d.pop("universal_id", UNSET))
+                    return rows_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[RowV1] | None | Unset, data)
 
-        def _parse_rows(data: object) -> list[RowV1] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                rows_type_0 = []
-                _rows_type_0 = data
-                for rows_type_0_item_data in _rows_type_0:
-                    rows_type_0_item = RowV1.from_dict(rows_type_0_item_data)
+            rows = parse_union(_parse_rows, src_value__)
 
-                    rows_type_0.append(rows_type_0_item)
+            return rows
 
-                return rows_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[RowV1] | None | Unset, data)
-
-        rows = parse_union(_parse_rows, d.pop("rows", UNSET))
-
-        section_v1 = cls(
-            content_type=content_type,
-            type_=type_,
-            data=data,
-            id=id,
-            data_id=data_id,
-            universal_id=universal_id,
-            rows=rows,
+        return LazyTable(
+            fields={
+                "content_type": ("content_type", _decode_content_type),
+                "type_": ("type", _decode_type_),
+                "data": ("data", _decode_data),
+                "id": ("id", None),
+                "data_id": ("data_id", None),
+                "universal_id": ("universal_id", None),
+                "rows": ("rows", _decode_rows),
+            },
+            required=(
+                "content_type",
+                "type",
+                "data",
+            ),
+            additional=None,
         )
-
-        section_v1.additional_properties = d
-        return section_v1
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="SegmentCreateQueryResourceObjectAttributes")
 
 
 @_attrs_define
-class SegmentCreateQueryResourceObjectAttributes:
+class SegmentCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         name (str):
@@ -57,30 +58,29 @@ class SegmentCreateQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.segment_definition import SegmentDefinition  # noqa: PLC0415
 
-        d = dict(src_dict)
-        name = d.pop("name")
+        def _decode_definition(src_value__: Any) -> SegmentDefinition:
+            definition = SegmentDefinition.from_dict(src_value__)
 
-        definition = SegmentDefinition.from_dict(d.pop("definition"))
+            return definition
 
-        def _parse_is_starred(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        is_starred = _parse_is_starred(d.pop("is_starred", UNSET))
-
-        segment_create_query_resource_object_attributes = cls(
-            name=name,
-            definition=definition,
-            is_starred=is_starred,
+        return LazyTable(
+            fields={
+                "name": ("name", None),
+                "definition": ("definition", _decode_definition),
+                "is_starred": ("is_starred", None),
+            },
+            required=(
+                "name",
+                "definition",
+            ),
+            additional=None,
         )
-
-        segment_create_query_resource_object_attributes.additional_properties = d
-        return segment_create_query_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

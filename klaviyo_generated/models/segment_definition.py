@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.condition_group import ConditionGroup
 
@@ -16,7 +18,7 @@ T = TypeVar("T", bound="SegmentDefinition")
 
 
 @_attrs_define
-class SegmentDefinition:
+class SegmentDefinition(LazyModel):
     """
     Attributes:
         condition_groups (list[ConditionGroup]):
@@ -43,22 +45,29 @@ class SegmentDefinition:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.condition_group import ConditionGroup  # noqa: PLC0415
 
-        d = dict(src_dict)
-        condition_groups = []
-        _condition_groups = d.pop("condition_groups")
-        for condition_groups_item_data in _condition_groups:
-            condition_groups_item = ConditionGroup.from_dict(condition_groups_item_data)
+        def _decode_condition_groups(src_value__: Any) -> list[ConditionGroup]:
+            condition_groups = []
+            _condition_groups = src_value__
+            for condition_groups_item_data in _condition_groups:
+                condition_groups_item = ConditionGroup.from_dict(condition_groups_item_data)
 
-            condition_groups.append(condition_groups_item)
+                condition_groups.append(condition_groups_item)
 
-        segment_definition = cls(
-            condition_groups=condition_groups,
+            return condition_groups
+
+        return LazyTable(
+            fields={
+                "condition_groups": ("condition_groups", _decode_condition_groups),
+            },
+            required=("condition_groups",),
+            additional=None,
         )
-
-        segment_definition.additional_properties = d
-        return segment_definition
 
     @property
     def additional_keys(self) -> list[str]:

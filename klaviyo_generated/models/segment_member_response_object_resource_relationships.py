@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ T = TypeVar("T", bound="SegmentMemberResponseObjectResourceRelationships")
 
 
 @_attrs_define
-class SegmentMemberResponseObjectResourceRelationships:
+class SegmentMemberResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
         lists (SegmentMemberResponseObjectResourceRelationshipsLists | Unset):
@@ -66,6 +67,10 @@ class SegmentMemberResponseObjectResourceRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.segment_member_response_object_resource_relationships_lists import (
             SegmentMemberResponseObjectResourceRelationshipsLists,  # noqa: PLC0415
         )
@@ -76,36 +81,45 @@ class SegmentMemberResponseObjectResourceRelationships:
             SegmentMemberResponseObjectResourceRelationshipsSegments,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _lists = d.pop("lists", UNSET)
-        lists: SegmentMemberResponseObjectResourceRelationshipsLists | Unset
-        if isinstance(_lists, Unset):
-            lists = UNSET
-        else:
-            lists = SegmentMemberResponseObjectResourceRelationshipsLists.from_dict(_lists)
+        def _decode_lists(src_value__: Any) -> SegmentMemberResponseObjectResourceRelationshipsLists | Unset:
+            _lists = src_value__
+            lists: SegmentMemberResponseObjectResourceRelationshipsLists | Unset
+            if isinstance(_lists, Unset):
+                lists = UNSET
+            else:
+                lists = SegmentMemberResponseObjectResourceRelationshipsLists.from_dict(_lists)
 
-        _segments = d.pop("segments", UNSET)
-        segments: SegmentMemberResponseObjectResourceRelationshipsSegments | Unset
-        if isinstance(_segments, Unset):
-            segments = UNSET
-        else:
-            segments = SegmentMemberResponseObjectResourceRelationshipsSegments.from_dict(_segments)
+            return lists
 
-        _push_tokens = d.pop("push-tokens", UNSET)
-        push_tokens: SegmentMemberResponseObjectResourceRelationshipsPushTokens | Unset
-        if isinstance(_push_tokens, Unset):
-            push_tokens = UNSET
-        else:
-            push_tokens = SegmentMemberResponseObjectResourceRelationshipsPushTokens.from_dict(_push_tokens)
+        def _decode_segments(src_value__: Any) -> SegmentMemberResponseObjectResourceRelationshipsSegments | Unset:
+            _segments = src_value__
+            segments: SegmentMemberResponseObjectResourceRelationshipsSegments | Unset
+            if isinstance(_segments, Unset):
+                segments = UNSET
+            else:
+                segments = SegmentMemberResponseObjectResourceRelationshipsSegments.from_dict(_segments)
 
-        segment_member_response_object_resource_relationships = cls(
-            lists=lists,
-            segments=segments,
-            push_tokens=push_tokens,
+            return segments
+
+        def _decode_push_tokens(src_value__: Any) -> SegmentMemberResponseObjectResourceRelationshipsPushTokens | Unset:
+            _push_tokens = src_value__
+            push_tokens: SegmentMemberResponseObjectResourceRelationshipsPushTokens | Unset
+            if isinstance(_push_tokens, Unset):
+                push_tokens = UNSET
+            else:
+                push_tokens = SegmentMemberResponseObjectResourceRelationshipsPushTokens.from_dict(_push_tokens)
+
+            return push_tokens
+
+        return LazyTable(
+            fields={
+                "lists": ("lists", _decode_lists),
+                "segments": ("segments", _decode_segments),
+                "push_tokens": ("push-tokens", _decode_push_tokens),
+            },
+            required=(),
+            additional=None,
         )
-
-        segment_member_response_object_resource_relationships.additional_properties = d
-        return segment_member_response_object_resource_relationships
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.segment_enum import SegmentEnum, check_segment_enum
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="SegmentPartialUpdateQueryResourceObject")
 
 
 @_attrs_define
-class SegmentPartialUpdateQueryResourceObject:
+class SegmentPartialUpdateQueryResourceObject(LazyModel):
     """
     Attributes:
         type_ (SegmentEnum):
@@ -54,25 +55,37 @@ class SegmentPartialUpdateQueryResourceObject:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.segment_partial_update_query_resource_object_attributes import (
             SegmentPartialUpdateQueryResourceObjectAttributes,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        type_ = check_segment_enum(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> SegmentEnum:
+            type_ = check_segment_enum(src_value__)
 
-        id = d.pop("id")
+            return type_
 
-        attributes = SegmentPartialUpdateQueryResourceObjectAttributes.from_dict(d.pop("attributes"))
+        def _decode_attributes(src_value__: Any) -> SegmentPartialUpdateQueryResourceObjectAttributes:
+            attributes = SegmentPartialUpdateQueryResourceObjectAttributes.from_dict(src_value__)
 
-        segment_partial_update_query_resource_object = cls(
-            type_=type_,
-            id=id,
-            attributes=attributes,
+            return attributes
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+                "attributes": ("attributes", _decode_attributes),
+            },
+            required=(
+                "type",
+                "id",
+                "attributes",
+            ),
+            additional=None,
         )
-
-        segment_partial_update_query_resource_object.additional_properties = d
-        return segment_partial_update_query_resource_object
 
     @property
     def additional_keys(self) -> list[str]:

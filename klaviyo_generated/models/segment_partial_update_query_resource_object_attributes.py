@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="SegmentPartialUpdateQueryResourceObjectAttributes")
 
 
 @_attrs_define
-class SegmentPartialUpdateQueryResourceObjectAttributes:
+class SegmentPartialUpdateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         definition (SegmentDefinition | Unset):
@@ -75,52 +76,32 @@ class SegmentPartialUpdateQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.segment_definition import SegmentDefinition  # noqa: PLC0415
 
-        d = dict(src_dict)
-        _definition = d.pop("definition", UNSET)
-        definition: SegmentDefinition | Unset
-        if isinstance(_definition, Unset):
-            definition = UNSET
-        else:
-            definition = SegmentDefinition.from_dict(_definition)
+        def _decode_definition(src_value__: Any) -> SegmentDefinition | Unset:
+            _definition = src_value__
+            definition: SegmentDefinition | Unset
+            if isinstance(_definition, Unset):
+                definition = UNSET
+            else:
+                definition = SegmentDefinition.from_dict(_definition)
 
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return definition
 
-        name = _parse_name(d.pop("name", UNSET))
-
-        def _parse_is_starred(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        is_starred = _parse_is_starred(d.pop("is_starred", UNSET))
-
-        def _parse_is_active(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        is_active = _parse_is_active(d.pop("is_active", UNSET))
-
-        segment_partial_update_query_resource_object_attributes = cls(
-            definition=definition,
-            name=name,
-            is_starred=is_starred,
-            is_active=is_active,
+        return LazyTable(
+            fields={
+                "definition": ("definition", _decode_definition),
+                "name": ("name", None),
+                "is_starred": ("is_starred", None),
+                "is_active": ("is_active", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        segment_partial_update_query_resource_object_attributes.additional_properties = d
-        return segment_partial_update_query_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,13 +8,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.tag_enum import TagEnum, check_tag_enum
 
 T = TypeVar("T", bound="SegmentRetrieveResponseObjectResourceRelationshipsTagsDataItem")
 
 
 @_attrs_define
-class SegmentRetrieveResponseObjectResourceRelationshipsTagsDataItem:
+class SegmentRetrieveResponseObjectResourceRelationshipsTagsDataItem(LazyModel):
     """
     Attributes:
         type_ (TagEnum):
@@ -43,18 +44,27 @@ class SegmentRetrieveResponseObjectResourceRelationshipsTagsDataItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_tag_enum(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        id = d.pop("id")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        segment_retrieve_response_object_resource_relationships_tags_data_item = cls(
-            type_=type_,
-            id=id,
+        def _decode_type_(src_value__: Any) -> TagEnum:
+            type_ = check_tag_enum(src_value__)
+
+            return type_
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+            },
+            required=(
+                "type",
+                "id",
+            ),
+            additional=None,
         )
-
-        segment_retrieve_response_object_resource_relationships_tags_data_item.additional_properties = d
-        return segment_retrieve_response_object_resource_relationships_tags_data_item
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.segment_series_request_dto_resource_object import SegmentSeriesRequestDTOResourceObject
 
@@ -16,7 +18,7 @@ T = TypeVar("T", bound="SegmentSeriesRequestDTO")
 
 
 @_attrs_define
-class SegmentSeriesRequestDTO:
+class SegmentSeriesRequestDTO(LazyModel):
     """
     Attributes:
         data (SegmentSeriesRequestDTOResourceObject):
@@ -40,17 +42,24 @@ class SegmentSeriesRequestDTO:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.segment_series_request_dto_resource_object import SegmentSeriesRequestDTOResourceObject  # noqa: PLC0415
 
-        d = dict(src_dict)
-        data = SegmentSeriesRequestDTOResourceObject.from_dict(d.pop("data"))
+        def _decode_data(src_value__: Any) -> SegmentSeriesRequestDTOResourceObject:
+            data = SegmentSeriesRequestDTOResourceObject.from_dict(src_value__)
 
-        segment_series_request_dto = cls(
-            data=data,
+            return data
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+            },
+            required=("data",),
+            additional=None,
         )
-
-        segment_series_request_dto.additional_properties = d
-        return segment_series_request_dto
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.segment_series_request_dto_resource_object_attributes_interval import (
     SegmentSeriesRequestDTOResourceObjectAttributesInterval,
     check_segment_series_request_dto_resource_object_attributes_interval,
@@ -27,7 +28,7 @@ T = TypeVar("T", bound="SegmentSeriesRequestDTOResourceObjectAttributes")
 
 
 @_attrs_define
-class SegmentSeriesRequestDTOResourceObjectAttributes:
+class SegmentSeriesRequestDTOResourceObjectAttributes(LazyModel):
     """
     Attributes:
         statistics (list[SegmentSeriesRequestDTOResourceObjectAttributesStatisticsItem]): List of statistics to query
@@ -91,56 +92,64 @@ class SegmentSeriesRequestDTOResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.custom_timeframe import CustomTimeframe  # noqa: PLC0415
         from ..models.timeframe import Timeframe  # noqa: PLC0415
 
-        d = dict(src_dict)
-        statistics = []
-        _statistics = d.pop("statistics")
-        for statistics_item_data in _statistics:
-            statistics_item = check_segment_series_request_dto_resource_object_attributes_statistics_item(
-                statistics_item_data
-            )
+        def _decode_statistics(src_value__: Any) -> list[SegmentSeriesRequestDTOResourceObjectAttributesStatisticsItem]:
+            statistics = []
+            _statistics = src_value__
+            for statistics_item_data in _statistics:
+                statistics_item = check_segment_series_request_dto_resource_object_attributes_statistics_item(
+                    statistics_item_data
+                )
 
-            statistics.append(statistics_item)
+                statistics.append(statistics_item)
 
-        def _parse_timeframe(data: object) -> CustomTimeframe | Timeframe:
-            try:
+            return statistics
+
+        def _decode_timeframe(src_value__: Any) -> CustomTimeframe | Timeframe:
+            def _parse_timeframe(data: object) -> CustomTimeframe | Timeframe:
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    timeframe_type_0 = Timeframe.from_dict(data)
+
+                    return timeframe_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                timeframe_type_0 = Timeframe.from_dict(data)
+                timeframe_type_1 = CustomTimeframe.from_dict(data)
 
-                return timeframe_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            timeframe_type_1 = CustomTimeframe.from_dict(data)
+                return timeframe_type_1
 
-            return timeframe_type_1
+            timeframe = parse_union(_parse_timeframe, src_value__)
 
-        timeframe = parse_union(_parse_timeframe, d.pop("timeframe"))
+            return timeframe
 
-        interval = check_segment_series_request_dto_resource_object_attributes_interval(d.pop("interval"))
+        def _decode_interval(src_value__: Any) -> SegmentSeriesRequestDTOResourceObjectAttributesInterval:
+            interval = check_segment_series_request_dto_resource_object_attributes_interval(src_value__)
 
-        def _parse_filter(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return interval
 
-        filter = _parse_filter(d.pop("filter", UNSET))
-
-        segment_series_request_dto_resource_object_attributes = cls(
-            statistics=statistics,
-            timeframe=timeframe,
-            interval=interval,
-            filter=filter,
+        return LazyTable(
+            fields={
+                "statistics": ("statistics", _decode_statistics),
+                "timeframe": ("timeframe", _decode_timeframe),
+                "interval": ("interval", _decode_interval),
+                "filter": ("filter", None),
+            },
+            required=(
+                "statistics",
+                "timeframe",
+                "interval",
+            ),
+            additional=None,
         )
-
-        segment_series_request_dto_resource_object_attributes.additional_properties = d
-        return segment_series_request_dto_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

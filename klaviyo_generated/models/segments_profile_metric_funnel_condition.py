@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.segments_profile_metric_funnel_condition_completion_window_seconds import (
     SegmentsProfileMetricFunnelConditionCompletionWindowSeconds,
     check_segments_profile_metric_funnel_condition_completion_window_seconds,
@@ -29,7 +30,7 @@ T = TypeVar("T", bound="SegmentsProfileMetricFunnelCondition")
 
 
 @_attrs_define
-class SegmentsProfileMetricFunnelCondition:
+class SegmentsProfileMetricFunnelCondition(LazyModel):
     """
     Attributes:
         type_ (SegmentsProfileMetricFunnelConditionType):
@@ -85,66 +86,90 @@ class SegmentsProfileMetricFunnelCondition:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.profile_metric_funnel_steps import ProfileMetricFunnelSteps  # noqa: PLC0415
         from ..models.relative_date_operator_base_relative_date_filter import RelativeDateOperatorBaseRelativeDateFilter  # noqa: PLC0415
         from ..models.relative_date_range_filter import RelativeDateRangeFilter  # noqa: PLC0415
         from ..models.static_date_range_filter import StaticDateRangeFilter  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_segments_profile_metric_funnel_condition_type(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> SegmentsProfileMetricFunnelConditionType:
+            type_ = check_segments_profile_metric_funnel_condition_type(src_value__)
 
-        def _parse_timeframe_filter(
-            data: object,
+            return type_
+
+        def _decode_timeframe_filter(
+            src_value__: Any,
         ) -> RelativeDateOperatorBaseRelativeDateFilter | RelativeDateRangeFilter | StaticDateRangeFilter:
-            try:
+            def _parse_timeframe_filter(
+                data: object,
+            ) -> RelativeDateOperatorBaseRelativeDateFilter | RelativeDateRangeFilter | StaticDateRangeFilter:
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    timeframe_filter_type_0 = StaticDateRangeFilter.from_dict(data)
+
+                    return timeframe_filter_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    timeframe_filter_type_1 = RelativeDateRangeFilter.from_dict(data)
+
+                    return timeframe_filter_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                timeframe_filter_type_0 = StaticDateRangeFilter.from_dict(data)
+                timeframe_filter_type_2 = RelativeDateOperatorBaseRelativeDateFilter.from_dict(data)
 
-                return timeframe_filter_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                timeframe_filter_type_1 = RelativeDateRangeFilter.from_dict(data)
+                return timeframe_filter_type_2
 
-                return timeframe_filter_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            timeframe_filter_type_2 = RelativeDateOperatorBaseRelativeDateFilter.from_dict(data)
+            timeframe_filter = parse_union(_parse_timeframe_filter, src_value__)
 
-            return timeframe_filter_type_2
+            return timeframe_filter
 
-        timeframe_filter = parse_union(_parse_timeframe_filter, d.pop("timeframe_filter"))
+        def _decode_steps(src_value__: Any) -> list[ProfileMetricFunnelSteps]:
+            steps = []
+            _steps = src_value__
+            for steps_item_data in _steps:
+                steps_item = ProfileMetricFunnelSteps.from_dict(steps_item_data)
 
-        steps = []
-        _steps = d.pop("steps")
-        for steps_item_data in _steps:
-            steps_item = ProfileMetricFunnelSteps.from_dict(steps_item_data)
+                steps.append(steps_item)
 
-            steps.append(steps_item)
+            return steps
 
-        _completion_window_seconds = d.pop("completion_window_seconds", UNSET)
-        completion_window_seconds: SegmentsProfileMetricFunnelConditionCompletionWindowSeconds | Unset
-        if isinstance(_completion_window_seconds, Unset):
-            completion_window_seconds = UNSET
-        else:
-            completion_window_seconds = check_segments_profile_metric_funnel_condition_completion_window_seconds(
-                _completion_window_seconds
-            )
+        def _decode_completion_window_seconds(
+            src_value__: Any,
+        ) -> SegmentsProfileMetricFunnelConditionCompletionWindowSeconds | Unset:
+            _completion_window_seconds = src_value__
+            completion_window_seconds: SegmentsProfileMetricFunnelConditionCompletionWindowSeconds | Unset
+            if isinstance(_completion_window_seconds, Unset):
+                completion_window_seconds = UNSET
+            else:
+                completion_window_seconds = check_segments_profile_metric_funnel_condition_completion_window_seconds(
+                    _completion_window_seconds
+                )
 
-        segments_profile_metric_funnel_condition = cls(
-            type_=type_,
-            timeframe_filter=timeframe_filter,
-            steps=steps,
-            completion_window_seconds=completion_window_seconds,
+            return completion_window_seconds
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "timeframe_filter": ("timeframe_filter", _decode_timeframe_filter),
+                "steps": ("steps", _decode_steps),
+                "completion_window_seconds": ("completion_window_seconds", _decode_completion_window_seconds),
+            },
+            required=(
+                "type",
+                "timeframe_filter",
+                "steps",
+            ),
+            additional=None,
         )
-
-        segments_profile_metric_funnel_condition.additional_properties = d
-        return segments_profile_metric_funnel_condition
 
     @property
     def additional_keys(self) -> list[str]:

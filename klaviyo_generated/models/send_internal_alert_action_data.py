@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.send_internal_alert_action_data_status import (
     SendInternalAlertActionDataStatus,
     check_send_internal_alert_action_data_status,
@@ -22,7 +23,7 @@ T = TypeVar("T", bound="SendInternalAlertActionData")
 
 
 @_attrs_define
-class SendInternalAlertActionData:
+class SendInternalAlertActionData(LazyModel):
     """
     Attributes:
         message (FlowInternalAlert):
@@ -54,25 +55,35 @@ class SendInternalAlertActionData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.flow_internal_alert import FlowInternalAlert  # noqa: PLC0415
 
-        d = dict(src_dict)
-        message = FlowInternalAlert.from_dict(d.pop("message"))
+        def _decode_message(src_value__: Any) -> FlowInternalAlert:
+            message = FlowInternalAlert.from_dict(src_value__)
 
-        _status = d.pop("status", UNSET)
-        status: SendInternalAlertActionDataStatus | Unset
-        if isinstance(_status, Unset):
-            status = UNSET
-        else:
-            status = check_send_internal_alert_action_data_status(_status)
+            return message
 
-        send_internal_alert_action_data = cls(
-            message=message,
-            status=status,
+        def _decode_status(src_value__: Any) -> SendInternalAlertActionDataStatus | Unset:
+            _status = src_value__
+            status: SendInternalAlertActionDataStatus | Unset
+            if isinstance(_status, Unset):
+                status = UNSET
+            else:
+                status = check_send_internal_alert_action_data_status(_status)
+
+            return status
+
+        return LazyTable(
+            fields={
+                "message": ("message", _decode_message),
+                "status": ("status", _decode_status),
+            },
+            required=("message",),
+            additional=None,
         )
-
-        send_internal_alert_action_data.additional_properties = d
-        return send_internal_alert_action_data
 
     @property
     def additional_keys(self) -> list[str]:

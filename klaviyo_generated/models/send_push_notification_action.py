@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.send_push_notification_action_type import (
     SendPushNotificationActionType,
     check_send_push_notification_action_type,
@@ -23,7 +24,7 @@ T = TypeVar("T", bound="SendPushNotificationAction")
 
 
 @_attrs_define
-class SendPushNotificationAction:
+class SendPushNotificationAction(LazyModel):
     """
     Attributes:
         type_ (SendPushNotificationActionType):
@@ -84,54 +85,49 @@ class SendPushNotificationAction:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.link import Link  # noqa: PLC0415
         from ..models.send_push_notification_action_data import SendPushNotificationActionData  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_send_push_notification_action_type(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> SendPushNotificationActionType:
+            type_ = check_send_push_notification_action_type(src_value__)
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return type_
 
-        id = _parse_id(d.pop("id", UNSET))
+        def _decode_links(src_value__: Any) -> Link | Unset:
+            _links = src_value__
+            links: Link | Unset
+            if isinstance(_links, Unset):
+                links = UNSET
+            else:
+                links = Link.from_dict(_links)
 
-        def _parse_temporary_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return links
 
-        temporary_id = _parse_temporary_id(d.pop("temporary_id", UNSET))
+        def _decode_data(src_value__: Any) -> SendPushNotificationActionData | Unset:
+            _data = src_value__
+            data: SendPushNotificationActionData | Unset
+            if isinstance(_data, Unset):
+                data = UNSET
+            else:
+                data = SendPushNotificationActionData.from_dict(_data)
 
-        _links = d.pop("links", UNSET)
-        links: Link | Unset
-        if isinstance(_links, Unset):
-            links = UNSET
-        else:
-            links = Link.from_dict(_links)
+            return data
 
-        _data = d.pop("data", UNSET)
-        data: SendPushNotificationActionData | Unset
-        if isinstance(_data, Unset):
-            data = UNSET
-        else:
-            data = SendPushNotificationActionData.from_dict(_data)
-
-        send_push_notification_action = cls(
-            type_=type_,
-            id=id,
-            temporary_id=temporary_id,
-            links=links,
-            data=data,
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+                "temporary_id": ("temporary_id", None),
+                "links": ("links", _decode_links),
+                "data": ("data", _decode_data),
+            },
+            required=("type",),
+            additional=None,
         )
-
-        send_push_notification_action.additional_properties = d
-        return send_push_notification_action
 
     @property
     def additional_keys(self) -> list[str]:

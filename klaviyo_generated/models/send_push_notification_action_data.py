@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.send_push_notification_action_data_status import (
     SendPushNotificationActionDataStatus,
     check_send_push_notification_action_data_status,
@@ -22,7 +23,7 @@ T = TypeVar("T", bound="SendPushNotificationActionData")
 
 
 @_attrs_define
-class SendPushNotificationActionData:
+class SendPushNotificationActionData(LazyModel):
     """
     Attributes:
         message (FlowPushNotification | Unset):
@@ -54,30 +55,40 @@ class SendPushNotificationActionData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.flow_push_notification import FlowPushNotification  # noqa: PLC0415
 
-        d = dict(src_dict)
-        _message = d.pop("message", UNSET)
-        message: FlowPushNotification | Unset
-        if isinstance(_message, Unset):
-            message = UNSET
-        else:
-            message = FlowPushNotification.from_dict(_message)
+        def _decode_message(src_value__: Any) -> FlowPushNotification | Unset:
+            _message = src_value__
+            message: FlowPushNotification | Unset
+            if isinstance(_message, Unset):
+                message = UNSET
+            else:
+                message = FlowPushNotification.from_dict(_message)
 
-        _status = d.pop("status", UNSET)
-        status: SendPushNotificationActionDataStatus | Unset
-        if isinstance(_status, Unset):
-            status = UNSET
-        else:
-            status = check_send_push_notification_action_data_status(_status)
+            return message
 
-        send_push_notification_action_data = cls(
-            message=message,
-            status=status,
+        def _decode_status(src_value__: Any) -> SendPushNotificationActionDataStatus | Unset:
+            _status = src_value__
+            status: SendPushNotificationActionDataStatus | Unset
+            if isinstance(_status, Unset):
+                status = UNSET
+            else:
+                status = check_send_push_notification_action_data_status(_status)
+
+            return status
+
+        return LazyTable(
+            fields={
+                "message": ("message", _decode_message),
+                "status": ("status", _decode_status),
+            },
+            required=(),
+            additional=None,
         )
-
-        send_push_notification_action_data.additional_properties = d
-        return send_push_notification_action_data
 
     @property
     def additional_keys(self) -> list[str]:

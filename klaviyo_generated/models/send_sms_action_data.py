@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.send_sms_action_data_status import SendSmsActionDataStatus, check_send_sms_action_data_status
 from ..types import UNSET, Unset
 
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="SendSmsActionData")
 
 
 @_attrs_define
-class SendSmsActionData:
+class SendSmsActionData(LazyModel):
     """
     Attributes:
         message (FlowSms | Unset):
@@ -51,30 +52,40 @@ class SendSmsActionData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.flow_sms import FlowSms  # noqa: PLC0415
 
-        d = dict(src_dict)
-        _message = d.pop("message", UNSET)
-        message: FlowSms | Unset
-        if isinstance(_message, Unset):
-            message = UNSET
-        else:
-            message = FlowSms.from_dict(_message)
+        def _decode_message(src_value__: Any) -> FlowSms | Unset:
+            _message = src_value__
+            message: FlowSms | Unset
+            if isinstance(_message, Unset):
+                message = UNSET
+            else:
+                message = FlowSms.from_dict(_message)
 
-        _status = d.pop("status", UNSET)
-        status: SendSmsActionDataStatus | Unset
-        if isinstance(_status, Unset):
-            status = UNSET
-        else:
-            status = check_send_sms_action_data_status(_status)
+            return message
 
-        send_sms_action_data = cls(
-            message=message,
-            status=status,
+        def _decode_status(src_value__: Any) -> SendSmsActionDataStatus | Unset:
+            _status = src_value__
+            status: SendSmsActionDataStatus | Unset
+            if isinstance(_status, Unset):
+                status = UNSET
+            else:
+                status = check_send_sms_action_data_status(_status)
+
+            return status
+
+        return LazyTable(
+            fields={
+                "message": ("message", _decode_message),
+                "status": ("status", _decode_status),
+            },
+            required=(),
+            additional=None,
         )
-
-        send_sms_action_data.additional_properties = d
-        return send_sms_action_data
 
     @property
     def additional_keys(self) -> list[str]:

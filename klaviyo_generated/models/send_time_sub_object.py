@@ -9,11 +9,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 T = TypeVar("T", bound="SendTimeSubObject")
 
 
 @_attrs_define
-class SendTimeSubObject:
+class SendTimeSubObject(LazyModel):
     """
     Attributes:
         datetime_ (datetime.datetime): The datetime that the message is to be sent Example: 2022-11-08T00:00:00+00:00.
@@ -42,18 +44,27 @@ class SendTimeSubObject:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        datetime_ = datetime.datetime.fromisoformat(d.pop("datetime"))
+        return lazy_from_dict(cls, src_dict)
 
-        is_local = d.pop("is_local")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        send_time_sub_object = cls(
-            datetime_=datetime_,
-            is_local=is_local,
+        def _decode_datetime_(src_value__: Any) -> datetime.datetime:
+            datetime_ = datetime.datetime.fromisoformat(src_value__)
+
+            return datetime_
+
+        return LazyTable(
+            fields={
+                "datetime_": ("datetime", _decode_datetime_),
+                "is_local": ("is_local", None),
+            },
+            required=(
+                "datetime",
+                "is_local",
+            ),
+            additional=None,
         )
-
-        send_time_sub_object.additional_properties = d
-        return send_time_sub_object
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.send_webhook_action_data_status import SendWebhookActionDataStatus, check_send_webhook_action_data_status
 from ..types import UNSET, Unset
 
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="SendWebhookActionData")
 
 
 @_attrs_define
-class SendWebhookActionData:
+class SendWebhookActionData(LazyModel):
     """
     Attributes:
         message (FlowWebhook):
@@ -51,25 +52,35 @@ class SendWebhookActionData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.flow_webhook import FlowWebhook  # noqa: PLC0415
 
-        d = dict(src_dict)
-        message = FlowWebhook.from_dict(d.pop("message"))
+        def _decode_message(src_value__: Any) -> FlowWebhook:
+            message = FlowWebhook.from_dict(src_value__)
 
-        _status = d.pop("status", UNSET)
-        status: SendWebhookActionDataStatus | Unset
-        if isinstance(_status, Unset):
-            status = UNSET
-        else:
-            status = check_send_webhook_action_data_status(_status)
+            return message
 
-        send_webhook_action_data = cls(
-            message=message,
-            status=status,
+        def _decode_status(src_value__: Any) -> SendWebhookActionDataStatus | Unset:
+            _status = src_value__
+            status: SendWebhookActionDataStatus | Unset
+            if isinstance(_status, Unset):
+                status = UNSET
+            else:
+                status = check_send_webhook_action_data_status(_status)
+
+            return status
+
+        return LazyTable(
+            fields={
+                "message": ("message", _decode_message),
+                "status": ("status", _decode_status),
+            },
+            required=("message",),
+            additional=None,
         )
-
-        send_webhook_action_data.additional_properties = d
-        return send_webhook_action_data
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.send_whats_app_action_type import SendWhatsAppActionType, check_send_whats_app_action_type
 from ..types import UNSET, Unset
 
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="SendWhatsAppAction")
 
 
 @_attrs_define
-class SendWhatsAppAction:
+class SendWhatsAppAction(LazyModel):
     """
     Attributes:
         type_ (SendWhatsAppActionType):
@@ -81,54 +82,49 @@ class SendWhatsAppAction:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.link import Link  # noqa: PLC0415
         from ..models.send_whats_app_action_data import SendWhatsAppActionData  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_send_whats_app_action_type(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> SendWhatsAppActionType:
+            type_ = check_send_whats_app_action_type(src_value__)
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return type_
 
-        id = _parse_id(d.pop("id", UNSET))
+        def _decode_links(src_value__: Any) -> Link | Unset:
+            _links = src_value__
+            links: Link | Unset
+            if isinstance(_links, Unset):
+                links = UNSET
+            else:
+                links = Link.from_dict(_links)
 
-        def _parse_temporary_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return links
 
-        temporary_id = _parse_temporary_id(d.pop("temporary_id", UNSET))
+        def _decode_data(src_value__: Any) -> SendWhatsAppActionData | Unset:
+            _data = src_value__
+            data: SendWhatsAppActionData | Unset
+            if isinstance(_data, Unset):
+                data = UNSET
+            else:
+                data = SendWhatsAppActionData.from_dict(_data)
 
-        _links = d.pop("links", UNSET)
-        links: Link | Unset
-        if isinstance(_links, Unset):
-            links = UNSET
-        else:
-            links = Link.from_dict(_links)
+            return data
 
-        _data = d.pop("data", UNSET)
-        data: SendWhatsAppActionData | Unset
-        if isinstance(_data, Unset):
-            data = UNSET
-        else:
-            data = SendWhatsAppActionData.from_dict(_data)
-
-        send_whats_app_action = cls(
-            type_=type_,
-            id=id,
-            temporary_id=temporary_id,
-            links=links,
-            data=data,
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+                "temporary_id": ("temporary_id", None),
+                "links": ("links", _decode_links),
+                "data": ("data", _decode_data),
+            },
+            required=("type",),
+            additional=None,
         )
-
-        send_whats_app_action.additional_properties = d
-        return send_whats_app_action
 
     @property
     def additional_keys(self) -> list[str]:

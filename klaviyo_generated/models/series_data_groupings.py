@@ -8,11 +8,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 T = TypeVar("T", bound="SeriesDataGroupings")
 
 
 @_attrs_define
-class SeriesDataGroupings:
+class SeriesDataGroupings(LazyModel):
     """Applied groupings and the values for this object"""
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -26,11 +28,16 @@ class SeriesDataGroupings:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        series_data_groupings = cls()
+        return lazy_from_dict(cls, src_dict)
 
-        series_data_groupings.additional_properties = d
-        return series_data_groupings
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        return LazyTable(
+            fields={},
+            required=(),
+            additional=None,
+        )
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.server_bis_subscription_create_query_resource_object_attributes_channels_item import (
     ServerBISSubscriptionCreateQueryResourceObjectAttributesChannelsItem,
     check_server_bis_subscription_create_query_resource_object_attributes_channels_item,
@@ -24,7 +25,7 @@ T = TypeVar("T", bound="ServerBISSubscriptionCreateQueryResourceObjectAttributes
 
 
 @_attrs_define
-class ServerBISSubscriptionCreateQueryResourceObjectAttributes:
+class ServerBISSubscriptionCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         channels (list[ServerBISSubscriptionCreateQueryResourceObjectAttributesChannelsItem]): The channel(s) through
@@ -71,46 +72,62 @@ class ServerBISSubscriptionCreateQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.server_bis_subscription_create_query_resource_object_attributes_profile_type_0 import (
             ServerBISSubscriptionCreateQueryResourceObjectAttributesProfileType0,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        channels = []
-        _channels = d.pop("channels")
-        for channels_item_data in _channels:
-            channels_item = check_server_bis_subscription_create_query_resource_object_attributes_channels_item(
-                channels_item_data
-            )
+        def _decode_channels(
+            src_value__: Any,
+        ) -> list[ServerBISSubscriptionCreateQueryResourceObjectAttributesChannelsItem]:
+            channels = []
+            _channels = src_value__
+            for channels_item_data in _channels:
+                channels_item = check_server_bis_subscription_create_query_resource_object_attributes_channels_item(
+                    channels_item_data
+                )
 
-            channels.append(channels_item)
+                channels.append(channels_item)
 
-        def _parse_profile(
-            data: object,
+            return channels
+
+        def _decode_profile(
+            src_value__: Any,
         ) -> None | ServerBISSubscriptionCreateQueryResourceObjectAttributesProfileType0 | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                profile_type_0 = ServerBISSubscriptionCreateQueryResourceObjectAttributesProfileType0.from_dict(data)
+            def _parse_profile(
+                data: object,
+            ) -> None | ServerBISSubscriptionCreateQueryResourceObjectAttributesProfileType0 | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    profile_type_0 = ServerBISSubscriptionCreateQueryResourceObjectAttributesProfileType0.from_dict(
+                        data
+                    )
 
-                return profile_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | ServerBISSubscriptionCreateQueryResourceObjectAttributesProfileType0 | Unset, data)
+                    return profile_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(None | ServerBISSubscriptionCreateQueryResourceObjectAttributesProfileType0 | Unset, data)
 
-        profile = parse_union(_parse_profile, d.pop("profile", UNSET))
+            profile = parse_union(_parse_profile, src_value__)
 
-        server_bis_subscription_create_query_resource_object_attributes = cls(
-            channels=channels,
-            profile=profile,
+            return profile
+
+        return LazyTable(
+            fields={
+                "channels": ("channels", _decode_channels),
+                "profile": ("profile", _decode_profile),
+            },
+            required=("channels",),
+            additional=None,
         )
-
-        server_bis_subscription_create_query_resource_object_attributes.additional_properties = d
-        return server_bis_subscription_create_query_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

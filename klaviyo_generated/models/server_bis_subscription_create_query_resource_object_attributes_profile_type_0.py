@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.profile_identifier_dto_resource_object import ProfileIdentifierDTOResourceObject
 
@@ -16,7 +18,7 @@ T = TypeVar("T", bound="ServerBISSubscriptionCreateQueryResourceObjectAttributes
 
 
 @_attrs_define
-class ServerBISSubscriptionCreateQueryResourceObjectAttributesProfileType0:
+class ServerBISSubscriptionCreateQueryResourceObjectAttributesProfileType0(LazyModel):
     """
     Example:
         {'data': {'type': 'profile', 'attributes': {'id': '01GDDKASAP8TKDDA2GRZDSVP4H', 'email': 'sarah.mason@klaviyo-
@@ -44,17 +46,24 @@ class ServerBISSubscriptionCreateQueryResourceObjectAttributesProfileType0:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.profile_identifier_dto_resource_object import ProfileIdentifierDTOResourceObject  # noqa: PLC0415
 
-        d = dict(src_dict)
-        data = ProfileIdentifierDTOResourceObject.from_dict(d.pop("data"))
+        def _decode_data(src_value__: Any) -> ProfileIdentifierDTOResourceObject:
+            data = ProfileIdentifierDTOResourceObject.from_dict(src_value__)
 
-        server_bis_subscription_create_query_resource_object_attributes_profile_type_0 = cls(
-            data=data,
+            return data
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+            },
+            required=("data",),
+            additional=None,
         )
-
-        server_bis_subscription_create_query_resource_object_attributes_profile_type_0.additional_properties = d
-        return server_bis_subscription_create_query_resource_object_attributes_profile_type_0
 
     @property
     def additional_keys(self) -> list[str]:

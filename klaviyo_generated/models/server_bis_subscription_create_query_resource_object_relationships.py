@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.server_bis_subscription_create_query_resource_object_relationships_variant import (
         ServerBISSubscriptionCreateQueryResourceObjectRelationshipsVariant,
@@ -18,7 +20,7 @@ T = TypeVar("T", bound="ServerBISSubscriptionCreateQueryResourceObjectRelationsh
 
 
 @_attrs_define
-class ServerBISSubscriptionCreateQueryResourceObjectRelationships:
+class ServerBISSubscriptionCreateQueryResourceObjectRelationships(LazyModel):
     """
     Attributes:
         variant (ServerBISSubscriptionCreateQueryResourceObjectRelationshipsVariant):
@@ -42,19 +44,26 @@ class ServerBISSubscriptionCreateQueryResourceObjectRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.server_bis_subscription_create_query_resource_object_relationships_variant import (
             ServerBISSubscriptionCreateQueryResourceObjectRelationshipsVariant,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        variant = ServerBISSubscriptionCreateQueryResourceObjectRelationshipsVariant.from_dict(d.pop("variant"))
+        def _decode_variant(src_value__: Any) -> ServerBISSubscriptionCreateQueryResourceObjectRelationshipsVariant:
+            variant = ServerBISSubscriptionCreateQueryResourceObjectRelationshipsVariant.from_dict(src_value__)
 
-        server_bis_subscription_create_query_resource_object_relationships = cls(
-            variant=variant,
+            return variant
+
+        return LazyTable(
+            fields={
+                "variant": ("variant", _decode_variant),
+            },
+            required=("variant",),
+            additional=None,
         )
-
-        server_bis_subscription_create_query_resource_object_relationships.additional_properties = d
-        return server_bis_subscription_create_query_resource_object_relationships
 
     @property
     def additional_keys(self) -> list[str]:

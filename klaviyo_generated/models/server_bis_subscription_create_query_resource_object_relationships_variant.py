@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="ServerBISSubscriptionCreateQueryResourceObjectRelationsh
 
 
 @_attrs_define
-class ServerBISSubscriptionCreateQueryResourceObjectRelationshipsVariant:
+class ServerBISSubscriptionCreateQueryResourceObjectRelationshipsVariant(LazyModel):
     """
     Attributes:
         data (ServerBISSubscriptionCreateQueryResourceObjectRelationshipsVariantData | Unset):
@@ -44,24 +45,33 @@ class ServerBISSubscriptionCreateQueryResourceObjectRelationshipsVariant:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.server_bis_subscription_create_query_resource_object_relationships_variant_data import (
             ServerBISSubscriptionCreateQueryResourceObjectRelationshipsVariantData,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _data = d.pop("data", UNSET)
-        data: ServerBISSubscriptionCreateQueryResourceObjectRelationshipsVariantData | Unset
-        if isinstance(_data, Unset):
-            data = UNSET
-        else:
-            data = ServerBISSubscriptionCreateQueryResourceObjectRelationshipsVariantData.from_dict(_data)
+        def _decode_data(
+            src_value__: Any,
+        ) -> ServerBISSubscriptionCreateQueryResourceObjectRelationshipsVariantData | Unset:
+            _data = src_value__
+            data: ServerBISSubscriptionCreateQueryResourceObjectRelationshipsVariantData | Unset
+            if isinstance(_data, Unset):
+                data = UNSET
+            else:
+                data = ServerBISSubscriptionCreateQueryResourceObjectRelationshipsVariantData.from_dict(_data)
 
-        server_bis_subscription_create_query_resource_object_relationships_variant = cls(
-            data=data,
+            return data
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+            },
+            required=(),
+            additional=None,
         )
-
-        server_bis_subscription_create_query_resource_object_relationships_variant.additional_properties = d
-        return server_bis_subscription_create_query_resource_object_relationships_variant
 
     @property
     def additional_keys(self) -> list[str]:

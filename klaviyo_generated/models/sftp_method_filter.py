@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.sftp_method_filter_field import SftpMethodFilterField, check_sftp_method_filter_field
 from ..models.sftp_method_filter_method import SftpMethodFilterMethod, check_sftp_method_filter_method
 
@@ -15,7 +16,7 @@ T = TypeVar("T", bound="SftpMethodFilter")
 
 
 @_attrs_define
-class SftpMethodFilter:
+class SftpMethodFilter(LazyModel):
     """
     Attributes:
         field (SftpMethodFilterField):
@@ -44,18 +45,32 @@ class SftpMethodFilter:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        field = check_sftp_method_filter_field(d.pop("field"))
+        return lazy_from_dict(cls, src_dict)
 
-        method = check_sftp_method_filter_method(d.pop("method"))
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        sftp_method_filter = cls(
-            field=field,
-            method=method,
+        def _decode_field(src_value__: Any) -> SftpMethodFilterField:
+            field = check_sftp_method_filter_field(src_value__)
+
+            return field
+
+        def _decode_method(src_value__: Any) -> SftpMethodFilterMethod:
+            method = check_sftp_method_filter_method(src_value__)
+
+            return method
+
+        return LazyTable(
+            fields={
+                "field": ("field", _decode_field),
+                "method": ("method", _decode_method),
+            },
+            required=(
+                "field",
+                "method",
+            ),
+            additional=None,
         )
-
-        sftp_method_filter.additional_properties = d
-        return sftp_method_filter
 
     @property
     def additional_keys(self) -> list[str]:

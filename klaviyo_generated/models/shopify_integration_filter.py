@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.shopify_integration_filter_operator import (
     ShopifyIntegrationFilterOperator,
     check_shopify_integration_filter_operator,
@@ -22,7 +23,7 @@ T = TypeVar("T", bound="ShopifyIntegrationFilter")
 
 
 @_attrs_define
-class ShopifyIntegrationFilter:
+class ShopifyIntegrationFilter(LazyModel):
     """
     Attributes:
         type_ (ShopifyIntegrationFilterType):
@@ -59,26 +60,44 @@ class ShopifyIntegrationFilter:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_shopify_integration_filter_type(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        operator = check_shopify_integration_filter_operator(d.pop("operator"))
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        value = []
-        _value = d.pop("value")
-        for value_item_data in _value:
-            value_item = check_shopify_integration_filter_value_item(value_item_data)
+        def _decode_type_(src_value__: Any) -> ShopifyIntegrationFilterType:
+            type_ = check_shopify_integration_filter_type(src_value__)
 
-            value.append(value_item)
+            return type_
 
-        shopify_integration_filter = cls(
-            type_=type_,
-            operator=operator,
-            value=value,
+        def _decode_operator(src_value__: Any) -> ShopifyIntegrationFilterOperator:
+            operator = check_shopify_integration_filter_operator(src_value__)
+
+            return operator
+
+        def _decode_value(src_value__: Any) -> list[ShopifyIntegrationFilterValueItem]:
+            value = []
+            _value = src_value__
+            for value_item_data in _value:
+                value_item = check_shopify_integration_filter_value_item(value_item_data)
+
+                value.append(value_item)
+
+            return value
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "operator": ("operator", _decode_operator),
+                "value": ("value", _decode_value),
+            },
+            required=(
+                "type",
+                "operator",
+                "value",
+            ),
+            additional=None,
         )
-
-        shopify_integration_filter.additional_properties = d
-        return shopify_integration_filter
 
     @property
     def additional_keys(self) -> list[str]:

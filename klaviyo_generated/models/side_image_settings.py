@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.side_image_settings_alignment import SideImageSettingsAlignment, check_side_image_settings_alignment
 from ..models.side_image_settings_device_type_item import (
     SideImageSettingsDeviceTypeItem,
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="SideImageSettings")
 
 
 @_attrs_define
-class SideImageSettings:
+class SideImageSettings(LazyModel):
     """
     Attributes:
         size (SideImageSettingsSize | Unset): Side image size enumeration. Default: 'medium'. Example: medium.
@@ -64,38 +65,52 @@ class SideImageSettings:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _size = d.pop("size", UNSET)
-        size: SideImageSettingsSize | Unset
-        if isinstance(_size, Unset):
-            size = UNSET
-        else:
-            size = check_side_image_settings_size(_size)
+        return lazy_from_dict(cls, src_dict)
 
-        _alignment = d.pop("alignment", UNSET)
-        alignment: SideImageSettingsAlignment | Unset
-        if isinstance(_alignment, Unset):
-            alignment = UNSET
-        else:
-            alignment = check_side_image_settings_alignment(_alignment)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        _device_type = d.pop("device_type", UNSET)
-        device_type: list[SideImageSettingsDeviceTypeItem] | Unset = UNSET
-        if _device_type is not UNSET:
-            device_type = []
-            for device_type_item_data in _device_type:
-                device_type_item = check_side_image_settings_device_type_item(device_type_item_data)
+        def _decode_size(src_value__: Any) -> SideImageSettingsSize | Unset:
+            _size = src_value__
+            size: SideImageSettingsSize | Unset
+            if isinstance(_size, Unset):
+                size = UNSET
+            else:
+                size = check_side_image_settings_size(_size)
 
-                device_type.append(device_type_item)
+            return size
 
-        side_image_settings = cls(
-            size=size,
-            alignment=alignment,
-            device_type=device_type,
+        def _decode_alignment(src_value__: Any) -> SideImageSettingsAlignment | Unset:
+            _alignment = src_value__
+            alignment: SideImageSettingsAlignment | Unset
+            if isinstance(_alignment, Unset):
+                alignment = UNSET
+            else:
+                alignment = check_side_image_settings_alignment(_alignment)
+
+            return alignment
+
+        def _decode_device_type(src_value__: Any) -> list[SideImageSettingsDeviceTypeItem] | Unset:
+            _device_type = src_value__
+            device_type: list[SideImageSettingsDeviceTypeItem] | Unset = UNSET
+            if _device_type is not UNSET:
+                device_type = []
+                for device_type_item_data in _device_type:
+                    device_type_item = check_side_image_settings_device_type_item(device_type_item_data)
+
+                    device_type.append(device_type_item)
+
+            return device_type
+
+        return LazyTable(
+            fields={
+                "size": ("size", _decode_size),
+                "alignment": ("alignment", _decode_alignment),
+                "device_type": ("device_type", _decode_device_type),
+            },
+            required=(),
+            additional=None,
         )
-
-        side_image_settings.additional_properties = d
-        return side_image_settings
 
     @property
     def additional_keys(self) -> list[str]:

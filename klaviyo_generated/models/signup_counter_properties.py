@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.signup_counter_properties_display_device_item import (
     SignupCounterPropertiesDisplayDeviceItem,
     check_signup_counter_properties_display_device_item,
@@ -22,7 +23,7 @@ T = TypeVar("T", bound="SignupCounterProperties")
 
 
 @_attrs_define
-class SignupCounterProperties:
+class SignupCounterProperties(LazyModel):
     """
     Attributes:
         timeframe (SignupCounterPropertiesTimeframe): Timeframes for the signup counter lookback.
@@ -77,41 +78,43 @@ class SignupCounterProperties:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        timeframe = check_signup_counter_properties_timeframe(d.pop("timeframe"))
+        return lazy_from_dict(cls, src_dict)
 
-        min_submits = d.pop("min_submits")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        content = d.pop("content")
+        def _decode_timeframe(src_value__: Any) -> SignupCounterPropertiesTimeframe:
+            timeframe = check_signup_counter_properties_timeframe(src_value__)
 
-        _display_device = d.pop("display_device", UNSET)
-        display_device: list[SignupCounterPropertiesDisplayDeviceItem] | Unset = UNSET
-        if _display_device is not UNSET:
-            display_device = []
-            for display_device_item_data in _display_device:
-                display_device_item = check_signup_counter_properties_display_device_item(display_device_item_data)
+            return timeframe
 
-                display_device.append(display_device_item)
+        def _decode_display_device(src_value__: Any) -> list[SignupCounterPropertiesDisplayDeviceItem] | Unset:
+            _display_device = src_value__
+            display_device: list[SignupCounterPropertiesDisplayDeviceItem] | Unset = UNSET
+            if _display_device is not UNSET:
+                display_device = []
+                for display_device_item_data in _display_device:
+                    display_device_item = check_signup_counter_properties_display_device_item(display_device_item_data)
 
-        def _parse_classname(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+                    display_device.append(display_device_item)
 
-        classname = _parse_classname(d.pop("classname", UNSET))
+            return display_device
 
-        signup_counter_properties = cls(
-            timeframe=timeframe,
-            min_submits=min_submits,
-            content=content,
-            display_device=display_device,
-            classname=classname,
+        return LazyTable(
+            fields={
+                "timeframe": ("timeframe", _decode_timeframe),
+                "min_submits": ("min_submits", None),
+                "content": ("content", None),
+                "display_device": ("display_device", _decode_display_device),
+                "classname": ("classname", None),
+            },
+            required=(
+                "timeframe",
+                "min_submits",
+                "content",
+            ),
+            additional=None,
         )
-
-        signup_counter_properties.additional_properties = d
-        return signup_counter_properties
 
     @property
     def additional_keys(self) -> list[str]:

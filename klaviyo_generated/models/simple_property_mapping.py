@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.simple_property_mapping_type import SimplePropertyMappingType, check_simple_property_mapping_type
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="SimplePropertyMapping")
 
 
 @_attrs_define
-class SimplePropertyMapping:
+class SimplePropertyMapping(LazyModel):
     """
     Attributes:
         id (int): Property ID Example: 1.
@@ -52,23 +53,35 @@ class SimplePropertyMapping:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.property_source import PropertySource  # noqa: PLC0415
 
-        d = dict(src_dict)
-        id = d.pop("id")
+        def _decode_type_(src_value__: Any) -> SimplePropertyMappingType:
+            type_ = check_simple_property_mapping_type(src_value__)
 
-        type_ = check_simple_property_mapping_type(d.pop("type"))
+            return type_
 
-        source = PropertySource.from_dict(d.pop("source"))
+        def _decode_source(src_value__: Any) -> PropertySource:
+            source = PropertySource.from_dict(src_value__)
 
-        simple_property_mapping = cls(
-            id=id,
-            type_=type_,
-            source=source,
+            return source
+
+        return LazyTable(
+            fields={
+                "id": ("id", None),
+                "type_": ("type", _decode_type_),
+                "source": ("source", _decode_source),
+            },
+            required=(
+                "id",
+                "type",
+                "source",
+            ),
+            additional=None,
         )
-
-        simple_property_mapping.additional_properties = d
-        return simple_property_mapping
 
     @property
     def additional_keys(self) -> list[str]:

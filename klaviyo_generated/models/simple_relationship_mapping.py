@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.simple_relationship_mapping_type import (
     SimpleRelationshipMappingType,
     check_simple_relationship_mapping_type,
@@ -23,7 +24,7 @@ T = TypeVar("T", bound="SimpleRelationshipMapping")
 
 
 @_attrs_define
-class SimpleRelationshipMapping:
+class SimpleRelationshipMapping(LazyModel):
     """
     Attributes:
         relationship_id (str): Object schema relationship ULID ID Example: 01K97SE7GH4TE57FVNQY310QAK.
@@ -63,39 +64,51 @@ class SimpleRelationshipMapping:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.custom_object_relationship_source import CustomObjectRelationshipSource  # noqa: PLC0415
         from ..models.profile_relationship_source import ProfileRelationshipSource  # noqa: PLC0415
 
-        d = dict(src_dict)
-        relationship_id = d.pop("relationship_id")
+        def _decode_type_(src_value__: Any) -> SimpleRelationshipMappingType:
+            type_ = check_simple_relationship_mapping_type(src_value__)
 
-        type_ = check_simple_relationship_mapping_type(d.pop("type"))
+            return type_
 
-        def _parse_source(data: object) -> CustomObjectRelationshipSource | ProfileRelationshipSource:
-            try:
+        def _decode_source(src_value__: Any) -> CustomObjectRelationshipSource | ProfileRelationshipSource:
+            def _parse_source(data: object) -> CustomObjectRelationshipSource | ProfileRelationshipSource:
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    source_type_0 = CustomObjectRelationshipSource.from_dict(data)
+
+                    return source_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                source_type_0 = CustomObjectRelationshipSource.from_dict(data)
+                source_type_1 = ProfileRelationshipSource.from_dict(data)
 
-                return source_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            source_type_1 = ProfileRelationshipSource.from_dict(data)
+                return source_type_1
 
-            return source_type_1
+            source = parse_union(_parse_source, src_value__)
 
-        source = parse_union(_parse_source, d.pop("source"))
+            return source
 
-        simple_relationship_mapping = cls(
-            relationship_id=relationship_id,
-            type_=type_,
-            source=source,
+        return LazyTable(
+            fields={
+                "relationship_id": ("relationship_id", None),
+                "type_": ("type", _decode_type_),
+                "source": ("source", _decode_source),
+            },
+            required=(
+                "relationship_id",
+                "type",
+                "source",
+            ),
+            additional=None,
         )
-
-        simple_relationship_mapping.additional_properties = d
-        return simple_relationship_mapping
 
     @property
     def additional_keys(self) -> list[str]:

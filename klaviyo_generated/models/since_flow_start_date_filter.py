@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.since_flow_start_date_filter_operator import (
     SinceFlowStartDateFilterOperator,
     check_since_flow_start_date_filter_operator,
@@ -21,7 +22,7 @@ T = TypeVar("T", bound="SinceFlowStartDateFilter")
 
 
 @_attrs_define
-class SinceFlowStartDateFilter:
+class SinceFlowStartDateFilter(LazyModel):
     """
     Attributes:
         type_ (SinceFlowStartDateFilterType):
@@ -50,18 +51,32 @@ class SinceFlowStartDateFilter:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_since_flow_start_date_filter_type(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        operator = check_since_flow_start_date_filter_operator(d.pop("operator"))
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        since_flow_start_date_filter = cls(
-            type_=type_,
-            operator=operator,
+        def _decode_type_(src_value__: Any) -> SinceFlowStartDateFilterType:
+            type_ = check_since_flow_start_date_filter_type(src_value__)
+
+            return type_
+
+        def _decode_operator(src_value__: Any) -> SinceFlowStartDateFilterOperator:
+            operator = check_since_flow_start_date_filter_operator(src_value__)
+
+            return operator
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "operator": ("operator", _decode_operator),
+            },
+            required=(
+                "type",
+                "operator",
+            ),
+            additional=None,
         )
-
-        since_flow_start_date_filter.additional_properties = d
-        return since_flow_start_date_filter
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.skip_to_success_type import SkipToSuccessType, check_skip_to_success_type
 from ..types import UNSET, Unset, strict_enums
 
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="SkipToSuccess")
 
 
 @_attrs_define
-class SkipToSuccess:
+class SkipToSuccess(LazyModel):
     """
     Attributes:
         type_ (SkipToSuccessType):
@@ -64,35 +65,41 @@ class SkipToSuccess:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.skip_to_success_properties import SkipToSuccessProperties  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_skip_to_success_type(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> SkipToSuccessType:
+            type_ = check_skip_to_success_type(src_value__)
 
-        properties = SkipToSuccessProperties.from_dict(d.pop("properties"))
+            return type_
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        def _decode_properties(src_value__: Any) -> SkipToSuccessProperties:
+            properties = SkipToSuccessProperties.from_dict(src_value__)
 
-        id = _parse_id(d.pop("id", UNSET))
+            return properties
 
-        submit = cast(Literal[False] | Unset, d.pop("submit", UNSET))
-        if submit != False and not isinstance(submit, Unset) and strict_enums():
-            raise ValueError(f"submit must match const False, got '{submit}'")
+        def _decode_submit(src_value__: Any) -> Literal[False] | Unset:
+            submit = cast(Literal[False] | Unset, src_value__)
+            if submit != False and not isinstance(submit, Unset) and strict_enums():
+                raise ValueError(f"submit must match const False, got '{submit}'")
+            return submit
 
-        skip_to_success = cls(
-            type_=type_,
-            properties=properties,
-            id=id,
-            submit=submit,
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "properties": ("properties", _decode_properties),
+                "id": ("id", None),
+                "submit": ("submit", _decode_submit),
+            },
+            required=(
+                "type",
+                "properties",
+            ),
+            additional=None,
         )
-
-        skip_to_success.additional_properties = d
-        return skip_to_success
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SlimImageReference")
 
 
 @_attrs_define
-class SlimImageReference:
+class SlimImageReference(LazyModel):
     """
     Attributes:
         static_image_asset_id (int | None | Unset): ID of the static image asset when the card uses a library image.
@@ -60,43 +61,20 @@ class SlimImageReference:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_static_image_asset_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        static_image_asset_id = _parse_static_image_asset_id(d.pop("static_image_asset_id", UNSET))
-
-        def _parse_dynamic_image_template(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        dynamic_image_template = _parse_dynamic_image_template(d.pop("dynamic_image_template", UNSET))
-
-        def _parse_rendered_asset_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        rendered_asset_url = _parse_rendered_asset_url(d.pop("rendered_asset_url", UNSET))
-
-        slim_image_reference = cls(
-            static_image_asset_id=static_image_asset_id,
-            dynamic_image_template=dynamic_image_template,
-            rendered_asset_url=rendered_asset_url,
+        return LazyTable(
+            fields={
+                "static_image_asset_id": ("static_image_asset_id", None),
+                "dynamic_image_template": ("dynamic_image_template", None),
+                "rendered_asset_url": ("rendered_asset_url", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        slim_image_reference.additional_properties = d
-        return slim_image_reference
 
     @property
     def additional_keys(self) -> list[str]:

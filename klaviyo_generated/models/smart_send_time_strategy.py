@@ -9,13 +9,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.smart_send_time_strategy_method import SmartSendTimeStrategyMethod, check_smart_send_time_strategy_method
 
 T = TypeVar("T", bound="SmartSendTimeStrategy")
 
 
 @_attrs_define
-class SmartSendTimeStrategy:
+class SmartSendTimeStrategy(LazyModel):
     """
     Attributes:
         method (SmartSendTimeStrategyMethod):
@@ -44,18 +45,32 @@ class SmartSendTimeStrategy:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        method = check_smart_send_time_strategy_method(d.pop("method"))
+        return lazy_from_dict(cls, src_dict)
 
-        date = datetime.date.fromisoformat(d.pop("date"))
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        smart_send_time_strategy = cls(
-            method=method,
-            date=date,
+        def _decode_method(src_value__: Any) -> SmartSendTimeStrategyMethod:
+            method = check_smart_send_time_strategy_method(src_value__)
+
+            return method
+
+        def _decode_date(src_value__: Any) -> datetime.date:
+            date = datetime.date.fromisoformat(src_value__)
+
+            return date
+
+        return LazyTable(
+            fields={
+                "method": ("method", _decode_method),
+                "date": ("date", _decode_date),
+            },
+            required=(
+                "method",
+                "date",
+            ),
+            additional=None,
         )
-
-        smart_send_time_strategy.additional_properties = d
-        return smart_send_time_strategy
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="SMSChannel")
 
 
 @_attrs_define
-class SMSChannel:
+class SMSChannel(LazyModel):
     """
     Attributes:
         marketing (SMSMarketing | Unset):
@@ -51,31 +52,41 @@ class SMSChannel:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.sms_marketing import SMSMarketing  # noqa: PLC0415
         from ..models.sms_transactional import SMSTransactional  # noqa: PLC0415
 
-        d = dict(src_dict)
-        _marketing = d.pop("marketing", UNSET)
-        marketing: SMSMarketing | Unset
-        if isinstance(_marketing, Unset):
-            marketing = UNSET
-        else:
-            marketing = SMSMarketing.from_dict(_marketing)
+        def _decode_marketing(src_value__: Any) -> SMSMarketing | Unset:
+            _marketing = src_value__
+            marketing: SMSMarketing | Unset
+            if isinstance(_marketing, Unset):
+                marketing = UNSET
+            else:
+                marketing = SMSMarketing.from_dict(_marketing)
 
-        _transactional = d.pop("transactional", UNSET)
-        transactional: SMSTransactional | Unset
-        if isinstance(_transactional, Unset):
-            transactional = UNSET
-        else:
-            transactional = SMSTransactional.from_dict(_transactional)
+            return marketing
 
-        sms_channel = cls(
-            marketing=marketing,
-            transactional=transactional,
+        def _decode_transactional(src_value__: Any) -> SMSTransactional | Unset:
+            _transactional = src_value__
+            transactional: SMSTransactional | Unset
+            if isinstance(_transactional, Unset):
+                transactional = UNSET
+            else:
+                transactional = SMSTransactional.from_dict(_transactional)
+
+            return transactional
+
+        return LazyTable(
+            fields={
+                "marketing": ("marketing", _decode_marketing),
+                "transactional": ("transactional", _decode_transactional),
+            },
+            required=(),
+            additional=None,
         )
-
-        sms_channel.additional_properties = d
-        return sms_channel
 
     @property
     def additional_keys(self) -> list[str]:

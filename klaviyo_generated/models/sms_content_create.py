@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SMSContentCreate")
 
 
 @_attrs_define
-class SMSContentCreate:
+class SMSContentCreate(LazyModel):
     """
     Attributes:
         body (None | str | Unset): The message body Example: My preview sms.
@@ -40,23 +41,18 @@ class SMSContentCreate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_body(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        body = _parse_body(d.pop("body", UNSET))
-
-        sms_content_create = cls(
-            body=body,
+        return LazyTable(
+            fields={
+                "body": ("body", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        sms_content_create.additional_properties = d
-        return sms_content_create
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.sms_disclosure_type import SMSDisclosureType, check_sms_disclosure_type
 from ..types import UNSET, Unset
 
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="SMSDisclosure")
 
 
 @_attrs_define
-class SMSDisclosure:
+class SMSDisclosure(LazyModel):
     """
     Attributes:
         type_ (SMSDisclosureType):
@@ -70,44 +71,48 @@ class SMSDisclosure:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.sms_disclosure_properties import SMSDisclosureProperties  # noqa: PLC0415
         from ..models.sms_disclosure_styles import SMSDisclosureStyles  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_sms_disclosure_type(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> SMSDisclosureType:
+            type_ = check_sms_disclosure_type(src_value__)
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return type_
 
-        id = _parse_id(d.pop("id", UNSET))
+        def _decode_styles(src_value__: Any) -> SMSDisclosureStyles | Unset:
+            _styles = src_value__
+            styles: SMSDisclosureStyles | Unset
+            if isinstance(_styles, Unset):
+                styles = UNSET
+            else:
+                styles = SMSDisclosureStyles.from_dict(_styles)
 
-        _styles = d.pop("styles", UNSET)
-        styles: SMSDisclosureStyles | Unset
-        if isinstance(_styles, Unset):
-            styles = UNSET
-        else:
-            styles = SMSDisclosureStyles.from_dict(_styles)
+            return styles
 
-        _properties = d.pop("properties", UNSET)
-        properties: SMSDisclosureProperties | Unset
-        if isinstance(_properties, Unset):
-            properties = UNSET
-        else:
-            properties = SMSDisclosureProperties.from_dict(_properties)
+        def _decode_properties(src_value__: Any) -> SMSDisclosureProperties | Unset:
+            _properties = src_value__
+            properties: SMSDisclosureProperties | Unset
+            if isinstance(_properties, Unset):
+                properties = UNSET
+            else:
+                properties = SMSDisclosureProperties.from_dict(_properties)
 
-        sms_disclosure = cls(
-            type_=type_,
-            id=id,
-            styles=styles,
-            properties=properties,
+            return properties
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+                "styles": ("styles", _decode_styles),
+                "properties": ("properties", _decode_properties),
+            },
+            required=("type",),
+            additional=None,
         )
-
-        sms_disclosure.additional_properties = d
-        return sms_disclosure
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.sms_disclosure_account_default_type import (
     SMSDisclosureAccountDefaultType,
     check_sms_disclosure_account_default_type,
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="SMSDisclosureAccountDefault")
 
 
 @_attrs_define
-class SMSDisclosureAccountDefault:
+class SMSDisclosureAccountDefault(LazyModel):
     """
     Attributes:
         type_ (SMSDisclosureAccountDefaultType):
@@ -48,18 +49,24 @@ class SMSDisclosureAccountDefault:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_sms_disclosure_account_default_type(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        html = d.pop("html", UNSET)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        sms_disclosure_account_default = cls(
-            type_=type_,
-            html=html,
+        def _decode_type_(src_value__: Any) -> SMSDisclosureAccountDefaultType:
+            type_ = check_sms_disclosure_account_default_type(src_value__)
+
+            return type_
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "html": ("html", None),
+            },
+            required=("type",),
+            additional=None,
         )
-
-        sms_disclosure_account_default.additional_properties = d
-        return sms_disclosure_account_default
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.sms_disclosure_custom_type import SMSDisclosureCustomType, check_sms_disclosure_custom_type
 from ..types import UNSET, Unset
 
@@ -15,7 +16,7 @@ T = TypeVar("T", bound="SMSDisclosureCustom")
 
 
 @_attrs_define
-class SMSDisclosureCustom:
+class SMSDisclosureCustom(LazyModel):
     """
     Attributes:
         type_ (SMSDisclosureCustomType):
@@ -63,27 +64,27 @@ class SMSDisclosureCustom:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_sms_disclosure_custom_type(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        compliance_company_name = d.pop("compliance_company_name", UNSET)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        privacy_policy_url = d.pop("privacy_policy_url", UNSET)
+        def _decode_type_(src_value__: Any) -> SMSDisclosureCustomType:
+            type_ = check_sms_disclosure_custom_type(src_value__)
 
-        terms_of_service_url = d.pop("terms_of_service_url", UNSET)
+            return type_
 
-        html = d.pop("html", UNSET)
-
-        sms_disclosure_custom = cls(
-            type_=type_,
-            compliance_company_name=compliance_company_name,
-            privacy_policy_url=privacy_policy_url,
-            terms_of_service_url=terms_of_service_url,
-            html=html,
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "compliance_company_name": ("compliance_company_name", None),
+                "privacy_policy_url": ("privacy_policy_url", None),
+                "terms_of_service_url": ("terms_of_service_url", None),
+                "html": ("html", None),
+            },
+            required=("type",),
+            additional=None,
         )
-
-        sms_disclosure_custom.additional_properties = d
-        return sms_disclosure_custom
 
     @property
     def additional_keys(self) -> list[str]:

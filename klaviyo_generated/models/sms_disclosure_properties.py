@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.sms_disclosure_properties_display_device_item import (
     SMSDisclosurePropertiesDisplayDeviceItem,
     check_sms_disclosure_properties_display_device_item,
@@ -23,7 +24,7 @@ T = TypeVar("T", bound="SMSDisclosureProperties")
 
 
 @_attrs_define
-class SMSDisclosureProperties:
+class SMSDisclosureProperties(LazyModel):
     """
     Attributes:
         display_device (list[SMSDisclosurePropertiesDisplayDeviceItem] | Unset):
@@ -74,55 +75,56 @@ class SMSDisclosureProperties:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.sms_disclosure_account_default import SMSDisclosureAccountDefault  # noqa: PLC0415
         from ..models.sms_disclosure_custom import SMSDisclosureCustom  # noqa: PLC0415
 
-        d = dict(src_dict)
-        _display_device = d.pop("display_device", UNSET)
-        display_device: list[SMSDisclosurePropertiesDisplayDeviceItem] | Unset = UNSET
-        if _display_device is not UNSET:
-            display_device = []
-            for display_device_item_data in _display_device:
-                display_device_item = check_sms_disclosure_properties_display_device_item(display_device_item_data)
+        def _decode_display_device(src_value__: Any) -> list[SMSDisclosurePropertiesDisplayDeviceItem] | Unset:
+            _display_device = src_value__
+            display_device: list[SMSDisclosurePropertiesDisplayDeviceItem] | Unset = UNSET
+            if _display_device is not UNSET:
+                display_device = []
+                for display_device_item_data in _display_device:
+                    display_device_item = check_sms_disclosure_properties_display_device_item(display_device_item_data)
 
-                display_device.append(display_device_item)
+                    display_device.append(display_device_item)
 
-        def _parse_classname(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return display_device
 
-        classname = _parse_classname(d.pop("classname", UNSET))
+        def _decode_content(src_value__: Any) -> SMSDisclosureAccountDefault | SMSDisclosureCustom | Unset:
+            def _parse_content(data: object) -> SMSDisclosureAccountDefault | SMSDisclosureCustom | Unset:
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    content_type_0 = SMSDisclosureCustom.from_dict(data)
 
-        def _parse_content(data: object) -> SMSDisclosureAccountDefault | SMSDisclosureCustom | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
+                    return content_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                content_type_0 = SMSDisclosureCustom.from_dict(data)
+                content_type_1 = SMSDisclosureAccountDefault.from_dict(data)
 
-                return content_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            content_type_1 = SMSDisclosureAccountDefault.from_dict(data)
+                return content_type_1
 
-            return content_type_1
+            content = parse_union(_parse_content, src_value__)
 
-        content = parse_union(_parse_content, d.pop("content", UNSET))
+            return content
 
-        sms_disclosure_properties = cls(
-            display_device=display_device,
-            classname=classname,
-            content=content,
+        return LazyTable(
+            fields={
+                "display_device": ("display_device", _decode_display_device),
+                "classname": ("classname", None),
+                "content": ("content", _decode_content),
+            },
+            required=(),
+            additional=None,
         )
-
-        sms_disclosure_properties.additional_properties = d
-        return sms_disclosure_properties
 
     @property
     def additional_keys(self) -> list[str]:

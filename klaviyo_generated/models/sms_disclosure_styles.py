@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="SMSDisclosureStyles")
 
 
 @_attrs_define
-class SMSDisclosureStyles:
+class SMSDisclosureStyles(LazyModel):
     """
     Attributes:
         padding (Padding | Unset):
@@ -70,50 +71,54 @@ class SMSDisclosureStyles:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.padding import Padding  # noqa: PLC0415
         from ..models.sms_disclosure_link_text_style import SMSDisclosureLinkTextStyle  # noqa: PLC0415
         from ..models.sms_disclosure_text_style import SMSDisclosureTextStyle  # noqa: PLC0415
 
-        d = dict(src_dict)
-        _padding = d.pop("padding", UNSET)
-        padding: Padding | Unset
-        if isinstance(_padding, Unset):
-            padding = UNSET
-        else:
-            padding = Padding.from_dict(_padding)
+        def _decode_padding(src_value__: Any) -> Padding | Unset:
+            _padding = src_value__
+            padding: Padding | Unset
+            if isinstance(_padding, Unset):
+                padding = UNSET
+            else:
+                padding = Padding.from_dict(_padding)
 
-        def _parse_background_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return padding
 
-        background_color = _parse_background_color(d.pop("background_color", UNSET))
+        def _decode_link_styles(src_value__: Any) -> SMSDisclosureLinkTextStyle | Unset:
+            _link_styles = src_value__
+            link_styles: SMSDisclosureLinkTextStyle | Unset
+            if isinstance(_link_styles, Unset):
+                link_styles = UNSET
+            else:
+                link_styles = SMSDisclosureLinkTextStyle.from_dict(_link_styles)
 
-        _link_styles = d.pop("link_styles", UNSET)
-        link_styles: SMSDisclosureLinkTextStyle | Unset
-        if isinstance(_link_styles, Unset):
-            link_styles = UNSET
-        else:
-            link_styles = SMSDisclosureLinkTextStyle.from_dict(_link_styles)
+            return link_styles
 
-        _text_styles = d.pop("text_styles", UNSET)
-        text_styles: SMSDisclosureTextStyle | Unset
-        if isinstance(_text_styles, Unset):
-            text_styles = UNSET
-        else:
-            text_styles = SMSDisclosureTextStyle.from_dict(_text_styles)
+        def _decode_text_styles(src_value__: Any) -> SMSDisclosureTextStyle | Unset:
+            _text_styles = src_value__
+            text_styles: SMSDisclosureTextStyle | Unset
+            if isinstance(_text_styles, Unset):
+                text_styles = UNSET
+            else:
+                text_styles = SMSDisclosureTextStyle.from_dict(_text_styles)
 
-        sms_disclosure_styles = cls(
-            padding=padding,
-            background_color=background_color,
-            link_styles=link_styles,
-            text_styles=text_styles,
+            return text_styles
+
+        return LazyTable(
+            fields={
+                "padding": ("padding", _decode_padding),
+                "background_color": ("background_color", None),
+                "link_styles": ("link_styles", _decode_link_styles),
+                "text_styles": ("text_styles", _decode_text_styles),
+            },
+            required=(),
+            additional=None,
         )
-
-        sms_disclosure_styles.additional_properties = d
-        return sms_disclosure_styles
 
     @property
     def additional_keys(self) -> list[str]:

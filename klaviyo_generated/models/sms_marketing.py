@@ -9,13 +9,14 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 T = TypeVar("T", bound="SMSMarketing")
 
 
 @_attrs_define
-class SMSMarketing:
+class SMSMarketing(LazyModel):
     """
     Attributes:
         can_receive_sms_marketing (bool): Whether or not this profile is subscribed to receive SMS marketing.
@@ -91,74 +92,66 @@ class SMSMarketing:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        can_receive_sms_marketing = d.pop("can_receive_sms_marketing")
+        return lazy_from_dict(cls, src_dict)
 
-        consent = d.pop("consent")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        def _parse_consent_timestamp(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                consent_timestamp_type_0 = datetime.datetime.fromisoformat(data)
+        def _decode_consent_timestamp(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_consent_timestamp(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    consent_timestamp_type_0 = datetime.datetime.fromisoformat(data)
 
-                return consent_timestamp_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+                    return consent_timestamp_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
 
-        consent_timestamp = parse_union(_parse_consent_timestamp, d.pop("consent_timestamp", UNSET))
+            consent_timestamp = parse_union(_parse_consent_timestamp, src_value__)
 
-        def _parse_method(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return consent_timestamp
 
-        method = _parse_method(d.pop("method", UNSET))
+        def _decode_last_updated(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_last_updated(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    last_updated_type_0 = datetime.datetime.fromisoformat(data)
 
-        def _parse_method_detail(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+                    return last_updated_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
 
-        method_detail = _parse_method_detail(d.pop("method_detail", UNSET))
+            last_updated = parse_union(_parse_last_updated, src_value__)
 
-        def _parse_last_updated(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                last_updated_type_0 = datetime.datetime.fromisoformat(data)
+            return last_updated
 
-                return last_updated_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        last_updated = parse_union(_parse_last_updated, d.pop("last_updated", UNSET))
-
-        sms_marketing = cls(
-            can_receive_sms_marketing=can_receive_sms_marketing,
-            consent=consent,
-            consent_timestamp=consent_timestamp,
-            method=method,
-            method_detail=method_detail,
-            last_updated=last_updated,
+        return LazyTable(
+            fields={
+                "can_receive_sms_marketing": ("can_receive_sms_marketing", None),
+                "consent": ("consent", None),
+                "consent_timestamp": ("consent_timestamp", _decode_consent_timestamp),
+                "method": ("method", None),
+                "method_detail": ("method_detail", None),
+                "last_updated": ("last_updated", _decode_last_updated),
+            },
+            required=(
+                "can_receive_sms_marketing",
+                "consent",
+            ),
+            additional=None,
         )
-
-        sms_marketing.additional_properties = d
-        return sms_marketing
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.sms_message_definition_channel import SMSMessageDefinitionChannel, check_sms_message_definition_channel
 from ..types import UNSET, Unset
 
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="SMSMessageDefinition")
 
 
 @_attrs_define
-class SMSMessageDefinition:
+class SMSMessageDefinition(LazyModel):
     """
     Attributes:
         channel (SMSMessageDefinitionChannel):
@@ -60,34 +61,47 @@ class SMSMessageDefinition:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.render_options import RenderOptions  # noqa: PLC0415
         from ..models.sms_content import SMSContent  # noqa: PLC0415
 
-        d = dict(src_dict)
-        channel = check_sms_message_definition_channel(d.pop("channel"))
+        def _decode_channel(src_value__: Any) -> SMSMessageDefinitionChannel:
+            channel = check_sms_message_definition_channel(src_value__)
 
-        _content = d.pop("content", UNSET)
-        content: SMSContent | Unset
-        if isinstance(_content, Unset):
-            content = UNSET
-        else:
-            content = SMSContent.from_dict(_content)
+            return channel
 
-        _render_options = d.pop("render_options", UNSET)
-        render_options: RenderOptions | Unset
-        if isinstance(_render_options, Unset):
-            render_options = UNSET
-        else:
-            render_options = RenderOptions.from_dict(_render_options)
+        def _decode_content(src_value__: Any) -> SMSContent | Unset:
+            _content = src_value__
+            content: SMSContent | Unset
+            if isinstance(_content, Unset):
+                content = UNSET
+            else:
+                content = SMSContent.from_dict(_content)
 
-        sms_message_definition = cls(
-            channel=channel,
-            content=content,
-            render_options=render_options,
+            return content
+
+        def _decode_render_options(src_value__: Any) -> RenderOptions | Unset:
+            _render_options = src_value__
+            render_options: RenderOptions | Unset
+            if isinstance(_render_options, Unset):
+                render_options = UNSET
+            else:
+                render_options = RenderOptions.from_dict(_render_options)
+
+            return render_options
+
+        return LazyTable(
+            fields={
+                "channel": ("channel", _decode_channel),
+                "content": ("content", _decode_content),
+                "render_options": ("render_options", _decode_render_options),
+            },
+            required=("channel",),
+            additional=None,
         )
-
-        sms_message_definition.additional_properties = d
-        return sms_message_definition
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.sms_message_definition_create_channel import (
     SMSMessageDefinitionCreateChannel,
     check_sms_message_definition_create_channel,
@@ -23,7 +24,7 @@ T = TypeVar("T", bound="SMSMessageDefinitionCreate")
 
 
 @_attrs_define
-class SMSMessageDefinitionCreate:
+class SMSMessageDefinitionCreate(LazyModel):
     """
     Attributes:
         channel (SMSMessageDefinitionCreateChannel):
@@ -63,34 +64,47 @@ class SMSMessageDefinitionCreate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.render_options import RenderOptions  # noqa: PLC0415
         from ..models.sms_content_create import SMSContentCreate  # noqa: PLC0415
 
-        d = dict(src_dict)
-        channel = check_sms_message_definition_create_channel(d.pop("channel"))
+        def _decode_channel(src_value__: Any) -> SMSMessageDefinitionCreateChannel:
+            channel = check_sms_message_definition_create_channel(src_value__)
 
-        _content = d.pop("content", UNSET)
-        content: SMSContentCreate | Unset
-        if isinstance(_content, Unset):
-            content = UNSET
-        else:
-            content = SMSContentCreate.from_dict(_content)
+            return channel
 
-        _render_options = d.pop("render_options", UNSET)
-        render_options: RenderOptions | Unset
-        if isinstance(_render_options, Unset):
-            render_options = UNSET
-        else:
-            render_options = RenderOptions.from_dict(_render_options)
+        def _decode_content(src_value__: Any) -> SMSContentCreate | Unset:
+            _content = src_value__
+            content: SMSContentCreate | Unset
+            if isinstance(_content, Unset):
+                content = UNSET
+            else:
+                content = SMSContentCreate.from_dict(_content)
 
-        sms_message_definition_create = cls(
-            channel=channel,
-            content=content,
-            render_options=render_options,
+            return content
+
+        def _decode_render_options(src_value__: Any) -> RenderOptions | Unset:
+            _render_options = src_value__
+            render_options: RenderOptions | Unset
+            if isinstance(_render_options, Unset):
+                render_options = UNSET
+            else:
+                render_options = RenderOptions.from_dict(_render_options)
+
+            return render_options
+
+        return LazyTable(
+            fields={
+                "channel": ("channel", _decode_channel),
+                "content": ("content", _decode_content),
+                "render_options": ("render_options", _decode_render_options),
+            },
+            required=("channel",),
+            additional=None,
         )
-
-        sms_message_definition_create.additional_properties = d
-        return sms_message_definition_create
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SocialBlockProperties")
 
 
 @_attrs_define
-class SocialBlockProperties:
+class SocialBlockProperties(LazyModel):
     """
     Attributes:
         show_labels (bool | None | Unset):
@@ -40,23 +41,18 @@ class SocialBlockProperties:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_show_labels(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        show_labels = _parse_show_labels(d.pop("show_labels", UNSET))
-
-        social_block_properties = cls(
-            show_labels=show_labels,
+        return LazyTable(
+            fields={
+                "show_labels": ("show_labels", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        social_block_properties.additional_properties = d
-        return social_block_properties
 
     @property
     def additional_keys(self) -> list[str]:

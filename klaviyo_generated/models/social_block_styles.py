@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.social_block_styles_icon_align import SocialBlockStylesIconAlign, check_social_block_styles_icon_align
 from ..models.social_block_styles_icon_color import SocialBlockStylesIconColor, check_social_block_styles_icon_color
 from ..models.social_block_styles_icon_size import SocialBlockStylesIconSize, check_social_block_styles_icon_size
@@ -21,7 +22,7 @@ T = TypeVar("T", bound="SocialBlockStyles")
 
 
 @_attrs_define
-class SocialBlockStyles:
+class SocialBlockStyles(LazyModel):
     """
     Attributes:
         block_background_color (None | str | Unset):
@@ -189,165 +190,73 @@ class SocialBlockStyles:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_block_background_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        block_background_color = _parse_block_background_color(d.pop("block_background_color", UNSET))
+        def _decode_icon_align(src_value__: Any) -> SocialBlockStylesIconAlign | Unset:
+            _icon_align = src_value__
+            icon_align: SocialBlockStylesIconAlign | Unset
+            if isinstance(_icon_align, Unset):
+                icon_align = UNSET
+            else:
+                icon_align = check_social_block_styles_icon_align(_icon_align)
 
-        def _parse_block_padding_bottom(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+            return icon_align
 
-        block_padding_bottom = _parse_block_padding_bottom(d.pop("block_padding_bottom", UNSET))
+        def _decode_icon_color(src_value__: Any) -> SocialBlockStylesIconColor | Unset:
+            _icon_color = src_value__
+            icon_color: SocialBlockStylesIconColor | Unset
+            if isinstance(_icon_color, Unset):
+                icon_color = UNSET
+            else:
+                icon_color = check_social_block_styles_icon_color(_icon_color)
 
-        def _parse_block_padding_left(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+            return icon_color
 
-        block_padding_left = _parse_block_padding_left(d.pop("block_padding_left", UNSET))
+        def _decode_icon_size(src_value__: Any) -> SocialBlockStylesIconSize | Unset:
+            _icon_size = src_value__
+            icon_size: SocialBlockStylesIconSize | Unset
+            if isinstance(_icon_size, Unset):
+                icon_size = UNSET
+            else:
+                icon_size = check_social_block_styles_icon_size(_icon_size)
 
-        def _parse_block_padding_right(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+            return icon_size
 
-        block_padding_right = _parse_block_padding_right(d.pop("block_padding_right", UNSET))
+        def _decode_label_font_style(src_value__: Any) -> SocialBlockStylesLabelFontStyle | Unset:
+            _label_font_style = src_value__
+            label_font_style: SocialBlockStylesLabelFontStyle | Unset
+            if isinstance(_label_font_style, Unset):
+                label_font_style = UNSET
+            else:
+                label_font_style = check_social_block_styles_label_font_style(_label_font_style)
 
-        def _parse_block_padding_top(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+            return label_font_style
 
-        block_padding_top = _parse_block_padding_top(d.pop("block_padding_top", UNSET))
-
-        _icon_align = d.pop("icon_align", UNSET)
-        icon_align: SocialBlockStylesIconAlign | Unset
-        if isinstance(_icon_align, Unset):
-            icon_align = UNSET
-        else:
-            icon_align = check_social_block_styles_icon_align(_icon_align)
-
-        _icon_color = d.pop("icon_color", UNSET)
-        icon_color: SocialBlockStylesIconColor | Unset
-        if isinstance(_icon_color, Unset):
-            icon_color = UNSET
-        else:
-            icon_color = check_social_block_styles_icon_color(_icon_color)
-
-        _icon_size = d.pop("icon_size", UNSET)
-        icon_size: SocialBlockStylesIconSize | Unset
-        if isinstance(_icon_size, Unset):
-            icon_size = UNSET
-        else:
-            icon_size = check_social_block_styles_icon_size(_icon_size)
-
-        def _parse_icon_spacing(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        icon_spacing = _parse_icon_spacing(d.pop("icon_spacing", UNSET))
-
-        def _parse_label_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        label_color = _parse_label_color(d.pop("label_color", UNSET))
-
-        def _parse_label_font_family(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        label_font_family = _parse_label_font_family(d.pop("label_font_family", UNSET))
-
-        def _parse_label_font_size(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        label_font_size = _parse_label_font_size(d.pop("label_font_size", UNSET))
-
-        _label_font_style = d.pop("label_font_style", UNSET)
-        label_font_style: SocialBlockStylesLabelFontStyle | Unset
-        if isinstance(_label_font_style, Unset):
-            label_font_style = UNSET
-        else:
-            label_font_style = check_social_block_styles_label_font_style(_label_font_style)
-
-        def _parse_label_text_decoration(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        label_text_decoration = _parse_label_text_decoration(d.pop("label_text_decoration", UNSET))
-
-        def _parse_label_font_weight(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        label_font_weight = _parse_label_font_weight(d.pop("label_font_weight", UNSET))
-
-        def _parse_stack_on_mobile(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        stack_on_mobile = _parse_stack_on_mobile(d.pop("stack_on_mobile", UNSET))
-
-        social_block_styles = cls(
-            block_background_color=block_background_color,
-            block_padding_bottom=block_padding_bottom,
-            block_padding_left=block_padding_left,
-            block_padding_right=block_padding_right,
-            block_padding_top=block_padding_top,
-            icon_align=icon_align,
-            icon_color=icon_color,
-            icon_size=icon_size,
-            icon_spacing=icon_spacing,
-            label_color=label_color,
-            label_font_family=label_font_family,
-            label_font_size=label_font_size,
-            label_font_style=label_font_style,
-            label_text_decoration=label_text_decoration,
-            label_font_weight=label_font_weight,
-            stack_on_mobile=stack_on_mobile,
+        return LazyTable(
+            fields={
+                "block_background_color": ("block_background_color", None),
+                "block_padding_bottom": ("block_padding_bottom", None),
+                "block_padding_left": ("block_padding_left", None),
+                "block_padding_right": ("block_padding_right", None),
+                "block_padding_top": ("block_padding_top", None),
+                "icon_align": ("icon_align", _decode_icon_align),
+                "icon_color": ("icon_color", _decode_icon_color),
+                "icon_size": ("icon_size", _decode_icon_size),
+                "icon_spacing": ("icon_spacing", None),
+                "label_color": ("label_color", None),
+                "label_font_family": ("label_font_family", None),
+                "label_font_size": ("label_font_size", None),
+                "label_font_style": ("label_font_style", _decode_label_font_style),
+                "label_text_decoration": ("label_text_decoration", None),
+                "label_font_weight": ("label_font_weight", None),
+                "stack_on_mobile": ("stack_on_mobile", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        social_block_styles.additional_properties = d
-        return social_block_styles
 
     @property
     def additional_keys(self) -> list[str]:

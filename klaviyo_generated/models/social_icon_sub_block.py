@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.social_icon_sub_block_link_type import SocialIconSubBlockLinkType, check_social_icon_sub_block_link_type
 from ..models.social_icon_sub_block_type import SocialIconSubBlockType, check_social_icon_sub_block_type
 from ..types import UNSET, Unset
@@ -16,7 +17,7 @@ T = TypeVar("T", bound="SocialIconSubBlock")
 
 
 @_attrs_define
-class SocialIconSubBlock:
+class SocialIconSubBlock(LazyModel):
     """
     Attributes:
         type_ (SocialIconSubBlockType):
@@ -108,83 +109,40 @@ class SocialIconSubBlock:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_social_icon_sub_block_type(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        id = _parse_id(d.pop("id", UNSET))
+        def _decode_type_(src_value__: Any) -> SocialIconSubBlockType:
+            type_ = check_social_icon_sub_block_type(src_value__)
 
-        def _parse_custom_asset_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return type_
 
-        custom_asset_id = _parse_custom_asset_id(d.pop("custom_asset_id", UNSET))
+        def _decode_link_type(src_value__: Any) -> SocialIconSubBlockLinkType | Unset:
+            _link_type = src_value__
+            link_type: SocialIconSubBlockLinkType | Unset
+            if isinstance(_link_type, Unset):
+                link_type = UNSET
+            else:
+                link_type = check_social_icon_sub_block_link_type(_link_type)
 
-        def _parse_custom_src(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return link_type
 
-        custom_src = _parse_custom_src(d.pop("custom_src", UNSET))
-
-        def _parse_custom_size(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        custom_size = _parse_custom_size(d.pop("custom_size", UNSET))
-
-        def _parse_label(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        label = _parse_label(d.pop("label", UNSET))
-
-        _link_type = d.pop("link_type", UNSET)
-        link_type: SocialIconSubBlockLinkType | Unset
-        if isinstance(_link_type, Unset):
-            link_type = UNSET
-        else:
-            link_type = check_social_icon_sub_block_link_type(_link_type)
-
-        def _parse_link_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        link_url = _parse_link_url(d.pop("link_url", UNSET))
-
-        social_icon_sub_block = cls(
-            type_=type_,
-            id=id,
-            custom_asset_id=custom_asset_id,
-            custom_src=custom_src,
-            custom_size=custom_size,
-            label=label,
-            link_type=link_type,
-            link_url=link_url,
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+                "custom_asset_id": ("custom_asset_id", None),
+                "custom_src": ("custom_src", None),
+                "custom_size": ("custom_size", None),
+                "label": ("label", None),
+                "link_type": ("link_type", _decode_link_type),
+                "link_url": ("link_url", None),
+            },
+            required=("type",),
+            additional=None,
         )
-
-        social_icon_sub_block.additional_properties = d
-        return social_icon_sub_block
 
     @property
     def additional_keys(self) -> list[str]:

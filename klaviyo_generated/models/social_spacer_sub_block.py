@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.social_spacer_sub_block_type import SocialSpacerSubBlockType, check_social_spacer_sub_block_type
 from ..types import UNSET, Unset
 
@@ -15,7 +16,7 @@ T = TypeVar("T", bound="SocialSpacerSubBlock")
 
 
 @_attrs_define
-class SocialSpacerSubBlock:
+class SocialSpacerSubBlock(LazyModel):
     """
     Attributes:
         type_ (SocialSpacerSubBlockType):
@@ -59,35 +60,25 @@ class SocialSpacerSubBlock:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_social_spacer_sub_block_type(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        id = _parse_id(d.pop("id", UNSET))
+        def _decode_type_(src_value__: Any) -> SocialSpacerSubBlockType:
+            type_ = check_social_spacer_sub_block_type(src_value__)
 
-        def _parse_width(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+            return type_
 
-        width = _parse_width(d.pop("width", UNSET))
-
-        social_spacer_sub_block = cls(
-            type_=type_,
-            id=id,
-            width=width,
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+                "width": ("width", None),
+            },
+            required=("type",),
+            additional=None,
         )
-
-        social_spacer_sub_block.additional_properties = d
-        return social_spacer_sub_block
 
     @property
     def additional_keys(self) -> list[str]:

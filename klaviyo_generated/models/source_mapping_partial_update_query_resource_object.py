@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.source_mapping_enum import SourceMappingEnum, check_source_mapping_enum
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="SourceMappingPartialUpdateQueryResourceObject")
 
 
 @_attrs_define
-class SourceMappingPartialUpdateQueryResourceObject:
+class SourceMappingPartialUpdateQueryResourceObject(LazyModel):
     """
     Attributes:
         type_ (SourceMappingEnum):
@@ -54,25 +55,37 @@ class SourceMappingPartialUpdateQueryResourceObject:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.source_mapping_partial_update_query_resource_object_attributes import (
             SourceMappingPartialUpdateQueryResourceObjectAttributes,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        type_ = check_source_mapping_enum(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> SourceMappingEnum:
+            type_ = check_source_mapping_enum(src_value__)
 
-        id = d.pop("id")
+            return type_
 
-        attributes = SourceMappingPartialUpdateQueryResourceObjectAttributes.from_dict(d.pop("attributes"))
+        def _decode_attributes(src_value__: Any) -> SourceMappingPartialUpdateQueryResourceObjectAttributes:
+            attributes = SourceMappingPartialUpdateQueryResourceObjectAttributes.from_dict(src_value__)
 
-        source_mapping_partial_update_query_resource_object = cls(
-            type_=type_,
-            id=id,
-            attributes=attributes,
+            return attributes
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+                "attributes": ("attributes", _decode_attributes),
+            },
+            required=(
+                "type",
+                "id",
+                "attributes",
+            ),
+            additional=None,
         )
-
-        source_mapping_partial_update_query_resource_object.additional_properties = d
-        return source_mapping_partial_update_query_resource_object
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="SourceMappingPartialUpdateQueryResourceObjectAttributes"
 
 
 @_attrs_define
-class SourceMappingPartialUpdateQueryResourceObjectAttributes:
+class SourceMappingPartialUpdateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         property_mappings (list[ConstantPropertyMapping | SimplePropertyMapping] | None | Unset): A mapping of source
@@ -77,87 +78,98 @@ class SourceMappingPartialUpdateQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.constant_property_mapping import ConstantPropertyMapping  # noqa: PLC0415
         from ..models.simple_property_mapping import SimplePropertyMapping  # noqa: PLC0415
         from ..models.simple_relationship_mapping import SimpleRelationshipMapping  # noqa: PLC0415
 
-        d = dict(src_dict)
-
-        def _parse_property_mappings(
-            data: object,
+        def _decode_property_mappings(
+            src_value__: Any,
         ) -> list[ConstantPropertyMapping | SimplePropertyMapping] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                property_mappings_type_0 = []
-                _property_mappings_type_0 = data
-                for property_mappings_type_0_item_data in _property_mappings_type_0:
+            def _parse_property_mappings(
+                data: object,
+            ) -> list[ConstantPropertyMapping | SimplePropertyMapping] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    property_mappings_type_0 = []
+                    _property_mappings_type_0 = data
+                    for property_mappings_type_0_item_data in _property_mappings_type_0:
 
-                    def _parse_property_mappings_type_0_item(
-                        data: object,
-                    ) -> ConstantPropertyMapping | SimplePropertyMapping:
-                        try:
+                        def _parse_property_mappings_type_0_item(
+                            data: object,
+                        ) -> ConstantPropertyMapping | SimplePropertyMapping:
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                property_mappings_type_0_item_type_0 = ConstantPropertyMapping.from_dict(data)
+
+                                return property_mappings_type_0_item_type_0
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
                             if not isinstance(data, dict):
                                 raise TypeError()
-                            property_mappings_type_0_item_type_0 = ConstantPropertyMapping.from_dict(data)
+                            property_mappings_type_0_item_type_1 = SimplePropertyMapping.from_dict(data)
 
-                            return property_mappings_type_0_item_type_0
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        property_mappings_type_0_item_type_1 = SimplePropertyMapping.from_dict(data)
+                            return property_mappings_type_0_item_type_1
 
-                        return property_mappings_type_0_item_type_1
+                        property_mappings_type_0_item = parse_union(
+                            _parse_property_mappings_type_0_item, property_mappings_type_0_item_data
+                        )
 
-                    property_mappings_type_0_item = parse_union(
-                        _parse_property_mappings_type_0_item, property_mappings_type_0_item_data
-                    )
+                        property_mappings_type_0.append(property_mappings_type_0_item)
 
-                    property_mappings_type_0.append(property_mappings_type_0_item)
+                    return property_mappings_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[ConstantPropertyMapping | SimplePropertyMapping] | None | Unset, data)
 
-                return property_mappings_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[ConstantPropertyMapping | SimplePropertyMapping] | None | Unset, data)
+            property_mappings = parse_union(_parse_property_mappings, src_value__)
 
-        property_mappings = parse_union(_parse_property_mappings, d.pop("property_mappings", UNSET))
+            return property_mappings
 
-        def _parse_relationship_mappings(data: object) -> list[SimpleRelationshipMapping] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                relationship_mappings_type_0 = []
-                _relationship_mappings_type_0 = data
-                for relationship_mappings_type_0_item_data in _relationship_mappings_type_0:
-                    relationship_mappings_type_0_item = SimpleRelationshipMapping.from_dict(
-                        relationship_mappings_type_0_item_data
-                    )
+        def _decode_relationship_mappings(src_value__: Any) -> list[SimpleRelationshipMapping] | None | Unset:
+            def _parse_relationship_mappings(data: object) -> list[SimpleRelationshipMapping] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    relationship_mappings_type_0 = []
+                    _relationship_mappings_type_0 = data
+                    for relationship_mappings_type_0_item_data in _relationship_mappings_type_0:
+                        relationship_mappings_type_0_item = SimpleRelationshipMapping.from_dict(
+                            relationship_mappings_type_0_item_data
+                        )
 
-                    relationship_mappings_type_0.append(relationship_mappings_type_0_item)
+                        relationship_mappings_type_0.append(relationship_mappings_type_0_item)
 
-                return relationship_mappings_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[SimpleRelationshipMapping] | None | Unset, data)
+                    return relationship_mappings_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[SimpleRelationshipMapping] | None | Unset, data)
 
-        relationship_mappings = parse_union(_parse_relationship_mappings, d.pop("relationship_mappings", UNSET))
+            relationship_mappings = parse_union(_parse_relationship_mappings, src_value__)
 
-        source_mapping_partial_update_query_resource_object_attributes = cls(
-            property_mappings=property_mappings,
-            relationship_mappings=relationship_mappings,
+            return relationship_mappings
+
+        return LazyTable(
+            fields={
+                "property_mappings": ("property_mappings", _decode_property_mappings),
+                "relationship_mappings": ("relationship_mappings", _decode_relationship_mappings),
+            },
+            required=(),
+            additional=None,
         )
-
-        source_mapping_partial_update_query_resource_object_attributes.additional_properties = d
-        return source_mapping_partial_update_query_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

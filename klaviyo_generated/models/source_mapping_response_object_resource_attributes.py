@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import parse_union
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="SourceMappingResponseObjectResourceAttributes")
 
 
 @_attrs_define
-class SourceMappingResponseObjectResourceAttributes:
+class SourceMappingResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
         property_mappings (list[ConstantPropertyMapping | SimplePropertyMapping]): A mapping of source property IDs to
@@ -63,48 +64,61 @@ class SourceMappingResponseObjectResourceAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.constant_property_mapping import ConstantPropertyMapping  # noqa: PLC0415
         from ..models.simple_property_mapping import SimplePropertyMapping  # noqa: PLC0415
         from ..models.simple_relationship_mapping import SimpleRelationshipMapping  # noqa: PLC0415
 
-        d = dict(src_dict)
-        property_mappings = []
-        _property_mappings = d.pop("property_mappings")
-        for property_mappings_item_data in _property_mappings:
+        def _decode_property_mappings(src_value__: Any) -> list[ConstantPropertyMapping | SimplePropertyMapping]:
+            property_mappings = []
+            _property_mappings = src_value__
+            for property_mappings_item_data in _property_mappings:
 
-            def _parse_property_mappings_item(data: object) -> ConstantPropertyMapping | SimplePropertyMapping:
-                try:
+                def _parse_property_mappings_item(data: object) -> ConstantPropertyMapping | SimplePropertyMapping:
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        property_mappings_item_type_0 = ConstantPropertyMapping.from_dict(data)
+
+                        return property_mappings_item_type_0
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
                     if not isinstance(data, dict):
                         raise TypeError()
-                    property_mappings_item_type_0 = ConstantPropertyMapping.from_dict(data)
+                    property_mappings_item_type_1 = SimplePropertyMapping.from_dict(data)
 
-                    return property_mappings_item_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, dict):
-                    raise TypeError()
-                property_mappings_item_type_1 = SimplePropertyMapping.from_dict(data)
+                    return property_mappings_item_type_1
 
-                return property_mappings_item_type_1
+                property_mappings_item = parse_union(_parse_property_mappings_item, property_mappings_item_data)
 
-            property_mappings_item = parse_union(_parse_property_mappings_item, property_mappings_item_data)
+                property_mappings.append(property_mappings_item)
 
-            property_mappings.append(property_mappings_item)
+            return property_mappings
 
-        relationship_mappings = []
-        _relationship_mappings = d.pop("relationship_mappings")
-        for relationship_mappings_item_data in _relationship_mappings:
-            relationship_mappings_item = SimpleRelationshipMapping.from_dict(relationship_mappings_item_data)
+        def _decode_relationship_mappings(src_value__: Any) -> list[SimpleRelationshipMapping]:
+            relationship_mappings = []
+            _relationship_mappings = src_value__
+            for relationship_mappings_item_data in _relationship_mappings:
+                relationship_mappings_item = SimpleRelationshipMapping.from_dict(relationship_mappings_item_data)
 
-            relationship_mappings.append(relationship_mappings_item)
+                relationship_mappings.append(relationship_mappings_item)
 
-        source_mapping_response_object_resource_attributes = cls(
-            property_mappings=property_mappings,
-            relationship_mappings=relationship_mappings,
+            return relationship_mappings
+
+        return LazyTable(
+            fields={
+                "property_mappings": ("property_mappings", _decode_property_mappings),
+                "relationship_mappings": ("relationship_mappings", _decode_relationship_mappings),
+            },
+            required=(
+                "property_mappings",
+                "relationship_mappings",
+            ),
+            additional=None,
         )
-
-        source_mapping_response_object_resource_attributes.additional_properties = d
-        return source_mapping_response_object_resource_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.spam_complaint_method_filter_field import (
     SpamComplaintMethodFilterField,
     check_spam_complaint_method_filter_field,
@@ -21,7 +22,7 @@ T = TypeVar("T", bound="SpamComplaintMethodFilter")
 
 
 @_attrs_define
-class SpamComplaintMethodFilter:
+class SpamComplaintMethodFilter(LazyModel):
     """
     Attributes:
         field (SpamComplaintMethodFilterField):
@@ -50,18 +51,32 @@ class SpamComplaintMethodFilter:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        field = check_spam_complaint_method_filter_field(d.pop("field"))
+        return lazy_from_dict(cls, src_dict)
 
-        method = check_spam_complaint_method_filter_method(d.pop("method"))
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        spam_complaint_method_filter = cls(
-            field=field,
-            method=method,
+        def _decode_field(src_value__: Any) -> SpamComplaintMethodFilterField:
+            field = check_spam_complaint_method_filter_field(src_value__)
+
+            return field
+
+        def _decode_method(src_value__: Any) -> SpamComplaintMethodFilterMethod:
+            method = check_spam_complaint_method_filter_method(src_value__)
+
+            return method
+
+        return LazyTable(
+            fields={
+                "field": ("field", _decode_field),
+                "method": ("method", _decode_method),
+            },
+            required=(
+                "field",
+                "method",
+            ),
+            additional=None,
         )
-
-        spam_complaint_method_filter.additional_properties = d
-        return spam_complaint_method_filter
 
     @property
     def additional_keys(self) -> list[str]:

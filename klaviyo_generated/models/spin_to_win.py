@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.spin_to_win_type import SpinToWinType, check_spin_to_win_type
 from ..types import UNSET, Unset
 
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="SpinToWin")
 
 
 @_attrs_define
-class SpinToWin:
+class SpinToWin(LazyModel):
     """
     Attributes:
         properties (SpinToWinProperties):
@@ -67,39 +68,46 @@ class SpinToWin:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.spin_to_win_properties import SpinToWinProperties  # noqa: PLC0415
         from ..models.spin_to_win_styles import SpinToWinStyles  # noqa: PLC0415
 
-        d = dict(src_dict)
-        properties = SpinToWinProperties.from_dict(d.pop("properties"))
+        def _decode_properties(src_value__: Any) -> SpinToWinProperties:
+            properties = SpinToWinProperties.from_dict(src_value__)
 
-        type_ = check_spin_to_win_type(d.pop("type"))
+            return properties
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        def _decode_type_(src_value__: Any) -> SpinToWinType:
+            type_ = check_spin_to_win_type(src_value__)
 
-        id = _parse_id(d.pop("id", UNSET))
+            return type_
 
-        _styles = d.pop("styles", UNSET)
-        styles: SpinToWinStyles | Unset
-        if isinstance(_styles, Unset):
-            styles = UNSET
-        else:
-            styles = SpinToWinStyles.from_dict(_styles)
+        def _decode_styles(src_value__: Any) -> SpinToWinStyles | Unset:
+            _styles = src_value__
+            styles: SpinToWinStyles | Unset
+            if isinstance(_styles, Unset):
+                styles = UNSET
+            else:
+                styles = SpinToWinStyles.from_dict(_styles)
 
-        spin_to_win = cls(
-            properties=properties,
-            type_=type_,
-            id=id,
-            styles=styles,
+            return styles
+
+        return LazyTable(
+            fields={
+                "properties": ("properties", _decode_properties),
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+                "styles": ("styles", _decode_styles),
+            },
+            required=(
+                "properties",
+                "type",
+            ),
+            additional=None,
         )
-
-        spin_to_win.additional_properties = d
-        return spin_to_win
 
     @property
     def additional_keys(self) -> list[str]:

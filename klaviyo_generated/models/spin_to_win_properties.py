@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.spin_to_win_properties_display_device_item import (
     SpinToWinPropertiesDisplayDeviceItem,
     check_spin_to_win_properties_display_device_item,
@@ -22,7 +23,7 @@ T = TypeVar("T", bound="SpinToWinProperties")
 
 
 @_attrs_define
-class SpinToWinProperties:
+class SpinToWinProperties(LazyModel):
     """
     Attributes:
         slices (list[SpinToWinSliceConfig]):
@@ -76,45 +77,44 @@ class SpinToWinProperties:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.spin_to_win_slice_config import SpinToWinSliceConfig  # noqa: PLC0415
 
-        d = dict(src_dict)
-        slices = []
-        _slices = d.pop("slices")
-        for slices_item_data in _slices:
-            slices_item = SpinToWinSliceConfig.from_dict(slices_item_data)
+        def _decode_slices(src_value__: Any) -> list[SpinToWinSliceConfig]:
+            slices = []
+            _slices = src_value__
+            for slices_item_data in _slices:
+                slices_item = SpinToWinSliceConfig.from_dict(slices_item_data)
 
-            slices.append(slices_item)
+                slices.append(slices_item)
 
-        _display_device = d.pop("display_device", UNSET)
-        display_device: list[SpinToWinPropertiesDisplayDeviceItem] | Unset = UNSET
-        if _display_device is not UNSET:
-            display_device = []
-            for display_device_item_data in _display_device:
-                display_device_item = check_spin_to_win_properties_display_device_item(display_device_item_data)
+            return slices
 
-                display_device.append(display_device_item)
+        def _decode_display_device(src_value__: Any) -> list[SpinToWinPropertiesDisplayDeviceItem] | Unset:
+            _display_device = src_value__
+            display_device: list[SpinToWinPropertiesDisplayDeviceItem] | Unset = UNSET
+            if _display_device is not UNSET:
+                display_device = []
+                for display_device_item_data in _display_device:
+                    display_device_item = check_spin_to_win_properties_display_device_item(display_device_item_data)
 
-        def _parse_classname(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+                    display_device.append(display_device_item)
 
-        classname = _parse_classname(d.pop("classname", UNSET))
+            return display_device
 
-        duplicate_slices = d.pop("duplicate_slices", UNSET)
-
-        spin_to_win_properties = cls(
-            slices=slices,
-            display_device=display_device,
-            classname=classname,
-            duplicate_slices=duplicate_slices,
+        return LazyTable(
+            fields={
+                "slices": ("slices", _decode_slices),
+                "display_device": ("display_device", _decode_display_device),
+                "classname": ("classname", None),
+                "duplicate_slices": ("duplicate_slices", None),
+            },
+            required=("slices",),
+            additional=None,
         )
-
-        spin_to_win_properties.additional_properties = d
-        return spin_to_win_properties
 
     @property
     def additional_keys(self) -> list[str]:

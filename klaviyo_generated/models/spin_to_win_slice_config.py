@@ -8,11 +8,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 T = TypeVar("T", bound="SpinToWinSliceConfig")
 
 
 @_attrs_define
-class SpinToWinSliceConfig:
+class SpinToWinSliceConfig(LazyModel):
     """
     Attributes:
         label (str):
@@ -46,21 +48,24 @@ class SpinToWinSliceConfig:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        label = d.pop("label")
+        return lazy_from_dict(cls, src_dict)
 
-        probability = d.pop("probability")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        step_id = d.pop("step_id")
-
-        spin_to_win_slice_config = cls(
-            label=label,
-            probability=probability,
-            step_id=step_id,
+        return LazyTable(
+            fields={
+                "label": ("label", None),
+                "probability": ("probability", None),
+                "step_id": ("step_id", None),
+            },
+            required=(
+                "label",
+                "probability",
+                "step_id",
+            ),
+            additional=None,
         )
-
-        spin_to_win_slice_config.additional_properties = d
-        return spin_to_win_slice_config
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,13 +8,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SpinToWinSliceStyle")
 
 
 @_attrs_define
-class SpinToWinSliceStyle:
+class SpinToWinSliceStyle(LazyModel):
     """
     Attributes:
         background_color (str | Unset):  Default: 'rgba(0,0,0,1)'. Example: rgba(0,0,0,1).
@@ -42,18 +43,19 @@ class SpinToWinSliceStyle:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        background_color = d.pop("background_color", UNSET)
+        return lazy_from_dict(cls, src_dict)
 
-        text_color = d.pop("text_color", UNSET)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        spin_to_win_slice_style = cls(
-            background_color=background_color,
-            text_color=text_color,
+        return LazyTable(
+            fields={
+                "background_color": ("background_color", None),
+                "text_color": ("text_color", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        spin_to_win_slice_style.additional_properties = d
-        return spin_to_win_slice_style
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="SpinToWinStyles")
 
 
 @_attrs_define
-class SpinToWinStyles:
+class SpinToWinStyles(LazyModel):
     """
     Attributes:
         padding (Padding | Unset):
@@ -103,67 +104,61 @@ class SpinToWinStyles:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.padding import Padding  # noqa: PLC0415
         from ..models.spin_to_win_slice_style import SpinToWinSliceStyle  # noqa: PLC0415
         from ..models.text_style_v0 import TextStyleV0  # noqa: PLC0415
 
-        d = dict(src_dict)
-        _padding = d.pop("padding", UNSET)
-        padding: Padding | Unset
-        if isinstance(_padding, Unset):
-            padding = UNSET
-        else:
-            padding = Padding.from_dict(_padding)
+        def _decode_padding(src_value__: Any) -> Padding | Unset:
+            _padding = src_value__
+            padding: Padding | Unset
+            if isinstance(_padding, Unset):
+                padding = UNSET
+            else:
+                padding = Padding.from_dict(_padding)
 
-        def _parse_background_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return padding
 
-        background_color = _parse_background_color(d.pop("background_color", UNSET))
+        def _decode_slice_styles(src_value__: Any) -> list[SpinToWinSliceStyle] | Unset:
+            _slice_styles = src_value__
+            slice_styles: list[SpinToWinSliceStyle] | Unset = UNSET
+            if _slice_styles is not UNSET:
+                slice_styles = []
+                for slice_styles_item_data in _slice_styles:
+                    slice_styles_item = SpinToWinSliceStyle.from_dict(slice_styles_item_data)
 
-        _slice_styles = d.pop("slice_styles", UNSET)
-        slice_styles: list[SpinToWinSliceStyle] | Unset = UNSET
-        if _slice_styles is not UNSET:
-            slice_styles = []
-            for slice_styles_item_data in _slice_styles:
-                slice_styles_item = SpinToWinSliceStyle.from_dict(slice_styles_item_data)
+                    slice_styles.append(slice_styles_item)
 
-                slice_styles.append(slice_styles_item)
+            return slice_styles
 
-        _text_styles = d.pop("text_styles", UNSET)
-        text_styles: TextStyleV0 | Unset
-        if isinstance(_text_styles, Unset):
-            text_styles = UNSET
-        else:
-            text_styles = TextStyleV0.from_dict(_text_styles)
+        def _decode_text_styles(src_value__: Any) -> TextStyleV0 | Unset:
+            _text_styles = src_value__
+            text_styles: TextStyleV0 | Unset
+            if isinstance(_text_styles, Unset):
+                text_styles = UNSET
+            else:
+                text_styles = TextStyleV0.from_dict(_text_styles)
 
-        center_color = d.pop("center_color", UNSET)
+            return text_styles
 
-        outline_color = d.pop("outline_color", UNSET)
-
-        outline_thickness = d.pop("outline_thickness", UNSET)
-
-        pin_color = d.pop("pin_color", UNSET)
-
-        wheel_size = d.pop("wheel_size", UNSET)
-
-        spin_to_win_styles = cls(
-            padding=padding,
-            background_color=background_color,
-            slice_styles=slice_styles,
-            text_styles=text_styles,
-            center_color=center_color,
-            outline_color=outline_color,
-            outline_thickness=outline_thickness,
-            pin_color=pin_color,
-            wheel_size=wheel_size,
+        return LazyTable(
+            fields={
+                "padding": ("padding", _decode_padding),
+                "background_color": ("background_color", None),
+                "slice_styles": ("slice_styles", _decode_slice_styles),
+                "text_styles": ("text_styles", _decode_text_styles),
+                "center_color": ("center_color", None),
+                "outline_color": ("outline_color", None),
+                "outline_thickness": ("outline_thickness", None),
+                "pin_color": ("pin_color", None),
+                "wheel_size": ("wheel_size", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        spin_to_win_styles.additional_properties = d
-        return spin_to_win_styles
 
     @property
     def additional_keys(self) -> list[str]:

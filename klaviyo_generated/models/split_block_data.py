@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.display_options import DisplayOptions
     from ..models.split_block_styles import SplitBlockStyles
@@ -17,7 +19,7 @@ T = TypeVar("T", bound="SplitBlockData")
 
 
 @_attrs_define
-class SplitBlockData:
+class SplitBlockData(LazyModel):
     """
     Attributes:
         display_options (DisplayOptions):
@@ -46,21 +48,34 @@ class SplitBlockData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.display_options import DisplayOptions  # noqa: PLC0415
         from ..models.split_block_styles import SplitBlockStyles  # noqa: PLC0415
 
-        d = dict(src_dict)
-        display_options = DisplayOptions.from_dict(d.pop("display_options"))
+        def _decode_display_options(src_value__: Any) -> DisplayOptions:
+            display_options = DisplayOptions.from_dict(src_value__)
 
-        styles = SplitBlockStyles.from_dict(d.pop("styles"))
+            return display_options
 
-        split_block_data = cls(
-            display_options=display_options,
-            styles=styles,
+        def _decode_styles(src_value__: Any) -> SplitBlockStyles:
+            styles = SplitBlockStyles.from_dict(src_value__)
+
+            return styles
+
+        return LazyTable(
+            fields={
+                "display_options": ("display_options", _decode_display_options),
+                "styles": ("styles", _decode_styles),
+            },
+            required=(
+                "display_options",
+                "styles",
+            ),
+            additional=None,
         )
-
-        split_block_data.additional_properties = d
-        return split_block_data
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.split_block_styles_mobile_stack_order import (
     SplitBlockStylesMobileStackOrder,
     check_split_block_styles_mobile_stack_order,
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="SplitBlockStyles")
 
 
 @_attrs_define
-class SplitBlockStyles:
+class SplitBlockStyles(LazyModel):
     """
     Attributes:
         block_background_color (None | str | Unset):
@@ -112,91 +113,35 @@ class SplitBlockStyles:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_block_background_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        block_background_color = _parse_block_background_color(d.pop("block_background_color", UNSET))
+        def _decode_mobile_stack_order(src_value__: Any) -> SplitBlockStylesMobileStackOrder | Unset:
+            _mobile_stack_order = src_value__
+            mobile_stack_order: SplitBlockStylesMobileStackOrder | Unset
+            if isinstance(_mobile_stack_order, Unset):
+                mobile_stack_order = UNSET
+            else:
+                mobile_stack_order = check_split_block_styles_mobile_stack_order(_mobile_stack_order)
 
-        def _parse_block_padding_bottom(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+            return mobile_stack_order
 
-        block_padding_bottom = _parse_block_padding_bottom(d.pop("block_padding_bottom", UNSET))
-
-        def _parse_block_padding_left(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        block_padding_left = _parse_block_padding_left(d.pop("block_padding_left", UNSET))
-
-        def _parse_block_padding_right(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        block_padding_right = _parse_block_padding_right(d.pop("block_padding_right", UNSET))
-
-        def _parse_block_padding_top(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        block_padding_top = _parse_block_padding_top(d.pop("block_padding_top", UNSET))
-
-        def _parse_column_widths(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        column_widths = _parse_column_widths(d.pop("column_widths", UNSET))
-
-        _mobile_stack_order = d.pop("mobile_stack_order", UNSET)
-        mobile_stack_order: SplitBlockStylesMobileStackOrder | Unset
-        if isinstance(_mobile_stack_order, Unset):
-            mobile_stack_order = UNSET
-        else:
-            mobile_stack_order = check_split_block_styles_mobile_stack_order(_mobile_stack_order)
-
-        def _parse_padding_in_between(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        padding_in_between = _parse_padding_in_between(d.pop("padding_in_between", UNSET))
-
-        split_block_styles = cls(
-            block_background_color=block_background_color,
-            block_padding_bottom=block_padding_bottom,
-            block_padding_left=block_padding_left,
-            block_padding_right=block_padding_right,
-            block_padding_top=block_padding_top,
-            column_widths=column_widths,
-            mobile_stack_order=mobile_stack_order,
-            padding_in_between=padding_in_between,
+        return LazyTable(
+            fields={
+                "block_background_color": ("block_background_color", None),
+                "block_padding_bottom": ("block_padding_bottom", None),
+                "block_padding_left": ("block_padding_left", None),
+                "block_padding_right": ("block_padding_right", None),
+                "block_padding_top": ("block_padding_top", None),
+                "column_widths": ("column_widths", None),
+                "mobile_stack_order": ("mobile_stack_order", _decode_mobile_stack_order),
+                "padding_in_between": ("padding_in_between", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        split_block_styles.additional_properties = d
-        return split_block_styles
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.split_block_v1_content_type import SplitBlockV1ContentType, check_split_block_v1_content_type
 from ..models.split_block_v1_type import SplitBlockV1Type, check_split_block_v1_type
 from ..types import UNSET, Unset, parse_union
@@ -23,7 +24,7 @@ T = TypeVar("T", bound="SplitBlockV1")
 
 
 @_attrs_define
-class SplitBlockV1:
+class SplitBlockV1(LazyModel):
     """
     Attributes:
         content_type (SplitBlockV1ContentType):
@@ -113,107 +114,102 @@ class SplitBlockV1:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.split_block_data import SplitBlockData  # noqa: PLC0415
         from ..models.table_html_sub_block import TableHtmlSubBlock  # noqa: PLC0415
         from ..models.table_image_sub_block import TableImageSubBlock  # noqa: PLC0415
         from ..models.table_text_sub_block import TableTextSubBlock  # noqa: PLC0415
 
-        d = dict(src_dict)
-        content_type = check_split_block_v1_content_type(d.pop("content_type"))
+        def _decode_content_type(src_value__: Any) -> SplitBlockV1ContentType:
+            content_type = check_split_block_v1_content_type(src_value__)
 
-        type_ = check_split_block_v1_type(d.pop("type"))
+            return content_type
 
-        data = SplitBlockData.from_dict(d.pop("data"))
+        def _decode_type_(src_value__: Any) -> SplitBlockV1Type:
+            type_ = check_split_block_v1_type(src_value__)
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return type_
 
-        id = _parse_id(d.pop("id", UNSET))
+        def _decode_data(src_value__: Any) -> SplitBlockData:
+            data = SplitBlockData.from_dict(src_value__)
 
-        def _parse_data_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return data
 
-        data_id = _parse_data_id(d.pop("data_id", UNSET))
-
-        def _parse_universal_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        universal_id = _parse_universal_id(d.pop("universal_id", UNSET))
-
-        def _parse_subblocks(
-            data: object,
+        def _decode_subblocks(
+            src_value__: Any,
         ) -> list[TableHtmlSubBlock | TableImageSubBlock | TableTextSubBlock] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                subblocks_type_0 = []
-                _subblocks_type_0 = data
-                for subblocks_type_0_item_data in _subblocks_type_0:
+            def _parse_subblocks(
+                data: object,
+            ) -> list[TableHtmlSubBlock | TableImageSubBlock | TableTextSubBlock] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    subblocks_type_0 = []
+                    _subblocks_type_0 = data
+                    for subblocks_type_0_item_data in _subblocks_type_0:
 
-                    def _parse_subblocks_type_0_item(
-                        data: object,
-                    ) -> TableHtmlSubBlock | TableImageSubBlock | TableTextSubBlock:
-                        try:
+                        def _parse_subblocks_type_0_item(
+                            data: object,
+                        ) -> TableHtmlSubBlock | TableImageSubBlock | TableTextSubBlock:
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                subblocks_type_0_item_type_0 = TableTextSubBlock.from_dict(data)
+
+                                return subblocks_type_0_item_type_0
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                subblocks_type_0_item_type_1 = TableImageSubBlock.from_dict(data)
+
+                                return subblocks_type_0_item_type_1
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
                             if not isinstance(data, dict):
                                 raise TypeError()
-                            subblocks_type_0_item_type_0 = TableTextSubBlock.from_dict(data)
+                            subblocks_type_0_item_type_2 = TableHtmlSubBlock.from_dict(data)
 
-                            return subblocks_type_0_item_type_0
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            subblocks_type_0_item_type_1 = TableImageSubBlock.from_dict(data)
+                            return subblocks_type_0_item_type_2
 
-                            return subblocks_type_0_item_type_1
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        subblocks_type_0_item_type_2 = TableHtmlSubBlock.from_dict(data)
+                        subblocks_type_0_item = parse_union(_parse_subblocks_type_0_item, subblocks_type_0_item_data)
 
-                        return subblocks_type_0_item_type_2
+                        subblocks_type_0.append(subblocks_type_0_item)
 
-                    subblocks_type_0_item = parse_union(_parse_subblocks_type_0_item, subblocks_type_0_item_data)
+                    return subblocks_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[TableHtmlSubBlock | TableImageSubBlock | TableTextSubBlock] | None | Unset, data)
 
-                    subblocks_type_0.append(subblocks_type_0_item)
+            subblocks = parse_union(_parse_subblocks, src_value__)
 
-                return subblocks_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[TableHtmlSubBlock | TableImageSubBlock | TableTextSubBlock] | None | Unset, data)
+            return subblocks
 
-        subblocks = parse_union(_parse_subblocks, d.pop("subblocks", UNSET))
-
-        split_block_v1 = cls(
-            content_type=content_type,
-            type_=type_,
-            data=data,
-            id=id,
-            data_id=data_id,
-            universal_id=universal_id,
-            subblocks=subblocks,
+        return LazyTable(
+            fields={
+                "content_type": ("content_type", _decode_content_type),
+                "type_": ("type", _decode_type_),
+                "data": ("data", _decode_data),
+                "id": ("id", None),
+                "data_id": ("data_id", None),
+                "universal_id": ("universal_id", None),
+                "subblocks": ("subblocks", _decode_subblocks),
+            },
+            required=(
+                "content_type",
+                "type",
+                "data",
+            ),
+            additional=None,
         )
-
-        split_block_v1.additional_properties = d
-        return split_block_v1
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,13 +8,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.static_count_badge_config import StaticCountBadgeConfig, check_static_count_badge_config
 
 T = TypeVar("T", bound="StaticCount")
 
 
 @_attrs_define
-class StaticCount:
+class StaticCount(LazyModel):
     """
     Attributes:
         badge_config (StaticCountBadgeConfig):
@@ -43,18 +44,27 @@ class StaticCount:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        badge_config = check_static_count_badge_config(d.pop("badge_config"))
+        return lazy_from_dict(cls, src_dict)
 
-        value = d.pop("value")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        static_count = cls(
-            badge_config=badge_config,
-            value=value,
+        def _decode_badge_config(src_value__: Any) -> StaticCountBadgeConfig:
+            badge_config = check_static_count_badge_config(src_value__)
+
+            return badge_config
+
+        return LazyTable(
+            fields={
+                "badge_config": ("badge_config", _decode_badge_config),
+                "value": ("value", None),
+            },
+            required=(
+                "badge_config",
+                "value",
+            ),
+            additional=None,
         )
-
-        static_count.additional_properties = d
-        return static_count
 
     @property
     def additional_keys(self) -> list[str]:

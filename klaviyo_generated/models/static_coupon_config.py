@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.static_coupon_config_type import StaticCouponConfigType, check_static_coupon_config_type
 from ..types import UNSET, Unset
 
@@ -15,7 +16,7 @@ T = TypeVar("T", bound="StaticCouponConfig")
 
 
 @_attrs_define
-class StaticCouponConfig:
+class StaticCouponConfig(LazyModel):
     """
     Attributes:
         type_ (StaticCouponConfigType):
@@ -49,25 +50,24 @@ class StaticCouponConfig:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_static_coupon_config_type(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_text(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        text = _parse_text(d.pop("text", UNSET))
+        def _decode_type_(src_value__: Any) -> StaticCouponConfigType:
+            type_ = check_static_coupon_config_type(src_value__)
 
-        static_coupon_config = cls(
-            type_=type_,
-            text=text,
+            return type_
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "text": ("text", None),
+            },
+            required=("type",),
+            additional=None,
         )
-
-        static_coupon_config.additional_properties = d
-        return static_coupon_config
 
     @property
     def additional_keys(self) -> list[str]:

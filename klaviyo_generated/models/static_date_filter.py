@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.static_date_filter_operator import StaticDateFilterOperator, check_static_date_filter_operator
 from ..models.static_date_filter_type import StaticDateFilterType, check_static_date_filter_type
 
@@ -16,7 +17,7 @@ T = TypeVar("T", bound="StaticDateFilter")
 
 
 @_attrs_define
-class StaticDateFilter:
+class StaticDateFilter(LazyModel):
     """
     Attributes:
         type_ (StaticDateFilterType):
@@ -52,21 +53,39 @@ class StaticDateFilter:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_static_date_filter_type(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        operator = check_static_date_filter_operator(d.pop("operator"))
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        date = datetime.datetime.fromisoformat(d.pop("date"))
+        def _decode_type_(src_value__: Any) -> StaticDateFilterType:
+            type_ = check_static_date_filter_type(src_value__)
 
-        static_date_filter = cls(
-            type_=type_,
-            operator=operator,
-            date=date,
+            return type_
+
+        def _decode_operator(src_value__: Any) -> StaticDateFilterOperator:
+            operator = check_static_date_filter_operator(src_value__)
+
+            return operator
+
+        def _decode_date(src_value__: Any) -> datetime.datetime:
+            date = datetime.datetime.fromisoformat(src_value__)
+
+            return date
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "operator": ("operator", _decode_operator),
+                "date": ("date", _decode_date),
+            },
+            required=(
+                "type",
+                "operator",
+                "date",
+            ),
+            additional=None,
         )
-
-        static_date_filter.additional_properties = d
-        return static_date_filter
 
     @property
     def additional_keys(self) -> list[str]:

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.static_date_range_filter_operator import (
     StaticDateRangeFilterOperator,
     check_static_date_range_filter_operator,
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="StaticDateRangeFilter")
 
 
 @_attrs_define
-class StaticDateRangeFilter:
+class StaticDateRangeFilter(LazyModel):
     """
     Attributes:
         type_ (StaticDateRangeFilterType):
@@ -60,24 +61,46 @@ class StaticDateRangeFilter:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_static_date_range_filter_type(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        operator = check_static_date_range_filter_operator(d.pop("operator"))
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        start = datetime.datetime.fromisoformat(d.pop("start"))
+        def _decode_type_(src_value__: Any) -> StaticDateRangeFilterType:
+            type_ = check_static_date_range_filter_type(src_value__)
 
-        end = datetime.datetime.fromisoformat(d.pop("end"))
+            return type_
 
-        static_date_range_filter = cls(
-            type_=type_,
-            operator=operator,
-            start=start,
-            end=end,
+        def _decode_operator(src_value__: Any) -> StaticDateRangeFilterOperator:
+            operator = check_static_date_range_filter_operator(src_value__)
+
+            return operator
+
+        def _decode_start(src_value__: Any) -> datetime.datetime:
+            start = datetime.datetime.fromisoformat(src_value__)
+
+            return start
+
+        def _decode_end(src_value__: Any) -> datetime.datetime:
+            end = datetime.datetime.fromisoformat(src_value__)
+
+            return end
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "operator": ("operator", _decode_operator),
+                "start": ("start", _decode_start),
+                "end": ("end", _decode_end),
+            },
+            required=(
+                "type",
+                "operator",
+                "start",
+                "end",
+            ),
+            additional=None,
         )
-
-        static_date_range_filter.additional_properties = d
-        return static_date_range_filter
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, strict_enums
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="StaticImageBlockProperties")
 
 
 @_attrs_define
-class StaticImageBlockProperties:
+class StaticImageBlockProperties(LazyModel):
     """
     Attributes:
         dynamic (Literal[False] | None):
@@ -91,75 +92,48 @@ class StaticImageBlockProperties:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.image_block_cropping_properties import ImageBlockCroppingProperties  # noqa: PLC0415
 
-        d = dict(src_dict)
+        def _decode_dynamic(src_value__: Any) -> Literal[False] | None:
+            def _parse_dynamic(data: object) -> Literal[False] | None:
+                if data is None:
+                    return data
+                dynamic_type_0 = cast(Literal[False], data)
+                if dynamic_type_0 != False and strict_enums():
+                    raise ValueError(f"dynamic_type_0 must match const False, got '{dynamic_type_0}'")
+                return dynamic_type_0
+                return cast(Literal[False] | None, data)
 
-        def _parse_dynamic(data: object) -> Literal[False] | None:
-            if data is None:
-                return data
-            dynamic_type_0 = cast(Literal[False], data)
-            if dynamic_type_0 != False and strict_enums():
-                raise ValueError(f"dynamic_type_0 must match const False, got '{dynamic_type_0}'")
-            return dynamic_type_0
-            return cast(Literal[False] | None, data)
+            dynamic = _parse_dynamic(src_value__)
 
-        dynamic = _parse_dynamic(d.pop("dynamic"))
+            return dynamic
 
-        def _parse_alt_text(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        def _decode_cropping_properties(src_value__: Any) -> ImageBlockCroppingProperties | Unset:
+            _cropping_properties = src_value__
+            cropping_properties: ImageBlockCroppingProperties | Unset
+            if isinstance(_cropping_properties, Unset):
+                cropping_properties = UNSET
+            else:
+                cropping_properties = ImageBlockCroppingProperties.from_dict(_cropping_properties)
 
-        alt_text = _parse_alt_text(d.pop("alt_text", UNSET))
+            return cropping_properties
 
-        def _parse_asset_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        asset_id = _parse_asset_id(d.pop("asset_id", UNSET))
-
-        _cropping_properties = d.pop("cropping_properties", UNSET)
-        cropping_properties: ImageBlockCroppingProperties | Unset
-        if isinstance(_cropping_properties, Unset):
-            cropping_properties = UNSET
-        else:
-            cropping_properties = ImageBlockCroppingProperties.from_dict(_cropping_properties)
-
-        def _parse_href(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        href = _parse_href(d.pop("href", UNSET))
-
-        def _parse_src(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        src = _parse_src(d.pop("src", UNSET))
-
-        static_image_block_properties = cls(
-            dynamic=dynamic,
-            alt_text=alt_text,
-            asset_id=asset_id,
-            cropping_properties=cropping_properties,
-            href=href,
-            src=src,
+        return LazyTable(
+            fields={
+                "dynamic": ("dynamic", _decode_dynamic),
+                "alt_text": ("alt_text", None),
+                "asset_id": ("asset_id", None),
+                "cropping_properties": ("cropping_properties", _decode_cropping_properties),
+                "href": ("href", None),
+                "src": ("src", None),
+            },
+            required=("dynamic",),
+            additional=None,
         )
-
-        static_image_block_properties.additional_properties = d
-        return static_image_block_properties
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,13 +8,14 @@ from typing import Any, Literal, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, strict_enums
 
 T = TypeVar("T", bound="StaticProductBlockProperties")
 
 
 @_attrs_define
-class StaticProductBlockProperties:
+class StaticProductBlockProperties(LazyModel):
     """
     Attributes:
         dynamic (Literal[False] | None):
@@ -189,175 +190,47 @@ class StaticProductBlockProperties:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_dynamic(data: object) -> Literal[False] | None:
-            if data is None:
-                return data
-            dynamic_type_0 = cast(Literal[False], data)
-            if dynamic_type_0 != False and strict_enums():
-                raise ValueError(f"dynamic_type_0 must match const False, got '{dynamic_type_0}'")
-            return dynamic_type_0
-            return cast(Literal[False] | None, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        dynamic = _parse_dynamic(d.pop("dynamic"))
+        def _decode_dynamic(src_value__: Any) -> Literal[False] | None:
+            def _parse_dynamic(data: object) -> Literal[False] | None:
+                if data is None:
+                    return data
+                dynamic_type_0 = cast(Literal[False], data)
+                if dynamic_type_0 != False and strict_enums():
+                    raise ValueError(f"dynamic_type_0 must match const False, got '{dynamic_type_0}'")
+                return dynamic_type_0
+                return cast(Literal[False] | None, data)
 
-        def _parse_is_ai_generated(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+            dynamic = _parse_dynamic(src_value__)
 
-        is_ai_generated = _parse_is_ai_generated(d.pop("is_ai_generated", UNSET))
+            return dynamic
 
-        def _parse_is_prebuilt_content(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        is_prebuilt_content = _parse_is_prebuilt_content(d.pop("is_prebuilt_content", UNSET))
-
-        def _parse_item_subtype_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        item_subtype_id = _parse_item_subtype_id(d.pop("item_subtype_id", UNSET))
-
-        def _parse_show_button(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        show_button = _parse_show_button(d.pop("show_button", UNSET))
-
-        def _parse_show_original_price(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        show_original_price = _parse_show_original_price(d.pop("show_original_price", UNSET))
-
-        def _parse_show_price(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        show_price = _parse_show_price(d.pop("show_price", UNSET))
-
-        def _parse_show_rating(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        show_rating = _parse_show_rating(d.pop("show_rating", UNSET))
-
-        def _parse_show_rating_count(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        show_rating_count = _parse_show_rating_count(d.pop("show_rating_count", UNSET))
-
-        def _parse_show_title(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        show_title = _parse_show_title(d.pop("show_title", UNSET))
-
-        def _parse_show_title_links(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        show_title_links = _parse_show_title_links(d.pop("show_title_links", UNSET))
-
-        def _parse_title_placeholder(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        title_placeholder = _parse_title_placeholder(d.pop("title_placeholder", UNSET))
-
-        def _parse_show_description(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        show_description = _parse_show_description(d.pop("show_description", UNSET))
-
-        def _parse_localize_for_recipient(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        localize_for_recipient = _parse_localize_for_recipient(d.pop("localize_for_recipient", UNSET))
-
-        def _parse_language(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        language = _parse_language(d.pop("language", UNSET))
-
-        def _parse_region(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        region = _parse_region(d.pop("region", UNSET))
-
-        static_product_block_properties = cls(
-            dynamic=dynamic,
-            is_ai_generated=is_ai_generated,
-            is_prebuilt_content=is_prebuilt_content,
-            item_subtype_id=item_subtype_id,
-            show_button=show_button,
-            show_original_price=show_original_price,
-            show_price=show_price,
-            show_rating=show_rating,
-            show_rating_count=show_rating_count,
-            show_title=show_title,
-            show_title_links=show_title_links,
-            title_placeholder=title_placeholder,
-            show_description=show_description,
-            localize_for_recipient=localize_for_recipient,
-            language=language,
-            region=region,
+        return LazyTable(
+            fields={
+                "dynamic": ("dynamic", _decode_dynamic),
+                "is_ai_generated": ("is_ai_generated", None),
+                "is_prebuilt_content": ("is_prebuilt_content", None),
+                "item_subtype_id": ("item_subtype_id", None),
+                "show_button": ("show_button", None),
+                "show_original_price": ("show_original_price", None),
+                "show_price": ("show_price", None),
+                "show_rating": ("show_rating", None),
+                "show_rating_count": ("show_rating_count", None),
+                "show_title": ("show_title", None),
+                "show_title_links": ("show_title_links", None),
+                "title_placeholder": ("title_placeholder", None),
+                "show_description": ("show_description", None),
+                "localize_for_recipient": ("localize_for_recipient", None),
+                "language": ("language", None),
+                "region": ("region", None),
+            },
+            required=("dynamic",),
+            additional=None,
         )
-
-        static_product_block_properties.additional_properties = d
-        return static_product_block_properties
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Any, Literal, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.static_review_block_properties_verified_badge_language import (
     StaticReviewBlockPropertiesVerifiedBadgeLanguage,
     check_static_review_block_properties_verified_badge_language,
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="StaticReviewBlockProperties")
 
 
 @_attrs_define
-class StaticReviewBlockProperties:
+class StaticReviewBlockProperties(LazyModel):
     """
     Attributes:
         dynamic (Literal[False] | None):
@@ -202,187 +203,62 @@ class StaticReviewBlockProperties:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_dynamic(data: object) -> Literal[False] | None:
-            if data is None:
-                return data
-            dynamic_type_0 = cast(Literal[False], data)
-            if dynamic_type_0 != False and strict_enums():
-                raise ValueError(f"dynamic_type_0 must match const False, got '{dynamic_type_0}'")
-            return dynamic_type_0
-            return cast(Literal[False] | None, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        dynamic = _parse_dynamic(d.pop("dynamic"))
+        def _decode_dynamic(src_value__: Any) -> Literal[False] | None:
+            def _parse_dynamic(data: object) -> Literal[False] | None:
+                if data is None:
+                    return data
+                dynamic_type_0 = cast(Literal[False], data)
+                if dynamic_type_0 != False and strict_enums():
+                    raise ValueError(f"dynamic_type_0 must match const False, got '{dynamic_type_0}'")
+                return dynamic_type_0
+                return cast(Literal[False] | None, data)
 
-        def _parse_show_rating(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+            dynamic = _parse_dynamic(src_value__)
 
-        show_rating = _parse_show_rating(d.pop("show_rating", UNSET))
+            return dynamic
 
-        def _parse_show_reviewer_name(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+        def _decode_verified_badge_language(
+            src_value__: Any,
+        ) -> StaticReviewBlockPropertiesVerifiedBadgeLanguage | Unset:
+            _verified_badge_language = src_value__
+            verified_badge_language: StaticReviewBlockPropertiesVerifiedBadgeLanguage | Unset
+            if isinstance(_verified_badge_language, Unset):
+                verified_badge_language = UNSET
+            else:
+                verified_badge_language = check_static_review_block_properties_verified_badge_language(
+                    _verified_badge_language
+                )
 
-        show_reviewer_name = _parse_show_reviewer_name(d.pop("show_reviewer_name", UNSET))
+            return verified_badge_language
 
-        def _parse_show_product_name(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        show_product_name = _parse_show_product_name(d.pop("show_product_name", UNSET))
-
-        def _parse_show_variant_name(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        show_variant_name = _parse_show_variant_name(d.pop("show_variant_name", UNSET))
-
-        def _parse_show_verified_badge(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        show_verified_badge = _parse_show_verified_badge(d.pop("show_verified_badge", UNSET))
-
-        def _parse_author_placeholder(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        author_placeholder = _parse_author_placeholder(d.pop("author_placeholder", UNSET))
-
-        def _parse_quote_placeholder(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        quote_placeholder = _parse_quote_placeholder(d.pop("quote_placeholder", UNSET))
-
-        def _parse_product_name_placeholder(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        product_name_placeholder = _parse_product_name_placeholder(d.pop("product_name_placeholder", UNSET))
-
-        def _parse_product_variant_name_placeholder(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        product_variant_name_placeholder = _parse_product_variant_name_placeholder(
-            d.pop("product_variant_name_placeholder", UNSET)
+        return LazyTable(
+            fields={
+                "dynamic": ("dynamic", _decode_dynamic),
+                "show_rating": ("show_rating", None),
+                "show_reviewer_name": ("show_reviewer_name", None),
+                "show_product_name": ("show_product_name", None),
+                "show_variant_name": ("show_variant_name", None),
+                "show_verified_badge": ("show_verified_badge", None),
+                "author_placeholder": ("author_placeholder", None),
+                "quote_placeholder": ("quote_placeholder", None),
+                "product_name_placeholder": ("product_name_placeholder", None),
+                "product_variant_name_placeholder": ("product_variant_name_placeholder", None),
+                "verified_badge_language": ("verified_badge_language", _decode_verified_badge_language),
+                "author": ("author", None),
+                "product_name": ("product_name", None),
+                "product_variant_name": ("product_variant_name", None),
+                "quote": ("quote", None),
+                "stars": ("stars", None),
+                "verified": ("verified", None),
+            },
+            required=("dynamic",),
+            additional=None,
         )
-
-        _verified_badge_language = d.pop("verified_badge_language", UNSET)
-        verified_badge_language: StaticReviewBlockPropertiesVerifiedBadgeLanguage | Unset
-        if isinstance(_verified_badge_language, Unset):
-            verified_badge_language = UNSET
-        else:
-            verified_badge_language = check_static_review_block_properties_verified_badge_language(
-                _verified_badge_language
-            )
-
-        def _parse_author(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        author = _parse_author(d.pop("author", UNSET))
-
-        def _parse_product_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        product_name = _parse_product_name(d.pop("product_name", UNSET))
-
-        def _parse_product_variant_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        product_variant_name = _parse_product_variant_name(d.pop("product_variant_name", UNSET))
-
-        def _parse_quote(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        quote = _parse_quote(d.pop("quote", UNSET))
-
-        def _parse_stars(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        stars = _parse_stars(d.pop("stars", UNSET))
-
-        def _parse_verified(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        verified = _parse_verified(d.pop("verified", UNSET))
-
-        static_review_block_properties = cls(
-            dynamic=dynamic,
-            show_rating=show_rating,
-            show_reviewer_name=show_reviewer_name,
-            show_product_name=show_product_name,
-            show_variant_name=show_variant_name,
-            show_verified_badge=show_verified_badge,
-            author_placeholder=author_placeholder,
-            quote_placeholder=quote_placeholder,
-            product_name_placeholder=product_name_placeholder,
-            product_variant_name_placeholder=product_variant_name_placeholder,
-            verified_badge_language=verified_badge_language,
-            author=author,
-            product_name=product_name,
-            product_variant_name=product_variant_name,
-            quote=quote,
-            stars=stars,
-            verified=verified,
-        )
-
-        static_review_block_properties.additional_properties = d
-        return static_review_block_properties
 
     @property
     def additional_keys(self) -> list[str]:

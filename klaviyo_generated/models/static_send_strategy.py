@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.static_send_strategy_method import StaticSendStrategyMethod, check_static_send_strategy_method
 from ..types import UNSET, Unset, parse_union
 
@@ -21,7 +22,7 @@ T = TypeVar("T", bound="StaticSendStrategy")
 
 
 @_attrs_define
-class StaticSendStrategy:
+class StaticSendStrategy(LazyModel):
     """
     Attributes:
         method (StaticSendStrategyMethod):
@@ -68,47 +69,63 @@ class StaticSendStrategy:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.local_static_send import LocalStaticSend  # noqa: PLC0415
         from ..models.non_local_static_send import NonLocalStaticSend  # noqa: PLC0415
 
-        d = dict(src_dict)
-        method = check_static_send_strategy_method(d.pop("method"))
+        def _decode_method(src_value__: Any) -> StaticSendStrategyMethod:
+            method = check_static_send_strategy_method(src_value__)
 
-        datetime_ = datetime.datetime.fromisoformat(d.pop("datetime"))
+            return method
 
-        def _parse_options(data: object) -> LocalStaticSend | None | NonLocalStaticSend | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                options_type_0 = LocalStaticSend.from_dict(data)
+        def _decode_datetime_(src_value__: Any) -> datetime.datetime:
+            datetime_ = datetime.datetime.fromisoformat(src_value__)
 
-                return options_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                options_type_1 = NonLocalStaticSend.from_dict(data)
+            return datetime_
 
-                return options_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(LocalStaticSend | None | NonLocalStaticSend | Unset, data)
+        def _decode_options(src_value__: Any) -> LocalStaticSend | None | NonLocalStaticSend | Unset:
+            def _parse_options(data: object) -> LocalStaticSend | None | NonLocalStaticSend | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    options_type_0 = LocalStaticSend.from_dict(data)
 
-        options = parse_union(_parse_options, d.pop("options", UNSET))
+                    return options_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    options_type_1 = NonLocalStaticSend.from_dict(data)
 
-        static_send_strategy = cls(
-            method=method,
-            datetime_=datetime_,
-            options=options,
+                    return options_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(LocalStaticSend | None | NonLocalStaticSend | Unset, data)
+
+            options = parse_union(_parse_options, src_value__)
+
+            return options
+
+        return LazyTable(
+            fields={
+                "method": ("method", _decode_method),
+                "datetime_": ("datetime", _decode_datetime_),
+                "options": ("options", _decode_options),
+            },
+            required=(
+                "method",
+                "datetime",
+            ),
+            additional=None,
         )
-
-        static_send_strategy.additional_properties = d
-        return static_send_strategy
 
     @property
     def additional_keys(self) -> list[str]:

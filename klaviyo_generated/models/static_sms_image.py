@@ -8,13 +8,14 @@ from typing import Any, Literal, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, strict_enums
 
 T = TypeVar("T", bound="StaticSMSImage")
 
 
 @_attrs_define
-class StaticSMSImage:
+class StaticSMSImage(LazyModel):
     """
     Attributes:
         static_image_asset_id (int): The ID of the static image asset to include.
@@ -48,29 +49,35 @@ class StaticSMSImage:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        static_image_asset_id = d.pop("static_image_asset_id")
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_dynamic(data: object) -> Literal[False] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            dynamic_type_0 = cast(Literal[False], data)
-            if dynamic_type_0 != False and strict_enums():
-                raise ValueError(f"dynamic_type_0 must match const False, got '{dynamic_type_0}'")
-            return dynamic_type_0
-            return cast(Literal[False] | None | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        dynamic = _parse_dynamic(d.pop("dynamic", UNSET))
+        def _decode_dynamic(src_value__: Any) -> Literal[False] | None | Unset:
+            def _parse_dynamic(data: object) -> Literal[False] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                dynamic_type_0 = cast(Literal[False], data)
+                if dynamic_type_0 != False and strict_enums():
+                    raise ValueError(f"dynamic_type_0 must match const False, got '{dynamic_type_0}'")
+                return dynamic_type_0
+                return cast(Literal[False] | None | Unset, data)
 
-        static_sms_image = cls(
-            static_image_asset_id=static_image_asset_id,
-            dynamic=dynamic,
+            dynamic = _parse_dynamic(src_value__)
+
+            return dynamic
+
+        return LazyTable(
+            fields={
+                "static_image_asset_id": ("static_image_asset_id", None),
+                "dynamic": ("dynamic", _decode_dynamic),
+            },
+            required=("static_image_asset_id",),
+            additional=None,
         )
-
-        static_sms_image.additional_properties = d
-        return static_sms_image
 
     @property
     def additional_keys(self) -> list[str]:

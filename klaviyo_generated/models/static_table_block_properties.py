@@ -8,13 +8,14 @@ from typing import Any, Literal, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, strict_enums
 
 T = TypeVar("T", bound="StaticTableBlockProperties")
 
 
 @_attrs_define
-class StaticTableBlockProperties:
+class StaticTableBlockProperties(LazyModel):
     """
     Attributes:
         dynamic (Literal[False] | None):
@@ -59,45 +60,34 @@ class StaticTableBlockProperties:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_dynamic(data: object) -> Literal[False] | None:
-            if data is None:
-                return data
-            dynamic_type_0 = cast(Literal[False], data)
-            if dynamic_type_0 != False and strict_enums():
-                raise ValueError(f"dynamic_type_0 must match const False, got '{dynamic_type_0}'")
-            return dynamic_type_0
-            return cast(Literal[False] | None, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        dynamic = _parse_dynamic(d.pop("dynamic"))
+        def _decode_dynamic(src_value__: Any) -> Literal[False] | None:
+            def _parse_dynamic(data: object) -> Literal[False] | None:
+                if data is None:
+                    return data
+                dynamic_type_0 = cast(Literal[False], data)
+                if dynamic_type_0 != False and strict_enums():
+                    raise ValueError(f"dynamic_type_0 must match const False, got '{dynamic_type_0}'")
+                return dynamic_type_0
+                return cast(Literal[False] | None, data)
 
-        def _parse_num_columns(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+            dynamic = _parse_dynamic(src_value__)
 
-        num_columns = _parse_num_columns(d.pop("num_columns", UNSET))
+            return dynamic
 
-        def _parse_show_headers(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        show_headers = _parse_show_headers(d.pop("show_headers", UNSET))
-
-        static_table_block_properties = cls(
-            dynamic=dynamic,
-            num_columns=num_columns,
-            show_headers=show_headers,
+        return LazyTable(
+            fields={
+                "dynamic": ("dynamic", _decode_dynamic),
+                "num_columns": ("num_columns", None),
+                "show_headers": ("show_headers", None),
+            },
+            required=("dynamic",),
+            additional=None,
         )
-
-        static_table_block_properties.additional_properties = d
-        return static_table_block_properties
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,13 +8,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.static_tracking_param_type import StaticTrackingParamType, check_static_tracking_param_type
 
 T = TypeVar("T", bound="StaticTrackingParam")
 
 
 @_attrs_define
-class StaticTrackingParam:
+class StaticTrackingParam(LazyModel):
     """
     Attributes:
         type_ (StaticTrackingParamType): The type of the tracking parameter
@@ -48,21 +49,29 @@ class StaticTrackingParam:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_static_tracking_param_type(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        value = d.pop("value")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        name = d.pop("name")
+        def _decode_type_(src_value__: Any) -> StaticTrackingParamType:
+            type_ = check_static_tracking_param_type(src_value__)
 
-        static_tracking_param = cls(
-            type_=type_,
-            value=value,
-            name=name,
+            return type_
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "value": ("value", None),
+                "name": ("name", None),
+            },
+            required=(
+                "type",
+                "value",
+                "name",
+            ),
+            additional=None,
         )
-
-        static_tracking_param.additional_properties = d
-        return static_tracking_param
 
     @property
     def additional_keys(self) -> list[str]:

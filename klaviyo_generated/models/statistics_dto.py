@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="StatisticsDTO")
 
 
 @_attrs_define
-class StatisticsDTO:
+class StatisticsDTO(LazyModel):
     """
     Attributes:
         average_rating (float | None | Unset): The average rating Example: 4.5.
@@ -90,73 +91,23 @@ class StatisticsDTO:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_average_rating(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        average_rating = _parse_average_rating(d.pop("average_rating", UNSET))
-
-        def _parse_total_reviews(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        total_reviews = _parse_total_reviews(d.pop("total_reviews", UNSET))
-
-        def _parse_total_questions(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        total_questions = _parse_total_questions(d.pop("total_questions", UNSET))
-
-        def _parse_total_ratings(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        total_ratings = _parse_total_ratings(d.pop("total_ratings", UNSET))
-
-        def _parse_total_store_reviews(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        total_store_reviews = _parse_total_store_reviews(d.pop("total_store_reviews", UNSET))
-
-        def _parse_average_store_rating(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        average_store_rating = _parse_average_store_rating(d.pop("average_store_rating", UNSET))
-
-        statistics_dto = cls(
-            average_rating=average_rating,
-            total_reviews=total_reviews,
-            total_questions=total_questions,
-            total_ratings=total_ratings,
-            total_store_reviews=total_store_reviews,
-            average_store_rating=average_store_rating,
+        return LazyTable(
+            fields={
+                "average_rating": ("average_rating", None),
+                "total_reviews": ("total_reviews", None),
+                "total_questions": ("total_questions", None),
+                "total_ratings": ("total_ratings", None),
+                "total_store_reviews": ("total_store_reviews", None),
+                "average_store_rating": ("average_store_rating", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        statistics_dto.additional_properties = d
-        return statistics_dto
 
     @property
     def additional_keys(self) -> list[str]:

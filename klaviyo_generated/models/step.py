@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="Step")
 
 
 @_attrs_define
-class Step:
+class Step(LazyModel):
     """
     Attributes:
         columns (list[ColumnV0]):
@@ -81,65 +82,57 @@ class Step:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.column_v0 import ColumnV0  # noqa: PLC0415
 
-        d = dict(src_dict)
-        columns = []
-        _columns = d.pop("columns")
-        for columns_item_data in _columns:
-            columns_item = ColumnV0.from_dict(columns_item_data)
+        def _decode_columns(src_value__: Any) -> list[ColumnV0]:
+            columns = []
+            _columns = src_value__
+            for columns_item_data in _columns:
+                columns_item = ColumnV0.from_dict(columns_item_data)
 
-            columns.append(columns_item)
+                columns.append(columns_item)
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return columns
 
-        id = _parse_id(d.pop("id", UNSET))
+        def _decode_steps(src_value__: Any) -> list[Step] | None | Unset:
+            def _parse_steps(data: object) -> list[Step] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    steps_type_0 = []
+                    _steps_type_0 = data
+                    for steps_type_0_item_data in _steps_type_0:
+                        steps_type_0_item = Step.from_dict(steps_type_0_item_data)
 
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+                        steps_type_0.append(steps_type_0_item)
 
-        name = _parse_name(d.pop("name", UNSET))
+                    return steps_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[Step] | None | Unset, data)
 
-        def _parse_steps(data: object) -> list[Step] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                steps_type_0 = []
-                _steps_type_0 = data
-                for steps_type_0_item_data in _steps_type_0:
-                    steps_type_0_item = Step.from_dict(steps_type_0_item_data)
+            steps = parse_union(_parse_steps, src_value__)
 
-                    steps_type_0.append(steps_type_0_item)
+            return steps
 
-                return steps_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[Step] | None | Unset, data)
-
-        steps = parse_union(_parse_steps, d.pop("steps", UNSET))
-
-        step = cls(
-            columns=columns,
-            id=id,
-            name=name,
-            steps=steps,
+        return LazyTable(
+            fields={
+                "columns": ("columns", _decode_columns),
+                "id": ("id", None),
+                "name": ("name", None),
+                "steps": ("steps", _decode_steps),
+            },
+            required=("columns",),
+            additional=None,
         )
-
-        step.additional_properties = d
-        return step
 
     @property
     def additional_keys(self) -> list[str]:

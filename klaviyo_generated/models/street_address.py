@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="StreetAddress")
 
 
 @_attrs_define
-class StreetAddress:
+class StreetAddress(LazyModel):
     """
     Attributes:
         address1 (None | str | Unset):  Example: 125 Summer Street.
@@ -91,73 +92,23 @@ class StreetAddress:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_address1(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        address1 = _parse_address1(d.pop("address1", UNSET))
-
-        def _parse_address2(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        address2 = _parse_address2(d.pop("address2", UNSET))
-
-        def _parse_city(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        city = _parse_city(d.pop("city", UNSET))
-
-        def _parse_region(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        region = _parse_region(d.pop("region", UNSET))
-
-        def _parse_country(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        country = _parse_country(d.pop("country", UNSET))
-
-        def _parse_zip_(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        zip_ = _parse_zip_(d.pop("zip", UNSET))
-
-        street_address = cls(
-            address1=address1,
-            address2=address2,
-            city=city,
-            region=region,
-            country=country,
-            zip_=zip_,
+        return LazyTable(
+            fields={
+                "address1": ("address1", None),
+                "address2": ("address2", None),
+                "city": ("city", None),
+                "region": ("region", None),
+                "country": ("country", None),
+                "zip_": ("zip", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        street_address.additional_properties = d
-        return street_address
 
     @property
     def additional_keys(self) -> list[str]:

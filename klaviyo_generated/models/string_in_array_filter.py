@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.string_in_array_filter_operator import StringInArrayFilterOperator, check_string_in_array_filter_operator
 from ..models.string_in_array_filter_type import StringInArrayFilterType, check_string_in_array_filter_type
 
@@ -15,7 +16,7 @@ T = TypeVar("T", bound="StringInArrayFilter")
 
 
 @_attrs_define
-class StringInArrayFilter:
+class StringInArrayFilter(LazyModel):
     """
     Attributes:
         operator (StringInArrayFilterOperator):
@@ -49,21 +50,39 @@ class StringInArrayFilter:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        operator = check_string_in_array_filter_operator(d.pop("operator"))
+        return lazy_from_dict(cls, src_dict)
 
-        value = cast(list[str], d.pop("value"))
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        type_ = check_string_in_array_filter_type(d.pop("type"))
+        def _decode_operator(src_value__: Any) -> StringInArrayFilterOperator:
+            operator = check_string_in_array_filter_operator(src_value__)
 
-        string_in_array_filter = cls(
-            operator=operator,
-            value=value,
-            type_=type_,
+            return operator
+
+        def _decode_value(src_value__: Any) -> list[str]:
+            value = cast(list[str], src_value__)
+
+            return value
+
+        def _decode_type_(src_value__: Any) -> StringInArrayFilterType:
+            type_ = check_string_in_array_filter_type(src_value__)
+
+            return type_
+
+        return LazyTable(
+            fields={
+                "operator": ("operator", _decode_operator),
+                "value": ("value", _decode_value),
+                "type_": ("type", _decode_type_),
+            },
+            required=(
+                "operator",
+                "value",
+                "type",
+            ),
+            additional=None,
         )
-
-        string_in_array_filter.additional_properties = d
-        return string_in_array_filter
 
     @property
     def additional_keys(self) -> list[str]:

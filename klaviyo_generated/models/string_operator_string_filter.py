@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.string_operator_string_filter_operator import (
     StringOperatorStringFilterOperator,
     check_string_operator_string_filter_operator,
@@ -21,7 +22,7 @@ T = TypeVar("T", bound="StringOperatorStringFilter")
 
 
 @_attrs_define
-class StringOperatorStringFilter:
+class StringOperatorStringFilter(LazyModel):
     """
     Attributes:
         type_ (StringOperatorStringFilterType):
@@ -56,26 +57,34 @@ class StringOperatorStringFilter:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_string_operator_string_filter_type(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        operator = check_string_operator_string_filter_operator(d.pop("operator"))
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        def _parse_value(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
+        def _decode_type_(src_value__: Any) -> StringOperatorStringFilterType:
+            type_ = check_string_operator_string_filter_type(src_value__)
 
-        value = _parse_value(d.pop("value"))
+            return type_
 
-        string_operator_string_filter = cls(
-            type_=type_,
-            operator=operator,
-            value=value,
+        def _decode_operator(src_value__: Any) -> StringOperatorStringFilterOperator:
+            operator = check_string_operator_string_filter_operator(src_value__)
+
+            return operator
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "operator": ("operator", _decode_operator),
+                "value": ("value", None),
+            },
+            required=(
+                "type",
+                "operator",
+                "value",
+            ),
+            additional=None,
         )
-
-        string_operator_string_filter.additional_properties = d
-        return string_operator_string_filter
 
     @property
     def additional_keys(self) -> list[str]:

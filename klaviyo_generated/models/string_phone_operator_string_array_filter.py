@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.string_phone_operator_string_array_filter_operator import (
     StringPhoneOperatorStringArrayFilterOperator,
     check_string_phone_operator_string_array_filter_operator,
@@ -21,7 +22,7 @@ T = TypeVar("T", bound="StringPhoneOperatorStringArrayFilter")
 
 
 @_attrs_define
-class StringPhoneOperatorStringArrayFilter:
+class StringPhoneOperatorStringArrayFilter(LazyModel):
     """
     Attributes:
         type_ (StringPhoneOperatorStringArrayFilterType):
@@ -66,21 +67,39 @@ class StringPhoneOperatorStringArrayFilter:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_string_phone_operator_string_array_filter_type(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        operator = check_string_phone_operator_string_array_filter_operator(d.pop("operator"))
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        value = cast(list[str], d.pop("value"))
+        def _decode_type_(src_value__: Any) -> StringPhoneOperatorStringArrayFilterType:
+            type_ = check_string_phone_operator_string_array_filter_type(src_value__)
 
-        string_phone_operator_string_array_filter = cls(
-            type_=type_,
-            operator=operator,
-            value=value,
+            return type_
+
+        def _decode_operator(src_value__: Any) -> StringPhoneOperatorStringArrayFilterOperator:
+            operator = check_string_phone_operator_string_array_filter_operator(src_value__)
+
+            return operator
+
+        def _decode_value(src_value__: Any) -> list[str]:
+            value = cast(list[str], src_value__)
+
+            return value
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "operator": ("operator", _decode_operator),
+                "value": ("value", _decode_value),
+            },
+            required=(
+                "type",
+                "operator",
+                "value",
+            ),
+            additional=None,
         )
-
-        string_phone_operator_string_array_filter.additional_properties = d
-        return string_phone_operator_string_array_filter
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.submit_back_in_stock_type import SubmitBackInStockType, check_submit_back_in_stock_type
 from ..types import UNSET, Unset, strict_enums
 
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="SubmitBackInStock")
 
 
 @_attrs_define
-class SubmitBackInStock:
+class SubmitBackInStock(LazyModel):
     """
     Attributes:
         type_ (SubmitBackInStockType):
@@ -67,40 +68,43 @@ class SubmitBackInStock:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.submit_back_in_stock_properties import SubmitBackInStockProperties  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_submit_back_in_stock_type(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> SubmitBackInStockType:
+            type_ = check_submit_back_in_stock_type(src_value__)
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return type_
 
-        id = _parse_id(d.pop("id", UNSET))
+        def _decode_properties(src_value__: Any) -> SubmitBackInStockProperties | Unset:
+            _properties = src_value__
+            properties: SubmitBackInStockProperties | Unset
+            if isinstance(_properties, Unset):
+                properties = UNSET
+            else:
+                properties = SubmitBackInStockProperties.from_dict(_properties)
 
-        _properties = d.pop("properties", UNSET)
-        properties: SubmitBackInStockProperties | Unset
-        if isinstance(_properties, Unset):
-            properties = UNSET
-        else:
-            properties = SubmitBackInStockProperties.from_dict(_properties)
+            return properties
 
-        submit = cast(Literal[True] | Unset, d.pop("submit", UNSET))
-        if submit != True and not isinstance(submit, Unset) and strict_enums():
-            raise ValueError(f"submit must match const True, got '{submit}'")
+        def _decode_submit(src_value__: Any) -> Literal[True] | Unset:
+            submit = cast(Literal[True] | Unset, src_value__)
+            if submit != True and not isinstance(submit, Unset) and strict_enums():
+                raise ValueError(f"submit must match const True, got '{submit}'")
+            return submit
 
-        submit_back_in_stock = cls(
-            type_=type_,
-            id=id,
-            properties=properties,
-            submit=submit,
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+                "properties": ("properties", _decode_properties),
+                "submit": ("submit", _decode_submit),
+            },
+            required=("type",),
+            additional=None,
         )
-
-        submit_back_in_stock.additional_properties = d
-        return submit_back_in_stock
 
     @property
     def additional_keys(self) -> list[str]:

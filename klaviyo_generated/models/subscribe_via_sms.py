@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.subscribe_via_sms_type import SubscribeViaSMSType, check_subscribe_via_sms_type
 from ..types import UNSET, Unset, strict_enums
 
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="SubscribeViaSMS")
 
 
 @_attrs_define
-class SubscribeViaSMS:
+class SubscribeViaSMS(LazyModel):
     """
     Attributes:
         type_ (SubscribeViaSMSType):
@@ -64,35 +65,41 @@ class SubscribeViaSMS:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.subscribe_via_sms_properties import SubscribeViaSMSProperties  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_subscribe_via_sms_type(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> SubscribeViaSMSType:
+            type_ = check_subscribe_via_sms_type(src_value__)
 
-        properties = SubscribeViaSMSProperties.from_dict(d.pop("properties"))
+            return type_
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        def _decode_properties(src_value__: Any) -> SubscribeViaSMSProperties:
+            properties = SubscribeViaSMSProperties.from_dict(src_value__)
 
-        id = _parse_id(d.pop("id", UNSET))
+            return properties
 
-        submit = cast(Literal[True] | Unset, d.pop("submit", UNSET))
-        if submit != True and not isinstance(submit, Unset) and strict_enums():
-            raise ValueError(f"submit must match const True, got '{submit}'")
+        def _decode_submit(src_value__: Any) -> Literal[True] | Unset:
+            submit = cast(Literal[True] | Unset, src_value__)
+            if submit != True and not isinstance(submit, Unset) and strict_enums():
+                raise ValueError(f"submit must match const True, got '{submit}'")
+            return submit
 
-        subscribe_via_sms = cls(
-            type_=type_,
-            properties=properties,
-            id=id,
-            submit=submit,
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "properties": ("properties", _decode_properties),
+                "id": ("id", None),
+                "submit": ("submit", _decode_submit),
+            },
+            required=(
+                "type",
+                "properties",
+            ),
+            additional=None,
         )
-
-        subscribe_via_sms.additional_properties = d
-        return subscribe_via_sms
 
     @property
     def additional_keys(self) -> list[str]:

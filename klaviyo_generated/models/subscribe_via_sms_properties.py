@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 
 T = TypeVar("T", bound="SubscribeViaSMSProperties")
 
 
 @_attrs_define
-class SubscribeViaSMSProperties:
+class SubscribeViaSMSProperties(LazyModel):
     """
     Attributes:
         opt_in_keyword (None | str):
@@ -48,32 +50,24 @@ class SubscribeViaSMSProperties:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_opt_in_keyword(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        opt_in_keyword = _parse_opt_in_keyword(d.pop("opt_in_keyword"))
-
-        opt_in_message = d.pop("opt_in_message")
-
-        def _parse_sending_number(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
-
-        sending_number = _parse_sending_number(d.pop("sending_number"))
-
-        subscribe_via_sms_properties = cls(
-            opt_in_keyword=opt_in_keyword,
-            opt_in_message=opt_in_message,
-            sending_number=sending_number,
+        return LazyTable(
+            fields={
+                "opt_in_keyword": ("opt_in_keyword", None),
+                "opt_in_message": ("opt_in_message", None),
+                "sending_number": ("sending_number", None),
+            },
+            required=(
+                "opt_in_keyword",
+                "opt_in_message",
+                "sending_number",
+            ),
+            additional=None,
         )
-
-        subscribe_via_sms_properties.additional_properties = d
-        return subscribe_via_sms_properties
 
     @property
     def additional_keys(self) -> list[str]:

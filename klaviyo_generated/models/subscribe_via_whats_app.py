@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.subscribe_via_whats_app_type import SubscribeViaWhatsAppType, check_subscribe_via_whats_app_type
 from ..types import UNSET, Unset, strict_enums
 
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="SubscribeViaWhatsApp")
 
 
 @_attrs_define
-class SubscribeViaWhatsApp:
+class SubscribeViaWhatsApp(LazyModel):
     """
     Attributes:
         type_ (SubscribeViaWhatsAppType):
@@ -64,35 +65,41 @@ class SubscribeViaWhatsApp:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.subscribe_via_whats_app_properties import SubscribeViaWhatsAppProperties  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_subscribe_via_whats_app_type(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> SubscribeViaWhatsAppType:
+            type_ = check_subscribe_via_whats_app_type(src_value__)
 
-        properties = SubscribeViaWhatsAppProperties.from_dict(d.pop("properties"))
+            return type_
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        def _decode_properties(src_value__: Any) -> SubscribeViaWhatsAppProperties:
+            properties = SubscribeViaWhatsAppProperties.from_dict(src_value__)
 
-        id = _parse_id(d.pop("id", UNSET))
+            return properties
 
-        submit = cast(Literal[True] | Unset, d.pop("submit", UNSET))
-        if submit != True and not isinstance(submit, Unset) and strict_enums():
-            raise ValueError(f"submit must match const True, got '{submit}'")
+        def _decode_submit(src_value__: Any) -> Literal[True] | Unset:
+            submit = cast(Literal[True] | Unset, src_value__)
+            if submit != True and not isinstance(submit, Unset) and strict_enums():
+                raise ValueError(f"submit must match const True, got '{submit}'")
+            return submit
 
-        subscribe_via_whats_app = cls(
-            type_=type_,
-            properties=properties,
-            id=id,
-            submit=submit,
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "properties": ("properties", _decode_properties),
+                "id": ("id", None),
+                "submit": ("submit", _decode_submit),
+            },
+            required=(
+                "type",
+                "properties",
+            ),
+            additional=None,
         )
-
-        subscribe_via_whats_app.additional_properties = d
-        return subscribe_via_whats_app
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.subscribed_sms_is_rcs_capable_filter_field import (
     SubscribedSMSIsRcsCapableFilterField,
     check_subscribed_sms_is_rcs_capable_filter_field,
@@ -21,7 +22,7 @@ T = TypeVar("T", bound="SubscribedSMSIsRcsCapableFilter")
 
 
 @_attrs_define
-class SubscribedSMSIsRcsCapableFilter:
+class SubscribedSMSIsRcsCapableFilter(LazyModel):
     """
     Attributes:
         field (SubscribedSMSIsRcsCapableFilterField):
@@ -50,20 +51,33 @@ class SubscribedSMSIsRcsCapableFilter:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.boolean_filter import BooleanFilter  # noqa: PLC0415
 
-        d = dict(src_dict)
-        field = check_subscribed_sms_is_rcs_capable_filter_field(d.pop("field"))
+        def _decode_field(src_value__: Any) -> SubscribedSMSIsRcsCapableFilterField:
+            field = check_subscribed_sms_is_rcs_capable_filter_field(src_value__)
 
-        filter = BooleanFilter.from_dict(d.pop("filter"))
+            return field
 
-        subscribed_sms_is_rcs_capable_filter = cls(
-            field=field,
-            filter=filter,
+        def _decode_filter(src_value__: Any) -> BooleanFilter:
+            filter = BooleanFilter.from_dict(src_value__)
+
+            return filter
+
+        return LazyTable(
+            fields={
+                "field": ("field", _decode_field),
+                "filter": ("filter", _decode_filter),
+            },
+            required=(
+                "field",
+                "filter",
+            ),
+            additional=None,
         )
-
-        subscribed_sms_is_rcs_capable_filter.additional_properties = d
-        return subscribed_sms_is_rcs_capable_filter
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ T = TypeVar("T", bound="SubscriptionChannels")
 
 
 @_attrs_define
-class SubscriptionChannels:
+class SubscriptionChannels(LazyModel):
     """
     Attributes:
         email (EmailSubscriptionParameters | Unset):
@@ -69,49 +70,65 @@ class SubscriptionChannels:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.email_subscription_parameters import EmailSubscriptionParameters  # noqa: PLC0415
         from ..models.push_subscription_parameters import PushSubscriptionParameters  # noqa: PLC0415
         from ..models.sms_subscription_parameters import SMSSubscriptionParameters  # noqa: PLC0415
         from ..models.whats_app_subscription_parameters import WhatsAppSubscriptionParameters  # noqa: PLC0415
 
-        d = dict(src_dict)
-        _email = d.pop("email", UNSET)
-        email: EmailSubscriptionParameters | Unset
-        if isinstance(_email, Unset):
-            email = UNSET
-        else:
-            email = EmailSubscriptionParameters.from_dict(_email)
+        def _decode_email(src_value__: Any) -> EmailSubscriptionParameters | Unset:
+            _email = src_value__
+            email: EmailSubscriptionParameters | Unset
+            if isinstance(_email, Unset):
+                email = UNSET
+            else:
+                email = EmailSubscriptionParameters.from_dict(_email)
 
-        _sms = d.pop("sms", UNSET)
-        sms: SMSSubscriptionParameters | Unset
-        if isinstance(_sms, Unset):
-            sms = UNSET
-        else:
-            sms = SMSSubscriptionParameters.from_dict(_sms)
+            return email
 
-        _whatsapp = d.pop("whatsapp", UNSET)
-        whatsapp: WhatsAppSubscriptionParameters | Unset
-        if isinstance(_whatsapp, Unset):
-            whatsapp = UNSET
-        else:
-            whatsapp = WhatsAppSubscriptionParameters.from_dict(_whatsapp)
+        def _decode_sms(src_value__: Any) -> SMSSubscriptionParameters | Unset:
+            _sms = src_value__
+            sms: SMSSubscriptionParameters | Unset
+            if isinstance(_sms, Unset):
+                sms = UNSET
+            else:
+                sms = SMSSubscriptionParameters.from_dict(_sms)
 
-        _push = d.pop("push", UNSET)
-        push: PushSubscriptionParameters | Unset
-        if isinstance(_push, Unset):
-            push = UNSET
-        else:
-            push = PushSubscriptionParameters.from_dict(_push)
+            return sms
 
-        subscription_channels = cls(
-            email=email,
-            sms=sms,
-            whatsapp=whatsapp,
-            push=push,
+        def _decode_whatsapp(src_value__: Any) -> WhatsAppSubscriptionParameters | Unset:
+            _whatsapp = src_value__
+            whatsapp: WhatsAppSubscriptionParameters | Unset
+            if isinstance(_whatsapp, Unset):
+                whatsapp = UNSET
+            else:
+                whatsapp = WhatsAppSubscriptionParameters.from_dict(_whatsapp)
+
+            return whatsapp
+
+        def _decode_push(src_value__: Any) -> PushSubscriptionParameters | Unset:
+            _push = src_value__
+            push: PushSubscriptionParameters | Unset
+            if isinstance(_push, Unset):
+                push = UNSET
+            else:
+                push = PushSubscriptionParameters.from_dict(_push)
+
+            return push
+
+        return LazyTable(
+            fields={
+                "email": ("email", _decode_email),
+                "sms": ("sms", _decode_sms),
+                "whatsapp": ("whatsapp", _decode_whatsapp),
+                "push": ("push", _decode_push),
+            },
+            required=(),
+            additional=None,
         )
-
-        subscription_channels.additional_properties = d
-        return subscription_channels
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="SubscriptionCreateJobCreateQueryResourceObjectAttributes
 
 
 @_attrs_define
-class SubscriptionCreateJobCreateQueryResourceObjectAttributes:
+class SubscriptionCreateJobCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         profiles (SubscriptionCreateJobCreateQueryResourceObjectAttributesProfiles): The profile(s) to subscribe
@@ -66,39 +67,28 @@ class SubscriptionCreateJobCreateQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.subscription_create_job_create_query_resource_object_attributes_profiles import (
             SubscriptionCreateJobCreateQueryResourceObjectAttributesProfiles,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        profiles = SubscriptionCreateJobCreateQueryResourceObjectAttributesProfiles.from_dict(d.pop("profiles"))
+        def _decode_profiles(src_value__: Any) -> SubscriptionCreateJobCreateQueryResourceObjectAttributesProfiles:
+            profiles = SubscriptionCreateJobCreateQueryResourceObjectAttributesProfiles.from_dict(src_value__)
 
-        def _parse_custom_source(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return profiles
 
-        custom_source = _parse_custom_source(d.pop("custom_source", UNSET))
-
-        def _parse_historical_import(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        historical_import = _parse_historical_import(d.pop("historical_import", UNSET))
-
-        subscription_create_job_create_query_resource_object_attributes = cls(
-            profiles=profiles,
-            custom_source=custom_source,
-            historical_import=historical_import,
+        return LazyTable(
+            fields={
+                "profiles": ("profiles", _decode_profiles),
+                "custom_source": ("custom_source", None),
+                "historical_import": ("historical_import", None),
+            },
+            required=("profiles",),
+            additional=None,
         )
-
-        subscription_create_job_create_query_resource_object_attributes.additional_properties = d
-        return subscription_create_job_create_query_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

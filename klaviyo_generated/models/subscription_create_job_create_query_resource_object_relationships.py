@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="SubscriptionCreateJobCreateQueryResourceObjectRelationsh
 
 
 @_attrs_define
-class SubscriptionCreateJobCreateQueryResourceObjectRelationships:
+class SubscriptionCreateJobCreateQueryResourceObjectRelationships(LazyModel):
     """
     Attributes:
         list_ (SubscriptionCreateJobCreateQueryResourceObjectRelationshipsList | Unset):
@@ -44,24 +45,31 @@ class SubscriptionCreateJobCreateQueryResourceObjectRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.subscription_create_job_create_query_resource_object_relationships_list import (
             SubscriptionCreateJobCreateQueryResourceObjectRelationshipsList,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _list_ = d.pop("list", UNSET)
-        list_: SubscriptionCreateJobCreateQueryResourceObjectRelationshipsList | Unset
-        if isinstance(_list_, Unset):
-            list_ = UNSET
-        else:
-            list_ = SubscriptionCreateJobCreateQueryResourceObjectRelationshipsList.from_dict(_list_)
+        def _decode_list_(src_value__: Any) -> SubscriptionCreateJobCreateQueryResourceObjectRelationshipsList | Unset:
+            _list_ = src_value__
+            list_: SubscriptionCreateJobCreateQueryResourceObjectRelationshipsList | Unset
+            if isinstance(_list_, Unset):
+                list_ = UNSET
+            else:
+                list_ = SubscriptionCreateJobCreateQueryResourceObjectRelationshipsList.from_dict(_list_)
 
-        subscription_create_job_create_query_resource_object_relationships = cls(
-            list_=list_,
+            return list_
+
+        return LazyTable(
+            fields={
+                "list_": ("list", _decode_list_),
+            },
+            required=(),
+            additional=None,
         )
-
-        subscription_create_job_create_query_resource_object_relationships.additional_properties = d
-        return subscription_create_job_create_query_resource_object_relationships
 
     @property
     def additional_keys(self) -> list[str]:

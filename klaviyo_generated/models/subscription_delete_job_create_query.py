@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.subscription_delete_job_create_query_resource_object import (
         SubscriptionDeleteJobCreateQueryResourceObject,
@@ -18,7 +20,7 @@ T = TypeVar("T", bound="SubscriptionDeleteJobCreateQuery")
 
 
 @_attrs_define
-class SubscriptionDeleteJobCreateQuery:
+class SubscriptionDeleteJobCreateQuery(LazyModel):
     """
     Attributes:
         data (SubscriptionDeleteJobCreateQueryResourceObject):
@@ -42,19 +44,26 @@ class SubscriptionDeleteJobCreateQuery:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.subscription_delete_job_create_query_resource_object import (
             SubscriptionDeleteJobCreateQueryResourceObject,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        data = SubscriptionDeleteJobCreateQueryResourceObject.from_dict(d.pop("data"))
+        def _decode_data(src_value__: Any) -> SubscriptionDeleteJobCreateQueryResourceObject:
+            data = SubscriptionDeleteJobCreateQueryResourceObject.from_dict(src_value__)
 
-        subscription_delete_job_create_query = cls(
-            data=data,
+            return data
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+            },
+            required=("data",),
+            additional=None,
         )
-
-        subscription_delete_job_create_query.additional_properties = d
-        return subscription_delete_job_create_query
 
     @property
     def additional_keys(self) -> list[str]:

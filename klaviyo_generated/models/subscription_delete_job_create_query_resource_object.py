@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.profile_subscription_bulk_delete_job_enum import (
     ProfileSubscriptionBulkDeleteJobEnum,
     check_profile_subscription_bulk_delete_job_enum,
@@ -27,7 +28,7 @@ T = TypeVar("T", bound="SubscriptionDeleteJobCreateQueryResourceObject")
 
 
 @_attrs_define
-class SubscriptionDeleteJobCreateQueryResourceObject:
+class SubscriptionDeleteJobCreateQueryResourceObject(LazyModel):
     """
     Attributes:
         type_ (ProfileSubscriptionBulkDeleteJobEnum):
@@ -64,6 +65,10 @@ class SubscriptionDeleteJobCreateQueryResourceObject:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.subscription_delete_job_create_query_resource_object_attributes import (
             SubscriptionDeleteJobCreateQueryResourceObjectAttributes,  # noqa: PLC0415
         )
@@ -71,26 +76,40 @@ class SubscriptionDeleteJobCreateQueryResourceObject:
             SubscriptionDeleteJobCreateQueryResourceObjectRelationships,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        type_ = check_profile_subscription_bulk_delete_job_enum(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> ProfileSubscriptionBulkDeleteJobEnum:
+            type_ = check_profile_subscription_bulk_delete_job_enum(src_value__)
 
-        attributes = SubscriptionDeleteJobCreateQueryResourceObjectAttributes.from_dict(d.pop("attributes"))
+            return type_
 
-        _relationships = d.pop("relationships", UNSET)
-        relationships: SubscriptionDeleteJobCreateQueryResourceObjectRelationships | Unset
-        if isinstance(_relationships, Unset):
-            relationships = UNSET
-        else:
-            relationships = SubscriptionDeleteJobCreateQueryResourceObjectRelationships.from_dict(_relationships)
+        def _decode_attributes(src_value__: Any) -> SubscriptionDeleteJobCreateQueryResourceObjectAttributes:
+            attributes = SubscriptionDeleteJobCreateQueryResourceObjectAttributes.from_dict(src_value__)
 
-        subscription_delete_job_create_query_resource_object = cls(
-            type_=type_,
-            attributes=attributes,
-            relationships=relationships,
+            return attributes
+
+        def _decode_relationships(
+            src_value__: Any,
+        ) -> SubscriptionDeleteJobCreateQueryResourceObjectRelationships | Unset:
+            _relationships = src_value__
+            relationships: SubscriptionDeleteJobCreateQueryResourceObjectRelationships | Unset
+            if isinstance(_relationships, Unset):
+                relationships = UNSET
+            else:
+                relationships = SubscriptionDeleteJobCreateQueryResourceObjectRelationships.from_dict(_relationships)
+
+            return relationships
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "attributes": ("attributes", _decode_attributes),
+                "relationships": ("relationships", _decode_relationships),
+            },
+            required=(
+                "type",
+                "attributes",
+            ),
+            additional=None,
         )
-
-        subscription_delete_job_create_query_resource_object.additional_properties = d
-        return subscription_delete_job_create_query_resource_object
 
     @property
     def additional_keys(self) -> list[str]:

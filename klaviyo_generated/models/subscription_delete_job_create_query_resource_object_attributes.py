@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.subscription_delete_job_create_query_resource_object_attributes_profiles import (
         SubscriptionDeleteJobCreateQueryResourceObjectAttributesProfiles,
@@ -18,7 +20,7 @@ T = TypeVar("T", bound="SubscriptionDeleteJobCreateQueryResourceObjectAttributes
 
 
 @_attrs_define
-class SubscriptionDeleteJobCreateQueryResourceObjectAttributes:
+class SubscriptionDeleteJobCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         profiles (SubscriptionDeleteJobCreateQueryResourceObjectAttributesProfiles): The profile(s) to unsubscribe
@@ -42,19 +44,26 @@ class SubscriptionDeleteJobCreateQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.subscription_delete_job_create_query_resource_object_attributes_profiles import (
             SubscriptionDeleteJobCreateQueryResourceObjectAttributesProfiles,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        profiles = SubscriptionDeleteJobCreateQueryResourceObjectAttributesProfiles.from_dict(d.pop("profiles"))
+        def _decode_profiles(src_value__: Any) -> SubscriptionDeleteJobCreateQueryResourceObjectAttributesProfiles:
+            profiles = SubscriptionDeleteJobCreateQueryResourceObjectAttributesProfiles.from_dict(src_value__)
 
-        subscription_delete_job_create_query_resource_object_attributes = cls(
-            profiles=profiles,
+            return profiles
+
+        return LazyTable(
+            fields={
+                "profiles": ("profiles", _decode_profiles),
+            },
+            required=("profiles",),
+            additional=None,
         )
-
-        subscription_delete_job_create_query_resource_object_attributes.additional_properties = d
-        return subscription_delete_job_create_query_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -9,6 +9,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.subscription_parameters_consent import (
     SubscriptionParametersConsent,
     check_subscription_parameters_consent,
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="SubscriptionParameters")
 
 
 @_attrs_define
-class SubscriptionParameters:
+class SubscriptionParameters(LazyModel):
     """
     Attributes:
         consent (SubscriptionParametersConsent): The Consent status to be set as part of the subscribe call. Currently
@@ -58,33 +59,44 @@ class SubscriptionParameters:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        consent = check_subscription_parameters_consent(d.pop("consent"))
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_consented_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                consented_at_type_0 = datetime.datetime.fromisoformat(data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-                return consented_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+        def _decode_consent(src_value__: Any) -> SubscriptionParametersConsent:
+            consent = check_subscription_parameters_consent(src_value__)
 
-        consented_at = parse_union(_parse_consented_at, d.pop("consented_at", UNSET))
+            return consent
 
-        subscription_parameters = cls(
-            consent=consent,
-            consented_at=consented_at,
+        def _decode_consented_at(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_consented_at(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    consented_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                    return consented_at_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
+
+            consented_at = parse_union(_parse_consented_at, src_value__)
+
+            return consented_at
+
+        return LazyTable(
+            fields={
+                "consent": ("consent", _decode_consent),
+                "consented_at": ("consented_at", _decode_consented_at),
+            },
+            required=("consent",),
+            additional=None,
         )
-
-        subscription_parameters.additional_properties = d
-        return subscription_parameters
 
     @property
     def additional_keys(self) -> list[str]:

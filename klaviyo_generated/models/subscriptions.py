@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ T = TypeVar("T", bound="Subscriptions")
 
 
 @_attrs_define
-class Subscriptions:
+class Subscriptions(LazyModel):
     """
     Attributes:
         email (EmailChannel | Unset):
@@ -69,49 +70,65 @@ class Subscriptions:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.email_channel import EmailChannel  # noqa: PLC0415
         from ..models.push_channel import PushChannel  # noqa: PLC0415
         from ..models.sms_channel import SMSChannel  # noqa: PLC0415
         from ..models.whatsapp_channel import WhatsappChannel  # noqa: PLC0415
 
-        d = dict(src_dict)
-        _email = d.pop("email", UNSET)
-        email: EmailChannel | Unset
-        if isinstance(_email, Unset):
-            email = UNSET
-        else:
-            email = EmailChannel.from_dict(_email)
+        def _decode_email(src_value__: Any) -> EmailChannel | Unset:
+            _email = src_value__
+            email: EmailChannel | Unset
+            if isinstance(_email, Unset):
+                email = UNSET
+            else:
+                email = EmailChannel.from_dict(_email)
 
-        _sms = d.pop("sms", UNSET)
-        sms: SMSChannel | Unset
-        if isinstance(_sms, Unset):
-            sms = UNSET
-        else:
-            sms = SMSChannel.from_dict(_sms)
+            return email
 
-        _mobile_push = d.pop("mobile_push", UNSET)
-        mobile_push: PushChannel | Unset
-        if isinstance(_mobile_push, Unset):
-            mobile_push = UNSET
-        else:
-            mobile_push = PushChannel.from_dict(_mobile_push)
+        def _decode_sms(src_value__: Any) -> SMSChannel | Unset:
+            _sms = src_value__
+            sms: SMSChannel | Unset
+            if isinstance(_sms, Unset):
+                sms = UNSET
+            else:
+                sms = SMSChannel.from_dict(_sms)
 
-        _whatsapp = d.pop("whatsapp", UNSET)
-        whatsapp: WhatsappChannel | Unset
-        if isinstance(_whatsapp, Unset):
-            whatsapp = UNSET
-        else:
-            whatsapp = WhatsappChannel.from_dict(_whatsapp)
+            return sms
 
-        subscriptions = cls(
-            email=email,
-            sms=sms,
-            mobile_push=mobile_push,
-            whatsapp=whatsapp,
+        def _decode_mobile_push(src_value__: Any) -> PushChannel | Unset:
+            _mobile_push = src_value__
+            mobile_push: PushChannel | Unset
+            if isinstance(_mobile_push, Unset):
+                mobile_push = UNSET
+            else:
+                mobile_push = PushChannel.from_dict(_mobile_push)
+
+            return mobile_push
+
+        def _decode_whatsapp(src_value__: Any) -> WhatsappChannel | Unset:
+            _whatsapp = src_value__
+            whatsapp: WhatsappChannel | Unset
+            if isinstance(_whatsapp, Unset):
+                whatsapp = UNSET
+            else:
+                whatsapp = WhatsappChannel.from_dict(_whatsapp)
+
+            return whatsapp
+
+        return LazyTable(
+            fields={
+                "email": ("email", _decode_email),
+                "sms": ("sms", _decode_sms),
+                "mobile_push": ("mobile_push", _decode_mobile_push),
+                "whatsapp": ("whatsapp", _decode_whatsapp),
+            },
+            required=(),
+            additional=None,
         )
-
-        subscriptions.additional_properties = d
-        return subscriptions
 
     @property
     def additional_keys(self) -> list[str]:

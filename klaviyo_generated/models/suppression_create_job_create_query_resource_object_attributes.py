@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="SuppressionCreateJobCreateQueryResourceObjectAttributes"
 
 
 @_attrs_define
-class SuppressionCreateJobCreateQueryResourceObjectAttributes:
+class SuppressionCreateJobCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         profiles (None | SuppressionCreateJobCreateQueryResourceObjectAttributesProfilesType0 | Unset): The profile(s)
@@ -53,37 +54,47 @@ class SuppressionCreateJobCreateQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.suppression_create_job_create_query_resource_object_attributes_profiles_type_0 import (
             SuppressionCreateJobCreateQueryResourceObjectAttributesProfilesType0,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-
-        def _parse_profiles(
-            data: object,
+        def _decode_profiles(
+            src_value__: Any,
         ) -> None | SuppressionCreateJobCreateQueryResourceObjectAttributesProfilesType0 | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                profiles_type_0 = SuppressionCreateJobCreateQueryResourceObjectAttributesProfilesType0.from_dict(data)
+            def _parse_profiles(
+                data: object,
+            ) -> None | SuppressionCreateJobCreateQueryResourceObjectAttributesProfilesType0 | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    profiles_type_0 = SuppressionCreateJobCreateQueryResourceObjectAttributesProfilesType0.from_dict(
+                        data
+                    )
 
-                return profiles_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | SuppressionCreateJobCreateQueryResourceObjectAttributesProfilesType0 | Unset, data)
+                    return profiles_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(None | SuppressionCreateJobCreateQueryResourceObjectAttributesProfilesType0 | Unset, data)
 
-        profiles = parse_union(_parse_profiles, d.pop("profiles", UNSET))
+            profiles = parse_union(_parse_profiles, src_value__)
 
-        suppression_create_job_create_query_resource_object_attributes = cls(
-            profiles=profiles,
+            return profiles
+
+        return LazyTable(
+            fields={
+                "profiles": ("profiles", _decode_profiles),
+            },
+            required=(),
+            additional=None,
         )
-
-        suppression_create_job_create_query_resource_object_attributes.additional_properties = d
-        return suppression_create_job_create_query_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.profile_suppression_create_query_resource_object import ProfileSuppressionCreateQueryResourceObject
 
@@ -16,7 +18,7 @@ T = TypeVar("T", bound="SuppressionCreateJobCreateQueryResourceObjectAttributesP
 
 
 @_attrs_define
-class SuppressionCreateJobCreateQueryResourceObjectAttributesProfilesType0:
+class SuppressionCreateJobCreateQueryResourceObjectAttributesProfilesType0(LazyModel):
     """The profile(s) to create suppressions for.
 
     Attributes:
@@ -44,24 +46,31 @@ class SuppressionCreateJobCreateQueryResourceObjectAttributesProfilesType0:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.profile_suppression_create_query_resource_object import (
             ProfileSuppressionCreateQueryResourceObject,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        data = []
-        _data = d.pop("data")
-        for data_item_data in _data:
-            data_item = ProfileSuppressionCreateQueryResourceObject.from_dict(data_item_data)
+        def _decode_data(src_value__: Any) -> list[ProfileSuppressionCreateQueryResourceObject]:
+            data = []
+            _data = src_value__
+            for data_item_data in _data:
+                data_item = ProfileSuppressionCreateQueryResourceObject.from_dict(data_item_data)
 
-            data.append(data_item)
+                data.append(data_item)
 
-        suppression_create_job_create_query_resource_object_attributes_profiles_type_0 = cls(
-            data=data,
+            return data
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+            },
+            required=("data",),
+            additional=None,
         )
-
-        suppression_create_job_create_query_resource_object_attributes_profiles_type_0.additional_properties = d
-        return suppression_create_job_create_query_resource_object_attributes_profiles_type_0
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ T = TypeVar("T", bound="SuppressionDeleteJobCreateQueryResourceObjectRelationshi
 
 
 @_attrs_define
-class SuppressionDeleteJobCreateQueryResourceObjectRelationships:
+class SuppressionDeleteJobCreateQueryResourceObjectRelationships(LazyModel):
     """
     Attributes:
         list_ (SuppressionDeleteJobCreateQueryResourceObjectRelationshipsList | Unset):
@@ -55,6 +56,10 @@ class SuppressionDeleteJobCreateQueryResourceObjectRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.suppression_delete_job_create_query_resource_object_relationships_list import (
             SuppressionDeleteJobCreateQueryResourceObjectRelationshipsList,  # noqa: PLC0415
         )
@@ -62,28 +67,36 @@ class SuppressionDeleteJobCreateQueryResourceObjectRelationships:
             SuppressionDeleteJobCreateQueryResourceObjectRelationshipsSegment,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _list_ = d.pop("list", UNSET)
-        list_: SuppressionDeleteJobCreateQueryResourceObjectRelationshipsList | Unset
-        if isinstance(_list_, Unset):
-            list_ = UNSET
-        else:
-            list_ = SuppressionDeleteJobCreateQueryResourceObjectRelationshipsList.from_dict(_list_)
+        def _decode_list_(src_value__: Any) -> SuppressionDeleteJobCreateQueryResourceObjectRelationshipsList | Unset:
+            _list_ = src_value__
+            list_: SuppressionDeleteJobCreateQueryResourceObjectRelationshipsList | Unset
+            if isinstance(_list_, Unset):
+                list_ = UNSET
+            else:
+                list_ = SuppressionDeleteJobCreateQueryResourceObjectRelationshipsList.from_dict(_list_)
 
-        _segment = d.pop("segment", UNSET)
-        segment: SuppressionDeleteJobCreateQueryResourceObjectRelationshipsSegment | Unset
-        if isinstance(_segment, Unset):
-            segment = UNSET
-        else:
-            segment = SuppressionDeleteJobCreateQueryResourceObjectRelationshipsSegment.from_dict(_segment)
+            return list_
 
-        suppression_delete_job_create_query_resource_object_relationships = cls(
-            list_=list_,
-            segment=segment,
+        def _decode_segment(
+            src_value__: Any,
+        ) -> SuppressionDeleteJobCreateQueryResourceObjectRelationshipsSegment | Unset:
+            _segment = src_value__
+            segment: SuppressionDeleteJobCreateQueryResourceObjectRelationshipsSegment | Unset
+            if isinstance(_segment, Unset):
+                segment = UNSET
+            else:
+                segment = SuppressionDeleteJobCreateQueryResourceObjectRelationshipsSegment.from_dict(_segment)
+
+            return segment
+
+        return LazyTable(
+            fields={
+                "list_": ("list", _decode_list_),
+                "segment": ("segment", _decode_segment),
+            },
+            required=(),
+            additional=None,
         )
-
-        suppression_delete_job_create_query_resource_object_relationships.additional_properties = d
-        return suppression_delete_job_create_query_resource_object_relationships
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,13 +8,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.list_enum import ListEnum, check_list_enum
 
 T = TypeVar("T", bound="SuppressionDeleteJobCreateQueryResourceObjectRelationshipsListData")
 
 
 @_attrs_define
-class SuppressionDeleteJobCreateQueryResourceObjectRelationshipsListData:
+class SuppressionDeleteJobCreateQueryResourceObjectRelationshipsListData(LazyModel):
     """
     Attributes:
         type_ (ListEnum):
@@ -43,18 +44,27 @@ class SuppressionDeleteJobCreateQueryResourceObjectRelationshipsListData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_list_enum(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        id = d.pop("id")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        suppression_delete_job_create_query_resource_object_relationships_list_data = cls(
-            type_=type_,
-            id=id,
+        def _decode_type_(src_value__: Any) -> ListEnum:
+            type_ = check_list_enum(src_value__)
+
+            return type_
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+            },
+            required=(
+                "type",
+                "id",
+            ),
+            additional=None,
         )
-
-        suppression_delete_job_create_query_resource_object_relationships_list_data.additional_properties = d
-        return suppression_delete_job_create_query_resource_object_relationships_list_data
 
     @property
     def additional_keys(self) -> list[str]:

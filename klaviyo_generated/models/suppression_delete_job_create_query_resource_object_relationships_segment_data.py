@@ -8,13 +8,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.segment_enum import SegmentEnum, check_segment_enum
 
 T = TypeVar("T", bound="SuppressionDeleteJobCreateQueryResourceObjectRelationshipsSegmentData")
 
 
 @_attrs_define
-class SuppressionDeleteJobCreateQueryResourceObjectRelationshipsSegmentData:
+class SuppressionDeleteJobCreateQueryResourceObjectRelationshipsSegmentData(LazyModel):
     """
     Attributes:
         type_ (SegmentEnum):
@@ -43,18 +44,27 @@ class SuppressionDeleteJobCreateQueryResourceObjectRelationshipsSegmentData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_segment_enum(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        id = d.pop("id")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        suppression_delete_job_create_query_resource_object_relationships_segment_data = cls(
-            type_=type_,
-            id=id,
+        def _decode_type_(src_value__: Any) -> SegmentEnum:
+            type_ = check_segment_enum(src_value__)
+
+            return type_
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+            },
+            required=(
+                "type",
+                "id",
+            ),
+            additional=None,
         )
-
-        suppression_delete_job_create_query_resource_object_relationships_segment_data.additional_properties = d
-        return suppression_delete_job_create_query_resource_object_relationships_segment_data
 
     @property
     def additional_keys(self) -> list[str]:

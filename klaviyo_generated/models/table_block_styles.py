@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.table_block_styles_block_border_style import (
     TableBlockStylesBlockBorderStyle,
     check_table_block_styles_block_border_style,
@@ -38,7 +39,7 @@ T = TypeVar("T", bound="TableBlockStyles")
 
 
 @_attrs_define
-class TableBlockStyles:
+class TableBlockStyles(LazyModel):
     """
     Attributes:
         block_background_color (None | str | Unset):
@@ -422,385 +423,119 @@ class TableBlockStyles:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-
-        def _parse_block_background_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        block_background_color = _parse_block_background_color(d.pop("block_background_color", UNSET))
-
-        def _parse_block_border_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        block_border_color = _parse_block_border_color(d.pop("block_border_color", UNSET))
-
-        _block_border_style = d.pop("block_border_style", UNSET)
-        block_border_style: TableBlockStylesBlockBorderStyle | Unset
-        if isinstance(_block_border_style, Unset):
-            block_border_style = UNSET
-        else:
-            block_border_style = check_table_block_styles_block_border_style(_block_border_style)
-
-        def _parse_block_border_width(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        block_border_width = _parse_block_border_width(d.pop("block_border_width", UNSET))
-
-        def _parse_block_padding_bottom(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        block_padding_bottom = _parse_block_padding_bottom(d.pop("block_padding_bottom", UNSET))
-
-        def _parse_block_padding_left(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        block_padding_left = _parse_block_padding_left(d.pop("block_padding_left", UNSET))
-
-        def _parse_block_padding_right(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        block_padding_right = _parse_block_padding_right(d.pop("block_padding_right", UNSET))
-
-        def _parse_block_padding_top(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        block_padding_top = _parse_block_padding_top(d.pop("block_padding_top", UNSET))
-
-        def _parse_cell_horizontal_border_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        cell_horizontal_border_color = _parse_cell_horizontal_border_color(d.pop("cell_horizontal_border_color", UNSET))
-
-        _cell_horizontal_border_style = d.pop("cell_horizontal_border_style", UNSET)
-        cell_horizontal_border_style: TableBlockStylesCellHorizontalBorderStyle | Unset
-        if isinstance(_cell_horizontal_border_style, Unset):
-            cell_horizontal_border_style = UNSET
-        else:
-            cell_horizontal_border_style = check_table_block_styles_cell_horizontal_border_style(
-                _cell_horizontal_border_style
-            )
-
-        def _parse_cell_horizontal_border_width(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        cell_horizontal_border_width = _parse_cell_horizontal_border_width(d.pop("cell_horizontal_border_width", UNSET))
-
-        def _parse_cell_padding_bottom(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        cell_padding_bottom = _parse_cell_padding_bottom(d.pop("cell_padding_bottom", UNSET))
-
-        def _parse_cell_padding_left(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        cell_padding_left = _parse_cell_padding_left(d.pop("cell_padding_left", UNSET))
-
-        def _parse_cell_padding_right(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        cell_padding_right = _parse_cell_padding_right(d.pop("cell_padding_right", UNSET))
-
-        def _parse_cell_padding_top(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        cell_padding_top = _parse_cell_padding_top(d.pop("cell_padding_top", UNSET))
-
-        _cell_vertical_align = d.pop("cell_vertical_align", UNSET)
-        cell_vertical_align: TableBlockStylesCellVerticalAlign | Unset
-        if isinstance(_cell_vertical_align, Unset):
-            cell_vertical_align = UNSET
-        else:
-            cell_vertical_align = check_table_block_styles_cell_vertical_align(_cell_vertical_align)
-
-        def _parse_cell_vertical_border_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        cell_vertical_border_color = _parse_cell_vertical_border_color(d.pop("cell_vertical_border_color", UNSET))
-
-        _cell_vertical_border_style = d.pop("cell_vertical_border_style", UNSET)
-        cell_vertical_border_style: TableBlockStylesCellVerticalBorderStyle | Unset
-        if isinstance(_cell_vertical_border_style, Unset):
-            cell_vertical_border_style = UNSET
-        else:
-            cell_vertical_border_style = check_table_block_styles_cell_vertical_border_style(
-                _cell_vertical_border_style
-            )
-
-        def _parse_cell_vertical_border_width(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        cell_vertical_border_width = _parse_cell_vertical_border_width(d.pop("cell_vertical_border_width", UNSET))
-
-        def _parse_header_background_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        header_background_color = _parse_header_background_color(d.pop("header_background_color", UNSET))
-
-        def _parse_header_font_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        header_font_color = _parse_header_font_color(d.pop("header_font_color", UNSET))
-
-        def _parse_header_font_family(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        header_font_family = _parse_header_font_family(d.pop("header_font_family", UNSET))
-
-        def _parse_header_font_size(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        header_font_size = _parse_header_font_size(d.pop("header_font_size", UNSET))
-
-        _header_font_style = d.pop("header_font_style", UNSET)
-        header_font_style: TableBlockStylesHeaderFontStyle | Unset
-        if isinstance(_header_font_style, Unset):
-            header_font_style = UNSET
-        else:
-            header_font_style = check_table_block_styles_header_font_style(_header_font_style)
-
-        def _parse_header_font_weight(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        header_font_weight = _parse_header_font_weight(d.pop("header_font_weight", UNSET))
-
-        def _parse_header_letter_spacing(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        header_letter_spacing = _parse_header_letter_spacing(d.pop("header_letter_spacing", UNSET))
-
-        def _parse_header_line_height(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        header_line_height = _parse_header_line_height(d.pop("header_line_height", UNSET))
-
-        def _parse_header_padding_bottom(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        header_padding_bottom = _parse_header_padding_bottom(d.pop("header_padding_bottom", UNSET))
-
-        def _parse_header_padding_left(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        header_padding_left = _parse_header_padding_left(d.pop("header_padding_left", UNSET))
-
-        def _parse_header_padding_right(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        header_padding_right = _parse_header_padding_right(d.pop("header_padding_right", UNSET))
-
-        def _parse_header_padding_top(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        header_padding_top = _parse_header_padding_top(d.pop("header_padding_top", UNSET))
-
-        def _parse_header_text_decoration(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        header_text_decoration = _parse_header_text_decoration(d.pop("header_text_decoration", UNSET))
-
-        def _parse_table_background_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        table_background_color = _parse_table_background_color(d.pop("table_background_color", UNSET))
-
-        def _parse_table_font_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        table_font_color = _parse_table_font_color(d.pop("table_font_color", UNSET))
-
-        def _parse_table_font_family(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        table_font_family = _parse_table_font_family(d.pop("table_font_family", UNSET))
-
-        def _parse_table_font_size(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        table_font_size = _parse_table_font_size(d.pop("table_font_size", UNSET))
-
-        _table_text_align = d.pop("table_text_align", UNSET)
-        table_text_align: TableBlockStylesTableTextAlign | Unset
-        if isinstance(_table_text_align, Unset):
-            table_text_align = UNSET
-        else:
-            table_text_align = check_table_block_styles_table_text_align(_table_text_align)
-
-        def _parse_use_legacy_mobile_padding(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        use_legacy_mobile_padding = _parse_use_legacy_mobile_padding(d.pop("use_legacy_mobile_padding", UNSET))
-
-        table_block_styles = cls(
-            block_background_color=block_background_color,
-            block_border_color=block_border_color,
-            block_border_style=block_border_style,
-            block_border_width=block_border_width,
-            block_padding_bottom=block_padding_bottom,
-            block_padding_left=block_padding_left,
-            block_padding_right=block_padding_right,
-            block_padding_top=block_padding_top,
-            cell_horizontal_border_color=cell_horizontal_border_color,
-            cell_horizontal_border_style=cell_horizontal_border_style,
-            cell_horizontal_border_width=cell_horizontal_border_width,
-            cell_padding_bottom=cell_padding_bottom,
-            cell_padding_left=cell_padding_left,
-            cell_padding_right=cell_padding_right,
-            cell_padding_top=cell_padding_top,
-            cell_vertical_align=cell_vertical_align,
-            cell_vertical_border_color=cell_vertical_border_color,
-            cell_vertical_border_style=cell_vertical_border_style,
-            cell_vertical_border_width=cell_vertical_border_width,
-            header_background_color=header_background_color,
-            header_font_color=header_font_color,
-            header_font_family=header_font_family,
-            header_font_size=header_font_size,
-            header_font_style=header_font_style,
-            header_font_weight=header_font_weight,
-            header_letter_spacing=header_letter_spacing,
-            header_line_height=header_line_height,
-            header_padding_bottom=header_padding_bottom,
-            header_padding_left=header_padding_left,
-            header_padding_right=header_padding_right,
-            header_padding_top=header_padding_top,
-            header_text_decoration=header_text_decoration,
-            table_background_color=table_background_color,
-            table_font_color=table_font_color,
-            table_font_family=table_font_family,
-            table_font_size=table_font_size,
-            table_text_align=table_text_align,
-            use_legacy_mobile_padding=use_legacy_mobile_padding,
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        def _decode_block_border_style(src_value__: Any) -> TableBlockStylesBlockBorderStyle | Unset:
+            _block_border_style = src_value__
+            block_border_style: TableBlockStylesBlockBorderStyle | Unset
+            if isinstance(_block_border_style, Unset):
+                block_border_style = UNSET
+            else:
+                block_border_style = check_table_block_styles_block_border_style(_block_border_style)
+
+            return block_border_style
+
+        def _decode_cell_horizontal_border_style(src_value__: Any) -> TableBlockStylesCellHorizontalBorderStyle | Unset:
+            _cell_horizontal_border_style = src_value__
+            cell_horizontal_border_style: TableBlockStylesCellHorizontalBorderStyle | Unset
+            if isinstance(_cell_horizontal_border_style, Unset):
+                cell_horizontal_border_style = UNSET
+            else:
+                cell_horizontal_border_style = check_table_block_styles_cell_horizontal_border_style(
+                    _cell_horizontal_border_style
+                )
+
+            return cell_horizontal_border_style
+
+        def _decode_cell_vertical_align(src_value__: Any) -> TableBlockStylesCellVerticalAlign | Unset:
+            _cell_vertical_align = src_value__
+            cell_vertical_align: TableBlockStylesCellVerticalAlign | Unset
+            if isinstance(_cell_vertical_align, Unset):
+                cell_vertical_align = UNSET
+            else:
+                cell_vertical_align = check_table_block_styles_cell_vertical_align(_cell_vertical_align)
+
+            return cell_vertical_align
+
+        def _decode_cell_vertical_border_style(src_value__: Any) -> TableBlockStylesCellVerticalBorderStyle | Unset:
+            _cell_vertical_border_style = src_value__
+            cell_vertical_border_style: TableBlockStylesCellVerticalBorderStyle | Unset
+            if isinstance(_cell_vertical_border_style, Unset):
+                cell_vertical_border_style = UNSET
+            else:
+                cell_vertical_border_style = check_table_block_styles_cell_vertical_border_style(
+                    _cell_vertical_border_style
+                )
+
+            return cell_vertical_border_style
+
+        def _decode_header_font_style(src_value__: Any) -> TableBlockStylesHeaderFontStyle | Unset:
+            _header_font_style = src_value__
+            header_font_style: TableBlockStylesHeaderFontStyle | Unset
+            if isinstance(_header_font_style, Unset):
+                header_font_style = UNSET
+            else:
+                header_font_style = check_table_block_styles_header_font_style(_header_font_style)
+
+            return header_font_style
+
+        def _decode_table_text_align(src_value__: Any) -> TableBlockStylesTableTextAlign | Unset:
+            _table_text_align = src_value__
+            table_text_align: TableBlockStylesTableTextAlign | Unset
+            if isinstance(_table_text_align, Unset):
+                table_text_align = UNSET
+            else:
+                table_text_align = check_table_block_styles_table_text_align(_table_text_align)
+
+            return table_text_align
+
+        return LazyTable(
+            fields={
+                "block_background_color": ("block_background_color", None),
+                "block_border_color": ("block_border_color", None),
+                "block_border_style": ("block_border_style", _decode_block_border_style),
+                "block_border_width": ("block_border_width", None),
+                "block_padding_bottom": ("block_padding_bottom", None),
+                "block_padding_left": ("block_padding_left", None),
+                "block_padding_right": ("block_padding_right", None),
+                "block_padding_top": ("block_padding_top", None),
+                "cell_horizontal_border_color": ("cell_horizontal_border_color", None),
+                "cell_horizontal_border_style": ("cell_horizontal_border_style", _decode_cell_horizontal_border_style),
+                "cell_horizontal_border_width": ("cell_horizontal_border_width", None),
+                "cell_padding_bottom": ("cell_padding_bottom", None),
+                "cell_padding_left": ("cell_padding_left", None),
+                "cell_padding_right": ("cell_padding_right", None),
+                "cell_padding_top": ("cell_padding_top", None),
+                "cell_vertical_align": ("cell_vertical_align", _decode_cell_vertical_align),
+                "cell_vertical_border_color": ("cell_vertical_border_color", None),
+                "cell_vertical_border_style": ("cell_vertical_border_style", _decode_cell_vertical_border_style),
+                "cell_vertical_border_width": ("cell_vertical_border_width", None),
+                "header_background_color": ("header_background_color", None),
+                "header_font_color": ("header_font_color", None),
+                "header_font_family": ("header_font_family", None),
+                "header_font_size": ("header_font_size", None),
+                "header_font_style": ("header_font_style", _decode_header_font_style),
+                "header_font_weight": ("header_font_weight", None),
+                "header_letter_spacing": ("header_letter_spacing", None),
+                "header_line_height": ("header_line_height", None),
+                "header_padding_bottom": ("header_padding_bottom", None),
+                "header_padding_left": ("header_padding_left", None),
+                "header_padding_right": ("header_padding_right", None),
+                "header_padding_top": ("header_padding_top", None),
+                "header_text_decoration": ("header_text_decoration", None),
+                "table_background_color": ("table_background_color", None),
+                "table_font_color": ("table_font_color", None),
+                "table_font_family": ("table_font_family", None),
+                "table_font_size": ("table_font_size", None),
+                "table_text_align": ("table_text_align", _decode_table_text_align),
+                "use_legacy_mobile_padding": ("use_legacy_mobile_padding", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        table_block_styles.additional_properties = d
-        return table_block_styles
 
     @property
     def additional_keys(self) -> list[str]:

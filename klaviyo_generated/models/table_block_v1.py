@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.table_block_v1_content_type import TableBlockV1ContentType, check_table_block_v1_content_type
 from ..models.table_block_v1_type import TableBlockV1Type, check_table_block_v1_type
 from ..types import UNSET, Unset, parse_union
@@ -27,7 +28,7 @@ T = TypeVar("T", bound="TableBlockV1")
 
 
 @_attrs_define
-class TableBlockV1:
+class TableBlockV1(LazyModel):
     """
     Attributes:
         content_type (TableBlockV1ContentType):
@@ -142,6 +143,10 @@ class TableBlockV1:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.table_block_data import TableBlockData  # noqa: PLC0415
         from ..models.table_fallback_html_sub_block import TableFallbackHtmlSubBlock  # noqa: PLC0415
         from ..models.table_fallback_image_sub_block import TableFallbackImageSubBlock  # noqa: PLC0415
@@ -151,42 +156,23 @@ class TableBlockV1:
         from ..models.table_image_sub_block import TableImageSubBlock  # noqa: PLC0415
         from ..models.table_text_sub_block import TableTextSubBlock  # noqa: PLC0415
 
-        d = dict(src_dict)
-        content_type = check_table_block_v1_content_type(d.pop("content_type"))
+        def _decode_content_type(src_value__: Any) -> TableBlockV1ContentType:
+            content_type = check_table_block_v1_content_type(src_value__)
 
-        type_ = check_table_block_v1_type(d.pop("type"))
+            return content_type
 
-        data = TableBlockData.from_dict(d.pop("data"))
+        def _decode_type_(src_value__: Any) -> TableBlockV1Type:
+            type_ = check_table_block_v1_type(src_value__)
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return type_
 
-        id = _parse_id(d.pop("id", UNSET))
+        def _decode_data(src_value__: Any) -> TableBlockData:
+            data = TableBlockData.from_dict(src_value__)
 
-        def _parse_data_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return data
 
-        data_id = _parse_data_id(d.pop("data_id", UNSET))
-
-        def _parse_universal_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        universal_id = _parse_universal_id(d.pop("universal_id", UNSET))
-
-        def _parse_subblocks(
-            data: object,
+        def _decode_subblocks(
+            src_value__: Any,
         ) -> (
             list[
                 TableFallbackHtmlSubBlock
@@ -200,90 +186,9 @@ class TableBlockV1:
             | None
             | Unset
         ):
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                subblocks_type_0 = []
-                _subblocks_type_0 = data
-                for subblocks_type_0_item_data in _subblocks_type_0:
-
-                    def _parse_subblocks_type_0_item(
-                        data: object,
-                    ) -> (
-                        TableFallbackHtmlSubBlock
-                        | TableFallbackImageSubBlock
-                        | TableFallbackTextSubBlock
-                        | TableHeaderSubBlock
-                        | TableHtmlSubBlock
-                        | TableImageSubBlock
-                        | TableTextSubBlock
-                    ):
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            subblocks_type_0_item_type_0 = TableHeaderSubBlock.from_dict(data)
-
-                            return subblocks_type_0_item_type_0
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            subblocks_type_0_item_type_1 = TableHtmlSubBlock.from_dict(data)
-
-                            return subblocks_type_0_item_type_1
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            subblocks_type_0_item_type_2 = TableImageSubBlock.from_dict(data)
-
-                            return subblocks_type_0_item_type_2
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            subblocks_type_0_item_type_3 = TableTextSubBlock.from_dict(data)
-
-                            return subblocks_type_0_item_type_3
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            subblocks_type_0_item_type_4 = TableFallbackHtmlSubBlock.from_dict(data)
-
-                            return subblocks_type_0_item_type_4
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            subblocks_type_0_item_type_5 = TableFallbackImageSubBlock.from_dict(data)
-
-                            return subblocks_type_0_item_type_5
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        subblocks_type_0_item_type_6 = TableFallbackTextSubBlock.from_dict(data)
-
-                        return subblocks_type_0_item_type_6
-
-                    subblocks_type_0_item = parse_union(_parse_subblocks_type_0_item, subblocks_type_0_item_data)
-
-                    subblocks_type_0.append(subblocks_type_0_item)
-
-                return subblocks_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(
+            def _parse_subblocks(
+                data: object,
+            ) -> (
                 list[
                     TableFallbackHtmlSubBlock
                     | TableFallbackImageSubBlock
@@ -294,24 +199,127 @@ class TableBlockV1:
                     | TableTextSubBlock
                 ]
                 | None
-                | Unset,
-                data,
-            )
+                | Unset
+            ):
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    subblocks_type_0 = []
+                    _subblocks_type_0 = data
+                    for subblocks_type_0_item_data in _subblocks_type_0:
 
-        subblocks = parse_union(_parse_subblocks, d.pop("subblocks", UNSET))
+                        def _parse_subblocks_type_0_item(
+                            data: object,
+                        ) -> (
+                            TableFallbackHtmlSubBlock
+                            | TableFallbackImageSubBlock
+                            | TableFallbackTextSubBlock
+                            | TableHeaderSubBlock
+                            | TableHtmlSubBlock
+                            | TableImageSubBlock
+                            | TableTextSubBlock
+                        ):
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                subblocks_type_0_item_type_0 = TableHeaderSubBlock.from_dict(data)
 
-        table_block_v1 = cls(
-            content_type=content_type,
-            type_=type_,
-            data=data,
-            id=id,
-            data_id=data_id,
-            universal_id=universal_id,
-            subblocks=subblocks,
+                                return subblocks_type_0_item_type_0
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                subblocks_type_0_item_type_1 = TableHtmlSubBlock.from_dict(data)
+
+                                return subblocks_type_0_item_type_1
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                subblocks_type_0_item_type_2 = TableImageSubBlock.from_dict(data)
+
+                                return subblocks_type_0_item_type_2
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                subblocks_type_0_item_type_3 = TableTextSubBlock.from_dict(data)
+
+                                return subblocks_type_0_item_type_3
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                subblocks_type_0_item_type_4 = TableFallbackHtmlSubBlock.from_dict(data)
+
+                                return subblocks_type_0_item_type_4
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                subblocks_type_0_item_type_5 = TableFallbackImageSubBlock.from_dict(data)
+
+                                return subblocks_type_0_item_type_5
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            subblocks_type_0_item_type_6 = TableFallbackTextSubBlock.from_dict(data)
+
+                            return subblocks_type_0_item_type_6
+
+                        subblocks_type_0_item = parse_union(_parse_subblocks_type_0_item, subblocks_type_0_item_data)
+
+                        subblocks_type_0.append(subblocks_type_0_item)
+
+                    return subblocks_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(
+                    list[
+                        TableFallbackHtmlSubBlock
+                        | TableFallbackImageSubBlock
+                        | TableFallbackTextSubBlock
+                        | TableHeaderSubBlock
+                        | TableHtmlSubBlock
+                        | TableImageSubBlock
+                        | TableTextSubBlock
+                    ]
+                    | None
+                    | Unset,
+                    data,
+                )
+
+            subblocks = parse_union(_parse_subblocks, src_value__)
+
+            return subblocks
+
+        return LazyTable(
+            fields={
+                "content_type": ("content_type", _decode_content_type),
+                "type_": ("type", _decode_type_),
+                "data": ("data", _decode_data),
+                "id": ("id", None),
+                "data_id": ("data_id", None),
+                "universal_id": ("universal_id", None),
+                "subblocks": ("subblocks", _decode_subblocks),
+            },
+            required=(
+                "content_type",
+                "type",
+                "data",
+            ),
+            additional=None,
         )
-
-        table_block_v1.additional_properties = d
-        return table_block_v1
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.table_fallback_image_sub_block_cell_text_align import (
     TableFallbackImageSubBlockCellTextAlign,
     check_table_fallback_image_sub_block_cell_text_align,
@@ -30,7 +31,7 @@ T = TypeVar("T", bound="TableFallbackImageSubBlock")
 
 
 @_attrs_define
-class TableFallbackImageSubBlock:
+class TableFallbackImageSubBlock(LazyModel):
     """
     Attributes:
         type_ (TableFallbackImageSubBlockType):
@@ -248,209 +249,73 @@ class TableFallbackImageSubBlock:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_table_fallback_image_sub_block_type(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_dynamic(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        dynamic = _parse_dynamic(d.pop("dynamic", UNSET))
+        def _decode_type_(src_value__: Any) -> TableFallbackImageSubBlockType:
+            type_ = check_table_fallback_image_sub_block_type(src_value__)
 
-        def _parse_alt_text(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return type_
 
-        alt_text = _parse_alt_text(d.pop("alt_text", UNSET))
+        def _decode_image_align(src_value__: Any) -> TableFallbackImageSubBlockImageAlign | Unset:
+            _image_align = src_value__
+            image_align: TableFallbackImageSubBlockImageAlign | Unset
+            if isinstance(_image_align, Unset):
+                image_align = UNSET
+            else:
+                image_align = check_table_fallback_image_sub_block_image_align(_image_align)
 
-        def _parse_asset_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return image_align
 
-        asset_id = _parse_asset_id(d.pop("asset_id", UNSET))
+        def _decode_show_on(src_value__: Any) -> TableFallbackImageSubBlockShowOn | Unset:
+            _show_on = src_value__
+            show_on: TableFallbackImageSubBlockShowOn | Unset
+            if isinstance(_show_on, Unset):
+                show_on = UNSET
+            else:
+                show_on = check_table_fallback_image_sub_block_show_on(_show_on)
 
-        def _parse_href(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return show_on
 
-        href = _parse_href(d.pop("href", UNSET))
+        def _decode_cell_text_align(src_value__: Any) -> TableFallbackImageSubBlockCellTextAlign | Unset:
+            _cell_text_align = src_value__
+            cell_text_align: TableFallbackImageSubBlockCellTextAlign | Unset
+            if isinstance(_cell_text_align, Unset):
+                cell_text_align = UNSET
+            else:
+                cell_text_align = check_table_fallback_image_sub_block_cell_text_align(_cell_text_align)
 
-        def _parse_src(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cell_text_align
 
-        src = _parse_src(d.pop("src", UNSET))
-
-        def _parse_width(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        width = _parse_width(d.pop("width", UNSET))
-
-        def _parse_height(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        height = _parse_height(d.pop("height", UNSET))
-
-        def _parse_image_width(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        image_width = _parse_image_width(d.pop("image_width", UNSET))
-
-        _image_align = d.pop("image_align", UNSET)
-        image_align: TableFallbackImageSubBlockImageAlign | Unset
-        if isinstance(_image_align, Unset):
-            image_align = UNSET
-        else:
-            image_align = check_table_fallback_image_sub_block_image_align(_image_align)
-
-        _show_on = d.pop("show_on", UNSET)
-        show_on: TableFallbackImageSubBlockShowOn | Unset
-        if isinstance(_show_on, Unset):
-            show_on = UNSET
-        else:
-            show_on = check_table_fallback_image_sub_block_show_on(_show_on)
-
-        def _parse_table_column_width(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        table_column_width = _parse_table_column_width(d.pop("table_column_width", UNSET))
-
-        _cell_text_align = d.pop("cell_text_align", UNSET)
-        cell_text_align: TableFallbackImageSubBlockCellTextAlign | Unset
-        if isinstance(_cell_text_align, Unset):
-            cell_text_align = UNSET
-        else:
-            cell_text_align = check_table_fallback_image_sub_block_cell_text_align(_cell_text_align)
-
-        def _parse_cropped_asset_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        cropped_asset_id = _parse_cropped_asset_id(d.pop("cropped_asset_id", UNSET))
-
-        def _parse_cropped_src(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        cropped_src = _parse_cropped_src(d.pop("cropped_src", UNSET))
-
-        def _parse_cropping_aspect_ratio(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        cropping_aspect_ratio = _parse_cropping_aspect_ratio(d.pop("cropping_aspect_ratio", UNSET))
-
-        def _parse_cropping_height(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        cropping_height = _parse_cropping_height(d.pop("cropping_height", UNSET))
-
-        def _parse_cropping_width(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        cropping_width = _parse_cropping_width(d.pop("cropping_width", UNSET))
-
-        def _parse_cropping_x(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        cropping_x = _parse_cropping_x(d.pop("cropping_x", UNSET))
-
-        def _parse_cropping_y(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        cropping_y = _parse_cropping_y(d.pop("cropping_y", UNSET))
-
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        id = _parse_id(d.pop("id", UNSET))
-
-        table_fallback_image_sub_block = cls(
-            type_=type_,
-            dynamic=dynamic,
-            alt_text=alt_text,
-            asset_id=asset_id,
-            href=href,
-            src=src,
-            width=width,
-            height=height,
-            image_width=image_width,
-            image_align=image_align,
-            show_on=show_on,
-            table_column_width=table_column_width,
-            cell_text_align=cell_text_align,
-            cropped_asset_id=cropped_asset_id,
-            cropped_src=cropped_src,
-            cropping_aspect_ratio=cropping_aspect_ratio,
-            cropping_height=cropping_height,
-            cropping_width=cropping_width,
-            cropping_x=cropping_x,
-            cropping_y=cropping_y,
-            id=id,
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "dynamic": ("dynamic", None),
+                "alt_text": ("alt_text", None),
+                "asset_id": ("asset_id", None),
+                "href": ("href", None),
+                "src": ("src", None),
+                "width": ("width", None),
+                "height": ("height", None),
+                "image_width": ("image_width", None),
+                "image_align": ("image_align", _decode_image_align),
+                "show_on": ("show_on", _decode_show_on),
+                "table_column_width": ("table_column_width", None),
+                "cell_text_align": ("cell_text_align", _decode_cell_text_align),
+                "cropped_asset_id": ("cropped_asset_id", None),
+                "cropped_src": ("cropped_src", None),
+                "cropping_aspect_ratio": ("cropping_aspect_ratio", None),
+                "cropping_height": ("cropping_height", None),
+                "cropping_width": ("cropping_width", None),
+                "cropping_x": ("cropping_x", None),
+                "cropping_y": ("cropping_y", None),
+                "id": ("id", None),
+            },
+            required=("type",),
+            additional=None,
         )
-
-        table_fallback_image_sub_block.additional_properties = d
-        return table_fallback_image_sub_block
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.table_html_sub_block_show_on import TableHtmlSubBlockShowOn, check_table_html_sub_block_show_on
 from ..models.table_html_sub_block_type import TableHtmlSubBlockType, check_table_html_sub_block_type
 from ..types import UNSET, Unset
@@ -16,7 +17,7 @@ T = TypeVar("T", bound="TableHtmlSubBlock")
 
 
 @_attrs_define
-class TableHtmlSubBlock:
+class TableHtmlSubBlock(LazyModel):
     """
     Attributes:
         type_ (TableHtmlSubBlockType):
@@ -68,43 +69,36 @@ class TableHtmlSubBlock:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_table_html_sub_block_type(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_content(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        content = _parse_content(d.pop("content", UNSET))
+        def _decode_type_(src_value__: Any) -> TableHtmlSubBlockType:
+            type_ = check_table_html_sub_block_type(src_value__)
 
-        _show_on = d.pop("show_on", UNSET)
-        show_on: TableHtmlSubBlockShowOn | Unset
-        if isinstance(_show_on, Unset):
-            show_on = UNSET
-        else:
-            show_on = check_table_html_sub_block_show_on(_show_on)
+            return type_
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        def _decode_show_on(src_value__: Any) -> TableHtmlSubBlockShowOn | Unset:
+            _show_on = src_value__
+            show_on: TableHtmlSubBlockShowOn | Unset
+            if isinstance(_show_on, Unset):
+                show_on = UNSET
+            else:
+                show_on = check_table_html_sub_block_show_on(_show_on)
 
-        id = _parse_id(d.pop("id", UNSET))
+            return show_on
 
-        table_html_sub_block = cls(
-            type_=type_,
-            content=content,
-            show_on=show_on,
-            id=id,
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "content": ("content", None),
+                "show_on": ("show_on", _decode_show_on),
+                "id": ("id", None),
+            },
+            required=("type",),
+            additional=None,
         )
-
-        table_html_sub_block.additional_properties = d
-        return table_html_sub_block
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.table_text_sub_block_cell_text_align import (
     TableTextSubBlockCellTextAlign,
     check_table_text_sub_block_cell_text_align,
@@ -21,7 +22,7 @@ T = TypeVar("T", bound="TableTextSubBlock")
 
 
 @_attrs_define
-class TableTextSubBlock:
+class TableTextSubBlock(LazyModel):
     """
     Attributes:
         type_ (TableTextSubBlockType):
@@ -159,129 +160,65 @@ class TableTextSubBlock:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_table_text_sub_block_type(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_content(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        content = _parse_content(d.pop("content", UNSET))
+        def _decode_type_(src_value__: Any) -> TableTextSubBlockType:
+            type_ = check_table_text_sub_block_type(src_value__)
 
-        _cell_text_align = d.pop("cell_text_align", UNSET)
-        cell_text_align: TableTextSubBlockCellTextAlign | Unset
-        if isinstance(_cell_text_align, Unset):
-            cell_text_align = UNSET
-        else:
-            cell_text_align = check_table_text_sub_block_cell_text_align(_cell_text_align)
+            return type_
 
-        def _parse_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        def _decode_cell_text_align(src_value__: Any) -> TableTextSubBlockCellTextAlign | Unset:
+            _cell_text_align = src_value__
+            cell_text_align: TableTextSubBlockCellTextAlign | Unset
+            if isinstance(_cell_text_align, Unset):
+                cell_text_align = UNSET
+            else:
+                cell_text_align = check_table_text_sub_block_cell_text_align(_cell_text_align)
 
-        color = _parse_color(d.pop("color", UNSET))
+            return cell_text_align
 
-        def _parse_font_family(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        def _decode_font_style(src_value__: Any) -> TableTextSubBlockFontStyle | Unset:
+            _font_style = src_value__
+            font_style: TableTextSubBlockFontStyle | Unset
+            if isinstance(_font_style, Unset):
+                font_style = UNSET
+            else:
+                font_style = check_table_text_sub_block_font_style(_font_style)
 
-        font_family = _parse_font_family(d.pop("font_family", UNSET))
+            return font_style
 
-        def _parse_font_size(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        def _decode_show_on(src_value__: Any) -> TableTextSubBlockShowOn | Unset:
+            _show_on = src_value__
+            show_on: TableTextSubBlockShowOn | Unset
+            if isinstance(_show_on, Unset):
+                show_on = UNSET
+            else:
+                show_on = check_table_text_sub_block_show_on(_show_on)
 
-        font_size = _parse_font_size(d.pop("font_size", UNSET))
+            return show_on
 
-        _font_style = d.pop("font_style", UNSET)
-        font_style: TableTextSubBlockFontStyle | Unset
-        if isinstance(_font_style, Unset):
-            font_style = UNSET
-        else:
-            font_style = check_table_text_sub_block_font_style(_font_style)
-
-        def _parse_font_weight(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        font_weight = _parse_font_weight(d.pop("font_weight", UNSET))
-
-        def _parse_letter_spacing(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        letter_spacing = _parse_letter_spacing(d.pop("letter_spacing", UNSET))
-
-        _show_on = d.pop("show_on", UNSET)
-        show_on: TableTextSubBlockShowOn | Unset
-        if isinstance(_show_on, Unset):
-            show_on = UNSET
-        else:
-            show_on = check_table_text_sub_block_show_on(_show_on)
-
-        def _parse_table_column_width(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        table_column_width = _parse_table_column_width(d.pop("table_column_width", UNSET))
-
-        def _parse_text_decoration(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        text_decoration = _parse_text_decoration(d.pop("text_decoration", UNSET))
-
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        id = _parse_id(d.pop("id", UNSET))
-
-        table_text_sub_block = cls(
-            type_=type_,
-            content=content,
-            cell_text_align=cell_text_align,
-            color=color,
-            font_family=font_family,
-            font_size=font_size,
-            font_style=font_style,
-            font_weight=font_weight,
-            letter_spacing=letter_spacing,
-            show_on=show_on,
-            table_column_width=table_column_width,
-            text_decoration=text_decoration,
-            id=id,
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "content": ("content", None),
+                "cell_text_align": ("cell_text_align", _decode_cell_text_align),
+                "color": ("color", None),
+                "font_family": ("font_family", None),
+                "font_size": ("font_size", None),
+                "font_style": ("font_style", _decode_font_style),
+                "font_weight": ("font_weight", None),
+                "letter_spacing": ("letter_spacing", None),
+                "show_on": ("show_on", _decode_show_on),
+                "table_column_width": ("table_column_width", None),
+                "text_decoration": ("text_decoration", None),
+                "id": ("id", None),
+            },
+            required=("type",),
+            additional=None,
         )
-
-        table_text_sub_block.additional_properties = d
-        return table_text_sub_block
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.tag_enum import TagEnum, check_tag_enum
 from ..types import UNSET, Unset
 
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="TagCreateQueryResourceObject")
 
 
 @_attrs_define
-class TagCreateQueryResourceObject:
+class TagCreateQueryResourceObject(LazyModel):
     """
     Attributes:
         type_ (TagEnum):
@@ -57,29 +58,45 @@ class TagCreateQueryResourceObject:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.tag_create_query_resource_object_attributes import TagCreateQueryResourceObjectAttributes  # noqa: PLC0415
         from ..models.tag_create_query_resource_object_relationships import TagCreateQueryResourceObjectRelationships  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_tag_enum(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> TagEnum:
+            type_ = check_tag_enum(src_value__)
 
-        attributes = TagCreateQueryResourceObjectAttributes.from_dict(d.pop("attributes"))
+            return type_
 
-        _relationships = d.pop("relationships", UNSET)
-        relationships: TagCreateQueryResourceObjectRelationships | Unset
-        if isinstance(_relationships, Unset):
-            relationships = UNSET
-        else:
-            relationships = TagCreateQueryResourceObjectRelationships.from_dict(_relationships)
+        def _decode_attributes(src_value__: Any) -> TagCreateQueryResourceObjectAttributes:
+            attributes = TagCreateQueryResourceObjectAttributes.from_dict(src_value__)
 
-        tag_create_query_resource_object = cls(
-            type_=type_,
-            attributes=attributes,
-            relationships=relationships,
+            return attributes
+
+        def _decode_relationships(src_value__: Any) -> TagCreateQueryResourceObjectRelationships | Unset:
+            _relationships = src_value__
+            relationships: TagCreateQueryResourceObjectRelationships | Unset
+            if isinstance(_relationships, Unset):
+                relationships = UNSET
+            else:
+                relationships = TagCreateQueryResourceObjectRelationships.from_dict(_relationships)
+
+            return relationships
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "attributes": ("attributes", _decode_attributes),
+                "relationships": ("relationships", _decode_relationships),
+            },
+            required=(
+                "type",
+                "attributes",
+            ),
+            additional=None,
         )
-
-        tag_create_query_resource_object.additional_properties = d
-        return tag_create_query_resource_object
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,11 +8,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 T = TypeVar("T", bound="TagCreateQueryResourceObjectAttributes")
 
 
 @_attrs_define
-class TagCreateQueryResourceObjectAttributes:
+class TagCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         name (str): The Tag name Example: My Tag.
@@ -36,15 +38,18 @@ class TagCreateQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name")
+        return lazy_from_dict(cls, src_dict)
 
-        tag_create_query_resource_object_attributes = cls(
-            name=name,
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        return LazyTable(
+            fields={
+                "name": ("name", None),
+            },
+            required=("name",),
+            additional=None,
         )
-
-        tag_create_query_resource_object_attributes.additional_properties = d
-        return tag_create_query_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="TagCreateQueryResourceObjectRelationships")
 
 
 @_attrs_define
-class TagCreateQueryResourceObjectRelationships:
+class TagCreateQueryResourceObjectRelationships(LazyModel):
     """
     Attributes:
         tag_group (TagCreateQueryResourceObjectRelationshipsTagGroup | Unset):
@@ -44,24 +45,31 @@ class TagCreateQueryResourceObjectRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.tag_create_query_resource_object_relationships_tag_group import (
             TagCreateQueryResourceObjectRelationshipsTagGroup,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _tag_group = d.pop("tag-group", UNSET)
-        tag_group: TagCreateQueryResourceObjectRelationshipsTagGroup | Unset
-        if isinstance(_tag_group, Unset):
-            tag_group = UNSET
-        else:
-            tag_group = TagCreateQueryResourceObjectRelationshipsTagGroup.from_dict(_tag_group)
+        def _decode_tag_group(src_value__: Any) -> TagCreateQueryResourceObjectRelationshipsTagGroup | Unset:
+            _tag_group = src_value__
+            tag_group: TagCreateQueryResourceObjectRelationshipsTagGroup | Unset
+            if isinstance(_tag_group, Unset):
+                tag_group = UNSET
+            else:
+                tag_group = TagCreateQueryResourceObjectRelationshipsTagGroup.from_dict(_tag_group)
 
-        tag_create_query_resource_object_relationships = cls(
-            tag_group=tag_group,
+            return tag_group
+
+        return LazyTable(
+            fields={
+                "tag_group": ("tag-group", _decode_tag_group),
+            },
+            required=(),
+            additional=None,
         )
-
-        tag_create_query_resource_object_relationships.additional_properties = d
-        return tag_create_query_resource_object_relationships
 
     @property
     def additional_keys(self) -> list[str]:

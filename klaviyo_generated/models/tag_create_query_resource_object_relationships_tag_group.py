@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="TagCreateQueryResourceObjectRelationshipsTagGroup")
 
 
 @_attrs_define
-class TagCreateQueryResourceObjectRelationshipsTagGroup:
+class TagCreateQueryResourceObjectRelationshipsTagGroup(LazyModel):
     """
     Attributes:
         data (TagCreateQueryResourceObjectRelationshipsTagGroupData | Unset):
@@ -44,24 +45,31 @@ class TagCreateQueryResourceObjectRelationshipsTagGroup:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.tag_create_query_resource_object_relationships_tag_group_data import (
             TagCreateQueryResourceObjectRelationshipsTagGroupData,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _data = d.pop("data", UNSET)
-        data: TagCreateQueryResourceObjectRelationshipsTagGroupData | Unset
-        if isinstance(_data, Unset):
-            data = UNSET
-        else:
-            data = TagCreateQueryResourceObjectRelationshipsTagGroupData.from_dict(_data)
+        def _decode_data(src_value__: Any) -> TagCreateQueryResourceObjectRelationshipsTagGroupData | Unset:
+            _data = src_value__
+            data: TagCreateQueryResourceObjectRelationshipsTagGroupData | Unset
+            if isinstance(_data, Unset):
+                data = UNSET
+            else:
+                data = TagCreateQueryResourceObjectRelationshipsTagGroupData.from_dict(_data)
 
-        tag_create_query_resource_object_relationships_tag_group = cls(
-            data=data,
+            return data
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+            },
+            required=(),
+            additional=None,
         )
-
-        tag_create_query_resource_object_relationships_tag_group.additional_properties = d
-        return tag_create_query_resource_object_relationships_tag_group
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.tag_flow_op_data_item import TagFlowOpDataItem
 
@@ -16,7 +18,7 @@ T = TypeVar("T", bound="TagFlowOp")
 
 
 @_attrs_define
-class TagFlowOp:
+class TagFlowOp(LazyModel):
     """
     Attributes:
         data (list[TagFlowOpDataItem]):
@@ -43,22 +45,29 @@ class TagFlowOp:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.tag_flow_op_data_item import TagFlowOpDataItem  # noqa: PLC0415
 
-        d = dict(src_dict)
-        data = []
-        _data = d.pop("data")
-        for data_item_data in _data:
-            data_item = TagFlowOpDataItem.from_dict(data_item_data)
+        def _decode_data(src_value__: Any) -> list[TagFlowOpDataItem]:
+            data = []
+            _data = src_value__
+            for data_item_data in _data:
+                data_item = TagFlowOpDataItem.from_dict(data_item_data)
 
-            data.append(data_item)
+                data.append(data_item)
 
-        tag_flow_op = cls(
-            data=data,
+            return data
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+            },
+            required=("data",),
+            additional=None,
         )
-
-        tag_flow_op.additional_properties = d
-        return tag_flow_op
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.tag_group_enum import TagGroupEnum, check_tag_group_enum
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="TagGroupCreateQueryResourceObject")
 
 
 @_attrs_define
-class TagGroupCreateQueryResourceObject:
+class TagGroupCreateQueryResourceObject(LazyModel):
     """
     Attributes:
         type_ (TagGroupEnum):
@@ -47,22 +48,35 @@ class TagGroupCreateQueryResourceObject:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.tag_group_create_query_resource_object_attributes import (
             TagGroupCreateQueryResourceObjectAttributes,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        type_ = check_tag_group_enum(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> TagGroupEnum:
+            type_ = check_tag_group_enum(src_value__)
 
-        attributes = TagGroupCreateQueryResourceObjectAttributes.from_dict(d.pop("attributes"))
+            return type_
 
-        tag_group_create_query_resource_object = cls(
-            type_=type_,
-            attributes=attributes,
+        def _decode_attributes(src_value__: Any) -> TagGroupCreateQueryResourceObjectAttributes:
+            attributes = TagGroupCreateQueryResourceObjectAttributes.from_dict(src_value__)
+
+            return attributes
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "attributes": ("attributes", _decode_attributes),
+            },
+            required=(
+                "type",
+                "attributes",
+            ),
+            additional=None,
         )
-
-        tag_group_create_query_resource_object.additional_properties = d
-        return tag_group_create_query_resource_object
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="TagGroupCreateQueryResourceObjectAttributes")
 
 
 @_attrs_define
-class TagGroupCreateQueryResourceObjectAttributes:
+class TagGroupCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         name (str): The Tag Group name Example: My Tag Group.
@@ -48,25 +49,19 @@ class TagGroupCreateQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name")
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_exclusive(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        exclusive = _parse_exclusive(d.pop("exclusive", UNSET))
-
-        tag_group_create_query_resource_object_attributes = cls(
-            name=name,
-            exclusive=exclusive,
+        return LazyTable(
+            fields={
+                "name": ("name", None),
+                "exclusive": ("exclusive", None),
+            },
+            required=("name",),
+            additional=None,
         )
-
-        tag_group_create_query_resource_object_attributes.additional_properties = d
-        return tag_group_create_query_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

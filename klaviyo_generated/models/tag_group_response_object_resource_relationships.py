@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="TagGroupResponseObjectResourceRelationships")
 
 
 @_attrs_define
-class TagGroupResponseObjectResourceRelationships:
+class TagGroupResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
         tags (TagGroupResponseObjectResourceRelationshipsTags | Unset):
@@ -44,24 +45,31 @@ class TagGroupResponseObjectResourceRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.tag_group_response_object_resource_relationships_tags import (
             TagGroupResponseObjectResourceRelationshipsTags,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _tags = d.pop("tags", UNSET)
-        tags: TagGroupResponseObjectResourceRelationshipsTags | Unset
-        if isinstance(_tags, Unset):
-            tags = UNSET
-        else:
-            tags = TagGroupResponseObjectResourceRelationshipsTags.from_dict(_tags)
+        def _decode_tags(src_value__: Any) -> TagGroupResponseObjectResourceRelationshipsTags | Unset:
+            _tags = src_value__
+            tags: TagGroupResponseObjectResourceRelationshipsTags | Unset
+            if isinstance(_tags, Unset):
+                tags = UNSET
+            else:
+                tags = TagGroupResponseObjectResourceRelationshipsTags.from_dict(_tags)
 
-        tag_group_response_object_resource_relationships = cls(
-            tags=tags,
+            return tags
+
+        return LazyTable(
+            fields={
+                "tags": ("tags", _decode_tags),
+            },
+            required=(),
+            additional=None,
         )
-
-        tag_group_response_object_resource_relationships.additional_properties = d
-        return tag_group_response_object_resource_relationships
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,13 +8,14 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 T = TypeVar("T", bound="TagGroupUpdateQueryResourceObjectAttributes")
 
 
 @_attrs_define
-class TagGroupUpdateQueryResourceObjectAttributes:
+class TagGroupUpdateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         name (str): The Tag Group name Example: My Tag Group.
@@ -51,33 +52,39 @@ class TagGroupUpdateQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name")
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_return_fields(data: object) -> list[str] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                return_fields_type_0 = cast(list[str], data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-                return return_fields_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[str] | None | Unset, data)
+        def _decode_return_fields(src_value__: Any) -> list[str] | None | Unset:
+            def _parse_return_fields(data: object) -> list[str] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    return_fields_type_0 = cast(list[str], data)
 
-        return_fields = parse_union(_parse_return_fields, d.pop("return_fields", UNSET))
+                    return return_fields_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[str] | None | Unset, data)
 
-        tag_group_update_query_resource_object_attributes = cls(
-            name=name,
-            return_fields=return_fields,
+            return_fields = parse_union(_parse_return_fields, src_value__)
+
+            return return_fields
+
+        return LazyTable(
+            fields={
+                "name": ("name", None),
+                "return_fields": ("return_fields", _decode_return_fields),
+            },
+            required=("name",),
+            additional=None,
         )
-
-        tag_group_update_query_resource_object_attributes.additional_properties = d
-        return tag_group_update_query_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

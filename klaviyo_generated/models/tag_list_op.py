@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.tag_list_op_data_item import TagListOpDataItem
 
@@ -16,7 +18,7 @@ T = TypeVar("T", bound="TagListOp")
 
 
 @_attrs_define
-class TagListOp:
+class TagListOp(LazyModel):
     """
     Attributes:
         data (list[TagListOpDataItem]):
@@ -43,22 +45,29 @@ class TagListOp:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.tag_list_op_data_item import TagListOpDataItem  # noqa: PLC0415
 
-        d = dict(src_dict)
-        data = []
-        _data = d.pop("data")
-        for data_item_data in _data:
-            data_item = TagListOpDataItem.from_dict(data_item_data)
+        def _decode_data(src_value__: Any) -> list[TagListOpDataItem]:
+            data = []
+            _data = src_value__
+            for data_item_data in _data:
+                data_item = TagListOpDataItem.from_dict(data_item_data)
 
-            data.append(data_item)
+                data.append(data_item)
 
-        tag_list_op = cls(
-            data=data,
+            return data
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+            },
+            required=("data",),
+            additional=None,
         )
-
-        tag_list_op.additional_properties = d
-        return tag_list_op
 
     @property
     def additional_keys(self) -> list[str]:

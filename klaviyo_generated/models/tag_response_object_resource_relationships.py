@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ T = TypeVar("T", bound="TagResponseObjectResourceRelationships")
 
 
 @_attrs_define
-class TagResponseObjectResourceRelationships:
+class TagResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
         tag_group (TagResponseObjectResourceRelationshipsTagGroup | Unset):
@@ -84,6 +85,10 @@ class TagResponseObjectResourceRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.tag_response_object_resource_relationships_campaigns import (
             TagResponseObjectResourceRelationshipsCampaigns,  # noqa: PLC0415
         )
@@ -100,52 +105,67 @@ class TagResponseObjectResourceRelationships:
             TagResponseObjectResourceRelationshipsTagGroup,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _tag_group = d.pop("tag-group", UNSET)
-        tag_group: TagResponseObjectResourceRelationshipsTagGroup | Unset
-        if isinstance(_tag_group, Unset):
-            tag_group = UNSET
-        else:
-            tag_group = TagResponseObjectResourceRelationshipsTagGroup.from_dict(_tag_group)
+        def _decode_tag_group(src_value__: Any) -> TagResponseObjectResourceRelationshipsTagGroup | Unset:
+            _tag_group = src_value__
+            tag_group: TagResponseObjectResourceRelationshipsTagGroup | Unset
+            if isinstance(_tag_group, Unset):
+                tag_group = UNSET
+            else:
+                tag_group = TagResponseObjectResourceRelationshipsTagGroup.from_dict(_tag_group)
 
-        _lists = d.pop("lists", UNSET)
-        lists: TagResponseObjectResourceRelationshipsLists | Unset
-        if isinstance(_lists, Unset):
-            lists = UNSET
-        else:
-            lists = TagResponseObjectResourceRelationshipsLists.from_dict(_lists)
+            return tag_group
 
-        _segments = d.pop("segments", UNSET)
-        segments: TagResponseObjectResourceRelationshipsSegments | Unset
-        if isinstance(_segments, Unset):
-            segments = UNSET
-        else:
-            segments = TagResponseObjectResourceRelationshipsSegments.from_dict(_segments)
+        def _decode_lists(src_value__: Any) -> TagResponseObjectResourceRelationshipsLists | Unset:
+            _lists = src_value__
+            lists: TagResponseObjectResourceRelationshipsLists | Unset
+            if isinstance(_lists, Unset):
+                lists = UNSET
+            else:
+                lists = TagResponseObjectResourceRelationshipsLists.from_dict(_lists)
 
-        _campaigns = d.pop("campaigns", UNSET)
-        campaigns: TagResponseObjectResourceRelationshipsCampaigns | Unset
-        if isinstance(_campaigns, Unset):
-            campaigns = UNSET
-        else:
-            campaigns = TagResponseObjectResourceRelationshipsCampaigns.from_dict(_campaigns)
+            return lists
 
-        _flows = d.pop("flows", UNSET)
-        flows: TagResponseObjectResourceRelationshipsFlows | Unset
-        if isinstance(_flows, Unset):
-            flows = UNSET
-        else:
-            flows = TagResponseObjectResourceRelationshipsFlows.from_dict(_flows)
+        def _decode_segments(src_value__: Any) -> TagResponseObjectResourceRelationshipsSegments | Unset:
+            _segments = src_value__
+            segments: TagResponseObjectResourceRelationshipsSegments | Unset
+            if isinstance(_segments, Unset):
+                segments = UNSET
+            else:
+                segments = TagResponseObjectResourceRelationshipsSegments.from_dict(_segments)
 
-        tag_response_object_resource_relationships = cls(
-            tag_group=tag_group,
-            lists=lists,
-            segments=segments,
-            campaigns=campaigns,
-            flows=flows,
+            return segments
+
+        def _decode_campaigns(src_value__: Any) -> TagResponseObjectResourceRelationshipsCampaigns | Unset:
+            _campaigns = src_value__
+            campaigns: TagResponseObjectResourceRelationshipsCampaigns | Unset
+            if isinstance(_campaigns, Unset):
+                campaigns = UNSET
+            else:
+                campaigns = TagResponseObjectResourceRelationshipsCampaigns.from_dict(_campaigns)
+
+            return campaigns
+
+        def _decode_flows(src_value__: Any) -> TagResponseObjectResourceRelationshipsFlows | Unset:
+            _flows = src_value__
+            flows: TagResponseObjectResourceRelationshipsFlows | Unset
+            if isinstance(_flows, Unset):
+                flows = UNSET
+            else:
+                flows = TagResponseObjectResourceRelationshipsFlows.from_dict(_flows)
+
+            return flows
+
+        return LazyTable(
+            fields={
+                "tag_group": ("tag-group", _decode_tag_group),
+                "lists": ("lists", _decode_lists),
+                "segments": ("segments", _decode_segments),
+                "campaigns": ("campaigns", _decode_campaigns),
+                "flows": ("flows", _decode_flows),
+            },
+            required=(),
+            additional=None,
         )
-
-        tag_response_object_resource_relationships.additional_properties = d
-        return tag_response_object_resource_relationships
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.target_date_action_data_target_days_type_0_item import (
     TargetDateActionDataTargetDaysType0Item,
     check_target_date_action_data_target_days_type_0_item,
@@ -22,7 +23,7 @@ T = TypeVar("T", bound="TargetDateActionData")
 
 
 @_attrs_define
-class TargetDateActionData:
+class TargetDateActionData(LazyModel):
     """
     Attributes:
         timezone (TargetDateActionDataTimezone | Unset):  Default: 'profile'. Example: profile.
@@ -68,48 +69,57 @@ class TargetDateActionData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _timezone = d.pop("timezone", UNSET)
-        timezone: TargetDateActionDataTimezone | Unset
-        if isinstance(_timezone, Unset):
-            timezone = UNSET
-        else:
-            timezone = check_target_date_action_data_timezone(_timezone)
+        return lazy_from_dict(cls, src_dict)
 
-        target_time = d.pop("target_time", UNSET)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        def _parse_target_days(data: object) -> list[TargetDateActionDataTargetDaysType0Item] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                target_days_type_0 = []
-                _target_days_type_0 = data
-                for target_days_type_0_item_data in _target_days_type_0:
-                    target_days_type_0_item = check_target_date_action_data_target_days_type_0_item(
-                        target_days_type_0_item_data
-                    )
+        def _decode_timezone(src_value__: Any) -> TargetDateActionDataTimezone | Unset:
+            _timezone = src_value__
+            timezone: TargetDateActionDataTimezone | Unset
+            if isinstance(_timezone, Unset):
+                timezone = UNSET
+            else:
+                timezone = check_target_date_action_data_timezone(_timezone)
 
-                    target_days_type_0.append(target_days_type_0_item)
+            return timezone
 
-                return target_days_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[TargetDateActionDataTargetDaysType0Item] | None | Unset, data)
+        def _decode_target_days(src_value__: Any) -> list[TargetDateActionDataTargetDaysType0Item] | None | Unset:
+            def _parse_target_days(data: object) -> list[TargetDateActionDataTargetDaysType0Item] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    target_days_type_0 = []
+                    _target_days_type_0 = data
+                    for target_days_type_0_item_data in _target_days_type_0:
+                        target_days_type_0_item = check_target_date_action_data_target_days_type_0_item(
+                            target_days_type_0_item_data
+                        )
 
-        target_days = parse_union(_parse_target_days, d.pop("target_days", UNSET))
+                        target_days_type_0.append(target_days_type_0_item)
 
-        target_date_action_data = cls(
-            timezone=timezone,
-            target_time=target_time,
-            target_days=target_days,
+                    return target_days_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[TargetDateActionDataTargetDaysType0Item] | None | Unset, data)
+
+            target_days = parse_union(_parse_target_days, src_value__)
+
+            return target_days
+
+        return LazyTable(
+            fields={
+                "timezone": ("timezone", _decode_timezone),
+                "target_time": ("target_time", None),
+                "target_days": ("target_days", _decode_target_days),
+            },
+            required=(),
+            additional=None,
         )
-
-        target_date_action_data.additional_properties = d
-        return target_date_action_data
 
     @property
     def additional_keys(self) -> list[str]:

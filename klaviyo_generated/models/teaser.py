@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.teaser_device_type import TeaserDeviceType, check_teaser_device_type
 from ..models.teaser_display_order import TeaserDisplayOrder, check_teaser_display_order
 from ..models.teaser_location import TeaserLocation, check_teaser_location
@@ -23,7 +24,7 @@ T = TypeVar("T", bound="Teaser")
 
 
 @_attrs_define
-class Teaser:
+class Teaser(LazyModel):
     """
     Attributes:
         content (str):
@@ -122,88 +123,88 @@ class Teaser:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.teaser_styles import TeaserStyles  # noqa: PLC0415
 
-        d = dict(src_dict)
-        content = d.pop("content")
+        def _decode_display_order(src_value__: Any) -> TeaserDisplayOrder | Unset:
+            _display_order = src_value__
+            display_order: TeaserDisplayOrder | Unset
+            if isinstance(_display_order, Unset):
+                display_order = UNSET
+            else:
+                display_order = check_teaser_display_order(_display_order)
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return display_order
 
-        id = _parse_id(d.pop("id", UNSET))
+        def _decode_teaser_type(src_value__: Any) -> TeaserTeaserType | Unset:
+            _teaser_type = src_value__
+            teaser_type: TeaserTeaserType | Unset
+            if isinstance(_teaser_type, Unset):
+                teaser_type = UNSET
+            else:
+                teaser_type = check_teaser_teaser_type(_teaser_type)
 
-        _display_order = d.pop("display_order", UNSET)
-        display_order: TeaserDisplayOrder | Unset
-        if isinstance(_display_order, Unset):
-            display_order = UNSET
-        else:
-            display_order = check_teaser_display_order(_display_order)
+            return teaser_type
 
-        _teaser_type = d.pop("teaser_type", UNSET)
-        teaser_type: TeaserTeaserType | Unset
-        if isinstance(_teaser_type, Unset):
-            teaser_type = UNSET
-        else:
-            teaser_type = check_teaser_teaser_type(_teaser_type)
+        def _decode_location(src_value__: Any) -> TeaserLocation | Unset:
+            _location = src_value__
+            location: TeaserLocation | Unset
+            if isinstance(_location, Unset):
+                location = UNSET
+            else:
+                location = check_teaser_location(_location)
 
-        _location = d.pop("location", UNSET)
-        location: TeaserLocation | Unset
-        if isinstance(_location, Unset):
-            location = UNSET
-        else:
-            location = check_teaser_location(_location)
+            return location
 
-        _size = d.pop("size", UNSET)
-        size: TeaserSize | Unset
-        if isinstance(_size, Unset):
-            size = UNSET
-        else:
-            size = check_teaser_size(_size)
+        def _decode_size(src_value__: Any) -> TeaserSize | Unset:
+            _size = src_value__
+            size: TeaserSize | Unset
+            if isinstance(_size, Unset):
+                size = UNSET
+            else:
+                size = check_teaser_size(_size)
 
-        def _parse_custom_size(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+            return size
 
-        custom_size = _parse_custom_size(d.pop("custom_size", UNSET))
+        def _decode_styles(src_value__: Any) -> TeaserStyles | Unset:
+            _styles = src_value__
+            styles: TeaserStyles | Unset
+            if isinstance(_styles, Unset):
+                styles = UNSET
+            else:
+                styles = TeaserStyles.from_dict(_styles)
 
-        _styles = d.pop("styles", UNSET)
-        styles: TeaserStyles | Unset
-        if isinstance(_styles, Unset):
-            styles = UNSET
-        else:
-            styles = TeaserStyles.from_dict(_styles)
+            return styles
 
-        close_button = d.pop("close_button", UNSET)
+        def _decode_device_type(src_value__: Any) -> TeaserDeviceType | Unset:
+            _device_type = src_value__
+            device_type: TeaserDeviceType | Unset
+            if isinstance(_device_type, Unset):
+                device_type = UNSET
+            else:
+                device_type = check_teaser_device_type(_device_type)
 
-        _device_type = d.pop("device_type", UNSET)
-        device_type: TeaserDeviceType | Unset
-        if isinstance(_device_type, Unset):
-            device_type = UNSET
-        else:
-            device_type = check_teaser_device_type(_device_type)
+            return device_type
 
-        teaser = cls(
-            content=content,
-            id=id,
-            display_order=display_order,
-            teaser_type=teaser_type,
-            location=location,
-            size=size,
-            custom_size=custom_size,
-            styles=styles,
-            close_button=close_button,
-            device_type=device_type,
+        return LazyTable(
+            fields={
+                "content": ("content", None),
+                "id": ("id", None),
+                "display_order": ("display_order", _decode_display_order),
+                "teaser_type": ("teaser_type", _decode_teaser_type),
+                "location": ("location", _decode_location),
+                "size": ("size", _decode_size),
+                "custom_size": ("custom_size", None),
+                "styles": ("styles", _decode_styles),
+                "close_button": ("close_button", None),
+                "device_type": ("device_type", _decode_device_type),
+            },
+            required=("content",),
+            additional=None,
         )
-
-        teaser.additional_properties = d
-        return teaser
 
     @property
     def additional_keys(self) -> list[str]:

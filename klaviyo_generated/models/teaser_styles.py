@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ T = TypeVar("T", bound="TeaserStyles")
 
 
 @_attrs_define
-class TeaserStyles:
+class TeaserStyles(LazyModel):
     """
     Attributes:
         background_color (str | Unset):  Default: '#FFFFFF'. Example: #FFFFFF.
@@ -81,55 +82,67 @@ class TeaserStyles:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.background_image import BackgroundImage  # noqa: PLC0415
         from ..models.close_button_style import CloseButtonStyle  # noqa: PLC0415
         from ..models.drop_shadow import DropShadow  # noqa: PLC0415
         from ..models.margin import Margin  # noqa: PLC0415
 
-        d = dict(src_dict)
-        background_color = d.pop("background_color", UNSET)
+        def _decode_drop_shadow(src_value__: Any) -> DropShadow | Unset:
+            _drop_shadow = src_value__
+            drop_shadow: DropShadow | Unset
+            if isinstance(_drop_shadow, Unset):
+                drop_shadow = UNSET
+            else:
+                drop_shadow = DropShadow.from_dict(_drop_shadow)
 
-        _drop_shadow = d.pop("drop_shadow", UNSET)
-        drop_shadow: DropShadow | Unset
-        if isinstance(_drop_shadow, Unset):
-            drop_shadow = UNSET
-        else:
-            drop_shadow = DropShadow.from_dict(_drop_shadow)
+            return drop_shadow
 
-        corner_radius = d.pop("corner_radius", UNSET)
+        def _decode_background_image(src_value__: Any) -> BackgroundImage | Unset:
+            _background_image = src_value__
+            background_image: BackgroundImage | Unset
+            if isinstance(_background_image, Unset):
+                background_image = UNSET
+            else:
+                background_image = BackgroundImage.from_dict(_background_image)
 
-        _background_image = d.pop("background_image", UNSET)
-        background_image: BackgroundImage | Unset
-        if isinstance(_background_image, Unset):
-            background_image = UNSET
-        else:
-            background_image = BackgroundImage.from_dict(_background_image)
+            return background_image
 
-        _close_button = d.pop("close_button", UNSET)
-        close_button: CloseButtonStyle | Unset
-        if isinstance(_close_button, Unset):
-            close_button = UNSET
-        else:
-            close_button = CloseButtonStyle.from_dict(_close_button)
+        def _decode_close_button(src_value__: Any) -> CloseButtonStyle | Unset:
+            _close_button = src_value__
+            close_button: CloseButtonStyle | Unset
+            if isinstance(_close_button, Unset):
+                close_button = UNSET
+            else:
+                close_button = CloseButtonStyle.from_dict(_close_button)
 
-        _margin = d.pop("margin", UNSET)
-        margin: Margin | Unset
-        if isinstance(_margin, Unset):
-            margin = UNSET
-        else:
-            margin = Margin.from_dict(_margin)
+            return close_button
 
-        teaser_styles = cls(
-            background_color=background_color,
-            drop_shadow=drop_shadow,
-            corner_radius=corner_radius,
-            background_image=background_image,
-            close_button=close_button,
-            margin=margin,
+        def _decode_margin(src_value__: Any) -> Margin | Unset:
+            _margin = src_value__
+            margin: Margin | Unset
+            if isinstance(_margin, Unset):
+                margin = UNSET
+            else:
+                margin = Margin.from_dict(_margin)
+
+            return margin
+
+        return LazyTable(
+            fields={
+                "background_color": ("background_color", None),
+                "drop_shadow": ("drop_shadow", _decode_drop_shadow),
+                "corner_radius": ("corner_radius", None),
+                "background_image": ("background_image", _decode_background_image),
+                "close_button": ("close_button", _decode_close_button),
+                "margin": ("margin", _decode_margin),
+            },
+            required=(),
+            additional=None,
         )
-
-        teaser_styles.additional_properties = d
-        return teaser_styles
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.template_clone_query_resource_object import TemplateCloneQueryResourceObject
 
@@ -16,7 +18,7 @@ T = TypeVar("T", bound="TemplateCloneQuery")
 
 
 @_attrs_define
-class TemplateCloneQuery:
+class TemplateCloneQuery(LazyModel):
     """
     Attributes:
         data (TemplateCloneQueryResourceObject):
@@ -40,17 +42,24 @@ class TemplateCloneQuery:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.template_clone_query_resource_object import TemplateCloneQueryResourceObject  # noqa: PLC0415
 
-        d = dict(src_dict)
-        data = TemplateCloneQueryResourceObject.from_dict(d.pop("data"))
+        def _decode_data(src_value__: Any) -> TemplateCloneQueryResourceObject:
+            data = TemplateCloneQueryResourceObject.from_dict(src_value__)
 
-        template_clone_query = cls(
-            data=data,
+            return data
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+            },
+            required=("data",),
+            additional=None,
         )
-
-        template_clone_query.additional_properties = d
-        return template_clone_query
 
     @property
     def additional_keys(self) -> list[str]:

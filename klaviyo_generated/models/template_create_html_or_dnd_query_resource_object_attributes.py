@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="TemplateCreateHtmlOrDndQueryResourceObjectAttributes")
 
 
 @_attrs_define
-class TemplateCreateHtmlOrDndQueryResourceObjectAttributes:
+class TemplateCreateHtmlOrDndQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         name (str): The name of the template Example: Monthly Newsletter Template.
@@ -88,58 +89,37 @@ class TemplateCreateHtmlOrDndQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.template_definition import TemplateDefinition  # noqa: PLC0415
 
-        d = dict(src_dict)
-        name = d.pop("name")
+        def _decode_definition(src_value__: Any) -> TemplateDefinition | Unset:
+            _definition = src_value__
+            definition: TemplateDefinition | Unset
+            if isinstance(_definition, Unset):
+                definition = UNSET
+            else:
+                definition = TemplateDefinition.from_dict(_definition)
 
-        editor_type = d.pop("editor_type")
+            return definition
 
-        def _parse_html(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        html = _parse_html(d.pop("html", UNSET))
-
-        _definition = d.pop("definition", UNSET)
-        definition: TemplateDefinition | Unset
-        if isinstance(_definition, Unset):
-            definition = UNSET
-        else:
-            definition = TemplateDefinition.from_dict(_definition)
-
-        def _parse_text(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        text = _parse_text(d.pop("text", UNSET))
-
-        def _parse_amp(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        amp = _parse_amp(d.pop("amp", UNSET))
-
-        template_create_html_or_dnd_query_resource_object_attributes = cls(
-            name=name,
-            editor_type=editor_type,
-            html=html,
-            definition=definition,
-            text=text,
-            amp=amp,
+        return LazyTable(
+            fields={
+                "name": ("name", None),
+                "editor_type": ("editor_type", None),
+                "html": ("html", None),
+                "definition": ("definition", _decode_definition),
+                "text": ("text", None),
+                "amp": ("amp", None),
+            },
+            required=(
+                "name",
+                "editor_type",
+            ),
+            additional=None,
         )
-
-        template_create_html_or_dnd_query_resource_object_attributes.additional_properties = d
-        return template_create_html_or_dnd_query_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

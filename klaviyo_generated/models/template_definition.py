@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ T = TypeVar("T", bound="TemplateDefinition")
 
 
 @_attrs_define
-class TemplateDefinition:
+class TemplateDefinition(LazyModel):
     """
     Attributes:
         body (Body):
@@ -113,6 +114,10 @@ class TemplateDefinition:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.base_style import BaseStyle  # noqa: PLC0415
         from ..models.body import Body  # noqa: PLC0415
         from ..models.heading_1_style import Heading1Style  # noqa: PLC0415
@@ -123,118 +128,120 @@ class TemplateDefinition:
         from ..models.mobile_style import MobileStyle  # noqa: PLC0415
         from ..models.text_style_v1 import TextStyleV1  # noqa: PLC0415
 
-        d = dict(src_dict)
-        body = Body.from_dict(d.pop("body"))
+        def _decode_body(src_value__: Any) -> Body:
+            body = Body.from_dict(src_value__)
 
-        styles = []
-        _styles = d.pop("styles")
-        for styles_item_data in _styles:
+            return body
 
-            def _parse_styles_item(
-                data: object,
-            ) -> (
-                BaseStyle
-                | Heading1Style
-                | Heading2Style
-                | Heading3Style
-                | Heading4Style
-                | LinkStyle
-                | MobileStyle
-                | TextStyleV1
-            ):
-                try:
+        def _decode_styles(
+            src_value__: Any,
+        ) -> list[
+            BaseStyle
+            | Heading1Style
+            | Heading2Style
+            | Heading3Style
+            | Heading4Style
+            | LinkStyle
+            | MobileStyle
+            | TextStyleV1
+        ]:
+            styles = []
+            _styles = src_value__
+            for styles_item_data in _styles:
+
+                def _parse_styles_item(
+                    data: object,
+                ) -> (
+                    BaseStyle
+                    | Heading1Style
+                    | Heading2Style
+                    | Heading3Style
+                    | Heading4Style
+                    | LinkStyle
+                    | MobileStyle
+                    | TextStyleV1
+                ):
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        styles_item_type_0 = BaseStyle.from_dict(data)
+
+                        return styles_item_type_0
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        styles_item_type_1 = TextStyleV1.from_dict(data)
+
+                        return styles_item_type_1
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        styles_item_type_2 = Heading1Style.from_dict(data)
+
+                        return styles_item_type_2
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        styles_item_type_3 = Heading2Style.from_dict(data)
+
+                        return styles_item_type_3
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        styles_item_type_4 = Heading3Style.from_dict(data)
+
+                        return styles_item_type_4
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        styles_item_type_5 = Heading4Style.from_dict(data)
+
+                        return styles_item_type_5
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        styles_item_type_6 = LinkStyle.from_dict(data)
+
+                        return styles_item_type_6
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
                     if not isinstance(data, dict):
                         raise TypeError()
-                    styles_item_type_0 = BaseStyle.from_dict(data)
+                    styles_item_type_7 = MobileStyle.from_dict(data)
 
-                    return styles_item_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    styles_item_type_1 = TextStyleV1.from_dict(data)
+                    return styles_item_type_7
 
-                    return styles_item_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    styles_item_type_2 = Heading1Style.from_dict(data)
+                styles_item = parse_union(_parse_styles_item, styles_item_data)
 
-                    return styles_item_type_2
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    styles_item_type_3 = Heading2Style.from_dict(data)
+                styles.append(styles_item)
 
-                    return styles_item_type_3
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    styles_item_type_4 = Heading3Style.from_dict(data)
+            return styles
 
-                    return styles_item_type_4
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    styles_item_type_5 = Heading4Style.from_dict(data)
-
-                    return styles_item_type_5
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    styles_item_type_6 = LinkStyle.from_dict(data)
-
-                    return styles_item_type_6
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, dict):
-                    raise TypeError()
-                styles_item_type_7 = MobileStyle.from_dict(data)
-
-                return styles_item_type_7
-
-            styles_item = parse_union(_parse_styles_item, styles_item_data)
-
-            styles.append(styles_item)
-
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        id = _parse_id(d.pop("id", UNSET))
-
-        def _parse_template_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        template_id = _parse_template_id(d.pop("template_id", UNSET))
-
-        template_definition = cls(
-            body=body,
-            styles=styles,
-            id=id,
-            template_id=template_id,
+        return LazyTable(
+            fields={
+                "body": ("body", _decode_body),
+                "styles": ("styles", _decode_styles),
+                "id": ("id", None),
+                "template_id": ("template_id", None),
+            },
+            required=(
+                "body",
+                "styles",
+            ),
+            additional=None,
         )
-
-        template_definition.additional_properties = d
-        return template_definition
 
     @property
     def additional_keys(self) -> list[str]:

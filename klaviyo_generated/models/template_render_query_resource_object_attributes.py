@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.template_render_query_resource_object_attributes_context import (
         TemplateRenderQueryResourceObjectAttributesContext,
@@ -18,7 +20,7 @@ T = TypeVar("T", bound="TemplateRenderQueryResourceObjectAttributes")
 
 
 @_attrs_define
-class TemplateRenderQueryResourceObjectAttributes:
+class TemplateRenderQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         context (TemplateRenderQueryResourceObjectAttributesContext): The context for the template render. This must be
@@ -44,19 +46,26 @@ class TemplateRenderQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.template_render_query_resource_object_attributes_context import (
             TemplateRenderQueryResourceObjectAttributesContext,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        context = TemplateRenderQueryResourceObjectAttributesContext.from_dict(d.pop("context"))
+        def _decode_context(src_value__: Any) -> TemplateRenderQueryResourceObjectAttributesContext:
+            context = TemplateRenderQueryResourceObjectAttributesContext.from_dict(src_value__)
 
-        template_render_query_resource_object_attributes = cls(
-            context=context,
+            return context
+
+        return LazyTable(
+            fields={
+                "context": ("context", _decode_context),
+            },
+            required=("context",),
+            additional=None,
         )
-
-        template_render_query_resource_object_attributes.additional_properties = d
-        return template_render_query_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,11 +8,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 T = TypeVar("T", bound="TemplateRenderQueryResourceObjectAttributesContext")
 
 
 @_attrs_define
-class TemplateRenderQueryResourceObjectAttributesContext:
+class TemplateRenderQueryResourceObjectAttributesContext(LazyModel):
     """The context for the template render. This must be a JSON object which has values for any tags used in the template.
     See [this doc](https://help.klaviyo.com/hc/en-us/articles/4408802648731) for more details.
 
@@ -32,11 +34,16 @@ class TemplateRenderQueryResourceObjectAttributesContext:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        template_render_query_resource_object_attributes_context = cls()
+        return lazy_from_dict(cls, src_dict)
 
-        template_render_query_resource_object_attributes_context.additional_properties = d
-        return template_render_query_resource_object_attributes_context
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        return LazyTable(
+            fields={},
+            required=(),
+            additional=None,
+        )
 
     @property
     def additional_keys(self) -> list[str]:

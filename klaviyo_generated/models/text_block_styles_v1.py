@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.text_block_styles_v1_block_border_style import (
     TextBlockStylesV1BlockBorderStyle,
     check_text_block_styles_v1_block_border_style,
@@ -24,7 +25,7 @@ T = TypeVar("T", bound="TextBlockStylesV1")
 
 
 @_attrs_define
-class TextBlockStylesV1:
+class TextBlockStylesV1(LazyModel):
     """
     Attributes:
         background_color (None | str | Unset):
@@ -282,255 +283,82 @@ class TextBlockStylesV1:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_background_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        background_color = _parse_background_color(d.pop("background_color", UNSET))
+        def _decode_block_border_style(src_value__: Any) -> TextBlockStylesV1BlockBorderStyle | Unset:
+            _block_border_style = src_value__
+            block_border_style: TextBlockStylesV1BlockBorderStyle | Unset
+            if isinstance(_block_border_style, Unset):
+                block_border_style = UNSET
+            else:
+                block_border_style = check_text_block_styles_v1_block_border_style(_block_border_style)
 
-        def _parse_block_background_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return block_border_style
 
-        block_background_color = _parse_block_background_color(d.pop("block_background_color", UNSET))
+        def _decode_font_style(src_value__: Any) -> TextBlockStylesV1FontStyle | Unset:
+            _font_style = src_value__
+            font_style: TextBlockStylesV1FontStyle | Unset
+            if isinstance(_font_style, Unset):
+                font_style = UNSET
+            else:
+                font_style = check_text_block_styles_v1_font_style(_font_style)
 
-        def _parse_block_border_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return font_style
 
-        block_border_color = _parse_block_border_color(d.pop("block_border_color", UNSET))
+        def _decode_text_align(src_value__: Any) -> TextBlockStylesV1TextAlign | Unset:
+            _text_align = src_value__
+            text_align: TextBlockStylesV1TextAlign | Unset
+            if isinstance(_text_align, Unset):
+                text_align = UNSET
+            else:
+                text_align = check_text_block_styles_v1_text_align(_text_align)
 
-        _block_border_style = d.pop("block_border_style", UNSET)
-        block_border_style: TextBlockStylesV1BlockBorderStyle | Unset
-        if isinstance(_block_border_style, Unset):
-            block_border_style = UNSET
-        else:
-            block_border_style = check_text_block_styles_v1_block_border_style(_block_border_style)
+            return text_align
 
-        def _parse_block_border_width(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        def _decode_text_table_layout(src_value__: Any) -> TextBlockStylesV1TextTableLayout | Unset:
+            _text_table_layout = src_value__
+            text_table_layout: TextBlockStylesV1TextTableLayout | Unset
+            if isinstance(_text_table_layout, Unset):
+                text_table_layout = UNSET
+            else:
+                text_table_layout = check_text_block_styles_v1_text_table_layout(_text_table_layout)
 
-        block_border_width = _parse_block_border_width(d.pop("block_border_width", UNSET))
+            return text_table_layout
 
-        def _parse_block_padding_bottom(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        block_padding_bottom = _parse_block_padding_bottom(d.pop("block_padding_bottom", UNSET))
-
-        def _parse_block_padding_left(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        block_padding_left = _parse_block_padding_left(d.pop("block_padding_left", UNSET))
-
-        def _parse_block_padding_right(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        block_padding_right = _parse_block_padding_right(d.pop("block_padding_right", UNSET))
-
-        def _parse_block_padding_top(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        block_padding_top = _parse_block_padding_top(d.pop("block_padding_top", UNSET))
-
-        def _parse_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        color = _parse_color(d.pop("color", UNSET))
-
-        def _parse_extra_css_class(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        extra_css_class = _parse_extra_css_class(d.pop("extra_css_class", UNSET))
-
-        def _parse_font_family(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        font_family = _parse_font_family(d.pop("font_family", UNSET))
-
-        def _parse_font_size(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        font_size = _parse_font_size(d.pop("font_size", UNSET))
-
-        _font_style = d.pop("font_style", UNSET)
-        font_style: TextBlockStylesV1FontStyle | Unset
-        if isinstance(_font_style, Unset):
-            font_style = UNSET
-        else:
-            font_style = check_text_block_styles_v1_font_style(_font_style)
-
-        def _parse_font_weight(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        font_weight = _parse_font_weight(d.pop("font_weight", UNSET))
-
-        def _parse_inner_padding_bottom(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        inner_padding_bottom = _parse_inner_padding_bottom(d.pop("inner_padding_bottom", UNSET))
-
-        def _parse_inner_padding_left(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        inner_padding_left = _parse_inner_padding_left(d.pop("inner_padding_left", UNSET))
-
-        def _parse_inner_padding_right(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        inner_padding_right = _parse_inner_padding_right(d.pop("inner_padding_right", UNSET))
-
-        def _parse_inner_padding_top(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        inner_padding_top = _parse_inner_padding_top(d.pop("inner_padding_top", UNSET))
-
-        def _parse_letter_spacing(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        letter_spacing = _parse_letter_spacing(d.pop("letter_spacing", UNSET))
-
-        def _parse_line_height(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        line_height = _parse_line_height(d.pop("line_height", UNSET))
-
-        def _parse_mobile_stretch_content(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        mobile_stretch_content = _parse_mobile_stretch_content(d.pop("mobile_stretch_content", UNSET))
-
-        _text_align = d.pop("text_align", UNSET)
-        text_align: TextBlockStylesV1TextAlign | Unset
-        if isinstance(_text_align, Unset):
-            text_align = UNSET
-        else:
-            text_align = check_text_block_styles_v1_text_align(_text_align)
-
-        def _parse_text_decoration(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        text_decoration = _parse_text_decoration(d.pop("text_decoration", UNSET))
-
-        _text_table_layout = d.pop("text_table_layout", UNSET)
-        text_table_layout: TextBlockStylesV1TextTableLayout | Unset
-        if isinstance(_text_table_layout, Unset):
-            text_table_layout = UNSET
-        else:
-            text_table_layout = check_text_block_styles_v1_text_table_layout(_text_table_layout)
-
-        text_block_styles_v1 = cls(
-            background_color=background_color,
-            block_background_color=block_background_color,
-            block_border_color=block_border_color,
-            block_border_style=block_border_style,
-            block_border_width=block_border_width,
-            block_padding_bottom=block_padding_bottom,
-            block_padding_left=block_padding_left,
-            block_padding_right=block_padding_right,
-            block_padding_top=block_padding_top,
-            color=color,
-            extra_css_class=extra_css_class,
-            font_family=font_family,
-            font_size=font_size,
-            font_style=font_style,
-            font_weight=font_weight,
-            inner_padding_bottom=inner_padding_bottom,
-            inner_padding_left=inner_padding_left,
-            inner_padding_right=inner_padding_right,
-            inner_padding_top=inner_padding_top,
-            letter_spacing=letter_spacing,
-            line_height=line_height,
-            mobile_stretch_content=mobile_stretch_content,
-            text_align=text_align,
-            text_decoration=text_decoration,
-            text_table_layout=text_table_layout,
+        return LazyTable(
+            fields={
+                "background_color": ("background_color", None),
+                "block_background_color": ("block_background_color", None),
+                "block_border_color": ("block_border_color", None),
+                "block_border_style": ("block_border_style", _decode_block_border_style),
+                "block_border_width": ("block_border_width", None),
+                "block_padding_bottom": ("block_padding_bottom", None),
+                "block_padding_left": ("block_padding_left", None),
+                "block_padding_right": ("block_padding_right", None),
+                "block_padding_top": ("block_padding_top", None),
+                "color": ("color", None),
+                "extra_css_class": ("extra_css_class", None),
+                "font_family": ("font_family", None),
+                "font_size": ("font_size", None),
+                "font_style": ("font_style", _decode_font_style),
+                "font_weight": ("font_weight", None),
+                "inner_padding_bottom": ("inner_padding_bottom", None),
+                "inner_padding_left": ("inner_padding_left", None),
+                "inner_padding_right": ("inner_padding_right", None),
+                "inner_padding_top": ("inner_padding_top", None),
+                "letter_spacing": ("letter_spacing", None),
+                "line_height": ("line_height", None),
+                "mobile_stretch_content": ("mobile_stretch_content", None),
+                "text_align": ("text_align", _decode_text_align),
+                "text_decoration": ("text_decoration", None),
+                "text_table_layout": ("text_table_layout", _decode_text_table_layout),
+            },
+            required=(),
+            additional=None,
         )
-
-        text_block_styles_v1.additional_properties = d
-        return text_block_styles_v1
 
     @property
     def additional_keys(self) -> list[str]:

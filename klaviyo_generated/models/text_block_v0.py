@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.text_block_v0_content_type import TextBlockV0ContentType, check_text_block_v0_content_type
 from ..models.text_block_v0_type import TextBlockV0Type, check_text_block_v0_type
 
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="TextBlockV0")
 
 
 @_attrs_define
-class TextBlockV0:
+class TextBlockV0(LazyModel):
     """
     Attributes:
         content_type (TextBlockV0ContentType):
@@ -53,23 +54,40 @@ class TextBlockV0:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.text_block_data_v0 import TextBlockDataV0  # noqa: PLC0415
 
-        d = dict(src_dict)
-        content_type = check_text_block_v0_content_type(d.pop("content_type"))
+        def _decode_content_type(src_value__: Any) -> TextBlockV0ContentType:
+            content_type = check_text_block_v0_content_type(src_value__)
 
-        type_ = check_text_block_v0_type(d.pop("type"))
+            return content_type
 
-        data = TextBlockDataV0.from_dict(d.pop("data"))
+        def _decode_type_(src_value__: Any) -> TextBlockV0Type:
+            type_ = check_text_block_v0_type(src_value__)
 
-        text_block_v0 = cls(
-            content_type=content_type,
-            type_=type_,
-            data=data,
+            return type_
+
+        def _decode_data(src_value__: Any) -> TextBlockDataV0:
+            data = TextBlockDataV0.from_dict(src_value__)
+
+            return data
+
+        return LazyTable(
+            fields={
+                "content_type": ("content_type", _decode_content_type),
+                "type_": ("type", _decode_type_),
+                "data": ("data", _decode_data),
+            },
+            required=(
+                "content_type",
+                "type",
+                "data",
+            ),
+            additional=None,
         )
-
-        text_block_v0.additional_properties = d
-        return text_block_v0
 
     @property
     def additional_keys(self) -> list[str]:

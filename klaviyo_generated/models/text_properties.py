@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.text_properties_display_device_item import (
     TextPropertiesDisplayDeviceItem,
     check_text_properties_display_device_item,
@@ -22,7 +23,7 @@ T = TypeVar("T", bound="TextProperties")
 
 
 @_attrs_define
-class TextProperties:
+class TextProperties(LazyModel):
     """
     Attributes:
         property_name (str):
@@ -111,78 +112,48 @@ class TextProperties:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.error_messages import ErrorMessages  # noqa: PLC0415
 
-        d = dict(src_dict)
-        property_name = d.pop("property_name")
+        def _decode_display_device(src_value__: Any) -> list[TextPropertiesDisplayDeviceItem] | Unset:
+            _display_device = src_value__
+            display_device: list[TextPropertiesDisplayDeviceItem] | Unset = UNSET
+            if _display_device is not UNSET:
+                display_device = []
+                for display_device_item_data in _display_device:
+                    display_device_item = check_text_properties_display_device_item(display_device_item_data)
 
-        _display_device = d.pop("display_device", UNSET)
-        display_device: list[TextPropertiesDisplayDeviceItem] | Unset = UNSET
-        if _display_device is not UNSET:
-            display_device = []
-            for display_device_item_data in _display_device:
-                display_device_item = check_text_properties_display_device_item(display_device_item_data)
+                    display_device.append(display_device_item)
 
-                display_device.append(display_device_item)
+            return display_device
 
-        def _parse_classname(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        def _decode_error_messages(src_value__: Any) -> ErrorMessages | Unset:
+            _error_messages = src_value__
+            error_messages: ErrorMessages | Unset
+            if isinstance(_error_messages, Unset):
+                error_messages = UNSET
+            else:
+                error_messages = ErrorMessages.from_dict(_error_messages)
 
-        classname = _parse_classname(d.pop("classname", UNSET))
+            return error_messages
 
-        def _parse_label(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        label = _parse_label(d.pop("label", UNSET))
-
-        show_label = d.pop("show_label", UNSET)
-
-        def _parse_placeholder(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        placeholder = _parse_placeholder(d.pop("placeholder", UNSET))
-
-        def _parse_required(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        required = _parse_required(d.pop("required", UNSET))
-
-        _error_messages = d.pop("error_messages", UNSET)
-        error_messages: ErrorMessages | Unset
-        if isinstance(_error_messages, Unset):
-            error_messages = UNSET
-        else:
-            error_messages = ErrorMessages.from_dict(_error_messages)
-
-        text_properties = cls(
-            property_name=property_name,
-            display_device=display_device,
-            classname=classname,
-            label=label,
-            show_label=show_label,
-            placeholder=placeholder,
-            required=required,
-            error_messages=error_messages,
+        return LazyTable(
+            fields={
+                "property_name": ("property_name", None),
+                "display_device": ("display_device", _decode_display_device),
+                "classname": ("classname", None),
+                "label": ("label", None),
+                "show_label": ("show_label", None),
+                "placeholder": ("placeholder", None),
+                "required": ("required", None),
+                "error_messages": ("error_messages", _decode_error_messages),
+            },
+            required=("property_name",),
+            additional=None,
         )
-
-        text_properties.additional_properties = d
-        return text_properties
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.text_style_v0_font_family_type_0 import TextStyleV0FontFamilyType0, check_text_style_v0_font_family_type_0
 from ..models.text_style_v0_font_weight import TextStyleV0FontWeight, check_text_style_v0_font_weight
 from ..types import UNSET, Unset, parse_union
@@ -16,7 +17,7 @@ T = TypeVar("T", bound="TextStyleV0")
 
 
 @_attrs_define
-class TextStyleV0:
+class TextStyleV0(LazyModel):
     """
     Attributes:
         font_family (str | TextStyleV0FontFamilyType0 | Unset):  Default: "Arial, 'Helvetica Neue', Helvetica, sans-
@@ -95,73 +96,52 @@ class TextStyleV0:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_font_family(data: object) -> str | TextStyleV0FontFamilyType0 | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                font_family_type_0 = check_text_style_v0_font_family_type_0(data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-                return font_family_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(str | TextStyleV0FontFamilyType0 | Unset, data)
+        def _decode_font_family(src_value__: Any) -> str | TextStyleV0FontFamilyType0 | Unset:
+            def _parse_font_family(data: object) -> str | TextStyleV0FontFamilyType0 | Unset:
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    font_family_type_0 = check_text_style_v0_font_family_type_0(data)
 
-        font_family = parse_union(_parse_font_family, d.pop("font_family", UNSET))
+                    return font_family_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(str | TextStyleV0FontFamilyType0 | Unset, data)
 
-        font_size = d.pop("font_size", UNSET)
+            font_family = parse_union(_parse_font_family, src_value__)
 
-        _font_weight = d.pop("font_weight", UNSET)
-        font_weight: TextStyleV0FontWeight | Unset
-        if isinstance(_font_weight, Unset):
-            font_weight = UNSET
-        else:
-            font_weight = check_text_style_v0_font_weight(_font_weight)
+            return font_family
 
-        text_color = d.pop("text_color", UNSET)
+        def _decode_font_weight(src_value__: Any) -> TextStyleV0FontWeight | Unset:
+            _font_weight = src_value__
+            font_weight: TextStyleV0FontWeight | Unset
+            if isinstance(_font_weight, Unset):
+                font_weight = UNSET
+            else:
+                font_weight = check_text_style_v0_font_weight(_font_weight)
 
-        def _parse_character_spacing(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+            return font_weight
 
-        character_spacing = _parse_character_spacing(d.pop("character_spacing", UNSET))
-
-        def _parse_font_style(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        font_style = _parse_font_style(d.pop("font_style", UNSET))
-
-        def _parse_text_decoration(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        text_decoration = _parse_text_decoration(d.pop("text_decoration", UNSET))
-
-        text_style_v0 = cls(
-            font_family=font_family,
-            font_size=font_size,
-            font_weight=font_weight,
-            text_color=text_color,
-            character_spacing=character_spacing,
-            font_style=font_style,
-            text_decoration=text_decoration,
+        return LazyTable(
+            fields={
+                "font_family": ("font_family", _decode_font_family),
+                "font_size": ("font_size", None),
+                "font_weight": ("font_weight", _decode_font_weight),
+                "text_color": ("text_color", None),
+                "character_spacing": ("character_spacing", None),
+                "font_style": ("font_style", None),
+                "text_decoration": ("text_decoration", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        text_style_v0.additional_properties = d
-        return text_style_v0
 
     @property
     def additional_keys(self) -> list[str]:

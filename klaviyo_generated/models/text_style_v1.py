@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.text_style_v1_style_type import TextStyleV1StyleType, check_text_style_v1_style_type
 from ..types import UNSET, Unset
 
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="TextStyleV1")
 
 
 @_attrs_define
-class TextStyleV1:
+class TextStyleV1(LazyModel):
     """
     Attributes:
         style_type (TextStyleV1StyleType):
@@ -58,30 +59,34 @@ class TextStyleV1:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.text_style_styles import TextStyleStyles  # noqa: PLC0415
 
-        d = dict(src_dict)
-        style_type = check_text_style_v1_style_type(d.pop("style_type"))
+        def _decode_style_type(src_value__: Any) -> TextStyleV1StyleType:
+            style_type = check_text_style_v1_style_type(src_value__)
 
-        styles = TextStyleStyles.from_dict(d.pop("styles"))
+            return style_type
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        def _decode_styles(src_value__: Any) -> TextStyleStyles:
+            styles = TextStyleStyles.from_dict(src_value__)
 
-        id = _parse_id(d.pop("id", UNSET))
+            return styles
 
-        text_style_v1 = cls(
-            style_type=style_type,
-            styles=styles,
-            id=id,
+        return LazyTable(
+            fields={
+                "style_type": ("style_type", _decode_style_type),
+                "styles": ("styles", _decode_styles),
+                "id": ("id", None),
+            },
+            required=(
+                "style_type",
+                "styles",
+            ),
+            additional=None,
         )
-
-        text_style_v1.additional_properties = d
-        return text_style_v1
 
     @property
     def additional_keys(self) -> list[str]:

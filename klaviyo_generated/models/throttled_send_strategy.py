@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.throttled_send_strategy_method import ThrottledSendStrategyMethod, check_throttled_send_strategy_method
 from ..models.throttled_send_strategy_throttle_percentage import (
     ThrottledSendStrategyThrottlePercentage,
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="ThrottledSendStrategy")
 
 
 @_attrs_define
-class ThrottledSendStrategy:
+class ThrottledSendStrategy(LazyModel):
     """
     Attributes:
         method (ThrottledSendStrategyMethod):
@@ -53,21 +54,39 @@ class ThrottledSendStrategy:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        method = check_throttled_send_strategy_method(d.pop("method"))
+        return lazy_from_dict(cls, src_dict)
 
-        datetime_ = datetime.datetime.fromisoformat(d.pop("datetime"))
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        throttle_percentage = check_throttled_send_strategy_throttle_percentage(d.pop("throttle_percentage"))
+        def _decode_method(src_value__: Any) -> ThrottledSendStrategyMethod:
+            method = check_throttled_send_strategy_method(src_value__)
 
-        throttled_send_strategy = cls(
-            method=method,
-            datetime_=datetime_,
-            throttle_percentage=throttle_percentage,
+            return method
+
+        def _decode_datetime_(src_value__: Any) -> datetime.datetime:
+            datetime_ = datetime.datetime.fromisoformat(src_value__)
+
+            return datetime_
+
+        def _decode_throttle_percentage(src_value__: Any) -> ThrottledSendStrategyThrottlePercentage:
+            throttle_percentage = check_throttled_send_strategy_throttle_percentage(src_value__)
+
+            return throttle_percentage
+
+        return LazyTable(
+            fields={
+                "method": ("method", _decode_method),
+                "datetime_": ("datetime", _decode_datetime_),
+                "throttle_percentage": ("throttle_percentage", _decode_throttle_percentage),
+            },
+            required=(
+                "method",
+                "datetime",
+                "throttle_percentage",
+            ),
+            additional=None,
         )
-
-        throttled_send_strategy.additional_properties = d
-        return throttled_send_strategy
 
     @property
     def additional_keys(self) -> list[str]:

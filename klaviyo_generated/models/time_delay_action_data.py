@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.time_delay_action_data_delay_until_weekdays_type_0_item import (
     TimeDelayActionDataDelayUntilWeekdaysType0Item,
     check_time_delay_action_data_delay_until_weekdays_type_0_item,
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="TimeDelayActionData")
 
 
 @_attrs_define
-class TimeDelayActionData:
+class TimeDelayActionData(LazyModel):
     """
     Attributes:
         value (int):
@@ -96,78 +97,76 @@ class TimeDelayActionData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        value = d.pop("value")
+        return lazy_from_dict(cls, src_dict)
 
-        _unit = d.pop("unit", UNSET)
-        unit: TimeDelayActionDataUnit | Unset
-        if isinstance(_unit, Unset):
-            unit = UNSET
-        else:
-            unit = check_time_delay_action_data_unit(_unit)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        def _parse_secondary_value(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        def _decode_unit(src_value__: Any) -> TimeDelayActionDataUnit | Unset:
+            _unit = src_value__
+            unit: TimeDelayActionDataUnit | Unset
+            if isinstance(_unit, Unset):
+                unit = UNSET
+            else:
+                unit = check_time_delay_action_data_unit(_unit)
 
-        secondary_value = _parse_secondary_value(d.pop("secondary_value", UNSET))
+            return unit
 
-        _timezone = d.pop("timezone", UNSET)
-        timezone: TimeDelayActionDataTimezone | Unset
-        if isinstance(_timezone, Unset):
-            timezone = UNSET
-        else:
-            timezone = check_time_delay_action_data_timezone(_timezone)
+        def _decode_timezone(src_value__: Any) -> TimeDelayActionDataTimezone | Unset:
+            _timezone = src_value__
+            timezone: TimeDelayActionDataTimezone | Unset
+            if isinstance(_timezone, Unset):
+                timezone = UNSET
+            else:
+                timezone = check_time_delay_action_data_timezone(_timezone)
 
-        def _parse_delay_until_time(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return timezone
 
-        delay_until_time = _parse_delay_until_time(d.pop("delay_until_time", UNSET))
-
-        def _parse_delay_until_weekdays(
-            data: object,
+        def _decode_delay_until_weekdays(
+            src_value__: Any,
         ) -> list[TimeDelayActionDataDelayUntilWeekdaysType0Item] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                delay_until_weekdays_type_0 = []
-                _delay_until_weekdays_type_0 = data
-                for delay_until_weekdays_type_0_item_data in _delay_until_weekdays_type_0:
-                    delay_until_weekdays_type_0_item = check_time_delay_action_data_delay_until_weekdays_type_0_item(
-                        delay_until_weekdays_type_0_item_data
-                    )
+            def _parse_delay_until_weekdays(
+                data: object,
+            ) -> list[TimeDelayActionDataDelayUntilWeekdaysType0Item] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    delay_until_weekdays_type_0 = []
+                    _delay_until_weekdays_type_0 = data
+                    for delay_until_weekdays_type_0_item_data in _delay_until_weekdays_type_0:
+                        delay_until_weekdays_type_0_item = (
+                            check_time_delay_action_data_delay_until_weekdays_type_0_item(
+                                delay_until_weekdays_type_0_item_data
+                            )
+                        )
 
-                    delay_until_weekdays_type_0.append(delay_until_weekdays_type_0_item)
+                        delay_until_weekdays_type_0.append(delay_until_weekdays_type_0_item)
 
-                return delay_until_weekdays_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[TimeDelayActionDataDelayUntilWeekdaysType0Item] | None | Unset, data)
+                    return delay_until_weekdays_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[TimeDelayActionDataDelayUntilWeekdaysType0Item] | None | Unset, data)
 
-        delay_until_weekdays = parse_union(_parse_delay_until_weekdays, d.pop("delay_until_weekdays", UNSET))
+            delay_until_weekdays = parse_union(_parse_delay_until_weekdays, src_value__)
 
-        time_delay_action_data = cls(
-            value=value,
-            unit=unit,
-            secondary_value=secondary_value,
-            timezone=timezone,
-            delay_until_time=delay_until_time,
-            delay_until_weekdays=delay_until_weekdays,
+            return delay_until_weekdays
+
+        return LazyTable(
+            fields={
+                "value": ("value", None),
+                "unit": ("unit", _decode_unit),
+                "secondary_value": ("secondary_value", None),
+                "timezone": ("timezone", _decode_timezone),
+                "delay_until_time": ("delay_until_time", None),
+                "delay_until_weekdays": ("delay_until_weekdays", _decode_delay_until_weekdays),
+            },
+            required=("value",),
+            additional=None,
         )
-
-        time_delay_action_data.additional_properties = d
-        return time_delay_action_data
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,13 +8,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.timeframe_key import TimeframeKey, check_timeframe_key
 
 T = TypeVar("T", bound="Timeframe")
 
 
 @_attrs_define
-class Timeframe:
+class Timeframe(LazyModel):
     """
     Attributes:
         key (TimeframeKey): Pre-defined key that represents a set timeframe
@@ -38,15 +39,23 @@ class Timeframe:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        key = check_timeframe_key(d.pop("key"))
+        return lazy_from_dict(cls, src_dict)
 
-        timeframe = cls(
-            key=key,
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        def _decode_key(src_value__: Any) -> TimeframeKey:
+            key = check_timeframe_key(src_value__)
+
+            return key
+
+        return LazyTable(
+            fields={
+                "key": ("key", _decode_key),
+            },
+            required=("key",),
+            additional=None,
         )
-
-        timeframe.additional_properties = d
-        return timeframe
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.tracking_setting_partial_update_query_resource_object import (
         TrackingSettingPartialUpdateQueryResourceObject,
@@ -18,7 +20,7 @@ T = TypeVar("T", bound="TrackingSettingPartialUpdateQuery")
 
 
 @_attrs_define
-class TrackingSettingPartialUpdateQuery:
+class TrackingSettingPartialUpdateQuery(LazyModel):
     """
     Attributes:
         data (TrackingSettingPartialUpdateQueryResourceObject):
@@ -42,19 +44,26 @@ class TrackingSettingPartialUpdateQuery:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.tracking_setting_partial_update_query_resource_object import (
             TrackingSettingPartialUpdateQueryResourceObject,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        data = TrackingSettingPartialUpdateQueryResourceObject.from_dict(d.pop("data"))
+        def _decode_data(src_value__: Any) -> TrackingSettingPartialUpdateQueryResourceObject:
+            data = TrackingSettingPartialUpdateQueryResourceObject.from_dict(src_value__)
 
-        tracking_setting_partial_update_query = cls(
-            data=data,
+            return data
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+            },
+            required=("data",),
+            additional=None,
         )
-
-        tracking_setting_partial_update_query.additional_properties = d
-        return tracking_setting_partial_update_query
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.tracking_setting_enum import TrackingSettingEnum, check_tracking_setting_enum
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="TrackingSettingPartialUpdateQueryResourceObject")
 
 
 @_attrs_define
-class TrackingSettingPartialUpdateQueryResourceObject:
+class TrackingSettingPartialUpdateQueryResourceObject(LazyModel):
     """
     Attributes:
         type_ (TrackingSettingEnum):
@@ -54,25 +55,37 @@ class TrackingSettingPartialUpdateQueryResourceObject:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.tracking_setting_partial_update_query_resource_object_attributes import (
             TrackingSettingPartialUpdateQueryResourceObjectAttributes,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        type_ = check_tracking_setting_enum(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> TrackingSettingEnum:
+            type_ = check_tracking_setting_enum(src_value__)
 
-        id = d.pop("id")
+            return type_
 
-        attributes = TrackingSettingPartialUpdateQueryResourceObjectAttributes.from_dict(d.pop("attributes"))
+        def _decode_attributes(src_value__: Any) -> TrackingSettingPartialUpdateQueryResourceObjectAttributes:
+            attributes = TrackingSettingPartialUpdateQueryResourceObjectAttributes.from_dict(src_value__)
 
-        tracking_setting_partial_update_query_resource_object = cls(
-            type_=type_,
-            id=id,
-            attributes=attributes,
+            return attributes
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+                "attributes": ("attributes", _decode_attributes),
+            },
+            required=(
+                "type",
+                "id",
+                "attributes",
+            ),
+            additional=None,
         )
-
-        tracking_setting_partial_update_query_resource_object.additional_properties = d
-        return tracking_setting_partial_update_query_resource_object
 
     @property
     def additional_keys(self) -> list[str]:

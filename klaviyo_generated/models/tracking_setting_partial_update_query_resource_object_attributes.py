@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="TrackingSettingPartialUpdateQueryResourceObjectAttribute
 
 
 @_attrs_define
-class TrackingSettingPartialUpdateQueryResourceObjectAttributes:
+class TrackingSettingPartialUpdateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         auto_add_parameters (bool | None | Unset): Whether tracking parameters are automatically added to campaigns and
@@ -102,89 +103,103 @@ class TrackingSettingPartialUpdateQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.custom_tracking_param_dto import CustomTrackingParamDTO  # noqa: PLC0415
         from ..models.tracking_param_dto import TrackingParamDTO  # noqa: PLC0415
 
-        d = dict(src_dict)
+        def _decode_utm_source(src_value__: Any) -> TrackingParamDTO | Unset:
+            _utm_source = src_value__
+            utm_source: TrackingParamDTO | Unset
+            if isinstance(_utm_source, Unset):
+                utm_source = UNSET
+            else:
+                utm_source = TrackingParamDTO.from_dict(_utm_source)
 
-        def _parse_auto_add_parameters(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+            return utm_source
 
-        auto_add_parameters = _parse_auto_add_parameters(d.pop("auto_add_parameters", UNSET))
+        def _decode_utm_medium(src_value__: Any) -> TrackingParamDTO | Unset:
+            _utm_medium = src_value__
+            utm_medium: TrackingParamDTO | Unset
+            if isinstance(_utm_medium, Unset):
+                utm_medium = UNSET
+            else:
+                utm_medium = TrackingParamDTO.from_dict(_utm_medium)
 
-        _utm_source = d.pop("utm_source", UNSET)
-        utm_source: TrackingParamDTO | Unset
-        if isinstance(_utm_source, Unset):
-            utm_source = UNSET
-        else:
-            utm_source = TrackingParamDTO.from_dict(_utm_source)
+            return utm_medium
 
-        _utm_medium = d.pop("utm_medium", UNSET)
-        utm_medium: TrackingParamDTO | Unset
-        if isinstance(_utm_medium, Unset):
-            utm_medium = UNSET
-        else:
-            utm_medium = TrackingParamDTO.from_dict(_utm_medium)
+        def _decode_utm_campaign(src_value__: Any) -> TrackingParamDTO | Unset:
+            _utm_campaign = src_value__
+            utm_campaign: TrackingParamDTO | Unset
+            if isinstance(_utm_campaign, Unset):
+                utm_campaign = UNSET
+            else:
+                utm_campaign = TrackingParamDTO.from_dict(_utm_campaign)
 
-        _utm_campaign = d.pop("utm_campaign", UNSET)
-        utm_campaign: TrackingParamDTO | Unset
-        if isinstance(_utm_campaign, Unset):
-            utm_campaign = UNSET
-        else:
-            utm_campaign = TrackingParamDTO.from_dict(_utm_campaign)
+            return utm_campaign
 
-        _utm_id = d.pop("utm_id", UNSET)
-        utm_id: TrackingParamDTO | Unset
-        if isinstance(_utm_id, Unset):
-            utm_id = UNSET
-        else:
-            utm_id = TrackingParamDTO.from_dict(_utm_id)
+        def _decode_utm_id(src_value__: Any) -> TrackingParamDTO | Unset:
+            _utm_id = src_value__
+            utm_id: TrackingParamDTO | Unset
+            if isinstance(_utm_id, Unset):
+                utm_id = UNSET
+            else:
+                utm_id = TrackingParamDTO.from_dict(_utm_id)
 
-        _utm_term = d.pop("utm_term", UNSET)
-        utm_term: TrackingParamDTO | Unset
-        if isinstance(_utm_term, Unset):
-            utm_term = UNSET
-        else:
-            utm_term = TrackingParamDTO.from_dict(_utm_term)
+            return utm_id
 
-        def _parse_custom_parameters(data: object) -> list[CustomTrackingParamDTO] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                custom_parameters_type_0 = []
-                _custom_parameters_type_0 = data
-                for custom_parameters_type_0_item_data in _custom_parameters_type_0:
-                    custom_parameters_type_0_item = CustomTrackingParamDTO.from_dict(custom_parameters_type_0_item_data)
+        def _decode_utm_term(src_value__: Any) -> TrackingParamDTO | Unset:
+            _utm_term = src_value__
+            utm_term: TrackingParamDTO | Unset
+            if isinstance(_utm_term, Unset):
+                utm_term = UNSET
+            else:
+                utm_term = TrackingParamDTO.from_dict(_utm_term)
 
-                    custom_parameters_type_0.append(custom_parameters_type_0_item)
+            return utm_term
 
-                return custom_parameters_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[CustomTrackingParamDTO] | None | Unset, data)
+        def _decode_custom_parameters(src_value__: Any) -> list[CustomTrackingParamDTO] | None | Unset:
+            def _parse_custom_parameters(data: object) -> list[CustomTrackingParamDTO] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    custom_parameters_type_0 = []
+                    _custom_parameters_type_0 = data
+                    for custom_parameters_type_0_item_data in _custom_parameters_type_0:
+                        custom_parameters_type_0_item = CustomTrackingParamDTO.from_dict(
+                            custom_parameters_type_0_item_data
+                        )
 
-        custom_parameters = parse_union(_parse_custom_parameters, d.pop("custom_parameters", UNSET))
+                        custom_parameters_type_0.append(custom_parameters_type_0_item)
 
-        tracking_setting_partial_update_query_resource_object_attributes = cls(
-            auto_add_parameters=auto_add_parameters,
-            utm_source=utm_source,
-            utm_medium=utm_medium,
-            utm_campaign=utm_campaign,
-            utm_id=utm_id,
-            utm_term=utm_term,
-            custom_parameters=custom_parameters,
+                    return custom_parameters_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[CustomTrackingParamDTO] | None | Unset, data)
+
+            custom_parameters = parse_union(_parse_custom_parameters, src_value__)
+
+            return custom_parameters
+
+        return LazyTable(
+            fields={
+                "auto_add_parameters": ("auto_add_parameters", None),
+                "utm_source": ("utm_source", _decode_utm_source),
+                "utm_medium": ("utm_medium", _decode_utm_medium),
+                "utm_campaign": ("utm_campaign", _decode_utm_campaign),
+                "utm_id": ("utm_id", _decode_utm_id),
+                "utm_term": ("utm_term", _decode_utm_term),
+                "custom_parameters": ("custom_parameters", _decode_custom_parameters),
+            },
+            required=(),
+            additional=None,
         )
-
-        tracking_setting_partial_update_query_resource_object_attributes.additional_properties = d
-        return tracking_setting_partial_update_query_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.trigger_branch_action_data_trigger_subtype import (
     TriggerBranchActionDataTriggerSubtype,
     check_trigger_branch_action_data_trigger_subtype,
@@ -26,7 +27,7 @@ T = TypeVar("T", bound="TriggerBranchActionData")
 
 
 @_attrs_define
-class TriggerBranchActionData:
+class TriggerBranchActionData(LazyModel):
     """
     Attributes:
         trigger_filter (None | TriggerBranchActionDataTriggerFilterType0):
@@ -74,45 +75,59 @@ class TriggerBranchActionData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.trigger_branch_action_data_trigger_filter_type_0 import TriggerBranchActionDataTriggerFilterType0  # noqa: PLC0415
 
-        d = dict(src_dict)
+        def _decode_trigger_filter(src_value__: Any) -> None | TriggerBranchActionDataTriggerFilterType0:
+            def _parse_trigger_filter(data: object) -> None | TriggerBranchActionDataTriggerFilterType0:
+                if data is None:
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    trigger_filter_type_0 = TriggerBranchActionDataTriggerFilterType0.from_dict(data)
 
-        def _parse_trigger_filter(data: object) -> None | TriggerBranchActionDataTriggerFilterType0:
-            if data is None:
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                trigger_filter_type_0 = TriggerBranchActionDataTriggerFilterType0.from_dict(data)
+                    return trigger_filter_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(None | TriggerBranchActionDataTriggerFilterType0, data)
 
-                return trigger_filter_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | TriggerBranchActionDataTriggerFilterType0, data)
+            trigger_filter = parse_union(_parse_trigger_filter, src_value__)
 
-        trigger_filter = parse_union(_parse_trigger_filter, d.pop("trigger_filter"))
+            return trigger_filter
 
-        trigger_id = d.pop("trigger_id")
+        def _decode_trigger_type(src_value__: Any) -> TriggerBranchActionDataTriggerType:
+            trigger_type = check_trigger_branch_action_data_trigger_type(src_value__)
 
-        trigger_type = check_trigger_branch_action_data_trigger_type(d.pop("trigger_type"))
+            return trigger_type
 
-        _trigger_subtype = d.pop("trigger_subtype", UNSET)
-        trigger_subtype: TriggerBranchActionDataTriggerSubtype | Unset
-        if isinstance(_trigger_subtype, Unset):
-            trigger_subtype = UNSET
-        else:
-            trigger_subtype = check_trigger_branch_action_data_trigger_subtype(_trigger_subtype)
+        def _decode_trigger_subtype(src_value__: Any) -> TriggerBranchActionDataTriggerSubtype | Unset:
+            _trigger_subtype = src_value__
+            trigger_subtype: TriggerBranchActionDataTriggerSubtype | Unset
+            if isinstance(_trigger_subtype, Unset):
+                trigger_subtype = UNSET
+            else:
+                trigger_subtype = check_trigger_branch_action_data_trigger_subtype(_trigger_subtype)
 
-        trigger_branch_action_data = cls(
-            trigger_filter=trigger_filter,
-            trigger_id=trigger_id,
-            trigger_type=trigger_type,
-            trigger_subtype=trigger_subtype,
+            return trigger_subtype
+
+        return LazyTable(
+            fields={
+                "trigger_filter": ("trigger_filter", _decode_trigger_filter),
+                "trigger_id": ("trigger_id", None),
+                "trigger_type": ("trigger_type", _decode_trigger_type),
+                "trigger_subtype": ("trigger_subtype", _decode_trigger_subtype),
+            },
+            required=(
+                "trigger_filter",
+                "trigger_id",
+                "trigger_type",
+            ),
+            additional=None,
         )
-
-        trigger_branch_action_data.additional_properties = d
-        return trigger_branch_action_data
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import parse_union
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ T = TypeVar("T", bound="TriggerBranchActionDataTriggerFilterType0ConditionGroups
 
 
 @_attrs_define
-class TriggerBranchActionDataTriggerFilterType0ConditionGroupsItem:
+class TriggerBranchActionDataTriggerFilterType0ConditionGroupsItem(LazyModel):
     """
     Attributes:
         conditions (list[CustomObjectPropertyCondition | CustomObjectTriggerCondition | LowInventoryCondition |
@@ -72,74 +73,89 @@ class TriggerBranchActionDataTriggerFilterType0ConditionGroupsItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.custom_object_property_condition import CustomObjectPropertyCondition  # noqa: PLC0415
         from ..models.custom_object_trigger_condition import CustomObjectTriggerCondition  # noqa: PLC0415
         from ..models.low_inventory_condition import LowInventoryCondition  # noqa: PLC0415
         from ..models.metric_property_condition import MetricPropertyCondition  # noqa: PLC0415
         from ..models.price_drop_condition import PriceDropCondition  # noqa: PLC0415
 
-        d = dict(src_dict)
-        conditions = []
-        _conditions = d.pop("conditions")
-        for conditions_item_data in _conditions:
+        def _decode_conditions(
+            src_value__: Any,
+        ) -> list[
+            CustomObjectPropertyCondition
+            | CustomObjectTriggerCondition
+            | LowInventoryCondition
+            | MetricPropertyCondition
+            | PriceDropCondition
+        ]:
+            conditions = []
+            _conditions = src_value__
+            for conditions_item_data in _conditions:
 
-            def _parse_conditions_item(
-                data: object,
-            ) -> (
-                CustomObjectPropertyCondition
-                | CustomObjectTriggerCondition
-                | LowInventoryCondition
-                | MetricPropertyCondition
-                | PriceDropCondition
-            ):
-                try:
+                def _parse_conditions_item(
+                    data: object,
+                ) -> (
+                    CustomObjectPropertyCondition
+                    | CustomObjectTriggerCondition
+                    | LowInventoryCondition
+                    | MetricPropertyCondition
+                    | PriceDropCondition
+                ):
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        conditions_item_type_0 = MetricPropertyCondition.from_dict(data)
+
+                        return conditions_item_type_0
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        conditions_item_type_1 = CustomObjectTriggerCondition.from_dict(data)
+
+                        return conditions_item_type_1
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        conditions_item_type_2 = CustomObjectPropertyCondition.from_dict(data)
+
+                        return conditions_item_type_2
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        conditions_item_type_3 = PriceDropCondition.from_dict(data)
+
+                        return conditions_item_type_3
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
                     if not isinstance(data, dict):
                         raise TypeError()
-                    conditions_item_type_0 = MetricPropertyCondition.from_dict(data)
+                    conditions_item_type_4 = LowInventoryCondition.from_dict(data)
 
-                    return conditions_item_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    conditions_item_type_1 = CustomObjectTriggerCondition.from_dict(data)
+                    return conditions_item_type_4
 
-                    return conditions_item_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    conditions_item_type_2 = CustomObjectPropertyCondition.from_dict(data)
+                conditions_item = parse_union(_parse_conditions_item, conditions_item_data)
 
-                    return conditions_item_type_2
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    conditions_item_type_3 = PriceDropCondition.from_dict(data)
+                conditions.append(conditions_item)
 
-                    return conditions_item_type_3
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, dict):
-                    raise TypeError()
-                conditions_item_type_4 = LowInventoryCondition.from_dict(data)
+            return conditions
 
-                return conditions_item_type_4
-
-            conditions_item = parse_union(_parse_conditions_item, conditions_item_data)
-
-            conditions.append(conditions_item)
-
-        trigger_branch_action_data_trigger_filter_type_0_condition_groups_item = cls(
-            conditions=conditions,
+        return LazyTable(
+            fields={
+                "conditions": ("conditions", _decode_conditions),
+            },
+            required=("conditions",),
+            additional=None,
         )
-
-        trigger_branch_action_data_trigger_filter_type_0_condition_groups_item.additional_properties = d
-        return trigger_branch_action_data_trigger_filter_type_0_condition_groups_item
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.unique_coupon_config_integration import (
     UniqueCouponConfigIntegration,
     check_unique_coupon_config_integration,
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="UniqueCouponConfig")
 
 
 @_attrs_define
-class UniqueCouponConfig:
+class UniqueCouponConfig(LazyModel):
     """
     Attributes:
         type_ (UniqueCouponConfigType):
@@ -82,53 +83,37 @@ class UniqueCouponConfig:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_unique_coupon_config_type(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        id = _parse_id(d.pop("id", UNSET))
+        def _decode_type_(src_value__: Any) -> UniqueCouponConfigType:
+            type_ = check_unique_coupon_config_type(src_value__)
 
-        def _parse_code(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return type_
 
-        code = _parse_code(d.pop("code", UNSET))
+        def _decode_integration(src_value__: Any) -> UniqueCouponConfigIntegration | Unset:
+            _integration = src_value__
+            integration: UniqueCouponConfigIntegration | Unset
+            if isinstance(_integration, Unset):
+                integration = UNSET
+            else:
+                integration = check_unique_coupon_config_integration(_integration)
 
-        def _parse_fallback_coupon_code(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return integration
 
-        fallback_coupon_code = _parse_fallback_coupon_code(d.pop("fallback_coupon_code", UNSET))
-
-        _integration = d.pop("integration", UNSET)
-        integration: UniqueCouponConfigIntegration | Unset
-        if isinstance(_integration, Unset):
-            integration = UNSET
-        else:
-            integration = check_unique_coupon_config_integration(_integration)
-
-        unique_coupon_config = cls(
-            type_=type_,
-            id=id,
-            code=code,
-            fallback_coupon_code=fallback_coupon_code,
-            integration=integration,
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+                "code": ("code", None),
+                "fallback_coupon_code": ("fallback_coupon_code", None),
+                "integration": ("integration", _decode_integration),
+            },
+            required=("type",),
+            additional=None,
         )
-
-        unique_coupon_config.additional_properties = d
-        return unique_coupon_config
 
     @property
     def additional_keys(self) -> list[str]:

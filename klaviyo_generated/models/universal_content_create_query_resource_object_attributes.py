@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import parse_union
 
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ T = TypeVar("T", bound="UniversalContentCreateQueryResourceObjectAttributes")
 
 
 @_attrs_define
-class UniversalContentCreateQueryResourceObjectAttributes:
+class UniversalContentCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         name (str): The name for this universal content
@@ -83,6 +84,10 @@ class UniversalContentCreateQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.button_block_v0 import ButtonBlockV0  # noqa: PLC0415
         from ..models.drop_shadow_block_v0 import DropShadowBlockV0  # noqa: PLC0415
         from ..models.horizontal_rule_block_v0 import HorizontalRuleBlockV0  # noqa: PLC0415
@@ -91,11 +96,8 @@ class UniversalContentCreateQueryResourceObjectAttributes:
         from ..models.spacer_block_v0 import SpacerBlockV0  # noqa: PLC0415
         from ..models.text_block_v0 import TextBlockV0  # noqa: PLC0415
 
-        d = dict(src_dict)
-        name = d.pop("name")
-
-        def _parse_definition(
-            data: object,
+        def _decode_definition(
+            src_value__: Any,
         ) -> (
             ButtonBlockV0
             | DropShadowBlockV0
@@ -105,69 +107,86 @@ class UniversalContentCreateQueryResourceObjectAttributes:
             | SpacerBlockV0
             | TextBlockV0
         ):
-            try:
+            def _parse_definition(
+                data: object,
+            ) -> (
+                ButtonBlockV0
+                | DropShadowBlockV0
+                | HorizontalRuleBlockV0
+                | HTMLBlockV0
+                | ImageBlockV0
+                | SpacerBlockV0
+                | TextBlockV0
+            ):
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_0 = ButtonBlockV0.from_dict(data)
+
+                    return definition_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_1 = DropShadowBlockV0.from_dict(data)
+
+                    return definition_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_2 = HorizontalRuleBlockV0.from_dict(data)
+
+                    return definition_type_2
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_3 = HTMLBlockV0.from_dict(data)
+
+                    return definition_type_3
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_4 = ImageBlockV0.from_dict(data)
+
+                    return definition_type_4
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_5 = SpacerBlockV0.from_dict(data)
+
+                    return definition_type_5
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                definition_type_0 = ButtonBlockV0.from_dict(data)
+                definition_type_6 = TextBlockV0.from_dict(data)
 
-                return definition_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_1 = DropShadowBlockV0.from_dict(data)
+                return definition_type_6
 
-                return definition_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_2 = HorizontalRuleBlockV0.from_dict(data)
+            definition = parse_union(_parse_definition, src_value__)
 
-                return definition_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_3 = HTMLBlockV0.from_dict(data)
+            return definition
 
-                return definition_type_3
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_4 = ImageBlockV0.from_dict(data)
-
-                return definition_type_4
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_5 = SpacerBlockV0.from_dict(data)
-
-                return definition_type_5
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            definition_type_6 = TextBlockV0.from_dict(data)
-
-            return definition_type_6
-
-        definition = parse_union(_parse_definition, d.pop("definition"))
-
-        universal_content_create_query_resource_object_attributes = cls(
-            name=name,
-            definition=definition,
+        return LazyTable(
+            fields={
+                "name": ("name", None),
+                "definition": ("definition", _decode_definition),
+            },
+            required=(
+                "name",
+                "definition",
+            ),
+            additional=None,
         )
-
-        universal_content_create_query_resource_object_attributes.additional_properties = d
-        return universal_content_create_query_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.universal_content_partial_update_query_resource_object import (
         UniversalContentPartialUpdateQueryResourceObject,
@@ -18,7 +20,7 @@ T = TypeVar("T", bound="UniversalContentPartialUpdateQuery")
 
 
 @_attrs_define
-class UniversalContentPartialUpdateQuery:
+class UniversalContentPartialUpdateQuery(LazyModel):
     """
     Attributes:
         data (UniversalContentPartialUpdateQueryResourceObject):
@@ -42,19 +44,26 @@ class UniversalContentPartialUpdateQuery:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.universal_content_partial_update_query_resource_object import (
             UniversalContentPartialUpdateQueryResourceObject,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        data = UniversalContentPartialUpdateQueryResourceObject.from_dict(d.pop("data"))
+        def _decode_data(src_value__: Any) -> UniversalContentPartialUpdateQueryResourceObject:
+            data = UniversalContentPartialUpdateQueryResourceObject.from_dict(src_value__)
 
-        universal_content_partial_update_query = cls(
-            data=data,
+            return data
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+            },
+            required=("data",),
+            additional=None,
         )
-
-        universal_content_partial_update_query.additional_properties = d
-        return universal_content_partial_update_query
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ T = TypeVar("T", bound="UniversalContentPartialUpdateQueryResourceObjectAttribut
 
 
 @_attrs_define
-class UniversalContentPartialUpdateQueryResourceObjectAttributes:
+class UniversalContentPartialUpdateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         name (None | str | Unset): The name for this template universal content
@@ -93,6 +94,10 @@ class UniversalContentPartialUpdateQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.button_block_v0 import ButtonBlockV0  # noqa: PLC0415
         from ..models.drop_shadow_block_v0 import DropShadowBlockV0  # noqa: PLC0415
         from ..models.horizontal_rule_block_v0 import HorizontalRuleBlockV0  # noqa: PLC0415
@@ -101,19 +106,8 @@ class UniversalContentPartialUpdateQueryResourceObjectAttributes:
         from ..models.spacer_block_v0 import SpacerBlockV0  # noqa: PLC0415
         from ..models.text_block_v0 import TextBlockV0  # noqa: PLC0415
 
-        d = dict(src_dict)
-
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        name = _parse_name(d.pop("name", UNSET))
-
-        def _parse_definition(
-            data: object,
+        def _decode_definition(
+            src_value__: Any,
         ) -> (
             ButtonBlockV0
             | DropShadowBlockV0
@@ -125,67 +119,9 @@ class UniversalContentPartialUpdateQueryResourceObjectAttributes:
             | TextBlockV0
             | Unset
         ):
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_0 = ButtonBlockV0.from_dict(data)
-
-                return definition_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_1 = DropShadowBlockV0.from_dict(data)
-
-                return definition_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_2 = HorizontalRuleBlockV0.from_dict(data)
-
-                return definition_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_3 = HTMLBlockV0.from_dict(data)
-
-                return definition_type_3
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_4 = ImageBlockV0.from_dict(data)
-
-                return definition_type_4
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_5 = SpacerBlockV0.from_dict(data)
-
-                return definition_type_5
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_6 = TextBlockV0.from_dict(data)
-
-                return definition_type_6
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(
+            def _parse_definition(
+                data: object,
+            ) -> (
                 ButtonBlockV0
                 | DropShadowBlockV0
                 | HorizontalRuleBlockV0
@@ -194,19 +130,93 @@ class UniversalContentPartialUpdateQueryResourceObjectAttributes:
                 | None
                 | SpacerBlockV0
                 | TextBlockV0
-                | Unset,
-                data,
-            )
+                | Unset
+            ):
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_0 = ButtonBlockV0.from_dict(data)
 
-        definition = parse_union(_parse_definition, d.pop("definition", UNSET))
+                    return definition_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_1 = DropShadowBlockV0.from_dict(data)
 
-        universal_content_partial_update_query_resource_object_attributes = cls(
-            name=name,
-            definition=definition,
+                    return definition_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_2 = HorizontalRuleBlockV0.from_dict(data)
+
+                    return definition_type_2
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_3 = HTMLBlockV0.from_dict(data)
+
+                    return definition_type_3
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_4 = ImageBlockV0.from_dict(data)
+
+                    return definition_type_4
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_5 = SpacerBlockV0.from_dict(data)
+
+                    return definition_type_5
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_6 = TextBlockV0.from_dict(data)
+
+                    return definition_type_6
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(
+                    ButtonBlockV0
+                    | DropShadowBlockV0
+                    | HorizontalRuleBlockV0
+                    | HTMLBlockV0
+                    | ImageBlockV0
+                    | None
+                    | SpacerBlockV0
+                    | TextBlockV0
+                    | Unset,
+                    data,
+                )
+
+            definition = parse_union(_parse_definition, src_value__)
+
+            return definition
+
+        return LazyTable(
+            fields={
+                "name": ("name", None),
+                "definition": ("definition", _decode_definition),
+            },
+            required=(),
+            additional=None,
         )
-
-        universal_content_partial_update_query_resource_object_attributes.additional_properties = d
-        return universal_content_partial_update_query_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.universal_content_response_object_resource_attributes_screenshot_status import (
     UniversalContentResponseObjectResourceAttributesScreenshotStatus,
     check_universal_content_response_object_resource_attributes_screenshot_status,
@@ -39,7 +40,7 @@ T = TypeVar("T", bound="UniversalContentResponseObjectResourceAttributes")
 
 
 @_attrs_define
-class UniversalContentResponseObjectResourceAttributes:
+class UniversalContentResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
         name (str): The name for this universal content
@@ -170,6 +171,10 @@ class UniversalContentResponseObjectResourceAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.button_block_v0 import ButtonBlockV0  # noqa: PLC0415
         from ..models.coupon_block_v0 import CouponBlockV0  # noqa: PLC0415
         from ..models.drop_shadow_block_v0 import DropShadowBlockV0  # noqa: PLC0415
@@ -188,21 +193,27 @@ class UniversalContentResponseObjectResourceAttributes:
         from ..models.unsupported_block import UnsupportedBlock  # noqa: PLC0415
         from ..models.video_block_v0 import VideoBlockV0  # noqa: PLC0415
 
-        d = dict(src_dict)
-        name = d.pop("name")
+        def _decode_created(src_value__: Any) -> datetime.datetime:
+            created = datetime.datetime.fromisoformat(src_value__)
 
-        created = datetime.datetime.fromisoformat(d.pop("created"))
+            return created
 
-        updated = datetime.datetime.fromisoformat(d.pop("updated"))
+        def _decode_updated(src_value__: Any) -> datetime.datetime:
+            updated = datetime.datetime.fromisoformat(src_value__)
 
-        screenshot_status = check_universal_content_response_object_resource_attributes_screenshot_status(
-            d.pop("screenshot_status")
-        )
+            return updated
 
-        screenshot_url = d.pop("screenshot_url")
+        def _decode_screenshot_status(
+            src_value__: Any,
+        ) -> UniversalContentResponseObjectResourceAttributesScreenshotStatus:
+            screenshot_status = check_universal_content_response_object_resource_attributes_screenshot_status(
+                src_value__
+            )
 
-        def _parse_definition(
-            data: object,
+            return screenshot_status
+
+        def _decode_definition(
+            src_value__: Any,
         ) -> (
             ButtonBlockV0
             | CouponBlockV0
@@ -224,147 +235,9 @@ class UniversalContentResponseObjectResourceAttributes:
             | UnsupportedBlock
             | VideoBlockV0
         ):
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_0 = ButtonBlockV0.from_dict(data)
-
-                return definition_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_1 = CouponBlockV0.from_dict(data)
-
-                return definition_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_2 = DropShadowBlockV0.from_dict(data)
-
-                return definition_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_3 = HeaderBlockV0.from_dict(data)
-
-                return definition_type_3
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_4 = HorizontalRuleBlockV0.from_dict(data)
-
-                return definition_type_4
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_5 = HTMLBlockV0.from_dict(data)
-
-                return definition_type_5
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_6 = ImageBlockV0.from_dict(data)
-
-                return definition_type_6
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_7 = ProductBlockV0.from_dict(data)
-
-                return definition_type_7
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_8 = ReviewBlockV0.from_dict(data)
-
-                return definition_type_8
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_9 = SocialBlockV0.from_dict(data)
-
-                return definition_type_9
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_10 = SpacerBlockV0.from_dict(data)
-
-                return definition_type_10
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_11 = SplitBlockV0.from_dict(data)
-
-                return definition_type_11
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_12 = TableBlockV0.from_dict(data)
-
-                return definition_type_12
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_13 = TextBlockV0.from_dict(data)
-
-                return definition_type_13
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_14 = UnsupportedBlock.from_dict(data)
-
-                return definition_type_14
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_15 = VideoBlockV0.from_dict(data)
-
-                return definition_type_15
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_16 = SectionV0.from_dict(data)
-
-                return definition_type_16
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(
+            def _parse_definition(
+                data: object,
+            ) -> (
                 ButtonBlockV0
                 | CouponBlockV0
                 | DropShadowBlockV0
@@ -383,23 +256,193 @@ class UniversalContentResponseObjectResourceAttributes:
                 | TextBlockV0
                 | Unset
                 | UnsupportedBlock
-                | VideoBlockV0,
-                data,
-            )
+                | VideoBlockV0
+            ):
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_0 = ButtonBlockV0.from_dict(data)
 
-        definition = parse_union(_parse_definition, d.pop("definition", UNSET))
+                    return definition_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_1 = CouponBlockV0.from_dict(data)
 
-        universal_content_response_object_resource_attributes = cls(
-            name=name,
-            created=created,
-            updated=updated,
-            screenshot_status=screenshot_status,
-            screenshot_url=screenshot_url,
-            definition=definition,
+                    return definition_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_2 = DropShadowBlockV0.from_dict(data)
+
+                    return definition_type_2
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_3 = HeaderBlockV0.from_dict(data)
+
+                    return definition_type_3
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_4 = HorizontalRuleBlockV0.from_dict(data)
+
+                    return definition_type_4
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_5 = HTMLBlockV0.from_dict(data)
+
+                    return definition_type_5
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_6 = ImageBlockV0.from_dict(data)
+
+                    return definition_type_6
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_7 = ProductBlockV0.from_dict(data)
+
+                    return definition_type_7
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_8 = ReviewBlockV0.from_dict(data)
+
+                    return definition_type_8
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_9 = SocialBlockV0.from_dict(data)
+
+                    return definition_type_9
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_10 = SpacerBlockV0.from_dict(data)
+
+                    return definition_type_10
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_11 = SplitBlockV0.from_dict(data)
+
+                    return definition_type_11
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_12 = TableBlockV0.from_dict(data)
+
+                    return definition_type_12
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_13 = TextBlockV0.from_dict(data)
+
+                    return definition_type_13
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_14 = UnsupportedBlock.from_dict(data)
+
+                    return definition_type_14
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_15 = VideoBlockV0.from_dict(data)
+
+                    return definition_type_15
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_16 = SectionV0.from_dict(data)
+
+                    return definition_type_16
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(
+                    ButtonBlockV0
+                    | CouponBlockV0
+                    | DropShadowBlockV0
+                    | HeaderBlockV0
+                    | HorizontalRuleBlockV0
+                    | HTMLBlockV0
+                    | ImageBlockV0
+                    | None
+                    | ProductBlockV0
+                    | ReviewBlockV0
+                    | SectionV0
+                    | SocialBlockV0
+                    | SpacerBlockV0
+                    | SplitBlockV0
+                    | TableBlockV0
+                    | TextBlockV0
+                    | Unset
+                    | UnsupportedBlock
+                    | VideoBlockV0,
+                    data,
+                )
+
+            definition = parse_union(_parse_definition, src_value__)
+
+            return definition
+
+        return LazyTable(
+            fields={
+                "name": ("name", None),
+                "created": ("created", _decode_created),
+                "updated": ("updated", _decode_updated),
+                "screenshot_status": ("screenshot_status", _decode_screenshot_status),
+                "screenshot_url": ("screenshot_url", None),
+                "definition": ("definition", _decode_definition),
+            },
+            required=(
+                "name",
+                "created",
+                "updated",
+                "screenshot_status",
+                "screenshot_url",
+            ),
+            additional=None,
         )
-
-        universal_content_response_object_resource_attributes.additional_properties = d
-        return universal_content_response_object_resource_attributes
 
     @property
     def additional_keys(self) -> list[str]:

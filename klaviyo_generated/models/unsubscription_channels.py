@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ T = TypeVar("T", bound="UnsubscriptionChannels")
 
 
 @_attrs_define
-class UnsubscriptionChannels:
+class UnsubscriptionChannels(LazyModel):
     """
     Attributes:
         email (EmailUnsubscriptionParameters | Unset):
@@ -69,49 +70,65 @@ class UnsubscriptionChannels:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.email_unsubscription_parameters import EmailUnsubscriptionParameters  # noqa: PLC0415
         from ..models.push_unsubscription_parameters import PushUnsubscriptionParameters  # noqa: PLC0415
         from ..models.sms_unsubscription_parameters import SMSUnsubscriptionParameters  # noqa: PLC0415
         from ..models.whats_app_unsubscription_parameters import WhatsAppUnsubscriptionParameters  # noqa: PLC0415
 
-        d = dict(src_dict)
-        _email = d.pop("email", UNSET)
-        email: EmailUnsubscriptionParameters | Unset
-        if isinstance(_email, Unset):
-            email = UNSET
-        else:
-            email = EmailUnsubscriptionParameters.from_dict(_email)
+        def _decode_email(src_value__: Any) -> EmailUnsubscriptionParameters | Unset:
+            _email = src_value__
+            email: EmailUnsubscriptionParameters | Unset
+            if isinstance(_email, Unset):
+                email = UNSET
+            else:
+                email = EmailUnsubscriptionParameters.from_dict(_email)
 
-        _sms = d.pop("sms", UNSET)
-        sms: SMSUnsubscriptionParameters | Unset
-        if isinstance(_sms, Unset):
-            sms = UNSET
-        else:
-            sms = SMSUnsubscriptionParameters.from_dict(_sms)
+            return email
 
-        _whatsapp = d.pop("whatsapp", UNSET)
-        whatsapp: WhatsAppUnsubscriptionParameters | Unset
-        if isinstance(_whatsapp, Unset):
-            whatsapp = UNSET
-        else:
-            whatsapp = WhatsAppUnsubscriptionParameters.from_dict(_whatsapp)
+        def _decode_sms(src_value__: Any) -> SMSUnsubscriptionParameters | Unset:
+            _sms = src_value__
+            sms: SMSUnsubscriptionParameters | Unset
+            if isinstance(_sms, Unset):
+                sms = UNSET
+            else:
+                sms = SMSUnsubscriptionParameters.from_dict(_sms)
 
-        _push = d.pop("push", UNSET)
-        push: PushUnsubscriptionParameters | Unset
-        if isinstance(_push, Unset):
-            push = UNSET
-        else:
-            push = PushUnsubscriptionParameters.from_dict(_push)
+            return sms
 
-        unsubscription_channels = cls(
-            email=email,
-            sms=sms,
-            whatsapp=whatsapp,
-            push=push,
+        def _decode_whatsapp(src_value__: Any) -> WhatsAppUnsubscriptionParameters | Unset:
+            _whatsapp = src_value__
+            whatsapp: WhatsAppUnsubscriptionParameters | Unset
+            if isinstance(_whatsapp, Unset):
+                whatsapp = UNSET
+            else:
+                whatsapp = WhatsAppUnsubscriptionParameters.from_dict(_whatsapp)
+
+            return whatsapp
+
+        def _decode_push(src_value__: Any) -> PushUnsubscriptionParameters | Unset:
+            _push = src_value__
+            push: PushUnsubscriptionParameters | Unset
+            if isinstance(_push, Unset):
+                push = UNSET
+            else:
+                push = PushUnsubscriptionParameters.from_dict(_push)
+
+            return push
+
+        return LazyTable(
+            fields={
+                "email": ("email", _decode_email),
+                "sms": ("sms", _decode_sms),
+                "whatsapp": ("whatsapp", _decode_whatsapp),
+                "push": ("push", _decode_push),
+            },
+            required=(),
+            additional=None,
         )
-
-        unsubscription_channels.additional_properties = d
-        return unsubscription_channels
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.unsubscription_parameters_consent import (
     UnsubscriptionParametersConsent,
     check_unsubscription_parameters_consent,
@@ -17,7 +18,7 @@ T = TypeVar("T", bound="UnsubscriptionParameters")
 
 
 @_attrs_define
-class UnsubscriptionParameters:
+class UnsubscriptionParameters(LazyModel):
     """
     Attributes:
         consent (UnsubscriptionParametersConsent): The Consent status to be set as part of the unsubscribe call.
@@ -42,15 +43,23 @@ class UnsubscriptionParameters:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        consent = check_unsubscription_parameters_consent(d.pop("consent"))
+        return lazy_from_dict(cls, src_dict)
 
-        unsubscription_parameters = cls(
-            consent=consent,
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        def _decode_consent(src_value__: Any) -> UnsubscriptionParametersConsent:
+            consent = check_unsubscription_parameters_consent(src_value__)
+
+            return consent
+
+        return LazyTable(
+            fields={
+                "consent": ("consent", _decode_consent),
+            },
+            required=("consent",),
+            additional=None,
         )
-
-        unsubscription_parameters.additional_properties = d
-        return unsubscription_parameters
 
     @property
     def additional_keys(self) -> list[str]:

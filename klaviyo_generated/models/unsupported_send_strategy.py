@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.unsupported_send_strategy_method import (
     UnsupportedSendStrategyMethod,
     check_unsupported_send_strategy_method,
@@ -17,7 +18,7 @@ T = TypeVar("T", bound="UnsupportedSendStrategy")
 
 
 @_attrs_define
-class UnsupportedSendStrategy:
+class UnsupportedSendStrategy(LazyModel):
     """
     Attributes:
         method (UnsupportedSendStrategyMethod):
@@ -41,15 +42,23 @@ class UnsupportedSendStrategy:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        method = check_unsupported_send_strategy_method(d.pop("method"))
+        return lazy_from_dict(cls, src_dict)
 
-        unsupported_send_strategy = cls(
-            method=method,
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
+
+        def _decode_method(src_value__: Any) -> UnsupportedSendStrategyMethod:
+            method = check_unsupported_send_strategy_method(src_value__)
+
+            return method
+
+        return LazyTable(
+            fields={
+                "method": ("method", _decode_method),
+            },
+            required=("method",),
+            additional=None,
         )
-
-        unsupported_send_strategy.additional_properties = d
-        return unsupported_send_strategy
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.update_profile_action_data_status import (
     UpdateProfileActionDataStatus,
     check_update_profile_action_data_status,
@@ -27,7 +28,7 @@ T = TypeVar("T", bound="UpdateProfileActionData")
 
 
 @_attrs_define
-class UpdateProfileActionData:
+class UpdateProfileActionData(LazyModel):
     """
     Attributes:
         profile_operations (list[ProfileOperationDelete | ProfileOperationUpdateOrCreateBoolean |
@@ -90,6 +91,10 @@ class UpdateProfileActionData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.profile_operation_delete import ProfileOperationDelete  # noqa: PLC0415
         from ..models.profile_operation_update_or_create_boolean import ProfileOperationUpdateOrCreateBoolean  # noqa: PLC0415
         from ..models.profile_operation_update_or_create_date import ProfileOperationUpdateOrCreateDate  # noqa: PLC0415
@@ -97,85 +102,100 @@ class UpdateProfileActionData:
         from ..models.profile_operation_update_or_create_numeric import ProfileOperationUpdateOrCreateNumeric  # noqa: PLC0415
         from ..models.profile_operation_update_or_create_string import ProfileOperationUpdateOrCreateString  # noqa: PLC0415
 
-        d = dict(src_dict)
-        profile_operations = []
-        _profile_operations = d.pop("profile_operations")
-        for profile_operations_item_data in _profile_operations:
+        def _decode_profile_operations(
+            src_value__: Any,
+        ) -> list[
+            ProfileOperationDelete
+            | ProfileOperationUpdateOrCreateBoolean
+            | ProfileOperationUpdateOrCreateDate
+            | ProfileOperationUpdateOrCreateList
+            | ProfileOperationUpdateOrCreateNumeric
+            | ProfileOperationUpdateOrCreateString
+        ]:
+            profile_operations = []
+            _profile_operations = src_value__
+            for profile_operations_item_data in _profile_operations:
 
-            def _parse_profile_operations_item(
-                data: object,
-            ) -> (
-                ProfileOperationDelete
-                | ProfileOperationUpdateOrCreateBoolean
-                | ProfileOperationUpdateOrCreateDate
-                | ProfileOperationUpdateOrCreateList
-                | ProfileOperationUpdateOrCreateNumeric
-                | ProfileOperationUpdateOrCreateString
-            ):
-                try:
+                def _parse_profile_operations_item(
+                    data: object,
+                ) -> (
+                    ProfileOperationDelete
+                    | ProfileOperationUpdateOrCreateBoolean
+                    | ProfileOperationUpdateOrCreateDate
+                    | ProfileOperationUpdateOrCreateList
+                    | ProfileOperationUpdateOrCreateNumeric
+                    | ProfileOperationUpdateOrCreateString
+                ):
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        profile_operations_item_type_0 = ProfileOperationUpdateOrCreateString.from_dict(data)
+
+                        return profile_operations_item_type_0
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        profile_operations_item_type_1 = ProfileOperationUpdateOrCreateBoolean.from_dict(data)
+
+                        return profile_operations_item_type_1
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        profile_operations_item_type_2 = ProfileOperationUpdateOrCreateNumeric.from_dict(data)
+
+                        return profile_operations_item_type_2
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        profile_operations_item_type_3 = ProfileOperationUpdateOrCreateDate.from_dict(data)
+
+                        return profile_operations_item_type_3
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        profile_operations_item_type_4 = ProfileOperationUpdateOrCreateList.from_dict(data)
+
+                        return profile_operations_item_type_4
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
                     if not isinstance(data, dict):
                         raise TypeError()
-                    profile_operations_item_type_0 = ProfileOperationUpdateOrCreateString.from_dict(data)
+                    profile_operations_item_type_5 = ProfileOperationDelete.from_dict(data)
 
-                    return profile_operations_item_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    profile_operations_item_type_1 = ProfileOperationUpdateOrCreateBoolean.from_dict(data)
+                    return profile_operations_item_type_5
 
-                    return profile_operations_item_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    profile_operations_item_type_2 = ProfileOperationUpdateOrCreateNumeric.from_dict(data)
+                profile_operations_item = parse_union(_parse_profile_operations_item, profile_operations_item_data)
 
-                    return profile_operations_item_type_2
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    profile_operations_item_type_3 = ProfileOperationUpdateOrCreateDate.from_dict(data)
+                profile_operations.append(profile_operations_item)
 
-                    return profile_operations_item_type_3
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    profile_operations_item_type_4 = ProfileOperationUpdateOrCreateList.from_dict(data)
+            return profile_operations
 
-                    return profile_operations_item_type_4
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, dict):
-                    raise TypeError()
-                profile_operations_item_type_5 = ProfileOperationDelete.from_dict(data)
+        def _decode_status(src_value__: Any) -> UpdateProfileActionDataStatus | Unset:
+            _status = src_value__
+            status: UpdateProfileActionDataStatus | Unset
+            if isinstance(_status, Unset):
+                status = UNSET
+            else:
+                status = check_update_profile_action_data_status(_status)
 
-                return profile_operations_item_type_5
+            return status
 
-            profile_operations_item = parse_union(_parse_profile_operations_item, profile_operations_item_data)
-
-            profile_operations.append(profile_operations_item)
-
-        _status = d.pop("status", UNSET)
-        status: UpdateProfileActionDataStatus | Unset
-        if isinstance(_status, Unset):
-            status = UNSET
-        else:
-            status = check_update_profile_action_data_status(_status)
-
-        update_profile_action_data = cls(
-            profile_operations=profile_operations,
-            status=status,
+        return LazyTable(
+            fields={
+                "profile_operations": ("profile_operations", _decode_profile_operations),
+                "status": ("status", _decode_status),
+            },
+            required=("profile_operations",),
+            additional=None,
         )
-
-        update_profile_action_data.additional_properties = d
-        return update_profile_action_data
 
     @property
     def additional_keys(self) -> list[str]:

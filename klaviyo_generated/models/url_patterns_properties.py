@@ -8,13 +8,14 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 T = TypeVar("T", bound="URLPatternsProperties")
 
 
 @_attrs_define
-class URLPatternsProperties:
+class URLPatternsProperties(LazyModel):
     """
     Attributes:
         allow_list (list[str] | None | Unset):
@@ -56,49 +57,59 @@ class URLPatternsProperties:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_allow_list(data: object) -> list[str] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                allow_list_type_0 = cast(list[str], data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-                return allow_list_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[str] | None | Unset, data)
+        def _decode_allow_list(src_value__: Any) -> list[str] | None | Unset:
+            def _parse_allow_list(data: object) -> list[str] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    allow_list_type_0 = cast(list[str], data)
 
-        allow_list = parse_union(_parse_allow_list, d.pop("allow_list", UNSET))
+                    return allow_list_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[str] | None | Unset, data)
 
-        def _parse_deny_list(data: object) -> list[str] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                deny_list_type_0 = cast(list[str], data)
+            allow_list = parse_union(_parse_allow_list, src_value__)
 
-                return deny_list_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[str] | None | Unset, data)
+            return allow_list
 
-        deny_list = parse_union(_parse_deny_list, d.pop("deny_list", UNSET))
+        def _decode_deny_list(src_value__: Any) -> list[str] | None | Unset:
+            def _parse_deny_list(data: object) -> list[str] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    deny_list_type_0 = cast(list[str], data)
 
-        url_patterns_properties = cls(
-            allow_list=allow_list,
-            deny_list=deny_list,
+                    return deny_list_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[str] | None | Unset, data)
+
+            deny_list = parse_union(_parse_deny_list, src_value__)
+
+            return deny_list
+
+        return LazyTable(
+            fields={
+                "allow_list": ("allow_list", _decode_allow_list),
+                "deny_list": ("deny_list", _decode_deny_list),
+            },
+            required=(),
+            additional=None,
         )
-
-        url_patterns_properties.additional_properties = d
-        return url_patterns_properties
 
     @property
     def additional_keys(self) -> list[str]:

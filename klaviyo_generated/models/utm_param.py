@@ -8,11 +8,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 T = TypeVar("T", bound="UtmParam")
 
 
 @_attrs_define
-class UtmParam:
+class UtmParam(LazyModel):
     """
     Attributes:
         param (str):
@@ -41,18 +43,22 @@ class UtmParam:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        param = d.pop("param")
+        return lazy_from_dict(cls, src_dict)
 
-        value = d.pop("value")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        utm_param = cls(
-            param=param,
-            value=value,
+        return LazyTable(
+            fields={
+                "param": ("param", None),
+                "value": ("value", None),
+            },
+            required=(
+                "param",
+                "value",
+            ),
+            additional=None,
         )
-
-        utm_param.additional_properties = d
-        return utm_param
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.values_data_groupings import ValuesDataGroupings
     from ..models.values_data_statistics import ValuesDataStatistics
@@ -17,7 +19,7 @@ T = TypeVar("T", bound="ValuesData")
 
 
 @_attrs_define
-class ValuesData:
+class ValuesData(LazyModel):
     """
     Attributes:
         groupings (ValuesDataGroupings): Applied groupings and the values for this object
@@ -46,21 +48,34 @@ class ValuesData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.values_data_groupings import ValuesDataGroupings  # noqa: PLC0415
         from ..models.values_data_statistics import ValuesDataStatistics  # noqa: PLC0415
 
-        d = dict(src_dict)
-        groupings = ValuesDataGroupings.from_dict(d.pop("groupings"))
+        def _decode_groupings(src_value__: Any) -> ValuesDataGroupings:
+            groupings = ValuesDataGroupings.from_dict(src_value__)
 
-        statistics = ValuesDataStatistics.from_dict(d.pop("statistics"))
+            return groupings
 
-        values_data = cls(
-            groupings=groupings,
-            statistics=statistics,
+        def _decode_statistics(src_value__: Any) -> ValuesDataStatistics:
+            statistics = ValuesDataStatistics.from_dict(src_value__)
+
+            return statistics
+
+        return LazyTable(
+            fields={
+                "groupings": ("groupings", _decode_groupings),
+                "statistics": ("statistics", _decode_statistics),
+            },
+            required=(
+                "groupings",
+                "statistics",
+            ),
+            additional=None,
         )
-
-        values_data.additional_properties = d
-        return values_data
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.variable_timer_configuration_type import (
     VariableTimerConfigurationType,
     check_variable_timer_configuration_type,
@@ -17,7 +18,7 @@ T = TypeVar("T", bound="VariableTimerConfiguration")
 
 
 @_attrs_define
-class VariableTimerConfiguration:
+class VariableTimerConfiguration(LazyModel):
     """
     Attributes:
         type_ (VariableTimerConfigurationType):
@@ -56,24 +57,31 @@ class VariableTimerConfiguration:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_variable_timer_configuration_type(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        days = d.pop("days")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        hours = d.pop("hours")
+        def _decode_type_(src_value__: Any) -> VariableTimerConfigurationType:
+            type_ = check_variable_timer_configuration_type(src_value__)
 
-        minutes = d.pop("minutes")
+            return type_
 
-        variable_timer_configuration = cls(
-            type_=type_,
-            days=days,
-            hours=hours,
-            minutes=minutes,
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "days": ("days", None),
+                "hours": ("hours", None),
+                "minutes": ("minutes", None),
+            },
+            required=(
+                "type",
+                "days",
+                "hours",
+                "minutes",
+            ),
+            additional=None,
         )
-
-        variable_timer_configuration.additional_properties = d
-        return variable_timer_configuration
 
     @property
     def additional_keys(self) -> list[str]:

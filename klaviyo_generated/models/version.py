@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.version_channel import VersionChannel, check_version_channel
 from ..models.version_location import VersionLocation, check_version_location
 from ..models.version_specialties_item import VersionSpecialtiesItem, check_version_specialties_item
@@ -47,7 +48,7 @@ T = TypeVar("T", bound="Version")
 
 
 @_attrs_define
-class Version:
+class Version(LazyModel):
     """
     Attributes:
         steps (list[Step]):
@@ -282,6 +283,10 @@ class Version:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.after_close_timeout import AfterCloseTimeout  # noqa: PLC0415
         from ..models.back_in_stock import BackInStock  # noqa: PLC0415
         from ..models.cart_content import CartContent  # noqa: PLC0415
@@ -308,25 +313,19 @@ class Version:
         from ..models.version_properties import VersionProperties  # noqa: PLC0415
         from ..models.version_styles import VersionStyles  # noqa: PLC0415
 
-        d = dict(src_dict)
-        steps = []
-        _steps = d.pop("steps")
-        for steps_item_data in _steps:
-            steps_item = Step.from_dict(steps_item_data)
+        def _decode_steps(src_value__: Any) -> list[Step]:
+            steps = []
+            _steps = src_value__
+            for steps_item_data in _steps:
+                steps_item = Step.from_dict(steps_item_data)
 
-            steps.append(steps_item)
+                steps.append(steps_item)
 
-        def _parse_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+            return steps
 
-        id = _parse_id(d.pop("id", UNSET))
-
-        _triggers = d.pop("triggers", UNSET)
-        triggers: (
+        def _decode_triggers(
+            src_value__: Any,
+        ) -> (
             list[
                 AfterCloseTimeout
                 | BackInStock
@@ -350,14 +349,10 @@ class Version:
                 | URLPatterns
             ]
             | Unset
-        ) = UNSET
-        if _triggers is not UNSET:
-            triggers = []
-            for triggers_item_data in _triggers:
-
-                def _parse_triggers_item(
-                    data: object,
-                ) -> (
+        ):
+            _triggers = src_value__
+            triggers: (
+                list[
                     AfterCloseTimeout
                     | BackInStock
                     | CartContent
@@ -378,269 +373,316 @@ class Version:
                     | Scroll
                     | UnidentifiedProfiles
                     | URLPatterns
-                ):
-                    try:
+                ]
+                | Unset
+            ) = UNSET
+            if _triggers is not UNSET:
+                triggers = []
+                for triggers_item_data in _triggers:
+
+                    def _parse_triggers_item(
+                        data: object,
+                    ) -> (
+                        AfterCloseTimeout
+                        | BackInStock
+                        | CartContent
+                        | CartItemCount
+                        | CartProduct
+                        | CartValue
+                        | Channel
+                        | CustomJavascript
+                        | Delay
+                        | Device
+                        | ExitIntent
+                        | IdentifiedProfiles
+                        | ListsAndSegments
+                        | Location
+                        | PageVisits
+                        | PreviouslySubmitted
+                        | ProfileEventTracked
+                        | Scroll
+                        | UnidentifiedProfiles
+                        | URLPatterns
+                    ):
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            triggers_item_type_0 = AfterCloseTimeout.from_dict(data)
+
+                            return triggers_item_type_0
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            triggers_item_type_1 = CartContent.from_dict(data)
+
+                            return triggers_item_type_1
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            triggers_item_type_2 = CartItemCount.from_dict(data)
+
+                            return triggers_item_type_2
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            triggers_item_type_3 = CartProduct.from_dict(data)
+
+                            return triggers_item_type_3
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            triggers_item_type_4 = CartValue.from_dict(data)
+
+                            return triggers_item_type_4
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            triggers_item_type_5 = Channel.from_dict(data)
+
+                            return triggers_item_type_5
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            triggers_item_type_6 = CustomJavascript.from_dict(data)
+
+                            return triggers_item_type_6
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            triggers_item_type_7 = Delay.from_dict(data)
+
+                            return triggers_item_type_7
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            triggers_item_type_8 = Device.from_dict(data)
+
+                            return triggers_item_type_8
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            triggers_item_type_9 = ExitIntent.from_dict(data)
+
+                            return triggers_item_type_9
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            triggers_item_type_10 = IdentifiedProfiles.from_dict(data)
+
+                            return triggers_item_type_10
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            triggers_item_type_11 = ListsAndSegments.from_dict(data)
+
+                            return triggers_item_type_11
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            triggers_item_type_12 = Location.from_dict(data)
+
+                            return triggers_item_type_12
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            triggers_item_type_13 = PageVisits.from_dict(data)
+
+                            return triggers_item_type_13
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            triggers_item_type_14 = PreviouslySubmitted.from_dict(data)
+
+                            return triggers_item_type_14
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            triggers_item_type_15 = ProfileEventTracked.from_dict(data)
+
+                            return triggers_item_type_15
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            triggers_item_type_16 = Scroll.from_dict(data)
+
+                            return triggers_item_type_16
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            triggers_item_type_17 = UnidentifiedProfiles.from_dict(data)
+
+                            return triggers_item_type_17
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            triggers_item_type_18 = URLPatterns.from_dict(data)
+
+                            return triggers_item_type_18
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
                         if not isinstance(data, dict):
                             raise TypeError()
-                        triggers_item_type_0 = AfterCloseTimeout.from_dict(data)
+                        triggers_item_type_19 = BackInStock.from_dict(data)
 
-                        return triggers_item_type_0
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        triggers_item_type_1 = CartContent.from_dict(data)
+                        return triggers_item_type_19
 
-                        return triggers_item_type_1
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        triggers_item_type_2 = CartItemCount.from_dict(data)
+                    triggers_item = parse_union(_parse_triggers_item, triggers_item_data)
 
-                        return triggers_item_type_2
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        triggers_item_type_3 = CartProduct.from_dict(data)
+                    triggers.append(triggers_item)
 
-                        return triggers_item_type_3
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        triggers_item_type_4 = CartValue.from_dict(data)
+            return triggers
 
-                        return triggers_item_type_4
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        triggers_item_type_5 = Channel.from_dict(data)
+        def _decode_teasers(src_value__: Any) -> list[Teaser] | Unset:
+            _teasers = src_value__
+            teasers: list[Teaser] | Unset = UNSET
+            if _teasers is not UNSET:
+                teasers = []
+                for teasers_item_data in _teasers:
+                    teasers_item = Teaser.from_dict(teasers_item_data)
 
-                        return triggers_item_type_5
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        triggers_item_type_6 = CustomJavascript.from_dict(data)
+                    teasers.append(teasers_item)
 
-                        return triggers_item_type_6
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        triggers_item_type_7 = Delay.from_dict(data)
+            return teasers
 
-                        return triggers_item_type_7
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        triggers_item_type_8 = Device.from_dict(data)
+        def _decode_dynamic_button(src_value__: Any) -> DynamicButton | Unset:
+            _dynamic_button = src_value__
+            dynamic_button: DynamicButton | Unset
+            if isinstance(_dynamic_button, Unset):
+                dynamic_button = UNSET
+            else:
+                dynamic_button = DynamicButton.from_dict(_dynamic_button)
 
-                        return triggers_item_type_8
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        triggers_item_type_9 = ExitIntent.from_dict(data)
+            return dynamic_button
 
-                        return triggers_item_type_9
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        triggers_item_type_10 = IdentifiedProfiles.from_dict(data)
+        def _decode_styles(src_value__: Any) -> VersionStyles | Unset:
+            _styles = src_value__
+            styles: VersionStyles | Unset
+            if isinstance(_styles, Unset):
+                styles = UNSET
+            else:
+                styles = VersionStyles.from_dict(_styles)
 
-                        return triggers_item_type_10
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        triggers_item_type_11 = ListsAndSegments.from_dict(data)
+            return styles
 
-                        return triggers_item_type_11
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        triggers_item_type_12 = Location.from_dict(data)
+        def _decode_properties(src_value__: Any) -> VersionProperties | Unset:
+            _properties = src_value__
+            properties: VersionProperties | Unset
+            if isinstance(_properties, Unset):
+                properties = UNSET
+            else:
+                properties = VersionProperties.from_dict(_properties)
 
-                        return triggers_item_type_12
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        triggers_item_type_13 = PageVisits.from_dict(data)
+            return properties
 
-                        return triggers_item_type_13
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        triggers_item_type_14 = PreviouslySubmitted.from_dict(data)
+        def _decode_type_(src_value__: Any) -> VersionType | Unset:
+            _type_ = src_value__
+            type_: VersionType | Unset
+            if isinstance(_type_, Unset):
+                type_ = UNSET
+            else:
+                type_ = check_version_type(_type_)
 
-                        return triggers_item_type_14
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        triggers_item_type_15 = ProfileEventTracked.from_dict(data)
+            return type_
 
-                        return triggers_item_type_15
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        triggers_item_type_16 = Scroll.from_dict(data)
+        def _decode_location(src_value__: Any) -> VersionLocation | Unset:
+            _location = src_value__
+            location: VersionLocation | Unset
+            if isinstance(_location, Unset):
+                location = UNSET
+            else:
+                location = check_version_location(_location)
 
-                        return triggers_item_type_16
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        triggers_item_type_17 = UnidentifiedProfiles.from_dict(data)
+            return location
 
-                        return triggers_item_type_17
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        triggers_item_type_18 = URLPatterns.from_dict(data)
+        def _decode_status(src_value__: Any) -> VersionStatus | Unset:
+            _status = src_value__
+            status: VersionStatus | Unset
+            if isinstance(_status, Unset):
+                status = UNSET
+            else:
+                status = check_version_status(_status)
 
-                        return triggers_item_type_18
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    triggers_item_type_19 = BackInStock.from_dict(data)
+            return status
 
-                    return triggers_item_type_19
+        def _decode_specialties(src_value__: Any) -> list[VersionSpecialtiesItem] | Unset:
+            _specialties = src_value__
+            specialties: list[VersionSpecialtiesItem] | Unset = UNSET
+            if _specialties is not UNSET:
+                specialties = []
+                for specialties_item_data in _specialties:
+                    specialties_item = check_version_specialties_item(specialties_item_data)
 
-                triggers_item = parse_union(_parse_triggers_item, triggers_item_data)
+                    specialties.append(specialties_item)
 
-                triggers.append(triggers_item)
+            return specialties
 
-        _teasers = d.pop("teasers", UNSET)
-        teasers: list[Teaser] | Unset = UNSET
-        if _teasers is not UNSET:
-            teasers = []
-            for teasers_item_data in _teasers:
-                teasers_item = Teaser.from_dict(teasers_item_data)
+        def _decode_channel(src_value__: Any) -> VersionChannel | Unset:
+            _channel = src_value__
+            channel: VersionChannel | Unset
+            if isinstance(_channel, Unset):
+                channel = UNSET
+            else:
+                channel = check_version_channel(_channel)
 
-                teasers.append(teasers_item)
+            return channel
 
-        _dynamic_button = d.pop("dynamic_button", UNSET)
-        dynamic_button: DynamicButton | Unset
-        if isinstance(_dynamic_button, Unset):
-            dynamic_button = UNSET
-        else:
-            dynamic_button = DynamicButton.from_dict(_dynamic_button)
-
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        name = _parse_name(d.pop("name", UNSET))
-
-        _styles = d.pop("styles", UNSET)
-        styles: VersionStyles | Unset
-        if isinstance(_styles, Unset):
-            styles = UNSET
-        else:
-            styles = VersionStyles.from_dict(_styles)
-
-        _properties = d.pop("properties", UNSET)
-        properties: VersionProperties | Unset
-        if isinstance(_properties, Unset):
-            properties = UNSET
-        else:
-            properties = VersionProperties.from_dict(_properties)
-
-        _type_ = d.pop("type", UNSET)
-        type_: VersionType | Unset
-        if isinstance(_type_, Unset):
-            type_ = UNSET
-        else:
-            type_ = check_version_type(_type_)
-
-        _location = d.pop("location", UNSET)
-        location: VersionLocation | Unset
-        if isinstance(_location, Unset):
-            location = UNSET
-        else:
-            location = check_version_location(_location)
-
-        _status = d.pop("status", UNSET)
-        status: VersionStatus | Unset
-        if isinstance(_status, Unset):
-            status = UNSET
-        else:
-            status = check_version_status(_status)
-
-        ab_test = d.pop("ab_test", UNSET)
-
-        _specialties = d.pop("specialties", UNSET)
-        specialties: list[VersionSpecialtiesItem] | Unset = UNSET
-        if _specialties is not UNSET:
-            specialties = []
-            for specialties_item_data in _specialties:
-                specialties_item = check_version_specialties_item(specialties_item_data)
-
-                specialties.append(specialties_item)
-
-        _channel = d.pop("channel", UNSET)
-        channel: VersionChannel | Unset
-        if isinstance(_channel, Unset):
-            channel = UNSET
-        else:
-            channel = check_version_channel(_channel)
-
-        message_priority = d.pop("message_priority", UNSET)
-
-        version = cls(
-            steps=steps,
-            id=id,
-            triggers=triggers,
-            teasers=teasers,
-            dynamic_button=dynamic_button,
-            name=name,
-            styles=styles,
-            properties=properties,
-            type_=type_,
-            location=location,
-            status=status,
-            ab_test=ab_test,
-            specialties=specialties,
-            channel=channel,
-            message_priority=message_priority,
+        return LazyTable(
+            fields={
+                "steps": ("steps", _decode_steps),
+                "id": ("id", None),
+                "triggers": ("triggers", _decode_triggers),
+                "teasers": ("teasers", _decode_teasers),
+                "dynamic_button": ("dynamic_button", _decode_dynamic_button),
+                "name": ("name", None),
+                "styles": ("styles", _decode_styles),
+                "properties": ("properties", _decode_properties),
+                "type_": ("type", _decode_type_),
+                "location": ("location", _decode_location),
+                "status": ("status", _decode_status),
+                "ab_test": ("ab_test", None),
+                "specialties": ("specialties", _decode_specialties),
+                "channel": ("channel", _decode_channel),
+                "message_priority": ("message_priority", None),
+            },
+            required=("steps",),
+            additional=None,
         )
-
-        version.additional_properties = d
-        return version
 
     @property
     def additional_keys(self) -> list[str]:

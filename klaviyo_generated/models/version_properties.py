@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.version_properties_click_outside_to_close_type_0_item import (
     VersionPropertiesClickOutsideToCloseType0Item,
     check_version_properties_click_outside_to_close_type_0_item,
@@ -26,7 +27,7 @@ T = TypeVar("T", bound="VersionProperties")
 
 
 @_attrs_define
-class VersionProperties:
+class VersionProperties(LazyModel):
     """
     Attributes:
         side_image_settings (SideImageSettings | Unset):
@@ -97,75 +98,84 @@ class VersionProperties:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.side_image_settings import SideImageSettings  # noqa: PLC0415
 
-        d = dict(src_dict)
-        _side_image_settings = d.pop("side_image_settings", UNSET)
-        side_image_settings: SideImageSettings | Unset
-        if isinstance(_side_image_settings, Unset):
-            side_image_settings = UNSET
-        else:
-            side_image_settings = SideImageSettings.from_dict(_side_image_settings)
+        def _decode_side_image_settings(src_value__: Any) -> SideImageSettings | Unset:
+            _side_image_settings = src_value__
+            side_image_settings: SideImageSettings | Unset
+            if isinstance(_side_image_settings, Unset):
+                side_image_settings = UNSET
+            else:
+                side_image_settings = SideImageSettings.from_dict(_side_image_settings)
 
-        def _parse_click_outside_to_close(
-            data: object,
+            return side_image_settings
+
+        def _decode_click_outside_to_close(
+            src_value__: Any,
         ) -> list[VersionPropertiesClickOutsideToCloseType0Item] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                click_outside_to_close_type_0 = []
-                _click_outside_to_close_type_0 = data
-                for click_outside_to_close_type_0_item_data in _click_outside_to_close_type_0:
-                    click_outside_to_close_type_0_item = check_version_properties_click_outside_to_close_type_0_item(
-                        click_outside_to_close_type_0_item_data
-                    )
+            def _parse_click_outside_to_close(
+                data: object,
+            ) -> list[VersionPropertiesClickOutsideToCloseType0Item] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    click_outside_to_close_type_0 = []
+                    _click_outside_to_close_type_0 = data
+                    for click_outside_to_close_type_0_item_data in _click_outside_to_close_type_0:
+                        click_outside_to_close_type_0_item = (
+                            check_version_properties_click_outside_to_close_type_0_item(
+                                click_outside_to_close_type_0_item_data
+                            )
+                        )
 
-                    click_outside_to_close_type_0.append(click_outside_to_close_type_0_item)
+                        click_outside_to_close_type_0.append(click_outside_to_close_type_0_item)
 
-                return click_outside_to_close_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[VersionPropertiesClickOutsideToCloseType0Item] | None | Unset, data)
+                    return click_outside_to_close_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[VersionPropertiesClickOutsideToCloseType0Item] | None | Unset, data)
 
-        click_outside_to_close = parse_union(_parse_click_outside_to_close, d.pop("click_outside_to_close", UNSET))
+            click_outside_to_close = parse_union(_parse_click_outside_to_close, src_value__)
 
-        _rule_based_trigger_evaluation = d.pop("rule_based_trigger_evaluation", UNSET)
-        rule_based_trigger_evaluation: VersionPropertiesRuleBasedTriggerEvaluation | Unset
-        if isinstance(_rule_based_trigger_evaluation, Unset):
-            rule_based_trigger_evaluation = UNSET
-        else:
-            rule_based_trigger_evaluation = check_version_properties_rule_based_trigger_evaluation(
-                _rule_based_trigger_evaluation
-            )
+            return click_outside_to_close
 
-        record_utm_params_on_submit = d.pop("record_utm_params_on_submit", UNSET)
+        def _decode_rule_based_trigger_evaluation(
+            src_value__: Any,
+        ) -> VersionPropertiesRuleBasedTriggerEvaluation | Unset:
+            _rule_based_trigger_evaluation = src_value__
+            rule_based_trigger_evaluation: VersionPropertiesRuleBasedTriggerEvaluation | Unset
+            if isinstance(_rule_based_trigger_evaluation, Unset):
+                rule_based_trigger_evaluation = UNSET
+            else:
+                rule_based_trigger_evaluation = check_version_properties_rule_based_trigger_evaluation(
+                    _rule_based_trigger_evaluation
+                )
 
-        show_close_button = d.pop("show_close_button", UNSET)
+            return rule_based_trigger_evaluation
 
-        def _parse_accessible_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        accessible_name = _parse_accessible_name(d.pop("accessible_name", UNSET))
-
-        version_properties = cls(
-            side_image_settings=side_image_settings,
-            click_outside_to_close=click_outside_to_close,
-            rule_based_trigger_evaluation=rule_based_trigger_evaluation,
-            record_utm_params_on_submit=record_utm_params_on_submit,
-            show_close_button=show_close_button,
-            accessible_name=accessible_name,
+        return LazyTable(
+            fields={
+                "side_image_settings": ("side_image_settings", _decode_side_image_settings),
+                "click_outside_to_close": ("click_outside_to_close", _decode_click_outside_to_close),
+                "rule_based_trigger_evaluation": (
+                    "rule_based_trigger_evaluation",
+                    _decode_rule_based_trigger_evaluation,
+                ),
+                "record_utm_params_on_submit": ("record_utm_params_on_submit", None),
+                "show_close_button": ("show_close_button", None),
+                "accessible_name": ("accessible_name", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        version_properties.additional_properties = d
-        return version_properties
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.version_styles_width import VersionStylesWidth, check_version_styles_width
 from ..types import UNSET, Unset, strict_enums
 
@@ -29,7 +30,7 @@ T = TypeVar("T", bound="VersionStyles")
 
 
 @_attrs_define
-class VersionStyles:
+class VersionStyles(LazyModel):
     """
     Attributes:
         wrap_content (Literal[False] | Unset):  Default: False.
@@ -179,6 +180,10 @@ class VersionStyles:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.background_image import BackgroundImage  # noqa: PLC0415
         from ..models.banner_styles import BannerStyles  # noqa: PLC0415
         from ..models.border_style import BorderStyle  # noqa: PLC0415
@@ -191,139 +196,155 @@ class VersionStyles:
         from ..models.padding import Padding  # noqa: PLC0415
         from ..models.rich_text_styles import RichTextStyles  # noqa: PLC0415
 
-        d = dict(src_dict)
-        wrap_content = cast(Literal[False] | Unset, d.pop("wrap_content", UNSET))
-        if wrap_content != False and not isinstance(wrap_content, Unset) and strict_enums():
-            raise ValueError(f"wrap_content must match const False, got '{wrap_content}'")
+        def _decode_wrap_content(src_value__: Any) -> Literal[False] | Unset:
+            wrap_content = cast(Literal[False] | Unset, src_value__)
+            if wrap_content != False and not isinstance(wrap_content, Unset) and strict_enums():
+                raise ValueError(f"wrap_content must match const False, got '{wrap_content}'")
+            return wrap_content
 
-        _border_styles = d.pop("border_styles", UNSET)
-        border_styles: BorderStyle | Unset
-        if isinstance(_border_styles, Unset):
-            border_styles = UNSET
-        else:
-            border_styles = BorderStyle.from_dict(_border_styles)
+        def _decode_border_styles(src_value__: Any) -> BorderStyle | Unset:
+            _border_styles = src_value__
+            border_styles: BorderStyle | Unset
+            if isinstance(_border_styles, Unset):
+                border_styles = UNSET
+            else:
+                border_styles = BorderStyle.from_dict(_border_styles)
 
-        _close_button = d.pop("close_button", UNSET)
-        close_button: CloseButtonStyle | Unset
-        if isinstance(_close_button, Unset):
-            close_button = UNSET
-        else:
-            close_button = CloseButtonStyle.from_dict(_close_button)
+            return border_styles
 
-        _margin = d.pop("margin", UNSET)
-        margin: Margin | Unset
-        if isinstance(_margin, Unset):
-            margin = UNSET
-        else:
-            margin = Margin.from_dict(_margin)
+        def _decode_close_button(src_value__: Any) -> CloseButtonStyle | Unset:
+            _close_button = src_value__
+            close_button: CloseButtonStyle | Unset
+            if isinstance(_close_button, Unset):
+                close_button = UNSET
+            else:
+                close_button = CloseButtonStyle.from_dict(_close_button)
 
-        _padding = d.pop("padding", UNSET)
-        padding: Padding | Unset
-        if isinstance(_padding, Unset):
-            padding = UNSET
-        else:
-            padding = Padding.from_dict(_padding)
+            return close_button
 
-        minimum_height = d.pop("minimum_height", UNSET)
+        def _decode_margin(src_value__: Any) -> Margin | Unset:
+            _margin = src_value__
+            margin: Margin | Unset
+            if isinstance(_margin, Unset):
+                margin = UNSET
+            else:
+                margin = Margin.from_dict(_margin)
 
-        _width = d.pop("width", UNSET)
-        width: VersionStylesWidth | Unset
-        if isinstance(_width, Unset):
-            width = UNSET
-        else:
-            width = check_version_styles_width(_width)
+            return margin
 
-        def _parse_custom_width(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        def _decode_padding(src_value__: Any) -> Padding | Unset:
+            _padding = src_value__
+            padding: Padding | Unset
+            if isinstance(_padding, Unset):
+                padding = UNSET
+            else:
+                padding = Padding.from_dict(_padding)
 
-        custom_width = _parse_custom_width(d.pop("custom_width", UNSET))
+            return padding
 
-        _background_image = d.pop("background_image", UNSET)
-        background_image: BackgroundImage | Unset
-        if isinstance(_background_image, Unset):
-            background_image = UNSET
-        else:
-            background_image = BackgroundImage.from_dict(_background_image)
+        def _decode_width(src_value__: Any) -> VersionStylesWidth | Unset:
+            _width = src_value__
+            width: VersionStylesWidth | Unset
+            if isinstance(_width, Unset):
+                width = UNSET
+            else:
+                width = check_version_styles_width(_width)
 
-        def _parse_background_color(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return width
 
-        background_color = _parse_background_color(d.pop("background_color", UNSET))
+        def _decode_background_image(src_value__: Any) -> BackgroundImage | Unset:
+            _background_image = src_value__
+            background_image: BackgroundImage | Unset
+            if isinstance(_background_image, Unset):
+                background_image = UNSET
+            else:
+                background_image = BackgroundImage.from_dict(_background_image)
 
-        _input_styles = d.pop("input_styles", UNSET)
-        input_styles: InputStyles | Unset
-        if isinstance(_input_styles, Unset):
-            input_styles = UNSET
-        else:
-            input_styles = InputStyles.from_dict(_input_styles)
+            return background_image
 
-        _drop_shadow = d.pop("drop_shadow", UNSET)
-        drop_shadow: DropShadow | Unset
-        if isinstance(_drop_shadow, Unset):
-            drop_shadow = UNSET
-        else:
-            drop_shadow = DropShadow.from_dict(_drop_shadow)
+        def _decode_input_styles(src_value__: Any) -> InputStyles | Unset:
+            _input_styles = src_value__
+            input_styles: InputStyles | Unset
+            if isinstance(_input_styles, Unset):
+                input_styles = UNSET
+            else:
+                input_styles = InputStyles.from_dict(_input_styles)
 
-        overlay_color = d.pop("overlay_color", UNSET)
+            return input_styles
 
-        _rich_text_styles = d.pop("rich_text_styles", UNSET)
-        rich_text_styles: RichTextStyles | Unset
-        if isinstance(_rich_text_styles, Unset):
-            rich_text_styles = UNSET
-        else:
-            rich_text_styles = RichTextStyles.from_dict(_rich_text_styles)
+        def _decode_drop_shadow(src_value__: Any) -> DropShadow | Unset:
+            _drop_shadow = src_value__
+            drop_shadow: DropShadow | Unset
+            if isinstance(_drop_shadow, Unset):
+                drop_shadow = UNSET
+            else:
+                drop_shadow = DropShadow.from_dict(_drop_shadow)
 
-        _mobile_overlay = d.pop("mobile_overlay", UNSET)
-        mobile_overlay: MobileOverlay | Unset
-        if isinstance(_mobile_overlay, Unset):
-            mobile_overlay = UNSET
-        else:
-            mobile_overlay = MobileOverlay.from_dict(_mobile_overlay)
+            return drop_shadow
 
-        _banner_styles = d.pop("banner_styles", UNSET)
-        banner_styles: BannerStyles | Unset
-        if isinstance(_banner_styles, Unset):
-            banner_styles = UNSET
-        else:
-            banner_styles = BannerStyles.from_dict(_banner_styles)
+        def _decode_rich_text_styles(src_value__: Any) -> RichTextStyles | Unset:
+            _rich_text_styles = src_value__
+            rich_text_styles: RichTextStyles | Unset
+            if isinstance(_rich_text_styles, Unset):
+                rich_text_styles = UNSET
+            else:
+                rich_text_styles = RichTextStyles.from_dict(_rich_text_styles)
 
-        _custom_css = d.pop("custom_css", UNSET)
-        custom_css: CustomCss | Unset
-        if isinstance(_custom_css, Unset):
-            custom_css = UNSET
-        else:
-            custom_css = CustomCss.from_dict(_custom_css)
+            return rich_text_styles
 
-        version_styles = cls(
-            wrap_content=wrap_content,
-            border_styles=border_styles,
-            close_button=close_button,
-            margin=margin,
-            padding=padding,
-            minimum_height=minimum_height,
-            width=width,
-            custom_width=custom_width,
-            background_image=background_image,
-            background_color=background_color,
-            input_styles=input_styles,
-            drop_shadow=drop_shadow,
-            overlay_color=overlay_color,
-            rich_text_styles=rich_text_styles,
-            mobile_overlay=mobile_overlay,
-            banner_styles=banner_styles,
-            custom_css=custom_css,
+        def _decode_mobile_overlay(src_value__: Any) -> MobileOverlay | Unset:
+            _mobile_overlay = src_value__
+            mobile_overlay: MobileOverlay | Unset
+            if isinstance(_mobile_overlay, Unset):
+                mobile_overlay = UNSET
+            else:
+                mobile_overlay = MobileOverlay.from_dict(_mobile_overlay)
+
+            return mobile_overlay
+
+        def _decode_banner_styles(src_value__: Any) -> BannerStyles | Unset:
+            _banner_styles = src_value__
+            banner_styles: BannerStyles | Unset
+            if isinstance(_banner_styles, Unset):
+                banner_styles = UNSET
+            else:
+                banner_styles = BannerStyles.from_dict(_banner_styles)
+
+            return banner_styles
+
+        def _decode_custom_css(src_value__: Any) -> CustomCss | Unset:
+            _custom_css = src_value__
+            custom_css: CustomCss | Unset
+            if isinstance(_custom_css, Unset):
+                custom_css = UNSET
+            else:
+                custom_css = CustomCss.from_dict(_custom_css)
+
+            return custom_css
+
+        return LazyTable(
+            fields={
+                "wrap_content": ("wrap_content", _decode_wrap_content),
+                "border_styles": ("border_styles", _decode_border_styles),
+                "close_button": ("close_button", _decode_close_button),
+                "margin": ("margin", _decode_margin),
+                "padding": ("padding", _decode_padding),
+                "minimum_height": ("minimum_height", None),
+                "width": ("width", _decode_width),
+                "custom_width": ("custom_width", None),
+                "background_image": ("background_image", _decode_background_image),
+                "background_color": ("background_color", None),
+                "input_styles": ("input_styles", _decode_input_styles),
+                "drop_shadow": ("drop_shadow", _decode_drop_shadow),
+                "overlay_color": ("overlay_color", None),
+                "rich_text_styles": ("rich_text_styles", _decode_rich_text_styles),
+                "mobile_overlay": ("mobile_overlay", _decode_mobile_overlay),
+                "banner_styles": ("banner_styles", _decode_banner_styles),
+                "custom_css": ("custom_css", _decode_custom_css),
+            },
+            required=(),
+            additional=None,
         )
-
-        version_styles.additional_properties = d
-        return version_styles
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.display_options import DisplayOptions
     from ..models.video_block_properties import VideoBlockProperties
@@ -18,7 +20,7 @@ T = TypeVar("T", bound="VideoBlockData")
 
 
 @_attrs_define
-class VideoBlockData:
+class VideoBlockData(LazyModel):
     """
     Attributes:
         properties (VideoBlockProperties):
@@ -52,25 +54,42 @@ class VideoBlockData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.display_options import DisplayOptions  # noqa: PLC0415
         from ..models.video_block_properties import VideoBlockProperties  # noqa: PLC0415
         from ..models.video_block_styles import VideoBlockStyles  # noqa: PLC0415
 
-        d = dict(src_dict)
-        properties = VideoBlockProperties.from_dict(d.pop("properties"))
+        def _decode_properties(src_value__: Any) -> VideoBlockProperties:
+            properties = VideoBlockProperties.from_dict(src_value__)
 
-        display_options = DisplayOptions.from_dict(d.pop("display_options"))
+            return properties
 
-        styles = VideoBlockStyles.from_dict(d.pop("styles"))
+        def _decode_display_options(src_value__: Any) -> DisplayOptions:
+            display_options = DisplayOptions.from_dict(src_value__)
 
-        video_block_data = cls(
-            properties=properties,
-            display_options=display_options,
-            styles=styles,
+            return display_options
+
+        def _decode_styles(src_value__: Any) -> VideoBlockStyles:
+            styles = VideoBlockStyles.from_dict(src_value__)
+
+            return styles
+
+        return LazyTable(
+            fields={
+                "properties": ("properties", _decode_properties),
+                "display_options": ("display_options", _decode_display_options),
+                "styles": ("styles", _decode_styles),
+            },
+            required=(
+                "properties",
+                "display_options",
+                "styles",
+            ),
+            additional=None,
         )
-
-        video_block_data.additional_properties = d
-        return video_block_data
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="VideoBlockProperties")
 
 
 @_attrs_define
-class VideoBlockProperties:
+class VideoBlockProperties(LazyModel):
     """
     Attributes:
         raw_asset_id (None | str | Unset):
@@ -100,83 +101,24 @@ class VideoBlockProperties:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_raw_asset_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        raw_asset_id = _parse_raw_asset_id(d.pop("raw_asset_id", UNSET))
-
-        def _parse_src_asset_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        src_asset_id = _parse_src_asset_id(d.pop("src_asset_id", UNSET))
-
-        def _parse_alt_text(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        alt_text = _parse_alt_text(d.pop("alt_text", UNSET))
-
-        def _parse_href(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        href = _parse_href(d.pop("href", UNSET))
-
-        def _parse_overlay_toggle(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        overlay_toggle = _parse_overlay_toggle(d.pop("overlay_toggle", UNSET))
-
-        def _parse_raw_src(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        raw_src = _parse_raw_src(d.pop("raw_src", UNSET))
-
-        def _parse_src(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        src = _parse_src(d.pop("src", UNSET))
-
-        video_block_properties = cls(
-            raw_asset_id=raw_asset_id,
-            src_asset_id=src_asset_id,
-            alt_text=alt_text,
-            href=href,
-            overlay_toggle=overlay_toggle,
-            raw_src=raw_src,
-            src=src,
+        return LazyTable(
+            fields={
+                "raw_asset_id": ("raw_asset_id", None),
+                "src_asset_id": ("src_asset_id", None),
+                "alt_text": ("alt_text", None),
+                "href": ("href", None),
+                "overlay_toggle": ("overlay_toggle", None),
+                "raw_src": ("raw_src", None),
+                "src": ("src", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        video_block_properties.additional_properties = d
-        return video_block_properties
 
     @property
     def additional_keys(self) -> list[str]:

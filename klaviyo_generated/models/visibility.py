@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Visibility")
 
 
 @_attrs_define
-class Visibility:
+class Visibility(LazyModel):
     """
     Attributes:
         check (None | str | Unset):
@@ -60,43 +61,20 @@ class Visibility:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_check(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        check = _parse_check(d.pop("check", UNSET))
-
-        def _parse_definition(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        definition = _parse_definition(d.pop("definition", UNSET))
-
-        def _parse_is_code_only(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        is_code_only = _parse_is_code_only(d.pop("is_code_only", UNSET))
-
-        visibility = cls(
-            check=check,
-            definition=definition,
-            is_code_only=is_code_only,
+        return LazyTable(
+            fields={
+                "check": ("check", None),
+                "definition": ("definition", None),
+                "is_code_only": ("is_code_only", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        visibility.additional_properties = d
-        return visibility
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.web_feed_create_query_resource_object import WebFeedCreateQueryResourceObject
 
@@ -16,7 +18,7 @@ T = TypeVar("T", bound="WebFeedCreateQuery")
 
 
 @_attrs_define
-class WebFeedCreateQuery:
+class WebFeedCreateQuery(LazyModel):
     """
     Attributes:
         data (WebFeedCreateQueryResourceObject):
@@ -40,17 +42,24 @@ class WebFeedCreateQuery:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.web_feed_create_query_resource_object import WebFeedCreateQueryResourceObject  # noqa: PLC0415
 
-        d = dict(src_dict)
-        data = WebFeedCreateQueryResourceObject.from_dict(d.pop("data"))
+        def _decode_data(src_value__: Any) -> WebFeedCreateQueryResourceObject:
+            data = WebFeedCreateQueryResourceObject.from_dict(src_value__)
 
-        web_feed_create_query = cls(
-            data=data,
+            return data
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+            },
+            required=("data",),
+            additional=None,
         )
-
-        web_feed_create_query.additional_properties = d
-        return web_feed_create_query
 
     @property
     def additional_keys(self) -> list[str]:

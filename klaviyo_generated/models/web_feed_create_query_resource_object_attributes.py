@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.web_feed_create_query_resource_object_attributes_content_type import (
     WebFeedCreateQueryResourceObjectAttributesContentType,
     check_web_feed_create_query_resource_object_attributes_content_type,
@@ -21,7 +22,7 @@ T = TypeVar("T", bound="WebFeedCreateQueryResourceObjectAttributes")
 
 
 @_attrs_define
-class WebFeedCreateQueryResourceObjectAttributes:
+class WebFeedCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         name (str): The name for this web feed Example: Blog_posts.
@@ -62,24 +63,36 @@ class WebFeedCreateQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name")
+        return lazy_from_dict(cls, src_dict)
 
-        url = d.pop("url")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        request_method = check_web_feed_create_query_resource_object_attributes_request_method(d.pop("request_method"))
+        def _decode_request_method(src_value__: Any) -> WebFeedCreateQueryResourceObjectAttributesRequestMethod:
+            request_method = check_web_feed_create_query_resource_object_attributes_request_method(src_value__)
 
-        content_type = check_web_feed_create_query_resource_object_attributes_content_type(d.pop("content_type"))
+            return request_method
 
-        web_feed_create_query_resource_object_attributes = cls(
-            name=name,
-            url=url,
-            request_method=request_method,
-            content_type=content_type,
+        def _decode_content_type(src_value__: Any) -> WebFeedCreateQueryResourceObjectAttributesContentType:
+            content_type = check_web_feed_create_query_resource_object_attributes_content_type(src_value__)
+
+            return content_type
+
+        return LazyTable(
+            fields={
+                "name": ("name", None),
+                "url": ("url", None),
+                "request_method": ("request_method", _decode_request_method),
+                "content_type": ("content_type", _decode_content_type),
+            },
+            required=(
+                "name",
+                "url",
+                "request_method",
+                "content_type",
+            ),
+            additional=None,
         )
-
-        web_feed_create_query_resource_object_attributes.additional_properties = d
-        return web_feed_create_query_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.web_feed_partial_update_query_resource_object_attributes_content_type import (
     WebFeedPartialUpdateQueryResourceObjectAttributesContentType,
     check_web_feed_partial_update_query_resource_object_attributes_content_type,
@@ -22,7 +23,7 @@ T = TypeVar("T", bound="WebFeedPartialUpdateQueryResourceObjectAttributes")
 
 
 @_attrs_define
-class WebFeedPartialUpdateQueryResourceObjectAttributes:
+class WebFeedPartialUpdateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         name (None | str | Unset): The name of this web feed Example: Blog_posts.
@@ -77,51 +78,49 @@ class WebFeedPartialUpdateQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        name = _parse_name(d.pop("name", UNSET))
+        def _decode_request_method(
+            src_value__: Any,
+        ) -> WebFeedPartialUpdateQueryResourceObjectAttributesRequestMethod | Unset:
+            _request_method = src_value__
+            request_method: WebFeedPartialUpdateQueryResourceObjectAttributesRequestMethod | Unset
+            if isinstance(_request_method, Unset):
+                request_method = UNSET
+            else:
+                request_method = check_web_feed_partial_update_query_resource_object_attributes_request_method(
+                    _request_method
+                )
 
-        def _parse_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return request_method
 
-        url = _parse_url(d.pop("url", UNSET))
+        def _decode_content_type(
+            src_value__: Any,
+        ) -> WebFeedPartialUpdateQueryResourceObjectAttributesContentType | Unset:
+            _content_type = src_value__
+            content_type: WebFeedPartialUpdateQueryResourceObjectAttributesContentType | Unset
+            if isinstance(_content_type, Unset):
+                content_type = UNSET
+            else:
+                content_type = check_web_feed_partial_update_query_resource_object_attributes_content_type(
+                    _content_type
+                )
 
-        _request_method = d.pop("request_method", UNSET)
-        request_method: WebFeedPartialUpdateQueryResourceObjectAttributesRequestMethod | Unset
-        if isinstance(_request_method, Unset):
-            request_method = UNSET
-        else:
-            request_method = check_web_feed_partial_update_query_resource_object_attributes_request_method(
-                _request_method
-            )
+            return content_type
 
-        _content_type = d.pop("content_type", UNSET)
-        content_type: WebFeedPartialUpdateQueryResourceObjectAttributesContentType | Unset
-        if isinstance(_content_type, Unset):
-            content_type = UNSET
-        else:
-            content_type = check_web_feed_partial_update_query_resource_object_attributes_content_type(_content_type)
-
-        web_feed_partial_update_query_resource_object_attributes = cls(
-            name=name,
-            url=url,
-            request_method=request_method,
-            content_type=content_type,
+        return LazyTable(
+            fields={
+                "name": ("name", None),
+                "url": ("url", None),
+                "request_method": ("request_method", _decode_request_method),
+                "content_type": ("content_type", _decode_content_type),
+            },
+            required=(),
+            additional=None,
         )
-
-        web_feed_partial_update_query_resource_object_attributes.additional_properties = d
-        return web_feed_partial_update_query_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

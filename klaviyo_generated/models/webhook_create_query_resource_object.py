@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.webhook_enum import WebhookEnum, check_webhook_enum
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ T = TypeVar("T", bound="WebhookCreateQueryResourceObject")
 
 
 @_attrs_define
-class WebhookCreateQueryResourceObject:
+class WebhookCreateQueryResourceObject(LazyModel):
     """
     Attributes:
         type_ (WebhookEnum):
@@ -55,26 +56,43 @@ class WebhookCreateQueryResourceObject:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.webhook_create_query_resource_object_attributes import WebhookCreateQueryResourceObjectAttributes  # noqa: PLC0415
         from ..models.webhook_create_query_resource_object_relationships import (
             WebhookCreateQueryResourceObjectRelationships,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        type_ = check_webhook_enum(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> WebhookEnum:
+            type_ = check_webhook_enum(src_value__)
 
-        attributes = WebhookCreateQueryResourceObjectAttributes.from_dict(d.pop("attributes"))
+            return type_
 
-        relationships = WebhookCreateQueryResourceObjectRelationships.from_dict(d.pop("relationships"))
+        def _decode_attributes(src_value__: Any) -> WebhookCreateQueryResourceObjectAttributes:
+            attributes = WebhookCreateQueryResourceObjectAttributes.from_dict(src_value__)
 
-        webhook_create_query_resource_object = cls(
-            type_=type_,
-            attributes=attributes,
-            relationships=relationships,
+            return attributes
+
+        def _decode_relationships(src_value__: Any) -> WebhookCreateQueryResourceObjectRelationships:
+            relationships = WebhookCreateQueryResourceObjectRelationships.from_dict(src_value__)
+
+            return relationships
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "attributes": ("attributes", _decode_attributes),
+                "relationships": ("relationships", _decode_relationships),
+            },
+            required=(
+                "type",
+                "attributes",
+                "relationships",
+            ),
+            additional=None,
         )
-
-        webhook_create_query_resource_object.additional_properties = d
-        return webhook_create_query_resource_object
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="WebhookCreateQueryResourceObjectAttributes")
 
 
 @_attrs_define
-class WebhookCreateQueryResourceObjectAttributes:
+class WebhookCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         name (str): A name for the webhook. Example: My Webhook.
@@ -59,31 +60,25 @@ class WebhookCreateQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name")
+        return lazy_from_dict(cls, src_dict)
 
-        endpoint_url = d.pop("endpoint_url")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        secret_key = d.pop("secret_key")
-
-        def _parse_description(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        description = _parse_description(d.pop("description", UNSET))
-
-        webhook_create_query_resource_object_attributes = cls(
-            name=name,
-            endpoint_url=endpoint_url,
-            secret_key=secret_key,
-            description=description,
+        return LazyTable(
+            fields={
+                "name": ("name", None),
+                "endpoint_url": ("endpoint_url", None),
+                "secret_key": ("secret_key", None),
+                "description": ("description", None),
+            },
+            required=(
+                "name",
+                "endpoint_url",
+                "secret_key",
+            ),
+            additional=None,
         )
-
-        webhook_create_query_resource_object_attributes.additional_properties = d
-        return webhook_create_query_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.webhook_create_query_resource_object_relationships_webhook_topics import (
         WebhookCreateQueryResourceObjectRelationshipsWebhookTopics,
@@ -18,7 +20,7 @@ T = TypeVar("T", bound="WebhookCreateQueryResourceObjectRelationships")
 
 
 @_attrs_define
-class WebhookCreateQueryResourceObjectRelationships:
+class WebhookCreateQueryResourceObjectRelationships(LazyModel):
     """
     Attributes:
         webhook_topics (WebhookCreateQueryResourceObjectRelationshipsWebhookTopics):
@@ -42,19 +44,26 @@ class WebhookCreateQueryResourceObjectRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.webhook_create_query_resource_object_relationships_webhook_topics import (
             WebhookCreateQueryResourceObjectRelationshipsWebhookTopics,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        webhook_topics = WebhookCreateQueryResourceObjectRelationshipsWebhookTopics.from_dict(d.pop("webhook-topics"))
+        def _decode_webhook_topics(src_value__: Any) -> WebhookCreateQueryResourceObjectRelationshipsWebhookTopics:
+            webhook_topics = WebhookCreateQueryResourceObjectRelationshipsWebhookTopics.from_dict(src_value__)
 
-        webhook_create_query_resource_object_relationships = cls(
-            webhook_topics=webhook_topics,
+            return webhook_topics
+
+        return LazyTable(
+            fields={
+                "webhook_topics": ("webhook-topics", _decode_webhook_topics),
+            },
+            required=("webhook-topics",),
+            additional=None,
         )
-
-        webhook_create_query_resource_object_relationships.additional_properties = d
-        return webhook_create_query_resource_object_relationships
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.webhook_enum import WebhookEnum, check_webhook_enum
 from ..types import UNSET, Unset
 
@@ -24,7 +25,7 @@ T = TypeVar("T", bound="WebhookPartialUpdateQueryResourceObject")
 
 
 @_attrs_define
-class WebhookPartialUpdateQueryResourceObject:
+class WebhookPartialUpdateQueryResourceObject(LazyModel):
     """
     Attributes:
         type_ (WebhookEnum):
@@ -66,6 +67,10 @@ class WebhookPartialUpdateQueryResourceObject:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.webhook_partial_update_query_resource_object_attributes import (
             WebhookPartialUpdateQueryResourceObjectAttributes,  # noqa: PLC0415
         )
@@ -73,29 +78,40 @@ class WebhookPartialUpdateQueryResourceObject:
             WebhookPartialUpdateQueryResourceObjectRelationships,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        type_ = check_webhook_enum(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> WebhookEnum:
+            type_ = check_webhook_enum(src_value__)
 
-        id = d.pop("id")
+            return type_
 
-        attributes = WebhookPartialUpdateQueryResourceObjectAttributes.from_dict(d.pop("attributes"))
+        def _decode_attributes(src_value__: Any) -> WebhookPartialUpdateQueryResourceObjectAttributes:
+            attributes = WebhookPartialUpdateQueryResourceObjectAttributes.from_dict(src_value__)
 
-        _relationships = d.pop("relationships", UNSET)
-        relationships: WebhookPartialUpdateQueryResourceObjectRelationships | Unset
-        if isinstance(_relationships, Unset):
-            relationships = UNSET
-        else:
-            relationships = WebhookPartialUpdateQueryResourceObjectRelationships.from_dict(_relationships)
+            return attributes
 
-        webhook_partial_update_query_resource_object = cls(
-            type_=type_,
-            id=id,
-            attributes=attributes,
-            relationships=relationships,
+        def _decode_relationships(src_value__: Any) -> WebhookPartialUpdateQueryResourceObjectRelationships | Unset:
+            _relationships = src_value__
+            relationships: WebhookPartialUpdateQueryResourceObjectRelationships | Unset
+            if isinstance(_relationships, Unset):
+                relationships = UNSET
+            else:
+                relationships = WebhookPartialUpdateQueryResourceObjectRelationships.from_dict(_relationships)
+
+            return relationships
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+                "attributes": ("attributes", _decode_attributes),
+                "relationships": ("relationships", _decode_relationships),
+            },
+            required=(
+                "type",
+                "id",
+                "attributes",
+            ),
+            additional=None,
         )
-
-        webhook_partial_update_query_resource_object.additional_properties = d
-        return webhook_partial_update_query_resource_object
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="WebhookPartialUpdateQueryResourceObjectAttributes")
 
 
 @_attrs_define
-class WebhookPartialUpdateQueryResourceObjectAttributes:
+class WebhookPartialUpdateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
         name (None | str | Unset): A name for the webhook.
@@ -81,63 +82,22 @@ class WebhookPartialUpdateQueryResourceObjectAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        name = _parse_name(d.pop("name", UNSET))
-
-        def _parse_description(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        description = _parse_description(d.pop("description", UNSET))
-
-        def _parse_endpoint_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        endpoint_url = _parse_endpoint_url(d.pop("endpoint_url", UNSET))
-
-        def _parse_secret_key(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        secret_key = _parse_secret_key(d.pop("secret_key", UNSET))
-
-        def _parse_enabled(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        enabled = _parse_enabled(d.pop("enabled", UNSET))
-
-        webhook_partial_update_query_resource_object_attributes = cls(
-            name=name,
-            description=description,
-            endpoint_url=endpoint_url,
-            secret_key=secret_key,
-            enabled=enabled,
+        return LazyTable(
+            fields={
+                "name": ("name", None),
+                "description": ("description", None),
+                "endpoint_url": ("endpoint_url", None),
+                "secret_key": ("secret_key", None),
+                "enabled": ("enabled", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        webhook_partial_update_query_resource_object_attributes.additional_properties = d
-        return webhook_partial_update_query_resource_object_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="WebhookPartialUpdateQueryResourceObjectRelationships")
 
 
 @_attrs_define
-class WebhookPartialUpdateQueryResourceObjectRelationships:
+class WebhookPartialUpdateQueryResourceObjectRelationships(LazyModel):
     """
     Attributes:
         webhook_topics (WebhookPartialUpdateQueryResourceObjectRelationshipsWebhookTopics | Unset):
@@ -44,26 +45,35 @@ class WebhookPartialUpdateQueryResourceObjectRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.webhook_partial_update_query_resource_object_relationships_webhook_topics import (
             WebhookPartialUpdateQueryResourceObjectRelationshipsWebhookTopics,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _webhook_topics = d.pop("webhook-topics", UNSET)
-        webhook_topics: WebhookPartialUpdateQueryResourceObjectRelationshipsWebhookTopics | Unset
-        if isinstance(_webhook_topics, Unset):
-            webhook_topics = UNSET
-        else:
-            webhook_topics = WebhookPartialUpdateQueryResourceObjectRelationshipsWebhookTopics.from_dict(
-                _webhook_topics
-            )
+        def _decode_webhook_topics(
+            src_value__: Any,
+        ) -> WebhookPartialUpdateQueryResourceObjectRelationshipsWebhookTopics | Unset:
+            _webhook_topics = src_value__
+            webhook_topics: WebhookPartialUpdateQueryResourceObjectRelationshipsWebhookTopics | Unset
+            if isinstance(_webhook_topics, Unset):
+                webhook_topics = UNSET
+            else:
+                webhook_topics = WebhookPartialUpdateQueryResourceObjectRelationshipsWebhookTopics.from_dict(
+                    _webhook_topics
+                )
 
-        webhook_partial_update_query_resource_object_relationships = cls(
-            webhook_topics=webhook_topics,
+            return webhook_topics
+
+        return LazyTable(
+            fields={
+                "webhook_topics": ("webhook-topics", _decode_webhook_topics),
+            },
+            required=(),
+            additional=None,
         )
-
-        webhook_partial_update_query_resource_object_relationships.additional_properties = d
-        return webhook_partial_update_query_resource_object_relationships
 
     @property
     def additional_keys(self) -> list[str]:

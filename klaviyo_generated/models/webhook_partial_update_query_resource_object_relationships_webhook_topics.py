@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="WebhookPartialUpdateQueryResourceObjectRelationshipsWebh
 
 
 @_attrs_define
-class WebhookPartialUpdateQueryResourceObjectRelationshipsWebhookTopics:
+class WebhookPartialUpdateQueryResourceObjectRelationshipsWebhookTopics(LazyModel):
     """
     Attributes:
         data (list[WebhookPartialUpdateQueryResourceObjectRelationshipsWebhookTopicsDataItem] | Unset):
@@ -47,28 +48,37 @@ class WebhookPartialUpdateQueryResourceObjectRelationshipsWebhookTopics:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.webhook_partial_update_query_resource_object_relationships_webhook_topics_data_item import (
             WebhookPartialUpdateQueryResourceObjectRelationshipsWebhookTopicsDataItem,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _data = d.pop("data", UNSET)
-        data: list[WebhookPartialUpdateQueryResourceObjectRelationshipsWebhookTopicsDataItem] | Unset = UNSET
-        if _data is not UNSET:
-            data = []
-            for data_item_data in _data:
-                data_item = WebhookPartialUpdateQueryResourceObjectRelationshipsWebhookTopicsDataItem.from_dict(
-                    data_item_data
-                )
+        def _decode_data(
+            src_value__: Any,
+        ) -> list[WebhookPartialUpdateQueryResourceObjectRelationshipsWebhookTopicsDataItem] | Unset:
+            _data = src_value__
+            data: list[WebhookPartialUpdateQueryResourceObjectRelationshipsWebhookTopicsDataItem] | Unset = UNSET
+            if _data is not UNSET:
+                data = []
+                for data_item_data in _data:
+                    data_item = WebhookPartialUpdateQueryResourceObjectRelationshipsWebhookTopicsDataItem.from_dict(
+                        data_item_data
+                    )
 
-                data.append(data_item)
+                    data.append(data_item)
 
-        webhook_partial_update_query_resource_object_relationships_webhook_topics = cls(
-            data=data,
+            return data
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+            },
+            required=(),
+            additional=None,
         )
-
-        webhook_partial_update_query_resource_object_relationships_webhook_topics.additional_properties = d
-        return webhook_partial_update_query_resource_object_relationships_webhook_topics
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,13 +8,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.webhook_topic_enum import WebhookTopicEnum, check_webhook_topic_enum
 
 T = TypeVar("T", bound="WebhookPartialUpdateQueryResourceObjectRelationshipsWebhookTopicsDataItem")
 
 
 @_attrs_define
-class WebhookPartialUpdateQueryResourceObjectRelationshipsWebhookTopicsDataItem:
+class WebhookPartialUpdateQueryResourceObjectRelationshipsWebhookTopicsDataItem(LazyModel):
     """
     Attributes:
         type_ (WebhookTopicEnum):
@@ -43,18 +44,27 @@ class WebhookPartialUpdateQueryResourceObjectRelationshipsWebhookTopicsDataItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_webhook_topic_enum(d.pop("type"))
+        return lazy_from_dict(cls, src_dict)
 
-        id = d.pop("id")
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        webhook_partial_update_query_resource_object_relationships_webhook_topics_data_item = cls(
-            type_=type_,
-            id=id,
+        def _decode_type_(src_value__: Any) -> WebhookTopicEnum:
+            type_ = check_webhook_topic_enum(src_value__)
+
+            return type_
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+            },
+            required=(
+                "type",
+                "id",
+            ),
+            additional=None,
         )
-
-        webhook_partial_update_query_resource_object_relationships_webhook_topics_data_item.additional_properties = d
-        return webhook_partial_update_query_resource_object_relationships_webhook_topics_data_item
 
     @property
     def additional_keys(self) -> list[str]:

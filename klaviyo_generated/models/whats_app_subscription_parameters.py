@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="WhatsAppSubscriptionParameters")
 
 
 @_attrs_define
-class WhatsAppSubscriptionParameters:
+class WhatsAppSubscriptionParameters(LazyModel):
     """
     Attributes:
         marketing (SubscriptionParameters | Unset):
@@ -50,30 +51,40 @@ class WhatsAppSubscriptionParameters:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.subscription_parameters import SubscriptionParameters  # noqa: PLC0415
 
-        d = dict(src_dict)
-        _marketing = d.pop("marketing", UNSET)
-        marketing: SubscriptionParameters | Unset
-        if isinstance(_marketing, Unset):
-            marketing = UNSET
-        else:
-            marketing = SubscriptionParameters.from_dict(_marketing)
+        def _decode_marketing(src_value__: Any) -> SubscriptionParameters | Unset:
+            _marketing = src_value__
+            marketing: SubscriptionParameters | Unset
+            if isinstance(_marketing, Unset):
+                marketing = UNSET
+            else:
+                marketing = SubscriptionParameters.from_dict(_marketing)
 
-        _transactional = d.pop("transactional", UNSET)
-        transactional: SubscriptionParameters | Unset
-        if isinstance(_transactional, Unset):
-            transactional = UNSET
-        else:
-            transactional = SubscriptionParameters.from_dict(_transactional)
+            return marketing
 
-        whats_app_subscription_parameters = cls(
-            marketing=marketing,
-            transactional=transactional,
+        def _decode_transactional(src_value__: Any) -> SubscriptionParameters | Unset:
+            _transactional = src_value__
+            transactional: SubscriptionParameters | Unset
+            if isinstance(_transactional, Unset):
+                transactional = UNSET
+            else:
+                transactional = SubscriptionParameters.from_dict(_transactional)
+
+            return transactional
+
+        return LazyTable(
+            fields={
+                "marketing": ("marketing", _decode_marketing),
+                "transactional": ("transactional", _decode_transactional),
+            },
+            required=(),
+            additional=None,
         )
-
-        whats_app_subscription_parameters.additional_properties = d
-        return whats_app_subscription_parameters
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="WhatsAppUnsubscriptionParameters")
 
 
 @_attrs_define
-class WhatsAppUnsubscriptionParameters:
+class WhatsAppUnsubscriptionParameters(LazyModel):
     """
     Attributes:
         marketing (UnsubscriptionParameters | Unset):
@@ -58,38 +59,51 @@ class WhatsAppUnsubscriptionParameters:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.unsubscription_parameters import UnsubscriptionParameters  # noqa: PLC0415
 
-        d = dict(src_dict)
-        _marketing = d.pop("marketing", UNSET)
-        marketing: UnsubscriptionParameters | Unset
-        if isinstance(_marketing, Unset):
-            marketing = UNSET
-        else:
-            marketing = UnsubscriptionParameters.from_dict(_marketing)
+        def _decode_marketing(src_value__: Any) -> UnsubscriptionParameters | Unset:
+            _marketing = src_value__
+            marketing: UnsubscriptionParameters | Unset
+            if isinstance(_marketing, Unset):
+                marketing = UNSET
+            else:
+                marketing = UnsubscriptionParameters.from_dict(_marketing)
 
-        _transactional = d.pop("transactional", UNSET)
-        transactional: UnsubscriptionParameters | Unset
-        if isinstance(_transactional, Unset):
-            transactional = UNSET
-        else:
-            transactional = UnsubscriptionParameters.from_dict(_transactional)
+            return marketing
 
-        _conversational = d.pop("conversational", UNSET)
-        conversational: UnsubscriptionParameters | Unset
-        if isinstance(_conversational, Unset):
-            conversational = UNSET
-        else:
-            conversational = UnsubscriptionParameters.from_dict(_conversational)
+        def _decode_transactional(src_value__: Any) -> UnsubscriptionParameters | Unset:
+            _transactional = src_value__
+            transactional: UnsubscriptionParameters | Unset
+            if isinstance(_transactional, Unset):
+                transactional = UNSET
+            else:
+                transactional = UnsubscriptionParameters.from_dict(_transactional)
 
-        whats_app_unsubscription_parameters = cls(
-            marketing=marketing,
-            transactional=transactional,
-            conversational=conversational,
+            return transactional
+
+        def _decode_conversational(src_value__: Any) -> UnsubscriptionParameters | Unset:
+            _conversational = src_value__
+            conversational: UnsubscriptionParameters | Unset
+            if isinstance(_conversational, Unset):
+                conversational = UNSET
+            else:
+                conversational = UnsubscriptionParameters.from_dict(_conversational)
+
+            return conversational
+
+        return LazyTable(
+            fields={
+                "marketing": ("marketing", _decode_marketing),
+                "transactional": ("transactional", _decode_transactional),
+                "conversational": ("conversational", _decode_conversational),
+            },
+            required=(),
+            additional=None,
         )
-
-        whats_app_unsubscription_parameters.additional_properties = d
-        return whats_app_unsubscription_parameters
 
     @property
     def additional_keys(self) -> list[str]:

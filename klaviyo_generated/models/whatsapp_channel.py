@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="WhatsappChannel")
 
 
 @_attrs_define
-class WhatsappChannel:
+class WhatsappChannel(LazyModel):
     """
     Attributes:
         marketing (WhatsappMarketingChannel | Unset):
@@ -60,40 +61,53 @@ class WhatsappChannel:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.whatsapp_conversational_channel import WhatsappConversationalChannel  # noqa: PLC0415
         from ..models.whatsapp_marketing_channel import WhatsappMarketingChannel  # noqa: PLC0415
         from ..models.whatsapp_transactional_channel import WhatsappTransactionalChannel  # noqa: PLC0415
 
-        d = dict(src_dict)
-        _marketing = d.pop("marketing", UNSET)
-        marketing: WhatsappMarketingChannel | Unset
-        if isinstance(_marketing, Unset):
-            marketing = UNSET
-        else:
-            marketing = WhatsappMarketingChannel.from_dict(_marketing)
+        def _decode_marketing(src_value__: Any) -> WhatsappMarketingChannel | Unset:
+            _marketing = src_value__
+            marketing: WhatsappMarketingChannel | Unset
+            if isinstance(_marketing, Unset):
+                marketing = UNSET
+            else:
+                marketing = WhatsappMarketingChannel.from_dict(_marketing)
 
-        _transactional = d.pop("transactional", UNSET)
-        transactional: WhatsappTransactionalChannel | Unset
-        if isinstance(_transactional, Unset):
-            transactional = UNSET
-        else:
-            transactional = WhatsappTransactionalChannel.from_dict(_transactional)
+            return marketing
 
-        _conversational = d.pop("conversational", UNSET)
-        conversational: WhatsappConversationalChannel | Unset
-        if isinstance(_conversational, Unset):
-            conversational = UNSET
-        else:
-            conversational = WhatsappConversationalChannel.from_dict(_conversational)
+        def _decode_transactional(src_value__: Any) -> WhatsappTransactionalChannel | Unset:
+            _transactional = src_value__
+            transactional: WhatsappTransactionalChannel | Unset
+            if isinstance(_transactional, Unset):
+                transactional = UNSET
+            else:
+                transactional = WhatsappTransactionalChannel.from_dict(_transactional)
 
-        whatsapp_channel = cls(
-            marketing=marketing,
-            transactional=transactional,
-            conversational=conversational,
+            return transactional
+
+        def _decode_conversational(src_value__: Any) -> WhatsappConversationalChannel | Unset:
+            _conversational = src_value__
+            conversational: WhatsappConversationalChannel | Unset
+            if isinstance(_conversational, Unset):
+                conversational = UNSET
+            else:
+                conversational = WhatsappConversationalChannel.from_dict(_conversational)
+
+            return conversational
+
+        return LazyTable(
+            fields={
+                "marketing": ("marketing", _decode_marketing),
+                "transactional": ("transactional", _decode_transactional),
+                "conversational": ("conversational", _decode_conversational),
+            },
+            required=(),
+            additional=None,
         )
-
-        whatsapp_channel.additional_properties = d
-        return whatsapp_channel
 
     @property
     def additional_keys(self) -> list[str]:

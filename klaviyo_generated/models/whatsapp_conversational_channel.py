@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="WhatsappConversationalChannel")
 
 
 @_attrs_define
-class WhatsappConversationalChannel:
+class WhatsappConversationalChannel(LazyModel):
     """
     Attributes:
         consent (str): The consent status for the channel. Example: SUBSCRIBED.
@@ -125,120 +126,129 @@ class WhatsappConversationalChannel:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.whatsapp_conversational_channel_metadata_type_0 import WhatsappConversationalChannelMetadataType0  # noqa: PLC0415
 
-        d = dict(src_dict)
-        consent = d.pop("consent")
+        def _decode_consent_timestamp(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_consent_timestamp(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    consent_timestamp_type_0 = datetime.datetime.fromisoformat(data)
 
-        can_receive = d.pop("can_receive")
+                    return consent_timestamp_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
 
-        def _parse_consent_timestamp(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                consent_timestamp_type_0 = datetime.datetime.fromisoformat(data)
+            consent_timestamp = parse_union(_parse_consent_timestamp, src_value__)
 
-                return consent_timestamp_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+            return consent_timestamp
 
-        consent_timestamp = parse_union(_parse_consent_timestamp, d.pop("consent_timestamp", UNSET))
+        def _decode_last_updated(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_last_updated(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    last_updated_type_0 = datetime.datetime.fromisoformat(data)
 
-        def _parse_last_updated(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                last_updated_type_0 = datetime.datetime.fromisoformat(data)
+                    return last_updated_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
 
-                return last_updated_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+            last_updated = parse_union(_parse_last_updated, src_value__)
 
-        last_updated = parse_union(_parse_last_updated, d.pop("last_updated", UNSET))
+            return last_updated
 
-        def _parse_created_timestamp(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                created_timestamp_type_0 = datetime.datetime.fromisoformat(data)
+        def _decode_created_timestamp(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_created_timestamp(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    created_timestamp_type_0 = datetime.datetime.fromisoformat(data)
 
-                return created_timestamp_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+                    return created_timestamp_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
 
-        created_timestamp = parse_union(_parse_created_timestamp, d.pop("created_timestamp", UNSET))
+            created_timestamp = parse_union(_parse_created_timestamp, src_value__)
 
-        def _parse_metadata(data: object) -> None | Unset | WhatsappConversationalChannelMetadataType0:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                metadata_type_0 = WhatsappConversationalChannelMetadataType0.from_dict(data)
+            return created_timestamp
 
-                return metadata_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | Unset | WhatsappConversationalChannelMetadataType0, data)
+        def _decode_metadata(src_value__: Any) -> None | Unset | WhatsappConversationalChannelMetadataType0:
+            def _parse_metadata(data: object) -> None | Unset | WhatsappConversationalChannelMetadataType0:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    metadata_type_0 = WhatsappConversationalChannelMetadataType0.from_dict(data)
 
-        metadata = parse_union(_parse_metadata, d.pop("metadata", UNSET))
+                    return metadata_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(None | Unset | WhatsappConversationalChannelMetadataType0, data)
 
-        def _parse_valid_until(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                valid_until_type_0 = datetime.datetime.fromisoformat(data)
+            metadata = parse_union(_parse_metadata, src_value__)
 
-                return valid_until_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+            return metadata
 
-        valid_until = parse_union(_parse_valid_until, d.pop("valid_until", UNSET))
+        def _decode_valid_until(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_valid_until(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    valid_until_type_0 = datetime.datetime.fromisoformat(data)
 
-        def _parse_phone_number(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+                    return valid_until_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
 
-        phone_number = _parse_phone_number(d.pop("phone_number", UNSET))
+            valid_until = parse_union(_parse_valid_until, src_value__)
 
-        whatsapp_conversational_channel = cls(
-            consent=consent,
-            can_receive=can_receive,
-            consent_timestamp=consent_timestamp,
-            last_updated=last_updated,
-            created_timestamp=created_timestamp,
-            metadata=metadata,
-            valid_until=valid_until,
-            phone_number=phone_number,
+            return valid_until
+
+        return LazyTable(
+            fields={
+                "consent": ("consent", None),
+                "can_receive": ("can_receive", None),
+                "consent_timestamp": ("consent_timestamp", _decode_consent_timestamp),
+                "last_updated": ("last_updated", _decode_last_updated),
+                "created_timestamp": ("created_timestamp", _decode_created_timestamp),
+                "metadata": ("metadata", _decode_metadata),
+                "valid_until": ("valid_until", _decode_valid_until),
+                "phone_number": ("phone_number", None),
+            },
+            required=(
+                "consent",
+                "can_receive",
+            ),
+            additional=None,
         )
-
-        whatsapp_conversational_channel.additional_properties = d
-        return whatsapp_conversational_channel
 
     @property
     def additional_keys(self) -> list[str]:

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     )
     from ._inputs import InputError
     from ._jobs import Accepted, AsyncJob, Job, JobFailedError, JobLimitError, JobTimeoutError, Progress
+    from ._lazy import FieldDecodeError
     from ._oauth import OAuth, OAuthToken, TokenRefreshError
     from ._pagination import AsyncPager, Pager, PaginationError
     from ._ratelimit import RateLimiter, RateLimitInfo, RateLimits, RateLimitWaitExceeded
@@ -52,6 +53,7 @@ _MODULE_OF: dict[str, str] = {
     "APIResponse": "._response",
     "ConfigurationError": "._auth",
     "InputError": "._inputs",
+    "FieldDecodeError": "._lazy",
     "OAuth": "._oauth",
     "Accepted": "._jobs",
     "AsyncJob": "._jobs",
@@ -131,6 +133,7 @@ __all__ = [
     "ConfigurationError",
     "ConflictError",
     "ErrorObject",
+    "FieldDecodeError",
     "FilterError",
     "InputError",
     "InternalServerError",

@@ -38,6 +38,7 @@ from ._exceptions import (
 )
 from ._jobs import Accepted, check_limits
 from ._jobs_table import ACCEPTED
+from ._lazy import FieldDecodeError, LazyModel, decode_first_level
 from ._oauth import OAuth
 from ._operations import OPERATIONS
 from ._ratelimit import OPERATION_EXTENSION, RateLimiter, RateLimits, coerce_limiter
@@ -249,7 +250,11 @@ class _BaseClient:
         else:
             try:
                 parsed = endpoint._parse_response(client=_Strict(), response=response)
-            except (errors.UndecodableResponse, errors.UnexpectedStatus) as error:
+                if isinstance(parsed, LazyModel):
+                    # The document's own members (data, links, included) are checked now, so a body
+                    # of the wrong shape fails the call; deeper members decode when read.
+                    decode_first_level(parsed)
+            except (errors.UndecodableResponse, errors.UnexpectedStatus, FieldDecodeError) as error:
                 raise ResponseDecodeError(response, attempts=_attempts(response)) from error
             operation = response.request.extensions.get(OPERATION_EXTENSION)
             if parsed is None and operation in ACCEPTED:

@@ -13,6 +13,7 @@ Every error raised on purpose derives from :class:`KlaviyoError`::
         │   ├── NotFoundError 404, ConflictError 409, UnprocessableEntityError 422,
         │   ├── RateLimitError 429 (.retry_after), InternalServerError 5xx
         └── ResponseDecodeError       2xx whose body is not the documented JSON
+    └── FieldDecodeError              (in _lazy) a nested member read later is not the documented shape
 
 :func:`status_error` picks the class for a response and never raises, whatever the body.
 

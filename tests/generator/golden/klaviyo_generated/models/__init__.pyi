@@ -70,6 +70,9 @@ from .profile_response_object_resource import ProfileResponseObjectResource as P
 from .profile_response_object_resource_attributes import (
     ProfileResponseObjectResourceAttributes as ProfileResponseObjectResourceAttributes,
 )
+from .profile_response_object_resource_attributes_addresses import (
+    ProfileResponseObjectResourceAttributesAddresses as ProfileResponseObjectResourceAttributesAddresses,
+)
 from .profile_response_object_resource_attributes_properties_type_0 import (
     ProfileResponseObjectResourceAttributesPropertiesType0 as ProfileResponseObjectResourceAttributesPropertiesType0,
 )
@@ -131,6 +134,7 @@ __all__ = (
     "ProfileImportJobResponseDataAttributesStatus",
     "ProfileResponseObjectResource",
     "ProfileResponseObjectResourceAttributes",
+    "ProfileResponseObjectResourceAttributesAddresses",
     "ProfileResponseObjectResourceAttributesPropertiesType0",
     "ProfileResponseObjectResourceRelationships",
     "ProfileResponseObjectResourceRelationshipsLists",

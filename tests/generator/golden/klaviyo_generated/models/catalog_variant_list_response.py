@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="CatalogVariantListResponse")
 
 
 @_attrs_define
-class CatalogVariantListResponse:
+class CatalogVariantListResponse(LazyModel):
     """
     Attributes:
         data (list[CatalogVariantListResponseDataItem]):
@@ -54,31 +55,41 @@ class CatalogVariantListResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.catalog_variant_list_response_data_item import CatalogVariantListResponseDataItem  # noqa: PLC0415
         from ..models.collection_links import CollectionLinks  # noqa: PLC0415
 
-        d = dict(src_dict)
-        data = []
-        _data = d.pop("data")
-        for data_item_data in _data:
-            data_item = CatalogVariantListResponseDataItem.from_dict(data_item_data)
+        def _decode_data(src_value__: Any) -> list[CatalogVariantListResponseDataItem]:
+            data = []
+            _data = src_value__
+            for data_item_data in _data:
+                data_item = CatalogVariantListResponseDataItem.from_dict(data_item_data)
 
-            data.append(data_item)
+                data.append(data_item)
 
-        _links = d.pop("links", UNSET)
-        links: CollectionLinks | Unset
-        if isinstance(_links, Unset):
-            links = UNSET
-        else:
-            links = CollectionLinks.from_dict(_links)
+            return data
 
-        catalog_variant_list_response = cls(
-            data=data,
-            links=links,
+        def _decode_links(src_value__: Any) -> CollectionLinks | Unset:
+            _links = src_value__
+            links: CollectionLinks | Unset
+            if isinstance(_links, Unset):
+                links = UNSET
+            else:
+                links = CollectionLinks.from_dict(_links)
+
+            return links
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+                "links": ("links", _decode_links),
+            },
+            required=("data",),
+            additional=None,
         )
-
-        catalog_variant_list_response.additional_properties = d
-        return catalog_variant_list_response
 
     @property
     def additional_keys(self) -> list[str]:

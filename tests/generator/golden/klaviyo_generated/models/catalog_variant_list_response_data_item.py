@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.catalog_variant_enum import CatalogVariantEnum, check_catalog_variant_enum
 from ..types import UNSET, Unset
 
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="CatalogVariantListResponseDataItem")
 
 
 @_attrs_define
-class CatalogVariantListResponseDataItem:
+class CatalogVariantListResponseDataItem(LazyModel):
     """
     Attributes:
         type_ (CatalogVariantEnum):
@@ -56,30 +57,41 @@ class CatalogVariantListResponseDataItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.catalog_variant_list_response_data_item_attributes import (
             CatalogVariantListResponseDataItemAttributes,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        type_ = check_catalog_variant_enum(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> CatalogVariantEnum:
+            type_ = check_catalog_variant_enum(src_value__)
 
-        id = d.pop("id")
+            return type_
 
-        _attributes = d.pop("attributes", UNSET)
-        attributes: CatalogVariantListResponseDataItemAttributes | Unset
-        if isinstance(_attributes, Unset):
-            attributes = UNSET
-        else:
-            attributes = CatalogVariantListResponseDataItemAttributes.from_dict(_attributes)
+        def _decode_attributes(src_value__: Any) -> CatalogVariantListResponseDataItemAttributes | Unset:
+            _attributes = src_value__
+            attributes: CatalogVariantListResponseDataItemAttributes | Unset
+            if isinstance(_attributes, Unset):
+                attributes = UNSET
+            else:
+                attributes = CatalogVariantListResponseDataItemAttributes.from_dict(_attributes)
 
-        catalog_variant_list_response_data_item = cls(
-            type_=type_,
-            id=id,
-            attributes=attributes,
+            return attributes
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+                "attributes": ("attributes", _decode_attributes),
+            },
+            required=(
+                "type",
+                "id",
+            ),
+            additional=None,
         )
-
-        catalog_variant_list_response_data_item.additional_properties = d
-        return catalog_variant_list_response_data_item
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.catalog_variant_list_response_data_item_attributes_inventory_policy import (
     CatalogVariantListResponseDataItemAttributesInventoryPolicy,
     check_catalog_variant_list_response_data_item_attributes_inventory_policy,
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="CatalogVariantListResponseDataItemAttributes")
 
 
 @_attrs_define
-class CatalogVariantListResponseDataItemAttributes:
+class CatalogVariantListResponseDataItemAttributes(LazyModel):
     """
     Attributes:
         sku (str | Unset):
@@ -48,25 +49,33 @@ class CatalogVariantListResponseDataItemAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        sku = d.pop("sku", UNSET)
+        return lazy_from_dict(cls, src_dict)
 
-        _inventory_policy = d.pop("inventory_policy", UNSET)
-        inventory_policy: CatalogVariantListResponseDataItemAttributesInventoryPolicy | Unset
-        if isinstance(_inventory_policy, Unset):
-            inventory_policy = UNSET
-        else:
-            inventory_policy = check_catalog_variant_list_response_data_item_attributes_inventory_policy(
-                _inventory_policy
-            )
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        catalog_variant_list_response_data_item_attributes = cls(
-            sku=sku,
-            inventory_policy=inventory_policy,
+        def _decode_inventory_policy(
+            src_value__: Any,
+        ) -> CatalogVariantListResponseDataItemAttributesInventoryPolicy | Unset:
+            _inventory_policy = src_value__
+            inventory_policy: CatalogVariantListResponseDataItemAttributesInventoryPolicy | Unset
+            if isinstance(_inventory_policy, Unset):
+                inventory_policy = UNSET
+            else:
+                inventory_policy = check_catalog_variant_list_response_data_item_attributes_inventory_policy(
+                    _inventory_policy
+                )
+
+            return inventory_policy
+
+        return LazyTable(
+            fields={
+                "sku": ("sku", None),
+                "inventory_policy": ("inventory_policy", _decode_inventory_policy),
+            },
+            required=(),
+            additional=None,
         )
-
-        catalog_variant_list_response_data_item_attributes.additional_properties = d
-        return catalog_variant_list_response_data_item_attributes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,13 +8,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ClientErrorErrorsItemSource")
 
 
 @_attrs_define
-class ClientErrorErrorsItemSource:
+class ClientErrorErrorsItemSource(LazyModel):
     """
     Attributes:
         pointer (str | Unset):
@@ -42,18 +43,19 @@ class ClientErrorErrorsItemSource:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        pointer = d.pop("pointer", UNSET)
+        return lazy_from_dict(cls, src_dict)
 
-        parameter = d.pop("parameter", UNSET)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        client_error_errors_item_source = cls(
-            pointer=pointer,
-            parameter=parameter,
+        return LazyTable(
+            fields={
+                "pointer": ("pointer", None),
+                "parameter": ("parameter", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        client_error_errors_item_source.additional_properties = d
-        return client_error_errors_item_source
 
     @property
     def additional_keys(self) -> list[str]:

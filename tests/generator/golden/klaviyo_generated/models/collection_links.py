@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CollectionLinks")
 
 
 @_attrs_define
-class CollectionLinks:
+class CollectionLinks(LazyModel):
     """
     Attributes:
         self_ (str):
@@ -70,41 +71,22 @@ class CollectionLinks:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        self_ = d.pop("self")
+        return lazy_from_dict(cls, src_dict)
 
-        first = d.pop("first", UNSET)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        last = d.pop("last", UNSET)
-
-        def _parse_prev(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        prev = _parse_prev(d.pop("prev", UNSET))
-
-        def _parse_next_(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        next_ = _parse_next_(d.pop("next", UNSET))
-
-        collection_links = cls(
-            self_=self_,
-            first=first,
-            last=last,
-            prev=prev,
-            next_=next_,
+        return LazyTable(
+            fields={
+                "self_": ("self", None),
+                "first": ("first", None),
+                "last": ("last", None),
+                "prev": ("prev", None),
+                "next_": ("next", None),
+            },
+            required=("self",),
+            additional=None,
         )
-
-        collection_links.additional_properties = d
-        return collection_links
 
     @property
     def additional_keys(self) -> list[str]:

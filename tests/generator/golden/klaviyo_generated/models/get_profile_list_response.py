@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="GetProfileListResponse")
 
 
 @_attrs_define
-class GetProfileListResponse:
+class GetProfileListResponse(LazyModel):
     """
     Attributes:
         data (list[ProfileResponseObjectResource]):
@@ -66,42 +67,55 @@ class GetProfileListResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.collection_links import CollectionLinks  # noqa: PLC0415
         from ..models.list_response_object_resource import ListResponseObjectResource  # noqa: PLC0415
         from ..models.profile_response_object_resource import ProfileResponseObjectResource  # noqa: PLC0415
 
-        d = dict(src_dict)
-        data = []
-        _data = d.pop("data")
-        for data_item_data in _data:
-            data_item = ProfileResponseObjectResource.from_dict(data_item_data)
+        def _decode_data(src_value__: Any) -> list[ProfileResponseObjectResource]:
+            data = []
+            _data = src_value__
+            for data_item_data in _data:
+                data_item = ProfileResponseObjectResource.from_dict(data_item_data)
 
-            data.append(data_item)
+                data.append(data_item)
 
-        _links = d.pop("links", UNSET)
-        links: CollectionLinks | Unset
-        if isinstance(_links, Unset):
-            links = UNSET
-        else:
-            links = CollectionLinks.from_dict(_links)
+            return data
 
-        _included = d.pop("included", UNSET)
-        included: list[ListResponseObjectResource] | Unset = UNSET
-        if _included is not UNSET:
-            included = []
-            for included_item_data in _included:
-                included_item = ListResponseObjectResource.from_dict(included_item_data)
+        def _decode_links(src_value__: Any) -> CollectionLinks | Unset:
+            _links = src_value__
+            links: CollectionLinks | Unset
+            if isinstance(_links, Unset):
+                links = UNSET
+            else:
+                links = CollectionLinks.from_dict(_links)
 
-                included.append(included_item)
+            return links
 
-        get_profile_list_response = cls(
-            data=data,
-            links=links,
-            included=included,
+        def _decode_included(src_value__: Any) -> list[ListResponseObjectResource] | Unset:
+            _included = src_value__
+            included: list[ListResponseObjectResource] | Unset = UNSET
+            if _included is not UNSET:
+                included = []
+                for included_item_data in _included:
+                    included_item = ListResponseObjectResource.from_dict(included_item_data)
+
+                    included.append(included_item)
+
+            return included
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+                "links": ("links", _decode_links),
+                "included": ("included", _decode_included),
+            },
+            required=("data",),
+            additional=None,
         )
-
-        get_profile_list_response.additional_properties = d
-        return get_profile_list_response
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="GetProfileResponse")
 
 
 @_attrs_define
-class GetProfileResponse:
+class GetProfileResponse(LazyModel):
     """
     Attributes:
         data (ProfileResponseObjectResource):
@@ -54,28 +55,38 @@ class GetProfileResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.list_response_object_resource import ListResponseObjectResource  # noqa: PLC0415
         from ..models.profile_response_object_resource import ProfileResponseObjectResource  # noqa: PLC0415
 
-        d = dict(src_dict)
-        data = ProfileResponseObjectResource.from_dict(d.pop("data"))
+        def _decode_data(src_value__: Any) -> ProfileResponseObjectResource:
+            data = ProfileResponseObjectResource.from_dict(src_value__)
 
-        _included = d.pop("included", UNSET)
-        included: list[ListResponseObjectResource] | Unset = UNSET
-        if _included is not UNSET:
-            included = []
-            for included_item_data in _included:
-                included_item = ListResponseObjectResource.from_dict(included_item_data)
+            return data
 
-                included.append(included_item)
+        def _decode_included(src_value__: Any) -> list[ListResponseObjectResource] | Unset:
+            _included = src_value__
+            included: list[ListResponseObjectResource] | Unset = UNSET
+            if _included is not UNSET:
+                included = []
+                for included_item_data in _included:
+                    included_item = ListResponseObjectResource.from_dict(included_item_data)
 
-        get_profile_response = cls(
-            data=data,
-            included=included,
+                    included.append(included_item)
+
+            return included
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+                "included": ("included", _decode_included),
+            },
+            required=("data",),
+            additional=None,
         )
-
-        get_profile_response.additional_properties = d
-        return get_profile_response
 
     @property
     def additional_keys(self) -> list[str]:

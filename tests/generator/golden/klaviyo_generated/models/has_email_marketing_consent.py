@@ -9,13 +9,14 @@ from typing import Any, Literal, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, strict_enums
 
 T = TypeVar("T", bound="HasEmailMarketingConsent")
 
 
 @_attrs_define
-class HasEmailMarketingConsent:
+class HasEmailMarketingConsent(LazyModel):
     """
     Attributes:
         can_receive_marketing (Literal[True]):
@@ -53,30 +54,42 @@ class HasEmailMarketingConsent:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        can_receive_marketing = cast(Literal[True], d.pop("can_receive_marketing"))
-        if can_receive_marketing != True and strict_enums():
-            raise ValueError(f"can_receive_marketing must match const True, got '{can_receive_marketing}'")
+        return lazy_from_dict(cls, src_dict)
 
-        _consent_timestamp = d.pop("consent_timestamp", UNSET)
-        consent_timestamp: datetime.datetime | Unset
-        if isinstance(_consent_timestamp, Unset):
-            consent_timestamp = UNSET
-        else:
-            consent_timestamp = datetime.datetime.fromisoformat(_consent_timestamp)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        double_optin = cast(Literal[True] | Unset, d.pop("double_optin", UNSET))
-        if double_optin != True and not isinstance(double_optin, Unset) and strict_enums():
-            raise ValueError(f"double_optin must match const True, got '{double_optin}'")
+        def _decode_can_receive_marketing(src_value__: Any) -> Literal[True]:
+            can_receive_marketing = cast(Literal[True], src_value__)
+            if can_receive_marketing != True and strict_enums():
+                raise ValueError(f"can_receive_marketing must match const True, got '{can_receive_marketing}'")
+            return can_receive_marketing
 
-        has_email_marketing_consent = cls(
-            can_receive_marketing=can_receive_marketing,
-            consent_timestamp=consent_timestamp,
-            double_optin=double_optin,
+        def _decode_consent_timestamp(src_value__: Any) -> datetime.datetime | Unset:
+            _consent_timestamp = src_value__
+            consent_timestamp: datetime.datetime | Unset
+            if isinstance(_consent_timestamp, Unset):
+                consent_timestamp = UNSET
+            else:
+                consent_timestamp = datetime.datetime.fromisoformat(_consent_timestamp)
+
+            return consent_timestamp
+
+        def _decode_double_optin(src_value__: Any) -> Literal[True] | Unset:
+            double_optin = cast(Literal[True] | Unset, src_value__)
+            if double_optin != True and not isinstance(double_optin, Unset) and strict_enums():
+                raise ValueError(f"double_optin must match const True, got '{double_optin}'")
+            return double_optin
+
+        return LazyTable(
+            fields={
+                "can_receive_marketing": ("can_receive_marketing", _decode_can_receive_marketing),
+                "consent_timestamp": ("consent_timestamp", _decode_consent_timestamp),
+                "double_optin": ("double_optin", _decode_double_optin),
+            },
+            required=("can_receive_marketing",),
+            additional=None,
         )
-
-        has_email_marketing_consent.additional_properties = d
-        return has_email_marketing_consent
 
     @property
     def additional_keys(self) -> list[str]:

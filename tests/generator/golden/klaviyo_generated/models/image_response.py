@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
+
 if TYPE_CHECKING:
     from ..models.image_response_data import ImageResponseData
 
@@ -16,7 +18,7 @@ T = TypeVar("T", bound="ImageResponse")
 
 
 @_attrs_define
-class ImageResponse:
+class ImageResponse(LazyModel):
     """
     Attributes:
         data (ImageResponseData):
@@ -40,17 +42,24 @@ class ImageResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.image_response_data import ImageResponseData  # noqa: PLC0415
 
-        d = dict(src_dict)
-        data = ImageResponseData.from_dict(d.pop("data"))
+        def _decode_data(src_value__: Any) -> ImageResponseData:
+            data = ImageResponseData.from_dict(src_value__)
 
-        image_response = cls(
-            data=data,
+            return data
+
+        return LazyTable(
+            fields={
+                "data": ("data", _decode_data),
+            },
+            required=("data",),
+            additional=None,
         )
-
-        image_response.additional_properties = d
-        return image_response
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.image_enum import ImageEnum, check_image_enum
 from ..types import UNSET, Unset
 
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="ImageResponseData")
 
 
 @_attrs_define
-class ImageResponseData:
+class ImageResponseData(LazyModel):
     """
     Attributes:
         type_ (ImageEnum):
@@ -56,28 +57,39 @@ class ImageResponseData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.image_response_data_attributes import ImageResponseDataAttributes  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_image_enum(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> ImageEnum:
+            type_ = check_image_enum(src_value__)
 
-        id = d.pop("id")
+            return type_
 
-        _attributes = d.pop("attributes", UNSET)
-        attributes: ImageResponseDataAttributes | Unset
-        if isinstance(_attributes, Unset):
-            attributes = UNSET
-        else:
-            attributes = ImageResponseDataAttributes.from_dict(_attributes)
+        def _decode_attributes(src_value__: Any) -> ImageResponseDataAttributes | Unset:
+            _attributes = src_value__
+            attributes: ImageResponseDataAttributes | Unset
+            if isinstance(_attributes, Unset):
+                attributes = UNSET
+            else:
+                attributes = ImageResponseDataAttributes.from_dict(_attributes)
 
-        image_response_data = cls(
-            type_=type_,
-            id=id,
-            attributes=attributes,
+            return attributes
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+                "attributes": ("attributes", _decode_attributes),
+            },
+            required=(
+                "type",
+                "id",
+            ),
+            additional=None,
         )
-
-        image_response_data.additional_properties = d
-        return image_response_data
 
     @property
     def additional_keys(self) -> list[str]:

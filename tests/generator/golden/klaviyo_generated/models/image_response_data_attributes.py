@@ -8,13 +8,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ImageResponseDataAttributes")
 
 
 @_attrs_define
-class ImageResponseDataAttributes:
+class ImageResponseDataAttributes(LazyModel):
     """
     Attributes:
         image_url (str | Unset):
@@ -42,18 +43,19 @@ class ImageResponseDataAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        image_url = d.pop("image_url", UNSET)
+        return lazy_from_dict(cls, src_dict)
 
-        hidden = d.pop("hidden", UNSET)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        image_response_data_attributes = cls(
-            image_url=image_url,
-            hidden=hidden,
+        return LazyTable(
+            fields={
+                "image_url": ("image_url", None),
+                "hidden": ("hidden", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        image_response_data_attributes.additional_properties = d
-        return image_response_data_attributes
 
     @property
     def additional_keys(self) -> list[str]:

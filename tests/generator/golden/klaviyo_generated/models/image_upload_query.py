@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from io import BytesIO
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .. import types
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, File, Unset
 
 T = TypeVar("T", bound="ImageUploadQuery")
 
 
 @_attrs_define
-class ImageUploadQuery:
+class ImageUploadQuery(LazyModel):
     """
     Attributes:
         file (File):
@@ -73,28 +74,25 @@ class ImageUploadQuery:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        file = File(payload=BytesIO(d.pop("file")))
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        name = _parse_name(d.pop("name", UNSET))
+        def _decode_file(src_value__: Any) -> File:
+            file = File(payload=BytesIO(src_value__))
 
-        hidden = d.pop("hidden", UNSET)
+            return file
 
-        image_upload_query = cls(
-            file=file,
-            name=name,
-            hidden=hidden,
+        return LazyTable(
+            fields={
+                "file": ("file", _decode_file),
+                "name": ("name", None),
+                "hidden": ("hidden", None),
+            },
+            required=("file",),
+            additional=None,
         )
-
-        image_upload_query.additional_properties = d
-        return image_upload_query
 
     @property
     def additional_keys(self) -> list[str]:

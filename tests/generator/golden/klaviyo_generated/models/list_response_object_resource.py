@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.list_enum import ListEnum, check_list_enum
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="ListResponseObjectResource")
 
 
 @_attrs_define
-class ListResponseObjectResource:
+class ListResponseObjectResource(LazyModel):
     """
     Attributes:
         type_ (ListEnum):
@@ -52,23 +53,35 @@ class ListResponseObjectResource:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.list_response_object_resource_attributes import ListResponseObjectResourceAttributes  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_list_enum(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> ListEnum:
+            type_ = check_list_enum(src_value__)
 
-        id = d.pop("id")
+            return type_
 
-        attributes = ListResponseObjectResourceAttributes.from_dict(d.pop("attributes"))
+        def _decode_attributes(src_value__: Any) -> ListResponseObjectResourceAttributes:
+            attributes = ListResponseObjectResourceAttributes.from_dict(src_value__)
 
-        list_response_object_resource = cls(
-            type_=type_,
-            id=id,
-            attributes=attributes,
+            return attributes
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "id": ("id", None),
+                "attributes": ("attributes", _decode_attributes),
+            },
+            required=(
+                "type",
+                "id",
+                "attributes",
+            ),
+            additional=None,
         )
-
-        list_response_object_resource.additional_properties = d
-        return list_response_object_resource
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.list_response_object_resource_attributes_opt_in_process import (
     ListResponseObjectResourceAttributesOptInProcess,
     check_list_response_object_resource_attributes_opt_in_process,
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="ListResponseObjectResourceAttributes")
 
 
 @_attrs_define
-class ListResponseObjectResourceAttributes:
+class ListResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
         name (str | Unset):
@@ -48,23 +49,29 @@ class ListResponseObjectResourceAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name", UNSET)
+        return lazy_from_dict(cls, src_dict)
 
-        _opt_in_process = d.pop("opt_in_process", UNSET)
-        opt_in_process: ListResponseObjectResourceAttributesOptInProcess | Unset
-        if isinstance(_opt_in_process, Unset):
-            opt_in_process = UNSET
-        else:
-            opt_in_process = check_list_response_object_resource_attributes_opt_in_process(_opt_in_process)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        list_response_object_resource_attributes = cls(
-            name=name,
-            opt_in_process=opt_in_process,
+        def _decode_opt_in_process(src_value__: Any) -> ListResponseObjectResourceAttributesOptInProcess | Unset:
+            _opt_in_process = src_value__
+            opt_in_process: ListResponseObjectResourceAttributesOptInProcess | Unset
+            if isinstance(_opt_in_process, Unset):
+                opt_in_process = UNSET
+            else:
+                opt_in_process = check_list_response_object_resource_attributes_opt_in_process(_opt_in_process)
+
+            return opt_in_process
+
+        return LazyTable(
+            fields={
+                "name": ("name", None),
+                "opt_in_process": ("opt_in_process", _decode_opt_in_process),
+            },
+            required=(),
+            additional=None,
         )
-
-        list_response_object_resource_attributes.additional_properties = d
-        return list_response_object_resource_attributes
 
     @property
     def additional_keys(self) -> list[str]:

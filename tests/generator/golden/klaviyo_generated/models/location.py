@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.location_timezone import LocationTimezone, check_location_timezone
 from ..types import UNSET, Unset
 
@@ -15,7 +16,7 @@ T = TypeVar("T", bound="Location")
 
 
 @_attrs_define
-class Location:
+class Location(LazyModel):
     """
     Attributes:
         timezone (LocationTimezone | Unset): Values whose Enum member names collide (GMT+0, GMT-0, GMT0).
@@ -49,30 +50,29 @@ class Location:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _timezone = d.pop("timezone", UNSET)
-        timezone: LocationTimezone | Unset
-        if isinstance(_timezone, Unset):
-            timezone = UNSET
-        else:
-            timezone = check_location_timezone(_timezone)
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_city(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        city = _parse_city(d.pop("city", UNSET))
+        def _decode_timezone(src_value__: Any) -> LocationTimezone | Unset:
+            _timezone = src_value__
+            timezone: LocationTimezone | Unset
+            if isinstance(_timezone, Unset):
+                timezone = UNSET
+            else:
+                timezone = check_location_timezone(_timezone)
 
-        location = cls(
-            timezone=timezone,
-            city=city,
+            return timezone
+
+        return LazyTable(
+            fields={
+                "timezone": ("timezone", _decode_timezone),
+                "city": ("city", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        location.additional_properties = d
-        return location
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,13 +8,14 @@ from typing import Any, Literal, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, strict_enums
 
 T = TypeVar("T", bound="NoEmailMarketingConsent")
 
 
 @_attrs_define
-class NoEmailMarketingConsent:
+class NoEmailMarketingConsent(LazyModel):
     """
     Attributes:
         can_receive_marketing (Literal[False]):
@@ -50,32 +51,43 @@ class NoEmailMarketingConsent:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        can_receive_marketing = cast(Literal[False], d.pop("can_receive_marketing"))
-        if can_receive_marketing != False and strict_enums():
-            raise ValueError(f"can_receive_marketing must match const False, got '{can_receive_marketing}'")
+        return lazy_from_dict(cls, src_dict)
 
-        def _parse_dynamic(data: object) -> Literal[False] | None:
-            if data is None:
-                return data
-            dynamic_type_0 = cast(Literal[False], data)
-            if dynamic_type_0 != False and strict_enums():
-                raise ValueError(f"dynamic_type_0 must match const False, got '{dynamic_type_0}'")
-            return dynamic_type_0
-            return cast(Literal[False] | None, data)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        dynamic = _parse_dynamic(d.pop("dynamic"))
+        def _decode_can_receive_marketing(src_value__: Any) -> Literal[False]:
+            can_receive_marketing = cast(Literal[False], src_value__)
+            if can_receive_marketing != False and strict_enums():
+                raise ValueError(f"can_receive_marketing must match const False, got '{can_receive_marketing}'")
+            return can_receive_marketing
 
-        reason = d.pop("reason", UNSET)
+        def _decode_dynamic(src_value__: Any) -> Literal[False] | None:
+            def _parse_dynamic(data: object) -> Literal[False] | None:
+                if data is None:
+                    return data
+                dynamic_type_0 = cast(Literal[False], data)
+                if dynamic_type_0 != False and strict_enums():
+                    raise ValueError(f"dynamic_type_0 must match const False, got '{dynamic_type_0}'")
+                return dynamic_type_0
+                return cast(Literal[False] | None, data)
 
-        no_email_marketing_consent = cls(
-            can_receive_marketing=can_receive_marketing,
-            dynamic=dynamic,
-            reason=reason,
+            dynamic = _parse_dynamic(src_value__)
+
+            return dynamic
+
+        return LazyTable(
+            fields={
+                "can_receive_marketing": ("can_receive_marketing", _decode_can_receive_marketing),
+                "dynamic": ("dynamic", _decode_dynamic),
+                "reason": ("reason", None),
+            },
+            required=(
+                "can_receive_marketing",
+                "dynamic",
+            ),
+            additional=None,
         )
-
-        no_email_marketing_consent.additional_properties = d
-        return no_email_marketing_consent
 
     @property
     def additional_keys(self) -> list[str]:

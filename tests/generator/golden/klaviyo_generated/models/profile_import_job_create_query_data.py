@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.profile_import_job_enum import ProfileImportJobEnum, check_profile_import_job_enum
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="ProfileImportJobCreateQueryData")
 
 
 @_attrs_define
-class ProfileImportJobCreateQueryData:
+class ProfileImportJobCreateQueryData(LazyModel):
     """
     Attributes:
         type_ (ProfileImportJobEnum):
@@ -47,20 +48,33 @@ class ProfileImportJobCreateQueryData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.profile_import_job_create_query_data_attributes import ProfileImportJobCreateQueryDataAttributes  # noqa: PLC0415
 
-        d = dict(src_dict)
-        type_ = check_profile_import_job_enum(d.pop("type"))
+        def _decode_type_(src_value__: Any) -> ProfileImportJobEnum:
+            type_ = check_profile_import_job_enum(src_value__)
 
-        attributes = ProfileImportJobCreateQueryDataAttributes.from_dict(d.pop("attributes"))
+            return type_
 
-        profile_import_job_create_query_data = cls(
-            type_=type_,
-            attributes=attributes,
+        def _decode_attributes(src_value__: Any) -> ProfileImportJobCreateQueryDataAttributes:
+            attributes = ProfileImportJobCreateQueryDataAttributes.from_dict(src_value__)
+
+            return attributes
+
+        return LazyTable(
+            fields={
+                "type_": ("type", _decode_type_),
+                "attributes": ("attributes", _decode_attributes),
+            },
+            required=(
+                "type",
+                "attributes",
+            ),
+            additional=None,
         )
-
-        profile_import_job_create_query_data.additional_properties = d
-        return profile_import_job_create_query_data
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="ProfileImportJobCreateQueryDataAttributesProfilesDataIte
 
 
 @_attrs_define
-class ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributes:
+class ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributes(LazyModel):
     """
     Attributes:
         email (None | str | Unset):
@@ -52,33 +53,30 @@ class ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.location import Location  # noqa: PLC0415
 
-        d = dict(src_dict)
+        def _decode_location(src_value__: Any) -> Location | Unset:
+            _location = src_value__
+            location: Location | Unset
+            if isinstance(_location, Unset):
+                location = UNSET
+            else:
+                location = Location.from_dict(_location)
 
-        def _parse_email(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return location
 
-        email = _parse_email(d.pop("email", UNSET))
-
-        _location = d.pop("location", UNSET)
-        location: Location | Unset
-        if isinstance(_location, Unset):
-            location = UNSET
-        else:
-            location = Location.from_dict(_location)
-
-        profile_import_job_create_query_data_attributes_profiles_data_item_attributes = cls(
-            email=email,
-            location=location,
+        return LazyTable(
+            fields={
+                "email": ("email", None),
+                "location": ("location", _decode_location),
+            },
+            required=(),
+            additional=None,
         )
-
-        profile_import_job_create_query_data_attributes_profiles_data_item_attributes.additional_properties = d
-        return profile_import_job_create_query_data_attributes_profiles_data_item_attributes
 
     @property
     def additional_keys(self) -> list[str]:

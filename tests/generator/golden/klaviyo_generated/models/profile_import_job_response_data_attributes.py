@@ -9,6 +9,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.profile_import_job_response_data_attributes_status import (
     ProfileImportJobResponseDataAttributesStatus,
     check_profile_import_job_response_data_attributes_status,
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="ProfileImportJobResponseDataAttributes")
 
 
 @_attrs_define
-class ProfileImportJobResponseDataAttributes:
+class ProfileImportJobResponseDataAttributes(LazyModel):
     """
     Attributes:
         status (ProfileImportJobResponseDataAttributesStatus): Status of the asynchronous job.
@@ -77,45 +78,57 @@ class ProfileImportJobResponseDataAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        status = check_profile_import_job_response_data_attributes_status(d.pop("status"))
+        return lazy_from_dict(cls, src_dict)
 
-        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        total_count = d.pop("total_count")
+        def _decode_status(src_value__: Any) -> ProfileImportJobResponseDataAttributesStatus:
+            status = check_profile_import_job_response_data_attributes_status(src_value__)
 
-        completed_count = d.pop("completed_count", UNSET)
+            return status
 
-        failed_count = d.pop("failed_count", UNSET)
+        def _decode_created_at(src_value__: Any) -> datetime.datetime:
+            created_at = datetime.datetime.fromisoformat(src_value__)
 
-        def _parse_completed_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                completed_at_type_0 = datetime.datetime.fromisoformat(data)
+            return created_at
 
-                return completed_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+        def _decode_completed_at(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_completed_at(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    completed_at_type_0 = datetime.datetime.fromisoformat(data)
 
-        completed_at = parse_union(_parse_completed_at, d.pop("completed_at", UNSET))
+                    return completed_at_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
 
-        profile_import_job_response_data_attributes = cls(
-            status=status,
-            created_at=created_at,
-            total_count=total_count,
-            completed_count=completed_count,
-            failed_count=failed_count,
-            completed_at=completed_at,
+            completed_at = parse_union(_parse_completed_at, src_value__)
+
+            return completed_at
+
+        return LazyTable(
+            fields={
+                "status": ("status", _decode_status),
+                "created_at": ("created_at", _decode_created_at),
+                "total_count": ("total_count", None),
+                "completed_count": ("completed_count", None),
+                "failed_count": ("failed_count", None),
+                "completed_at": ("completed_at", _decode_completed_at),
+            },
+            required=(
+                "status",
+                "created_at",
+                "total_count",
+            ),
+            additional=None,
         )
-
-        profile_import_job_response_data_attributes.additional_properties = d
-        return profile_import_job_response_data_attributes
 
     @property
     def additional_keys(self) -> list[str]:

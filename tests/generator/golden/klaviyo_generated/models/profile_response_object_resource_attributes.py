@@ -9,12 +9,16 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
     from ..models.has_email_marketing_consent import HasEmailMarketingConsent
     from ..models.location import Location
     from ..models.no_email_marketing_consent import NoEmailMarketingConsent
+    from ..models.profile_response_object_resource_attributes_addresses import (
+        ProfileResponseObjectResourceAttributesAddresses,
+    )
     from ..models.profile_response_object_resource_attributes_properties_type_0 import (
         ProfileResponseObjectResourceAttributesPropertiesType0,
     )
@@ -24,7 +28,7 @@ T = TypeVar("T", bound="ProfileResponseObjectResourceAttributes")
 
 
 @_attrs_define
-class ProfileResponseObjectResourceAttributes:
+class ProfileResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
         email (None | str | Unset):
@@ -34,6 +38,8 @@ class ProfileResponseObjectResourceAttributes:
         is_test (bool | None | Unset):
         created (datetime.datetime | None | Unset):
         properties (None | ProfileResponseObjectResourceAttributesPropertiesType0 | Unset):
+        addresses (ProfileResponseObjectResourceAttributesAddresses | Unset): Named addresses: typed additional
+            properties.
     """
 
     email: None | str | Unset = UNSET
@@ -43,6 +49,7 @@ class ProfileResponseObjectResourceAttributes:
     is_test: bool | None | Unset = UNSET
     created: datetime.datetime | None | Unset = UNSET
     properties: None | ProfileResponseObjectResourceAttributesPropertiesType0 | Unset = UNSET
+    addresses: ProfileResponseObjectResourceAttributesAddresses | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -97,6 +104,10 @@ class ProfileResponseObjectResourceAttributes:
         else:
             properties = self.properties
 
+        addresses: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.addresses, Unset):
+            addresses = self.addresses.to_dict()
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
@@ -114,119 +125,127 @@ class ProfileResponseObjectResourceAttributes:
             field_dict["created"] = created
         if properties is not UNSET:
             field_dict["properties"] = properties
+        if addresses is not UNSET:
+            field_dict["addresses"] = addresses
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.has_email_marketing_consent import HasEmailMarketingConsent  # noqa: PLC0415
         from ..models.location import Location  # noqa: PLC0415
         from ..models.no_email_marketing_consent import NoEmailMarketingConsent  # noqa: PLC0415
+        from ..models.profile_response_object_resource_attributes_addresses import (
+            ProfileResponseObjectResourceAttributesAddresses,  # noqa: PLC0415
+        )
         from ..models.profile_response_object_resource_attributes_properties_type_0 import (
             ProfileResponseObjectResourceAttributesPropertiesType0,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
+        def _decode_location(src_value__: Any) -> Location | Unset:
+            _location = src_value__
+            location: Location | Unset
+            if isinstance(_location, Unset):
+                location = UNSET
+            else:
+                location = Location.from_dict(_location)
 
-        def _parse_email(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return location
 
-        email = _parse_email(d.pop("email", UNSET))
+        def _decode_email_consent(src_value__: Any) -> HasEmailMarketingConsent | NoEmailMarketingConsent | Unset:
+            def _parse_email_consent(data: object) -> HasEmailMarketingConsent | NoEmailMarketingConsent | Unset:
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    email_consent_type_0 = HasEmailMarketingConsent.from_dict(data)
 
-        def _parse_first_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        first_name = _parse_first_name(d.pop("first_name", UNSET))
-
-        _location = d.pop("location", UNSET)
-        location: Location | Unset
-        if isinstance(_location, Unset):
-            location = UNSET
-        else:
-            location = Location.from_dict(_location)
-
-        def _parse_email_consent(data: object) -> HasEmailMarketingConsent | NoEmailMarketingConsent | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
+                    return email_consent_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                email_consent_type_0 = HasEmailMarketingConsent.from_dict(data)
+                email_consent_type_1 = NoEmailMarketingConsent.from_dict(data)
 
-                return email_consent_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            email_consent_type_1 = NoEmailMarketingConsent.from_dict(data)
+                return email_consent_type_1
 
-            return email_consent_type_1
+            email_consent = parse_union(_parse_email_consent, src_value__)
 
-        email_consent = parse_union(_parse_email_consent, d.pop("email_consent", UNSET))
+            return email_consent
 
-        def _parse_is_test(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+        def _decode_created(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_created(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    created_type_0 = datetime.datetime.fromisoformat(data)
 
-        is_test = _parse_is_test(d.pop("is_test", UNSET))
+                    return created_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
 
-        def _parse_created(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                created_type_0 = datetime.datetime.fromisoformat(data)
+            created = parse_union(_parse_created, src_value__)
 
-                return created_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+            return created
 
-        created = parse_union(_parse_created, d.pop("created", UNSET))
+        def _decode_properties(
+            src_value__: Any,
+        ) -> None | ProfileResponseObjectResourceAttributesPropertiesType0 | Unset:
+            def _parse_properties(
+                data: object,
+            ) -> None | ProfileResponseObjectResourceAttributesPropertiesType0 | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    properties_type_0 = ProfileResponseObjectResourceAttributesPropertiesType0.from_dict(data)
 
-        def _parse_properties(data: object) -> None | ProfileResponseObjectResourceAttributesPropertiesType0 | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                properties_type_0 = ProfileResponseObjectResourceAttributesPropertiesType0.from_dict(data)
+                    return properties_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(None | ProfileResponseObjectResourceAttributesPropertiesType0 | Unset, data)
 
-                return properties_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | ProfileResponseObjectResourceAttributesPropertiesType0 | Unset, data)
+            properties = parse_union(_parse_properties, src_value__)
 
-        properties = parse_union(_parse_properties, d.pop("properties", UNSET))
+            return properties
 
-        profile_response_object_resource_attributes = cls(
-            email=email,
-            first_name=first_name,
-            location=location,
-            email_consent=email_consent,
-            is_test=is_test,
-            created=created,
-            properties=properties,
+        def _decode_addresses(src_value__: Any) -> ProfileResponseObjectResourceAttributesAddresses | Unset:
+            _addresses = src_value__
+            addresses: ProfileResponseObjectResourceAttributesAddresses | Unset
+            if isinstance(_addresses, Unset):
+                addresses = UNSET
+            else:
+                addresses = ProfileResponseObjectResourceAttributesAddresses.from_dict(_addresses)
+
+            return addresses
+
+        return LazyTable(
+            fields={
+                "email": ("email", None),
+                "first_name": ("first_name", None),
+                "location": ("location", _decode_location),
+                "email_consent": ("email_consent", _decode_email_consent),
+                "is_test": ("is_test", None),
+                "created": ("created", _decode_created),
+                "properties": ("properties", _decode_properties),
+                "addresses": ("addresses", _decode_addresses),
+            },
+            required=(),
+            additional=None,
         )
-
-        profile_response_object_resource_attributes.additional_properties = d
-        return profile_response_object_resource_attributes
 
     @property
     def additional_keys(self) -> list[str]:

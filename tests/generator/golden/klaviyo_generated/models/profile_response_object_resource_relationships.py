@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="ProfileResponseObjectResourceRelationships")
 
 
 @_attrs_define
-class ProfileResponseObjectResourceRelationships:
+class ProfileResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
         lists (ProfileResponseObjectResourceRelationshipsLists | Unset):
@@ -44,24 +45,31 @@ class ProfileResponseObjectResourceRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.profile_response_object_resource_relationships_lists import (
             ProfileResponseObjectResourceRelationshipsLists,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        _lists = d.pop("lists", UNSET)
-        lists: ProfileResponseObjectResourceRelationshipsLists | Unset
-        if isinstance(_lists, Unset):
-            lists = UNSET
-        else:
-            lists = ProfileResponseObjectResourceRelationshipsLists.from_dict(_lists)
+        def _decode_lists(src_value__: Any) -> ProfileResponseObjectResourceRelationshipsLists | Unset:
+            _lists = src_value__
+            lists: ProfileResponseObjectResourceRelationshipsLists | Unset
+            if isinstance(_lists, Unset):
+                lists = UNSET
+            else:
+                lists = ProfileResponseObjectResourceRelationshipsLists.from_dict(_lists)
 
-        profile_response_object_resource_relationships = cls(
-            lists=lists,
+            return lists
+
+        return LazyTable(
+            fields={
+                "lists": ("lists", _decode_lists),
+            },
+            required=(),
+            additional=None,
         )
-
-        profile_response_object_resource_relationships.additional_properties = d
-        return profile_response_object_resource_relationships
 
     @property
     def additional_keys(self) -> list[str]:

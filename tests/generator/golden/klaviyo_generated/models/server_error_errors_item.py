@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="ServerErrorErrorsItem")
 
 
 @_attrs_define
-class ServerErrorErrorsItem:
+class ServerErrorErrorsItem(LazyModel):
     """
     Attributes:
         id (str):
@@ -65,34 +66,38 @@ class ServerErrorErrorsItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        return lazy_from_dict(cls, src_dict)
+
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
         from ..models.server_error_errors_item_source import ServerErrorErrorsItemSource  # noqa: PLC0415
 
-        d = dict(src_dict)
-        id = d.pop("id")
+        def _decode_source(src_value__: Any) -> ServerErrorErrorsItemSource | Unset:
+            _source = src_value__
+            source: ServerErrorErrorsItemSource | Unset
+            if isinstance(_source, Unset):
+                source = UNSET
+            else:
+                source = ServerErrorErrorsItemSource.from_dict(_source)
 
-        code = d.pop("code")
+            return source
 
-        title = d.pop("title")
-
-        detail = d.pop("detail")
-
-        _source = d.pop("source", UNSET)
-        source: ServerErrorErrorsItemSource | Unset
-        if isinstance(_source, Unset):
-            source = UNSET
-        else:
-            source = ServerErrorErrorsItemSource.from_dict(_source)
-
-        server_error_errors_item = cls(
-            id=id,
-            code=code,
-            title=title,
-            detail=detail,
-            source=source,
+        return LazyTable(
+            fields={
+                "id": ("id", None),
+                "code": ("code", None),
+                "title": ("title", None),
+                "detail": ("detail", None),
+                "source": ("source", _decode_source),
+            },
+            required=(
+                "id",
+                "code",
+                "title",
+                "detail",
+            ),
+            additional=None,
         )
-
-        server_error_errors_item.additional_properties = d
-        return server_error_errors_item
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,13 +8,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ServerErrorErrorsItemSource")
 
 
 @_attrs_define
-class ServerErrorErrorsItemSource:
+class ServerErrorErrorsItemSource(LazyModel):
     """
     Attributes:
         pointer (str | Unset):
@@ -42,18 +43,19 @@ class ServerErrorErrorsItemSource:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        pointer = d.pop("pointer", UNSET)
+        return lazy_from_dict(cls, src_dict)
 
-        parameter = d.pop("parameter", UNSET)
+    @staticmethod
+    def _klaviyo_table_() -> LazyTable:
 
-        server_error_errors_item_source = cls(
-            pointer=pointer,
-            parameter=parameter,
+        return LazyTable(
+            fields={
+                "pointer": ("pointer", None),
+                "parameter": ("parameter", None),
+            },
+            required=(),
+            additional=None,
         )
-
-        server_error_errors_item_source.additional_properties = d
-        return server_error_errors_item_source
 
     @property
     def additional_keys(self) -> list[str]:
