@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="AbTestActionData")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class AbTestActionData(LazyModel):
     """
     Attributes:
@@ -43,42 +43,31 @@ class AbTestActionData(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.ab_test_action_data_current_experiment_type_0 import AbTestActionDataCurrentExperimentType0  # noqa: PLC0415
-        from ..models.send_email_action import SendEmailAction  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
         main_action: dict[str, Any]
-        if isinstance(self.main_action, SendEmailAction):
+        if isinstance(self.main_action, LazyModel):
             main_action = self.main_action.to_dict()
         else:
             main_action = self.main_action.to_dict()
 
-        status: str | Unset = UNSET
-        if not isinstance(self.status, Unset):
-            status = self.status
+        field_dict["main_action"] = main_action
 
-        experiment_status: str | Unset = UNSET
-        if not isinstance(self.experiment_status, Unset):
-            experiment_status = self.experiment_status
+        status = self.status
+        if status is not UNSET:
+            field_dict["status"] = status
+
+        experiment_status = self.experiment_status
+        if experiment_status is not UNSET:
+            field_dict["experiment_status"] = experiment_status
 
         current_experiment: dict[str, Any] | None | Unset
         if isinstance(self.current_experiment, Unset):
             current_experiment = UNSET
-        elif isinstance(self.current_experiment, AbTestActionDataCurrentExperimentType0):
+        elif isinstance(self.current_experiment, LazyModel):
             current_experiment = self.current_experiment.to_dict()
         else:
             current_experiment = self.current_experiment
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "main_action": main_action,
-            }
-        )
-        if status is not UNSET:
-            field_dict["status"] = status
-        if experiment_status is not UNSET:
-            field_dict["experiment_status"] = experiment_status
         if current_experiment is not UNSET:
             field_dict["current_experiment"] = current_experiment
 
@@ -86,7 +75,8 @@ class AbTestActionData(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -161,6 +151,12 @@ class AbTestActionData(LazyModel):
                 "experiment_status": ("experiment_status", _decode_experiment_status),
                 "current_experiment": ("current_experiment", _decode_current_experiment),
             },
+            known=(
+                "main_action",
+                "status",
+                "experiment_status",
+                "current_experiment",
+            ),
             required=("main_action",),
             additional=None,
         )

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="AbTestActionDataCurrentExperimentType0")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class AbTestActionDataCurrentExperimentType0(LazyModel):
     """
     Attributes:
@@ -54,40 +54,37 @@ class AbTestActionDataCurrentExperimentType0(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.ab_test_action_data_current_experiment_type_0_allocations_type_0 import (
-            AbTestActionDataCurrentExperimentType0AllocationsType0,  # noqa: PLC0415
-        )
-        from ..models.send_email_action import SendEmailAction  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
         variations = []
         for variations_item_data in self.variations:
             variations_item: dict[str, Any]
-            if isinstance(variations_item_data, SendEmailAction):
+            if isinstance(variations_item_data, LazyModel):
                 variations_item = variations_item_data.to_dict()
             else:
                 variations_item = variations_item_data.to_dict()
 
             variations.append(variations_item)
 
-        id: None | str | Unset
-        if isinstance(self.id, Unset):
-            id = UNSET
-        else:
-            id = self.id
+        field_dict["variations"] = variations
 
-        name: None | str | Unset
-        if isinstance(self.name, Unset):
-            name = UNSET
-        else:
-            name = self.name
+        id = self.id
+        if id is not UNSET:
+            field_dict["id"] = id
+
+        name = self.name
+        if name is not UNSET:
+            field_dict["name"] = name
 
         allocations: dict[str, Any] | None | Unset
         if isinstance(self.allocations, Unset):
             allocations = UNSET
-        elif isinstance(self.allocations, AbTestActionDataCurrentExperimentType0AllocationsType0):
+        elif isinstance(self.allocations, LazyModel):
             allocations = self.allocations.to_dict()
         else:
             allocations = self.allocations
+        if allocations is not UNSET:
+            field_dict["allocations"] = allocations
 
         started: None | str | Unset
         if isinstance(self.started, Unset):
@@ -96,40 +93,25 @@ class AbTestActionDataCurrentExperimentType0(LazyModel):
             started = self.started.isoformat()
         else:
             started = self.started
-
-        winner_metric: str | Unset = UNSET
-        if not isinstance(self.winner_metric, Unset):
-            winner_metric = self.winner_metric
-
-        automatic_winner_selection_settings: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.automatic_winner_selection_settings, Unset):
-            automatic_winner_selection_settings = self.automatic_winner_selection_settings.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "variations": variations,
-            }
-        )
-        if id is not UNSET:
-            field_dict["id"] = id
-        if name is not UNSET:
-            field_dict["name"] = name
-        if allocations is not UNSET:
-            field_dict["allocations"] = allocations
         if started is not UNSET:
             field_dict["started"] = started
+
+        winner_metric = self.winner_metric
         if winner_metric is not UNSET:
             field_dict["winner_metric"] = winner_metric
-        if automatic_winner_selection_settings is not UNSET:
-            field_dict["automatic_winner_selection_settings"] = automatic_winner_selection_settings
+
+        automatic_winner_selection_settings = self.automatic_winner_selection_settings
+        if not isinstance(automatic_winner_selection_settings, Unset):
+            field_dict["automatic_winner_selection_settings"] = automatic_winner_selection_settings.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.id = src_dict.get("id", UNSET)
+        instance.name = src_dict.get("name", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -235,8 +217,6 @@ class AbTestActionDataCurrentExperimentType0(LazyModel):
         return LazyTable(
             fields={
                 "variations": ("variations", _decode_variations),
-                "id": ("id", None),
-                "name": ("name", None),
                 "allocations": ("allocations", _decode_allocations),
                 "started": ("started", _decode_started),
                 "winner_metric": ("winner_metric", _decode_winner_metric),
@@ -245,6 +225,15 @@ class AbTestActionDataCurrentExperimentType0(LazyModel):
                     _decode_automatic_winner_selection_settings,
                 ),
             },
+            known=(
+                "variations",
+                "id",
+                "name",
+                "allocations",
+                "started",
+                "winner_metric",
+                "automatic_winner_selection_settings",
+            ),
             required=("variations",),
             additional=None,
         )

@@ -14,7 +14,7 @@ from ..models.ab_test_send_strategy_method import ABTestSendStrategyMethod, chec
 T = TypeVar("T", bound="ABTestSendStrategy")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ABTestSendStrategy(LazyModel):
     """
     Attributes:
@@ -25,21 +25,16 @@ class ABTestSendStrategy(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        method: str = self.method
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "method": method,
-            }
-        )
+        field_dict["method"] = self.method
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -53,6 +48,7 @@ class ABTestSendStrategy(LazyModel):
             fields={
                 "method": ("method", _decode_method),
             },
+            known=("method",),
             required=("method",),
             additional=None,
         )

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="AccountResponseObjectResourceAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class AccountResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
@@ -47,36 +47,21 @@ class AccountResponseObjectResourceAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        test_account = self.test_account
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        contact_information = self.contact_information.to_dict()
+        field_dict["test_account"] = self.test_account
 
-        timezone = self.timezone
+        field_dict["contact_information"] = self.contact_information.to_dict()
 
-        preferred_currency = self.preferred_currency
+        field_dict["timezone"] = self.timezone
 
-        public_api_key = self.public_api_key
+        field_dict["preferred_currency"] = self.preferred_currency
 
-        locale = self.locale
+        field_dict["public_api_key"] = self.public_api_key
 
-        industry: None | str | Unset
-        if isinstance(self.industry, Unset):
-            industry = UNSET
-        else:
-            industry = self.industry
+        field_dict["locale"] = self.locale
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "test_account": test_account,
-                "contact_information": contact_information,
-                "timezone": timezone,
-                "preferred_currency": preferred_currency,
-                "public_api_key": public_api_key,
-                "locale": locale,
-            }
-        )
+        industry = self.industry
         if industry is not UNSET:
             field_dict["industry"] = industry
 
@@ -84,7 +69,14 @@ class AccountResponseObjectResourceAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.test_account = src_dict["test_account"]
+        instance.timezone = src_dict["timezone"]
+        instance.preferred_currency = src_dict["preferred_currency"]
+        instance.public_api_key = src_dict["public_api_key"]
+        instance.locale = src_dict["locale"]
+        instance.industry = src_dict.get("industry", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -97,14 +89,17 @@ class AccountResponseObjectResourceAttributes(LazyModel):
 
         return LazyTable(
             fields={
-                "test_account": ("test_account", None),
                 "contact_information": ("contact_information", _decode_contact_information),
-                "timezone": ("timezone", None),
-                "preferred_currency": ("preferred_currency", None),
-                "public_api_key": ("public_api_key", None),
-                "locale": ("locale", None),
-                "industry": ("industry", None),
             },
+            known=(
+                "test_account",
+                "contact_information",
+                "timezone",
+                "preferred_currency",
+                "public_api_key",
+                "locale",
+                "industry",
+            ),
             required=(
                 "test_account",
                 "contact_information",

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ActionOutputCondition")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ActionOutputCondition(LazyModel):
     """
     Attributes:
@@ -49,48 +49,38 @@ class ActionOutputCondition(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.boolean_filter import BooleanFilter  # noqa: PLC0415
-        from ..models.numeric_operator_numeric_filter import NumericOperatorNumericFilter  # noqa: PLC0415
-        from ..models.numeric_range_filter import NumericRangeFilter  # noqa: PLC0415
-        from ..models.string_array_operator_string_array_filter import StringArrayOperatorStringArrayFilter  # noqa: PLC0415
-        from ..models.string_operator_string_filter import StringOperatorStringFilter  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        type_: str = self.type_
+        field_dict["type"] = self.type_
 
-        output_config_id = self.output_config_id
+        field_dict["output_config_id"] = self.output_config_id
 
-        field = self.field
+        field_dict["field"] = self.field
 
         filter: dict[str, Any]
-        if isinstance(self.filter, StringOperatorStringFilter):
+        if isinstance(self.filter, LazyModel):
             filter = self.filter.to_dict()
-        elif isinstance(self.filter, StringArrayOperatorStringArrayFilter):
+        elif isinstance(self.filter, LazyModel):
             filter = self.filter.to_dict()
-        elif isinstance(self.filter, NumericOperatorNumericFilter):
+        elif isinstance(self.filter, LazyModel):
             filter = self.filter.to_dict()
-        elif isinstance(self.filter, NumericRangeFilter):
+        elif isinstance(self.filter, LazyModel):
             filter = self.filter.to_dict()
-        elif isinstance(self.filter, BooleanFilter):
+        elif isinstance(self.filter, LazyModel):
             filter = self.filter.to_dict()
         else:
             filter = self.filter.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "output_config_id": output_config_id,
-                "field": field,
-                "filter": filter,
-            }
-        )
+        field_dict["filter"] = filter
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.output_config_id = src_dict["output_config_id"]
+        instance.field = src_dict["field"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -179,10 +169,14 @@ class ActionOutputCondition(LazyModel):
         return LazyTable(
             fields={
                 "type_": ("type", _decode_type_),
-                "output_config_id": ("output_config_id", None),
-                "field": ("field", None),
                 "filter": ("filter", _decode_filter),
             },
+            known=(
+                "type",
+                "output_config_id",
+                "field",
+                "filter",
+            ),
             required=(
                 "type",
                 "output_config_id",

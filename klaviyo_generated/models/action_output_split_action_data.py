@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ActionOutputSplitActionData")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ActionOutputSplitActionData(LazyModel):
     """
     Attributes:
@@ -31,29 +31,21 @@ class ActionOutputSplitActionData(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.action_output_split_action_data_action_output_filter_type_0 import (
-            ActionOutputSplitActionDataActionOutputFilterType0,  # noqa: PLC0415
-        )
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
         action_output_filter: dict[str, Any] | None
-        if isinstance(self.action_output_filter, ActionOutputSplitActionDataActionOutputFilterType0):
+        if isinstance(self.action_output_filter, LazyModel):
             action_output_filter = self.action_output_filter.to_dict()
         else:
             action_output_filter = self.action_output_filter
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "action_output_filter": action_output_filter,
-            }
-        )
+        field_dict["action_output_filter"] = action_output_filter
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -83,6 +75,7 @@ class ActionOutputSplitActionData(LazyModel):
             fields={
                 "action_output_filter": ("action_output_filter", _decode_action_output_filter),
             },
+            known=("action_output_filter",),
             required=("action_output_filter",),
             additional=None,
         )

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ActionOutputSplitActionDataActionOutputFilterType0ConditionGroupsItem")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ActionOutputSplitActionDataActionOutputFilterType0ConditionGroupsItem(LazyModel):
     """
     Attributes:
@@ -28,24 +28,21 @@ class ActionOutputSplitActionDataActionOutputFilterType0ConditionGroupsItem(Lazy
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
         conditions = []
         for conditions_item_data in self.conditions:
             conditions_item = conditions_item_data.to_dict()
             conditions.append(conditions_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "conditions": conditions,
-            }
-        )
+        field_dict["conditions"] = conditions
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -65,6 +62,7 @@ class ActionOutputSplitActionDataActionOutputFilterType0ConditionGroupsItem(Lazy
             fields={
                 "conditions": ("conditions", _decode_conditions),
             },
+            known=("conditions",),
             required=("conditions",),
             additional=None,
         )

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="AfterCloseTimeoutProperties")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class AfterCloseTimeoutProperties(LazyModel):
     """
     Attributes:
@@ -25,11 +25,9 @@ class AfterCloseTimeoutProperties(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        timeout_days = self.timeout_days
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        timeout_days = self.timeout_days
         if timeout_days is not UNSET:
             field_dict["timeout_days"] = timeout_days
 
@@ -37,15 +35,16 @@ class AfterCloseTimeoutProperties(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.timeout_days = src_dict.get("timeout_days", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "timeout_days": ("timeout_days", None),
-            },
+            fields={},
+            known=("timeout_days",),
             required=(),
             additional=None,
         )

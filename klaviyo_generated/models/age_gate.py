@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="AgeGate")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class AgeGate(LazyModel):
     """
     Attributes:
@@ -40,19 +40,19 @@ class AgeGate(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        properties = self.properties.to_dict()
+        field_dict["type"] = self.type_
 
-        id: None | str | Unset
-        if isinstance(self.id, Unset):
-            id = UNSET
-        else:
-            id = self.id
+        field_dict["properties"] = self.properties.to_dict()
 
-        styles: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.styles, Unset):
-            styles = self.styles.to_dict()
+        id = self.id
+        if id is not UNSET:
+            field_dict["id"] = id
+
+        styles = self.styles
+        if not isinstance(styles, Unset):
+            field_dict["styles"] = styles.to_dict()
 
         display_device: list[str] | Unset = UNSET
         if not isinstance(self.display_device, Unset):
@@ -61,18 +61,6 @@ class AgeGate(LazyModel):
                 display_device_item: str = display_device_item_data
                 display_device.append(display_device_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "properties": properties,
-            }
-        )
-        if id is not UNSET:
-            field_dict["id"] = id
-        if styles is not UNSET:
-            field_dict["styles"] = styles
         if display_device is not UNSET:
             field_dict["display_device"] = display_device
 
@@ -80,7 +68,9 @@ class AgeGate(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.id = src_dict.get("id", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -123,10 +113,16 @@ class AgeGate(LazyModel):
             fields={
                 "type_": ("type", _decode_type_),
                 "properties": ("properties", _decode_properties),
-                "id": ("id", None),
                 "styles": ("styles", _decode_styles),
                 "display_device": ("display_device", _decode_display_device),
             },
+            known=(
+                "type",
+                "properties",
+                "id",
+                "styles",
+                "display_device",
+            ),
             required=(
                 "type",
                 "properties",

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="AgentHints")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class AgentHints(LazyModel):
     """Optional hints emitted by the API for agent callers
 
@@ -26,13 +26,12 @@ class AgentHints(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
         next_steps: list[str] | Unset = UNSET
         if not isinstance(self.next_steps, Unset):
             next_steps = self.next_steps
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
         if next_steps is not UNSET:
             field_dict["next_steps"] = next_steps
 
@@ -40,7 +39,8 @@ class AgentHints(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -54,6 +54,7 @@ class AgentHints(LazyModel):
             fields={
                 "next_steps": ("next_steps", _decode_next_steps),
             },
+            known=("next_steps",),
             required=(),
             additional=None,
         )

@@ -15,7 +15,7 @@ from ..models.alltime_date_filter_type import AlltimeDateFilterType, check_allti
 T = TypeVar("T", bound="AlltimeDateFilter")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class AlltimeDateFilter(LazyModel):
     """
     Attributes:
@@ -28,24 +28,18 @@ class AlltimeDateFilter(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        operator: str = self.operator
+        field_dict["type"] = self.type_
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "operator": operator,
-            }
-        )
+        field_dict["operator"] = self.operator
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -65,6 +59,10 @@ class AlltimeDateFilter(LazyModel):
                 "type_": ("type", _decode_type_),
                 "operator": ("operator", _decode_operator),
             },
+            known=(
+                "type",
+                "operator",
+            ),
             required=(
                 "type",
                 "operator",

@@ -18,7 +18,7 @@ from ..models.anniversary_date_filter_type import AnniversaryDateFilterType, che
 T = TypeVar("T", bound="AnniversaryDateFilter")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class AnniversaryDateFilter(LazyModel):
     """
     Attributes:
@@ -31,24 +31,18 @@ class AnniversaryDateFilter(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        operator: str = self.operator
+        field_dict["type"] = self.type_
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "operator": operator,
-            }
-        )
+        field_dict["operator"] = self.operator
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -68,6 +62,10 @@ class AnniversaryDateFilter(LazyModel):
                 "type_": ("type", _decode_type_),
                 "operator": ("operator", _decode_operator),
             },
+            known=(
+                "type",
+                "operator",
+            ),
             required=(
                 "type",
                 "operator",

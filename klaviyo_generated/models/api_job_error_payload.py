@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="APIJobErrorPayload")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class APIJobErrorPayload(LazyModel):
     """
     Attributes:
@@ -36,33 +36,28 @@ class APIJobErrorPayload(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        code = self.code
+        field_dict["id"] = self.id
 
-        title = self.title
+        field_dict["code"] = self.code
 
-        detail = self.detail
+        field_dict["title"] = self.title
 
-        source = self.source.to_dict()
+        field_dict["detail"] = self.detail
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "code": code,
-                "title": title,
-                "detail": detail,
-                "source": source,
-            }
-        )
+        field_dict["source"] = self.source.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.id = src_dict["id"]
+        instance.code = src_dict["code"]
+        instance.title = src_dict["title"]
+        instance.detail = src_dict["detail"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -75,12 +70,15 @@ class APIJobErrorPayload(LazyModel):
 
         return LazyTable(
             fields={
-                "id": ("id", None),
-                "code": ("code", None),
-                "title": ("title", None),
-                "detail": ("detail", None),
                 "source": ("source", _decode_source),
             },
+            known=(
+                "id",
+                "code",
+                "title",
+                "detail",
+                "source",
+            ),
             required=(
                 "id",
                 "code",

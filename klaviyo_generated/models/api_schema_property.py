@@ -15,7 +15,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="APISchemaProperty")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class APISchemaProperty(LazyModel):
     """
     Attributes:
@@ -32,27 +32,15 @@ class APISchemaProperty(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        name = self.name
+        field_dict["id"] = self.id
 
-        type_: str = self.type_
+        field_dict["name"] = self.name
 
-        description: None | str | Unset
-        if isinstance(self.description, Unset):
-            description = UNSET
-        else:
-            description = self.description
+        field_dict["type"] = self.type_
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "name": name,
-                "type": type_,
-            }
-        )
+        description = self.description
         if description is not UNSET:
             field_dict["description"] = description
 
@@ -60,7 +48,11 @@ class APISchemaProperty(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.id = src_dict["id"]
+        instance.name = src_dict["name"]
+        instance.description = src_dict.get("description", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -72,11 +64,14 @@ class APISchemaProperty(LazyModel):
 
         return LazyTable(
             fields={
-                "id": ("id", None),
-                "name": ("name", None),
                 "type_": ("type", _decode_type_),
-                "description": ("description", None),
             },
+            known=(
+                "id",
+                "name",
+                "type",
+                "description",
+            ),
             required=(
                 "id",
                 "name",

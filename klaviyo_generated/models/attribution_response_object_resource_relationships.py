@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="AttributionResponseObjectResourceRelationships")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class AttributionResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
@@ -61,57 +61,42 @@ class AttributionResponseObjectResourceRelationships(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        event: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.event, Unset):
-            event = self.event.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        attributed_event: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.attributed_event, Unset):
-            attributed_event = self.attributed_event.to_dict()
+        event = self.event
+        if not isinstance(event, Unset):
+            field_dict["event"] = event.to_dict()
 
-        campaign: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.campaign, Unset):
-            campaign = self.campaign.to_dict()
+        attributed_event = self.attributed_event
+        if not isinstance(attributed_event, Unset):
+            field_dict["attributed-event"] = attributed_event.to_dict()
 
-        campaign_message: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.campaign_message, Unset):
-            campaign_message = self.campaign_message.to_dict()
+        campaign = self.campaign
+        if not isinstance(campaign, Unset):
+            field_dict["campaign"] = campaign.to_dict()
 
-        flow: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.flow, Unset):
-            flow = self.flow.to_dict()
+        campaign_message = self.campaign_message
+        if not isinstance(campaign_message, Unset):
+            field_dict["campaign-message"] = campaign_message.to_dict()
 
-        flow_message: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.flow_message, Unset):
-            flow_message = self.flow_message.to_dict()
+        flow = self.flow
+        if not isinstance(flow, Unset):
+            field_dict["flow"] = flow.to_dict()
 
-        flow_message_variation: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.flow_message_variation, Unset):
-            flow_message_variation = self.flow_message_variation.to_dict()
+        flow_message = self.flow_message
+        if not isinstance(flow_message, Unset):
+            field_dict["flow-message"] = flow_message.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if event is not UNSET:
-            field_dict["event"] = event
-        if attributed_event is not UNSET:
-            field_dict["attributed-event"] = attributed_event
-        if campaign is not UNSET:
-            field_dict["campaign"] = campaign
-        if campaign_message is not UNSET:
-            field_dict["campaign-message"] = campaign_message
-        if flow is not UNSET:
-            field_dict["flow"] = flow
-        if flow_message is not UNSET:
-            field_dict["flow-message"] = flow_message
-        if flow_message_variation is not UNSET:
-            field_dict["flow-message-variation"] = flow_message_variation
+        flow_message_variation = self.flow_message_variation
+        if not isinstance(flow_message_variation, Unset):
+            field_dict["flow-message-variation"] = flow_message_variation.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -229,6 +214,15 @@ class AttributionResponseObjectResourceRelationships(LazyModel):
                 "flow_message": ("flow-message", _decode_flow_message),
                 "flow_message_variation": ("flow-message-variation", _decode_flow_message_variation),
             },
+            known=(
+                "event",
+                "attributed-event",
+                "campaign",
+                "campaign-message",
+                "flow",
+                "flow-message",
+                "flow-message-variation",
+            ),
             required=(),
             additional=None,
         )

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset, parse_union
 T = TypeVar("T", bound="Audiences")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class Audiences(LazyModel):
     """
     Attributes:
@@ -27,7 +27,11 @@ class Audiences(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
         included = self.included
+
+        field_dict["included"] = included
 
         excluded: list[str] | None | Unset
         if isinstance(self.excluded, Unset):
@@ -37,14 +41,6 @@ class Audiences(LazyModel):
 
         else:
             excluded = self.excluded
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "included": included,
-            }
-        )
         if excluded is not UNSET:
             field_dict["excluded"] = excluded
 
@@ -52,7 +48,8 @@ class Audiences(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -87,6 +84,10 @@ class Audiences(LazyModel):
                 "included": ("included", _decode_included),
                 "excluded": ("excluded", _decode_excluded),
             },
+            known=(
+                "included",
+                "excluded",
+            ),
             required=("included",),
             additional=None,
         )

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset, parse_union
 T = TypeVar("T", bound="AudiencesUpdate")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class AudiencesUpdate(LazyModel):
     """
     Attributes:
@@ -29,6 +29,8 @@ class AudiencesUpdate(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
         included: list[str] | None | Unset
         if isinstance(self.included, Unset):
             included = UNSET
@@ -37,6 +39,8 @@ class AudiencesUpdate(LazyModel):
 
         else:
             included = self.included
+        if included is not UNSET:
+            field_dict["included"] = included
 
         excluded: list[str] | None | Unset
         if isinstance(self.excluded, Unset):
@@ -46,12 +50,6 @@ class AudiencesUpdate(LazyModel):
 
         else:
             excluded = self.excluded
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if included is not UNSET:
-            field_dict["included"] = included
         if excluded is not UNSET:
             field_dict["excluded"] = excluded
 
@@ -59,7 +57,8 @@ class AudiencesUpdate(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -109,6 +108,10 @@ class AudiencesUpdate(LazyModel):
                 "included": ("included", _decode_included),
                 "excluded": ("excluded", _decode_excluded),
             },
+            known=(
+                "included",
+                "excluded",
+            ),
             required=(),
             additional=None,
         )

@@ -15,7 +15,7 @@ from ..types import UNSET, Unset, parse_union
 T = TypeVar("T", bound="AutomaticWinnerSelectionSettings")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class AutomaticWinnerSelectionSettings(LazyModel):
     """
     Attributes:
@@ -30,9 +30,11 @@ class AutomaticWinnerSelectionSettings(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        enabled = self.enabled
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        automatic_end_statistical_certainty = self.automatic_end_statistical_certainty
+        field_dict["enabled"] = self.enabled
+
+        field_dict["automatic_end_statistical_certainty"] = self.automatic_end_statistical_certainty
 
         automatic_end_date: None | str | Unset
         if isinstance(self.automatic_end_date, Unset):
@@ -41,15 +43,6 @@ class AutomaticWinnerSelectionSettings(LazyModel):
             automatic_end_date = self.automatic_end_date.isoformat()
         else:
             automatic_end_date = self.automatic_end_date
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "enabled": enabled,
-                "automatic_end_statistical_certainty": automatic_end_statistical_certainty,
-            }
-        )
         if automatic_end_date is not UNSET:
             field_dict["automatic_end_date"] = automatic_end_date
 
@@ -57,7 +50,10 @@ class AutomaticWinnerSelectionSettings(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.enabled = src_dict["enabled"]
+        instance.automatic_end_statistical_certainty = src_dict["automatic_end_statistical_certainty"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -84,10 +80,13 @@ class AutomaticWinnerSelectionSettings(LazyModel):
 
         return LazyTable(
             fields={
-                "enabled": ("enabled", None),
-                "automatic_end_statistical_certainty": ("automatic_end_statistical_certainty", None),
                 "automatic_end_date": ("automatic_end_date", _decode_automatic_end_date),
             },
+            known=(
+                "enabled",
+                "automatic_end_statistical_certainty",
+                "automatic_end_date",
+            ),
             required=(
                 "enabled",
                 "automatic_end_statistical_certainty",

@@ -18,7 +18,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="BackInStockDynamicButtonBorderStyles")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class BackInStockDynamicButtonBorderStyles(LazyModel):
     """
     Attributes:
@@ -36,25 +36,21 @@ class BackInStockDynamicButtonBorderStyles(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
         enabled = self.enabled
-
-        color = self.color
-
-        style: str | Unset = UNSET
-        if not isinstance(self.style, Unset):
-            style = self.style
-
-        width = self.width
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
         if enabled is not UNSET:
             field_dict["enabled"] = enabled
+
+        color = self.color
         if color is not UNSET:
             field_dict["color"] = color
+
+        style = self.style
         if style is not UNSET:
             field_dict["style"] = style
+
+        width = self.width
         if width is not UNSET:
             field_dict["width"] = width
 
@@ -62,7 +58,11 @@ class BackInStockDynamicButtonBorderStyles(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.enabled = src_dict.get("enabled", UNSET)
+        instance.color = src_dict.get("color", UNSET)
+        instance.width = src_dict.get("width", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -79,11 +79,14 @@ class BackInStockDynamicButtonBorderStyles(LazyModel):
 
         return LazyTable(
             fields={
-                "enabled": ("enabled", None),
-                "color": ("color", None),
                 "style": ("style", _decode_style),
-                "width": ("width", None),
             },
+            known=(
+                "enabled",
+                "color",
+                "style",
+                "width",
+            ),
             required=(),
             additional=None,
         )

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="BackInStockDynamicButtonData")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class BackInStockDynamicButtonData(LazyModel):
     """
     Attributes:
@@ -41,37 +41,31 @@ class BackInStockDynamicButtonData(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
         label = self.label
-
-        display: str | Unset = UNSET
-        if not isinstance(self.display, Unset):
-            display = self.display
-
-        text_styles: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.text_styles, Unset):
-            text_styles = self.text_styles.to_dict()
-
-        button_styles: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.button_styles, Unset):
-            button_styles = self.button_styles.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
         if label is not UNSET:
             field_dict["label"] = label
+
+        display = self.display
         if display is not UNSET:
             field_dict["display"] = display
-        if text_styles is not UNSET:
-            field_dict["text_styles"] = text_styles
-        if button_styles is not UNSET:
-            field_dict["button_styles"] = button_styles
+
+        text_styles = self.text_styles
+        if not isinstance(text_styles, Unset):
+            field_dict["text_styles"] = text_styles.to_dict()
+
+        button_styles = self.button_styles
+        if not isinstance(button_styles, Unset):
+            field_dict["button_styles"] = button_styles.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.label = src_dict.get("label", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -110,11 +104,16 @@ class BackInStockDynamicButtonData(LazyModel):
 
         return LazyTable(
             fields={
-                "label": ("label", None),
                 "display": ("display", _decode_display),
                 "text_styles": ("text_styles", _decode_text_styles),
                 "button_styles": ("button_styles", _decode_button_styles),
             },
+            known=(
+                "label",
+                "display",
+                "text_styles",
+                "button_styles",
+            ),
             required=(),
             additional=None,
         )

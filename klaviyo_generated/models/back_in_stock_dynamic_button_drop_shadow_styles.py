@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="BackInStockDynamicButtonDropShadowStyles")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class BackInStockDynamicButtonDropShadowStyles(LazyModel):
     """
     Attributes:
@@ -33,27 +33,25 @@ class BackInStockDynamicButtonDropShadowStyles(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
         enabled = self.enabled
-
-        color = self.color
-
-        blur = self.blur
-
-        x_offset = self.x_offset
-
-        y_offset = self.y_offset
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
         if enabled is not UNSET:
             field_dict["enabled"] = enabled
+
+        color = self.color
         if color is not UNSET:
             field_dict["color"] = color
+
+        blur = self.blur
         if blur is not UNSET:
             field_dict["blur"] = blur
+
+        x_offset = self.x_offset
         if x_offset is not UNSET:
             field_dict["x_offset"] = x_offset
+
+        y_offset = self.y_offset
         if y_offset is not UNSET:
             field_dict["y_offset"] = y_offset
 
@@ -61,19 +59,26 @@ class BackInStockDynamicButtonDropShadowStyles(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.enabled = src_dict.get("enabled", UNSET)
+        instance.color = src_dict.get("color", UNSET)
+        instance.blur = src_dict.get("blur", UNSET)
+        instance.x_offset = src_dict.get("x_offset", UNSET)
+        instance.y_offset = src_dict.get("y_offset", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "enabled": ("enabled", None),
-                "color": ("color", None),
-                "blur": ("blur", None),
-                "x_offset": ("x_offset", None),
-                "y_offset": ("y_offset", None),
-            },
+            fields={},
+            known=(
+                "enabled",
+                "color",
+                "blur",
+                "x_offset",
+                "y_offset",
+            ),
             required=(),
             additional=None,
         )

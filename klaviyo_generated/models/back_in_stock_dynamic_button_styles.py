@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="BackInStockDynamicButtonStyles")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class BackInStockDynamicButtonStyles(LazyModel):
     """
     Attributes:
@@ -52,51 +52,45 @@ class BackInStockDynamicButtonStyles(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
         color = self.color
-
-        border_radius = self.border_radius
-
-        height = self.height
-
-        width: str | Unset = UNSET
-        if not isinstance(self.width, Unset):
-            width = self.width
-
-        alignment: str | Unset = UNSET
-        if not isinstance(self.alignment, Unset):
-            alignment = self.alignment
-
-        border: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.border, Unset):
-            border = self.border.to_dict()
-
-        drop_shadow: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.drop_shadow, Unset):
-            drop_shadow = self.drop_shadow.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
         if color is not UNSET:
             field_dict["color"] = color
+
+        border_radius = self.border_radius
         if border_radius is not UNSET:
             field_dict["border_radius"] = border_radius
+
+        height = self.height
         if height is not UNSET:
             field_dict["height"] = height
+
+        width = self.width
         if width is not UNSET:
             field_dict["width"] = width
+
+        alignment = self.alignment
         if alignment is not UNSET:
             field_dict["alignment"] = alignment
-        if border is not UNSET:
-            field_dict["border"] = border
-        if drop_shadow is not UNSET:
-            field_dict["drop_shadow"] = drop_shadow
+
+        border = self.border
+        if not isinstance(border, Unset):
+            field_dict["border"] = border.to_dict()
+
+        drop_shadow = self.drop_shadow
+        if not isinstance(drop_shadow, Unset):
+            field_dict["drop_shadow"] = drop_shadow.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.color = src_dict.get("color", UNSET)
+        instance.border_radius = src_dict.get("border_radius", UNSET)
+        instance.height = src_dict.get("height", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -145,14 +139,20 @@ class BackInStockDynamicButtonStyles(LazyModel):
 
         return LazyTable(
             fields={
-                "color": ("color", None),
-                "border_radius": ("border_radius", None),
-                "height": ("height", None),
                 "width": ("width", _decode_width),
                 "alignment": ("alignment", _decode_alignment),
                 "border": ("border", _decode_border),
                 "drop_shadow": ("drop_shadow", _decode_drop_shadow),
             },
+            known=(
+                "color",
+                "border_radius",
+                "height",
+                "width",
+                "alignment",
+                "border",
+                "drop_shadow",
+            ),
             required=(),
             additional=None,
         )

@@ -22,7 +22,7 @@ from ..types import UNSET, Unset, parse_union
 T = TypeVar("T", bound="BackInStockDynamicButtonTextStyles")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class BackInStockDynamicButtonTextStyles(LazyModel):
     """
     Attributes:
@@ -49,51 +49,33 @@ class BackInStockDynamicButtonTextStyles(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        font_family: str | Unset
-        if isinstance(self.font_family, Unset):
-            font_family = UNSET
-        elif isinstance(self.font_family, str):
-            font_family = self.font_family
-        else:
-            font_family = self.font_family
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        font_size = self.font_size
-
-        font_weight: int | Unset = UNSET
-        if not isinstance(self.font_weight, Unset):
-            font_weight = self.font_weight
-
-        font_color = self.font_color
-
-        font_style: None | str | Unset
-        if isinstance(self.font_style, Unset):
-            font_style = UNSET
-        else:
-            font_style = self.font_style
-
-        text_decoration: None | str | Unset
-        if isinstance(self.text_decoration, Unset):
-            text_decoration = UNSET
-        else:
-            text_decoration = self.text_decoration
-
-        letter_spacing = self.letter_spacing
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        font_family = self.font_family
         if font_family is not UNSET:
             field_dict["font_family"] = font_family
+
+        font_size = self.font_size
         if font_size is not UNSET:
             field_dict["font_size"] = font_size
+
+        font_weight = self.font_weight
         if font_weight is not UNSET:
             field_dict["font_weight"] = font_weight
+
+        font_color = self.font_color
         if font_color is not UNSET:
             field_dict["font_color"] = font_color
+
+        font_style = self.font_style
         if font_style is not UNSET:
             field_dict["font_style"] = font_style
+
+        text_decoration = self.text_decoration
         if text_decoration is not UNSET:
             field_dict["text_decoration"] = text_decoration
+
+        letter_spacing = self.letter_spacing
         if letter_spacing is not UNSET:
             field_dict["letter_spacing"] = letter_spacing
 
@@ -101,7 +83,13 @@ class BackInStockDynamicButtonTextStyles(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.font_size = src_dict.get("font_size", UNSET)
+        instance.font_color = src_dict.get("font_color", UNSET)
+        instance.font_style = src_dict.get("font_style", UNSET)
+        instance.text_decoration = src_dict.get("text_decoration", UNSET)
+        instance.letter_spacing = src_dict.get("letter_spacing", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -137,13 +125,17 @@ class BackInStockDynamicButtonTextStyles(LazyModel):
         return LazyTable(
             fields={
                 "font_family": ("font_family", _decode_font_family),
-                "font_size": ("font_size", None),
                 "font_weight": ("font_weight", _decode_font_weight),
-                "font_color": ("font_color", None),
-                "font_style": ("font_style", None),
-                "text_decoration": ("text_decoration", None),
-                "letter_spacing": ("letter_spacing", None),
             },
+            known=(
+                "font_family",
+                "font_size",
+                "font_weight",
+                "font_color",
+                "font_style",
+                "text_decoration",
+                "letter_spacing",
+            ),
             required=(),
             additional=None,
         )

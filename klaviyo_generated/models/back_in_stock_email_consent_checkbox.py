@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="BackInStockEmailConsentCheckbox")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class BackInStockEmailConsentCheckbox(LazyModel):
     """
     Attributes:
@@ -40,38 +40,27 @@ class BackInStockEmailConsentCheckbox(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        properties = self.properties.to_dict()
+        field_dict["type"] = self.type_
 
-        id: None | str | Unset
-        if isinstance(self.id, Unset):
-            id = UNSET
-        else:
-            id = self.id
+        field_dict["properties"] = self.properties.to_dict()
 
-        styles: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.styles, Unset):
-            styles = self.styles.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "properties": properties,
-            }
-        )
+        id = self.id
         if id is not UNSET:
             field_dict["id"] = id
-        if styles is not UNSET:
-            field_dict["styles"] = styles
+
+        styles = self.styles
+        if not isinstance(styles, Unset):
+            field_dict["styles"] = styles.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.id = src_dict.get("id", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -102,9 +91,14 @@ class BackInStockEmailConsentCheckbox(LazyModel):
             fields={
                 "type_": ("type", _decode_type_),
                 "properties": ("properties", _decode_properties),
-                "id": ("id", None),
                 "styles": ("styles", _decode_styles),
             },
+            known=(
+                "type",
+                "properties",
+                "id",
+                "styles",
+            ),
             required=(
                 "type",
                 "properties",

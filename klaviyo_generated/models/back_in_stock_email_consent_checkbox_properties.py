@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="BackInStockEmailConsentCheckboxProperties")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class BackInStockEmailConsentCheckboxProperties(LazyModel):
     """
     Attributes:
@@ -54,7 +54,9 @@ class BackInStockEmailConsentCheckboxProperties(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        checkbox_text = self.checkbox_text
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
+        field_dict["checkbox_text"] = self.checkbox_text
 
         display_device: list[str] | Unset = UNSET
         if not isinstance(self.display_device, Unset):
@@ -63,53 +65,34 @@ class BackInStockEmailConsentCheckboxProperties(LazyModel):
                 display_device_item: str = display_device_item_data
                 display_device.append(display_device_item)
 
-        classname: None | str | Unset
-        if isinstance(self.classname, Unset):
-            classname = UNSET
-        else:
-            classname = self.classname
-
-        label: None | str | Unset
-        if isinstance(self.label, Unset):
-            label = UNSET
-        else:
-            label = self.label
-
-        show_label = self.show_label
-
-        error_messages: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.error_messages, Unset):
-            error_messages = self.error_messages.to_dict()
-
-        required = self.required
-
-        property_name: str | Unset = UNSET
-        if not isinstance(self.property_name, Unset):
-            property_name = self.property_name
-
-        placeholder = self.placeholder
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "checkbox_text": checkbox_text,
-            }
-        )
         if display_device is not UNSET:
             field_dict["display_device"] = display_device
+
+        classname = self.classname
         if classname is not UNSET:
             field_dict["classname"] = classname
+
+        label = self.label
         if label is not UNSET:
             field_dict["label"] = label
+
+        show_label = self.show_label
         if show_label is not UNSET:
             field_dict["show_label"] = show_label
-        if error_messages is not UNSET:
-            field_dict["error_messages"] = error_messages
+
+        error_messages = self.error_messages
+        if not isinstance(error_messages, Unset):
+            field_dict["error_messages"] = error_messages.to_dict()
+
+        required = self.required
         if required is not UNSET:
             field_dict["required"] = required
+
+        property_name = self.property_name
         if property_name is not UNSET:
             field_dict["property_name"] = property_name
+
+        placeholder = self.placeholder
         if placeholder is not UNSET:
             field_dict["placeholder"] = placeholder
 
@@ -117,7 +100,13 @@ class BackInStockEmailConsentCheckboxProperties(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.checkbox_text = src_dict["checkbox_text"]
+        instance.classname = src_dict.get("classname", UNSET)
+        instance.label = src_dict.get("label", UNSET)
+        instance.show_label = src_dict.get("show_label", UNSET)
+        instance.placeholder = src_dict.get("placeholder", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -167,16 +156,22 @@ class BackInStockEmailConsentCheckboxProperties(LazyModel):
 
         return LazyTable(
             fields={
-                "checkbox_text": ("checkbox_text", None),
                 "display_device": ("display_device", _decode_display_device),
-                "classname": ("classname", None),
-                "label": ("label", None),
-                "show_label": ("show_label", None),
                 "error_messages": ("error_messages", _decode_error_messages),
                 "required": ("required", _decode_required),
                 "property_name": ("property_name", _decode_property_name),
-                "placeholder": ("placeholder", None),
             },
+            known=(
+                "checkbox_text",
+                "display_device",
+                "classname",
+                "label",
+                "show_label",
+                "error_messages",
+                "required",
+                "property_name",
+                "placeholder",
+            ),
             required=("checkbox_text",),
             additional=None,
         )

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="BackInStockProperties")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class BackInStockProperties(LazyModel):
     """
     Attributes:
@@ -27,19 +27,19 @@ class BackInStockProperties(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
         tag_allowlist: list[str] | Unset = UNSET
         if not isinstance(self.tag_allowlist, Unset):
             tag_allowlist = self.tag_allowlist
+
+        if tag_allowlist is not UNSET:
+            field_dict["tag_allowlist"] = tag_allowlist
 
         tag_blocklist: list[str] | Unset = UNSET
         if not isinstance(self.tag_blocklist, Unset):
             tag_blocklist = self.tag_blocklist
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if tag_allowlist is not UNSET:
-            field_dict["tag_allowlist"] = tag_allowlist
         if tag_blocklist is not UNSET:
             field_dict["tag_blocklist"] = tag_blocklist
 
@@ -47,7 +47,8 @@ class BackInStockProperties(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -67,6 +68,10 @@ class BackInStockProperties(LazyModel):
                 "tag_allowlist": ("tag_allowlist", _decode_tag_allowlist),
                 "tag_blocklist": ("tag_blocklist", _decode_tag_blocklist),
             },
+            known=(
+                "tag_allowlist",
+                "tag_blocklist",
+            ),
             required=(),
             additional=None,
         )

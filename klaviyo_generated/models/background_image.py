@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="BackgroundImage")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class BackgroundImage(LazyModel):
     """
     Attributes:
@@ -32,27 +32,20 @@ class BackgroundImage(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        properties = self.properties.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        styles: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.styles, Unset):
-            styles = self.styles.to_dict()
+        field_dict["properties"] = self.properties.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "properties": properties,
-            }
-        )
-        if styles is not UNSET:
-            field_dict["styles"] = styles
+        styles = self.styles
+        if not isinstance(styles, Unset):
+            field_dict["styles"] = styles.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -79,6 +72,10 @@ class BackgroundImage(LazyModel):
                 "properties": ("properties", _decode_properties),
                 "styles": ("styles", _decode_styles),
             },
+            known=(
+                "properties",
+                "styles",
+            ),
             required=("properties",),
             additional=None,
         )

@@ -26,7 +26,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="BackgroundImageStyles")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class BackgroundImageStyles(LazyModel):
     """
     Attributes:
@@ -48,41 +48,25 @@ class BackgroundImageStyles(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        horizontal_alignment: str | Unset = UNSET
-        if not isinstance(self.horizontal_alignment, Unset):
-            horizontal_alignment = self.horizontal_alignment
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        width: int | None | Unset
-        if isinstance(self.width, Unset):
-            width = UNSET
-        else:
-            width = self.width
-
-        position: str | Unset = UNSET
-        if not isinstance(self.position, Unset):
-            position = self.position
-
-        vertical_alignment: str | Unset = UNSET
-        if not isinstance(self.vertical_alignment, Unset):
-            vertical_alignment = self.vertical_alignment
-
-        custom_width: int | None | Unset
-        if isinstance(self.custom_width, Unset):
-            custom_width = UNSET
-        else:
-            custom_width = self.custom_width
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        horizontal_alignment = self.horizontal_alignment
         if horizontal_alignment is not UNSET:
             field_dict["horizontal_alignment"] = horizontal_alignment
+
+        width = self.width
         if width is not UNSET:
             field_dict["width"] = width
+
+        position = self.position
         if position is not UNSET:
             field_dict["position"] = position
+
+        vertical_alignment = self.vertical_alignment
         if vertical_alignment is not UNSET:
             field_dict["vertical_alignment"] = vertical_alignment
+
+        custom_width = self.custom_width
         if custom_width is not UNSET:
             field_dict["custom_width"] = custom_width
 
@@ -90,7 +74,10 @@ class BackgroundImageStyles(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.width = src_dict.get("width", UNSET)
+        instance.custom_width = src_dict.get("custom_width", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -128,11 +115,16 @@ class BackgroundImageStyles(LazyModel):
         return LazyTable(
             fields={
                 "horizontal_alignment": ("horizontal_alignment", _decode_horizontal_alignment),
-                "width": ("width", None),
                 "position": ("position", _decode_position),
                 "vertical_alignment": ("vertical_alignment", _decode_vertical_alignment),
-                "custom_width": ("custom_width", None),
             },
+            known=(
+                "horizontal_alignment",
+                "width",
+                "position",
+                "vertical_alignment",
+                "custom_width",
+            ),
             required=(),
             additional=None,
         )

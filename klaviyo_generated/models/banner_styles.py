@@ -16,7 +16,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="BannerStyles")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class BannerStyles(LazyModel):
     """
     Attributes:
@@ -32,23 +32,17 @@ class BannerStyles(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        desktop_position: str | Unset = UNSET
-        if not isinstance(self.desktop_position, Unset):
-            desktop_position = self.desktop_position
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        mobile_position: str | Unset = UNSET
-        if not isinstance(self.mobile_position, Unset):
-            mobile_position = self.mobile_position
-
-        scroll_with_page = self.scroll_with_page
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        desktop_position = self.desktop_position
         if desktop_position is not UNSET:
             field_dict["desktop_position"] = desktop_position
+
+        mobile_position = self.mobile_position
         if mobile_position is not UNSET:
             field_dict["mobile_position"] = mobile_position
+
+        scroll_with_page = self.scroll_with_page
         if scroll_with_page is not UNSET:
             field_dict["scroll_with_page"] = scroll_with_page
 
@@ -56,7 +50,9 @@ class BannerStyles(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.scroll_with_page = src_dict.get("scroll_with_page", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -85,8 +81,12 @@ class BannerStyles(LazyModel):
             fields={
                 "desktop_position": ("desktop_position", _decode_desktop_position),
                 "mobile_position": ("mobile_position", _decode_mobile_position),
-                "scroll_with_page": ("scroll_with_page", None),
             },
+            known=(
+                "desktop_position",
+                "mobile_position",
+                "scroll_with_page",
+            ),
             required=(),
             additional=None,
         )

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="BaseEventCreateQueryBulkEntryResourceObjectAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class BaseEventCreateQueryBulkEntryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -68,9 +68,11 @@ class BaseEventCreateQueryBulkEntryResourceObjectAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        properties = self.properties.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        metric = self.metric.to_dict()
+        field_dict["properties"] = self.properties.to_dict()
+
+        field_dict["metric"] = self.metric.to_dict()
 
         time: None | str | Unset
         if isinstance(self.time, Unset):
@@ -79,47 +81,22 @@ class BaseEventCreateQueryBulkEntryResourceObjectAttributes(LazyModel):
             time = self.time.isoformat()
         else:
             time = self.time
-
-        value: float | None | Unset
-        if isinstance(self.value, Unset):
-            value = UNSET
-        else:
-            value = self.value
-
-        value_currency: None | str | Unset
-        if isinstance(self.value_currency, Unset):
-            value_currency = UNSET
-        else:
-            value_currency = self.value_currency
-
-        backfill: bool | None | Unset
-        if isinstance(self.backfill, Unset):
-            backfill = UNSET
-        else:
-            backfill = self.backfill
-
-        unique_id: None | str | Unset
-        if isinstance(self.unique_id, Unset):
-            unique_id = UNSET
-        else:
-            unique_id = self.unique_id
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "properties": properties,
-                "metric": metric,
-            }
-        )
         if time is not UNSET:
             field_dict["time"] = time
+
+        value = self.value
         if value is not UNSET:
             field_dict["value"] = value
+
+        value_currency = self.value_currency
         if value_currency is not UNSET:
             field_dict["value_currency"] = value_currency
+
+        backfill = self.backfill
         if backfill is not UNSET:
             field_dict["backfill"] = backfill
+
+        unique_id = self.unique_id
         if unique_id is not UNSET:
             field_dict["unique_id"] = unique_id
 
@@ -127,7 +104,12 @@ class BaseEventCreateQueryBulkEntryResourceObjectAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.value = src_dict.get("value", UNSET)
+        instance.value_currency = src_dict.get("value_currency", UNSET)
+        instance.backfill = src_dict.get("backfill", UNSET)
+        instance.unique_id = src_dict.get("unique_id", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -173,11 +155,16 @@ class BaseEventCreateQueryBulkEntryResourceObjectAttributes(LazyModel):
                 "properties": ("properties", _decode_properties),
                 "metric": ("metric", _decode_metric),
                 "time": ("time", _decode_time),
-                "value": ("value", None),
-                "value_currency": ("value_currency", None),
-                "backfill": ("backfill", None),
-                "unique_id": ("unique_id", None),
             },
+            known=(
+                "properties",
+                "metric",
+                "time",
+                "value",
+                "value_currency",
+                "backfill",
+                "unique_id",
+            ),
             required=(
                 "properties",
                 "metric",

@@ -13,7 +13,7 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 T = TypeVar("T", bound="BaseEventCreateQueryBulkEntryResourceObjectAttributesProperties")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class BaseEventCreateQueryBulkEntryResourceObjectAttributesProperties(LazyModel):
     """Properties of this event (must not exceed 400 properties). The size of the event payload must not exceed 5 MB,
     and each string cannot be larger than 100 KB. For a full list of data limits on event payloads,
@@ -32,21 +32,21 @@ class BaseEventCreateQueryBulkEntryResourceObjectAttributesProperties(LazyModel)
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
             fields={},
+            known=(),
             required=(),
             additional=None,
         )

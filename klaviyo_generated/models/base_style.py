@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="BaseStyle")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class BaseStyle(LazyModel):
     """
     Attributes:
@@ -37,27 +37,15 @@ class BaseStyle(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        style_type: str = self.style_type
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        properties = self.properties.to_dict()
+        field_dict["style_type"] = self.style_type
 
-        styles = self.styles.to_dict()
+        field_dict["properties"] = self.properties.to_dict()
 
-        id: None | str | Unset
-        if isinstance(self.id, Unset):
-            id = UNSET
-        else:
-            id = self.id
+        field_dict["styles"] = self.styles.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "style_type": style_type,
-                "properties": properties,
-                "styles": styles,
-            }
-        )
+        id = self.id
         if id is not UNSET:
             field_dict["id"] = id
 
@@ -65,7 +53,9 @@ class BaseStyle(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.id = src_dict.get("id", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -92,8 +82,13 @@ class BaseStyle(LazyModel):
                 "style_type": ("style_type", _decode_style_type),
                 "properties": ("properties", _decode_properties),
                 "styles": ("styles", _decode_styles),
-                "id": ("id", None),
             },
+            known=(
+                "style_type",
+                "properties",
+                "styles",
+                "id",
+            ),
             required=(
                 "style_type",
                 "properties",

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="BaseStyleProperties")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class BaseStyleProperties(LazyModel):
     """
     Attributes:
@@ -35,55 +35,29 @@ class BaseStyleProperties(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        currency: None | str | Unset
-        if isinstance(self.currency, Unset):
-            currency = UNSET
-        else:
-            currency = self.currency
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        currency_set_on_template: bool | None | Unset
-        if isinstance(self.currency_set_on_template, Unset):
-            currency_set_on_template = UNSET
-        else:
-            currency_set_on_template = self.currency_set_on_template
-
-        disable_websafe_fonts: bool | None | Unset
-        if isinstance(self.disable_websafe_fonts, Unset):
-            disable_websafe_fonts = UNSET
-        else:
-            disable_websafe_fonts = self.disable_websafe_fonts
-
-        is_user_draggable: bool | None | Unset
-        if isinstance(self.is_user_draggable, Unset):
-            is_user_draggable = UNSET
-        else:
-            is_user_draggable = self.is_user_draggable
-
-        mobile_optimizations: bool | None | Unset
-        if isinstance(self.mobile_optimizations, Unset):
-            mobile_optimizations = UNSET
-        else:
-            mobile_optimizations = self.mobile_optimizations
-
-        tip_tap_enabled: bool | None | Unset
-        if isinstance(self.tip_tap_enabled, Unset):
-            tip_tap_enabled = UNSET
-        else:
-            tip_tap_enabled = self.tip_tap_enabled
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        currency = self.currency
         if currency is not UNSET:
             field_dict["currency"] = currency
+
+        currency_set_on_template = self.currency_set_on_template
         if currency_set_on_template is not UNSET:
             field_dict["currency_set_on_template"] = currency_set_on_template
+
+        disable_websafe_fonts = self.disable_websafe_fonts
         if disable_websafe_fonts is not UNSET:
             field_dict["disable_websafe_fonts"] = disable_websafe_fonts
+
+        is_user_draggable = self.is_user_draggable
         if is_user_draggable is not UNSET:
             field_dict["is_user_draggable"] = is_user_draggable
+
+        mobile_optimizations = self.mobile_optimizations
         if mobile_optimizations is not UNSET:
             field_dict["mobile_optimizations"] = mobile_optimizations
+
+        tip_tap_enabled = self.tip_tap_enabled
         if tip_tap_enabled is not UNSET:
             field_dict["tip_tap_enabled"] = tip_tap_enabled
 
@@ -91,20 +65,28 @@ class BaseStyleProperties(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.currency = src_dict.get("currency", UNSET)
+        instance.currency_set_on_template = src_dict.get("currency_set_on_template", UNSET)
+        instance.disable_websafe_fonts = src_dict.get("disable_websafe_fonts", UNSET)
+        instance.is_user_draggable = src_dict.get("is_user_draggable", UNSET)
+        instance.mobile_optimizations = src_dict.get("mobile_optimizations", UNSET)
+        instance.tip_tap_enabled = src_dict.get("tip_tap_enabled", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "currency": ("currency", None),
-                "currency_set_on_template": ("currency_set_on_template", None),
-                "disable_websafe_fonts": ("disable_websafe_fonts", None),
-                "is_user_draggable": ("is_user_draggable", None),
-                "mobile_optimizations": ("mobile_optimizations", None),
-                "tip_tap_enabled": ("tip_tap_enabled", None),
-            },
+            fields={},
+            known=(
+                "currency",
+                "currency_set_on_template",
+                "disable_websafe_fonts",
+                "is_user_draggable",
+                "mobile_optimizations",
+                "tip_tap_enabled",
+            ),
             required=(),
             additional=None,
         )

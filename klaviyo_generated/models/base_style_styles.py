@@ -23,7 +23,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="BaseStyleStyles")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class BaseStyleStyles(LazyModel):
     """
     Attributes:
@@ -62,121 +62,65 @@ class BaseStyleStyles(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        background_asset_id: None | str | Unset
-        if isinstance(self.background_asset_id, Unset):
-            background_asset_id = UNSET
-        else:
-            background_asset_id = self.background_asset_id
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        background_format: str | Unset = UNSET
-        if not isinstance(self.background_format, Unset):
-            background_format = self.background_format
-
-        background_position: str | Unset = UNSET
-        if not isinstance(self.background_position, Unset):
-            background_position = self.background_position
-
-        background_repeat: bool | None | Unset
-        if isinstance(self.background_repeat, Unset):
-            background_repeat = UNSET
-        else:
-            background_repeat = self.background_repeat
-
-        background_url: None | str | Unset
-        if isinstance(self.background_url, Unset):
-            background_url = UNSET
-        else:
-            background_url = self.background_url
-
-        border_color: None | str | Unset
-        if isinstance(self.border_color, Unset):
-            border_color = UNSET
-        else:
-            border_color = self.border_color
-
-        border_radius: int | None | Unset
-        if isinstance(self.border_radius, Unset):
-            border_radius = UNSET
-        else:
-            border_radius = self.border_radius
-
-        border_style: str | Unset = UNSET
-        if not isinstance(self.border_style, Unset):
-            border_style = self.border_style
-
-        border_width: int | None | Unset
-        if isinstance(self.border_width, Unset):
-            border_width = UNSET
-        else:
-            border_width = self.border_width
-
-        content_background_color: None | str | Unset
-        if isinstance(self.content_background_color, Unset):
-            content_background_color = UNSET
-        else:
-            content_background_color = self.content_background_color
-
-        inner_padding_bottom: int | None | Unset
-        if isinstance(self.inner_padding_bottom, Unset):
-            inner_padding_bottom = UNSET
-        else:
-            inner_padding_bottom = self.inner_padding_bottom
-
-        inner_padding_left: int | None | Unset
-        if isinstance(self.inner_padding_left, Unset):
-            inner_padding_left = UNSET
-        else:
-            inner_padding_left = self.inner_padding_left
-
-        inner_padding_right: int | None | Unset
-        if isinstance(self.inner_padding_right, Unset):
-            inner_padding_right = UNSET
-        else:
-            inner_padding_right = self.inner_padding_right
-
-        inner_padding_top: int | None | Unset
-        if isinstance(self.inner_padding_top, Unset):
-            inner_padding_top = UNSET
-        else:
-            inner_padding_top = self.inner_padding_top
-
-        margin_top: int | None | Unset
-        if isinstance(self.margin_top, Unset):
-            margin_top = UNSET
-        else:
-            margin_top = self.margin_top
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        background_asset_id = self.background_asset_id
         if background_asset_id is not UNSET:
             field_dict["background_asset_id"] = background_asset_id
+
+        background_format = self.background_format
         if background_format is not UNSET:
             field_dict["background_format"] = background_format
+
+        background_position = self.background_position
         if background_position is not UNSET:
             field_dict["background_position"] = background_position
+
+        background_repeat = self.background_repeat
         if background_repeat is not UNSET:
             field_dict["background_repeat"] = background_repeat
+
+        background_url = self.background_url
         if background_url is not UNSET:
             field_dict["background_url"] = background_url
+
+        border_color = self.border_color
         if border_color is not UNSET:
             field_dict["border_color"] = border_color
+
+        border_radius = self.border_radius
         if border_radius is not UNSET:
             field_dict["border_radius"] = border_radius
+
+        border_style = self.border_style
         if border_style is not UNSET:
             field_dict["border_style"] = border_style
+
+        border_width = self.border_width
         if border_width is not UNSET:
             field_dict["border_width"] = border_width
+
+        content_background_color = self.content_background_color
         if content_background_color is not UNSET:
             field_dict["content_background_color"] = content_background_color
+
+        inner_padding_bottom = self.inner_padding_bottom
         if inner_padding_bottom is not UNSET:
             field_dict["inner_padding_bottom"] = inner_padding_bottom
+
+        inner_padding_left = self.inner_padding_left
         if inner_padding_left is not UNSET:
             field_dict["inner_padding_left"] = inner_padding_left
+
+        inner_padding_right = self.inner_padding_right
         if inner_padding_right is not UNSET:
             field_dict["inner_padding_right"] = inner_padding_right
+
+        inner_padding_top = self.inner_padding_top
         if inner_padding_top is not UNSET:
             field_dict["inner_padding_top"] = inner_padding_top
+
+        margin_top = self.margin_top
         if margin_top is not UNSET:
             field_dict["margin_top"] = margin_top
 
@@ -184,7 +128,20 @@ class BaseStyleStyles(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.background_asset_id = src_dict.get("background_asset_id", UNSET)
+        instance.background_repeat = src_dict.get("background_repeat", UNSET)
+        instance.background_url = src_dict.get("background_url", UNSET)
+        instance.border_color = src_dict.get("border_color", UNSET)
+        instance.border_radius = src_dict.get("border_radius", UNSET)
+        instance.border_width = src_dict.get("border_width", UNSET)
+        instance.content_background_color = src_dict.get("content_background_color", UNSET)
+        instance.inner_padding_bottom = src_dict.get("inner_padding_bottom", UNSET)
+        instance.inner_padding_left = src_dict.get("inner_padding_left", UNSET)
+        instance.inner_padding_right = src_dict.get("inner_padding_right", UNSET)
+        instance.inner_padding_top = src_dict.get("inner_padding_top", UNSET)
+        instance.margin_top = src_dict.get("margin_top", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -221,22 +178,27 @@ class BaseStyleStyles(LazyModel):
 
         return LazyTable(
             fields={
-                "background_asset_id": ("background_asset_id", None),
                 "background_format": ("background_format", _decode_background_format),
                 "background_position": ("background_position", _decode_background_position),
-                "background_repeat": ("background_repeat", None),
-                "background_url": ("background_url", None),
-                "border_color": ("border_color", None),
-                "border_radius": ("border_radius", None),
                 "border_style": ("border_style", _decode_border_style),
-                "border_width": ("border_width", None),
-                "content_background_color": ("content_background_color", None),
-                "inner_padding_bottom": ("inner_padding_bottom", None),
-                "inner_padding_left": ("inner_padding_left", None),
-                "inner_padding_right": ("inner_padding_right", None),
-                "inner_padding_top": ("inner_padding_top", None),
-                "margin_top": ("margin_top", None),
             },
+            known=(
+                "background_asset_id",
+                "background_format",
+                "background_position",
+                "background_repeat",
+                "background_url",
+                "border_color",
+                "border_radius",
+                "border_style",
+                "border_width",
+                "content_background_color",
+                "inner_padding_bottom",
+                "inner_padding_left",
+                "inner_padding_right",
+                "inner_padding_top",
+                "margin_top",
+            ),
             required=(),
             additional=None,
         )

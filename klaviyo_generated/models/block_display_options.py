@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="BlockDisplayOptions")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class BlockDisplayOptions(LazyModel):
     """
     Attributes:
@@ -34,35 +34,27 @@ class BlockDisplayOptions(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        show_on: str | Unset = UNSET
-        if not isinstance(self.show_on, Unset):
-            show_on = self.show_on
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        visible_check: None | str | Unset
-        if isinstance(self.visible_check, Unset):
-            visible_check = UNSET
-        else:
-            visible_check = self.visible_check
-
-        content_repeat: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.content_repeat, Unset):
-            content_repeat = self.content_repeat.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        show_on = self.show_on
         if show_on is not UNSET:
             field_dict["show_on"] = show_on
+
+        visible_check = self.visible_check
         if visible_check is not UNSET:
             field_dict["visible_check"] = visible_check
-        if content_repeat is not UNSET:
-            field_dict["content_repeat"] = content_repeat
+
+        content_repeat = self.content_repeat
+        if not isinstance(content_repeat, Unset):
+            field_dict["content_repeat"] = content_repeat.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.visible_check = src_dict.get("visible_check", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -91,9 +83,13 @@ class BlockDisplayOptions(LazyModel):
         return LazyTable(
             fields={
                 "show_on": ("show_on", _decode_show_on),
-                "visible_check": ("visible_check", None),
                 "content_repeat": ("content_repeat", _decode_content_repeat),
             },
+            known=(
+                "show_on",
+                "visible_check",
+                "content_repeat",
+            ),
             required=(),
             additional=None,
         )

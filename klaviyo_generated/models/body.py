@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="Body")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class Body(LazyModel):
     """
     Attributes:
@@ -37,15 +37,15 @@ class Body(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        properties = self.properties.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        styles = self.styles.to_dict()
+        field_dict["properties"] = self.properties.to_dict()
 
-        id: None | str | Unset
-        if isinstance(self.id, Unset):
-            id = UNSET
-        else:
-            id = self.id
+        field_dict["styles"] = self.styles.to_dict()
+
+        id = self.id
+        if id is not UNSET:
+            field_dict["id"] = id
 
         sections: list[dict[str, Any]] | None | Unset
         if isinstance(self.sections, Unset):
@@ -58,17 +58,6 @@ class Body(LazyModel):
 
         else:
             sections = self.sections
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "properties": properties,
-                "styles": styles,
-            }
-        )
-        if id is not UNSET:
-            field_dict["id"] = id
         if sections is not UNSET:
             field_dict["sections"] = sections
 
@@ -76,7 +65,9 @@ class Body(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.id = src_dict.get("id", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -123,9 +114,14 @@ class Body(LazyModel):
             fields={
                 "properties": ("properties", _decode_properties),
                 "styles": ("styles", _decode_styles),
-                "id": ("id", None),
                 "sections": ("sections", _decode_sections),
             },
+            known=(
+                "properties",
+                "styles",
+                "id",
+                "sections",
+            ),
             required=(
                 "properties",
                 "styles",

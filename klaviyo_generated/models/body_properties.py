@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="BodyProperties")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class BodyProperties(LazyModel):
     """
     Attributes:
@@ -27,23 +27,13 @@ class BodyProperties(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id: None | str | Unset
-        if isinstance(self.id, Unset):
-            id = UNSET
-        else:
-            id = self.id
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        css_class: None | str | Unset
-        if isinstance(self.css_class, Unset):
-            css_class = UNSET
-        else:
-            css_class = self.css_class
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        id = self.id
         if id is not UNSET:
             field_dict["id"] = id
+
+        css_class = self.css_class
         if css_class is not UNSET:
             field_dict["css_class"] = css_class
 
@@ -51,16 +41,20 @@ class BodyProperties(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.id = src_dict.get("id", UNSET)
+        instance.css_class = src_dict.get("css_class", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "id": ("id", None),
-                "css_class": ("css_class", None),
-            },
+            fields={},
+            known=(
+                "id",
+                "css_class",
+            ),
             required=(),
             additional=None,
         )

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="BodyStyles")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class BodyStyles(LazyModel):
     """
     Attributes:
@@ -27,23 +27,13 @@ class BodyStyles(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        background_color: None | str | Unset
-        if isinstance(self.background_color, Unset):
-            background_color = UNSET
-        else:
-            background_color = self.background_color
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        width: int | None | Unset
-        if isinstance(self.width, Unset):
-            width = UNSET
-        else:
-            width = self.width
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        background_color = self.background_color
         if background_color is not UNSET:
             field_dict["background_color"] = background_color
+
+        width = self.width
         if width is not UNSET:
             field_dict["width"] = width
 
@@ -51,16 +41,20 @@ class BodyStyles(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.background_color = src_dict.get("background_color", UNSET)
+        instance.width = src_dict.get("width", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "background_color": ("background_color", None),
-                "width": ("width", None),
-            },
+            fields={},
+            known=(
+                "background_color",
+                "width",
+            ),
             required=(),
             additional=None,
         )

@@ -13,7 +13,7 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 T = TypeVar("T", bound="BooleanBranchLinks")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class BooleanBranchLinks(LazyModel):
     """
     Attributes:
@@ -26,35 +26,30 @@ class BooleanBranchLinks(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        next_if_true: None | str
-        next_if_true = self.next_if_true
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        next_if_false: None | str
-        next_if_false = self.next_if_false
+        field_dict["next_if_true"] = self.next_if_true
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "next_if_true": next_if_true,
-                "next_if_false": next_if_false,
-            }
-        )
+        field_dict["next_if_false"] = self.next_if_false
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.next_if_true = src_dict["next_if_true"]
+        instance.next_if_false = src_dict["next_if_false"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "next_if_true": ("next_if_true", None),
-                "next_if_false": ("next_if_false", None),
-            },
+            fields={},
+            known=(
+                "next_if_true",
+                "next_if_false",
+            ),
             required=(
                 "next_if_true",
                 "next_if_false",

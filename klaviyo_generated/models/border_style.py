@@ -15,7 +15,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="BorderStyle")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class BorderStyle(LazyModel):
     """
     Attributes:
@@ -32,33 +32,21 @@ class BorderStyle(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
         radius = self.radius
-
-        color: None | str | Unset
-        if isinstance(self.color, Unset):
-            color = UNSET
-        else:
-            color = self.color
-
-        style: str | Unset = UNSET
-        if not isinstance(self.style, Unset):
-            style = self.style
-
-        thickness: int | None | Unset
-        if isinstance(self.thickness, Unset):
-            thickness = UNSET
-        else:
-            thickness = self.thickness
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
         if radius is not UNSET:
             field_dict["radius"] = radius
+
+        color = self.color
         if color is not UNSET:
             field_dict["color"] = color
+
+        style = self.style
         if style is not UNSET:
             field_dict["style"] = style
+
+        thickness = self.thickness
         if thickness is not UNSET:
             field_dict["thickness"] = thickness
 
@@ -66,7 +54,11 @@ class BorderStyle(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.radius = src_dict.get("radius", UNSET)
+        instance.color = src_dict.get("color", UNSET)
+        instance.thickness = src_dict.get("thickness", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -83,11 +75,14 @@ class BorderStyle(LazyModel):
 
         return LazyTable(
             fields={
-                "radius": ("radius", None),
-                "color": ("color", None),
                 "style": ("style", _decode_style),
-                "thickness": ("thickness", None),
             },
+            known=(
+                "radius",
+                "color",
+                "style",
+                "thickness",
+            ),
             required=(),
             additional=None,
         )

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="BounceDateFilter")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class BounceDateFilter(LazyModel):
     """
     Attributes:
@@ -50,48 +50,36 @@ class BounceDateFilter(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.anniversary_date_filter import AnniversaryDateFilter  # noqa: PLC0415
-        from ..models.calendar_date_filter import CalendarDateFilter  # noqa: PLC0415
-        from ..models.relative_anniversary_date_filter import RelativeAnniversaryDateFilter  # noqa: PLC0415
-        from ..models.relative_date_operator_base_relative_date_filter import RelativeDateOperatorBaseRelativeDateFilter  # noqa: PLC0415
-        from ..models.relative_date_range_filter import RelativeDateRangeFilter  # noqa: PLC0415
-        from ..models.static_date_filter import StaticDateFilter  # noqa: PLC0415
-        from ..models.static_date_range_filter import StaticDateRangeFilter  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field: str = self.field
+        field_dict["field"] = self.field
 
         filter: dict[str, Any]
-        if isinstance(self.filter, StaticDateFilter):
+        if isinstance(self.filter, LazyModel):
             filter = self.filter.to_dict()
-        elif isinstance(self.filter, StaticDateRangeFilter):
+        elif isinstance(self.filter, LazyModel):
             filter = self.filter.to_dict()
-        elif isinstance(self.filter, RelativeDateOperatorBaseRelativeDateFilter):
+        elif isinstance(self.filter, LazyModel):
             filter = self.filter.to_dict()
-        elif isinstance(self.filter, RelativeAnniversaryDateFilter):
+        elif isinstance(self.filter, LazyModel):
             filter = self.filter.to_dict()
-        elif isinstance(self.filter, RelativeDateRangeFilter):
+        elif isinstance(self.filter, LazyModel):
             filter = self.filter.to_dict()
-        elif isinstance(self.filter, CalendarDateFilter):
+        elif isinstance(self.filter, LazyModel):
             filter = self.filter.to_dict()
-        elif isinstance(self.filter, AnniversaryDateFilter):
+        elif isinstance(self.filter, LazyModel):
             filter = self.filter.to_dict()
         else:
             filter = self.filter.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "field": field,
-                "filter": filter,
-            }
-        )
+        field_dict["filter"] = filter
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -204,6 +192,10 @@ class BounceDateFilter(LazyModel):
                 "field": ("field", _decode_field),
                 "filter": ("filter", _decode_filter),
             },
+            known=(
+                "field",
+                "filter",
+            ),
             required=(
                 "field",
                 "filter",

@@ -19,7 +19,7 @@ from ..types import UNSET, Unset, parse_union
 T = TypeVar("T", bound="BulkProfileSuppressionsCreateJobResponseObjectResourceAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class BulkProfileSuppressionsCreateJobResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
@@ -46,17 +46,18 @@ class BulkProfileSuppressionsCreateJobResponseObjectResourceAttributes(LazyModel
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        status: str = self.status
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
+        field_dict["status"] = self.status
 
         created_at = self.created_at.isoformat()
+        field_dict["created_at"] = created_at
 
-        total_count = self.total_count
+        field_dict["total_count"] = self.total_count
 
-        completed_count: int | None | Unset
-        if isinstance(self.completed_count, Unset):
-            completed_count = UNSET
-        else:
-            completed_count = self.completed_count
+        completed_count = self.completed_count
+        if completed_count is not UNSET:
+            field_dict["completed_count"] = completed_count
 
         completed_at: None | str | Unset
         if isinstance(self.completed_at, Unset):
@@ -65,26 +66,10 @@ class BulkProfileSuppressionsCreateJobResponseObjectResourceAttributes(LazyModel
             completed_at = self.completed_at.isoformat()
         else:
             completed_at = self.completed_at
-
-        skipped_count: int | None | Unset
-        if isinstance(self.skipped_count, Unset):
-            skipped_count = UNSET
-        else:
-            skipped_count = self.skipped_count
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "status": status,
-                "created_at": created_at,
-                "total_count": total_count,
-            }
-        )
-        if completed_count is not UNSET:
-            field_dict["completed_count"] = completed_count
         if completed_at is not UNSET:
             field_dict["completed_at"] = completed_at
+
+        skipped_count = self.skipped_count
         if skipped_count is not UNSET:
             field_dict["skipped_count"] = skipped_count
 
@@ -92,7 +77,11 @@ class BulkProfileSuppressionsCreateJobResponseObjectResourceAttributes(LazyModel
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.total_count = src_dict["total_count"]
+        instance.completed_count = src_dict.get("completed_count", UNSET)
+        instance.skipped_count = src_dict.get("skipped_count", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -131,11 +120,16 @@ class BulkProfileSuppressionsCreateJobResponseObjectResourceAttributes(LazyModel
             fields={
                 "status": ("status", _decode_status),
                 "created_at": ("created_at", _decode_created_at),
-                "total_count": ("total_count", None),
-                "completed_count": ("completed_count", None),
                 "completed_at": ("completed_at", _decode_completed_at),
-                "skipped_count": ("skipped_count", None),
             },
+            known=(
+                "status",
+                "created_at",
+                "total_count",
+                "completed_count",
+                "completed_at",
+                "skipped_count",
+            ),
             required=(
                 "status",
                 "created_at",

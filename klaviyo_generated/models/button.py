@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="Button")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class Button(LazyModel):
     """
     Attributes:
@@ -69,75 +69,50 @@ class Button(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.close import Close  # noqa: PLC0415
-        from ..models.go_to_inbox import GoToInbox  # noqa: PLC0415
-        from ..models.next_step import NextStep  # noqa: PLC0415
-        from ..models.open_form import OpenForm  # noqa: PLC0415
-        from ..models.promotional_sms_subscription import PromotionalSMSSubscription  # noqa: PLC0415
-        from ..models.redirect import Redirect  # noqa: PLC0415
-        from ..models.resend_opt_in_code import ResendOptInCode  # noqa: PLC0415
-        from ..models.skip_to_success import SkipToSuccess  # noqa: PLC0415
-        from ..models.submit_back_in_stock import SubmitBackInStock  # noqa: PLC0415
-        from ..models.submit_opt_in_code import SubmitOptInCode  # noqa: PLC0415
-        from ..models.subscribe_via_sms import SubscribeViaSMS  # noqa: PLC0415
-        from ..models.subscribe_via_whats_app import SubscribeViaWhatsApp  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        type_: str = self.type_
+        field_dict["type"] = self.type_
 
-        properties = self.properties.to_dict()
+        field_dict["properties"] = self.properties.to_dict()
 
-        id: None | str | Unset
-        if isinstance(self.id, Unset):
-            id = UNSET
-        else:
-            id = self.id
+        id = self.id
+        if id is not UNSET:
+            field_dict["id"] = id
 
-        styles: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.styles, Unset):
-            styles = self.styles.to_dict()
+        styles = self.styles
+        if not isinstance(styles, Unset):
+            field_dict["styles"] = styles.to_dict()
 
         action: dict[str, Any] | Unset
         if isinstance(self.action, Unset):
             action = UNSET
-        elif isinstance(self.action, Close):
+        elif isinstance(self.action, LazyModel):
             action = self.action.to_dict()
-        elif isinstance(self.action, NextStep):
+        elif isinstance(self.action, LazyModel):
             action = self.action.to_dict()
-        elif isinstance(self.action, OpenForm):
+        elif isinstance(self.action, LazyModel):
             action = self.action.to_dict()
-        elif isinstance(self.action, PromotionalSMSSubscription):
+        elif isinstance(self.action, LazyModel):
             action = self.action.to_dict()
-        elif isinstance(self.action, Redirect):
+        elif isinstance(self.action, LazyModel):
             action = self.action.to_dict()
-        elif isinstance(self.action, ResendOptInCode):
+        elif isinstance(self.action, LazyModel):
             action = self.action.to_dict()
-        elif isinstance(self.action, SubmitOptInCode):
+        elif isinstance(self.action, LazyModel):
             action = self.action.to_dict()
-        elif isinstance(self.action, SubscribeViaSMS):
+        elif isinstance(self.action, LazyModel):
             action = self.action.to_dict()
-        elif isinstance(self.action, SubscribeViaWhatsApp):
+        elif isinstance(self.action, LazyModel):
             action = self.action.to_dict()
-        elif isinstance(self.action, GoToInbox):
+        elif isinstance(self.action, LazyModel):
             action = self.action.to_dict()
-        elif isinstance(self.action, SubmitBackInStock):
+        elif isinstance(self.action, LazyModel):
             action = self.action.to_dict()
-        elif isinstance(self.action, SkipToSuccess):
+        elif isinstance(self.action, LazyModel):
             action = self.action.to_dict()
         else:
             action = self.action.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "properties": properties,
-            }
-        )
-        if id is not UNSET:
-            field_dict["id"] = id
-        if styles is not UNSET:
-            field_dict["styles"] = styles
         if action is not UNSET:
             field_dict["action"] = action
 
@@ -145,7 +120,9 @@ class Button(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.id = src_dict.get("id", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -333,10 +310,16 @@ class Button(LazyModel):
             fields={
                 "type_": ("type", _decode_type_),
                 "properties": ("properties", _decode_properties),
-                "id": ("id", None),
                 "styles": ("styles", _decode_styles),
                 "action": ("action", _decode_action),
             },
+            known=(
+                "type",
+                "properties",
+                "id",
+                "styles",
+                "action",
+            ),
             required=(
                 "type",
                 "properties",

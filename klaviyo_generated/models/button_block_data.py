@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ButtonBlockData")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ButtonBlockData(LazyModel):
     """
     Attributes:
@@ -36,31 +36,23 @@ class ButtonBlockData(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        content: None | str
-        content = self.content
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        properties = self.properties.to_dict()
+        field_dict["content"] = self.content
 
-        display_options = self.display_options.to_dict()
+        field_dict["properties"] = self.properties.to_dict()
 
-        styles = self.styles.to_dict()
+        field_dict["display_options"] = self.display_options.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "content": content,
-                "properties": properties,
-                "display_options": display_options,
-                "styles": styles,
-            }
-        )
+        field_dict["styles"] = self.styles.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.content = src_dict["content"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -85,11 +77,16 @@ class ButtonBlockData(LazyModel):
 
         return LazyTable(
             fields={
-                "content": ("content", None),
                 "properties": ("properties", _decode_properties),
                 "display_options": ("display_options", _decode_display_options),
                 "styles": ("styles", _decode_styles),
             },
+            known=(
+                "content",
+                "properties",
+                "display_options",
+                "styles",
+            ),
             required=(
                 "content",
                 "properties",

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="ButtonBlockProperties")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ButtonBlockProperties(LazyModel):
     """
     Attributes:
@@ -25,15 +25,9 @@ class ButtonBlockProperties(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        href: None | str | Unset
-        if isinstance(self.href, Unset):
-            href = UNSET
-        else:
-            href = self.href
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        href = self.href
         if href is not UNSET:
             field_dict["href"] = href
 
@@ -41,15 +35,16 @@ class ButtonBlockProperties(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.href = src_dict.get("href", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "href": ("href", None),
-            },
+            fields={},
+            known=("href",),
             required=(),
             additional=None,
         )

@@ -15,7 +15,7 @@ from ..models.button_block_v0_type import ButtonBlockV0Type, check_button_block_
 T = TypeVar("T", bound="ButtonBlockV0")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ButtonBlockV0(LazyModel):
     """
     Attributes:
@@ -30,27 +30,21 @@ class ButtonBlockV0(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        content_type: str = self.content_type
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        type_: str = self.type_
+        field_dict["content_type"] = self.content_type
 
-        data = self.data
+        field_dict["type"] = self.type_
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "content_type": content_type,
-                "type": type_,
-                "data": data,
-            }
-        )
+        field_dict["data"] = self.data
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.data = src_dict["data"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -69,8 +63,12 @@ class ButtonBlockV0(LazyModel):
             fields={
                 "content_type": ("content_type", _decode_content_type),
                 "type_": ("type", _decode_type_),
-                "data": ("data", None),
             },
+            known=(
+                "content_type",
+                "type",
+                "data",
+            ),
             required=(
                 "content_type",
                 "type",

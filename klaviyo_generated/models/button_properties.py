@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ButtonProperties")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ButtonProperties(LazyModel):
     """
     Attributes:
@@ -39,7 +39,9 @@ class ButtonProperties(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        label = self.label
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
+        field_dict["label"] = self.label
 
         display_device: list[str] | Unset = UNSET
         if not isinstance(self.display_device, Unset):
@@ -48,11 +50,12 @@ class ButtonProperties(LazyModel):
                 display_device_item: str = display_device_item_data
                 display_device.append(display_device_item)
 
-        classname: None | str | Unset
-        if isinstance(self.classname, Unset):
-            classname = UNSET
-        else:
-            classname = self.classname
+        if display_device is not UNSET:
+            field_dict["display_device"] = display_device
+
+        classname = self.classname
+        if classname is not UNSET:
+            field_dict["classname"] = classname
 
         additional_fields: list[dict[str, Any]] | None | Unset
         if isinstance(self.additional_fields, Unset):
@@ -65,18 +68,6 @@ class ButtonProperties(LazyModel):
 
         else:
             additional_fields = self.additional_fields
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "label": label,
-            }
-        )
-        if display_device is not UNSET:
-            field_dict["display_device"] = display_device
-        if classname is not UNSET:
-            field_dict["classname"] = classname
         if additional_fields is not UNSET:
             field_dict["additional_fields"] = additional_fields
 
@@ -84,7 +75,10 @@ class ButtonProperties(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.label = src_dict["label"]
+        instance.classname = src_dict.get("classname", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -129,11 +123,15 @@ class ButtonProperties(LazyModel):
 
         return LazyTable(
             fields={
-                "label": ("label", None),
                 "display_device": ("display_device", _decode_display_device),
-                "classname": ("classname", None),
                 "additional_fields": ("additional_fields", _decode_additional_fields),
             },
+            known=(
+                "label",
+                "display_device",
+                "classname",
+                "additional_fields",
+            ),
             required=("label",),
             additional=None,
         )

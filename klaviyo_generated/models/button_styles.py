@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ButtonStyles")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ButtonStyles(LazyModel):
     """
     Attributes:
@@ -55,93 +55,62 @@ class ButtonStyles(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        padding: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.padding, Unset):
-            padding = self.padding.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        background_color: None | str | Unset
-        if isinstance(self.background_color, Unset):
-            background_color = UNSET
-        else:
-            background_color = self.background_color
+        padding = self.padding
+        if not isinstance(padding, Unset):
+            field_dict["padding"] = padding.to_dict()
 
-        width: str | Unset = UNSET
-        if not isinstance(self.width, Unset):
-            width = self.width
-
-        height: int | str | Unset
-        if isinstance(self.height, Unset):
-            height = UNSET
-        elif isinstance(self.height, str):
-            height = self.height
-        else:
-            height = self.height
-
-        alignment: str | Unset = UNSET
-        if not isinstance(self.alignment, Unset):
-            alignment = self.alignment
-
-        hover_background_color: None | str | Unset
-        if isinstance(self.hover_background_color, Unset):
-            hover_background_color = UNSET
-        else:
-            hover_background_color = self.hover_background_color
-
-        hover_text_color: None | str | Unset
-        if isinstance(self.hover_text_color, Unset):
-            hover_text_color = UNSET
-        else:
-            hover_text_color = self.hover_text_color
-
-        border_styles: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.border_styles, Unset):
-            border_styles = self.border_styles.to_dict()
-
-        text_styles: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.text_styles, Unset):
-            text_styles = self.text_styles.to_dict()
-
-        color: None | str | Unset
-        if isinstance(self.color, Unset):
-            color = UNSET
-        else:
-            color = self.color
-
-        drop_shadow: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.drop_shadow, Unset):
-            drop_shadow = self.drop_shadow.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if padding is not UNSET:
-            field_dict["padding"] = padding
+        background_color = self.background_color
         if background_color is not UNSET:
             field_dict["background_color"] = background_color
+
+        width = self.width
         if width is not UNSET:
             field_dict["width"] = width
+
+        height = self.height
         if height is not UNSET:
             field_dict["height"] = height
+
+        alignment = self.alignment
         if alignment is not UNSET:
             field_dict["alignment"] = alignment
+
+        hover_background_color = self.hover_background_color
         if hover_background_color is not UNSET:
             field_dict["hover_background_color"] = hover_background_color
+
+        hover_text_color = self.hover_text_color
         if hover_text_color is not UNSET:
             field_dict["hover_text_color"] = hover_text_color
-        if border_styles is not UNSET:
-            field_dict["border_styles"] = border_styles
-        if text_styles is not UNSET:
-            field_dict["text_styles"] = text_styles
+
+        border_styles = self.border_styles
+        if not isinstance(border_styles, Unset):
+            field_dict["border_styles"] = border_styles.to_dict()
+
+        text_styles = self.text_styles
+        if not isinstance(text_styles, Unset):
+            field_dict["text_styles"] = text_styles.to_dict()
+
+        color = self.color
         if color is not UNSET:
             field_dict["color"] = color
-        if drop_shadow is not UNSET:
-            field_dict["drop_shadow"] = drop_shadow
+
+        drop_shadow = self.drop_shadow
+        if not isinstance(drop_shadow, Unset):
+            field_dict["drop_shadow"] = drop_shadow.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.background_color = src_dict.get("background_color", UNSET)
+        instance.hover_background_color = src_dict.get("hover_background_color", UNSET)
+        instance.hover_text_color = src_dict.get("hover_text_color", UNSET)
+        instance.color = src_dict.get("color", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -231,17 +200,26 @@ class ButtonStyles(LazyModel):
         return LazyTable(
             fields={
                 "padding": ("padding", _decode_padding),
-                "background_color": ("background_color", None),
                 "width": ("width", _decode_width),
                 "height": ("height", _decode_height),
                 "alignment": ("alignment", _decode_alignment),
-                "hover_background_color": ("hover_background_color", None),
-                "hover_text_color": ("hover_text_color", None),
                 "border_styles": ("border_styles", _decode_border_styles),
                 "text_styles": ("text_styles", _decode_text_styles),
-                "color": ("color", None),
                 "drop_shadow": ("drop_shadow", _decode_drop_shadow),
             },
+            known=(
+                "padding",
+                "background_color",
+                "width",
+                "height",
+                "alignment",
+                "hover_background_color",
+                "hover_text_color",
+                "border_styles",
+                "text_styles",
+                "color",
+                "drop_shadow",
+            ),
             required=(),
             additional=None,
         )

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="CampaignCloneQueryResourceObjectAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class CampaignCloneQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -25,15 +25,9 @@ class CampaignCloneQueryResourceObjectAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        new_name: None | str | Unset
-        if isinstance(self.new_name, Unset):
-            new_name = UNSET
-        else:
-            new_name = self.new_name
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        new_name = self.new_name
         if new_name is not UNSET:
             field_dict["new_name"] = new_name
 
@@ -41,15 +35,16 @@ class CampaignCloneQueryResourceObjectAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.new_name = src_dict.get("new_name", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "new_name": ("new_name", None),
-            },
+            fields={},
+            known=("new_name",),
             required=(),
             additional=None,
         )

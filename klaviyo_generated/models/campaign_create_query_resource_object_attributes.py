@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CampaignCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class CampaignCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -57,71 +57,53 @@ class CampaignCreateQueryResourceObjectAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.campaigns_email_tracking_options import CampaignsEmailTrackingOptions  # noqa: PLC0415
-        from ..models.campaigns_sms_tracking_options import CampaignsSMSTrackingOptions  # noqa: PLC0415
-        from ..models.email_send_options import EmailSendOptions  # noqa: PLC0415
-        from ..models.immediate_send_strategy import ImmediateSendStrategy  # noqa: PLC0415
-        from ..models.push_send_options import PushSendOptions  # noqa: PLC0415
-        from ..models.smart_send_time_strategy import SmartSendTimeStrategy  # noqa: PLC0415
-        from ..models.sms_send_options import SMSSendOptions  # noqa: PLC0415
-        from ..models.static_send_strategy import StaticSendStrategy  # noqa: PLC0415
-        from ..models.throttled_send_strategy import ThrottledSendStrategy  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        name = self.name
+        field_dict["name"] = self.name
 
-        audiences = self.audiences.to_dict()
+        field_dict["audiences"] = self.audiences.to_dict()
 
-        campaign_messages = self.campaign_messages.to_dict()
+        field_dict["campaign-messages"] = self.campaign_messages.to_dict()
 
         send_strategy: dict[str, Any] | None | Unset
         if isinstance(self.send_strategy, Unset):
             send_strategy = UNSET
-        elif isinstance(self.send_strategy, StaticSendStrategy):
+        elif isinstance(self.send_strategy, LazyModel):
             send_strategy = self.send_strategy.to_dict()
-        elif isinstance(self.send_strategy, ThrottledSendStrategy):
+        elif isinstance(self.send_strategy, LazyModel):
             send_strategy = self.send_strategy.to_dict()
-        elif isinstance(self.send_strategy, ImmediateSendStrategy):
+        elif isinstance(self.send_strategy, LazyModel):
             send_strategy = self.send_strategy.to_dict()
-        elif isinstance(self.send_strategy, SmartSendTimeStrategy):
+        elif isinstance(self.send_strategy, LazyModel):
             send_strategy = self.send_strategy.to_dict()
         else:
             send_strategy = self.send_strategy
+        if send_strategy is not UNSET:
+            field_dict["send_strategy"] = send_strategy
 
         send_options: dict[str, Any] | None | Unset
         if isinstance(self.send_options, Unset):
             send_options = UNSET
-        elif isinstance(self.send_options, EmailSendOptions):
+        elif isinstance(self.send_options, LazyModel):
             send_options = self.send_options.to_dict()
-        elif isinstance(self.send_options, SMSSendOptions):
+        elif isinstance(self.send_options, LazyModel):
             send_options = self.send_options.to_dict()
-        elif isinstance(self.send_options, PushSendOptions):
+        elif isinstance(self.send_options, LazyModel):
             send_options = self.send_options.to_dict()
         else:
             send_options = self.send_options
+        if send_options is not UNSET:
+            field_dict["send_options"] = send_options
 
         tracking_options: dict[str, Any] | None | Unset
         if isinstance(self.tracking_options, Unset):
             tracking_options = UNSET
-        elif isinstance(self.tracking_options, CampaignsEmailTrackingOptions):
+        elif isinstance(self.tracking_options, LazyModel):
             tracking_options = self.tracking_options.to_dict()
-        elif isinstance(self.tracking_options, CampaignsSMSTrackingOptions):
+        elif isinstance(self.tracking_options, LazyModel):
             tracking_options = self.tracking_options.to_dict()
         else:
             tracking_options = self.tracking_options
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "name": name,
-                "audiences": audiences,
-                "campaign-messages": campaign_messages,
-            }
-        )
-        if send_strategy is not UNSET:
-            field_dict["send_strategy"] = send_strategy
-        if send_options is not UNSET:
-            field_dict["send_options"] = send_options
         if tracking_options is not UNSET:
             field_dict["tracking_options"] = tracking_options
 
@@ -129,7 +111,9 @@ class CampaignCreateQueryResourceObjectAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.name = src_dict["name"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -292,13 +276,20 @@ class CampaignCreateQueryResourceObjectAttributes(LazyModel):
 
         return LazyTable(
             fields={
-                "name": ("name", None),
                 "audiences": ("audiences", _decode_audiences),
                 "campaign_messages": ("campaign-messages", _decode_campaign_messages),
                 "send_strategy": ("send_strategy", _decode_send_strategy),
                 "send_options": ("send_options", _decode_send_options),
                 "tracking_options": ("tracking_options", _decode_tracking_options),
             },
+            known=(
+                "name",
+                "audiences",
+                "campaign-messages",
+                "send_strategy",
+                "send_options",
+                "tracking_options",
+            ),
             required=(
                 "name",
                 "audiences",

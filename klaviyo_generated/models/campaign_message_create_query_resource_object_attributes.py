@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CampaignMessageCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class CampaignMessageCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -38,33 +38,26 @@ class CampaignMessageCreateQueryResourceObjectAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.email_message_definition import EmailMessageDefinition  # noqa: PLC0415
-        from ..models.mobile_push_message_standard_definition_create import MobilePushMessageStandardDefinitionCreate  # noqa: PLC0415
-        from ..models.sms_message_definition_create import SMSMessageDefinitionCreate  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
         definition: dict[str, Any]
-        if isinstance(self.definition, EmailMessageDefinition):
+        if isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
-        elif isinstance(self.definition, SMSMessageDefinitionCreate):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
-        elif isinstance(self.definition, MobilePushMessageStandardDefinitionCreate):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
         else:
             definition = self.definition.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "definition": definition,
-            }
-        )
+        field_dict["definition"] = definition
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -127,6 +120,7 @@ class CampaignMessageCreateQueryResourceObjectAttributes(LazyModel):
             fields={
                 "definition": ("definition", _decode_definition),
             },
+            known=("definition",),
             required=("definition",),
             additional=None,
         )

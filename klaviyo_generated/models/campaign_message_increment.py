@@ -17,7 +17,7 @@ from ..models.campaign_message_increment_badge_config import (
 T = TypeVar("T", bound="CampaignMessageIncrement")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class CampaignMessageIncrement(LazyModel):
     """
     Attributes:
@@ -28,21 +28,16 @@ class CampaignMessageIncrement(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        badge_config: str = self.badge_config
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "badge_config": badge_config,
-            }
-        )
+        field_dict["badge_config"] = self.badge_config
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -56,6 +51,7 @@ class CampaignMessageIncrement(LazyModel):
             fields={
                 "badge_config": ("badge_config", _decode_badge_config),
             },
+            known=("badge_config",),
             required=("badge_config",),
             additional=None,
         )

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CampaignMessagePartialUpdateQueryResourceObjectAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class CampaignMessagePartialUpdateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -41,28 +41,21 @@ class CampaignMessagePartialUpdateQueryResourceObjectAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.email_message_definition import EmailMessageDefinition  # noqa: PLC0415
-        from ..models.mobile_push_message_silent_definition_update import MobilePushMessageSilentDefinitionUpdate  # noqa: PLC0415
-        from ..models.mobile_push_message_standard_definition_update import MobilePushMessageStandardDefinitionUpdate  # noqa: PLC0415
-        from ..models.sms_message_definition_create import SMSMessageDefinitionCreate  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
         definition: dict[str, Any] | None | Unset
         if isinstance(self.definition, Unset):
             definition = UNSET
-        elif isinstance(self.definition, EmailMessageDefinition):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
-        elif isinstance(self.definition, SMSMessageDefinitionCreate):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
-        elif isinstance(self.definition, MobilePushMessageStandardDefinitionUpdate):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
-        elif isinstance(self.definition, MobilePushMessageSilentDefinitionUpdate):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
         else:
             definition = self.definition
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
         if definition is not UNSET:
             field_dict["definition"] = definition
 
@@ -70,7 +63,8 @@ class CampaignMessagePartialUpdateQueryResourceObjectAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -153,6 +147,7 @@ class CampaignMessagePartialUpdateQueryResourceObjectAttributes(LazyModel):
             fields={
                 "definition": ("definition", _decode_definition),
             },
+            known=("definition",),
             required=(),
             additional=None,
         )

@@ -17,7 +17,7 @@ from ..models.campaign_message_property_badge_config import (
 T = TypeVar("T", bound="CampaignMessageProperty")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class CampaignMessageProperty(LazyModel):
     """
     Attributes:
@@ -30,24 +30,19 @@ class CampaignMessageProperty(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        badge_config: str = self.badge_config
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        set_from_property = self.set_from_property
+        field_dict["badge_config"] = self.badge_config
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "badge_config": badge_config,
-                "set_from_property": set_from_property,
-            }
-        )
+        field_dict["set_from_property"] = self.set_from_property
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.set_from_property = src_dict["set_from_property"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -60,8 +55,11 @@ class CampaignMessageProperty(LazyModel):
         return LazyTable(
             fields={
                 "badge_config": ("badge_config", _decode_badge_config),
-                "set_from_property": ("set_from_property", None),
             },
+            known=(
+                "badge_config",
+                "set_from_property",
+            ),
             required=(
                 "badge_config",
                 "set_from_property",

@@ -17,7 +17,7 @@ from ..models.campaign_message_static_count_badge_config import (
 T = TypeVar("T", bound="CampaignMessageStaticCount")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class CampaignMessageStaticCount(LazyModel):
     """
     Attributes:
@@ -30,24 +30,19 @@ class CampaignMessageStaticCount(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        badge_config: str = self.badge_config
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        value = self.value
+        field_dict["badge_config"] = self.badge_config
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "badge_config": badge_config,
-                "value": value,
-            }
-        )
+        field_dict["value"] = self.value
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.value = src_dict["value"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -60,8 +55,11 @@ class CampaignMessageStaticCount(LazyModel):
         return LazyTable(
             fields={
                 "badge_config": ("badge_config", _decode_badge_config),
-                "value": ("value", None),
             },
+            known=(
+                "badge_config",
+                "value",
+            ),
             required=(
                 "badge_config",
                 "value",

@@ -17,7 +17,7 @@ from ..models.campaign_recipient_estimation_job_enum import (
 T = TypeVar("T", bound="CampaignRecipientEstimationJobCreateQueryResourceObject")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class CampaignRecipientEstimationJobCreateQueryResourceObject(LazyModel):
     """
     Attributes:
@@ -30,24 +30,19 @@ class CampaignRecipientEstimationJobCreateQueryResourceObject(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        id = self.id
+        field_dict["type"] = self.type_
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "id": id,
-            }
-        )
+        field_dict["id"] = self.id
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.id = src_dict["id"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -60,8 +55,11 @@ class CampaignRecipientEstimationJobCreateQueryResourceObject(LazyModel):
         return LazyTable(
             fields={
                 "type_": ("type", _decode_type_),
-                "id": ("id", None),
             },
+            known=(
+                "type",
+                "id",
+            ),
             required=(
                 "type",
                 "id",

@@ -17,7 +17,7 @@ from ..models.campaign_recipient_estimation_job_response_object_resource_attribu
 T = TypeVar("T", bound="CampaignRecipientEstimationJobResponseObjectResourceAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class CampaignRecipientEstimationJobResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
@@ -29,21 +29,16 @@ class CampaignRecipientEstimationJobResponseObjectResourceAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        status: str = self.status
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "status": status,
-            }
-        )
+        field_dict["status"] = self.status
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -57,6 +52,7 @@ class CampaignRecipientEstimationJobResponseObjectResourceAttributes(LazyModel):
             fields={
                 "status": ("status", _decode_status),
             },
+            known=("status",),
             required=("status",),
             additional=None,
         )

@@ -13,7 +13,7 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 T = TypeVar("T", bound="CampaignRecipientEstimationResponseObjectResourceAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class CampaignRecipientEstimationResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
@@ -24,29 +24,24 @@ class CampaignRecipientEstimationResponseObjectResourceAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        estimated_recipient_count = self.estimated_recipient_count
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "estimated_recipient_count": estimated_recipient_count,
-            }
-        )
+        field_dict["estimated_recipient_count"] = self.estimated_recipient_count
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.estimated_recipient_count = src_dict["estimated_recipient_count"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "estimated_recipient_count": ("estimated_recipient_count", None),
-            },
+            fields={},
+            known=("estimated_recipient_count",),
             required=("estimated_recipient_count",),
             additional=None,
         )

@@ -17,7 +17,7 @@ from ..models.campaign_send_job_partial_update_query_resource_object_attributes_
 T = TypeVar("T", bound="CampaignSendJobPartialUpdateQueryResourceObjectAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class CampaignSendJobPartialUpdateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -29,21 +29,16 @@ class CampaignSendJobPartialUpdateQueryResourceObjectAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        action: str = self.action
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "action": action,
-            }
-        )
+        field_dict["action"] = self.action
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -57,6 +52,7 @@ class CampaignSendJobPartialUpdateQueryResourceObjectAttributes(LazyModel):
             fields={
                 "action": ("action", _decode_action),
             },
+            known=("action",),
             required=("action",),
             additional=None,
         )

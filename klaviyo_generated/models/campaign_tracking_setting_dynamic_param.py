@@ -21,7 +21,7 @@ from ..models.campaign_tracking_setting_dynamic_param_value import (
 T = TypeVar("T", bound="CampaignTrackingSettingDynamicParam")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class CampaignTrackingSettingDynamicParam(LazyModel):
     """
     Attributes:
@@ -34,24 +34,18 @@ class CampaignTrackingSettingDynamicParam(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        value: str = self.value
+        field_dict["type"] = self.type_
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "value": value,
-            }
-        )
+        field_dict["value"] = self.value
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -71,6 +65,10 @@ class CampaignTrackingSettingDynamicParam(LazyModel):
                 "type_": ("type", _decode_type_),
                 "value": ("value", _decode_value),
             },
+            known=(
+                "type",
+                "value",
+            ),
             required=(
                 "type",
                 "value",

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CampaignsEmailTrackingOptions")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class CampaignsEmailTrackingOptions(LazyModel):
     """
     Attributes:
@@ -40,13 +40,11 @@ class CampaignsEmailTrackingOptions(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.dynamic_tracking_param import DynamicTrackingParam  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        add_tracking_params: bool | None | Unset
-        if isinstance(self.add_tracking_params, Unset):
-            add_tracking_params = UNSET
-        else:
-            add_tracking_params = self.add_tracking_params
+        add_tracking_params = self.add_tracking_params
+        if add_tracking_params is not UNSET:
+            field_dict["add_tracking_params"] = add_tracking_params
 
         custom_tracking_params: list[dict[str, Any]] | None | Unset
         if isinstance(self.custom_tracking_params, Unset):
@@ -55,7 +53,7 @@ class CampaignsEmailTrackingOptions(LazyModel):
             custom_tracking_params = []
             for custom_tracking_params_type_0_item_data in self.custom_tracking_params:
                 custom_tracking_params_type_0_item: dict[str, Any]
-                if isinstance(custom_tracking_params_type_0_item_data, DynamicTrackingParam):
+                if isinstance(custom_tracking_params_type_0_item_data, LazyModel):
                     custom_tracking_params_type_0_item = custom_tracking_params_type_0_item_data.to_dict()
                 else:
                     custom_tracking_params_type_0_item = custom_tracking_params_type_0_item_data.to_dict()
@@ -64,28 +62,14 @@ class CampaignsEmailTrackingOptions(LazyModel):
 
         else:
             custom_tracking_params = self.custom_tracking_params
-
-        is_tracking_clicks: bool | None | Unset
-        if isinstance(self.is_tracking_clicks, Unset):
-            is_tracking_clicks = UNSET
-        else:
-            is_tracking_clicks = self.is_tracking_clicks
-
-        is_tracking_opens: bool | None | Unset
-        if isinstance(self.is_tracking_opens, Unset):
-            is_tracking_opens = UNSET
-        else:
-            is_tracking_opens = self.is_tracking_opens
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if add_tracking_params is not UNSET:
-            field_dict["add_tracking_params"] = add_tracking_params
         if custom_tracking_params is not UNSET:
             field_dict["custom_tracking_params"] = custom_tracking_params
+
+        is_tracking_clicks = self.is_tracking_clicks
         if is_tracking_clicks is not UNSET:
             field_dict["is_tracking_clicks"] = is_tracking_clicks
+
+        is_tracking_opens = self.is_tracking_opens
         if is_tracking_opens is not UNSET:
             field_dict["is_tracking_opens"] = is_tracking_opens
 
@@ -93,7 +77,11 @@ class CampaignsEmailTrackingOptions(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.add_tracking_params = src_dict.get("add_tracking_params", UNSET)
+        instance.is_tracking_clicks = src_dict.get("is_tracking_clicks", UNSET)
+        instance.is_tracking_opens = src_dict.get("is_tracking_opens", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -151,11 +139,14 @@ class CampaignsEmailTrackingOptions(LazyModel):
 
         return LazyTable(
             fields={
-                "add_tracking_params": ("add_tracking_params", None),
                 "custom_tracking_params": ("custom_tracking_params", _decode_custom_tracking_params),
-                "is_tracking_clicks": ("is_tracking_clicks", None),
-                "is_tracking_opens": ("is_tracking_opens", None),
             },
+            known=(
+                "add_tracking_params",
+                "custom_tracking_params",
+                "is_tracking_clicks",
+                "is_tracking_opens",
+            ),
             required=(),
             additional=None,
         )

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CampaignsSMSTrackingOptions")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class CampaignsSMSTrackingOptions(LazyModel):
     """
     Attributes:
@@ -34,13 +34,11 @@ class CampaignsSMSTrackingOptions(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.dynamic_tracking_param import DynamicTrackingParam  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        add_tracking_params: bool | None | Unset
-        if isinstance(self.add_tracking_params, Unset):
-            add_tracking_params = UNSET
-        else:
-            add_tracking_params = self.add_tracking_params
+        add_tracking_params = self.add_tracking_params
+        if add_tracking_params is not UNSET:
+            field_dict["add_tracking_params"] = add_tracking_params
 
         custom_tracking_params: list[dict[str, Any]] | None | Unset
         if isinstance(self.custom_tracking_params, Unset):
@@ -49,7 +47,7 @@ class CampaignsSMSTrackingOptions(LazyModel):
             custom_tracking_params = []
             for custom_tracking_params_type_0_item_data in self.custom_tracking_params:
                 custom_tracking_params_type_0_item: dict[str, Any]
-                if isinstance(custom_tracking_params_type_0_item_data, DynamicTrackingParam):
+                if isinstance(custom_tracking_params_type_0_item_data, LazyModel):
                     custom_tracking_params_type_0_item = custom_tracking_params_type_0_item_data.to_dict()
                 else:
                     custom_tracking_params_type_0_item = custom_tracking_params_type_0_item_data.to_dict()
@@ -58,12 +56,6 @@ class CampaignsSMSTrackingOptions(LazyModel):
 
         else:
             custom_tracking_params = self.custom_tracking_params
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if add_tracking_params is not UNSET:
-            field_dict["add_tracking_params"] = add_tracking_params
         if custom_tracking_params is not UNSET:
             field_dict["custom_tracking_params"] = custom_tracking_params
 
@@ -71,7 +63,9 @@ class CampaignsSMSTrackingOptions(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.add_tracking_params = src_dict.get("add_tracking_params", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -129,9 +123,12 @@ class CampaignsSMSTrackingOptions(LazyModel):
 
         return LazyTable(
             fields={
-                "add_tracking_params": ("add_tracking_params", None),
                 "custom_tracking_params": ("custom_tracking_params", _decode_custom_tracking_params),
             },
+            known=(
+                "add_tracking_params",
+                "custom_tracking_params",
+            ),
             required=(),
             additional=None,
         )

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CartContentProperties")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class CartContentProperties(LazyModel):
     """
     Attributes:
@@ -35,33 +35,26 @@ class CartContentProperties(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        value: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.value, Unset):
-            value = self.value.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        items: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.items, Unset):
-            items = self.items.to_dict()
+        value = self.value
+        if not isinstance(value, Unset):
+            field_dict["value"] = value.to_dict()
 
-        product: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.product, Unset):
-            product = self.product.to_dict()
+        items = self.items
+        if not isinstance(items, Unset):
+            field_dict["items"] = items.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if value is not UNSET:
-            field_dict["value"] = value
-        if items is not UNSET:
-            field_dict["items"] = items
-        if product is not UNSET:
-            field_dict["product"] = product
+        product = self.product
+        if not isinstance(product, Unset):
+            field_dict["product"] = product.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -105,6 +98,11 @@ class CartContentProperties(LazyModel):
                 "items": ("items", _decode_items),
                 "product": ("product", _decode_product),
             },
+            known=(
+                "value",
+                "items",
+                "product",
+            ),
             required=(),
             additional=None,
         )

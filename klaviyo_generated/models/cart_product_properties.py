@@ -15,7 +15,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="CartProductProperties")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class CartProductProperties(LazyModel):
     """
     Attributes:
@@ -28,21 +28,13 @@ class CartProductProperties(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str | Unset = UNSET
-        if not isinstance(self.type_, Unset):
-            type_ = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        value: None | str | Unset
-        if isinstance(self.value, Unset):
-            value = UNSET
-        else:
-            value = self.value
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        type_ = self.type_
         if type_ is not UNSET:
             field_dict["type"] = type_
+
+        value = self.value
         if value is not UNSET:
             field_dict["value"] = value
 
@@ -50,7 +42,9 @@ class CartProductProperties(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.value = src_dict.get("value", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -68,8 +62,11 @@ class CartProductProperties(LazyModel):
         return LazyTable(
             fields={
                 "type_": ("type", _decode_type_),
-                "value": ("value", None),
             },
+            known=(
+                "type",
+                "value",
+            ),
             required=(),
             additional=None,
         )

@@ -18,7 +18,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="CartValueProperties")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class CartValueProperties(LazyModel):
     """
     Attributes:
@@ -31,21 +31,13 @@ class CartValueProperties(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        comparison: str | Unset = UNSET
-        if not isinstance(self.comparison, Unset):
-            comparison = self.comparison
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        value: float | None | Unset
-        if isinstance(self.value, Unset):
-            value = UNSET
-        else:
-            value = self.value
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        comparison = self.comparison
         if comparison is not UNSET:
             field_dict["comparison"] = comparison
+
+        value = self.value
         if value is not UNSET:
             field_dict["value"] = value
 
@@ -53,7 +45,9 @@ class CartValueProperties(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.value = src_dict.get("value", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -71,8 +65,11 @@ class CartValueProperties(LazyModel):
         return LazyTable(
             fields={
                 "comparison": ("comparison", _decode_comparison),
-                "value": ("value", None),
             },
+            known=(
+                "comparison",
+                "value",
+            ),
             required=(),
             additional=None,
         )

@@ -18,7 +18,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="CatalogCategoryCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class CatalogCategoryCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -37,30 +37,17 @@ class CatalogCategoryCreateQueryResourceObjectAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        external_id = self.external_id
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        name = self.name
+        field_dict["external_id"] = self.external_id
 
-        integration_type: str | Unset = UNSET
-        if not isinstance(self.integration_type, Unset):
-            integration_type = self.integration_type
+        field_dict["name"] = self.name
 
-        catalog_type: None | str | Unset
-        if isinstance(self.catalog_type, Unset):
-            catalog_type = UNSET
-        else:
-            catalog_type = self.catalog_type
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "external_id": external_id,
-                "name": name,
-            }
-        )
+        integration_type = self.integration_type
         if integration_type is not UNSET:
             field_dict["integration_type"] = integration_type
+
+        catalog_type = self.catalog_type
         if catalog_type is not UNSET:
             field_dict["catalog_type"] = catalog_type
 
@@ -68,7 +55,11 @@ class CatalogCategoryCreateQueryResourceObjectAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.external_id = src_dict["external_id"]
+        instance.name = src_dict["name"]
+        instance.catalog_type = src_dict.get("catalog_type", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -89,11 +80,14 @@ class CatalogCategoryCreateQueryResourceObjectAttributes(LazyModel):
 
         return LazyTable(
             fields={
-                "external_id": ("external_id", None),
-                "name": ("name", None),
                 "integration_type": ("integration_type", _decode_integration_type),
-                "catalog_type": ("catalog_type", None),
             },
+            known=(
+                "external_id",
+                "name",
+                "integration_type",
+                "catalog_type",
+            ),
             required=(
                 "external_id",
                 "name",

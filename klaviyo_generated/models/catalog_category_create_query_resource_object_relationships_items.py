@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CatalogCategoryCreateQueryResourceObjectRelationshipsItems")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class CatalogCategoryCreateQueryResourceObjectRelationshipsItems(LazyModel):
     """
     Attributes:
@@ -31,6 +31,8 @@ class CatalogCategoryCreateQueryResourceObjectRelationshipsItems(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
         data: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.data, Unset):
             data = []
@@ -38,9 +40,6 @@ class CatalogCategoryCreateQueryResourceObjectRelationshipsItems(LazyModel):
                 data_item = data_item_data.to_dict()
                 data.append(data_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
         if data is not UNSET:
             field_dict["data"] = data
 
@@ -48,7 +47,8 @@ class CatalogCategoryCreateQueryResourceObjectRelationshipsItems(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -76,6 +76,7 @@ class CatalogCategoryCreateQueryResourceObjectRelationshipsItems(LazyModel):
             fields={
                 "data": ("data", _decode_data),
             },
+            known=("data",),
             required=(),
             additional=None,
         )

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CatalogCategoryUpdateJobCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class CatalogCategoryUpdateJobCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -31,21 +31,16 @@ class CatalogCategoryUpdateJobCreateQueryResourceObjectAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        categories = self.categories.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "categories": categories,
-            }
-        )
+        field_dict["categories"] = self.categories.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -64,6 +59,7 @@ class CatalogCategoryUpdateJobCreateQueryResourceObjectAttributes(LazyModel):
             fields={
                 "categories": ("categories", _decode_categories),
             },
+            known=("categories",),
             required=("categories",),
             additional=None,
         )

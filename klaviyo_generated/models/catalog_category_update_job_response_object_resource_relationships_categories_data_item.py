@@ -14,7 +14,7 @@ from ..models.catalog_category_enum import CatalogCategoryEnum, check_catalog_ca
 T = TypeVar("T", bound="CatalogCategoryUpdateJobResponseObjectResourceRelationshipsCategoriesDataItem")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class CatalogCategoryUpdateJobResponseObjectResourceRelationshipsCategoriesDataItem(LazyModel):
     """
     Attributes:
@@ -27,24 +27,19 @@ class CatalogCategoryUpdateJobResponseObjectResourceRelationshipsCategoriesDataI
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        id = self.id
+        field_dict["type"] = self.type_
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "id": id,
-            }
-        )
+        field_dict["id"] = self.id
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.id = src_dict["id"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -57,8 +52,11 @@ class CatalogCategoryUpdateJobResponseObjectResourceRelationshipsCategoriesDataI
         return LazyTable(
             fields={
                 "type_": ("type", _decode_type_),
-                "id": ("id", None),
             },
+            known=(
+                "type",
+                "id",
+            ),
             required=(
                 "type",
                 "id",

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CatalogItemCreateJobResponseObjectResourceAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class CatalogItemCreateJobResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
@@ -55,23 +55,22 @@ class CatalogItemCreateJobResponseObjectResourceAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        status: str = self.status
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
+        field_dict["status"] = self.status
 
         created_at = self.created_at.isoformat()
+        field_dict["created_at"] = created_at
 
-        total_count = self.total_count
+        field_dict["total_count"] = self.total_count
 
-        completed_count: int | None | Unset
-        if isinstance(self.completed_count, Unset):
-            completed_count = UNSET
-        else:
-            completed_count = self.completed_count
+        completed_count = self.completed_count
+        if completed_count is not UNSET:
+            field_dict["completed_count"] = completed_count
 
-        failed_count: int | None | Unset
-        if isinstance(self.failed_count, Unset):
-            failed_count = UNSET
-        else:
-            failed_count = self.failed_count
+        failed_count = self.failed_count
+        if failed_count is not UNSET:
+            field_dict["failed_count"] = failed_count
 
         completed_at: None | str | Unset
         if isinstance(self.completed_at, Unset):
@@ -80,6 +79,8 @@ class CatalogItemCreateJobResponseObjectResourceAttributes(LazyModel):
             completed_at = self.completed_at.isoformat()
         else:
             completed_at = self.completed_at
+        if completed_at is not UNSET:
+            field_dict["completed_at"] = completed_at
 
         errors: list[dict[str, Any]] | None | Unset
         if isinstance(self.errors, Unset):
@@ -92,6 +93,8 @@ class CatalogItemCreateJobResponseObjectResourceAttributes(LazyModel):
 
         else:
             errors = self.errors
+        if errors is not UNSET:
+            field_dict["errors"] = errors
 
         expires_at: None | str | Unset
         if isinstance(self.expires_at, Unset):
@@ -100,24 +103,6 @@ class CatalogItemCreateJobResponseObjectResourceAttributes(LazyModel):
             expires_at = self.expires_at.isoformat()
         else:
             expires_at = self.expires_at
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "status": status,
-                "created_at": created_at,
-                "total_count": total_count,
-            }
-        )
-        if completed_count is not UNSET:
-            field_dict["completed_count"] = completed_count
-        if failed_count is not UNSET:
-            field_dict["failed_count"] = failed_count
-        if completed_at is not UNSET:
-            field_dict["completed_at"] = completed_at
-        if errors is not UNSET:
-            field_dict["errors"] = errors
         if expires_at is not UNSET:
             field_dict["expires_at"] = expires_at
 
@@ -125,7 +110,11 @@ class CatalogItemCreateJobResponseObjectResourceAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.total_count = src_dict["total_count"]
+        instance.completed_count = src_dict.get("completed_count", UNSET)
+        instance.failed_count = src_dict.get("failed_count", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -210,13 +199,20 @@ class CatalogItemCreateJobResponseObjectResourceAttributes(LazyModel):
             fields={
                 "status": ("status", _decode_status),
                 "created_at": ("created_at", _decode_created_at),
-                "total_count": ("total_count", None),
-                "completed_count": ("completed_count", None),
-                "failed_count": ("failed_count", None),
                 "completed_at": ("completed_at", _decode_completed_at),
                 "errors": ("errors", _decode_errors),
                 "expires_at": ("expires_at", _decode_expires_at),
             },
+            known=(
+                "status",
+                "created_at",
+                "total_count",
+                "completed_count",
+                "failed_count",
+                "completed_at",
+                "errors",
+                "expires_at",
+            ),
             required=(
                 "status",
                 "created_at",

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CatalogItemCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class CatalogItemCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -69,45 +69,35 @@ class CatalogItemCreateQueryResourceObjectAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.catalog_item_create_query_resource_object_attributes_custom_metadata_type_0 import (
-            CatalogItemCreateQueryResourceObjectAttributesCustomMetadataType0,  # noqa: PLC0415
-        )
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        external_id = self.external_id
+        field_dict["external_id"] = self.external_id
 
-        title = self.title
+        field_dict["title"] = self.title
 
-        description = self.description
+        field_dict["description"] = self.description
 
-        url = self.url
+        field_dict["url"] = self.url
 
-        integration_type: str | Unset = UNSET
-        if not isinstance(self.integration_type, Unset):
-            integration_type = self.integration_type
+        integration_type = self.integration_type
+        if integration_type is not UNSET:
+            field_dict["integration_type"] = integration_type
 
-        price: float | None | Unset
-        if isinstance(self.price, Unset):
-            price = UNSET
-        else:
-            price = self.price
+        price = self.price
+        if price is not UNSET:
+            field_dict["price"] = price
 
-        catalog_type: None | str | Unset
-        if isinstance(self.catalog_type, Unset):
-            catalog_type = UNSET
-        else:
-            catalog_type = self.catalog_type
+        catalog_type = self.catalog_type
+        if catalog_type is not UNSET:
+            field_dict["catalog_type"] = catalog_type
 
-        image_full_url: None | str | Unset
-        if isinstance(self.image_full_url, Unset):
-            image_full_url = UNSET
-        else:
-            image_full_url = self.image_full_url
+        image_full_url = self.image_full_url
+        if image_full_url is not UNSET:
+            field_dict["image_full_url"] = image_full_url
 
-        image_thumbnail_url: None | str | Unset
-        if isinstance(self.image_thumbnail_url, Unset):
-            image_thumbnail_url = UNSET
-        else:
-            image_thumbnail_url = self.image_thumbnail_url
+        image_thumbnail_url = self.image_thumbnail_url
+        if image_thumbnail_url is not UNSET:
+            field_dict["image_thumbnail_url"] = image_thumbnail_url
 
         images: list[str] | None | Unset
         if isinstance(self.images, Unset):
@@ -117,45 +107,20 @@ class CatalogItemCreateQueryResourceObjectAttributes(LazyModel):
 
         else:
             images = self.images
+        if images is not UNSET:
+            field_dict["images"] = images
 
         custom_metadata: dict[str, Any] | None | Unset
         if isinstance(self.custom_metadata, Unset):
             custom_metadata = UNSET
-        elif isinstance(self.custom_metadata, CatalogItemCreateQueryResourceObjectAttributesCustomMetadataType0):
+        elif isinstance(self.custom_metadata, LazyModel):
             custom_metadata = self.custom_metadata.to_dict()
         else:
             custom_metadata = self.custom_metadata
-
-        published: bool | None | Unset
-        if isinstance(self.published, Unset):
-            published = UNSET
-        else:
-            published = self.published
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "external_id": external_id,
-                "title": title,
-                "description": description,
-                "url": url,
-            }
-        )
-        if integration_type is not UNSET:
-            field_dict["integration_type"] = integration_type
-        if price is not UNSET:
-            field_dict["price"] = price
-        if catalog_type is not UNSET:
-            field_dict["catalog_type"] = catalog_type
-        if image_full_url is not UNSET:
-            field_dict["image_full_url"] = image_full_url
-        if image_thumbnail_url is not UNSET:
-            field_dict["image_thumbnail_url"] = image_thumbnail_url
-        if images is not UNSET:
-            field_dict["images"] = images
         if custom_metadata is not UNSET:
             field_dict["custom_metadata"] = custom_metadata
+
+        published = self.published
         if published is not UNSET:
             field_dict["published"] = published
 
@@ -163,7 +128,17 @@ class CatalogItemCreateQueryResourceObjectAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.external_id = src_dict["external_id"]
+        instance.title = src_dict["title"]
+        instance.description = src_dict["description"]
+        instance.url = src_dict["url"]
+        instance.price = src_dict.get("price", UNSET)
+        instance.catalog_type = src_dict.get("catalog_type", UNSET)
+        instance.image_full_url = src_dict.get("image_full_url", UNSET)
+        instance.image_thumbnail_url = src_dict.get("image_thumbnail_url", UNSET)
+        instance.published = src_dict.get("published", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -233,19 +208,24 @@ class CatalogItemCreateQueryResourceObjectAttributes(LazyModel):
 
         return LazyTable(
             fields={
-                "external_id": ("external_id", None),
-                "title": ("title", None),
-                "description": ("description", None),
-                "url": ("url", None),
                 "integration_type": ("integration_type", _decode_integration_type),
-                "price": ("price", None),
-                "catalog_type": ("catalog_type", None),
-                "image_full_url": ("image_full_url", None),
-                "image_thumbnail_url": ("image_thumbnail_url", None),
                 "images": ("images", _decode_images),
                 "custom_metadata": ("custom_metadata", _decode_custom_metadata),
-                "published": ("published", None),
             },
+            known=(
+                "external_id",
+                "title",
+                "description",
+                "url",
+                "integration_type",
+                "price",
+                "catalog_type",
+                "image_full_url",
+                "image_thumbnail_url",
+                "images",
+                "custom_metadata",
+                "published",
+            ),
             required=(
                 "external_id",
                 "title",

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CatalogItemDeleteJobCreateQueryResourceObject")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class CatalogItemDeleteJobCreateQueryResourceObject(LazyModel):
     """
     Attributes:
@@ -36,24 +36,18 @@ class CatalogItemDeleteJobCreateQueryResourceObject(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        attributes = self.attributes.to_dict()
+        field_dict["type"] = self.type_
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "attributes": attributes,
-            }
-        )
+        field_dict["attributes"] = self.attributes.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -76,6 +70,10 @@ class CatalogItemDeleteJobCreateQueryResourceObject(LazyModel):
                 "type_": ("type", _decode_type_),
                 "attributes": ("attributes", _decode_attributes),
             },
+            known=(
+                "type",
+                "attributes",
+            ),
             required=(
                 "type",
                 "attributes",

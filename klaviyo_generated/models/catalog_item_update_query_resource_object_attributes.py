@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CatalogItemUpdateQueryResourceObjectAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class CatalogItemUpdateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -56,45 +56,31 @@ class CatalogItemUpdateQueryResourceObjectAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.catalog_item_update_query_resource_object_attributes_custom_metadata_type_0 import (
-            CatalogItemUpdateQueryResourceObjectAttributesCustomMetadataType0,  # noqa: PLC0415
-        )
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        title: None | str | Unset
-        if isinstance(self.title, Unset):
-            title = UNSET
-        else:
-            title = self.title
+        title = self.title
+        if title is not UNSET:
+            field_dict["title"] = title
 
-        price: float | None | Unset
-        if isinstance(self.price, Unset):
-            price = UNSET
-        else:
-            price = self.price
+        price = self.price
+        if price is not UNSET:
+            field_dict["price"] = price
 
-        description: None | str | Unset
-        if isinstance(self.description, Unset):
-            description = UNSET
-        else:
-            description = self.description
+        description = self.description
+        if description is not UNSET:
+            field_dict["description"] = description
 
-        url: None | str | Unset
-        if isinstance(self.url, Unset):
-            url = UNSET
-        else:
-            url = self.url
+        url = self.url
+        if url is not UNSET:
+            field_dict["url"] = url
 
-        image_full_url: None | str | Unset
-        if isinstance(self.image_full_url, Unset):
-            image_full_url = UNSET
-        else:
-            image_full_url = self.image_full_url
+        image_full_url = self.image_full_url
+        if image_full_url is not UNSET:
+            field_dict["image_full_url"] = image_full_url
 
-        image_thumbnail_url: None | str | Unset
-        if isinstance(self.image_thumbnail_url, Unset):
-            image_thumbnail_url = UNSET
-        else:
-            image_thumbnail_url = self.image_thumbnail_url
+        image_thumbnail_url = self.image_thumbnail_url
+        if image_thumbnail_url is not UNSET:
+            field_dict["image_thumbnail_url"] = image_thumbnail_url
 
         images: list[str] | None | Unset
         if isinstance(self.images, Unset):
@@ -104,40 +90,20 @@ class CatalogItemUpdateQueryResourceObjectAttributes(LazyModel):
 
         else:
             images = self.images
+        if images is not UNSET:
+            field_dict["images"] = images
 
         custom_metadata: dict[str, Any] | None | Unset
         if isinstance(self.custom_metadata, Unset):
             custom_metadata = UNSET
-        elif isinstance(self.custom_metadata, CatalogItemUpdateQueryResourceObjectAttributesCustomMetadataType0):
+        elif isinstance(self.custom_metadata, LazyModel):
             custom_metadata = self.custom_metadata.to_dict()
         else:
             custom_metadata = self.custom_metadata
-
-        published: bool | None | Unset
-        if isinstance(self.published, Unset):
-            published = UNSET
-        else:
-            published = self.published
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if title is not UNSET:
-            field_dict["title"] = title
-        if price is not UNSET:
-            field_dict["price"] = price
-        if description is not UNSET:
-            field_dict["description"] = description
-        if url is not UNSET:
-            field_dict["url"] = url
-        if image_full_url is not UNSET:
-            field_dict["image_full_url"] = image_full_url
-        if image_thumbnail_url is not UNSET:
-            field_dict["image_thumbnail_url"] = image_thumbnail_url
-        if images is not UNSET:
-            field_dict["images"] = images
         if custom_metadata is not UNSET:
             field_dict["custom_metadata"] = custom_metadata
+
+        published = self.published
         if published is not UNSET:
             field_dict["published"] = published
 
@@ -145,7 +111,15 @@ class CatalogItemUpdateQueryResourceObjectAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.title = src_dict.get("title", UNSET)
+        instance.price = src_dict.get("price", UNSET)
+        instance.description = src_dict.get("description", UNSET)
+        instance.url = src_dict.get("url", UNSET)
+        instance.image_full_url = src_dict.get("image_full_url", UNSET)
+        instance.image_thumbnail_url = src_dict.get("image_thumbnail_url", UNSET)
+        instance.published = src_dict.get("published", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -201,16 +175,20 @@ class CatalogItemUpdateQueryResourceObjectAttributes(LazyModel):
 
         return LazyTable(
             fields={
-                "title": ("title", None),
-                "price": ("price", None),
-                "description": ("description", None),
-                "url": ("url", None),
-                "image_full_url": ("image_full_url", None),
-                "image_thumbnail_url": ("image_thumbnail_url", None),
                 "images": ("images", _decode_images),
                 "custom_metadata": ("custom_metadata", _decode_custom_metadata),
-                "published": ("published", None),
             },
+            known=(
+                "title",
+                "price",
+                "description",
+                "url",
+                "image_full_url",
+                "image_thumbnail_url",
+                "images",
+                "custom_metadata",
+                "published",
+            ),
             required=(),
             additional=None,
         )

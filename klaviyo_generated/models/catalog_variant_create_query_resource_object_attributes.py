@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CatalogVariantCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class CatalogVariantCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -85,49 +85,41 @@ class CatalogVariantCreateQueryResourceObjectAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.catalog_variant_create_query_resource_object_attributes_custom_metadata_type_0 import (
-            CatalogVariantCreateQueryResourceObjectAttributesCustomMetadataType0,  # noqa: PLC0415
-        )
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        external_id = self.external_id
+        field_dict["external_id"] = self.external_id
 
-        title = self.title
+        field_dict["title"] = self.title
 
-        description = self.description
+        field_dict["description"] = self.description
 
-        sku = self.sku
+        field_dict["sku"] = self.sku
 
-        inventory_quantity = self.inventory_quantity
+        field_dict["inventory_quantity"] = self.inventory_quantity
 
-        price = self.price
+        field_dict["price"] = self.price
 
-        url = self.url
+        field_dict["url"] = self.url
 
-        catalog_type: None | str | Unset
-        if isinstance(self.catalog_type, Unset):
-            catalog_type = UNSET
-        else:
-            catalog_type = self.catalog_type
+        catalog_type = self.catalog_type
+        if catalog_type is not UNSET:
+            field_dict["catalog_type"] = catalog_type
 
-        integration_type: str | Unset = UNSET
-        if not isinstance(self.integration_type, Unset):
-            integration_type = self.integration_type
+        integration_type = self.integration_type
+        if integration_type is not UNSET:
+            field_dict["integration_type"] = integration_type
 
-        inventory_policy: int | Unset = UNSET
-        if not isinstance(self.inventory_policy, Unset):
-            inventory_policy = self.inventory_policy
+        inventory_policy = self.inventory_policy
+        if inventory_policy is not UNSET:
+            field_dict["inventory_policy"] = inventory_policy
 
-        image_full_url: None | str | Unset
-        if isinstance(self.image_full_url, Unset):
-            image_full_url = UNSET
-        else:
-            image_full_url = self.image_full_url
+        image_full_url = self.image_full_url
+        if image_full_url is not UNSET:
+            field_dict["image_full_url"] = image_full_url
 
-        image_thumbnail_url: None | str | Unset
-        if isinstance(self.image_thumbnail_url, Unset):
-            image_thumbnail_url = UNSET
-        else:
-            image_thumbnail_url = self.image_thumbnail_url
+        image_thumbnail_url = self.image_thumbnail_url
+        if image_thumbnail_url is not UNSET:
+            field_dict["image_thumbnail_url"] = image_thumbnail_url
 
         images: list[str] | None | Unset
         if isinstance(self.images, Unset):
@@ -137,48 +129,20 @@ class CatalogVariantCreateQueryResourceObjectAttributes(LazyModel):
 
         else:
             images = self.images
+        if images is not UNSET:
+            field_dict["images"] = images
 
         custom_metadata: dict[str, Any] | None | Unset
         if isinstance(self.custom_metadata, Unset):
             custom_metadata = UNSET
-        elif isinstance(self.custom_metadata, CatalogVariantCreateQueryResourceObjectAttributesCustomMetadataType0):
+        elif isinstance(self.custom_metadata, LazyModel):
             custom_metadata = self.custom_metadata.to_dict()
         else:
             custom_metadata = self.custom_metadata
-
-        published: bool | None | Unset
-        if isinstance(self.published, Unset):
-            published = UNSET
-        else:
-            published = self.published
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "external_id": external_id,
-                "title": title,
-                "description": description,
-                "sku": sku,
-                "inventory_quantity": inventory_quantity,
-                "price": price,
-                "url": url,
-            }
-        )
-        if catalog_type is not UNSET:
-            field_dict["catalog_type"] = catalog_type
-        if integration_type is not UNSET:
-            field_dict["integration_type"] = integration_type
-        if inventory_policy is not UNSET:
-            field_dict["inventory_policy"] = inventory_policy
-        if image_full_url is not UNSET:
-            field_dict["image_full_url"] = image_full_url
-        if image_thumbnail_url is not UNSET:
-            field_dict["image_thumbnail_url"] = image_thumbnail_url
-        if images is not UNSET:
-            field_dict["images"] = images
         if custom_metadata is not UNSET:
             field_dict["custom_metadata"] = custom_metadata
+
+        published = self.published
         if published is not UNSET:
             field_dict["published"] = published
 
@@ -186,7 +150,19 @@ class CatalogVariantCreateQueryResourceObjectAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.external_id = src_dict["external_id"]
+        instance.title = src_dict["title"]
+        instance.description = src_dict["description"]
+        instance.sku = src_dict["sku"]
+        instance.inventory_quantity = src_dict["inventory_quantity"]
+        instance.price = src_dict["price"]
+        instance.url = src_dict["url"]
+        instance.catalog_type = src_dict.get("catalog_type", UNSET)
+        instance.image_full_url = src_dict.get("image_full_url", UNSET)
+        instance.image_thumbnail_url = src_dict.get("image_thumbnail_url", UNSET)
+        instance.published = src_dict.get("published", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -270,22 +246,28 @@ class CatalogVariantCreateQueryResourceObjectAttributes(LazyModel):
 
         return LazyTable(
             fields={
-                "external_id": ("external_id", None),
-                "title": ("title", None),
-                "description": ("description", None),
-                "sku": ("sku", None),
-                "inventory_quantity": ("inventory_quantity", None),
-                "price": ("price", None),
-                "url": ("url", None),
-                "catalog_type": ("catalog_type", None),
                 "integration_type": ("integration_type", _decode_integration_type),
                 "inventory_policy": ("inventory_policy", _decode_inventory_policy),
-                "image_full_url": ("image_full_url", None),
-                "image_thumbnail_url": ("image_thumbnail_url", None),
                 "images": ("images", _decode_images),
                 "custom_metadata": ("custom_metadata", _decode_custom_metadata),
-                "published": ("published", None),
             },
+            known=(
+                "external_id",
+                "title",
+                "description",
+                "sku",
+                "inventory_quantity",
+                "price",
+                "url",
+                "catalog_type",
+                "integration_type",
+                "inventory_policy",
+                "image_full_url",
+                "image_thumbnail_url",
+                "images",
+                "custom_metadata",
+                "published",
+            ),
             required=(
                 "external_id",
                 "title",

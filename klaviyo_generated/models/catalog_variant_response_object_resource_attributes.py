@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CatalogVariantResponseObjectResourceAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class CatalogVariantResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
@@ -85,67 +85,47 @@ class CatalogVariantResponseObjectResourceAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.catalog_variant_response_object_resource_attributes_custom_metadata_type_0 import (
-            CatalogVariantResponseObjectResourceAttributesCustomMetadataType0,  # noqa: PLC0415
-        )
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        external_id: None | str | Unset
-        if isinstance(self.external_id, Unset):
-            external_id = UNSET
-        else:
-            external_id = self.external_id
+        external_id = self.external_id
+        if external_id is not UNSET:
+            field_dict["external_id"] = external_id
 
-        title: None | str | Unset
-        if isinstance(self.title, Unset):
-            title = UNSET
-        else:
-            title = self.title
+        title = self.title
+        if title is not UNSET:
+            field_dict["title"] = title
 
-        description: None | str | Unset
-        if isinstance(self.description, Unset):
-            description = UNSET
-        else:
-            description = self.description
+        description = self.description
+        if description is not UNSET:
+            field_dict["description"] = description
 
-        sku: None | str | Unset
-        if isinstance(self.sku, Unset):
-            sku = UNSET
-        else:
-            sku = self.sku
+        sku = self.sku
+        if sku is not UNSET:
+            field_dict["sku"] = sku
 
-        inventory_policy: int | Unset = UNSET
-        if not isinstance(self.inventory_policy, Unset):
-            inventory_policy = self.inventory_policy
+        inventory_policy = self.inventory_policy
+        if inventory_policy is not UNSET:
+            field_dict["inventory_policy"] = inventory_policy
 
-        inventory_quantity: float | None | Unset
-        if isinstance(self.inventory_quantity, Unset):
-            inventory_quantity = UNSET
-        else:
-            inventory_quantity = self.inventory_quantity
+        inventory_quantity = self.inventory_quantity
+        if inventory_quantity is not UNSET:
+            field_dict["inventory_quantity"] = inventory_quantity
 
-        price: float | None | Unset
-        if isinstance(self.price, Unset):
-            price = UNSET
-        else:
-            price = self.price
+        price = self.price
+        if price is not UNSET:
+            field_dict["price"] = price
 
-        url: None | str | Unset
-        if isinstance(self.url, Unset):
-            url = UNSET
-        else:
-            url = self.url
+        url = self.url
+        if url is not UNSET:
+            field_dict["url"] = url
 
-        image_full_url: None | str | Unset
-        if isinstance(self.image_full_url, Unset):
-            image_full_url = UNSET
-        else:
-            image_full_url = self.image_full_url
+        image_full_url = self.image_full_url
+        if image_full_url is not UNSET:
+            field_dict["image_full_url"] = image_full_url
 
-        image_thumbnail_url: None | str | Unset
-        if isinstance(self.image_thumbnail_url, Unset):
-            image_thumbnail_url = UNSET
-        else:
-            image_thumbnail_url = self.image_thumbnail_url
+        image_thumbnail_url = self.image_thumbnail_url
+        if image_thumbnail_url is not UNSET:
+            field_dict["image_thumbnail_url"] = image_thumbnail_url
 
         images: list[str] | None | Unset
         if isinstance(self.images, Unset):
@@ -155,20 +135,22 @@ class CatalogVariantResponseObjectResourceAttributes(LazyModel):
 
         else:
             images = self.images
+        if images is not UNSET:
+            field_dict["images"] = images
 
         custom_metadata: dict[str, Any] | None | Unset
         if isinstance(self.custom_metadata, Unset):
             custom_metadata = UNSET
-        elif isinstance(self.custom_metadata, CatalogVariantResponseObjectResourceAttributesCustomMetadataType0):
+        elif isinstance(self.custom_metadata, LazyModel):
             custom_metadata = self.custom_metadata.to_dict()
         else:
             custom_metadata = self.custom_metadata
+        if custom_metadata is not UNSET:
+            field_dict["custom_metadata"] = custom_metadata
 
-        published: bool | None | Unset
-        if isinstance(self.published, Unset):
-            published = UNSET
-        else:
-            published = self.published
+        published = self.published
+        if published is not UNSET:
+            field_dict["published"] = published
 
         created: None | str | Unset
         if isinstance(self.created, Unset):
@@ -177,6 +159,8 @@ class CatalogVariantResponseObjectResourceAttributes(LazyModel):
             created = self.created.isoformat()
         else:
             created = self.created
+        if created is not UNSET:
+            field_dict["created"] = created
 
         updated: None | str | Unset
         if isinstance(self.updated, Unset):
@@ -185,38 +169,6 @@ class CatalogVariantResponseObjectResourceAttributes(LazyModel):
             updated = self.updated.isoformat()
         else:
             updated = self.updated
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if external_id is not UNSET:
-            field_dict["external_id"] = external_id
-        if title is not UNSET:
-            field_dict["title"] = title
-        if description is not UNSET:
-            field_dict["description"] = description
-        if sku is not UNSET:
-            field_dict["sku"] = sku
-        if inventory_policy is not UNSET:
-            field_dict["inventory_policy"] = inventory_policy
-        if inventory_quantity is not UNSET:
-            field_dict["inventory_quantity"] = inventory_quantity
-        if price is not UNSET:
-            field_dict["price"] = price
-        if url is not UNSET:
-            field_dict["url"] = url
-        if image_full_url is not UNSET:
-            field_dict["image_full_url"] = image_full_url
-        if image_thumbnail_url is not UNSET:
-            field_dict["image_thumbnail_url"] = image_thumbnail_url
-        if images is not UNSET:
-            field_dict["images"] = images
-        if custom_metadata is not UNSET:
-            field_dict["custom_metadata"] = custom_metadata
-        if published is not UNSET:
-            field_dict["published"] = published
-        if created is not UNSET:
-            field_dict["created"] = created
         if updated is not UNSET:
             field_dict["updated"] = updated
 
@@ -224,7 +176,18 @@ class CatalogVariantResponseObjectResourceAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.external_id = src_dict.get("external_id", UNSET)
+        instance.title = src_dict.get("title", UNSET)
+        instance.description = src_dict.get("description", UNSET)
+        instance.sku = src_dict.get("sku", UNSET)
+        instance.inventory_quantity = src_dict.get("inventory_quantity", UNSET)
+        instance.price = src_dict.get("price", UNSET)
+        instance.url = src_dict.get("url", UNSET)
+        instance.image_full_url = src_dict.get("image_full_url", UNSET)
+        instance.image_thumbnail_url = src_dict.get("image_thumbnail_url", UNSET)
+        instance.published = src_dict.get("published", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -334,22 +297,29 @@ class CatalogVariantResponseObjectResourceAttributes(LazyModel):
 
         return LazyTable(
             fields={
-                "external_id": ("external_id", None),
-                "title": ("title", None),
-                "description": ("description", None),
-                "sku": ("sku", None),
                 "inventory_policy": ("inventory_policy", _decode_inventory_policy),
-                "inventory_quantity": ("inventory_quantity", None),
-                "price": ("price", None),
-                "url": ("url", None),
-                "image_full_url": ("image_full_url", None),
-                "image_thumbnail_url": ("image_thumbnail_url", None),
                 "images": ("images", _decode_images),
                 "custom_metadata": ("custom_metadata", _decode_custom_metadata),
-                "published": ("published", None),
                 "created": ("created", _decode_created),
                 "updated": ("updated", _decode_updated),
             },
+            known=(
+                "external_id",
+                "title",
+                "description",
+                "sku",
+                "inventory_policy",
+                "inventory_quantity",
+                "price",
+                "url",
+                "image_full_url",
+                "image_thumbnail_url",
+                "images",
+                "custom_metadata",
+                "published",
+                "created",
+                "updated",
+            ),
             required=(),
             additional=None,
         )

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CatalogVariantUpdateJobCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class CatalogVariantUpdateJobCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -31,21 +31,16 @@ class CatalogVariantUpdateJobCreateQueryResourceObjectAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        variants = self.variants.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "variants": variants,
-            }
-        )
+        field_dict["variants"] = self.variants.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -62,6 +57,7 @@ class CatalogVariantUpdateJobCreateQueryResourceObjectAttributes(LazyModel):
             fields={
                 "variants": ("variants", _decode_variants),
             },
+            known=("variants",),
             required=("variants",),
             additional=None,
         )

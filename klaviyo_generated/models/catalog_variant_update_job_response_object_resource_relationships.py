@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CatalogVariantUpdateJobResponseObjectResourceRelationships")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class CatalogVariantUpdateJobResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
@@ -31,21 +31,18 @@ class CatalogVariantUpdateJobResponseObjectResourceRelationships(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        variants: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.variants, Unset):
-            variants = self.variants.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if variants is not UNSET:
-            field_dict["variants"] = variants
+        variants = self.variants
+        if not isinstance(variants, Unset):
+            field_dict["variants"] = variants.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -69,6 +66,7 @@ class CatalogVariantUpdateJobResponseObjectResourceRelationships(LazyModel):
             fields={
                 "variants": ("variants", _decode_variants),
             },
+            known=("variants",),
             required=(),
             additional=None,
         )

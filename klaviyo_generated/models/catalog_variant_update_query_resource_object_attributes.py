@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CatalogVariantUpdateQueryResourceObjectAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class CatalogVariantUpdateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -75,61 +75,43 @@ class CatalogVariantUpdateQueryResourceObjectAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.catalog_variant_update_query_resource_object_attributes_custom_metadata_type_0 import (
-            CatalogVariantUpdateQueryResourceObjectAttributesCustomMetadataType0,  # noqa: PLC0415
-        )
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        title: None | str | Unset
-        if isinstance(self.title, Unset):
-            title = UNSET
-        else:
-            title = self.title
+        title = self.title
+        if title is not UNSET:
+            field_dict["title"] = title
 
-        description: None | str | Unset
-        if isinstance(self.description, Unset):
-            description = UNSET
-        else:
-            description = self.description
+        description = self.description
+        if description is not UNSET:
+            field_dict["description"] = description
 
-        sku: None | str | Unset
-        if isinstance(self.sku, Unset):
-            sku = UNSET
-        else:
-            sku = self.sku
+        sku = self.sku
+        if sku is not UNSET:
+            field_dict["sku"] = sku
 
-        inventory_policy: int | Unset = UNSET
-        if not isinstance(self.inventory_policy, Unset):
-            inventory_policy = self.inventory_policy
+        inventory_policy = self.inventory_policy
+        if inventory_policy is not UNSET:
+            field_dict["inventory_policy"] = inventory_policy
 
-        inventory_quantity: float | None | Unset
-        if isinstance(self.inventory_quantity, Unset):
-            inventory_quantity = UNSET
-        else:
-            inventory_quantity = self.inventory_quantity
+        inventory_quantity = self.inventory_quantity
+        if inventory_quantity is not UNSET:
+            field_dict["inventory_quantity"] = inventory_quantity
 
-        price: float | None | Unset
-        if isinstance(self.price, Unset):
-            price = UNSET
-        else:
-            price = self.price
+        price = self.price
+        if price is not UNSET:
+            field_dict["price"] = price
 
-        url: None | str | Unset
-        if isinstance(self.url, Unset):
-            url = UNSET
-        else:
-            url = self.url
+        url = self.url
+        if url is not UNSET:
+            field_dict["url"] = url
 
-        image_full_url: None | str | Unset
-        if isinstance(self.image_full_url, Unset):
-            image_full_url = UNSET
-        else:
-            image_full_url = self.image_full_url
+        image_full_url = self.image_full_url
+        if image_full_url is not UNSET:
+            field_dict["image_full_url"] = image_full_url
 
-        image_thumbnail_url: None | str | Unset
-        if isinstance(self.image_thumbnail_url, Unset):
-            image_thumbnail_url = UNSET
-        else:
-            image_thumbnail_url = self.image_thumbnail_url
+        image_thumbnail_url = self.image_thumbnail_url
+        if image_thumbnail_url is not UNSET:
+            field_dict["image_thumbnail_url"] = image_thumbnail_url
 
         images: list[str] | None | Unset
         if isinstance(self.images, Unset):
@@ -139,46 +121,20 @@ class CatalogVariantUpdateQueryResourceObjectAttributes(LazyModel):
 
         else:
             images = self.images
+        if images is not UNSET:
+            field_dict["images"] = images
 
         custom_metadata: dict[str, Any] | None | Unset
         if isinstance(self.custom_metadata, Unset):
             custom_metadata = UNSET
-        elif isinstance(self.custom_metadata, CatalogVariantUpdateQueryResourceObjectAttributesCustomMetadataType0):
+        elif isinstance(self.custom_metadata, LazyModel):
             custom_metadata = self.custom_metadata.to_dict()
         else:
             custom_metadata = self.custom_metadata
-
-        published: bool | None | Unset
-        if isinstance(self.published, Unset):
-            published = UNSET
-        else:
-            published = self.published
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if title is not UNSET:
-            field_dict["title"] = title
-        if description is not UNSET:
-            field_dict["description"] = description
-        if sku is not UNSET:
-            field_dict["sku"] = sku
-        if inventory_policy is not UNSET:
-            field_dict["inventory_policy"] = inventory_policy
-        if inventory_quantity is not UNSET:
-            field_dict["inventory_quantity"] = inventory_quantity
-        if price is not UNSET:
-            field_dict["price"] = price
-        if url is not UNSET:
-            field_dict["url"] = url
-        if image_full_url is not UNSET:
-            field_dict["image_full_url"] = image_full_url
-        if image_thumbnail_url is not UNSET:
-            field_dict["image_thumbnail_url"] = image_thumbnail_url
-        if images is not UNSET:
-            field_dict["images"] = images
         if custom_metadata is not UNSET:
             field_dict["custom_metadata"] = custom_metadata
+
+        published = self.published
         if published is not UNSET:
             field_dict["published"] = published
 
@@ -186,7 +142,17 @@ class CatalogVariantUpdateQueryResourceObjectAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.title = src_dict.get("title", UNSET)
+        instance.description = src_dict.get("description", UNSET)
+        instance.sku = src_dict.get("sku", UNSET)
+        instance.inventory_quantity = src_dict.get("inventory_quantity", UNSET)
+        instance.price = src_dict.get("price", UNSET)
+        instance.url = src_dict.get("url", UNSET)
+        instance.image_full_url = src_dict.get("image_full_url", UNSET)
+        instance.image_thumbnail_url = src_dict.get("image_thumbnail_url", UNSET)
+        instance.published = src_dict.get("published", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -256,19 +222,24 @@ class CatalogVariantUpdateQueryResourceObjectAttributes(LazyModel):
 
         return LazyTable(
             fields={
-                "title": ("title", None),
-                "description": ("description", None),
-                "sku": ("sku", None),
                 "inventory_policy": ("inventory_policy", _decode_inventory_policy),
-                "inventory_quantity": ("inventory_quantity", None),
-                "price": ("price", None),
-                "url": ("url", None),
-                "image_full_url": ("image_full_url", None),
-                "image_thumbnail_url": ("image_thumbnail_url", None),
                 "images": ("images", _decode_images),
                 "custom_metadata": ("custom_metadata", _decode_custom_metadata),
-                "published": ("published", None),
             },
+            known=(
+                "title",
+                "description",
+                "sku",
+                "inventory_policy",
+                "inventory_quantity",
+                "price",
+                "url",
+                "image_full_url",
+                "image_thumbnail_url",
+                "images",
+                "custom_metadata",
+                "published",
+            ),
             required=(),
             additional=None,
         )

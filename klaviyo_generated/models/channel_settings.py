@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ChannelSettings")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ChannelSettings(LazyModel):
     """
     Attributes:
@@ -31,27 +31,22 @@ class ChannelSettings(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        sms: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.sms, Unset):
-            sms = self.sms.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        whatsapp: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.whatsapp, Unset):
-            whatsapp = self.whatsapp.to_dict()
+        sms = self.sms
+        if not isinstance(sms, Unset):
+            field_dict["sms"] = sms.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if sms is not UNSET:
-            field_dict["sms"] = sms
-        if whatsapp is not UNSET:
-            field_dict["whatsapp"] = whatsapp
+        whatsapp = self.whatsapp
+        if not isinstance(whatsapp, Unset):
+            field_dict["whatsapp"] = whatsapp.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -82,6 +77,10 @@ class ChannelSettings(LazyModel):
                 "sms": ("sms", _decode_sms),
                 "whatsapp": ("whatsapp", _decode_whatsapp),
             },
+            known=(
+                "sms",
+                "whatsapp",
+            ),
             required=(),
             additional=None,
         )

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CheckboxesStyles")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class CheckboxesStyles(LazyModel):
     """
     Attributes:
@@ -38,33 +38,21 @@ class CheckboxesStyles(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        padding: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.padding, Unset):
-            padding = self.padding.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        background_color: None | str | Unset
-        if isinstance(self.background_color, Unset):
-            background_color = UNSET
-        else:
-            background_color = self.background_color
+        padding = self.padding
+        if not isinstance(padding, Unset):
+            field_dict["padding"] = padding.to_dict()
 
-        arrangement: str | Unset = UNSET
-        if not isinstance(self.arrangement, Unset):
-            arrangement = self.arrangement
-
-        alignment: str | Unset = UNSET
-        if not isinstance(self.alignment, Unset):
-            alignment = self.alignment
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if padding is not UNSET:
-            field_dict["padding"] = padding
+        background_color = self.background_color
         if background_color is not UNSET:
             field_dict["background_color"] = background_color
+
+        arrangement = self.arrangement
         if arrangement is not UNSET:
             field_dict["arrangement"] = arrangement
+
+        alignment = self.alignment
         if alignment is not UNSET:
             field_dict["alignment"] = alignment
 
@@ -72,7 +60,9 @@ class CheckboxesStyles(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.background_color = src_dict.get("background_color", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -111,10 +101,15 @@ class CheckboxesStyles(LazyModel):
         return LazyTable(
             fields={
                 "padding": ("padding", _decode_padding),
-                "background_color": ("background_color", None),
                 "arrangement": ("arrangement", _decode_arrangement),
                 "alignment": ("alignment", _decode_alignment),
             },
+            known=(
+                "padding",
+                "background_color",
+                "arrangement",
+                "alignment",
+            ),
             required=(),
             additional=None,
         )

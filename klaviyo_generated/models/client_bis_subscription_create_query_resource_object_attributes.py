@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ClientBISSubscriptionCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ClientBISSubscriptionCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -40,27 +40,23 @@ class ClientBISSubscriptionCreateQueryResourceObjectAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
         channels = []
         for channels_item_data in self.channels:
             channels_item: str = channels_item_data
             channels.append(channels_item)
 
-        profile = self.profile.to_dict()
+        field_dict["channels"] = channels
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "channels": channels,
-                "profile": profile,
-            }
-        )
+        field_dict["profile"] = self.profile.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -92,6 +88,10 @@ class ClientBISSubscriptionCreateQueryResourceObjectAttributes(LazyModel):
                 "channels": ("channels", _decode_channels),
                 "profile": ("profile", _decode_profile),
             },
+            known=(
+                "channels",
+                "profile",
+            ),
             required=(
                 "channels",
                 "profile",

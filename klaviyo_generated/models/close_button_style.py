@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CloseButtonStyle")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class CloseButtonStyle(LazyModel):
     """
     Attributes:
@@ -39,41 +39,43 @@ class CloseButtonStyle(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
         background_color = self.background_color
-
-        outline_color = self.outline_color
-
-        color = self.color
-
-        stroke = self.stroke
-
-        size = self.size
-
-        margin: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.margin, Unset):
-            margin = self.margin.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
         if background_color is not UNSET:
             field_dict["background_color"] = background_color
+
+        outline_color = self.outline_color
         if outline_color is not UNSET:
             field_dict["outline_color"] = outline_color
+
+        color = self.color
         if color is not UNSET:
             field_dict["color"] = color
+
+        stroke = self.stroke
         if stroke is not UNSET:
             field_dict["stroke"] = stroke
+
+        size = self.size
         if size is not UNSET:
             field_dict["size"] = size
-        if margin is not UNSET:
-            field_dict["margin"] = margin
+
+        margin = self.margin
+        if not isinstance(margin, Unset):
+            field_dict["margin"] = margin.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.background_color = src_dict.get("background_color", UNSET)
+        instance.outline_color = src_dict.get("outline_color", UNSET)
+        instance.color = src_dict.get("color", UNSET)
+        instance.stroke = src_dict.get("stroke", UNSET)
+        instance.size = src_dict.get("size", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -91,13 +93,16 @@ class CloseButtonStyle(LazyModel):
 
         return LazyTable(
             fields={
-                "background_color": ("background_color", None),
-                "outline_color": ("outline_color", None),
-                "color": ("color", None),
-                "stroke": ("stroke", None),
-                "size": ("size", None),
                 "margin": ("margin", _decode_margin),
             },
+            known=(
+                "background_color",
+                "outline_color",
+                "color",
+                "stroke",
+                "size",
+                "margin",
+            ),
             required=(),
             additional=None,
         )

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="CloseProperties")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class CloseProperties(LazyModel):
     """
     Attributes:
@@ -25,15 +25,9 @@ class CloseProperties(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        list_id: None | str | Unset
-        if isinstance(self.list_id, Unset):
-            list_id = UNSET
-        else:
-            list_id = self.list_id
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        list_id = self.list_id
         if list_id is not UNSET:
             field_dict["list_id"] = list_id
 
@@ -41,15 +35,16 @@ class CloseProperties(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.list_id = src_dict.get("list_id", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "list_id": ("list_id", None),
-            },
+            fields={},
+            known=("list_id",),
             required=(),
             additional=None,
         )

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="CollectionLinks")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class CollectionLinks(LazyModel):
     """
     Attributes:
@@ -29,21 +29,15 @@ class CollectionLinks(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        self_ = self.self_
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
+        field_dict["self"] = self.self_
 
         prev = self.prev
-
-        next_ = self.next_
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "self": self_,
-            }
-        )
         if prev is not UNSET:
             field_dict["prev"] = prev
+
+        next_ = self.next_
         if next_ is not UNSET:
             field_dict["next"] = next_
 
@@ -51,17 +45,22 @@ class CollectionLinks(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.self_ = src_dict["self"]
+        instance.prev = src_dict.get("prev", UNSET)
+        instance.next_ = src_dict.get("next", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "self_": ("self", None),
-                "prev": ("prev", None),
-                "next_": ("next", None),
-            },
+            fields={},
+            known=(
+                "self",
+                "prev",
+                "next",
+            ),
             required=("self",),
             additional=None,
         )

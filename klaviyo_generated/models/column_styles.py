@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ColumnStyles")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ColumnStyles(LazyModel):
     """
     Attributes:
@@ -31,21 +31,13 @@ class ColumnStyles(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        background_image: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.background_image, Unset):
-            background_image = self.background_image.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        background_color: None | str | Unset
-        if isinstance(self.background_color, Unset):
-            background_color = UNSET
-        else:
-            background_color = self.background_color
+        background_image = self.background_image
+        if not isinstance(background_image, Unset):
+            field_dict["background_image"] = background_image.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if background_image is not UNSET:
-            field_dict["background_image"] = background_image
+        background_color = self.background_color
         if background_color is not UNSET:
             field_dict["background_color"] = background_color
 
@@ -53,7 +45,9 @@ class ColumnStyles(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.background_color = src_dict.get("background_color", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -72,8 +66,11 @@ class ColumnStyles(LazyModel):
         return LazyTable(
             fields={
                 "background_image": ("background_image", _decode_background_image),
-                "background_color": ("background_color", None),
             },
+            known=(
+                "background_image",
+                "background_color",
+            ),
             required=(),
             additional=None,
         )

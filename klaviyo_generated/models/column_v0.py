@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ColumnV0")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ColumnV0(LazyModel):
     """
     Attributes:
@@ -34,11 +34,11 @@ class ColumnV0(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id: None | str | Unset
-        if isinstance(self.id, Unset):
-            id = UNSET
-        else:
-            id = self.id
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
+        id = self.id
+        if id is not UNSET:
+            field_dict["id"] = id
 
         rows: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.rows, Unset):
@@ -47,25 +47,20 @@ class ColumnV0(LazyModel):
                 rows_item = rows_item_data.to_dict()
                 rows.append(rows_item)
 
-        styles: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.styles, Unset):
-            styles = self.styles.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if id is not UNSET:
-            field_dict["id"] = id
         if rows is not UNSET:
             field_dict["rows"] = rows
-        if styles is not UNSET:
-            field_dict["styles"] = styles
+
+        styles = self.styles
+        if not isinstance(styles, Unset):
+            field_dict["styles"] = styles.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.id = src_dict.get("id", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -96,10 +91,14 @@ class ColumnV0(LazyModel):
 
         return LazyTable(
             fields={
-                "id": ("id", None),
                 "rows": ("rows", _decode_rows),
                 "styles": ("styles", _decode_styles),
             },
+            known=(
+                "id",
+                "rows",
+                "styles",
+            ),
             required=(),
             additional=None,
         )

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ColumnV1")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ColumnV1(LazyModel):
     """
     Attributes:
@@ -72,36 +72,19 @@ class ColumnV1(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.button_block_v1 import ButtonBlockV1  # noqa: PLC0415
-        from ..models.coupon_block_v1 import CouponBlockV1  # noqa: PLC0415
-        from ..models.drop_shadow_block_v1 import DropShadowBlockV1  # noqa: PLC0415
-        from ..models.header_block_v1 import HeaderBlockV1  # noqa: PLC0415
-        from ..models.horizontal_rule_block_v1 import HorizontalRuleBlockV1  # noqa: PLC0415
-        from ..models.html_block_v1 import HTMLBlockV1  # noqa: PLC0415
-        from ..models.image_block_v1 import ImageBlockV1  # noqa: PLC0415
-        from ..models.product_block_v1 import ProductBlockV1  # noqa: PLC0415
-        from ..models.review_block_v1 import ReviewBlockV1  # noqa: PLC0415
-        from ..models.social_block_v1 import SocialBlockV1  # noqa: PLC0415
-        from ..models.spacer_block_v1 import SpacerBlockV1  # noqa: PLC0415
-        from ..models.split_block_v1 import SplitBlockV1  # noqa: PLC0415
-        from ..models.table_block_v1 import TableBlockV1  # noqa: PLC0415
-        from ..models.text_block_v1 import TextBlockV1  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        id: None | str | Unset
-        if isinstance(self.id, Unset):
-            id = UNSET
-        else:
-            id = self.id
+        id = self.id
+        if id is not UNSET:
+            field_dict["id"] = id
 
-        data_id: None | str | Unset
-        if isinstance(self.data_id, Unset):
-            data_id = UNSET
-        else:
-            data_id = self.data_id
+        data_id = self.data_id
+        if data_id is not UNSET:
+            field_dict["data_id"] = data_id
 
-        data: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.data, Unset):
-            data = self.data.to_dict()
+        data = self.data
+        if not isinstance(data, Unset):
+            field_dict["data"] = data.to_dict()
 
         blocks: list[dict[str, Any]] | None | Unset
         if isinstance(self.blocks, Unset):
@@ -110,33 +93,33 @@ class ColumnV1(LazyModel):
             blocks = []
             for blocks_type_0_item_data in self.blocks:
                 blocks_type_0_item: dict[str, Any]
-                if isinstance(blocks_type_0_item_data, ButtonBlockV1):
+                if isinstance(blocks_type_0_item_data, LazyModel):
                     blocks_type_0_item = blocks_type_0_item_data.to_dict()
-                elif isinstance(blocks_type_0_item_data, CouponBlockV1):
+                elif isinstance(blocks_type_0_item_data, LazyModel):
                     blocks_type_0_item = blocks_type_0_item_data.to_dict()
-                elif isinstance(blocks_type_0_item_data, DropShadowBlockV1):
+                elif isinstance(blocks_type_0_item_data, LazyModel):
                     blocks_type_0_item = blocks_type_0_item_data.to_dict()
-                elif isinstance(blocks_type_0_item_data, HeaderBlockV1):
+                elif isinstance(blocks_type_0_item_data, LazyModel):
                     blocks_type_0_item = blocks_type_0_item_data.to_dict()
-                elif isinstance(blocks_type_0_item_data, HorizontalRuleBlockV1):
+                elif isinstance(blocks_type_0_item_data, LazyModel):
                     blocks_type_0_item = blocks_type_0_item_data.to_dict()
-                elif isinstance(blocks_type_0_item_data, HTMLBlockV1):
+                elif isinstance(blocks_type_0_item_data, LazyModel):
                     blocks_type_0_item = blocks_type_0_item_data.to_dict()
-                elif isinstance(blocks_type_0_item_data, ImageBlockV1):
+                elif isinstance(blocks_type_0_item_data, LazyModel):
                     blocks_type_0_item = blocks_type_0_item_data.to_dict()
-                elif isinstance(blocks_type_0_item_data, ProductBlockV1):
+                elif isinstance(blocks_type_0_item_data, LazyModel):
                     blocks_type_0_item = blocks_type_0_item_data.to_dict()
-                elif isinstance(blocks_type_0_item_data, ReviewBlockV1):
+                elif isinstance(blocks_type_0_item_data, LazyModel):
                     blocks_type_0_item = blocks_type_0_item_data.to_dict()
-                elif isinstance(blocks_type_0_item_data, SocialBlockV1):
+                elif isinstance(blocks_type_0_item_data, LazyModel):
                     blocks_type_0_item = blocks_type_0_item_data.to_dict()
-                elif isinstance(blocks_type_0_item_data, SpacerBlockV1):
+                elif isinstance(blocks_type_0_item_data, LazyModel):
                     blocks_type_0_item = blocks_type_0_item_data.to_dict()
-                elif isinstance(blocks_type_0_item_data, SplitBlockV1):
+                elif isinstance(blocks_type_0_item_data, LazyModel):
                     blocks_type_0_item = blocks_type_0_item_data.to_dict()
-                elif isinstance(blocks_type_0_item_data, TableBlockV1):
+                elif isinstance(blocks_type_0_item_data, LazyModel):
                     blocks_type_0_item = blocks_type_0_item_data.to_dict()
-                elif isinstance(blocks_type_0_item_data, TextBlockV1):
+                elif isinstance(blocks_type_0_item_data, LazyModel):
                     blocks_type_0_item = blocks_type_0_item_data.to_dict()
                 else:
                     blocks_type_0_item = blocks_type_0_item_data.to_dict()
@@ -145,16 +128,6 @@ class ColumnV1(LazyModel):
 
         else:
             blocks = self.blocks
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if id is not UNSET:
-            field_dict["id"] = id
-        if data_id is not UNSET:
-            field_dict["data_id"] = data_id
-        if data is not UNSET:
-            field_dict["data"] = data
         if blocks is not UNSET:
             field_dict["blocks"] = blocks
 
@@ -162,7 +135,10 @@ class ColumnV1(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.id = src_dict.get("id", UNSET)
+        instance.data_id = src_dict.get("data_id", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -423,11 +399,15 @@ class ColumnV1(LazyModel):
 
         return LazyTable(
             fields={
-                "id": ("id", None),
-                "data_id": ("data_id", None),
                 "data": ("data", _decode_data),
                 "blocks": ("blocks", _decode_blocks),
             },
+            known=(
+                "id",
+                "data_id",
+                "data",
+                "blocks",
+            ),
             required=(),
             additional=None,
         )

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ConditionalBranchActionData")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ConditionalBranchActionData(LazyModel):
     """
     Attributes:
@@ -31,29 +31,21 @@ class ConditionalBranchActionData(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.conditional_branch_action_data_profile_filter_type_0 import (
-            ConditionalBranchActionDataProfileFilterType0,  # noqa: PLC0415
-        )
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
         profile_filter: dict[str, Any] | None
-        if isinstance(self.profile_filter, ConditionalBranchActionDataProfileFilterType0):
+        if isinstance(self.profile_filter, LazyModel):
             profile_filter = self.profile_filter.to_dict()
         else:
             profile_filter = self.profile_filter
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "profile_filter": profile_filter,
-            }
-        )
+        field_dict["profile_filter"] = profile_filter
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -83,6 +75,7 @@ class ConditionalBranchActionData(LazyModel):
             fields={
                 "profile_filter": ("profile_filter", _decode_profile_filter),
             },
+            known=("profile_filter",),
             required=("profile_filter",),
             additional=None,
         )

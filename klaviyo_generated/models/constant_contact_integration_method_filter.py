@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ConstantContactIntegrationMethodFilter")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ConstantContactIntegrationMethodFilter(LazyModel):
     """
     Attributes:
@@ -40,27 +40,20 @@ class ConstantContactIntegrationMethodFilter(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field: str = self.field
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        method: str = self.method
+        field_dict["field"] = self.field
 
-        filter = self.filter.to_dict()
+        field_dict["method"] = self.method
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "field": field,
-                "method": method,
-                "filter": filter,
-            }
-        )
+        field_dict["filter"] = self.filter.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -87,6 +80,11 @@ class ConstantContactIntegrationMethodFilter(LazyModel):
                 "method": ("method", _decode_method),
                 "filter": ("filter", _decode_filter),
             },
+            known=(
+                "field",
+                "method",
+                "filter",
+            ),
             required=(
                 "field",
                 "method",

@@ -14,7 +14,7 @@ from ..models.constant_property_mapping_type import ConstantPropertyMappingType,
 T = TypeVar("T", bound="ConstantPropertyMapping")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ConstantPropertyMapping(LazyModel):
     """
     Attributes:
@@ -29,28 +29,22 @@ class ConstantPropertyMapping(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        type_: str = self.type_
+        field_dict["id"] = self.id
 
-        value: bool | float | int | str
-        value = self.value
+        field_dict["type"] = self.type_
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "type": type_,
-                "value": value,
-            }
-        )
+        field_dict["value"] = self.value
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.id = src_dict["id"]
+        instance.value = src_dict["value"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -62,10 +56,13 @@ class ConstantPropertyMapping(LazyModel):
 
         return LazyTable(
             fields={
-                "id": ("id", None),
                 "type_": ("type", _decode_type_),
-                "value": ("value", None),
             },
+            known=(
+                "id",
+                "type",
+                "value",
+            ),
             required=(
                 "id",
                 "type",

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ContactInformation")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ContactInformation(LazyModel):
     """
     Attributes:
@@ -39,30 +39,17 @@ class ContactInformation(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        default_sender_name = self.default_sender_name
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        default_sender_email = self.default_sender_email
+        field_dict["default_sender_name"] = self.default_sender_name
 
-        organization_name = self.organization_name
+        field_dict["default_sender_email"] = self.default_sender_email
 
-        street_address = self.street_address.to_dict()
+        field_dict["organization_name"] = self.organization_name
 
-        website_url: None | str | Unset
-        if isinstance(self.website_url, Unset):
-            website_url = UNSET
-        else:
-            website_url = self.website_url
+        field_dict["street_address"] = self.street_address.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "default_sender_name": default_sender_name,
-                "default_sender_email": default_sender_email,
-                "organization_name": organization_name,
-                "street_address": street_address,
-            }
-        )
+        website_url = self.website_url
         if website_url is not UNSET:
             field_dict["website_url"] = website_url
 
@@ -70,7 +57,12 @@ class ContactInformation(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.default_sender_name = src_dict["default_sender_name"]
+        instance.default_sender_email = src_dict["default_sender_email"]
+        instance.organization_name = src_dict["organization_name"]
+        instance.website_url = src_dict.get("website_url", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -83,12 +75,15 @@ class ContactInformation(LazyModel):
 
         return LazyTable(
             fields={
-                "default_sender_name": ("default_sender_name", None),
-                "default_sender_email": ("default_sender_email", None),
-                "organization_name": ("organization_name", None),
                 "street_address": ("street_address", _decode_street_address),
-                "website_url": ("website_url", None),
             },
+            known=(
+                "default_sender_name",
+                "default_sender_email",
+                "organization_name",
+                "street_address",
+                "website_url",
+            ),
             required=(
                 "default_sender_name",
                 "default_sender_email",

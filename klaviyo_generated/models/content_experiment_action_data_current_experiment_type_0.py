@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ContentExperimentActionDataCurrentExperimentType0")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ContentExperimentActionDataCurrentExperimentType0(LazyModel):
     """
     Attributes:
@@ -50,40 +50,37 @@ class ContentExperimentActionDataCurrentExperimentType0(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.content_experiment_action_data_current_experiment_type_0_allocations_type_0 import (
-            ContentExperimentActionDataCurrentExperimentType0AllocationsType0,  # noqa: PLC0415
-        )
-        from ..models.send_push_notification_action import SendPushNotificationAction  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
         variations = []
         for variations_item_data in self.variations:
             variations_item: dict[str, Any]
-            if isinstance(variations_item_data, SendPushNotificationAction):
+            if isinstance(variations_item_data, LazyModel):
                 variations_item = variations_item_data.to_dict()
             else:
                 variations_item = variations_item_data.to_dict()
 
             variations.append(variations_item)
 
-        id: None | str | Unset
-        if isinstance(self.id, Unset):
-            id = UNSET
-        else:
-            id = self.id
+        field_dict["variations"] = variations
 
-        name: None | str | Unset
-        if isinstance(self.name, Unset):
-            name = UNSET
-        else:
-            name = self.name
+        id = self.id
+        if id is not UNSET:
+            field_dict["id"] = id
+
+        name = self.name
+        if name is not UNSET:
+            field_dict["name"] = name
 
         allocations: dict[str, Any] | None | Unset
         if isinstance(self.allocations, Unset):
             allocations = UNSET
-        elif isinstance(self.allocations, ContentExperimentActionDataCurrentExperimentType0AllocationsType0):
+        elif isinstance(self.allocations, LazyModel):
             allocations = self.allocations.to_dict()
         else:
             allocations = self.allocations
+        if allocations is not UNSET:
+            field_dict["allocations"] = allocations
 
         started: None | str | Unset
         if isinstance(self.started, Unset):
@@ -92,26 +89,10 @@ class ContentExperimentActionDataCurrentExperimentType0(LazyModel):
             started = self.started.isoformat()
         else:
             started = self.started
-
-        winner_metric: str | Unset = UNSET
-        if not isinstance(self.winner_metric, Unset):
-            winner_metric = self.winner_metric
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "variations": variations,
-            }
-        )
-        if id is not UNSET:
-            field_dict["id"] = id
-        if name is not UNSET:
-            field_dict["name"] = name
-        if allocations is not UNSET:
-            field_dict["allocations"] = allocations
         if started is not UNSET:
             field_dict["started"] = started
+
+        winner_metric = self.winner_metric
         if winner_metric is not UNSET:
             field_dict["winner_metric"] = winner_metric
 
@@ -119,7 +100,10 @@ class ContentExperimentActionDataCurrentExperimentType0(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.id = src_dict.get("id", UNSET)
+        instance.name = src_dict.get("name", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -218,12 +202,18 @@ class ContentExperimentActionDataCurrentExperimentType0(LazyModel):
         return LazyTable(
             fields={
                 "variations": ("variations", _decode_variations),
-                "id": ("id", None),
-                "name": ("name", None),
                 "allocations": ("allocations", _decode_allocations),
                 "started": ("started", _decode_started),
                 "winner_metric": ("winner_metric", _decode_winner_metric),
             },
+            known=(
+                "variations",
+                "id",
+                "name",
+                "allocations",
+                "started",
+                "winner_metric",
+            ),
             required=("variations",),
             additional=None,
         )

@@ -13,7 +13,7 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 T = TypeVar("T", bound="ContentRepeatV0")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ContentRepeatV0(LazyModel):
     """
     Attributes:
@@ -26,33 +26,30 @@ class ContentRepeatV0(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        repeat_for = self.repeat_for
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        item_alias = self.item_alias
+        field_dict["repeat_for"] = self.repeat_for
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "repeat_for": repeat_for,
-                "item_alias": item_alias,
-            }
-        )
+        field_dict["item_alias"] = self.item_alias
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.repeat_for = src_dict["repeat_for"]
+        instance.item_alias = src_dict["item_alias"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "repeat_for": ("repeat_for", None),
-                "item_alias": ("item_alias", None),
-            },
+            fields={},
+            known=(
+                "repeat_for",
+                "item_alias",
+            ),
             required=(
                 "repeat_for",
                 "item_alias",

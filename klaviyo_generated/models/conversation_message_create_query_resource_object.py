@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ConversationMessageCreateQueryResourceObject")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ConversationMessageCreateQueryResourceObject(LazyModel):
     """
     Attributes:
@@ -38,27 +38,20 @@ class ConversationMessageCreateQueryResourceObject(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        attributes = self.attributes.to_dict()
+        field_dict["type"] = self.type_
 
-        relationships = self.relationships.to_dict()
+        field_dict["attributes"] = self.attributes.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "attributes": attributes,
-                "relationships": relationships,
-            }
-        )
+        field_dict["relationships"] = self.relationships.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -90,6 +83,11 @@ class ConversationMessageCreateQueryResourceObject(LazyModel):
                 "attributes": ("attributes", _decode_attributes),
                 "relationships": ("relationships", _decode_relationships),
             },
+            known=(
+                "type",
+                "attributes",
+                "relationships",
+            ),
             required=(
                 "type",
                 "attributes",

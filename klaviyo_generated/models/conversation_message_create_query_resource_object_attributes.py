@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ConversationMessageCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ConversationMessageCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -34,9 +34,9 @@ class ConversationMessageCreateQueryResourceObjectAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.message_hierarchy_rcs_item import MessageHierarchyRcsItem  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        body = self.body
+        field_dict["body"] = self.body
 
         message_hierarchy: list[dict[str, Any]] | None | Unset
         if isinstance(self.message_hierarchy, Unset):
@@ -45,7 +45,7 @@ class ConversationMessageCreateQueryResourceObjectAttributes(LazyModel):
             message_hierarchy = []
             for message_hierarchy_type_0_item_data in self.message_hierarchy:
                 message_hierarchy_type_0_item: dict[str, Any]
-                if isinstance(message_hierarchy_type_0_item_data, MessageHierarchyRcsItem):
+                if isinstance(message_hierarchy_type_0_item_data, LazyModel):
                     message_hierarchy_type_0_item = message_hierarchy_type_0_item_data.to_dict()
                 else:
                     message_hierarchy_type_0_item = message_hierarchy_type_0_item_data.to_dict()
@@ -54,14 +54,6 @@ class ConversationMessageCreateQueryResourceObjectAttributes(LazyModel):
 
         else:
             message_hierarchy = self.message_hierarchy
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "body": body,
-            }
-        )
         if message_hierarchy is not UNSET:
             field_dict["message_hierarchy"] = message_hierarchy
 
@@ -69,7 +61,9 @@ class ConversationMessageCreateQueryResourceObjectAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.body = src_dict["body"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -127,9 +121,12 @@ class ConversationMessageCreateQueryResourceObjectAttributes(LazyModel):
 
         return LazyTable(
             fields={
-                "body": ("body", None),
                 "message_hierarchy": ("message_hierarchy", _decode_message_hierarchy),
             },
+            known=(
+                "body",
+                "message_hierarchy",
+            ),
             required=("body",),
             additional=None,
         )

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ConversationMessageCreateQueryResourceObjectRelationships")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ConversationMessageCreateQueryResourceObjectRelationships(LazyModel):
     """
     Attributes:
@@ -30,21 +30,16 @@ class ConversationMessageCreateQueryResourceObjectRelationships(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        conversation = self.conversation.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "conversation": conversation,
-            }
-        )
+        field_dict["conversation"] = self.conversation.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -63,6 +58,7 @@ class ConversationMessageCreateQueryResourceObjectRelationships(LazyModel):
             fields={
                 "conversation": ("conversation", _decode_conversation),
             },
+            known=("conversation",),
             required=("conversation",),
             additional=None,
         )

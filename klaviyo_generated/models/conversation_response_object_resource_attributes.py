@@ -17,7 +17,7 @@ from ..models.conversation_response_object_resource_attributes_channel import (
 T = TypeVar("T", bound="ConversationResponseObjectResourceAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ConversationResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
@@ -28,21 +28,16 @@ class ConversationResponseObjectResourceAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        channel: str = self.channel
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "channel": channel,
-            }
-        )
+        field_dict["channel"] = self.channel
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -56,6 +51,7 @@ class ConversationResponseObjectResourceAttributes(LazyModel):
             fields={
                 "channel": ("channel", _decode_channel),
             },
+            known=("channel",),
             required=("channel",),
             additional=None,
         )

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ConversationResponseObjectResourceRelationships")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ConversationResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
@@ -31,21 +31,18 @@ class ConversationResponseObjectResourceRelationships(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        profile: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.profile, Unset):
-            profile = self.profile.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if profile is not UNSET:
-            field_dict["profile"] = profile
+        profile = self.profile
+        if not isinstance(profile, Unset):
+            field_dict["profile"] = profile.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -67,6 +64,7 @@ class ConversationResponseObjectResourceRelationships(LazyModel):
             fields={
                 "profile": ("profile", _decode_profile),
             },
+            known=("profile",),
             required=(),
             additional=None,
         )

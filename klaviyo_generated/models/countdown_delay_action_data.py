@@ -26,7 +26,7 @@ from ..types import UNSET, Unset, parse_union
 T = TypeVar("T", bound="CountdownDelayActionData")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class CountdownDelayActionData(LazyModel):
     """
     Attributes:
@@ -46,21 +46,23 @@ class CountdownDelayActionData(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        unit: str | Unset = UNSET
-        if not isinstance(self.unit, Unset):
-            unit = self.unit
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
+        unit = self.unit
+        if unit is not UNSET:
+            field_dict["unit"] = unit
 
         value = self.value
+        if value is not UNSET:
+            field_dict["value"] = value
 
-        timezone: str | Unset = UNSET
-        if not isinstance(self.timezone, Unset):
-            timezone = self.timezone
+        timezone = self.timezone
+        if timezone is not UNSET:
+            field_dict["timezone"] = timezone
 
-        delay_until_time: None | str | Unset
-        if isinstance(self.delay_until_time, Unset):
-            delay_until_time = UNSET
-        else:
-            delay_until_time = self.delay_until_time
+        delay_until_time = self.delay_until_time
+        if delay_until_time is not UNSET:
+            field_dict["delay_until_time"] = delay_until_time
 
         delay_until_weekdays: list[str] | None | Unset
         if isinstance(self.delay_until_weekdays, Unset):
@@ -73,18 +75,6 @@ class CountdownDelayActionData(LazyModel):
 
         else:
             delay_until_weekdays = self.delay_until_weekdays
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if unit is not UNSET:
-            field_dict["unit"] = unit
-        if value is not UNSET:
-            field_dict["value"] = value
-        if timezone is not UNSET:
-            field_dict["timezone"] = timezone
-        if delay_until_time is not UNSET:
-            field_dict["delay_until_time"] = delay_until_time
         if delay_until_weekdays is not UNSET:
             field_dict["delay_until_weekdays"] = delay_until_weekdays
 
@@ -92,7 +82,10 @@ class CountdownDelayActionData(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.value = src_dict.get("value", UNSET)
+        instance.delay_until_time = src_dict.get("delay_until_time", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -153,11 +146,16 @@ class CountdownDelayActionData(LazyModel):
         return LazyTable(
             fields={
                 "unit": ("unit", _decode_unit),
-                "value": ("value", None),
                 "timezone": ("timezone", _decode_timezone),
-                "delay_until_time": ("delay_until_time", None),
                 "delay_until_weekdays": ("delay_until_weekdays", _decode_delay_until_weekdays),
             },
+            known=(
+                "unit",
+                "value",
+                "timezone",
+                "delay_until_time",
+                "delay_until_weekdays",
+            ),
             required=(),
             additional=None,
         )

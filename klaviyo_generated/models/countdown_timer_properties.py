@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CountdownTimerProperties")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class CountdownTimerProperties(LazyModel):
     """
     Attributes:
@@ -52,13 +52,15 @@ class CountdownTimerProperties(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.fixed_timer_configuration import FixedTimerConfiguration  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
         configuration: dict[str, Any]
-        if isinstance(self.configuration, FixedTimerConfiguration):
+        if isinstance(self.configuration, LazyModel):
             configuration = self.configuration.to_dict()
         else:
             configuration = self.configuration.to_dict()
+
+        field_dict["configuration"] = configuration
 
         display_device: list[str] | Unset = UNSET
         if not isinstance(self.display_device, Unset):
@@ -67,33 +69,18 @@ class CountdownTimerProperties(LazyModel):
                 display_device_item: str = display_device_item_data
                 display_device.append(display_device_item)
 
-        classname: None | str | Unset
-        if isinstance(self.classname, Unset):
-            classname = UNSET
-        else:
-            classname = self.classname
-
-        clock_face: str | Unset = UNSET
-        if not isinstance(self.clock_face, Unset):
-            clock_face = self.clock_face
-
-        animation: str | Unset = UNSET
-        if not isinstance(self.animation, Unset):
-            animation = self.animation
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "configuration": configuration,
-            }
-        )
         if display_device is not UNSET:
             field_dict["display_device"] = display_device
+
+        classname = self.classname
         if classname is not UNSET:
             field_dict["classname"] = classname
+
+        clock_face = self.clock_face
         if clock_face is not UNSET:
             field_dict["clock_face"] = clock_face
+
+        animation = self.animation
         if animation is not UNSET:
             field_dict["animation"] = animation
 
@@ -101,7 +88,9 @@ class CountdownTimerProperties(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.classname = src_dict.get("classname", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -164,10 +153,16 @@ class CountdownTimerProperties(LazyModel):
             fields={
                 "configuration": ("configuration", _decode_configuration),
                 "display_device": ("display_device", _decode_display_device),
-                "classname": ("classname", None),
                 "clock_face": ("clock_face", _decode_clock_face),
                 "animation": ("animation", _decode_animation),
             },
+            known=(
+                "configuration",
+                "display_device",
+                "classname",
+                "clock_face",
+                "animation",
+            ),
             required=("configuration",),
             additional=None,
         )

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CountdownTimerStyles")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class CountdownTimerStyles(LazyModel):
     """
     Attributes:
@@ -45,41 +45,29 @@ class CountdownTimerStyles(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        padding: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.padding, Unset):
-            padding = self.padding.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        background_color: None | str | Unset
-        if isinstance(self.background_color, Unset):
-            background_color = UNSET
-        else:
-            background_color = self.background_color
+        padding = self.padding
+        if not isinstance(padding, Unset):
+            field_dict["padding"] = padding.to_dict()
 
-        text_styles: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.text_styles, Unset):
-            text_styles = self.text_styles.to_dict()
-
-        card_color = self.card_color
-
-        label_font_size = self.label_font_size
-
-        label_font_weight: int | Unset = UNSET
-        if not isinstance(self.label_font_weight, Unset):
-            label_font_weight = self.label_font_weight
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if padding is not UNSET:
-            field_dict["padding"] = padding
+        background_color = self.background_color
         if background_color is not UNSET:
             field_dict["background_color"] = background_color
-        if text_styles is not UNSET:
-            field_dict["text_styles"] = text_styles
+
+        text_styles = self.text_styles
+        if not isinstance(text_styles, Unset):
+            field_dict["text_styles"] = text_styles.to_dict()
+
+        card_color = self.card_color
         if card_color is not UNSET:
             field_dict["card_color"] = card_color
+
+        label_font_size = self.label_font_size
         if label_font_size is not UNSET:
             field_dict["label_font_size"] = label_font_size
+
+        label_font_weight = self.label_font_weight
         if label_font_weight is not UNSET:
             field_dict["label_font_weight"] = label_font_weight
 
@@ -87,7 +75,11 @@ class CountdownTimerStyles(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.background_color = src_dict.get("background_color", UNSET)
+        instance.card_color = src_dict.get("card_color", UNSET)
+        instance.label_font_size = src_dict.get("label_font_size", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -127,12 +119,17 @@ class CountdownTimerStyles(LazyModel):
         return LazyTable(
             fields={
                 "padding": ("padding", _decode_padding),
-                "background_color": ("background_color", None),
                 "text_styles": ("text_styles", _decode_text_styles),
-                "card_color": ("card_color", None),
-                "label_font_size": ("label_font_size", None),
                 "label_font_weight": ("label_font_weight", _decode_label_font_weight),
             },
+            known=(
+                "padding",
+                "background_color",
+                "text_styles",
+                "card_color",
+                "label_font_size",
+                "label_font_weight",
+            ),
             required=(),
             additional=None,
         )

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="CouponBlockProperties")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class CouponBlockProperties(LazyModel):
     """
     Attributes:
@@ -31,39 +31,21 @@ class CouponBlockProperties(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        coupon_id: None | str | Unset
-        if isinstance(self.coupon_id, Unset):
-            coupon_id = UNSET
-        else:
-            coupon_id = self.coupon_id
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        coupon: None | str | Unset
-        if isinstance(self.coupon, Unset):
-            coupon = UNSET
-        else:
-            coupon = self.coupon
-
-        header_enabled: bool | None | Unset
-        if isinstance(self.header_enabled, Unset):
-            header_enabled = UNSET
-        else:
-            header_enabled = self.header_enabled
-
-        href: None | str | Unset
-        if isinstance(self.href, Unset):
-            href = UNSET
-        else:
-            href = self.href
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        coupon_id = self.coupon_id
         if coupon_id is not UNSET:
             field_dict["coupon_id"] = coupon_id
+
+        coupon = self.coupon
         if coupon is not UNSET:
             field_dict["coupon"] = coupon
+
+        header_enabled = self.header_enabled
         if header_enabled is not UNSET:
             field_dict["header_enabled"] = header_enabled
+
+        href = self.href
         if href is not UNSET:
             field_dict["href"] = href
 
@@ -71,18 +53,24 @@ class CouponBlockProperties(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.coupon_id = src_dict.get("coupon_id", UNSET)
+        instance.coupon = src_dict.get("coupon", UNSET)
+        instance.header_enabled = src_dict.get("header_enabled", UNSET)
+        instance.href = src_dict.get("href", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "coupon_id": ("coupon_id", None),
-                "coupon": ("coupon", None),
-                "header_enabled": ("header_enabled", None),
-                "href": ("href", None),
-            },
+            fields={},
+            known=(
+                "coupon_id",
+                "coupon",
+                "header_enabled",
+                "href",
+            ),
             required=(),
             additional=None,
         )

@@ -20,7 +20,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="CouponBlockStyles")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class CouponBlockStyles(LazyModel):
     """
     Attributes:
@@ -89,241 +89,125 @@ class CouponBlockStyles(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        background_color: None | str | Unset
-        if isinstance(self.background_color, Unset):
-            background_color = UNSET
-        else:
-            background_color = self.background_color
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        block_background_color: None | str | Unset
-        if isinstance(self.block_background_color, Unset):
-            block_background_color = UNSET
-        else:
-            block_background_color = self.block_background_color
-
-        block_padding_bottom: int | None | Unset
-        if isinstance(self.block_padding_bottom, Unset):
-            block_padding_bottom = UNSET
-        else:
-            block_padding_bottom = self.block_padding_bottom
-
-        block_padding_left: int | None | Unset
-        if isinstance(self.block_padding_left, Unset):
-            block_padding_left = UNSET
-        else:
-            block_padding_left = self.block_padding_left
-
-        block_padding_right: int | None | Unset
-        if isinstance(self.block_padding_right, Unset):
-            block_padding_right = UNSET
-        else:
-            block_padding_right = self.block_padding_right
-
-        block_padding_top: int | None | Unset
-        if isinstance(self.block_padding_top, Unset):
-            block_padding_top = UNSET
-        else:
-            block_padding_top = self.block_padding_top
-
-        border_color: None | str | Unset
-        if isinstance(self.border_color, Unset):
-            border_color = UNSET
-        else:
-            border_color = self.border_color
-
-        border_radius: int | None | Unset
-        if isinstance(self.border_radius, Unset):
-            border_radius = UNSET
-        else:
-            border_radius = self.border_radius
-
-        border_style: str | Unset = UNSET
-        if not isinstance(self.border_style, Unset):
-            border_style = self.border_style
-
-        border_width: int | None | Unset
-        if isinstance(self.border_width, Unset):
-            border_width = UNSET
-        else:
-            border_width = self.border_width
-
-        color: None | str | Unset
-        if isinstance(self.color, Unset):
-            color = UNSET
-        else:
-            color = self.color
-
-        font_family: None | str | Unset
-        if isinstance(self.font_family, Unset):
-            font_family = UNSET
-        else:
-            font_family = self.font_family
-
-        font_size: int | None | Unset
-        if isinstance(self.font_size, Unset):
-            font_size = UNSET
-        else:
-            font_size = self.font_size
-
-        font_style: str | Unset = UNSET
-        if not isinstance(self.font_style, Unset):
-            font_style = self.font_style
-
-        font_weight: None | str | Unset
-        if isinstance(self.font_weight, Unset):
-            font_weight = UNSET
-        else:
-            font_weight = self.font_weight
-
-        header_font_family: None | str | Unset
-        if isinstance(self.header_font_family, Unset):
-            header_font_family = UNSET
-        else:
-            header_font_family = self.header_font_family
-
-        header_font_size: int | None | Unset
-        if isinstance(self.header_font_size, Unset):
-            header_font_size = UNSET
-        else:
-            header_font_size = self.header_font_size
-
-        header_padding_bottom: int | None | Unset
-        if isinstance(self.header_padding_bottom, Unset):
-            header_padding_bottom = UNSET
-        else:
-            header_padding_bottom = self.header_padding_bottom
-
-        header_padding_left: int | None | Unset
-        if isinstance(self.header_padding_left, Unset):
-            header_padding_left = UNSET
-        else:
-            header_padding_left = self.header_padding_left
-
-        header_padding_right: int | None | Unset
-        if isinstance(self.header_padding_right, Unset):
-            header_padding_right = UNSET
-        else:
-            header_padding_right = self.header_padding_right
-
-        header_padding_top: int | None | Unset
-        if isinstance(self.header_padding_top, Unset):
-            header_padding_top = UNSET
-        else:
-            header_padding_top = self.header_padding_top
-
-        inner_padding_bottom: int | None | Unset
-        if isinstance(self.inner_padding_bottom, Unset):
-            inner_padding_bottom = UNSET
-        else:
-            inner_padding_bottom = self.inner_padding_bottom
-
-        inner_padding_left: int | None | Unset
-        if isinstance(self.inner_padding_left, Unset):
-            inner_padding_left = UNSET
-        else:
-            inner_padding_left = self.inner_padding_left
-
-        inner_padding_right: int | None | Unset
-        if isinstance(self.inner_padding_right, Unset):
-            inner_padding_right = UNSET
-        else:
-            inner_padding_right = self.inner_padding_right
-
-        inner_padding_top: int | None | Unset
-        if isinstance(self.inner_padding_top, Unset):
-            inner_padding_top = UNSET
-        else:
-            inner_padding_top = self.inner_padding_top
-
-        letter_spacing: int | None | Unset
-        if isinstance(self.letter_spacing, Unset):
-            letter_spacing = UNSET
-        else:
-            letter_spacing = self.letter_spacing
-
-        mobile_stretch_content: bool | None | Unset
-        if isinstance(self.mobile_stretch_content, Unset):
-            mobile_stretch_content = UNSET
-        else:
-            mobile_stretch_content = self.mobile_stretch_content
-
-        stretch: bool | None | Unset
-        if isinstance(self.stretch, Unset):
-            stretch = UNSET
-        else:
-            stretch = self.stretch
-
-        text_align: str | Unset = UNSET
-        if not isinstance(self.text_align, Unset):
-            text_align = self.text_align
-
-        text_decoration: None | str | Unset
-        if isinstance(self.text_decoration, Unset):
-            text_decoration = UNSET
-        else:
-            text_decoration = self.text_decoration
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        background_color = self.background_color
         if background_color is not UNSET:
             field_dict["background_color"] = background_color
+
+        block_background_color = self.block_background_color
         if block_background_color is not UNSET:
             field_dict["block_background_color"] = block_background_color
+
+        block_padding_bottom = self.block_padding_bottom
         if block_padding_bottom is not UNSET:
             field_dict["block_padding_bottom"] = block_padding_bottom
+
+        block_padding_left = self.block_padding_left
         if block_padding_left is not UNSET:
             field_dict["block_padding_left"] = block_padding_left
+
+        block_padding_right = self.block_padding_right
         if block_padding_right is not UNSET:
             field_dict["block_padding_right"] = block_padding_right
+
+        block_padding_top = self.block_padding_top
         if block_padding_top is not UNSET:
             field_dict["block_padding_top"] = block_padding_top
+
+        border_color = self.border_color
         if border_color is not UNSET:
             field_dict["border_color"] = border_color
+
+        border_radius = self.border_radius
         if border_radius is not UNSET:
             field_dict["border_radius"] = border_radius
+
+        border_style = self.border_style
         if border_style is not UNSET:
             field_dict["border_style"] = border_style
+
+        border_width = self.border_width
         if border_width is not UNSET:
             field_dict["border_width"] = border_width
+
+        color = self.color
         if color is not UNSET:
             field_dict["color"] = color
+
+        font_family = self.font_family
         if font_family is not UNSET:
             field_dict["font_family"] = font_family
+
+        font_size = self.font_size
         if font_size is not UNSET:
             field_dict["font_size"] = font_size
+
+        font_style = self.font_style
         if font_style is not UNSET:
             field_dict["font_style"] = font_style
+
+        font_weight = self.font_weight
         if font_weight is not UNSET:
             field_dict["font_weight"] = font_weight
+
+        header_font_family = self.header_font_family
         if header_font_family is not UNSET:
             field_dict["header_font_family"] = header_font_family
+
+        header_font_size = self.header_font_size
         if header_font_size is not UNSET:
             field_dict["header_font_size"] = header_font_size
+
+        header_padding_bottom = self.header_padding_bottom
         if header_padding_bottom is not UNSET:
             field_dict["header_padding_bottom"] = header_padding_bottom
+
+        header_padding_left = self.header_padding_left
         if header_padding_left is not UNSET:
             field_dict["header_padding_left"] = header_padding_left
+
+        header_padding_right = self.header_padding_right
         if header_padding_right is not UNSET:
             field_dict["header_padding_right"] = header_padding_right
+
+        header_padding_top = self.header_padding_top
         if header_padding_top is not UNSET:
             field_dict["header_padding_top"] = header_padding_top
+
+        inner_padding_bottom = self.inner_padding_bottom
         if inner_padding_bottom is not UNSET:
             field_dict["inner_padding_bottom"] = inner_padding_bottom
+
+        inner_padding_left = self.inner_padding_left
         if inner_padding_left is not UNSET:
             field_dict["inner_padding_left"] = inner_padding_left
+
+        inner_padding_right = self.inner_padding_right
         if inner_padding_right is not UNSET:
             field_dict["inner_padding_right"] = inner_padding_right
+
+        inner_padding_top = self.inner_padding_top
         if inner_padding_top is not UNSET:
             field_dict["inner_padding_top"] = inner_padding_top
+
+        letter_spacing = self.letter_spacing
         if letter_spacing is not UNSET:
             field_dict["letter_spacing"] = letter_spacing
+
+        mobile_stretch_content = self.mobile_stretch_content
         if mobile_stretch_content is not UNSET:
             field_dict["mobile_stretch_content"] = mobile_stretch_content
+
+        stretch = self.stretch
         if stretch is not UNSET:
             field_dict["stretch"] = stretch
+
+        text_align = self.text_align
         if text_align is not UNSET:
             field_dict["text_align"] = text_align
+
+        text_decoration = self.text_decoration
         if text_decoration is not UNSET:
             field_dict["text_decoration"] = text_decoration
 
@@ -331,7 +215,35 @@ class CouponBlockStyles(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.background_color = src_dict.get("background_color", UNSET)
+        instance.block_background_color = src_dict.get("block_background_color", UNSET)
+        instance.block_padding_bottom = src_dict.get("block_padding_bottom", UNSET)
+        instance.block_padding_left = src_dict.get("block_padding_left", UNSET)
+        instance.block_padding_right = src_dict.get("block_padding_right", UNSET)
+        instance.block_padding_top = src_dict.get("block_padding_top", UNSET)
+        instance.border_color = src_dict.get("border_color", UNSET)
+        instance.border_radius = src_dict.get("border_radius", UNSET)
+        instance.border_width = src_dict.get("border_width", UNSET)
+        instance.color = src_dict.get("color", UNSET)
+        instance.font_family = src_dict.get("font_family", UNSET)
+        instance.font_size = src_dict.get("font_size", UNSET)
+        instance.font_weight = src_dict.get("font_weight", UNSET)
+        instance.header_font_family = src_dict.get("header_font_family", UNSET)
+        instance.header_font_size = src_dict.get("header_font_size", UNSET)
+        instance.header_padding_bottom = src_dict.get("header_padding_bottom", UNSET)
+        instance.header_padding_left = src_dict.get("header_padding_left", UNSET)
+        instance.header_padding_right = src_dict.get("header_padding_right", UNSET)
+        instance.header_padding_top = src_dict.get("header_padding_top", UNSET)
+        instance.inner_padding_bottom = src_dict.get("inner_padding_bottom", UNSET)
+        instance.inner_padding_left = src_dict.get("inner_padding_left", UNSET)
+        instance.inner_padding_right = src_dict.get("inner_padding_right", UNSET)
+        instance.inner_padding_top = src_dict.get("inner_padding_top", UNSET)
+        instance.letter_spacing = src_dict.get("letter_spacing", UNSET)
+        instance.mobile_stretch_content = src_dict.get("mobile_stretch_content", UNSET)
+        instance.stretch = src_dict.get("stretch", UNSET)
+        instance.text_decoration = src_dict.get("text_decoration", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -368,37 +280,42 @@ class CouponBlockStyles(LazyModel):
 
         return LazyTable(
             fields={
-                "background_color": ("background_color", None),
-                "block_background_color": ("block_background_color", None),
-                "block_padding_bottom": ("block_padding_bottom", None),
-                "block_padding_left": ("block_padding_left", None),
-                "block_padding_right": ("block_padding_right", None),
-                "block_padding_top": ("block_padding_top", None),
-                "border_color": ("border_color", None),
-                "border_radius": ("border_radius", None),
                 "border_style": ("border_style", _decode_border_style),
-                "border_width": ("border_width", None),
-                "color": ("color", None),
-                "font_family": ("font_family", None),
-                "font_size": ("font_size", None),
                 "font_style": ("font_style", _decode_font_style),
-                "font_weight": ("font_weight", None),
-                "header_font_family": ("header_font_family", None),
-                "header_font_size": ("header_font_size", None),
-                "header_padding_bottom": ("header_padding_bottom", None),
-                "header_padding_left": ("header_padding_left", None),
-                "header_padding_right": ("header_padding_right", None),
-                "header_padding_top": ("header_padding_top", None),
-                "inner_padding_bottom": ("inner_padding_bottom", None),
-                "inner_padding_left": ("inner_padding_left", None),
-                "inner_padding_right": ("inner_padding_right", None),
-                "inner_padding_top": ("inner_padding_top", None),
-                "letter_spacing": ("letter_spacing", None),
-                "mobile_stretch_content": ("mobile_stretch_content", None),
-                "stretch": ("stretch", None),
                 "text_align": ("text_align", _decode_text_align),
-                "text_decoration": ("text_decoration", None),
             },
+            known=(
+                "background_color",
+                "block_background_color",
+                "block_padding_bottom",
+                "block_padding_left",
+                "block_padding_right",
+                "block_padding_top",
+                "border_color",
+                "border_radius",
+                "border_style",
+                "border_width",
+                "color",
+                "font_family",
+                "font_size",
+                "font_style",
+                "font_weight",
+                "header_font_family",
+                "header_font_size",
+                "header_padding_bottom",
+                "header_padding_left",
+                "header_padding_right",
+                "header_padding_top",
+                "inner_padding_bottom",
+                "inner_padding_left",
+                "inner_padding_right",
+                "inner_padding_top",
+                "letter_spacing",
+                "mobile_stretch_content",
+                "stretch",
+                "text_align",
+                "text_decoration",
+            ),
             required=(),
             additional=None,
         )

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CouponCodeCreateJobCreateQuery")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class CouponCodeCreateJobCreateQuery(LazyModel):
     """
     Attributes:
@@ -30,21 +30,16 @@ class CouponCodeCreateJobCreateQuery(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        data = self.data.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "data": data,
-            }
-        )
+        field_dict["data"] = self.data.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -61,6 +56,7 @@ class CouponCodeCreateJobCreateQuery(LazyModel):
             fields={
                 "data": ("data", _decode_data),
             },
+            known=("data",),
             required=("data",),
             additional=None,
         )

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CouponCodeCreateJobResponseObjectResourceRelationships")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class CouponCodeCreateJobResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
@@ -31,21 +31,18 @@ class CouponCodeCreateJobResponseObjectResourceRelationships(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        coupon_codes: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.coupon_codes, Unset):
-            coupon_codes = self.coupon_codes.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if coupon_codes is not UNSET:
-            field_dict["coupon-codes"] = coupon_codes
+        coupon_codes = self.coupon_codes
+        if not isinstance(coupon_codes, Unset):
+            field_dict["coupon-codes"] = coupon_codes.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -71,6 +68,7 @@ class CouponCodeCreateJobResponseObjectResourceRelationships(LazyModel):
             fields={
                 "coupon_codes": ("coupon-codes", _decode_coupon_codes),
             },
+            known=("coupon-codes",),
             required=(),
             additional=None,
         )

@@ -15,7 +15,7 @@ from ..types import UNSET, Unset, parse_union
 T = TypeVar("T", bound="CouponCodeCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class CouponCodeCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -30,7 +30,9 @@ class CouponCodeCreateQueryResourceObjectAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        unique_code = self.unique_code
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
+        field_dict["unique_code"] = self.unique_code
 
         expires_at: None | str | Unset
         if isinstance(self.expires_at, Unset):
@@ -39,14 +41,6 @@ class CouponCodeCreateQueryResourceObjectAttributes(LazyModel):
             expires_at = self.expires_at.isoformat()
         else:
             expires_at = self.expires_at
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "unique_code": unique_code,
-            }
-        )
         if expires_at is not UNSET:
             field_dict["expires_at"] = expires_at
 
@@ -54,7 +48,9 @@ class CouponCodeCreateQueryResourceObjectAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.unique_code = src_dict["unique_code"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -81,9 +77,12 @@ class CouponCodeCreateQueryResourceObjectAttributes(LazyModel):
 
         return LazyTable(
             fields={
-                "unique_code": ("unique_code", None),
                 "expires_at": ("expires_at", _decode_expires_at),
             },
+            known=(
+                "unique_code",
+                "expires_at",
+            ),
             required=("unique_code",),
             additional=None,
         )

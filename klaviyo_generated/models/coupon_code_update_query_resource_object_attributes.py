@@ -19,7 +19,7 @@ from ..types import UNSET, Unset, parse_union
 T = TypeVar("T", bound="CouponCodeUpdateQueryResourceObjectAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class CouponCodeUpdateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -33,9 +33,11 @@ class CouponCodeUpdateQueryResourceObjectAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        status: str | Unset = UNSET
-        if not isinstance(self.status, Unset):
-            status = self.status
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
+        status = self.status
+        if status is not UNSET:
+            field_dict["status"] = status
 
         expires_at: None | str | Unset
         if isinstance(self.expires_at, Unset):
@@ -44,12 +46,6 @@ class CouponCodeUpdateQueryResourceObjectAttributes(LazyModel):
             expires_at = self.expires_at.isoformat()
         else:
             expires_at = self.expires_at
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if status is not UNSET:
-            field_dict["status"] = status
         if expires_at is not UNSET:
             field_dict["expires_at"] = expires_at
 
@@ -57,7 +53,8 @@ class CouponCodeUpdateQueryResourceObjectAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -97,6 +94,10 @@ class CouponCodeUpdateQueryResourceObjectAttributes(LazyModel):
                 "status": ("status", _decode_status),
                 "expires_at": ("expires_at", _decode_expires_at),
             },
+            known=(
+                "status",
+                "expires_at",
+            ),
             required=(),
             additional=None,
         )

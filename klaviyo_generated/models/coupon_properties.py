@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CouponProperties")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class CouponProperties(LazyModel):
     """
     Attributes:
@@ -40,13 +40,15 @@ class CouponProperties(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.unique_coupon_config import UniqueCouponConfig  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
         coupon: dict[str, Any]
-        if isinstance(self.coupon, UniqueCouponConfig):
+        if isinstance(self.coupon, LazyModel):
             coupon = self.coupon.to_dict()
         else:
             coupon = self.coupon.to_dict()
+
+        field_dict["coupon"] = coupon
 
         display_device: list[str] | Unset = UNSET
         if not isinstance(self.display_device, Unset):
@@ -55,29 +57,14 @@ class CouponProperties(LazyModel):
                 display_device_item: str = display_device_item_data
                 display_device.append(display_device_item)
 
-        classname: None | str | Unset
-        if isinstance(self.classname, Unset):
-            classname = UNSET
-        else:
-            classname = self.classname
-
-        success_message: None | str | Unset
-        if isinstance(self.success_message, Unset):
-            success_message = UNSET
-        else:
-            success_message = self.success_message
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "coupon": coupon,
-            }
-        )
         if display_device is not UNSET:
             field_dict["display_device"] = display_device
+
+        classname = self.classname
         if classname is not UNSET:
             field_dict["classname"] = classname
+
+        success_message = self.success_message
         if success_message is not UNSET:
             field_dict["success_message"] = success_message
 
@@ -85,7 +72,10 @@ class CouponProperties(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.classname = src_dict.get("classname", UNSET)
+        instance.success_message = src_dict.get("success_message", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -128,9 +118,13 @@ class CouponProperties(LazyModel):
             fields={
                 "coupon": ("coupon", _decode_coupon),
                 "display_device": ("display_device", _decode_display_device),
-                "classname": ("classname", None),
-                "success_message": ("success_message", None),
             },
+            known=(
+                "coupon",
+                "display_device",
+                "classname",
+                "success_message",
+            ),
             required=("coupon",),
             additional=None,
         )

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CouponResponseObjectResourceAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class CouponResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
@@ -36,35 +36,21 @@ class CouponResponseObjectResourceAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.coupon_response_object_resource_attributes_monitor_configuration_type_0 import (
-            CouponResponseObjectResourceAttributesMonitorConfigurationType0,  # noqa: PLC0415
-        )
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        external_id = self.external_id
+        field_dict["external_id"] = self.external_id
 
-        description: None | str | Unset
-        if isinstance(self.description, Unset):
-            description = UNSET
-        else:
-            description = self.description
+        description = self.description
+        if description is not UNSET:
+            field_dict["description"] = description
 
         monitor_configuration: dict[str, Any] | None | Unset
         if isinstance(self.monitor_configuration, Unset):
             monitor_configuration = UNSET
-        elif isinstance(self.monitor_configuration, CouponResponseObjectResourceAttributesMonitorConfigurationType0):
+        elif isinstance(self.monitor_configuration, LazyModel):
             monitor_configuration = self.monitor_configuration.to_dict()
         else:
             monitor_configuration = self.monitor_configuration
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "external_id": external_id,
-            }
-        )
-        if description is not UNSET:
-            field_dict["description"] = description
         if monitor_configuration is not UNSET:
             field_dict["monitor_configuration"] = monitor_configuration
 
@@ -72,7 +58,10 @@ class CouponResponseObjectResourceAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.external_id = src_dict["external_id"]
+        instance.description = src_dict.get("description", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -108,10 +97,13 @@ class CouponResponseObjectResourceAttributes(LazyModel):
 
         return LazyTable(
             fields={
-                "external_id": ("external_id", None),
-                "description": ("description", None),
                 "monitor_configuration": ("monitor_configuration", _decode_monitor_configuration),
             },
+            known=(
+                "external_id",
+                "description",
+                "monitor_configuration",
+            ),
             required=("external_id",),
             additional=None,
         )

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CouponStyles")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class CouponStyles(LazyModel):
     """
     Attributes:
@@ -39,41 +39,25 @@ class CouponStyles(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        padding: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.padding, Unset):
-            padding = self.padding.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        background_color: None | str | Unset
-        if isinstance(self.background_color, Unset):
-            background_color = UNSET
-        else:
-            background_color = self.background_color
+        padding = self.padding
+        if not isinstance(padding, Unset):
+            field_dict["padding"] = padding.to_dict()
 
-        text_styles: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.text_styles, Unset):
-            text_styles = self.text_styles.to_dict()
-
-        border_styles: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.border_styles, Unset):
-            border_styles = self.border_styles.to_dict()
-
-        coupon_background_color: None | str | Unset
-        if isinstance(self.coupon_background_color, Unset):
-            coupon_background_color = UNSET
-        else:
-            coupon_background_color = self.coupon_background_color
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if padding is not UNSET:
-            field_dict["padding"] = padding
+        background_color = self.background_color
         if background_color is not UNSET:
             field_dict["background_color"] = background_color
-        if text_styles is not UNSET:
-            field_dict["text_styles"] = text_styles
-        if border_styles is not UNSET:
-            field_dict["border_styles"] = border_styles
+
+        text_styles = self.text_styles
+        if not isinstance(text_styles, Unset):
+            field_dict["text_styles"] = text_styles.to_dict()
+
+        border_styles = self.border_styles
+        if not isinstance(border_styles, Unset):
+            field_dict["border_styles"] = border_styles.to_dict()
+
+        coupon_background_color = self.coupon_background_color
         if coupon_background_color is not UNSET:
             field_dict["coupon_background_color"] = coupon_background_color
 
@@ -81,7 +65,10 @@ class CouponStyles(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.background_color = src_dict.get("background_color", UNSET)
+        instance.coupon_background_color = src_dict.get("coupon_background_color", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -122,11 +109,16 @@ class CouponStyles(LazyModel):
         return LazyTable(
             fields={
                 "padding": ("padding", _decode_padding),
-                "background_color": ("background_color", None),
                 "text_styles": ("text_styles", _decode_text_styles),
                 "border_styles": ("border_styles", _decode_border_styles),
-                "coupon_background_color": ("coupon_background_color", None),
             },
+            known=(
+                "padding",
+                "background_color",
+                "text_styles",
+                "border_styles",
+                "coupon_background_color",
+            ),
             required=(),
             additional=None,
         )

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CouponUpdateQueryResourceObjectAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class CouponUpdateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -34,29 +34,19 @@ class CouponUpdateQueryResourceObjectAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.coupon_update_query_resource_object_attributes_monitor_configuration_type_0 import (
-            CouponUpdateQueryResourceObjectAttributesMonitorConfigurationType0,  # noqa: PLC0415
-        )
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        description: None | str | Unset
-        if isinstance(self.description, Unset):
-            description = UNSET
-        else:
-            description = self.description
+        description = self.description
+        if description is not UNSET:
+            field_dict["description"] = description
 
         monitor_configuration: dict[str, Any] | None | Unset
         if isinstance(self.monitor_configuration, Unset):
             monitor_configuration = UNSET
-        elif isinstance(self.monitor_configuration, CouponUpdateQueryResourceObjectAttributesMonitorConfigurationType0):
+        elif isinstance(self.monitor_configuration, LazyModel):
             monitor_configuration = self.monitor_configuration.to_dict()
         else:
             monitor_configuration = self.monitor_configuration
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if description is not UNSET:
-            field_dict["description"] = description
         if monitor_configuration is not UNSET:
             field_dict["monitor_configuration"] = monitor_configuration
 
@@ -64,7 +54,9 @@ class CouponUpdateQueryResourceObjectAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.description = src_dict.get("description", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -100,9 +92,12 @@ class CouponUpdateQueryResourceObjectAttributes(LazyModel):
 
         return LazyTable(
             fields={
-                "description": ("description", None),
                 "monitor_configuration": ("monitor_configuration", _decode_monitor_configuration),
             },
+            known=(
+                "description",
+                "monitor_configuration",
+            ),
             required=(),
             additional=None,
         )

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="CustomCss")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class CustomCss(LazyModel):
     """
     Attributes:
@@ -27,15 +27,13 @@ class CustomCss(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
         enabled = self.enabled
-
-        css = self.css
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
         if enabled is not UNSET:
             field_dict["enabled"] = enabled
+
+        css = self.css
         if css is not UNSET:
             field_dict["css"] = css
 
@@ -43,16 +41,20 @@ class CustomCss(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.enabled = src_dict.get("enabled", UNSET)
+        instance.css = src_dict.get("css", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "enabled": ("enabled", None),
-                "css": ("css", None),
-            },
+            fields={},
+            known=(
+                "enabled",
+                "css",
+            ),
             required=(),
             additional=None,
         )

@@ -18,7 +18,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="CustomHTMLProperties")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class CustomHTMLProperties(LazyModel):
     """
     Attributes:
@@ -33,6 +33,8 @@ class CustomHTMLProperties(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
         display_device: list[str] | Unset = UNSET
         if not isinstance(self.display_device, Unset):
             display_device = []
@@ -40,21 +42,14 @@ class CustomHTMLProperties(LazyModel):
                 display_device_item: str = display_device_item_data
                 display_device.append(display_device_item)
 
-        classname: None | str | Unset
-        if isinstance(self.classname, Unset):
-            classname = UNSET
-        else:
-            classname = self.classname
-
-        content = self.content
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
         if display_device is not UNSET:
             field_dict["display_device"] = display_device
+
+        classname = self.classname
         if classname is not UNSET:
             field_dict["classname"] = classname
+
+        content = self.content
         if content is not UNSET:
             field_dict["content"] = content
 
@@ -62,7 +57,10 @@ class CustomHTMLProperties(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.classname = src_dict.get("classname", UNSET)
+        instance.content = src_dict.get("content", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -82,9 +80,12 @@ class CustomHTMLProperties(LazyModel):
         return LazyTable(
             fields={
                 "display_device": ("display_device", _decode_display_device),
-                "classname": ("classname", None),
-                "content": ("content", None),
             },
+            known=(
+                "display_device",
+                "classname",
+                "content",
+            ),
             required=(),
             additional=None,
         )

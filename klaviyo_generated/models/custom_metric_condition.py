@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CustomMetricCondition")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class CustomMetricCondition(LazyModel):
     """
     Attributes:
@@ -49,48 +49,37 @@ class CustomMetricCondition(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.boolean_filter import BooleanFilter  # noqa: PLC0415
-        from ..models.existence_operator_existence_filter import ExistenceOperatorExistenceFilter  # noqa: PLC0415
-        from ..models.list_contains_operator_list_contains_filter import ListContainsOperatorListContainsFilter  # noqa: PLC0415
-        from ..models.list_regex_operator_list_contains_filter import ListRegexOperatorListContainsFilter  # noqa: PLC0415
-        from ..models.numeric_operator_numeric_filter import NumericOperatorNumericFilter  # noqa: PLC0415
-        from ..models.string_in_array_filter import StringInArrayFilter  # noqa: PLC0415
-        from ..models.string_operator_string_filter import StringOperatorStringFilter  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        property_ = self.property_
+        field_dict["property"] = self.property_
 
         filter: dict[str, Any]
-        if isinstance(self.filter, NumericOperatorNumericFilter):
+        if isinstance(self.filter, LazyModel):
             filter = self.filter.to_dict()
-        elif isinstance(self.filter, StringInArrayFilter):
+        elif isinstance(self.filter, LazyModel):
             filter = self.filter.to_dict()
-        elif isinstance(self.filter, ExistenceOperatorExistenceFilter):
+        elif isinstance(self.filter, LazyModel):
             filter = self.filter.to_dict()
-        elif isinstance(self.filter, BooleanFilter):
+        elif isinstance(self.filter, LazyModel):
             filter = self.filter.to_dict()
-        elif isinstance(self.filter, StringOperatorStringFilter):
+        elif isinstance(self.filter, LazyModel):
             filter = self.filter.to_dict()
-        elif isinstance(self.filter, ListContainsOperatorListContainsFilter):
+        elif isinstance(self.filter, LazyModel):
             filter = self.filter.to_dict()
-        elif isinstance(self.filter, ListRegexOperatorListContainsFilter):
+        elif isinstance(self.filter, LazyModel):
             filter = self.filter.to_dict()
         else:
             filter = self.filter.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "property": property_,
-                "filter": filter,
-            }
-        )
+        field_dict["filter"] = filter
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.property_ = src_dict["property"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -195,9 +184,12 @@ class CustomMetricCondition(LazyModel):
 
         return LazyTable(
             fields={
-                "property_": ("property", None),
                 "filter": ("filter", _decode_filter),
             },
+            known=(
+                "property",
+                "filter",
+            ),
             required=(
                 "property",
                 "filter",

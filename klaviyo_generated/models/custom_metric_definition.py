@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CustomMetricDefinition")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class CustomMetricDefinition(LazyModel):
     """
     Attributes:
@@ -37,27 +37,23 @@ class CustomMetricDefinition(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        aggregation_method: str = self.aggregation_method
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
+        field_dict["aggregation_method"] = self.aggregation_method
 
         metric_groups = []
         for metric_groups_item_data in self.metric_groups:
             metric_groups_item = metric_groups_item_data.to_dict()
             metric_groups.append(metric_groups_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "aggregation_method": aggregation_method,
-                "metric_groups": metric_groups,
-            }
-        )
+        field_dict["metric_groups"] = metric_groups
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -83,6 +79,10 @@ class CustomMetricDefinition(LazyModel):
                 "aggregation_method": ("aggregation_method", _decode_aggregation_method),
                 "metric_groups": ("metric_groups", _decode_metric_groups),
             },
+            known=(
+                "aggregation_method",
+                "metric_groups",
+            ),
             required=(
                 "aggregation_method",
                 "metric_groups",

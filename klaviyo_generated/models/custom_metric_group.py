@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CustomMetricGroup")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class CustomMetricGroup(LazyModel):
     """
     Attributes:
@@ -37,7 +37,9 @@ class CustomMetricGroup(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        metric_id = self.metric_id
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
+        field_dict["metric_id"] = self.metric_id
 
         metric_filters: list[dict[str, Any]] | None | Unset
         if isinstance(self.metric_filters, Unset):
@@ -50,22 +52,10 @@ class CustomMetricGroup(LazyModel):
 
         else:
             metric_filters = self.metric_filters
-
-        value_property: None | str | Unset
-        if isinstance(self.value_property, Unset):
-            value_property = UNSET
-        else:
-            value_property = self.value_property
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "metric_id": metric_id,
-            }
-        )
         if metric_filters is not UNSET:
             field_dict["metric_filters"] = metric_filters
+
+        value_property = self.value_property
         if value_property is not UNSET:
             field_dict["value_property"] = value_property
 
@@ -73,7 +63,10 @@ class CustomMetricGroup(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.metric_id = src_dict["metric_id"]
+        instance.value_property = src_dict.get("value_property", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -106,10 +99,13 @@ class CustomMetricGroup(LazyModel):
 
         return LazyTable(
             fields={
-                "metric_id": ("metric_id", None),
                 "metric_filters": ("metric_filters", _decode_metric_filters),
-                "value_property": ("value_property", None),
             },
+            known=(
+                "metric_id",
+                "metric_filters",
+                "value_property",
+            ),
             required=("metric_id",),
             additional=None,
         )

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CustomMetricResponseObjectResourceRelationships")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class CustomMetricResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
@@ -31,21 +31,18 @@ class CustomMetricResponseObjectResourceRelationships(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        metrics: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.metrics, Unset):
-            metrics = self.metrics.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if metrics is not UNSET:
-            field_dict["metrics"] = metrics
+        metrics = self.metrics
+        if not isinstance(metrics, Unset):
+            field_dict["metrics"] = metrics.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -67,6 +64,7 @@ class CustomMetricResponseObjectResourceRelationships(LazyModel):
             fields={
                 "metrics": ("metrics", _decode_metrics),
             },
+            known=("metrics",),
             required=(),
             additional=None,
         )

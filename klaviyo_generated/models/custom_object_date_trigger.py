@@ -35,7 +35,7 @@ from ..types import UNSET, Unset, parse_union
 T = TypeVar("T", bound="CustomObjectDateTrigger")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class CustomObjectDateTrigger(LazyModel):
     """
     Attributes:
@@ -70,33 +70,35 @@ class CustomObjectDateTrigger(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        date_field_type: str = self.date_field_type
+        field_dict["type"] = self.type_
 
-        custom_object_label = self.custom_object_label
+        field_dict["date_field_type"] = self.date_field_type
 
-        custom_object_property_id = self.custom_object_property_id
+        field_dict["custom_object_label"] = self.custom_object_label
 
-        object_type_id = self.object_type_id
+        field_dict["custom_object_property_id"] = self.custom_object_property_id
 
-        object_type_relationship_id = self.object_type_relationship_id
+        field_dict["object_type_id"] = self.object_type_id
 
-        timedelta_value_before_date = self.timedelta_value_before_date
+        field_dict["object_type_relationship_id"] = self.object_type_relationship_id
 
-        trigger_time = self.trigger_time
+        field_dict["timedelta_value_before_date"] = self.timedelta_value_before_date
 
-        timedelta_unit_before_date: str | Unset = UNSET
-        if not isinstance(self.timedelta_unit_before_date, Unset):
-            timedelta_unit_before_date = self.timedelta_unit_before_date
+        field_dict["trigger_time"] = self.trigger_time
 
-        recurrence_frequency: str | Unset = UNSET
-        if not isinstance(self.recurrence_frequency, Unset):
-            recurrence_frequency = self.recurrence_frequency
+        timedelta_unit_before_date = self.timedelta_unit_before_date
+        if timedelta_unit_before_date is not UNSET:
+            field_dict["timedelta_unit_before_date"] = timedelta_unit_before_date
 
-        timezone: str | Unset = UNSET
-        if not isinstance(self.timezone, Unset):
-            timezone = self.timezone
+        recurrence_frequency = self.recurrence_frequency
+        if recurrence_frequency is not UNSET:
+            field_dict["recurrence_frequency"] = recurrence_frequency
+
+        timezone = self.timezone
+        if timezone is not UNSET:
+            field_dict["timezone"] = timezone
 
         trigger_days: list[str] | None | Unset
         if isinstance(self.trigger_days, Unset):
@@ -109,27 +111,6 @@ class CustomObjectDateTrigger(LazyModel):
 
         else:
             trigger_days = self.trigger_days
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "date_field_type": date_field_type,
-                "custom_object_label": custom_object_label,
-                "custom_object_property_id": custom_object_property_id,
-                "object_type_id": object_type_id,
-                "object_type_relationship_id": object_type_relationship_id,
-                "timedelta_value_before_date": timedelta_value_before_date,
-                "trigger_time": trigger_time,
-            }
-        )
-        if timedelta_unit_before_date is not UNSET:
-            field_dict["timedelta_unit_before_date"] = timedelta_unit_before_date
-        if recurrence_frequency is not UNSET:
-            field_dict["recurrence_frequency"] = recurrence_frequency
-        if timezone is not UNSET:
-            field_dict["timezone"] = timezone
         if trigger_days is not UNSET:
             field_dict["trigger_days"] = trigger_days
 
@@ -137,7 +118,14 @@ class CustomObjectDateTrigger(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.custom_object_label = src_dict["custom_object_label"]
+        instance.custom_object_property_id = src_dict["custom_object_property_id"]
+        instance.object_type_id = src_dict["object_type_id"]
+        instance.object_type_relationship_id = src_dict["object_type_relationship_id"]
+        instance.timedelta_value_before_date = src_dict["timedelta_value_before_date"]
+        instance.trigger_time = src_dict["trigger_time"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -217,17 +205,25 @@ class CustomObjectDateTrigger(LazyModel):
             fields={
                 "type_": ("type", _decode_type_),
                 "date_field_type": ("date_field_type", _decode_date_field_type),
-                "custom_object_label": ("custom_object_label", None),
-                "custom_object_property_id": ("custom_object_property_id", None),
-                "object_type_id": ("object_type_id", None),
-                "object_type_relationship_id": ("object_type_relationship_id", None),
-                "timedelta_value_before_date": ("timedelta_value_before_date", None),
-                "trigger_time": ("trigger_time", None),
                 "timedelta_unit_before_date": ("timedelta_unit_before_date", _decode_timedelta_unit_before_date),
                 "recurrence_frequency": ("recurrence_frequency", _decode_recurrence_frequency),
                 "timezone": ("timezone", _decode_timezone),
                 "trigger_days": ("trigger_days", _decode_trigger_days),
             },
+            known=(
+                "type",
+                "date_field_type",
+                "custom_object_label",
+                "custom_object_property_id",
+                "object_type_id",
+                "object_type_relationship_id",
+                "timedelta_value_before_date",
+                "trigger_time",
+                "timedelta_unit_before_date",
+                "recurrence_frequency",
+                "timezone",
+                "trigger_days",
+            ),
             required=(
                 "type",
                 "date_field_type",

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CustomObjectPropertyCondition")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class CustomObjectPropertyCondition(LazyModel):
     """
     Attributes:
@@ -72,75 +72,56 @@ class CustomObjectPropertyCondition(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.anniversary_date_filter import AnniversaryDateFilter  # noqa: PLC0415
-        from ..models.boolean_filter import BooleanFilter  # noqa: PLC0415
-        from ..models.calendar_date_filter import CalendarDateFilter  # noqa: PLC0415
-        from ..models.list_contains_operator_list_contains_filter import ListContainsOperatorListContainsFilter  # noqa: PLC0415
-        from ..models.list_length_filter import ListLengthFilter  # noqa: PLC0415
-        from ..models.numeric_operator_numeric_filter import NumericOperatorNumericFilter  # noqa: PLC0415
-        from ..models.numeric_range_filter import NumericRangeFilter  # noqa: PLC0415
-        from ..models.relative_anniversary_date_filter import RelativeAnniversaryDateFilter  # noqa: PLC0415
-        from ..models.relative_date_operator_base_relative_date_filter import RelativeDateOperatorBaseRelativeDateFilter  # noqa: PLC0415
-        from ..models.relative_date_range_filter import RelativeDateRangeFilter  # noqa: PLC0415
-        from ..models.static_date_filter import StaticDateFilter  # noqa: PLC0415
-        from ..models.static_date_range_filter import StaticDateRangeFilter  # noqa: PLC0415
-        from ..models.string_array_operator_string_array_filter import StringArrayOperatorStringArrayFilter  # noqa: PLC0415
-        from ..models.string_operator_string_filter import StringOperatorStringFilter  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        type_: str = self.type_
+        field_dict["type"] = self.type_
 
-        custom_object_label = self.custom_object_label
+        field_dict["custom_object_label"] = self.custom_object_label
 
-        field = self.field
+        field_dict["field"] = self.field
 
         filter: dict[str, Any]
-        if isinstance(self.filter, StringOperatorStringFilter):
+        if isinstance(self.filter, LazyModel):
             filter = self.filter.to_dict()
-        elif isinstance(self.filter, StringArrayOperatorStringArrayFilter):
+        elif isinstance(self.filter, LazyModel):
             filter = self.filter.to_dict()
-        elif isinstance(self.filter, NumericOperatorNumericFilter):
+        elif isinstance(self.filter, LazyModel):
             filter = self.filter.to_dict()
-        elif isinstance(self.filter, NumericRangeFilter):
+        elif isinstance(self.filter, LazyModel):
             filter = self.filter.to_dict()
-        elif isinstance(self.filter, BooleanFilter):
+        elif isinstance(self.filter, LazyModel):
             filter = self.filter.to_dict()
-        elif isinstance(self.filter, StaticDateFilter):
+        elif isinstance(self.filter, LazyModel):
             filter = self.filter.to_dict()
-        elif isinstance(self.filter, StaticDateRangeFilter):
+        elif isinstance(self.filter, LazyModel):
             filter = self.filter.to_dict()
-        elif isinstance(self.filter, RelativeDateOperatorBaseRelativeDateFilter):
+        elif isinstance(self.filter, LazyModel):
             filter = self.filter.to_dict()
-        elif isinstance(self.filter, RelativeAnniversaryDateFilter):
+        elif isinstance(self.filter, LazyModel):
             filter = self.filter.to_dict()
-        elif isinstance(self.filter, RelativeDateRangeFilter):
+        elif isinstance(self.filter, LazyModel):
             filter = self.filter.to_dict()
-        elif isinstance(self.filter, CalendarDateFilter):
+        elif isinstance(self.filter, LazyModel):
             filter = self.filter.to_dict()
-        elif isinstance(self.filter, AnniversaryDateFilter):
+        elif isinstance(self.filter, LazyModel):
             filter = self.filter.to_dict()
-        elif isinstance(self.filter, ListContainsOperatorListContainsFilter):
+        elif isinstance(self.filter, LazyModel):
             filter = self.filter.to_dict()
-        elif isinstance(self.filter, ListLengthFilter):
+        elif isinstance(self.filter, LazyModel):
             filter = self.filter.to_dict()
         else:
             filter = self.filter.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "custom_object_label": custom_object_label,
-                "field": field,
-                "filter": filter,
-            }
-        )
+        field_dict["filter"] = filter
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.custom_object_label = src_dict["custom_object_label"]
+        instance.field = src_dict["field"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -328,10 +309,14 @@ class CustomObjectPropertyCondition(LazyModel):
         return LazyTable(
             fields={
                 "type_": ("type", _decode_type_),
-                "custom_object_label": ("custom_object_label", None),
-                "field": ("field", None),
                 "filter": ("filter", _decode_filter),
             },
+            known=(
+                "type",
+                "custom_object_label",
+                "field",
+                "filter",
+            ),
             required=(
                 "type",
                 "custom_object_label",

@@ -22,7 +22,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="CustomObjectRelationshipSource")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class CustomObjectRelationshipSource(LazyModel):
     """
     Attributes:
@@ -42,28 +42,17 @@ class CustomObjectRelationshipSource(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        source_id = self.source_id
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        type_: str = self.type_
+        field_dict["source_id"] = self.source_id
 
-        id_path = self.id_path
+        field_dict["type"] = self.type_
 
-        related_id_path = self.related_id_path
+        field_dict["id_path"] = self.id_path
 
-        update_strategy: str | Unset = UNSET
-        if not isinstance(self.update_strategy, Unset):
-            update_strategy = self.update_strategy
+        field_dict["related_id_path"] = self.related_id_path
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "source_id": source_id,
-                "type": type_,
-                "id_path": id_path,
-                "related_id_path": related_id_path,
-            }
-        )
+        update_strategy = self.update_strategy
         if update_strategy is not UNSET:
             field_dict["update_strategy"] = update_strategy
 
@@ -71,7 +60,11 @@ class CustomObjectRelationshipSource(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.source_id = src_dict["source_id"]
+        instance.id_path = src_dict["id_path"]
+        instance.related_id_path = src_dict["related_id_path"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -93,12 +86,16 @@ class CustomObjectRelationshipSource(LazyModel):
 
         return LazyTable(
             fields={
-                "source_id": ("source_id", None),
                 "type_": ("type", _decode_type_),
-                "id_path": ("id_path", None),
-                "related_id_path": ("related_id_path", None),
                 "update_strategy": ("update_strategy", _decode_update_strategy),
             },
+            known=(
+                "source_id",
+                "type",
+                "id_path",
+                "related_id_path",
+                "update_strategy",
+            ),
             required=(
                 "source_id",
                 "type",

@@ -13,7 +13,7 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 T = TypeVar("T", bound="CustomQuestionDTO")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class CustomQuestionDTO(LazyModel):
     """
     Attributes:
@@ -26,24 +26,21 @@ class CustomQuestionDTO(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
+        field_dict["id"] = self.id
 
         answers = self.answers
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "answers": answers,
-            }
-        )
+        field_dict["answers"] = answers
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.id = src_dict["id"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -55,9 +52,12 @@ class CustomQuestionDTO(LazyModel):
 
         return LazyTable(
             fields={
-                "id": ("id", None),
                 "answers": ("answers", _decode_answers),
             },
+            known=(
+                "id",
+                "answers",
+            ),
             required=(
                 "id",
                 "answers",

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CustomSourceFilter")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class CustomSourceFilter(LazyModel):
     """
     Attributes:
@@ -31,24 +31,18 @@ class CustomSourceFilter(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field: str = self.field
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        filter = self.filter.to_dict()
+        field_dict["field"] = self.field
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "field": field,
-                "filter": filter,
-            }
-        )
+        field_dict["filter"] = self.filter.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -69,6 +63,10 @@ class CustomSourceFilter(LazyModel):
                 "field": ("field", _decode_field),
                 "filter": ("filter", _decode_filter),
             },
+            known=(
+                "field",
+                "filter",
+            ),
             required=(
                 "field",
                 "filter",

@@ -14,7 +14,7 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 T = TypeVar("T", bound="CustomTimeframe")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class CustomTimeframe(LazyModel):
     """
     Attributes:
@@ -29,24 +29,20 @@ class CustomTimeframe(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
         start = self.start.isoformat()
+        field_dict["start"] = start
 
         end = self.end.isoformat()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "start": start,
-                "end": end,
-            }
-        )
+        field_dict["end"] = end
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -66,6 +62,10 @@ class CustomTimeframe(LazyModel):
                 "start": ("start", _decode_start),
                 "end": ("end", _decode_end),
             },
+            known=(
+                "start",
+                "end",
+            ),
             required=(
                 "start",
                 "end",

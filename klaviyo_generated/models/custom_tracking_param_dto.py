@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CustomTrackingParamDTO")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class CustomTrackingParamDTO(LazyModel):
     """
     Attributes:
@@ -38,42 +38,31 @@ class CustomTrackingParamDTO(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.campaign_tracking_setting_dynamic_param import CampaignTrackingSettingDynamicParam  # noqa: PLC0415
-        from ..models.campaign_tracking_setting_static_param import CampaignTrackingSettingStaticParam  # noqa: PLC0415
-        from ..models.flow_tracking_setting_dynamic_param import FlowTrackingSettingDynamicParam  # noqa: PLC0415
-        from ..models.flow_tracking_setting_static_param import FlowTrackingSettingStaticParam  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        name = self.name
+        field_dict["name"] = self.name
 
         flow: dict[str, Any] | None | Unset
         if isinstance(self.flow, Unset):
             flow = UNSET
-        elif isinstance(self.flow, FlowTrackingSettingDynamicParam):
+        elif isinstance(self.flow, LazyModel):
             flow = self.flow.to_dict()
-        elif isinstance(self.flow, FlowTrackingSettingStaticParam):
+        elif isinstance(self.flow, LazyModel):
             flow = self.flow.to_dict()
         else:
             flow = self.flow
+        if flow is not UNSET:
+            field_dict["flow"] = flow
 
         campaign: dict[str, Any] | None | Unset
         if isinstance(self.campaign, Unset):
             campaign = UNSET
-        elif isinstance(self.campaign, CampaignTrackingSettingDynamicParam):
+        elif isinstance(self.campaign, LazyModel):
             campaign = self.campaign.to_dict()
-        elif isinstance(self.campaign, CampaignTrackingSettingStaticParam):
+        elif isinstance(self.campaign, LazyModel):
             campaign = self.campaign.to_dict()
         else:
             campaign = self.campaign
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "name": name,
-            }
-        )
-        if flow is not UNSET:
-            field_dict["flow"] = flow
         if campaign is not UNSET:
             field_dict["campaign"] = campaign
 
@@ -81,7 +70,9 @@ class CustomTrackingParamDTO(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.name = src_dict["name"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -158,10 +149,14 @@ class CustomTrackingParamDTO(LazyModel):
 
         return LazyTable(
             fields={
-                "name": ("name", None),
                 "flow": ("flow", _decode_flow),
                 "campaign": ("campaign", _decode_campaign),
             },
+            known=(
+                "name",
+                "flow",
+                "campaign",
+            ),
             required=("name",),
             additional=None,
         )

@@ -18,7 +18,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="DataSourceCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class DataSourceCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -37,35 +37,19 @@ class DataSourceCreateQueryResourceObjectAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        title = self.title
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        visibility: str | Unset = UNSET
-        if not isinstance(self.visibility, Unset):
-            visibility = self.visibility
+        field_dict["title"] = self.title
 
-        description: None | str | Unset
-        if isinstance(self.description, Unset):
-            description = UNSET
-        else:
-            description = self.description
-
-        namespace: None | str | Unset
-        if isinstance(self.namespace, Unset):
-            namespace = UNSET
-        else:
-            namespace = self.namespace
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "title": title,
-            }
-        )
+        visibility = self.visibility
         if visibility is not UNSET:
             field_dict["visibility"] = visibility
+
+        description = self.description
         if description is not UNSET:
             field_dict["description"] = description
+
+        namespace = self.namespace
         if namespace is not UNSET:
             field_dict["namespace"] = namespace
 
@@ -73,7 +57,11 @@ class DataSourceCreateQueryResourceObjectAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.title = src_dict["title"]
+        instance.description = src_dict.get("description", UNSET)
+        instance.namespace = src_dict.get("namespace", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -90,11 +78,14 @@ class DataSourceCreateQueryResourceObjectAttributes(LazyModel):
 
         return LazyTable(
             fields={
-                "title": ("title", None),
                 "visibility": ("visibility", _decode_visibility),
-                "description": ("description", None),
-                "namespace": ("namespace", None),
             },
+            known=(
+                "title",
+                "visibility",
+                "description",
+                "namespace",
+            ),
             required=("title",),
             additional=None,
         )

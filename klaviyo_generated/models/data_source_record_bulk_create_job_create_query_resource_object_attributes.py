@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -35,24 +35,15 @@ class DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributes(LazyModel
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.data_source_record_bulk_create_job_create_query_resource_object_attributes_data_source_records_type_0 import (
-            DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributesDataSourceRecordsType0,  # noqa: PLC0415
-        )
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
         data_source_records: dict[str, Any] | None | Unset
         if isinstance(self.data_source_records, Unset):
             data_source_records = UNSET
-        elif isinstance(
-            self.data_source_records,
-            DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributesDataSourceRecordsType0,
-        ):
+        elif isinstance(self.data_source_records, LazyModel):
             data_source_records = self.data_source_records.to_dict()
         else:
             data_source_records = self.data_source_records
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
         if data_source_records is not UNSET:
             field_dict["data-source-records"] = data_source_records
 
@@ -60,7 +51,8 @@ class DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributes(LazyModel
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -103,6 +95,7 @@ class DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributes(LazyModel
             fields={
                 "data_source_records": ("data-source-records", _decode_data_source_records),
             },
+            known=("data-source-records",),
             required=(),
             additional=None,
         )

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationships")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationships(LazyModel):
     """
     Attributes:
@@ -31,21 +31,18 @@ class DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationships(LazyMo
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        data_source: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.data_source, Unset):
-            data_source = self.data_source.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if data_source is not UNSET:
-            field_dict["data-source"] = data_source
+        data_source = self.data_source
+        if not isinstance(data_source, Unset):
+            field_dict["data-source"] = data_source.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -71,6 +68,7 @@ class DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationships(LazyMo
             fields={
                 "data_source": ("data-source", _decode_data_source),
             },
+            known=("data-source",),
             required=(),
             additional=None,
         )

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="DataSourceRecordCreateJobCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class DataSourceRecordCreateJobCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -32,21 +32,16 @@ class DataSourceRecordCreateJobCreateQueryResourceObjectAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        data_source_record = self.data_source_record.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "data-source-record": data_source_record,
-            }
-        )
+        field_dict["data-source-record"] = self.data_source_record.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -67,6 +62,7 @@ class DataSourceRecordCreateJobCreateQueryResourceObjectAttributes(LazyModel):
             fields={
                 "data_source_record": ("data-source-record", _decode_data_source_record),
             },
+            known=("data-source-record",),
             required=("data-source-record",),
             additional=None,
         )

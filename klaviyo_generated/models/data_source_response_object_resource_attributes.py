@@ -17,7 +17,7 @@ from ..models.data_source_response_object_resource_attributes_visibility import 
 T = TypeVar("T", bound="DataSourceResponseObjectResourceAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class DataSourceResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
@@ -34,30 +34,25 @@ class DataSourceResponseObjectResourceAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        title = self.title
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        visibility: str = self.visibility
+        field_dict["title"] = self.title
 
-        description = self.description
+        field_dict["visibility"] = self.visibility
 
-        namespace = self.namespace
+        field_dict["description"] = self.description
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "title": title,
-                "visibility": visibility,
-                "description": description,
-                "namespace": namespace,
-            }
-        )
+        field_dict["namespace"] = self.namespace
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.title = src_dict["title"]
+        instance.description = src_dict["description"]
+        instance.namespace = src_dict["namespace"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -69,11 +64,14 @@ class DataSourceResponseObjectResourceAttributes(LazyModel):
 
         return LazyTable(
             fields={
-                "title": ("title", None),
                 "visibility": ("visibility", _decode_visibility),
-                "description": ("description", None),
-                "namespace": ("namespace", None),
             },
+            known=(
+                "title",
+                "visibility",
+                "description",
+                "namespace",
+            ),
             required=(
                 "title",
                 "visibility",

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="DateProperties")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class DateProperties(LazyModel):
     """
     Attributes:
@@ -49,7 +49,9 @@ class DateProperties(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        property_name = self.property_name
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
+        field_dict["property_name"] = self.property_name
 
         display_device: list[str] | Unset = UNSET
         if not isinstance(self.display_device, Unset):
@@ -58,59 +60,34 @@ class DateProperties(LazyModel):
                 display_device_item: str = display_device_item_data
                 display_device.append(display_device_item)
 
-        classname: None | str | Unset
-        if isinstance(self.classname, Unset):
-            classname = UNSET
-        else:
-            classname = self.classname
-
-        label: None | str | Unset
-        if isinstance(self.label, Unset):
-            label = UNSET
-        else:
-            label = self.label
-
-        show_label = self.show_label
-
-        placeholder: None | str | Unset
-        if isinstance(self.placeholder, Unset):
-            placeholder = UNSET
-        else:
-            placeholder = self.placeholder
-
-        required: bool | None | Unset
-        if isinstance(self.required, Unset):
-            required = UNSET
-        else:
-            required = self.required
-
-        error_messages: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.error_messages, Unset):
-            error_messages = self.error_messages.to_dict()
-
-        date_format = self.date_format
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "property_name": property_name,
-            }
-        )
         if display_device is not UNSET:
             field_dict["display_device"] = display_device
+
+        classname = self.classname
         if classname is not UNSET:
             field_dict["classname"] = classname
+
+        label = self.label
         if label is not UNSET:
             field_dict["label"] = label
+
+        show_label = self.show_label
         if show_label is not UNSET:
             field_dict["show_label"] = show_label
+
+        placeholder = self.placeholder
         if placeholder is not UNSET:
             field_dict["placeholder"] = placeholder
+
+        required = self.required
         if required is not UNSET:
             field_dict["required"] = required
-        if error_messages is not UNSET:
-            field_dict["error_messages"] = error_messages
+
+        error_messages = self.error_messages
+        if not isinstance(error_messages, Unset):
+            field_dict["error_messages"] = error_messages.to_dict()
+
+        date_format = self.date_format
         if date_format is not UNSET:
             field_dict["date_format"] = date_format
 
@@ -118,7 +95,15 @@ class DateProperties(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.property_name = src_dict["property_name"]
+        instance.classname = src_dict.get("classname", UNSET)
+        instance.label = src_dict.get("label", UNSET)
+        instance.show_label = src_dict.get("show_label", UNSET)
+        instance.placeholder = src_dict.get("placeholder", UNSET)
+        instance.required = src_dict.get("required", UNSET)
+        instance.date_format = src_dict.get("date_format", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -148,16 +133,20 @@ class DateProperties(LazyModel):
 
         return LazyTable(
             fields={
-                "property_name": ("property_name", None),
                 "display_device": ("display_device", _decode_display_device),
-                "classname": ("classname", None),
-                "label": ("label", None),
-                "show_label": ("show_label", None),
-                "placeholder": ("placeholder", None),
-                "required": ("required", None),
                 "error_messages": ("error_messages", _decode_error_messages),
-                "date_format": ("date_format", None),
             },
+            known=(
+                "property_name",
+                "display_device",
+                "classname",
+                "label",
+                "show_label",
+                "placeholder",
+                "required",
+                "error_messages",
+                "date_format",
+            ),
             required=("property_name",),
             additional=None,
         )

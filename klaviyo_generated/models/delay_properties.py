@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="DelayProperties")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class DelayProperties(LazyModel):
     """
     Attributes:
@@ -25,11 +25,9 @@ class DelayProperties(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        seconds = self.seconds
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        seconds = self.seconds
         if seconds is not UNSET:
             field_dict["seconds"] = seconds
 
@@ -37,15 +35,16 @@ class DelayProperties(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.seconds = src_dict.get("seconds", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "seconds": ("seconds", None),
-            },
+            fields={},
+            known=("seconds",),
             required=(),
             additional=None,
         )

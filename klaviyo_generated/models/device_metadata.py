@@ -17,7 +17,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="DeviceMetadata")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class DeviceMetadata(LazyModel):
     """
     Attributes:
@@ -53,97 +53,53 @@ class DeviceMetadata(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        device_id: None | str | Unset
-        if isinstance(self.device_id, Unset):
-            device_id = UNSET
-        else:
-            device_id = self.device_id
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        klaviyo_sdk: str | Unset = UNSET
-        if not isinstance(self.klaviyo_sdk, Unset):
-            klaviyo_sdk = self.klaviyo_sdk
-
-        sdk_version: None | str | Unset
-        if isinstance(self.sdk_version, Unset):
-            sdk_version = UNSET
-        else:
-            sdk_version = self.sdk_version
-
-        device_model: None | str | Unset
-        if isinstance(self.device_model, Unset):
-            device_model = UNSET
-        else:
-            device_model = self.device_model
-
-        os_name: str | Unset = UNSET
-        if not isinstance(self.os_name, Unset):
-            os_name = self.os_name
-
-        os_version: None | str | Unset
-        if isinstance(self.os_version, Unset):
-            os_version = UNSET
-        else:
-            os_version = self.os_version
-
-        manufacturer: None | str | Unset
-        if isinstance(self.manufacturer, Unset):
-            manufacturer = UNSET
-        else:
-            manufacturer = self.manufacturer
-
-        app_name: None | str | Unset
-        if isinstance(self.app_name, Unset):
-            app_name = UNSET
-        else:
-            app_name = self.app_name
-
-        app_version: None | str | Unset
-        if isinstance(self.app_version, Unset):
-            app_version = UNSET
-        else:
-            app_version = self.app_version
-
-        app_build: None | str | Unset
-        if isinstance(self.app_build, Unset):
-            app_build = UNSET
-        else:
-            app_build = self.app_build
-
-        app_id: None | str | Unset
-        if isinstance(self.app_id, Unset):
-            app_id = UNSET
-        else:
-            app_id = self.app_id
-
-        environment: str | Unset = UNSET
-        if not isinstance(self.environment, Unset):
-            environment = self.environment
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        device_id = self.device_id
         if device_id is not UNSET:
             field_dict["device_id"] = device_id
+
+        klaviyo_sdk = self.klaviyo_sdk
         if klaviyo_sdk is not UNSET:
             field_dict["klaviyo_sdk"] = klaviyo_sdk
+
+        sdk_version = self.sdk_version
         if sdk_version is not UNSET:
             field_dict["sdk_version"] = sdk_version
+
+        device_model = self.device_model
         if device_model is not UNSET:
             field_dict["device_model"] = device_model
+
+        os_name = self.os_name
         if os_name is not UNSET:
             field_dict["os_name"] = os_name
+
+        os_version = self.os_version
         if os_version is not UNSET:
             field_dict["os_version"] = os_version
+
+        manufacturer = self.manufacturer
         if manufacturer is not UNSET:
             field_dict["manufacturer"] = manufacturer
+
+        app_name = self.app_name
         if app_name is not UNSET:
             field_dict["app_name"] = app_name
+
+        app_version = self.app_version
         if app_version is not UNSET:
             field_dict["app_version"] = app_version
+
+        app_build = self.app_build
         if app_build is not UNSET:
             field_dict["app_build"] = app_build
+
+        app_id = self.app_id
         if app_id is not UNSET:
             field_dict["app_id"] = app_id
+
+        environment = self.environment
         if environment is not UNSET:
             field_dict["environment"] = environment
 
@@ -151,7 +107,17 @@ class DeviceMetadata(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.device_id = src_dict.get("device_id", UNSET)
+        instance.sdk_version = src_dict.get("sdk_version", UNSET)
+        instance.device_model = src_dict.get("device_model", UNSET)
+        instance.os_version = src_dict.get("os_version", UNSET)
+        instance.manufacturer = src_dict.get("manufacturer", UNSET)
+        instance.app_name = src_dict.get("app_name", UNSET)
+        instance.app_version = src_dict.get("app_version", UNSET)
+        instance.app_build = src_dict.get("app_build", UNSET)
+        instance.app_id = src_dict.get("app_id", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -188,19 +154,24 @@ class DeviceMetadata(LazyModel):
 
         return LazyTable(
             fields={
-                "device_id": ("device_id", None),
                 "klaviyo_sdk": ("klaviyo_sdk", _decode_klaviyo_sdk),
-                "sdk_version": ("sdk_version", None),
-                "device_model": ("device_model", None),
                 "os_name": ("os_name", _decode_os_name),
-                "os_version": ("os_version", None),
-                "manufacturer": ("manufacturer", None),
-                "app_name": ("app_name", None),
-                "app_version": ("app_version", None),
-                "app_build": ("app_build", None),
-                "app_id": ("app_id", None),
                 "environment": ("environment", _decode_environment),
             },
+            known=(
+                "device_id",
+                "klaviyo_sdk",
+                "sdk_version",
+                "device_model",
+                "os_name",
+                "os_version",
+                "manufacturer",
+                "app_name",
+                "app_version",
+                "app_build",
+                "app_id",
+                "environment",
+            ),
             required=(),
             additional=None,
         )

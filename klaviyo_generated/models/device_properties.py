@@ -15,7 +15,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="DeviceProperties")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class DeviceProperties(LazyModel):
     """
     Attributes:
@@ -27,13 +27,9 @@ class DeviceProperties(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        device: str | Unset = UNSET
-        if not isinstance(self.device, Unset):
-            device = self.device
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        device = self.device
         if device is not UNSET:
             field_dict["device"] = device
 
@@ -41,7 +37,8 @@ class DeviceProperties(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -60,6 +57,7 @@ class DeviceProperties(LazyModel):
             fields={
                 "device": ("device", _decode_device),
             },
+            known=("device",),
             required=(),
             additional=None,
         )

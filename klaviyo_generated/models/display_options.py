@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="DisplayOptions")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class DisplayOptions(LazyModel):
     """
     Attributes:
@@ -40,45 +40,31 @@ class DisplayOptions(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.display_options_layout_config_type_0 import DisplayOptionsLayoutConfigType0  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        show_on: str | Unset = UNSET
-        if not isinstance(self.show_on, Unset):
-            show_on = self.show_on
+        show_on = self.show_on
+        if show_on is not UNSET:
+            field_dict["show_on"] = show_on
 
-        content_repeat: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.content_repeat, Unset):
-            content_repeat = self.content_repeat.to_dict()
+        content_repeat = self.content_repeat
+        if not isinstance(content_repeat, Unset):
+            field_dict["content_repeat"] = content_repeat.to_dict()
 
-        visibility: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.visibility, Unset):
-            visibility = self.visibility.to_dict()
+        visibility = self.visibility
+        if not isinstance(visibility, Unset):
+            field_dict["visibility"] = visibility.to_dict()
 
-        layout_type: None | str | Unset
-        if isinstance(self.layout_type, Unset):
-            layout_type = UNSET
-        else:
-            layout_type = self.layout_type
+        layout_type = self.layout_type
+        if layout_type is not UNSET:
+            field_dict["layout_type"] = layout_type
 
         layout_config: dict[str, Any] | None | Unset
         if isinstance(self.layout_config, Unset):
             layout_config = UNSET
-        elif isinstance(self.layout_config, DisplayOptionsLayoutConfigType0):
+        elif isinstance(self.layout_config, LazyModel):
             layout_config = self.layout_config.to_dict()
         else:
             layout_config = self.layout_config
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if show_on is not UNSET:
-            field_dict["show_on"] = show_on
-        if content_repeat is not UNSET:
-            field_dict["content_repeat"] = content_repeat
-        if visibility is not UNSET:
-            field_dict["visibility"] = visibility
-        if layout_type is not UNSET:
-            field_dict["layout_type"] = layout_type
         if layout_config is not UNSET:
             field_dict["layout_config"] = layout_config
 
@@ -86,7 +72,9 @@ class DisplayOptions(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.layout_type = src_dict.get("layout_type", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -149,9 +137,15 @@ class DisplayOptions(LazyModel):
                 "show_on": ("show_on", _decode_show_on),
                 "content_repeat": ("content_repeat", _decode_content_repeat),
                 "visibility": ("visibility", _decode_visibility),
-                "layout_type": ("layout_type", None),
                 "layout_config": ("layout_config", _decode_layout_config),
             },
+            known=(
+                "show_on",
+                "content_repeat",
+                "visibility",
+                "layout_type",
+                "layout_config",
+            ),
             required=(),
             additional=None,
         )

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="DropShadow")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class DropShadow(LazyModel):
     """
     Attributes:
@@ -29,23 +29,17 @@ class DropShadow(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
         enabled = self.enabled
-
-        blur = self.blur
-
-        color: None | str | Unset
-        if isinstance(self.color, Unset):
-            color = UNSET
-        else:
-            color = self.color
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
         if enabled is not UNSET:
             field_dict["enabled"] = enabled
+
+        blur = self.blur
         if blur is not UNSET:
             field_dict["blur"] = blur
+
+        color = self.color
         if color is not UNSET:
             field_dict["color"] = color
 
@@ -53,17 +47,22 @@ class DropShadow(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.enabled = src_dict.get("enabled", UNSET)
+        instance.blur = src_dict.get("blur", UNSET)
+        instance.color = src_dict.get("color", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "enabled": ("enabled", None),
-                "blur": ("blur", None),
-                "color": ("color", None),
-            },
+            fields={},
+            known=(
+                "enabled",
+                "blur",
+                "color",
+            ),
             required=(),
             additional=None,
         )

@@ -18,7 +18,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="DropShadowBlockStyles")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class DropShadowBlockStyles(LazyModel):
     """
     Attributes:
@@ -41,61 +41,33 @@ class DropShadowBlockStyles(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        block_background_color: None | str | Unset
-        if isinstance(self.block_background_color, Unset):
-            block_background_color = UNSET
-        else:
-            block_background_color = self.block_background_color
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        block_padding_bottom: int | None | Unset
-        if isinstance(self.block_padding_bottom, Unset):
-            block_padding_bottom = UNSET
-        else:
-            block_padding_bottom = self.block_padding_bottom
-
-        block_padding_left: int | None | Unset
-        if isinstance(self.block_padding_left, Unset):
-            block_padding_left = UNSET
-        else:
-            block_padding_left = self.block_padding_left
-
-        block_padding_right: int | None | Unset
-        if isinstance(self.block_padding_right, Unset):
-            block_padding_right = UNSET
-        else:
-            block_padding_right = self.block_padding_right
-
-        block_padding_top: int | None | Unset
-        if isinstance(self.block_padding_top, Unset):
-            block_padding_top = UNSET
-        else:
-            block_padding_top = self.block_padding_top
-
-        mobile_stretch_content: bool | None | Unset
-        if isinstance(self.mobile_stretch_content, Unset):
-            mobile_stretch_content = UNSET
-        else:
-            mobile_stretch_content = self.mobile_stretch_content
-
-        shadow_color: str | Unset = UNSET
-        if not isinstance(self.shadow_color, Unset):
-            shadow_color = self.shadow_color
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        block_background_color = self.block_background_color
         if block_background_color is not UNSET:
             field_dict["block_background_color"] = block_background_color
+
+        block_padding_bottom = self.block_padding_bottom
         if block_padding_bottom is not UNSET:
             field_dict["block_padding_bottom"] = block_padding_bottom
+
+        block_padding_left = self.block_padding_left
         if block_padding_left is not UNSET:
             field_dict["block_padding_left"] = block_padding_left
+
+        block_padding_right = self.block_padding_right
         if block_padding_right is not UNSET:
             field_dict["block_padding_right"] = block_padding_right
+
+        block_padding_top = self.block_padding_top
         if block_padding_top is not UNSET:
             field_dict["block_padding_top"] = block_padding_top
+
+        mobile_stretch_content = self.mobile_stretch_content
         if mobile_stretch_content is not UNSET:
             field_dict["mobile_stretch_content"] = mobile_stretch_content
+
+        shadow_color = self.shadow_color
         if shadow_color is not UNSET:
             field_dict["shadow_color"] = shadow_color
 
@@ -103,7 +75,14 @@ class DropShadowBlockStyles(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.block_background_color = src_dict.get("block_background_color", UNSET)
+        instance.block_padding_bottom = src_dict.get("block_padding_bottom", UNSET)
+        instance.block_padding_left = src_dict.get("block_padding_left", UNSET)
+        instance.block_padding_right = src_dict.get("block_padding_right", UNSET)
+        instance.block_padding_top = src_dict.get("block_padding_top", UNSET)
+        instance.mobile_stretch_content = src_dict.get("mobile_stretch_content", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -120,14 +99,17 @@ class DropShadowBlockStyles(LazyModel):
 
         return LazyTable(
             fields={
-                "block_background_color": ("block_background_color", None),
-                "block_padding_bottom": ("block_padding_bottom", None),
-                "block_padding_left": ("block_padding_left", None),
-                "block_padding_right": ("block_padding_right", None),
-                "block_padding_top": ("block_padding_top", None),
-                "mobile_stretch_content": ("mobile_stretch_content", None),
                 "shadow_color": ("shadow_color", _decode_shadow_color),
             },
+            known=(
+                "block_background_color",
+                "block_padding_bottom",
+                "block_padding_left",
+                "block_padding_right",
+                "block_padding_top",
+                "mobile_stretch_content",
+                "shadow_color",
+            ),
             required=(),
             additional=None,
         )

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="DropdownProperties")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class DropdownProperties(LazyModel):
     """
     Attributes:
@@ -50,12 +50,16 @@ class DropdownProperties(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        property_name = self.property_name
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
+        field_dict["property_name"] = self.property_name
 
         options = []
         for options_item_data in self.options:
             options_item = options_item_data.to_dict()
             options.append(options_item)
+
+        field_dict["options"] = options
 
         display_device: list[str] | Unset = UNSET
         if not isinstance(self.display_device, Unset):
@@ -64,56 +68,30 @@ class DropdownProperties(LazyModel):
                 display_device_item: str = display_device_item_data
                 display_device.append(display_device_item)
 
-        classname: None | str | Unset
-        if isinstance(self.classname, Unset):
-            classname = UNSET
-        else:
-            classname = self.classname
-
-        label: None | str | Unset
-        if isinstance(self.label, Unset):
-            label = UNSET
-        else:
-            label = self.label
-
-        show_label = self.show_label
-
-        required: bool | None | Unset
-        if isinstance(self.required, Unset):
-            required = UNSET
-        else:
-            required = self.required
-
-        error_messages: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.error_messages, Unset):
-            error_messages = self.error_messages.to_dict()
-
-        placeholder: None | str | Unset
-        if isinstance(self.placeholder, Unset):
-            placeholder = UNSET
-        else:
-            placeholder = self.placeholder
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "property_name": property_name,
-                "options": options,
-            }
-        )
         if display_device is not UNSET:
             field_dict["display_device"] = display_device
+
+        classname = self.classname
         if classname is not UNSET:
             field_dict["classname"] = classname
+
+        label = self.label
         if label is not UNSET:
             field_dict["label"] = label
+
+        show_label = self.show_label
         if show_label is not UNSET:
             field_dict["show_label"] = show_label
+
+        required = self.required
         if required is not UNSET:
             field_dict["required"] = required
-        if error_messages is not UNSET:
-            field_dict["error_messages"] = error_messages
+
+        error_messages = self.error_messages
+        if not isinstance(error_messages, Unset):
+            field_dict["error_messages"] = error_messages.to_dict()
+
+        placeholder = self.placeholder
         if placeholder is not UNSET:
             field_dict["placeholder"] = placeholder
 
@@ -121,7 +99,14 @@ class DropdownProperties(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.property_name = src_dict["property_name"]
+        instance.classname = src_dict.get("classname", UNSET)
+        instance.label = src_dict.get("label", UNSET)
+        instance.show_label = src_dict.get("show_label", UNSET)
+        instance.required = src_dict.get("required", UNSET)
+        instance.placeholder = src_dict.get("placeholder", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -162,16 +147,21 @@ class DropdownProperties(LazyModel):
 
         return LazyTable(
             fields={
-                "property_name": ("property_name", None),
                 "options": ("options", _decode_options),
                 "display_device": ("display_device", _decode_display_device),
-                "classname": ("classname", None),
-                "label": ("label", None),
-                "show_label": ("show_label", None),
-                "required": ("required", None),
                 "error_messages": ("error_messages", _decode_error_messages),
-                "placeholder": ("placeholder", None),
             },
+            known=(
+                "property_name",
+                "options",
+                "display_device",
+                "classname",
+                "label",
+                "show_label",
+                "required",
+                "error_messages",
+                "placeholder",
+            ),
             required=(
                 "property_name",
                 "options",

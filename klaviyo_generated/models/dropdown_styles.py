@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="DropdownStyles")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class DropdownStyles(LazyModel):
     """
     Attributes:
@@ -31,21 +31,13 @@ class DropdownStyles(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        padding: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.padding, Unset):
-            padding = self.padding.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        background_color: None | str | Unset
-        if isinstance(self.background_color, Unset):
-            background_color = UNSET
-        else:
-            background_color = self.background_color
+        padding = self.padding
+        if not isinstance(padding, Unset):
+            field_dict["padding"] = padding.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if padding is not UNSET:
-            field_dict["padding"] = padding
+        background_color = self.background_color
         if background_color is not UNSET:
             field_dict["background_color"] = background_color
 
@@ -53,7 +45,9 @@ class DropdownStyles(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.background_color = src_dict.get("background_color", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -72,8 +66,11 @@ class DropdownStyles(LazyModel):
         return LazyTable(
             fields={
                 "padding": ("padding", _decode_padding),
-                "background_color": ("background_color", None),
             },
+            known=(
+                "padding",
+                "background_color",
+            ),
             required=(),
             additional=None,
         )

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="DynamicButton")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class DynamicButton(LazyModel):
     """
     Attributes:
@@ -34,24 +34,13 @@ class DynamicButton(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        data = self.data.to_dict()
+        field_dict["type"] = self.type_
 
-        id: None | str | Unset
-        if isinstance(self.id, Unset):
-            id = UNSET
-        else:
-            id = self.id
+        field_dict["data"] = self.data.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "data": data,
-            }
-        )
+        id = self.id
         if id is not UNSET:
             field_dict["id"] = id
 
@@ -59,7 +48,9 @@ class DynamicButton(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.id = src_dict.get("id", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -79,8 +70,12 @@ class DynamicButton(LazyModel):
             fields={
                 "type_": ("type", _decode_type_),
                 "data": ("data", _decode_data),
-                "id": ("id", None),
             },
+            known=(
+                "type",
+                "data",
+                "id",
+            ),
             required=(
                 "type",
                 "data",

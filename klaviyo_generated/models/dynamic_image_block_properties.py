@@ -14,7 +14,7 @@ from ..types import UNSET, Unset, strict_enums
 T = TypeVar("T", bound="DynamicImageBlockProperties")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class DynamicImageBlockProperties(LazyModel):
     """
     Attributes:
@@ -31,37 +31,19 @@ class DynamicImageBlockProperties(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        dynamic = self.dynamic
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        alt_text: None | str | Unset
-        if isinstance(self.alt_text, Unset):
-            alt_text = UNSET
-        else:
-            alt_text = self.alt_text
+        field_dict["dynamic"] = self.dynamic
 
-        href: None | str | Unset
-        if isinstance(self.href, Unset):
-            href = UNSET
-        else:
-            href = self.href
-
-        src: None | str | Unset
-        if isinstance(self.src, Unset):
-            src = UNSET
-        else:
-            src = self.src
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "dynamic": dynamic,
-            }
-        )
+        alt_text = self.alt_text
         if alt_text is not UNSET:
             field_dict["alt_text"] = alt_text
+
+        href = self.href
         if href is not UNSET:
             field_dict["href"] = href
+
+        src = self.src
         if src is not UNSET:
             field_dict["src"] = src
 
@@ -69,7 +51,11 @@ class DynamicImageBlockProperties(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.alt_text = src_dict.get("alt_text", UNSET)
+        instance.href = src_dict.get("href", UNSET)
+        instance.src = src_dict.get("src", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -83,10 +69,13 @@ class DynamicImageBlockProperties(LazyModel):
         return LazyTable(
             fields={
                 "dynamic": ("dynamic", _decode_dynamic),
-                "alt_text": ("alt_text", None),
-                "href": ("href", None),
-                "src": ("src", None),
             },
+            known=(
+                "dynamic",
+                "alt_text",
+                "href",
+                "src",
+            ),
             required=("dynamic",),
             additional=None,
         )

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset, strict_enums
 T = TypeVar("T", bound="DynamicProductBlockProperties")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class DynamicProductBlockProperties(LazyModel):
     """
     Attributes:
@@ -55,133 +55,67 @@ class DynamicProductBlockProperties(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        dynamic = self.dynamic
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        is_ai_generated: bool | None | Unset
-        if isinstance(self.is_ai_generated, Unset):
-            is_ai_generated = UNSET
-        else:
-            is_ai_generated = self.is_ai_generated
+        field_dict["dynamic"] = self.dynamic
 
-        is_prebuilt_content: bool | None | Unset
-        if isinstance(self.is_prebuilt_content, Unset):
-            is_prebuilt_content = UNSET
-        else:
-            is_prebuilt_content = self.is_prebuilt_content
-
-        item_subtype_id: int | None | Unset
-        if isinstance(self.item_subtype_id, Unset):
-            item_subtype_id = UNSET
-        else:
-            item_subtype_id = self.item_subtype_id
-
-        show_button: bool | None | Unset
-        if isinstance(self.show_button, Unset):
-            show_button = UNSET
-        else:
-            show_button = self.show_button
-
-        show_original_price: bool | None | Unset
-        if isinstance(self.show_original_price, Unset):
-            show_original_price = UNSET
-        else:
-            show_original_price = self.show_original_price
-
-        show_price: bool | None | Unset
-        if isinstance(self.show_price, Unset):
-            show_price = UNSET
-        else:
-            show_price = self.show_price
-
-        show_rating: bool | None | Unset
-        if isinstance(self.show_rating, Unset):
-            show_rating = UNSET
-        else:
-            show_rating = self.show_rating
-
-        show_rating_count: bool | None | Unset
-        if isinstance(self.show_rating_count, Unset):
-            show_rating_count = UNSET
-        else:
-            show_rating_count = self.show_rating_count
-
-        show_title: bool | None | Unset
-        if isinstance(self.show_title, Unset):
-            show_title = UNSET
-        else:
-            show_title = self.show_title
-
-        show_title_links: bool | None | Unset
-        if isinstance(self.show_title_links, Unset):
-            show_title_links = UNSET
-        else:
-            show_title_links = self.show_title_links
-
-        title_placeholder: None | str | Unset
-        if isinstance(self.title_placeholder, Unset):
-            title_placeholder = UNSET
-        else:
-            title_placeholder = self.title_placeholder
-
-        button_text: None | str | Unset
-        if isinstance(self.button_text, Unset):
-            button_text = UNSET
-        else:
-            button_text = self.button_text
-
-        feed: None | str | Unset
-        if isinstance(self.feed, Unset):
-            feed = UNSET
-        else:
-            feed = self.feed
-
-        feed_offset: int | None | Unset
-        if isinstance(self.feed_offset, Unset):
-            feed_offset = UNSET
-        else:
-            feed_offset = self.feed_offset
-
-        is_nbp: bool | None | Unset
-        if isinstance(self.is_nbp, Unset):
-            is_nbp = UNSET
-        else:
-            is_nbp = self.is_nbp
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "dynamic": dynamic,
-            }
-        )
+        is_ai_generated = self.is_ai_generated
         if is_ai_generated is not UNSET:
             field_dict["is_ai_generated"] = is_ai_generated
+
+        is_prebuilt_content = self.is_prebuilt_content
         if is_prebuilt_content is not UNSET:
             field_dict["is_prebuilt_content"] = is_prebuilt_content
+
+        item_subtype_id = self.item_subtype_id
         if item_subtype_id is not UNSET:
             field_dict["item_subtype_id"] = item_subtype_id
+
+        show_button = self.show_button
         if show_button is not UNSET:
             field_dict["show_button"] = show_button
+
+        show_original_price = self.show_original_price
         if show_original_price is not UNSET:
             field_dict["show_original_price"] = show_original_price
+
+        show_price = self.show_price
         if show_price is not UNSET:
             field_dict["show_price"] = show_price
+
+        show_rating = self.show_rating
         if show_rating is not UNSET:
             field_dict["show_rating"] = show_rating
+
+        show_rating_count = self.show_rating_count
         if show_rating_count is not UNSET:
             field_dict["show_rating_count"] = show_rating_count
+
+        show_title = self.show_title
         if show_title is not UNSET:
             field_dict["show_title"] = show_title
+
+        show_title_links = self.show_title_links
         if show_title_links is not UNSET:
             field_dict["show_title_links"] = show_title_links
+
+        title_placeholder = self.title_placeholder
         if title_placeholder is not UNSET:
             field_dict["title_placeholder"] = title_placeholder
+
+        button_text = self.button_text
         if button_text is not UNSET:
             field_dict["button_text"] = button_text
+
+        feed = self.feed
         if feed is not UNSET:
             field_dict["feed"] = feed
+
+        feed_offset = self.feed_offset
         if feed_offset is not UNSET:
             field_dict["feed_offset"] = feed_offset
+
+        is_nbp = self.is_nbp
         if is_nbp is not UNSET:
             field_dict["is_nbp"] = is_nbp
 
@@ -189,7 +123,23 @@ class DynamicProductBlockProperties(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.is_ai_generated = src_dict.get("is_ai_generated", UNSET)
+        instance.is_prebuilt_content = src_dict.get("is_prebuilt_content", UNSET)
+        instance.item_subtype_id = src_dict.get("item_subtype_id", UNSET)
+        instance.show_button = src_dict.get("show_button", UNSET)
+        instance.show_original_price = src_dict.get("show_original_price", UNSET)
+        instance.show_price = src_dict.get("show_price", UNSET)
+        instance.show_rating = src_dict.get("show_rating", UNSET)
+        instance.show_rating_count = src_dict.get("show_rating_count", UNSET)
+        instance.show_title = src_dict.get("show_title", UNSET)
+        instance.show_title_links = src_dict.get("show_title_links", UNSET)
+        instance.title_placeholder = src_dict.get("title_placeholder", UNSET)
+        instance.button_text = src_dict.get("button_text", UNSET)
+        instance.feed = src_dict.get("feed", UNSET)
+        instance.feed_offset = src_dict.get("feed_offset", UNSET)
+        instance.is_nbp = src_dict.get("is_nbp", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -203,22 +153,25 @@ class DynamicProductBlockProperties(LazyModel):
         return LazyTable(
             fields={
                 "dynamic": ("dynamic", _decode_dynamic),
-                "is_ai_generated": ("is_ai_generated", None),
-                "is_prebuilt_content": ("is_prebuilt_content", None),
-                "item_subtype_id": ("item_subtype_id", None),
-                "show_button": ("show_button", None),
-                "show_original_price": ("show_original_price", None),
-                "show_price": ("show_price", None),
-                "show_rating": ("show_rating", None),
-                "show_rating_count": ("show_rating_count", None),
-                "show_title": ("show_title", None),
-                "show_title_links": ("show_title_links", None),
-                "title_placeholder": ("title_placeholder", None),
-                "button_text": ("button_text", None),
-                "feed": ("feed", None),
-                "feed_offset": ("feed_offset", None),
-                "is_nbp": ("is_nbp", None),
             },
+            known=(
+                "dynamic",
+                "is_ai_generated",
+                "is_prebuilt_content",
+                "item_subtype_id",
+                "show_button",
+                "show_original_price",
+                "show_price",
+                "show_rating",
+                "show_rating_count",
+                "show_title",
+                "show_title_links",
+                "title_placeholder",
+                "button_text",
+                "feed",
+                "feed_offset",
+                "is_nbp",
+            ),
             required=("dynamic",),
             additional=None,
         )

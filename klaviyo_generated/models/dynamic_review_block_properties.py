@@ -30,7 +30,7 @@ from ..types import UNSET, Unset, strict_enums
 T = TypeVar("T", bound="DynamicReviewBlockProperties")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class DynamicReviewBlockProperties(LazyModel):
     """
     Attributes:
@@ -77,133 +77,71 @@ class DynamicReviewBlockProperties(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        dynamic = self.dynamic
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        show_rating: bool | None | Unset
-        if isinstance(self.show_rating, Unset):
-            show_rating = UNSET
-        else:
-            show_rating = self.show_rating
+        field_dict["dynamic"] = self.dynamic
 
-        show_reviewer_name: bool | None | Unset
-        if isinstance(self.show_reviewer_name, Unset):
-            show_reviewer_name = UNSET
-        else:
-            show_reviewer_name = self.show_reviewer_name
-
-        show_product_name: bool | None | Unset
-        if isinstance(self.show_product_name, Unset):
-            show_product_name = UNSET
-        else:
-            show_product_name = self.show_product_name
-
-        show_variant_name: bool | None | Unset
-        if isinstance(self.show_variant_name, Unset):
-            show_variant_name = UNSET
-        else:
-            show_variant_name = self.show_variant_name
-
-        show_verified_badge: bool | None | Unset
-        if isinstance(self.show_verified_badge, Unset):
-            show_verified_badge = UNSET
-        else:
-            show_verified_badge = self.show_verified_badge
-
-        author_placeholder: None | str | Unset
-        if isinstance(self.author_placeholder, Unset):
-            author_placeholder = UNSET
-        else:
-            author_placeholder = self.author_placeholder
-
-        quote_placeholder: None | str | Unset
-        if isinstance(self.quote_placeholder, Unset):
-            quote_placeholder = UNSET
-        else:
-            quote_placeholder = self.quote_placeholder
-
-        product_name_placeholder: None | str | Unset
-        if isinstance(self.product_name_placeholder, Unset):
-            product_name_placeholder = UNSET
-        else:
-            product_name_placeholder = self.product_name_placeholder
-
-        product_variant_name_placeholder: None | str | Unset
-        if isinstance(self.product_variant_name_placeholder, Unset):
-            product_variant_name_placeholder = UNSET
-        else:
-            product_variant_name_placeholder = self.product_variant_name_placeholder
-
-        verified_badge_language: str | Unset = UNSET
-        if not isinstance(self.verified_badge_language, Unset):
-            verified_badge_language = self.verified_badge_language
-
-        fallback_options: str | Unset = UNSET
-        if not isinstance(self.fallback_options, Unset):
-            fallback_options = self.fallback_options
-
-        fallback_content_type: str | Unset = UNSET
-        if not isinstance(self.fallback_content_type, Unset):
-            fallback_content_type = self.fallback_content_type
-
-        fallback_review_id: None | str | Unset
-        if isinstance(self.fallback_review_id, Unset):
-            fallback_review_id = UNSET
-        else:
-            fallback_review_id = self.fallback_review_id
-
-        product_selection_mode: str | Unset = UNSET
-        if not isinstance(self.product_selection_mode, Unset):
-            product_selection_mode = self.product_selection_mode
-
-        product_id: None | str | Unset
-        if isinstance(self.product_id, Unset):
-            product_id = UNSET
-        else:
-            product_id = self.product_id
-
-        product_event_variable: None | str | Unset
-        if isinstance(self.product_event_variable, Unset):
-            product_event_variable = UNSET
-        else:
-            product_event_variable = self.product_event_variable
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "dynamic": dynamic,
-            }
-        )
+        show_rating = self.show_rating
         if show_rating is not UNSET:
             field_dict["show_rating"] = show_rating
+
+        show_reviewer_name = self.show_reviewer_name
         if show_reviewer_name is not UNSET:
             field_dict["show_reviewer_name"] = show_reviewer_name
+
+        show_product_name = self.show_product_name
         if show_product_name is not UNSET:
             field_dict["show_product_name"] = show_product_name
+
+        show_variant_name = self.show_variant_name
         if show_variant_name is not UNSET:
             field_dict["show_variant_name"] = show_variant_name
+
+        show_verified_badge = self.show_verified_badge
         if show_verified_badge is not UNSET:
             field_dict["show_verified_badge"] = show_verified_badge
+
+        author_placeholder = self.author_placeholder
         if author_placeholder is not UNSET:
             field_dict["author_placeholder"] = author_placeholder
+
+        quote_placeholder = self.quote_placeholder
         if quote_placeholder is not UNSET:
             field_dict["quote_placeholder"] = quote_placeholder
+
+        product_name_placeholder = self.product_name_placeholder
         if product_name_placeholder is not UNSET:
             field_dict["product_name_placeholder"] = product_name_placeholder
+
+        product_variant_name_placeholder = self.product_variant_name_placeholder
         if product_variant_name_placeholder is not UNSET:
             field_dict["product_variant_name_placeholder"] = product_variant_name_placeholder
+
+        verified_badge_language = self.verified_badge_language
         if verified_badge_language is not UNSET:
             field_dict["verified_badge_language"] = verified_badge_language
+
+        fallback_options = self.fallback_options
         if fallback_options is not UNSET:
             field_dict["fallback_options"] = fallback_options
+
+        fallback_content_type = self.fallback_content_type
         if fallback_content_type is not UNSET:
             field_dict["fallback_content_type"] = fallback_content_type
+
+        fallback_review_id = self.fallback_review_id
         if fallback_review_id is not UNSET:
             field_dict["fallback_review_id"] = fallback_review_id
+
+        product_selection_mode = self.product_selection_mode
         if product_selection_mode is not UNSET:
             field_dict["product_selection_mode"] = product_selection_mode
+
+        product_id = self.product_id
         if product_id is not UNSET:
             field_dict["product_id"] = product_id
+
+        product_event_variable = self.product_event_variable
         if product_event_variable is not UNSET:
             field_dict["product_event_variable"] = product_event_variable
 
@@ -211,7 +149,20 @@ class DynamicReviewBlockProperties(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.show_rating = src_dict.get("show_rating", UNSET)
+        instance.show_reviewer_name = src_dict.get("show_reviewer_name", UNSET)
+        instance.show_product_name = src_dict.get("show_product_name", UNSET)
+        instance.show_variant_name = src_dict.get("show_variant_name", UNSET)
+        instance.show_verified_badge = src_dict.get("show_verified_badge", UNSET)
+        instance.author_placeholder = src_dict.get("author_placeholder", UNSET)
+        instance.quote_placeholder = src_dict.get("quote_placeholder", UNSET)
+        instance.product_name_placeholder = src_dict.get("product_name_placeholder", UNSET)
+        instance.product_variant_name_placeholder = src_dict.get("product_variant_name_placeholder", UNSET)
+        instance.fallback_review_id = src_dict.get("fallback_review_id", UNSET)
+        instance.product_id = src_dict.get("product_id", UNSET)
+        instance.product_event_variable = src_dict.get("product_event_variable", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -275,23 +226,30 @@ class DynamicReviewBlockProperties(LazyModel):
         return LazyTable(
             fields={
                 "dynamic": ("dynamic", _decode_dynamic),
-                "show_rating": ("show_rating", None),
-                "show_reviewer_name": ("show_reviewer_name", None),
-                "show_product_name": ("show_product_name", None),
-                "show_variant_name": ("show_variant_name", None),
-                "show_verified_badge": ("show_verified_badge", None),
-                "author_placeholder": ("author_placeholder", None),
-                "quote_placeholder": ("quote_placeholder", None),
-                "product_name_placeholder": ("product_name_placeholder", None),
-                "product_variant_name_placeholder": ("product_variant_name_placeholder", None),
                 "verified_badge_language": ("verified_badge_language", _decode_verified_badge_language),
                 "fallback_options": ("fallback_options", _decode_fallback_options),
                 "fallback_content_type": ("fallback_content_type", _decode_fallback_content_type),
-                "fallback_review_id": ("fallback_review_id", None),
                 "product_selection_mode": ("product_selection_mode", _decode_product_selection_mode),
-                "product_id": ("product_id", None),
-                "product_event_variable": ("product_event_variable", None),
             },
+            known=(
+                "dynamic",
+                "show_rating",
+                "show_reviewer_name",
+                "show_product_name",
+                "show_variant_name",
+                "show_verified_badge",
+                "author_placeholder",
+                "quote_placeholder",
+                "product_name_placeholder",
+                "product_variant_name_placeholder",
+                "verified_badge_language",
+                "fallback_options",
+                "fallback_content_type",
+                "fallback_review_id",
+                "product_selection_mode",
+                "product_id",
+                "product_event_variable",
+            ),
             required=("dynamic",),
             additional=None,
         )

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset, strict_enums
 T = TypeVar("T", bound="DynamicSMSImage")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class DynamicSMSImage(LazyModel):
     """
     Attributes:
@@ -27,17 +27,11 @@ class DynamicSMSImage(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        dynamic_image_template = self.dynamic_image_template
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
+        field_dict["dynamic_image_template"] = self.dynamic_image_template
 
         dynamic = self.dynamic
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "dynamic_image_template": dynamic_image_template,
-            }
-        )
         if dynamic is not UNSET:
             field_dict["dynamic"] = dynamic
 
@@ -45,7 +39,9 @@ class DynamicSMSImage(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.dynamic_image_template = src_dict["dynamic_image_template"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -58,9 +54,12 @@ class DynamicSMSImage(LazyModel):
 
         return LazyTable(
             fields={
-                "dynamic_image_template": ("dynamic_image_template", None),
                 "dynamic": ("dynamic", _decode_dynamic),
             },
+            known=(
+                "dynamic_image_template",
+                "dynamic",
+            ),
             required=("dynamic_image_template",),
             additional=None,
         )

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="DynamicTableBlockProperties")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class DynamicTableBlockProperties(LazyModel):
     """
     Attributes:
@@ -39,51 +39,27 @@ class DynamicTableBlockProperties(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        dynamic = self.dynamic
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        num_columns: int | None | Unset
-        if isinstance(self.num_columns, Unset):
-            num_columns = UNSET
-        else:
-            num_columns = self.num_columns
+        field_dict["dynamic"] = self.dynamic
 
-        row_content_repeat: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.row_content_repeat, Unset):
-            row_content_repeat = self.row_content_repeat.to_dict()
-
-        show_headers: bool | None | Unset
-        if isinstance(self.show_headers, Unset):
-            show_headers = UNSET
-        else:
-            show_headers = self.show_headers
-
-        show_fallback_content: bool | None | Unset
-        if isinstance(self.show_fallback_content, Unset):
-            show_fallback_content = UNSET
-        else:
-            show_fallback_content = self.show_fallback_content
-
-        show_static_row: bool | None | Unset
-        if isinstance(self.show_static_row, Unset):
-            show_static_row = UNSET
-        else:
-            show_static_row = self.show_static_row
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "dynamic": dynamic,
-            }
-        )
+        num_columns = self.num_columns
         if num_columns is not UNSET:
             field_dict["num_columns"] = num_columns
-        if row_content_repeat is not UNSET:
-            field_dict["row_content_repeat"] = row_content_repeat
+
+        row_content_repeat = self.row_content_repeat
+        if not isinstance(row_content_repeat, Unset):
+            field_dict["row_content_repeat"] = row_content_repeat.to_dict()
+
+        show_headers = self.show_headers
         if show_headers is not UNSET:
             field_dict["show_headers"] = show_headers
+
+        show_fallback_content = self.show_fallback_content
         if show_fallback_content is not UNSET:
             field_dict["show_fallback_content"] = show_fallback_content
+
+        show_static_row = self.show_static_row
         if show_static_row is not UNSET:
             field_dict["show_static_row"] = show_static_row
 
@@ -91,7 +67,12 @@ class DynamicTableBlockProperties(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.num_columns = src_dict.get("num_columns", UNSET)
+        instance.show_headers = src_dict.get("show_headers", UNSET)
+        instance.show_fallback_content = src_dict.get("show_fallback_content", UNSET)
+        instance.show_static_row = src_dict.get("show_static_row", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -116,12 +97,16 @@ class DynamicTableBlockProperties(LazyModel):
         return LazyTable(
             fields={
                 "dynamic": ("dynamic", _decode_dynamic),
-                "num_columns": ("num_columns", None),
                 "row_content_repeat": ("row_content_repeat", _decode_row_content_repeat),
-                "show_headers": ("show_headers", None),
-                "show_fallback_content": ("show_fallback_content", None),
-                "show_static_row": ("show_static_row", None),
             },
+            known=(
+                "dynamic",
+                "num_columns",
+                "row_content_repeat",
+                "show_headers",
+                "show_fallback_content",
+                "show_static_row",
+            ),
             required=("dynamic",),
             additional=None,
         )

@@ -15,7 +15,7 @@ from ..models.dynamic_tracking_param_value import DynamicTrackingParamValue, che
 T = TypeVar("T", bound="DynamicTrackingParam")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class DynamicTrackingParam(LazyModel):
     """
     Attributes:
@@ -30,27 +30,21 @@ class DynamicTrackingParam(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        value: str = self.value
+        field_dict["type"] = self.type_
 
-        name = self.name
+        field_dict["value"] = self.value
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "value": value,
-                "name": name,
-            }
-        )
+        field_dict["name"] = self.name
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.name = src_dict["name"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -69,8 +63,12 @@ class DynamicTrackingParam(LazyModel):
             fields={
                 "type_": ("type", _decode_type_),
                 "value": ("value", _decode_value),
-                "name": ("name", None),
             },
+            known=(
+                "type",
+                "value",
+                "name",
+            ),
             required=(
                 "type",
                 "value",

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="EmailContentSubObject")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class EmailContentSubObject(LazyModel):
     """
     Attributes:
@@ -37,63 +37,33 @@ class EmailContentSubObject(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        subject: None | str | Unset
-        if isinstance(self.subject, Unset):
-            subject = UNSET
-        else:
-            subject = self.subject
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        preview_text: None | str | Unset
-        if isinstance(self.preview_text, Unset):
-            preview_text = UNSET
-        else:
-            preview_text = self.preview_text
-
-        from_email: None | str | Unset
-        if isinstance(self.from_email, Unset):
-            from_email = UNSET
-        else:
-            from_email = self.from_email
-
-        from_label: None | str | Unset
-        if isinstance(self.from_label, Unset):
-            from_label = UNSET
-        else:
-            from_label = self.from_label
-
-        reply_to_email: None | str | Unset
-        if isinstance(self.reply_to_email, Unset):
-            reply_to_email = UNSET
-        else:
-            reply_to_email = self.reply_to_email
-
-        cc_email: None | str | Unset
-        if isinstance(self.cc_email, Unset):
-            cc_email = UNSET
-        else:
-            cc_email = self.cc_email
-
-        bcc_email: None | str | Unset
-        if isinstance(self.bcc_email, Unset):
-            bcc_email = UNSET
-        else:
-            bcc_email = self.bcc_email
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        subject = self.subject
         if subject is not UNSET:
             field_dict["subject"] = subject
+
+        preview_text = self.preview_text
         if preview_text is not UNSET:
             field_dict["preview_text"] = preview_text
+
+        from_email = self.from_email
         if from_email is not UNSET:
             field_dict["from_email"] = from_email
+
+        from_label = self.from_label
         if from_label is not UNSET:
             field_dict["from_label"] = from_label
+
+        reply_to_email = self.reply_to_email
         if reply_to_email is not UNSET:
             field_dict["reply_to_email"] = reply_to_email
+
+        cc_email = self.cc_email
         if cc_email is not UNSET:
             field_dict["cc_email"] = cc_email
+
+        bcc_email = self.bcc_email
         if bcc_email is not UNSET:
             field_dict["bcc_email"] = bcc_email
 
@@ -101,21 +71,30 @@ class EmailContentSubObject(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.subject = src_dict.get("subject", UNSET)
+        instance.preview_text = src_dict.get("preview_text", UNSET)
+        instance.from_email = src_dict.get("from_email", UNSET)
+        instance.from_label = src_dict.get("from_label", UNSET)
+        instance.reply_to_email = src_dict.get("reply_to_email", UNSET)
+        instance.cc_email = src_dict.get("cc_email", UNSET)
+        instance.bcc_email = src_dict.get("bcc_email", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "subject": ("subject", None),
-                "preview_text": ("preview_text", None),
-                "from_email": ("from_email", None),
-                "from_label": ("from_label", None),
-                "reply_to_email": ("reply_to_email", None),
-                "cc_email": ("cc_email", None),
-                "bcc_email": ("bcc_email", None),
-            },
+            fields={},
+            known=(
+                "subject",
+                "preview_text",
+                "from_email",
+                "from_label",
+                "reply_to_email",
+                "cc_email",
+                "bcc_email",
+            ),
             required=(),
             additional=None,
         )

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="EmailMarketing")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class EmailMarketing(LazyModel):
     """
     Attributes:
@@ -57,9 +57,11 @@ class EmailMarketing(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        can_receive_email_marketing = self.can_receive_email_marketing
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        consent = self.consent
+        field_dict["can_receive_email_marketing"] = self.can_receive_email_marketing
+
+        field_dict["consent"] = self.consent
 
         consent_timestamp: None | str | Unset
         if isinstance(self.consent_timestamp, Unset):
@@ -68,6 +70,8 @@ class EmailMarketing(LazyModel):
             consent_timestamp = self.consent_timestamp.isoformat()
         else:
             consent_timestamp = self.consent_timestamp
+        if consent_timestamp is not UNSET:
+            field_dict["consent_timestamp"] = consent_timestamp
 
         last_updated: None | str | Unset
         if isinstance(self.last_updated, Unset):
@@ -76,30 +80,24 @@ class EmailMarketing(LazyModel):
             last_updated = self.last_updated.isoformat()
         else:
             last_updated = self.last_updated
+        if last_updated is not UNSET:
+            field_dict["last_updated"] = last_updated
 
-        method: None | str | Unset
-        if isinstance(self.method, Unset):
-            method = UNSET
-        else:
-            method = self.method
+        method = self.method
+        if method is not UNSET:
+            field_dict["method"] = method
 
-        method_detail: None | str | Unset
-        if isinstance(self.method_detail, Unset):
-            method_detail = UNSET
-        else:
-            method_detail = self.method_detail
+        method_detail = self.method_detail
+        if method_detail is not UNSET:
+            field_dict["method_detail"] = method_detail
 
-        custom_method_detail: None | str | Unset
-        if isinstance(self.custom_method_detail, Unset):
-            custom_method_detail = UNSET
-        else:
-            custom_method_detail = self.custom_method_detail
+        custom_method_detail = self.custom_method_detail
+        if custom_method_detail is not UNSET:
+            field_dict["custom_method_detail"] = custom_method_detail
 
-        double_optin: bool | None | Unset
-        if isinstance(self.double_optin, Unset):
-            double_optin = UNSET
-        else:
-            double_optin = self.double_optin
+        double_optin = self.double_optin
+        if double_optin is not UNSET:
+            field_dict["double_optin"] = double_optin
 
         suppression: list[dict[str, Any]] | None | Unset
         if isinstance(self.suppression, Unset):
@@ -112,6 +110,8 @@ class EmailMarketing(LazyModel):
 
         else:
             suppression = self.suppression
+        if suppression is not UNSET:
+            field_dict["suppression"] = suppression
 
         list_suppressions: list[dict[str, Any]] | None | Unset
         if isinstance(self.list_suppressions, Unset):
@@ -124,29 +124,6 @@ class EmailMarketing(LazyModel):
 
         else:
             list_suppressions = self.list_suppressions
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "can_receive_email_marketing": can_receive_email_marketing,
-                "consent": consent,
-            }
-        )
-        if consent_timestamp is not UNSET:
-            field_dict["consent_timestamp"] = consent_timestamp
-        if last_updated is not UNSET:
-            field_dict["last_updated"] = last_updated
-        if method is not UNSET:
-            field_dict["method"] = method
-        if method_detail is not UNSET:
-            field_dict["method_detail"] = method_detail
-        if custom_method_detail is not UNSET:
-            field_dict["custom_method_detail"] = custom_method_detail
-        if double_optin is not UNSET:
-            field_dict["double_optin"] = double_optin
-        if suppression is not UNSET:
-            field_dict["suppression"] = suppression
         if list_suppressions is not UNSET:
             field_dict["list_suppressions"] = list_suppressions
 
@@ -154,7 +131,14 @@ class EmailMarketing(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.can_receive_email_marketing = src_dict["can_receive_email_marketing"]
+        instance.consent = src_dict["consent"]
+        instance.method = src_dict.get("method", UNSET)
+        instance.method_detail = src_dict.get("method_detail", UNSET)
+        instance.custom_method_detail = src_dict.get("custom_method_detail", UNSET)
+        instance.double_optin = src_dict.get("double_optin", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -255,17 +239,23 @@ class EmailMarketing(LazyModel):
 
         return LazyTable(
             fields={
-                "can_receive_email_marketing": ("can_receive_email_marketing", None),
-                "consent": ("consent", None),
                 "consent_timestamp": ("consent_timestamp", _decode_consent_timestamp),
                 "last_updated": ("last_updated", _decode_last_updated),
-                "method": ("method", None),
-                "method_detail": ("method_detail", None),
-                "custom_method_detail": ("custom_method_detail", None),
-                "double_optin": ("double_optin", None),
                 "suppression": ("suppression", _decode_suppression),
                 "list_suppressions": ("list_suppressions", _decode_list_suppressions),
             },
+            known=(
+                "can_receive_email_marketing",
+                "consent",
+                "consent_timestamp",
+                "last_updated",
+                "method",
+                "method_detail",
+                "custom_method_detail",
+                "double_optin",
+                "suppression",
+                "list_suppressions",
+            ),
             required=(
                 "can_receive_email_marketing",
                 "consent",

@@ -14,7 +14,7 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 T = TypeVar("T", bound="EmailMarketingListSuppression")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class EmailMarketingListSuppression(LazyModel):
     """
     Attributes:
@@ -30,27 +30,23 @@ class EmailMarketingListSuppression(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        list_id = self.list_id
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        reason = self.reason
+        field_dict["list_id"] = self.list_id
+
+        field_dict["reason"] = self.reason
 
         timestamp = self.timestamp.isoformat()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "list_id": list_id,
-                "reason": reason,
-                "timestamp": timestamp,
-            }
-        )
+        field_dict["timestamp"] = timestamp
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.list_id = src_dict["list_id"]
+        instance.reason = src_dict["reason"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -62,10 +58,13 @@ class EmailMarketingListSuppression(LazyModel):
 
         return LazyTable(
             fields={
-                "list_id": ("list_id", None),
-                "reason": ("reason", None),
                 "timestamp": ("timestamp", _decode_timestamp),
             },
+            known=(
+                "list_id",
+                "reason",
+                "timestamp",
+            ),
             required=(
                 "list_id",
                 "reason",

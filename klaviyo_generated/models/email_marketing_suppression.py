@@ -18,7 +18,7 @@ from ..models.email_marketing_suppression_reason import (
 T = TypeVar("T", bound="EmailMarketingSuppression")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class EmailMarketingSuppression(LazyModel):
     """
     Attributes:
@@ -32,24 +32,19 @@ class EmailMarketingSuppression(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        reason: str = self.reason
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
+        field_dict["reason"] = self.reason
 
         timestamp = self.timestamp.isoformat()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "reason": reason,
-                "timestamp": timestamp,
-            }
-        )
+        field_dict["timestamp"] = timestamp
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -69,6 +64,10 @@ class EmailMarketingSuppression(LazyModel):
                 "reason": ("reason", _decode_reason),
                 "timestamp": ("timestamp", _decode_timestamp),
             },
+            known=(
+                "reason",
+                "timestamp",
+            ),
             required=(
                 "reason",
                 "timestamp",

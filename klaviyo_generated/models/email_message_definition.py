@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="EmailMessageDefinition")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class EmailMessageDefinition(LazyModel):
     """
     Attributes:
@@ -37,35 +37,25 @@ class EmailMessageDefinition(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        channel: str = self.channel
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        label: None | str | Unset
-        if isinstance(self.label, Unset):
-            label = UNSET
-        else:
-            label = self.label
+        field_dict["channel"] = self.channel
 
-        content: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.content, Unset):
-            content = self.content.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "channel": channel,
-            }
-        )
+        label = self.label
         if label is not UNSET:
             field_dict["label"] = label
-        if content is not UNSET:
-            field_dict["content"] = content
+
+        content = self.content
+        if not isinstance(content, Unset):
+            field_dict["content"] = content.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.label = src_dict.get("label", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -89,9 +79,13 @@ class EmailMessageDefinition(LazyModel):
         return LazyTable(
             fields={
                 "channel": ("channel", _decode_channel),
-                "label": ("label", None),
                 "content": ("content", _decode_content),
             },
+            known=(
+                "channel",
+                "label",
+                "content",
+            ),
             required=("channel",),
             additional=None,
         )

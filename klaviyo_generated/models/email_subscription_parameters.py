@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="EmailSubscriptionParameters")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class EmailSubscriptionParameters(LazyModel):
     """
     Attributes:
@@ -32,27 +32,22 @@ class EmailSubscriptionParameters(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        marketing: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.marketing, Unset):
-            marketing = self.marketing.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        open_tracking: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.open_tracking, Unset):
-            open_tracking = self.open_tracking.to_dict()
+        marketing = self.marketing
+        if not isinstance(marketing, Unset):
+            field_dict["marketing"] = marketing.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if marketing is not UNSET:
-            field_dict["marketing"] = marketing
-        if open_tracking is not UNSET:
-            field_dict["open_tracking"] = open_tracking
+        open_tracking = self.open_tracking
+        if not isinstance(open_tracking, Unset):
+            field_dict["open_tracking"] = open_tracking.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -84,6 +79,10 @@ class EmailSubscriptionParameters(LazyModel):
                 "marketing": ("marketing", _decode_marketing),
                 "open_tracking": ("open_tracking", _decode_open_tracking),
             },
+            known=(
+                "marketing",
+                "open_tracking",
+            ),
             required=(),
             additional=None,
         )

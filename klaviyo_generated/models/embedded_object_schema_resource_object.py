@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="EmbeddedObjectSchemaResourceObject")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class EmbeddedObjectSchemaResourceObject(LazyModel):
     """
     Attributes:
@@ -31,24 +31,18 @@ class EmbeddedObjectSchemaResourceObject(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        attributes = self.attributes.to_dict()
+        field_dict["type"] = self.type_
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "attributes": attributes,
-            }
-        )
+        field_dict["attributes"] = self.attributes.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -71,6 +65,10 @@ class EmbeddedObjectSchemaResourceObject(LazyModel):
                 "type_": ("type", _decode_type_),
                 "attributes": ("attributes", _decode_attributes),
             },
+            known=(
+                "type",
+                "attributes",
+            ),
             required=(
                 "type",
                 "attributes",

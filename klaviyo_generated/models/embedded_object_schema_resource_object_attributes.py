@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="EmbeddedObjectSchemaResourceObjectAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class EmbeddedObjectSchemaResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -44,9 +44,7 @@ class EmbeddedObjectSchemaResourceObjectAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.embedded_object_schema_resource_object_attributes_source_mapping_type_0 import (
-            EmbeddedObjectSchemaResourceObjectAttributesSourceMappingType0,  # noqa: PLC0415
-        )
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
         properties: list[dict[str, Any]] | None | Unset
         if isinstance(self.properties, Unset):
@@ -59,10 +57,12 @@ class EmbeddedObjectSchemaResourceObjectAttributes(LazyModel):
 
         else:
             properties = self.properties
+        if properties is not UNSET:
+            field_dict["properties"] = properties
 
-        status: str | Unset = UNSET
-        if not isinstance(self.status, Unset):
-            status = self.status
+        status = self.status
+        if status is not UNSET:
+            field_dict["status"] = status
 
         required: list[str] | None | Unset
         if isinstance(self.required, Unset):
@@ -72,24 +72,16 @@ class EmbeddedObjectSchemaResourceObjectAttributes(LazyModel):
 
         else:
             required = self.required
+        if required is not UNSET:
+            field_dict["required"] = required
 
         source_mapping: dict[str, Any] | None | Unset
         if isinstance(self.source_mapping, Unset):
             source_mapping = UNSET
-        elif isinstance(self.source_mapping, EmbeddedObjectSchemaResourceObjectAttributesSourceMappingType0):
+        elif isinstance(self.source_mapping, LazyModel):
             source_mapping = self.source_mapping.to_dict()
         else:
             source_mapping = self.source_mapping
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if properties is not UNSET:
-            field_dict["properties"] = properties
-        if status is not UNSET:
-            field_dict["status"] = status
-        if required is not UNSET:
-            field_dict["required"] = required
         if source_mapping is not UNSET:
             field_dict["source-mapping"] = source_mapping
 
@@ -97,7 +89,8 @@ class EmbeddedObjectSchemaResourceObjectAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -194,6 +187,12 @@ class EmbeddedObjectSchemaResourceObjectAttributes(LazyModel):
                 "required": ("required", _decode_required),
                 "source_mapping": ("source-mapping", _decode_source_mapping),
             },
+            known=(
+                "properties",
+                "status",
+                "required",
+                "source-mapping",
+            ),
             required=(),
             additional=None,
         )

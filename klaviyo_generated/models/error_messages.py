@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="ErrorMessages")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ErrorMessages(LazyModel):
     """
     Attributes:
@@ -27,15 +27,13 @@ class ErrorMessages(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
         required = self.required
-
-        invalid = self.invalid
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
         if required is not UNSET:
             field_dict["required"] = required
+
+        invalid = self.invalid
         if invalid is not UNSET:
             field_dict["invalid"] = invalid
 
@@ -43,16 +41,20 @@ class ErrorMessages(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.required = src_dict.get("required", UNSET)
+        instance.invalid = src_dict.get("invalid", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "required": ("required", None),
-                "invalid": ("invalid", None),
-            },
+            fields={},
+            known=(
+                "required",
+                "invalid",
+            ),
             required=(),
             additional=None,
         )

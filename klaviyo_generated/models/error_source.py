@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="ErrorSource")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ErrorSource(LazyModel):
     """
     Attributes:
@@ -26,15 +26,9 @@ class ErrorSource(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        pointer: None | str | Unset
-        if isinstance(self.pointer, Unset):
-            pointer = UNSET
-        else:
-            pointer = self.pointer
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        pointer = self.pointer
         if pointer is not UNSET:
             field_dict["pointer"] = pointer
 
@@ -42,15 +36,16 @@ class ErrorSource(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.pointer = src_dict.get("pointer", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "pointer": ("pointer", None),
-            },
+            fields={},
+            known=("pointer",),
             required=(),
             additional=None,
         )

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="EventCreateQueryV2ResourceObjectAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class EventCreateQueryV2ResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -72,11 +72,13 @@ class EventCreateQueryV2ResourceObjectAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        properties = self.properties.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        metric = self.metric.to_dict()
+        field_dict["properties"] = self.properties.to_dict()
 
-        profile = self.profile.to_dict()
+        field_dict["metric"] = self.metric.to_dict()
+
+        field_dict["profile"] = self.profile.to_dict()
 
         time: None | str | Unset
         if isinstance(self.time, Unset):
@@ -85,48 +87,22 @@ class EventCreateQueryV2ResourceObjectAttributes(LazyModel):
             time = self.time.isoformat()
         else:
             time = self.time
-
-        value: float | None | Unset
-        if isinstance(self.value, Unset):
-            value = UNSET
-        else:
-            value = self.value
-
-        value_currency: None | str | Unset
-        if isinstance(self.value_currency, Unset):
-            value_currency = UNSET
-        else:
-            value_currency = self.value_currency
-
-        unique_id: None | str | Unset
-        if isinstance(self.unique_id, Unset):
-            unique_id = UNSET
-        else:
-            unique_id = self.unique_id
-
-        backfill: bool | None | Unset
-        if isinstance(self.backfill, Unset):
-            backfill = UNSET
-        else:
-            backfill = self.backfill
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "properties": properties,
-                "metric": metric,
-                "profile": profile,
-            }
-        )
         if time is not UNSET:
             field_dict["time"] = time
+
+        value = self.value
         if value is not UNSET:
             field_dict["value"] = value
+
+        value_currency = self.value_currency
         if value_currency is not UNSET:
             field_dict["value_currency"] = value_currency
+
+        unique_id = self.unique_id
         if unique_id is not UNSET:
             field_dict["unique_id"] = unique_id
+
+        backfill = self.backfill
         if backfill is not UNSET:
             field_dict["backfill"] = backfill
 
@@ -134,7 +110,12 @@ class EventCreateQueryV2ResourceObjectAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.value = src_dict.get("value", UNSET)
+        instance.value_currency = src_dict.get("value_currency", UNSET)
+        instance.unique_id = src_dict.get("unique_id", UNSET)
+        instance.backfill = src_dict.get("backfill", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -189,11 +170,17 @@ class EventCreateQueryV2ResourceObjectAttributes(LazyModel):
                 "metric": ("metric", _decode_metric),
                 "profile": ("profile", _decode_profile),
                 "time": ("time", _decode_time),
-                "value": ("value", None),
-                "value_currency": ("value_currency", None),
-                "unique_id": ("unique_id", None),
-                "backfill": ("backfill", None),
             },
+            known=(
+                "properties",
+                "metric",
+                "profile",
+                "time",
+                "value",
+                "value_currency",
+                "unique_id",
+                "backfill",
+            ),
             required=(
                 "properties",
                 "metric",

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="EventResponseObjectResourceAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class EventResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
@@ -40,23 +40,21 @@ class EventResponseObjectResourceAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.event_response_object_resource_attributes_event_properties_type_0 import (
-            EventResponseObjectResourceAttributesEventPropertiesType0,  # noqa: PLC0415
-        )
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        timestamp: int | None | Unset
-        if isinstance(self.timestamp, Unset):
-            timestamp = UNSET
-        else:
-            timestamp = self.timestamp
+        timestamp = self.timestamp
+        if timestamp is not UNSET:
+            field_dict["timestamp"] = timestamp
 
         event_properties: dict[str, Any] | None | Unset
         if isinstance(self.event_properties, Unset):
             event_properties = UNSET
-        elif isinstance(self.event_properties, EventResponseObjectResourceAttributesEventPropertiesType0):
+        elif isinstance(self.event_properties, LazyModel):
             event_properties = self.event_properties.to_dict()
         else:
             event_properties = self.event_properties
+        if event_properties is not UNSET:
+            field_dict["event_properties"] = event_properties
 
         datetime_: None | str | Unset
         if isinstance(self.datetime_, Unset):
@@ -65,22 +63,10 @@ class EventResponseObjectResourceAttributes(LazyModel):
             datetime_ = self.datetime_.isoformat()
         else:
             datetime_ = self.datetime_
-
-        uuid: None | str | Unset
-        if isinstance(self.uuid, Unset):
-            uuid = UNSET
-        else:
-            uuid = self.uuid
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if timestamp is not UNSET:
-            field_dict["timestamp"] = timestamp
-        if event_properties is not UNSET:
-            field_dict["event_properties"] = event_properties
         if datetime_ is not UNSET:
             field_dict["datetime"] = datetime_
+
+        uuid = self.uuid
         if uuid is not UNSET:
             field_dict["uuid"] = uuid
 
@@ -88,7 +74,10 @@ class EventResponseObjectResourceAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.timestamp = src_dict.get("timestamp", UNSET)
+        instance.uuid = src_dict.get("uuid", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -142,11 +131,15 @@ class EventResponseObjectResourceAttributes(LazyModel):
 
         return LazyTable(
             fields={
-                "timestamp": ("timestamp", None),
                 "event_properties": ("event_properties", _decode_event_properties),
                 "datetime_": ("datetime", _decode_datetime_),
-                "uuid": ("uuid", None),
             },
+            known=(
+                "timestamp",
+                "event_properties",
+                "datetime",
+                "uuid",
+            ),
             required=(),
             additional=None,
         )

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="EventResponseObjectResourceRelationships")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class EventResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
@@ -41,33 +41,26 @@ class EventResponseObjectResourceRelationships(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        profile: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.profile, Unset):
-            profile = self.profile.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        metric: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.metric, Unset):
-            metric = self.metric.to_dict()
+        profile = self.profile
+        if not isinstance(profile, Unset):
+            field_dict["profile"] = profile.to_dict()
 
-        attributions: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.attributions, Unset):
-            attributions = self.attributions.to_dict()
+        metric = self.metric
+        if not isinstance(metric, Unset):
+            field_dict["metric"] = metric.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if profile is not UNSET:
-            field_dict["profile"] = profile
-        if metric is not UNSET:
-            field_dict["metric"] = metric
-        if attributions is not UNSET:
-            field_dict["attributions"] = attributions
+        attributions = self.attributions
+        if not isinstance(attributions, Unset):
+            field_dict["attributions"] = attributions.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -117,6 +110,11 @@ class EventResponseObjectResourceRelationships(LazyModel):
                 "metric": ("metric", _decode_metric),
                 "attributions": ("attributions", _decode_attributions),
             },
+            known=(
+                "profile",
+                "metric",
+                "attributions",
+            ),
             required=(),
             additional=None,
         )

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="EventsBulkCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class EventsBulkCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -41,24 +41,13 @@ class EventsBulkCreateQueryResourceObjectAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        profile = self.profile.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        events = self.events.to_dict()
+        field_dict["profile"] = self.profile.to_dict()
 
-        backfill: bool | None | Unset
-        if isinstance(self.backfill, Unset):
-            backfill = UNSET
-        else:
-            backfill = self.backfill
+        field_dict["events"] = self.events.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "profile": profile,
-                "events": events,
-            }
-        )
+        backfill = self.backfill
         if backfill is not UNSET:
             field_dict["backfill"] = backfill
 
@@ -66,7 +55,9 @@ class EventsBulkCreateQueryResourceObjectAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.backfill = src_dict.get("backfill", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -91,8 +82,12 @@ class EventsBulkCreateQueryResourceObjectAttributes(LazyModel):
             fields={
                 "profile": ("profile", _decode_profile),
                 "events": ("events", _decode_events),
-                "backfill": ("backfill", None),
             },
+            known=(
+                "profile",
+                "events",
+                "backfill",
+            ),
             required=(
                 "profile",
                 "events",

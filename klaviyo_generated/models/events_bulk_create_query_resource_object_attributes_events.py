@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="EventsBulkCreateQueryResourceObjectAttributesEvents")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class EventsBulkCreateQueryResourceObjectAttributesEvents(LazyModel):
     """
     Attributes:
@@ -28,24 +28,21 @@ class EventsBulkCreateQueryResourceObjectAttributesEvents(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
         data = []
         for data_item_data in self.data:
             data_item = data_item_data.to_dict()
             data.append(data_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "data": data,
-            }
-        )
+        field_dict["data"] = data
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -67,6 +64,7 @@ class EventsBulkCreateQueryResourceObjectAttributesEvents(LazyModel):
             fields={
                 "data": ("data", _decode_data),
             },
+            known=("data",),
             required=("data",),
             additional=None,
         )

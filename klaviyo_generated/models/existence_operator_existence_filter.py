@@ -21,7 +21,7 @@ from ..models.existence_operator_existence_filter_type import (
 T = TypeVar("T", bound="ExistenceOperatorExistenceFilter")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ExistenceOperatorExistenceFilter(LazyModel):
     """
     Attributes:
@@ -34,24 +34,18 @@ class ExistenceOperatorExistenceFilter(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        operator: str = self.operator
+        field_dict["type"] = self.type_
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "operator": operator,
-            }
-        )
+        field_dict["operator"] = self.operator
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -71,6 +65,10 @@ class ExistenceOperatorExistenceFilter(LazyModel):
                 "type_": ("type", _decode_type_),
                 "operator": ("operator", _decode_operator),
             },
+            known=(
+                "type",
+                "operator",
+            ),
             required=(
                 "type",
                 "operator",

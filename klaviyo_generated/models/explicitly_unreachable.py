@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ExplicitlyUnreachable")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ExplicitlyUnreachable(LazyModel):
     """
     Attributes:
@@ -38,40 +38,32 @@ class ExplicitlyUnreachable(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.effective_date_filter import EffectiveDateFilter  # noqa: PLC0415
-        from ..models.method_filter import MethodFilter  # noqa: PLC0415
-        from ..models.recorded_date_filter import RecordedDateFilter  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        reachable_status: str = self.reachable_status
+        field_dict["reachable_status"] = self.reachable_status
 
         filters = []
         for filters_item_data in self.filters:
             filters_item: dict[str, Any]
-            if isinstance(filters_item_data, EffectiveDateFilter):
+            if isinstance(filters_item_data, LazyModel):
                 filters_item = filters_item_data.to_dict()
-            elif isinstance(filters_item_data, RecordedDateFilter):
+            elif isinstance(filters_item_data, LazyModel):
                 filters_item = filters_item_data.to_dict()
-            elif isinstance(filters_item_data, MethodFilter):
+            elif isinstance(filters_item_data, LazyModel):
                 filters_item = filters_item_data.to_dict()
             else:
                 filters_item = filters_item_data.to_dict()
 
             filters.append(filters_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "reachable_status": reachable_status,
-                "filters": filters,
-            }
-        )
+        field_dict["filters"] = filters
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -136,6 +128,10 @@ class ExplicitlyUnreachable(LazyModel):
                 "reachable_status": ("reachable_status", _decode_reachable_status),
                 "filters": ("filters", _decode_filters),
             },
+            known=(
+                "reachable_status",
+                "filters",
+            ),
             required=(
                 "reachable_status",
                 "filters",

@@ -20,7 +20,7 @@ from ..types import UNSET, Unset, parse_union
 T = TypeVar("T", bound="FixedTimerConfiguration")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class FixedTimerConfiguration(LazyModel):
     """
     Attributes:
@@ -35,9 +35,11 @@ class FixedTimerConfiguration(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        timezone: str = self.timezone
+        field_dict["type"] = self.type_
+
+        field_dict["timezone"] = self.timezone
 
         end_time: None | str | Unset
         if isinstance(self.end_time, Unset):
@@ -46,15 +48,6 @@ class FixedTimerConfiguration(LazyModel):
             end_time = self.end_time.isoformat()
         else:
             end_time = self.end_time
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "timezone": timezone,
-            }
-        )
         if end_time is not UNSET:
             field_dict["end_time"] = end_time
 
@@ -62,7 +55,8 @@ class FixedTimerConfiguration(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -103,6 +97,11 @@ class FixedTimerConfiguration(LazyModel):
                 "timezone": ("timezone", _decode_timezone),
                 "end_time": ("end_time", _decode_end_time),
             },
+            known=(
+                "type",
+                "timezone",
+                "end_time",
+            ),
             required=(
                 "type",
                 "timezone",

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="FlowActionEncodedResponseObjectResourceAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class FlowActionEncodedResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
@@ -80,26 +80,7 @@ class FlowActionEncodedResponseObjectResourceAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.ab_test_action import AbTestAction  # noqa: PLC0415
-        from ..models.action_output_split_action import ActionOutputSplitAction  # noqa: PLC0415
-        from ..models.back_in_stock_delay_action import BackInStockDelayAction  # noqa: PLC0415
-        from ..models.code_action import CodeAction  # noqa: PLC0415
-        from ..models.conditional_branch_action import ConditionalBranchAction  # noqa: PLC0415
-        from ..models.content_experiment_action import ContentExperimentAction  # noqa: PLC0415
-        from ..models.countdown_delay_action import CountdownDelayAction  # noqa: PLC0415
-        from ..models.internal_service_action import InternalServiceAction  # noqa: PLC0415
-        from ..models.list_update_action import ListUpdateAction  # noqa: PLC0415
-        from ..models.multi_branch_split_action import MultiBranchSplitAction  # noqa: PLC0415
-        from ..models.send_email_action import SendEmailAction  # noqa: PLC0415
-        from ..models.send_internal_alert_action import SendInternalAlertAction  # noqa: PLC0415
-        from ..models.send_push_notification_action import SendPushNotificationAction  # noqa: PLC0415
-        from ..models.send_sms_action import SendSmsAction  # noqa: PLC0415
-        from ..models.send_webhook_action import SendWebhookAction  # noqa: PLC0415
-        from ..models.send_whats_app_action import SendWhatsAppAction  # noqa: PLC0415
-        from ..models.target_date_action import TargetDateAction  # noqa: PLC0415
-        from ..models.time_delay_action import TimeDelayAction  # noqa: PLC0415
-        from ..models.trigger_branch_action import TriggerBranchAction  # noqa: PLC0415
-        from ..models.update_profile_action import UpdateProfileAction  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
         created: None | str | Unset
         if isinstance(self.created, Unset):
@@ -108,6 +89,8 @@ class FlowActionEncodedResponseObjectResourceAttributes(LazyModel):
             created = self.created.isoformat()
         else:
             created = self.created
+        if created is not UNSET:
+            field_dict["created"] = created
 
         updated: None | str | Unset
         if isinstance(self.updated, Unset):
@@ -116,60 +99,54 @@ class FlowActionEncodedResponseObjectResourceAttributes(LazyModel):
             updated = self.updated.isoformat()
         else:
             updated = self.updated
+        if updated is not UNSET:
+            field_dict["updated"] = updated
 
         definition: dict[str, Any] | None | Unset
         if isinstance(self.definition, Unset):
             definition = UNSET
-        elif isinstance(self.definition, ActionOutputSplitAction):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
-        elif isinstance(self.definition, BackInStockDelayAction):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
-        elif isinstance(self.definition, ConditionalBranchAction):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
-        elif isinstance(self.definition, ContentExperimentAction):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
-        elif isinstance(self.definition, SendEmailAction):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
-        elif isinstance(self.definition, SendPushNotificationAction):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
-        elif isinstance(self.definition, SendSmsAction):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
-        elif isinstance(self.definition, SendWebhookAction):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
-        elif isinstance(self.definition, SendInternalAlertAction):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
-        elif isinstance(self.definition, SendWhatsAppAction):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
-        elif isinstance(self.definition, TimeDelayAction):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
-        elif isinstance(self.definition, TriggerBranchAction):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
-        elif isinstance(self.definition, UpdateProfileAction):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
-        elif isinstance(self.definition, TargetDateAction):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
-        elif isinstance(self.definition, CountdownDelayAction):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
-        elif isinstance(self.definition, AbTestAction):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
-        elif isinstance(self.definition, InternalServiceAction):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
-        elif isinstance(self.definition, CodeAction):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
-        elif isinstance(self.definition, MultiBranchSplitAction):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
-        elif isinstance(self.definition, ListUpdateAction):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
         else:
             definition = self.definition
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if created is not UNSET:
-            field_dict["created"] = created
-        if updated is not UNSET:
-            field_dict["updated"] = updated
         if definition is not UNSET:
             field_dict["definition"] = definition
 
@@ -177,7 +154,8 @@ class FlowActionEncodedResponseObjectResourceAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -494,6 +472,11 @@ class FlowActionEncodedResponseObjectResourceAttributes(LazyModel):
                 "updated": ("updated", _decode_updated),
                 "definition": ("definition", _decode_definition),
             },
+            known=(
+                "created",
+                "updated",
+                "definition",
+            ),
             required=(),
             additional=None,
         )

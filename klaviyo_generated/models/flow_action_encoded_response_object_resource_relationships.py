@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="FlowActionEncodedResponseObjectResourceRelationships")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class FlowActionEncodedResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
@@ -36,27 +36,22 @@ class FlowActionEncodedResponseObjectResourceRelationships(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        flow: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.flow, Unset):
-            flow = self.flow.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        flow_messages: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.flow_messages, Unset):
-            flow_messages = self.flow_messages.to_dict()
+        flow = self.flow
+        if not isinstance(flow, Unset):
+            field_dict["flow"] = flow.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if flow is not UNSET:
-            field_dict["flow"] = flow
-        if flow_messages is not UNSET:
-            field_dict["flow-messages"] = flow_messages
+        flow_messages = self.flow_messages
+        if not isinstance(flow_messages, Unset):
+            field_dict["flow-messages"] = flow_messages.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -96,6 +91,10 @@ class FlowActionEncodedResponseObjectResourceRelationships(LazyModel):
                 "flow": ("flow", _decode_flow),
                 "flow_messages": ("flow-messages", _decode_flow_messages),
             },
+            known=(
+                "flow",
+                "flow-messages",
+            ),
             required=(),
             additional=None,
         )

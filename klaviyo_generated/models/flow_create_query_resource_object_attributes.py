@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="FlowCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class FlowCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -30,24 +30,19 @@ class FlowCreateQueryResourceObjectAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        definition = self.definition.to_dict()
+        field_dict["name"] = self.name
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "name": name,
-                "definition": definition,
-            }
-        )
+        field_dict["definition"] = self.definition.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.name = src_dict["name"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -60,9 +55,12 @@ class FlowCreateQueryResourceObjectAttributes(LazyModel):
 
         return LazyTable(
             fields={
-                "name": ("name", None),
                 "definition": ("definition", _decode_definition),
             },
+            known=(
+                "name",
+                "definition",
+            ),
             required=(
                 "name",
                 "definition",

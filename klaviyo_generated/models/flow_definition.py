@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="FlowDefinition")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class FlowDefinition(LazyModel):
     """
     Attributes:
@@ -102,133 +102,101 @@ class FlowDefinition(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.ab_test_action import AbTestAction  # noqa: PLC0415
-        from ..models.action_output_split_action import ActionOutputSplitAction  # noqa: PLC0415
-        from ..models.back_in_stock_delay_action import BackInStockDelayAction  # noqa: PLC0415
-        from ..models.code_action import CodeAction  # noqa: PLC0415
-        from ..models.conditional_branch_action import ConditionalBranchAction  # noqa: PLC0415
-        from ..models.content_experiment_action import ContentExperimentAction  # noqa: PLC0415
-        from ..models.countdown_delay_action import CountdownDelayAction  # noqa: PLC0415
-        from ..models.custom_object_date_trigger import CustomObjectDateTrigger  # noqa: PLC0415
-        from ..models.flow_definition_profile_filter_type_0 import FlowDefinitionProfileFilterType0  # noqa: PLC0415
-        from ..models.internal_service_action import InternalServiceAction  # noqa: PLC0415
-        from ..models.list_trigger import ListTrigger  # noqa: PLC0415
-        from ..models.metric_trigger import MetricTrigger  # noqa: PLC0415
-        from ..models.multi_branch_split_action import MultiBranchSplitAction  # noqa: PLC0415
-        from ..models.price_drop_trigger import PriceDropTrigger  # noqa: PLC0415
-        from ..models.profile_property_date_trigger import ProfilePropertyDateTrigger  # noqa: PLC0415
-        from ..models.segment_trigger import SegmentTrigger  # noqa: PLC0415
-        from ..models.send_email_action import SendEmailAction  # noqa: PLC0415
-        from ..models.send_internal_alert_action import SendInternalAlertAction  # noqa: PLC0415
-        from ..models.send_push_notification_action import SendPushNotificationAction  # noqa: PLC0415
-        from ..models.send_sms_action import SendSmsAction  # noqa: PLC0415
-        from ..models.send_webhook_action import SendWebhookAction  # noqa: PLC0415
-        from ..models.send_whats_app_action import SendWhatsAppAction  # noqa: PLC0415
-        from ..models.target_date_action import TargetDateAction  # noqa: PLC0415
-        from ..models.time_delay_action import TimeDelayAction  # noqa: PLC0415
-        from ..models.trigger_branch_action import TriggerBranchAction  # noqa: PLC0415
-        from ..models.update_profile_action import UpdateProfileAction  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
         triggers = []
         for triggers_item_data in self.triggers:
             triggers_item: dict[str, Any]
-            if isinstance(triggers_item_data, ListTrigger):
+            if isinstance(triggers_item_data, LazyModel):
                 triggers_item = triggers_item_data.to_dict()
-            elif isinstance(triggers_item_data, SegmentTrigger):
+            elif isinstance(triggers_item_data, LazyModel):
                 triggers_item = triggers_item_data.to_dict()
-            elif isinstance(triggers_item_data, MetricTrigger):
+            elif isinstance(triggers_item_data, LazyModel):
                 triggers_item = triggers_item_data.to_dict()
-            elif isinstance(triggers_item_data, ProfilePropertyDateTrigger):
+            elif isinstance(triggers_item_data, LazyModel):
                 triggers_item = triggers_item_data.to_dict()
-            elif isinstance(triggers_item_data, CustomObjectDateTrigger):
+            elif isinstance(triggers_item_data, LazyModel):
                 triggers_item = triggers_item_data.to_dict()
-            elif isinstance(triggers_item_data, PriceDropTrigger):
+            elif isinstance(triggers_item_data, LazyModel):
                 triggers_item = triggers_item_data.to_dict()
             else:
                 triggers_item = triggers_item_data.to_dict()
 
             triggers.append(triggers_item)
 
+        field_dict["triggers"] = triggers
+
         actions = []
         for actions_item_data in self.actions:
             actions_item: dict[str, Any]
-            if isinstance(actions_item_data, ActionOutputSplitAction):
+            if isinstance(actions_item_data, LazyModel):
                 actions_item = actions_item_data.to_dict()
-            elif isinstance(actions_item_data, BackInStockDelayAction):
+            elif isinstance(actions_item_data, LazyModel):
                 actions_item = actions_item_data.to_dict()
-            elif isinstance(actions_item_data, ConditionalBranchAction):
+            elif isinstance(actions_item_data, LazyModel):
                 actions_item = actions_item_data.to_dict()
-            elif isinstance(actions_item_data, ContentExperimentAction):
+            elif isinstance(actions_item_data, LazyModel):
                 actions_item = actions_item_data.to_dict()
-            elif isinstance(actions_item_data, SendEmailAction):
+            elif isinstance(actions_item_data, LazyModel):
                 actions_item = actions_item_data.to_dict()
-            elif isinstance(actions_item_data, SendPushNotificationAction):
+            elif isinstance(actions_item_data, LazyModel):
                 actions_item = actions_item_data.to_dict()
-            elif isinstance(actions_item_data, SendSmsAction):
+            elif isinstance(actions_item_data, LazyModel):
                 actions_item = actions_item_data.to_dict()
-            elif isinstance(actions_item_data, SendWebhookAction):
+            elif isinstance(actions_item_data, LazyModel):
                 actions_item = actions_item_data.to_dict()
-            elif isinstance(actions_item_data, SendInternalAlertAction):
+            elif isinstance(actions_item_data, LazyModel):
                 actions_item = actions_item_data.to_dict()
-            elif isinstance(actions_item_data, SendWhatsAppAction):
+            elif isinstance(actions_item_data, LazyModel):
                 actions_item = actions_item_data.to_dict()
-            elif isinstance(actions_item_data, TimeDelayAction):
+            elif isinstance(actions_item_data, LazyModel):
                 actions_item = actions_item_data.to_dict()
-            elif isinstance(actions_item_data, TriggerBranchAction):
+            elif isinstance(actions_item_data, LazyModel):
                 actions_item = actions_item_data.to_dict()
-            elif isinstance(actions_item_data, UpdateProfileAction):
+            elif isinstance(actions_item_data, LazyModel):
                 actions_item = actions_item_data.to_dict()
-            elif isinstance(actions_item_data, TargetDateAction):
+            elif isinstance(actions_item_data, LazyModel):
                 actions_item = actions_item_data.to_dict()
-            elif isinstance(actions_item_data, CountdownDelayAction):
+            elif isinstance(actions_item_data, LazyModel):
                 actions_item = actions_item_data.to_dict()
-            elif isinstance(actions_item_data, AbTestAction):
+            elif isinstance(actions_item_data, LazyModel):
                 actions_item = actions_item_data.to_dict()
-            elif isinstance(actions_item_data, InternalServiceAction):
+            elif isinstance(actions_item_data, LazyModel):
                 actions_item = actions_item_data.to_dict()
-            elif isinstance(actions_item_data, CodeAction):
+            elif isinstance(actions_item_data, LazyModel):
                 actions_item = actions_item_data.to_dict()
-            elif isinstance(actions_item_data, MultiBranchSplitAction):
+            elif isinstance(actions_item_data, LazyModel):
                 actions_item = actions_item_data.to_dict()
             else:
                 actions_item = actions_item_data.to_dict()
 
             actions.append(actions_item)
 
-        entry_action_id: None | str
-        entry_action_id = self.entry_action_id
+        field_dict["actions"] = actions
+
+        field_dict["entry_action_id"] = self.entry_action_id
 
         profile_filter: dict[str, Any] | None | Unset
         if isinstance(self.profile_filter, Unset):
             profile_filter = UNSET
-        elif isinstance(self.profile_filter, FlowDefinitionProfileFilterType0):
+        elif isinstance(self.profile_filter, LazyModel):
             profile_filter = self.profile_filter.to_dict()
         else:
             profile_filter = self.profile_filter
-
-        reentry_criteria: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.reentry_criteria, Unset):
-            reentry_criteria = self.reentry_criteria.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "triggers": triggers,
-                "actions": actions,
-                "entry_action_id": entry_action_id,
-            }
-        )
         if profile_filter is not UNSET:
             field_dict["profile_filter"] = profile_filter
-        if reentry_criteria is not UNSET:
-            field_dict["reentry_criteria"] = reentry_criteria
+
+        reentry_criteria = self.reentry_criteria
+        if not isinstance(reentry_criteria, Unset):
+            field_dict["reentry_criteria"] = reentry_criteria.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.entry_action_id = src_dict["entry_action_id"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -598,10 +566,16 @@ class FlowDefinition(LazyModel):
             fields={
                 "triggers": ("triggers", _decode_triggers),
                 "actions": ("actions", _decode_actions),
-                "entry_action_id": ("entry_action_id", None),
                 "profile_filter": ("profile_filter", _decode_profile_filter),
                 "reentry_criteria": ("reentry_criteria", _decode_reentry_criteria),
             },
+            known=(
+                "triggers",
+                "actions",
+                "entry_action_id",
+                "profile_filter",
+                "reentry_criteria",
+            ),
             required=(
                 "triggers",
                 "actions",

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="FlowDefinitionProfileFilterType0ConditionGroupsItem")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class FlowDefinitionProfileFilterType0ConditionGroupsItem(LazyModel):
     """
     Attributes:
@@ -79,86 +79,60 @@ class FlowDefinitionProfileFilterType0ConditionGroupsItem(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.flows_profile_metric_condition import FlowsProfileMetricCondition  # noqa: PLC0415
-        from ..models.profile_has_custom_object_condition import ProfileHasCustomObjectCondition  # noqa: PLC0415
-        from ..models.profile_has_group_membership_condition import ProfileHasGroupMembershipCondition  # noqa: PLC0415
-        from ..models.profile_has_not_received_email_message_condition import ProfileHasNotReceivedEmailMessageCondition  # noqa: PLC0415
-        from ..models.profile_has_not_received_push_message_condition import ProfileHasNotReceivedPushMessageCondition  # noqa: PLC0415
-        from ..models.profile_has_not_received_sms_message_condition import ProfileHasNotReceivedSmsMessageCondition  # noqa: PLC0415
-        from ..models.profile_marketing_consent_condition import ProfileMarketingConsentCondition  # noqa: PLC0415
-        from ..models.profile_no_group_membership_condition import ProfileNoGroupMembershipCondition  # noqa: PLC0415
-        from ..models.profile_permissions_condition import ProfilePermissionsCondition  # noqa: PLC0415
-        from ..models.profile_postal_code_distance_condition import ProfilePostalCodeDistanceCondition  # noqa: PLC0415
-        from ..models.profile_predictive_analytics_channel_affinity_priority_condition import (
-            ProfilePredictiveAnalyticsChannelAffinityPriorityCondition,  # noqa: PLC0415
-        )
-        from ..models.profile_predictive_analytics_channel_affinity_rank_condition import (
-            ProfilePredictiveAnalyticsChannelAffinityRankCondition,  # noqa: PLC0415
-        )
-        from ..models.profile_predictive_analytics_date_condition import ProfilePredictiveAnalyticsDateCondition  # noqa: PLC0415
-        from ..models.profile_predictive_analytics_numeric_condition import ProfilePredictiveAnalyticsNumericCondition  # noqa: PLC0415
-        from ..models.profile_predictive_analytics_string_condition import ProfilePredictiveAnalyticsStringCondition  # noqa: PLC0415
-        from ..models.profile_property_condition import ProfilePropertyCondition  # noqa: PLC0415
-        from ..models.profile_random_sample_condition import ProfileRandomSampleCondition  # noqa: PLC0415
-        from ..models.profile_region_condition import ProfileRegionCondition  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
         conditions = []
         for conditions_item_data in self.conditions:
             conditions_item: dict[str, Any]
-            if isinstance(conditions_item_data, ProfilePropertyCondition):
+            if isinstance(conditions_item_data, LazyModel):
                 conditions_item = conditions_item_data.to_dict()
-            elif isinstance(conditions_item_data, ProfileHasGroupMembershipCondition):
+            elif isinstance(conditions_item_data, LazyModel):
                 conditions_item = conditions_item_data.to_dict()
-            elif isinstance(conditions_item_data, ProfileNoGroupMembershipCondition):
+            elif isinstance(conditions_item_data, LazyModel):
                 conditions_item = conditions_item_data.to_dict()
-            elif isinstance(conditions_item_data, ProfileRegionCondition):
+            elif isinstance(conditions_item_data, LazyModel):
                 conditions_item = conditions_item_data.to_dict()
-            elif isinstance(conditions_item_data, ProfilePostalCodeDistanceCondition):
+            elif isinstance(conditions_item_data, LazyModel):
                 conditions_item = conditions_item_data.to_dict()
-            elif isinstance(conditions_item_data, ProfilePredictiveAnalyticsDateCondition):
+            elif isinstance(conditions_item_data, LazyModel):
                 conditions_item = conditions_item_data.to_dict()
-            elif isinstance(conditions_item_data, ProfilePredictiveAnalyticsStringCondition):
+            elif isinstance(conditions_item_data, LazyModel):
                 conditions_item = conditions_item_data.to_dict()
-            elif isinstance(conditions_item_data, ProfilePredictiveAnalyticsNumericCondition):
+            elif isinstance(conditions_item_data, LazyModel):
                 conditions_item = conditions_item_data.to_dict()
-            elif isinstance(conditions_item_data, ProfilePredictiveAnalyticsChannelAffinityPriorityCondition):
+            elif isinstance(conditions_item_data, LazyModel):
                 conditions_item = conditions_item_data.to_dict()
-            elif isinstance(conditions_item_data, ProfilePredictiveAnalyticsChannelAffinityRankCondition):
+            elif isinstance(conditions_item_data, LazyModel):
                 conditions_item = conditions_item_data.to_dict()
-            elif isinstance(conditions_item_data, ProfileMarketingConsentCondition):
+            elif isinstance(conditions_item_data, LazyModel):
                 conditions_item = conditions_item_data.to_dict()
-            elif isinstance(conditions_item_data, FlowsProfileMetricCondition):
+            elif isinstance(conditions_item_data, LazyModel):
                 conditions_item = conditions_item_data.to_dict()
-            elif isinstance(conditions_item_data, ProfileRandomSampleCondition):
+            elif isinstance(conditions_item_data, LazyModel):
                 conditions_item = conditions_item_data.to_dict()
-            elif isinstance(conditions_item_data, ProfileHasCustomObjectCondition):
+            elif isinstance(conditions_item_data, LazyModel):
                 conditions_item = conditions_item_data.to_dict()
-            elif isinstance(conditions_item_data, ProfilePermissionsCondition):
+            elif isinstance(conditions_item_data, LazyModel):
                 conditions_item = conditions_item_data.to_dict()
-            elif isinstance(conditions_item_data, ProfileHasNotReceivedEmailMessageCondition):
+            elif isinstance(conditions_item_data, LazyModel):
                 conditions_item = conditions_item_data.to_dict()
-            elif isinstance(conditions_item_data, ProfileHasNotReceivedSmsMessageCondition):
+            elif isinstance(conditions_item_data, LazyModel):
                 conditions_item = conditions_item_data.to_dict()
-            elif isinstance(conditions_item_data, ProfileHasNotReceivedPushMessageCondition):
+            elif isinstance(conditions_item_data, LazyModel):
                 conditions_item = conditions_item_data.to_dict()
             else:
                 conditions_item = conditions_item_data.to_dict()
 
             conditions.append(conditions_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "conditions": conditions,
-            }
-        )
+        field_dict["conditions"] = conditions
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -398,6 +372,7 @@ class FlowDefinitionProfileFilterType0ConditionGroupsItem(LazyModel):
             fields={
                 "conditions": ("conditions", _decode_conditions),
             },
+            known=("conditions",),
             required=("conditions",),
             additional=None,
         )

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="FlowEmail")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class FlowEmail(LazyModel):
     """
     Attributes:
@@ -58,61 +58,51 @@ class FlowEmail(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.flow_email_additional_filters_type_0 import FlowEmailAdditionalFiltersType0  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        from_email: None | str | Unset
-        if isinstance(self.from_email, Unset):
-            from_email = UNSET
-        else:
-            from_email = self.from_email
+        from_email = self.from_email
+        if from_email is not UNSET:
+            field_dict["from_email"] = from_email
 
-        from_label: None | str | Unset
-        if isinstance(self.from_label, Unset):
-            from_label = UNSET
-        else:
-            from_label = self.from_label
+        from_label = self.from_label
+        if from_label is not UNSET:
+            field_dict["from_label"] = from_label
 
-        reply_to_email: None | str | Unset
-        if isinstance(self.reply_to_email, Unset):
-            reply_to_email = UNSET
-        else:
-            reply_to_email = self.reply_to_email
+        reply_to_email = self.reply_to_email
+        if reply_to_email is not UNSET:
+            field_dict["reply_to_email"] = reply_to_email
 
-        cc_email: None | str | Unset
-        if isinstance(self.cc_email, Unset):
-            cc_email = UNSET
-        else:
-            cc_email = self.cc_email
+        cc_email = self.cc_email
+        if cc_email is not UNSET:
+            field_dict["cc_email"] = cc_email
 
-        bcc_email: None | str | Unset
-        if isinstance(self.bcc_email, Unset):
-            bcc_email = UNSET
-        else:
-            bcc_email = self.bcc_email
+        bcc_email = self.bcc_email
+        if bcc_email is not UNSET:
+            field_dict["bcc_email"] = bcc_email
 
-        subject_line: None | str | Unset
-        if isinstance(self.subject_line, Unset):
-            subject_line = UNSET
-        else:
-            subject_line = self.subject_line
+        subject_line = self.subject_line
+        if subject_line is not UNSET:
+            field_dict["subject_line"] = subject_line
 
-        preview_text: None | str | Unset
-        if isinstance(self.preview_text, Unset):
-            preview_text = UNSET
-        else:
-            preview_text = self.preview_text
+        preview_text = self.preview_text
+        if preview_text is not UNSET:
+            field_dict["preview_text"] = preview_text
 
-        template_id: None | str | Unset
-        if isinstance(self.template_id, Unset):
-            template_id = UNSET
-        else:
-            template_id = self.template_id
+        template_id = self.template_id
+        if template_id is not UNSET:
+            field_dict["template_id"] = template_id
 
         smart_sending_enabled = self.smart_sending_enabled
+        if smart_sending_enabled is not UNSET:
+            field_dict["smart_sending_enabled"] = smart_sending_enabled
 
         transactional = self.transactional
+        if transactional is not UNSET:
+            field_dict["transactional"] = transactional
 
         add_tracking_params = self.add_tracking_params
+        if add_tracking_params is not UNSET:
+            field_dict["add_tracking_params"] = add_tracking_params
 
         custom_tracking_params: list[dict[str, Any]] | None | Unset
         if isinstance(self.custom_tracking_params, Unset):
@@ -125,58 +115,24 @@ class FlowEmail(LazyModel):
 
         else:
             custom_tracking_params = self.custom_tracking_params
+        if custom_tracking_params is not UNSET:
+            field_dict["custom_tracking_params"] = custom_tracking_params
 
         additional_filters: dict[str, Any] | None | Unset
         if isinstance(self.additional_filters, Unset):
             additional_filters = UNSET
-        elif isinstance(self.additional_filters, FlowEmailAdditionalFiltersType0):
+        elif isinstance(self.additional_filters, LazyModel):
             additional_filters = self.additional_filters.to_dict()
         else:
             additional_filters = self.additional_filters
-
-        name: None | str | Unset
-        if isinstance(self.name, Unset):
-            name = UNSET
-        else:
-            name = self.name
-
-        id: None | str | Unset
-        if isinstance(self.id, Unset):
-            id = UNSET
-        else:
-            id = self.id
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if from_email is not UNSET:
-            field_dict["from_email"] = from_email
-        if from_label is not UNSET:
-            field_dict["from_label"] = from_label
-        if reply_to_email is not UNSET:
-            field_dict["reply_to_email"] = reply_to_email
-        if cc_email is not UNSET:
-            field_dict["cc_email"] = cc_email
-        if bcc_email is not UNSET:
-            field_dict["bcc_email"] = bcc_email
-        if subject_line is not UNSET:
-            field_dict["subject_line"] = subject_line
-        if preview_text is not UNSET:
-            field_dict["preview_text"] = preview_text
-        if template_id is not UNSET:
-            field_dict["template_id"] = template_id
-        if smart_sending_enabled is not UNSET:
-            field_dict["smart_sending_enabled"] = smart_sending_enabled
-        if transactional is not UNSET:
-            field_dict["transactional"] = transactional
-        if add_tracking_params is not UNSET:
-            field_dict["add_tracking_params"] = add_tracking_params
-        if custom_tracking_params is not UNSET:
-            field_dict["custom_tracking_params"] = custom_tracking_params
         if additional_filters is not UNSET:
             field_dict["additional_filters"] = additional_filters
+
+        name = self.name
         if name is not UNSET:
             field_dict["name"] = name
+
+        id = self.id
         if id is not UNSET:
             field_dict["id"] = id
 
@@ -184,7 +140,21 @@ class FlowEmail(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.from_email = src_dict.get("from_email", UNSET)
+        instance.from_label = src_dict.get("from_label", UNSET)
+        instance.reply_to_email = src_dict.get("reply_to_email", UNSET)
+        instance.cc_email = src_dict.get("cc_email", UNSET)
+        instance.bcc_email = src_dict.get("bcc_email", UNSET)
+        instance.subject_line = src_dict.get("subject_line", UNSET)
+        instance.preview_text = src_dict.get("preview_text", UNSET)
+        instance.template_id = src_dict.get("template_id", UNSET)
+        instance.smart_sending_enabled = src_dict.get("smart_sending_enabled", UNSET)
+        instance.transactional = src_dict.get("transactional", UNSET)
+        instance.add_tracking_params = src_dict.get("add_tracking_params", UNSET)
+        instance.name = src_dict.get("name", UNSET)
+        instance.id = src_dict.get("id", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -238,22 +208,26 @@ class FlowEmail(LazyModel):
 
         return LazyTable(
             fields={
-                "from_email": ("from_email", None),
-                "from_label": ("from_label", None),
-                "reply_to_email": ("reply_to_email", None),
-                "cc_email": ("cc_email", None),
-                "bcc_email": ("bcc_email", None),
-                "subject_line": ("subject_line", None),
-                "preview_text": ("preview_text", None),
-                "template_id": ("template_id", None),
-                "smart_sending_enabled": ("smart_sending_enabled", None),
-                "transactional": ("transactional", None),
-                "add_tracking_params": ("add_tracking_params", None),
                 "custom_tracking_params": ("custom_tracking_params", _decode_custom_tracking_params),
                 "additional_filters": ("additional_filters", _decode_additional_filters),
-                "name": ("name", None),
-                "id": ("id", None),
             },
+            known=(
+                "from_email",
+                "from_label",
+                "reply_to_email",
+                "cc_email",
+                "bcc_email",
+                "subject_line",
+                "preview_text",
+                "template_id",
+                "smart_sending_enabled",
+                "transactional",
+                "add_tracking_params",
+                "custom_tracking_params",
+                "additional_filters",
+                "name",
+                "id",
+            ),
             required=(),
             additional=None,
         )

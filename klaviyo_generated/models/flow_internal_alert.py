@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="FlowInternalAlert")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class FlowInternalAlert(LazyModel):
     """
     Attributes:
@@ -37,49 +37,27 @@ class FlowInternalAlert(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from_email: None | str
-        from_email = self.from_email
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        from_label: None | str
-        from_label = self.from_label
+        field_dict["from_email"] = self.from_email
+
+        field_dict["from_label"] = self.from_label
 
         to_emails = self.to_emails
 
-        subject_line: None | str
-        subject_line = self.subject_line
+        field_dict["to_emails"] = to_emails
 
-        template_id: None | str | Unset
-        if isinstance(self.template_id, Unset):
-            template_id = UNSET
-        else:
-            template_id = self.template_id
+        field_dict["subject_line"] = self.subject_line
 
-        name: None | str | Unset
-        if isinstance(self.name, Unset):
-            name = UNSET
-        else:
-            name = self.name
-
-        id: None | str | Unset
-        if isinstance(self.id, Unset):
-            id = UNSET
-        else:
-            id = self.id
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "from_email": from_email,
-                "from_label": from_label,
-                "to_emails": to_emails,
-                "subject_line": subject_line,
-            }
-        )
+        template_id = self.template_id
         if template_id is not UNSET:
             field_dict["template_id"] = template_id
+
+        name = self.name
         if name is not UNSET:
             field_dict["name"] = name
+
+        id = self.id
         if id is not UNSET:
             field_dict["id"] = id
 
@@ -87,7 +65,14 @@ class FlowInternalAlert(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.from_email = src_dict["from_email"]
+        instance.from_label = src_dict["from_label"]
+        instance.subject_line = src_dict["subject_line"]
+        instance.template_id = src_dict.get("template_id", UNSET)
+        instance.name = src_dict.get("name", UNSET)
+        instance.id = src_dict.get("id", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -99,14 +84,17 @@ class FlowInternalAlert(LazyModel):
 
         return LazyTable(
             fields={
-                "from_email": ("from_email", None),
-                "from_label": ("from_label", None),
                 "to_emails": ("to_emails", _decode_to_emails),
-                "subject_line": ("subject_line", None),
-                "template_id": ("template_id", None),
-                "name": ("name", None),
-                "id": ("id", None),
             },
+            known=(
+                "from_email",
+                "from_label",
+                "to_emails",
+                "subject_line",
+                "template_id",
+                "name",
+                "id",
+            ),
             required=(
                 "from_email",
                 "from_label",

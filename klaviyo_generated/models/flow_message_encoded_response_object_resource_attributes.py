@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="FlowMessageEncodedResponseObjectResourceAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class FlowMessageEncodedResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
@@ -44,18 +44,11 @@ class FlowMessageEncodedResponseObjectResourceAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.flow_email import FlowEmail  # noqa: PLC0415
-        from ..models.flow_internal_alert import FlowInternalAlert  # noqa: PLC0415
-        from ..models.flow_push_notification import FlowPushNotification  # noqa: PLC0415
-        from ..models.flow_sms import FlowSms  # noqa: PLC0415
-        from ..models.flow_webhook import FlowWebhook  # noqa: PLC0415
-        from ..models.flow_whats_app import FlowWhatsApp  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        channel: None | str | Unset
-        if isinstance(self.channel, Unset):
-            channel = UNSET
-        else:
-            channel = self.channel
+        channel = self.channel
+        if channel is not UNSET:
+            field_dict["channel"] = channel
 
         created: None | str | Unset
         if isinstance(self.created, Unset):
@@ -64,6 +57,8 @@ class FlowMessageEncodedResponseObjectResourceAttributes(LazyModel):
             created = self.created.isoformat()
         else:
             created = self.created
+        if created is not UNSET:
+            field_dict["created"] = created
 
         updated: None | str | Unset
         if isinstance(self.updated, Unset):
@@ -72,34 +67,26 @@ class FlowMessageEncodedResponseObjectResourceAttributes(LazyModel):
             updated = self.updated.isoformat()
         else:
             updated = self.updated
+        if updated is not UNSET:
+            field_dict["updated"] = updated
 
         definition: dict[str, Any] | None | Unset
         if isinstance(self.definition, Unset):
             definition = UNSET
-        elif isinstance(self.definition, FlowEmail):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
-        elif isinstance(self.definition, FlowInternalAlert):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
-        elif isinstance(self.definition, FlowPushNotification):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
-        elif isinstance(self.definition, FlowSms):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
-        elif isinstance(self.definition, FlowWebhook):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
-        elif isinstance(self.definition, FlowWhatsApp):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
         else:
             definition = self.definition
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if channel is not UNSET:
-            field_dict["channel"] = channel
-        if created is not UNSET:
-            field_dict["created"] = created
-        if updated is not UNSET:
-            field_dict["updated"] = updated
         if definition is not UNSET:
             field_dict["definition"] = definition
 
@@ -107,7 +94,9 @@ class FlowMessageEncodedResponseObjectResourceAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.channel = src_dict.get("channel", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -243,11 +232,16 @@ class FlowMessageEncodedResponseObjectResourceAttributes(LazyModel):
 
         return LazyTable(
             fields={
-                "channel": ("channel", None),
                 "created": ("created", _decode_created),
                 "updated": ("updated", _decode_updated),
                 "definition": ("definition", _decode_definition),
             },
+            known=(
+                "channel",
+                "created",
+                "updated",
+                "definition",
+            ),
             required=(),
             additional=None,
         )

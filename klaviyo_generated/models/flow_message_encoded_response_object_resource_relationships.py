@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="FlowMessageEncodedResponseObjectResourceRelationships")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class FlowMessageEncodedResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
@@ -36,27 +36,22 @@ class FlowMessageEncodedResponseObjectResourceRelationships(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        flow_action: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.flow_action, Unset):
-            flow_action = self.flow_action.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        template: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.template, Unset):
-            template = self.template.to_dict()
+        flow_action = self.flow_action
+        if not isinstance(flow_action, Unset):
+            field_dict["flow-action"] = flow_action.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if flow_action is not UNSET:
-            field_dict["flow-action"] = flow_action
-        if template is not UNSET:
-            field_dict["template"] = template
+        template = self.template
+        if not isinstance(template, Unset):
+            field_dict["template"] = template.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -94,6 +89,10 @@ class FlowMessageEncodedResponseObjectResourceRelationships(LazyModel):
                 "flow_action": ("flow-action", _decode_flow_action),
                 "template": ("template", _decode_template),
             },
+            known=(
+                "flow-action",
+                "template",
+            ),
             required=(),
             additional=None,
         )

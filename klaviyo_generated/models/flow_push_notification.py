@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="FlowPushNotification")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class FlowPushNotification(LazyModel):
     """
     Attributes:
@@ -83,100 +83,94 @@ class FlowPushNotification(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.flow_push_notification_additional_filters_type_0 import FlowPushNotificationAdditionalFiltersType0  # noqa: PLC0415
-        from ..models.flow_push_notification_kv_pairs_type_0 import FlowPushNotificationKvPairsType0  # noqa: PLC0415
-        from ..models.increment import Increment  # noqa: PLC0415
-        from ..models.static_count import StaticCount  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        body = self.body
+        field_dict["body"] = self.body
 
-        title: None | str | Unset
-        if isinstance(self.title, Unset):
-            title = UNSET
-        else:
-            title = self.title
+        title = self.title
+        if title is not UNSET:
+            field_dict["title"] = title
 
         sound = self.sound
+        if sound is not UNSET:
+            field_dict["sound"] = sound
 
         badge = self.badge
+        if badge is not UNSET:
+            field_dict["badge"] = badge
 
         badge_options: dict[str, Any] | Unset
         if isinstance(self.badge_options, Unset):
             badge_options = UNSET
-        elif isinstance(self.badge_options, Increment):
+        elif isinstance(self.badge_options, LazyModel):
             badge_options = self.badge_options.to_dict()
-        elif isinstance(self.badge_options, StaticCount):
+        elif isinstance(self.badge_options, LazyModel):
             badge_options = self.badge_options.to_dict()
         else:
             badge_options = self.badge_options.to_dict()
 
-        image_id: None | str | Unset
-        if isinstance(self.image_id, Unset):
-            image_id = UNSET
-        else:
-            image_id = self.image_id
+        if badge_options is not UNSET:
+            field_dict["badge_options"] = badge_options
 
-        dynamic_image: None | str | Unset
-        if isinstance(self.dynamic_image, Unset):
-            dynamic_image = UNSET
-        else:
-            dynamic_image = self.dynamic_image
+        image_id = self.image_id
+        if image_id is not UNSET:
+            field_dict["image_id"] = image_id
 
-        video_asset_id: None | str | Unset
-        if isinstance(self.video_asset_id, Unset):
-            video_asset_id = UNSET
-        else:
-            video_asset_id = self.video_asset_id
+        dynamic_image = self.dynamic_image
+        if dynamic_image is not UNSET:
+            field_dict["dynamic_image"] = dynamic_image
 
-        on_open: str | Unset = UNSET
-        if not isinstance(self.on_open, Unset):
-            on_open = self.on_open
+        video_asset_id = self.video_asset_id
+        if video_asset_id is not UNSET:
+            field_dict["video_asset_id"] = video_asset_id
 
-        ios_link: None | str | Unset
-        if isinstance(self.ios_link, Unset):
-            ios_link = UNSET
-        else:
-            ios_link = self.ios_link
+        on_open = self.on_open
+        if on_open is not UNSET:
+            field_dict["on_open"] = on_open
 
-        android_link: None | str | Unset
-        if isinstance(self.android_link, Unset):
-            android_link = UNSET
-        else:
-            android_link = self.android_link
+        ios_link = self.ios_link
+        if ios_link is not UNSET:
+            field_dict["ios_link"] = ios_link
 
-        web_url: None | str | Unset
-        if isinstance(self.web_url, Unset):
-            web_url = UNSET
-        else:
-            web_url = self.web_url
+        android_link = self.android_link
+        if android_link is not UNSET:
+            field_dict["android_link"] = android_link
 
-        push_type: str | Unset = UNSET
-        if not isinstance(self.push_type, Unset):
-            push_type = self.push_type
+        web_url = self.web_url
+        if web_url is not UNSET:
+            field_dict["web_url"] = web_url
+
+        push_type = self.push_type
+        if push_type is not UNSET:
+            field_dict["push_type"] = push_type
 
         kv_pairs: dict[str, Any] | None | Unset
         if isinstance(self.kv_pairs, Unset):
             kv_pairs = UNSET
-        elif isinstance(self.kv_pairs, FlowPushNotificationKvPairsType0):
+        elif isinstance(self.kv_pairs, LazyModel):
             kv_pairs = self.kv_pairs.to_dict()
         else:
             kv_pairs = self.kv_pairs
+        if kv_pairs is not UNSET:
+            field_dict["kv_pairs"] = kv_pairs
 
-        conversion_metric_id: None | str | Unset
-        if isinstance(self.conversion_metric_id, Unset):
-            conversion_metric_id = UNSET
-        else:
-            conversion_metric_id = self.conversion_metric_id
+        conversion_metric_id = self.conversion_metric_id
+        if conversion_metric_id is not UNSET:
+            field_dict["conversion_metric_id"] = conversion_metric_id
 
         smart_sending_enabled = self.smart_sending_enabled
+        if smart_sending_enabled is not UNSET:
+            field_dict["smart_sending_enabled"] = smart_sending_enabled
 
         additional_filters: dict[str, Any] | None | Unset
         if isinstance(self.additional_filters, Unset):
             additional_filters = UNSET
-        elif isinstance(self.additional_filters, FlowPushNotificationAdditionalFiltersType0):
+        elif isinstance(self.additional_filters, LazyModel):
             additional_filters = self.additional_filters.to_dict()
         else:
             additional_filters = self.additional_filters
+        if additional_filters is not UNSET:
+            field_dict["additional_filters"] = additional_filters
 
         action_buttons: list[dict[str, Any]] | None | Unset
         if isinstance(self.action_buttons, Unset):
@@ -189,62 +183,14 @@ class FlowPushNotification(LazyModel):
 
         else:
             action_buttons = self.action_buttons
-
-        name: None | str | Unset
-        if isinstance(self.name, Unset):
-            name = UNSET
-        else:
-            name = self.name
-
-        id: None | str | Unset
-        if isinstance(self.id, Unset):
-            id = UNSET
-        else:
-            id = self.id
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "body": body,
-            }
-        )
-        if title is not UNSET:
-            field_dict["title"] = title
-        if sound is not UNSET:
-            field_dict["sound"] = sound
-        if badge is not UNSET:
-            field_dict["badge"] = badge
-        if badge_options is not UNSET:
-            field_dict["badge_options"] = badge_options
-        if image_id is not UNSET:
-            field_dict["image_id"] = image_id
-        if dynamic_image is not UNSET:
-            field_dict["dynamic_image"] = dynamic_image
-        if video_asset_id is not UNSET:
-            field_dict["video_asset_id"] = video_asset_id
-        if on_open is not UNSET:
-            field_dict["on_open"] = on_open
-        if ios_link is not UNSET:
-            field_dict["ios_link"] = ios_link
-        if android_link is not UNSET:
-            field_dict["android_link"] = android_link
-        if web_url is not UNSET:
-            field_dict["web_url"] = web_url
-        if push_type is not UNSET:
-            field_dict["push_type"] = push_type
-        if kv_pairs is not UNSET:
-            field_dict["kv_pairs"] = kv_pairs
-        if conversion_metric_id is not UNSET:
-            field_dict["conversion_metric_id"] = conversion_metric_id
-        if smart_sending_enabled is not UNSET:
-            field_dict["smart_sending_enabled"] = smart_sending_enabled
-        if additional_filters is not UNSET:
-            field_dict["additional_filters"] = additional_filters
         if action_buttons is not UNSET:
             field_dict["action_buttons"] = action_buttons
+
+        name = self.name
         if name is not UNSET:
             field_dict["name"] = name
+
+        id = self.id
         if id is not UNSET:
             field_dict["id"] = id
 
@@ -252,7 +198,22 @@ class FlowPushNotification(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.body = src_dict["body"]
+        instance.title = src_dict.get("title", UNSET)
+        instance.sound = src_dict.get("sound", UNSET)
+        instance.badge = src_dict.get("badge", UNSET)
+        instance.image_id = src_dict.get("image_id", UNSET)
+        instance.dynamic_image = src_dict.get("dynamic_image", UNSET)
+        instance.video_asset_id = src_dict.get("video_asset_id", UNSET)
+        instance.ios_link = src_dict.get("ios_link", UNSET)
+        instance.android_link = src_dict.get("android_link", UNSET)
+        instance.web_url = src_dict.get("web_url", UNSET)
+        instance.conversion_metric_id = src_dict.get("conversion_metric_id", UNSET)
+        instance.smart_sending_enabled = src_dict.get("smart_sending_enabled", UNSET)
+        instance.name = src_dict.get("name", UNSET)
+        instance.id = src_dict.get("id", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -380,27 +341,35 @@ class FlowPushNotification(LazyModel):
 
         return LazyTable(
             fields={
-                "body": ("body", None),
-                "title": ("title", None),
-                "sound": ("sound", None),
-                "badge": ("badge", None),
                 "badge_options": ("badge_options", _decode_badge_options),
-                "image_id": ("image_id", None),
-                "dynamic_image": ("dynamic_image", None),
-                "video_asset_id": ("video_asset_id", None),
                 "on_open": ("on_open", _decode_on_open),
-                "ios_link": ("ios_link", None),
-                "android_link": ("android_link", None),
-                "web_url": ("web_url", None),
                 "push_type": ("push_type", _decode_push_type),
                 "kv_pairs": ("kv_pairs", _decode_kv_pairs),
-                "conversion_metric_id": ("conversion_metric_id", None),
-                "smart_sending_enabled": ("smart_sending_enabled", None),
                 "additional_filters": ("additional_filters", _decode_additional_filters),
                 "action_buttons": ("action_buttons", _decode_action_buttons),
-                "name": ("name", None),
-                "id": ("id", None),
             },
+            known=(
+                "body",
+                "title",
+                "sound",
+                "badge",
+                "badge_options",
+                "image_id",
+                "dynamic_image",
+                "video_asset_id",
+                "on_open",
+                "ios_link",
+                "android_link",
+                "web_url",
+                "push_type",
+                "kv_pairs",
+                "conversion_metric_id",
+                "smart_sending_enabled",
+                "additional_filters",
+                "action_buttons",
+                "name",
+                "id",
+            ),
             required=("body",),
             additional=None,
         )

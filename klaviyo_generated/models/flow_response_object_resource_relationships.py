@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="FlowResponseObjectResourceRelationships")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class FlowResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
@@ -34,27 +34,22 @@ class FlowResponseObjectResourceRelationships(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        flow_actions: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.flow_actions, Unset):
-            flow_actions = self.flow_actions.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        tags: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.tags, Unset):
-            tags = self.tags.to_dict()
+        flow_actions = self.flow_actions
+        if not isinstance(flow_actions, Unset):
+            field_dict["flow-actions"] = flow_actions.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if flow_actions is not UNSET:
-            field_dict["flow-actions"] = flow_actions
-        if tags is not UNSET:
-            field_dict["tags"] = tags
+        tags = self.tags
+        if not isinstance(tags, Unset):
+            field_dict["tags"] = tags.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -90,6 +85,10 @@ class FlowResponseObjectResourceRelationships(LazyModel):
                 "flow_actions": ("flow-actions", _decode_flow_actions),
                 "tags": ("tags", _decode_tags),
             },
+            known=(
+                "flow-actions",
+                "tags",
+            ),
             required=(),
             additional=None,
         )

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="FlowSms")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class FlowSms(LazyModel):
     """
     Attributes:
@@ -70,23 +70,17 @@ class FlowSms(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.flow_sms_additional_filters_type_0 import FlowSmsAdditionalFiltersType0  # noqa: PLC0415
-        from ..models.message_hierarchy_rcs_item import MessageHierarchyRcsItem  # noqa: PLC0415
-        from ..models.message_hierarchy_sms_item import MessageHierarchySmsItem  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        body = self.body
+        field_dict["body"] = self.body
 
-        image_id: None | str | Unset
-        if isinstance(self.image_id, Unset):
-            image_id = UNSET
-        else:
-            image_id = self.image_id
+        image_id = self.image_id
+        if image_id is not UNSET:
+            field_dict["image_id"] = image_id
 
-        dynamic_image: None | str | Unset
-        if isinstance(self.dynamic_image, Unset):
-            dynamic_image = UNSET
-        else:
-            dynamic_image = self.dynamic_image
+        dynamic_image = self.dynamic_image
+        if dynamic_image is not UNSET:
+            field_dict["dynamic_image"] = dynamic_image
 
         message_hierarchy: list[dict[str, Any] | str] | None | Unset
         if isinstance(self.message_hierarchy, Unset):
@@ -95,9 +89,9 @@ class FlowSms(LazyModel):
             message_hierarchy = []
             for message_hierarchy_type_0_item_data in self.message_hierarchy:
                 message_hierarchy_type_0_item: dict[str, Any] | str
-                if isinstance(message_hierarchy_type_0_item_data, MessageHierarchyRcsItem):
+                if isinstance(message_hierarchy_type_0_item_data, LazyModel):
                     message_hierarchy_type_0_item = message_hierarchy_type_0_item_data.to_dict()
-                elif isinstance(message_hierarchy_type_0_item_data, MessageHierarchySmsItem):
+                elif isinstance(message_hierarchy_type_0_item_data, LazyModel):
                     message_hierarchy_type_0_item = message_hierarchy_type_0_item_data.to_dict()
                 else:
                     message_hierarchy_type_0_item = message_hierarchy_type_0_item_data
@@ -105,24 +99,44 @@ class FlowSms(LazyModel):
 
         else:
             message_hierarchy = self.message_hierarchy
+        if message_hierarchy is not UNSET:
+            field_dict["message_hierarchy"] = message_hierarchy
 
         shorten_links = self.shorten_links
+        if shorten_links is not UNSET:
+            field_dict["shorten_links"] = shorten_links
 
         include_contact_card = self.include_contact_card
+        if include_contact_card is not UNSET:
+            field_dict["include_contact_card"] = include_contact_card
 
         add_org_prefix = self.add_org_prefix
+        if add_org_prefix is not UNSET:
+            field_dict["add_org_prefix"] = add_org_prefix
 
         add_info_link = self.add_info_link
+        if add_info_link is not UNSET:
+            field_dict["add_info_link"] = add_info_link
 
         add_opt_out_language = self.add_opt_out_language
+        if add_opt_out_language is not UNSET:
+            field_dict["add_opt_out_language"] = add_opt_out_language
 
         smart_sending_enabled = self.smart_sending_enabled
+        if smart_sending_enabled is not UNSET:
+            field_dict["smart_sending_enabled"] = smart_sending_enabled
 
         sms_quiet_hours_enabled = self.sms_quiet_hours_enabled
+        if sms_quiet_hours_enabled is not UNSET:
+            field_dict["sms_quiet_hours_enabled"] = sms_quiet_hours_enabled
 
         transactional = self.transactional
+        if transactional is not UNSET:
+            field_dict["transactional"] = transactional
 
         add_tracking_params = self.add_tracking_params
+        if add_tracking_params is not UNSET:
+            field_dict["add_tracking_params"] = add_tracking_params
 
         custom_tracking_params: list[dict[str, Any]] | None | Unset
         if isinstance(self.custom_tracking_params, Unset):
@@ -135,72 +149,28 @@ class FlowSms(LazyModel):
 
         else:
             custom_tracking_params = self.custom_tracking_params
+        if custom_tracking_params is not UNSET:
+            field_dict["custom_tracking_params"] = custom_tracking_params
 
-        template_id: None | str | Unset
-        if isinstance(self.template_id, Unset):
-            template_id = UNSET
-        else:
-            template_id = self.template_id
+        template_id = self.template_id
+        if template_id is not UNSET:
+            field_dict["template_id"] = template_id
 
         additional_filters: dict[str, Any] | None | Unset
         if isinstance(self.additional_filters, Unset):
             additional_filters = UNSET
-        elif isinstance(self.additional_filters, FlowSmsAdditionalFiltersType0):
+        elif isinstance(self.additional_filters, LazyModel):
             additional_filters = self.additional_filters.to_dict()
         else:
             additional_filters = self.additional_filters
-
-        name: None | str | Unset
-        if isinstance(self.name, Unset):
-            name = UNSET
-        else:
-            name = self.name
-
-        id: None | str | Unset
-        if isinstance(self.id, Unset):
-            id = UNSET
-        else:
-            id = self.id
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "body": body,
-            }
-        )
-        if image_id is not UNSET:
-            field_dict["image_id"] = image_id
-        if dynamic_image is not UNSET:
-            field_dict["dynamic_image"] = dynamic_image
-        if message_hierarchy is not UNSET:
-            field_dict["message_hierarchy"] = message_hierarchy
-        if shorten_links is not UNSET:
-            field_dict["shorten_links"] = shorten_links
-        if include_contact_card is not UNSET:
-            field_dict["include_contact_card"] = include_contact_card
-        if add_org_prefix is not UNSET:
-            field_dict["add_org_prefix"] = add_org_prefix
-        if add_info_link is not UNSET:
-            field_dict["add_info_link"] = add_info_link
-        if add_opt_out_language is not UNSET:
-            field_dict["add_opt_out_language"] = add_opt_out_language
-        if smart_sending_enabled is not UNSET:
-            field_dict["smart_sending_enabled"] = smart_sending_enabled
-        if sms_quiet_hours_enabled is not UNSET:
-            field_dict["sms_quiet_hours_enabled"] = sms_quiet_hours_enabled
-        if transactional is not UNSET:
-            field_dict["transactional"] = transactional
-        if add_tracking_params is not UNSET:
-            field_dict["add_tracking_params"] = add_tracking_params
-        if custom_tracking_params is not UNSET:
-            field_dict["custom_tracking_params"] = custom_tracking_params
-        if template_id is not UNSET:
-            field_dict["template_id"] = template_id
         if additional_filters is not UNSET:
             field_dict["additional_filters"] = additional_filters
+
+        name = self.name
         if name is not UNSET:
             field_dict["name"] = name
+
+        id = self.id
         if id is not UNSET:
             field_dict["id"] = id
 
@@ -208,7 +178,23 @@ class FlowSms(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.body = src_dict["body"]
+        instance.image_id = src_dict.get("image_id", UNSET)
+        instance.dynamic_image = src_dict.get("dynamic_image", UNSET)
+        instance.shorten_links = src_dict.get("shorten_links", UNSET)
+        instance.include_contact_card = src_dict.get("include_contact_card", UNSET)
+        instance.add_org_prefix = src_dict.get("add_org_prefix", UNSET)
+        instance.add_info_link = src_dict.get("add_info_link", UNSET)
+        instance.add_opt_out_language = src_dict.get("add_opt_out_language", UNSET)
+        instance.smart_sending_enabled = src_dict.get("smart_sending_enabled", UNSET)
+        instance.sms_quiet_hours_enabled = src_dict.get("sms_quiet_hours_enabled", UNSET)
+        instance.transactional = src_dict.get("transactional", UNSET)
+        instance.add_tracking_params = src_dict.get("add_tracking_params", UNSET)
+        instance.template_id = src_dict.get("template_id", UNSET)
+        instance.name = src_dict.get("name", UNSET)
+        instance.id = src_dict.get("id", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -317,25 +303,30 @@ class FlowSms(LazyModel):
 
         return LazyTable(
             fields={
-                "body": ("body", None),
-                "image_id": ("image_id", None),
-                "dynamic_image": ("dynamic_image", None),
                 "message_hierarchy": ("message_hierarchy", _decode_message_hierarchy),
-                "shorten_links": ("shorten_links", None),
-                "include_contact_card": ("include_contact_card", None),
-                "add_org_prefix": ("add_org_prefix", None),
-                "add_info_link": ("add_info_link", None),
-                "add_opt_out_language": ("add_opt_out_language", None),
-                "smart_sending_enabled": ("smart_sending_enabled", None),
-                "sms_quiet_hours_enabled": ("sms_quiet_hours_enabled", None),
-                "transactional": ("transactional", None),
-                "add_tracking_params": ("add_tracking_params", None),
                 "custom_tracking_params": ("custom_tracking_params", _decode_custom_tracking_params),
-                "template_id": ("template_id", None),
                 "additional_filters": ("additional_filters", _decode_additional_filters),
-                "name": ("name", None),
-                "id": ("id", None),
             },
+            known=(
+                "body",
+                "image_id",
+                "dynamic_image",
+                "message_hierarchy",
+                "shorten_links",
+                "include_contact_card",
+                "add_org_prefix",
+                "add_info_link",
+                "add_opt_out_language",
+                "smart_sending_enabled",
+                "sms_quiet_hours_enabled",
+                "transactional",
+                "add_tracking_params",
+                "custom_tracking_params",
+                "template_id",
+                "additional_filters",
+                "name",
+                "id",
+            ),
             required=("body",),
             additional=None,
         )

@@ -17,7 +17,7 @@ from ..models.flow_tracking_setting_static_param_type import (
 T = TypeVar("T", bound="FlowTrackingSettingStaticParam")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class FlowTrackingSettingStaticParam(LazyModel):
     """
     Attributes:
@@ -30,24 +30,19 @@ class FlowTrackingSettingStaticParam(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        value = self.value
+        field_dict["type"] = self.type_
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "value": value,
-            }
-        )
+        field_dict["value"] = self.value
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.value = src_dict["value"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -60,8 +55,11 @@ class FlowTrackingSettingStaticParam(LazyModel):
         return LazyTable(
             fields={
                 "type_": ("type", _decode_type_),
-                "value": ("value", None),
             },
+            known=(
+                "type",
+                "value",
+            ),
             required=(
                 "type",
                 "value",

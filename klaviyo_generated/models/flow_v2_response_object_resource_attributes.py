@@ -19,7 +19,7 @@ from ..types import UNSET, Unset, parse_union
 T = TypeVar("T", bound="FlowV2ResponseObjectResourceAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class FlowV2ResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
@@ -41,23 +41,19 @@ class FlowV2ResponseObjectResourceAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name: None | str | Unset
-        if isinstance(self.name, Unset):
-            name = UNSET
-        else:
-            name = self.name
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        status: None | str | Unset
-        if isinstance(self.status, Unset):
-            status = UNSET
-        else:
-            status = self.status
+        name = self.name
+        if name is not UNSET:
+            field_dict["name"] = name
 
-        archived: bool | None | Unset
-        if isinstance(self.archived, Unset):
-            archived = UNSET
-        else:
-            archived = self.archived
+        status = self.status
+        if status is not UNSET:
+            field_dict["status"] = status
+
+        archived = self.archived
+        if archived is not UNSET:
+            field_dict["archived"] = archived
 
         created: None | str | Unset
         if isinstance(self.created, Unset):
@@ -66,6 +62,8 @@ class FlowV2ResponseObjectResourceAttributes(LazyModel):
             created = self.created.isoformat()
         else:
             created = self.created
+        if created is not UNSET:
+            field_dict["created"] = created
 
         updated: None | str | Unset
         if isinstance(self.updated, Unset):
@@ -74,24 +72,10 @@ class FlowV2ResponseObjectResourceAttributes(LazyModel):
             updated = self.updated.isoformat()
         else:
             updated = self.updated
-
-        trigger_type: str | Unset = UNSET
-        if not isinstance(self.trigger_type, Unset):
-            trigger_type = self.trigger_type
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if name is not UNSET:
-            field_dict["name"] = name
-        if status is not UNSET:
-            field_dict["status"] = status
-        if archived is not UNSET:
-            field_dict["archived"] = archived
-        if created is not UNSET:
-            field_dict["created"] = created
         if updated is not UNSET:
             field_dict["updated"] = updated
+
+        trigger_type = self.trigger_type
         if trigger_type is not UNSET:
             field_dict["trigger_type"] = trigger_type
 
@@ -99,7 +83,11 @@ class FlowV2ResponseObjectResourceAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.name = src_dict.get("name", UNSET)
+        instance.status = src_dict.get("status", UNSET)
+        instance.archived = src_dict.get("archived", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -156,13 +144,18 @@ class FlowV2ResponseObjectResourceAttributes(LazyModel):
 
         return LazyTable(
             fields={
-                "name": ("name", None),
-                "status": ("status", None),
-                "archived": ("archived", None),
                 "created": ("created", _decode_created),
                 "updated": ("updated", _decode_updated),
                 "trigger_type": ("trigger_type", _decode_trigger_type),
             },
+            known=(
+                "name",
+                "status",
+                "archived",
+                "created",
+                "updated",
+                "trigger_type",
+            ),
             required=(),
             additional=None,
         )

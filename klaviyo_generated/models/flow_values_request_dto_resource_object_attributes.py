@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="FlowValuesRequestDTOResourceObjectAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class FlowValuesRequestDTOResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -61,20 +61,24 @@ class FlowValuesRequestDTOResourceObjectAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.timeframe import Timeframe  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
         statistics = []
         for statistics_item_data in self.statistics:
             statistics_item: str = statistics_item_data
             statistics.append(statistics_item)
 
+        field_dict["statistics"] = statistics
+
         timeframe: dict[str, Any]
-        if isinstance(self.timeframe, Timeframe):
+        if isinstance(self.timeframe, LazyModel):
             timeframe = self.timeframe.to_dict()
         else:
             timeframe = self.timeframe.to_dict()
 
-        conversion_metric_id = self.conversion_metric_id
+        field_dict["timeframe"] = timeframe
+
+        field_dict["conversion_metric_id"] = self.conversion_metric_id
 
         group_by: list[str] | None | Unset
         if isinstance(self.group_by, Unset):
@@ -87,24 +91,10 @@ class FlowValuesRequestDTOResourceObjectAttributes(LazyModel):
 
         else:
             group_by = self.group_by
-
-        filter: None | str | Unset
-        if isinstance(self.filter, Unset):
-            filter = UNSET
-        else:
-            filter = self.filter
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "statistics": statistics,
-                "timeframe": timeframe,
-                "conversion_metric_id": conversion_metric_id,
-            }
-        )
         if group_by is not UNSET:
             field_dict["group_by"] = group_by
+
+        filter = self.filter
         if filter is not UNSET:
             field_dict["filter"] = filter
 
@@ -112,7 +102,10 @@ class FlowValuesRequestDTOResourceObjectAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.conversion_metric_id = src_dict["conversion_metric_id"]
+        instance.filter = src_dict.get("filter", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -188,10 +181,15 @@ class FlowValuesRequestDTOResourceObjectAttributes(LazyModel):
             fields={
                 "statistics": ("statistics", _decode_statistics),
                 "timeframe": ("timeframe", _decode_timeframe),
-                "conversion_metric_id": ("conversion_metric_id", None),
                 "group_by": ("group_by", _decode_group_by),
-                "filter": ("filter", None),
             },
+            known=(
+                "statistics",
+                "timeframe",
+                "conversion_metric_id",
+                "group_by",
+                "filter",
+            ),
             required=(
                 "statistics",
                 "timeframe",

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="FlowWebhook")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class FlowWebhook(LazyModel):
     """
     Attributes:
@@ -37,50 +37,29 @@ class FlowWebhook(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.flow_webhook_headers_type_0 import FlowWebhookHeadersType0  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        url: None | str
-        url = self.url
+        field_dict["url"] = self.url
 
         headers: dict[str, Any] | None | Unset
         if isinstance(self.headers, Unset):
             headers = UNSET
-        elif isinstance(self.headers, FlowWebhookHeadersType0):
+        elif isinstance(self.headers, LazyModel):
             headers = self.headers.to_dict()
         else:
             headers = self.headers
-
-        body: None | str | Unset
-        if isinstance(self.body, Unset):
-            body = UNSET
-        else:
-            body = self.body
-
-        name: None | str | Unset
-        if isinstance(self.name, Unset):
-            name = UNSET
-        else:
-            name = self.name
-
-        id: None | str | Unset
-        if isinstance(self.id, Unset):
-            id = UNSET
-        else:
-            id = self.id
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "url": url,
-            }
-        )
         if headers is not UNSET:
             field_dict["headers"] = headers
+
+        body = self.body
         if body is not UNSET:
             field_dict["body"] = body
+
+        name = self.name
         if name is not UNSET:
             field_dict["name"] = name
+
+        id = self.id
         if id is not UNSET:
             field_dict["id"] = id
 
@@ -88,7 +67,12 @@ class FlowWebhook(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.url = src_dict["url"]
+        instance.body = src_dict.get("body", UNSET)
+        instance.name = src_dict.get("name", UNSET)
+        instance.id = src_dict.get("id", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -116,12 +100,15 @@ class FlowWebhook(LazyModel):
 
         return LazyTable(
             fields={
-                "url": ("url", None),
                 "headers": ("headers", _decode_headers),
-                "body": ("body", None),
-                "name": ("name", None),
-                "id": ("id", None),
             },
+            known=(
+                "url",
+                "headers",
+                "body",
+                "name",
+                "id",
+            ),
             required=("url",),
             additional=None,
         )

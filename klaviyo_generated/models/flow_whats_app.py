@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="FlowWhatsApp")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class FlowWhatsApp(LazyModel):
     """
     Attributes:
@@ -41,55 +41,39 @@ class FlowWhatsApp(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.flow_whats_app_additional_filters_type_0 import FlowWhatsAppAdditionalFiltersType0  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        id: None | str | Unset
-        if isinstance(self.id, Unset):
-            id = UNSET
-        else:
-            id = self.id
+        id = self.id
+        if id is not UNSET:
+            field_dict["id"] = id
 
-        name: None | str | Unset
-        if isinstance(self.name, Unset):
-            name = UNSET
-        else:
-            name = self.name
+        name = self.name
+        if name is not UNSET:
+            field_dict["name"] = name
 
-        vendor_id: None | str | Unset
-        if isinstance(self.vendor_id, Unset):
-            vendor_id = UNSET
-        else:
-            vendor_id = self.vendor_id
+        vendor_id = self.vendor_id
+        if vendor_id is not UNSET:
+            field_dict["vendor_id"] = vendor_id
 
         smart_sending_enabled = self.smart_sending_enabled
+        if smart_sending_enabled is not UNSET:
+            field_dict["smart_sending_enabled"] = smart_sending_enabled
 
         transactional = self.transactional
+        if transactional is not UNSET:
+            field_dict["transactional"] = transactional
 
         add_tracking_params = self.add_tracking_params
+        if add_tracking_params is not UNSET:
+            field_dict["add_tracking_params"] = add_tracking_params
 
         additional_filters: dict[str, Any] | None | Unset
         if isinstance(self.additional_filters, Unset):
             additional_filters = UNSET
-        elif isinstance(self.additional_filters, FlowWhatsAppAdditionalFiltersType0):
+        elif isinstance(self.additional_filters, LazyModel):
             additional_filters = self.additional_filters.to_dict()
         else:
             additional_filters = self.additional_filters
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if id is not UNSET:
-            field_dict["id"] = id
-        if name is not UNSET:
-            field_dict["name"] = name
-        if vendor_id is not UNSET:
-            field_dict["vendor_id"] = vendor_id
-        if smart_sending_enabled is not UNSET:
-            field_dict["smart_sending_enabled"] = smart_sending_enabled
-        if transactional is not UNSET:
-            field_dict["transactional"] = transactional
-        if add_tracking_params is not UNSET:
-            field_dict["add_tracking_params"] = add_tracking_params
         if additional_filters is not UNSET:
             field_dict["additional_filters"] = additional_filters
 
@@ -97,7 +81,14 @@ class FlowWhatsApp(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.id = src_dict.get("id", UNSET)
+        instance.name = src_dict.get("name", UNSET)
+        instance.vendor_id = src_dict.get("vendor_id", UNSET)
+        instance.smart_sending_enabled = src_dict.get("smart_sending_enabled", UNSET)
+        instance.transactional = src_dict.get("transactional", UNSET)
+        instance.add_tracking_params = src_dict.get("add_tracking_params", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -125,14 +116,17 @@ class FlowWhatsApp(LazyModel):
 
         return LazyTable(
             fields={
-                "id": ("id", None),
-                "name": ("name", None),
-                "vendor_id": ("vendor_id", None),
-                "smart_sending_enabled": ("smart_sending_enabled", None),
-                "transactional": ("transactional", None),
-                "add_tracking_params": ("add_tracking_params", None),
                 "additional_filters": ("additional_filters", _decode_additional_filters),
             },
+            known=(
+                "id",
+                "name",
+                "vendor_id",
+                "smart_sending_enabled",
+                "transactional",
+                "add_tracking_params",
+                "additional_filters",
+            ),
             required=(),
             additional=None,
         )

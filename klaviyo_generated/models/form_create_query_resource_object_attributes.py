@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="FormCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class FormCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -38,30 +38,24 @@ class FormCreateQueryResourceObjectAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        definition = self.definition.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        status: str = self.status
+        field_dict["definition"] = self.definition.to_dict()
 
-        ab_test = self.ab_test
+        field_dict["status"] = self.status
 
-        name = self.name
+        field_dict["ab_test"] = self.ab_test
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "definition": definition,
-                "status": status,
-                "ab_test": ab_test,
-                "name": name,
-            }
-        )
+        field_dict["name"] = self.name
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.ab_test = src_dict["ab_test"]
+        instance.name = src_dict["name"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -81,9 +75,13 @@ class FormCreateQueryResourceObjectAttributes(LazyModel):
             fields={
                 "definition": ("definition", _decode_definition),
                 "status": ("status", _decode_status),
-                "ab_test": ("ab_test", None),
-                "name": ("name", None),
             },
+            known=(
+                "definition",
+                "status",
+                "ab_test",
+                "name",
+            ),
             required=(
                 "definition",
                 "status",

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="FormDefinition")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class FormDefinition(LazyModel):
     """
     Attributes:
@@ -28,24 +28,21 @@ class FormDefinition(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
         versions = []
         for versions_item_data in self.versions:
             versions_item = versions_item_data.to_dict()
             versions.append(versions_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "versions": versions,
-            }
-        )
+        field_dict["versions"] = versions
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -65,6 +62,7 @@ class FormDefinition(LazyModel):
             fields={
                 "versions": ("versions", _decode_versions),
             },
+            known=("versions",),
             required=("versions",),
             additional=None,
         )

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="FormMethodFilter")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class FormMethodFilter(LazyModel):
     """
     Attributes:
@@ -35,30 +35,22 @@ class FormMethodFilter(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field: str = self.field
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        method: str = self.method
+        field_dict["field"] = self.field
 
-        filter: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.filter, Unset):
-            filter = self.filter.to_dict()
+        field_dict["method"] = self.method
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "field": field,
-                "method": method,
-            }
-        )
-        if filter is not UNSET:
-            field_dict["filter"] = filter
+        filter = self.filter
+        if not isinstance(filter, Unset):
+            field_dict["filter"] = filter.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -90,6 +82,11 @@ class FormMethodFilter(LazyModel):
                 "method": ("method", _decode_method),
                 "filter": ("filter", _decode_filter),
             },
+            known=(
+                "field",
+                "method",
+                "filter",
+            ),
             required=(
                 "field",
                 "method",

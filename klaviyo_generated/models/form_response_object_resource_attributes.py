@@ -18,7 +18,7 @@ from ..models.form_response_object_resource_attributes_status import (
 T = TypeVar("T", bound="FormResponseObjectResourceAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class FormResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
@@ -38,33 +38,28 @@ class FormResponseObjectResourceAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        status: str = self.status
+        field_dict["name"] = self.name
 
-        ab_test = self.ab_test
+        field_dict["status"] = self.status
+
+        field_dict["ab_test"] = self.ab_test
 
         created_at = self.created_at.isoformat()
+        field_dict["created_at"] = created_at
 
         updated_at = self.updated_at.isoformat()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "name": name,
-                "status": status,
-                "ab_test": ab_test,
-                "created_at": created_at,
-                "updated_at": updated_at,
-            }
-        )
+        field_dict["updated_at"] = updated_at
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.name = src_dict["name"]
+        instance.ab_test = src_dict["ab_test"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -86,12 +81,17 @@ class FormResponseObjectResourceAttributes(LazyModel):
 
         return LazyTable(
             fields={
-                "name": ("name", None),
                 "status": ("status", _decode_status),
-                "ab_test": ("ab_test", None),
                 "created_at": ("created_at", _decode_created_at),
                 "updated_at": ("updated_at", _decode_updated_at),
             },
+            known=(
+                "name",
+                "status",
+                "ab_test",
+                "created_at",
+                "updated_at",
+            ),
             required=(
                 "name",
                 "status",

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="FormResponseObjectResourceRelationships")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class FormResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
@@ -31,21 +31,18 @@ class FormResponseObjectResourceRelationships(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        form_versions: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.form_versions, Unset):
-            form_versions = self.form_versions.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if form_versions is not UNSET:
-            field_dict["form-versions"] = form_versions
+        form_versions = self.form_versions
+        if not isinstance(form_versions, Unset):
+            field_dict["form-versions"] = form_versions.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -67,6 +64,7 @@ class FormResponseObjectResourceRelationships(LazyModel):
             fields={
                 "form_versions": ("form-versions", _decode_form_versions),
             },
+            known=("form-versions",),
             required=(),
             additional=None,
         )

@@ -13,7 +13,7 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 T = TypeVar("T", bound="FormVersionABTest")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class FormVersionABTest(LazyModel):
     """
     Attributes:
@@ -24,29 +24,24 @@ class FormVersionABTest(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        variation_name = self.variation_name
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "variation_name": variation_name,
-            }
-        )
+        field_dict["variation_name"] = self.variation_name
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.variation_name = src_dict["variation_name"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "variation_name": ("variation_name", None),
-            },
+            fields={},
+            known=("variation_name",),
             required=("variation_name",),
             additional=None,
         )

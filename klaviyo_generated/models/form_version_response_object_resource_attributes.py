@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="FormVersionResponseObjectResourceAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class FormVersionResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
@@ -51,39 +51,31 @@ class FormVersionResponseObjectResourceAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        form_type: str = self.form_type
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        variation_name = self.variation_name
+        field_dict["form_type"] = self.form_type
 
-        status: str = self.status
+        field_dict["variation_name"] = self.variation_name
+
+        field_dict["status"] = self.status
 
         created_at = self.created_at.isoformat()
+        field_dict["created_at"] = created_at
 
         updated_at = self.updated_at.isoformat()
+        field_dict["updated_at"] = updated_at
 
-        ab_test: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.ab_test, Unset):
-            ab_test = self.ab_test.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "form_type": form_type,
-                "variation_name": variation_name,
-                "status": status,
-                "created_at": created_at,
-                "updated_at": updated_at,
-            }
-        )
-        if ab_test is not UNSET:
-            field_dict["ab_test"] = ab_test
+        ab_test = self.ab_test
+        if not isinstance(ab_test, Unset):
+            field_dict["ab_test"] = ab_test.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.variation_name = src_dict["variation_name"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -122,12 +114,19 @@ class FormVersionResponseObjectResourceAttributes(LazyModel):
         return LazyTable(
             fields={
                 "form_type": ("form_type", _decode_form_type),
-                "variation_name": ("variation_name", None),
                 "status": ("status", _decode_status),
                 "created_at": ("created_at", _decode_created_at),
                 "updated_at": ("updated_at", _decode_updated_at),
                 "ab_test": ("ab_test", _decode_ab_test),
             },
+            known=(
+                "form_type",
+                "variation_name",
+                "status",
+                "created_at",
+                "updated_at",
+                "ab_test",
+            ),
             required=(
                 "form_type",
                 "variation_name",

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="FormVersionResponseObjectResourceRelationships")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class FormVersionResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
@@ -31,21 +31,18 @@ class FormVersionResponseObjectResourceRelationships(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        form: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.form, Unset):
-            form = self.form.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if form is not UNSET:
-            field_dict["form"] = form
+        form = self.form
+        if not isinstance(form, Unset):
+            field_dict["form"] = form.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -67,6 +64,7 @@ class FormVersionResponseObjectResourceRelationships(LazyModel):
             fields={
                 "form": ("form", _decode_form),
             },
+            known=("form",),
             required=(),
             additional=None,
         )

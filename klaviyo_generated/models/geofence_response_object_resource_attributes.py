@@ -13,7 +13,7 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 T = TypeVar("T", bound="GeofenceResponseObjectResourceAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class GeofenceResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
@@ -28,37 +28,34 @@ class GeofenceResponseObjectResourceAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        latitude = self.latitude
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        longitude = self.longitude
+        field_dict["latitude"] = self.latitude
 
-        radius = self.radius
+        field_dict["longitude"] = self.longitude
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "latitude": latitude,
-                "longitude": longitude,
-                "radius": radius,
-            }
-        )
+        field_dict["radius"] = self.radius
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.latitude = src_dict["latitude"]
+        instance.longitude = src_dict["longitude"]
+        instance.radius = src_dict["radius"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "latitude": ("latitude", None),
-                "longitude": ("longitude", None),
-                "radius": ("radius", None),
-            },
+            fields={},
+            known=(
+                "latitude",
+                "longitude",
+                "radius",
+            ),
             required=(
                 "latitude",
                 "longitude",

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="GetListMemberResponseCollectionDataItemAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class GetListMemberResponseCollectionDataItemAttributes(LazyModel):
     """
     Attributes:
@@ -32,27 +32,22 @@ class GetListMemberResponseCollectionDataItemAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        subscriptions: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.subscriptions, Unset):
-            subscriptions = self.subscriptions.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        predictive_analytics: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.predictive_analytics, Unset):
-            predictive_analytics = self.predictive_analytics.to_dict()
+        subscriptions = self.subscriptions
+        if not isinstance(subscriptions, Unset):
+            field_dict["subscriptions"] = subscriptions.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if subscriptions is not UNSET:
-            field_dict["subscriptions"] = subscriptions
-        if predictive_analytics is not UNSET:
-            field_dict["predictive_analytics"] = predictive_analytics
+        predictive_analytics = self.predictive_analytics
+        if not isinstance(predictive_analytics, Unset):
+            field_dict["predictive_analytics"] = predictive_analytics.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -84,6 +79,10 @@ class GetListMemberResponseCollectionDataItemAttributes(LazyModel):
                 "subscriptions": ("subscriptions", _decode_subscriptions),
                 "predictive_analytics": ("predictive_analytics", _decode_predictive_analytics),
             },
+            known=(
+                "subscriptions",
+                "predictive_analytics",
+            ),
             required=(),
             additional=None,
         )

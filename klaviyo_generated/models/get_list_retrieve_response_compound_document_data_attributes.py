@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="GetListRetrieveResponseCompoundDocumentDataAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class GetListRetrieveResponseCompoundDocumentDataAttributes(LazyModel):
     """
     Attributes:
@@ -25,15 +25,9 @@ class GetListRetrieveResponseCompoundDocumentDataAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        profile_count: int | None | Unset
-        if isinstance(self.profile_count, Unset):
-            profile_count = UNSET
-        else:
-            profile_count = self.profile_count
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        profile_count = self.profile_count
         if profile_count is not UNSET:
             field_dict["profile_count"] = profile_count
 
@@ -41,15 +35,16 @@ class GetListRetrieveResponseCompoundDocumentDataAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.profile_count = src_dict.get("profile_count", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "profile_count": ("profile_count", None),
-            },
+            fields={},
+            known=("profile_count",),
             required=(),
             additional=None,
         )

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="GetMappedMetricResponseCollectionCompoundDocument")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class GetMappedMetricResponseCollectionCompoundDocument(LazyModel):
     """
     Attributes:
@@ -39,44 +39,35 @@ class GetMappedMetricResponseCollectionCompoundDocument(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.metric_response_object_resource import MetricResponseObjectResource  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
         data = []
         for data_item_data in self.data:
             data_item = data_item_data.to_dict()
             data.append(data_item)
 
-        links: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.links, Unset):
-            links = self.links.to_dict()
+        field_dict["data"] = data
 
-        meta: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.meta, Unset):
-            meta = self.meta.to_dict()
+        links = self.links
+        if not isinstance(links, Unset):
+            field_dict["links"] = links.to_dict()
+
+        meta = self.meta
+        if not isinstance(meta, Unset):
+            field_dict["meta"] = meta.to_dict()
 
         included: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.included, Unset):
             included = []
             for included_item_data in self.included:
                 included_item: dict[str, Any]
-                if isinstance(included_item_data, MetricResponseObjectResource):
+                if isinstance(included_item_data, LazyModel):
                     included_item = included_item_data.to_dict()
                 else:
                     included_item = included_item_data.to_dict()
 
                 included.append(included_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "data": data,
-            }
-        )
-        if links is not UNSET:
-            field_dict["links"] = links
-        if meta is not UNSET:
-            field_dict["meta"] = meta
         if included is not UNSET:
             field_dict["included"] = included
 
@@ -84,7 +75,8 @@ class GetMappedMetricResponseCollectionCompoundDocument(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -163,6 +155,12 @@ class GetMappedMetricResponseCollectionCompoundDocument(LazyModel):
                 "meta": ("meta", _decode_meta),
                 "included": ("included", _decode_included),
             },
+            known=(
+                "data",
+                "links",
+                "meta",
+                "included",
+            ),
             required=("data",),
             additional=None,
         )

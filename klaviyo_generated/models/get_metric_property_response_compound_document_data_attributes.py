@@ -14,7 +14,7 @@ from ..types import UNSET, Unset, parse_union
 T = TypeVar("T", bound="GetMetricPropertyResponseCompoundDocumentDataAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class GetMetricPropertyResponseCompoundDocumentDataAttributes(LazyModel):
     """
     Attributes:
@@ -25,6 +25,8 @@ class GetMetricPropertyResponseCompoundDocumentDataAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
         sample_values: list[bool | float | int | str] | None | Unset
         if isinstance(self.sample_values, Unset):
             sample_values = UNSET
@@ -37,10 +39,6 @@ class GetMetricPropertyResponseCompoundDocumentDataAttributes(LazyModel):
 
         else:
             sample_values = self.sample_values
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
         if sample_values is not UNSET:
             field_dict["sample_values"] = sample_values
 
@@ -48,7 +46,8 @@ class GetMetricPropertyResponseCompoundDocumentDataAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -86,6 +85,7 @@ class GetMetricPropertyResponseCompoundDocumentDataAttributes(LazyModel):
             fields={
                 "sample_values": ("sample_values", _decode_sample_values),
             },
+            known=("sample_values",),
             required=(),
             additional=None,
         )

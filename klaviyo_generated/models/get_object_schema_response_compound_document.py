@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="GetObjectSchemaResponseCompoundDocument")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class GetObjectSchemaResponseCompoundDocument(LazyModel):
     """
     Attributes:
@@ -52,54 +52,41 @@ class GetObjectSchemaResponseCompoundDocument(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.object_schema_relationship_response_object_resource import (
-            ObjectSchemaRelationshipResponseObjectResource,  # noqa: PLC0415
-        )
-        from ..models.source_mapping_response_object_resource import SourceMappingResponseObjectResource  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        data = self.data.to_dict()
+        field_dict["data"] = self.data.to_dict()
 
         included: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.included, Unset):
             included = []
             for included_item_data in self.included:
                 included_item: dict[str, Any]
-                if isinstance(included_item_data, ObjectSchemaRelationshipResponseObjectResource):
+                if isinstance(included_item_data, LazyModel):
                     included_item = included_item_data.to_dict()
-                elif isinstance(included_item_data, SourceMappingResponseObjectResource):
+                elif isinstance(included_item_data, LazyModel):
                     included_item = included_item_data.to_dict()
                 else:
                     included_item = included_item_data.to_dict()
 
                 included.append(included_item)
 
-        links: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.links, Unset):
-            links = self.links.to_dict()
-
-        meta: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.meta, Unset):
-            meta = self.meta.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "data": data,
-            }
-        )
         if included is not UNSET:
             field_dict["included"] = included
-        if links is not UNSET:
-            field_dict["links"] = links
-        if meta is not UNSET:
-            field_dict["meta"] = meta
+
+        links = self.links
+        if not isinstance(links, Unset):
+            field_dict["links"] = links.to_dict()
+
+        meta = self.meta
+        if not isinstance(meta, Unset):
+            field_dict["meta"] = meta.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -204,6 +191,12 @@ class GetObjectSchemaResponseCompoundDocument(LazyModel):
                 "links": ("links", _decode_links),
                 "meta": ("meta", _decode_meta),
             },
+            known=(
+                "data",
+                "included",
+                "links",
+                "meta",
+            ),
             required=("data",),
             additional=None,
         )

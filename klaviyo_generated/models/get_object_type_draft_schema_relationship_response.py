@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="GetObjectTypeDraftSchemaRelationshipResponse")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class GetObjectTypeDraftSchemaRelationshipResponse(LazyModel):
     """
     Attributes:
@@ -37,41 +37,29 @@ class GetObjectTypeDraftSchemaRelationshipResponse(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.get_object_type_draft_schema_relationship_response_data_type_0 import (
-            GetObjectTypeDraftSchemaRelationshipResponseDataType0,  # noqa: PLC0415
-        )
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
         data: dict[str, Any] | None
-        if isinstance(self.data, GetObjectTypeDraftSchemaRelationshipResponseDataType0):
+        if isinstance(self.data, LazyModel):
             data = self.data.to_dict()
         else:
             data = self.data
+        field_dict["data"] = data
 
-        links: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.links, Unset):
-            links = self.links.to_dict()
+        links = self.links
+        if not isinstance(links, Unset):
+            field_dict["links"] = links.to_dict()
 
-        meta: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.meta, Unset):
-            meta = self.meta.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "data": data,
-            }
-        )
-        if links is not UNSET:
-            field_dict["links"] = links
-        if meta is not UNSET:
-            field_dict["meta"] = meta
+        meta = self.meta
+        if not isinstance(meta, Unset):
+            field_dict["meta"] = meta.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -125,6 +113,11 @@ class GetObjectTypeDraftSchemaRelationshipResponse(LazyModel):
                 "links": ("links", _decode_links),
                 "meta": ("meta", _decode_meta),
             },
+            known=(
+                "data",
+                "links",
+                "meta",
+            ),
             required=("data",),
             additional=None,
         )

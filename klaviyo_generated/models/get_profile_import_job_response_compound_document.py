@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="GetProfileImportJobResponseCompoundDocument")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class GetProfileImportJobResponseCompoundDocument(LazyModel):
     """
     Attributes:
@@ -38,7 +38,9 @@ class GetProfileImportJobResponseCompoundDocument(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        data = self.data.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
+        field_dict["data"] = self.data.to_dict()
 
         included: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.included, Unset):
@@ -47,33 +49,23 @@ class GetProfileImportJobResponseCompoundDocument(LazyModel):
                 included_item = included_item_data.to_dict()
                 included.append(included_item)
 
-        links: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.links, Unset):
-            links = self.links.to_dict()
-
-        meta: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.meta, Unset):
-            meta = self.meta.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "data": data,
-            }
-        )
         if included is not UNSET:
             field_dict["included"] = included
-        if links is not UNSET:
-            field_dict["links"] = links
-        if meta is not UNSET:
-            field_dict["meta"] = meta
+
+        links = self.links
+        if not isinstance(links, Unset):
+            field_dict["links"] = links.to_dict()
+
+        meta = self.meta
+        if not isinstance(meta, Unset):
+            field_dict["meta"] = meta.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -126,6 +118,12 @@ class GetProfileImportJobResponseCompoundDocument(LazyModel):
                 "links": ("links", _decode_links),
                 "meta": ("meta", _decode_meta),
             },
+            known=(
+                "data",
+                "included",
+                "links",
+                "meta",
+            ),
             required=("data",),
             additional=None,
         )

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="GetSegmentMemberResponseCollectionDataItem")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class GetSegmentMemberResponseCollectionDataItem(LazyModel):
     """
     Attributes:
@@ -45,41 +45,29 @@ class GetSegmentMemberResponseCollectionDataItem(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        attributes = self.attributes.to_dict()
+        field_dict["type"] = self.type_
 
-        links = self.links.to_dict()
+        field_dict["attributes"] = self.attributes.to_dict()
 
-        id: None | str | Unset
-        if isinstance(self.id, Unset):
-            id = UNSET
-        else:
-            id = self.id
+        field_dict["links"] = self.links.to_dict()
 
-        relationships: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.relationships, Unset):
-            relationships = self.relationships.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "attributes": attributes,
-                "links": links,
-            }
-        )
+        id = self.id
         if id is not UNSET:
             field_dict["id"] = id
-        if relationships is not UNSET:
-            field_dict["relationships"] = relationships
+
+        relationships = self.relationships
+        if not isinstance(relationships, Unset):
+            field_dict["relationships"] = relationships.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.id = src_dict.get("id", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -121,9 +109,15 @@ class GetSegmentMemberResponseCollectionDataItem(LazyModel):
                 "type_": ("type", _decode_type_),
                 "attributes": ("attributes", _decode_attributes),
                 "links": ("links", _decode_links),
-                "id": ("id", None),
                 "relationships": ("relationships", _decode_relationships),
             },
+            known=(
+                "type",
+                "attributes",
+                "links",
+                "id",
+                "relationships",
+            ),
             required=(
                 "type",
                 "attributes",

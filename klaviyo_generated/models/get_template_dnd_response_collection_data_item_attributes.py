@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="GetTemplateDndResponseCollectionDataItemAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class GetTemplateDndResponseCollectionDataItemAttributes(LazyModel):
     """
     Attributes:
@@ -29,21 +29,18 @@ class GetTemplateDndResponseCollectionDataItemAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        definition: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.definition, Unset):
-            definition = self.definition.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if definition is not UNSET:
-            field_dict["definition"] = definition
+        definition = self.definition
+        if not isinstance(definition, Unset):
+            field_dict["definition"] = definition.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -63,6 +60,7 @@ class GetTemplateDndResponseCollectionDataItemAttributes(LazyModel):
             fields={
                 "definition": ("definition", _decode_definition),
             },
+            known=("definition",),
             required=(),
             additional=None,
         )

@@ -13,7 +13,7 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 T = TypeVar("T", bound="GroupingCompany")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class GroupingCompany(LazyModel):
     """
     Attributes:
@@ -24,29 +24,24 @@ class GroupingCompany(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        company_id = self.company_id
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "company_id": company_id,
-            }
-        )
+        field_dict["company_id"] = self.company_id
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.company_id = src_dict["company_id"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "company_id": ("company_id", None),
-            },
+            fields={},
+            known=("company_id",),
             required=("company_id",),
             additional=None,
         )

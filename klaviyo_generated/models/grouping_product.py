@@ -13,7 +13,7 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 T = TypeVar("T", bound="GroupingProduct")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class GroupingProduct(LazyModel):
     """
     Attributes:
@@ -24,29 +24,24 @@ class GroupingProduct(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        product_id = self.product_id
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "product_id": product_id,
-            }
-        )
+        field_dict["product_id"] = self.product_id
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.product_id = src_dict["product_id"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "product_id": ("product_id", None),
-            },
+            fields={},
+            known=("product_id",),
             required=("product_id",),
             additional=None,
         )

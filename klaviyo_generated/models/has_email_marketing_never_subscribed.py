@@ -18,7 +18,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="HasEmailMarketingNeverSubscribed")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class HasEmailMarketingNeverSubscribed(LazyModel):
     """
     Attributes:
@@ -31,17 +31,11 @@ class HasEmailMarketingNeverSubscribed(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        subscription: str = self.subscription
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
+        field_dict["subscription"] = self.subscription
 
         filters = self.filters
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "subscription": subscription,
-            }
-        )
         if filters is not UNSET:
             field_dict["filters"] = filters
 
@@ -49,7 +43,9 @@ class HasEmailMarketingNeverSubscribed(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.filters = src_dict.get("filters", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -62,8 +58,11 @@ class HasEmailMarketingNeverSubscribed(LazyModel):
         return LazyTable(
             fields={
                 "subscription": ("subscription", _decode_subscription),
-                "filters": ("filters", None),
             },
+            known=(
+                "subscription",
+                "filters",
+            ),
             required=("subscription",),
             additional=None,
         )

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="HasEmailMarketingSubscribed")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class HasEmailMarketingSubscribed(LazyModel):
     """
     Attributes:
@@ -65,19 +65,9 @@ class HasEmailMarketingSubscribed(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.api_method_filter import APIMethodFilter  # noqa: PLC0415
-        from ..models.back_in_stock_method_filter import BackInStockMethodFilter  # noqa: PLC0415
-        from ..models.custom_source_filter import CustomSourceFilter  # noqa: PLC0415
-        from ..models.double_optin_filter import DoubleOptinFilter  # noqa: PLC0415
-        from ..models.form_method_filter import FormMethodFilter  # noqa: PLC0415
-        from ..models.inbound_message_method_filter import InboundMessageMethodFilter  # noqa: PLC0415
-        from ..models.manual_add_manual_method_filter import ManualAddManualMethodFilter  # noqa: PLC0415
-        from ..models.manual_import_manual_method_filter import ManualImportManualMethodFilter  # noqa: PLC0415
-        from ..models.preference_page_filter import PreferencePageFilter  # noqa: PLC0415
-        from ..models.sftp_method_filter import SftpMethodFilter  # noqa: PLC0415
-        from ..models.status_date_filter import StatusDateFilter  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        subscription: str = self.subscription
+        field_dict["subscription"] = self.subscription
 
         filters: list[dict[str, Any]] | None | Unset
         if isinstance(self.filters, Unset):
@@ -86,27 +76,27 @@ class HasEmailMarketingSubscribed(LazyModel):
             filters = []
             for filters_type_0_item_data in self.filters:
                 filters_type_0_item: dict[str, Any]
-                if isinstance(filters_type_0_item_data, DoubleOptinFilter):
+                if isinstance(filters_type_0_item_data, LazyModel):
                     filters_type_0_item = filters_type_0_item_data.to_dict()
-                elif isinstance(filters_type_0_item_data, StatusDateFilter):
+                elif isinstance(filters_type_0_item_data, LazyModel):
                     filters_type_0_item = filters_type_0_item_data.to_dict()
-                elif isinstance(filters_type_0_item_data, CustomSourceFilter):
+                elif isinstance(filters_type_0_item_data, LazyModel):
                     filters_type_0_item = filters_type_0_item_data.to_dict()
-                elif isinstance(filters_type_0_item_data, FormMethodFilter):
+                elif isinstance(filters_type_0_item_data, LazyModel):
                     filters_type_0_item = filters_type_0_item_data.to_dict()
-                elif isinstance(filters_type_0_item_data, PreferencePageFilter):
+                elif isinstance(filters_type_0_item_data, LazyModel):
                     filters_type_0_item = filters_type_0_item_data.to_dict()
-                elif isinstance(filters_type_0_item_data, APIMethodFilter):
+                elif isinstance(filters_type_0_item_data, LazyModel):
                     filters_type_0_item = filters_type_0_item_data.to_dict()
-                elif isinstance(filters_type_0_item_data, InboundMessageMethodFilter):
+                elif isinstance(filters_type_0_item_data, LazyModel):
                     filters_type_0_item = filters_type_0_item_data.to_dict()
-                elif isinstance(filters_type_0_item_data, BackInStockMethodFilter):
+                elif isinstance(filters_type_0_item_data, LazyModel):
                     filters_type_0_item = filters_type_0_item_data.to_dict()
-                elif isinstance(filters_type_0_item_data, SftpMethodFilter):
+                elif isinstance(filters_type_0_item_data, LazyModel):
                     filters_type_0_item = filters_type_0_item_data.to_dict()
-                elif isinstance(filters_type_0_item_data, ManualImportManualMethodFilter):
+                elif isinstance(filters_type_0_item_data, LazyModel):
                     filters_type_0_item = filters_type_0_item_data.to_dict()
-                elif isinstance(filters_type_0_item_data, ManualAddManualMethodFilter):
+                elif isinstance(filters_type_0_item_data, LazyModel):
                     filters_type_0_item = filters_type_0_item_data.to_dict()
                 else:
                     filters_type_0_item = filters_type_0_item_data.to_dict()
@@ -115,14 +105,6 @@ class HasEmailMarketingSubscribed(LazyModel):
 
         else:
             filters = self.filters
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "subscription": subscription,
-            }
-        )
         if filters is not UNSET:
             field_dict["filters"] = filters
 
@@ -130,7 +112,8 @@ class HasEmailMarketingSubscribed(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -349,6 +332,10 @@ class HasEmailMarketingSubscribed(LazyModel):
                 "subscription": ("subscription", _decode_subscription),
                 "filters": ("filters", _decode_filters),
             },
+            known=(
+                "subscription",
+                "filters",
+            ),
             required=("subscription",),
             additional=None,
         )

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="HasPushMarketing")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class HasPushMarketing(LazyModel):
     """
     Attributes:
@@ -32,7 +32,9 @@ class HasPushMarketing(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        subscription: str = self.subscription
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
+        field_dict["subscription"] = self.subscription
 
         filters: list[dict[str, Any]] | None | Unset
         if isinstance(self.filters, Unset):
@@ -45,14 +47,6 @@ class HasPushMarketing(LazyModel):
 
         else:
             filters = self.filters
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "subscription": subscription,
-            }
-        )
         if filters is not UNSET:
             field_dict["filters"] = filters
 
@@ -60,7 +54,8 @@ class HasPushMarketing(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -101,6 +96,10 @@ class HasPushMarketing(LazyModel):
                 "subscription": ("subscription", _decode_subscription),
                 "filters": ("filters", _decode_filters),
             },
+            known=(
+                "subscription",
+                "filters",
+            ),
             required=("subscription",),
             additional=None,
         )

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="HeaderBlockData")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class HeaderBlockData(LazyModel):
     """
     Attributes:
@@ -31,24 +31,18 @@ class HeaderBlockData(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        display_options = self.display_options.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        styles = self.styles.to_dict()
+        field_dict["display_options"] = self.display_options.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "display_options": display_options,
-                "styles": styles,
-            }
-        )
+        field_dict["styles"] = self.styles.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -70,6 +64,10 @@ class HeaderBlockData(LazyModel):
                 "display_options": ("display_options", _decode_display_options),
                 "styles": ("styles", _decode_styles),
             },
+            known=(
+                "display_options",
+                "styles",
+            ),
             required=(
                 "display_options",
                 "styles",

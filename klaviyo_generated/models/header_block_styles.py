@@ -37,7 +37,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="HeaderBlockStyles")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class HeaderBlockStyles(LazyModel):
     """
     Attributes:
@@ -106,231 +106,125 @@ class HeaderBlockStyles(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        block_background_color: None | str | Unset
-        if isinstance(self.block_background_color, Unset):
-            block_background_color = UNSET
-        else:
-            block_background_color = self.block_background_color
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        block_padding_bottom: int | None | Unset
-        if isinstance(self.block_padding_bottom, Unset):
-            block_padding_bottom = UNSET
-        else:
-            block_padding_bottom = self.block_padding_bottom
-
-        block_padding_left: int | None | Unset
-        if isinstance(self.block_padding_left, Unset):
-            block_padding_left = UNSET
-        else:
-            block_padding_left = self.block_padding_left
-
-        block_padding_right: int | None | Unset
-        if isinstance(self.block_padding_right, Unset):
-            block_padding_right = UNSET
-        else:
-            block_padding_right = self.block_padding_right
-
-        block_padding_top: int | None | Unset
-        if isinstance(self.block_padding_top, Unset):
-            block_padding_top = UNSET
-        else:
-            block_padding_top = self.block_padding_top
-
-        border_color: None | str | Unset
-        if isinstance(self.border_color, Unset):
-            border_color = UNSET
-        else:
-            border_color = self.border_color
-
-        border_radius: int | None | Unset
-        if isinstance(self.border_radius, Unset):
-            border_radius = UNSET
-        else:
-            border_radius = self.border_radius
-
-        border_style: str | Unset = UNSET
-        if not isinstance(self.border_style, Unset):
-            border_style = self.border_style
-
-        border_width: int | None | Unset
-        if isinstance(self.border_width, Unset):
-            border_width = UNSET
-        else:
-            border_width = self.border_width
-
-        color: None | str | Unset
-        if isinstance(self.color, Unset):
-            color = UNSET
-        else:
-            color = self.color
-
-        desktop_layout: str | Unset = UNSET
-        if not isinstance(self.desktop_layout, Unset):
-            desktop_layout = self.desktop_layout
-
-        font_family: None | str | Unset
-        if isinstance(self.font_family, Unset):
-            font_family = UNSET
-        else:
-            font_family = self.font_family
-
-        font_size: int | None | Unset
-        if isinstance(self.font_size, Unset):
-            font_size = UNSET
-        else:
-            font_size = self.font_size
-
-        font_style: str | Unset = UNSET
-        if not isinstance(self.font_style, Unset):
-            font_style = self.font_style
-
-        font_weight: None | str | Unset
-        if isinstance(self.font_weight, Unset):
-            font_weight = UNSET
-        else:
-            font_weight = self.font_weight
-
-        inner_padding_bottom: int | None | Unset
-        if isinstance(self.inner_padding_bottom, Unset):
-            inner_padding_bottom = UNSET
-        else:
-            inner_padding_bottom = self.inner_padding_bottom
-
-        inner_padding_left: int | None | Unset
-        if isinstance(self.inner_padding_left, Unset):
-            inner_padding_left = UNSET
-        else:
-            inner_padding_left = self.inner_padding_left
-
-        inner_padding_right: int | None | Unset
-        if isinstance(self.inner_padding_right, Unset):
-            inner_padding_right = UNSET
-        else:
-            inner_padding_right = self.inner_padding_right
-
-        inner_padding_top: int | None | Unset
-        if isinstance(self.inner_padding_top, Unset):
-            inner_padding_top = UNSET
-        else:
-            inner_padding_top = self.inner_padding_top
-
-        item_align: str | Unset = UNSET
-        if not isinstance(self.item_align, Unset):
-            item_align = self.item_align
-
-        item_spacing: int | None | Unset
-        if isinstance(self.item_spacing, Unset):
-            item_spacing = UNSET
-        else:
-            item_spacing = self.item_spacing
-
-        item_spacing_type: str | Unset = UNSET
-        if not isinstance(self.item_spacing_type, Unset):
-            item_spacing_type = self.item_spacing_type
-
-        letter_spacing: int | None | Unset
-        if isinstance(self.letter_spacing, Unset):
-            letter_spacing = UNSET
-        else:
-            letter_spacing = self.letter_spacing
-
-        logo_align: str | Unset = UNSET
-        if not isinstance(self.logo_align, Unset):
-            logo_align = self.logo_align
-
-        logo_link_spacing: int | None | Unset
-        if isinstance(self.logo_link_spacing, Unset):
-            logo_link_spacing = UNSET
-        else:
-            logo_link_spacing = self.logo_link_spacing
-
-        mobile_layout: str | Unset = UNSET
-        if not isinstance(self.mobile_layout, Unset):
-            mobile_layout = self.mobile_layout
-
-        mobile_spacing: int | None | Unset
-        if isinstance(self.mobile_spacing, Unset):
-            mobile_spacing = UNSET
-        else:
-            mobile_spacing = self.mobile_spacing
-
-        mobile_wrap: bool | None | Unset
-        if isinstance(self.mobile_wrap, Unset):
-            mobile_wrap = UNSET
-        else:
-            mobile_wrap = self.mobile_wrap
-
-        text_decoration: None | str | Unset
-        if isinstance(self.text_decoration, Unset):
-            text_decoration = UNSET
-        else:
-            text_decoration = self.text_decoration
-
-        vertical_align: str | Unset = UNSET
-        if not isinstance(self.vertical_align, Unset):
-            vertical_align = self.vertical_align
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        block_background_color = self.block_background_color
         if block_background_color is not UNSET:
             field_dict["block_background_color"] = block_background_color
+
+        block_padding_bottom = self.block_padding_bottom
         if block_padding_bottom is not UNSET:
             field_dict["block_padding_bottom"] = block_padding_bottom
+
+        block_padding_left = self.block_padding_left
         if block_padding_left is not UNSET:
             field_dict["block_padding_left"] = block_padding_left
+
+        block_padding_right = self.block_padding_right
         if block_padding_right is not UNSET:
             field_dict["block_padding_right"] = block_padding_right
+
+        block_padding_top = self.block_padding_top
         if block_padding_top is not UNSET:
             field_dict["block_padding_top"] = block_padding_top
+
+        border_color = self.border_color
         if border_color is not UNSET:
             field_dict["border_color"] = border_color
+
+        border_radius = self.border_radius
         if border_radius is not UNSET:
             field_dict["border_radius"] = border_radius
+
+        border_style = self.border_style
         if border_style is not UNSET:
             field_dict["border_style"] = border_style
+
+        border_width = self.border_width
         if border_width is not UNSET:
             field_dict["border_width"] = border_width
+
+        color = self.color
         if color is not UNSET:
             field_dict["color"] = color
+
+        desktop_layout = self.desktop_layout
         if desktop_layout is not UNSET:
             field_dict["desktop_layout"] = desktop_layout
+
+        font_family = self.font_family
         if font_family is not UNSET:
             field_dict["font_family"] = font_family
+
+        font_size = self.font_size
         if font_size is not UNSET:
             field_dict["font_size"] = font_size
+
+        font_style = self.font_style
         if font_style is not UNSET:
             field_dict["font_style"] = font_style
+
+        font_weight = self.font_weight
         if font_weight is not UNSET:
             field_dict["font_weight"] = font_weight
+
+        inner_padding_bottom = self.inner_padding_bottom
         if inner_padding_bottom is not UNSET:
             field_dict["inner_padding_bottom"] = inner_padding_bottom
+
+        inner_padding_left = self.inner_padding_left
         if inner_padding_left is not UNSET:
             field_dict["inner_padding_left"] = inner_padding_left
+
+        inner_padding_right = self.inner_padding_right
         if inner_padding_right is not UNSET:
             field_dict["inner_padding_right"] = inner_padding_right
+
+        inner_padding_top = self.inner_padding_top
         if inner_padding_top is not UNSET:
             field_dict["inner_padding_top"] = inner_padding_top
+
+        item_align = self.item_align
         if item_align is not UNSET:
             field_dict["item_align"] = item_align
+
+        item_spacing = self.item_spacing
         if item_spacing is not UNSET:
             field_dict["item_spacing"] = item_spacing
+
+        item_spacing_type = self.item_spacing_type
         if item_spacing_type is not UNSET:
             field_dict["item_spacing_type"] = item_spacing_type
+
+        letter_spacing = self.letter_spacing
         if letter_spacing is not UNSET:
             field_dict["letter_spacing"] = letter_spacing
+
+        logo_align = self.logo_align
         if logo_align is not UNSET:
             field_dict["logo_align"] = logo_align
+
+        logo_link_spacing = self.logo_link_spacing
         if logo_link_spacing is not UNSET:
             field_dict["logo_link_spacing"] = logo_link_spacing
+
+        mobile_layout = self.mobile_layout
         if mobile_layout is not UNSET:
             field_dict["mobile_layout"] = mobile_layout
+
+        mobile_spacing = self.mobile_spacing
         if mobile_spacing is not UNSET:
             field_dict["mobile_spacing"] = mobile_spacing
+
+        mobile_wrap = self.mobile_wrap
         if mobile_wrap is not UNSET:
             field_dict["mobile_wrap"] = mobile_wrap
+
+        text_decoration = self.text_decoration
         if text_decoration is not UNSET:
             field_dict["text_decoration"] = text_decoration
+
+        vertical_align = self.vertical_align
         if vertical_align is not UNSET:
             field_dict["vertical_align"] = vertical_align
 
@@ -338,7 +232,30 @@ class HeaderBlockStyles(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.block_background_color = src_dict.get("block_background_color", UNSET)
+        instance.block_padding_bottom = src_dict.get("block_padding_bottom", UNSET)
+        instance.block_padding_left = src_dict.get("block_padding_left", UNSET)
+        instance.block_padding_right = src_dict.get("block_padding_right", UNSET)
+        instance.block_padding_top = src_dict.get("block_padding_top", UNSET)
+        instance.border_color = src_dict.get("border_color", UNSET)
+        instance.border_radius = src_dict.get("border_radius", UNSET)
+        instance.border_width = src_dict.get("border_width", UNSET)
+        instance.color = src_dict.get("color", UNSET)
+        instance.font_family = src_dict.get("font_family", UNSET)
+        instance.font_size = src_dict.get("font_size", UNSET)
+        instance.font_weight = src_dict.get("font_weight", UNSET)
+        instance.inner_padding_bottom = src_dict.get("inner_padding_bottom", UNSET)
+        instance.inner_padding_left = src_dict.get("inner_padding_left", UNSET)
+        instance.inner_padding_right = src_dict.get("inner_padding_right", UNSET)
+        instance.inner_padding_top = src_dict.get("inner_padding_top", UNSET)
+        instance.item_spacing = src_dict.get("item_spacing", UNSET)
+        instance.letter_spacing = src_dict.get("letter_spacing", UNSET)
+        instance.logo_link_spacing = src_dict.get("logo_link_spacing", UNSET)
+        instance.mobile_spacing = src_dict.get("mobile_spacing", UNSET)
+        instance.mobile_wrap = src_dict.get("mobile_wrap", UNSET)
+        instance.text_decoration = src_dict.get("text_decoration", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -425,37 +342,47 @@ class HeaderBlockStyles(LazyModel):
 
         return LazyTable(
             fields={
-                "block_background_color": ("block_background_color", None),
-                "block_padding_bottom": ("block_padding_bottom", None),
-                "block_padding_left": ("block_padding_left", None),
-                "block_padding_right": ("block_padding_right", None),
-                "block_padding_top": ("block_padding_top", None),
-                "border_color": ("border_color", None),
-                "border_radius": ("border_radius", None),
                 "border_style": ("border_style", _decode_border_style),
-                "border_width": ("border_width", None),
-                "color": ("color", None),
                 "desktop_layout": ("desktop_layout", _decode_desktop_layout),
-                "font_family": ("font_family", None),
-                "font_size": ("font_size", None),
                 "font_style": ("font_style", _decode_font_style),
-                "font_weight": ("font_weight", None),
-                "inner_padding_bottom": ("inner_padding_bottom", None),
-                "inner_padding_left": ("inner_padding_left", None),
-                "inner_padding_right": ("inner_padding_right", None),
-                "inner_padding_top": ("inner_padding_top", None),
                 "item_align": ("item_align", _decode_item_align),
-                "item_spacing": ("item_spacing", None),
                 "item_spacing_type": ("item_spacing_type", _decode_item_spacing_type),
-                "letter_spacing": ("letter_spacing", None),
                 "logo_align": ("logo_align", _decode_logo_align),
-                "logo_link_spacing": ("logo_link_spacing", None),
                 "mobile_layout": ("mobile_layout", _decode_mobile_layout),
-                "mobile_spacing": ("mobile_spacing", None),
-                "mobile_wrap": ("mobile_wrap", None),
-                "text_decoration": ("text_decoration", None),
                 "vertical_align": ("vertical_align", _decode_vertical_align),
             },
+            known=(
+                "block_background_color",
+                "block_padding_bottom",
+                "block_padding_left",
+                "block_padding_right",
+                "block_padding_top",
+                "border_color",
+                "border_radius",
+                "border_style",
+                "border_width",
+                "color",
+                "desktop_layout",
+                "font_family",
+                "font_size",
+                "font_style",
+                "font_weight",
+                "inner_padding_bottom",
+                "inner_padding_left",
+                "inner_padding_right",
+                "inner_padding_top",
+                "item_align",
+                "item_spacing",
+                "item_spacing_type",
+                "letter_spacing",
+                "logo_align",
+                "logo_link_spacing",
+                "mobile_layout",
+                "mobile_spacing",
+                "mobile_wrap",
+                "text_decoration",
+                "vertical_align",
+            ),
             required=(),
             additional=None,
         )

@@ -16,7 +16,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="HeaderImageSubBlock")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class HeaderImageSubBlock(LazyModel):
     """
     Attributes:
@@ -47,91 +47,47 @@ class HeaderImageSubBlock(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        id: None | str | Unset
-        if isinstance(self.id, Unset):
-            id = UNSET
-        else:
-            id = self.id
+        field_dict["type"] = self.type_
 
-        alt_text: None | str | Unset
-        if isinstance(self.alt_text, Unset):
-            alt_text = UNSET
-        else:
-            alt_text = self.alt_text
-
-        asset_id: None | str | Unset
-        if isinstance(self.asset_id, Unset):
-            asset_id = UNSET
-        else:
-            asset_id = self.asset_id
-
-        background_color: None | str | Unset
-        if isinstance(self.background_color, Unset):
-            background_color = UNSET
-        else:
-            background_color = self.background_color
-
-        height: int | None | Unset
-        if isinstance(self.height, Unset):
-            height = UNSET
-        else:
-            height = self.height
-
-        href: None | str | Unset
-        if isinstance(self.href, Unset):
-            href = UNSET
-        else:
-            href = self.href
-
-        max_width: int | None | Unset
-        if isinstance(self.max_width, Unset):
-            max_width = UNSET
-        else:
-            max_width = self.max_width
-
-        show_on: str | Unset = UNSET
-        if not isinstance(self.show_on, Unset):
-            show_on = self.show_on
-
-        src: None | str | Unset
-        if isinstance(self.src, Unset):
-            src = UNSET
-        else:
-            src = self.src
-
-        width: int | None | Unset
-        if isinstance(self.width, Unset):
-            width = UNSET
-        else:
-            width = self.width
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-            }
-        )
+        id = self.id
         if id is not UNSET:
             field_dict["id"] = id
+
+        alt_text = self.alt_text
         if alt_text is not UNSET:
             field_dict["alt_text"] = alt_text
+
+        asset_id = self.asset_id
         if asset_id is not UNSET:
             field_dict["asset_id"] = asset_id
+
+        background_color = self.background_color
         if background_color is not UNSET:
             field_dict["background_color"] = background_color
+
+        height = self.height
         if height is not UNSET:
             field_dict["height"] = height
+
+        href = self.href
         if href is not UNSET:
             field_dict["href"] = href
+
+        max_width = self.max_width
         if max_width is not UNSET:
             field_dict["max_width"] = max_width
+
+        show_on = self.show_on
         if show_on is not UNSET:
             field_dict["show_on"] = show_on
+
+        src = self.src
         if src is not UNSET:
             field_dict["src"] = src
+
+        width = self.width
         if width is not UNSET:
             field_dict["width"] = width
 
@@ -139,7 +95,17 @@ class HeaderImageSubBlock(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.id = src_dict.get("id", UNSET)
+        instance.alt_text = src_dict.get("alt_text", UNSET)
+        instance.asset_id = src_dict.get("asset_id", UNSET)
+        instance.background_color = src_dict.get("background_color", UNSET)
+        instance.height = src_dict.get("height", UNSET)
+        instance.href = src_dict.get("href", UNSET)
+        instance.max_width = src_dict.get("max_width", UNSET)
+        instance.src = src_dict.get("src", UNSET)
+        instance.width = src_dict.get("width", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -162,17 +128,21 @@ class HeaderImageSubBlock(LazyModel):
         return LazyTable(
             fields={
                 "type_": ("type", _decode_type_),
-                "id": ("id", None),
-                "alt_text": ("alt_text", None),
-                "asset_id": ("asset_id", None),
-                "background_color": ("background_color", None),
-                "height": ("height", None),
-                "href": ("href", None),
-                "max_width": ("max_width", None),
                 "show_on": ("show_on", _decode_show_on),
-                "src": ("src", None),
-                "width": ("width", None),
             },
+            known=(
+                "type",
+                "id",
+                "alt_text",
+                "asset_id",
+                "background_color",
+                "height",
+                "href",
+                "max_width",
+                "show_on",
+                "src",
+                "width",
+            ),
             required=("type",),
             additional=None,
         )

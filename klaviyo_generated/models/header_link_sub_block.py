@@ -16,7 +16,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="HeaderLinkSubBlock")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class HeaderLinkSubBlock(LazyModel):
     """
     Attributes:
@@ -39,59 +39,31 @@ class HeaderLinkSubBlock(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        id: None | str | Unset
-        if isinstance(self.id, Unset):
-            id = UNSET
-        else:
-            id = self.id
+        field_dict["type"] = self.type_
 
-        background_color: None | str | Unset
-        if isinstance(self.background_color, Unset):
-            background_color = UNSET
-        else:
-            background_color = self.background_color
-
-        content: None | str | Unset
-        if isinstance(self.content, Unset):
-            content = UNSET
-        else:
-            content = self.content
-
-        drop_shadow_color: None | str | Unset
-        if isinstance(self.drop_shadow_color, Unset):
-            drop_shadow_color = UNSET
-        else:
-            drop_shadow_color = self.drop_shadow_color
-
-        href: None | str | Unset
-        if isinstance(self.href, Unset):
-            href = UNSET
-        else:
-            href = self.href
-
-        show_on: str | Unset = UNSET
-        if not isinstance(self.show_on, Unset):
-            show_on = self.show_on
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-            }
-        )
+        id = self.id
         if id is not UNSET:
             field_dict["id"] = id
+
+        background_color = self.background_color
         if background_color is not UNSET:
             field_dict["background_color"] = background_color
+
+        content = self.content
         if content is not UNSET:
             field_dict["content"] = content
+
+        drop_shadow_color = self.drop_shadow_color
         if drop_shadow_color is not UNSET:
             field_dict["drop_shadow_color"] = drop_shadow_color
+
+        href = self.href
         if href is not UNSET:
             field_dict["href"] = href
+
+        show_on = self.show_on
         if show_on is not UNSET:
             field_dict["show_on"] = show_on
 
@@ -99,7 +71,13 @@ class HeaderLinkSubBlock(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.id = src_dict.get("id", UNSET)
+        instance.background_color = src_dict.get("background_color", UNSET)
+        instance.content = src_dict.get("content", UNSET)
+        instance.drop_shadow_color = src_dict.get("drop_shadow_color", UNSET)
+        instance.href = src_dict.get("href", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -122,13 +100,17 @@ class HeaderLinkSubBlock(LazyModel):
         return LazyTable(
             fields={
                 "type_": ("type", _decode_type_),
-                "id": ("id", None),
-                "background_color": ("background_color", None),
-                "content": ("content", None),
-                "drop_shadow_color": ("drop_shadow_color", None),
-                "href": ("href", None),
                 "show_on": ("show_on", _decode_show_on),
             },
+            known=(
+                "type",
+                "id",
+                "background_color",
+                "content",
+                "drop_shadow_color",
+                "href",
+                "show_on",
+            ),
             required=("type",),
             additional=None,
         )

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="Heading4Style")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class Heading4Style(LazyModel):
     """
     Attributes:
@@ -34,24 +34,13 @@ class Heading4Style(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        style_type: str = self.style_type
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        styles = self.styles.to_dict()
+        field_dict["style_type"] = self.style_type
 
-        id: None | str | Unset
-        if isinstance(self.id, Unset):
-            id = UNSET
-        else:
-            id = self.id
+        field_dict["styles"] = self.styles.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "style_type": style_type,
-                "styles": styles,
-            }
-        )
+        id = self.id
         if id is not UNSET:
             field_dict["id"] = id
 
@@ -59,7 +48,9 @@ class Heading4Style(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.id = src_dict.get("id", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -79,8 +70,12 @@ class Heading4Style(LazyModel):
             fields={
                 "style_type": ("style_type", _decode_style_type),
                 "styles": ("styles", _decode_styles),
-                "id": ("id", None),
             },
+            known=(
+                "style_type",
+                "styles",
+                "id",
+            ),
             required=(
                 "style_type",
                 "styles",

@@ -16,7 +16,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="HeadingStyleStyles")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class HeadingStyleStyles(LazyModel):
     """
     Attributes:
@@ -49,99 +49,53 @@ class HeadingStyleStyles(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        color: None | str | Unset
-        if isinstance(self.color, Unset):
-            color = UNSET
-        else:
-            color = self.color
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        font_family: None | str | Unset
-        if isinstance(self.font_family, Unset):
-            font_family = UNSET
-        else:
-            font_family = self.font_family
-
-        font_size: int | None | Unset
-        if isinstance(self.font_size, Unset):
-            font_size = UNSET
-        else:
-            font_size = self.font_size
-
-        font_style: str | Unset = UNSET
-        if not isinstance(self.font_style, Unset):
-            font_style = self.font_style
-
-        font_weight: None | str | Unset
-        if isinstance(self.font_weight, Unset):
-            font_weight = UNSET
-        else:
-            font_weight = self.font_weight
-
-        letter_spacing: int | None | Unset
-        if isinstance(self.letter_spacing, Unset):
-            letter_spacing = UNSET
-        else:
-            letter_spacing = self.letter_spacing
-
-        line_height: float | None | Unset
-        if isinstance(self.line_height, Unset):
-            line_height = UNSET
-        else:
-            line_height = self.line_height
-
-        margin_bottom: int | None | Unset
-        if isinstance(self.margin_bottom, Unset):
-            margin_bottom = UNSET
-        else:
-            margin_bottom = self.margin_bottom
-
-        mobile_font_size: int | None | Unset
-        if isinstance(self.mobile_font_size, Unset):
-            mobile_font_size = UNSET
-        else:
-            mobile_font_size = self.mobile_font_size
-
-        mobile_line_height: float | None | Unset
-        if isinstance(self.mobile_line_height, Unset):
-            mobile_line_height = UNSET
-        else:
-            mobile_line_height = self.mobile_line_height
-
-        text_align: str | Unset = UNSET
-        if not isinstance(self.text_align, Unset):
-            text_align = self.text_align
-
-        text_decoration: None | str | Unset
-        if isinstance(self.text_decoration, Unset):
-            text_decoration = UNSET
-        else:
-            text_decoration = self.text_decoration
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        color = self.color
         if color is not UNSET:
             field_dict["color"] = color
+
+        font_family = self.font_family
         if font_family is not UNSET:
             field_dict["font_family"] = font_family
+
+        font_size = self.font_size
         if font_size is not UNSET:
             field_dict["font_size"] = font_size
+
+        font_style = self.font_style
         if font_style is not UNSET:
             field_dict["font_style"] = font_style
+
+        font_weight = self.font_weight
         if font_weight is not UNSET:
             field_dict["font_weight"] = font_weight
+
+        letter_spacing = self.letter_spacing
         if letter_spacing is not UNSET:
             field_dict["letter_spacing"] = letter_spacing
+
+        line_height = self.line_height
         if line_height is not UNSET:
             field_dict["line_height"] = line_height
+
+        margin_bottom = self.margin_bottom
         if margin_bottom is not UNSET:
             field_dict["margin_bottom"] = margin_bottom
+
+        mobile_font_size = self.mobile_font_size
         if mobile_font_size is not UNSET:
             field_dict["mobile_font_size"] = mobile_font_size
+
+        mobile_line_height = self.mobile_line_height
         if mobile_line_height is not UNSET:
             field_dict["mobile_line_height"] = mobile_line_height
+
+        text_align = self.text_align
         if text_align is not UNSET:
             field_dict["text_align"] = text_align
+
+        text_decoration = self.text_decoration
         if text_decoration is not UNSET:
             field_dict["text_decoration"] = text_decoration
 
@@ -149,7 +103,18 @@ class HeadingStyleStyles(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.color = src_dict.get("color", UNSET)
+        instance.font_family = src_dict.get("font_family", UNSET)
+        instance.font_size = src_dict.get("font_size", UNSET)
+        instance.font_weight = src_dict.get("font_weight", UNSET)
+        instance.letter_spacing = src_dict.get("letter_spacing", UNSET)
+        instance.line_height = src_dict.get("line_height", UNSET)
+        instance.margin_bottom = src_dict.get("margin_bottom", UNSET)
+        instance.mobile_font_size = src_dict.get("mobile_font_size", UNSET)
+        instance.mobile_line_height = src_dict.get("mobile_line_height", UNSET)
+        instance.text_decoration = src_dict.get("text_decoration", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -176,19 +141,23 @@ class HeadingStyleStyles(LazyModel):
 
         return LazyTable(
             fields={
-                "color": ("color", None),
-                "font_family": ("font_family", None),
-                "font_size": ("font_size", None),
                 "font_style": ("font_style", _decode_font_style),
-                "font_weight": ("font_weight", None),
-                "letter_spacing": ("letter_spacing", None),
-                "line_height": ("line_height", None),
-                "margin_bottom": ("margin_bottom", None),
-                "mobile_font_size": ("mobile_font_size", None),
-                "mobile_line_height": ("mobile_line_height", None),
                 "text_align": ("text_align", _decode_text_align),
-                "text_decoration": ("text_decoration", None),
             },
+            known=(
+                "color",
+                "font_family",
+                "font_size",
+                "font_style",
+                "font_weight",
+                "letter_spacing",
+                "line_height",
+                "margin_bottom",
+                "mobile_font_size",
+                "mobile_line_height",
+                "text_align",
+                "text_decoration",
+            ),
             required=(),
             additional=None,
         )

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="HorizontalRuleBlockV1")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class HorizontalRuleBlockV1(LazyModel):
     """
     Attributes:
@@ -44,43 +44,23 @@ class HorizontalRuleBlockV1(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        content_type: str = self.content_type
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        type_: str = self.type_
+        field_dict["content_type"] = self.content_type
 
-        data = self.data.to_dict()
+        field_dict["type"] = self.type_
 
-        id: None | str | Unset
-        if isinstance(self.id, Unset):
-            id = UNSET
-        else:
-            id = self.id
+        field_dict["data"] = self.data.to_dict()
 
-        data_id: None | str | Unset
-        if isinstance(self.data_id, Unset):
-            data_id = UNSET
-        else:
-            data_id = self.data_id
-
-        universal_id: None | str | Unset
-        if isinstance(self.universal_id, Unset):
-            universal_id = UNSET
-        else:
-            universal_id = self.universal_id
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "content_type": content_type,
-                "type": type_,
-                "data": data,
-            }
-        )
+        id = self.id
         if id is not UNSET:
             field_dict["id"] = id
+
+        data_id = self.data_id
         if data_id is not UNSET:
             field_dict["data_id"] = data_id
+
+        universal_id = self.universal_id
         if universal_id is not UNSET:
             field_dict["universal_id"] = universal_id
 
@@ -88,7 +68,11 @@ class HorizontalRuleBlockV1(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.id = src_dict.get("id", UNSET)
+        instance.data_id = src_dict.get("data_id", UNSET)
+        instance.universal_id = src_dict.get("universal_id", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -114,10 +98,15 @@ class HorizontalRuleBlockV1(LazyModel):
                 "content_type": ("content_type", _decode_content_type),
                 "type_": ("type", _decode_type_),
                 "data": ("data", _decode_data),
-                "id": ("id", None),
-                "data_id": ("data_id", None),
-                "universal_id": ("universal_id", None),
             },
+            known=(
+                "content_type",
+                "type",
+                "data",
+                "id",
+                "data_id",
+                "universal_id",
+            ),
             required=(
                 "content_type",
                 "type",

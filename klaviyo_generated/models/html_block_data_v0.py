@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="HTMLBlockDataV0")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class HTMLBlockDataV0(LazyModel):
     """
     Attributes:
@@ -30,24 +30,19 @@ class HTMLBlockDataV0(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        content = self.content
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        display_options = self.display_options.to_dict()
+        field_dict["content"] = self.content
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "content": content,
-                "display_options": display_options,
-            }
-        )
+        field_dict["display_options"] = self.display_options.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.content = src_dict["content"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -60,9 +55,12 @@ class HTMLBlockDataV0(LazyModel):
 
         return LazyTable(
             fields={
-                "content": ("content", None),
                 "display_options": ("display_options", _decode_display_options),
             },
+            known=(
+                "content",
+                "display_options",
+            ),
             required=(
                 "content",
                 "display_options",

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="HTMLText")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class HTMLText(LazyModel):
     """
     Attributes:
@@ -37,41 +37,29 @@ class HTMLText(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        id: None | str | Unset
-        if isinstance(self.id, Unset):
-            id = UNSET
-        else:
-            id = self.id
+        field_dict["type"] = self.type_
 
-        styles: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.styles, Unset):
-            styles = self.styles.to_dict()
-
-        properties: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.properties, Unset):
-            properties = self.properties.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-            }
-        )
+        id = self.id
         if id is not UNSET:
             field_dict["id"] = id
-        if styles is not UNSET:
-            field_dict["styles"] = styles
-        if properties is not UNSET:
-            field_dict["properties"] = properties
+
+        styles = self.styles
+        if not isinstance(styles, Unset):
+            field_dict["styles"] = styles.to_dict()
+
+        properties = self.properties
+        if not isinstance(properties, Unset):
+            field_dict["properties"] = properties.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.id = src_dict.get("id", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -106,10 +94,15 @@ class HTMLText(LazyModel):
         return LazyTable(
             fields={
                 "type_": ("type", _decode_type_),
-                "id": ("id", None),
                 "styles": ("styles", _decode_styles),
                 "properties": ("properties", _decode_properties),
             },
+            known=(
+                "type",
+                "id",
+                "styles",
+                "properties",
+            ),
             required=("type",),
             additional=None,
         )

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="IafDeeplinkToScreenProperties")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class IafDeeplinkToScreenProperties(LazyModel):
     """
     Attributes:
@@ -25,11 +25,9 @@ class IafDeeplinkToScreenProperties(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        deep_link_url = self.deep_link_url
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        deep_link_url = self.deep_link_url
         if deep_link_url is not UNSET:
             field_dict["deep_link_url"] = deep_link_url
 
@@ -37,15 +35,16 @@ class IafDeeplinkToScreenProperties(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.deep_link_url = src_dict.get("deep_link_url", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "deep_link_url": ("deep_link_url", None),
-            },
+            fields={},
+            known=("deep_link_url",),
             required=(),
             additional=None,
         )

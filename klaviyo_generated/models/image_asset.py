@@ -18,7 +18,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="ImageAsset")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ImageAsset(LazyModel):
     """
     Attributes:
@@ -50,48 +50,30 @@ class ImageAsset(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        file_path = self.file_path
+        field_dict["id"] = self.id
 
-        name = self.name
+        field_dict["file_path"] = self.file_path
 
-        format_: str = self.format_
+        field_dict["name"] = self.name
 
-        file_size = self.file_size
+        field_dict["format"] = self.format_
+
+        field_dict["file_size"] = self.file_size
 
         updated = self.updated.isoformat()
+        field_dict["updated"] = updated
 
-        url = self.url
+        field_dict["url"] = self.url
 
-        image_type: str = self.image_type
+        field_dict["image_type"] = self.image_type
 
-        origin: str | Unset = UNSET
-        if not isinstance(self.origin, Unset):
-            origin = self.origin
-
-        l10n_key: None | str | Unset
-        if isinstance(self.l10n_key, Unset):
-            l10n_key = UNSET
-        else:
-            l10n_key = self.l10n_key
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "file_path": file_path,
-                "name": name,
-                "format": format_,
-                "file_size": file_size,
-                "updated": updated,
-                "url": url,
-                "image_type": image_type,
-            }
-        )
+        origin = self.origin
         if origin is not UNSET:
             field_dict["origin"] = origin
+
+        l10n_key = self.l10n_key
         if l10n_key is not UNSET:
             field_dict["l10n_key"] = l10n_key
 
@@ -99,7 +81,14 @@ class ImageAsset(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.id = src_dict["id"]
+        instance.file_path = src_dict["file_path"]
+        instance.name = src_dict["name"]
+        instance.file_size = src_dict["file_size"]
+        instance.url = src_dict["url"]
+        instance.l10n_key = src_dict.get("l10n_key", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -131,17 +120,23 @@ class ImageAsset(LazyModel):
 
         return LazyTable(
             fields={
-                "id": ("id", None),
-                "file_path": ("file_path", None),
-                "name": ("name", None),
                 "format_": ("format", _decode_format_),
-                "file_size": ("file_size", None),
                 "updated": ("updated", _decode_updated),
-                "url": ("url", None),
                 "image_type": ("image_type", _decode_image_type),
                 "origin": ("origin", _decode_origin),
-                "l10n_key": ("l10n_key", None),
             },
+            known=(
+                "id",
+                "file_path",
+                "name",
+                "format",
+                "file_size",
+                "updated",
+                "url",
+                "image_type",
+                "origin",
+                "l10n_key",
+            ),
             required=(
                 "id",
                 "file_path",

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="ImageAssetProperties")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ImageAssetProperties(LazyModel):
     """
     Attributes:
@@ -33,47 +33,25 @@ class ImageAssetProperties(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        src: None | str | Unset
-        if isinstance(self.src, Unset):
-            src = UNSET
-        else:
-            src = self.src
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        alt_text: None | str | Unset
-        if isinstance(self.alt_text, Unset):
-            alt_text = UNSET
-        else:
-            alt_text = self.alt_text
-
-        original_image_url: None | str | Unset
-        if isinstance(self.original_image_url, Unset):
-            original_image_url = UNSET
-        else:
-            original_image_url = self.original_image_url
-
-        id: int | None | Unset
-        if isinstance(self.id, Unset):
-            id = UNSET
-        else:
-            id = self.id
-
-        asset_id: int | None | Unset
-        if isinstance(self.asset_id, Unset):
-            asset_id = UNSET
-        else:
-            asset_id = self.asset_id
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        src = self.src
         if src is not UNSET:
             field_dict["src"] = src
+
+        alt_text = self.alt_text
         if alt_text is not UNSET:
             field_dict["alt_text"] = alt_text
+
+        original_image_url = self.original_image_url
         if original_image_url is not UNSET:
             field_dict["original_image_url"] = original_image_url
+
+        id = self.id
         if id is not UNSET:
             field_dict["id"] = id
+
+        asset_id = self.asset_id
         if asset_id is not UNSET:
             field_dict["asset_id"] = asset_id
 
@@ -81,19 +59,26 @@ class ImageAssetProperties(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.src = src_dict.get("src", UNSET)
+        instance.alt_text = src_dict.get("alt_text", UNSET)
+        instance.original_image_url = src_dict.get("original_image_url", UNSET)
+        instance.id = src_dict.get("id", UNSET)
+        instance.asset_id = src_dict.get("asset_id", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "src": ("src", None),
-                "alt_text": ("alt_text", None),
-                "original_image_url": ("original_image_url", None),
-                "id": ("id", None),
-                "asset_id": ("asset_id", None),
-            },
+            fields={},
+            known=(
+                "src",
+                "alt_text",
+                "original_image_url",
+                "id",
+                "asset_id",
+            ),
             required=(),
             additional=None,
         )

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="ImageBlockCroppingProperties")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ImageBlockCroppingProperties(LazyModel):
     """
     Attributes:
@@ -37,63 +37,33 @@ class ImageBlockCroppingProperties(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        aspect_ratio: None | str | Unset
-        if isinstance(self.aspect_ratio, Unset):
-            aspect_ratio = UNSET
-        else:
-            aspect_ratio = self.aspect_ratio
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        asset_id: None | str | Unset
-        if isinstance(self.asset_id, Unset):
-            asset_id = UNSET
-        else:
-            asset_id = self.asset_id
-
-        height: int | None | Unset
-        if isinstance(self.height, Unset):
-            height = UNSET
-        else:
-            height = self.height
-
-        src: None | str | Unset
-        if isinstance(self.src, Unset):
-            src = UNSET
-        else:
-            src = self.src
-
-        width: int | None | Unset
-        if isinstance(self.width, Unset):
-            width = UNSET
-        else:
-            width = self.width
-
-        x: int | None | Unset
-        if isinstance(self.x, Unset):
-            x = UNSET
-        else:
-            x = self.x
-
-        y: int | None | Unset
-        if isinstance(self.y, Unset):
-            y = UNSET
-        else:
-            y = self.y
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        aspect_ratio = self.aspect_ratio
         if aspect_ratio is not UNSET:
             field_dict["aspect_ratio"] = aspect_ratio
+
+        asset_id = self.asset_id
         if asset_id is not UNSET:
             field_dict["asset_id"] = asset_id
+
+        height = self.height
         if height is not UNSET:
             field_dict["height"] = height
+
+        src = self.src
         if src is not UNSET:
             field_dict["src"] = src
+
+        width = self.width
         if width is not UNSET:
             field_dict["width"] = width
+
+        x = self.x
         if x is not UNSET:
             field_dict["x"] = x
+
+        y = self.y
         if y is not UNSET:
             field_dict["y"] = y
 
@@ -101,21 +71,30 @@ class ImageBlockCroppingProperties(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.aspect_ratio = src_dict.get("aspect_ratio", UNSET)
+        instance.asset_id = src_dict.get("asset_id", UNSET)
+        instance.height = src_dict.get("height", UNSET)
+        instance.src = src_dict.get("src", UNSET)
+        instance.width = src_dict.get("width", UNSET)
+        instance.x = src_dict.get("x", UNSET)
+        instance.y = src_dict.get("y", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "aspect_ratio": ("aspect_ratio", None),
-                "asset_id": ("asset_id", None),
-                "height": ("height", None),
-                "src": ("src", None),
-                "width": ("width", None),
-                "x": ("x", None),
-                "y": ("y", None),
-            },
+            fields={},
+            known=(
+                "aspect_ratio",
+                "asset_id",
+                "height",
+                "src",
+                "width",
+                "x",
+                "y",
+            ),
             required=(),
             additional=None,
         )

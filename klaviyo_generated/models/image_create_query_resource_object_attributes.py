@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="ImageCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ImageCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -32,29 +32,15 @@ class ImageCreateQueryResourceObjectAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        import_from_url = self.import_from_url
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        name: None | str | Unset
-        if isinstance(self.name, Unset):
-            name = UNSET
-        else:
-            name = self.name
+        field_dict["import_from_url"] = self.import_from_url
 
-        hidden: bool | None | Unset
-        if isinstance(self.hidden, Unset):
-            hidden = UNSET
-        else:
-            hidden = self.hidden
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "import_from_url": import_from_url,
-            }
-        )
+        name = self.name
         if name is not UNSET:
             field_dict["name"] = name
+
+        hidden = self.hidden
         if hidden is not UNSET:
             field_dict["hidden"] = hidden
 
@@ -62,17 +48,22 @@ class ImageCreateQueryResourceObjectAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.import_from_url = src_dict["import_from_url"]
+        instance.name = src_dict.get("name", UNSET)
+        instance.hidden = src_dict.get("hidden", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "import_from_url": ("import_from_url", None),
-                "name": ("name", None),
-                "hidden": ("hidden", None),
-            },
+            fields={},
+            known=(
+                "import_from_url",
+                "name",
+                "hidden",
+            ),
             required=("import_from_url",),
             additional=None,
         )

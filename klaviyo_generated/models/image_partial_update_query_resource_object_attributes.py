@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="ImagePartialUpdateQueryResourceObjectAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ImagePartialUpdateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -27,23 +27,13 @@ class ImagePartialUpdateQueryResourceObjectAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name: None | str | Unset
-        if isinstance(self.name, Unset):
-            name = UNSET
-        else:
-            name = self.name
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        hidden: bool | None | Unset
-        if isinstance(self.hidden, Unset):
-            hidden = UNSET
-        else:
-            hidden = self.hidden
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        name = self.name
         if name is not UNSET:
             field_dict["name"] = name
+
+        hidden = self.hidden
         if hidden is not UNSET:
             field_dict["hidden"] = hidden
 
@@ -51,16 +41,20 @@ class ImagePartialUpdateQueryResourceObjectAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.name = src_dict.get("name", UNSET)
+        instance.hidden = src_dict.get("hidden", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "name": ("name", None),
-                "hidden": ("hidden", None),
-            },
+            fields={},
+            known=(
+                "name",
+                "hidden",
+            ),
             required=(),
             additional=None,
         )

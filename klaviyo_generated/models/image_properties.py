@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ImageProperties")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ImageProperties(LazyModel):
     """
     Attributes:
@@ -40,7 +40,9 @@ class ImageProperties(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        image = self.image.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
+        field_dict["image"] = self.image.to_dict()
 
         display_device: list[str] | Unset = UNSET
         if not isinstance(self.display_device, Unset):
@@ -49,11 +51,12 @@ class ImageProperties(LazyModel):
                 display_device_item: str = display_device_item_data
                 display_device.append(display_device_item)
 
-        classname: None | str | Unset
-        if isinstance(self.classname, Unset):
-            classname = UNSET
-        else:
-            classname = self.classname
+        if display_device is not UNSET:
+            field_dict["display_device"] = display_device
+
+        classname = self.classname
+        if classname is not UNSET:
+            field_dict["classname"] = classname
 
         additional_fields: list[dict[str, Any]] | None | Unset
         if isinstance(self.additional_fields, Unset):
@@ -66,18 +69,6 @@ class ImageProperties(LazyModel):
 
         else:
             additional_fields = self.additional_fields
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "image": image,
-            }
-        )
-        if display_device is not UNSET:
-            field_dict["display_device"] = display_device
-        if classname is not UNSET:
-            field_dict["classname"] = classname
         if additional_fields is not UNSET:
             field_dict["additional_fields"] = additional_fields
 
@@ -85,7 +76,9 @@ class ImageProperties(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.classname = src_dict.get("classname", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -138,9 +131,14 @@ class ImageProperties(LazyModel):
             fields={
                 "image": ("image", _decode_image),
                 "display_device": ("display_device", _decode_display_device),
-                "classname": ("classname", None),
                 "additional_fields": ("additional_fields", _decode_additional_fields),
             },
+            known=(
+                "image",
+                "display_device",
+                "classname",
+                "additional_fields",
+            ),
             required=("image",),
             additional=None,
         )

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ImageStyles")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ImageStyles(LazyModel):
     """
     Attributes:
@@ -43,49 +43,36 @@ class ImageStyles(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        horizontal_alignment: str | Unset = UNSET
-        if not isinstance(self.horizontal_alignment, Unset):
-            horizontal_alignment = self.horizontal_alignment
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        width: int | None | Unset
-        if isinstance(self.width, Unset):
-            width = UNSET
-        else:
-            width = self.width
-
-        padding: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.padding, Unset):
-            padding = self.padding.to_dict()
-
-        background_color: None | str | Unset
-        if isinstance(self.background_color, Unset):
-            background_color = UNSET
-        else:
-            background_color = self.background_color
-
-        drop_shadow: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.drop_shadow, Unset):
-            drop_shadow = self.drop_shadow.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        horizontal_alignment = self.horizontal_alignment
         if horizontal_alignment is not UNSET:
             field_dict["horizontal_alignment"] = horizontal_alignment
+
+        width = self.width
         if width is not UNSET:
             field_dict["width"] = width
-        if padding is not UNSET:
-            field_dict["padding"] = padding
+
+        padding = self.padding
+        if not isinstance(padding, Unset):
+            field_dict["padding"] = padding.to_dict()
+
+        background_color = self.background_color
         if background_color is not UNSET:
             field_dict["background_color"] = background_color
-        if drop_shadow is not UNSET:
-            field_dict["drop_shadow"] = drop_shadow
+
+        drop_shadow = self.drop_shadow
+        if not isinstance(drop_shadow, Unset):
+            field_dict["drop_shadow"] = drop_shadow.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.width = src_dict.get("width", UNSET)
+        instance.background_color = src_dict.get("background_color", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -125,11 +112,16 @@ class ImageStyles(LazyModel):
         return LazyTable(
             fields={
                 "horizontal_alignment": ("horizontal_alignment", _decode_horizontal_alignment),
-                "width": ("width", None),
                 "padding": ("padding", _decode_padding),
-                "background_color": ("background_color", None),
                 "drop_shadow": ("drop_shadow", _decode_drop_shadow),
             },
+            known=(
+                "horizontal_alignment",
+                "width",
+                "padding",
+                "background_color",
+                "drop_shadow",
+            ),
             required=(),
             additional=None,
         )

@@ -17,7 +17,7 @@ from ..models.implicitly_unreachable_reachable_status import (
 T = TypeVar("T", bound="ImplicitlyUnreachable")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ImplicitlyUnreachable(LazyModel):
     """
     Attributes:
@@ -28,21 +28,16 @@ class ImplicitlyUnreachable(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        reachable_status: str = self.reachable_status
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "reachable_status": reachable_status,
-            }
-        )
+        field_dict["reachable_status"] = self.reachable_status
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -56,6 +51,7 @@ class ImplicitlyUnreachable(LazyModel):
             fields={
                 "reachable_status": ("reachable_status", _decode_reachable_status),
             },
+            known=("reachable_status",),
             required=("reachable_status",),
             additional=None,
         )

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ImportErrorResponseObjectResourceAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ImportErrorResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
@@ -40,36 +40,23 @@ class ImportErrorResponseObjectResourceAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.import_error_response_object_resource_attributes_original_payload_type_0 import (
-            ImportErrorResponseObjectResourceAttributesOriginalPayloadType0,  # noqa: PLC0415
-        )
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        code = self.code
+        field_dict["code"] = self.code
 
-        title = self.title
+        field_dict["title"] = self.title
 
-        detail = self.detail
+        field_dict["detail"] = self.detail
 
-        source = self.source.to_dict()
+        field_dict["source"] = self.source.to_dict()
 
         original_payload: dict[str, Any] | None | Unset
         if isinstance(self.original_payload, Unset):
             original_payload = UNSET
-        elif isinstance(self.original_payload, ImportErrorResponseObjectResourceAttributesOriginalPayloadType0):
+        elif isinstance(self.original_payload, LazyModel):
             original_payload = self.original_payload.to_dict()
         else:
             original_payload = self.original_payload
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "code": code,
-                "title": title,
-                "detail": detail,
-                "source": source,
-            }
-        )
         if original_payload is not UNSET:
             field_dict["original_payload"] = original_payload
 
@@ -77,7 +64,11 @@ class ImportErrorResponseObjectResourceAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.code = src_dict["code"]
+        instance.title = src_dict["title"]
+        instance.detail = src_dict["detail"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -119,12 +110,16 @@ class ImportErrorResponseObjectResourceAttributes(LazyModel):
 
         return LazyTable(
             fields={
-                "code": ("code", None),
-                "title": ("title", None),
-                "detail": ("detail", None),
                 "source": ("source", _decode_source),
                 "original_payload": ("original_payload", _decode_original_payload),
             },
+            known=(
+                "code",
+                "title",
+                "detail",
+                "source",
+                "original_payload",
+            ),
             required=(
                 "code",
                 "title",

@@ -15,7 +15,7 @@ from ..models.in_string_array_filter_type import InStringArrayFilterType, check_
 T = TypeVar("T", bound="InStringArrayFilter")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class InStringArrayFilter(LazyModel):
     """
     Attributes:
@@ -30,27 +30,22 @@ class InStringArrayFilter(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        operator: str = self.operator
+        field_dict["type"] = self.type_
+
+        field_dict["operator"] = self.operator
 
         value = self.value
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "operator": operator,
-                "value": value,
-            }
-        )
+        field_dict["value"] = value
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -76,6 +71,11 @@ class InStringArrayFilter(LazyModel):
                 "operator": ("operator", _decode_operator),
                 "value": ("value", _decode_value),
             },
+            known=(
+                "type",
+                "operator",
+                "value",
+            ),
             required=(
                 "type",
                 "operator",

@@ -14,7 +14,7 @@ from ..models.increment_badge_config import IncrementBadgeConfig, check_incremen
 T = TypeVar("T", bound="Increment")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class Increment(LazyModel):
     """
     Attributes:
@@ -25,21 +25,16 @@ class Increment(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        badge_config: str = self.badge_config
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "badge_config": badge_config,
-            }
-        )
+        field_dict["badge_config"] = self.badge_config
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -53,6 +48,7 @@ class Increment(LazyModel):
             fields={
                 "badge_config": ("badge_config", _decode_badge_config),
             },
+            known=("badge_config",),
             required=("badge_config",),
             additional=None,
         )

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="IngestionLogErrorDetail")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class IngestionLogErrorDetail(LazyModel):
     """
     Attributes:
@@ -32,27 +32,15 @@ class IngestionLogErrorDetail(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        code = self.code
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        message = self.message
+        field_dict["code"] = self.code
 
-        property_ = self.property_
+        field_dict["message"] = self.message
 
-        invalid_value: None | str | Unset
-        if isinstance(self.invalid_value, Unset):
-            invalid_value = UNSET
-        else:
-            invalid_value = self.invalid_value
+        field_dict["property"] = self.property_
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "code": code,
-                "message": message,
-                "property": property_,
-            }
-        )
+        invalid_value = self.invalid_value
         if invalid_value is not UNSET:
             field_dict["invalid_value"] = invalid_value
 
@@ -60,18 +48,24 @@ class IngestionLogErrorDetail(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.code = src_dict["code"]
+        instance.message = src_dict["message"]
+        instance.property_ = src_dict["property"]
+        instance.invalid_value = src_dict.get("invalid_value", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "code": ("code", None),
-                "message": ("message", None),
-                "property_": ("property", None),
-                "invalid_value": ("invalid_value", None),
-            },
+            fields={},
+            known=(
+                "code",
+                "message",
+                "property",
+                "invalid_value",
+            ),
             required=(
                 "code",
                 "message",

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="IngestionLogResponseObjectResourceAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class IngestionLogResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
@@ -47,36 +47,31 @@ class IngestionLogResponseObjectResourceAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        status: str = self.status
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        event_type: str = self.event_type
+        field_dict["status"] = self.status
+
+        field_dict["event_type"] = self.event_type
 
         timestamp = self.timestamp.isoformat()
+        field_dict["timestamp"] = timestamp
 
-        summary = self.summary
+        field_dict["summary"] = self.summary
 
         errors = []
         for errors_item_data in self.errors:
             errors_item = errors_item_data.to_dict()
             errors.append(errors_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "status": status,
-                "event_type": event_type,
-                "timestamp": timestamp,
-                "summary": summary,
-                "errors": errors,
-            }
-        )
+        field_dict["errors"] = errors
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.summary = src_dict["summary"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -112,9 +107,15 @@ class IngestionLogResponseObjectResourceAttributes(LazyModel):
                 "status": ("status", _decode_status),
                 "event_type": ("event_type", _decode_event_type),
                 "timestamp": ("timestamp", _decode_timestamp),
-                "summary": ("summary", None),
                 "errors": ("errors", _decode_errors),
             },
+            known=(
+                "status",
+                "event_type",
+                "timestamp",
+                "summary",
+                "errors",
+            ),
             required=(
                 "status",
                 "event_type",

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="IngestionLogResponseObjectResourceRelationships")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class IngestionLogResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
@@ -36,27 +36,22 @@ class IngestionLogResponseObjectResourceRelationships(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        object_type: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.object_type, Unset):
-            object_type = self.object_type.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        object_record: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.object_record, Unset):
-            object_record = self.object_record.to_dict()
+        object_type = self.object_type
+        if not isinstance(object_type, Unset):
+            field_dict["object-type"] = object_type.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if object_type is not UNSET:
-            field_dict["object-type"] = object_type
-        if object_record is not UNSET:
-            field_dict["object-record"] = object_record
+        object_record = self.object_record
+        if not isinstance(object_record, Unset):
+            field_dict["object-record"] = object_record.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -94,6 +89,10 @@ class IngestionLogResponseObjectResourceRelationships(LazyModel):
                 "object_type": ("object-type", _decode_object_type),
                 "object_record": ("object-record", _decode_object_record),
             },
+            known=(
+                "object-type",
+                "object-record",
+            ),
             required=(),
             additional=None,
         )

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="InputStyles")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class InputStyles(LazyModel):
     """
     Attributes:
@@ -47,49 +47,45 @@ class InputStyles(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        text_styles: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.text_styles, Unset):
-            text_styles = self.text_styles.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
+        text_styles = self.text_styles
+        if not isinstance(text_styles, Unset):
+            field_dict["text_styles"] = text_styles.to_dict()
 
         label_color = self.label_color
-
-        text_color = self.text_color
-
-        placeholder_color = self.placeholder_color
-
-        background_color = self.background_color
-
-        border_color = self.border_color
-
-        border_focus_color = self.border_focus_color
-
-        focus_outline_color = self.focus_outline_color
-
-        corner_radius = self.corner_radius
-
-        field_height = self.field_height
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if text_styles is not UNSET:
-            field_dict["text_styles"] = text_styles
         if label_color is not UNSET:
             field_dict["label_color"] = label_color
+
+        text_color = self.text_color
         if text_color is not UNSET:
             field_dict["text_color"] = text_color
+
+        placeholder_color = self.placeholder_color
         if placeholder_color is not UNSET:
             field_dict["placeholder_color"] = placeholder_color
+
+        background_color = self.background_color
         if background_color is not UNSET:
             field_dict["background_color"] = background_color
+
+        border_color = self.border_color
         if border_color is not UNSET:
             field_dict["border_color"] = border_color
+
+        border_focus_color = self.border_focus_color
         if border_focus_color is not UNSET:
             field_dict["border_focus_color"] = border_focus_color
+
+        focus_outline_color = self.focus_outline_color
         if focus_outline_color is not UNSET:
             field_dict["focus_outline_color"] = focus_outline_color
+
+        corner_radius = self.corner_radius
         if corner_radius is not UNSET:
             field_dict["corner_radius"] = corner_radius
+
+        field_height = self.field_height
         if field_height is not UNSET:
             field_dict["field_height"] = field_height
 
@@ -97,7 +93,17 @@ class InputStyles(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.label_color = src_dict.get("label_color", UNSET)
+        instance.text_color = src_dict.get("text_color", UNSET)
+        instance.placeholder_color = src_dict.get("placeholder_color", UNSET)
+        instance.background_color = src_dict.get("background_color", UNSET)
+        instance.border_color = src_dict.get("border_color", UNSET)
+        instance.border_focus_color = src_dict.get("border_focus_color", UNSET)
+        instance.focus_outline_color = src_dict.get("focus_outline_color", UNSET)
+        instance.corner_radius = src_dict.get("corner_radius", UNSET)
+        instance.field_height = src_dict.get("field_height", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -116,16 +122,19 @@ class InputStyles(LazyModel):
         return LazyTable(
             fields={
                 "text_styles": ("text_styles", _decode_text_styles),
-                "label_color": ("label_color", None),
-                "text_color": ("text_color", None),
-                "placeholder_color": ("placeholder_color", None),
-                "background_color": ("background_color", None),
-                "border_color": ("border_color", None),
-                "border_focus_color": ("border_focus_color", None),
-                "focus_outline_color": ("focus_outline_color", None),
-                "corner_radius": ("corner_radius", None),
-                "field_height": ("field_height", None),
             },
+            known=(
+                "text_styles",
+                "label_color",
+                "text_color",
+                "placeholder_color",
+                "background_color",
+                "border_color",
+                "border_focus_color",
+                "focus_outline_color",
+                "corner_radius",
+                "field_height",
+            ),
             required=(),
             additional=None,
         )

@@ -17,7 +17,7 @@ from ..models.internal_scheduled_report_builder_report_data_service_method_type 
 T = TypeVar("T", bound="InternalScheduledReportBuilderReportData")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class InternalScheduledReportBuilderReportData(LazyModel):
     """
     Attributes:
@@ -30,24 +30,19 @@ class InternalScheduledReportBuilderReportData(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        service_method_type: str = self.service_method_type
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        report_id = self.report_id
+        field_dict["service_method_type"] = self.service_method_type
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "service_method_type": service_method_type,
-                "report_id": report_id,
-            }
-        )
+        field_dict["report_id"] = self.report_id
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.report_id = src_dict["report_id"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -60,8 +55,11 @@ class InternalScheduledReportBuilderReportData(LazyModel):
         return LazyTable(
             fields={
                 "service_method_type": ("service_method_type", _decode_service_method_type),
-                "report_id": ("report_id", None),
             },
+            known=(
+                "service_method_type",
+                "report_id",
+            ),
             required=(
                 "service_method_type",
                 "report_id",

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="InternalServiceActionData")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class InternalServiceActionData(LazyModel):
     """
     Attributes:
@@ -46,34 +46,25 @@ class InternalServiceActionData(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.internal_scheduled_report_builder_report_data import InternalScheduledReportBuilderReportData  # noqa: PLC0415
-        from ..models.internal_scheduled_report_data import InternalScheduledReportData  # noqa: PLC0415
-        from ..models.internal_track_event_data import InternalTrackEventData  # noqa: PLC0415
-        from ..models.internal_unknown_service_data import InternalUnknownServiceData  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
         service_configuration: dict[str, Any] | None | Unset
         if isinstance(self.service_configuration, Unset):
             service_configuration = UNSET
-        elif isinstance(self.service_configuration, InternalScheduledReportData):
+        elif isinstance(self.service_configuration, LazyModel):
             service_configuration = self.service_configuration.to_dict()
-        elif isinstance(self.service_configuration, InternalTrackEventData):
+        elif isinstance(self.service_configuration, LazyModel):
             service_configuration = self.service_configuration.to_dict()
-        elif isinstance(self.service_configuration, InternalScheduledReportBuilderReportData):
+        elif isinstance(self.service_configuration, LazyModel):
             service_configuration = self.service_configuration.to_dict()
-        elif isinstance(self.service_configuration, InternalUnknownServiceData):
+        elif isinstance(self.service_configuration, LazyModel):
             service_configuration = self.service_configuration.to_dict()
         else:
             service_configuration = self.service_configuration
-
-        status: str | Unset = UNSET
-        if not isinstance(self.status, Unset):
-            status = self.status
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
         if service_configuration is not UNSET:
             field_dict["service_configuration"] = service_configuration
+
+        status = self.status
         if status is not UNSET:
             field_dict["status"] = status
 
@@ -81,7 +72,8 @@ class InternalServiceActionData(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -175,6 +167,10 @@ class InternalServiceActionData(LazyModel):
                 "service_configuration": ("service_configuration", _decode_service_configuration),
                 "status": ("status", _decode_status),
             },
+            known=(
+                "service_configuration",
+                "status",
+            ),
             required=(),
             additional=None,
         )

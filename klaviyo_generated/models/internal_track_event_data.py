@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="InternalTrackEventData")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class InternalTrackEventData(LazyModel):
     """
     Attributes:
@@ -39,41 +39,25 @@ class InternalTrackEventData(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.internal_track_event_data_event_payload_type_0 import InternalTrackEventDataEventPayloadType0  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        service_method_type: str = self.service_method_type
+        field_dict["service_method_type"] = self.service_method_type
 
-        event_key: None | str | Unset
-        if isinstance(self.event_key, Unset):
-            event_key = UNSET
-        else:
-            event_key = self.event_key
+        event_key = self.event_key
+        if event_key is not UNSET:
+            field_dict["event_key"] = event_key
 
         event_payload: dict[str, Any] | None | Unset
         if isinstance(self.event_payload, Unset):
             event_payload = UNSET
-        elif isinstance(self.event_payload, InternalTrackEventDataEventPayloadType0):
+        elif isinstance(self.event_payload, LazyModel):
             event_payload = self.event_payload.to_dict()
         else:
             event_payload = self.event_payload
-
-        tracking_company_id: None | str | Unset
-        if isinstance(self.tracking_company_id, Unset):
-            tracking_company_id = UNSET
-        else:
-            tracking_company_id = self.tracking_company_id
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "service_method_type": service_method_type,
-            }
-        )
-        if event_key is not UNSET:
-            field_dict["event_key"] = event_key
         if event_payload is not UNSET:
             field_dict["event_payload"] = event_payload
+
+        tracking_company_id = self.tracking_company_id
         if tracking_company_id is not UNSET:
             field_dict["tracking_company_id"] = tracking_company_id
 
@@ -81,7 +65,10 @@ class InternalTrackEventData(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.event_key = src_dict.get("event_key", UNSET)
+        instance.tracking_company_id = src_dict.get("tracking_company_id", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -115,10 +102,14 @@ class InternalTrackEventData(LazyModel):
         return LazyTable(
             fields={
                 "service_method_type": ("service_method_type", _decode_service_method_type),
-                "event_key": ("event_key", None),
                 "event_payload": ("event_payload", _decode_event_payload),
-                "tracking_company_id": ("tracking_company_id", None),
             },
+            known=(
+                "service_method_type",
+                "event_key",
+                "event_payload",
+                "tracking_company_id",
+            ),
             required=("service_method_type",),
             additional=None,
         )

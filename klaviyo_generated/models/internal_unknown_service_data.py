@@ -17,7 +17,7 @@ from ..models.internal_unknown_service_data_service_method_type import (
 T = TypeVar("T", bound="InternalUnknownServiceData")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class InternalUnknownServiceData(LazyModel):
     """
     Attributes:
@@ -28,21 +28,16 @@ class InternalUnknownServiceData(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        service_method_type: str = self.service_method_type
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "service_method_type": service_method_type,
-            }
-        )
+        field_dict["service_method_type"] = self.service_method_type
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -56,6 +51,7 @@ class InternalUnknownServiceData(LazyModel):
             fields={
                 "service_method_type": ("service_method_type", _decode_service_method_type),
             },
+            known=("service_method_type",),
             required=("service_method_type",),
             additional=None,
         )

@@ -14,7 +14,7 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 T = TypeVar("T", bound="IpAllowlistResponse")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class IpAllowlistResponse(LazyModel):
     """
     Attributes:
@@ -34,27 +34,24 @@ class IpAllowlistResponse(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
         prefixes = self.prefixes
 
-        sync_token = self.sync_token
+        field_dict["prefixes"] = prefixes
+
+        field_dict["sync_token"] = self.sync_token
 
         created = self.created.isoformat()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "prefixes": prefixes,
-                "sync_token": sync_token,
-                "created": created,
-            }
-        )
+        field_dict["created"] = created
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.sync_token = src_dict["sync_token"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -72,9 +69,13 @@ class IpAllowlistResponse(LazyModel):
         return LazyTable(
             fields={
                 "prefixes": ("prefixes", _decode_prefixes),
-                "sync_token": ("sync_token", None),
                 "created": ("created", _decode_created),
             },
+            known=(
+                "prefixes",
+                "sync_token",
+                "created",
+            ),
             required=(
                 "prefixes",
                 "sync_token",

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="Link")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class Link(LazyModel):
     """
     Attributes:
@@ -25,15 +25,9 @@ class Link(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        next_: None | str | Unset
-        if isinstance(self.next_, Unset):
-            next_ = UNSET
-        else:
-            next_ = self.next_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        next_ = self.next_
         if next_ is not UNSET:
             field_dict["next"] = next_
 
@@ -41,15 +35,16 @@ class Link(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.next_ = src_dict.get("next", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "next_": ("next", None),
-            },
+            fields={},
+            known=("next",),
             required=(),
             additional=None,
         )

@@ -15,7 +15,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="LinkStyleStyles")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class LinkStyleStyles(LazyModel):
     """
     Attributes:
@@ -32,37 +32,21 @@ class LinkStyleStyles(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        color: None | str | Unset
-        if isinstance(self.color, Unset):
-            color = UNSET
-        else:
-            color = self.color
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        font_style: str | Unset = UNSET
-        if not isinstance(self.font_style, Unset):
-            font_style = self.font_style
-
-        font_weight: None | str | Unset
-        if isinstance(self.font_weight, Unset):
-            font_weight = UNSET
-        else:
-            font_weight = self.font_weight
-
-        text_decoration: None | str | Unset
-        if isinstance(self.text_decoration, Unset):
-            text_decoration = UNSET
-        else:
-            text_decoration = self.text_decoration
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        color = self.color
         if color is not UNSET:
             field_dict["color"] = color
+
+        font_style = self.font_style
         if font_style is not UNSET:
             field_dict["font_style"] = font_style
+
+        font_weight = self.font_weight
         if font_weight is not UNSET:
             field_dict["font_weight"] = font_weight
+
+        text_decoration = self.text_decoration
         if text_decoration is not UNSET:
             field_dict["text_decoration"] = text_decoration
 
@@ -70,7 +54,11 @@ class LinkStyleStyles(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.color = src_dict.get("color", UNSET)
+        instance.font_weight = src_dict.get("font_weight", UNSET)
+        instance.text_decoration = src_dict.get("text_decoration", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -87,11 +75,14 @@ class LinkStyleStyles(LazyModel):
 
         return LazyTable(
             fields={
-                "color": ("color", None),
                 "font_style": ("font_style", _decode_font_style),
-                "font_weight": ("font_weight", None),
-                "text_decoration": ("text_decoration", None),
             },
+            known=(
+                "color",
+                "font_style",
+                "font_weight",
+                "text_decoration",
+            ),
             required=(),
             additional=None,
         )

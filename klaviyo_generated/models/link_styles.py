@@ -15,7 +15,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="LinkStyles")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class LinkStyles(LazyModel):
     """
     Attributes:
@@ -28,17 +28,13 @@ class LinkStyles(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
         color = self.color
-
-        decoration: str | Unset = UNSET
-        if not isinstance(self.decoration, Unset):
-            decoration = self.decoration
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
         if color is not UNSET:
             field_dict["color"] = color
+
+        decoration = self.decoration
         if decoration is not UNSET:
             field_dict["decoration"] = decoration
 
@@ -46,7 +42,9 @@ class LinkStyles(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.color = src_dict.get("color", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -63,9 +61,12 @@ class LinkStyles(LazyModel):
 
         return LazyTable(
             fields={
-                "color": ("color", None),
                 "decoration": ("decoration", _decode_decoration),
             },
+            known=(
+                "color",
+                "decoration",
+            ),
             required=(),
             additional=None,
         )

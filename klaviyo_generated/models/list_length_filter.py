@@ -15,7 +15,7 @@ from ..models.list_length_filter_type import ListLengthFilterType, check_list_le
 T = TypeVar("T", bound="ListLengthFilter")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ListLengthFilter(LazyModel):
     """
     Attributes:
@@ -30,27 +30,21 @@ class ListLengthFilter(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        operator: str = self.operator
+        field_dict["type"] = self.type_
 
-        value = self.value
+        field_dict["operator"] = self.operator
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "operator": operator,
-                "value": value,
-            }
-        )
+        field_dict["value"] = self.value
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.value = src_dict["value"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -69,8 +63,12 @@ class ListLengthFilter(LazyModel):
             fields={
                 "type_": ("type", _decode_type_),
                 "operator": ("operator", _decode_operator),
-                "value": ("value", None),
             },
+            known=(
+                "type",
+                "operator",
+                "value",
+            ),
             required=(
                 "type",
                 "operator",

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ListMemberResponseObjectResourceAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ListMemberResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
@@ -70,65 +70,46 @@ class ListMemberResponseObjectResourceAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.list_member_response_object_resource_attributes_properties_type_0 import (
-            ListMemberResponseObjectResourceAttributesPropertiesType0,  # noqa: PLC0415
-        )
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
         joined_group_at = self.joined_group_at.isoformat()
+        field_dict["joined_group_at"] = joined_group_at
 
-        email: None | str | Unset
-        if isinstance(self.email, Unset):
-            email = UNSET
-        else:
-            email = self.email
+        email = self.email
+        if email is not UNSET:
+            field_dict["email"] = email
 
-        phone_number: None | str | Unset
-        if isinstance(self.phone_number, Unset):
-            phone_number = UNSET
-        else:
-            phone_number = self.phone_number
+        phone_number = self.phone_number
+        if phone_number is not UNSET:
+            field_dict["phone_number"] = phone_number
 
-        external_id: None | str | Unset
-        if isinstance(self.external_id, Unset):
-            external_id = UNSET
-        else:
-            external_id = self.external_id
+        external_id = self.external_id
+        if external_id is not UNSET:
+            field_dict["external_id"] = external_id
 
-        first_name: None | str | Unset
-        if isinstance(self.first_name, Unset):
-            first_name = UNSET
-        else:
-            first_name = self.first_name
+        first_name = self.first_name
+        if first_name is not UNSET:
+            field_dict["first_name"] = first_name
 
-        last_name: None | str | Unset
-        if isinstance(self.last_name, Unset):
-            last_name = UNSET
-        else:
-            last_name = self.last_name
+        last_name = self.last_name
+        if last_name is not UNSET:
+            field_dict["last_name"] = last_name
 
-        organization: None | str | Unset
-        if isinstance(self.organization, Unset):
-            organization = UNSET
-        else:
-            organization = self.organization
+        organization = self.organization
+        if organization is not UNSET:
+            field_dict["organization"] = organization
 
-        locale: None | str | Unset
-        if isinstance(self.locale, Unset):
-            locale = UNSET
-        else:
-            locale = self.locale
+        locale = self.locale
+        if locale is not UNSET:
+            field_dict["locale"] = locale
 
-        title: None | str | Unset
-        if isinstance(self.title, Unset):
-            title = UNSET
-        else:
-            title = self.title
+        title = self.title
+        if title is not UNSET:
+            field_dict["title"] = title
 
-        image: None | str | Unset
-        if isinstance(self.image, Unset):
-            image = UNSET
-        else:
-            image = self.image
+        image = self.image
+        if image is not UNSET:
+            field_dict["image"] = image
 
         created: None | str | Unset
         if isinstance(self.created, Unset):
@@ -137,6 +118,8 @@ class ListMemberResponseObjectResourceAttributes(LazyModel):
             created = self.created.isoformat()
         else:
             created = self.created
+        if created is not UNSET:
+            field_dict["created"] = created
 
         updated: None | str | Unset
         if isinstance(self.updated, Unset):
@@ -145,6 +128,8 @@ class ListMemberResponseObjectResourceAttributes(LazyModel):
             updated = self.updated.isoformat()
         else:
             updated = self.updated
+        if updated is not UNSET:
+            field_dict["updated"] = updated
 
         last_event_date: None | str | Unset
         if isinstance(self.last_event_date, Unset):
@@ -153,52 +138,20 @@ class ListMemberResponseObjectResourceAttributes(LazyModel):
             last_event_date = self.last_event_date.isoformat()
         else:
             last_event_date = self.last_event_date
+        if last_event_date is not UNSET:
+            field_dict["last_event_date"] = last_event_date
 
-        location: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.location, Unset):
-            location = self.location.to_dict()
+        location = self.location
+        if not isinstance(location, Unset):
+            field_dict["location"] = location.to_dict()
 
         properties: dict[str, Any] | None | Unset
         if isinstance(self.properties, Unset):
             properties = UNSET
-        elif isinstance(self.properties, ListMemberResponseObjectResourceAttributesPropertiesType0):
+        elif isinstance(self.properties, LazyModel):
             properties = self.properties.to_dict()
         else:
             properties = self.properties
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "joined_group_at": joined_group_at,
-            }
-        )
-        if email is not UNSET:
-            field_dict["email"] = email
-        if phone_number is not UNSET:
-            field_dict["phone_number"] = phone_number
-        if external_id is not UNSET:
-            field_dict["external_id"] = external_id
-        if first_name is not UNSET:
-            field_dict["first_name"] = first_name
-        if last_name is not UNSET:
-            field_dict["last_name"] = last_name
-        if organization is not UNSET:
-            field_dict["organization"] = organization
-        if locale is not UNSET:
-            field_dict["locale"] = locale
-        if title is not UNSET:
-            field_dict["title"] = title
-        if image is not UNSET:
-            field_dict["image"] = image
-        if created is not UNSET:
-            field_dict["created"] = created
-        if updated is not UNSET:
-            field_dict["updated"] = updated
-        if last_event_date is not UNSET:
-            field_dict["last_event_date"] = last_event_date
-        if location is not UNSET:
-            field_dict["location"] = location
         if properties is not UNSET:
             field_dict["properties"] = properties
 
@@ -206,7 +159,17 @@ class ListMemberResponseObjectResourceAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.email = src_dict.get("email", UNSET)
+        instance.phone_number = src_dict.get("phone_number", UNSET)
+        instance.external_id = src_dict.get("external_id", UNSET)
+        instance.first_name = src_dict.get("first_name", UNSET)
+        instance.last_name = src_dict.get("last_name", UNSET)
+        instance.organization = src_dict.get("organization", UNSET)
+        instance.locale = src_dict.get("locale", UNSET)
+        instance.title = src_dict.get("title", UNSET)
+        instance.image = src_dict.get("image", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -317,21 +280,29 @@ class ListMemberResponseObjectResourceAttributes(LazyModel):
         return LazyTable(
             fields={
                 "joined_group_at": ("joined_group_at", _decode_joined_group_at),
-                "email": ("email", None),
-                "phone_number": ("phone_number", None),
-                "external_id": ("external_id", None),
-                "first_name": ("first_name", None),
-                "last_name": ("last_name", None),
-                "organization": ("organization", None),
-                "locale": ("locale", None),
-                "title": ("title", None),
-                "image": ("image", None),
                 "created": ("created", _decode_created),
                 "updated": ("updated", _decode_updated),
                 "last_event_date": ("last_event_date", _decode_last_event_date),
                 "location": ("location", _decode_location),
                 "properties": ("properties", _decode_properties),
             },
+            known=(
+                "joined_group_at",
+                "email",
+                "phone_number",
+                "external_id",
+                "first_name",
+                "last_name",
+                "organization",
+                "locale",
+                "title",
+                "image",
+                "created",
+                "updated",
+                "last_event_date",
+                "location",
+                "properties",
+            ),
             required=("joined_group_at",),
             additional=None,
         )

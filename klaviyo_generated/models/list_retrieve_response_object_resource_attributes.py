@@ -19,7 +19,7 @@ from ..types import UNSET, Unset, parse_union
 T = TypeVar("T", bound="ListRetrieveResponseObjectResourceAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ListRetrieveResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
@@ -39,11 +39,11 @@ class ListRetrieveResponseObjectResourceAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name: None | str | Unset
-        if isinstance(self.name, Unset):
-            name = UNSET
-        else:
-            name = self.name
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
+        name = self.name
+        if name is not UNSET:
+            field_dict["name"] = name
 
         created: None | str | Unset
         if isinstance(self.created, Unset):
@@ -52,6 +52,8 @@ class ListRetrieveResponseObjectResourceAttributes(LazyModel):
             created = self.created.isoformat()
         else:
             created = self.created
+        if created is not UNSET:
+            field_dict["created"] = created
 
         updated: None | str | Unset
         if isinstance(self.updated, Unset):
@@ -60,20 +62,10 @@ class ListRetrieveResponseObjectResourceAttributes(LazyModel):
             updated = self.updated.isoformat()
         else:
             updated = self.updated
-
-        opt_in_process: str | Unset = UNSET
-        if not isinstance(self.opt_in_process, Unset):
-            opt_in_process = self.opt_in_process
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if name is not UNSET:
-            field_dict["name"] = name
-        if created is not UNSET:
-            field_dict["created"] = created
         if updated is not UNSET:
             field_dict["updated"] = updated
+
+        opt_in_process = self.opt_in_process
         if opt_in_process is not UNSET:
             field_dict["opt_in_process"] = opt_in_process
 
@@ -81,7 +73,9 @@ class ListRetrieveResponseObjectResourceAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.name = src_dict.get("name", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -140,11 +134,16 @@ class ListRetrieveResponseObjectResourceAttributes(LazyModel):
 
         return LazyTable(
             fields={
-                "name": ("name", None),
                 "created": ("created", _decode_created),
                 "updated": ("updated", _decode_updated),
                 "opt_in_process": ("opt_in_process", _decode_opt_in_process),
             },
+            known=(
+                "name",
+                "created",
+                "updated",
+                "opt_in_process",
+            ),
             required=(),
             additional=None,
         )

@@ -15,7 +15,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="ListUpdateActionData")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ListUpdateActionData(LazyModel):
     """
     Attributes:
@@ -33,27 +33,15 @@ class ListUpdateActionData(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        on_execution: bool | None
-        on_execution = self.on_execution
+        field_dict["name"] = self.name
 
-        list_id: None | str
-        list_id = self.list_id
+        field_dict["on_execution"] = self.on_execution
 
-        status: str | Unset = UNSET
-        if not isinstance(self.status, Unset):
-            status = self.status
+        field_dict["list_id"] = self.list_id
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "name": name,
-                "on_execution": on_execution,
-                "list_id": list_id,
-            }
-        )
+        status = self.status
         if status is not UNSET:
             field_dict["status"] = status
 
@@ -61,7 +49,11 @@ class ListUpdateActionData(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.name = src_dict["name"]
+        instance.on_execution = src_dict["on_execution"]
+        instance.list_id = src_dict["list_id"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -78,11 +70,14 @@ class ListUpdateActionData(LazyModel):
 
         return LazyTable(
             fields={
-                "name": ("name", None),
-                "on_execution": ("on_execution", None),
-                "list_id": ("list_id", None),
                 "status": ("status", _decode_status),
             },
+            known=(
+                "name",
+                "on_execution",
+                "list_id",
+                "status",
+            ),
             required=(
                 "name",
                 "on_execution",

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset, strict_enums
 T = TypeVar("T", bound="LocalStaticSend")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class LocalStaticSend(LazyModel):
     """
     Attributes:
@@ -29,17 +29,11 @@ class LocalStaticSend(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        is_local = self.is_local
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
+        field_dict["is_local"] = self.is_local
 
         send_past_recipients_immediately = self.send_past_recipients_immediately
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "is_local": is_local,
-            }
-        )
         if send_past_recipients_immediately is not UNSET:
             field_dict["send_past_recipients_immediately"] = send_past_recipients_immediately
 
@@ -47,7 +41,9 @@ class LocalStaticSend(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.send_past_recipients_immediately = src_dict.get("send_past_recipients_immediately", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -61,8 +57,11 @@ class LocalStaticSend(LazyModel):
         return LazyTable(
             fields={
                 "is_local": ("is_local", _decode_is_local),
-                "send_past_recipients_immediately": ("send_past_recipients_immediately", None),
             },
+            known=(
+                "is_local",
+                "send_past_recipients_immediately",
+            ),
             required=("is_local",),
             additional=None,
         )

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="LowInventoryTrigger")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class LowInventoryTrigger(LazyModel):
     """
     Attributes:
@@ -48,38 +48,29 @@ class LowInventoryTrigger(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.low_inventory_trigger_trigger_filter_type_0 import LowInventoryTriggerTriggerFilterType0  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        type_: str = self.type_
+        field_dict["type"] = self.type_
 
-        product_level: str = self.product_level
+        field_dict["product_level"] = self.product_level
 
         trigger_filter: dict[str, Any] | None
-        if isinstance(self.trigger_filter, LowInventoryTriggerTriggerFilterType0):
+        if isinstance(self.trigger_filter, LazyModel):
             trigger_filter = self.trigger_filter.to_dict()
         else:
             trigger_filter = self.trigger_filter
+        field_dict["trigger_filter"] = trigger_filter
 
-        inventory_count = self.inventory_count
+        field_dict["inventory_count"] = self.inventory_count
 
         audience = []
         for audience_item_data in self.audience:
             audience_item: str = audience_item_data
             audience.append(audience_item)
 
-        timeframe_days = self.timeframe_days
+        field_dict["audience"] = audience
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "product_level": product_level,
-                "trigger_filter": trigger_filter,
-                "inventory_count": inventory_count,
-                "audience": audience,
-            }
-        )
+        timeframe_days = self.timeframe_days
         if timeframe_days is not UNSET:
             field_dict["timeframe_days"] = timeframe_days
 
@@ -87,7 +78,10 @@ class LowInventoryTrigger(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.inventory_count = src_dict["inventory_count"]
+        instance.timeframe_days = src_dict.get("timeframe_days", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -136,10 +130,16 @@ class LowInventoryTrigger(LazyModel):
                 "type_": ("type", _decode_type_),
                 "product_level": ("product_level", _decode_product_level),
                 "trigger_filter": ("trigger_filter", _decode_trigger_filter),
-                "inventory_count": ("inventory_count", None),
                 "audience": ("audience", _decode_audience),
-                "timeframe_days": ("timeframe_days", None),
             },
+            known=(
+                "type",
+                "product_level",
+                "trigger_filter",
+                "inventory_count",
+                "audience",
+                "timeframe_days",
+            ),
             required=(
                 "type",
                 "product_level",

@@ -21,7 +21,7 @@ from ..models.manual_remove_method_filter_method import (
 T = TypeVar("T", bound="ManualRemoveMethodFilter")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ManualRemoveMethodFilter(LazyModel):
     """
     Attributes:
@@ -34,24 +34,18 @@ class ManualRemoveMethodFilter(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field: str = self.field
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        method: str = self.method
+        field_dict["field"] = self.field
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "field": field,
-                "method": method,
-            }
-        )
+        field_dict["method"] = self.method
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -71,6 +65,10 @@ class ManualRemoveMethodFilter(LazyModel):
                 "field": ("field", _decode_field),
                 "method": ("method", _decode_method),
             },
+            known=(
+                "field",
+                "method",
+            ),
             required=(
                 "field",
                 "method",

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="MappedMetricPartialUpdateQueryResourceObject")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class MappedMetricPartialUpdateQueryResourceObject(LazyModel):
     """
     Attributes:
@@ -40,30 +40,22 @@ class MappedMetricPartialUpdateQueryResourceObject(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        id: str = self.id
+        field_dict["type"] = self.type_
 
-        relationships: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.relationships, Unset):
-            relationships = self.relationships.to_dict()
+        field_dict["id"] = self.id
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "id": id,
-            }
-        )
-        if relationships is not UNSET:
-            field_dict["relationships"] = relationships
+        relationships = self.relationships
+        if not isinstance(relationships, Unset):
+            field_dict["relationships"] = relationships.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -99,6 +91,11 @@ class MappedMetricPartialUpdateQueryResourceObject(LazyModel):
                 "id": ("id", _decode_id),
                 "relationships": ("relationships", _decode_relationships),
             },
+            known=(
+                "type",
+                "id",
+                "relationships",
+            ),
             required=(
                 "type",
                 "id",

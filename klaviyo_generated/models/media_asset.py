@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="MediaAsset")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class MediaAsset(LazyModel):
     """
     Attributes:
@@ -40,45 +40,27 @@ class MediaAsset(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        company_id = self.company_id
+        field_dict["id"] = self.id
 
-        url = self.url
+        field_dict["company_id"] = self.company_id
 
-        name = self.name
+        field_dict["url"] = self.url
 
-        file_size = self.file_size
+        field_dict["name"] = self.name
+
+        field_dict["file_size"] = self.file_size
 
         media_type = self.media_type
-
-        thumbnail_url: None | str | Unset
-        if isinstance(self.thumbnail_url, Unset):
-            thumbnail_url = UNSET
-        else:
-            thumbnail_url = self.thumbnail_url
-
-        l10n_key: None | str | Unset
-        if isinstance(self.l10n_key, Unset):
-            l10n_key = UNSET
-        else:
-            l10n_key = self.l10n_key
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "company_id": company_id,
-                "url": url,
-                "name": name,
-                "file_size": file_size,
-            }
-        )
         if media_type is not UNSET:
             field_dict["media_type"] = media_type
+
+        thumbnail_url = self.thumbnail_url
         if thumbnail_url is not UNSET:
             field_dict["thumbnail_url"] = thumbnail_url
+
+        l10n_key = self.l10n_key
         if l10n_key is not UNSET:
             field_dict["l10n_key"] = l10n_key
 
@@ -86,22 +68,32 @@ class MediaAsset(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.id = src_dict["id"]
+        instance.company_id = src_dict["company_id"]
+        instance.url = src_dict["url"]
+        instance.name = src_dict["name"]
+        instance.file_size = src_dict["file_size"]
+        instance.media_type = src_dict.get("media_type", UNSET)
+        instance.thumbnail_url = src_dict.get("thumbnail_url", UNSET)
+        instance.l10n_key = src_dict.get("l10n_key", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "id": ("id", None),
-                "company_id": ("company_id", None),
-                "url": ("url", None),
-                "name": ("name", None),
-                "file_size": ("file_size", None),
-                "media_type": ("media_type", None),
-                "thumbnail_url": ("thumbnail_url", None),
-                "l10n_key": ("l10n_key", None),
-            },
+            fields={},
+            known=(
+                "id",
+                "company_id",
+                "url",
+                "name",
+                "file_size",
+                "media_type",
+                "thumbnail_url",
+                "l10n_key",
+            ),
             required=(
                 "id",
                 "company_id",

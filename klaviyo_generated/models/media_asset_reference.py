@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="MediaAssetReference")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class MediaAssetReference(LazyModel):
     """
     Attributes:
@@ -33,37 +33,28 @@ class MediaAssetReference(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        static_asset_id: None | str | Unset
-        if isinstance(self.static_asset_id, Unset):
-            static_asset_id = UNSET
-        else:
-            static_asset_id = self.static_asset_id
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        dynamic_template: None | str | Unset
-        if isinstance(self.dynamic_template, Unset):
-            dynamic_template = UNSET
-        else:
-            dynamic_template = self.dynamic_template
-
-        thumbnail: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.thumbnail, Unset):
-            thumbnail = self.thumbnail.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        static_asset_id = self.static_asset_id
         if static_asset_id is not UNSET:
             field_dict["static_asset_id"] = static_asset_id
+
+        dynamic_template = self.dynamic_template
         if dynamic_template is not UNSET:
             field_dict["dynamic_template"] = dynamic_template
-        if thumbnail is not UNSET:
-            field_dict["thumbnail"] = thumbnail
+
+        thumbnail = self.thumbnail
+        if not isinstance(thumbnail, Unset):
+            field_dict["thumbnail"] = thumbnail.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.static_asset_id = src_dict.get("static_asset_id", UNSET)
+        instance.dynamic_template = src_dict.get("dynamic_template", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -81,10 +72,13 @@ class MediaAssetReference(LazyModel):
 
         return LazyTable(
             fields={
-                "static_asset_id": ("static_asset_id", None),
-                "dynamic_template": ("dynamic_template", None),
                 "thumbnail": ("thumbnail", _decode_thumbnail),
             },
+            known=(
+                "static_asset_id",
+                "dynamic_template",
+                "thumbnail",
+            ),
             required=(),
             additional=None,
         )

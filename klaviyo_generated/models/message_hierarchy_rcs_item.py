@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="MessageHierarchyRcsItem")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class MessageHierarchyRcsItem(LazyModel):
     """
     Attributes:
@@ -46,49 +46,41 @@ class MessageHierarchyRcsItem(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.message_hierarchy_rcs_item_extra_type_0 import MessageHierarchyRcsItemExtraType0  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
         message = self.message
+        if message is not UNSET:
+            field_dict["message"] = message
 
-        message_format: str | Unset = UNSET
-        if not isinstance(self.message_format, Unset):
-            message_format = self.message_format
+        message_format = self.message_format
+        if message_format is not UNSET:
+            field_dict["message_format"] = message_format
 
-        rich_content: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.rich_content, Unset):
-            rich_content = self.rich_content.to_dict()
+        rich_content = self.rich_content
+        if not isinstance(rich_content, Unset):
+            field_dict["rich_content"] = rich_content.to_dict()
 
         extra: dict[str, Any] | None | Unset
         if isinstance(self.extra, Unset):
             extra = UNSET
-        elif isinstance(self.extra, MessageHierarchyRcsItemExtraType0):
+        elif isinstance(self.extra, LazyModel):
             extra = self.extra.to_dict()
         else:
             extra = self.extra
-
-        image: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.image, Unset):
-            image = self.image.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if message is not UNSET:
-            field_dict["message"] = message
-        if message_format is not UNSET:
-            field_dict["message_format"] = message_format
-        if rich_content is not UNSET:
-            field_dict["rich_content"] = rich_content
         if extra is not UNSET:
             field_dict["extra"] = extra
-        if image is not UNSET:
-            field_dict["image"] = image
+
+        image = self.image
+        if not isinstance(image, Unset):
+            field_dict["image"] = image.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.message = src_dict.get("message", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -148,12 +140,18 @@ class MessageHierarchyRcsItem(LazyModel):
 
         return LazyTable(
             fields={
-                "message": ("message", None),
                 "message_format": ("message_format", _decode_message_format),
                 "rich_content": ("rich_content", _decode_rich_content),
                 "extra": ("extra", _decode_extra),
                 "image": ("image", _decode_image),
             },
+            known=(
+                "message",
+                "message_format",
+                "rich_content",
+                "extra",
+                "image",
+            ),
             required=(),
             additional=None,
         )

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="MessageHierarchySmsItem")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class MessageHierarchySmsItem(LazyModel):
     """
     Attributes:
@@ -52,65 +52,49 @@ class MessageHierarchySmsItem(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.dynamic_sms_image import DynamicSMSImage  # noqa: PLC0415
-        from ..models.media_asset import MediaAsset  # noqa: PLC0415
-        from ..models.media_asset_reference import MediaAssetReference  # noqa: PLC0415
-        from ..models.message_hierarchy_sms_item_extra_type_0 import MessageHierarchySmsItemExtraType0  # noqa: PLC0415
-        from ..models.static_sms_image import StaticSMSImage  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        message = self.message
+        field_dict["message"] = self.message
 
-        message_format: str | Unset = UNSET
-        if not isinstance(self.message_format, Unset):
-            message_format = self.message_format
+        message_format = self.message_format
+        if message_format is not UNSET:
+            field_dict["message_format"] = message_format
 
         extra: dict[str, Any] | None | Unset
         if isinstance(self.extra, Unset):
             extra = UNSET
-        elif isinstance(self.extra, MessageHierarchySmsItemExtraType0):
+        elif isinstance(self.extra, LazyModel):
             extra = self.extra.to_dict()
         else:
             extra = self.extra
+        if extra is not UNSET:
+            field_dict["extra"] = extra
 
         image: dict[str, Any] | None | Unset
         if isinstance(self.image, Unset):
             image = UNSET
-        elif isinstance(self.image, StaticSMSImage):
+        elif isinstance(self.image, LazyModel):
             image = self.image.to_dict()
-        elif isinstance(self.image, DynamicSMSImage):
+        elif isinstance(self.image, LazyModel):
             image = self.image.to_dict()
         else:
             image = self.image
+        if image is not UNSET:
+            field_dict["image"] = image
 
-        selected_image: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.selected_image, Unset):
-            selected_image = self.selected_image.to_dict()
+        selected_image = self.selected_image
+        if not isinstance(selected_image, Unset):
+            field_dict["selected_image"] = selected_image.to_dict()
 
         media: dict[str, Any] | None | Unset
         if isinstance(self.media, Unset):
             media = UNSET
-        elif isinstance(self.media, MediaAsset):
+        elif isinstance(self.media, LazyModel):
             media = self.media.to_dict()
-        elif isinstance(self.media, MediaAssetReference):
+        elif isinstance(self.media, LazyModel):
             media = self.media.to_dict()
         else:
             media = self.media
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "message": message,
-            }
-        )
-        if message_format is not UNSET:
-            field_dict["message_format"] = message_format
-        if extra is not UNSET:
-            field_dict["extra"] = extra
-        if image is not UNSET:
-            field_dict["image"] = image
-        if selected_image is not UNSET:
-            field_dict["selected_image"] = selected_image
         if media is not UNSET:
             field_dict["media"] = media
 
@@ -118,7 +102,9 @@ class MessageHierarchySmsItem(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.message = src_dict["message"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -227,13 +213,20 @@ class MessageHierarchySmsItem(LazyModel):
 
         return LazyTable(
             fields={
-                "message": ("message", None),
                 "message_format": ("message_format", _decode_message_format),
                 "extra": ("extra", _decode_extra),
                 "image": ("image", _decode_image),
                 "selected_image": ("selected_image", _decode_selected_image),
                 "media": ("media", _decode_media),
             },
+            known=(
+                "message",
+                "message_format",
+                "extra",
+                "image",
+                "selected_image",
+                "media",
+            ),
             required=("message",),
             additional=None,
         )

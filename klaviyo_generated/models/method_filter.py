@@ -15,7 +15,7 @@ from ..models.method_filter_method import MethodFilterMethod, check_method_filte
 T = TypeVar("T", bound="MethodFilter")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class MethodFilter(LazyModel):
     """
     Attributes:
@@ -28,24 +28,18 @@ class MethodFilter(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field: str = self.field
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        method: str = self.method
+        field_dict["field"] = self.field
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "field": field,
-                "method": method,
-            }
-        )
+        field_dict["method"] = self.method
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -65,6 +59,10 @@ class MethodFilter(LazyModel):
                 "field": ("field", _decode_field),
                 "method": ("method", _decode_method),
             },
+            known=(
+                "field",
+                "method",
+            ),
             required=(
                 "field",
                 "method",

@@ -30,7 +30,7 @@ from ..types import UNSET, Unset, parse_union
 T = TypeVar("T", bound="MetricAggregateQueryResourceObjectAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class MetricAggregateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -72,26 +72,32 @@ class MetricAggregateQueryResourceObjectAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        metric_id = self.metric_id
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
+        field_dict["metric_id"] = self.metric_id
 
         measurements = []
         for measurements_item_data in self.measurements:
             measurements_item: str = measurements_item_data
             measurements.append(measurements_item)
 
+        field_dict["measurements"] = measurements
+
         filter = self.filter
 
+        field_dict["filter"] = filter
+
         page_cursor = self.page_cursor
+        if page_cursor is not UNSET:
+            field_dict["page_cursor"] = page_cursor
 
-        interval: str | Unset = UNSET
-        if not isinstance(self.interval, Unset):
-            interval = self.interval
+        interval = self.interval
+        if interval is not UNSET:
+            field_dict["interval"] = interval
 
-        page_size: int | None | Unset
-        if isinstance(self.page_size, Unset):
-            page_size = UNSET
-        else:
-            page_size = self.page_size
+        page_size = self.page_size
+        if page_size is not UNSET:
+            field_dict["page_size"] = page_size
 
         by: list[str] | None | Unset
         if isinstance(self.by, Unset):
@@ -104,6 +110,8 @@ class MetricAggregateQueryResourceObjectAttributes(LazyModel):
 
         else:
             by = self.by
+        if by is not UNSET:
+            field_dict["by"] = by
 
         return_fields: list[str] | None | Unset
         if isinstance(self.return_fields, Unset):
@@ -113,38 +121,14 @@ class MetricAggregateQueryResourceObjectAttributes(LazyModel):
 
         else:
             return_fields = self.return_fields
-
-        timezone: None | str | Unset
-        if isinstance(self.timezone, Unset):
-            timezone = UNSET
-        else:
-            timezone = self.timezone
-
-        sort: str | Unset = UNSET
-        if not isinstance(self.sort, Unset):
-            sort = self.sort
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "metric_id": metric_id,
-                "measurements": measurements,
-                "filter": filter,
-            }
-        )
-        if page_cursor is not UNSET:
-            field_dict["page_cursor"] = page_cursor
-        if interval is not UNSET:
-            field_dict["interval"] = interval
-        if page_size is not UNSET:
-            field_dict["page_size"] = page_size
-        if by is not UNSET:
-            field_dict["by"] = by
         if return_fields is not UNSET:
             field_dict["return_fields"] = return_fields
+
+        timezone = self.timezone
         if timezone is not UNSET:
             field_dict["timezone"] = timezone
+
+        sort = self.sort
         if sort is not UNSET:
             field_dict["sort"] = sort
 
@@ -152,7 +136,12 @@ class MetricAggregateQueryResourceObjectAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.metric_id = src_dict["metric_id"]
+        instance.page_cursor = src_dict.get("page_cursor", UNSET)
+        instance.page_size = src_dict.get("page_size", UNSET)
+        instance.timezone = src_dict.get("timezone", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -247,17 +236,25 @@ class MetricAggregateQueryResourceObjectAttributes(LazyModel):
 
         return LazyTable(
             fields={
-                "metric_id": ("metric_id", None),
                 "measurements": ("measurements", _decode_measurements),
                 "filter": ("filter", _decode_filter),
-                "page_cursor": ("page_cursor", None),
                 "interval": ("interval", _decode_interval),
-                "page_size": ("page_size", None),
                 "by": ("by", _decode_by),
                 "return_fields": ("return_fields", _decode_return_fields),
-                "timezone": ("timezone", None),
                 "sort": ("sort", _decode_sort),
             },
+            known=(
+                "metric_id",
+                "measurements",
+                "filter",
+                "page_cursor",
+                "interval",
+                "page_size",
+                "by",
+                "return_fields",
+                "timezone",
+                "sort",
+            ),
             required=(
                 "metric_id",
                 "measurements",

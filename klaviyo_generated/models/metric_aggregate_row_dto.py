@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="MetricAggregateRowDTO")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class MetricAggregateRowDTO(LazyModel):
     """
     Attributes:
@@ -30,24 +30,20 @@ class MetricAggregateRowDTO(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
         dimensions = self.dimensions
 
-        measurements = self.measurements.to_dict()
+        field_dict["dimensions"] = dimensions
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "dimensions": dimensions,
-                "measurements": measurements,
-            }
-        )
+        field_dict["measurements"] = self.measurements.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -68,6 +64,10 @@ class MetricAggregateRowDTO(LazyModel):
                 "dimensions": ("dimensions", _decode_dimensions),
                 "measurements": ("measurements", _decode_measurements),
             },
+            known=(
+                "dimensions",
+                "measurements",
+            ),
             required=(
                 "dimensions",
                 "measurements",

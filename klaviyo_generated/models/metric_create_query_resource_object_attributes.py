@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="MetricCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class MetricCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -28,21 +28,11 @@ class MetricCreateQueryResourceObjectAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        service: None | str | Unset
-        if isinstance(self.service, Unset):
-            service = UNSET
-        else:
-            service = self.service
+        field_dict["name"] = self.name
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "name": name,
-            }
-        )
+        service = self.service
         if service is not UNSET:
             field_dict["service"] = service
 
@@ -50,16 +40,20 @@ class MetricCreateQueryResourceObjectAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.name = src_dict["name"]
+        instance.service = src_dict.get("service", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "name": ("name", None),
-                "service": ("service", None),
-            },
+            fields={},
+            known=(
+                "name",
+                "service",
+            ),
             required=("name",),
             additional=None,
         )

@@ -13,7 +13,7 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 T = TypeVar("T", bound="MetricPropertyResponseObjectResourceAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class MetricPropertyResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
@@ -28,37 +28,34 @@ class MetricPropertyResponseObjectResourceAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        label = self.label
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        property_ = self.property_
+        field_dict["label"] = self.label
 
-        inferred_type = self.inferred_type
+        field_dict["property"] = self.property_
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "label": label,
-                "property": property_,
-                "inferred_type": inferred_type,
-            }
-        )
+        field_dict["inferred_type"] = self.inferred_type
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.label = src_dict["label"]
+        instance.property_ = src_dict["property"]
+        instance.inferred_type = src_dict["inferred_type"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "label": ("label", None),
-                "property_": ("property", None),
-                "inferred_type": ("inferred_type", None),
-            },
+            fields={},
+            known=(
+                "label",
+                "property",
+                "inferred_type",
+            ),
             required=(
                 "label",
                 "property",

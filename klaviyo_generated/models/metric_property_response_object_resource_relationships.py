@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="MetricPropertyResponseObjectResourceRelationships")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class MetricPropertyResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
@@ -31,21 +31,18 @@ class MetricPropertyResponseObjectResourceRelationships(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        metric: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.metric, Unset):
-            metric = self.metric.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if metric is not UNSET:
-            field_dict["metric"] = metric
+        metric = self.metric
+        if not isinstance(metric, Unset):
+            field_dict["metric"] = metric.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -67,6 +64,7 @@ class MetricPropertyResponseObjectResourceRelationships(LazyModel):
             fields={
                 "metric": ("metric", _decode_metric),
             },
+            known=("metric",),
             required=(),
             additional=None,
         )

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="MetricResponseObjectResourceAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class MetricResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
@@ -38,45 +38,27 @@ class MetricResponseObjectResourceAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.metric_response_object_resource_attributes_integration_type_0 import (
-            MetricResponseObjectResourceAttributesIntegrationType0,  # noqa: PLC0415
-        )
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        name: None | str | Unset
-        if isinstance(self.name, Unset):
-            name = UNSET
-        else:
-            name = self.name
+        name = self.name
+        if name is not UNSET:
+            field_dict["name"] = name
 
-        created: None | str | Unset
-        if isinstance(self.created, Unset):
-            created = UNSET
-        else:
-            created = self.created
+        created = self.created
+        if created is not UNSET:
+            field_dict["created"] = created
 
-        updated: None | str | Unset
-        if isinstance(self.updated, Unset):
-            updated = UNSET
-        else:
-            updated = self.updated
+        updated = self.updated
+        if updated is not UNSET:
+            field_dict["updated"] = updated
 
         integration: dict[str, Any] | None | Unset
         if isinstance(self.integration, Unset):
             integration = UNSET
-        elif isinstance(self.integration, MetricResponseObjectResourceAttributesIntegrationType0):
+        elif isinstance(self.integration, LazyModel):
             integration = self.integration.to_dict()
         else:
             integration = self.integration
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if name is not UNSET:
-            field_dict["name"] = name
-        if created is not UNSET:
-            field_dict["created"] = created
-        if updated is not UNSET:
-            field_dict["updated"] = updated
         if integration is not UNSET:
             field_dict["integration"] = integration
 
@@ -84,7 +66,11 @@ class MetricResponseObjectResourceAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.name = src_dict.get("name", UNSET)
+        instance.created = src_dict.get("created", UNSET)
+        instance.updated = src_dict.get("updated", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -118,11 +104,14 @@ class MetricResponseObjectResourceAttributes(LazyModel):
 
         return LazyTable(
             fields={
-                "name": ("name", None),
-                "created": ("created", None),
-                "updated": ("updated", None),
                 "integration": ("integration", _decode_integration),
             },
+            known=(
+                "name",
+                "created",
+                "updated",
+                "integration",
+            ),
             required=(),
             additional=None,
         )

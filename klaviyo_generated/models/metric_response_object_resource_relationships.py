@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="MetricResponseObjectResourceRelationships")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class MetricResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
@@ -31,21 +31,18 @@ class MetricResponseObjectResourceRelationships(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        flow_triggers: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.flow_triggers, Unset):
-            flow_triggers = self.flow_triggers.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if flow_triggers is not UNSET:
-            field_dict["flow-triggers"] = flow_triggers
+        flow_triggers = self.flow_triggers
+        if not isinstance(flow_triggers, Unset):
+            field_dict["flow-triggers"] = flow_triggers.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -67,6 +64,7 @@ class MetricResponseObjectResourceRelationships(LazyModel):
             fields={
                 "flow_triggers": ("flow-triggers", _decode_flow_triggers),
             },
+            known=("flow-triggers",),
             required=(),
             additional=None,
         )

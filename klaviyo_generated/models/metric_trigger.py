@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="MetricTrigger")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class MetricTrigger(LazyModel):
     """
     Attributes:
@@ -34,33 +34,21 @@ class MetricTrigger(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.metric_trigger_trigger_filter_type_0 import MetricTriggerTriggerFilterType0  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        type_: str = self.type_
+        field_dict["type"] = self.type_
 
-        id: None | str | Unset
-        if isinstance(self.id, Unset):
-            id = UNSET
-        else:
-            id = self.id
+        id = self.id
+        if id is not UNSET:
+            field_dict["id"] = id
 
         trigger_filter: dict[str, Any] | None | Unset
         if isinstance(self.trigger_filter, Unset):
             trigger_filter = UNSET
-        elif isinstance(self.trigger_filter, MetricTriggerTriggerFilterType0):
+        elif isinstance(self.trigger_filter, LazyModel):
             trigger_filter = self.trigger_filter.to_dict()
         else:
             trigger_filter = self.trigger_filter
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-            }
-        )
-        if id is not UNSET:
-            field_dict["id"] = id
         if trigger_filter is not UNSET:
             field_dict["trigger_filter"] = trigger_filter
 
@@ -68,7 +56,9 @@ class MetricTrigger(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.id = src_dict.get("id", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -102,9 +92,13 @@ class MetricTrigger(LazyModel):
         return LazyTable(
             fields={
                 "type_": ("type", _decode_type_),
-                "id": ("id", None),
                 "trigger_filter": ("trigger_filter", _decode_trigger_filter),
             },
+            known=(
+                "type",
+                "id",
+                "trigger_filter",
+            ),
             required=("type",),
             additional=None,
         )

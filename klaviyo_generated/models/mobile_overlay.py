@@ -14,7 +14,7 @@ from ..types import UNSET, Unset, strict_enums
 T = TypeVar("T", bound="MobileOverlay")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class MobileOverlay(LazyModel):
     """
     Attributes:
@@ -27,19 +27,13 @@ class MobileOverlay(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        color: None | str | Unset
-        if isinstance(self.color, Unset):
-            color = UNSET
-        else:
-            color = self.color
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        enabled = self.enabled
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        color = self.color
         if color is not UNSET:
             field_dict["color"] = color
+
+        enabled = self.enabled
         if enabled is not UNSET:
             field_dict["enabled"] = enabled
 
@@ -47,7 +41,9 @@ class MobileOverlay(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.color = src_dict.get("color", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -60,9 +56,12 @@ class MobileOverlay(LazyModel):
 
         return LazyTable(
             fields={
-                "color": ("color", None),
                 "enabled": ("enabled", _decode_enabled),
             },
+            known=(
+                "color",
+                "enabled",
+            ),
             required=(),
             additional=None,
         )

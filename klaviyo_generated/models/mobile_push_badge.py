@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="MobilePushBadge")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class MobilePushBadge(LazyModel):
     """
     Attributes:
@@ -36,31 +36,21 @@ class MobilePushBadge(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.campaign_message_increment import CampaignMessageIncrement  # noqa: PLC0415
-        from ..models.campaign_message_property import CampaignMessageProperty  # noqa: PLC0415
-        from ..models.campaign_message_static_count import CampaignMessageStaticCount  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        display = self.display
+        field_dict["display"] = self.display
 
         badge_options: dict[str, Any] | None | Unset
         if isinstance(self.badge_options, Unset):
             badge_options = UNSET
-        elif isinstance(self.badge_options, CampaignMessageIncrement):
+        elif isinstance(self.badge_options, LazyModel):
             badge_options = self.badge_options.to_dict()
-        elif isinstance(self.badge_options, CampaignMessageStaticCount):
+        elif isinstance(self.badge_options, LazyModel):
             badge_options = self.badge_options.to_dict()
-        elif isinstance(self.badge_options, CampaignMessageProperty):
+        elif isinstance(self.badge_options, LazyModel):
             badge_options = self.badge_options.to_dict()
         else:
             badge_options = self.badge_options
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "display": display,
-            }
-        )
         if badge_options is not UNSET:
             field_dict["badge_options"] = badge_options
 
@@ -68,7 +58,8 @@ class MobilePushBadge(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -129,6 +120,10 @@ class MobilePushBadge(LazyModel):
                 "display": ("display", _decode_display),
                 "badge_options": ("badge_options", _decode_badge_options),
             },
+            known=(
+                "display",
+                "badge_options",
+            ),
             required=("display",),
             additional=None,
         )

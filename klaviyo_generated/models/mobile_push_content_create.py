@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="MobilePushContentCreate")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class MobilePushContentCreate(LazyModel):
     """
     Attributes:
@@ -36,19 +36,17 @@ class MobilePushContentCreate(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        body = self.body
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        title: None | str | Unset
-        if isinstance(self.title, Unset):
-            title = UNSET
-        else:
-            title = self.title
+        field_dict["body"] = self.body
 
-        dynamic_image: None | str | Unset
-        if isinstance(self.dynamic_image, Unset):
-            dynamic_image = UNSET
-        else:
-            dynamic_image = self.dynamic_image
+        title = self.title
+        if title is not UNSET:
+            field_dict["title"] = title
+
+        dynamic_image = self.dynamic_image
+        if dynamic_image is not UNSET:
+            field_dict["dynamic_image"] = dynamic_image
 
         action_buttons: list[dict[str, Any]] | None | Unset
         if isinstance(self.action_buttons, Unset):
@@ -61,18 +59,6 @@ class MobilePushContentCreate(LazyModel):
 
         else:
             action_buttons = self.action_buttons
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "body": body,
-            }
-        )
-        if title is not UNSET:
-            field_dict["title"] = title
-        if dynamic_image is not UNSET:
-            field_dict["dynamic_image"] = dynamic_image
         if action_buttons is not UNSET:
             field_dict["action_buttons"] = action_buttons
 
@@ -80,7 +66,11 @@ class MobilePushContentCreate(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.body = src_dict["body"]
+        instance.title = src_dict.get("title", UNSET)
+        instance.dynamic_image = src_dict.get("dynamic_image", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -115,11 +105,14 @@ class MobilePushContentCreate(LazyModel):
 
         return LazyTable(
             fields={
-                "body": ("body", None),
-                "title": ("title", None),
-                "dynamic_image": ("dynamic_image", None),
                 "action_buttons": ("action_buttons", _decode_action_buttons),
             },
+            known=(
+                "body",
+                "title",
+                "dynamic_image",
+                "action_buttons",
+            ),
             required=("body",),
             additional=None,
         )

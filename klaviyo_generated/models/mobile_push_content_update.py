@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="MobilePushContentUpdate")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class MobilePushContentUpdate(LazyModel):
     """
     Attributes:
@@ -36,23 +36,19 @@ class MobilePushContentUpdate(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        title: None | str | Unset
-        if isinstance(self.title, Unset):
-            title = UNSET
-        else:
-            title = self.title
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        body: None | str | Unset
-        if isinstance(self.body, Unset):
-            body = UNSET
-        else:
-            body = self.body
+        title = self.title
+        if title is not UNSET:
+            field_dict["title"] = title
 
-        dynamic_image: None | str | Unset
-        if isinstance(self.dynamic_image, Unset):
-            dynamic_image = UNSET
-        else:
-            dynamic_image = self.dynamic_image
+        body = self.body
+        if body is not UNSET:
+            field_dict["body"] = body
+
+        dynamic_image = self.dynamic_image
+        if dynamic_image is not UNSET:
+            field_dict["dynamic_image"] = dynamic_image
 
         action_buttons: list[dict[str, Any]] | None | Unset
         if isinstance(self.action_buttons, Unset):
@@ -65,16 +61,6 @@ class MobilePushContentUpdate(LazyModel):
 
         else:
             action_buttons = self.action_buttons
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if title is not UNSET:
-            field_dict["title"] = title
-        if body is not UNSET:
-            field_dict["body"] = body
-        if dynamic_image is not UNSET:
-            field_dict["dynamic_image"] = dynamic_image
         if action_buttons is not UNSET:
             field_dict["action_buttons"] = action_buttons
 
@@ -82,7 +68,11 @@ class MobilePushContentUpdate(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.title = src_dict.get("title", UNSET)
+        instance.body = src_dict.get("body", UNSET)
+        instance.dynamic_image = src_dict.get("dynamic_image", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -117,11 +107,14 @@ class MobilePushContentUpdate(LazyModel):
 
         return LazyTable(
             fields={
-                "title": ("title", None),
-                "body": ("body", None),
-                "dynamic_image": ("dynamic_image", None),
                 "action_buttons": ("action_buttons", _decode_action_buttons),
             },
+            known=(
+                "title",
+                "body",
+                "dynamic_image",
+                "action_buttons",
+            ),
             required=(),
             additional=None,
         )

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="MobilePushMessageSilentDefinition")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class MobilePushMessageSilentDefinition(LazyModel):
     """
     Attributes:
@@ -44,30 +44,19 @@ class MobilePushMessageSilentDefinition(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.mobile_push_message_silent_definition_kv_pairs_type_0 import (
-            MobilePushMessageSilentDefinitionKvPairsType0,  # noqa: PLC0415
-        )
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        channel: str = self.channel
+        field_dict["channel"] = self.channel
 
-        notification_type: str = self.notification_type
+        field_dict["notification_type"] = self.notification_type
 
         kv_pairs: dict[str, Any] | None | Unset
         if isinstance(self.kv_pairs, Unset):
             kv_pairs = UNSET
-        elif isinstance(self.kv_pairs, MobilePushMessageSilentDefinitionKvPairsType0):
+        elif isinstance(self.kv_pairs, LazyModel):
             kv_pairs = self.kv_pairs.to_dict()
         else:
             kv_pairs = self.kv_pairs
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "channel": channel,
-                "notification_type": notification_type,
-            }
-        )
         if kv_pairs is not UNSET:
             field_dict["kv_pairs"] = kv_pairs
 
@@ -75,7 +64,8 @@ class MobilePushMessageSilentDefinition(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -119,6 +109,11 @@ class MobilePushMessageSilentDefinition(LazyModel):
                 "notification_type": ("notification_type", _decode_notification_type),
                 "kv_pairs": ("kv_pairs", _decode_kv_pairs),
             },
+            known=(
+                "channel",
+                "notification_type",
+                "kv_pairs",
+            ),
             required=(
                 "channel",
                 "notification_type",

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="MobilePushMessageSilentDefinitionCreate")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class MobilePushMessageSilentDefinitionCreate(LazyModel):
     """
     Attributes:
@@ -45,33 +45,21 @@ class MobilePushMessageSilentDefinitionCreate(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.mobile_push_message_silent_definition_create_kv_pairs_type_0 import (
-            MobilePushMessageSilentDefinitionCreateKvPairsType0,  # noqa: PLC0415
-        )
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        channel: str = self.channel
+        field_dict["channel"] = self.channel
 
         kv_pairs: dict[str, Any] | None | Unset
         if isinstance(self.kv_pairs, Unset):
             kv_pairs = UNSET
-        elif isinstance(self.kv_pairs, MobilePushMessageSilentDefinitionCreateKvPairsType0):
+        elif isinstance(self.kv_pairs, LazyModel):
             kv_pairs = self.kv_pairs.to_dict()
         else:
             kv_pairs = self.kv_pairs
-
-        notification_type: str | Unset = UNSET
-        if not isinstance(self.notification_type, Unset):
-            notification_type = self.notification_type
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "channel": channel,
-            }
-        )
         if kv_pairs is not UNSET:
             field_dict["kv_pairs"] = kv_pairs
+
+        notification_type = self.notification_type
         if notification_type is not UNSET:
             field_dict["notification_type"] = notification_type
 
@@ -79,7 +67,8 @@ class MobilePushMessageSilentDefinitionCreate(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -132,6 +121,11 @@ class MobilePushMessageSilentDefinitionCreate(LazyModel):
                 "kv_pairs": ("kv_pairs", _decode_kv_pairs),
                 "notification_type": ("notification_type", _decode_notification_type),
             },
+            known=(
+                "channel",
+                "kv_pairs",
+                "notification_type",
+            ),
             required=("channel",),
             additional=None,
         )

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="MobilePushMessageSilentDefinitionUpdate")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class MobilePushMessageSilentDefinitionUpdate(LazyModel):
     """
     Attributes:
@@ -45,25 +45,15 @@ class MobilePushMessageSilentDefinitionUpdate(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        channel: str = self.channel
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        kv_pairs: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.kv_pairs, Unset):
-            kv_pairs = self.kv_pairs.to_dict()
+        field_dict["channel"] = self.channel
 
-        notification_type: str | Unset = UNSET
-        if not isinstance(self.notification_type, Unset):
-            notification_type = self.notification_type
+        kv_pairs = self.kv_pairs
+        if not isinstance(kv_pairs, Unset):
+            field_dict["kv_pairs"] = kv_pairs.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "channel": channel,
-            }
-        )
-        if kv_pairs is not UNSET:
-            field_dict["kv_pairs"] = kv_pairs
+        notification_type = self.notification_type
         if notification_type is not UNSET:
             field_dict["notification_type"] = notification_type
 
@@ -71,7 +61,8 @@ class MobilePushMessageSilentDefinitionUpdate(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -114,6 +105,11 @@ class MobilePushMessageSilentDefinitionUpdate(LazyModel):
                 "kv_pairs": ("kv_pairs", _decode_kv_pairs),
                 "notification_type": ("notification_type", _decode_notification_type),
             },
+            known=(
+                "channel",
+                "kv_pairs",
+                "notification_type",
+            ),
             required=("channel",),
             additional=None,
         )

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="MobilePushMessageStandardDefinition")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class MobilePushMessageStandardDefinition(LazyModel):
     """
     Attributes:
@@ -50,47 +50,34 @@ class MobilePushMessageStandardDefinition(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.mobile_push_message_standard_definition_kv_pairs_type_0 import (
-            MobilePushMessageStandardDefinitionKvPairsType0,  # noqa: PLC0415
-        )
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        channel: str = self.channel
+        field_dict["channel"] = self.channel
 
-        notification_type: str = self.notification_type
+        field_dict["notification_type"] = self.notification_type
 
-        content = self.content.to_dict()
+        field_dict["content"] = self.content.to_dict()
 
         kv_pairs: dict[str, Any] | None | Unset
         if isinstance(self.kv_pairs, Unset):
             kv_pairs = UNSET
-        elif isinstance(self.kv_pairs, MobilePushMessageStandardDefinitionKvPairsType0):
+        elif isinstance(self.kv_pairs, LazyModel):
             kv_pairs = self.kv_pairs.to_dict()
         else:
             kv_pairs = self.kv_pairs
-
-        options: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.options, Unset):
-            options = self.options.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "channel": channel,
-                "notification_type": notification_type,
-                "content": content,
-            }
-        )
         if kv_pairs is not UNSET:
             field_dict["kv_pairs"] = kv_pairs
-        if options is not UNSET:
-            field_dict["options"] = options
+
+        options = self.options
+        if not isinstance(options, Unset):
+            field_dict["options"] = options.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -153,6 +140,13 @@ class MobilePushMessageStandardDefinition(LazyModel):
                 "kv_pairs": ("kv_pairs", _decode_kv_pairs),
                 "options": ("options", _decode_options),
             },
+            known=(
+                "channel",
+                "notification_type",
+                "content",
+                "kv_pairs",
+                "options",
+            ),
             required=(
                 "channel",
                 "notification_type",

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="MobilePushMessageStandardDefinitionUpdate")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class MobilePushMessageStandardDefinitionUpdate(LazyModel):
     """
     Attributes:
@@ -51,45 +51,29 @@ class MobilePushMessageStandardDefinitionUpdate(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.mobile_push_message_standard_definition_update_kv_pairs_type_0 import (
-            MobilePushMessageStandardDefinitionUpdateKvPairsType0,  # noqa: PLC0415
-        )
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        channel: str = self.channel
+        field_dict["channel"] = self.channel
 
         kv_pairs: dict[str, Any] | None | Unset
         if isinstance(self.kv_pairs, Unset):
             kv_pairs = UNSET
-        elif isinstance(self.kv_pairs, MobilePushMessageStandardDefinitionUpdateKvPairsType0):
+        elif isinstance(self.kv_pairs, LazyModel):
             kv_pairs = self.kv_pairs.to_dict()
         else:
             kv_pairs = self.kv_pairs
-
-        content: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.content, Unset):
-            content = self.content.to_dict()
-
-        options: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.options, Unset):
-            options = self.options.to_dict()
-
-        notification_type: str | Unset = UNSET
-        if not isinstance(self.notification_type, Unset):
-            notification_type = self.notification_type
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "channel": channel,
-            }
-        )
         if kv_pairs is not UNSET:
             field_dict["kv_pairs"] = kv_pairs
-        if content is not UNSET:
-            field_dict["content"] = content
-        if options is not UNSET:
-            field_dict["options"] = options
+
+        content = self.content
+        if not isinstance(content, Unset):
+            field_dict["content"] = content.to_dict()
+
+        options = self.options
+        if not isinstance(options, Unset):
+            field_dict["options"] = options.to_dict()
+
+        notification_type = self.notification_type
         if notification_type is not UNSET:
             field_dict["notification_type"] = notification_type
 
@@ -97,7 +81,8 @@ class MobilePushMessageStandardDefinitionUpdate(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -174,6 +159,13 @@ class MobilePushMessageStandardDefinitionUpdate(LazyModel):
                 "options": ("options", _decode_options),
                 "notification_type": ("notification_type", _decode_notification_type),
             },
+            known=(
+                "channel",
+                "kv_pairs",
+                "content",
+                "options",
+                "notification_type",
+            ),
             required=("channel",),
             additional=None,
         )

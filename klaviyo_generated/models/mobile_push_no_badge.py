@@ -14,7 +14,7 @@ from ..types import strict_enums
 T = TypeVar("T", bound="MobilePushNoBadge")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class MobilePushNoBadge(LazyModel):
     """
     Attributes:
@@ -25,21 +25,16 @@ class MobilePushNoBadge(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        display = self.display
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "display": display,
-            }
-        )
+        field_dict["display"] = self.display
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -54,6 +49,7 @@ class MobilePushNoBadge(LazyModel):
             fields={
                 "display": ("display", _decode_display),
             },
+            known=("display",),
             required=("display",),
             additional=None,
         )

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="MobilePushOptions")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class MobilePushOptions(LazyModel):
     """
     Attributes:
@@ -37,47 +37,35 @@ class MobilePushOptions(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.mobile_push_badge import MobilePushBadge  # noqa: PLC0415
-        from ..models.mobile_push_no_badge import MobilePushNoBadge  # noqa: PLC0415
-        from ..models.push_on_open_app import PushOnOpenApp  # noqa: PLC0415
-        from ..models.push_on_open_deep_link import PushOnOpenDeepLink  # noqa: PLC0415
-        from ..models.push_on_open_web_url import PushOnOpenWebUrl  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
         on_open: dict[str, Any] | None | Unset
         if isinstance(self.on_open, Unset):
             on_open = UNSET
-        elif isinstance(self.on_open, PushOnOpenApp):
+        elif isinstance(self.on_open, LazyModel):
             on_open = self.on_open.to_dict()
-        elif isinstance(self.on_open, PushOnOpenDeepLink):
+        elif isinstance(self.on_open, LazyModel):
             on_open = self.on_open.to_dict()
-        elif isinstance(self.on_open, PushOnOpenWebUrl):
+        elif isinstance(self.on_open, LazyModel):
             on_open = self.on_open.to_dict()
         else:
             on_open = self.on_open
+        if on_open is not UNSET:
+            field_dict["on_open"] = on_open
 
         badge: dict[str, Any] | None | Unset
         if isinstance(self.badge, Unset):
             badge = UNSET
-        elif isinstance(self.badge, MobilePushBadge):
+        elif isinstance(self.badge, LazyModel):
             badge = self.badge.to_dict()
-        elif isinstance(self.badge, MobilePushNoBadge):
+        elif isinstance(self.badge, LazyModel):
             badge = self.badge.to_dict()
         else:
             badge = self.badge
-
-        play_sound: bool | None | Unset
-        if isinstance(self.play_sound, Unset):
-            play_sound = UNSET
-        else:
-            play_sound = self.play_sound
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if on_open is not UNSET:
-            field_dict["on_open"] = on_open
         if badge is not UNSET:
             field_dict["badge"] = badge
+
+        play_sound = self.play_sound
         if play_sound is not UNSET:
             field_dict["play_sound"] = play_sound
 
@@ -85,7 +73,9 @@ class MobilePushOptions(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.play_sound = src_dict.get("play_sound", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -163,8 +153,12 @@ class MobilePushOptions(LazyModel):
             fields={
                 "on_open": ("on_open", _decode_on_open),
                 "badge": ("badge", _decode_badge),
-                "play_sound": ("play_sound", None),
             },
+            known=(
+                "on_open",
+                "badge",
+                "play_sound",
+            ),
             required=(),
             additional=None,
         )

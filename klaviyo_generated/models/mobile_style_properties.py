@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="MobileStyleProperties")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class MobileStyleProperties(LazyModel):
     """
     Attributes:
@@ -25,15 +25,9 @@ class MobileStyleProperties(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        mobile_padding_override: bool | None | Unset
-        if isinstance(self.mobile_padding_override, Unset):
-            mobile_padding_override = UNSET
-        else:
-            mobile_padding_override = self.mobile_padding_override
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        mobile_padding_override = self.mobile_padding_override
         if mobile_padding_override is not UNSET:
             field_dict["mobile_padding_override"] = mobile_padding_override
 
@@ -41,15 +35,16 @@ class MobileStyleProperties(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.mobile_padding_override = src_dict.get("mobile_padding_override", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "mobile_padding_override": ("mobile_padding_override", None),
-            },
+            fields={},
+            known=("mobile_padding_override",),
             required=(),
             additional=None,
         )

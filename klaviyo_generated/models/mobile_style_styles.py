@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="MobileStyleStyles")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class MobileStyleStyles(LazyModel):
     """
     Attributes:
@@ -37,63 +37,33 @@ class MobileStyleStyles(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        mobile_block_padding_left: int | None | Unset
-        if isinstance(self.mobile_block_padding_left, Unset):
-            mobile_block_padding_left = UNSET
-        else:
-            mobile_block_padding_left = self.mobile_block_padding_left
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        mobile_block_padding_right: int | None | Unset
-        if isinstance(self.mobile_block_padding_right, Unset):
-            mobile_block_padding_right = UNSET
-        else:
-            mobile_block_padding_right = self.mobile_block_padding_right
-
-        mobile_margin: int | None | Unset
-        if isinstance(self.mobile_margin, Unset):
-            mobile_margin = UNSET
-        else:
-            mobile_margin = self.mobile_margin
-
-        mobile_padding_bottom: int | None | Unset
-        if isinstance(self.mobile_padding_bottom, Unset):
-            mobile_padding_bottom = UNSET
-        else:
-            mobile_padding_bottom = self.mobile_padding_bottom
-
-        mobile_padding_left: int | None | Unset
-        if isinstance(self.mobile_padding_left, Unset):
-            mobile_padding_left = UNSET
-        else:
-            mobile_padding_left = self.mobile_padding_left
-
-        mobile_padding_right: int | None | Unset
-        if isinstance(self.mobile_padding_right, Unset):
-            mobile_padding_right = UNSET
-        else:
-            mobile_padding_right = self.mobile_padding_right
-
-        mobile_padding_top: int | None | Unset
-        if isinstance(self.mobile_padding_top, Unset):
-            mobile_padding_top = UNSET
-        else:
-            mobile_padding_top = self.mobile_padding_top
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        mobile_block_padding_left = self.mobile_block_padding_left
         if mobile_block_padding_left is not UNSET:
             field_dict["mobile_block_padding_left"] = mobile_block_padding_left
+
+        mobile_block_padding_right = self.mobile_block_padding_right
         if mobile_block_padding_right is not UNSET:
             field_dict["mobile_block_padding_right"] = mobile_block_padding_right
+
+        mobile_margin = self.mobile_margin
         if mobile_margin is not UNSET:
             field_dict["mobile_margin"] = mobile_margin
+
+        mobile_padding_bottom = self.mobile_padding_bottom
         if mobile_padding_bottom is not UNSET:
             field_dict["mobile_padding_bottom"] = mobile_padding_bottom
+
+        mobile_padding_left = self.mobile_padding_left
         if mobile_padding_left is not UNSET:
             field_dict["mobile_padding_left"] = mobile_padding_left
+
+        mobile_padding_right = self.mobile_padding_right
         if mobile_padding_right is not UNSET:
             field_dict["mobile_padding_right"] = mobile_padding_right
+
+        mobile_padding_top = self.mobile_padding_top
         if mobile_padding_top is not UNSET:
             field_dict["mobile_padding_top"] = mobile_padding_top
 
@@ -101,21 +71,30 @@ class MobileStyleStyles(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.mobile_block_padding_left = src_dict.get("mobile_block_padding_left", UNSET)
+        instance.mobile_block_padding_right = src_dict.get("mobile_block_padding_right", UNSET)
+        instance.mobile_margin = src_dict.get("mobile_margin", UNSET)
+        instance.mobile_padding_bottom = src_dict.get("mobile_padding_bottom", UNSET)
+        instance.mobile_padding_left = src_dict.get("mobile_padding_left", UNSET)
+        instance.mobile_padding_right = src_dict.get("mobile_padding_right", UNSET)
+        instance.mobile_padding_top = src_dict.get("mobile_padding_top", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "mobile_block_padding_left": ("mobile_block_padding_left", None),
-                "mobile_block_padding_right": ("mobile_block_padding_right", None),
-                "mobile_margin": ("mobile_margin", None),
-                "mobile_padding_bottom": ("mobile_padding_bottom", None),
-                "mobile_padding_left": ("mobile_padding_left", None),
-                "mobile_padding_right": ("mobile_padding_right", None),
-                "mobile_padding_top": ("mobile_padding_top", None),
-            },
+            fields={},
+            known=(
+                "mobile_block_padding_left",
+                "mobile_block_padding_right",
+                "mobile_margin",
+                "mobile_padding_bottom",
+                "mobile_padding_left",
+                "mobile_padding_right",
+                "mobile_padding_top",
+            ),
             required=(),
             additional=None,
         )

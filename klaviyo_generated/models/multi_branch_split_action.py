@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="MultiBranchSplitAction")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class MultiBranchSplitAction(LazyModel):
     """
     Attributes:
@@ -39,47 +39,35 @@ class MultiBranchSplitAction(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        id: None | str | Unset
-        if isinstance(self.id, Unset):
-            id = UNSET
-        else:
-            id = self.id
+        field_dict["type"] = self.type_
 
-        temporary_id: None | str | Unset
-        if isinstance(self.temporary_id, Unset):
-            temporary_id = UNSET
-        else:
-            temporary_id = self.temporary_id
-
-        links = self.links
-
-        data: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.data, Unset):
-            data = self.data.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-            }
-        )
+        id = self.id
         if id is not UNSET:
             field_dict["id"] = id
+
+        temporary_id = self.temporary_id
         if temporary_id is not UNSET:
             field_dict["temporary_id"] = temporary_id
+
+        links = self.links
         if links is not UNSET:
             field_dict["links"] = links
-        if data is not UNSET:
-            field_dict["data"] = data
+
+        data = self.data
+        if not isinstance(data, Unset):
+            field_dict["data"] = data.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.id = src_dict.get("id", UNSET)
+        instance.temporary_id = src_dict.get("temporary_id", UNSET)
+        instance.links = src_dict.get("links", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -103,11 +91,15 @@ class MultiBranchSplitAction(LazyModel):
         return LazyTable(
             fields={
                 "type_": ("type", _decode_type_),
-                "id": ("id", None),
-                "temporary_id": ("temporary_id", None),
-                "links": ("links", None),
                 "data": ("data", _decode_data),
             },
+            known=(
+                "type",
+                "id",
+                "temporary_id",
+                "links",
+                "data",
+            ),
             required=("type",),
             additional=None,
         )

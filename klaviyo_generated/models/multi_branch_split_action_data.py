@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="MultiBranchSplitActionData")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class MultiBranchSplitActionData(LazyModel):
     """
     Attributes:
@@ -30,27 +30,24 @@ class MultiBranchSplitActionData(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
         branches = []
         for branches_item_data in self.branches:
             branches_item = branches_item_data.to_dict()
             branches.append(branches_item)
 
-        name = self.name
+        field_dict["branches"] = branches
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "branches": branches,
-                "name": name,
-            }
-        )
+        field_dict["name"] = self.name
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.name = src_dict["name"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -69,8 +66,11 @@ class MultiBranchSplitActionData(LazyModel):
         return LazyTable(
             fields={
                 "branches": ("branches", _decode_branches),
-                "name": ("name", None),
             },
+            known=(
+                "branches",
+                "name",
+            ),
             required=(
                 "branches",
                 "name",

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="MultiBranchSplitBranch")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class MultiBranchSplitBranch(LazyModel):
     """
     Attributes:
@@ -40,51 +40,33 @@ class MultiBranchSplitBranch(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.multi_branch_split_branch_branch_filter_type_0 import MultiBranchSplitBranchBranchFilterType0  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        branch_id = self.branch_id
+        field_dict["branch_id"] = self.branch_id
 
-        order: int | None | Unset
-        if isinstance(self.order, Unset):
-            order = UNSET
-        else:
-            order = self.order
+        order = self.order
+        if order is not UNSET:
+            field_dict["order"] = order
 
         is_else = self.is_else
+        if is_else is not UNSET:
+            field_dict["is_else"] = is_else
 
         branch_filter: dict[str, Any] | None | Unset
         if isinstance(self.branch_filter, Unset):
             branch_filter = UNSET
-        elif isinstance(self.branch_filter, MultiBranchSplitBranchBranchFilterType0):
+        elif isinstance(self.branch_filter, LazyModel):
             branch_filter = self.branch_filter.to_dict()
         else:
             branch_filter = self.branch_filter
-
-        links: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.links, Unset):
-            links = self.links.to_dict()
-
-        name: None | str | Unset
-        if isinstance(self.name, Unset):
-            name = UNSET
-        else:
-            name = self.name
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "branch_id": branch_id,
-            }
-        )
-        if order is not UNSET:
-            field_dict["order"] = order
-        if is_else is not UNSET:
-            field_dict["is_else"] = is_else
         if branch_filter is not UNSET:
             field_dict["branch_filter"] = branch_filter
-        if links is not UNSET:
-            field_dict["links"] = links
+
+        links = self.links
+        if not isinstance(links, Unset):
+            field_dict["links"] = links.to_dict()
+
+        name = self.name
         if name is not UNSET:
             field_dict["name"] = name
 
@@ -92,7 +74,12 @@ class MultiBranchSplitBranch(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.branch_id = src_dict["branch_id"]
+        instance.order = src_dict.get("order", UNSET)
+        instance.is_else = src_dict.get("is_else", UNSET)
+        instance.name = src_dict.get("name", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -131,13 +118,17 @@ class MultiBranchSplitBranch(LazyModel):
 
         return LazyTable(
             fields={
-                "branch_id": ("branch_id", None),
-                "order": ("order", None),
-                "is_else": ("is_else", None),
                 "branch_filter": ("branch_filter", _decode_branch_filter),
                 "links": ("links", _decode_links),
-                "name": ("name", None),
             },
+            known=(
+                "branch_id",
+                "order",
+                "is_else",
+                "branch_filter",
+                "links",
+                "name",
+            ),
             required=("branch_id",),
             additional=None,
         )

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="NoEmailMarketing")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class NoEmailMarketing(LazyModel):
     """
     Attributes:
@@ -34,10 +34,9 @@ class NoEmailMarketing(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.bounce_date_filter import BounceDateFilter  # noqa: PLC0415
-        from ..models.manual_suppression_date_filter import ManualSuppressionDateFilter  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        subscription: str = self.subscription
+        field_dict["subscription"] = self.subscription
 
         filters: list[dict[str, Any]] | None | Unset
         if isinstance(self.filters, Unset):
@@ -46,9 +45,9 @@ class NoEmailMarketing(LazyModel):
             filters = []
             for filters_type_0_item_data in self.filters:
                 filters_type_0_item: dict[str, Any]
-                if isinstance(filters_type_0_item_data, BounceDateFilter):
+                if isinstance(filters_type_0_item_data, LazyModel):
                     filters_type_0_item = filters_type_0_item_data.to_dict()
-                elif isinstance(filters_type_0_item_data, ManualSuppressionDateFilter):
+                elif isinstance(filters_type_0_item_data, LazyModel):
                     filters_type_0_item = filters_type_0_item_data.to_dict()
                 else:
                     filters_type_0_item = filters_type_0_item_data.to_dict()
@@ -57,14 +56,6 @@ class NoEmailMarketing(LazyModel):
 
         else:
             filters = self.filters
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "subscription": subscription,
-            }
-        )
         if filters is not UNSET:
             field_dict["filters"] = filters
 
@@ -72,7 +63,8 @@ class NoEmailMarketing(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -147,6 +139,10 @@ class NoEmailMarketing(LazyModel):
                 "subscription": ("subscription", _decode_subscription),
                 "filters": ("filters", _decode_filters),
             },
+            known=(
+                "subscription",
+                "filters",
+            ),
             required=("subscription",),
             additional=None,
         )

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="NoEmailMarketingConsent")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class NoEmailMarketingConsent(LazyModel):
     """
     Attributes:
@@ -43,39 +43,30 @@ class NoEmailMarketingConsent(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.no_email_marketing import NoEmailMarketing  # noqa: PLC0415
-        from ..models.no_email_marketing_never_subscribed import NoEmailMarketingNeverSubscribed  # noqa: PLC0415
-        from ..models.no_email_marketing_unsubscribed import NoEmailMarketingUnsubscribed  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        channel: str = self.channel
+        field_dict["channel"] = self.channel
 
-        can_receive_marketing = self.can_receive_marketing
+        field_dict["can_receive_marketing"] = self.can_receive_marketing
 
         consent_status: dict[str, Any]
-        if isinstance(self.consent_status, NoEmailMarketing):
+        if isinstance(self.consent_status, LazyModel):
             consent_status = self.consent_status.to_dict()
-        elif isinstance(self.consent_status, NoEmailMarketingUnsubscribed):
+        elif isinstance(self.consent_status, LazyModel):
             consent_status = self.consent_status.to_dict()
-        elif isinstance(self.consent_status, NoEmailMarketingNeverSubscribed):
+        elif isinstance(self.consent_status, LazyModel):
             consent_status = self.consent_status.to_dict()
         else:
             consent_status = self.consent_status.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "channel": channel,
-                "can_receive_marketing": can_receive_marketing,
-                "consent_status": consent_status,
-            }
-        )
+        field_dict["consent_status"] = consent_status
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -151,6 +142,11 @@ class NoEmailMarketingConsent(LazyModel):
                 "can_receive_marketing": ("can_receive_marketing", _decode_can_receive_marketing),
                 "consent_status": ("consent_status", _decode_consent_status),
             },
+            known=(
+                "channel",
+                "can_receive_marketing",
+                "consent_status",
+            ),
             required=(
                 "channel",
                 "can_receive_marketing",

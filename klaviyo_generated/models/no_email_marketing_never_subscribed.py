@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="NoEmailMarketingNeverSubscribed")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class NoEmailMarketingNeverSubscribed(LazyModel):
     """
     Attributes:
@@ -37,37 +37,30 @@ class NoEmailMarketingNeverSubscribed(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.bounce_date_filter import BounceDateFilter  # noqa: PLC0415
-        from ..models.manual_suppression_date_filter import ManualSuppressionDateFilter  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        subscription: str = self.subscription
+        field_dict["subscription"] = self.subscription
 
         filters = []
         for filters_item_data in self.filters:
             filters_item: dict[str, Any]
-            if isinstance(filters_item_data, BounceDateFilter):
+            if isinstance(filters_item_data, LazyModel):
                 filters_item = filters_item_data.to_dict()
-            elif isinstance(filters_item_data, ManualSuppressionDateFilter):
+            elif isinstance(filters_item_data, LazyModel):
                 filters_item = filters_item_data.to_dict()
             else:
                 filters_item = filters_item_data.to_dict()
 
             filters.append(filters_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "subscription": subscription,
-                "filters": filters,
-            }
-        )
+        field_dict["filters"] = filters
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -123,6 +116,10 @@ class NoEmailMarketingNeverSubscribed(LazyModel):
                 "subscription": ("subscription", _decode_subscription),
                 "filters": ("filters", _decode_filters),
             },
+            known=(
+                "subscription",
+                "filters",
+            ),
             required=(
                 "subscription",
                 "filters",

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="NoEmailMarketingUnsubscribed")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class NoEmailMarketingUnsubscribed(LazyModel):
     """
     Attributes:
@@ -73,22 +73,9 @@ class NoEmailMarketingUnsubscribed(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.api_method_filter import APIMethodFilter  # noqa: PLC0415
-        from ..models.bounce_date_filter import BounceDateFilter  # noqa: PLC0415
-        from ..models.data_warehouse_import_method_filter import DataWarehouseImportMethodFilter  # noqa: PLC0415
-        from ..models.inbound_message_method_filter import InboundMessageMethodFilter  # noqa: PLC0415
-        from ..models.mailbox_provider_method_filter import MailboxProviderMethodFilter  # noqa: PLC0415
-        from ..models.manual_import_method_filter import ManualImportMethodFilter  # noqa: PLC0415
-        from ..models.manual_remove_method_filter import ManualRemoveMethodFilter  # noqa: PLC0415
-        from ..models.manual_suppression_date_filter import ManualSuppressionDateFilter  # noqa: PLC0415
-        from ..models.one_click_unsubscribe_method_filter import OneClickUnsubscribeMethodFilter  # noqa: PLC0415
-        from ..models.preference_page_method_filter import PreferencePageMethodFilter  # noqa: PLC0415
-        from ..models.profile_modification_method_filter import ProfileModificationMethodFilter  # noqa: PLC0415
-        from ..models.sftp_method_filter import SftpMethodFilter  # noqa: PLC0415
-        from ..models.spam_complaint_method_filter import SpamComplaintMethodFilter  # noqa: PLC0415
-        from ..models.status_date_filter import StatusDateFilter  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        subscription: str = self.subscription
+        field_dict["subscription"] = self.subscription
 
         filters: list[dict[str, Any]] | None | Unset
         if isinstance(self.filters, Unset):
@@ -97,29 +84,29 @@ class NoEmailMarketingUnsubscribed(LazyModel):
             filters = []
             for filters_type_0_item_data in self.filters:
                 filters_type_0_item: dict[str, Any]
-                if isinstance(filters_type_0_item_data, StatusDateFilter):
+                if isinstance(filters_type_0_item_data, LazyModel):
                     filters_type_0_item = filters_type_0_item_data.to_dict()
-                elif isinstance(filters_type_0_item_data, APIMethodFilter):
+                elif isinstance(filters_type_0_item_data, LazyModel):
                     filters_type_0_item = filters_type_0_item_data.to_dict()
-                elif isinstance(filters_type_0_item_data, InboundMessageMethodFilter):
+                elif isinstance(filters_type_0_item_data, LazyModel):
                     filters_type_0_item = filters_type_0_item_data.to_dict()
-                elif isinstance(filters_type_0_item_data, PreferencePageMethodFilter):
+                elif isinstance(filters_type_0_item_data, LazyModel):
                     filters_type_0_item = filters_type_0_item_data.to_dict()
-                elif isinstance(filters_type_0_item_data, ManualRemoveMethodFilter):
+                elif isinstance(filters_type_0_item_data, LazyModel):
                     filters_type_0_item = filters_type_0_item_data.to_dict()
-                elif isinstance(filters_type_0_item_data, SpamComplaintMethodFilter):
+                elif isinstance(filters_type_0_item_data, LazyModel):
                     filters_type_0_item = filters_type_0_item_data.to_dict()
-                elif isinstance(filters_type_0_item_data, MailboxProviderMethodFilter):
+                elif isinstance(filters_type_0_item_data, LazyModel):
                     filters_type_0_item = filters_type_0_item_data.to_dict()
-                elif isinstance(filters_type_0_item_data, OneClickUnsubscribeMethodFilter):
+                elif isinstance(filters_type_0_item_data, LazyModel):
                     filters_type_0_item = filters_type_0_item_data.to_dict()
-                elif isinstance(filters_type_0_item_data, ManualImportMethodFilter):
+                elif isinstance(filters_type_0_item_data, LazyModel):
                     filters_type_0_item = filters_type_0_item_data.to_dict()
-                elif isinstance(filters_type_0_item_data, SftpMethodFilter):
+                elif isinstance(filters_type_0_item_data, LazyModel):
                     filters_type_0_item = filters_type_0_item_data.to_dict()
-                elif isinstance(filters_type_0_item_data, DataWarehouseImportMethodFilter):
+                elif isinstance(filters_type_0_item_data, LazyModel):
                     filters_type_0_item = filters_type_0_item_data.to_dict()
-                elif isinstance(filters_type_0_item_data, ProfileModificationMethodFilter):
+                elif isinstance(filters_type_0_item_data, LazyModel):
                     filters_type_0_item = filters_type_0_item_data.to_dict()
                 else:
                     filters_type_0_item = filters_type_0_item_data.to_dict()
@@ -130,9 +117,9 @@ class NoEmailMarketingUnsubscribed(LazyModel):
             filters = []
             for filters_type_1_item_data in self.filters:
                 filters_type_1_item: dict[str, Any]
-                if isinstance(filters_type_1_item_data, BounceDateFilter):
+                if isinstance(filters_type_1_item_data, LazyModel):
                     filters_type_1_item = filters_type_1_item_data.to_dict()
-                elif isinstance(filters_type_1_item_data, ManualSuppressionDateFilter):
+                elif isinstance(filters_type_1_item_data, LazyModel):
                     filters_type_1_item = filters_type_1_item_data.to_dict()
                 else:
                     filters_type_1_item = filters_type_1_item_data.to_dict()
@@ -141,14 +128,6 @@ class NoEmailMarketingUnsubscribed(LazyModel):
 
         else:
             filters = self.filters
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "subscription": subscription,
-            }
-        )
         if filters is not UNSET:
             field_dict["filters"] = filters
 
@@ -156,7 +135,8 @@ class NoEmailMarketingUnsubscribed(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -433,6 +413,10 @@ class NoEmailMarketingUnsubscribed(LazyModel):
                 "subscription": ("subscription", _decode_subscription),
                 "filters": ("filters", _decode_filters),
             },
+            known=(
+                "subscription",
+                "filters",
+            ),
             required=("subscription",),
             additional=None,
         )

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="NoPushMarketingConsent")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class NoPushMarketingConsent(LazyModel):
     """
     Attributes:
@@ -37,27 +37,20 @@ class NoPushMarketingConsent(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        channel: str = self.channel
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        can_receive_marketing = self.can_receive_marketing
+        field_dict["channel"] = self.channel
 
-        consent_status = self.consent_status.to_dict()
+        field_dict["can_receive_marketing"] = self.can_receive_marketing
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "channel": channel,
-                "can_receive_marketing": can_receive_marketing,
-                "consent_status": consent_status,
-            }
-        )
+        field_dict["consent_status"] = self.consent_status.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -85,6 +78,11 @@ class NoPushMarketingConsent(LazyModel):
                 "can_receive_marketing": ("can_receive_marketing", _decode_can_receive_marketing),
                 "consent_status": ("consent_status", _decode_consent_status),
             },
+            known=(
+                "channel",
+                "can_receive_marketing",
+                "consent_status",
+            ),
             required=(
                 "channel",
                 "can_receive_marketing",

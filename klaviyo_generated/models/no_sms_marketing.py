@@ -14,7 +14,7 @@ from ..models.no_sms_marketing_subscription import NoSMSMarketingSubscription, c
 T = TypeVar("T", bound="NoSMSMarketing")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class NoSMSMarketing(LazyModel):
     """
     Attributes:
@@ -25,21 +25,16 @@ class NoSMSMarketing(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        subscription: str = self.subscription
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "subscription": subscription,
-            }
-        )
+        field_dict["subscription"] = self.subscription
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -53,6 +48,7 @@ class NoSMSMarketing(LazyModel):
             fields={
                 "subscription": ("subscription", _decode_subscription),
             },
+            known=("subscription",),
             required=("subscription",),
             additional=None,
         )

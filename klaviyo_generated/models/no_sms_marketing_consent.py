@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="NoSMSMarketingConsent")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class NoSMSMarketingConsent(LazyModel):
     """
     Attributes:
@@ -39,36 +39,28 @@ class NoSMSMarketingConsent(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.no_sms_marketing import NoSMSMarketing  # noqa: PLC0415
-        from ..models.no_sms_marketing_unsubscribed import NoSMSMarketingUnsubscribed  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        channel: str = self.channel
+        field_dict["channel"] = self.channel
 
-        can_receive_marketing = self.can_receive_marketing
+        field_dict["can_receive_marketing"] = self.can_receive_marketing
 
         consent_status: dict[str, Any]
-        if isinstance(self.consent_status, NoSMSMarketing):
+        if isinstance(self.consent_status, LazyModel):
             consent_status = self.consent_status.to_dict()
-        elif isinstance(self.consent_status, NoSMSMarketingUnsubscribed):
+        elif isinstance(self.consent_status, LazyModel):
             consent_status = self.consent_status.to_dict()
         else:
             consent_status = self.consent_status.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "channel": channel,
-                "can_receive_marketing": can_receive_marketing,
-                "consent_status": consent_status,
-            }
-        )
+        field_dict["consent_status"] = consent_status
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -125,6 +117,11 @@ class NoSMSMarketingConsent(LazyModel):
                 "can_receive_marketing": ("can_receive_marketing", _decode_can_receive_marketing),
                 "consent_status": ("consent_status", _decode_consent_status),
             },
+            known=(
+                "channel",
+                "can_receive_marketing",
+                "consent_status",
+            ),
             required=(
                 "channel",
                 "can_receive_marketing",

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="NoSMSMarketingUnsubscribed")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class NoSMSMarketingUnsubscribed(LazyModel):
     """
     Attributes:
@@ -75,23 +75,9 @@ class NoSMSMarketingUnsubscribed(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.bulk_remove_method_filter import BulkRemoveMethodFilter  # noqa: PLC0415
-        from ..models.carrier_deactivation_method_filter import CarrierDeactivationMethodFilter  # noqa: PLC0415
-        from ..models.checkout_method_filter import CheckoutMethodFilter  # noqa: PLC0415
-        from ..models.failed_age_gate_method_filter import FailedAgeGateMethodFilter  # noqa: PLC0415
-        from ..models.form_method_filter import FormMethodFilter  # noqa: PLC0415
-        from ..models.inbound_message_method_filter import InboundMessageMethodFilter  # noqa: PLC0415
-        from ..models.manual_add_manual_method_filter import ManualAddManualMethodFilter  # noqa: PLC0415
-        from ..models.manual_import_manual_method_filter import ManualImportManualMethodFilter  # noqa: PLC0415
-        from ..models.manual_remove_method_filter import ManualRemoveMethodFilter  # noqa: PLC0415
-        from ..models.message_blocked_method_filter import MessageBlockedMethodFilter  # noqa: PLC0415
-        from ..models.preference_page_method_filter import PreferencePageMethodFilter  # noqa: PLC0415
-        from ..models.provided_landline_method_filter import ProvidedLandlineMethodFilter  # noqa: PLC0415
-        from ..models.provided_no_age_method_filter import ProvidedNoAgeMethodFilter  # noqa: PLC0415
-        from ..models.sftp_method_filter import SftpMethodFilter  # noqa: PLC0415
-        from ..models.status_date_filter import StatusDateFilter  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        subscription: str = self.subscription
+        field_dict["subscription"] = self.subscription
 
         filters: list[dict[str, Any]] | None | Unset
         if isinstance(self.filters, Unset):
@@ -100,35 +86,35 @@ class NoSMSMarketingUnsubscribed(LazyModel):
             filters = []
             for filters_type_0_item_data in self.filters:
                 filters_type_0_item: dict[str, Any]
-                if isinstance(filters_type_0_item_data, StatusDateFilter):
+                if isinstance(filters_type_0_item_data, LazyModel):
                     filters_type_0_item = filters_type_0_item_data.to_dict()
-                elif isinstance(filters_type_0_item_data, FormMethodFilter):
+                elif isinstance(filters_type_0_item_data, LazyModel):
                     filters_type_0_item = filters_type_0_item_data.to_dict()
-                elif isinstance(filters_type_0_item_data, ManualImportManualMethodFilter):
+                elif isinstance(filters_type_0_item_data, LazyModel):
                     filters_type_0_item = filters_type_0_item_data.to_dict()
-                elif isinstance(filters_type_0_item_data, ManualAddManualMethodFilter):
+                elif isinstance(filters_type_0_item_data, LazyModel):
                     filters_type_0_item = filters_type_0_item_data.to_dict()
-                elif isinstance(filters_type_0_item_data, ManualRemoveMethodFilter):
+                elif isinstance(filters_type_0_item_data, LazyModel):
                     filters_type_0_item = filters_type_0_item_data.to_dict()
-                elif isinstance(filters_type_0_item_data, BulkRemoveMethodFilter):
+                elif isinstance(filters_type_0_item_data, LazyModel):
                     filters_type_0_item = filters_type_0_item_data.to_dict()
-                elif isinstance(filters_type_0_item_data, CheckoutMethodFilter):
+                elif isinstance(filters_type_0_item_data, LazyModel):
                     filters_type_0_item = filters_type_0_item_data.to_dict()
-                elif isinstance(filters_type_0_item_data, InboundMessageMethodFilter):
+                elif isinstance(filters_type_0_item_data, LazyModel):
                     filters_type_0_item = filters_type_0_item_data.to_dict()
-                elif isinstance(filters_type_0_item_data, PreferencePageMethodFilter):
+                elif isinstance(filters_type_0_item_data, LazyModel):
                     filters_type_0_item = filters_type_0_item_data.to_dict()
-                elif isinstance(filters_type_0_item_data, SftpMethodFilter):
+                elif isinstance(filters_type_0_item_data, LazyModel):
                     filters_type_0_item = filters_type_0_item_data.to_dict()
-                elif isinstance(filters_type_0_item_data, CarrierDeactivationMethodFilter):
+                elif isinstance(filters_type_0_item_data, LazyModel):
                     filters_type_0_item = filters_type_0_item_data.to_dict()
-                elif isinstance(filters_type_0_item_data, ProvidedLandlineMethodFilter):
+                elif isinstance(filters_type_0_item_data, LazyModel):
                     filters_type_0_item = filters_type_0_item_data.to_dict()
-                elif isinstance(filters_type_0_item_data, MessageBlockedMethodFilter):
+                elif isinstance(filters_type_0_item_data, LazyModel):
                     filters_type_0_item = filters_type_0_item_data.to_dict()
-                elif isinstance(filters_type_0_item_data, ProvidedNoAgeMethodFilter):
+                elif isinstance(filters_type_0_item_data, LazyModel):
                     filters_type_0_item = filters_type_0_item_data.to_dict()
-                elif isinstance(filters_type_0_item_data, FailedAgeGateMethodFilter):
+                elif isinstance(filters_type_0_item_data, LazyModel):
                     filters_type_0_item = filters_type_0_item_data.to_dict()
                 else:
                     filters_type_0_item = filters_type_0_item_data.to_dict()
@@ -137,14 +123,6 @@ class NoSMSMarketingUnsubscribed(LazyModel):
 
         else:
             filters = self.filters
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "subscription": subscription,
-            }
-        )
         if filters is not UNSET:
             field_dict["filters"] = filters
 
@@ -152,7 +130,8 @@ class NoSMSMarketingUnsubscribed(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -423,6 +402,10 @@ class NoSMSMarketingUnsubscribed(LazyModel):
                 "subscription": ("subscription", _decode_subscription),
                 "filters": ("filters", _decode_filters),
             },
+            known=(
+                "subscription",
+                "filters",
+            ),
             required=("subscription",),
             additional=None,
         )

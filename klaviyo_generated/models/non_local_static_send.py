@@ -14,7 +14,7 @@ from ..types import strict_enums
 T = TypeVar("T", bound="NonLocalStaticSend")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class NonLocalStaticSend(LazyModel):
     """
     Attributes:
@@ -26,21 +26,16 @@ class NonLocalStaticSend(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        is_local = self.is_local
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "is_local": is_local,
-            }
-        )
+        field_dict["is_local"] = self.is_local
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -55,6 +50,7 @@ class NonLocalStaticSend(LazyModel):
             fields={
                 "is_local": ("is_local", _decode_is_local),
             },
+            known=("is_local",),
             required=("is_local",),
             additional=None,
         )

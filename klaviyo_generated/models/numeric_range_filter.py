@@ -15,7 +15,7 @@ from ..models.numeric_range_filter_type import NumericRangeFilterType, check_num
 T = TypeVar("T", bound="NumericRangeFilter")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class NumericRangeFilter(LazyModel):
     """
     Attributes:
@@ -32,32 +32,24 @@ class NumericRangeFilter(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        operator: str = self.operator
+        field_dict["type"] = self.type_
 
-        start: float | int
-        start = self.start
+        field_dict["operator"] = self.operator
 
-        end: float | int
-        end = self.end
+        field_dict["start"] = self.start
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "operator": operator,
-                "start": start,
-                "end": end,
-            }
-        )
+        field_dict["end"] = self.end
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.start = src_dict["start"]
+        instance.end = src_dict["end"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -76,9 +68,13 @@ class NumericRangeFilter(LazyModel):
             fields={
                 "type_": ("type", _decode_type_),
                 "operator": ("operator", _decode_operator),
-                "start": ("start", None),
-                "end": ("end", None),
             },
+            known=(
+                "type",
+                "operator",
+                "start",
+                "end",
+            ),
             required=(
                 "type",
                 "operator",

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ObjectRecordDeleteJobCreateQueryResourceObjectRelationships")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ObjectRecordDeleteJobCreateQueryResourceObjectRelationships(LazyModel):
     """
     Attributes:
@@ -30,21 +30,16 @@ class ObjectRecordDeleteJobCreateQueryResourceObjectRelationships(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        object_records = self.object_records.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "object-records": object_records,
-            }
-        )
+        field_dict["object-records"] = self.object_records.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -65,6 +60,7 @@ class ObjectRecordDeleteJobCreateQueryResourceObjectRelationships(LazyModel):
             fields={
                 "object_records": ("object-records", _decode_object_records),
             },
+            known=("object-records",),
             required=("object-records",),
             additional=None,
         )

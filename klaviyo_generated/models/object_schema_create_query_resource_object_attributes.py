@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ObjectSchemaCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ObjectSchemaCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -49,26 +49,24 @@ class ObjectSchemaCreateQueryResourceObjectAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.object_schema_create_query_resource_object_attributes_source_mapping_type_0 import (
-            ObjectSchemaCreateQueryResourceObjectAttributesSourceMappingType0,  # noqa: PLC0415
-        )
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        title = self.title
+        field_dict["title"] = self.title
 
         properties = []
         for properties_item_data in self.properties:
             properties_item = properties_item_data.to_dict()
             properties.append(properties_item)
 
-        description: None | str | Unset
-        if isinstance(self.description, Unset):
-            description = UNSET
-        else:
-            description = self.description
+        field_dict["properties"] = properties
 
-        status: str | Unset = UNSET
-        if not isinstance(self.status, Unset):
-            status = self.status
+        description = self.description
+        if description is not UNSET:
+            field_dict["description"] = description
+
+        status = self.status
+        if status is not UNSET:
+            field_dict["status"] = status
 
         required: list[str] | None | Unset
         if isinstance(self.required, Unset):
@@ -78,29 +76,16 @@ class ObjectSchemaCreateQueryResourceObjectAttributes(LazyModel):
 
         else:
             required = self.required
+        if required is not UNSET:
+            field_dict["required"] = required
 
         source_mapping: dict[str, Any] | None | Unset
         if isinstance(self.source_mapping, Unset):
             source_mapping = UNSET
-        elif isinstance(self.source_mapping, ObjectSchemaCreateQueryResourceObjectAttributesSourceMappingType0):
+        elif isinstance(self.source_mapping, LazyModel):
             source_mapping = self.source_mapping.to_dict()
         else:
             source_mapping = self.source_mapping
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "title": title,
-                "properties": properties,
-            }
-        )
-        if description is not UNSET:
-            field_dict["description"] = description
-        if status is not UNSET:
-            field_dict["status"] = status
-        if required is not UNSET:
-            field_dict["required"] = required
         if source_mapping is not UNSET:
             field_dict["source-mapping"] = source_mapping
 
@@ -108,7 +93,10 @@ class ObjectSchemaCreateQueryResourceObjectAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.title = src_dict["title"]
+        instance.description = src_dict.get("description", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -185,13 +173,19 @@ class ObjectSchemaCreateQueryResourceObjectAttributes(LazyModel):
 
         return LazyTable(
             fields={
-                "title": ("title", None),
                 "properties": ("properties", _decode_properties),
-                "description": ("description", None),
                 "status": ("status", _decode_status),
                 "required": ("required", _decode_required),
                 "source_mapping": ("source-mapping", _decode_source_mapping),
             },
+            known=(
+                "title",
+                "properties",
+                "description",
+                "status",
+                "required",
+                "source-mapping",
+            ),
             required=(
                 "title",
                 "properties",

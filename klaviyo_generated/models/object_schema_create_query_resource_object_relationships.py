@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ObjectSchemaCreateQueryResourceObjectRelationships")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ObjectSchemaCreateQueryResourceObjectRelationships(LazyModel):
     """
     Attributes:
@@ -31,21 +31,18 @@ class ObjectSchemaCreateQueryResourceObjectRelationships(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        object_type: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.object_type, Unset):
-            object_type = self.object_type.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if object_type is not UNSET:
-            field_dict["object-type"] = object_type
+        object_type = self.object_type
+        if not isinstance(object_type, Unset):
+            field_dict["object-type"] = object_type.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -69,6 +66,7 @@ class ObjectSchemaCreateQueryResourceObjectRelationships(LazyModel):
             fields={
                 "object_type": ("object-type", _decode_object_type),
             },
+            known=("object-type",),
             required=(),
             additional=None,
         )

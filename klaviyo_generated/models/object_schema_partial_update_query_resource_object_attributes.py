@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ObjectSchemaPartialUpdateQueryResourceObjectAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ObjectSchemaPartialUpdateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -43,11 +43,11 @@ class ObjectSchemaPartialUpdateQueryResourceObjectAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        title: None | str | Unset
-        if isinstance(self.title, Unset):
-            title = UNSET
-        else:
-            title = self.title
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
+        title = self.title
+        if title is not UNSET:
+            field_dict["title"] = title
 
         properties: list[dict[str, Any]] | None | Unset
         if isinstance(self.properties, Unset):
@@ -60,16 +60,16 @@ class ObjectSchemaPartialUpdateQueryResourceObjectAttributes(LazyModel):
 
         else:
             properties = self.properties
+        if properties is not UNSET:
+            field_dict["properties"] = properties
 
-        description: None | str | Unset
-        if isinstance(self.description, Unset):
-            description = UNSET
-        else:
-            description = self.description
+        description = self.description
+        if description is not UNSET:
+            field_dict["description"] = description
 
-        status: str | Unset = UNSET
-        if not isinstance(self.status, Unset):
-            status = self.status
+        status = self.status
+        if status is not UNSET:
+            field_dict["status"] = status
 
         required: list[str] | None | Unset
         if isinstance(self.required, Unset):
@@ -79,18 +79,6 @@ class ObjectSchemaPartialUpdateQueryResourceObjectAttributes(LazyModel):
 
         else:
             required = self.required
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if title is not UNSET:
-            field_dict["title"] = title
-        if properties is not UNSET:
-            field_dict["properties"] = properties
-        if description is not UNSET:
-            field_dict["description"] = description
-        if status is not UNSET:
-            field_dict["status"] = status
         if required is not UNSET:
             field_dict["required"] = required
 
@@ -98,7 +86,10 @@ class ObjectSchemaPartialUpdateQueryResourceObjectAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.title = src_dict.get("title", UNSET)
+        instance.description = src_dict.get("description", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -161,12 +152,17 @@ class ObjectSchemaPartialUpdateQueryResourceObjectAttributes(LazyModel):
 
         return LazyTable(
             fields={
-                "title": ("title", None),
                 "properties": ("properties", _decode_properties),
-                "description": ("description", None),
                 "status": ("status", _decode_status),
                 "required": ("required", _decode_required),
             },
+            known=(
+                "title",
+                "properties",
+                "description",
+                "status",
+                "required",
+            ),
             required=(),
             additional=None,
         )

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="ObjectSchemaRelationshipCreateMeta")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ObjectSchemaRelationshipCreateMeta(LazyModel):
     """
     Attributes:
@@ -28,21 +28,11 @@ class ObjectSchemaRelationshipCreateMeta(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        description: None | str | Unset
-        if isinstance(self.description, Unset):
-            description = UNSET
-        else:
-            description = self.description
+        field_dict["name"] = self.name
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "name": name,
-            }
-        )
+        description = self.description
         if description is not UNSET:
             field_dict["description"] = description
 
@@ -50,16 +40,20 @@ class ObjectSchemaRelationshipCreateMeta(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.name = src_dict["name"]
+        instance.description = src_dict.get("description", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "name": ("name", None),
-                "description": ("description", None),
-            },
+            fields={},
+            known=(
+                "name",
+                "description",
+            ),
             required=("name",),
             additional=None,
         )

@@ -13,7 +13,7 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 T = TypeVar("T", bound="ObjectSchemaRelationshipDeleteMeta")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ObjectSchemaRelationshipDeleteMeta(LazyModel):
     """
     Attributes:
@@ -24,29 +24,24 @@ class ObjectSchemaRelationshipDeleteMeta(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        relationship_id = self.relationship_id
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "relationship_id": relationship_id,
-            }
-        )
+        field_dict["relationship_id"] = self.relationship_id
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.relationship_id = src_dict["relationship_id"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "relationship_id": ("relationship_id", None),
-            },
+            fields={},
+            known=("relationship_id",),
             required=("relationship_id",),
             additional=None,
         )

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="ObjectSchemaRelationshipUpdateMeta")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ObjectSchemaRelationshipUpdateMeta(LazyModel):
     """
     Attributes:
@@ -29,29 +29,15 @@ class ObjectSchemaRelationshipUpdateMeta(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        relationship_id = self.relationship_id
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        name: None | str | Unset
-        if isinstance(self.name, Unset):
-            name = UNSET
-        else:
-            name = self.name
+        field_dict["relationship_id"] = self.relationship_id
 
-        description: None | str | Unset
-        if isinstance(self.description, Unset):
-            description = UNSET
-        else:
-            description = self.description
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "relationship_id": relationship_id,
-            }
-        )
+        name = self.name
         if name is not UNSET:
             field_dict["name"] = name
+
+        description = self.description
         if description is not UNSET:
             field_dict["description"] = description
 
@@ -59,17 +45,22 @@ class ObjectSchemaRelationshipUpdateMeta(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.relationship_id = src_dict["relationship_id"]
+        instance.name = src_dict.get("name", UNSET)
+        instance.description = src_dict.get("description", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "relationship_id": ("relationship_id", None),
-                "name": ("name", None),
-                "description": ("description", None),
-            },
+            fields={},
+            known=(
+                "relationship_id",
+                "name",
+                "description",
+            ),
             required=("relationship_id",),
             additional=None,
         )

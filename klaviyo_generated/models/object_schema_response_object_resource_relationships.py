@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ObjectSchemaResponseObjectResourceRelationships")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ObjectSchemaResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
@@ -41,33 +41,26 @@ class ObjectSchemaResponseObjectResourceRelationships(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        source_mapping: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.source_mapping, Unset):
-            source_mapping = self.source_mapping.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        object_schemas: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.object_schemas, Unset):
-            object_schemas = self.object_schemas.to_dict()
+        source_mapping = self.source_mapping
+        if not isinstance(source_mapping, Unset):
+            field_dict["source-mapping"] = source_mapping.to_dict()
 
-        profile_object_schemas: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.profile_object_schemas, Unset):
-            profile_object_schemas = self.profile_object_schemas.to_dict()
+        object_schemas = self.object_schemas
+        if not isinstance(object_schemas, Unset):
+            field_dict["object-schemas"] = object_schemas.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if source_mapping is not UNSET:
-            field_dict["source-mapping"] = source_mapping
-        if object_schemas is not UNSET:
-            field_dict["object-schemas"] = object_schemas
-        if profile_object_schemas is not UNSET:
-            field_dict["profile-object-schemas"] = profile_object_schemas
+        profile_object_schemas = self.profile_object_schemas
+        if not isinstance(profile_object_schemas, Unset):
+            field_dict["profile-object-schemas"] = profile_object_schemas.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -125,6 +118,11 @@ class ObjectSchemaResponseObjectResourceRelationships(LazyModel):
                 "object_schemas": ("object-schemas", _decode_object_schemas),
                 "profile_object_schemas": ("profile-object-schemas", _decode_profile_object_schemas),
             },
+            known=(
+                "source-mapping",
+                "object-schemas",
+                "profile-object-schemas",
+            ),
             required=(),
             additional=None,
         )

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ObjectTypeCreateQuery")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ObjectTypeCreateQuery(LazyModel):
     """
     Attributes:
@@ -28,21 +28,16 @@ class ObjectTypeCreateQuery(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        data = self.data.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "data": data,
-            }
-        )
+        field_dict["data"] = self.data.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -57,6 +52,7 @@ class ObjectTypeCreateQuery(LazyModel):
             fields={
                 "data": ("data", _decode_data),
             },
+            known=("data",),
             required=("data",),
             additional=None,
         )

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ObjectTypeCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ObjectTypeCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -49,49 +49,29 @@ class ObjectTypeCreateQueryResourceObjectAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.object_type_create_query_resource_object_attributes_object_schema_type_0 import (
-            ObjectTypeCreateQueryResourceObjectAttributesObjectSchemaType0,  # noqa: PLC0415
-        )
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        title = self.title
+        field_dict["title"] = self.title
 
-        description: None | str | Unset
-        if isinstance(self.description, Unset):
-            description = UNSET
-        else:
-            description = self.description
+        description = self.description
+        if description is not UNSET:
+            field_dict["description"] = description
 
-        visibility: str | Unset = UNSET
-        if not isinstance(self.visibility, Unset):
-            visibility = self.visibility
+        visibility = self.visibility
+        if visibility is not UNSET:
+            field_dict["visibility"] = visibility
 
-        namespace: None | str | Unset
-        if isinstance(self.namespace, Unset):
-            namespace = UNSET
-        else:
-            namespace = self.namespace
+        namespace = self.namespace
+        if namespace is not UNSET:
+            field_dict["namespace"] = namespace
 
         object_schema: dict[str, Any] | None | Unset
         if isinstance(self.object_schema, Unset):
             object_schema = UNSET
-        elif isinstance(self.object_schema, ObjectTypeCreateQueryResourceObjectAttributesObjectSchemaType0):
+        elif isinstance(self.object_schema, LazyModel):
             object_schema = self.object_schema.to_dict()
         else:
             object_schema = self.object_schema
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "title": title,
-            }
-        )
-        if description is not UNSET:
-            field_dict["description"] = description
-        if visibility is not UNSET:
-            field_dict["visibility"] = visibility
-        if namespace is not UNSET:
-            field_dict["namespace"] = namespace
         if object_schema is not UNSET:
             field_dict["object-schema"] = object_schema
 
@@ -99,7 +79,11 @@ class ObjectTypeCreateQueryResourceObjectAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.title = src_dict["title"]
+        instance.description = src_dict.get("description", UNSET)
+        instance.namespace = src_dict.get("namespace", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -145,12 +129,16 @@ class ObjectTypeCreateQueryResourceObjectAttributes(LazyModel):
 
         return LazyTable(
             fields={
-                "title": ("title", None),
-                "description": ("description", None),
                 "visibility": ("visibility", _decode_visibility),
-                "namespace": ("namespace", None),
                 "object_schema": ("object-schema", _decode_object_schema),
             },
+            known=(
+                "title",
+                "description",
+                "visibility",
+                "namespace",
+                "object-schema",
+            ),
             required=("title",),
             additional=None,
         )

@@ -18,7 +18,7 @@ from ..models.object_type_response_object_resource_attributes_status import (
 T = TypeVar("T", bound="ObjectTypeResponseObjectResourceAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ObjectTypeResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
@@ -43,36 +43,31 @@ class ObjectTypeResponseObjectResourceAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        title = self.title
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        description = self.description
+        field_dict["title"] = self.title
 
-        status: str = self.status
+        field_dict["description"] = self.description
 
-        namespace = self.namespace
+        field_dict["status"] = self.status
+
+        field_dict["namespace"] = self.namespace
 
         created_at = self.created_at.isoformat()
+        field_dict["created_at"] = created_at
 
         updated_at = self.updated_at.isoformat()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "title": title,
-                "description": description,
-                "status": status,
-                "namespace": namespace,
-                "created_at": created_at,
-                "updated_at": updated_at,
-            }
-        )
+        field_dict["updated_at"] = updated_at
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.title = src_dict["title"]
+        instance.description = src_dict["description"]
+        instance.namespace = src_dict["namespace"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -94,13 +89,18 @@ class ObjectTypeResponseObjectResourceAttributes(LazyModel):
 
         return LazyTable(
             fields={
-                "title": ("title", None),
-                "description": ("description", None),
                 "status": ("status", _decode_status),
-                "namespace": ("namespace", None),
                 "created_at": ("created_at", _decode_created_at),
                 "updated_at": ("updated_at", _decode_updated_at),
             },
+            known=(
+                "title",
+                "description",
+                "status",
+                "namespace",
+                "created_at",
+                "updated_at",
+            ),
             required=(
                 "title",
                 "description",

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ObjectTypeResponseObjectResourceRelationships")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ObjectTypeResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
@@ -51,45 +51,34 @@ class ObjectTypeResponseObjectResourceRelationships(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        current_schema: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.current_schema, Unset):
-            current_schema = self.current_schema.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        draft_schema: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.draft_schema, Unset):
-            draft_schema = self.draft_schema.to_dict()
+        current_schema = self.current_schema
+        if not isinstance(current_schema, Unset):
+            field_dict["current-schema"] = current_schema.to_dict()
 
-        schema_versions: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.schema_versions, Unset):
-            schema_versions = self.schema_versions.to_dict()
+        draft_schema = self.draft_schema
+        if not isinstance(draft_schema, Unset):
+            field_dict["draft-schema"] = draft_schema.to_dict()
 
-        object_types: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.object_types, Unset):
-            object_types = self.object_types.to_dict()
+        schema_versions = self.schema_versions
+        if not isinstance(schema_versions, Unset):
+            field_dict["schema-versions"] = schema_versions.to_dict()
 
-        profile_object_types: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.profile_object_types, Unset):
-            profile_object_types = self.profile_object_types.to_dict()
+        object_types = self.object_types
+        if not isinstance(object_types, Unset):
+            field_dict["object-types"] = object_types.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if current_schema is not UNSET:
-            field_dict["current-schema"] = current_schema
-        if draft_schema is not UNSET:
-            field_dict["draft-schema"] = draft_schema
-        if schema_versions is not UNSET:
-            field_dict["schema-versions"] = schema_versions
-        if object_types is not UNSET:
-            field_dict["object-types"] = object_types
-        if profile_object_types is not UNSET:
-            field_dict["profile-object-types"] = profile_object_types
+        profile_object_types = self.profile_object_types
+        if not isinstance(profile_object_types, Unset):
+            field_dict["profile-object-types"] = profile_object_types.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -177,6 +166,13 @@ class ObjectTypeResponseObjectResourceRelationships(LazyModel):
                 "object_types": ("object-types", _decode_object_types),
                 "profile_object_types": ("profile-object-types", _decode_profile_object_types),
             },
+            known=(
+                "current-schema",
+                "draft-schema",
+                "schema-versions",
+                "object-types",
+                "profile-object-types",
+            ),
             required=(),
             additional=None,
         )

@@ -13,7 +13,7 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 T = TypeVar("T", bound="OnlyRelatedLinks")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class OnlyRelatedLinks(LazyModel):
     """
     Attributes:
@@ -24,29 +24,24 @@ class OnlyRelatedLinks(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        related = self.related
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "related": related,
-            }
-        )
+        field_dict["related"] = self.related
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.related = src_dict["related"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "related": ("related", None),
-            },
+            fields={},
+            known=("related",),
             required=("related",),
             additional=None,
         )

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="OnsiteProfileCreateQueryResourceObject")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class OnsiteProfileCreateQueryResourceObject(LazyModel):
     """
     Attributes:
@@ -39,38 +39,27 @@ class OnsiteProfileCreateQueryResourceObject(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        attributes = self.attributes.to_dict()
+        field_dict["type"] = self.type_
 
-        id: None | str | Unset
-        if isinstance(self.id, Unset):
-            id = UNSET
-        else:
-            id = self.id
+        field_dict["attributes"] = self.attributes.to_dict()
 
-        meta: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.meta, Unset):
-            meta = self.meta.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "attributes": attributes,
-            }
-        )
+        id = self.id
         if id is not UNSET:
             field_dict["id"] = id
-        if meta is not UNSET:
-            field_dict["meta"] = meta
+
+        meta = self.meta
+        if not isinstance(meta, Unset):
+            field_dict["meta"] = meta.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.id = src_dict.get("id", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -103,9 +92,14 @@ class OnsiteProfileCreateQueryResourceObject(LazyModel):
             fields={
                 "type_": ("type", _decode_type_),
                 "attributes": ("attributes", _decode_attributes),
-                "id": ("id", None),
                 "meta": ("meta", _decode_meta),
             },
+            known=(
+                "type",
+                "attributes",
+                "id",
+                "meta",
+            ),
             required=(
                 "type",
                 "attributes",

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="OnsiteProfileCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class OnsiteProfileCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -66,115 +66,63 @@ class OnsiteProfileCreateQueryResourceObjectAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.onsite_profile_create_query_resource_object_attributes_properties_type_0 import (
-            OnsiteProfileCreateQueryResourceObjectAttributesPropertiesType0,  # noqa: PLC0415
-        )
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        email: None | str | Unset
-        if isinstance(self.email, Unset):
-            email = UNSET
-        else:
-            email = self.email
+        email = self.email
+        if email is not UNSET:
+            field_dict["email"] = email
 
-        phone_number: None | str | Unset
-        if isinstance(self.phone_number, Unset):
-            phone_number = UNSET
-        else:
-            phone_number = self.phone_number
+        phone_number = self.phone_number
+        if phone_number is not UNSET:
+            field_dict["phone_number"] = phone_number
 
-        external_id: None | str | Unset
-        if isinstance(self.external_id, Unset):
-            external_id = UNSET
-        else:
-            external_id = self.external_id
+        external_id = self.external_id
+        if external_id is not UNSET:
+            field_dict["external_id"] = external_id
 
-        anonymous_id: None | str | Unset
-        if isinstance(self.anonymous_id, Unset):
-            anonymous_id = UNSET
-        else:
-            anonymous_id = self.anonymous_id
+        anonymous_id = self.anonymous_id
+        if anonymous_id is not UNSET:
+            field_dict["anonymous_id"] = anonymous_id
 
-        field_kx: None | str | Unset
-        if isinstance(self.field_kx, Unset):
-            field_kx = UNSET
-        else:
-            field_kx = self.field_kx
+        field_kx = self.field_kx
+        if field_kx is not UNSET:
+            field_dict["_kx"] = field_kx
 
-        first_name: None | str | Unset
-        if isinstance(self.first_name, Unset):
-            first_name = UNSET
-        else:
-            first_name = self.first_name
+        first_name = self.first_name
+        if first_name is not UNSET:
+            field_dict["first_name"] = first_name
 
-        last_name: None | str | Unset
-        if isinstance(self.last_name, Unset):
-            last_name = UNSET
-        else:
-            last_name = self.last_name
+        last_name = self.last_name
+        if last_name is not UNSET:
+            field_dict["last_name"] = last_name
 
-        organization: None | str | Unset
-        if isinstance(self.organization, Unset):
-            organization = UNSET
-        else:
-            organization = self.organization
+        organization = self.organization
+        if organization is not UNSET:
+            field_dict["organization"] = organization
 
-        locale: None | str | Unset
-        if isinstance(self.locale, Unset):
-            locale = UNSET
-        else:
-            locale = self.locale
+        locale = self.locale
+        if locale is not UNSET:
+            field_dict["locale"] = locale
 
-        title: None | str | Unset
-        if isinstance(self.title, Unset):
-            title = UNSET
-        else:
-            title = self.title
+        title = self.title
+        if title is not UNSET:
+            field_dict["title"] = title
 
-        image: None | str | Unset
-        if isinstance(self.image, Unset):
-            image = UNSET
-        else:
-            image = self.image
+        image = self.image
+        if image is not UNSET:
+            field_dict["image"] = image
 
-        location: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.location, Unset):
-            location = self.location.to_dict()
+        location = self.location
+        if not isinstance(location, Unset):
+            field_dict["location"] = location.to_dict()
 
         properties: dict[str, Any] | None | Unset
         if isinstance(self.properties, Unset):
             properties = UNSET
-        elif isinstance(self.properties, OnsiteProfileCreateQueryResourceObjectAttributesPropertiesType0):
+        elif isinstance(self.properties, LazyModel):
             properties = self.properties.to_dict()
         else:
             properties = self.properties
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if email is not UNSET:
-            field_dict["email"] = email
-        if phone_number is not UNSET:
-            field_dict["phone_number"] = phone_number
-        if external_id is not UNSET:
-            field_dict["external_id"] = external_id
-        if anonymous_id is not UNSET:
-            field_dict["anonymous_id"] = anonymous_id
-        if field_kx is not UNSET:
-            field_dict["_kx"] = field_kx
-        if first_name is not UNSET:
-            field_dict["first_name"] = first_name
-        if last_name is not UNSET:
-            field_dict["last_name"] = last_name
-        if organization is not UNSET:
-            field_dict["organization"] = organization
-        if locale is not UNSET:
-            field_dict["locale"] = locale
-        if title is not UNSET:
-            field_dict["title"] = title
-        if image is not UNSET:
-            field_dict["image"] = image
-        if location is not UNSET:
-            field_dict["location"] = location
         if properties is not UNSET:
             field_dict["properties"] = properties
 
@@ -182,7 +130,19 @@ class OnsiteProfileCreateQueryResourceObjectAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.email = src_dict.get("email", UNSET)
+        instance.phone_number = src_dict.get("phone_number", UNSET)
+        instance.external_id = src_dict.get("external_id", UNSET)
+        instance.anonymous_id = src_dict.get("anonymous_id", UNSET)
+        instance.field_kx = src_dict.get("_kx", UNSET)
+        instance.first_name = src_dict.get("first_name", UNSET)
+        instance.last_name = src_dict.get("last_name", UNSET)
+        instance.organization = src_dict.get("organization", UNSET)
+        instance.locale = src_dict.get("locale", UNSET)
+        instance.title = src_dict.get("title", UNSET)
+        instance.image = src_dict.get("image", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -227,20 +187,24 @@ class OnsiteProfileCreateQueryResourceObjectAttributes(LazyModel):
 
         return LazyTable(
             fields={
-                "email": ("email", None),
-                "phone_number": ("phone_number", None),
-                "external_id": ("external_id", None),
-                "anonymous_id": ("anonymous_id", None),
-                "field_kx": ("_kx", None),
-                "first_name": ("first_name", None),
-                "last_name": ("last_name", None),
-                "organization": ("organization", None),
-                "locale": ("locale", None),
-                "title": ("title", None),
-                "image": ("image", None),
                 "location": ("location", _decode_location),
                 "properties": ("properties", _decode_properties),
             },
+            known=(
+                "email",
+                "phone_number",
+                "external_id",
+                "anonymous_id",
+                "_kx",
+                "first_name",
+                "last_name",
+                "organization",
+                "locale",
+                "title",
+                "image",
+                "location",
+                "properties",
+            ),
             required=(),
             additional=None,
         )

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="OnsiteProfileMeta")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class OnsiteProfileMeta(LazyModel):
     """
     Attributes:
@@ -32,27 +32,22 @@ class OnsiteProfileMeta(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        patch_properties: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.patch_properties, Unset):
-            patch_properties = self.patch_properties.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        patch_identifiers: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.patch_identifiers, Unset):
-            patch_identifiers = self.patch_identifiers.to_dict()
+        patch_properties = self.patch_properties
+        if not isinstance(patch_properties, Unset):
+            field_dict["patch_properties"] = patch_properties.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if patch_properties is not UNSET:
-            field_dict["patch_properties"] = patch_properties
-        if patch_identifiers is not UNSET:
-            field_dict["patch_identifiers"] = patch_identifiers
+        patch_identifiers = self.patch_identifiers
+        if not isinstance(patch_identifiers, Unset):
+            field_dict["patch_identifiers"] = patch_identifiers.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -84,6 +79,10 @@ class OnsiteProfileMeta(LazyModel):
                 "patch_properties": ("patch_properties", _decode_patch_properties),
                 "patch_identifiers": ("patch_identifiers", _decode_patch_identifiers),
             },
+            known=(
+                "patch_properties",
+                "patch_identifiers",
+            ),
             required=(),
             additional=None,
         )

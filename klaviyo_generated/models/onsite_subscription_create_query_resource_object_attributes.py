@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="OnsiteSubscriptionCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class OnsiteSubscriptionCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -34,21 +34,11 @@ class OnsiteSubscriptionCreateQueryResourceObjectAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        profile = self.profile.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        custom_source: None | str | Unset
-        if isinstance(self.custom_source, Unset):
-            custom_source = UNSET
-        else:
-            custom_source = self.custom_source
+        field_dict["profile"] = self.profile.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "profile": profile,
-            }
-        )
+        custom_source = self.custom_source
         if custom_source is not UNSET:
             field_dict["custom_source"] = custom_source
 
@@ -56,7 +46,9 @@ class OnsiteSubscriptionCreateQueryResourceObjectAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.custom_source = src_dict.get("custom_source", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -72,8 +64,11 @@ class OnsiteSubscriptionCreateQueryResourceObjectAttributes(LazyModel):
         return LazyTable(
             fields={
                 "profile": ("profile", _decode_profile),
-                "custom_source": ("custom_source", None),
             },
+            known=(
+                "profile",
+                "custom_source",
+            ),
             required=("profile",),
             additional=None,
         )

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="OpenForm")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class OpenForm(LazyModel):
     """
     Attributes:
@@ -36,28 +36,17 @@ class OpenForm(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        properties = self.properties.to_dict()
+        field_dict["type"] = self.type_
 
-        id: None | str | Unset
-        if isinstance(self.id, Unset):
-            id = UNSET
-        else:
-            id = self.id
+        field_dict["properties"] = self.properties.to_dict()
 
-        submit = self.submit
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "properties": properties,
-            }
-        )
+        id = self.id
         if id is not UNSET:
             field_dict["id"] = id
+
+        submit = self.submit
         if submit is not UNSET:
             field_dict["submit"] = submit
 
@@ -65,7 +54,9 @@ class OpenForm(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.id = src_dict.get("id", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -91,9 +82,14 @@ class OpenForm(LazyModel):
             fields={
                 "type_": ("type", _decode_type_),
                 "properties": ("properties", _decode_properties),
-                "id": ("id", None),
                 "submit": ("submit", _decode_submit),
             },
+            known=(
+                "type",
+                "properties",
+                "id",
+                "submit",
+            ),
             required=(
                 "type",
                 "properties",

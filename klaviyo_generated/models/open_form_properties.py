@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="OpenFormProperties")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class OpenFormProperties(LazyModel):
     """
     Attributes:
@@ -27,17 +27,11 @@ class OpenFormProperties(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        form_id_to_open = self.form_id_to_open
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
+        field_dict["form_id_to_open"] = self.form_id_to_open
 
         close_form = self.close_form
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "form_id_to_open": form_id_to_open,
-            }
-        )
         if close_form is not UNSET:
             field_dict["close_form"] = close_form
 
@@ -45,16 +39,20 @@ class OpenFormProperties(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.form_id_to_open = src_dict["form_id_to_open"]
+        instance.close_form = src_dict.get("close_form", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "form_id_to_open": ("form_id_to_open", None),
-                "close_form": ("close_form", None),
-            },
+            fields={},
+            known=(
+                "form_id_to_open",
+                "close_form",
+            ),
             required=("form_id_to_open",),
             additional=None,
         )

@@ -17,7 +17,7 @@ from ..models.open_tracking_unsubscription_parameters_consent import (
 T = TypeVar("T", bound="OpenTrackingUnsubscriptionParameters")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class OpenTrackingUnsubscriptionParameters(LazyModel):
     """
     Attributes:
@@ -29,21 +29,16 @@ class OpenTrackingUnsubscriptionParameters(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        consent: str = self.consent
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "consent": consent,
-            }
-        )
+        field_dict["consent"] = self.consent
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -57,6 +52,7 @@ class OpenTrackingUnsubscriptionParameters(LazyModel):
             fields={
                 "consent": ("consent", _decode_consent),
             },
+            known=("consent",),
             required=("consent",),
             additional=None,
         )

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="OptInCodeProperties")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class OptInCodeProperties(LazyModel):
     """
     Attributes:
@@ -51,35 +51,35 @@ class OptInCodeProperties(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        classname: None | str | Unset
-        if isinstance(self.classname, Unset):
-            classname = UNSET
-        else:
-            classname = self.classname
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        label: None | str | Unset
-        if isinstance(self.label, Unset):
-            label = UNSET
-        else:
-            label = self.label
+        classname = self.classname
+        if classname is not UNSET:
+            field_dict["classname"] = classname
+
+        label = self.label
+        if label is not UNSET:
+            field_dict["label"] = label
 
         show_label = self.show_label
+        if show_label is not UNSET:
+            field_dict["show_label"] = show_label
 
-        placeholder: None | str | Unset
-        if isinstance(self.placeholder, Unset):
-            placeholder = UNSET
-        else:
-            placeholder = self.placeholder
+        placeholder = self.placeholder
+        if placeholder is not UNSET:
+            field_dict["placeholder"] = placeholder
 
-        error_messages: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.error_messages, Unset):
-            error_messages = self.error_messages.to_dict()
+        error_messages = self.error_messages
+        if not isinstance(error_messages, Unset):
+            field_dict["error_messages"] = error_messages.to_dict()
 
-        property_name: str | Unset = UNSET
-        if not isinstance(self.property_name, Unset):
-            property_name = self.property_name
+        property_name = self.property_name
+        if property_name is not UNSET:
+            field_dict["property_name"] = property_name
 
         required = self.required
+        if required is not UNSET:
+            field_dict["required"] = required
 
         display_device: list[str] | Unset = UNSET
         if not isinstance(self.display_device, Unset):
@@ -88,23 +88,6 @@ class OptInCodeProperties(LazyModel):
                 display_device_item: str = display_device_item_data
                 display_device.append(display_device_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if classname is not UNSET:
-            field_dict["classname"] = classname
-        if label is not UNSET:
-            field_dict["label"] = label
-        if show_label is not UNSET:
-            field_dict["show_label"] = show_label
-        if placeholder is not UNSET:
-            field_dict["placeholder"] = placeholder
-        if error_messages is not UNSET:
-            field_dict["error_messages"] = error_messages
-        if property_name is not UNSET:
-            field_dict["property_name"] = property_name
-        if required is not UNSET:
-            field_dict["required"] = required
         if display_device is not UNSET:
             field_dict["display_device"] = display_device
 
@@ -112,7 +95,12 @@ class OptInCodeProperties(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.classname = src_dict.get("classname", UNSET)
+        instance.label = src_dict.get("label", UNSET)
+        instance.show_label = src_dict.get("show_label", UNSET)
+        instance.placeholder = src_dict.get("placeholder", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -158,15 +146,21 @@ class OptInCodeProperties(LazyModel):
 
         return LazyTable(
             fields={
-                "classname": ("classname", None),
-                "label": ("label", None),
-                "show_label": ("show_label", None),
-                "placeholder": ("placeholder", None),
                 "error_messages": ("error_messages", _decode_error_messages),
                 "property_name": ("property_name", _decode_property_name),
                 "required": ("required", _decode_required),
                 "display_device": ("display_device", _decode_display_device),
             },
+            known=(
+                "classname",
+                "label",
+                "show_label",
+                "placeholder",
+                "error_messages",
+                "property_name",
+                "required",
+                "display_device",
+            ),
             required=(),
             additional=None,
         )

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="Padding")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class Padding(LazyModel):
     """
     Attributes:
@@ -31,23 +31,21 @@ class Padding(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
         left = self.left
-
-        right = self.right
-
-        top = self.top
-
-        bottom = self.bottom
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
         if left is not UNSET:
             field_dict["left"] = left
+
+        right = self.right
         if right is not UNSET:
             field_dict["right"] = right
+
+        top = self.top
         if top is not UNSET:
             field_dict["top"] = top
+
+        bottom = self.bottom
         if bottom is not UNSET:
             field_dict["bottom"] = bottom
 
@@ -55,18 +53,24 @@ class Padding(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.left = src_dict.get("left", UNSET)
+        instance.right = src_dict.get("right", UNSET)
+        instance.top = src_dict.get("top", UNSET)
+        instance.bottom = src_dict.get("bottom", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "left": ("left", None),
-                "right": ("right", None),
-                "top": ("top", None),
-                "bottom": ("bottom", None),
-            },
+            fields={},
+            known=(
+                "left",
+                "right",
+                "top",
+                "bottom",
+            ),
             required=(),
             additional=None,
         )

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="PageVisitsProperties")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class PageVisitsProperties(LazyModel):
     """
     Attributes:
@@ -25,11 +25,9 @@ class PageVisitsProperties(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        pages = self.pages
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        pages = self.pages
         if pages is not UNSET:
             field_dict["pages"] = pages
 
@@ -37,15 +35,16 @@ class PageVisitsProperties(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.pages = src_dict.get("pages", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "pages": ("pages", None),
-            },
+            fields={},
+            known=("pages",),
             required=(),
             additional=None,
         )

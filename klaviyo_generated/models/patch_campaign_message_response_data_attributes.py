@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PatchCampaignMessageResponseDataAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class PatchCampaignMessageResponseDataAttributes(LazyModel):
     """
     Attributes:
@@ -51,24 +51,23 @@ class PatchCampaignMessageResponseDataAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.email_message_definition import EmailMessageDefinition  # noqa: PLC0415
-        from ..models.mobile_push_message_silent_definition import MobilePushMessageSilentDefinition  # noqa: PLC0415
-        from ..models.mobile_push_message_standard_definition import MobilePushMessageStandardDefinition  # noqa: PLC0415
-        from ..models.sms_message_definition import SMSMessageDefinition  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
         definition: dict[str, Any] | None | Unset
         if isinstance(self.definition, Unset):
             definition = UNSET
-        elif isinstance(self.definition, EmailMessageDefinition):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
-        elif isinstance(self.definition, SMSMessageDefinition):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
-        elif isinstance(self.definition, MobilePushMessageStandardDefinition):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
-        elif isinstance(self.definition, MobilePushMessageSilentDefinition):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
         else:
             definition = self.definition
+        if definition is not UNSET:
+            field_dict["definition"] = definition
 
         send_times: list[dict[str, Any]] | None | Unset
         if isinstance(self.send_times, Unset):
@@ -81,6 +80,8 @@ class PatchCampaignMessageResponseDataAttributes(LazyModel):
 
         else:
             send_times = self.send_times
+        if send_times is not UNSET:
+            field_dict["send_times"] = send_times
 
         created_at: None | str | Unset
         if isinstance(self.created_at, Unset):
@@ -89,6 +90,8 @@ class PatchCampaignMessageResponseDataAttributes(LazyModel):
             created_at = self.created_at.isoformat()
         else:
             created_at = self.created_at
+        if created_at is not UNSET:
+            field_dict["created_at"] = created_at
 
         updated_at: None | str | Unset
         if isinstance(self.updated_at, Unset):
@@ -97,16 +100,6 @@ class PatchCampaignMessageResponseDataAttributes(LazyModel):
             updated_at = self.updated_at.isoformat()
         else:
             updated_at = self.updated_at
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if definition is not UNSET:
-            field_dict["definition"] = definition
-        if send_times is not UNSET:
-            field_dict["send_times"] = send_times
-        if created_at is not UNSET:
-            field_dict["created_at"] = created_at
         if updated_at is not UNSET:
             field_dict["updated_at"] = updated_at
 
@@ -114,7 +107,8 @@ class PatchCampaignMessageResponseDataAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -266,6 +260,12 @@ class PatchCampaignMessageResponseDataAttributes(LazyModel):
                 "created_at": ("created_at", _decode_created_at),
                 "updated_at": ("updated_at", _decode_updated_at),
             },
+            known=(
+                "definition",
+                "send_times",
+                "created_at",
+                "updated_at",
+            ),
             required=(),
             additional=None,
         )

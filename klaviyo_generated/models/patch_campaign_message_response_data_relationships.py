@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PatchCampaignMessageResponseDataRelationships")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class PatchCampaignMessageResponseDataRelationships(LazyModel):
     """
     Attributes:
@@ -41,33 +41,26 @@ class PatchCampaignMessageResponseDataRelationships(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        campaign: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.campaign, Unset):
-            campaign = self.campaign.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        template: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.template, Unset):
-            template = self.template.to_dict()
+        campaign = self.campaign
+        if not isinstance(campaign, Unset):
+            field_dict["campaign"] = campaign.to_dict()
 
-        image: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.image, Unset):
-            image = self.image.to_dict()
+        template = self.template
+        if not isinstance(template, Unset):
+            field_dict["template"] = template.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if campaign is not UNSET:
-            field_dict["campaign"] = campaign
-        if template is not UNSET:
-            field_dict["template"] = template
-        if image is not UNSET:
-            field_dict["image"] = image
+        image = self.image
+        if not isinstance(image, Unset):
+            field_dict["image"] = image.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -117,6 +110,11 @@ class PatchCampaignMessageResponseDataRelationships(LazyModel):
                 "template": ("template", _decode_template),
                 "image": ("image", _decode_image),
             },
+            known=(
+                "campaign",
+                "template",
+                "image",
+            ),
             required=(),
             additional=None,
         )

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PatchCampaignResponseDataAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class PatchCampaignResponseDataAttributes(LazyModel):
     """
     Attributes:
@@ -77,59 +77,59 @@ class PatchCampaignResponseDataAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.ab_test_send_strategy import ABTestSendStrategy  # noqa: PLC0415
-        from ..models.campaigns_email_tracking_options import CampaignsEmailTrackingOptions  # noqa: PLC0415
-        from ..models.campaigns_sms_tracking_options import CampaignsSMSTrackingOptions  # noqa: PLC0415
-        from ..models.email_send_options import EmailSendOptions  # noqa: PLC0415
-        from ..models.immediate_send_strategy import ImmediateSendStrategy  # noqa: PLC0415
-        from ..models.smart_send_time_strategy import SmartSendTimeStrategy  # noqa: PLC0415
-        from ..models.sms_send_options import SMSSendOptions  # noqa: PLC0415
-        from ..models.static_send_strategy import StaticSendStrategy  # noqa: PLC0415
-        from ..models.throttled_send_strategy import ThrottledSendStrategy  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        name = self.name
+        field_dict["name"] = self.name
 
-        status: str = self.status
+        field_dict["status"] = self.status
 
-        archived = self.archived
+        field_dict["archived"] = self.archived
 
-        audiences = self.audiences.to_dict()
+        field_dict["audiences"] = self.audiences.to_dict()
 
         send_options: dict[str, Any]
-        if isinstance(self.send_options, EmailSendOptions):
+        if isinstance(self.send_options, LazyModel):
             send_options = self.send_options.to_dict()
-        elif isinstance(self.send_options, SMSSendOptions):
+        elif isinstance(self.send_options, LazyModel):
             send_options = self.send_options.to_dict()
         else:
             send_options = self.send_options.to_dict()
+
+        field_dict["send_options"] = send_options
 
         send_strategy: dict[str, Any]
-        if isinstance(self.send_strategy, StaticSendStrategy):
+        if isinstance(self.send_strategy, LazyModel):
             send_strategy = self.send_strategy.to_dict()
-        elif isinstance(self.send_strategy, SmartSendTimeStrategy):
+        elif isinstance(self.send_strategy, LazyModel):
             send_strategy = self.send_strategy.to_dict()
-        elif isinstance(self.send_strategy, ThrottledSendStrategy):
+        elif isinstance(self.send_strategy, LazyModel):
             send_strategy = self.send_strategy.to_dict()
-        elif isinstance(self.send_strategy, ImmediateSendStrategy):
+        elif isinstance(self.send_strategy, LazyModel):
             send_strategy = self.send_strategy.to_dict()
-        elif isinstance(self.send_strategy, ABTestSendStrategy):
+        elif isinstance(self.send_strategy, LazyModel):
             send_strategy = self.send_strategy.to_dict()
         else:
             send_strategy = self.send_strategy.to_dict()
 
+        field_dict["send_strategy"] = send_strategy
+
         created_at = self.created_at.isoformat()
+        field_dict["created_at"] = created_at
 
         updated_at = self.updated_at.isoformat()
+        field_dict["updated_at"] = updated_at
 
         tracking_options: dict[str, Any] | None | Unset
         if isinstance(self.tracking_options, Unset):
             tracking_options = UNSET
-        elif isinstance(self.tracking_options, CampaignsEmailTrackingOptions):
+        elif isinstance(self.tracking_options, LazyModel):
             tracking_options = self.tracking_options.to_dict()
-        elif isinstance(self.tracking_options, CampaignsSMSTrackingOptions):
+        elif isinstance(self.tracking_options, LazyModel):
             tracking_options = self.tracking_options.to_dict()
         else:
             tracking_options = self.tracking_options
+        if tracking_options is not UNSET:
+            field_dict["tracking_options"] = tracking_options
 
         scheduled_at: None | str | Unset
         if isinstance(self.scheduled_at, Unset):
@@ -138,6 +138,8 @@ class PatchCampaignResponseDataAttributes(LazyModel):
             scheduled_at = self.scheduled_at.isoformat()
         else:
             scheduled_at = self.scheduled_at
+        if scheduled_at is not UNSET:
+            field_dict["scheduled_at"] = scheduled_at
 
         send_time: None | str | Unset
         if isinstance(self.send_time, Unset):
@@ -146,25 +148,6 @@ class PatchCampaignResponseDataAttributes(LazyModel):
             send_time = self.send_time.isoformat()
         else:
             send_time = self.send_time
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "name": name,
-                "status": status,
-                "archived": archived,
-                "audiences": audiences,
-                "send_options": send_options,
-                "send_strategy": send_strategy,
-                "created_at": created_at,
-                "updated_at": updated_at,
-            }
-        )
-        if tracking_options is not UNSET:
-            field_dict["tracking_options"] = tracking_options
-        if scheduled_at is not UNSET:
-            field_dict["scheduled_at"] = scheduled_at
         if send_time is not UNSET:
             field_dict["send_time"] = send_time
 
@@ -172,7 +155,10 @@ class PatchCampaignResponseDataAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.name = src_dict["name"]
+        instance.archived = src_dict["archived"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -381,9 +367,7 @@ class PatchCampaignResponseDataAttributes(LazyModel):
 
         return LazyTable(
             fields={
-                "name": ("name", None),
                 "status": ("status", _decode_status),
-                "archived": ("archived", None),
                 "audiences": ("audiences", _decode_audiences),
                 "send_options": ("send_options", _decode_send_options),
                 "send_strategy": ("send_strategy", _decode_send_strategy),
@@ -393,6 +377,19 @@ class PatchCampaignResponseDataAttributes(LazyModel):
                 "scheduled_at": ("scheduled_at", _decode_scheduled_at),
                 "send_time": ("send_time", _decode_send_time),
             },
+            known=(
+                "name",
+                "status",
+                "archived",
+                "audiences",
+                "send_options",
+                "send_strategy",
+                "created_at",
+                "updated_at",
+                "tracking_options",
+                "scheduled_at",
+                "send_time",
+            ),
             required=(
                 "name",
                 "status",

@@ -15,7 +15,7 @@ from ..types import UNSET, Unset, parse_union
 T = TypeVar("T", bound="PatchCatalogCategoryResponseDataAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class PatchCatalogCategoryResponseDataAttributes(LazyModel):
     """
     Attributes:
@@ -32,17 +32,15 @@ class PatchCatalogCategoryResponseDataAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        external_id: None | str | Unset
-        if isinstance(self.external_id, Unset):
-            external_id = UNSET
-        else:
-            external_id = self.external_id
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        name: None | str | Unset
-        if isinstance(self.name, Unset):
-            name = UNSET
-        else:
-            name = self.name
+        external_id = self.external_id
+        if external_id is not UNSET:
+            field_dict["external_id"] = external_id
+
+        name = self.name
+        if name is not UNSET:
+            field_dict["name"] = name
 
         updated: None | str | Unset
         if isinstance(self.updated, Unset):
@@ -51,14 +49,6 @@ class PatchCatalogCategoryResponseDataAttributes(LazyModel):
             updated = self.updated.isoformat()
         else:
             updated = self.updated
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if external_id is not UNSET:
-            field_dict["external_id"] = external_id
-        if name is not UNSET:
-            field_dict["name"] = name
         if updated is not UNSET:
             field_dict["updated"] = updated
 
@@ -66,7 +56,10 @@ class PatchCatalogCategoryResponseDataAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.external_id = src_dict.get("external_id", UNSET)
+        instance.name = src_dict.get("name", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -93,10 +86,13 @@ class PatchCatalogCategoryResponseDataAttributes(LazyModel):
 
         return LazyTable(
             fields={
-                "external_id": ("external_id", None),
-                "name": ("name", None),
                 "updated": ("updated", _decode_updated),
             },
+            known=(
+                "external_id",
+                "name",
+                "updated",
+            ),
             required=(),
             additional=None,
         )

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PatchCatalogCategoryResponseDataRelationships")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class PatchCatalogCategoryResponseDataRelationships(LazyModel):
     """
     Attributes:
@@ -31,21 +31,18 @@ class PatchCatalogCategoryResponseDataRelationships(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        items: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.items, Unset):
-            items = self.items.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if items is not UNSET:
-            field_dict["items"] = items
+        items = self.items
+        if not isinstance(items, Unset):
+            field_dict["items"] = items.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -67,6 +64,7 @@ class PatchCatalogCategoryResponseDataRelationships(LazyModel):
             fields={
                 "items": ("items", _decode_items),
             },
+            known=("items",),
             required=(),
             additional=None,
         )

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PatchCatalogVariantResponseDataRelationships")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class PatchCatalogVariantResponseDataRelationships(LazyModel):
     """
     Attributes:
@@ -31,21 +31,18 @@ class PatchCatalogVariantResponseDataRelationships(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        item: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.item, Unset):
-            item = self.item.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if item is not UNSET:
-            field_dict["item"] = item
+        item = self.item
+        if not isinstance(item, Unset):
+            field_dict["item"] = item.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -67,6 +64,7 @@ class PatchCatalogVariantResponseDataRelationships(LazyModel):
             fields={
                 "item": ("item", _decode_item),
             },
+            known=("item",),
             required=(),
             additional=None,
         )

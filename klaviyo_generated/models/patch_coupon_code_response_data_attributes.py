@@ -19,7 +19,7 @@ from ..types import UNSET, Unset, parse_union
 T = TypeVar("T", bound="PatchCouponCodeResponseDataAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class PatchCouponCodeResponseDataAttributes(LazyModel):
     """
     Attributes:
@@ -37,11 +37,11 @@ class PatchCouponCodeResponseDataAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        unique_code: None | str | Unset
-        if isinstance(self.unique_code, Unset):
-            unique_code = UNSET
-        else:
-            unique_code = self.unique_code
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
+        unique_code = self.unique_code
+        if unique_code is not UNSET:
+            field_dict["unique_code"] = unique_code
 
         expires_at: None | str | Unset
         if isinstance(self.expires_at, Unset):
@@ -50,18 +50,10 @@ class PatchCouponCodeResponseDataAttributes(LazyModel):
             expires_at = self.expires_at.isoformat()
         else:
             expires_at = self.expires_at
-
-        status: str | Unset = UNSET
-        if not isinstance(self.status, Unset):
-            status = self.status
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if unique_code is not UNSET:
-            field_dict["unique_code"] = unique_code
         if expires_at is not UNSET:
             field_dict["expires_at"] = expires_at
+
+        status = self.status
         if status is not UNSET:
             field_dict["status"] = status
 
@@ -69,7 +61,9 @@ class PatchCouponCodeResponseDataAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.unique_code = src_dict.get("unique_code", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -106,10 +100,14 @@ class PatchCouponCodeResponseDataAttributes(LazyModel):
 
         return LazyTable(
             fields={
-                "unique_code": ("unique_code", None),
                 "expires_at": ("expires_at", _decode_expires_at),
                 "status": ("status", _decode_status),
             },
+            known=(
+                "unique_code",
+                "expires_at",
+                "status",
+            ),
             required=(),
             additional=None,
         )

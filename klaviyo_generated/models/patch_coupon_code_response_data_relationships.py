@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PatchCouponCodeResponseDataRelationships")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class PatchCouponCodeResponseDataRelationships(LazyModel):
     """
     Attributes:
@@ -36,27 +36,22 @@ class PatchCouponCodeResponseDataRelationships(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        coupon: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.coupon, Unset):
-            coupon = self.coupon.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        profile: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.profile, Unset):
-            profile = self.profile.to_dict()
+        coupon = self.coupon
+        if not isinstance(coupon, Unset):
+            field_dict["coupon"] = coupon.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if coupon is not UNSET:
-            field_dict["coupon"] = coupon
-        if profile is not UNSET:
-            field_dict["profile"] = profile
+        profile = self.profile
+        if not isinstance(profile, Unset):
+            field_dict["profile"] = profile.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -92,6 +87,10 @@ class PatchCouponCodeResponseDataRelationships(LazyModel):
                 "coupon": ("coupon", _decode_coupon),
                 "profile": ("profile", _decode_profile),
             },
+            known=(
+                "coupon",
+                "profile",
+            ),
             required=(),
             additional=None,
         )

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PatchCustomMetricResponseDataAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class PatchCustomMetricResponseDataAttributes(LazyModel):
     """
     Attributes:
@@ -36,30 +36,25 @@ class PatchCustomMetricResponseDataAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
+        field_dict["name"] = self.name
 
         created = self.created.isoformat()
+        field_dict["created"] = created
 
         updated = self.updated.isoformat()
+        field_dict["updated"] = updated
 
-        definition = self.definition.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "name": name,
-                "created": created,
-                "updated": updated,
-                "definition": definition,
-            }
-        )
+        field_dict["definition"] = self.definition.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.name = src_dict["name"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -82,11 +77,16 @@ class PatchCustomMetricResponseDataAttributes(LazyModel):
 
         return LazyTable(
             fields={
-                "name": ("name", None),
                 "created": ("created", _decode_created),
                 "updated": ("updated", _decode_updated),
                 "definition": ("definition", _decode_definition),
             },
+            known=(
+                "name",
+                "created",
+                "updated",
+                "definition",
+            ),
             required=(
                 "name",
                 "created",

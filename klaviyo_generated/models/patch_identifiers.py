@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PatchIdentifiers")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class PatchIdentifiers(LazyModel):
     """
     Attributes:
@@ -32,27 +32,22 @@ class PatchIdentifiers(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        append: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.append, Unset):
-            append = self.append.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        unappend: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.unappend, Unset):
-            unappend = self.unappend.to_dict()
+        append = self.append
+        if not isinstance(append, Unset):
+            field_dict["append"] = append.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if append is not UNSET:
-            field_dict["append"] = append
-        if unappend is not UNSET:
-            field_dict["unappend"] = unappend
+        unappend = self.unappend
+        if not isinstance(unappend, Unset):
+            field_dict["unappend"] = unappend.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -84,6 +79,10 @@ class PatchIdentifiers(LazyModel):
                 "append": ("append", _decode_append),
                 "unappend": ("unappend", _decode_unappend),
             },
+            known=(
+                "append",
+                "unappend",
+            ),
             required=(),
             additional=None,
         )

@@ -14,7 +14,7 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 T = TypeVar("T", bound="PatchImageResponseDataAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class PatchImageResponseDataAttributes(LazyModel):
     """
     Attributes:
@@ -35,36 +35,32 @@ class PatchImageResponseDataAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        image_url = self.image_url
+        field_dict["name"] = self.name
 
-        format_ = self.format_
+        field_dict["image_url"] = self.image_url
 
-        size = self.size
+        field_dict["format"] = self.format_
 
-        hidden = self.hidden
+        field_dict["size"] = self.size
+
+        field_dict["hidden"] = self.hidden
 
         updated_at = self.updated_at.isoformat()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "name": name,
-                "image_url": image_url,
-                "format": format_,
-                "size": size,
-                "hidden": hidden,
-                "updated_at": updated_at,
-            }
-        )
+        field_dict["updated_at"] = updated_at
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.name = src_dict["name"]
+        instance.image_url = src_dict["image_url"]
+        instance.format_ = src_dict["format"]
+        instance.size = src_dict["size"]
+        instance.hidden = src_dict["hidden"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -76,13 +72,16 @@ class PatchImageResponseDataAttributes(LazyModel):
 
         return LazyTable(
             fields={
-                "name": ("name", None),
-                "image_url": ("image_url", None),
-                "format_": ("format", None),
-                "size": ("size", None),
-                "hidden": ("hidden", None),
                 "updated_at": ("updated_at", _decode_updated_at),
             },
+            known=(
+                "name",
+                "image_url",
+                "format",
+                "size",
+                "hidden",
+                "updated_at",
+            ),
             required=(
                 "name",
                 "image_url",

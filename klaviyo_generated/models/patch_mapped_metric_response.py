@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PatchMappedMetricResponse")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class PatchMappedMetricResponse(LazyModel):
     """
     Attributes:
@@ -35,33 +35,24 @@ class PatchMappedMetricResponse(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        data = self.data.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        links: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.links, Unset):
-            links = self.links.to_dict()
+        field_dict["data"] = self.data.to_dict()
 
-        meta: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.meta, Unset):
-            meta = self.meta.to_dict()
+        links = self.links
+        if not isinstance(links, Unset):
+            field_dict["links"] = links.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "data": data,
-            }
-        )
-        if links is not UNSET:
-            field_dict["links"] = links
-        if meta is not UNSET:
-            field_dict["meta"] = meta
+        meta = self.meta
+        if not isinstance(meta, Unset):
+            field_dict["meta"] = meta.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -100,6 +91,11 @@ class PatchMappedMetricResponse(LazyModel):
                 "links": ("links", _decode_links),
                 "meta": ("meta", _decode_meta),
             },
+            known=(
+                "data",
+                "links",
+                "meta",
+            ),
             required=("data",),
             additional=None,
         )

@@ -14,7 +14,7 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 T = TypeVar("T", bound="PatchMappedMetricResponseDataAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class PatchMappedMetricResponseDataAttributes(LazyModel):
     """
     Attributes:
@@ -25,21 +25,17 @@ class PatchMappedMetricResponseDataAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        updated = self.updated.isoformat()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "updated": updated,
-            }
-        )
+        updated = self.updated.isoformat()
+        field_dict["updated"] = updated
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -53,6 +49,7 @@ class PatchMappedMetricResponseDataAttributes(LazyModel):
             fields={
                 "updated": ("updated", _decode_updated),
             },
+            known=("updated",),
             required=("updated",),
             additional=None,
         )

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PatchMappedMetricResponseDataRelationships")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class PatchMappedMetricResponseDataRelationships(LazyModel):
     """
     Attributes:
@@ -36,27 +36,22 @@ class PatchMappedMetricResponseDataRelationships(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        metric: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.metric, Unset):
-            metric = self.metric.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        custom_metric: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.custom_metric, Unset):
-            custom_metric = self.custom_metric.to_dict()
+        metric = self.metric
+        if not isinstance(metric, Unset):
+            field_dict["metric"] = metric.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if metric is not UNSET:
-            field_dict["metric"] = metric
-        if custom_metric is not UNSET:
-            field_dict["custom-metric"] = custom_metric
+        custom_metric = self.custom_metric
+        if not isinstance(custom_metric, Unset):
+            field_dict["custom-metric"] = custom_metric.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -92,6 +87,10 @@ class PatchMappedMetricResponseDataRelationships(LazyModel):
                 "metric": ("metric", _decode_metric),
                 "custom_metric": ("custom-metric", _decode_custom_metric),
             },
+            known=(
+                "metric",
+                "custom-metric",
+            ),
             required=(),
             additional=None,
         )

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PatchProfileResponseDataRelationships")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class PatchProfileResponseDataRelationships(LazyModel):
     """
     Attributes:
@@ -39,33 +39,26 @@ class PatchProfileResponseDataRelationships(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        lists: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.lists, Unset):
-            lists = self.lists.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        segments: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.segments, Unset):
-            segments = self.segments.to_dict()
+        lists = self.lists
+        if not isinstance(lists, Unset):
+            field_dict["lists"] = lists.to_dict()
 
-        push_tokens: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.push_tokens, Unset):
-            push_tokens = self.push_tokens.to_dict()
+        segments = self.segments
+        if not isinstance(segments, Unset):
+            field_dict["segments"] = segments.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if lists is not UNSET:
-            field_dict["lists"] = lists
-        if segments is not UNSET:
-            field_dict["segments"] = segments
-        if push_tokens is not UNSET:
-            field_dict["push-tokens"] = push_tokens
+        push_tokens = self.push_tokens
+        if not isinstance(push_tokens, Unset):
+            field_dict["push-tokens"] = push_tokens.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -113,6 +106,11 @@ class PatchProfileResponseDataRelationships(LazyModel):
                 "segments": ("segments", _decode_segments),
                 "push_tokens": ("push-tokens", _decode_push_tokens),
             },
+            known=(
+                "lists",
+                "segments",
+                "push-tokens",
+            ),
             required=(),
             additional=None,
         )

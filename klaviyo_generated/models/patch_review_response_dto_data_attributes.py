@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PatchReviewResponseDTODataAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class PatchReviewResponseDTODataAttributes(LazyModel):
     """
     Attributes:
@@ -82,117 +82,85 @@ class PatchReviewResponseDTODataAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.review_status_featured import ReviewStatusFeatured  # noqa: PLC0415
-        from ..models.review_status_pending import ReviewStatusPending  # noqa: PLC0415
-        from ..models.review_status_published import ReviewStatusPublished  # noqa: PLC0415
-        from ..models.review_status_rejected import ReviewStatusRejected  # noqa: PLC0415
-        from ..models.review_status_unpublished import ReviewStatusUnpublished  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        verified = self.verified
+        field_dict["verified"] = self.verified
 
-        review_type: str = self.review_type
+        field_dict["review_type"] = self.review_type
 
         created = self.created.isoformat()
+        field_dict["created"] = created
 
         updated = self.updated.isoformat()
+        field_dict["updated"] = updated
 
         images = self.images
 
-        email: None | str | Unset
-        if isinstance(self.email, Unset):
-            email = UNSET
-        else:
-            email = self.email
+        field_dict["images"] = images
+
+        email = self.email
+        if email is not UNSET:
+            field_dict["email"] = email
 
         status: dict[str, Any] | None | Unset
         if isinstance(self.status, Unset):
             status = UNSET
-        elif isinstance(self.status, ReviewStatusRejected):
+        elif isinstance(self.status, LazyModel):
             status = self.status.to_dict()
-        elif isinstance(self.status, ReviewStatusFeatured):
+        elif isinstance(self.status, LazyModel):
             status = self.status.to_dict()
-        elif isinstance(self.status, ReviewStatusPublished):
+        elif isinstance(self.status, LazyModel):
             status = self.status.to_dict()
-        elif isinstance(self.status, ReviewStatusUnpublished):
+        elif isinstance(self.status, LazyModel):
             status = self.status.to_dict()
-        elif isinstance(self.status, ReviewStatusPending):
+        elif isinstance(self.status, LazyModel):
             status = self.status.to_dict()
         else:
             status = self.status
-
-        product: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.product, Unset):
-            product = self.product.to_dict()
-
-        rating: int | None | Unset
-        if isinstance(self.rating, Unset):
-            rating = UNSET
-        else:
-            rating = self.rating
-
-        author: None | str | Unset
-        if isinstance(self.author, Unset):
-            author = UNSET
-        else:
-            author = self.author
-
-        content: None | str | Unset
-        if isinstance(self.content, Unset):
-            content = UNSET
-        else:
-            content = self.content
-
-        title: None | str | Unset
-        if isinstance(self.title, Unset):
-            title = UNSET
-        else:
-            title = self.title
-
-        smart_quote: None | str | Unset
-        if isinstance(self.smart_quote, Unset):
-            smart_quote = UNSET
-        else:
-            smart_quote = self.smart_quote
-
-        public_reply: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.public_reply, Unset):
-            public_reply = self.public_reply.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "verified": verified,
-                "review_type": review_type,
-                "created": created,
-                "updated": updated,
-                "images": images,
-            }
-        )
-        if email is not UNSET:
-            field_dict["email"] = email
         if status is not UNSET:
             field_dict["status"] = status
-        if product is not UNSET:
-            field_dict["product"] = product
+
+        product = self.product
+        if not isinstance(product, Unset):
+            field_dict["product"] = product.to_dict()
+
+        rating = self.rating
         if rating is not UNSET:
             field_dict["rating"] = rating
+
+        author = self.author
         if author is not UNSET:
             field_dict["author"] = author
+
+        content = self.content
         if content is not UNSET:
             field_dict["content"] = content
+
+        title = self.title
         if title is not UNSET:
             field_dict["title"] = title
+
+        smart_quote = self.smart_quote
         if smart_quote is not UNSET:
             field_dict["smart_quote"] = smart_quote
-        if public_reply is not UNSET:
-            field_dict["public_reply"] = public_reply
+
+        public_reply = self.public_reply
+        if not isinstance(public_reply, Unset):
+            field_dict["public_reply"] = public_reply.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.verified = src_dict["verified"]
+        instance.email = src_dict.get("email", UNSET)
+        instance.rating = src_dict.get("rating", UNSET)
+        instance.author = src_dict.get("author", UNSET)
+        instance.content = src_dict.get("content", UNSET)
+        instance.title = src_dict.get("title", UNSET)
+        instance.smart_quote = src_dict.get("smart_quote", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -327,21 +295,30 @@ class PatchReviewResponseDTODataAttributes(LazyModel):
 
         return LazyTable(
             fields={
-                "verified": ("verified", None),
                 "review_type": ("review_type", _decode_review_type),
                 "created": ("created", _decode_created),
                 "updated": ("updated", _decode_updated),
                 "images": ("images", _decode_images),
-                "email": ("email", None),
                 "status": ("status", _decode_status),
                 "product": ("product", _decode_product),
-                "rating": ("rating", None),
-                "author": ("author", None),
-                "content": ("content", None),
-                "title": ("title", None),
-                "smart_quote": ("smart_quote", None),
                 "public_reply": ("public_reply", _decode_public_reply),
             },
+            known=(
+                "verified",
+                "review_type",
+                "created",
+                "updated",
+                "images",
+                "email",
+                "status",
+                "product",
+                "rating",
+                "author",
+                "content",
+                "title",
+                "smart_quote",
+                "public_reply",
+            ),
             required=(
                 "verified",
                 "review_type",

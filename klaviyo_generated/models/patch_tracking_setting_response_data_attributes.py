@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PatchTrackingSettingResponseDataAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class PatchTrackingSettingResponseDataAttributes(LazyModel):
     """
     Attributes:
@@ -42,23 +42,25 @@ class PatchTrackingSettingResponseDataAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        auto_add_parameters = self.auto_add_parameters
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        utm_source = self.utm_source.to_dict()
+        field_dict["auto_add_parameters"] = self.auto_add_parameters
 
-        utm_medium = self.utm_medium.to_dict()
+        field_dict["utm_source"] = self.utm_source.to_dict()
 
-        utm_campaign: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.utm_campaign, Unset):
-            utm_campaign = self.utm_campaign.to_dict()
+        field_dict["utm_medium"] = self.utm_medium.to_dict()
 
-        utm_id: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.utm_id, Unset):
-            utm_id = self.utm_id.to_dict()
+        utm_campaign = self.utm_campaign
+        if not isinstance(utm_campaign, Unset):
+            field_dict["utm_campaign"] = utm_campaign.to_dict()
 
-        utm_term: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.utm_term, Unset):
-            utm_term = self.utm_term.to_dict()
+        utm_id = self.utm_id
+        if not isinstance(utm_id, Unset):
+            field_dict["utm_id"] = utm_id.to_dict()
+
+        utm_term = self.utm_term
+        if not isinstance(utm_term, Unset):
+            field_dict["utm_term"] = utm_term.to_dict()
 
         custom_parameters: list[dict[str, Any]] | None | Unset
         if isinstance(self.custom_parameters, Unset):
@@ -71,22 +73,6 @@ class PatchTrackingSettingResponseDataAttributes(LazyModel):
 
         else:
             custom_parameters = self.custom_parameters
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "auto_add_parameters": auto_add_parameters,
-                "utm_source": utm_source,
-                "utm_medium": utm_medium,
-            }
-        )
-        if utm_campaign is not UNSET:
-            field_dict["utm_campaign"] = utm_campaign
-        if utm_id is not UNSET:
-            field_dict["utm_id"] = utm_id
-        if utm_term is not UNSET:
-            field_dict["utm_term"] = utm_term
         if custom_parameters is not UNSET:
             field_dict["custom_parameters"] = custom_parameters
 
@@ -94,7 +80,9 @@ class PatchTrackingSettingResponseDataAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.auto_add_parameters = src_dict["auto_add_parameters"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -170,7 +158,6 @@ class PatchTrackingSettingResponseDataAttributes(LazyModel):
 
         return LazyTable(
             fields={
-                "auto_add_parameters": ("auto_add_parameters", None),
                 "utm_source": ("utm_source", _decode_utm_source),
                 "utm_medium": ("utm_medium", _decode_utm_medium),
                 "utm_campaign": ("utm_campaign", _decode_utm_campaign),
@@ -178,6 +165,15 @@ class PatchTrackingSettingResponseDataAttributes(LazyModel):
                 "utm_term": ("utm_term", _decode_utm_term),
                 "custom_parameters": ("custom_parameters", _decode_custom_parameters),
             },
+            known=(
+                "auto_add_parameters",
+                "utm_source",
+                "utm_medium",
+                "utm_campaign",
+                "utm_id",
+                "utm_term",
+                "custom_parameters",
+            ),
             required=(
                 "auto_add_parameters",
                 "utm_source",

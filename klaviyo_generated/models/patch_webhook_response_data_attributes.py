@@ -15,7 +15,7 @@ from ..types import UNSET, Unset, parse_union
 T = TypeVar("T", bound="PatchWebhookResponseDataAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class PatchWebhookResponseDataAttributes(LazyModel):
     """
     Attributes:
@@ -39,17 +39,17 @@ class PatchWebhookResponseDataAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        endpoint_url = self.endpoint_url
+        field_dict["name"] = self.name
 
-        enabled = self.enabled
+        field_dict["endpoint_url"] = self.endpoint_url
 
-        description: None | str | Unset
-        if isinstance(self.description, Unset):
-            description = UNSET
-        else:
-            description = self.description
+        field_dict["enabled"] = self.enabled
+
+        description = self.description
+        if description is not UNSET:
+            field_dict["description"] = description
 
         created_at: None | str | Unset
         if isinstance(self.created_at, Unset):
@@ -58,6 +58,8 @@ class PatchWebhookResponseDataAttributes(LazyModel):
             created_at = self.created_at.isoformat()
         else:
             created_at = self.created_at
+        if created_at is not UNSET:
+            field_dict["created_at"] = created_at
 
         updated_at: None | str | Unset
         if isinstance(self.updated_at, Unset):
@@ -66,20 +68,6 @@ class PatchWebhookResponseDataAttributes(LazyModel):
             updated_at = self.updated_at.isoformat()
         else:
             updated_at = self.updated_at
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "name": name,
-                "endpoint_url": endpoint_url,
-                "enabled": enabled,
-            }
-        )
-        if description is not UNSET:
-            field_dict["description"] = description
-        if created_at is not UNSET:
-            field_dict["created_at"] = created_at
         if updated_at is not UNSET:
             field_dict["updated_at"] = updated_at
 
@@ -87,7 +75,12 @@ class PatchWebhookResponseDataAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.name = src_dict["name"]
+        instance.endpoint_url = src_dict["endpoint_url"]
+        instance.enabled = src_dict["enabled"]
+        instance.description = src_dict.get("description", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -134,13 +127,17 @@ class PatchWebhookResponseDataAttributes(LazyModel):
 
         return LazyTable(
             fields={
-                "name": ("name", None),
-                "endpoint_url": ("endpoint_url", None),
-                "enabled": ("enabled", None),
-                "description": ("description", None),
                 "created_at": ("created_at", _decode_created_at),
                 "updated_at": ("updated_at", _decode_updated_at),
             },
+            known=(
+                "name",
+                "endpoint_url",
+                "enabled",
+                "description",
+                "created_at",
+                "updated_at",
+            ),
             required=(
                 "name",
                 "endpoint_url",

@@ -18,7 +18,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="PhoneNumberConsentChannelSettings")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class PhoneNumberConsentChannelSettings(LazyModel):
     """
     Attributes:
@@ -29,13 +29,9 @@ class PhoneNumberConsentChannelSettings(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        consent_type: str | Unset = UNSET
-        if not isinstance(self.consent_type, Unset):
-            consent_type = self.consent_type
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        consent_type = self.consent_type
         if consent_type is not UNSET:
             field_dict["consent_type"] = consent_type
 
@@ -43,7 +39,8 @@ class PhoneNumberConsentChannelSettings(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -62,6 +59,7 @@ class PhoneNumberConsentChannelSettings(LazyModel):
             fields={
                 "consent_type": ("consent_type", _decode_consent_type),
             },
+            known=("consent_type",),
             required=(),
             additional=None,
         )

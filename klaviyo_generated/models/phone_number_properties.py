@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PhoneNumberProperties")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class PhoneNumberProperties(LazyModel):
     """
     Attributes:
@@ -56,6 +56,8 @@ class PhoneNumberProperties(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
         display_device: list[str] | Unset = UNSET
         if not isinstance(self.display_device, Unset):
             display_device = []
@@ -63,37 +65,36 @@ class PhoneNumberProperties(LazyModel):
                 display_device_item: str = display_device_item_data
                 display_device.append(display_device_item)
 
-        classname: None | str | Unset
-        if isinstance(self.classname, Unset):
-            classname = UNSET
-        else:
-            classname = self.classname
+        if display_device is not UNSET:
+            field_dict["display_device"] = display_device
 
-        label: None | str | Unset
-        if isinstance(self.label, Unset):
-            label = UNSET
-        else:
-            label = self.label
+        classname = self.classname
+        if classname is not UNSET:
+            field_dict["classname"] = classname
+
+        label = self.label
+        if label is not UNSET:
+            field_dict["label"] = label
 
         show_label = self.show_label
+        if show_label is not UNSET:
+            field_dict["show_label"] = show_label
 
-        placeholder: None | str | Unset
-        if isinstance(self.placeholder, Unset):
-            placeholder = UNSET
-        else:
-            placeholder = self.placeholder
+        placeholder = self.placeholder
+        if placeholder is not UNSET:
+            field_dict["placeholder"] = placeholder
 
-        required: bool | None | Unset
-        if isinstance(self.required, Unset):
-            required = UNSET
-        else:
-            required = self.required
+        required = self.required
+        if required is not UNSET:
+            field_dict["required"] = required
 
-        error_messages: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.error_messages, Unset):
-            error_messages = self.error_messages.to_dict()
+        error_messages = self.error_messages
+        if not isinstance(error_messages, Unset):
+            field_dict["error_messages"] = error_messages.to_dict()
 
         property_name = self.property_name
+        if property_name is not UNSET:
+            field_dict["property_name"] = property_name
 
         sms_consent_type: list[str] | None | Unset
         if isinstance(self.sms_consent_type, Unset):
@@ -106,40 +107,25 @@ class PhoneNumberProperties(LazyModel):
 
         else:
             sms_consent_type = self.sms_consent_type
-
-        channel_settings: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.channel_settings, Unset):
-            channel_settings = self.channel_settings.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if display_device is not UNSET:
-            field_dict["display_device"] = display_device
-        if classname is not UNSET:
-            field_dict["classname"] = classname
-        if label is not UNSET:
-            field_dict["label"] = label
-        if show_label is not UNSET:
-            field_dict["show_label"] = show_label
-        if placeholder is not UNSET:
-            field_dict["placeholder"] = placeholder
-        if required is not UNSET:
-            field_dict["required"] = required
-        if error_messages is not UNSET:
-            field_dict["error_messages"] = error_messages
-        if property_name is not UNSET:
-            field_dict["property_name"] = property_name
         if sms_consent_type is not UNSET:
             field_dict["sms_consent_type"] = sms_consent_type
-        if channel_settings is not UNSET:
-            field_dict["channel_settings"] = channel_settings
+
+        channel_settings = self.channel_settings
+        if not isinstance(channel_settings, Unset):
+            field_dict["channel_settings"] = channel_settings.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.classname = src_dict.get("classname", UNSET)
+        instance.label = src_dict.get("label", UNSET)
+        instance.show_label = src_dict.get("show_label", UNSET)
+        instance.placeholder = src_dict.get("placeholder", UNSET)
+        instance.required = src_dict.get("required", UNSET)
+        instance.property_name = src_dict.get("property_name", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -212,16 +198,22 @@ class PhoneNumberProperties(LazyModel):
         return LazyTable(
             fields={
                 "display_device": ("display_device", _decode_display_device),
-                "classname": ("classname", None),
-                "label": ("label", None),
-                "show_label": ("show_label", None),
-                "placeholder": ("placeholder", None),
-                "required": ("required", None),
                 "error_messages": ("error_messages", _decode_error_messages),
-                "property_name": ("property_name", None),
                 "sms_consent_type": ("sms_consent_type", _decode_sms_consent_type),
                 "channel_settings": ("channel_settings", _decode_channel_settings),
             },
+            known=(
+                "display_device",
+                "classname",
+                "label",
+                "show_label",
+                "placeholder",
+                "required",
+                "error_messages",
+                "property_name",
+                "sms_consent_type",
+                "channel_settings",
+            ),
             required=(),
             additional=None,
         )

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PostBulkProfileSuppressionsRemoveJobResponseDataRelationships")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class PostBulkProfileSuppressionsRemoveJobResponseDataRelationships(LazyModel):
     """
     Attributes:
@@ -36,27 +36,22 @@ class PostBulkProfileSuppressionsRemoveJobResponseDataRelationships(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        lists: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.lists, Unset):
-            lists = self.lists.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        segments: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.segments, Unset):
-            segments = self.segments.to_dict()
+        lists = self.lists
+        if not isinstance(lists, Unset):
+            field_dict["lists"] = lists.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if lists is not UNSET:
-            field_dict["lists"] = lists
-        if segments is not UNSET:
-            field_dict["segments"] = segments
+        segments = self.segments
+        if not isinstance(segments, Unset):
+            field_dict["segments"] = segments.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -96,6 +91,10 @@ class PostBulkProfileSuppressionsRemoveJobResponseDataRelationships(LazyModel):
                 "lists": ("lists", _decode_lists),
                 "segments": ("segments", _decode_segments),
             },
+            known=(
+                "lists",
+                "segments",
+            ),
             required=(),
             additional=None,
         )

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PostCampaignMessageResponseDataAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class PostCampaignMessageResponseDataAttributes(LazyModel):
     """
     Attributes:
@@ -49,17 +49,19 @@ class PostCampaignMessageResponseDataAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.email_content_sub_object import EmailContentSubObject  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        label = self.label
+        field_dict["label"] = self.label
 
-        channel = self.channel
+        field_dict["channel"] = self.channel
 
         content: dict[str, Any]
-        if isinstance(self.content, EmailContentSubObject):
+        if isinstance(self.content, LazyModel):
             content = self.content.to_dict()
         else:
             content = self.content.to_dict()
+
+        field_dict["content"] = content
 
         send_times: list[dict[str, Any]] | None | Unset
         if isinstance(self.send_times, Unset):
@@ -72,10 +74,12 @@ class PostCampaignMessageResponseDataAttributes(LazyModel):
 
         else:
             send_times = self.send_times
+        if send_times is not UNSET:
+            field_dict["send_times"] = send_times
 
-        render_options: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.render_options, Unset):
-            render_options = self.render_options.to_dict()
+        render_options = self.render_options
+        if not isinstance(render_options, Unset):
+            field_dict["render_options"] = render_options.to_dict()
 
         created_at: None | str | Unset
         if isinstance(self.created_at, Unset):
@@ -84,6 +88,8 @@ class PostCampaignMessageResponseDataAttributes(LazyModel):
             created_at = self.created_at.isoformat()
         else:
             created_at = self.created_at
+        if created_at is not UNSET:
+            field_dict["created_at"] = created_at
 
         updated_at: None | str | Unset
         if isinstance(self.updated_at, Unset):
@@ -92,22 +98,6 @@ class PostCampaignMessageResponseDataAttributes(LazyModel):
             updated_at = self.updated_at.isoformat()
         else:
             updated_at = self.updated_at
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "label": label,
-                "channel": channel,
-                "content": content,
-            }
-        )
-        if send_times is not UNSET:
-            field_dict["send_times"] = send_times
-        if render_options is not UNSET:
-            field_dict["render_options"] = render_options
-        if created_at is not UNSET:
-            field_dict["created_at"] = created_at
         if updated_at is not UNSET:
             field_dict["updated_at"] = updated_at
 
@@ -115,7 +105,10 @@ class PostCampaignMessageResponseDataAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.label = src_dict["label"]
+        instance.channel = src_dict["channel"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -221,14 +214,21 @@ class PostCampaignMessageResponseDataAttributes(LazyModel):
 
         return LazyTable(
             fields={
-                "label": ("label", None),
-                "channel": ("channel", None),
                 "content": ("content", _decode_content),
                 "send_times": ("send_times", _decode_send_times),
                 "render_options": ("render_options", _decode_render_options),
                 "created_at": ("created_at", _decode_created_at),
                 "updated_at": ("updated_at", _decode_updated_at),
             },
+            known=(
+                "label",
+                "channel",
+                "content",
+                "send_times",
+                "render_options",
+                "created_at",
+                "updated_at",
+            ),
             required=(
                 "label",
                 "channel",

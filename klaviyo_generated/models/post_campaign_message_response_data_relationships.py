@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PostCampaignMessageResponseDataRelationships")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class PostCampaignMessageResponseDataRelationships(LazyModel):
     """
     Attributes:
@@ -36,27 +36,22 @@ class PostCampaignMessageResponseDataRelationships(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        campaign: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.campaign, Unset):
-            campaign = self.campaign.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        template: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.template, Unset):
-            template = self.template.to_dict()
+        campaign = self.campaign
+        if not isinstance(campaign, Unset):
+            field_dict["campaign"] = campaign.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if campaign is not UNSET:
-            field_dict["campaign"] = campaign
-        if template is not UNSET:
-            field_dict["template"] = template
+        template = self.template
+        if not isinstance(template, Unset):
+            field_dict["template"] = template.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -92,6 +87,10 @@ class PostCampaignMessageResponseDataRelationships(LazyModel):
                 "campaign": ("campaign", _decode_campaign),
                 "template": ("template", _decode_template),
             },
+            known=(
+                "campaign",
+                "template",
+            ),
             required=(),
             additional=None,
         )

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PostCampaignResponseDataRelationships")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class PostCampaignResponseDataRelationships(LazyModel):
     """
     Attributes:
@@ -34,27 +34,22 @@ class PostCampaignResponseDataRelationships(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        campaign_messages: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.campaign_messages, Unset):
-            campaign_messages = self.campaign_messages.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        tags: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.tags, Unset):
-            tags = self.tags.to_dict()
+        campaign_messages = self.campaign_messages
+        if not isinstance(campaign_messages, Unset):
+            field_dict["campaign-messages"] = campaign_messages.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if campaign_messages is not UNSET:
-            field_dict["campaign-messages"] = campaign_messages
-        if tags is not UNSET:
-            field_dict["tags"] = tags
+        tags = self.tags
+        if not isinstance(tags, Unset):
+            field_dict["tags"] = tags.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -90,6 +85,10 @@ class PostCampaignResponseDataRelationships(LazyModel):
                 "campaign_messages": ("campaign-messages", _decode_campaign_messages),
                 "tags": ("tags", _decode_tags),
             },
+            known=(
+                "campaign-messages",
+                "tags",
+            ),
             required=(),
             additional=None,
         )

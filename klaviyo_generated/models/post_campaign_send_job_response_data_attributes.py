@@ -17,7 +17,7 @@ from ..models.post_campaign_send_job_response_data_attributes_status import (
 T = TypeVar("T", bound="PostCampaignSendJobResponseDataAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class PostCampaignSendJobResponseDataAttributes(LazyModel):
     """
     Attributes:
@@ -28,21 +28,16 @@ class PostCampaignSendJobResponseDataAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        status: str = self.status
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "status": status,
-            }
-        )
+        field_dict["status"] = self.status
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -56,6 +51,7 @@ class PostCampaignSendJobResponseDataAttributes(LazyModel):
             fields={
                 "status": ("status", _decode_status),
             },
+            known=("status",),
             required=("status",),
             additional=None,
         )

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PostCampaignValuesResponseDTODataRelationships")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class PostCampaignValuesResponseDTODataRelationships(LazyModel):
     """
     Attributes:
@@ -31,21 +31,18 @@ class PostCampaignValuesResponseDTODataRelationships(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        campaigns: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.campaigns, Unset):
-            campaigns = self.campaigns.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if campaigns is not UNSET:
-            field_dict["campaigns"] = campaigns
+        campaigns = self.campaigns
+        if not isinstance(campaigns, Unset):
+            field_dict["campaigns"] = campaigns.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -67,6 +64,7 @@ class PostCampaignValuesResponseDTODataRelationships(LazyModel):
             fields={
                 "campaigns": ("campaigns", _decode_campaigns),
             },
+            known=("campaigns",),
             required=(),
             additional=None,
         )

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PostCatalogCategoryCreateJobResponseDataRelationships")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class PostCatalogCategoryCreateJobResponseDataRelationships(LazyModel):
     """
     Attributes:
@@ -31,21 +31,18 @@ class PostCatalogCategoryCreateJobResponseDataRelationships(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        categories: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.categories, Unset):
-            categories = self.categories.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if categories is not UNSET:
-            field_dict["categories"] = categories
+        categories = self.categories
+        if not isinstance(categories, Unset):
+            field_dict["categories"] = categories.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -69,6 +66,7 @@ class PostCatalogCategoryCreateJobResponseDataRelationships(LazyModel):
             fields={
                 "categories": ("categories", _decode_categories),
             },
+            known=("categories",),
             required=(),
             additional=None,
         )

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PostEncodedFormResponseDataAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class PostEncodedFormResponseDataAttributes(LazyModel):
     """
     Attributes:
@@ -44,36 +44,30 @@ class PostEncodedFormResponseDataAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        status: str = self.status
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        ab_test = self.ab_test
+        field_dict["status"] = self.status
 
-        name = self.name
+        field_dict["ab_test"] = self.ab_test
 
-        definition = self.definition.to_dict()
+        field_dict["name"] = self.name
+
+        field_dict["definition"] = self.definition.to_dict()
 
         created_at = self.created_at.isoformat()
+        field_dict["created_at"] = created_at
 
         updated_at = self.updated_at.isoformat()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "status": status,
-                "ab_test": ab_test,
-                "name": name,
-                "definition": definition,
-                "created_at": created_at,
-                "updated_at": updated_at,
-            }
-        )
+        field_dict["updated_at"] = updated_at
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.ab_test = src_dict["ab_test"]
+        instance.name = src_dict["name"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -102,12 +96,18 @@ class PostEncodedFormResponseDataAttributes(LazyModel):
         return LazyTable(
             fields={
                 "status": ("status", _decode_status),
-                "ab_test": ("ab_test", None),
-                "name": ("name", None),
                 "definition": ("definition", _decode_definition),
                 "created_at": ("created_at", _decode_created_at),
                 "updated_at": ("updated_at", _decode_updated_at),
             },
+            known=(
+                "status",
+                "ab_test",
+                "name",
+                "definition",
+                "created_at",
+                "updated_at",
+            ),
             required=(
                 "status",
                 "ab_test",

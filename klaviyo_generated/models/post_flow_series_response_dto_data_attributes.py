@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PostFlowSeriesResponseDTODataAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class PostFlowSeriesResponseDTODataAttributes(LazyModel):
     """
     Attributes:
@@ -38,30 +38,28 @@ class PostFlowSeriesResponseDTODataAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
         results = []
         for results_item_data in self.results:
             results_item = results_item_data.to_dict()
             results.append(results_item)
+
+        field_dict["results"] = results
 
         date_times = []
         for date_times_item_data in self.date_times:
             date_times_item = date_times_item_data.isoformat()
             date_times.append(date_times_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "results": results,
-                "date_times": date_times,
-            }
-        )
+        field_dict["date_times"] = date_times
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -92,6 +90,10 @@ class PostFlowSeriesResponseDTODataAttributes(LazyModel):
                 "results": ("results", _decode_results),
                 "date_times": ("date_times", _decode_date_times),
             },
+            known=(
+                "results",
+                "date_times",
+            ),
             required=(
                 "results",
                 "date_times",

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PostFlowSeriesResponseDTODataRelationships")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class PostFlowSeriesResponseDTODataRelationships(LazyModel):
     """
     Attributes:
@@ -36,27 +36,22 @@ class PostFlowSeriesResponseDTODataRelationships(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        flows: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.flows, Unset):
-            flows = self.flows.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        flow_messages: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.flow_messages, Unset):
-            flow_messages = self.flow_messages.to_dict()
+        flows = self.flows
+        if not isinstance(flows, Unset):
+            field_dict["flows"] = flows.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if flows is not UNSET:
-            field_dict["flows"] = flows
-        if flow_messages is not UNSET:
-            field_dict["flow-messages"] = flow_messages
+        flow_messages = self.flow_messages
+        if not isinstance(flow_messages, Unset):
+            field_dict["flow-messages"] = flow_messages.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -92,6 +87,10 @@ class PostFlowSeriesResponseDTODataRelationships(LazyModel):
                 "flows": ("flows", _decode_flows),
                 "flow_messages": ("flow-messages", _decode_flow_messages),
             },
+            known=(
+                "flows",
+                "flow-messages",
+            ),
             required=(),
             additional=None,
         )

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PostFlowV2ResponseDataAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class PostFlowV2ResponseDataAttributes(LazyModel):
     """
     Attributes:
@@ -47,23 +47,19 @@ class PostFlowV2ResponseDataAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name: None | str | Unset
-        if isinstance(self.name, Unset):
-            name = UNSET
-        else:
-            name = self.name
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        status: None | str | Unset
-        if isinstance(self.status, Unset):
-            status = UNSET
-        else:
-            status = self.status
+        name = self.name
+        if name is not UNSET:
+            field_dict["name"] = name
 
-        archived: bool | None | Unset
-        if isinstance(self.archived, Unset):
-            archived = UNSET
-        else:
-            archived = self.archived
+        status = self.status
+        if status is not UNSET:
+            field_dict["status"] = status
+
+        archived = self.archived
+        if archived is not UNSET:
+            field_dict["archived"] = archived
 
         created: None | str | Unset
         if isinstance(self.created, Unset):
@@ -72,6 +68,8 @@ class PostFlowV2ResponseDataAttributes(LazyModel):
             created = self.created.isoformat()
         else:
             created = self.created
+        if created is not UNSET:
+            field_dict["created"] = created
 
         updated: None | str | Unset
         if isinstance(self.updated, Unset):
@@ -80,38 +78,26 @@ class PostFlowV2ResponseDataAttributes(LazyModel):
             updated = self.updated.isoformat()
         else:
             updated = self.updated
-
-        trigger_type: str | Unset = UNSET
-        if not isinstance(self.trigger_type, Unset):
-            trigger_type = self.trigger_type
-
-        definition: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.definition, Unset):
-            definition = self.definition.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if name is not UNSET:
-            field_dict["name"] = name
-        if status is not UNSET:
-            field_dict["status"] = status
-        if archived is not UNSET:
-            field_dict["archived"] = archived
-        if created is not UNSET:
-            field_dict["created"] = created
         if updated is not UNSET:
             field_dict["updated"] = updated
+
+        trigger_type = self.trigger_type
         if trigger_type is not UNSET:
             field_dict["trigger_type"] = trigger_type
-        if definition is not UNSET:
-            field_dict["definition"] = definition
+
+        definition = self.definition
+        if not isinstance(definition, Unset):
+            field_dict["definition"] = definition.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.name = src_dict.get("name", UNSET)
+        instance.status = src_dict.get("status", UNSET)
+        instance.archived = src_dict.get("archived", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -179,14 +165,20 @@ class PostFlowV2ResponseDataAttributes(LazyModel):
 
         return LazyTable(
             fields={
-                "name": ("name", None),
-                "status": ("status", None),
-                "archived": ("archived", None),
                 "created": ("created", _decode_created),
                 "updated": ("updated", _decode_updated),
                 "trigger_type": ("trigger_type", _decode_trigger_type),
                 "definition": ("definition", _decode_definition),
             },
+            known=(
+                "name",
+                "status",
+                "archived",
+                "created",
+                "updated",
+                "trigger_type",
+                "definition",
+            ),
             required=(),
             additional=None,
         )

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PostFlowValuesResponseDTODataAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class PostFlowValuesResponseDTODataAttributes(LazyModel):
     """
     Attributes:
@@ -32,24 +32,21 @@ class PostFlowValuesResponseDTODataAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
         results = []
         for results_item_data in self.results:
             results_item = results_item_data.to_dict()
             results.append(results_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "results": results,
-            }
-        )
+        field_dict["results"] = results
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -69,6 +66,7 @@ class PostFlowValuesResponseDTODataAttributes(LazyModel):
             fields={
                 "results": ("results", _decode_results),
             },
+            known=("results",),
             required=("results",),
             additional=None,
         )

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PostListCreateResponseDataRelationships")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class PostListCreateResponseDataRelationships(LazyModel):
     """
     Attributes:
@@ -39,33 +39,26 @@ class PostListCreateResponseDataRelationships(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        profiles: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.profiles, Unset):
-            profiles = self.profiles.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        tags: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.tags, Unset):
-            tags = self.tags.to_dict()
+        profiles = self.profiles
+        if not isinstance(profiles, Unset):
+            field_dict["profiles"] = profiles.to_dict()
 
-        flow_triggers: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.flow_triggers, Unset):
-            flow_triggers = self.flow_triggers.to_dict()
+        tags = self.tags
+        if not isinstance(tags, Unset):
+            field_dict["tags"] = tags.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if profiles is not UNSET:
-            field_dict["profiles"] = profiles
-        if tags is not UNSET:
-            field_dict["tags"] = tags
-        if flow_triggers is not UNSET:
-            field_dict["flow-triggers"] = flow_triggers
+        flow_triggers = self.flow_triggers
+        if not isinstance(flow_triggers, Unset):
+            field_dict["flow-triggers"] = flow_triggers.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -115,6 +108,11 @@ class PostListCreateResponseDataRelationships(LazyModel):
                 "tags": ("tags", _decode_tags),
                 "flow_triggers": ("flow-triggers", _decode_flow_triggers),
             },
+            known=(
+                "profiles",
+                "tags",
+                "flow-triggers",
+            ),
             required=(),
             additional=None,
         )

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PostMetricAggregateResponseDataAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class PostMetricAggregateResponseDataAttributes(LazyModel):
     """
     Attributes:
@@ -31,30 +31,28 @@ class PostMetricAggregateResponseDataAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
         dates = []
         for dates_item_data in self.dates:
             dates_item = dates_item_data.isoformat()
             dates.append(dates_item)
+
+        field_dict["dates"] = dates
 
         data = []
         for data_item_data in self.data:
             data_item = data_item_data.to_dict()
             data.append(data_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "dates": dates,
-                "data": data,
-            }
-        )
+        field_dict["data"] = data
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -85,6 +83,10 @@ class PostMetricAggregateResponseDataAttributes(LazyModel):
                 "dates": ("dates", _decode_dates),
                 "data": ("data", _decode_data),
             },
+            known=(
+                "dates",
+                "data",
+            ),
             required=(
                 "dates",
                 "data",

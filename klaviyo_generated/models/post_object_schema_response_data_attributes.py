@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PostObjectSchemaResponseDataAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class PostObjectSchemaResponseDataAttributes(LazyModel):
     """
     Attributes:
@@ -51,20 +51,26 @@ class PostObjectSchemaResponseDataAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        title = self.title
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        description = self.description
+        field_dict["title"] = self.title
 
-        status: str = self.status
+        field_dict["description"] = self.description
+
+        field_dict["status"] = self.status
 
         properties = []
         for properties_item_data in self.properties:
             properties_item = properties_item_data.to_dict()
             properties.append(properties_item)
 
+        field_dict["properties"] = properties
+
         required = self.required
 
-        visibility: str = self.visibility
+        field_dict["required"] = required
+
+        field_dict["visibility"] = self.visibility
 
         published_at: None | str | Unset
         if isinstance(self.published_at, Unset):
@@ -73,19 +79,6 @@ class PostObjectSchemaResponseDataAttributes(LazyModel):
             published_at = self.published_at.isoformat()
         else:
             published_at = self.published_at
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "title": title,
-                "description": description,
-                "status": status,
-                "properties": properties,
-                "required": required,
-                "visibility": visibility,
-            }
-        )
         if published_at is not UNSET:
             field_dict["published_at"] = published_at
 
@@ -93,7 +86,10 @@ class PostObjectSchemaResponseDataAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.title = src_dict["title"]
+        instance.description = src_dict["description"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -146,14 +142,21 @@ class PostObjectSchemaResponseDataAttributes(LazyModel):
 
         return LazyTable(
             fields={
-                "title": ("title", None),
-                "description": ("description", None),
                 "status": ("status", _decode_status),
                 "properties": ("properties", _decode_properties),
                 "required": ("required", _decode_required),
                 "visibility": ("visibility", _decode_visibility),
                 "published_at": ("published_at", _decode_published_at),
             },
+            known=(
+                "title",
+                "description",
+                "status",
+                "properties",
+                "required",
+                "visibility",
+                "published_at",
+            ),
             required=(
                 "title",
                 "description",

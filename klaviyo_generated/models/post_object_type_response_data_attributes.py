@@ -18,7 +18,7 @@ from ..models.post_object_type_response_data_attributes_status import (
 T = TypeVar("T", bound="PostObjectTypeResponseDataAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class PostObjectTypeResponseDataAttributes(LazyModel):
     """
     Attributes:
@@ -42,36 +42,31 @@ class PostObjectTypeResponseDataAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        title = self.title
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        description = self.description
+        field_dict["title"] = self.title
 
-        status: str = self.status
+        field_dict["description"] = self.description
 
-        namespace = self.namespace
+        field_dict["status"] = self.status
+
+        field_dict["namespace"] = self.namespace
 
         created_at = self.created_at.isoformat()
+        field_dict["created_at"] = created_at
 
         updated_at = self.updated_at.isoformat()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "title": title,
-                "description": description,
-                "status": status,
-                "namespace": namespace,
-                "created_at": created_at,
-                "updated_at": updated_at,
-            }
-        )
+        field_dict["updated_at"] = updated_at
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.title = src_dict["title"]
+        instance.description = src_dict["description"]
+        instance.namespace = src_dict["namespace"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -93,13 +88,18 @@ class PostObjectTypeResponseDataAttributes(LazyModel):
 
         return LazyTable(
             fields={
-                "title": ("title", None),
-                "description": ("description", None),
                 "status": ("status", _decode_status),
-                "namespace": ("namespace", None),
                 "created_at": ("created_at", _decode_created_at),
                 "updated_at": ("updated_at", _decode_updated_at),
             },
+            known=(
+                "title",
+                "description",
+                "status",
+                "namespace",
+                "created_at",
+                "updated_at",
+            ),
             required=(
                 "title",
                 "description",

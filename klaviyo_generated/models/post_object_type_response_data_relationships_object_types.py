@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PostObjectTypeResponseDataRelationshipsObjectTypes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class PostObjectTypeResponseDataRelationshipsObjectTypes(LazyModel):
     """
     Attributes:
@@ -34,6 +34,8 @@ class PostObjectTypeResponseDataRelationshipsObjectTypes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
         data: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.data, Unset):
             data = []
@@ -41,23 +43,19 @@ class PostObjectTypeResponseDataRelationshipsObjectTypes(LazyModel):
                 data_item = data_item_data.to_dict()
                 data.append(data_item)
 
-        links: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.links, Unset):
-            links = self.links.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
         if data is not UNSET:
             field_dict["data"] = data
-        if links is not UNSET:
-            field_dict["links"] = links
+
+        links = self.links
+        if not isinstance(links, Unset):
+            field_dict["links"] = links.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -93,6 +91,10 @@ class PostObjectTypeResponseDataRelationshipsObjectTypes(LazyModel):
                 "data": ("data", _decode_data),
                 "links": ("links", _decode_links),
             },
+            known=(
+                "data",
+                "links",
+            ),
             required=(),
             additional=None,
         )

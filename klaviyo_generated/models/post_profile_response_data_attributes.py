@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PostProfileResponseDataAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class PostProfileResponseDataAttributes(LazyModel):
     """
     Attributes:
@@ -73,63 +73,43 @@ class PostProfileResponseDataAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.post_profile_response_data_attributes_properties_type_0 import (
-            PostProfileResponseDataAttributesPropertiesType0,  # noqa: PLC0415
-        )
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        email: None | str | Unset
-        if isinstance(self.email, Unset):
-            email = UNSET
-        else:
-            email = self.email
+        email = self.email
+        if email is not UNSET:
+            field_dict["email"] = email
 
-        phone_number: None | str | Unset
-        if isinstance(self.phone_number, Unset):
-            phone_number = UNSET
-        else:
-            phone_number = self.phone_number
+        phone_number = self.phone_number
+        if phone_number is not UNSET:
+            field_dict["phone_number"] = phone_number
 
-        external_id: None | str | Unset
-        if isinstance(self.external_id, Unset):
-            external_id = UNSET
-        else:
-            external_id = self.external_id
+        external_id = self.external_id
+        if external_id is not UNSET:
+            field_dict["external_id"] = external_id
 
-        first_name: None | str | Unset
-        if isinstance(self.first_name, Unset):
-            first_name = UNSET
-        else:
-            first_name = self.first_name
+        first_name = self.first_name
+        if first_name is not UNSET:
+            field_dict["first_name"] = first_name
 
-        last_name: None | str | Unset
-        if isinstance(self.last_name, Unset):
-            last_name = UNSET
-        else:
-            last_name = self.last_name
+        last_name = self.last_name
+        if last_name is not UNSET:
+            field_dict["last_name"] = last_name
 
-        organization: None | str | Unset
-        if isinstance(self.organization, Unset):
-            organization = UNSET
-        else:
-            organization = self.organization
+        organization = self.organization
+        if organization is not UNSET:
+            field_dict["organization"] = organization
 
-        locale: None | str | Unset
-        if isinstance(self.locale, Unset):
-            locale = UNSET
-        else:
-            locale = self.locale
+        locale = self.locale
+        if locale is not UNSET:
+            field_dict["locale"] = locale
 
-        title: None | str | Unset
-        if isinstance(self.title, Unset):
-            title = UNSET
-        else:
-            title = self.title
+        title = self.title
+        if title is not UNSET:
+            field_dict["title"] = title
 
-        image: None | str | Unset
-        if isinstance(self.image, Unset):
-            image = UNSET
-        else:
-            image = self.image
+        image = self.image
+        if image is not UNSET:
+            field_dict["image"] = image
 
         created: None | str | Unset
         if isinstance(self.created, Unset):
@@ -138,6 +118,8 @@ class PostProfileResponseDataAttributes(LazyModel):
             created = self.created.isoformat()
         else:
             created = self.created
+        if created is not UNSET:
+            field_dict["created"] = created
 
         updated: None | str | Unset
         if isinstance(self.updated, Unset):
@@ -146,6 +128,8 @@ class PostProfileResponseDataAttributes(LazyModel):
             updated = self.updated.isoformat()
         else:
             updated = self.updated
+        if updated is not UNSET:
+            field_dict["updated"] = updated
 
         last_event_date: None | str | Unset
         if isinstance(self.last_event_date, Unset):
@@ -154,68 +138,46 @@ class PostProfileResponseDataAttributes(LazyModel):
             last_event_date = self.last_event_date.isoformat()
         else:
             last_event_date = self.last_event_date
+        if last_event_date is not UNSET:
+            field_dict["last_event_date"] = last_event_date
 
-        location: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.location, Unset):
-            location = self.location.to_dict()
+        location = self.location
+        if not isinstance(location, Unset):
+            field_dict["location"] = location.to_dict()
 
         properties: dict[str, Any] | None | Unset
         if isinstance(self.properties, Unset):
             properties = UNSET
-        elif isinstance(self.properties, PostProfileResponseDataAttributesPropertiesType0):
+        elif isinstance(self.properties, LazyModel):
             properties = self.properties.to_dict()
         else:
             properties = self.properties
-
-        subscriptions: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.subscriptions, Unset):
-            subscriptions = self.subscriptions.to_dict()
-
-        predictive_analytics: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.predictive_analytics, Unset):
-            predictive_analytics = self.predictive_analytics.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if email is not UNSET:
-            field_dict["email"] = email
-        if phone_number is not UNSET:
-            field_dict["phone_number"] = phone_number
-        if external_id is not UNSET:
-            field_dict["external_id"] = external_id
-        if first_name is not UNSET:
-            field_dict["first_name"] = first_name
-        if last_name is not UNSET:
-            field_dict["last_name"] = last_name
-        if organization is not UNSET:
-            field_dict["organization"] = organization
-        if locale is not UNSET:
-            field_dict["locale"] = locale
-        if title is not UNSET:
-            field_dict["title"] = title
-        if image is not UNSET:
-            field_dict["image"] = image
-        if created is not UNSET:
-            field_dict["created"] = created
-        if updated is not UNSET:
-            field_dict["updated"] = updated
-        if last_event_date is not UNSET:
-            field_dict["last_event_date"] = last_event_date
-        if location is not UNSET:
-            field_dict["location"] = location
         if properties is not UNSET:
             field_dict["properties"] = properties
-        if subscriptions is not UNSET:
-            field_dict["subscriptions"] = subscriptions
-        if predictive_analytics is not UNSET:
-            field_dict["predictive_analytics"] = predictive_analytics
+
+        subscriptions = self.subscriptions
+        if not isinstance(subscriptions, Unset):
+            field_dict["subscriptions"] = subscriptions.to_dict()
+
+        predictive_analytics = self.predictive_analytics
+        if not isinstance(predictive_analytics, Unset):
+            field_dict["predictive_analytics"] = predictive_analytics.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.email = src_dict.get("email", UNSET)
+        instance.phone_number = src_dict.get("phone_number", UNSET)
+        instance.external_id = src_dict.get("external_id", UNSET)
+        instance.first_name = src_dict.get("first_name", UNSET)
+        instance.last_name = src_dict.get("last_name", UNSET)
+        instance.organization = src_dict.get("organization", UNSET)
+        instance.locale = src_dict.get("locale", UNSET)
+        instance.title = src_dict.get("title", UNSET)
+        instance.image = src_dict.get("image", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -338,15 +300,6 @@ class PostProfileResponseDataAttributes(LazyModel):
 
         return LazyTable(
             fields={
-                "email": ("email", None),
-                "phone_number": ("phone_number", None),
-                "external_id": ("external_id", None),
-                "first_name": ("first_name", None),
-                "last_name": ("last_name", None),
-                "organization": ("organization", None),
-                "locale": ("locale", None),
-                "title": ("title", None),
-                "image": ("image", None),
                 "created": ("created", _decode_created),
                 "updated": ("updated", _decode_updated),
                 "last_event_date": ("last_event_date", _decode_last_event_date),
@@ -355,6 +308,24 @@ class PostProfileResponseDataAttributes(LazyModel):
                 "subscriptions": ("subscriptions", _decode_subscriptions),
                 "predictive_analytics": ("predictive_analytics", _decode_predictive_analytics),
             },
+            known=(
+                "email",
+                "phone_number",
+                "external_id",
+                "first_name",
+                "last_name",
+                "organization",
+                "locale",
+                "title",
+                "image",
+                "created",
+                "updated",
+                "last_event_date",
+                "location",
+                "properties",
+                "subscriptions",
+                "predictive_analytics",
+            ),
             required=(),
             additional=None,
         )

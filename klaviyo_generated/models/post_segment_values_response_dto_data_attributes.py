@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PostSegmentValuesResponseDTODataAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class PostSegmentValuesResponseDTODataAttributes(LazyModel):
     """
     Attributes:
@@ -31,24 +31,21 @@ class PostSegmentValuesResponseDTODataAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
         results = []
         for results_item_data in self.results:
             results_item = results_item_data.to_dict()
             results.append(results_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "results": results,
-            }
-        )
+        field_dict["results"] = results
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -68,6 +65,7 @@ class PostSegmentValuesResponseDTODataAttributes(LazyModel):
             fields={
                 "results": ("results", _decode_results),
             },
+            known=("results",),
             required=("results",),
             additional=None,
         )

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PostTemplateDndResponseDataAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class PostTemplateDndResponseDataAttributes(LazyModel):
     """
     Attributes:
@@ -51,23 +51,21 @@ class PostTemplateDndResponseDataAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        editor_type = self.editor_type
+        field_dict["name"] = self.name
 
-        html = self.html
+        field_dict["editor_type"] = self.editor_type
 
-        text: None | str | Unset
-        if isinstance(self.text, Unset):
-            text = UNSET
-        else:
-            text = self.text
+        field_dict["html"] = self.html
 
-        amp: None | str | Unset
-        if isinstance(self.amp, Unset):
-            amp = UNSET
-        else:
-            amp = self.amp
+        text = self.text
+        if text is not UNSET:
+            field_dict["text"] = text
+
+        amp = self.amp
+        if amp is not UNSET:
+            field_dict["amp"] = amp
 
         created: None | str | Unset
         if isinstance(self.created, Unset):
@@ -76,6 +74,8 @@ class PostTemplateDndResponseDataAttributes(LazyModel):
             created = self.created.isoformat()
         else:
             created = self.created
+        if created is not UNSET:
+            field_dict["created"] = created
 
         updated: None | str | Unset
         if isinstance(self.updated, Unset):
@@ -84,36 +84,24 @@ class PostTemplateDndResponseDataAttributes(LazyModel):
             updated = self.updated.isoformat()
         else:
             updated = self.updated
-
-        definition: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.definition, Unset):
-            definition = self.definition.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "name": name,
-                "editor_type": editor_type,
-                "html": html,
-            }
-        )
-        if text is not UNSET:
-            field_dict["text"] = text
-        if amp is not UNSET:
-            field_dict["amp"] = amp
-        if created is not UNSET:
-            field_dict["created"] = created
         if updated is not UNSET:
             field_dict["updated"] = updated
-        if definition is not UNSET:
-            field_dict["definition"] = definition
+
+        definition = self.definition
+        if not isinstance(definition, Unset):
+            field_dict["definition"] = definition.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.name = src_dict["name"]
+        instance.editor_type = src_dict["editor_type"]
+        instance.html = src_dict["html"]
+        instance.text = src_dict.get("text", UNSET)
+        instance.amp = src_dict.get("amp", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -171,15 +159,20 @@ class PostTemplateDndResponseDataAttributes(LazyModel):
 
         return LazyTable(
             fields={
-                "name": ("name", None),
-                "editor_type": ("editor_type", None),
-                "html": ("html", None),
-                "text": ("text", None),
-                "amp": ("amp", None),
                 "created": ("created", _decode_created),
                 "updated": ("updated", _decode_updated),
                 "definition": ("definition", _decode_definition),
             },
+            known=(
+                "name",
+                "editor_type",
+                "html",
+                "text",
+                "amp",
+                "created",
+                "updated",
+                "definition",
+            ),
             required=(
                 "name",
                 "editor_type",

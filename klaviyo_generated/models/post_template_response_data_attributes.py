@@ -15,7 +15,7 @@ from ..types import UNSET, Unset, parse_union
 T = TypeVar("T", bound="PostTemplateResponseDataAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class PostTemplateResponseDataAttributes(LazyModel):
     """
     Attributes:
@@ -45,23 +45,21 @@ class PostTemplateResponseDataAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        editor_type = self.editor_type
+        field_dict["name"] = self.name
 
-        html = self.html
+        field_dict["editor_type"] = self.editor_type
 
-        text: None | str | Unset
-        if isinstance(self.text, Unset):
-            text = UNSET
-        else:
-            text = self.text
+        field_dict["html"] = self.html
 
-        amp: None | str | Unset
-        if isinstance(self.amp, Unset):
-            amp = UNSET
-        else:
-            amp = self.amp
+        text = self.text
+        if text is not UNSET:
+            field_dict["text"] = text
+
+        amp = self.amp
+        if amp is not UNSET:
+            field_dict["amp"] = amp
 
         created: None | str | Unset
         if isinstance(self.created, Unset):
@@ -70,6 +68,8 @@ class PostTemplateResponseDataAttributes(LazyModel):
             created = self.created.isoformat()
         else:
             created = self.created
+        if created is not UNSET:
+            field_dict["created"] = created
 
         updated: None | str | Unset
         if isinstance(self.updated, Unset):
@@ -78,22 +78,6 @@ class PostTemplateResponseDataAttributes(LazyModel):
             updated = self.updated.isoformat()
         else:
             updated = self.updated
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "name": name,
-                "editor_type": editor_type,
-                "html": html,
-            }
-        )
-        if text is not UNSET:
-            field_dict["text"] = text
-        if amp is not UNSET:
-            field_dict["amp"] = amp
-        if created is not UNSET:
-            field_dict["created"] = created
         if updated is not UNSET:
             field_dict["updated"] = updated
 
@@ -101,7 +85,13 @@ class PostTemplateResponseDataAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.name = src_dict["name"]
+        instance.editor_type = src_dict["editor_type"]
+        instance.html = src_dict["html"]
+        instance.text = src_dict.get("text", UNSET)
+        instance.amp = src_dict.get("amp", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -148,14 +138,18 @@ class PostTemplateResponseDataAttributes(LazyModel):
 
         return LazyTable(
             fields={
-                "name": ("name", None),
-                "editor_type": ("editor_type", None),
-                "html": ("html", None),
-                "text": ("text", None),
-                "amp": ("amp", None),
                 "created": ("created", _decode_created),
                 "updated": ("updated", _decode_updated),
             },
+            known=(
+                "name",
+                "editor_type",
+                "html",
+                "text",
+                "amp",
+                "created",
+                "updated",
+            ),
             required=(
                 "name",
                 "editor_type",

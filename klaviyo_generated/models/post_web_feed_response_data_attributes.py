@@ -27,7 +27,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="PostWebFeedResponseDataAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class PostWebFeedResponseDataAttributes(LazyModel):
     """
     Attributes:
@@ -54,34 +54,23 @@ class PostWebFeedResponseDataAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        url = self.url
+        field_dict["name"] = self.name
 
-        request_method: str = self.request_method
+        field_dict["url"] = self.url
 
-        content_type: str = self.content_type
+        field_dict["request_method"] = self.request_method
+
+        field_dict["content_type"] = self.content_type
 
         created = self.created.isoformat()
+        field_dict["created"] = created
 
         updated = self.updated.isoformat()
+        field_dict["updated"] = updated
 
-        status: str | Unset = UNSET
-        if not isinstance(self.status, Unset):
-            status = self.status
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "name": name,
-                "url": url,
-                "request_method": request_method,
-                "content_type": content_type,
-                "created": created,
-                "updated": updated,
-            }
-        )
+        status = self.status
         if status is not UNSET:
             field_dict["status"] = status
 
@@ -89,7 +78,10 @@ class PostWebFeedResponseDataAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.name = src_dict["name"]
+        instance.url = src_dict["url"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -126,14 +118,21 @@ class PostWebFeedResponseDataAttributes(LazyModel):
 
         return LazyTable(
             fields={
-                "name": ("name", None),
-                "url": ("url", None),
                 "request_method": ("request_method", _decode_request_method),
                 "content_type": ("content_type", _decode_content_type),
                 "created": ("created", _decode_created),
                 "updated": ("updated", _decode_updated),
                 "status": ("status", _decode_status),
             },
+            known=(
+                "name",
+                "url",
+                "request_method",
+                "content_type",
+                "created",
+                "updated",
+                "status",
+            ),
             required=(
                 "name",
                 "url",

@@ -19,7 +19,7 @@ from ..types import UNSET, Unset, parse_union
 T = TypeVar("T", bound="PredictiveAnalytics")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class PredictiveAnalytics(LazyModel):
     """
     Attributes:
@@ -53,53 +53,39 @@ class PredictiveAnalytics(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        historic_clv: float | None | Unset
-        if isinstance(self.historic_clv, Unset):
-            historic_clv = UNSET
-        else:
-            historic_clv = self.historic_clv
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        predicted_clv: float | None | Unset
-        if isinstance(self.predicted_clv, Unset):
-            predicted_clv = UNSET
-        else:
-            predicted_clv = self.predicted_clv
+        historic_clv = self.historic_clv
+        if historic_clv is not UNSET:
+            field_dict["historic_clv"] = historic_clv
 
-        total_clv: float | None | Unset
-        if isinstance(self.total_clv, Unset):
-            total_clv = UNSET
-        else:
-            total_clv = self.total_clv
+        predicted_clv = self.predicted_clv
+        if predicted_clv is not UNSET:
+            field_dict["predicted_clv"] = predicted_clv
 
-        historic_number_of_orders: float | None | Unset
-        if isinstance(self.historic_number_of_orders, Unset):
-            historic_number_of_orders = UNSET
-        else:
-            historic_number_of_orders = self.historic_number_of_orders
+        total_clv = self.total_clv
+        if total_clv is not UNSET:
+            field_dict["total_clv"] = total_clv
 
-        predicted_number_of_orders: float | None | Unset
-        if isinstance(self.predicted_number_of_orders, Unset):
-            predicted_number_of_orders = UNSET
-        else:
-            predicted_number_of_orders = self.predicted_number_of_orders
+        historic_number_of_orders = self.historic_number_of_orders
+        if historic_number_of_orders is not UNSET:
+            field_dict["historic_number_of_orders"] = historic_number_of_orders
 
-        average_days_between_orders: float | None | Unset
-        if isinstance(self.average_days_between_orders, Unset):
-            average_days_between_orders = UNSET
-        else:
-            average_days_between_orders = self.average_days_between_orders
+        predicted_number_of_orders = self.predicted_number_of_orders
+        if predicted_number_of_orders is not UNSET:
+            field_dict["predicted_number_of_orders"] = predicted_number_of_orders
 
-        average_order_value: float | None | Unset
-        if isinstance(self.average_order_value, Unset):
-            average_order_value = UNSET
-        else:
-            average_order_value = self.average_order_value
+        average_days_between_orders = self.average_days_between_orders
+        if average_days_between_orders is not UNSET:
+            field_dict["average_days_between_orders"] = average_days_between_orders
 
-        churn_probability: float | None | Unset
-        if isinstance(self.churn_probability, Unset):
-            churn_probability = UNSET
-        else:
-            churn_probability = self.churn_probability
+        average_order_value = self.average_order_value
+        if average_order_value is not UNSET:
+            field_dict["average_order_value"] = average_order_value
+
+        churn_probability = self.churn_probability
+        if churn_probability is not UNSET:
+            field_dict["churn_probability"] = churn_probability
 
         expected_date_of_next_order: None | str | Unset
         if isinstance(self.expected_date_of_next_order, Unset):
@@ -108,6 +94,8 @@ class PredictiveAnalytics(LazyModel):
             expected_date_of_next_order = self.expected_date_of_next_order.isoformat()
         else:
             expected_date_of_next_order = self.expected_date_of_next_order
+        if expected_date_of_next_order is not UNSET:
+            field_dict["expected_date_of_next_order"] = expected_date_of_next_order
 
         ranked_channel_affinity: list[str] | None | Unset
         if isinstance(self.ranked_channel_affinity, Unset):
@@ -120,28 +108,6 @@ class PredictiveAnalytics(LazyModel):
 
         else:
             ranked_channel_affinity = self.ranked_channel_affinity
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if historic_clv is not UNSET:
-            field_dict["historic_clv"] = historic_clv
-        if predicted_clv is not UNSET:
-            field_dict["predicted_clv"] = predicted_clv
-        if total_clv is not UNSET:
-            field_dict["total_clv"] = total_clv
-        if historic_number_of_orders is not UNSET:
-            field_dict["historic_number_of_orders"] = historic_number_of_orders
-        if predicted_number_of_orders is not UNSET:
-            field_dict["predicted_number_of_orders"] = predicted_number_of_orders
-        if average_days_between_orders is not UNSET:
-            field_dict["average_days_between_orders"] = average_days_between_orders
-        if average_order_value is not UNSET:
-            field_dict["average_order_value"] = average_order_value
-        if churn_probability is not UNSET:
-            field_dict["churn_probability"] = churn_probability
-        if expected_date_of_next_order is not UNSET:
-            field_dict["expected_date_of_next_order"] = expected_date_of_next_order
         if ranked_channel_affinity is not UNSET:
             field_dict["ranked_channel_affinity"] = ranked_channel_affinity
 
@@ -149,7 +115,16 @@ class PredictiveAnalytics(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.historic_clv = src_dict.get("historic_clv", UNSET)
+        instance.predicted_clv = src_dict.get("predicted_clv", UNSET)
+        instance.total_clv = src_dict.get("total_clv", UNSET)
+        instance.historic_number_of_orders = src_dict.get("historic_number_of_orders", UNSET)
+        instance.predicted_number_of_orders = src_dict.get("predicted_number_of_orders", UNSET)
+        instance.average_days_between_orders = src_dict.get("average_days_between_orders", UNSET)
+        instance.average_order_value = src_dict.get("average_order_value", UNSET)
+        instance.churn_probability = src_dict.get("churn_probability", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -209,17 +184,21 @@ class PredictiveAnalytics(LazyModel):
 
         return LazyTable(
             fields={
-                "historic_clv": ("historic_clv", None),
-                "predicted_clv": ("predicted_clv", None),
-                "total_clv": ("total_clv", None),
-                "historic_number_of_orders": ("historic_number_of_orders", None),
-                "predicted_number_of_orders": ("predicted_number_of_orders", None),
-                "average_days_between_orders": ("average_days_between_orders", None),
-                "average_order_value": ("average_order_value", None),
-                "churn_probability": ("churn_probability", None),
                 "expected_date_of_next_order": ("expected_date_of_next_order", _decode_expected_date_of_next_order),
                 "ranked_channel_affinity": ("ranked_channel_affinity", _decode_ranked_channel_affinity),
             },
+            known=(
+                "historic_clv",
+                "predicted_clv",
+                "total_clv",
+                "historic_number_of_orders",
+                "predicted_number_of_orders",
+                "average_days_between_orders",
+                "average_order_value",
+                "churn_probability",
+                "expected_date_of_next_order",
+                "ranked_channel_affinity",
+            ),
             required=(),
             additional=None,
         )

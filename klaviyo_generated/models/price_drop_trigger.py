@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PriceDropTrigger")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class PriceDropTrigger(LazyModel):
     """
     Attributes:
@@ -55,48 +55,35 @@ class PriceDropTrigger(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.price_drop_trigger_trigger_filter_type_0 import PriceDropTriggerTriggerFilterType0  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        type_: str = self.type_
+        field_dict["type"] = self.type_
 
         trigger_filter: dict[str, Any] | None
-        if isinstance(self.trigger_filter, PriceDropTriggerTriggerFilterType0):
+        if isinstance(self.trigger_filter, LazyModel):
             trigger_filter = self.trigger_filter.to_dict()
         else:
             trigger_filter = self.trigger_filter
+        field_dict["trigger_filter"] = trigger_filter
 
-        price_drop_amount_value: float | int
-        price_drop_amount_value = self.price_drop_amount_value
+        field_dict["price_drop_amount_value"] = self.price_drop_amount_value
 
         audience = []
         for audience_item_data in self.audience:
             audience_item: str = audience_item_data
             audience.append(audience_item)
 
-        price_drop_amount_unit: str | Unset = UNSET
-        if not isinstance(self.price_drop_amount_unit, Unset):
-            price_drop_amount_unit = self.price_drop_amount_unit
+        field_dict["audience"] = audience
 
-        timeframe_days = self.timeframe_days
-
-        currency_type: str | Unset = UNSET
-        if not isinstance(self.currency_type, Unset):
-            currency_type = self.currency_type
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "trigger_filter": trigger_filter,
-                "price_drop_amount_value": price_drop_amount_value,
-                "audience": audience,
-            }
-        )
+        price_drop_amount_unit = self.price_drop_amount_unit
         if price_drop_amount_unit is not UNSET:
             field_dict["price_drop_amount_unit"] = price_drop_amount_unit
+
+        timeframe_days = self.timeframe_days
         if timeframe_days is not UNSET:
             field_dict["timeframe_days"] = timeframe_days
+
+        currency_type = self.currency_type
         if currency_type is not UNSET:
             field_dict["currency_type"] = currency_type
 
@@ -104,7 +91,10 @@ class PriceDropTrigger(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.price_drop_amount_value = src_dict["price_drop_amount_value"]
+        instance.timeframe_days = src_dict.get("timeframe_days", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -167,12 +157,19 @@ class PriceDropTrigger(LazyModel):
             fields={
                 "type_": ("type", _decode_type_),
                 "trigger_filter": ("trigger_filter", _decode_trigger_filter),
-                "price_drop_amount_value": ("price_drop_amount_value", None),
                 "audience": ("audience", _decode_audience),
                 "price_drop_amount_unit": ("price_drop_amount_unit", _decode_price_drop_amount_unit),
-                "timeframe_days": ("timeframe_days", None),
                 "currency_type": ("currency_type", _decode_currency_type),
             },
+            known=(
+                "type",
+                "trigger_filter",
+                "price_drop_amount_value",
+                "audience",
+                "price_drop_amount_unit",
+                "timeframe_days",
+                "currency_type",
+            ),
             required=(
                 "type",
                 "trigger_filter",

@@ -55,7 +55,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="ProductBlockStyles")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ProductBlockStyles(LazyModel):
     """
     Attributes:
@@ -220,609 +220,317 @@ class ProductBlockStyles(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        block_background_color: None | str | Unset
-        if isinstance(self.block_background_color, Unset):
-            block_background_color = UNSET
-        else:
-            block_background_color = self.block_background_color
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        block_padding_bottom: int | None | Unset
-        if isinstance(self.block_padding_bottom, Unset):
-            block_padding_bottom = UNSET
-        else:
-            block_padding_bottom = self.block_padding_bottom
-
-        block_padding_left: int | None | Unset
-        if isinstance(self.block_padding_left, Unset):
-            block_padding_left = UNSET
-        else:
-            block_padding_left = self.block_padding_left
-
-        block_padding_right: int | None | Unset
-        if isinstance(self.block_padding_right, Unset):
-            block_padding_right = UNSET
-        else:
-            block_padding_right = self.block_padding_right
-
-        block_padding_top: int | None | Unset
-        if isinstance(self.block_padding_top, Unset):
-            block_padding_top = UNSET
-        else:
-            block_padding_top = self.block_padding_top
-
-        button_alignment: str | Unset = UNSET
-        if not isinstance(self.button_alignment, Unset):
-            button_alignment = self.button_alignment
-
-        button_background_color: None | str | Unset
-        if isinstance(self.button_background_color, Unset):
-            button_background_color = UNSET
-        else:
-            button_background_color = self.button_background_color
-
-        button_border_color: None | str | Unset
-        if isinstance(self.button_border_color, Unset):
-            button_border_color = UNSET
-        else:
-            button_border_color = self.button_border_color
-
-        button_border_radius: int | None | Unset
-        if isinstance(self.button_border_radius, Unset):
-            button_border_radius = UNSET
-        else:
-            button_border_radius = self.button_border_radius
-
-        button_border_style: str | Unset = UNSET
-        if not isinstance(self.button_border_style, Unset):
-            button_border_style = self.button_border_style
-
-        button_border_width: int | None | Unset
-        if isinstance(self.button_border_width, Unset):
-            button_border_width = UNSET
-        else:
-            button_border_width = self.button_border_width
-
-        button_drop_shadow_color: None | str | Unset
-        if isinstance(self.button_drop_shadow_color, Unset):
-            button_drop_shadow_color = UNSET
-        else:
-            button_drop_shadow_color = self.button_drop_shadow_color
-
-        button_font_color: None | str | Unset
-        if isinstance(self.button_font_color, Unset):
-            button_font_color = UNSET
-        else:
-            button_font_color = self.button_font_color
-
-        button_font_family: None | str | Unset
-        if isinstance(self.button_font_family, Unset):
-            button_font_family = UNSET
-        else:
-            button_font_family = self.button_font_family
-
-        button_font_size: int | None | Unset
-        if isinstance(self.button_font_size, Unset):
-            button_font_size = UNSET
-        else:
-            button_font_size = self.button_font_size
-
-        button_font_style: str | Unset = UNSET
-        if not isinstance(self.button_font_style, Unset):
-            button_font_style = self.button_font_style
-
-        button_font_weight: None | str | Unset
-        if isinstance(self.button_font_weight, Unset):
-            button_font_weight = UNSET
-        else:
-            button_font_weight = self.button_font_weight
-
-        button_letter_spacing: int | None | Unset
-        if isinstance(self.button_letter_spacing, Unset):
-            button_letter_spacing = UNSET
-        else:
-            button_letter_spacing = self.button_letter_spacing
-
-        button_padding_bottom: int | None | Unset
-        if isinstance(self.button_padding_bottom, Unset):
-            button_padding_bottom = UNSET
-        else:
-            button_padding_bottom = self.button_padding_bottom
-
-        button_padding_left: int | None | Unset
-        if isinstance(self.button_padding_left, Unset):
-            button_padding_left = UNSET
-        else:
-            button_padding_left = self.button_padding_left
-
-        button_padding_right: int | None | Unset
-        if isinstance(self.button_padding_right, Unset):
-            button_padding_right = UNSET
-        else:
-            button_padding_right = self.button_padding_right
-
-        button_padding_top: int | None | Unset
-        if isinstance(self.button_padding_top, Unset):
-            button_padding_top = UNSET
-        else:
-            button_padding_top = self.button_padding_top
-
-        button_text_decoration: None | str | Unset
-        if isinstance(self.button_text_decoration, Unset):
-            button_text_decoration = UNSET
-        else:
-            button_text_decoration = self.button_text_decoration
-
-        description_font_color: None | str | Unset
-        if isinstance(self.description_font_color, Unset):
-            description_font_color = UNSET
-        else:
-            description_font_color = self.description_font_color
-
-        description_font_family: None | str | Unset
-        if isinstance(self.description_font_family, Unset):
-            description_font_family = UNSET
-        else:
-            description_font_family = self.description_font_family
-
-        description_font_size: int | None | Unset
-        if isinstance(self.description_font_size, Unset):
-            description_font_size = UNSET
-        else:
-            description_font_size = self.description_font_size
-
-        description_font_style: str | Unset = UNSET
-        if not isinstance(self.description_font_style, Unset):
-            description_font_style = self.description_font_style
-
-        description_font_weight: None | str | Unset
-        if isinstance(self.description_font_weight, Unset):
-            description_font_weight = UNSET
-        else:
-            description_font_weight = self.description_font_weight
-
-        description_letter_spacing: int | None | Unset
-        if isinstance(self.description_letter_spacing, Unset):
-            description_letter_spacing = UNSET
-        else:
-            description_letter_spacing = self.description_letter_spacing
-
-        description_padding_bottom: int | None | Unset
-        if isinstance(self.description_padding_bottom, Unset):
-            description_padding_bottom = UNSET
-        else:
-            description_padding_bottom = self.description_padding_bottom
-
-        description_padding_top: int | None | Unset
-        if isinstance(self.description_padding_top, Unset):
-            description_padding_top = UNSET
-        else:
-            description_padding_top = self.description_padding_top
-
-        description_text_decoration: None | str | Unset
-        if isinstance(self.description_text_decoration, Unset):
-            description_text_decoration = UNSET
-        else:
-            description_text_decoration = self.description_text_decoration
-
-        item_border_color: None | str | Unset
-        if isinstance(self.item_border_color, Unset):
-            item_border_color = UNSET
-        else:
-            item_border_color = self.item_border_color
-
-        item_border_style: str | Unset = UNSET
-        if not isinstance(self.item_border_style, Unset):
-            item_border_style = self.item_border_style
-
-        item_border_width: int | None | Unset
-        if isinstance(self.item_border_width, Unset):
-            item_border_width = UNSET
-        else:
-            item_border_width = self.item_border_width
-
-        item_max_height: int | None | Unset
-        if isinstance(self.item_max_height, Unset):
-            item_max_height = UNSET
-        else:
-            item_max_height = self.item_max_height
-
-        item_padding_bottom: int | None | Unset
-        if isinstance(self.item_padding_bottom, Unset):
-            item_padding_bottom = UNSET
-        else:
-            item_padding_bottom = self.item_padding_bottom
-
-        item_padding_left: int | None | Unset
-        if isinstance(self.item_padding_left, Unset):
-            item_padding_left = UNSET
-        else:
-            item_padding_left = self.item_padding_left
-
-        item_padding_right: int | None | Unset
-        if isinstance(self.item_padding_right, Unset):
-            item_padding_right = UNSET
-        else:
-            item_padding_right = self.item_padding_right
-
-        item_padding_top: int | None | Unset
-        if isinstance(self.item_padding_top, Unset):
-            item_padding_top = UNSET
-        else:
-            item_padding_top = self.item_padding_top
-
-        item_text_alignment: str | Unset = UNSET
-        if not isinstance(self.item_text_alignment, Unset):
-            item_text_alignment = self.item_text_alignment
-
-        layout: str | Unset = UNSET
-        if not isinstance(self.layout, Unset):
-            layout = self.layout
-
-        num_columns: int | None | Unset
-        if isinstance(self.num_columns, Unset):
-            num_columns = UNSET
-        else:
-            num_columns = self.num_columns
-
-        num_rows: int | None | Unset
-        if isinstance(self.num_rows, Unset):
-            num_rows = UNSET
-        else:
-            num_rows = self.num_rows
-
-        original_price_font_color: None | str | Unset
-        if isinstance(self.original_price_font_color, Unset):
-            original_price_font_color = UNSET
-        else:
-            original_price_font_color = self.original_price_font_color
-
-        original_price_font_family: None | str | Unset
-        if isinstance(self.original_price_font_family, Unset):
-            original_price_font_family = UNSET
-        else:
-            original_price_font_family = self.original_price_font_family
-
-        original_price_font_size: int | None | Unset
-        if isinstance(self.original_price_font_size, Unset):
-            original_price_font_size = UNSET
-        else:
-            original_price_font_size = self.original_price_font_size
-
-        original_price_font_style: str | Unset = UNSET
-        if not isinstance(self.original_price_font_style, Unset):
-            original_price_font_style = self.original_price_font_style
-
-        original_price_font_weight: None | str | Unset
-        if isinstance(self.original_price_font_weight, Unset):
-            original_price_font_weight = UNSET
-        else:
-            original_price_font_weight = self.original_price_font_weight
-
-        original_price_text_decoration: None | str | Unset
-        if isinstance(self.original_price_text_decoration, Unset):
-            original_price_text_decoration = UNSET
-        else:
-            original_price_text_decoration = self.original_price_text_decoration
-
-        price_font_color: None | str | Unset
-        if isinstance(self.price_font_color, Unset):
-            price_font_color = UNSET
-        else:
-            price_font_color = self.price_font_color
-
-        price_font_family: None | str | Unset
-        if isinstance(self.price_font_family, Unset):
-            price_font_family = UNSET
-        else:
-            price_font_family = self.price_font_family
-
-        price_font_size: int | None | Unset
-        if isinstance(self.price_font_size, Unset):
-            price_font_size = UNSET
-        else:
-            price_font_size = self.price_font_size
-
-        price_font_style: str | Unset = UNSET
-        if not isinstance(self.price_font_style, Unset):
-            price_font_style = self.price_font_style
-
-        price_font_weight: None | str | Unset
-        if isinstance(self.price_font_weight, Unset):
-            price_font_weight = UNSET
-        else:
-            price_font_weight = self.price_font_weight
-
-        price_letter_spacing: int | None | Unset
-        if isinstance(self.price_letter_spacing, Unset):
-            price_letter_spacing = UNSET
-        else:
-            price_letter_spacing = self.price_letter_spacing
-
-        price_padding_bottom: int | None | Unset
-        if isinstance(self.price_padding_bottom, Unset):
-            price_padding_bottom = UNSET
-        else:
-            price_padding_bottom = self.price_padding_bottom
-
-        price_padding_top: int | None | Unset
-        if isinstance(self.price_padding_top, Unset):
-            price_padding_top = UNSET
-        else:
-            price_padding_top = self.price_padding_top
-
-        price_text_decoration: None | str | Unset
-        if isinstance(self.price_text_decoration, Unset):
-            price_text_decoration = UNSET
-        else:
-            price_text_decoration = self.price_text_decoration
-
-        rating_font_color: None | str | Unset
-        if isinstance(self.rating_font_color, Unset):
-            rating_font_color = UNSET
-        else:
-            rating_font_color = self.rating_font_color
-
-        rating_font_family: None | str | Unset
-        if isinstance(self.rating_font_family, Unset):
-            rating_font_family = UNSET
-        else:
-            rating_font_family = self.rating_font_family
-
-        rating_font_size: int | None | Unset
-        if isinstance(self.rating_font_size, Unset):
-            rating_font_size = UNSET
-        else:
-            rating_font_size = self.rating_font_size
-
-        rating_font_style: str | Unset = UNSET
-        if not isinstance(self.rating_font_style, Unset):
-            rating_font_style = self.rating_font_style
-
-        rating_font_weight: None | str | Unset
-        if isinstance(self.rating_font_weight, Unset):
-            rating_font_weight = UNSET
-        else:
-            rating_font_weight = self.rating_font_weight
-
-        rating_letter_spacing: int | None | Unset
-        if isinstance(self.rating_letter_spacing, Unset):
-            rating_letter_spacing = UNSET
-        else:
-            rating_letter_spacing = self.rating_letter_spacing
-
-        rating_padding_bottom: int | None | Unset
-        if isinstance(self.rating_padding_bottom, Unset):
-            rating_padding_bottom = UNSET
-        else:
-            rating_padding_bottom = self.rating_padding_bottom
-
-        rating_padding_top: int | None | Unset
-        if isinstance(self.rating_padding_top, Unset):
-            rating_padding_top = UNSET
-        else:
-            rating_padding_top = self.rating_padding_top
-
-        rating_text_decoration: None | str | Unset
-        if isinstance(self.rating_text_decoration, Unset):
-            rating_text_decoration = UNSET
-        else:
-            rating_text_decoration = self.rating_text_decoration
-
-        stack_on_mobile: bool | None | Unset
-        if isinstance(self.stack_on_mobile, Unset):
-            stack_on_mobile = UNSET
-        else:
-            stack_on_mobile = self.stack_on_mobile
-
-        title_font_color: None | str | Unset
-        if isinstance(self.title_font_color, Unset):
-            title_font_color = UNSET
-        else:
-            title_font_color = self.title_font_color
-
-        title_font_family: None | str | Unset
-        if isinstance(self.title_font_family, Unset):
-            title_font_family = UNSET
-        else:
-            title_font_family = self.title_font_family
-
-        title_font_size: int | None | Unset
-        if isinstance(self.title_font_size, Unset):
-            title_font_size = UNSET
-        else:
-            title_font_size = self.title_font_size
-
-        title_font_style: str | Unset = UNSET
-        if not isinstance(self.title_font_style, Unset):
-            title_font_style = self.title_font_style
-
-        title_font_weight: None | str | Unset
-        if isinstance(self.title_font_weight, Unset):
-            title_font_weight = UNSET
-        else:
-            title_font_weight = self.title_font_weight
-
-        title_letter_spacing: int | None | Unset
-        if isinstance(self.title_letter_spacing, Unset):
-            title_letter_spacing = UNSET
-        else:
-            title_letter_spacing = self.title_letter_spacing
-
-        title_padding_bottom: int | None | Unset
-        if isinstance(self.title_padding_bottom, Unset):
-            title_padding_bottom = UNSET
-        else:
-            title_padding_bottom = self.title_padding_bottom
-
-        title_padding_top: int | None | Unset
-        if isinstance(self.title_padding_top, Unset):
-            title_padding_top = UNSET
-        else:
-            title_padding_top = self.title_padding_top
-
-        title_text_decoration: None | str | Unset
-        if isinstance(self.title_text_decoration, Unset):
-            title_text_decoration = UNSET
-        else:
-            title_text_decoration = self.title_text_decoration
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        block_background_color = self.block_background_color
         if block_background_color is not UNSET:
             field_dict["block_background_color"] = block_background_color
+
+        block_padding_bottom = self.block_padding_bottom
         if block_padding_bottom is not UNSET:
             field_dict["block_padding_bottom"] = block_padding_bottom
+
+        block_padding_left = self.block_padding_left
         if block_padding_left is not UNSET:
             field_dict["block_padding_left"] = block_padding_left
+
+        block_padding_right = self.block_padding_right
         if block_padding_right is not UNSET:
             field_dict["block_padding_right"] = block_padding_right
+
+        block_padding_top = self.block_padding_top
         if block_padding_top is not UNSET:
             field_dict["block_padding_top"] = block_padding_top
+
+        button_alignment = self.button_alignment
         if button_alignment is not UNSET:
             field_dict["button_alignment"] = button_alignment
+
+        button_background_color = self.button_background_color
         if button_background_color is not UNSET:
             field_dict["button_background_color"] = button_background_color
+
+        button_border_color = self.button_border_color
         if button_border_color is not UNSET:
             field_dict["button_border_color"] = button_border_color
+
+        button_border_radius = self.button_border_radius
         if button_border_radius is not UNSET:
             field_dict["button_border_radius"] = button_border_radius
+
+        button_border_style = self.button_border_style
         if button_border_style is not UNSET:
             field_dict["button_border_style"] = button_border_style
+
+        button_border_width = self.button_border_width
         if button_border_width is not UNSET:
             field_dict["button_border_width"] = button_border_width
+
+        button_drop_shadow_color = self.button_drop_shadow_color
         if button_drop_shadow_color is not UNSET:
             field_dict["button_drop_shadow_color"] = button_drop_shadow_color
+
+        button_font_color = self.button_font_color
         if button_font_color is not UNSET:
             field_dict["button_font_color"] = button_font_color
+
+        button_font_family = self.button_font_family
         if button_font_family is not UNSET:
             field_dict["button_font_family"] = button_font_family
+
+        button_font_size = self.button_font_size
         if button_font_size is not UNSET:
             field_dict["button_font_size"] = button_font_size
+
+        button_font_style = self.button_font_style
         if button_font_style is not UNSET:
             field_dict["button_font_style"] = button_font_style
+
+        button_font_weight = self.button_font_weight
         if button_font_weight is not UNSET:
             field_dict["button_font_weight"] = button_font_weight
+
+        button_letter_spacing = self.button_letter_spacing
         if button_letter_spacing is not UNSET:
             field_dict["button_letter_spacing"] = button_letter_spacing
+
+        button_padding_bottom = self.button_padding_bottom
         if button_padding_bottom is not UNSET:
             field_dict["button_padding_bottom"] = button_padding_bottom
+
+        button_padding_left = self.button_padding_left
         if button_padding_left is not UNSET:
             field_dict["button_padding_left"] = button_padding_left
+
+        button_padding_right = self.button_padding_right
         if button_padding_right is not UNSET:
             field_dict["button_padding_right"] = button_padding_right
+
+        button_padding_top = self.button_padding_top
         if button_padding_top is not UNSET:
             field_dict["button_padding_top"] = button_padding_top
+
+        button_text_decoration = self.button_text_decoration
         if button_text_decoration is not UNSET:
             field_dict["button_text_decoration"] = button_text_decoration
+
+        description_font_color = self.description_font_color
         if description_font_color is not UNSET:
             field_dict["description_font_color"] = description_font_color
+
+        description_font_family = self.description_font_family
         if description_font_family is not UNSET:
             field_dict["description_font_family"] = description_font_family
+
+        description_font_size = self.description_font_size
         if description_font_size is not UNSET:
             field_dict["description_font_size"] = description_font_size
+
+        description_font_style = self.description_font_style
         if description_font_style is not UNSET:
             field_dict["description_font_style"] = description_font_style
+
+        description_font_weight = self.description_font_weight
         if description_font_weight is not UNSET:
             field_dict["description_font_weight"] = description_font_weight
+
+        description_letter_spacing = self.description_letter_spacing
         if description_letter_spacing is not UNSET:
             field_dict["description_letter_spacing"] = description_letter_spacing
+
+        description_padding_bottom = self.description_padding_bottom
         if description_padding_bottom is not UNSET:
             field_dict["description_padding_bottom"] = description_padding_bottom
+
+        description_padding_top = self.description_padding_top
         if description_padding_top is not UNSET:
             field_dict["description_padding_top"] = description_padding_top
+
+        description_text_decoration = self.description_text_decoration
         if description_text_decoration is not UNSET:
             field_dict["description_text_decoration"] = description_text_decoration
+
+        item_border_color = self.item_border_color
         if item_border_color is not UNSET:
             field_dict["item_border_color"] = item_border_color
+
+        item_border_style = self.item_border_style
         if item_border_style is not UNSET:
             field_dict["item_border_style"] = item_border_style
+
+        item_border_width = self.item_border_width
         if item_border_width is not UNSET:
             field_dict["item_border_width"] = item_border_width
+
+        item_max_height = self.item_max_height
         if item_max_height is not UNSET:
             field_dict["item_max_height"] = item_max_height
+
+        item_padding_bottom = self.item_padding_bottom
         if item_padding_bottom is not UNSET:
             field_dict["item_padding_bottom"] = item_padding_bottom
+
+        item_padding_left = self.item_padding_left
         if item_padding_left is not UNSET:
             field_dict["item_padding_left"] = item_padding_left
+
+        item_padding_right = self.item_padding_right
         if item_padding_right is not UNSET:
             field_dict["item_padding_right"] = item_padding_right
+
+        item_padding_top = self.item_padding_top
         if item_padding_top is not UNSET:
             field_dict["item_padding_top"] = item_padding_top
+
+        item_text_alignment = self.item_text_alignment
         if item_text_alignment is not UNSET:
             field_dict["item_text_alignment"] = item_text_alignment
+
+        layout = self.layout
         if layout is not UNSET:
             field_dict["layout"] = layout
+
+        num_columns = self.num_columns
         if num_columns is not UNSET:
             field_dict["num_columns"] = num_columns
+
+        num_rows = self.num_rows
         if num_rows is not UNSET:
             field_dict["num_rows"] = num_rows
+
+        original_price_font_color = self.original_price_font_color
         if original_price_font_color is not UNSET:
             field_dict["original_price_font_color"] = original_price_font_color
+
+        original_price_font_family = self.original_price_font_family
         if original_price_font_family is not UNSET:
             field_dict["original_price_font_family"] = original_price_font_family
+
+        original_price_font_size = self.original_price_font_size
         if original_price_font_size is not UNSET:
             field_dict["original_price_font_size"] = original_price_font_size
+
+        original_price_font_style = self.original_price_font_style
         if original_price_font_style is not UNSET:
             field_dict["original_price_font_style"] = original_price_font_style
+
+        original_price_font_weight = self.original_price_font_weight
         if original_price_font_weight is not UNSET:
             field_dict["original_price_font_weight"] = original_price_font_weight
+
+        original_price_text_decoration = self.original_price_text_decoration
         if original_price_text_decoration is not UNSET:
             field_dict["original_price_text_decoration"] = original_price_text_decoration
+
+        price_font_color = self.price_font_color
         if price_font_color is not UNSET:
             field_dict["price_font_color"] = price_font_color
+
+        price_font_family = self.price_font_family
         if price_font_family is not UNSET:
             field_dict["price_font_family"] = price_font_family
+
+        price_font_size = self.price_font_size
         if price_font_size is not UNSET:
             field_dict["price_font_size"] = price_font_size
+
+        price_font_style = self.price_font_style
         if price_font_style is not UNSET:
             field_dict["price_font_style"] = price_font_style
+
+        price_font_weight = self.price_font_weight
         if price_font_weight is not UNSET:
             field_dict["price_font_weight"] = price_font_weight
+
+        price_letter_spacing = self.price_letter_spacing
         if price_letter_spacing is not UNSET:
             field_dict["price_letter_spacing"] = price_letter_spacing
+
+        price_padding_bottom = self.price_padding_bottom
         if price_padding_bottom is not UNSET:
             field_dict["price_padding_bottom"] = price_padding_bottom
+
+        price_padding_top = self.price_padding_top
         if price_padding_top is not UNSET:
             field_dict["price_padding_top"] = price_padding_top
+
+        price_text_decoration = self.price_text_decoration
         if price_text_decoration is not UNSET:
             field_dict["price_text_decoration"] = price_text_decoration
+
+        rating_font_color = self.rating_font_color
         if rating_font_color is not UNSET:
             field_dict["rating_font_color"] = rating_font_color
+
+        rating_font_family = self.rating_font_family
         if rating_font_family is not UNSET:
             field_dict["rating_font_family"] = rating_font_family
+
+        rating_font_size = self.rating_font_size
         if rating_font_size is not UNSET:
             field_dict["rating_font_size"] = rating_font_size
+
+        rating_font_style = self.rating_font_style
         if rating_font_style is not UNSET:
             field_dict["rating_font_style"] = rating_font_style
+
+        rating_font_weight = self.rating_font_weight
         if rating_font_weight is not UNSET:
             field_dict["rating_font_weight"] = rating_font_weight
+
+        rating_letter_spacing = self.rating_letter_spacing
         if rating_letter_spacing is not UNSET:
             field_dict["rating_letter_spacing"] = rating_letter_spacing
+
+        rating_padding_bottom = self.rating_padding_bottom
         if rating_padding_bottom is not UNSET:
             field_dict["rating_padding_bottom"] = rating_padding_bottom
+
+        rating_padding_top = self.rating_padding_top
         if rating_padding_top is not UNSET:
             field_dict["rating_padding_top"] = rating_padding_top
+
+        rating_text_decoration = self.rating_text_decoration
         if rating_text_decoration is not UNSET:
             field_dict["rating_text_decoration"] = rating_text_decoration
+
+        stack_on_mobile = self.stack_on_mobile
         if stack_on_mobile is not UNSET:
             field_dict["stack_on_mobile"] = stack_on_mobile
+
+        title_font_color = self.title_font_color
         if title_font_color is not UNSET:
             field_dict["title_font_color"] = title_font_color
+
+        title_font_family = self.title_font_family
         if title_font_family is not UNSET:
             field_dict["title_font_family"] = title_font_family
+
+        title_font_size = self.title_font_size
         if title_font_size is not UNSET:
             field_dict["title_font_size"] = title_font_size
+
+        title_font_style = self.title_font_style
         if title_font_style is not UNSET:
             field_dict["title_font_style"] = title_font_style
+
+        title_font_weight = self.title_font_weight
         if title_font_weight is not UNSET:
             field_dict["title_font_weight"] = title_font_weight
+
+        title_letter_spacing = self.title_letter_spacing
         if title_letter_spacing is not UNSET:
             field_dict["title_letter_spacing"] = title_letter_spacing
+
+        title_padding_bottom = self.title_padding_bottom
         if title_padding_bottom is not UNSET:
             field_dict["title_padding_bottom"] = title_padding_bottom
+
+        title_padding_top = self.title_padding_top
         if title_padding_top is not UNSET:
             field_dict["title_padding_top"] = title_padding_top
+
+        title_text_decoration = self.title_text_decoration
         if title_text_decoration is not UNSET:
             field_dict["title_text_decoration"] = title_text_decoration
 
@@ -830,7 +538,75 @@ class ProductBlockStyles(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.block_background_color = src_dict.get("block_background_color", UNSET)
+        instance.block_padding_bottom = src_dict.get("block_padding_bottom", UNSET)
+        instance.block_padding_left = src_dict.get("block_padding_left", UNSET)
+        instance.block_padding_right = src_dict.get("block_padding_right", UNSET)
+        instance.block_padding_top = src_dict.get("block_padding_top", UNSET)
+        instance.button_background_color = src_dict.get("button_background_color", UNSET)
+        instance.button_border_color = src_dict.get("button_border_color", UNSET)
+        instance.button_border_radius = src_dict.get("button_border_radius", UNSET)
+        instance.button_border_width = src_dict.get("button_border_width", UNSET)
+        instance.button_drop_shadow_color = src_dict.get("button_drop_shadow_color", UNSET)
+        instance.button_font_color = src_dict.get("button_font_color", UNSET)
+        instance.button_font_family = src_dict.get("button_font_family", UNSET)
+        instance.button_font_size = src_dict.get("button_font_size", UNSET)
+        instance.button_font_weight = src_dict.get("button_font_weight", UNSET)
+        instance.button_letter_spacing = src_dict.get("button_letter_spacing", UNSET)
+        instance.button_padding_bottom = src_dict.get("button_padding_bottom", UNSET)
+        instance.button_padding_left = src_dict.get("button_padding_left", UNSET)
+        instance.button_padding_right = src_dict.get("button_padding_right", UNSET)
+        instance.button_padding_top = src_dict.get("button_padding_top", UNSET)
+        instance.button_text_decoration = src_dict.get("button_text_decoration", UNSET)
+        instance.description_font_color = src_dict.get("description_font_color", UNSET)
+        instance.description_font_family = src_dict.get("description_font_family", UNSET)
+        instance.description_font_size = src_dict.get("description_font_size", UNSET)
+        instance.description_font_weight = src_dict.get("description_font_weight", UNSET)
+        instance.description_letter_spacing = src_dict.get("description_letter_spacing", UNSET)
+        instance.description_padding_bottom = src_dict.get("description_padding_bottom", UNSET)
+        instance.description_padding_top = src_dict.get("description_padding_top", UNSET)
+        instance.description_text_decoration = src_dict.get("description_text_decoration", UNSET)
+        instance.item_border_color = src_dict.get("item_border_color", UNSET)
+        instance.item_border_width = src_dict.get("item_border_width", UNSET)
+        instance.item_max_height = src_dict.get("item_max_height", UNSET)
+        instance.item_padding_bottom = src_dict.get("item_padding_bottom", UNSET)
+        instance.item_padding_left = src_dict.get("item_padding_left", UNSET)
+        instance.item_padding_right = src_dict.get("item_padding_right", UNSET)
+        instance.item_padding_top = src_dict.get("item_padding_top", UNSET)
+        instance.num_columns = src_dict.get("num_columns", UNSET)
+        instance.num_rows = src_dict.get("num_rows", UNSET)
+        instance.original_price_font_color = src_dict.get("original_price_font_color", UNSET)
+        instance.original_price_font_family = src_dict.get("original_price_font_family", UNSET)
+        instance.original_price_font_size = src_dict.get("original_price_font_size", UNSET)
+        instance.original_price_font_weight = src_dict.get("original_price_font_weight", UNSET)
+        instance.original_price_text_decoration = src_dict.get("original_price_text_decoration", UNSET)
+        instance.price_font_color = src_dict.get("price_font_color", UNSET)
+        instance.price_font_family = src_dict.get("price_font_family", UNSET)
+        instance.price_font_size = src_dict.get("price_font_size", UNSET)
+        instance.price_font_weight = src_dict.get("price_font_weight", UNSET)
+        instance.price_letter_spacing = src_dict.get("price_letter_spacing", UNSET)
+        instance.price_padding_bottom = src_dict.get("price_padding_bottom", UNSET)
+        instance.price_padding_top = src_dict.get("price_padding_top", UNSET)
+        instance.price_text_decoration = src_dict.get("price_text_decoration", UNSET)
+        instance.rating_font_color = src_dict.get("rating_font_color", UNSET)
+        instance.rating_font_family = src_dict.get("rating_font_family", UNSET)
+        instance.rating_font_size = src_dict.get("rating_font_size", UNSET)
+        instance.rating_font_weight = src_dict.get("rating_font_weight", UNSET)
+        instance.rating_letter_spacing = src_dict.get("rating_letter_spacing", UNSET)
+        instance.rating_padding_bottom = src_dict.get("rating_padding_bottom", UNSET)
+        instance.rating_padding_top = src_dict.get("rating_padding_top", UNSET)
+        instance.rating_text_decoration = src_dict.get("rating_text_decoration", UNSET)
+        instance.stack_on_mobile = src_dict.get("stack_on_mobile", UNSET)
+        instance.title_font_color = src_dict.get("title_font_color", UNSET)
+        instance.title_font_family = src_dict.get("title_font_family", UNSET)
+        instance.title_font_size = src_dict.get("title_font_size", UNSET)
+        instance.title_font_weight = src_dict.get("title_font_weight", UNSET)
+        instance.title_letter_spacing = src_dict.get("title_letter_spacing", UNSET)
+        instance.title_padding_bottom = src_dict.get("title_padding_bottom", UNSET)
+        instance.title_padding_top = src_dict.get("title_padding_top", UNSET)
+        instance.title_text_decoration = src_dict.get("title_text_decoration", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -949,85 +725,98 @@ class ProductBlockStyles(LazyModel):
 
         return LazyTable(
             fields={
-                "block_background_color": ("block_background_color", None),
-                "block_padding_bottom": ("block_padding_bottom", None),
-                "block_padding_left": ("block_padding_left", None),
-                "block_padding_right": ("block_padding_right", None),
-                "block_padding_top": ("block_padding_top", None),
                 "button_alignment": ("button_alignment", _decode_button_alignment),
-                "button_background_color": ("button_background_color", None),
-                "button_border_color": ("button_border_color", None),
-                "button_border_radius": ("button_border_radius", None),
                 "button_border_style": ("button_border_style", _decode_button_border_style),
-                "button_border_width": ("button_border_width", None),
-                "button_drop_shadow_color": ("button_drop_shadow_color", None),
-                "button_font_color": ("button_font_color", None),
-                "button_font_family": ("button_font_family", None),
-                "button_font_size": ("button_font_size", None),
                 "button_font_style": ("button_font_style", _decode_button_font_style),
-                "button_font_weight": ("button_font_weight", None),
-                "button_letter_spacing": ("button_letter_spacing", None),
-                "button_padding_bottom": ("button_padding_bottom", None),
-                "button_padding_left": ("button_padding_left", None),
-                "button_padding_right": ("button_padding_right", None),
-                "button_padding_top": ("button_padding_top", None),
-                "button_text_decoration": ("button_text_decoration", None),
-                "description_font_color": ("description_font_color", None),
-                "description_font_family": ("description_font_family", None),
-                "description_font_size": ("description_font_size", None),
                 "description_font_style": ("description_font_style", _decode_description_font_style),
-                "description_font_weight": ("description_font_weight", None),
-                "description_letter_spacing": ("description_letter_spacing", None),
-                "description_padding_bottom": ("description_padding_bottom", None),
-                "description_padding_top": ("description_padding_top", None),
-                "description_text_decoration": ("description_text_decoration", None),
-                "item_border_color": ("item_border_color", None),
                 "item_border_style": ("item_border_style", _decode_item_border_style),
-                "item_border_width": ("item_border_width", None),
-                "item_max_height": ("item_max_height", None),
-                "item_padding_bottom": ("item_padding_bottom", None),
-                "item_padding_left": ("item_padding_left", None),
-                "item_padding_right": ("item_padding_right", None),
-                "item_padding_top": ("item_padding_top", None),
                 "item_text_alignment": ("item_text_alignment", _decode_item_text_alignment),
                 "layout": ("layout", _decode_layout),
-                "num_columns": ("num_columns", None),
-                "num_rows": ("num_rows", None),
-                "original_price_font_color": ("original_price_font_color", None),
-                "original_price_font_family": ("original_price_font_family", None),
-                "original_price_font_size": ("original_price_font_size", None),
                 "original_price_font_style": ("original_price_font_style", _decode_original_price_font_style),
-                "original_price_font_weight": ("original_price_font_weight", None),
-                "original_price_text_decoration": ("original_price_text_decoration", None),
-                "price_font_color": ("price_font_color", None),
-                "price_font_family": ("price_font_family", None),
-                "price_font_size": ("price_font_size", None),
                 "price_font_style": ("price_font_style", _decode_price_font_style),
-                "price_font_weight": ("price_font_weight", None),
-                "price_letter_spacing": ("price_letter_spacing", None),
-                "price_padding_bottom": ("price_padding_bottom", None),
-                "price_padding_top": ("price_padding_top", None),
-                "price_text_decoration": ("price_text_decoration", None),
-                "rating_font_color": ("rating_font_color", None),
-                "rating_font_family": ("rating_font_family", None),
-                "rating_font_size": ("rating_font_size", None),
                 "rating_font_style": ("rating_font_style", _decode_rating_font_style),
-                "rating_font_weight": ("rating_font_weight", None),
-                "rating_letter_spacing": ("rating_letter_spacing", None),
-                "rating_padding_bottom": ("rating_padding_bottom", None),
-                "rating_padding_top": ("rating_padding_top", None),
-                "rating_text_decoration": ("rating_text_decoration", None),
-                "stack_on_mobile": ("stack_on_mobile", None),
-                "title_font_color": ("title_font_color", None),
-                "title_font_family": ("title_font_family", None),
-                "title_font_size": ("title_font_size", None),
                 "title_font_style": ("title_font_style", _decode_title_font_style),
-                "title_font_weight": ("title_font_weight", None),
-                "title_letter_spacing": ("title_letter_spacing", None),
-                "title_padding_bottom": ("title_padding_bottom", None),
-                "title_padding_top": ("title_padding_top", None),
-                "title_text_decoration": ("title_text_decoration", None),
             },
+            known=(
+                "block_background_color",
+                "block_padding_bottom",
+                "block_padding_left",
+                "block_padding_right",
+                "block_padding_top",
+                "button_alignment",
+                "button_background_color",
+                "button_border_color",
+                "button_border_radius",
+                "button_border_style",
+                "button_border_width",
+                "button_drop_shadow_color",
+                "button_font_color",
+                "button_font_family",
+                "button_font_size",
+                "button_font_style",
+                "button_font_weight",
+                "button_letter_spacing",
+                "button_padding_bottom",
+                "button_padding_left",
+                "button_padding_right",
+                "button_padding_top",
+                "button_text_decoration",
+                "description_font_color",
+                "description_font_family",
+                "description_font_size",
+                "description_font_style",
+                "description_font_weight",
+                "description_letter_spacing",
+                "description_padding_bottom",
+                "description_padding_top",
+                "description_text_decoration",
+                "item_border_color",
+                "item_border_style",
+                "item_border_width",
+                "item_max_height",
+                "item_padding_bottom",
+                "item_padding_left",
+                "item_padding_right",
+                "item_padding_top",
+                "item_text_alignment",
+                "layout",
+                "num_columns",
+                "num_rows",
+                "original_price_font_color",
+                "original_price_font_family",
+                "original_price_font_size",
+                "original_price_font_style",
+                "original_price_font_weight",
+                "original_price_text_decoration",
+                "price_font_color",
+                "price_font_family",
+                "price_font_size",
+                "price_font_style",
+                "price_font_weight",
+                "price_letter_spacing",
+                "price_padding_bottom",
+                "price_padding_top",
+                "price_text_decoration",
+                "rating_font_color",
+                "rating_font_family",
+                "rating_font_size",
+                "rating_font_style",
+                "rating_font_weight",
+                "rating_letter_spacing",
+                "rating_padding_bottom",
+                "rating_padding_top",
+                "rating_text_decoration",
+                "stack_on_mobile",
+                "title_font_color",
+                "title_font_family",
+                "title_font_size",
+                "title_font_style",
+                "title_font_weight",
+                "title_letter_spacing",
+                "title_padding_bottom",
+                "title_padding_top",
+                "title_text_decoration",
+            ),
             required=(),
             additional=None,
         )

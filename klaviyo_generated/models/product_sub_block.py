@@ -15,7 +15,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="ProductSubBlock")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ProductSubBlock(LazyModel):
     """
     Attributes:
@@ -54,125 +54,63 @@ class ProductSubBlock(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        id: None | str | Unset
-        if isinstance(self.id, Unset):
-            id = UNSET
-        else:
-            id = self.id
+        field_dict["type"] = self.type_
 
-        product_id: None | str | Unset
-        if isinstance(self.product_id, Unset):
-            product_id = UNSET
-        else:
-            product_id = self.product_id
-
-        external_id: None | str | Unset
-        if isinstance(self.external_id, Unset):
-            external_id = UNSET
-        else:
-            external_id = self.external_id
-
-        autogenerate_link: bool | None | Unset
-        if isinstance(self.autogenerate_link, Unset):
-            autogenerate_link = UNSET
-        else:
-            autogenerate_link = self.autogenerate_link
-
-        button_text: None | str | Unset
-        if isinstance(self.button_text, Unset):
-            button_text = UNSET
-        else:
-            button_text = self.button_text
-
-        description: None | str | Unset
-        if isinstance(self.description, Unset):
-            description = UNSET
-        else:
-            description = self.description
-
-        image_url: None | str | Unset
-        if isinstance(self.image_url, Unset):
-            image_url = UNSET
-        else:
-            image_url = self.image_url
-
-        link: None | str | Unset
-        if isinstance(self.link, Unset):
-            link = UNSET
-        else:
-            link = self.link
-
-        name: None | str | Unset
-        if isinstance(self.name, Unset):
-            name = UNSET
-        else:
-            name = self.name
-
-        original_price: None | str | Unset
-        if isinstance(self.original_price, Unset):
-            original_price = UNSET
-        else:
-            original_price = self.original_price
-
-        price: None | str | Unset
-        if isinstance(self.price, Unset):
-            price = UNSET
-        else:
-            price = self.price
-
-        currency_code: None | str | Unset
-        if isinstance(self.currency_code, Unset):
-            currency_code = UNSET
-        else:
-            currency_code = self.currency_code
-
-        title: None | str | Unset
-        if isinstance(self.title, Unset):
-            title = UNSET
-        else:
-            title = self.title
-
-        url: None | str | Unset
-        if isinstance(self.url, Unset):
-            url = UNSET
-        else:
-            url = self.url
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-            }
-        )
+        id = self.id
         if id is not UNSET:
             field_dict["id"] = id
+
+        product_id = self.product_id
         if product_id is not UNSET:
             field_dict["product_id"] = product_id
+
+        external_id = self.external_id
         if external_id is not UNSET:
             field_dict["external_id"] = external_id
+
+        autogenerate_link = self.autogenerate_link
         if autogenerate_link is not UNSET:
             field_dict["autogenerate_link"] = autogenerate_link
+
+        button_text = self.button_text
         if button_text is not UNSET:
             field_dict["button_text"] = button_text
+
+        description = self.description
         if description is not UNSET:
             field_dict["description"] = description
+
+        image_url = self.image_url
         if image_url is not UNSET:
             field_dict["image_url"] = image_url
+
+        link = self.link
         if link is not UNSET:
             field_dict["link"] = link
+
+        name = self.name
         if name is not UNSET:
             field_dict["name"] = name
+
+        original_price = self.original_price
         if original_price is not UNSET:
             field_dict["original_price"] = original_price
+
+        price = self.price
         if price is not UNSET:
             field_dict["price"] = price
+
+        currency_code = self.currency_code
         if currency_code is not UNSET:
             field_dict["currency_code"] = currency_code
+
+        title = self.title
         if title is not UNSET:
             field_dict["title"] = title
+
+        url = self.url
         if url is not UNSET:
             field_dict["url"] = url
 
@@ -180,7 +118,22 @@ class ProductSubBlock(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.id = src_dict.get("id", UNSET)
+        instance.product_id = src_dict.get("product_id", UNSET)
+        instance.external_id = src_dict.get("external_id", UNSET)
+        instance.autogenerate_link = src_dict.get("autogenerate_link", UNSET)
+        instance.button_text = src_dict.get("button_text", UNSET)
+        instance.description = src_dict.get("description", UNSET)
+        instance.image_url = src_dict.get("image_url", UNSET)
+        instance.link = src_dict.get("link", UNSET)
+        instance.name = src_dict.get("name", UNSET)
+        instance.original_price = src_dict.get("original_price", UNSET)
+        instance.price = src_dict.get("price", UNSET)
+        instance.currency_code = src_dict.get("currency_code", UNSET)
+        instance.title = src_dict.get("title", UNSET)
+        instance.url = src_dict.get("url", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -193,21 +146,24 @@ class ProductSubBlock(LazyModel):
         return LazyTable(
             fields={
                 "type_": ("type", _decode_type_),
-                "id": ("id", None),
-                "product_id": ("product_id", None),
-                "external_id": ("external_id", None),
-                "autogenerate_link": ("autogenerate_link", None),
-                "button_text": ("button_text", None),
-                "description": ("description", None),
-                "image_url": ("image_url", None),
-                "link": ("link", None),
-                "name": ("name", None),
-                "original_price": ("original_price", None),
-                "price": ("price", None),
-                "currency_code": ("currency_code", None),
-                "title": ("title", None),
-                "url": ("url", None),
             },
+            known=(
+                "type",
+                "id",
+                "product_id",
+                "external_id",
+                "autogenerate_link",
+                "button_text",
+                "description",
+                "image_url",
+                "link",
+                "name",
+                "original_price",
+                "price",
+                "currency_code",
+                "title",
+                "url",
+            ),
             required=("type",),
             additional=None,
         )

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ProfileEventTrackedProperties")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ProfileEventTrackedProperties(LazyModel):
     """
     Attributes:
@@ -31,11 +31,11 @@ class ProfileEventTrackedProperties(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        metric: None | str | Unset
-        if isinstance(self.metric, Unset):
-            metric = UNSET
-        else:
-            metric = self.metric
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
+        metric = self.metric
+        if metric is not UNSET:
+            field_dict["metric"] = metric
 
         property_filters: list[dict[str, Any]] | None | Unset
         if isinstance(self.property_filters, Unset):
@@ -48,12 +48,6 @@ class ProfileEventTrackedProperties(LazyModel):
 
         else:
             property_filters = self.property_filters
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if metric is not UNSET:
-            field_dict["metric"] = metric
         if property_filters is not UNSET:
             field_dict["property_filters"] = property_filters
 
@@ -61,7 +55,9 @@ class ProfileEventTrackedProperties(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.metric = src_dict.get("metric", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -94,9 +90,12 @@ class ProfileEventTrackedProperties(LazyModel):
 
         return LazyTable(
             fields={
-                "metric": ("metric", None),
                 "property_filters": ("property_filters", _decode_property_filters),
             },
+            known=(
+                "metric",
+                "property_filters",
+            ),
             required=(),
             additional=None,
         )

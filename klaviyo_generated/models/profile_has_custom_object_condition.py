@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ProfileHasCustomObjectCondition")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ProfileHasCustomObjectCondition(LazyModel):
     """
     Attributes:
@@ -41,36 +41,31 @@ class ProfileHasCustomObjectCondition(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        object_type_id = self.object_type_id
+        field_dict["type"] = self.type_
 
-        object_type_relationship_id = self.object_type_relationship_id
+        field_dict["object_type_id"] = self.object_type_id
 
-        filter = self.filter.to_dict()
+        field_dict["object_type_relationship_id"] = self.object_type_relationship_id
+
+        field_dict["filter"] = self.filter.to_dict()
 
         filters = []
         for filters_item_data in self.filters:
             filters_item = filters_item_data.to_dict()
             filters.append(filters_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "object_type_id": object_type_id,
-                "object_type_relationship_id": object_type_relationship_id,
-                "filter": filter,
-                "filters": filters,
-            }
-        )
+        field_dict["filters"] = filters
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.object_type_id = src_dict["object_type_id"]
+        instance.object_type_relationship_id = src_dict["object_type_relationship_id"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -100,11 +95,16 @@ class ProfileHasCustomObjectCondition(LazyModel):
         return LazyTable(
             fields={
                 "type_": ("type", _decode_type_),
-                "object_type_id": ("object_type_id", None),
-                "object_type_relationship_id": ("object_type_relationship_id", None),
                 "filter": ("filter", _decode_filter),
                 "filters": ("filters", _decode_filters),
             },
+            known=(
+                "type",
+                "object_type_id",
+                "object_type_relationship_id",
+                "filter",
+                "filters",
+            ),
             required=(
                 "type",
                 "object_type_id",

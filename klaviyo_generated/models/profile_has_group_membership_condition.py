@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ProfileHasGroupMembershipCondition")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ProfileHasGroupMembershipCondition(LazyModel):
     """
     Attributes:
@@ -50,40 +50,29 @@ class ProfileHasGroupMembershipCondition(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.relative_date_operator_base_relative_date_filter import RelativeDateOperatorBaseRelativeDateFilter  # noqa: PLC0415
-        from ..models.relative_date_range_filter import RelativeDateRangeFilter  # noqa: PLC0415
-        from ..models.static_date_filter import StaticDateFilter  # noqa: PLC0415
-        from ..models.static_date_range_filter import StaticDateRangeFilter  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        type_: str = self.type_
+        field_dict["type"] = self.type_
 
-        is_member = self.is_member
+        field_dict["is_member"] = self.is_member
 
         group_ids = self.group_ids
+
+        field_dict["group_ids"] = group_ids
 
         timeframe_filter: dict[str, Any] | None | Unset
         if isinstance(self.timeframe_filter, Unset):
             timeframe_filter = UNSET
-        elif isinstance(self.timeframe_filter, StaticDateFilter):
+        elif isinstance(self.timeframe_filter, LazyModel):
             timeframe_filter = self.timeframe_filter.to_dict()
-        elif isinstance(self.timeframe_filter, StaticDateRangeFilter):
+        elif isinstance(self.timeframe_filter, LazyModel):
             timeframe_filter = self.timeframe_filter.to_dict()
-        elif isinstance(self.timeframe_filter, RelativeDateOperatorBaseRelativeDateFilter):
+        elif isinstance(self.timeframe_filter, LazyModel):
             timeframe_filter = self.timeframe_filter.to_dict()
-        elif isinstance(self.timeframe_filter, RelativeDateRangeFilter):
+        elif isinstance(self.timeframe_filter, LazyModel):
             timeframe_filter = self.timeframe_filter.to_dict()
         else:
             timeframe_filter = self.timeframe_filter
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "is_member": is_member,
-                "group_ids": group_ids,
-            }
-        )
         if timeframe_filter is not UNSET:
             field_dict["timeframe_filter"] = timeframe_filter
 
@@ -91,7 +80,8 @@ class ProfileHasGroupMembershipCondition(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -193,6 +183,12 @@ class ProfileHasGroupMembershipCondition(LazyModel):
                 "group_ids": ("group_ids", _decode_group_ids),
                 "timeframe_filter": ("timeframe_filter", _decode_timeframe_filter),
             },
+            known=(
+                "type",
+                "is_member",
+                "group_ids",
+                "timeframe_filter",
+            ),
             required=(
                 "type",
                 "is_member",

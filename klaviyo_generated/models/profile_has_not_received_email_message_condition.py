@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ProfileHasNotReceivedEmailMessageCondition")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ProfileHasNotReceivedEmailMessageCondition(LazyModel):
     """
     Attributes:
@@ -36,30 +36,24 @@ class ProfileHasNotReceivedEmailMessageCondition(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.alltime_date_filter import AlltimeDateFilter  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        type_: str = self.type_
+        field_dict["type"] = self.type_
 
         timeframe_filter: dict[str, Any]
-        if isinstance(self.timeframe_filter, AlltimeDateFilter):
+        if isinstance(self.timeframe_filter, LazyModel):
             timeframe_filter = self.timeframe_filter.to_dict()
         else:
             timeframe_filter = self.timeframe_filter.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "timeframe_filter": timeframe_filter,
-            }
-        )
+        field_dict["timeframe_filter"] = timeframe_filter
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -96,6 +90,10 @@ class ProfileHasNotReceivedEmailMessageCondition(LazyModel):
                 "type_": ("type", _decode_type_),
                 "timeframe_filter": ("timeframe_filter", _decode_timeframe_filter),
             },
+            known=(
+                "type",
+                "timeframe_filter",
+            ),
             required=(
                 "type",
                 "timeframe_filter",

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ProfileIdentifierDTOResourceObject")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ProfileIdentifierDTOResourceObject(LazyModel):
     """
     Attributes:
@@ -35,24 +35,13 @@ class ProfileIdentifierDTOResourceObject(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        attributes = self.attributes.to_dict()
+        field_dict["type"] = self.type_
 
-        id: None | str | Unset
-        if isinstance(self.id, Unset):
-            id = UNSET
-        else:
-            id = self.id
+        field_dict["attributes"] = self.attributes.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "attributes": attributes,
-            }
-        )
+        id = self.id
         if id is not UNSET:
             field_dict["id"] = id
 
@@ -60,7 +49,9 @@ class ProfileIdentifierDTOResourceObject(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.id = src_dict.get("id", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -82,8 +73,12 @@ class ProfileIdentifierDTOResourceObject(LazyModel):
             fields={
                 "type_": ("type", _decode_type_),
                 "attributes": ("attributes", _decode_attributes),
-                "id": ("id", None),
             },
+            known=(
+                "type",
+                "attributes",
+                "id",
+            ),
             required=(
                 "type",
                 "attributes",

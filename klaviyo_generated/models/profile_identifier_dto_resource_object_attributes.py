@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="ProfileIdentifierDTOResourceObjectAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ProfileIdentifierDTOResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -30,31 +30,17 @@ class ProfileIdentifierDTOResourceObjectAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        email: None | str | Unset
-        if isinstance(self.email, Unset):
-            email = UNSET
-        else:
-            email = self.email
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        phone_number: None | str | Unset
-        if isinstance(self.phone_number, Unset):
-            phone_number = UNSET
-        else:
-            phone_number = self.phone_number
-
-        external_id: None | str | Unset
-        if isinstance(self.external_id, Unset):
-            external_id = UNSET
-        else:
-            external_id = self.external_id
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        email = self.email
         if email is not UNSET:
             field_dict["email"] = email
+
+        phone_number = self.phone_number
         if phone_number is not UNSET:
             field_dict["phone_number"] = phone_number
+
+        external_id = self.external_id
         if external_id is not UNSET:
             field_dict["external_id"] = external_id
 
@@ -62,17 +48,22 @@ class ProfileIdentifierDTOResourceObjectAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.email = src_dict.get("email", UNSET)
+        instance.phone_number = src_dict.get("phone_number", UNSET)
+        instance.external_id = src_dict.get("external_id", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "email": ("email", None),
-                "phone_number": ("phone_number", None),
-                "external_id": ("external_id", None),
-            },
+            fields={},
+            known=(
+                "email",
+                "phone_number",
+                "external_id",
+            ),
             required=(),
             additional=None,
         )

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ProfileImportJobCreateQueryResourceObject")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ProfileImportJobCreateQueryResourceObject(LazyModel):
     """
     Attributes:
@@ -39,30 +39,22 @@ class ProfileImportJobCreateQueryResourceObject(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        attributes = self.attributes.to_dict()
+        field_dict["type"] = self.type_
 
-        relationships: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.relationships, Unset):
-            relationships = self.relationships.to_dict()
+        field_dict["attributes"] = self.attributes.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "attributes": attributes,
-            }
-        )
-        if relationships is not UNSET:
-            field_dict["relationships"] = relationships
+        relationships = self.relationships
+        if not isinstance(relationships, Unset):
+            field_dict["relationships"] = relationships.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -99,6 +91,11 @@ class ProfileImportJobCreateQueryResourceObject(LazyModel):
                 "attributes": ("attributes", _decode_attributes),
                 "relationships": ("relationships", _decode_relationships),
             },
+            known=(
+                "type",
+                "attributes",
+                "relationships",
+            ),
             required=(
                 "type",
                 "attributes",

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ProfileImportJobCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ProfileImportJobCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -30,21 +30,16 @@ class ProfileImportJobCreateQueryResourceObjectAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        profiles = self.profiles.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "profiles": profiles,
-            }
-        )
+        field_dict["profiles"] = self.profiles.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -61,6 +56,7 @@ class ProfileImportJobCreateQueryResourceObjectAttributes(LazyModel):
             fields={
                 "profiles": ("profiles", _decode_profiles),
             },
+            known=("profiles",),
             required=("profiles",),
             additional=None,
         )

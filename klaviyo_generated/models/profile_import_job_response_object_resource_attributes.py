@@ -19,7 +19,7 @@ from ..types import UNSET, Unset, parse_union
 T = TypeVar("T", bound="ProfileImportJobResponseObjectResourceAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ProfileImportJobResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
@@ -52,23 +52,22 @@ class ProfileImportJobResponseObjectResourceAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        status: str = self.status
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
+        field_dict["status"] = self.status
 
         created_at = self.created_at.isoformat()
+        field_dict["created_at"] = created_at
 
-        total_count = self.total_count
+        field_dict["total_count"] = self.total_count
 
-        completed_count: int | None | Unset
-        if isinstance(self.completed_count, Unset):
-            completed_count = UNSET
-        else:
-            completed_count = self.completed_count
+        completed_count = self.completed_count
+        if completed_count is not UNSET:
+            field_dict["completed_count"] = completed_count
 
-        failed_count: int | None | Unset
-        if isinstance(self.failed_count, Unset):
-            failed_count = UNSET
-        else:
-            failed_count = self.failed_count
+        failed_count = self.failed_count
+        if failed_count is not UNSET:
+            field_dict["failed_count"] = failed_count
 
         completed_at: None | str | Unset
         if isinstance(self.completed_at, Unset):
@@ -77,6 +76,8 @@ class ProfileImportJobResponseObjectResourceAttributes(LazyModel):
             completed_at = self.completed_at.isoformat()
         else:
             completed_at = self.completed_at
+        if completed_at is not UNSET:
+            field_dict["completed_at"] = completed_at
 
         expires_at: None | str | Unset
         if isinstance(self.expires_at, Unset):
@@ -85,6 +86,8 @@ class ProfileImportJobResponseObjectResourceAttributes(LazyModel):
             expires_at = self.expires_at.isoformat()
         else:
             expires_at = self.expires_at
+        if expires_at is not UNSET:
+            field_dict["expires_at"] = expires_at
 
         started_at: None | str | Unset
         if isinstance(self.started_at, Unset):
@@ -93,24 +96,6 @@ class ProfileImportJobResponseObjectResourceAttributes(LazyModel):
             started_at = self.started_at.isoformat()
         else:
             started_at = self.started_at
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "status": status,
-                "created_at": created_at,
-                "total_count": total_count,
-            }
-        )
-        if completed_count is not UNSET:
-            field_dict["completed_count"] = completed_count
-        if failed_count is not UNSET:
-            field_dict["failed_count"] = failed_count
-        if completed_at is not UNSET:
-            field_dict["completed_at"] = completed_at
-        if expires_at is not UNSET:
-            field_dict["expires_at"] = expires_at
         if started_at is not UNSET:
             field_dict["started_at"] = started_at
 
@@ -118,7 +103,11 @@ class ProfileImportJobResponseObjectResourceAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.total_count = src_dict["total_count"]
+        instance.completed_count = src_dict.get("completed_count", UNSET)
+        instance.failed_count = src_dict.get("failed_count", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -197,13 +186,20 @@ class ProfileImportJobResponseObjectResourceAttributes(LazyModel):
             fields={
                 "status": ("status", _decode_status),
                 "created_at": ("created_at", _decode_created_at),
-                "total_count": ("total_count", None),
-                "completed_count": ("completed_count", None),
-                "failed_count": ("failed_count", None),
                 "completed_at": ("completed_at", _decode_completed_at),
                 "expires_at": ("expires_at", _decode_expires_at),
                 "started_at": ("started_at", _decode_started_at),
             },
+            known=(
+                "status",
+                "created_at",
+                "total_count",
+                "completed_count",
+                "failed_count",
+                "completed_at",
+                "expires_at",
+                "started_at",
+            ),
             required=(
                 "status",
                 "created_at",

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ProfileImportJobResponseObjectResourceRelationships")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ProfileImportJobResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
@@ -41,33 +41,26 @@ class ProfileImportJobResponseObjectResourceRelationships(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        lists: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.lists, Unset):
-            lists = self.lists.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        profiles: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.profiles, Unset):
-            profiles = self.profiles.to_dict()
+        lists = self.lists
+        if not isinstance(lists, Unset):
+            field_dict["lists"] = lists.to_dict()
 
-        import_errors: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.import_errors, Unset):
-            import_errors = self.import_errors.to_dict()
+        profiles = self.profiles
+        if not isinstance(profiles, Unset):
+            field_dict["profiles"] = profiles.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if lists is not UNSET:
-            field_dict["lists"] = lists
-        if profiles is not UNSET:
-            field_dict["profiles"] = profiles
-        if import_errors is not UNSET:
-            field_dict["import-errors"] = import_errors
+        import_errors = self.import_errors
+        if not isinstance(import_errors, Unset):
+            field_dict["import-errors"] = import_errors.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -121,6 +114,11 @@ class ProfileImportJobResponseObjectResourceRelationships(LazyModel):
                 "profiles": ("profiles", _decode_profiles),
                 "import_errors": ("import-errors", _decode_import_errors),
             },
+            known=(
+                "lists",
+                "profiles",
+                "import-errors",
+            ),
             required=(),
             additional=None,
         )

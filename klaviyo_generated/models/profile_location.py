@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="ProfileLocation")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ProfileLocation(LazyModel):
     """
     Attributes:
@@ -46,87 +46,45 @@ class ProfileLocation(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        address1: None | str | Unset
-        if isinstance(self.address1, Unset):
-            address1 = UNSET
-        else:
-            address1 = self.address1
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        address2: None | str | Unset
-        if isinstance(self.address2, Unset):
-            address2 = UNSET
-        else:
-            address2 = self.address2
-
-        city: None | str | Unset
-        if isinstance(self.city, Unset):
-            city = UNSET
-        else:
-            city = self.city
-
-        country: None | str | Unset
-        if isinstance(self.country, Unset):
-            country = UNSET
-        else:
-            country = self.country
-
-        latitude: float | None | str | Unset
-        if isinstance(self.latitude, Unset):
-            latitude = UNSET
-        else:
-            latitude = self.latitude
-
-        longitude: float | None | str | Unset
-        if isinstance(self.longitude, Unset):
-            longitude = UNSET
-        else:
-            longitude = self.longitude
-
-        region: None | str | Unset
-        if isinstance(self.region, Unset):
-            region = UNSET
-        else:
-            region = self.region
-
-        zip_: None | str | Unset
-        if isinstance(self.zip_, Unset):
-            zip_ = UNSET
-        else:
-            zip_ = self.zip_
-
-        timezone: None | str | Unset
-        if isinstance(self.timezone, Unset):
-            timezone = UNSET
-        else:
-            timezone = self.timezone
-
-        ip: None | str | Unset
-        if isinstance(self.ip, Unset):
-            ip = UNSET
-        else:
-            ip = self.ip
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        address1 = self.address1
         if address1 is not UNSET:
             field_dict["address1"] = address1
+
+        address2 = self.address2
         if address2 is not UNSET:
             field_dict["address2"] = address2
+
+        city = self.city
         if city is not UNSET:
             field_dict["city"] = city
+
+        country = self.country
         if country is not UNSET:
             field_dict["country"] = country
+
+        latitude = self.latitude
         if latitude is not UNSET:
             field_dict["latitude"] = latitude
+
+        longitude = self.longitude
         if longitude is not UNSET:
             field_dict["longitude"] = longitude
+
+        region = self.region
         if region is not UNSET:
             field_dict["region"] = region
+
+        zip_ = self.zip_
         if zip_ is not UNSET:
             field_dict["zip"] = zip_
+
+        timezone = self.timezone
         if timezone is not UNSET:
             field_dict["timezone"] = timezone
+
+        ip = self.ip
         if ip is not UNSET:
             field_dict["ip"] = ip
 
@@ -134,24 +92,36 @@ class ProfileLocation(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.address1 = src_dict.get("address1", UNSET)
+        instance.address2 = src_dict.get("address2", UNSET)
+        instance.city = src_dict.get("city", UNSET)
+        instance.country = src_dict.get("country", UNSET)
+        instance.latitude = src_dict.get("latitude", UNSET)
+        instance.longitude = src_dict.get("longitude", UNSET)
+        instance.region = src_dict.get("region", UNSET)
+        instance.zip_ = src_dict.get("zip", UNSET)
+        instance.timezone = src_dict.get("timezone", UNSET)
+        instance.ip = src_dict.get("ip", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "address1": ("address1", None),
-                "address2": ("address2", None),
-                "city": ("city", None),
-                "country": ("country", None),
-                "latitude": ("latitude", None),
-                "longitude": ("longitude", None),
-                "region": ("region", None),
-                "zip_": ("zip", None),
-                "timezone": ("timezone", None),
-                "ip": ("ip", None),
-            },
+            fields={},
+            known=(
+                "address1",
+                "address2",
+                "city",
+                "country",
+                "latitude",
+                "longitude",
+                "region",
+                "zip",
+                "timezone",
+                "ip",
+            ),
             required=(),
             additional=None,
         )

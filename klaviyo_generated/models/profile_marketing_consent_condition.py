@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ProfileMarketingConsentCondition")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ProfileMarketingConsentCondition(LazyModel):
     """
     Attributes:
@@ -48,42 +48,32 @@ class ProfileMarketingConsentCondition(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.has_email_marketing_consent import HasEmailMarketingConsent  # noqa: PLC0415
-        from ..models.has_push_marketing_consent import HasPushMarketingConsent  # noqa: PLC0415
-        from ..models.has_sms_marketing_consent import HasSMSMarketingConsent  # noqa: PLC0415
-        from ..models.no_email_marketing_consent import NoEmailMarketingConsent  # noqa: PLC0415
-        from ..models.no_sms_marketing_consent import NoSMSMarketingConsent  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        type_: str = self.type_
+        field_dict["type"] = self.type_
 
         consent: dict[str, Any]
-        if isinstance(self.consent, HasEmailMarketingConsent):
+        if isinstance(self.consent, LazyModel):
             consent = self.consent.to_dict()
-        elif isinstance(self.consent, NoEmailMarketingConsent):
+        elif isinstance(self.consent, LazyModel):
             consent = self.consent.to_dict()
-        elif isinstance(self.consent, HasSMSMarketingConsent):
+        elif isinstance(self.consent, LazyModel):
             consent = self.consent.to_dict()
-        elif isinstance(self.consent, NoSMSMarketingConsent):
+        elif isinstance(self.consent, LazyModel):
             consent = self.consent.to_dict()
-        elif isinstance(self.consent, HasPushMarketingConsent):
+        elif isinstance(self.consent, LazyModel):
             consent = self.consent.to_dict()
         else:
             consent = self.consent.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "consent": consent,
-            }
-        )
+        field_dict["consent"] = consent
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -174,6 +164,10 @@ class ProfileMarketingConsentCondition(LazyModel):
                 "type_": ("type", _decode_type_),
                 "consent": ("consent", _decode_consent),
             },
+            known=(
+                "type",
+                "consent",
+            ),
             required=(
                 "type",
                 "consent",

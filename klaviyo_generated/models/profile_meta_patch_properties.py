@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ProfileMetaPatchProperties")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ProfileMetaPatchProperties(LazyModel):
     """
     Attributes:
@@ -37,24 +37,27 @@ class ProfileMetaPatchProperties(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.profile_meta_patch_properties_append_type_0 import ProfileMetaPatchPropertiesAppendType0  # noqa: PLC0415
-        from ..models.profile_meta_patch_properties_unappend_type_0 import ProfileMetaPatchPropertiesUnappendType0  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
         append: dict[str, Any] | None | Unset
         if isinstance(self.append, Unset):
             append = UNSET
-        elif isinstance(self.append, ProfileMetaPatchPropertiesAppendType0):
+        elif isinstance(self.append, LazyModel):
             append = self.append.to_dict()
         else:
             append = self.append
+        if append is not UNSET:
+            field_dict["append"] = append
 
         unappend: dict[str, Any] | None | Unset
         if isinstance(self.unappend, Unset):
             unappend = UNSET
-        elif isinstance(self.unappend, ProfileMetaPatchPropertiesUnappendType0):
+        elif isinstance(self.unappend, LazyModel):
             unappend = self.unappend.to_dict()
         else:
             unappend = self.unappend
+        if unappend is not UNSET:
+            field_dict["unappend"] = unappend
 
         unset: list[str] | None | str | Unset
         if isinstance(self.unset, Unset):
@@ -64,14 +67,6 @@ class ProfileMetaPatchProperties(LazyModel):
 
         else:
             unset = self.unset
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if append is not UNSET:
-            field_dict["append"] = append
-        if unappend is not UNSET:
-            field_dict["unappend"] = unappend
         if unset is not UNSET:
             field_dict["unset"] = unset
 
@@ -79,7 +74,8 @@ class ProfileMetaPatchProperties(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -152,6 +148,11 @@ class ProfileMetaPatchProperties(LazyModel):
                 "unappend": ("unappend", _decode_unappend),
                 "unset": ("unset", _decode_unset),
             },
+            known=(
+                "append",
+                "unappend",
+                "unset",
+            ),
             required=(),
             additional=None,
         )

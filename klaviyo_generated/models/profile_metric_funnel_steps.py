@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ProfileMetricFunnelSteps")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ProfileMetricFunnelSteps(LazyModel):
     """
     Attributes:
@@ -33,9 +33,11 @@ class ProfileMetricFunnelSteps(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        metric_exists = self.metric_exists
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        metric_id = self.metric_id
+        field_dict["metric_exists"] = self.metric_exists
+
+        field_dict["metric_id"] = self.metric_id
 
         metric_filters: list[dict[str, Any]] | None | Unset
         if isinstance(self.metric_filters, Unset):
@@ -48,15 +50,6 @@ class ProfileMetricFunnelSteps(LazyModel):
 
         else:
             metric_filters = self.metric_filters
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "metric_exists": metric_exists,
-                "metric_id": metric_id,
-            }
-        )
         if metric_filters is not UNSET:
             field_dict["metric_filters"] = metric_filters
 
@@ -64,7 +57,10 @@ class ProfileMetricFunnelSteps(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.metric_exists = src_dict["metric_exists"]
+        instance.metric_id = src_dict["metric_id"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -99,10 +95,13 @@ class ProfileMetricFunnelSteps(LazyModel):
 
         return LazyTable(
             fields={
-                "metric_exists": ("metric_exists", None),
-                "metric_id": ("metric_id", None),
                 "metric_filters": ("metric_filters", _decode_metric_filters),
             },
+            known=(
+                "metric_exists",
+                "metric_id",
+                "metric_filters",
+            ),
             required=(
                 "metric_exists",
                 "metric_id",

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ProfileMetricPropertyFilter")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ProfileMetricPropertyFilter(LazyModel):
     """
     Attributes:
@@ -51,46 +51,31 @@ class ProfileMetricPropertyFilter(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.boolean_filter import BooleanFilter  # noqa: PLC0415
-        from ..models.existence_operator_existence_filter import ExistenceOperatorExistenceFilter  # noqa: PLC0415
-        from ..models.list_length_filter import ListLengthFilter  # noqa: PLC0415
-        from ..models.list_set_filter import ListSetFilter  # noqa: PLC0415
-        from ..models.list_substring_filter import ListSubstringFilter  # noqa: PLC0415
-        from ..models.numeric_operator_numeric_filter import NumericOperatorNumericFilter  # noqa: PLC0415
-        from ..models.string_array_operator_string_array_filter import StringArrayOperatorStringArrayFilter  # noqa: PLC0415
-        from ..models.string_operator_string_filter import StringOperatorStringFilter  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        property_ = self.property_
+        field_dict["property"] = self.property_
 
         filter: dict[str, Any] | None | Unset
         if isinstance(self.filter, Unset):
             filter = UNSET
-        elif isinstance(self.filter, StringOperatorStringFilter):
+        elif isinstance(self.filter, LazyModel):
             filter = self.filter.to_dict()
-        elif isinstance(self.filter, StringArrayOperatorStringArrayFilter):
+        elif isinstance(self.filter, LazyModel):
             filter = self.filter.to_dict()
-        elif isinstance(self.filter, ExistenceOperatorExistenceFilter):
+        elif isinstance(self.filter, LazyModel):
             filter = self.filter.to_dict()
-        elif isinstance(self.filter, ListSetFilter):
+        elif isinstance(self.filter, LazyModel):
             filter = self.filter.to_dict()
-        elif isinstance(self.filter, ListLengthFilter):
+        elif isinstance(self.filter, LazyModel):
             filter = self.filter.to_dict()
-        elif isinstance(self.filter, ListSubstringFilter):
+        elif isinstance(self.filter, LazyModel):
             filter = self.filter.to_dict()
-        elif isinstance(self.filter, BooleanFilter):
+        elif isinstance(self.filter, LazyModel):
             filter = self.filter.to_dict()
-        elif isinstance(self.filter, NumericOperatorNumericFilter):
+        elif isinstance(self.filter, LazyModel):
             filter = self.filter.to_dict()
         else:
             filter = self.filter
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "property": property_,
-            }
-        )
         if filter is not UNSET:
             field_dict["filter"] = filter
 
@@ -98,7 +83,9 @@ class ProfileMetricPropertyFilter(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.property_ = src_dict["property"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -227,9 +214,12 @@ class ProfileMetricPropertyFilter(LazyModel):
 
         return LazyTable(
             fields={
-                "property_": ("property", None),
                 "filter": ("filter", _decode_filter),
             },
+            known=(
+                "property",
+                "filter",
+            ),
             required=("property",),
             additional=None,
         )

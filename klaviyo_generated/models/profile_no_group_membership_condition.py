@@ -18,7 +18,7 @@ from ..types import strict_enums
 T = TypeVar("T", bound="ProfileNoGroupMembershipCondition")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ProfileNoGroupMembershipCondition(LazyModel):
     """
     Attributes:
@@ -33,27 +33,22 @@ class ProfileNoGroupMembershipCondition(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        is_member = self.is_member
+        field_dict["type"] = self.type_
+
+        field_dict["is_member"] = self.is_member
 
         group_ids = self.group_ids
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "is_member": is_member,
-                "group_ids": group_ids,
-            }
-        )
+        field_dict["group_ids"] = group_ids
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -80,6 +75,11 @@ class ProfileNoGroupMembershipCondition(LazyModel):
                 "is_member": ("is_member", _decode_is_member),
                 "group_ids": ("group_ids", _decode_group_ids),
             },
+            known=(
+                "type",
+                "is_member",
+                "group_ids",
+            ),
             required=(
                 "type",
                 "is_member",

@@ -17,7 +17,7 @@ from ..models.profile_operation_delete_operator import (
 T = TypeVar("T", bound="ProfileOperationDelete")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ProfileOperationDelete(LazyModel):
     """
     Attributes:
@@ -30,24 +30,19 @@ class ProfileOperationDelete(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        operator: str = self.operator
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        property_key = self.property_key
+        field_dict["operator"] = self.operator
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "operator": operator,
-                "property_key": property_key,
-            }
-        )
+        field_dict["property_key"] = self.property_key
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.property_key = src_dict["property_key"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -60,8 +55,11 @@ class ProfileOperationDelete(LazyModel):
         return LazyTable(
             fields={
                 "operator": ("operator", _decode_operator),
-                "property_key": ("property_key", None),
             },
+            known=(
+                "operator",
+                "property_key",
+            ),
             required=(
                 "operator",
                 "property_key",

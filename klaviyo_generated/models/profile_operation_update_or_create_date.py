@@ -27,7 +27,7 @@ from ..types import parse_union
 T = TypeVar("T", bound="ProfileOperationUpdateOrCreateDate")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ProfileOperationUpdateOrCreateDate(LazyModel):
     """
     Attributes:
@@ -44,11 +44,13 @@ class ProfileOperationUpdateOrCreateDate(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        operator: str = self.operator
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        property_type: str = self.property_type
+        field_dict["operator"] = self.operator
 
-        property_key = self.property_key
+        field_dict["property_type"] = self.property_type
+
+        field_dict["property_key"] = self.property_key
 
         property_value: str
         if isinstance(self.property_value, datetime.date):
@@ -56,22 +58,15 @@ class ProfileOperationUpdateOrCreateDate(LazyModel):
         else:
             property_value = self.property_value
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "operator": operator,
-                "property_type": property_type,
-                "property_key": property_key,
-                "property_value": property_value,
-            }
-        )
+        field_dict["property_value"] = property_value
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.property_key = src_dict["property_key"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -114,9 +109,14 @@ class ProfileOperationUpdateOrCreateDate(LazyModel):
             fields={
                 "operator": ("operator", _decode_operator),
                 "property_type": ("property_type", _decode_property_type),
-                "property_key": ("property_key", None),
                 "property_value": ("property_value", _decode_property_value),
             },
+            known=(
+                "operator",
+                "property_type",
+                "property_key",
+                "property_value",
+            ),
             required=(
                 "operator",
                 "property_type",

@@ -26,7 +26,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="ProfileOperationUpdateOrCreateList")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ProfileOperationUpdateOrCreateList(LazyModel):
     """
     Attributes:
@@ -46,28 +46,17 @@ class ProfileOperationUpdateOrCreateList(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        operator: str = self.operator
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        property_type: str = self.property_type
+        field_dict["operator"] = self.operator
 
-        property_key = self.property_key
+        field_dict["property_type"] = self.property_type
 
-        property_value = self.property_value
+        field_dict["property_key"] = self.property_key
 
-        property_operation: str | Unset = UNSET
-        if not isinstance(self.property_operation, Unset):
-            property_operation = self.property_operation
+        field_dict["property_value"] = self.property_value
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "operator": operator,
-                "property_type": property_type,
-                "property_key": property_key,
-                "property_value": property_value,
-            }
-        )
+        property_operation = self.property_operation
         if property_operation is not UNSET:
             field_dict["property_operation"] = property_operation
 
@@ -75,7 +64,10 @@ class ProfileOperationUpdateOrCreateList(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.property_key = src_dict["property_key"]
+        instance.property_value = src_dict["property_value"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -106,10 +98,15 @@ class ProfileOperationUpdateOrCreateList(LazyModel):
             fields={
                 "operator": ("operator", _decode_operator),
                 "property_type": ("property_type", _decode_property_type),
-                "property_key": ("property_key", None),
-                "property_value": ("property_value", None),
                 "property_operation": ("property_operation", _decode_property_operation),
             },
+            known=(
+                "operator",
+                "property_type",
+                "property_key",
+                "property_value",
+                "property_operation",
+            ),
             required=(
                 "operator",
                 "property_type",

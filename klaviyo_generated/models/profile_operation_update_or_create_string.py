@@ -21,7 +21,7 @@ from ..models.profile_operation_update_or_create_string_property_type import (
 T = TypeVar("T", bound="ProfileOperationUpdateOrCreateString")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ProfileOperationUpdateOrCreateString(LazyModel):
     """
     Attributes:
@@ -38,30 +38,24 @@ class ProfileOperationUpdateOrCreateString(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        operator: str = self.operator
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        property_type: str = self.property_type
+        field_dict["operator"] = self.operator
 
-        property_key = self.property_key
+        field_dict["property_type"] = self.property_type
 
-        property_value = self.property_value
+        field_dict["property_key"] = self.property_key
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "operator": operator,
-                "property_type": property_type,
-                "property_key": property_key,
-                "property_value": property_value,
-            }
-        )
+        field_dict["property_value"] = self.property_value
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.property_key = src_dict["property_key"]
+        instance.property_value = src_dict["property_value"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -80,9 +74,13 @@ class ProfileOperationUpdateOrCreateString(LazyModel):
             fields={
                 "operator": ("operator", _decode_operator),
                 "property_type": ("property_type", _decode_property_type),
-                "property_key": ("property_key", None),
-                "property_value": ("property_value", None),
             },
+            known=(
+                "operator",
+                "property_type",
+                "property_key",
+                "property_value",
+            ),
             required=(
                 "operator",
                 "property_type",

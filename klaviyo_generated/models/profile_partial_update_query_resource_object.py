@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ProfilePartialUpdateQueryResourceObject")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ProfilePartialUpdateQueryResourceObject(LazyModel):
     """
     Attributes:
@@ -40,33 +40,25 @@ class ProfilePartialUpdateQueryResourceObject(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        id = self.id
+        field_dict["type"] = self.type_
 
-        attributes = self.attributes.to_dict()
+        field_dict["id"] = self.id
 
-        meta: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.meta, Unset):
-            meta = self.meta.to_dict()
+        field_dict["attributes"] = self.attributes.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "id": id,
-                "attributes": attributes,
-            }
-        )
-        if meta is not UNSET:
-            field_dict["meta"] = meta
+        meta = self.meta
+        if not isinstance(meta, Unset):
+            field_dict["meta"] = meta.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.id = src_dict["id"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -98,10 +90,15 @@ class ProfilePartialUpdateQueryResourceObject(LazyModel):
         return LazyTable(
             fields={
                 "type_": ("type", _decode_type_),
-                "id": ("id", None),
                 "attributes": ("attributes", _decode_attributes),
                 "meta": ("meta", _decode_meta),
             },
+            known=(
+                "type",
+                "id",
+                "attributes",
+                "meta",
+            ),
             required=(
                 "type",
                 "id",

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ProfilePermissionsCondition")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ProfilePermissionsCondition(LazyModel):
     """
     Attributes:
@@ -54,45 +54,34 @@ class ProfilePermissionsCondition(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.explicitly_reachable import ExplicitlyReachable  # noqa: PLC0415
-        from ..models.explicitly_unreachable import ExplicitlyUnreachable  # noqa: PLC0415
-        from ..models.implicitly_or_explicitly_reachable import ImplicitlyOrExplicitlyReachable  # noqa: PLC0415
-        from ..models.implicitly_reachable import ImplicitlyReachable  # noqa: PLC0415
-        from ..models.implicitly_unreachable import ImplicitlyUnreachable  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        type_: str = self.type_
+        field_dict["type"] = self.type_
 
         permission: dict[str, Any]
-        if isinstance(self.permission, ExplicitlyReachable):
+        if isinstance(self.permission, LazyModel):
             permission = self.permission.to_dict()
-        elif isinstance(self.permission, ImplicitlyReachable):
+        elif isinstance(self.permission, LazyModel):
             permission = self.permission.to_dict()
-        elif isinstance(self.permission, ImplicitlyOrExplicitlyReachable):
+        elif isinstance(self.permission, LazyModel):
             permission = self.permission.to_dict()
-        elif isinstance(self.permission, ExplicitlyUnreachable):
+        elif isinstance(self.permission, LazyModel):
             permission = self.permission.to_dict()
-        elif isinstance(self.permission, ImplicitlyUnreachable):
+        elif isinstance(self.permission, LazyModel):
             permission = self.permission.to_dict()
         else:
             permission = self.permission.to_dict()
 
-        channel: str = self.channel
+        field_dict["permission"] = permission
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "permission": permission,
-                "channel": channel,
-            }
-        )
+        field_dict["channel"] = self.channel
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -189,6 +178,11 @@ class ProfilePermissionsCondition(LazyModel):
                 "permission": ("permission", _decode_permission),
                 "channel": ("channel", _decode_channel),
             },
+            known=(
+                "type",
+                "permission",
+                "channel",
+            ),
             required=(
                 "type",
                 "permission",

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ProfilePostalCodeDistanceCondition")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ProfilePostalCodeDistanceCondition(LazyModel):
     """
     Attributes:
@@ -46,39 +46,32 @@ class ProfilePostalCodeDistanceCondition(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.greater_than_positive_numeric_filter import GreaterThanPositiveNumericFilter  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        type_: str = self.type_
+        field_dict["type"] = self.type_
 
-        country_code = self.country_code
+        field_dict["country_code"] = self.country_code
 
-        postal_code = self.postal_code
+        field_dict["postal_code"] = self.postal_code
 
-        unit: str = self.unit
+        field_dict["unit"] = self.unit
 
         filter: dict[str, Any]
-        if isinstance(self.filter, GreaterThanPositiveNumericFilter):
+        if isinstance(self.filter, LazyModel):
             filter = self.filter.to_dict()
         else:
             filter = self.filter.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "country_code": country_code,
-                "postal_code": postal_code,
-                "unit": unit,
-                "filter": filter,
-            }
-        )
+        field_dict["filter"] = filter
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.country_code = src_dict["country_code"]
+        instance.postal_code = src_dict["postal_code"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -118,11 +111,16 @@ class ProfilePostalCodeDistanceCondition(LazyModel):
         return LazyTable(
             fields={
                 "type_": ("type", _decode_type_),
-                "country_code": ("country_code", None),
-                "postal_code": ("postal_code", None),
                 "unit": ("unit", _decode_unit),
                 "filter": ("filter", _decode_filter),
             },
+            known=(
+                "type",
+                "country_code",
+                "postal_code",
+                "unit",
+                "filter",
+            ),
             required=(
                 "type",
                 "country_code",

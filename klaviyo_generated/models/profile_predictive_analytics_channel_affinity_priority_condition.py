@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ProfilePredictiveAnalyticsChannelAffinityPriorityCondition")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ProfilePredictiveAnalyticsChannelAffinityPriorityCondition(LazyModel):
     """
     Attributes:
@@ -56,33 +56,24 @@ class ProfilePredictiveAnalyticsChannelAffinityPriorityCondition(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        dimension: str = self.dimension
+        field_dict["type"] = self.type_
 
-        measurement: str = self.measurement
+        field_dict["dimension"] = self.dimension
 
-        predicted_channel: str = self.predicted_channel
+        field_dict["measurement"] = self.measurement
 
-        filter = self.filter.to_dict()
+        field_dict["predicted_channel"] = self.predicted_channel
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "dimension": dimension,
-                "measurement": measurement,
-                "predicted_channel": predicted_channel,
-                "filter": filter,
-            }
-        )
+        field_dict["filter"] = self.filter.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -131,6 +122,13 @@ class ProfilePredictiveAnalyticsChannelAffinityPriorityCondition(LazyModel):
                 "predicted_channel": ("predicted_channel", _decode_predicted_channel),
                 "filter": ("filter", _decode_filter),
             },
+            known=(
+                "type",
+                "dimension",
+                "measurement",
+                "predicted_channel",
+                "filter",
+            ),
             required=(
                 "type",
                 "dimension",

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ProfilePredictiveAnalyticsNumericCondition")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ProfilePredictiveAnalyticsNumericCondition(LazyModel):
     """
     Attributes:
@@ -41,27 +41,20 @@ class ProfilePredictiveAnalyticsNumericCondition(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        dimension: str = self.dimension
+        field_dict["type"] = self.type_
 
-        filter = self.filter.to_dict()
+        field_dict["dimension"] = self.dimension
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "dimension": dimension,
-                "filter": filter,
-            }
-        )
+        field_dict["filter"] = self.filter.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -88,6 +81,11 @@ class ProfilePredictiveAnalyticsNumericCondition(LazyModel):
                 "dimension": ("dimension", _decode_dimension),
                 "filter": ("filter", _decode_filter),
             },
+            known=(
+                "type",
+                "dimension",
+                "filter",
+            ),
             required=(
                 "type",
                 "dimension",

@@ -30,7 +30,7 @@ from ..types import parse_union
 T = TypeVar("T", bound="ProfilePredictiveAnalyticsStringFilter")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ProfilePredictiveAnalyticsStringFilter(LazyModel):
     """
     Attributes:
@@ -46,31 +46,20 @@ class ProfilePredictiveAnalyticsStringFilter(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        operator: str
-        if isinstance(self.operator, str):
-            operator = self.operator
-        else:
-            operator = self.operator
+        field_dict["type"] = self.type_
 
-        value: str = self.value
+        field_dict["operator"] = self.operator
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "operator": operator,
-                "value": value,
-            }
-        )
+        field_dict["value"] = self.value
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -118,6 +107,11 @@ class ProfilePredictiveAnalyticsStringFilter(LazyModel):
                 "operator": ("operator", _decode_operator),
                 "value": ("value", _decode_value),
             },
+            known=(
+                "type",
+                "operator",
+                "value",
+            ),
             required=(
                 "type",
                 "operator",

@@ -38,7 +38,7 @@ from ..types import UNSET, Unset, parse_union
 T = TypeVar("T", bound="ProfilePropertyDateTrigger")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ProfilePropertyDateTrigger(LazyModel):
     """
     Attributes:
@@ -67,27 +67,29 @@ class ProfilePropertyDateTrigger(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        date_field_type: str = self.date_field_type
+        field_dict["type"] = self.type_
 
-        date_profile_property = self.date_profile_property
+        field_dict["date_field_type"] = self.date_field_type
 
-        timedelta_value_before_date = self.timedelta_value_before_date
+        field_dict["date_profile_property"] = self.date_profile_property
 
-        trigger_time = self.trigger_time
+        field_dict["timedelta_value_before_date"] = self.timedelta_value_before_date
 
-        timedelta_unit_before_date: str | Unset = UNSET
-        if not isinstance(self.timedelta_unit_before_date, Unset):
-            timedelta_unit_before_date = self.timedelta_unit_before_date
+        field_dict["trigger_time"] = self.trigger_time
 
-        recurrence_frequency: str | Unset = UNSET
-        if not isinstance(self.recurrence_frequency, Unset):
-            recurrence_frequency = self.recurrence_frequency
+        timedelta_unit_before_date = self.timedelta_unit_before_date
+        if timedelta_unit_before_date is not UNSET:
+            field_dict["timedelta_unit_before_date"] = timedelta_unit_before_date
 
-        timezone: str | Unset = UNSET
-        if not isinstance(self.timezone, Unset):
-            timezone = self.timezone
+        recurrence_frequency = self.recurrence_frequency
+        if recurrence_frequency is not UNSET:
+            field_dict["recurrence_frequency"] = recurrence_frequency
+
+        timezone = self.timezone
+        if timezone is not UNSET:
+            field_dict["timezone"] = timezone
 
         trigger_days: list[str] | None | Unset
         if isinstance(self.trigger_days, Unset):
@@ -100,24 +102,6 @@ class ProfilePropertyDateTrigger(LazyModel):
 
         else:
             trigger_days = self.trigger_days
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "date_field_type": date_field_type,
-                "date_profile_property": date_profile_property,
-                "timedelta_value_before_date": timedelta_value_before_date,
-                "trigger_time": trigger_time,
-            }
-        )
-        if timedelta_unit_before_date is not UNSET:
-            field_dict["timedelta_unit_before_date"] = timedelta_unit_before_date
-        if recurrence_frequency is not UNSET:
-            field_dict["recurrence_frequency"] = recurrence_frequency
-        if timezone is not UNSET:
-            field_dict["timezone"] = timezone
         if trigger_days is not UNSET:
             field_dict["trigger_days"] = trigger_days
 
@@ -125,7 +109,11 @@ class ProfilePropertyDateTrigger(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.date_profile_property = src_dict["date_profile_property"]
+        instance.timedelta_value_before_date = src_dict["timedelta_value_before_date"]
+        instance.trigger_time = src_dict["trigger_time"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -209,14 +197,22 @@ class ProfilePropertyDateTrigger(LazyModel):
             fields={
                 "type_": ("type", _decode_type_),
                 "date_field_type": ("date_field_type", _decode_date_field_type),
-                "date_profile_property": ("date_profile_property", None),
-                "timedelta_value_before_date": ("timedelta_value_before_date", None),
-                "trigger_time": ("trigger_time", None),
                 "timedelta_unit_before_date": ("timedelta_unit_before_date", _decode_timedelta_unit_before_date),
                 "recurrence_frequency": ("recurrence_frequency", _decode_recurrence_frequency),
                 "timezone": ("timezone", _decode_timezone),
                 "trigger_days": ("trigger_days", _decode_trigger_days),
             },
+            known=(
+                "type",
+                "date_field_type",
+                "date_profile_property",
+                "timedelta_value_before_date",
+                "trigger_time",
+                "timedelta_unit_before_date",
+                "recurrence_frequency",
+                "timezone",
+                "trigger_days",
+            ),
             required=(
                 "type",
                 "date_field_type",

@@ -17,7 +17,7 @@ from ..models.profile_random_sample_condition_type import (
 T = TypeVar("T", bound="ProfileRandomSampleCondition")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ProfileRandomSampleCondition(LazyModel):
     """
     Attributes:
@@ -30,24 +30,19 @@ class ProfileRandomSampleCondition(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        percentage = self.percentage
+        field_dict["type"] = self.type_
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "percentage": percentage,
-            }
-        )
+        field_dict["percentage"] = self.percentage
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.percentage = src_dict["percentage"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -60,8 +55,11 @@ class ProfileRandomSampleCondition(LazyModel):
         return LazyTable(
             fields={
                 "type_": ("type", _decode_type_),
-                "percentage": ("percentage", None),
             },
+            known=(
+                "type",
+                "percentage",
+            ),
             required=(
                 "type",
                 "percentage",

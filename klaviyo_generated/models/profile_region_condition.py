@@ -15,7 +15,7 @@ from ..models.profile_region_condition_type import ProfileRegionConditionType, c
 T = TypeVar("T", bound="ProfileRegionCondition")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ProfileRegionCondition(LazyModel):
     """
     Attributes:
@@ -30,27 +30,21 @@ class ProfileRegionCondition(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        in_region = self.in_region
+        field_dict["type"] = self.type_
 
-        region: str = self.region
+        field_dict["in_region"] = self.in_region
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "in_region": in_region,
-                "region": region,
-            }
-        )
+        field_dict["region"] = self.region
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.in_region = src_dict["in_region"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -68,9 +62,13 @@ class ProfileRegionCondition(LazyModel):
         return LazyTable(
             fields={
                 "type_": ("type", _decode_type_),
-                "in_region": ("in_region", None),
                 "region": ("region", _decode_region),
             },
+            known=(
+                "type",
+                "in_region",
+                "region",
+            ),
             required=(
                 "type",
                 "in_region",

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ProfileSubscriptionCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ProfileSubscriptionCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -41,19 +41,17 @@ class ProfileSubscriptionCreateQueryResourceObjectAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        subscriptions = self.subscriptions.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        email: None | str | Unset
-        if isinstance(self.email, Unset):
-            email = UNSET
-        else:
-            email = self.email
+        field_dict["subscriptions"] = self.subscriptions.to_dict()
 
-        phone_number: None | str | Unset
-        if isinstance(self.phone_number, Unset):
-            phone_number = UNSET
-        else:
-            phone_number = self.phone_number
+        email = self.email
+        if email is not UNSET:
+            field_dict["email"] = email
+
+        phone_number = self.phone_number
+        if phone_number is not UNSET:
+            field_dict["phone_number"] = phone_number
 
         age_gated_date_of_birth: None | str | Unset
         if isinstance(self.age_gated_date_of_birth, Unset):
@@ -62,18 +60,6 @@ class ProfileSubscriptionCreateQueryResourceObjectAttributes(LazyModel):
             age_gated_date_of_birth = self.age_gated_date_of_birth.isoformat()
         else:
             age_gated_date_of_birth = self.age_gated_date_of_birth
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "subscriptions": subscriptions,
-            }
-        )
-        if email is not UNSET:
-            field_dict["email"] = email
-        if phone_number is not UNSET:
-            field_dict["phone_number"] = phone_number
         if age_gated_date_of_birth is not UNSET:
             field_dict["age_gated_date_of_birth"] = age_gated_date_of_birth
 
@@ -81,7 +67,10 @@ class ProfileSubscriptionCreateQueryResourceObjectAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.email = src_dict.get("email", UNSET)
+        instance.phone_number = src_dict.get("phone_number", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -115,10 +104,14 @@ class ProfileSubscriptionCreateQueryResourceObjectAttributes(LazyModel):
         return LazyTable(
             fields={
                 "subscriptions": ("subscriptions", _decode_subscriptions),
-                "email": ("email", None),
-                "phone_number": ("phone_number", None),
                 "age_gated_date_of_birth": ("age_gated_date_of_birth", _decode_age_gated_date_of_birth),
             },
+            known=(
+                "subscriptions",
+                "email",
+                "phone_number",
+                "age_gated_date_of_birth",
+            ),
             required=("subscriptions",),
             additional=None,
         )

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ProfileSubscriptionDeleteQueryResourceObjectAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ProfileSubscriptionDeleteQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -34,29 +34,15 @@ class ProfileSubscriptionDeleteQueryResourceObjectAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        subscriptions = self.subscriptions.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        email: None | str | Unset
-        if isinstance(self.email, Unset):
-            email = UNSET
-        else:
-            email = self.email
+        field_dict["subscriptions"] = self.subscriptions.to_dict()
 
-        phone_number: None | str | Unset
-        if isinstance(self.phone_number, Unset):
-            phone_number = UNSET
-        else:
-            phone_number = self.phone_number
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "subscriptions": subscriptions,
-            }
-        )
+        email = self.email
         if email is not UNSET:
             field_dict["email"] = email
+
+        phone_number = self.phone_number
         if phone_number is not UNSET:
             field_dict["phone_number"] = phone_number
 
@@ -64,7 +50,10 @@ class ProfileSubscriptionDeleteQueryResourceObjectAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.email = src_dict.get("email", UNSET)
+        instance.phone_number = src_dict.get("phone_number", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -78,9 +67,12 @@ class ProfileSubscriptionDeleteQueryResourceObjectAttributes(LazyModel):
         return LazyTable(
             fields={
                 "subscriptions": ("subscriptions", _decode_subscriptions),
-                "email": ("email", None),
-                "phone_number": ("phone_number", None),
             },
+            known=(
+                "subscriptions",
+                "email",
+                "phone_number",
+            ),
             required=("subscriptions",),
             additional=None,
         )

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ProfileTypeRelationshipResponseObjectResourceAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ProfileTypeRelationshipResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
@@ -29,21 +29,18 @@ class ProfileTypeRelationshipResponseObjectResourceAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        meta: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.meta, Unset):
-            meta = self.meta.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if meta is not UNSET:
-            field_dict["meta"] = meta
+        meta = self.meta
+        if not isinstance(meta, Unset):
+            field_dict["meta"] = meta.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -63,6 +60,7 @@ class ProfileTypeRelationshipResponseObjectResourceAttributes(LazyModel):
             fields={
                 "meta": ("meta", _decode_meta),
             },
+            known=("meta",),
             required=(),
             additional=None,
         )

@@ -18,7 +18,7 @@ from ..types import UNSET, Unset, strict_enums
 T = TypeVar("T", bound="PromotionalSMSSubscription")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class PromotionalSMSSubscription(LazyModel):
     """
     Attributes:
@@ -35,29 +35,19 @@ class PromotionalSMSSubscription(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        id: None | str | Unset
-        if isinstance(self.id, Unset):
-            id = UNSET
-        else:
-            id = self.id
+        field_dict["type"] = self.type_
 
-        submit = self.submit
-
-        properties = self.properties
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-            }
-        )
+        id = self.id
         if id is not UNSET:
             field_dict["id"] = id
+
+        submit = self.submit
         if submit is not UNSET:
             field_dict["submit"] = submit
+
+        properties = self.properties
         if properties is not UNSET:
             field_dict["properties"] = properties
 
@@ -65,7 +55,10 @@ class PromotionalSMSSubscription(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.id = src_dict.get("id", UNSET)
+        instance.properties = src_dict.get("properties", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -84,10 +77,14 @@ class PromotionalSMSSubscription(LazyModel):
         return LazyTable(
             fields={
                 "type_": ("type", _decode_type_),
-                "id": ("id", None),
                 "submit": ("submit", _decode_submit),
-                "properties": ("properties", None),
             },
+            known=(
+                "type",
+                "id",
+                "submit",
+                "properties",
+            ),
             required=("type",),
             additional=None,
         )

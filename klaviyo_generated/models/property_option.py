@@ -13,7 +13,7 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 T = TypeVar("T", bound="PropertyOption")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class PropertyOption(LazyModel):
     """
     Attributes:
@@ -26,33 +26,30 @@ class PropertyOption(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        label = self.label
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        value = self.value
+        field_dict["label"] = self.label
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "label": label,
-                "value": value,
-            }
-        )
+        field_dict["value"] = self.value
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.label = src_dict["label"]
+        instance.value = src_dict["value"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "label": ("label", None),
-                "value": ("value", None),
-            },
+            fields={},
+            known=(
+                "label",
+                "value",
+            ),
             required=(
                 "label",
                 "value",

@@ -13,7 +13,7 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 T = TypeVar("T", bound="PropertySource")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class PropertySource(LazyModel):
     """
     Attributes:
@@ -28,37 +28,34 @@ class PropertySource(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        source_id = self.source_id
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        id_path = self.id_path
+        field_dict["source_id"] = self.source_id
 
-        data_path = self.data_path
+        field_dict["id_path"] = self.id_path
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "source_id": source_id,
-                "id_path": id_path,
-                "data_path": data_path,
-            }
-        )
+        field_dict["data_path"] = self.data_path
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.source_id = src_dict["source_id"]
+        instance.id_path = src_dict["id_path"]
+        instance.data_path = src_dict["data_path"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "source_id": ("source_id", None),
-                "id_path": ("id_path", None),
-                "data_path": ("data_path", None),
-            },
+            fields={},
+            known=(
+                "source_id",
+                "id_path",
+                "data_path",
+            ),
             required=(
                 "source_id",
                 "id_path",

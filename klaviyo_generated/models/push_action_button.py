@@ -15,7 +15,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="PushActionButton")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class PushActionButton(LazyModel):
     """
     Attributes:
@@ -36,48 +36,25 @@ class PushActionButton(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        label = self.label
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        action_type: str = self.action_type
+        field_dict["label"] = self.label
 
-        position: int | None | Unset
-        if isinstance(self.position, Unset):
-            position = UNSET
-        else:
-            position = self.position
+        field_dict["action_type"] = self.action_type
 
-        url: None | str | Unset
-        if isinstance(self.url, Unset):
-            url = UNSET
-        else:
-            url = self.url
-
-        icon: None | str | Unset
-        if isinstance(self.icon, Unset):
-            icon = UNSET
-        else:
-            icon = self.icon
-
-        custom_action_id: None | str | Unset
-        if isinstance(self.custom_action_id, Unset):
-            custom_action_id = UNSET
-        else:
-            custom_action_id = self.custom_action_id
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "label": label,
-                "action_type": action_type,
-            }
-        )
+        position = self.position
         if position is not UNSET:
             field_dict["position"] = position
+
+        url = self.url
         if url is not UNSET:
             field_dict["url"] = url
+
+        icon = self.icon
         if icon is not UNSET:
             field_dict["icon"] = icon
+
+        custom_action_id = self.custom_action_id
         if custom_action_id is not UNSET:
             field_dict["custom_action_id"] = custom_action_id
 
@@ -85,7 +62,13 @@ class PushActionButton(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.label = src_dict["label"]
+        instance.position = src_dict.get("position", UNSET)
+        instance.url = src_dict.get("url", UNSET)
+        instance.icon = src_dict.get("icon", UNSET)
+        instance.custom_action_id = src_dict.get("custom_action_id", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -97,13 +80,16 @@ class PushActionButton(LazyModel):
 
         return LazyTable(
             fields={
-                "label": ("label", None),
                 "action_type": ("action_type", _decode_action_type),
-                "position": ("position", None),
-                "url": ("url", None),
-                "icon": ("icon", None),
-                "custom_action_id": ("custom_action_id", None),
             },
+            known=(
+                "label",
+                "action_type",
+                "position",
+                "url",
+                "icon",
+                "custom_action_id",
+            ),
             required=(
                 "label",
                 "action_type",

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="PushActionButtonDefinition")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class PushActionButtonDefinition(LazyModel):
     """
     Attributes:
@@ -32,32 +32,17 @@ class PushActionButtonDefinition(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        label = self.label
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        action_type = self.action_type
+        field_dict["label"] = self.label
 
-        position: int | None | Unset
-        if isinstance(self.position, Unset):
-            position = UNSET
-        else:
-            position = self.position
+        field_dict["action_type"] = self.action_type
 
-        url: None | str | Unset
-        if isinstance(self.url, Unset):
-            url = UNSET
-        else:
-            url = self.url
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "label": label,
-                "action_type": action_type,
-            }
-        )
+        position = self.position
         if position is not UNSET:
             field_dict["position"] = position
+
+        url = self.url
         if url is not UNSET:
             field_dict["url"] = url
 
@@ -65,18 +50,24 @@ class PushActionButtonDefinition(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.label = src_dict["label"]
+        instance.action_type = src_dict["action_type"]
+        instance.position = src_dict.get("position", UNSET)
+        instance.url = src_dict.get("url", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "label": ("label", None),
-                "action_type": ("action_type", None),
-                "position": ("position", None),
-                "url": ("url", None),
-            },
+            fields={},
+            known=(
+                "label",
+                "action_type",
+                "position",
+                "url",
+            ),
             required=(
                 "label",
                 "action_type",

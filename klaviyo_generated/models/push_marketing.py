@@ -15,7 +15,7 @@ from ..types import UNSET, Unset, parse_union
 T = TypeVar("T", bound="PushMarketing")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class PushMarketing(LazyModel):
     """
     Attributes:
@@ -31,9 +31,11 @@ class PushMarketing(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        can_receive_push_marketing = self.can_receive_push_marketing
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        consent = self.consent
+        field_dict["can_receive_push_marketing"] = self.can_receive_push_marketing
+
+        field_dict["consent"] = self.consent
 
         consent_timestamp: None | str | Unset
         if isinstance(self.consent_timestamp, Unset):
@@ -42,15 +44,6 @@ class PushMarketing(LazyModel):
             consent_timestamp = self.consent_timestamp.isoformat()
         else:
             consent_timestamp = self.consent_timestamp
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "can_receive_push_marketing": can_receive_push_marketing,
-                "consent": consent,
-            }
-        )
         if consent_timestamp is not UNSET:
             field_dict["consent_timestamp"] = consent_timestamp
 
@@ -58,7 +51,10 @@ class PushMarketing(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.can_receive_push_marketing = src_dict["can_receive_push_marketing"]
+        instance.consent = src_dict["consent"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -85,10 +81,13 @@ class PushMarketing(LazyModel):
 
         return LazyTable(
             fields={
-                "can_receive_push_marketing": ("can_receive_push_marketing", None),
-                "consent": ("consent", None),
                 "consent_timestamp": ("consent_timestamp", _decode_consent_timestamp),
             },
+            known=(
+                "can_receive_push_marketing",
+                "consent",
+                "consent_timestamp",
+            ),
             required=(
                 "can_receive_push_marketing",
                 "consent",

@@ -14,7 +14,7 @@ from ..models.push_on_open_app_type import PushOnOpenAppType, check_push_on_open
 T = TypeVar("T", bound="PushOnOpenApp")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class PushOnOpenApp(LazyModel):
     """
     Attributes:
@@ -25,21 +25,16 @@ class PushOnOpenApp(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-            }
-        )
+        field_dict["type"] = self.type_
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -53,6 +48,7 @@ class PushOnOpenApp(LazyModel):
             fields={
                 "type_": ("type", _decode_type_),
             },
+            known=("type",),
             required=("type",),
             additional=None,
         )

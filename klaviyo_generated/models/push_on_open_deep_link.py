@@ -15,7 +15,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="PushOnOpenDeepLink")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class PushOnOpenDeepLink(LazyModel):
     """
     Attributes:
@@ -30,29 +30,15 @@ class PushOnOpenDeepLink(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        ios_deep_link: None | str | Unset
-        if isinstance(self.ios_deep_link, Unset):
-            ios_deep_link = UNSET
-        else:
-            ios_deep_link = self.ios_deep_link
+        field_dict["type"] = self.type_
 
-        android_deep_link: None | str | Unset
-        if isinstance(self.android_deep_link, Unset):
-            android_deep_link = UNSET
-        else:
-            android_deep_link = self.android_deep_link
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-            }
-        )
+        ios_deep_link = self.ios_deep_link
         if ios_deep_link is not UNSET:
             field_dict["ios_deep_link"] = ios_deep_link
+
+        android_deep_link = self.android_deep_link
         if android_deep_link is not UNSET:
             field_dict["android_deep_link"] = android_deep_link
 
@@ -60,7 +46,10 @@ class PushOnOpenDeepLink(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.ios_deep_link = src_dict.get("ios_deep_link", UNSET)
+        instance.android_deep_link = src_dict.get("android_deep_link", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -73,9 +62,12 @@ class PushOnOpenDeepLink(LazyModel):
         return LazyTable(
             fields={
                 "type_": ("type", _decode_type_),
-                "ios_deep_link": ("ios_deep_link", None),
-                "android_deep_link": ("android_deep_link", None),
             },
+            known=(
+                "type",
+                "ios_deep_link",
+                "android_deep_link",
+            ),
             required=("type",),
             additional=None,
         )

@@ -15,7 +15,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="PushOnOpenWebUrl")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class PushOnOpenWebUrl(LazyModel):
     """
     Attributes:
@@ -28,21 +28,11 @@ class PushOnOpenWebUrl(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        web_url: None | str | Unset
-        if isinstance(self.web_url, Unset):
-            web_url = UNSET
-        else:
-            web_url = self.web_url
+        field_dict["type"] = self.type_
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-            }
-        )
+        web_url = self.web_url
         if web_url is not UNSET:
             field_dict["web_url"] = web_url
 
@@ -50,7 +40,9 @@ class PushOnOpenWebUrl(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.web_url = src_dict.get("web_url", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -63,8 +55,11 @@ class PushOnOpenWebUrl(LazyModel):
         return LazyTable(
             fields={
                 "type_": ("type", _decode_type_),
-                "web_url": ("web_url", None),
             },
+            known=(
+                "type",
+                "web_url",
+            ),
             required=("type",),
             additional=None,
         )

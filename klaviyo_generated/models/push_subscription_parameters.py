@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PushSubscriptionParameters")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class PushSubscriptionParameters(LazyModel):
     """
     Attributes:
@@ -34,7 +34,9 @@ class PushSubscriptionParameters(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        marketing = self.marketing.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
+        field_dict["marketing"] = self.marketing.to_dict()
 
         tokens: list[dict[str, Any]] | None | Unset
         if isinstance(self.tokens, Unset):
@@ -47,22 +49,10 @@ class PushSubscriptionParameters(LazyModel):
 
         else:
             tokens = self.tokens
-
-        anonymous_id: None | str | Unset
-        if isinstance(self.anonymous_id, Unset):
-            anonymous_id = UNSET
-        else:
-            anonymous_id = self.anonymous_id
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "marketing": marketing,
-            }
-        )
         if tokens is not UNSET:
             field_dict["tokens"] = tokens
+
+        anonymous_id = self.anonymous_id
         if anonymous_id is not UNSET:
             field_dict["anonymous_id"] = anonymous_id
 
@@ -70,7 +60,9 @@ class PushSubscriptionParameters(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.anonymous_id = src_dict.get("anonymous_id", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -111,8 +103,12 @@ class PushSubscriptionParameters(LazyModel):
             fields={
                 "marketing": ("marketing", _decode_marketing),
                 "tokens": ("tokens", _decode_tokens),
-                "anonymous_id": ("anonymous_id", None),
             },
+            known=(
+                "marketing",
+                "tokens",
+                "anonymous_id",
+            ),
             required=("marketing",),
             additional=None,
         )

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PushTokenCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class PushTokenCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -64,48 +64,35 @@ class PushTokenCreateQueryResourceObjectAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        token = self.token
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        platform: str = self.platform
+        field_dict["token"] = self.token
 
-        vendor: str = self.vendor
+        field_dict["platform"] = self.platform
 
-        profile = self.profile.to_dict()
+        field_dict["vendor"] = self.vendor
 
-        enablement_status: str | Unset = UNSET
-        if not isinstance(self.enablement_status, Unset):
-            enablement_status = self.enablement_status
+        field_dict["profile"] = self.profile.to_dict()
 
-        background: str | Unset = UNSET
-        if not isinstance(self.background, Unset):
-            background = self.background
-
-        device_metadata: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.device_metadata, Unset):
-            device_metadata = self.device_metadata.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "token": token,
-                "platform": platform,
-                "vendor": vendor,
-                "profile": profile,
-            }
-        )
+        enablement_status = self.enablement_status
         if enablement_status is not UNSET:
             field_dict["enablement_status"] = enablement_status
+
+        background = self.background
         if background is not UNSET:
             field_dict["background"] = background
-        if device_metadata is not UNSET:
-            field_dict["device_metadata"] = device_metadata
+
+        device_metadata = self.device_metadata
+        if not isinstance(device_metadata, Unset):
+            field_dict["device_metadata"] = device_metadata.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.token = src_dict["token"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -165,7 +152,6 @@ class PushTokenCreateQueryResourceObjectAttributes(LazyModel):
 
         return LazyTable(
             fields={
-                "token": ("token", None),
                 "platform": ("platform", _decode_platform),
                 "vendor": ("vendor", _decode_vendor),
                 "profile": ("profile", _decode_profile),
@@ -173,6 +159,15 @@ class PushTokenCreateQueryResourceObjectAttributes(LazyModel):
                 "background": ("background", _decode_background),
                 "device_metadata": ("device_metadata", _decode_device_metadata),
             },
+            known=(
+                "token",
+                "platform",
+                "vendor",
+                "profile",
+                "enablement_status",
+                "background",
+                "device_metadata",
+            ),
             required=(
                 "token",
                 "platform",

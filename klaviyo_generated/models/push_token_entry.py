@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PushTokenEntry")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class PushTokenEntry(LazyModel):
     """
     Attributes:
@@ -47,45 +47,33 @@ class PushTokenEntry(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        token = self.token
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        platform: str = self.platform
+        field_dict["token"] = self.token
 
-        vendor: str = self.vendor
+        field_dict["platform"] = self.platform
 
-        enablement_status: str | Unset = UNSET
-        if not isinstance(self.enablement_status, Unset):
-            enablement_status = self.enablement_status
+        field_dict["vendor"] = self.vendor
 
-        background: str | Unset = UNSET
-        if not isinstance(self.background, Unset):
-            background = self.background
-
-        device_metadata: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.device_metadata, Unset):
-            device_metadata = self.device_metadata.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "token": token,
-                "platform": platform,
-                "vendor": vendor,
-            }
-        )
+        enablement_status = self.enablement_status
         if enablement_status is not UNSET:
             field_dict["enablement_status"] = enablement_status
+
+        background = self.background
         if background is not UNSET:
             field_dict["background"] = background
-        if device_metadata is not UNSET:
-            field_dict["device_metadata"] = device_metadata
+
+        device_metadata = self.device_metadata
+        if not isinstance(device_metadata, Unset):
+            field_dict["device_metadata"] = device_metadata.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.token = src_dict["token"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -133,13 +121,20 @@ class PushTokenEntry(LazyModel):
 
         return LazyTable(
             fields={
-                "token": ("token", None),
                 "platform": ("platform", _decode_platform),
                 "vendor": ("vendor", _decode_vendor),
                 "enablement_status": ("enablement_status", _decode_enablement_status),
                 "background": ("background", _decode_background),
                 "device_metadata": ("device_metadata", _decode_device_metadata),
             },
+            known=(
+                "token",
+                "platform",
+                "vendor",
+                "enablement_status",
+                "background",
+                "device_metadata",
+            ),
             required=(
                 "token",
                 "platform",

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PushTokenResponseObjectResourceAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class PushTokenResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
@@ -53,45 +53,37 @@ class PushTokenResponseObjectResourceAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
         created = self.created.isoformat()
+        field_dict["created"] = created
 
-        token = self.token
+        field_dict["token"] = self.token
 
-        enablement_status: str = self.enablement_status
+        field_dict["enablement_status"] = self.enablement_status
 
-        platform: str = self.platform
+        field_dict["platform"] = self.platform
 
-        vendor = self.vendor
+        field_dict["vendor"] = self.vendor
 
-        background = self.background
+        field_dict["background"] = self.background
 
-        recorded_date = self.recorded_date
+        field_dict["recorded_date"] = self.recorded_date
 
-        metadata: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.metadata, Unset):
-            metadata = self.metadata.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "created": created,
-                "token": token,
-                "enablement_status": enablement_status,
-                "platform": platform,
-                "vendor": vendor,
-                "background": background,
-                "recorded_date": recorded_date,
-            }
-        )
-        if metadata is not UNSET:
-            field_dict["metadata"] = metadata
+        metadata = self.metadata
+        if not isinstance(metadata, Unset):
+            field_dict["metadata"] = metadata.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.token = src_dict["token"]
+        instance.vendor = src_dict["vendor"]
+        instance.background = src_dict["background"]
+        instance.recorded_date = src_dict["recorded_date"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -125,14 +117,20 @@ class PushTokenResponseObjectResourceAttributes(LazyModel):
         return LazyTable(
             fields={
                 "created": ("created", _decode_created),
-                "token": ("token", None),
                 "enablement_status": ("enablement_status", _decode_enablement_status),
                 "platform": ("platform", _decode_platform),
-                "vendor": ("vendor", None),
-                "background": ("background", None),
-                "recorded_date": ("recorded_date", None),
                 "metadata": ("metadata", _decode_metadata),
             },
+            known=(
+                "created",
+                "token",
+                "enablement_status",
+                "platform",
+                "vendor",
+                "background",
+                "recorded_date",
+                "metadata",
+            ),
             required=(
                 "created",
                 "token",

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PushTokenUnregisterQueryResourceObjectAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class PushTokenUnregisterQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -48,25 +48,15 @@ class PushTokenUnregisterQueryResourceObjectAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        token = self.token
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        platform: str = self.platform
+        field_dict["token"] = self.token
 
-        profile = self.profile.to_dict()
+        field_dict["platform"] = self.platform
 
-        vendor: str | Unset = UNSET
-        if not isinstance(self.vendor, Unset):
-            vendor = self.vendor
+        field_dict["profile"] = self.profile.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "token": token,
-                "platform": platform,
-                "profile": profile,
-            }
-        )
+        vendor = self.vendor
         if vendor is not UNSET:
             field_dict["vendor"] = vendor
 
@@ -74,7 +64,9 @@ class PushTokenUnregisterQueryResourceObjectAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.token = src_dict["token"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -104,11 +96,16 @@ class PushTokenUnregisterQueryResourceObjectAttributes(LazyModel):
 
         return LazyTable(
             fields={
-                "token": ("token", None),
                 "platform": ("platform", _decode_platform),
                 "profile": ("profile", _decode_profile),
                 "vendor": ("vendor", _decode_vendor),
             },
+            known=(
+                "token",
+                "platform",
+                "profile",
+                "vendor",
+            ),
             required=(
                 "token",
                 "platform",

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PushUnsubscriptionParameters")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class PushUnsubscriptionParameters(LazyModel):
     """
     Attributes:
@@ -31,27 +31,23 @@ class PushUnsubscriptionParameters(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        marketing = self.marketing.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
+        field_dict["marketing"] = self.marketing.to_dict()
 
         tokens = []
         for tokens_item_data in self.tokens:
             tokens_item = tokens_item_data.to_dict()
             tokens.append(tokens_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "marketing": marketing,
-                "tokens": tokens,
-            }
-        )
+        field_dict["tokens"] = tokens
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -78,6 +74,10 @@ class PushUnsubscriptionParameters(LazyModel):
                 "marketing": ("marketing", _decode_marketing),
                 "tokens": ("tokens", _decode_tokens),
             },
+            known=(
+                "marketing",
+                "tokens",
+            ),
             required=(
                 "marketing",
                 "tokens",

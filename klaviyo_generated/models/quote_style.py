@@ -15,7 +15,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="QuoteStyle")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class QuoteStyle(LazyModel):
     """
     Attributes:
@@ -43,53 +43,41 @@ class QuoteStyle(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
         font_family = self.font_family
-
-        font_size = self.font_size
-
-        text_color = self.text_color
-
-        character_spacing = self.character_spacing
-
-        font_weight = self.font_weight
-
-        font_style: None | str | Unset
-        if isinstance(self.font_style, Unset):
-            font_style = UNSET
-        else:
-            font_style = self.font_style
-
-        text_decoration: None | str | Unset
-        if isinstance(self.text_decoration, Unset):
-            text_decoration = UNSET
-        else:
-            text_decoration = self.text_decoration
-
-        alignment: str | Unset = UNSET
-        if not isinstance(self.alignment, Unset):
-            alignment = self.alignment
-
-        line_height = self.line_height
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
         if font_family is not UNSET:
             field_dict["font_family"] = font_family
+
+        font_size = self.font_size
         if font_size is not UNSET:
             field_dict["font_size"] = font_size
+
+        text_color = self.text_color
         if text_color is not UNSET:
             field_dict["text_color"] = text_color
+
+        character_spacing = self.character_spacing
         if character_spacing is not UNSET:
             field_dict["character_spacing"] = character_spacing
+
+        font_weight = self.font_weight
         if font_weight is not UNSET:
             field_dict["font_weight"] = font_weight
+
+        font_style = self.font_style
         if font_style is not UNSET:
             field_dict["font_style"] = font_style
+
+        text_decoration = self.text_decoration
         if text_decoration is not UNSET:
             field_dict["text_decoration"] = text_decoration
+
+        alignment = self.alignment
         if alignment is not UNSET:
             field_dict["alignment"] = alignment
+
+        line_height = self.line_height
         if line_height is not UNSET:
             field_dict["line_height"] = line_height
 
@@ -97,7 +85,16 @@ class QuoteStyle(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.font_family = src_dict.get("font_family", UNSET)
+        instance.font_size = src_dict.get("font_size", UNSET)
+        instance.text_color = src_dict.get("text_color", UNSET)
+        instance.character_spacing = src_dict.get("character_spacing", UNSET)
+        instance.font_weight = src_dict.get("font_weight", UNSET)
+        instance.font_style = src_dict.get("font_style", UNSET)
+        instance.text_decoration = src_dict.get("text_decoration", UNSET)
+        instance.line_height = src_dict.get("line_height", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -114,16 +111,19 @@ class QuoteStyle(LazyModel):
 
         return LazyTable(
             fields={
-                "font_family": ("font_family", None),
-                "font_size": ("font_size", None),
-                "text_color": ("text_color", None),
-                "character_spacing": ("character_spacing", None),
-                "font_weight": ("font_weight", None),
-                "font_style": ("font_style", None),
-                "text_decoration": ("text_decoration", None),
                 "alignment": ("alignment", _decode_alignment),
-                "line_height": ("line_height", None),
             },
+            known=(
+                "font_family",
+                "font_size",
+                "text_color",
+                "character_spacing",
+                "font_weight",
+                "font_style",
+                "text_decoration",
+                "alignment",
+                "line_height",
+            ),
             required=(),
             additional=None,
         )

@@ -16,7 +16,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="RatingStyle")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class RatingStyle(LazyModel):
     """
     Attributes:
@@ -37,35 +37,29 @@ class RatingStyle(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
         color = self.color
-
-        empty_color = self.empty_color
-
-        font_size = self.font_size
-
-        shape: str | Unset = UNSET
-        if not isinstance(self.shape, Unset):
-            shape = self.shape
-
-        alignment: str | Unset = UNSET
-        if not isinstance(self.alignment, Unset):
-            alignment = self.alignment
-
-        character_spacing = self.character_spacing
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
         if color is not UNSET:
             field_dict["color"] = color
+
+        empty_color = self.empty_color
         if empty_color is not UNSET:
             field_dict["empty_color"] = empty_color
+
+        font_size = self.font_size
         if font_size is not UNSET:
             field_dict["font_size"] = font_size
+
+        shape = self.shape
         if shape is not UNSET:
             field_dict["shape"] = shape
+
+        alignment = self.alignment
         if alignment is not UNSET:
             field_dict["alignment"] = alignment
+
+        character_spacing = self.character_spacing
         if character_spacing is not UNSET:
             field_dict["character_spacing"] = character_spacing
 
@@ -73,7 +67,12 @@ class RatingStyle(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.color = src_dict.get("color", UNSET)
+        instance.empty_color = src_dict.get("empty_color", UNSET)
+        instance.font_size = src_dict.get("font_size", UNSET)
+        instance.character_spacing = src_dict.get("character_spacing", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -100,13 +99,17 @@ class RatingStyle(LazyModel):
 
         return LazyTable(
             fields={
-                "color": ("color", None),
-                "empty_color": ("empty_color", None),
-                "font_size": ("font_size", None),
                 "shape": ("shape", _decode_shape),
                 "alignment": ("alignment", _decode_alignment),
-                "character_spacing": ("character_spacing", None),
             },
+            known=(
+                "color",
+                "empty_color",
+                "font_size",
+                "shape",
+                "alignment",
+                "character_spacing",
+            ),
             required=(),
             additional=None,
         )

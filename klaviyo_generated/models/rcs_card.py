@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="RCSCard")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class RCSCard(LazyModel):
     """
     Attributes:
@@ -48,53 +48,51 @@ class RCSCard(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.image_asset import ImageAsset  # noqa: PLC0415
-        from ..models.media_asset import MediaAsset  # noqa: PLC0415
-        from ..models.media_asset_reference import MediaAssetReference  # noqa: PLC0415
-        from ..models.rcs_card_extra_type_0 import RCSCardExtraType0  # noqa: PLC0415
-        from ..models.slim_image_reference import SlimImageReference  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        id = self.id
+        field_dict["id"] = self.id
 
-        title: None | str | Unset
-        if isinstance(self.title, Unset):
-            title = UNSET
-        else:
-            title = self.title
+        title = self.title
+        if title is not UNSET:
+            field_dict["title"] = title
 
-        text: None | str | Unset
-        if isinstance(self.text, Unset):
-            text = UNSET
-        else:
-            text = self.text
+        text = self.text
+        if text is not UNSET:
+            field_dict["text"] = text
 
         extra: dict[str, Any] | None | Unset
         if isinstance(self.extra, Unset):
             extra = UNSET
-        elif isinstance(self.extra, RCSCardExtraType0):
+        elif isinstance(self.extra, LazyModel):
             extra = self.extra.to_dict()
         else:
             extra = self.extra
+        if extra is not UNSET:
+            field_dict["extra"] = extra
 
         image: dict[str, Any] | None | Unset
         if isinstance(self.image, Unset):
             image = UNSET
-        elif isinstance(self.image, ImageAsset):
+        elif isinstance(self.image, LazyModel):
             image = self.image.to_dict()
-        elif isinstance(self.image, SlimImageReference):
+        elif isinstance(self.image, LazyModel):
             image = self.image.to_dict()
         else:
             image = self.image
+        if image is not UNSET:
+            field_dict["image"] = image
 
         video: dict[str, Any] | None | Unset
         if isinstance(self.video, Unset):
             video = UNSET
-        elif isinstance(self.video, MediaAsset):
+        elif isinstance(self.video, LazyModel):
             video = self.video.to_dict()
-        elif isinstance(self.video, MediaAssetReference):
+        elif isinstance(self.video, LazyModel):
             video = self.video.to_dict()
         else:
             video = self.video
+        if video is not UNSET:
+            field_dict["video"] = video
 
         buttons: list[dict[str, Any]] | None | Unset
         if isinstance(self.buttons, Unset):
@@ -107,24 +105,6 @@ class RCSCard(LazyModel):
 
         else:
             buttons = self.buttons
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-            }
-        )
-        if title is not UNSET:
-            field_dict["title"] = title
-        if text is not UNSET:
-            field_dict["text"] = text
-        if extra is not UNSET:
-            field_dict["extra"] = extra
-        if image is not UNSET:
-            field_dict["image"] = image
-        if video is not UNSET:
-            field_dict["video"] = video
         if buttons is not UNSET:
             field_dict["buttons"] = buttons
 
@@ -132,7 +112,11 @@ class RCSCard(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.id = src_dict["id"]
+        instance.title = src_dict.get("title", UNSET)
+        instance.text = src_dict.get("text", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -246,14 +230,20 @@ class RCSCard(LazyModel):
 
         return LazyTable(
             fields={
-                "id": ("id", None),
-                "title": ("title", None),
-                "text": ("text", None),
                 "extra": ("extra", _decode_extra),
                 "image": ("image", _decode_image),
                 "video": ("video", _decode_video),
                 "buttons": ("buttons", _decode_buttons),
             },
+            known=(
+                "id",
+                "title",
+                "text",
+                "extra",
+                "image",
+                "video",
+                "buttons",
+            ),
             required=("id",),
             additional=None,
         )

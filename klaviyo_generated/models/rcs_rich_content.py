@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="RCSRichContent")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class RCSRichContent(LazyModel):
     """
     Attributes:
@@ -35,6 +35,8 @@ class RCSRichContent(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
         cards: list[dict[str, Any]] | None | Unset
         if isinstance(self.cards, Unset):
             cards = UNSET
@@ -46,6 +48,8 @@ class RCSRichContent(LazyModel):
 
         else:
             cards = self.cards
+        if cards is not UNSET:
+            field_dict["cards"] = cards
 
         suggestions: list[dict[str, Any]] | None | Unset
         if isinstance(self.suggestions, Unset):
@@ -58,26 +62,19 @@ class RCSRichContent(LazyModel):
 
         else:
             suggestions = self.suggestions
-
-        file: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.file, Unset):
-            file = self.file.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if cards is not UNSET:
-            field_dict["cards"] = cards
         if suggestions is not UNSET:
             field_dict["suggestions"] = suggestions
-        if file is not UNSET:
-            field_dict["file"] = file
+
+        file = self.file
+        if not isinstance(file, Unset):
+            field_dict["file"] = file.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -151,6 +148,11 @@ class RCSRichContent(LazyModel):
                 "suggestions": ("suggestions", _decode_suggestions),
                 "file": ("file", _decode_file),
             },
+            known=(
+                "cards",
+                "suggestions",
+                "file",
+            ),
             required=(),
             additional=None,
         )

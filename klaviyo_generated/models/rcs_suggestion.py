@@ -16,7 +16,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="RCSSuggestion")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class RCSSuggestion(LazyModel):
     """
     Attributes:
@@ -36,33 +36,19 @@ class RCSSuggestion(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        text = self.text
+        field_dict["id"] = self.id
 
-        type_: str = self.type_
+        field_dict["text"] = self.text
 
-        url: None | str | Unset
-        if isinstance(self.url, Unset):
-            url = UNSET
-        else:
-            url = self.url
+        field_dict["type"] = self.type_
 
-        open_mode: str | Unset = UNSET
-        if not isinstance(self.open_mode, Unset):
-            open_mode = self.open_mode
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "text": text,
-                "type": type_,
-            }
-        )
+        url = self.url
         if url is not UNSET:
             field_dict["url"] = url
+
+        open_mode = self.open_mode
         if open_mode is not UNSET:
             field_dict["open_mode"] = open_mode
 
@@ -70,7 +56,11 @@ class RCSSuggestion(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.id = src_dict["id"]
+        instance.text = src_dict["text"]
+        instance.url = src_dict.get("url", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -92,12 +82,16 @@ class RCSSuggestion(LazyModel):
 
         return LazyTable(
             fields={
-                "id": ("id", None),
-                "text": ("text", None),
                 "type_": ("type", _decode_type_),
-                "url": ("url", None),
                 "open_mode": ("open_mode", _decode_open_mode),
             },
+            known=(
+                "id",
+                "text",
+                "type",
+                "url",
+                "open_mode",
+            ),
             required=(
                 "id",
                 "text",

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="Redirect")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class Redirect(LazyModel):
     """
     Attributes:
@@ -36,27 +36,15 @@ class Redirect(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        submit = self.submit
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        type_: str = self.type_
+        field_dict["submit"] = self.submit
 
-        properties = self.properties.to_dict()
+        field_dict["type"] = self.type_
 
-        id: None | str | Unset
-        if isinstance(self.id, Unset):
-            id = UNSET
-        else:
-            id = self.id
+        field_dict["properties"] = self.properties.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "submit": submit,
-                "type": type_,
-                "properties": properties,
-            }
-        )
+        id = self.id
         if id is not UNSET:
             field_dict["id"] = id
 
@@ -64,7 +52,10 @@ class Redirect(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.submit = src_dict["submit"]
+        instance.id = src_dict.get("id", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -82,11 +73,15 @@ class Redirect(LazyModel):
 
         return LazyTable(
             fields={
-                "submit": ("submit", None),
                 "type_": ("type", _decode_type_),
                 "properties": ("properties", _decode_properties),
-                "id": ("id", None),
             },
+            known=(
+                "submit",
+                "type",
+                "properties",
+                "id",
+            ),
             required=(
                 "submit",
                 "type",

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="RedirectProperties")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class RedirectProperties(LazyModel):
     """
     Attributes:
@@ -29,23 +29,17 @@ class RedirectProperties(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        list_id: None | str | Unset
-        if isinstance(self.list_id, Unset):
-            list_id = UNSET
-        else:
-            list_id = self.list_id
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        url = self.url
-
-        new_window = self.new_window
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        list_id = self.list_id
         if list_id is not UNSET:
             field_dict["list_id"] = list_id
+
+        url = self.url
         if url is not UNSET:
             field_dict["url"] = url
+
+        new_window = self.new_window
         if new_window is not UNSET:
             field_dict["new_window"] = new_window
 
@@ -53,17 +47,22 @@ class RedirectProperties(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.list_id = src_dict.get("list_id", UNSET)
+        instance.url = src_dict.get("url", UNSET)
+        instance.new_window = src_dict.get("new_window", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "list_id": ("list_id", None),
-                "url": ("url", None),
-                "new_window": ("new_window", None),
-            },
+            fields={},
+            known=(
+                "list_id",
+                "url",
+                "new_window",
+            ),
             required=(),
             additional=None,
         )

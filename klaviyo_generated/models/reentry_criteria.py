@@ -16,7 +16,7 @@ from ..types import parse_union
 T = TypeVar("T", bound="ReentryCriteria")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ReentryCriteria(LazyModel):
     """
     Attributes:
@@ -29,28 +29,19 @@ class ReentryCriteria(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        duration = self.duration
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        unit: str
-        if isinstance(self.unit, str):
-            unit = self.unit
-        else:
-            unit = self.unit
+        field_dict["duration"] = self.duration
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "duration": duration,
-                "unit": unit,
-            }
-        )
+        field_dict["unit"] = self.unit
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.duration = src_dict["duration"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -77,9 +68,12 @@ class ReentryCriteria(LazyModel):
 
         return LazyTable(
             fields={
-                "duration": ("duration", None),
                 "unit": ("unit", _decode_unit),
             },
+            known=(
+                "duration",
+                "unit",
+            ),
             required=(
                 "duration",
                 "unit",

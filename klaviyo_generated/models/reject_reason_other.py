@@ -15,7 +15,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="RejectReasonOther")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class RejectReasonOther(LazyModel):
     """
     Attributes:
@@ -29,21 +29,11 @@ class RejectReasonOther(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        reason: str = self.reason
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        status_explanation: None | str | Unset
-        if isinstance(self.status_explanation, Unset):
-            status_explanation = UNSET
-        else:
-            status_explanation = self.status_explanation
+        field_dict["reason"] = self.reason
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "reason": reason,
-            }
-        )
+        status_explanation = self.status_explanation
         if status_explanation is not UNSET:
             field_dict["status_explanation"] = status_explanation
 
@@ -51,7 +41,9 @@ class RejectReasonOther(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.status_explanation = src_dict.get("status_explanation", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -64,8 +56,11 @@ class RejectReasonOther(LazyModel):
         return LazyTable(
             fields={
                 "reason": ("reason", _decode_reason),
-                "status_explanation": ("status_explanation", None),
             },
+            known=(
+                "reason",
+                "status_explanation",
+            ),
             required=("reason",),
             additional=None,
         )

@@ -17,7 +17,7 @@ from ..models.reject_reason_private_information_reason import (
 T = TypeVar("T", bound="RejectReasonPrivateInformation")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class RejectReasonPrivateInformation(LazyModel):
     """
     Attributes:
@@ -28,21 +28,16 @@ class RejectReasonPrivateInformation(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        reason: str = self.reason
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "reason": reason,
-            }
-        )
+        field_dict["reason"] = self.reason
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -56,6 +51,7 @@ class RejectReasonPrivateInformation(LazyModel):
             fields={
                 "reason": ("reason", _decode_reason),
             },
+            known=("reason",),
             required=("reason",),
             additional=None,
         )

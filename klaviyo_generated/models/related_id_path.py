@@ -14,7 +14,7 @@ from ..models.related_id_path_identifier_type import RelatedIdPathIdentifierType
 T = TypeVar("T", bound="RelatedIdPath")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class RelatedIdPath(LazyModel):
     """
     Attributes:
@@ -27,24 +27,19 @@ class RelatedIdPath(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        identifier_type: str = self.identifier_type
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        path = self.path
+        field_dict["identifier_type"] = self.identifier_type
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "identifier_type": identifier_type,
-                "path": path,
-            }
-        )
+        field_dict["path"] = self.path
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.path = src_dict["path"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -57,8 +52,11 @@ class RelatedIdPath(LazyModel):
         return LazyTable(
             fields={
                 "identifier_type": ("identifier_type", _decode_identifier_type),
-                "path": ("path", None),
             },
+            known=(
+                "identifier_type",
+                "path",
+            ),
             required=(
                 "identifier_type",
                 "path",

@@ -13,7 +13,7 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 T = TypeVar("T", bound="RelationshipLinks")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class RelationshipLinks(LazyModel):
     """
     Attributes:
@@ -26,33 +26,30 @@ class RelationshipLinks(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        self_ = self.self_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        related = self.related
+        field_dict["self"] = self.self_
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "self": self_,
-                "related": related,
-            }
-        )
+        field_dict["related"] = self.related
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.self_ = src_dict["self"]
+        instance.related = src_dict["related"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "self_": ("self", None),
-                "related": ("related", None),
-            },
+            fields={},
+            known=(
+                "self",
+                "related",
+            ),
             required=(
                 "self",
                 "related",

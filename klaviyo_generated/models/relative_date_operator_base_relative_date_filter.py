@@ -25,7 +25,7 @@ from ..models.relative_date_operator_base_relative_date_filter_unit import (
 T = TypeVar("T", bound="RelativeDateOperatorBaseRelativeDateFilter")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class RelativeDateOperatorBaseRelativeDateFilter(LazyModel):
     """
     Attributes:
@@ -44,30 +44,23 @@ class RelativeDateOperatorBaseRelativeDateFilter(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        operator: str = self.operator
+        field_dict["type"] = self.type_
 
-        unit: str = self.unit
+        field_dict["operator"] = self.operator
 
-        quantity = self.quantity
+        field_dict["unit"] = self.unit
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "operator": operator,
-                "unit": unit,
-                "quantity": quantity,
-            }
-        )
+        field_dict["quantity"] = self.quantity
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.quantity = src_dict["quantity"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -92,8 +85,13 @@ class RelativeDateOperatorBaseRelativeDateFilter(LazyModel):
                 "type_": ("type", _decode_type_),
                 "operator": ("operator", _decode_operator),
                 "unit": ("unit", _decode_unit),
-                "quantity": ("quantity", None),
             },
+            known=(
+                "type",
+                "operator",
+                "unit",
+                "quantity",
+            ),
             required=(
                 "type",
                 "operator",

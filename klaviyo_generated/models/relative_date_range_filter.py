@@ -19,7 +19,7 @@ from ..models.relative_date_range_filter_unit import RelativeDateRangeFilterUnit
 T = TypeVar("T", bound="RelativeDateRangeFilter")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class RelativeDateRangeFilter(LazyModel):
     """
     Attributes:
@@ -40,33 +40,26 @@ class RelativeDateRangeFilter(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        operator: str = self.operator
+        field_dict["type"] = self.type_
 
-        start = self.start
+        field_dict["operator"] = self.operator
 
-        end = self.end
+        field_dict["start"] = self.start
 
-        unit: str = self.unit
+        field_dict["end"] = self.end
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "operator": operator,
-                "start": start,
-                "end": end,
-                "unit": unit,
-            }
-        )
+        field_dict["unit"] = self.unit
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.start = src_dict["start"]
+        instance.end = src_dict["end"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -90,10 +83,15 @@ class RelativeDateRangeFilter(LazyModel):
             fields={
                 "type_": ("type", _decode_type_),
                 "operator": ("operator", _decode_operator),
-                "start": ("start", None),
-                "end": ("end", None),
                 "unit": ("unit", _decode_unit),
             },
+            known=(
+                "type",
+                "operator",
+                "start",
+                "end",
+                "unit",
+            ),
             required=(
                 "type",
                 "operator",

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="RenderOptions")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class RenderOptions(LazyModel):
     """
     Attributes:
@@ -31,39 +31,21 @@ class RenderOptions(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        shorten_links: bool | None | Unset
-        if isinstance(self.shorten_links, Unset):
-            shorten_links = UNSET
-        else:
-            shorten_links = self.shorten_links
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        add_org_prefix: bool | None | Unset
-        if isinstance(self.add_org_prefix, Unset):
-            add_org_prefix = UNSET
-        else:
-            add_org_prefix = self.add_org_prefix
-
-        add_info_link: bool | None | Unset
-        if isinstance(self.add_info_link, Unset):
-            add_info_link = UNSET
-        else:
-            add_info_link = self.add_info_link
-
-        add_opt_out_language: bool | None | Unset
-        if isinstance(self.add_opt_out_language, Unset):
-            add_opt_out_language = UNSET
-        else:
-            add_opt_out_language = self.add_opt_out_language
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        shorten_links = self.shorten_links
         if shorten_links is not UNSET:
             field_dict["shorten_links"] = shorten_links
+
+        add_org_prefix = self.add_org_prefix
         if add_org_prefix is not UNSET:
             field_dict["add_org_prefix"] = add_org_prefix
+
+        add_info_link = self.add_info_link
         if add_info_link is not UNSET:
             field_dict["add_info_link"] = add_info_link
+
+        add_opt_out_language = self.add_opt_out_language
         if add_opt_out_language is not UNSET:
             field_dict["add_opt_out_language"] = add_opt_out_language
 
@@ -71,18 +53,24 @@ class RenderOptions(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.shorten_links = src_dict.get("shorten_links", UNSET)
+        instance.add_org_prefix = src_dict.get("add_org_prefix", UNSET)
+        instance.add_info_link = src_dict.get("add_info_link", UNSET)
+        instance.add_opt_out_language = src_dict.get("add_opt_out_language", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "shorten_links": ("shorten_links", None),
-                "add_org_prefix": ("add_org_prefix", None),
-                "add_info_link": ("add_info_link", None),
-                "add_opt_out_language": ("add_opt_out_language", None),
-            },
+            fields={},
+            known=(
+                "shorten_links",
+                "add_org_prefix",
+                "add_info_link",
+                "add_opt_out_language",
+            ),
             required=(),
             additional=None,
         )

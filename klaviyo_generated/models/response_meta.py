@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ResponseMeta")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ResponseMeta(LazyModel):
     """Response-level metadata
 
@@ -30,21 +30,18 @@ class ResponseMeta(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        agent_hints: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.agent_hints, Unset):
-            agent_hints = self.agent_hints.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if agent_hints is not UNSET:
-            field_dict["agent_hints"] = agent_hints
+        agent_hints = self.agent_hints
+        if not isinstance(agent_hints, Unset):
+            field_dict["agent_hints"] = agent_hints.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -64,6 +61,7 @@ class ResponseMeta(LazyModel):
             fields={
                 "agent_hints": ("agent_hints", _decode_agent_hints),
             },
+            known=("agent_hints",),
             required=(),
             additional=None,
         )

@@ -62,7 +62,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="ReviewBlockStyles")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ReviewBlockStyles(LazyModel):
     """
     Attributes:
@@ -179,409 +179,221 @@ class ReviewBlockStyles(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        author_align: str | Unset = UNSET
-        if not isinstance(self.author_align, Unset):
-            author_align = self.author_align
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        author_color: None | str | Unset
-        if isinstance(self.author_color, Unset):
-            author_color = UNSET
-        else:
-            author_color = self.author_color
-
-        author_font_family: None | str | Unset
-        if isinstance(self.author_font_family, Unset):
-            author_font_family = UNSET
-        else:
-            author_font_family = self.author_font_family
-
-        author_font_size: int | None | Unset
-        if isinstance(self.author_font_size, Unset):
-            author_font_size = UNSET
-        else:
-            author_font_size = self.author_font_size
-
-        author_font_style: str | Unset = UNSET
-        if not isinstance(self.author_font_style, Unset):
-            author_font_style = self.author_font_style
-
-        author_font_weight: None | str | Unset
-        if isinstance(self.author_font_weight, Unset):
-            author_font_weight = UNSET
-        else:
-            author_font_weight = self.author_font_weight
-
-        author_letter_spacing: int | None | Unset
-        if isinstance(self.author_letter_spacing, Unset):
-            author_letter_spacing = UNSET
-        else:
-            author_letter_spacing = self.author_letter_spacing
-
-        author_text_decoration: None | str | Unset
-        if isinstance(self.author_text_decoration, Unset):
-            author_text_decoration = UNSET
-        else:
-            author_text_decoration = self.author_text_decoration
-
-        block_background_color: None | str | Unset
-        if isinstance(self.block_background_color, Unset):
-            block_background_color = UNSET
-        else:
-            block_background_color = self.block_background_color
-
-        block_padding_bottom: int | None | Unset
-        if isinstance(self.block_padding_bottom, Unset):
-            block_padding_bottom = UNSET
-        else:
-            block_padding_bottom = self.block_padding_bottom
-
-        block_padding_left: int | None | Unset
-        if isinstance(self.block_padding_left, Unset):
-            block_padding_left = UNSET
-        else:
-            block_padding_left = self.block_padding_left
-
-        block_padding_right: int | None | Unset
-        if isinstance(self.block_padding_right, Unset):
-            block_padding_right = UNSET
-        else:
-            block_padding_right = self.block_padding_right
-
-        block_padding_top: int | None | Unset
-        if isinstance(self.block_padding_top, Unset):
-            block_padding_top = UNSET
-        else:
-            block_padding_top = self.block_padding_top
-
-        border_radius: int | None | Unset
-        if isinstance(self.border_radius, Unset):
-            border_radius = UNSET
-        else:
-            border_radius = self.border_radius
-
-        border_style: str | Unset = UNSET
-        if not isinstance(self.border_style, Unset):
-            border_style = self.border_style
-
-        border_width: int | None | Unset
-        if isinstance(self.border_width, Unset):
-            border_width = UNSET
-        else:
-            border_width = self.border_width
-
-        empty_star_color: None | str | Unset
-        if isinstance(self.empty_star_color, Unset):
-            empty_star_color = UNSET
-        else:
-            empty_star_color = self.empty_star_color
-
-        layout: str | Unset = UNSET
-        if not isinstance(self.layout, Unset):
-            layout = self.layout
-
-        product_name_align: str | Unset = UNSET
-        if not isinstance(self.product_name_align, Unset):
-            product_name_align = self.product_name_align
-
-        product_name_color: None | str | Unset
-        if isinstance(self.product_name_color, Unset):
-            product_name_color = UNSET
-        else:
-            product_name_color = self.product_name_color
-
-        product_name_font_family: None | str | Unset
-        if isinstance(self.product_name_font_family, Unset):
-            product_name_font_family = UNSET
-        else:
-            product_name_font_family = self.product_name_font_family
-
-        product_name_font_size: int | None | Unset
-        if isinstance(self.product_name_font_size, Unset):
-            product_name_font_size = UNSET
-        else:
-            product_name_font_size = self.product_name_font_size
-
-        product_name_font_style: str | Unset = UNSET
-        if not isinstance(self.product_name_font_style, Unset):
-            product_name_font_style = self.product_name_font_style
-
-        product_name_font_weight: None | str | Unset
-        if isinstance(self.product_name_font_weight, Unset):
-            product_name_font_weight = UNSET
-        else:
-            product_name_font_weight = self.product_name_font_weight
-
-        product_name_letter_spacing: int | None | Unset
-        if isinstance(self.product_name_letter_spacing, Unset):
-            product_name_letter_spacing = UNSET
-        else:
-            product_name_letter_spacing = self.product_name_letter_spacing
-
-        product_name_text_decoration: None | str | Unset
-        if isinstance(self.product_name_text_decoration, Unset):
-            product_name_text_decoration = UNSET
-        else:
-            product_name_text_decoration = self.product_name_text_decoration
-
-        quote_align: str | Unset = UNSET
-        if not isinstance(self.quote_align, Unset):
-            quote_align = self.quote_align
-
-        quote_color: None | str | Unset
-        if isinstance(self.quote_color, Unset):
-            quote_color = UNSET
-        else:
-            quote_color = self.quote_color
-
-        quote_font_family: None | str | Unset
-        if isinstance(self.quote_font_family, Unset):
-            quote_font_family = UNSET
-        else:
-            quote_font_family = self.quote_font_family
-
-        quote_font_size: int | None | Unset
-        if isinstance(self.quote_font_size, Unset):
-            quote_font_size = UNSET
-        else:
-            quote_font_size = self.quote_font_size
-
-        quote_font_style: str | Unset = UNSET
-        if not isinstance(self.quote_font_style, Unset):
-            quote_font_style = self.quote_font_style
-
-        quote_font_weight: None | str | Unset
-        if isinstance(self.quote_font_weight, Unset):
-            quote_font_weight = UNSET
-        else:
-            quote_font_weight = self.quote_font_weight
-
-        quote_letter_spacing: int | None | Unset
-        if isinstance(self.quote_letter_spacing, Unset):
-            quote_letter_spacing = UNSET
-        else:
-            quote_letter_spacing = self.quote_letter_spacing
-
-        quote_line_height: float | None | Unset
-        if isinstance(self.quote_line_height, Unset):
-            quote_line_height = UNSET
-        else:
-            quote_line_height = self.quote_line_height
-
-        quote_style: str | Unset = UNSET
-        if not isinstance(self.quote_style, Unset):
-            quote_style = self.quote_style
-
-        quote_text_decoration: None | str | Unset
-        if isinstance(self.quote_text_decoration, Unset):
-            quote_text_decoration = UNSET
-        else:
-            quote_text_decoration = self.quote_text_decoration
-
-        shadow_color: None | str | Unset
-        if isinstance(self.shadow_color, Unset):
-            shadow_color = UNSET
-        else:
-            shadow_color = self.shadow_color
-
-        star_color: None | str | Unset
-        if isinstance(self.star_color, Unset):
-            star_color = UNSET
-        else:
-            star_color = self.star_color
-
-        star_size: str | Unset = UNSET
-        if not isinstance(self.star_size, Unset):
-            star_size = self.star_size
-
-        star_rating_shape: str | Unset = UNSET
-        if not isinstance(self.star_rating_shape, Unset):
-            star_rating_shape = self.star_rating_shape
-
-        star_icon_spacing: int | None | Unset
-        if isinstance(self.star_icon_spacing, Unset):
-            star_icon_spacing = UNSET
-        else:
-            star_icon_spacing = self.star_icon_spacing
-
-        star_alignment: str | Unset = UNSET
-        if not isinstance(self.star_alignment, Unset):
-            star_alignment = self.star_alignment
-
-        text_area_bg_color: None | str | Unset
-        if isinstance(self.text_area_bg_color, Unset):
-            text_area_bg_color = UNSET
-        else:
-            text_area_bg_color = self.text_area_bg_color
-
-        text_area_border_color: None | str | Unset
-        if isinstance(self.text_area_border_color, Unset):
-            text_area_border_color = UNSET
-        else:
-            text_area_border_color = self.text_area_border_color
-
-        verified_color: None | str | Unset
-        if isinstance(self.verified_color, Unset):
-            verified_color = UNSET
-        else:
-            verified_color = self.verified_color
-
-        verified_font_family: None | str | Unset
-        if isinstance(self.verified_font_family, Unset):
-            verified_font_family = UNSET
-        else:
-            verified_font_family = self.verified_font_family
-
-        verified_font_size: int | None | Unset
-        if isinstance(self.verified_font_size, Unset):
-            verified_font_size = UNSET
-        else:
-            verified_font_size = self.verified_font_size
-
-        verified_font_style: str | Unset = UNSET
-        if not isinstance(self.verified_font_style, Unset):
-            verified_font_style = self.verified_font_style
-
-        verified_font_weight: None | str | Unset
-        if isinstance(self.verified_font_weight, Unset):
-            verified_font_weight = UNSET
-        else:
-            verified_font_weight = self.verified_font_weight
-
-        verified_letter_spacing: int | None | Unset
-        if isinstance(self.verified_letter_spacing, Unset):
-            verified_letter_spacing = UNSET
-        else:
-            verified_letter_spacing = self.verified_letter_spacing
-
-        verified_text_decoration: None | str | Unset
-        if isinstance(self.verified_text_decoration, Unset):
-            verified_text_decoration = UNSET
-        else:
-            verified_text_decoration = self.verified_text_decoration
-
-        verified_badge_color: str | Unset = UNSET
-        if not isinstance(self.verified_badge_color, Unset):
-            verified_badge_color = self.verified_badge_color
-
-        verified_badge_size: int | None | Unset
-        if isinstance(self.verified_badge_size, Unset):
-            verified_badge_size = UNSET
-        else:
-            verified_badge_size = self.verified_badge_size
-
-        verified_badge_style: str | Unset = UNSET
-        if not isinstance(self.verified_badge_style, Unset):
-            verified_badge_style = self.verified_badge_style
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        author_align = self.author_align
         if author_align is not UNSET:
             field_dict["author_align"] = author_align
+
+        author_color = self.author_color
         if author_color is not UNSET:
             field_dict["author_color"] = author_color
+
+        author_font_family = self.author_font_family
         if author_font_family is not UNSET:
             field_dict["author_font_family"] = author_font_family
+
+        author_font_size = self.author_font_size
         if author_font_size is not UNSET:
             field_dict["author_font_size"] = author_font_size
+
+        author_font_style = self.author_font_style
         if author_font_style is not UNSET:
             field_dict["author_font_style"] = author_font_style
+
+        author_font_weight = self.author_font_weight
         if author_font_weight is not UNSET:
             field_dict["author_font_weight"] = author_font_weight
+
+        author_letter_spacing = self.author_letter_spacing
         if author_letter_spacing is not UNSET:
             field_dict["author_letter_spacing"] = author_letter_spacing
+
+        author_text_decoration = self.author_text_decoration
         if author_text_decoration is not UNSET:
             field_dict["author_text_decoration"] = author_text_decoration
+
+        block_background_color = self.block_background_color
         if block_background_color is not UNSET:
             field_dict["block_background_color"] = block_background_color
+
+        block_padding_bottom = self.block_padding_bottom
         if block_padding_bottom is not UNSET:
             field_dict["block_padding_bottom"] = block_padding_bottom
+
+        block_padding_left = self.block_padding_left
         if block_padding_left is not UNSET:
             field_dict["block_padding_left"] = block_padding_left
+
+        block_padding_right = self.block_padding_right
         if block_padding_right is not UNSET:
             field_dict["block_padding_right"] = block_padding_right
+
+        block_padding_top = self.block_padding_top
         if block_padding_top is not UNSET:
             field_dict["block_padding_top"] = block_padding_top
+
+        border_radius = self.border_radius
         if border_radius is not UNSET:
             field_dict["border_radius"] = border_radius
+
+        border_style = self.border_style
         if border_style is not UNSET:
             field_dict["border_style"] = border_style
+
+        border_width = self.border_width
         if border_width is not UNSET:
             field_dict["border_width"] = border_width
+
+        empty_star_color = self.empty_star_color
         if empty_star_color is not UNSET:
             field_dict["empty_star_color"] = empty_star_color
+
+        layout = self.layout
         if layout is not UNSET:
             field_dict["layout"] = layout
+
+        product_name_align = self.product_name_align
         if product_name_align is not UNSET:
             field_dict["product_name_align"] = product_name_align
+
+        product_name_color = self.product_name_color
         if product_name_color is not UNSET:
             field_dict["product_name_color"] = product_name_color
+
+        product_name_font_family = self.product_name_font_family
         if product_name_font_family is not UNSET:
             field_dict["product_name_font_family"] = product_name_font_family
+
+        product_name_font_size = self.product_name_font_size
         if product_name_font_size is not UNSET:
             field_dict["product_name_font_size"] = product_name_font_size
+
+        product_name_font_style = self.product_name_font_style
         if product_name_font_style is not UNSET:
             field_dict["product_name_font_style"] = product_name_font_style
+
+        product_name_font_weight = self.product_name_font_weight
         if product_name_font_weight is not UNSET:
             field_dict["product_name_font_weight"] = product_name_font_weight
+
+        product_name_letter_spacing = self.product_name_letter_spacing
         if product_name_letter_spacing is not UNSET:
             field_dict["product_name_letter_spacing"] = product_name_letter_spacing
+
+        product_name_text_decoration = self.product_name_text_decoration
         if product_name_text_decoration is not UNSET:
             field_dict["product_name_text_decoration"] = product_name_text_decoration
+
+        quote_align = self.quote_align
         if quote_align is not UNSET:
             field_dict["quote_align"] = quote_align
+
+        quote_color = self.quote_color
         if quote_color is not UNSET:
             field_dict["quote_color"] = quote_color
+
+        quote_font_family = self.quote_font_family
         if quote_font_family is not UNSET:
             field_dict["quote_font_family"] = quote_font_family
+
+        quote_font_size = self.quote_font_size
         if quote_font_size is not UNSET:
             field_dict["quote_font_size"] = quote_font_size
+
+        quote_font_style = self.quote_font_style
         if quote_font_style is not UNSET:
             field_dict["quote_font_style"] = quote_font_style
+
+        quote_font_weight = self.quote_font_weight
         if quote_font_weight is not UNSET:
             field_dict["quote_font_weight"] = quote_font_weight
+
+        quote_letter_spacing = self.quote_letter_spacing
         if quote_letter_spacing is not UNSET:
             field_dict["quote_letter_spacing"] = quote_letter_spacing
+
+        quote_line_height = self.quote_line_height
         if quote_line_height is not UNSET:
             field_dict["quote_line_height"] = quote_line_height
+
+        quote_style = self.quote_style
         if quote_style is not UNSET:
             field_dict["quote_style"] = quote_style
+
+        quote_text_decoration = self.quote_text_decoration
         if quote_text_decoration is not UNSET:
             field_dict["quote_text_decoration"] = quote_text_decoration
+
+        shadow_color = self.shadow_color
         if shadow_color is not UNSET:
             field_dict["shadow_color"] = shadow_color
+
+        star_color = self.star_color
         if star_color is not UNSET:
             field_dict["star_color"] = star_color
+
+        star_size = self.star_size
         if star_size is not UNSET:
             field_dict["star_size"] = star_size
+
+        star_rating_shape = self.star_rating_shape
         if star_rating_shape is not UNSET:
             field_dict["star_rating_shape"] = star_rating_shape
+
+        star_icon_spacing = self.star_icon_spacing
         if star_icon_spacing is not UNSET:
             field_dict["star_icon_spacing"] = star_icon_spacing
+
+        star_alignment = self.star_alignment
         if star_alignment is not UNSET:
             field_dict["star_alignment"] = star_alignment
+
+        text_area_bg_color = self.text_area_bg_color
         if text_area_bg_color is not UNSET:
             field_dict["text_area_bg_color"] = text_area_bg_color
+
+        text_area_border_color = self.text_area_border_color
         if text_area_border_color is not UNSET:
             field_dict["text_area_border_color"] = text_area_border_color
+
+        verified_color = self.verified_color
         if verified_color is not UNSET:
             field_dict["verified_color"] = verified_color
+
+        verified_font_family = self.verified_font_family
         if verified_font_family is not UNSET:
             field_dict["verified_font_family"] = verified_font_family
+
+        verified_font_size = self.verified_font_size
         if verified_font_size is not UNSET:
             field_dict["verified_font_size"] = verified_font_size
+
+        verified_font_style = self.verified_font_style
         if verified_font_style is not UNSET:
             field_dict["verified_font_style"] = verified_font_style
+
+        verified_font_weight = self.verified_font_weight
         if verified_font_weight is not UNSET:
             field_dict["verified_font_weight"] = verified_font_weight
+
+        verified_letter_spacing = self.verified_letter_spacing
         if verified_letter_spacing is not UNSET:
             field_dict["verified_letter_spacing"] = verified_letter_spacing
+
+        verified_text_decoration = self.verified_text_decoration
         if verified_text_decoration is not UNSET:
             field_dict["verified_text_decoration"] = verified_text_decoration
+
+        verified_badge_color = self.verified_badge_color
         if verified_badge_color is not UNSET:
             field_dict["verified_badge_color"] = verified_badge_color
+
+        verified_badge_size = self.verified_badge_size
         if verified_badge_size is not UNSET:
             field_dict["verified_badge_size"] = verified_badge_size
+
+        verified_badge_style = self.verified_badge_style
         if verified_badge_style is not UNSET:
             field_dict["verified_badge_style"] = verified_badge_style
 
@@ -589,7 +401,47 @@ class ReviewBlockStyles(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.author_color = src_dict.get("author_color", UNSET)
+        instance.author_font_family = src_dict.get("author_font_family", UNSET)
+        instance.author_font_size = src_dict.get("author_font_size", UNSET)
+        instance.author_font_weight = src_dict.get("author_font_weight", UNSET)
+        instance.author_letter_spacing = src_dict.get("author_letter_spacing", UNSET)
+        instance.author_text_decoration = src_dict.get("author_text_decoration", UNSET)
+        instance.block_background_color = src_dict.get("block_background_color", UNSET)
+        instance.block_padding_bottom = src_dict.get("block_padding_bottom", UNSET)
+        instance.block_padding_left = src_dict.get("block_padding_left", UNSET)
+        instance.block_padding_right = src_dict.get("block_padding_right", UNSET)
+        instance.block_padding_top = src_dict.get("block_padding_top", UNSET)
+        instance.border_radius = src_dict.get("border_radius", UNSET)
+        instance.border_width = src_dict.get("border_width", UNSET)
+        instance.empty_star_color = src_dict.get("empty_star_color", UNSET)
+        instance.product_name_color = src_dict.get("product_name_color", UNSET)
+        instance.product_name_font_family = src_dict.get("product_name_font_family", UNSET)
+        instance.product_name_font_size = src_dict.get("product_name_font_size", UNSET)
+        instance.product_name_font_weight = src_dict.get("product_name_font_weight", UNSET)
+        instance.product_name_letter_spacing = src_dict.get("product_name_letter_spacing", UNSET)
+        instance.product_name_text_decoration = src_dict.get("product_name_text_decoration", UNSET)
+        instance.quote_color = src_dict.get("quote_color", UNSET)
+        instance.quote_font_family = src_dict.get("quote_font_family", UNSET)
+        instance.quote_font_size = src_dict.get("quote_font_size", UNSET)
+        instance.quote_font_weight = src_dict.get("quote_font_weight", UNSET)
+        instance.quote_letter_spacing = src_dict.get("quote_letter_spacing", UNSET)
+        instance.quote_line_height = src_dict.get("quote_line_height", UNSET)
+        instance.quote_text_decoration = src_dict.get("quote_text_decoration", UNSET)
+        instance.shadow_color = src_dict.get("shadow_color", UNSET)
+        instance.star_color = src_dict.get("star_color", UNSET)
+        instance.star_icon_spacing = src_dict.get("star_icon_spacing", UNSET)
+        instance.text_area_bg_color = src_dict.get("text_area_bg_color", UNSET)
+        instance.text_area_border_color = src_dict.get("text_area_border_color", UNSET)
+        instance.verified_color = src_dict.get("verified_color", UNSET)
+        instance.verified_font_family = src_dict.get("verified_font_family", UNSET)
+        instance.verified_font_size = src_dict.get("verified_font_size", UNSET)
+        instance.verified_font_weight = src_dict.get("verified_font_weight", UNSET)
+        instance.verified_letter_spacing = src_dict.get("verified_letter_spacing", UNSET)
+        instance.verified_text_decoration = src_dict.get("verified_text_decoration", UNSET)
+        instance.verified_badge_size = src_dict.get("verified_badge_size", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -747,60 +599,77 @@ class ReviewBlockStyles(LazyModel):
         return LazyTable(
             fields={
                 "author_align": ("author_align", _decode_author_align),
-                "author_color": ("author_color", None),
-                "author_font_family": ("author_font_family", None),
-                "author_font_size": ("author_font_size", None),
                 "author_font_style": ("author_font_style", _decode_author_font_style),
-                "author_font_weight": ("author_font_weight", None),
-                "author_letter_spacing": ("author_letter_spacing", None),
-                "author_text_decoration": ("author_text_decoration", None),
-                "block_background_color": ("block_background_color", None),
-                "block_padding_bottom": ("block_padding_bottom", None),
-                "block_padding_left": ("block_padding_left", None),
-                "block_padding_right": ("block_padding_right", None),
-                "block_padding_top": ("block_padding_top", None),
-                "border_radius": ("border_radius", None),
                 "border_style": ("border_style", _decode_border_style),
-                "border_width": ("border_width", None),
-                "empty_star_color": ("empty_star_color", None),
                 "layout": ("layout", _decode_layout),
                 "product_name_align": ("product_name_align", _decode_product_name_align),
-                "product_name_color": ("product_name_color", None),
-                "product_name_font_family": ("product_name_font_family", None),
-                "product_name_font_size": ("product_name_font_size", None),
                 "product_name_font_style": ("product_name_font_style", _decode_product_name_font_style),
-                "product_name_font_weight": ("product_name_font_weight", None),
-                "product_name_letter_spacing": ("product_name_letter_spacing", None),
-                "product_name_text_decoration": ("product_name_text_decoration", None),
                 "quote_align": ("quote_align", _decode_quote_align),
-                "quote_color": ("quote_color", None),
-                "quote_font_family": ("quote_font_family", None),
-                "quote_font_size": ("quote_font_size", None),
                 "quote_font_style": ("quote_font_style", _decode_quote_font_style),
-                "quote_font_weight": ("quote_font_weight", None),
-                "quote_letter_spacing": ("quote_letter_spacing", None),
-                "quote_line_height": ("quote_line_height", None),
                 "quote_style": ("quote_style", _decode_quote_style),
-                "quote_text_decoration": ("quote_text_decoration", None),
-                "shadow_color": ("shadow_color", None),
-                "star_color": ("star_color", None),
                 "star_size": ("star_size", _decode_star_size),
                 "star_rating_shape": ("star_rating_shape", _decode_star_rating_shape),
-                "star_icon_spacing": ("star_icon_spacing", None),
                 "star_alignment": ("star_alignment", _decode_star_alignment),
-                "text_area_bg_color": ("text_area_bg_color", None),
-                "text_area_border_color": ("text_area_border_color", None),
-                "verified_color": ("verified_color", None),
-                "verified_font_family": ("verified_font_family", None),
-                "verified_font_size": ("verified_font_size", None),
                 "verified_font_style": ("verified_font_style", _decode_verified_font_style),
-                "verified_font_weight": ("verified_font_weight", None),
-                "verified_letter_spacing": ("verified_letter_spacing", None),
-                "verified_text_decoration": ("verified_text_decoration", None),
                 "verified_badge_color": ("verified_badge_color", _decode_verified_badge_color),
-                "verified_badge_size": ("verified_badge_size", None),
                 "verified_badge_style": ("verified_badge_style", _decode_verified_badge_style),
             },
+            known=(
+                "author_align",
+                "author_color",
+                "author_font_family",
+                "author_font_size",
+                "author_font_style",
+                "author_font_weight",
+                "author_letter_spacing",
+                "author_text_decoration",
+                "block_background_color",
+                "block_padding_bottom",
+                "block_padding_left",
+                "block_padding_right",
+                "block_padding_top",
+                "border_radius",
+                "border_style",
+                "border_width",
+                "empty_star_color",
+                "layout",
+                "product_name_align",
+                "product_name_color",
+                "product_name_font_family",
+                "product_name_font_size",
+                "product_name_font_style",
+                "product_name_font_weight",
+                "product_name_letter_spacing",
+                "product_name_text_decoration",
+                "quote_align",
+                "quote_color",
+                "quote_font_family",
+                "quote_font_size",
+                "quote_font_style",
+                "quote_font_weight",
+                "quote_letter_spacing",
+                "quote_line_height",
+                "quote_style",
+                "quote_text_decoration",
+                "shadow_color",
+                "star_color",
+                "star_size",
+                "star_rating_shape",
+                "star_icon_spacing",
+                "star_alignment",
+                "text_area_bg_color",
+                "text_area_border_color",
+                "verified_color",
+                "verified_font_family",
+                "verified_font_size",
+                "verified_font_style",
+                "verified_font_weight",
+                "verified_letter_spacing",
+                "verified_text_decoration",
+                "verified_badge_color",
+                "verified_badge_size",
+                "verified_badge_style",
+            ),
             required=(),
             additional=None,
         )

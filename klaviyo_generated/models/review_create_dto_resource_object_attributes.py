@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ReviewCreateDTOResourceObjectAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ReviewCreateDTOResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -66,31 +66,31 @@ class ReviewCreateDTOResourceObjectAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        review_type: str = self.review_type
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        email = self.email
+        field_dict["review_type"] = self.review_type
 
-        author = self.author
+        field_dict["email"] = self.email
 
-        content = self.content
+        field_dict["author"] = self.author
 
-        incentive_type: str | Unset = UNSET
-        if not isinstance(self.incentive_type, Unset):
-            incentive_type = self.incentive_type
+        field_dict["content"] = self.content
 
-        product: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.product, Unset):
-            product = self.product.to_dict()
+        incentive_type = self.incentive_type
+        if incentive_type is not UNSET:
+            field_dict["incentive_type"] = incentive_type
 
-        rating: int | Unset = UNSET
-        if not isinstance(self.rating, Unset):
-            rating = self.rating
+        product = self.product
+        if not isinstance(product, Unset):
+            field_dict["product"] = product.to_dict()
 
-        title: None | str | Unset
-        if isinstance(self.title, Unset):
-            title = UNSET
-        else:
-            title = self.title
+        rating = self.rating
+        if rating is not UNSET:
+            field_dict["rating"] = rating
+
+        title = self.title
+        if title is not UNSET:
+            field_dict["title"] = title
 
         custom_questions: list[dict[str, Any]] | None | Unset
         if isinstance(self.custom_questions, Unset):
@@ -103,6 +103,8 @@ class ReviewCreateDTOResourceObjectAttributes(LazyModel):
 
         else:
             custom_questions = self.custom_questions
+        if custom_questions is not UNSET:
+            field_dict["custom_questions"] = custom_questions
 
         images: list[str] | None | Unset
         if isinstance(self.images, Unset):
@@ -112,27 +114,6 @@ class ReviewCreateDTOResourceObjectAttributes(LazyModel):
 
         else:
             images = self.images
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "review_type": review_type,
-                "email": email,
-                "author": author,
-                "content": content,
-            }
-        )
-        if incentive_type is not UNSET:
-            field_dict["incentive_type"] = incentive_type
-        if product is not UNSET:
-            field_dict["product"] = product
-        if rating is not UNSET:
-            field_dict["rating"] = rating
-        if title is not UNSET:
-            field_dict["title"] = title
-        if custom_questions is not UNSET:
-            field_dict["custom_questions"] = custom_questions
         if images is not UNSET:
             field_dict["images"] = images
 
@@ -140,7 +121,12 @@ class ReviewCreateDTOResourceObjectAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.email = src_dict["email"]
+        instance.author = src_dict["author"]
+        instance.content = src_dict["content"]
+        instance.title = src_dict.get("title", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -230,16 +216,24 @@ class ReviewCreateDTOResourceObjectAttributes(LazyModel):
         return LazyTable(
             fields={
                 "review_type": ("review_type", _decode_review_type),
-                "email": ("email", None),
-                "author": ("author", None),
-                "content": ("content", None),
                 "incentive_type": ("incentive_type", _decode_incentive_type),
                 "product": ("product", _decode_product),
                 "rating": ("rating", _decode_rating),
-                "title": ("title", None),
                 "custom_questions": ("custom_questions", _decode_custom_questions),
                 "images": ("images", _decode_images),
             },
+            known=(
+                "review_type",
+                "email",
+                "author",
+                "content",
+                "incentive_type",
+                "product",
+                "rating",
+                "title",
+                "custom_questions",
+                "images",
+            ),
             required=(
                 "review_type",
                 "email",

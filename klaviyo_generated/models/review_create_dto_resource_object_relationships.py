@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ReviewCreateDTOResourceObjectRelationships")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ReviewCreateDTOResourceObjectRelationships(LazyModel):
     """
     Attributes:
@@ -31,21 +31,18 @@ class ReviewCreateDTOResourceObjectRelationships(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        order: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.order, Unset):
-            order = self.order.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if order is not UNSET:
-            field_dict["order"] = order
+        order = self.order
+        if not isinstance(order, Unset):
+            field_dict["order"] = order.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -67,6 +64,7 @@ class ReviewCreateDTOResourceObjectRelationships(LazyModel):
             fields={
                 "order": ("order", _decode_order),
             },
+            known=("order",),
             required=(),
             additional=None,
         )

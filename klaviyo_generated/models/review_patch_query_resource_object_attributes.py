@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ReviewPatchQueryResourceObjectAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ReviewPatchQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -42,31 +42,23 @@ class ReviewPatchQueryResourceObjectAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.review_status_featured import ReviewStatusFeatured  # noqa: PLC0415
-        from ..models.review_status_pending import ReviewStatusPending  # noqa: PLC0415
-        from ..models.review_status_published import ReviewStatusPublished  # noqa: PLC0415
-        from ..models.review_status_rejected import ReviewStatusRejected  # noqa: PLC0415
-        from ..models.review_status_unpublished import ReviewStatusUnpublished  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
         status: dict[str, Any] | None | Unset
         if isinstance(self.status, Unset):
             status = UNSET
-        elif isinstance(self.status, ReviewStatusRejected):
+        elif isinstance(self.status, LazyModel):
             status = self.status.to_dict()
-        elif isinstance(self.status, ReviewStatusFeatured):
+        elif isinstance(self.status, LazyModel):
             status = self.status.to_dict()
-        elif isinstance(self.status, ReviewStatusPublished):
+        elif isinstance(self.status, LazyModel):
             status = self.status.to_dict()
-        elif isinstance(self.status, ReviewStatusUnpublished):
+        elif isinstance(self.status, LazyModel):
             status = self.status.to_dict()
-        elif isinstance(self.status, ReviewStatusPending):
+        elif isinstance(self.status, LazyModel):
             status = self.status.to_dict()
         else:
             status = self.status
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
         if status is not UNSET:
             field_dict["status"] = status
 
@@ -74,7 +66,8 @@ class ReviewPatchQueryResourceObjectAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -169,6 +162,7 @@ class ReviewPatchQueryResourceObjectAttributes(LazyModel):
             fields={
                 "status": ("status", _decode_status),
             },
+            known=("status",),
             required=(),
             additional=None,
         )

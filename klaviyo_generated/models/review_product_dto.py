@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="ReviewProductDTO")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ReviewProductDTO(LazyModel):
     """
     Attributes:
@@ -31,32 +31,17 @@ class ReviewProductDTO(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        url = self.url
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        name = self.name
+        field_dict["url"] = self.url
 
-        image_url: None | str | Unset
-        if isinstance(self.image_url, Unset):
-            image_url = UNSET
-        else:
-            image_url = self.image_url
+        field_dict["name"] = self.name
 
-        external_id: None | str | Unset
-        if isinstance(self.external_id, Unset):
-            external_id = UNSET
-        else:
-            external_id = self.external_id
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "url": url,
-                "name": name,
-            }
-        )
+        image_url = self.image_url
         if image_url is not UNSET:
             field_dict["image_url"] = image_url
+
+        external_id = self.external_id
         if external_id is not UNSET:
             field_dict["external_id"] = external_id
 
@@ -64,18 +49,24 @@ class ReviewProductDTO(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.url = src_dict["url"]
+        instance.name = src_dict["name"]
+        instance.image_url = src_dict.get("image_url", UNSET)
+        instance.external_id = src_dict.get("external_id", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "url": ("url", None),
-                "name": ("name", None),
-                "image_url": ("image_url", None),
-                "external_id": ("external_id", None),
-            },
+            fields={},
+            known=(
+                "url",
+                "name",
+                "image_url",
+                "external_id",
+            ),
             required=(
                 "url",
                 "name",

@@ -17,7 +17,7 @@ from ..models.review_product_external_id_integration_key import (
 T = TypeVar("T", bound="ReviewProductExternalId")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ReviewProductExternalId(LazyModel):
     """
     Attributes:
@@ -31,24 +31,19 @@ class ReviewProductExternalId(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        external_id = self.external_id
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        integration_key: str = self.integration_key
+        field_dict["external_id"] = self.external_id
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "external_id": external_id,
-                "integration_key": integration_key,
-            }
-        )
+        field_dict["integration_key"] = self.integration_key
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.external_id = src_dict["external_id"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -60,9 +55,12 @@ class ReviewProductExternalId(LazyModel):
 
         return LazyTable(
             fields={
-                "external_id": ("external_id", None),
                 "integration_key": ("integration_key", _decode_integration_key),
             },
+            known=(
+                "external_id",
+                "integration_key",
+            ),
             required=(
                 "external_id",
                 "integration_key",

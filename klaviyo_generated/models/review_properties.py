@@ -18,7 +18,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="ReviewProperties")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ReviewProperties(LazyModel):
     """
     Attributes:
@@ -47,6 +47,8 @@ class ReviewProperties(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
         display_device: list[str] | Unset = UNSET
         if not isinstance(self.display_device, Unset):
             display_device = []
@@ -54,61 +56,42 @@ class ReviewProperties(LazyModel):
                 display_device_item: str = display_device_item_data
                 display_device.append(display_device_item)
 
-        classname: None | str | Unset
-        if isinstance(self.classname, Unset):
-            classname = UNSET
-        else:
-            classname = self.classname
-
-        author: None | str | Unset
-        if isinstance(self.author, Unset):
-            author = UNSET
-        else:
-            author = self.author
-
-        content: None | str | Unset
-        if isinstance(self.content, Unset):
-            content = UNSET
-        else:
-            content = self.content
-
-        rating = self.rating
-
-        verified = self.verified
-
-        review_id: int | None | Unset
-        if isinstance(self.review_id, Unset):
-            review_id = UNSET
-        else:
-            review_id = self.review_id
-
-        show_rating = self.show_rating
-
-        show_author = self.show_author
-
-        show_verified = self.show_verified
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
         if display_device is not UNSET:
             field_dict["display_device"] = display_device
+
+        classname = self.classname
         if classname is not UNSET:
             field_dict["classname"] = classname
+
+        author = self.author
         if author is not UNSET:
             field_dict["author"] = author
+
+        content = self.content
         if content is not UNSET:
             field_dict["content"] = content
+
+        rating = self.rating
         if rating is not UNSET:
             field_dict["rating"] = rating
+
+        verified = self.verified
         if verified is not UNSET:
             field_dict["verified"] = verified
+
+        review_id = self.review_id
         if review_id is not UNSET:
             field_dict["review_id"] = review_id
+
+        show_rating = self.show_rating
         if show_rating is not UNSET:
             field_dict["show_rating"] = show_rating
+
+        show_author = self.show_author
         if show_author is not UNSET:
             field_dict["show_author"] = show_author
+
+        show_verified = self.show_verified
         if show_verified is not UNSET:
             field_dict["show_verified"] = show_verified
 
@@ -116,7 +99,17 @@ class ReviewProperties(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.classname = src_dict.get("classname", UNSET)
+        instance.author = src_dict.get("author", UNSET)
+        instance.content = src_dict.get("content", UNSET)
+        instance.rating = src_dict.get("rating", UNSET)
+        instance.verified = src_dict.get("verified", UNSET)
+        instance.review_id = src_dict.get("review_id", UNSET)
+        instance.show_rating = src_dict.get("show_rating", UNSET)
+        instance.show_author = src_dict.get("show_author", UNSET)
+        instance.show_verified = src_dict.get("show_verified", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -136,16 +129,19 @@ class ReviewProperties(LazyModel):
         return LazyTable(
             fields={
                 "display_device": ("display_device", _decode_display_device),
-                "classname": ("classname", None),
-                "author": ("author", None),
-                "content": ("content", None),
-                "rating": ("rating", None),
-                "verified": ("verified", None),
-                "review_id": ("review_id", None),
-                "show_rating": ("show_rating", None),
-                "show_author": ("show_author", None),
-                "show_verified": ("show_verified", None),
             },
+            known=(
+                "display_device",
+                "classname",
+                "author",
+                "content",
+                "rating",
+                "verified",
+                "review_id",
+                "show_rating",
+                "show_author",
+                "show_verified",
+            ),
             required=(),
             additional=None,
         )

@@ -14,7 +14,7 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 T = TypeVar("T", bound="ReviewPublicReply")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ReviewPublicReply(LazyModel):
     """
     Attributes:
@@ -29,27 +29,23 @@ class ReviewPublicReply(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        content = self.content
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        author = self.author
+        field_dict["content"] = self.content
+
+        field_dict["author"] = self.author
 
         updated = self.updated.isoformat()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "content": content,
-                "author": author,
-                "updated": updated,
-            }
-        )
+        field_dict["updated"] = updated
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.content = src_dict["content"]
+        instance.author = src_dict["author"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -61,10 +57,13 @@ class ReviewPublicReply(LazyModel):
 
         return LazyTable(
             fields={
-                "content": ("content", None),
-                "author": ("author", None),
                 "updated": ("updated", _decode_updated),
             },
+            known=(
+                "content",
+                "author",
+                "updated",
+            ),
             required=(
                 "content",
                 "author",

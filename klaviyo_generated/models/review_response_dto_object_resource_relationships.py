@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ReviewResponseDTOObjectResourceRelationships")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ReviewResponseDTOObjectResourceRelationships(LazyModel):
     """
     Attributes:
@@ -36,27 +36,22 @@ class ReviewResponseDTOObjectResourceRelationships(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        events: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.events, Unset):
-            events = self.events.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        item: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.item, Unset):
-            item = self.item.to_dict()
+        events = self.events
+        if not isinstance(events, Unset):
+            field_dict["events"] = events.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if events is not UNSET:
-            field_dict["events"] = events
-        if item is not UNSET:
-            field_dict["item"] = item
+        item = self.item
+        if not isinstance(item, Unset):
+            field_dict["item"] = item.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -92,6 +87,10 @@ class ReviewResponseDTOObjectResourceRelationships(LazyModel):
                 "events": ("events", _decode_events),
                 "item": ("item", _decode_item),
             },
+            known=(
+                "events",
+                "item",
+            ),
             required=(),
             additional=None,
         )

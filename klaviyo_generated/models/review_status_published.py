@@ -14,7 +14,7 @@ from ..models.review_status_published_value import ReviewStatusPublishedValue, c
 T = TypeVar("T", bound="ReviewStatusPublished")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ReviewStatusPublished(LazyModel):
     """
     Attributes:
@@ -25,21 +25,16 @@ class ReviewStatusPublished(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        value: str = self.value
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "value": value,
-            }
-        )
+        field_dict["value"] = self.value
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -53,6 +48,7 @@ class ReviewStatusPublished(LazyModel):
             fields={
                 "value": ("value", _decode_value),
             },
+            known=("value",),
             required=("value",),
             additional=None,
         )

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ReviewStatusRejected")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ReviewStatusRejected(LazyModel):
     """
     Attributes:
@@ -45,42 +45,32 @@ class ReviewStatusRejected(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.reject_reason_fake import RejectReasonFake  # noqa: PLC0415
-        from ..models.reject_reason_misleading import RejectReasonMisleading  # noqa: PLC0415
-        from ..models.reject_reason_other import RejectReasonOther  # noqa: PLC0415
-        from ..models.reject_reason_private_information import RejectReasonPrivateInformation  # noqa: PLC0415
-        from ..models.reject_reason_profanity import RejectReasonProfanity  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        value: str = self.value
+        field_dict["value"] = self.value
 
         rejection_reason: dict[str, Any]
-        if isinstance(self.rejection_reason, RejectReasonOther):
+        if isinstance(self.rejection_reason, LazyModel):
             rejection_reason = self.rejection_reason.to_dict()
-        elif isinstance(self.rejection_reason, RejectReasonFake):
+        elif isinstance(self.rejection_reason, LazyModel):
             rejection_reason = self.rejection_reason.to_dict()
-        elif isinstance(self.rejection_reason, RejectReasonMisleading):
+        elif isinstance(self.rejection_reason, LazyModel):
             rejection_reason = self.rejection_reason.to_dict()
-        elif isinstance(self.rejection_reason, RejectReasonPrivateInformation):
+        elif isinstance(self.rejection_reason, LazyModel):
             rejection_reason = self.rejection_reason.to_dict()
-        elif isinstance(self.rejection_reason, RejectReasonProfanity):
+        elif isinstance(self.rejection_reason, LazyModel):
             rejection_reason = self.rejection_reason.to_dict()
         else:
             rejection_reason = self.rejection_reason.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "value": value,
-                "rejection_reason": rejection_reason,
-            }
-        )
+        field_dict["rejection_reason"] = rejection_reason
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -171,6 +161,10 @@ class ReviewStatusRejected(LazyModel):
                 "value": ("value", _decode_value),
                 "rejection_reason": ("rejection_reason", _decode_rejection_reason),
             },
+            known=(
+                "value",
+                "rejection_reason",
+            ),
             required=(
                 "value",
                 "rejection_reason",

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ReviewStyles")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ReviewStyles(LazyModel):
     """
     Attributes:
@@ -42,43 +42,29 @@ class ReviewStyles(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        padding: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.padding, Unset):
-            padding = self.padding.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        background_color: None | str | Unset
-        if isinstance(self.background_color, Unset):
-            background_color = UNSET
-        else:
-            background_color = self.background_color
+        padding = self.padding
+        if not isinstance(padding, Unset):
+            field_dict["padding"] = padding.to_dict()
 
-        rating_style: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.rating_style, Unset):
-            rating_style = self.rating_style.to_dict()
-
-        quote_style: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.quote_style, Unset):
-            quote_style = self.quote_style.to_dict()
-
-        reviewer_name_style: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.reviewer_name_style, Unset):
-            reviewer_name_style = self.reviewer_name_style.to_dict()
-
-        block_background_color = self.block_background_color
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if padding is not UNSET:
-            field_dict["padding"] = padding
+        background_color = self.background_color
         if background_color is not UNSET:
             field_dict["background_color"] = background_color
-        if rating_style is not UNSET:
-            field_dict["rating_style"] = rating_style
-        if quote_style is not UNSET:
-            field_dict["quote_style"] = quote_style
-        if reviewer_name_style is not UNSET:
-            field_dict["reviewer_name_style"] = reviewer_name_style
+
+        rating_style = self.rating_style
+        if not isinstance(rating_style, Unset):
+            field_dict["rating_style"] = rating_style.to_dict()
+
+        quote_style = self.quote_style
+        if not isinstance(quote_style, Unset):
+            field_dict["quote_style"] = quote_style.to_dict()
+
+        reviewer_name_style = self.reviewer_name_style
+        if not isinstance(reviewer_name_style, Unset):
+            field_dict["reviewer_name_style"] = reviewer_name_style.to_dict()
+
+        block_background_color = self.block_background_color
         if block_background_color is not UNSET:
             field_dict["block_background_color"] = block_background_color
 
@@ -86,7 +72,10 @@ class ReviewStyles(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.background_color = src_dict.get("background_color", UNSET)
+        instance.block_background_color = src_dict.get("block_background_color", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -138,12 +127,18 @@ class ReviewStyles(LazyModel):
         return LazyTable(
             fields={
                 "padding": ("padding", _decode_padding),
-                "background_color": ("background_color", None),
                 "rating_style": ("rating_style", _decode_rating_style),
                 "quote_style": ("quote_style", _decode_quote_style),
                 "reviewer_name_style": ("reviewer_name_style", _decode_reviewer_name_style),
-                "block_background_color": ("block_background_color", None),
             },
+            known=(
+                "padding",
+                "background_color",
+                "rating_style",
+                "quote_style",
+                "reviewer_name_style",
+                "block_background_color",
+            ),
             required=(),
             additional=None,
         )

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ReviewValueReportGrouping")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ReviewValueReportGrouping(LazyModel):
     """
     Attributes:
@@ -33,30 +33,24 @@ class ReviewValueReportGrouping(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.grouping_product import GroupingProduct  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
         groupings: dict[str, Any]
-        if isinstance(self.groupings, GroupingProduct):
+        if isinstance(self.groupings, LazyModel):
             groupings = self.groupings.to_dict()
         else:
             groupings = self.groupings.to_dict()
 
-        statistics = self.statistics.to_dict()
+        field_dict["groupings"] = groupings
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "groupings": groupings,
-                "statistics": statistics,
-            }
-        )
+        field_dict["statistics"] = self.statistics.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -94,6 +88,10 @@ class ReviewValueReportGrouping(LazyModel):
                 "groupings": ("groupings", _decode_groupings),
                 "statistics": ("statistics", _decode_statistics),
             },
+            known=(
+                "groupings",
+                "statistics",
+            ),
             required=(
                 "groupings",
                 "statistics",

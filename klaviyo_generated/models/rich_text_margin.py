@@ -17,7 +17,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="RichTextMargin")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class RichTextMargin(LazyModel):
     """
     Attributes:
@@ -34,29 +34,21 @@ class RichTextMargin(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        left: int | Unset = UNSET
-        if not isinstance(self.left, Unset):
-            left = self.left
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        right: int | Unset = UNSET
-        if not isinstance(self.right, Unset):
-            right = self.right
-
-        top: int | Unset = UNSET
-        if not isinstance(self.top, Unset):
-            top = self.top
-
-        bottom = self.bottom
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        left = self.left
         if left is not UNSET:
             field_dict["left"] = left
+
+        right = self.right
         if right is not UNSET:
             field_dict["right"] = right
+
+        top = self.top
         if top is not UNSET:
             field_dict["top"] = top
+
+        bottom = self.bottom
         if bottom is not UNSET:
             field_dict["bottom"] = bottom
 
@@ -64,7 +56,9 @@ class RichTextMargin(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.bottom = src_dict.get("bottom", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -104,8 +98,13 @@ class RichTextMargin(LazyModel):
                 "left": ("left", _decode_left),
                 "right": ("right", _decode_right),
                 "top": ("top", _decode_top),
-                "bottom": ("bottom", None),
             },
+            known=(
+                "left",
+                "right",
+                "top",
+                "bottom",
+            ),
             required=(),
             additional=None,
         )

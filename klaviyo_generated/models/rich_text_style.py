@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="RichTextStyle")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class RichTextStyle(LazyModel):
     """
     Attributes:
@@ -54,79 +54,60 @@ class RichTextStyle(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        font_family: str | Unset
-        if isinstance(self.font_family, Unset):
-            font_family = UNSET
-        elif isinstance(self.font_family, str):
-            font_family = self.font_family
-        else:
-            font_family = self.font_family
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        font_size = self.font_size
-
-        font_weight: int | Unset = UNSET
-        if not isinstance(self.font_weight, Unset):
-            font_weight = self.font_weight
-
-        text_color = self.text_color
-
-        font_style: None | str | Unset
-        if isinstance(self.font_style, Unset):
-            font_style = UNSET
-        else:
-            font_style = self.font_style
-
-        text_decoration: None | str | Unset
-        if isinstance(self.text_decoration, Unset):
-            text_decoration = UNSET
-        else:
-            text_decoration = self.text_decoration
-
-        line_spacing = self.line_spacing
-
-        character_spacing: int | None | Unset
-        if isinstance(self.character_spacing, Unset):
-            character_spacing = UNSET
-        else:
-            character_spacing = self.character_spacing
-
-        alignment: str | Unset = UNSET
-        if not isinstance(self.alignment, Unset):
-            alignment = self.alignment
-
-        margin: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.margin, Unset):
-            margin = self.margin.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        font_family = self.font_family
         if font_family is not UNSET:
             field_dict["font_family"] = font_family
+
+        font_size = self.font_size
         if font_size is not UNSET:
             field_dict["font_size"] = font_size
+
+        font_weight = self.font_weight
         if font_weight is not UNSET:
             field_dict["font_weight"] = font_weight
+
+        text_color = self.text_color
         if text_color is not UNSET:
             field_dict["text_color"] = text_color
+
+        font_style = self.font_style
         if font_style is not UNSET:
             field_dict["font_style"] = font_style
+
+        text_decoration = self.text_decoration
         if text_decoration is not UNSET:
             field_dict["text_decoration"] = text_decoration
+
+        line_spacing = self.line_spacing
         if line_spacing is not UNSET:
             field_dict["line_spacing"] = line_spacing
+
+        character_spacing = self.character_spacing
         if character_spacing is not UNSET:
             field_dict["character_spacing"] = character_spacing
+
+        alignment = self.alignment
         if alignment is not UNSET:
             field_dict["alignment"] = alignment
-        if margin is not UNSET:
-            field_dict["margin"] = margin
+
+        margin = self.margin
+        if not isinstance(margin, Unset):
+            field_dict["margin"] = margin.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.font_size = src_dict.get("font_size", UNSET)
+        instance.text_color = src_dict.get("text_color", UNSET)
+        instance.font_style = src_dict.get("font_style", UNSET)
+        instance.text_decoration = src_dict.get("text_decoration", UNSET)
+        instance.line_spacing = src_dict.get("line_spacing", UNSET)
+        instance.character_spacing = src_dict.get("character_spacing", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -183,16 +164,22 @@ class RichTextStyle(LazyModel):
         return LazyTable(
             fields={
                 "font_family": ("font_family", _decode_font_family),
-                "font_size": ("font_size", None),
                 "font_weight": ("font_weight", _decode_font_weight),
-                "text_color": ("text_color", None),
-                "font_style": ("font_style", None),
-                "text_decoration": ("text_decoration", None),
-                "line_spacing": ("line_spacing", None),
-                "character_spacing": ("character_spacing", None),
                 "alignment": ("alignment", _decode_alignment),
                 "margin": ("margin", _decode_margin),
             },
+            known=(
+                "font_family",
+                "font_size",
+                "font_weight",
+                "text_color",
+                "font_style",
+                "text_decoration",
+                "line_spacing",
+                "character_spacing",
+                "alignment",
+                "margin",
+            ),
             required=(),
             additional=None,
         )

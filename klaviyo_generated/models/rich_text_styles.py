@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="RichTextStyles")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class RichTextStyles(LazyModel):
     """
     Attributes:
@@ -44,63 +44,46 @@ class RichTextStyles(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        body: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.body, Unset):
-            body = self.body.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        link: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.link, Unset):
-            link = self.link.to_dict()
+        body = self.body
+        if not isinstance(body, Unset):
+            field_dict["body"] = body.to_dict()
 
-        h1: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.h1, Unset):
-            h1 = self.h1.to_dict()
+        link = self.link
+        if not isinstance(link, Unset):
+            field_dict["link"] = link.to_dict()
 
-        h2: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.h2, Unset):
-            h2 = self.h2.to_dict()
+        h1 = self.h1
+        if not isinstance(h1, Unset):
+            field_dict["h1"] = h1.to_dict()
 
-        h3: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.h3, Unset):
-            h3 = self.h3.to_dict()
+        h2 = self.h2
+        if not isinstance(h2, Unset):
+            field_dict["h2"] = h2.to_dict()
 
-        h4: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.h4, Unset):
-            h4 = self.h4.to_dict()
+        h3 = self.h3
+        if not isinstance(h3, Unset):
+            field_dict["h3"] = h3.to_dict()
 
-        h5: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.h5, Unset):
-            h5 = self.h5.to_dict()
+        h4 = self.h4
+        if not isinstance(h4, Unset):
+            field_dict["h4"] = h4.to_dict()
 
-        h6: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.h6, Unset):
-            h6 = self.h6.to_dict()
+        h5 = self.h5
+        if not isinstance(h5, Unset):
+            field_dict["h5"] = h5.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if body is not UNSET:
-            field_dict["body"] = body
-        if link is not UNSET:
-            field_dict["link"] = link
-        if h1 is not UNSET:
-            field_dict["h1"] = h1
-        if h2 is not UNSET:
-            field_dict["h2"] = h2
-        if h3 is not UNSET:
-            field_dict["h3"] = h3
-        if h4 is not UNSET:
-            field_dict["h4"] = h4
-        if h5 is not UNSET:
-            field_dict["h5"] = h5
-        if h6 is not UNSET:
-            field_dict["h6"] = h6
+        h6 = self.h6
+        if not isinstance(h6, Unset):
+            field_dict["h6"] = h6.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -198,6 +181,16 @@ class RichTextStyles(LazyModel):
                 "h5": ("h5", _decode_h5),
                 "h6": ("h6", _decode_h6),
             },
+            known=(
+                "body",
+                "link",
+                "h1",
+                "h2",
+                "h3",
+                "h4",
+                "h5",
+                "h6",
+            ),
             required=(),
             additional=None,
         )

@@ -15,7 +15,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="RowStyles")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class RowStyles(LazyModel):
     """
     Attributes:
@@ -26,13 +26,9 @@ class RowStyles(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        column_layout: str | Unset = UNSET
-        if not isinstance(self.column_layout, Unset):
-            column_layout = self.column_layout
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        column_layout = self.column_layout
         if column_layout is not UNSET:
             field_dict["column_layout"] = column_layout
 
@@ -40,7 +36,8 @@ class RowStyles(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -59,6 +56,7 @@ class RowStyles(LazyModel):
             fields={
                 "column_layout": ("column_layout", _decode_column_layout),
             },
+            known=("column_layout",),
             required=(),
             additional=None,
         )

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="RowV0")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class RowV0(LazyModel):
     """
     Attributes:
@@ -75,88 +75,59 @@ class RowV0(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.age_gate import AgeGate  # noqa: PLC0415
-        from ..models.back_in_stock_email_consent_checkbox import BackInStockEmailConsentCheckbox  # noqa: PLC0415
-        from ..models.button import Button  # noqa: PLC0415
-        from ..models.checkboxes import Checkboxes  # noqa: PLC0415
-        from ..models.countdown_timer import CountdownTimer  # noqa: PLC0415
-        from ..models.coupon import Coupon  # noqa: PLC0415
-        from ..models.date import Date  # noqa: PLC0415
-        from ..models.dropdown import Dropdown  # noqa: PLC0415
-        from ..models.email import Email  # noqa: PLC0415
-        from ..models.html_text import HTMLText  # noqa: PLC0415
-        from ..models.image import Image  # noqa: PLC0415
-        from ..models.opt_in_code import OptInCode  # noqa: PLC0415
-        from ..models.phone_number import PhoneNumber  # noqa: PLC0415
-        from ..models.radio_buttons import RadioButtons  # noqa: PLC0415
-        from ..models.review import Review  # noqa: PLC0415
-        from ..models.signup_counter import SignupCounter  # noqa: PLC0415
-        from ..models.sms_consent_checkbox import SMSConsentCheckbox  # noqa: PLC0415
-        from ..models.sms_disclosure import SMSDisclosure  # noqa: PLC0415
-        from ..models.spin_to_win import SpinToWin  # noqa: PLC0415
-        from ..models.text import Text  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
         blocks = []
         for blocks_item_data in self.blocks:
             blocks_item: dict[str, Any]
-            if isinstance(blocks_item_data, Button):
+            if isinstance(blocks_item_data, LazyModel):
                 blocks_item = blocks_item_data.to_dict()
-            elif isinstance(blocks_item_data, AgeGate):
+            elif isinstance(blocks_item_data, LazyModel):
                 blocks_item = blocks_item_data.to_dict()
-            elif isinstance(blocks_item_data, Coupon):
+            elif isinstance(blocks_item_data, LazyModel):
                 blocks_item = blocks_item_data.to_dict()
-            elif isinstance(blocks_item_data, Date):
+            elif isinstance(blocks_item_data, LazyModel):
                 blocks_item = blocks_item_data.to_dict()
-            elif isinstance(blocks_item_data, Email):
+            elif isinstance(blocks_item_data, LazyModel):
                 blocks_item = blocks_item_data.to_dict()
-            elif isinstance(blocks_item_data, HTMLText):
+            elif isinstance(blocks_item_data, LazyModel):
                 blocks_item = blocks_item_data.to_dict()
-            elif isinstance(blocks_item_data, OptInCode):
+            elif isinstance(blocks_item_data, LazyModel):
                 blocks_item = blocks_item_data.to_dict()
-            elif isinstance(blocks_item_data, PhoneNumber):
+            elif isinstance(blocks_item_data, LazyModel):
                 blocks_item = blocks_item_data.to_dict()
-            elif isinstance(blocks_item_data, SMSConsentCheckbox):
+            elif isinstance(blocks_item_data, LazyModel):
                 blocks_item = blocks_item_data.to_dict()
-            elif isinstance(blocks_item_data, Text):
+            elif isinstance(blocks_item_data, LazyModel):
                 blocks_item = blocks_item_data.to_dict()
-            elif isinstance(blocks_item_data, Checkboxes):
+            elif isinstance(blocks_item_data, LazyModel):
                 blocks_item = blocks_item_data.to_dict()
-            elif isinstance(blocks_item_data, RadioButtons):
+            elif isinstance(blocks_item_data, LazyModel):
                 blocks_item = blocks_item_data.to_dict()
-            elif isinstance(blocks_item_data, Dropdown):
+            elif isinstance(blocks_item_data, LazyModel):
                 blocks_item = blocks_item_data.to_dict()
-            elif isinstance(blocks_item_data, Image):
+            elif isinstance(blocks_item_data, LazyModel):
                 blocks_item = blocks_item_data.to_dict()
-            elif isinstance(blocks_item_data, CountdownTimer):
+            elif isinstance(blocks_item_data, LazyModel):
                 blocks_item = blocks_item_data.to_dict()
-            elif isinstance(blocks_item_data, SignupCounter):
+            elif isinstance(blocks_item_data, LazyModel):
                 blocks_item = blocks_item_data.to_dict()
-            elif isinstance(blocks_item_data, SpinToWin):
+            elif isinstance(blocks_item_data, LazyModel):
                 blocks_item = blocks_item_data.to_dict()
-            elif isinstance(blocks_item_data, SMSDisclosure):
+            elif isinstance(blocks_item_data, LazyModel):
                 blocks_item = blocks_item_data.to_dict()
-            elif isinstance(blocks_item_data, BackInStockEmailConsentCheckbox):
+            elif isinstance(blocks_item_data, LazyModel):
                 blocks_item = blocks_item_data.to_dict()
-            elif isinstance(blocks_item_data, Review):
+            elif isinstance(blocks_item_data, LazyModel):
                 blocks_item = blocks_item_data.to_dict()
             else:
                 blocks_item = blocks_item_data.to_dict()
 
             blocks.append(blocks_item)
 
-        id: None | str | Unset
-        if isinstance(self.id, Unset):
-            id = UNSET
-        else:
-            id = self.id
+        field_dict["blocks"] = blocks
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "blocks": blocks,
-            }
-        )
+        id = self.id
         if id is not UNSET:
             field_dict["id"] = id
 
@@ -164,7 +135,9 @@ class RowV0(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.id = src_dict.get("id", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -419,8 +392,11 @@ class RowV0(LazyModel):
         return LazyTable(
             fields={
                 "blocks": ("blocks", _decode_blocks),
-                "id": ("id", None),
             },
+            known=(
+                "blocks",
+                "id",
+            ),
             required=("blocks",),
             additional=None,
         )

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="RowV1")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class RowV1(LazyModel):
     """
     Attributes:
@@ -36,19 +36,17 @@ class RowV1(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        data = self.data.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        id: None | str | Unset
-        if isinstance(self.id, Unset):
-            id = UNSET
-        else:
-            id = self.id
+        field_dict["data"] = self.data.to_dict()
 
-        data_id: None | str | Unset
-        if isinstance(self.data_id, Unset):
-            data_id = UNSET
-        else:
-            data_id = self.data_id
+        id = self.id
+        if id is not UNSET:
+            field_dict["id"] = id
+
+        data_id = self.data_id
+        if data_id is not UNSET:
+            field_dict["data_id"] = data_id
 
         columns: list[dict[str, Any]] | None | Unset
         if isinstance(self.columns, Unset):
@@ -61,18 +59,6 @@ class RowV1(LazyModel):
 
         else:
             columns = self.columns
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "data": data,
-            }
-        )
-        if id is not UNSET:
-            field_dict["id"] = id
-        if data_id is not UNSET:
-            field_dict["data_id"] = data_id
         if columns is not UNSET:
             field_dict["columns"] = columns
 
@@ -80,7 +66,10 @@ class RowV1(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.id = src_dict.get("id", UNSET)
+        instance.data_id = src_dict.get("data_id", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -120,10 +109,14 @@ class RowV1(LazyModel):
         return LazyTable(
             fields={
                 "data": ("data", _decode_data),
-                "id": ("id", None),
-                "data_id": ("data_id", None),
                 "columns": ("columns", _decode_columns),
             },
+            known=(
+                "data",
+                "id",
+                "data_id",
+                "columns",
+            ),
             required=("data",),
             additional=None,
         )

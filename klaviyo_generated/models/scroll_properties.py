@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="ScrollProperties")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ScrollProperties(LazyModel):
     """
     Attributes:
@@ -25,11 +25,9 @@ class ScrollProperties(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        percentage = self.percentage
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        percentage = self.percentage
         if percentage is not UNSET:
             field_dict["percentage"] = percentage
 
@@ -37,15 +35,16 @@ class ScrollProperties(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.percentage = src_dict.get("percentage", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "percentage": ("percentage", None),
-            },
+            fields={},
+            known=("percentage",),
             required=(),
             additional=None,
         )

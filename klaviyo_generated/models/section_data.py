@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SectionData")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class SectionData(LazyModel):
     """
     Attributes:
@@ -34,27 +34,20 @@ class SectionData(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        properties = self.properties.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        display_options = self.display_options.to_dict()
+        field_dict["properties"] = self.properties.to_dict()
 
-        styles = self.styles.to_dict()
+        field_dict["display_options"] = self.display_options.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "properties": properties,
-                "display_options": display_options,
-                "styles": styles,
-            }
-        )
+        field_dict["styles"] = self.styles.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -83,6 +76,11 @@ class SectionData(LazyModel):
                 "display_options": ("display_options", _decode_display_options),
                 "styles": ("styles", _decode_styles),
             },
+            known=(
+                "properties",
+                "display_options",
+                "styles",
+            ),
             required=(
                 "properties",
                 "display_options",

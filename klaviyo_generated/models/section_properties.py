@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="SectionProperties")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class SectionProperties(LazyModel):
     """
     Attributes:
@@ -27,23 +27,13 @@ class SectionProperties(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        is_ai_generated: bool | None | Unset
-        if isinstance(self.is_ai_generated, Unset):
-            is_ai_generated = UNSET
-        else:
-            is_ai_generated = self.is_ai_generated
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        is_prebuilt_content: bool | None | Unset
-        if isinstance(self.is_prebuilt_content, Unset):
-            is_prebuilt_content = UNSET
-        else:
-            is_prebuilt_content = self.is_prebuilt_content
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        is_ai_generated = self.is_ai_generated
         if is_ai_generated is not UNSET:
             field_dict["is_ai_generated"] = is_ai_generated
+
+        is_prebuilt_content = self.is_prebuilt_content
         if is_prebuilt_content is not UNSET:
             field_dict["is_prebuilt_content"] = is_prebuilt_content
 
@@ -51,16 +41,20 @@ class SectionProperties(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.is_ai_generated = src_dict.get("is_ai_generated", UNSET)
+        instance.is_prebuilt_content = src_dict.get("is_prebuilt_content", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "is_ai_generated": ("is_ai_generated", None),
-                "is_prebuilt_content": ("is_prebuilt_content", None),
-            },
+            fields={},
+            known=(
+                "is_ai_generated",
+                "is_prebuilt_content",
+            ),
             required=(),
             additional=None,
         )

@@ -29,7 +29,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="SectionStyles")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class SectionStyles(LazyModel):
     """
     Attributes:
@@ -76,147 +76,81 @@ class SectionStyles(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        background_asset_id: None | str | Unset
-        if isinstance(self.background_asset_id, Unset):
-            background_asset_id = UNSET
-        else:
-            background_asset_id = self.background_asset_id
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        background_color: None | str | Unset
-        if isinstance(self.background_color, Unset):
-            background_color = UNSET
-        else:
-            background_color = self.background_color
-
-        background_format: str | Unset = UNSET
-        if not isinstance(self.background_format, Unset):
-            background_format = self.background_format
-
-        background_image_full_width: bool | None | Unset
-        if isinstance(self.background_image_full_width, Unset):
-            background_image_full_width = UNSET
-        else:
-            background_image_full_width = self.background_image_full_width
-
-        background_position: str | Unset = UNSET
-        if not isinstance(self.background_position, Unset):
-            background_position = self.background_position
-
-        background_repeat: bool | None | Unset
-        if isinstance(self.background_repeat, Unset):
-            background_repeat = UNSET
-        else:
-            background_repeat = self.background_repeat
-
-        background_url: None | str | Unset
-        if isinstance(self.background_url, Unset):
-            background_url = UNSET
-        else:
-            background_url = self.background_url
-
-        border_color: None | str | Unset
-        if isinstance(self.border_color, Unset):
-            border_color = UNSET
-        else:
-            border_color = self.border_color
-
-        border_style: str | Unset = UNSET
-        if not isinstance(self.border_style, Unset):
-            border_style = self.border_style
-
-        border_width: int | None | Unset
-        if isinstance(self.border_width, Unset):
-            border_width = UNSET
-        else:
-            border_width = self.border_width
-
-        column_align: str | Unset = UNSET
-        if not isinstance(self.column_align, Unset):
-            column_align = self.column_align
-
-        column_direction: str | Unset = UNSET
-        if not isinstance(self.column_direction, Unset):
-            column_direction = self.column_direction
-
-        content_color: None | str | Unset
-        if isinstance(self.content_color, Unset):
-            content_color = UNSET
-        else:
-            content_color = self.content_color
-
-        content_color_type: str | Unset = UNSET
-        if not isinstance(self.content_color_type, Unset):
-            content_color_type = self.content_color_type
-
-        inner_padding_bottom: int | None | Unset
-        if isinstance(self.inner_padding_bottom, Unset):
-            inner_padding_bottom = UNSET
-        else:
-            inner_padding_bottom = self.inner_padding_bottom
-
-        inner_padding_left: int | None | Unset
-        if isinstance(self.inner_padding_left, Unset):
-            inner_padding_left = UNSET
-        else:
-            inner_padding_left = self.inner_padding_left
-
-        inner_padding_right: int | None | Unset
-        if isinstance(self.inner_padding_right, Unset):
-            inner_padding_right = UNSET
-        else:
-            inner_padding_right = self.inner_padding_right
-
-        inner_padding_top: int | None | Unset
-        if isinstance(self.inner_padding_top, Unset):
-            inner_padding_top = UNSET
-        else:
-            inner_padding_top = self.inner_padding_top
-
-        stack_on_mobile: bool | None | Unset
-        if isinstance(self.stack_on_mobile, Unset):
-            stack_on_mobile = UNSET
-        else:
-            stack_on_mobile = self.stack_on_mobile
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        background_asset_id = self.background_asset_id
         if background_asset_id is not UNSET:
             field_dict["background_asset_id"] = background_asset_id
+
+        background_color = self.background_color
         if background_color is not UNSET:
             field_dict["background_color"] = background_color
+
+        background_format = self.background_format
         if background_format is not UNSET:
             field_dict["background_format"] = background_format
+
+        background_image_full_width = self.background_image_full_width
         if background_image_full_width is not UNSET:
             field_dict["background_image_full_width"] = background_image_full_width
+
+        background_position = self.background_position
         if background_position is not UNSET:
             field_dict["background_position"] = background_position
+
+        background_repeat = self.background_repeat
         if background_repeat is not UNSET:
             field_dict["background_repeat"] = background_repeat
+
+        background_url = self.background_url
         if background_url is not UNSET:
             field_dict["background_url"] = background_url
+
+        border_color = self.border_color
         if border_color is not UNSET:
             field_dict["border_color"] = border_color
+
+        border_style = self.border_style
         if border_style is not UNSET:
             field_dict["border_style"] = border_style
+
+        border_width = self.border_width
         if border_width is not UNSET:
             field_dict["border_width"] = border_width
+
+        column_align = self.column_align
         if column_align is not UNSET:
             field_dict["column_align"] = column_align
+
+        column_direction = self.column_direction
         if column_direction is not UNSET:
             field_dict["column_direction"] = column_direction
+
+        content_color = self.content_color
         if content_color is not UNSET:
             field_dict["content_color"] = content_color
+
+        content_color_type = self.content_color_type
         if content_color_type is not UNSET:
             field_dict["content_color_type"] = content_color_type
+
+        inner_padding_bottom = self.inner_padding_bottom
         if inner_padding_bottom is not UNSET:
             field_dict["inner_padding_bottom"] = inner_padding_bottom
+
+        inner_padding_left = self.inner_padding_left
         if inner_padding_left is not UNSET:
             field_dict["inner_padding_left"] = inner_padding_left
+
+        inner_padding_right = self.inner_padding_right
         if inner_padding_right is not UNSET:
             field_dict["inner_padding_right"] = inner_padding_right
+
+        inner_padding_top = self.inner_padding_top
         if inner_padding_top is not UNSET:
             field_dict["inner_padding_top"] = inner_padding_top
+
+        stack_on_mobile = self.stack_on_mobile
         if stack_on_mobile is not UNSET:
             field_dict["stack_on_mobile"] = stack_on_mobile
 
@@ -224,7 +158,21 @@ class SectionStyles(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.background_asset_id = src_dict.get("background_asset_id", UNSET)
+        instance.background_color = src_dict.get("background_color", UNSET)
+        instance.background_image_full_width = src_dict.get("background_image_full_width", UNSET)
+        instance.background_repeat = src_dict.get("background_repeat", UNSET)
+        instance.background_url = src_dict.get("background_url", UNSET)
+        instance.border_color = src_dict.get("border_color", UNSET)
+        instance.border_width = src_dict.get("border_width", UNSET)
+        instance.content_color = src_dict.get("content_color", UNSET)
+        instance.inner_padding_bottom = src_dict.get("inner_padding_bottom", UNSET)
+        instance.inner_padding_left = src_dict.get("inner_padding_left", UNSET)
+        instance.inner_padding_right = src_dict.get("inner_padding_right", UNSET)
+        instance.inner_padding_top = src_dict.get("inner_padding_top", UNSET)
+        instance.stack_on_mobile = src_dict.get("stack_on_mobile", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -291,26 +239,34 @@ class SectionStyles(LazyModel):
 
         return LazyTable(
             fields={
-                "background_asset_id": ("background_asset_id", None),
-                "background_color": ("background_color", None),
                 "background_format": ("background_format", _decode_background_format),
-                "background_image_full_width": ("background_image_full_width", None),
                 "background_position": ("background_position", _decode_background_position),
-                "background_repeat": ("background_repeat", None),
-                "background_url": ("background_url", None),
-                "border_color": ("border_color", None),
                 "border_style": ("border_style", _decode_border_style),
-                "border_width": ("border_width", None),
                 "column_align": ("column_align", _decode_column_align),
                 "column_direction": ("column_direction", _decode_column_direction),
-                "content_color": ("content_color", None),
                 "content_color_type": ("content_color_type", _decode_content_color_type),
-                "inner_padding_bottom": ("inner_padding_bottom", None),
-                "inner_padding_left": ("inner_padding_left", None),
-                "inner_padding_right": ("inner_padding_right", None),
-                "inner_padding_top": ("inner_padding_top", None),
-                "stack_on_mobile": ("stack_on_mobile", None),
             },
+            known=(
+                "background_asset_id",
+                "background_color",
+                "background_format",
+                "background_image_full_width",
+                "background_position",
+                "background_repeat",
+                "background_url",
+                "border_color",
+                "border_style",
+                "border_width",
+                "column_align",
+                "column_direction",
+                "content_color",
+                "content_color_type",
+                "inner_padding_bottom",
+                "inner_padding_left",
+                "inner_padding_right",
+                "inner_padding_top",
+                "stack_on_mobile",
+            ),
             required=(),
             additional=None,
         )

@@ -16,7 +16,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="SectionV0")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class SectionV0(LazyModel):
     """
     Attributes:
@@ -31,20 +31,13 @@ class SectionV0(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        content_type: str = self.content_type
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        type_: str = self.type_
+        field_dict["content_type"] = self.content_type
+
+        field_dict["type"] = self.type_
 
         data = self.data
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "content_type": content_type,
-                "type": type_,
-            }
-        )
         if data is not UNSET:
             field_dict["data"] = data
 
@@ -52,7 +45,9 @@ class SectionV0(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.data = src_dict.get("data", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -71,8 +66,12 @@ class SectionV0(LazyModel):
             fields={
                 "content_type": ("content_type", _decode_content_type),
                 "type_": ("type", _decode_type_),
-                "data": ("data", None),
             },
+            known=(
+                "content_type",
+                "type",
+                "data",
+            ),
             required=(
                 "content_type",
                 "type",

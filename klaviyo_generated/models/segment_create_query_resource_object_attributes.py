@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SegmentCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class SegmentCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -33,24 +33,13 @@ class SegmentCreateQueryResourceObjectAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        definition = self.definition.to_dict()
+        field_dict["name"] = self.name
 
-        is_starred: bool | None | Unset
-        if isinstance(self.is_starred, Unset):
-            is_starred = UNSET
-        else:
-            is_starred = self.is_starred
+        field_dict["definition"] = self.definition.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "name": name,
-                "definition": definition,
-            }
-        )
+        is_starred = self.is_starred
         if is_starred is not UNSET:
             field_dict["is_starred"] = is_starred
 
@@ -58,7 +47,10 @@ class SegmentCreateQueryResourceObjectAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.name = src_dict["name"]
+        instance.is_starred = src_dict.get("is_starred", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -71,10 +63,13 @@ class SegmentCreateQueryResourceObjectAttributes(LazyModel):
 
         return LazyTable(
             fields={
-                "name": ("name", None),
                 "definition": ("definition", _decode_definition),
-                "is_starred": ("is_starred", None),
             },
+            known=(
+                "name",
+                "definition",
+                "is_starred",
+            ),
             required=(
                 "name",
                 "definition",

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SegmentListResponseObjectResourceAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class SegmentListResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
@@ -45,21 +45,21 @@ class SegmentListResponseObjectResourceAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        is_active = self.is_active
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        is_processing = self.is_processing
+        field_dict["is_active"] = self.is_active
 
-        is_starred = self.is_starred
+        field_dict["is_processing"] = self.is_processing
 
-        name: None | str | Unset
-        if isinstance(self.name, Unset):
-            name = UNSET
-        else:
-            name = self.name
+        field_dict["is_starred"] = self.is_starred
 
-        definition: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.definition, Unset):
-            definition = self.definition.to_dict()
+        name = self.name
+        if name is not UNSET:
+            field_dict["name"] = name
+
+        definition = self.definition
+        if not isinstance(definition, Unset):
+            field_dict["definition"] = definition.to_dict()
 
         created: None | str | Unset
         if isinstance(self.created, Unset):
@@ -68,6 +68,8 @@ class SegmentListResponseObjectResourceAttributes(LazyModel):
             created = self.created.isoformat()
         else:
             created = self.created
+        if created is not UNSET:
+            field_dict["created"] = created
 
         updated: None | str | Unset
         if isinstance(self.updated, Unset):
@@ -76,22 +78,6 @@ class SegmentListResponseObjectResourceAttributes(LazyModel):
             updated = self.updated.isoformat()
         else:
             updated = self.updated
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "is_active": is_active,
-                "is_processing": is_processing,
-                "is_starred": is_starred,
-            }
-        )
-        if name is not UNSET:
-            field_dict["name"] = name
-        if definition is not UNSET:
-            field_dict["definition"] = definition
-        if created is not UNSET:
-            field_dict["created"] = created
         if updated is not UNSET:
             field_dict["updated"] = updated
 
@@ -99,7 +85,12 @@ class SegmentListResponseObjectResourceAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.is_active = src_dict["is_active"]
+        instance.is_processing = src_dict["is_processing"]
+        instance.is_starred = src_dict["is_starred"]
+        instance.name = src_dict.get("name", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -157,14 +148,19 @@ class SegmentListResponseObjectResourceAttributes(LazyModel):
 
         return LazyTable(
             fields={
-                "is_active": ("is_active", None),
-                "is_processing": ("is_processing", None),
-                "is_starred": ("is_starred", None),
-                "name": ("name", None),
                 "definition": ("definition", _decode_definition),
                 "created": ("created", _decode_created),
                 "updated": ("updated", _decode_updated),
             },
+            known=(
+                "is_active",
+                "is_processing",
+                "is_starred",
+                "name",
+                "definition",
+                "created",
+                "updated",
+            ),
             required=(
                 "is_active",
                 "is_processing",

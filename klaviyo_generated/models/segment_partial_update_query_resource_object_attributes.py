@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SegmentPartialUpdateQueryResourceObjectAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class SegmentPartialUpdateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -38,37 +38,21 @@ class SegmentPartialUpdateQueryResourceObjectAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        definition: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.definition, Unset):
-            definition = self.definition.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        name: None | str | Unset
-        if isinstance(self.name, Unset):
-            name = UNSET
-        else:
-            name = self.name
+        definition = self.definition
+        if not isinstance(definition, Unset):
+            field_dict["definition"] = definition.to_dict()
 
-        is_starred: bool | None | Unset
-        if isinstance(self.is_starred, Unset):
-            is_starred = UNSET
-        else:
-            is_starred = self.is_starred
-
-        is_active: bool | None | Unset
-        if isinstance(self.is_active, Unset):
-            is_active = UNSET
-        else:
-            is_active = self.is_active
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if definition is not UNSET:
-            field_dict["definition"] = definition
+        name = self.name
         if name is not UNSET:
             field_dict["name"] = name
+
+        is_starred = self.is_starred
         if is_starred is not UNSET:
             field_dict["is_starred"] = is_starred
+
+        is_active = self.is_active
         if is_active is not UNSET:
             field_dict["is_active"] = is_active
 
@@ -76,7 +60,11 @@ class SegmentPartialUpdateQueryResourceObjectAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.name = src_dict.get("name", UNSET)
+        instance.is_starred = src_dict.get("is_starred", UNSET)
+        instance.is_active = src_dict.get("is_active", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -95,10 +83,13 @@ class SegmentPartialUpdateQueryResourceObjectAttributes(LazyModel):
         return LazyTable(
             fields={
                 "definition": ("definition", _decode_definition),
-                "name": ("name", None),
-                "is_starred": ("is_starred", None),
-                "is_active": ("is_active", None),
             },
+            known=(
+                "definition",
+                "name",
+                "is_starred",
+                "is_active",
+            ),
             required=(),
             additional=None,
         )

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SegmentSeriesRequestDTOResourceObjectAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class SegmentSeriesRequestDTOResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -55,36 +55,26 @@ class SegmentSeriesRequestDTOResourceObjectAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.timeframe import Timeframe  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
         statistics = []
         for statistics_item_data in self.statistics:
             statistics_item: str = statistics_item_data
             statistics.append(statistics_item)
 
+        field_dict["statistics"] = statistics
+
         timeframe: dict[str, Any]
-        if isinstance(self.timeframe, Timeframe):
+        if isinstance(self.timeframe, LazyModel):
             timeframe = self.timeframe.to_dict()
         else:
             timeframe = self.timeframe.to_dict()
 
-        interval: str = self.interval
+        field_dict["timeframe"] = timeframe
 
-        filter: None | str | Unset
-        if isinstance(self.filter, Unset):
-            filter = UNSET
-        else:
-            filter = self.filter
+        field_dict["interval"] = self.interval
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "statistics": statistics,
-                "timeframe": timeframe,
-                "interval": interval,
-            }
-        )
+        filter = self.filter
         if filter is not UNSET:
             field_dict["filter"] = filter
 
@@ -92,7 +82,9 @@ class SegmentSeriesRequestDTOResourceObjectAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.filter = src_dict.get("filter", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -141,8 +133,13 @@ class SegmentSeriesRequestDTOResourceObjectAttributes(LazyModel):
                 "statistics": ("statistics", _decode_statistics),
                 "timeframe": ("timeframe", _decode_timeframe),
                 "interval": ("interval", _decode_interval),
-                "filter": ("filter", None),
             },
+            known=(
+                "statistics",
+                "timeframe",
+                "interval",
+                "filter",
+            ),
             required=(
                 "statistics",
                 "timeframe",

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SegmentsProfileMetricCondition")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class SegmentsProfileMetricCondition(LazyModel):
     """
     Attributes:
@@ -62,33 +62,31 @@ class SegmentsProfileMetricCondition(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.relative_anniversary_date_filter import RelativeAnniversaryDateFilter  # noqa: PLC0415
-        from ..models.relative_date_operator_base_relative_date_filter import RelativeDateOperatorBaseRelativeDateFilter  # noqa: PLC0415
-        from ..models.relative_date_range_filter import RelativeDateRangeFilter  # noqa: PLC0415
-        from ..models.static_date_filter import StaticDateFilter  # noqa: PLC0415
-        from ..models.static_date_range_filter import StaticDateRangeFilter  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        type_: str = self.type_
+        field_dict["type"] = self.type_
 
-        metric_id = self.metric_id
+        field_dict["metric_id"] = self.metric_id
 
-        measurement: str = self.measurement
+        field_dict["measurement"] = self.measurement
 
-        measurement_filter = self.measurement_filter.to_dict()
+        field_dict["measurement_filter"] = self.measurement_filter.to_dict()
 
         timeframe_filter: dict[str, Any]
-        if isinstance(self.timeframe_filter, StaticDateFilter):
+        if isinstance(self.timeframe_filter, LazyModel):
             timeframe_filter = self.timeframe_filter.to_dict()
-        elif isinstance(self.timeframe_filter, StaticDateRangeFilter):
+        elif isinstance(self.timeframe_filter, LazyModel):
             timeframe_filter = self.timeframe_filter.to_dict()
-        elif isinstance(self.timeframe_filter, RelativeDateOperatorBaseRelativeDateFilter):
+        elif isinstance(self.timeframe_filter, LazyModel):
             timeframe_filter = self.timeframe_filter.to_dict()
-        elif isinstance(self.timeframe_filter, RelativeAnniversaryDateFilter):
+        elif isinstance(self.timeframe_filter, LazyModel):
             timeframe_filter = self.timeframe_filter.to_dict()
-        elif isinstance(self.timeframe_filter, RelativeDateRangeFilter):
+        elif isinstance(self.timeframe_filter, LazyModel):
             timeframe_filter = self.timeframe_filter.to_dict()
         else:
             timeframe_filter = self.timeframe_filter.to_dict()
+
+        field_dict["timeframe_filter"] = timeframe_filter
 
         metric_filters: list[dict[str, Any]] | None | Unset
         if isinstance(self.metric_filters, Unset):
@@ -101,18 +99,6 @@ class SegmentsProfileMetricCondition(LazyModel):
 
         else:
             metric_filters = self.metric_filters
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "metric_id": metric_id,
-                "measurement": measurement,
-                "measurement_filter": measurement_filter,
-                "timeframe_filter": timeframe_filter,
-            }
-        )
         if metric_filters is not UNSET:
             field_dict["metric_filters"] = metric_filters
 
@@ -120,7 +106,9 @@ class SegmentsProfileMetricCondition(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.metric_id = src_dict["metric_id"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -248,12 +236,19 @@ class SegmentsProfileMetricCondition(LazyModel):
         return LazyTable(
             fields={
                 "type_": ("type", _decode_type_),
-                "metric_id": ("metric_id", None),
                 "measurement": ("measurement", _decode_measurement),
                 "measurement_filter": ("measurement_filter", _decode_measurement_filter),
                 "timeframe_filter": ("timeframe_filter", _decode_timeframe_filter),
                 "metric_filters": ("metric_filters", _decode_metric_filters),
             },
+            known=(
+                "type",
+                "metric_id",
+                "measurement",
+                "measurement_filter",
+                "timeframe_filter",
+                "metric_filters",
+            ),
             required=(
                 "type",
                 "metric_id",

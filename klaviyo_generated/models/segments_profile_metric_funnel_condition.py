@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SegmentsProfileMetricFunnelCondition")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class SegmentsProfileMetricFunnelCondition(LazyModel):
     """
     Attributes:
@@ -48,37 +48,28 @@ class SegmentsProfileMetricFunnelCondition(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.relative_date_range_filter import RelativeDateRangeFilter  # noqa: PLC0415
-        from ..models.static_date_range_filter import StaticDateRangeFilter  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        type_: str = self.type_
+        field_dict["type"] = self.type_
 
         timeframe_filter: dict[str, Any]
-        if isinstance(self.timeframe_filter, StaticDateRangeFilter):
+        if isinstance(self.timeframe_filter, LazyModel):
             timeframe_filter = self.timeframe_filter.to_dict()
-        elif isinstance(self.timeframe_filter, RelativeDateRangeFilter):
+        elif isinstance(self.timeframe_filter, LazyModel):
             timeframe_filter = self.timeframe_filter.to_dict()
         else:
             timeframe_filter = self.timeframe_filter.to_dict()
+
+        field_dict["timeframe_filter"] = timeframe_filter
 
         steps = []
         for steps_item_data in self.steps:
             steps_item = steps_item_data.to_dict()
             steps.append(steps_item)
 
-        completion_window_seconds: str | Unset = UNSET
-        if not isinstance(self.completion_window_seconds, Unset):
-            completion_window_seconds = self.completion_window_seconds
+        field_dict["steps"] = steps
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "timeframe_filter": timeframe_filter,
-                "steps": steps,
-            }
-        )
+        completion_window_seconds = self.completion_window_seconds
         if completion_window_seconds is not UNSET:
             field_dict["completion_window_seconds"] = completion_window_seconds
 
@@ -86,7 +77,8 @@ class SegmentsProfileMetricFunnelCondition(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -163,6 +155,12 @@ class SegmentsProfileMetricFunnelCondition(LazyModel):
                 "steps": ("steps", _decode_steps),
                 "completion_window_seconds": ("completion_window_seconds", _decode_completion_window_seconds),
             },
+            known=(
+                "type",
+                "timeframe_filter",
+                "steps",
+                "completion_window_seconds",
+            ),
             required=(
                 "type",
                 "timeframe_filter",

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SendInternalAlertActionData")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class SendInternalAlertActionData(LazyModel):
     """
     Attributes:
@@ -35,19 +35,11 @@ class SendInternalAlertActionData(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        message = self.message.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        status: str | Unset = UNSET
-        if not isinstance(self.status, Unset):
-            status = self.status
+        field_dict["message"] = self.message.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "message": message,
-            }
-        )
+        status = self.status
         if status is not UNSET:
             field_dict["status"] = status
 
@@ -55,7 +47,8 @@ class SendInternalAlertActionData(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -81,6 +74,10 @@ class SendInternalAlertActionData(LazyModel):
                 "message": ("message", _decode_message),
                 "status": ("status", _decode_status),
             },
+            known=(
+                "message",
+                "status",
+            ),
             required=("message",),
             additional=None,
         )

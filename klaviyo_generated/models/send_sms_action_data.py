@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SendSmsActionData")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class SendSmsActionData(LazyModel):
     """
     Attributes:
@@ -32,19 +32,13 @@ class SendSmsActionData(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        message: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.message, Unset):
-            message = self.message.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        status: str | Unset = UNSET
-        if not isinstance(self.status, Unset):
-            status = self.status
+        message = self.message
+        if not isinstance(message, Unset):
+            field_dict["message"] = message.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if message is not UNSET:
-            field_dict["message"] = message
+        status = self.status
         if status is not UNSET:
             field_dict["status"] = status
 
@@ -52,7 +46,8 @@ class SendSmsActionData(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -83,6 +78,10 @@ class SendSmsActionData(LazyModel):
                 "message": ("message", _decode_message),
                 "status": ("status", _decode_status),
             },
+            known=(
+                "message",
+                "status",
+            ),
             required=(),
             additional=None,
         )

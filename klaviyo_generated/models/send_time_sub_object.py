@@ -14,7 +14,7 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 T = TypeVar("T", bound="SendTimeSubObject")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class SendTimeSubObject(LazyModel):
     """
     Attributes:
@@ -27,24 +27,20 @@ class SendTimeSubObject(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
         datetime_ = self.datetime_.isoformat()
+        field_dict["datetime"] = datetime_
 
-        is_local = self.is_local
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "datetime": datetime_,
-                "is_local": is_local,
-            }
-        )
+        field_dict["is_local"] = self.is_local
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.is_local = src_dict["is_local"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -57,8 +53,11 @@ class SendTimeSubObject(LazyModel):
         return LazyTable(
             fields={
                 "datetime_": ("datetime", _decode_datetime_),
-                "is_local": ("is_local", None),
             },
+            known=(
+                "datetime",
+                "is_local",
+            ),
             required=(
                 "datetime",
                 "is_local",

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SendWebhookAction")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class SendWebhookAction(LazyModel):
     """
     Attributes:
@@ -40,49 +40,34 @@ class SendWebhookAction(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        id: None | str | Unset
-        if isinstance(self.id, Unset):
-            id = UNSET
-        else:
-            id = self.id
+        field_dict["type"] = self.type_
 
-        temporary_id: None | str | Unset
-        if isinstance(self.temporary_id, Unset):
-            temporary_id = UNSET
-        else:
-            temporary_id = self.temporary_id
-
-        links: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.links, Unset):
-            links = self.links.to_dict()
-
-        data: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.data, Unset):
-            data = self.data.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-            }
-        )
+        id = self.id
         if id is not UNSET:
             field_dict["id"] = id
+
+        temporary_id = self.temporary_id
         if temporary_id is not UNSET:
             field_dict["temporary_id"] = temporary_id
-        if links is not UNSET:
-            field_dict["links"] = links
-        if data is not UNSET:
-            field_dict["data"] = data
+
+        links = self.links
+        if not isinstance(links, Unset):
+            field_dict["links"] = links.to_dict()
+
+        data = self.data
+        if not isinstance(data, Unset):
+            field_dict["data"] = data.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.id = src_dict.get("id", UNSET)
+        instance.temporary_id = src_dict.get("temporary_id", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -117,11 +102,16 @@ class SendWebhookAction(LazyModel):
         return LazyTable(
             fields={
                 "type_": ("type", _decode_type_),
-                "id": ("id", None),
-                "temporary_id": ("temporary_id", None),
                 "links": ("links", _decode_links),
                 "data": ("data", _decode_data),
             },
+            known=(
+                "type",
+                "id",
+                "temporary_id",
+                "links",
+                "data",
+            ),
             required=("type",),
             additional=None,
         )

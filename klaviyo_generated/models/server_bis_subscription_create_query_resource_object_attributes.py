@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ServerBISSubscriptionCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ServerBISSubscriptionCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -41,30 +41,22 @@ class ServerBISSubscriptionCreateQueryResourceObjectAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.server_bis_subscription_create_query_resource_object_attributes_profile_type_0 import (
-            ServerBISSubscriptionCreateQueryResourceObjectAttributesProfileType0,  # noqa: PLC0415
-        )
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
         channels = []
         for channels_item_data in self.channels:
             channels_item: str = channels_item_data
             channels.append(channels_item)
 
+        field_dict["channels"] = channels
+
         profile: dict[str, Any] | None | Unset
         if isinstance(self.profile, Unset):
             profile = UNSET
-        elif isinstance(self.profile, ServerBISSubscriptionCreateQueryResourceObjectAttributesProfileType0):
+        elif isinstance(self.profile, LazyModel):
             profile = self.profile.to_dict()
         else:
             profile = self.profile
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "channels": channels,
-            }
-        )
         if profile is not UNSET:
             field_dict["profile"] = profile
 
@@ -72,7 +64,8 @@ class ServerBISSubscriptionCreateQueryResourceObjectAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -125,6 +118,10 @@ class ServerBISSubscriptionCreateQueryResourceObjectAttributes(LazyModel):
                 "channels": ("channels", _decode_channels),
                 "profile": ("profile", _decode_profile),
             },
+            known=(
+                "channels",
+                "profile",
+            ),
             required=("channels",),
             additional=None,
         )

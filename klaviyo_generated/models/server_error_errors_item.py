@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ServerErrorErrorsItem")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ServerErrorErrorsItem(LazyModel):
     """
     Attributes:
@@ -37,36 +37,30 @@ class ServerErrorErrorsItem(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        code = self.code
+        field_dict["id"] = self.id
 
-        title = self.title
+        field_dict["code"] = self.code
 
-        detail = self.detail
+        field_dict["title"] = self.title
 
-        source: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.source, Unset):
-            source = self.source.to_dict()
+        field_dict["detail"] = self.detail
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "code": code,
-                "title": title,
-                "detail": detail,
-            }
-        )
-        if source is not UNSET:
-            field_dict["source"] = source
+        source = self.source
+        if not isinstance(source, Unset):
+            field_dict["source"] = source.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.id = src_dict["id"]
+        instance.code = src_dict["code"]
+        instance.title = src_dict["title"]
+        instance.detail = src_dict["detail"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -84,12 +78,15 @@ class ServerErrorErrorsItem(LazyModel):
 
         return LazyTable(
             fields={
-                "id": ("id", None),
-                "code": ("code", None),
-                "title": ("title", None),
-                "detail": ("detail", None),
                 "source": ("source", _decode_source),
             },
+            known=(
+                "id",
+                "code",
+                "title",
+                "detail",
+                "source",
+            ),
             required=(
                 "id",
                 "code",

@@ -22,7 +22,7 @@ from ..models.shopify_integration_filter_value_item import (
 T = TypeVar("T", bound="ShopifyIntegrationFilter")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ShopifyIntegrationFilter(LazyModel):
     """
     Attributes:
@@ -37,30 +37,25 @@ class ShopifyIntegrationFilter(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        operator: str = self.operator
+        field_dict["type"] = self.type_
+
+        field_dict["operator"] = self.operator
 
         value = []
         for value_item_data in self.value:
             value_item: str = value_item_data
             value.append(value_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "operator": operator,
-                "value": value,
-            }
-        )
+        field_dict["value"] = value
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -91,6 +86,11 @@ class ShopifyIntegrationFilter(LazyModel):
                 "operator": ("operator", _decode_operator),
                 "value": ("value", _decode_value),
             },
+            known=(
+                "type",
+                "operator",
+                "value",
+            ),
             required=(
                 "type",
                 "operator",

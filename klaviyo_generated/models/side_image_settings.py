@@ -20,7 +20,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="SideImageSettings")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class SideImageSettings(LazyModel):
     """
     Attributes:
@@ -36,13 +36,15 @@ class SideImageSettings(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        size: str | Unset = UNSET
-        if not isinstance(self.size, Unset):
-            size = self.size
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        alignment: str | Unset = UNSET
-        if not isinstance(self.alignment, Unset):
-            alignment = self.alignment
+        size = self.size
+        if size is not UNSET:
+            field_dict["size"] = size
+
+        alignment = self.alignment
+        if alignment is not UNSET:
+            field_dict["alignment"] = alignment
 
         device_type: list[str] | Unset = UNSET
         if not isinstance(self.device_type, Unset):
@@ -51,13 +53,6 @@ class SideImageSettings(LazyModel):
                 device_type_item: str = device_type_item_data
                 device_type.append(device_type_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if size is not UNSET:
-            field_dict["size"] = size
-        if alignment is not UNSET:
-            field_dict["alignment"] = alignment
         if device_type is not UNSET:
             field_dict["device_type"] = device_type
 
@@ -65,7 +60,8 @@ class SideImageSettings(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -108,6 +104,11 @@ class SideImageSettings(LazyModel):
                 "alignment": ("alignment", _decode_alignment),
                 "device_type": ("device_type", _decode_device_type),
             },
+            known=(
+                "size",
+                "alignment",
+                "device_type",
+            ),
             required=(),
             additional=None,
         )

@@ -22,7 +22,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="SignupCounterProperties")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class SignupCounterProperties(LazyModel):
     """
     Attributes:
@@ -41,11 +41,13 @@ class SignupCounterProperties(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        timeframe: str = self.timeframe
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        min_submits = self.min_submits
+        field_dict["timeframe"] = self.timeframe
 
-        content = self.content
+        field_dict["min_submits"] = self.min_submits
+
+        field_dict["content"] = self.content
 
         display_device: list[str] | Unset = UNSET
         if not isinstance(self.display_device, Unset):
@@ -54,23 +56,10 @@ class SignupCounterProperties(LazyModel):
                 display_device_item: str = display_device_item_data
                 display_device.append(display_device_item)
 
-        classname: None | str | Unset
-        if isinstance(self.classname, Unset):
-            classname = UNSET
-        else:
-            classname = self.classname
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "timeframe": timeframe,
-                "min_submits": min_submits,
-                "content": content,
-            }
-        )
         if display_device is not UNSET:
             field_dict["display_device"] = display_device
+
+        classname = self.classname
         if classname is not UNSET:
             field_dict["classname"] = classname
 
@@ -78,7 +67,11 @@ class SignupCounterProperties(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.min_submits = src_dict["min_submits"]
+        instance.content = src_dict["content"]
+        instance.classname = src_dict.get("classname", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -103,11 +96,15 @@ class SignupCounterProperties(LazyModel):
         return LazyTable(
             fields={
                 "timeframe": ("timeframe", _decode_timeframe),
-                "min_submits": ("min_submits", None),
-                "content": ("content", None),
                 "display_device": ("display_device", _decode_display_device),
-                "classname": ("classname", None),
             },
+            known=(
+                "timeframe",
+                "min_submits",
+                "content",
+                "display_device",
+                "classname",
+            ),
             required=(
                 "timeframe",
                 "min_submits",

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SimplePropertyMapping")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class SimplePropertyMapping(LazyModel):
     """
     Attributes:
@@ -33,27 +33,21 @@ class SimplePropertyMapping(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        type_: str = self.type_
+        field_dict["id"] = self.id
 
-        source = self.source.to_dict()
+        field_dict["type"] = self.type_
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "type": type_,
-                "source": source,
-            }
-        )
+        field_dict["source"] = self.source.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.id = src_dict["id"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -71,10 +65,14 @@ class SimplePropertyMapping(LazyModel):
 
         return LazyTable(
             fields={
-                "id": ("id", None),
                 "type_": ("type", _decode_type_),
                 "source": ("source", _decode_source),
             },
+            known=(
+                "id",
+                "type",
+                "source",
+            ),
             required=(
                 "id",
                 "type",

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SimpleRelationshipMapping")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class SimpleRelationshipMapping(LazyModel):
     """
     Attributes:
@@ -38,33 +38,27 @@ class SimpleRelationshipMapping(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.custom_object_relationship_source import CustomObjectRelationshipSource  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        relationship_id = self.relationship_id
+        field_dict["relationship_id"] = self.relationship_id
 
-        type_: str = self.type_
+        field_dict["type"] = self.type_
 
         source: dict[str, Any]
-        if isinstance(self.source, CustomObjectRelationshipSource):
+        if isinstance(self.source, LazyModel):
             source = self.source.to_dict()
         else:
             source = self.source.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "relationship_id": relationship_id,
-                "type": type_,
-                "source": source,
-            }
-        )
+        field_dict["source"] = source
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.relationship_id = src_dict["relationship_id"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -98,10 +92,14 @@ class SimpleRelationshipMapping(LazyModel):
 
         return LazyTable(
             fields={
-                "relationship_id": ("relationship_id", None),
                 "type_": ("type", _decode_type_),
                 "source": ("source", _decode_source),
             },
+            known=(
+                "relationship_id",
+                "type",
+                "source",
+            ),
             required=(
                 "relationship_id",
                 "type",

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="SlimImageReference")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class SlimImageReference(LazyModel):
     """
     Attributes:
@@ -29,31 +29,17 @@ class SlimImageReference(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        static_image_asset_id: int | None | Unset
-        if isinstance(self.static_image_asset_id, Unset):
-            static_image_asset_id = UNSET
-        else:
-            static_image_asset_id = self.static_image_asset_id
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        dynamic_image_template: None | str | Unset
-        if isinstance(self.dynamic_image_template, Unset):
-            dynamic_image_template = UNSET
-        else:
-            dynamic_image_template = self.dynamic_image_template
-
-        rendered_asset_url: None | str | Unset
-        if isinstance(self.rendered_asset_url, Unset):
-            rendered_asset_url = UNSET
-        else:
-            rendered_asset_url = self.rendered_asset_url
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        static_image_asset_id = self.static_image_asset_id
         if static_image_asset_id is not UNSET:
             field_dict["static_image_asset_id"] = static_image_asset_id
+
+        dynamic_image_template = self.dynamic_image_template
         if dynamic_image_template is not UNSET:
             field_dict["dynamic_image_template"] = dynamic_image_template
+
+        rendered_asset_url = self.rendered_asset_url
         if rendered_asset_url is not UNSET:
             field_dict["rendered_asset_url"] = rendered_asset_url
 
@@ -61,17 +47,22 @@ class SlimImageReference(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.static_image_asset_id = src_dict.get("static_image_asset_id", UNSET)
+        instance.dynamic_image_template = src_dict.get("dynamic_image_template", UNSET)
+        instance.rendered_asset_url = src_dict.get("rendered_asset_url", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "static_image_asset_id": ("static_image_asset_id", None),
-                "dynamic_image_template": ("dynamic_image_template", None),
-                "rendered_asset_url": ("rendered_asset_url", None),
-            },
+            fields={},
+            known=(
+                "static_image_asset_id",
+                "dynamic_image_template",
+                "rendered_asset_url",
+            ),
             required=(),
             additional=None,
         )

@@ -15,7 +15,7 @@ from ..models.smart_send_time_strategy_method import SmartSendTimeStrategyMethod
 T = TypeVar("T", bound="SmartSendTimeStrategy")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class SmartSendTimeStrategy(LazyModel):
     """
     Attributes:
@@ -28,24 +28,19 @@ class SmartSendTimeStrategy(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        method: str = self.method
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
+        field_dict["method"] = self.method
 
         date = self.date.isoformat()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "method": method,
-                "date": date,
-            }
-        )
+        field_dict["date"] = date
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -65,6 +60,10 @@ class SmartSendTimeStrategy(LazyModel):
                 "method": ("method", _decode_method),
                 "date": ("date", _decode_date),
             },
+            known=(
+                "method",
+                "date",
+            ),
             required=(
                 "method",
                 "date",

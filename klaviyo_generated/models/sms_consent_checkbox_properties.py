@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SMSConsentCheckboxProperties")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class SMSConsentCheckboxProperties(LazyModel):
     """
     Attributes:
@@ -60,7 +60,9 @@ class SMSConsentCheckboxProperties(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        checkbox_text = self.checkbox_text
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
+        field_dict["checkbox_text"] = self.checkbox_text
 
         display_device: list[str] | Unset = UNSET
         if not isinstance(self.display_device, Unset):
@@ -69,31 +71,36 @@ class SMSConsentCheckboxProperties(LazyModel):
                 display_device_item: str = display_device_item_data
                 display_device.append(display_device_item)
 
-        classname: None | str | Unset
-        if isinstance(self.classname, Unset):
-            classname = UNSET
-        else:
-            classname = self.classname
+        if display_device is not UNSET:
+            field_dict["display_device"] = display_device
 
-        label: None | str | Unset
-        if isinstance(self.label, Unset):
-            label = UNSET
-        else:
-            label = self.label
+        classname = self.classname
+        if classname is not UNSET:
+            field_dict["classname"] = classname
+
+        label = self.label
+        if label is not UNSET:
+            field_dict["label"] = label
 
         show_label = self.show_label
+        if show_label is not UNSET:
+            field_dict["show_label"] = show_label
 
-        error_messages: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.error_messages, Unset):
-            error_messages = self.error_messages.to_dict()
+        error_messages = self.error_messages
+        if not isinstance(error_messages, Unset):
+            field_dict["error_messages"] = error_messages.to_dict()
 
         required = self.required
+        if required is not UNSET:
+            field_dict["required"] = required
 
-        property_name: str | Unset = UNSET
-        if not isinstance(self.property_name, Unset):
-            property_name = self.property_name
+        property_name = self.property_name
+        if property_name is not UNSET:
+            field_dict["property_name"] = property_name
 
         placeholder = self.placeholder
+        if placeholder is not UNSET:
+            field_dict["placeholder"] = placeholder
 
         channels: list[str] | Unset = UNSET
         if not isinstance(self.channels, Unset):
@@ -102,29 +109,6 @@ class SMSConsentCheckboxProperties(LazyModel):
                 channels_item: str = channels_item_data
                 channels.append(channels_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "checkbox_text": checkbox_text,
-            }
-        )
-        if display_device is not UNSET:
-            field_dict["display_device"] = display_device
-        if classname is not UNSET:
-            field_dict["classname"] = classname
-        if label is not UNSET:
-            field_dict["label"] = label
-        if show_label is not UNSET:
-            field_dict["show_label"] = show_label
-        if error_messages is not UNSET:
-            field_dict["error_messages"] = error_messages
-        if required is not UNSET:
-            field_dict["required"] = required
-        if property_name is not UNSET:
-            field_dict["property_name"] = property_name
-        if placeholder is not UNSET:
-            field_dict["placeholder"] = placeholder
         if channels is not UNSET:
             field_dict["channels"] = channels
 
@@ -132,7 +116,13 @@ class SMSConsentCheckboxProperties(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.checkbox_text = src_dict["checkbox_text"]
+        instance.classname = src_dict.get("classname", UNSET)
+        instance.label = src_dict.get("label", UNSET)
+        instance.show_label = src_dict.get("show_label", UNSET)
+        instance.placeholder = src_dict.get("placeholder", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -192,17 +182,24 @@ class SMSConsentCheckboxProperties(LazyModel):
 
         return LazyTable(
             fields={
-                "checkbox_text": ("checkbox_text", None),
                 "display_device": ("display_device", _decode_display_device),
-                "classname": ("classname", None),
-                "label": ("label", None),
-                "show_label": ("show_label", None),
                 "error_messages": ("error_messages", _decode_error_messages),
                 "required": ("required", _decode_required),
                 "property_name": ("property_name", _decode_property_name),
-                "placeholder": ("placeholder", None),
                 "channels": ("channels", _decode_channels),
             },
+            known=(
+                "checkbox_text",
+                "display_device",
+                "classname",
+                "label",
+                "show_label",
+                "error_messages",
+                "required",
+                "property_name",
+                "placeholder",
+                "channels",
+            ),
             required=("checkbox_text",),
             additional=None,
         )

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="SMSContent")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class SMSContent(LazyModel):
     """
     Attributes:
@@ -27,23 +27,13 @@ class SMSContent(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        body: None | str | Unset
-        if isinstance(self.body, Unset):
-            body = UNSET
-        else:
-            body = self.body
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        media_url: None | str | Unset
-        if isinstance(self.media_url, Unset):
-            media_url = UNSET
-        else:
-            media_url = self.media_url
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        body = self.body
         if body is not UNSET:
             field_dict["body"] = body
+
+        media_url = self.media_url
         if media_url is not UNSET:
             field_dict["media_url"] = media_url
 
@@ -51,16 +41,20 @@ class SMSContent(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.body = src_dict.get("body", UNSET)
+        instance.media_url = src_dict.get("media_url", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "body": ("body", None),
-                "media_url": ("media_url", None),
-            },
+            fields={},
+            known=(
+                "body",
+                "media_url",
+            ),
             required=(),
             additional=None,
         )

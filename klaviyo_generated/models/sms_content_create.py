@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="SMSContentCreate")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class SMSContentCreate(LazyModel):
     """
     Attributes:
@@ -25,15 +25,9 @@ class SMSContentCreate(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        body: None | str | Unset
-        if isinstance(self.body, Unset):
-            body = UNSET
-        else:
-            body = self.body
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        body = self.body
         if body is not UNSET:
             field_dict["body"] = body
 
@@ -41,15 +35,16 @@ class SMSContentCreate(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.body = src_dict.get("body", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "body": ("body", None),
-            },
+            fields={},
+            known=("body",),
             required=(),
             additional=None,
         )

@@ -18,7 +18,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="SMSDisclosureAccountDefault")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class SMSDisclosureAccountDefault(LazyModel):
     """
     Attributes:
@@ -31,17 +31,11 @@ class SMSDisclosureAccountDefault(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
+        field_dict["type"] = self.type_
 
         html = self.html
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-            }
-        )
         if html is not UNSET:
             field_dict["html"] = html
 
@@ -49,7 +43,9 @@ class SMSDisclosureAccountDefault(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.html = src_dict.get("html", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -62,8 +58,11 @@ class SMSDisclosureAccountDefault(LazyModel):
         return LazyTable(
             fields={
                 "type_": ("type", _decode_type_),
-                "html": ("html", None),
             },
+            known=(
+                "type",
+                "html",
+            ),
             required=("type",),
             additional=None,
         )

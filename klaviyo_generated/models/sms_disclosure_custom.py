@@ -15,7 +15,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="SMSDisclosureCustom")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class SMSDisclosureCustom(LazyModel):
     """
     Attributes:
@@ -34,29 +34,23 @@ class SMSDisclosureCustom(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
+        field_dict["type"] = self.type_
 
         compliance_company_name = self.compliance_company_name
-
-        privacy_policy_url = self.privacy_policy_url
-
-        terms_of_service_url = self.terms_of_service_url
-
-        html = self.html
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-            }
-        )
         if compliance_company_name is not UNSET:
             field_dict["compliance_company_name"] = compliance_company_name
+
+        privacy_policy_url = self.privacy_policy_url
         if privacy_policy_url is not UNSET:
             field_dict["privacy_policy_url"] = privacy_policy_url
+
+        terms_of_service_url = self.terms_of_service_url
         if terms_of_service_url is not UNSET:
             field_dict["terms_of_service_url"] = terms_of_service_url
+
+        html = self.html
         if html is not UNSET:
             field_dict["html"] = html
 
@@ -64,7 +58,12 @@ class SMSDisclosureCustom(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.compliance_company_name = src_dict.get("compliance_company_name", UNSET)
+        instance.privacy_policy_url = src_dict.get("privacy_policy_url", UNSET)
+        instance.terms_of_service_url = src_dict.get("terms_of_service_url", UNSET)
+        instance.html = src_dict.get("html", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -77,11 +76,14 @@ class SMSDisclosureCustom(LazyModel):
         return LazyTable(
             fields={
                 "type_": ("type", _decode_type_),
-                "compliance_company_name": ("compliance_company_name", None),
-                "privacy_policy_url": ("privacy_policy_url", None),
-                "terms_of_service_url": ("terms_of_service_url", None),
-                "html": ("html", None),
             },
+            known=(
+                "type",
+                "compliance_company_name",
+                "privacy_policy_url",
+                "terms_of_service_url",
+                "html",
+            ),
             required=("type",),
             additional=None,
         )

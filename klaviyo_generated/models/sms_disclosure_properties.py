@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SMSDisclosureProperties")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class SMSDisclosureProperties(LazyModel):
     """
     Attributes:
@@ -38,7 +38,7 @@ class SMSDisclosureProperties(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.sms_disclosure_custom import SMSDisclosureCustom  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
         display_device: list[str] | Unset = UNSET
         if not isinstance(self.display_device, Unset):
@@ -47,27 +47,21 @@ class SMSDisclosureProperties(LazyModel):
                 display_device_item: str = display_device_item_data
                 display_device.append(display_device_item)
 
-        classname: None | str | Unset
-        if isinstance(self.classname, Unset):
-            classname = UNSET
-        else:
-            classname = self.classname
+        if display_device is not UNSET:
+            field_dict["display_device"] = display_device
+
+        classname = self.classname
+        if classname is not UNSET:
+            field_dict["classname"] = classname
 
         content: dict[str, Any] | Unset
         if isinstance(self.content, Unset):
             content = UNSET
-        elif isinstance(self.content, SMSDisclosureCustom):
+        elif isinstance(self.content, LazyModel):
             content = self.content.to_dict()
         else:
             content = self.content.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if display_device is not UNSET:
-            field_dict["display_device"] = display_device
-        if classname is not UNSET:
-            field_dict["classname"] = classname
         if content is not UNSET:
             field_dict["content"] = content
 
@@ -75,7 +69,9 @@ class SMSDisclosureProperties(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.classname = src_dict.get("classname", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -119,9 +115,13 @@ class SMSDisclosureProperties(LazyModel):
         return LazyTable(
             fields={
                 "display_device": ("display_device", _decode_display_device),
-                "classname": ("classname", None),
                 "content": ("content", _decode_content),
             },
+            known=(
+                "display_device",
+                "classname",
+                "content",
+            ),
             required=(),
             additional=None,
         )

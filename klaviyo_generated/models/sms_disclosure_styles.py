@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SMSDisclosureStyles")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class SMSDisclosureStyles(LazyModel):
     """
     Attributes:
@@ -37,41 +37,31 @@ class SMSDisclosureStyles(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        padding: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.padding, Unset):
-            padding = self.padding.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        background_color: None | str | Unset
-        if isinstance(self.background_color, Unset):
-            background_color = UNSET
-        else:
-            background_color = self.background_color
+        padding = self.padding
+        if not isinstance(padding, Unset):
+            field_dict["padding"] = padding.to_dict()
 
-        link_styles: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.link_styles, Unset):
-            link_styles = self.link_styles.to_dict()
-
-        text_styles: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.text_styles, Unset):
-            text_styles = self.text_styles.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if padding is not UNSET:
-            field_dict["padding"] = padding
+        background_color = self.background_color
         if background_color is not UNSET:
             field_dict["background_color"] = background_color
-        if link_styles is not UNSET:
-            field_dict["link_styles"] = link_styles
-        if text_styles is not UNSET:
-            field_dict["text_styles"] = text_styles
+
+        link_styles = self.link_styles
+        if not isinstance(link_styles, Unset):
+            field_dict["link_styles"] = link_styles.to_dict()
+
+        text_styles = self.text_styles
+        if not isinstance(text_styles, Unset):
+            field_dict["text_styles"] = text_styles.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.background_color = src_dict.get("background_color", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -112,10 +102,15 @@ class SMSDisclosureStyles(LazyModel):
         return LazyTable(
             fields={
                 "padding": ("padding", _decode_padding),
-                "background_color": ("background_color", None),
                 "link_styles": ("link_styles", _decode_link_styles),
                 "text_styles": ("text_styles", _decode_text_styles),
             },
+            known=(
+                "padding",
+                "background_color",
+                "link_styles",
+                "text_styles",
+            ),
             required=(),
             additional=None,
         )

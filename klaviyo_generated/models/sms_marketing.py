@@ -15,7 +15,7 @@ from ..types import UNSET, Unset, parse_union
 T = TypeVar("T", bound="SMSMarketing")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class SMSMarketing(LazyModel):
     """
     Attributes:
@@ -39,9 +39,11 @@ class SMSMarketing(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        can_receive_sms_marketing = self.can_receive_sms_marketing
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        consent = self.consent
+        field_dict["can_receive_sms_marketing"] = self.can_receive_sms_marketing
+
+        field_dict["consent"] = self.consent
 
         consent_timestamp: None | str | Unset
         if isinstance(self.consent_timestamp, Unset):
@@ -50,18 +52,16 @@ class SMSMarketing(LazyModel):
             consent_timestamp = self.consent_timestamp.isoformat()
         else:
             consent_timestamp = self.consent_timestamp
+        if consent_timestamp is not UNSET:
+            field_dict["consent_timestamp"] = consent_timestamp
 
-        method: None | str | Unset
-        if isinstance(self.method, Unset):
-            method = UNSET
-        else:
-            method = self.method
+        method = self.method
+        if method is not UNSET:
+            field_dict["method"] = method
 
-        method_detail: None | str | Unset
-        if isinstance(self.method_detail, Unset):
-            method_detail = UNSET
-        else:
-            method_detail = self.method_detail
+        method_detail = self.method_detail
+        if method_detail is not UNSET:
+            field_dict["method_detail"] = method_detail
 
         last_updated: None | str | Unset
         if isinstance(self.last_updated, Unset):
@@ -70,21 +70,6 @@ class SMSMarketing(LazyModel):
             last_updated = self.last_updated.isoformat()
         else:
             last_updated = self.last_updated
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "can_receive_sms_marketing": can_receive_sms_marketing,
-                "consent": consent,
-            }
-        )
-        if consent_timestamp is not UNSET:
-            field_dict["consent_timestamp"] = consent_timestamp
-        if method is not UNSET:
-            field_dict["method"] = method
-        if method_detail is not UNSET:
-            field_dict["method_detail"] = method_detail
         if last_updated is not UNSET:
             field_dict["last_updated"] = last_updated
 
@@ -92,7 +77,12 @@ class SMSMarketing(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.can_receive_sms_marketing = src_dict["can_receive_sms_marketing"]
+        instance.consent = src_dict["consent"]
+        instance.method = src_dict.get("method", UNSET)
+        instance.method_detail = src_dict.get("method_detail", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -139,13 +129,17 @@ class SMSMarketing(LazyModel):
 
         return LazyTable(
             fields={
-                "can_receive_sms_marketing": ("can_receive_sms_marketing", None),
-                "consent": ("consent", None),
                 "consent_timestamp": ("consent_timestamp", _decode_consent_timestamp),
-                "method": ("method", None),
-                "method_detail": ("method_detail", None),
                 "last_updated": ("last_updated", _decode_last_updated),
             },
+            known=(
+                "can_receive_sms_marketing",
+                "consent",
+                "consent_timestamp",
+                "method",
+                "method_detail",
+                "last_updated",
+            ),
             required=(
                 "can_receive_sms_marketing",
                 "consent",

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SMSMessageDefinition")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class SMSMessageDefinition(LazyModel):
     """
     Attributes:
@@ -35,33 +35,24 @@ class SMSMessageDefinition(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        channel: str = self.channel
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        content: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.content, Unset):
-            content = self.content.to_dict()
+        field_dict["channel"] = self.channel
 
-        render_options: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.render_options, Unset):
-            render_options = self.render_options.to_dict()
+        content = self.content
+        if not isinstance(content, Unset):
+            field_dict["content"] = content.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "channel": channel,
-            }
-        )
-        if content is not UNSET:
-            field_dict["content"] = content
-        if render_options is not UNSET:
-            field_dict["render_options"] = render_options
+        render_options = self.render_options
+        if not isinstance(render_options, Unset):
+            field_dict["render_options"] = render_options.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -99,6 +90,11 @@ class SMSMessageDefinition(LazyModel):
                 "content": ("content", _decode_content),
                 "render_options": ("render_options", _decode_render_options),
             },
+            known=(
+                "channel",
+                "content",
+                "render_options",
+            ),
             required=("channel",),
             additional=None,
         )

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="SMSSendOptions")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class SMSSendOptions(LazyModel):
     """
     Attributes:
@@ -25,15 +25,9 @@ class SMSSendOptions(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        use_smart_sending: bool | None | Unset
-        if isinstance(self.use_smart_sending, Unset):
-            use_smart_sending = UNSET
-        else:
-            use_smart_sending = self.use_smart_sending
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        use_smart_sending = self.use_smart_sending
         if use_smart_sending is not UNSET:
             field_dict["use_smart_sending"] = use_smart_sending
 
@@ -41,15 +35,16 @@ class SMSSendOptions(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.use_smart_sending = src_dict.get("use_smart_sending", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "use_smart_sending": ("use_smart_sending", None),
-            },
+            fields={},
+            known=("use_smart_sending",),
             required=(),
             additional=None,
         )

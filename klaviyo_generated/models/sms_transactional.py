@@ -15,7 +15,7 @@ from ..types import UNSET, Unset, parse_union
 T = TypeVar("T", bound="SMSTransactional")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class SMSTransactional(LazyModel):
     """
     Attributes:
@@ -41,9 +41,11 @@ class SMSTransactional(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        can_receive_sms_transactional = self.can_receive_sms_transactional
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        consent = self.consent
+        field_dict["can_receive_sms_transactional"] = self.can_receive_sms_transactional
+
+        field_dict["consent"] = self.consent
 
         consent_timestamp: None | str | Unset
         if isinstance(self.consent_timestamp, Unset):
@@ -52,18 +54,16 @@ class SMSTransactional(LazyModel):
             consent_timestamp = self.consent_timestamp.isoformat()
         else:
             consent_timestamp = self.consent_timestamp
+        if consent_timestamp is not UNSET:
+            field_dict["consent_timestamp"] = consent_timestamp
 
-        method: None | str | Unset
-        if isinstance(self.method, Unset):
-            method = UNSET
-        else:
-            method = self.method
+        method = self.method
+        if method is not UNSET:
+            field_dict["method"] = method
 
-        method_detail: None | str | Unset
-        if isinstance(self.method_detail, Unset):
-            method_detail = UNSET
-        else:
-            method_detail = self.method_detail
+        method_detail = self.method_detail
+        if method_detail is not UNSET:
+            field_dict["method_detail"] = method_detail
 
         last_updated: None | str | Unset
         if isinstance(self.last_updated, Unset):
@@ -72,21 +72,6 @@ class SMSTransactional(LazyModel):
             last_updated = self.last_updated.isoformat()
         else:
             last_updated = self.last_updated
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "can_receive_sms_transactional": can_receive_sms_transactional,
-                "consent": consent,
-            }
-        )
-        if consent_timestamp is not UNSET:
-            field_dict["consent_timestamp"] = consent_timestamp
-        if method is not UNSET:
-            field_dict["method"] = method
-        if method_detail is not UNSET:
-            field_dict["method_detail"] = method_detail
         if last_updated is not UNSET:
             field_dict["last_updated"] = last_updated
 
@@ -94,7 +79,12 @@ class SMSTransactional(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.can_receive_sms_transactional = src_dict["can_receive_sms_transactional"]
+        instance.consent = src_dict["consent"]
+        instance.method = src_dict.get("method", UNSET)
+        instance.method_detail = src_dict.get("method_detail", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -141,13 +131,17 @@ class SMSTransactional(LazyModel):
 
         return LazyTable(
             fields={
-                "can_receive_sms_transactional": ("can_receive_sms_transactional", None),
-                "consent": ("consent", None),
                 "consent_timestamp": ("consent_timestamp", _decode_consent_timestamp),
-                "method": ("method", None),
-                "method_detail": ("method_detail", None),
                 "last_updated": ("last_updated", _decode_last_updated),
             },
+            known=(
+                "can_receive_sms_transactional",
+                "consent",
+                "consent_timestamp",
+                "method",
+                "method_detail",
+                "last_updated",
+            ),
             required=(
                 "can_receive_sms_transactional",
                 "consent",

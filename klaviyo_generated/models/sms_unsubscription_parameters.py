@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SMSUnsubscriptionParameters")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class SMSUnsubscriptionParameters(LazyModel):
     """
     Attributes:
@@ -31,27 +31,22 @@ class SMSUnsubscriptionParameters(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        marketing: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.marketing, Unset):
-            marketing = self.marketing.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        transactional: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.transactional, Unset):
-            transactional = self.transactional.to_dict()
+        marketing = self.marketing
+        if not isinstance(marketing, Unset):
+            field_dict["marketing"] = marketing.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if marketing is not UNSET:
-            field_dict["marketing"] = marketing
-        if transactional is not UNSET:
-            field_dict["transactional"] = transactional
+        transactional = self.transactional
+        if not isinstance(transactional, Unset):
+            field_dict["transactional"] = transactional.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -82,6 +77,10 @@ class SMSUnsubscriptionParameters(LazyModel):
                 "marketing": ("marketing", _decode_marketing),
                 "transactional": ("transactional", _decode_transactional),
             },
+            known=(
+                "marketing",
+                "transactional",
+            ),
             required=(),
             additional=None,
         )

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="SocialBlockProperties")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class SocialBlockProperties(LazyModel):
     """
     Attributes:
@@ -25,15 +25,9 @@ class SocialBlockProperties(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        show_labels: bool | None | Unset
-        if isinstance(self.show_labels, Unset):
-            show_labels = UNSET
-        else:
-            show_labels = self.show_labels
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        show_labels = self.show_labels
         if show_labels is not UNSET:
             field_dict["show_labels"] = show_labels
 
@@ -41,15 +35,16 @@ class SocialBlockProperties(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.show_labels = src_dict.get("show_labels", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "show_labels": ("show_labels", None),
-            },
+            fields={},
+            known=("show_labels",),
             required=(),
             additional=None,
         )

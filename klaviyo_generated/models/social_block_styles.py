@@ -21,7 +21,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="SocialBlockStyles")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class SocialBlockStyles(LazyModel):
     """
     Attributes:
@@ -62,127 +62,69 @@ class SocialBlockStyles(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        block_background_color: None | str | Unset
-        if isinstance(self.block_background_color, Unset):
-            block_background_color = UNSET
-        else:
-            block_background_color = self.block_background_color
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        block_padding_bottom: int | None | Unset
-        if isinstance(self.block_padding_bottom, Unset):
-            block_padding_bottom = UNSET
-        else:
-            block_padding_bottom = self.block_padding_bottom
-
-        block_padding_left: int | None | Unset
-        if isinstance(self.block_padding_left, Unset):
-            block_padding_left = UNSET
-        else:
-            block_padding_left = self.block_padding_left
-
-        block_padding_right: int | None | Unset
-        if isinstance(self.block_padding_right, Unset):
-            block_padding_right = UNSET
-        else:
-            block_padding_right = self.block_padding_right
-
-        block_padding_top: int | None | Unset
-        if isinstance(self.block_padding_top, Unset):
-            block_padding_top = UNSET
-        else:
-            block_padding_top = self.block_padding_top
-
-        icon_align: str | Unset = UNSET
-        if not isinstance(self.icon_align, Unset):
-            icon_align = self.icon_align
-
-        icon_color: str | Unset = UNSET
-        if not isinstance(self.icon_color, Unset):
-            icon_color = self.icon_color
-
-        icon_size: str | Unset = UNSET
-        if not isinstance(self.icon_size, Unset):
-            icon_size = self.icon_size
-
-        icon_spacing: int | None | Unset
-        if isinstance(self.icon_spacing, Unset):
-            icon_spacing = UNSET
-        else:
-            icon_spacing = self.icon_spacing
-
-        label_color: None | str | Unset
-        if isinstance(self.label_color, Unset):
-            label_color = UNSET
-        else:
-            label_color = self.label_color
-
-        label_font_family: None | str | Unset
-        if isinstance(self.label_font_family, Unset):
-            label_font_family = UNSET
-        else:
-            label_font_family = self.label_font_family
-
-        label_font_size: int | None | Unset
-        if isinstance(self.label_font_size, Unset):
-            label_font_size = UNSET
-        else:
-            label_font_size = self.label_font_size
-
-        label_font_style: str | Unset = UNSET
-        if not isinstance(self.label_font_style, Unset):
-            label_font_style = self.label_font_style
-
-        label_text_decoration: None | str | Unset
-        if isinstance(self.label_text_decoration, Unset):
-            label_text_decoration = UNSET
-        else:
-            label_text_decoration = self.label_text_decoration
-
-        label_font_weight: None | str | Unset
-        if isinstance(self.label_font_weight, Unset):
-            label_font_weight = UNSET
-        else:
-            label_font_weight = self.label_font_weight
-
-        stack_on_mobile: bool | None | Unset
-        if isinstance(self.stack_on_mobile, Unset):
-            stack_on_mobile = UNSET
-        else:
-            stack_on_mobile = self.stack_on_mobile
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        block_background_color = self.block_background_color
         if block_background_color is not UNSET:
             field_dict["block_background_color"] = block_background_color
+
+        block_padding_bottom = self.block_padding_bottom
         if block_padding_bottom is not UNSET:
             field_dict["block_padding_bottom"] = block_padding_bottom
+
+        block_padding_left = self.block_padding_left
         if block_padding_left is not UNSET:
             field_dict["block_padding_left"] = block_padding_left
+
+        block_padding_right = self.block_padding_right
         if block_padding_right is not UNSET:
             field_dict["block_padding_right"] = block_padding_right
+
+        block_padding_top = self.block_padding_top
         if block_padding_top is not UNSET:
             field_dict["block_padding_top"] = block_padding_top
+
+        icon_align = self.icon_align
         if icon_align is not UNSET:
             field_dict["icon_align"] = icon_align
+
+        icon_color = self.icon_color
         if icon_color is not UNSET:
             field_dict["icon_color"] = icon_color
+
+        icon_size = self.icon_size
         if icon_size is not UNSET:
             field_dict["icon_size"] = icon_size
+
+        icon_spacing = self.icon_spacing
         if icon_spacing is not UNSET:
             field_dict["icon_spacing"] = icon_spacing
+
+        label_color = self.label_color
         if label_color is not UNSET:
             field_dict["label_color"] = label_color
+
+        label_font_family = self.label_font_family
         if label_font_family is not UNSET:
             field_dict["label_font_family"] = label_font_family
+
+        label_font_size = self.label_font_size
         if label_font_size is not UNSET:
             field_dict["label_font_size"] = label_font_size
+
+        label_font_style = self.label_font_style
         if label_font_style is not UNSET:
             field_dict["label_font_style"] = label_font_style
+
+        label_text_decoration = self.label_text_decoration
         if label_text_decoration is not UNSET:
             field_dict["label_text_decoration"] = label_text_decoration
+
+        label_font_weight = self.label_font_weight
         if label_font_weight is not UNSET:
             field_dict["label_font_weight"] = label_font_weight
+
+        stack_on_mobile = self.stack_on_mobile
         if stack_on_mobile is not UNSET:
             field_dict["stack_on_mobile"] = stack_on_mobile
 
@@ -190,7 +132,20 @@ class SocialBlockStyles(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.block_background_color = src_dict.get("block_background_color", UNSET)
+        instance.block_padding_bottom = src_dict.get("block_padding_bottom", UNSET)
+        instance.block_padding_left = src_dict.get("block_padding_left", UNSET)
+        instance.block_padding_right = src_dict.get("block_padding_right", UNSET)
+        instance.block_padding_top = src_dict.get("block_padding_top", UNSET)
+        instance.icon_spacing = src_dict.get("icon_spacing", UNSET)
+        instance.label_color = src_dict.get("label_color", UNSET)
+        instance.label_font_family = src_dict.get("label_font_family", UNSET)
+        instance.label_font_size = src_dict.get("label_font_size", UNSET)
+        instance.label_text_decoration = src_dict.get("label_text_decoration", UNSET)
+        instance.label_font_weight = src_dict.get("label_font_weight", UNSET)
+        instance.stack_on_mobile = src_dict.get("stack_on_mobile", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -237,23 +192,29 @@ class SocialBlockStyles(LazyModel):
 
         return LazyTable(
             fields={
-                "block_background_color": ("block_background_color", None),
-                "block_padding_bottom": ("block_padding_bottom", None),
-                "block_padding_left": ("block_padding_left", None),
-                "block_padding_right": ("block_padding_right", None),
-                "block_padding_top": ("block_padding_top", None),
                 "icon_align": ("icon_align", _decode_icon_align),
                 "icon_color": ("icon_color", _decode_icon_color),
                 "icon_size": ("icon_size", _decode_icon_size),
-                "icon_spacing": ("icon_spacing", None),
-                "label_color": ("label_color", None),
-                "label_font_family": ("label_font_family", None),
-                "label_font_size": ("label_font_size", None),
                 "label_font_style": ("label_font_style", _decode_label_font_style),
-                "label_text_decoration": ("label_text_decoration", None),
-                "label_font_weight": ("label_font_weight", None),
-                "stack_on_mobile": ("stack_on_mobile", None),
             },
+            known=(
+                "block_background_color",
+                "block_padding_bottom",
+                "block_padding_left",
+                "block_padding_right",
+                "block_padding_top",
+                "icon_align",
+                "icon_color",
+                "icon_size",
+                "icon_spacing",
+                "label_color",
+                "label_font_family",
+                "label_font_size",
+                "label_font_style",
+                "label_text_decoration",
+                "label_font_weight",
+                "stack_on_mobile",
+            ),
             required=(),
             additional=None,
         )

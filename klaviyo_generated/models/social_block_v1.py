@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SocialBlockV1")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class SocialBlockV1(LazyModel):
     """
     Attributes:
@@ -45,31 +45,25 @@ class SocialBlockV1(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.social_icon_sub_block import SocialIconSubBlock  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        content_type: str = self.content_type
+        field_dict["content_type"] = self.content_type
 
-        type_: str = self.type_
+        field_dict["type"] = self.type_
 
-        data = self.data.to_dict()
+        field_dict["data"] = self.data.to_dict()
 
-        id: None | str | Unset
-        if isinstance(self.id, Unset):
-            id = UNSET
-        else:
-            id = self.id
+        id = self.id
+        if id is not UNSET:
+            field_dict["id"] = id
 
-        data_id: None | str | Unset
-        if isinstance(self.data_id, Unset):
-            data_id = UNSET
-        else:
-            data_id = self.data_id
+        data_id = self.data_id
+        if data_id is not UNSET:
+            field_dict["data_id"] = data_id
 
-        universal_id: None | str | Unset
-        if isinstance(self.universal_id, Unset):
-            universal_id = UNSET
-        else:
-            universal_id = self.universal_id
+        universal_id = self.universal_id
+        if universal_id is not UNSET:
+            field_dict["universal_id"] = universal_id
 
         subblocks: list[dict[str, Any]] | None | Unset
         if isinstance(self.subblocks, Unset):
@@ -78,7 +72,7 @@ class SocialBlockV1(LazyModel):
             subblocks = []
             for subblocks_type_0_item_data in self.subblocks:
                 subblocks_type_0_item: dict[str, Any]
-                if isinstance(subblocks_type_0_item_data, SocialIconSubBlock):
+                if isinstance(subblocks_type_0_item_data, LazyModel):
                     subblocks_type_0_item = subblocks_type_0_item_data.to_dict()
                 else:
                     subblocks_type_0_item = subblocks_type_0_item_data.to_dict()
@@ -87,22 +81,6 @@ class SocialBlockV1(LazyModel):
 
         else:
             subblocks = self.subblocks
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "content_type": content_type,
-                "type": type_,
-                "data": data,
-            }
-        )
-        if id is not UNSET:
-            field_dict["id"] = id
-        if data_id is not UNSET:
-            field_dict["data_id"] = data_id
-        if universal_id is not UNSET:
-            field_dict["universal_id"] = universal_id
         if subblocks is not UNSET:
             field_dict["subblocks"] = subblocks
 
@@ -110,7 +88,11 @@ class SocialBlockV1(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.id = src_dict.get("id", UNSET)
+        instance.data_id = src_dict.get("data_id", UNSET)
+        instance.universal_id = src_dict.get("universal_id", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -179,11 +161,17 @@ class SocialBlockV1(LazyModel):
                 "content_type": ("content_type", _decode_content_type),
                 "type_": ("type", _decode_type_),
                 "data": ("data", _decode_data),
-                "id": ("id", None),
-                "data_id": ("data_id", None),
-                "universal_id": ("universal_id", None),
                 "subblocks": ("subblocks", _decode_subblocks),
             },
+            known=(
+                "content_type",
+                "type",
+                "data",
+                "id",
+                "data_id",
+                "universal_id",
+                "subblocks",
+            ),
             required=(
                 "content_type",
                 "type",

@@ -16,7 +16,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="SocialIconSubBlock")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class SocialIconSubBlock(LazyModel):
     """
     Attributes:
@@ -41,67 +41,35 @@ class SocialIconSubBlock(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        id: None | str | Unset
-        if isinstance(self.id, Unset):
-            id = UNSET
-        else:
-            id = self.id
+        field_dict["type"] = self.type_
 
-        custom_asset_id: None | str | Unset
-        if isinstance(self.custom_asset_id, Unset):
-            custom_asset_id = UNSET
-        else:
-            custom_asset_id = self.custom_asset_id
-
-        custom_src: None | str | Unset
-        if isinstance(self.custom_src, Unset):
-            custom_src = UNSET
-        else:
-            custom_src = self.custom_src
-
-        custom_size: int | None | Unset
-        if isinstance(self.custom_size, Unset):
-            custom_size = UNSET
-        else:
-            custom_size = self.custom_size
-
-        label: None | str | Unset
-        if isinstance(self.label, Unset):
-            label = UNSET
-        else:
-            label = self.label
-
-        link_type: str | Unset = UNSET
-        if not isinstance(self.link_type, Unset):
-            link_type = self.link_type
-
-        link_url: None | str | Unset
-        if isinstance(self.link_url, Unset):
-            link_url = UNSET
-        else:
-            link_url = self.link_url
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-            }
-        )
+        id = self.id
         if id is not UNSET:
             field_dict["id"] = id
+
+        custom_asset_id = self.custom_asset_id
         if custom_asset_id is not UNSET:
             field_dict["custom_asset_id"] = custom_asset_id
+
+        custom_src = self.custom_src
         if custom_src is not UNSET:
             field_dict["custom_src"] = custom_src
+
+        custom_size = self.custom_size
         if custom_size is not UNSET:
             field_dict["custom_size"] = custom_size
+
+        label = self.label
         if label is not UNSET:
             field_dict["label"] = label
+
+        link_type = self.link_type
         if link_type is not UNSET:
             field_dict["link_type"] = link_type
+
+        link_url = self.link_url
         if link_url is not UNSET:
             field_dict["link_url"] = link_url
 
@@ -109,7 +77,14 @@ class SocialIconSubBlock(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.id = src_dict.get("id", UNSET)
+        instance.custom_asset_id = src_dict.get("custom_asset_id", UNSET)
+        instance.custom_src = src_dict.get("custom_src", UNSET)
+        instance.custom_size = src_dict.get("custom_size", UNSET)
+        instance.label = src_dict.get("label", UNSET)
+        instance.link_url = src_dict.get("link_url", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -132,14 +107,18 @@ class SocialIconSubBlock(LazyModel):
         return LazyTable(
             fields={
                 "type_": ("type", _decode_type_),
-                "id": ("id", None),
-                "custom_asset_id": ("custom_asset_id", None),
-                "custom_src": ("custom_src", None),
-                "custom_size": ("custom_size", None),
-                "label": ("label", None),
                 "link_type": ("link_type", _decode_link_type),
-                "link_url": ("link_url", None),
             },
+            known=(
+                "type",
+                "id",
+                "custom_asset_id",
+                "custom_src",
+                "custom_size",
+                "label",
+                "link_type",
+                "link_url",
+            ),
             required=("type",),
             additional=None,
         )

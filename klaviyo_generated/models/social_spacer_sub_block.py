@@ -15,7 +15,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="SocialSpacerSubBlock")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class SocialSpacerSubBlock(LazyModel):
     """
     Attributes:
@@ -30,29 +30,15 @@ class SocialSpacerSubBlock(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        id: None | str | Unset
-        if isinstance(self.id, Unset):
-            id = UNSET
-        else:
-            id = self.id
+        field_dict["type"] = self.type_
 
-        width: int | None | Unset
-        if isinstance(self.width, Unset):
-            width = UNSET
-        else:
-            width = self.width
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-            }
-        )
+        id = self.id
         if id is not UNSET:
             field_dict["id"] = id
+
+        width = self.width
         if width is not UNSET:
             field_dict["width"] = width
 
@@ -60,7 +46,10 @@ class SocialSpacerSubBlock(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.id = src_dict.get("id", UNSET)
+        instance.width = src_dict.get("width", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -73,9 +62,12 @@ class SocialSpacerSubBlock(LazyModel):
         return LazyTable(
             fields={
                 "type_": ("type", _decode_type_),
-                "id": ("id", None),
-                "width": ("width", None),
             },
+            known=(
+                "type",
+                "id",
+                "width",
+            ),
             required=("type",),
             additional=None,
         )

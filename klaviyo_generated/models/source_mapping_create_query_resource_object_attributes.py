@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SourceMappingCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class SourceMappingCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -35,7 +35,7 @@ class SourceMappingCreateQueryResourceObjectAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.constant_property_mapping import ConstantPropertyMapping  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
         property_mappings: list[dict[str, Any]] | None | Unset
         if isinstance(self.property_mappings, Unset):
@@ -44,7 +44,7 @@ class SourceMappingCreateQueryResourceObjectAttributes(LazyModel):
             property_mappings = []
             for property_mappings_type_0_item_data in self.property_mappings:
                 property_mappings_type_0_item: dict[str, Any]
-                if isinstance(property_mappings_type_0_item_data, ConstantPropertyMapping):
+                if isinstance(property_mappings_type_0_item_data, LazyModel):
                     property_mappings_type_0_item = property_mappings_type_0_item_data.to_dict()
                 else:
                     property_mappings_type_0_item = property_mappings_type_0_item_data.to_dict()
@@ -53,6 +53,8 @@ class SourceMappingCreateQueryResourceObjectAttributes(LazyModel):
 
         else:
             property_mappings = self.property_mappings
+        if property_mappings is not UNSET:
+            field_dict["property_mappings"] = property_mappings
 
         relationship_mappings: list[dict[str, Any]] | None | Unset
         if isinstance(self.relationship_mappings, Unset):
@@ -65,12 +67,6 @@ class SourceMappingCreateQueryResourceObjectAttributes(LazyModel):
 
         else:
             relationship_mappings = self.relationship_mappings
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if property_mappings is not UNSET:
-            field_dict["property_mappings"] = property_mappings
         if relationship_mappings is not UNSET:
             field_dict["relationship_mappings"] = relationship_mappings
 
@@ -78,7 +74,8 @@ class SourceMappingCreateQueryResourceObjectAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -167,6 +164,10 @@ class SourceMappingCreateQueryResourceObjectAttributes(LazyModel):
                 "property_mappings": ("property_mappings", _decode_property_mappings),
                 "relationship_mappings": ("relationship_mappings", _decode_relationship_mappings),
             },
+            known=(
+                "property_mappings",
+                "relationship_mappings",
+            ),
             required=(),
             additional=None,
         )

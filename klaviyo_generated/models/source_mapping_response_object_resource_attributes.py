@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SourceMappingResponseObjectResourceAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class SourceMappingResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
@@ -34,37 +34,33 @@ class SourceMappingResponseObjectResourceAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.constant_property_mapping import ConstantPropertyMapping  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
         property_mappings = []
         for property_mappings_item_data in self.property_mappings:
             property_mappings_item: dict[str, Any]
-            if isinstance(property_mappings_item_data, ConstantPropertyMapping):
+            if isinstance(property_mappings_item_data, LazyModel):
                 property_mappings_item = property_mappings_item_data.to_dict()
             else:
                 property_mappings_item = property_mappings_item_data.to_dict()
 
             property_mappings.append(property_mappings_item)
 
+        field_dict["property_mappings"] = property_mappings
+
         relationship_mappings = []
         for relationship_mappings_item_data in self.relationship_mappings:
             relationship_mappings_item = relationship_mappings_item_data.to_dict()
             relationship_mappings.append(relationship_mappings_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "property_mappings": property_mappings,
-                "relationship_mappings": relationship_mappings,
-            }
-        )
+        field_dict["relationship_mappings"] = relationship_mappings
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -113,6 +109,10 @@ class SourceMappingResponseObjectResourceAttributes(LazyModel):
                 "property_mappings": ("property_mappings", _decode_property_mappings),
                 "relationship_mappings": ("relationship_mappings", _decode_relationship_mappings),
             },
+            known=(
+                "property_mappings",
+                "relationship_mappings",
+            ),
             required=(
                 "property_mappings",
                 "relationship_mappings",

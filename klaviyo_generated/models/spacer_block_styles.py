@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="SpacerBlockStyles")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class SpacerBlockStyles(LazyModel):
     """
     Attributes:
@@ -27,23 +27,13 @@ class SpacerBlockStyles(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        background_color: None | str | Unset
-        if isinstance(self.background_color, Unset):
-            background_color = UNSET
-        else:
-            background_color = self.background_color
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        height: int | None | Unset
-        if isinstance(self.height, Unset):
-            height = UNSET
-        else:
-            height = self.height
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        background_color = self.background_color
         if background_color is not UNSET:
             field_dict["background_color"] = background_color
+
+        height = self.height
         if height is not UNSET:
             field_dict["height"] = height
 
@@ -51,16 +41,20 @@ class SpacerBlockStyles(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.background_color = src_dict.get("background_color", UNSET)
+        instance.height = src_dict.get("height", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "background_color": ("background_color", None),
-                "height": ("height", None),
-            },
+            fields={},
+            known=(
+                "background_color",
+                "height",
+            ),
             required=(),
             additional=None,
         )

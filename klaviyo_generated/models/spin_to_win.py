@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SpinToWin")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class SpinToWin(LazyModel):
     """
     Attributes:
@@ -37,38 +37,27 @@ class SpinToWin(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        properties = self.properties.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        type_: str = self.type_
+        field_dict["properties"] = self.properties.to_dict()
 
-        id: None | str | Unset
-        if isinstance(self.id, Unset):
-            id = UNSET
-        else:
-            id = self.id
+        field_dict["type"] = self.type_
 
-        styles: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.styles, Unset):
-            styles = self.styles.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "properties": properties,
-                "type": type_,
-            }
-        )
+        id = self.id
         if id is not UNSET:
             field_dict["id"] = id
-        if styles is not UNSET:
-            field_dict["styles"] = styles
+
+        styles = self.styles
+        if not isinstance(styles, Unset):
+            field_dict["styles"] = styles.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.id = src_dict.get("id", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -99,9 +88,14 @@ class SpinToWin(LazyModel):
             fields={
                 "properties": ("properties", _decode_properties),
                 "type_": ("type", _decode_type_),
-                "id": ("id", None),
                 "styles": ("styles", _decode_styles),
             },
+            known=(
+                "properties",
+                "type",
+                "id",
+                "styles",
+            ),
             required=(
                 "properties",
                 "type",

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SpinToWinProperties")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class SpinToWinProperties(LazyModel):
     """
     Attributes:
@@ -39,10 +39,14 @@ class SpinToWinProperties(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
         slices = []
         for slices_item_data in self.slices:
             slices_item = slices_item_data.to_dict()
             slices.append(slices_item)
+
+        field_dict["slices"] = slices
 
         display_device: list[str] | Unset = UNSET
         if not isinstance(self.display_device, Unset):
@@ -51,25 +55,14 @@ class SpinToWinProperties(LazyModel):
                 display_device_item: str = display_device_item_data
                 display_device.append(display_device_item)
 
-        classname: None | str | Unset
-        if isinstance(self.classname, Unset):
-            classname = UNSET
-        else:
-            classname = self.classname
-
-        duplicate_slices = self.duplicate_slices
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "slices": slices,
-            }
-        )
         if display_device is not UNSET:
             field_dict["display_device"] = display_device
+
+        classname = self.classname
         if classname is not UNSET:
             field_dict["classname"] = classname
+
+        duplicate_slices = self.duplicate_slices
         if duplicate_slices is not UNSET:
             field_dict["duplicate_slices"] = duplicate_slices
 
@@ -77,7 +70,10 @@ class SpinToWinProperties(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.classname = src_dict.get("classname", UNSET)
+        instance.duplicate_slices = src_dict.get("duplicate_slices", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -109,9 +105,13 @@ class SpinToWinProperties(LazyModel):
             fields={
                 "slices": ("slices", _decode_slices),
                 "display_device": ("display_device", _decode_display_device),
-                "classname": ("classname", None),
-                "duplicate_slices": ("duplicate_slices", None),
             },
+            known=(
+                "slices",
+                "display_device",
+                "classname",
+                "duplicate_slices",
+            ),
             required=("slices",),
             additional=None,
         )

@@ -13,7 +13,7 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 T = TypeVar("T", bound="SpinToWinSliceConfig")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class SpinToWinSliceConfig(LazyModel):
     """
     Attributes:
@@ -28,37 +28,34 @@ class SpinToWinSliceConfig(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        label = self.label
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        probability = self.probability
+        field_dict["label"] = self.label
 
-        step_id = self.step_id
+        field_dict["probability"] = self.probability
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "label": label,
-                "probability": probability,
-                "step_id": step_id,
-            }
-        )
+        field_dict["step_id"] = self.step_id
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.label = src_dict["label"]
+        instance.probability = src_dict["probability"]
+        instance.step_id = src_dict["step_id"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "label": ("label", None),
-                "probability": ("probability", None),
-                "step_id": ("step_id", None),
-            },
+            fields={},
+            known=(
+                "label",
+                "probability",
+                "step_id",
+            ),
             required=(
                 "label",
                 "probability",

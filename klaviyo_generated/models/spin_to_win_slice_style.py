@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="SpinToWinSliceStyle")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class SpinToWinSliceStyle(LazyModel):
     """
     Attributes:
@@ -27,15 +27,13 @@ class SpinToWinSliceStyle(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
         background_color = self.background_color
-
-        text_color = self.text_color
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
         if background_color is not UNSET:
             field_dict["background_color"] = background_color
+
+        text_color = self.text_color
         if text_color is not UNSET:
             field_dict["text_color"] = text_color
 
@@ -43,16 +41,20 @@ class SpinToWinSliceStyle(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.background_color = src_dict.get("background_color", UNSET)
+        instance.text_color = src_dict.get("text_color", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "background_color": ("background_color", None),
-                "text_color": ("text_color", None),
-            },
+            fields={},
+            known=(
+                "background_color",
+                "text_color",
+            ),
             required=(),
             additional=None,
         )

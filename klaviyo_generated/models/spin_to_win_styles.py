@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SpinToWinStyles")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class SpinToWinStyles(LazyModel):
     """
     Attributes:
@@ -47,15 +47,15 @@ class SpinToWinStyles(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        padding: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.padding, Unset):
-            padding = self.padding.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        background_color: None | str | Unset
-        if isinstance(self.background_color, Unset):
-            background_color = UNSET
-        else:
-            background_color = self.background_color
+        padding = self.padding
+        if not isinstance(padding, Unset):
+            field_dict["padding"] = padding.to_dict()
+
+        background_color = self.background_color
+        if background_color is not UNSET:
+            field_dict["background_color"] = background_color
 
         slice_styles: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.slice_styles, Unset):
@@ -64,39 +64,30 @@ class SpinToWinStyles(LazyModel):
                 slice_styles_item = slice_styles_item_data.to_dict()
                 slice_styles.append(slice_styles_item)
 
-        text_styles: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.text_styles, Unset):
-            text_styles = self.text_styles.to_dict()
-
-        center_color = self.center_color
-
-        outline_color = self.outline_color
-
-        outline_thickness = self.outline_thickness
-
-        pin_color = self.pin_color
-
-        wheel_size = self.wheel_size
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if padding is not UNSET:
-            field_dict["padding"] = padding
-        if background_color is not UNSET:
-            field_dict["background_color"] = background_color
         if slice_styles is not UNSET:
             field_dict["slice_styles"] = slice_styles
-        if text_styles is not UNSET:
-            field_dict["text_styles"] = text_styles
+
+        text_styles = self.text_styles
+        if not isinstance(text_styles, Unset):
+            field_dict["text_styles"] = text_styles.to_dict()
+
+        center_color = self.center_color
         if center_color is not UNSET:
             field_dict["center_color"] = center_color
+
+        outline_color = self.outline_color
         if outline_color is not UNSET:
             field_dict["outline_color"] = outline_color
+
+        outline_thickness = self.outline_thickness
         if outline_thickness is not UNSET:
             field_dict["outline_thickness"] = outline_thickness
+
+        pin_color = self.pin_color
         if pin_color is not UNSET:
             field_dict["pin_color"] = pin_color
+
+        wheel_size = self.wheel_size
         if wheel_size is not UNSET:
             field_dict["wheel_size"] = wheel_size
 
@@ -104,7 +95,14 @@ class SpinToWinStyles(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.background_color = src_dict.get("background_color", UNSET)
+        instance.center_color = src_dict.get("center_color", UNSET)
+        instance.outline_color = src_dict.get("outline_color", UNSET)
+        instance.outline_thickness = src_dict.get("outline_thickness", UNSET)
+        instance.pin_color = src_dict.get("pin_color", UNSET)
+        instance.wheel_size = src_dict.get("wheel_size", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -147,15 +145,20 @@ class SpinToWinStyles(LazyModel):
         return LazyTable(
             fields={
                 "padding": ("padding", _decode_padding),
-                "background_color": ("background_color", None),
                 "slice_styles": ("slice_styles", _decode_slice_styles),
                 "text_styles": ("text_styles", _decode_text_styles),
-                "center_color": ("center_color", None),
-                "outline_color": ("outline_color", None),
-                "outline_thickness": ("outline_thickness", None),
-                "pin_color": ("pin_color", None),
-                "wheel_size": ("wheel_size", None),
             },
+            known=(
+                "padding",
+                "background_color",
+                "slice_styles",
+                "text_styles",
+                "center_color",
+                "outline_color",
+                "outline_thickness",
+                "pin_color",
+                "wheel_size",
+            ),
             required=(),
             additional=None,
         )

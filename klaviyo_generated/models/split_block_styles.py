@@ -18,7 +18,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="SplitBlockStyles")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class SplitBlockStyles(LazyModel):
     """
     Attributes:
@@ -43,69 +43,37 @@ class SplitBlockStyles(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        block_background_color: None | str | Unset
-        if isinstance(self.block_background_color, Unset):
-            block_background_color = UNSET
-        else:
-            block_background_color = self.block_background_color
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        block_padding_bottom: int | None | Unset
-        if isinstance(self.block_padding_bottom, Unset):
-            block_padding_bottom = UNSET
-        else:
-            block_padding_bottom = self.block_padding_bottom
-
-        block_padding_left: int | None | Unset
-        if isinstance(self.block_padding_left, Unset):
-            block_padding_left = UNSET
-        else:
-            block_padding_left = self.block_padding_left
-
-        block_padding_right: int | None | Unset
-        if isinstance(self.block_padding_right, Unset):
-            block_padding_right = UNSET
-        else:
-            block_padding_right = self.block_padding_right
-
-        block_padding_top: int | None | Unset
-        if isinstance(self.block_padding_top, Unset):
-            block_padding_top = UNSET
-        else:
-            block_padding_top = self.block_padding_top
-
-        column_widths: None | str | Unset
-        if isinstance(self.column_widths, Unset):
-            column_widths = UNSET
-        else:
-            column_widths = self.column_widths
-
-        mobile_stack_order: str | Unset = UNSET
-        if not isinstance(self.mobile_stack_order, Unset):
-            mobile_stack_order = self.mobile_stack_order
-
-        padding_in_between: int | None | Unset
-        if isinstance(self.padding_in_between, Unset):
-            padding_in_between = UNSET
-        else:
-            padding_in_between = self.padding_in_between
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        block_background_color = self.block_background_color
         if block_background_color is not UNSET:
             field_dict["block_background_color"] = block_background_color
+
+        block_padding_bottom = self.block_padding_bottom
         if block_padding_bottom is not UNSET:
             field_dict["block_padding_bottom"] = block_padding_bottom
+
+        block_padding_left = self.block_padding_left
         if block_padding_left is not UNSET:
             field_dict["block_padding_left"] = block_padding_left
+
+        block_padding_right = self.block_padding_right
         if block_padding_right is not UNSET:
             field_dict["block_padding_right"] = block_padding_right
+
+        block_padding_top = self.block_padding_top
         if block_padding_top is not UNSET:
             field_dict["block_padding_top"] = block_padding_top
+
+        column_widths = self.column_widths
         if column_widths is not UNSET:
             field_dict["column_widths"] = column_widths
+
+        mobile_stack_order = self.mobile_stack_order
         if mobile_stack_order is not UNSET:
             field_dict["mobile_stack_order"] = mobile_stack_order
+
+        padding_in_between = self.padding_in_between
         if padding_in_between is not UNSET:
             field_dict["padding_in_between"] = padding_in_between
 
@@ -113,7 +81,15 @@ class SplitBlockStyles(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.block_background_color = src_dict.get("block_background_color", UNSET)
+        instance.block_padding_bottom = src_dict.get("block_padding_bottom", UNSET)
+        instance.block_padding_left = src_dict.get("block_padding_left", UNSET)
+        instance.block_padding_right = src_dict.get("block_padding_right", UNSET)
+        instance.block_padding_top = src_dict.get("block_padding_top", UNSET)
+        instance.column_widths = src_dict.get("column_widths", UNSET)
+        instance.padding_in_between = src_dict.get("padding_in_between", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -130,15 +106,18 @@ class SplitBlockStyles(LazyModel):
 
         return LazyTable(
             fields={
-                "block_background_color": ("block_background_color", None),
-                "block_padding_bottom": ("block_padding_bottom", None),
-                "block_padding_left": ("block_padding_left", None),
-                "block_padding_right": ("block_padding_right", None),
-                "block_padding_top": ("block_padding_top", None),
-                "column_widths": ("column_widths", None),
                 "mobile_stack_order": ("mobile_stack_order", _decode_mobile_stack_order),
-                "padding_in_between": ("padding_in_between", None),
             },
+            known=(
+                "block_background_color",
+                "block_padding_bottom",
+                "block_padding_left",
+                "block_padding_right",
+                "block_padding_top",
+                "column_widths",
+                "mobile_stack_order",
+                "padding_in_between",
+            ),
             required=(),
             additional=None,
         )

@@ -15,7 +15,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="StaticCouponConfig")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class StaticCouponConfig(LazyModel):
     """
     Attributes:
@@ -28,21 +28,11 @@ class StaticCouponConfig(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        text: None | str | Unset
-        if isinstance(self.text, Unset):
-            text = UNSET
-        else:
-            text = self.text
+        field_dict["type"] = self.type_
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-            }
-        )
+        text = self.text
         if text is not UNSET:
             field_dict["text"] = text
 
@@ -50,7 +40,9 @@ class StaticCouponConfig(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.text = src_dict.get("text", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -63,8 +55,11 @@ class StaticCouponConfig(LazyModel):
         return LazyTable(
             fields={
                 "type_": ("type", _decode_type_),
-                "text": ("text", None),
             },
+            known=(
+                "type",
+                "text",
+            ),
             required=("type",),
             additional=None,
         )

@@ -16,7 +16,7 @@ from ..models.static_date_filter_type import StaticDateFilterType, check_static_
 T = TypeVar("T", bound="StaticDateFilter")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class StaticDateFilter(LazyModel):
     """
     Attributes:
@@ -33,27 +33,21 @@ class StaticDateFilter(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        operator: str = self.operator
+        field_dict["type"] = self.type_
+
+        field_dict["operator"] = self.operator
 
         date = self.date.isoformat()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "operator": operator,
-                "date": date,
-            }
-        )
+        field_dict["date"] = date
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -79,6 +73,11 @@ class StaticDateFilter(LazyModel):
                 "operator": ("operator", _decode_operator),
                 "date": ("date", _decode_date),
             },
+            known=(
+                "type",
+                "operator",
+                "date",
+            ),
             required=(
                 "type",
                 "operator",

@@ -19,7 +19,7 @@ from ..models.static_date_range_filter_type import StaticDateRangeFilterType, ch
 T = TypeVar("T", bound="StaticDateRangeFilter")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class StaticDateRangeFilter(LazyModel):
     """
     Attributes:
@@ -38,30 +38,24 @@ class StaticDateRangeFilter(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        operator: str = self.operator
+        field_dict["type"] = self.type_
+
+        field_dict["operator"] = self.operator
 
         start = self.start.isoformat()
+        field_dict["start"] = start
 
         end = self.end.isoformat()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "operator": operator,
-                "start": start,
-                "end": end,
-            }
-        )
+        field_dict["end"] = end
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -93,6 +87,12 @@ class StaticDateRangeFilter(LazyModel):
                 "start": ("start", _decode_start),
                 "end": ("end", _decode_end),
             },
+            known=(
+                "type",
+                "operator",
+                "start",
+                "end",
+            ),
             required=(
                 "type",
                 "operator",

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="StaticImageBlockProperties")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class StaticImageBlockProperties(LazyModel):
     """
     Attributes:
@@ -39,52 +39,27 @@ class StaticImageBlockProperties(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        dynamic: Literal[False] | None
-        dynamic = self.dynamic
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        alt_text: None | str | Unset
-        if isinstance(self.alt_text, Unset):
-            alt_text = UNSET
-        else:
-            alt_text = self.alt_text
+        field_dict["dynamic"] = self.dynamic
 
-        asset_id: None | str | Unset
-        if isinstance(self.asset_id, Unset):
-            asset_id = UNSET
-        else:
-            asset_id = self.asset_id
-
-        cropping_properties: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.cropping_properties, Unset):
-            cropping_properties = self.cropping_properties.to_dict()
-
-        href: None | str | Unset
-        if isinstance(self.href, Unset):
-            href = UNSET
-        else:
-            href = self.href
-
-        src: None | str | Unset
-        if isinstance(self.src, Unset):
-            src = UNSET
-        else:
-            src = self.src
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "dynamic": dynamic,
-            }
-        )
+        alt_text = self.alt_text
         if alt_text is not UNSET:
             field_dict["alt_text"] = alt_text
+
+        asset_id = self.asset_id
         if asset_id is not UNSET:
             field_dict["asset_id"] = asset_id
-        if cropping_properties is not UNSET:
-            field_dict["cropping_properties"] = cropping_properties
+
+        cropping_properties = self.cropping_properties
+        if not isinstance(cropping_properties, Unset):
+            field_dict["cropping_properties"] = cropping_properties.to_dict()
+
+        href = self.href
         if href is not UNSET:
             field_dict["href"] = href
+
+        src = self.src
         if src is not UNSET:
             field_dict["src"] = src
 
@@ -92,7 +67,12 @@ class StaticImageBlockProperties(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.alt_text = src_dict.get("alt_text", UNSET)
+        instance.asset_id = src_dict.get("asset_id", UNSET)
+        instance.href = src_dict.get("href", UNSET)
+        instance.src = src_dict.get("src", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -125,12 +105,16 @@ class StaticImageBlockProperties(LazyModel):
         return LazyTable(
             fields={
                 "dynamic": ("dynamic", _decode_dynamic),
-                "alt_text": ("alt_text", None),
-                "asset_id": ("asset_id", None),
                 "cropping_properties": ("cropping_properties", _decode_cropping_properties),
-                "href": ("href", None),
-                "src": ("src", None),
             },
+            known=(
+                "dynamic",
+                "alt_text",
+                "asset_id",
+                "cropping_properties",
+                "href",
+                "src",
+            ),
             required=("dynamic",),
             additional=None,
         )

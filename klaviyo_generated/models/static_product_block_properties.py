@@ -14,7 +14,7 @@ from ..types import UNSET, Unset, strict_enums
 T = TypeVar("T", bound="StaticProductBlockProperties")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class StaticProductBlockProperties(LazyModel):
     """
     Attributes:
@@ -55,134 +55,67 @@ class StaticProductBlockProperties(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        dynamic: Literal[False] | None
-        dynamic = self.dynamic
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        is_ai_generated: bool | None | Unset
-        if isinstance(self.is_ai_generated, Unset):
-            is_ai_generated = UNSET
-        else:
-            is_ai_generated = self.is_ai_generated
+        field_dict["dynamic"] = self.dynamic
 
-        is_prebuilt_content: bool | None | Unset
-        if isinstance(self.is_prebuilt_content, Unset):
-            is_prebuilt_content = UNSET
-        else:
-            is_prebuilt_content = self.is_prebuilt_content
-
-        item_subtype_id: int | None | Unset
-        if isinstance(self.item_subtype_id, Unset):
-            item_subtype_id = UNSET
-        else:
-            item_subtype_id = self.item_subtype_id
-
-        show_button: bool | None | Unset
-        if isinstance(self.show_button, Unset):
-            show_button = UNSET
-        else:
-            show_button = self.show_button
-
-        show_original_price: bool | None | Unset
-        if isinstance(self.show_original_price, Unset):
-            show_original_price = UNSET
-        else:
-            show_original_price = self.show_original_price
-
-        show_price: bool | None | Unset
-        if isinstance(self.show_price, Unset):
-            show_price = UNSET
-        else:
-            show_price = self.show_price
-
-        show_rating: bool | None | Unset
-        if isinstance(self.show_rating, Unset):
-            show_rating = UNSET
-        else:
-            show_rating = self.show_rating
-
-        show_rating_count: bool | None | Unset
-        if isinstance(self.show_rating_count, Unset):
-            show_rating_count = UNSET
-        else:
-            show_rating_count = self.show_rating_count
-
-        show_title: bool | None | Unset
-        if isinstance(self.show_title, Unset):
-            show_title = UNSET
-        else:
-            show_title = self.show_title
-
-        show_title_links: bool | None | Unset
-        if isinstance(self.show_title_links, Unset):
-            show_title_links = UNSET
-        else:
-            show_title_links = self.show_title_links
-
-        title_placeholder: None | str | Unset
-        if isinstance(self.title_placeholder, Unset):
-            title_placeholder = UNSET
-        else:
-            title_placeholder = self.title_placeholder
-
-        show_description: bool | None | Unset
-        if isinstance(self.show_description, Unset):
-            show_description = UNSET
-        else:
-            show_description = self.show_description
-
-        localize_for_recipient: bool | None | Unset
-        if isinstance(self.localize_for_recipient, Unset):
-            localize_for_recipient = UNSET
-        else:
-            localize_for_recipient = self.localize_for_recipient
-
-        language: None | str | Unset
-        if isinstance(self.language, Unset):
-            language = UNSET
-        else:
-            language = self.language
-
-        region: None | str | Unset
-        if isinstance(self.region, Unset):
-            region = UNSET
-        else:
-            region = self.region
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "dynamic": dynamic,
-            }
-        )
+        is_ai_generated = self.is_ai_generated
         if is_ai_generated is not UNSET:
             field_dict["is_ai_generated"] = is_ai_generated
+
+        is_prebuilt_content = self.is_prebuilt_content
         if is_prebuilt_content is not UNSET:
             field_dict["is_prebuilt_content"] = is_prebuilt_content
+
+        item_subtype_id = self.item_subtype_id
         if item_subtype_id is not UNSET:
             field_dict["item_subtype_id"] = item_subtype_id
+
+        show_button = self.show_button
         if show_button is not UNSET:
             field_dict["show_button"] = show_button
+
+        show_original_price = self.show_original_price
         if show_original_price is not UNSET:
             field_dict["show_original_price"] = show_original_price
+
+        show_price = self.show_price
         if show_price is not UNSET:
             field_dict["show_price"] = show_price
+
+        show_rating = self.show_rating
         if show_rating is not UNSET:
             field_dict["show_rating"] = show_rating
+
+        show_rating_count = self.show_rating_count
         if show_rating_count is not UNSET:
             field_dict["show_rating_count"] = show_rating_count
+
+        show_title = self.show_title
         if show_title is not UNSET:
             field_dict["show_title"] = show_title
+
+        show_title_links = self.show_title_links
         if show_title_links is not UNSET:
             field_dict["show_title_links"] = show_title_links
+
+        title_placeholder = self.title_placeholder
         if title_placeholder is not UNSET:
             field_dict["title_placeholder"] = title_placeholder
+
+        show_description = self.show_description
         if show_description is not UNSET:
             field_dict["show_description"] = show_description
+
+        localize_for_recipient = self.localize_for_recipient
         if localize_for_recipient is not UNSET:
             field_dict["localize_for_recipient"] = localize_for_recipient
+
+        language = self.language
         if language is not UNSET:
             field_dict["language"] = language
+
+        region = self.region
         if region is not UNSET:
             field_dict["region"] = region
 
@@ -190,7 +123,23 @@ class StaticProductBlockProperties(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.is_ai_generated = src_dict.get("is_ai_generated", UNSET)
+        instance.is_prebuilt_content = src_dict.get("is_prebuilt_content", UNSET)
+        instance.item_subtype_id = src_dict.get("item_subtype_id", UNSET)
+        instance.show_button = src_dict.get("show_button", UNSET)
+        instance.show_original_price = src_dict.get("show_original_price", UNSET)
+        instance.show_price = src_dict.get("show_price", UNSET)
+        instance.show_rating = src_dict.get("show_rating", UNSET)
+        instance.show_rating_count = src_dict.get("show_rating_count", UNSET)
+        instance.show_title = src_dict.get("show_title", UNSET)
+        instance.show_title_links = src_dict.get("show_title_links", UNSET)
+        instance.title_placeholder = src_dict.get("title_placeholder", UNSET)
+        instance.show_description = src_dict.get("show_description", UNSET)
+        instance.localize_for_recipient = src_dict.get("localize_for_recipient", UNSET)
+        instance.language = src_dict.get("language", UNSET)
+        instance.region = src_dict.get("region", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -212,22 +161,25 @@ class StaticProductBlockProperties(LazyModel):
         return LazyTable(
             fields={
                 "dynamic": ("dynamic", _decode_dynamic),
-                "is_ai_generated": ("is_ai_generated", None),
-                "is_prebuilt_content": ("is_prebuilt_content", None),
-                "item_subtype_id": ("item_subtype_id", None),
-                "show_button": ("show_button", None),
-                "show_original_price": ("show_original_price", None),
-                "show_price": ("show_price", None),
-                "show_rating": ("show_rating", None),
-                "show_rating_count": ("show_rating_count", None),
-                "show_title": ("show_title", None),
-                "show_title_links": ("show_title_links", None),
-                "title_placeholder": ("title_placeholder", None),
-                "show_description": ("show_description", None),
-                "localize_for_recipient": ("localize_for_recipient", None),
-                "language": ("language", None),
-                "region": ("region", None),
             },
+            known=(
+                "dynamic",
+                "is_ai_generated",
+                "is_prebuilt_content",
+                "item_subtype_id",
+                "show_button",
+                "show_original_price",
+                "show_price",
+                "show_rating",
+                "show_rating_count",
+                "show_title",
+                "show_title_links",
+                "title_placeholder",
+                "show_description",
+                "localize_for_recipient",
+                "language",
+                "region",
+            ),
             required=("dynamic",),
             additional=None,
         )

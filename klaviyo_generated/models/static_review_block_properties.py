@@ -18,7 +18,7 @@ from ..types import UNSET, Unset, strict_enums
 T = TypeVar("T", bound="StaticReviewBlockProperties")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class StaticReviewBlockProperties(LazyModel):
     """
     Attributes:
@@ -62,140 +62,71 @@ class StaticReviewBlockProperties(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        dynamic: Literal[False] | None
-        dynamic = self.dynamic
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        show_rating: bool | None | Unset
-        if isinstance(self.show_rating, Unset):
-            show_rating = UNSET
-        else:
-            show_rating = self.show_rating
+        field_dict["dynamic"] = self.dynamic
 
-        show_reviewer_name: bool | None | Unset
-        if isinstance(self.show_reviewer_name, Unset):
-            show_reviewer_name = UNSET
-        else:
-            show_reviewer_name = self.show_reviewer_name
-
-        show_product_name: bool | None | Unset
-        if isinstance(self.show_product_name, Unset):
-            show_product_name = UNSET
-        else:
-            show_product_name = self.show_product_name
-
-        show_variant_name: bool | None | Unset
-        if isinstance(self.show_variant_name, Unset):
-            show_variant_name = UNSET
-        else:
-            show_variant_name = self.show_variant_name
-
-        show_verified_badge: bool | None | Unset
-        if isinstance(self.show_verified_badge, Unset):
-            show_verified_badge = UNSET
-        else:
-            show_verified_badge = self.show_verified_badge
-
-        author_placeholder: None | str | Unset
-        if isinstance(self.author_placeholder, Unset):
-            author_placeholder = UNSET
-        else:
-            author_placeholder = self.author_placeholder
-
-        quote_placeholder: None | str | Unset
-        if isinstance(self.quote_placeholder, Unset):
-            quote_placeholder = UNSET
-        else:
-            quote_placeholder = self.quote_placeholder
-
-        product_name_placeholder: None | str | Unset
-        if isinstance(self.product_name_placeholder, Unset):
-            product_name_placeholder = UNSET
-        else:
-            product_name_placeholder = self.product_name_placeholder
-
-        product_variant_name_placeholder: None | str | Unset
-        if isinstance(self.product_variant_name_placeholder, Unset):
-            product_variant_name_placeholder = UNSET
-        else:
-            product_variant_name_placeholder = self.product_variant_name_placeholder
-
-        verified_badge_language: str | Unset = UNSET
-        if not isinstance(self.verified_badge_language, Unset):
-            verified_badge_language = self.verified_badge_language
-
-        author: None | str | Unset
-        if isinstance(self.author, Unset):
-            author = UNSET
-        else:
-            author = self.author
-
-        product_name: None | str | Unset
-        if isinstance(self.product_name, Unset):
-            product_name = UNSET
-        else:
-            product_name = self.product_name
-
-        product_variant_name: None | str | Unset
-        if isinstance(self.product_variant_name, Unset):
-            product_variant_name = UNSET
-        else:
-            product_variant_name = self.product_variant_name
-
-        quote: None | str | Unset
-        if isinstance(self.quote, Unset):
-            quote = UNSET
-        else:
-            quote = self.quote
-
-        stars: int | None | Unset
-        if isinstance(self.stars, Unset):
-            stars = UNSET
-        else:
-            stars = self.stars
-
-        verified: bool | None | Unset
-        if isinstance(self.verified, Unset):
-            verified = UNSET
-        else:
-            verified = self.verified
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "dynamic": dynamic,
-            }
-        )
+        show_rating = self.show_rating
         if show_rating is not UNSET:
             field_dict["show_rating"] = show_rating
+
+        show_reviewer_name = self.show_reviewer_name
         if show_reviewer_name is not UNSET:
             field_dict["show_reviewer_name"] = show_reviewer_name
+
+        show_product_name = self.show_product_name
         if show_product_name is not UNSET:
             field_dict["show_product_name"] = show_product_name
+
+        show_variant_name = self.show_variant_name
         if show_variant_name is not UNSET:
             field_dict["show_variant_name"] = show_variant_name
+
+        show_verified_badge = self.show_verified_badge
         if show_verified_badge is not UNSET:
             field_dict["show_verified_badge"] = show_verified_badge
+
+        author_placeholder = self.author_placeholder
         if author_placeholder is not UNSET:
             field_dict["author_placeholder"] = author_placeholder
+
+        quote_placeholder = self.quote_placeholder
         if quote_placeholder is not UNSET:
             field_dict["quote_placeholder"] = quote_placeholder
+
+        product_name_placeholder = self.product_name_placeholder
         if product_name_placeholder is not UNSET:
             field_dict["product_name_placeholder"] = product_name_placeholder
+
+        product_variant_name_placeholder = self.product_variant_name_placeholder
         if product_variant_name_placeholder is not UNSET:
             field_dict["product_variant_name_placeholder"] = product_variant_name_placeholder
+
+        verified_badge_language = self.verified_badge_language
         if verified_badge_language is not UNSET:
             field_dict["verified_badge_language"] = verified_badge_language
+
+        author = self.author
         if author is not UNSET:
             field_dict["author"] = author
+
+        product_name = self.product_name
         if product_name is not UNSET:
             field_dict["product_name"] = product_name
+
+        product_variant_name = self.product_variant_name
         if product_variant_name is not UNSET:
             field_dict["product_variant_name"] = product_variant_name
+
+        quote = self.quote
         if quote is not UNSET:
             field_dict["quote"] = quote
+
+        stars = self.stars
         if stars is not UNSET:
             field_dict["stars"] = stars
+
+        verified = self.verified
         if verified is not UNSET:
             field_dict["verified"] = verified
 
@@ -203,7 +134,23 @@ class StaticReviewBlockProperties(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.show_rating = src_dict.get("show_rating", UNSET)
+        instance.show_reviewer_name = src_dict.get("show_reviewer_name", UNSET)
+        instance.show_product_name = src_dict.get("show_product_name", UNSET)
+        instance.show_variant_name = src_dict.get("show_variant_name", UNSET)
+        instance.show_verified_badge = src_dict.get("show_verified_badge", UNSET)
+        instance.author_placeholder = src_dict.get("author_placeholder", UNSET)
+        instance.quote_placeholder = src_dict.get("quote_placeholder", UNSET)
+        instance.product_name_placeholder = src_dict.get("product_name_placeholder", UNSET)
+        instance.product_variant_name_placeholder = src_dict.get("product_variant_name_placeholder", UNSET)
+        instance.author = src_dict.get("author", UNSET)
+        instance.product_name = src_dict.get("product_name", UNSET)
+        instance.product_variant_name = src_dict.get("product_variant_name", UNSET)
+        instance.quote = src_dict.get("quote", UNSET)
+        instance.stars = src_dict.get("stars", UNSET)
+        instance.verified = src_dict.get("verified", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -239,23 +186,27 @@ class StaticReviewBlockProperties(LazyModel):
         return LazyTable(
             fields={
                 "dynamic": ("dynamic", _decode_dynamic),
-                "show_rating": ("show_rating", None),
-                "show_reviewer_name": ("show_reviewer_name", None),
-                "show_product_name": ("show_product_name", None),
-                "show_variant_name": ("show_variant_name", None),
-                "show_verified_badge": ("show_verified_badge", None),
-                "author_placeholder": ("author_placeholder", None),
-                "quote_placeholder": ("quote_placeholder", None),
-                "product_name_placeholder": ("product_name_placeholder", None),
-                "product_variant_name_placeholder": ("product_variant_name_placeholder", None),
                 "verified_badge_language": ("verified_badge_language", _decode_verified_badge_language),
-                "author": ("author", None),
-                "product_name": ("product_name", None),
-                "product_variant_name": ("product_variant_name", None),
-                "quote": ("quote", None),
-                "stars": ("stars", None),
-                "verified": ("verified", None),
             },
+            known=(
+                "dynamic",
+                "show_rating",
+                "show_reviewer_name",
+                "show_product_name",
+                "show_variant_name",
+                "show_verified_badge",
+                "author_placeholder",
+                "quote_placeholder",
+                "product_name_placeholder",
+                "product_variant_name_placeholder",
+                "verified_badge_language",
+                "author",
+                "product_name",
+                "product_variant_name",
+                "quote",
+                "stars",
+                "verified",
+            ),
             required=("dynamic",),
             additional=None,
         )

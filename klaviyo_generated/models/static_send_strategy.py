@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="StaticSendStrategy")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class StaticSendStrategy(LazyModel):
     """
     Attributes:
@@ -37,31 +37,22 @@ class StaticSendStrategy(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.local_static_send import LocalStaticSend  # noqa: PLC0415
-        from ..models.non_local_static_send import NonLocalStaticSend  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        method: str = self.method
+        field_dict["method"] = self.method
 
         datetime_ = self.datetime_.isoformat()
+        field_dict["datetime"] = datetime_
 
         options: dict[str, Any] | None | Unset
         if isinstance(self.options, Unset):
             options = UNSET
-        elif isinstance(self.options, LocalStaticSend):
+        elif isinstance(self.options, LazyModel):
             options = self.options.to_dict()
-        elif isinstance(self.options, NonLocalStaticSend):
+        elif isinstance(self.options, LazyModel):
             options = self.options.to_dict()
         else:
             options = self.options
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "method": method,
-                "datetime": datetime_,
-            }
-        )
         if options is not UNSET:
             field_dict["options"] = options
 
@@ -69,7 +60,8 @@ class StaticSendStrategy(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -120,6 +112,11 @@ class StaticSendStrategy(LazyModel):
                 "datetime_": ("datetime", _decode_datetime_),
                 "options": ("options", _decode_options),
             },
+            known=(
+                "method",
+                "datetime",
+                "options",
+            ),
             required=(
                 "method",
                 "datetime",

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset, strict_enums
 T = TypeVar("T", bound="StaticSMSImage")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class StaticSMSImage(LazyModel):
     """
     Attributes:
@@ -27,21 +27,11 @@ class StaticSMSImage(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        static_image_asset_id = self.static_image_asset_id
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        dynamic: Literal[False] | None | Unset
-        if isinstance(self.dynamic, Unset):
-            dynamic = UNSET
-        else:
-            dynamic = self.dynamic
+        field_dict["static_image_asset_id"] = self.static_image_asset_id
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "static_image_asset_id": static_image_asset_id,
-            }
-        )
+        dynamic = self.dynamic
         if dynamic is not UNSET:
             field_dict["dynamic"] = dynamic
 
@@ -49,7 +39,9 @@ class StaticSMSImage(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.static_image_asset_id = src_dict["static_image_asset_id"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -72,9 +64,12 @@ class StaticSMSImage(LazyModel):
 
         return LazyTable(
             fields={
-                "static_image_asset_id": ("static_image_asset_id", None),
                 "dynamic": ("dynamic", _decode_dynamic),
             },
+            known=(
+                "static_image_asset_id",
+                "dynamic",
+            ),
             required=("static_image_asset_id",),
             additional=None,
         )

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset, strict_enums
 T = TypeVar("T", bound="StaticTableBlockProperties")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class StaticTableBlockProperties(LazyModel):
     """
     Attributes:
@@ -29,30 +29,15 @@ class StaticTableBlockProperties(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        dynamic: Literal[False] | None
-        dynamic = self.dynamic
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        num_columns: int | None | Unset
-        if isinstance(self.num_columns, Unset):
-            num_columns = UNSET
-        else:
-            num_columns = self.num_columns
+        field_dict["dynamic"] = self.dynamic
 
-        show_headers: bool | None | Unset
-        if isinstance(self.show_headers, Unset):
-            show_headers = UNSET
-        else:
-            show_headers = self.show_headers
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "dynamic": dynamic,
-            }
-        )
+        num_columns = self.num_columns
         if num_columns is not UNSET:
             field_dict["num_columns"] = num_columns
+
+        show_headers = self.show_headers
         if show_headers is not UNSET:
             field_dict["show_headers"] = show_headers
 
@@ -60,7 +45,10 @@ class StaticTableBlockProperties(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.num_columns = src_dict.get("num_columns", UNSET)
+        instance.show_headers = src_dict.get("show_headers", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -82,9 +70,12 @@ class StaticTableBlockProperties(LazyModel):
         return LazyTable(
             fields={
                 "dynamic": ("dynamic", _decode_dynamic),
-                "num_columns": ("num_columns", None),
-                "show_headers": ("show_headers", None),
             },
+            known=(
+                "dynamic",
+                "num_columns",
+                "show_headers",
+            ),
             required=("dynamic",),
             additional=None,
         )

@@ -14,7 +14,7 @@ from ..models.static_tracking_param_type import StaticTrackingParamType, check_s
 T = TypeVar("T", bound="StaticTrackingParam")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class StaticTrackingParam(LazyModel):
     """
     Attributes:
@@ -29,27 +29,22 @@ class StaticTrackingParam(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        value = self.value
+        field_dict["type"] = self.type_
 
-        name = self.name
+        field_dict["value"] = self.value
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "value": value,
-                "name": name,
-            }
-        )
+        field_dict["name"] = self.name
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.value = src_dict["value"]
+        instance.name = src_dict["name"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -62,9 +57,12 @@ class StaticTrackingParam(LazyModel):
         return LazyTable(
             fields={
                 "type_": ("type", _decode_type_),
-                "value": ("value", None),
-                "name": ("name", None),
             },
+            known=(
+                "type",
+                "value",
+                "name",
+            ),
             required=(
                 "type",
                 "value",

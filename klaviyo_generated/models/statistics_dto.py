@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="StatisticsDTO")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class StatisticsDTO(LazyModel):
     """
     Attributes:
@@ -35,55 +35,29 @@ class StatisticsDTO(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        average_rating: float | None | Unset
-        if isinstance(self.average_rating, Unset):
-            average_rating = UNSET
-        else:
-            average_rating = self.average_rating
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        total_reviews: int | None | Unset
-        if isinstance(self.total_reviews, Unset):
-            total_reviews = UNSET
-        else:
-            total_reviews = self.total_reviews
-
-        total_questions: int | None | Unset
-        if isinstance(self.total_questions, Unset):
-            total_questions = UNSET
-        else:
-            total_questions = self.total_questions
-
-        total_ratings: int | None | Unset
-        if isinstance(self.total_ratings, Unset):
-            total_ratings = UNSET
-        else:
-            total_ratings = self.total_ratings
-
-        total_store_reviews: int | None | Unset
-        if isinstance(self.total_store_reviews, Unset):
-            total_store_reviews = UNSET
-        else:
-            total_store_reviews = self.total_store_reviews
-
-        average_store_rating: float | None | Unset
-        if isinstance(self.average_store_rating, Unset):
-            average_store_rating = UNSET
-        else:
-            average_store_rating = self.average_store_rating
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        average_rating = self.average_rating
         if average_rating is not UNSET:
             field_dict["average_rating"] = average_rating
+
+        total_reviews = self.total_reviews
         if total_reviews is not UNSET:
             field_dict["total_reviews"] = total_reviews
+
+        total_questions = self.total_questions
         if total_questions is not UNSET:
             field_dict["total_questions"] = total_questions
+
+        total_ratings = self.total_ratings
         if total_ratings is not UNSET:
             field_dict["total_ratings"] = total_ratings
+
+        total_store_reviews = self.total_store_reviews
         if total_store_reviews is not UNSET:
             field_dict["total_store_reviews"] = total_store_reviews
+
+        average_store_rating = self.average_store_rating
         if average_store_rating is not UNSET:
             field_dict["average_store_rating"] = average_store_rating
 
@@ -91,20 +65,28 @@ class StatisticsDTO(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.average_rating = src_dict.get("average_rating", UNSET)
+        instance.total_reviews = src_dict.get("total_reviews", UNSET)
+        instance.total_questions = src_dict.get("total_questions", UNSET)
+        instance.total_ratings = src_dict.get("total_ratings", UNSET)
+        instance.total_store_reviews = src_dict.get("total_store_reviews", UNSET)
+        instance.average_store_rating = src_dict.get("average_store_rating", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "average_rating": ("average_rating", None),
-                "total_reviews": ("total_reviews", None),
-                "total_questions": ("total_questions", None),
-                "total_ratings": ("total_ratings", None),
-                "total_store_reviews": ("total_store_reviews", None),
-                "average_store_rating": ("average_store_rating", None),
-            },
+            fields={},
+            known=(
+                "average_rating",
+                "total_reviews",
+                "total_questions",
+                "total_ratings",
+                "total_store_reviews",
+                "average_store_rating",
+            ),
             required=(),
             additional=None,
         )

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="Step")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class Step(LazyModel):
     """
     Attributes:
@@ -35,22 +35,22 @@ class Step(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
         columns = []
         for columns_item_data in self.columns:
             columns_item = columns_item_data.to_dict()
             columns.append(columns_item)
 
-        id: None | str | Unset
-        if isinstance(self.id, Unset):
-            id = UNSET
-        else:
-            id = self.id
+        field_dict["columns"] = columns
 
-        name: None | str | Unset
-        if isinstance(self.name, Unset):
-            name = UNSET
-        else:
-            name = self.name
+        id = self.id
+        if id is not UNSET:
+            field_dict["id"] = id
+
+        name = self.name
+        if name is not UNSET:
+            field_dict["name"] = name
 
         steps: list[dict[str, Any]] | None | Unset
         if isinstance(self.steps, Unset):
@@ -63,18 +63,6 @@ class Step(LazyModel):
 
         else:
             steps = self.steps
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "columns": columns,
-            }
-        )
-        if id is not UNSET:
-            field_dict["id"] = id
-        if name is not UNSET:
-            field_dict["name"] = name
         if steps is not UNSET:
             field_dict["steps"] = steps
 
@@ -82,7 +70,10 @@ class Step(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.id = src_dict.get("id", UNSET)
+        instance.name = src_dict.get("name", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -126,10 +117,14 @@ class Step(LazyModel):
         return LazyTable(
             fields={
                 "columns": ("columns", _decode_columns),
-                "id": ("id", None),
-                "name": ("name", None),
                 "steps": ("steps", _decode_steps),
             },
+            known=(
+                "columns",
+                "id",
+                "name",
+                "steps",
+            ),
             required=("columns",),
             additional=None,
         )

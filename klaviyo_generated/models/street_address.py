@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="StreetAddress")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class StreetAddress(LazyModel):
     """
     Attributes:
@@ -36,55 +36,29 @@ class StreetAddress(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        address1: None | str | Unset
-        if isinstance(self.address1, Unset):
-            address1 = UNSET
-        else:
-            address1 = self.address1
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        address2: None | str | Unset
-        if isinstance(self.address2, Unset):
-            address2 = UNSET
-        else:
-            address2 = self.address2
-
-        city: None | str | Unset
-        if isinstance(self.city, Unset):
-            city = UNSET
-        else:
-            city = self.city
-
-        region: None | str | Unset
-        if isinstance(self.region, Unset):
-            region = UNSET
-        else:
-            region = self.region
-
-        country: None | str | Unset
-        if isinstance(self.country, Unset):
-            country = UNSET
-        else:
-            country = self.country
-
-        zip_: None | str | Unset
-        if isinstance(self.zip_, Unset):
-            zip_ = UNSET
-        else:
-            zip_ = self.zip_
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        address1 = self.address1
         if address1 is not UNSET:
             field_dict["address1"] = address1
+
+        address2 = self.address2
         if address2 is not UNSET:
             field_dict["address2"] = address2
+
+        city = self.city
         if city is not UNSET:
             field_dict["city"] = city
+
+        region = self.region
         if region is not UNSET:
             field_dict["region"] = region
+
+        country = self.country
         if country is not UNSET:
             field_dict["country"] = country
+
+        zip_ = self.zip_
         if zip_ is not UNSET:
             field_dict["zip"] = zip_
 
@@ -92,20 +66,28 @@ class StreetAddress(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.address1 = src_dict.get("address1", UNSET)
+        instance.address2 = src_dict.get("address2", UNSET)
+        instance.city = src_dict.get("city", UNSET)
+        instance.region = src_dict.get("region", UNSET)
+        instance.country = src_dict.get("country", UNSET)
+        instance.zip_ = src_dict.get("zip", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "address1": ("address1", None),
-                "address2": ("address2", None),
-                "city": ("city", None),
-                "region": ("region", None),
-                "country": ("country", None),
-                "zip_": ("zip", None),
-            },
+            fields={},
+            known=(
+                "address1",
+                "address2",
+                "city",
+                "region",
+                "country",
+                "zip",
+            ),
             required=(),
             additional=None,
         )

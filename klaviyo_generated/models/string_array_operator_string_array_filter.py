@@ -21,7 +21,7 @@ from ..models.string_array_operator_string_array_filter_type import (
 T = TypeVar("T", bound="StringArrayOperatorStringArrayFilter")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class StringArrayOperatorStringArrayFilter(LazyModel):
     """
     Attributes:
@@ -36,27 +36,22 @@ class StringArrayOperatorStringArrayFilter(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        operator: str = self.operator
+        field_dict["type"] = self.type_
+
+        field_dict["operator"] = self.operator
 
         value = self.value
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "operator": operator,
-                "value": value,
-            }
-        )
+        field_dict["value"] = value
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -82,6 +77,11 @@ class StringArrayOperatorStringArrayFilter(LazyModel):
                 "operator": ("operator", _decode_operator),
                 "value": ("value", _decode_value),
             },
+            known=(
+                "type",
+                "operator",
+                "value",
+            ),
             required=(
                 "type",
                 "operator",

@@ -15,7 +15,7 @@ from ..models.string_in_array_filter_type import StringInArrayFilterType, check_
 T = TypeVar("T", bound="StringInArrayFilter")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class StringInArrayFilter(LazyModel):
     """
     Attributes:
@@ -30,27 +30,22 @@ class StringInArrayFilter(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        operator: str = self.operator
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
+        field_dict["operator"] = self.operator
 
         value = self.value
 
-        type_: str = self.type_
+        field_dict["value"] = value
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "operator": operator,
-                "value": value,
-                "type": type_,
-            }
-        )
+        field_dict["type"] = self.type_
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -76,6 +71,11 @@ class StringInArrayFilter(LazyModel):
                 "value": ("value", _decode_value),
                 "type_": ("type", _decode_type_),
             },
+            known=(
+                "operator",
+                "value",
+                "type",
+            ),
             required=(
                 "operator",
                 "value",

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SubmitBackInStock")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class SubmitBackInStock(LazyModel):
     """
     Attributes:
@@ -36,31 +36,19 @@ class SubmitBackInStock(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        id: None | str | Unset
-        if isinstance(self.id, Unset):
-            id = UNSET
-        else:
-            id = self.id
+        field_dict["type"] = self.type_
 
-        properties: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.properties, Unset):
-            properties = self.properties.to_dict()
-
-        submit = self.submit
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-            }
-        )
+        id = self.id
         if id is not UNSET:
             field_dict["id"] = id
-        if properties is not UNSET:
-            field_dict["properties"] = properties
+
+        properties = self.properties
+        if not isinstance(properties, Unset):
+            field_dict["properties"] = properties.to_dict()
+
+        submit = self.submit
         if submit is not UNSET:
             field_dict["submit"] = submit
 
@@ -68,7 +56,9 @@ class SubmitBackInStock(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.id = src_dict.get("id", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -98,10 +88,15 @@ class SubmitBackInStock(LazyModel):
         return LazyTable(
             fields={
                 "type_": ("type", _decode_type_),
-                "id": ("id", None),
                 "properties": ("properties", _decode_properties),
                 "submit": ("submit", _decode_submit),
             },
+            known=(
+                "type",
+                "id",
+                "properties",
+                "submit",
+            ),
             required=("type",),
             additional=None,
         )

@@ -15,7 +15,7 @@ from ..types import UNSET, Unset, strict_enums
 T = TypeVar("T", bound="SubmitOptInCode")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class SubmitOptInCode(LazyModel):
     """
     Attributes:
@@ -32,29 +32,19 @@ class SubmitOptInCode(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        id: None | str | Unset
-        if isinstance(self.id, Unset):
-            id = UNSET
-        else:
-            id = self.id
+        field_dict["type"] = self.type_
 
-        submit = self.submit
-
-        properties = self.properties
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-            }
-        )
+        id = self.id
         if id is not UNSET:
             field_dict["id"] = id
+
+        submit = self.submit
         if submit is not UNSET:
             field_dict["submit"] = submit
+
+        properties = self.properties
         if properties is not UNSET:
             field_dict["properties"] = properties
 
@@ -62,7 +52,10 @@ class SubmitOptInCode(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.id = src_dict.get("id", UNSET)
+        instance.properties = src_dict.get("properties", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -81,10 +74,14 @@ class SubmitOptInCode(LazyModel):
         return LazyTable(
             fields={
                 "type_": ("type", _decode_type_),
-                "id": ("id", None),
                 "submit": ("submit", _decode_submit),
-                "properties": ("properties", None),
             },
+            known=(
+                "type",
+                "id",
+                "submit",
+                "properties",
+            ),
             required=("type",),
             additional=None,
         )

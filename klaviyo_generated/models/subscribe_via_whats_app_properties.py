@@ -13,7 +13,7 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 T = TypeVar("T", bound="SubscribeViaWhatsAppProperties")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class SubscribeViaWhatsAppProperties(LazyModel):
     """
     Attributes:
@@ -28,39 +28,34 @@ class SubscribeViaWhatsAppProperties(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        opt_in_keyword: None | str
-        opt_in_keyword = self.opt_in_keyword
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        opt_in_message = self.opt_in_message
+        field_dict["opt_in_keyword"] = self.opt_in_keyword
 
-        sending_number: None | str
-        sending_number = self.sending_number
+        field_dict["opt_in_message"] = self.opt_in_message
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "opt_in_keyword": opt_in_keyword,
-                "opt_in_message": opt_in_message,
-                "sending_number": sending_number,
-            }
-        )
+        field_dict["sending_number"] = self.sending_number
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.opt_in_keyword = src_dict["opt_in_keyword"]
+        instance.opt_in_message = src_dict["opt_in_message"]
+        instance.sending_number = src_dict["sending_number"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "opt_in_keyword": ("opt_in_keyword", None),
-                "opt_in_message": ("opt_in_message", None),
-                "sending_number": ("sending_number", None),
-            },
+            fields={},
+            known=(
+                "opt_in_keyword",
+                "opt_in_message",
+                "sending_number",
+            ),
             required=(
                 "opt_in_keyword",
                 "opt_in_message",

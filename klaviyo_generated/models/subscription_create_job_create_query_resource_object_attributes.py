@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SubscriptionCreateJobCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class SubscriptionCreateJobCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -37,29 +37,15 @@ class SubscriptionCreateJobCreateQueryResourceObjectAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        profiles = self.profiles.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        custom_source: None | str | Unset
-        if isinstance(self.custom_source, Unset):
-            custom_source = UNSET
-        else:
-            custom_source = self.custom_source
+        field_dict["profiles"] = self.profiles.to_dict()
 
-        historical_import: bool | None | Unset
-        if isinstance(self.historical_import, Unset):
-            historical_import = UNSET
-        else:
-            historical_import = self.historical_import
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "profiles": profiles,
-            }
-        )
+        custom_source = self.custom_source
         if custom_source is not UNSET:
             field_dict["custom_source"] = custom_source
+
+        historical_import = self.historical_import
         if historical_import is not UNSET:
             field_dict["historical_import"] = historical_import
 
@@ -67,7 +53,10 @@ class SubscriptionCreateJobCreateQueryResourceObjectAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.custom_source = src_dict.get("custom_source", UNSET)
+        instance.historical_import = src_dict.get("historical_import", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -83,9 +72,12 @@ class SubscriptionCreateJobCreateQueryResourceObjectAttributes(LazyModel):
         return LazyTable(
             fields={
                 "profiles": ("profiles", _decode_profiles),
-                "custom_source": ("custom_source", None),
-                "historical_import": ("historical_import", None),
             },
+            known=(
+                "profiles",
+                "custom_source",
+                "historical_import",
+            ),
             required=("profiles",),
             additional=None,
         )

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SubscriptionCreateJobCreateQueryResourceObjectRelationships")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class SubscriptionCreateJobCreateQueryResourceObjectRelationships(LazyModel):
     """
     Attributes:
@@ -31,21 +31,18 @@ class SubscriptionCreateJobCreateQueryResourceObjectRelationships(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        list_: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.list_, Unset):
-            list_ = self.list_.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if list_ is not UNSET:
-            field_dict["list"] = list_
+        list_ = self.list_
+        if not isinstance(list_, Unset):
+            field_dict["list"] = list_.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -67,6 +64,7 @@ class SubscriptionCreateJobCreateQueryResourceObjectRelationships(LazyModel):
             fields={
                 "list_": ("list", _decode_list_),
             },
+            known=("list",),
             required=(),
             additional=None,
         )

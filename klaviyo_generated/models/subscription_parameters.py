@@ -19,7 +19,7 @@ from ..types import UNSET, Unset, parse_union
 T = TypeVar("T", bound="SubscriptionParameters")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class SubscriptionParameters(LazyModel):
     """
     Attributes:
@@ -35,7 +35,9 @@ class SubscriptionParameters(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        consent: str = self.consent
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
+        field_dict["consent"] = self.consent
 
         consented_at: None | str | Unset
         if isinstance(self.consented_at, Unset):
@@ -44,14 +46,6 @@ class SubscriptionParameters(LazyModel):
             consented_at = self.consented_at.isoformat()
         else:
             consented_at = self.consented_at
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "consent": consent,
-            }
-        )
         if consented_at is not UNSET:
             field_dict["consented_at"] = consented_at
 
@@ -59,7 +53,8 @@ class SubscriptionParameters(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -94,6 +89,10 @@ class SubscriptionParameters(LazyModel):
                 "consent": ("consent", _decode_consent),
                 "consented_at": ("consented_at", _decode_consented_at),
             },
+            known=(
+                "consent",
+                "consented_at",
+            ),
             required=("consent",),
             additional=None,
         )

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="Subscriptions")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class Subscriptions(LazyModel):
     """
     Attributes:
@@ -38,39 +38,30 @@ class Subscriptions(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        email: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.email, Unset):
-            email = self.email.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        sms: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.sms, Unset):
-            sms = self.sms.to_dict()
+        email = self.email
+        if not isinstance(email, Unset):
+            field_dict["email"] = email.to_dict()
 
-        mobile_push: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.mobile_push, Unset):
-            mobile_push = self.mobile_push.to_dict()
+        sms = self.sms
+        if not isinstance(sms, Unset):
+            field_dict["sms"] = sms.to_dict()
 
-        whatsapp: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.whatsapp, Unset):
-            whatsapp = self.whatsapp.to_dict()
+        mobile_push = self.mobile_push
+        if not isinstance(mobile_push, Unset):
+            field_dict["mobile_push"] = mobile_push.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if email is not UNSET:
-            field_dict["email"] = email
-        if sms is not UNSET:
-            field_dict["sms"] = sms
-        if mobile_push is not UNSET:
-            field_dict["mobile_push"] = mobile_push
-        if whatsapp is not UNSET:
-            field_dict["whatsapp"] = whatsapp
+        whatsapp = self.whatsapp
+        if not isinstance(whatsapp, Unset):
+            field_dict["whatsapp"] = whatsapp.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -126,6 +117,12 @@ class Subscriptions(LazyModel):
                 "mobile_push": ("mobile_push", _decode_mobile_push),
                 "whatsapp": ("whatsapp", _decode_whatsapp),
             },
+            known=(
+                "email",
+                "sms",
+                "mobile_push",
+                "whatsapp",
+            ),
             required=(),
             additional=None,
         )

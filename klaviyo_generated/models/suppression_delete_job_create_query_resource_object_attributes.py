@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SuppressionDeleteJobCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class SuppressionDeleteJobCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -32,21 +32,15 @@ class SuppressionDeleteJobCreateQueryResourceObjectAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.suppression_delete_job_create_query_resource_object_attributes_profiles_type_0 import (
-            SuppressionDeleteJobCreateQueryResourceObjectAttributesProfilesType0,  # noqa: PLC0415
-        )
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
         profiles: dict[str, Any] | None | Unset
         if isinstance(self.profiles, Unset):
             profiles = UNSET
-        elif isinstance(self.profiles, SuppressionDeleteJobCreateQueryResourceObjectAttributesProfilesType0):
+        elif isinstance(self.profiles, LazyModel):
             profiles = self.profiles.to_dict()
         else:
             profiles = self.profiles
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
         if profiles is not UNSET:
             field_dict["profiles"] = profiles
 
@@ -54,7 +48,8 @@ class SuppressionDeleteJobCreateQueryResourceObjectAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -92,6 +87,7 @@ class SuppressionDeleteJobCreateQueryResourceObjectAttributes(LazyModel):
             fields={
                 "profiles": ("profiles", _decode_profiles),
             },
+            known=("profiles",),
             required=(),
             additional=None,
         )

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SuppressionDeleteJobCreateQueryResourceObjectRelationships")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class SuppressionDeleteJobCreateQueryResourceObjectRelationships(LazyModel):
     """
     Attributes:
@@ -36,27 +36,22 @@ class SuppressionDeleteJobCreateQueryResourceObjectRelationships(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        list_: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.list_, Unset):
-            list_ = self.list_.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        segment: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.segment, Unset):
-            segment = self.segment.to_dict()
+        list_ = self.list_
+        if not isinstance(list_, Unset):
+            field_dict["list"] = list_.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if list_ is not UNSET:
-            field_dict["list"] = list_
-        if segment is not UNSET:
-            field_dict["segment"] = segment
+        segment = self.segment
+        if not isinstance(segment, Unset):
+            field_dict["segment"] = segment.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -94,6 +89,10 @@ class SuppressionDeleteJobCreateQueryResourceObjectRelationships(LazyModel):
                 "list_": ("list", _decode_list_),
                 "segment": ("segment", _decode_segment),
             },
+            known=(
+                "list",
+                "segment",
+            ),
             required=(),
             additional=None,
         )

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SuppressionDeleteJobCreateQueryResourceObjectRelationshipsSegment")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class SuppressionDeleteJobCreateQueryResourceObjectRelationshipsSegment(LazyModel):
     """
     Attributes:
@@ -31,21 +31,18 @@ class SuppressionDeleteJobCreateQueryResourceObjectRelationshipsSegment(LazyMode
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.data, Unset):
-            data = self.data.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if data is not UNSET:
-            field_dict["data"] = data
+        data = self.data
+        if not isinstance(data, Unset):
+            field_dict["data"] = data.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -69,6 +66,7 @@ class SuppressionDeleteJobCreateQueryResourceObjectRelationshipsSegment(LazyMode
             fields={
                 "data": ("data", _decode_data),
             },
+            known=("data",),
             required=(),
             additional=None,
         )

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="TableBlockData")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class TableBlockData(LazyModel):
     """
     Attributes:
@@ -36,33 +36,26 @@ class TableBlockData(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.static_table_block_properties import StaticTableBlockProperties  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
         properties: dict[str, Any]
-        if isinstance(self.properties, StaticTableBlockProperties):
+        if isinstance(self.properties, LazyModel):
             properties = self.properties.to_dict()
         else:
             properties = self.properties.to_dict()
 
-        display_options = self.display_options.to_dict()
+        field_dict["properties"] = properties
 
-        styles = self.styles.to_dict()
+        field_dict["display_options"] = self.display_options.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "properties": properties,
-                "display_options": display_options,
-                "styles": styles,
-            }
-        )
+        field_dict["styles"] = self.styles.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -107,6 +100,11 @@ class TableBlockData(LazyModel):
                 "display_options": ("display_options", _decode_display_options),
                 "styles": ("styles", _decode_styles),
             },
+            known=(
+                "properties",
+                "display_options",
+                "styles",
+            ),
             required=(
                 "properties",
                 "display_options",

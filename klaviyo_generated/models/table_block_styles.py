@@ -38,7 +38,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="TableBlockStyles")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class TableBlockStyles(LazyModel):
     """
     Attributes:
@@ -123,299 +123,157 @@ class TableBlockStyles(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        block_background_color: None | str | Unset
-        if isinstance(self.block_background_color, Unset):
-            block_background_color = UNSET
-        else:
-            block_background_color = self.block_background_color
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        block_border_color: None | str | Unset
-        if isinstance(self.block_border_color, Unset):
-            block_border_color = UNSET
-        else:
-            block_border_color = self.block_border_color
-
-        block_border_style: str | Unset = UNSET
-        if not isinstance(self.block_border_style, Unset):
-            block_border_style = self.block_border_style
-
-        block_border_width: int | None | Unset
-        if isinstance(self.block_border_width, Unset):
-            block_border_width = UNSET
-        else:
-            block_border_width = self.block_border_width
-
-        block_padding_bottom: int | None | Unset
-        if isinstance(self.block_padding_bottom, Unset):
-            block_padding_bottom = UNSET
-        else:
-            block_padding_bottom = self.block_padding_bottom
-
-        block_padding_left: int | None | Unset
-        if isinstance(self.block_padding_left, Unset):
-            block_padding_left = UNSET
-        else:
-            block_padding_left = self.block_padding_left
-
-        block_padding_right: int | None | Unset
-        if isinstance(self.block_padding_right, Unset):
-            block_padding_right = UNSET
-        else:
-            block_padding_right = self.block_padding_right
-
-        block_padding_top: int | None | Unset
-        if isinstance(self.block_padding_top, Unset):
-            block_padding_top = UNSET
-        else:
-            block_padding_top = self.block_padding_top
-
-        cell_horizontal_border_color: None | str | Unset
-        if isinstance(self.cell_horizontal_border_color, Unset):
-            cell_horizontal_border_color = UNSET
-        else:
-            cell_horizontal_border_color = self.cell_horizontal_border_color
-
-        cell_horizontal_border_style: str | Unset = UNSET
-        if not isinstance(self.cell_horizontal_border_style, Unset):
-            cell_horizontal_border_style = self.cell_horizontal_border_style
-
-        cell_horizontal_border_width: int | None | Unset
-        if isinstance(self.cell_horizontal_border_width, Unset):
-            cell_horizontal_border_width = UNSET
-        else:
-            cell_horizontal_border_width = self.cell_horizontal_border_width
-
-        cell_padding_bottom: int | None | Unset
-        if isinstance(self.cell_padding_bottom, Unset):
-            cell_padding_bottom = UNSET
-        else:
-            cell_padding_bottom = self.cell_padding_bottom
-
-        cell_padding_left: int | None | Unset
-        if isinstance(self.cell_padding_left, Unset):
-            cell_padding_left = UNSET
-        else:
-            cell_padding_left = self.cell_padding_left
-
-        cell_padding_right: int | None | Unset
-        if isinstance(self.cell_padding_right, Unset):
-            cell_padding_right = UNSET
-        else:
-            cell_padding_right = self.cell_padding_right
-
-        cell_padding_top: int | None | Unset
-        if isinstance(self.cell_padding_top, Unset):
-            cell_padding_top = UNSET
-        else:
-            cell_padding_top = self.cell_padding_top
-
-        cell_vertical_align: str | Unset = UNSET
-        if not isinstance(self.cell_vertical_align, Unset):
-            cell_vertical_align = self.cell_vertical_align
-
-        cell_vertical_border_color: None | str | Unset
-        if isinstance(self.cell_vertical_border_color, Unset):
-            cell_vertical_border_color = UNSET
-        else:
-            cell_vertical_border_color = self.cell_vertical_border_color
-
-        cell_vertical_border_style: str | Unset = UNSET
-        if not isinstance(self.cell_vertical_border_style, Unset):
-            cell_vertical_border_style = self.cell_vertical_border_style
-
-        cell_vertical_border_width: int | None | Unset
-        if isinstance(self.cell_vertical_border_width, Unset):
-            cell_vertical_border_width = UNSET
-        else:
-            cell_vertical_border_width = self.cell_vertical_border_width
-
-        header_background_color: None | str | Unset
-        if isinstance(self.header_background_color, Unset):
-            header_background_color = UNSET
-        else:
-            header_background_color = self.header_background_color
-
-        header_font_color: None | str | Unset
-        if isinstance(self.header_font_color, Unset):
-            header_font_color = UNSET
-        else:
-            header_font_color = self.header_font_color
-
-        header_font_family: None | str | Unset
-        if isinstance(self.header_font_family, Unset):
-            header_font_family = UNSET
-        else:
-            header_font_family = self.header_font_family
-
-        header_font_size: int | None | Unset
-        if isinstance(self.header_font_size, Unset):
-            header_font_size = UNSET
-        else:
-            header_font_size = self.header_font_size
-
-        header_font_style: str | Unset = UNSET
-        if not isinstance(self.header_font_style, Unset):
-            header_font_style = self.header_font_style
-
-        header_font_weight: None | str | Unset
-        if isinstance(self.header_font_weight, Unset):
-            header_font_weight = UNSET
-        else:
-            header_font_weight = self.header_font_weight
-
-        header_letter_spacing: int | None | Unset
-        if isinstance(self.header_letter_spacing, Unset):
-            header_letter_spacing = UNSET
-        else:
-            header_letter_spacing = self.header_letter_spacing
-
-        header_line_height: float | None | Unset
-        if isinstance(self.header_line_height, Unset):
-            header_line_height = UNSET
-        else:
-            header_line_height = self.header_line_height
-
-        header_padding_bottom: int | None | Unset
-        if isinstance(self.header_padding_bottom, Unset):
-            header_padding_bottom = UNSET
-        else:
-            header_padding_bottom = self.header_padding_bottom
-
-        header_padding_left: int | None | Unset
-        if isinstance(self.header_padding_left, Unset):
-            header_padding_left = UNSET
-        else:
-            header_padding_left = self.header_padding_left
-
-        header_padding_right: int | None | Unset
-        if isinstance(self.header_padding_right, Unset):
-            header_padding_right = UNSET
-        else:
-            header_padding_right = self.header_padding_right
-
-        header_padding_top: int | None | Unset
-        if isinstance(self.header_padding_top, Unset):
-            header_padding_top = UNSET
-        else:
-            header_padding_top = self.header_padding_top
-
-        header_text_decoration: None | str | Unset
-        if isinstance(self.header_text_decoration, Unset):
-            header_text_decoration = UNSET
-        else:
-            header_text_decoration = self.header_text_decoration
-
-        table_background_color: None | str | Unset
-        if isinstance(self.table_background_color, Unset):
-            table_background_color = UNSET
-        else:
-            table_background_color = self.table_background_color
-
-        table_font_color: None | str | Unset
-        if isinstance(self.table_font_color, Unset):
-            table_font_color = UNSET
-        else:
-            table_font_color = self.table_font_color
-
-        table_font_family: None | str | Unset
-        if isinstance(self.table_font_family, Unset):
-            table_font_family = UNSET
-        else:
-            table_font_family = self.table_font_family
-
-        table_font_size: int | None | Unset
-        if isinstance(self.table_font_size, Unset):
-            table_font_size = UNSET
-        else:
-            table_font_size = self.table_font_size
-
-        table_text_align: str | Unset = UNSET
-        if not isinstance(self.table_text_align, Unset):
-            table_text_align = self.table_text_align
-
-        use_legacy_mobile_padding: bool | None | Unset
-        if isinstance(self.use_legacy_mobile_padding, Unset):
-            use_legacy_mobile_padding = UNSET
-        else:
-            use_legacy_mobile_padding = self.use_legacy_mobile_padding
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        block_background_color = self.block_background_color
         if block_background_color is not UNSET:
             field_dict["block_background_color"] = block_background_color
+
+        block_border_color = self.block_border_color
         if block_border_color is not UNSET:
             field_dict["block_border_color"] = block_border_color
+
+        block_border_style = self.block_border_style
         if block_border_style is not UNSET:
             field_dict["block_border_style"] = block_border_style
+
+        block_border_width = self.block_border_width
         if block_border_width is not UNSET:
             field_dict["block_border_width"] = block_border_width
+
+        block_padding_bottom = self.block_padding_bottom
         if block_padding_bottom is not UNSET:
             field_dict["block_padding_bottom"] = block_padding_bottom
+
+        block_padding_left = self.block_padding_left
         if block_padding_left is not UNSET:
             field_dict["block_padding_left"] = block_padding_left
+
+        block_padding_right = self.block_padding_right
         if block_padding_right is not UNSET:
             field_dict["block_padding_right"] = block_padding_right
+
+        block_padding_top = self.block_padding_top
         if block_padding_top is not UNSET:
             field_dict["block_padding_top"] = block_padding_top
+
+        cell_horizontal_border_color = self.cell_horizontal_border_color
         if cell_horizontal_border_color is not UNSET:
             field_dict["cell_horizontal_border_color"] = cell_horizontal_border_color
+
+        cell_horizontal_border_style = self.cell_horizontal_border_style
         if cell_horizontal_border_style is not UNSET:
             field_dict["cell_horizontal_border_style"] = cell_horizontal_border_style
+
+        cell_horizontal_border_width = self.cell_horizontal_border_width
         if cell_horizontal_border_width is not UNSET:
             field_dict["cell_horizontal_border_width"] = cell_horizontal_border_width
+
+        cell_padding_bottom = self.cell_padding_bottom
         if cell_padding_bottom is not UNSET:
             field_dict["cell_padding_bottom"] = cell_padding_bottom
+
+        cell_padding_left = self.cell_padding_left
         if cell_padding_left is not UNSET:
             field_dict["cell_padding_left"] = cell_padding_left
+
+        cell_padding_right = self.cell_padding_right
         if cell_padding_right is not UNSET:
             field_dict["cell_padding_right"] = cell_padding_right
+
+        cell_padding_top = self.cell_padding_top
         if cell_padding_top is not UNSET:
             field_dict["cell_padding_top"] = cell_padding_top
+
+        cell_vertical_align = self.cell_vertical_align
         if cell_vertical_align is not UNSET:
             field_dict["cell_vertical_align"] = cell_vertical_align
+
+        cell_vertical_border_color = self.cell_vertical_border_color
         if cell_vertical_border_color is not UNSET:
             field_dict["cell_vertical_border_color"] = cell_vertical_border_color
+
+        cell_vertical_border_style = self.cell_vertical_border_style
         if cell_vertical_border_style is not UNSET:
             field_dict["cell_vertical_border_style"] = cell_vertical_border_style
+
+        cell_vertical_border_width = self.cell_vertical_border_width
         if cell_vertical_border_width is not UNSET:
             field_dict["cell_vertical_border_width"] = cell_vertical_border_width
+
+        header_background_color = self.header_background_color
         if header_background_color is not UNSET:
             field_dict["header_background_color"] = header_background_color
+
+        header_font_color = self.header_font_color
         if header_font_color is not UNSET:
             field_dict["header_font_color"] = header_font_color
+
+        header_font_family = self.header_font_family
         if header_font_family is not UNSET:
             field_dict["header_font_family"] = header_font_family
+
+        header_font_size = self.header_font_size
         if header_font_size is not UNSET:
             field_dict["header_font_size"] = header_font_size
+
+        header_font_style = self.header_font_style
         if header_font_style is not UNSET:
             field_dict["header_font_style"] = header_font_style
+
+        header_font_weight = self.header_font_weight
         if header_font_weight is not UNSET:
             field_dict["header_font_weight"] = header_font_weight
+
+        header_letter_spacing = self.header_letter_spacing
         if header_letter_spacing is not UNSET:
             field_dict["header_letter_spacing"] = header_letter_spacing
+
+        header_line_height = self.header_line_height
         if header_line_height is not UNSET:
             field_dict["header_line_height"] = header_line_height
+
+        header_padding_bottom = self.header_padding_bottom
         if header_padding_bottom is not UNSET:
             field_dict["header_padding_bottom"] = header_padding_bottom
+
+        header_padding_left = self.header_padding_left
         if header_padding_left is not UNSET:
             field_dict["header_padding_left"] = header_padding_left
+
+        header_padding_right = self.header_padding_right
         if header_padding_right is not UNSET:
             field_dict["header_padding_right"] = header_padding_right
+
+        header_padding_top = self.header_padding_top
         if header_padding_top is not UNSET:
             field_dict["header_padding_top"] = header_padding_top
+
+        header_text_decoration = self.header_text_decoration
         if header_text_decoration is not UNSET:
             field_dict["header_text_decoration"] = header_text_decoration
+
+        table_background_color = self.table_background_color
         if table_background_color is not UNSET:
             field_dict["table_background_color"] = table_background_color
+
+        table_font_color = self.table_font_color
         if table_font_color is not UNSET:
             field_dict["table_font_color"] = table_font_color
+
+        table_font_family = self.table_font_family
         if table_font_family is not UNSET:
             field_dict["table_font_family"] = table_font_family
+
+        table_font_size = self.table_font_size
         if table_font_size is not UNSET:
             field_dict["table_font_size"] = table_font_size
+
+        table_text_align = self.table_text_align
         if table_text_align is not UNSET:
             field_dict["table_text_align"] = table_text_align
+
+        use_legacy_mobile_padding = self.use_legacy_mobile_padding
         if use_legacy_mobile_padding is not UNSET:
             field_dict["use_legacy_mobile_padding"] = use_legacy_mobile_padding
 
@@ -423,7 +281,40 @@ class TableBlockStyles(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.block_background_color = src_dict.get("block_background_color", UNSET)
+        instance.block_border_color = src_dict.get("block_border_color", UNSET)
+        instance.block_border_width = src_dict.get("block_border_width", UNSET)
+        instance.block_padding_bottom = src_dict.get("block_padding_bottom", UNSET)
+        instance.block_padding_left = src_dict.get("block_padding_left", UNSET)
+        instance.block_padding_right = src_dict.get("block_padding_right", UNSET)
+        instance.block_padding_top = src_dict.get("block_padding_top", UNSET)
+        instance.cell_horizontal_border_color = src_dict.get("cell_horizontal_border_color", UNSET)
+        instance.cell_horizontal_border_width = src_dict.get("cell_horizontal_border_width", UNSET)
+        instance.cell_padding_bottom = src_dict.get("cell_padding_bottom", UNSET)
+        instance.cell_padding_left = src_dict.get("cell_padding_left", UNSET)
+        instance.cell_padding_right = src_dict.get("cell_padding_right", UNSET)
+        instance.cell_padding_top = src_dict.get("cell_padding_top", UNSET)
+        instance.cell_vertical_border_color = src_dict.get("cell_vertical_border_color", UNSET)
+        instance.cell_vertical_border_width = src_dict.get("cell_vertical_border_width", UNSET)
+        instance.header_background_color = src_dict.get("header_background_color", UNSET)
+        instance.header_font_color = src_dict.get("header_font_color", UNSET)
+        instance.header_font_family = src_dict.get("header_font_family", UNSET)
+        instance.header_font_size = src_dict.get("header_font_size", UNSET)
+        instance.header_font_weight = src_dict.get("header_font_weight", UNSET)
+        instance.header_letter_spacing = src_dict.get("header_letter_spacing", UNSET)
+        instance.header_line_height = src_dict.get("header_line_height", UNSET)
+        instance.header_padding_bottom = src_dict.get("header_padding_bottom", UNSET)
+        instance.header_padding_left = src_dict.get("header_padding_left", UNSET)
+        instance.header_padding_right = src_dict.get("header_padding_right", UNSET)
+        instance.header_padding_top = src_dict.get("header_padding_top", UNSET)
+        instance.header_text_decoration = src_dict.get("header_text_decoration", UNSET)
+        instance.table_background_color = src_dict.get("table_background_color", UNSET)
+        instance.table_font_color = src_dict.get("table_font_color", UNSET)
+        instance.table_font_family = src_dict.get("table_font_family", UNSET)
+        instance.table_font_size = src_dict.get("table_font_size", UNSET)
+        instance.use_legacy_mobile_padding = src_dict.get("use_legacy_mobile_padding", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -494,45 +385,53 @@ class TableBlockStyles(LazyModel):
 
         return LazyTable(
             fields={
-                "block_background_color": ("block_background_color", None),
-                "block_border_color": ("block_border_color", None),
                 "block_border_style": ("block_border_style", _decode_block_border_style),
-                "block_border_width": ("block_border_width", None),
-                "block_padding_bottom": ("block_padding_bottom", None),
-                "block_padding_left": ("block_padding_left", None),
-                "block_padding_right": ("block_padding_right", None),
-                "block_padding_top": ("block_padding_top", None),
-                "cell_horizontal_border_color": ("cell_horizontal_border_color", None),
                 "cell_horizontal_border_style": ("cell_horizontal_border_style", _decode_cell_horizontal_border_style),
-                "cell_horizontal_border_width": ("cell_horizontal_border_width", None),
-                "cell_padding_bottom": ("cell_padding_bottom", None),
-                "cell_padding_left": ("cell_padding_left", None),
-                "cell_padding_right": ("cell_padding_right", None),
-                "cell_padding_top": ("cell_padding_top", None),
                 "cell_vertical_align": ("cell_vertical_align", _decode_cell_vertical_align),
-                "cell_vertical_border_color": ("cell_vertical_border_color", None),
                 "cell_vertical_border_style": ("cell_vertical_border_style", _decode_cell_vertical_border_style),
-                "cell_vertical_border_width": ("cell_vertical_border_width", None),
-                "header_background_color": ("header_background_color", None),
-                "header_font_color": ("header_font_color", None),
-                "header_font_family": ("header_font_family", None),
-                "header_font_size": ("header_font_size", None),
                 "header_font_style": ("header_font_style", _decode_header_font_style),
-                "header_font_weight": ("header_font_weight", None),
-                "header_letter_spacing": ("header_letter_spacing", None),
-                "header_line_height": ("header_line_height", None),
-                "header_padding_bottom": ("header_padding_bottom", None),
-                "header_padding_left": ("header_padding_left", None),
-                "header_padding_right": ("header_padding_right", None),
-                "header_padding_top": ("header_padding_top", None),
-                "header_text_decoration": ("header_text_decoration", None),
-                "table_background_color": ("table_background_color", None),
-                "table_font_color": ("table_font_color", None),
-                "table_font_family": ("table_font_family", None),
-                "table_font_size": ("table_font_size", None),
                 "table_text_align": ("table_text_align", _decode_table_text_align),
-                "use_legacy_mobile_padding": ("use_legacy_mobile_padding", None),
             },
+            known=(
+                "block_background_color",
+                "block_border_color",
+                "block_border_style",
+                "block_border_width",
+                "block_padding_bottom",
+                "block_padding_left",
+                "block_padding_right",
+                "block_padding_top",
+                "cell_horizontal_border_color",
+                "cell_horizontal_border_style",
+                "cell_horizontal_border_width",
+                "cell_padding_bottom",
+                "cell_padding_left",
+                "cell_padding_right",
+                "cell_padding_top",
+                "cell_vertical_align",
+                "cell_vertical_border_color",
+                "cell_vertical_border_style",
+                "cell_vertical_border_width",
+                "header_background_color",
+                "header_font_color",
+                "header_font_family",
+                "header_font_size",
+                "header_font_style",
+                "header_font_weight",
+                "header_letter_spacing",
+                "header_line_height",
+                "header_padding_bottom",
+                "header_padding_left",
+                "header_padding_right",
+                "header_padding_top",
+                "header_text_decoration",
+                "table_background_color",
+                "table_font_color",
+                "table_font_family",
+                "table_font_size",
+                "table_text_align",
+                "use_legacy_mobile_padding",
+            ),
             required=(),
             additional=None,
         )

@@ -22,7 +22,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="TableFallbackHtmlSubBlock")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class TableFallbackHtmlSubBlock(LazyModel):
     """
     Attributes:
@@ -39,35 +39,19 @@ class TableFallbackHtmlSubBlock(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        content: None | str | Unset
-        if isinstance(self.content, Unset):
-            content = UNSET
-        else:
-            content = self.content
+        field_dict["type"] = self.type_
 
-        show_on: str | Unset = UNSET
-        if not isinstance(self.show_on, Unset):
-            show_on = self.show_on
-
-        id: None | str | Unset
-        if isinstance(self.id, Unset):
-            id = UNSET
-        else:
-            id = self.id
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-            }
-        )
+        content = self.content
         if content is not UNSET:
             field_dict["content"] = content
+
+        show_on = self.show_on
         if show_on is not UNSET:
             field_dict["show_on"] = show_on
+
+        id = self.id
         if id is not UNSET:
             field_dict["id"] = id
 
@@ -75,7 +59,10 @@ class TableFallbackHtmlSubBlock(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.content = src_dict.get("content", UNSET)
+        instance.id = src_dict.get("id", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -98,10 +85,14 @@ class TableFallbackHtmlSubBlock(LazyModel):
         return LazyTable(
             fields={
                 "type_": ("type", _decode_type_),
-                "content": ("content", None),
                 "show_on": ("show_on", _decode_show_on),
-                "id": ("id", None),
             },
+            known=(
+                "type",
+                "content",
+                "show_on",
+                "id",
+            ),
             required=("type",),
             additional=None,
         )

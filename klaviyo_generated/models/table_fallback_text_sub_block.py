@@ -30,7 +30,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="TableFallbackTextSubBlock")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class TableFallbackTextSubBlock(LazyModel):
     """
     Attributes:
@@ -65,103 +65,55 @@ class TableFallbackTextSubBlock(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        content: None | str | Unset
-        if isinstance(self.content, Unset):
-            content = UNSET
-        else:
-            content = self.content
+        field_dict["type"] = self.type_
 
-        cell_text_align: str | Unset = UNSET
-        if not isinstance(self.cell_text_align, Unset):
-            cell_text_align = self.cell_text_align
-
-        color: None | str | Unset
-        if isinstance(self.color, Unset):
-            color = UNSET
-        else:
-            color = self.color
-
-        font_family: None | str | Unset
-        if isinstance(self.font_family, Unset):
-            font_family = UNSET
-        else:
-            font_family = self.font_family
-
-        font_size: int | None | Unset
-        if isinstance(self.font_size, Unset):
-            font_size = UNSET
-        else:
-            font_size = self.font_size
-
-        font_style: str | Unset = UNSET
-        if not isinstance(self.font_style, Unset):
-            font_style = self.font_style
-
-        font_weight: None | str | Unset
-        if isinstance(self.font_weight, Unset):
-            font_weight = UNSET
-        else:
-            font_weight = self.font_weight
-
-        letter_spacing: int | None | Unset
-        if isinstance(self.letter_spacing, Unset):
-            letter_spacing = UNSET
-        else:
-            letter_spacing = self.letter_spacing
-
-        show_on: str | Unset = UNSET
-        if not isinstance(self.show_on, Unset):
-            show_on = self.show_on
-
-        table_column_width: None | str | Unset
-        if isinstance(self.table_column_width, Unset):
-            table_column_width = UNSET
-        else:
-            table_column_width = self.table_column_width
-
-        text_decoration: None | str | Unset
-        if isinstance(self.text_decoration, Unset):
-            text_decoration = UNSET
-        else:
-            text_decoration = self.text_decoration
-
-        id: None | str | Unset
-        if isinstance(self.id, Unset):
-            id = UNSET
-        else:
-            id = self.id
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-            }
-        )
+        content = self.content
         if content is not UNSET:
             field_dict["content"] = content
+
+        cell_text_align = self.cell_text_align
         if cell_text_align is not UNSET:
             field_dict["cell_text_align"] = cell_text_align
+
+        color = self.color
         if color is not UNSET:
             field_dict["color"] = color
+
+        font_family = self.font_family
         if font_family is not UNSET:
             field_dict["font_family"] = font_family
+
+        font_size = self.font_size
         if font_size is not UNSET:
             field_dict["font_size"] = font_size
+
+        font_style = self.font_style
         if font_style is not UNSET:
             field_dict["font_style"] = font_style
+
+        font_weight = self.font_weight
         if font_weight is not UNSET:
             field_dict["font_weight"] = font_weight
+
+        letter_spacing = self.letter_spacing
         if letter_spacing is not UNSET:
             field_dict["letter_spacing"] = letter_spacing
+
+        show_on = self.show_on
         if show_on is not UNSET:
             field_dict["show_on"] = show_on
+
+        table_column_width = self.table_column_width
         if table_column_width is not UNSET:
             field_dict["table_column_width"] = table_column_width
+
+        text_decoration = self.text_decoration
         if text_decoration is not UNSET:
             field_dict["text_decoration"] = text_decoration
+
+        id = self.id
         if id is not UNSET:
             field_dict["id"] = id
 
@@ -169,7 +121,17 @@ class TableFallbackTextSubBlock(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.content = src_dict.get("content", UNSET)
+        instance.color = src_dict.get("color", UNSET)
+        instance.font_family = src_dict.get("font_family", UNSET)
+        instance.font_size = src_dict.get("font_size", UNSET)
+        instance.font_weight = src_dict.get("font_weight", UNSET)
+        instance.letter_spacing = src_dict.get("letter_spacing", UNSET)
+        instance.table_column_width = src_dict.get("table_column_width", UNSET)
+        instance.text_decoration = src_dict.get("text_decoration", UNSET)
+        instance.id = src_dict.get("id", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -212,19 +174,25 @@ class TableFallbackTextSubBlock(LazyModel):
         return LazyTable(
             fields={
                 "type_": ("type", _decode_type_),
-                "content": ("content", None),
                 "cell_text_align": ("cell_text_align", _decode_cell_text_align),
-                "color": ("color", None),
-                "font_family": ("font_family", None),
-                "font_size": ("font_size", None),
                 "font_style": ("font_style", _decode_font_style),
-                "font_weight": ("font_weight", None),
-                "letter_spacing": ("letter_spacing", None),
                 "show_on": ("show_on", _decode_show_on),
-                "table_column_width": ("table_column_width", None),
-                "text_decoration": ("text_decoration", None),
-                "id": ("id", None),
             },
+            known=(
+                "type",
+                "content",
+                "cell_text_align",
+                "color",
+                "font_family",
+                "font_size",
+                "font_style",
+                "font_weight",
+                "letter_spacing",
+                "show_on",
+                "table_column_width",
+                "text_decoration",
+                "id",
+            ),
             required=("type",),
             additional=None,
         )

@@ -16,7 +16,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="TableHtmlSubBlock")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class TableHtmlSubBlock(LazyModel):
     """
     Attributes:
@@ -33,35 +33,19 @@ class TableHtmlSubBlock(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        content: None | str | Unset
-        if isinstance(self.content, Unset):
-            content = UNSET
-        else:
-            content = self.content
+        field_dict["type"] = self.type_
 
-        show_on: str | Unset = UNSET
-        if not isinstance(self.show_on, Unset):
-            show_on = self.show_on
-
-        id: None | str | Unset
-        if isinstance(self.id, Unset):
-            id = UNSET
-        else:
-            id = self.id
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-            }
-        )
+        content = self.content
         if content is not UNSET:
             field_dict["content"] = content
+
+        show_on = self.show_on
         if show_on is not UNSET:
             field_dict["show_on"] = show_on
+
+        id = self.id
         if id is not UNSET:
             field_dict["id"] = id
 
@@ -69,7 +53,10 @@ class TableHtmlSubBlock(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.content = src_dict.get("content", UNSET)
+        instance.id = src_dict.get("id", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -92,10 +79,14 @@ class TableHtmlSubBlock(LazyModel):
         return LazyTable(
             fields={
                 "type_": ("type", _decode_type_),
-                "content": ("content", None),
                 "show_on": ("show_on", _decode_show_on),
-                "id": ("id", None),
             },
+            known=(
+                "type",
+                "content",
+                "show_on",
+                "id",
+            ),
             required=("type",),
             additional=None,
         )

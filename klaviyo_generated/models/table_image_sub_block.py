@@ -24,7 +24,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="TableImageSubBlock")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class TableImageSubBlock(LazyModel):
     """
     Attributes:
@@ -75,167 +75,87 @@ class TableImageSubBlock(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        dynamic: bool | None | Unset
-        if isinstance(self.dynamic, Unset):
-            dynamic = UNSET
-        else:
-            dynamic = self.dynamic
+        field_dict["type"] = self.type_
 
-        alt_text: None | str | Unset
-        if isinstance(self.alt_text, Unset):
-            alt_text = UNSET
-        else:
-            alt_text = self.alt_text
-
-        asset_id: None | str | Unset
-        if isinstance(self.asset_id, Unset):
-            asset_id = UNSET
-        else:
-            asset_id = self.asset_id
-
-        href: None | str | Unset
-        if isinstance(self.href, Unset):
-            href = UNSET
-        else:
-            href = self.href
-
-        src: None | str | Unset
-        if isinstance(self.src, Unset):
-            src = UNSET
-        else:
-            src = self.src
-
-        width: int | None | Unset
-        if isinstance(self.width, Unset):
-            width = UNSET
-        else:
-            width = self.width
-
-        height: int | None | Unset
-        if isinstance(self.height, Unset):
-            height = UNSET
-        else:
-            height = self.height
-
-        image_width: int | None | Unset
-        if isinstance(self.image_width, Unset):
-            image_width = UNSET
-        else:
-            image_width = self.image_width
-
-        image_align: str | Unset = UNSET
-        if not isinstance(self.image_align, Unset):
-            image_align = self.image_align
-
-        show_on: str | Unset = UNSET
-        if not isinstance(self.show_on, Unset):
-            show_on = self.show_on
-
-        table_column_width: None | str | Unset
-        if isinstance(self.table_column_width, Unset):
-            table_column_width = UNSET
-        else:
-            table_column_width = self.table_column_width
-
-        cell_text_align: str | Unset = UNSET
-        if not isinstance(self.cell_text_align, Unset):
-            cell_text_align = self.cell_text_align
-
-        cropped_asset_id: None | str | Unset
-        if isinstance(self.cropped_asset_id, Unset):
-            cropped_asset_id = UNSET
-        else:
-            cropped_asset_id = self.cropped_asset_id
-
-        cropped_src: None | str | Unset
-        if isinstance(self.cropped_src, Unset):
-            cropped_src = UNSET
-        else:
-            cropped_src = self.cropped_src
-
-        cropping_aspect_ratio: None | str | Unset
-        if isinstance(self.cropping_aspect_ratio, Unset):
-            cropping_aspect_ratio = UNSET
-        else:
-            cropping_aspect_ratio = self.cropping_aspect_ratio
-
-        cropping_height: int | None | Unset
-        if isinstance(self.cropping_height, Unset):
-            cropping_height = UNSET
-        else:
-            cropping_height = self.cropping_height
-
-        cropping_width: int | None | Unset
-        if isinstance(self.cropping_width, Unset):
-            cropping_width = UNSET
-        else:
-            cropping_width = self.cropping_width
-
-        cropping_x: int | None | Unset
-        if isinstance(self.cropping_x, Unset):
-            cropping_x = UNSET
-        else:
-            cropping_x = self.cropping_x
-
-        cropping_y: int | None | Unset
-        if isinstance(self.cropping_y, Unset):
-            cropping_y = UNSET
-        else:
-            cropping_y = self.cropping_y
-
-        id: None | str | Unset
-        if isinstance(self.id, Unset):
-            id = UNSET
-        else:
-            id = self.id
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-            }
-        )
+        dynamic = self.dynamic
         if dynamic is not UNSET:
             field_dict["dynamic"] = dynamic
+
+        alt_text = self.alt_text
         if alt_text is not UNSET:
             field_dict["alt_text"] = alt_text
+
+        asset_id = self.asset_id
         if asset_id is not UNSET:
             field_dict["asset_id"] = asset_id
+
+        href = self.href
         if href is not UNSET:
             field_dict["href"] = href
+
+        src = self.src
         if src is not UNSET:
             field_dict["src"] = src
+
+        width = self.width
         if width is not UNSET:
             field_dict["width"] = width
+
+        height = self.height
         if height is not UNSET:
             field_dict["height"] = height
+
+        image_width = self.image_width
         if image_width is not UNSET:
             field_dict["image_width"] = image_width
+
+        image_align = self.image_align
         if image_align is not UNSET:
             field_dict["image_align"] = image_align
+
+        show_on = self.show_on
         if show_on is not UNSET:
             field_dict["show_on"] = show_on
+
+        table_column_width = self.table_column_width
         if table_column_width is not UNSET:
             field_dict["table_column_width"] = table_column_width
+
+        cell_text_align = self.cell_text_align
         if cell_text_align is not UNSET:
             field_dict["cell_text_align"] = cell_text_align
+
+        cropped_asset_id = self.cropped_asset_id
         if cropped_asset_id is not UNSET:
             field_dict["cropped_asset_id"] = cropped_asset_id
+
+        cropped_src = self.cropped_src
         if cropped_src is not UNSET:
             field_dict["cropped_src"] = cropped_src
+
+        cropping_aspect_ratio = self.cropping_aspect_ratio
         if cropping_aspect_ratio is not UNSET:
             field_dict["cropping_aspect_ratio"] = cropping_aspect_ratio
+
+        cropping_height = self.cropping_height
         if cropping_height is not UNSET:
             field_dict["cropping_height"] = cropping_height
+
+        cropping_width = self.cropping_width
         if cropping_width is not UNSET:
             field_dict["cropping_width"] = cropping_width
+
+        cropping_x = self.cropping_x
         if cropping_x is not UNSET:
             field_dict["cropping_x"] = cropping_x
+
+        cropping_y = self.cropping_y
         if cropping_y is not UNSET:
             field_dict["cropping_y"] = cropping_y
+
+        id = self.id
         if id is not UNSET:
             field_dict["id"] = id
 
@@ -243,7 +163,25 @@ class TableImageSubBlock(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.dynamic = src_dict.get("dynamic", UNSET)
+        instance.alt_text = src_dict.get("alt_text", UNSET)
+        instance.asset_id = src_dict.get("asset_id", UNSET)
+        instance.href = src_dict.get("href", UNSET)
+        instance.src = src_dict.get("src", UNSET)
+        instance.width = src_dict.get("width", UNSET)
+        instance.height = src_dict.get("height", UNSET)
+        instance.image_width = src_dict.get("image_width", UNSET)
+        instance.table_column_width = src_dict.get("table_column_width", UNSET)
+        instance.cropped_asset_id = src_dict.get("cropped_asset_id", UNSET)
+        instance.cropped_src = src_dict.get("cropped_src", UNSET)
+        instance.cropping_aspect_ratio = src_dict.get("cropping_aspect_ratio", UNSET)
+        instance.cropping_height = src_dict.get("cropping_height", UNSET)
+        instance.cropping_width = src_dict.get("cropping_width", UNSET)
+        instance.cropping_x = src_dict.get("cropping_x", UNSET)
+        instance.cropping_y = src_dict.get("cropping_y", UNSET)
+        instance.id = src_dict.get("id", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -286,27 +224,33 @@ class TableImageSubBlock(LazyModel):
         return LazyTable(
             fields={
                 "type_": ("type", _decode_type_),
-                "dynamic": ("dynamic", None),
-                "alt_text": ("alt_text", None),
-                "asset_id": ("asset_id", None),
-                "href": ("href", None),
-                "src": ("src", None),
-                "width": ("width", None),
-                "height": ("height", None),
-                "image_width": ("image_width", None),
                 "image_align": ("image_align", _decode_image_align),
                 "show_on": ("show_on", _decode_show_on),
-                "table_column_width": ("table_column_width", None),
                 "cell_text_align": ("cell_text_align", _decode_cell_text_align),
-                "cropped_asset_id": ("cropped_asset_id", None),
-                "cropped_src": ("cropped_src", None),
-                "cropping_aspect_ratio": ("cropping_aspect_ratio", None),
-                "cropping_height": ("cropping_height", None),
-                "cropping_width": ("cropping_width", None),
-                "cropping_x": ("cropping_x", None),
-                "cropping_y": ("cropping_y", None),
-                "id": ("id", None),
             },
+            known=(
+                "type",
+                "dynamic",
+                "alt_text",
+                "asset_id",
+                "href",
+                "src",
+                "width",
+                "height",
+                "image_width",
+                "image_align",
+                "show_on",
+                "table_column_width",
+                "cell_text_align",
+                "cropped_asset_id",
+                "cropped_src",
+                "cropping_aspect_ratio",
+                "cropping_height",
+                "cropping_width",
+                "cropping_x",
+                "cropping_y",
+                "id",
+            ),
             required=("type",),
             additional=None,
         )

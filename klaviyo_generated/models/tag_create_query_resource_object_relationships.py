@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="TagCreateQueryResourceObjectRelationships")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class TagCreateQueryResourceObjectRelationships(LazyModel):
     """
     Attributes:
@@ -31,21 +31,18 @@ class TagCreateQueryResourceObjectRelationships(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        tag_group: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.tag_group, Unset):
-            tag_group = self.tag_group.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if tag_group is not UNSET:
-            field_dict["tag-group"] = tag_group
+        tag_group = self.tag_group
+        if not isinstance(tag_group, Unset):
+            field_dict["tag-group"] = tag_group.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -67,6 +64,7 @@ class TagCreateQueryResourceObjectRelationships(LazyModel):
             fields={
                 "tag_group": ("tag-group", _decode_tag_group),
             },
+            known=("tag-group",),
             required=(),
             additional=None,
         )

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="TagGroupCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class TagGroupCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -27,21 +27,11 @@ class TagGroupCreateQueryResourceObjectAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        exclusive: bool | None | Unset
-        if isinstance(self.exclusive, Unset):
-            exclusive = UNSET
-        else:
-            exclusive = self.exclusive
+        field_dict["name"] = self.name
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "name": name,
-            }
-        )
+        exclusive = self.exclusive
         if exclusive is not UNSET:
             field_dict["exclusive"] = exclusive
 
@@ -49,16 +39,20 @@ class TagGroupCreateQueryResourceObjectAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.name = src_dict["name"]
+        instance.exclusive = src_dict.get("exclusive", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "name": ("name", None),
-                "exclusive": ("exclusive", None),
-            },
+            fields={},
+            known=(
+                "name",
+                "exclusive",
+            ),
             required=("name",),
             additional=None,
         )

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="TagGroupResponseObjectResource")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class TagGroupResponseObjectResource(LazyModel):
     """
     Attributes:
@@ -40,36 +40,27 @@ class TagGroupResponseObjectResource(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        id = self.id
+        field_dict["type"] = self.type_
 
-        attributes = self.attributes.to_dict()
+        field_dict["id"] = self.id
 
-        links = self.links.to_dict()
+        field_dict["attributes"] = self.attributes.to_dict()
 
-        relationships: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.relationships, Unset):
-            relationships = self.relationships.to_dict()
+        field_dict["links"] = self.links.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "id": id,
-                "attributes": attributes,
-                "links": links,
-            }
-        )
-        if relationships is not UNSET:
-            field_dict["relationships"] = relationships
+        relationships = self.relationships
+        if not isinstance(relationships, Unset):
+            field_dict["relationships"] = relationships.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.id = src_dict["id"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -107,11 +98,17 @@ class TagGroupResponseObjectResource(LazyModel):
         return LazyTable(
             fields={
                 "type_": ("type", _decode_type_),
-                "id": ("id", None),
                 "attributes": ("attributes", _decode_attributes),
                 "links": ("links", _decode_links),
                 "relationships": ("relationships", _decode_relationships),
             },
+            known=(
+                "type",
+                "id",
+                "attributes",
+                "links",
+                "relationships",
+            ),
             required=(
                 "type",
                 "id",

@@ -13,7 +13,7 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 T = TypeVar("T", bound="TagGroupResponseObjectResourceAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class TagGroupResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
@@ -32,37 +32,34 @@ class TagGroupResponseObjectResourceAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        exclusive = self.exclusive
+        field_dict["name"] = self.name
 
-        default = self.default
+        field_dict["exclusive"] = self.exclusive
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "name": name,
-                "exclusive": exclusive,
-                "default": default,
-            }
-        )
+        field_dict["default"] = self.default
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.name = src_dict["name"]
+        instance.exclusive = src_dict["exclusive"]
+        instance.default = src_dict["default"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "name": ("name", None),
-                "exclusive": ("exclusive", None),
-                "default": ("default", None),
-            },
+            fields={},
+            known=(
+                "name",
+                "exclusive",
+                "default",
+            ),
             required=(
                 "name",
                 "exclusive",

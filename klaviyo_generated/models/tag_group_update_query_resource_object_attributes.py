@@ -14,7 +14,7 @@ from ..types import UNSET, Unset, parse_union
 T = TypeVar("T", bound="TagGroupUpdateQueryResourceObjectAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class TagGroupUpdateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -27,7 +27,9 @@ class TagGroupUpdateQueryResourceObjectAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
+        field_dict["name"] = self.name
 
         return_fields: list[str] | None | Unset
         if isinstance(self.return_fields, Unset):
@@ -37,14 +39,6 @@ class TagGroupUpdateQueryResourceObjectAttributes(LazyModel):
 
         else:
             return_fields = self.return_fields
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "name": name,
-            }
-        )
         if return_fields is not UNSET:
             field_dict["return_fields"] = return_fields
 
@@ -52,7 +46,9 @@ class TagGroupUpdateQueryResourceObjectAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.name = src_dict["name"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -79,9 +75,12 @@ class TagGroupUpdateQueryResourceObjectAttributes(LazyModel):
 
         return LazyTable(
             fields={
-                "name": ("name", None),
                 "return_fields": ("return_fields", _decode_return_fields),
             },
+            known=(
+                "name",
+                "return_fields",
+            ),
             required=("name",),
             additional=None,
         )

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="TagResponseObjectResourceRelationships")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class TagResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
@@ -47,45 +47,34 @@ class TagResponseObjectResourceRelationships(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        tag_group: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.tag_group, Unset):
-            tag_group = self.tag_group.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        lists: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.lists, Unset):
-            lists = self.lists.to_dict()
+        tag_group = self.tag_group
+        if not isinstance(tag_group, Unset):
+            field_dict["tag-group"] = tag_group.to_dict()
 
-        segments: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.segments, Unset):
-            segments = self.segments.to_dict()
+        lists = self.lists
+        if not isinstance(lists, Unset):
+            field_dict["lists"] = lists.to_dict()
 
-        campaigns: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.campaigns, Unset):
-            campaigns = self.campaigns.to_dict()
+        segments = self.segments
+        if not isinstance(segments, Unset):
+            field_dict["segments"] = segments.to_dict()
 
-        flows: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.flows, Unset):
-            flows = self.flows.to_dict()
+        campaigns = self.campaigns
+        if not isinstance(campaigns, Unset):
+            field_dict["campaigns"] = campaigns.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if tag_group is not UNSET:
-            field_dict["tag-group"] = tag_group
-        if lists is not UNSET:
-            field_dict["lists"] = lists
-        if segments is not UNSET:
-            field_dict["segments"] = segments
-        if campaigns is not UNSET:
-            field_dict["campaigns"] = campaigns
-        if flows is not UNSET:
-            field_dict["flows"] = flows
+        flows = self.flows
+        if not isinstance(flows, Unset):
+            field_dict["flows"] = flows.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -163,6 +152,13 @@ class TagResponseObjectResourceRelationships(LazyModel):
                 "campaigns": ("campaigns", _decode_campaigns),
                 "flows": ("flows", _decode_flows),
             },
+            known=(
+                "tag-group",
+                "lists",
+                "segments",
+                "campaigns",
+                "flows",
+            ),
             required=(),
             additional=None,
         )

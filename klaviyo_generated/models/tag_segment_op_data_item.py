@@ -14,7 +14,7 @@ from ..models.segment_enum import SegmentEnum, check_segment_enum
 T = TypeVar("T", bound="TagSegmentOpDataItem")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class TagSegmentOpDataItem(LazyModel):
     """
     Attributes:
@@ -27,24 +27,19 @@ class TagSegmentOpDataItem(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        id = self.id
+        field_dict["type"] = self.type_
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "id": id,
-            }
-        )
+        field_dict["id"] = self.id
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.id = src_dict["id"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -57,8 +52,11 @@ class TagSegmentOpDataItem(LazyModel):
         return LazyTable(
             fields={
                 "type_": ("type", _decode_type_),
-                "id": ("id", None),
             },
+            known=(
+                "type",
+                "id",
+            ),
             required=(
                 "type",
                 "id",

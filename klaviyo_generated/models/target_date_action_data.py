@@ -22,7 +22,7 @@ from ..types import UNSET, Unset, parse_union
 T = TypeVar("T", bound="TargetDateActionData")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class TargetDateActionData(LazyModel):
     """
     Attributes:
@@ -37,11 +37,15 @@ class TargetDateActionData(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        timezone: str | Unset = UNSET
-        if not isinstance(self.timezone, Unset):
-            timezone = self.timezone
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
+        timezone = self.timezone
+        if timezone is not UNSET:
+            field_dict["timezone"] = timezone
 
         target_time = self.target_time
+        if target_time is not UNSET:
+            field_dict["target_time"] = target_time
 
         target_days: list[str] | None | Unset
         if isinstance(self.target_days, Unset):
@@ -54,14 +58,6 @@ class TargetDateActionData(LazyModel):
 
         else:
             target_days = self.target_days
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if timezone is not UNSET:
-            field_dict["timezone"] = timezone
-        if target_time is not UNSET:
-            field_dict["target_time"] = target_time
         if target_days is not UNSET:
             field_dict["target_days"] = target_days
 
@@ -69,7 +65,9 @@ class TargetDateActionData(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.target_time = src_dict.get("target_time", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -114,9 +112,13 @@ class TargetDateActionData(LazyModel):
         return LazyTable(
             fields={
                 "timezone": ("timezone", _decode_timezone),
-                "target_time": ("target_time", None),
                 "target_days": ("target_days", _decode_target_days),
             },
+            known=(
+                "timezone",
+                "target_time",
+                "target_days",
+            ),
             required=(),
             additional=None,
         )

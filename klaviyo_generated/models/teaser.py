@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="Teaser")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class Teaser(LazyModel):
     """
     Attributes:
@@ -53,69 +53,43 @@ class Teaser(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        content = self.content
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        id: None | str | Unset
-        if isinstance(self.id, Unset):
-            id = UNSET
-        else:
-            id = self.id
+        field_dict["content"] = self.content
 
-        display_order: str | Unset = UNSET
-        if not isinstance(self.display_order, Unset):
-            display_order = self.display_order
-
-        teaser_type: str | Unset = UNSET
-        if not isinstance(self.teaser_type, Unset):
-            teaser_type = self.teaser_type
-
-        location: str | Unset = UNSET
-        if not isinstance(self.location, Unset):
-            location = self.location
-
-        size: str | Unset = UNSET
-        if not isinstance(self.size, Unset):
-            size = self.size
-
-        custom_size: int | None | Unset
-        if isinstance(self.custom_size, Unset):
-            custom_size = UNSET
-        else:
-            custom_size = self.custom_size
-
-        styles: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.styles, Unset):
-            styles = self.styles.to_dict()
-
-        close_button = self.close_button
-
-        device_type: str | Unset = UNSET
-        if not isinstance(self.device_type, Unset):
-            device_type = self.device_type
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "content": content,
-            }
-        )
+        id = self.id
         if id is not UNSET:
             field_dict["id"] = id
+
+        display_order = self.display_order
         if display_order is not UNSET:
             field_dict["display_order"] = display_order
+
+        teaser_type = self.teaser_type
         if teaser_type is not UNSET:
             field_dict["teaser_type"] = teaser_type
+
+        location = self.location
         if location is not UNSET:
             field_dict["location"] = location
+
+        size = self.size
         if size is not UNSET:
             field_dict["size"] = size
+
+        custom_size = self.custom_size
         if custom_size is not UNSET:
             field_dict["custom_size"] = custom_size
-        if styles is not UNSET:
-            field_dict["styles"] = styles
+
+        styles = self.styles
+        if not isinstance(styles, Unset):
+            field_dict["styles"] = styles.to_dict()
+
+        close_button = self.close_button
         if close_button is not UNSET:
             field_dict["close_button"] = close_button
+
+        device_type = self.device_type
         if device_type is not UNSET:
             field_dict["device_type"] = device_type
 
@@ -123,7 +97,12 @@ class Teaser(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.content = src_dict["content"]
+        instance.id = src_dict.get("id", UNSET)
+        instance.custom_size = src_dict.get("custom_size", UNSET)
+        instance.close_button = src_dict.get("close_button", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -191,17 +170,25 @@ class Teaser(LazyModel):
 
         return LazyTable(
             fields={
-                "content": ("content", None),
-                "id": ("id", None),
                 "display_order": ("display_order", _decode_display_order),
                 "teaser_type": ("teaser_type", _decode_teaser_type),
                 "location": ("location", _decode_location),
                 "size": ("size", _decode_size),
-                "custom_size": ("custom_size", None),
                 "styles": ("styles", _decode_styles),
-                "close_button": ("close_button", None),
                 "device_type": ("device_type", _decode_device_type),
             },
+            known=(
+                "content",
+                "id",
+                "display_order",
+                "teaser_type",
+                "location",
+                "size",
+                "custom_size",
+                "styles",
+                "close_button",
+                "device_type",
+            ),
             required=("content",),
             additional=None,
         )

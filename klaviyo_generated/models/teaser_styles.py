@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="TeaserStyles")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class TeaserStyles(LazyModel):
     """
     Attributes:
@@ -42,47 +42,40 @@ class TeaserStyles(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
         background_color = self.background_color
-
-        drop_shadow: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.drop_shadow, Unset):
-            drop_shadow = self.drop_shadow.to_dict()
-
-        corner_radius = self.corner_radius
-
-        background_image: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.background_image, Unset):
-            background_image = self.background_image.to_dict()
-
-        close_button: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.close_button, Unset):
-            close_button = self.close_button.to_dict()
-
-        margin: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.margin, Unset):
-            margin = self.margin.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
         if background_color is not UNSET:
             field_dict["background_color"] = background_color
-        if drop_shadow is not UNSET:
-            field_dict["drop_shadow"] = drop_shadow
+
+        drop_shadow = self.drop_shadow
+        if not isinstance(drop_shadow, Unset):
+            field_dict["drop_shadow"] = drop_shadow.to_dict()
+
+        corner_radius = self.corner_radius
         if corner_radius is not UNSET:
             field_dict["corner_radius"] = corner_radius
-        if background_image is not UNSET:
-            field_dict["background_image"] = background_image
-        if close_button is not UNSET:
-            field_dict["close_button"] = close_button
-        if margin is not UNSET:
-            field_dict["margin"] = margin
+
+        background_image = self.background_image
+        if not isinstance(background_image, Unset):
+            field_dict["background_image"] = background_image.to_dict()
+
+        close_button = self.close_button
+        if not isinstance(close_button, Unset):
+            field_dict["close_button"] = close_button.to_dict()
+
+        margin = self.margin
+        if not isinstance(margin, Unset):
+            field_dict["margin"] = margin.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.background_color = src_dict.get("background_color", UNSET)
+        instance.corner_radius = src_dict.get("corner_radius", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -133,13 +126,19 @@ class TeaserStyles(LazyModel):
 
         return LazyTable(
             fields={
-                "background_color": ("background_color", None),
                 "drop_shadow": ("drop_shadow", _decode_drop_shadow),
-                "corner_radius": ("corner_radius", None),
                 "background_image": ("background_image", _decode_background_image),
                 "close_button": ("close_button", _decode_close_button),
                 "margin": ("margin", _decode_margin),
             },
+            known=(
+                "background_color",
+                "drop_shadow",
+                "corner_radius",
+                "background_image",
+                "close_button",
+                "margin",
+            ),
             required=(),
             additional=None,
         )

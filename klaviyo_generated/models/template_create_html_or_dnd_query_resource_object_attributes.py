@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="TemplateCreateHtmlOrDndQueryResourceObjectAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class TemplateCreateHtmlOrDndQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -42,46 +42,25 @@ class TemplateCreateHtmlOrDndQueryResourceObjectAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        editor_type = self.editor_type
+        field_dict["name"] = self.name
 
-        html: None | str | Unset
-        if isinstance(self.html, Unset):
-            html = UNSET
-        else:
-            html = self.html
+        field_dict["editor_type"] = self.editor_type
 
-        definition: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.definition, Unset):
-            definition = self.definition.to_dict()
-
-        text: None | str | Unset
-        if isinstance(self.text, Unset):
-            text = UNSET
-        else:
-            text = self.text
-
-        amp: None | str | Unset
-        if isinstance(self.amp, Unset):
-            amp = UNSET
-        else:
-            amp = self.amp
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "name": name,
-                "editor_type": editor_type,
-            }
-        )
+        html = self.html
         if html is not UNSET:
             field_dict["html"] = html
-        if definition is not UNSET:
-            field_dict["definition"] = definition
+
+        definition = self.definition
+        if not isinstance(definition, Unset):
+            field_dict["definition"] = definition.to_dict()
+
+        text = self.text
         if text is not UNSET:
             field_dict["text"] = text
+
+        amp = self.amp
         if amp is not UNSET:
             field_dict["amp"] = amp
 
@@ -89,7 +68,13 @@ class TemplateCreateHtmlOrDndQueryResourceObjectAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.name = src_dict["name"]
+        instance.editor_type = src_dict["editor_type"]
+        instance.html = src_dict.get("html", UNSET)
+        instance.text = src_dict.get("text", UNSET)
+        instance.amp = src_dict.get("amp", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -107,13 +92,16 @@ class TemplateCreateHtmlOrDndQueryResourceObjectAttributes(LazyModel):
 
         return LazyTable(
             fields={
-                "name": ("name", None),
-                "editor_type": ("editor_type", None),
-                "html": ("html", None),
                 "definition": ("definition", _decode_definition),
-                "text": ("text", None),
-                "amp": ("amp", None),
             },
+            known=(
+                "name",
+                "editor_type",
+                "html",
+                "definition",
+                "text",
+                "amp",
+            ),
             required=(
                 "name",
                 "editor_type",

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="TemplateDefinition")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class TemplateDefinition(LazyModel):
     """
     Attributes:
@@ -53,60 +53,39 @@ class TemplateDefinition(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.base_style import BaseStyle  # noqa: PLC0415
-        from ..models.heading_1_style import Heading1Style  # noqa: PLC0415
-        from ..models.heading_2_style import Heading2Style  # noqa: PLC0415
-        from ..models.heading_3_style import Heading3Style  # noqa: PLC0415
-        from ..models.heading_4_style import Heading4Style  # noqa: PLC0415
-        from ..models.link_style import LinkStyle  # noqa: PLC0415
-        from ..models.text_style_v1 import TextStyleV1  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        body = self.body.to_dict()
+        field_dict["body"] = self.body.to_dict()
 
         styles = []
         for styles_item_data in self.styles:
             styles_item: dict[str, Any]
-            if isinstance(styles_item_data, BaseStyle):
+            if isinstance(styles_item_data, LazyModel):
                 styles_item = styles_item_data.to_dict()
-            elif isinstance(styles_item_data, TextStyleV1):
+            elif isinstance(styles_item_data, LazyModel):
                 styles_item = styles_item_data.to_dict()
-            elif isinstance(styles_item_data, Heading1Style):
+            elif isinstance(styles_item_data, LazyModel):
                 styles_item = styles_item_data.to_dict()
-            elif isinstance(styles_item_data, Heading2Style):
+            elif isinstance(styles_item_data, LazyModel):
                 styles_item = styles_item_data.to_dict()
-            elif isinstance(styles_item_data, Heading3Style):
+            elif isinstance(styles_item_data, LazyModel):
                 styles_item = styles_item_data.to_dict()
-            elif isinstance(styles_item_data, Heading4Style):
+            elif isinstance(styles_item_data, LazyModel):
                 styles_item = styles_item_data.to_dict()
-            elif isinstance(styles_item_data, LinkStyle):
+            elif isinstance(styles_item_data, LazyModel):
                 styles_item = styles_item_data.to_dict()
             else:
                 styles_item = styles_item_data.to_dict()
 
             styles.append(styles_item)
 
-        id: None | str | Unset
-        if isinstance(self.id, Unset):
-            id = UNSET
-        else:
-            id = self.id
+        field_dict["styles"] = styles
 
-        template_id: None | str | Unset
-        if isinstance(self.template_id, Unset):
-            template_id = UNSET
-        else:
-            template_id = self.template_id
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "body": body,
-                "styles": styles,
-            }
-        )
+        id = self.id
         if id is not UNSET:
             field_dict["id"] = id
+
+        template_id = self.template_id
         if template_id is not UNSET:
             field_dict["template_id"] = template_id
 
@@ -114,7 +93,10 @@ class TemplateDefinition(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.id = src_dict.get("id", UNSET)
+        instance.template_id = src_dict.get("template_id", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -233,9 +215,13 @@ class TemplateDefinition(LazyModel):
             fields={
                 "body": ("body", _decode_body),
                 "styles": ("styles", _decode_styles),
-                "id": ("id", None),
-                "template_id": ("template_id", None),
             },
+            known=(
+                "body",
+                "styles",
+                "id",
+                "template_id",
+            ),
             required=(
                 "body",
                 "styles",

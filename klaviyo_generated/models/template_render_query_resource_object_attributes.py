@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="TemplateRenderQueryResourceObjectAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class TemplateRenderQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -32,21 +32,16 @@ class TemplateRenderQueryResourceObjectAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        context = self.context.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "context": context,
-            }
-        )
+        field_dict["context"] = self.context.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -63,6 +58,7 @@ class TemplateRenderQueryResourceObjectAttributes(LazyModel):
             fields={
                 "context": ("context", _decode_context),
             },
+            known=("context",),
             required=("context",),
             additional=None,
         )

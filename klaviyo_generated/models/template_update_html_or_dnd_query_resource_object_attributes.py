@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="TemplateUpdateHtmlOrDndQueryResourceObjectAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class TemplateUpdateHtmlOrDndQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -46,45 +46,25 @@ class TemplateUpdateHtmlOrDndQueryResourceObjectAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name: None | str | Unset
-        if isinstance(self.name, Unset):
-            name = UNSET
-        else:
-            name = self.name
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        html: None | str | Unset
-        if isinstance(self.html, Unset):
-            html = UNSET
-        else:
-            html = self.html
-
-        definition: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.definition, Unset):
-            definition = self.definition.to_dict()
-
-        text: None | str | Unset
-        if isinstance(self.text, Unset):
-            text = UNSET
-        else:
-            text = self.text
-
-        amp: None | str | Unset
-        if isinstance(self.amp, Unset):
-            amp = UNSET
-        else:
-            amp = self.amp
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        name = self.name
         if name is not UNSET:
             field_dict["name"] = name
+
+        html = self.html
         if html is not UNSET:
             field_dict["html"] = html
-        if definition is not UNSET:
-            field_dict["definition"] = definition
+
+        definition = self.definition
+        if not isinstance(definition, Unset):
+            field_dict["definition"] = definition.to_dict()
+
+        text = self.text
         if text is not UNSET:
             field_dict["text"] = text
+
+        amp = self.amp
         if amp is not UNSET:
             field_dict["amp"] = amp
 
@@ -92,7 +72,12 @@ class TemplateUpdateHtmlOrDndQueryResourceObjectAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.name = src_dict.get("name", UNSET)
+        instance.html = src_dict.get("html", UNSET)
+        instance.text = src_dict.get("text", UNSET)
+        instance.amp = src_dict.get("amp", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -110,12 +95,15 @@ class TemplateUpdateHtmlOrDndQueryResourceObjectAttributes(LazyModel):
 
         return LazyTable(
             fields={
-                "name": ("name", None),
-                "html": ("html", None),
                 "definition": ("definition", _decode_definition),
-                "text": ("text", None),
-                "amp": ("amp", None),
             },
+            known=(
+                "name",
+                "html",
+                "definition",
+                "text",
+                "amp",
+            ),
             required=(),
             additional=None,
         )

@@ -24,7 +24,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="TextBlockStylesV0")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class TextBlockStylesV0(LazyModel):
     """
     Attributes:
@@ -83,199 +83,105 @@ class TextBlockStylesV0(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        background_color: None | str | Unset
-        if isinstance(self.background_color, Unset):
-            background_color = UNSET
-        else:
-            background_color = self.background_color
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        block_background_color: None | str | Unset
-        if isinstance(self.block_background_color, Unset):
-            block_background_color = UNSET
-        else:
-            block_background_color = self.block_background_color
-
-        block_border_color: None | str | Unset
-        if isinstance(self.block_border_color, Unset):
-            block_border_color = UNSET
-        else:
-            block_border_color = self.block_border_color
-
-        block_border_style: str | Unset = UNSET
-        if not isinstance(self.block_border_style, Unset):
-            block_border_style = self.block_border_style
-
-        block_border_width: int | None | Unset
-        if isinstance(self.block_border_width, Unset):
-            block_border_width = UNSET
-        else:
-            block_border_width = self.block_border_width
-
-        block_padding_bottom: int | None | Unset
-        if isinstance(self.block_padding_bottom, Unset):
-            block_padding_bottom = UNSET
-        else:
-            block_padding_bottom = self.block_padding_bottom
-
-        block_padding_left: int | None | Unset
-        if isinstance(self.block_padding_left, Unset):
-            block_padding_left = UNSET
-        else:
-            block_padding_left = self.block_padding_left
-
-        block_padding_right: int | None | Unset
-        if isinstance(self.block_padding_right, Unset):
-            block_padding_right = UNSET
-        else:
-            block_padding_right = self.block_padding_right
-
-        block_padding_top: int | None | Unset
-        if isinstance(self.block_padding_top, Unset):
-            block_padding_top = UNSET
-        else:
-            block_padding_top = self.block_padding_top
-
-        color: None | str | Unset
-        if isinstance(self.color, Unset):
-            color = UNSET
-        else:
-            color = self.color
-
-        extra_css_class: None | str | Unset
-        if isinstance(self.extra_css_class, Unset):
-            extra_css_class = UNSET
-        else:
-            extra_css_class = self.extra_css_class
-
-        font_family: None | str | Unset
-        if isinstance(self.font_family, Unset):
-            font_family = UNSET
-        else:
-            font_family = self.font_family
-
-        font_size: int | None | Unset
-        if isinstance(self.font_size, Unset):
-            font_size = UNSET
-        else:
-            font_size = self.font_size
-
-        font_style: str | Unset = UNSET
-        if not isinstance(self.font_style, Unset):
-            font_style = self.font_style
-
-        font_weight: None | str | Unset
-        if isinstance(self.font_weight, Unset):
-            font_weight = UNSET
-        else:
-            font_weight = self.font_weight
-
-        inner_padding_bottom: int | None | Unset
-        if isinstance(self.inner_padding_bottom, Unset):
-            inner_padding_bottom = UNSET
-        else:
-            inner_padding_bottom = self.inner_padding_bottom
-
-        inner_padding_left: int | None | Unset
-        if isinstance(self.inner_padding_left, Unset):
-            inner_padding_left = UNSET
-        else:
-            inner_padding_left = self.inner_padding_left
-
-        inner_padding_right: int | None | Unset
-        if isinstance(self.inner_padding_right, Unset):
-            inner_padding_right = UNSET
-        else:
-            inner_padding_right = self.inner_padding_right
-
-        inner_padding_top: int | None | Unset
-        if isinstance(self.inner_padding_top, Unset):
-            inner_padding_top = UNSET
-        else:
-            inner_padding_top = self.inner_padding_top
-
-        letter_spacing: int | None | Unset
-        if isinstance(self.letter_spacing, Unset):
-            letter_spacing = UNSET
-        else:
-            letter_spacing = self.letter_spacing
-
-        line_height: float | None | Unset
-        if isinstance(self.line_height, Unset):
-            line_height = UNSET
-        else:
-            line_height = self.line_height
-
-        mobile_stretch_content: bool | None | Unset
-        if isinstance(self.mobile_stretch_content, Unset):
-            mobile_stretch_content = UNSET
-        else:
-            mobile_stretch_content = self.mobile_stretch_content
-
-        text_align: str | Unset = UNSET
-        if not isinstance(self.text_align, Unset):
-            text_align = self.text_align
-
-        text_decoration: None | str | Unset
-        if isinstance(self.text_decoration, Unset):
-            text_decoration = UNSET
-        else:
-            text_decoration = self.text_decoration
-
-        text_table_layout: str | Unset = UNSET
-        if not isinstance(self.text_table_layout, Unset):
-            text_table_layout = self.text_table_layout
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        background_color = self.background_color
         if background_color is not UNSET:
             field_dict["background_color"] = background_color
+
+        block_background_color = self.block_background_color
         if block_background_color is not UNSET:
             field_dict["block_background_color"] = block_background_color
+
+        block_border_color = self.block_border_color
         if block_border_color is not UNSET:
             field_dict["block_border_color"] = block_border_color
+
+        block_border_style = self.block_border_style
         if block_border_style is not UNSET:
             field_dict["block_border_style"] = block_border_style
+
+        block_border_width = self.block_border_width
         if block_border_width is not UNSET:
             field_dict["block_border_width"] = block_border_width
+
+        block_padding_bottom = self.block_padding_bottom
         if block_padding_bottom is not UNSET:
             field_dict["block_padding_bottom"] = block_padding_bottom
+
+        block_padding_left = self.block_padding_left
         if block_padding_left is not UNSET:
             field_dict["block_padding_left"] = block_padding_left
+
+        block_padding_right = self.block_padding_right
         if block_padding_right is not UNSET:
             field_dict["block_padding_right"] = block_padding_right
+
+        block_padding_top = self.block_padding_top
         if block_padding_top is not UNSET:
             field_dict["block_padding_top"] = block_padding_top
+
+        color = self.color
         if color is not UNSET:
             field_dict["color"] = color
+
+        extra_css_class = self.extra_css_class
         if extra_css_class is not UNSET:
             field_dict["extra_css_class"] = extra_css_class
+
+        font_family = self.font_family
         if font_family is not UNSET:
             field_dict["font_family"] = font_family
+
+        font_size = self.font_size
         if font_size is not UNSET:
             field_dict["font_size"] = font_size
+
+        font_style = self.font_style
         if font_style is not UNSET:
             field_dict["font_style"] = font_style
+
+        font_weight = self.font_weight
         if font_weight is not UNSET:
             field_dict["font_weight"] = font_weight
+
+        inner_padding_bottom = self.inner_padding_bottom
         if inner_padding_bottom is not UNSET:
             field_dict["inner_padding_bottom"] = inner_padding_bottom
+
+        inner_padding_left = self.inner_padding_left
         if inner_padding_left is not UNSET:
             field_dict["inner_padding_left"] = inner_padding_left
+
+        inner_padding_right = self.inner_padding_right
         if inner_padding_right is not UNSET:
             field_dict["inner_padding_right"] = inner_padding_right
+
+        inner_padding_top = self.inner_padding_top
         if inner_padding_top is not UNSET:
             field_dict["inner_padding_top"] = inner_padding_top
+
+        letter_spacing = self.letter_spacing
         if letter_spacing is not UNSET:
             field_dict["letter_spacing"] = letter_spacing
+
+        line_height = self.line_height
         if line_height is not UNSET:
             field_dict["line_height"] = line_height
+
+        mobile_stretch_content = self.mobile_stretch_content
         if mobile_stretch_content is not UNSET:
             field_dict["mobile_stretch_content"] = mobile_stretch_content
+
+        text_align = self.text_align
         if text_align is not UNSET:
             field_dict["text_align"] = text_align
+
+        text_decoration = self.text_decoration
         if text_decoration is not UNSET:
             field_dict["text_decoration"] = text_decoration
+
+        text_table_layout = self.text_table_layout
         if text_table_layout is not UNSET:
             field_dict["text_table_layout"] = text_table_layout
 
@@ -283,7 +189,29 @@ class TextBlockStylesV0(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.background_color = src_dict.get("background_color", UNSET)
+        instance.block_background_color = src_dict.get("block_background_color", UNSET)
+        instance.block_border_color = src_dict.get("block_border_color", UNSET)
+        instance.block_border_width = src_dict.get("block_border_width", UNSET)
+        instance.block_padding_bottom = src_dict.get("block_padding_bottom", UNSET)
+        instance.block_padding_left = src_dict.get("block_padding_left", UNSET)
+        instance.block_padding_right = src_dict.get("block_padding_right", UNSET)
+        instance.block_padding_top = src_dict.get("block_padding_top", UNSET)
+        instance.color = src_dict.get("color", UNSET)
+        instance.extra_css_class = src_dict.get("extra_css_class", UNSET)
+        instance.font_family = src_dict.get("font_family", UNSET)
+        instance.font_size = src_dict.get("font_size", UNSET)
+        instance.font_weight = src_dict.get("font_weight", UNSET)
+        instance.inner_padding_bottom = src_dict.get("inner_padding_bottom", UNSET)
+        instance.inner_padding_left = src_dict.get("inner_padding_left", UNSET)
+        instance.inner_padding_right = src_dict.get("inner_padding_right", UNSET)
+        instance.inner_padding_top = src_dict.get("inner_padding_top", UNSET)
+        instance.letter_spacing = src_dict.get("letter_spacing", UNSET)
+        instance.line_height = src_dict.get("line_height", UNSET)
+        instance.mobile_stretch_content = src_dict.get("mobile_stretch_content", UNSET)
+        instance.text_decoration = src_dict.get("text_decoration", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -330,32 +258,38 @@ class TextBlockStylesV0(LazyModel):
 
         return LazyTable(
             fields={
-                "background_color": ("background_color", None),
-                "block_background_color": ("block_background_color", None),
-                "block_border_color": ("block_border_color", None),
                 "block_border_style": ("block_border_style", _decode_block_border_style),
-                "block_border_width": ("block_border_width", None),
-                "block_padding_bottom": ("block_padding_bottom", None),
-                "block_padding_left": ("block_padding_left", None),
-                "block_padding_right": ("block_padding_right", None),
-                "block_padding_top": ("block_padding_top", None),
-                "color": ("color", None),
-                "extra_css_class": ("extra_css_class", None),
-                "font_family": ("font_family", None),
-                "font_size": ("font_size", None),
                 "font_style": ("font_style", _decode_font_style),
-                "font_weight": ("font_weight", None),
-                "inner_padding_bottom": ("inner_padding_bottom", None),
-                "inner_padding_left": ("inner_padding_left", None),
-                "inner_padding_right": ("inner_padding_right", None),
-                "inner_padding_top": ("inner_padding_top", None),
-                "letter_spacing": ("letter_spacing", None),
-                "line_height": ("line_height", None),
-                "mobile_stretch_content": ("mobile_stretch_content", None),
                 "text_align": ("text_align", _decode_text_align),
-                "text_decoration": ("text_decoration", None),
                 "text_table_layout": ("text_table_layout", _decode_text_table_layout),
             },
+            known=(
+                "background_color",
+                "block_background_color",
+                "block_border_color",
+                "block_border_style",
+                "block_border_width",
+                "block_padding_bottom",
+                "block_padding_left",
+                "block_padding_right",
+                "block_padding_top",
+                "color",
+                "extra_css_class",
+                "font_family",
+                "font_size",
+                "font_style",
+                "font_weight",
+                "inner_padding_bottom",
+                "inner_padding_left",
+                "inner_padding_right",
+                "inner_padding_top",
+                "letter_spacing",
+                "line_height",
+                "mobile_stretch_content",
+                "text_align",
+                "text_decoration",
+                "text_table_layout",
+            ),
             required=(),
             additional=None,
         )

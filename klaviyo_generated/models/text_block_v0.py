@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="TextBlockV0")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class TextBlockV0(LazyModel):
     """
     Attributes:
@@ -34,27 +34,20 @@ class TextBlockV0(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        content_type: str = self.content_type
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        type_: str = self.type_
+        field_dict["content_type"] = self.content_type
 
-        data = self.data.to_dict()
+        field_dict["type"] = self.type_
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "content_type": content_type,
-                "type": type_,
-                "data": data,
-            }
-        )
+        field_dict["data"] = self.data.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -81,6 +74,11 @@ class TextBlockV0(LazyModel):
                 "type_": ("type", _decode_type_),
                 "data": ("data", _decode_data),
             },
+            known=(
+                "content_type",
+                "type",
+                "data",
+            ),
             required=(
                 "content_type",
                 "type",

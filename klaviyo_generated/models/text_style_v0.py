@@ -16,7 +16,7 @@ from ..types import UNSET, Unset, parse_union
 T = TypeVar("T", bound="TextStyleV0")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class TextStyleV0(LazyModel):
     """
     Attributes:
@@ -40,55 +40,33 @@ class TextStyleV0(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        font_family: str | Unset
-        if isinstance(self.font_family, Unset):
-            font_family = UNSET
-        elif isinstance(self.font_family, str):
-            font_family = self.font_family
-        else:
-            font_family = self.font_family
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        font_size = self.font_size
-
-        font_weight: int | Unset = UNSET
-        if not isinstance(self.font_weight, Unset):
-            font_weight = self.font_weight
-
-        text_color = self.text_color
-
-        character_spacing: int | None | Unset
-        if isinstance(self.character_spacing, Unset):
-            character_spacing = UNSET
-        else:
-            character_spacing = self.character_spacing
-
-        font_style: None | str | Unset
-        if isinstance(self.font_style, Unset):
-            font_style = UNSET
-        else:
-            font_style = self.font_style
-
-        text_decoration: None | str | Unset
-        if isinstance(self.text_decoration, Unset):
-            text_decoration = UNSET
-        else:
-            text_decoration = self.text_decoration
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        font_family = self.font_family
         if font_family is not UNSET:
             field_dict["font_family"] = font_family
+
+        font_size = self.font_size
         if font_size is not UNSET:
             field_dict["font_size"] = font_size
+
+        font_weight = self.font_weight
         if font_weight is not UNSET:
             field_dict["font_weight"] = font_weight
+
+        text_color = self.text_color
         if text_color is not UNSET:
             field_dict["text_color"] = text_color
+
+        character_spacing = self.character_spacing
         if character_spacing is not UNSET:
             field_dict["character_spacing"] = character_spacing
+
+        font_style = self.font_style
         if font_style is not UNSET:
             field_dict["font_style"] = font_style
+
+        text_decoration = self.text_decoration
         if text_decoration is not UNSET:
             field_dict["text_decoration"] = text_decoration
 
@@ -96,7 +74,13 @@ class TextStyleV0(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.font_size = src_dict.get("font_size", UNSET)
+        instance.text_color = src_dict.get("text_color", UNSET)
+        instance.character_spacing = src_dict.get("character_spacing", UNSET)
+        instance.font_style = src_dict.get("font_style", UNSET)
+        instance.text_decoration = src_dict.get("text_decoration", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -132,13 +116,17 @@ class TextStyleV0(LazyModel):
         return LazyTable(
             fields={
                 "font_family": ("font_family", _decode_font_family),
-                "font_size": ("font_size", None),
                 "font_weight": ("font_weight", _decode_font_weight),
-                "text_color": ("text_color", None),
-                "character_spacing": ("character_spacing", None),
-                "font_style": ("font_style", None),
-                "text_decoration": ("text_decoration", None),
             },
+            known=(
+                "font_family",
+                "font_size",
+                "font_weight",
+                "text_color",
+                "character_spacing",
+                "font_style",
+                "text_decoration",
+            ),
             required=(),
             additional=None,
         )

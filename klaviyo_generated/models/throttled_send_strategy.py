@@ -19,7 +19,7 @@ from ..models.throttled_send_strategy_throttle_percentage import (
 T = TypeVar("T", bound="ThrottledSendStrategy")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ThrottledSendStrategy(LazyModel):
     """
     Attributes:
@@ -34,27 +34,21 @@ class ThrottledSendStrategy(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        method: str = self.method
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
+        field_dict["method"] = self.method
 
         datetime_ = self.datetime_.isoformat()
+        field_dict["datetime"] = datetime_
 
-        throttle_percentage: int = self.throttle_percentage
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "method": method,
-                "datetime": datetime_,
-                "throttle_percentage": throttle_percentage,
-            }
-        )
+        field_dict["throttle_percentage"] = self.throttle_percentage
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -80,6 +74,11 @@ class ThrottledSendStrategy(LazyModel):
                 "datetime_": ("datetime", _decode_datetime_),
                 "throttle_percentage": ("throttle_percentage", _decode_throttle_percentage),
             },
+            known=(
+                "method",
+                "datetime",
+                "throttle_percentage",
+            ),
             required=(
                 "method",
                 "datetime",

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="TimeDelayAction")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class TimeDelayAction(LazyModel):
     """
     Attributes:
@@ -40,46 +40,32 @@ class TimeDelayAction(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        data = self.data.to_dict()
+        field_dict["type"] = self.type_
 
-        id: None | str | Unset
-        if isinstance(self.id, Unset):
-            id = UNSET
-        else:
-            id = self.id
+        field_dict["data"] = self.data.to_dict()
 
-        temporary_id: None | str | Unset
-        if isinstance(self.temporary_id, Unset):
-            temporary_id = UNSET
-        else:
-            temporary_id = self.temporary_id
-
-        links: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.links, Unset):
-            links = self.links.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "data": data,
-            }
-        )
+        id = self.id
         if id is not UNSET:
             field_dict["id"] = id
+
+        temporary_id = self.temporary_id
         if temporary_id is not UNSET:
             field_dict["temporary_id"] = temporary_id
-        if links is not UNSET:
-            field_dict["links"] = links
+
+        links = self.links
+        if not isinstance(links, Unset):
+            field_dict["links"] = links.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.id = src_dict.get("id", UNSET)
+        instance.temporary_id = src_dict.get("temporary_id", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -110,10 +96,15 @@ class TimeDelayAction(LazyModel):
             fields={
                 "type_": ("type", _decode_type_),
                 "data": ("data", _decode_data),
-                "id": ("id", None),
-                "temporary_id": ("temporary_id", None),
                 "links": ("links", _decode_links),
             },
+            known=(
+                "type",
+                "data",
+                "id",
+                "temporary_id",
+                "links",
+            ),
             required=(
                 "type",
                 "data",

@@ -20,7 +20,7 @@ from ..types import UNSET, Unset, parse_union
 T = TypeVar("T", bound="TimeDelayActionData")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class TimeDelayActionData(LazyModel):
     """
     Attributes:
@@ -41,27 +41,25 @@ class TimeDelayActionData(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        value = self.value
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        unit: str | Unset = UNSET
-        if not isinstance(self.unit, Unset):
-            unit = self.unit
+        field_dict["value"] = self.value
 
-        secondary_value: int | None | Unset
-        if isinstance(self.secondary_value, Unset):
-            secondary_value = UNSET
-        else:
-            secondary_value = self.secondary_value
+        unit = self.unit
+        if unit is not UNSET:
+            field_dict["unit"] = unit
 
-        timezone: str | Unset = UNSET
-        if not isinstance(self.timezone, Unset):
-            timezone = self.timezone
+        secondary_value = self.secondary_value
+        if secondary_value is not UNSET:
+            field_dict["secondary_value"] = secondary_value
 
-        delay_until_time: None | str | Unset
-        if isinstance(self.delay_until_time, Unset):
-            delay_until_time = UNSET
-        else:
-            delay_until_time = self.delay_until_time
+        timezone = self.timezone
+        if timezone is not UNSET:
+            field_dict["timezone"] = timezone
+
+        delay_until_time = self.delay_until_time
+        if delay_until_time is not UNSET:
+            field_dict["delay_until_time"] = delay_until_time
 
         delay_until_weekdays: list[str] | None | Unset
         if isinstance(self.delay_until_weekdays, Unset):
@@ -74,22 +72,6 @@ class TimeDelayActionData(LazyModel):
 
         else:
             delay_until_weekdays = self.delay_until_weekdays
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "value": value,
-            }
-        )
-        if unit is not UNSET:
-            field_dict["unit"] = unit
-        if secondary_value is not UNSET:
-            field_dict["secondary_value"] = secondary_value
-        if timezone is not UNSET:
-            field_dict["timezone"] = timezone
-        if delay_until_time is not UNSET:
-            field_dict["delay_until_time"] = delay_until_time
         if delay_until_weekdays is not UNSET:
             field_dict["delay_until_weekdays"] = delay_until_weekdays
 
@@ -97,7 +79,11 @@ class TimeDelayActionData(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.value = src_dict["value"]
+        instance.secondary_value = src_dict.get("secondary_value", UNSET)
+        instance.delay_until_time = src_dict.get("delay_until_time", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -157,13 +143,18 @@ class TimeDelayActionData(LazyModel):
 
         return LazyTable(
             fields={
-                "value": ("value", None),
                 "unit": ("unit", _decode_unit),
-                "secondary_value": ("secondary_value", None),
                 "timezone": ("timezone", _decode_timezone),
-                "delay_until_time": ("delay_until_time", None),
                 "delay_until_weekdays": ("delay_until_weekdays", _decode_delay_until_weekdays),
             },
+            known=(
+                "value",
+                "unit",
+                "secondary_value",
+                "timezone",
+                "delay_until_time",
+                "delay_until_weekdays",
+            ),
             required=("value",),
             additional=None,
         )

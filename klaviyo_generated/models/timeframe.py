@@ -14,7 +14,7 @@ from ..models.timeframe_key import TimeframeKey, check_timeframe_key
 T = TypeVar("T", bound="Timeframe")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class Timeframe(LazyModel):
     """
     Attributes:
@@ -25,21 +25,16 @@ class Timeframe(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        key: str = self.key
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "key": key,
-            }
-        )
+        field_dict["key"] = self.key
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -53,6 +48,7 @@ class Timeframe(LazyModel):
             fields={
                 "key": ("key", _decode_key),
             },
+            known=("key",),
             required=("key",),
             additional=None,
         )

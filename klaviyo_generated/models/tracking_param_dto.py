@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="TrackingParamDTO")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class TrackingParamDTO(LazyModel):
     """
     Attributes:
@@ -36,36 +36,29 @@ class TrackingParamDTO(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.campaign_tracking_setting_dynamic_param import CampaignTrackingSettingDynamicParam  # noqa: PLC0415
-        from ..models.campaign_tracking_setting_static_param import CampaignTrackingSettingStaticParam  # noqa: PLC0415
-        from ..models.flow_tracking_setting_dynamic_param import FlowTrackingSettingDynamicParam  # noqa: PLC0415
-        from ..models.flow_tracking_setting_static_param import FlowTrackingSettingStaticParam  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
         flow: dict[str, Any] | None | Unset
         if isinstance(self.flow, Unset):
             flow = UNSET
-        elif isinstance(self.flow, FlowTrackingSettingDynamicParam):
+        elif isinstance(self.flow, LazyModel):
             flow = self.flow.to_dict()
-        elif isinstance(self.flow, FlowTrackingSettingStaticParam):
+        elif isinstance(self.flow, LazyModel):
             flow = self.flow.to_dict()
         else:
             flow = self.flow
+        if flow is not UNSET:
+            field_dict["flow"] = flow
 
         campaign: dict[str, Any] | None | Unset
         if isinstance(self.campaign, Unset):
             campaign = UNSET
-        elif isinstance(self.campaign, CampaignTrackingSettingDynamicParam):
+        elif isinstance(self.campaign, LazyModel):
             campaign = self.campaign.to_dict()
-        elif isinstance(self.campaign, CampaignTrackingSettingStaticParam):
+        elif isinstance(self.campaign, LazyModel):
             campaign = self.campaign.to_dict()
         else:
             campaign = self.campaign
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if flow is not UNSET:
-            field_dict["flow"] = flow
         if campaign is not UNSET:
             field_dict["campaign"] = campaign
 
@@ -73,7 +66,8 @@ class TrackingParamDTO(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -153,6 +147,10 @@ class TrackingParamDTO(LazyModel):
                 "flow": ("flow", _decode_flow),
                 "campaign": ("campaign", _decode_campaign),
             },
+            known=(
+                "flow",
+                "campaign",
+            ),
             required=(),
             additional=None,
         )

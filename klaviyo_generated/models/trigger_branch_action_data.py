@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="TriggerBranchActionData")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class TriggerBranchActionData(LazyModel):
     """
     Attributes:
@@ -43,31 +43,20 @@ class TriggerBranchActionData(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.trigger_branch_action_data_trigger_filter_type_0 import TriggerBranchActionDataTriggerFilterType0  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
         trigger_filter: dict[str, Any] | None
-        if isinstance(self.trigger_filter, TriggerBranchActionDataTriggerFilterType0):
+        if isinstance(self.trigger_filter, LazyModel):
             trigger_filter = self.trigger_filter.to_dict()
         else:
             trigger_filter = self.trigger_filter
+        field_dict["trigger_filter"] = trigger_filter
 
-        trigger_id = self.trigger_id
+        field_dict["trigger_id"] = self.trigger_id
 
-        trigger_type: str = self.trigger_type
+        field_dict["trigger_type"] = self.trigger_type
 
-        trigger_subtype: str | Unset = UNSET
-        if not isinstance(self.trigger_subtype, Unset):
-            trigger_subtype = self.trigger_subtype
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "trigger_filter": trigger_filter,
-                "trigger_id": trigger_id,
-                "trigger_type": trigger_type,
-            }
-        )
+        trigger_subtype = self.trigger_subtype
         if trigger_subtype is not UNSET:
             field_dict["trigger_subtype"] = trigger_subtype
 
@@ -75,7 +64,9 @@ class TriggerBranchActionData(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.trigger_id = src_dict["trigger_id"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -117,10 +108,15 @@ class TriggerBranchActionData(LazyModel):
         return LazyTable(
             fields={
                 "trigger_filter": ("trigger_filter", _decode_trigger_filter),
-                "trigger_id": ("trigger_id", None),
                 "trigger_type": ("trigger_type", _decode_trigger_type),
                 "trigger_subtype": ("trigger_subtype", _decode_trigger_subtype),
             },
+            known=(
+                "trigger_filter",
+                "trigger_id",
+                "trigger_type",
+                "trigger_subtype",
+            ),
             required=(
                 "trigger_filter",
                 "trigger_id",

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="TriggerBranchActionDataTriggerFilterType0")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class TriggerBranchActionDataTriggerFilterType0(LazyModel):
     """
     Attributes:
@@ -30,24 +30,21 @@ class TriggerBranchActionDataTriggerFilterType0(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
         condition_groups = []
         for condition_groups_item_data in self.condition_groups:
             condition_groups_item = condition_groups_item_data.to_dict()
             condition_groups.append(condition_groups_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "condition_groups": condition_groups,
-            }
-        )
+        field_dict["condition_groups"] = condition_groups
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -73,6 +70,7 @@ class TriggerBranchActionDataTriggerFilterType0(LazyModel):
             fields={
                 "condition_groups": ("condition_groups", _decode_condition_groups),
             },
+            known=("condition_groups",),
             required=("condition_groups",),
             additional=None,
         )

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="TriggerBranchActionDataTriggerFilterType0ConditionGroupsItem")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class TriggerBranchActionDataTriggerFilterType0ConditionGroupsItem(LazyModel):
     """
     Attributes:
@@ -40,40 +40,32 @@ class TriggerBranchActionDataTriggerFilterType0ConditionGroupsItem(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.custom_object_property_condition import CustomObjectPropertyCondition  # noqa: PLC0415
-        from ..models.custom_object_trigger_condition import CustomObjectTriggerCondition  # noqa: PLC0415
-        from ..models.metric_property_condition import MetricPropertyCondition  # noqa: PLC0415
-        from ..models.price_drop_condition import PriceDropCondition  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
         conditions = []
         for conditions_item_data in self.conditions:
             conditions_item: dict[str, Any]
-            if isinstance(conditions_item_data, MetricPropertyCondition):
+            if isinstance(conditions_item_data, LazyModel):
                 conditions_item = conditions_item_data.to_dict()
-            elif isinstance(conditions_item_data, CustomObjectTriggerCondition):
+            elif isinstance(conditions_item_data, LazyModel):
                 conditions_item = conditions_item_data.to_dict()
-            elif isinstance(conditions_item_data, CustomObjectPropertyCondition):
+            elif isinstance(conditions_item_data, LazyModel):
                 conditions_item = conditions_item_data.to_dict()
-            elif isinstance(conditions_item_data, PriceDropCondition):
+            elif isinstance(conditions_item_data, LazyModel):
                 conditions_item = conditions_item_data.to_dict()
             else:
                 conditions_item = conditions_item_data.to_dict()
 
             conditions.append(conditions_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "conditions": conditions,
-            }
-        )
+        field_dict["conditions"] = conditions
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -153,6 +145,7 @@ class TriggerBranchActionDataTriggerFilterType0ConditionGroupsItem(LazyModel):
             fields={
                 "conditions": ("conditions", _decode_conditions),
             },
+            known=("conditions",),
             required=("conditions",),
             additional=None,
         )

@@ -19,7 +19,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="UniqueCouponConfig")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class UniqueCouponConfig(LazyModel):
     """
     Attributes:
@@ -39,43 +39,23 @@ class UniqueCouponConfig(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        id: int | None | Unset
-        if isinstance(self.id, Unset):
-            id = UNSET
-        else:
-            id = self.id
+        field_dict["type"] = self.type_
 
-        code: None | str | Unset
-        if isinstance(self.code, Unset):
-            code = UNSET
-        else:
-            code = self.code
-
-        fallback_coupon_code: None | str | Unset
-        if isinstance(self.fallback_coupon_code, Unset):
-            fallback_coupon_code = UNSET
-        else:
-            fallback_coupon_code = self.fallback_coupon_code
-
-        integration: str | Unset = UNSET
-        if not isinstance(self.integration, Unset):
-            integration = self.integration
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-            }
-        )
+        id = self.id
         if id is not UNSET:
             field_dict["id"] = id
+
+        code = self.code
         if code is not UNSET:
             field_dict["code"] = code
+
+        fallback_coupon_code = self.fallback_coupon_code
         if fallback_coupon_code is not UNSET:
             field_dict["fallback_coupon_code"] = fallback_coupon_code
+
+        integration = self.integration
         if integration is not UNSET:
             field_dict["integration"] = integration
 
@@ -83,7 +63,11 @@ class UniqueCouponConfig(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.id = src_dict.get("id", UNSET)
+        instance.code = src_dict.get("code", UNSET)
+        instance.fallback_coupon_code = src_dict.get("fallback_coupon_code", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -106,11 +90,15 @@ class UniqueCouponConfig(LazyModel):
         return LazyTable(
             fields={
                 "type_": ("type", _decode_type_),
-                "id": ("id", None),
-                "code": ("code", None),
-                "fallback_coupon_code": ("fallback_coupon_code", None),
                 "integration": ("integration", _decode_integration),
             },
+            known=(
+                "type",
+                "id",
+                "code",
+                "fallback_coupon_code",
+                "integration",
+            ),
             required=("type",),
             additional=None,
         )

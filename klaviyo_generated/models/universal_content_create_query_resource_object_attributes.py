@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="UniversalContentCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class UniversalContentCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -46,45 +46,35 @@ class UniversalContentCreateQueryResourceObjectAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.button_block_v0 import ButtonBlockV0  # noqa: PLC0415
-        from ..models.drop_shadow_block_v0 import DropShadowBlockV0  # noqa: PLC0415
-        from ..models.horizontal_rule_block_v0 import HorizontalRuleBlockV0  # noqa: PLC0415
-        from ..models.html_block_v0 import HTMLBlockV0  # noqa: PLC0415
-        from ..models.image_block_v0 import ImageBlockV0  # noqa: PLC0415
-        from ..models.spacer_block_v0 import SpacerBlockV0  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        name = self.name
+        field_dict["name"] = self.name
 
         definition: dict[str, Any]
-        if isinstance(self.definition, ButtonBlockV0):
+        if isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
-        elif isinstance(self.definition, DropShadowBlockV0):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
-        elif isinstance(self.definition, HorizontalRuleBlockV0):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
-        elif isinstance(self.definition, HTMLBlockV0):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
-        elif isinstance(self.definition, ImageBlockV0):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
-        elif isinstance(self.definition, SpacerBlockV0):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
         else:
             definition = self.definition.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "name": name,
-                "definition": definition,
-            }
-        )
+        field_dict["definition"] = definition
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.name = src_dict["name"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -178,9 +168,12 @@ class UniversalContentCreateQueryResourceObjectAttributes(LazyModel):
 
         return LazyTable(
             fields={
-                "name": ("name", None),
                 "definition": ("definition", _decode_definition),
             },
+            known=(
+                "name",
+                "definition",
+            ),
             required=(
                 "name",
                 "definition",

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="UniversalContentPartialUpdateQueryResourceObjectAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class UniversalContentPartialUpdateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -48,45 +48,31 @@ class UniversalContentPartialUpdateQueryResourceObjectAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.button_block_v0 import ButtonBlockV0  # noqa: PLC0415
-        from ..models.drop_shadow_block_v0 import DropShadowBlockV0  # noqa: PLC0415
-        from ..models.horizontal_rule_block_v0 import HorizontalRuleBlockV0  # noqa: PLC0415
-        from ..models.html_block_v0 import HTMLBlockV0  # noqa: PLC0415
-        from ..models.image_block_v0 import ImageBlockV0  # noqa: PLC0415
-        from ..models.spacer_block_v0 import SpacerBlockV0  # noqa: PLC0415
-        from ..models.text_block_v0 import TextBlockV0  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        name: None | str | Unset
-        if isinstance(self.name, Unset):
-            name = UNSET
-        else:
-            name = self.name
+        name = self.name
+        if name is not UNSET:
+            field_dict["name"] = name
 
         definition: dict[str, Any] | None | Unset
         if isinstance(self.definition, Unset):
             definition = UNSET
-        elif isinstance(self.definition, ButtonBlockV0):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
-        elif isinstance(self.definition, DropShadowBlockV0):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
-        elif isinstance(self.definition, HorizontalRuleBlockV0):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
-        elif isinstance(self.definition, HTMLBlockV0):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
-        elif isinstance(self.definition, ImageBlockV0):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
-        elif isinstance(self.definition, SpacerBlockV0):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
-        elif isinstance(self.definition, TextBlockV0):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
         else:
             definition = self.definition
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if name is not UNSET:
-            field_dict["name"] = name
         if definition is not UNSET:
             field_dict["definition"] = definition
 
@@ -94,7 +80,9 @@ class UniversalContentPartialUpdateQueryResourceObjectAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.name = src_dict.get("name", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -211,9 +199,12 @@ class UniversalContentPartialUpdateQueryResourceObjectAttributes(LazyModel):
 
         return LazyTable(
             fields={
-                "name": ("name", None),
                 "definition": ("definition", _decode_definition),
             },
+            known=(
+                "name",
+                "definition",
+            ),
             required=(),
             additional=None,
         )

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="UniversalContentResponseObjectResourceAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class UniversalContentResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
@@ -85,85 +85,59 @@ class UniversalContentResponseObjectResourceAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.button_block_v0 import ButtonBlockV0  # noqa: PLC0415
-        from ..models.coupon_block_v0 import CouponBlockV0  # noqa: PLC0415
-        from ..models.drop_shadow_block_v0 import DropShadowBlockV0  # noqa: PLC0415
-        from ..models.header_block_v0 import HeaderBlockV0  # noqa: PLC0415
-        from ..models.horizontal_rule_block_v0 import HorizontalRuleBlockV0  # noqa: PLC0415
-        from ..models.html_block_v0 import HTMLBlockV0  # noqa: PLC0415
-        from ..models.image_block_v0 import ImageBlockV0  # noqa: PLC0415
-        from ..models.product_block_v0 import ProductBlockV0  # noqa: PLC0415
-        from ..models.review_block_v0 import ReviewBlockV0  # noqa: PLC0415
-        from ..models.section_v0 import SectionV0  # noqa: PLC0415
-        from ..models.social_block_v0 import SocialBlockV0  # noqa: PLC0415
-        from ..models.spacer_block_v0 import SpacerBlockV0  # noqa: PLC0415
-        from ..models.split_block_v0 import SplitBlockV0  # noqa: PLC0415
-        from ..models.table_block_v0 import TableBlockV0  # noqa: PLC0415
-        from ..models.text_block_v0 import TextBlockV0  # noqa: PLC0415
-        from ..models.unsupported_block import UnsupportedBlock  # noqa: PLC0415
-        from ..models.video_block_v0 import VideoBlockV0  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        name = self.name
+        field_dict["name"] = self.name
 
         created = self.created.isoformat()
+        field_dict["created"] = created
 
         updated = self.updated.isoformat()
+        field_dict["updated"] = updated
 
-        screenshot_status: str = self.screenshot_status
+        field_dict["screenshot_status"] = self.screenshot_status
 
-        screenshot_url = self.screenshot_url
+        field_dict["screenshot_url"] = self.screenshot_url
 
         definition: dict[str, Any] | None | Unset
         if isinstance(self.definition, Unset):
             definition = UNSET
-        elif isinstance(self.definition, ButtonBlockV0):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
-        elif isinstance(self.definition, CouponBlockV0):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
-        elif isinstance(self.definition, DropShadowBlockV0):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
-        elif isinstance(self.definition, HeaderBlockV0):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
-        elif isinstance(self.definition, HorizontalRuleBlockV0):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
-        elif isinstance(self.definition, HTMLBlockV0):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
-        elif isinstance(self.definition, ImageBlockV0):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
-        elif isinstance(self.definition, ProductBlockV0):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
-        elif isinstance(self.definition, ReviewBlockV0):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
-        elif isinstance(self.definition, SocialBlockV0):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
-        elif isinstance(self.definition, SpacerBlockV0):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
-        elif isinstance(self.definition, SplitBlockV0):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
-        elif isinstance(self.definition, TableBlockV0):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
-        elif isinstance(self.definition, TextBlockV0):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
-        elif isinstance(self.definition, UnsupportedBlock):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
-        elif isinstance(self.definition, VideoBlockV0):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
-        elif isinstance(self.definition, SectionV0):
+        elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
         else:
             definition = self.definition
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "name": name,
-                "created": created,
-                "updated": updated,
-                "screenshot_status": screenshot_status,
-                "screenshot_url": screenshot_url,
-            }
-        )
         if definition is not UNSET:
             field_dict["definition"] = definition
 
@@ -171,7 +145,10 @@ class UniversalContentResponseObjectResourceAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.name = src_dict["name"]
+        instance.screenshot_url = src_dict["screenshot_url"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -427,13 +404,19 @@ class UniversalContentResponseObjectResourceAttributes(LazyModel):
 
         return LazyTable(
             fields={
-                "name": ("name", None),
                 "created": ("created", _decode_created),
                 "updated": ("updated", _decode_updated),
                 "screenshot_status": ("screenshot_status", _decode_screenshot_status),
-                "screenshot_url": ("screenshot_url", None),
                 "definition": ("definition", _decode_definition),
             },
+            known=(
+                "name",
+                "created",
+                "updated",
+                "screenshot_status",
+                "screenshot_url",
+                "definition",
+            ),
             required=(
                 "name",
                 "created",

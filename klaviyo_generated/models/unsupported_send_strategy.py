@@ -17,7 +17,7 @@ from ..models.unsupported_send_strategy_method import (
 T = TypeVar("T", bound="UnsupportedSendStrategy")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class UnsupportedSendStrategy(LazyModel):
     """
     Attributes:
@@ -28,21 +28,16 @@ class UnsupportedSendStrategy(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        method: str = self.method
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "method": method,
-            }
-        )
+        field_dict["method"] = self.method
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -56,6 +51,7 @@ class UnsupportedSendStrategy(LazyModel):
             fields={
                 "method": ("method", _decode_method),
             },
+            known=("method",),
             required=("method",),
             additional=None,
         )

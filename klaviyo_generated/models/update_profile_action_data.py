@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="UpdateProfileActionData")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class UpdateProfileActionData(LazyModel):
     """
     Attributes:
@@ -49,41 +49,29 @@ class UpdateProfileActionData(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.profile_operation_update_or_create_boolean import ProfileOperationUpdateOrCreateBoolean  # noqa: PLC0415
-        from ..models.profile_operation_update_or_create_date import ProfileOperationUpdateOrCreateDate  # noqa: PLC0415
-        from ..models.profile_operation_update_or_create_list import ProfileOperationUpdateOrCreateList  # noqa: PLC0415
-        from ..models.profile_operation_update_or_create_numeric import ProfileOperationUpdateOrCreateNumeric  # noqa: PLC0415
-        from ..models.profile_operation_update_or_create_string import ProfileOperationUpdateOrCreateString  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
         profile_operations = []
         for profile_operations_item_data in self.profile_operations:
             profile_operations_item: dict[str, Any]
-            if isinstance(profile_operations_item_data, ProfileOperationUpdateOrCreateString):
+            if isinstance(profile_operations_item_data, LazyModel):
                 profile_operations_item = profile_operations_item_data.to_dict()
-            elif isinstance(profile_operations_item_data, ProfileOperationUpdateOrCreateBoolean):
+            elif isinstance(profile_operations_item_data, LazyModel):
                 profile_operations_item = profile_operations_item_data.to_dict()
-            elif isinstance(profile_operations_item_data, ProfileOperationUpdateOrCreateNumeric):
+            elif isinstance(profile_operations_item_data, LazyModel):
                 profile_operations_item = profile_operations_item_data.to_dict()
-            elif isinstance(profile_operations_item_data, ProfileOperationUpdateOrCreateDate):
+            elif isinstance(profile_operations_item_data, LazyModel):
                 profile_operations_item = profile_operations_item_data.to_dict()
-            elif isinstance(profile_operations_item_data, ProfileOperationUpdateOrCreateList):
+            elif isinstance(profile_operations_item_data, LazyModel):
                 profile_operations_item = profile_operations_item_data.to_dict()
             else:
                 profile_operations_item = profile_operations_item_data.to_dict()
 
             profile_operations.append(profile_operations_item)
 
-        status: str | Unset = UNSET
-        if not isinstance(self.status, Unset):
-            status = self.status
+        field_dict["profile_operations"] = profile_operations
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "profile_operations": profile_operations,
-            }
-        )
+        status = self.status
         if status is not UNSET:
             field_dict["status"] = status
 
@@ -91,7 +79,8 @@ class UpdateProfileActionData(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -193,6 +182,10 @@ class UpdateProfileActionData(LazyModel):
                 "profile_operations": ("profile_operations", _decode_profile_operations),
                 "status": ("status", _decode_status),
             },
+            known=(
+                "profile_operations",
+                "status",
+            ),
             required=("profile_operations",),
             additional=None,
         )

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset, parse_union
 T = TypeVar("T", bound="URLPatternsProperties")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class URLPatternsProperties(LazyModel):
     """
     Attributes:
@@ -27,6 +27,8 @@ class URLPatternsProperties(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
         allow_list: list[str] | None | Unset
         if isinstance(self.allow_list, Unset):
             allow_list = UNSET
@@ -35,6 +37,8 @@ class URLPatternsProperties(LazyModel):
 
         else:
             allow_list = self.allow_list
+        if allow_list is not UNSET:
+            field_dict["allow_list"] = allow_list
 
         deny_list: list[str] | None | Unset
         if isinstance(self.deny_list, Unset):
@@ -44,12 +48,6 @@ class URLPatternsProperties(LazyModel):
 
         else:
             deny_list = self.deny_list
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if allow_list is not UNSET:
-            field_dict["allow_list"] = allow_list
         if deny_list is not UNSET:
             field_dict["deny_list"] = deny_list
 
@@ -57,7 +55,8 @@ class URLPatternsProperties(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -107,6 +106,10 @@ class URLPatternsProperties(LazyModel):
                 "allow_list": ("allow_list", _decode_allow_list),
                 "deny_list": ("deny_list", _decode_deny_list),
             },
+            known=(
+                "allow_list",
+                "deny_list",
+            ),
             required=(),
             additional=None,
         )

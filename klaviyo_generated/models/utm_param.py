@@ -13,7 +13,7 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 T = TypeVar("T", bound="UtmParam")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class UtmParam(LazyModel):
     """
     Attributes:
@@ -26,33 +26,30 @@ class UtmParam(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        param = self.param
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        value = self.value
+        field_dict["param"] = self.param
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "param": param,
-                "value": value,
-            }
-        )
+        field_dict["value"] = self.value
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.param = src_dict["param"]
+        instance.value = src_dict["value"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "param": ("param", None),
-                "value": ("value", None),
-            },
+            fields={},
+            known=(
+                "param",
+                "value",
+            ),
             required=(
                 "param",
                 "value",

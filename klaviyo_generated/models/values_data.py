@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ValuesData")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ValuesData(LazyModel):
     """
     Attributes:
@@ -31,24 +31,18 @@ class ValuesData(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        groupings = self.groupings.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        statistics = self.statistics.to_dict()
+        field_dict["groupings"] = self.groupings.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "groupings": groupings,
-                "statistics": statistics,
-            }
-        )
+        field_dict["statistics"] = self.statistics.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -70,6 +64,10 @@ class ValuesData(LazyModel):
                 "groupings": ("groupings", _decode_groupings),
                 "statistics": ("statistics", _decode_statistics),
             },
+            known=(
+                "groupings",
+                "statistics",
+            ),
             required=(
                 "groupings",
                 "statistics",

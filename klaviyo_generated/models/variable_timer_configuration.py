@@ -17,7 +17,7 @@ from ..models.variable_timer_configuration_type import (
 T = TypeVar("T", bound="VariableTimerConfiguration")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class VariableTimerConfiguration(LazyModel):
     """
     Attributes:
@@ -34,30 +34,25 @@ class VariableTimerConfiguration(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        days = self.days
+        field_dict["type"] = self.type_
 
-        hours = self.hours
+        field_dict["days"] = self.days
 
-        minutes = self.minutes
+        field_dict["hours"] = self.hours
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "days": days,
-                "hours": hours,
-                "minutes": minutes,
-            }
-        )
+        field_dict["minutes"] = self.minutes
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.days = src_dict["days"]
+        instance.hours = src_dict["hours"]
+        instance.minutes = src_dict["minutes"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -70,10 +65,13 @@ class VariableTimerConfiguration(LazyModel):
         return LazyTable(
             fields={
                 "type_": ("type", _decode_type_),
-                "days": ("days", None),
-                "hours": ("hours", None),
-                "minutes": ("minutes", None),
             },
+            known=(
+                "type",
+                "days",
+                "hours",
+                "minutes",
+            ),
             required=(
                 "type",
                 "days",

@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="Version")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class Version(LazyModel):
     """
     Attributes:
@@ -112,84 +112,69 @@ class Version(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.after_close_timeout import AfterCloseTimeout  # noqa: PLC0415
-        from ..models.cart_content import CartContent  # noqa: PLC0415
-        from ..models.cart_item_count import CartItemCount  # noqa: PLC0415
-        from ..models.cart_product import CartProduct  # noqa: PLC0415
-        from ..models.cart_value import CartValue  # noqa: PLC0415
-        from ..models.channel import Channel  # noqa: PLC0415
-        from ..models.custom_javascript import CustomJavascript  # noqa: PLC0415
-        from ..models.delay import Delay  # noqa: PLC0415
-        from ..models.device import Device  # noqa: PLC0415
-        from ..models.exit_intent import ExitIntent  # noqa: PLC0415
-        from ..models.identified_profiles import IdentifiedProfiles  # noqa: PLC0415
-        from ..models.lists_and_segments import ListsAndSegments  # noqa: PLC0415
-        from ..models.location import Location  # noqa: PLC0415
-        from ..models.page_visits import PageVisits  # noqa: PLC0415
-        from ..models.previously_submitted import PreviouslySubmitted  # noqa: PLC0415
-        from ..models.profile_event_tracked import ProfileEventTracked  # noqa: PLC0415
-        from ..models.scroll import Scroll  # noqa: PLC0415
-        from ..models.unidentified_profiles import UnidentifiedProfiles  # noqa: PLC0415
-        from ..models.url_patterns import URLPatterns  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
         steps = []
         for steps_item_data in self.steps:
             steps_item = steps_item_data.to_dict()
             steps.append(steps_item)
 
-        id: int | None | Unset
-        if isinstance(self.id, Unset):
-            id = UNSET
-        else:
-            id = self.id
+        field_dict["steps"] = steps
+
+        id = self.id
+        if id is not UNSET:
+            field_dict["id"] = id
 
         triggers: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.triggers, Unset):
             triggers = []
             for triggers_item_data in self.triggers:
                 triggers_item: dict[str, Any]
-                if isinstance(triggers_item_data, AfterCloseTimeout):
+                if isinstance(triggers_item_data, LazyModel):
                     triggers_item = triggers_item_data.to_dict()
-                elif isinstance(triggers_item_data, CartContent):
+                elif isinstance(triggers_item_data, LazyModel):
                     triggers_item = triggers_item_data.to_dict()
-                elif isinstance(triggers_item_data, CartItemCount):
+                elif isinstance(triggers_item_data, LazyModel):
                     triggers_item = triggers_item_data.to_dict()
-                elif isinstance(triggers_item_data, CartProduct):
+                elif isinstance(triggers_item_data, LazyModel):
                     triggers_item = triggers_item_data.to_dict()
-                elif isinstance(triggers_item_data, CartValue):
+                elif isinstance(triggers_item_data, LazyModel):
                     triggers_item = triggers_item_data.to_dict()
-                elif isinstance(triggers_item_data, Channel):
+                elif isinstance(triggers_item_data, LazyModel):
                     triggers_item = triggers_item_data.to_dict()
-                elif isinstance(triggers_item_data, CustomJavascript):
+                elif isinstance(triggers_item_data, LazyModel):
                     triggers_item = triggers_item_data.to_dict()
-                elif isinstance(triggers_item_data, Delay):
+                elif isinstance(triggers_item_data, LazyModel):
                     triggers_item = triggers_item_data.to_dict()
-                elif isinstance(triggers_item_data, Device):
+                elif isinstance(triggers_item_data, LazyModel):
                     triggers_item = triggers_item_data.to_dict()
-                elif isinstance(triggers_item_data, ExitIntent):
+                elif isinstance(triggers_item_data, LazyModel):
                     triggers_item = triggers_item_data.to_dict()
-                elif isinstance(triggers_item_data, IdentifiedProfiles):
+                elif isinstance(triggers_item_data, LazyModel):
                     triggers_item = triggers_item_data.to_dict()
-                elif isinstance(triggers_item_data, ListsAndSegments):
+                elif isinstance(triggers_item_data, LazyModel):
                     triggers_item = triggers_item_data.to_dict()
-                elif isinstance(triggers_item_data, Location):
+                elif isinstance(triggers_item_data, LazyModel):
                     triggers_item = triggers_item_data.to_dict()
-                elif isinstance(triggers_item_data, PageVisits):
+                elif isinstance(triggers_item_data, LazyModel):
                     triggers_item = triggers_item_data.to_dict()
-                elif isinstance(triggers_item_data, PreviouslySubmitted):
+                elif isinstance(triggers_item_data, LazyModel):
                     triggers_item = triggers_item_data.to_dict()
-                elif isinstance(triggers_item_data, ProfileEventTracked):
+                elif isinstance(triggers_item_data, LazyModel):
                     triggers_item = triggers_item_data.to_dict()
-                elif isinstance(triggers_item_data, Scroll):
+                elif isinstance(triggers_item_data, LazyModel):
                     triggers_item = triggers_item_data.to_dict()
-                elif isinstance(triggers_item_data, UnidentifiedProfiles):
+                elif isinstance(triggers_item_data, LazyModel):
                     triggers_item = triggers_item_data.to_dict()
-                elif isinstance(triggers_item_data, URLPatterns):
+                elif isinstance(triggers_item_data, LazyModel):
                     triggers_item = triggers_item_data.to_dict()
                 else:
                     triggers_item = triggers_item_data.to_dict()
 
                 triggers.append(triggers_item)
+
+        if triggers is not UNSET:
+            field_dict["triggers"] = triggers
 
         teasers: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.teasers, Unset):
@@ -198,37 +183,40 @@ class Version(LazyModel):
                 teasers_item = teasers_item_data.to_dict()
                 teasers.append(teasers_item)
 
-        dynamic_button: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.dynamic_button, Unset):
-            dynamic_button = self.dynamic_button.to_dict()
+        if teasers is not UNSET:
+            field_dict["teasers"] = teasers
 
-        name: None | str | Unset
-        if isinstance(self.name, Unset):
-            name = UNSET
-        else:
-            name = self.name
+        dynamic_button = self.dynamic_button
+        if not isinstance(dynamic_button, Unset):
+            field_dict["dynamic_button"] = dynamic_button.to_dict()
 
-        styles: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.styles, Unset):
-            styles = self.styles.to_dict()
+        name = self.name
+        if name is not UNSET:
+            field_dict["name"] = name
 
-        properties: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.properties, Unset):
-            properties = self.properties.to_dict()
+        styles = self.styles
+        if not isinstance(styles, Unset):
+            field_dict["styles"] = styles.to_dict()
 
-        type_: str | Unset = UNSET
-        if not isinstance(self.type_, Unset):
-            type_ = self.type_
+        properties = self.properties
+        if not isinstance(properties, Unset):
+            field_dict["properties"] = properties.to_dict()
 
-        location: str | Unset = UNSET
-        if not isinstance(self.location, Unset):
-            location = self.location
+        type_ = self.type_
+        if type_ is not UNSET:
+            field_dict["type"] = type_
 
-        status: str | Unset = UNSET
-        if not isinstance(self.status, Unset):
-            status = self.status
+        location = self.location
+        if location is not UNSET:
+            field_dict["location"] = location
+
+        status = self.status
+        if status is not UNSET:
+            field_dict["status"] = status
 
         ab_test = self.ab_test
+        if ab_test is not UNSET:
+            field_dict["ab_test"] = ab_test
 
         specialties: list[str] | Unset = UNSET
         if not isinstance(self.specialties, Unset):
@@ -237,45 +225,14 @@ class Version(LazyModel):
                 specialties_item: str = specialties_item_data
                 specialties.append(specialties_item)
 
-        channel: str | Unset = UNSET
-        if not isinstance(self.channel, Unset):
-            channel = self.channel
-
-        message_priority = self.message_priority
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "steps": steps,
-            }
-        )
-        if id is not UNSET:
-            field_dict["id"] = id
-        if triggers is not UNSET:
-            field_dict["triggers"] = triggers
-        if teasers is not UNSET:
-            field_dict["teasers"] = teasers
-        if dynamic_button is not UNSET:
-            field_dict["dynamic_button"] = dynamic_button
-        if name is not UNSET:
-            field_dict["name"] = name
-        if styles is not UNSET:
-            field_dict["styles"] = styles
-        if properties is not UNSET:
-            field_dict["properties"] = properties
-        if type_ is not UNSET:
-            field_dict["type"] = type_
-        if location is not UNSET:
-            field_dict["location"] = location
-        if status is not UNSET:
-            field_dict["status"] = status
-        if ab_test is not UNSET:
-            field_dict["ab_test"] = ab_test
         if specialties is not UNSET:
             field_dict["specialties"] = specialties
+
+        channel = self.channel
         if channel is not UNSET:
             field_dict["channel"] = channel
+
+        message_priority = self.message_priority
         if message_priority is not UNSET:
             field_dict["message_priority"] = message_priority
 
@@ -283,7 +240,12 @@ class Version(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.id = src_dict.get("id", UNSET)
+        instance.name = src_dict.get("name", UNSET)
+        instance.ab_test = src_dict.get("ab_test", UNSET)
+        instance.message_priority = src_dict.get("message_priority", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -665,21 +627,34 @@ class Version(LazyModel):
         return LazyTable(
             fields={
                 "steps": ("steps", _decode_steps),
-                "id": ("id", None),
                 "triggers": ("triggers", _decode_triggers),
                 "teasers": ("teasers", _decode_teasers),
                 "dynamic_button": ("dynamic_button", _decode_dynamic_button),
-                "name": ("name", None),
                 "styles": ("styles", _decode_styles),
                 "properties": ("properties", _decode_properties),
                 "type_": ("type", _decode_type_),
                 "location": ("location", _decode_location),
                 "status": ("status", _decode_status),
-                "ab_test": ("ab_test", None),
                 "specialties": ("specialties", _decode_specialties),
                 "channel": ("channel", _decode_channel),
-                "message_priority": ("message_priority", None),
             },
+            known=(
+                "steps",
+                "id",
+                "triggers",
+                "teasers",
+                "dynamic_button",
+                "name",
+                "styles",
+                "properties",
+                "type",
+                "location",
+                "status",
+                "ab_test",
+                "specialties",
+                "channel",
+                "message_priority",
+            ),
             required=("steps",),
             additional=None,
         )

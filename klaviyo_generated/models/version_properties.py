@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="VersionProperties")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class VersionProperties(LazyModel):
     """
     Attributes:
@@ -48,9 +48,11 @@ class VersionProperties(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        side_image_settings: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.side_image_settings, Unset):
-            side_image_settings = self.side_image_settings.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
+        side_image_settings = self.side_image_settings
+        if not isinstance(side_image_settings, Unset):
+            field_dict["side_image_settings"] = side_image_settings.to_dict()
 
         click_outside_to_close: list[str] | None | Unset
         if isinstance(self.click_outside_to_close, Unset):
@@ -63,34 +65,22 @@ class VersionProperties(LazyModel):
 
         else:
             click_outside_to_close = self.click_outside_to_close
-
-        rule_based_trigger_evaluation: str | Unset = UNSET
-        if not isinstance(self.rule_based_trigger_evaluation, Unset):
-            rule_based_trigger_evaluation = self.rule_based_trigger_evaluation
-
-        record_utm_params_on_submit = self.record_utm_params_on_submit
-
-        show_close_button = self.show_close_button
-
-        accessible_name: None | str | Unset
-        if isinstance(self.accessible_name, Unset):
-            accessible_name = UNSET
-        else:
-            accessible_name = self.accessible_name
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if side_image_settings is not UNSET:
-            field_dict["side_image_settings"] = side_image_settings
         if click_outside_to_close is not UNSET:
             field_dict["click_outside_to_close"] = click_outside_to_close
+
+        rule_based_trigger_evaluation = self.rule_based_trigger_evaluation
         if rule_based_trigger_evaluation is not UNSET:
             field_dict["rule_based_trigger_evaluation"] = rule_based_trigger_evaluation
+
+        record_utm_params_on_submit = self.record_utm_params_on_submit
         if record_utm_params_on_submit is not UNSET:
             field_dict["record_utm_params_on_submit"] = record_utm_params_on_submit
+
+        show_close_button = self.show_close_button
         if show_close_button is not UNSET:
             field_dict["show_close_button"] = show_close_button
+
+        accessible_name = self.accessible_name
         if accessible_name is not UNSET:
             field_dict["accessible_name"] = accessible_name
 
@@ -98,7 +88,11 @@ class VersionProperties(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.record_utm_params_on_submit = src_dict.get("record_utm_params_on_submit", UNSET)
+        instance.show_close_button = src_dict.get("show_close_button", UNSET)
+        instance.accessible_name = src_dict.get("accessible_name", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -169,10 +163,15 @@ class VersionProperties(LazyModel):
                     "rule_based_trigger_evaluation",
                     _decode_rule_based_trigger_evaluation,
                 ),
-                "record_utm_params_on_submit": ("record_utm_params_on_submit", None),
-                "show_close_button": ("show_close_button", None),
-                "accessible_name": ("accessible_name", None),
             },
+            known=(
+                "side_image_settings",
+                "click_outside_to_close",
+                "rule_based_trigger_evaluation",
+                "record_utm_params_on_submit",
+                "show_close_button",
+                "accessible_name",
+            ),
             required=(),
             additional=None,
         )

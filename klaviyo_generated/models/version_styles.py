@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="VersionStyles")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class VersionStyles(LazyModel):
     """
     Attributes:
@@ -72,115 +72,86 @@ class VersionStyles(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
         wrap_content = self.wrap_content
-
-        border_styles: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.border_styles, Unset):
-            border_styles = self.border_styles.to_dict()
-
-        close_button: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.close_button, Unset):
-            close_button = self.close_button.to_dict()
-
-        margin: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.margin, Unset):
-            margin = self.margin.to_dict()
-
-        padding: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.padding, Unset):
-            padding = self.padding.to_dict()
-
-        minimum_height = self.minimum_height
-
-        width: str | Unset = UNSET
-        if not isinstance(self.width, Unset):
-            width = self.width
-
-        custom_width: int | None | Unset
-        if isinstance(self.custom_width, Unset):
-            custom_width = UNSET
-        else:
-            custom_width = self.custom_width
-
-        background_image: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.background_image, Unset):
-            background_image = self.background_image.to_dict()
-
-        background_color: None | str | Unset
-        if isinstance(self.background_color, Unset):
-            background_color = UNSET
-        else:
-            background_color = self.background_color
-
-        input_styles: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.input_styles, Unset):
-            input_styles = self.input_styles.to_dict()
-
-        drop_shadow: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.drop_shadow, Unset):
-            drop_shadow = self.drop_shadow.to_dict()
-
-        overlay_color = self.overlay_color
-
-        rich_text_styles: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.rich_text_styles, Unset):
-            rich_text_styles = self.rich_text_styles.to_dict()
-
-        mobile_overlay: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.mobile_overlay, Unset):
-            mobile_overlay = self.mobile_overlay.to_dict()
-
-        banner_styles: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.banner_styles, Unset):
-            banner_styles = self.banner_styles.to_dict()
-
-        custom_css: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.custom_css, Unset):
-            custom_css = self.custom_css.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
         if wrap_content is not UNSET:
             field_dict["wrap_content"] = wrap_content
-        if border_styles is not UNSET:
-            field_dict["border_styles"] = border_styles
-        if close_button is not UNSET:
-            field_dict["close_button"] = close_button
-        if margin is not UNSET:
-            field_dict["margin"] = margin
-        if padding is not UNSET:
-            field_dict["padding"] = padding
+
+        border_styles = self.border_styles
+        if not isinstance(border_styles, Unset):
+            field_dict["border_styles"] = border_styles.to_dict()
+
+        close_button = self.close_button
+        if not isinstance(close_button, Unset):
+            field_dict["close_button"] = close_button.to_dict()
+
+        margin = self.margin
+        if not isinstance(margin, Unset):
+            field_dict["margin"] = margin.to_dict()
+
+        padding = self.padding
+        if not isinstance(padding, Unset):
+            field_dict["padding"] = padding.to_dict()
+
+        minimum_height = self.minimum_height
         if minimum_height is not UNSET:
             field_dict["minimum_height"] = minimum_height
+
+        width = self.width
         if width is not UNSET:
             field_dict["width"] = width
+
+        custom_width = self.custom_width
         if custom_width is not UNSET:
             field_dict["custom_width"] = custom_width
-        if background_image is not UNSET:
-            field_dict["background_image"] = background_image
+
+        background_image = self.background_image
+        if not isinstance(background_image, Unset):
+            field_dict["background_image"] = background_image.to_dict()
+
+        background_color = self.background_color
         if background_color is not UNSET:
             field_dict["background_color"] = background_color
-        if input_styles is not UNSET:
-            field_dict["input_styles"] = input_styles
-        if drop_shadow is not UNSET:
-            field_dict["drop_shadow"] = drop_shadow
+
+        input_styles = self.input_styles
+        if not isinstance(input_styles, Unset):
+            field_dict["input_styles"] = input_styles.to_dict()
+
+        drop_shadow = self.drop_shadow
+        if not isinstance(drop_shadow, Unset):
+            field_dict["drop_shadow"] = drop_shadow.to_dict()
+
+        overlay_color = self.overlay_color
         if overlay_color is not UNSET:
             field_dict["overlay_color"] = overlay_color
-        if rich_text_styles is not UNSET:
-            field_dict["rich_text_styles"] = rich_text_styles
-        if mobile_overlay is not UNSET:
-            field_dict["mobile_overlay"] = mobile_overlay
-        if banner_styles is not UNSET:
-            field_dict["banner_styles"] = banner_styles
-        if custom_css is not UNSET:
-            field_dict["custom_css"] = custom_css
+
+        rich_text_styles = self.rich_text_styles
+        if not isinstance(rich_text_styles, Unset):
+            field_dict["rich_text_styles"] = rich_text_styles.to_dict()
+
+        mobile_overlay = self.mobile_overlay
+        if not isinstance(mobile_overlay, Unset):
+            field_dict["mobile_overlay"] = mobile_overlay.to_dict()
+
+        banner_styles = self.banner_styles
+        if not isinstance(banner_styles, Unset):
+            field_dict["banner_styles"] = banner_styles.to_dict()
+
+        custom_css = self.custom_css
+        if not isinstance(custom_css, Unset):
+            field_dict["custom_css"] = custom_css.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.minimum_height = src_dict.get("minimum_height", UNSET)
+        instance.custom_width = src_dict.get("custom_width", UNSET)
+        instance.background_color = src_dict.get("background_color", UNSET)
+        instance.overlay_color = src_dict.get("overlay_color", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -329,19 +300,34 @@ class VersionStyles(LazyModel):
                 "close_button": ("close_button", _decode_close_button),
                 "margin": ("margin", _decode_margin),
                 "padding": ("padding", _decode_padding),
-                "minimum_height": ("minimum_height", None),
                 "width": ("width", _decode_width),
-                "custom_width": ("custom_width", None),
                 "background_image": ("background_image", _decode_background_image),
-                "background_color": ("background_color", None),
                 "input_styles": ("input_styles", _decode_input_styles),
                 "drop_shadow": ("drop_shadow", _decode_drop_shadow),
-                "overlay_color": ("overlay_color", None),
                 "rich_text_styles": ("rich_text_styles", _decode_rich_text_styles),
                 "mobile_overlay": ("mobile_overlay", _decode_mobile_overlay),
                 "banner_styles": ("banner_styles", _decode_banner_styles),
                 "custom_css": ("custom_css", _decode_custom_css),
             },
+            known=(
+                "wrap_content",
+                "border_styles",
+                "close_button",
+                "margin",
+                "padding",
+                "minimum_height",
+                "width",
+                "custom_width",
+                "background_image",
+                "background_color",
+                "input_styles",
+                "drop_shadow",
+                "overlay_color",
+                "rich_text_styles",
+                "mobile_overlay",
+                "banner_styles",
+                "custom_css",
+            ),
             required=(),
             additional=None,
         )

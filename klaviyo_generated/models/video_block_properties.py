@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="VideoBlockProperties")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class VideoBlockProperties(LazyModel):
     """
     Attributes:
@@ -37,63 +37,33 @@ class VideoBlockProperties(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        raw_asset_id: None | str | Unset
-        if isinstance(self.raw_asset_id, Unset):
-            raw_asset_id = UNSET
-        else:
-            raw_asset_id = self.raw_asset_id
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        src_asset_id: None | str | Unset
-        if isinstance(self.src_asset_id, Unset):
-            src_asset_id = UNSET
-        else:
-            src_asset_id = self.src_asset_id
-
-        alt_text: None | str | Unset
-        if isinstance(self.alt_text, Unset):
-            alt_text = UNSET
-        else:
-            alt_text = self.alt_text
-
-        href: None | str | Unset
-        if isinstance(self.href, Unset):
-            href = UNSET
-        else:
-            href = self.href
-
-        overlay_toggle: bool | None | Unset
-        if isinstance(self.overlay_toggle, Unset):
-            overlay_toggle = UNSET
-        else:
-            overlay_toggle = self.overlay_toggle
-
-        raw_src: None | str | Unset
-        if isinstance(self.raw_src, Unset):
-            raw_src = UNSET
-        else:
-            raw_src = self.raw_src
-
-        src: None | str | Unset
-        if isinstance(self.src, Unset):
-            src = UNSET
-        else:
-            src = self.src
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        raw_asset_id = self.raw_asset_id
         if raw_asset_id is not UNSET:
             field_dict["raw_asset_id"] = raw_asset_id
+
+        src_asset_id = self.src_asset_id
         if src_asset_id is not UNSET:
             field_dict["src_asset_id"] = src_asset_id
+
+        alt_text = self.alt_text
         if alt_text is not UNSET:
             field_dict["alt_text"] = alt_text
+
+        href = self.href
         if href is not UNSET:
             field_dict["href"] = href
+
+        overlay_toggle = self.overlay_toggle
         if overlay_toggle is not UNSET:
             field_dict["overlay_toggle"] = overlay_toggle
+
+        raw_src = self.raw_src
         if raw_src is not UNSET:
             field_dict["raw_src"] = raw_src
+
+        src = self.src
         if src is not UNSET:
             field_dict["src"] = src
 
@@ -101,21 +71,30 @@ class VideoBlockProperties(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.raw_asset_id = src_dict.get("raw_asset_id", UNSET)
+        instance.src_asset_id = src_dict.get("src_asset_id", UNSET)
+        instance.alt_text = src_dict.get("alt_text", UNSET)
+        instance.href = src_dict.get("href", UNSET)
+        instance.overlay_toggle = src_dict.get("overlay_toggle", UNSET)
+        instance.raw_src = src_dict.get("raw_src", UNSET)
+        instance.src = src_dict.get("src", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "raw_asset_id": ("raw_asset_id", None),
-                "src_asset_id": ("src_asset_id", None),
-                "alt_text": ("alt_text", None),
-                "href": ("href", None),
-                "overlay_toggle": ("overlay_toggle", None),
-                "raw_src": ("raw_src", None),
-                "src": ("src", None),
-            },
+            fields={},
+            known=(
+                "raw_asset_id",
+                "src_asset_id",
+                "alt_text",
+                "href",
+                "overlay_toggle",
+                "raw_src",
+                "src",
+            ),
             required=(),
             additional=None,
         )

@@ -16,7 +16,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="VideoBlockStyles")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class VideoBlockStyles(LazyModel):
     """
     Attributes:
@@ -63,155 +63,81 @@ class VideoBlockStyles(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        align: str | Unset = UNSET
-        if not isinstance(self.align, Unset):
-            align = self.align
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        background_color: None | str | Unset
-        if isinstance(self.background_color, Unset):
-            background_color = UNSET
-        else:
-            background_color = self.background_color
-
-        block_background_color: None | str | Unset
-        if isinstance(self.block_background_color, Unset):
-            block_background_color = UNSET
-        else:
-            block_background_color = self.block_background_color
-
-        block_padding_bottom: int | None | Unset
-        if isinstance(self.block_padding_bottom, Unset):
-            block_padding_bottom = UNSET
-        else:
-            block_padding_bottom = self.block_padding_bottom
-
-        block_padding_left: int | None | Unset
-        if isinstance(self.block_padding_left, Unset):
-            block_padding_left = UNSET
-        else:
-            block_padding_left = self.block_padding_left
-
-        block_padding_right: int | None | Unset
-        if isinstance(self.block_padding_right, Unset):
-            block_padding_right = UNSET
-        else:
-            block_padding_right = self.block_padding_right
-
-        block_padding_top: int | None | Unset
-        if isinstance(self.block_padding_top, Unset):
-            block_padding_top = UNSET
-        else:
-            block_padding_top = self.block_padding_top
-
-        border_color: None | str | Unset
-        if isinstance(self.border_color, Unset):
-            border_color = UNSET
-        else:
-            border_color = self.border_color
-
-        border_style: str | Unset = UNSET
-        if not isinstance(self.border_style, Unset):
-            border_style = self.border_style
-
-        border_width: int | None | Unset
-        if isinstance(self.border_width, Unset):
-            border_width = UNSET
-        else:
-            border_width = self.border_width
-
-        full_width_mobile: bool | None | Unset
-        if isinstance(self.full_width_mobile, Unset):
-            full_width_mobile = UNSET
-        else:
-            full_width_mobile = self.full_width_mobile
-
-        height: int | None | Unset
-        if isinstance(self.height, Unset):
-            height = UNSET
-        else:
-            height = self.height
-
-        inner_padding_bottom: int | None | Unset
-        if isinstance(self.inner_padding_bottom, Unset):
-            inner_padding_bottom = UNSET
-        else:
-            inner_padding_bottom = self.inner_padding_bottom
-
-        inner_padding_left: int | None | Unset
-        if isinstance(self.inner_padding_left, Unset):
-            inner_padding_left = UNSET
-        else:
-            inner_padding_left = self.inner_padding_left
-
-        inner_padding_right: int | None | Unset
-        if isinstance(self.inner_padding_right, Unset):
-            inner_padding_right = UNSET
-        else:
-            inner_padding_right = self.inner_padding_right
-
-        inner_padding_top: int | None | Unset
-        if isinstance(self.inner_padding_top, Unset):
-            inner_padding_top = UNSET
-        else:
-            inner_padding_top = self.inner_padding_top
-
-        max_width: int | None | Unset
-        if isinstance(self.max_width, Unset):
-            max_width = UNSET
-        else:
-            max_width = self.max_width
-
-        mobile_stretch_content: bool | None | Unset
-        if isinstance(self.mobile_stretch_content, Unset):
-            mobile_stretch_content = UNSET
-        else:
-            mobile_stretch_content = self.mobile_stretch_content
-
-        width: int | None | Unset
-        if isinstance(self.width, Unset):
-            width = UNSET
-        else:
-            width = self.width
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        align = self.align
         if align is not UNSET:
             field_dict["align"] = align
+
+        background_color = self.background_color
         if background_color is not UNSET:
             field_dict["background_color"] = background_color
+
+        block_background_color = self.block_background_color
         if block_background_color is not UNSET:
             field_dict["block_background_color"] = block_background_color
+
+        block_padding_bottom = self.block_padding_bottom
         if block_padding_bottom is not UNSET:
             field_dict["block_padding_bottom"] = block_padding_bottom
+
+        block_padding_left = self.block_padding_left
         if block_padding_left is not UNSET:
             field_dict["block_padding_left"] = block_padding_left
+
+        block_padding_right = self.block_padding_right
         if block_padding_right is not UNSET:
             field_dict["block_padding_right"] = block_padding_right
+
+        block_padding_top = self.block_padding_top
         if block_padding_top is not UNSET:
             field_dict["block_padding_top"] = block_padding_top
+
+        border_color = self.border_color
         if border_color is not UNSET:
             field_dict["border_color"] = border_color
+
+        border_style = self.border_style
         if border_style is not UNSET:
             field_dict["border_style"] = border_style
+
+        border_width = self.border_width
         if border_width is not UNSET:
             field_dict["border_width"] = border_width
+
+        full_width_mobile = self.full_width_mobile
         if full_width_mobile is not UNSET:
             field_dict["full_width_mobile"] = full_width_mobile
+
+        height = self.height
         if height is not UNSET:
             field_dict["height"] = height
+
+        inner_padding_bottom = self.inner_padding_bottom
         if inner_padding_bottom is not UNSET:
             field_dict["inner_padding_bottom"] = inner_padding_bottom
+
+        inner_padding_left = self.inner_padding_left
         if inner_padding_left is not UNSET:
             field_dict["inner_padding_left"] = inner_padding_left
+
+        inner_padding_right = self.inner_padding_right
         if inner_padding_right is not UNSET:
             field_dict["inner_padding_right"] = inner_padding_right
+
+        inner_padding_top = self.inner_padding_top
         if inner_padding_top is not UNSET:
             field_dict["inner_padding_top"] = inner_padding_top
+
+        max_width = self.max_width
         if max_width is not UNSET:
             field_dict["max_width"] = max_width
+
+        mobile_stretch_content = self.mobile_stretch_content
         if mobile_stretch_content is not UNSET:
             field_dict["mobile_stretch_content"] = mobile_stretch_content
+
+        width = self.width
         if width is not UNSET:
             field_dict["width"] = width
 
@@ -219,7 +145,25 @@ class VideoBlockStyles(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.background_color = src_dict.get("background_color", UNSET)
+        instance.block_background_color = src_dict.get("block_background_color", UNSET)
+        instance.block_padding_bottom = src_dict.get("block_padding_bottom", UNSET)
+        instance.block_padding_left = src_dict.get("block_padding_left", UNSET)
+        instance.block_padding_right = src_dict.get("block_padding_right", UNSET)
+        instance.block_padding_top = src_dict.get("block_padding_top", UNSET)
+        instance.border_color = src_dict.get("border_color", UNSET)
+        instance.border_width = src_dict.get("border_width", UNSET)
+        instance.full_width_mobile = src_dict.get("full_width_mobile", UNSET)
+        instance.height = src_dict.get("height", UNSET)
+        instance.inner_padding_bottom = src_dict.get("inner_padding_bottom", UNSET)
+        instance.inner_padding_left = src_dict.get("inner_padding_left", UNSET)
+        instance.inner_padding_right = src_dict.get("inner_padding_right", UNSET)
+        instance.inner_padding_top = src_dict.get("inner_padding_top", UNSET)
+        instance.max_width = src_dict.get("max_width", UNSET)
+        instance.mobile_stretch_content = src_dict.get("mobile_stretch_content", UNSET)
+        instance.width = src_dict.get("width", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -247,25 +191,29 @@ class VideoBlockStyles(LazyModel):
         return LazyTable(
             fields={
                 "align": ("align", _decode_align),
-                "background_color": ("background_color", None),
-                "block_background_color": ("block_background_color", None),
-                "block_padding_bottom": ("block_padding_bottom", None),
-                "block_padding_left": ("block_padding_left", None),
-                "block_padding_right": ("block_padding_right", None),
-                "block_padding_top": ("block_padding_top", None),
-                "border_color": ("border_color", None),
                 "border_style": ("border_style", _decode_border_style),
-                "border_width": ("border_width", None),
-                "full_width_mobile": ("full_width_mobile", None),
-                "height": ("height", None),
-                "inner_padding_bottom": ("inner_padding_bottom", None),
-                "inner_padding_left": ("inner_padding_left", None),
-                "inner_padding_right": ("inner_padding_right", None),
-                "inner_padding_top": ("inner_padding_top", None),
-                "max_width": ("max_width", None),
-                "mobile_stretch_content": ("mobile_stretch_content", None),
-                "width": ("width", None),
             },
+            known=(
+                "align",
+                "background_color",
+                "block_background_color",
+                "block_padding_bottom",
+                "block_padding_left",
+                "block_padding_right",
+                "block_padding_top",
+                "border_color",
+                "border_style",
+                "border_width",
+                "full_width_mobile",
+                "height",
+                "inner_padding_bottom",
+                "inner_padding_left",
+                "inner_padding_right",
+                "inner_padding_top",
+                "max_width",
+                "mobile_stretch_content",
+                "width",
+            ),
             required=(),
             additional=None,
         )

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="Visibility")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class Visibility(LazyModel):
     """
     Attributes:
@@ -29,31 +29,17 @@ class Visibility(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        check: None | str | Unset
-        if isinstance(self.check, Unset):
-            check = UNSET
-        else:
-            check = self.check
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        definition: None | str | Unset
-        if isinstance(self.definition, Unset):
-            definition = UNSET
-        else:
-            definition = self.definition
-
-        is_code_only: bool | None | Unset
-        if isinstance(self.is_code_only, Unset):
-            is_code_only = UNSET
-        else:
-            is_code_only = self.is_code_only
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        check = self.check
         if check is not UNSET:
             field_dict["check"] = check
+
+        definition = self.definition
         if definition is not UNSET:
             field_dict["definition"] = definition
+
+        is_code_only = self.is_code_only
         if is_code_only is not UNSET:
             field_dict["is_code_only"] = is_code_only
 
@@ -61,17 +47,22 @@ class Visibility(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.check = src_dict.get("check", UNSET)
+        instance.definition = src_dict.get("definition", UNSET)
+        instance.is_code_only = src_dict.get("is_code_only", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "check": ("check", None),
-                "definition": ("definition", None),
-                "is_code_only": ("is_code_only", None),
-            },
+            fields={},
+            known=(
+                "check",
+                "definition",
+                "is_code_only",
+            ),
             required=(),
             additional=None,
         )

@@ -21,7 +21,7 @@ from ..models.web_feed_create_query_resource_object_attributes_request_method im
 T = TypeVar("T", bound="WebFeedCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class WebFeedCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -40,30 +40,24 @@ class WebFeedCreateQueryResourceObjectAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        url = self.url
+        field_dict["name"] = self.name
 
-        request_method: str = self.request_method
+        field_dict["url"] = self.url
 
-        content_type: str = self.content_type
+        field_dict["request_method"] = self.request_method
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "name": name,
-                "url": url,
-                "request_method": request_method,
-                "content_type": content_type,
-            }
-        )
+        field_dict["content_type"] = self.content_type
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.name = src_dict["name"]
+        instance.url = src_dict["url"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -80,11 +74,15 @@ class WebFeedCreateQueryResourceObjectAttributes(LazyModel):
 
         return LazyTable(
             fields={
-                "name": ("name", None),
-                "url": ("url", None),
                 "request_method": ("request_method", _decode_request_method),
                 "content_type": ("content_type", _decode_content_type),
             },
+            known=(
+                "name",
+                "url",
+                "request_method",
+                "content_type",
+            ),
             required=(
                 "name",
                 "url",

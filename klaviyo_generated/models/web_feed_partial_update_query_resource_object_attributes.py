@@ -22,7 +22,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="WebFeedPartialUpdateQueryResourceObjectAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class WebFeedPartialUpdateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -42,35 +42,21 @@ class WebFeedPartialUpdateQueryResourceObjectAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name: None | str | Unset
-        if isinstance(self.name, Unset):
-            name = UNSET
-        else:
-            name = self.name
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        url: None | str | Unset
-        if isinstance(self.url, Unset):
-            url = UNSET
-        else:
-            url = self.url
-
-        request_method: str | Unset = UNSET
-        if not isinstance(self.request_method, Unset):
-            request_method = self.request_method
-
-        content_type: str | Unset = UNSET
-        if not isinstance(self.content_type, Unset):
-            content_type = self.content_type
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        name = self.name
         if name is not UNSET:
             field_dict["name"] = name
+
+        url = self.url
         if url is not UNSET:
             field_dict["url"] = url
+
+        request_method = self.request_method
         if request_method is not UNSET:
             field_dict["request_method"] = request_method
+
+        content_type = self.content_type
         if content_type is not UNSET:
             field_dict["content_type"] = content_type
 
@@ -78,7 +64,10 @@ class WebFeedPartialUpdateQueryResourceObjectAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.name = src_dict.get("name", UNSET)
+        instance.url = src_dict.get("url", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -113,11 +102,15 @@ class WebFeedPartialUpdateQueryResourceObjectAttributes(LazyModel):
 
         return LazyTable(
             fields={
-                "name": ("name", None),
-                "url": ("url", None),
                 "request_method": ("request_method", _decode_request_method),
                 "content_type": ("content_type", _decode_content_type),
             },
+            known=(
+                "name",
+                "url",
+                "request_method",
+                "content_type",
+            ),
             required=(),
             additional=None,
         )

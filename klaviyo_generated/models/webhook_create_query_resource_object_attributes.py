@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="WebhookCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class WebhookCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -32,27 +32,15 @@ class WebhookCreateQueryResourceObjectAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        endpoint_url = self.endpoint_url
+        field_dict["name"] = self.name
 
-        secret_key = self.secret_key
+        field_dict["endpoint_url"] = self.endpoint_url
 
-        description: None | str | Unset
-        if isinstance(self.description, Unset):
-            description = UNSET
-        else:
-            description = self.description
+        field_dict["secret_key"] = self.secret_key
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "name": name,
-                "endpoint_url": endpoint_url,
-                "secret_key": secret_key,
-            }
-        )
+        description = self.description
         if description is not UNSET:
             field_dict["description"] = description
 
@@ -60,18 +48,24 @@ class WebhookCreateQueryResourceObjectAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.name = src_dict["name"]
+        instance.endpoint_url = src_dict["endpoint_url"]
+        instance.secret_key = src_dict["secret_key"]
+        instance.description = src_dict.get("description", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "name": ("name", None),
-                "endpoint_url": ("endpoint_url", None),
-                "secret_key": ("secret_key", None),
-                "description": ("description", None),
-            },
+            fields={},
+            known=(
+                "name",
+                "endpoint_url",
+                "secret_key",
+                "description",
+            ),
             required=(
                 "name",
                 "endpoint_url",

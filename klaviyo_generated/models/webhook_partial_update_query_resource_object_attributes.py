@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="WebhookPartialUpdateQueryResourceObjectAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class WebhookPartialUpdateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -34,47 +34,25 @@ class WebhookPartialUpdateQueryResourceObjectAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name: None | str | Unset
-        if isinstance(self.name, Unset):
-            name = UNSET
-        else:
-            name = self.name
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        description: None | str | Unset
-        if isinstance(self.description, Unset):
-            description = UNSET
-        else:
-            description = self.description
-
-        endpoint_url: None | str | Unset
-        if isinstance(self.endpoint_url, Unset):
-            endpoint_url = UNSET
-        else:
-            endpoint_url = self.endpoint_url
-
-        secret_key: None | str | Unset
-        if isinstance(self.secret_key, Unset):
-            secret_key = UNSET
-        else:
-            secret_key = self.secret_key
-
-        enabled: bool | None | Unset
-        if isinstance(self.enabled, Unset):
-            enabled = UNSET
-        else:
-            enabled = self.enabled
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        name = self.name
         if name is not UNSET:
             field_dict["name"] = name
+
+        description = self.description
         if description is not UNSET:
             field_dict["description"] = description
+
+        endpoint_url = self.endpoint_url
         if endpoint_url is not UNSET:
             field_dict["endpoint_url"] = endpoint_url
+
+        secret_key = self.secret_key
         if secret_key is not UNSET:
             field_dict["secret_key"] = secret_key
+
+        enabled = self.enabled
         if enabled is not UNSET:
             field_dict["enabled"] = enabled
 
@@ -82,19 +60,26 @@ class WebhookPartialUpdateQueryResourceObjectAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.name = src_dict.get("name", UNSET)
+        instance.description = src_dict.get("description", UNSET)
+        instance.endpoint_url = src_dict.get("endpoint_url", UNSET)
+        instance.secret_key = src_dict.get("secret_key", UNSET)
+        instance.enabled = src_dict.get("enabled", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "name": ("name", None),
-                "description": ("description", None),
-                "endpoint_url": ("endpoint_url", None),
-                "secret_key": ("secret_key", None),
-                "enabled": ("enabled", None),
-            },
+            fields={},
+            known=(
+                "name",
+                "description",
+                "endpoint_url",
+                "secret_key",
+                "enabled",
+            ),
             required=(),
             additional=None,
         )

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="WebhookPartialUpdateQueryResourceObjectRelationships")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class WebhookPartialUpdateQueryResourceObjectRelationships(LazyModel):
     """
     Attributes:
@@ -31,21 +31,18 @@ class WebhookPartialUpdateQueryResourceObjectRelationships(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        webhook_topics: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.webhook_topics, Unset):
-            webhook_topics = self.webhook_topics.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if webhook_topics is not UNSET:
-            field_dict["webhook-topics"] = webhook_topics
+        webhook_topics = self.webhook_topics
+        if not isinstance(webhook_topics, Unset):
+            field_dict["webhook-topics"] = webhook_topics.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -71,6 +68,7 @@ class WebhookPartialUpdateQueryResourceObjectRelationships(LazyModel):
             fields={
                 "webhook_topics": ("webhook-topics", _decode_webhook_topics),
             },
+            known=("webhook-topics",),
             required=(),
             additional=None,
         )

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="WhatsAppUnsubscriptionParameters")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class WhatsAppUnsubscriptionParameters(LazyModel):
     """
     Attributes:
@@ -33,33 +33,26 @@ class WhatsAppUnsubscriptionParameters(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        marketing: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.marketing, Unset):
-            marketing = self.marketing.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        transactional: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.transactional, Unset):
-            transactional = self.transactional.to_dict()
+        marketing = self.marketing
+        if not isinstance(marketing, Unset):
+            field_dict["marketing"] = marketing.to_dict()
 
-        conversational: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.conversational, Unset):
-            conversational = self.conversational.to_dict()
+        transactional = self.transactional
+        if not isinstance(transactional, Unset):
+            field_dict["transactional"] = transactional.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if marketing is not UNSET:
-            field_dict["marketing"] = marketing
-        if transactional is not UNSET:
-            field_dict["transactional"] = transactional
-        if conversational is not UNSET:
-            field_dict["conversational"] = conversational
+        conversational = self.conversational
+        if not isinstance(conversational, Unset):
+            field_dict["conversational"] = conversational.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -101,6 +94,11 @@ class WhatsAppUnsubscriptionParameters(LazyModel):
                 "transactional": ("transactional", _decode_transactional),
                 "conversational": ("conversational", _decode_conversational),
             },
+            known=(
+                "marketing",
+                "transactional",
+                "conversational",
+            ),
             required=(),
             additional=None,
         )

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="WhatsappConversationalChannel")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class WhatsappConversationalChannel(LazyModel):
     """
     Attributes:
@@ -49,11 +49,11 @@ class WhatsappConversationalChannel(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.whatsapp_conversational_channel_metadata_type_0 import WhatsappConversationalChannelMetadataType0  # noqa: PLC0415
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        consent = self.consent
+        field_dict["consent"] = self.consent
 
-        can_receive = self.can_receive
+        field_dict["can_receive"] = self.can_receive
 
         consent_timestamp: None | str | Unset
         if isinstance(self.consent_timestamp, Unset):
@@ -62,6 +62,8 @@ class WhatsappConversationalChannel(LazyModel):
             consent_timestamp = self.consent_timestamp.isoformat()
         else:
             consent_timestamp = self.consent_timestamp
+        if consent_timestamp is not UNSET:
+            field_dict["consent_timestamp"] = consent_timestamp
 
         last_updated: None | str | Unset
         if isinstance(self.last_updated, Unset):
@@ -70,6 +72,8 @@ class WhatsappConversationalChannel(LazyModel):
             last_updated = self.last_updated.isoformat()
         else:
             last_updated = self.last_updated
+        if last_updated is not UNSET:
+            field_dict["last_updated"] = last_updated
 
         created_timestamp: None | str | Unset
         if isinstance(self.created_timestamp, Unset):
@@ -78,14 +82,18 @@ class WhatsappConversationalChannel(LazyModel):
             created_timestamp = self.created_timestamp.isoformat()
         else:
             created_timestamp = self.created_timestamp
+        if created_timestamp is not UNSET:
+            field_dict["created_timestamp"] = created_timestamp
 
         metadata: dict[str, Any] | None | Unset
         if isinstance(self.metadata, Unset):
             metadata = UNSET
-        elif isinstance(self.metadata, WhatsappConversationalChannelMetadataType0):
+        elif isinstance(self.metadata, LazyModel):
             metadata = self.metadata.to_dict()
         else:
             metadata = self.metadata
+        if metadata is not UNSET:
+            field_dict["metadata"] = metadata
 
         valid_until: None | str | Unset
         if isinstance(self.valid_until, Unset):
@@ -94,31 +102,10 @@ class WhatsappConversationalChannel(LazyModel):
             valid_until = self.valid_until.isoformat()
         else:
             valid_until = self.valid_until
-
-        phone_number: None | str | Unset
-        if isinstance(self.phone_number, Unset):
-            phone_number = UNSET
-        else:
-            phone_number = self.phone_number
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "consent": consent,
-                "can_receive": can_receive,
-            }
-        )
-        if consent_timestamp is not UNSET:
-            field_dict["consent_timestamp"] = consent_timestamp
-        if last_updated is not UNSET:
-            field_dict["last_updated"] = last_updated
-        if created_timestamp is not UNSET:
-            field_dict["created_timestamp"] = created_timestamp
-        if metadata is not UNSET:
-            field_dict["metadata"] = metadata
         if valid_until is not UNSET:
             field_dict["valid_until"] = valid_until
+
+        phone_number = self.phone_number
         if phone_number is not UNSET:
             field_dict["phone_number"] = phone_number
 
@@ -126,7 +113,11 @@ class WhatsappConversationalChannel(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.consent = src_dict["consent"]
+        instance.can_receive = src_dict["can_receive"]
+        instance.phone_number = src_dict.get("phone_number", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -234,15 +225,22 @@ class WhatsappConversationalChannel(LazyModel):
 
         return LazyTable(
             fields={
-                "consent": ("consent", None),
-                "can_receive": ("can_receive", None),
                 "consent_timestamp": ("consent_timestamp", _decode_consent_timestamp),
                 "last_updated": ("last_updated", _decode_last_updated),
                 "created_timestamp": ("created_timestamp", _decode_created_timestamp),
                 "metadata": ("metadata", _decode_metadata),
                 "valid_until": ("valid_until", _decode_valid_until),
-                "phone_number": ("phone_number", None),
             },
+            known=(
+                "consent",
+                "can_receive",
+                "consent_timestamp",
+                "last_updated",
+                "created_timestamp",
+                "metadata",
+                "valid_until",
+                "phone_number",
+            ),
             required=(
                 "consent",
                 "can_receive",

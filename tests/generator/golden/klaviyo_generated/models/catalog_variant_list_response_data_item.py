@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CatalogVariantListResponseDataItem")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class CatalogVariantListResponseDataItem(LazyModel):
     """
     Attributes:
@@ -34,30 +34,23 @@ class CatalogVariantListResponseDataItem(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        id = self.id
+        field_dict["type"] = self.type_
 
-        attributes: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.attributes, Unset):
-            attributes = self.attributes.to_dict()
+        field_dict["id"] = self.id
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "id": id,
-            }
-        )
-        if attributes is not UNSET:
-            field_dict["attributes"] = attributes
+        attributes = self.attributes
+        if not isinstance(attributes, Unset):
+            field_dict["attributes"] = attributes.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.id = src_dict["id"]
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -83,9 +76,13 @@ class CatalogVariantListResponseDataItem(LazyModel):
         return LazyTable(
             fields={
                 "type_": ("type", _decode_type_),
-                "id": ("id", None),
                 "attributes": ("attributes", _decode_attributes),
             },
+            known=(
+                "type",
+                "id",
+                "attributes",
+            ),
             required=(
                 "type",
                 "id",

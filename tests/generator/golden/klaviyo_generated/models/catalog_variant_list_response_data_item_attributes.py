@@ -18,7 +18,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="CatalogVariantListResponseDataItemAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class CatalogVariantListResponseDataItemAttributes(LazyModel):
     """
     Attributes:
@@ -31,17 +31,13 @@ class CatalogVariantListResponseDataItemAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
         sku = self.sku
-
-        inventory_policy: int | Unset = UNSET
-        if not isinstance(self.inventory_policy, Unset):
-            inventory_policy = self.inventory_policy
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
         if sku is not UNSET:
             field_dict["sku"] = sku
+
+        inventory_policy = self.inventory_policy
         if inventory_policy is not UNSET:
             field_dict["inventory_policy"] = inventory_policy
 
@@ -49,7 +45,9 @@ class CatalogVariantListResponseDataItemAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.sku = src_dict.get("sku", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -70,9 +68,12 @@ class CatalogVariantListResponseDataItemAttributes(LazyModel):
 
         return LazyTable(
             fields={
-                "sku": ("sku", None),
                 "inventory_policy": ("inventory_policy", _decode_inventory_policy),
             },
+            known=(
+                "sku",
+                "inventory_policy",
+            ),
             required=(),
             additional=None,
         )

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="CollectionLinks")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class CollectionLinks(LazyModel):
     """
     Attributes:
@@ -33,37 +33,23 @@ class CollectionLinks(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        self_ = self.self_
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
+        field_dict["self"] = self.self_
 
         first = self.first
-
-        last = self.last
-
-        prev: None | str | Unset
-        if isinstance(self.prev, Unset):
-            prev = UNSET
-        else:
-            prev = self.prev
-
-        next_: None | str | Unset
-        if isinstance(self.next_, Unset):
-            next_ = UNSET
-        else:
-            next_ = self.next_
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "self": self_,
-            }
-        )
         if first is not UNSET:
             field_dict["first"] = first
+
+        last = self.last
         if last is not UNSET:
             field_dict["last"] = last
+
+        prev = self.prev
         if prev is not UNSET:
             field_dict["prev"] = prev
+
+        next_ = self.next_
         if next_ is not UNSET:
             field_dict["next"] = next_
 
@@ -71,19 +57,26 @@ class CollectionLinks(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.self_ = src_dict["self"]
+        instance.first = src_dict.get("first", UNSET)
+        instance.last = src_dict.get("last", UNSET)
+        instance.prev = src_dict.get("prev", UNSET)
+        instance.next_ = src_dict.get("next", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "self_": ("self", None),
-                "first": ("first", None),
-                "last": ("last", None),
-                "prev": ("prev", None),
-                "next_": ("next", None),
-            },
+            fields={},
+            known=(
+                "self",
+                "first",
+                "last",
+                "prev",
+                "next",
+            ),
             required=("self",),
             additional=None,
         )

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="GetProfileListResponse")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class GetProfileListResponse(LazyModel):
     """
     Attributes:
@@ -35,14 +35,18 @@ class GetProfileListResponse(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
         data = []
         for data_item_data in self.data:
             data_item = data_item_data.to_dict()
             data.append(data_item)
 
-        links: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.links, Unset):
-            links = self.links.to_dict()
+        field_dict["data"] = data
+
+        links = self.links
+        if not isinstance(links, Unset):
+            field_dict["links"] = links.to_dict()
 
         included: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.included, Unset):
@@ -51,15 +55,6 @@ class GetProfileListResponse(LazyModel):
                 included_item = included_item_data.to_dict()
                 included.append(included_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "data": data,
-            }
-        )
-        if links is not UNSET:
-            field_dict["links"] = links
         if included is not UNSET:
             field_dict["included"] = included
 
@@ -67,7 +62,8 @@ class GetProfileListResponse(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -113,6 +109,11 @@ class GetProfileListResponse(LazyModel):
                 "links": ("links", _decode_links),
                 "included": ("included", _decode_included),
             },
+            known=(
+                "data",
+                "links",
+                "included",
+            ),
             required=("data",),
             additional=None,
         )

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="GetProfileResponse")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class GetProfileResponse(LazyModel):
     """
     Attributes:
@@ -32,7 +32,9 @@ class GetProfileResponse(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        data = self.data.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
+        field_dict["data"] = self.data.to_dict()
 
         included: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.included, Unset):
@@ -41,13 +43,6 @@ class GetProfileResponse(LazyModel):
                 included_item = included_item_data.to_dict()
                 included.append(included_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "data": data,
-            }
-        )
         if included is not UNSET:
             field_dict["included"] = included
 
@@ -55,7 +50,8 @@ class GetProfileResponse(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -84,6 +80,10 @@ class GetProfileResponse(LazyModel):
                 "data": ("data", _decode_data),
                 "included": ("included", _decode_included),
             },
+            known=(
+                "data",
+                "included",
+            ),
             required=("data",),
             additional=None,
         )

@@ -15,7 +15,7 @@ from ..types import UNSET, Unset, strict_enums
 T = TypeVar("T", bound="HasEmailMarketingConsent")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class HasEmailMarketingConsent(LazyModel):
     """
     Attributes:
@@ -30,23 +30,17 @@ class HasEmailMarketingConsent(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        can_receive_marketing = self.can_receive_marketing
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
+        field_dict["can_receive_marketing"] = self.can_receive_marketing
 
         consent_timestamp: str | Unset = UNSET
         if not isinstance(self.consent_timestamp, Unset):
             consent_timestamp = self.consent_timestamp.isoformat()
-
-        double_optin = self.double_optin
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "can_receive_marketing": can_receive_marketing,
-            }
-        )
         if consent_timestamp is not UNSET:
             field_dict["consent_timestamp"] = consent_timestamp
+
+        double_optin = self.double_optin
         if double_optin is not UNSET:
             field_dict["double_optin"] = double_optin
 
@@ -54,7 +48,8 @@ class HasEmailMarketingConsent(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -87,6 +82,11 @@ class HasEmailMarketingConsent(LazyModel):
                 "consent_timestamp": ("consent_timestamp", _decode_consent_timestamp),
                 "double_optin": ("double_optin", _decode_double_optin),
             },
+            known=(
+                "can_receive_marketing",
+                "consent_timestamp",
+                "double_optin",
+            ),
             required=("can_receive_marketing",),
             additional=None,
         )

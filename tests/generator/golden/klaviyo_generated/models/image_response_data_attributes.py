@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="ImageResponseDataAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ImageResponseDataAttributes(LazyModel):
     """
     Attributes:
@@ -27,15 +27,13 @@ class ImageResponseDataAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
         image_url = self.image_url
-
-        hidden = self.hidden
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
         if image_url is not UNSET:
             field_dict["image_url"] = image_url
+
+        hidden = self.hidden
         if hidden is not UNSET:
             field_dict["hidden"] = hidden
 
@@ -43,16 +41,20 @@ class ImageResponseDataAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.image_url = src_dict.get("image_url", UNSET)
+        instance.hidden = src_dict.get("hidden", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "image_url": ("image_url", None),
-                "hidden": ("hidden", None),
-            },
+            fields={},
+            known=(
+                "image_url",
+                "hidden",
+            ),
             required=(),
             additional=None,
         )

@@ -16,7 +16,7 @@ from ..types import UNSET, File, Unset
 T = TypeVar("T", bound="ImageUploadQuery")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ImageUploadQuery(LazyModel):
     """
     Attributes:
@@ -31,25 +31,17 @@ class ImageUploadQuery(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
         file = self.file.to_tuple()
 
-        name: None | str | Unset
-        if isinstance(self.name, Unset):
-            name = UNSET
-        else:
-            name = self.name
+        field_dict["file"] = file
 
-        hidden = self.hidden
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "file": file,
-            }
-        )
+        name = self.name
         if name is not UNSET:
             field_dict["name"] = name
+
+        hidden = self.hidden
         if hidden is not UNSET:
             field_dict["hidden"] = hidden
 
@@ -74,7 +66,10 @@ class ImageUploadQuery(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.name = src_dict.get("name", UNSET)
+        instance.hidden = src_dict.get("hidden", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -87,9 +82,12 @@ class ImageUploadQuery(LazyModel):
         return LazyTable(
             fields={
                 "file": ("file", _decode_file),
-                "name": ("name", None),
-                "hidden": ("hidden", None),
             },
+            known=(
+                "file",
+                "name",
+                "hidden",
+            ),
             required=("file",),
             additional=None,
         )

@@ -18,7 +18,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="ListResponseObjectResourceAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ListResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
@@ -31,17 +31,13 @@ class ListResponseObjectResourceAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
         name = self.name
-
-        opt_in_process: str | Unset = UNSET
-        if not isinstance(self.opt_in_process, Unset):
-            opt_in_process = self.opt_in_process
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
         if name is not UNSET:
             field_dict["name"] = name
+
+        opt_in_process = self.opt_in_process
         if opt_in_process is not UNSET:
             field_dict["opt_in_process"] = opt_in_process
 
@@ -49,7 +45,9 @@ class ListResponseObjectResourceAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.name = src_dict.get("name", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -66,9 +64,12 @@ class ListResponseObjectResourceAttributes(LazyModel):
 
         return LazyTable(
             fields={
-                "name": ("name", None),
                 "opt_in_process": ("opt_in_process", _decode_opt_in_process),
             },
+            known=(
+                "name",
+                "opt_in_process",
+            ),
             required=(),
             additional=None,
         )

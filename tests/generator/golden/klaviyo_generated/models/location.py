@@ -15,7 +15,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="Location")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class Location(LazyModel):
     """
     Attributes:
@@ -28,21 +28,13 @@ class Location(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        timezone: str | Unset = UNSET
-        if not isinstance(self.timezone, Unset):
-            timezone = self.timezone
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        city: None | str | Unset
-        if isinstance(self.city, Unset):
-            city = UNSET
-        else:
-            city = self.city
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        timezone = self.timezone
         if timezone is not UNSET:
             field_dict["timezone"] = timezone
+
+        city = self.city
         if city is not UNSET:
             field_dict["city"] = city
 
@@ -50,7 +42,9 @@ class Location(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.city = src_dict.get("city", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -68,8 +62,11 @@ class Location(LazyModel):
         return LazyTable(
             fields={
                 "timezone": ("timezone", _decode_timezone),
-                "city": ("city", None),
             },
+            known=(
+                "timezone",
+                "city",
+            ),
             required=(),
             additional=None,
         )

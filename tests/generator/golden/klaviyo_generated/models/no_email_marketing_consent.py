@@ -14,7 +14,7 @@ from ..types import UNSET, Unset, strict_enums
 T = TypeVar("T", bound="NoEmailMarketingConsent")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class NoEmailMarketingConsent(LazyModel):
     """
     Attributes:
@@ -29,21 +29,13 @@ class NoEmailMarketingConsent(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        can_receive_marketing = self.can_receive_marketing
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        dynamic: Literal[False] | None
-        dynamic = self.dynamic
+        field_dict["can_receive_marketing"] = self.can_receive_marketing
+
+        field_dict["dynamic"] = self.dynamic
 
         reason = self.reason
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "can_receive_marketing": can_receive_marketing,
-                "dynamic": dynamic,
-            }
-        )
         if reason is not UNSET:
             field_dict["reason"] = reason
 
@@ -51,7 +43,9 @@ class NoEmailMarketingConsent(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.reason = src_dict.get("reason", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -80,8 +74,12 @@ class NoEmailMarketingConsent(LazyModel):
             fields={
                 "can_receive_marketing": ("can_receive_marketing", _decode_can_receive_marketing),
                 "dynamic": ("dynamic", _decode_dynamic),
-                "reason": ("reason", None),
             },
+            known=(
+                "can_receive_marketing",
+                "dynamic",
+                "reason",
+            ),
             required=(
                 "can_receive_marketing",
                 "dynamic",

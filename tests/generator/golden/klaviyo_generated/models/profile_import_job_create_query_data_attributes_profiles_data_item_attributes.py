@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributes(LazyModel):
     """
     Attributes:
@@ -31,29 +31,23 @@ class ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributes(LazyMo
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        email: None | str | Unset
-        if isinstance(self.email, Unset):
-            email = UNSET
-        else:
-            email = self.email
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        location: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.location, Unset):
-            location = self.location.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+        email = self.email
         if email is not UNSET:
             field_dict["email"] = email
-        if location is not UNSET:
-            field_dict["location"] = location
+
+        location = self.location
+        if not isinstance(location, Unset):
+            field_dict["location"] = location.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.email = src_dict.get("email", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -71,9 +65,12 @@ class ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributes(LazyMo
 
         return LazyTable(
             fields={
-                "email": ("email", None),
                 "location": ("location", _decode_location),
             },
+            known=(
+                "email",
+                "location",
+            ),
             required=(),
             additional=None,
         )

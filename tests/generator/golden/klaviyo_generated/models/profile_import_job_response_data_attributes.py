@@ -19,7 +19,7 @@ from ..types import UNSET, Unset, parse_union
 T = TypeVar("T", bound="ProfileImportJobResponseDataAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ProfileImportJobResponseDataAttributes(LazyModel):
     """
     Attributes:
@@ -40,15 +40,22 @@ class ProfileImportJobResponseDataAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        status: str = self.status
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
+        field_dict["status"] = self.status
 
         created_at = self.created_at.isoformat()
+        field_dict["created_at"] = created_at
 
-        total_count = self.total_count
+        field_dict["total_count"] = self.total_count
 
         completed_count = self.completed_count
+        if completed_count is not UNSET:
+            field_dict["completed_count"] = completed_count
 
         failed_count = self.failed_count
+        if failed_count is not UNSET:
+            field_dict["failed_count"] = failed_count
 
         completed_at: None | str | Unset
         if isinstance(self.completed_at, Unset):
@@ -57,20 +64,6 @@ class ProfileImportJobResponseDataAttributes(LazyModel):
             completed_at = self.completed_at.isoformat()
         else:
             completed_at = self.completed_at
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "status": status,
-                "created_at": created_at,
-                "total_count": total_count,
-            }
-        )
-        if completed_count is not UNSET:
-            field_dict["completed_count"] = completed_count
-        if failed_count is not UNSET:
-            field_dict["failed_count"] = failed_count
         if completed_at is not UNSET:
             field_dict["completed_at"] = completed_at
 
@@ -78,7 +71,11 @@ class ProfileImportJobResponseDataAttributes(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.total_count = src_dict["total_count"]
+        instance.completed_count = src_dict.get("completed_count", UNSET)
+        instance.failed_count = src_dict.get("failed_count", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -117,11 +114,16 @@ class ProfileImportJobResponseDataAttributes(LazyModel):
             fields={
                 "status": ("status", _decode_status),
                 "created_at": ("created_at", _decode_created_at),
-                "total_count": ("total_count", None),
-                "completed_count": ("completed_count", None),
-                "failed_count": ("failed_count", None),
                 "completed_at": ("completed_at", _decode_completed_at),
             },
+            known=(
+                "status",
+                "created_at",
+                "total_count",
+                "completed_count",
+                "failed_count",
+                "completed_at",
+            ),
             required=(
                 "status",
                 "created_at",

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ProfileResponseObjectResourceAttributes")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ProfileResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
@@ -53,40 +53,34 @@ class ProfileResponseObjectResourceAttributes(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.has_email_marketing_consent import HasEmailMarketingConsent  # noqa: PLC0415
-        from ..models.profile_response_object_resource_attributes_properties_type_0 import (
-            ProfileResponseObjectResourceAttributesPropertiesType0,  # noqa: PLC0415
-        )
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        email: None | str | Unset
-        if isinstance(self.email, Unset):
-            email = UNSET
-        else:
-            email = self.email
+        email = self.email
+        if email is not UNSET:
+            field_dict["email"] = email
 
-        first_name: None | str | Unset
-        if isinstance(self.first_name, Unset):
-            first_name = UNSET
-        else:
-            first_name = self.first_name
+        first_name = self.first_name
+        if first_name is not UNSET:
+            field_dict["first_name"] = first_name
 
-        location: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.location, Unset):
-            location = self.location.to_dict()
+        location = self.location
+        if not isinstance(location, Unset):
+            field_dict["location"] = location.to_dict()
 
         email_consent: dict[str, Any] | Unset
         if isinstance(self.email_consent, Unset):
             email_consent = UNSET
-        elif isinstance(self.email_consent, HasEmailMarketingConsent):
+        elif isinstance(self.email_consent, LazyModel):
             email_consent = self.email_consent.to_dict()
         else:
             email_consent = self.email_consent.to_dict()
 
-        is_test: bool | None | Unset
-        if isinstance(self.is_test, Unset):
-            is_test = UNSET
-        else:
-            is_test = self.is_test
+        if email_consent is not UNSET:
+            field_dict["email_consent"] = email_consent
+
+        is_test = self.is_test
+        if is_test is not UNSET:
+            field_dict["is_test"] = is_test
 
         created: None | str | Unset
         if isinstance(self.created, Unset):
@@ -95,44 +89,32 @@ class ProfileResponseObjectResourceAttributes(LazyModel):
             created = self.created.isoformat()
         else:
             created = self.created
+        if created is not UNSET:
+            field_dict["created"] = created
 
         properties: dict[str, Any] | None | Unset
         if isinstance(self.properties, Unset):
             properties = UNSET
-        elif isinstance(self.properties, ProfileResponseObjectResourceAttributesPropertiesType0):
+        elif isinstance(self.properties, LazyModel):
             properties = self.properties.to_dict()
         else:
             properties = self.properties
-
-        addresses: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.addresses, Unset):
-            addresses = self.addresses.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if email is not UNSET:
-            field_dict["email"] = email
-        if first_name is not UNSET:
-            field_dict["first_name"] = first_name
-        if location is not UNSET:
-            field_dict["location"] = location
-        if email_consent is not UNSET:
-            field_dict["email_consent"] = email_consent
-        if is_test is not UNSET:
-            field_dict["is_test"] = is_test
-        if created is not UNSET:
-            field_dict["created"] = created
         if properties is not UNSET:
             field_dict["properties"] = properties
-        if addresses is not UNSET:
-            field_dict["addresses"] = addresses
+
+        addresses = self.addresses
+        if not isinstance(addresses, Unset):
+            field_dict["addresses"] = addresses.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.email = src_dict.get("email", UNSET)
+        instance.first_name = src_dict.get("first_name", UNSET)
+        instance.is_test = src_dict.get("is_test", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -234,15 +216,22 @@ class ProfileResponseObjectResourceAttributes(LazyModel):
 
         return LazyTable(
             fields={
-                "email": ("email", None),
-                "first_name": ("first_name", None),
                 "location": ("location", _decode_location),
                 "email_consent": ("email_consent", _decode_email_consent),
-                "is_test": ("is_test", None),
                 "created": ("created", _decode_created),
                 "properties": ("properties", _decode_properties),
                 "addresses": ("addresses", _decode_addresses),
             },
+            known=(
+                "email",
+                "first_name",
+                "location",
+                "email_consent",
+                "is_test",
+                "created",
+                "properties",
+                "addresses",
+            ),
             required=(),
             additional=None,
         )

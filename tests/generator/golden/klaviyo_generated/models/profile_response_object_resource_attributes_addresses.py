@@ -17,14 +17,13 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ProfileResponseObjectResourceAttributesAddresses")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ProfileResponseObjectResourceAttributesAddresses(LazyModel):
     """Named addresses: typed additional properties."""
 
     additional_properties: dict[str, Location] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-
         field_dict: dict[str, Any] = {}
         for prop_name, prop in self.additional_properties.items():
             field_dict[prop_name] = prop.to_dict()
@@ -33,7 +32,8 @@ class ProfileResponseObjectResourceAttributesAddresses(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -46,6 +46,7 @@ class ProfileResponseObjectResourceAttributesAddresses(LazyModel):
 
         return LazyTable(
             fields={},
+            known=(),
             required=(),
             additional=_decode_additional_,
         )

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ProfileResponseObjectResourceRelationships")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ProfileResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
@@ -31,21 +31,18 @@ class ProfileResponseObjectResourceRelationships(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        lists: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.lists, Unset):
-            lists = self.lists.to_dict()
+        field_dict: dict[str, Any] = {**self.additional_properties}
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if lists is not UNSET:
-            field_dict["lists"] = lists
+        lists = self.lists
+        if not isinstance(lists, Unset):
+            field_dict["lists"] = lists.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
@@ -67,6 +64,7 @@ class ProfileResponseObjectResourceRelationships(LazyModel):
             fields={
                 "lists": ("lists", _decode_lists),
             },
+            known=("lists",),
             required=(),
             additional=None,
         )

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="ServerErrorErrorsItemSource")
 
 
-@_attrs_define
+@_attrs_define(slots=False)
 class ServerErrorErrorsItemSource(LazyModel):
     """
     Attributes:
@@ -27,15 +27,13 @@ class ServerErrorErrorsItemSource(LazyModel):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {**self.additional_properties}
+
         pointer = self.pointer
-
-        parameter = self.parameter
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
         if pointer is not UNSET:
             field_dict["pointer"] = pointer
+
+        parameter = self.parameter
         if parameter is not UNSET:
             field_dict["parameter"] = parameter
 
@@ -43,16 +41,20 @@ class ServerErrorErrorsItemSource(LazyModel):
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        return lazy_from_dict(cls, src_dict)
+        instance = lazy_from_dict(cls, src_dict)
+        instance.pointer = src_dict.get("pointer", UNSET)
+        instance.parameter = src_dict.get("parameter", UNSET)
+        return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
         return LazyTable(
-            fields={
-                "pointer": ("pointer", None),
-                "parameter": ("parameter", None),
-            },
+            fields={},
+            known=(
+                "pointer",
+                "parameter",
+            ),
             required=(),
             additional=None,
         )
