@@ -188,6 +188,9 @@ class RedisRateLimiter:
             raise ConfigurationError("RedisRateLimiter needs url= (or client= / async_client=)")
         if url is not None and (client is not None or async_client is not None):
             raise ConfigurationError("pass either url= or client= / async_client=, not both")
+        for name, value in (("timeout", timeout), ("retry_interval", retry_interval)):
+            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < math.inf:
+                raise ConfigurationError(f"{name} must be a positive number of seconds, got {value!r}")
         try:
             import redis
         except ImportError:

@@ -421,6 +421,8 @@ def test_a_passed_client_is_used_and_left_open(redis_server: RedisServer, prefix
         ({"key_prefix": ""}, "key_prefix must be a non-empty string"),
         ({"key_prefix": "a"}, "needs url="),
         ({"key_prefix": "a", "url": "redis://x", "client": object()}, "either url= or client="),
+        ({"key_prefix": "a", "url": "redis://x", "timeout": 0}, "timeout must be a positive number"),
+        ({"key_prefix": "a", "url": "redis://x", "retry_interval": math.inf}, "retry_interval must be a positive"),
     ],
 )
 def test_bad_configuration(kwargs: dict[str, Any], message: str) -> None:
