@@ -89,8 +89,9 @@ def update_golden(session: nox.Session) -> None:
 @nox.session
 def bench(session: nox.Session) -> None:
     """Benchmarks (not a CI gate): figures are printed and written to benchmarks/RESULTS.md."""
-    session.install("-e", ".")
+    session.install("-e", ".[redis]")  # the Redis limiter's benchmark (it also needs Debian's redis-server)
     session.run("python", "benchmarks/import_time.py", *session.posargs)
     session.run("python", "benchmarks/client_overhead.py")
     session.run("python", "benchmarks/pagination.py")
     session.run("python", "benchmarks/fanout_and_generation.py")
+    session.run("python", "benchmarks/ratelimit_redis.py")

@@ -41,7 +41,8 @@ if TYPE_CHECKING:
     from ._lazy import FieldDecodeError
     from ._oauth import OAuth, OAuthToken, TokenRefreshError
     from ._pagination import AsyncPager, Pager, PaginationError
-    from ._ratelimit import RateLimiter, RateLimitInfo, RateLimits, RateLimitWaitExceeded
+    from ._ratelimit import Limiter, RateLimiter, RateLimitInfo, RateLimits, RateLimitWaitExceeded
+    from ._redis_ratelimit import RedisRateLimiter
     from ._response import APIResponse
     from ._retry import RetryPolicy, set_testing
     from .client import AuthenticatedClient, Client
@@ -71,10 +72,13 @@ _MODULE_OF: dict[str, str] = {
     "FilterError": ".filters",
     "OAuthToken": "._oauth",
     "TokenRefreshError": "._oauth",
+    "Limiter": "._ratelimit",
     "RateLimiter": "._ratelimit",
     "RateLimitInfo": "._ratelimit",
     "RateLimits": "._ratelimit",
     "RateLimitWaitExceeded": "._ratelimit",
+    # redis itself is imported only when a RedisRateLimiter is built (pip install 'klaviyo-generated[redis]').
+    "RedisRateLimiter": "._redis_ratelimit",
     "RetryPolicy": "._retry",
     "set_testing": "._retry",
     "AuthenticatedClient": ".client",
@@ -144,6 +148,7 @@ __all__ = [
     "JobTimeoutError",
     "Klaviyo",
     "KlaviyoError",
+    "Limiter",
     "NotFoundError",
     "OAuth",
     "OAuthToken",
@@ -156,6 +161,7 @@ __all__ = [
     "RateLimitWaitExceeded",
     "RateLimiter",
     "RateLimits",
+    "RedisRateLimiter",
     "ResponseDecodeError",
     "RetryPolicy",
     "TokenRefreshError",

@@ -41,7 +41,7 @@ from ._jobs_table import ACCEPTED
 from ._lazy import FieldDecodeError, LazyModel, decode_first_level
 from ._oauth import OAuth
 from ._operations import OPERATIONS
-from ._ratelimit import OPERATION_EXTENSION, RateLimiter, RateLimits, coerce_limiter
+from ._ratelimit import OPERATION_EXTENSION, Limiter, RateLimits, coerce_limiter
 from ._response import APIResponse, raw_mode
 from ._retry import RetryPolicy
 from ._settings import (
@@ -310,7 +310,7 @@ class SyncAPIClient(_BaseClient):
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
-        rate_limits: RateLimiter | RateLimits | bool | None = None,
+        rate_limits: Limiter | RateLimits | bool | None = None,
         http_client: httpx.Client | None = None,
         transport: httpx.BaseTransport | None = None,
         default_headers: Mapping[str, str] | None = None,
@@ -407,7 +407,7 @@ class AsyncAPIClient(_BaseClient):
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
-        rate_limits: RateLimiter | RateLimits | bool | None = None,
+        rate_limits: Limiter | RateLimits | bool | None = None,
         http_client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         default_headers: Mapping[str, str] | None = None,

@@ -32,7 +32,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Mapping
-from typing import Any, Final, Protocol
+from typing import Any, Final, Protocol, TypeVar, overload, runtime_checkable
 
 import attrs
 
@@ -41,6 +41,7 @@ from ._operations import OPERATIONS
 
 __all__ = [
     "OPERATION_EXTENSION",
+    "Limiter",
     "RateLimitInfo",
     "RateLimitWaitExceeded",
     "RateLimiter",
@@ -229,11 +230,59 @@ class RateLimiter:
             bucket = self._bucket(operation)
             return 0.0 if bucket is None else max(0.0, bucket.paused_until - self._clock())
 
+    # The async twins: the state is in this process and the lock is never held across an await,
+    # so they are the sync methods (a shared store, e.g. ``RedisRateLimiter``, awaits its I/O here).
 
-def coerce_limiter(value: object, *, clock: Callable[[], float] = time.monotonic) -> RateLimiter:
-    """The limiter meant by a ``limits=`` argument: a ``RateLimiter`` (shared as is), a
-    ``RateLimits`` (a new limiter), ``False`` (disabled), or ``True``/``None`` (the defaults)."""
-    if isinstance(value, RateLimiter):
+    async def aacquire(self, operation: str | None) -> float:
+        """``acquire`` for async callers."""
+        return self.acquire(operation)
+
+    async def apause(self, operation: str | None, seconds: float) -> None:
+        """``pause`` for async callers."""
+        self.pause(operation, seconds)
+
+    async def apaused_for(self, operation: str | None) -> float:
+        """``paused_for`` for async callers."""
+        return self.paused_for(operation)
+
+
+@runtime_checkable
+class Limiter(Protocol):
+    """What the clients and transports need from a limiter: ``RateLimiter`` (in this process) and
+    ``RedisRateLimiter`` (shared through Redis) both provide it, so either is accepted as
+    ``rate_limits=``. The semantics are ``RateLimiter``'s; the ``a``-prefixed twins are for async callers.
+    """
+
+    @property
+    def limits(self) -> RateLimits: ...
+
+    def is_limited(self, operation: str | None) -> bool: ...
+
+    def acquire(self, operation: str | None) -> float: ...
+
+    def pause(self, operation: str | None, seconds: float) -> None: ...
+
+    def paused_for(self, operation: str | None) -> float: ...
+
+    async def aacquire(self, operation: str | None) -> float: ...
+
+    async def apause(self, operation: str | None, seconds: float) -> None: ...
+
+    async def apaused_for(self, operation: str | None) -> float: ...
+
+
+_L = TypeVar("_L", bound=Limiter)
+
+
+@overload
+def coerce_limiter(value: _L, *, clock: Callable[[], float] = ...) -> _L: ...
+@overload
+def coerce_limiter(value: object, *, clock: Callable[[], float] = ...) -> Limiter: ...
+def coerce_limiter(value: object, *, clock: Callable[[], float] = time.monotonic) -> Limiter:
+    """The limiter meant by a ``limits=`` argument: a ``Limiter`` such as a ``RateLimiter`` or a
+    ``RedisRateLimiter`` (shared as is), a ``RateLimits`` (a new in-process limiter), ``False``
+    (disabled), or ``True``/``None`` (the defaults)."""
+    if isinstance(value, RateLimiter):  # the common case first: no protocol check
         return value
     if isinstance(value, RateLimits):
         return RateLimiter(value, clock=clock)
@@ -241,7 +290,11 @@ def coerce_limiter(value: object, *, clock: Callable[[], float] = time.monotonic
         return RateLimiter(RateLimits.disabled(), clock=clock)
     if value is True or value is None:
         return RateLimiter(clock=clock)
-    raise TypeError(f"limits must be a RateLimiter, RateLimits, True, False or None, got {type(value).__name__}")
+    if isinstance(value, Limiter):
+        return value
+    raise TypeError(
+        f"limits must be a RateLimiter, RedisRateLimiter, RateLimits, True, False or None, got {type(value).__name__}"
+    )
 
 
 @attrs.frozen(kw_only=True)

@@ -48,7 +48,8 @@ class Klaviyo(SyncAPIClient):
         timeout: seconds or an `httpx.Timeout`; default 10 s to connect, 60 s for the rest.
         retry: a `RetryPolicy`, or `False` for a single attempt; see `RetryPolicy`.
         max_retries: how many retries after the first attempt (adjusts `retry`).
-        rate_limits: `RateLimits(...)`, a shared `RateLimiter`, or `False` to send without waiting.
+        rate_limits: `RateLimits(...)`, a shared `RateLimiter` (or `RedisRateLimiter`, shared across processes), or
+            `False` to send without waiting.
         http_client: your own `httpx.Client` to send through (it stays open when the client closes).
         transport: your own httpx transport to send through (tests: `httpx.MockTransport`, `FakeKlaviyo`).
         default_headers: extra headers on every request.

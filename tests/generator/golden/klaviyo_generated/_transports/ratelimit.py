@@ -36,7 +36,7 @@ import httpx
 
 from .._ratelimit import (
     OPERATION_EXTENSION,
-    RateLimiter,
+    Limiter,
     RateLimits,
     coerce_limiter,
     parse_rate_limit_headers,
@@ -74,26 +74,28 @@ def _log_wait(operation: str, wait: float) -> None:
         _LOG.debug("Rate limit: %s sent without delay", operation)
 
 
-def _after_response(limiter: RateLimiter, operation: str | None, response: httpx.Response) -> None:
-    """Expose the ``RateLimit-*`` headers and, on a 429, pause the operation's bucket."""
+def _pause_after(limiter: Limiter, operation: str | None, response: httpx.Response) -> float | None:
+    """Expose the ``RateLimit-*`` headers; on a 429, the seconds to pause the operation's bucket for."""
     # One pass over the raw header names instead of three case-insensitive lookups on every response.
     has_rate_headers = any(name[:10].lower() == b"ratelimit-" for name, _ in response.headers.raw)
     info = parse_rate_limit_headers(response.headers) if has_rate_headers else None
     if info is not None:
         response.extensions[RATE_LIMIT_EXTENSION] = info
     if response.status_code != 429 or not limiter.is_limited(operation):
-        return
+        return None
     pause = parse_retry_after(response.headers.get("Retry-After"), date=response.headers.get("Date"))
     if pause is None and info is not None:
         pause = info.reset
-    if pause is not None and pause > 0:
-        limiter.pause(operation, pause)
-        _LOG.info(
-            "Rate limit: pausing %s for %.3fs after HTTP 429",
-            operation,
-            pause,
-            extra={"klaviyo_operation": operation, "klaviyo_rate_limit_pause": pause},
-        )
+    return pause if pause is not None and pause > 0 else None
+
+
+def _log_pause(operation: str | None, pause: float) -> None:
+    _LOG.info(
+        "Rate limit: pausing %s for %.3fs after HTTP 429",
+        operation,
+        pause,
+        extra={"klaviyo_operation": operation, "klaviyo_rate_limit_pause": pause},
+    )
 
 
 class RateLimitTransport(httpx.BaseTransport):
@@ -101,17 +103,17 @@ class RateLimitTransport(httpx.BaseTransport):
 
     Args:
         transport: the transport that does the I/O (default: a new ``httpx.HTTPTransport``).
-        limits: a ``RateLimiter`` to share (one per account, across clients); ``RateLimits`` for a
-            new one; ``False`` to disable; ``None``/``True`` for the defaults.
+        limits: a ``RateLimiter`` or ``RedisRateLimiter`` to share (one per account, across clients);
+            ``RateLimits`` for a new in-process one; ``False`` to disable; ``None``/``True`` for the defaults.
         sleep: called with each wait in seconds (tests pass a recorder).
-        clock: monotonic seconds, for a limiter built here (a passed ``RateLimiter`` keeps its own).
+        clock: monotonic seconds, for a limiter built here (a passed limiter keeps its own).
     """
 
     def __init__(
         self,
         transport: httpx.BaseTransport | None = None,
         *,
-        limits: RateLimiter | RateLimits | bool | None = None,
+        limits: Limiter | RateLimits | bool | None = None,
         sleep: Callable[[float], object] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -132,7 +134,10 @@ class RateLimitTransport(httpx.BaseTransport):
                 if wait > 0:
                     _log_wait(operation, wait)
         response = self._transport.handle_request(request)
-        _after_response(self.limiter, operation, response)
+        pause = _pause_after(self.limiter, operation, response)
+        if pause is not None:
+            self.limiter.pause(operation, pause)
+            _log_pause(operation, pause)
         return response
 
     def close(self) -> None:
@@ -142,17 +147,18 @@ class RateLimitTransport(httpx.BaseTransport):
 class AsyncRateLimitTransport(httpx.AsyncBaseTransport):
     """The async twin of ``RateLimitTransport``; ``sleep`` is awaited (default ``asyncio.sleep``).
 
-    No ``asyncio.Lock`` is needed: each task reserves its slot atomically (under the limiter's
-    thread lock, held for microseconds and never across an ``await``) and then sleeps until its
-    own send time, so tasks are served first come, first served, and a task waiting for one
-    operation never holds up another operation's tasks.
+    No ``asyncio.Lock`` is needed: each task reserves its slot atomically (under the in-process
+    limiter's thread lock, held for microseconds and never across an ``await``, or in one Redis
+    script for ``RedisRateLimiter``) and then sleeps until its own send time, so tasks are served
+    first come, first served, and a task waiting for one operation never holds up another
+    operation's tasks.
     """
 
     def __init__(
         self,
         transport: httpx.AsyncBaseTransport | None = None,
         *,
-        limits: RateLimiter | RateLimits | bool | None = None,
+        limits: Limiter | RateLimits | bool | None = None,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -163,15 +169,18 @@ class AsyncRateLimitTransport(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         operation = _operation(request)
         if operation is not None and _limited(request):
-            wait = self.limiter.acquire(operation)  # 0.0 for an operation that is not limited
+            wait = await self.limiter.aacquire(operation)  # 0.0 for an operation that is not limited
             _log_wait(operation, wait)
             while wait > 0 and not is_testing():
                 await self._sleep(wait)
-                wait = self.limiter.acquire(operation) if self.limiter.paused_for(operation) > 0 else 0.0
+                wait = await self.limiter.aacquire(operation) if await self.limiter.apaused_for(operation) > 0 else 0.0
                 if wait > 0:
                     _log_wait(operation, wait)
         response = await self._transport.handle_async_request(request)
-        _after_response(self.limiter, operation, response)
+        pause = _pause_after(self.limiter, operation, response)
+        if pause is not None:
+            await self.limiter.apause(operation, pause)
+            _log_pause(operation, pause)
         return response
 
     async def aclose(self) -> None:
