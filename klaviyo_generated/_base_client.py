@@ -59,6 +59,8 @@ from ._settings import (
 from ._transports import (
     AsyncRateLimitTransport,
     AsyncRetryTransport,
+    DeferredAsyncTransport,
+    DeferredTransport,
     RateLimitTransport,
     RetryTransport,
 )
@@ -329,7 +331,7 @@ class SyncAPIClient(_BaseClient):
             max_retries=max_retries,
             default_headers=default_headers,
         )
-        inner = _inner(transport, http_client, httpx.Client, _ClientTransport, httpx.HTTPTransport)
+        inner = _inner(transport, http_client, httpx.Client, _ClientTransport, DeferredTransport)
         self.rate_limiter = coerce_limiter(rate_limits, clock=clock)
         self._sleep, self._clock = sleep, clock
         limited = RateLimitTransport(inner, limits=self.rate_limiter, sleep=sleep)
@@ -426,7 +428,7 @@ class AsyncAPIClient(_BaseClient):
             max_retries=max_retries,
             default_headers=default_headers,
         )
-        inner = _inner(transport, http_client, httpx.AsyncClient, _AsyncClientTransport, httpx.AsyncHTTPTransport)
+        inner = _inner(transport, http_client, httpx.AsyncClient, _AsyncClientTransport, DeferredAsyncTransport)
         self.rate_limiter = coerce_limiter(rate_limits, clock=clock)
         self._sleep, self._clock = sleep, clock
         limited = AsyncRateLimitTransport(inner, limits=self.rate_limiter, sleep=sleep)

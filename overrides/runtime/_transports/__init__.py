@@ -8,7 +8,15 @@ per layer, each with a sync and an async twin sharing their decisions.
 
 from __future__ import annotations
 
+from .deferred import DeferredAsyncTransport, DeferredTransport
 from .ratelimit import AsyncRateLimitTransport, RateLimitTransport
 from .retry import AsyncRetryTransport, RetryTransport
 
-__all__ = ["AsyncRateLimitTransport", "AsyncRetryTransport", "RateLimitTransport", "RetryTransport"]
+__all__ = [
+    "AsyncRateLimitTransport",
+    "AsyncRetryTransport",
+    "DeferredAsyncTransport",
+    "DeferredTransport",
+    "RateLimitTransport",
+    "RetryTransport",
+]
