@@ -35,7 +35,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
-from ._exceptions import KlaviyoError
+from ._base_error import KlaviyoError
 from .types import _STRICT_ENUMS, UNSET
 
 __all__ = ["FieldDecodeError", "LazyModel", "LazyTable", "decode_first_level", "lazy_from_dict"]

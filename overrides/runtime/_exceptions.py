@@ -33,6 +33,7 @@ from urllib.parse import parse_qsl
 
 from attrs import evolve, frozen
 
+from ._base_error import KlaviyoError
 from ._retry_after import parse_retry_after
 
 # httpx is only needed at runtime when a request or response is copied for pickling; by then it is
@@ -174,10 +175,6 @@ def _rebuild(cls: type[APIError], args: tuple[object, ...], state: dict[str, Any
     error.args = args
     error.__dict__.update(state)
     return error
-
-
-class KlaviyoError(Exception):
-    """Base class of every error this package raises on purpose."""
 
 
 class APIError(KlaviyoError):
