@@ -150,11 +150,38 @@ def _decode(instance: LazyModel, name: str) -> Any:
     return value
 
 
+def _field_names(cls: type) -> tuple[str, ...]:
+    names = _NAMES.get(cls)
+    if names is None:
+        names = _NAMES[cls] = tuple(field.name for field in cls.__attrs_attrs__)  # type: ignore[attr-defined]
+    return names
+
+
+_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 class LazyModel:
-    """Base of every generated model: fields left out by ``from_dict`` decode on their first read."""
+    """Base of every generated model: fields left out by ``from_dict`` decode on their first read.
+
+    ``__repr__`` and ``__eq__`` are defined here once, as attrs would generate them for each model
+    (every field, ``additional_properties`` included, in declaration order), because generating
+    them per class at import time was most of the cost of importing the models.
+    """
 
     if TYPE_CHECKING:
         _klaviyo_raw_: Mapping[str, Any]
+
+    def __repr__(self) -> str:
+        cls = type(self)
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in _field_names(cls))
+        return f"{cls.__qualname__}({shown})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in _field_names(type(self)))
+
+    __hash__ = None  # type: ignore[assignment]  # mutable and compared by value, as attrs makes it
 
     def to_dict(self) -> dict[str, Any]:
         """The model as JSON-ready data."""

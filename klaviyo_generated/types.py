@@ -13,6 +13,9 @@ class Unset:
     def __bool__(self) -> Literal[False]:
         return False
 
+    def __repr__(self) -> str:
+        return "UNSET"
+
     def __reduce__(self) -> str:
         # Pickle and copy by name, so that an unpickled model's unset fields are `UNSET` itself.
         return "UNSET"

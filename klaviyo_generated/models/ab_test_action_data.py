@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="AbTestActionData")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class AbTestActionData(LazyModel):
     """
     Attributes:
@@ -41,6 +41,19 @@ class AbTestActionData(LazyModel):
     experiment_status: AbTestActionDataExperimentStatus | Unset = "draft"
     current_experiment: AbTestActionDataCurrentExperimentType0 | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        main_action: SendEmailAction | SendSmsAction,
+        status: AbTestActionDataStatus | Unset = "draft",
+        experiment_status: AbTestActionDataExperimentStatus | Unset = "draft",
+        current_experiment: AbTestActionDataCurrentExperimentType0 | None | Unset = UNSET,
+    ) -> None:
+        self.main_action = main_action
+        self.status = status
+        self.experiment_status = experiment_status
+        self.current_experiment = current_experiment
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

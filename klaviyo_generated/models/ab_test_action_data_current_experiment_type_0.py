@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="AbTestActionDataCurrentExperimentType0")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class AbTestActionDataCurrentExperimentType0(LazyModel):
     """
     Attributes:
@@ -52,6 +52,25 @@ class AbTestActionDataCurrentExperimentType0(LazyModel):
     winner_metric: AbTestActionDataCurrentExperimentType0WinnerMetric | Unset = UNSET
     automatic_winner_selection_settings: AutomaticWinnerSelectionSettings | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        variations: list[SendEmailAction | SendSmsAction],
+        id: None | str | Unset = UNSET,
+        name: None | str | Unset = UNSET,
+        allocations: AbTestActionDataCurrentExperimentType0AllocationsType0 | None | Unset = UNSET,
+        started: datetime.datetime | None | Unset = UNSET,
+        winner_metric: AbTestActionDataCurrentExperimentType0WinnerMetric | Unset = UNSET,
+        automatic_winner_selection_settings: AutomaticWinnerSelectionSettings | Unset = UNSET,
+    ) -> None:
+        self.variations = variations
+        self.id = id
+        self.name = name
+        self.allocations = allocations
+        self.started = started
+        self.winner_metric = winner_metric
+        self.automatic_winner_selection_settings = automatic_winner_selection_settings
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

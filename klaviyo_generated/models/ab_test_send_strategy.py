@@ -14,7 +14,7 @@ from ..models.ab_test_send_strategy_method import ABTestSendStrategyMethod, chec
 T = TypeVar("T", bound="ABTestSendStrategy")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ABTestSendStrategy(LazyModel):
     """
     Attributes:
@@ -23,6 +23,13 @@ class ABTestSendStrategy(LazyModel):
 
     method: ABTestSendStrategyMethod
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        method: ABTestSendStrategyMethod,
+    ) -> None:
+        self.method = method
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

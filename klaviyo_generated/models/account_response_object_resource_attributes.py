@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="AccountResponseObjectResourceAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class AccountResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
@@ -45,6 +45,25 @@ class AccountResponseObjectResourceAttributes(LazyModel):
     locale: str
     industry: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        test_account: bool,
+        contact_information: ContactInformation,
+        timezone: str,
+        preferred_currency: str,
+        public_api_key: str,
+        locale: str,
+        industry: None | str | Unset = UNSET,
+    ) -> None:
+        self.test_account = test_account
+        self.contact_information = contact_information
+        self.timezone = timezone
+        self.preferred_currency = preferred_currency
+        self.public_api_key = public_api_key
+        self.locale = locale
+        self.industry = industry
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

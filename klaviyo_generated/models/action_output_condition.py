@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ActionOutputCondition")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ActionOutputCondition(LazyModel):
     """
     Attributes:
@@ -47,6 +47,24 @@ class ActionOutputCondition(LazyModel):
         | StringOperatorStringFilter
     )
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: ActionOutputConditionType,
+        output_config_id: int,
+        field: str,
+        filter: BooleanFilter
+        | ExistenceOperatorExistenceFilter
+        | NumericOperatorNumericFilter
+        | NumericRangeFilter
+        | StringArrayOperatorStringArrayFilter
+        | StringOperatorStringFilter,
+    ) -> None:
+        self.type_ = type_
+        self.output_config_id = output_config_id
+        self.field = field
+        self.filter = filter
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ActionOutputSplitActionData")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ActionOutputSplitActionData(LazyModel):
     """
     Attributes:
@@ -29,6 +29,13 @@ class ActionOutputSplitActionData(LazyModel):
 
     action_output_filter: ActionOutputSplitActionDataActionOutputFilterType0 | None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        action_output_filter: ActionOutputSplitActionDataActionOutputFilterType0 | None,
+    ) -> None:
+        self.action_output_filter = action_output_filter
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

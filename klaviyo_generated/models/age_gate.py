@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="AgeGate")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class AgeGate(LazyModel):
     """
     Attributes:
@@ -38,6 +38,21 @@ class AgeGate(LazyModel):
     styles: AgeGateStyles | Unset = UNSET
     display_device: list[AgeGateDisplayDeviceItem] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: AgeGateType,
+        properties: AgeGateProperties,
+        id: None | str | Unset = UNSET,
+        styles: AgeGateStyles | Unset = UNSET,
+        display_device: list[AgeGateDisplayDeviceItem] | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.properties = properties
+        self.id = id
+        self.styles = styles
+        self.display_device = display_device
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="AgeGateProperties")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class AgeGateProperties(LazyModel):
     """
     Attributes:
@@ -58,6 +58,31 @@ class AgeGateProperties(LazyModel):
     sms_country_code: AgeGatePropertiesSmsCountryCode | Unset = "US"
     required: Literal[True] | Unset = True
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        display_device: list[AgeGatePropertiesDisplayDeviceItem] | Unset = UNSET,
+        classname: None | str | Unset = UNSET,
+        label: None | str | Unset = UNSET,
+        show_label: bool | Unset = False,
+        placeholder: None | str | Unset = UNSET,
+        error_messages: ErrorMessages | Unset = UNSET,
+        property_name: AgeGatePropertiesPropertyName | Unset = "$age_gated_date_of_birth",
+        date_format: str | Unset = "MM/DD/YYYY",
+        sms_country_code: AgeGatePropertiesSmsCountryCode | Unset = "US",
+        required: Literal[True] | Unset = True,
+    ) -> None:
+        self.display_device = display_device
+        self.classname = classname
+        self.label = label
+        self.show_label = show_label
+        self.placeholder = placeholder
+        self.error_messages = error_messages
+        self.property_name = property_name
+        self.date_format = date_format
+        self.sms_country_code = sms_country_code
+        self.required = required
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

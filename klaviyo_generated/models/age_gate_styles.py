@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="AgeGateStyles")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class AgeGateStyles(LazyModel):
     """
     Attributes:
@@ -29,6 +29,15 @@ class AgeGateStyles(LazyModel):
     padding: Padding | Unset = UNSET
     background_color: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        padding: Padding | Unset = UNSET,
+        background_color: None | str | Unset = UNSET,
+    ) -> None:
+        self.padding = padding
+        self.background_color = background_color
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="AgentHints")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class AgentHints(LazyModel):
     """Optional hints emitted by the API for agent callers
 
@@ -24,6 +24,13 @@ class AgentHints(LazyModel):
 
     next_steps: list[str] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        next_steps: list[str] | Unset = UNSET,
+    ) -> None:
+        self.next_steps = next_steps
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -15,7 +15,7 @@ from ..models.alltime_date_filter_type import AlltimeDateFilterType, check_allti
 T = TypeVar("T", bound="AlltimeDateFilter")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class AlltimeDateFilter(LazyModel):
     """
     Attributes:
@@ -26,6 +26,15 @@ class AlltimeDateFilter(LazyModel):
     type_: AlltimeDateFilterType
     operator: AlltimeDateFilterOperator
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: AlltimeDateFilterType,
+        operator: AlltimeDateFilterOperator,
+    ) -> None:
+        self.type_ = type_
+        self.operator = operator
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

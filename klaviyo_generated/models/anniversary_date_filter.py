@@ -18,7 +18,7 @@ from ..models.anniversary_date_filter_type import AnniversaryDateFilterType, che
 T = TypeVar("T", bound="AnniversaryDateFilter")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class AnniversaryDateFilter(LazyModel):
     """
     Attributes:
@@ -29,6 +29,15 @@ class AnniversaryDateFilter(LazyModel):
     type_: AnniversaryDateFilterType
     operator: AnniversaryDateFilterOperator
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: AnniversaryDateFilterType,
+        operator: AnniversaryDateFilterOperator,
+    ) -> None:
+        self.type_ = type_
+        self.operator = operator
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="APIJobErrorPayload")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class APIJobErrorPayload(LazyModel):
     """
     Attributes:
@@ -34,6 +34,21 @@ class APIJobErrorPayload(LazyModel):
     detail: str
     source: ErrorSource
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        id: str,
+        code: str,
+        title: str,
+        detail: str,
+        source: ErrorSource,
+    ) -> None:
+        self.id = id
+        self.code = code
+        self.title = title
+        self.detail = detail
+        self.source = source
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="APIMethodFilter")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class APIMethodFilter(LazyModel):
     """
     Attributes:
@@ -33,6 +33,17 @@ class APIMethodFilter(LazyModel):
     method: APIMethodFilterMethod
     filter: InStringArrayFilter | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        field: APIMethodFilterField,
+        method: APIMethodFilterMethod,
+        filter: InStringArrayFilter | Unset = UNSET,
+    ) -> None:
+        self.field = field
+        self.method = method
+        self.filter = filter
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

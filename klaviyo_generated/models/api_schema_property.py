@@ -15,7 +15,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="APISchemaProperty")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class APISchemaProperty(LazyModel):
     """
     Attributes:
@@ -30,6 +30,19 @@ class APISchemaProperty(LazyModel):
     type_: APISchemaPropertyType
     description: None | str | Unset = ""
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        id: int,
+        name: str,
+        type_: APISchemaPropertyType,
+        description: None | str | Unset = "",
+    ) -> None:
+        self.id = id
+        self.name = name
+        self.type_ = type_
+        self.description = description
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

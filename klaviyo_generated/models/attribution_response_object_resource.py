@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="AttributionResponseObjectResource")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class AttributionResponseObjectResource(LazyModel):
     """
     Attributes:
@@ -37,6 +37,19 @@ class AttributionResponseObjectResource(LazyModel):
     links: ObjectLinks
     relationships: AttributionResponseObjectResourceRelationships | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: AttributionEnum,
+        id: str,
+        links: ObjectLinks,
+        relationships: AttributionResponseObjectResourceRelationships | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.links = links
+        self.relationships = relationships
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

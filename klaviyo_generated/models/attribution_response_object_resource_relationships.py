@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="AttributionResponseObjectResourceRelationships")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class AttributionResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
@@ -59,6 +59,25 @@ class AttributionResponseObjectResourceRelationships(LazyModel):
     flow_message: AttributionResponseObjectResourceRelationshipsFlowMessage | Unset = UNSET
     flow_message_variation: AttributionResponseObjectResourceRelationshipsFlowMessageVariation | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        event: AttributionResponseObjectResourceRelationshipsEvent | Unset = UNSET,
+        attributed_event: AttributionResponseObjectResourceRelationshipsAttributedEvent | Unset = UNSET,
+        campaign: AttributionResponseObjectResourceRelationshipsCampaign | Unset = UNSET,
+        campaign_message: AttributionResponseObjectResourceRelationshipsCampaignMessage | Unset = UNSET,
+        flow: AttributionResponseObjectResourceRelationshipsFlow | Unset = UNSET,
+        flow_message: AttributionResponseObjectResourceRelationshipsFlowMessage | Unset = UNSET,
+        flow_message_variation: AttributionResponseObjectResourceRelationshipsFlowMessageVariation | Unset = UNSET,
+    ) -> None:
+        self.event = event
+        self.attributed_event = attributed_event
+        self.campaign = campaign
+        self.campaign_message = campaign_message
+        self.flow = flow
+        self.flow_message = flow_message
+        self.flow_message_variation = flow_message_variation
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset, parse_union
 T = TypeVar("T", bound="Audiences")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class Audiences(LazyModel):
     """
     Attributes:
@@ -25,6 +25,15 @@ class Audiences(LazyModel):
     included: list[str]
     excluded: list[str] | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        included: list[str],
+        excluded: list[str] | None | Unset = UNSET,
+    ) -> None:
+        self.included = included
+        self.excluded = excluded
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

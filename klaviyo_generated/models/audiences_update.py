@@ -14,7 +14,7 @@ from ..types import UNSET, Unset, parse_union
 T = TypeVar("T", bound="AudiencesUpdate")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class AudiencesUpdate(LazyModel):
     """
     Attributes:
@@ -27,6 +27,15 @@ class AudiencesUpdate(LazyModel):
     included: list[str] | None | Unset = UNSET
     excluded: list[str] | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        included: list[str] | None | Unset = UNSET,
+        excluded: list[str] | None | Unset = UNSET,
+    ) -> None:
+        self.included = included
+        self.excluded = excluded
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

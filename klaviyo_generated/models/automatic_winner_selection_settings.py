@@ -15,7 +15,7 @@ from ..types import UNSET, Unset, parse_union
 T = TypeVar("T", bound="AutomaticWinnerSelectionSettings")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class AutomaticWinnerSelectionSettings(LazyModel):
     """
     Attributes:
@@ -28,6 +28,17 @@ class AutomaticWinnerSelectionSettings(LazyModel):
     automatic_end_statistical_certainty: bool
     automatic_end_date: datetime.datetime | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        enabled: bool,
+        automatic_end_statistical_certainty: bool,
+        automatic_end_date: datetime.datetime | None | Unset = UNSET,
+    ) -> None:
+        self.enabled = enabled
+        self.automatic_end_statistical_certainty = automatic_end_statistical_certainty
+        self.automatic_end_date = automatic_end_date
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -18,7 +18,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="BackInStockDynamicButtonBorderStyles")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class BackInStockDynamicButtonBorderStyles(LazyModel):
     """
     Attributes:
@@ -34,6 +34,19 @@ class BackInStockDynamicButtonBorderStyles(LazyModel):
     style: BackInStockDynamicButtonBorderStylesStyle | Unset = "solid"
     width: int | Unset = 1
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        enabled: bool | Unset = False,
+        color: str | Unset = "#000000",
+        style: BackInStockDynamicButtonBorderStylesStyle | Unset = "solid",
+        width: int | Unset = 1,
+    ) -> None:
+        self.enabled = enabled
+        self.color = color
+        self.style = style
+        self.width = width
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="BackInStockDynamicButtonData")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class BackInStockDynamicButtonData(LazyModel):
     """
     Attributes:
@@ -39,6 +39,19 @@ class BackInStockDynamicButtonData(LazyModel):
     text_styles: BackInStockDynamicButtonTextStyles | Unset = UNSET
     button_styles: BackInStockDynamicButtonStyles | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        label: str | Unset = "",
+        display: BackInStockDynamicButtonDataDisplay | Unset = "REPLACE",
+        text_styles: BackInStockDynamicButtonTextStyles | Unset = UNSET,
+        button_styles: BackInStockDynamicButtonStyles | Unset = UNSET,
+    ) -> None:
+        self.label = label
+        self.display = display
+        self.text_styles = text_styles
+        self.button_styles = button_styles
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

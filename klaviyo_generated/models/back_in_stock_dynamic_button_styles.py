@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="BackInStockDynamicButtonStyles")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class BackInStockDynamicButtonStyles(LazyModel):
     """
     Attributes:
@@ -50,6 +50,25 @@ class BackInStockDynamicButtonStyles(LazyModel):
     border: BackInStockDynamicButtonBorderStyles | Unset = UNSET
     drop_shadow: BackInStockDynamicButtonDropShadowStyles | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        color: str | Unset = "#000000",
+        border_radius: int | Unset = 0,
+        height: int | Unset = 44,
+        width: BackInStockDynamicButtonStylesWidth | Unset = "fullWidth",
+        alignment: BackInStockDynamicButtonStylesAlignment | Unset = "center",
+        border: BackInStockDynamicButtonBorderStyles | Unset = UNSET,
+        drop_shadow: BackInStockDynamicButtonDropShadowStyles | Unset = UNSET,
+    ) -> None:
+        self.color = color
+        self.border_radius = border_radius
+        self.height = height
+        self.width = width
+        self.alignment = alignment
+        self.border = border
+        self.drop_shadow = drop_shadow
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -22,7 +22,7 @@ from ..types import UNSET, Unset, parse_union
 T = TypeVar("T", bound="BackInStockDynamicButtonTextStyles")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class BackInStockDynamicButtonTextStyles(LazyModel):
     """
     Attributes:
@@ -47,6 +47,27 @@ class BackInStockDynamicButtonTextStyles(LazyModel):
     text_decoration: None | str | Unset = UNSET
     letter_spacing: int | Unset = 0
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        font_family: BackInStockDynamicButtonTextStylesFontFamilyType0
+        | str
+        | Unset = "Arial, 'Helvetica Neue', Helvetica, sans-serif",
+        font_size: int | Unset = 16,
+        font_weight: BackInStockDynamicButtonTextStylesFontWeight | Unset = 400,
+        font_color: str | Unset = "#FFFFFF",
+        font_style: None | str | Unset = UNSET,
+        text_decoration: None | str | Unset = UNSET,
+        letter_spacing: int | Unset = 0,
+    ) -> None:
+        self.font_family = font_family
+        self.font_size = font_size
+        self.font_weight = font_weight
+        self.font_color = font_color
+        self.font_style = font_style
+        self.text_decoration = text_decoration
+        self.letter_spacing = letter_spacing
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

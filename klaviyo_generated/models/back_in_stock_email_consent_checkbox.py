@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="BackInStockEmailConsentCheckbox")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class BackInStockEmailConsentCheckbox(LazyModel):
     """
     Attributes:
@@ -38,6 +38,19 @@ class BackInStockEmailConsentCheckbox(LazyModel):
     id: None | str | Unset = UNSET
     styles: BackInStockEmailConsentCheckboxStyles | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: BackInStockEmailConsentCheckboxType,
+        properties: BackInStockEmailConsentCheckboxProperties,
+        id: None | str | Unset = UNSET,
+        styles: BackInStockEmailConsentCheckboxStyles | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.properties = properties
+        self.id = id
+        self.styles = styles
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -21,7 +21,7 @@ from ..models.back_in_stock_method_filter_method import (
 T = TypeVar("T", bound="BackInStockMethodFilter")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class BackInStockMethodFilter(LazyModel):
     """
     Attributes:
@@ -32,6 +32,15 @@ class BackInStockMethodFilter(LazyModel):
     field: BackInStockMethodFilterField
     method: BackInStockMethodFilterMethod
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        field: BackInStockMethodFilterField,
+        method: BackInStockMethodFilterMethod,
+    ) -> None:
+        self.field = field
+        self.method = method
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="BackInStockProperties")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class BackInStockProperties(LazyModel):
     """
     Attributes:
@@ -25,6 +25,15 @@ class BackInStockProperties(LazyModel):
     tag_allowlist: list[str] | Unset = UNSET
     tag_blocklist: list[str] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        tag_allowlist: list[str] | Unset = UNSET,
+        tag_blocklist: list[str] | Unset = UNSET,
+    ) -> None:
+        self.tag_allowlist = tag_allowlist
+        self.tag_blocklist = tag_blocklist
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

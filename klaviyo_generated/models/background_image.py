@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="BackgroundImage")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class BackgroundImage(LazyModel):
     """
     Attributes:
@@ -30,6 +30,15 @@ class BackgroundImage(LazyModel):
     properties: ImageAssetProperties
     styles: BackgroundImageStyles | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        properties: ImageAssetProperties,
+        styles: BackgroundImageStyles | Unset = UNSET,
+    ) -> None:
+        self.properties = properties
+        self.styles = styles
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

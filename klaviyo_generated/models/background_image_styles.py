@@ -26,7 +26,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="BackgroundImageStyles")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class BackgroundImageStyles(LazyModel):
     """
     Attributes:
@@ -46,6 +46,21 @@ class BackgroundImageStyles(LazyModel):
     vertical_alignment: BackgroundImageStylesVerticalAlignment | Unset = "center"
     custom_width: int | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        horizontal_alignment: BackgroundImageStylesHorizontalAlignment | Unset = "center",
+        width: int | None | Unset = UNSET,
+        position: BackgroundImageStylesPosition | Unset = "contain",
+        vertical_alignment: BackgroundImageStylesVerticalAlignment | Unset = "center",
+        custom_width: int | None | Unset = UNSET,
+    ) -> None:
+        self.horizontal_alignment = horizontal_alignment
+        self.width = width
+        self.position = position
+        self.vertical_alignment = vertical_alignment
+        self.custom_width = custom_width
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -16,7 +16,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="BannerStyles")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class BannerStyles(LazyModel):
     """
     Attributes:
@@ -30,6 +30,17 @@ class BannerStyles(LazyModel):
     mobile_position: BannerStylesMobilePosition | Unset = "top"
     scroll_with_page: bool | Unset = True
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        desktop_position: BannerStylesDesktopPosition | Unset = "top",
+        mobile_position: BannerStylesMobilePosition | Unset = "top",
+        scroll_with_page: bool | Unset = True,
+    ) -> None:
+        self.desktop_position = desktop_position
+        self.mobile_position = mobile_position
+        self.scroll_with_page = scroll_with_page
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

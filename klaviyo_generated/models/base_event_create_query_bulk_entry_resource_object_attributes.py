@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="BaseEventCreateQueryBulkEntryResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class BaseEventCreateQueryBulkEntryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -66,6 +66,25 @@ class BaseEventCreateQueryBulkEntryResourceObjectAttributes(LazyModel):
     backfill: bool | None | Unset = False
     unique_id: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        properties: BaseEventCreateQueryBulkEntryResourceObjectAttributesProperties,
+        metric: BaseEventCreateQueryBulkEntryResourceObjectAttributesMetric,
+        time: datetime.datetime | None | Unset = UNSET,
+        value: float | None | Unset = UNSET,
+        value_currency: None | str | Unset = UNSET,
+        backfill: bool | None | Unset = False,
+        unique_id: None | str | Unset = UNSET,
+    ) -> None:
+        self.properties = properties
+        self.metric = metric
+        self.time = time
+        self.value = value
+        self.value_currency = value_currency
+        self.backfill = backfill
+        self.unique_id = unique_id
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="BaseStyleProperties")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class BaseStyleProperties(LazyModel):
     """
     Attributes:
@@ -33,6 +33,23 @@ class BaseStyleProperties(LazyModel):
     mobile_optimizations: bool | None | Unset = UNSET
     tip_tap_enabled: bool | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        currency: None | str | Unset = UNSET,
+        currency_set_on_template: bool | None | Unset = UNSET,
+        disable_websafe_fonts: bool | None | Unset = UNSET,
+        is_user_draggable: bool | None | Unset = UNSET,
+        mobile_optimizations: bool | None | Unset = UNSET,
+        tip_tap_enabled: bool | None | Unset = UNSET,
+    ) -> None:
+        self.currency = currency
+        self.currency_set_on_template = currency_set_on_template
+        self.disable_websafe_fonts = disable_websafe_fonts
+        self.is_user_draggable = is_user_draggable
+        self.mobile_optimizations = mobile_optimizations
+        self.tip_tap_enabled = tip_tap_enabled
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

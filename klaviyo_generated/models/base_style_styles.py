@@ -23,7 +23,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="BaseStyleStyles")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class BaseStyleStyles(LazyModel):
     """
     Attributes:
@@ -60,6 +60,41 @@ class BaseStyleStyles(LazyModel):
     inner_padding_top: int | None | Unset = UNSET
     margin_top: int | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        background_asset_id: None | str | Unset = UNSET,
+        background_format: BaseStyleStylesBackgroundFormat | Unset = UNSET,
+        background_position: BaseStyleStylesBackgroundPosition | Unset = UNSET,
+        background_repeat: bool | None | Unset = UNSET,
+        background_url: None | str | Unset = UNSET,
+        border_color: None | str | Unset = UNSET,
+        border_radius: int | None | Unset = UNSET,
+        border_style: BaseStyleStylesBorderStyle | Unset = UNSET,
+        border_width: int | None | Unset = UNSET,
+        content_background_color: None | str | Unset = UNSET,
+        inner_padding_bottom: int | None | Unset = UNSET,
+        inner_padding_left: int | None | Unset = UNSET,
+        inner_padding_right: int | None | Unset = UNSET,
+        inner_padding_top: int | None | Unset = UNSET,
+        margin_top: int | None | Unset = UNSET,
+    ) -> None:
+        self.background_asset_id = background_asset_id
+        self.background_format = background_format
+        self.background_position = background_position
+        self.background_repeat = background_repeat
+        self.background_url = background_url
+        self.border_color = border_color
+        self.border_radius = border_radius
+        self.border_style = border_style
+        self.border_width = border_width
+        self.content_background_color = content_background_color
+        self.inner_padding_bottom = inner_padding_bottom
+        self.inner_padding_left = inner_padding_left
+        self.inner_padding_right = inner_padding_right
+        self.inner_padding_top = inner_padding_top
+        self.margin_top = margin_top
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

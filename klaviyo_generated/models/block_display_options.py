@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="BlockDisplayOptions")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class BlockDisplayOptions(LazyModel):
     """
     Attributes:
@@ -32,6 +32,17 @@ class BlockDisplayOptions(LazyModel):
     visible_check: None | str | Unset = UNSET
     content_repeat: ContentRepeatV0 | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        show_on: BlockDisplayOptionsShowOn | Unset = UNSET,
+        visible_check: None | str | Unset = UNSET,
+        content_repeat: ContentRepeatV0 | Unset = UNSET,
+    ) -> None:
+        self.show_on = show_on
+        self.visible_check = visible_check
+        self.content_repeat = content_repeat
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="Body")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class Body(LazyModel):
     """
     Attributes:
@@ -35,6 +35,19 @@ class Body(LazyModel):
     id: None | str | Unset = UNSET
     sections: list[SectionV1] | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        properties: BodyProperties,
+        styles: BodyStyles,
+        id: None | str | Unset = UNSET,
+        sections: list[SectionV1] | None | Unset = UNSET,
+    ) -> None:
+        self.properties = properties
+        self.styles = styles
+        self.id = id
+        self.sections = sections
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

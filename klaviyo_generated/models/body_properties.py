@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="BodyProperties")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class BodyProperties(LazyModel):
     """
     Attributes:
@@ -25,6 +25,15 @@ class BodyProperties(LazyModel):
     id: None | str | Unset = UNSET
     css_class: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        id: None | str | Unset = UNSET,
+        css_class: None | str | Unset = UNSET,
+    ) -> None:
+        self.id = id
+        self.css_class = css_class
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -13,7 +13,7 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 T = TypeVar("T", bound="BooleanBranchLinks")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class BooleanBranchLinks(LazyModel):
     """
     Attributes:
@@ -24,6 +24,15 @@ class BooleanBranchLinks(LazyModel):
     next_if_true: None | str
     next_if_false: None | str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        next_if_true: None | str,
+        next_if_false: None | str,
+    ) -> None:
+        self.next_if_true = next_if_true
+        self.next_if_false = next_if_false
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

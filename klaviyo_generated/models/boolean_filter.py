@@ -15,7 +15,7 @@ from ..models.boolean_filter_type import BooleanFilterType, check_boolean_filter
 T = TypeVar("T", bound="BooleanFilter")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class BooleanFilter(LazyModel):
     """
     Attributes:
@@ -28,6 +28,17 @@ class BooleanFilter(LazyModel):
     operator: BooleanFilterOperator
     value: bool
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: BooleanFilterType,
+        operator: BooleanFilterOperator,
+        value: bool,
+    ) -> None:
+        self.type_ = type_
+        self.operator = operator
+        self.value = value
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

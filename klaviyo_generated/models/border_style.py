@@ -15,7 +15,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="BorderStyle")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class BorderStyle(LazyModel):
     """
     Attributes:
@@ -30,6 +30,19 @@ class BorderStyle(LazyModel):
     style: BorderStyleStyle | Unset = UNSET
     thickness: int | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        radius: int | Unset = 8,
+        color: None | str | Unset = UNSET,
+        style: BorderStyleStyle | Unset = UNSET,
+        thickness: int | None | Unset = UNSET,
+    ) -> None:
+        self.radius = radius
+        self.color = color
+        self.style = style
+        self.thickness = thickness
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

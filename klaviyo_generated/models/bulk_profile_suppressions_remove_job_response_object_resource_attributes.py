@@ -19,7 +19,7 @@ from ..types import UNSET, Unset, parse_union
 T = TypeVar("T", bound="BulkProfileSuppressionsRemoveJobResponseObjectResourceAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class BulkProfileSuppressionsRemoveJobResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
@@ -44,6 +44,23 @@ class BulkProfileSuppressionsRemoveJobResponseObjectResourceAttributes(LazyModel
     completed_at: datetime.datetime | None | Unset = UNSET
     skipped_count: int | None | Unset = 0
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        status: BulkProfileSuppressionsRemoveJobResponseObjectResourceAttributesStatus,
+        created_at: datetime.datetime,
+        total_count: int,
+        completed_count: int | None | Unset = 0,
+        completed_at: datetime.datetime | None | Unset = UNSET,
+        skipped_count: int | None | Unset = 0,
+    ) -> None:
+        self.status = status
+        self.created_at = created_at
+        self.total_count = total_count
+        self.completed_count = completed_count
+        self.completed_at = completed_at
+        self.skipped_count = skipped_count
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

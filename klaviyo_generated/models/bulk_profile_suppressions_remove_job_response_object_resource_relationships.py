@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="BulkProfileSuppressionsRemoveJobResponseObjectResourceRelationships")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class BulkProfileSuppressionsRemoveJobResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
@@ -34,6 +34,15 @@ class BulkProfileSuppressionsRemoveJobResponseObjectResourceRelationships(LazyMo
     lists: BulkProfileSuppressionsRemoveJobResponseObjectResourceRelationshipsLists | Unset = UNSET
     segments: BulkProfileSuppressionsRemoveJobResponseObjectResourceRelationshipsSegments | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        lists: BulkProfileSuppressionsRemoveJobResponseObjectResourceRelationshipsLists | Unset = UNSET,
+        segments: BulkProfileSuppressionsRemoveJobResponseObjectResourceRelationshipsSegments | Unset = UNSET,
+    ) -> None:
+        self.lists = lists
+        self.segments = segments
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -18,7 +18,7 @@ from ..models.bulk_remove_method_filter_method import (
 T = TypeVar("T", bound="BulkRemoveMethodFilter")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class BulkRemoveMethodFilter(LazyModel):
     """
     Attributes:
@@ -29,6 +29,15 @@ class BulkRemoveMethodFilter(LazyModel):
     field: BulkRemoveMethodFilterField
     method: BulkRemoveMethodFilterMethod
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        field: BulkRemoveMethodFilterField,
+        method: BulkRemoveMethodFilterMethod,
+    ) -> None:
+        self.field = field
+        self.method = method
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="Button")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class Button(LazyModel):
     """
     Attributes:
@@ -67,6 +67,34 @@ class Button(LazyModel):
         | Unset
     ) = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: ButtonType,
+        properties: ButtonProperties,
+        id: None | str | Unset = UNSET,
+        styles: ButtonStyles | Unset = UNSET,
+        action: Close
+        | GoToInbox
+        | IafDeeplinkToScreen
+        | NextStep
+        | OpenForm
+        | PromotionalSMSSubscription
+        | Redirect
+        | ResendOptInCode
+        | SkipToSuccess
+        | SubmitBackInStock
+        | SubmitOptInCode
+        | SubscribeViaSMS
+        | SubscribeViaWhatsApp
+        | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.properties = properties
+        self.id = id
+        self.styles = styles
+        self.action = action
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ButtonBlockData")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ButtonBlockData(LazyModel):
     """
     Attributes:
@@ -34,6 +34,19 @@ class ButtonBlockData(LazyModel):
     display_options: DisplayOptions
     styles: ButtonBlockStyles
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        content: None | str,
+        properties: ButtonBlockProperties,
+        display_options: DisplayOptions,
+        styles: ButtonBlockStyles,
+    ) -> None:
+        self.content = content
+        self.properties = properties
+        self.display_options = display_options
+        self.styles = styles
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

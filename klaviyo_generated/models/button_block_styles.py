@@ -20,7 +20,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="ButtonBlockStyles")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ButtonBlockStyles(LazyModel):
     """
     Attributes:
@@ -77,6 +77,61 @@ class ButtonBlockStyles(LazyModel):
     text_align: ButtonBlockStylesTextAlign | Unset = UNSET
     text_decoration: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        background_color: None | str | Unset = UNSET,
+        block_background_color: None | str | Unset = UNSET,
+        block_padding_bottom: int | None | Unset = UNSET,
+        block_padding_left: int | None | Unset = UNSET,
+        block_padding_right: int | None | Unset = UNSET,
+        block_padding_top: int | None | Unset = UNSET,
+        border_color: None | str | Unset = UNSET,
+        border_radius: int | None | Unset = UNSET,
+        border_style: ButtonBlockStylesBorderStyle | Unset = UNSET,
+        border_width: int | None | Unset = UNSET,
+        color: None | str | Unset = UNSET,
+        drop_shadow_color: None | str | Unset = UNSET,
+        font_family: None | str | Unset = UNSET,
+        font_size: int | None | Unset = UNSET,
+        font_style: ButtonBlockStylesFontStyle | Unset = UNSET,
+        font_weight: None | str | Unset = UNSET,
+        inner_padding_bottom: int | None | Unset = UNSET,
+        inner_padding_left: int | None | Unset = UNSET,
+        inner_padding_right: int | None | Unset = UNSET,
+        inner_padding_top: int | None | Unset = UNSET,
+        letter_spacing: int | None | Unset = UNSET,
+        mobile_stretch_content: bool | None | Unset = UNSET,
+        stretch: bool | None | Unset = UNSET,
+        text_align: ButtonBlockStylesTextAlign | Unset = UNSET,
+        text_decoration: None | str | Unset = UNSET,
+    ) -> None:
+        self.background_color = background_color
+        self.block_background_color = block_background_color
+        self.block_padding_bottom = block_padding_bottom
+        self.block_padding_left = block_padding_left
+        self.block_padding_right = block_padding_right
+        self.block_padding_top = block_padding_top
+        self.border_color = border_color
+        self.border_radius = border_radius
+        self.border_style = border_style
+        self.border_width = border_width
+        self.color = color
+        self.drop_shadow_color = drop_shadow_color
+        self.font_family = font_family
+        self.font_size = font_size
+        self.font_style = font_style
+        self.font_weight = font_weight
+        self.inner_padding_bottom = inner_padding_bottom
+        self.inner_padding_left = inner_padding_left
+        self.inner_padding_right = inner_padding_right
+        self.inner_padding_top = inner_padding_top
+        self.letter_spacing = letter_spacing
+        self.mobile_stretch_content = mobile_stretch_content
+        self.stretch = stretch
+        self.text_align = text_align
+        self.text_decoration = text_decoration
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

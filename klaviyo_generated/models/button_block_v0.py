@@ -15,7 +15,7 @@ from ..models.button_block_v0_type import ButtonBlockV0Type, check_button_block_
 T = TypeVar("T", bound="ButtonBlockV0")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ButtonBlockV0(LazyModel):
     """
     Attributes:
@@ -28,6 +28,17 @@ class ButtonBlockV0(LazyModel):
     type_: ButtonBlockV0Type
     data: Any
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        content_type: ButtonBlockV0ContentType,
+        type_: ButtonBlockV0Type,
+        data: Any,
+    ) -> None:
+        self.content_type = content_type
+        self.type_ = type_
+        self.data = data
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="ButtonDropShadowStyles")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ButtonDropShadowStyles(LazyModel):
     """
     Attributes:
@@ -31,6 +31,21 @@ class ButtonDropShadowStyles(LazyModel):
     x_offset: int | Unset = 0
     y_offset: int | Unset = 0
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        enabled: bool | Unset = False,
+        color: str | Unset = "#000000",
+        blur: int | Unset = 15,
+        x_offset: int | Unset = 0,
+        y_offset: int | Unset = 0,
+    ) -> None:
+        self.enabled = enabled
+        self.color = color
+        self.blur = blur
+        self.x_offset = x_offset
+        self.y_offset = y_offset
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

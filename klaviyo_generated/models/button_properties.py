@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ButtonProperties")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ButtonProperties(LazyModel):
     """
     Attributes:
@@ -37,6 +37,19 @@ class ButtonProperties(LazyModel):
     classname: None | str | Unset = UNSET
     additional_fields: list[AdditionalField] | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        label: str,
+        display_device: list[ButtonPropertiesDisplayDeviceItem] | Unset = UNSET,
+        classname: None | str | Unset = UNSET,
+        additional_fields: list[AdditionalField] | None | Unset = UNSET,
+    ) -> None:
+        self.label = label
+        self.display_device = display_device
+        self.classname = classname
+        self.additional_fields = additional_fields
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ButtonStyles")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ButtonStyles(LazyModel):
     """
     Attributes:
@@ -53,6 +53,33 @@ class ButtonStyles(LazyModel):
     color: None | str | Unset = UNSET
     drop_shadow: ButtonDropShadowStyles | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        padding: Padding | Unset = UNSET,
+        background_color: None | str | Unset = UNSET,
+        width: ButtonStylesWidth | Unset = "fill",
+        height: ButtonStylesHeightType1 | int | Unset = 50,
+        alignment: ButtonStylesAlignment | Unset = "center",
+        hover_background_color: None | str | Unset = UNSET,
+        hover_text_color: None | str | Unset = UNSET,
+        border_styles: BorderStyle | Unset = UNSET,
+        text_styles: TextStyleV0 | Unset = UNSET,
+        color: None | str | Unset = UNSET,
+        drop_shadow: ButtonDropShadowStyles | Unset = UNSET,
+    ) -> None:
+        self.padding = padding
+        self.background_color = background_color
+        self.width = width
+        self.height = height
+        self.alignment = alignment
+        self.hover_background_color = hover_background_color
+        self.hover_text_color = hover_text_color
+        self.border_styles = border_styles
+        self.text_styles = text_styles
+        self.color = color
+        self.drop_shadow = drop_shadow
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -15,7 +15,7 @@ from ..models.calendar_date_filter_type import CalendarDateFilterType, check_cal
 T = TypeVar("T", bound="CalendarDateFilter")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CalendarDateFilter(LazyModel):
     """
     Attributes:
@@ -28,6 +28,17 @@ class CalendarDateFilter(LazyModel):
     operator: CalendarDateFilterOperator
     value: int
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: CalendarDateFilterType,
+        operator: CalendarDateFilterOperator,
+        value: int,
+    ) -> None:
+        self.type_ = type_
+        self.operator = operator
+        self.value = value
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="CampaignCloneQueryResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CampaignCloneQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -23,6 +23,13 @@ class CampaignCloneQueryResourceObjectAttributes(LazyModel):
 
     new_name: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        new_name: None | str | Unset = UNSET,
+    ) -> None:
+        self.new_name = new_name
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CampaignCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CampaignCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -55,6 +55,28 @@ class CampaignCreateQueryResourceObjectAttributes(LazyModel):
     send_options: EmailSendOptions | None | PushSendOptions | SMSSendOptions | Unset = UNSET
     tracking_options: CampaignsEmailTrackingOptions | CampaignsSMSTrackingOptions | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        name: str,
+        audiences: Audiences,
+        campaign_messages: CampaignCreateQueryResourceObjectAttributesCampaignMessages,
+        send_strategy: ImmediateSendStrategy
+        | None
+        | SmartSendTimeStrategy
+        | StaticSendStrategy
+        | ThrottledSendStrategy
+        | Unset = UNSET,
+        send_options: EmailSendOptions | None | PushSendOptions | SMSSendOptions | Unset = UNSET,
+        tracking_options: CampaignsEmailTrackingOptions | CampaignsSMSTrackingOptions | None | Unset = UNSET,
+    ) -> None:
+        self.name = name
+        self.audiences = audiences
+        self.campaign_messages = campaign_messages
+        self.send_strategy = send_strategy
+        self.send_options = send_options
+        self.tracking_options = tracking_options
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

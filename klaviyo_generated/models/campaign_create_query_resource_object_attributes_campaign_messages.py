@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CampaignCreateQueryResourceObjectAttributesCampaignMessages")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CampaignCreateQueryResourceObjectAttributesCampaignMessages(LazyModel):
     """The message(s) associated with the campaign
 
@@ -27,6 +27,13 @@ class CampaignCreateQueryResourceObjectAttributesCampaignMessages(LazyModel):
 
     data: list[CampaignMessageCreateQueryResourceObject]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        data: list[CampaignMessageCreateQueryResourceObject],
+    ) -> None:
+        self.data = data
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CampaignMessageCreateQueryResourceObject")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CampaignMessageCreateQueryResourceObject(LazyModel):
     """
     Attributes:
@@ -37,6 +37,17 @@ class CampaignMessageCreateQueryResourceObject(LazyModel):
     attributes: CampaignMessageCreateQueryResourceObjectAttributes
     relationships: CampaignMessageCreateQueryResourceObjectRelationships | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: CampaignMessageEnum,
+        attributes: CampaignMessageCreateQueryResourceObjectAttributes,
+        relationships: CampaignMessageCreateQueryResourceObjectRelationships | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.attributes = attributes
+        self.relationships = relationships
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

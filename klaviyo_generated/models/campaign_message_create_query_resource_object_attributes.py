@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CampaignMessageCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CampaignMessageCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -36,6 +36,16 @@ class CampaignMessageCreateQueryResourceObjectAttributes(LazyModel):
         | SMSMessageDefinitionCreate
     )
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        definition: EmailMessageDefinition
+        | MobilePushMessageSilentDefinitionCreate
+        | MobilePushMessageStandardDefinitionCreate
+        | SMSMessageDefinitionCreate,
+    ) -> None:
+        self.definition = definition
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

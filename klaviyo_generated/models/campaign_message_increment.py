@@ -17,7 +17,7 @@ from ..models.campaign_message_increment_badge_config import (
 T = TypeVar("T", bound="CampaignMessageIncrement")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CampaignMessageIncrement(LazyModel):
     """
     Attributes:
@@ -26,6 +26,13 @@ class CampaignMessageIncrement(LazyModel):
 
     badge_config: CampaignMessageIncrementBadgeConfig
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        badge_config: CampaignMessageIncrementBadgeConfig,
+    ) -> None:
+        self.badge_config = badge_config
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

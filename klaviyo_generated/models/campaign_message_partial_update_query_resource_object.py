@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CampaignMessagePartialUpdateQueryResourceObject")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CampaignMessagePartialUpdateQueryResourceObject(LazyModel):
     """
     Attributes:
@@ -39,6 +39,19 @@ class CampaignMessagePartialUpdateQueryResourceObject(LazyModel):
     attributes: CampaignMessagePartialUpdateQueryResourceObjectAttributes
     relationships: CampaignMessagePartialUpdateQueryResourceObjectRelationships | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: CampaignMessageEnum,
+        id: str,
+        attributes: CampaignMessagePartialUpdateQueryResourceObjectAttributes,
+        relationships: CampaignMessagePartialUpdateQueryResourceObjectRelationships | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.attributes = attributes
+        self.relationships = relationships
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CampaignMessagePartialUpdateQueryResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CampaignMessagePartialUpdateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -39,6 +39,18 @@ class CampaignMessagePartialUpdateQueryResourceObjectAttributes(LazyModel):
         | Unset
     ) = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        definition: EmailMessageDefinition
+        | MobilePushMessageSilentDefinitionUpdate
+        | MobilePushMessageStandardDefinitionUpdate
+        | None
+        | SMSMessageDefinitionCreate
+        | Unset = UNSET,
+    ) -> None:
+        self.definition = definition
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -17,7 +17,7 @@ from ..models.campaign_message_property_badge_config import (
 T = TypeVar("T", bound="CampaignMessageProperty")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CampaignMessageProperty(LazyModel):
     """
     Attributes:
@@ -28,6 +28,15 @@ class CampaignMessageProperty(LazyModel):
     badge_config: CampaignMessagePropertyBadgeConfig
     set_from_property: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        badge_config: CampaignMessagePropertyBadgeConfig,
+        set_from_property: str,
+    ) -> None:
+        self.badge_config = badge_config
+        self.set_from_property = set_from_property
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CampaignMessageResponseObjectResourceRelationships")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CampaignMessageResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
@@ -39,6 +39,17 @@ class CampaignMessageResponseObjectResourceRelationships(LazyModel):
     template: CampaignMessageResponseObjectResourceRelationshipsTemplate | Unset = UNSET
     image: CampaignMessageResponseObjectResourceRelationshipsImage | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        campaign: CampaignMessageResponseObjectResourceRelationshipsCampaign | Unset = UNSET,
+        template: CampaignMessageResponseObjectResourceRelationshipsTemplate | Unset = UNSET,
+        image: CampaignMessageResponseObjectResourceRelationshipsImage | Unset = UNSET,
+    ) -> None:
+        self.campaign = campaign
+        self.template = template
+        self.image = image
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -17,7 +17,7 @@ from ..models.campaign_message_static_count_badge_config import (
 T = TypeVar("T", bound="CampaignMessageStaticCount")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CampaignMessageStaticCount(LazyModel):
     """
     Attributes:
@@ -28,6 +28,15 @@ class CampaignMessageStaticCount(LazyModel):
     badge_config: CampaignMessageStaticCountBadgeConfig
     value: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        badge_config: CampaignMessageStaticCountBadgeConfig,
+        value: str,
+    ) -> None:
+        self.badge_config = badge_config
+        self.value = value
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

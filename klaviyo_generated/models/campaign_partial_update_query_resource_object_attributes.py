@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CampaignPartialUpdateQueryResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CampaignPartialUpdateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -49,6 +49,26 @@ class CampaignPartialUpdateQueryResourceObjectAttributes(LazyModel):
         ImmediateSendStrategy | None | SmartSendTimeStrategy | StaticSendStrategy | ThrottledSendStrategy | Unset
     ) = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        name: None | str | Unset = UNSET,
+        audiences: AudiencesUpdate | Unset = UNSET,
+        send_options: EmailSendOptions | None | PushSendOptions | SMSSendOptions | Unset = UNSET,
+        tracking_options: CampaignsEmailTrackingOptions | CampaignsSMSTrackingOptions | None | Unset = UNSET,
+        send_strategy: ImmediateSendStrategy
+        | None
+        | SmartSendTimeStrategy
+        | StaticSendStrategy
+        | ThrottledSendStrategy
+        | Unset = UNSET,
+    ) -> None:
+        self.name = name
+        self.audiences = audiences
+        self.send_options = send_options
+        self.tracking_options = tracking_options
+        self.send_strategy = send_strategy
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -17,7 +17,7 @@ from ..models.campaign_recipient_estimation_job_enum import (
 T = TypeVar("T", bound="CampaignRecipientEstimationJobCreateQueryResourceObject")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CampaignRecipientEstimationJobCreateQueryResourceObject(LazyModel):
     """
     Attributes:
@@ -28,6 +28,15 @@ class CampaignRecipientEstimationJobCreateQueryResourceObject(LazyModel):
     type_: CampaignRecipientEstimationJobEnum
     id: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: CampaignRecipientEstimationJobEnum,
+        id: str,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -17,7 +17,7 @@ from ..models.campaign_recipient_estimation_job_response_object_resource_attribu
 T = TypeVar("T", bound="CampaignRecipientEstimationJobResponseObjectResourceAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CampaignRecipientEstimationJobResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
@@ -27,6 +27,13 @@ class CampaignRecipientEstimationJobResponseObjectResourceAttributes(LazyModel):
 
     status: CampaignRecipientEstimationJobResponseObjectResourceAttributesStatus
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        status: CampaignRecipientEstimationJobResponseObjectResourceAttributesStatus,
+    ) -> None:
+        self.status = status
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

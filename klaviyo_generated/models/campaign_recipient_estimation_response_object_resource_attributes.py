@@ -13,7 +13,7 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 T = TypeVar("T", bound="CampaignRecipientEstimationResponseObjectResourceAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CampaignRecipientEstimationResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
@@ -22,6 +22,13 @@ class CampaignRecipientEstimationResponseObjectResourceAttributes(LazyModel):
 
     estimated_recipient_count: int
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        estimated_recipient_count: int,
+    ) -> None:
+        self.estimated_recipient_count = estimated_recipient_count
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

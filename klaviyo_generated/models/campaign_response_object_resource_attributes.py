@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CampaignResponseObjectResourceAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CampaignResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
@@ -75,6 +75,38 @@ class CampaignResponseObjectResourceAttributes(LazyModel):
     scheduled_at: datetime.datetime | None | Unset = UNSET
     send_time: datetime.datetime | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        name: str,
+        status: CampaignResponseObjectResourceAttributesStatus,
+        archived: bool,
+        audiences: Audiences,
+        send_options: EmailSendOptions | PushSendOptions | SMSSendOptions,
+        send_strategy: ABTestSendStrategy
+        | ImmediateSendStrategy
+        | SmartSendTimeStrategy
+        | StaticSendStrategy
+        | ThrottledSendStrategy
+        | UnsupportedSendStrategy,
+        created_at: datetime.datetime,
+        updated_at: datetime.datetime,
+        tracking_options: CampaignsEmailTrackingOptions | CampaignsSMSTrackingOptions | None | Unset = UNSET,
+        scheduled_at: datetime.datetime | None | Unset = UNSET,
+        send_time: datetime.datetime | None | Unset = UNSET,
+    ) -> None:
+        self.name = name
+        self.status = status
+        self.archived = archived
+        self.audiences = audiences
+        self.send_options = send_options
+        self.send_strategy = send_strategy
+        self.created_at = created_at
+        self.updated_at = updated_at
+        self.tracking_options = tracking_options
+        self.scheduled_at = scheduled_at
+        self.send_time = send_time
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CampaignResponseObjectResourceRelationships")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CampaignResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
@@ -34,6 +34,15 @@ class CampaignResponseObjectResourceRelationships(LazyModel):
     campaign_messages: CampaignResponseObjectResourceRelationshipsCampaignMessages | Unset = UNSET
     tags: CampaignResponseObjectResourceRelationshipsTags | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        campaign_messages: CampaignResponseObjectResourceRelationshipsCampaignMessages | Unset = UNSET,
+        tags: CampaignResponseObjectResourceRelationshipsTags | Unset = UNSET,
+    ) -> None:
+        self.campaign_messages = campaign_messages
+        self.tags = tags
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -14,7 +14,7 @@ from ..models.campaign_send_job_enum import CampaignSendJobEnum, check_campaign_
 T = TypeVar("T", bound="CampaignSendJobCreateQueryResourceObject")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CampaignSendJobCreateQueryResourceObject(LazyModel):
     """
     Attributes:
@@ -25,6 +25,15 @@ class CampaignSendJobCreateQueryResourceObject(LazyModel):
     type_: CampaignSendJobEnum
     id: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: CampaignSendJobEnum,
+        id: str,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

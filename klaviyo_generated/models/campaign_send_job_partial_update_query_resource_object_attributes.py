@@ -17,7 +17,7 @@ from ..models.campaign_send_job_partial_update_query_resource_object_attributes_
 T = TypeVar("T", bound="CampaignSendJobPartialUpdateQueryResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CampaignSendJobPartialUpdateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -27,6 +27,13 @@ class CampaignSendJobPartialUpdateQueryResourceObjectAttributes(LazyModel):
 
     action: CampaignSendJobPartialUpdateQueryResourceObjectAttributesAction
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        action: CampaignSendJobPartialUpdateQueryResourceObjectAttributesAction,
+    ) -> None:
+        self.action = action
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -17,7 +17,7 @@ from ..models.campaign_send_job_response_object_resource_attributes_status impor
 T = TypeVar("T", bound="CampaignSendJobResponseObjectResourceAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CampaignSendJobResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
@@ -26,6 +26,13 @@ class CampaignSendJobResponseObjectResourceAttributes(LazyModel):
 
     status: CampaignSendJobResponseObjectResourceAttributesStatus
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        status: CampaignSendJobResponseObjectResourceAttributesStatus,
+    ) -> None:
+        self.status = status
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

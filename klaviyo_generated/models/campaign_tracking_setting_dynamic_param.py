@@ -21,7 +21,7 @@ from ..models.campaign_tracking_setting_dynamic_param_value import (
 T = TypeVar("T", bound="CampaignTrackingSettingDynamicParam")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CampaignTrackingSettingDynamicParam(LazyModel):
     """
     Attributes:
@@ -32,6 +32,15 @@ class CampaignTrackingSettingDynamicParam(LazyModel):
     type_: CampaignTrackingSettingDynamicParamType
     value: CampaignTrackingSettingDynamicParamValue
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: CampaignTrackingSettingDynamicParamType,
+        value: CampaignTrackingSettingDynamicParamValue,
+    ) -> None:
+        self.type_ = type_
+        self.value = value
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -17,7 +17,7 @@ from ..models.campaign_tracking_setting_static_param_type import (
 T = TypeVar("T", bound="CampaignTrackingSettingStaticParam")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CampaignTrackingSettingStaticParam(LazyModel):
     """
     Attributes:
@@ -28,6 +28,15 @@ class CampaignTrackingSettingStaticParam(LazyModel):
     type_: CampaignTrackingSettingStaticParamType
     value: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: CampaignTrackingSettingStaticParamType,
+        value: str,
+    ) -> None:
+        self.type_ = type_
+        self.value = value
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

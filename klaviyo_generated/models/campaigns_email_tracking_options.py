@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CampaignsEmailTrackingOptions")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CampaignsEmailTrackingOptions(LazyModel):
     """
     Attributes:
@@ -38,6 +38,19 @@ class CampaignsEmailTrackingOptions(LazyModel):
     is_tracking_clicks: bool | None | Unset = UNSET
     is_tracking_opens: bool | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        add_tracking_params: bool | None | Unset = UNSET,
+        custom_tracking_params: list[DynamicTrackingParam | StaticTrackingParam] | None | Unset = UNSET,
+        is_tracking_clicks: bool | None | Unset = UNSET,
+        is_tracking_opens: bool | None | Unset = UNSET,
+    ) -> None:
+        self.add_tracking_params = add_tracking_params
+        self.custom_tracking_params = custom_tracking_params
+        self.is_tracking_clicks = is_tracking_clicks
+        self.is_tracking_opens = is_tracking_opens
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CampaignsSMSTrackingOptions")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CampaignsSMSTrackingOptions(LazyModel):
     """
     Attributes:
@@ -32,6 +32,15 @@ class CampaignsSMSTrackingOptions(LazyModel):
     add_tracking_params: bool | None | Unset = UNSET
     custom_tracking_params: list[DynamicTrackingParam | StaticTrackingParam] | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        add_tracking_params: bool | None | Unset = UNSET,
+        custom_tracking_params: list[DynamicTrackingParam | StaticTrackingParam] | None | Unset = UNSET,
+    ) -> None:
+        self.add_tracking_params = add_tracking_params
+        self.custom_tracking_params = custom_tracking_params
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -21,7 +21,7 @@ from ..models.carrier_deactivation_method_filter_method import (
 T = TypeVar("T", bound="CarrierDeactivationMethodFilter")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CarrierDeactivationMethodFilter(LazyModel):
     """
     Attributes:
@@ -32,6 +32,15 @@ class CarrierDeactivationMethodFilter(LazyModel):
     field: CarrierDeactivationMethodFilterField
     method: CarrierDeactivationMethodFilterMethod
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        field: CarrierDeactivationMethodFilterField,
+        method: CarrierDeactivationMethodFilterMethod,
+    ) -> None:
+        self.field = field
+        self.method = method
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

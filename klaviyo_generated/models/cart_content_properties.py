@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CartContentProperties")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CartContentProperties(LazyModel):
     """
     Attributes:
@@ -33,6 +33,17 @@ class CartContentProperties(LazyModel):
     items: CartItemCountProperties | Unset = UNSET
     product: CartProductProperties | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        value: CartValueProperties | Unset = UNSET,
+        items: CartItemCountProperties | Unset = UNSET,
+        product: CartProductProperties | Unset = UNSET,
+    ) -> None:
+        self.value = value
+        self.items = items
+        self.product = product
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

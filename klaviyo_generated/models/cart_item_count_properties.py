@@ -18,7 +18,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="CartItemCountProperties")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CartItemCountProperties(LazyModel):
     """
     Attributes:
@@ -29,6 +29,15 @@ class CartItemCountProperties(LazyModel):
     comparison: CartItemCountPropertiesComparison | Unset = UNSET
     value: int | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        comparison: CartItemCountPropertiesComparison | Unset = UNSET,
+        value: int | None | Unset = UNSET,
+    ) -> None:
+        self.comparison = comparison
+        self.value = value
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

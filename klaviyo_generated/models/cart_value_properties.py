@@ -18,7 +18,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="CartValueProperties")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CartValueProperties(LazyModel):
     """
     Attributes:
@@ -29,6 +29,15 @@ class CartValueProperties(LazyModel):
     comparison: CartValuePropertiesComparison | Unset = UNSET
     value: float | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        comparison: CartValuePropertiesComparison | Unset = UNSET,
+        value: float | None | Unset = UNSET,
+    ) -> None:
+        self.comparison = comparison
+        self.value = value
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

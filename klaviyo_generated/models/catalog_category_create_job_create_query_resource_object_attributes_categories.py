@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CatalogCategoryCreateJobCreateQueryResourceObjectAttributesCategories")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CatalogCategoryCreateJobCreateQueryResourceObjectAttributesCategories(LazyModel):
     """Array of catalog categories to create.
 
@@ -27,6 +27,13 @@ class CatalogCategoryCreateJobCreateQueryResourceObjectAttributesCategories(Lazy
 
     data: list[CatalogCategoryCreateQueryResourceObject]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        data: list[CatalogCategoryCreateQueryResourceObject],
+    ) -> None:
+        self.data = data
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -14,7 +14,7 @@ from ..models.catalog_category_enum import CatalogCategoryEnum, check_catalog_ca
 T = TypeVar("T", bound="CatalogCategoryCreateJobResponseObjectResourceRelationshipsCategoriesDataItem")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CatalogCategoryCreateJobResponseObjectResourceRelationshipsCategoriesDataItem(LazyModel):
     """
     Attributes:
@@ -25,6 +25,15 @@ class CatalogCategoryCreateJobResponseObjectResourceRelationshipsCategoriesDataI
     type_: CatalogCategoryEnum
     id: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: CatalogCategoryEnum,
+        id: str,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

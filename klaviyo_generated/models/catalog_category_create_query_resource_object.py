@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CatalogCategoryCreateQueryResourceObject")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CatalogCategoryCreateQueryResourceObject(LazyModel):
     """
     Attributes:
@@ -37,6 +37,17 @@ class CatalogCategoryCreateQueryResourceObject(LazyModel):
     attributes: CatalogCategoryCreateQueryResourceObjectAttributes
     relationships: CatalogCategoryCreateQueryResourceObjectRelationships | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: CatalogCategoryEnum,
+        attributes: CatalogCategoryCreateQueryResourceObjectAttributes,
+        relationships: CatalogCategoryCreateQueryResourceObjectRelationships | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.attributes = attributes
+        self.relationships = relationships
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -18,7 +18,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="CatalogCategoryCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CatalogCategoryCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -35,6 +35,19 @@ class CatalogCategoryCreateQueryResourceObjectAttributes(LazyModel):
     integration_type: CatalogCategoryCreateQueryResourceObjectAttributesIntegrationType | Unset = "$custom"
     catalog_type: None | str | Unset = "$default"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        external_id: str,
+        name: str,
+        integration_type: CatalogCategoryCreateQueryResourceObjectAttributesIntegrationType | Unset = "$custom",
+        catalog_type: None | str | Unset = "$default",
+    ) -> None:
+        self.external_id = external_id
+        self.name = name
+        self.integration_type = integration_type
+        self.catalog_type = catalog_type
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CatalogCategoryItemOp")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CatalogCategoryItemOp(LazyModel):
     """
     Attributes:
@@ -26,6 +26,13 @@ class CatalogCategoryItemOp(LazyModel):
 
     data: list[CatalogCategoryItemOpDataItem]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        data: list[CatalogCategoryItemOpDataItem],
+    ) -> None:
+        self.data = data
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -15,7 +15,7 @@ from ..types import UNSET, Unset, parse_union
 T = TypeVar("T", bound="CatalogCategoryResponseObjectResourceAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CatalogCategoryResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
@@ -30,6 +30,17 @@ class CatalogCategoryResponseObjectResourceAttributes(LazyModel):
     name: None | str | Unset = UNSET
     updated: datetime.datetime | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        external_id: None | str | Unset = UNSET,
+        name: None | str | Unset = UNSET,
+        updated: datetime.datetime | None | Unset = UNSET,
+    ) -> None:
+        self.external_id = external_id
+        self.name = name
+        self.updated = updated
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CatalogCategoryUpdateJobResponseObjectResourceRelationships")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CatalogCategoryUpdateJobResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
@@ -29,6 +29,13 @@ class CatalogCategoryUpdateJobResponseObjectResourceRelationships(LazyModel):
 
     categories: CatalogCategoryUpdateJobResponseObjectResourceRelationshipsCategories | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        categories: CatalogCategoryUpdateJobResponseObjectResourceRelationshipsCategories | Unset = UNSET,
+    ) -> None:
+        self.categories = categories
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

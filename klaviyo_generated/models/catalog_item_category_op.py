@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CatalogItemCategoryOp")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CatalogItemCategoryOp(LazyModel):
     """
     Attributes:
@@ -26,6 +26,13 @@ class CatalogItemCategoryOp(LazyModel):
 
     data: list[CatalogItemCategoryOpDataItem]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        data: list[CatalogItemCategoryOpDataItem],
+    ) -> None:
+        self.data = data
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

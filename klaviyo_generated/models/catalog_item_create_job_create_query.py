@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CatalogItemCreateJobCreateQuery")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CatalogItemCreateJobCreateQuery(LazyModel):
     """
     Attributes:
@@ -28,6 +28,13 @@ class CatalogItemCreateJobCreateQuery(LazyModel):
 
     data: CatalogItemCreateJobCreateQueryResourceObject
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        data: CatalogItemCreateJobCreateQueryResourceObject,
+    ) -> None:
+        self.data = data
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

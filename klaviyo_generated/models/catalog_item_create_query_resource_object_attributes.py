@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CatalogItemCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CatalogItemCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -67,6 +67,35 @@ class CatalogItemCreateQueryResourceObjectAttributes(LazyModel):
     custom_metadata: CatalogItemCreateQueryResourceObjectAttributesCustomMetadataType0 | None | Unset = UNSET
     published: bool | None | Unset = True
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        external_id: str,
+        title: str,
+        description: str,
+        url: str,
+        integration_type: CatalogItemCreateQueryResourceObjectAttributesIntegrationType | Unset = "$custom",
+        price: float | None | Unset = UNSET,
+        catalog_type: None | str | Unset = "$default",
+        image_full_url: None | str | Unset = UNSET,
+        image_thumbnail_url: None | str | Unset = UNSET,
+        images: list[str] | None | Unset = UNSET,
+        custom_metadata: CatalogItemCreateQueryResourceObjectAttributesCustomMetadataType0 | None | Unset = UNSET,
+        published: bool | None | Unset = True,
+    ) -> None:
+        self.external_id = external_id
+        self.title = title
+        self.description = description
+        self.url = url
+        self.integration_type = integration_type
+        self.price = price
+        self.catalog_type = catalog_type
+        self.image_full_url = image_full_url
+        self.image_thumbnail_url = image_thumbnail_url
+        self.images = images
+        self.custom_metadata = custom_metadata
+        self.published = published
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

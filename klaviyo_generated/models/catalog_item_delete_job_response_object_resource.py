@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CatalogItemDeleteJobResponseObjectResource")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CatalogItemDeleteJobResponseObjectResource(LazyModel):
     """
     Attributes:
@@ -45,6 +45,21 @@ class CatalogItemDeleteJobResponseObjectResource(LazyModel):
     links: ObjectLinks
     relationships: CatalogItemDeleteJobResponseObjectResourceRelationships | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: CatalogItemBulkDeleteJobEnum,
+        id: str,
+        attributes: CatalogItemDeleteJobResponseObjectResourceAttributes,
+        links: ObjectLinks,
+        relationships: CatalogItemDeleteJobResponseObjectResourceRelationships | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.attributes = attributes
+        self.links = links
+        self.relationships = relationships
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CatalogItemResponseObjectResource")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CatalogItemResponseObjectResource(LazyModel):
     """
     Attributes:
@@ -42,6 +42,21 @@ class CatalogItemResponseObjectResource(LazyModel):
     links: ObjectLinks
     relationships: CatalogItemResponseObjectResourceRelationships | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: CatalogItemEnum,
+        id: str,
+        attributes: CatalogItemResponseObjectResourceAttributes,
+        links: ObjectLinks,
+        relationships: CatalogItemResponseObjectResourceRelationships | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.attributes = attributes
+        self.links = links
+        self.relationships = relationships
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

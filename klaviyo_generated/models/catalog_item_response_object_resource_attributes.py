@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CatalogItemResponseObjectResourceAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CatalogItemResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
@@ -63,6 +63,35 @@ class CatalogItemResponseObjectResourceAttributes(LazyModel):
     created: datetime.datetime | None | Unset = UNSET
     updated: datetime.datetime | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        external_id: None | str | Unset = UNSET,
+        title: None | str | Unset = UNSET,
+        description: None | str | Unset = UNSET,
+        price: float | None | Unset = UNSET,
+        url: None | str | Unset = UNSET,
+        image_full_url: None | str | Unset = UNSET,
+        image_thumbnail_url: None | str | Unset = UNSET,
+        images: list[str] | None | Unset = UNSET,
+        custom_metadata: CatalogItemResponseObjectResourceAttributesCustomMetadataType0 | None | Unset = UNSET,
+        published: bool | None | Unset = UNSET,
+        created: datetime.datetime | None | Unset = UNSET,
+        updated: datetime.datetime | None | Unset = UNSET,
+    ) -> None:
+        self.external_id = external_id
+        self.title = title
+        self.description = description
+        self.price = price
+        self.url = url
+        self.image_full_url = image_full_url
+        self.image_thumbnail_url = image_thumbnail_url
+        self.images = images
+        self.custom_metadata = custom_metadata
+        self.published = published
+        self.created = created
+        self.updated = updated
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

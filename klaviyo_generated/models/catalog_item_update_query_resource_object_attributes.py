@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CatalogItemUpdateQueryResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CatalogItemUpdateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -54,6 +54,29 @@ class CatalogItemUpdateQueryResourceObjectAttributes(LazyModel):
     custom_metadata: CatalogItemUpdateQueryResourceObjectAttributesCustomMetadataType0 | None | Unset = UNSET
     published: bool | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        title: None | str | Unset = UNSET,
+        price: float | None | Unset = UNSET,
+        description: None | str | Unset = UNSET,
+        url: None | str | Unset = UNSET,
+        image_full_url: None | str | Unset = UNSET,
+        image_thumbnail_url: None | str | Unset = UNSET,
+        images: list[str] | None | Unset = UNSET,
+        custom_metadata: CatalogItemUpdateQueryResourceObjectAttributesCustomMetadataType0 | None | Unset = UNSET,
+        published: bool | None | Unset = UNSET,
+    ) -> None:
+        self.title = title
+        self.price = price
+        self.description = description
+        self.url = url
+        self.image_full_url = image_full_url
+        self.image_thumbnail_url = image_thumbnail_url
+        self.images = images
+        self.custom_metadata = custom_metadata
+        self.published = published
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

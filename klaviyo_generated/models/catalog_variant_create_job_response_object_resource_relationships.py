@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CatalogVariantCreateJobResponseObjectResourceRelationships")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CatalogVariantCreateJobResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
@@ -29,6 +29,13 @@ class CatalogVariantCreateJobResponseObjectResourceRelationships(LazyModel):
 
     variants: CatalogVariantCreateJobResponseObjectResourceRelationshipsVariants | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        variants: CatalogVariantCreateJobResponseObjectResourceRelationshipsVariants | Unset = UNSET,
+    ) -> None:
+        self.variants = variants
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

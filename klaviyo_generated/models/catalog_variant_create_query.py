@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CatalogVariantCreateQuery")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CatalogVariantCreateQuery(LazyModel):
     """
     Attributes:
@@ -26,6 +26,13 @@ class CatalogVariantCreateQuery(LazyModel):
 
     data: CatalogVariantCreateQueryResourceObject
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        data: CatalogVariantCreateQueryResourceObject,
+    ) -> None:
+        self.data = data
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CatalogVariantCreateQueryResourceObject")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CatalogVariantCreateQueryResourceObject(LazyModel):
     """
     Attributes:
@@ -36,6 +36,17 @@ class CatalogVariantCreateQueryResourceObject(LazyModel):
     attributes: CatalogVariantCreateQueryResourceObjectAttributes
     relationships: CatalogVariantCreateQueryResourceObjectRelationships
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: CatalogVariantEnum,
+        attributes: CatalogVariantCreateQueryResourceObjectAttributes,
+        relationships: CatalogVariantCreateQueryResourceObjectRelationships,
+    ) -> None:
+        self.type_ = type_
+        self.attributes = attributes
+        self.relationships = relationships
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

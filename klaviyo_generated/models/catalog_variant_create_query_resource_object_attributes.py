@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CatalogVariantCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CatalogVariantCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -83,6 +83,41 @@ class CatalogVariantCreateQueryResourceObjectAttributes(LazyModel):
     custom_metadata: CatalogVariantCreateQueryResourceObjectAttributesCustomMetadataType0 | None | Unset = UNSET
     published: bool | None | Unset = True
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        external_id: str,
+        title: str,
+        description: str,
+        sku: str,
+        inventory_quantity: float,
+        price: float,
+        url: str,
+        catalog_type: None | str | Unset = "$default",
+        integration_type: CatalogVariantCreateQueryResourceObjectAttributesIntegrationType | Unset = "$custom",
+        inventory_policy: CatalogVariantCreateQueryResourceObjectAttributesInventoryPolicy | Unset = 0,
+        image_full_url: None | str | Unset = UNSET,
+        image_thumbnail_url: None | str | Unset = UNSET,
+        images: list[str] | None | Unset = UNSET,
+        custom_metadata: CatalogVariantCreateQueryResourceObjectAttributesCustomMetadataType0 | None | Unset = UNSET,
+        published: bool | None | Unset = True,
+    ) -> None:
+        self.external_id = external_id
+        self.title = title
+        self.description = description
+        self.sku = sku
+        self.inventory_quantity = inventory_quantity
+        self.price = price
+        self.url = url
+        self.catalog_type = catalog_type
+        self.integration_type = integration_type
+        self.inventory_policy = inventory_policy
+        self.image_full_url = image_full_url
+        self.image_thumbnail_url = image_thumbnail_url
+        self.images = images
+        self.custom_metadata = custom_metadata
+        self.published = published
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

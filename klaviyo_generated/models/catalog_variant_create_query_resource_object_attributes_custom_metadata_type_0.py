@@ -13,7 +13,7 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 T = TypeVar("T", bound="CatalogVariantCreateQueryResourceObjectAttributesCustomMetadataType0")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CatalogVariantCreateQueryResourceObjectAttributesCustomMetadataType0(LazyModel):
     """Flat JSON blob to provide custom metadata about the catalog item variant. May not exceed 100kb.
 
@@ -23,6 +23,11 @@ class CatalogVariantCreateQueryResourceObjectAttributesCustomMetadataType0(LazyM
     """
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+    ) -> None:
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CatalogVariantCreateQueryResourceObjectRelationships")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CatalogVariantCreateQueryResourceObjectRelationships(LazyModel):
     """
     Attributes:
@@ -28,6 +28,13 @@ class CatalogVariantCreateQueryResourceObjectRelationships(LazyModel):
 
     item: CatalogVariantCreateQueryResourceObjectRelationshipsItem
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        item: CatalogVariantCreateQueryResourceObjectRelationshipsItem,
+    ) -> None:
+        self.item = item
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CatalogVariantDeleteJobCreateQueryResourceObject")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CatalogVariantDeleteJobCreateQueryResourceObject(LazyModel):
     """
     Attributes:
@@ -34,6 +34,15 @@ class CatalogVariantDeleteJobCreateQueryResourceObject(LazyModel):
     type_: CatalogVariantBulkDeleteJobEnum
     attributes: CatalogVariantDeleteJobCreateQueryResourceObjectAttributes
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: CatalogVariantBulkDeleteJobEnum,
+        attributes: CatalogVariantDeleteJobCreateQueryResourceObjectAttributes,
+    ) -> None:
+        self.type_ = type_
+        self.attributes = attributes
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CatalogVariantDeleteJobResponseObjectResourceAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CatalogVariantDeleteJobResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
@@ -53,6 +53,27 @@ class CatalogVariantDeleteJobResponseObjectResourceAttributes(LazyModel):
     errors: list[APIJobErrorPayload] | None | Unset = UNSET
     expires_at: datetime.datetime | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        status: CatalogVariantDeleteJobResponseObjectResourceAttributesStatus,
+        created_at: datetime.datetime,
+        total_count: int,
+        completed_count: int | None | Unset = 0,
+        failed_count: int | None | Unset = 0,
+        completed_at: datetime.datetime | None | Unset = UNSET,
+        errors: list[APIJobErrorPayload] | None | Unset = UNSET,
+        expires_at: datetime.datetime | None | Unset = UNSET,
+    ) -> None:
+        self.status = status
+        self.created_at = created_at
+        self.total_count = total_count
+        self.completed_count = completed_count
+        self.failed_count = failed_count
+        self.completed_at = completed_at
+        self.errors = errors
+        self.expires_at = expires_at
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CatalogVariantUpdateJobResponseObjectResource")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CatalogVariantUpdateJobResponseObjectResource(LazyModel):
     """
     Attributes:
@@ -45,6 +45,21 @@ class CatalogVariantUpdateJobResponseObjectResource(LazyModel):
     links: ObjectLinks
     relationships: CatalogVariantUpdateJobResponseObjectResourceRelationships | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: CatalogVariantBulkUpdateJobEnum,
+        id: str,
+        attributes: CatalogVariantUpdateJobResponseObjectResourceAttributes,
+        links: ObjectLinks,
+        relationships: CatalogVariantUpdateJobResponseObjectResourceRelationships | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.attributes = attributes
+        self.links = links
+        self.relationships = relationships
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

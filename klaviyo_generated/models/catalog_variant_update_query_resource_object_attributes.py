@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CatalogVariantUpdateQueryResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CatalogVariantUpdateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -73,6 +73,35 @@ class CatalogVariantUpdateQueryResourceObjectAttributes(LazyModel):
     custom_metadata: CatalogVariantUpdateQueryResourceObjectAttributesCustomMetadataType0 | None | Unset = UNSET
     published: bool | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        title: None | str | Unset = UNSET,
+        description: None | str | Unset = UNSET,
+        sku: None | str | Unset = UNSET,
+        inventory_policy: CatalogVariantUpdateQueryResourceObjectAttributesInventoryPolicy | Unset = UNSET,
+        inventory_quantity: float | None | Unset = UNSET,
+        price: float | None | Unset = UNSET,
+        url: None | str | Unset = UNSET,
+        image_full_url: None | str | Unset = UNSET,
+        image_thumbnail_url: None | str | Unset = UNSET,
+        images: list[str] | None | Unset = UNSET,
+        custom_metadata: CatalogVariantUpdateQueryResourceObjectAttributesCustomMetadataType0 | None | Unset = UNSET,
+        published: bool | None | Unset = UNSET,
+    ) -> None:
+        self.title = title
+        self.description = description
+        self.sku = sku
+        self.inventory_policy = inventory_policy
+        self.inventory_quantity = inventory_quantity
+        self.price = price
+        self.url = url
+        self.image_full_url = image_full_url
+        self.image_thumbnail_url = image_thumbnail_url
+        self.images = images
+        self.custom_metadata = custom_metadata
+        self.published = published
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

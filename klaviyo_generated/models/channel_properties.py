@@ -14,7 +14,7 @@ from ..models.channel_properties_channel import ChannelPropertiesChannel, check_
 T = TypeVar("T", bound="ChannelProperties")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ChannelProperties(LazyModel):
     """
     Attributes:
@@ -23,6 +23,13 @@ class ChannelProperties(LazyModel):
 
     channel: ChannelPropertiesChannel
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        channel: ChannelPropertiesChannel,
+    ) -> None:
+        self.channel = channel
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ChannelSettings")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ChannelSettings(LazyModel):
     """
     Attributes:
@@ -29,6 +29,15 @@ class ChannelSettings(LazyModel):
     sms: PhoneNumberConsentChannelSettings | Unset = UNSET
     whatsapp: PhoneNumberConsentChannelSettings | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        sms: PhoneNumberConsentChannelSettings | Unset = UNSET,
+        whatsapp: PhoneNumberConsentChannelSettings | Unset = UNSET,
+    ) -> None:
+        self.sms = sms
+        self.whatsapp = whatsapp
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CheckboxesStyles")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CheckboxesStyles(LazyModel):
     """
     Attributes:
@@ -36,6 +36,19 @@ class CheckboxesStyles(LazyModel):
     arrangement: CheckboxesStylesArrangement | Unset = "vertical"
     alignment: CheckboxesStylesAlignment | Unset = "left"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        padding: Padding | Unset = UNSET,
+        background_color: None | str | Unset = UNSET,
+        arrangement: CheckboxesStylesArrangement | Unset = "vertical",
+        alignment: CheckboxesStylesAlignment | Unset = "left",
+    ) -> None:
+        self.padding = padding
+        self.background_color = background_color
+        self.arrangement = arrangement
+        self.alignment = alignment
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

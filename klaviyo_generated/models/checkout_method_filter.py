@@ -15,7 +15,7 @@ from ..models.checkout_method_filter_method import CheckoutMethodFilterMethod, c
 T = TypeVar("T", bound="CheckoutMethodFilter")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CheckoutMethodFilter(LazyModel):
     """
     Attributes:
@@ -26,6 +26,15 @@ class CheckoutMethodFilter(LazyModel):
     field: CheckoutMethodFilterField
     method: CheckoutMethodFilterMethod
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        field: CheckoutMethodFilterField,
+        method: CheckoutMethodFilterMethod,
+    ) -> None:
+        self.field = field
+        self.method = method
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ClientBISSubscriptionCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ClientBISSubscriptionCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -38,6 +38,15 @@ class ClientBISSubscriptionCreateQueryResourceObjectAttributes(LazyModel):
     channels: list[ClientBISSubscriptionCreateQueryResourceObjectAttributesChannelsItem]
     profile: ClientBISSubscriptionCreateQueryResourceObjectAttributesProfile
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        channels: list[ClientBISSubscriptionCreateQueryResourceObjectAttributesChannelsItem],
+        profile: ClientBISSubscriptionCreateQueryResourceObjectAttributesProfile,
+    ) -> None:
+        self.channels = channels
+        self.profile = profile
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ClientBISSubscriptionCreateQueryResourceObjectAttributesProfile")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ClientBISSubscriptionCreateQueryResourceObjectAttributesProfile(LazyModel):
     """
     Example:
@@ -30,6 +30,13 @@ class ClientBISSubscriptionCreateQueryResourceObjectAttributesProfile(LazyModel)
 
     data: ProfileIdentifierDTOResourceObject
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        data: ProfileIdentifierDTOResourceObject,
+    ) -> None:
+        self.data = data
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ClientReviewResponseDTOObjectResource")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ClientReviewResponseDTOObjectResource(LazyModel):
     """
     Attributes:
@@ -36,6 +36,19 @@ class ClientReviewResponseDTOObjectResource(LazyModel):
     attributes: ClientReviewResponseDTOObjectResourceAttributes
     links: ObjectLinks
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: ReviewEnum,
+        id: str,
+        attributes: ClientReviewResponseDTOObjectResourceAttributes,
+        links: ObjectLinks,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.attributes = attributes
+        self.links = links
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

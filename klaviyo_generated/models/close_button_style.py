@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CloseButtonStyle")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CloseButtonStyle(LazyModel):
     """
     Attributes:
@@ -37,6 +37,23 @@ class CloseButtonStyle(LazyModel):
     size: int | Unset = 20
     margin: Margin | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        background_color: str | Unset = "rgba(180, 187, 195, 0.65)",
+        outline_color: str | Unset = "#FFFFFF",
+        color: str | Unset = "#FFFFFF",
+        stroke: float | Unset = 2.0,
+        size: int | Unset = 20,
+        margin: Margin | Unset = UNSET,
+    ) -> None:
+        self.background_color = background_color
+        self.outline_color = outline_color
+        self.color = color
+        self.stroke = stroke
+        self.size = size
+        self.margin = margin
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

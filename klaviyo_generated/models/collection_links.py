@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="CollectionLinks")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CollectionLinks(LazyModel):
     """
     Attributes:
@@ -27,6 +27,17 @@ class CollectionLinks(LazyModel):
     prev: str | Unset = UNSET
     next_: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        self_: str,
+        prev: str | Unset = UNSET,
+        next_: str | Unset = UNSET,
+    ) -> None:
+        self.self_ = self_
+        self.prev = prev
+        self.next_ = next_
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ColumnV0")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ColumnV0(LazyModel):
     """
     Attributes:
@@ -32,6 +32,17 @@ class ColumnV0(LazyModel):
     rows: list[RowV0] | Unset = UNSET
     styles: ColumnStyles | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        id: None | str | Unset = UNSET,
+        rows: list[RowV0] | Unset = UNSET,
+        styles: ColumnStyles | Unset = UNSET,
+    ) -> None:
+        self.id = id
+        self.rows = rows
+        self.styles = styles
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ColumnV1")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ColumnV1(LazyModel):
     """
     Attributes:
@@ -70,6 +70,37 @@ class ColumnV1(LazyModel):
         | Unset
     ) = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        id: None | str | Unset = UNSET,
+        data_id: None | str | Unset = UNSET,
+        data: ColumnData | Unset = UNSET,
+        blocks: list[
+            ButtonBlockV1
+            | CouponBlockV1
+            | DropShadowBlockV1
+            | HeaderBlockV1
+            | HorizontalRuleBlockV1
+            | HTMLBlockV1
+            | ImageBlockV1
+            | ProductBlockV1
+            | ReviewBlockV1
+            | SocialBlockV1
+            | SpacerBlockV1
+            | SplitBlockV1
+            | TableBlockV1
+            | TextBlockV1
+            | VideoBlockV1
+        ]
+        | None
+        | Unset = UNSET,
+    ) -> None:
+        self.id = id
+        self.data_id = data_id
+        self.data = data
+        self.blocks = blocks
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ConditionGroup")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ConditionGroup(LazyModel):
     """
     Attributes:
@@ -67,6 +67,29 @@ class ConditionGroup(LazyModel):
         | SegmentsProfileMetricFunnelCondition
     ]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        conditions: list[
+            ProfileHasCustomObjectCondition
+            | ProfileHasGroupMembershipCondition
+            | ProfileMarketingConsentCondition
+            | ProfileNoGroupMembershipCondition
+            | ProfilePermissionsCondition
+            | ProfilePostalCodeDistanceCondition
+            | ProfilePredictiveAnalyticsChannelAffinityPriorityCondition
+            | ProfilePredictiveAnalyticsChannelAffinityRankCondition
+            | ProfilePredictiveAnalyticsDateCondition
+            | ProfilePredictiveAnalyticsNumericCondition
+            | ProfilePredictiveAnalyticsStringCondition
+            | ProfilePropertyCondition
+            | ProfileRegionCondition
+            | SegmentsProfileMetricCondition
+            | SegmentsProfileMetricFunnelCondition
+        ],
+    ) -> None:
+        self.conditions = conditions
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

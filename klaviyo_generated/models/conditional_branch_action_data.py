@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ConditionalBranchActionData")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ConditionalBranchActionData(LazyModel):
     """
     Attributes:
@@ -29,6 +29,13 @@ class ConditionalBranchActionData(LazyModel):
 
     profile_filter: ConditionalBranchActionDataProfileFilterType0 | None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        profile_filter: ConditionalBranchActionDataProfileFilterType0 | None,
+    ) -> None:
+        self.profile_filter = profile_filter
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

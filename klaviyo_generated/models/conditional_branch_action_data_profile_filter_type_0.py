@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ConditionalBranchActionDataProfileFilterType0")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ConditionalBranchActionDataProfileFilterType0(LazyModel):
     """
     Attributes:
@@ -28,6 +28,13 @@ class ConditionalBranchActionDataProfileFilterType0(LazyModel):
 
     condition_groups: list[ConditionalBranchActionDataProfileFilterType0ConditionGroupsItem]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        condition_groups: list[ConditionalBranchActionDataProfileFilterType0ConditionGroupsItem],
+    ) -> None:
+        self.condition_groups = condition_groups
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -25,7 +25,7 @@ from ..models.constant_contact_integration_filter_value_item import (
 T = TypeVar("T", bound="ConstantContactIntegrationFilter")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ConstantContactIntegrationFilter(LazyModel):
     """
     Attributes:
@@ -38,6 +38,17 @@ class ConstantContactIntegrationFilter(LazyModel):
     operator: ConstantContactIntegrationFilterOperator
     value: list[ConstantContactIntegrationFilterValueItem]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: ConstantContactIntegrationFilterType,
+        operator: ConstantContactIntegrationFilterOperator,
+        value: list[ConstantContactIntegrationFilterValueItem],
+    ) -> None:
+        self.type_ = type_
+        self.operator = operator
+        self.value = value
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ConstantContactIntegrationMethodFilter")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ConstantContactIntegrationMethodFilter(LazyModel):
     """
     Attributes:
@@ -38,6 +38,17 @@ class ConstantContactIntegrationMethodFilter(LazyModel):
     method: ConstantContactIntegrationMethodFilterMethod
     filter: ConstantContactIntegrationFilter
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        field: ConstantContactIntegrationMethodFilterField,
+        method: ConstantContactIntegrationMethodFilterMethod,
+        filter: ConstantContactIntegrationFilter,
+    ) -> None:
+        self.field = field
+        self.method = method
+        self.filter = filter
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -14,7 +14,7 @@ from ..models.constant_property_mapping_type import ConstantPropertyMappingType,
 T = TypeVar("T", bound="ConstantPropertyMapping")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ConstantPropertyMapping(LazyModel):
     """
     Attributes:
@@ -27,6 +27,17 @@ class ConstantPropertyMapping(LazyModel):
     type_: ConstantPropertyMappingType
     value: bool | float | int | str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        id: int,
+        type_: ConstantPropertyMappingType,
+        value: bool | float | int | str,
+    ) -> None:
+        self.id = id
+        self.type_ = type_
+        self.value = value
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

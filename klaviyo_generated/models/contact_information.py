@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ContactInformation")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ContactInformation(LazyModel):
     """
     Attributes:
@@ -37,6 +37,21 @@ class ContactInformation(LazyModel):
     street_address: StreetAddress
     website_url: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        default_sender_name: str,
+        default_sender_email: str,
+        organization_name: str,
+        street_address: StreetAddress,
+        website_url: None | str | Unset = UNSET,
+    ) -> None:
+        self.default_sender_name = default_sender_name
+        self.default_sender_email = default_sender_email
+        self.organization_name = organization_name
+        self.street_address = street_address
+        self.website_url = website_url
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

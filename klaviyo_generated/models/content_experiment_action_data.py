@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ContentExperimentActionData")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ContentExperimentActionData(LazyModel):
     """
     Attributes:
@@ -45,6 +45,19 @@ class ContentExperimentActionData(LazyModel):
     experiment_status: ContentExperimentActionDataExperimentStatus | Unset = UNSET
     current_experiment: ContentExperimentActionDataCurrentExperimentType0 | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        main_action: SendPushNotificationAction | SendWhatsAppAction,
+        status: ContentExperimentActionDataStatus | Unset = "draft",
+        experiment_status: ContentExperimentActionDataExperimentStatus | Unset = UNSET,
+        current_experiment: ContentExperimentActionDataCurrentExperimentType0 | None | Unset = UNSET,
+    ) -> None:
+        self.main_action = main_action
+        self.status = status
+        self.experiment_status = experiment_status
+        self.current_experiment = current_experiment
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ContentExperimentActionDataCurrentExperimentType0")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ContentExperimentActionDataCurrentExperimentType0(LazyModel):
     """
     Attributes:
@@ -48,6 +48,23 @@ class ContentExperimentActionDataCurrentExperimentType0(LazyModel):
     started: datetime.datetime | None | Unset = UNSET
     winner_metric: ContentExperimentActionDataCurrentExperimentType0WinnerMetric | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        variations: list[SendPushNotificationAction | SendWhatsAppAction],
+        id: None | str | Unset = UNSET,
+        name: None | str | Unset = UNSET,
+        allocations: ContentExperimentActionDataCurrentExperimentType0AllocationsType0 | None | Unset = UNSET,
+        started: datetime.datetime | None | Unset = UNSET,
+        winner_metric: ContentExperimentActionDataCurrentExperimentType0WinnerMetric | Unset = UNSET,
+    ) -> None:
+        self.variations = variations
+        self.id = id
+        self.name = name
+        self.allocations = allocations
+        self.started = started
+        self.winner_metric = winner_metric
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -13,7 +13,7 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 T = TypeVar("T", bound="ContentRepeatV0")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ContentRepeatV0(LazyModel):
     """
     Attributes:
@@ -24,6 +24,15 @@ class ContentRepeatV0(LazyModel):
     repeat_for: str
     item_alias: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        repeat_for: str,
+        item_alias: str,
+    ) -> None:
+        self.repeat_for = repeat_for
+        self.item_alias = item_alias
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ConversationMessageCreateQueryResourceObject")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ConversationMessageCreateQueryResourceObject(LazyModel):
     """
     Attributes:
@@ -36,6 +36,17 @@ class ConversationMessageCreateQueryResourceObject(LazyModel):
     attributes: ConversationMessageCreateQueryResourceObjectAttributes
     relationships: ConversationMessageCreateQueryResourceObjectRelationships
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: ConversationMessageEnum,
+        attributes: ConversationMessageCreateQueryResourceObjectAttributes,
+        relationships: ConversationMessageCreateQueryResourceObjectRelationships,
+    ) -> None:
+        self.type_ = type_
+        self.attributes = attributes
+        self.relationships = relationships
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ConversationMessageCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ConversationMessageCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -32,6 +32,15 @@ class ConversationMessageCreateQueryResourceObjectAttributes(LazyModel):
     body: str
     message_hierarchy: list[MessageHierarchyRcsItem | MessageHierarchySmsItem] | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        body: str,
+        message_hierarchy: list[MessageHierarchyRcsItem | MessageHierarchySmsItem] | None | Unset = UNSET,
+    ) -> None:
+        self.body = body
+        self.message_hierarchy = message_hierarchy
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -17,7 +17,7 @@ from ..models.conversation_response_object_resource_attributes_channel import (
 T = TypeVar("T", bound="ConversationResponseObjectResourceAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ConversationResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
@@ -26,6 +26,13 @@ class ConversationResponseObjectResourceAttributes(LazyModel):
 
     channel: ConversationResponseObjectResourceAttributesChannel
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        channel: ConversationResponseObjectResourceAttributesChannel,
+    ) -> None:
+        self.channel = channel
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

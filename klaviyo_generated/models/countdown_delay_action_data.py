@@ -26,7 +26,7 @@ from ..types import UNSET, Unset, parse_union
 T = TypeVar("T", bound="CountdownDelayActionData")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CountdownDelayActionData(LazyModel):
     """
     Attributes:
@@ -44,6 +44,21 @@ class CountdownDelayActionData(LazyModel):
     delay_until_time: None | str | Unset = UNSET
     delay_until_weekdays: list[CountdownDelayActionDataDelayUntilWeekdaysType0Item] | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        unit: CountdownDelayActionDataUnit | Unset = "days",
+        value: int | Unset = 0,
+        timezone: CountdownDelayActionDataTimezone | Unset = "profile",
+        delay_until_time: None | str | Unset = UNSET,
+        delay_until_weekdays: list[CountdownDelayActionDataDelayUntilWeekdaysType0Item] | None | Unset = UNSET,
+    ) -> None:
+        self.unit = unit
+        self.value = value
+        self.timezone = timezone
+        self.delay_until_time = delay_until_time
+        self.delay_until_weekdays = delay_until_weekdays
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CountdownTimerProperties")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CountdownTimerProperties(LazyModel):
     """
     Attributes:
@@ -50,6 +50,21 @@ class CountdownTimerProperties(LazyModel):
     clock_face: CountdownTimerPropertiesClockFace | Unset = "simple"
     animation: CountdownTimerPropertiesAnimation | Unset = "heartbeat"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        configuration: FixedTimerConfiguration | VariableTimerConfiguration,
+        display_device: list[CountdownTimerPropertiesDisplayDeviceItem] | Unset = UNSET,
+        classname: None | str | Unset = UNSET,
+        clock_face: CountdownTimerPropertiesClockFace | Unset = "simple",
+        animation: CountdownTimerPropertiesAnimation | Unset = "heartbeat",
+    ) -> None:
+        self.configuration = configuration
+        self.display_device = display_device
+        self.classname = classname
+        self.clock_face = clock_face
+        self.animation = animation
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

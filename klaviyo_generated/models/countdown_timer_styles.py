@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CountdownTimerStyles")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CountdownTimerStyles(LazyModel):
     """
     Attributes:
@@ -43,6 +43,23 @@ class CountdownTimerStyles(LazyModel):
     label_font_size: int | Unset = 12
     label_font_weight: CountdownTimerStylesLabelFontWeight | Unset = 400
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        padding: Padding | Unset = UNSET,
+        background_color: None | str | Unset = UNSET,
+        text_styles: TextStyleV0 | Unset = UNSET,
+        card_color: str | Unset = "rgba(100,100,100, 1.0)",
+        label_font_size: int | Unset = 12,
+        label_font_weight: CountdownTimerStylesLabelFontWeight | Unset = 400,
+    ) -> None:
+        self.padding = padding
+        self.background_color = background_color
+        self.text_styles = text_styles
+        self.card_color = card_color
+        self.label_font_size = label_font_size
+        self.label_font_weight = label_font_weight
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

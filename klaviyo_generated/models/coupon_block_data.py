@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CouponBlockData")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CouponBlockData(LazyModel):
     """
     Attributes:
@@ -34,6 +34,19 @@ class CouponBlockData(LazyModel):
     display_options: DisplayOptions
     styles: CouponBlockStyles
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        content: str,
+        properties: CouponBlockProperties,
+        display_options: DisplayOptions,
+        styles: CouponBlockStyles,
+    ) -> None:
+        self.content = content
+        self.properties = properties
+        self.display_options = display_options
+        self.styles = styles
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="CouponBlockProperties")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CouponBlockProperties(LazyModel):
     """
     Attributes:
@@ -29,6 +29,19 @@ class CouponBlockProperties(LazyModel):
     header_enabled: bool | None | Unset = UNSET
     href: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        coupon_id: None | str | Unset = UNSET,
+        coupon: None | str | Unset = UNSET,
+        header_enabled: bool | None | Unset = UNSET,
+        href: None | str | Unset = UNSET,
+    ) -> None:
+        self.coupon_id = coupon_id
+        self.coupon = coupon
+        self.header_enabled = header_enabled
+        self.href = href
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

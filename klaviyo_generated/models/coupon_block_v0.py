@@ -15,7 +15,7 @@ from ..models.coupon_block_v0_type import CouponBlockV0Type, check_coupon_block_
 T = TypeVar("T", bound="CouponBlockV0")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CouponBlockV0(LazyModel):
     """
     Attributes:
@@ -28,6 +28,17 @@ class CouponBlockV0(LazyModel):
     type_: CouponBlockV0Type
     data: bool | float | int | None | str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        content_type: CouponBlockV0ContentType,
+        type_: CouponBlockV0Type,
+        data: bool | float | int | None | str,
+    ) -> None:
+        self.content_type = content_type
+        self.type_ = type_
+        self.data = data
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CouponCodeCreateJobCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CouponCodeCreateJobCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -29,6 +29,13 @@ class CouponCodeCreateJobCreateQueryResourceObjectAttributes(LazyModel):
 
     coupon_codes: CouponCodeCreateJobCreateQueryResourceObjectAttributesCouponCodes
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        coupon_codes: CouponCodeCreateJobCreateQueryResourceObjectAttributesCouponCodes,
+    ) -> None:
+        self.coupon_codes = coupon_codes
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

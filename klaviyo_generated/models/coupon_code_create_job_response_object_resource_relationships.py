@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CouponCodeCreateJobResponseObjectResourceRelationships")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CouponCodeCreateJobResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
@@ -29,6 +29,13 @@ class CouponCodeCreateJobResponseObjectResourceRelationships(LazyModel):
 
     coupon_codes: CouponCodeCreateJobResponseObjectResourceRelationshipsCouponCodes | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        coupon_codes: CouponCodeCreateJobResponseObjectResourceRelationshipsCouponCodes | Unset = UNSET,
+    ) -> None:
+        self.coupon_codes = coupon_codes
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

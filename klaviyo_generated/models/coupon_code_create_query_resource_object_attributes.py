@@ -15,7 +15,7 @@ from ..types import UNSET, Unset, parse_union
 T = TypeVar("T", bound="CouponCodeCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CouponCodeCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -28,6 +28,15 @@ class CouponCodeCreateQueryResourceObjectAttributes(LazyModel):
     unique_code: str
     expires_at: datetime.datetime | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        unique_code: str,
+        expires_at: datetime.datetime | None | Unset = UNSET,
+    ) -> None:
+        self.unique_code = unique_code
+        self.expires_at = expires_at
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

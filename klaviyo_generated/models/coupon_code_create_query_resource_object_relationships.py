@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CouponCodeCreateQueryResourceObjectRelationships")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CouponCodeCreateQueryResourceObjectRelationships(LazyModel):
     """
     Attributes:
@@ -28,6 +28,13 @@ class CouponCodeCreateQueryResourceObjectRelationships(LazyModel):
 
     coupon: CouponCodeCreateQueryResourceObjectRelationshipsCoupon
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        coupon: CouponCodeCreateQueryResourceObjectRelationshipsCoupon,
+    ) -> None:
+        self.coupon = coupon
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

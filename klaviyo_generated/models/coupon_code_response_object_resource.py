@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CouponCodeResponseObjectResource")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CouponCodeResponseObjectResource(LazyModel):
     """
     Attributes:
@@ -41,6 +41,21 @@ class CouponCodeResponseObjectResource(LazyModel):
     links: ObjectLinks
     relationships: CouponCodeResponseObjectResourceRelationships | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: CouponCodeEnum,
+        id: str,
+        attributes: CouponCodeResponseObjectResourceAttributes,
+        links: ObjectLinks,
+        relationships: CouponCodeResponseObjectResourceRelationships | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.attributes = attributes
+        self.links = links
+        self.relationships = relationships
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CouponCodeResponseObjectResourceRelationships")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CouponCodeResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
@@ -34,6 +34,15 @@ class CouponCodeResponseObjectResourceRelationships(LazyModel):
     coupon: CouponCodeResponseObjectResourceRelationshipsCoupon | Unset = UNSET
     profile: CouponCodeResponseObjectResourceRelationshipsProfile | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        coupon: CouponCodeResponseObjectResourceRelationshipsCoupon | Unset = UNSET,
+        profile: CouponCodeResponseObjectResourceRelationshipsProfile | Unset = UNSET,
+    ) -> None:
+        self.coupon = coupon
+        self.profile = profile
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CouponCodeUpdateQueryResourceObject")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CouponCodeUpdateQueryResourceObject(LazyModel):
     """
     Attributes:
@@ -34,6 +34,17 @@ class CouponCodeUpdateQueryResourceObject(LazyModel):
     id: str
     attributes: CouponCodeUpdateQueryResourceObjectAttributes
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: CouponCodeEnum,
+        id: str,
+        attributes: CouponCodeUpdateQueryResourceObjectAttributes,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.attributes = attributes
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

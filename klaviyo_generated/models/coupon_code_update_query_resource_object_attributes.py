@@ -19,7 +19,7 @@ from ..types import UNSET, Unset, parse_union
 T = TypeVar("T", bound="CouponCodeUpdateQueryResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CouponCodeUpdateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -31,6 +31,15 @@ class CouponCodeUpdateQueryResourceObjectAttributes(LazyModel):
     status: CouponCodeUpdateQueryResourceObjectAttributesStatus | Unset = UNSET
     expires_at: datetime.datetime | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        status: CouponCodeUpdateQueryResourceObjectAttributesStatus | Unset = UNSET,
+        expires_at: datetime.datetime | None | Unset = UNSET,
+    ) -> None:
+        self.status = status
+        self.expires_at = expires_at
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CouponProperties")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CouponProperties(LazyModel):
     """
     Attributes:
@@ -38,6 +38,19 @@ class CouponProperties(LazyModel):
     classname: None | str | Unset = UNSET
     success_message: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        coupon: StaticCouponConfig | UniqueCouponConfig,
+        display_device: list[CouponPropertiesDisplayDeviceItem] | Unset = UNSET,
+        classname: None | str | Unset = UNSET,
+        success_message: None | str | Unset = UNSET,
+    ) -> None:
+        self.coupon = coupon
+        self.display_device = display_device
+        self.classname = classname
+        self.success_message = success_message
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CouponStyles")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CouponStyles(LazyModel):
     """
     Attributes:
@@ -37,6 +37,21 @@ class CouponStyles(LazyModel):
     border_styles: BorderStyle | Unset = UNSET
     coupon_background_color: None | str | Unset = "#EEEEEE"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        padding: Padding | Unset = UNSET,
+        background_color: None | str | Unset = UNSET,
+        text_styles: TextStyleV0 | Unset = UNSET,
+        border_styles: BorderStyle | Unset = UNSET,
+        coupon_background_color: None | str | Unset = "#EEEEEE",
+    ) -> None:
+        self.padding = padding
+        self.background_color = background_color
+        self.text_styles = text_styles
+        self.border_styles = border_styles
+        self.coupon_background_color = coupon_background_color
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CouponUpdateQueryResourceObject")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CouponUpdateQueryResourceObject(LazyModel):
     """
     Attributes:
@@ -32,6 +32,17 @@ class CouponUpdateQueryResourceObject(LazyModel):
     id: str
     attributes: CouponUpdateQueryResourceObjectAttributes
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: CouponEnum,
+        id: str,
+        attributes: CouponUpdateQueryResourceObjectAttributes,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.attributes = attributes
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

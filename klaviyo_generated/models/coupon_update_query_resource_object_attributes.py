@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CouponUpdateQueryResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CouponUpdateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -32,6 +32,17 @@ class CouponUpdateQueryResourceObjectAttributes(LazyModel):
     description: None | str | Unset = UNSET
     monitor_configuration: CouponUpdateQueryResourceObjectAttributesMonitorConfigurationType0 | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        description: None | str | Unset = UNSET,
+        monitor_configuration: CouponUpdateQueryResourceObjectAttributesMonitorConfigurationType0
+        | None
+        | Unset = UNSET,
+    ) -> None:
+        self.description = description
+        self.monitor_configuration = monitor_configuration
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

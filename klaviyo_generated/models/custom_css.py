@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="CustomCss")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CustomCss(LazyModel):
     """
     Attributes:
@@ -25,6 +25,15 @@ class CustomCss(LazyModel):
     enabled: bool | Unset = False
     css: str | Unset = ""
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        enabled: bool | Unset = False,
+        css: str | Unset = "",
+    ) -> None:
+        self.enabled = enabled
+        self.css = css
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

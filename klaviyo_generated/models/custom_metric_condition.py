@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CustomMetricCondition")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CustomMetricCondition(LazyModel):
     """
     Attributes:
@@ -47,6 +47,22 @@ class CustomMetricCondition(LazyModel):
         | StringOperatorStringFilter
     )
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        property_: str,
+        filter: BooleanFilter
+        | ExistenceOperatorExistenceFilter
+        | ListContainsOperatorListContainsFilter
+        | ListRegexOperatorListContainsFilter
+        | ListSubstringFilter
+        | NumericOperatorNumericFilter
+        | StringInArrayFilter
+        | StringOperatorStringFilter,
+    ) -> None:
+        self.property_ = property_
+        self.filter = filter
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

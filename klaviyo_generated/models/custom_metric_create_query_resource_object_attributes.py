@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CustomMetricCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CustomMetricCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -29,6 +29,15 @@ class CustomMetricCreateQueryResourceObjectAttributes(LazyModel):
     name: str
     definition: CustomMetricDefinition
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        name: str,
+        definition: CustomMetricDefinition,
+    ) -> None:
+        self.name = name
+        self.definition = definition
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CustomMetricDefinition")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CustomMetricDefinition(LazyModel):
     """
     Attributes:
@@ -35,6 +35,15 @@ class CustomMetricDefinition(LazyModel):
     aggregation_method: CustomMetricDefinitionAggregationMethod
     metric_groups: list[CustomMetricGroup]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        aggregation_method: CustomMetricDefinitionAggregationMethod,
+        metric_groups: list[CustomMetricGroup],
+    ) -> None:
+        self.aggregation_method = aggregation_method
+        self.metric_groups = metric_groups
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CustomMetricGroup")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CustomMetricGroup(LazyModel):
     """
     Attributes:
@@ -35,6 +35,17 @@ class CustomMetricGroup(LazyModel):
     metric_filters: list[CustomMetricCondition] | None | Unset = UNSET
     value_property: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        metric_id: str,
+        metric_filters: list[CustomMetricCondition] | None | Unset = UNSET,
+        value_property: None | str | Unset = UNSET,
+    ) -> None:
+        self.metric_id = metric_id
+        self.metric_filters = metric_filters
+        self.value_property = value_property
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CustomMetricPartialUpdateQueryResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CustomMetricPartialUpdateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -30,6 +30,15 @@ class CustomMetricPartialUpdateQueryResourceObjectAttributes(LazyModel):
     name: None | str | Unset = UNSET
     definition: CustomMetricDefinition | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        name: None | str | Unset = UNSET,
+        definition: CustomMetricDefinition | Unset = UNSET,
+    ) -> None:
+        self.name = name
+        self.definition = definition
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CustomMetricResponseObjectResource")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CustomMetricResponseObjectResource(LazyModel):
     """
     Attributes:
@@ -40,6 +40,21 @@ class CustomMetricResponseObjectResource(LazyModel):
     links: ObjectLinks
     relationships: CustomMetricResponseObjectResourceRelationships | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: CustomMetricEnum,
+        id: str,
+        attributes: CustomMetricResponseObjectResourceAttributes,
+        links: ObjectLinks,
+        relationships: CustomMetricResponseObjectResourceRelationships | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.attributes = attributes
+        self.links = links
+        self.relationships = relationships
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -35,7 +35,7 @@ from ..types import UNSET, Unset, parse_union
 T = TypeVar("T", bound="CustomObjectDateTrigger")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CustomObjectDateTrigger(LazyModel):
     """
     Attributes:
@@ -68,6 +68,35 @@ class CustomObjectDateTrigger(LazyModel):
     timezone: CustomObjectDateTriggerTimezone | Unset = "profile"
     trigger_days: list[CustomObjectDateTriggerTriggerDaysType0Item] | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: CustomObjectDateTriggerType,
+        date_field_type: CustomObjectDateTriggerDateFieldType,
+        custom_object_label: str,
+        custom_object_property_id: int,
+        object_type_id: str,
+        object_type_relationship_id: str,
+        timedelta_value_before_date: int,
+        trigger_time: str,
+        timedelta_unit_before_date: CustomObjectDateTriggerTimedeltaUnitBeforeDate | Unset = "weeks",
+        recurrence_frequency: CustomObjectDateTriggerRecurrenceFrequency | Unset = "monthly",
+        timezone: CustomObjectDateTriggerTimezone | Unset = "profile",
+        trigger_days: list[CustomObjectDateTriggerTriggerDaysType0Item] | None | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.date_field_type = date_field_type
+        self.custom_object_label = custom_object_label
+        self.custom_object_property_id = custom_object_property_id
+        self.object_type_id = object_type_id
+        self.object_type_relationship_id = object_type_relationship_id
+        self.timedelta_value_before_date = timedelta_value_before_date
+        self.trigger_time = trigger_time
+        self.timedelta_unit_before_date = timedelta_unit_before_date
+        self.recurrence_frequency = recurrence_frequency
+        self.timezone = timezone
+        self.trigger_days = trigger_days
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

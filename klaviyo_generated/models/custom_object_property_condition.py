@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CustomObjectPropertyCondition")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CustomObjectPropertyCondition(LazyModel):
     """
     Attributes:
@@ -70,6 +70,33 @@ class CustomObjectPropertyCondition(LazyModel):
         | StringOperatorStringFilter
     )
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: CustomObjectPropertyConditionType,
+        custom_object_label: str,
+        field: str,
+        filter: AnniversaryDateFilter
+        | BooleanFilter
+        | CalendarDateFilter
+        | ExistenceOperatorExistenceFilter
+        | ListContainsOperatorListContainsFilter
+        | ListLengthFilter
+        | NumericOperatorNumericFilter
+        | NumericRangeFilter
+        | RelativeAnniversaryDateFilter
+        | RelativeDateOperatorBaseRelativeDateFilter
+        | RelativeDateRangeFilter
+        | StaticDateFilter
+        | StaticDateRangeFilter
+        | StringArrayOperatorStringArrayFilter
+        | StringOperatorStringFilter,
+    ) -> None:
+        self.type_ = type_
+        self.custom_object_label = custom_object_label
+        self.field = field
+        self.filter = filter
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -22,7 +22,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="CustomObjectRelationshipSource")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CustomObjectRelationshipSource(LazyModel):
     """
     Attributes:
@@ -40,6 +40,21 @@ class CustomObjectRelationshipSource(LazyModel):
     related_id_path: str
     update_strategy: CustomObjectRelationshipSourceUpdateStrategy | Unset = "replace_from_origin"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        source_id: str,
+        type_: CustomObjectRelationshipSourceType,
+        id_path: str,
+        related_id_path: str,
+        update_strategy: CustomObjectRelationshipSourceUpdateStrategy | Unset = "replace_from_origin",
+    ) -> None:
+        self.source_id = source_id
+        self.type_ = type_
+        self.id_path = id_path
+        self.related_id_path = related_id_path
+        self.update_strategy = update_strategy
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CustomObjectTriggerCondition")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CustomObjectTriggerCondition(LazyModel):
     """
     Attributes:
@@ -60,6 +60,27 @@ class CustomObjectTriggerCondition(LazyModel):
         | StringOperatorStringFilter
     )
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: CustomObjectTriggerConditionType,
+        property_id: int,
+        filter: BooleanFilter
+        | ExistenceOperatorExistenceFilter
+        | ListContainsOperatorListContainsFilter
+        | ListLengthFilter
+        | NumericOperatorNumericFilter
+        | NumericRangeFilter
+        | RelativeDateOperatorBaseRelativeDateFilter
+        | RelativeDateRangeFilter
+        | StaticDateFilter
+        | StaticDateRangeFilter
+        | StringOperatorStringFilter,
+    ) -> None:
+        self.type_ = type_
+        self.property_id = property_id
+        self.filter = filter
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -13,7 +13,7 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 T = TypeVar("T", bound="CustomQuestionDTO")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CustomQuestionDTO(LazyModel):
     """
     Attributes:
@@ -24,6 +24,15 @@ class CustomQuestionDTO(LazyModel):
     id: str
     answers: list[str]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        id: str,
+        answers: list[str],
+    ) -> None:
+        self.id = id
+        self.answers = answers
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

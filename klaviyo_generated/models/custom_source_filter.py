@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CustomSourceFilter")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CustomSourceFilter(LazyModel):
     """
     Attributes:
@@ -29,6 +29,15 @@ class CustomSourceFilter(LazyModel):
     field: CustomSourceFilterField
     filter: EqualsStringFilter
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        field: CustomSourceFilterField,
+        filter: EqualsStringFilter,
+    ) -> None:
+        self.field = field
+        self.filter = filter
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

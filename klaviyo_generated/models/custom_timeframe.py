@@ -14,7 +14,7 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 T = TypeVar("T", bound="CustomTimeframe")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CustomTimeframe(LazyModel):
     """
     Attributes:
@@ -27,6 +27,15 @@ class CustomTimeframe(LazyModel):
     start: datetime.datetime
     end: datetime.datetime
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        start: datetime.datetime,
+        end: datetime.datetime,
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CustomTrackingParamDTO")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CustomTrackingParamDTO(LazyModel):
     """
     Attributes:
@@ -36,6 +36,17 @@ class CustomTrackingParamDTO(LazyModel):
     flow: FlowTrackingSettingDynamicParam | FlowTrackingSettingStaticParam | None | Unset = UNSET
     campaign: CampaignTrackingSettingDynamicParam | CampaignTrackingSettingStaticParam | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        name: str,
+        flow: FlowTrackingSettingDynamicParam | FlowTrackingSettingStaticParam | None | Unset = UNSET,
+        campaign: CampaignTrackingSettingDynamicParam | CampaignTrackingSettingStaticParam | None | Unset = UNSET,
+    ) -> None:
+        self.name = name
+        self.flow = flow
+        self.campaign = campaign
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="DataPrivacyProfileQueryResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class DataPrivacyProfileQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -25,6 +25,15 @@ class DataPrivacyProfileQueryResourceObjectAttributes(LazyModel):
     email: None | str | Unset = UNSET
     phone_number: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        email: None | str | Unset = UNSET,
+        phone_number: None | str | Unset = UNSET,
+    ) -> None:
+        self.email = email
+        self.phone_number = phone_number
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

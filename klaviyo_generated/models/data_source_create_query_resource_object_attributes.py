@@ -18,7 +18,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="DataSourceCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class DataSourceCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -35,6 +35,19 @@ class DataSourceCreateQueryResourceObjectAttributes(LazyModel):
     description: None | str | Unset = ""
     namespace: None | str | Unset = "custom-objects"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        title: str,
+        visibility: DataSourceCreateQueryResourceObjectAttributesVisibility | Unset = "private",
+        description: None | str | Unset = "",
+        namespace: None | str | Unset = "custom-objects",
+    ) -> None:
+        self.title = title
+        self.visibility = visibility
+        self.description = description
+        self.namespace = namespace
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="DataSourceRecordBulkCreateJobCreateQueryResourceObject")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class DataSourceRecordBulkCreateJobCreateQueryResourceObject(LazyModel):
     """
     Attributes:
@@ -40,6 +40,17 @@ class DataSourceRecordBulkCreateJobCreateQueryResourceObject(LazyModel):
     attributes: DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributes
     relationships: DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationships | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: DataSourceRecordBulkCreateJobEnum,
+        attributes: DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributes,
+        relationships: DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationships | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.attributes = attributes
+        self.relationships = relationships
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

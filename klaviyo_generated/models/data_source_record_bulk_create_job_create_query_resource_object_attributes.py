@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -33,6 +33,15 @@ class DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributes(LazyModel
         DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributesDataSourceRecordsType0 | None | Unset
     ) = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        data_source_records: DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributesDataSourceRecordsType0
+        | None
+        | Unset = UNSET,
+    ) -> None:
+        self.data_source_records = data_source_records
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="DataSourceRecordCreateJobCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class DataSourceRecordCreateJobCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -30,6 +30,13 @@ class DataSourceRecordCreateJobCreateQueryResourceObjectAttributes(LazyModel):
 
     data_source_record: DataSourceRecordCreateJobCreateQueryResourceObjectAttributesDataSourceRecord
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        data_source_record: DataSourceRecordCreateJobCreateQueryResourceObjectAttributesDataSourceRecord,
+    ) -> None:
+        self.data_source_record = data_source_record
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="DataSourceRecordCreateJobCreateQueryResourceObjectAttributesDataSourceRecord")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class DataSourceRecordCreateJobCreateQueryResourceObjectAttributesDataSourceRecord(LazyModel):
     """The records to ingest.
 
@@ -30,6 +30,13 @@ class DataSourceRecordCreateJobCreateQueryResourceObjectAttributesDataSourceReco
 
     data: DataSourceRecordResourceObject
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        data: DataSourceRecordResourceObject,
+    ) -> None:
+        self.data = data
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

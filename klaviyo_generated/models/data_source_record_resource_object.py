@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="DataSourceRecordResourceObject")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class DataSourceRecordResourceObject(LazyModel):
     """
     Attributes:
@@ -29,6 +29,15 @@ class DataSourceRecordResourceObject(LazyModel):
     type_: DataSourceRecordEnum
     attributes: DataSourceRecordResourceObjectAttributes
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: DataSourceRecordEnum,
+        attributes: DataSourceRecordResourceObjectAttributes,
+    ) -> None:
+        self.type_ = type_
+        self.attributes = attributes
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

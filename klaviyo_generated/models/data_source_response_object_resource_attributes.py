@@ -17,7 +17,7 @@ from ..models.data_source_response_object_resource_attributes_visibility import 
 T = TypeVar("T", bound="DataSourceResponseObjectResourceAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class DataSourceResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
@@ -32,6 +32,19 @@ class DataSourceResponseObjectResourceAttributes(LazyModel):
     description: str
     namespace: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        title: str,
+        visibility: DataSourceResponseObjectResourceAttributesVisibility,
+        description: str,
+        namespace: str,
+    ) -> None:
+        self.title = title
+        self.visibility = visibility
+        self.description = description
+        self.namespace = namespace
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -21,7 +21,7 @@ from ..models.data_warehouse_import_method_filter_method import (
 T = TypeVar("T", bound="DataWarehouseImportMethodFilter")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class DataWarehouseImportMethodFilter(LazyModel):
     """
     Attributes:
@@ -32,6 +32,15 @@ class DataWarehouseImportMethodFilter(LazyModel):
     field: DataWarehouseImportMethodFilterField
     method: DataWarehouseImportMethodFilterMethod
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        field: DataWarehouseImportMethodFilterField,
+        method: DataWarehouseImportMethodFilterMethod,
+    ) -> None:
+        self.field = field
+        self.method = method
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="Date")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class Date(LazyModel):
     """
     Attributes:
@@ -35,6 +35,19 @@ class Date(LazyModel):
     id: None | str | Unset = UNSET
     styles: DateStyles | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: DateType,
+        properties: DateProperties,
+        id: None | str | Unset = UNSET,
+        styles: DateStyles | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.properties = properties
+        self.id = id
+        self.styles = styles
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="DateProperties")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class DateProperties(LazyModel):
     """
     Attributes:
@@ -47,6 +47,29 @@ class DateProperties(LazyModel):
     error_messages: ErrorMessages | Unset = UNSET
     date_format: str | Unset = "MM/DD"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        property_name: str,
+        display_device: list[DatePropertiesDisplayDeviceItem] | Unset = UNSET,
+        classname: None | str | Unset = UNSET,
+        label: None | str | Unset = UNSET,
+        show_label: bool | Unset = False,
+        placeholder: None | str | Unset = UNSET,
+        required: bool | None | Unset = False,
+        error_messages: ErrorMessages | Unset = UNSET,
+        date_format: str | Unset = "MM/DD",
+    ) -> None:
+        self.property_name = property_name
+        self.display_device = display_device
+        self.classname = classname
+        self.label = label
+        self.show_label = show_label
+        self.placeholder = placeholder
+        self.required = required
+        self.error_messages = error_messages
+        self.date_format = date_format
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

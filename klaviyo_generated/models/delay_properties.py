@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="DelayProperties")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class DelayProperties(LazyModel):
     """
     Attributes:
@@ -23,6 +23,13 @@ class DelayProperties(LazyModel):
 
     seconds: int | Unset = 5
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        seconds: int | Unset = 5,
+    ) -> None:
+        self.seconds = seconds
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -15,7 +15,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="DeviceProperties")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class DeviceProperties(LazyModel):
     """
     Attributes:
@@ -25,6 +25,13 @@ class DeviceProperties(LazyModel):
 
     device: DevicePropertiesDevice | Unset = "desktop"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        device: DevicePropertiesDevice | Unset = "desktop",
+    ) -> None:
+        self.device = device
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="DisplayOptions")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class DisplayOptions(LazyModel):
     """
     Attributes:
@@ -38,6 +38,21 @@ class DisplayOptions(LazyModel):
     layout_type: None | str | Unset = UNSET
     layout_config: DisplayOptionsLayoutConfigType0 | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        show_on: DisplayOptionsShowOn | Unset = UNSET,
+        content_repeat: ContentRepeatV1 | Unset = UNSET,
+        visibility: Visibility | Unset = UNSET,
+        layout_type: None | str | Unset = UNSET,
+        layout_config: DisplayOptionsLayoutConfigType0 | None | Unset = UNSET,
+    ) -> None:
+        self.show_on = show_on
+        self.content_repeat = content_repeat
+        self.visibility = visibility
+        self.layout_type = layout_type
+        self.layout_config = layout_config
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

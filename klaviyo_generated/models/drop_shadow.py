@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="DropShadow")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class DropShadow(LazyModel):
     """
     Attributes:
@@ -27,6 +27,17 @@ class DropShadow(LazyModel):
     blur: int | Unset = 30
     color: None | str | Unset = "rgba(0,0,0,0.15)"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        enabled: bool | Unset = False,
+        blur: int | Unset = 30,
+        color: None | str | Unset = "rgba(0,0,0,0.15)",
+    ) -> None:
+        self.enabled = enabled
+        self.blur = blur
+        self.color = color
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset, strict_enums
 T = TypeVar("T", bound="DynamicImageBlockProperties")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class DynamicImageBlockProperties(LazyModel):
     """
     Attributes:
@@ -29,6 +29,19 @@ class DynamicImageBlockProperties(LazyModel):
     href: None | str | Unset = UNSET
     src: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        dynamic: Literal[True],
+        alt_text: None | str | Unset = UNSET,
+        href: None | str | Unset = UNSET,
+        src: None | str | Unset = UNSET,
+    ) -> None:
+        self.dynamic = dynamic
+        self.alt_text = alt_text
+        self.href = href
+        self.src = src
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

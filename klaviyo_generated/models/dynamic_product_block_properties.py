@@ -14,7 +14,7 @@ from ..types import UNSET, Unset, strict_enums
 T = TypeVar("T", bound="DynamicProductBlockProperties")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class DynamicProductBlockProperties(LazyModel):
     """
     Attributes:
@@ -53,6 +53,43 @@ class DynamicProductBlockProperties(LazyModel):
     feed_offset: int | None | Unset = UNSET
     is_nbp: bool | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        dynamic: Literal[True],
+        is_ai_generated: bool | None | Unset = UNSET,
+        is_prebuilt_content: bool | None | Unset = UNSET,
+        item_subtype_id: int | None | Unset = UNSET,
+        show_button: bool | None | Unset = UNSET,
+        show_original_price: bool | None | Unset = UNSET,
+        show_price: bool | None | Unset = UNSET,
+        show_rating: bool | None | Unset = UNSET,
+        show_rating_count: bool | None | Unset = UNSET,
+        show_title: bool | None | Unset = UNSET,
+        show_title_links: bool | None | Unset = UNSET,
+        title_placeholder: None | str | Unset = UNSET,
+        button_text: None | str | Unset = UNSET,
+        feed: None | str | Unset = UNSET,
+        feed_offset: int | None | Unset = UNSET,
+        is_nbp: bool | None | Unset = UNSET,
+    ) -> None:
+        self.dynamic = dynamic
+        self.is_ai_generated = is_ai_generated
+        self.is_prebuilt_content = is_prebuilt_content
+        self.item_subtype_id = item_subtype_id
+        self.show_button = show_button
+        self.show_original_price = show_original_price
+        self.show_price = show_price
+        self.show_rating = show_rating
+        self.show_rating_count = show_rating_count
+        self.show_title = show_title
+        self.show_title_links = show_title_links
+        self.title_placeholder = title_placeholder
+        self.button_text = button_text
+        self.feed = feed
+        self.feed_offset = feed_offset
+        self.is_nbp = is_nbp
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

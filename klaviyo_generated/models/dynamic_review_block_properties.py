@@ -30,7 +30,7 @@ from ..types import UNSET, Unset, strict_enums
 T = TypeVar("T", bound="DynamicReviewBlockProperties")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class DynamicReviewBlockProperties(LazyModel):
     """
     Attributes:
@@ -75,6 +75,45 @@ class DynamicReviewBlockProperties(LazyModel):
     product_id: None | str | Unset = UNSET
     product_event_variable: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        dynamic: Literal[True],
+        show_rating: bool | None | Unset = UNSET,
+        show_reviewer_name: bool | None | Unset = UNSET,
+        show_product_name: bool | None | Unset = UNSET,
+        show_variant_name: bool | None | Unset = UNSET,
+        show_verified_badge: bool | None | Unset = UNSET,
+        author_placeholder: None | str | Unset = UNSET,
+        quote_placeholder: None | str | Unset = UNSET,
+        product_name_placeholder: None | str | Unset = UNSET,
+        product_variant_name_placeholder: None | str | Unset = UNSET,
+        verified_badge_language: DynamicReviewBlockPropertiesVerifiedBadgeLanguage | Unset = UNSET,
+        fallback_options: DynamicReviewBlockPropertiesFallbackOptions | Unset = UNSET,
+        fallback_content_type: DynamicReviewBlockPropertiesFallbackContentType | Unset = UNSET,
+        fallback_review_id: None | str | Unset = UNSET,
+        product_selection_mode: DynamicReviewBlockPropertiesProductSelectionMode | Unset = UNSET,
+        product_id: None | str | Unset = UNSET,
+        product_event_variable: None | str | Unset = UNSET,
+    ) -> None:
+        self.dynamic = dynamic
+        self.show_rating = show_rating
+        self.show_reviewer_name = show_reviewer_name
+        self.show_product_name = show_product_name
+        self.show_variant_name = show_variant_name
+        self.show_verified_badge = show_verified_badge
+        self.author_placeholder = author_placeholder
+        self.quote_placeholder = quote_placeholder
+        self.product_name_placeholder = product_name_placeholder
+        self.product_variant_name_placeholder = product_variant_name_placeholder
+        self.verified_badge_language = verified_badge_language
+        self.fallback_options = fallback_options
+        self.fallback_content_type = fallback_content_type
+        self.fallback_review_id = fallback_review_id
+        self.product_selection_mode = product_selection_mode
+        self.product_id = product_id
+        self.product_event_variable = product_event_variable
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

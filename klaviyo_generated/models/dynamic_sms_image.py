@@ -14,7 +14,7 @@ from ..types import UNSET, Unset, strict_enums
 T = TypeVar("T", bound="DynamicSMSImage")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class DynamicSMSImage(LazyModel):
     """
     Attributes:
@@ -25,6 +25,15 @@ class DynamicSMSImage(LazyModel):
     dynamic_image_template: str
     dynamic: Literal[True] | Unset = True
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        dynamic_image_template: str,
+        dynamic: Literal[True] | Unset = True,
+    ) -> None:
+        self.dynamic_image_template = dynamic_image_template
+        self.dynamic = dynamic
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="DynamicTableBlockProperties")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class DynamicTableBlockProperties(LazyModel):
     """
     Attributes:
@@ -37,6 +37,23 @@ class DynamicTableBlockProperties(LazyModel):
     show_fallback_content: bool | None | Unset = UNSET
     show_static_row: bool | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        dynamic: Literal[True],
+        num_columns: int | None | Unset = UNSET,
+        row_content_repeat: ContentRepeatV1 | Unset = UNSET,
+        show_headers: bool | None | Unset = UNSET,
+        show_fallback_content: bool | None | Unset = UNSET,
+        show_static_row: bool | None | Unset = UNSET,
+    ) -> None:
+        self.dynamic = dynamic
+        self.num_columns = num_columns
+        self.row_content_repeat = row_content_repeat
+        self.show_headers = show_headers
+        self.show_fallback_content = show_fallback_content
+        self.show_static_row = show_static_row
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

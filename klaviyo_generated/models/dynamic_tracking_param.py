@@ -15,7 +15,7 @@ from ..models.dynamic_tracking_param_value import DynamicTrackingParamValue, che
 T = TypeVar("T", bound="DynamicTrackingParam")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class DynamicTrackingParam(LazyModel):
     """
     Attributes:
@@ -28,6 +28,17 @@ class DynamicTrackingParam(LazyModel):
     value: DynamicTrackingParamValue
     name: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: DynamicTrackingParamType,
+        value: DynamicTrackingParamValue,
+        name: str,
+    ) -> None:
+        self.type_ = type_
+        self.value = value
+        self.name = name
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="EmailChannel")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class EmailChannel(LazyModel):
     """
     Attributes:
@@ -30,6 +30,15 @@ class EmailChannel(LazyModel):
     marketing: EmailMarketing | Unset = UNSET
     open_tracking: OpenTrackingConsent | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        marketing: EmailMarketing | Unset = UNSET,
+        open_tracking: OpenTrackingConsent | Unset = UNSET,
+    ) -> None:
+        self.marketing = marketing
+        self.open_tracking = open_tracking
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="EmailContentSubObject")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class EmailContentSubObject(LazyModel):
     """
     Attributes:
@@ -35,6 +35,25 @@ class EmailContentSubObject(LazyModel):
     cc_email: None | str | Unset = UNSET
     bcc_email: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        subject: None | str | Unset = UNSET,
+        preview_text: None | str | Unset = UNSET,
+        from_email: None | str | Unset = UNSET,
+        from_label: None | str | Unset = UNSET,
+        reply_to_email: None | str | Unset = UNSET,
+        cc_email: None | str | Unset = UNSET,
+        bcc_email: None | str | Unset = UNSET,
+    ) -> None:
+        self.subject = subject
+        self.preview_text = preview_text
+        self.from_email = from_email
+        self.from_label = from_label
+        self.reply_to_email = reply_to_email
+        self.cc_email = cc_email
+        self.bcc_email = bcc_email
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

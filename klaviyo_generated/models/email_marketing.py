@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="EmailMarketing")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class EmailMarketing(LazyModel):
     """
     Attributes:
@@ -55,6 +55,31 @@ class EmailMarketing(LazyModel):
     suppression: list[EmailMarketingSuppression] | None | Unset = UNSET
     list_suppressions: list[EmailMarketingListSuppression] | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        can_receive_email_marketing: bool,
+        consent: str,
+        consent_timestamp: datetime.datetime | None | Unset = UNSET,
+        last_updated: datetime.datetime | None | Unset = UNSET,
+        method: None | str | Unset = UNSET,
+        method_detail: None | str | Unset = "",
+        custom_method_detail: None | str | Unset = UNSET,
+        double_optin: bool | None | Unset = UNSET,
+        suppression: list[EmailMarketingSuppression] | None | Unset = UNSET,
+        list_suppressions: list[EmailMarketingListSuppression] | None | Unset = UNSET,
+    ) -> None:
+        self.can_receive_email_marketing = can_receive_email_marketing
+        self.consent = consent
+        self.consent_timestamp = consent_timestamp
+        self.last_updated = last_updated
+        self.method = method
+        self.method_detail = method_detail
+        self.custom_method_detail = custom_method_detail
+        self.double_optin = double_optin
+        self.suppression = suppression
+        self.list_suppressions = list_suppressions
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

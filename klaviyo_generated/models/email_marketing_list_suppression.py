@@ -14,7 +14,7 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 T = TypeVar("T", bound="EmailMarketingListSuppression")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class EmailMarketingListSuppression(LazyModel):
     """
     Attributes:
@@ -28,6 +28,17 @@ class EmailMarketingListSuppression(LazyModel):
     reason: str
     timestamp: datetime.datetime
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        list_id: str,
+        reason: str,
+        timestamp: datetime.datetime,
+    ) -> None:
+        self.list_id = list_id
+        self.reason = reason
+        self.timestamp = timestamp
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

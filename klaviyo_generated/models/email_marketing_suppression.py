@@ -18,7 +18,7 @@ from ..models.email_marketing_suppression_reason import (
 T = TypeVar("T", bound="EmailMarketingSuppression")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class EmailMarketingSuppression(LazyModel):
     """
     Attributes:
@@ -30,6 +30,15 @@ class EmailMarketingSuppression(LazyModel):
     reason: EmailMarketingSuppressionReason
     timestamp: datetime.datetime
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        reason: EmailMarketingSuppressionReason,
+        timestamp: datetime.datetime,
+    ) -> None:
+        self.reason = reason
+        self.timestamp = timestamp
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

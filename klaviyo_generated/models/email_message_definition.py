@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="EmailMessageDefinition")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class EmailMessageDefinition(LazyModel):
     """
     Attributes:
@@ -35,6 +35,17 @@ class EmailMessageDefinition(LazyModel):
     label: None | str | Unset = UNSET
     content: EmailContent | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        channel: EmailMessageDefinitionChannel,
+        label: None | str | Unset = UNSET,
+        content: EmailContent | Unset = UNSET,
+    ) -> None:
+        self.channel = channel
+        self.label = label
+        self.content = content
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

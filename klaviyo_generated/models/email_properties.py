@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="EmailProperties")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class EmailProperties(LazyModel):
     """
     Attributes:
@@ -46,6 +46,27 @@ class EmailProperties(LazyModel):
     error_messages: ErrorMessages | Unset = UNSET
     property_name: EmailPropertiesPropertyName | Unset = "$email"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        display_device: list[EmailPropertiesDisplayDeviceItem] | Unset = UNSET,
+        classname: None | str | Unset = UNSET,
+        label: None | str | Unset = UNSET,
+        show_label: bool | Unset = False,
+        placeholder: None | str | Unset = UNSET,
+        required: bool | None | Unset = False,
+        error_messages: ErrorMessages | Unset = UNSET,
+        property_name: EmailPropertiesPropertyName | Unset = "$email",
+    ) -> None:
+        self.display_device = display_device
+        self.classname = classname
+        self.label = label
+        self.show_label = show_label
+        self.placeholder = placeholder
+        self.required = required
+        self.error_messages = error_messages
+        self.property_name = property_name
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

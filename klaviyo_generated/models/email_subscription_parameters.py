@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="EmailSubscriptionParameters")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class EmailSubscriptionParameters(LazyModel):
     """
     Attributes:
@@ -30,6 +30,15 @@ class EmailSubscriptionParameters(LazyModel):
     marketing: SubscriptionParameters | Unset = UNSET
     open_tracking: OpenTrackingSubscriptionParameters | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        marketing: SubscriptionParameters | Unset = UNSET,
+        open_tracking: OpenTrackingSubscriptionParameters | Unset = UNSET,
+    ) -> None:
+        self.marketing = marketing
+        self.open_tracking = open_tracking
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="EmbeddedObjectSchemaResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class EmbeddedObjectSchemaResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -42,6 +42,19 @@ class EmbeddedObjectSchemaResourceObjectAttributes(LazyModel):
     required: list[str] | None | Unset = UNSET
     source_mapping: EmbeddedObjectSchemaResourceObjectAttributesSourceMappingType0 | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        properties: list[APISchemaProperty] | None | Unset = UNSET,
+        status: EmbeddedObjectSchemaResourceObjectAttributesStatus | Unset = "draft",
+        required: list[str] | None | Unset = UNSET,
+        source_mapping: EmbeddedObjectSchemaResourceObjectAttributesSourceMappingType0 | None | Unset = UNSET,
+    ) -> None:
+        self.properties = properties
+        self.status = status
+        self.required = required
+        self.source_mapping = source_mapping
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

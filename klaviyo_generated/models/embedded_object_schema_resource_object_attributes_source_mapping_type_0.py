@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="EmbeddedObjectSchemaResourceObjectAttributesSourceMappingType0")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class EmbeddedObjectSchemaResourceObjectAttributesSourceMappingType0(LazyModel):
     """The source mapping to create with this object schema
 
@@ -27,6 +27,13 @@ class EmbeddedObjectSchemaResourceObjectAttributesSourceMappingType0(LazyModel):
 
     data: SourceMappingCreateQueryResourceObject
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        data: SourceMappingCreateQueryResourceObject,
+    ) -> None:
+        self.data = data
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="ErrorMessages")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ErrorMessages(LazyModel):
     """
     Attributes:
@@ -25,6 +25,15 @@ class ErrorMessages(LazyModel):
     required: str | Unset = "This field is required"
     invalid: str | Unset = "This field is invalid"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        required: str | Unset = "This field is required",
+        invalid: str | Unset = "This field is invalid",
+    ) -> None:
+        self.required = required
+        self.invalid = invalid
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="ErrorSource")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ErrorSource(LazyModel):
     """
     Attributes:
@@ -24,6 +24,13 @@ class ErrorSource(LazyModel):
 
     pointer: None | str | Unset = "/data"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        pointer: None | str | Unset = "/data",
+    ) -> None:
+        self.pointer = pointer
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

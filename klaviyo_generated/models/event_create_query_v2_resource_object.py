@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="EventCreateQueryV2ResourceObject")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class EventCreateQueryV2ResourceObject(LazyModel):
     """
     Attributes:
@@ -29,6 +29,15 @@ class EventCreateQueryV2ResourceObject(LazyModel):
     type_: EventEnum
     attributes: EventCreateQueryV2ResourceObjectAttributes
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: EventEnum,
+        attributes: EventCreateQueryV2ResourceObjectAttributes,
+    ) -> None:
+        self.type_ = type_
+        self.attributes = attributes
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

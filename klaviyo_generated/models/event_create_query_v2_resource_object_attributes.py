@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="EventCreateQueryV2ResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class EventCreateQueryV2ResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -70,6 +70,27 @@ class EventCreateQueryV2ResourceObjectAttributes(LazyModel):
     unique_id: None | str | Unset = UNSET
     backfill: bool | None | Unset = False
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        properties: EventCreateQueryV2ResourceObjectAttributesProperties,
+        metric: EventCreateQueryV2ResourceObjectAttributesMetric,
+        profile: EventCreateQueryV2ResourceObjectAttributesProfile,
+        time: datetime.datetime | None | Unset = UNSET,
+        value: float | None | Unset = UNSET,
+        value_currency: None | str | Unset = UNSET,
+        unique_id: None | str | Unset = UNSET,
+        backfill: bool | None | Unset = False,
+    ) -> None:
+        self.properties = properties
+        self.metric = metric
+        self.profile = profile
+        self.time = time
+        self.value = value
+        self.value_currency = value_currency
+        self.unique_id = unique_id
+        self.backfill = backfill
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -13,7 +13,7 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 T = TypeVar("T", bound="EventCreateQueryV2ResourceObjectAttributesProperties")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class EventCreateQueryV2ResourceObjectAttributesProperties(LazyModel):
     """Properties of this event (must not exceed 400 properties). The size of the event payload must not exceed 5 MB,
     and each string cannot be larger than 100 KB. For a full list of data limits on event payloads,
@@ -30,6 +30,11 @@ class EventCreateQueryV2ResourceObjectAttributesProperties(LazyModel):
     """
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+    ) -> None:
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="EventResponseObjectResource")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class EventResponseObjectResource(LazyModel):
     """
     Attributes:
@@ -38,6 +38,21 @@ class EventResponseObjectResource(LazyModel):
     links: ObjectLinks
     relationships: EventResponseObjectResourceRelationships | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: EventEnum,
+        id: str,
+        attributes: EventResponseObjectResourceAttributes,
+        links: ObjectLinks,
+        relationships: EventResponseObjectResourceRelationships | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.attributes = attributes
+        self.links = links
+        self.relationships = relationships
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

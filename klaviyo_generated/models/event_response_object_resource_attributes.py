@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="EventResponseObjectResourceAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class EventResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
@@ -38,6 +38,19 @@ class EventResponseObjectResourceAttributes(LazyModel):
     datetime_: datetime.datetime | None | Unset = UNSET
     uuid: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        timestamp: int | None | Unset = UNSET,
+        event_properties: EventResponseObjectResourceAttributesEventPropertiesType0 | None | Unset = UNSET,
+        datetime_: datetime.datetime | None | Unset = UNSET,
+        uuid: None | str | Unset = UNSET,
+    ) -> None:
+        self.timestamp = timestamp
+        self.event_properties = event_properties
+        self.datetime_ = datetime_
+        self.uuid = uuid
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="EventResponseObjectResourceRelationships")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class EventResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
@@ -39,6 +39,17 @@ class EventResponseObjectResourceRelationships(LazyModel):
     metric: EventResponseObjectResourceRelationshipsMetric | Unset = UNSET
     attributions: EventResponseObjectResourceRelationshipsAttributions | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        profile: EventResponseObjectResourceRelationshipsProfile | Unset = UNSET,
+        metric: EventResponseObjectResourceRelationshipsMetric | Unset = UNSET,
+        attributions: EventResponseObjectResourceRelationshipsAttributions | Unset = UNSET,
+    ) -> None:
+        self.profile = profile
+        self.metric = metric
+        self.attributions = attributions
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="EventsBulkCreateJobResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class EventsBulkCreateJobResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -28,6 +28,13 @@ class EventsBulkCreateJobResourceObjectAttributes(LazyModel):
 
     events_bulk_create: EventsBulkCreateJobResourceObjectAttributesEventsBulkCreate
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        events_bulk_create: EventsBulkCreateJobResourceObjectAttributesEventsBulkCreate,
+    ) -> None:
+        self.events_bulk_create = events_bulk_create
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="EventsBulkCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class EventsBulkCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -39,6 +39,17 @@ class EventsBulkCreateQueryResourceObjectAttributes(LazyModel):
     events: EventsBulkCreateQueryResourceObjectAttributesEvents
     backfill: bool | None | Unset = False
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        profile: EventsBulkCreateQueryResourceObjectAttributesProfile,
+        events: EventsBulkCreateQueryResourceObjectAttributesEvents,
+        backfill: bool | None | Unset = False,
+    ) -> None:
+        self.profile = profile
+        self.events = events
+        self.backfill = backfill
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

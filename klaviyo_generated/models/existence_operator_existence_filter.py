@@ -21,7 +21,7 @@ from ..models.existence_operator_existence_filter_type import (
 T = TypeVar("T", bound="ExistenceOperatorExistenceFilter")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ExistenceOperatorExistenceFilter(LazyModel):
     """
     Attributes:
@@ -32,6 +32,15 @@ class ExistenceOperatorExistenceFilter(LazyModel):
     type_: ExistenceOperatorExistenceFilterType
     operator: ExistenceOperatorExistenceFilterOperator
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: ExistenceOperatorExistenceFilterType,
+        operator: ExistenceOperatorExistenceFilterOperator,
+    ) -> None:
+        self.type_ = type_
+        self.operator = operator
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ExplicitlyReachable")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ExplicitlyReachable(LazyModel):
     """
     Attributes:
@@ -36,6 +36,15 @@ class ExplicitlyReachable(LazyModel):
     reachable_status: ExplicitlyReachableReachableStatus
     filters: list[EffectiveDateFilter | FormSubscribeFilter | MethodFilter | RecordedDateFilter]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        reachable_status: ExplicitlyReachableReachableStatus,
+        filters: list[EffectiveDateFilter | FormSubscribeFilter | MethodFilter | RecordedDateFilter],
+    ) -> None:
+        self.reachable_status = reachable_status
+        self.filters = filters
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

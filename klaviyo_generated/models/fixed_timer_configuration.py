@@ -20,7 +20,7 @@ from ..types import UNSET, Unset, parse_union
 T = TypeVar("T", bound="FixedTimerConfiguration")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class FixedTimerConfiguration(LazyModel):
     """
     Attributes:
@@ -33,6 +33,17 @@ class FixedTimerConfiguration(LazyModel):
     timezone: FixedTimerConfigurationTimezone
     end_time: datetime.datetime | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: FixedTimerConfigurationType,
+        timezone: FixedTimerConfigurationTimezone,
+        end_time: datetime.datetime | None | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.timezone = timezone
+        self.end_time = end_time
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="FlowActionEncodedResponseObjectResourceRelationships")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class FlowActionEncodedResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
@@ -34,6 +34,15 @@ class FlowActionEncodedResponseObjectResourceRelationships(LazyModel):
     flow: FlowActionEncodedResponseObjectResourceRelationshipsFlow | Unset = UNSET
     flow_messages: FlowActionEncodedResponseObjectResourceRelationshipsFlowMessages | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        flow: FlowActionEncodedResponseObjectResourceRelationshipsFlow | Unset = UNSET,
+        flow_messages: FlowActionEncodedResponseObjectResourceRelationshipsFlowMessages | Unset = UNSET,
+    ) -> None:
+        self.flow = flow
+        self.flow_messages = flow_messages
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

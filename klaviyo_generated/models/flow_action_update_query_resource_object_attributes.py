@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="FlowActionUpdateQueryResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class FlowActionUpdateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -71,6 +71,32 @@ class FlowActionUpdateQueryResourceObjectAttributes(LazyModel):
         | UpdateProfileAction
     )
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        definition: AbTestAction
+        | ActionOutputSplitAction
+        | BackInStockDelayAction
+        | CodeAction
+        | ConditionalBranchAction
+        | ContentExperimentAction
+        | CountdownDelayAction
+        | InternalServiceAction
+        | ListUpdateAction
+        | MultiBranchSplitAction
+        | SendEmailAction
+        | SendInternalAlertAction
+        | SendPushNotificationAction
+        | SendSmsAction
+        | SendWebhookAction
+        | SendWhatsAppAction
+        | TargetDateAction
+        | TimeDelayAction
+        | TriggerBranchAction
+        | UpdateProfileAction,
+    ) -> None:
+        self.definition = definition
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

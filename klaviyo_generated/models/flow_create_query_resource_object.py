@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="FlowCreateQueryResourceObject")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class FlowCreateQueryResourceObject(LazyModel):
     """
     Attributes:
@@ -29,6 +29,15 @@ class FlowCreateQueryResourceObject(LazyModel):
     type_: FlowEnum
     attributes: FlowCreateQueryResourceObjectAttributes
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: FlowEnum,
+        attributes: FlowCreateQueryResourceObjectAttributes,
+    ) -> None:
+        self.type_ = type_
+        self.attributes = attributes
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="FlowCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class FlowCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -28,6 +28,15 @@ class FlowCreateQueryResourceObjectAttributes(LazyModel):
     name: str
     definition: FlowDefinition
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        name: str,
+        definition: FlowDefinition,
+    ) -> None:
+        self.name = name
+        self.definition = definition
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

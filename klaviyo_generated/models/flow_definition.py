@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="FlowDefinition")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class FlowDefinition(LazyModel):
     """
     Attributes:
@@ -100,6 +100,50 @@ class FlowDefinition(LazyModel):
     profile_filter: FlowDefinitionProfileFilterType0 | None | Unset = UNSET
     reentry_criteria: ReentryCriteria | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        triggers: list[
+            CustomObjectDateTrigger
+            | ListTrigger
+            | LowInventoryTrigger
+            | MetricTrigger
+            | PriceDropTrigger
+            | ProfilePropertyDateTrigger
+            | SegmentTrigger
+        ],
+        actions: list[
+            AbTestAction
+            | ActionOutputSplitAction
+            | BackInStockDelayAction
+            | CodeAction
+            | ConditionalBranchAction
+            | ContentExperimentAction
+            | CountdownDelayAction
+            | InternalServiceAction
+            | ListUpdateAction
+            | MultiBranchSplitAction
+            | SendEmailAction
+            | SendInternalAlertAction
+            | SendPushNotificationAction
+            | SendSmsAction
+            | SendWebhookAction
+            | SendWhatsAppAction
+            | TargetDateAction
+            | TimeDelayAction
+            | TriggerBranchAction
+            | UpdateProfileAction
+        ],
+        entry_action_id: None | str,
+        profile_filter: FlowDefinitionProfileFilterType0 | None | Unset = UNSET,
+        reentry_criteria: ReentryCriteria | Unset = UNSET,
+    ) -> None:
+        self.triggers = triggers
+        self.actions = actions
+        self.entry_action_id = entry_action_id
+        self.profile_filter = profile_filter
+        self.reentry_criteria = reentry_criteria
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

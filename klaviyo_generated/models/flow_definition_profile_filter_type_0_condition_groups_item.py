@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="FlowDefinitionProfileFilterType0ConditionGroupsItem")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class FlowDefinitionProfileFilterType0ConditionGroupsItem(LazyModel):
     """
     Attributes:
@@ -77,6 +77,33 @@ class FlowDefinitionProfileFilterType0ConditionGroupsItem(LazyModel):
         | ProfileRegionCondition
     ]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        conditions: list[
+            FlowsProfileMetricCondition
+            | ProfileHasCustomObjectCondition
+            | ProfileHasGroupMembershipCondition
+            | ProfileHasNotReceivedEmailMessageCondition
+            | ProfileHasNotReceivedPushMessageCondition
+            | ProfileHasNotReceivedSmsMessageCondition
+            | ProfileMarketingConsentCondition
+            | ProfileNoGroupMembershipCondition
+            | ProfileNotInFlowCondition
+            | ProfilePermissionsCondition
+            | ProfilePostalCodeDistanceCondition
+            | ProfilePredictiveAnalyticsChannelAffinityPriorityCondition
+            | ProfilePredictiveAnalyticsChannelAffinityRankCondition
+            | ProfilePredictiveAnalyticsDateCondition
+            | ProfilePredictiveAnalyticsNumericCondition
+            | ProfilePredictiveAnalyticsStringCondition
+            | ProfilePropertyCondition
+            | ProfileRandomSampleCondition
+            | ProfileRegionCondition
+        ],
+    ) -> None:
+        self.conditions = conditions
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

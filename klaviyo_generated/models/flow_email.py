@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="FlowEmail")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class FlowEmail(LazyModel):
     """
     Attributes:
@@ -56,6 +56,41 @@ class FlowEmail(LazyModel):
     name: None | str | Unset = UNSET
     id: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        from_email: None | str | Unset = UNSET,
+        from_label: None | str | Unset = UNSET,
+        reply_to_email: None | str | Unset = UNSET,
+        cc_email: None | str | Unset = UNSET,
+        bcc_email: None | str | Unset = UNSET,
+        subject_line: None | str | Unset = UNSET,
+        preview_text: None | str | Unset = UNSET,
+        template_id: None | str | Unset = UNSET,
+        smart_sending_enabled: bool | Unset = True,
+        transactional: bool | Unset = False,
+        add_tracking_params: bool | Unset = False,
+        custom_tracking_params: list[UtmParam] | None | Unset = UNSET,
+        additional_filters: FlowEmailAdditionalFiltersType0 | None | Unset = UNSET,
+        name: None | str | Unset = UNSET,
+        id: None | str | Unset = UNSET,
+    ) -> None:
+        self.from_email = from_email
+        self.from_label = from_label
+        self.reply_to_email = reply_to_email
+        self.cc_email = cc_email
+        self.bcc_email = bcc_email
+        self.subject_line = subject_line
+        self.preview_text = preview_text
+        self.template_id = template_id
+        self.smart_sending_enabled = smart_sending_enabled
+        self.transactional = transactional
+        self.add_tracking_params = add_tracking_params
+        self.custom_tracking_params = custom_tracking_params
+        self.additional_filters = additional_filters
+        self.name = name
+        self.id = id
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

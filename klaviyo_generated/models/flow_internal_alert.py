@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="FlowInternalAlert")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class FlowInternalAlert(LazyModel):
     """
     Attributes:
@@ -35,6 +35,25 @@ class FlowInternalAlert(LazyModel):
     name: None | str | Unset = UNSET
     id: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        from_email: None | str,
+        from_label: None | str,
+        to_emails: list[str],
+        subject_line: None | str,
+        template_id: None | str | Unset = UNSET,
+        name: None | str | Unset = UNSET,
+        id: None | str | Unset = UNSET,
+    ) -> None:
+        self.from_email = from_email
+        self.from_label = from_label
+        self.to_emails = to_emails
+        self.subject_line = subject_line
+        self.template_id = template_id
+        self.name = name
+        self.id = id
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

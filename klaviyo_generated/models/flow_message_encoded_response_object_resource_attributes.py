@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="FlowMessageEncodedResponseObjectResourceAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class FlowMessageEncodedResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
@@ -42,6 +42,26 @@ class FlowMessageEncodedResponseObjectResourceAttributes(LazyModel):
         FlowEmail | FlowInternalAlert | FlowPushNotification | FlowSms | FlowWebhook | FlowWhatsApp | None | Unset
     ) = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        channel: None | str | Unset = UNSET,
+        created: datetime.datetime | None | Unset = UNSET,
+        updated: datetime.datetime | None | Unset = UNSET,
+        definition: FlowEmail
+        | FlowInternalAlert
+        | FlowPushNotification
+        | FlowSms
+        | FlowWebhook
+        | FlowWhatsApp
+        | None
+        | Unset = UNSET,
+    ) -> None:
+        self.channel = channel
+        self.created = created
+        self.updated = updated
+        self.definition = definition
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

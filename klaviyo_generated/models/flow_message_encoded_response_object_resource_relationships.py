@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="FlowMessageEncodedResponseObjectResourceRelationships")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class FlowMessageEncodedResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
@@ -34,6 +34,15 @@ class FlowMessageEncodedResponseObjectResourceRelationships(LazyModel):
     flow_action: FlowMessageEncodedResponseObjectResourceRelationshipsFlowAction | Unset = UNSET
     template: FlowMessageEncodedResponseObjectResourceRelationshipsTemplate | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        flow_action: FlowMessageEncodedResponseObjectResourceRelationshipsFlowAction | Unset = UNSET,
+        template: FlowMessageEncodedResponseObjectResourceRelationshipsTemplate | Unset = UNSET,
+    ) -> None:
+        self.flow_action = flow_action
+        self.template = template
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="FlowPushNotification")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class FlowPushNotification(LazyModel):
     """
     Attributes:
@@ -81,6 +81,51 @@ class FlowPushNotification(LazyModel):
     name: None | str | Unset = UNSET
     id: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        body: str,
+        title: None | str | Unset = UNSET,
+        sound: bool | Unset = False,
+        badge: bool | Unset = False,
+        badge_options: Increment | Property | StaticCount | Unset = UNSET,
+        image_id: None | str | Unset = UNSET,
+        dynamic_image: None | str | Unset = UNSET,
+        video_asset_id: None | str | Unset = UNSET,
+        on_open: FlowPushNotificationOnOpen | Unset = "home",
+        ios_link: None | str | Unset = UNSET,
+        android_link: None | str | Unset = UNSET,
+        web_url: None | str | Unset = UNSET,
+        push_type: FlowPushNotificationPushType | Unset = UNSET,
+        kv_pairs: FlowPushNotificationKvPairsType0 | None | Unset = UNSET,
+        conversion_metric_id: None | str | Unset = UNSET,
+        smart_sending_enabled: bool | Unset = True,
+        additional_filters: FlowPushNotificationAdditionalFiltersType0 | None | Unset = UNSET,
+        action_buttons: list[PushActionButton] | None | Unset = UNSET,
+        name: None | str | Unset = UNSET,
+        id: None | str | Unset = UNSET,
+    ) -> None:
+        self.body = body
+        self.title = title
+        self.sound = sound
+        self.badge = badge
+        self.badge_options = badge_options
+        self.image_id = image_id
+        self.dynamic_image = dynamic_image
+        self.video_asset_id = video_asset_id
+        self.on_open = on_open
+        self.ios_link = ios_link
+        self.android_link = android_link
+        self.web_url = web_url
+        self.push_type = push_type
+        self.kv_pairs = kv_pairs
+        self.conversion_metric_id = conversion_metric_id
+        self.smart_sending_enabled = smart_sending_enabled
+        self.additional_filters = additional_filters
+        self.action_buttons = action_buttons
+        self.name = name
+        self.id = id
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="FlowPushNotificationAdditionalFiltersType0ConditionGroupsItem")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class FlowPushNotificationAdditionalFiltersType0ConditionGroupsItem(LazyModel):
     """
     Attributes:
@@ -74,6 +74,32 @@ class FlowPushNotificationAdditionalFiltersType0ConditionGroupsItem(LazyModel):
         | ProfileRegionCondition
     ]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        conditions: list[
+            FlowsProfileMetricCondition
+            | ProfileHasCustomObjectCondition
+            | ProfileHasGroupMembershipCondition
+            | ProfileHasNotReceivedEmailMessageCondition
+            | ProfileHasNotReceivedPushMessageCondition
+            | ProfileHasNotReceivedSmsMessageCondition
+            | ProfileMarketingConsentCondition
+            | ProfileNoGroupMembershipCondition
+            | ProfilePermissionsCondition
+            | ProfilePostalCodeDistanceCondition
+            | ProfilePredictiveAnalyticsChannelAffinityPriorityCondition
+            | ProfilePredictiveAnalyticsChannelAffinityRankCondition
+            | ProfilePredictiveAnalyticsDateCondition
+            | ProfilePredictiveAnalyticsNumericCondition
+            | ProfilePredictiveAnalyticsStringCondition
+            | ProfilePropertyCondition
+            | ProfileRandomSampleCondition
+            | ProfileRegionCondition
+        ],
+    ) -> None:
+        self.conditions = conditions
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

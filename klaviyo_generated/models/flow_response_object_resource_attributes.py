@@ -19,7 +19,7 @@ from ..types import UNSET, Unset, parse_union
 T = TypeVar("T", bound="FlowResponseObjectResourceAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class FlowResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
@@ -39,6 +39,23 @@ class FlowResponseObjectResourceAttributes(LazyModel):
     updated: datetime.datetime | None | Unset = UNSET
     trigger_type: FlowResponseObjectResourceAttributesTriggerType | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        name: None | str | Unset = UNSET,
+        status: None | str | Unset = UNSET,
+        archived: bool | None | Unset = UNSET,
+        created: datetime.datetime | None | Unset = UNSET,
+        updated: datetime.datetime | None | Unset = UNSET,
+        trigger_type: FlowResponseObjectResourceAttributesTriggerType | Unset = UNSET,
+    ) -> None:
+        self.name = name
+        self.status = status
+        self.archived = archived
+        self.created = created
+        self.updated = updated
+        self.trigger_type = trigger_type
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

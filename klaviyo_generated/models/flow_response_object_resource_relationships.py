@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="FlowResponseObjectResourceRelationships")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class FlowResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
@@ -32,6 +32,15 @@ class FlowResponseObjectResourceRelationships(LazyModel):
     flow_actions: FlowResponseObjectResourceRelationshipsFlowActions | Unset = UNSET
     tags: FlowResponseObjectResourceRelationshipsTags | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        flow_actions: FlowResponseObjectResourceRelationshipsFlowActions | Unset = UNSET,
+        tags: FlowResponseObjectResourceRelationshipsTags | Unset = UNSET,
+    ) -> None:
+        self.flow_actions = flow_actions
+        self.tags = tags
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="FlowSeriesRequestDTOResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class FlowSeriesRequestDTOResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -69,6 +69,23 @@ class FlowSeriesRequestDTOResourceObjectAttributes(LazyModel):
     group_by: list[FlowSeriesRequestDTOResourceObjectAttributesGroupByType0Item] | None | Unset = UNSET
     filter: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        statistics: list[FlowSeriesRequestDTOResourceObjectAttributesStatisticsItem],
+        timeframe: CustomTimeframe | Timeframe,
+        interval: FlowSeriesRequestDTOResourceObjectAttributesInterval,
+        conversion_metric_id: str,
+        group_by: list[FlowSeriesRequestDTOResourceObjectAttributesGroupByType0Item] | None | Unset = UNSET,
+        filter: None | str | Unset = UNSET,
+    ) -> None:
+        self.statistics = statistics
+        self.timeframe = timeframe
+        self.interval = interval
+        self.conversion_metric_id = conversion_metric_id
+        self.group_by = group_by
+        self.filter = filter
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

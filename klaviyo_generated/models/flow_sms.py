@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="FlowSms")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class FlowSms(LazyModel):
     """
     Attributes:
@@ -68,6 +68,47 @@ class FlowSms(LazyModel):
     name: None | str | Unset = UNSET
     id: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        body: str,
+        image_id: None | str | Unset = UNSET,
+        dynamic_image: None | str | Unset = UNSET,
+        message_hierarchy: list[MessageHierarchyRcsItem | MessageHierarchySmsItem | str] | None | Unset = UNSET,
+        shorten_links: bool | Unset = True,
+        include_contact_card: bool | Unset = False,
+        add_org_prefix: bool | Unset = True,
+        add_info_link: bool | Unset = True,
+        add_opt_out_language: bool | Unset = False,
+        smart_sending_enabled: bool | Unset = True,
+        sms_quiet_hours_enabled: bool | Unset = True,
+        transactional: bool | Unset = False,
+        add_tracking_params: bool | Unset = False,
+        custom_tracking_params: list[UtmParam] | None | Unset = UNSET,
+        template_id: None | str | Unset = UNSET,
+        additional_filters: FlowSmsAdditionalFiltersType0 | None | Unset = UNSET,
+        name: None | str | Unset = UNSET,
+        id: None | str | Unset = UNSET,
+    ) -> None:
+        self.body = body
+        self.image_id = image_id
+        self.dynamic_image = dynamic_image
+        self.message_hierarchy = message_hierarchy
+        self.shorten_links = shorten_links
+        self.include_contact_card = include_contact_card
+        self.add_org_prefix = add_org_prefix
+        self.add_info_link = add_info_link
+        self.add_opt_out_language = add_opt_out_language
+        self.smart_sending_enabled = smart_sending_enabled
+        self.sms_quiet_hours_enabled = sms_quiet_hours_enabled
+        self.transactional = transactional
+        self.add_tracking_params = add_tracking_params
+        self.custom_tracking_params = custom_tracking_params
+        self.template_id = template_id
+        self.additional_filters = additional_filters
+        self.name = name
+        self.id = id
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -17,7 +17,7 @@ from ..models.flow_tracking_setting_static_param_type import (
 T = TypeVar("T", bound="FlowTrackingSettingStaticParam")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class FlowTrackingSettingStaticParam(LazyModel):
     """
     Attributes:
@@ -28,6 +28,15 @@ class FlowTrackingSettingStaticParam(LazyModel):
     type_: FlowTrackingSettingStaticParamType
     value: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: FlowTrackingSettingStaticParamType,
+        value: str,
+    ) -> None:
+        self.type_ = type_
+        self.value = value
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

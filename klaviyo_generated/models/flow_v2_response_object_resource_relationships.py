@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="FlowV2ResponseObjectResourceRelationships")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class FlowV2ResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
@@ -34,6 +34,15 @@ class FlowV2ResponseObjectResourceRelationships(LazyModel):
     flow_actions: FlowV2ResponseObjectResourceRelationshipsFlowActions | Unset = UNSET
     tags: FlowV2ResponseObjectResourceRelationshipsTags | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        flow_actions: FlowV2ResponseObjectResourceRelationshipsFlowActions | Unset = UNSET,
+        tags: FlowV2ResponseObjectResourceRelationshipsTags | Unset = UNSET,
+    ) -> None:
+        self.flow_actions = flow_actions
+        self.tags = tags
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

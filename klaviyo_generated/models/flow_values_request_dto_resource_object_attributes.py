@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="FlowValuesRequestDTOResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class FlowValuesRequestDTOResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -59,6 +59,21 @@ class FlowValuesRequestDTOResourceObjectAttributes(LazyModel):
     group_by: list[FlowValuesRequestDTOResourceObjectAttributesGroupByType0Item] | None | Unset = UNSET
     filter: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        statistics: list[FlowValuesRequestDTOResourceObjectAttributesStatisticsItem],
+        timeframe: CustomTimeframe | Timeframe,
+        conversion_metric_id: str,
+        group_by: list[FlowValuesRequestDTOResourceObjectAttributesGroupByType0Item] | None | Unset = UNSET,
+        filter: None | str | Unset = UNSET,
+    ) -> None:
+        self.statistics = statistics
+        self.timeframe = timeframe
+        self.conversion_metric_id = conversion_metric_id
+        self.group_by = group_by
+        self.filter = filter
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

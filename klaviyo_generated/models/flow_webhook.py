@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="FlowWebhook")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class FlowWebhook(LazyModel):
     """
     Attributes:
@@ -35,6 +35,21 @@ class FlowWebhook(LazyModel):
     name: None | str | Unset = UNSET
     id: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        url: None | str,
+        headers: FlowWebhookHeadersType0 | None | Unset = UNSET,
+        body: None | str | Unset = UNSET,
+        name: None | str | Unset = UNSET,
+        id: None | str | Unset = UNSET,
+    ) -> None:
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.name = name
+        self.id = id
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

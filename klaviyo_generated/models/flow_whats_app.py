@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="FlowWhatsApp")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class FlowWhatsApp(LazyModel):
     """
     Attributes:
@@ -39,6 +39,25 @@ class FlowWhatsApp(LazyModel):
     add_tracking_params: bool | Unset = False
     additional_filters: FlowWhatsAppAdditionalFiltersType0 | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        id: None | str | Unset = UNSET,
+        name: None | str | Unset = UNSET,
+        vendor_id: None | str | Unset = UNSET,
+        smart_sending_enabled: bool | Unset = True,
+        transactional: bool | Unset = False,
+        add_tracking_params: bool | Unset = False,
+        additional_filters: FlowWhatsAppAdditionalFiltersType0 | None | Unset = UNSET,
+    ) -> None:
+        self.id = id
+        self.name = name
+        self.vendor_id = vendor_id
+        self.smart_sending_enabled = smart_sending_enabled
+        self.transactional = transactional
+        self.add_tracking_params = add_tracking_params
+        self.additional_filters = additional_filters
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

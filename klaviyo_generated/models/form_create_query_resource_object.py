@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="FormCreateQueryResourceObject")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class FormCreateQueryResourceObject(LazyModel):
     """
     Attributes:
@@ -29,6 +29,15 @@ class FormCreateQueryResourceObject(LazyModel):
     type_: FormEnum
     attributes: FormCreateQueryResourceObjectAttributes
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: FormEnum,
+        attributes: FormCreateQueryResourceObjectAttributes,
+    ) -> None:
+        self.type_ = type_
+        self.attributes = attributes
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="FormCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class FormCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -36,6 +36,19 @@ class FormCreateQueryResourceObjectAttributes(LazyModel):
     ab_test: bool
     name: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        definition: FormDefinition,
+        status: FormCreateQueryResourceObjectAttributesStatus,
+        ab_test: bool,
+        name: str,
+    ) -> None:
+        self.definition = definition
+        self.status = status
+        self.ab_test = ab_test
+        self.name = name
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

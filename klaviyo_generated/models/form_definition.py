@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="FormDefinition")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class FormDefinition(LazyModel):
     """
     Attributes:
@@ -26,6 +26,13 @@ class FormDefinition(LazyModel):
 
     versions: list[Version]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        versions: list[Version],
+    ) -> None:
+        self.versions = versions
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

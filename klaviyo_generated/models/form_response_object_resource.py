@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="FormResponseObjectResource")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class FormResponseObjectResource(LazyModel):
     """
     Attributes:
@@ -38,6 +38,21 @@ class FormResponseObjectResource(LazyModel):
     links: ObjectLinks
     relationships: FormResponseObjectResourceRelationships | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: FormEnum,
+        id: str,
+        attributes: FormResponseObjectResourceAttributes,
+        links: ObjectLinks,
+        relationships: FormResponseObjectResourceRelationships | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.attributes = attributes
+        self.links = links
+        self.relationships = relationships
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

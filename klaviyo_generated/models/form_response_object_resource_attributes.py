@@ -18,7 +18,7 @@ from ..models.form_response_object_resource_attributes_status import (
 T = TypeVar("T", bound="FormResponseObjectResourceAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class FormResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
@@ -36,6 +36,21 @@ class FormResponseObjectResourceAttributes(LazyModel):
     created_at: datetime.datetime
     updated_at: datetime.datetime
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        name: str,
+        status: FormResponseObjectResourceAttributesStatus,
+        ab_test: bool,
+        created_at: datetime.datetime,
+        updated_at: datetime.datetime,
+    ) -> None:
+        self.name = name
+        self.status = status
+        self.ab_test = ab_test
+        self.created_at = created_at
+        self.updated_at = updated_at
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="FormResponseObjectResourceRelationships")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class FormResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
@@ -29,6 +29,13 @@ class FormResponseObjectResourceRelationships(LazyModel):
 
     form_versions: FormResponseObjectResourceRelationshipsFormVersions | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        form_versions: FormResponseObjectResourceRelationshipsFormVersions | Unset = UNSET,
+    ) -> None:
+        self.form_versions = form_versions
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

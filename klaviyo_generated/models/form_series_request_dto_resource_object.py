@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="FormSeriesRequestDTOResourceObject")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class FormSeriesRequestDTOResourceObject(LazyModel):
     """
     Attributes:
@@ -29,6 +29,15 @@ class FormSeriesRequestDTOResourceObject(LazyModel):
     type_: FormSeriesReportEnum
     attributes: FormSeriesRequestDTOResourceObjectAttributes
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: FormSeriesReportEnum,
+        attributes: FormSeriesRequestDTOResourceObjectAttributes,
+    ) -> None:
+        self.type_ = type_
+        self.attributes = attributes
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="FormSeriesRequestDTOResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class FormSeriesRequestDTOResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -64,6 +64,21 @@ class FormSeriesRequestDTOResourceObjectAttributes(LazyModel):
     group_by: list[FormSeriesRequestDTOResourceObjectAttributesGroupByType0Item] | None | Unset = UNSET
     filter: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        statistics: list[FormSeriesRequestDTOResourceObjectAttributesStatisticsItem],
+        timeframe: CustomTimeframe | Timeframe,
+        interval: FormSeriesRequestDTOResourceObjectAttributesInterval,
+        group_by: list[FormSeriesRequestDTOResourceObjectAttributesGroupByType0Item] | None | Unset = UNSET,
+        filter: None | str | Unset = UNSET,
+    ) -> None:
+        self.statistics = statistics
+        self.timeframe = timeframe
+        self.interval = interval
+        self.group_by = group_by
+        self.filter = filter
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

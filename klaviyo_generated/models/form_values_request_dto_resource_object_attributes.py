@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="FormValuesRequestDTOResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class FormValuesRequestDTOResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -54,6 +54,19 @@ class FormValuesRequestDTOResourceObjectAttributes(LazyModel):
     group_by: list[FormValuesRequestDTOResourceObjectAttributesGroupByType0Item] | None | Unset = UNSET
     filter: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        statistics: list[FormValuesRequestDTOResourceObjectAttributesStatisticsItem],
+        timeframe: CustomTimeframe | Timeframe,
+        group_by: list[FormValuesRequestDTOResourceObjectAttributesGroupByType0Item] | None | Unset = UNSET,
+        filter: None | str | Unset = UNSET,
+    ) -> None:
+        self.statistics = statistics
+        self.timeframe = timeframe
+        self.group_by = group_by
+        self.filter = filter
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

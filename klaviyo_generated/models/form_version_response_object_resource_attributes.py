@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="FormVersionResponseObjectResourceAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class FormVersionResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
@@ -49,6 +49,23 @@ class FormVersionResponseObjectResourceAttributes(LazyModel):
     updated_at: datetime.datetime
     ab_test: FormVersionABTest | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        form_type: FormVersionResponseObjectResourceAttributesFormType,
+        variation_name: str,
+        status: FormVersionResponseObjectResourceAttributesStatus,
+        created_at: datetime.datetime,
+        updated_at: datetime.datetime,
+        ab_test: FormVersionABTest | Unset = UNSET,
+    ) -> None:
+        self.form_type = form_type
+        self.variation_name = variation_name
+        self.status = status
+        self.created_at = created_at
+        self.updated_at = updated_at
+        self.ab_test = ab_test
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

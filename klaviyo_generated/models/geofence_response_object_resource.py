@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="GeofenceResponseObjectResource")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class GeofenceResponseObjectResource(LazyModel):
     """
     Attributes:
@@ -35,6 +35,19 @@ class GeofenceResponseObjectResource(LazyModel):
     attributes: GeofenceResponseObjectResourceAttributes
     links: ObjectLinks
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: GeofenceEnum,
+        id: str,
+        attributes: GeofenceResponseObjectResourceAttributes,
+        links: ObjectLinks,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.attributes = attributes
+        self.links = links
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

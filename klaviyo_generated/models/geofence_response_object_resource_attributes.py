@@ -13,7 +13,7 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 T = TypeVar("T", bound="GeofenceResponseObjectResourceAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class GeofenceResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
@@ -26,6 +26,17 @@ class GeofenceResponseObjectResourceAttributes(LazyModel):
     longitude: float
     radius: float
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        latitude: float,
+        longitude: float,
+        radius: float,
+    ) -> None:
+        self.latitude = latitude
+        self.longitude = longitude
+        self.radius = radius
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

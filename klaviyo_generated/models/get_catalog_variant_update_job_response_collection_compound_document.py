@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="GetCatalogVariantUpdateJobResponseCollectionCompoundDocument")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class GetCatalogVariantUpdateJobResponseCollectionCompoundDocument(LazyModel):
     """
     Attributes:
@@ -35,6 +35,17 @@ class GetCatalogVariantUpdateJobResponseCollectionCompoundDocument(LazyModel):
     links: CollectionLinks | Unset = UNSET
     meta: ResponseMeta | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        data: list[CatalogVariantUpdateJobResponseObjectResource],
+        links: CollectionLinks | Unset = UNSET,
+        meta: ResponseMeta | Unset = UNSET,
+    ) -> None:
+        self.data = data
+        self.links = links
+        self.meta = meta
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -14,7 +14,7 @@ from ..models.coupon_code_enum import CouponCodeEnum, check_coupon_code_enum
 T = TypeVar("T", bound="GetCouponCodesRelationshipsResponseCollectionDataItem")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class GetCouponCodesRelationshipsResponseCollectionDataItem(LazyModel):
     """
     Attributes:
@@ -26,6 +26,15 @@ class GetCouponCodesRelationshipsResponseCollectionDataItem(LazyModel):
     type_: CouponCodeEnum
     id: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: CouponCodeEnum,
+        id: str,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="GetEventResponseCollectionCompoundDocument")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class GetEventResponseCollectionCompoundDocument(LazyModel):
     """
     Attributes:
@@ -41,6 +41,20 @@ class GetEventResponseCollectionCompoundDocument(LazyModel):
         list[AttributionResponseObjectResource | MetricResponseObjectResource | ProfileResponseObjectResource] | Unset
     ) = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        data: list[EventResponseObjectResource],
+        links: CollectionLinks | Unset = UNSET,
+        meta: ResponseMeta | Unset = UNSET,
+        included: list[AttributionResponseObjectResource | MetricResponseObjectResource | ProfileResponseObjectResource]
+        | Unset = UNSET,
+    ) -> None:
+        self.data = data
+        self.links = links
+        self.meta = meta
+        self.included = included
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="GetFlowV2ResponseCompoundDocumentDataAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class GetFlowV2ResponseCompoundDocumentDataAttributes(LazyModel):
     """
     Attributes:
@@ -27,6 +27,13 @@ class GetFlowV2ResponseCompoundDocumentDataAttributes(LazyModel):
 
     definition: FlowDefinition | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        definition: FlowDefinition | Unset = UNSET,
+    ) -> None:
+        self.definition = definition
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

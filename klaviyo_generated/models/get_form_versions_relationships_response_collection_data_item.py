@@ -14,7 +14,7 @@ from ..models.form_version_enum import FormVersionEnum, check_form_version_enum
 T = TypeVar("T", bound="GetFormVersionsRelationshipsResponseCollectionDataItem")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class GetFormVersionsRelationshipsResponseCollectionDataItem(LazyModel):
     """
     Attributes:
@@ -25,6 +25,15 @@ class GetFormVersionsRelationshipsResponseCollectionDataItem(LazyModel):
     type_: FormVersionEnum
     id: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: FormVersionEnum,
+        id: str,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

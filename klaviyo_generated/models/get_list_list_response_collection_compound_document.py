@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="GetListListResponseCollectionCompoundDocument")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class GetListListResponseCollectionCompoundDocument(LazyModel):
     """
     Attributes:
@@ -37,6 +37,19 @@ class GetListListResponseCollectionCompoundDocument(LazyModel):
     meta: ResponseMeta | Unset = UNSET
     included: list[FlowResponseObjectResource | TagResponseObjectResource] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        data: list[ListListResponseObjectResource],
+        links: CollectionLinks | Unset = UNSET,
+        meta: ResponseMeta | Unset = UNSET,
+        included: list[FlowResponseObjectResource | TagResponseObjectResource] | Unset = UNSET,
+    ) -> None:
+        self.data = data
+        self.links = links
+        self.meta = meta
+        self.included = included
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -14,7 +14,7 @@ from ..models.metric_property_enum import MetricPropertyEnum, check_metric_prope
 T = TypeVar("T", bound="GetMetricPropertiesRelationshipsResponseCollectionDataItem")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class GetMetricPropertiesRelationshipsResponseCollectionDataItem(LazyModel):
     """
     Attributes:
@@ -25,6 +25,15 @@ class GetMetricPropertiesRelationshipsResponseCollectionDataItem(LazyModel):
     type_: MetricPropertyEnum
     id: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: MetricPropertyEnum,
+        id: str,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset, parse_union
 T = TypeVar("T", bound="GetMetricPropertyResponseCollectionDataItemAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class GetMetricPropertyResponseCollectionDataItemAttributes(LazyModel):
     """
     Attributes:
@@ -23,6 +23,13 @@ class GetMetricPropertyResponseCollectionDataItemAttributes(LazyModel):
 
     sample_values: list[bool | float | int | str] | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        sample_values: list[bool | float | int | str] | None | Unset = UNSET,
+    ) -> None:
+        self.sample_values = sample_values
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -14,7 +14,7 @@ from ..models.source_mapping_enum import SourceMappingEnum, check_source_mapping
 T = TypeVar("T", bound="GetObjectSchemaSourceMappingRelationshipResponseDataType0")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class GetObjectSchemaSourceMappingRelationshipResponseDataType0(LazyModel):
     """
     Attributes:
@@ -25,6 +25,15 @@ class GetObjectSchemaSourceMappingRelationshipResponseDataType0(LazyModel):
     type_: SourceMappingEnum
     id: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: SourceMappingEnum,
+        id: str,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

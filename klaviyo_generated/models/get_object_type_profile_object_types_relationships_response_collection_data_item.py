@@ -14,7 +14,7 @@ from ..models.profile_object_type_enum import ProfileObjectTypeEnum, check_profi
 T = TypeVar("T", bound="GetObjectTypeProfileObjectTypesRelationshipsResponseCollectionDataItem")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class GetObjectTypeProfileObjectTypesRelationshipsResponseCollectionDataItem(LazyModel):
     """
     Attributes:
@@ -26,6 +26,15 @@ class GetObjectTypeProfileObjectTypesRelationshipsResponseCollectionDataItem(Laz
     type_: ProfileObjectTypeEnum
     id: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: ProfileObjectTypeEnum,
+        id: str,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -14,7 +14,7 @@ from ..models.profile_enum import ProfileEnum, check_profile_enum
 T = TypeVar("T", bound="GetProfileBulkImportJobProfilesRelationshipsResponseCollectionDataItem")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class GetProfileBulkImportJobProfilesRelationshipsResponseCollectionDataItem(LazyModel):
     """
     Attributes:
@@ -26,6 +26,15 @@ class GetProfileBulkImportJobProfilesRelationshipsResponseCollectionDataItem(Laz
     type_: ProfileEnum
     id: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: ProfileEnum,
+        id: str,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="GetProfileResponsePluralConversationsCollectionCompoundDocument")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class GetProfileResponsePluralConversationsCollectionCompoundDocument(LazyModel):
     """
     Attributes:
@@ -39,6 +39,19 @@ class GetProfileResponsePluralConversationsCollectionCompoundDocument(LazyModel)
     meta: ResponseMeta | Unset = UNSET
     included: list[ConversationResponseObjectResource | PushTokenResponseObjectResource] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        data: list[GetProfileResponsePluralConversationsCollectionCompoundDocumentDataItem],
+        links: CollectionLinks | Unset = UNSET,
+        meta: ResponseMeta | Unset = UNSET,
+        included: list[ConversationResponseObjectResource | PushTokenResponseObjectResource] | Unset = UNSET,
+    ) -> None:
+        self.data = data
+        self.links = links
+        self.meta = meta
+        self.included = included
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="GetProfileResponsePluralConversationsCollectionCompoundDocumentDataItemAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class GetProfileResponsePluralConversationsCollectionCompoundDocumentDataItemAttributes(LazyModel):
     """
     Attributes:
@@ -30,6 +30,15 @@ class GetProfileResponsePluralConversationsCollectionCompoundDocumentDataItemAtt
     subscriptions: Subscriptions | Unset = UNSET
     predictive_analytics: PredictiveAnalytics | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        subscriptions: Subscriptions | Unset = UNSET,
+        predictive_analytics: PredictiveAnalytics | Unset = UNSET,
+    ) -> None:
+        self.subscriptions = subscriptions
+        self.predictive_analytics = predictive_analytics
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

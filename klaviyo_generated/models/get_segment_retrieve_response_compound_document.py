@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="GetSegmentRetrieveResponseCompoundDocument")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class GetSegmentRetrieveResponseCompoundDocument(LazyModel):
     """
     Attributes:
@@ -39,6 +39,19 @@ class GetSegmentRetrieveResponseCompoundDocument(LazyModel):
     links: ObjectLinks | Unset = UNSET
     meta: ResponseMeta | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        data: GetSegmentRetrieveResponseCompoundDocumentData,
+        included: list[FlowResponseObjectResource | TagResponseObjectResource] | Unset = UNSET,
+        links: ObjectLinks | Unset = UNSET,
+        meta: ResponseMeta | Unset = UNSET,
+    ) -> None:
+        self.data = data
+        self.included = included
+        self.links = links
+        self.meta = meta
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="GetSegmentRetrieveResponseCompoundDocumentDataAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class GetSegmentRetrieveResponseCompoundDocumentDataAttributes(LazyModel):
     """
     Attributes:
@@ -23,6 +23,13 @@ class GetSegmentRetrieveResponseCompoundDocumentDataAttributes(LazyModel):
 
     profile_count: int | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        profile_count: int | None | Unset = UNSET,
+    ) -> None:
+        self.profile_count = profile_count
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

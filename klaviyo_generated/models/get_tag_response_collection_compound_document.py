@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="GetTagResponseCollectionCompoundDocument")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class GetTagResponseCollectionCompoundDocument(LazyModel):
     """
     Attributes:
@@ -36,6 +36,19 @@ class GetTagResponseCollectionCompoundDocument(LazyModel):
     meta: ResponseMeta | Unset = UNSET
     included: list[TagGroupResponseObjectResource] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        data: list[TagResponseObjectResource],
+        links: CollectionLinks | Unset = UNSET,
+        meta: ResponseMeta | Unset = UNSET,
+        included: list[TagGroupResponseObjectResource] | Unset = UNSET,
+    ) -> None:
+        self.data = data
+        self.links = links
+        self.meta = meta
+        self.included = included
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

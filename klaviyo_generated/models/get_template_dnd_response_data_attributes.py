@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="GetTemplateDndResponseDataAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class GetTemplateDndResponseDataAttributes(LazyModel):
     """
     Attributes:
@@ -27,6 +27,13 @@ class GetTemplateDndResponseDataAttributes(LazyModel):
 
     definition: TemplateDefinition | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        definition: TemplateDefinition | Unset = UNSET,
+    ) -> None:
+        self.definition = definition
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

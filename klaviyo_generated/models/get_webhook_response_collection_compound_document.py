@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="GetWebhookResponseCollectionCompoundDocument")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class GetWebhookResponseCollectionCompoundDocument(LazyModel):
     """
     Attributes:
@@ -36,6 +36,19 @@ class GetWebhookResponseCollectionCompoundDocument(LazyModel):
     meta: ResponseMeta | Unset = UNSET
     included: list[WebhookTopicResponseObjectResource] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        data: list[WebhookResponseObjectResource],
+        links: CollectionLinks | Unset = UNSET,
+        meta: ResponseMeta | Unset = UNSET,
+        included: list[WebhookTopicResponseObjectResource] | Unset = UNSET,
+    ) -> None:
+        self.data = data
+        self.links = links
+        self.meta = meta
+        self.included = included
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="GetWebhookResponseCompoundDocument")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class GetWebhookResponseCompoundDocument(LazyModel):
     """
     Attributes:
@@ -36,6 +36,19 @@ class GetWebhookResponseCompoundDocument(LazyModel):
     links: ObjectLinks | Unset = UNSET
     meta: ResponseMeta | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        data: WebhookResponseObjectResource,
+        included: list[WebhookTopicResponseObjectResource] | Unset = UNSET,
+        links: ObjectLinks | Unset = UNSET,
+        meta: ResponseMeta | Unset = UNSET,
+    ) -> None:
+        self.data = data
+        self.included = included
+        self.links = links
+        self.meta = meta
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -21,7 +21,7 @@ from ..models.greater_than_positive_numeric_filter_type import (
 T = TypeVar("T", bound="GreaterThanPositiveNumericFilter")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class GreaterThanPositiveNumericFilter(LazyModel):
     """
     Attributes:
@@ -34,6 +34,17 @@ class GreaterThanPositiveNumericFilter(LazyModel):
     operator: GreaterThanPositiveNumericFilterOperator
     value: float | int
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: GreaterThanPositiveNumericFilterType,
+        operator: GreaterThanPositiveNumericFilterOperator,
+        value: float | int,
+    ) -> None:
+        self.type_ = type_
+        self.operator = operator
+        self.value = value
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

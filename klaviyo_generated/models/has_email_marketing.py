@@ -18,7 +18,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="HasEmailMarketing")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class HasEmailMarketing(LazyModel):
     """
     Attributes:
@@ -29,6 +29,15 @@ class HasEmailMarketing(LazyModel):
     subscription: HasEmailMarketingSubscription
     filters: Any | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        subscription: HasEmailMarketingSubscription,
+        filters: Any | Unset = UNSET,
+    ) -> None:
+        self.subscription = subscription
+        self.filters = filters
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="HasEmailMarketingConsent")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class HasEmailMarketingConsent(LazyModel):
     """
     Attributes:
@@ -37,6 +37,17 @@ class HasEmailMarketingConsent(LazyModel):
     can_receive_marketing: Literal[True]
     consent_status: HasEmailMarketing | HasEmailMarketingNeverSubscribed | HasEmailMarketingSubscribed
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        channel: HasEmailMarketingConsentChannel,
+        can_receive_marketing: Literal[True],
+        consent_status: HasEmailMarketing | HasEmailMarketingNeverSubscribed | HasEmailMarketingSubscribed,
+    ) -> None:
+        self.channel = channel
+        self.can_receive_marketing = can_receive_marketing
+        self.consent_status = consent_status
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="HasEmailMarketingSubscribed")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class HasEmailMarketingSubscribed(LazyModel):
     """
     Attributes:
@@ -63,6 +63,30 @@ class HasEmailMarketingSubscribed(LazyModel):
         | Unset
     ) = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        subscription: HasEmailMarketingSubscribedSubscription,
+        filters: list[
+            APIMethodFilter
+            | BackInStockMethodFilter
+            | CustomSourceFilter
+            | DoubleOptinFilter
+            | FormMethodFilter
+            | InboundMessageMethodFilter
+            | ManualAddManualMethodFilter
+            | ManualImportManualMethodFilter
+            | PreferencePageFilter
+            | SftpMethodFilter
+            | ShopifyIntegrationMethodFilter
+            | StatusDateFilter
+        ]
+        | None
+        | Unset = UNSET,
+    ) -> None:
+        self.subscription = subscription
+        self.filters = filters
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

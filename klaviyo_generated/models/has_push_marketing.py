@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="HasPushMarketing")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class HasPushMarketing(LazyModel):
     """
     Attributes:
@@ -30,6 +30,15 @@ class HasPushMarketing(LazyModel):
     subscription: HasPushMarketingSubscription
     filters: list[StatusDateFilter] | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        subscription: HasPushMarketingSubscription,
+        filters: list[StatusDateFilter] | None | Unset = UNSET,
+    ) -> None:
+        self.subscription = subscription
+        self.filters = filters
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

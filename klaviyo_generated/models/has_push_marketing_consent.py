@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="HasPushMarketingConsent")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class HasPushMarketingConsent(LazyModel):
     """
     Attributes:
@@ -35,6 +35,17 @@ class HasPushMarketingConsent(LazyModel):
     can_receive_marketing: Literal[True]
     consent_status: HasPushMarketing
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        channel: HasPushMarketingConsentChannel,
+        can_receive_marketing: Literal[True],
+        consent_status: HasPushMarketing,
+    ) -> None:
+        self.channel = channel
+        self.can_receive_marketing = can_receive_marketing
+        self.consent_status = consent_status
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="HasSMSMarketingConsent")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class HasSMSMarketingConsent(LazyModel):
     """
     Attributes:
@@ -35,6 +35,17 @@ class HasSMSMarketingConsent(LazyModel):
     can_receive_marketing: Literal[True]
     consent_status: HasSMSMarketingSubscribed
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        channel: HasSMSMarketingConsentChannel,
+        can_receive_marketing: Literal[True],
+        consent_status: HasSMSMarketingSubscribed,
+    ) -> None:
+        self.channel = channel
+        self.can_receive_marketing = can_receive_marketing
+        self.consent_status = consent_status
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="HasSMSMarketingSubscribed")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class HasSMSMarketingSubscribed(LazyModel):
     """
     Attributes:
@@ -59,6 +59,28 @@ class HasSMSMarketingSubscribed(LazyModel):
         | Unset
     ) = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        subscription: HasSMSMarketingSubscribedSubscription,
+        filters: list[
+            CheckoutMethodFilter
+            | FormMethodFilter
+            | InboundMessageMethodFilter
+            | ManualAddManualMethodFilter
+            | ManualImportManualMethodFilter
+            | PreferencePageMethodFilter
+            | SftpMethodFilter
+            | ShopifyIntegrationMethodFilter
+            | StatusDateFilter
+            | SubscribedSMSIsRcsCapableFilter
+        ]
+        | None
+        | Unset = UNSET,
+    ) -> None:
+        self.subscription = subscription
+        self.filters = filters
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="HeaderBlockData")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class HeaderBlockData(LazyModel):
     """
     Attributes:
@@ -29,6 +29,15 @@ class HeaderBlockData(LazyModel):
     display_options: DisplayOptions
     styles: HeaderBlockStyles
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        display_options: DisplayOptions,
+        styles: HeaderBlockStyles,
+    ) -> None:
+        self.display_options = display_options
+        self.styles = styles
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -37,7 +37,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="HeaderBlockStyles")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class HeaderBlockStyles(LazyModel):
     """
     Attributes:
@@ -104,6 +104,71 @@ class HeaderBlockStyles(LazyModel):
     text_decoration: None | str | Unset = UNSET
     vertical_align: HeaderBlockStylesVerticalAlign | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        block_background_color: None | str | Unset = UNSET,
+        block_padding_bottom: int | None | Unset = UNSET,
+        block_padding_left: int | None | Unset = UNSET,
+        block_padding_right: int | None | Unset = UNSET,
+        block_padding_top: int | None | Unset = UNSET,
+        border_color: None | str | Unset = UNSET,
+        border_radius: int | None | Unset = UNSET,
+        border_style: HeaderBlockStylesBorderStyle | Unset = UNSET,
+        border_width: int | None | Unset = UNSET,
+        color: None | str | Unset = UNSET,
+        desktop_layout: HeaderBlockStylesDesktopLayout | Unset = UNSET,
+        font_family: None | str | Unset = UNSET,
+        font_size: int | None | Unset = UNSET,
+        font_style: HeaderBlockStylesFontStyle | Unset = UNSET,
+        font_weight: None | str | Unset = UNSET,
+        inner_padding_bottom: int | None | Unset = UNSET,
+        inner_padding_left: int | None | Unset = UNSET,
+        inner_padding_right: int | None | Unset = UNSET,
+        inner_padding_top: int | None | Unset = UNSET,
+        item_align: HeaderBlockStylesItemAlign | Unset = UNSET,
+        item_spacing: int | None | Unset = UNSET,
+        item_spacing_type: HeaderBlockStylesItemSpacingType | Unset = UNSET,
+        letter_spacing: int | None | Unset = UNSET,
+        logo_align: HeaderBlockStylesLogoAlign | Unset = UNSET,
+        logo_link_spacing: int | None | Unset = UNSET,
+        mobile_layout: HeaderBlockStylesMobileLayout | Unset = UNSET,
+        mobile_spacing: int | None | Unset = UNSET,
+        mobile_wrap: bool | None | Unset = UNSET,
+        text_decoration: None | str | Unset = UNSET,
+        vertical_align: HeaderBlockStylesVerticalAlign | Unset = UNSET,
+    ) -> None:
+        self.block_background_color = block_background_color
+        self.block_padding_bottom = block_padding_bottom
+        self.block_padding_left = block_padding_left
+        self.block_padding_right = block_padding_right
+        self.block_padding_top = block_padding_top
+        self.border_color = border_color
+        self.border_radius = border_radius
+        self.border_style = border_style
+        self.border_width = border_width
+        self.color = color
+        self.desktop_layout = desktop_layout
+        self.font_family = font_family
+        self.font_size = font_size
+        self.font_style = font_style
+        self.font_weight = font_weight
+        self.inner_padding_bottom = inner_padding_bottom
+        self.inner_padding_left = inner_padding_left
+        self.inner_padding_right = inner_padding_right
+        self.inner_padding_top = inner_padding_top
+        self.item_align = item_align
+        self.item_spacing = item_spacing
+        self.item_spacing_type = item_spacing_type
+        self.letter_spacing = letter_spacing
+        self.logo_align = logo_align
+        self.logo_link_spacing = logo_link_spacing
+        self.mobile_layout = mobile_layout
+        self.mobile_spacing = mobile_spacing
+        self.mobile_wrap = mobile_wrap
+        self.text_decoration = text_decoration
+        self.vertical_align = vertical_align
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="HeaderBlockV1")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class HeaderBlockV1(LazyModel):
     """
     Attributes:
@@ -44,6 +44,25 @@ class HeaderBlockV1(LazyModel):
     universal_id: None | str | Unset = UNSET
     subblocks: list[HeaderImageSubBlock | HeaderLinkSubBlock | HeaderLogoSubBlock] | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        content_type: HeaderBlockV1ContentType,
+        type_: HeaderBlockV1Type,
+        data: HeaderBlockData,
+        id: None | str | Unset = UNSET,
+        data_id: None | str | Unset = UNSET,
+        universal_id: None | str | Unset = UNSET,
+        subblocks: list[HeaderImageSubBlock | HeaderLinkSubBlock | HeaderLogoSubBlock] | None | Unset = UNSET,
+    ) -> None:
+        self.content_type = content_type
+        self.type_ = type_
+        self.data = data
+        self.id = id
+        self.data_id = data_id
+        self.universal_id = universal_id
+        self.subblocks = subblocks
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -16,7 +16,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="HeaderImageSubBlock")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class HeaderImageSubBlock(LazyModel):
     """
     Attributes:
@@ -45,6 +45,33 @@ class HeaderImageSubBlock(LazyModel):
     src: None | str | Unset = UNSET
     width: int | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: HeaderImageSubBlockType,
+        id: None | str | Unset = UNSET,
+        alt_text: None | str | Unset = UNSET,
+        asset_id: None | str | Unset = UNSET,
+        background_color: None | str | Unset = UNSET,
+        height: int | None | Unset = UNSET,
+        href: None | str | Unset = UNSET,
+        max_width: int | None | Unset = UNSET,
+        show_on: HeaderImageSubBlockShowOn | Unset = UNSET,
+        src: None | str | Unset = UNSET,
+        width: int | None | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.alt_text = alt_text
+        self.asset_id = asset_id
+        self.background_color = background_color
+        self.height = height
+        self.href = href
+        self.max_width = max_width
+        self.show_on = show_on
+        self.src = src
+        self.width = width
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -16,7 +16,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="HeaderLinkSubBlock")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class HeaderLinkSubBlock(LazyModel):
     """
     Attributes:
@@ -37,6 +37,25 @@ class HeaderLinkSubBlock(LazyModel):
     href: None | str | Unset = UNSET
     show_on: HeaderLinkSubBlockShowOn | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: HeaderLinkSubBlockType,
+        id: None | str | Unset = UNSET,
+        background_color: None | str | Unset = UNSET,
+        content: None | str | Unset = UNSET,
+        drop_shadow_color: None | str | Unset = UNSET,
+        href: None | str | Unset = UNSET,
+        show_on: HeaderLinkSubBlockShowOn | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.background_color = background_color
+        self.content = content
+        self.drop_shadow_color = drop_shadow_color
+        self.href = href
+        self.show_on = show_on
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="Heading4Style")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class Heading4Style(LazyModel):
     """
     Attributes:
@@ -32,6 +32,17 @@ class Heading4Style(LazyModel):
     styles: HeadingStyleStyles
     id: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        style_type: Heading4StyleStyleType,
+        styles: HeadingStyleStyles,
+        id: None | str | Unset = UNSET,
+    ) -> None:
+        self.style_type = style_type
+        self.styles = styles
+        self.id = id
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

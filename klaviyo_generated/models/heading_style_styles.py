@@ -16,7 +16,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="HeadingStyleStyles")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class HeadingStyleStyles(LazyModel):
     """
     Attributes:
@@ -47,6 +47,35 @@ class HeadingStyleStyles(LazyModel):
     text_align: HeadingStyleStylesTextAlign | Unset = UNSET
     text_decoration: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        color: None | str | Unset = UNSET,
+        font_family: None | str | Unset = UNSET,
+        font_size: int | None | Unset = UNSET,
+        font_style: HeadingStyleStylesFontStyle | Unset = UNSET,
+        font_weight: None | str | Unset = UNSET,
+        letter_spacing: int | None | Unset = UNSET,
+        line_height: float | None | Unset = UNSET,
+        margin_bottom: int | None | Unset = UNSET,
+        mobile_font_size: int | None | Unset = UNSET,
+        mobile_line_height: float | None | Unset = UNSET,
+        text_align: HeadingStyleStylesTextAlign | Unset = UNSET,
+        text_decoration: None | str | Unset = UNSET,
+    ) -> None:
+        self.color = color
+        self.font_family = font_family
+        self.font_size = font_size
+        self.font_style = font_style
+        self.font_weight = font_weight
+        self.letter_spacing = letter_spacing
+        self.line_height = line_height
+        self.margin_bottom = margin_bottom
+        self.mobile_font_size = mobile_font_size
+        self.mobile_line_height = mobile_line_height
+        self.text_align = text_align
+        self.text_decoration = text_decoration
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="HorizontalRuleBlockData")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class HorizontalRuleBlockData(LazyModel):
     """
     Attributes:
@@ -29,6 +29,15 @@ class HorizontalRuleBlockData(LazyModel):
     display_options: DisplayOptions
     styles: HorizontalRuleBlockStyles
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        display_options: DisplayOptions,
+        styles: HorizontalRuleBlockStyles,
+    ) -> None:
+        self.display_options = display_options
+        self.styles = styles
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -18,7 +18,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="HorizontalRuleBlockStyles")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class HorizontalRuleBlockStyles(LazyModel):
     """
     Attributes:
@@ -43,6 +43,29 @@ class HorizontalRuleBlockStyles(LazyModel):
     border_width: int | None | Unset = UNSET
     mobile_stretch_content: bool | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        block_background_color: None | str | Unset = UNSET,
+        block_padding_bottom: int | None | Unset = UNSET,
+        block_padding_left: int | None | Unset = UNSET,
+        block_padding_right: int | None | Unset = UNSET,
+        block_padding_top: int | None | Unset = UNSET,
+        border_color: None | str | Unset = UNSET,
+        border_style: HorizontalRuleBlockStylesBorderStyle | Unset = UNSET,
+        border_width: int | None | Unset = UNSET,
+        mobile_stretch_content: bool | None | Unset = UNSET,
+    ) -> None:
+        self.block_background_color = block_background_color
+        self.block_padding_bottom = block_padding_bottom
+        self.block_padding_left = block_padding_left
+        self.block_padding_right = block_padding_right
+        self.block_padding_top = block_padding_top
+        self.border_color = border_color
+        self.border_style = border_style
+        self.border_width = border_width
+        self.mobile_stretch_content = mobile_stretch_content
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -18,7 +18,7 @@ from ..models.horizontal_rule_block_v0_type import HorizontalRuleBlockV0Type, ch
 T = TypeVar("T", bound="HorizontalRuleBlockV0")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class HorizontalRuleBlockV0(LazyModel):
     """
     Attributes:
@@ -31,6 +31,17 @@ class HorizontalRuleBlockV0(LazyModel):
     type_: HorizontalRuleBlockV0Type
     data: Any
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        content_type: HorizontalRuleBlockV0ContentType,
+        type_: HorizontalRuleBlockV0Type,
+        data: Any,
+    ) -> None:
+        self.content_type = content_type
+        self.type_ = type_
+        self.data = data
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="HTMLBlockDataV0")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class HTMLBlockDataV0(LazyModel):
     """
     Attributes:
@@ -28,6 +28,15 @@ class HTMLBlockDataV0(LazyModel):
     content: str
     display_options: BlockDisplayOptions
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        content: str,
+        display_options: BlockDisplayOptions,
+    ) -> None:
+        self.content = content
+        self.display_options = display_options
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="HTMLBlockV0")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class HTMLBlockV0(LazyModel):
     """
     Attributes:
@@ -32,6 +32,17 @@ class HTMLBlockV0(LazyModel):
     type_: HTMLBlockV0Type
     data: HTMLBlockDataV0
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        content_type: HTMLBlockV0ContentType,
+        type_: HTMLBlockV0Type,
+        data: HTMLBlockDataV0,
+    ) -> None:
+        self.content_type = content_type
+        self.type_ = type_
+        self.data = data
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -18,7 +18,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="HTMLTextProperties")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class HTMLTextProperties(LazyModel):
     """
     Attributes:
@@ -31,6 +31,17 @@ class HTMLTextProperties(LazyModel):
     classname: None | str | Unset = UNSET
     content: str | Unset = ""
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        display_device: list[HTMLTextPropertiesDisplayDeviceItem] | Unset = UNSET,
+        classname: None | str | Unset = UNSET,
+        content: str | Unset = "",
+    ) -> None:
+        self.display_device = display_device
+        self.classname = classname
+        self.content = content
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

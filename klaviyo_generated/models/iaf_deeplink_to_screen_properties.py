@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="IafDeeplinkToScreenProperties")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class IafDeeplinkToScreenProperties(LazyModel):
     """
     Attributes:
@@ -23,6 +23,13 @@ class IafDeeplinkToScreenProperties(LazyModel):
 
     deep_link_url: str | Unset = ""
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        deep_link_url: str | Unset = "",
+    ) -> None:
+        self.deep_link_url = deep_link_url
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

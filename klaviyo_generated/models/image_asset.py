@@ -18,7 +18,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="ImageAsset")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ImageAsset(LazyModel):
     """
     Attributes:
@@ -48,6 +48,31 @@ class ImageAsset(LazyModel):
     origin: ImageAssetOrigin | Unset = UNSET
     l10n_key: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        id: int,
+        file_path: str,
+        name: str,
+        format_: ImageAssetFormat,
+        file_size: int,
+        updated: datetime.datetime,
+        url: str,
+        image_type: ImageAssetImageType,
+        origin: ImageAssetOrigin | Unset = UNSET,
+        l10n_key: None | str | Unset = UNSET,
+    ) -> None:
+        self.id = id
+        self.file_path = file_path
+        self.name = name
+        self.format_ = format_
+        self.file_size = file_size
+        self.updated = updated
+        self.url = url
+        self.image_type = image_type
+        self.origin = origin
+        self.l10n_key = l10n_key
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

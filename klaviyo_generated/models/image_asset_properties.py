@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="ImageAssetProperties")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ImageAssetProperties(LazyModel):
     """
     Attributes:
@@ -31,6 +31,21 @@ class ImageAssetProperties(LazyModel):
     id: int | None | Unset = UNSET
     asset_id: int | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        src: None | str | Unset = UNSET,
+        alt_text: None | str | Unset = UNSET,
+        original_image_url: None | str | Unset = UNSET,
+        id: int | None | Unset = UNSET,
+        asset_id: int | None | Unset = UNSET,
+    ) -> None:
+        self.src = src
+        self.alt_text = alt_text
+        self.original_image_url = original_image_url
+        self.id = id
+        self.asset_id = asset_id
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

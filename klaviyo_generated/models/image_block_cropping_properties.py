@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="ImageBlockCroppingProperties")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ImageBlockCroppingProperties(LazyModel):
     """
     Attributes:
@@ -35,6 +35,25 @@ class ImageBlockCroppingProperties(LazyModel):
     x: int | None | Unset = UNSET
     y: int | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        aspect_ratio: None | str | Unset = UNSET,
+        asset_id: None | str | Unset = UNSET,
+        height: int | None | Unset = UNSET,
+        src: None | str | Unset = UNSET,
+        width: int | None | Unset = UNSET,
+        x: int | None | Unset = UNSET,
+        y: int | None | Unset = UNSET,
+    ) -> None:
+        self.aspect_ratio = aspect_ratio
+        self.asset_id = asset_id
+        self.height = height
+        self.src = src
+        self.width = width
+        self.x = x
+        self.y = y
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -15,7 +15,7 @@ from ..models.image_block_v0_type import ImageBlockV0Type, check_image_block_v0_
 T = TypeVar("T", bound="ImageBlockV0")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ImageBlockV0(LazyModel):
     """
     Attributes:
@@ -28,6 +28,17 @@ class ImageBlockV0(LazyModel):
     type_: ImageBlockV0Type
     data: Any
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        content_type: ImageBlockV0ContentType,
+        type_: ImageBlockV0Type,
+        data: Any,
+    ) -> None:
+        self.content_type = content_type
+        self.type_ = type_
+        self.data = data
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="ImageCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ImageCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -30,6 +30,17 @@ class ImageCreateQueryResourceObjectAttributes(LazyModel):
     name: None | str | Unset = UNSET
     hidden: bool | None | Unset = False
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        import_from_url: str,
+        name: None | str | Unset = UNSET,
+        hidden: bool | None | Unset = False,
+    ) -> None:
+        self.import_from_url = import_from_url
+        self.name = name
+        self.hidden = hidden
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="ImagePartialUpdateQueryResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ImagePartialUpdateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -25,6 +25,15 @@ class ImagePartialUpdateQueryResourceObjectAttributes(LazyModel):
     name: None | str | Unset = UNSET
     hidden: bool | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        name: None | str | Unset = UNSET,
+        hidden: bool | None | Unset = UNSET,
+    ) -> None:
+        self.name = name
+        self.hidden = hidden
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

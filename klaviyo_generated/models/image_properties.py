@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ImageProperties")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ImageProperties(LazyModel):
     """
     Attributes:
@@ -38,6 +38,19 @@ class ImageProperties(LazyModel):
     classname: None | str | Unset = UNSET
     additional_fields: list[AdditionalField] | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        image: ImageAssetProperties,
+        display_device: list[ImagePropertiesDisplayDeviceItem] | Unset = UNSET,
+        classname: None | str | Unset = UNSET,
+        additional_fields: list[AdditionalField] | None | Unset = UNSET,
+    ) -> None:
+        self.image = image
+        self.display_device = display_device
+        self.classname = classname
+        self.additional_fields = additional_fields
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

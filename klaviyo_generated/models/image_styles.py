@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ImageStyles")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ImageStyles(LazyModel):
     """
     Attributes:
@@ -41,6 +41,21 @@ class ImageStyles(LazyModel):
     background_color: None | str | Unset = UNSET
     drop_shadow: ImageDropShadowStyles | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        horizontal_alignment: ImageStylesHorizontalAlignment | Unset = "center",
+        width: int | None | Unset = UNSET,
+        padding: Padding | Unset = UNSET,
+        background_color: None | str | Unset = UNSET,
+        drop_shadow: ImageDropShadowStyles | Unset = UNSET,
+    ) -> None:
+        self.horizontal_alignment = horizontal_alignment
+        self.width = width
+        self.padding = padding
+        self.background_color = background_color
+        self.drop_shadow = drop_shadow
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

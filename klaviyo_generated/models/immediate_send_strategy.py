@@ -14,7 +14,7 @@ from ..models.immediate_send_strategy_method import ImmediateSendStrategyMethod,
 T = TypeVar("T", bound="ImmediateSendStrategy")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ImmediateSendStrategy(LazyModel):
     """
     Attributes:
@@ -23,6 +23,13 @@ class ImmediateSendStrategy(LazyModel):
 
     method: ImmediateSendStrategyMethod
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        method: ImmediateSendStrategyMethod,
+    ) -> None:
+        self.method = method
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -17,7 +17,7 @@ from ..models.implicitly_or_explicitly_reachable_reachable_status import (
 T = TypeVar("T", bound="ImplicitlyOrExplicitlyReachable")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ImplicitlyOrExplicitlyReachable(LazyModel):
     """
     Attributes:
@@ -26,6 +26,13 @@ class ImplicitlyOrExplicitlyReachable(LazyModel):
 
     reachable_status: ImplicitlyOrExplicitlyReachableReachableStatus
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        reachable_status: ImplicitlyOrExplicitlyReachableReachableStatus,
+    ) -> None:
+        self.reachable_status = reachable_status
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -17,7 +17,7 @@ from ..models.implicitly_or_explicitly_unreachable_reachable_status import (
 T = TypeVar("T", bound="ImplicitlyOrExplicitlyUnreachable")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ImplicitlyOrExplicitlyUnreachable(LazyModel):
     """
     Attributes:
@@ -26,6 +26,13 @@ class ImplicitlyOrExplicitlyUnreachable(LazyModel):
 
     reachable_status: ImplicitlyOrExplicitlyUnreachableReachableStatus
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        reachable_status: ImplicitlyOrExplicitlyUnreachableReachableStatus,
+    ) -> None:
+        self.reachable_status = reachable_status
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

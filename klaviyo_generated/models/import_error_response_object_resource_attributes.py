@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ImportErrorResponseObjectResourceAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ImportErrorResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
@@ -38,6 +38,21 @@ class ImportErrorResponseObjectResourceAttributes(LazyModel):
     source: ErrorSource
     original_payload: ImportErrorResponseObjectResourceAttributesOriginalPayloadType0 | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        code: str,
+        title: str,
+        detail: str,
+        source: ErrorSource,
+        original_payload: ImportErrorResponseObjectResourceAttributesOriginalPayloadType0 | None | Unset = UNSET,
+    ) -> None:
+        self.code = code
+        self.title = title
+        self.detail = detail
+        self.source = source
+        self.original_payload = original_payload
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

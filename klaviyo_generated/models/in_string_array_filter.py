@@ -15,7 +15,7 @@ from ..models.in_string_array_filter_type import InStringArrayFilterType, check_
 T = TypeVar("T", bound="InStringArrayFilter")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class InStringArrayFilter(LazyModel):
     """
     Attributes:
@@ -28,6 +28,17 @@ class InStringArrayFilter(LazyModel):
     operator: InStringArrayFilterOperator
     value: list[str]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: InStringArrayFilterType,
+        operator: InStringArrayFilterOperator,
+        value: list[str],
+    ) -> None:
+        self.type_ = type_
+        self.operator = operator
+        self.value = value
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

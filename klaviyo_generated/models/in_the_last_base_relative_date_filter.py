@@ -25,7 +25,7 @@ from ..models.in_the_last_base_relative_date_filter_unit import (
 T = TypeVar("T", bound="InTheLastBaseRelativeDateFilter")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class InTheLastBaseRelativeDateFilter(LazyModel):
     """
     Attributes:
@@ -40,6 +40,19 @@ class InTheLastBaseRelativeDateFilter(LazyModel):
     unit: InTheLastBaseRelativeDateFilterUnit
     quantity: int
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: InTheLastBaseRelativeDateFilterType,
+        operator: InTheLastBaseRelativeDateFilterOperator,
+        unit: InTheLastBaseRelativeDateFilterUnit,
+        quantity: int,
+    ) -> None:
+        self.type_ = type_
+        self.operator = operator
+        self.unit = unit
+        self.quantity = quantity
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -21,7 +21,7 @@ from ..models.inbound_message_method_filter_method import (
 T = TypeVar("T", bound="InboundMessageMethodFilter")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class InboundMessageMethodFilter(LazyModel):
     """
     Attributes:
@@ -32,6 +32,15 @@ class InboundMessageMethodFilter(LazyModel):
     field: InboundMessageMethodFilterField
     method: InboundMessageMethodFilterMethod
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        field: InboundMessageMethodFilterField,
+        method: InboundMessageMethodFilterMethod,
+    ) -> None:
+        self.field = field
+        self.method = method
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

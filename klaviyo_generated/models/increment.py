@@ -14,7 +14,7 @@ from ..models.increment_badge_config import IncrementBadgeConfig, check_incremen
 T = TypeVar("T", bound="Increment")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class Increment(LazyModel):
     """
     Attributes:
@@ -23,6 +23,13 @@ class Increment(LazyModel):
 
     badge_config: IncrementBadgeConfig
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        badge_config: IncrementBadgeConfig,
+    ) -> None:
+        self.badge_config = badge_config
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="IngestionLogErrorDetail")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class IngestionLogErrorDetail(LazyModel):
     """
     Attributes:
@@ -30,6 +30,19 @@ class IngestionLogErrorDetail(LazyModel):
     property_: str
     invalid_value: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        property_: str,
+        invalid_value: None | str | Unset = UNSET,
+    ) -> None:
+        self.code = code
+        self.message = message
+        self.property_ = property_
+        self.invalid_value = invalid_value
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

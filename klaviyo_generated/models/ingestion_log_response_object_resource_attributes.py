@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="IngestionLogResponseObjectResourceAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class IngestionLogResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
@@ -45,6 +45,21 @@ class IngestionLogResponseObjectResourceAttributes(LazyModel):
     summary: str
     errors: list[IngestionLogErrorDetail]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        status: IngestionLogResponseObjectResourceAttributesStatus,
+        event_type: IngestionLogResponseObjectResourceAttributesEventType,
+        timestamp: datetime.datetime,
+        summary: str,
+        errors: list[IngestionLogErrorDetail],
+    ) -> None:
+        self.status = status
+        self.event_type = event_type
+        self.timestamp = timestamp
+        self.summary = summary
+        self.errors = errors
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

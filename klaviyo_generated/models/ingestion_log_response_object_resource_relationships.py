@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="IngestionLogResponseObjectResourceRelationships")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class IngestionLogResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
@@ -34,6 +34,15 @@ class IngestionLogResponseObjectResourceRelationships(LazyModel):
     object_type: IngestionLogResponseObjectResourceRelationshipsObjectType | Unset = UNSET
     object_record: IngestionLogResponseObjectResourceRelationshipsObjectRecord | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        object_type: IngestionLogResponseObjectResourceRelationshipsObjectType | Unset = UNSET,
+        object_record: IngestionLogResponseObjectResourceRelationshipsObjectRecord | Unset = UNSET,
+    ) -> None:
+        self.object_type = object_type
+        self.object_record = object_record
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="InputStyles")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class InputStyles(LazyModel):
     """
     Attributes:
@@ -45,6 +45,31 @@ class InputStyles(LazyModel):
     corner_radius: int | Unset = 2
     field_height: int | Unset = 38
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        text_styles: TextStyleV0 | Unset = UNSET,
+        label_color: str | Unset = "#303B43",
+        text_color: str | Unset = "#000000",
+        placeholder_color: str | Unset = "#949596",
+        background_color: str | Unset = "#FFFFFF",
+        border_color: str | Unset = "#949596",
+        border_focus_color: str | Unset = "#000000",
+        focus_outline_color: str | Unset = "#1C65AD",
+        corner_radius: int | Unset = 2,
+        field_height: int | Unset = 38,
+    ) -> None:
+        self.text_styles = text_styles
+        self.label_color = label_color
+        self.text_color = text_color
+        self.placeholder_color = placeholder_color
+        self.background_color = background_color
+        self.border_color = border_color
+        self.border_focus_color = border_focus_color
+        self.focus_outline_color = focus_outline_color
+        self.corner_radius = corner_radius
+        self.field_height = field_height
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -15,7 +15,7 @@ from ..models.integer_filter_type import IntegerFilterType, check_integer_filter
 T = TypeVar("T", bound="IntegerFilter")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class IntegerFilter(LazyModel):
     """
     Attributes:
@@ -28,6 +28,17 @@ class IntegerFilter(LazyModel):
     operator: IntegerFilterOperator
     value: int
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: IntegerFilterType,
+        operator: IntegerFilterOperator,
+        value: int,
+    ) -> None:
+        self.type_ = type_
+        self.operator = operator
+        self.value = value
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -17,7 +17,7 @@ from ..models.internal_scheduled_report_data_service_method_type import (
 T = TypeVar("T", bound="InternalScheduledReportData")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class InternalScheduledReportData(LazyModel):
     """
     Attributes:
@@ -28,6 +28,15 @@ class InternalScheduledReportData(LazyModel):
     service_method_type: InternalScheduledReportDataServiceMethodType
     report_id: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        service_method_type: InternalScheduledReportDataServiceMethodType,
+        report_id: str,
+    ) -> None:
+        self.service_method_type = service_method_type
+        self.report_id = report_id
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="InternalServiceActionData")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class InternalServiceActionData(LazyModel):
     """
     Attributes:
@@ -44,6 +44,20 @@ class InternalServiceActionData(LazyModel):
     ) = UNSET
     status: InternalServiceActionDataStatus | Unset = "draft"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        service_configuration: InternalScheduledReportBuilderReportData
+        | InternalScheduledReportData
+        | InternalTrackEventData
+        | InternalUnknownServiceData
+        | None
+        | Unset = UNSET,
+        status: InternalServiceActionDataStatus | Unset = "draft",
+    ) -> None:
+        self.service_configuration = service_configuration
+        self.status = status
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="InternalTrackEventData")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class InternalTrackEventData(LazyModel):
     """
     Attributes:
@@ -37,6 +37,19 @@ class InternalTrackEventData(LazyModel):
     event_payload: InternalTrackEventDataEventPayloadType0 | None | Unset = UNSET
     tracking_company_id: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        service_method_type: InternalTrackEventDataServiceMethodType,
+        event_key: None | str | Unset = UNSET,
+        event_payload: InternalTrackEventDataEventPayloadType0 | None | Unset = UNSET,
+        tracking_company_id: None | str | Unset = UNSET,
+    ) -> None:
+        self.service_method_type = service_method_type
+        self.event_key = event_key
+        self.event_payload = event_payload
+        self.tracking_company_id = tracking_company_id
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

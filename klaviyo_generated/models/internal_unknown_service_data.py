@@ -17,7 +17,7 @@ from ..models.internal_unknown_service_data_service_method_type import (
 T = TypeVar("T", bound="InternalUnknownServiceData")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class InternalUnknownServiceData(LazyModel):
     """
     Attributes:
@@ -26,6 +26,13 @@ class InternalUnknownServiceData(LazyModel):
 
     service_method_type: InternalUnknownServiceDataServiceMethodType
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        service_method_type: InternalUnknownServiceDataServiceMethodType,
+    ) -> None:
+        self.service_method_type = service_method_type
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="InvalidEmailDateFilter")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class InvalidEmailDateFilter(LazyModel):
     """
     Attributes:
@@ -48,6 +48,22 @@ class InvalidEmailDateFilter(LazyModel):
         | StaticDateRangeFilter
     )
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        field: InvalidEmailDateFilterField,
+        filter: AnniversaryDateFilter
+        | CalendarDateFilter
+        | IsSetExistenceFilter
+        | RelativeAnniversaryDateFilter
+        | RelativeDateOperatorBaseRelativeDateFilter
+        | RelativeDateRangeFilter
+        | StaticDateFilter
+        | StaticDateRangeFilter,
+    ) -> None:
+        self.field = field
+        self.filter = filter
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -14,7 +14,7 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 T = TypeVar("T", bound="IpAllowlistResponse")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class IpAllowlistResponse(LazyModel):
     """
     Attributes:
@@ -32,6 +32,17 @@ class IpAllowlistResponse(LazyModel):
     sync_token: str
     created: datetime.datetime
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        prefixes: list[str],
+        sync_token: str,
+        created: datetime.datetime,
+    ) -> None:
+        self.prefixes = prefixes
+        self.sync_token = sync_token
+        self.created = created
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="IpAllowlistResponseDataWrapper")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class IpAllowlistResponseDataWrapper(LazyModel):
     """
     Attributes:
@@ -30,6 +30,15 @@ class IpAllowlistResponseDataWrapper(LazyModel):
     data: IpAllowlistResponseData
     links: ObjectLinks | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        data: IpAllowlistResponseData,
+        links: ObjectLinks | Unset = UNSET,
+    ) -> None:
+        self.data = data
+        self.links = links
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -18,7 +18,7 @@ from ..models.is_set_existence_filter_type import IsSetExistenceFilterType, chec
 T = TypeVar("T", bound="IsSetExistenceFilter")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class IsSetExistenceFilter(LazyModel):
     """
     Attributes:
@@ -29,6 +29,15 @@ class IsSetExistenceFilter(LazyModel):
     type_: IsSetExistenceFilterType
     operator: IsSetExistenceFilterOperator
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: IsSetExistenceFilterType,
+        operator: IsSetExistenceFilterOperator,
+    ) -> None:
+        self.type_ = type_
+        self.operator = operator
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

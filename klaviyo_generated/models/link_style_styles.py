@@ -15,7 +15,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="LinkStyleStyles")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class LinkStyleStyles(LazyModel):
     """
     Attributes:
@@ -30,6 +30,19 @@ class LinkStyleStyles(LazyModel):
     font_weight: None | str | Unset = UNSET
     text_decoration: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        color: None | str | Unset = UNSET,
+        font_style: LinkStyleStylesFontStyle | Unset = UNSET,
+        font_weight: None | str | Unset = UNSET,
+        text_decoration: None | str | Unset = UNSET,
+    ) -> None:
+        self.color = color
+        self.font_style = font_style
+        self.font_weight = font_weight
+        self.text_decoration = text_decoration
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

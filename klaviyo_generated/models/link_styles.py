@@ -15,7 +15,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="LinkStyles")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class LinkStyles(LazyModel):
     """
     Attributes:
@@ -26,6 +26,15 @@ class LinkStyles(LazyModel):
     color: str | Unset = "#0066cc"
     decoration: LinkStylesDecoration | Unset = "underline"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        color: str | Unset = "#0066cc",
+        decoration: LinkStylesDecoration | Unset = "underline",
+    ) -> None:
+        self.color = color
+        self.decoration = decoration
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

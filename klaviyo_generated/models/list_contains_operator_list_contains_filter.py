@@ -21,7 +21,7 @@ from ..models.list_contains_operator_list_contains_filter_type import (
 T = TypeVar("T", bound="ListContainsOperatorListContainsFilter")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ListContainsOperatorListContainsFilter(LazyModel):
     """
     Attributes:
@@ -34,6 +34,17 @@ class ListContainsOperatorListContainsFilter(LazyModel):
     operator: ListContainsOperatorListContainsFilterOperator
     value: int | None | str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: ListContainsOperatorListContainsFilterType,
+        operator: ListContainsOperatorListContainsFilterOperator,
+        value: int | None | str,
+    ) -> None:
+        self.type_ = type_
+        self.operator = operator
+        self.value = value
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ListCreateQueryResourceObject")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ListCreateQueryResourceObject(LazyModel):
     """
     Attributes:
@@ -29,6 +29,15 @@ class ListCreateQueryResourceObject(LazyModel):
     type_: ListEnum
     attributes: ListCreateQueryResourceObjectAttributes
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: ListEnum,
+        attributes: ListCreateQueryResourceObjectAttributes,
+    ) -> None:
+        self.type_ = type_
+        self.attributes = attributes
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -18,7 +18,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="ListCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ListCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -30,6 +30,15 @@ class ListCreateQueryResourceObjectAttributes(LazyModel):
     name: str
     opt_in_process: ListCreateQueryResourceObjectAttributesOptInProcess | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        name: str,
+        opt_in_process: ListCreateQueryResourceObjectAttributesOptInProcess | Unset = UNSET,
+    ) -> None:
+        self.name = name
+        self.opt_in_process = opt_in_process
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

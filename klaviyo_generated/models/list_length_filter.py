@@ -15,7 +15,7 @@ from ..models.list_length_filter_type import ListLengthFilterType, check_list_le
 T = TypeVar("T", bound="ListLengthFilter")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ListLengthFilter(LazyModel):
     """
     Attributes:
@@ -28,6 +28,17 @@ class ListLengthFilter(LazyModel):
     operator: ListLengthFilterOperator
     value: int
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: ListLengthFilterType,
+        operator: ListLengthFilterOperator,
+        value: int,
+    ) -> None:
+        self.type_ = type_
+        self.operator = operator
+        self.value = value
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ListListResponseObjectResourceRelationshipsProfiles")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ListListResponseObjectResourceRelationshipsProfiles(LazyModel):
     """
     Attributes:
@@ -32,6 +32,15 @@ class ListListResponseObjectResourceRelationshipsProfiles(LazyModel):
     data: list[ListListResponseObjectResourceRelationshipsProfilesDataItem] | Unset = UNSET
     links: RelationshipLinks | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        data: list[ListListResponseObjectResourceRelationshipsProfilesDataItem] | Unset = UNSET,
+        links: RelationshipLinks | Unset = UNSET,
+    ) -> None:
+        self.data = data
+        self.links = links
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ListMemberResponseObjectResource")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ListMemberResponseObjectResource(LazyModel):
     """
     Attributes:
@@ -41,6 +41,21 @@ class ListMemberResponseObjectResource(LazyModel):
     id: None | str | Unset = UNSET
     relationships: ListMemberResponseObjectResourceRelationships | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: ProfileEnum,
+        attributes: ListMemberResponseObjectResourceAttributes,
+        links: ObjectLinks,
+        id: None | str | Unset = UNSET,
+        relationships: ListMemberResponseObjectResourceRelationships | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.attributes = attributes
+        self.links = links
+        self.id = id
+        self.relationships = relationships
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -13,7 +13,7 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 T = TypeVar("T", bound="ListMemberResponseObjectResourceAttributesPropertiesType0")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ListMemberResponseObjectResourceAttributesPropertiesType0(LazyModel):
     """An object containing key/value pairs for any custom properties assigned to this profile
 
@@ -23,6 +23,11 @@ class ListMemberResponseObjectResourceAttributesPropertiesType0(LazyModel):
     """
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+    ) -> None:
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

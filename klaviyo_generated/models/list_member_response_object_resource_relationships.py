@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ListMemberResponseObjectResourceRelationships")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ListMemberResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
@@ -39,6 +39,17 @@ class ListMemberResponseObjectResourceRelationships(LazyModel):
     segments: ListMemberResponseObjectResourceRelationshipsSegments | Unset = UNSET
     push_tokens: ListMemberResponseObjectResourceRelationshipsPushTokens | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        lists: ListMemberResponseObjectResourceRelationshipsLists | Unset = UNSET,
+        segments: ListMemberResponseObjectResourceRelationshipsSegments | Unset = UNSET,
+        push_tokens: ListMemberResponseObjectResourceRelationshipsPushTokens | Unset = UNSET,
+    ) -> None:
+        self.lists = lists
+        self.segments = segments
+        self.push_tokens = push_tokens
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

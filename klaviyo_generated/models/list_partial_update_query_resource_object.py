@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ListPartialUpdateQueryResourceObject")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ListPartialUpdateQueryResourceObject(LazyModel):
     """
     Attributes:
@@ -33,6 +33,17 @@ class ListPartialUpdateQueryResourceObject(LazyModel):
     id: str
     attributes: ListPartialUpdateQueryResourceObjectAttributes
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: ListEnum,
+        id: str,
+        attributes: ListPartialUpdateQueryResourceObjectAttributes,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.attributes = attributes
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

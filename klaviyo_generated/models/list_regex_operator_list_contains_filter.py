@@ -21,7 +21,7 @@ from ..models.list_regex_operator_list_contains_filter_type import (
 T = TypeVar("T", bound="ListRegexOperatorListContainsFilter")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ListRegexOperatorListContainsFilter(LazyModel):
     """
     Attributes:
@@ -34,6 +34,17 @@ class ListRegexOperatorListContainsFilter(LazyModel):
     operator: ListRegexOperatorListContainsFilterOperator
     value: int | None | str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: ListRegexOperatorListContainsFilterType,
+        operator: ListRegexOperatorListContainsFilterOperator,
+        value: int | None | str,
+    ) -> None:
+        self.type_ = type_
+        self.operator = operator
+        self.value = value
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -15,7 +15,7 @@ from ..models.list_set_filter_type import ListSetFilterType, check_list_set_filt
 T = TypeVar("T", bound="ListSetFilter")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ListSetFilter(LazyModel):
     """
     Attributes:
@@ -28,6 +28,17 @@ class ListSetFilter(LazyModel):
     operator: ListSetFilterOperator
     value: list[str]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: ListSetFilterType,
+        operator: ListSetFilterOperator,
+        value: list[str],
+    ) -> None:
+        self.type_ = type_
+        self.operator = operator
+        self.value = value
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -15,7 +15,7 @@ from ..models.list_substring_filter_type import ListSubstringFilterType, check_l
 T = TypeVar("T", bound="ListSubstringFilter")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ListSubstringFilter(LazyModel):
     """
     Attributes:
@@ -28,6 +28,17 @@ class ListSubstringFilter(LazyModel):
     operator: ListSubstringFilterOperator
     value: None | str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: ListSubstringFilterType,
+        operator: ListSubstringFilterOperator,
+        value: None | str,
+    ) -> None:
+        self.type_ = type_
+        self.operator = operator
+        self.value = value
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

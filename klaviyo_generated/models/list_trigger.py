@@ -15,7 +15,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="ListTrigger")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ListTrigger(LazyModel):
     """
     Attributes:
@@ -26,6 +26,15 @@ class ListTrigger(LazyModel):
     type_: ListTriggerType
     id: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: ListTriggerType,
+        id: None | str | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

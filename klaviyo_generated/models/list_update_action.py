@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ListUpdateAction")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ListUpdateAction(LazyModel):
     """
     Attributes:
@@ -38,6 +38,21 @@ class ListUpdateAction(LazyModel):
     temporary_id: None | str | Unset = UNSET
     links: Link | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        data: ListUpdateActionData,
+        type_: ListUpdateActionType,
+        id: None | str | Unset = UNSET,
+        temporary_id: None | str | Unset = UNSET,
+        links: Link | Unset = UNSET,
+    ) -> None:
+        self.data = data
+        self.type_ = type_
+        self.id = id
+        self.temporary_id = temporary_id
+        self.links = links
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -15,7 +15,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="ListUpdateActionData")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ListUpdateActionData(LazyModel):
     """
     Attributes:
@@ -31,6 +31,19 @@ class ListUpdateActionData(LazyModel):
     list_id: None | str
     status: ListUpdateActionDataStatus | Unset = "draft"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        name: str,
+        on_execution: bool | None,
+        list_id: None | str,
+        status: ListUpdateActionDataStatus | Unset = "draft",
+    ) -> None:
+        self.name = name
+        self.on_execution = on_execution
+        self.list_id = list_id
+        self.status = status
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

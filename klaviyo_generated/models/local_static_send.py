@@ -14,7 +14,7 @@ from ..types import UNSET, Unset, strict_enums
 T = TypeVar("T", bound="LocalStaticSend")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class LocalStaticSend(LazyModel):
     """
     Attributes:
@@ -27,6 +27,15 @@ class LocalStaticSend(LazyModel):
     is_local: Literal[True]
     send_past_recipients_immediately: bool | Unset = False
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        is_local: Literal[True],
+        send_past_recipients_immediately: bool | Unset = False,
+    ) -> None:
+        self.is_local = is_local
+        self.send_past_recipients_immediately = send_past_recipients_immediately
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

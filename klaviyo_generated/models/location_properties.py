@@ -30,7 +30,7 @@ from ..types import UNSET, Unset, parse_union
 T = TypeVar("T", bound="LocationProperties")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class LocationProperties(LazyModel):
     """
     Attributes:
@@ -47,6 +47,19 @@ class LocationProperties(LazyModel):
         list[LocationPropertiesDenyListType0ItemType0 | LocationPropertiesDenyListType0ItemType1] | None | Unset
     ) = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        allow_list: list[LocationPropertiesAllowListType0ItemType0 | LocationPropertiesAllowListType0ItemType1]
+        | None
+        | Unset = UNSET,
+        deny_list: list[LocationPropertiesDenyListType0ItemType0 | LocationPropertiesDenyListType0ItemType1]
+        | None
+        | Unset = UNSET,
+    ) -> None:
+        self.allow_list = allow_list
+        self.deny_list = deny_list
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

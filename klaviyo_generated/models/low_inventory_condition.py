@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="LowInventoryCondition")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class LowInventoryCondition(LazyModel):
     """
     Attributes:
@@ -67,6 +67,33 @@ class LowInventoryCondition(LazyModel):
         | StringOperatorStringFilter
     )
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: LowInventoryConditionType,
+        metric_id: None | str,
+        field: str,
+        filter: AnniversaryDateFilter
+        | BooleanFilter
+        | CalendarDateFilter
+        | ExistenceOperatorExistenceFilter
+        | ListContainsOperatorListContainsFilter
+        | ListLengthFilter
+        | NumericOperatorNumericFilter
+        | NumericRangeFilter
+        | RelativeAnniversaryDateFilter
+        | RelativeDateOperatorBaseRelativeDateFilter
+        | RelativeDateRangeFilter
+        | StaticDateFilter
+        | StaticDateRangeFilter
+        | StringArrayOperatorStringArrayFilter
+        | StringOperatorStringFilter,
+    ) -> None:
+        self.type_ = type_
+        self.metric_id = metric_id
+        self.field = field
+        self.filter = filter
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

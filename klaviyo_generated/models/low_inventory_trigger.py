@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="LowInventoryTrigger")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class LowInventoryTrigger(LazyModel):
     """
     Attributes:
@@ -46,6 +46,23 @@ class LowInventoryTrigger(LazyModel):
     audience: list[LowInventoryTriggerAudienceItem]
     timeframe_days: int | Unset = 30
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: LowInventoryTriggerType,
+        product_level: LowInventoryTriggerProductLevel,
+        trigger_filter: LowInventoryTriggerTriggerFilterType0 | None,
+        inventory_count: int,
+        audience: list[LowInventoryTriggerAudienceItem],
+        timeframe_days: int | Unset = 30,
+    ) -> None:
+        self.type_ = type_
+        self.product_level = product_level
+        self.trigger_filter = trigger_filter
+        self.inventory_count = inventory_count
+        self.audience = audience
+        self.timeframe_days = timeframe_days
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

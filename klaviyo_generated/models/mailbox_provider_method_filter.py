@@ -21,7 +21,7 @@ from ..models.mailbox_provider_method_filter_method import (
 T = TypeVar("T", bound="MailboxProviderMethodFilter")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class MailboxProviderMethodFilter(LazyModel):
     """
     Attributes:
@@ -32,6 +32,15 @@ class MailboxProviderMethodFilter(LazyModel):
     field: MailboxProviderMethodFilterField
     method: MailboxProviderMethodFilterMethod
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        field: MailboxProviderMethodFilterField,
+        method: MailboxProviderMethodFilterMethod,
+    ) -> None:
+        self.field = field
+        self.method = method
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ManualImportManualMethodFilter")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ManualImportManualMethodFilter(LazyModel):
     """
     Attributes:
@@ -39,6 +39,17 @@ class ManualImportManualMethodFilter(LazyModel):
     method: ManualImportManualMethodFilterMethod
     filter: InStringArrayFilter | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        field: ManualImportManualMethodFilterField,
+        method: ManualImportManualMethodFilterMethod,
+        filter: InStringArrayFilter | Unset = UNSET,
+    ) -> None:
+        self.field = field
+        self.method = method
+        self.filter = filter
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

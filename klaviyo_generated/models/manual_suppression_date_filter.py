@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ManualSuppressionDateFilter")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ManualSuppressionDateFilter(LazyModel):
     """
     Attributes:
@@ -51,6 +51,22 @@ class ManualSuppressionDateFilter(LazyModel):
         | StaticDateRangeFilter
     )
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        field: ManualSuppressionDateFilterField,
+        filter: AnniversaryDateFilter
+        | CalendarDateFilter
+        | IsSetExistenceFilter
+        | RelativeAnniversaryDateFilter
+        | RelativeDateOperatorBaseRelativeDateFilter
+        | RelativeDateRangeFilter
+        | StaticDateFilter
+        | StaticDateRangeFilter,
+    ) -> None:
+        self.field = field
+        self.filter = filter
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

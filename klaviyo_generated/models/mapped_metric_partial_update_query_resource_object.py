@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="MappedMetricPartialUpdateQueryResourceObject")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class MappedMetricPartialUpdateQueryResourceObject(LazyModel):
     """
     Attributes:
@@ -38,6 +38,17 @@ class MappedMetricPartialUpdateQueryResourceObject(LazyModel):
     id: MappedMetricPartialUpdateQueryResourceObjectId
     relationships: MappedMetricPartialUpdateQueryResourceObjectRelationships | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: MappedMetricEnum,
+        id: MappedMetricPartialUpdateQueryResourceObjectId,
+        relationships: MappedMetricPartialUpdateQueryResourceObjectRelationships | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.relationships = relationships
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

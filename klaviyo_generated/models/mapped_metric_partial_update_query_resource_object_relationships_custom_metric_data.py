@@ -14,7 +14,7 @@ from ..models.custom_metric_enum import CustomMetricEnum, check_custom_metric_en
 T = TypeVar("T", bound="MappedMetricPartialUpdateQueryResourceObjectRelationshipsCustomMetricData")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class MappedMetricPartialUpdateQueryResourceObjectRelationshipsCustomMetricData(LazyModel):
     """
     Attributes:
@@ -25,6 +25,15 @@ class MappedMetricPartialUpdateQueryResourceObjectRelationshipsCustomMetricData(
     type_: CustomMetricEnum
     id: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: CustomMetricEnum,
+        id: str,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="MappedMetricPartialUpdateQueryResourceObjectRelationshipsMetric")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class MappedMetricPartialUpdateQueryResourceObjectRelationshipsMetric(LazyModel):
     """
     Attributes:
@@ -29,6 +29,13 @@ class MappedMetricPartialUpdateQueryResourceObjectRelationshipsMetric(LazyModel)
 
     data: MappedMetricPartialUpdateQueryResourceObjectRelationshipsMetricData | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        data: MappedMetricPartialUpdateQueryResourceObjectRelationshipsMetricData | Unset = UNSET,
+    ) -> None:
+        self.data = data
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

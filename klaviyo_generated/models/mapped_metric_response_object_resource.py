@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="MappedMetricResponseObjectResource")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class MappedMetricResponseObjectResource(LazyModel):
     """
     Attributes:
@@ -44,6 +44,21 @@ class MappedMetricResponseObjectResource(LazyModel):
     links: ObjectLinks
     relationships: MappedMetricResponseObjectResourceRelationships | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: MappedMetricEnum,
+        id: MappedMetricResponseObjectResourceId,
+        attributes: MappedMetricResponseObjectResourceAttributes,
+        links: ObjectLinks,
+        relationships: MappedMetricResponseObjectResourceRelationships | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.attributes = attributes
+        self.links = links
+        self.relationships = relationships
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="MappedMetricResponseObjectResourceRelationships")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class MappedMetricResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
@@ -34,6 +34,15 @@ class MappedMetricResponseObjectResourceRelationships(LazyModel):
     metric: MappedMetricResponseObjectResourceRelationshipsMetric | Unset = UNSET
     custom_metric: MappedMetricResponseObjectResourceRelationshipsCustomMetric | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        metric: MappedMetricResponseObjectResourceRelationshipsMetric | Unset = UNSET,
+        custom_metric: MappedMetricResponseObjectResourceRelationshipsCustomMetric | Unset = UNSET,
+    ) -> None:
+        self.metric = metric
+        self.custom_metric = custom_metric
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="Margin")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class Margin(LazyModel):
     """
     Attributes:
@@ -29,6 +29,19 @@ class Margin(LazyModel):
     top: int | Unset = 0
     bottom: int | Unset = 0
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        left: int | Unset = 0,
+        right: int | Unset = 0,
+        top: int | Unset = 0,
+        bottom: int | Unset = 0,
+    ) -> None:
+        self.left = left
+        self.right = right
+        self.top = top
+        self.bottom = bottom
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

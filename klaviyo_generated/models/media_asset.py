@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="MediaAsset")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class MediaAsset(LazyModel):
     """
     Attributes:
@@ -38,6 +38,27 @@ class MediaAsset(LazyModel):
     thumbnail_url: None | str | Unset = UNSET
     l10n_key: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        id: str,
+        company_id: str,
+        url: str,
+        name: str,
+        file_size: int,
+        media_type: str | Unset = "video",
+        thumbnail_url: None | str | Unset = UNSET,
+        l10n_key: None | str | Unset = UNSET,
+    ) -> None:
+        self.id = id
+        self.company_id = company_id
+        self.url = url
+        self.name = name
+        self.file_size = file_size
+        self.media_type = media_type
+        self.thumbnail_url = thumbnail_url
+        self.l10n_key = l10n_key
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

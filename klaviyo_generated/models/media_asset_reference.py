@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="MediaAssetReference")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class MediaAssetReference(LazyModel):
     """
     Attributes:
@@ -31,6 +31,17 @@ class MediaAssetReference(LazyModel):
     dynamic_template: None | str | Unset = UNSET
     thumbnail: SlimImageReference | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        static_asset_id: None | str | Unset = UNSET,
+        dynamic_template: None | str | Unset = UNSET,
+        thumbnail: SlimImageReference | Unset = UNSET,
+    ) -> None:
+        self.static_asset_id = static_asset_id
+        self.dynamic_template = dynamic_template
+        self.thumbnail = thumbnail
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="MessageHierarchyRcsItem")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class MessageHierarchyRcsItem(LazyModel):
     """
     Attributes:
@@ -44,6 +44,21 @@ class MessageHierarchyRcsItem(LazyModel):
     extra: MessageHierarchyRcsItemExtraType0 | None | Unset = UNSET
     image: SlimImageReference | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        message: str | Unset = "",
+        message_format: MessageHierarchyRcsItemMessageFormat | Unset = "RCS",
+        rich_content: RCSRichContent | Unset = UNSET,
+        extra: MessageHierarchyRcsItemExtraType0 | None | Unset = UNSET,
+        image: SlimImageReference | Unset = UNSET,
+    ) -> None:
+        self.message = message
+        self.message_format = message_format
+        self.rich_content = rich_content
+        self.extra = extra
+        self.image = image
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="MessageHierarchySmsItem")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class MessageHierarchySmsItem(LazyModel):
     """
     Attributes:
@@ -50,6 +50,23 @@ class MessageHierarchySmsItem(LazyModel):
     selected_image: ImageAsset | Unset = UNSET
     media: MediaAsset | MediaAssetReference | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        message: str,
+        message_format: MessageHierarchySmsItemMessageFormat | Unset = "SMS",
+        extra: MessageHierarchySmsItemExtraType0 | None | Unset = UNSET,
+        image: DynamicSMSImage | None | StaticSMSImage | Unset = UNSET,
+        selected_image: ImageAsset | Unset = UNSET,
+        media: MediaAsset | MediaAssetReference | None | Unset = UNSET,
+    ) -> None:
+        self.message = message
+        self.message_format = message_format
+        self.extra = extra
+        self.image = image
+        self.selected_image = selected_image
+        self.media = media
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

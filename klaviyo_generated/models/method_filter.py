@@ -15,7 +15,7 @@ from ..models.method_filter_method import MethodFilterMethod, check_method_filte
 T = TypeVar("T", bound="MethodFilter")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class MethodFilter(LazyModel):
     """
     Attributes:
@@ -26,6 +26,15 @@ class MethodFilter(LazyModel):
     field: MethodFilterField
     method: MethodFilterMethod
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        field: MethodFilterField,
+        method: MethodFilterMethod,
+    ) -> None:
+        self.field = field
+        self.method = method
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

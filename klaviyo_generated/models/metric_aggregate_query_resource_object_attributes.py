@@ -30,7 +30,7 @@ from ..types import UNSET, Unset, parse_union
 T = TypeVar("T", bound="MetricAggregateQueryResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class MetricAggregateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -70,6 +70,31 @@ class MetricAggregateQueryResourceObjectAttributes(LazyModel):
     timezone: None | str | Unset = "UTC"
     sort: MetricAggregateQueryResourceObjectAttributesSort | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        metric_id: str,
+        measurements: list[MetricAggregateQueryResourceObjectAttributesMeasurementsItem],
+        filter: list[str],
+        page_cursor: str | Unset = UNSET,
+        interval: MetricAggregateQueryResourceObjectAttributesInterval | Unset = "day",
+        page_size: int | None | Unset = 500,
+        by: list[MetricAggregateQueryResourceObjectAttributesByType0Item] | None | Unset = UNSET,
+        return_fields: list[str] | None | Unset = UNSET,
+        timezone: None | str | Unset = "UTC",
+        sort: MetricAggregateQueryResourceObjectAttributesSort | Unset = UNSET,
+    ) -> None:
+        self.metric_id = metric_id
+        self.measurements = measurements
+        self.filter = filter
+        self.page_cursor = page_cursor
+        self.interval = interval
+        self.page_size = page_size
+        self.by = by
+        self.return_fields = return_fields
+        self.timezone = timezone
+        self.sort = sort
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

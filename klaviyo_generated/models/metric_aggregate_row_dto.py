@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="MetricAggregateRowDTO")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class MetricAggregateRowDTO(LazyModel):
     """
     Attributes:
@@ -28,6 +28,15 @@ class MetricAggregateRowDTO(LazyModel):
     dimensions: list[str]
     measurements: MetricAggregateRowDTOMeasurements
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        dimensions: list[str],
+        measurements: MetricAggregateRowDTOMeasurements,
+    ) -> None:
+        self.dimensions = dimensions
+        self.measurements = measurements
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

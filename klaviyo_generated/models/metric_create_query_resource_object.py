@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="MetricCreateQueryResourceObject")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class MetricCreateQueryResourceObject(LazyModel):
     """
     Attributes:
@@ -29,6 +29,15 @@ class MetricCreateQueryResourceObject(LazyModel):
     type_: MetricEnum
     attributes: MetricCreateQueryResourceObjectAttributes
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: MetricEnum,
+        attributes: MetricCreateQueryResourceObjectAttributes,
+    ) -> None:
+        self.type_ = type_
+        self.attributes = attributes
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

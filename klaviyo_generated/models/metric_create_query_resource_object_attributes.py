@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="MetricCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class MetricCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -26,6 +26,15 @@ class MetricCreateQueryResourceObjectAttributes(LazyModel):
     name: str
     service: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        name: str,
+        service: None | str | Unset = UNSET,
+    ) -> None:
+        self.name = name
+        self.service = service
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

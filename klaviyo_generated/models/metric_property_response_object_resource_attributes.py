@@ -13,7 +13,7 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 T = TypeVar("T", bound="MetricPropertyResponseObjectResourceAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class MetricPropertyResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
@@ -26,6 +26,17 @@ class MetricPropertyResponseObjectResourceAttributes(LazyModel):
     property_: str
     inferred_type: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        label: str,
+        property_: str,
+        inferred_type: str,
+    ) -> None:
+        self.label = label
+        self.property_ = property_
+        self.inferred_type = inferred_type
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

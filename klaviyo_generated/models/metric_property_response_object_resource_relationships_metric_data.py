@@ -14,7 +14,7 @@ from ..models.metric_enum import MetricEnum, check_metric_enum
 T = TypeVar("T", bound="MetricPropertyResponseObjectResourceRelationshipsMetricData")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class MetricPropertyResponseObjectResourceRelationshipsMetricData(LazyModel):
     """
     Attributes:
@@ -25,6 +25,15 @@ class MetricPropertyResponseObjectResourceRelationshipsMetricData(LazyModel):
     type_: MetricEnum
     id: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: MetricEnum,
+        id: str,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

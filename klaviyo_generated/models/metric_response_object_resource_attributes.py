@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="MetricResponseObjectResourceAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class MetricResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
@@ -36,6 +36,19 @@ class MetricResponseObjectResourceAttributes(LazyModel):
     updated: None | str | Unset = UNSET
     integration: MetricResponseObjectResourceAttributesIntegrationType0 | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        name: None | str | Unset = UNSET,
+        created: None | str | Unset = UNSET,
+        updated: None | str | Unset = UNSET,
+        integration: MetricResponseObjectResourceAttributesIntegrationType0 | None | Unset = UNSET,
+    ) -> None:
+        self.name = name
+        self.created = created
+        self.updated = updated
+        self.integration = integration
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="MetricResponseObjectResourceRelationships")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class MetricResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
@@ -29,6 +29,13 @@ class MetricResponseObjectResourceRelationships(LazyModel):
 
     flow_triggers: MetricResponseObjectResourceRelationshipsFlowTriggers | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        flow_triggers: MetricResponseObjectResourceRelationshipsFlowTriggers | Unset = UNSET,
+    ) -> None:
+        self.flow_triggers = flow_triggers
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

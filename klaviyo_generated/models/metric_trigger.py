@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="MetricTrigger")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class MetricTrigger(LazyModel):
     """
     Attributes:
@@ -32,6 +32,17 @@ class MetricTrigger(LazyModel):
     id: None | str | Unset = UNSET
     trigger_filter: MetricTriggerTriggerFilterType0 | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: MetricTriggerType,
+        id: None | str | Unset = UNSET,
+        trigger_filter: MetricTriggerTriggerFilterType0 | None | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.trigger_filter = trigger_filter
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="MetricTriggerTriggerFilterType0ConditionGroupsItem")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class MetricTriggerTriggerFilterType0ConditionGroupsItem(LazyModel):
     """
     Attributes:
@@ -26,6 +26,13 @@ class MetricTriggerTriggerFilterType0ConditionGroupsItem(LazyModel):
 
     conditions: list[MetricPropertyCondition]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        conditions: list[MetricPropertyCondition],
+    ) -> None:
+        self.conditions = conditions
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset, strict_enums
 T = TypeVar("T", bound="MobileOverlay")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class MobileOverlay(LazyModel):
     """
     Attributes:
@@ -25,6 +25,15 @@ class MobileOverlay(LazyModel):
     color: None | str | Unset = "rgba(20, 20, 20, 0.5)"
     enabled: Literal[False] | Unset = False
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        color: None | str | Unset = "rgba(20, 20, 20, 0.5)",
+        enabled: Literal[False] | Unset = False,
+    ) -> None:
+        self.color = color
+        self.enabled = enabled
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

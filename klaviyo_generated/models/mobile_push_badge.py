@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="MobilePushBadge")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class MobilePushBadge(LazyModel):
     """
     Attributes:
@@ -34,6 +34,19 @@ class MobilePushBadge(LazyModel):
         UNSET
     )
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        display: Literal[True],
+        badge_options: CampaignMessageIncrement
+        | CampaignMessageProperty
+        | CampaignMessageStaticCount
+        | None
+        | Unset = UNSET,
+    ) -> None:
+        self.display = display
+        self.badge_options = badge_options
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="MobilePushContent")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class MobilePushContent(LazyModel):
     """
     Attributes:
@@ -33,6 +33,19 @@ class MobilePushContent(LazyModel):
     dynamic_image: None | str | Unset = UNSET
     action_buttons: list[PushActionButtonDefinition] | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        title: None | str | Unset = UNSET,
+        body: None | str | Unset = UNSET,
+        dynamic_image: None | str | Unset = UNSET,
+        action_buttons: list[PushActionButtonDefinition] | None | Unset = UNSET,
+    ) -> None:
+        self.title = title
+        self.body = body
+        self.dynamic_image = dynamic_image
+        self.action_buttons = action_buttons
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

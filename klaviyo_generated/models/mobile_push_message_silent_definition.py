@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="MobilePushMessageSilentDefinition")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class MobilePushMessageSilentDefinition(LazyModel):
     """
     Attributes:
@@ -42,6 +42,17 @@ class MobilePushMessageSilentDefinition(LazyModel):
     notification_type: MobilePushMessageSilentDefinitionNotificationType
     kv_pairs: MobilePushMessageSilentDefinitionKvPairsType0 | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        channel: MobilePushMessageSilentDefinitionChannel,
+        notification_type: MobilePushMessageSilentDefinitionNotificationType,
+        kv_pairs: MobilePushMessageSilentDefinitionKvPairsType0 | None | Unset = UNSET,
+    ) -> None:
+        self.channel = channel
+        self.notification_type = notification_type
+        self.kv_pairs = kv_pairs
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

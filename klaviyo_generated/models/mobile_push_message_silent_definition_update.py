@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="MobilePushMessageSilentDefinitionUpdate")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class MobilePushMessageSilentDefinitionUpdate(LazyModel):
     """
     Attributes:
@@ -43,6 +43,17 @@ class MobilePushMessageSilentDefinitionUpdate(LazyModel):
     kv_pairs: MobilePushMessageSilentDefinitionUpdateKvPairs | Unset = UNSET
     notification_type: MobilePushMessageSilentDefinitionUpdateNotificationType | Unset = "silent"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        channel: MobilePushMessageSilentDefinitionUpdateChannel,
+        kv_pairs: MobilePushMessageSilentDefinitionUpdateKvPairs | Unset = UNSET,
+        notification_type: MobilePushMessageSilentDefinitionUpdateNotificationType | Unset = "silent",
+    ) -> None:
+        self.channel = channel
+        self.kv_pairs = kv_pairs
+        self.notification_type = notification_type
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

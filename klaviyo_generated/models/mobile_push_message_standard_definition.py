@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="MobilePushMessageStandardDefinition")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class MobilePushMessageStandardDefinition(LazyModel):
     """
     Attributes:
@@ -48,6 +48,21 @@ class MobilePushMessageStandardDefinition(LazyModel):
     kv_pairs: MobilePushMessageStandardDefinitionKvPairsType0 | None | Unset = UNSET
     options: MobilePushOptions | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        channel: MobilePushMessageStandardDefinitionChannel,
+        notification_type: MobilePushMessageStandardDefinitionNotificationType,
+        content: MobilePushContent,
+        kv_pairs: MobilePushMessageStandardDefinitionKvPairsType0 | None | Unset = UNSET,
+        options: MobilePushOptions | Unset = UNSET,
+    ) -> None:
+        self.channel = channel
+        self.notification_type = notification_type
+        self.content = content
+        self.kv_pairs = kv_pairs
+        self.options = options
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="MobilePushMessageStandardDefinitionCreate")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class MobilePushMessageStandardDefinitionCreate(LazyModel):
     """
     Attributes:
@@ -49,6 +49,21 @@ class MobilePushMessageStandardDefinitionCreate(LazyModel):
     options: MobilePushOptions | Unset = UNSET
     notification_type: MobilePushMessageStandardDefinitionCreateNotificationType | Unset = "standard"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        channel: MobilePushMessageStandardDefinitionCreateChannel,
+        content: MobilePushContentCreate,
+        kv_pairs: MobilePushMessageStandardDefinitionCreateKvPairsType0 | None | Unset = UNSET,
+        options: MobilePushOptions | Unset = UNSET,
+        notification_type: MobilePushMessageStandardDefinitionCreateNotificationType | Unset = "standard",
+    ) -> None:
+        self.channel = channel
+        self.content = content
+        self.kv_pairs = kv_pairs
+        self.options = options
+        self.notification_type = notification_type
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

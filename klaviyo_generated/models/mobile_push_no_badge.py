@@ -14,7 +14,7 @@ from ..types import strict_enums
 T = TypeVar("T", bound="MobilePushNoBadge")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class MobilePushNoBadge(LazyModel):
     """
     Attributes:
@@ -23,6 +23,13 @@ class MobilePushNoBadge(LazyModel):
 
     display: Literal[False]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        display: Literal[False],
+    ) -> None:
+        self.display = display
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

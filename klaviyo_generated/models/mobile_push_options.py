@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="MobilePushOptions")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class MobilePushOptions(LazyModel):
     """
     Attributes:
@@ -35,6 +35,17 @@ class MobilePushOptions(LazyModel):
     badge: MobilePushBadge | MobilePushNoBadge | None | Unset = UNSET
     play_sound: bool | None | Unset = False
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        on_open: None | PushOnOpenApp | PushOnOpenDeepLink | PushOnOpenWebUrl | Unset = UNSET,
+        badge: MobilePushBadge | MobilePushNoBadge | None | Unset = UNSET,
+        play_sound: bool | None | Unset = False,
+    ) -> None:
+        self.on_open = on_open
+        self.badge = badge
+        self.play_sound = play_sound
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

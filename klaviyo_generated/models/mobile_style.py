@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="MobileStyle")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class MobileStyle(LazyModel):
     """
     Attributes:
@@ -35,6 +35,19 @@ class MobileStyle(LazyModel):
     styles: MobileStyleStyles
     id: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        style_type: MobileStyleStyleType,
+        properties: MobileStyleProperties,
+        styles: MobileStyleStyles,
+        id: None | str | Unset = UNSET,
+    ) -> None:
+        self.style_type = style_type
+        self.properties = properties
+        self.styles = styles
+        self.id = id
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="MobileStyleProperties")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class MobileStyleProperties(LazyModel):
     """
     Attributes:
@@ -23,6 +23,13 @@ class MobileStyleProperties(LazyModel):
 
     mobile_padding_override: bool | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        mobile_padding_override: bool | None | Unset = UNSET,
+    ) -> None:
+        self.mobile_padding_override = mobile_padding_override
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="MobileStyleStyles")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class MobileStyleStyles(LazyModel):
     """
     Attributes:
@@ -35,6 +35,25 @@ class MobileStyleStyles(LazyModel):
     mobile_padding_right: int | None | Unset = UNSET
     mobile_padding_top: int | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        mobile_block_padding_left: int | None | Unset = UNSET,
+        mobile_block_padding_right: int | None | Unset = UNSET,
+        mobile_margin: int | None | Unset = UNSET,
+        mobile_padding_bottom: int | None | Unset = UNSET,
+        mobile_padding_left: int | None | Unset = UNSET,
+        mobile_padding_right: int | None | Unset = UNSET,
+        mobile_padding_top: int | None | Unset = UNSET,
+    ) -> None:
+        self.mobile_block_padding_left = mobile_block_padding_left
+        self.mobile_block_padding_right = mobile_block_padding_right
+        self.mobile_margin = mobile_margin
+        self.mobile_padding_bottom = mobile_padding_bottom
+        self.mobile_padding_left = mobile_padding_left
+        self.mobile_padding_right = mobile_padding_right
+        self.mobile_padding_top = mobile_padding_top
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="MultiBranchSplitAction")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class MultiBranchSplitAction(LazyModel):
     """
     Attributes:
@@ -37,6 +37,21 @@ class MultiBranchSplitAction(LazyModel):
     links: Any | Unset = UNSET
     data: MultiBranchSplitActionData | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: MultiBranchSplitActionType,
+        id: None | str | Unset = UNSET,
+        temporary_id: None | str | Unset = UNSET,
+        links: Any | Unset = UNSET,
+        data: MultiBranchSplitActionData | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.temporary_id = temporary_id
+        self.links = links
+        self.data = data
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

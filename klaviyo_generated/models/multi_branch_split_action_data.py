@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="MultiBranchSplitActionData")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class MultiBranchSplitActionData(LazyModel):
     """
     Attributes:
@@ -28,6 +28,15 @@ class MultiBranchSplitActionData(LazyModel):
     branches: list[MultiBranchSplitBranch]
     name: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        branches: list[MultiBranchSplitBranch],
+        name: str,
+    ) -> None:
+        self.branches = branches
+        self.name = name
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="MultiBranchSplitBranch")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class MultiBranchSplitBranch(LazyModel):
     """
     Attributes:
@@ -38,6 +38,23 @@ class MultiBranchSplitBranch(LazyModel):
     links: Link | Unset = UNSET
     name: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        branch_id: str,
+        order: int | None | Unset = UNSET,
+        is_else: bool | Unset = False,
+        branch_filter: MultiBranchSplitBranchBranchFilterType0 | None | Unset = UNSET,
+        links: Link | Unset = UNSET,
+        name: None | str | Unset = UNSET,
+    ) -> None:
+        self.branch_id = branch_id
+        self.order = order
+        self.is_else = is_else
+        self.branch_filter = branch_filter
+        self.links = links
+        self.name = name
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="NextStep")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class NextStep(LazyModel):
     """
     Attributes:
@@ -34,6 +34,19 @@ class NextStep(LazyModel):
     id: None | str | Unset = UNSET
     properties: NextStepProperties | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        submit: bool,
+        type_: NextStepType,
+        id: None | str | Unset = UNSET,
+        properties: NextStepProperties | Unset = UNSET,
+    ) -> None:
+        self.submit = submit
+        self.type_ = type_
+        self.id = id
+        self.properties = properties
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="NextStepProperties")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class NextStepProperties(LazyModel):
     """
     Attributes:
@@ -23,6 +23,13 @@ class NextStepProperties(LazyModel):
 
     list_id: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        list_id: None | str | Unset = UNSET,
+    ) -> None:
+        self.list_id = list_id
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="NoEmailMarketing")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class NoEmailMarketing(LazyModel):
     """
     Attributes:
@@ -32,6 +32,15 @@ class NoEmailMarketing(LazyModel):
     subscription: NoEmailMarketingSubscription
     filters: list[BounceDateFilter | InvalidEmailDateFilter | ManualSuppressionDateFilter] | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        subscription: NoEmailMarketingSubscription,
+        filters: list[BounceDateFilter | InvalidEmailDateFilter | ManualSuppressionDateFilter] | None | Unset = UNSET,
+    ) -> None:
+        self.subscription = subscription
+        self.filters = filters
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

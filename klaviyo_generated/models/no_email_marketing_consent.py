@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="NoEmailMarketingConsent")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class NoEmailMarketingConsent(LazyModel):
     """
     Attributes:
@@ -41,6 +41,20 @@ class NoEmailMarketingConsent(LazyModel):
         NoEmailMarketing | NoEmailMarketingNeverSubscribed | NoEmailMarketingSubscribed | NoEmailMarketingUnsubscribed
     )
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        channel: NoEmailMarketingConsentChannel,
+        can_receive_marketing: Literal[False],
+        consent_status: NoEmailMarketing
+        | NoEmailMarketingNeverSubscribed
+        | NoEmailMarketingSubscribed
+        | NoEmailMarketingUnsubscribed,
+    ) -> None:
+        self.channel = channel
+        self.can_receive_marketing = can_receive_marketing
+        self.consent_status = consent_status
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="NoEmailMarketingNeverSubscribed")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class NoEmailMarketingNeverSubscribed(LazyModel):
     """
     Attributes:
@@ -35,6 +35,15 @@ class NoEmailMarketingNeverSubscribed(LazyModel):
     subscription: NoEmailMarketingNeverSubscribedSubscription
     filters: list[BounceDateFilter | InvalidEmailDateFilter | ManualSuppressionDateFilter]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        subscription: NoEmailMarketingNeverSubscribedSubscription,
+        filters: list[BounceDateFilter | InvalidEmailDateFilter | ManualSuppressionDateFilter],
+    ) -> None:
+        self.subscription = subscription
+        self.filters = filters
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="NoEmailMarketingUnsubscribed")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class NoEmailMarketingUnsubscribed(LazyModel):
     """
     Attributes:
@@ -71,6 +71,32 @@ class NoEmailMarketingUnsubscribed(LazyModel):
         | Unset
     ) = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        subscription: NoEmailMarketingUnsubscribedSubscription,
+        filters: list[
+            APIMethodFilter
+            | ConstantContactIntegrationMethodFilter
+            | DataWarehouseImportMethodFilter
+            | InboundMessageMethodFilter
+            | MailboxProviderMethodFilter
+            | ManualImportMethodFilter
+            | ManualRemoveMethodFilter
+            | OneClickUnsubscribeMethodFilter
+            | PreferencePageMethodFilter
+            | ProfileModificationMethodFilter
+            | SftpMethodFilter
+            | SpamComplaintMethodFilter
+            | StatusDateFilter
+        ]
+        | list[BounceDateFilter | InvalidEmailDateFilter | ManualSuppressionDateFilter]
+        | None
+        | Unset = UNSET,
+    ) -> None:
+        self.subscription = subscription
+        self.filters = filters
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

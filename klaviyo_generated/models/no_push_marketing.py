@@ -14,7 +14,7 @@ from ..models.no_push_marketing_subscription import NoPushMarketingSubscription,
 T = TypeVar("T", bound="NoPushMarketing")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class NoPushMarketing(LazyModel):
     """
     Attributes:
@@ -23,6 +23,13 @@ class NoPushMarketing(LazyModel):
 
     subscription: NoPushMarketingSubscription
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        subscription: NoPushMarketingSubscription,
+    ) -> None:
+        self.subscription = subscription
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="NoPushMarketingConsent")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class NoPushMarketingConsent(LazyModel):
     """
     Attributes:
@@ -35,6 +35,17 @@ class NoPushMarketingConsent(LazyModel):
     can_receive_marketing: Literal[False]
     consent_status: NoPushMarketing
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        channel: NoPushMarketingConsentChannel,
+        can_receive_marketing: Literal[False],
+        consent_status: NoPushMarketing,
+    ) -> None:
+        self.channel = channel
+        self.can_receive_marketing = can_receive_marketing
+        self.consent_status = consent_status
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -14,7 +14,7 @@ from ..models.no_sms_marketing_subscription import NoSMSMarketingSubscription, c
 T = TypeVar("T", bound="NoSMSMarketing")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class NoSMSMarketing(LazyModel):
     """
     Attributes:
@@ -23,6 +23,13 @@ class NoSMSMarketing(LazyModel):
 
     subscription: NoSMSMarketingSubscription
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        subscription: NoSMSMarketingSubscription,
+    ) -> None:
+        self.subscription = subscription
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

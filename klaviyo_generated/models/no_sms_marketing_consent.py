@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="NoSMSMarketingConsent")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class NoSMSMarketingConsent(LazyModel):
     """
     Attributes:
@@ -37,6 +37,17 @@ class NoSMSMarketingConsent(LazyModel):
     can_receive_marketing: Literal[False]
     consent_status: NoSMSMarketing | NoSMSMarketingNeverSubscribed | NoSMSMarketingUnsubscribed
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        channel: NoSMSMarketingConsentChannel,
+        can_receive_marketing: Literal[False],
+        consent_status: NoSMSMarketing | NoSMSMarketingNeverSubscribed | NoSMSMarketingUnsubscribed,
+    ) -> None:
+        self.channel = channel
+        self.can_receive_marketing = can_receive_marketing
+        self.consent_status = consent_status
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -17,7 +17,7 @@ from ..models.no_sms_marketing_never_subscribed_subscription import (
 T = TypeVar("T", bound="NoSMSMarketingNeverSubscribed")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class NoSMSMarketingNeverSubscribed(LazyModel):
     """
     Attributes:
@@ -26,6 +26,13 @@ class NoSMSMarketingNeverSubscribed(LazyModel):
 
     subscription: NoSMSMarketingNeverSubscribedSubscription
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        subscription: NoSMSMarketingNeverSubscribedSubscription,
+    ) -> None:
+        self.subscription = subscription
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

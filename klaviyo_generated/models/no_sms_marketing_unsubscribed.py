@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="NoSMSMarketingUnsubscribed")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class NoSMSMarketingUnsubscribed(LazyModel):
     """
     Attributes:
@@ -73,6 +73,34 @@ class NoSMSMarketingUnsubscribed(LazyModel):
         | Unset
     ) = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        subscription: NoSMSMarketingUnsubscribedSubscription,
+        filters: list[
+            BulkRemoveMethodFilter
+            | CarrierDeactivationMethodFilter
+            | CheckoutMethodFilter
+            | FailedAgeGateMethodFilter
+            | FormMethodFilter
+            | InboundMessageMethodFilter
+            | ManualAddManualMethodFilter
+            | ManualImportManualMethodFilter
+            | ManualRemoveMethodFilter
+            | MessageBlockedMethodFilter
+            | PreferencePageMethodFilter
+            | ProvidedLandlineMethodFilter
+            | ProvidedNoAgeMethodFilter
+            | SftpMethodFilter
+            | ShopifyIntegrationMethodFilter
+            | StatusDateFilter
+        ]
+        | None
+        | Unset = UNSET,
+    ) -> None:
+        self.subscription = subscription
+        self.filters = filters
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -14,7 +14,7 @@ from ..types import strict_enums
 T = TypeVar("T", bound="NonLocalStaticSend")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class NonLocalStaticSend(LazyModel):
     """
     Attributes:
@@ -24,6 +24,13 @@ class NonLocalStaticSend(LazyModel):
 
     is_local: Literal[False]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        is_local: Literal[False],
+    ) -> None:
+        self.is_local = is_local
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -21,7 +21,7 @@ from ..models.numeric_operator_numeric_filter_type import (
 T = TypeVar("T", bound="NumericOperatorNumericFilter")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class NumericOperatorNumericFilter(LazyModel):
     """
     Attributes:
@@ -34,6 +34,17 @@ class NumericOperatorNumericFilter(LazyModel):
     operator: NumericOperatorNumericFilterOperator
     value: float | int
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: NumericOperatorNumericFilterType,
+        operator: NumericOperatorNumericFilterOperator,
+        value: float | int,
+    ) -> None:
+        self.type_ = type_
+        self.operator = operator
+        self.value = value
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

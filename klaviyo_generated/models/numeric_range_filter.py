@@ -15,7 +15,7 @@ from ..models.numeric_range_filter_type import NumericRangeFilterType, check_num
 T = TypeVar("T", bound="NumericRangeFilter")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class NumericRangeFilter(LazyModel):
     """
     Attributes:
@@ -30,6 +30,19 @@ class NumericRangeFilter(LazyModel):
     start: float | int
     end: float | int
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: NumericRangeFilterType,
+        operator: NumericRangeFilterOperator,
+        start: float | int,
+        end: float | int,
+    ) -> None:
+        self.type_ = type_
+        self.operator = operator
+        self.start = start
+        self.end = end
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

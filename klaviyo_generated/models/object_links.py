@@ -13,7 +13,7 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 T = TypeVar("T", bound="ObjectLinks")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ObjectLinks(LazyModel):
     """
     Attributes:
@@ -22,6 +22,13 @@ class ObjectLinks(LazyModel):
 
     self_: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        self_: str,
+    ) -> None:
+        self.self_ = self_
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ObjectRecordDeleteJobCreateQueryResourceObject")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ObjectRecordDeleteJobCreateQueryResourceObject(LazyModel):
     """
     Attributes:
@@ -34,6 +34,15 @@ class ObjectRecordDeleteJobCreateQueryResourceObject(LazyModel):
     type_: ObjectRecordBulkDeleteJobEnum
     relationships: ObjectRecordDeleteJobCreateQueryResourceObjectRelationships
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: ObjectRecordBulkDeleteJobEnum,
+        relationships: ObjectRecordDeleteJobCreateQueryResourceObjectRelationships,
+    ) -> None:
+        self.type_ = type_
+        self.relationships = relationships
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

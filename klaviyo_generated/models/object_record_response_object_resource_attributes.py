@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ObjectRecordResponseObjectResourceAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ObjectRecordResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
@@ -29,6 +29,13 @@ class ObjectRecordResponseObjectResourceAttributes(LazyModel):
 
     record_properties: ObjectRecordResponseObjectResourceAttributesRecordProperties
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        record_properties: ObjectRecordResponseObjectResourceAttributesRecordProperties,
+    ) -> None:
+        self.record_properties = record_properties
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ObjectSchemaCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ObjectSchemaCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -47,6 +47,23 @@ class ObjectSchemaCreateQueryResourceObjectAttributes(LazyModel):
     required: list[str] | None | Unset = UNSET
     source_mapping: None | ObjectSchemaCreateQueryResourceObjectAttributesSourceMappingType0 | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        title: str,
+        properties: list[APISchemaProperty],
+        description: None | str | Unset = UNSET,
+        status: ObjectSchemaCreateQueryResourceObjectAttributesStatus | Unset = "draft",
+        required: list[str] | None | Unset = UNSET,
+        source_mapping: None | ObjectSchemaCreateQueryResourceObjectAttributesSourceMappingType0 | Unset = UNSET,
+    ) -> None:
+        self.title = title
+        self.properties = properties
+        self.description = description
+        self.status = status
+        self.required = required
+        self.source_mapping = source_mapping
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ObjectSchemaPartialUpdateQueryResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ObjectSchemaPartialUpdateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -41,6 +41,21 @@ class ObjectSchemaPartialUpdateQueryResourceObjectAttributes(LazyModel):
     status: ObjectSchemaPartialUpdateQueryResourceObjectAttributesStatus | Unset = UNSET
     required: list[str] | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        title: None | str | Unset = UNSET,
+        properties: list[APISchemaProperty] | None | Unset = UNSET,
+        description: None | str | Unset = UNSET,
+        status: ObjectSchemaPartialUpdateQueryResourceObjectAttributesStatus | Unset = UNSET,
+        required: list[str] | None | Unset = UNSET,
+    ) -> None:
+        self.title = title
+        self.properties = properties
+        self.description = description
+        self.status = status
+        self.required = required
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="ObjectSchemaRelationshipCreateMeta")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ObjectSchemaRelationshipCreateMeta(LazyModel):
     """
     Attributes:
@@ -26,6 +26,15 @@ class ObjectSchemaRelationshipCreateMeta(LazyModel):
     name: str
     description: None | str | Unset = ""
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        name: str,
+        description: None | str | Unset = "",
+    ) -> None:
+        self.name = name
+        self.description = description
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="ObjectSchemaRelationshipMeta")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ObjectSchemaRelationshipMeta(LazyModel):
     """
     Attributes:
@@ -27,6 +27,17 @@ class ObjectSchemaRelationshipMeta(LazyModel):
     name: str
     description: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        relationship_id: str,
+        name: str,
+        description: None | str | Unset = UNSET,
+    ) -> None:
+        self.relationship_id = relationship_id
+        self.name = name
+        self.description = description
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ObjectSchemaRelationshipResponseObjectResourceAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ObjectSchemaRelationshipResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
@@ -27,6 +27,13 @@ class ObjectSchemaRelationshipResponseObjectResourceAttributes(LazyModel):
 
     meta: ObjectSchemaRelationshipMeta | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        meta: ObjectSchemaRelationshipMeta | Unset = UNSET,
+    ) -> None:
+        self.meta = meta
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

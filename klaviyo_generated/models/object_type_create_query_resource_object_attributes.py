@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ObjectTypeCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ObjectTypeCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -47,6 +47,21 @@ class ObjectTypeCreateQueryResourceObjectAttributes(LazyModel):
     namespace: None | str | Unset = "custom-objects"
     object_schema: None | ObjectTypeCreateQueryResourceObjectAttributesObjectSchemaType0 | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        title: str,
+        description: None | str | Unset = "",
+        visibility: ObjectTypeCreateQueryResourceObjectAttributesVisibility | Unset = "private",
+        namespace: None | str | Unset = "custom-objects",
+        object_schema: None | ObjectTypeCreateQueryResourceObjectAttributesObjectSchemaType0 | Unset = UNSET,
+    ) -> None:
+        self.title = title
+        self.description = description
+        self.visibility = visibility
+        self.namespace = namespace
+        self.object_schema = object_schema
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

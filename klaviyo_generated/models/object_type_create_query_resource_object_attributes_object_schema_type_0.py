@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ObjectTypeCreateQueryResourceObjectAttributesObjectSchemaType0")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ObjectTypeCreateQueryResourceObjectAttributesObjectSchemaType0(LazyModel):
     """The object schema to create with this object type
 
@@ -27,6 +27,13 @@ class ObjectTypeCreateQueryResourceObjectAttributesObjectSchemaType0(LazyModel):
 
     data: EmbeddedObjectSchemaResourceObject
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        data: EmbeddedObjectSchemaResourceObject,
+    ) -> None:
+        self.data = data
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -18,7 +18,7 @@ from ..models.object_type_response_object_resource_attributes_status import (
 T = TypeVar("T", bound="ObjectTypeResponseObjectResourceAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ObjectTypeResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
@@ -41,6 +41,23 @@ class ObjectTypeResponseObjectResourceAttributes(LazyModel):
     created_at: datetime.datetime
     updated_at: datetime.datetime
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        title: str,
+        description: str,
+        status: ObjectTypeResponseObjectResourceAttributesStatus,
+        namespace: str,
+        created_at: datetime.datetime,
+        updated_at: datetime.datetime,
+    ) -> None:
+        self.title = title
+        self.description = description
+        self.status = status
+        self.namespace = namespace
+        self.created_at = created_at
+        self.updated_at = updated_at
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

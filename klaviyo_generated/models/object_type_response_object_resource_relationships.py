@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ObjectTypeResponseObjectResourceRelationships")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ObjectTypeResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
@@ -49,6 +49,21 @@ class ObjectTypeResponseObjectResourceRelationships(LazyModel):
     object_types: ObjectTypeResponseObjectResourceRelationshipsObjectTypes | Unset = UNSET
     profile_object_types: ObjectTypeResponseObjectResourceRelationshipsProfileObjectTypes | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        current_schema: ObjectTypeResponseObjectResourceRelationshipsCurrentSchema | Unset = UNSET,
+        draft_schema: ObjectTypeResponseObjectResourceRelationshipsDraftSchema | Unset = UNSET,
+        schema_versions: ObjectTypeResponseObjectResourceRelationshipsSchemaVersions | Unset = UNSET,
+        object_types: ObjectTypeResponseObjectResourceRelationshipsObjectTypes | Unset = UNSET,
+        profile_object_types: ObjectTypeResponseObjectResourceRelationshipsProfileObjectTypes | Unset = UNSET,
+    ) -> None:
+        self.current_schema = current_schema
+        self.draft_schema = draft_schema
+        self.schema_versions = schema_versions
+        self.object_types = object_types
+        self.profile_object_types = profile_object_types
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

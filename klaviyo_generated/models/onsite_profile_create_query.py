@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="OnsiteProfileCreateQuery")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class OnsiteProfileCreateQuery(LazyModel):
     """
     Attributes:
@@ -26,6 +26,13 @@ class OnsiteProfileCreateQuery(LazyModel):
 
     data: OnsiteProfileCreateQueryResourceObject
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        data: OnsiteProfileCreateQueryResourceObject,
+    ) -> None:
+        self.data = data
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

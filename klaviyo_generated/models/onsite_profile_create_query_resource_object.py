@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="OnsiteProfileCreateQueryResourceObject")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class OnsiteProfileCreateQueryResourceObject(LazyModel):
     """
     Attributes:
@@ -37,6 +37,19 @@ class OnsiteProfileCreateQueryResourceObject(LazyModel):
     id: None | str | Unset = UNSET
     meta: OnsiteProfileMeta | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: ProfileEnum,
+        attributes: OnsiteProfileCreateQueryResourceObjectAttributes,
+        id: None | str | Unset = UNSET,
+        meta: OnsiteProfileMeta | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.attributes = attributes
+        self.id = id
+        self.meta = meta
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

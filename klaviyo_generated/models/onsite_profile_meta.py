@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="OnsiteProfileMeta")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class OnsiteProfileMeta(LazyModel):
     """
     Attributes:
@@ -30,6 +30,15 @@ class OnsiteProfileMeta(LazyModel):
     patch_properties: ProfileMetaPatchProperties | Unset = UNSET
     patch_identifiers: PatchIdentifiers | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        patch_properties: ProfileMetaPatchProperties | Unset = UNSET,
+        patch_identifiers: PatchIdentifiers | Unset = UNSET,
+    ) -> None:
+        self.patch_properties = patch_properties
+        self.patch_identifiers = patch_identifiers
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

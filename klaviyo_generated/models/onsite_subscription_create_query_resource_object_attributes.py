@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="OnsiteSubscriptionCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class OnsiteSubscriptionCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -32,6 +32,15 @@ class OnsiteSubscriptionCreateQueryResourceObjectAttributes(LazyModel):
     profile: OnsiteSubscriptionCreateQueryResourceObjectAttributesProfile
     custom_source: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        profile: OnsiteSubscriptionCreateQueryResourceObjectAttributesProfile,
+        custom_source: None | str | Unset = UNSET,
+    ) -> None:
+        self.profile = profile
+        self.custom_source = custom_source
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

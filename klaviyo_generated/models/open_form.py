@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="OpenForm")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class OpenForm(LazyModel):
     """
     Attributes:
@@ -34,6 +34,19 @@ class OpenForm(LazyModel):
     id: None | str | Unset = UNSET
     submit: Literal[True] | Unset = True
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: OpenFormType,
+        properties: OpenFormProperties,
+        id: None | str | Unset = UNSET,
+        submit: Literal[True] | Unset = True,
+    ) -> None:
+        self.type_ = type_
+        self.properties = properties
+        self.id = id
+        self.submit = submit
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

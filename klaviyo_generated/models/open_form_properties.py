@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="OpenFormProperties")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class OpenFormProperties(LazyModel):
     """
     Attributes:
@@ -25,6 +25,15 @@ class OpenFormProperties(LazyModel):
     form_id_to_open: str
     close_form: bool | Unset = True
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        form_id_to_open: str,
+        close_form: bool | Unset = True,
+    ) -> None:
+        self.form_id_to_open = form_id_to_open
+        self.close_form = close_form
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

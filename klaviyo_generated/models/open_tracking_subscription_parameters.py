@@ -17,7 +17,7 @@ from ..models.open_tracking_subscription_parameters_consent import (
 T = TypeVar("T", bound="OpenTrackingSubscriptionParameters")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class OpenTrackingSubscriptionParameters(LazyModel):
     """
     Attributes:
@@ -27,6 +27,13 @@ class OpenTrackingSubscriptionParameters(LazyModel):
 
     consent: OpenTrackingSubscriptionParametersConsent
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        consent: OpenTrackingSubscriptionParametersConsent,
+    ) -> None:
+        self.consent = consent
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

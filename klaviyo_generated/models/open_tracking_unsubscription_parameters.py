@@ -17,7 +17,7 @@ from ..models.open_tracking_unsubscription_parameters_consent import (
 T = TypeVar("T", bound="OpenTrackingUnsubscriptionParameters")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class OpenTrackingUnsubscriptionParameters(LazyModel):
     """
     Attributes:
@@ -27,6 +27,13 @@ class OpenTrackingUnsubscriptionParameters(LazyModel):
 
     consent: OpenTrackingUnsubscriptionParametersConsent
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        consent: OpenTrackingUnsubscriptionParametersConsent,
+    ) -> None:
+        self.consent = consent
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="OptInCodeProperties")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class OptInCodeProperties(LazyModel):
     """
     Attributes:
@@ -49,6 +49,27 @@ class OptInCodeProperties(LazyModel):
     required: Literal[True] | Unset = True
     display_device: list[OptInCodePropertiesDisplayDeviceItem] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        classname: None | str | Unset = UNSET,
+        label: None | str | Unset = UNSET,
+        show_label: bool | Unset = False,
+        placeholder: None | str | Unset = UNSET,
+        error_messages: ErrorMessages | Unset = UNSET,
+        property_name: OptInCodePropertiesPropertyName | Unset = "opt_in_code",
+        required: Literal[True] | Unset = True,
+        display_device: list[OptInCodePropertiesDisplayDeviceItem] | Unset = UNSET,
+    ) -> None:
+        self.classname = classname
+        self.label = label
+        self.show_label = show_label
+        self.placeholder = placeholder
+        self.error_messages = error_messages
+        self.property_name = property_name
+        self.required = required
+        self.display_device = display_device
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

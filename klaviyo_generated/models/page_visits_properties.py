@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="PageVisitsProperties")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PageVisitsProperties(LazyModel):
     """
     Attributes:
@@ -23,6 +23,13 @@ class PageVisitsProperties(LazyModel):
 
     pages: int | Unset = 3
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        pages: int | Unset = 3,
+    ) -> None:
+        self.pages = pages
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

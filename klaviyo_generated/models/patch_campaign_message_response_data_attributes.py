@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PatchCampaignMessageResponseDataAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PatchCampaignMessageResponseDataAttributes(LazyModel):
     """
     Attributes:
@@ -49,6 +49,24 @@ class PatchCampaignMessageResponseDataAttributes(LazyModel):
     created_at: datetime.datetime | None | Unset = UNSET
     updated_at: datetime.datetime | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        definition: EmailMessageDefinition
+        | MobilePushMessageSilentDefinition
+        | MobilePushMessageStandardDefinition
+        | None
+        | SMSMessageDefinition
+        | Unset = UNSET,
+        send_times: list[SendTime] | None | Unset = UNSET,
+        created_at: datetime.datetime | None | Unset = UNSET,
+        updated_at: datetime.datetime | None | Unset = UNSET,
+    ) -> None:
+        self.definition = definition
+        self.send_times = send_times
+        self.created_at = created_at
+        self.updated_at = updated_at
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

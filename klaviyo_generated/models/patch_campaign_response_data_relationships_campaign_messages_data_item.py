@@ -14,7 +14,7 @@ from ..models.campaign_message_enum import CampaignMessageEnum, check_campaign_m
 T = TypeVar("T", bound="PatchCampaignResponseDataRelationshipsCampaignMessagesDataItem")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PatchCampaignResponseDataRelationshipsCampaignMessagesDataItem(LazyModel):
     """
     Attributes:
@@ -25,6 +25,15 @@ class PatchCampaignResponseDataRelationshipsCampaignMessagesDataItem(LazyModel):
     type_: CampaignMessageEnum
     id: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: CampaignMessageEnum,
+        id: str,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

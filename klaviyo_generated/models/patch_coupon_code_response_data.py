@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PatchCouponCodeResponseData")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PatchCouponCodeResponseData(LazyModel):
     """
     Attributes:
@@ -39,6 +39,21 @@ class PatchCouponCodeResponseData(LazyModel):
     links: ObjectLinks
     relationships: PatchCouponCodeResponseDataRelationships | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: CouponCodeEnum,
+        id: str,
+        attributes: PatchCouponCodeResponseDataAttributes,
+        links: ObjectLinks,
+        relationships: PatchCouponCodeResponseDataRelationships | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.attributes = attributes
+        self.links = links
+        self.relationships = relationships
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

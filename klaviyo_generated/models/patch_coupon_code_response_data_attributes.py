@@ -19,7 +19,7 @@ from ..types import UNSET, Unset, parse_union
 T = TypeVar("T", bound="PatchCouponCodeResponseDataAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PatchCouponCodeResponseDataAttributes(LazyModel):
     """
     Attributes:
@@ -35,6 +35,17 @@ class PatchCouponCodeResponseDataAttributes(LazyModel):
     expires_at: datetime.datetime | None | Unset = UNSET
     status: PatchCouponCodeResponseDataAttributesStatus | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        unique_code: None | str | Unset = UNSET,
+        expires_at: datetime.datetime | None | Unset = UNSET,
+        status: PatchCouponCodeResponseDataAttributesStatus | Unset = UNSET,
+    ) -> None:
+        self.unique_code = unique_code
+        self.expires_at = expires_at
+        self.status = status
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PatchCouponCodeResponseDataRelationships")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PatchCouponCodeResponseDataRelationships(LazyModel):
     """
     Attributes:
@@ -34,6 +34,15 @@ class PatchCouponCodeResponseDataRelationships(LazyModel):
     coupon: PatchCouponCodeResponseDataRelationshipsCoupon | Unset = UNSET
     profile: PatchCouponCodeResponseDataRelationshipsProfile | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        coupon: PatchCouponCodeResponseDataRelationshipsCoupon | Unset = UNSET,
+        profile: PatchCouponCodeResponseDataRelationshipsProfile | Unset = UNSET,
+    ) -> None:
+        self.coupon = coupon
+        self.profile = profile
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

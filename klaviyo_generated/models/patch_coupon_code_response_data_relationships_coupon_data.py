@@ -14,7 +14,7 @@ from ..models.coupon_enum import CouponEnum, check_coupon_enum
 T = TypeVar("T", bound="PatchCouponCodeResponseDataRelationshipsCouponData")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PatchCouponCodeResponseDataRelationshipsCouponData(LazyModel):
     """
     Attributes:
@@ -25,6 +25,15 @@ class PatchCouponCodeResponseDataRelationshipsCouponData(LazyModel):
     type_: CouponEnum
     id: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: CouponEnum,
+        id: str,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

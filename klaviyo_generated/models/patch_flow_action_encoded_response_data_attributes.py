@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PatchFlowActionEncodedResponseDataAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PatchFlowActionEncodedResponseDataAttributes(LazyModel):
     """
     Attributes:
@@ -78,6 +78,38 @@ class PatchFlowActionEncodedResponseDataAttributes(LazyModel):
         | UpdateProfileAction
     ) = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        created: datetime.datetime | None | Unset = UNSET,
+        updated: datetime.datetime | None | Unset = UNSET,
+        definition: AbTestAction
+        | ActionOutputSplitAction
+        | BackInStockDelayAction
+        | CodeAction
+        | ConditionalBranchAction
+        | ContentExperimentAction
+        | CountdownDelayAction
+        | InternalServiceAction
+        | ListUpdateAction
+        | MultiBranchSplitAction
+        | None
+        | SendEmailAction
+        | SendInternalAlertAction
+        | SendPushNotificationAction
+        | SendSmsAction
+        | SendWebhookAction
+        | SendWhatsAppAction
+        | TargetDateAction
+        | TimeDelayAction
+        | TriggerBranchAction
+        | Unset
+        | UpdateProfileAction = UNSET,
+    ) -> None:
+        self.created = created
+        self.updated = updated
+        self.definition = definition
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

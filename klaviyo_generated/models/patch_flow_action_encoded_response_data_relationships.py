@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PatchFlowActionEncodedResponseDataRelationships")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PatchFlowActionEncodedResponseDataRelationships(LazyModel):
     """
     Attributes:
@@ -34,6 +34,15 @@ class PatchFlowActionEncodedResponseDataRelationships(LazyModel):
     flow: PatchFlowActionEncodedResponseDataRelationshipsFlow | Unset = UNSET
     flow_messages: PatchFlowActionEncodedResponseDataRelationshipsFlowMessages | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        flow: PatchFlowActionEncodedResponseDataRelationshipsFlow | Unset = UNSET,
+        flow_messages: PatchFlowActionEncodedResponseDataRelationshipsFlowMessages | Unset = UNSET,
+    ) -> None:
+        self.flow = flow
+        self.flow_messages = flow_messages
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PatchIdentifiers")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PatchIdentifiers(LazyModel):
     """
     Attributes:
@@ -30,6 +30,15 @@ class PatchIdentifiers(LazyModel):
     append: PatchIdentifiersAppend | Unset = UNSET
     unappend: PatchIdentifiersUnappend | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        append: PatchIdentifiersAppend | Unset = UNSET,
+        unappend: PatchIdentifiersUnappend | Unset = UNSET,
+    ) -> None:
+        self.append = append
+        self.unappend = unappend
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -19,7 +19,7 @@ from ..types import UNSET, Unset, parse_union
 T = TypeVar("T", bound="PatchListPartialUpdateResponseDataAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PatchListPartialUpdateResponseDataAttributes(LazyModel):
     """
     Attributes:
@@ -37,6 +37,19 @@ class PatchListPartialUpdateResponseDataAttributes(LazyModel):
     updated: datetime.datetime | None | Unset = UNSET
     opt_in_process: PatchListPartialUpdateResponseDataAttributesOptInProcess | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        name: None | str | Unset = UNSET,
+        created: datetime.datetime | None | Unset = UNSET,
+        updated: datetime.datetime | None | Unset = UNSET,
+        opt_in_process: PatchListPartialUpdateResponseDataAttributesOptInProcess | Unset = UNSET,
+    ) -> None:
+        self.name = name
+        self.created = created
+        self.updated = updated
+        self.opt_in_process = opt_in_process
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PatchObjectSchemaResponseDataAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PatchObjectSchemaResponseDataAttributes(LazyModel):
     """
     Attributes:
@@ -49,6 +49,25 @@ class PatchObjectSchemaResponseDataAttributes(LazyModel):
     visibility: PatchObjectSchemaResponseDataAttributesVisibility
     published_at: datetime.datetime | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        title: str,
+        description: str,
+        status: PatchObjectSchemaResponseDataAttributesStatus,
+        properties: list[APISchemaProperty],
+        required: list[str],
+        visibility: PatchObjectSchemaResponseDataAttributesVisibility,
+        published_at: datetime.datetime | None | Unset = UNSET,
+    ) -> None:
+        self.title = title
+        self.description = description
+        self.status = status
+        self.properties = properties
+        self.required = required
+        self.visibility = visibility
+        self.published_at = published_at
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PatchProfileResponseData")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PatchProfileResponseData(LazyModel):
     """
     Attributes:
@@ -39,6 +39,21 @@ class PatchProfileResponseData(LazyModel):
     id: None | str | Unset = UNSET
     relationships: PatchProfileResponseDataRelationships | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: ProfileEnum,
+        attributes: PatchProfileResponseDataAttributes,
+        links: ObjectLinks,
+        id: None | str | Unset = UNSET,
+        relationships: PatchProfileResponseDataRelationships | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.attributes = attributes
+        self.links = links
+        self.id = id
+        self.relationships = relationships
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PatchProfileResponseDataAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PatchProfileResponseDataAttributes(LazyModel):
     """
     Attributes:
@@ -71,6 +71,43 @@ class PatchProfileResponseDataAttributes(LazyModel):
     subscriptions: Subscriptions | Unset = UNSET
     predictive_analytics: PredictiveAnalytics | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        email: None | str | Unset = UNSET,
+        phone_number: None | str | Unset = UNSET,
+        external_id: None | str | Unset = UNSET,
+        first_name: None | str | Unset = UNSET,
+        last_name: None | str | Unset = UNSET,
+        organization: None | str | Unset = UNSET,
+        locale: None | str | Unset = UNSET,
+        title: None | str | Unset = UNSET,
+        image: None | str | Unset = UNSET,
+        created: datetime.datetime | None | Unset = UNSET,
+        updated: datetime.datetime | None | Unset = UNSET,
+        last_event_date: datetime.datetime | None | Unset = UNSET,
+        location: ProfileLocation | Unset = UNSET,
+        properties: None | PatchProfileResponseDataAttributesPropertiesType0 | Unset = UNSET,
+        subscriptions: Subscriptions | Unset = UNSET,
+        predictive_analytics: PredictiveAnalytics | Unset = UNSET,
+    ) -> None:
+        self.email = email
+        self.phone_number = phone_number
+        self.external_id = external_id
+        self.first_name = first_name
+        self.last_name = last_name
+        self.organization = organization
+        self.locale = locale
+        self.title = title
+        self.image = image
+        self.created = created
+        self.updated = updated
+        self.last_event_date = last_event_date
+        self.location = location
+        self.properties = properties
+        self.subscriptions = subscriptions
+        self.predictive_analytics = predictive_analytics
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

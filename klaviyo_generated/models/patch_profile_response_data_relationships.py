@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PatchProfileResponseDataRelationships")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PatchProfileResponseDataRelationships(LazyModel):
     """
     Attributes:
@@ -37,6 +37,17 @@ class PatchProfileResponseDataRelationships(LazyModel):
     segments: PatchProfileResponseDataRelationshipsSegments | Unset = UNSET
     push_tokens: PatchProfileResponseDataRelationshipsPushTokens | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        lists: PatchProfileResponseDataRelationshipsLists | Unset = UNSET,
+        segments: PatchProfileResponseDataRelationshipsSegments | Unset = UNSET,
+        push_tokens: PatchProfileResponseDataRelationshipsPushTokens | Unset = UNSET,
+    ) -> None:
+        self.lists = lists
+        self.segments = segments
+        self.push_tokens = push_tokens
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PatchReviewResponseDTODataRelationships")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PatchReviewResponseDTODataRelationships(LazyModel):
     """
     Attributes:
@@ -32,6 +32,15 @@ class PatchReviewResponseDTODataRelationships(LazyModel):
     events: PatchReviewResponseDTODataRelationshipsEvents | Unset = UNSET
     item: PatchReviewResponseDTODataRelationshipsItem | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        events: PatchReviewResponseDTODataRelationshipsEvents | Unset = UNSET,
+        item: PatchReviewResponseDTODataRelationshipsItem | Unset = UNSET,
+    ) -> None:
+        self.events = events
+        self.item = item
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PatchSegmentPartialUpdateResponseDataAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PatchSegmentPartialUpdateResponseDataAttributes(LazyModel):
     """
     Attributes:
@@ -43,6 +43,25 @@ class PatchSegmentPartialUpdateResponseDataAttributes(LazyModel):
     created: datetime.datetime | None | Unset = UNSET
     updated: datetime.datetime | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        is_active: bool,
+        is_processing: bool,
+        is_starred: bool,
+        name: None | str | Unset = UNSET,
+        definition: SegmentDefinition | Unset = UNSET,
+        created: datetime.datetime | None | Unset = UNSET,
+        updated: datetime.datetime | None | Unset = UNSET,
+    ) -> None:
+        self.is_active = is_active
+        self.is_processing = is_processing
+        self.is_starred = is_starred
+        self.name = name
+        self.definition = definition
+        self.created = created
+        self.updated = updated
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PatchSegmentPartialUpdateResponseDataRelationships")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PatchSegmentPartialUpdateResponseDataRelationships(LazyModel):
     """
     Attributes:
@@ -39,6 +39,17 @@ class PatchSegmentPartialUpdateResponseDataRelationships(LazyModel):
     tags: PatchSegmentPartialUpdateResponseDataRelationshipsTags | Unset = UNSET
     flow_triggers: PatchSegmentPartialUpdateResponseDataRelationshipsFlowTriggers | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        profiles: PatchSegmentPartialUpdateResponseDataRelationshipsProfiles | Unset = UNSET,
+        tags: PatchSegmentPartialUpdateResponseDataRelationshipsTags | Unset = UNSET,
+        flow_triggers: PatchSegmentPartialUpdateResponseDataRelationshipsFlowTriggers | Unset = UNSET,
+    ) -> None:
+        self.profiles = profiles
+        self.tags = tags
+        self.flow_triggers = flow_triggers
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PatchTrackingSettingResponseDataAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PatchTrackingSettingResponseDataAttributes(LazyModel):
     """
     Attributes:
@@ -40,6 +40,25 @@ class PatchTrackingSettingResponseDataAttributes(LazyModel):
     utm_term: TrackingParamDTO | Unset = UNSET
     custom_parameters: list[CustomTrackingParamDTO] | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        auto_add_parameters: bool,
+        utm_source: TrackingParamDTO,
+        utm_medium: TrackingParamDTO,
+        utm_campaign: TrackingParamDTO | Unset = UNSET,
+        utm_id: TrackingParamDTO | Unset = UNSET,
+        utm_term: TrackingParamDTO | Unset = UNSET,
+        custom_parameters: list[CustomTrackingParamDTO] | None | Unset = UNSET,
+    ) -> None:
+        self.auto_add_parameters = auto_add_parameters
+        self.utm_source = utm_source
+        self.utm_medium = utm_medium
+        self.utm_campaign = utm_campaign
+        self.utm_id = utm_id
+        self.utm_term = utm_term
+        self.custom_parameters = custom_parameters
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -27,7 +27,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="PatchWebFeedResponseDataAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PatchWebFeedResponseDataAttributes(LazyModel):
     """
     Attributes:
@@ -52,6 +52,25 @@ class PatchWebFeedResponseDataAttributes(LazyModel):
     updated: datetime.datetime
     status: PatchWebFeedResponseDataAttributesStatus | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        name: str,
+        url: str,
+        request_method: PatchWebFeedResponseDataAttributesRequestMethod,
+        content_type: PatchWebFeedResponseDataAttributesContentType,
+        created: datetime.datetime,
+        updated: datetime.datetime,
+        status: PatchWebFeedResponseDataAttributesStatus | Unset = UNSET,
+    ) -> None:
+        self.name = name
+        self.url = url
+        self.request_method = request_method
+        self.content_type = content_type
+        self.created = created
+        self.updated = updated
+        self.status = status
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -14,7 +14,7 @@ from ..models.webhook_topic_enum import WebhookTopicEnum, check_webhook_topic_en
 T = TypeVar("T", bound="PatchWebhookResponseDataRelationshipsWebhookTopicsDataItem")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PatchWebhookResponseDataRelationshipsWebhookTopicsDataItem(LazyModel):
     """
     Attributes:
@@ -25,6 +25,15 @@ class PatchWebhookResponseDataRelationshipsWebhookTopicsDataItem(LazyModel):
     type_: WebhookTopicEnum
     id: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: WebhookTopicEnum,
+        id: str,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -18,7 +18,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="PhoneNumberConsentChannelSettings")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PhoneNumberConsentChannelSettings(LazyModel):
     """
     Attributes:
@@ -27,6 +27,13 @@ class PhoneNumberConsentChannelSettings(LazyModel):
 
     consent_type: PhoneNumberConsentChannelSettingsConsentType | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        consent_type: PhoneNumberConsentChannelSettingsConsentType | Unset = UNSET,
+    ) -> None:
+        self.consent_type = consent_type
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

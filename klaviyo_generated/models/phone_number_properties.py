@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PhoneNumberProperties")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PhoneNumberProperties(LazyModel):
     """
     Attributes:
@@ -54,6 +54,31 @@ class PhoneNumberProperties(LazyModel):
     sms_consent_type: list[PhoneNumberPropertiesSmsConsentTypeType0Item] | None | Unset = UNSET
     channel_settings: ChannelSettings | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        display_device: list[PhoneNumberPropertiesDisplayDeviceItem] | Unset = UNSET,
+        classname: None | str | Unset = UNSET,
+        label: None | str | Unset = UNSET,
+        show_label: bool | Unset = False,
+        placeholder: None | str | Unset = UNSET,
+        required: bool | None | Unset = False,
+        error_messages: ErrorMessages | Unset = UNSET,
+        property_name: str | Unset = "$phone_number",
+        sms_consent_type: list[PhoneNumberPropertiesSmsConsentTypeType0Item] | None | Unset = UNSET,
+        channel_settings: ChannelSettings | Unset = UNSET,
+    ) -> None:
+        self.display_device = display_device
+        self.classname = classname
+        self.label = label
+        self.show_label = show_label
+        self.placeholder = placeholder
+        self.required = required
+        self.error_messages = error_messages
+        self.property_name = property_name
+        self.sms_consent_type = sms_consent_type
+        self.channel_settings = channel_settings
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PostBulkProfileSuppressionsCreateJobResponseDataRelationships")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PostBulkProfileSuppressionsCreateJobResponseDataRelationships(LazyModel):
     """
     Attributes:
@@ -34,6 +34,15 @@ class PostBulkProfileSuppressionsCreateJobResponseDataRelationships(LazyModel):
     lists: PostBulkProfileSuppressionsCreateJobResponseDataRelationshipsLists | Unset = UNSET
     segments: PostBulkProfileSuppressionsCreateJobResponseDataRelationshipsSegments | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        lists: PostBulkProfileSuppressionsCreateJobResponseDataRelationshipsLists | Unset = UNSET,
+        segments: PostBulkProfileSuppressionsCreateJobResponseDataRelationshipsSegments | Unset = UNSET,
+    ) -> None:
+        self.lists = lists
+        self.segments = segments
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PostCampaignMessageResponseDataAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PostCampaignMessageResponseDataAttributes(LazyModel):
     """
     Attributes:
@@ -47,6 +47,25 @@ class PostCampaignMessageResponseDataAttributes(LazyModel):
     created_at: datetime.datetime | None | Unset = UNSET
     updated_at: datetime.datetime | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        label: str,
+        channel: str,
+        content: EmailContentSubObject | SMSContentSubObject,
+        send_times: list[SendTimeSubObject] | None | Unset = UNSET,
+        render_options: RenderOptionsSubObject | Unset = UNSET,
+        created_at: datetime.datetime | None | Unset = UNSET,
+        updated_at: datetime.datetime | None | Unset = UNSET,
+    ) -> None:
+        self.label = label
+        self.channel = channel
+        self.content = content
+        self.send_times = send_times
+        self.render_options = render_options
+        self.created_at = created_at
+        self.updated_at = updated_at
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PostCampaignMessageResponseDataRelationships")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PostCampaignMessageResponseDataRelationships(LazyModel):
     """
     Attributes:
@@ -34,6 +34,15 @@ class PostCampaignMessageResponseDataRelationships(LazyModel):
     campaign: PostCampaignMessageResponseDataRelationshipsCampaign | Unset = UNSET
     template: PostCampaignMessageResponseDataRelationshipsTemplate | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        campaign: PostCampaignMessageResponseDataRelationshipsCampaign | Unset = UNSET,
+        template: PostCampaignMessageResponseDataRelationshipsTemplate | Unset = UNSET,
+    ) -> None:
+        self.campaign = campaign
+        self.template = template
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PostCampaignRecipientEstimationJobResponseData")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PostCampaignRecipientEstimationJobResponseData(LazyModel):
     """
     Attributes:
@@ -39,6 +39,19 @@ class PostCampaignRecipientEstimationJobResponseData(LazyModel):
     attributes: PostCampaignRecipientEstimationJobResponseDataAttributes
     links: ObjectLinks
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: CampaignRecipientEstimationJobEnum,
+        id: str,
+        attributes: PostCampaignRecipientEstimationJobResponseDataAttributes,
+        links: ObjectLinks,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.attributes = attributes
+        self.links = links
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

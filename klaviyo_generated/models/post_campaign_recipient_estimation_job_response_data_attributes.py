@@ -17,7 +17,7 @@ from ..models.post_campaign_recipient_estimation_job_response_data_attributes_st
 T = TypeVar("T", bound="PostCampaignRecipientEstimationJobResponseDataAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PostCampaignRecipientEstimationJobResponseDataAttributes(LazyModel):
     """
     Attributes:
@@ -27,6 +27,13 @@ class PostCampaignRecipientEstimationJobResponseDataAttributes(LazyModel):
 
     status: PostCampaignRecipientEstimationJobResponseDataAttributesStatus
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        status: PostCampaignRecipientEstimationJobResponseDataAttributesStatus,
+    ) -> None:
+        self.status = status
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PostCampaignResponseDataRelationships")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PostCampaignResponseDataRelationships(LazyModel):
     """
     Attributes:
@@ -32,6 +32,15 @@ class PostCampaignResponseDataRelationships(LazyModel):
     campaign_messages: PostCampaignResponseDataRelationshipsCampaignMessages | Unset = UNSET
     tags: PostCampaignResponseDataRelationshipsTags | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        campaign_messages: PostCampaignResponseDataRelationshipsCampaignMessages | Unset = UNSET,
+        tags: PostCampaignResponseDataRelationshipsTags | Unset = UNSET,
+    ) -> None:
+        self.campaign_messages = campaign_messages
+        self.tags = tags
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -17,7 +17,7 @@ from ..models.post_campaign_send_job_response_data_attributes_status import (
 T = TypeVar("T", bound="PostCampaignSendJobResponseDataAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PostCampaignSendJobResponseDataAttributes(LazyModel):
     """
     Attributes:
@@ -26,6 +26,13 @@ class PostCampaignSendJobResponseDataAttributes(LazyModel):
 
     status: PostCampaignSendJobResponseDataAttributesStatus
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        status: PostCampaignSendJobResponseDataAttributesStatus,
+    ) -> None:
+        self.status = status
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PostCampaignValuesResponseDTOData")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PostCampaignValuesResponseDTOData(LazyModel):
     """
     Attributes:
@@ -35,6 +35,17 @@ class PostCampaignValuesResponseDTOData(LazyModel):
     attributes: PostCampaignValuesResponseDTODataAttributes
     relationships: PostCampaignValuesResponseDTODataRelationships | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: CampaignValuesReportEnum,
+        attributes: PostCampaignValuesResponseDTODataAttributes,
+        relationships: PostCampaignValuesResponseDTODataRelationships | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.attributes = attributes
+        self.relationships = relationships
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PostCampaignValuesResponseDTODataRelationships")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PostCampaignValuesResponseDTODataRelationships(LazyModel):
     """
     Attributes:
@@ -29,6 +29,13 @@ class PostCampaignValuesResponseDTODataRelationships(LazyModel):
 
     campaigns: PostCampaignValuesResponseDTODataRelationshipsCampaigns | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        campaigns: PostCampaignValuesResponseDTODataRelationshipsCampaigns | Unset = UNSET,
+    ) -> None:
+        self.campaigns = campaigns
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

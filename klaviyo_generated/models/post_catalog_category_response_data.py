@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PostCatalogCategoryResponseData")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PostCatalogCategoryResponseData(LazyModel):
     """
     Attributes:
@@ -40,6 +40,21 @@ class PostCatalogCategoryResponseData(LazyModel):
     links: ObjectLinks
     relationships: PostCatalogCategoryResponseDataRelationships | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: CatalogCategoryEnum,
+        id: str,
+        attributes: PostCatalogCategoryResponseDataAttributes,
+        links: ObjectLinks,
+        relationships: PostCatalogCategoryResponseDataRelationships | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.attributes = attributes
+        self.links = links
+        self.relationships = relationships
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -14,7 +14,7 @@ from ..models.catalog_item_enum import CatalogItemEnum, check_catalog_item_enum
 T = TypeVar("T", bound="PostCatalogCategoryResponseDataRelationshipsItemsDataItem")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PostCatalogCategoryResponseDataRelationshipsItemsDataItem(LazyModel):
     """
     Attributes:
@@ -25,6 +25,15 @@ class PostCatalogCategoryResponseDataRelationshipsItemsDataItem(LazyModel):
     type_: CatalogItemEnum
     id: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: CatalogItemEnum,
+        id: str,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

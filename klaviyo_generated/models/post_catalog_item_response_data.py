@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PostCatalogItemResponseData")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PostCatalogItemResponseData(LazyModel):
     """
     Attributes:
@@ -40,6 +40,21 @@ class PostCatalogItemResponseData(LazyModel):
     links: ObjectLinks
     relationships: PostCatalogItemResponseDataRelationships | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: CatalogItemEnum,
+        id: str,
+        attributes: PostCatalogItemResponseDataAttributes,
+        links: ObjectLinks,
+        relationships: PostCatalogItemResponseDataRelationships | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.attributes = attributes
+        self.links = links
+        self.relationships = relationships
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PostCatalogItemUpdateJobResponseData")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PostCatalogItemUpdateJobResponseData(LazyModel):
     """
     Attributes:
@@ -45,6 +45,21 @@ class PostCatalogItemUpdateJobResponseData(LazyModel):
     links: ObjectLinks
     relationships: PostCatalogItemUpdateJobResponseDataRelationships | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: CatalogItemBulkUpdateJobEnum,
+        id: str,
+        attributes: PostCatalogItemUpdateJobResponseDataAttributes,
+        links: ObjectLinks,
+        relationships: PostCatalogItemUpdateJobResponseDataRelationships | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.attributes = attributes
+        self.links = links
+        self.relationships = relationships
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PostCatalogVariantCreateJobResponseData")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PostCatalogVariantCreateJobResponseData(LazyModel):
     """
     Attributes:
@@ -45,6 +45,21 @@ class PostCatalogVariantCreateJobResponseData(LazyModel):
     links: ObjectLinks
     relationships: PostCatalogVariantCreateJobResponseDataRelationships | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: CatalogVariantBulkCreateJobEnum,
+        id: str,
+        attributes: PostCatalogVariantCreateJobResponseDataAttributes,
+        links: ObjectLinks,
+        relationships: PostCatalogVariantCreateJobResponseDataRelationships | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.attributes = attributes
+        self.links = links
+        self.relationships = relationships
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PostCouponCodeCreateJobResponse")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PostCouponCodeCreateJobResponse(LazyModel):
     """
     Attributes:
@@ -33,6 +33,17 @@ class PostCouponCodeCreateJobResponse(LazyModel):
     links: ObjectLinks | Unset = UNSET
     meta: ResponseMeta | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        data: PostCouponCodeCreateJobResponseData,
+        links: ObjectLinks | Unset = UNSET,
+        meta: ResponseMeta | Unset = UNSET,
+    ) -> None:
+        self.data = data
+        self.links = links
+        self.meta = meta
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PostCouponCodeResponseData")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PostCouponCodeResponseData(LazyModel):
     """
     Attributes:
@@ -39,6 +39,21 @@ class PostCouponCodeResponseData(LazyModel):
     links: ObjectLinks
     relationships: PostCouponCodeResponseDataRelationships | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: CouponCodeEnum,
+        id: str,
+        attributes: PostCouponCodeResponseDataAttributes,
+        links: ObjectLinks,
+        relationships: PostCouponCodeResponseDataRelationships | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.attributes = attributes
+        self.links = links
+        self.relationships = relationships
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PostCouponCodeResponseDataRelationships")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PostCouponCodeResponseDataRelationships(LazyModel):
     """
     Attributes:
@@ -34,6 +34,15 @@ class PostCouponCodeResponseDataRelationships(LazyModel):
     coupon: PostCouponCodeResponseDataRelationshipsCoupon | Unset = UNSET
     profile: PostCouponCodeResponseDataRelationshipsProfile | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        coupon: PostCouponCodeResponseDataRelationshipsCoupon | Unset = UNSET,
+        profile: PostCouponCodeResponseDataRelationshipsProfile | Unset = UNSET,
+    ) -> None:
+        self.coupon = coupon
+        self.profile = profile
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

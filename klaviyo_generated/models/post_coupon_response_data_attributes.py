@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PostCouponResponseDataAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PostCouponResponseDataAttributes(LazyModel):
     """
     Attributes:
@@ -34,6 +34,17 @@ class PostCouponResponseDataAttributes(LazyModel):
     description: None | str | Unset = UNSET
     monitor_configuration: None | PostCouponResponseDataAttributesMonitorConfigurationType0 | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        external_id: str,
+        description: None | str | Unset = UNSET,
+        monitor_configuration: None | PostCouponResponseDataAttributesMonitorConfigurationType0 | Unset = UNSET,
+    ) -> None:
+        self.external_id = external_id
+        self.description = description
+        self.monitor_configuration = monitor_configuration
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

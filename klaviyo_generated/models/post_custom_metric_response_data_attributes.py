@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PostCustomMetricResponseDataAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PostCustomMetricResponseDataAttributes(LazyModel):
     """
     Attributes:
@@ -34,6 +34,19 @@ class PostCustomMetricResponseDataAttributes(LazyModel):
     updated: datetime.datetime
     definition: CustomMetricDefinition
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        name: str,
+        created: datetime.datetime,
+        updated: datetime.datetime,
+        definition: CustomMetricDefinition,
+    ) -> None:
+        self.name = name
+        self.created = created
+        self.updated = updated
+        self.definition = definition
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

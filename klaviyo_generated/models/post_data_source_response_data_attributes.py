@@ -17,7 +17,7 @@ from ..models.post_data_source_response_data_attributes_visibility import (
 T = TypeVar("T", bound="PostDataSourceResponseDataAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PostDataSourceResponseDataAttributes(LazyModel):
     """
     Attributes:
@@ -32,6 +32,19 @@ class PostDataSourceResponseDataAttributes(LazyModel):
     description: str
     namespace: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        title: str,
+        visibility: PostDataSourceResponseDataAttributesVisibility,
+        description: str,
+        namespace: str,
+    ) -> None:
+        self.title = title
+        self.visibility = visibility
+        self.description = description
+        self.namespace = namespace
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PostEncodedFormResponseDataAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PostEncodedFormResponseDataAttributes(LazyModel):
     """
     Attributes:
@@ -42,6 +42,23 @@ class PostEncodedFormResponseDataAttributes(LazyModel):
     created_at: datetime.datetime
     updated_at: datetime.datetime
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        status: PostEncodedFormResponseDataAttributesStatus,
+        ab_test: bool,
+        name: str,
+        definition: FormDefinition,
+        created_at: datetime.datetime,
+        updated_at: datetime.datetime,
+    ) -> None:
+        self.status = status
+        self.ab_test = ab_test
+        self.name = name
+        self.definition = definition
+        self.created_at = created_at
+        self.updated_at = updated_at
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

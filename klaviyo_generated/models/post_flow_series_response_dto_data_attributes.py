@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PostFlowSeriesResponseDTODataAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PostFlowSeriesResponseDTODataAttributes(LazyModel):
     """
     Attributes:
@@ -36,6 +36,15 @@ class PostFlowSeriesResponseDTODataAttributes(LazyModel):
     results: list[SeriesData]
     date_times: list[datetime.datetime]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        results: list[SeriesData],
+        date_times: list[datetime.datetime],
+    ) -> None:
+        self.results = results
+        self.date_times = date_times
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

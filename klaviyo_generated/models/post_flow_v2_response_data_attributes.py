@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PostFlowV2ResponseDataAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PostFlowV2ResponseDataAttributes(LazyModel):
     """
     Attributes:
@@ -45,6 +45,25 @@ class PostFlowV2ResponseDataAttributes(LazyModel):
     trigger_type: PostFlowV2ResponseDataAttributesTriggerType | Unset = UNSET
     definition: FlowDefinition | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        name: None | str | Unset = UNSET,
+        status: None | str | Unset = UNSET,
+        archived: bool | None | Unset = UNSET,
+        created: datetime.datetime | None | Unset = UNSET,
+        updated: datetime.datetime | None | Unset = UNSET,
+        trigger_type: PostFlowV2ResponseDataAttributesTriggerType | Unset = UNSET,
+        definition: FlowDefinition | Unset = UNSET,
+    ) -> None:
+        self.name = name
+        self.status = status
+        self.archived = archived
+        self.created = created
+        self.updated = updated
+        self.trigger_type = trigger_type
+        self.definition = definition
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PostFlowValuesResponseDTOData")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PostFlowValuesResponseDTOData(LazyModel):
     """
     Attributes:
@@ -33,6 +33,17 @@ class PostFlowValuesResponseDTOData(LazyModel):
     attributes: PostFlowValuesResponseDTODataAttributes
     relationships: PostFlowValuesResponseDTODataRelationships | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: FlowValuesReportEnum,
+        attributes: PostFlowValuesResponseDTODataAttributes,
+        relationships: PostFlowValuesResponseDTODataRelationships | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.attributes = attributes
+        self.relationships = relationships
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PostFlowValuesResponseDTODataAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PostFlowValuesResponseDTODataAttributes(LazyModel):
     """
     Attributes:
@@ -30,6 +30,13 @@ class PostFlowValuesResponseDTODataAttributes(LazyModel):
 
     results: list[ValuesData]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        results: list[ValuesData],
+    ) -> None:
+        self.results = results
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -14,7 +14,7 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 T = TypeVar("T", bound="PostImageResponseDataAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PostImageResponseDataAttributes(LazyModel):
     """
     Attributes:
@@ -33,6 +33,23 @@ class PostImageResponseDataAttributes(LazyModel):
     hidden: bool
     updated_at: datetime.datetime
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        name: str,
+        image_url: str,
+        format_: str,
+        size: int,
+        hidden: bool,
+        updated_at: datetime.datetime,
+    ) -> None:
+        self.name = name
+        self.image_url = image_url
+        self.format_ = format_
+        self.size = size
+        self.hidden = hidden
+        self.updated_at = updated_at
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

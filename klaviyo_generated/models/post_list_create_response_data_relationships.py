@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PostListCreateResponseDataRelationships")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PostListCreateResponseDataRelationships(LazyModel):
     """
     Attributes:
@@ -37,6 +37,17 @@ class PostListCreateResponseDataRelationships(LazyModel):
     tags: PostListCreateResponseDataRelationshipsTags | Unset = UNSET
     flow_triggers: PostListCreateResponseDataRelationshipsFlowTriggers | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        profiles: PostListCreateResponseDataRelationshipsProfiles | Unset = UNSET,
+        tags: PostListCreateResponseDataRelationshipsTags | Unset = UNSET,
+        flow_triggers: PostListCreateResponseDataRelationshipsFlowTriggers | Unset = UNSET,
+    ) -> None:
+        self.profiles = profiles
+        self.tags = tags
+        self.flow_triggers = flow_triggers
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PostMetricAggregateResponseDataAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PostMetricAggregateResponseDataAttributes(LazyModel):
     """
     Attributes:
@@ -29,6 +29,15 @@ class PostMetricAggregateResponseDataAttributes(LazyModel):
     dates: list[datetime.datetime]
     data: list[MetricAggregateRowDTO]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        dates: list[datetime.datetime],
+        data: list[MetricAggregateRowDTO],
+    ) -> None:
+        self.dates = dates
+        self.data = data
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

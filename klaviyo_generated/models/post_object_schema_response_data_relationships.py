@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PostObjectSchemaResponseDataRelationships")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PostObjectSchemaResponseDataRelationships(LazyModel):
     """
     Attributes:
@@ -39,6 +39,17 @@ class PostObjectSchemaResponseDataRelationships(LazyModel):
     object_schemas: PostObjectSchemaResponseDataRelationshipsObjectSchemas | Unset = UNSET
     profile_object_schemas: PostObjectSchemaResponseDataRelationshipsProfileObjectSchemas | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        source_mapping: PostObjectSchemaResponseDataRelationshipsSourceMapping | Unset = UNSET,
+        object_schemas: PostObjectSchemaResponseDataRelationshipsObjectSchemas | Unset = UNSET,
+        profile_object_schemas: PostObjectSchemaResponseDataRelationshipsProfileObjectSchemas | Unset = UNSET,
+    ) -> None:
+        self.source_mapping = source_mapping
+        self.object_schemas = object_schemas
+        self.profile_object_schemas = profile_object_schemas
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

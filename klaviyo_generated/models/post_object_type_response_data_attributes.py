@@ -18,7 +18,7 @@ from ..models.post_object_type_response_data_attributes_status import (
 T = TypeVar("T", bound="PostObjectTypeResponseDataAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PostObjectTypeResponseDataAttributes(LazyModel):
     """
     Attributes:
@@ -40,6 +40,23 @@ class PostObjectTypeResponseDataAttributes(LazyModel):
     created_at: datetime.datetime
     updated_at: datetime.datetime
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        title: str,
+        description: str,
+        status: PostObjectTypeResponseDataAttributesStatus,
+        namespace: str,
+        created_at: datetime.datetime,
+        updated_at: datetime.datetime,
+    ) -> None:
+        self.title = title
+        self.description = description
+        self.status = status
+        self.namespace = namespace
+        self.created_at = created_at
+        self.updated_at = updated_at
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

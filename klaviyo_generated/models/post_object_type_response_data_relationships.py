@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PostObjectTypeResponseDataRelationships")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PostObjectTypeResponseDataRelationships(LazyModel):
     """
     Attributes:
@@ -49,6 +49,21 @@ class PostObjectTypeResponseDataRelationships(LazyModel):
     object_types: PostObjectTypeResponseDataRelationshipsObjectTypes | Unset = UNSET
     profile_object_types: PostObjectTypeResponseDataRelationshipsProfileObjectTypes | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        current_schema: PostObjectTypeResponseDataRelationshipsCurrentSchema | Unset = UNSET,
+        draft_schema: PostObjectTypeResponseDataRelationshipsDraftSchema | Unset = UNSET,
+        schema_versions: PostObjectTypeResponseDataRelationshipsSchemaVersions | Unset = UNSET,
+        object_types: PostObjectTypeResponseDataRelationshipsObjectTypes | Unset = UNSET,
+        profile_object_types: PostObjectTypeResponseDataRelationshipsProfileObjectTypes | Unset = UNSET,
+    ) -> None:
+        self.current_schema = current_schema
+        self.draft_schema = draft_schema
+        self.schema_versions = schema_versions
+        self.object_types = object_types
+        self.profile_object_types = profile_object_types
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

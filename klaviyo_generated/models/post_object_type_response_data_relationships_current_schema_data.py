@@ -14,7 +14,7 @@ from ..models.object_schema_enum import ObjectSchemaEnum, check_object_schema_en
 T = TypeVar("T", bound="PostObjectTypeResponseDataRelationshipsCurrentSchemaData")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PostObjectTypeResponseDataRelationshipsCurrentSchemaData(LazyModel):
     """
     Attributes:
@@ -25,6 +25,15 @@ class PostObjectTypeResponseDataRelationshipsCurrentSchemaData(LazyModel):
     type_: ObjectSchemaEnum
     id: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: ObjectSchemaEnum,
+        id: str,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -19,7 +19,7 @@ from ..types import UNSET, Unset, parse_union
 T = TypeVar("T", bound="PostProfileImportJobResponseDataAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PostProfileImportJobResponseDataAttributes(LazyModel):
     """
     Attributes:
@@ -49,6 +49,27 @@ class PostProfileImportJobResponseDataAttributes(LazyModel):
     expires_at: datetime.datetime | None | Unset = UNSET
     started_at: datetime.datetime | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        status: PostProfileImportJobResponseDataAttributesStatus,
+        created_at: datetime.datetime,
+        total_count: int,
+        completed_count: int | None | Unset = 0,
+        failed_count: int | None | Unset = 0,
+        completed_at: datetime.datetime | None | Unset = UNSET,
+        expires_at: datetime.datetime | None | Unset = UNSET,
+        started_at: datetime.datetime | None | Unset = UNSET,
+    ) -> None:
+        self.status = status
+        self.created_at = created_at
+        self.total_count = total_count
+        self.completed_count = completed_count
+        self.failed_count = failed_count
+        self.completed_at = completed_at
+        self.expires_at = expires_at
+        self.started_at = started_at
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PostProfileImportJobResponseDataRelationships")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PostProfileImportJobResponseDataRelationships(LazyModel):
     """
     Attributes:
@@ -39,6 +39,17 @@ class PostProfileImportJobResponseDataRelationships(LazyModel):
     profiles: PostProfileImportJobResponseDataRelationshipsProfiles | Unset = UNSET
     import_errors: PostProfileImportJobResponseDataRelationshipsImportErrors | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        lists: PostProfileImportJobResponseDataRelationshipsLists | Unset = UNSET,
+        profiles: PostProfileImportJobResponseDataRelationshipsProfiles | Unset = UNSET,
+        import_errors: PostProfileImportJobResponseDataRelationshipsImportErrors | Unset = UNSET,
+    ) -> None:
+        self.lists = lists
+        self.profiles = profiles
+        self.import_errors = import_errors
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PostProfileResponseDataRelationships")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PostProfileResponseDataRelationships(LazyModel):
     """
     Attributes:
@@ -35,6 +35,17 @@ class PostProfileResponseDataRelationships(LazyModel):
     segments: PostProfileResponseDataRelationshipsSegments | Unset = UNSET
     push_tokens: PostProfileResponseDataRelationshipsPushTokens | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        lists: PostProfileResponseDataRelationshipsLists | Unset = UNSET,
+        segments: PostProfileResponseDataRelationshipsSegments | Unset = UNSET,
+        push_tokens: PostProfileResponseDataRelationshipsPushTokens | Unset = UNSET,
+    ) -> None:
+        self.lists = lists
+        self.segments = segments
+        self.push_tokens = push_tokens
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -14,7 +14,7 @@ from ..models.flow_enum import FlowEnum, check_flow_enum
 T = TypeVar("T", bound="PostSegmentCreateResponseDataRelationshipsFlowTriggersDataItem")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PostSegmentCreateResponseDataRelationshipsFlowTriggersDataItem(LazyModel):
     """
     Attributes:
@@ -25,6 +25,15 @@ class PostSegmentCreateResponseDataRelationshipsFlowTriggersDataItem(LazyModel):
     type_: FlowEnum
     id: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: FlowEnum,
+        id: str,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -13,7 +13,7 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 T = TypeVar("T", bound="PostTagGroupResponseDataAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PostTagGroupResponseDataAttributes(LazyModel):
     """
     Attributes:
@@ -30,6 +30,17 @@ class PostTagGroupResponseDataAttributes(LazyModel):
     exclusive: bool
     default: bool
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        name: str,
+        exclusive: bool,
+        default: bool,
+    ) -> None:
+        self.name = name
+        self.exclusive = exclusive
+        self.default = default
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PostTagGroupResponseDataRelationships")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PostTagGroupResponseDataRelationships(LazyModel):
     """
     Attributes:
@@ -27,6 +27,13 @@ class PostTagGroupResponseDataRelationships(LazyModel):
 
     tags: PostTagGroupResponseDataRelationshipsTags | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        tags: PostTagGroupResponseDataRelationshipsTags | Unset = UNSET,
+    ) -> None:
+        self.tags = tags
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PostTagResponseDataRelationships")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PostTagResponseDataRelationships(LazyModel):
     """
     Attributes:
@@ -39,6 +39,21 @@ class PostTagResponseDataRelationships(LazyModel):
     campaigns: PostTagResponseDataRelationshipsCampaigns | Unset = UNSET
     flows: PostTagResponseDataRelationshipsFlows | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        tag_group: PostTagResponseDataRelationshipsTagGroup | Unset = UNSET,
+        lists: PostTagResponseDataRelationshipsLists | Unset = UNSET,
+        segments: PostTagResponseDataRelationshipsSegments | Unset = UNSET,
+        campaigns: PostTagResponseDataRelationshipsCampaigns | Unset = UNSET,
+        flows: PostTagResponseDataRelationshipsFlows | Unset = UNSET,
+    ) -> None:
+        self.tag_group = tag_group
+        self.lists = lists
+        self.segments = segments
+        self.campaigns = campaigns
+        self.flows = flows
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -15,7 +15,7 @@ from ..types import UNSET, Unset, parse_union
 T = TypeVar("T", bound="PostTemplateResponseDataAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PostTemplateResponseDataAttributes(LazyModel):
     """
     Attributes:
@@ -43,6 +43,25 @@ class PostTemplateResponseDataAttributes(LazyModel):
     created: datetime.datetime | None | Unset = UNSET
     updated: datetime.datetime | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        name: str,
+        editor_type: str,
+        html: str,
+        text: None | str | Unset = UNSET,
+        amp: None | str | Unset = UNSET,
+        created: datetime.datetime | None | Unset = UNSET,
+        updated: datetime.datetime | None | Unset = UNSET,
+    ) -> None:
+        self.name = name
+        self.editor_type = editor_type
+        self.html = html
+        self.text = text
+        self.amp = amp
+        self.created = created
+        self.updated = updated
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

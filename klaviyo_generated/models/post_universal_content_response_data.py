@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PostUniversalContentResponseData")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PostUniversalContentResponseData(LazyModel):
     """
     Attributes:
@@ -34,6 +34,19 @@ class PostUniversalContentResponseData(LazyModel):
     attributes: PostUniversalContentResponseDataAttributes
     links: ObjectLinks
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: TemplateUniversalContentEnum,
+        id: str,
+        attributes: PostUniversalContentResponseDataAttributes,
+        links: ObjectLinks,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.attributes = attributes
+        self.links = links
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

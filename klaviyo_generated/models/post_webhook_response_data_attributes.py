@@ -15,7 +15,7 @@ from ..types import UNSET, Unset, parse_union
 T = TypeVar("T", bound="PostWebhookResponseDataAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PostWebhookResponseDataAttributes(LazyModel):
     """
     Attributes:
@@ -37,6 +37,23 @@ class PostWebhookResponseDataAttributes(LazyModel):
     created_at: datetime.datetime | None | Unset = UNSET
     updated_at: datetime.datetime | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        name: str,
+        endpoint_url: str,
+        enabled: bool,
+        description: None | str | Unset = UNSET,
+        created_at: datetime.datetime | None | Unset = UNSET,
+        updated_at: datetime.datetime | None | Unset = UNSET,
+    ) -> None:
+        self.name = name
+        self.endpoint_url = endpoint_url
+        self.enabled = enabled
+        self.description = description
+        self.created_at = created_at
+        self.updated_at = updated_at
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PostWebhookResponseDataRelationships")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PostWebhookResponseDataRelationships(LazyModel):
     """
     Attributes:
@@ -29,6 +29,13 @@ class PostWebhookResponseDataRelationships(LazyModel):
 
     webhook_topics: PostWebhookResponseDataRelationshipsWebhookTopics | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        webhook_topics: PostWebhookResponseDataRelationshipsWebhookTopics | Unset = UNSET,
+    ) -> None:
+        self.webhook_topics = webhook_topics
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

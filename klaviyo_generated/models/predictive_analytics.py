@@ -19,7 +19,7 @@ from ..types import UNSET, Unset, parse_union
 T = TypeVar("T", bound="PredictiveAnalytics")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PredictiveAnalytics(LazyModel):
     """
     Attributes:
@@ -51,6 +51,31 @@ class PredictiveAnalytics(LazyModel):
     expected_date_of_next_order: datetime.datetime | None | Unset = UNSET
     ranked_channel_affinity: list[PredictiveAnalyticsRankedChannelAffinityType0Item] | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        historic_clv: float | None | Unset = UNSET,
+        predicted_clv: float | None | Unset = UNSET,
+        total_clv: float | None | Unset = UNSET,
+        historic_number_of_orders: float | None | Unset = UNSET,
+        predicted_number_of_orders: float | None | Unset = UNSET,
+        average_days_between_orders: float | None | Unset = UNSET,
+        average_order_value: float | None | Unset = UNSET,
+        churn_probability: float | None | Unset = UNSET,
+        expected_date_of_next_order: datetime.datetime | None | Unset = UNSET,
+        ranked_channel_affinity: list[PredictiveAnalyticsRankedChannelAffinityType0Item] | None | Unset = UNSET,
+    ) -> None:
+        self.historic_clv = historic_clv
+        self.predicted_clv = predicted_clv
+        self.total_clv = total_clv
+        self.historic_number_of_orders = historic_number_of_orders
+        self.predicted_number_of_orders = predicted_number_of_orders
+        self.average_days_between_orders = average_days_between_orders
+        self.average_order_value = average_order_value
+        self.churn_probability = churn_probability
+        self.expected_date_of_next_order = expected_date_of_next_order
+        self.ranked_channel_affinity = ranked_channel_affinity
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PreferencePageFilter")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PreferencePageFilter(LazyModel):
     """
     Attributes:
@@ -33,6 +33,17 @@ class PreferencePageFilter(LazyModel):
     method: PreferencePageFilterMethod
     filter: EqualsStringFilter | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        field: PreferencePageFilterField,
+        method: PreferencePageFilterMethod,
+        filter: EqualsStringFilter | Unset = UNSET,
+    ) -> None:
+        self.field = field
+        self.method = method
+        self.filter = filter
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

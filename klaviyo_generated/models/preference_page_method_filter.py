@@ -21,7 +21,7 @@ from ..models.preference_page_method_filter_method import (
 T = TypeVar("T", bound="PreferencePageMethodFilter")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PreferencePageMethodFilter(LazyModel):
     """
     Attributes:
@@ -32,6 +32,15 @@ class PreferencePageMethodFilter(LazyModel):
     field: PreferencePageMethodFilterField
     method: PreferencePageMethodFilterMethod
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        field: PreferencePageMethodFilterField,
+        method: PreferencePageMethodFilterMethod,
+    ) -> None:
+        self.field = field
+        self.method = method
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

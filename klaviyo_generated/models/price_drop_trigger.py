@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PriceDropTrigger")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PriceDropTrigger(LazyModel):
     """
     Attributes:
@@ -53,6 +53,25 @@ class PriceDropTrigger(LazyModel):
     timeframe_days: int | Unset = 30
     currency_type: PriceDropTriggerCurrencyType | Unset = "usd"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: PriceDropTriggerType,
+        trigger_filter: None | PriceDropTriggerTriggerFilterType0,
+        price_drop_amount_value: float | int,
+        audience: list[PriceDropTriggerAudienceItem],
+        price_drop_amount_unit: PriceDropTriggerPriceDropAmountUnit | Unset = "currency",
+        timeframe_days: int | Unset = 30,
+        currency_type: PriceDropTriggerCurrencyType | Unset = "usd",
+    ) -> None:
+        self.type_ = type_
+        self.trigger_filter = trigger_filter
+        self.price_drop_amount_value = price_drop_amount_value
+        self.audience = audience
+        self.price_drop_amount_unit = price_drop_amount_unit
+        self.timeframe_days = timeframe_days
+        self.currency_type = currency_type
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

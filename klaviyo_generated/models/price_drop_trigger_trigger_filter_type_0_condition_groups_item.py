@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PriceDropTriggerTriggerFilterType0ConditionGroupsItem")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PriceDropTriggerTriggerFilterType0ConditionGroupsItem(LazyModel):
     """
     Attributes:
@@ -26,6 +26,13 @@ class PriceDropTriggerTriggerFilterType0ConditionGroupsItem(LazyModel):
 
     conditions: list[PriceDropCondition]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        conditions: list[PriceDropCondition],
+    ) -> None:
+        self.conditions = conditions
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -15,7 +15,7 @@ from ..models.product_block_v0_type import ProductBlockV0Type, check_product_blo
 T = TypeVar("T", bound="ProductBlockV0")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ProductBlockV0(LazyModel):
     """
     Attributes:
@@ -28,6 +28,17 @@ class ProductBlockV0(LazyModel):
     type_: ProductBlockV0Type
     data: bool | float | int | None | str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        content_type: ProductBlockV0ContentType,
+        type_: ProductBlockV0Type,
+        data: bool | float | int | None | str,
+    ) -> None:
+        self.content_type = content_type
+        self.type_ = type_
+        self.data = data
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

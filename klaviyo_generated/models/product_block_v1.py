@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ProductBlockV1")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ProductBlockV1(LazyModel):
     """
     Attributes:
@@ -42,6 +42,25 @@ class ProductBlockV1(LazyModel):
     universal_id: None | str | Unset = UNSET
     subblocks: list[ProductSubBlock] | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        content_type: ProductBlockV1ContentType,
+        type_: ProductBlockV1Type,
+        data: ProductBlockData,
+        id: None | str | Unset = UNSET,
+        data_id: None | str | Unset = UNSET,
+        universal_id: None | str | Unset = UNSET,
+        subblocks: list[ProductSubBlock] | None | Unset = UNSET,
+    ) -> None:
+        self.content_type = content_type
+        self.type_ = type_
+        self.data = data
+        self.id = id
+        self.data_id = data_id
+        self.universal_id = universal_id
+        self.subblocks = subblocks
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -15,7 +15,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="ProductSubBlock")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ProductSubBlock(LazyModel):
     """
     Attributes:
@@ -52,6 +52,41 @@ class ProductSubBlock(LazyModel):
     title: None | str | Unset = UNSET
     url: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: ProductSubBlockType,
+        id: None | str | Unset = UNSET,
+        product_id: None | str | Unset = UNSET,
+        external_id: None | str | Unset = UNSET,
+        autogenerate_link: bool | None | Unset = UNSET,
+        button_text: None | str | Unset = UNSET,
+        description: None | str | Unset = UNSET,
+        image_url: None | str | Unset = UNSET,
+        link: None | str | Unset = UNSET,
+        name: None | str | Unset = UNSET,
+        original_price: None | str | Unset = UNSET,
+        price: None | str | Unset = UNSET,
+        currency_code: None | str | Unset = UNSET,
+        title: None | str | Unset = UNSET,
+        url: None | str | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.product_id = product_id
+        self.external_id = external_id
+        self.autogenerate_link = autogenerate_link
+        self.button_text = button_text
+        self.description = description
+        self.image_url = image_url
+        self.link = link
+        self.name = name
+        self.original_price = original_price
+        self.price = price
+        self.currency_code = currency_code
+        self.title = title
+        self.url = url
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ProfileEventTrackedProperties")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ProfileEventTrackedProperties(LazyModel):
     """
     Attributes:
@@ -29,6 +29,15 @@ class ProfileEventTrackedProperties(LazyModel):
     metric: None | str | Unset = ""
     property_filters: list[PropertyFilter] | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        metric: None | str | Unset = "",
+        property_filters: list[PropertyFilter] | None | Unset = UNSET,
+    ) -> None:
+        self.metric = metric
+        self.property_filters = property_filters
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ProfileHasCustomObjectCondition")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ProfileHasCustomObjectCondition(LazyModel):
     """
     Attributes:
@@ -39,6 +39,21 @@ class ProfileHasCustomObjectCondition(LazyModel):
     filter: IntegerFilter
     filters: list[ProfileHasCustomObjectFilter]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: ProfileHasCustomObjectConditionType,
+        object_type_id: str,
+        object_type_relationship_id: str,
+        filter: IntegerFilter,
+        filters: list[ProfileHasCustomObjectFilter],
+    ) -> None:
+        self.type_ = type_
+        self.object_type_id = object_type_id
+        self.object_type_relationship_id = object_type_relationship_id
+        self.filter = filter
+        self.filters = filters
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

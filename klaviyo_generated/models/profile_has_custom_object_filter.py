@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ProfileHasCustomObjectFilter")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ProfileHasCustomObjectFilter(LazyModel):
     """
     Attributes:
@@ -58,6 +58,27 @@ class ProfileHasCustomObjectFilter(LazyModel):
         | StringOperatorStringFilter
     )
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        property_id: int,
+        filter: BooleanFilter
+        | ExistenceOperatorExistenceFilter
+        | ListContainsOperatorListContainsFilter
+        | ListLengthFilter
+        | NumericOperatorNumericFilter
+        | NumericRangeFilter
+        | RelativeAnniversaryDateFilter
+        | RelativeDateOperatorBaseRelativeDateFilter
+        | RelativeDateRangeFilter
+        | StaticDateFilter
+        | StaticDateRangeFilter
+        | StringArrayOperatorStringArrayFilter
+        | StringOperatorStringFilter,
+    ) -> None:
+        self.property_id = property_id
+        self.filter = filter
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

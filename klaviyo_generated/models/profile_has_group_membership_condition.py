@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ProfileHasGroupMembershipCondition")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ProfileHasGroupMembershipCondition(LazyModel):
     """
     Attributes:
@@ -48,6 +48,24 @@ class ProfileHasGroupMembershipCondition(LazyModel):
         | Unset
     ) = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: ProfileHasGroupMembershipConditionType,
+        is_member: Literal[True],
+        group_ids: list[str],
+        timeframe_filter: None
+        | RelativeDateOperatorBaseRelativeDateFilter
+        | RelativeDateRangeFilter
+        | StaticDateFilter
+        | StaticDateRangeFilter
+        | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.is_member = is_member
+        self.group_ids = group_ids
+        self.timeframe_filter = timeframe_filter
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ProfileHasNotReceivedEmailMessageCondition")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ProfileHasNotReceivedEmailMessageCondition(LazyModel):
     """
     Attributes:
@@ -34,6 +34,15 @@ class ProfileHasNotReceivedEmailMessageCondition(LazyModel):
     type_: ProfileHasNotReceivedEmailMessageConditionType
     timeframe_filter: AlltimeDateFilter | InTheLastBaseRelativeDateFilter
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: ProfileHasNotReceivedEmailMessageConditionType,
+        timeframe_filter: AlltimeDateFilter | InTheLastBaseRelativeDateFilter,
+    ) -> None:
+        self.type_ = type_
+        self.timeframe_filter = timeframe_filter
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

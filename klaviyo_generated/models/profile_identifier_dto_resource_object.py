@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ProfileIdentifierDTOResourceObject")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ProfileIdentifierDTOResourceObject(LazyModel):
     """
     Attributes:
@@ -33,6 +33,17 @@ class ProfileIdentifierDTOResourceObject(LazyModel):
     attributes: ProfileIdentifierDTOResourceObjectAttributes
     id: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: ProfileEnum,
+        attributes: ProfileIdentifierDTOResourceObjectAttributes,
+        id: None | str | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.attributes = attributes
+        self.id = id
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

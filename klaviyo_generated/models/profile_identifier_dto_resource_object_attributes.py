@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="ProfileIdentifierDTOResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ProfileIdentifierDTOResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -28,6 +28,17 @@ class ProfileIdentifierDTOResourceObjectAttributes(LazyModel):
     phone_number: None | str | Unset = UNSET
     external_id: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        email: None | str | Unset = UNSET,
+        phone_number: None | str | Unset = UNSET,
+        external_id: None | str | Unset = UNSET,
+    ) -> None:
+        self.email = email
+        self.phone_number = phone_number
+        self.external_id = external_id
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

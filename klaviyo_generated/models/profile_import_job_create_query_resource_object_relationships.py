@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ProfileImportJobCreateQueryResourceObjectRelationships")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ProfileImportJobCreateQueryResourceObjectRelationships(LazyModel):
     """
     Attributes:
@@ -29,6 +29,13 @@ class ProfileImportJobCreateQueryResourceObjectRelationships(LazyModel):
 
     lists: ProfileImportJobCreateQueryResourceObjectRelationshipsLists | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        lists: ProfileImportJobCreateQueryResourceObjectRelationshipsLists | Unset = UNSET,
+    ) -> None:
+        self.lists = lists
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ProfileImportJobResponseObjectResourceRelationships")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ProfileImportJobResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
@@ -39,6 +39,17 @@ class ProfileImportJobResponseObjectResourceRelationships(LazyModel):
     profiles: ProfileImportJobResponseObjectResourceRelationshipsProfiles | Unset = UNSET
     import_errors: ProfileImportJobResponseObjectResourceRelationshipsImportErrors | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        lists: ProfileImportJobResponseObjectResourceRelationshipsLists | Unset = UNSET,
+        profiles: ProfileImportJobResponseObjectResourceRelationshipsProfiles | Unset = UNSET,
+        import_errors: ProfileImportJobResponseObjectResourceRelationshipsImportErrors | Unset = UNSET,
+    ) -> None:
+        self.lists = lists
+        self.profiles = profiles
+        self.import_errors = import_errors
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

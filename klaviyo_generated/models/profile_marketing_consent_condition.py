@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ProfileMarketingConsentCondition")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ProfileMarketingConsentCondition(LazyModel):
     """
     Attributes:
@@ -46,6 +46,20 @@ class ProfileMarketingConsentCondition(LazyModel):
         | NoSMSMarketingConsent
     )
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: ProfileMarketingConsentConditionType,
+        consent: HasEmailMarketingConsent
+        | HasPushMarketingConsent
+        | HasSMSMarketingConsent
+        | NoEmailMarketingConsent
+        | NoPushMarketingConsent
+        | NoSMSMarketingConsent,
+    ) -> None:
+        self.type_ = type_
+        self.consent = consent
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ProfileMergeQueryResourceObject")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ProfileMergeQueryResourceObject(LazyModel):
     """
     Attributes:
@@ -31,6 +31,17 @@ class ProfileMergeQueryResourceObject(LazyModel):
     id: str
     relationships: ProfileMergeQueryResourceObjectRelationships
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: ProfileMergeEnum,
+        id: str,
+        relationships: ProfileMergeQueryResourceObjectRelationships,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.relationships = relationships
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ProfileMergeQueryResourceObjectRelationshipsProfiles")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ProfileMergeQueryResourceObjectRelationshipsProfiles(LazyModel):
     """
     Attributes:
@@ -29,6 +29,13 @@ class ProfileMergeQueryResourceObjectRelationshipsProfiles(LazyModel):
 
     data: list[ProfileMergeQueryResourceObjectRelationshipsProfilesDataItem] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        data: list[ProfileMergeQueryResourceObjectRelationshipsProfilesDataItem] | Unset = UNSET,
+    ) -> None:
+        self.data = data
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

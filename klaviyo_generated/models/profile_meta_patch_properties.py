@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ProfileMetaPatchProperties")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ProfileMetaPatchProperties(LazyModel):
     """
     Attributes:
@@ -35,6 +35,17 @@ class ProfileMetaPatchProperties(LazyModel):
     unappend: None | ProfileMetaPatchPropertiesUnappendType0 | Unset = UNSET
     unset: list[str] | None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        append: None | ProfileMetaPatchPropertiesAppendType0 | Unset = UNSET,
+        unappend: None | ProfileMetaPatchPropertiesUnappendType0 | Unset = UNSET,
+        unset: list[str] | None | str | Unset = UNSET,
+    ) -> None:
+        self.append = append
+        self.unappend = unappend
+        self.unset = unset
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

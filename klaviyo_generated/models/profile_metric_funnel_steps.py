@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ProfileMetricFunnelSteps")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ProfileMetricFunnelSteps(LazyModel):
     """
     Attributes:
@@ -31,6 +31,17 @@ class ProfileMetricFunnelSteps(LazyModel):
     metric_id: str
     metric_filters: list[ProfileMetricPropertyFilter] | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        metric_exists: bool,
+        metric_id: str,
+        metric_filters: list[ProfileMetricPropertyFilter] | None | Unset = UNSET,
+    ) -> None:
+        self.metric_exists = metric_exists
+        self.metric_id = metric_id
+        self.metric_filters = metric_filters
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

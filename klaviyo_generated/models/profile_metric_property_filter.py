@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ProfileMetricPropertyFilter")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ProfileMetricPropertyFilter(LazyModel):
     """
     Attributes:
@@ -49,6 +49,24 @@ class ProfileMetricPropertyFilter(LazyModel):
         | Unset
     ) = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        property_: str,
+        filter: BooleanFilter
+        | ExistenceOperatorExistenceFilter
+        | ListLengthFilter
+        | ListSetFilter
+        | ListSubstringFilter
+        | None
+        | NumericOperatorNumericFilter
+        | StringArrayOperatorStringArrayFilter
+        | StringOperatorStringFilter
+        | Unset = UNSET,
+    ) -> None:
+        self.property_ = property_
+        self.filter = filter
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -21,7 +21,7 @@ from ..models.profile_modification_method_filter_method import (
 T = TypeVar("T", bound="ProfileModificationMethodFilter")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ProfileModificationMethodFilter(LazyModel):
     """
     Attributes:
@@ -32,6 +32,15 @@ class ProfileModificationMethodFilter(LazyModel):
     field: ProfileModificationMethodFilterField
     method: ProfileModificationMethodFilterMethod
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        field: ProfileModificationMethodFilterField,
+        method: ProfileModificationMethodFilterMethod,
+    ) -> None:
+        self.field = field
+        self.method = method
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

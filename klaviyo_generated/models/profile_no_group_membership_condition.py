@@ -18,7 +18,7 @@ from ..types import strict_enums
 T = TypeVar("T", bound="ProfileNoGroupMembershipCondition")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ProfileNoGroupMembershipCondition(LazyModel):
     """
     Attributes:
@@ -31,6 +31,17 @@ class ProfileNoGroupMembershipCondition(LazyModel):
     is_member: Literal[False]
     group_ids: list[str]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: ProfileNoGroupMembershipConditionType,
+        is_member: Literal[False],
+        group_ids: list[str],
+    ) -> None:
+        self.type_ = type_
+        self.is_member = is_member
+        self.group_ids = group_ids
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

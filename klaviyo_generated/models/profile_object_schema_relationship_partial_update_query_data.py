@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ProfileObjectSchemaRelationshipPartialUpdateQueryData")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ProfileObjectSchemaRelationshipPartialUpdateQueryData(LazyModel):
     """
     Attributes:
@@ -33,6 +33,17 @@ class ProfileObjectSchemaRelationshipPartialUpdateQueryData(LazyModel):
     id: str
     meta: ObjectSchemaRelationshipUpdateMeta | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: ProfileObjectSchemaEnum,
+        id: str,
+        meta: ObjectSchemaRelationshipUpdateMeta | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.meta = meta
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ProfileObjectSchemaRelationshipResponseObjectResource")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ProfileObjectSchemaRelationshipResponseObjectResource(LazyModel):
     """
     Attributes:
@@ -36,6 +36,19 @@ class ProfileObjectSchemaRelationshipResponseObjectResource(LazyModel):
     attributes: ProfileObjectSchemaRelationshipResponseObjectResourceAttributes
     links: ObjectLinks
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: ProfileObjectSchemaEnum,
+        id: str,
+        attributes: ProfileObjectSchemaRelationshipResponseObjectResourceAttributes,
+        links: ObjectLinks,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.attributes = attributes
+        self.links = links
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -17,7 +17,7 @@ from ..models.profile_operation_delete_operator import (
 T = TypeVar("T", bound="ProfileOperationDelete")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ProfileOperationDelete(LazyModel):
     """
     Attributes:
@@ -28,6 +28,15 @@ class ProfileOperationDelete(LazyModel):
     operator: ProfileOperationDeleteOperator
     property_key: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        operator: ProfileOperationDeleteOperator,
+        property_key: str,
+    ) -> None:
+        self.operator = operator
+        self.property_key = property_key
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -27,7 +27,7 @@ from ..types import parse_union
 T = TypeVar("T", bound="ProfileOperationUpdateOrCreateDate")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ProfileOperationUpdateOrCreateDate(LazyModel):
     """
     Attributes:
@@ -42,6 +42,19 @@ class ProfileOperationUpdateOrCreateDate(LazyModel):
     property_key: str
     property_value: datetime.date | ProfileOperationUpdateOrCreateDatePropertyValueType1
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        operator: ProfileOperationUpdateOrCreateDateOperator,
+        property_type: ProfileOperationUpdateOrCreateDatePropertyType,
+        property_key: str,
+        property_value: datetime.date | ProfileOperationUpdateOrCreateDatePropertyValueType1,
+    ) -> None:
+        self.operator = operator
+        self.property_type = property_type
+        self.property_key = property_key
+        self.property_value = property_value
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -26,7 +26,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="ProfileOperationUpdateOrCreateList")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ProfileOperationUpdateOrCreateList(LazyModel):
     """
     Attributes:
@@ -44,6 +44,21 @@ class ProfileOperationUpdateOrCreateList(LazyModel):
     property_value: str
     property_operation: ProfileOperationUpdateOrCreateListPropertyOperation | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        operator: ProfileOperationUpdateOrCreateListOperator,
+        property_type: ProfileOperationUpdateOrCreateListPropertyType,
+        property_key: str,
+        property_value: str,
+        property_operation: ProfileOperationUpdateOrCreateListPropertyOperation | Unset = UNSET,
+    ) -> None:
+        self.operator = operator
+        self.property_type = property_type
+        self.property_key = property_key
+        self.property_value = property_value
+        self.property_operation = property_operation
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

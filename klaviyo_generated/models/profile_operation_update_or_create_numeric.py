@@ -21,7 +21,7 @@ from ..models.profile_operation_update_or_create_numeric_property_type import (
 T = TypeVar("T", bound="ProfileOperationUpdateOrCreateNumeric")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ProfileOperationUpdateOrCreateNumeric(LazyModel):
     """
     Attributes:
@@ -37,6 +37,19 @@ class ProfileOperationUpdateOrCreateNumeric(LazyModel):
     property_key: str
     property_value: float | int
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        operator: ProfileOperationUpdateOrCreateNumericOperator,
+        property_type: ProfileOperationUpdateOrCreateNumericPropertyType,
+        property_key: str,
+        property_value: float | int,
+    ) -> None:
+        self.operator = operator
+        self.property_type = property_type
+        self.property_key = property_key
+        self.property_value = property_value
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -21,7 +21,7 @@ from ..models.profile_operation_update_or_create_string_property_type import (
 T = TypeVar("T", bound="ProfileOperationUpdateOrCreateString")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ProfileOperationUpdateOrCreateString(LazyModel):
     """
     Attributes:
@@ -36,6 +36,19 @@ class ProfileOperationUpdateOrCreateString(LazyModel):
     property_key: str
     property_value: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        operator: ProfileOperationUpdateOrCreateStringOperator,
+        property_type: ProfileOperationUpdateOrCreateStringPropertyType,
+        property_key: str,
+        property_value: str,
+    ) -> None:
+        self.operator = operator
+        self.property_type = property_type
+        self.property_key = property_key
+        self.property_value = property_value
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ProfilePartialUpdateQueryResourceObject")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ProfilePartialUpdateQueryResourceObject(LazyModel):
     """
     Attributes:
@@ -38,6 +38,19 @@ class ProfilePartialUpdateQueryResourceObject(LazyModel):
     attributes: ProfilePartialUpdateQueryResourceObjectAttributes
     meta: ProfileMeta | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: ProfileEnum,
+        id: str,
+        attributes: ProfilePartialUpdateQueryResourceObjectAttributes,
+        meta: ProfileMeta | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.attributes = attributes
+        self.meta = meta
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

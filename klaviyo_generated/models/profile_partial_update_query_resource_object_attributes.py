@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ProfilePartialUpdateQueryResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ProfilePartialUpdateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -56,6 +56,33 @@ class ProfilePartialUpdateQueryResourceObjectAttributes(LazyModel):
     location: ProfileLocation | Unset = UNSET
     properties: None | ProfilePartialUpdateQueryResourceObjectAttributesPropertiesType0 | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        email: None | str | Unset = UNSET,
+        phone_number: None | str | Unset = UNSET,
+        external_id: None | str | Unset = UNSET,
+        first_name: None | str | Unset = UNSET,
+        last_name: None | str | Unset = UNSET,
+        organization: None | str | Unset = UNSET,
+        locale: None | str | Unset = UNSET,
+        title: None | str | Unset = UNSET,
+        image: None | str | Unset = UNSET,
+        location: ProfileLocation | Unset = UNSET,
+        properties: None | ProfilePartialUpdateQueryResourceObjectAttributesPropertiesType0 | Unset = UNSET,
+    ) -> None:
+        self.email = email
+        self.phone_number = phone_number
+        self.external_id = external_id
+        self.first_name = first_name
+        self.last_name = last_name
+        self.organization = organization
+        self.locale = locale
+        self.title = title
+        self.image = image
+        self.location = location
+        self.properties = properties
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

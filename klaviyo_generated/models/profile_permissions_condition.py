@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ProfilePermissionsCondition")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ProfilePermissionsCondition(LazyModel):
     """
     Attributes:
@@ -52,6 +52,22 @@ class ProfilePermissionsCondition(LazyModel):
     )
     channel: ProfilePermissionsConditionChannel
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: ProfilePermissionsConditionType,
+        permission: ExplicitlyReachable
+        | ExplicitlyUnreachable
+        | ImplicitlyOrExplicitlyReachable
+        | ImplicitlyOrExplicitlyUnreachable
+        | ImplicitlyReachable
+        | ImplicitlyUnreachable,
+        channel: ProfilePermissionsConditionChannel,
+    ) -> None:
+        self.type_ = type_
+        self.permission = permission
+        self.channel = channel
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ProfilePostalCodeDistanceCondition")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ProfilePostalCodeDistanceCondition(LazyModel):
     """
     Attributes:
@@ -44,6 +44,21 @@ class ProfilePostalCodeDistanceCondition(LazyModel):
     unit: ProfilePostalCodeDistanceConditionUnit
     filter: GreaterThanPositiveNumericFilter | LessThanPositiveNumericFilter
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: ProfilePostalCodeDistanceConditionType,
+        country_code: str,
+        postal_code: str,
+        unit: ProfilePostalCodeDistanceConditionUnit,
+        filter: GreaterThanPositiveNumericFilter | LessThanPositiveNumericFilter,
+    ) -> None:
+        self.type_ = type_
+        self.country_code = country_code
+        self.postal_code = postal_code
+        self.unit = unit
+        self.filter = filter
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -21,7 +21,7 @@ from ..models.profile_predictive_analytics_channel_affinity_priority_filter_type
 T = TypeVar("T", bound="ProfilePredictiveAnalyticsChannelAffinityPriorityFilter")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ProfilePredictiveAnalyticsChannelAffinityPriorityFilter(LazyModel):
     """
     Attributes:
@@ -34,6 +34,17 @@ class ProfilePredictiveAnalyticsChannelAffinityPriorityFilter(LazyModel):
     operator: ProfilePredictiveAnalyticsChannelAffinityPriorityFilterOperator
     value: int
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: ProfilePredictiveAnalyticsChannelAffinityPriorityFilterType,
+        operator: ProfilePredictiveAnalyticsChannelAffinityPriorityFilterOperator,
+        value: int,
+    ) -> None:
+        self.type_ = type_
+        self.operator = operator
+        self.value = value
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

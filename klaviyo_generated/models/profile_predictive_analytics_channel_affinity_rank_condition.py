@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ProfilePredictiveAnalyticsChannelAffinityRankCondition")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ProfilePredictiveAnalyticsChannelAffinityRankCondition(LazyModel):
     """
     Attributes:
@@ -54,6 +54,21 @@ class ProfilePredictiveAnalyticsChannelAffinityRankCondition(LazyModel):
     predicted_channel: ProfilePredictiveAnalyticsChannelAffinityRankConditionPredictedChannel
     filter: ProfilePredictiveAnalyticsChannelAffinityRankFilter
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: ProfilePredictiveAnalyticsChannelAffinityRankConditionType,
+        dimension: ProfilePredictiveAnalyticsChannelAffinityRankConditionDimension,
+        measurement: ProfilePredictiveAnalyticsChannelAffinityRankConditionMeasurement,
+        predicted_channel: ProfilePredictiveAnalyticsChannelAffinityRankConditionPredictedChannel,
+        filter: ProfilePredictiveAnalyticsChannelAffinityRankFilter,
+    ) -> None:
+        self.type_ = type_
+        self.dimension = dimension
+        self.measurement = measurement
+        self.predicted_channel = predicted_channel
+        self.filter = filter
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

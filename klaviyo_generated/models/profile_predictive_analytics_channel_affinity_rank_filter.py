@@ -30,7 +30,7 @@ from ..types import parse_union
 T = TypeVar("T", bound="ProfilePredictiveAnalyticsChannelAffinityRankFilter")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ProfilePredictiveAnalyticsChannelAffinityRankFilter(LazyModel):
     """
     Attributes:
@@ -48,6 +48,18 @@ class ProfilePredictiveAnalyticsChannelAffinityRankFilter(LazyModel):
     )
     value: ProfilePredictiveAnalyticsChannelAffinityRankFilterValue
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: ProfilePredictiveAnalyticsChannelAffinityRankFilterType,
+        operator: ProfilePredictiveAnalyticsChannelAffinityRankFilterOperatorType0
+        | ProfilePredictiveAnalyticsChannelAffinityRankFilterOperatorType1,
+        value: ProfilePredictiveAnalyticsChannelAffinityRankFilterValue,
+    ) -> None:
+        self.type_ = type_
+        self.operator = operator
+        self.value = value
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

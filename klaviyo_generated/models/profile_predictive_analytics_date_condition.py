@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ProfilePredictiveAnalyticsDateCondition")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ProfilePredictiveAnalyticsDateCondition(LazyModel):
     """
     Attributes:
@@ -56,6 +56,23 @@ class ProfilePredictiveAnalyticsDateCondition(LazyModel):
     )
     type_: ProfilePredictiveAnalyticsDateConditionType
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        dimension: ProfilePredictiveAnalyticsDateConditionDimension,
+        filter: AnniversaryDateFilter
+        | CalendarDateFilter
+        | RelativeAnniversaryDateFilter
+        | RelativeDateOperatorBaseRelativeDateFilter
+        | RelativeDateRangeFilter
+        | StaticDateFilter
+        | StaticDateRangeFilter,
+        type_: ProfilePredictiveAnalyticsDateConditionType,
+    ) -> None:
+        self.dimension = dimension
+        self.filter = filter
+        self.type_ = type_
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ProfilePredictiveAnalyticsStringCondition")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ProfilePredictiveAnalyticsStringCondition(LazyModel):
     """
     Attributes:
@@ -39,6 +39,17 @@ class ProfilePredictiveAnalyticsStringCondition(LazyModel):
     dimension: ProfilePredictiveAnalyticsStringConditionDimension
     filter: ProfilePredictiveAnalyticsStringFilter
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: ProfilePredictiveAnalyticsStringConditionType,
+        dimension: ProfilePredictiveAnalyticsStringConditionDimension,
+        filter: ProfilePredictiveAnalyticsStringFilter,
+    ) -> None:
+        self.type_ = type_
+        self.dimension = dimension
+        self.filter = filter
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -30,7 +30,7 @@ from ..types import parse_union
 T = TypeVar("T", bound="ProfilePredictiveAnalyticsStringFilter")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ProfilePredictiveAnalyticsStringFilter(LazyModel):
     """
     Attributes:
@@ -44,6 +44,18 @@ class ProfilePredictiveAnalyticsStringFilter(LazyModel):
     operator: ProfilePredictiveAnalyticsStringFilterOperatorType0 | ProfilePredictiveAnalyticsStringFilterOperatorType1
     value: ProfilePredictiveAnalyticsStringFilterValue
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: ProfilePredictiveAnalyticsStringFilterType,
+        operator: ProfilePredictiveAnalyticsStringFilterOperatorType0
+        | ProfilePredictiveAnalyticsStringFilterOperatorType1,
+        value: ProfilePredictiveAnalyticsStringFilterValue,
+    ) -> None:
+        self.type_ = type_
+        self.operator = operator
+        self.value = value
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ProfilePropertyCondition")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ProfilePropertyCondition(LazyModel):
     """
     Attributes:
@@ -68,6 +68,31 @@ class ProfilePropertyCondition(LazyModel):
         | StringPhoneOperatorStringArrayFilter
     )
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: ProfilePropertyConditionType,
+        property_: str,
+        filter: AnniversaryDateFilter
+        | BooleanFilter
+        | CalendarDateFilter
+        | ExistenceOperatorExistenceFilter
+        | ListContainsOperatorListContainsFilter
+        | ListLengthFilter
+        | NumericOperatorNumericFilter
+        | RelativeAnniversaryDateFilter
+        | RelativeDateOperatorBaseRelativeDateFilter
+        | RelativeDateRangeFilter
+        | StaticDateFilter
+        | StaticDateRangeFilter
+        | StringArrayOperatorStringArrayFilter
+        | StringOperatorStringFilter
+        | StringPhoneOperatorStringArrayFilter,
+    ) -> None:
+        self.type_ = type_
+        self.property_ = property_
+        self.filter = filter
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -38,7 +38,7 @@ from ..types import UNSET, Unset, parse_union
 T = TypeVar("T", bound="ProfilePropertyDateTrigger")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ProfilePropertyDateTrigger(LazyModel):
     """
     Attributes:
@@ -65,6 +65,29 @@ class ProfilePropertyDateTrigger(LazyModel):
     timezone: ProfilePropertyDateTriggerTimezone | Unset = "profile"
     trigger_days: list[ProfilePropertyDateTriggerTriggerDaysType0Item] | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: ProfilePropertyDateTriggerType,
+        date_field_type: ProfilePropertyDateTriggerDateFieldType,
+        date_profile_property: str,
+        timedelta_value_before_date: int,
+        trigger_time: str,
+        timedelta_unit_before_date: ProfilePropertyDateTriggerTimedeltaUnitBeforeDate | Unset = "weeks",
+        recurrence_frequency: ProfilePropertyDateTriggerRecurrenceFrequency | Unset = "monthly",
+        timezone: ProfilePropertyDateTriggerTimezone | Unset = "profile",
+        trigger_days: list[ProfilePropertyDateTriggerTriggerDaysType0Item] | None | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.date_field_type = date_field_type
+        self.date_profile_property = date_profile_property
+        self.timedelta_value_before_date = timedelta_value_before_date
+        self.trigger_time = trigger_time
+        self.timedelta_unit_before_date = timedelta_unit_before_date
+        self.recurrence_frequency = recurrence_frequency
+        self.timezone = timezone
+        self.trigger_days = trigger_days
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

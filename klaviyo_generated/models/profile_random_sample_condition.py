@@ -17,7 +17,7 @@ from ..models.profile_random_sample_condition_type import (
 T = TypeVar("T", bound="ProfileRandomSampleCondition")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ProfileRandomSampleCondition(LazyModel):
     """
     Attributes:
@@ -28,6 +28,15 @@ class ProfileRandomSampleCondition(LazyModel):
     type_: ProfileRandomSampleConditionType
     percentage: int
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: ProfileRandomSampleConditionType,
+        percentage: int,
+    ) -> None:
+        self.type_ = type_
+        self.percentage = percentage
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -15,7 +15,7 @@ from ..models.profile_region_condition_type import ProfileRegionConditionType, c
 T = TypeVar("T", bound="ProfileRegionCondition")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ProfileRegionCondition(LazyModel):
     """
     Attributes:
@@ -28,6 +28,17 @@ class ProfileRegionCondition(LazyModel):
     in_region: bool
     region: ProfileRegionConditionRegion
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: ProfileRegionConditionType,
+        in_region: bool,
+        region: ProfileRegionConditionRegion,
+    ) -> None:
+        self.type_ = type_
+        self.in_region = in_region
+        self.region = region
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

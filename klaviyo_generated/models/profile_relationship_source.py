@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ProfileRelationshipSource")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ProfileRelationshipSource(LazyModel):
     """
     Attributes:
@@ -45,6 +45,21 @@ class ProfileRelationshipSource(LazyModel):
     related_id_paths: list[RelatedIdPath]
     update_strategy: ProfileRelationshipSourceUpdateStrategy | Unset = "replace_from_origin"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        source_id: str,
+        type_: ProfileRelationshipSourceType,
+        id_path: str,
+        related_id_paths: list[RelatedIdPath],
+        update_strategy: ProfileRelationshipSourceUpdateStrategy | Unset = "replace_from_origin",
+    ) -> None:
+        self.source_id = source_id
+        self.type_ = type_
+        self.id_path = id_path
+        self.related_id_paths = related_id_paths
+        self.update_strategy = update_strategy
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ProfileResponseObjectResourceRelationships")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ProfileResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
@@ -39,6 +39,17 @@ class ProfileResponseObjectResourceRelationships(LazyModel):
     segments: ProfileResponseObjectResourceRelationshipsSegments | Unset = UNSET
     push_tokens: ProfileResponseObjectResourceRelationshipsPushTokens | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        lists: ProfileResponseObjectResourceRelationshipsLists | Unset = UNSET,
+        segments: ProfileResponseObjectResourceRelationshipsSegments | Unset = UNSET,
+        push_tokens: ProfileResponseObjectResourceRelationshipsPushTokens | Unset = UNSET,
+    ) -> None:
+        self.lists = lists
+        self.segments = segments
+        self.push_tokens = push_tokens
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ProfileResponsePluralConversationsObjectResourceRelationships")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ProfileResponsePluralConversationsObjectResourceRelationships(LazyModel):
     """
     Attributes:
@@ -44,6 +44,19 @@ class ProfileResponsePluralConversationsObjectResourceRelationships(LazyModel):
     push_tokens: ProfileResponsePluralConversationsObjectResourceRelationshipsPushTokens | Unset = UNSET
     conversations: ProfileResponsePluralConversationsObjectResourceRelationshipsConversations | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        lists: ProfileResponsePluralConversationsObjectResourceRelationshipsLists | Unset = UNSET,
+        segments: ProfileResponsePluralConversationsObjectResourceRelationshipsSegments | Unset = UNSET,
+        push_tokens: ProfileResponsePluralConversationsObjectResourceRelationshipsPushTokens | Unset = UNSET,
+        conversations: ProfileResponsePluralConversationsObjectResourceRelationshipsConversations | Unset = UNSET,
+    ) -> None:
+        self.lists = lists
+        self.segments = segments
+        self.push_tokens = push_tokens
+        self.conversations = conversations
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

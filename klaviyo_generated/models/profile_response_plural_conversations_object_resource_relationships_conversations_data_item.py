@@ -14,7 +14,7 @@ from ..models.conversation_enum import ConversationEnum, check_conversation_enum
 T = TypeVar("T", bound="ProfileResponsePluralConversationsObjectResourceRelationshipsConversationsDataItem")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ProfileResponsePluralConversationsObjectResourceRelationshipsConversationsDataItem(LazyModel):
     """
     Attributes:
@@ -25,6 +25,15 @@ class ProfileResponsePluralConversationsObjectResourceRelationshipsConversations
     type_: ConversationEnum
     id: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: ConversationEnum,
+        id: str,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ProfileSubscriptionCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ProfileSubscriptionCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -39,6 +39,19 @@ class ProfileSubscriptionCreateQueryResourceObjectAttributes(LazyModel):
     phone_number: None | str | Unset = UNSET
     age_gated_date_of_birth: datetime.date | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        subscriptions: SubscriptionChannels,
+        email: None | str | Unset = UNSET,
+        phone_number: None | str | Unset = UNSET,
+        age_gated_date_of_birth: datetime.date | None | Unset = UNSET,
+    ) -> None:
+        self.subscriptions = subscriptions
+        self.email = email
+        self.phone_number = phone_number
+        self.age_gated_date_of_birth = age_gated_date_of_birth
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

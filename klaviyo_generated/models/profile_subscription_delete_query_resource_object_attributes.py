@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ProfileSubscriptionDeleteQueryResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ProfileSubscriptionDeleteQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -32,6 +32,17 @@ class ProfileSubscriptionDeleteQueryResourceObjectAttributes(LazyModel):
     email: None | str | Unset = UNSET
     phone_number: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        subscriptions: UnsubscriptionChannels,
+        email: None | str | Unset = UNSET,
+        phone_number: None | str | Unset = UNSET,
+    ) -> None:
+        self.subscriptions = subscriptions
+        self.email = email
+        self.phone_number = phone_number
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ProfileTypeRelationshipResponseObjectResource")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ProfileTypeRelationshipResponseObjectResource(LazyModel):
     """
     Attributes:
@@ -37,6 +37,19 @@ class ProfileTypeRelationshipResponseObjectResource(LazyModel):
     attributes: ProfileTypeRelationshipResponseObjectResourceAttributes
     links: ObjectLinks
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: ProfileObjectTypeEnum,
+        id: str,
+        attributes: ProfileTypeRelationshipResponseObjectResourceAttributes,
+        links: ObjectLinks,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.attributes = attributes
+        self.links = links
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ProfileUpsertQueryResourceObject")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ProfileUpsertQueryResourceObject(LazyModel):
     """
     Attributes:
@@ -35,6 +35,19 @@ class ProfileUpsertQueryResourceObject(LazyModel):
     id: None | str | Unset = UNSET
     meta: ProfileMeta | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: ProfileEnum,
+        attributes: ProfileUpsertQueryResourceObjectAttributes,
+        id: None | str | Unset = UNSET,
+        meta: ProfileMeta | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.attributes = attributes
+        self.id = id
+        self.meta = meta
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

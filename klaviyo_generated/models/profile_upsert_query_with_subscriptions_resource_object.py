@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ProfileUpsertQueryWithSubscriptionsResourceObject")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ProfileUpsertQueryWithSubscriptionsResourceObject(LazyModel):
     """
     Attributes:
@@ -34,6 +34,17 @@ class ProfileUpsertQueryWithSubscriptionsResourceObject(LazyModel):
     attributes: ProfileUpsertQueryWithSubscriptionsResourceObjectAttributes
     id: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: ProfileEnum,
+        attributes: ProfileUpsertQueryWithSubscriptionsResourceObjectAttributes,
+        id: None | str | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.attributes = attributes
+        self.id = id
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

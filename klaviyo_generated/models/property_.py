@@ -14,7 +14,7 @@ from ..models.property_badge_config import PropertyBadgeConfig, check_property_b
 T = TypeVar("T", bound="Property")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class Property(LazyModel):
     """
     Attributes:
@@ -25,6 +25,15 @@ class Property(LazyModel):
     badge_config: PropertyBadgeConfig
     set_from_property: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        badge_config: PropertyBadgeConfig,
+        set_from_property: str,
+    ) -> None:
+        self.badge_config = badge_config
+        self.set_from_property = set_from_property
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

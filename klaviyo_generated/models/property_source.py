@@ -13,7 +13,7 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 T = TypeVar("T", bound="PropertySource")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PropertySource(LazyModel):
     """
     Attributes:
@@ -26,6 +26,17 @@ class PropertySource(LazyModel):
     id_path: str
     data_path: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        source_id: str,
+        id_path: str,
+        data_path: str,
+    ) -> None:
+        self.source_id = source_id
+        self.id_path = id_path
+        self.data_path = data_path
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -15,7 +15,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="PushActionButton")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PushActionButton(LazyModel):
     """
     Attributes:
@@ -34,6 +34,23 @@ class PushActionButton(LazyModel):
     icon: None | str | Unset = UNSET
     custom_action_id: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        label: str,
+        action_type: PushActionButtonActionType,
+        position: int | None | Unset = UNSET,
+        url: None | str | Unset = UNSET,
+        icon: None | str | Unset = UNSET,
+        custom_action_id: None | str | Unset = UNSET,
+    ) -> None:
+        self.label = label
+        self.action_type = action_type
+        self.position = position
+        self.url = url
+        self.icon = icon
+        self.custom_action_id = custom_action_id
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

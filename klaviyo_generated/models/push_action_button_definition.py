@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="PushActionButtonDefinition")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PushActionButtonDefinition(LazyModel):
     """
     Attributes:
@@ -30,6 +30,19 @@ class PushActionButtonDefinition(LazyModel):
     position: int | None | Unset = UNSET
     url: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        label: str,
+        action_type: str,
+        position: int | None | Unset = UNSET,
+        url: None | str | Unset = UNSET,
+    ) -> None:
+        self.label = label
+        self.action_type = action_type
+        self.position = position
+        self.url = url
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PushChannel")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PushChannel(LazyModel):
     """
     Attributes:
@@ -27,6 +27,13 @@ class PushChannel(LazyModel):
 
     marketing: PushMarketing | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        marketing: PushMarketing | Unset = UNSET,
+    ) -> None:
+        self.marketing = marketing
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

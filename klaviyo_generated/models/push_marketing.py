@@ -15,7 +15,7 @@ from ..types import UNSET, Unset, parse_union
 T = TypeVar("T", bound="PushMarketing")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PushMarketing(LazyModel):
     """
     Attributes:
@@ -29,6 +29,17 @@ class PushMarketing(LazyModel):
     consent: str
     consent_timestamp: datetime.datetime | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        can_receive_push_marketing: bool,
+        consent: str,
+        consent_timestamp: datetime.datetime | None | Unset = UNSET,
+    ) -> None:
+        self.can_receive_push_marketing = can_receive_push_marketing
+        self.consent = consent
+        self.consent_timestamp = consent_timestamp
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -14,7 +14,7 @@ from ..models.push_on_open_app_type import PushOnOpenAppType, check_push_on_open
 T = TypeVar("T", bound="PushOnOpenApp")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PushOnOpenApp(LazyModel):
     """
     Attributes:
@@ -23,6 +23,13 @@ class PushOnOpenApp(LazyModel):
 
     type_: PushOnOpenAppType
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: PushOnOpenAppType,
+    ) -> None:
+        self.type_ = type_
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -15,7 +15,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="PushOnOpenDeepLink")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PushOnOpenDeepLink(LazyModel):
     """
     Attributes:
@@ -28,6 +28,17 @@ class PushOnOpenDeepLink(LazyModel):
     ios_deep_link: None | str | Unset = UNSET
     android_deep_link: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: PushOnOpenDeepLinkType,
+        ios_deep_link: None | str | Unset = UNSET,
+        android_deep_link: None | str | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.ios_deep_link = ios_deep_link
+        self.android_deep_link = android_deep_link
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="PushSendOptions")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PushSendOptions(LazyModel):
     """
     Attributes:
@@ -23,6 +23,13 @@ class PushSendOptions(LazyModel):
 
     use_smart_sending: bool | None | Unset = True
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        use_smart_sending: bool | None | Unset = True,
+    ) -> None:
+        self.use_smart_sending = use_smart_sending
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PushSubscriptionParameters")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PushSubscriptionParameters(LazyModel):
     """
     Attributes:
@@ -32,6 +32,17 @@ class PushSubscriptionParameters(LazyModel):
     tokens: list[PushTokenEntry] | None | Unset = UNSET
     anonymous_id: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        marketing: SubscriptionParameters,
+        tokens: list[PushTokenEntry] | None | Unset = UNSET,
+        anonymous_id: None | str | Unset = UNSET,
+    ) -> None:
+        self.marketing = marketing
+        self.tokens = tokens
+        self.anonymous_id = anonymous_id
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

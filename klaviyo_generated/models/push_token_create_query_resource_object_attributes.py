@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PushTokenCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PushTokenCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -62,6 +62,25 @@ class PushTokenCreateQueryResourceObjectAttributes(LazyModel):
     background: PushTokenCreateQueryResourceObjectAttributesBackground | Unset = "AVAILABLE"
     device_metadata: DeviceMetadata | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        token: str,
+        platform: PushTokenCreateQueryResourceObjectAttributesPlatform,
+        vendor: PushTokenCreateQueryResourceObjectAttributesVendor,
+        profile: PushTokenCreateQueryResourceObjectAttributesProfile,
+        enablement_status: PushTokenCreateQueryResourceObjectAttributesEnablementStatus | Unset = "AUTHORIZED",
+        background: PushTokenCreateQueryResourceObjectAttributesBackground | Unset = "AVAILABLE",
+        device_metadata: DeviceMetadata | Unset = UNSET,
+    ) -> None:
+        self.token = token
+        self.platform = platform
+        self.vendor = vendor
+        self.profile = profile
+        self.enablement_status = enablement_status
+        self.background = background
+        self.device_metadata = device_metadata
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

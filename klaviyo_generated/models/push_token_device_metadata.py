@@ -26,7 +26,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="PushTokenDeviceMetadata")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PushTokenDeviceMetadata(LazyModel):
     """
     Attributes:
@@ -60,6 +60,35 @@ class PushTokenDeviceMetadata(LazyModel):
     app_id: None | str | Unset = UNSET
     environment: PushTokenDeviceMetadataEnvironment | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        device_id: None | str | Unset = UNSET,
+        klaviyo_sdk: PushTokenDeviceMetadataKlaviyoSdk | Unset = UNSET,
+        sdk_version: None | str | Unset = UNSET,
+        device_model: None | str | Unset = UNSET,
+        os_name: PushTokenDeviceMetadataOsName | Unset = UNSET,
+        os_version: None | str | Unset = UNSET,
+        manufacturer: None | str | Unset = UNSET,
+        app_name: None | str | Unset = UNSET,
+        app_version: None | str | Unset = UNSET,
+        app_build: None | str | Unset = UNSET,
+        app_id: None | str | Unset = UNSET,
+        environment: PushTokenDeviceMetadataEnvironment | Unset = UNSET,
+    ) -> None:
+        self.device_id = device_id
+        self.klaviyo_sdk = klaviyo_sdk
+        self.sdk_version = sdk_version
+        self.device_model = device_model
+        self.os_name = os_name
+        self.os_version = os_version
+        self.manufacturer = manufacturer
+        self.app_name = app_name
+        self.app_version = app_version
+        self.app_build = app_build
+        self.app_id = app_id
+        self.environment = environment
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PushTokenEntry")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PushTokenEntry(LazyModel):
     """
     Attributes:
@@ -45,6 +45,23 @@ class PushTokenEntry(LazyModel):
     background: PushTokenEntryBackground | Unset = UNSET
     device_metadata: PushTokenDeviceMetadata | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        token: str,
+        platform: PushTokenEntryPlatform,
+        vendor: PushTokenEntryVendor,
+        enablement_status: PushTokenEntryEnablementStatus | Unset = UNSET,
+        background: PushTokenEntryBackground | Unset = UNSET,
+        device_metadata: PushTokenDeviceMetadata | Unset = UNSET,
+    ) -> None:
+        self.token = token
+        self.platform = platform
+        self.vendor = vendor
+        self.enablement_status = enablement_status
+        self.background = background
+        self.device_metadata = device_metadata
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

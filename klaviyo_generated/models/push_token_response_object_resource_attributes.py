@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PushTokenResponseObjectResourceAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PushTokenResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
@@ -51,6 +51,27 @@ class PushTokenResponseObjectResourceAttributes(LazyModel):
     recorded_date: str
     metadata: DeviceMetadata | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        created: datetime.datetime,
+        token: str,
+        enablement_status: PushTokenResponseObjectResourceAttributesEnablementStatus,
+        platform: PushTokenResponseObjectResourceAttributesPlatform,
+        vendor: str,
+        background: str,
+        recorded_date: str,
+        metadata: DeviceMetadata | Unset = UNSET,
+    ) -> None:
+        self.created = created
+        self.token = token
+        self.enablement_status = enablement_status
+        self.platform = platform
+        self.vendor = vendor
+        self.background = background
+        self.recorded_date = recorded_date
+        self.metadata = metadata
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

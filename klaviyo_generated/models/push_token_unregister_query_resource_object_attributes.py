@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PushTokenUnregisterQueryResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PushTokenUnregisterQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -46,6 +46,19 @@ class PushTokenUnregisterQueryResourceObjectAttributes(LazyModel):
     profile: PushTokenUnregisterQueryResourceObjectAttributesProfile
     vendor: PushTokenUnregisterQueryResourceObjectAttributesVendor | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        token: str,
+        platform: PushTokenUnregisterQueryResourceObjectAttributesPlatform,
+        profile: PushTokenUnregisterQueryResourceObjectAttributesProfile,
+        vendor: PushTokenUnregisterQueryResourceObjectAttributesVendor | Unset = UNSET,
+    ) -> None:
+        self.token = token
+        self.platform = platform
+        self.profile = profile
+        self.vendor = vendor
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PushUnsubscriptionParameters")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class PushUnsubscriptionParameters(LazyModel):
     """
     Attributes:
@@ -29,6 +29,15 @@ class PushUnsubscriptionParameters(LazyModel):
     marketing: UnsubscriptionParameters
     tokens: list[PushTokenEntry]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        marketing: UnsubscriptionParameters,
+        tokens: list[PushTokenEntry],
+    ) -> None:
+        self.marketing = marketing
+        self.tokens = tokens
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="RadioButtonsProperties")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class RadioButtonsProperties(LazyModel):
     """
     Attributes:
@@ -48,6 +48,29 @@ class RadioButtonsProperties(LazyModel):
     error_messages: ErrorMessages | Unset = UNSET
     placeholder: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        property_name: str,
+        options: list[PropertyOption],
+        display_device: list[RadioButtonsPropertiesDisplayDeviceItem] | Unset = UNSET,
+        classname: None | str | Unset = UNSET,
+        label: None | str | Unset = UNSET,
+        show_label: bool | Unset = False,
+        required: bool | None | Unset = False,
+        error_messages: ErrorMessages | Unset = UNSET,
+        placeholder: None | str | Unset = UNSET,
+    ) -> None:
+        self.property_name = property_name
+        self.options = options
+        self.display_device = display_device
+        self.classname = classname
+        self.label = label
+        self.show_label = show_label
+        self.required = required
+        self.error_messages = error_messages
+        self.placeholder = placeholder
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

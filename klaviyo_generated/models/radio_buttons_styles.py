@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="RadioButtonsStyles")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class RadioButtonsStyles(LazyModel):
     """
     Attributes:
@@ -40,6 +40,19 @@ class RadioButtonsStyles(LazyModel):
     arrangement: RadioButtonsStylesArrangement | Unset = "vertical"
     alignment: RadioButtonsStylesAlignment | Unset = "left"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        padding: Padding | Unset = UNSET,
+        background_color: None | str | Unset = UNSET,
+        arrangement: RadioButtonsStylesArrangement | Unset = "vertical",
+        alignment: RadioButtonsStylesAlignment | Unset = "left",
+    ) -> None:
+        self.padding = padding
+        self.background_color = background_color
+        self.arrangement = arrangement
+        self.alignment = alignment
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -16,7 +16,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="RatingStyle")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class RatingStyle(LazyModel):
     """
     Attributes:
@@ -35,6 +35,23 @@ class RatingStyle(LazyModel):
     alignment: RatingStyleAlignment | Unset = "center"
     character_spacing: float | Unset = 0.0
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        color: str | Unset = "#F8BE00",
+        empty_color: str | Unset = "#EBEEEF",
+        font_size: int | Unset = 16,
+        shape: RatingStyleShape | Unset = "star",
+        alignment: RatingStyleAlignment | Unset = "center",
+        character_spacing: float | Unset = 0.0,
+    ) -> None:
+        self.color = color
+        self.empty_color = empty_color
+        self.font_size = font_size
+        self.shape = shape
+        self.alignment = alignment
+        self.character_spacing = character_spacing
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="RCSCard")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class RCSCard(LazyModel):
     """
     Attributes:
@@ -46,6 +46,25 @@ class RCSCard(LazyModel):
     video: MediaAsset | MediaAssetReference | None | Unset = UNSET
     buttons: list[RCSSuggestion] | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        id: str,
+        title: None | str | Unset = UNSET,
+        text: None | str | Unset = UNSET,
+        extra: None | RCSCardExtraType0 | Unset = UNSET,
+        image: ImageAsset | None | SlimImageReference | Unset = UNSET,
+        video: MediaAsset | MediaAssetReference | None | Unset = UNSET,
+        buttons: list[RCSSuggestion] | None | Unset = UNSET,
+    ) -> None:
+        self.id = id
+        self.title = title
+        self.text = text
+        self.extra = extra
+        self.image = image
+        self.video = video
+        self.buttons = buttons
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="RCSRichContent")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class RCSRichContent(LazyModel):
     """
     Attributes:
@@ -33,6 +33,17 @@ class RCSRichContent(LazyModel):
     suggestions: list[RCSSuggestion] | None | Unset = UNSET
     file: MediaAssetReference | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        cards: list[RCSCard] | None | Unset = UNSET,
+        suggestions: list[RCSSuggestion] | None | Unset = UNSET,
+        file: MediaAssetReference | Unset = UNSET,
+    ) -> None:
+        self.cards = cards
+        self.suggestions = suggestions
+        self.file = file
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -16,7 +16,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="RCSSuggestion")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class RCSSuggestion(LazyModel):
     """
     Attributes:
@@ -34,6 +34,21 @@ class RCSSuggestion(LazyModel):
     url: None | str | Unset = UNSET
     open_mode: RCSSuggestionOpenMode | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        id: str,
+        text: str,
+        type_: RCSSuggestionType,
+        url: None | str | Unset = UNSET,
+        open_mode: RCSSuggestionOpenMode | Unset = UNSET,
+    ) -> None:
+        self.id = id
+        self.text = text
+        self.type_ = type_
+        self.url = url
+        self.open_mode = open_mode
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="RedirectProperties")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class RedirectProperties(LazyModel):
     """
     Attributes:
@@ -27,6 +27,17 @@ class RedirectProperties(LazyModel):
     url: str | Unset = ""
     new_window: bool | Unset = False
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        list_id: None | str | Unset = UNSET,
+        url: str | Unset = "",
+        new_window: bool | Unset = False,
+    ) -> None:
+        self.list_id = list_id
+        self.url = url
+        self.new_window = new_window
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

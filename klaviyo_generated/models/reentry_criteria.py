@@ -16,7 +16,7 @@ from ..types import parse_union
 T = TypeVar("T", bound="ReentryCriteria")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ReentryCriteria(LazyModel):
     """
     Attributes:
@@ -27,6 +27,15 @@ class ReentryCriteria(LazyModel):
     duration: int
     unit: ReentryCriteriaUnitType0 | ReentryCriteriaUnitType1
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        duration: int,
+        unit: ReentryCriteriaUnitType0 | ReentryCriteriaUnitType1,
+    ) -> None:
+        self.duration = duration
+        self.unit = unit
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -14,7 +14,7 @@ from ..models.reject_reason_fake_reason import RejectReasonFakeReason, check_rej
 T = TypeVar("T", bound="RejectReasonFake")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class RejectReasonFake(LazyModel):
     """
     Attributes:
@@ -23,6 +23,13 @@ class RejectReasonFake(LazyModel):
 
     reason: RejectReasonFakeReason
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        reason: RejectReasonFakeReason,
+    ) -> None:
+        self.reason = reason
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

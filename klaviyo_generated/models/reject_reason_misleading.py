@@ -14,7 +14,7 @@ from ..models.reject_reason_misleading_reason import RejectReasonMisleadingReaso
 T = TypeVar("T", bound="RejectReasonMisleading")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class RejectReasonMisleading(LazyModel):
     """
     Attributes:
@@ -23,6 +23,13 @@ class RejectReasonMisleading(LazyModel):
 
     reason: RejectReasonMisleadingReason
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        reason: RejectReasonMisleadingReason,
+    ) -> None:
+        self.reason = reason
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -15,7 +15,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="RejectReasonOther")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class RejectReasonOther(LazyModel):
     """
     Attributes:
@@ -27,6 +27,15 @@ class RejectReasonOther(LazyModel):
     reason: RejectReasonOtherReason
     status_explanation: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        reason: RejectReasonOtherReason,
+        status_explanation: None | str | Unset = UNSET,
+    ) -> None:
+        self.reason = reason
+        self.status_explanation = status_explanation
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -17,7 +17,7 @@ from ..models.reject_reason_private_information_reason import (
 T = TypeVar("T", bound="RejectReasonPrivateInformation")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class RejectReasonPrivateInformation(LazyModel):
     """
     Attributes:
@@ -26,6 +26,13 @@ class RejectReasonPrivateInformation(LazyModel):
 
     reason: RejectReasonPrivateInformationReason
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        reason: RejectReasonPrivateInformationReason,
+    ) -> None:
+        self.reason = reason
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -14,7 +14,7 @@ from ..models.reject_reason_unrelated_reason import RejectReasonUnrelatedReason,
 T = TypeVar("T", bound="RejectReasonUnrelated")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class RejectReasonUnrelated(LazyModel):
     """
     Attributes:
@@ -23,6 +23,13 @@ class RejectReasonUnrelated(LazyModel):
 
     reason: RejectReasonUnrelatedReason
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        reason: RejectReasonUnrelatedReason,
+    ) -> None:
+        self.reason = reason
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

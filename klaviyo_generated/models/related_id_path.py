@@ -14,7 +14,7 @@ from ..models.related_id_path_identifier_type import RelatedIdPathIdentifierType
 T = TypeVar("T", bound="RelatedIdPath")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class RelatedIdPath(LazyModel):
     """
     Attributes:
@@ -25,6 +25,15 @@ class RelatedIdPath(LazyModel):
     identifier_type: RelatedIdPathIdentifierType
     path: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        identifier_type: RelatedIdPathIdentifierType,
+        path: str,
+    ) -> None:
+        self.identifier_type = identifier_type
+        self.path = path
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -13,7 +13,7 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 T = TypeVar("T", bound="RelationshipLinks")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class RelationshipLinks(LazyModel):
     """
     Attributes:
@@ -24,6 +24,15 @@ class RelationshipLinks(LazyModel):
     self_: str
     related: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        self_: str,
+        related: str,
+    ) -> None:
+        self.self_ = self_
+        self.related = related
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

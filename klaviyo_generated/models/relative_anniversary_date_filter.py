@@ -25,7 +25,7 @@ from ..models.relative_anniversary_date_filter_unit import (
 T = TypeVar("T", bound="RelativeAnniversaryDateFilter")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class RelativeAnniversaryDateFilter(LazyModel):
     """
     Attributes:
@@ -42,6 +42,19 @@ class RelativeAnniversaryDateFilter(LazyModel):
     unit: RelativeAnniversaryDateFilterUnit
     quantity: int
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: RelativeAnniversaryDateFilterType,
+        operator: RelativeAnniversaryDateFilterOperator,
+        unit: RelativeAnniversaryDateFilterUnit,
+        quantity: int,
+    ) -> None:
+        self.type_ = type_
+        self.operator = operator
+        self.unit = unit
+        self.quantity = quantity
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

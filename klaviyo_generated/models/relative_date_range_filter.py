@@ -19,7 +19,7 @@ from ..models.relative_date_range_filter_unit import RelativeDateRangeFilterUnit
 T = TypeVar("T", bound="RelativeDateRangeFilter")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class RelativeDateRangeFilter(LazyModel):
     """
     Attributes:
@@ -38,6 +38,21 @@ class RelativeDateRangeFilter(LazyModel):
     end: int
     unit: RelativeDateRangeFilterUnit
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: RelativeDateRangeFilterType,
+        operator: RelativeDateRangeFilterOperator,
+        start: int,
+        end: int,
+        unit: RelativeDateRangeFilterUnit,
+    ) -> None:
+        self.type_ = type_
+        self.operator = operator
+        self.start = start
+        self.end = end
+        self.unit = unit
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

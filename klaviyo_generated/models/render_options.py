@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="RenderOptions")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class RenderOptions(LazyModel):
     """
     Attributes:
@@ -29,6 +29,19 @@ class RenderOptions(LazyModel):
     add_info_link: bool | None | Unset = True
     add_opt_out_language: bool | None | Unset = False
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        shorten_links: bool | None | Unset = True,
+        add_org_prefix: bool | None | Unset = True,
+        add_info_link: bool | None | Unset = True,
+        add_opt_out_language: bool | None | Unset = False,
+    ) -> None:
+        self.shorten_links = shorten_links
+        self.add_org_prefix = add_org_prefix
+        self.add_info_link = add_info_link
+        self.add_opt_out_language = add_opt_out_language
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

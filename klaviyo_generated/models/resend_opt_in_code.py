@@ -15,7 +15,7 @@ from ..types import UNSET, Unset, strict_enums
 T = TypeVar("T", bound="ResendOptInCode")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ResendOptInCode(LazyModel):
     """
     Attributes:
@@ -30,6 +30,19 @@ class ResendOptInCode(LazyModel):
     submit: Literal[False] | Unset = False
     properties: None | Unset = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: ResendOptInCodeType,
+        id: None | str | Unset = UNSET,
+        submit: Literal[False] | Unset = False,
+        properties: None | Unset = None,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.submit = submit
+        self.properties = properties
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ResponseMeta")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ResponseMeta(LazyModel):
     """Response-level metadata
 
@@ -28,6 +28,13 @@ class ResponseMeta(LazyModel):
 
     agent_hints: AgentHints | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        agent_hints: AgentHints | Unset = UNSET,
+    ) -> None:
+        self.agent_hints = agent_hints
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -62,7 +62,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="ReviewBlockStyles")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ReviewBlockStyles(LazyModel):
     """
     Attributes:
@@ -177,6 +177,119 @@ class ReviewBlockStyles(LazyModel):
     verified_badge_size: int | None | Unset = UNSET
     verified_badge_style: ReviewBlockStylesVerifiedBadgeStyle | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        author_align: ReviewBlockStylesAuthorAlign | Unset = UNSET,
+        author_color: None | str | Unset = UNSET,
+        author_font_family: None | str | Unset = UNSET,
+        author_font_size: int | None | Unset = UNSET,
+        author_font_style: ReviewBlockStylesAuthorFontStyle | Unset = UNSET,
+        author_font_weight: None | str | Unset = UNSET,
+        author_letter_spacing: int | None | Unset = UNSET,
+        author_text_decoration: None | str | Unset = UNSET,
+        block_background_color: None | str | Unset = UNSET,
+        block_padding_bottom: int | None | Unset = UNSET,
+        block_padding_left: int | None | Unset = UNSET,
+        block_padding_right: int | None | Unset = UNSET,
+        block_padding_top: int | None | Unset = UNSET,
+        border_radius: int | None | Unset = UNSET,
+        border_style: ReviewBlockStylesBorderStyle | Unset = UNSET,
+        border_width: int | None | Unset = UNSET,
+        empty_star_color: None | str | Unset = UNSET,
+        layout: ReviewBlockStylesLayout | Unset = UNSET,
+        product_name_align: ReviewBlockStylesProductNameAlign | Unset = UNSET,
+        product_name_color: None | str | Unset = UNSET,
+        product_name_font_family: None | str | Unset = UNSET,
+        product_name_font_size: int | None | Unset = UNSET,
+        product_name_font_style: ReviewBlockStylesProductNameFontStyle | Unset = UNSET,
+        product_name_font_weight: None | str | Unset = UNSET,
+        product_name_letter_spacing: int | None | Unset = UNSET,
+        product_name_text_decoration: None | str | Unset = UNSET,
+        quote_align: ReviewBlockStylesQuoteAlign | Unset = UNSET,
+        quote_color: None | str | Unset = UNSET,
+        quote_font_family: None | str | Unset = UNSET,
+        quote_font_size: int | None | Unset = UNSET,
+        quote_font_style: ReviewBlockStylesQuoteFontStyle | Unset = UNSET,
+        quote_font_weight: None | str | Unset = UNSET,
+        quote_letter_spacing: int | None | Unset = UNSET,
+        quote_line_height: float | None | Unset = UNSET,
+        quote_style: ReviewBlockStylesQuoteStyle | Unset = UNSET,
+        quote_text_decoration: None | str | Unset = UNSET,
+        shadow_color: None | str | Unset = UNSET,
+        star_color: None | str | Unset = UNSET,
+        star_size: ReviewBlockStylesStarSize | Unset = UNSET,
+        star_rating_shape: ReviewBlockStylesStarRatingShape | Unset = UNSET,
+        star_icon_spacing: int | None | Unset = UNSET,
+        star_alignment: ReviewBlockStylesStarAlignment | Unset = UNSET,
+        text_area_bg_color: None | str | Unset = UNSET,
+        text_area_border_color: None | str | Unset = UNSET,
+        verified_color: None | str | Unset = UNSET,
+        verified_font_family: None | str | Unset = UNSET,
+        verified_font_size: int | None | Unset = UNSET,
+        verified_font_style: ReviewBlockStylesVerifiedFontStyle | Unset = UNSET,
+        verified_font_weight: None | str | Unset = UNSET,
+        verified_letter_spacing: int | None | Unset = UNSET,
+        verified_text_decoration: None | str | Unset = UNSET,
+        verified_badge_color: ReviewBlockStylesVerifiedBadgeColor | Unset = UNSET,
+        verified_badge_size: int | None | Unset = UNSET,
+        verified_badge_style: ReviewBlockStylesVerifiedBadgeStyle | Unset = UNSET,
+    ) -> None:
+        self.author_align = author_align
+        self.author_color = author_color
+        self.author_font_family = author_font_family
+        self.author_font_size = author_font_size
+        self.author_font_style = author_font_style
+        self.author_font_weight = author_font_weight
+        self.author_letter_spacing = author_letter_spacing
+        self.author_text_decoration = author_text_decoration
+        self.block_background_color = block_background_color
+        self.block_padding_bottom = block_padding_bottom
+        self.block_padding_left = block_padding_left
+        self.block_padding_right = block_padding_right
+        self.block_padding_top = block_padding_top
+        self.border_radius = border_radius
+        self.border_style = border_style
+        self.border_width = border_width
+        self.empty_star_color = empty_star_color
+        self.layout = layout
+        self.product_name_align = product_name_align
+        self.product_name_color = product_name_color
+        self.product_name_font_family = product_name_font_family
+        self.product_name_font_size = product_name_font_size
+        self.product_name_font_style = product_name_font_style
+        self.product_name_font_weight = product_name_font_weight
+        self.product_name_letter_spacing = product_name_letter_spacing
+        self.product_name_text_decoration = product_name_text_decoration
+        self.quote_align = quote_align
+        self.quote_color = quote_color
+        self.quote_font_family = quote_font_family
+        self.quote_font_size = quote_font_size
+        self.quote_font_style = quote_font_style
+        self.quote_font_weight = quote_font_weight
+        self.quote_letter_spacing = quote_letter_spacing
+        self.quote_line_height = quote_line_height
+        self.quote_style = quote_style
+        self.quote_text_decoration = quote_text_decoration
+        self.shadow_color = shadow_color
+        self.star_color = star_color
+        self.star_size = star_size
+        self.star_rating_shape = star_rating_shape
+        self.star_icon_spacing = star_icon_spacing
+        self.star_alignment = star_alignment
+        self.text_area_bg_color = text_area_bg_color
+        self.text_area_border_color = text_area_border_color
+        self.verified_color = verified_color
+        self.verified_font_family = verified_font_family
+        self.verified_font_size = verified_font_size
+        self.verified_font_style = verified_font_style
+        self.verified_font_weight = verified_font_weight
+        self.verified_letter_spacing = verified_letter_spacing
+        self.verified_text_decoration = verified_text_decoration
+        self.verified_badge_color = verified_badge_color
+        self.verified_badge_size = verified_badge_size
+        self.verified_badge_style = verified_badge_style
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -15,7 +15,7 @@ from ..models.review_block_v0_type import ReviewBlockV0Type, check_review_block_
 T = TypeVar("T", bound="ReviewBlockV0")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ReviewBlockV0(LazyModel):
     """
     Attributes:
@@ -28,6 +28,17 @@ class ReviewBlockV0(LazyModel):
     type_: ReviewBlockV0Type
     data: bool | float | int | None | str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        content_type: ReviewBlockV0ContentType,
+        type_: ReviewBlockV0Type,
+        data: bool | float | int | None | str,
+    ) -> None:
+        self.content_type = content_type
+        self.type_ = type_
+        self.data = data
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

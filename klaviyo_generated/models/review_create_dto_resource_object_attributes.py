@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ReviewCreateDTOResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ReviewCreateDTOResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -64,6 +64,31 @@ class ReviewCreateDTOResourceObjectAttributes(LazyModel):
     custom_questions: list[CustomQuestionDTO] | None | Unset = UNSET
     images: list[str] | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        review_type: ReviewCreateDTOResourceObjectAttributesReviewType,
+        email: str,
+        author: str,
+        content: str,
+        incentive_type: ReviewCreateDTOResourceObjectAttributesIncentiveType | Unset = UNSET,
+        product: ReviewProductExternalId | Unset = UNSET,
+        rating: ReviewCreateDTOResourceObjectAttributesRating | Unset = UNSET,
+        title: None | str | Unset = UNSET,
+        custom_questions: list[CustomQuestionDTO] | None | Unset = UNSET,
+        images: list[str] | None | Unset = UNSET,
+    ) -> None:
+        self.review_type = review_type
+        self.email = email
+        self.author = author
+        self.content = content
+        self.incentive_type = incentive_type
+        self.product = product
+        self.rating = rating
+        self.title = title
+        self.custom_questions = custom_questions
+        self.images = images
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ReviewPatchQueryResourceObject")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ReviewPatchQueryResourceObject(LazyModel):
     """
     Attributes:
@@ -31,6 +31,17 @@ class ReviewPatchQueryResourceObject(LazyModel):
     id: str
     attributes: ReviewPatchQueryResourceObjectAttributes
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: ReviewEnum,
+        id: str,
+        attributes: ReviewPatchQueryResourceObjectAttributes,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.attributes = attributes
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ReviewPatchQueryResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ReviewPatchQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -40,6 +40,19 @@ class ReviewPatchQueryResourceObjectAttributes(LazyModel):
         | Unset
     ) = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        status: None
+        | ReviewStatusFeatured
+        | ReviewStatusPending
+        | ReviewStatusPublished
+        | ReviewStatusRejected
+        | ReviewStatusUnpublished
+        | Unset = UNSET,
+    ) -> None:
+        self.status = status
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="ReviewProductDTO")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ReviewProductDTO(LazyModel):
     """
     Attributes:
@@ -29,6 +29,19 @@ class ReviewProductDTO(LazyModel):
     image_url: None | str | Unset = UNSET
     external_id: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        url: str,
+        name: str,
+        image_url: None | str | Unset = UNSET,
+        external_id: None | str | Unset = UNSET,
+    ) -> None:
+        self.url = url
+        self.name = name
+        self.image_url = image_url
+        self.external_id = external_id
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

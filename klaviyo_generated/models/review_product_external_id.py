@@ -17,7 +17,7 @@ from ..models.review_product_external_id_integration_key import (
 T = TypeVar("T", bound="ReviewProductExternalId")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ReviewProductExternalId(LazyModel):
     """
     Attributes:
@@ -29,6 +29,15 @@ class ReviewProductExternalId(LazyModel):
     external_id: str
     integration_key: ReviewProductExternalIdIntegrationKey
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        external_id: str,
+        integration_key: ReviewProductExternalIdIntegrationKey,
+    ) -> None:
+        self.external_id = external_id
+        self.integration_key = integration_key
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

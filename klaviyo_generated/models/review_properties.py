@@ -18,7 +18,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="ReviewProperties")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ReviewProperties(LazyModel):
     """
     Attributes:
@@ -45,6 +45,31 @@ class ReviewProperties(LazyModel):
     show_author: bool | Unset = True
     show_verified: bool | Unset = True
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        display_device: list[ReviewPropertiesDisplayDeviceItem] | Unset = UNSET,
+        classname: None | str | Unset = UNSET,
+        author: None | str | Unset = UNSET,
+        content: None | str | Unset = UNSET,
+        rating: int | Unset = 5,
+        verified: bool | Unset = False,
+        review_id: int | None | Unset = UNSET,
+        show_rating: bool | Unset = True,
+        show_author: bool | Unset = True,
+        show_verified: bool | Unset = True,
+    ) -> None:
+        self.display_device = display_device
+        self.classname = classname
+        self.author = author
+        self.content = content
+        self.rating = rating
+        self.verified = verified
+        self.review_id = review_id
+        self.show_rating = show_rating
+        self.show_author = show_author
+        self.show_verified = show_verified
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

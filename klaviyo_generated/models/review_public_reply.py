@@ -14,7 +14,7 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 T = TypeVar("T", bound="ReviewPublicReply")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ReviewPublicReply(LazyModel):
     """
     Attributes:
@@ -27,6 +27,17 @@ class ReviewPublicReply(LazyModel):
     author: str
     updated: datetime.datetime
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        content: str,
+        author: str,
+        updated: datetime.datetime,
+    ) -> None:
+        self.content = content
+        self.author = author
+        self.updated = updated
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

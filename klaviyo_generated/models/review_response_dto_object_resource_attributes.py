@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ReviewResponseDTOObjectResourceAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ReviewResponseDTOObjectResourceAttributes(LazyModel):
     """
     Attributes:
@@ -80,6 +80,45 @@ class ReviewResponseDTOObjectResourceAttributes(LazyModel):
     smart_quote: None | str | Unset = UNSET
     public_reply: ReviewPublicReply | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        verified: bool,
+        review_type: ReviewResponseDTOObjectResourceAttributesReviewType,
+        created: datetime.datetime,
+        updated: datetime.datetime,
+        images: list[str],
+        email: None | str | Unset = UNSET,
+        status: None
+        | ReviewStatusFeatured
+        | ReviewStatusPending
+        | ReviewStatusPublished
+        | ReviewStatusRejected
+        | ReviewStatusUnpublished
+        | Unset = UNSET,
+        product: ReviewProductDTO | Unset = UNSET,
+        rating: int | None | Unset = UNSET,
+        author: None | str | Unset = UNSET,
+        content: None | str | Unset = UNSET,
+        title: None | str | Unset = UNSET,
+        smart_quote: None | str | Unset = UNSET,
+        public_reply: ReviewPublicReply | Unset = UNSET,
+    ) -> None:
+        self.verified = verified
+        self.review_type = review_type
+        self.created = created
+        self.updated = updated
+        self.images = images
+        self.email = email
+        self.status = status
+        self.product = product
+        self.rating = rating
+        self.author = author
+        self.content = content
+        self.title = title
+        self.smart_quote = smart_quote
+        self.public_reply = public_reply
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

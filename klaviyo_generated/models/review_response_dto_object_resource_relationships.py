@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ReviewResponseDTOObjectResourceRelationships")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ReviewResponseDTOObjectResourceRelationships(LazyModel):
     """
     Attributes:
@@ -34,6 +34,15 @@ class ReviewResponseDTOObjectResourceRelationships(LazyModel):
     events: ReviewResponseDTOObjectResourceRelationshipsEvents | Unset = UNSET
     item: ReviewResponseDTOObjectResourceRelationshipsItem | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        events: ReviewResponseDTOObjectResourceRelationshipsEvents | Unset = UNSET,
+        item: ReviewResponseDTOObjectResourceRelationshipsItem | Unset = UNSET,
+    ) -> None:
+        self.events = events
+        self.item = item
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

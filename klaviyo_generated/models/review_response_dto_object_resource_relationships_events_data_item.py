@@ -14,7 +14,7 @@ from ..models.event_enum import EventEnum, check_event_enum
 T = TypeVar("T", bound="ReviewResponseDTOObjectResourceRelationshipsEventsDataItem")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ReviewResponseDTOObjectResourceRelationshipsEventsDataItem(LazyModel):
     """
     Attributes:
@@ -25,6 +25,15 @@ class ReviewResponseDTOObjectResourceRelationshipsEventsDataItem(LazyModel):
     type_: EventEnum
     id: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: EventEnum,
+        id: str,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

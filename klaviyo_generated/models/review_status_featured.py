@@ -14,7 +14,7 @@ from ..models.review_status_featured_value import ReviewStatusFeaturedValue, che
 T = TypeVar("T", bound="ReviewStatusFeatured")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ReviewStatusFeatured(LazyModel):
     """
     Attributes:
@@ -23,6 +23,13 @@ class ReviewStatusFeatured(LazyModel):
 
     value: ReviewStatusFeaturedValue
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        value: ReviewStatusFeaturedValue,
+    ) -> None:
+        self.value = value
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -14,7 +14,7 @@ from ..models.review_status_published_value import ReviewStatusPublishedValue, c
 T = TypeVar("T", bound="ReviewStatusPublished")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ReviewStatusPublished(LazyModel):
     """
     Attributes:
@@ -23,6 +23,13 @@ class ReviewStatusPublished(LazyModel):
 
     value: ReviewStatusPublishedValue
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        value: ReviewStatusPublishedValue,
+    ) -> None:
+        self.value = value
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ReviewStatusRejected")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ReviewStatusRejected(LazyModel):
     """
     Attributes:
@@ -43,6 +43,20 @@ class ReviewStatusRejected(LazyModel):
         | RejectReasonUnrelated
     )
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        value: ReviewStatusRejectedValue,
+        rejection_reason: RejectReasonFake
+        | RejectReasonMisleading
+        | RejectReasonOther
+        | RejectReasonPrivateInformation
+        | RejectReasonProfanity
+        | RejectReasonUnrelated,
+    ) -> None:
+        self.value = value
+        self.rejection_reason = rejection_reason
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

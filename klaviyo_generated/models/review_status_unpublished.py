@@ -14,7 +14,7 @@ from ..models.review_status_unpublished_value import ReviewStatusUnpublishedValu
 T = TypeVar("T", bound="ReviewStatusUnpublished")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ReviewStatusUnpublished(LazyModel):
     """
     Attributes:
@@ -23,6 +23,13 @@ class ReviewStatusUnpublished(LazyModel):
 
     value: ReviewStatusUnpublishedValue
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        value: ReviewStatusUnpublishedValue,
+    ) -> None:
+        self.value = value
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ReviewStyles")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ReviewStyles(LazyModel):
     """
     Attributes:
@@ -40,6 +40,23 @@ class ReviewStyles(LazyModel):
     reviewer_name_style: ReviewerNameStyle | Unset = UNSET
     block_background_color: str | Unset = "rgba(255, 255, 255, 0)"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        padding: Padding | Unset = UNSET,
+        background_color: None | str | Unset = UNSET,
+        rating_style: RatingStyle | Unset = UNSET,
+        quote_style: QuoteStyle | Unset = UNSET,
+        reviewer_name_style: ReviewerNameStyle | Unset = UNSET,
+        block_background_color: str | Unset = "rgba(255, 255, 255, 0)",
+    ) -> None:
+        self.padding = padding
+        self.background_color = background_color
+        self.rating_style = rating_style
+        self.quote_style = quote_style
+        self.reviewer_name_style = reviewer_name_style
+        self.block_background_color = block_background_color
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ReviewValueReportGrouping")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ReviewValueReportGrouping(LazyModel):
     """
     Attributes:
@@ -31,6 +31,15 @@ class ReviewValueReportGrouping(LazyModel):
     groupings: GroupingCompany | GroupingProduct
     statistics: StatisticsDTO
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        groupings: GroupingCompany | GroupingProduct,
+        statistics: StatisticsDTO,
+    ) -> None:
+        self.groupings = groupings
+        self.statistics = statistics
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

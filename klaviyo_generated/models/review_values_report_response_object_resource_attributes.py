@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ReviewValuesReportResponseObjectResourceAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ReviewValuesReportResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
@@ -29,6 +29,13 @@ class ReviewValuesReportResponseObjectResourceAttributes(LazyModel):
 
     results: list[ReviewValueReportGrouping]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        results: list[ReviewValueReportGrouping],
+    ) -> None:
+        self.results = results
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -16,7 +16,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="ReviewerNameStyle")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ReviewerNameStyle(LazyModel):
     """
     Attributes:
@@ -46,6 +46,31 @@ class ReviewerNameStyle(LazyModel):
     alignment: ReviewerNameStyleAlignment | Unset = "center"
     line_height: float | Unset = 1.5
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        layout: ReviewerNameStyleLayout | Unset = "stacked",
+        font_family: str | Unset = "Arial, 'Helvetica Neue', Helvetica, sans-serif",
+        font_size: int | Unset = 16,
+        text_color: str | Unset = "#000000",
+        character_spacing: int | Unset = 0,
+        font_weight: int | Unset = 400,
+        font_style: None | str | Unset = UNSET,
+        text_decoration: None | str | Unset = UNSET,
+        alignment: ReviewerNameStyleAlignment | Unset = "center",
+        line_height: float | Unset = 1.5,
+    ) -> None:
+        self.layout = layout
+        self.font_family = font_family
+        self.font_size = font_size
+        self.text_color = text_color
+        self.character_spacing = character_spacing
+        self.font_weight = font_weight
+        self.font_style = font_style
+        self.text_decoration = text_decoration
+        self.alignment = alignment
+        self.line_height = line_height
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -17,7 +17,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="RichTextMargin")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class RichTextMargin(LazyModel):
     """
     Attributes:
@@ -32,6 +32,19 @@ class RichTextMargin(LazyModel):
     top: RichTextMarginTop | Unset = 0
     bottom: int | Unset = 0
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        left: RichTextMarginLeft | Unset = 0,
+        right: RichTextMarginRight | Unset = 0,
+        top: RichTextMarginTop | Unset = 0,
+        bottom: int | Unset = 0,
+    ) -> None:
+        self.left = left
+        self.right = right
+        self.top = top
+        self.bottom = bottom
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

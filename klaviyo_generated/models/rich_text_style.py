@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="RichTextStyle")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class RichTextStyle(LazyModel):
     """
     Attributes:
@@ -52,6 +52,31 @@ class RichTextStyle(LazyModel):
     alignment: RichTextStyleAlignment | Unset = "left"
     margin: RichTextMargin | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        font_family: RichTextStyleFontFamilyType0 | str | Unset = "Arial, 'Helvetica Neue', Helvetica, sans-serif",
+        font_size: int | Unset = 16,
+        font_weight: RichTextStyleFontWeight | Unset = 400,
+        text_color: str | Unset = "#000000",
+        font_style: None | str | Unset = UNSET,
+        text_decoration: None | str | Unset = UNSET,
+        line_spacing: float | Unset = 1.0,
+        character_spacing: int | None | Unset = 0,
+        alignment: RichTextStyleAlignment | Unset = "left",
+        margin: RichTextMargin | Unset = UNSET,
+    ) -> None:
+        self.font_family = font_family
+        self.font_size = font_size
+        self.font_weight = font_weight
+        self.text_color = text_color
+        self.font_style = font_style
+        self.text_decoration = text_decoration
+        self.line_spacing = line_spacing
+        self.character_spacing = character_spacing
+        self.alignment = alignment
+        self.margin = margin
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="RichTextStyles")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class RichTextStyles(LazyModel):
     """
     Attributes:
@@ -42,6 +42,27 @@ class RichTextStyles(LazyModel):
     h5: RichTextStyle | Unset = UNSET
     h6: RichTextStyle | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        body: RichTextStyle | Unset = UNSET,
+        link: LinkStyles | Unset = UNSET,
+        h1: RichTextStyle | Unset = UNSET,
+        h2: RichTextStyle | Unset = UNSET,
+        h3: RichTextStyle | Unset = UNSET,
+        h4: RichTextStyle | Unset = UNSET,
+        h5: RichTextStyle | Unset = UNSET,
+        h6: RichTextStyle | Unset = UNSET,
+    ) -> None:
+        self.body = body
+        self.link = link
+        self.h1 = h1
+        self.h2 = h2
+        self.h3 = h3
+        self.h4 = h4
+        self.h5 = h5
+        self.h6 = h6
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -15,7 +15,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="RowStyles")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class RowStyles(LazyModel):
     """
     Attributes:
@@ -24,6 +24,13 @@ class RowStyles(LazyModel):
 
     column_layout: RowStylesColumnLayout | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        column_layout: RowStylesColumnLayout | Unset = UNSET,
+    ) -> None:
+        self.column_layout = column_layout
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

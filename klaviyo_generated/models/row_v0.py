@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="RowV0")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class RowV0(LazyModel):
     """
     Attributes:
@@ -73,6 +73,37 @@ class RowV0(LazyModel):
     ]
     id: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        blocks: list[
+            AgeGate
+            | BackInStockEmailConsentCheckbox
+            | Button
+            | Checkboxes
+            | CountdownTimer
+            | Coupon
+            | CustomHTML
+            | Date
+            | Dropdown
+            | Email
+            | HTMLText
+            | Image
+            | OptInCode
+            | PhoneNumber
+            | RadioButtons
+            | Review
+            | SignupCounter
+            | SMSConsentCheckbox
+            | SMSDisclosure
+            | SpinToWin
+            | Text
+        ],
+        id: None | str | Unset = UNSET,
+    ) -> None:
+        self.blocks = blocks
+        self.id = id
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="RowV1")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class RowV1(LazyModel):
     """
     Attributes:
@@ -34,6 +34,19 @@ class RowV1(LazyModel):
     data_id: None | str | Unset = UNSET
     columns: list[ColumnV1] | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        data: RowData,
+        id: None | str | Unset = UNSET,
+        data_id: None | str | Unset = UNSET,
+        columns: list[ColumnV1] | None | Unset = UNSET,
+    ) -> None:
+        self.data = data
+        self.id = id
+        self.data_id = data_id
+        self.columns = columns
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="Scroll")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class Scroll(LazyModel):
     """
     Attributes:
@@ -32,6 +32,17 @@ class Scroll(LazyModel):
     id: None | str | Unset = UNSET
     properties: ScrollProperties | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: ScrollType,
+        id: None | str | Unset = UNSET,
+        properties: ScrollProperties | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.properties = properties
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="ScrollProperties")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ScrollProperties(LazyModel):
     """
     Attributes:
@@ -23,6 +23,13 @@ class ScrollProperties(LazyModel):
 
     percentage: int | Unset = 30
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        percentage: int | Unset = 30,
+    ) -> None:
+        self.percentage = percentage
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

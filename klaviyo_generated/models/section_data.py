@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SectionData")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SectionData(LazyModel):
     """
     Attributes:
@@ -32,6 +32,17 @@ class SectionData(LazyModel):
     display_options: DisplayOptions
     styles: SectionStyles
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        properties: SectionProperties,
+        display_options: DisplayOptions,
+        styles: SectionStyles,
+    ) -> None:
+        self.properties = properties
+        self.display_options = display_options
+        self.styles = styles
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

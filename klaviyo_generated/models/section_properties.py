@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="SectionProperties")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SectionProperties(LazyModel):
     """
     Attributes:
@@ -25,6 +25,15 @@ class SectionProperties(LazyModel):
     is_ai_generated: bool | None | Unset = UNSET
     is_prebuilt_content: bool | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        is_ai_generated: bool | None | Unset = UNSET,
+        is_prebuilt_content: bool | None | Unset = UNSET,
+    ) -> None:
+        self.is_ai_generated = is_ai_generated
+        self.is_prebuilt_content = is_prebuilt_content
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -29,7 +29,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="SectionStyles")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SectionStyles(LazyModel):
     """
     Attributes:
@@ -74,6 +74,49 @@ class SectionStyles(LazyModel):
     inner_padding_top: int | None | Unset = UNSET
     stack_on_mobile: bool | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        background_asset_id: None | str | Unset = UNSET,
+        background_color: None | str | Unset = UNSET,
+        background_format: SectionStylesBackgroundFormat | Unset = UNSET,
+        background_image_full_width: bool | None | Unset = UNSET,
+        background_position: SectionStylesBackgroundPosition | Unset = UNSET,
+        background_repeat: bool | None | Unset = UNSET,
+        background_url: None | str | Unset = UNSET,
+        border_color: None | str | Unset = UNSET,
+        border_style: SectionStylesBorderStyle | Unset = UNSET,
+        border_width: int | None | Unset = UNSET,
+        column_align: SectionStylesColumnAlign | Unset = UNSET,
+        column_direction: SectionStylesColumnDirection | Unset = UNSET,
+        content_color: None | str | Unset = UNSET,
+        content_color_type: SectionStylesContentColorType | Unset = UNSET,
+        inner_padding_bottom: int | None | Unset = UNSET,
+        inner_padding_left: int | None | Unset = UNSET,
+        inner_padding_right: int | None | Unset = UNSET,
+        inner_padding_top: int | None | Unset = UNSET,
+        stack_on_mobile: bool | None | Unset = UNSET,
+    ) -> None:
+        self.background_asset_id = background_asset_id
+        self.background_color = background_color
+        self.background_format = background_format
+        self.background_image_full_width = background_image_full_width
+        self.background_position = background_position
+        self.background_repeat = background_repeat
+        self.background_url = background_url
+        self.border_color = border_color
+        self.border_style = border_style
+        self.border_width = border_width
+        self.column_align = column_align
+        self.column_direction = column_direction
+        self.content_color = content_color
+        self.content_color_type = content_color_type
+        self.inner_padding_bottom = inner_padding_bottom
+        self.inner_padding_left = inner_padding_left
+        self.inner_padding_right = inner_padding_right
+        self.inner_padding_top = inner_padding_top
+        self.stack_on_mobile = stack_on_mobile
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

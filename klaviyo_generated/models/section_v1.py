@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SectionV1")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SectionV1(LazyModel):
     """
     Attributes:
@@ -42,6 +42,25 @@ class SectionV1(LazyModel):
     universal_id: None | str | Unset = UNSET
     rows: list[RowV1] | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        content_type: SectionV1ContentType,
+        type_: SectionV1Type,
+        data: SectionData,
+        id: None | str | Unset = UNSET,
+        data_id: None | str | Unset = UNSET,
+        universal_id: None | str | Unset = UNSET,
+        rows: list[RowV1] | None | Unset = UNSET,
+    ) -> None:
+        self.content_type = content_type
+        self.type_ = type_
+        self.data = data
+        self.id = id
+        self.data_id = data_id
+        self.universal_id = universal_id
+        self.rows = rows
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

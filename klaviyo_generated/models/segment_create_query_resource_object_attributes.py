@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SegmentCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SegmentCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -31,6 +31,17 @@ class SegmentCreateQueryResourceObjectAttributes(LazyModel):
     definition: SegmentDefinition
     is_starred: bool | None | Unset = False
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        name: str,
+        definition: SegmentDefinition,
+        is_starred: bool | None | Unset = False,
+    ) -> None:
+        self.name = name
+        self.definition = definition
+        self.is_starred = is_starred
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SegmentDefinition")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SegmentDefinition(LazyModel):
     """
     Attributes:
@@ -26,6 +26,13 @@ class SegmentDefinition(LazyModel):
 
     condition_groups: list[ConditionGroup]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        condition_groups: list[ConditionGroup],
+    ) -> None:
+        self.condition_groups = condition_groups
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

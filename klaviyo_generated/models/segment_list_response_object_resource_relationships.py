@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SegmentListResponseObjectResourceRelationships")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SegmentListResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
@@ -39,6 +39,17 @@ class SegmentListResponseObjectResourceRelationships(LazyModel):
     tags: SegmentListResponseObjectResourceRelationshipsTags | Unset = UNSET
     flow_triggers: SegmentListResponseObjectResourceRelationshipsFlowTriggers | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        profiles: SegmentListResponseObjectResourceRelationshipsProfiles | Unset = UNSET,
+        tags: SegmentListResponseObjectResourceRelationshipsTags | Unset = UNSET,
+        flow_triggers: SegmentListResponseObjectResourceRelationshipsFlowTriggers | Unset = UNSET,
+    ) -> None:
+        self.profiles = profiles
+        self.tags = tags
+        self.flow_triggers = flow_triggers
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SegmentMemberResponseObjectResourceRelationships")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SegmentMemberResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
@@ -39,6 +39,17 @@ class SegmentMemberResponseObjectResourceRelationships(LazyModel):
     segments: SegmentMemberResponseObjectResourceRelationshipsSegments | Unset = UNSET
     push_tokens: SegmentMemberResponseObjectResourceRelationshipsPushTokens | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        lists: SegmentMemberResponseObjectResourceRelationshipsLists | Unset = UNSET,
+        segments: SegmentMemberResponseObjectResourceRelationshipsSegments | Unset = UNSET,
+        push_tokens: SegmentMemberResponseObjectResourceRelationshipsPushTokens | Unset = UNSET,
+    ) -> None:
+        self.lists = lists
+        self.segments = segments
+        self.push_tokens = push_tokens
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

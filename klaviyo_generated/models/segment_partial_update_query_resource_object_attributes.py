@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SegmentPartialUpdateQueryResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SegmentPartialUpdateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -36,6 +36,19 @@ class SegmentPartialUpdateQueryResourceObjectAttributes(LazyModel):
     is_starred: bool | None | Unset = UNSET
     is_active: bool | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        definition: SegmentDefinition | Unset = UNSET,
+        name: None | str | Unset = UNSET,
+        is_starred: bool | None | Unset = UNSET,
+        is_active: bool | None | Unset = UNSET,
+    ) -> None:
+        self.definition = definition
+        self.name = name
+        self.is_starred = is_starred
+        self.is_active = is_active
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SegmentRetrieveResponseObjectResource")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SegmentRetrieveResponseObjectResource(LazyModel):
     """
     Attributes:
@@ -42,6 +42,21 @@ class SegmentRetrieveResponseObjectResource(LazyModel):
     links: ObjectLinks
     relationships: SegmentRetrieveResponseObjectResourceRelationships | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: SegmentEnum,
+        id: str,
+        attributes: SegmentRetrieveResponseObjectResourceAttributes,
+        links: ObjectLinks,
+        relationships: SegmentRetrieveResponseObjectResourceRelationships | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.attributes = attributes
+        self.links = links
+        self.relationships = relationships
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

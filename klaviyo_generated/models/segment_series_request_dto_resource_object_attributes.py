@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SegmentSeriesRequestDTOResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SegmentSeriesRequestDTOResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -53,6 +53,19 @@ class SegmentSeriesRequestDTOResourceObjectAttributes(LazyModel):
     interval: SegmentSeriesRequestDTOResourceObjectAttributesInterval
     filter: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        statistics: list[SegmentSeriesRequestDTOResourceObjectAttributesStatisticsItem],
+        timeframe: CustomTimeframe | Timeframe,
+        interval: SegmentSeriesRequestDTOResourceObjectAttributesInterval,
+        filter: None | str | Unset = UNSET,
+    ) -> None:
+        self.statistics = statistics
+        self.timeframe = timeframe
+        self.interval = interval
+        self.filter = filter
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SegmentValuesRequestDTOResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SegmentValuesRequestDTOResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -43,6 +43,17 @@ class SegmentValuesRequestDTOResourceObjectAttributes(LazyModel):
     timeframe: CustomTimeframe | Timeframe
     filter: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        statistics: list[SegmentValuesRequestDTOResourceObjectAttributesStatisticsItem],
+        timeframe: CustomTimeframe | Timeframe,
+        filter: None | str | Unset = UNSET,
+    ) -> None:
+        self.statistics = statistics
+        self.timeframe = timeframe
+        self.filter = filter
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

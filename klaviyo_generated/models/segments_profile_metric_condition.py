@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SegmentsProfileMetricCondition")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SegmentsProfileMetricCondition(LazyModel):
     """
     Attributes:
@@ -60,6 +60,28 @@ class SegmentsProfileMetricCondition(LazyModel):
     )
     metric_filters: list[ProfileMetricPropertyFilter] | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: SegmentsProfileMetricConditionType,
+        metric_id: str,
+        measurement: SegmentsProfileMetricConditionMeasurement,
+        measurement_filter: NumericOperatorNumericFilter,
+        timeframe_filter: AlltimeDateFilter
+        | RelativeAnniversaryDateFilter
+        | RelativeDateOperatorBaseRelativeDateFilter
+        | RelativeDateRangeFilter
+        | StaticDateFilter
+        | StaticDateRangeFilter,
+        metric_filters: list[ProfileMetricPropertyFilter] | None | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.metric_id = metric_id
+        self.measurement = measurement
+        self.measurement_filter = measurement_filter
+        self.timeframe_filter = timeframe_filter
+        self.metric_filters = metric_filters
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SegmentsProfileMetricFunnelCondition")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SegmentsProfileMetricFunnelCondition(LazyModel):
     """
     Attributes:
@@ -46,6 +46,19 @@ class SegmentsProfileMetricFunnelCondition(LazyModel):
     steps: list[ProfileMetricFunnelSteps]
     completion_window_seconds: SegmentsProfileMetricFunnelConditionCompletionWindowSeconds | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: SegmentsProfileMetricFunnelConditionType,
+        timeframe_filter: RelativeDateOperatorBaseRelativeDateFilter | RelativeDateRangeFilter | StaticDateRangeFilter,
+        steps: list[ProfileMetricFunnelSteps],
+        completion_window_seconds: SegmentsProfileMetricFunnelConditionCompletionWindowSeconds | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.timeframe_filter = timeframe_filter
+        self.steps = steps
+        self.completion_window_seconds = completion_window_seconds
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SendInternalAlertActionData")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SendInternalAlertActionData(LazyModel):
     """
     Attributes:
@@ -33,6 +33,15 @@ class SendInternalAlertActionData(LazyModel):
     message: FlowInternalAlert
     status: SendInternalAlertActionDataStatus | Unset = "draft"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        message: FlowInternalAlert,
+        status: SendInternalAlertActionDataStatus | Unset = "draft",
+    ) -> None:
+        self.message = message
+        self.status = status
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

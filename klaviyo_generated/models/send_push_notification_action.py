@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SendPushNotificationAction")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SendPushNotificationAction(LazyModel):
     """
     Attributes:
@@ -41,6 +41,21 @@ class SendPushNotificationAction(LazyModel):
     links: Link | Unset = UNSET
     data: SendPushNotificationActionData | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: SendPushNotificationActionType,
+        id: None | str | Unset = UNSET,
+        temporary_id: None | str | Unset = UNSET,
+        links: Link | Unset = UNSET,
+        data: SendPushNotificationActionData | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.temporary_id = temporary_id
+        self.links = links
+        self.data = data
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

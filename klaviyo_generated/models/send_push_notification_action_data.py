@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SendPushNotificationActionData")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SendPushNotificationActionData(LazyModel):
     """
     Attributes:
@@ -33,6 +33,15 @@ class SendPushNotificationActionData(LazyModel):
     message: FlowPushNotification | Unset = UNSET
     status: SendPushNotificationActionDataStatus | Unset = "draft"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        message: FlowPushNotification | Unset = UNSET,
+        status: SendPushNotificationActionDataStatus | Unset = "draft",
+    ) -> None:
+        self.message = message
+        self.status = status
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

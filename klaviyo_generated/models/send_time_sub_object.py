@@ -14,7 +14,7 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 T = TypeVar("T", bound="SendTimeSubObject")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SendTimeSubObject(LazyModel):
     """
     Attributes:
@@ -25,6 +25,15 @@ class SendTimeSubObject(LazyModel):
     datetime_: datetime.datetime
     is_local: bool
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        datetime_: datetime.datetime,
+        is_local: bool,
+    ) -> None:
+        self.datetime_ = datetime_
+        self.is_local = is_local
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

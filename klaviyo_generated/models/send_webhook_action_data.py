@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SendWebhookActionData")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SendWebhookActionData(LazyModel):
     """
     Attributes:
@@ -30,6 +30,15 @@ class SendWebhookActionData(LazyModel):
     message: FlowWebhook
     status: SendWebhookActionDataStatus | Unset = "draft"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        message: FlowWebhook,
+        status: SendWebhookActionDataStatus | Unset = "draft",
+    ) -> None:
+        self.message = message
+        self.status = status
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

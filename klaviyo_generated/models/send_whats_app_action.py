@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SendWhatsAppAction")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SendWhatsAppAction(LazyModel):
     """
     Attributes:
@@ -38,6 +38,21 @@ class SendWhatsAppAction(LazyModel):
     links: Link | Unset = UNSET
     data: SendWhatsAppActionData | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: SendWhatsAppActionType,
+        id: None | str | Unset = UNSET,
+        temporary_id: None | str | Unset = UNSET,
+        links: Link | Unset = UNSET,
+        data: SendWhatsAppActionData | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.temporary_id = temporary_id
+        self.links = links
+        self.data = data
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ServerBISSubscriptionCreateQueryResourceObject")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ServerBISSubscriptionCreateQueryResourceObject(LazyModel):
     """
     Attributes:
@@ -36,6 +36,17 @@ class ServerBISSubscriptionCreateQueryResourceObject(LazyModel):
     attributes: ServerBISSubscriptionCreateQueryResourceObjectAttributes
     relationships: ServerBISSubscriptionCreateQueryResourceObjectRelationships
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: BackInStockSubscriptionEnum,
+        attributes: ServerBISSubscriptionCreateQueryResourceObjectAttributes,
+        relationships: ServerBISSubscriptionCreateQueryResourceObjectRelationships,
+    ) -> None:
+        self.type_ = type_
+        self.attributes = attributes
+        self.relationships = relationships
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

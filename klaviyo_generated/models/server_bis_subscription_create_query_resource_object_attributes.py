@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ServerBISSubscriptionCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ServerBISSubscriptionCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -39,6 +39,15 @@ class ServerBISSubscriptionCreateQueryResourceObjectAttributes(LazyModel):
     channels: list[ServerBISSubscriptionCreateQueryResourceObjectAttributesChannelsItem]
     profile: None | ServerBISSubscriptionCreateQueryResourceObjectAttributesProfileType0 | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        channels: list[ServerBISSubscriptionCreateQueryResourceObjectAttributesChannelsItem],
+        profile: None | ServerBISSubscriptionCreateQueryResourceObjectAttributesProfileType0 | Unset = UNSET,
+    ) -> None:
+        self.channels = channels
+        self.profile = profile
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ServerBISSubscriptionCreateQueryResourceObjectRelationships")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ServerBISSubscriptionCreateQueryResourceObjectRelationships(LazyModel):
     """
     Attributes:
@@ -28,6 +28,13 @@ class ServerBISSubscriptionCreateQueryResourceObjectRelationships(LazyModel):
 
     variant: ServerBISSubscriptionCreateQueryResourceObjectRelationshipsVariant
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        variant: ServerBISSubscriptionCreateQueryResourceObjectRelationshipsVariant,
+    ) -> None:
+        self.variant = variant
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ServerErrorErrorsItem")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ServerErrorErrorsItem(LazyModel):
     """
     Attributes:
@@ -35,6 +35,21 @@ class ServerErrorErrorsItem(LazyModel):
     detail: str
     source: ServerErrorErrorsItemSource | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        id: str,
+        code: str,
+        title: str,
+        detail: str,
+        source: ServerErrorErrorsItemSource | Unset = UNSET,
+    ) -> None:
+        self.id = id
+        self.code = code
+        self.title = title
+        self.detail = detail
+        self.source = source
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -15,7 +15,7 @@ from ..models.sftp_method_filter_method import SftpMethodFilterMethod, check_sft
 T = TypeVar("T", bound="SftpMethodFilter")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SftpMethodFilter(LazyModel):
     """
     Attributes:
@@ -26,6 +26,15 @@ class SftpMethodFilter(LazyModel):
     field: SftpMethodFilterField
     method: SftpMethodFilterMethod
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        field: SftpMethodFilterField,
+        method: SftpMethodFilterMethod,
+    ) -> None:
+        self.field = field
+        self.method = method
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

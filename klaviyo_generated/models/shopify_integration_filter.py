@@ -22,7 +22,7 @@ from ..models.shopify_integration_filter_value_item import (
 T = TypeVar("T", bound="ShopifyIntegrationFilter")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ShopifyIntegrationFilter(LazyModel):
     """
     Attributes:
@@ -35,6 +35,17 @@ class ShopifyIntegrationFilter(LazyModel):
     operator: ShopifyIntegrationFilterOperator
     value: list[ShopifyIntegrationFilterValueItem]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: ShopifyIntegrationFilterType,
+        operator: ShopifyIntegrationFilterOperator,
+        value: list[ShopifyIntegrationFilterValueItem],
+    ) -> None:
+        self.type_ = type_
+        self.operator = operator
+        self.value = value
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -20,7 +20,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="SideImageSettings")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SideImageSettings(LazyModel):
     """
     Attributes:
@@ -34,6 +34,17 @@ class SideImageSettings(LazyModel):
     alignment: SideImageSettingsAlignment | Unset = "left"
     device_type: list[SideImageSettingsDeviceTypeItem] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        size: SideImageSettingsSize | Unset = "medium",
+        alignment: SideImageSettingsAlignment | Unset = "left",
+        device_type: list[SideImageSettingsDeviceTypeItem] | Unset = UNSET,
+    ) -> None:
+        self.size = size
+        self.alignment = alignment
+        self.device_type = device_type
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -22,7 +22,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="SignupCounterProperties")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SignupCounterProperties(LazyModel):
     """
     Attributes:
@@ -39,6 +39,21 @@ class SignupCounterProperties(LazyModel):
     display_device: list[SignupCounterPropertiesDisplayDeviceItem] | Unset = UNSET
     classname: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        timeframe: SignupCounterPropertiesTimeframe,
+        min_submits: int,
+        content: str,
+        display_device: list[SignupCounterPropertiesDisplayDeviceItem] | Unset = UNSET,
+        classname: None | str | Unset = UNSET,
+    ) -> None:
+        self.timeframe = timeframe
+        self.min_submits = min_submits
+        self.content = content
+        self.display_device = display_device
+        self.classname = classname
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SimplePropertyMapping")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SimplePropertyMapping(LazyModel):
     """
     Attributes:
@@ -31,6 +31,17 @@ class SimplePropertyMapping(LazyModel):
     type_: SimplePropertyMappingType
     source: PropertySource
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        id: int,
+        type_: SimplePropertyMappingType,
+        source: PropertySource,
+    ) -> None:
+        self.id = id
+        self.type_ = type_
+        self.source = source
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

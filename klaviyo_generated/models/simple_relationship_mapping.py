@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SimpleRelationshipMapping")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SimpleRelationshipMapping(LazyModel):
     """
     Attributes:
@@ -36,6 +36,17 @@ class SimpleRelationshipMapping(LazyModel):
     type_: SimpleRelationshipMappingType
     source: CustomObjectRelationshipSource | ProfileRelationshipSource
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        relationship_id: str,
+        type_: SimpleRelationshipMappingType,
+        source: CustomObjectRelationshipSource | ProfileRelationshipSource,
+    ) -> None:
+        self.relationship_id = relationship_id
+        self.type_ = type_
+        self.source = source
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

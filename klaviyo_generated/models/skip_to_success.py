@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SkipToSuccess")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SkipToSuccess(LazyModel):
     """
     Attributes:
@@ -34,6 +34,19 @@ class SkipToSuccess(LazyModel):
     id: None | str | Unset = UNSET
     submit: Literal[False] | Unset = False
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: SkipToSuccessType,
+        properties: SkipToSuccessProperties,
+        id: None | str | Unset = UNSET,
+        submit: Literal[False] | Unset = False,
+    ) -> None:
+        self.type_ = type_
+        self.properties = properties
+        self.id = id
+        self.submit = submit
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

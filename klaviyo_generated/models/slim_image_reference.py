@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="SlimImageReference")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SlimImageReference(LazyModel):
     """
     Attributes:
@@ -27,6 +27,17 @@ class SlimImageReference(LazyModel):
     dynamic_image_template: None | str | Unset = UNSET
     rendered_asset_url: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        static_image_asset_id: int | None | Unset = UNSET,
+        dynamic_image_template: None | str | Unset = UNSET,
+        rendered_asset_url: None | str | Unset = UNSET,
+    ) -> None:
+        self.static_image_asset_id = static_image_asset_id
+        self.dynamic_image_template = dynamic_image_template
+        self.rendered_asset_url = rendered_asset_url
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

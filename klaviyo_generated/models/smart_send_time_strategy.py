@@ -15,7 +15,7 @@ from ..models.smart_send_time_strategy_method import SmartSendTimeStrategyMethod
 T = TypeVar("T", bound="SmartSendTimeStrategy")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SmartSendTimeStrategy(LazyModel):
     """
     Attributes:
@@ -26,6 +26,15 @@ class SmartSendTimeStrategy(LazyModel):
     method: SmartSendTimeStrategyMethod
     date: datetime.date
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        method: SmartSendTimeStrategyMethod,
+        date: datetime.date,
+    ) -> None:
+        self.method = method
+        self.date = date
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

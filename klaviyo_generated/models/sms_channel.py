@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SMSChannel")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SMSChannel(LazyModel):
     """
     Attributes:
@@ -30,6 +30,15 @@ class SMSChannel(LazyModel):
     marketing: SMSMarketing | Unset = UNSET
     transactional: SMSTransactional | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        marketing: SMSMarketing | Unset = UNSET,
+        transactional: SMSTransactional | Unset = UNSET,
+    ) -> None:
+        self.marketing = marketing
+        self.transactional = transactional
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SMSConsentCheckbox")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SMSConsentCheckbox(LazyModel):
     """
     Attributes:
@@ -35,6 +35,19 @@ class SMSConsentCheckbox(LazyModel):
     id: None | str | Unset = UNSET
     styles: SMSConsentCheckboxStyles | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: SMSConsentCheckboxType,
+        properties: SMSConsentCheckboxProperties,
+        id: None | str | Unset = UNSET,
+        styles: SMSConsentCheckboxStyles | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.properties = properties
+        self.id = id
+        self.styles = styles
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

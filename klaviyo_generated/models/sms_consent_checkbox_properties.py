@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SMSConsentCheckboxProperties")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SMSConsentCheckboxProperties(LazyModel):
     """
     Attributes:
@@ -58,6 +58,31 @@ class SMSConsentCheckboxProperties(LazyModel):
     placeholder: None | Unset = None
     channels: list[SMSConsentCheckboxPropertiesChannelsItem] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        checkbox_text: str,
+        display_device: list[SMSConsentCheckboxPropertiesDisplayDeviceItem] | Unset = UNSET,
+        classname: None | str | Unset = UNSET,
+        label: None | str | Unset = UNSET,
+        show_label: bool | Unset = False,
+        error_messages: ErrorMessages | Unset = UNSET,
+        required: Literal[False] | Unset = False,
+        property_name: SMSConsentCheckboxPropertiesPropertyName | Unset = "opt_in_promotional_sms",
+        placeholder: None | Unset = None,
+        channels: list[SMSConsentCheckboxPropertiesChannelsItem] | Unset = UNSET,
+    ) -> None:
+        self.checkbox_text = checkbox_text
+        self.display_device = display_device
+        self.classname = classname
+        self.label = label
+        self.show_label = show_label
+        self.error_messages = error_messages
+        self.required = required
+        self.property_name = property_name
+        self.placeholder = placeholder
+        self.channels = channels
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SMSConsentCheckboxStyles")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SMSConsentCheckboxStyles(LazyModel):
     """
     Attributes:
@@ -36,6 +36,17 @@ class SMSConsentCheckboxStyles(LazyModel):
     background_color: None | str | Unset = UNSET
     horizontal_alignment: SMSConsentCheckboxStylesHorizontalAlignment | Unset = "left"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        padding: Padding | Unset = UNSET,
+        background_color: None | str | Unset = UNSET,
+        horizontal_alignment: SMSConsentCheckboxStylesHorizontalAlignment | Unset = "left",
+    ) -> None:
+        self.padding = padding
+        self.background_color = background_color
+        self.horizontal_alignment = horizontal_alignment
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="SMSContentSubObject")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SMSContentSubObject(LazyModel):
     """
     Attributes:
@@ -25,6 +25,15 @@ class SMSContentSubObject(LazyModel):
     body: None | str | Unset = UNSET
     media_url: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        body: None | str | Unset = UNSET,
+        media_url: None | str | Unset = UNSET,
+    ) -> None:
+        self.body = body
+        self.media_url = media_url
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

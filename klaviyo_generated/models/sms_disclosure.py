@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SMSDisclosure")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SMSDisclosure(LazyModel):
     """
     Attributes:
@@ -35,6 +35,19 @@ class SMSDisclosure(LazyModel):
     styles: SMSDisclosureStyles | Unset = UNSET
     properties: SMSDisclosureProperties | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: SMSDisclosureType,
+        id: None | str | Unset = UNSET,
+        styles: SMSDisclosureStyles | Unset = UNSET,
+        properties: SMSDisclosureProperties | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.styles = styles
+        self.properties = properties
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -18,7 +18,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="SMSDisclosureAccountDefault")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SMSDisclosureAccountDefault(LazyModel):
     """
     Attributes:
@@ -29,6 +29,15 @@ class SMSDisclosureAccountDefault(LazyModel):
     type_: SMSDisclosureAccountDefaultType
     html: Any | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: SMSDisclosureAccountDefaultType,
+        html: Any | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.html = html
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -15,7 +15,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="SMSDisclosureCustom")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SMSDisclosureCustom(LazyModel):
     """
     Attributes:
@@ -32,6 +32,21 @@ class SMSDisclosureCustom(LazyModel):
     terms_of_service_url: str | Unset = "[link]"
     html: str | Unset = ""
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: SMSDisclosureCustomType,
+        compliance_company_name: str | Unset = "[company name]",
+        privacy_policy_url: str | Unset = "[link]",
+        terms_of_service_url: str | Unset = "[link]",
+        html: str | Unset = "",
+    ) -> None:
+        self.type_ = type_
+        self.compliance_company_name = compliance_company_name
+        self.privacy_policy_url = privacy_policy_url
+        self.terms_of_service_url = terms_of_service_url
+        self.html = html
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

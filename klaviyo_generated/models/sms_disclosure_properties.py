@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SMSDisclosureProperties")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SMSDisclosureProperties(LazyModel):
     """
     Attributes:
@@ -36,6 +36,17 @@ class SMSDisclosureProperties(LazyModel):
     classname: None | str | Unset = UNSET
     content: SMSDisclosureAccountDefault | SMSDisclosureCustom | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        display_device: list[SMSDisclosurePropertiesDisplayDeviceItem] | Unset = UNSET,
+        classname: None | str | Unset = UNSET,
+        content: SMSDisclosureAccountDefault | SMSDisclosureCustom | Unset = UNSET,
+    ) -> None:
+        self.display_device = display_device
+        self.classname = classname
+        self.content = content
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SMSDisclosureStyles")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SMSDisclosureStyles(LazyModel):
     """
     Attributes:
@@ -35,6 +35,19 @@ class SMSDisclosureStyles(LazyModel):
     link_styles: SMSDisclosureLinkTextStyle | Unset = UNSET
     text_styles: SMSDisclosureTextStyle | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        padding: Padding | Unset = UNSET,
+        background_color: None | str | Unset = UNSET,
+        link_styles: SMSDisclosureLinkTextStyle | Unset = UNSET,
+        text_styles: SMSDisclosureTextStyle | Unset = UNSET,
+    ) -> None:
+        self.padding = padding
+        self.background_color = background_color
+        self.link_styles = link_styles
+        self.text_styles = text_styles
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -22,7 +22,7 @@ from ..types import UNSET, Unset, parse_union
 T = TypeVar("T", bound="SMSDisclosureTextStyle")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SMSDisclosureTextStyle(LazyModel):
     """
     Attributes:
@@ -44,6 +44,27 @@ class SMSDisclosureTextStyle(LazyModel):
     font_style: None | str | Unset = UNSET
     text_decoration: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        font_family: SMSDisclosureTextStyleFontFamilyType0
+        | str
+        | Unset = "Arial, 'Helvetica Neue', Helvetica, sans-serif",
+        font_size: int | Unset = 16,
+        font_weight: SMSDisclosureTextStyleFontWeight | Unset = 400,
+        text_color: str | Unset = "#000000",
+        character_spacing: int | None | Unset = 0,
+        font_style: None | str | Unset = UNSET,
+        text_decoration: None | str | Unset = UNSET,
+    ) -> None:
+        self.font_family = font_family
+        self.font_size = font_size
+        self.font_weight = font_weight
+        self.text_color = text_color
+        self.character_spacing = character_spacing
+        self.font_style = font_style
+        self.text_decoration = text_decoration
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -15,7 +15,7 @@ from ..types import UNSET, Unset, parse_union
 T = TypeVar("T", bound="SMSMarketing")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SMSMarketing(LazyModel):
     """
     Attributes:
@@ -37,6 +37,23 @@ class SMSMarketing(LazyModel):
     method_detail: None | str | Unset = ""
     last_updated: datetime.datetime | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        can_receive_sms_marketing: bool,
+        consent: str,
+        consent_timestamp: datetime.datetime | None | Unset = UNSET,
+        method: None | str | Unset = UNSET,
+        method_detail: None | str | Unset = "",
+        last_updated: datetime.datetime | None | Unset = UNSET,
+    ) -> None:
+        self.can_receive_sms_marketing = can_receive_sms_marketing
+        self.consent = consent
+        self.consent_timestamp = consent_timestamp
+        self.method = method
+        self.method_detail = method_detail
+        self.last_updated = last_updated
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SMSMessageDefinition")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SMSMessageDefinition(LazyModel):
     """
     Attributes:
@@ -33,6 +33,17 @@ class SMSMessageDefinition(LazyModel):
     content: SMSContent | Unset = UNSET
     render_options: RenderOptions | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        channel: SMSMessageDefinitionChannel,
+        content: SMSContent | Unset = UNSET,
+        render_options: RenderOptions | Unset = UNSET,
+    ) -> None:
+        self.channel = channel
+        self.content = content
+        self.render_options = render_options
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

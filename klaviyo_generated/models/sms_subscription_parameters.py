@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SMSSubscriptionParameters")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SMSSubscriptionParameters(LazyModel):
     """
     Attributes:
@@ -29,6 +29,15 @@ class SMSSubscriptionParameters(LazyModel):
     marketing: SubscriptionParameters | Unset = UNSET
     transactional: SubscriptionParameters | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        marketing: SubscriptionParameters | Unset = UNSET,
+        transactional: SubscriptionParameters | Unset = UNSET,
+    ) -> None:
+        self.marketing = marketing
+        self.transactional = transactional
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SocialBlockData")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SocialBlockData(LazyModel):
     """
     Attributes:
@@ -32,6 +32,17 @@ class SocialBlockData(LazyModel):
     display_options: DisplayOptions
     styles: SocialBlockStyles
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        properties: SocialBlockProperties,
+        display_options: DisplayOptions,
+        styles: SocialBlockStyles,
+    ) -> None:
+        self.properties = properties
+        self.display_options = display_options
+        self.styles = styles
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

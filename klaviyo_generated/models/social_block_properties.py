@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="SocialBlockProperties")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SocialBlockProperties(LazyModel):
     """
     Attributes:
@@ -23,6 +23,13 @@ class SocialBlockProperties(LazyModel):
 
     show_labels: bool | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        show_labels: bool | None | Unset = UNSET,
+    ) -> None:
+        self.show_labels = show_labels
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

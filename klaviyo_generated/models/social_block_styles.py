@@ -21,7 +21,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="SocialBlockStyles")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SocialBlockStyles(LazyModel):
     """
     Attributes:
@@ -60,6 +60,43 @@ class SocialBlockStyles(LazyModel):
     label_font_weight: None | str | Unset = UNSET
     stack_on_mobile: bool | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        block_background_color: None | str | Unset = UNSET,
+        block_padding_bottom: int | None | Unset = UNSET,
+        block_padding_left: int | None | Unset = UNSET,
+        block_padding_right: int | None | Unset = UNSET,
+        block_padding_top: int | None | Unset = UNSET,
+        icon_align: SocialBlockStylesIconAlign | Unset = UNSET,
+        icon_color: SocialBlockStylesIconColor | Unset = UNSET,
+        icon_size: SocialBlockStylesIconSize | Unset = UNSET,
+        icon_spacing: int | None | Unset = UNSET,
+        label_color: None | str | Unset = UNSET,
+        label_font_family: None | str | Unset = UNSET,
+        label_font_size: int | None | Unset = UNSET,
+        label_font_style: SocialBlockStylesLabelFontStyle | Unset = UNSET,
+        label_text_decoration: None | str | Unset = UNSET,
+        label_font_weight: None | str | Unset = UNSET,
+        stack_on_mobile: bool | None | Unset = UNSET,
+    ) -> None:
+        self.block_background_color = block_background_color
+        self.block_padding_bottom = block_padding_bottom
+        self.block_padding_left = block_padding_left
+        self.block_padding_right = block_padding_right
+        self.block_padding_top = block_padding_top
+        self.icon_align = icon_align
+        self.icon_color = icon_color
+        self.icon_size = icon_size
+        self.icon_spacing = icon_spacing
+        self.label_color = label_color
+        self.label_font_family = label_font_family
+        self.label_font_size = label_font_size
+        self.label_font_style = label_font_style
+        self.label_text_decoration = label_text_decoration
+        self.label_font_weight = label_font_weight
+        self.stack_on_mobile = stack_on_mobile
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -15,7 +15,7 @@ from ..models.social_block_v0_type import SocialBlockV0Type, check_social_block_
 T = TypeVar("T", bound="SocialBlockV0")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SocialBlockV0(LazyModel):
     """
     Attributes:
@@ -28,6 +28,17 @@ class SocialBlockV0(LazyModel):
     type_: SocialBlockV0Type
     data: bool | float | int | None | str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        content_type: SocialBlockV0ContentType,
+        type_: SocialBlockV0Type,
+        data: bool | float | int | None | str,
+    ) -> None:
+        self.content_type = content_type
+        self.type_ = type_
+        self.data = data
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

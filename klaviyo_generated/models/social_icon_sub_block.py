@@ -16,7 +16,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="SocialIconSubBlock")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SocialIconSubBlock(LazyModel):
     """
     Attributes:
@@ -39,6 +39,27 @@ class SocialIconSubBlock(LazyModel):
     link_type: SocialIconSubBlockLinkType | Unset = UNSET
     link_url: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: SocialIconSubBlockType,
+        id: None | str | Unset = UNSET,
+        custom_asset_id: None | str | Unset = UNSET,
+        custom_src: None | str | Unset = UNSET,
+        custom_size: int | None | Unset = UNSET,
+        label: None | str | Unset = UNSET,
+        link_type: SocialIconSubBlockLinkType | Unset = UNSET,
+        link_url: None | str | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.custom_asset_id = custom_asset_id
+        self.custom_src = custom_src
+        self.custom_size = custom_size
+        self.label = label
+        self.link_type = link_type
+        self.link_url = link_url
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -15,7 +15,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="SocialSpacerSubBlock")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SocialSpacerSubBlock(LazyModel):
     """
     Attributes:
@@ -28,6 +28,17 @@ class SocialSpacerSubBlock(LazyModel):
     id: None | str | Unset = UNSET
     width: int | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: SocialSpacerSubBlockType,
+        id: None | str | Unset = UNSET,
+        width: int | None | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.width = width
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SourceMappingPartialUpdateQueryResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SourceMappingPartialUpdateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -33,6 +33,15 @@ class SourceMappingPartialUpdateQueryResourceObjectAttributes(LazyModel):
     property_mappings: list[ConstantPropertyMapping | SimplePropertyMapping] | None | Unset = UNSET
     relationship_mappings: list[SimpleRelationshipMapping] | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        property_mappings: list[ConstantPropertyMapping | SimplePropertyMapping] | None | Unset = UNSET,
+        relationship_mappings: list[SimpleRelationshipMapping] | None | Unset = UNSET,
+    ) -> None:
+        self.property_mappings = property_mappings
+        self.relationship_mappings = relationship_mappings
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

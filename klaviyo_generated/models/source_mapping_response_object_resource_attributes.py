@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SourceMappingResponseObjectResourceAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SourceMappingResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
@@ -32,6 +32,15 @@ class SourceMappingResponseObjectResourceAttributes(LazyModel):
     property_mappings: list[ConstantPropertyMapping | SimplePropertyMapping]
     relationship_mappings: list[SimpleRelationshipMapping]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        property_mappings: list[ConstantPropertyMapping | SimplePropertyMapping],
+        relationship_mappings: list[SimpleRelationshipMapping],
+    ) -> None:
+        self.property_mappings = property_mappings
+        self.relationship_mappings = relationship_mappings
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

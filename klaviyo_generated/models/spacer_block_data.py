@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SpacerBlockData")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SpacerBlockData(LazyModel):
     """
     Attributes:
@@ -29,6 +29,15 @@ class SpacerBlockData(LazyModel):
     display_options: DisplayOptions
     styles: SpacerBlockStyles
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        display_options: DisplayOptions,
+        styles: SpacerBlockStyles,
+    ) -> None:
+        self.display_options = display_options
+        self.styles = styles
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

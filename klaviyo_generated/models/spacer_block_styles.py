@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="SpacerBlockStyles")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SpacerBlockStyles(LazyModel):
     """
     Attributes:
@@ -25,6 +25,15 @@ class SpacerBlockStyles(LazyModel):
     background_color: None | str | Unset = UNSET
     height: int | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        background_color: None | str | Unset = UNSET,
+        height: int | None | Unset = UNSET,
+    ) -> None:
+        self.background_color = background_color
+        self.height = height
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

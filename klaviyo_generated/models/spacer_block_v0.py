@@ -15,7 +15,7 @@ from ..models.spacer_block_v0_type import SpacerBlockV0Type, check_spacer_block_
 T = TypeVar("T", bound="SpacerBlockV0")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SpacerBlockV0(LazyModel):
     """
     Attributes:
@@ -28,6 +28,17 @@ class SpacerBlockV0(LazyModel):
     type_: SpacerBlockV0Type
     data: Any
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        content_type: SpacerBlockV0ContentType,
+        type_: SpacerBlockV0Type,
+        data: Any,
+    ) -> None:
+        self.content_type = content_type
+        self.type_ = type_
+        self.data = data
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

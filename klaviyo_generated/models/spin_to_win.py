@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SpinToWin")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SpinToWin(LazyModel):
     """
     Attributes:
@@ -35,6 +35,19 @@ class SpinToWin(LazyModel):
     id: None | str | Unset = UNSET
     styles: SpinToWinStyles | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        properties: SpinToWinProperties,
+        type_: SpinToWinType,
+        id: None | str | Unset = UNSET,
+        styles: SpinToWinStyles | Unset = UNSET,
+    ) -> None:
+        self.properties = properties
+        self.type_ = type_
+        self.id = id
+        self.styles = styles
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SpinToWinProperties")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SpinToWinProperties(LazyModel):
     """
     Attributes:
@@ -37,6 +37,19 @@ class SpinToWinProperties(LazyModel):
     classname: None | str | Unset = UNSET
     duplicate_slices: bool | Unset = False
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        slices: list[SpinToWinSliceConfig],
+        display_device: list[SpinToWinPropertiesDisplayDeviceItem] | Unset = UNSET,
+        classname: None | str | Unset = UNSET,
+        duplicate_slices: bool | Unset = False,
+    ) -> None:
+        self.slices = slices
+        self.display_device = display_device
+        self.classname = classname
+        self.duplicate_slices = duplicate_slices
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

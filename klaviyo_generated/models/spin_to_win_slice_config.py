@@ -13,7 +13,7 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 T = TypeVar("T", bound="SpinToWinSliceConfig")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SpinToWinSliceConfig(LazyModel):
     """
     Attributes:
@@ -26,6 +26,17 @@ class SpinToWinSliceConfig(LazyModel):
     probability: int
     step_id: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        label: str,
+        probability: int,
+        step_id: str,
+    ) -> None:
+        self.label = label
+        self.probability = probability
+        self.step_id = step_id
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="SpinToWinSliceStyle")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SpinToWinSliceStyle(LazyModel):
     """
     Attributes:
@@ -25,6 +25,15 @@ class SpinToWinSliceStyle(LazyModel):
     background_color: str | Unset = "rgba(0,0,0,1)"
     text_color: str | Unset = "rgba(255,255,255,1)"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        background_color: str | Unset = "rgba(0,0,0,1)",
+        text_color: str | Unset = "rgba(255,255,255,1)",
+    ) -> None:
+        self.background_color = background_color
+        self.text_color = text_color
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SpinToWinStyles")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SpinToWinStyles(LazyModel):
     """
     Attributes:
@@ -45,6 +45,29 @@ class SpinToWinStyles(LazyModel):
     pin_color: str | Unset = "rgba(255,255,255,1)"
     wheel_size: int | Unset = 400
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        padding: Padding | Unset = UNSET,
+        background_color: None | str | Unset = UNSET,
+        slice_styles: list[SpinToWinSliceStyle] | Unset = UNSET,
+        text_styles: TextStyleV0 | Unset = UNSET,
+        center_color: str | Unset = "rgba(255,255,255,1)",
+        outline_color: str | Unset = "rgba(0,0,0,1)",
+        outline_thickness: int | Unset = 12,
+        pin_color: str | Unset = "rgba(255,255,255,1)",
+        wheel_size: int | Unset = 400,
+    ) -> None:
+        self.padding = padding
+        self.background_color = background_color
+        self.slice_styles = slice_styles
+        self.text_styles = text_styles
+        self.center_color = center_color
+        self.outline_color = outline_color
+        self.outline_thickness = outline_thickness
+        self.pin_color = pin_color
+        self.wheel_size = wheel_size
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

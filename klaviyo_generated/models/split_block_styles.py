@@ -18,7 +18,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="SplitBlockStyles")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SplitBlockStyles(LazyModel):
     """
     Attributes:
@@ -41,6 +41,27 @@ class SplitBlockStyles(LazyModel):
     mobile_stack_order: SplitBlockStylesMobileStackOrder | Unset = UNSET
     padding_in_between: int | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        block_background_color: None | str | Unset = UNSET,
+        block_padding_bottom: int | None | Unset = UNSET,
+        block_padding_left: int | None | Unset = UNSET,
+        block_padding_right: int | None | Unset = UNSET,
+        block_padding_top: int | None | Unset = UNSET,
+        column_widths: None | str | Unset = UNSET,
+        mobile_stack_order: SplitBlockStylesMobileStackOrder | Unset = UNSET,
+        padding_in_between: int | None | Unset = UNSET,
+    ) -> None:
+        self.block_background_color = block_background_color
+        self.block_padding_bottom = block_padding_bottom
+        self.block_padding_left = block_padding_left
+        self.block_padding_right = block_padding_right
+        self.block_padding_top = block_padding_top
+        self.column_widths = column_widths
+        self.mobile_stack_order = mobile_stack_order
+        self.padding_in_between = padding_in_between
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SplitBlockV1")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SplitBlockV1(LazyModel):
     """
     Attributes:
@@ -44,6 +44,25 @@ class SplitBlockV1(LazyModel):
     universal_id: None | str | Unset = UNSET
     subblocks: list[TableHtmlSubBlock | TableImageSubBlock | TableTextSubBlock] | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        content_type: SplitBlockV1ContentType,
+        type_: SplitBlockV1Type,
+        data: SplitBlockData,
+        id: None | str | Unset = UNSET,
+        data_id: None | str | Unset = UNSET,
+        universal_id: None | str | Unset = UNSET,
+        subblocks: list[TableHtmlSubBlock | TableImageSubBlock | TableTextSubBlock] | None | Unset = UNSET,
+    ) -> None:
+        self.content_type = content_type
+        self.type_ = type_
+        self.data = data
+        self.id = id
+        self.data_id = data_id
+        self.universal_id = universal_id
+        self.subblocks = subblocks
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -14,7 +14,7 @@ from ..models.static_count_badge_config import StaticCountBadgeConfig, check_sta
 T = TypeVar("T", bound="StaticCount")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class StaticCount(LazyModel):
     """
     Attributes:
@@ -25,6 +25,15 @@ class StaticCount(LazyModel):
     badge_config: StaticCountBadgeConfig
     value: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        badge_config: StaticCountBadgeConfig,
+        value: str,
+    ) -> None:
+        self.badge_config = badge_config
+        self.value = value
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -16,7 +16,7 @@ from ..models.static_date_filter_type import StaticDateFilterType, check_static_
 T = TypeVar("T", bound="StaticDateFilter")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class StaticDateFilter(LazyModel):
     """
     Attributes:
@@ -31,6 +31,17 @@ class StaticDateFilter(LazyModel):
     operator: StaticDateFilterOperator
     date: datetime.datetime
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: StaticDateFilterType,
+        operator: StaticDateFilterOperator,
+        date: datetime.datetime,
+    ) -> None:
+        self.type_ = type_
+        self.operator = operator
+        self.date = date
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

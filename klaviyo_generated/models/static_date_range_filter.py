@@ -19,7 +19,7 @@ from ..models.static_date_range_filter_type import StaticDateRangeFilterType, ch
 T = TypeVar("T", bound="StaticDateRangeFilter")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class StaticDateRangeFilter(LazyModel):
     """
     Attributes:
@@ -36,6 +36,19 @@ class StaticDateRangeFilter(LazyModel):
     start: datetime.datetime
     end: datetime.datetime
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: StaticDateRangeFilterType,
+        operator: StaticDateRangeFilterOperator,
+        start: datetime.datetime,
+        end: datetime.datetime,
+    ) -> None:
+        self.type_ = type_
+        self.operator = operator
+        self.start = start
+        self.end = end
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="StaticImageBlockProperties")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class StaticImageBlockProperties(LazyModel):
     """
     Attributes:
@@ -37,6 +37,23 @@ class StaticImageBlockProperties(LazyModel):
     href: None | str | Unset = UNSET
     src: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        dynamic: Literal[False] | None,
+        alt_text: None | str | Unset = UNSET,
+        asset_id: None | str | Unset = UNSET,
+        cropping_properties: ImageBlockCroppingProperties | Unset = UNSET,
+        href: None | str | Unset = UNSET,
+        src: None | str | Unset = UNSET,
+    ) -> None:
+        self.dynamic = dynamic
+        self.alt_text = alt_text
+        self.asset_id = asset_id
+        self.cropping_properties = cropping_properties
+        self.href = href
+        self.src = src
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

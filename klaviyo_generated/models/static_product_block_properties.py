@@ -14,7 +14,7 @@ from ..types import UNSET, Unset, strict_enums
 T = TypeVar("T", bound="StaticProductBlockProperties")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class StaticProductBlockProperties(LazyModel):
     """
     Attributes:
@@ -53,6 +53,43 @@ class StaticProductBlockProperties(LazyModel):
     language: None | str | Unset = UNSET
     region: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        dynamic: Literal[False] | None,
+        is_ai_generated: bool | None | Unset = UNSET,
+        is_prebuilt_content: bool | None | Unset = UNSET,
+        item_subtype_id: int | None | Unset = UNSET,
+        show_button: bool | None | Unset = UNSET,
+        show_original_price: bool | None | Unset = UNSET,
+        show_price: bool | None | Unset = UNSET,
+        show_rating: bool | None | Unset = UNSET,
+        show_rating_count: bool | None | Unset = UNSET,
+        show_title: bool | None | Unset = UNSET,
+        show_title_links: bool | None | Unset = UNSET,
+        title_placeholder: None | str | Unset = UNSET,
+        show_description: bool | None | Unset = UNSET,
+        localize_for_recipient: bool | None | Unset = UNSET,
+        language: None | str | Unset = UNSET,
+        region: None | str | Unset = UNSET,
+    ) -> None:
+        self.dynamic = dynamic
+        self.is_ai_generated = is_ai_generated
+        self.is_prebuilt_content = is_prebuilt_content
+        self.item_subtype_id = item_subtype_id
+        self.show_button = show_button
+        self.show_original_price = show_original_price
+        self.show_price = show_price
+        self.show_rating = show_rating
+        self.show_rating_count = show_rating_count
+        self.show_title = show_title
+        self.show_title_links = show_title_links
+        self.title_placeholder = title_placeholder
+        self.show_description = show_description
+        self.localize_for_recipient = localize_for_recipient
+        self.language = language
+        self.region = region
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

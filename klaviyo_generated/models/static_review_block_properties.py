@@ -18,7 +18,7 @@ from ..types import UNSET, Unset, strict_enums
 T = TypeVar("T", bound="StaticReviewBlockProperties")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class StaticReviewBlockProperties(LazyModel):
     """
     Attributes:
@@ -60,6 +60,45 @@ class StaticReviewBlockProperties(LazyModel):
     stars: int | None | Unset = UNSET
     verified: bool | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        dynamic: Literal[False] | None,
+        show_rating: bool | None | Unset = UNSET,
+        show_reviewer_name: bool | None | Unset = UNSET,
+        show_product_name: bool | None | Unset = UNSET,
+        show_variant_name: bool | None | Unset = UNSET,
+        show_verified_badge: bool | None | Unset = UNSET,
+        author_placeholder: None | str | Unset = UNSET,
+        quote_placeholder: None | str | Unset = UNSET,
+        product_name_placeholder: None | str | Unset = UNSET,
+        product_variant_name_placeholder: None | str | Unset = UNSET,
+        verified_badge_language: StaticReviewBlockPropertiesVerifiedBadgeLanguage | Unset = UNSET,
+        author: None | str | Unset = UNSET,
+        product_name: None | str | Unset = UNSET,
+        product_variant_name: None | str | Unset = UNSET,
+        quote: None | str | Unset = UNSET,
+        stars: int | None | Unset = UNSET,
+        verified: bool | None | Unset = UNSET,
+    ) -> None:
+        self.dynamic = dynamic
+        self.show_rating = show_rating
+        self.show_reviewer_name = show_reviewer_name
+        self.show_product_name = show_product_name
+        self.show_variant_name = show_variant_name
+        self.show_verified_badge = show_verified_badge
+        self.author_placeholder = author_placeholder
+        self.quote_placeholder = quote_placeholder
+        self.product_name_placeholder = product_name_placeholder
+        self.product_variant_name_placeholder = product_variant_name_placeholder
+        self.verified_badge_language = verified_badge_language
+        self.author = author
+        self.product_name = product_name
+        self.product_variant_name = product_variant_name
+        self.quote = quote
+        self.stars = stars
+        self.verified = verified
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="StaticSendStrategy")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class StaticSendStrategy(LazyModel):
     """
     Attributes:
@@ -35,6 +35,17 @@ class StaticSendStrategy(LazyModel):
     datetime_: datetime.datetime
     options: LocalStaticSend | None | NonLocalStaticSend | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        method: StaticSendStrategyMethod,
+        datetime_: datetime.datetime,
+        options: LocalStaticSend | None | NonLocalStaticSend | Unset = UNSET,
+    ) -> None:
+        self.method = method
+        self.datetime_ = datetime_
+        self.options = options
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset, strict_enums
 T = TypeVar("T", bound="StaticSMSImage")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class StaticSMSImage(LazyModel):
     """
     Attributes:
@@ -25,6 +25,15 @@ class StaticSMSImage(LazyModel):
     static_image_asset_id: int
     dynamic: Literal[False] | None | Unset = False
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        static_image_asset_id: int,
+        dynamic: Literal[False] | None | Unset = False,
+    ) -> None:
+        self.static_image_asset_id = static_image_asset_id
+        self.dynamic = dynamic
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset, strict_enums
 T = TypeVar("T", bound="StaticTableBlockProperties")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class StaticTableBlockProperties(LazyModel):
     """
     Attributes:
@@ -27,6 +27,17 @@ class StaticTableBlockProperties(LazyModel):
     num_columns: int | None | Unset = UNSET
     show_headers: bool | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        dynamic: Literal[False] | None,
+        num_columns: int | None | Unset = UNSET,
+        show_headers: bool | None | Unset = UNSET,
+    ) -> None:
+        self.dynamic = dynamic
+        self.num_columns = num_columns
+        self.show_headers = show_headers
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

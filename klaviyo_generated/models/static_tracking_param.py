@@ -14,7 +14,7 @@ from ..models.static_tracking_param_type import StaticTrackingParamType, check_s
 T = TypeVar("T", bound="StaticTrackingParam")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class StaticTrackingParam(LazyModel):
     """
     Attributes:
@@ -27,6 +27,17 @@ class StaticTrackingParam(LazyModel):
     value: str
     name: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: StaticTrackingParamType,
+        value: str,
+        name: str,
+    ) -> None:
+        self.type_ = type_
+        self.value = value
+        self.name = name
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="StatisticsDTO")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class StatisticsDTO(LazyModel):
     """
     Attributes:
@@ -33,6 +33,23 @@ class StatisticsDTO(LazyModel):
     total_store_reviews: int | None | Unset = UNSET
     average_store_rating: float | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        average_rating: float | None | Unset = UNSET,
+        total_reviews: int | None | Unset = UNSET,
+        total_questions: int | None | Unset = UNSET,
+        total_ratings: int | None | Unset = UNSET,
+        total_store_reviews: int | None | Unset = UNSET,
+        average_store_rating: float | None | Unset = UNSET,
+    ) -> None:
+        self.average_rating = average_rating
+        self.total_reviews = total_reviews
+        self.total_questions = total_questions
+        self.total_ratings = total_ratings
+        self.total_store_reviews = total_store_reviews
+        self.average_store_rating = average_store_rating
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="StatusDateFilter")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class StatusDateFilter(LazyModel):
     """
     Attributes:
@@ -46,6 +46,21 @@ class StatusDateFilter(LazyModel):
         | StaticDateRangeFilter
     )
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        field: StatusDateFilterField,
+        filter: AnniversaryDateFilter
+        | CalendarDateFilter
+        | RelativeAnniversaryDateFilter
+        | RelativeDateOperatorBaseRelativeDateFilter
+        | RelativeDateRangeFilter
+        | StaticDateFilter
+        | StaticDateRangeFilter,
+    ) -> None:
+        self.field = field
+        self.filter = filter
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="Step")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class Step(LazyModel):
     """
     Attributes:
@@ -33,6 +33,19 @@ class Step(LazyModel):
     name: None | str | Unset = UNSET
     steps: list[Step] | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        columns: list[ColumnV0],
+        id: None | str | Unset = UNSET,
+        name: None | str | Unset = UNSET,
+        steps: list[Step] | None | Unset = UNSET,
+    ) -> None:
+        self.columns = columns
+        self.id = id
+        self.name = name
+        self.steps = steps
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="StreetAddress")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class StreetAddress(LazyModel):
     """
     Attributes:
@@ -34,6 +34,23 @@ class StreetAddress(LazyModel):
     country: None | str | Unset = UNSET
     zip_: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        address1: None | str | Unset = UNSET,
+        address2: None | str | Unset = UNSET,
+        city: None | str | Unset = UNSET,
+        region: None | str | Unset = UNSET,
+        country: None | str | Unset = UNSET,
+        zip_: None | str | Unset = UNSET,
+    ) -> None:
+        self.address1 = address1
+        self.address2 = address2
+        self.city = city
+        self.region = region
+        self.country = country
+        self.zip_ = zip_
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

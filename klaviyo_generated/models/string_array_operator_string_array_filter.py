@@ -21,7 +21,7 @@ from ..models.string_array_operator_string_array_filter_type import (
 T = TypeVar("T", bound="StringArrayOperatorStringArrayFilter")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class StringArrayOperatorStringArrayFilter(LazyModel):
     """
     Attributes:
@@ -34,6 +34,17 @@ class StringArrayOperatorStringArrayFilter(LazyModel):
     operator: StringArrayOperatorStringArrayFilterOperator
     value: list[str]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: StringArrayOperatorStringArrayFilterType,
+        operator: StringArrayOperatorStringArrayFilterOperator,
+        value: list[str],
+    ) -> None:
+        self.type_ = type_
+        self.operator = operator
+        self.value = value
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -15,7 +15,7 @@ from ..models.string_in_array_filter_type import StringInArrayFilterType, check_
 T = TypeVar("T", bound="StringInArrayFilter")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class StringInArrayFilter(LazyModel):
     """
     Attributes:
@@ -28,6 +28,17 @@ class StringInArrayFilter(LazyModel):
     value: list[str]
     type_: StringInArrayFilterType
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        operator: StringInArrayFilterOperator,
+        value: list[str],
+        type_: StringInArrayFilterType,
+    ) -> None:
+        self.operator = operator
+        self.value = value
+        self.type_ = type_
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -21,7 +21,7 @@ from ..models.string_operator_string_filter_type import (
 T = TypeVar("T", bound="StringOperatorStringFilter")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class StringOperatorStringFilter(LazyModel):
     """
     Attributes:
@@ -34,6 +34,17 @@ class StringOperatorStringFilter(LazyModel):
     operator: StringOperatorStringFilterOperator
     value: None | str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: StringOperatorStringFilterType,
+        operator: StringOperatorStringFilterOperator,
+        value: None | str,
+    ) -> None:
+        self.type_ = type_
+        self.operator = operator
+        self.value = value
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -21,7 +21,7 @@ from ..models.string_phone_operator_string_array_filter_type import (
 T = TypeVar("T", bound="StringPhoneOperatorStringArrayFilter")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class StringPhoneOperatorStringArrayFilter(LazyModel):
     """
     Attributes:
@@ -45,6 +45,17 @@ class StringPhoneOperatorStringArrayFilter(LazyModel):
     operator: StringPhoneOperatorStringArrayFilterOperator
     value: list[str]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: StringPhoneOperatorStringArrayFilterType,
+        operator: StringPhoneOperatorStringArrayFilterOperator,
+        value: list[str],
+    ) -> None:
+        self.type_ = type_
+        self.operator = operator
+        self.value = value
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -13,7 +13,7 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 T = TypeVar("T", bound="SubscribeViaSMSProperties")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SubscribeViaSMSProperties(LazyModel):
     """
     Attributes:
@@ -26,6 +26,17 @@ class SubscribeViaSMSProperties(LazyModel):
     opt_in_message: str
     sending_number: None | str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        opt_in_keyword: None | str,
+        opt_in_message: str,
+        sending_number: None | str,
+    ) -> None:
+        self.opt_in_keyword = opt_in_keyword
+        self.opt_in_message = opt_in_message
+        self.sending_number = sending_number
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SubscribedSMSIsRcsCapableFilter")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SubscribedSMSIsRcsCapableFilter(LazyModel):
     """
     Attributes:
@@ -32,6 +32,15 @@ class SubscribedSMSIsRcsCapableFilter(LazyModel):
     field: SubscribedSMSIsRcsCapableFilterField
     filter: BooleanFilter
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        field: SubscribedSMSIsRcsCapableFilterField,
+        filter: BooleanFilter,
+    ) -> None:
+        self.field = field
+        self.filter = filter
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

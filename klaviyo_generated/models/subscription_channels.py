@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SubscriptionChannels")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SubscriptionChannels(LazyModel):
     """
     Attributes:
@@ -36,6 +36,19 @@ class SubscriptionChannels(LazyModel):
     whatsapp: WhatsAppSubscriptionParameters | Unset = UNSET
     push: PushSubscriptionParameters | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        email: EmailSubscriptionParameters | Unset = UNSET,
+        sms: SMSSubscriptionParameters | Unset = UNSET,
+        whatsapp: WhatsAppSubscriptionParameters | Unset = UNSET,
+        push: PushSubscriptionParameters | Unset = UNSET,
+    ) -> None:
+        self.email = email
+        self.sms = sms
+        self.whatsapp = whatsapp
+        self.push = push
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

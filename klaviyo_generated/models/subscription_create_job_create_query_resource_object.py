@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SubscriptionCreateJobCreateQueryResourceObject")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SubscriptionCreateJobCreateQueryResourceObject(LazyModel):
     """
     Attributes:
@@ -40,6 +40,17 @@ class SubscriptionCreateJobCreateQueryResourceObject(LazyModel):
     attributes: SubscriptionCreateJobCreateQueryResourceObjectAttributes
     relationships: SubscriptionCreateJobCreateQueryResourceObjectRelationships | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: ProfileSubscriptionBulkCreateJobEnum,
+        attributes: SubscriptionCreateJobCreateQueryResourceObjectAttributes,
+        relationships: SubscriptionCreateJobCreateQueryResourceObjectRelationships | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.attributes = attributes
+        self.relationships = relationships
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

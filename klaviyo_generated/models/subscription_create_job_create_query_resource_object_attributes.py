@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SubscriptionCreateJobCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SubscriptionCreateJobCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -35,6 +35,17 @@ class SubscriptionCreateJobCreateQueryResourceObjectAttributes(LazyModel):
     custom_source: None | str | Unset = UNSET
     historical_import: bool | None | Unset = False
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        profiles: SubscriptionCreateJobCreateQueryResourceObjectAttributesProfiles,
+        custom_source: None | str | Unset = UNSET,
+        historical_import: bool | None | Unset = False,
+    ) -> None:
+        self.profiles = profiles
+        self.custom_source = custom_source
+        self.historical_import = historical_import
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SubscriptionCreateJobCreateQueryResourceObjectAttributesProfiles")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SubscriptionCreateJobCreateQueryResourceObjectAttributesProfiles(LazyModel):
     """The profile(s) to subscribe
 
@@ -27,6 +27,13 @@ class SubscriptionCreateJobCreateQueryResourceObjectAttributesProfiles(LazyModel
 
     data: list[ProfileSubscriptionCreateQueryResourceObject]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        data: list[ProfileSubscriptionCreateQueryResourceObject],
+    ) -> None:
+        self.data = data
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SubscriptionDeleteJobCreateQueryResourceObject")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SubscriptionDeleteJobCreateQueryResourceObject(LazyModel):
     """
     Attributes:
@@ -40,6 +40,17 @@ class SubscriptionDeleteJobCreateQueryResourceObject(LazyModel):
     attributes: SubscriptionDeleteJobCreateQueryResourceObjectAttributes
     relationships: SubscriptionDeleteJobCreateQueryResourceObjectRelationships | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: ProfileSubscriptionBulkDeleteJobEnum,
+        attributes: SubscriptionDeleteJobCreateQueryResourceObjectAttributes,
+        relationships: SubscriptionDeleteJobCreateQueryResourceObjectRelationships | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.attributes = attributes
+        self.relationships = relationships
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SubscriptionDeleteJobCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SubscriptionDeleteJobCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -28,6 +28,13 @@ class SubscriptionDeleteJobCreateQueryResourceObjectAttributes(LazyModel):
 
     profiles: SubscriptionDeleteJobCreateQueryResourceObjectAttributesProfiles
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        profiles: SubscriptionDeleteJobCreateQueryResourceObjectAttributesProfiles,
+    ) -> None:
+        self.profiles = profiles
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -19,7 +19,7 @@ from ..types import UNSET, Unset, parse_union
 T = TypeVar("T", bound="SubscriptionParameters")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SubscriptionParameters(LazyModel):
     """
     Attributes:
@@ -33,6 +33,15 @@ class SubscriptionParameters(LazyModel):
     consent: SubscriptionParametersConsent
     consented_at: datetime.datetime | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        consent: SubscriptionParametersConsent,
+        consented_at: datetime.datetime | None | Unset = UNSET,
+    ) -> None:
+        self.consent = consent
+        self.consented_at = consented_at
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="Subscriptions")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class Subscriptions(LazyModel):
     """
     Attributes:
@@ -36,6 +36,19 @@ class Subscriptions(LazyModel):
     mobile_push: PushChannel | Unset = UNSET
     whatsapp: WhatsappChannel | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        email: EmailChannel | Unset = UNSET,
+        sms: SMSChannel | Unset = UNSET,
+        mobile_push: PushChannel | Unset = UNSET,
+        whatsapp: WhatsappChannel | Unset = UNSET,
+    ) -> None:
+        self.email = email
+        self.sms = sms
+        self.mobile_push = mobile_push
+        self.whatsapp = whatsapp
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

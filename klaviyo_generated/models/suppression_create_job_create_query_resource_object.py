@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SuppressionCreateJobCreateQueryResourceObject")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SuppressionCreateJobCreateQueryResourceObject(LazyModel):
     """
     Attributes:
@@ -40,6 +40,17 @@ class SuppressionCreateJobCreateQueryResourceObject(LazyModel):
     attributes: SuppressionCreateJobCreateQueryResourceObjectAttributes
     relationships: SuppressionCreateJobCreateQueryResourceObjectRelationships | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: ProfileSuppressionBulkCreateJobEnum,
+        attributes: SuppressionCreateJobCreateQueryResourceObjectAttributes,
+        relationships: SuppressionCreateJobCreateQueryResourceObjectRelationships | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.attributes = attributes
+        self.relationships = relationships
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

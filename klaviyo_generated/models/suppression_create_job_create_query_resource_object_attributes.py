@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SuppressionCreateJobCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SuppressionCreateJobCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -30,6 +30,13 @@ class SuppressionCreateJobCreateQueryResourceObjectAttributes(LazyModel):
 
     profiles: None | SuppressionCreateJobCreateQueryResourceObjectAttributesProfilesType0 | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        profiles: None | SuppressionCreateJobCreateQueryResourceObjectAttributesProfilesType0 | Unset = UNSET,
+    ) -> None:
+        self.profiles = profiles
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SuppressionDeleteJobCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SuppressionDeleteJobCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -30,6 +30,13 @@ class SuppressionDeleteJobCreateQueryResourceObjectAttributes(LazyModel):
 
     profiles: None | SuppressionDeleteJobCreateQueryResourceObjectAttributesProfilesType0 | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        profiles: None | SuppressionDeleteJobCreateQueryResourceObjectAttributesProfilesType0 | Unset = UNSET,
+    ) -> None:
+        self.profiles = profiles
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

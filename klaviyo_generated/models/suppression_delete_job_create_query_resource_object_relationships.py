@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SuppressionDeleteJobCreateQueryResourceObjectRelationships")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class SuppressionDeleteJobCreateQueryResourceObjectRelationships(LazyModel):
     """
     Attributes:
@@ -34,6 +34,15 @@ class SuppressionDeleteJobCreateQueryResourceObjectRelationships(LazyModel):
     list_: SuppressionDeleteJobCreateQueryResourceObjectRelationshipsList | Unset = UNSET
     segment: SuppressionDeleteJobCreateQueryResourceObjectRelationshipsSegment | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        list_: SuppressionDeleteJobCreateQueryResourceObjectRelationshipsList | Unset = UNSET,
+        segment: SuppressionDeleteJobCreateQueryResourceObjectRelationshipsSegment | Unset = UNSET,
+    ) -> None:
+        self.list_ = list_
+        self.segment = segment
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="TableBlockData")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class TableBlockData(LazyModel):
     """
     Attributes:
@@ -34,6 +34,17 @@ class TableBlockData(LazyModel):
     display_options: DisplayOptions
     styles: TableBlockStyles
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        properties: DynamicTableBlockProperties | StaticTableBlockProperties,
+        display_options: DisplayOptions,
+        styles: TableBlockStyles,
+    ) -> None:
+        self.properties = properties
+        self.display_options = display_options
+        self.styles = styles
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

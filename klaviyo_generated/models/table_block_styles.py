@@ -38,7 +38,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="TableBlockStyles")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class TableBlockStyles(LazyModel):
     """
     Attributes:
@@ -121,6 +121,87 @@ class TableBlockStyles(LazyModel):
     table_text_align: TableBlockStylesTableTextAlign | Unset = UNSET
     use_legacy_mobile_padding: bool | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        block_background_color: None | str | Unset = UNSET,
+        block_border_color: None | str | Unset = UNSET,
+        block_border_style: TableBlockStylesBlockBorderStyle | Unset = UNSET,
+        block_border_width: int | None | Unset = UNSET,
+        block_padding_bottom: int | None | Unset = UNSET,
+        block_padding_left: int | None | Unset = UNSET,
+        block_padding_right: int | None | Unset = UNSET,
+        block_padding_top: int | None | Unset = UNSET,
+        cell_horizontal_border_color: None | str | Unset = UNSET,
+        cell_horizontal_border_style: TableBlockStylesCellHorizontalBorderStyle | Unset = UNSET,
+        cell_horizontal_border_width: int | None | Unset = UNSET,
+        cell_padding_bottom: int | None | Unset = UNSET,
+        cell_padding_left: int | None | Unset = UNSET,
+        cell_padding_right: int | None | Unset = UNSET,
+        cell_padding_top: int | None | Unset = UNSET,
+        cell_vertical_align: TableBlockStylesCellVerticalAlign | Unset = UNSET,
+        cell_vertical_border_color: None | str | Unset = UNSET,
+        cell_vertical_border_style: TableBlockStylesCellVerticalBorderStyle | Unset = UNSET,
+        cell_vertical_border_width: int | None | Unset = UNSET,
+        header_background_color: None | str | Unset = UNSET,
+        header_font_color: None | str | Unset = UNSET,
+        header_font_family: None | str | Unset = UNSET,
+        header_font_size: int | None | Unset = UNSET,
+        header_font_style: TableBlockStylesHeaderFontStyle | Unset = UNSET,
+        header_font_weight: None | str | Unset = UNSET,
+        header_letter_spacing: int | None | Unset = UNSET,
+        header_line_height: float | None | Unset = UNSET,
+        header_padding_bottom: int | None | Unset = UNSET,
+        header_padding_left: int | None | Unset = UNSET,
+        header_padding_right: int | None | Unset = UNSET,
+        header_padding_top: int | None | Unset = UNSET,
+        header_text_decoration: None | str | Unset = UNSET,
+        table_background_color: None | str | Unset = UNSET,
+        table_font_color: None | str | Unset = UNSET,
+        table_font_family: None | str | Unset = UNSET,
+        table_font_size: int | None | Unset = UNSET,
+        table_text_align: TableBlockStylesTableTextAlign | Unset = UNSET,
+        use_legacy_mobile_padding: bool | None | Unset = UNSET,
+    ) -> None:
+        self.block_background_color = block_background_color
+        self.block_border_color = block_border_color
+        self.block_border_style = block_border_style
+        self.block_border_width = block_border_width
+        self.block_padding_bottom = block_padding_bottom
+        self.block_padding_left = block_padding_left
+        self.block_padding_right = block_padding_right
+        self.block_padding_top = block_padding_top
+        self.cell_horizontal_border_color = cell_horizontal_border_color
+        self.cell_horizontal_border_style = cell_horizontal_border_style
+        self.cell_horizontal_border_width = cell_horizontal_border_width
+        self.cell_padding_bottom = cell_padding_bottom
+        self.cell_padding_left = cell_padding_left
+        self.cell_padding_right = cell_padding_right
+        self.cell_padding_top = cell_padding_top
+        self.cell_vertical_align = cell_vertical_align
+        self.cell_vertical_border_color = cell_vertical_border_color
+        self.cell_vertical_border_style = cell_vertical_border_style
+        self.cell_vertical_border_width = cell_vertical_border_width
+        self.header_background_color = header_background_color
+        self.header_font_color = header_font_color
+        self.header_font_family = header_font_family
+        self.header_font_size = header_font_size
+        self.header_font_style = header_font_style
+        self.header_font_weight = header_font_weight
+        self.header_letter_spacing = header_letter_spacing
+        self.header_line_height = header_line_height
+        self.header_padding_bottom = header_padding_bottom
+        self.header_padding_left = header_padding_left
+        self.header_padding_right = header_padding_right
+        self.header_padding_top = header_padding_top
+        self.header_text_decoration = header_text_decoration
+        self.table_background_color = table_background_color
+        self.table_font_color = table_font_color
+        self.table_font_family = table_font_family
+        self.table_font_size = table_font_size
+        self.table_text_align = table_text_align
+        self.use_legacy_mobile_padding = use_legacy_mobile_padding
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -15,7 +15,7 @@ from ..models.table_block_v0_type import TableBlockV0Type, check_table_block_v0_
 T = TypeVar("T", bound="TableBlockV0")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class TableBlockV0(LazyModel):
     """
     Attributes:
@@ -28,6 +28,17 @@ class TableBlockV0(LazyModel):
     type_: TableBlockV0Type
     data: bool | float | int | None | str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        content_type: TableBlockV0ContentType,
+        type_: TableBlockV0Type,
+        data: bool | float | int | None | str,
+    ) -> None:
+        self.content_type = content_type
+        self.type_ = type_
+        self.data = data
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

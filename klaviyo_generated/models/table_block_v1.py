@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="TableBlockV1")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class TableBlockV1(LazyModel):
     """
     Attributes:
@@ -61,6 +61,35 @@ class TableBlockV1(LazyModel):
         | Unset
     ) = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        content_type: TableBlockV1ContentType,
+        type_: TableBlockV1Type,
+        data: TableBlockData,
+        id: None | str | Unset = UNSET,
+        data_id: None | str | Unset = UNSET,
+        universal_id: None | str | Unset = UNSET,
+        subblocks: list[
+            TableFallbackHtmlSubBlock
+            | TableFallbackImageSubBlock
+            | TableFallbackTextSubBlock
+            | TableHeaderSubBlock
+            | TableHtmlSubBlock
+            | TableImageSubBlock
+            | TableTextSubBlock
+        ]
+        | None
+        | Unset = UNSET,
+    ) -> None:
+        self.content_type = content_type
+        self.type_ = type_
+        self.data = data
+        self.id = id
+        self.data_id = data_id
+        self.universal_id = universal_id
+        self.subblocks = subblocks
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -22,7 +22,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="TableFallbackHtmlSubBlock")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class TableFallbackHtmlSubBlock(LazyModel):
     """
     Attributes:
@@ -37,6 +37,19 @@ class TableFallbackHtmlSubBlock(LazyModel):
     show_on: TableFallbackHtmlSubBlockShowOn | Unset = UNSET
     id: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: TableFallbackHtmlSubBlockType,
+        content: None | str | Unset = UNSET,
+        show_on: TableFallbackHtmlSubBlockShowOn | Unset = UNSET,
+        id: None | str | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.content = content
+        self.show_on = show_on
+        self.id = id
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -24,7 +24,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="TableHeaderSubBlock")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class TableHeaderSubBlock(LazyModel):
     """
     Attributes:
@@ -57,6 +57,37 @@ class TableHeaderSubBlock(LazyModel):
     text_decoration: None | str | Unset = UNSET
     id: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: TableHeaderSubBlockType,
+        content: None | str | Unset = UNSET,
+        cell_text_align: TableHeaderSubBlockCellTextAlign | Unset = UNSET,
+        color: None | str | Unset = UNSET,
+        font_family: None | str | Unset = UNSET,
+        font_size: int | None | Unset = UNSET,
+        font_style: TableHeaderSubBlockFontStyle | Unset = UNSET,
+        font_weight: None | str | Unset = UNSET,
+        letter_spacing: int | None | Unset = UNSET,
+        show_on: TableHeaderSubBlockShowOn | Unset = UNSET,
+        table_column_width: None | str | Unset = UNSET,
+        text_decoration: None | str | Unset = UNSET,
+        id: None | str | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.content = content
+        self.cell_text_align = cell_text_align
+        self.color = color
+        self.font_family = font_family
+        self.font_size = font_size
+        self.font_style = font_style
+        self.font_weight = font_weight
+        self.letter_spacing = letter_spacing
+        self.show_on = show_on
+        self.table_column_width = table_column_width
+        self.text_decoration = text_decoration
+        self.id = id
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

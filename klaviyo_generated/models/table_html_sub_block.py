@@ -16,7 +16,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="TableHtmlSubBlock")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class TableHtmlSubBlock(LazyModel):
     """
     Attributes:
@@ -31,6 +31,19 @@ class TableHtmlSubBlock(LazyModel):
     show_on: TableHtmlSubBlockShowOn | Unset = UNSET
     id: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: TableHtmlSubBlockType,
+        content: None | str | Unset = UNSET,
+        show_on: TableHtmlSubBlockShowOn | Unset = UNSET,
+        id: None | str | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.content = content
+        self.show_on = show_on
+        self.id = id
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

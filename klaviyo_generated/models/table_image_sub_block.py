@@ -24,7 +24,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="TableImageSubBlock")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class TableImageSubBlock(LazyModel):
     """
     Attributes:
@@ -73,6 +73,53 @@ class TableImageSubBlock(LazyModel):
     cropping_y: int | None | Unset = UNSET
     id: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: TableImageSubBlockType,
+        dynamic: bool | None | Unset = UNSET,
+        alt_text: None | str | Unset = UNSET,
+        asset_id: None | str | Unset = UNSET,
+        href: None | str | Unset = UNSET,
+        src: None | str | Unset = UNSET,
+        width: int | None | Unset = UNSET,
+        height: int | None | Unset = UNSET,
+        image_width: int | None | Unset = UNSET,
+        image_align: TableImageSubBlockImageAlign | Unset = UNSET,
+        show_on: TableImageSubBlockShowOn | Unset = UNSET,
+        table_column_width: None | str | Unset = UNSET,
+        cell_text_align: TableImageSubBlockCellTextAlign | Unset = UNSET,
+        cropped_asset_id: None | str | Unset = UNSET,
+        cropped_src: None | str | Unset = UNSET,
+        cropping_aspect_ratio: None | str | Unset = UNSET,
+        cropping_height: int | None | Unset = UNSET,
+        cropping_width: int | None | Unset = UNSET,
+        cropping_x: int | None | Unset = UNSET,
+        cropping_y: int | None | Unset = UNSET,
+        id: None | str | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.dynamic = dynamic
+        self.alt_text = alt_text
+        self.asset_id = asset_id
+        self.href = href
+        self.src = src
+        self.width = width
+        self.height = height
+        self.image_width = image_width
+        self.image_align = image_align
+        self.show_on = show_on
+        self.table_column_width = table_column_width
+        self.cell_text_align = cell_text_align
+        self.cropped_asset_id = cropped_asset_id
+        self.cropped_src = cropped_src
+        self.cropping_aspect_ratio = cropping_aspect_ratio
+        self.cropping_height = cropping_height
+        self.cropping_width = cropping_width
+        self.cropping_x = cropping_x
+        self.cropping_y = cropping_y
+        self.id = id
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="TagCreateQueryResourceObject")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class TagCreateQueryResourceObject(LazyModel):
     """
     Attributes:
@@ -33,6 +33,17 @@ class TagCreateQueryResourceObject(LazyModel):
     attributes: TagCreateQueryResourceObjectAttributes
     relationships: TagCreateQueryResourceObjectRelationships | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: TagEnum,
+        attributes: TagCreateQueryResourceObjectAttributes,
+        relationships: TagCreateQueryResourceObjectRelationships | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.attributes = attributes
+        self.relationships = relationships
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="TagGroupCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class TagGroupCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -25,6 +25,15 @@ class TagGroupCreateQueryResourceObjectAttributes(LazyModel):
     name: str
     exclusive: bool | None | Unset = False
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        name: str,
+        exclusive: bool | None | Unset = False,
+    ) -> None:
+        self.name = name
+        self.exclusive = exclusive
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

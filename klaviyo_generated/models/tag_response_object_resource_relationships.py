@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="TagResponseObjectResourceRelationships")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class TagResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
@@ -45,6 +45,21 @@ class TagResponseObjectResourceRelationships(LazyModel):
     campaigns: TagResponseObjectResourceRelationshipsCampaigns | Unset = UNSET
     flows: TagResponseObjectResourceRelationshipsFlows | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        tag_group: TagResponseObjectResourceRelationshipsTagGroup | Unset = UNSET,
+        lists: TagResponseObjectResourceRelationshipsLists | Unset = UNSET,
+        segments: TagResponseObjectResourceRelationshipsSegments | Unset = UNSET,
+        campaigns: TagResponseObjectResourceRelationshipsCampaigns | Unset = UNSET,
+        flows: TagResponseObjectResourceRelationshipsFlows | Unset = UNSET,
+    ) -> None:
+        self.tag_group = tag_group
+        self.lists = lists
+        self.segments = segments
+        self.campaigns = campaigns
+        self.flows = flows
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

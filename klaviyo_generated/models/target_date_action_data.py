@@ -22,7 +22,7 @@ from ..types import UNSET, Unset, parse_union
 T = TypeVar("T", bound="TargetDateActionData")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class TargetDateActionData(LazyModel):
     """
     Attributes:
@@ -35,6 +35,17 @@ class TargetDateActionData(LazyModel):
     target_time: str | Unset = UNSET
     target_days: list[TargetDateActionDataTargetDaysType0Item] | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        timezone: TargetDateActionDataTimezone | Unset = "profile",
+        target_time: str | Unset = UNSET,
+        target_days: list[TargetDateActionDataTargetDaysType0Item] | None | Unset = UNSET,
+    ) -> None:
+        self.timezone = timezone
+        self.target_time = target_time
+        self.target_days = target_days
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="Teaser")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class Teaser(LazyModel):
     """
     Attributes:
@@ -51,6 +51,31 @@ class Teaser(LazyModel):
     close_button: bool | Unset = True
     device_type: TeaserDeviceType | Unset = "both"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        content: str,
+        id: None | str | Unset = UNSET,
+        display_order: TeaserDisplayOrder | Unset = "after",
+        teaser_type: TeaserTeaserType | Unset = "rectangle",
+        location: TeaserLocation | Unset = "bottom_left",
+        size: TeaserSize | Unset = "small",
+        custom_size: int | None | Unset = UNSET,
+        styles: TeaserStyles | Unset = UNSET,
+        close_button: bool | Unset = True,
+        device_type: TeaserDeviceType | Unset = "both",
+    ) -> None:
+        self.content = content
+        self.id = id
+        self.display_order = display_order
+        self.teaser_type = teaser_type
+        self.location = location
+        self.size = size
+        self.custom_size = custom_size
+        self.styles = styles
+        self.close_button = close_button
+        self.device_type = device_type
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="TeaserStyles")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class TeaserStyles(LazyModel):
     """
     Attributes:
@@ -40,6 +40,23 @@ class TeaserStyles(LazyModel):
     close_button: CloseButtonStyle | Unset = UNSET
     margin: Margin | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        background_color: str | Unset = "#FFFFFF",
+        drop_shadow: DropShadow | Unset = UNSET,
+        corner_radius: int | Unset = 4,
+        background_image: BackgroundImage | Unset = UNSET,
+        close_button: CloseButtonStyle | Unset = UNSET,
+        margin: Margin | Unset = UNSET,
+    ) -> None:
+        self.background_color = background_color
+        self.drop_shadow = drop_shadow
+        self.corner_radius = corner_radius
+        self.background_image = background_image
+        self.close_button = close_button
+        self.margin = margin
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="TemplateCreateHtmlOrDndQueryResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class TemplateCreateHtmlOrDndQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -40,6 +40,23 @@ class TemplateCreateHtmlOrDndQueryResourceObjectAttributes(LazyModel):
     text: None | str | Unset = UNSET
     amp: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        name: str,
+        editor_type: str,
+        html: None | str | Unset = UNSET,
+        definition: TemplateDefinition | Unset = UNSET,
+        text: None | str | Unset = UNSET,
+        amp: None | str | Unset = UNSET,
+    ) -> None:
+        self.name = name
+        self.editor_type = editor_type
+        self.html = html
+        self.definition = definition
+        self.text = text
+        self.amp = amp
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

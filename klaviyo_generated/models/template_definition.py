@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="TemplateDefinition")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class TemplateDefinition(LazyModel):
     """
     Attributes:
@@ -51,6 +51,28 @@ class TemplateDefinition(LazyModel):
     id: None | str | Unset = UNSET
     template_id: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        body: Body,
+        styles: list[
+            BaseStyle
+            | Heading1Style
+            | Heading2Style
+            | Heading3Style
+            | Heading4Style
+            | LinkStyle
+            | MobileStyle
+            | TextStyleV1
+        ],
+        id: None | str | Unset = UNSET,
+        template_id: None | str | Unset = UNSET,
+    ) -> None:
+        self.body = body
+        self.styles = styles
+        self.id = id
+        self.template_id = template_id
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

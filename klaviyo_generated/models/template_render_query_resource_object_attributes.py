@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="TemplateRenderQueryResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class TemplateRenderQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -30,6 +30,13 @@ class TemplateRenderQueryResourceObjectAttributes(LazyModel):
 
     context: TemplateRenderQueryResourceObjectAttributesContext
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        context: TemplateRenderQueryResourceObjectAttributesContext,
+    ) -> None:
+        self.context = context
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

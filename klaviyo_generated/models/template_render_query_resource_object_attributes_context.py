@@ -13,7 +13,7 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 T = TypeVar("T", bound="TemplateRenderQueryResourceObjectAttributesContext")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class TemplateRenderQueryResourceObjectAttributesContext(LazyModel):
     """The context for the template render. This must be a JSON object which has values for any tags used in the template.
     See [this doc](https://help.klaviyo.com/hc/en-us/articles/4408802648731) for more details.
@@ -24,6 +24,11 @@ class TemplateRenderQueryResourceObjectAttributesContext(LazyModel):
     """
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+    ) -> None:
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="TextBlockDataV0")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class TextBlockDataV0(LazyModel):
     """
     Attributes:
@@ -31,6 +31,17 @@ class TextBlockDataV0(LazyModel):
     display_options: BlockDisplayOptions
     styles: TextBlockStylesV0
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        content: str,
+        display_options: BlockDisplayOptions,
+        styles: TextBlockStylesV0,
+    ) -> None:
+        self.content = content
+        self.display_options = display_options
+        self.styles = styles
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

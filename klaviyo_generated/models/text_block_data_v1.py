@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="TextBlockDataV1")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class TextBlockDataV1(LazyModel):
     """
     Attributes:
@@ -31,6 +31,17 @@ class TextBlockDataV1(LazyModel):
     display_options: DisplayOptions
     styles: TextBlockStylesV1
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        content: str,
+        display_options: DisplayOptions,
+        styles: TextBlockStylesV1,
+    ) -> None:
+        self.content = content
+        self.display_options = display_options
+        self.styles = styles
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -24,7 +24,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="TextBlockStylesV0")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class TextBlockStylesV0(LazyModel):
     """
     Attributes:
@@ -81,6 +81,61 @@ class TextBlockStylesV0(LazyModel):
     text_decoration: None | str | Unset = UNSET
     text_table_layout: TextBlockStylesV0TextTableLayout | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        background_color: None | str | Unset = UNSET,
+        block_background_color: None | str | Unset = UNSET,
+        block_border_color: None | str | Unset = UNSET,
+        block_border_style: TextBlockStylesV0BlockBorderStyle | Unset = UNSET,
+        block_border_width: int | None | Unset = UNSET,
+        block_padding_bottom: int | None | Unset = UNSET,
+        block_padding_left: int | None | Unset = UNSET,
+        block_padding_right: int | None | Unset = UNSET,
+        block_padding_top: int | None | Unset = UNSET,
+        color: None | str | Unset = UNSET,
+        extra_css_class: None | str | Unset = UNSET,
+        font_family: None | str | Unset = UNSET,
+        font_size: int | None | Unset = UNSET,
+        font_style: TextBlockStylesV0FontStyle | Unset = UNSET,
+        font_weight: None | str | Unset = UNSET,
+        inner_padding_bottom: int | None | Unset = UNSET,
+        inner_padding_left: int | None | Unset = UNSET,
+        inner_padding_right: int | None | Unset = UNSET,
+        inner_padding_top: int | None | Unset = UNSET,
+        letter_spacing: int | None | Unset = UNSET,
+        line_height: float | None | Unset = UNSET,
+        mobile_stretch_content: bool | None | Unset = UNSET,
+        text_align: TextBlockStylesV0TextAlign | Unset = UNSET,
+        text_decoration: None | str | Unset = UNSET,
+        text_table_layout: TextBlockStylesV0TextTableLayout | Unset = UNSET,
+    ) -> None:
+        self.background_color = background_color
+        self.block_background_color = block_background_color
+        self.block_border_color = block_border_color
+        self.block_border_style = block_border_style
+        self.block_border_width = block_border_width
+        self.block_padding_bottom = block_padding_bottom
+        self.block_padding_left = block_padding_left
+        self.block_padding_right = block_padding_right
+        self.block_padding_top = block_padding_top
+        self.color = color
+        self.extra_css_class = extra_css_class
+        self.font_family = font_family
+        self.font_size = font_size
+        self.font_style = font_style
+        self.font_weight = font_weight
+        self.inner_padding_bottom = inner_padding_bottom
+        self.inner_padding_left = inner_padding_left
+        self.inner_padding_right = inner_padding_right
+        self.inner_padding_top = inner_padding_top
+        self.letter_spacing = letter_spacing
+        self.line_height = line_height
+        self.mobile_stretch_content = mobile_stretch_content
+        self.text_align = text_align
+        self.text_decoration = text_decoration
+        self.text_table_layout = text_table_layout
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="TextBlockV0")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class TextBlockV0(LazyModel):
     """
     Attributes:
@@ -32,6 +32,17 @@ class TextBlockV0(LazyModel):
     type_: TextBlockV0Type
     data: TextBlockDataV0
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        content_type: TextBlockV0ContentType,
+        type_: TextBlockV0Type,
+        data: TextBlockDataV0,
+    ) -> None:
+        self.content_type = content_type
+        self.type_ = type_
+        self.data = data
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

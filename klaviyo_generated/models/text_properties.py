@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="TextProperties")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class TextProperties(LazyModel):
     """
     Attributes:
@@ -45,6 +45,27 @@ class TextProperties(LazyModel):
     required: bool | None | Unset = False
     error_messages: ErrorMessages | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        property_name: str,
+        display_device: list[TextPropertiesDisplayDeviceItem] | Unset = UNSET,
+        classname: None | str | Unset = UNSET,
+        label: None | str | Unset = UNSET,
+        show_label: bool | Unset = False,
+        placeholder: None | str | Unset = UNSET,
+        required: bool | None | Unset = False,
+        error_messages: ErrorMessages | Unset = UNSET,
+    ) -> None:
+        self.property_name = property_name
+        self.display_device = display_device
+        self.classname = classname
+        self.label = label
+        self.show_label = show_label
+        self.placeholder = placeholder
+        self.required = required
+        self.error_messages = error_messages
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -16,7 +16,7 @@ from ..types import UNSET, Unset, parse_union
 T = TypeVar("T", bound="TextStyleV0")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class TextStyleV0(LazyModel):
     """
     Attributes:
@@ -38,6 +38,25 @@ class TextStyleV0(LazyModel):
     font_style: None | str | Unset = UNSET
     text_decoration: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        font_family: str | TextStyleV0FontFamilyType0 | Unset = "Arial, 'Helvetica Neue', Helvetica, sans-serif",
+        font_size: int | Unset = 16,
+        font_weight: TextStyleV0FontWeight | Unset = 400,
+        text_color: str | Unset = "#000000",
+        character_spacing: int | None | Unset = 0,
+        font_style: None | str | Unset = UNSET,
+        text_decoration: None | str | Unset = UNSET,
+    ) -> None:
+        self.font_family = font_family
+        self.font_size = font_size
+        self.font_weight = font_weight
+        self.text_color = text_color
+        self.character_spacing = character_spacing
+        self.font_style = font_style
+        self.text_decoration = text_decoration
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

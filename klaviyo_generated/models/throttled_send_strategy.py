@@ -19,7 +19,7 @@ from ..models.throttled_send_strategy_throttle_percentage import (
 T = TypeVar("T", bound="ThrottledSendStrategy")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ThrottledSendStrategy(LazyModel):
     """
     Attributes:
@@ -32,6 +32,17 @@ class ThrottledSendStrategy(LazyModel):
     datetime_: datetime.datetime
     throttle_percentage: ThrottledSendStrategyThrottlePercentage
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        method: ThrottledSendStrategyMethod,
+        datetime_: datetime.datetime,
+        throttle_percentage: ThrottledSendStrategyThrottlePercentage,
+    ) -> None:
+        self.method = method
+        self.datetime_ = datetime_
+        self.throttle_percentage = throttle_percentage
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

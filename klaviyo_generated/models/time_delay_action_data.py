@@ -20,7 +20,7 @@ from ..types import UNSET, Unset, parse_union
 T = TypeVar("T", bound="TimeDelayActionData")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class TimeDelayActionData(LazyModel):
     """
     Attributes:
@@ -39,6 +39,23 @@ class TimeDelayActionData(LazyModel):
     delay_until_time: None | str | Unset = UNSET
     delay_until_weekdays: list[TimeDelayActionDataDelayUntilWeekdaysType0Item] | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        value: int,
+        unit: TimeDelayActionDataUnit | Unset = "days",
+        secondary_value: int | None | Unset = UNSET,
+        timezone: TimeDelayActionDataTimezone | Unset = "profile",
+        delay_until_time: None | str | Unset = UNSET,
+        delay_until_weekdays: list[TimeDelayActionDataDelayUntilWeekdaysType0Item] | None | Unset = UNSET,
+    ) -> None:
+        self.value = value
+        self.unit = unit
+        self.secondary_value = secondary_value
+        self.timezone = timezone
+        self.delay_until_time = delay_until_time
+        self.delay_until_weekdays = delay_until_weekdays
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

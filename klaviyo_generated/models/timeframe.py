@@ -14,7 +14,7 @@ from ..models.timeframe_key import TimeframeKey, check_timeframe_key
 T = TypeVar("T", bound="Timeframe")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class Timeframe(LazyModel):
     """
     Attributes:
@@ -23,6 +23,13 @@ class Timeframe(LazyModel):
 
     key: TimeframeKey
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        key: TimeframeKey,
+    ) -> None:
+        self.key = key
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="TrackingParamDTO")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class TrackingParamDTO(LazyModel):
     """
     Attributes:
@@ -34,6 +34,15 @@ class TrackingParamDTO(LazyModel):
     flow: FlowTrackingSettingDynamicParam | FlowTrackingSettingStaticParam | None | Unset = UNSET
     campaign: CampaignTrackingSettingDynamicParam | CampaignTrackingSettingStaticParam | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        flow: FlowTrackingSettingDynamicParam | FlowTrackingSettingStaticParam | None | Unset = UNSET,
+        campaign: CampaignTrackingSettingDynamicParam | CampaignTrackingSettingStaticParam | None | Unset = UNSET,
+    ) -> None:
+        self.flow = flow
+        self.campaign = campaign
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

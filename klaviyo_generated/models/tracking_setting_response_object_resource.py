@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="TrackingSettingResponseObjectResource")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class TrackingSettingResponseObjectResource(LazyModel):
     """
     Attributes:
@@ -36,6 +36,19 @@ class TrackingSettingResponseObjectResource(LazyModel):
     attributes: TrackingSettingResponseObjectResourceAttributes
     links: ObjectLinks
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: TrackingSettingEnum,
+        id: str,
+        attributes: TrackingSettingResponseObjectResourceAttributes,
+        links: ObjectLinks,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.attributes = attributes
+        self.links = links
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

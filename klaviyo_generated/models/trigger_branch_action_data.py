@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="TriggerBranchActionData")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class TriggerBranchActionData(LazyModel):
     """
     Attributes:
@@ -41,6 +41,19 @@ class TriggerBranchActionData(LazyModel):
     trigger_type: TriggerBranchActionDataTriggerType
     trigger_subtype: TriggerBranchActionDataTriggerSubtype | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        trigger_filter: None | TriggerBranchActionDataTriggerFilterType0,
+        trigger_id: str,
+        trigger_type: TriggerBranchActionDataTriggerType,
+        trigger_subtype: TriggerBranchActionDataTriggerSubtype | Unset = UNSET,
+    ) -> None:
+        self.trigger_filter = trigger_filter
+        self.trigger_id = trigger_id
+        self.trigger_type = trigger_type
+        self.trigger_subtype = trigger_subtype
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="TriggerBranchActionDataTriggerFilterType0ConditionGroupsItem")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class TriggerBranchActionDataTriggerFilterType0ConditionGroupsItem(LazyModel):
     """
     Attributes:
@@ -38,6 +38,19 @@ class TriggerBranchActionDataTriggerFilterType0ConditionGroupsItem(LazyModel):
         | PriceDropCondition
     ]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        conditions: list[
+            CustomObjectPropertyCondition
+            | CustomObjectTriggerCondition
+            | LowInventoryCondition
+            | MetricPropertyCondition
+            | PriceDropCondition
+        ],
+    ) -> None:
+        self.conditions = conditions
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

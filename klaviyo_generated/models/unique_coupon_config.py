@@ -19,7 +19,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="UniqueCouponConfig")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class UniqueCouponConfig(LazyModel):
     """
     Attributes:
@@ -37,6 +37,21 @@ class UniqueCouponConfig(LazyModel):
     fallback_coupon_code: None | str | Unset = UNSET
     integration: UniqueCouponConfigIntegration | Unset = "shopify"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: UniqueCouponConfigType,
+        id: int | None | Unset = UNSET,
+        code: None | str | Unset = UNSET,
+        fallback_coupon_code: None | str | Unset = UNSET,
+        integration: UniqueCouponConfigIntegration | Unset = "shopify",
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.code = code
+        self.fallback_coupon_code = fallback_coupon_code
+        self.integration = integration
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

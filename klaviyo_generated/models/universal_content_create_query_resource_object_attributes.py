@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="UniversalContentCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class UniversalContentCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -44,6 +44,21 @@ class UniversalContentCreateQueryResourceObjectAttributes(LazyModel):
         | TextBlockV0
     )
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        name: str,
+        definition: ButtonBlockV0
+        | DropShadowBlockV0
+        | HorizontalRuleBlockV0
+        | HTMLBlockV0
+        | ImageBlockV0
+        | SpacerBlockV0
+        | TextBlockV0,
+    ) -> None:
+        self.name = name
+        self.definition = definition
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="UniversalContentPartialUpdateQueryResourceObject")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class UniversalContentPartialUpdateQueryResourceObject(LazyModel):
     """
     Attributes:
@@ -33,6 +33,17 @@ class UniversalContentPartialUpdateQueryResourceObject(LazyModel):
     id: str
     attributes: UniversalContentPartialUpdateQueryResourceObjectAttributes
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: TemplateUniversalContentEnum,
+        id: str,
+        attributes: UniversalContentPartialUpdateQueryResourceObjectAttributes,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.attributes = attributes
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="UniversalContentPartialUpdateQueryResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class UniversalContentPartialUpdateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -46,6 +46,23 @@ class UniversalContentPartialUpdateQueryResourceObjectAttributes(LazyModel):
         | Unset
     ) = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        name: None | str | Unset = UNSET,
+        definition: ButtonBlockV0
+        | DropShadowBlockV0
+        | HorizontalRuleBlockV0
+        | HTMLBlockV0
+        | ImageBlockV0
+        | None
+        | SpacerBlockV0
+        | TextBlockV0
+        | Unset = UNSET,
+    ) -> None:
+        self.name = name
+        self.definition = definition
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="UniversalContentResponseObjectResourceAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class UniversalContentResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
@@ -83,6 +83,41 @@ class UniversalContentResponseObjectResourceAttributes(LazyModel):
         | VideoBlockV0
     ) = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        name: str,
+        created: datetime.datetime,
+        updated: datetime.datetime,
+        screenshot_status: UniversalContentResponseObjectResourceAttributesScreenshotStatus,
+        screenshot_url: str,
+        definition: ButtonBlockV0
+        | CouponBlockV0
+        | DropShadowBlockV0
+        | HeaderBlockV0
+        | HorizontalRuleBlockV0
+        | HTMLBlockV0
+        | ImageBlockV0
+        | None
+        | ProductBlockV0
+        | ReviewBlockV0
+        | SectionV0
+        | SocialBlockV0
+        | SpacerBlockV0
+        | SplitBlockV0
+        | TableBlockV0
+        | TextBlockV0
+        | Unset
+        | UnsupportedBlock
+        | VideoBlockV0 = UNSET,
+    ) -> None:
+        self.name = name
+        self.created = created
+        self.updated = updated
+        self.screenshot_status = screenshot_status
+        self.screenshot_url = screenshot_url
+        self.definition = definition
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

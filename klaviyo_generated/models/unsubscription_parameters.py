@@ -17,7 +17,7 @@ from ..models.unsubscription_parameters_consent import (
 T = TypeVar("T", bound="UnsubscriptionParameters")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class UnsubscriptionParameters(LazyModel):
     """
     Attributes:
@@ -27,6 +27,13 @@ class UnsubscriptionParameters(LazyModel):
 
     consent: UnsubscriptionParametersConsent
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        consent: UnsubscriptionParametersConsent,
+    ) -> None:
+        self.consent = consent
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

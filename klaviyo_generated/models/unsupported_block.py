@@ -15,7 +15,7 @@ from ..models.unsupported_block_type import UnsupportedBlockType, check_unsuppor
 T = TypeVar("T", bound="UnsupportedBlock")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class UnsupportedBlock(LazyModel):
     """
     Attributes:
@@ -28,6 +28,17 @@ class UnsupportedBlock(LazyModel):
     type_: UnsupportedBlockType
     data: bool | float | int | None | str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        content_type: UnsupportedBlockContentType,
+        type_: UnsupportedBlockType,
+        data: bool | float | int | None | str,
+    ) -> None:
+        self.content_type = content_type
+        self.type_ = type_
+        self.data = data
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

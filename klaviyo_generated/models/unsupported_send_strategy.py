@@ -17,7 +17,7 @@ from ..models.unsupported_send_strategy_method import (
 T = TypeVar("T", bound="UnsupportedSendStrategy")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class UnsupportedSendStrategy(LazyModel):
     """
     Attributes:
@@ -26,6 +26,13 @@ class UnsupportedSendStrategy(LazyModel):
 
     method: UnsupportedSendStrategyMethod
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        method: UnsupportedSendStrategyMethod,
+    ) -> None:
+        self.method = method
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

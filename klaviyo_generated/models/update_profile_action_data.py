@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="UpdateProfileActionData")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class UpdateProfileActionData(LazyModel):
     """
     Attributes:
@@ -47,6 +47,22 @@ class UpdateProfileActionData(LazyModel):
     ]
     status: UpdateProfileActionDataStatus | Unset = "draft"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        profile_operations: list[
+            ProfileOperationDelete
+            | ProfileOperationUpdateOrCreateBoolean
+            | ProfileOperationUpdateOrCreateDate
+            | ProfileOperationUpdateOrCreateList
+            | ProfileOperationUpdateOrCreateNumeric
+            | ProfileOperationUpdateOrCreateString
+        ],
+        status: UpdateProfileActionDataStatus | Unset = "draft",
+    ) -> None:
+        self.profile_operations = profile_operations
+        self.status = status
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

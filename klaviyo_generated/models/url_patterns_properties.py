@@ -14,7 +14,7 @@ from ..types import UNSET, Unset, parse_union
 T = TypeVar("T", bound="URLPatternsProperties")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class URLPatternsProperties(LazyModel):
     """
     Attributes:
@@ -25,6 +25,15 @@ class URLPatternsProperties(LazyModel):
     allow_list: list[str] | None | Unset = UNSET
     deny_list: list[str] | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        allow_list: list[str] | None | Unset = UNSET,
+        deny_list: list[str] | None | Unset = UNSET,
+    ) -> None:
+        self.allow_list = allow_list
+        self.deny_list = deny_list
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ValuesData")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ValuesData(LazyModel):
     """
     Attributes:
@@ -29,6 +29,15 @@ class ValuesData(LazyModel):
     groupings: ValuesDataGroupings
     statistics: ValuesDataStatistics
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        groupings: ValuesDataGroupings,
+        statistics: ValuesDataStatistics,
+    ) -> None:
+        self.groupings = groupings
+        self.statistics = statistics
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -17,7 +17,7 @@ from ..models.variable_timer_configuration_type import (
 T = TypeVar("T", bound="VariableTimerConfiguration")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class VariableTimerConfiguration(LazyModel):
     """
     Attributes:
@@ -32,6 +32,19 @@ class VariableTimerConfiguration(LazyModel):
     hours: int
     minutes: int
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: VariableTimerConfigurationType,
+        days: int,
+        hours: int,
+        minutes: int,
+    ) -> None:
+        self.type_ = type_
+        self.days = days
+        self.hours = hours
+        self.minutes = minutes
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

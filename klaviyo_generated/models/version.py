@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="Version")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class Version(LazyModel):
     """
     Attributes:
@@ -110,6 +110,63 @@ class Version(LazyModel):
     channel: VersionChannel | Unset = "WEB"
     message_priority: int | Unset = 50
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        steps: list[Step],
+        id: int | None | Unset = UNSET,
+        triggers: list[
+            AfterCloseTimeout
+            | BackInStock
+            | CartContent
+            | CartItemCount
+            | CartProduct
+            | CartValue
+            | Channel
+            | CustomJavascript
+            | Delay
+            | Device
+            | ExitIntent
+            | IdentifiedProfiles
+            | ListsAndSegments
+            | Location
+            | PageVisits
+            | PreviouslySubmitted
+            | ProfileEventTracked
+            | Scroll
+            | UnidentifiedProfiles
+            | URLPatterns
+        ]
+        | Unset = UNSET,
+        teasers: list[Teaser] | Unset = UNSET,
+        dynamic_button: DynamicButton | Unset = UNSET,
+        name: None | str | Unset = UNSET,
+        styles: VersionStyles | Unset = UNSET,
+        properties: VersionProperties | Unset = UNSET,
+        type_: VersionType | Unset = "popup",
+        location: VersionLocation | Unset = UNSET,
+        status: VersionStatus | Unset = "draft",
+        ab_test: bool | Unset = False,
+        specialties: list[VersionSpecialtiesItem] | Unset = UNSET,
+        channel: VersionChannel | Unset = "WEB",
+        message_priority: int | Unset = 50,
+    ) -> None:
+        self.steps = steps
+        self.id = id
+        self.triggers = triggers
+        self.teasers = teasers
+        self.dynamic_button = dynamic_button
+        self.name = name
+        self.styles = styles
+        self.properties = properties
+        self.type_ = type_
+        self.location = location
+        self.status = status
+        self.ab_test = ab_test
+        self.specialties = specialties
+        self.channel = channel
+        self.message_priority = message_priority
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

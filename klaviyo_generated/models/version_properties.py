@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="VersionProperties")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class VersionProperties(LazyModel):
     """
     Attributes:
@@ -46,6 +46,23 @@ class VersionProperties(LazyModel):
     show_close_button: bool | Unset = True
     accessible_name: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        side_image_settings: SideImageSettings | Unset = UNSET,
+        click_outside_to_close: list[VersionPropertiesClickOutsideToCloseType0Item] | None | Unset = UNSET,
+        rule_based_trigger_evaluation: VersionPropertiesRuleBasedTriggerEvaluation | Unset = "any",
+        record_utm_params_on_submit: bool | Unset = False,
+        show_close_button: bool | Unset = True,
+        accessible_name: None | str | Unset = UNSET,
+    ) -> None:
+        self.side_image_settings = side_image_settings
+        self.click_outside_to_close = click_outside_to_close
+        self.rule_based_trigger_evaluation = rule_based_trigger_evaluation
+        self.record_utm_params_on_submit = record_utm_params_on_submit
+        self.show_close_button = show_close_button
+        self.accessible_name = accessible_name
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

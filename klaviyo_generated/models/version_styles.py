@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="VersionStyles")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class VersionStyles(LazyModel):
     """
     Attributes:
@@ -70,6 +70,45 @@ class VersionStyles(LazyModel):
     banner_styles: BannerStyles | Unset = UNSET
     custom_css: CustomCss | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        wrap_content: Literal[False] | Unset = False,
+        border_styles: BorderStyle | Unset = UNSET,
+        close_button: CloseButtonStyle | Unset = UNSET,
+        margin: Margin | Unset = UNSET,
+        padding: Padding | Unset = UNSET,
+        minimum_height: int | Unset = 250,
+        width: VersionStylesWidth | Unset = "medium",
+        custom_width: int | None | Unset = UNSET,
+        background_image: BackgroundImage | Unset = UNSET,
+        background_color: None | str | Unset = "#FFFFFF",
+        input_styles: InputStyles | Unset = UNSET,
+        drop_shadow: DropShadow | Unset = UNSET,
+        overlay_color: str | Unset = "rgba(20,20,20,0.6)",
+        rich_text_styles: RichTextStyles | Unset = UNSET,
+        mobile_overlay: MobileOverlay | Unset = UNSET,
+        banner_styles: BannerStyles | Unset = UNSET,
+        custom_css: CustomCss | Unset = UNSET,
+    ) -> None:
+        self.wrap_content = wrap_content
+        self.border_styles = border_styles
+        self.close_button = close_button
+        self.margin = margin
+        self.padding = padding
+        self.minimum_height = minimum_height
+        self.width = width
+        self.custom_width = custom_width
+        self.background_image = background_image
+        self.background_color = background_color
+        self.input_styles = input_styles
+        self.drop_shadow = drop_shadow
+        self.overlay_color = overlay_color
+        self.rich_text_styles = rich_text_styles
+        self.mobile_overlay = mobile_overlay
+        self.banner_styles = banner_styles
+        self.custom_css = custom_css
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="VideoBlockProperties")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class VideoBlockProperties(LazyModel):
     """
     Attributes:
@@ -35,6 +35,25 @@ class VideoBlockProperties(LazyModel):
     raw_src: None | str | Unset = UNSET
     src: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        raw_asset_id: None | str | Unset = UNSET,
+        src_asset_id: None | str | Unset = UNSET,
+        alt_text: None | str | Unset = UNSET,
+        href: None | str | Unset = UNSET,
+        overlay_toggle: bool | None | Unset = UNSET,
+        raw_src: None | str | Unset = UNSET,
+        src: None | str | Unset = UNSET,
+    ) -> None:
+        self.raw_asset_id = raw_asset_id
+        self.src_asset_id = src_asset_id
+        self.alt_text = alt_text
+        self.href = href
+        self.overlay_toggle = overlay_toggle
+        self.raw_src = raw_src
+        self.src = src
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -16,7 +16,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="VideoBlockStyles")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class VideoBlockStyles(LazyModel):
     """
     Attributes:
@@ -61,6 +61,49 @@ class VideoBlockStyles(LazyModel):
     mobile_stretch_content: bool | None | Unset = UNSET
     width: int | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        align: VideoBlockStylesAlign | Unset = UNSET,
+        background_color: None | str | Unset = UNSET,
+        block_background_color: None | str | Unset = UNSET,
+        block_padding_bottom: int | None | Unset = UNSET,
+        block_padding_left: int | None | Unset = UNSET,
+        block_padding_right: int | None | Unset = UNSET,
+        block_padding_top: int | None | Unset = UNSET,
+        border_color: None | str | Unset = UNSET,
+        border_style: VideoBlockStylesBorderStyle | Unset = UNSET,
+        border_width: int | None | Unset = UNSET,
+        full_width_mobile: bool | None | Unset = UNSET,
+        height: int | None | Unset = UNSET,
+        inner_padding_bottom: int | None | Unset = UNSET,
+        inner_padding_left: int | None | Unset = UNSET,
+        inner_padding_right: int | None | Unset = UNSET,
+        inner_padding_top: int | None | Unset = UNSET,
+        max_width: int | None | Unset = UNSET,
+        mobile_stretch_content: bool | None | Unset = UNSET,
+        width: int | None | Unset = UNSET,
+    ) -> None:
+        self.align = align
+        self.background_color = background_color
+        self.block_background_color = block_background_color
+        self.block_padding_bottom = block_padding_bottom
+        self.block_padding_left = block_padding_left
+        self.block_padding_right = block_padding_right
+        self.block_padding_top = block_padding_top
+        self.border_color = border_color
+        self.border_style = border_style
+        self.border_width = border_width
+        self.full_width_mobile = full_width_mobile
+        self.height = height
+        self.inner_padding_bottom = inner_padding_bottom
+        self.inner_padding_left = inner_padding_left
+        self.inner_padding_right = inner_padding_right
+        self.inner_padding_top = inner_padding_top
+        self.max_width = max_width
+        self.mobile_stretch_content = mobile_stretch_content
+        self.width = width
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

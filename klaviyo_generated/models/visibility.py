@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="Visibility")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class Visibility(LazyModel):
     """
     Attributes:
@@ -27,6 +27,17 @@ class Visibility(LazyModel):
     definition: None | str | Unset = UNSET
     is_code_only: bool | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        check: None | str | Unset = UNSET,
+        definition: None | str | Unset = UNSET,
+        is_code_only: bool | None | Unset = UNSET,
+    ) -> None:
+        self.check = check
+        self.definition = definition
+        self.is_code_only = is_code_only
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -21,7 +21,7 @@ from ..models.web_feed_create_query_resource_object_attributes_request_method im
 T = TypeVar("T", bound="WebFeedCreateQueryResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class WebFeedCreateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -38,6 +38,19 @@ class WebFeedCreateQueryResourceObjectAttributes(LazyModel):
     request_method: WebFeedCreateQueryResourceObjectAttributesRequestMethod
     content_type: WebFeedCreateQueryResourceObjectAttributesContentType
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        name: str,
+        url: str,
+        request_method: WebFeedCreateQueryResourceObjectAttributesRequestMethod,
+        content_type: WebFeedCreateQueryResourceObjectAttributesContentType,
+    ) -> None:
+        self.name = name
+        self.url = url
+        self.request_method = request_method
+        self.content_type = content_type
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -22,7 +22,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="WebFeedPartialUpdateQueryResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class WebFeedPartialUpdateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -40,6 +40,19 @@ class WebFeedPartialUpdateQueryResourceObjectAttributes(LazyModel):
     request_method: WebFeedPartialUpdateQueryResourceObjectAttributesRequestMethod | Unset = UNSET
     content_type: WebFeedPartialUpdateQueryResourceObjectAttributesContentType | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        name: None | str | Unset = UNSET,
+        url: None | str | Unset = UNSET,
+        request_method: WebFeedPartialUpdateQueryResourceObjectAttributesRequestMethod | Unset = UNSET,
+        content_type: WebFeedPartialUpdateQueryResourceObjectAttributesContentType | Unset = UNSET,
+    ) -> None:
+        self.name = name
+        self.url = url
+        self.request_method = request_method
+        self.content_type = content_type
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

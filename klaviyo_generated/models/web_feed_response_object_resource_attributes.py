@@ -27,7 +27,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="WebFeedResponseObjectResourceAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class WebFeedResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
@@ -53,6 +53,25 @@ class WebFeedResponseObjectResourceAttributes(LazyModel):
     updated: datetime.datetime
     status: WebFeedResponseObjectResourceAttributesStatus | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        name: str,
+        url: str,
+        request_method: WebFeedResponseObjectResourceAttributesRequestMethod,
+        content_type: WebFeedResponseObjectResourceAttributesContentType,
+        created: datetime.datetime,
+        updated: datetime.datetime,
+        status: WebFeedResponseObjectResourceAttributesStatus | Unset = UNSET,
+    ) -> None:
+        self.name = name
+        self.url = url
+        self.request_method = request_method
+        self.content_type = content_type
+        self.created = created
+        self.updated = updated
+        self.status = status
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

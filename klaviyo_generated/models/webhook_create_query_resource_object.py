@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="WebhookCreateQueryResourceObject")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class WebhookCreateQueryResourceObject(LazyModel):
     """
     Attributes:
@@ -34,6 +34,17 @@ class WebhookCreateQueryResourceObject(LazyModel):
     attributes: WebhookCreateQueryResourceObjectAttributes
     relationships: WebhookCreateQueryResourceObjectRelationships
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: WebhookEnum,
+        attributes: WebhookCreateQueryResourceObjectAttributes,
+        relationships: WebhookCreateQueryResourceObjectRelationships,
+    ) -> None:
+        self.type_ = type_
+        self.attributes = attributes
+        self.relationships = relationships
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="WebhookPartialUpdateQueryResourceObject")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class WebhookPartialUpdateQueryResourceObject(LazyModel):
     """
     Attributes:
@@ -39,6 +39,19 @@ class WebhookPartialUpdateQueryResourceObject(LazyModel):
     attributes: WebhookPartialUpdateQueryResourceObjectAttributes
     relationships: WebhookPartialUpdateQueryResourceObjectRelationships | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: WebhookEnum,
+        id: str,
+        attributes: WebhookPartialUpdateQueryResourceObjectAttributes,
+        relationships: WebhookPartialUpdateQueryResourceObjectRelationships | Unset = UNSET,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.attributes = attributes
+        self.relationships = relationships
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="WebhookPartialUpdateQueryResourceObjectAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class WebhookPartialUpdateQueryResourceObjectAttributes(LazyModel):
     """
     Attributes:
@@ -32,6 +32,21 @@ class WebhookPartialUpdateQueryResourceObjectAttributes(LazyModel):
     secret_key: None | str | Unset = UNSET
     enabled: bool | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        name: None | str | Unset = UNSET,
+        description: None | str | Unset = UNSET,
+        endpoint_url: None | str | Unset = UNSET,
+        secret_key: None | str | Unset = UNSET,
+        enabled: bool | None | Unset = UNSET,
+    ) -> None:
+        self.name = name
+        self.description = description
+        self.endpoint_url = endpoint_url
+        self.secret_key = secret_key
+        self.enabled = enabled
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="WebhookTopicResponseObjectResource")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class WebhookTopicResponseObjectResource(LazyModel):
     """
     Attributes:
@@ -31,6 +31,17 @@ class WebhookTopicResponseObjectResource(LazyModel):
     id: str
     links: ObjectLinks
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: WebhookTopicEnum,
+        id: str,
+        links: ObjectLinks,
+    ) -> None:
+        self.type_ = type_
+        self.id = id
+        self.links = links
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

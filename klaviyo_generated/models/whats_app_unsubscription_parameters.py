@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="WhatsAppUnsubscriptionParameters")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class WhatsAppUnsubscriptionParameters(LazyModel):
     """
     Attributes:
@@ -31,6 +31,17 @@ class WhatsAppUnsubscriptionParameters(LazyModel):
     transactional: UnsubscriptionParameters | Unset = UNSET
     conversational: UnsubscriptionParameters | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        marketing: UnsubscriptionParameters | Unset = UNSET,
+        transactional: UnsubscriptionParameters | Unset = UNSET,
+        conversational: UnsubscriptionParameters | Unset = UNSET,
+    ) -> None:
+        self.marketing = marketing
+        self.transactional = transactional
+        self.conversational = conversational
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

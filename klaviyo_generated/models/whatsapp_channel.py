@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="WhatsappChannel")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class WhatsappChannel(LazyModel):
     """
     Attributes:
@@ -33,6 +33,17 @@ class WhatsappChannel(LazyModel):
     transactional: WhatsappTransactionalChannel | Unset = UNSET
     conversational: WhatsappConversationalChannel | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        marketing: WhatsappMarketingChannel | Unset = UNSET,
+        transactional: WhatsappTransactionalChannel | Unset = UNSET,
+        conversational: WhatsappConversationalChannel | Unset = UNSET,
+    ) -> None:
+        self.marketing = marketing
+        self.transactional = transactional
+        self.conversational = conversational
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="WhatsappConversationalChannel")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class WhatsappConversationalChannel(LazyModel):
     """
     Attributes:
@@ -47,6 +47,27 @@ class WhatsappConversationalChannel(LazyModel):
     valid_until: datetime.datetime | None | Unset = UNSET
     phone_number: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        consent: str,
+        can_receive: bool,
+        consent_timestamp: datetime.datetime | None | Unset = UNSET,
+        last_updated: datetime.datetime | None | Unset = UNSET,
+        created_timestamp: datetime.datetime | None | Unset = UNSET,
+        metadata: None | Unset | WhatsappConversationalChannelMetadataType0 = UNSET,
+        valid_until: datetime.datetime | None | Unset = UNSET,
+        phone_number: None | str | Unset = UNSET,
+    ) -> None:
+        self.consent = consent
+        self.can_receive = can_receive
+        self.consent_timestamp = consent_timestamp
+        self.last_updated = last_updated
+        self.created_timestamp = created_timestamp
+        self.metadata = metadata
+        self.valid_until = valid_until
+        self.phone_number = phone_number
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

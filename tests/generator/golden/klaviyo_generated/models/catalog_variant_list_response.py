@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CatalogVariantListResponse")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CatalogVariantListResponse(LazyModel):
     """
     Attributes:
@@ -30,6 +30,15 @@ class CatalogVariantListResponse(LazyModel):
     data: list[CatalogVariantListResponseDataItem]
     links: CollectionLinks | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        data: list[CatalogVariantListResponseDataItem],
+        links: CollectionLinks | Unset = UNSET,
+    ) -> None:
+        self.data = data
+        self.links = links
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

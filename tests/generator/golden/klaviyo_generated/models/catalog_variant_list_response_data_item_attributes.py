@@ -18,7 +18,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="CatalogVariantListResponseDataItemAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CatalogVariantListResponseDataItemAttributes(LazyModel):
     """
     Attributes:
@@ -29,6 +29,15 @@ class CatalogVariantListResponseDataItemAttributes(LazyModel):
     sku: str | Unset = UNSET
     inventory_policy: CatalogVariantListResponseDataItemAttributesInventoryPolicy | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        sku: str | Unset = UNSET,
+        inventory_policy: CatalogVariantListResponseDataItemAttributesInventoryPolicy | Unset = UNSET,
+    ) -> None:
+        self.sku = sku
+        self.inventory_policy = inventory_policy
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="CollectionLinks")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class CollectionLinks(LazyModel):
     """
     Attributes:
@@ -31,6 +31,21 @@ class CollectionLinks(LazyModel):
     prev: None | str | Unset = UNSET
     next_: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        self_: str,
+        first: str | Unset = UNSET,
+        last: str | Unset = UNSET,
+        prev: None | str | Unset = UNSET,
+        next_: None | str | Unset = UNSET,
+    ) -> None:
+        self.self_ = self_
+        self.first = first
+        self.last = last
+        self.prev = prev
+        self.next_ = next_
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

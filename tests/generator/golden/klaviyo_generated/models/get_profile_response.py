@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="GetProfileResponse")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class GetProfileResponse(LazyModel):
     """
     Attributes:
@@ -30,6 +30,15 @@ class GetProfileResponse(LazyModel):
     data: ProfileResponseObjectResource
     included: list[ListResponseObjectResource] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        data: ProfileResponseObjectResource,
+        included: list[ListResponseObjectResource] | Unset = UNSET,
+    ) -> None:
+        self.data = data
+        self.included = included
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -15,7 +15,7 @@ from ..types import UNSET, Unset, strict_enums
 T = TypeVar("T", bound="HasEmailMarketingConsent")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class HasEmailMarketingConsent(LazyModel):
     """
     Attributes:
@@ -28,6 +28,17 @@ class HasEmailMarketingConsent(LazyModel):
     consent_timestamp: datetime.datetime | Unset = UNSET
     double_optin: Literal[True] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        can_receive_marketing: Literal[True],
+        consent_timestamp: datetime.datetime | Unset = UNSET,
+        double_optin: Literal[True] | Unset = UNSET,
+    ) -> None:
+        self.can_receive_marketing = can_receive_marketing
+        self.consent_timestamp = consent_timestamp
+        self.double_optin = double_optin
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="ImageResponseDataAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ImageResponseDataAttributes(LazyModel):
     """
     Attributes:
@@ -25,6 +25,15 @@ class ImageResponseDataAttributes(LazyModel):
     image_url: str | Unset = UNSET
     hidden: bool | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        image_url: str | Unset = UNSET,
+        hidden: bool | Unset = UNSET,
+    ) -> None:
+        self.image_url = image_url
+        self.hidden = hidden
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -16,7 +16,7 @@ from ..types import UNSET, File, Unset
 T = TypeVar("T", bound="ImageUploadQuery")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ImageUploadQuery(LazyModel):
     """
     Attributes:
@@ -29,6 +29,17 @@ class ImageUploadQuery(LazyModel):
     name: None | str | Unset = UNSET
     hidden: bool | Unset = False
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        file: File,
+        name: None | str | Unset = UNSET,
+        hidden: bool | Unset = False,
+    ) -> None:
+        self.file = file
+        self.name = name
+        self.hidden = hidden
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

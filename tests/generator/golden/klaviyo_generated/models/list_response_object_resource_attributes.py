@@ -18,7 +18,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="ListResponseObjectResourceAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ListResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
@@ -29,6 +29,15 @@ class ListResponseObjectResourceAttributes(LazyModel):
     name: str | Unset = UNSET
     opt_in_process: ListResponseObjectResourceAttributesOptInProcess | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        name: str | Unset = UNSET,
+        opt_in_process: ListResponseObjectResourceAttributesOptInProcess | Unset = UNSET,
+    ) -> None:
+        self.name = name
+        self.opt_in_process = opt_in_process
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset, strict_enums
 T = TypeVar("T", bound="NoEmailMarketingConsent")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class NoEmailMarketingConsent(LazyModel):
     """
     Attributes:
@@ -27,6 +27,17 @@ class NoEmailMarketingConsent(LazyModel):
     dynamic: Literal[False] | None
     reason: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        can_receive_marketing: Literal[False],
+        dynamic: Literal[False] | None,
+        reason: str | Unset = UNSET,
+    ) -> None:
+        self.can_receive_marketing = can_receive_marketing
+        self.dynamic = dynamic
+        self.reason = reason
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ProfileImportJobCreateQueryDataAttributesProfilesDataItem")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ProfileImportJobCreateQueryDataAttributesProfilesDataItem(LazyModel):
     """
     Attributes:
@@ -31,6 +31,15 @@ class ProfileImportJobCreateQueryDataAttributesProfilesDataItem(LazyModel):
     type_: ProfileEnum
     attributes: ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributes
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        type_: ProfileEnum,
+        attributes: ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributes,
+    ) -> None:
+        self.type_ = type_
+        self.attributes = attributes
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributes(LazyModel):
     """
     Attributes:
@@ -29,6 +29,15 @@ class ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributes(LazyMo
     email: None | str | Unset = UNSET
     location: Location | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        email: None | str | Unset = UNSET,
+        location: Location | Unset = UNSET,
+    ) -> None:
+        self.email = email
+        self.location = location
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -19,7 +19,7 @@ from ..types import UNSET, Unset, parse_union
 T = TypeVar("T", bound="ProfileImportJobResponseDataAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ProfileImportJobResponseDataAttributes(LazyModel):
     """
     Attributes:
@@ -38,6 +38,23 @@ class ProfileImportJobResponseDataAttributes(LazyModel):
     failed_count: int | Unset = 0
     completed_at: datetime.datetime | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        status: ProfileImportJobResponseDataAttributesStatus,
+        created_at: datetime.datetime,
+        total_count: int,
+        completed_count: int | Unset = 0,
+        failed_count: int | Unset = 0,
+        completed_at: datetime.datetime | None | Unset = UNSET,
+    ) -> None:
+        self.status = status
+        self.created_at = created_at
+        self.total_count = total_count
+        self.completed_count = completed_count
+        self.failed_count = failed_count
+        self.completed_at = completed_at
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ProfileResponseObjectResourceAttributes")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ProfileResponseObjectResourceAttributes(LazyModel):
     """
     Attributes:
@@ -51,6 +51,27 @@ class ProfileResponseObjectResourceAttributes(LazyModel):
     properties: None | ProfileResponseObjectResourceAttributesPropertiesType0 | Unset = UNSET
     addresses: ProfileResponseObjectResourceAttributesAddresses | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        email: None | str | Unset = UNSET,
+        first_name: None | str | Unset = UNSET,
+        location: Location | Unset = UNSET,
+        email_consent: HasEmailMarketingConsent | NoEmailMarketingConsent | Unset = UNSET,
+        is_test: bool | None | Unset = UNSET,
+        created: datetime.datetime | None | Unset = UNSET,
+        properties: None | ProfileResponseObjectResourceAttributesPropertiesType0 | Unset = UNSET,
+        addresses: ProfileResponseObjectResourceAttributesAddresses | Unset = UNSET,
+    ) -> None:
+        self.email = email
+        self.first_name = first_name
+        self.location = location
+        self.email_consent = email_consent
+        self.is_test = is_test
+        self.created = created
+        self.properties = properties
+        self.addresses = addresses
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

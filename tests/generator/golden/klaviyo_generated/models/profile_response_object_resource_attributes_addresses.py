@@ -17,11 +17,16 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ProfileResponseObjectResourceAttributesAddresses")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ProfileResponseObjectResourceAttributesAddresses(LazyModel):
     """Named addresses: typed additional properties."""
 
     additional_properties: dict[str, Location] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+    ) -> None:
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ProfileResponseObjectResourceRelationships")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ProfileResponseObjectResourceRelationships(LazyModel):
     """
     Attributes:
@@ -29,6 +29,13 @@ class ProfileResponseObjectResourceRelationships(LazyModel):
 
     lists: ProfileResponseObjectResourceRelationshipsLists | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        lists: ProfileResponseObjectResourceRelationshipsLists | Unset = UNSET,
+    ) -> None:
+        self.lists = lists
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="ServerErrorErrorsItemSource")
 
 
-@_attrs_define(slots=False)
+@_attrs_define(slots=False, init=False, repr=False, eq=False)
 class ServerErrorErrorsItemSource(LazyModel):
     """
     Attributes:
@@ -25,6 +25,15 @@ class ServerErrorErrorsItemSource(LazyModel):
     pointer: str | Unset = UNSET
     parameter: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(
+        self,
+        pointer: str | Unset = UNSET,
+        parameter: str | Unset = UNSET,
+    ) -> None:
+        self.pointer = pointer
+        self.parameter = parameter
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}
