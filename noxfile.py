@@ -91,7 +91,7 @@ def bench(session: nox.Session) -> None:
     """Benchmarks (not a CI gate): figures are printed and written to benchmarks/RESULTS.md."""
     # The official SDK is installed here only, to be measured side by side; never a dependency.
     # The Redis limiter's benchmark also needs Debian's redis-server.
-    session.install("-e", ".[redis]", "klaviyo-api==25.0.0")
+    session.install("-e", ".[redis,generate]", "klaviyo-api==25.0.0")
     session.run("python", "benchmarks/import_time.py", *session.posargs)
     session.run("python", "benchmarks/decode_encode.py")
     session.run("python", "benchmarks/client_overhead.py")

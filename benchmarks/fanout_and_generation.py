@@ -63,8 +63,10 @@ def generation(spec: str | None) -> tuple[float, float]:
         if spec:
             command += ["--spec", spec]
         started = time.perf_counter()
-        subprocess.run(command, check=True, cwd=ROOT, capture_output=True)
+        done = subprocess.run(command, check=False, cwd=ROOT, capture_output=True, text=True)
         wall = time.perf_counter() - started
+        if done.returncode != 0:
+            raise SystemExit(f"generation failed ({' '.join(command)}):\n{done.stderr.strip()}")
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return wall, peak_mb
 

@@ -101,53 +101,64 @@ def _table(cls: type[LazyModel]) -> LazyTable:
         # instance made by from_dict can lack a field, and from_dict builds the table first, so the
         # descriptors are in place before any such instance exists.
         table = cls._klaviyo_table_()
-        lazy = [*table.fields, "additional_properties"] if table.additional is not False else list(table.fields)
-        for name in lazy:
-            setattr(cls, name, _LazyField(name))
+        for name, (key, decode) in table.fields.items():
+            setattr(cls, name, _LazyField(cls.__name__, name, key, decode))
+        if table.additional is not False:
+            cls.additional_properties = _LazyAdditional(cls.__name__, table)  # type: ignore[attr-defined]
         _TABLES[cls] = table
     return table
+
+
+def _raw_of(instance: LazyModel, name: str) -> Mapping[str, Any]:
+    raw: Mapping[str, Any] | None = getattr(instance, "_klaviyo_raw_", None)
+    if raw is None:
+        # Built by __init__ and the attribute deleted since: nothing to decode from.
+        raise AttributeError(f"{type(instance).__name__!r} object has no attribute {name!r}")
+    return raw
 
 
 class _LazyField:
     """Decodes one field of a ``from_dict`` instance on its first read and stores it on the instance.
 
     A non-data descriptor: once the instance has the attribute, Python reads it without asking here.
+    It holds the member's name and decoder itself, so a first read costs one call and one lookup.
     """
 
-    __slots__ = ("name",)
+    __slots__ = ("decode", "key", "model", "name")
 
-    def __init__(self, name: str) -> None:
-        self.name = name
+    def __init__(self, model: str, name: str, key: str, decode: Decoder) -> None:
+        self.model, self.name, self.key, self.decode = model, name, key, decode
 
     def __get__(self, instance: LazyModel | None, owner: type | None = None) -> Any:
         if instance is None:
             return self
-        return _decode(instance, self.name)
-
-
-def _decode(instance: LazyModel, name: str) -> Any:
-    cls = type(instance)
-    raw: Mapping[str, Any] | None = getattr(instance, "_klaviyo_raw_", None)
-    if raw is None:
-        # Built by __init__ and the attribute deleted since: nothing to decode from.
-        raise AttributeError(f"{cls.__name__!r} object has no attribute {name!r}")
-    table = _table(cls)
-    entry = table.fields.get(name)
-    if entry is None:  # additional_properties
-        value: Any = _additional(cls.__name__, table, raw)
-    else:
-        key, decode = entry
-        value = raw.get(key, UNSET)
+        value = _raw_of(instance, self.name).get(self.key, UNSET)
         if value is not UNSET:
             try:
-                value = decode(value)
+                value = self.decode(value)
             except FieldDecodeError:
                 raise
             except _SHAPE_ERRORS as error:
-                raise FieldDecodeError(cls.__name__, key, value) from error
-    # A plain setattr: the descriptor has no __set__, so the value lands on the instance and shadows it.
-    setattr(instance, name, value)
-    return value
+                raise FieldDecodeError(self.model, self.key, value) from error
+        # The descriptor has no __set__, so the value lands on the instance and shadows it.
+        setattr(instance, self.name, value)
+        return value
+
+
+class _LazyAdditional:
+    """``additional_properties`` of a ``from_dict`` instance: the members no field claims, on first read."""
+
+    __slots__ = ("model", "table")
+
+    def __init__(self, model: str, table: LazyTable) -> None:
+        self.model, self.table = model, table
+
+    def __get__(self, instance: LazyModel | None, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        value = _additional(self.model, self.table, _raw_of(instance, "additional_properties"))
+        instance.additional_properties = value  # type: ignore[attr-defined]
+        return value
 
 
 def _field_names(cls: type) -> tuple[str, ...]:
