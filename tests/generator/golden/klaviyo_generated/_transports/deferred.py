@@ -12,61 +12,61 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from typing import Generic, TypeVar
 
 import httpx
 
 __all__ = ["DeferredAsyncTransport", "DeferredTransport"]
 
 
-class DeferredTransport(httpx.BaseTransport):
-    """Builds ``make()`` (default ``httpx.HTTPTransport``) on the first request; thread-safe."""
+T = TypeVar("T")
 
-    def __init__(self, make: Callable[[], httpx.BaseTransport] = httpx.HTTPTransport) -> None:
+
+class _Deferred(Generic[T]):
+    """Makes ``make()`` on first use, once, under a lock (threads may race on the first request)."""
+
+    def __init__(self, make: Callable[[], T]) -> None:
         self._make = make
-        self._transport: httpx.BaseTransport | None = None
+        self._made: T | None = None
         self._lock = threading.Lock()
 
-    def _get(self) -> httpx.BaseTransport:
-        transport = self._transport
-        if transport is None:
+    def _get(self) -> T:
+        made = self._made
+        if made is None:
             with self._lock:
-                if self._transport is None:
-                    self._transport = self._make()
-                transport = self._transport
-        return transport
+                if self._made is None:
+                    self._made = self._make()
+                made = self._made
+        return made
+
+
+class DeferredTransport(_Deferred[httpx.BaseTransport], httpx.BaseTransport):
+    """Builds ``make()`` (default ``httpx.HTTPTransport``) on the first request."""
+
+    def __init__(self, make: Callable[[], httpx.BaseTransport] = httpx.HTTPTransport) -> None:
+        super().__init__(make)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         return self._get().handle_request(request)
 
     def close(self) -> None:
-        if self._transport is not None:
-            self._transport.close()
+        if self._made is not None:
+            self._made.close()
 
 
-class DeferredAsyncTransport(httpx.AsyncBaseTransport):
+class DeferredAsyncTransport(_Deferred[httpx.AsyncBaseTransport], httpx.AsyncBaseTransport):
     """The async twin: builds ``make()`` (default ``httpx.AsyncHTTPTransport``) on the first request.
 
     Building is synchronous and never awaits, so tasks of one event loop cannot interleave inside
-    it; the thread lock covers a client shared across loops in different threads.
+    it; the lock covers a client shared by event loops in different threads.
     """
 
     def __init__(self, make: Callable[[], httpx.AsyncBaseTransport] = httpx.AsyncHTTPTransport) -> None:
-        self._make = make
-        self._transport: httpx.AsyncBaseTransport | None = None
-        self._lock = threading.Lock()
-
-    def _get(self) -> httpx.AsyncBaseTransport:
-        transport = self._transport
-        if transport is None:
-            with self._lock:
-                if self._transport is None:
-                    self._transport = self._make()
-                transport = self._transport
-        return transport
+        super().__init__(make)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         return await self._get().handle_async_request(request)
 
     async def aclose(self) -> None:
-        if self._transport is not None:
-            await self._transport.aclose()
+        if self._made is not None:
+            await self._made.aclose()
