@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -20,9 +20,6 @@ if TYPE_CHECKING:
     from ..models.ab_test_action_data_current_experiment_type_0 import AbTestActionDataCurrentExperimentType0
     from ..models.send_email_action import SendEmailAction
     from ..models.send_sms_action import SendSmsAction
-
-
-T = TypeVar("T", bound="AbTestActionData")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -87,7 +84,7 @@ class AbTestActionData(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         return instance
 

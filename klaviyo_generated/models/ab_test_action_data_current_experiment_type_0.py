@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -23,9 +23,6 @@ if TYPE_CHECKING:
     from ..models.automatic_winner_selection_settings import AutomaticWinnerSelectionSettings
     from ..models.send_email_action import SendEmailAction
     from ..models.send_sms_action import SendSmsAction
-
-
-T = TypeVar("T", bound="AbTestActionDataCurrentExperimentType0")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -126,7 +123,7 @@ class AbTestActionDataCurrentExperimentType0(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.id = src_dict.get("id", UNSET)
         instance.name = src_dict.get("name", UNSET)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -25,9 +25,6 @@ from ..types import UNSET, Unset, strict_enums
 
 if TYPE_CHECKING:
     from ..models.error_messages import ErrorMessages
-
-
-T = TypeVar("T", bound="AgeGateProperties")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -136,7 +133,7 @@ class AgeGateProperties(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.classname = src_dict.get("classname", UNSET)
         instance.label = src_dict.get("label", UNSET)

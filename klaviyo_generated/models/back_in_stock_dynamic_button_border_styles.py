@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -14,8 +14,6 @@ from ..models.back_in_stock_dynamic_button_border_styles_style import (
     check_back_in_stock_dynamic_button_border_styles_style,
 )
 from ..types import UNSET, Unset
-
-T = TypeVar("T", bound="BackInStockDynamicButtonBorderStyles")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -70,7 +68,7 @@ class BackInStockDynamicButtonBorderStyles(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.enabled = src_dict.get("enabled", UNSET)
         instance.color = src_dict.get("color", UNSET)

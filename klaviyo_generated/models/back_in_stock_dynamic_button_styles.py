@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -22,9 +22,6 @@ from ..types import UNSET, Unset
 if TYPE_CHECKING:
     from ..models.back_in_stock_dynamic_button_border_styles import BackInStockDynamicButtonBorderStyles
     from ..models.back_in_stock_dynamic_button_drop_shadow_styles import BackInStockDynamicButtonDropShadowStyles
-
-
-T = TypeVar("T", bound="BackInStockDynamicButtonStyles")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -104,7 +101,7 @@ class BackInStockDynamicButtonStyles(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.color = src_dict.get("color", UNSET)
         instance.border_radius = src_dict.get("border_radius", UNSET)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -21,9 +21,6 @@ from ..types import UNSET, Unset, strict_enums
 
 if TYPE_CHECKING:
     from ..models.error_messages import ErrorMessages
-
-
-T = TypeVar("T", bound="BackInStockEmailConsentCheckboxProperties")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -122,7 +119,7 @@ class BackInStockEmailConsentCheckboxProperties(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.checkbox_text = src_dict["checkbox_text"]
         instance.classname = src_dict.get("classname", UNSET)

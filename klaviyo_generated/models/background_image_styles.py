@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -22,8 +22,6 @@ from ..models.background_image_styles_vertical_alignment import (
     check_background_image_styles_vertical_alignment,
 )
 from ..types import UNSET, Unset
-
-T = TypeVar("T", bound="BackgroundImageStyles")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -88,7 +86,7 @@ class BackgroundImageStyles(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.width = src_dict.get("width", UNSET)
         instance.custom_width = src_dict.get("custom_width", UNSET)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -12,8 +12,6 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.banner_styles_desktop_position import BannerStylesDesktopPosition, check_banner_styles_desktop_position
 from ..models.banner_styles_mobile_position import BannerStylesMobilePosition, check_banner_styles_mobile_position
 from ..types import UNSET, Unset
-
-T = TypeVar("T", bound="BannerStyles")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -60,7 +58,7 @@ class BannerStyles(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.scroll_with_page = src_dict.get("scroll_with_page", UNSET)
         return instance

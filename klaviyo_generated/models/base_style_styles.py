@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -19,8 +19,6 @@ from ..models.base_style_styles_background_position import (
 )
 from ..models.base_style_styles_border_style import BaseStyleStylesBorderStyle, check_base_style_styles_border_style
 from ..types import UNSET, Unset
-
-T = TypeVar("T", bound="BaseStyleStyles")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -162,7 +160,7 @@ class BaseStyleStyles(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.background_asset_id = src_dict.get("background_asset_id", UNSET)
         instance.background_repeat = src_dict.get("background_repeat", UNSET)

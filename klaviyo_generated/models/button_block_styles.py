@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -16,8 +16,6 @@ from ..models.button_block_styles_border_style import (
 from ..models.button_block_styles_font_style import ButtonBlockStylesFontStyle, check_button_block_styles_font_style
 from ..models.button_block_styles_text_align import ButtonBlockStylesTextAlign, check_button_block_styles_text_align
 from ..types import UNSET, Unset
-
-T = TypeVar("T", bound="ButtonBlockStyles")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -239,7 +237,7 @@ class ButtonBlockStyles(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.background_color = src_dict.get("background_color", UNSET)
         instance.block_background_color = src_dict.get("block_background_color", UNSET)

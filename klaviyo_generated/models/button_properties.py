@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -17,9 +17,6 @@ from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
     from ..models.additional_field import AdditionalField
-
-
-T = TypeVar("T", bound="ButtonProperties")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -87,7 +84,7 @@ class ButtonProperties(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.label = src_dict["label"]
         instance.classname = src_dict.get("classname", UNSET)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -19,9 +19,6 @@ if TYPE_CHECKING:
     from ..models.button_drop_shadow_styles import ButtonDropShadowStyles
     from ..models.padding import Padding
     from ..models.text_style_v0 import TextStyleV0
-
-
-T = TypeVar("T", bound="ButtonStyles")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -131,7 +128,7 @@ class ButtonStyles(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.background_color = src_dict.get("background_color", UNSET)
         instance.hover_background_color = src_dict.get("hover_background_color", UNSET)

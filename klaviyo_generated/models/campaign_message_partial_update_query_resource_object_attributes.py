@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -16,9 +16,6 @@ if TYPE_CHECKING:
     from ..models.mobile_push_message_silent_definition_update import MobilePushMessageSilentDefinitionUpdate
     from ..models.mobile_push_message_standard_definition_update import MobilePushMessageStandardDefinitionUpdate
     from ..models.sms_message_definition_create import SMSMessageDefinitionCreate
-
-
-T = TypeVar("T", bound="CampaignMessagePartialUpdateQueryResourceObjectAttributes")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -74,7 +71,7 @@ class CampaignMessagePartialUpdateQueryResourceObjectAttributes(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         return instance
 

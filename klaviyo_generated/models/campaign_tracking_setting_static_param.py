@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -13,8 +13,6 @@ from ..models.campaign_tracking_setting_static_param_type import (
     CampaignTrackingSettingStaticParamType,
     check_campaign_tracking_setting_static_param_type,
 )
-
-T = TypeVar("T", bound="CampaignTrackingSettingStaticParam")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -48,7 +46,7 @@ class CampaignTrackingSettingStaticParam(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.value = src_dict["value"]
         return instance

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -14,8 +14,6 @@ from ..models.catalog_category_create_query_resource_object_attributes_integrati
     check_catalog_category_create_query_resource_object_attributes_integration_type,
 )
 from ..types import UNSET, Unset
-
-T = TypeVar("T", bound="CatalogCategoryCreateQueryResourceObjectAttributes")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -67,7 +65,7 @@ class CatalogCategoryCreateQueryResourceObjectAttributes(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.external_id = src_dict["external_id"]
         instance.name = src_dict["name"]

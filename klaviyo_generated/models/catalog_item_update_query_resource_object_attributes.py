@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -15,9 +15,6 @@ if TYPE_CHECKING:
     from ..models.catalog_item_update_query_resource_object_attributes_custom_metadata_type_0 import (
         CatalogItemUpdateQueryResourceObjectAttributesCustomMetadataType0,
     )
-
-
-T = TypeVar("T", bound="CatalogItemUpdateQueryResourceObjectAttributes")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -133,7 +130,7 @@ class CatalogItemUpdateQueryResourceObjectAttributes(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.title = src_dict.get("title", UNSET)
         instance.price = src_dict.get("price", UNSET)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -23,9 +23,6 @@ if TYPE_CHECKING:
     from ..models.catalog_variant_create_query_resource_object_attributes_custom_metadata_type_0 import (
         CatalogVariantCreateQueryResourceObjectAttributesCustomMetadataType0,
     )
-
-
-T = TypeVar("T", bound="CatalogVariantCreateQueryResourceObjectAttributes")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -184,7 +181,7 @@ class CatalogVariantCreateQueryResourceObjectAttributes(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.external_id = src_dict["external_id"]
         instance.title = src_dict["title"]

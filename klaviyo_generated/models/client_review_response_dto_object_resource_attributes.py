@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -24,9 +24,6 @@ if TYPE_CHECKING:
     from ..models.review_status_published import ReviewStatusPublished
     from ..models.review_status_rejected import ReviewStatusRejected
     from ..models.review_status_unpublished import ReviewStatusUnpublished
-
-
-T = TypeVar("T", bound="ClientReviewResponseDTOObjectResourceAttributes")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -182,7 +179,7 @@ class ClientReviewResponseDTOObjectResourceAttributes(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.verified = src_dict["verified"]
         instance.rating = src_dict.get("rating", UNSET)

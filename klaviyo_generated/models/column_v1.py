@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -28,9 +28,6 @@ if TYPE_CHECKING:
     from ..models.table_block_v1 import TableBlockV1
     from ..models.text_block_v1 import TextBlockV1
     from ..models.video_block_v1 import VideoBlockV1
-
-
-T = TypeVar("T", bound="ColumnV1")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -165,7 +162,7 @@ class ColumnV1(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.id = src_dict.get("id", UNSET)
         instance.data_id = src_dict.get("data_id", UNSET)

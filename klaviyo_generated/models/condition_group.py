@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -31,9 +31,6 @@ if TYPE_CHECKING:
     from ..models.profile_region_condition import ProfileRegionCondition
     from ..models.segments_profile_metric_condition import SegmentsProfileMetricCondition
     from ..models.segments_profile_metric_funnel_condition import SegmentsProfileMetricFunnelCondition
-
-
-T = TypeVar("T", bound="ConditionGroup")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -135,7 +132,7 @@ class ConditionGroup(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         return instance
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -15,9 +15,6 @@ from ..types import UNSET, Unset
 if TYPE_CHECKING:
     from ..models.countdown_delay_action_data import CountdownDelayActionData
     from ..models.link import Link
-
-
-T = TypeVar("T", bound="CountdownDelayAction")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -76,7 +73,7 @@ class CountdownDelayAction(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.id = src_dict.get("id", UNSET)
         instance.temporary_id = src_dict.get("temporary_id", UNSET)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -22,8 +22,6 @@ from ..models.countdown_delay_action_data_unit import (
     check_countdown_delay_action_data_unit,
 )
 from ..types import UNSET, Unset, parse_union
-
-T = TypeVar("T", bound="CountdownDelayActionData")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -96,7 +94,7 @@ class CountdownDelayActionData(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.value = src_dict.get("value", UNSET)
         instance.delay_until_time = src_dict.get("delay_until_time", UNSET)

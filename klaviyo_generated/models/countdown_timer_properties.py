@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -26,9 +26,6 @@ from ..types import UNSET, Unset, parse_union
 if TYPE_CHECKING:
     from ..models.fixed_timer_configuration import FixedTimerConfiguration
     from ..models.variable_timer_configuration import VariableTimerConfiguration
-
-
-T = TypeVar("T", bound="CountdownTimerProperties")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -102,7 +99,7 @@ class CountdownTimerProperties(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.classname = src_dict.get("classname", UNSET)
         return instance

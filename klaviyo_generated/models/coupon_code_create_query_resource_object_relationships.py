@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -14,9 +14,6 @@ if TYPE_CHECKING:
     from ..models.coupon_code_create_query_resource_object_relationships_coupon import (
         CouponCodeCreateQueryResourceObjectRelationshipsCoupon,
     )
-
-
-T = TypeVar("T", bound="CouponCodeCreateQueryResourceObjectRelationships")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -44,7 +41,7 @@ class CouponCodeCreateQueryResourceObjectRelationships(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         return instance
 

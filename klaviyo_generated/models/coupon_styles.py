@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -15,9 +15,6 @@ if TYPE_CHECKING:
     from ..models.border_style import BorderStyle
     from ..models.padding import Padding
     from ..models.text_style_v0 import TextStyleV0
-
-
-T = TypeVar("T", bound="CouponStyles")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -79,7 +76,7 @@ class CouponStyles(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.background_color = src_dict.get("background_color", UNSET)
         instance.coupon_background_color = src_dict.get("coupon_background_color", UNSET)

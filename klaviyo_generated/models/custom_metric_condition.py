@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -20,9 +20,6 @@ if TYPE_CHECKING:
     from ..models.numeric_operator_numeric_filter import NumericOperatorNumericFilter
     from ..models.string_in_array_filter import StringInArrayFilter
     from ..models.string_operator_string_filter import StringOperatorStringFilter
-
-
-T = TypeVar("T", bound="CustomMetricCondition")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -92,7 +89,7 @@ class CustomMetricCondition(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.property_ = src_dict["property"]
         return instance

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -13,9 +13,6 @@ from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
     from ..models.custom_metric_condition import CustomMetricCondition
-
-
-T = TypeVar("T", bound="CustomMetricGroup")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -73,7 +70,7 @@ class CustomMetricGroup(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.metric_id = src_dict["metric_id"]
         instance.value_property = src_dict.get("value_property", UNSET)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -31,8 +31,6 @@ from ..models.custom_object_date_trigger_trigger_days_type_0_item import (
 )
 from ..models.custom_object_date_trigger_type import CustomObjectDateTriggerType, check_custom_object_date_trigger_type
 from ..types import UNSET, Unset, parse_union
-
-T = TypeVar("T", bound="CustomObjectDateTrigger")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -146,7 +144,7 @@ class CustomObjectDateTrigger(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.custom_object_label = src_dict["custom_object_label"]
         instance.custom_object_property_id = src_dict["custom_object_property_id"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -18,8 +18,6 @@ from ..models.custom_object_relationship_source_update_strategy import (
     check_custom_object_relationship_source_update_strategy,
 )
 from ..types import UNSET, Unset
-
-T = TypeVar("T", bound="CustomObjectRelationshipSource")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -74,7 +72,7 @@ class CustomObjectRelationshipSource(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.source_id = src_dict["source_id"]
         instance.id_path = src_dict["id_path"]

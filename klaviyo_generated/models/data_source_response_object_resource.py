@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -14,9 +14,6 @@ from ..models.data_source_enum import DataSourceEnum, check_data_source_enum
 if TYPE_CHECKING:
     from ..models.data_source_response_object_resource_attributes import DataSourceResponseObjectResourceAttributes
     from ..models.object_links import ObjectLinks
-
-
-T = TypeVar("T", bound="DataSourceResponseObjectResource")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -62,7 +59,7 @@ class DataSourceResponseObjectResource(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.id = src_dict["id"]
         return instance

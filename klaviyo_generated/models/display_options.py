@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -16,9 +16,6 @@ if TYPE_CHECKING:
     from ..models.content_repeat_v1 import ContentRepeatV1
     from ..models.display_options_layout_config_type_0 import DisplayOptionsLayoutConfigType0
     from ..models.visibility import Visibility
-
-
-T = TypeVar("T", bound="DisplayOptions")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -86,7 +83,7 @@ class DisplayOptions(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.layout_type = src_dict.get("layout_type", UNSET)
         return instance

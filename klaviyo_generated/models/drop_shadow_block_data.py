@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -13,9 +13,6 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 if TYPE_CHECKING:
     from ..models.display_options import DisplayOptions
     from ..models.drop_shadow_block_styles import DropShadowBlockStyles
-
-
-T = TypeVar("T", bound="DropShadowBlockData")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -49,7 +46,7 @@ class DropShadowBlockData(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         return instance
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -14,8 +14,6 @@ from ..models.drop_shadow_block_v0_content_type import (
     check_drop_shadow_block_v0_content_type,
 )
 from ..models.drop_shadow_block_v0_type import DropShadowBlockV0Type, check_drop_shadow_block_v0_type
-
-T = TypeVar("T", bound="DropShadowBlockV0")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -55,7 +53,7 @@ class DropShadowBlockV0(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.data = src_dict["data"]
         return instance

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -18,9 +18,6 @@ from ..types import UNSET, Unset
 if TYPE_CHECKING:
     from ..models.error_messages import ErrorMessages
     from ..models.property_option import PropertyOption
-
-
-T = TypeVar("T", bound="DropdownProperties")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -121,7 +118,7 @@ class DropdownProperties(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.property_name = src_dict["property_name"]
         instance.classname = src_dict.get("classname", UNSET)

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal, TypeVar, cast
+from typing import Any, Literal, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, strict_enums
-
-T = TypeVar("T", bound="DynamicProductBlockProperties")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -159,7 +157,7 @@ class DynamicProductBlockProperties(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.is_ai_generated = src_dict.get("is_ai_generated", UNSET)
         instance.is_prebuilt_content = src_dict.get("is_prebuilt_content", UNSET)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal, TypeVar, cast
+from typing import Any, Literal, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -26,8 +26,6 @@ from ..models.dynamic_review_block_properties_verified_badge_language import (
     check_dynamic_review_block_properties_verified_badge_language,
 )
 from ..types import UNSET, Unset, strict_enums
-
-T = TypeVar("T", bound="DynamicReviewBlockProperties")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -187,7 +185,7 @@ class DynamicReviewBlockProperties(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.show_rating = src_dict.get("show_rating", UNSET)
         instance.show_reviewer_name = src_dict.get("show_reviewer_name", UNSET)

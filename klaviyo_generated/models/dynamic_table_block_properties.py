@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -13,9 +13,6 @@ from ..types import UNSET, Unset, strict_enums
 
 if TYPE_CHECKING:
     from ..models.content_repeat_v1 import ContentRepeatV1
-
-
-T = TypeVar("T", bound="DynamicTableBlockProperties")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -83,7 +80,7 @@ class DynamicTableBlockProperties(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.num_columns = src_dict.get("num_columns", UNSET)
         instance.show_headers = src_dict.get("show_headers", UNSET)

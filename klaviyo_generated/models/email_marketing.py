@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -15,9 +15,6 @@ from ..types import UNSET, Unset, parse_union
 if TYPE_CHECKING:
     from ..models.email_marketing_list_suppression import EmailMarketingListSuppression
     from ..models.email_marketing_suppression import EmailMarketingSuppression
-
-
-T = TypeVar("T", bound="EmailMarketing")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -155,7 +152,7 @@ class EmailMarketing(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.can_receive_email_marketing = src_dict["can_receive_email_marketing"]
         instance.consent = src_dict["consent"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -14,8 +14,6 @@ from ..models.email_marketing_suppression_reason import (
     EmailMarketingSuppressionReason,
     check_email_marketing_suppression_reason,
 )
-
-T = TypeVar("T", bound="EmailMarketingSuppression")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -51,7 +49,7 @@ class EmailMarketingSuppression(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         return instance
 

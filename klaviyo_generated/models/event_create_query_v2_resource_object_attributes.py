@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -22,9 +22,6 @@ if TYPE_CHECKING:
     from ..models.event_create_query_v2_resource_object_attributes_properties import (
         EventCreateQueryV2ResourceObjectAttributesProperties,
     )
-
-
-T = TypeVar("T", bound="EventCreateQueryV2ResourceObjectAttributes")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -130,7 +127,7 @@ class EventCreateQueryV2ResourceObjectAttributes(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.value = src_dict.get("value", UNSET)
         instance.value_currency = src_dict.get("value_currency", UNSET)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -20,9 +20,6 @@ if TYPE_CHECKING:
     from ..models.form_subscribe_filter import FormSubscribeFilter
     from ..models.method_filter import MethodFilter
     from ..models.recorded_date_filter import RecordedDateFilter
-
-
-T = TypeVar("T", bound="ExplicitlyReachable")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -70,7 +67,7 @@ class ExplicitlyReachable(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         return instance
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -16,8 +16,6 @@ from ..models.fixed_timer_configuration_timezone import (
 )
 from ..models.fixed_timer_configuration_type import FixedTimerConfigurationType, check_fixed_timer_configuration_type
 from ..types import UNSET, Unset, parse_union
-
-T = TypeVar("T", bound="FixedTimerConfiguration")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -65,7 +63,7 @@ class FixedTimerConfiguration(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         return instance
 

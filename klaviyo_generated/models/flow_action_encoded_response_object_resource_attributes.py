@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -33,9 +33,6 @@ if TYPE_CHECKING:
     from ..models.time_delay_action import TimeDelayAction
     from ..models.trigger_branch_action import TriggerBranchAction
     from ..models.update_profile_action import UpdateProfileAction
-
-
-T = TypeVar("T", bound="FlowActionEncodedResponseObjectResourceAttributes")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -185,7 +182,7 @@ class FlowActionEncodedResponseObjectResourceAttributes(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         return instance
 

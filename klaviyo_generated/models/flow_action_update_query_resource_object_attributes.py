@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -32,9 +32,6 @@ if TYPE_CHECKING:
     from ..models.time_delay_action import TimeDelayAction
     from ..models.trigger_branch_action import TriggerBranchAction
     from ..models.update_profile_action import UpdateProfileAction
-
-
-T = TypeVar("T", bound="FlowActionUpdateQueryResourceObjectAttributes")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -148,7 +145,7 @@ class FlowActionUpdateQueryResourceObjectAttributes(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         return instance
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -14,9 +14,6 @@ from ..types import UNSET, Unset, parse_union
 if TYPE_CHECKING:
     from ..models.flow_email_additional_filters_type_0 import FlowEmailAdditionalFiltersType0
     from ..models.utm_param import UtmParam
-
-
-T = TypeVar("T", bound="FlowEmail")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -174,7 +171,7 @@ class FlowEmail(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.from_email = src_dict.get("from_email", UNSET)
         instance.from_label = src_dict.get("from_label", UNSET)

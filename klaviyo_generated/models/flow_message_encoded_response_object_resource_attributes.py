@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -19,9 +19,6 @@ if TYPE_CHECKING:
     from ..models.flow_sms import FlowSms
     from ..models.flow_webhook import FlowWebhook
     from ..models.flow_whats_app import FlowWhatsApp
-
-
-T = TypeVar("T", bound="FlowMessageEncodedResponseObjectResourceAttributes")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -113,7 +110,7 @@ class FlowMessageEncodedResponseObjectResourceAttributes(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.channel = src_dict.get("channel", UNSET)
         return instance

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -23,9 +23,6 @@ if TYPE_CHECKING:
     from ..models.property_ import Property
     from ..models.push_action_button import PushActionButton
     from ..models.static_count import StaticCount
-
-
-T = TypeVar("T", bound="FlowPushNotification")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -242,7 +239,7 @@ class FlowPushNotification(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.body = src_dict["body"]
         instance.title = src_dict.get("title", UNSET)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -16,9 +16,6 @@ if TYPE_CHECKING:
     from ..models.message_hierarchy_rcs_item import MessageHierarchyRcsItem
     from ..models.message_hierarchy_sms_item import MessageHierarchySmsItem
     from ..models.utm_param import UtmParam
-
-
-T = TypeVar("T", bound="FlowSms")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -218,7 +215,7 @@ class FlowSms(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.body = src_dict["body"]
         instance.image_id = src_dict.get("image_id", UNSET)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -34,9 +34,6 @@ if TYPE_CHECKING:
     from ..models.profile_property_condition import ProfilePropertyCondition
     from ..models.profile_random_sample_condition import ProfileRandomSampleCondition
     from ..models.profile_region_condition import ProfileRegionCondition
-
-
-T = TypeVar("T", bound="FlowSmsAdditionalFiltersType0ConditionGroupsItem")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -151,7 +148,7 @@ class FlowSmsAdditionalFiltersType0ConditionGroupsItem(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         return instance
 

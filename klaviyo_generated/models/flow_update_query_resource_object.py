@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -13,9 +13,6 @@ from ..models.flow_enum import FlowEnum, check_flow_enum
 
 if TYPE_CHECKING:
     from ..models.flow_update_query_resource_object_attributes import FlowUpdateQueryResourceObjectAttributes
-
-
-T = TypeVar("T", bound="FlowUpdateQueryResourceObject")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -55,7 +52,7 @@ class FlowUpdateQueryResourceObject(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.id = src_dict["id"]
         return instance

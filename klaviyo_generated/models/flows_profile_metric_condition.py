@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -29,9 +29,6 @@ if TYPE_CHECKING:
     from ..models.since_flow_start_date_filter import SinceFlowStartDateFilter
     from ..models.static_date_filter import StaticDateFilter
     from ..models.static_date_range_filter import StaticDateRangeFilter
-
-
-T = TypeVar("T", bound="FlowsProfileMetricCondition")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -132,7 +129,7 @@ class FlowsProfileMetricCondition(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.metric_id = src_dict["metric_id"]
         return instance

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -22,9 +22,6 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.form_version_ab_test import FormVersionABTest
-
-
-T = TypeVar("T", bound="FormVersionResponseObjectResourceAttributes")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -89,7 +86,7 @@ class FormVersionResponseObjectResourceAttributes(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.variation_name = src_dict["variation_name"]
         return instance

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -22,9 +22,6 @@ if TYPE_CHECKING:
     )
     from ..models.response_meta import ResponseMeta
     from ..models.source_mapping_response_object_resource import SourceMappingResponseObjectResource
-
-
-T = TypeVar("T", bound="GetObjectSchemaResponseCompoundDocument")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -102,7 +99,7 @@ class GetObjectSchemaResponseCompoundDocument(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         return instance
 

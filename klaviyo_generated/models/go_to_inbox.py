@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal, TypeVar, cast
+from typing import Any, Literal, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -11,8 +11,6 @@ from attrs import field as _attrs_field
 from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.go_to_inbox_type import GoToInboxType, check_go_to_inbox_type
 from ..types import UNSET, Unset, strict_enums
-
-T = TypeVar("T", bound="GoToInbox")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -64,7 +62,7 @@ class GoToInbox(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.id = src_dict.get("id", UNSET)
         instance.properties = src_dict.get("properties", UNSET)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -14,8 +14,6 @@ from ..models.has_email_marketing_subscription import (
     check_has_email_marketing_subscription,
 )
 from ..types import UNSET, Unset
-
-T = TypeVar("T", bound="HasEmailMarketing")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -51,7 +49,7 @@ class HasEmailMarketing(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.filters = src_dict.get("filters", UNSET)
         return instance

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -19,9 +19,6 @@ if TYPE_CHECKING:
     from ..models.has_email_marketing import HasEmailMarketing
     from ..models.has_email_marketing_never_subscribed import HasEmailMarketingNeverSubscribed
     from ..models.has_email_marketing_subscribed import HasEmailMarketingSubscribed
-
-
-T = TypeVar("T", bound="HasEmailMarketingConsent")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -69,7 +66,7 @@ class HasEmailMarketingConsent(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         return instance
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -28,9 +28,6 @@ if TYPE_CHECKING:
     from ..models.sftp_method_filter import SftpMethodFilter
     from ..models.shopify_integration_method_filter import ShopifyIntegrationMethodFilter
     from ..models.status_date_filter import StatusDateFilter
-
-
-T = TypeVar("T", bound="HasEmailMarketingSubscribed")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -135,7 +132,7 @@ class HasEmailMarketingSubscribed(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         return instance
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -17,9 +17,6 @@ from ..types import strict_enums
 
 if TYPE_CHECKING:
     from ..models.has_push_marketing import HasPushMarketing
-
-
-T = TypeVar("T", bound="HasPushMarketingConsent")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -59,7 +56,7 @@ class HasPushMarketingConsent(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         return instance
 

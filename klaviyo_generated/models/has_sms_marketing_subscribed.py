@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -26,9 +26,6 @@ if TYPE_CHECKING:
     from ..models.shopify_integration_method_filter import ShopifyIntegrationMethodFilter
     from ..models.status_date_filter import StatusDateFilter
     from ..models.subscribed_sms_is_rcs_capable_filter import SubscribedSMSIsRcsCapableFilter
-
-
-T = TypeVar("T", bound="HasSMSMarketingSubscribed")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -125,7 +122,7 @@ class HasSMSMarketingSubscribed(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         return instance
 

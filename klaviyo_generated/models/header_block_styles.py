@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -33,8 +33,6 @@ from ..models.header_block_styles_vertical_align import (
     check_header_block_styles_vertical_align,
 )
 from ..types import UNSET, Unset
-
-T = TypeVar("T", bound="HeaderBlockStyles")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -296,7 +294,7 @@ class HeaderBlockStyles(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.block_background_color = src_dict.get("block_background_color", UNSET)
         instance.block_padding_bottom = src_dict.get("block_padding_bottom", UNSET)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -18,9 +18,6 @@ if TYPE_CHECKING:
     from ..models.header_image_sub_block import HeaderImageSubBlock
     from ..models.header_link_sub_block import HeaderLinkSubBlock
     from ..models.header_logo_sub_block import HeaderLogoSubBlock
-
-
-T = TypeVar("T", bound="HeaderBlockV1")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -109,7 +106,7 @@ class HeaderBlockV1(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.id = src_dict.get("id", UNSET)
         instance.data_id = src_dict.get("data_id", UNSET)

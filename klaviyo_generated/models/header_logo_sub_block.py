@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -12,8 +12,6 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.header_logo_sub_block_show_on import HeaderLogoSubBlockShowOn, check_header_logo_sub_block_show_on
 from ..models.header_logo_sub_block_type import HeaderLogoSubBlockType, check_header_logo_sub_block_type
 from ..types import UNSET, Unset
-
-T = TypeVar("T", bound="HeaderLogoSubBlock")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -113,7 +111,7 @@ class HeaderLogoSubBlock(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.id = src_dict.get("id", UNSET)
         instance.alt_text = src_dict.get("alt_text", UNSET)

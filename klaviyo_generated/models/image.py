@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -28,9 +28,6 @@ if TYPE_CHECKING:
     from ..models.submit_opt_in_code import SubmitOptInCode
     from ..models.subscribe_via_sms import SubscribeViaSMS
     from ..models.subscribe_via_whats_app import SubscribeViaWhatsApp
-
-
-T = TypeVar("T", bound="Image")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -150,7 +147,7 @@ class Image(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.id = src_dict.get("id", UNSET)
         return instance

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -14,8 +14,6 @@ from ..models.image_asset_format import ImageAssetFormat, check_image_asset_form
 from ..models.image_asset_image_type import ImageAssetImageType, check_image_asset_image_type
 from ..models.image_asset_origin import ImageAssetOrigin, check_image_asset_origin
 from ..types import UNSET, Unset
-
-T = TypeVar("T", bound="ImageAsset")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -105,7 +103,7 @@ class ImageAsset(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.id = src_dict["id"]
         instance.file_path = src_dict["file_path"]

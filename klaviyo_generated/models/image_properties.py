@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -18,9 +18,6 @@ from ..types import UNSET, Unset, parse_union
 if TYPE_CHECKING:
     from ..models.additional_field import AdditionalField
     from ..models.image_asset_properties import ImageAssetProperties
-
-
-T = TypeVar("T", bound="ImageProperties")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -88,7 +85,7 @@ class ImageProperties(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.classname = src_dict.get("classname", UNSET)
         return instance

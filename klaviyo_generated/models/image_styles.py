@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -18,9 +18,6 @@ from ..types import UNSET, Unset
 if TYPE_CHECKING:
     from ..models.image_drop_shadow_styles import ImageDropShadowStyles
     from ..models.padding import Padding
-
-
-T = TypeVar("T", bound="ImageStyles")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -83,7 +80,7 @@ class ImageStyles(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.width = src_dict.get("width", UNSET)
         instance.background_color = src_dict.get("background_color", UNSET)

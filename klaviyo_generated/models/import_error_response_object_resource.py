@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -13,9 +13,6 @@ from ..models.import_error_enum import ImportErrorEnum, check_import_error_enum
 
 if TYPE_CHECKING:
     from ..models.import_error_response_object_resource_attributes import ImportErrorResponseObjectResourceAttributes
-
-
-T = TypeVar("T", bound="ImportErrorResponseObjectResource")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -55,7 +52,7 @@ class ImportErrorResponseObjectResource(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.id = src_dict["id"]
         return instance

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -21,9 +21,6 @@ from ..models.ingestion_log_response_object_resource_attributes_status import (
 
 if TYPE_CHECKING:
     from ..models.ingestion_log_error_detail import IngestionLogErrorDetail
-
-
-T = TypeVar("T", bound="IngestionLogResponseObjectResourceAttributes")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -83,7 +80,7 @@ class IngestionLogResponseObjectResourceAttributes(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.summary = src_dict["summary"]
         return instance

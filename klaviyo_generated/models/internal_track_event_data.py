@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -17,9 +17,6 @@ from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
     from ..models.internal_track_event_data_event_payload_type_0 import InternalTrackEventDataEventPayloadType0
-
-
-T = TypeVar("T", bound="InternalTrackEventData")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -77,7 +74,7 @@ class InternalTrackEventData(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.event_key = src_dict.get("event_key", UNSET)
         instance.tracking_company_id = src_dict.get("tracking_company_id", UNSET)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -14,8 +14,6 @@ from ..models.is_set_existence_filter_operator import (
     check_is_set_existence_filter_operator,
 )
 from ..models.is_set_existence_filter_type import IsSetExistenceFilterType, check_is_set_existence_filter_type
-
-T = TypeVar("T", bound="IsSetExistenceFilter")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -49,7 +47,7 @@ class IsSetExistenceFilter(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         return instance
 

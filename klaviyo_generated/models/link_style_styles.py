@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -11,8 +11,6 @@ from attrs import field as _attrs_field
 from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.link_style_styles_font_style import LinkStyleStylesFontStyle, check_link_style_styles_font_style
 from ..types import UNSET, Unset
-
-T = TypeVar("T", bound="LinkStyleStyles")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -66,7 +64,7 @@ class LinkStyleStyles(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.color = src_dict.get("color", UNSET)
         instance.font_weight = src_dict.get("font_weight", UNSET)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -11,8 +11,6 @@ from attrs import field as _attrs_field
 from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.list_set_filter_operator import ListSetFilterOperator, check_list_set_filter_operator
 from ..models.list_set_filter_type import ListSetFilterType, check_list_set_filter_type
-
-T = TypeVar("T", bound="ListSetFilter")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -54,7 +52,7 @@ class ListSetFilter(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         return instance
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -26,8 +26,6 @@ from ..models.location_properties_deny_list_type_0_item_type_1 import (
     check_location_properties_deny_list_type_0_item_type_1,
 )
 from ..types import UNSET, Unset, parse_union
-
-T = TypeVar("T", bound="LocationProperties")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -105,7 +103,7 @@ class LocationProperties(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         return instance
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -17,8 +17,6 @@ from ..models.mailbox_provider_method_filter_method import (
     MailboxProviderMethodFilterMethod,
     check_mailbox_provider_method_filter_method,
 )
-
-T = TypeVar("T", bound="MailboxProviderMethodFilter")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -52,7 +50,7 @@ class MailboxProviderMethodFilter(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         return instance
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -18,9 +18,6 @@ if TYPE_CHECKING:
     from ..models.mapped_metric_partial_update_query_resource_object_relationships_metric import (
         MappedMetricPartialUpdateQueryResourceObjectRelationshipsMetric,
     )
-
-
-T = TypeVar("T", bound="MappedMetricPartialUpdateQueryResourceObjectRelationships")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -58,7 +55,7 @@ class MappedMetricPartialUpdateQueryResourceObjectRelationships(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         return instance
 

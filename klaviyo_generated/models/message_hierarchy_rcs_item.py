@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -19,9 +19,6 @@ if TYPE_CHECKING:
     from ..models.message_hierarchy_rcs_item_extra_type_0 import MessageHierarchyRcsItemExtraType0
     from ..models.rcs_rich_content import RCSRichContent
     from ..models.slim_image_reference import SlimImageReference
-
-
-T = TypeVar("T", bound="MessageHierarchyRcsItem")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -92,7 +89,7 @@ class MessageHierarchyRcsItem(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.message = src_dict.get("message", UNSET)
         return instance

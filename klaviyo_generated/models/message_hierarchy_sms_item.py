@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -22,9 +22,6 @@ if TYPE_CHECKING:
     from ..models.media_asset_reference import MediaAssetReference
     from ..models.message_hierarchy_sms_item_extra_type_0 import MessageHierarchySmsItemExtraType0
     from ..models.static_sms_image import StaticSMSImage
-
-
-T = TypeVar("T", bound="MessageHierarchySmsItem")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -118,7 +115,7 @@ class MessageHierarchySmsItem(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.message = src_dict["message"]
         return instance

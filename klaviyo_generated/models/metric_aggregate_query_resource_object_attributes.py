@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -26,8 +26,6 @@ from ..models.metric_aggregate_query_resource_object_attributes_sort import (
     check_metric_aggregate_query_resource_object_attributes_sort,
 )
 from ..types import UNSET, Unset, parse_union
-
-T = TypeVar("T", bound="MetricAggregateQueryResourceObjectAttributes")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -160,7 +158,7 @@ class MetricAggregateQueryResourceObjectAttributes(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.metric_id = src_dict["metric_id"]
         instance.page_cursor = src_dict.get("page_cursor", UNSET)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -15,9 +15,6 @@ if TYPE_CHECKING:
     from ..models.campaign_message_increment import CampaignMessageIncrement
     from ..models.campaign_message_property import CampaignMessageProperty
     from ..models.campaign_message_static_count import CampaignMessageStaticCount
-
-
-T = TypeVar("T", bound="MobilePushBadge")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -70,7 +67,7 @@ class MobilePushBadge(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         return instance
 

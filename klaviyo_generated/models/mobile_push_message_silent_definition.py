@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -23,9 +23,6 @@ if TYPE_CHECKING:
     from ..models.mobile_push_message_silent_definition_kv_pairs_type_0 import (
         MobilePushMessageSilentDefinitionKvPairsType0,
     )
-
-
-T = TypeVar("T", bound="MobilePushMessageSilentDefinition")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -74,7 +71,7 @@ class MobilePushMessageSilentDefinition(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         return instance
 

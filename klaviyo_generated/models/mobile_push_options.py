@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -17,9 +17,6 @@ if TYPE_CHECKING:
     from ..models.push_on_open_app import PushOnOpenApp
     from ..models.push_on_open_deep_link import PushOnOpenDeepLink
     from ..models.push_on_open_web_url import PushOnOpenWebUrl
-
-
-T = TypeVar("T", bound="MobilePushOptions")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -83,7 +80,7 @@ class MobilePushOptions(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.play_sound = src_dict.get("play_sound", UNSET)
         return instance

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -14,9 +14,6 @@ from ..types import UNSET, Unset, parse_union
 if TYPE_CHECKING:
     from ..models.link import Link
     from ..models.multi_branch_split_branch_branch_filter_type_0 import MultiBranchSplitBranchBranchFilterType0
-
-
-T = TypeVar("T", bound="MultiBranchSplitBranch")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -90,7 +87,7 @@ class MultiBranchSplitBranch(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.branch_id = src_dict["branch_id"]
         instance.order = src_dict.get("order", UNSET)

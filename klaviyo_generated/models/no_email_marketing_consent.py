@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -20,9 +20,6 @@ if TYPE_CHECKING:
     from ..models.no_email_marketing_never_subscribed import NoEmailMarketingNeverSubscribed
     from ..models.no_email_marketing_subscribed import NoEmailMarketingSubscribed
     from ..models.no_email_marketing_unsubscribed import NoEmailMarketingUnsubscribed
-
-
-T = TypeVar("T", bound="NoEmailMarketingConsent")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -78,7 +75,7 @@ class NoEmailMarketingConsent(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         return instance
 

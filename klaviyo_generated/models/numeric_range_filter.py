@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -11,8 +11,6 @@ from attrs import field as _attrs_field
 from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.numeric_range_filter_operator import NumericRangeFilterOperator, check_numeric_range_filter_operator
 from ..models.numeric_range_filter_type import NumericRangeFilterType, check_numeric_range_filter_type
-
-T = TypeVar("T", bound="NumericRangeFilter")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -58,7 +56,7 @@ class NumericRangeFilter(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.start = src_dict["start"]
         instance.end = src_dict["end"]

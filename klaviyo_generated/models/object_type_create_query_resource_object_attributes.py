@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -19,9 +19,6 @@ if TYPE_CHECKING:
     from ..models.object_type_create_query_resource_object_attributes_object_schema_type_0 import (
         ObjectTypeCreateQueryResourceObjectAttributesObjectSchemaType0,
     )
-
-
-T = TypeVar("T", bound="ObjectTypeCreateQueryResourceObjectAttributes")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -93,7 +90,7 @@ class ObjectTypeCreateQueryResourceObjectAttributes(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.title = src_dict["title"]
         instance.description = src_dict.get("description", UNSET)

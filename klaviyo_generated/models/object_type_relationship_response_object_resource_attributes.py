@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -13,9 +13,6 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.object_type_relationship_meta import ObjectTypeRelationshipMeta
-
-
-T = TypeVar("T", bound="ObjectTypeRelationshipResponseObjectResourceAttributes")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -45,7 +42,7 @@ class ObjectTypeRelationshipResponseObjectResourceAttributes(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         return instance
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -14,8 +14,6 @@ from ..models.object_type_response_object_resource_attributes_status import (
     ObjectTypeResponseObjectResourceAttributesStatus,
     check_object_type_response_object_resource_attributes_status,
 )
-
-T = TypeVar("T", bound="ObjectTypeResponseObjectResourceAttributes")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -79,7 +77,7 @@ class ObjectTypeResponseObjectResourceAttributes(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.title = src_dict["title"]
         instance.description = src_dict["description"]

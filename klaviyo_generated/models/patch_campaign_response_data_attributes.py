@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -29,9 +29,6 @@ if TYPE_CHECKING:
     from ..models.static_send_strategy import StaticSendStrategy
     from ..models.throttled_send_strategy import ThrottledSendStrategy
     from ..models.unsupported_send_strategy import UnsupportedSendStrategy
-
-
-T = TypeVar("T", bound="PatchCampaignResponseDataAttributes")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -186,7 +183,7 @@ class PatchCampaignResponseDataAttributes(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.name = src_dict["name"]
         instance.archived = src_dict["archived"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -20,9 +20,6 @@ if TYPE_CHECKING:
     from ..models.patch_catalog_variant_response_data_attributes_custom_metadata_type_0 import (
         PatchCatalogVariantResponseDataAttributesCustomMetadataType0,
     )
-
-
-T = TypeVar("T", bound="PatchCatalogVariantResponseDataAttributes")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -209,7 +206,7 @@ class PatchCatalogVariantResponseDataAttributes(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.external_id = src_dict.get("external_id", UNSET)
         instance.title = src_dict.get("title", UNSET)

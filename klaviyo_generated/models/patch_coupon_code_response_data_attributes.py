@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -15,8 +15,6 @@ from ..models.patch_coupon_code_response_data_attributes_status import (
     check_patch_coupon_code_response_data_attributes_status,
 )
 from ..types import UNSET, Unset, parse_union
-
-T = TypeVar("T", bound="PatchCouponCodeResponseDataAttributes")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -71,7 +69,7 @@ class PatchCouponCodeResponseDataAttributes(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.unique_code = src_dict.get("unique_code", UNSET)
         return instance

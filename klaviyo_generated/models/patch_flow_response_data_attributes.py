@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -15,8 +15,6 @@ from ..models.patch_flow_response_data_attributes_trigger_type import (
     check_patch_flow_response_data_attributes_trigger_type,
 )
 from ..types import UNSET, Unset, parse_union
-
-T = TypeVar("T", bound="PatchFlowResponseDataAttributes")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -99,7 +97,7 @@ class PatchFlowResponseDataAttributes(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.name = src_dict.get("name", UNSET)
         instance.status = src_dict.get("status", UNSET)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -20,9 +20,6 @@ if TYPE_CHECKING:
     from ..models.object_links import ObjectLinks
     from ..models.patch_mapped_metric_response_data_attributes import PatchMappedMetricResponseDataAttributes
     from ..models.patch_mapped_metric_response_data_relationships import PatchMappedMetricResponseDataRelationships
-
-
-T = TypeVar("T", bound="PatchMappedMetricResponseData")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -76,7 +73,7 @@ class PatchMappedMetricResponseData(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         return instance
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -19,9 +19,6 @@ if TYPE_CHECKING:
     from ..models.predictive_analytics import PredictiveAnalytics
     from ..models.profile_location import ProfileLocation
     from ..models.subscriptions import Subscriptions
-
-
-T = TypeVar("T", bound="PatchProfileResponseDataAttributes")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -203,7 +200,7 @@ class PatchProfileResponseDataAttributes(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.email = src_dict.get("email", UNSET)
         instance.phone_number = src_dict.get("phone_number", UNSET)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -14,8 +14,6 @@ from ..models.phone_number_consent_channel_settings_consent_type import (
     check_phone_number_consent_channel_settings_consent_type,
 )
 from ..types import UNSET, Unset
-
-T = TypeVar("T", bound="PhoneNumberConsentChannelSettings")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -45,7 +43,7 @@ class PhoneNumberConsentChannelSettings(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         return instance
 

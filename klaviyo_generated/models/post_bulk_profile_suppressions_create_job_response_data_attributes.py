@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -15,8 +15,6 @@ from ..models.post_bulk_profile_suppressions_create_job_response_data_attributes
     check_post_bulk_profile_suppressions_create_job_response_data_attributes_status,
 )
 from ..types import UNSET, Unset, parse_union
-
-T = TypeVar("T", bound="PostBulkProfileSuppressionsCreateJobResponseDataAttributes")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -93,7 +91,7 @@ class PostBulkProfileSuppressionsCreateJobResponseDataAttributes(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.total_count = src_dict["total_count"]
         instance.completed_count = src_dict.get("completed_count", UNSET)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -17,9 +17,6 @@ if TYPE_CHECKING:
     from ..models.render_options_sub_object import RenderOptionsSubObject
     from ..models.send_time_sub_object import SendTimeSubObject
     from ..models.sms_content_sub_object import SMSContentSubObject
-
-
-T = TypeVar("T", bound="PostCampaignMessageResponseDataAttributes")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -123,7 +120,7 @@ class PostCampaignMessageResponseDataAttributes(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.label = src_dict["label"]
         instance.channel = src_dict["channel"]

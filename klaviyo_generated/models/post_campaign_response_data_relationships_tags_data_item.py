@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.tag_enum import TagEnum, check_tag_enum
-
-T = TypeVar("T", bound="PostCampaignResponseDataRelationshipsTagsDataItem")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -45,7 +43,7 @@ class PostCampaignResponseDataRelationshipsTagsDataItem(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.id = src_dict["id"]
         return instance

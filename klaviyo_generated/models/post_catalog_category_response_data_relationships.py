@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -15,9 +15,6 @@ if TYPE_CHECKING:
     from ..models.post_catalog_category_response_data_relationships_items import (
         PostCatalogCategoryResponseDataRelationshipsItems,
     )
-
-
-T = TypeVar("T", bound="PostCatalogCategoryResponseDataRelationships")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -47,7 +44,7 @@ class PostCatalogCategoryResponseDataRelationships(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         return instance
 

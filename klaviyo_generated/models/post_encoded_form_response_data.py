@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -14,9 +14,6 @@ from ..models.form_enum import FormEnum, check_form_enum
 if TYPE_CHECKING:
     from ..models.object_links import ObjectLinks
     from ..models.post_encoded_form_response_data_attributes import PostEncodedFormResponseDataAttributes
-
-
-T = TypeVar("T", bound="PostEncodedFormResponseData")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -62,7 +59,7 @@ class PostEncodedFormResponseData(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.id = src_dict["id"]
         return instance

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -13,9 +13,6 @@ from ..models.form_series_report_enum import FormSeriesReportEnum, check_form_se
 
 if TYPE_CHECKING:
     from ..models.post_form_series_response_dto_data_attributes import PostFormSeriesResponseDTODataAttributes
-
-
-T = TypeVar("T", bound="PostFormSeriesResponseDTOData")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -49,7 +46,7 @@ class PostFormSeriesResponseDTOData(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         return instance
 

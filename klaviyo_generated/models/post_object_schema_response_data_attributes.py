@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -22,9 +22,6 @@ from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
     from ..models.api_schema_property import APISchemaProperty
-
-
-T = TypeVar("T", bound="PostObjectSchemaResponseDataAttributes")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -104,7 +101,7 @@ class PostObjectSchemaResponseDataAttributes(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.title = src_dict["title"]
         instance.description = src_dict["description"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -14,8 +14,6 @@ from ..models.post_object_type_response_data_attributes_status import (
     PostObjectTypeResponseDataAttributesStatus,
     check_post_object_type_response_data_attributes_status,
 )
-
-T = TypeVar("T", bound="PostObjectTypeResponseDataAttributes")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -78,7 +76,7 @@ class PostObjectTypeResponseDataAttributes(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.title = src_dict["title"]
         instance.description = src_dict["description"]

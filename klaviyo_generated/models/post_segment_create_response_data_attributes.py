@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -14,9 +14,6 @@ from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
     from ..models.segment_definition import SegmentDefinition
-
-
-T = TypeVar("T", bound="PostSegmentCreateResponseDataAttributes")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -103,7 +100,7 @@ class PostSegmentCreateResponseDataAttributes(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.is_active = src_dict["is_active"]
         instance.is_processing = src_dict["is_processing"]

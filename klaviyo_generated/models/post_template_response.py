@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -15,9 +15,6 @@ if TYPE_CHECKING:
     from ..models.object_links import ObjectLinks
     from ..models.post_template_response_data import PostTemplateResponseData
     from ..models.response_meta import ResponseMeta
-
-
-T = TypeVar("T", bound="PostTemplateResponse")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -61,7 +58,7 @@ class PostTemplateResponse(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         return instance
 

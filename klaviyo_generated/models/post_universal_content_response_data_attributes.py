@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -34,9 +34,6 @@ if TYPE_CHECKING:
     from ..models.text_block_v0 import TextBlockV0
     from ..models.unsupported_block import UnsupportedBlock
     from ..models.video_block_v0 import VideoBlockV0
-
-
-T = TypeVar("T", bound="PostUniversalContentResponseDataAttributes")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -179,7 +176,7 @@ class PostUniversalContentResponseDataAttributes(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.name = src_dict["name"]
         instance.screenshot_url = src_dict["screenshot_url"]

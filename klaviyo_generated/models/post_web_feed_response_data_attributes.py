@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -23,8 +23,6 @@ from ..models.post_web_feed_response_data_attributes_status import (
     check_post_web_feed_response_data_attributes_status,
 )
 from ..types import UNSET, Unset
-
-T = TypeVar("T", bound="PostWebFeedResponseDataAttributes")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -96,7 +94,7 @@ class PostWebFeedResponseDataAttributes(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.name = src_dict["name"]
         instance.url = src_dict["url"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -15,8 +15,6 @@ from ..models.predictive_analytics_ranked_channel_affinity_type_0_item import (
     check_predictive_analytics_ranked_channel_affinity_type_0_item,
 )
 from ..types import UNSET, Unset, parse_union
-
-T = TypeVar("T", bound="PredictiveAnalytics")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -139,7 +137,7 @@ class PredictiveAnalytics(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.historic_clv = src_dict.get("historic_clv", UNSET)
         instance.predicted_clv = src_dict.get("predicted_clv", UNSET)

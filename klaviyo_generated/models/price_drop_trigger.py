@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -26,9 +26,6 @@ from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
     from ..models.price_drop_trigger_trigger_filter_type_0 import PriceDropTriggerTriggerFilterType0
-
-
-T = TypeVar("T", bound="PriceDropTrigger")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -109,7 +106,7 @@ class PriceDropTrigger(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.price_drop_amount_value = src_dict["price_drop_amount_value"]
         instance.timeframe_days = src_dict.get("timeframe_days", UNSET)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -11,8 +11,6 @@ from attrs import field as _attrs_field
 from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.product_block_v0_content_type import ProductBlockV0ContentType, check_product_block_v0_content_type
 from ..models.product_block_v0_type import ProductBlockV0Type, check_product_block_v0_type
-
-T = TypeVar("T", bound="ProductBlockV0")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -52,7 +50,7 @@ class ProductBlockV0(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.data = src_dict["data"]
         return instance

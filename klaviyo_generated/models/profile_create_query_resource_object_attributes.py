@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -16,9 +16,6 @@ if TYPE_CHECKING:
         ProfileCreateQueryResourceObjectAttributesPropertiesType0,
     )
     from ..models.profile_location import ProfileLocation
-
-
-T = TypeVar("T", bound="ProfileCreateQueryResourceObjectAttributes")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -139,7 +136,7 @@ class ProfileCreateQueryResourceObjectAttributes(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.email = src_dict.get("email", UNSET)
         instance.phone_number = src_dict.get("phone_number", UNSET)

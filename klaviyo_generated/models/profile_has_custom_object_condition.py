@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -17,9 +17,6 @@ from ..models.profile_has_custom_object_condition_type import (
 if TYPE_CHECKING:
     from ..models.integer_filter import IntegerFilter
     from ..models.profile_has_custom_object_filter import ProfileHasCustomObjectFilter
-
-
-T = TypeVar("T", bound="ProfileHasCustomObjectCondition")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -76,7 +73,7 @@ class ProfileHasCustomObjectCondition(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.object_type_id = src_dict["object_type_id"]
         instance.object_type_relationship_id = src_dict["object_type_relationship_id"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -25,9 +25,6 @@ if TYPE_CHECKING:
     from ..models.static_date_range_filter import StaticDateRangeFilter
     from ..models.string_array_operator_string_array_filter import StringArrayOperatorStringArrayFilter
     from ..models.string_operator_string_filter import StringOperatorStringFilter
-
-
-T = TypeVar("T", bound="ProfileHasCustomObjectFilter")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -118,7 +115,7 @@ class ProfileHasCustomObjectFilter(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.property_id = src_dict["property_id"]
         return instance

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -18,9 +18,6 @@ from ..types import parse_union
 if TYPE_CHECKING:
     from ..models.alltime_date_filter import AlltimeDateFilter
     from ..models.in_the_last_base_relative_date_filter import InTheLastBaseRelativeDateFilter
-
-
-T = TypeVar("T", bound="ProfileHasNotReceivedEmailMessageCondition")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -60,7 +57,7 @@ class ProfileHasNotReceivedEmailMessageCondition(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         return instance
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -22,9 +22,6 @@ if TYPE_CHECKING:
     from ..models.no_email_marketing_consent import NoEmailMarketingConsent
     from ..models.no_push_marketing_consent import NoPushMarketingConsent
     from ..models.no_sms_marketing_consent import NoSMSMarketingConsent
-
-
-T = TypeVar("T", bound="ProfileMarketingConsentCondition")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -85,7 +82,7 @@ class ProfileMarketingConsentCondition(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         return instance
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -15,9 +15,6 @@ if TYPE_CHECKING:
     from ..models.profile_merge_query_resource_object_relationships_profiles_data_item import (
         ProfileMergeQueryResourceObjectRelationshipsProfilesDataItem,
     )
-
-
-T = TypeVar("T", bound="ProfileMergeQueryResourceObjectRelationshipsProfiles")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -53,7 +50,7 @@ class ProfileMergeQueryResourceObjectRelationshipsProfiles(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         return instance
 

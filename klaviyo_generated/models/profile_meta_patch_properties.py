@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -14,9 +14,6 @@ from ..types import UNSET, Unset, parse_union
 if TYPE_CHECKING:
     from ..models.profile_meta_patch_properties_append_type_0 import ProfileMetaPatchPropertiesAppendType0
     from ..models.profile_meta_patch_properties_unappend_type_0 import ProfileMetaPatchPropertiesUnappendType0
-
-
-T = TypeVar("T", bound="ProfileMetaPatchProperties")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -84,7 +81,7 @@ class ProfileMetaPatchProperties(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         return instance
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -13,9 +13,6 @@ from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
     from ..models.profile_metric_property_filter import ProfileMetricPropertyFilter
-
-
-T = TypeVar("T", bound="ProfileMetricFunnelSteps")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -67,7 +64,7 @@ class ProfileMetricFunnelSteps(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.metric_exists = src_dict["metric_exists"]
         instance.metric_id = src_dict["metric_id"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -23,8 +23,6 @@ from ..models.profile_operation_update_or_create_date_property_value_type_1 impo
     check_profile_operation_update_or_create_date_property_value_type_1,
 )
 from ..types import parse_union
-
-T = TypeVar("T", bound="ProfileOperationUpdateOrCreateDate")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -76,7 +74,7 @@ class ProfileOperationUpdateOrCreateDate(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.property_key = src_dict["property_key"]
         return instance

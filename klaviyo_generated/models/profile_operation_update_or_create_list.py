@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -22,8 +22,6 @@ from ..models.profile_operation_update_or_create_list_property_type import (
     check_profile_operation_update_or_create_list_property_type,
 )
 from ..types import UNSET, Unset
-
-T = TypeVar("T", bound="ProfileOperationUpdateOrCreateList")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -78,7 +76,7 @@ class ProfileOperationUpdateOrCreateList(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.property_key = src_dict["property_key"]
         instance.property_value = src_dict["property_value"]

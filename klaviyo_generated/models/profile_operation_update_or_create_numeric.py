@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -17,8 +17,6 @@ from ..models.profile_operation_update_or_create_numeric_property_type import (
     ProfileOperationUpdateOrCreateNumericPropertyType,
     check_profile_operation_update_or_create_numeric_property_type,
 )
-
-T = TypeVar("T", bound="ProfileOperationUpdateOrCreateNumeric")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -65,7 +63,7 @@ class ProfileOperationUpdateOrCreateNumeric(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.property_key = src_dict["property_key"]
         instance.property_value = src_dict["property_value"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -26,9 +26,6 @@ if TYPE_CHECKING:
     from ..models.implicitly_or_explicitly_unreachable import ImplicitlyOrExplicitlyUnreachable
     from ..models.implicitly_reachable import ImplicitlyReachable
     from ..models.implicitly_unreachable import ImplicitlyUnreachable
-
-
-T = TypeVar("T", bound="ProfilePermissionsCondition")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -95,7 +92,7 @@ class ProfilePermissionsCondition(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         return instance
 

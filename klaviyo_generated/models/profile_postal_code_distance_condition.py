@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -22,9 +22,6 @@ from ..types import parse_union
 if TYPE_CHECKING:
     from ..models.greater_than_positive_numeric_filter import GreaterThanPositiveNumericFilter
     from ..models.less_than_positive_numeric_filter import LessThanPositiveNumericFilter
-
-
-T = TypeVar("T", bound="ProfilePostalCodeDistanceCondition")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -82,7 +79,7 @@ class ProfilePostalCodeDistanceCondition(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.country_code = src_dict["country_code"]
         instance.postal_code = src_dict["postal_code"]

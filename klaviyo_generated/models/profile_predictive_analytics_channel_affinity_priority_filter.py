@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -17,8 +17,6 @@ from ..models.profile_predictive_analytics_channel_affinity_priority_filter_type
     ProfilePredictiveAnalyticsChannelAffinityPriorityFilterType,
     check_profile_predictive_analytics_channel_affinity_priority_filter_type,
 )
-
-T = TypeVar("T", bound="ProfilePredictiveAnalyticsChannelAffinityPriorityFilter")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -58,7 +56,7 @@ class ProfilePredictiveAnalyticsChannelAffinityPriorityFilter(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.value = src_dict["value"]
         return instance

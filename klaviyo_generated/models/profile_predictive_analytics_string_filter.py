@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -26,8 +26,6 @@ from ..models.profile_predictive_analytics_string_filter_value import (
     check_profile_predictive_analytics_string_filter_value,
 )
 from ..types import parse_union
-
-T = TypeVar("T", bound="ProfilePredictiveAnalyticsStringFilter")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -69,7 +67,7 @@ class ProfilePredictiveAnalyticsStringFilter(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         return instance
 

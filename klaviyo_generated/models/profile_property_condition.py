@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -28,9 +28,6 @@ if TYPE_CHECKING:
     from ..models.string_array_operator_string_array_filter import StringArrayOperatorStringArrayFilter
     from ..models.string_operator_string_filter import StringOperatorStringFilter
     from ..models.string_phone_operator_string_array_filter import StringPhoneOperatorStringArrayFilter
-
-
-T = TypeVar("T", bound="ProfilePropertyCondition")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -138,7 +135,7 @@ class ProfilePropertyCondition(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.property_ = src_dict["property"]
         return instance

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -34,8 +34,6 @@ from ..models.profile_property_date_trigger_type import (
     check_profile_property_date_trigger_type,
 )
 from ..types import UNSET, Unset, parse_union
-
-T = TypeVar("T", bound="ProfilePropertyDateTrigger")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -131,7 +129,7 @@ class ProfilePropertyDateTrigger(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.date_profile_property = src_dict["date_profile_property"]
         instance.timedelta_value_before_date = src_dict["timedelta_value_before_date"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -11,8 +11,6 @@ from attrs import field as _attrs_field
 from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.profile_region_condition_region import ProfileRegionConditionRegion, check_profile_region_condition_region
 from ..models.profile_region_condition_type import ProfileRegionConditionType, check_profile_region_condition_type
-
-T = TypeVar("T", bound="ProfileRegionCondition")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -52,7 +50,7 @@ class ProfileRegionCondition(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.in_region = src_dict["in_region"]
         return instance

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -21,9 +21,6 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.related_id_path import RelatedIdPath
-
-
-T = TypeVar("T", bound="ProfileRelationshipSource")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -84,7 +81,7 @@ class ProfileRelationshipSource(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.source_id = src_dict["source_id"]
         instance.id_path = src_dict["id_path"]

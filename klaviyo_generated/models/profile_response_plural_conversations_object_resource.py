@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -20,9 +20,6 @@ if TYPE_CHECKING:
     from ..models.profile_response_plural_conversations_object_resource_relationships import (
         ProfileResponsePluralConversationsObjectResourceRelationships,
     )
-
-
-T = TypeVar("T", bound="ProfileResponsePluralConversationsObjectResource")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -79,7 +76,7 @@ class ProfileResponsePluralConversationsObjectResource(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.id = src_dict.get("id", UNSET)
         return instance

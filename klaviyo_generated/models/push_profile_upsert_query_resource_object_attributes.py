@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -17,9 +17,6 @@ if TYPE_CHECKING:
     from ..models.push_profile_upsert_query_resource_object_attributes_properties_type_0 import (
         PushProfileUpsertQueryResourceObjectAttributesPropertiesType0,
     )
-
-
-T = TypeVar("T", bound="PushProfileUpsertQueryResourceObjectAttributes")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -160,7 +157,7 @@ class PushProfileUpsertQueryResourceObjectAttributes(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.phone_number = src_dict.get("phone_number", UNSET)
         instance.external_id = src_dict.get("external_id", UNSET)

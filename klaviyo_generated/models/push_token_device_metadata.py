@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -22,8 +22,6 @@ from ..models.push_token_device_metadata_os_name import (
     check_push_token_device_metadata_os_name,
 )
 from ..types import UNSET, Unset
-
-T = TypeVar("T", bound="PushTokenDeviceMetadata")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -144,7 +142,7 @@ class PushTokenDeviceMetadata(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.device_id = src_dict.get("device_id", UNSET)
         instance.sdk_version = src_dict.get("sdk_version", UNSET)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -12,8 +12,6 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.rating_style_alignment import RatingStyleAlignment, check_rating_style_alignment
 from ..models.rating_style_shape import RatingStyleShape, check_rating_style_shape
 from ..types import UNSET, Unset
-
-T = TypeVar("T", bound="RatingStyle")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -83,7 +81,7 @@ class RatingStyle(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.color = src_dict.get("color", UNSET)
         instance.empty_color = src_dict.get("empty_color", UNSET)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -18,9 +18,6 @@ if TYPE_CHECKING:
     from ..models.rcs_card_extra_type_0 import RCSCardExtraType0
     from ..models.rcs_suggestion import RCSSuggestion
     from ..models.slim_image_reference import SlimImageReference
-
-
-T = TypeVar("T", bound="RCSCard")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -130,7 +127,7 @@ class RCSCard(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.id = src_dict["id"]
         instance.title = src_dict.get("title", UNSET)

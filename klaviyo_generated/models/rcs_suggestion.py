@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -12,8 +12,6 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.rcs_suggestion_open_mode import RCSSuggestionOpenMode, check_rcs_suggestion_open_mode
 from ..models.rcs_suggestion_type import RCSSuggestionType, check_rcs_suggestion_type
 from ..types import UNSET, Unset
-
-T = TypeVar("T", bound="RCSSuggestion")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -70,7 +68,7 @@ class RCSSuggestion(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.id = src_dict["id"]
         instance.text = src_dict["text"]

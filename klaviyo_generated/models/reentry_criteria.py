@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -12,8 +12,6 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.reentry_criteria_unit_type_0 import ReentryCriteriaUnitType0, check_reentry_criteria_unit_type_0
 from ..models.reentry_criteria_unit_type_1 import ReentryCriteriaUnitType1, check_reentry_criteria_unit_type_1
 from ..types import parse_union
-
-T = TypeVar("T", bound="ReentryCriteria")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -47,7 +45,7 @@ class ReentryCriteria(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.duration = src_dict["duration"]
         return instance

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -21,8 +21,6 @@ from ..models.relative_date_operator_base_relative_date_filter_unit import (
     RelativeDateOperatorBaseRelativeDateFilterUnit,
     check_relative_date_operator_base_relative_date_filter_unit,
 )
-
-T = TypeVar("T", bound="RelativeDateOperatorBaseRelativeDateFilter")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -70,7 +68,7 @@ class RelativeDateOperatorBaseRelativeDateFilter(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.quantity = src_dict["quantity"]
         return instance

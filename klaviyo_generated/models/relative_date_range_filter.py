@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -15,8 +15,6 @@ from ..models.relative_date_range_filter_operator import (
 )
 from ..models.relative_date_range_filter_type import RelativeDateRangeFilterType, check_relative_date_range_filter_type
 from ..models.relative_date_range_filter_unit import RelativeDateRangeFilterUnit, check_relative_date_range_filter_unit
-
-T = TypeVar("T", bound="RelativeDateRangeFilter")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -70,7 +68,7 @@ class RelativeDateRangeFilter(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.start = src_dict["start"]
         instance.end = src_dict["end"]

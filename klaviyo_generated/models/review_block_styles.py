@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -58,8 +58,6 @@ from ..models.review_block_styles_verified_font_style import (
     check_review_block_styles_verified_font_style,
 )
 from ..types import UNSET, Unset
-
-T = TypeVar("T", bound="ReviewBlockStyles")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -513,7 +511,7 @@ class ReviewBlockStyles(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.author_color = src_dict.get("author_color", UNSET)
         instance.author_font_family = src_dict.get("author_font_family", UNSET)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -13,9 +13,6 @@ from ..models.review_enum import ReviewEnum, check_review_enum
 
 if TYPE_CHECKING:
     from ..models.review_patch_query_resource_object_attributes import ReviewPatchQueryResourceObjectAttributes
-
-
-T = TypeVar("T", bound="ReviewPatchQueryResourceObject")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -55,7 +52,7 @@ class ReviewPatchQueryResourceObject(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.id = src_dict["id"]
         return instance

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -13,8 +13,6 @@ from ..models.review_product_external_id_integration_key import (
     ReviewProductExternalIdIntegrationKey,
     check_review_product_external_id_integration_key,
 )
-
-T = TypeVar("T", bound="ReviewProductExternalId")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -49,7 +47,7 @@ class ReviewProductExternalId(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.external_id = src_dict["external_id"]
         return instance

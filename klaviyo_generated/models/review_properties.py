@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -14,8 +14,6 @@ from ..models.review_properties_display_device_item import (
     check_review_properties_display_device_item,
 )
 from ..types import UNSET, Unset
-
-T = TypeVar("T", bound="ReviewProperties")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -123,7 +121,7 @@ class ReviewProperties(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.classname = src_dict.get("classname", UNSET)
         instance.author = src_dict.get("author", UNSET)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -19,9 +19,6 @@ if TYPE_CHECKING:
     from ..models.reject_reason_private_information import RejectReasonPrivateInformation
     from ..models.reject_reason_profanity import RejectReasonProfanity
     from ..models.reject_reason_unrelated import RejectReasonUnrelated
-
-
-T = TypeVar("T", bound="ReviewStatusRejected")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -82,7 +79,7 @@ class ReviewStatusRejected(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         return instance
 

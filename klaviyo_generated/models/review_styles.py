@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -16,9 +16,6 @@ if TYPE_CHECKING:
     from ..models.quote_style import QuoteStyle
     from ..models.rating_style import RatingStyle
     from ..models.reviewer_name_style import ReviewerNameStyle
-
-
-T = TypeVar("T", bound="ReviewStyles")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -88,7 +85,7 @@ class ReviewStyles(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.background_color = src_dict.get("background_color", UNSET)
         instance.block_background_color = src_dict.get("block_background_color", UNSET)

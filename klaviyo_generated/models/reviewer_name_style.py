@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -12,8 +12,6 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.reviewer_name_style_alignment import ReviewerNameStyleAlignment, check_reviewer_name_style_alignment
 from ..models.reviewer_name_style_layout import ReviewerNameStyleLayout, check_reviewer_name_style_layout
 from ..types import UNSET, Unset
-
-T = TypeVar("T", bound="ReviewerNameStyle")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -118,7 +116,7 @@ class ReviewerNameStyle(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.font_family = src_dict.get("font_family", UNSET)
         instance.font_size = src_dict.get("font_size", UNSET)

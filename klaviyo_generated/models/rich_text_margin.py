@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -13,8 +13,6 @@ from ..models.rich_text_margin_left import RichTextMarginLeft, check_rich_text_m
 from ..models.rich_text_margin_right import RichTextMarginRight, check_rich_text_margin_right
 from ..models.rich_text_margin_top import RichTextMarginTop, check_rich_text_margin_top
 from ..types import UNSET, Unset
-
-T = TypeVar("T", bound="RichTextMargin")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -68,7 +66,7 @@ class RichTextMargin(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.bottom = src_dict.get("bottom", UNSET)
         return instance

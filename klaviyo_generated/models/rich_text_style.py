@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -19,9 +19,6 @@ from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
     from ..models.rich_text_margin import RichTextMargin
-
-
-T = TypeVar("T", bound="RichTextStyle")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -124,7 +121,7 @@ class RichTextStyle(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.font_size = src_dict.get("font_size", UNSET)
         instance.text_color = src_dict.get("text_color", UNSET)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -33,9 +33,6 @@ if TYPE_CHECKING:
     from ..models.sms_disclosure import SMSDisclosure
     from ..models.spin_to_win import SpinToWin
     from ..models.text import Text
-
-
-T = TypeVar("T", bound="RowV0")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -165,7 +162,7 @@ class RowV0(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.id = src_dict.get("id", UNSET)
         return instance

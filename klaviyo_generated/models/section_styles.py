@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -25,8 +25,6 @@ from ..models.section_styles_content_color_type import (
     check_section_styles_content_color_type,
 )
 from ..types import UNSET, Unset
-
-T = TypeVar("T", bound="SectionStyles")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -200,7 +198,7 @@ class SectionStyles(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.background_asset_id = src_dict.get("background_asset_id", UNSET)
         instance.background_color = src_dict.get("background_color", UNSET)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -12,8 +12,6 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.section_v0_content_type import SectionV0ContentType, check_section_v0_content_type
 from ..models.section_v0_type import SectionV0Type, check_section_v0_type
 from ..types import UNSET, Unset
-
-T = TypeVar("T", bound="SectionV0")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -55,7 +53,7 @@ class SectionV0(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.data = src_dict.get("data", UNSET)
         return instance

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -24,9 +24,6 @@ if TYPE_CHECKING:
     from ..models.relative_date_operator_base_relative_date_filter import RelativeDateOperatorBaseRelativeDateFilter
     from ..models.relative_date_range_filter import RelativeDateRangeFilter
     from ..models.static_date_range_filter import StaticDateRangeFilter
-
-
-T = TypeVar("T", bound="SegmentsProfileMetricFunnelCondition")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -89,7 +86,7 @@ class SegmentsProfileMetricFunnelCondition(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         return instance
 

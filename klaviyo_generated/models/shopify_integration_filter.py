@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -18,8 +18,6 @@ from ..models.shopify_integration_filter_value_item import (
     ShopifyIntegrationFilterValueItem,
     check_shopify_integration_filter_value_item,
 )
-
-T = TypeVar("T", bound="ShopifyIntegrationFilter")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -64,7 +62,7 @@ class ShopifyIntegrationFilter(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         return instance
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -16,8 +16,6 @@ from ..models.side_image_settings_device_type_item import (
 )
 from ..models.side_image_settings_size import SideImageSettingsSize, check_side_image_settings_size
 from ..types import UNSET, Unset
-
-T = TypeVar("T", bound="SideImageSettings")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -70,7 +68,7 @@ class SideImageSettings(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         return instance
 

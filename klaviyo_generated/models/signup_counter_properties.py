@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -18,8 +18,6 @@ from ..models.signup_counter_properties_timeframe import (
     check_signup_counter_properties_timeframe,
 )
 from ..types import UNSET, Unset
-
-T = TypeVar("T", bound="SignupCounterProperties")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -81,7 +79,7 @@ class SignupCounterProperties(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.min_submits = src_dict["min_submits"]
         instance.content = src_dict["content"]

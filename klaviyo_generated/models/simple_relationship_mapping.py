@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -18,9 +18,6 @@ from ..types import parse_union
 if TYPE_CHECKING:
     from ..models.custom_object_relationship_source import CustomObjectRelationshipSource
     from ..models.profile_relationship_source import ProfileRelationshipSource
-
-
-T = TypeVar("T", bound="SimpleRelationshipMapping")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -66,7 +63,7 @@ class SimpleRelationshipMapping(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.relationship_id = src_dict["relationship_id"]
         return instance

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -18,8 +18,6 @@ from ..models.sms_disclosure_link_text_style_font_weight import (
     check_sms_disclosure_link_text_style_font_weight,
 )
 from ..types import UNSET, Unset, parse_union
-
-T = TypeVar("T", bound="SMSDisclosureLinkTextStyle")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -102,7 +100,7 @@ class SMSDisclosureLinkTextStyle(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.font_size = src_dict.get("font_size", UNSET)
         instance.character_spacing = src_dict.get("character_spacing", UNSET)

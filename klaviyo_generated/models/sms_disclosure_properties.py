@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -18,9 +18,6 @@ from ..types import UNSET, Unset, parse_union
 if TYPE_CHECKING:
     from ..models.sms_disclosure_account_default import SMSDisclosureAccountDefault
     from ..models.sms_disclosure_custom import SMSDisclosureCustom
-
-
-T = TypeVar("T", bound="SMSDisclosureProperties")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -79,7 +76,7 @@ class SMSDisclosureProperties(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.classname = src_dict.get("classname", UNSET)
         return instance

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -15,9 +15,6 @@ if TYPE_CHECKING:
     from ..models.padding import Padding
     from ..models.sms_disclosure_link_text_style import SMSDisclosureLinkTextStyle
     from ..models.sms_disclosure_text_style import SMSDisclosureTextStyle
-
-
-T = TypeVar("T", bound="SMSDisclosureStyles")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -71,7 +68,7 @@ class SMSDisclosureStyles(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.background_color = src_dict.get("background_color", UNSET)
         return instance

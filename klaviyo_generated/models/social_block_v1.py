@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -17,9 +17,6 @@ if TYPE_CHECKING:
     from ..models.social_block_data import SocialBlockData
     from ..models.social_icon_sub_block import SocialIconSubBlock
     from ..models.social_spacer_sub_block import SocialSpacerSubBlock
-
-
-T = TypeVar("T", bound="SocialBlockV1")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -106,7 +103,7 @@ class SocialBlockV1(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.id = src_dict.get("id", UNSET)
         instance.data_id = src_dict.get("data_id", UNSET)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -12,8 +12,6 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.social_icon_sub_block_link_type import SocialIconSubBlockLinkType, check_social_icon_sub_block_link_type
 from ..models.social_icon_sub_block_type import SocialIconSubBlockType, check_social_icon_sub_block_type
 from ..types import UNSET, Unset
-
-T = TypeVar("T", bound="SocialIconSubBlock")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -97,7 +95,7 @@ class SocialIconSubBlock(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.id = src_dict.get("id", UNSET)
         instance.custom_asset_id = src_dict.get("custom_asset_id", UNSET)

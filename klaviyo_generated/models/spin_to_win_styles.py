@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -15,9 +15,6 @@ if TYPE_CHECKING:
     from ..models.padding import Padding
     from ..models.spin_to_win_slice_style import SpinToWinSliceStyle
     from ..models.text_style_v0 import TextStyleV0
-
-
-T = TypeVar("T", bound="SpinToWinStyles")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -117,7 +114,7 @@ class SpinToWinStyles(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.background_color = src_dict.get("background_color", UNSET)
         instance.center_color = src_dict.get("center_color", UNSET)

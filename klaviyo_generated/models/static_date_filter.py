@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -12,8 +12,6 @@ from attrs import field as _attrs_field
 from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.static_date_filter_operator import StaticDateFilterOperator, check_static_date_filter_operator
 from ..models.static_date_filter_type import StaticDateFilterType, check_static_date_filter_type
-
-T = TypeVar("T", bound="StaticDateFilter")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -56,7 +54,7 @@ class StaticDateFilter(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         return instance
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -15,8 +15,6 @@ from ..models.static_date_range_filter_operator import (
     check_static_date_range_filter_operator,
 )
 from ..models.static_date_range_filter_type import StaticDateRangeFilterType, check_static_date_range_filter_type
-
-T = TypeVar("T", bound="StaticDateRangeFilter")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -66,7 +64,7 @@ class StaticDateRangeFilter(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         return instance
 

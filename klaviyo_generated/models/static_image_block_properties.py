@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -13,9 +13,6 @@ from ..types import UNSET, Unset, strict_enums
 
 if TYPE_CHECKING:
     from ..models.image_block_cropping_properties import ImageBlockCroppingProperties
-
-
-T = TypeVar("T", bound="StaticImageBlockProperties")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -83,7 +80,7 @@ class StaticImageBlockProperties(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.alt_text = src_dict.get("alt_text", UNSET)
         instance.asset_id = src_dict.get("asset_id", UNSET)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -16,9 +16,6 @@ from ..types import UNSET, Unset, parse_union
 if TYPE_CHECKING:
     from ..models.local_static_send import LocalStaticSend
     from ..models.non_local_static_send import NonLocalStaticSend
-
-
-T = TypeVar("T", bound="StaticSendStrategy")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -70,7 +67,7 @@ class StaticSendStrategy(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         return instance
 

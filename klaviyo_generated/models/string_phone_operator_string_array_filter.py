@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -17,8 +17,6 @@ from ..models.string_phone_operator_string_array_filter_type import (
     StringPhoneOperatorStringArrayFilterType,
     check_string_phone_operator_string_array_filter_type,
 )
-
-T = TypeVar("T", bound="StringPhoneOperatorStringArrayFilter")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -71,7 +69,7 @@ class StringPhoneOperatorStringArrayFilter(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         return instance
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal, TypeVar, cast
+from typing import Any, Literal, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -11,8 +11,6 @@ from attrs import field as _attrs_field
 from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.submit_opt_in_code_type import SubmitOptInCodeType, check_submit_opt_in_code_type
 from ..types import UNSET, Unset, strict_enums
-
-T = TypeVar("T", bound="SubmitOptInCode")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -64,7 +62,7 @@ class SubmitOptInCode(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.id = src_dict.get("id", UNSET)
         instance.properties = src_dict.get("properties", UNSET)

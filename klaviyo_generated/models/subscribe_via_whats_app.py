@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -14,9 +14,6 @@ from ..types import UNSET, Unset, strict_enums
 
 if TYPE_CHECKING:
     from ..models.subscribe_via_whats_app_properties import SubscribeViaWhatsAppProperties
-
-
-T = TypeVar("T", bound="SubscribeViaWhatsApp")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -66,7 +63,7 @@ class SubscribeViaWhatsApp(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.id = src_dict.get("id", UNSET)
         return instance

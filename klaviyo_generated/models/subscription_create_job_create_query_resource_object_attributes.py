@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -15,9 +15,6 @@ if TYPE_CHECKING:
     from ..models.subscription_create_job_create_query_resource_object_attributes_profiles import (
         SubscriptionCreateJobCreateQueryResourceObjectAttributesProfiles,
     )
-
-
-T = TypeVar("T", bound="SubscriptionCreateJobCreateQueryResourceObjectAttributes")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -63,7 +60,7 @@ class SubscriptionCreateJobCreateQueryResourceObjectAttributes(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.custom_source = src_dict.get("custom_source", UNSET)
         instance.historical_import = src_dict.get("historical_import", UNSET)

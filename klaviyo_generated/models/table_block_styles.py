@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -34,8 +34,6 @@ from ..models.table_block_styles_table_text_align import (
     check_table_block_styles_table_text_align,
 )
 from ..types import UNSET, Unset
-
-T = TypeVar("T", bound="TableBlockStyles")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -361,7 +359,7 @@ class TableBlockStyles(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.block_background_color = src_dict.get("block_background_color", UNSET)
         instance.block_border_color = src_dict.get("block_border_color", UNSET)

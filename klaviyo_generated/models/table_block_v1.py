@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -22,9 +22,6 @@ if TYPE_CHECKING:
     from ..models.table_html_sub_block import TableHtmlSubBlock
     from ..models.table_image_sub_block import TableImageSubBlock
     from ..models.table_text_sub_block import TableTextSubBlock
-
-
-T = TypeVar("T", bound="TableBlockV1")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -144,7 +141,7 @@ class TableBlockV1(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.id = src_dict.get("id", UNSET)
         instance.data_id = src_dict.get("data_id", UNSET)

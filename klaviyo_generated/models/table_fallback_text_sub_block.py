@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -26,8 +26,6 @@ from ..models.table_fallback_text_sub_block_type import (
     check_table_fallback_text_sub_block_type,
 )
 from ..types import UNSET, Unset
-
-T = TypeVar("T", bound="TableFallbackTextSubBlock")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -151,7 +149,7 @@ class TableFallbackTextSubBlock(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.content = src_dict.get("content", UNSET)
         instance.color = src_dict.get("color", UNSET)

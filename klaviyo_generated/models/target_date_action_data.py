@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -18,8 +18,6 @@ from ..models.target_date_action_data_timezone import (
     check_target_date_action_data_timezone,
 )
 from ..types import UNSET, Unset, parse_union
-
-T = TypeVar("T", bound="TargetDateActionData")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -75,7 +73,7 @@ class TargetDateActionData(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.target_time = src_dict.get("target_time", UNSET)
         return instance

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -21,9 +21,6 @@ if TYPE_CHECKING:
     from ..models.link_style import LinkStyle
     from ..models.mobile_style import MobileStyle
     from ..models.text_style_v1 import TextStyleV1
-
-
-T = TypeVar("T", bound="TemplateDefinition")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -114,7 +111,7 @@ class TemplateDefinition(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.id = src_dict.get("id", UNSET)
         instance.template_id = src_dict.get("template_id", UNSET)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -13,9 +13,6 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 if TYPE_CHECKING:
     from ..models.display_options import DisplayOptions
     from ..models.text_block_styles_v1 import TextBlockStylesV1
-
-
-T = TypeVar("T", bound="TextBlockDataV1")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -55,7 +52,7 @@ class TextBlockDataV1(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.content = src_dict["content"]
         return instance

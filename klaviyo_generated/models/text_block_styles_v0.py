@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -20,8 +20,6 @@ from ..models.text_block_styles_v0_text_table_layout import (
     check_text_block_styles_v0_text_table_layout,
 )
 from ..types import UNSET, Unset
-
-T = TypeVar("T", bound="TextBlockStylesV0")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -243,7 +241,7 @@ class TextBlockStylesV0(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.background_color = src_dict.get("background_color", UNSET)
         instance.block_background_color = src_dict.get("block_background_color", UNSET)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -12,8 +12,6 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.text_style_styles_font_style import TextStyleStylesFontStyle, check_text_style_styles_font_style
 from ..models.text_style_styles_text_align import TextStyleStylesTextAlign, check_text_style_styles_text_align
 from ..types import UNSET, Unset
-
-T = TypeVar("T", bound="TextStyleStyles")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -123,7 +121,7 @@ class TextStyleStyles(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.color = src_dict.get("color", UNSET)
         instance.font_family = src_dict.get("font_family", UNSET)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -12,8 +12,6 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.text_style_v0_font_family_type_0 import TextStyleV0FontFamilyType0, check_text_style_v0_font_family_type_0
 from ..models.text_style_v0_font_weight import TextStyleV0FontWeight, check_text_style_v0_font_weight
 from ..types import UNSET, Unset, parse_union
-
-T = TypeVar("T", bound="TextStyleV0")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -92,7 +90,7 @@ class TextStyleV0(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.font_size = src_dict.get("font_size", UNSET)
         instance.text_color = src_dict.get("text_color", UNSET)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -16,8 +16,6 @@ from ..models.time_delay_action_data_delay_until_weekdays_type_0_item import (
 from ..models.time_delay_action_data_timezone import TimeDelayActionDataTimezone, check_time_delay_action_data_timezone
 from ..models.time_delay_action_data_unit import TimeDelayActionDataUnit, check_time_delay_action_data_unit
 from ..types import UNSET, Unset, parse_union
-
-T = TypeVar("T", bound="TimeDelayActionData")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -95,7 +93,7 @@ class TimeDelayActionData(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.value = src_dict["value"]
         instance.secondary_value = src_dict.get("secondary_value", UNSET)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -16,9 +16,6 @@ if TYPE_CHECKING:
     from ..models.campaign_tracking_setting_static_param import CampaignTrackingSettingStaticParam
     from ..models.flow_tracking_setting_dynamic_param import FlowTrackingSettingDynamicParam
     from ..models.flow_tracking_setting_static_param import FlowTrackingSettingStaticParam
-
-
-T = TypeVar("T", bound="TrackingParamDTO")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -74,7 +71,7 @@ class TrackingParamDTO(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         return instance
 

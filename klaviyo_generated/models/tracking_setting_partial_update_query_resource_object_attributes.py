@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -14,9 +14,6 @@ from ..types import UNSET, Unset, parse_union
 if TYPE_CHECKING:
     from ..models.custom_tracking_param_dto import CustomTrackingParamDTO
     from ..models.tracking_param_dto import TrackingParamDTO
-
-
-T = TypeVar("T", bound="TrackingSettingPartialUpdateQueryResourceObjectAttributes")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -105,7 +102,7 @@ class TrackingSettingPartialUpdateQueryResourceObjectAttributes(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.auto_add_parameters = src_dict.get("auto_add_parameters", UNSET)
         return instance

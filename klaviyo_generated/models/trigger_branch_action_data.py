@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -21,9 +21,6 @@ from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
     from ..models.trigger_branch_action_data_trigger_filter_type_0 import TriggerBranchActionDataTriggerFilterType0
-
-
-T = TypeVar("T", bound="TriggerBranchActionData")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -76,7 +73,7 @@ class TriggerBranchActionData(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.trigger_id = src_dict["trigger_id"]
         return instance

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -15,8 +15,6 @@ from ..models.unique_coupon_config_integration import (
 )
 from ..models.unique_coupon_config_type import UniqueCouponConfigType, check_unique_coupon_config_type
 from ..types import UNSET, Unset
-
-T = TypeVar("T", bound="UniqueCouponConfig")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -77,7 +75,7 @@ class UniqueCouponConfig(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.id = src_dict.get("id", UNSET)
         instance.code = src_dict.get("code", UNSET)

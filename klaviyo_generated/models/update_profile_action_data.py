@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -22,9 +22,6 @@ if TYPE_CHECKING:
     from ..models.profile_operation_update_or_create_list import ProfileOperationUpdateOrCreateList
     from ..models.profile_operation_update_or_create_numeric import ProfileOperationUpdateOrCreateNumeric
     from ..models.profile_operation_update_or_create_string import ProfileOperationUpdateOrCreateString
-
-
-T = TypeVar("T", bound="UpdateProfileActionData")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -94,7 +91,7 @@ class UpdateProfileActionData(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         return instance
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -13,8 +13,6 @@ from ..models.variable_timer_configuration_type import (
     VariableTimerConfigurationType,
     check_variable_timer_configuration_type,
 )
-
-T = TypeVar("T", bound="VariableTimerConfiguration")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -60,7 +58,7 @@ class VariableTimerConfiguration(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.days = src_dict["days"]
         instance.hours = src_dict["hours"]

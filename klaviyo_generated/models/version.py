@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -42,9 +42,6 @@ if TYPE_CHECKING:
     from ..models.url_patterns import URLPatterns
     from ..models.version_properties import VersionProperties
     from ..models.version_styles import VersionStyles
-
-
-T = TypeVar("T", bound="Version")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -296,7 +293,7 @@ class Version(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.id = src_dict.get("id", UNSET)
         instance.name = src_dict.get("name", UNSET)

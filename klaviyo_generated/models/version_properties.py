@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -21,9 +21,6 @@ from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
     from ..models.side_image_settings import SideImageSettings
-
-
-T = TypeVar("T", bound="VersionProperties")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -104,7 +101,7 @@ class VersionProperties(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.record_utm_params_on_submit = src_dict.get("record_utm_params_on_submit", UNSET)
         instance.show_close_button = src_dict.get("show_close_button", UNSET)

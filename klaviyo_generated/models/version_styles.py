@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -24,9 +24,6 @@ if TYPE_CHECKING:
     from ..models.mobile_overlay import MobileOverlay
     from ..models.padding import Padding
     from ..models.rich_text_styles import RichTextStyles
-
-
-T = TypeVar("T", bound="VersionStyles")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -184,7 +181,7 @@ class VersionStyles(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.minimum_height = src_dict.get("minimum_height", UNSET)
         instance.custom_width = src_dict.get("custom_width", UNSET)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -12,8 +12,6 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.video_block_styles_align import VideoBlockStylesAlign, check_video_block_styles_align
 from ..models.video_block_styles_border_style import VideoBlockStylesBorderStyle, check_video_block_styles_border_style
 from ..types import UNSET, Unset
-
-T = TypeVar("T", bound="VideoBlockStyles")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -187,7 +185,7 @@ class VideoBlockStyles(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.background_color = src_dict.get("background_color", UNSET)
         instance.block_background_color = src_dict.get("block_background_color", UNSET)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -17,8 +17,6 @@ from ..models.web_feed_create_query_resource_object_attributes_request_method im
     WebFeedCreateQueryResourceObjectAttributesRequestMethod,
     check_web_feed_create_query_resource_object_attributes_request_method,
 )
-
-T = TypeVar("T", bound="WebFeedCreateQueryResourceObjectAttributes")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -66,7 +64,7 @@ class WebFeedCreateQueryResourceObjectAttributes(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.name = src_dict["name"]
         instance.url = src_dict["url"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -14,9 +14,6 @@ from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
     from ..models.whatsapp_conversational_channel_metadata_type_0 import WhatsappConversationalChannelMetadataType0
-
-
-T = TypeVar("T", bound="WhatsappConversationalChannel")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -133,7 +130,7 @@ class WhatsappConversationalChannel(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.consent = src_dict["consent"]
         instance.can_receive = src_dict["can_receive"]

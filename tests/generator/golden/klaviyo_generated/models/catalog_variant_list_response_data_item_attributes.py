@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -14,8 +14,6 @@ from ..models.catalog_variant_list_response_data_item_attributes_inventory_polic
     check_catalog_variant_list_response_data_item_attributes_inventory_policy,
 )
 from ..types import UNSET, Unset
-
-T = TypeVar("T", bound="CatalogVariantListResponseDataItemAttributes")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -53,7 +51,7 @@ class CatalogVariantListResponseDataItemAttributes(LazyModel):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.sku = src_dict.get("sku", UNSET)
         return instance

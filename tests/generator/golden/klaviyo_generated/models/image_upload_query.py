@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from io import BytesIO
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -12,8 +12,6 @@ from attrs import field as _attrs_field
 from .. import types
 from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, File, Unset
-
-T = TypeVar("T", bound="ImageUploadQuery")
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -76,7 +74,7 @@ class ImageUploadQuery(LazyModel):
         return files
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.name = src_dict.get("name", UNSET)
         instance.hidden = src_dict.get("hidden", UNSET)
