@@ -75,14 +75,6 @@ class ActionOutputCondition(LazyModel):
         filter: dict[str, Any]
         if isinstance(self.filter, LazyModel):
             filter = self.filter.to_dict()
-        elif isinstance(self.filter, LazyModel):
-            filter = self.filter.to_dict()
-        elif isinstance(self.filter, LazyModel):
-            filter = self.filter.to_dict()
-        elif isinstance(self.filter, LazyModel):
-            filter = self.filter.to_dict()
-        elif isinstance(self.filter, LazyModel):
-            filter = self.filter.to_dict()
         else:
             filter = self.filter.to_dict()
 

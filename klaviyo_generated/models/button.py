@@ -113,28 +113,6 @@ class Button(LazyModel):
             action = UNSET
         elif isinstance(self.action, LazyModel):
             action = self.action.to_dict()
-        elif isinstance(self.action, LazyModel):
-            action = self.action.to_dict()
-        elif isinstance(self.action, LazyModel):
-            action = self.action.to_dict()
-        elif isinstance(self.action, LazyModel):
-            action = self.action.to_dict()
-        elif isinstance(self.action, LazyModel):
-            action = self.action.to_dict()
-        elif isinstance(self.action, LazyModel):
-            action = self.action.to_dict()
-        elif isinstance(self.action, LazyModel):
-            action = self.action.to_dict()
-        elif isinstance(self.action, LazyModel):
-            action = self.action.to_dict()
-        elif isinstance(self.action, LazyModel):
-            action = self.action.to_dict()
-        elif isinstance(self.action, LazyModel):
-            action = self.action.to_dict()
-        elif isinstance(self.action, LazyModel):
-            action = self.action.to_dict()
-        elif isinstance(self.action, LazyModel):
-            action = self.action.to_dict()
         else:
             action = self.action.to_dict()
 

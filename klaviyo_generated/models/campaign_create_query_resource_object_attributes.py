@@ -89,12 +89,6 @@ class CampaignCreateQueryResourceObjectAttributes(LazyModel):
             send_strategy = UNSET
         elif isinstance(self.send_strategy, LazyModel):
             send_strategy = self.send_strategy.to_dict()
-        elif isinstance(self.send_strategy, LazyModel):
-            send_strategy = self.send_strategy.to_dict()
-        elif isinstance(self.send_strategy, LazyModel):
-            send_strategy = self.send_strategy.to_dict()
-        elif isinstance(self.send_strategy, LazyModel):
-            send_strategy = self.send_strategy.to_dict()
         else:
             send_strategy = self.send_strategy
         if send_strategy is not UNSET:
@@ -105,10 +99,6 @@ class CampaignCreateQueryResourceObjectAttributes(LazyModel):
             send_options = UNSET
         elif isinstance(self.send_options, LazyModel):
             send_options = self.send_options.to_dict()
-        elif isinstance(self.send_options, LazyModel):
-            send_options = self.send_options.to_dict()
-        elif isinstance(self.send_options, LazyModel):
-            send_options = self.send_options.to_dict()
         else:
             send_options = self.send_options
         if send_options is not UNSET:
@@ -117,8 +107,6 @@ class CampaignCreateQueryResourceObjectAttributes(LazyModel):
         tracking_options: dict[str, Any] | None | Unset
         if isinstance(self.tracking_options, Unset):
             tracking_options = UNSET
-        elif isinstance(self.tracking_options, LazyModel):
-            tracking_options = self.tracking_options.to_dict()
         elif isinstance(self.tracking_options, LazyModel):
             tracking_options = self.tracking_options.to_dict()
         else:

@@ -50,10 +50,6 @@ class CampaignMessageCreateQueryResourceObjectAttributes(LazyModel):
         definition: dict[str, Any]
         if isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
-        elif isinstance(self.definition, LazyModel):
-            definition = self.definition.to_dict()
-        elif isinstance(self.definition, LazyModel):
-            definition = self.definition.to_dict()
         else:
             definition = self.definition.to_dict()
 

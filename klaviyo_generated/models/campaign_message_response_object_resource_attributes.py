@@ -73,12 +73,6 @@ class CampaignMessageResponseObjectResourceAttributes(LazyModel):
             definition = UNSET
         elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
-        elif isinstance(self.definition, LazyModel):
-            definition = self.definition.to_dict()
-        elif isinstance(self.definition, LazyModel):
-            definition = self.definition.to_dict()
-        elif isinstance(self.definition, LazyModel):
-            definition = self.definition.to_dict()
         else:
             definition = self.definition
         if definition is not UNSET:

@@ -83,10 +83,6 @@ class CampaignPartialUpdateQueryResourceObjectAttributes(LazyModel):
             send_options = UNSET
         elif isinstance(self.send_options, LazyModel):
             send_options = self.send_options.to_dict()
-        elif isinstance(self.send_options, LazyModel):
-            send_options = self.send_options.to_dict()
-        elif isinstance(self.send_options, LazyModel):
-            send_options = self.send_options.to_dict()
         else:
             send_options = self.send_options
         if send_options is not UNSET:
@@ -97,8 +93,6 @@ class CampaignPartialUpdateQueryResourceObjectAttributes(LazyModel):
             tracking_options = UNSET
         elif isinstance(self.tracking_options, LazyModel):
             tracking_options = self.tracking_options.to_dict()
-        elif isinstance(self.tracking_options, LazyModel):
-            tracking_options = self.tracking_options.to_dict()
         else:
             tracking_options = self.tracking_options
         if tracking_options is not UNSET:
@@ -107,12 +101,6 @@ class CampaignPartialUpdateQueryResourceObjectAttributes(LazyModel):
         send_strategy: dict[str, Any] | None | Unset
         if isinstance(self.send_strategy, Unset):
             send_strategy = UNSET
-        elif isinstance(self.send_strategy, LazyModel):
-            send_strategy = self.send_strategy.to_dict()
-        elif isinstance(self.send_strategy, LazyModel):
-            send_strategy = self.send_strategy.to_dict()
-        elif isinstance(self.send_strategy, LazyModel):
-            send_strategy = self.send_strategy.to_dict()
         elif isinstance(self.send_strategy, LazyModel):
             send_strategy = self.send_strategy.to_dict()
         else:

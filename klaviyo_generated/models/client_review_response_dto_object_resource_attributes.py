@@ -135,14 +135,6 @@ class ClientReviewResponseDTOObjectResourceAttributes(LazyModel):
             status = UNSET
         elif isinstance(self.status, LazyModel):
             status = self.status.to_dict()
-        elif isinstance(self.status, LazyModel):
-            status = self.status.to_dict()
-        elif isinstance(self.status, LazyModel):
-            status = self.status.to_dict()
-        elif isinstance(self.status, LazyModel):
-            status = self.status.to_dict()
-        elif isinstance(self.status, LazyModel):
-            status = self.status.to_dict()
         else:
             status = self.status
         if status is not UNSET:

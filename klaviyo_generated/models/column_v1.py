@@ -123,32 +123,6 @@ class ColumnV1(LazyModel):
                 blocks_type_0_item: dict[str, Any]
                 if isinstance(blocks_type_0_item_data, LazyModel):
                     blocks_type_0_item = blocks_type_0_item_data.to_dict()
-                elif isinstance(blocks_type_0_item_data, LazyModel):
-                    blocks_type_0_item = blocks_type_0_item_data.to_dict()
-                elif isinstance(blocks_type_0_item_data, LazyModel):
-                    blocks_type_0_item = blocks_type_0_item_data.to_dict()
-                elif isinstance(blocks_type_0_item_data, LazyModel):
-                    blocks_type_0_item = blocks_type_0_item_data.to_dict()
-                elif isinstance(blocks_type_0_item_data, LazyModel):
-                    blocks_type_0_item = blocks_type_0_item_data.to_dict()
-                elif isinstance(blocks_type_0_item_data, LazyModel):
-                    blocks_type_0_item = blocks_type_0_item_data.to_dict()
-                elif isinstance(blocks_type_0_item_data, LazyModel):
-                    blocks_type_0_item = blocks_type_0_item_data.to_dict()
-                elif isinstance(blocks_type_0_item_data, LazyModel):
-                    blocks_type_0_item = blocks_type_0_item_data.to_dict()
-                elif isinstance(blocks_type_0_item_data, LazyModel):
-                    blocks_type_0_item = blocks_type_0_item_data.to_dict()
-                elif isinstance(blocks_type_0_item_data, LazyModel):
-                    blocks_type_0_item = blocks_type_0_item_data.to_dict()
-                elif isinstance(blocks_type_0_item_data, LazyModel):
-                    blocks_type_0_item = blocks_type_0_item_data.to_dict()
-                elif isinstance(blocks_type_0_item_data, LazyModel):
-                    blocks_type_0_item = blocks_type_0_item_data.to_dict()
-                elif isinstance(blocks_type_0_item_data, LazyModel):
-                    blocks_type_0_item = blocks_type_0_item_data.to_dict()
-                elif isinstance(blocks_type_0_item_data, LazyModel):
-                    blocks_type_0_item = blocks_type_0_item_data.to_dict()
                 else:
                     blocks_type_0_item = blocks_type_0_item_data.to_dict()
 

@@ -69,18 +69,6 @@ class CustomMetricCondition(LazyModel):
         filter: dict[str, Any]
         if isinstance(self.filter, LazyModel):
             filter = self.filter.to_dict()
-        elif isinstance(self.filter, LazyModel):
-            filter = self.filter.to_dict()
-        elif isinstance(self.filter, LazyModel):
-            filter = self.filter.to_dict()
-        elif isinstance(self.filter, LazyModel):
-            filter = self.filter.to_dict()
-        elif isinstance(self.filter, LazyModel):
-            filter = self.filter.to_dict()
-        elif isinstance(self.filter, LazyModel):
-            filter = self.filter.to_dict()
-        elif isinstance(self.filter, LazyModel):
-            filter = self.filter.to_dict()
         else:
             filter = self.filter.to_dict()
 

@@ -55,8 +55,6 @@ class CustomTrackingParamDTO(LazyModel):
             flow = UNSET
         elif isinstance(self.flow, LazyModel):
             flow = self.flow.to_dict()
-        elif isinstance(self.flow, LazyModel):
-            flow = self.flow.to_dict()
         else:
             flow = self.flow
         if flow is not UNSET:
@@ -65,8 +63,6 @@ class CustomTrackingParamDTO(LazyModel):
         campaign: dict[str, Any] | None | Unset
         if isinstance(self.campaign, Unset):
             campaign = UNSET
-        elif isinstance(self.campaign, LazyModel):
-            campaign = self.campaign.to_dict()
         elif isinstance(self.campaign, LazyModel):
             campaign = self.campaign.to_dict()
         else:

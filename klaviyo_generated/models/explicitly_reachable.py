@@ -53,10 +53,6 @@ class ExplicitlyReachable(LazyModel):
             filters_item: dict[str, Any]
             if isinstance(filters_item_data, LazyModel):
                 filters_item = filters_item_data.to_dict()
-            elif isinstance(filters_item_data, LazyModel):
-                filters_item = filters_item_data.to_dict()
-            elif isinstance(filters_item_data, LazyModel):
-                filters_item = filters_item_data.to_dict()
             else:
                 filters_item = filters_item_data.to_dict()
 

@@ -150,16 +150,6 @@ class FlowDefinition(LazyModel):
             triggers_item: dict[str, Any]
             if isinstance(triggers_item_data, LazyModel):
                 triggers_item = triggers_item_data.to_dict()
-            elif isinstance(triggers_item_data, LazyModel):
-                triggers_item = triggers_item_data.to_dict()
-            elif isinstance(triggers_item_data, LazyModel):
-                triggers_item = triggers_item_data.to_dict()
-            elif isinstance(triggers_item_data, LazyModel):
-                triggers_item = triggers_item_data.to_dict()
-            elif isinstance(triggers_item_data, LazyModel):
-                triggers_item = triggers_item_data.to_dict()
-            elif isinstance(triggers_item_data, LazyModel):
-                triggers_item = triggers_item_data.to_dict()
             else:
                 triggers_item = triggers_item_data.to_dict()
 
@@ -171,42 +161,6 @@ class FlowDefinition(LazyModel):
         for actions_item_data in self.actions:
             actions_item: dict[str, Any]
             if isinstance(actions_item_data, LazyModel):
-                actions_item = actions_item_data.to_dict()
-            elif isinstance(actions_item_data, LazyModel):
-                actions_item = actions_item_data.to_dict()
-            elif isinstance(actions_item_data, LazyModel):
-                actions_item = actions_item_data.to_dict()
-            elif isinstance(actions_item_data, LazyModel):
-                actions_item = actions_item_data.to_dict()
-            elif isinstance(actions_item_data, LazyModel):
-                actions_item = actions_item_data.to_dict()
-            elif isinstance(actions_item_data, LazyModel):
-                actions_item = actions_item_data.to_dict()
-            elif isinstance(actions_item_data, LazyModel):
-                actions_item = actions_item_data.to_dict()
-            elif isinstance(actions_item_data, LazyModel):
-                actions_item = actions_item_data.to_dict()
-            elif isinstance(actions_item_data, LazyModel):
-                actions_item = actions_item_data.to_dict()
-            elif isinstance(actions_item_data, LazyModel):
-                actions_item = actions_item_data.to_dict()
-            elif isinstance(actions_item_data, LazyModel):
-                actions_item = actions_item_data.to_dict()
-            elif isinstance(actions_item_data, LazyModel):
-                actions_item = actions_item_data.to_dict()
-            elif isinstance(actions_item_data, LazyModel):
-                actions_item = actions_item_data.to_dict()
-            elif isinstance(actions_item_data, LazyModel):
-                actions_item = actions_item_data.to_dict()
-            elif isinstance(actions_item_data, LazyModel):
-                actions_item = actions_item_data.to_dict()
-            elif isinstance(actions_item_data, LazyModel):
-                actions_item = actions_item_data.to_dict()
-            elif isinstance(actions_item_data, LazyModel):
-                actions_item = actions_item_data.to_dict()
-            elif isinstance(actions_item_data, LazyModel):
-                actions_item = actions_item_data.to_dict()
-            elif isinstance(actions_item_data, LazyModel):
                 actions_item = actions_item_data.to_dict()
             else:
                 actions_item = actions_item_data.to_dict()

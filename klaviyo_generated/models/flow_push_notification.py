@@ -146,8 +146,6 @@ class FlowPushNotification(LazyModel):
             badge_options = UNSET
         elif isinstance(self.badge_options, LazyModel):
             badge_options = self.badge_options.to_dict()
-        elif isinstance(self.badge_options, LazyModel):
-            badge_options = self.badge_options.to_dict()
         else:
             badge_options = self.badge_options.to_dict()
 

@@ -129,8 +129,6 @@ class FlowSms(LazyModel):
                 message_hierarchy_type_0_item: dict[str, Any] | str
                 if isinstance(message_hierarchy_type_0_item_data, LazyModel):
                     message_hierarchy_type_0_item = message_hierarchy_type_0_item_data.to_dict()
-                elif isinstance(message_hierarchy_type_0_item_data, LazyModel):
-                    message_hierarchy_type_0_item = message_hierarchy_type_0_item_data.to_dict()
                 else:
                     message_hierarchy_type_0_item = message_hierarchy_type_0_item_data
                 message_hierarchy.append(message_hierarchy_type_0_item)

@@ -79,10 +79,6 @@ class GetProfileResponsePluralConversationsCompoundDocument(LazyModel):
                 included_item: dict[str, Any]
                 if isinstance(included_item_data, LazyModel):
                     included_item = included_item_data.to_dict()
-                elif isinstance(included_item_data, LazyModel):
-                    included_item = included_item_data.to_dict()
-                elif isinstance(included_item_data, LazyModel):
-                    included_item = included_item_data.to_dict()
                 else:
                     included_item = included_item_data.to_dict()
 

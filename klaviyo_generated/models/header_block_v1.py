@@ -91,8 +91,6 @@ class HeaderBlockV1(LazyModel):
                 subblocks_type_0_item: dict[str, Any]
                 if isinstance(subblocks_type_0_item_data, LazyModel):
                     subblocks_type_0_item = subblocks_type_0_item_data.to_dict()
-                elif isinstance(subblocks_type_0_item_data, LazyModel):
-                    subblocks_type_0_item = subblocks_type_0_item_data.to_dict()
                 else:
                     subblocks_type_0_item = subblocks_type_0_item_data.to_dict()
 

@@ -115,30 +115,6 @@ class Image(LazyModel):
             action = UNSET
         elif isinstance(self.action, LazyModel):
             action = self.action.to_dict()
-        elif isinstance(self.action, LazyModel):
-            action = self.action.to_dict()
-        elif isinstance(self.action, LazyModel):
-            action = self.action.to_dict()
-        elif isinstance(self.action, LazyModel):
-            action = self.action.to_dict()
-        elif isinstance(self.action, LazyModel):
-            action = self.action.to_dict()
-        elif isinstance(self.action, LazyModel):
-            action = self.action.to_dict()
-        elif isinstance(self.action, LazyModel):
-            action = self.action.to_dict()
-        elif isinstance(self.action, LazyModel):
-            action = self.action.to_dict()
-        elif isinstance(self.action, LazyModel):
-            action = self.action.to_dict()
-        elif isinstance(self.action, LazyModel):
-            action = self.action.to_dict()
-        elif isinstance(self.action, LazyModel):
-            action = self.action.to_dict()
-        elif isinstance(self.action, LazyModel):
-            action = self.action.to_dict()
-        elif isinstance(self.action, LazyModel):
-            action = self.action.to_dict()
         else:
             action = self.action
         if action is not UNSET:

@@ -64,12 +64,6 @@ class InternalServiceActionData(LazyModel):
             service_configuration = UNSET
         elif isinstance(self.service_configuration, LazyModel):
             service_configuration = self.service_configuration.to_dict()
-        elif isinstance(self.service_configuration, LazyModel):
-            service_configuration = self.service_configuration.to_dict()
-        elif isinstance(self.service_configuration, LazyModel):
-            service_configuration = self.service_configuration.to_dict()
-        elif isinstance(self.service_configuration, LazyModel):
-            service_configuration = self.service_configuration.to_dict()
         else:
             service_configuration = self.service_configuration
         if service_configuration is not UNSET:

@@ -89,8 +89,6 @@ class MessageHierarchySmsItem(LazyModel):
             image = UNSET
         elif isinstance(self.image, LazyModel):
             image = self.image.to_dict()
-        elif isinstance(self.image, LazyModel):
-            image = self.image.to_dict()
         else:
             image = self.image
         if image is not UNSET:
@@ -103,8 +101,6 @@ class MessageHierarchySmsItem(LazyModel):
         media: dict[str, Any] | None | Unset
         if isinstance(self.media, Unset):
             media = UNSET
-        elif isinstance(self.media, LazyModel):
-            media = self.media.to_dict()
         elif isinstance(self.media, LazyModel):
             media = self.media.to_dict()
         else:

@@ -104,32 +104,6 @@ class MetricPropertyCondition(LazyModel):
         filter: dict[str, Any]
         if isinstance(self.filter, LazyModel):
             filter = self.filter.to_dict()
-        elif isinstance(self.filter, LazyModel):
-            filter = self.filter.to_dict()
-        elif isinstance(self.filter, LazyModel):
-            filter = self.filter.to_dict()
-        elif isinstance(self.filter, LazyModel):
-            filter = self.filter.to_dict()
-        elif isinstance(self.filter, LazyModel):
-            filter = self.filter.to_dict()
-        elif isinstance(self.filter, LazyModel):
-            filter = self.filter.to_dict()
-        elif isinstance(self.filter, LazyModel):
-            filter = self.filter.to_dict()
-        elif isinstance(self.filter, LazyModel):
-            filter = self.filter.to_dict()
-        elif isinstance(self.filter, LazyModel):
-            filter = self.filter.to_dict()
-        elif isinstance(self.filter, LazyModel):
-            filter = self.filter.to_dict()
-        elif isinstance(self.filter, LazyModel):
-            filter = self.filter.to_dict()
-        elif isinstance(self.filter, LazyModel):
-            filter = self.filter.to_dict()
-        elif isinstance(self.filter, LazyModel):
-            filter = self.filter.to_dict()
-        elif isinstance(self.filter, LazyModel):
-            filter = self.filter.to_dict()
         else:
             filter = self.filter.to_dict()
 

@@ -55,10 +55,6 @@ class MobilePushBadge(LazyModel):
             badge_options = UNSET
         elif isinstance(self.badge_options, LazyModel):
             badge_options = self.badge_options.to_dict()
-        elif isinstance(self.badge_options, LazyModel):
-            badge_options = self.badge_options.to_dict()
-        elif isinstance(self.badge_options, LazyModel):
-            badge_options = self.badge_options.to_dict()
         else:
             badge_options = self.badge_options
         if badge_options is not UNSET:

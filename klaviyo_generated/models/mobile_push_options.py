@@ -52,10 +52,6 @@ class MobilePushOptions(LazyModel):
             on_open = UNSET
         elif isinstance(self.on_open, LazyModel):
             on_open = self.on_open.to_dict()
-        elif isinstance(self.on_open, LazyModel):
-            on_open = self.on_open.to_dict()
-        elif isinstance(self.on_open, LazyModel):
-            on_open = self.on_open.to_dict()
         else:
             on_open = self.on_open
         if on_open is not UNSET:
@@ -64,8 +60,6 @@ class MobilePushOptions(LazyModel):
         badge: dict[str, Any] | None | Unset
         if isinstance(self.badge, Unset):
             badge = UNSET
-        elif isinstance(self.badge, LazyModel):
-            badge = self.badge.to_dict()
         elif isinstance(self.badge, LazyModel):
             badge = self.badge.to_dict()
         else:

@@ -53,8 +53,6 @@ class NoEmailMarketing(LazyModel):
                 filters_type_0_item: dict[str, Any]
                 if isinstance(filters_type_0_item_data, LazyModel):
                     filters_type_0_item = filters_type_0_item_data.to_dict()
-                elif isinstance(filters_type_0_item_data, LazyModel):
-                    filters_type_0_item = filters_type_0_item_data.to_dict()
                 else:
                     filters_type_0_item = filters_type_0_item_data.to_dict()
 

@@ -109,28 +109,6 @@ class NoEmailMarketingUnsubscribed(LazyModel):
                 filters_type_0_item: dict[str, Any]
                 if isinstance(filters_type_0_item_data, LazyModel):
                     filters_type_0_item = filters_type_0_item_data.to_dict()
-                elif isinstance(filters_type_0_item_data, LazyModel):
-                    filters_type_0_item = filters_type_0_item_data.to_dict()
-                elif isinstance(filters_type_0_item_data, LazyModel):
-                    filters_type_0_item = filters_type_0_item_data.to_dict()
-                elif isinstance(filters_type_0_item_data, LazyModel):
-                    filters_type_0_item = filters_type_0_item_data.to_dict()
-                elif isinstance(filters_type_0_item_data, LazyModel):
-                    filters_type_0_item = filters_type_0_item_data.to_dict()
-                elif isinstance(filters_type_0_item_data, LazyModel):
-                    filters_type_0_item = filters_type_0_item_data.to_dict()
-                elif isinstance(filters_type_0_item_data, LazyModel):
-                    filters_type_0_item = filters_type_0_item_data.to_dict()
-                elif isinstance(filters_type_0_item_data, LazyModel):
-                    filters_type_0_item = filters_type_0_item_data.to_dict()
-                elif isinstance(filters_type_0_item_data, LazyModel):
-                    filters_type_0_item = filters_type_0_item_data.to_dict()
-                elif isinstance(filters_type_0_item_data, LazyModel):
-                    filters_type_0_item = filters_type_0_item_data.to_dict()
-                elif isinstance(filters_type_0_item_data, LazyModel):
-                    filters_type_0_item = filters_type_0_item_data.to_dict()
-                elif isinstance(filters_type_0_item_data, LazyModel):
-                    filters_type_0_item = filters_type_0_item_data.to_dict()
                 else:
                     filters_type_0_item = filters_type_0_item_data.to_dict()
 
@@ -141,8 +119,6 @@ class NoEmailMarketingUnsubscribed(LazyModel):
             for filters_type_1_item_data in self.filters:
                 filters_type_1_item: dict[str, Any]
                 if isinstance(filters_type_1_item_data, LazyModel):
-                    filters_type_1_item = filters_type_1_item_data.to_dict()
-                elif isinstance(filters_type_1_item_data, LazyModel):
                     filters_type_1_item = filters_type_1_item_data.to_dict()
                 else:
                     filters_type_1_item = filters_type_1_item_data.to_dict()

@@ -56,8 +56,6 @@ class NoSMSMarketingConsent(LazyModel):
         consent_status: dict[str, Any]
         if isinstance(self.consent_status, LazyModel):
             consent_status = self.consent_status.to_dict()
-        elif isinstance(self.consent_status, LazyModel):
-            consent_status = self.consent_status.to_dict()
         else:
             consent_status = self.consent_status.to_dict()
 

@@ -119,8 +119,6 @@ class PatchCampaignResponseDataAttributes(LazyModel):
         send_options: dict[str, Any]
         if isinstance(self.send_options, LazyModel):
             send_options = self.send_options.to_dict()
-        elif isinstance(self.send_options, LazyModel):
-            send_options = self.send_options.to_dict()
         else:
             send_options = self.send_options.to_dict()
 
@@ -128,14 +126,6 @@ class PatchCampaignResponseDataAttributes(LazyModel):
 
         send_strategy: dict[str, Any]
         if isinstance(self.send_strategy, LazyModel):
-            send_strategy = self.send_strategy.to_dict()
-        elif isinstance(self.send_strategy, LazyModel):
-            send_strategy = self.send_strategy.to_dict()
-        elif isinstance(self.send_strategy, LazyModel):
-            send_strategy = self.send_strategy.to_dict()
-        elif isinstance(self.send_strategy, LazyModel):
-            send_strategy = self.send_strategy.to_dict()
-        elif isinstance(self.send_strategy, LazyModel):
             send_strategy = self.send_strategy.to_dict()
         else:
             send_strategy = self.send_strategy.to_dict()
@@ -151,8 +141,6 @@ class PatchCampaignResponseDataAttributes(LazyModel):
         tracking_options: dict[str, Any] | None | Unset
         if isinstance(self.tracking_options, Unset):
             tracking_options = UNSET
-        elif isinstance(self.tracking_options, LazyModel):
-            tracking_options = self.tracking_options.to_dict()
         elif isinstance(self.tracking_options, LazyModel):
             tracking_options = self.tracking_options.to_dict()
         else:

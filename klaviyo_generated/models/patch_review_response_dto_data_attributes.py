@@ -143,14 +143,6 @@ class PatchReviewResponseDTODataAttributes(LazyModel):
             status = UNSET
         elif isinstance(self.status, LazyModel):
             status = self.status.to_dict()
-        elif isinstance(self.status, LazyModel):
-            status = self.status.to_dict()
-        elif isinstance(self.status, LazyModel):
-            status = self.status.to_dict()
-        elif isinstance(self.status, LazyModel):
-            status = self.status.to_dict()
-        elif isinstance(self.status, LazyModel):
-            status = self.status.to_dict()
         else:
             status = self.status
         if status is not UNSET:

@@ -136,38 +136,6 @@ class PostUniversalContentResponseDataAttributes(LazyModel):
             definition = UNSET
         elif isinstance(self.definition, LazyModel):
             definition = self.definition.to_dict()
-        elif isinstance(self.definition, LazyModel):
-            definition = self.definition.to_dict()
-        elif isinstance(self.definition, LazyModel):
-            definition = self.definition.to_dict()
-        elif isinstance(self.definition, LazyModel):
-            definition = self.definition.to_dict()
-        elif isinstance(self.definition, LazyModel):
-            definition = self.definition.to_dict()
-        elif isinstance(self.definition, LazyModel):
-            definition = self.definition.to_dict()
-        elif isinstance(self.definition, LazyModel):
-            definition = self.definition.to_dict()
-        elif isinstance(self.definition, LazyModel):
-            definition = self.definition.to_dict()
-        elif isinstance(self.definition, LazyModel):
-            definition = self.definition.to_dict()
-        elif isinstance(self.definition, LazyModel):
-            definition = self.definition.to_dict()
-        elif isinstance(self.definition, LazyModel):
-            definition = self.definition.to_dict()
-        elif isinstance(self.definition, LazyModel):
-            definition = self.definition.to_dict()
-        elif isinstance(self.definition, LazyModel):
-            definition = self.definition.to_dict()
-        elif isinstance(self.definition, LazyModel):
-            definition = self.definition.to_dict()
-        elif isinstance(self.definition, LazyModel):
-            definition = self.definition.to_dict()
-        elif isinstance(self.definition, LazyModel):
-            definition = self.definition.to_dict()
-        elif isinstance(self.definition, LazyModel):
-            definition = self.definition.to_dict()
         else:
             definition = self.definition
         if definition is not UNSET:

@@ -80,12 +80,6 @@ class ProfileHasGroupMembershipCondition(LazyModel):
             timeframe_filter = UNSET
         elif isinstance(self.timeframe_filter, LazyModel):
             timeframe_filter = self.timeframe_filter.to_dict()
-        elif isinstance(self.timeframe_filter, LazyModel):
-            timeframe_filter = self.timeframe_filter.to_dict()
-        elif isinstance(self.timeframe_filter, LazyModel):
-            timeframe_filter = self.timeframe_filter.to_dict()
-        elif isinstance(self.timeframe_filter, LazyModel):
-            timeframe_filter = self.timeframe_filter.to_dict()
         else:
             timeframe_filter = self.timeframe_filter
         if timeframe_filter is not UNSET:

@@ -66,14 +66,6 @@ class ProfileMarketingConsentCondition(LazyModel):
         consent: dict[str, Any]
         if isinstance(self.consent, LazyModel):
             consent = self.consent.to_dict()
-        elif isinstance(self.consent, LazyModel):
-            consent = self.consent.to_dict()
-        elif isinstance(self.consent, LazyModel):
-            consent = self.consent.to_dict()
-        elif isinstance(self.consent, LazyModel):
-            consent = self.consent.to_dict()
-        elif isinstance(self.consent, LazyModel):
-            consent = self.consent.to_dict()
         else:
             consent = self.consent.to_dict()
 

@@ -75,20 +75,6 @@ class ProfileMetricPropertyFilter(LazyModel):
             filter = UNSET
         elif isinstance(self.filter, LazyModel):
             filter = self.filter.to_dict()
-        elif isinstance(self.filter, LazyModel):
-            filter = self.filter.to_dict()
-        elif isinstance(self.filter, LazyModel):
-            filter = self.filter.to_dict()
-        elif isinstance(self.filter, LazyModel):
-            filter = self.filter.to_dict()
-        elif isinstance(self.filter, LazyModel):
-            filter = self.filter.to_dict()
-        elif isinstance(self.filter, LazyModel):
-            filter = self.filter.to_dict()
-        elif isinstance(self.filter, LazyModel):
-            filter = self.filter.to_dict()
-        elif isinstance(self.filter, LazyModel):
-            filter = self.filter.to_dict()
         else:
             filter = self.filter
         if filter is not UNSET:

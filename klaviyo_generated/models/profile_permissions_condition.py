@@ -74,14 +74,6 @@ class ProfilePermissionsCondition(LazyModel):
         permission: dict[str, Any]
         if isinstance(self.permission, LazyModel):
             permission = self.permission.to_dict()
-        elif isinstance(self.permission, LazyModel):
-            permission = self.permission.to_dict()
-        elif isinstance(self.permission, LazyModel):
-            permission = self.permission.to_dict()
-        elif isinstance(self.permission, LazyModel):
-            permission = self.permission.to_dict()
-        elif isinstance(self.permission, LazyModel):
-            permission = self.permission.to_dict()
         else:
             permission = self.permission.to_dict()
 

@@ -79,16 +79,6 @@ class ProfilePredictiveAnalyticsDateCondition(LazyModel):
         filter: dict[str, Any]
         if isinstance(self.filter, LazyModel):
             filter = self.filter.to_dict()
-        elif isinstance(self.filter, LazyModel):
-            filter = self.filter.to_dict()
-        elif isinstance(self.filter, LazyModel):
-            filter = self.filter.to_dict()
-        elif isinstance(self.filter, LazyModel):
-            filter = self.filter.to_dict()
-        elif isinstance(self.filter, LazyModel):
-            filter = self.filter.to_dict()
-        elif isinstance(self.filter, LazyModel):
-            filter = self.filter.to_dict()
         else:
             filter = self.filter.to_dict()
 

@@ -91,8 +91,6 @@ class RCSCard(LazyModel):
             image = UNSET
         elif isinstance(self.image, LazyModel):
             image = self.image.to_dict()
-        elif isinstance(self.image, LazyModel):
-            image = self.image.to_dict()
         else:
             image = self.image
         if image is not UNSET:
@@ -101,8 +99,6 @@ class RCSCard(LazyModel):
         video: dict[str, Any] | None | Unset
         if isinstance(self.video, Unset):
             video = UNSET
-        elif isinstance(self.video, LazyModel):
-            video = self.video.to_dict()
         elif isinstance(self.video, LazyModel):
             video = self.video.to_dict()
         else:

@@ -59,14 +59,6 @@ class ReviewPatchQueryResourceObjectAttributes(LazyModel):
             status = UNSET
         elif isinstance(self.status, LazyModel):
             status = self.status.to_dict()
-        elif isinstance(self.status, LazyModel):
-            status = self.status.to_dict()
-        elif isinstance(self.status, LazyModel):
-            status = self.status.to_dict()
-        elif isinstance(self.status, LazyModel):
-            status = self.status.to_dict()
-        elif isinstance(self.status, LazyModel):
-            status = self.status.to_dict()
         else:
             status = self.status
         if status is not UNSET:

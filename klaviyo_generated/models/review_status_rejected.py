@@ -63,14 +63,6 @@ class ReviewStatusRejected(LazyModel):
         rejection_reason: dict[str, Any]
         if isinstance(self.rejection_reason, LazyModel):
             rejection_reason = self.rejection_reason.to_dict()
-        elif isinstance(self.rejection_reason, LazyModel):
-            rejection_reason = self.rejection_reason.to_dict()
-        elif isinstance(self.rejection_reason, LazyModel):
-            rejection_reason = self.rejection_reason.to_dict()
-        elif isinstance(self.rejection_reason, LazyModel):
-            rejection_reason = self.rejection_reason.to_dict()
-        elif isinstance(self.rejection_reason, LazyModel):
-            rejection_reason = self.rejection_reason.to_dict()
         else:
             rejection_reason = self.rejection_reason.to_dict()
 

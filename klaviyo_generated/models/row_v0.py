@@ -110,44 +110,6 @@ class RowV0(LazyModel):
             blocks_item: dict[str, Any]
             if isinstance(blocks_item_data, LazyModel):
                 blocks_item = blocks_item_data.to_dict()
-            elif isinstance(blocks_item_data, LazyModel):
-                blocks_item = blocks_item_data.to_dict()
-            elif isinstance(blocks_item_data, LazyModel):
-                blocks_item = blocks_item_data.to_dict()
-            elif isinstance(blocks_item_data, LazyModel):
-                blocks_item = blocks_item_data.to_dict()
-            elif isinstance(blocks_item_data, LazyModel):
-                blocks_item = blocks_item_data.to_dict()
-            elif isinstance(blocks_item_data, LazyModel):
-                blocks_item = blocks_item_data.to_dict()
-            elif isinstance(blocks_item_data, LazyModel):
-                blocks_item = blocks_item_data.to_dict()
-            elif isinstance(blocks_item_data, LazyModel):
-                blocks_item = blocks_item_data.to_dict()
-            elif isinstance(blocks_item_data, LazyModel):
-                blocks_item = blocks_item_data.to_dict()
-            elif isinstance(blocks_item_data, LazyModel):
-                blocks_item = blocks_item_data.to_dict()
-            elif isinstance(blocks_item_data, LazyModel):
-                blocks_item = blocks_item_data.to_dict()
-            elif isinstance(blocks_item_data, LazyModel):
-                blocks_item = blocks_item_data.to_dict()
-            elif isinstance(blocks_item_data, LazyModel):
-                blocks_item = blocks_item_data.to_dict()
-            elif isinstance(blocks_item_data, LazyModel):
-                blocks_item = blocks_item_data.to_dict()
-            elif isinstance(blocks_item_data, LazyModel):
-                blocks_item = blocks_item_data.to_dict()
-            elif isinstance(blocks_item_data, LazyModel):
-                blocks_item = blocks_item_data.to_dict()
-            elif isinstance(blocks_item_data, LazyModel):
-                blocks_item = blocks_item_data.to_dict()
-            elif isinstance(blocks_item_data, LazyModel):
-                blocks_item = blocks_item_data.to_dict()
-            elif isinstance(blocks_item_data, LazyModel):
-                blocks_item = blocks_item_data.to_dict()
-            elif isinstance(blocks_item_data, LazyModel):
-                blocks_item = blocks_item_data.to_dict()
             else:
                 blocks_item = blocks_item_data.to_dict()
 

@@ -65,8 +65,6 @@ class SegmentsProfileMetricFunnelCondition(LazyModel):
         timeframe_filter: dict[str, Any]
         if isinstance(self.timeframe_filter, LazyModel):
             timeframe_filter = self.timeframe_filter.to_dict()
-        elif isinstance(self.timeframe_filter, LazyModel):
-            timeframe_filter = self.timeframe_filter.to_dict()
         else:
             timeframe_filter = self.timeframe_filter.to_dict()
 

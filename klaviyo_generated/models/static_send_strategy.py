@@ -57,8 +57,6 @@ class StaticSendStrategy(LazyModel):
             options = UNSET
         elif isinstance(self.options, LazyModel):
             options = self.options.to_dict()
-        elif isinstance(self.options, LazyModel):
-            options = self.options.to_dict()
         else:
             options = self.options
         if options is not UNSET:

@@ -81,18 +81,6 @@ class TemplateDefinition(LazyModel):
             styles_item: dict[str, Any]
             if isinstance(styles_item_data, LazyModel):
                 styles_item = styles_item_data.to_dict()
-            elif isinstance(styles_item_data, LazyModel):
-                styles_item = styles_item_data.to_dict()
-            elif isinstance(styles_item_data, LazyModel):
-                styles_item = styles_item_data.to_dict()
-            elif isinstance(styles_item_data, LazyModel):
-                styles_item = styles_item_data.to_dict()
-            elif isinstance(styles_item_data, LazyModel):
-                styles_item = styles_item_data.to_dict()
-            elif isinstance(styles_item_data, LazyModel):
-                styles_item = styles_item_data.to_dict()
-            elif isinstance(styles_item_data, LazyModel):
-                styles_item = styles_item_data.to_dict()
             else:
                 styles_item = styles_item_data.to_dict()
 

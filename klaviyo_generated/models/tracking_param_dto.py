@@ -49,8 +49,6 @@ class TrackingParamDTO(LazyModel):
             flow = UNSET
         elif isinstance(self.flow, LazyModel):
             flow = self.flow.to_dict()
-        elif isinstance(self.flow, LazyModel):
-            flow = self.flow.to_dict()
         else:
             flow = self.flow
         if flow is not UNSET:
@@ -59,8 +57,6 @@ class TrackingParamDTO(LazyModel):
         campaign: dict[str, Any] | None | Unset
         if isinstance(self.campaign, Unset):
             campaign = UNSET
-        elif isinstance(self.campaign, LazyModel):
-            campaign = self.campaign.to_dict()
         elif isinstance(self.campaign, LazyModel):
             campaign = self.campaign.to_dict()
         else:

@@ -57,12 +57,6 @@ class TriggerBranchActionDataTriggerFilterType0ConditionGroupsItem(LazyModel):
             conditions_item: dict[str, Any]
             if isinstance(conditions_item_data, LazyModel):
                 conditions_item = conditions_item_data.to_dict()
-            elif isinstance(conditions_item_data, LazyModel):
-                conditions_item = conditions_item_data.to_dict()
-            elif isinstance(conditions_item_data, LazyModel):
-                conditions_item = conditions_item_data.to_dict()
-            elif isinstance(conditions_item_data, LazyModel):
-                conditions_item = conditions_item_data.to_dict()
             else:
                 conditions_item = conditions_item_data.to_dict()
 

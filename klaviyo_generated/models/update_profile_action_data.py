@@ -69,14 +69,6 @@ class UpdateProfileActionData(LazyModel):
             profile_operations_item: dict[str, Any]
             if isinstance(profile_operations_item_data, LazyModel):
                 profile_operations_item = profile_operations_item_data.to_dict()
-            elif isinstance(profile_operations_item_data, LazyModel):
-                profile_operations_item = profile_operations_item_data.to_dict()
-            elif isinstance(profile_operations_item_data, LazyModel):
-                profile_operations_item = profile_operations_item_data.to_dict()
-            elif isinstance(profile_operations_item_data, LazyModel):
-                profile_operations_item = profile_operations_item_data.to_dict()
-            elif isinstance(profile_operations_item_data, LazyModel):
-                profile_operations_item = profile_operations_item_data.to_dict()
             else:
                 profile_operations_item = profile_operations_item_data.to_dict()
 

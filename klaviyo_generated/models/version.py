@@ -186,42 +186,6 @@ class Version(LazyModel):
                 triggers_item: dict[str, Any]
                 if isinstance(triggers_item_data, LazyModel):
                     triggers_item = triggers_item_data.to_dict()
-                elif isinstance(triggers_item_data, LazyModel):
-                    triggers_item = triggers_item_data.to_dict()
-                elif isinstance(triggers_item_data, LazyModel):
-                    triggers_item = triggers_item_data.to_dict()
-                elif isinstance(triggers_item_data, LazyModel):
-                    triggers_item = triggers_item_data.to_dict()
-                elif isinstance(triggers_item_data, LazyModel):
-                    triggers_item = triggers_item_data.to_dict()
-                elif isinstance(triggers_item_data, LazyModel):
-                    triggers_item = triggers_item_data.to_dict()
-                elif isinstance(triggers_item_data, LazyModel):
-                    triggers_item = triggers_item_data.to_dict()
-                elif isinstance(triggers_item_data, LazyModel):
-                    triggers_item = triggers_item_data.to_dict()
-                elif isinstance(triggers_item_data, LazyModel):
-                    triggers_item = triggers_item_data.to_dict()
-                elif isinstance(triggers_item_data, LazyModel):
-                    triggers_item = triggers_item_data.to_dict()
-                elif isinstance(triggers_item_data, LazyModel):
-                    triggers_item = triggers_item_data.to_dict()
-                elif isinstance(triggers_item_data, LazyModel):
-                    triggers_item = triggers_item_data.to_dict()
-                elif isinstance(triggers_item_data, LazyModel):
-                    triggers_item = triggers_item_data.to_dict()
-                elif isinstance(triggers_item_data, LazyModel):
-                    triggers_item = triggers_item_data.to_dict()
-                elif isinstance(triggers_item_data, LazyModel):
-                    triggers_item = triggers_item_data.to_dict()
-                elif isinstance(triggers_item_data, LazyModel):
-                    triggers_item = triggers_item_data.to_dict()
-                elif isinstance(triggers_item_data, LazyModel):
-                    triggers_item = triggers_item_data.to_dict()
-                elif isinstance(triggers_item_data, LazyModel):
-                    triggers_item = triggers_item_data.to_dict()
-                elif isinstance(triggers_item_data, LazyModel):
-                    triggers_item = triggers_item_data.to_dict()
                 else:
                     triggers_item = triggers_item_data.to_dict()
 

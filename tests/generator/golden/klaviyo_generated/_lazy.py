@@ -134,12 +134,7 @@ class _LazyField:
             return self
         value = _raw_of(instance, self.name).get(self.key, UNSET)
         if value is not UNSET:
-            try:
-                value = self.decode(value)
-            except FieldDecodeError:
-                raise
-            except _SHAPE_ERRORS as error:
-                raise FieldDecodeError(self.model, self.key, value) from error
+            value = _decoded(self.decode, value, self.model, self.key)
         # The descriptor has no __set__, so the value lands on the instance and shadows it.
         setattr(instance, self.name, value)
         return value
@@ -208,11 +203,19 @@ def _additional(model: str, table: LazyTable, raw: Mapping[str, Any]) -> dict[st
     decode = table.additional
     if callable(decode):
         for key, value in extra.items():
-            try:
-                extra[key] = decode(value)
-            except _SHAPE_ERRORS as error:
-                raise FieldDecodeError(model, key, value) from error
+            extra[key] = _decoded(decode, value, model, key)
     return extra
+
+
+def _decoded(decode: Decoder, value: Any, model: str, key: str) -> Any:
+    """``decode(value)``; a value of the wrong shape becomes ``FieldDecodeError`` naming ``model.key``
+    (one raised deeper down, by a nested model's field, passes through as it is)."""
+    try:
+        return decode(value)
+    except FieldDecodeError:
+        raise
+    except _SHAPE_ERRORS as error:
+        raise FieldDecodeError(model, key, value) from error
 
 
 M = TypeVar("M", bound=LazyModel)
