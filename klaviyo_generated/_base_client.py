@@ -27,7 +27,6 @@ from typing import Any, Self, overload
 import httpx
 
 from . import __api_revision__ as API_REVISION
-from . import errors
 from ._auth import ConfigurationError
 from ._exceptions import (
     APIConnectionError,
@@ -38,7 +37,7 @@ from ._exceptions import (
 )
 from ._jobs import Accepted, check_limits
 from ._jobs_table import ACCEPTED
-from ._lazy import FieldDecodeError, LazyModel, decode_first_level
+from ._lazy import LazyModel, decode_first_level
 from ._oauth import OAuth
 from ._operations import OPERATIONS
 from ._ratelimit import OPERATION_EXTENSION, Limiter, RateLimits, coerce_limiter
@@ -64,7 +63,7 @@ from ._transports import (
     RateLimitTransport,
     RetryTransport,
 )
-from ._transports.retry import ATTEMPTS_EXTENSION, RETRY_EXTENSION
+from ._transports.retry import ATTEMPTS_EXTENSION, DECODE_ERROR_EXTENSION, RETRY_EXTENSION
 from .filters import Filter, check_filter
 from .types import UNSET, Unset
 
@@ -101,12 +100,20 @@ def _attempts(source: object) -> int:
     return value if isinstance(value, int) and value >= 1 else 1
 
 
+def _undecodable(response: httpx.Response) -> None:
+    """Fail a 2xx whose body could not be undone from its declared Content-Encoding."""
+    reason = response.extensions.get(DECODE_ERROR_EXTENSION)
+    if reason is not None:
+        raise ResponseDecodeError(response, attempts=_attempts(response), reason=str(reason))
+
+
 def _decode(response: httpx.Response) -> Any:
+    _undecodable(response)
     if not response.content.strip():
         return None
     try:
         return json.loads(response.content)
-    except ValueError as error:
+    except (ValueError, RecursionError) as error:  # RecursionError: JSON nested thousands deep
         raise ResponseDecodeError(response, attempts=_attempts(response)) from error
 
 
@@ -228,6 +235,12 @@ class _BaseClient:
             raise ConfigurationError(
                 f"path must be a path on base_url starting with '/', e.g. '/api/profiles', got {path!r}"
             )
+        if any(segment in (".", "..") for segment in path.split("?", 1)[0].split("/")):
+            # httpx would resolve them away: f"/api/profiles/{id}" with id ".." would call /api.
+            raise ConfigurationError(
+                f"path must not contain '.' or '..' segments (quote ids with urllib.parse.quote(id, safe='')),"
+                f" got {path!r}"
+            )
         if json is not None and (data is not None or files is not None):
             raise ConfigurationError("pass json= or data=/files=, not both")
         operation = operation_for(method, path.split("?", 1)[0])
@@ -253,13 +266,17 @@ class _BaseClient:
         if endpoint is None:
             parsed = _decode(response)
         else:
+            _undecodable(response)
             try:
                 parsed = endpoint._parse_response(client=_Strict(), response=response)
                 if isinstance(parsed, LazyModel):
                     # The document's own members (data, links, included) are checked now, so a body
                     # of the wrong shape fails the call; deeper members decode when read.
                     decode_first_level(parsed)
-            except (errors.UndecodableResponse, errors.UnexpectedStatus, FieldDecodeError) as error:
+            except Exception as error:
+                # Whatever an answer we cannot read raises (a RecursionError from JSON nested
+                # thousands deep, an OverflowError from a date in year 10**9, ...), the caller gets
+                # one typed error with the status and the raw body, never a bare exception.
                 raise ResponseDecodeError(response, attempts=_attempts(response)) from error
             operation = response.request.extensions.get(OPERATION_EXTENSION)
             if parsed is None and operation in ACCEPTED:
@@ -267,7 +284,7 @@ class _BaseClient:
         return APIResponse(parsed, response) if raw else parsed
 
 
-def _connection_error(error: httpx.TransportError) -> APIConnectionError:
+def _connection_error(error: httpx.HTTPError | httpx.StreamError) -> APIConnectionError:
     cls = APITimeoutError if isinstance(error, httpx.TimeoutException) else APIConnectionError
     return cls(cause=error, attempts=_attempts(error))
 
@@ -356,7 +373,7 @@ class SyncAPIClient(_BaseClient):
     def _send(self, request: httpx.Request) -> httpx.Response:
         try:
             response = self._http.send(request)
-        except httpx.TransportError as error:
+        except (httpx.HTTPError, httpx.StreamError) as error:  # StreamError: a stream used twice, say
             raise _connection_error(error) from error
         return self._check_status(response)
 
@@ -453,7 +470,7 @@ class AsyncAPIClient(_BaseClient):
     async def _send(self, request: httpx.Request) -> httpx.Response:
         try:
             response = await self._http.send(request)
-        except httpx.TransportError as error:
+        except (httpx.HTTPError, httpx.StreamError) as error:  # StreamError: a stream used twice, say
             raise _connection_error(error) from error
         return self._check_status(response)
 

@@ -21,6 +21,13 @@ response carries any ``RateLimit-*`` header. (The pinned spec documents only
 them, and tolerated when malformed.) A 429 pauses the operation's bucket for its ``Retry-After``
 (or, without one, its ``RateLimit-Reset``), so concurrent callers wait instead of hammering.
 
+One budget per call: under a retry transport, each attempt's request carries an ``AttemptBudget``
+(``extensions["klaviyo_budget"]``). A request is held back no longer than what is left of it (nor
+than ``RateLimits.max_wait``), else ``RateLimitWaitExceededError`` is raised without sending; and
+a 429's pause lasts at most the policy's ``retry_after_cap`` (``max_wait`` without a budget), so
+one answer asking for an hour cannot hold every caller of the operation for an hour: the caller
+that received it has the server's value on its ``RateLimitError``.
+
 Sleeping is skipped in the package's test mode (``klaviyo_generated._retry.set_testing``), as in
 the retry layer: one switch makes both layers instant while still counting and logging.
 """
@@ -41,8 +48,8 @@ from .._ratelimit import (
     coerce_limiter,
     parse_rate_limit_headers,
 )
-from .._retry import is_testing
-from .._retry_after import parse_retry_after
+from .._retry import BUDGET_EXTENSION, AttemptBudget, is_testing
+from .._retry_after import requested_wait
 
 __all__ = ["RATE_LIMIT_EXTENSION", "AsyncRateLimitTransport", "RateLimitTransport"]
 
@@ -61,6 +68,14 @@ def _limited(request: httpx.Request) -> bool:
     return request.extensions.get(RATE_LIMIT_EXTENSION, True) is not False
 
 
+def _budget(request: httpx.Request, limiter: Limiter) -> tuple[float, float]:
+    """(the longest this request may be held back, the longest a 429 may pause its operation)."""
+    budget = request.extensions.get(BUDGET_EXTENSION)
+    if isinstance(budget, AttemptBudget):
+        return min(limiter.limits.max_wait, budget.remaining), budget.retry_after_cap
+    return limiter.limits.max_wait, limiter.limits.max_wait
+
+
 def _log_wait(operation: str, wait: float) -> None:
     # The operation name and the wait only: never the URL's query, headers or credentials.
     if wait > 0:
@@ -74,8 +89,9 @@ def _log_wait(operation: str, wait: float) -> None:
         _LOG.debug("Rate limit: %s sent without delay", operation)
 
 
-def _pause_after(limiter: Limiter, operation: str | None, response: httpx.Response) -> float | None:
-    """Expose the ``RateLimit-*`` headers; on a 429, the seconds to pause the operation's bucket for."""
+def _pause_after(limiter: Limiter, operation: str | None, response: httpx.Response, cap: float) -> float | None:
+    """Expose the ``RateLimit-*`` headers; on a 429, the seconds to pause the operation's bucket for
+    (the server's wait, at most ``cap``)."""
     # One pass over the raw header names instead of three case-insensitive lookups on every response.
     has_rate_headers = any(name[:10].lower() == b"ratelimit-" for name, _ in response.headers.raw)
     info = parse_rate_limit_headers(response.headers) if has_rate_headers else None
@@ -83,10 +99,8 @@ def _pause_after(limiter: Limiter, operation: str | None, response: httpx.Respon
         response.extensions[RATE_LIMIT_EXTENSION] = info
     if response.status_code != 429 or not limiter.is_limited(operation):
         return None
-    pause = parse_retry_after(response.headers.get("Retry-After"), date=response.headers.get("Date"))
-    if pause is None and info is not None:
-        pause = info.reset
-    return pause if pause is not None and pause > 0 else None
+    pause = requested_wait(429, response.headers)
+    return min(pause, cap) if pause is not None and pause > 0 and cap > 0 else None
 
 
 def _log_pause(operation: str | None, pause: float) -> None:
@@ -123,18 +137,21 @@ class RateLimitTransport(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         operation = _operation(request)
+        may_wait, pause_cap = _budget(request, self.limiter)
         if operation is not None and _limited(request):
-            wait = self.limiter.acquire(operation)  # 0.0 for an operation that is not limited
+            wait = self.limiter.acquire(operation, max_wait=may_wait)  # 0.0 for an operation that is not limited
             _log_wait(operation, wait)
             while wait > 0 and not is_testing():
                 self._sleep(wait)
+                may_wait -= wait
                 # A 429 that arrived while we slept paused the bucket past our slot: take a new
                 # slot after the pause (the old one stays counted, which errs on the safe side).
-                wait = self.limiter.acquire(operation) if self.limiter.paused_for(operation) > 0 else 0.0
+                paused = self.limiter.paused_for(operation) > 0
+                wait = self.limiter.acquire(operation, max_wait=max(may_wait, 0.0)) if paused else 0.0
                 if wait > 0:
                     _log_wait(operation, wait)
         response = self._transport.handle_request(request)
-        pause = _pause_after(self.limiter, operation, response)
+        pause = _pause_after(self.limiter, operation, response, pause_cap)
         if pause is not None:
             self.limiter.pause(operation, pause)
             _log_pause(operation, pause)
@@ -168,16 +185,19 @@ class AsyncRateLimitTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         operation = _operation(request)
+        may_wait, pause_cap = _budget(request, self.limiter)
         if operation is not None and _limited(request):
-            wait = await self.limiter.aacquire(operation)  # 0.0 for an operation that is not limited
+            wait = await self.limiter.aacquire(operation, max_wait=may_wait)  # 0.0 when not limited
             _log_wait(operation, wait)
             while wait > 0 and not is_testing():
                 await self._sleep(wait)
-                wait = await self.limiter.aacquire(operation) if await self.limiter.apaused_for(operation) > 0 else 0.0
+                may_wait -= wait
+                paused = await self.limiter.apaused_for(operation) > 0
+                wait = await self.limiter.aacquire(operation, max_wait=max(may_wait, 0.0)) if paused else 0.0
                 if wait > 0:
                     _log_wait(operation, wait)
         response = await self._transport.handle_async_request(request)
-        pause = _pause_after(self.limiter, operation, response)
+        pause = _pause_after(self.limiter, operation, response, pause_cap)
         if pause is not None:
             await self.limiter.apause(operation, pause)
             _log_pause(operation, pause)

@@ -25,7 +25,6 @@ The model, in one place:
 from __future__ import annotations
 
 import math
-import re
 import threading
 import time
 from collections import deque
@@ -34,14 +33,16 @@ from typing import Any, Final, Protocol, TypeVar, overload, runtime_checkable
 
 import attrs
 
-from ._exceptions import KlaviyoError
+from ._exceptions import RateLimitWaitExceeded, RateLimitWaitExceededError
 from ._operations import OPERATIONS
+from ._retry_after import leading_number
 
 __all__ = [
     "OPERATION_EXTENSION",
     "Limiter",
     "RateLimitInfo",
     "RateLimitWaitExceeded",
+    "RateLimitWaitExceededError",
     "RateLimiter",
     "RateLimits",
     "coerce_limiter",
@@ -75,12 +76,13 @@ class RateLimits:
     Attributes:
         enabled: limit at all. Off, every call is sent at once (the server's 429s and the retry
             layer remain).
-        max_wait: the longest a call may be held back, in seconds. A call that would need longer
-            is not sent and not counted: ``RateLimitWaitExceeded`` is raised at once, carrying the
-            wait. We raise rather than send anyway because a request sent early is a request we
-            know the server will refuse: it would come back as a 429, the retry layer would wait
-            (capped) and fail with ``RateLimitError`` later, having spent the caller's time and a
-            slot for nothing. 60 s covers every per-second and per-minute window (a queue of calls
+        max_wait: the longest a call may be held back, in seconds (less when the call's
+            ``RetryPolicy.total_timeout`` has less left: one budget covers the whole call). A call
+            that would need longer is not sent and not counted: ``RateLimitWaitExceededError`` is
+            raised at once, carrying the wait. We raise rather than send anyway because a request
+            sent early is a request we know the server will refuse: it would come back as a 429,
+            the retry layer would wait and fail with ``RateLimitError`` later, having spent the
+            caller's time and a slot for nothing. 60 s covers every per-second and per-minute window (a queue of calls
             within the steady limit always goes through) while an exhausted daily cap fails fast
             instead of blocking a thread for hours. ``math.inf`` waits however long it takes.
         headroom: the fraction of each declared rate to use. Applied by stretching each window
@@ -101,22 +103,6 @@ class RateLimits:
     def disabled(cls) -> RateLimits:
         """No limiting: every call is sent at once."""
         return cls(enabled=False)
-
-
-class RateLimitWaitExceeded(KlaviyoError):
-    """A call would have had to wait longer than ``RateLimits.max_wait`` for a free slot.
-
-    The call was neither sent nor counted. ``wait`` is the delay it would have needed, so the
-    caller can schedule it for later. The message holds only the operation name and numbers.
-    """
-
-    def __init__(self, operation: str, wait: float, max_wait: float) -> None:
-        super().__init__(
-            f"rate limit: {operation} would have to wait {wait:.3f}s for a free slot, more than max_wait={max_wait:g}s"
-        )
-        self.operation = operation
-        self.wait = wait
-        self.max_wait = max_wait
 
 
 class _Window:
@@ -191,13 +177,15 @@ class RateLimiter:
         with self._lock:
             return self._bucket(operation) is not None
 
-    def acquire(self, operation: str | None) -> float:
+    def acquire(self, operation: str | None, *, max_wait: float | None = None) -> float:
         """Reserve the next free slot for ``operation`` and return the seconds to wait before sending.
 
         The reservation is recorded at once, so the caller must send after waiting (or accept
         that the slot is spent). Returns 0.0 for an operation that is not limited. Raises
-        ``RateLimitWaitExceeded``, recording nothing, when the wait would exceed ``max_wait``.
+        ``RateLimitWaitExceededError``, recording nothing, when the wait would exceed
+        ``limits.max_wait`` or the given ``max_wait`` (what this call may still wait), if lower.
         """
+        bound = self.limits.max_wait if max_wait is None else min(self.limits.max_wait, max_wait)
         with self._lock:
             bucket = self._bucket(operation)
             if bucket is None:
@@ -205,8 +193,8 @@ class RateLimiter:
             now = self._clock()
             at = max(now, bucket.last, bucket.paused_until, *(window.earliest() for window in bucket.windows))
             wait = at - now
-            if wait > self.limits.max_wait:
-                raise RateLimitWaitExceeded(str(operation), wait, self.limits.max_wait)
+            if wait > bound:
+                raise RateLimitWaitExceededError(str(operation), wait, bound)
             for window in bucket.windows:
                 window.sent.append(at)
             bucket.last = at
@@ -231,9 +219,9 @@ class RateLimiter:
     # The async twins: the state is in this process and the lock is never held across an await,
     # so they are the sync methods (a shared store, e.g. ``RedisRateLimiter``, awaits its I/O here).
 
-    async def aacquire(self, operation: str | None) -> float:
+    async def aacquire(self, operation: str | None, *, max_wait: float | None = None) -> float:
         """``acquire`` for async callers."""
-        return self.acquire(operation)
+        return self.acquire(operation, max_wait=max_wait)
 
     async def apause(self, operation: str | None, seconds: float) -> None:
         """``pause`` for async callers."""
@@ -256,13 +244,13 @@ class Limiter(Protocol):
 
     def is_limited(self, operation: str | None) -> bool: ...
 
-    def acquire(self, operation: str | None) -> float: ...
+    def acquire(self, operation: str | None, *, max_wait: float | None = None) -> float: ...
 
     def pause(self, operation: str | None, seconds: float) -> None: ...
 
     def paused_for(self, operation: str | None) -> float: ...
 
-    async def aacquire(self, operation: str | None) -> float: ...
+    async def aacquire(self, operation: str | None, *, max_wait: float | None = None) -> float: ...
 
     async def apause(self, operation: str | None, seconds: float) -> None: ...
 
@@ -311,23 +299,8 @@ class RateLimitInfo:
     reset: float | None = None
 
 
-# The first list member's value: the draft allows "10" as well as "10, 10;w=1, 150;w=60" (a quota
-# followed by policies); parameters after ";" are ignored.
-_LEADING_NUMBER = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(?:[;,].*)?", re.DOTALL)
-
-
-def _number(value: str | None) -> float | None:
-    if value is None:
-        return None
-    match = _LEADING_NUMBER.fullmatch(value)
-    if match is None:
-        return None
-    number = float(match.group(1))
-    return number if math.isfinite(number) else None
-
-
 def _integer(value: str | None) -> int | None:
-    number = _number(value)
+    number = leading_number(value)
     return int(number) if number is not None and number.is_integer() else None
 
 
@@ -342,4 +315,4 @@ def parse_rate_limit_headers(headers: Mapping[str, str]) -> RateLimitInfo | None
     )
     if limit is None and remaining is None and reset is None:
         return None
-    return RateLimitInfo(limit=_integer(limit), remaining=_integer(remaining), reset=_number(reset))
+    return RateLimitInfo(limit=_integer(limit), remaining=_integer(remaining), reset=leading_number(reset))

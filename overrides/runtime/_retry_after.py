@@ -1,17 +1,23 @@
-"""Reading ``Retry-After`` (RFC 9110 §10.2.3), shared by the retry layer and ``RateLimitError``."""
+"""How long a server asked us to wait: ``Retry-After`` (RFC 9110 §10.2.3) and, on a 429 without
+it, ``RateLimit-Reset``. Shared by the retry layer, the rate-limit layer and ``RateLimitError``,
+so the three never disagree about the same answer."""
 
 from __future__ import annotations
 
 import math
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC
 from email.utils import parsedate_to_datetime
 
-__all__ = ["parse_retry_after"]
+__all__ = ["leading_number", "parse_retry_after", "requested_wait"]
 
 _DELTA_SECONDS = re.compile(r"\d+(?:\.\d+)?")  # decimals tolerated; signs and exponents are not HTTP
+
+# The first list member's value: the rate-limit headers draft allows "10" as well as
+# "10, 10;w=1, 150;w=60" (a value followed by policies); parameters after ";" are ignored.
+_LEADING_NUMBER = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(?:[;,].*)?", re.DOTALL)
 
 
 def _http_date(value: str) -> float | None:
@@ -42,3 +48,26 @@ def parse_retry_after(
         return None
     reference = _http_date(date) if date else None
     return max(0.0, target - (reference if reference is not None else now()))
+
+
+def leading_number(value: str | None) -> float | None:
+    """The number a rate-limit header starts with (``"10"``, ``"10, 10;w=1"``), or ``None``."""
+    if value is None:
+        return None
+    match = _LEADING_NUMBER.fullmatch(value)
+    if match is None:
+        return None
+    number = float(match.group(1))
+    return number if math.isfinite(number) else None
+
+
+def requested_wait(status: int, headers: Mapping[str, str], *, now: Callable[[], float] = time.time) -> float | None:
+    """Seconds the server asked us to wait before the next request, or ``None`` if it did not say.
+
+    ``Retry-After`` on any status; on a 429 without it, ``RateLimit-Reset`` (seconds until the
+    window resets), since that is when the next request can succeed.
+    """
+    wait = parse_retry_after(headers.get("retry-after"), date=headers.get("date"), now=now)
+    if wait is None and status == 429:
+        wait = leading_number(headers.get("ratelimit-reset"))
+    return wait

@@ -20,6 +20,7 @@ from klaviyo_generated import (
     InternalServerError,
     Klaviyo,
     KlaviyoError,
+    RateLimitError,
     ResponseDecodeError,
     RetryPolicy,
 )
@@ -28,14 +29,28 @@ from klaviyo_generated.testing import Fault, FaultTransport
 from tests.runtime.client_harness import API_KEY, NEW_LIST, PROFILE, PROFILE_ID, Clock
 from tests.runtime.test_jobs import job_body, profiles_body
 
-KINDS = ["rate_limited", "status_503", "connection_reset", "read_timeout", "malformed_body", "truncated_body"]
+KINDS = [
+    "rate_limited",
+    "status_503",
+    "connection_reset",
+    "read_timeout",
+    "malformed_body",
+    "truncated_body",
+    "cut_body",
+    "bad_encoding",
+    "deep_json",
+    "retry_after_3600",
+]
 METHODS = ["GET", "POST", "PATCH", "DELETE"]
+UNREADABLE = ("malformed_body", "truncated_body", "bad_encoding", "deep_json")
 OPERATION = {"GET": "get_profile", "POST": "create_list", "PATCH": "update_profile", "DELETE": "delete_list"}
 
 
 def fault(kind: str, *, operation: str, nth: int = 1, times: int | None = 1) -> Fault:
     if kind == "rate_limited":
         return Fault.rate_limited(1.0, operation=operation, nth=nth, times=times)
+    if kind == "retry_after_3600":
+        return Fault.rate_limited(3600.0, operation=operation, nth=nth, times=times)
     if kind == "status_503":
         return Fault.status_code(503, operation=operation, nth=nth, times=times)
     return Fault.failure(kind, operation=operation, nth=nth, times=times)  # type: ignore[arg-type]
@@ -114,8 +129,12 @@ for _method in METHODS:
     EXPECTED[("status_503", _method)] = ("ok", 2) if _idempotent else (InternalServerError, 1)
     EXPECTED[("connection_reset", _method)] = ("ok", 2) if _idempotent else (APIConnectionError, 1)
     EXPECTED[("read_timeout", _method)] = ("ok", 2) if _idempotent else (APITimeoutError, 1)
-    for _broken in ("malformed_body", "truncated_body"):
+    for _broken in UNREADABLE:
         EXPECTED[(_broken, _method)] = ("ok", 1) if _method == "DELETE" else (ResponseDecodeError, 1)
+    # A body cut mid-transfer is a dropped connection: repeated for idempotent methods only.
+    EXPECTED[("cut_body", _method)] = ("ok", 2) if _idempotent else (APIConnectionError, 1)
+    # Longer than RetryPolicy.retry_after_cap: the call fails at once, carrying the server's wait.
+    EXPECTED[("retry_after_3600", _method)] = (RateLimitError, 1)
 
 
 @pytest.mark.parametrize("method", METHODS)
@@ -153,8 +172,9 @@ def test_faults_in_the_middle_of_pagination(kind: str) -> None:
     store = Store()
     kv, _, _ = client(store, fault(kind, operation="get_profiles", nth=2))
     seen: list[str] = []
-    if kind in ("malformed_body", "truncated_body"):
-        with pytest.raises(ResponseDecodeError):
+    failing = {"retry_after_3600": RateLimitError, **dict.fromkeys(UNREADABLE, ResponseDecodeError)}
+    if kind in failing:
+        with pytest.raises(failing[kind]):
             seen.extend(str(p.id) for p in kv.profiles.iter_profiles())
         assert seen == ["p10", "p11"]
     else:

@@ -289,10 +289,15 @@ def test_connection_and_timeout_errors_wrap_the_httpx_error() -> None:
     error = APIConnectionError(cause=cause)
     assert error.__cause__ is cause
     assert error.request is request
-    assert str(error) == "Connection error (GET /api/profiles/): ConnectError: [Errno 111] Connection refused"
+    assert str(error) == (
+        "Connection error (GET https://a.klaviyo.com:443/api/profiles/): ConnectError: [Errno 111] Connection refused"
+    )
     timeout = APITimeoutError(cause=httpx.ReadTimeout("timed out", request=request), attempts=3)
     assert isinstance(timeout, APIConnectionError)
-    assert str(timeout) == "Request timed out (GET /api/profiles/): ReadTimeout: timed out after 3 attempts"
+    assert (
+        str(timeout)
+        == "Request timed out (GET https://a.klaviyo.com:443/api/profiles/): ReadTimeout: timed out after 3 attempts"
+    )
     proxy = APIConnectionError(cause=httpx.ProxyError("via http://user:hunter22@proxy:8080 failed"))
     assert str(proxy) == "Connection error: ProxyError: via http://***@proxy:8080 failed"
 

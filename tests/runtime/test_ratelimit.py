@@ -244,8 +244,10 @@ def test_max_wait_raises_without_sending_or_taking_a_slot() -> None:
     assert caught.value.wait == 86386.0  # from START + 14 until the first call leaves the daily window
     assert caught.value.max_wait == 60.0
     assert str(caught.value) == (
-        "rate limit: create_custom_metric would have to wait 86386.000s for a free slot, more than max_wait=60s"
+        "rate limit: create_custom_metric would have to wait 86386.000s for a free slot,"
+        " more than the 60s it may wait (not sent)"
     )
+    assert (caught.value.retry_after, caught.value.attempts) == (86386.0, 0)
     assert len(h.sends[DAILY]) == 15
     # Nothing was recorded: once the day has passed the next call goes straight through.
     h.clock.now = START + 86400.0

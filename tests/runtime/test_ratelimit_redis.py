@@ -37,6 +37,7 @@ from klaviyo_generated import (
     RateLimiter,
     RateLimits,
     RateLimitWaitExceeded,
+    RateLimitWaitExceededError,
     RedisRateLimiter,
 )
 from klaviyo_generated._ratelimit import coerce_limiter
@@ -445,3 +446,22 @@ def test_the_package_does_not_import_redis() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout == "False\n"
+
+
+def test_a_call_s_own_bound_below_max_wait_is_kept_too(redis_server: RedisServer, prefix: str, store: Any) -> None:
+    # The retry layer passes what is left of the call's total_timeout; Redis refuses past it.
+    clock = Clock()
+    limiter = limiter_on(redis_server, prefix, clock, limits=RateLimits(max_wait=60.0))
+    assert [limiter.acquire(SLOW, max_wait=1.0) for _ in range(6)] == [0.0, 0.0, 0.0, 1.0, 1.0, 1.0]
+    with pytest.raises(RateLimitWaitExceededError) as caught:
+        limiter.acquire(SLOW, max_wait=1.5)
+    assert (caught.value.wait, caught.value.max_wait, caught.value.attempts) == (2.0, 1.5, 0)
+    assert store.llen(f"{prefix}:{{{SLOW}}}:60s") == 6
+
+    async def in_a_loop() -> float:
+        try:
+            return await limiter.aacquire(SLOW, max_wait=2.0)
+        finally:
+            await limiter.aclose()
+
+    assert asyncio.run(in_a_loop()) == 2.0

@@ -304,8 +304,7 @@ def test_backoff_capped_at_max_wait() -> None:
     [
         ({"Retry-After": "7"}, 7.0),
         ({"Retry-After": "Wed, 21 Oct 2026 07:28:12 GMT", "Date": SERVER_DATE}, 12.0),
-        ({"Retry-After": "120"}, 30.0),  # capped
-        ({"Retry-After": "Wed, 21 Oct 2026 07:38:00 GMT", "Date": SERVER_DATE}, 30.0),  # capped
+        ({"Retry-After": "30"}, 30.0),  # exactly the cap
         ({"Retry-After": "soon"}, 1.25),  # unreadable: ordinary backoff
     ],
 )
@@ -315,6 +314,34 @@ def test_retry_after(status: int, headers: dict[str, str], delay: float) -> None
     response = h.send(policy=attrs.evolve(POLICY, retry_after_cap=30.0))
     assert (response.status_code, attempts(response)) == (200, 2)
     assert h.delays == [delay]
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Retry-After": "30.5"},
+        {"Retry-After": "3600"},
+        {"Retry-After": "Wed, 21 Oct 2026 07:38:00 GMT", "Date": SERVER_DATE},  # 10 min
+    ],
+)
+@pytest.mark.parametrize("status", [429, 503])
+def test_a_server_wait_beyond_the_cap_is_not_waited_for(status: int, headers: dict[str, str]) -> None:
+    # The caller gets the answer at once (its error carries the server's wait) instead of a
+    # capped wait followed by a retry the server has already said it will refuse.
+    h = Harness(httpx.Response(status, headers=headers), 200)
+    response = h.send(policy=attrs.evolve(POLICY, retry_after_cap=30.0))
+    assert (response.status_code, attempts(response), h.delays) == (status, 1, [])
+
+
+def test_rate_limit_reset_is_the_wait_of_a_429_without_retry_after() -> None:
+    h = Harness(httpx.Response(429, headers={"RateLimit-Reset": "4"}), 200)
+    assert attempts(h.send(policy=POLICY)) == 2
+    assert h.delays == [4.0]
+    far = Harness(httpx.Response(429, headers={"RateLimit-Reset": "50"}), 200)
+    assert (far.send(policy=POLICY).status_code, far.delays) == (429, [])
+    # Only a 429 says the window resets: on a 503 the header is no promise, ordinary backoff applies.
+    other = Harness(httpx.Response(503, headers={"RateLimit-Reset": "50"}), 200)
+    assert (attempts(other.send(policy=POLICY)), other.delays) == (2, [1.25])
 
 
 @pytest.mark.parametrize("method", ["POST", "PATCH"])
@@ -568,7 +595,7 @@ def test_async_retry_after_both_forms_and_cap() -> None:
         200,
     )
     response = h.asend(policy=attrs.evolve(POLICY, retry_after_cap=30.0))
-    assert (response.status_code, attempts(response), h.delays) == (200, 4, [7.0, 12.0, 30.0])
+    assert (response.status_code, attempts(response), h.delays) == (429, 3, [7.0, 12.0])
 
 
 def test_async_write_not_retried_after_503_or_read_timeout_by_default() -> None:

@@ -15,6 +15,17 @@ is re-raised.
 Only requests whose body can be sent again are retried: bytes bodies (JSON, form, empty) are; a
 streaming body (an iterator, or a multipart upload) is sent once, since replaying it would mean
 buffering an upload of any size in memory.
+
+The response body is read inside the loop, so a body cut off mid-transfer is one more failed
+attempt (retried under the same rules as a dropped connection) rather than an error after the
+loop has ended. A body that does not match its ``Content-Encoding`` is returned undecoded, with
+that header dropped and ``response.extensions["klaviyo_decode_error"]`` saying why, so the error
+layer can report it with its status. A request with ``extensions["klaviyo_stream"] = True`` is
+returned unread, for callers that stream the body themselves.
+
+Each attempt's request carries ``extensions["klaviyo_budget"]`` (an ``AttemptBudget``): what is
+left of ``total_timeout``, which bounds the rate-limit layer's wait and the attempt's httpx
+timeouts, so the call as a whole keeps to the one budget.
 """
 
 from __future__ import annotations
@@ -22,19 +33,31 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import random as _random
 import time
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 
 import httpx
 
-from .._retry import RetryPolicy, coerce_policy, is_testing
-from .._retry_after import parse_retry_after
+from .._exceptions import RateLimitWaitExceededError
+from .._retry import BUDGET_EXTENSION, AttemptBudget, RetryPolicy, coerce_policy, is_testing
+from .._retry_after import requested_wait
 
-__all__ = ["ATTEMPTS_EXTENSION", "RETRY_EXTENSION", "AsyncRetryTransport", "RetryTransport"]
+__all__ = [
+    "ATTEMPTS_EXTENSION",
+    "DECODE_ERROR_EXTENSION",
+    "RETRY_EXTENSION",
+    "STREAM_EXTENSION",
+    "AsyncRetryTransport",
+    "RetryTransport",
+]
 
 RETRY_EXTENSION = "klaviyo_retry"
 ATTEMPTS_EXTENSION = "klaviyo_attempts"
+STREAM_EXTENSION = "klaviyo_stream"
+DECODE_ERROR_EXTENSION = "klaviyo_decode_error"
 
 # The package logger, so one ``logging.getLogger("klaviyo_generated")`` setting covers every layer.
 _LOG = logging.getLogger("klaviyo_generated")
@@ -44,7 +67,7 @@ class _Attempts:
     """The state of one logical request across its attempts; the sync and async loops share it so
     their decisions cannot drift apart."""
 
-    __slots__ = ("_clock", "_random", "_start", "count", "policy", "request")
+    __slots__ = ("_clock", "_random", "_start", "count", "policy", "read_body", "request", "sent_at")
 
     def __init__(
         self, policy: RetryPolicy, request: httpx.Request, clock: Callable[[], float], random: Callable[[], float]
@@ -55,12 +78,31 @@ class _Attempts:
         self._clock = clock
         self._random = random
         self._start = clock()
+        self.read_body = request.extensions.get(STREAM_EXTENSION) is not True
+        self.sent_at = 0.0
+
+    def begin(self) -> None:
+        """Count the attempt and hand the layers below what is left of the call's time budget."""
+        self.count += 1
+        self.sent_at = time.perf_counter()
+        total = self.policy.total_timeout
+        remaining = math.inf if total is None else max(0.0, total - (self._clock() - self._start))
+        extensions = self.request.extensions
+        extensions[BUDGET_EXTENSION] = AttemptBudget(remaining, self.policy.retry_after_cap)
+        timeouts = extensions.get("timeout")
+        if remaining < math.inf and isinstance(timeouts, dict):
+            # No single attempt may outlast the call; a floor keeps a spent budget from meaning
+            # "no timeout" (0 and None mean other things to the socket layer).
+            bound = max(remaining, 0.001)
+            extensions["timeout"] = {
+                name: bound if value is None or value > bound else value for name, value in timeouts.items()
+            }
 
     def after_response(self, response: httpx.Response) -> float | None:
         """The wait before the next attempt, or ``None`` to return ``response``."""
         if not self.policy.is_retryable_status(response.status_code):
             return None  # the common case, decided without reading any header
-        retry_after = parse_retry_after(response.headers.get("Retry-After"), date=response.headers.get("Date"))
+        retry_after = requested_wait(response.status_code, response.headers)
         return self._next_wait(status=response.status_code, error=None, retry_after=retry_after)
 
     def after_error(self, error: Exception) -> float | None:
@@ -69,15 +111,27 @@ class _Attempts:
 
     def record(self, error: Exception) -> None:
         """Mark an exception that is about to propagate with the number of attempts made."""
+        if isinstance(error, RateLimitWaitExceededError):
+            error.attempts = self.count - 1  # the refused attempt was never sent
+            return
         with contextlib.suppress(AttributeError):  # an exception class with __slots__ cannot take the attribute
             setattr(error, ATTEMPTS_EXTENSION, self.count)
         error.add_note(f"after {self.count} attempt{'' if self.count == 1 else 's'}")
+
+    def finish(self, response: httpx.Response) -> httpx.Response:
+        response.extensions[ATTEMPTS_EXTENSION] = self.count
+        if self.read_body:
+            # httpx times a response until its stream closes; ours closed here, before httpx bound it.
+            response.elapsed = timedelta(seconds=time.perf_counter() - self.sent_at)
+        return response
 
     def _next_wait(self, *, status: int | None, error: Exception | None, retry_after: float | None) -> float | None:
         policy, method = self.policy, self.request.method
         elapsed = self._clock() - self._start
         # Decide first, then draw the wait: no random number is consumed for an outcome that is final.
-        if not policy.should_retry(method=method, status=status, error=error, attempt=self.count, elapsed=elapsed):
+        if not policy.should_retry(
+            method=method, status=status, error=error, attempt=self.count, elapsed=elapsed, retry_after=retry_after
+        ):
             return None
         wait = policy.delay(attempt=self.count, retry_after=retry_after, random=self._random)
         if not policy.should_retry(
@@ -139,20 +193,18 @@ class RetryTransport(httpx.BaseTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         attempts = _Attempts(_policy_for(request, self.policy), request, self._clock, self._random)
         while True:
-            attempts.count += 1
+            attempts.begin()
             try:
                 response = self._transport.handle_request(request)
+                wait = attempts.after_response(response)
+                if wait is None:
+                    return attempts.finish(_read(request, response) if attempts.read_body else response)
+                _discard(response)
             except Exception as error:
                 wait = attempts.after_error(error)
                 if wait is None:
                     attempts.record(error)
                     raise
-            else:
-                wait = attempts.after_response(response)
-                if wait is None:
-                    response.extensions[ATTEMPTS_EXTENSION] = attempts.count
-                    return response
-                _discard(response)
             # Sleeping outside the except block keeps a later failure from being chained to this one.
             if not is_testing():
                 self._sleep(wait)
@@ -182,20 +234,18 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         attempts = _Attempts(_policy_for(request, self.policy), request, self._clock, self._random)
         while True:
-            attempts.count += 1
+            attempts.begin()
             try:
                 response = await self._transport.handle_async_request(request)
+                wait = attempts.after_response(response)
+                if wait is None:
+                    return attempts.finish(await _aread(request, response) if attempts.read_body else response)
+                await _adiscard(response)
             except Exception as error:
                 wait = attempts.after_error(error)
                 if wait is None:
                     attempts.record(error)
                     raise
-            else:
-                wait = attempts.after_response(response)
-                if wait is None:
-                    response.extensions[ATTEMPTS_EXTENSION] = attempts.count
-                    return response
-                await _adiscard(response)
             if not is_testing():
                 await self._sleep(wait)
 
@@ -222,3 +272,58 @@ async def _adiscard(response: httpx.Response) -> None:
         pass
     finally:
         await response.aclose()
+
+
+# Reading a kept response: the raw bytes first (a cut connection raises here, inside the retry
+# loop), then the decoding its Content-Encoding declares, whose failure is no network fault and is
+# not retried: the raw bytes are kept instead and the error layer reports the status with them.
+def _read(request: httpx.Request, response: httpx.Response) -> httpx.Response:
+    if _already_read(response):
+        return response
+    stream = response.stream
+    if not isinstance(stream, httpx.SyncByteStream):
+        raise TypeError("a sync transport returned an async response stream")
+    try:
+        raw = b"".join(stream)
+    finally:
+        stream.close()
+    return _decoded(request, response, raw)
+
+
+async def _aread(request: httpx.Request, response: httpx.Response) -> httpx.Response:
+    if _already_read(response):
+        return response
+    stream = response.stream
+    if not isinstance(stream, httpx.AsyncByteStream):
+        raise TypeError("an async transport returned a sync response stream")
+    try:
+        raw = b"".join([chunk async for chunk in stream])
+    finally:
+        await stream.aclose()
+    return _decoded(request, response, raw)
+
+
+def _already_read(response: httpx.Response) -> bool:
+    # A response built from bytes (a mock, a fake) or read by a caller's own httpx.Client.
+    try:
+        response.content  # noqa: B018 - the property raises when the body was not read
+    except httpx.ResponseNotRead:
+        return False
+    return True
+
+
+def _decoded(request: httpx.Request, response: httpx.Response, raw: bytes) -> httpx.Response:
+    response.stream = httpx.ByteStream(raw)
+    try:
+        response.read()
+    except httpx.DecodingError as error:
+        headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() != "content-encoding"]
+        reason = f"does not match its Content-Encoding {response.headers.get('content-encoding', '')!r} ({error})"
+        return httpx.Response(
+            response.status_code,
+            headers=headers,
+            content=raw,
+            extensions={**response.extensions, DECODE_ERROR_EXTENSION: reason},
+            request=request,
+        )
+    return response

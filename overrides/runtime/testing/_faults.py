@@ -1,12 +1,13 @@
 """Fault injection by rule: which calls fail (operation, method, path, the nth matching call, how many
 times) and how (429 with Retry-After, an HTTP status, connection reset, read timeout, a malformed or
-truncated body)."""
+truncated body, a body cut off mid-transfer, a body that lies about its encoding, JSON nested
+10,000 deep)."""
 
 from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import Literal
 
 import attrs
@@ -14,7 +15,17 @@ import httpx
 
 __all__ = ["AsyncFaultTransport", "Fault", "FaultTransport"]
 
-Kind = Literal["status", "rate_limited", "connection_reset", "read_timeout", "malformed_body", "truncated_body"]
+Kind = Literal[
+    "status",
+    "rate_limited",
+    "connection_reset",
+    "read_timeout",
+    "malformed_body",
+    "truncated_body",
+    "cut_body",
+    "bad_encoding",
+    "deep_json",
+]
 _OPERATION = "klaviyo_operation"
 
 
@@ -83,7 +94,9 @@ class Fault:
         times: int | None = 1,
     ) -> Fault:
         """One of ``connection_reset`` (after the server got the request), ``read_timeout``,
-        ``malformed_body`` or ``truncated_body``."""
+        ``malformed_body``, ``truncated_body`` (a complete answer of half the body), ``cut_body``
+        (the headers and half the body arrive, then the connection drops), ``bad_encoding``
+        (``Content-Encoding: gzip`` over plain bytes) or ``deep_json`` (a body nested 10,000 deep)."""
         return cls(kind=kind, operation=operation, method=method, path=path, nth=nth, times=times)
 
     def matches(self, request: httpx.Request) -> bool:
@@ -113,13 +126,44 @@ class Fault:
             # The request reached the server; the answer was lost: the ambiguous case for writes.
             raise httpx.ReadError("fault: connection reset by peer", request=request)
         content = response.content
+        dropped = ("content-length", "content-encoding")
+        headers = {k: v for k, v in response.headers.items() if k.lower() not in dropped}
+        if self.kind in ("cut_body", "bad_encoding"):
+            # Unread streams, so the client's own reading meets the fault.
+            stream: httpx.ByteStream | _CutStream = httpx.ByteStream(content)
+            if self.kind == "cut_body":
+                headers["Content-Length"] = str(len(content))
+                stream = _CutStream(content[: len(content) // 2], request)
+            else:
+                headers["Content-Encoding"] = "gzip"
+            return httpx.Response(response.status_code, headers=headers, stream=stream, extensions=response.extensions)
         if self.kind == "malformed_body":
             content = b"<html>Bad Gateway</html>"
         elif self.kind == "truncated_body":
             content = content[: max(1, len(content) // 2)] if content else json.dumps({"data": {}}).encode()[:5]
-        dropped = ("content-length", "content-encoding")
-        headers = {k: v for k, v in response.headers.items() if k.lower() not in dropped}
+        elif self.kind == "deep_json":
+            content = b'{"data": ' + b"[" * 10_000 + b"]" * 10_000 + b"}"
         return httpx.Response(response.status_code, content=content, headers=headers, extensions=response.extensions)
+
+
+class _CutStream(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """The bytes that arrived, then the connection drops, as httpx reports it."""
+
+    def __init__(self, arrived: bytes, request: httpx.Request) -> None:
+        self._arrived = arrived
+        self._request = request
+
+    def _drop(self) -> httpx.RemoteProtocolError:
+        message = "fault: peer closed connection without sending complete message body"
+        return httpx.RemoteProtocolError(message, request=self._request)
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield self._arrived
+        raise self._drop()
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        yield self._arrived
+        raise self._drop()
 
 
 def _error(status: int, code: str) -> dict[str, object]:

@@ -5,14 +5,15 @@
 Every error raised on purpose derives from :class:`KlaviyoError`::
 
     KlaviyoError
-    └── APIError                      .request, .attempts
-        ├── APIConnectionError        the request never got an HTTP answer (httpx error as __cause__)
-        │   └── APITimeoutError
-        ├── APIStatusError            non-2xx: .status_code .errors .request_id .body_text .response
-        │   ├── BadRequestError 400, AuthenticationError 401, PermissionDeniedError 403,
-        │   ├── NotFoundError 404, ConflictError 409, UnprocessableEntityError 422,
-        │   ├── RateLimitError 429 (.retry_after), InternalServerError 5xx
-        └── ResponseDecodeError       2xx whose body is not the documented JSON
+    ├── APIError                      .request .attempts .status_code .request_id
+    │   ├── APIConnectionError        the request never got a whole HTTP answer (httpx error as __cause__)
+    │   │   └── APITimeoutError
+    │   ├── APIStatusError            non-2xx: .errors .body_text .response
+    │   │   ├── BadRequestError 400, AuthenticationError 401, PermissionDeniedError 403,
+    │   │   ├── NotFoundError 404, ConflictError 409, UnprocessableEntityError 422,
+    │   │   ├── RateLimitError 429 (.retry_after), InternalServerError 5xx
+    │   └── ResponseDecodeError       2xx whose body is not the documented JSON (or its encoding)
+    ├── RateLimitWaitExceededError    not sent: the wait for a slot exceeds what the call may wait
     └── FieldDecodeError              (in _lazy) a nested member read later is not the documented shape
 
 :func:`status_error` picks the class for a response and never raises, whatever the body.
@@ -36,7 +37,7 @@ from urllib.parse import parse_qsl
 from attrs import evolve, frozen
 
 from ._base_error import KlaviyoError
-from ._retry_after import parse_retry_after
+from ._retry_after import requested_wait
 
 # httpx is only needed at runtime when a request or response is copied for pickling; by then it is
 # loaded. Importing this module alone does not pull in the HTTP stack (see klaviyo_generated/__init__).
@@ -180,7 +181,14 @@ def _rebuild(cls: type[APIError], args: tuple[object, ...], state: dict[str, Any
 
 
 class APIError(KlaviyoError):
-    """A call to the API failed; ``request`` is the request that was sent, when known."""
+    """A call to the API failed; ``request`` is the request that was sent, when known.
+
+    ``status_code`` and ``request_id`` are those of the last answer, or ``None`` when no answer
+    arrived (a connection error) or it carried no request id.
+    """
+
+    status_code: int | None = None
+    request_id: str | None = None
 
     def __init__(self, message: str, *, request: httpx.Request | None = None, attempts: int = 1) -> None:
         self.request = request
@@ -302,13 +310,20 @@ class APIConnectionError(APIError):
             except RuntimeError:
                 request = None
         if message is None:
-            where = f" ({request.method} {request.url.path})" if request is not None else ""
+            where = f" ({request.method} {_origin(request.url)}{request.url.path})" if request is not None else ""
             # A proxy URL in the cause's text may carry user:password.
             why = f": {type(cause).__name__}: {_URL_USERINFO.sub('***@', str(cause))}" if cause is not None else ""
             message = f"{self._what}{where}{why}"
         super().__init__(message, request=request, attempts=attempts)
         if cause is not None:
             self.__cause__ = cause
+
+
+def _origin(url: httpx.URL) -> str:
+    """``scheme://host:port`` (the port always, so "refused" says where); never userinfo or query."""
+    port = url.port or {"https": 443, "http": 80}.get(url.scheme)
+    host = f"[{url.host}]" if ":" in url.host else url.host
+    return f"{url.scheme}://{host}" + (f":{port}" if port else "")
 
 
 class APITimeoutError(APIConnectionError):
@@ -388,9 +403,8 @@ class RateLimitError(APIStatusError):
 
     def __init__(self, response: httpx.Response, *, attempts: int = 1, now: datetime | None = None) -> None:
         clock = now.timestamp if now is not None else time.time
-        self.retry_after = parse_retry_after(
-            response.headers.get("retry-after"), date=response.headers.get("date"), now=clock
-        )
+        # Retry-After, else RateLimit-Reset: the same reading the retry and rate-limit layers use.
+        self.retry_after = requested_wait(response.status_code, response.headers, now=clock)
         super().__init__(response, attempts=attempts)
 
 
@@ -399,15 +413,72 @@ class InternalServerError(APIStatusError):
 
 
 class ResponseDecodeError(APIError):
-    """A 2xx response whose body is not the JSON the API documents; the raw body is kept."""
+    """A 2xx response whose body is not the JSON the API documents (or not in the encoding its
+    headers declare); the raw body is kept in ``body_text``."""
 
-    def __init__(self, response: httpx.Response, *, attempts: int = 1) -> None:
+    def __init__(self, response: httpx.Response, *, attempts: int = 1, reason: str | None = None) -> None:
         self.response = response
         self.status_code = response.status_code
+        self.request_id = request_id_of(response.headers)
         self.body_text = _body_text(response) or ""
         excerpt = self.body_text or "(empty body)"
-        message = f"HTTP {self.status_code} response body is not the documented JSON: {excerpt}"
+        what = reason or "is not the documented JSON"
+        message = f"HTTP {self.status_code} response body {what}: {excerpt}"
         super().__init__(message, request=_request_of(response), attempts=attempts)
+
+    def _render(self) -> str:
+        line = super()._render()
+        if self.request_id:
+            line += f" [request-id {_clean(self.request_id, _secrets_of(self.request), 100)}]"
+        return line
+
+
+class RateLimitWaitExceededError(KlaviyoError):
+    """A call would have had to wait longer than it may for a free slot; it was not sent.
+
+    The bound is ``RateLimits.max_wait``, or less when the call's ``RetryPolicy.total_timeout``
+    has less time left. ``wait`` (also ``retry_after``) is the delay the call would have needed,
+    so the caller can schedule it for later; ``attempts`` counts the requests this call did send
+    before (0 when it was refused before its first). The message holds only the operation name and
+    numbers.
+    """
+
+    def __init__(self, operation: str, wait: float, max_wait: float, *, attempts: int = 0) -> None:
+        self.operation = operation
+        self.wait = wait
+        self.max_wait = max_wait
+        self._attempts = 0
+        self.attempts = attempts
+
+    @property
+    def retry_after(self) -> float:
+        """The wait, under the name ``RateLimitError`` uses for the server's."""
+        return self.wait
+
+    @property
+    def attempts(self) -> int:
+        """Requests this call sent before it was refused a slot (0: none)."""
+        return self._attempts
+
+    @attempts.setter
+    def attempts(self, value: int) -> None:
+        self._attempts = value
+        sent = f" ({value} request{'' if value == 1 else 's'} sent before)" if value else " (not sent)"
+        self.args = (
+            f"rate limit: {self.operation} would have to wait {self.wait:.3f}s for a free slot, "
+            f"more than the {self.max_wait:g}s it may wait{sent}",
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_wait, (self.operation, self.wait, self.max_wait, self._attempts))
+
+
+def _rebuild_wait(operation: str, wait: float, max_wait: float, attempts: int) -> RateLimitWaitExceededError:
+    return RateLimitWaitExceededError(operation, wait, max_wait, attempts=attempts)
+
+
+# The name before errors took the ``Error`` suffix; kept so existing ``except`` clauses still work.
+RateLimitWaitExceeded = RateLimitWaitExceededError
 
 
 _CLASS_OF_STATUS: dict[int, type[APIStatusError]] = {
@@ -448,6 +519,8 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RateLimitWaitExceeded",
+    "RateLimitWaitExceededError",
     "ResponseDecodeError",
     "UnprocessableEntityError",
     "redact_headers",

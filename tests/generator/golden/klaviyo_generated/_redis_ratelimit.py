@@ -40,8 +40,9 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 from ._auth import ConfigurationError
+from ._exceptions import RateLimitWaitExceededError
 from ._operations import OPERATIONS
-from ._ratelimit import RateLimiter, RateLimits, RateLimitWaitExceeded, _HasRateLimits
+from ._ratelimit import RateLimiter, RateLimits, _HasRateLimits
 
 if TYPE_CHECKING:
     import redis
@@ -249,14 +250,14 @@ class RedisRateLimiter:
         now = "" if self._clock is None else str(_us(self._clock()))
         return [mode, now, amount, str(_KEY_MARGIN_MS), *bucket.args]
 
-    def _max_wait(self) -> str:
-        return "" if math.isinf(self.limits.max_wait) else str(_us(self.limits.max_wait))
+    def _bound(self, max_wait: float | None) -> float:
+        return self.limits.max_wait if max_wait is None else min(self.limits.max_wait, max_wait)
 
-    def _reserved(self, operation: str, reply: Any) -> float:
+    def _reserved(self, operation: str, reply: Any, bound: float) -> float:
         allowed, wait_us = reply
         wait = int(wait_us) / 1_000_000
         if not int(allowed):
-            raise RateLimitWaitExceeded(operation, wait, self.limits.max_wait)
+            raise RateLimitWaitExceededError(operation, wait, bound)
         return wait
 
     # --- Redis's health -------------------------------------------------------------------------
@@ -294,23 +295,25 @@ class RedisRateLimiter:
             raise ConfigurationError("this RedisRateLimiter has only an async_client: use it from async code")
         return self._script(keys=bucket.keys, args=args)
 
-    def acquire(self, operation: str | None) -> float:
+    def acquire(self, operation: str | None, *, max_wait: float | None = None) -> float:
         """Reserve the next free slot for ``operation`` in Redis; the seconds to wait before sending.
 
-        As ``RateLimiter.acquire``, including ``RateLimitWaitExceeded`` past ``max_wait``.
+        As ``RateLimiter.acquire``, including ``RateLimitWaitExceededError`` past the bound.
         """
+        bound = self._bound(max_wait)
         bucket = self._bucket(operation)
         if bucket is None or operation is None:
             return 0.0
         if self._redis_ready():
             try:
-                reply = self._call(bucket, self._args(bucket, "acquire", self._max_wait()))
+                amount = "" if math.isinf(bound) else str(_us(bound))
+                reply = self._call(bucket, self._args(bucket, "acquire", amount))
             except self._errors as error:
                 self._failed(error)
             else:
                 self._succeeded()
-                return self._reserved(operation, reply)
-        return self.fallback.acquire(operation)
+                return self._reserved(operation, reply, bound)
+        return self.fallback.acquire(operation, max_wait=bound)
 
     def pause(self, operation: str | None, seconds: float) -> None:
         """Hold every call to ``operation``, in every process sharing the prefix, for ``seconds``."""
@@ -362,20 +365,22 @@ class RedisRateLimiter:
     async def _acall(self, bucket: _Bucket, args: list[str]) -> Any:
         return await self._loop_script()(keys=bucket.keys, args=args)
 
-    async def aacquire(self, operation: str | None) -> float:
+    async def aacquire(self, operation: str | None, *, max_wait: float | None = None) -> float:
         """``acquire`` for async callers."""
+        bound = self._bound(max_wait)
         bucket = self._bucket(operation)
         if bucket is None or operation is None:
             return 0.0
         if self._redis_ready():
             try:
-                reply = await self._acall(bucket, self._args(bucket, "acquire", self._max_wait()))
+                amount = "" if math.isinf(bound) else str(_us(bound))
+                reply = await self._acall(bucket, self._args(bucket, "acquire", amount))
             except self._errors as error:
                 self._failed(error)
             else:
                 self._succeeded()
-                return self._reserved(operation, reply)
-        return self.fallback.acquire(operation)
+                return self._reserved(operation, reply, bound)
+        return self.fallback.acquire(operation, max_wait=bound)
 
     async def apause(self, operation: str | None, seconds: float) -> None:
         """``pause`` for async callers."""

@@ -10,6 +10,10 @@ The rules, in one place:
 * A request is retried only for a listed status (``retry_statuses``) or a transport error, and
   only while both budgets last: ``max_attempts`` (attempts including the first) and
   ``total_timeout`` (wall time from the first attempt, including the wait before the next one).
+  The budget is the whole call's: the transports pass what is left of it to the rate-limit
+  layer below (``AttemptBudget``), so waits for a slot count against it too.
+* A server that asks for a longer wait (``Retry-After``, or ``RateLimit-Reset`` on a 429) than
+  ``retry_after_cap`` is not waited for: the call fails at once and its error carries the wait.
 * 429 and connect failures (``ConnectError``, ``ConnectTimeout``, ``PoolTimeout``) are always safe:
   the server rejected or never saw the request, so even a POST can be sent again.
 * Anything else that may have reached the server (a 5xx, a read/write timeout, a dropped
@@ -29,13 +33,18 @@ import attrs
 import httpx
 
 __all__ = [
+    "BUDGET_EXTENSION",
     "IDEMPOTENT_METHODS",
     "RETRY_ALL_ERRORS_STATUSES",
+    "AttemptBudget",
     "RetryPolicy",
     "coerce_policy",
     "is_testing",
     "set_testing",
 ]
+
+# Set by the retry transports on each attempt's request; read by the layers below them.
+BUDGET_EXTENSION: Final = "klaviyo_budget"
 
 # RFC 9110 section 9.2.2: sending these twice has the same effect on the server as sending them once.
 IDEMPOTENT_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
@@ -105,9 +114,12 @@ class RetryPolicy:
         jitter: up to this many seconds added at random to each computed wait, so that clients
             failing together do not retry together. Not added to a server-given Retry-After.
         retry_statuses: response statuses that are retried.
-        retry_after_cap: a server's Retry-After (seconds or HTTP-date) is honoured up to this many
-            seconds. Klaviyo's steady limits are per minute; waiting longer than this blocks the
-            caller for little gain, and the final 429 carries the server's value for the caller.
+        retry_after_cap: the longest server-requested wait (``Retry-After`` in seconds or as an
+            HTTP date; on a 429 without it, ``RateLimit-Reset``) that is waited out before a retry.
+            A longer one is not waited for at all: the call fails at once with the typed error
+            (``RateLimitError.retry_after`` holds the server's value), since Klaviyo's windows are
+            per second and per minute and a longer wait means a daily cap or an outage. The
+            rate-limit layer pauses the operation for other callers for at most this long too.
         retry_non_idempotent: also retry POST/PATCH after failures where the server may have
             processed the request (5xx, read timeout, dropped connection). Only for endpoints
             whose writes are idempotent by content (e.g. Klaviyo's upserts keyed by email).
@@ -152,16 +164,16 @@ class RetryPolicy:
         attempt: int,
         elapsed: float,
         wait: float = 0.0,
+        retry_after: float | None = None,
     ) -> bool:
         """Whether to make another attempt after attempt number ``attempt`` (1-based) failed.
 
         Pass the response ``status`` or the raised ``error``. ``elapsed`` is the time since the
         first attempt began; ``wait`` the delay that would precede the next attempt, so that a
-        retry whose wait would overrun ``total_timeout`` is not started.
+        retry whose wait would overrun ``total_timeout`` is not started; ``retry_after`` the wait
+        the server asked for, if it did (more than ``retry_after_cap`` means no retry).
         """
-        if attempt >= self.max_attempts:
-            return False
-        if self.total_timeout is not None and elapsed + wait > self.total_timeout:
+        if not self._within_budget(attempt=attempt, elapsed=elapsed, wait=wait, retry_after=retry_after):
             return False
         may_repeat = method.upper() in IDEMPOTENT_METHODS or self.retry_non_idempotent
         if error is not None:
@@ -173,6 +185,12 @@ class RetryPolicy:
             # A 429 is a refusal before any processing: as safe to repeat as a failed connect.
             return status == 429 or may_repeat
         return False
+
+    def _within_budget(self, *, attempt: int, elapsed: float, wait: float, retry_after: float | None) -> bool:
+        """Attempts, the server's requested wait and the time budget all allow one more attempt."""
+        if attempt >= self.max_attempts or (retry_after is not None and retry_after > self.retry_after_cap):
+            return False
+        return self.total_timeout is None or elapsed + wait <= self.total_timeout
 
     def delay(
         self, *, attempt: int, retry_after: float | None = None, random: Callable[[], float] = _random.random
@@ -190,6 +208,21 @@ class RetryPolicy:
         # The exponent is bounded so that a huge attempt number saturates at max_wait instead of overflowing.
         base = self.initial_wait * 2.0 ** min(attempt - 1, 64) if self.exponential else self.initial_wait
         return min(self.max_wait, base + self.jitter * random())
+
+
+@attrs.frozen
+class AttemptBudget:
+    """What the layers under the retry loop may spend on one attempt, set on its request as
+    ``request.extensions["klaviyo_budget"]``.
+
+    Attributes:
+        remaining: seconds left of the call's ``total_timeout`` (``math.inf`` without one); a
+            rate limiter holds the attempt back no longer than this.
+        retry_after_cap: the policy's ``retry_after_cap``; a 429's pause lasts no longer.
+    """
+
+    remaining: float
+    retry_after_cap: float
 
 
 def coerce_policy(value: object, default: RetryPolicy, *, name: str = "retry") -> RetryPolicy:
