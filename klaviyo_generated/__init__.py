@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 __api_revision__ = "2026-07-15"
 
 if TYPE_CHECKING:
+    from ._arguments import ArgumentTypeError, InvalidArgumentError
     from ._auth import ConfigurationError
     from ._chunks import AsyncJobGroup, ChunkFailedError, JobGroup
     from ._client import AsyncKlaviyo, Klaviyo
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
         NotFoundError,
         PermissionDeniedError,
         RateLimitError,
+        RateLimitWaitExceeded,
+        RateLimitWaitExceededError,
         ResponseDecodeError,
         UnprocessableEntityError,
     )
@@ -41,7 +44,7 @@ if TYPE_CHECKING:
     from ._lazy import FieldDecodeError
     from ._oauth import OAuth, OAuthToken, TokenRefreshError
     from ._pagination import AsyncPager, Pager, PaginationError
-    from ._ratelimit import Limiter, RateLimiter, RateLimitInfo, RateLimits, RateLimitWaitExceeded
+    from ._ratelimit import Limiter, RateLimiter, RateLimitInfo, RateLimits
     from ._redis_ratelimit import RedisRateLimiter
     from ._response import APIResponse
     from ._retry import RetryPolicy, set_testing
@@ -52,6 +55,8 @@ _MODULE_OF: dict[str, str] = {
     "Klaviyo": "._client",
     "AsyncKlaviyo": "._client",
     "APIResponse": "._response",
+    "ArgumentTypeError": "._arguments",
+    "InvalidArgumentError": "._arguments",
     "ConfigurationError": "._auth",
     "InputError": "._inputs",
     "FieldDecodeError": "._lazy",
@@ -76,7 +81,6 @@ _MODULE_OF: dict[str, str] = {
     "RateLimiter": "._ratelimit",
     "RateLimitInfo": "._ratelimit",
     "RateLimits": "._ratelimit",
-    "RateLimitWaitExceeded": "._ratelimit",
     # redis itself is imported only when a RedisRateLimiter is built (pip install 'klaviyo-generated[redis]').
     "RedisRateLimiter": "._redis_ratelimit",
     "RetryPolicy": "._retry",
@@ -98,6 +102,8 @@ for _name in (
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RateLimitWaitExceeded",
+    "RateLimitWaitExceededError",
     "ResponseDecodeError",
     "UnprocessableEntityError",
 ):
@@ -125,6 +131,7 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "Accepted",
+    "ArgumentTypeError",
     "AsyncJob",
     "AsyncJobGroup",
     "AsyncKlaviyo",
@@ -141,6 +148,7 @@ __all__ = [
     "FilterError",
     "InputError",
     "InternalServerError",
+    "InvalidArgumentError",
     "Job",
     "JobFailedError",
     "JobGroup",
@@ -159,6 +167,7 @@ __all__ = [
     "RateLimitError",
     "RateLimitInfo",
     "RateLimitWaitExceeded",
+    "RateLimitWaitExceededError",
     "RateLimiter",
     "RateLimits",
     "RedisRateLimiter",

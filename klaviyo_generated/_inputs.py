@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Final, Literal, TypeVar
 
+from ._arguments import InvalidArgumentError
 from ._auth import ConfigurationError
 
 __all__ = [
@@ -45,8 +46,10 @@ _PROFILE_FIELDS = (
 )
 
 
-class InputError(ConfigurationError):
-    """A workflow argument is missing or malformed; the message names it. Nothing was sent."""
+class InputError(ConfigurationError, InvalidArgumentError):
+    """A workflow argument is missing or malformed; the message names it. Nothing was sent.
+
+    An ``InvalidArgumentError`` too, so one ``except`` catches it and the endpoints' argument checks."""
 
 
 def check_email(value: object, field: str = "email") -> str:

@@ -13,12 +13,13 @@ import asyncio
 import json
 import math
 from collections.abc import Callable, Sequence
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, get_type_hints
 
 import attrs
 
+from ._arguments import check_body
 from ._exceptions import KlaviyoError
-from ._jobs import AsyncJob, Job, JobLimitError, Progress
+from ._jobs import AsyncJob, Job, JobLimitError, Progress, _endpoint
 from ._jobs_table import JOBS
 
 __all__ = ["AsyncJobGroup", "ChunkFailedError", "ChunkOutcome", "JobGroup", "split_body"]
@@ -34,6 +35,7 @@ def _size(value: object) -> int:
 def split_body(operation: str, body: Any, chunk_size: int | None = None) -> tuple[list[Any], list[range]]:
     """``body`` split into bodies of the same type within the operation's limits, and each one's item range."""
     family = JOBS[operation]
+    body = check_body(operation, body, get_type_hints(_endpoint(operation)._get_kwargs)["body"])
     document = body.to_dict()
     attributes = document.get("data", {}).get("attributes", {})
     lists = {k: v["data"] for k, v in attributes.items() if isinstance(v, dict) and isinstance(v.get("data"), list)}

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Final, Literal, TypeVar
 
+from ._arguments import InvalidArgumentError
 from ._auth import ConfigurationError
 
 __all__ = [
@@ -43,8 +44,10 @@ _PROFILE_FIELDS = (
 )
 
 
-class InputError(ConfigurationError):
-    """A workflow argument is missing or malformed; the message names it. Nothing was sent."""
+class InputError(ConfigurationError, InvalidArgumentError):
+    """A workflow argument is missing or malformed; the message names it. Nothing was sent.
+
+    An ``InvalidArgumentError`` too, so one ``except`` catches it and the endpoints' argument checks."""
 
 
 def check_email(value: object, field: str = "email") -> str:

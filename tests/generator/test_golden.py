@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 from pathlib import Path
 from typing import Any
@@ -110,3 +111,27 @@ def test_runtime_modules_built_on_missing_operations_are_left_out(generated: Pat
     package = Path(__file__).resolve().parents[2] / "klaviyo_generated"
     assert (package / "_workflows.py").exists()
     assert "def workflows" in (package / "_client.py").read_text()
+
+
+def test_endpoints_check_path_parameters_and_bodies_before_building_the_request(generated: Path) -> None:
+    api = generated / "api"
+    get_profile = (api / "profiles" / "get_profile.py").read_text()
+    assert 'id=path_segment("get_profile", "id", id),' in get_profile
+    assert '"url": _url,' in get_profile
+    job = (api / "profiles" / "get_bulk_import_profiles_job.py").read_text()
+    assert 'job_id=path_segment("get_bulk_import_profiles_job", "job_id", job_id),' in job
+    bulk = (api / "profiles" / "bulk_import_profiles.py").read_text()
+    assert 'body = check_body("bulk_import_profiles", body, ProfileImportJobCreateQuery)' in bulk
+    upload = (api / "images" / "upload_image_from_file.py").read_text()
+    assert 'body = check_body("upload_image_from_file", body, ImageUploadQuery)' in upload
+    for module in api.rglob("[!_]*.py"):
+        text = module.read_text()
+        assert "quote(" not in text, module.name
+        # The checks come first in _get_kwargs, before any header, query or body is built.
+        signature, body = text.split("def _get_kwargs(", 1)[1].split(") -> dict[str, Any]:\n", 1)
+        head = body.split("headers: dict", 1)[0]
+        path = re.search(r'(?:_url = |"url": )"(/[^"]*)"', body)
+        assert path is not None, module.name
+        assert ("path_segment(" in head) == ("{" in path.group(1)), module.name
+        assert ("check_body(" in head) == ("body: " in signature), module.name
+    assert (generated / "_arguments.py").is_file()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import check_body
 from ...models.assign_template_to_campaign_message_fields_campaign_message_item import (
     AssignTemplateToCampaignMessageFieldsCampaignMessageItem,
 )
@@ -27,6 +28,8 @@ def _get_kwargs(
     fields_campaign_message: list[AssignTemplateToCampaignMessageFieldsCampaignMessageItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    body = check_body("assign_template_to_campaign_message", body, CampaignMessageAssignTemplateQuery)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import check_body, path_segment
 from ...models.campaign_send_job_partial_update_query import CampaignSendJobPartialUpdateQuery
 from ...models.client_error import ClientError
 from ...models.server_error import ServerError
@@ -24,6 +24,11 @@ def _get_kwargs(
     body: CampaignSendJobPartialUpdateQuery,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/campaign-send-jobs/{id}".format(
+        id=path_segment("cancel_campaign_send", "id", id),
+    )
+    body = check_body("cancel_campaign_send", body, CampaignSendJobPartialUpdateQuery)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -31,9 +36,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "cancel_campaign_send"},
         "method": "patch",
-        "url": "/api/campaign-send-jobs/{id}".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
     }
 
     _kwargs["json"] = body.to_dict()

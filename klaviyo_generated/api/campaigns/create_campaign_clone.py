@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import check_body
 from ...models.campaign_clone_query import CampaignCloneQuery
 from ...models.client_error import ClientError
 from ...models.create_campaign_clone_fields_campaign_item import (
@@ -27,6 +28,8 @@ def _get_kwargs(
     fields_campaign: list[CreateCampaignCloneFieldsCampaignItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    body = check_body("create_campaign_clone", body, CampaignCloneQuery)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision

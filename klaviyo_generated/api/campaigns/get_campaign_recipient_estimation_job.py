@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import path_segment
 from ...models.client_error import ClientError
 from ...models.get_campaign_recipient_estimation_job_fields_campaign_recipient_estimation_job_item import (
     GetCampaignRecipientEstimationJobFieldsCampaignRecipientEstimationJobItem,
@@ -30,6 +30,10 @@ def _get_kwargs(
     | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/campaign-recipient-estimation-jobs/{id}".format(
+        id=path_segment("get_campaign_recipient_estimation_job", "id", id),
+    )
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -56,9 +60,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "get_campaign_recipient_estimation_job"},
         "method": "get",
-        "url": "/api/campaign-recipient-estimation-jobs/{id}".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
         "params": params,
     }
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import path_segment
 from ...models.client_error import ClientError
 from ...models.get_campaign_message_response_collection_compound_document import (
     GetCampaignMessageResponseCollectionCompoundDocument,
@@ -45,6 +45,10 @@ def _get_kwargs(
     include: list[GetMessagesForCampaignIncludeItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/campaigns/{id}/campaign-messages".format(
+        id=path_segment("get_messages_for_campaign", "id", id),
+    )
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -106,9 +110,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "get_messages_for_campaign"},
         "method": "get",
-        "url": "/api/campaigns/{id}/campaign-messages".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
         "params": params,
     }
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import path_segment
 from ...models.client_error import ClientError
 from ...models.get_tag_response_collection import GetTagResponseCollection
 from ...models.get_tags_for_campaign_fields_tag_item import (
@@ -27,6 +27,10 @@ def _get_kwargs(
     fields_tag: list[GetTagsForCampaignFieldsTagItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/campaigns/{id}/tags".format(
+        id=path_segment("get_tags_for_campaign", "id", id),
+    )
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -48,9 +52,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "get_tags_for_campaign"},
         "method": "get",
-        "url": "/api/campaigns/{id}/tags".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
         "params": params,
     }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import check_body
 from ...models.campaign_recipient_estimation_job_create_query import CampaignRecipientEstimationJobCreateQuery
 from ...models.client_error import ClientError
 from ...models.post_campaign_recipient_estimation_job_response import PostCampaignRecipientEstimationJobResponse
@@ -30,6 +31,8 @@ def _get_kwargs(
     | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    body = check_body("refresh_campaign_recipient_estimation", body, CampaignRecipientEstimationJobCreateQuery)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision

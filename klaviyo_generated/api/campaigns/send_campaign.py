@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import check_body
 from ...models.campaign_send_job_create_query import CampaignSendJobCreateQuery
 from ...models.client_error import ClientError
 from ...models.post_campaign_send_job_response import PostCampaignSendJobResponse
@@ -27,6 +28,8 @@ def _get_kwargs(
     fields_campaign_send_job: list[SendCampaignFieldsCampaignSendJobItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    body = check_body("send_campaign", body, CampaignSendJobCreateQuery)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import check_body, path_segment
 from ...models.campaign_partial_update_query import CampaignPartialUpdateQuery
 from ...models.client_error import ClientError
 from ...models.patch_campaign_response import PatchCampaignResponse
@@ -29,6 +29,11 @@ def _get_kwargs(
     fields_campaign: list[UpdateCampaignFieldsCampaignItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/campaigns/{id}".format(
+        id=path_segment("update_campaign", "id", id),
+    )
+    body = check_body("update_campaign", body, CampaignPartialUpdateQuery)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -50,9 +55,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "update_campaign"},
         "method": "patch",
-        "url": "/api/campaigns/{id}".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
         "params": params,
     }
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import check_body, path_segment
 from ...models.campaign_message_partial_update_query import CampaignMessagePartialUpdateQuery
 from ...models.client_error import ClientError
 from ...models.patch_campaign_message_response import PatchCampaignMessageResponse
@@ -29,6 +29,11 @@ def _get_kwargs(
     fields_campaign_message: list[UpdateCampaignMessageFieldsCampaignMessageItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/campaign-messages/{id}".format(
+        id=path_segment("update_campaign_message", "id", id),
+    )
+    body = check_body("update_campaign_message", body, CampaignMessagePartialUpdateQuery)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -50,9 +55,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "update_campaign_message"},
         "method": "patch",
-        "url": "/api/campaign-messages/{id}".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
         "params": params,
     }
 

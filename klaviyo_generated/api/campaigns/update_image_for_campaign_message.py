@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import check_body, path_segment
 from ...models.campaign_message_image_update_query import CampaignMessageImageUpdateQuery
 from ...models.client_error import ClientError
 from ...models.server_error import ServerError
@@ -24,6 +24,11 @@ def _get_kwargs(
     body: CampaignMessageImageUpdateQuery,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/campaign-messages/{id}/relationships/image".format(
+        id=path_segment("update_image_for_campaign_message", "id", id),
+    )
+    body = check_body("update_image_for_campaign_message", body, CampaignMessageImageUpdateQuery)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -31,9 +36,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "update_image_for_campaign_message"},
         "method": "patch",
-        "url": "/api/campaign-messages/{id}/relationships/image".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
     }
 
     _kwargs["json"] = body.to_dict()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import check_body
 from ...models.bulk_delete_catalog_items_fields_catalog_item_bulk_delete_job_item import (
     BulkDeleteCatalogItemsFieldsCatalogItemBulkDeleteJobItem,
 )
@@ -27,6 +28,8 @@ def _get_kwargs(
     fields_catalog_item_bulk_delete_job: list[BulkDeleteCatalogItemsFieldsCatalogItemBulkDeleteJobItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    body = check_body("bulk_delete_catalog_items", body, CatalogItemDeleteJobCreateQuery)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import check_body
 from ...models.bulk_update_catalog_categories_fields_catalog_category_bulk_update_job_item import (
     BulkUpdateCatalogCategoriesFieldsCatalogCategoryBulkUpdateJobItem,
 )
@@ -28,6 +29,8 @@ def _get_kwargs(
     | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    body = check_body("bulk_update_catalog_categories", body, CatalogCategoryUpdateJobCreateQuery)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import check_body
 from ...models.bulk_update_catalog_items_fields_catalog_item_bulk_update_job_item import (
     BulkUpdateCatalogItemsFieldsCatalogItemBulkUpdateJobItem,
 )
@@ -27,6 +28,8 @@ def _get_kwargs(
     fields_catalog_item_bulk_update_job: list[BulkUpdateCatalogItemsFieldsCatalogItemBulkUpdateJobItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    body = check_body("bulk_update_catalog_items", body, CatalogItemUpdateJobCreateQuery)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import check_body
 from ...models.catalog_variant_create_query import CatalogVariantCreateQuery
 from ...models.client_error import ClientError
 from ...models.create_catalog_variant_fields_catalog_variant_item import (
@@ -27,6 +28,8 @@ def _get_kwargs(
     fields_catalog_variant: list[CreateCatalogVariantFieldsCatalogVariantItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    body = check_body("create_catalog_variant", body, CatalogVariantCreateQuery)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision

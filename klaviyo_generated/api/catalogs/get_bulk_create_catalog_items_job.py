@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import path_segment
 from ...models.client_error import ClientError
 from ...models.get_bulk_create_catalog_items_job_fields_catalog_item_bulk_create_job_item import (
     GetBulkCreateCatalogItemsJobFieldsCatalogItemBulkCreateJobItem,
@@ -38,6 +38,10 @@ def _get_kwargs(
     include: list[GetBulkCreateCatalogItemsJobIncludeItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/catalog-item-bulk-create-jobs/{job_id}".format(
+        job_id=path_segment("get_bulk_create_catalog_items_job", "job_id", job_id),
+    )
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -81,9 +85,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "get_bulk_create_catalog_items_job"},
         "method": "get",
-        "url": "/api/catalog-item-bulk-create-jobs/{job_id}".format(
-            job_id=quote(str(job_id), safe=""),
-        ),
+        "url": _url,
         "params": params,
     }
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import path_segment
 from ...models.client_error import ClientError
 from ...models.get_catalog_category_items_relationships_response_collection import (
     GetCatalogCategoryItemsRelationshipsResponseCollection,
@@ -32,6 +32,10 @@ def _get_kwargs(
     sort: GetItemIdsForCatalogCategorySort | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/catalog-categories/{id}/relationships/items".format(
+        id=path_segment("get_item_ids_for_catalog_category", "id", id),
+    )
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -55,9 +59,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "get_item_ids_for_catalog_category"},
         "method": "get",
-        "url": "/api/catalog-categories/{id}/relationships/items".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
         "params": params,
     }
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import path_segment
 from ...models.client_error import ClientError
 from ...models.get_catalog_item_response_collection_compound_document import (
     GetCatalogItemResponseCollectionCompoundDocument,
@@ -44,6 +44,10 @@ def _get_kwargs(
     sort: GetItemsForCatalogCategorySort | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/catalog-categories/{id}/items".format(
+        id=path_segment("get_items_for_catalog_category", "id", id),
+    )
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -97,9 +101,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "get_items_for_catalog_category"},
         "method": "get",
-        "url": "/api/catalog-categories/{id}/items".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
         "params": params,
     }
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import path_segment
 from ...models.client_error import ClientError
 from ...models.get_catalog_variant_response_collection import GetCatalogVariantResponseCollection
 from ...models.get_variants_for_catalog_item_fields_catalog_variant_item import (
@@ -34,6 +34,10 @@ def _get_kwargs(
     sort: GetVariantsForCatalogItemSort | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/catalog-items/{id}/variants".format(
+        id=path_segment("get_variants_for_catalog_item", "id", id),
+    )
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -67,9 +71,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "get_variants_for_catalog_item"},
         "method": "get",
-        "url": "/api/catalog-items/{id}/variants".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
         "params": params,
     }
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import check_body, path_segment
 from ...models.catalog_category_update_query import CatalogCategoryUpdateQuery
 from ...models.client_error import ClientError
 from ...models.patch_catalog_category_response import PatchCatalogCategoryResponse
@@ -29,6 +29,11 @@ def _get_kwargs(
     fields_catalog_category: list[UpdateCatalogCategoryFieldsCatalogCategoryItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/catalog-categories/{id}".format(
+        id=path_segment("update_catalog_category", "id", id),
+    )
+    body = check_body("update_catalog_category", body, CatalogCategoryUpdateQuery)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -50,9 +55,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "update_catalog_category"},
         "method": "patch",
-        "url": "/api/catalog-categories/{id}".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
         "params": params,
     }
 

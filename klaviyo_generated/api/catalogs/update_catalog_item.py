@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import check_body, path_segment
 from ...models.catalog_item_update_query import CatalogItemUpdateQuery
 from ...models.client_error import ClientError
 from ...models.patch_catalog_item_response import PatchCatalogItemResponse
@@ -29,6 +29,11 @@ def _get_kwargs(
     fields_catalog_item: list[UpdateCatalogItemFieldsCatalogItemItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/catalog-items/{id}".format(
+        id=path_segment("update_catalog_item", "id", id),
+    )
+    body = check_body("update_catalog_item", body, CatalogItemUpdateQuery)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -50,9 +55,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "update_catalog_item"},
         "method": "patch",
-        "url": "/api/catalog-items/{id}".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
         "params": params,
     }
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import check_body, path_segment
 from ...models.catalog_variant_update_query import CatalogVariantUpdateQuery
 from ...models.client_error import ClientError
 from ...models.patch_catalog_variant_response import PatchCatalogVariantResponse
@@ -29,6 +29,11 @@ def _get_kwargs(
     fields_catalog_variant: list[UpdateCatalogVariantFieldsCatalogVariantItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/catalog-variants/{id}".format(
+        id=path_segment("update_catalog_variant", "id", id),
+    )
+    body = check_body("update_catalog_variant", body, CatalogVariantUpdateQuery)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -50,9 +55,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "update_catalog_variant"},
         "method": "patch",
-        "url": "/api/catalog-variants/{id}".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
         "params": params,
     }
 

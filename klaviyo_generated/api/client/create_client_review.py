@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, cast
 
 from ... import errors
+from ..._arguments import check_body
 from ...models.client_error import ClientError
 from ...models.review_create_dto import ReviewCreateDTO
 from ...models.server_error import ServerError
@@ -23,6 +24,8 @@ def _get_kwargs(
     company_id: str,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    body = check_body("create_client_review", body, ReviewCreateDTO)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision

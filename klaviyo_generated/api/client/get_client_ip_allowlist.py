@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import path_segment
 from ...models.client_error import ClientError
 from ...models.get_client_ip_allowlist_fields_ip_allowlist_item import (
     GetClientIpAllowlistFieldsIpAllowlistItem,
@@ -28,6 +28,10 @@ def _get_kwargs(
     fields_ip_allowlist: list[GetClientIpAllowlistFieldsIpAllowlistItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/client/ip-allowlists/{id}".format(
+        id=path_segment("get_client_ip_allowlist", "id", id),
+    )
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -51,9 +55,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "get_client_ip_allowlist"},
         "method": "get",
-        "url": "/client/ip-allowlists/{id}".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
         "params": params,
     }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, cast
 
 from ... import errors
+from ..._arguments import check_body
 from ...models.client_error import ClientError
 from ...models.push_token_unregister_query import PushTokenUnregisterQuery
 from ...models.server_error import ServerError
@@ -23,6 +24,8 @@ def _get_kwargs(
     company_id: str,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    body = check_body("unregister_client_push_token", body, PushTokenUnregisterQuery)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision

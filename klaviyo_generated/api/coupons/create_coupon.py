@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import check_body
 from ...models.client_error import ClientError
 from ...models.coupon_create_query import CouponCreateQuery
 from ...models.create_coupon_fields_coupon_item import (
@@ -27,6 +28,8 @@ def _get_kwargs(
     fields_coupon: list[CreateCouponFieldsCouponItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    body = check_body("create_coupon", body, CouponCreateQuery)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import check_body
 from ...models.client_error import ClientError
 from ...models.coupon_code_create_query import CouponCodeCreateQuery
 from ...models.create_coupon_code_fields_coupon_code_item import (
@@ -27,6 +28,8 @@ def _get_kwargs(
     fields_coupon_code: list[CreateCouponCodeFieldsCouponCodeItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    body = check_body("create_coupon_code", body, CouponCodeCreateQuery)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision

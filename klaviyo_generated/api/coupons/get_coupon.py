@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import path_segment
 from ...models.client_error import ClientError
 from ...models.get_coupon_fields_coupon_item import GetCouponFieldsCouponItem
 from ...models.get_coupon_response import GetCouponResponse
@@ -25,6 +25,10 @@ def _get_kwargs(
     fields_coupon: list[GetCouponFieldsCouponItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/coupons/{id}".format(
+        id=path_segment("get_coupon", "id", id),
+    )
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -46,9 +50,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "get_coupon"},
         "method": "get",
-        "url": "/api/coupons/{id}".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
         "params": params,
     }
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import path_segment
 from ...models.client_error import ClientError
 from ...models.get_coupon_code_fields_coupon_code_item import (
     GetCouponCodeFieldsCouponCodeItem,
@@ -33,6 +33,10 @@ def _get_kwargs(
     include: list[GetCouponCodeIncludeItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/coupon-codes/{id}".format(
+        id=path_segment("get_coupon_code", "id", id),
+    )
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -74,9 +78,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "get_coupon_code"},
         "method": "get",
-        "url": "/api/coupon-codes/{id}".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
         "params": params,
     }
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import path_segment
 from ...models.client_error import ClientError
 from ...models.get_coupon_codes_relationships_response_collection import GetCouponCodesRelationshipsResponseCollection
 from ...models.server_error import ServerError
@@ -26,6 +26,10 @@ def _get_kwargs(
     page_size: int | Unset = 100,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/coupons/{id}/relationships/coupon-codes".format(
+        id=path_segment("get_coupon_code_ids_for_coupon", "id", id),
+    )
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -43,9 +47,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "get_coupon_code_ids_for_coupon"},
         "method": "get",
-        "url": "/api/coupons/{id}/relationships/coupon-codes".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
         "params": params,
     }
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import check_body, path_segment
 from ...models.client_error import ClientError
 from ...models.coupon_code_update_query import CouponCodeUpdateQuery
 from ...models.patch_coupon_code_response import PatchCouponCodeResponse
@@ -29,6 +29,11 @@ def _get_kwargs(
     fields_coupon_code: list[UpdateCouponCodeFieldsCouponCodeItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/coupon-codes/{id}".format(
+        id=path_segment("update_coupon_code", "id", id),
+    )
+    body = check_body("update_coupon_code", body, CouponCodeUpdateQuery)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -50,9 +55,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "update_coupon_code"},
         "method": "patch",
-        "url": "/api/coupon-codes/{id}".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
         "params": params,
     }
 

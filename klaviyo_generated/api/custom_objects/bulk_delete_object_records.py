@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, cast
 
 from ... import errors
+from ..._arguments import check_body
 from ...models.client_error import ClientError
 from ...models.object_record_delete_job_create_query import ObjectRecordDeleteJobCreateQuery
 from ...models.server_error import ServerError
@@ -22,6 +23,8 @@ def _get_kwargs(
     body: ObjectRecordDeleteJobCreateQuery,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    body = check_body("bulk_delete_object_records", body, ObjectRecordDeleteJobCreateQuery)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision

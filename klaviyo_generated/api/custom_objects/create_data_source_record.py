@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, cast
 
 from ... import errors
+from ..._arguments import check_body
 from ...models.client_error import ClientError
 from ...models.data_source_record_create_job_create_query import DataSourceRecordCreateJobCreateQuery
 from ...models.server_error import ServerError
@@ -22,6 +23,8 @@ def _get_kwargs(
     body: DataSourceRecordCreateJobCreateQuery,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    body = check_body("create_data_source_record", body, DataSourceRecordCreateJobCreateQuery)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import check_body
 from ...models.client_error import ClientError
 from ...models.create_object_schema_fields_object_schema_item import (
     CreateObjectSchemaFieldsObjectSchemaItem,
@@ -27,6 +28,8 @@ def _get_kwargs(
     fields_object_schema: list[CreateObjectSchemaFieldsObjectSchemaItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    body = check_body("create_object_schema", body, ObjectSchemaCreateQuery)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import check_body, path_segment
 from ...models.client_error import ClientError
 from ...models.profile_object_schema_relationship_delete_query import ProfileObjectSchemaRelationshipDeleteQuery
 from ...models.server_error import ServerError
@@ -24,6 +24,11 @@ def _get_kwargs(
     body: ProfileObjectSchemaRelationshipDeleteQuery,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/object-schemas/{id}/relationships/profile-object-schemas".format(
+        id=path_segment("delete_profile_schema_relationship", "id", id),
+    )
+    body = check_body("delete_profile_schema_relationship", body, ProfileObjectSchemaRelationshipDeleteQuery)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -31,9 +36,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "delete_profile_schema_relationship"},
         "method": "delete",
-        "url": "/api/object-schemas/{id}/relationships/profile-object-schemas".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
     }
 
     _kwargs["json"] = body.to_dict()

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import path_segment
 from ...models.client_error import ClientError
 from ...models.get_draft_schema_for_object_type_fields_object_schema_item import (
     GetDraftSchemaForObjectTypeFieldsObjectSchemaItem,
@@ -27,6 +27,10 @@ def _get_kwargs(
     fields_object_schema: list[GetDraftSchemaForObjectTypeFieldsObjectSchemaItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/object-types/{id}/draft-schema".format(
+        id=path_segment("get_draft_schema_for_object_type", "id", id),
+    )
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -48,9 +52,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "get_draft_schema_for_object_type"},
         "method": "get",
-        "url": "/api/object-types/{id}/draft-schema".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
         "params": params,
     }
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import path_segment
 from ...models.client_error import ClientError
 from ...models.get_ingestion_log_response_collection_compound_document import (
     GetIngestionLogResponseCollectionCompoundDocument,
@@ -43,6 +43,10 @@ def _get_kwargs(
     page_cursor: str | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/object-types/{id}/object-ingestion-logs".format(
+        id=path_segment("get_ingestion_logs_for_object_type", "id", id),
+    )
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -98,9 +102,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "get_ingestion_logs_for_object_type"},
         "method": "get",
-        "url": "/api/object-types/{id}/object-ingestion-logs".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
         "params": params,
     }
 

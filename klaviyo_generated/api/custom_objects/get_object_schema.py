@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import path_segment
 from ...models.client_error import ClientError
 from ...models.get_object_schema_fields_object_schema_item import (
     GetObjectSchemaFieldsObjectSchemaItem,
@@ -37,6 +37,10 @@ def _get_kwargs(
     include: list[GetObjectSchemaIncludeItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/object-schemas/{id}".format(
+        id=path_segment("get_object_schema", "id", id),
+    )
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -88,9 +92,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "get_object_schema"},
         "method": "get",
-        "url": "/api/object-schemas/{id}".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
         "params": params,
     }
 

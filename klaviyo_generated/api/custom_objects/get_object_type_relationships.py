@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import path_segment
 from ...models.client_error import ClientError
 from ...models.get_object_type_types_relationships_response_collection import (
     GetObjectTypeTypesRelationshipsResponseCollection,
@@ -25,6 +25,10 @@ def _get_kwargs(
     *,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/object-types/{id}/relationships/object-types".format(
+        id=path_segment("get_object_type_relationships", "id", id),
+    )
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -32,9 +36,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "get_object_type_relationships"},
         "method": "get",
-        "url": "/api/object-types/{id}/relationships/object-types".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
     }
 
     _kwargs["headers"] = headers

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import path_segment
 from ...models.client_error import ClientError
 from ...models.get_object_type_records_relationships_response_collection import (
     GetObjectTypeRecordsRelationshipsResponseCollection,
@@ -27,6 +27,10 @@ def _get_kwargs(
     page_size: int | Unset = 20,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/object-types/{id}/relationships/object-records".format(
+        id=path_segment("get_record_ids_for_object_type", "id", id),
+    )
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -42,9 +46,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "get_record_ids_for_object_type"},
         "method": "get",
-        "url": "/api/object-types/{id}/relationships/object-records".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
         "params": params,
     }
 

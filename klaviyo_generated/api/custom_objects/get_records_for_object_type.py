@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import path_segment
 from ...models.client_error import ClientError
 from ...models.get_object_record_response_collection import GetObjectRecordResponseCollection
 from ...models.get_records_for_object_type_fields_object_record_item import (
@@ -29,6 +29,10 @@ def _get_kwargs(
     page_size: int | Unset = 20,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/object-types/{id}/object-records".format(
+        id=path_segment("get_records_for_object_type", "id", id),
+    )
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -54,9 +58,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "get_records_for_object_type"},
         "method": "get",
-        "url": "/api/object-types/{id}/object-records".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
         "params": params,
     }
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import path_segment
 from ...models.client_error import ClientError
 from ...models.get_object_schema_source_mapping_relationship_response import (
     GetObjectSchemaSourceMappingRelationshipResponse,
@@ -25,6 +25,10 @@ def _get_kwargs(
     *,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/object-schemas/{id}/relationships/source-mapping".format(
+        id=path_segment("get_source_mapping_id_for_object_schema", "id", id),
+    )
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -32,9 +36,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "get_source_mapping_id_for_object_schema"},
         "method": "get",
-        "url": "/api/object-schemas/{id}/relationships/source-mapping".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
     }
 
     _kwargs["headers"] = headers

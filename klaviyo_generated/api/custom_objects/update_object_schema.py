@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import check_body, path_segment
 from ...models.client_error import ClientError
 from ...models.object_schema_partial_update_query import ObjectSchemaPartialUpdateQuery
 from ...models.patch_object_schema_response import PatchObjectSchemaResponse
@@ -29,6 +29,11 @@ def _get_kwargs(
     fields_object_schema: list[UpdateObjectSchemaFieldsObjectSchemaItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/object-schemas/{id}".format(
+        id=path_segment("update_object_schema", "id", id),
+    )
+    body = check_body("update_object_schema", body, ObjectSchemaPartialUpdateQuery)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -50,9 +55,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "update_object_schema"},
         "method": "patch",
-        "url": "/api/object-schemas/{id}".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
         "params": params,
     }
 

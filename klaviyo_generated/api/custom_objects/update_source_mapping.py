@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import check_body, path_segment
 from ...models.client_error import ClientError
 from ...models.patch_source_mapping_response import PatchSourceMappingResponse
 from ...models.server_error import ServerError
@@ -29,6 +29,11 @@ def _get_kwargs(
     fields_source_mapping: list[UpdateSourceMappingFieldsSourceMappingItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/source-mappings/{id}".format(
+        id=path_segment("update_source_mapping", "id", id),
+    )
+    body = check_body("update_source_mapping", body, SourceMappingPartialUpdateQuery)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -50,9 +55,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "update_source_mapping"},
         "method": "patch",
-        "url": "/api/source-mappings/{id}".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
         "params": params,
     }
 

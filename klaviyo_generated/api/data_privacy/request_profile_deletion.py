@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, cast
 
 from ... import errors
+from ..._arguments import check_body
 from ...models.client_error import ClientError
 from ...models.data_privacy_create_deletion_job_query import DataPrivacyCreateDeletionJobQuery
 from ...models.server_error import ServerError
@@ -22,6 +23,8 @@ def _get_kwargs(
     body: DataPrivacyCreateDeletionJobQuery,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    body = check_body("request_profile_deletion", body, DataPrivacyCreateDeletionJobQuery)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, cast
 
 from ... import errors
+from ..._arguments import check_body
 from ...models.client_error import ClientError
 from ...models.events_bulk_create_job import EventsBulkCreateJob
 from ...models.server_error import ServerError
@@ -22,6 +23,8 @@ def _get_kwargs(
     body: EventsBulkCreateJob,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    body = check_body("bulk_create_events", body, EventsBulkCreateJob)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision

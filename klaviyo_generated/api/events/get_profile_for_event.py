@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import path_segment
 from ...models.client_error import ClientError
 from ...models.get_profile_for_event_additional_fields_profile_item import (
     GetProfileForEventAdditionalFieldsProfileItem,
@@ -31,6 +31,10 @@ def _get_kwargs(
     fields_profile: list[GetProfileForEventFieldsProfileItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/events/{id}/profile".format(
+        id=path_segment("get_profile_for_event", "id", id),
+    )
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -62,9 +66,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "get_profile_for_event"},
         "method": "get",
-        "url": "/api/events/{id}/profile".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
         "params": params,
     }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import check_body
 from ...models.client_error import ClientError
 from ...models.create_flow_additional_fields_flow_item import (
     CreateFlowAdditionalFieldsFlowItem,
@@ -29,6 +30,8 @@ def _get_kwargs(
     fields_flow: list[CreateFlowFieldsFlowItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    body = check_body("create_flow", body, FlowCreateQuery)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import path_segment
 from ...models.client_error import ClientError
 from ...models.get_action_for_flow_message_fields_flow_action_item import (
     GetActionForFlowMessageFieldsFlowActionItem,
@@ -27,6 +27,10 @@ def _get_kwargs(
     fields_flow_action: list[GetActionForFlowMessageFieldsFlowActionItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/flow-messages/{id}/flow-action".format(
+        id=path_segment("get_action_for_flow_message", "id", id),
+    )
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -48,9 +52,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "get_action_for_flow_message"},
         "method": "get",
-        "url": "/api/flow-messages/{id}/flow-action".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
         "params": params,
     }
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import path_segment
 from ...models.client_error import ClientError
 from ...models.get_action_ids_for_flow_sort import GetActionIdsForFlowSort
 from ...models.get_flow_flow_action_relationship_list_response_collection import (
@@ -30,6 +30,10 @@ def _get_kwargs(
     sort: GetActionIdsForFlowSort | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/flows/{id}/relationships/flow-actions".format(
+        id=path_segment("get_action_ids_for_flow", "id", id),
+    )
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -53,9 +57,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "get_action_ids_for_flow"},
         "method": "get",
-        "url": "/api/flows/{id}/relationships/flow-actions".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
         "params": params,
     }
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import path_segment
 from ...models.client_error import ClientError
 from ...models.get_actions_for_flow_fields_flow_action_item import (
     GetActionsForFlowFieldsFlowActionItem,
@@ -32,6 +32,10 @@ def _get_kwargs(
     sort: GetActionsForFlowSort | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/flows/{id}/flow-actions".format(
+        id=path_segment("get_actions_for_flow", "id", id),
+    )
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -65,9 +69,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "get_actions_for_flow"},
         "method": "get",
-        "url": "/api/flows/{id}/flow-actions".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
         "params": params,
     }
 

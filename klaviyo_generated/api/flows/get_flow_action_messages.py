@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import path_segment
 from ...models.client_error import ClientError
 from ...models.get_flow_action_messages_fields_flow_message_item import (
     GetFlowActionMessagesFieldsFlowMessageItem,
@@ -32,6 +32,10 @@ def _get_kwargs(
     sort: GetFlowActionMessagesSort | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/flow-actions/{id}/flow-messages".format(
+        id=path_segment("get_flow_action_messages", "id", id),
+    )
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -65,9 +69,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "get_flow_action_messages"},
         "method": "get",
-        "url": "/api/flow-actions/{id}/flow-messages".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
         "params": params,
     }
 

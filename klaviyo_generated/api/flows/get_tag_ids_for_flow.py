@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import path_segment
 from ...models.client_error import ClientError
 from ...models.get_flow_tags_relationships_response_collection import GetFlowTagsRelationshipsResponseCollection
 from ...models.server_error import ServerError
@@ -23,6 +23,10 @@ def _get_kwargs(
     *,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/flows/{id}/relationships/tags".format(
+        id=path_segment("get_tag_ids_for_flow", "id", id),
+    )
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -30,9 +34,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "get_tag_ids_for_flow"},
         "method": "get",
-        "url": "/api/flows/{id}/relationships/tags".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
     }
 
     _kwargs["headers"] = headers

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import check_body, path_segment
 from ...models.client_error import ClientError
 from ...models.flow_update_query import FlowUpdateQuery
 from ...models.patch_flow_response import PatchFlowResponse
@@ -27,6 +27,11 @@ def _get_kwargs(
     fields_flow: list[UpdateFlowFieldsFlowItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/flows/{id}".format(
+        id=path_segment("update_flow", "id", id),
+    )
+    body = check_body("update_flow", body, FlowUpdateQuery)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -48,9 +53,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "update_flow"},
         "method": "patch",
-        "url": "/api/flows/{id}".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
         "params": params,
     }
 

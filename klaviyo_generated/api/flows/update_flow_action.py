@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import check_body, path_segment
 from ...models.client_error import ClientError
 from ...models.flow_action_update_query import FlowActionUpdateQuery
 from ...models.patch_flow_action_encoded_response import PatchFlowActionEncodedResponse
@@ -29,6 +29,11 @@ def _get_kwargs(
     fields_flow_action: list[UpdateFlowActionFieldsFlowActionItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/flow-actions/{id}".format(
+        id=path_segment("update_flow_action", "id", id),
+    )
+    body = check_body("update_flow_action", body, FlowActionUpdateQuery)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -50,9 +55,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "update_flow_action"},
         "method": "patch",
-        "url": "/api/flow-actions/{id}".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
         "params": params,
     }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import check_body
 from ...models.client_error import ClientError
 from ...models.create_form_fields_form_item import CreateFormFieldsFormItem
 from ...models.form_create_query import FormCreateQuery
@@ -25,6 +26,8 @@ def _get_kwargs(
     fields_form: list[CreateFormFieldsFormItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    body = check_body("create_form", body, FormCreateQuery)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision

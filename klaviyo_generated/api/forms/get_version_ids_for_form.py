@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import path_segment
 from ...models.client_error import ClientError
 from ...models.get_form_versions_relationships_response_collection import GetFormVersionsRelationshipsResponseCollection
 from ...models.get_version_ids_for_form_sort import GetVersionIdsForFormSort
@@ -28,6 +28,10 @@ def _get_kwargs(
     sort: GetVersionIdsForFormSort | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/forms/{id}/relationships/form-versions".format(
+        id=path_segment("get_version_ids_for_form", "id", id),
+    )
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -51,9 +55,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "get_version_ids_for_form"},
         "method": "get",
-        "url": "/api/forms/{id}/relationships/form-versions".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
         "params": params,
     }
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import check_body, path_segment
 from ...models.client_error import ClientError
 from ...models.image_partial_update_query import ImagePartialUpdateQuery
 from ...models.patch_image_response import PatchImageResponse
@@ -27,6 +27,11 @@ def _get_kwargs(
     fields_image: list[UpdateImageFieldsImageItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/images/{id}".format(
+        id=path_segment("update_image", "id", id),
+    )
+    body = check_body("update_image", body, ImagePartialUpdateQuery)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -48,9 +53,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "update_image"},
         "method": "patch",
-        "url": "/api/images/{id}".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
         "params": params,
     }
 

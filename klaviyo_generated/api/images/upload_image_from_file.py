@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import check_body
 from ...models.client_error import ClientError
 from ...models.image_upload_query import ImageUploadQuery
 from ...models.post_image_response import PostImageResponse
@@ -27,6 +28,8 @@ def _get_kwargs(
     fields_image: list[UploadImageFromFileFieldsImageItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    body = check_body("upload_image_from_file", body, ImageUploadQuery)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision

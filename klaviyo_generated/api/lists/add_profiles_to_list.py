@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import check_body, path_segment
 from ...models.client_error import ClientError
 from ...models.list_members_add_query import ListMembersAddQuery
 from ...models.server_error import ServerError
@@ -24,6 +24,11 @@ def _get_kwargs(
     body: ListMembersAddQuery,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/lists/{id}/relationships/profiles".format(
+        id=path_segment("add_profiles_to_list", "id", id),
+    )
+    body = check_body("add_profiles_to_list", body, ListMembersAddQuery)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -31,9 +36,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "add_profiles_to_list"},
         "method": "post",
-        "url": "/api/lists/{id}/relationships/profiles".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
     }
 
     _kwargs["json"] = body.to_dict()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import check_body
 from ...models.client_error import ClientError
 from ...models.create_list_fields_list_item import CreateListFieldsListItem
 from ...models.list_create_query import ListCreateQuery
@@ -25,6 +26,8 @@ def _get_kwargs(
     fields_list: list[CreateListFieldsListItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    body = check_body("create_list", body, ListCreateQuery)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision

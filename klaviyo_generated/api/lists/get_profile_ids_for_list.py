@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import path_segment
 from ...models.client_error import ClientError
 from ...models.get_list_profiles_relationships_response_collection import GetListProfilesRelationshipsResponseCollection
 from ...models.get_profile_ids_for_list_sort import GetProfileIdsForListSort
@@ -28,6 +28,10 @@ def _get_kwargs(
     sort: GetProfileIdsForListSort | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/lists/{id}/relationships/profiles".format(
+        id=path_segment("get_profile_ids_for_list", "id", id),
+    )
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -51,9 +55,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "get_profile_ids_for_list"},
         "method": "get",
-        "url": "/api/lists/{id}/relationships/profiles".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
         "params": params,
     }
 

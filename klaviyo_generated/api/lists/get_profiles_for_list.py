@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import path_segment
 from ...models.client_error import ClientError
 from ...models.get_list_member_response_collection import GetListMemberResponseCollection
 from ...models.get_profiles_for_list_additional_fields_profile_item import (
@@ -36,6 +36,10 @@ def _get_kwargs(
     sort: GetProfilesForListSort | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/lists/{id}/profiles".format(
+        id=path_segment("get_profiles_for_list", "id", id),
+    )
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -79,9 +83,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "get_profiles_for_list"},
         "method": "get",
-        "url": "/api/lists/{id}/profiles".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
         "params": params,
     }
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import check_body, path_segment
 from ...models.client_error import ClientError
 from ...models.list_members_delete_query import ListMembersDeleteQuery
 from ...models.server_error import ServerError
@@ -24,6 +24,11 @@ def _get_kwargs(
     body: ListMembersDeleteQuery,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/lists/{id}/relationships/profiles".format(
+        id=path_segment("remove_profiles_from_list", "id", id),
+    )
+    body = check_body("remove_profiles_from_list", body, ListMembersDeleteQuery)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -31,9 +36,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "remove_profiles_from_list"},
         "method": "delete",
-        "url": "/api/lists/{id}/relationships/profiles".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
     }
 
     _kwargs["json"] = body.to_dict()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import check_body
 from ...models.client_error import ClientError
 from ...models.create_custom_metric_fields_custom_metric_item import (
     CreateCustomMetricFieldsCustomMetricItem,
@@ -27,6 +28,8 @@ def _get_kwargs(
     fields_custom_metric: list[CreateCustomMetricFieldsCustomMetricItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    body = check_body("create_custom_metric", body, CustomMetricCreateQuery)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import path_segment
 from ...models.client_error import ClientError
 from ...models.get_custom_metric_for_mapped_metric_fields_custom_metric_item import (
     GetCustomMetricForMappedMetricFieldsCustomMetricItem,
@@ -30,6 +30,10 @@ def _get_kwargs(
     fields_custom_metric: list[GetCustomMetricForMappedMetricFieldsCustomMetricItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/mapped-metrics/{id}/custom-metric".format(
+        id=path_segment("get_custom_metric_for_mapped_metric", "id", id),
+    )
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -51,9 +55,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "get_custom_metric_for_mapped_metric"},
         "method": "get",
-        "url": "/api/mapped-metrics/{id}/custom-metric".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
         "params": params,
     }
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import path_segment
 from ...models.client_error import ClientError
 from ...models.get_mapped_metric_fields_custom_metric_item import (
     GetMappedMetricFieldsCustomMetricItem,
@@ -38,6 +38,10 @@ def _get_kwargs(
     include: list[GetMappedMetricIncludeItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/mapped-metrics/{id}".format(
+        id=path_segment("get_mapped_metric", "id", id),
+    )
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -89,9 +93,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "get_mapped_metric"},
         "method": "get",
-        "url": "/api/mapped-metrics/{id}".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
         "params": params,
     }
 

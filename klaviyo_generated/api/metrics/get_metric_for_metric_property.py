@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import path_segment
 from ...models.client_error import ClientError
 from ...models.get_metric_for_metric_property_fields_metric_item import (
     GetMetricForMetricPropertyFieldsMetricItem,
@@ -27,6 +27,10 @@ def _get_kwargs(
     fields_metric: list[GetMetricForMetricPropertyFieldsMetricItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/metric-properties/{id}/metric".format(
+        id=path_segment("get_metric_for_metric_property", "id", id),
+    )
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -48,9 +52,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "get_metric_for_metric_property"},
         "method": "get",
-        "url": "/api/metric-properties/{id}/metric".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
         "params": params,
     }
 

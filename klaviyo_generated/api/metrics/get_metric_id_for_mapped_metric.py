@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import path_segment
 from ...models.client_error import ClientError
 from ...models.get_mapped_metric_metric_relationship_response import GetMappedMetricMetricRelationshipResponse
 from ...models.get_metric_id_for_mapped_metric_id import (
@@ -26,6 +26,10 @@ def _get_kwargs(
     *,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/mapped-metrics/{id}/relationships/metric".format(
+        id=path_segment("get_metric_id_for_mapped_metric", "id", id),
+    )
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -33,9 +37,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "get_metric_id_for_mapped_metric"},
         "method": "get",
-        "url": "/api/mapped-metrics/{id}/relationships/metric".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
     }
 
     _kwargs["headers"] = headers

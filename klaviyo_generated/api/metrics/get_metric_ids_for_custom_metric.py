@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import path_segment
 from ...models.client_error import ClientError
 from ...models.get_custom_metric_metrics_relationships_response_collection import (
     GetCustomMetricMetricsRelationshipsResponseCollection,
@@ -25,6 +25,10 @@ def _get_kwargs(
     *,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/custom-metrics/{id}/relationships/metrics".format(
+        id=path_segment("get_metric_ids_for_custom_metric", "id", id),
+    )
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -32,9 +36,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "get_metric_ids_for_custom_metric"},
         "method": "get",
-        "url": "/api/custom-metrics/{id}/relationships/metrics".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
     }
 
     _kwargs["headers"] = headers

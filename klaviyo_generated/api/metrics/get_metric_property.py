@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import path_segment
 from ...models.client_error import ClientError
 from ...models.get_metric_property_additional_fields_metric_property_item import (
     GetMetricPropertyAdditionalFieldsMetricPropertyItem,
@@ -39,6 +39,10 @@ def _get_kwargs(
     include: list[GetMetricPropertyIncludeItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/metric-properties/{id}".format(
+        id=path_segment("get_metric_property", "id", id),
+    )
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -92,9 +96,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "get_metric_property"},
         "method": "get",
-        "url": "/api/metric-properties/{id}".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
         "params": params,
     }
 

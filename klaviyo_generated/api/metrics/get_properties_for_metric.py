@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import path_segment
 from ...models.client_error import ClientError
 from ...models.get_metric_property_response_collection import GetMetricPropertyResponseCollection
 from ...models.get_properties_for_metric_additional_fields_metric_property_item import (
@@ -31,6 +31,10 @@ def _get_kwargs(
     fields_metric_property: list[GetPropertiesForMetricFieldsMetricPropertyItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/metrics/{id}/metric-properties".format(
+        id=path_segment("get_properties_for_metric", "id", id),
+    )
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -64,9 +68,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "get_properties_for_metric"},
         "method": "get",
-        "url": "/api/metrics/{id}/metric-properties".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
         "params": params,
     }
 

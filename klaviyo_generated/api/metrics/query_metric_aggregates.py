@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import check_body
 from ...models.client_error import ClientError
 from ...models.metric_aggregate_query import MetricAggregateQuery
 from ...models.post_metric_aggregate_response import PostMetricAggregateResponse
@@ -27,6 +28,8 @@ def _get_kwargs(
     fields_metric_aggregate: list[QueryMetricAggregatesFieldsMetricAggregateItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    body = check_body("query_metric_aggregates", body, MetricAggregateQuery)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import check_body, path_segment
 from ...models.client_error import ClientError
 from ...models.custom_metric_partial_update_query import CustomMetricPartialUpdateQuery
 from ...models.patch_custom_metric_response import PatchCustomMetricResponse
@@ -29,6 +29,11 @@ def _get_kwargs(
     fields_custom_metric: list[UpdateCustomMetricFieldsCustomMetricItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/custom-metrics/{id}".format(
+        id=path_segment("update_custom_metric", "id", id),
+    )
+    body = check_body("update_custom_metric", body, CustomMetricPartialUpdateQuery)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -50,9 +55,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "update_custom_metric"},
         "method": "patch",
-        "url": "/api/custom-metrics/{id}".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
         "params": params,
     }
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import check_body, path_segment
 from ...models.client_error import ClientError
 from ...models.mapped_metric_partial_update_query import MappedMetricPartialUpdateQuery
 from ...models.patch_mapped_metric_response import PatchMappedMetricResponse
@@ -30,6 +30,11 @@ def _get_kwargs(
     fields_mapped_metric: list[UpdateMappedMetricFieldsMappedMetricItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/mapped-metrics/{id}".format(
+        id=path_segment("update_mapped_metric", "id", id),
+    )
+    body = check_body("update_mapped_metric", body, MappedMetricPartialUpdateQuery)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -51,9 +56,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "update_mapped_metric"},
         "method": "patch",
-        "url": "/api/mapped-metrics/{id}".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
         "params": params,
     }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import check_body
 from ...models.bulk_import_profiles_fields_profile_bulk_import_job_item import (
     BulkImportProfilesFieldsProfileBulkImportJobItem,
 )
@@ -27,6 +28,8 @@ def _get_kwargs(
     fields_profile_bulk_import_job: list[BulkImportProfilesFieldsProfileBulkImportJobItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    body = check_body("bulk_import_profiles", body, ProfileImportJobCreateQuery)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision

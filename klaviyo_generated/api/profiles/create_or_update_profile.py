@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import check_body
 from ...models.client_error import ClientError
 from ...models.create_or_update_profile_additional_fields_profile_item import (
     CreateOrUpdateProfileAdditionalFieldsProfileItem,
@@ -31,6 +32,8 @@ def _get_kwargs(
     fields_profile: list[CreateOrUpdateProfileFieldsProfileItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    body = check_body("create_or_update_profile", body, ProfileUpsertQuery)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision

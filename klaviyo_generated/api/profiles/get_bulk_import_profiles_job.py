@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import path_segment
 from ...models.client_error import ClientError
 from ...models.get_bulk_import_profiles_job_fields_list_item import (
     GetBulkImportProfilesJobFieldsListItem,
@@ -35,6 +35,10 @@ def _get_kwargs(
     include: list[GetBulkImportProfilesJobIncludeItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/profile-bulk-import-jobs/{job_id}".format(
+        job_id=path_segment("get_bulk_import_profiles_job", "job_id", job_id),
+    )
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -76,9 +80,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "get_bulk_import_profiles_job"},
         "method": "get",
-        "url": "/api/profile-bulk-import-jobs/{job_id}".format(
-            job_id=quote(str(job_id), safe=""),
-        ),
+        "url": _url,
         "params": params,
     }
 

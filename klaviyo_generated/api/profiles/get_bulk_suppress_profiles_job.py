@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import path_segment
 from ...models.client_error import ClientError
 from ...models.get_bulk_profile_suppressions_create_job_response import GetBulkProfileSuppressionsCreateJobResponse
 from ...models.get_bulk_suppress_profiles_job_fields_profile_suppression_bulk_create_job_item import (
@@ -30,6 +30,10 @@ def _get_kwargs(
     | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/profile-suppression-bulk-create-jobs/{job_id}".format(
+        job_id=path_segment("get_bulk_suppress_profiles_job", "job_id", job_id),
+    )
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -56,9 +60,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "get_bulk_suppress_profiles_job"},
         "method": "get",
-        "url": "/api/profile-suppression-bulk-create-jobs/{job_id}".format(
-            job_id=quote(str(job_id), safe=""),
-        ),
+        "url": _url,
         "params": params,
     }
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import path_segment
 from ...models.client_error import ClientError
 from ...models.get_errors_for_bulk_import_profiles_job_fields_import_error_item import (
     GetErrorsForBulkImportProfilesJobFieldsImportErrorItem,
@@ -29,6 +29,10 @@ def _get_kwargs(
     page_size: int | Unset = 20,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/profile-bulk-import-jobs/{id}/import-errors".format(
+        id=path_segment("get_errors_for_bulk_import_profiles_job", "id", id),
+    )
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -54,9 +58,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "get_errors_for_bulk_import_profiles_job"},
         "method": "get",
-        "url": "/api/profile-bulk-import-jobs/{id}/import-errors".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
         "params": params,
     }
 

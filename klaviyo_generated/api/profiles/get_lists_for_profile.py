@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import path_segment
 from ...models.client_error import ClientError
 from ...models.get_list_response_collection import GetListResponseCollection
 from ...models.get_lists_for_profile_fields_list_item import (
@@ -27,6 +27,10 @@ def _get_kwargs(
     fields_list: list[GetListsForProfileFieldsListItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/profiles/{id}/lists".format(
+        id=path_segment("get_lists_for_profile", "id", id),
+    )
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -48,9 +52,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "get_lists_for_profile"},
         "method": "get",
-        "url": "/api/profiles/{id}/lists".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
         "params": params,
     }
 

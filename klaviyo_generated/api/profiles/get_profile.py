@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import path_segment
 from ...models.client_error import ClientError
 from ...models.get_profile_additional_fields_profile_item import (
     GetProfileAdditionalFieldsProfileItem,
@@ -45,6 +45,10 @@ def _get_kwargs(
     include: list[GetProfileIncludeItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/profiles/{id}".format(
+        id=path_segment("get_profile", "id", id),
+    )
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -126,9 +130,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "get_profile"},
         "method": "get",
-        "url": "/api/profiles/{id}".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
         "params": params,
     }
 

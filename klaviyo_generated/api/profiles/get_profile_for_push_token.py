@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import path_segment
 from ...models.client_error import ClientError
 from ...models.get_profile_for_push_token_additional_fields_profile_item import (
     GetProfileForPushTokenAdditionalFieldsProfileItem,
@@ -31,6 +31,10 @@ def _get_kwargs(
     fields_profile: list[GetProfileForPushTokenFieldsProfileItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/push-tokens/{id}/profile".format(
+        id=path_segment("get_profile_for_push_token", "id", id),
+    )
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -62,9 +66,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "get_profile_for_push_token"},
         "method": "get",
-        "url": "/api/push-tokens/{id}/profile".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
         "params": params,
     }
 

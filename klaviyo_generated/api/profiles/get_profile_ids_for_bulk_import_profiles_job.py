@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import path_segment
 from ...models.client_error import ClientError
 from ...models.get_profile_bulk_import_job_profiles_relationships_response_collection import (
     GetProfileBulkImportJobProfilesRelationshipsResponseCollection,
@@ -27,6 +27,10 @@ def _get_kwargs(
     page_size: int | Unset = 20,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/profile-bulk-import-jobs/{id}/relationships/profiles".format(
+        id=path_segment("get_profile_ids_for_bulk_import_profiles_job", "id", id),
+    )
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -42,9 +46,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "get_profile_ids_for_bulk_import_profiles_job"},
         "method": "get",
-        "url": "/api/profile-bulk-import-jobs/{id}/relationships/profiles".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
         "params": params,
     }
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import path_segment
 from ...models.client_error import ClientError
 from ...models.get_profile_response_collection import GetProfileResponseCollection
 from ...models.get_profiles_for_bulk_import_profiles_job_additional_fields_profile_item import (
@@ -33,6 +33,10 @@ def _get_kwargs(
     page_size: int | Unset = 20,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/profile-bulk-import-jobs/{id}/profiles".format(
+        id=path_segment("get_profiles_for_bulk_import_profiles_job", "id", id),
+    )
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -68,9 +72,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "get_profiles_for_bulk_import_profiles_job"},
         "method": "get",
-        "url": "/api/profile-bulk-import-jobs/{id}/profiles".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
         "params": params,
     }
 

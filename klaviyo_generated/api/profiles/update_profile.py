@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import check_body, path_segment
 from ...models.client_error import ClientError
 from ...models.patch_profile_response import PatchProfileResponse
 from ...models.profile_partial_update_query import ProfilePartialUpdateQuery
@@ -33,6 +33,11 @@ def _get_kwargs(
     fields_profile: list[UpdateProfileFieldsProfileItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/profiles/{id}".format(
+        id=path_segment("update_profile", "id", id),
+    )
+    body = check_body("update_profile", body, ProfilePartialUpdateQuery)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -64,9 +69,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "update_profile"},
         "method": "patch",
-        "url": "/api/profiles/{id}".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
         "params": params,
     }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import check_body
 from ...models.campaign_values_request_dto import CampaignValuesRequestDTO
 from ...models.client_error import ClientError
 from ...models.post_campaign_values_response_dto import PostCampaignValuesResponseDTO
@@ -28,6 +29,8 @@ def _get_kwargs(
     page_cursor: str | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    body = check_body("query_campaign_values", body, CampaignValuesRequestDTO)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision

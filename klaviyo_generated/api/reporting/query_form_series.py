@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import check_body
 from ...models.client_error import ClientError
 from ...models.form_series_request_dto import FormSeriesRequestDTO
 from ...models.post_form_series_response_dto import PostFormSeriesResponseDTO
@@ -27,6 +28,8 @@ def _get_kwargs(
     fields_form_series_report: list[QueryFormSeriesFieldsFormSeriesReportItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    body = check_body("query_form_series", body, FormSeriesRequestDTO)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision

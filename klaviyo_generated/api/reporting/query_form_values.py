@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import check_body
 from ...models.client_error import ClientError
 from ...models.form_values_request_dto import FormValuesRequestDTO
 from ...models.post_form_values_response_dto import PostFormValuesResponseDTO
@@ -27,6 +28,8 @@ def _get_kwargs(
     fields_form_values_report: list[QueryFormValuesFieldsFormValuesReportItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    body = check_body("query_form_values", body, FormValuesRequestDTO)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import check_body
 from ...models.client_error import ClientError
 from ...models.post_segment_series_response_dto import PostSegmentSeriesResponseDTO
 from ...models.query_segment_series_fields_segment_series_report_item import (
@@ -27,6 +28,8 @@ def _get_kwargs(
     fields_segment_series_report: list[QuerySegmentSeriesFieldsSegmentSeriesReportItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    body = check_body("query_segment_series", body, SegmentSeriesRequestDTO)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision

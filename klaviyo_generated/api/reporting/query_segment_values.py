@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import check_body
 from ...models.client_error import ClientError
 from ...models.post_segment_values_response_dto import PostSegmentValuesResponseDTO
 from ...models.query_segment_values_fields_segment_values_report_item import (
@@ -27,6 +28,8 @@ def _get_kwargs(
     fields_segment_values_report: list[QuerySegmentValuesFieldsSegmentValuesReportItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    body = check_body("query_segment_values", body, SegmentValuesRequestDTO)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import check_body
 from ...models.client_error import ClientError
 from ...models.create_segment_fields_segment_item import (
     CreateSegmentFieldsSegmentItem,
@@ -27,6 +28,8 @@ def _get_kwargs(
     fields_segment: list[CreateSegmentFieldsSegmentItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    body = check_body("create_segment", body, SegmentCreateQuery)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import path_segment
 from ...models.client_error import ClientError
 from ...models.server_error import ServerError
 from ...types import UNSET, Response, Unset
@@ -22,6 +22,10 @@ def _get_kwargs(
     *,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/segments/{id}".format(
+        id=path_segment("delete_segment", "id", id),
+    )
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -29,9 +33,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "delete_segment"},
         "method": "delete",
-        "url": "/api/segments/{id}".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
     }
 
     _kwargs["headers"] = headers

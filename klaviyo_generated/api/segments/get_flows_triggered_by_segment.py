@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import path_segment
 from ...models.client_error import ClientError
 from ...models.get_flow_response_collection import GetFlowResponseCollection
 from ...models.get_flows_triggered_by_segment_fields_flow_item import (
@@ -27,6 +27,10 @@ def _get_kwargs(
     fields_flow: list[GetFlowsTriggeredBySegmentFieldsFlowItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/segments/{id}/flow-triggers".format(
+        id=path_segment("get_flows_triggered_by_segment", "id", id),
+    )
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -48,9 +52,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "get_flows_triggered_by_segment"},
         "method": "get",
-        "url": "/api/segments/{id}/flow-triggers".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
         "params": params,
     }
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import path_segment
 from ...models.client_error import ClientError
 from ...models.get_profile_ids_for_segment_sort import (
     GetProfileIdsForSegmentSort,
@@ -32,6 +32,10 @@ def _get_kwargs(
     sort: GetProfileIdsForSegmentSort | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/segments/{id}/relationships/profiles".format(
+        id=path_segment("get_profile_ids_for_segment", "id", id),
+    )
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -55,9 +59,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "get_profile_ids_for_segment"},
         "method": "get",
-        "url": "/api/segments/{id}/relationships/profiles".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
         "params": params,
     }
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import check_body, path_segment
 from ...models.client_error import ClientError
 from ...models.patch_segment_partial_update_response import PatchSegmentPartialUpdateResponse
 from ...models.segment_partial_update_query import SegmentPartialUpdateQuery
@@ -29,6 +29,11 @@ def _get_kwargs(
     fields_segment: list[UpdateSegmentFieldsSegmentItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/segments/{id}".format(
+        id=path_segment("update_segment", "id", id),
+    )
+    body = check_body("update_segment", body, SegmentPartialUpdateQuery)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -50,9 +55,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "update_segment"},
         "method": "patch",
-        "url": "/api/segments/{id}".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
         "params": params,
     }
 

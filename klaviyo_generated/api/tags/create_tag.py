@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import check_body
 from ...models.client_error import ClientError
 from ...models.create_tag_fields_tag_item import CreateTagFieldsTagItem
 from ...models.post_tag_response import PostTagResponse
@@ -25,6 +26,8 @@ def _get_kwargs(
     fields_tag: list[CreateTagFieldsTagItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    body = check_body("create_tag", body, TagCreateQuery)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import path_segment
 from ...models.client_error import ClientError
 from ...models.get_tag_fields_tag_group_item import GetTagFieldsTagGroupItem
 from ...models.get_tag_fields_tag_item import GetTagFieldsTagItem
@@ -29,6 +29,10 @@ def _get_kwargs(
     include: list[GetTagIncludeItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/tags/{id}".format(
+        id=path_segment("get_tag", "id", id),
+    )
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -70,9 +74,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "get_tag"},
         "method": "get",
-        "url": "/api/tags/{id}".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
         "params": params,
     }
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import check_body, path_segment
 from ...models.client_error import ClientError
 from ...models.server_error import ServerError
 from ...models.tag_flow_op import TagFlowOp
@@ -24,6 +24,11 @@ def _get_kwargs(
     body: TagFlowOp,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/tags/{id}/relationships/flows".format(
+        id=path_segment("remove_tag_from_flows", "id", id),
+    )
+    body = check_body("remove_tag_from_flows", body, TagFlowOp)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -31,9 +36,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "remove_tag_from_flows"},
         "method": "delete",
-        "url": "/api/tags/{id}/relationships/flows".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
     }
 
     _kwargs["json"] = body.to_dict()

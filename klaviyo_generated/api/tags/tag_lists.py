@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import check_body, path_segment
 from ...models.client_error import ClientError
 from ...models.server_error import ServerError
 from ...models.tag_list_op import TagListOp
@@ -24,6 +24,11 @@ def _get_kwargs(
     body: TagListOp,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/tags/{id}/relationships/lists".format(
+        id=path_segment("tag_lists", "id", id),
+    )
+    body = check_body("tag_lists", body, TagListOp)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -31,9 +36,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "tag_lists"},
         "method": "post",
-        "url": "/api/tags/{id}/relationships/lists".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
     }
 
     _kwargs["json"] = body.to_dict()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import check_body
 from ...models.client_error import ClientError
 from ...models.create_template_additional_fields_template_item import (
     CreateTemplateAdditionalFieldsTemplateItem,
@@ -31,6 +32,8 @@ def _get_kwargs(
     fields_template: list[CreateTemplateFieldsTemplateItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    body = check_body("create_template", body, TemplateCreateHtmlOrDndQuery)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import check_body
 from ...models.client_error import ClientError
 from ...models.create_universal_content_fields_template_universal_content_item import (
     CreateUniversalContentFieldsTemplateUniversalContentItem,
@@ -27,6 +28,8 @@ def _get_kwargs(
     fields_template_universal_content: list[CreateUniversalContentFieldsTemplateUniversalContentItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    body = check_body("create_universal_content", body, UniversalContentCreateQuery)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision

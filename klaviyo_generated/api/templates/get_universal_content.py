@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import path_segment
 from ...models.client_error import ClientError
 from ...models.get_universal_content_fields_template_universal_content_item import (
     GetUniversalContentFieldsTemplateUniversalContentItem,
@@ -27,6 +27,10 @@ def _get_kwargs(
     fields_template_universal_content: list[GetUniversalContentFieldsTemplateUniversalContentItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/template-universal-content/{id}".format(
+        id=path_segment("get_universal_content", "id", id),
+    )
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -50,9 +54,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "get_universal_content"},
         "method": "get",
-        "url": "/api/template-universal-content/{id}".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
         "params": params,
     }
 

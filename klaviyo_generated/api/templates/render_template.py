@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import check_body
 from ...models.client_error import ClientError
 from ...models.post_template_response import PostTemplateResponse
 from ...models.render_template_fields_template_item import (
@@ -27,6 +28,8 @@ def _get_kwargs(
     fields_template: list[RenderTemplateFieldsTemplateItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    body = check_body("render_template", body, TemplateRenderQuery)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision

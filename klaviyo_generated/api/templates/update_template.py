@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import check_body, path_segment
 from ...models.client_error import ClientError
 from ...models.patch_template_dnd_response import PatchTemplateDndResponse
 from ...models.server_error import ServerError
@@ -33,6 +33,11 @@ def _get_kwargs(
     fields_template: list[UpdateTemplateFieldsTemplateItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/templates/{id}".format(
+        id=path_segment("update_template", "id", id),
+    )
+    body = check_body("update_template", body, TemplateUpdateHtmlOrDndQuery)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -64,9 +69,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "update_template"},
         "method": "patch",
-        "url": "/api/templates/{id}".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
         "params": params,
     }
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import check_body, path_segment
 from ...models.client_error import ClientError
 from ...models.patch_universal_content_response import PatchUniversalContentResponse
 from ...models.server_error import ServerError
@@ -29,6 +29,11 @@ def _get_kwargs(
     fields_template_universal_content: list[UpdateUniversalContentFieldsTemplateUniversalContentItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/template-universal-content/{id}".format(
+        id=path_segment("update_universal_content", "id", id),
+    )
+    body = check_body("update_universal_content", body, UniversalContentPartialUpdateQuery)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -52,9 +57,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "update_universal_content"},
         "method": "patch",
-        "url": "/api/template-universal-content/{id}".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
         "params": params,
     }
 

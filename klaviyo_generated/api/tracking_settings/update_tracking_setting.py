@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import check_body, path_segment
 from ...models.client_error import ClientError
 from ...models.patch_tracking_setting_response import PatchTrackingSettingResponse
 from ...models.server_error import ServerError
@@ -29,6 +29,11 @@ def _get_kwargs(
     fields_tracking_setting: list[UpdateTrackingSettingFieldsTrackingSettingItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/tracking-settings/{id}".format(
+        id=path_segment("update_tracking_setting", "id", id),
+    )
+    body = check_body("update_tracking_setting", body, TrackingSettingPartialUpdateQuery)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -50,9 +55,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "update_tracking_setting"},
         "method": "patch",
-        "url": "/api/tracking-settings/{id}".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
         "params": params,
     }
 

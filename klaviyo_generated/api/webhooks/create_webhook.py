@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import check_body
 from ...models.client_error import ClientError
 from ...models.create_webhook_fields_webhook_item import (
     CreateWebhookFieldsWebhookItem,
@@ -27,6 +28,8 @@ def _get_kwargs(
     fields_webhook: list[CreateWebhookFieldsWebhookItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    body = check_body("create_webhook", body, WebhookCreateQuery)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import path_segment
 from ...models.client_error import ClientError
 from ...models.get_webhook_fields_webhook_item import GetWebhookFieldsWebhookItem
 from ...models.get_webhook_fields_webhook_topic_item import (
@@ -31,6 +31,10 @@ def _get_kwargs(
     include: list[GetWebhookIncludeItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/webhooks/{id}".format(
+        id=path_segment("get_webhook", "id", id),
+    )
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -72,9 +76,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "get_webhook"},
         "method": "get",
-        "url": "/api/webhooks/{id}".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
         "params": params,
     }
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ... import errors
+from ..._arguments import path_segment
 from ...models.client_error import ClientError
 from ...models.get_webhook_topic_fields_webhook_topic_item import (
     GetWebhookTopicFieldsWebhookTopicItem,
@@ -27,6 +27,10 @@ def _get_kwargs(
     fields_webhook_topic: list[GetWebhookTopicFieldsWebhookTopicItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    _url = "/api/webhook-topics/{id}".format(
+        id=path_segment("get_webhook_topic", "id", id),
+    )
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
@@ -48,9 +52,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "extensions": {"klaviyo_operation": "get_webhook_topic"},
         "method": "get",
-        "url": "/api/webhook-topics/{id}".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": _url,
         "params": params,
     }
 

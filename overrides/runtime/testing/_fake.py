@@ -27,7 +27,7 @@ from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode
 
 import httpx
 
@@ -126,14 +126,17 @@ class FakeKlaviyo:
 
     def _answer(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path
+        # Routes match the still-encoded path, so an id with a '/' (sent as %2F) stays one parameter.
+        raw = request.url.raw_path.decode("ascii").split("?", 1)[0]
         try:
             self._authenticate(request)
             if self._validator is not None:
                 self._validator(request)
             for method, pattern, handler in ROUTES:
-                match = pattern.match(path)
+                match = pattern.match(raw)
                 if method == request.method and match:
-                    return handler(self, request, match.groupdict(), _json_body(request))
+                    params = {k: unquote(v) for k, v in match.groupdict().items()}
+                    return handler(self, request, params, _json_body(request))
             raise FakeError(501, "not_implemented_by_fake", f"FakeKlaviyo does not implement {request.method} {path}.")
         except FakeError as error:
             return json_response(error.status, error.document())

@@ -108,13 +108,13 @@ class Store:
             "type": kind,
             "id": ident,
             "attributes": dict(resource["attributes"]),
-            "links": {"self": self.url(f"/api/{collection}/{quote(ident)}/")},
+            "links": {"self": self.url(f"/api/{collection}/{quote(ident, safe='')}/")},
         }
         relationships = {}
         for name, target in resource["relationships"].items():
             link = {
-                "self": self.url(f"/api/{collection}/{ident}/relationships/{name}/"),
-                "related": self.url(f"/api/{collection}/{ident}/{name}/"),
+                "self": self.url(f"/api/{collection}/{quote(ident, safe='')}/relationships/{name}/"),
+                "related": self.url(f"/api/{collection}/{quote(ident, safe='')}/{name}/"),
             }
             relationships[name] = {"data": target, "links": link}
         if relationships:

@@ -99,7 +99,8 @@ def as_checked_request(request: httpx.Request, host: str = "https://a.klaviyo.co
     return MockRequest(
         host,
         request.method.lower(),
-        request.url.path,
+        # Still percent-encoded: an id holding a '/' (sent as %2F) is one path parameter, as on the wire.
+        request.url.raw_path.decode("ascii").split("?", 1)[0],
         args=dict(request.url.params.multi_items()),
         headers=dict(request.headers),
         data=request.content or None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import check_body
 from ...models.client_error import ClientError
 from ...models.profile_import_job_create_query import ProfileImportJobCreateQuery
 from ...models.profile_import_job_response import ProfileImportJobResponse
@@ -23,6 +24,8 @@ def _get_kwargs(
     body: ProfileImportJobCreateQuery,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    body = check_body("bulk_import_profiles", body, ProfileImportJobCreateQuery)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
