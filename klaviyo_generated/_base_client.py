@@ -70,6 +70,7 @@ from .types import UNSET, Unset
 __all__ = ["AsyncAPIClient", "SyncAPIClient"]
 
 _METHODS = frozenset({"GET", "POST", "PATCH", "PUT", "DELETE"})
+_JSONAPI = "application/vnd.api+json"
 _USER_AGENT = f"klaviyo-generated (python {sys.version_info[0]}.{sys.version_info[1]})"
 
 
@@ -147,7 +148,9 @@ class _BaseClient:
 
     def _client_options(self) -> dict[str, Any]:
         s = self.settings
-        headers = {"Accept": "application/json", "User-Agent": _USER_AGENT, "revision": s.revision, **s.headers}
+        # The spec declares JSON:API's media type for every answer; a server negotiating strictly
+        # by it answers 406 to "application/json".
+        headers = {"Accept": _JSONAPI, "User-Agent": _USER_AGENT, "revision": s.revision, **s.headers}
         return {"base_url": s.base_url, "auth": s.auth, "headers": headers, "timeout": s.timeout}
 
     @property
@@ -247,7 +250,7 @@ class _BaseClient:
         kwargs: dict[str, Any] = {"method": method, "url": path, "headers": dict(headers or {})}
         if json is not None and not any(name.lower() == "content-type" for name in kwargs["headers"]):
             # Klaviyo documents JSON:API's media type for every JSON body.
-            kwargs["headers"]["Content-Type"] = "application/vnd.api+json"
+            kwargs["headers"]["Content-Type"] = _JSONAPI
         if operation is not None:
             kwargs["extensions"] = {OPERATION_EXTENSION: operation}
         for name, value in (("params", params), ("json", json), ("data", data), ("files", files)):

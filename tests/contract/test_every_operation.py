@@ -101,12 +101,19 @@ class Judge:
         self.requests.append(request)
         checked = as_checked_request(request)
         self.api.validate_request(checked)
+        if not _acceptable(request.headers.get("Accept", "*/*"), self._declared_media_types()):
+            return httpx.Response(406)  # what a server that negotiates strictly by the spec answers
         status, body = self._answer()
         if body is None:
             return httpx.Response(status)
         data = json.dumps(body).encode()
         self.api.validate_response(checked, MockResponse(data, status, content_type="application/vnd.api+json"))
         return httpx.Response(status, content=data, headers={"Content-Type": "application/vnd.api+json"})
+
+    def _declared_media_types(self) -> set[str]:
+        responses = _operation(self.spec, self.name)["responses"]
+        examples = Examples(self.spec, full=True)
+        return {media for response in responses.values() for media in examples.resolve(response).get("content") or {}}
 
     def _answer(self) -> tuple[int, Any]:
         responses = _operation(self.spec, self.name)["responses"]
@@ -116,6 +123,31 @@ class Judge:
             return int(status), None
         schema = next(iter(content.values())).get("schema", {})
         return int(status), Examples(self.spec, full=True).value(schema)
+
+
+def _acceptable(accept: str, declared: set[str]) -> bool:
+    """Whether an ``Accept`` header admits one of ``declared`` (RFC 9110 12.5.1, q=0 excluded)."""
+    if not declared:
+        return True
+    for item in accept.split(","):
+        media, _, parameters = item.strip().partition(";")
+        if "q=0" in parameters.replace(" ", "").split(";") or "q=0.0" in parameters.replace(" ", ""):
+            continue
+        kind, _, subtype = media.strip().lower().partition("/")
+        for candidate in declared:
+            c_kind, _, c_subtype = candidate.lower().partition("/")
+            if kind in ("*", c_kind) and subtype in ("*", c_subtype):
+                return True
+    return False
+
+
+def test_acceptable_reads_accept_as_http_does() -> None:
+    jsonapi = {"application/vnd.api+json"}
+    assert _acceptable("application/vnd.api+json", jsonapi)
+    assert _acceptable("application/*", jsonapi)
+    assert _acceptable("*/*", jsonapi)
+    assert not _acceptable("application/json", jsonapi)
+    assert not _acceptable("application/vnd.api+json;q=0", jsonapi)
 
 
 @pytest.mark.parametrize("name", sorted(OPERATIONS))

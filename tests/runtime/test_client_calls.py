@@ -60,7 +60,7 @@ def test_a_get_sends_exactly_the_documented_request_and_returns_the_model() -> N
     assert request.url.params.multi_items() == [("fields[profile]", "email,first_name"), ("page[size]", "5")]
     assert request.headers["Authorization"] == f"Klaviyo-API-Key {API_KEY}"
     assert request.headers["revision"] == "2026-07-15"
-    assert request.headers["Accept"] == "application/json"
+    assert request.headers["Accept"] == "application/vnd.api+json"
     assert request.extensions["klaviyo_operation"] == "get_profiles"
     assert result.data == []
     assert type(result).__name__ == "GetProfileResponsePluralConversationsCollectionCompoundDocument"
