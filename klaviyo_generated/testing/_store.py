@@ -34,11 +34,15 @@ COLLECTIONS = {
 
 
 class FakeError(Exception):
-    """Answered as a Klaviyo-shaped JSON:API error."""
+    """Answered as a Klaviyo-shaped JSON:API error: every item carries ``links`` and ``meta``, as
+    Klaviyo's do (``meta`` holds e.g. the ``duplicate_profile_id`` of a 409)."""
 
-    def __init__(self, status: int, code: str, detail: str, pointer: str | None = None) -> None:
+    def __init__(
+        self, status: int, code: str, detail: str, pointer: str | None = None, meta: dict[str, Any] | None = None
+    ) -> None:
         super().__init__(detail)
         self.status, self.code, self.detail, self.pointer = status, code, detail, pointer
+        self.meta = meta or {}
 
     def document(self) -> dict[str, Any]:
         error: dict[str, Any] = {
@@ -50,6 +54,8 @@ class FakeError(Exception):
         }
         if self.pointer:
             error["source"] = {"pointer": self.pointer}
+        error["links"] = {}
+        error["meta"] = self.meta
         return {"errors": [error]}
 
 

@@ -8,7 +8,7 @@ Every error raised on purpose derives from :class:`KlaviyoError`::
     │   │   └── APITimeoutError
     │   ├── APIStatusError            non-2xx: .errors .body_text .response
     │   │   ├── BadRequestError 400, AuthenticationError 401, PermissionDeniedError 403,
-    │   │   ├── NotFoundError 404, ConflictError 409, UnprocessableEntityError 422,
+    │   │   ├── NotFoundError 404, ConflictError 409 (.duplicate_profile_id), UnprocessableEntityError 422,
     │   │   ├── RateLimitError 429 (.retry_after), InternalServerError 5xx
     │   └── ResponseDecodeError       2xx whose body is not the documented JSON (or its encoding)
     ├── RateLimitWaitExceededError    not sent: the wait for a slot exceeds what the call may wait
@@ -19,7 +19,8 @@ Every error raised on purpose derives from :class:`KlaviyoError`::
 Secrets: messages (``str``, ``repr``, ``args``) are built only from the status, the parsed error
 fields, the request id and a body excerpt, with the request's credentials scrubbed out; they never
 include headers. Pickling replaces the request and response with redacted copies (see
-:meth:`APIError.__reduce__`), so a pickled error carries no API key or token.
+:meth:`APIError.__reduce__`) and scrubs every text in the error items, nested ``meta`` and unknown
+members included, so a pickled error carries no API key or token.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
-from attrs import evolve, frozen
+from attrs import evolve, field, fields, frozen
 
 from ._base_error import KlaviyoError
 from ._retry_after import requested_wait
@@ -52,6 +53,10 @@ _AUTH_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9._-]*")
 _PRIVATE_KEY = re.compile(r"\bpk_[A-Za-z0-9]{8,}")
 _URL_USERINFO = re.compile(r"(?<=://)[^/@\s]+@")
 _WHITESPACE = re.compile(r"[\s\x00-\x1f\x7f]+")
+_STATUS = re.compile(r"[0-9]{3}")  # an HTTP status sent as a string
+# Real error members nest two or three levels; a hostile body may nest hundreds, more than pickle
+# (about 500 on Python 3.11) or a recursive scrub can walk. Deeper members are kept as JSON text.
+_MAX_NESTING = 32
 
 
 def request_id_of(headers: Mapping[str, str]) -> str | None:
@@ -107,40 +112,98 @@ def _clean(text: str, secrets: tuple[str, ...], limit: int = _EXCERPT) -> str:
     return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
 
 
+# The type each member of an error item has when it is what Klaviyo documents ("status" aside).
+_DOCUMENTED_TYPE: dict[str, type] = {
+    "id": str,
+    "code": str,
+    "title": str,
+    "detail": str,
+    "source": dict,
+    "links": dict,
+    "meta": dict,
+}
+
+
 @frozen
 class ErrorObject:
-    """One item of a JSON:API ``errors`` array; the spec requires id, code, title and detail."""
+    """One item of a JSON:API ``errors`` array, with every member Klaviyo sent.
 
-    id: str
-    code: str
-    title: str
-    detail: str
-    source_pointer: str | None = None
-    source_parameter: str | None = None
+    The spec documents ``id``, ``code``, ``title``, ``detail`` and ``source`` and requires the first
+    four, but Klaviyo also sends ``status``, ``links`` and ``meta`` (a 409 from ``create_profile``
+    names the existing profile in ``meta.duplicate_profile_id``), and an item may lack a "required"
+    member. So every typed member is optional: a member that is absent, or not of its documented
+    type, reads ``None`` (``{}`` for the objects), and in the second case its raw value is kept in
+    ``extra`` under its own name, with every member the spec does not name. Nothing is dropped (a
+    member nested more than 32 levels deep is kept in ``extra`` as its JSON text). ``status`` is
+    Klaviyo's int (a numeric string is read as one).
+    """
+
+    id: str | None = None
+    code: str | None = None
+    title: str | None = None
+    detail: str | None = None
+    status: int | None = None
+    # Mappings are left out of the hash (they are unhashable); equality still compares them.
+    source: Mapping[str, Any] = field(factory=dict, hash=False)
+    links: Mapping[str, Any] = field(factory=dict, hash=False)
+    meta: Mapping[str, Any] = field(factory=dict, hash=False)
+    extra: Mapping[str, Any] = field(factory=dict, hash=False)
+
+    @property
+    def source_pointer(self) -> str | None:
+        """``source.pointer``: the JSON pointer to the part of the request body at fault."""
+        pointer = self.source.get("pointer")
+        return pointer if isinstance(pointer, str) else None
+
+    @property
+    def source_parameter(self) -> str | None:
+        """``source.parameter``: the query parameter at fault."""
+        parameter = self.source.get("parameter")
+        return parameter if isinstance(parameter, str) else None
 
     @classmethod
     def from_json(cls, item: object) -> ErrorObject | None:
-        """The item as an ErrorObject, or None when it lacks a required string (it is then skipped)."""
+        """The item as an ErrorObject; ``None`` only when it is not a JSON object (it has no members)."""
         if not isinstance(item, dict):
             return None
-        id_, code, title, detail = (item.get(key) for key in ("id", "code", "title", "detail"))
-        if not (isinstance(id_, str) and isinstance(code, str) and isinstance(title, str) and isinstance(detail, str)):
-            return None
-        source = item.get("source")
-        if not isinstance(source, dict):
-            source = {}
-        pointer, parameter = source.get("pointer"), source.get("parameter")
-        return cls(
-            id=id_,
-            code=code,
-            title=title,
-            detail=detail,
-            source_pointer=pointer if isinstance(pointer, str) else None,
-            source_parameter=parameter if isinstance(parameter, str) else None,
-        )
+        typed: dict[str, Any] = {}
+        extra: dict[str, Any] = {}
+        for name, value in item.items():
+            if _too_deep(value):  # kept as its JSON text, which pickling and scrubbing need not walk
+                extra[name] = json.dumps(value)
+            elif isinstance(value, _DOCUMENTED_TYPE.get(name, ())):
+                typed[name] = value
+            elif name == "status" and (status := _status_of(value)) is not None:
+                typed[name] = status
+            else:
+                extra[name] = value
+        return cls(**typed, extra=extra)
+
+
+def _too_deep(value: object) -> bool:
+    """Whether ``value`` nests objects or arrays more than ``_MAX_NESTING`` deep (walked without recursion)."""
+    pending = [(value, 0)]
+    while pending:
+        current, depth = pending.pop()
+        if isinstance(current, dict | list):
+            if depth == _MAX_NESTING:
+                return True
+            children = current.values() if isinstance(current, dict) else current
+            pending.extend((child, depth + 1) for child in children)
+    return False
+
+
+def _status_of(value: object) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and _STATUS.fullmatch(value.strip()):
+        return int(value)
+    return None
 
 
 def _parse_errors(text: str) -> tuple[ErrorObject, ...]:
+    """Every JSON object in the body's ``errors`` array; other items (numbers, strings, null) are
+    skipped, as they carry no member to keep (``body_text`` still holds them)."""
     try:
         document = json.loads(text)
     except (ValueError, RecursionError):  # RecursionError: absurdly nested JSON
@@ -237,24 +300,24 @@ class _Redactor:
     def __call__(self, value: object) -> object:
         import httpx
 
-        if isinstance(value, str):
-            return _scrub(value, self.secrets)
-        if isinstance(value, tuple | list):  # errors, and __notes__ from add_note()
-            return type(value)(self(item) for item in value)
-        if isinstance(value, ErrorObject):  # the server may echo what it was sent
-            return evolve(
-                value,
-                id=_scrub(value.id, self.secrets),
-                code=_scrub(value.code, self.secrets),
-                title=_scrub(value.title, self.secrets),
-                detail=_scrub(value.detail, self.secrets),
-                source_pointer=value.source_pointer and _scrub(value.source_pointer, self.secrets),
-                source_parameter=value.source_parameter and _scrub(value.source_parameter, self.secrets),
-            )
         if isinstance(value, httpx.Request):
             return self.request(value)
         if isinstance(value, httpx.Response):
             return self.response(value)
+        return self.text(value)
+
+    def text(self, value: object) -> object:
+        """``value`` with every string in it scrubbed, nested ones too (error items nest at most
+        ``_MAX_NESTING`` deep, so this recursion is bounded); other values as they are."""
+        if isinstance(value, str):
+            return _scrub(value, self.secrets)
+        if isinstance(value, tuple | list):  # errors, __notes__ from add_note(), JSON arrays in meta
+            return type(value)(self.text(item) for item in value)
+        if isinstance(value, dict):  # an error item's source, links, meta and extra members
+            return {self.text(key): self.text(item) for key, item in value.items()}
+        if isinstance(value, ErrorObject):  # the server may echo what it was sent, in any member
+            scrubbed: dict[str, Any] = {f.name: self.text(getattr(value, f.name)) for f in fields(ErrorObject)}
+            return evolve(value, **scrubbed)
         return value
 
     def request(self, request: httpx.Request) -> httpx.Request:
@@ -333,8 +396,9 @@ class APITimeoutError(APIConnectionError):
 class APIStatusError(APIError):
     """The API answered with a non-2xx status.
 
-    ``errors`` holds the well-formed items of the JSON:API ``errors`` array (possibly none);
-    ``body_text`` is always the full raw body, however malformed. ``request_id`` comes from the
+    ``errors`` holds every object of the JSON:API ``errors`` array (possibly none), each an
+    :class:`ErrorObject` with all its members; ``body_text`` is always the full raw body, however
+    malformed. ``request_id`` comes from the
     first of ``x-request-id`` and ``x-klaviyo-request-id`` present (the spec documents neither).
     """
 
@@ -351,9 +415,11 @@ class APIStatusError(APIError):
     def _render(self) -> str:
         secrets = _secrets_of(self.request)
         line = f"HTTP {self.status_code}"
-        if self.errors:
-            first = self.errors[0]
-            code, text = _clean(first.code, secrets, 100), _clean(first.detail or first.title, secrets)
+        # The first item with something to say (an item may lack code, title and detail).
+        first = next((error for error in self.errors if error.code or error.title or error.detail), None)
+        if first is not None:
+            code = _clean(first.code or "", secrets, 100)
+            text = _clean(first.detail or first.title or "", secrets)
             line += f" {code}" if code else ""
             line += f": {text}" if text else ""
             if first.source_pointer:
@@ -390,6 +456,16 @@ class NotFoundError(APIStatusError):
 
 class ConflictError(APIStatusError):
     """HTTP 409: the request conflicts with the resource's current state (e.g. a duplicate)."""
+
+    @property
+    def duplicate_profile_id(self) -> str | None:
+        """The existing profile a ``duplicate_profile`` answer names (``meta.duplicate_profile_id`` of
+        the first error item that has one), else ``None``: Klaviyo's documented way to find it."""
+        for error in self.errors:
+            found = error.meta.get("duplicate_profile_id")
+            if isinstance(found, str) and found:
+                return found
+        return None
 
 
 class UnprocessableEntityError(APIStatusError):

@@ -19,6 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ._exceptions import ConflictError
 from ._inputs import (
     InputError,
     Prefer,
@@ -405,7 +406,14 @@ class Workflows:
             return str(found.id)
         if not create:
             return ""
-        return str(self.upsert_profile(email=email).data.id)
+        # The import endpoint updates, rather than refuses, a profile another writer created since the
+        # lookup; should Klaviyo answer 409 all the same, its answer names the profile with this email.
+        try:
+            return str(self.upsert_profile(email=email).data.id)
+        except ConflictError as error:
+            if error.duplicate_profile_id is None:
+                raise
+            return error.duplicate_profile_id
 
 
 class AsyncWorkflows:
@@ -627,4 +635,9 @@ class AsyncWorkflows:
             return str(found.id)
         if not create:
             return ""
-        return str((await self.upsert_profile(email=email)).data.id)
+        try:
+            return str((await self.upsert_profile(email=email)).data.id)
+        except ConflictError as error:  # as in Workflows._id_for
+            if error.duplicate_profile_id is None:
+                raise
+            return error.duplicate_profile_id

@@ -97,10 +97,20 @@ def test_parsed_fields_request_id_and_response() -> None:
             code="invalid",
             title="Invalid input.",
             detail="The filter is not valid",
-            source_pointer="/data/attributes/email",
+            source={"pointer": "/data/attributes/email"},
         ),
-        ErrorObject(id="e-1", code="missing", title="Invalid input.", detail="Missing", source_parameter="filter"),
+        ErrorObject(
+            id="e-1",
+            code="missing",
+            title="Invalid input.",
+            detail="Missing",
+            source={"parameter": "filter", "pointer": 7},
+        ),
     )
+    assert [(e.source_pointer, e.source_parameter) for e in error.errors] == [
+        ("/data/attributes/email", None),
+        (None, "filter"),  # a pointer that is not a string reads None; source keeps it as sent
+    ]
     assert error.request_id == "abc"
     assert error.response is response
     assert error.request is response.request
@@ -258,11 +268,189 @@ def test_hostile_bodies_never_raise(body: bytes, status: int, content_type: str)
         assert error.body_text == body.decode()
 
 
-def test_only_well_formed_items_are_kept() -> None:
-    body = {"errors": [1, {"code": 5}, _error(code="kept"), {"id": "x"}]}
+# Klaviyo's real answer to create_profile with an email that already has a profile.
+DUPLICATE_PROFILE = {
+    "errors": [
+        {
+            "id": "7c4d8c0e-4a70-4b9a-9a43-3e0f6b0c4f11",
+            "status": 409,
+            "code": "duplicate_profile",
+            "title": "Conflict.",
+            "detail": "A profile already exists with one of these identifiers.",
+            "source": {"pointer": "/data/attributes"},
+            "links": {},
+            "meta": {"duplicate_profile_id": "01GDDKASAP8TKDDA2GRZDSVP4H"},
+        }
+    ]
+}
+
+
+def test_every_member_of_an_error_item_is_kept() -> None:
+    error = status_error(_response(409, DUPLICATE_PROFILE))
+    assert isinstance(error, ConflictError)
+    assert error.errors == (
+        ErrorObject(
+            id="7c4d8c0e-4a70-4b9a-9a43-3e0f6b0c4f11",
+            code="duplicate_profile",
+            title="Conflict.",
+            detail="A profile already exists with one of these identifiers.",
+            status=409,
+            source={"pointer": "/data/attributes"},
+            links={},
+            meta={"duplicate_profile_id": "01GDDKASAP8TKDDA2GRZDSVP4H"},
+        ),
+    )
+    assert error.errors[0].extra == {}
+    assert error.duplicate_profile_id == "01GDDKASAP8TKDDA2GRZDSVP4H"
+    assert str(error) == (
+        "HTTP 409 duplicate_profile: A profile already exists with one of these identifiers. (source: /data/attributes)"
+    )
+    assert len({error.errors[0]}) == 1  # still hashable, though it holds mappings
+
+
+def test_unknown_members_and_members_of_another_type_are_kept_in_extra() -> None:
+    item = {
+        "id": 17,
+        "code": "invalid",
+        "title": None,
+        "detail": "Bad",
+        "status": "422",
+        "source": "/data",
+        "links": {"about": "https://developers.klaviyo.com/en/docs/errors"},
+        "meta": ["not", "an", "object"],
+        "hint": {"try": ["email", "phone_number"]},
+    }
+    [kept] = status_error(_response(422, {"errors": [item]})).errors
+    assert (kept.id, kept.code, kept.title, kept.detail, kept.status) == (None, "invalid", None, "Bad", 422)
+    assert (kept.source, kept.links, kept.meta) == ({}, {"about": "https://developers.klaviyo.com/en/docs/errors"}, {})
+    assert kept.extra == {
+        "id": 17,
+        "title": None,
+        "source": "/data",
+        "meta": ["not", "an", "object"],
+        "hint": {"try": ["email", "phone_number"]},
+    }
+
+
+@pytest.mark.parametrize(
+    ("sent", "status", "extra"),
+    [
+        (409, 409, {}),
+        ("409", 409, {}),
+        (" 409 ", 409, {}),
+        ("conflict", None, {"status": "conflict"}),
+        pytest.param("9" * 5000, None, {"status": "9" * 5000}, id="5000-digits"),
+        (True, None, {"status": True}),
+        (409.0, None, {"status": 409.0}),
+        (None, None, {"status": None}),
+    ],
+)
+def test_status_is_klaviyos_int_or_a_numeric_string(sent: object, status: int | None, extra: dict[str, Any]) -> None:
+    [kept] = status_error(_response(409, {"errors": [{**_error(), "status": sent}]})).errors
+    assert (kept.status, kept.extra) == (status, extra)
+
+
+def test_a_member_nested_too_deep_is_kept_as_json_text() -> None:
+    shallow: Any = "end"
+    for _ in range(32):
+        shallow = {"a": shallow}
+    deep = {"a": shallow}
+    [kept] = status_error(_response(400, {"errors": [{**_error(), "meta": shallow, "links": deep}]})).errors
+    assert kept.meta == shallow
+    assert (kept.links, kept.extra) == ({}, {"links": json.dumps(deep)})
+
+
+def test_items_missing_required_members_are_kept_and_non_objects_skipped() -> None:
+    body = {"errors": [1, {"code": 5}, _error(code="kept"), None, "x", {"id": "x"}]}
     error = status_error(_response(400, body))
-    assert [item.code for item in error.errors] == ["kept"]
-    assert str(error) == "HTTP 400 kept: The filter is not valid"
+    assert error.errors == (
+        ErrorObject(extra={"code": 5}),
+        ErrorObject(id="e-1", code="kept", title="Invalid input.", detail="The filter is not valid"),
+        ErrorObject(id="x"),
+    )
+    # The message speaks from the first item that says something, and counts the others.
+    assert str(error) == "HTTP 400 kept: The filter is not valid (+2 more)"
+
+
+@pytest.mark.parametrize(
+    ("items", "expected"),
+    [
+        ([{"title": "Conflict."}], "HTTP 409: Conflict."),
+        ([{"code": "duplicate_profile"}], "HTTP 409 duplicate_profile"),
+        ([{"detail": "Already there.", "title": "Conflict."}], "HTTP 409: Already there."),
+        (
+            [{"meta": {"duplicate_profile_id": "01P"}}],
+            'HTTP 409 Conflict: {"errors": [{"meta": {"duplicate_profile_id": "01P"}}]}',
+        ),
+        ([], 'HTTP 409 Conflict: {"errors": []}'),
+    ],
+)
+def test_message_falls_back_to_title_then_code_then_the_body(items: list[Any], expected: str) -> None:
+    assert str(status_error(_response(409, {"errors": items}))) == expected
+
+
+@pytest.mark.parametrize(
+    ("items", "expected"),
+    [
+        (DUPLICATE_PROFILE["errors"], "01GDDKASAP8TKDDA2GRZDSVP4H"),
+        (
+            [_error(), {"meta": {"duplicate_profile_id": "01SECOND"}}, {"meta": {"duplicate_profile_id": "01THIRD"}}],
+            "01SECOND",
+        ),
+        ([{"meta": {"duplicate_profile_id": 7}}, {"meta": {"duplicate_profile_id": ""}}], None),
+        ([{"meta": {}}, {"extra": {"duplicate_profile_id": "01NOTMETA"}}], None),
+        ([], None),
+    ],
+)
+def test_duplicate_profile_id_is_the_first_one_meta_names(items: list[Any], expected: str | None) -> None:
+    error = status_error(_response(409, {"errors": items}))
+    assert isinstance(error, ConflictError)
+    assert error.duplicate_profile_id == expected
+
+
+def test_duplicate_profile_id_without_a_json_body_is_none() -> None:
+    error = status_error(_response(409, b"<html>conflict</html>"))
+    assert isinstance(error, ConflictError)
+    assert error.duplicate_profile_id is None
+
+
+def test_pickling_scrubs_every_text_member_nested_and_unknown_ones_too() -> None:
+    echoed = {
+        **DUPLICATE_PROFILE["errors"][0],
+        "detail": f"Key {SECRET} is not allowed",
+        "source": {"pointer": f"/{SECRET}"},
+        "links": {"self": f"https://a.klaviyo.com/?key={SECRET}"},
+        "meta": {
+            "duplicate_profile_id": "01GDDKASAP8TKDDA2GRZDSVP4H",
+            "sent": {"headers": [f"Klaviyo-API-Key {SECRET}"]},
+        },
+        "echo": {SECRET: [{"value": SECRET, "other": "pk_SOMEONEELSES1"}]},
+        "status": f"{SECRET}",
+    }
+    error = status_error(_response(409, {"errors": [echoed]}))
+    assert isinstance(error, ConflictError)
+    data = pickle.dumps(error)
+    assert SECRET.encode() not in data  # the request's key is scrubbed wherever it is echoed
+    [copy] = pickle.loads(data).errors
+    assert copy.detail == "Key *** is not allowed"
+    assert (copy.source_pointer, copy.links) == ("/***", {"self": "https://a.klaviyo.com/?key=***"})
+    assert copy.meta == {
+        "duplicate_profile_id": "01GDDKASAP8TKDDA2GRZDSVP4H",
+        "sent": {"headers": ["***"]},
+    }
+    assert copy.extra == {"echo": {"***": [{"value": "***", "other": "pk_***"}]}, "status": "***"}
+    assert copy.status is None
+    assert pickle.loads(data).duplicate_profile_id == "01GDDKASAP8TKDDA2GRZDSVP4H"
+
+
+def test_pickling_an_error_with_a_hostile_deeply_nested_member() -> None:
+    deep: Any = SECRET
+    for _ in range(900):  # json.loads takes it; pickle alone fails past about 500 on Python 3.11
+        deep = {"a": deep}
+    error = status_error(_response(400, {"errors": [{**_error(), "meta": deep}]}))
+    data = pickle.dumps(error)
+    assert SECRET.encode() not in data
+    assert pickle.loads(data).errors[0].extra["meta"] == json.dumps(deep).replace(SECRET, "***")
 
 
 def test_unread_streamed_response_and_response_without_request() -> None:

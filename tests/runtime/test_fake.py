@@ -3,6 +3,7 @@ virtual clock, spec validation, faults, and the HTTP server — with every answe
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -38,8 +39,23 @@ def test_profiles_are_kept_found_updated_and_refused_twice(kv: Klaviyo) -> None:
     created = kv.profiles.create_profile(body=new_profile("ada@example.com", first_name="Ada"))
     ident = str(created.data.id)
     assert kv.profiles.get_profile(ident).data.attributes.first_name == "Ada"
-    with pytest.raises(ConflictError, match="duplicate_profile"):
+    with pytest.raises(ConflictError) as caught:
         kv.profiles.create_profile(body=new_profile("ada@example.com"))
+    assert caught.value.duplicate_profile_id == ident  # Klaviyo's 409 shape, meta naming the profile
+    assert json.loads(caught.value.body_text) == {
+        "errors": [
+            {
+                "id": "fake-error",
+                "status": 409,
+                "code": "duplicate_profile",
+                "title": "Conflict.",
+                "detail": "A profile already exists with one of these identifiers.",
+                "source": {"pointer": "/data/attributes"},
+                "links": {},
+                "meta": {"duplicate_profile_id": ident},
+            }
+        ]
+    }
     patch = {"data": {"type": "profile", "id": ident, "attributes": {"last_name": "Lovelace"}}}
     kv.profiles.update_profile(ident, body=ProfilePartialUpdateQuery.from_dict(patch))
     found = kv.profiles.get_profiles(filter=equals("email", "ada@example.com"))

@@ -70,7 +70,9 @@ def create_profile(fake: FakeKlaviyo, request: httpx.Request, params: dict[str, 
                 raise FakeError(
                     409,
                     "duplicate_profile",
-                    f"A profile already exists with one of these identifiers: {existing['id']}.",
+                    "A profile already exists with one of these identifiers.",
+                    "/data/attributes",
+                    meta={"duplicate_profile_id": existing["id"]},
                 )
         created = fake.store.add("profile", _profile_attributes(fake, attributes))
     return json_response(201, fake.store.single(created))
