@@ -72,7 +72,35 @@ def _template_globals(spec: JSON) -> dict[str, Any]:
         name = str(prop.name.get_untrusted_value()) if hasattr(prop.name, "get_untrusted_value") else str(prop.name)
         return explode.get(key, {}).get(name) is False
 
-    return {"joined_array": joined_array, "api_revision": str(spec["info"]["version"])}
+    return {
+        "joined_array": joined_array,
+        "allowed_values": _allowed_values,
+        "value_imports": _value_imports,
+        "api_revision": str(spec["info"]["version"]),
+    }
+
+
+def _enum_of(prop: Any) -> Any:
+    """The enum a query or path property takes its values from (for an array, its items'), or None."""
+    inner = getattr(prop, "inner_property", None)
+    candidate = prop if inner is None else inner
+    return candidate if candidate.template == "literal_enum_property.py.jinja" else None
+
+
+def _allowed_values(prop: Any) -> str:
+    """The expression the endpoint checks ``prop``'s values against: the enum module's frozenset, or None."""
+    enum = _enum_of(prop)
+    return "None" if enum is None else f"{enum.get_class_name_snake_case().upper()}_VALUES"
+
+
+def _value_imports(endpoint: Any) -> list[str]:
+    """The imports of the frozensets ``_allowed_values`` names for ``endpoint``'s path and query parameters."""
+    lines = set()
+    for prop in [*endpoint.path_parameters, *endpoint.query_parameters]:
+        enum = _enum_of(prop)
+        if enum is not None:
+            lines.add(f"from ...models.{enum.class_info.module_name} import {_allowed_values(prop)}")
+    return sorted(lines)
 
 
 def _describe(errors: list[GeneratorError]) -> str:

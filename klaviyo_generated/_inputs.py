@@ -16,6 +16,7 @@ __all__ = [
     "InputError",
     "Prefer",
     "bulk_event_items",
+    "check_items",
     "chunks",
     "event_body",
     "identifier",
@@ -50,6 +51,17 @@ class InputError(ConfigurationError, InvalidArgumentError):
     """A workflow argument is missing or malformed; the message names it. Nothing was sent.
 
     An ``InvalidArgumentError`` too, so one ``except`` catches it and the endpoints' argument checks."""
+
+
+def check_items(value: Iterable[T], field: str) -> Iterable[T]:
+    """``value``, an iterable of items; a lone ``str`` or ``bytes`` is refused (iterating it would take
+    it apart into characters: ``emails="a@b.com"`` is one address, not seven), and so is a non-iterable."""
+    if isinstance(value, (str, bytes, bytearray)):
+        example = repr([value]) if isinstance(value, str) else "['...']"
+        raise InputError(f"{field}= takes a list, like {example}, not a single {type(value).__name__}; got {value!r}")
+    if not isinstance(value, Iterable):
+        raise InputError(f"{field}= takes a list (or another iterable); got {type(value).__name__}")
+    return value
 
 
 def check_email(value: object, field: str = "email") -> str:
@@ -178,7 +190,7 @@ def subscription_profiles(emails: Iterable[str], phone_numbers: Iterable[str], c
                 "subscriptions": {"email": {"marketing": {"consent": consent}}},
             },
         }
-        for e in emails
+        for e in check_items(emails, "emails")
     ]
     profiles += [
         {
@@ -188,7 +200,7 @@ def subscription_profiles(emails: Iterable[str], phone_numbers: Iterable[str], c
                 "subscriptions": {"sms": {"marketing": {"consent": consent}}},
             },
         }
-        for p in phone_numbers
+        for p in check_items(phone_numbers, "phone_numbers")
     ]
     if not profiles:
         raise InputError("pass at least one email in emails= or phone number in phone_numbers=")
@@ -223,7 +235,13 @@ def bulk_event_items(events: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]
         "unique_id",
         "time",
     }
-    for index, event in enumerate(events):
+    if isinstance(events, Mapping):
+        raise InputError("events= takes a list of events (mappings), not a single one: pass [event]")
+    for index, event in enumerate(check_items(events, "events")):
+        if not isinstance(event, Mapping):
+            raise InputError(
+                f"events[{index}] must be a mapping of track_event's arguments; got {type(event).__name__}"
+            )
         unknown = set(event) - known
         if unknown:
             raise InputError(f"events[{index}] has unknown keys {sorted(unknown)}; known: {', '.join(sorted(known))}")

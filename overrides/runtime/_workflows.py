@@ -17,7 +17,7 @@ import os
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from ._exceptions import ConflictError
 from ._inputs import (
@@ -25,6 +25,7 @@ from ._inputs import (
     Prefer,
     bulk_event_items,
     check_email,
+    check_items,
     check_text,
     chunks,
     event_body,
@@ -38,6 +39,17 @@ from .filters import equals
 
 if TYPE_CHECKING:
     from ._client import AsyncKlaviyo, Klaviyo
+    from ._jobs import Accepted, AsyncJob, Job
+    from .models import (
+        GetBulkProfileSuppressionsCreateJobResponse,
+        GetBulkProfileSuppressionsRemoveJobResponse,
+        GetCampaignSendJobResponse,
+        GetProfileResponsePluralConversationsCollectionCompoundDocumentDataItem,
+        PostCampaignMessageResponse,
+        PostCampaignResponse,
+        PostImageResponse,
+        PostProfileResponse,
+    )
 
 __all__ = ["AsyncWorkflows", "Workflows"]
 
@@ -67,7 +79,7 @@ _SUPPRESSION_KIND = {True: "profile-suppression-bulk-create-job", False: "profil
 
 
 def _suppression_bodies(emails: Iterable[str], suppress: bool) -> list[dict[str, Any]]:
-    checked = [check_email(e, "emails[]") for e in emails]
+    checked = [check_email(e, "emails[]") for e in check_items(emails, "emails")]
     if not checked:
         raise InputError("emails= is empty")
     kind = _SUPPRESSION_KIND[suppress]
@@ -85,7 +97,7 @@ def _suppression_bodies(emails: Iterable[str], suppress: bool) -> list[dict[str,
 def _campaign_body(
     name: str, list_ids: Iterable[str], excluded: Iterable[str], channel: str, content: dict[str, Any]
 ) -> dict[str, Any]:
-    included = [check_text(i, "list_ids[]") for i in list_ids]
+    included = [check_text(i, "list_ids[]") for i in check_items(list_ids, "list_ids")]
     if not included:
         raise InputError("list_ids= needs at least one list or segment id")
     if channel not in ("email", "sms"):
@@ -94,7 +106,8 @@ def _campaign_body(
     if content:
         definition["content"] = content
     message = {"type": "campaign-message", "attributes": {"definition": definition}}
-    audiences = {"included": included, "excluded": [check_text(i, "excluded_list_ids[]") for i in excluded]}
+    excluded_ids = [check_text(i, "excluded_list_ids[]") for i in check_items(excluded, "excluded_list_ids")]
+    audiences = {"included": included, "excluded": excluded_ids}
     return {
         "data": {
             "type": "campaign",
@@ -151,8 +164,12 @@ def _list_inputs(
     check_text(list_id, "list_id")
     if (profile_ids is None) == (emails is None):
         raise InputError("pass either profile_ids= or emails=")
-    ids = None if profile_ids is None else [check_text(i, "profile_ids[]") for i in profile_ids]
-    checked = None if emails is None else [check_email(e, "emails[]") for e in emails]
+    ids = (
+        None
+        if profile_ids is None
+        else [check_text(i, "profile_ids[]") for i in check_items(profile_ids, "profile_ids")]
+    )
+    checked = None if emails is None else [check_email(e, "emails[]") for e in check_items(emails, "emails")]
     return str(list_id), ids, checked
 
 
@@ -160,8 +177,9 @@ def _upsert_body(attributes: dict[str, Any], unset: Iterable[str] | None, profil
     body: dict[str, Any] = {"data": {"type": "profile", "attributes": attributes}}
     if profile_id is not None:
         body["data"]["id"] = check_text(profile_id, "profile_id")
-    if unset:
-        body["data"]["meta"] = {"patch_properties": {"unset": [check_text(p, "unset[]") for p in unset]}}
+    names = [] if unset is None else [check_text(p, "unset[]") for p in check_items(unset, "unset")]
+    if names:
+        body["data"]["meta"] = {"patch_properties": {"unset": names}}
     return body
 
 
@@ -188,7 +206,7 @@ class Workflows:
         external_id: str | None = None,
         id: str | None = None,
         prefer: Prefer = "newest_updated",
-    ) -> Any:
+    ) -> GetProfileResponsePluralConversationsCollectionCompoundDocumentDataItem | None:
         """The profile with this identifier (``None`` if there is none); with several, the one ``prefer`` picks."""
         field, value = identifier(email=email, phone_number=phone_number, external_id=external_id, id=id)
         page = self._kv.profiles.get_profiles(filter=equals(field, value), sort=sort_for(prefer), page_size=1)  # type: ignore[arg-type]
@@ -205,7 +223,7 @@ class Workflows:
         properties: Mapping[str, Any] | None = None,
         unset: Iterable[str] | None = None,
         **fields: Any,
-    ) -> Any:
+    ) -> PostProfileResponse:
         """Create the profile or update the one these identifiers (or ``profile_id``) match; ``unset``
         removes custom properties."""
         from .models import ProfileUpsertQuery
@@ -285,7 +303,7 @@ class Workflows:
         phone_numbers: Iterable[str] = (),
         list_id: str | None = None,
         custom_source: str | None = None,
-    ) -> list[Any]:
+    ) -> list[Accepted]:
         """Subscribe emails to email marketing and phone numbers to SMS marketing (optionally into a list)."""
         from .models import SubscriptionCreateJobCreateQuery
 
@@ -297,7 +315,7 @@ class Workflows:
 
     def unsubscribe(
         self, *, emails: Iterable[str] = (), phone_numbers: Iterable[str] = (), list_id: str | None = None
-    ) -> list[Any]:
+    ) -> list[Accepted]:
         """Unsubscribe from email / SMS marketing (100 profiles per request, as the API requires)."""
         from .models import SubscriptionDeleteJobCreateQuery
 
@@ -307,7 +325,7 @@ class Workflows:
             for b in bodies
         ]
 
-    def bulk_track_events(self, events: Iterable[Mapping[str, Any]]) -> list[Any]:
+    def bulk_track_events(self, events: Iterable[Mapping[str, Any]]) -> list[Accepted]:
         """Many events (each a mapping of ``track_event``'s arguments), 1,000 per request."""
         from .models import EventsBulkCreateJob
 
@@ -325,7 +343,7 @@ class Workflows:
         url: str | None = None,
         name: str | None = None,
         hidden: bool = False,
-    ) -> Any:
+    ) -> PostImageResponse:
         """Upload a local file (multipart), or import from an http(s) URL or a data: URI."""
         from .models import ImageCreateQuery, ImageUploadQuery
         from .types import File
@@ -340,7 +358,7 @@ class Workflows:
                 body=ImageUploadQuery(file=file, name=name or given.name, hidden=hidden)
             )
 
-    def suppress(self, *, emails: Iterable[str]) -> list[Any]:
+    def suppress(self, *, emails: Iterable[str]) -> list[Job[GetBulkProfileSuppressionsCreateJobResponse]]:
         """Suppress emails from all email marketing (100 per job); returns the jobs (``job.wait()``)."""
         from .models import SuppressionCreateJobCreateQuery
 
@@ -349,7 +367,7 @@ class Workflows:
             for body in _suppression_bodies(emails, True)
         ]
 
-    def unsuppress(self, *, emails: Iterable[str]) -> list[Any]:
+    def unsuppress(self, *, emails: Iterable[str]) -> list[Job[GetBulkProfileSuppressionsRemoveJobResponse]]:
         """Lift manual suppressions (100 per job); returns the jobs."""
         from .models import SuppressionDeleteJobCreateQuery
 
@@ -369,7 +387,7 @@ class Workflows:
         from_email: str | None = None,
         from_label: str | None = None,
         preview_text: str | None = None,
-    ) -> Any:
+    ) -> PostCampaignResponse:
         """A draft campaign with one message for ``channel``, sent to ``list_ids`` (lists or segments)."""
         from .models import CampaignCreateQuery
 
@@ -377,14 +395,28 @@ class Workflows:
         body = _campaign_body(name, list_ids, excluded_list_ids, channel, content)
         return self._kv.campaigns.create_campaign(body=CampaignCreateQuery.from_dict(body))
 
-    def assign_template(self, message_id: str, template_id: str) -> Any:
+    def assign_template(self, message_id: str, template_id: str) -> PostCampaignMessageResponse:
         """Use template ``template_id`` for campaign message ``message_id``."""
         from .models import CampaignMessageAssignTemplateQuery
 
         body = CampaignMessageAssignTemplateQuery.from_dict(_assign_body(message_id, template_id))
         return self._kv.campaigns.assign_template_to_campaign_message(body=body)
 
-    def send_campaign(self, campaign_id: str, *, wait: bool = True, **wait_options: Any) -> Any:
+    @overload
+    def send_campaign(
+        self, campaign_id: str, *, wait: Literal[True] = True, **wait_options: Any
+    ) -> GetCampaignSendJobResponse: ...
+    @overload
+    def send_campaign(
+        self, campaign_id: str, *, wait: Literal[False], **wait_options: Any
+    ) -> Job[GetCampaignSendJobResponse]: ...
+    @overload
+    def send_campaign(
+        self, campaign_id: str, *, wait: bool = True, **wait_options: Any
+    ) -> GetCampaignSendJobResponse | Job[GetCampaignSendJobResponse]: ...
+    def send_campaign(
+        self, campaign_id: str, *, wait: bool = True, **wait_options: Any
+    ) -> GetCampaignSendJobResponse | Job[GetCampaignSendJobResponse]:
         """Send now: submit the send job and (by default) wait for it; ``wait=False`` returns the job."""
         from .models import CampaignSendJobCreateQuery
 
@@ -430,7 +462,7 @@ class AsyncWorkflows:
         external_id: str | None = None,
         id: str | None = None,
         prefer: Prefer = "newest_updated",
-    ) -> Any:
+    ) -> GetProfileResponsePluralConversationsCollectionCompoundDocumentDataItem | None:
         field, value = identifier(email=email, phone_number=phone_number, external_id=external_id, id=id)
         page = await self._kv.profiles.get_profiles(filter=equals(field, value), sort=sort_for(prefer), page_size=1)  # type: ignore[arg-type]
         return page.data[0] if page.data else None
@@ -446,7 +478,7 @@ class AsyncWorkflows:
         properties: Mapping[str, Any] | None = None,
         unset: Iterable[str] | None = None,
         **fields: Any,
-    ) -> Any:
+    ) -> PostProfileResponse:
         from .models import ProfileUpsertQuery
 
         attributes = profile_attributes(
@@ -523,7 +555,7 @@ class AsyncWorkflows:
         phone_numbers: Iterable[str] = (),
         list_id: str | None = None,
         custom_source: str | None = None,
-    ) -> list[Any]:
+    ) -> list[Accepted]:
         from .models import SubscriptionCreateJobCreateQuery
 
         bodies = _consent_bodies("SUBSCRIBED", emails, phone_numbers, list_id, custom_source)
@@ -534,7 +566,7 @@ class AsyncWorkflows:
 
     async def unsubscribe(
         self, *, emails: Iterable[str] = (), phone_numbers: Iterable[str] = (), list_id: str | None = None
-    ) -> list[Any]:
+    ) -> list[Accepted]:
         from .models import SubscriptionDeleteJobCreateQuery
 
         bodies = _consent_bodies("UNSUBSCRIBED", emails, phone_numbers, list_id, None)
@@ -543,7 +575,7 @@ class AsyncWorkflows:
             for b in bodies
         ]
 
-    async def bulk_track_events(self, events: Iterable[Mapping[str, Any]]) -> list[Any]:
+    async def bulk_track_events(self, events: Iterable[Mapping[str, Any]]) -> list[Accepted]:
         from .models import EventsBulkCreateJob
 
         items = bulk_event_items(events)
@@ -560,7 +592,7 @@ class AsyncWorkflows:
         url: str | None = None,
         name: str | None = None,
         hidden: bool = False,
-    ) -> Any:
+    ) -> PostImageResponse:
         from .models import ImageCreateQuery, ImageUploadQuery
         from .types import File
 
@@ -574,7 +606,7 @@ class AsyncWorkflows:
                 body=ImageUploadQuery(file=file, name=name or given.name, hidden=hidden)
             )
 
-    async def suppress(self, *, emails: Iterable[str]) -> list[Any]:
+    async def suppress(self, *, emails: Iterable[str]) -> list[AsyncJob[GetBulkProfileSuppressionsCreateJobResponse]]:
         from .models import SuppressionCreateJobCreateQuery
 
         return [
@@ -582,7 +614,7 @@ class AsyncWorkflows:
             for body in _suppression_bodies(emails, True)
         ]
 
-    async def unsuppress(self, *, emails: Iterable[str]) -> list[Any]:
+    async def unsuppress(self, *, emails: Iterable[str]) -> list[AsyncJob[GetBulkProfileSuppressionsRemoveJobResponse]]:
         from .models import SuppressionDeleteJobCreateQuery
 
         return [
@@ -603,20 +635,34 @@ class AsyncWorkflows:
         from_email: str | None = None,
         from_label: str | None = None,
         preview_text: str | None = None,
-    ) -> Any:
+    ) -> PostCampaignResponse:
         from .models import CampaignCreateQuery
 
         content = _email_content(subject, from_email, from_label, preview_text) if channel == "email" else {}
         body = _campaign_body(name, list_ids, excluded_list_ids, channel, content)
         return await self._kv.campaigns.create_campaign(body=CampaignCreateQuery.from_dict(body))
 
-    async def assign_template(self, message_id: str, template_id: str) -> Any:
+    async def assign_template(self, message_id: str, template_id: str) -> PostCampaignMessageResponse:
         from .models import CampaignMessageAssignTemplateQuery
 
         body = CampaignMessageAssignTemplateQuery.from_dict(_assign_body(message_id, template_id))
         return await self._kv.campaigns.assign_template_to_campaign_message(body=body)
 
-    async def send_campaign(self, campaign_id: str, *, wait: bool = True, **wait_options: Any) -> Any:
+    @overload
+    async def send_campaign(
+        self, campaign_id: str, *, wait: Literal[True] = True, **wait_options: Any
+    ) -> GetCampaignSendJobResponse: ...
+    @overload
+    async def send_campaign(
+        self, campaign_id: str, *, wait: Literal[False], **wait_options: Any
+    ) -> AsyncJob[GetCampaignSendJobResponse]: ...
+    @overload
+    async def send_campaign(
+        self, campaign_id: str, *, wait: bool = True, **wait_options: Any
+    ) -> GetCampaignSendJobResponse | AsyncJob[GetCampaignSendJobResponse]: ...
+    async def send_campaign(
+        self, campaign_id: str, *, wait: bool = True, **wait_options: Any
+    ) -> GetCampaignSendJobResponse | AsyncJob[GetCampaignSendJobResponse]:
         from .models import CampaignSendJobCreateQuery
 
         body = {"data": {"type": "campaign-send-job", "id": check_text(campaign_id, "campaign_id")}}

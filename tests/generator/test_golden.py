@@ -40,6 +40,7 @@ def test_every_fixture_operation_has_sync_and_async_functions(generated: Path) -
     assert [m for m in modules if not m.endswith("__init__.py")] == [
         "catalogs/get_variants_for_catalog_item.py",
         "images/upload_image_from_file.py",
+        "metrics/get_mapped_metric.py",
         "profiles/bulk_import_profiles.py",
         "profiles/get_bulk_import_profiles_job.py",
         "profiles/get_profile.py",
@@ -135,3 +136,20 @@ def test_endpoints_check_path_parameters_and_bodies_before_building_the_request(
         assert ("path_segment(" in head) == ("{" in path.group(1)), module.name
         assert ("check_body(" in head) == ("body: " in signature), module.name
     assert (generated / "_arguments.py").is_file()
+
+
+def test_endpoints_check_enumerated_and_array_values_before_building_the_request(generated: Path) -> None:
+    api = generated / "api"
+    profiles = (api / "profiles" / "get_profiles.py").read_text()
+    assert 'params["sort"] = enum_value("get_profiles", "sort", sort, GET_PROFILES_SORT_VALUES)' in profiles
+    assert (
+        'params["include"] = joined_values("get_profiles", "include", include, GET_PROFILES_INCLUDE_ITEM_VALUES)'
+        in (profiles)
+    )
+    assert "from ...models.get_profiles_sort import GET_PROFILES_SORT_VALUES, GetProfilesSort" in profiles
+    # The per-item copy loop that turned a str into its characters is gone.
+    assert "for fields_profile_item_data in fields_profile" not in profiles
+    mapped = (api / "metrics" / "get_mapped_metric.py").read_text()
+    head = mapped.split("def _get_kwargs(", 1)[1].split("headers: dict", 1)[0]
+    assert 'enum_value("get_mapped_metric", "id", id, GET_MAPPED_METRIC_ID_VALUES)' in head
+    assert head.index("path_segment(") < head.index("enum_value(")

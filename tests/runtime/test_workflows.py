@@ -6,12 +6,14 @@ import asyncio
 import json
 import re
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from klaviyo_generated import AsyncKlaviyo, InputError, Klaviyo, NotFoundError
 from klaviyo_generated.testing import FakeKlaviyo
+from klaviyo_generated.types import Unset
 from tests.runtime.client_harness import API_KEY
 
 
@@ -30,7 +32,9 @@ def test_find_profile_by_each_identifier_with_the_chosen_order(kv: Klaviyo, fake
         {"external_id": "shop-1"},
         {"id": ident},
     ):
-        assert kv.workflows.find_profile(**kwargs).id == ident  # type: ignore[arg-type]
+        found = kv.workflows.find_profile(**kwargs)  # type: ignore[arg-type]
+        assert found is not None
+        assert found.id == ident
     assert kv.workflows.find_profile(email="nobody@example.com") is None
     kv.workflows.find_profile(email="ada@example.com", prefer="earliest_created")
     lookups = [r.url.params for r in fake.requests if r.url.path == "/api/profiles"]
@@ -101,7 +105,9 @@ def test_add_and_remove_by_email_finding_or_creating_profiles(kv: Klaviyo, fake:
     existing = str(kv.workflows.upsert_profile(email="old@example.com").data.id)
     ids = kv.workflows.add_profiles_to_list(vip, emails=["old@example.com", "new@example.com"])
     assert ids[0] == existing
-    assert kv.workflows.find_profile(email="new@example.com").id == ids[1]
+    new = kv.workflows.find_profile(email="new@example.com")
+    assert new is not None
+    assert new.id == ids[1]
     assert kv.workflows.remove_profiles_from_list(vip, emails=["new@example.com", "never@example.com"]) == [ids[1]]
     assert fake.store.members[vip] == [existing]
 
@@ -177,6 +183,7 @@ def test_async_workflows_do_the_same(fake: FakeKlaviyo) -> None:
         ids = await kv.workflows.add_profiles_to_list(vip, emails=["ada@example.com", "new@example.com"])
         await kv.workflows.remove_profiles_from_list(vip, profile_ids=ids[1:])
         await kv.workflows.track_event("Viewed", email="ada@example.com")
+        assert found is not None
         assert found.id == created.data.id
         return found, list(fake.store.members[vip])
 
@@ -286,8 +293,16 @@ def test_a_campaign_is_created_given_a_template_sent_and_reverted(kv: Klaviyo, f
         "label": "Spring sale",
         "content": {"subject": "Spring is here", "from_label": "Shop", "from_email": "shop@example.com"},
     }
-    message_id = campaign.data.relationships.campaign_messages.data[0].id
-    assigned = kv.workflows.assign_template(message_id, template["data"]["id"])
+    # The documented models say which parts may be absent: narrowing them is all a type checker asks.
+    relationships = campaign.data.relationships
+    assert not isinstance(relationships, Unset)
+    assert not isinstance(relationships.campaign_messages, Unset)
+    messages = relationships.campaign_messages.data
+    assert not isinstance(messages, Unset)
+    assigned = kv.workflows.assign_template(messages[0].id, template["data"]["id"])
+    assert not isinstance(assigned.data.relationships, Unset)
+    assert not isinstance(assigned.data.relationships.template, Unset)
+    assert not isinstance(assigned.data.relationships.template.data, Unset)
     assert assigned.data.relationships.template.data.id == template["data"]["id"]
     final = kv.workflows.send_campaign(str(campaign.data.id))
     assert final.data.attributes.status == "complete"
@@ -311,3 +326,131 @@ def test_update_by_klaviyo_id(kv: Klaviyo, fake: FakeKlaviyo) -> None:
     assert fake.store.resources["profile"][ident]["attributes"]["last_name"] == "Lovelace"
     with pytest.raises(InputError, match="profile_id must be a non-empty string"):
         kv.workflows.upsert_profile(profile_id="", first_name="X")
+
+
+# -- a lone string where a list of strings is expected ----------------------------------------------
+
+EMAIL = "ada@example.com"
+SINGLE = f"takes a list, like [{EMAIL!r}], not a single str; got {EMAIL!r}"
+# (workflow, positional arguments, keyword arguments, the refusal)
+LoneValue = tuple[str, tuple[Any, ...], dict[str, Any], str]
+LONE_VALUES: list[LoneValue] = [
+    ("add_profiles_to_list", ("L1",), {"emails": EMAIL}, f"emails= {SINGLE}"),
+    (
+        "add_profiles_to_list",
+        ("L1",),
+        {"profile_ids": "01P"},
+        "profile_ids= takes a list, like ['01P'], not a single str; got '01P'",
+    ),
+    ("remove_profiles_from_list", ("L1",), {"emails": EMAIL}, f"emails= {SINGLE}"),
+    ("subscribe", (), {"emails": EMAIL}, f"emails= {SINGLE}"),
+    (
+        "subscribe",
+        (),
+        {"emails": [EMAIL], "phone_numbers": "+15005550006"},
+        "phone_numbers= takes a list, like ['+15005550006'], not a single str; got '+15005550006'",
+    ),
+    ("unsubscribe", (), {"emails": EMAIL}, f"emails= {SINGLE}"),
+    ("suppress", (), {"emails": EMAIL}, f"emails= {SINGLE}"),
+    (
+        "unsuppress",
+        (),
+        {"emails": EMAIL.encode()},
+        f"emails= takes a list, like ['...'], not a single bytes; got {EMAIL.encode()!r}",
+    ),
+    ("suppress", (), {"emails": 7}, "emails= takes a list (or another iterable); got int"),
+    (
+        "create_campaign",
+        ("Sale",),
+        {"list_ids": "L1"},
+        "list_ids= takes a list, like ['L1'], not a single str; got 'L1'",
+    ),
+    (
+        "create_campaign",
+        ("Sale",),
+        {"list_ids": ["L1"], "excluded_list_ids": "L2"},
+        "excluded_list_ids= takes a list, like ['L2'], not a single str; got 'L2'",
+    ),
+    (
+        "upsert_profile",
+        (),
+        {"email": EMAIL, "unset": "tier"},
+        "unset= takes a list, like ['tier'], not a single str; got 'tier'",
+    ),
+    (
+        "bulk_track_events",
+        ({"metric": "Viewed", "email": EMAIL},),
+        {},
+        "events= takes a list of events (mappings), not a single one: pass [event]",
+    ),
+    ("bulk_track_events", ("Viewed",), {}, "events= takes a list, like ['Viewed'], not a single str; got 'Viewed'"),
+    ("bulk_track_events", (["Viewed"],), {}, "events[0] must be a mapping of track_event's arguments; got str"),
+]
+LONE_IDS = [f"{row[0]}-{sorted(row[2]) or 'events'}" for row in LONE_VALUES]
+
+
+@pytest.mark.parametrize("row", LONE_VALUES, ids=LONE_IDS)
+def test_a_lone_string_is_refused_where_a_list_is_expected(kv: Klaviyo, fake: FakeKlaviyo, row: LoneValue) -> None:
+    workflow, args, kwargs, message = row
+    with pytest.raises(InputError) as caught:
+        getattr(kv.workflows, workflow)(*args, **kwargs)
+    assert str(caught.value) == message
+    assert fake.requests == []
+
+
+@pytest.mark.parametrize("row", LONE_VALUES, ids=LONE_IDS)
+def test_a_lone_string_is_refused_where_a_list_is_expected_async(fake: FakeKlaviyo, row: LoneValue) -> None:
+    workflow, args, kwargs, message = row
+
+    async def main() -> None:
+        async with AsyncKlaviyo(api_key=API_KEY, transport=fake.async_transport()) as kv:
+            with pytest.raises(InputError) as caught:
+                await getattr(kv.workflows, workflow)(*args, **kwargs)
+            assert str(caught.value) == message
+
+    asyncio.run(main())
+    assert fake.requests == []
+
+
+def test_any_iterable_of_strings_is_still_taken(kv: Klaviyo, fake: FakeKlaviyo) -> None:
+    receipts = kv.workflows.subscribe(emails=(e for e in [EMAIL, "bob@example.com"]), phone_numbers=("+15005550006",))
+    assert len(receipts) == 1
+    profiles = sent(fake, "POST", "/api/profile-subscription-bulk-create-jobs")[0]["data"]["attributes"]["profiles"]
+    assert [p["attributes"].get("email", p["attributes"].get("phone_number")) for p in profiles["data"]] == [
+        EMAIL,
+        "bob@example.com",
+        "+15005550006",
+    ]
+    kv.workflows.upsert_profile(email=EMAIL, unset=("tier",))
+    assert sent(fake, "POST", "/api/profile-import")[-1]["data"]["meta"] == {"patch_properties": {"unset": ["tier"]}}
+
+
+MYPY_REFUSES = """
+from klaviyo_generated import Klaviyo
+
+def misuse(kv: Klaviyo) -> None:
+    kv.profiles.get_profiles(fields_profile="email")
+    kv.profiles.get_profiles(sort="newest")
+    kv.workflows.find_profile(email="a@b.co").id
+"""
+
+
+def test_workflow_results_are_typed_for_mypy(tmp_path: Path) -> None:
+    """tests/runtime/typing_workflows.py passes ``mypy --strict`` (its ``assert_type`` calls fail on
+    ``Any``), and mypy refuses what the runtime checks refuse. CI's typecheck session checks the
+    first file too; this runs both where mypy is installed (the project's cache keeps it quick)."""
+    api = pytest.importorskip("mypy.api")
+    misuse = tmp_path / "misuse.py"
+    misuse.write_text(MYPY_REFUSES)
+    root = Path(__file__).resolve().parents[2]
+    clean, _, status = api.run([str(root / "tests" / "runtime" / "typing_workflows.py")])
+    assert (status, clean.splitlines()[-1]) == (0, "Success: no issues found in 1 source file"), clean
+    found, _, status = api.run([str(misuse)])
+    errors = [line.split(": error: ")[1] for line in found.splitlines() if ": error: " in line]
+    assert status == 1
+    assert [e.split(";")[0].split("  [")[0] for e in errors] == [
+        'Argument "fields_profile" to "get_profiles" of "Profiles" has incompatible type "str"',
+        'Argument "sort" to "get_profiles" of "Profiles" has incompatible type "Literal[\'newest\']"',
+        'Item "None" of "GetProfileResponsePluralConversationsCollectionCompoundDocumentDataItem | None" has no '
+        'attribute "id"',
+    ], found

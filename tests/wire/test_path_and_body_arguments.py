@@ -72,6 +72,16 @@ def _path_parameters(name: str) -> list[str]:
 
 
 WITH_PATH = sorted(name for name in OPERATIONS if _path_parameters(name))
+# Path parameters the spec enumerates (the mapped-metric type) take only its values: hostile ids are
+# refused there (tests/wire/test_query_values.py), so the one-segment tests use the others.
+WITH_FREE_PATH = [
+    name
+    for name in WITH_PATH
+    if not any(
+        typing.get_origin(typing.get_type_hints(_module(name)._get_kwargs)[p]) is typing.Literal
+        for p in _path_parameters(name)
+    )
+]
 WITH_BODY = sorted(name for name in OPERATIONS if "body" in inspect.signature(_module(name)._get_kwargs).parameters)
 
 
@@ -116,7 +126,7 @@ def spec(pinned_spec_path: Path) -> dict[str, Any]:
     return load(pinned_spec_path)[1]
 
 
-@pytest.mark.parametrize("name", WITH_PATH)
+@pytest.mark.parametrize("name", WITH_FREE_PATH)
 def test_every_endpoint_sends_a_hostile_id_as_one_segment(name: str, spec: dict[str, Any]) -> None:
     endpoint = _module(name)
     arguments = dict(_arguments(name, spec))

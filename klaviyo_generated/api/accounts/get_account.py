@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import joined_values, path_segment
 from ...models.client_error import ClientError
-from ...models.get_account_fields_account_item import GetAccountFieldsAccountItem
+from ...models.get_account_fields_account_item import (
+    GET_ACCOUNT_FIELDS_ACCOUNT_ITEM_VALUES,
+    GetAccountFieldsAccountItem,
+)
 from ...models.get_account_response import GetAccountResponse
 from ...models.server_error import ServerError
 from ...types import UNSET, Response, Unset
@@ -35,15 +38,9 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_account: list[str] | Unset = UNSET
-    if not isinstance(fields_account, Unset):
-        json_fields_account = []
-        for fields_account_item_data in fields_account:
-            fields_account_item: str = fields_account_item_data
-            json_fields_account.append(fields_account_item)
-
-    if isinstance(json_fields_account, list) and json_fields_account:
-        params["fields[account]"] = ",".join(str(item) for item in json_fields_account)
+    params["fields[account]"] = joined_values(
+        "get_account", "fields_account", fields_account, GET_ACCOUNT_FIELDS_ACCOUNT_ITEM_VALUES
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

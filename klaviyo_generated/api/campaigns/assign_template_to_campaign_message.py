@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import check_body
+from ..._arguments import check_body, joined_values
 from ...models.assign_template_to_campaign_message_fields_campaign_message_item import (
+    ASSIGN_TEMPLATE_TO_CAMPAIGN_MESSAGE_FIELDS_CAMPAIGN_MESSAGE_ITEM_VALUES,
     AssignTemplateToCampaignMessageFieldsCampaignMessageItem,
 )
 from ...models.campaign_message_assign_template_query import CampaignMessageAssignTemplateQuery
@@ -36,15 +37,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_campaign_message: list[str] | Unset = UNSET
-    if not isinstance(fields_campaign_message, Unset):
-        json_fields_campaign_message = []
-        for fields_campaign_message_item_data in fields_campaign_message:
-            fields_campaign_message_item: str = fields_campaign_message_item_data
-            json_fields_campaign_message.append(fields_campaign_message_item)
-
-    if isinstance(json_fields_campaign_message, list) and json_fields_campaign_message:
-        params["fields[campaign-message]"] = ",".join(str(item) for item in json_fields_campaign_message)
+    params["fields[campaign-message]"] = joined_values(
+        "assign_template_to_campaign_message",
+        "fields_campaign_message",
+        fields_campaign_message,
+        ASSIGN_TEMPLATE_TO_CAMPAIGN_MESSAGE_FIELDS_CAMPAIGN_MESSAGE_ITEM_VALUES,
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

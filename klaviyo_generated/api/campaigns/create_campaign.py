@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import check_body
+from ..._arguments import check_body, joined_values
 from ...models.campaign_create_query import CampaignCreateQuery
 from ...models.client_error import ClientError
 from ...models.create_campaign_fields_campaign_item import (
+    CREATE_CAMPAIGN_FIELDS_CAMPAIGN_ITEM_VALUES,
     CreateCampaignFieldsCampaignItem,
 )
 from ...models.post_campaign_response import PostCampaignResponse
@@ -36,15 +37,9 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_campaign: list[str] | Unset = UNSET
-    if not isinstance(fields_campaign, Unset):
-        json_fields_campaign = []
-        for fields_campaign_item_data in fields_campaign:
-            fields_campaign_item: str = fields_campaign_item_data
-            json_fields_campaign.append(fields_campaign_item)
-
-    if isinstance(json_fields_campaign, list) and json_fields_campaign:
-        params["fields[campaign]"] = ",".join(str(item) for item in json_fields_campaign)
+    params["fields[campaign]"] = joined_values(
+        "create_campaign", "fields_campaign", fields_campaign, CREATE_CAMPAIGN_FIELDS_CAMPAIGN_ITEM_VALUES
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

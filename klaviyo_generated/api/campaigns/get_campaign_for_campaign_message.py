@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.get_campaign_for_campaign_message_fields_campaign_item import (
+    GET_CAMPAIGN_FOR_CAMPAIGN_MESSAGE_FIELDS_CAMPAIGN_ITEM_VALUES,
     GetCampaignForCampaignMessageFieldsCampaignItem,
 )
 from ...models.get_campaign_response import GetCampaignResponse
@@ -37,15 +38,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_campaign: list[str] | Unset = UNSET
-    if not isinstance(fields_campaign, Unset):
-        json_fields_campaign = []
-        for fields_campaign_item_data in fields_campaign:
-            fields_campaign_item: str = fields_campaign_item_data
-            json_fields_campaign.append(fields_campaign_item)
-
-    if isinstance(json_fields_campaign, list) and json_fields_campaign:
-        params["fields[campaign]"] = ",".join(str(item) for item in json_fields_campaign)
+    params["fields[campaign]"] = joined_values(
+        "get_campaign_for_campaign_message",
+        "fields_campaign",
+        fields_campaign,
+        GET_CAMPAIGN_FOR_CAMPAIGN_MESSAGE_FIELDS_CAMPAIGN_ITEM_VALUES,
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

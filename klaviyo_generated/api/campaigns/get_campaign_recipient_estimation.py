@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.get_campaign_recipient_estimation_fields_campaign_recipient_estimation_item import (
+    GET_CAMPAIGN_RECIPIENT_ESTIMATION_FIELDS_CAMPAIGN_RECIPIENT_ESTIMATION_ITEM_VALUES,
     GetCampaignRecipientEstimationFieldsCampaignRecipientEstimationItem,
 )
 from ...models.get_campaign_recipient_estimation_response import GetCampaignRecipientEstimationResponse
@@ -38,17 +39,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_campaign_recipient_estimation: list[str] | Unset = UNSET
-    if not isinstance(fields_campaign_recipient_estimation, Unset):
-        json_fields_campaign_recipient_estimation = []
-        for fields_campaign_recipient_estimation_item_data in fields_campaign_recipient_estimation:
-            fields_campaign_recipient_estimation_item: str = fields_campaign_recipient_estimation_item_data
-            json_fields_campaign_recipient_estimation.append(fields_campaign_recipient_estimation_item)
-
-    if isinstance(json_fields_campaign_recipient_estimation, list) and json_fields_campaign_recipient_estimation:
-        params["fields[campaign-recipient-estimation]"] = ",".join(
-            str(item) for item in json_fields_campaign_recipient_estimation
-        )
+    params["fields[campaign-recipient-estimation]"] = joined_values(
+        "get_campaign_recipient_estimation",
+        "fields_campaign_recipient_estimation",
+        fields_campaign_recipient_estimation,
+        GET_CAMPAIGN_RECIPIENT_ESTIMATION_FIELDS_CAMPAIGN_RECIPIENT_ESTIMATION_ITEM_VALUES,
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.get_campaign_recipient_estimation_job_fields_campaign_recipient_estimation_job_item import (
+    GET_CAMPAIGN_RECIPIENT_ESTIMATION_JOB_FIELDS_CAMPAIGN_RECIPIENT_ESTIMATION_JOB_ITEM_VALUES,
     GetCampaignRecipientEstimationJobFieldsCampaignRecipientEstimationJobItem,
 )
 from ...models.get_campaign_recipient_estimation_job_response import GetCampaignRecipientEstimationJobResponse
@@ -40,20 +41,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_campaign_recipient_estimation_job: list[str] | Unset = UNSET
-    if not isinstance(fields_campaign_recipient_estimation_job, Unset):
-        json_fields_campaign_recipient_estimation_job = []
-        for fields_campaign_recipient_estimation_job_item_data in fields_campaign_recipient_estimation_job:
-            fields_campaign_recipient_estimation_job_item: str = fields_campaign_recipient_estimation_job_item_data
-            json_fields_campaign_recipient_estimation_job.append(fields_campaign_recipient_estimation_job_item)
-
-    if (
-        isinstance(json_fields_campaign_recipient_estimation_job, list)
-        and json_fields_campaign_recipient_estimation_job
-    ):
-        params["fields[campaign-recipient-estimation-job]"] = ",".join(
-            str(item) for item in json_fields_campaign_recipient_estimation_job
-        )
+    params["fields[campaign-recipient-estimation-job]"] = joined_values(
+        "get_campaign_recipient_estimation_job",
+        "fields_campaign_recipient_estimation_job",
+        fields_campaign_recipient_estimation_job,
+        GET_CAMPAIGN_RECIPIENT_ESTIMATION_JOB_FIELDS_CAMPAIGN_RECIPIENT_ESTIMATION_JOB_ITEM_VALUES,
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,17 +5,26 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import enum_value, joined_values
 from ...models.client_error import ClientError
 from ...models.get_campaign_response_collection_compound_document import GetCampaignResponseCollectionCompoundDocument
 from ...models.get_campaigns_fields_campaign_item import (
+    GET_CAMPAIGNS_FIELDS_CAMPAIGN_ITEM_VALUES,
     GetCampaignsFieldsCampaignItem,
 )
 from ...models.get_campaigns_fields_campaign_message_item import (
+    GET_CAMPAIGNS_FIELDS_CAMPAIGN_MESSAGE_ITEM_VALUES,
     GetCampaignsFieldsCampaignMessageItem,
 )
-from ...models.get_campaigns_fields_tag_item import GetCampaignsFieldsTagItem
-from ...models.get_campaigns_include_item import GetCampaignsIncludeItem
-from ...models.get_campaigns_sort import GetCampaignsSort
+from ...models.get_campaigns_fields_tag_item import (
+    GET_CAMPAIGNS_FIELDS_TAG_ITEM_VALUES,
+    GetCampaignsFieldsTagItem,
+)
+from ...models.get_campaigns_include_item import (
+    GET_CAMPAIGNS_INCLUDE_ITEM_VALUES,
+    GetCampaignsIncludeItem,
+)
+from ...models.get_campaigns_sort import GET_CAMPAIGNS_SORT_VALUES, GetCampaignsSort
 from ...models.server_error import ServerError
 from ...types import UNSET, Response, Unset
 
@@ -44,57 +53,30 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_campaign_message: list[str] | Unset = UNSET
-    if not isinstance(fields_campaign_message, Unset):
-        json_fields_campaign_message = []
-        for fields_campaign_message_item_data in fields_campaign_message:
-            fields_campaign_message_item: str = fields_campaign_message_item_data
-            json_fields_campaign_message.append(fields_campaign_message_item)
+    params["fields[campaign-message]"] = joined_values(
+        "get_campaigns",
+        "fields_campaign_message",
+        fields_campaign_message,
+        GET_CAMPAIGNS_FIELDS_CAMPAIGN_MESSAGE_ITEM_VALUES,
+    )
 
-    if isinstance(json_fields_campaign_message, list) and json_fields_campaign_message:
-        params["fields[campaign-message]"] = ",".join(str(item) for item in json_fields_campaign_message)
+    params["fields[campaign]"] = joined_values(
+        "get_campaigns", "fields_campaign", fields_campaign, GET_CAMPAIGNS_FIELDS_CAMPAIGN_ITEM_VALUES
+    )
 
-    json_fields_campaign: list[str] | Unset = UNSET
-    if not isinstance(fields_campaign, Unset):
-        json_fields_campaign = []
-        for fields_campaign_item_data in fields_campaign:
-            fields_campaign_item: str = fields_campaign_item_data
-            json_fields_campaign.append(fields_campaign_item)
-
-    if isinstance(json_fields_campaign, list) and json_fields_campaign:
-        params["fields[campaign]"] = ",".join(str(item) for item in json_fields_campaign)
-
-    json_fields_tag: list[str] | Unset = UNSET
-    if not isinstance(fields_tag, Unset):
-        json_fields_tag = []
-        for fields_tag_item_data in fields_tag:
-            fields_tag_item: str = fields_tag_item_data
-            json_fields_tag.append(fields_tag_item)
-
-    if isinstance(json_fields_tag, list) and json_fields_tag:
-        params["fields[tag]"] = ",".join(str(item) for item in json_fields_tag)
+    params["fields[tag]"] = joined_values(
+        "get_campaigns", "fields_tag", fields_tag, GET_CAMPAIGNS_FIELDS_TAG_ITEM_VALUES
+    )
 
     params["filter"] = filter
 
-    json_include: list[str] | Unset = UNSET
-    if not isinstance(include, Unset):
-        json_include = []
-        for include_item_data in include:
-            include_item: str = include_item_data
-            json_include.append(include_item)
-
-    if isinstance(json_include, list) and json_include:
-        params["include"] = ",".join(str(item) for item in json_include)
+    params["include"] = joined_values("get_campaigns", "include", include, GET_CAMPAIGNS_INCLUDE_ITEM_VALUES)
 
     params["page[cursor]"] = page_cursor
 
     params["page[size]"] = page_size
 
-    json_sort: str | Unset = UNSET
-    if not isinstance(sort, Unset):
-        json_sort = sort
-
-    params["sort"] = json_sort
+    params["sort"] = enum_value("get_campaigns", "sort", sort, GET_CAMPAIGNS_SORT_VALUES)
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

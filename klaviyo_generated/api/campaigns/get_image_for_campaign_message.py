@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.get_image_for_campaign_message_fields_image_item import (
+    GET_IMAGE_FOR_CAMPAIGN_MESSAGE_FIELDS_IMAGE_ITEM_VALUES,
     GetImageForCampaignMessageFieldsImageItem,
 )
 from ...models.get_image_response import GetImageResponse
@@ -37,15 +38,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_image: list[str] | Unset = UNSET
-    if not isinstance(fields_image, Unset):
-        json_fields_image = []
-        for fields_image_item_data in fields_image:
-            fields_image_item: str = fields_image_item_data
-            json_fields_image.append(fields_image_item)
-
-    if isinstance(json_fields_image, list) and json_fields_image:
-        params["fields[image]"] = ",".join(str(item) for item in json_fields_image)
+    params["fields[image]"] = joined_values(
+        "get_image_for_campaign_message",
+        "fields_image",
+        fields_image,
+        GET_IMAGE_FOR_CAMPAIGN_MESSAGE_FIELDS_IMAGE_ITEM_VALUES,
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,24 +5,29 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.get_campaign_message_response_collection_compound_document import (
     GetCampaignMessageResponseCollectionCompoundDocument,
 )
 from ...models.get_messages_for_campaign_fields_campaign_item import (
+    GET_MESSAGES_FOR_CAMPAIGN_FIELDS_CAMPAIGN_ITEM_VALUES,
     GetMessagesForCampaignFieldsCampaignItem,
 )
 from ...models.get_messages_for_campaign_fields_campaign_message_item import (
+    GET_MESSAGES_FOR_CAMPAIGN_FIELDS_CAMPAIGN_MESSAGE_ITEM_VALUES,
     GetMessagesForCampaignFieldsCampaignMessageItem,
 )
 from ...models.get_messages_for_campaign_fields_image_item import (
+    GET_MESSAGES_FOR_CAMPAIGN_FIELDS_IMAGE_ITEM_VALUES,
     GetMessagesForCampaignFieldsImageItem,
 )
 from ...models.get_messages_for_campaign_fields_template_item import (
+    GET_MESSAGES_FOR_CAMPAIGN_FIELDS_TEMPLATE_ITEM_VALUES,
     GetMessagesForCampaignFieldsTemplateItem,
 )
 from ...models.get_messages_for_campaign_include_item import (
+    GET_MESSAGES_FOR_CAMPAIGN_INCLUDE_ITEM_VALUES,
     GetMessagesForCampaignIncludeItem,
 )
 from ...models.server_error import ServerError
@@ -55,55 +60,34 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_campaign_message: list[str] | Unset = UNSET
-    if not isinstance(fields_campaign_message, Unset):
-        json_fields_campaign_message = []
-        for fields_campaign_message_item_data in fields_campaign_message:
-            fields_campaign_message_item: str = fields_campaign_message_item_data
-            json_fields_campaign_message.append(fields_campaign_message_item)
+    params["fields[campaign-message]"] = joined_values(
+        "get_messages_for_campaign",
+        "fields_campaign_message",
+        fields_campaign_message,
+        GET_MESSAGES_FOR_CAMPAIGN_FIELDS_CAMPAIGN_MESSAGE_ITEM_VALUES,
+    )
 
-    if isinstance(json_fields_campaign_message, list) and json_fields_campaign_message:
-        params["fields[campaign-message]"] = ",".join(str(item) for item in json_fields_campaign_message)
+    params["fields[campaign]"] = joined_values(
+        "get_messages_for_campaign",
+        "fields_campaign",
+        fields_campaign,
+        GET_MESSAGES_FOR_CAMPAIGN_FIELDS_CAMPAIGN_ITEM_VALUES,
+    )
 
-    json_fields_campaign: list[str] | Unset = UNSET
-    if not isinstance(fields_campaign, Unset):
-        json_fields_campaign = []
-        for fields_campaign_item_data in fields_campaign:
-            fields_campaign_item: str = fields_campaign_item_data
-            json_fields_campaign.append(fields_campaign_item)
+    params["fields[image]"] = joined_values(
+        "get_messages_for_campaign", "fields_image", fields_image, GET_MESSAGES_FOR_CAMPAIGN_FIELDS_IMAGE_ITEM_VALUES
+    )
 
-    if isinstance(json_fields_campaign, list) and json_fields_campaign:
-        params["fields[campaign]"] = ",".join(str(item) for item in json_fields_campaign)
+    params["fields[template]"] = joined_values(
+        "get_messages_for_campaign",
+        "fields_template",
+        fields_template,
+        GET_MESSAGES_FOR_CAMPAIGN_FIELDS_TEMPLATE_ITEM_VALUES,
+    )
 
-    json_fields_image: list[str] | Unset = UNSET
-    if not isinstance(fields_image, Unset):
-        json_fields_image = []
-        for fields_image_item_data in fields_image:
-            fields_image_item: str = fields_image_item_data
-            json_fields_image.append(fields_image_item)
-
-    if isinstance(json_fields_image, list) and json_fields_image:
-        params["fields[image]"] = ",".join(str(item) for item in json_fields_image)
-
-    json_fields_template: list[str] | Unset = UNSET
-    if not isinstance(fields_template, Unset):
-        json_fields_template = []
-        for fields_template_item_data in fields_template:
-            fields_template_item: str = fields_template_item_data
-            json_fields_template.append(fields_template_item)
-
-    if isinstance(json_fields_template, list) and json_fields_template:
-        params["fields[template]"] = ",".join(str(item) for item in json_fields_template)
-
-    json_include: list[str] | Unset = UNSET
-    if not isinstance(include, Unset):
-        json_include = []
-        for include_item_data in include:
-            include_item: str = include_item_data
-            json_include.append(include_item)
-
-    if isinstance(json_include, list) and json_include:
-        params["include"] = ",".join(str(item) for item in json_include)
+    params["include"] = joined_values(
+        "get_messages_for_campaign", "include", include, GET_MESSAGES_FOR_CAMPAIGN_INCLUDE_ITEM_VALUES
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

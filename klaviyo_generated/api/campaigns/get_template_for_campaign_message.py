@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.get_template_for_campaign_message_fields_template_item import (
+    GET_TEMPLATE_FOR_CAMPAIGN_MESSAGE_FIELDS_TEMPLATE_ITEM_VALUES,
     GetTemplateForCampaignMessageFieldsTemplateItem,
 )
 from ...models.get_template_response import GetTemplateResponse
@@ -37,15 +38,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_template: list[str] | Unset = UNSET
-    if not isinstance(fields_template, Unset):
-        json_fields_template = []
-        for fields_template_item_data in fields_template:
-            fields_template_item: str = fields_template_item_data
-            json_fields_template.append(fields_template_item)
-
-    if isinstance(json_fields_template, list) and json_fields_template:
-        params["fields[template]"] = ",".join(str(item) for item in json_fields_template)
+    params["fields[template]"] = joined_values(
+        "get_template_for_campaign_message",
+        "fields_template",
+        fields_template,
+        GET_TEMPLATE_FOR_CAMPAIGN_MESSAGE_FIELDS_TEMPLATE_ITEM_VALUES,
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import check_body
+from ..._arguments import check_body, joined_values
 from ...models.campaign_recipient_estimation_job_create_query import CampaignRecipientEstimationJobCreateQuery
 from ...models.client_error import ClientError
 from ...models.post_campaign_recipient_estimation_job_response import PostCampaignRecipientEstimationJobResponse
 from ...models.refresh_campaign_recipient_estimation_fields_campaign_recipient_estimation_job_item import (
+    REFRESH_CAMPAIGN_RECIPIENT_ESTIMATION_FIELDS_CAMPAIGN_RECIPIENT_ESTIMATION_JOB_ITEM_VALUES,
     RefreshCampaignRecipientEstimationFieldsCampaignRecipientEstimationJobItem,
 )
 from ...models.server_error import ServerError
@@ -39,20 +40,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_campaign_recipient_estimation_job: list[str] | Unset = UNSET
-    if not isinstance(fields_campaign_recipient_estimation_job, Unset):
-        json_fields_campaign_recipient_estimation_job = []
-        for fields_campaign_recipient_estimation_job_item_data in fields_campaign_recipient_estimation_job:
-            fields_campaign_recipient_estimation_job_item: str = fields_campaign_recipient_estimation_job_item_data
-            json_fields_campaign_recipient_estimation_job.append(fields_campaign_recipient_estimation_job_item)
-
-    if (
-        isinstance(json_fields_campaign_recipient_estimation_job, list)
-        and json_fields_campaign_recipient_estimation_job
-    ):
-        params["fields[campaign-recipient-estimation-job]"] = ",".join(
-            str(item) for item in json_fields_campaign_recipient_estimation_job
-        )
+    params["fields[campaign-recipient-estimation-job]"] = joined_values(
+        "refresh_campaign_recipient_estimation",
+        "fields_campaign_recipient_estimation_job",
+        fields_campaign_recipient_estimation_job,
+        REFRESH_CAMPAIGN_RECIPIENT_ESTIMATION_FIELDS_CAMPAIGN_RECIPIENT_ESTIMATION_JOB_ITEM_VALUES,
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

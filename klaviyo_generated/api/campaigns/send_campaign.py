@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import check_body
+from ..._arguments import check_body, joined_values
 from ...models.campaign_send_job_create_query import CampaignSendJobCreateQuery
 from ...models.client_error import ClientError
 from ...models.post_campaign_send_job_response import PostCampaignSendJobResponse
 from ...models.send_campaign_fields_campaign_send_job_item import (
+    SEND_CAMPAIGN_FIELDS_CAMPAIGN_SEND_JOB_ITEM_VALUES,
     SendCampaignFieldsCampaignSendJobItem,
 )
 from ...models.server_error import ServerError
@@ -36,15 +37,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_campaign_send_job: list[str] | Unset = UNSET
-    if not isinstance(fields_campaign_send_job, Unset):
-        json_fields_campaign_send_job = []
-        for fields_campaign_send_job_item_data in fields_campaign_send_job:
-            fields_campaign_send_job_item: str = fields_campaign_send_job_item_data
-            json_fields_campaign_send_job.append(fields_campaign_send_job_item)
-
-    if isinstance(json_fields_campaign_send_job, list) and json_fields_campaign_send_job:
-        params["fields[campaign-send-job]"] = ",".join(str(item) for item in json_fields_campaign_send_job)
+    params["fields[campaign-send-job]"] = joined_values(
+        "send_campaign",
+        "fields_campaign_send_job",
+        fields_campaign_send_job,
+        SEND_CAMPAIGN_FIELDS_CAMPAIGN_SEND_JOB_ITEM_VALUES,
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import check_body, path_segment
+from ..._arguments import check_body, joined_values, path_segment
 from ...models.campaign_partial_update_query import CampaignPartialUpdateQuery
 from ...models.client_error import ClientError
 from ...models.patch_campaign_response import PatchCampaignResponse
 from ...models.server_error import ServerError
 from ...models.update_campaign_fields_campaign_item import (
+    UPDATE_CAMPAIGN_FIELDS_CAMPAIGN_ITEM_VALUES,
     UpdateCampaignFieldsCampaignItem,
 )
 from ...types import UNSET, Response, Unset
@@ -40,15 +41,9 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_campaign: list[str] | Unset = UNSET
-    if not isinstance(fields_campaign, Unset):
-        json_fields_campaign = []
-        for fields_campaign_item_data in fields_campaign:
-            fields_campaign_item: str = fields_campaign_item_data
-            json_fields_campaign.append(fields_campaign_item)
-
-    if isinstance(json_fields_campaign, list) and json_fields_campaign:
-        params["fields[campaign]"] = ",".join(str(item) for item in json_fields_campaign)
+    params["fields[campaign]"] = joined_values(
+        "update_campaign", "fields_campaign", fields_campaign, UPDATE_CAMPAIGN_FIELDS_CAMPAIGN_ITEM_VALUES
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import check_body, path_segment
+from ..._arguments import check_body, joined_values, path_segment
 from ...models.campaign_message_partial_update_query import CampaignMessagePartialUpdateQuery
 from ...models.client_error import ClientError
 from ...models.patch_campaign_message_response import PatchCampaignMessageResponse
 from ...models.server_error import ServerError
 from ...models.update_campaign_message_fields_campaign_message_item import (
+    UPDATE_CAMPAIGN_MESSAGE_FIELDS_CAMPAIGN_MESSAGE_ITEM_VALUES,
     UpdateCampaignMessageFieldsCampaignMessageItem,
 )
 from ...types import UNSET, Response, Unset
@@ -40,15 +41,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_campaign_message: list[str] | Unset = UNSET
-    if not isinstance(fields_campaign_message, Unset):
-        json_fields_campaign_message = []
-        for fields_campaign_message_item_data in fields_campaign_message:
-            fields_campaign_message_item: str = fields_campaign_message_item_data
-            json_fields_campaign_message.append(fields_campaign_message_item)
-
-    if isinstance(json_fields_campaign_message, list) and json_fields_campaign_message:
-        params["fields[campaign-message]"] = ",".join(str(item) for item in json_fields_campaign_message)
+    params["fields[campaign-message]"] = joined_values(
+        "update_campaign_message",
+        "fields_campaign_message",
+        fields_campaign_message,
+        UPDATE_CAMPAIGN_MESSAGE_FIELDS_CAMPAIGN_MESSAGE_ITEM_VALUES,
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import check_body
+from ..._arguments import check_body, joined_values
 from ...models.bulk_create_catalog_categories_fields_catalog_category_bulk_create_job_item import (
+    BULK_CREATE_CATALOG_CATEGORIES_FIELDS_CATALOG_CATEGORY_BULK_CREATE_JOB_ITEM_VALUES,
     BulkCreateCatalogCategoriesFieldsCatalogCategoryBulkCreateJobItem,
 )
 from ...models.catalog_category_create_job_create_query import CatalogCategoryCreateJobCreateQuery
@@ -37,17 +38,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_catalog_category_bulk_create_job: list[str] | Unset = UNSET
-    if not isinstance(fields_catalog_category_bulk_create_job, Unset):
-        json_fields_catalog_category_bulk_create_job = []
-        for fields_catalog_category_bulk_create_job_item_data in fields_catalog_category_bulk_create_job:
-            fields_catalog_category_bulk_create_job_item: str = fields_catalog_category_bulk_create_job_item_data
-            json_fields_catalog_category_bulk_create_job.append(fields_catalog_category_bulk_create_job_item)
-
-    if isinstance(json_fields_catalog_category_bulk_create_job, list) and json_fields_catalog_category_bulk_create_job:
-        params["fields[catalog-category-bulk-create-job]"] = ",".join(
-            str(item) for item in json_fields_catalog_category_bulk_create_job
-        )
+    params["fields[catalog-category-bulk-create-job]"] = joined_values(
+        "bulk_create_catalog_categories",
+        "fields_catalog_category_bulk_create_job",
+        fields_catalog_category_bulk_create_job,
+        BULK_CREATE_CATALOG_CATEGORIES_FIELDS_CATALOG_CATEGORY_BULK_CREATE_JOB_ITEM_VALUES,
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import check_body
+from ..._arguments import check_body, joined_values
 from ...models.bulk_delete_catalog_items_fields_catalog_item_bulk_delete_job_item import (
+    BULK_DELETE_CATALOG_ITEMS_FIELDS_CATALOG_ITEM_BULK_DELETE_JOB_ITEM_VALUES,
     BulkDeleteCatalogItemsFieldsCatalogItemBulkDeleteJobItem,
 )
 from ...models.catalog_item_delete_job_create_query import CatalogItemDeleteJobCreateQuery
@@ -36,17 +37,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_catalog_item_bulk_delete_job: list[str] | Unset = UNSET
-    if not isinstance(fields_catalog_item_bulk_delete_job, Unset):
-        json_fields_catalog_item_bulk_delete_job = []
-        for fields_catalog_item_bulk_delete_job_item_data in fields_catalog_item_bulk_delete_job:
-            fields_catalog_item_bulk_delete_job_item: str = fields_catalog_item_bulk_delete_job_item_data
-            json_fields_catalog_item_bulk_delete_job.append(fields_catalog_item_bulk_delete_job_item)
-
-    if isinstance(json_fields_catalog_item_bulk_delete_job, list) and json_fields_catalog_item_bulk_delete_job:
-        params["fields[catalog-item-bulk-delete-job]"] = ",".join(
-            str(item) for item in json_fields_catalog_item_bulk_delete_job
-        )
+    params["fields[catalog-item-bulk-delete-job]"] = joined_values(
+        "bulk_delete_catalog_items",
+        "fields_catalog_item_bulk_delete_job",
+        fields_catalog_item_bulk_delete_job,
+        BULK_DELETE_CATALOG_ITEMS_FIELDS_CATALOG_ITEM_BULK_DELETE_JOB_ITEM_VALUES,
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import check_body
+from ..._arguments import check_body, joined_values
 from ...models.bulk_delete_catalog_variants_fields_catalog_variant_bulk_delete_job_item import (
+    BULK_DELETE_CATALOG_VARIANTS_FIELDS_CATALOG_VARIANT_BULK_DELETE_JOB_ITEM_VALUES,
     BulkDeleteCatalogVariantsFieldsCatalogVariantBulkDeleteJobItem,
 )
 from ...models.catalog_variant_delete_job_create_query import CatalogVariantDeleteJobCreateQuery
@@ -37,17 +38,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_catalog_variant_bulk_delete_job: list[str] | Unset = UNSET
-    if not isinstance(fields_catalog_variant_bulk_delete_job, Unset):
-        json_fields_catalog_variant_bulk_delete_job = []
-        for fields_catalog_variant_bulk_delete_job_item_data in fields_catalog_variant_bulk_delete_job:
-            fields_catalog_variant_bulk_delete_job_item: str = fields_catalog_variant_bulk_delete_job_item_data
-            json_fields_catalog_variant_bulk_delete_job.append(fields_catalog_variant_bulk_delete_job_item)
-
-    if isinstance(json_fields_catalog_variant_bulk_delete_job, list) and json_fields_catalog_variant_bulk_delete_job:
-        params["fields[catalog-variant-bulk-delete-job]"] = ",".join(
-            str(item) for item in json_fields_catalog_variant_bulk_delete_job
-        )
+    params["fields[catalog-variant-bulk-delete-job]"] = joined_values(
+        "bulk_delete_catalog_variants",
+        "fields_catalog_variant_bulk_delete_job",
+        fields_catalog_variant_bulk_delete_job,
+        BULK_DELETE_CATALOG_VARIANTS_FIELDS_CATALOG_VARIANT_BULK_DELETE_JOB_ITEM_VALUES,
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

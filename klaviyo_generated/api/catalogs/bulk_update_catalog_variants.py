@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import check_body
+from ..._arguments import check_body, joined_values
 from ...models.bulk_update_catalog_variants_fields_catalog_variant_bulk_update_job_item import (
+    BULK_UPDATE_CATALOG_VARIANTS_FIELDS_CATALOG_VARIANT_BULK_UPDATE_JOB_ITEM_VALUES,
     BulkUpdateCatalogVariantsFieldsCatalogVariantBulkUpdateJobItem,
 )
 from ...models.catalog_variant_update_job_create_query import CatalogVariantUpdateJobCreateQuery
@@ -37,17 +38,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_catalog_variant_bulk_update_job: list[str] | Unset = UNSET
-    if not isinstance(fields_catalog_variant_bulk_update_job, Unset):
-        json_fields_catalog_variant_bulk_update_job = []
-        for fields_catalog_variant_bulk_update_job_item_data in fields_catalog_variant_bulk_update_job:
-            fields_catalog_variant_bulk_update_job_item: str = fields_catalog_variant_bulk_update_job_item_data
-            json_fields_catalog_variant_bulk_update_job.append(fields_catalog_variant_bulk_update_job_item)
-
-    if isinstance(json_fields_catalog_variant_bulk_update_job, list) and json_fields_catalog_variant_bulk_update_job:
-        params["fields[catalog-variant-bulk-update-job]"] = ",".join(
-            str(item) for item in json_fields_catalog_variant_bulk_update_job
-        )
+    params["fields[catalog-variant-bulk-update-job]"] = joined_values(
+        "bulk_update_catalog_variants",
+        "fields_catalog_variant_bulk_update_job",
+        fields_catalog_variant_bulk_update_job,
+        BULK_UPDATE_CATALOG_VARIANTS_FIELDS_CATALOG_VARIANT_BULK_UPDATE_JOB_ITEM_VALUES,
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import check_body
+from ..._arguments import check_body, joined_values
 from ...models.catalog_category_create_query import CatalogCategoryCreateQuery
 from ...models.client_error import ClientError
 from ...models.create_catalog_category_fields_catalog_category_item import (
+    CREATE_CATALOG_CATEGORY_FIELDS_CATALOG_CATEGORY_ITEM_VALUES,
     CreateCatalogCategoryFieldsCatalogCategoryItem,
 )
 from ...models.post_catalog_category_response import PostCatalogCategoryResponse
@@ -36,15 +37,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_catalog_category: list[str] | Unset = UNSET
-    if not isinstance(fields_catalog_category, Unset):
-        json_fields_catalog_category = []
-        for fields_catalog_category_item_data in fields_catalog_category:
-            fields_catalog_category_item: str = fields_catalog_category_item_data
-            json_fields_catalog_category.append(fields_catalog_category_item)
-
-    if isinstance(json_fields_catalog_category, list) and json_fields_catalog_category:
-        params["fields[catalog-category]"] = ",".join(str(item) for item in json_fields_catalog_category)
+    params["fields[catalog-category]"] = joined_values(
+        "create_catalog_category",
+        "fields_catalog_category",
+        fields_catalog_category,
+        CREATE_CATALOG_CATEGORY_FIELDS_CATALOG_CATEGORY_ITEM_VALUES,
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import check_body
+from ..._arguments import check_body, joined_values
 from ...models.catalog_item_create_query import CatalogItemCreateQuery
 from ...models.client_error import ClientError
 from ...models.create_catalog_item_fields_catalog_item_item import (
+    CREATE_CATALOG_ITEM_FIELDS_CATALOG_ITEM_ITEM_VALUES,
     CreateCatalogItemFieldsCatalogItemItem,
 )
 from ...models.post_catalog_item_response import PostCatalogItemResponse
@@ -36,15 +37,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_catalog_item: list[str] | Unset = UNSET
-    if not isinstance(fields_catalog_item, Unset):
-        json_fields_catalog_item = []
-        for fields_catalog_item_item_data in fields_catalog_item:
-            fields_catalog_item_item: str = fields_catalog_item_item_data
-            json_fields_catalog_item.append(fields_catalog_item_item)
-
-    if isinstance(json_fields_catalog_item, list) and json_fields_catalog_item:
-        params["fields[catalog-item]"] = ",".join(str(item) for item in json_fields_catalog_item)
+    params["fields[catalog-item]"] = joined_values(
+        "create_catalog_item",
+        "fields_catalog_item",
+        fields_catalog_item,
+        CREATE_CATALOG_ITEM_FIELDS_CATALOG_ITEM_ITEM_VALUES,
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

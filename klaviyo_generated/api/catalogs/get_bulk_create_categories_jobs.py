@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import joined_values
 from ...models.client_error import ClientError
 from ...models.get_bulk_create_categories_jobs_fields_catalog_category_bulk_create_job_item import (
+    GET_BULK_CREATE_CATEGORIES_JOBS_FIELDS_CATALOG_CATEGORY_BULK_CREATE_JOB_ITEM_VALUES,
     GetBulkCreateCategoriesJobsFieldsCatalogCategoryBulkCreateJobItem,
 )
 from ...models.get_catalog_category_create_job_response_collection_compound_document import (
@@ -36,17 +38,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_catalog_category_bulk_create_job: list[str] | Unset = UNSET
-    if not isinstance(fields_catalog_category_bulk_create_job, Unset):
-        json_fields_catalog_category_bulk_create_job = []
-        for fields_catalog_category_bulk_create_job_item_data in fields_catalog_category_bulk_create_job:
-            fields_catalog_category_bulk_create_job_item: str = fields_catalog_category_bulk_create_job_item_data
-            json_fields_catalog_category_bulk_create_job.append(fields_catalog_category_bulk_create_job_item)
-
-    if isinstance(json_fields_catalog_category_bulk_create_job, list) and json_fields_catalog_category_bulk_create_job:
-        params["fields[catalog-category-bulk-create-job]"] = ",".join(
-            str(item) for item in json_fields_catalog_category_bulk_create_job
-        )
+    params["fields[catalog-category-bulk-create-job]"] = joined_values(
+        "get_bulk_create_categories_jobs",
+        "fields_catalog_category_bulk_create_job",
+        fields_catalog_category_bulk_create_job,
+        GET_BULK_CREATE_CATEGORIES_JOBS_FIELDS_CATALOG_CATEGORY_BULK_CREATE_JOB_ITEM_VALUES,
+    )
 
     params["filter"] = filter
 

@@ -5,15 +5,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.get_bulk_create_variants_job_fields_catalog_variant_bulk_create_job_item import (
+    GET_BULK_CREATE_VARIANTS_JOB_FIELDS_CATALOG_VARIANT_BULK_CREATE_JOB_ITEM_VALUES,
     GetBulkCreateVariantsJobFieldsCatalogVariantBulkCreateJobItem,
 )
 from ...models.get_bulk_create_variants_job_fields_catalog_variant_item import (
+    GET_BULK_CREATE_VARIANTS_JOB_FIELDS_CATALOG_VARIANT_ITEM_VALUES,
     GetBulkCreateVariantsJobFieldsCatalogVariantItem,
 )
 from ...models.get_bulk_create_variants_job_include_item import (
+    GET_BULK_CREATE_VARIANTS_JOB_INCLUDE_ITEM_VALUES,
     GetBulkCreateVariantsJobIncludeItem,
 )
 from ...models.get_catalog_variant_create_job_response_compound_document import (
@@ -48,37 +51,23 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_catalog_variant_bulk_create_job: list[str] | Unset = UNSET
-    if not isinstance(fields_catalog_variant_bulk_create_job, Unset):
-        json_fields_catalog_variant_bulk_create_job = []
-        for fields_catalog_variant_bulk_create_job_item_data in fields_catalog_variant_bulk_create_job:
-            fields_catalog_variant_bulk_create_job_item: str = fields_catalog_variant_bulk_create_job_item_data
-            json_fields_catalog_variant_bulk_create_job.append(fields_catalog_variant_bulk_create_job_item)
+    params["fields[catalog-variant-bulk-create-job]"] = joined_values(
+        "get_bulk_create_variants_job",
+        "fields_catalog_variant_bulk_create_job",
+        fields_catalog_variant_bulk_create_job,
+        GET_BULK_CREATE_VARIANTS_JOB_FIELDS_CATALOG_VARIANT_BULK_CREATE_JOB_ITEM_VALUES,
+    )
 
-    if isinstance(json_fields_catalog_variant_bulk_create_job, list) and json_fields_catalog_variant_bulk_create_job:
-        params["fields[catalog-variant-bulk-create-job]"] = ",".join(
-            str(item) for item in json_fields_catalog_variant_bulk_create_job
-        )
+    params["fields[catalog-variant]"] = joined_values(
+        "get_bulk_create_variants_job",
+        "fields_catalog_variant",
+        fields_catalog_variant,
+        GET_BULK_CREATE_VARIANTS_JOB_FIELDS_CATALOG_VARIANT_ITEM_VALUES,
+    )
 
-    json_fields_catalog_variant: list[str] | Unset = UNSET
-    if not isinstance(fields_catalog_variant, Unset):
-        json_fields_catalog_variant = []
-        for fields_catalog_variant_item_data in fields_catalog_variant:
-            fields_catalog_variant_item: str = fields_catalog_variant_item_data
-            json_fields_catalog_variant.append(fields_catalog_variant_item)
-
-    if isinstance(json_fields_catalog_variant, list) and json_fields_catalog_variant:
-        params["fields[catalog-variant]"] = ",".join(str(item) for item in json_fields_catalog_variant)
-
-    json_include: list[str] | Unset = UNSET
-    if not isinstance(include, Unset):
-        json_include = []
-        for include_item_data in include:
-            include_item: str = include_item_data
-            json_include.append(include_item)
-
-    if isinstance(json_include, list) and json_include:
-        params["include"] = ",".join(str(item) for item in json_include)
+    params["include"] = joined_values(
+        "get_bulk_create_variants_job", "include", include, GET_BULK_CREATE_VARIANTS_JOB_INCLUDE_ITEM_VALUES
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

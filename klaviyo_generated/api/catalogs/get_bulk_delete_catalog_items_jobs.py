@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import joined_values
 from ...models.client_error import ClientError
 from ...models.get_bulk_delete_catalog_items_jobs_fields_catalog_item_bulk_delete_job_item import (
+    GET_BULK_DELETE_CATALOG_ITEMS_JOBS_FIELDS_CATALOG_ITEM_BULK_DELETE_JOB_ITEM_VALUES,
     GetBulkDeleteCatalogItemsJobsFieldsCatalogItemBulkDeleteJobItem,
 )
 from ...models.get_catalog_item_delete_job_response_collection import GetCatalogItemDeleteJobResponseCollection
@@ -34,17 +36,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_catalog_item_bulk_delete_job: list[str] | Unset = UNSET
-    if not isinstance(fields_catalog_item_bulk_delete_job, Unset):
-        json_fields_catalog_item_bulk_delete_job = []
-        for fields_catalog_item_bulk_delete_job_item_data in fields_catalog_item_bulk_delete_job:
-            fields_catalog_item_bulk_delete_job_item: str = fields_catalog_item_bulk_delete_job_item_data
-            json_fields_catalog_item_bulk_delete_job.append(fields_catalog_item_bulk_delete_job_item)
-
-    if isinstance(json_fields_catalog_item_bulk_delete_job, list) and json_fields_catalog_item_bulk_delete_job:
-        params["fields[catalog-item-bulk-delete-job]"] = ",".join(
-            str(item) for item in json_fields_catalog_item_bulk_delete_job
-        )
+    params["fields[catalog-item-bulk-delete-job]"] = joined_values(
+        "get_bulk_delete_catalog_items_jobs",
+        "fields_catalog_item_bulk_delete_job",
+        fields_catalog_item_bulk_delete_job,
+        GET_BULK_DELETE_CATALOG_ITEMS_JOBS_FIELDS_CATALOG_ITEM_BULK_DELETE_JOB_ITEM_VALUES,
+    )
 
     params["filter"] = filter
 

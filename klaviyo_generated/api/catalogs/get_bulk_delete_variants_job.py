@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.get_bulk_delete_variants_job_fields_catalog_variant_bulk_delete_job_item import (
+    GET_BULK_DELETE_VARIANTS_JOB_FIELDS_CATALOG_VARIANT_BULK_DELETE_JOB_ITEM_VALUES,
     GetBulkDeleteVariantsJobFieldsCatalogVariantBulkDeleteJobItem,
 )
 from ...models.get_catalog_variant_delete_job_response import GetCatalogVariantDeleteJobResponse
@@ -38,17 +39,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_catalog_variant_bulk_delete_job: list[str] | Unset = UNSET
-    if not isinstance(fields_catalog_variant_bulk_delete_job, Unset):
-        json_fields_catalog_variant_bulk_delete_job = []
-        for fields_catalog_variant_bulk_delete_job_item_data in fields_catalog_variant_bulk_delete_job:
-            fields_catalog_variant_bulk_delete_job_item: str = fields_catalog_variant_bulk_delete_job_item_data
-            json_fields_catalog_variant_bulk_delete_job.append(fields_catalog_variant_bulk_delete_job_item)
-
-    if isinstance(json_fields_catalog_variant_bulk_delete_job, list) and json_fields_catalog_variant_bulk_delete_job:
-        params["fields[catalog-variant-bulk-delete-job]"] = ",".join(
-            str(item) for item in json_fields_catalog_variant_bulk_delete_job
-        )
+    params["fields[catalog-variant-bulk-delete-job]"] = joined_values(
+        "get_bulk_delete_variants_job",
+        "fields_catalog_variant_bulk_delete_job",
+        fields_catalog_variant_bulk_delete_job,
+        GET_BULK_DELETE_VARIANTS_JOB_FIELDS_CATALOG_VARIANT_BULK_DELETE_JOB_ITEM_VALUES,
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

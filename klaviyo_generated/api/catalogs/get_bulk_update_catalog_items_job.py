@@ -5,15 +5,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.get_bulk_update_catalog_items_job_fields_catalog_item_bulk_update_job_item import (
+    GET_BULK_UPDATE_CATALOG_ITEMS_JOB_FIELDS_CATALOG_ITEM_BULK_UPDATE_JOB_ITEM_VALUES,
     GetBulkUpdateCatalogItemsJobFieldsCatalogItemBulkUpdateJobItem,
 )
 from ...models.get_bulk_update_catalog_items_job_fields_catalog_item_item import (
+    GET_BULK_UPDATE_CATALOG_ITEMS_JOB_FIELDS_CATALOG_ITEM_ITEM_VALUES,
     GetBulkUpdateCatalogItemsJobFieldsCatalogItemItem,
 )
 from ...models.get_bulk_update_catalog_items_job_include_item import (
+    GET_BULK_UPDATE_CATALOG_ITEMS_JOB_INCLUDE_ITEM_VALUES,
     GetBulkUpdateCatalogItemsJobIncludeItem,
 )
 from ...models.get_catalog_item_update_job_response_compound_document import (
@@ -48,37 +51,23 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_catalog_item_bulk_update_job: list[str] | Unset = UNSET
-    if not isinstance(fields_catalog_item_bulk_update_job, Unset):
-        json_fields_catalog_item_bulk_update_job = []
-        for fields_catalog_item_bulk_update_job_item_data in fields_catalog_item_bulk_update_job:
-            fields_catalog_item_bulk_update_job_item: str = fields_catalog_item_bulk_update_job_item_data
-            json_fields_catalog_item_bulk_update_job.append(fields_catalog_item_bulk_update_job_item)
+    params["fields[catalog-item-bulk-update-job]"] = joined_values(
+        "get_bulk_update_catalog_items_job",
+        "fields_catalog_item_bulk_update_job",
+        fields_catalog_item_bulk_update_job,
+        GET_BULK_UPDATE_CATALOG_ITEMS_JOB_FIELDS_CATALOG_ITEM_BULK_UPDATE_JOB_ITEM_VALUES,
+    )
 
-    if isinstance(json_fields_catalog_item_bulk_update_job, list) and json_fields_catalog_item_bulk_update_job:
-        params["fields[catalog-item-bulk-update-job]"] = ",".join(
-            str(item) for item in json_fields_catalog_item_bulk_update_job
-        )
+    params["fields[catalog-item]"] = joined_values(
+        "get_bulk_update_catalog_items_job",
+        "fields_catalog_item",
+        fields_catalog_item,
+        GET_BULK_UPDATE_CATALOG_ITEMS_JOB_FIELDS_CATALOG_ITEM_ITEM_VALUES,
+    )
 
-    json_fields_catalog_item: list[str] | Unset = UNSET
-    if not isinstance(fields_catalog_item, Unset):
-        json_fields_catalog_item = []
-        for fields_catalog_item_item_data in fields_catalog_item:
-            fields_catalog_item_item: str = fields_catalog_item_item_data
-            json_fields_catalog_item.append(fields_catalog_item_item)
-
-    if isinstance(json_fields_catalog_item, list) and json_fields_catalog_item:
-        params["fields[catalog-item]"] = ",".join(str(item) for item in json_fields_catalog_item)
-
-    json_include: list[str] | Unset = UNSET
-    if not isinstance(include, Unset):
-        json_include = []
-        for include_item_data in include:
-            include_item: str = include_item_data
-            json_include.append(include_item)
-
-    if isinstance(json_include, list) and json_include:
-        params["include"] = ",".join(str(item) for item in json_include)
+    params["include"] = joined_values(
+        "get_bulk_update_catalog_items_job", "include", include, GET_BULK_UPDATE_CATALOG_ITEMS_JOB_INCLUDE_ITEM_VALUES
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import joined_values
 from ...models.client_error import ClientError
 from ...models.get_bulk_update_variants_jobs_fields_catalog_variant_bulk_update_job_item import (
+    GET_BULK_UPDATE_VARIANTS_JOBS_FIELDS_CATALOG_VARIANT_BULK_UPDATE_JOB_ITEM_VALUES,
     GetBulkUpdateVariantsJobsFieldsCatalogVariantBulkUpdateJobItem,
 )
 from ...models.get_catalog_variant_update_job_response_collection_compound_document import (
@@ -36,17 +38,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_catalog_variant_bulk_update_job: list[str] | Unset = UNSET
-    if not isinstance(fields_catalog_variant_bulk_update_job, Unset):
-        json_fields_catalog_variant_bulk_update_job = []
-        for fields_catalog_variant_bulk_update_job_item_data in fields_catalog_variant_bulk_update_job:
-            fields_catalog_variant_bulk_update_job_item: str = fields_catalog_variant_bulk_update_job_item_data
-            json_fields_catalog_variant_bulk_update_job.append(fields_catalog_variant_bulk_update_job_item)
-
-    if isinstance(json_fields_catalog_variant_bulk_update_job, list) and json_fields_catalog_variant_bulk_update_job:
-        params["fields[catalog-variant-bulk-update-job]"] = ",".join(
-            str(item) for item in json_fields_catalog_variant_bulk_update_job
-        )
+    params["fields[catalog-variant-bulk-update-job]"] = joined_values(
+        "get_bulk_update_variants_jobs",
+        "fields_catalog_variant_bulk_update_job",
+        fields_catalog_variant_bulk_update_job,
+        GET_BULK_UPDATE_VARIANTS_JOBS_FIELDS_CATALOG_VARIANT_BULK_UPDATE_JOB_ITEM_VALUES,
+    )
 
     params["filter"] = filter
 

@@ -5,11 +5,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import enum_value, joined_values
 from ...models.client_error import ClientError
 from ...models.get_catalog_categories_fields_catalog_category_item import (
+    GET_CATALOG_CATEGORIES_FIELDS_CATALOG_CATEGORY_ITEM_VALUES,
     GetCatalogCategoriesFieldsCatalogCategoryItem,
 )
-from ...models.get_catalog_categories_sort import GetCatalogCategoriesSort
+from ...models.get_catalog_categories_sort import (
+    GET_CATALOG_CATEGORIES_SORT_VALUES,
+    GetCatalogCategoriesSort,
+)
 from ...models.get_catalog_category_response_collection import GetCatalogCategoryResponseCollection
 from ...models.server_error import ServerError
 from ...types import UNSET, Response, Unset
@@ -36,15 +41,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_catalog_category: list[str] | Unset = UNSET
-    if not isinstance(fields_catalog_category, Unset):
-        json_fields_catalog_category = []
-        for fields_catalog_category_item_data in fields_catalog_category:
-            fields_catalog_category_item: str = fields_catalog_category_item_data
-            json_fields_catalog_category.append(fields_catalog_category_item)
-
-    if isinstance(json_fields_catalog_category, list) and json_fields_catalog_category:
-        params["fields[catalog-category]"] = ",".join(str(item) for item in json_fields_catalog_category)
+    params["fields[catalog-category]"] = joined_values(
+        "get_catalog_categories",
+        "fields_catalog_category",
+        fields_catalog_category,
+        GET_CATALOG_CATEGORIES_FIELDS_CATALOG_CATEGORY_ITEM_VALUES,
+    )
 
     params["filter"] = filter
 
@@ -52,11 +54,7 @@ def _get_kwargs(
 
     params["page[size]"] = page_size
 
-    json_sort: str | Unset = UNSET
-    if not isinstance(sort, Unset):
-        json_sort = sort
-
-    params["sort"] = json_sort
+    params["sort"] = enum_value("get_catalog_categories", "sort", sort, GET_CATALOG_CATEGORIES_SORT_VALUES)
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,15 +5,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.get_catalog_item_fields_catalog_item_item import (
+    GET_CATALOG_ITEM_FIELDS_CATALOG_ITEM_ITEM_VALUES,
     GetCatalogItemFieldsCatalogItemItem,
 )
 from ...models.get_catalog_item_fields_catalog_variant_item import (
+    GET_CATALOG_ITEM_FIELDS_CATALOG_VARIANT_ITEM_VALUES,
     GetCatalogItemFieldsCatalogVariantItem,
 )
-from ...models.get_catalog_item_include_item import GetCatalogItemIncludeItem
+from ...models.get_catalog_item_include_item import (
+    GET_CATALOG_ITEM_INCLUDE_ITEM_VALUES,
+    GetCatalogItemIncludeItem,
+)
 from ...models.get_catalog_item_response_compound_document import GetCatalogItemResponseCompoundDocument
 from ...models.server_error import ServerError
 from ...types import UNSET, Response, Unset
@@ -43,35 +48,18 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_catalog_item: list[str] | Unset = UNSET
-    if not isinstance(fields_catalog_item, Unset):
-        json_fields_catalog_item = []
-        for fields_catalog_item_item_data in fields_catalog_item:
-            fields_catalog_item_item: str = fields_catalog_item_item_data
-            json_fields_catalog_item.append(fields_catalog_item_item)
+    params["fields[catalog-item]"] = joined_values(
+        "get_catalog_item", "fields_catalog_item", fields_catalog_item, GET_CATALOG_ITEM_FIELDS_CATALOG_ITEM_ITEM_VALUES
+    )
 
-    if isinstance(json_fields_catalog_item, list) and json_fields_catalog_item:
-        params["fields[catalog-item]"] = ",".join(str(item) for item in json_fields_catalog_item)
+    params["fields[catalog-variant]"] = joined_values(
+        "get_catalog_item",
+        "fields_catalog_variant",
+        fields_catalog_variant,
+        GET_CATALOG_ITEM_FIELDS_CATALOG_VARIANT_ITEM_VALUES,
+    )
 
-    json_fields_catalog_variant: list[str] | Unset = UNSET
-    if not isinstance(fields_catalog_variant, Unset):
-        json_fields_catalog_variant = []
-        for fields_catalog_variant_item_data in fields_catalog_variant:
-            fields_catalog_variant_item: str = fields_catalog_variant_item_data
-            json_fields_catalog_variant.append(fields_catalog_variant_item)
-
-    if isinstance(json_fields_catalog_variant, list) and json_fields_catalog_variant:
-        params["fields[catalog-variant]"] = ",".join(str(item) for item in json_fields_catalog_variant)
-
-    json_include: list[str] | Unset = UNSET
-    if not isinstance(include, Unset):
-        json_include = []
-        for include_item_data in include:
-            include_item: str = include_item_data
-            json_include.append(include_item)
-
-    if isinstance(json_include, list) and json_include:
-        params["include"] = ",".join(str(item) for item in json_include)
+    params["include"] = joined_values("get_catalog_item", "include", include, GET_CATALOG_ITEM_INCLUDE_ITEM_VALUES)
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

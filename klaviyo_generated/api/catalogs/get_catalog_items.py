@@ -5,18 +5,27 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import enum_value, joined_values
 from ...models.client_error import ClientError
 from ...models.get_catalog_item_response_collection_compound_document import (
     GetCatalogItemResponseCollectionCompoundDocument,
 )
 from ...models.get_catalog_items_fields_catalog_item_item import (
+    GET_CATALOG_ITEMS_FIELDS_CATALOG_ITEM_ITEM_VALUES,
     GetCatalogItemsFieldsCatalogItemItem,
 )
 from ...models.get_catalog_items_fields_catalog_variant_item import (
+    GET_CATALOG_ITEMS_FIELDS_CATALOG_VARIANT_ITEM_VALUES,
     GetCatalogItemsFieldsCatalogVariantItem,
 )
-from ...models.get_catalog_items_include_item import GetCatalogItemsIncludeItem
-from ...models.get_catalog_items_sort import GetCatalogItemsSort
+from ...models.get_catalog_items_include_item import (
+    GET_CATALOG_ITEMS_INCLUDE_ITEM_VALUES,
+    GetCatalogItemsIncludeItem,
+)
+from ...models.get_catalog_items_sort import (
+    GET_CATALOG_ITEMS_SORT_VALUES,
+    GetCatalogItemsSort,
+)
 from ...models.server_error import ServerError
 from ...types import UNSET, Response, Unset
 
@@ -44,47 +53,29 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_catalog_item: list[str] | Unset = UNSET
-    if not isinstance(fields_catalog_item, Unset):
-        json_fields_catalog_item = []
-        for fields_catalog_item_item_data in fields_catalog_item:
-            fields_catalog_item_item: str = fields_catalog_item_item_data
-            json_fields_catalog_item.append(fields_catalog_item_item)
+    params["fields[catalog-item]"] = joined_values(
+        "get_catalog_items",
+        "fields_catalog_item",
+        fields_catalog_item,
+        GET_CATALOG_ITEMS_FIELDS_CATALOG_ITEM_ITEM_VALUES,
+    )
 
-    if isinstance(json_fields_catalog_item, list) and json_fields_catalog_item:
-        params["fields[catalog-item]"] = ",".join(str(item) for item in json_fields_catalog_item)
-
-    json_fields_catalog_variant: list[str] | Unset = UNSET
-    if not isinstance(fields_catalog_variant, Unset):
-        json_fields_catalog_variant = []
-        for fields_catalog_variant_item_data in fields_catalog_variant:
-            fields_catalog_variant_item: str = fields_catalog_variant_item_data
-            json_fields_catalog_variant.append(fields_catalog_variant_item)
-
-    if isinstance(json_fields_catalog_variant, list) and json_fields_catalog_variant:
-        params["fields[catalog-variant]"] = ",".join(str(item) for item in json_fields_catalog_variant)
+    params["fields[catalog-variant]"] = joined_values(
+        "get_catalog_items",
+        "fields_catalog_variant",
+        fields_catalog_variant,
+        GET_CATALOG_ITEMS_FIELDS_CATALOG_VARIANT_ITEM_VALUES,
+    )
 
     params["filter"] = filter
 
-    json_include: list[str] | Unset = UNSET
-    if not isinstance(include, Unset):
-        json_include = []
-        for include_item_data in include:
-            include_item: str = include_item_data
-            json_include.append(include_item)
-
-    if isinstance(json_include, list) and json_include:
-        params["include"] = ",".join(str(item) for item in json_include)
+    params["include"] = joined_values("get_catalog_items", "include", include, GET_CATALOG_ITEMS_INCLUDE_ITEM_VALUES)
 
     params["page[cursor]"] = page_cursor
 
     params["page[size]"] = page_size
 
-    json_sort: str | Unset = UNSET
-    if not isinstance(sort, Unset):
-        json_sort = sort
-
-    params["sort"] = json_sort
+    params["sort"] = enum_value("get_catalog_items", "sort", sort, GET_CATALOG_ITEMS_SORT_VALUES)
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.get_catalog_variant_fields_catalog_variant_item import (
+    GET_CATALOG_VARIANT_FIELDS_CATALOG_VARIANT_ITEM_VALUES,
     GetCatalogVariantFieldsCatalogVariantItem,
 )
 from ...models.get_catalog_variant_response import GetCatalogVariantResponse
@@ -37,15 +38,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_catalog_variant: list[str] | Unset = UNSET
-    if not isinstance(fields_catalog_variant, Unset):
-        json_fields_catalog_variant = []
-        for fields_catalog_variant_item_data in fields_catalog_variant:
-            fields_catalog_variant_item: str = fields_catalog_variant_item_data
-            json_fields_catalog_variant.append(fields_catalog_variant_item)
-
-    if isinstance(json_fields_catalog_variant, list) and json_fields_catalog_variant:
-        params["fields[catalog-variant]"] = ",".join(str(item) for item in json_fields_catalog_variant)
+    params["fields[catalog-variant]"] = joined_values(
+        "get_catalog_variant",
+        "fields_catalog_variant",
+        fields_catalog_variant,
+        GET_CATALOG_VARIANT_FIELDS_CATALOG_VARIANT_ITEM_VALUES,
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

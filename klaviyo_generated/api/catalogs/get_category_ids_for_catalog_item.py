@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import enum_value, path_segment
 from ...models.client_error import ClientError
 from ...models.get_catalog_item_categories_relationships_response_collection import (
     GetCatalogItemCategoriesRelationshipsResponseCollection,
 )
 from ...models.get_category_ids_for_catalog_item_sort import (
+    GET_CATEGORY_IDS_FOR_CATALOG_ITEM_SORT_VALUES,
     GetCategoryIdsForCatalogItemSort,
 )
 from ...models.server_error import ServerError
@@ -48,11 +49,9 @@ def _get_kwargs(
 
     params["page[size]"] = page_size
 
-    json_sort: str | Unset = UNSET
-    if not isinstance(sort, Unset):
-        json_sort = sort
-
-    params["sort"] = json_sort
+    params["sort"] = enum_value(
+        "get_category_ids_for_catalog_item", "sort", sort, GET_CATEGORY_IDS_FOR_CATALOG_ITEM_SORT_VALUES
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import enum_value, joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.get_catalog_variant_response_collection import GetCatalogVariantResponseCollection
 from ...models.get_variants_for_catalog_item_fields_catalog_variant_item import (
+    GET_VARIANTS_FOR_CATALOG_ITEM_FIELDS_CATALOG_VARIANT_ITEM_VALUES,
     GetVariantsForCatalogItemFieldsCatalogVariantItem,
 )
 from ...models.get_variants_for_catalog_item_sort import (
+    GET_VARIANTS_FOR_CATALOG_ITEM_SORT_VALUES,
     GetVariantsForCatalogItemSort,
 )
 from ...models.server_error import ServerError
@@ -44,15 +46,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_catalog_variant: list[str] | Unset = UNSET
-    if not isinstance(fields_catalog_variant, Unset):
-        json_fields_catalog_variant = []
-        for fields_catalog_variant_item_data in fields_catalog_variant:
-            fields_catalog_variant_item: str = fields_catalog_variant_item_data
-            json_fields_catalog_variant.append(fields_catalog_variant_item)
-
-    if isinstance(json_fields_catalog_variant, list) and json_fields_catalog_variant:
-        params["fields[catalog-variant]"] = ",".join(str(item) for item in json_fields_catalog_variant)
+    params["fields[catalog-variant]"] = joined_values(
+        "get_variants_for_catalog_item",
+        "fields_catalog_variant",
+        fields_catalog_variant,
+        GET_VARIANTS_FOR_CATALOG_ITEM_FIELDS_CATALOG_VARIANT_ITEM_VALUES,
+    )
 
     params["filter"] = filter
 
@@ -60,11 +59,9 @@ def _get_kwargs(
 
     params["page[size]"] = page_size
 
-    json_sort: str | Unset = UNSET
-    if not isinstance(sort, Unset):
-        json_sort = sort
-
-    params["sort"] = json_sort
+    params["sort"] = enum_value(
+        "get_variants_for_catalog_item", "sort", sort, GET_VARIANTS_FOR_CATALOG_ITEM_SORT_VALUES
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import check_body, path_segment
+from ..._arguments import check_body, joined_values, path_segment
 from ...models.catalog_category_update_query import CatalogCategoryUpdateQuery
 from ...models.client_error import ClientError
 from ...models.patch_catalog_category_response import PatchCatalogCategoryResponse
 from ...models.server_error import ServerError
 from ...models.update_catalog_category_fields_catalog_category_item import (
+    UPDATE_CATALOG_CATEGORY_FIELDS_CATALOG_CATEGORY_ITEM_VALUES,
     UpdateCatalogCategoryFieldsCatalogCategoryItem,
 )
 from ...types import UNSET, Response, Unset
@@ -40,15 +41,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_catalog_category: list[str] | Unset = UNSET
-    if not isinstance(fields_catalog_category, Unset):
-        json_fields_catalog_category = []
-        for fields_catalog_category_item_data in fields_catalog_category:
-            fields_catalog_category_item: str = fields_catalog_category_item_data
-            json_fields_catalog_category.append(fields_catalog_category_item)
-
-    if isinstance(json_fields_catalog_category, list) and json_fields_catalog_category:
-        params["fields[catalog-category]"] = ",".join(str(item) for item in json_fields_catalog_category)
+    params["fields[catalog-category]"] = joined_values(
+        "update_catalog_category",
+        "fields_catalog_category",
+        fields_catalog_category,
+        UPDATE_CATALOG_CATEGORY_FIELDS_CATALOG_CATEGORY_ITEM_VALUES,
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import check_body, path_segment
+from ..._arguments import check_body, joined_values, path_segment
 from ...models.catalog_item_update_query import CatalogItemUpdateQuery
 from ...models.client_error import ClientError
 from ...models.patch_catalog_item_response import PatchCatalogItemResponse
 from ...models.server_error import ServerError
 from ...models.update_catalog_item_fields_catalog_item_item import (
+    UPDATE_CATALOG_ITEM_FIELDS_CATALOG_ITEM_ITEM_VALUES,
     UpdateCatalogItemFieldsCatalogItemItem,
 )
 from ...types import UNSET, Response, Unset
@@ -40,15 +41,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_catalog_item: list[str] | Unset = UNSET
-    if not isinstance(fields_catalog_item, Unset):
-        json_fields_catalog_item = []
-        for fields_catalog_item_item_data in fields_catalog_item:
-            fields_catalog_item_item: str = fields_catalog_item_item_data
-            json_fields_catalog_item.append(fields_catalog_item_item)
-
-    if isinstance(json_fields_catalog_item, list) and json_fields_catalog_item:
-        params["fields[catalog-item]"] = ",".join(str(item) for item in json_fields_catalog_item)
+    params["fields[catalog-item]"] = joined_values(
+        "update_catalog_item",
+        "fields_catalog_item",
+        fields_catalog_item,
+        UPDATE_CATALOG_ITEM_FIELDS_CATALOG_ITEM_ITEM_VALUES,
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import joined_values
 from ...models.client_error import ClientError
 from ...models.get_client_geofences_fields_geofence_item import (
+    GET_CLIENT_GEOFENCES_FIELDS_GEOFENCE_ITEM_VALUES,
     GetClientGeofencesFieldsGeofenceItem,
 )
 from ...models.get_geofence_response_collection import GetGeofenceResponseCollection
@@ -40,15 +42,9 @@ def _get_kwargs(
 
     params["company_id"] = company_id
 
-    json_fields_geofence: list[str] | Unset = UNSET
-    if not isinstance(fields_geofence, Unset):
-        json_fields_geofence = []
-        for fields_geofence_item_data in fields_geofence:
-            fields_geofence_item: str = fields_geofence_item_data
-            json_fields_geofence.append(fields_geofence_item)
-
-    if isinstance(json_fields_geofence, list) and json_fields_geofence:
-        params["fields[geofence]"] = ",".join(str(item) for item in json_fields_geofence)
+    params["fields[geofence]"] = joined_values(
+        "get_client_geofences", "fields_geofence", fields_geofence, GET_CLIENT_GEOFENCES_FIELDS_GEOFENCE_ITEM_VALUES
+    )
 
     params["page[cursor]"] = page_cursor
 

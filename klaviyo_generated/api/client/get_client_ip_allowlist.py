@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.get_client_ip_allowlist_fields_ip_allowlist_item import (
+    GET_CLIENT_IP_ALLOWLIST_FIELDS_IP_ALLOWLIST_ITEM_VALUES,
     GetClientIpAllowlistFieldsIpAllowlistItem,
 )
 from ...models.ip_allowlist_response_data_wrapper import IpAllowlistResponseDataWrapper
@@ -40,15 +41,12 @@ def _get_kwargs(
 
     params["company_id"] = company_id
 
-    json_fields_ip_allowlist: list[str] | Unset = UNSET
-    if not isinstance(fields_ip_allowlist, Unset):
-        json_fields_ip_allowlist = []
-        for fields_ip_allowlist_item_data in fields_ip_allowlist:
-            fields_ip_allowlist_item: str = fields_ip_allowlist_item_data
-            json_fields_ip_allowlist.append(fields_ip_allowlist_item)
-
-    if isinstance(json_fields_ip_allowlist, list) and json_fields_ip_allowlist:
-        params["fields[ip-allowlist]"] = ",".join(str(item) for item in json_fields_ip_allowlist)
+    params["fields[ip-allowlist]"] = joined_values(
+        "get_client_ip_allowlist",
+        "fields_ip_allowlist",
+        fields_ip_allowlist,
+        GET_CLIENT_IP_ALLOWLIST_FIELDS_IP_ALLOWLIST_ITEM_VALUES,
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,14 +5,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import enum_value, joined_values
 from ...models.client_error import ClientError
 from ...models.get_client_review_values_reports_fields_review_values_report_item import (
+    GET_CLIENT_REVIEW_VALUES_REPORTS_FIELDS_REVIEW_VALUES_REPORT_ITEM_VALUES,
     GetClientReviewValuesReportsFieldsReviewValuesReportItem,
 )
 from ...models.get_client_review_values_reports_group_by import (
+    GET_CLIENT_REVIEW_VALUES_REPORTS_GROUP_BY_VALUES,
     GetClientReviewValuesReportsGroupBy,
 )
 from ...models.get_client_review_values_reports_timeframe import (
+    GET_CLIENT_REVIEW_VALUES_REPORTS_TIMEFRAME_VALUES,
     GetClientReviewValuesReportsTimeframe,
 )
 from ...models.get_review_values_report_response_collection import GetReviewValuesReportResponseCollection
@@ -46,20 +50,18 @@ def _get_kwargs(
 
     params["company_id"] = company_id
 
-    json_fields_review_values_report: list[str] | Unset = UNSET
-    if not isinstance(fields_review_values_report, Unset):
-        json_fields_review_values_report = []
-        for fields_review_values_report_item_data in fields_review_values_report:
-            fields_review_values_report_item: str = fields_review_values_report_item_data
-            json_fields_review_values_report.append(fields_review_values_report_item)
-
-    if isinstance(json_fields_review_values_report, list) and json_fields_review_values_report:
-        params["fields[review-values-report]"] = ",".join(str(item) for item in json_fields_review_values_report)
+    params["fields[review-values-report]"] = joined_values(
+        "get_client_review_values_reports",
+        "fields_review_values_report",
+        fields_review_values_report,
+        GET_CLIENT_REVIEW_VALUES_REPORTS_FIELDS_REVIEW_VALUES_REPORT_ITEM_VALUES,
+    )
 
     params["filter"] = filter
 
-    json_group_by: str = group_by
-    params["group_by"] = json_group_by
+    params["group_by"] = enum_value(
+        "get_client_review_values_reports", "group_by", group_by, GET_CLIENT_REVIEW_VALUES_REPORTS_GROUP_BY_VALUES
+    )
 
     params["page[cursor]"] = page_cursor
 
@@ -67,8 +69,9 @@ def _get_kwargs(
 
     params["statistics"] = statistics
 
-    json_timeframe: str = timeframe
-    params["timeframe"] = json_timeframe
+    params["timeframe"] = enum_value(
+        "get_client_review_values_reports", "timeframe", timeframe, GET_CLIENT_REVIEW_VALUES_REPORTS_TIMEFRAME_VALUES
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,12 +5,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import enum_value, joined_values
 from ...models.client_error import ClientError
 from ...models.get_client_review_response_dto_collection import GetClientReviewResponseDTOCollection
 from ...models.get_client_reviews_fields_review_item import (
+    GET_CLIENT_REVIEWS_FIELDS_REVIEW_ITEM_VALUES,
     GetClientReviewsFieldsReviewItem,
 )
-from ...models.get_client_reviews_sort import GetClientReviewsSort
+from ...models.get_client_reviews_sort import (
+    GET_CLIENT_REVIEWS_SORT_VALUES,
+    GetClientReviewsSort,
+)
 from ...models.server_error import ServerError
 from ...types import UNSET, Response, Unset
 
@@ -39,15 +44,9 @@ def _get_kwargs(
 
     params["company_id"] = company_id
 
-    json_fields_review: list[str] | Unset = UNSET
-    if not isinstance(fields_review, Unset):
-        json_fields_review = []
-        for fields_review_item_data in fields_review:
-            fields_review_item: str = fields_review_item_data
-            json_fields_review.append(fields_review_item)
-
-    if isinstance(json_fields_review, list) and json_fields_review:
-        params["fields[review]"] = ",".join(str(item) for item in json_fields_review)
+    params["fields[review]"] = joined_values(
+        "get_client_reviews", "fields_review", fields_review, GET_CLIENT_REVIEWS_FIELDS_REVIEW_ITEM_VALUES
+    )
 
     params["filter"] = filter
 
@@ -55,11 +54,7 @@ def _get_kwargs(
 
     params["page[size]"] = page_size
 
-    json_sort: str | Unset = UNSET
-    if not isinstance(sort, Unset):
-        json_sort = sort
-
-    params["sort"] = json_sort
+    params["sort"] = enum_value("get_client_reviews", "sort", sort, GET_CLIENT_REVIEWS_SORT_VALUES)
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

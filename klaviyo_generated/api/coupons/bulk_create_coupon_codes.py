@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import check_body
+from ..._arguments import check_body, joined_values
 from ...models.bulk_create_coupon_codes_fields_coupon_code_bulk_create_job_item import (
+    BULK_CREATE_COUPON_CODES_FIELDS_COUPON_CODE_BULK_CREATE_JOB_ITEM_VALUES,
     BulkCreateCouponCodesFieldsCouponCodeBulkCreateJobItem,
 )
 from ...models.client_error import ClientError
@@ -36,17 +37,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_coupon_code_bulk_create_job: list[str] | Unset = UNSET
-    if not isinstance(fields_coupon_code_bulk_create_job, Unset):
-        json_fields_coupon_code_bulk_create_job = []
-        for fields_coupon_code_bulk_create_job_item_data in fields_coupon_code_bulk_create_job:
-            fields_coupon_code_bulk_create_job_item: str = fields_coupon_code_bulk_create_job_item_data
-            json_fields_coupon_code_bulk_create_job.append(fields_coupon_code_bulk_create_job_item)
-
-    if isinstance(json_fields_coupon_code_bulk_create_job, list) and json_fields_coupon_code_bulk_create_job:
-        params["fields[coupon-code-bulk-create-job]"] = ",".join(
-            str(item) for item in json_fields_coupon_code_bulk_create_job
-        )
+    params["fields[coupon-code-bulk-create-job]"] = joined_values(
+        "bulk_create_coupon_codes",
+        "fields_coupon_code_bulk_create_job",
+        fields_coupon_code_bulk_create_job,
+        BULK_CREATE_COUPON_CODES_FIELDS_COUPON_CODE_BULK_CREATE_JOB_ITEM_VALUES,
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

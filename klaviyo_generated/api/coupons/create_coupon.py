@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import check_body
+from ..._arguments import check_body, joined_values
 from ...models.client_error import ClientError
 from ...models.coupon_create_query import CouponCreateQuery
 from ...models.create_coupon_fields_coupon_item import (
+    CREATE_COUPON_FIELDS_COUPON_ITEM_VALUES,
     CreateCouponFieldsCouponItem,
 )
 from ...models.post_coupon_response import PostCouponResponse
@@ -36,15 +37,9 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_coupon: list[str] | Unset = UNSET
-    if not isinstance(fields_coupon, Unset):
-        json_fields_coupon = []
-        for fields_coupon_item_data in fields_coupon:
-            fields_coupon_item: str = fields_coupon_item_data
-            json_fields_coupon.append(fields_coupon_item)
-
-    if isinstance(json_fields_coupon, list) and json_fields_coupon:
-        params["fields[coupon]"] = ",".join(str(item) for item in json_fields_coupon)
+    params["fields[coupon]"] = joined_values(
+        "create_coupon", "fields_coupon", fields_coupon, CREATE_COUPON_FIELDS_COUPON_ITEM_VALUES
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

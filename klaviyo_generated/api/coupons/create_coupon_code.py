@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import check_body
+from ..._arguments import check_body, joined_values
 from ...models.client_error import ClientError
 from ...models.coupon_code_create_query import CouponCodeCreateQuery
 from ...models.create_coupon_code_fields_coupon_code_item import (
+    CREATE_COUPON_CODE_FIELDS_COUPON_CODE_ITEM_VALUES,
     CreateCouponCodeFieldsCouponCodeItem,
 )
 from ...models.post_coupon_code_response import PostCouponCodeResponse
@@ -36,15 +37,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_coupon_code: list[str] | Unset = UNSET
-    if not isinstance(fields_coupon_code, Unset):
-        json_fields_coupon_code = []
-        for fields_coupon_code_item_data in fields_coupon_code:
-            fields_coupon_code_item: str = fields_coupon_code_item_data
-            json_fields_coupon_code.append(fields_coupon_code_item)
-
-    if isinstance(json_fields_coupon_code, list) and json_fields_coupon_code:
-        params["fields[coupon-code]"] = ",".join(str(item) for item in json_fields_coupon_code)
+    params["fields[coupon-code]"] = joined_values(
+        "create_coupon_code",
+        "fields_coupon_code",
+        fields_coupon_code,
+        CREATE_COUPON_CODE_FIELDS_COUPON_CODE_ITEM_VALUES,
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import joined_values
 from ...models.client_error import ClientError
 from ...models.get_bulk_create_coupon_code_jobs_fields_coupon_code_bulk_create_job_item import (
+    GET_BULK_CREATE_COUPON_CODE_JOBS_FIELDS_COUPON_CODE_BULK_CREATE_JOB_ITEM_VALUES,
     GetBulkCreateCouponCodeJobsFieldsCouponCodeBulkCreateJobItem,
 )
 from ...models.get_coupon_code_create_job_response_collection_compound_document import (
@@ -36,17 +38,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_coupon_code_bulk_create_job: list[str] | Unset = UNSET
-    if not isinstance(fields_coupon_code_bulk_create_job, Unset):
-        json_fields_coupon_code_bulk_create_job = []
-        for fields_coupon_code_bulk_create_job_item_data in fields_coupon_code_bulk_create_job:
-            fields_coupon_code_bulk_create_job_item: str = fields_coupon_code_bulk_create_job_item_data
-            json_fields_coupon_code_bulk_create_job.append(fields_coupon_code_bulk_create_job_item)
-
-    if isinstance(json_fields_coupon_code_bulk_create_job, list) and json_fields_coupon_code_bulk_create_job:
-        params["fields[coupon-code-bulk-create-job]"] = ",".join(
-            str(item) for item in json_fields_coupon_code_bulk_create_job
-        )
+    params["fields[coupon-code-bulk-create-job]"] = joined_values(
+        "get_bulk_create_coupon_code_jobs",
+        "fields_coupon_code_bulk_create_job",
+        fields_coupon_code_bulk_create_job,
+        GET_BULK_CREATE_COUPON_CODE_JOBS_FIELDS_COUPON_CODE_BULK_CREATE_JOB_ITEM_VALUES,
+    )
 
     params["filter"] = filter
 

@@ -5,15 +5,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.get_bulk_create_coupon_codes_job_fields_coupon_code_bulk_create_job_item import (
+    GET_BULK_CREATE_COUPON_CODES_JOB_FIELDS_COUPON_CODE_BULK_CREATE_JOB_ITEM_VALUES,
     GetBulkCreateCouponCodesJobFieldsCouponCodeBulkCreateJobItem,
 )
 from ...models.get_bulk_create_coupon_codes_job_fields_coupon_code_item import (
+    GET_BULK_CREATE_COUPON_CODES_JOB_FIELDS_COUPON_CODE_ITEM_VALUES,
     GetBulkCreateCouponCodesJobFieldsCouponCodeItem,
 )
 from ...models.get_bulk_create_coupon_codes_job_include_item import (
+    GET_BULK_CREATE_COUPON_CODES_JOB_INCLUDE_ITEM_VALUES,
     GetBulkCreateCouponCodesJobIncludeItem,
 )
 from ...models.get_coupon_code_create_job_response_compound_document import (
@@ -48,37 +51,23 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_coupon_code_bulk_create_job: list[str] | Unset = UNSET
-    if not isinstance(fields_coupon_code_bulk_create_job, Unset):
-        json_fields_coupon_code_bulk_create_job = []
-        for fields_coupon_code_bulk_create_job_item_data in fields_coupon_code_bulk_create_job:
-            fields_coupon_code_bulk_create_job_item: str = fields_coupon_code_bulk_create_job_item_data
-            json_fields_coupon_code_bulk_create_job.append(fields_coupon_code_bulk_create_job_item)
+    params["fields[coupon-code-bulk-create-job]"] = joined_values(
+        "get_bulk_create_coupon_codes_job",
+        "fields_coupon_code_bulk_create_job",
+        fields_coupon_code_bulk_create_job,
+        GET_BULK_CREATE_COUPON_CODES_JOB_FIELDS_COUPON_CODE_BULK_CREATE_JOB_ITEM_VALUES,
+    )
 
-    if isinstance(json_fields_coupon_code_bulk_create_job, list) and json_fields_coupon_code_bulk_create_job:
-        params["fields[coupon-code-bulk-create-job]"] = ",".join(
-            str(item) for item in json_fields_coupon_code_bulk_create_job
-        )
+    params["fields[coupon-code]"] = joined_values(
+        "get_bulk_create_coupon_codes_job",
+        "fields_coupon_code",
+        fields_coupon_code,
+        GET_BULK_CREATE_COUPON_CODES_JOB_FIELDS_COUPON_CODE_ITEM_VALUES,
+    )
 
-    json_fields_coupon_code: list[str] | Unset = UNSET
-    if not isinstance(fields_coupon_code, Unset):
-        json_fields_coupon_code = []
-        for fields_coupon_code_item_data in fields_coupon_code:
-            fields_coupon_code_item: str = fields_coupon_code_item_data
-            json_fields_coupon_code.append(fields_coupon_code_item)
-
-    if isinstance(json_fields_coupon_code, list) and json_fields_coupon_code:
-        params["fields[coupon-code]"] = ",".join(str(item) for item in json_fields_coupon_code)
-
-    json_include: list[str] | Unset = UNSET
-    if not isinstance(include, Unset):
-        json_include = []
-        for include_item_data in include:
-            include_item: str = include_item_data
-            json_include.append(include_item)
-
-    if isinstance(json_include, list) and json_include:
-        params["include"] = ",".join(str(item) for item in json_include)
+    params["include"] = joined_values(
+        "get_bulk_create_coupon_codes_job", "include", include, GET_BULK_CREATE_COUPON_CODES_JOB_INCLUDE_ITEM_VALUES
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

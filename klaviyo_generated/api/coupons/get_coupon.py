@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import joined_values, path_segment
 from ...models.client_error import ClientError
-from ...models.get_coupon_fields_coupon_item import GetCouponFieldsCouponItem
+from ...models.get_coupon_fields_coupon_item import (
+    GET_COUPON_FIELDS_COUPON_ITEM_VALUES,
+    GetCouponFieldsCouponItem,
+)
 from ...models.get_coupon_response import GetCouponResponse
 from ...models.server_error import ServerError
 from ...types import UNSET, Response, Unset
@@ -35,15 +38,9 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_coupon: list[str] | Unset = UNSET
-    if not isinstance(fields_coupon, Unset):
-        json_fields_coupon = []
-        for fields_coupon_item_data in fields_coupon:
-            fields_coupon_item: str = fields_coupon_item_data
-            json_fields_coupon.append(fields_coupon_item)
-
-    if isinstance(json_fields_coupon, list) and json_fields_coupon:
-        params["fields[coupon]"] = ",".join(str(item) for item in json_fields_coupon)
+    params["fields[coupon]"] = joined_values(
+        "get_coupon", "fields_coupon", fields_coupon, GET_COUPON_FIELDS_COUPON_ITEM_VALUES
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

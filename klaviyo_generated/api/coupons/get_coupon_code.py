@@ -5,15 +5,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.get_coupon_code_fields_coupon_code_item import (
+    GET_COUPON_CODE_FIELDS_COUPON_CODE_ITEM_VALUES,
     GetCouponCodeFieldsCouponCodeItem,
 )
 from ...models.get_coupon_code_fields_coupon_item import (
+    GET_COUPON_CODE_FIELDS_COUPON_ITEM_VALUES,
     GetCouponCodeFieldsCouponItem,
 )
-from ...models.get_coupon_code_include_item import GetCouponCodeIncludeItem
+from ...models.get_coupon_code_include_item import (
+    GET_COUPON_CODE_INCLUDE_ITEM_VALUES,
+    GetCouponCodeIncludeItem,
+)
 from ...models.get_coupon_code_response_compound_document import GetCouponCodeResponseCompoundDocument
 from ...models.server_error import ServerError
 from ...types import UNSET, Response, Unset
@@ -43,35 +48,15 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_coupon_code: list[str] | Unset = UNSET
-    if not isinstance(fields_coupon_code, Unset):
-        json_fields_coupon_code = []
-        for fields_coupon_code_item_data in fields_coupon_code:
-            fields_coupon_code_item: str = fields_coupon_code_item_data
-            json_fields_coupon_code.append(fields_coupon_code_item)
+    params["fields[coupon-code]"] = joined_values(
+        "get_coupon_code", "fields_coupon_code", fields_coupon_code, GET_COUPON_CODE_FIELDS_COUPON_CODE_ITEM_VALUES
+    )
 
-    if isinstance(json_fields_coupon_code, list) and json_fields_coupon_code:
-        params["fields[coupon-code]"] = ",".join(str(item) for item in json_fields_coupon_code)
+    params["fields[coupon]"] = joined_values(
+        "get_coupon_code", "fields_coupon", fields_coupon, GET_COUPON_CODE_FIELDS_COUPON_ITEM_VALUES
+    )
 
-    json_fields_coupon: list[str] | Unset = UNSET
-    if not isinstance(fields_coupon, Unset):
-        json_fields_coupon = []
-        for fields_coupon_item_data in fields_coupon:
-            fields_coupon_item: str = fields_coupon_item_data
-            json_fields_coupon.append(fields_coupon_item)
-
-    if isinstance(json_fields_coupon, list) and json_fields_coupon:
-        params["fields[coupon]"] = ",".join(str(item) for item in json_fields_coupon)
-
-    json_include: list[str] | Unset = UNSET
-    if not isinstance(include, Unset):
-        json_include = []
-        for include_item_data in include:
-            include_item: str = include_item_data
-            json_include.append(include_item)
-
-    if isinstance(json_include, list) and json_include:
-        params["include"] = ",".join(str(item) for item in json_include)
+    params["include"] = joined_values("get_coupon_code", "include", include, GET_COUPON_CODE_INCLUDE_ITEM_VALUES)
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

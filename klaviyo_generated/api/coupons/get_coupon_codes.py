@@ -5,17 +5,23 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import joined_values
 from ...models.client_error import ClientError
 from ...models.get_coupon_code_response_collection_compound_document import (
     GetCouponCodeResponseCollectionCompoundDocument,
 )
 from ...models.get_coupon_codes_fields_coupon_code_item import (
+    GET_COUPON_CODES_FIELDS_COUPON_CODE_ITEM_VALUES,
     GetCouponCodesFieldsCouponCodeItem,
 )
 from ...models.get_coupon_codes_fields_coupon_item import (
+    GET_COUPON_CODES_FIELDS_COUPON_ITEM_VALUES,
     GetCouponCodesFieldsCouponItem,
 )
-from ...models.get_coupon_codes_include_item import GetCouponCodesIncludeItem
+from ...models.get_coupon_codes_include_item import (
+    GET_COUPON_CODES_INCLUDE_ITEM_VALUES,
+    GetCouponCodesIncludeItem,
+)
 from ...models.server_error import ServerError
 from ...types import UNSET, Response, Unset
 
@@ -42,37 +48,17 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_coupon_code: list[str] | Unset = UNSET
-    if not isinstance(fields_coupon_code, Unset):
-        json_fields_coupon_code = []
-        for fields_coupon_code_item_data in fields_coupon_code:
-            fields_coupon_code_item: str = fields_coupon_code_item_data
-            json_fields_coupon_code.append(fields_coupon_code_item)
+    params["fields[coupon-code]"] = joined_values(
+        "get_coupon_codes", "fields_coupon_code", fields_coupon_code, GET_COUPON_CODES_FIELDS_COUPON_CODE_ITEM_VALUES
+    )
 
-    if isinstance(json_fields_coupon_code, list) and json_fields_coupon_code:
-        params["fields[coupon-code]"] = ",".join(str(item) for item in json_fields_coupon_code)
-
-    json_fields_coupon: list[str] | Unset = UNSET
-    if not isinstance(fields_coupon, Unset):
-        json_fields_coupon = []
-        for fields_coupon_item_data in fields_coupon:
-            fields_coupon_item: str = fields_coupon_item_data
-            json_fields_coupon.append(fields_coupon_item)
-
-    if isinstance(json_fields_coupon, list) and json_fields_coupon:
-        params["fields[coupon]"] = ",".join(str(item) for item in json_fields_coupon)
+    params["fields[coupon]"] = joined_values(
+        "get_coupon_codes", "fields_coupon", fields_coupon, GET_COUPON_CODES_FIELDS_COUPON_ITEM_VALUES
+    )
 
     params["filter"] = filter
 
-    json_include: list[str] | Unset = UNSET
-    if not isinstance(include, Unset):
-        json_include = []
-        for include_item_data in include:
-            include_item: str = include_item_data
-            json_include.append(include_item)
-
-    if isinstance(json_include, list) and json_include:
-        params["include"] = ",".join(str(item) for item in json_include)
+    params["include"] = joined_values("get_coupon_codes", "include", include, GET_COUPON_CODES_INCLUDE_ITEM_VALUES)
 
     params["page[cursor]"] = page_cursor
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.get_coupon_code_response_collection import GetCouponCodeResponseCollection
 from ...models.get_coupon_codes_for_coupon_fields_coupon_code_item import (
+    GET_COUPON_CODES_FOR_COUPON_FIELDS_COUPON_CODE_ITEM_VALUES,
     GetCouponCodesForCouponFieldsCouponCodeItem,
 )
 from ...models.server_error import ServerError
@@ -40,15 +41,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_coupon_code: list[str] | Unset = UNSET
-    if not isinstance(fields_coupon_code, Unset):
-        json_fields_coupon_code = []
-        for fields_coupon_code_item_data in fields_coupon_code:
-            fields_coupon_code_item: str = fields_coupon_code_item_data
-            json_fields_coupon_code.append(fields_coupon_code_item)
-
-    if isinstance(json_fields_coupon_code, list) and json_fields_coupon_code:
-        params["fields[coupon-code]"] = ",".join(str(item) for item in json_fields_coupon_code)
+    params["fields[coupon-code]"] = joined_values(
+        "get_coupon_codes_for_coupon",
+        "fields_coupon_code",
+        fields_coupon_code,
+        GET_COUPON_CODES_FOR_COUPON_FIELDS_COUPON_CODE_ITEM_VALUES,
+    )
 
     params["filter"] = filter
 

@@ -5,9 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import joined_values
 from ...models.client_error import ClientError
 from ...models.get_coupon_response_collection import GetCouponResponseCollection
-from ...models.get_coupons_fields_coupon_item import GetCouponsFieldsCouponItem
+from ...models.get_coupons_fields_coupon_item import (
+    GET_COUPONS_FIELDS_COUPON_ITEM_VALUES,
+    GetCouponsFieldsCouponItem,
+)
 from ...models.server_error import ServerError
 from ...types import UNSET, Response, Unset
 
@@ -31,15 +35,9 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_coupon: list[str] | Unset = UNSET
-    if not isinstance(fields_coupon, Unset):
-        json_fields_coupon = []
-        for fields_coupon_item_data in fields_coupon:
-            fields_coupon_item: str = fields_coupon_item_data
-            json_fields_coupon.append(fields_coupon_item)
-
-    if isinstance(json_fields_coupon, list) and json_fields_coupon:
-        params["fields[coupon]"] = ",".join(str(item) for item in json_fields_coupon)
+    params["fields[coupon]"] = joined_values(
+        "get_coupons", "fields_coupon", fields_coupon, GET_COUPONS_FIELDS_COUPON_ITEM_VALUES
+    )
 
     params["page[cursor]"] = page_cursor
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import check_body, path_segment
+from ..._arguments import check_body, joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.coupon_update_query import CouponUpdateQuery
 from ...models.patch_coupon_response import PatchCouponResponse
 from ...models.server_error import ServerError
 from ...models.update_coupon_fields_coupon_item import (
+    UPDATE_COUPON_FIELDS_COUPON_ITEM_VALUES,
     UpdateCouponFieldsCouponItem,
 )
 from ...types import UNSET, Response, Unset
@@ -40,15 +41,9 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_coupon: list[str] | Unset = UNSET
-    if not isinstance(fields_coupon, Unset):
-        json_fields_coupon = []
-        for fields_coupon_item_data in fields_coupon:
-            fields_coupon_item: str = fields_coupon_item_data
-            json_fields_coupon.append(fields_coupon_item)
-
-    if isinstance(json_fields_coupon, list) and json_fields_coupon:
-        params["fields[coupon]"] = ",".join(str(item) for item in json_fields_coupon)
+    params["fields[coupon]"] = joined_values(
+        "update_coupon", "fields_coupon", fields_coupon, UPDATE_COUPON_FIELDS_COUPON_ITEM_VALUES
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import check_body, path_segment
+from ..._arguments import check_body, joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.coupon_code_update_query import CouponCodeUpdateQuery
 from ...models.patch_coupon_code_response import PatchCouponCodeResponse
 from ...models.server_error import ServerError
 from ...models.update_coupon_code_fields_coupon_code_item import (
+    UPDATE_COUPON_CODE_FIELDS_COUPON_CODE_ITEM_VALUES,
     UpdateCouponCodeFieldsCouponCodeItem,
 )
 from ...types import UNSET, Response, Unset
@@ -40,15 +41,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_coupon_code: list[str] | Unset = UNSET
-    if not isinstance(fields_coupon_code, Unset):
-        json_fields_coupon_code = []
-        for fields_coupon_code_item_data in fields_coupon_code:
-            fields_coupon_code_item: str = fields_coupon_code_item_data
-            json_fields_coupon_code.append(fields_coupon_code_item)
-
-    if isinstance(json_fields_coupon_code, list) and json_fields_coupon_code:
-        params["fields[coupon-code]"] = ",".join(str(item) for item in json_fields_coupon_code)
+    params["fields[coupon-code]"] = joined_values(
+        "update_coupon_code",
+        "fields_coupon_code",
+        fields_coupon_code,
+        UPDATE_COUPON_CODE_FIELDS_COUPON_CODE_ITEM_VALUES,
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

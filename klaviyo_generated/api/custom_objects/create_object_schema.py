@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import check_body
+from ..._arguments import check_body, joined_values
 from ...models.client_error import ClientError
 from ...models.create_object_schema_fields_object_schema_item import (
+    CREATE_OBJECT_SCHEMA_FIELDS_OBJECT_SCHEMA_ITEM_VALUES,
     CreateObjectSchemaFieldsObjectSchemaItem,
 )
 from ...models.object_schema_create_query import ObjectSchemaCreateQuery
@@ -36,15 +37,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_object_schema: list[str] | Unset = UNSET
-    if not isinstance(fields_object_schema, Unset):
-        json_fields_object_schema = []
-        for fields_object_schema_item_data in fields_object_schema:
-            fields_object_schema_item: str = fields_object_schema_item_data
-            json_fields_object_schema.append(fields_object_schema_item)
-
-    if isinstance(json_fields_object_schema, list) and json_fields_object_schema:
-        params["fields[object-schema]"] = ",".join(str(item) for item in json_fields_object_schema)
+    params["fields[object-schema]"] = joined_values(
+        "create_object_schema",
+        "fields_object_schema",
+        fields_object_schema,
+        CREATE_OBJECT_SCHEMA_FIELDS_OBJECT_SCHEMA_ITEM_VALUES,
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import check_body
+from ..._arguments import check_body, joined_values
 from ...models.client_error import ClientError
 from ...models.create_object_type_fields_object_type_item import (
+    CREATE_OBJECT_TYPE_FIELDS_OBJECT_TYPE_ITEM_VALUES,
     CreateObjectTypeFieldsObjectTypeItem,
 )
 from ...models.object_type_create_query import ObjectTypeCreateQuery
@@ -36,15 +37,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_object_type: list[str] | Unset = UNSET
-    if not isinstance(fields_object_type, Unset):
-        json_fields_object_type = []
-        for fields_object_type_item_data in fields_object_type:
-            fields_object_type_item: str = fields_object_type_item_data
-            json_fields_object_type.append(fields_object_type_item)
-
-    if isinstance(json_fields_object_type, list) and json_fields_object_type:
-        params["fields[object-type]"] = ",".join(str(item) for item in json_fields_object_type)
+    params["fields[object-type]"] = joined_values(
+        "create_object_type",
+        "fields_object_type",
+        fields_object_type,
+        CREATE_OBJECT_TYPE_FIELDS_OBJECT_TYPE_ITEM_VALUES,
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

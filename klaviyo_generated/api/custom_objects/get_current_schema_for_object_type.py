@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.get_current_schema_for_object_type_fields_object_schema_item import (
+    GET_CURRENT_SCHEMA_FOR_OBJECT_TYPE_FIELDS_OBJECT_SCHEMA_ITEM_VALUES,
     GetCurrentSchemaForObjectTypeFieldsObjectSchemaItem,
 )
 from ...models.get_object_schema_response import GetObjectSchemaResponse
@@ -37,15 +38,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_object_schema: list[str] | Unset = UNSET
-    if not isinstance(fields_object_schema, Unset):
-        json_fields_object_schema = []
-        for fields_object_schema_item_data in fields_object_schema:
-            fields_object_schema_item: str = fields_object_schema_item_data
-            json_fields_object_schema.append(fields_object_schema_item)
-
-    if isinstance(json_fields_object_schema, list) and json_fields_object_schema:
-        params["fields[object-schema]"] = ",".join(str(item) for item in json_fields_object_schema)
+    params["fields[object-schema]"] = joined_values(
+        "get_current_schema_for_object_type",
+        "fields_object_schema",
+        fields_object_schema,
+        GET_CURRENT_SCHEMA_FOR_OBJECT_TYPE_FIELDS_OBJECT_SCHEMA_ITEM_VALUES,
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.get_data_source_fields_data_source_item import (
+    GET_DATA_SOURCE_FIELDS_DATA_SOURCE_ITEM_VALUES,
     GetDataSourceFieldsDataSourceItem,
 )
 from ...models.get_data_source_response import GetDataSourceResponse
@@ -37,15 +38,9 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_data_source: list[str] | Unset = UNSET
-    if not isinstance(fields_data_source, Unset):
-        json_fields_data_source = []
-        for fields_data_source_item_data in fields_data_source:
-            fields_data_source_item: str = fields_data_source_item_data
-            json_fields_data_source.append(fields_data_source_item)
-
-    if isinstance(json_fields_data_source, list) and json_fields_data_source:
-        params["fields[data-source]"] = ",".join(str(item) for item in json_fields_data_source)
+    params["fields[data-source]"] = joined_values(
+        "get_data_source", "fields_data_source", fields_data_source, GET_DATA_SOURCE_FIELDS_DATA_SOURCE_ITEM_VALUES
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,21 +5,25 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.get_ingestion_log_response_collection_compound_document import (
     GetIngestionLogResponseCollectionCompoundDocument,
 )
 from ...models.get_ingestion_logs_for_object_type_fields_object_ingestion_log_item import (
+    GET_INGESTION_LOGS_FOR_OBJECT_TYPE_FIELDS_OBJECT_INGESTION_LOG_ITEM_VALUES,
     GetIngestionLogsForObjectTypeFieldsObjectIngestionLogItem,
 )
 from ...models.get_ingestion_logs_for_object_type_fields_object_record_item import (
+    GET_INGESTION_LOGS_FOR_OBJECT_TYPE_FIELDS_OBJECT_RECORD_ITEM_VALUES,
     GetIngestionLogsForObjectTypeFieldsObjectRecordItem,
 )
 from ...models.get_ingestion_logs_for_object_type_fields_object_type_item import (
+    GET_INGESTION_LOGS_FOR_OBJECT_TYPE_FIELDS_OBJECT_TYPE_ITEM_VALUES,
     GetIngestionLogsForObjectTypeFieldsObjectTypeItem,
 )
 from ...models.get_ingestion_logs_for_object_type_include_item import (
+    GET_INGESTION_LOGS_FOR_OBJECT_TYPE_INCLUDE_ITEM_VALUES,
     GetIngestionLogsForObjectTypeIncludeItem,
 )
 from ...models.server_error import ServerError
@@ -53,47 +57,32 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_object_ingestion_log: list[str] | Unset = UNSET
-    if not isinstance(fields_object_ingestion_log, Unset):
-        json_fields_object_ingestion_log = []
-        for fields_object_ingestion_log_item_data in fields_object_ingestion_log:
-            fields_object_ingestion_log_item: str = fields_object_ingestion_log_item_data
-            json_fields_object_ingestion_log.append(fields_object_ingestion_log_item)
+    params["fields[object-ingestion-log]"] = joined_values(
+        "get_ingestion_logs_for_object_type",
+        "fields_object_ingestion_log",
+        fields_object_ingestion_log,
+        GET_INGESTION_LOGS_FOR_OBJECT_TYPE_FIELDS_OBJECT_INGESTION_LOG_ITEM_VALUES,
+    )
 
-    if isinstance(json_fields_object_ingestion_log, list) and json_fields_object_ingestion_log:
-        params["fields[object-ingestion-log]"] = ",".join(str(item) for item in json_fields_object_ingestion_log)
+    params["fields[object-record]"] = joined_values(
+        "get_ingestion_logs_for_object_type",
+        "fields_object_record",
+        fields_object_record,
+        GET_INGESTION_LOGS_FOR_OBJECT_TYPE_FIELDS_OBJECT_RECORD_ITEM_VALUES,
+    )
 
-    json_fields_object_record: list[str] | Unset = UNSET
-    if not isinstance(fields_object_record, Unset):
-        json_fields_object_record = []
-        for fields_object_record_item_data in fields_object_record:
-            fields_object_record_item: str = fields_object_record_item_data
-            json_fields_object_record.append(fields_object_record_item)
-
-    if isinstance(json_fields_object_record, list) and json_fields_object_record:
-        params["fields[object-record]"] = ",".join(str(item) for item in json_fields_object_record)
-
-    json_fields_object_type: list[str] | Unset = UNSET
-    if not isinstance(fields_object_type, Unset):
-        json_fields_object_type = []
-        for fields_object_type_item_data in fields_object_type:
-            fields_object_type_item: str = fields_object_type_item_data
-            json_fields_object_type.append(fields_object_type_item)
-
-    if isinstance(json_fields_object_type, list) and json_fields_object_type:
-        params["fields[object-type]"] = ",".join(str(item) for item in json_fields_object_type)
+    params["fields[object-type]"] = joined_values(
+        "get_ingestion_logs_for_object_type",
+        "fields_object_type",
+        fields_object_type,
+        GET_INGESTION_LOGS_FOR_OBJECT_TYPE_FIELDS_OBJECT_TYPE_ITEM_VALUES,
+    )
 
     params["filter"] = filter
 
-    json_include: list[str] | Unset = UNSET
-    if not isinstance(include, Unset):
-        json_include = []
-        for include_item_data in include:
-            include_item: str = include_item_data
-            json_include.append(include_item)
-
-    if isinstance(json_include, list) and json_include:
-        params["include"] = ",".join(str(item) for item in json_include)
+    params["include"] = joined_values(
+        "get_ingestion_logs_for_object_type", "include", include, GET_INGESTION_LOGS_FOR_OBJECT_TYPE_INCLUDE_ITEM_VALUES
+    )
 
     params["page[cursor]"] = page_cursor
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.get_object_record_fields_object_record_item import (
+    GET_OBJECT_RECORD_FIELDS_OBJECT_RECORD_ITEM_VALUES,
     GetObjectRecordFieldsObjectRecordItem,
 )
 from ...models.get_object_record_response import GetObjectRecordResponse
@@ -37,15 +38,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_object_record: list[str] | Unset = UNSET
-    if not isinstance(fields_object_record, Unset):
-        json_fields_object_record = []
-        for fields_object_record_item_data in fields_object_record:
-            fields_object_record_item: str = fields_object_record_item_data
-            json_fields_object_record.append(fields_object_record_item)
-
-    if isinstance(json_fields_object_record, list) and json_fields_object_record:
-        params["fields[object-record]"] = ",".join(str(item) for item in json_fields_object_record)
+    params["fields[object-record]"] = joined_values(
+        "get_object_record",
+        "fields_object_record",
+        fields_object_record,
+        GET_OBJECT_RECORD_FIELDS_OBJECT_RECORD_ITEM_VALUES,
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,18 +5,24 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.get_object_schema_fields_object_schema_item import (
+    GET_OBJECT_SCHEMA_FIELDS_OBJECT_SCHEMA_ITEM_VALUES,
     GetObjectSchemaFieldsObjectSchemaItem,
 )
 from ...models.get_object_schema_fields_profile_object_schema_item import (
+    GET_OBJECT_SCHEMA_FIELDS_PROFILE_OBJECT_SCHEMA_ITEM_VALUES,
     GetObjectSchemaFieldsProfileObjectSchemaItem,
 )
 from ...models.get_object_schema_fields_source_mapping_item import (
+    GET_OBJECT_SCHEMA_FIELDS_SOURCE_MAPPING_ITEM_VALUES,
     GetObjectSchemaFieldsSourceMappingItem,
 )
-from ...models.get_object_schema_include_item import GetObjectSchemaIncludeItem
+from ...models.get_object_schema_include_item import (
+    GET_OBJECT_SCHEMA_INCLUDE_ITEM_VALUES,
+    GetObjectSchemaIncludeItem,
+)
 from ...models.get_object_schema_response_compound_document import GetObjectSchemaResponseCompoundDocument
 from ...models.server_error import ServerError
 from ...types import UNSET, Response, Unset
@@ -47,45 +53,28 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_object_schema: list[str] | Unset = UNSET
-    if not isinstance(fields_object_schema, Unset):
-        json_fields_object_schema = []
-        for fields_object_schema_item_data in fields_object_schema:
-            fields_object_schema_item: str = fields_object_schema_item_data
-            json_fields_object_schema.append(fields_object_schema_item)
+    params["fields[object-schema]"] = joined_values(
+        "get_object_schema",
+        "fields_object_schema",
+        fields_object_schema,
+        GET_OBJECT_SCHEMA_FIELDS_OBJECT_SCHEMA_ITEM_VALUES,
+    )
 
-    if isinstance(json_fields_object_schema, list) and json_fields_object_schema:
-        params["fields[object-schema]"] = ",".join(str(item) for item in json_fields_object_schema)
+    params["fields[profile-object-schema]"] = joined_values(
+        "get_object_schema",
+        "fields_profile_object_schema",
+        fields_profile_object_schema,
+        GET_OBJECT_SCHEMA_FIELDS_PROFILE_OBJECT_SCHEMA_ITEM_VALUES,
+    )
 
-    json_fields_profile_object_schema: list[str] | Unset = UNSET
-    if not isinstance(fields_profile_object_schema, Unset):
-        json_fields_profile_object_schema = []
-        for fields_profile_object_schema_item_data in fields_profile_object_schema:
-            fields_profile_object_schema_item: str = fields_profile_object_schema_item_data
-            json_fields_profile_object_schema.append(fields_profile_object_schema_item)
+    params["fields[source-mapping]"] = joined_values(
+        "get_object_schema",
+        "fields_source_mapping",
+        fields_source_mapping,
+        GET_OBJECT_SCHEMA_FIELDS_SOURCE_MAPPING_ITEM_VALUES,
+    )
 
-    if isinstance(json_fields_profile_object_schema, list) and json_fields_profile_object_schema:
-        params["fields[profile-object-schema]"] = ",".join(str(item) for item in json_fields_profile_object_schema)
-
-    json_fields_source_mapping: list[str] | Unset = UNSET
-    if not isinstance(fields_source_mapping, Unset):
-        json_fields_source_mapping = []
-        for fields_source_mapping_item_data in fields_source_mapping:
-            fields_source_mapping_item: str = fields_source_mapping_item_data
-            json_fields_source_mapping.append(fields_source_mapping_item)
-
-    if isinstance(json_fields_source_mapping, list) and json_fields_source_mapping:
-        params["fields[source-mapping]"] = ",".join(str(item) for item in json_fields_source_mapping)
-
-    json_include: list[str] | Unset = UNSET
-    if not isinstance(include, Unset):
-        json_include = []
-        for include_item_data in include:
-            include_item: str = include_item_data
-            json_include.append(include_item)
-
-    if isinstance(json_include, list) and json_include:
-        params["include"] = ",".join(str(item) for item in json_include)
+    params["include"] = joined_values("get_object_schema", "include", include, GET_OBJECT_SCHEMA_INCLUDE_ITEM_VALUES)
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,18 +5,24 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.get_object_type_fields_object_schema_item import (
+    GET_OBJECT_TYPE_FIELDS_OBJECT_SCHEMA_ITEM_VALUES,
     GetObjectTypeFieldsObjectSchemaItem,
 )
 from ...models.get_object_type_fields_object_type_item import (
+    GET_OBJECT_TYPE_FIELDS_OBJECT_TYPE_ITEM_VALUES,
     GetObjectTypeFieldsObjectTypeItem,
 )
 from ...models.get_object_type_fields_profile_object_type_item import (
+    GET_OBJECT_TYPE_FIELDS_PROFILE_OBJECT_TYPE_ITEM_VALUES,
     GetObjectTypeFieldsProfileObjectTypeItem,
 )
-from ...models.get_object_type_include_item import GetObjectTypeIncludeItem
+from ...models.get_object_type_include_item import (
+    GET_OBJECT_TYPE_INCLUDE_ITEM_VALUES,
+    GetObjectTypeIncludeItem,
+)
 from ...models.get_object_type_response_compound_document import GetObjectTypeResponseCompoundDocument
 from ...models.server_error import ServerError
 from ...types import UNSET, Response, Unset
@@ -47,45 +53,25 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_object_schema: list[str] | Unset = UNSET
-    if not isinstance(fields_object_schema, Unset):
-        json_fields_object_schema = []
-        for fields_object_schema_item_data in fields_object_schema:
-            fields_object_schema_item: str = fields_object_schema_item_data
-            json_fields_object_schema.append(fields_object_schema_item)
+    params["fields[object-schema]"] = joined_values(
+        "get_object_type",
+        "fields_object_schema",
+        fields_object_schema,
+        GET_OBJECT_TYPE_FIELDS_OBJECT_SCHEMA_ITEM_VALUES,
+    )
 
-    if isinstance(json_fields_object_schema, list) and json_fields_object_schema:
-        params["fields[object-schema]"] = ",".join(str(item) for item in json_fields_object_schema)
+    params["fields[object-type]"] = joined_values(
+        "get_object_type", "fields_object_type", fields_object_type, GET_OBJECT_TYPE_FIELDS_OBJECT_TYPE_ITEM_VALUES
+    )
 
-    json_fields_object_type: list[str] | Unset = UNSET
-    if not isinstance(fields_object_type, Unset):
-        json_fields_object_type = []
-        for fields_object_type_item_data in fields_object_type:
-            fields_object_type_item: str = fields_object_type_item_data
-            json_fields_object_type.append(fields_object_type_item)
+    params["fields[profile-object-type]"] = joined_values(
+        "get_object_type",
+        "fields_profile_object_type",
+        fields_profile_object_type,
+        GET_OBJECT_TYPE_FIELDS_PROFILE_OBJECT_TYPE_ITEM_VALUES,
+    )
 
-    if isinstance(json_fields_object_type, list) and json_fields_object_type:
-        params["fields[object-type]"] = ",".join(str(item) for item in json_fields_object_type)
-
-    json_fields_profile_object_type: list[str] | Unset = UNSET
-    if not isinstance(fields_profile_object_type, Unset):
-        json_fields_profile_object_type = []
-        for fields_profile_object_type_item_data in fields_profile_object_type:
-            fields_profile_object_type_item: str = fields_profile_object_type_item_data
-            json_fields_profile_object_type.append(fields_profile_object_type_item)
-
-    if isinstance(json_fields_profile_object_type, list) and json_fields_profile_object_type:
-        params["fields[profile-object-type]"] = ",".join(str(item) for item in json_fields_profile_object_type)
-
-    json_include: list[str] | Unset = UNSET
-    if not isinstance(include, Unset):
-        json_include = []
-        for include_item_data in include:
-            include_item: str = include_item_data
-            json_include.append(include_item)
-
-    if isinstance(json_include, list) and json_include:
-        params["include"] = ",".join(str(item) for item in json_include)
+    params["include"] = joined_values("get_object_type", "include", include, GET_OBJECT_TYPE_INCLUDE_ITEM_VALUES)
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,17 +5,23 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import joined_values
 from ...models.client_error import ClientError
 from ...models.get_object_type_response_collection_compound_document import (
     GetObjectTypeResponseCollectionCompoundDocument,
 )
 from ...models.get_object_types_fields_object_schema_item import (
+    GET_OBJECT_TYPES_FIELDS_OBJECT_SCHEMA_ITEM_VALUES,
     GetObjectTypesFieldsObjectSchemaItem,
 )
 from ...models.get_object_types_fields_object_type_item import (
+    GET_OBJECT_TYPES_FIELDS_OBJECT_TYPE_ITEM_VALUES,
     GetObjectTypesFieldsObjectTypeItem,
 )
-from ...models.get_object_types_include_item import GetObjectTypesIncludeItem
+from ...models.get_object_types_include_item import (
+    GET_OBJECT_TYPES_INCLUDE_ITEM_VALUES,
+    GetObjectTypesIncludeItem,
+)
 from ...models.server_error import ServerError
 from ...types import UNSET, Response, Unset
 
@@ -40,37 +46,20 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_object_schema: list[str] | Unset = UNSET
-    if not isinstance(fields_object_schema, Unset):
-        json_fields_object_schema = []
-        for fields_object_schema_item_data in fields_object_schema:
-            fields_object_schema_item: str = fields_object_schema_item_data
-            json_fields_object_schema.append(fields_object_schema_item)
+    params["fields[object-schema]"] = joined_values(
+        "get_object_types",
+        "fields_object_schema",
+        fields_object_schema,
+        GET_OBJECT_TYPES_FIELDS_OBJECT_SCHEMA_ITEM_VALUES,
+    )
 
-    if isinstance(json_fields_object_schema, list) and json_fields_object_schema:
-        params["fields[object-schema]"] = ",".join(str(item) for item in json_fields_object_schema)
-
-    json_fields_object_type: list[str] | Unset = UNSET
-    if not isinstance(fields_object_type, Unset):
-        json_fields_object_type = []
-        for fields_object_type_item_data in fields_object_type:
-            fields_object_type_item: str = fields_object_type_item_data
-            json_fields_object_type.append(fields_object_type_item)
-
-    if isinstance(json_fields_object_type, list) and json_fields_object_type:
-        params["fields[object-type]"] = ",".join(str(item) for item in json_fields_object_type)
+    params["fields[object-type]"] = joined_values(
+        "get_object_types", "fields_object_type", fields_object_type, GET_OBJECT_TYPES_FIELDS_OBJECT_TYPE_ITEM_VALUES
+    )
 
     params["filter"] = filter
 
-    json_include: list[str] | Unset = UNSET
-    if not isinstance(include, Unset):
-        json_include = []
-        for include_item_data in include:
-            include_item: str = include_item_data
-            json_include.append(include_item)
-
-    if isinstance(json_include, list) and json_include:
-        params["include"] = ",".join(str(item) for item in json_include)
+    params["include"] = joined_values("get_object_types", "include", include, GET_OBJECT_TYPES_INCLUDE_ITEM_VALUES)
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

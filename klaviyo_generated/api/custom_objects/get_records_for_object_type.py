@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.get_object_record_response_collection import GetObjectRecordResponseCollection
 from ...models.get_records_for_object_type_fields_object_record_item import (
+    GET_RECORDS_FOR_OBJECT_TYPE_FIELDS_OBJECT_RECORD_ITEM_VALUES,
     GetRecordsForObjectTypeFieldsObjectRecordItem,
 )
 from ...models.server_error import ServerError
@@ -39,15 +40,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_object_record: list[str] | Unset = UNSET
-    if not isinstance(fields_object_record, Unset):
-        json_fields_object_record = []
-        for fields_object_record_item_data in fields_object_record:
-            fields_object_record_item: str = fields_object_record_item_data
-            json_fields_object_record.append(fields_object_record_item)
-
-    if isinstance(json_fields_object_record, list) and json_fields_object_record:
-        params["fields[object-record]"] = ",".join(str(item) for item in json_fields_object_record)
+    params["fields[object-record]"] = joined_values(
+        "get_records_for_object_type",
+        "fields_object_record",
+        fields_object_record,
+        GET_RECORDS_FOR_OBJECT_TYPE_FIELDS_OBJECT_RECORD_ITEM_VALUES,
+    )
 
     params["page[cursor]"] = page_cursor
 

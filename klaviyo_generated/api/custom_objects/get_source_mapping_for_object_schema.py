@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.get_source_mapping_for_object_schema_fields_source_mapping_item import (
+    GET_SOURCE_MAPPING_FOR_OBJECT_SCHEMA_FIELDS_SOURCE_MAPPING_ITEM_VALUES,
     GetSourceMappingForObjectSchemaFieldsSourceMappingItem,
 )
 from ...models.get_source_mapping_response import GetSourceMappingResponse
@@ -37,15 +38,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_source_mapping: list[str] | Unset = UNSET
-    if not isinstance(fields_source_mapping, Unset):
-        json_fields_source_mapping = []
-        for fields_source_mapping_item_data in fields_source_mapping:
-            fields_source_mapping_item: str = fields_source_mapping_item_data
-            json_fields_source_mapping.append(fields_source_mapping_item)
-
-    if isinstance(json_fields_source_mapping, list) and json_fields_source_mapping:
-        params["fields[source-mapping]"] = ",".join(str(item) for item in json_fields_source_mapping)
+    params["fields[source-mapping]"] = joined_values(
+        "get_source_mapping_for_object_schema",
+        "fields_source_mapping",
+        fields_source_mapping,
+        GET_SOURCE_MAPPING_FOR_OBJECT_SCHEMA_FIELDS_SOURCE_MAPPING_ITEM_VALUES,
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

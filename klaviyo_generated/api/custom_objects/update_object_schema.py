@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import check_body, path_segment
+from ..._arguments import check_body, joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.object_schema_partial_update_query import ObjectSchemaPartialUpdateQuery
 from ...models.patch_object_schema_response import PatchObjectSchemaResponse
 from ...models.server_error import ServerError
 from ...models.update_object_schema_fields_object_schema_item import (
+    UPDATE_OBJECT_SCHEMA_FIELDS_OBJECT_SCHEMA_ITEM_VALUES,
     UpdateObjectSchemaFieldsObjectSchemaItem,
 )
 from ...types import UNSET, Response, Unset
@@ -40,15 +41,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_object_schema: list[str] | Unset = UNSET
-    if not isinstance(fields_object_schema, Unset):
-        json_fields_object_schema = []
-        for fields_object_schema_item_data in fields_object_schema:
-            fields_object_schema_item: str = fields_object_schema_item_data
-            json_fields_object_schema.append(fields_object_schema_item)
-
-    if isinstance(json_fields_object_schema, list) and json_fields_object_schema:
-        params["fields[object-schema]"] = ",".join(str(item) for item in json_fields_object_schema)
+    params["fields[object-schema]"] = joined_values(
+        "update_object_schema",
+        "fields_object_schema",
+        fields_object_schema,
+        UPDATE_OBJECT_SCHEMA_FIELDS_OBJECT_SCHEMA_ITEM_VALUES,
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import check_body, path_segment
+from ..._arguments import check_body, joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.patch_source_mapping_response import PatchSourceMappingResponse
 from ...models.server_error import ServerError
 from ...models.source_mapping_partial_update_query import SourceMappingPartialUpdateQuery
 from ...models.update_source_mapping_fields_source_mapping_item import (
+    UPDATE_SOURCE_MAPPING_FIELDS_SOURCE_MAPPING_ITEM_VALUES,
     UpdateSourceMappingFieldsSourceMappingItem,
 )
 from ...types import UNSET, Response, Unset
@@ -40,15 +41,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_source_mapping: list[str] | Unset = UNSET
-    if not isinstance(fields_source_mapping, Unset):
-        json_fields_source_mapping = []
-        for fields_source_mapping_item_data in fields_source_mapping:
-            fields_source_mapping_item: str = fields_source_mapping_item_data
-            json_fields_source_mapping.append(fields_source_mapping_item)
-
-    if isinstance(json_fields_source_mapping, list) and json_fields_source_mapping:
-        params["fields[source-mapping]"] = ",".join(str(item) for item in json_fields_source_mapping)
+    params["fields[source-mapping]"] = joined_values(
+        "update_source_mapping",
+        "fields_source_mapping",
+        fields_source_mapping,
+        UPDATE_SOURCE_MAPPING_FIELDS_SOURCE_MAPPING_ITEM_VALUES,
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,15 +5,28 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.get_event_fields_attribution_item import (
+    GET_EVENT_FIELDS_ATTRIBUTION_ITEM_VALUES,
     GetEventFieldsAttributionItem,
 )
-from ...models.get_event_fields_event_item import GetEventFieldsEventItem
-from ...models.get_event_fields_metric_item import GetEventFieldsMetricItem
-from ...models.get_event_fields_profile_item import GetEventFieldsProfileItem
-from ...models.get_event_include_item import GetEventIncludeItem
+from ...models.get_event_fields_event_item import (
+    GET_EVENT_FIELDS_EVENT_ITEM_VALUES,
+    GetEventFieldsEventItem,
+)
+from ...models.get_event_fields_metric_item import (
+    GET_EVENT_FIELDS_METRIC_ITEM_VALUES,
+    GetEventFieldsMetricItem,
+)
+from ...models.get_event_fields_profile_item import (
+    GET_EVENT_FIELDS_PROFILE_ITEM_VALUES,
+    GetEventFieldsProfileItem,
+)
+from ...models.get_event_include_item import (
+    GET_EVENT_INCLUDE_ITEM_VALUES,
+    GetEventIncludeItem,
+)
 from ...models.get_event_response_compound_document import GetEventResponseCompoundDocument
 from ...models.server_error import ServerError
 from ...types import UNSET, Response, Unset
@@ -45,55 +58,23 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_attribution: list[str] | Unset = UNSET
-    if not isinstance(fields_attribution, Unset):
-        json_fields_attribution = []
-        for fields_attribution_item_data in fields_attribution:
-            fields_attribution_item: str = fields_attribution_item_data
-            json_fields_attribution.append(fields_attribution_item)
+    params["fields[attribution]"] = joined_values(
+        "get_event", "fields_attribution", fields_attribution, GET_EVENT_FIELDS_ATTRIBUTION_ITEM_VALUES
+    )
 
-    if isinstance(json_fields_attribution, list) and json_fields_attribution:
-        params["fields[attribution]"] = ",".join(str(item) for item in json_fields_attribution)
+    params["fields[event]"] = joined_values(
+        "get_event", "fields_event", fields_event, GET_EVENT_FIELDS_EVENT_ITEM_VALUES
+    )
 
-    json_fields_event: list[str] | Unset = UNSET
-    if not isinstance(fields_event, Unset):
-        json_fields_event = []
-        for fields_event_item_data in fields_event:
-            fields_event_item: str = fields_event_item_data
-            json_fields_event.append(fields_event_item)
+    params["fields[metric]"] = joined_values(
+        "get_event", "fields_metric", fields_metric, GET_EVENT_FIELDS_METRIC_ITEM_VALUES
+    )
 
-    if isinstance(json_fields_event, list) and json_fields_event:
-        params["fields[event]"] = ",".join(str(item) for item in json_fields_event)
+    params["fields[profile]"] = joined_values(
+        "get_event", "fields_profile", fields_profile, GET_EVENT_FIELDS_PROFILE_ITEM_VALUES
+    )
 
-    json_fields_metric: list[str] | Unset = UNSET
-    if not isinstance(fields_metric, Unset):
-        json_fields_metric = []
-        for fields_metric_item_data in fields_metric:
-            fields_metric_item: str = fields_metric_item_data
-            json_fields_metric.append(fields_metric_item)
-
-    if isinstance(json_fields_metric, list) and json_fields_metric:
-        params["fields[metric]"] = ",".join(str(item) for item in json_fields_metric)
-
-    json_fields_profile: list[str] | Unset = UNSET
-    if not isinstance(fields_profile, Unset):
-        json_fields_profile = []
-        for fields_profile_item_data in fields_profile:
-            fields_profile_item: str = fields_profile_item_data
-            json_fields_profile.append(fields_profile_item)
-
-    if isinstance(json_fields_profile, list) and json_fields_profile:
-        params["fields[profile]"] = ",".join(str(item) for item in json_fields_profile)
-
-    json_include: list[str] | Unset = UNSET
-    if not isinstance(include, Unset):
-        json_include = []
-        for include_item_data in include:
-            include_item: str = include_item_data
-            json_include.append(include_item)
-
-    if isinstance(json_include, list) and json_include:
-        params["include"] = ",".join(str(item) for item in json_include)
+    params["include"] = joined_values("get_event", "include", include, GET_EVENT_INCLUDE_ITEM_VALUES)
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,16 +5,30 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import enum_value, joined_values
 from ...models.client_error import ClientError
 from ...models.get_event_response_collection_compound_document import GetEventResponseCollectionCompoundDocument
 from ...models.get_events_fields_attribution_item import (
+    GET_EVENTS_FIELDS_ATTRIBUTION_ITEM_VALUES,
     GetEventsFieldsAttributionItem,
 )
-from ...models.get_events_fields_event_item import GetEventsFieldsEventItem
-from ...models.get_events_fields_metric_item import GetEventsFieldsMetricItem
-from ...models.get_events_fields_profile_item import GetEventsFieldsProfileItem
-from ...models.get_events_include_item import GetEventsIncludeItem
-from ...models.get_events_sort import GetEventsSort
+from ...models.get_events_fields_event_item import (
+    GET_EVENTS_FIELDS_EVENT_ITEM_VALUES,
+    GetEventsFieldsEventItem,
+)
+from ...models.get_events_fields_metric_item import (
+    GET_EVENTS_FIELDS_METRIC_ITEM_VALUES,
+    GetEventsFieldsMetricItem,
+)
+from ...models.get_events_fields_profile_item import (
+    GET_EVENTS_FIELDS_PROFILE_ITEM_VALUES,
+    GetEventsFieldsProfileItem,
+)
+from ...models.get_events_include_item import (
+    GET_EVENTS_INCLUDE_ITEM_VALUES,
+    GetEventsIncludeItem,
+)
+from ...models.get_events_sort import GET_EVENTS_SORT_VALUES, GetEventsSort
 from ...models.server_error import ServerError
 from ...types import UNSET, Response, Unset
 
@@ -44,67 +58,31 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_attribution: list[str] | Unset = UNSET
-    if not isinstance(fields_attribution, Unset):
-        json_fields_attribution = []
-        for fields_attribution_item_data in fields_attribution:
-            fields_attribution_item: str = fields_attribution_item_data
-            json_fields_attribution.append(fields_attribution_item)
+    params["fields[attribution]"] = joined_values(
+        "get_events", "fields_attribution", fields_attribution, GET_EVENTS_FIELDS_ATTRIBUTION_ITEM_VALUES
+    )
 
-    if isinstance(json_fields_attribution, list) and json_fields_attribution:
-        params["fields[attribution]"] = ",".join(str(item) for item in json_fields_attribution)
+    params["fields[event]"] = joined_values(
+        "get_events", "fields_event", fields_event, GET_EVENTS_FIELDS_EVENT_ITEM_VALUES
+    )
 
-    json_fields_event: list[str] | Unset = UNSET
-    if not isinstance(fields_event, Unset):
-        json_fields_event = []
-        for fields_event_item_data in fields_event:
-            fields_event_item: str = fields_event_item_data
-            json_fields_event.append(fields_event_item)
+    params["fields[metric]"] = joined_values(
+        "get_events", "fields_metric", fields_metric, GET_EVENTS_FIELDS_METRIC_ITEM_VALUES
+    )
 
-    if isinstance(json_fields_event, list) and json_fields_event:
-        params["fields[event]"] = ",".join(str(item) for item in json_fields_event)
-
-    json_fields_metric: list[str] | Unset = UNSET
-    if not isinstance(fields_metric, Unset):
-        json_fields_metric = []
-        for fields_metric_item_data in fields_metric:
-            fields_metric_item: str = fields_metric_item_data
-            json_fields_metric.append(fields_metric_item)
-
-    if isinstance(json_fields_metric, list) and json_fields_metric:
-        params["fields[metric]"] = ",".join(str(item) for item in json_fields_metric)
-
-    json_fields_profile: list[str] | Unset = UNSET
-    if not isinstance(fields_profile, Unset):
-        json_fields_profile = []
-        for fields_profile_item_data in fields_profile:
-            fields_profile_item: str = fields_profile_item_data
-            json_fields_profile.append(fields_profile_item)
-
-    if isinstance(json_fields_profile, list) and json_fields_profile:
-        params["fields[profile]"] = ",".join(str(item) for item in json_fields_profile)
+    params["fields[profile]"] = joined_values(
+        "get_events", "fields_profile", fields_profile, GET_EVENTS_FIELDS_PROFILE_ITEM_VALUES
+    )
 
     params["filter"] = filter
 
-    json_include: list[str] | Unset = UNSET
-    if not isinstance(include, Unset):
-        json_include = []
-        for include_item_data in include:
-            include_item: str = include_item_data
-            json_include.append(include_item)
-
-    if isinstance(json_include, list) and json_include:
-        params["include"] = ",".join(str(item) for item in json_include)
+    params["include"] = joined_values("get_events", "include", include, GET_EVENTS_INCLUDE_ITEM_VALUES)
 
     params["page[cursor]"] = page_cursor
 
     params["page[size]"] = page_size
 
-    json_sort: str | Unset = UNSET
-    if not isinstance(sort, Unset):
-        json_sort = sort
-
-    params["sort"] = json_sort
+    params["sort"] = enum_value("get_events", "sort", sort, GET_EVENTS_SORT_VALUES)
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

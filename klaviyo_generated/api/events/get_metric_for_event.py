@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.get_metric_for_event_fields_metric_item import (
+    GET_METRIC_FOR_EVENT_FIELDS_METRIC_ITEM_VALUES,
     GetMetricForEventFieldsMetricItem,
 )
 from ...models.get_metric_response import GetMetricResponse
@@ -37,15 +38,9 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_metric: list[str] | Unset = UNSET
-    if not isinstance(fields_metric, Unset):
-        json_fields_metric = []
-        for fields_metric_item_data in fields_metric:
-            fields_metric_item: str = fields_metric_item_data
-            json_fields_metric.append(fields_metric_item)
-
-    if isinstance(json_fields_metric, list) and json_fields_metric:
-        params["fields[metric]"] = ",".join(str(item) for item in json_fields_metric)
+    params["fields[metric]"] = joined_values(
+        "get_metric_for_event", "fields_metric", fields_metric, GET_METRIC_FOR_EVENT_FIELDS_METRIC_ITEM_VALUES
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,12 +5,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import check_body
+from ..._arguments import check_body, joined_values
 from ...models.client_error import ClientError
 from ...models.create_flow_additional_fields_flow_item import (
+    CREATE_FLOW_ADDITIONAL_FIELDS_FLOW_ITEM_VALUES,
     CreateFlowAdditionalFieldsFlowItem,
 )
-from ...models.create_flow_fields_flow_item import CreateFlowFieldsFlowItem
+from ...models.create_flow_fields_flow_item import (
+    CREATE_FLOW_FIELDS_FLOW_ITEM_VALUES,
+    CreateFlowFieldsFlowItem,
+)
 from ...models.flow_create_query import FlowCreateQuery
 from ...models.post_flow_v2_response import PostFlowV2Response
 from ...models.server_error import ServerError
@@ -38,25 +42,13 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_additional_fields_flow: list[str] | Unset = UNSET
-    if not isinstance(additional_fields_flow, Unset):
-        json_additional_fields_flow = []
-        for additional_fields_flow_item_data in additional_fields_flow:
-            additional_fields_flow_item: str = additional_fields_flow_item_data
-            json_additional_fields_flow.append(additional_fields_flow_item)
+    params["additional-fields[flow]"] = joined_values(
+        "create_flow", "additional_fields_flow", additional_fields_flow, CREATE_FLOW_ADDITIONAL_FIELDS_FLOW_ITEM_VALUES
+    )
 
-    if isinstance(json_additional_fields_flow, list) and json_additional_fields_flow:
-        params["additional-fields[flow]"] = ",".join(str(item) for item in json_additional_fields_flow)
-
-    json_fields_flow: list[str] | Unset = UNSET
-    if not isinstance(fields_flow, Unset):
-        json_fields_flow = []
-        for fields_flow_item_data in fields_flow:
-            fields_flow_item: str = fields_flow_item_data
-            json_fields_flow.append(fields_flow_item)
-
-    if isinstance(json_fields_flow, list) and json_fields_flow:
-        params["fields[flow]"] = ",".join(str(item) for item in json_fields_flow)
+    params["fields[flow]"] = joined_values(
+        "create_flow", "fields_flow", fields_flow, CREATE_FLOW_FIELDS_FLOW_ITEM_VALUES
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

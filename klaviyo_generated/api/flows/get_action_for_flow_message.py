@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.get_action_for_flow_message_fields_flow_action_item import (
+    GET_ACTION_FOR_FLOW_MESSAGE_FIELDS_FLOW_ACTION_ITEM_VALUES,
     GetActionForFlowMessageFieldsFlowActionItem,
 )
 from ...models.get_flow_action_encoded_response import GetFlowActionEncodedResponse
@@ -37,15 +38,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_flow_action: list[str] | Unset = UNSET
-    if not isinstance(fields_flow_action, Unset):
-        json_fields_flow_action = []
-        for fields_flow_action_item_data in fields_flow_action:
-            fields_flow_action_item: str = fields_flow_action_item_data
-            json_fields_flow_action.append(fields_flow_action_item)
-
-    if isinstance(json_fields_flow_action, list) and json_fields_flow_action:
-        params["fields[flow-action]"] = ",".join(str(item) for item in json_fields_flow_action)
+    params["fields[flow-action]"] = joined_values(
+        "get_action_for_flow_message",
+        "fields_flow_action",
+        fields_flow_action,
+        GET_ACTION_FOR_FLOW_MESSAGE_FIELDS_FLOW_ACTION_ITEM_VALUES,
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import enum_value, path_segment
 from ...models.client_error import ClientError
-from ...models.get_action_ids_for_flow_sort import GetActionIdsForFlowSort
+from ...models.get_action_ids_for_flow_sort import (
+    GET_ACTION_IDS_FOR_FLOW_SORT_VALUES,
+    GetActionIdsForFlowSort,
+)
 from ...models.get_flow_flow_action_relationship_list_response_collection import (
     GetFlowFlowActionRelationshipListResponseCollection,
 )
@@ -46,11 +49,7 @@ def _get_kwargs(
 
     params["page[size]"] = page_size
 
-    json_sort: str | Unset = UNSET
-    if not isinstance(sort, Unset):
-        json_sort = sort
-
-    params["sort"] = json_sort
+    params["sort"] = enum_value("get_action_ids_for_flow", "sort", sort, GET_ACTION_IDS_FOR_FLOW_SORT_VALUES)
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

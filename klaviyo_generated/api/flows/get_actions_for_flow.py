@@ -5,12 +5,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import enum_value, joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.get_actions_for_flow_fields_flow_action_item import (
+    GET_ACTIONS_FOR_FLOW_FIELDS_FLOW_ACTION_ITEM_VALUES,
     GetActionsForFlowFieldsFlowActionItem,
 )
-from ...models.get_actions_for_flow_sort import GetActionsForFlowSort
+from ...models.get_actions_for_flow_sort import (
+    GET_ACTIONS_FOR_FLOW_SORT_VALUES,
+    GetActionsForFlowSort,
+)
 from ...models.get_flow_action_encoded_response_collection import GetFlowActionEncodedResponseCollection
 from ...models.server_error import ServerError
 from ...types import UNSET, Response, Unset
@@ -42,15 +46,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_flow_action: list[str] | Unset = UNSET
-    if not isinstance(fields_flow_action, Unset):
-        json_fields_flow_action = []
-        for fields_flow_action_item_data in fields_flow_action:
-            fields_flow_action_item: str = fields_flow_action_item_data
-            json_fields_flow_action.append(fields_flow_action_item)
-
-    if isinstance(json_fields_flow_action, list) and json_fields_flow_action:
-        params["fields[flow-action]"] = ",".join(str(item) for item in json_fields_flow_action)
+    params["fields[flow-action]"] = joined_values(
+        "get_actions_for_flow",
+        "fields_flow_action",
+        fields_flow_action,
+        GET_ACTIONS_FOR_FLOW_FIELDS_FLOW_ACTION_ITEM_VALUES,
+    )
 
     params["filter"] = filter
 
@@ -58,11 +59,7 @@ def _get_kwargs(
 
     params["page[size]"] = page_size
 
-    json_sort: str | Unset = UNSET
-    if not isinstance(sort, Unset):
-        json_sort = sort
-
-    params["sort"] = json_sort
+    params["sort"] = enum_value("get_actions_for_flow", "sort", sort, GET_ACTIONS_FOR_FLOW_SORT_VALUES)
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,17 +5,28 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.get_flow_additional_fields_flow_item import (
+    GET_FLOW_ADDITIONAL_FIELDS_FLOW_ITEM_VALUES,
     GetFlowAdditionalFieldsFlowItem,
 )
 from ...models.get_flow_fields_flow_action_item import (
+    GET_FLOW_FIELDS_FLOW_ACTION_ITEM_VALUES,
     GetFlowFieldsFlowActionItem,
 )
-from ...models.get_flow_fields_flow_item import GetFlowFieldsFlowItem
-from ...models.get_flow_fields_tag_item import GetFlowFieldsTagItem
-from ...models.get_flow_include_item import GetFlowIncludeItem
+from ...models.get_flow_fields_flow_item import (
+    GET_FLOW_FIELDS_FLOW_ITEM_VALUES,
+    GetFlowFieldsFlowItem,
+)
+from ...models.get_flow_fields_tag_item import (
+    GET_FLOW_FIELDS_TAG_ITEM_VALUES,
+    GetFlowFieldsTagItem,
+)
+from ...models.get_flow_include_item import (
+    GET_FLOW_INCLUDE_ITEM_VALUES,
+    GetFlowIncludeItem,
+)
 from ...models.get_flow_v2_response_compound_document import GetFlowV2ResponseCompoundDocument
 from ...models.server_error import ServerError
 from ...types import UNSET, Response, Unset
@@ -47,55 +58,19 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_additional_fields_flow: list[str] | Unset = UNSET
-    if not isinstance(additional_fields_flow, Unset):
-        json_additional_fields_flow = []
-        for additional_fields_flow_item_data in additional_fields_flow:
-            additional_fields_flow_item: str = additional_fields_flow_item_data
-            json_additional_fields_flow.append(additional_fields_flow_item)
+    params["additional-fields[flow]"] = joined_values(
+        "get_flow", "additional_fields_flow", additional_fields_flow, GET_FLOW_ADDITIONAL_FIELDS_FLOW_ITEM_VALUES
+    )
 
-    if isinstance(json_additional_fields_flow, list) and json_additional_fields_flow:
-        params["additional-fields[flow]"] = ",".join(str(item) for item in json_additional_fields_flow)
+    params["fields[flow-action]"] = joined_values(
+        "get_flow", "fields_flow_action", fields_flow_action, GET_FLOW_FIELDS_FLOW_ACTION_ITEM_VALUES
+    )
 
-    json_fields_flow_action: list[str] | Unset = UNSET
-    if not isinstance(fields_flow_action, Unset):
-        json_fields_flow_action = []
-        for fields_flow_action_item_data in fields_flow_action:
-            fields_flow_action_item: str = fields_flow_action_item_data
-            json_fields_flow_action.append(fields_flow_action_item)
+    params["fields[flow]"] = joined_values("get_flow", "fields_flow", fields_flow, GET_FLOW_FIELDS_FLOW_ITEM_VALUES)
 
-    if isinstance(json_fields_flow_action, list) and json_fields_flow_action:
-        params["fields[flow-action]"] = ",".join(str(item) for item in json_fields_flow_action)
+    params["fields[tag]"] = joined_values("get_flow", "fields_tag", fields_tag, GET_FLOW_FIELDS_TAG_ITEM_VALUES)
 
-    json_fields_flow: list[str] | Unset = UNSET
-    if not isinstance(fields_flow, Unset):
-        json_fields_flow = []
-        for fields_flow_item_data in fields_flow:
-            fields_flow_item: str = fields_flow_item_data
-            json_fields_flow.append(fields_flow_item)
-
-    if isinstance(json_fields_flow, list) and json_fields_flow:
-        params["fields[flow]"] = ",".join(str(item) for item in json_fields_flow)
-
-    json_fields_tag: list[str] | Unset = UNSET
-    if not isinstance(fields_tag, Unset):
-        json_fields_tag = []
-        for fields_tag_item_data in fields_tag:
-            fields_tag_item: str = fields_tag_item_data
-            json_fields_tag.append(fields_tag_item)
-
-    if isinstance(json_fields_tag, list) and json_fields_tag:
-        params["fields[tag]"] = ",".join(str(item) for item in json_fields_tag)
-
-    json_include: list[str] | Unset = UNSET
-    if not isinstance(include, Unset):
-        json_include = []
-        for include_item_data in include:
-            include_item: str = include_item_data
-            json_include.append(include_item)
-
-    if isinstance(json_include, list) and json_include:
-        params["include"] = ",".join(str(item) for item in json_include)
+    params["include"] = joined_values("get_flow", "include", include, GET_FLOW_INCLUDE_ITEM_VALUES)
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,19 +5,25 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.get_flow_action_encoded_response_compound_document import GetFlowActionEncodedResponseCompoundDocument
 from ...models.get_flow_action_fields_flow_action_item import (
+    GET_FLOW_ACTION_FIELDS_FLOW_ACTION_ITEM_VALUES,
     GetFlowActionFieldsFlowActionItem,
 )
 from ...models.get_flow_action_fields_flow_item import (
+    GET_FLOW_ACTION_FIELDS_FLOW_ITEM_VALUES,
     GetFlowActionFieldsFlowItem,
 )
 from ...models.get_flow_action_fields_flow_message_item import (
+    GET_FLOW_ACTION_FIELDS_FLOW_MESSAGE_ITEM_VALUES,
     GetFlowActionFieldsFlowMessageItem,
 )
-from ...models.get_flow_action_include_item import GetFlowActionIncludeItem
+from ...models.get_flow_action_include_item import (
+    GET_FLOW_ACTION_INCLUDE_ITEM_VALUES,
+    GetFlowActionIncludeItem,
+)
 from ...models.server_error import ServerError
 from ...types import UNSET, Response, Unset
 
@@ -47,45 +53,19 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_flow_action: list[str] | Unset = UNSET
-    if not isinstance(fields_flow_action, Unset):
-        json_fields_flow_action = []
-        for fields_flow_action_item_data in fields_flow_action:
-            fields_flow_action_item: str = fields_flow_action_item_data
-            json_fields_flow_action.append(fields_flow_action_item)
+    params["fields[flow-action]"] = joined_values(
+        "get_flow_action", "fields_flow_action", fields_flow_action, GET_FLOW_ACTION_FIELDS_FLOW_ACTION_ITEM_VALUES
+    )
 
-    if isinstance(json_fields_flow_action, list) and json_fields_flow_action:
-        params["fields[flow-action]"] = ",".join(str(item) for item in json_fields_flow_action)
+    params["fields[flow-message]"] = joined_values(
+        "get_flow_action", "fields_flow_message", fields_flow_message, GET_FLOW_ACTION_FIELDS_FLOW_MESSAGE_ITEM_VALUES
+    )
 
-    json_fields_flow_message: list[str] | Unset = UNSET
-    if not isinstance(fields_flow_message, Unset):
-        json_fields_flow_message = []
-        for fields_flow_message_item_data in fields_flow_message:
-            fields_flow_message_item: str = fields_flow_message_item_data
-            json_fields_flow_message.append(fields_flow_message_item)
+    params["fields[flow]"] = joined_values(
+        "get_flow_action", "fields_flow", fields_flow, GET_FLOW_ACTION_FIELDS_FLOW_ITEM_VALUES
+    )
 
-    if isinstance(json_fields_flow_message, list) and json_fields_flow_message:
-        params["fields[flow-message]"] = ",".join(str(item) for item in json_fields_flow_message)
-
-    json_fields_flow: list[str] | Unset = UNSET
-    if not isinstance(fields_flow, Unset):
-        json_fields_flow = []
-        for fields_flow_item_data in fields_flow:
-            fields_flow_item: str = fields_flow_item_data
-            json_fields_flow.append(fields_flow_item)
-
-    if isinstance(json_fields_flow, list) and json_fields_flow:
-        params["fields[flow]"] = ",".join(str(item) for item in json_fields_flow)
-
-    json_include: list[str] | Unset = UNSET
-    if not isinstance(include, Unset):
-        json_include = []
-        for include_item_data in include:
-            include_item: str = include_item_data
-            json_include.append(include_item)
-
-    if isinstance(json_include, list) and json_include:
-        params["include"] = ",".join(str(item) for item in json_include)
+    params["include"] = joined_values("get_flow_action", "include", include, GET_FLOW_ACTION_INCLUDE_ITEM_VALUES)
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,12 +5,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import enum_value, joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.get_flow_action_messages_fields_flow_message_item import (
+    GET_FLOW_ACTION_MESSAGES_FIELDS_FLOW_MESSAGE_ITEM_VALUES,
     GetFlowActionMessagesFieldsFlowMessageItem,
 )
-from ...models.get_flow_action_messages_sort import GetFlowActionMessagesSort
+from ...models.get_flow_action_messages_sort import (
+    GET_FLOW_ACTION_MESSAGES_SORT_VALUES,
+    GetFlowActionMessagesSort,
+)
 from ...models.get_flow_message_encoded_response_collection import GetFlowMessageEncodedResponseCollection
 from ...models.server_error import ServerError
 from ...types import UNSET, Response, Unset
@@ -42,15 +46,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_flow_message: list[str] | Unset = UNSET
-    if not isinstance(fields_flow_message, Unset):
-        json_fields_flow_message = []
-        for fields_flow_message_item_data in fields_flow_message:
-            fields_flow_message_item: str = fields_flow_message_item_data
-            json_fields_flow_message.append(fields_flow_message_item)
-
-    if isinstance(json_fields_flow_message, list) and json_fields_flow_message:
-        params["fields[flow-message]"] = ",".join(str(item) for item in json_fields_flow_message)
+    params["fields[flow-message]"] = joined_values(
+        "get_flow_action_messages",
+        "fields_flow_message",
+        fields_flow_message,
+        GET_FLOW_ACTION_MESSAGES_FIELDS_FLOW_MESSAGE_ITEM_VALUES,
+    )
 
     params["filter"] = filter
 
@@ -58,11 +59,7 @@ def _get_kwargs(
 
     params["page[size]"] = page_size
 
-    json_sort: str | Unset = UNSET
-    if not isinstance(sort, Unset):
-        json_sort = sort
-
-    params["sort"] = json_sort
+    params["sort"] = enum_value("get_flow_action_messages", "sort", sort, GET_FLOW_ACTION_MESSAGES_SORT_VALUES)
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

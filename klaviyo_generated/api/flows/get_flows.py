@@ -5,15 +5,26 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import enum_value, joined_values
 from ...models.client_error import ClientError
 from ...models.get_flow_response_collection_compound_document import GetFlowResponseCollectionCompoundDocument
 from ...models.get_flows_fields_flow_action_item import (
+    GET_FLOWS_FIELDS_FLOW_ACTION_ITEM_VALUES,
     GetFlowsFieldsFlowActionItem,
 )
-from ...models.get_flows_fields_flow_item import GetFlowsFieldsFlowItem
-from ...models.get_flows_fields_tag_item import GetFlowsFieldsTagItem
-from ...models.get_flows_include_item import GetFlowsIncludeItem
-from ...models.get_flows_sort import GetFlowsSort
+from ...models.get_flows_fields_flow_item import (
+    GET_FLOWS_FIELDS_FLOW_ITEM_VALUES,
+    GetFlowsFieldsFlowItem,
+)
+from ...models.get_flows_fields_tag_item import (
+    GET_FLOWS_FIELDS_TAG_ITEM_VALUES,
+    GetFlowsFieldsTagItem,
+)
+from ...models.get_flows_include_item import (
+    GET_FLOWS_INCLUDE_ITEM_VALUES,
+    GetFlowsIncludeItem,
+)
+from ...models.get_flows_sort import GET_FLOWS_SORT_VALUES, GetFlowsSort
 from ...models.server_error import ServerError
 from ...types import UNSET, Response, Unset
 
@@ -42,57 +53,23 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_flow_action: list[str] | Unset = UNSET
-    if not isinstance(fields_flow_action, Unset):
-        json_fields_flow_action = []
-        for fields_flow_action_item_data in fields_flow_action:
-            fields_flow_action_item: str = fields_flow_action_item_data
-            json_fields_flow_action.append(fields_flow_action_item)
+    params["fields[flow-action]"] = joined_values(
+        "get_flows", "fields_flow_action", fields_flow_action, GET_FLOWS_FIELDS_FLOW_ACTION_ITEM_VALUES
+    )
 
-    if isinstance(json_fields_flow_action, list) and json_fields_flow_action:
-        params["fields[flow-action]"] = ",".join(str(item) for item in json_fields_flow_action)
+    params["fields[flow]"] = joined_values("get_flows", "fields_flow", fields_flow, GET_FLOWS_FIELDS_FLOW_ITEM_VALUES)
 
-    json_fields_flow: list[str] | Unset = UNSET
-    if not isinstance(fields_flow, Unset):
-        json_fields_flow = []
-        for fields_flow_item_data in fields_flow:
-            fields_flow_item: str = fields_flow_item_data
-            json_fields_flow.append(fields_flow_item)
-
-    if isinstance(json_fields_flow, list) and json_fields_flow:
-        params["fields[flow]"] = ",".join(str(item) for item in json_fields_flow)
-
-    json_fields_tag: list[str] | Unset = UNSET
-    if not isinstance(fields_tag, Unset):
-        json_fields_tag = []
-        for fields_tag_item_data in fields_tag:
-            fields_tag_item: str = fields_tag_item_data
-            json_fields_tag.append(fields_tag_item)
-
-    if isinstance(json_fields_tag, list) and json_fields_tag:
-        params["fields[tag]"] = ",".join(str(item) for item in json_fields_tag)
+    params["fields[tag]"] = joined_values("get_flows", "fields_tag", fields_tag, GET_FLOWS_FIELDS_TAG_ITEM_VALUES)
 
     params["filter"] = filter
 
-    json_include: list[str] | Unset = UNSET
-    if not isinstance(include, Unset):
-        json_include = []
-        for include_item_data in include:
-            include_item: str = include_item_data
-            json_include.append(include_item)
-
-    if isinstance(json_include, list) and json_include:
-        params["include"] = ",".join(str(item) for item in json_include)
+    params["include"] = joined_values("get_flows", "include", include, GET_FLOWS_INCLUDE_ITEM_VALUES)
 
     params["page[cursor]"] = page_cursor
 
     params["page[size]"] = page_size
 
-    json_sort: str | Unset = UNSET
-    if not isinstance(sort, Unset):
-        json_sort = sort
-
-    params["sort"] = json_sort
+    params["sort"] = enum_value("get_flows", "sort", sort, GET_FLOWS_SORT_VALUES)
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

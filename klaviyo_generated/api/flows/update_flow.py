@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import check_body, path_segment
+from ..._arguments import check_body, joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.flow_update_query import FlowUpdateQuery
 from ...models.patch_flow_response import PatchFlowResponse
 from ...models.server_error import ServerError
-from ...models.update_flow_fields_flow_item import UpdateFlowFieldsFlowItem
+from ...models.update_flow_fields_flow_item import (
+    UPDATE_FLOW_FIELDS_FLOW_ITEM_VALUES,
+    UpdateFlowFieldsFlowItem,
+)
 from ...types import UNSET, Response, Unset
 
 # Only annotations name these: importing an endpoint does not load the HTTP stack.
@@ -38,15 +41,9 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_flow: list[str] | Unset = UNSET
-    if not isinstance(fields_flow, Unset):
-        json_fields_flow = []
-        for fields_flow_item_data in fields_flow:
-            fields_flow_item: str = fields_flow_item_data
-            json_fields_flow.append(fields_flow_item)
-
-    if isinstance(json_fields_flow, list) and json_fields_flow:
-        params["fields[flow]"] = ",".join(str(item) for item in json_fields_flow)
+    params["fields[flow]"] = joined_values(
+        "update_flow", "fields_flow", fields_flow, UPDATE_FLOW_FIELDS_FLOW_ITEM_VALUES
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

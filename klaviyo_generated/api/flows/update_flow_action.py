@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import check_body, path_segment
+from ..._arguments import check_body, joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.flow_action_update_query import FlowActionUpdateQuery
 from ...models.patch_flow_action_encoded_response import PatchFlowActionEncodedResponse
 from ...models.server_error import ServerError
 from ...models.update_flow_action_fields_flow_action_item import (
+    UPDATE_FLOW_ACTION_FIELDS_FLOW_ACTION_ITEM_VALUES,
     UpdateFlowActionFieldsFlowActionItem,
 )
 from ...types import UNSET, Response, Unset
@@ -40,15 +41,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_flow_action: list[str] | Unset = UNSET
-    if not isinstance(fields_flow_action, Unset):
-        json_fields_flow_action = []
-        for fields_flow_action_item_data in fields_flow_action:
-            fields_flow_action_item: str = fields_flow_action_item_data
-            json_fields_flow_action.append(fields_flow_action_item)
-
-    if isinstance(json_fields_flow_action, list) and json_fields_flow_action:
-        params["fields[flow-action]"] = ",".join(str(item) for item in json_fields_flow_action)
+    params["fields[flow-action]"] = joined_values(
+        "update_flow_action",
+        "fields_flow_action",
+        fields_flow_action,
+        UPDATE_FLOW_ACTION_FIELDS_FLOW_ACTION_ITEM_VALUES,
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import check_body
+from ..._arguments import check_body, joined_values
 from ...models.client_error import ClientError
-from ...models.create_form_fields_form_item import CreateFormFieldsFormItem
+from ...models.create_form_fields_form_item import (
+    CREATE_FORM_FIELDS_FORM_ITEM_VALUES,
+    CreateFormFieldsFormItem,
+)
 from ...models.form_create_query import FormCreateQuery
 from ...models.post_encoded_form_response import PostEncodedFormResponse
 from ...models.server_error import ServerError
@@ -34,15 +37,9 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_form: list[str] | Unset = UNSET
-    if not isinstance(fields_form, Unset):
-        json_fields_form = []
-        for fields_form_item_data in fields_form:
-            fields_form_item: str = fields_form_item_data
-            json_fields_form.append(fields_form_item)
-
-    if isinstance(json_fields_form, list) and json_fields_form:
-        params["fields[form]"] = ",".join(str(item) for item in json_fields_form)
+    params["fields[form]"] = joined_values(
+        "create_form", "fields_form", fields_form, CREATE_FORM_FIELDS_FORM_ITEM_VALUES
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.get_encoded_form_response import GetEncodedFormResponse
-from ...models.get_form_fields_form_item import GetFormFieldsFormItem
+from ...models.get_form_fields_form_item import (
+    GET_FORM_FIELDS_FORM_ITEM_VALUES,
+    GetFormFieldsFormItem,
+)
 from ...models.server_error import ServerError
 from ...types import UNSET, Response, Unset
 
@@ -35,15 +38,7 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_form: list[str] | Unset = UNSET
-    if not isinstance(fields_form, Unset):
-        json_fields_form = []
-        for fields_form_item_data in fields_form:
-            fields_form_item: str = fields_form_item_data
-            json_fields_form.append(fields_form_item)
-
-    if isinstance(json_fields_form, list) and json_fields_form:
-        params["fields[form]"] = ",".join(str(item) for item in json_fields_form)
+    params["fields[form]"] = joined_values("get_form", "fields_form", fields_form, GET_FORM_FIELDS_FORM_ITEM_VALUES)
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

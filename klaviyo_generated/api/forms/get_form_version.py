@@ -5,15 +5,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.get_form_version_fields_form_item import (
+    GET_FORM_VERSION_FIELDS_FORM_ITEM_VALUES,
     GetFormVersionFieldsFormItem,
 )
 from ...models.get_form_version_fields_form_version_item import (
+    GET_FORM_VERSION_FIELDS_FORM_VERSION_ITEM_VALUES,
     GetFormVersionFieldsFormVersionItem,
 )
-from ...models.get_form_version_include_item import GetFormVersionIncludeItem
+from ...models.get_form_version_include_item import (
+    GET_FORM_VERSION_INCLUDE_ITEM_VALUES,
+    GetFormVersionIncludeItem,
+)
 from ...models.get_form_version_response_compound_document import GetFormVersionResponseCompoundDocument
 from ...models.server_error import ServerError
 from ...types import UNSET, Response, Unset
@@ -43,35 +48,15 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_form_version: list[str] | Unset = UNSET
-    if not isinstance(fields_form_version, Unset):
-        json_fields_form_version = []
-        for fields_form_version_item_data in fields_form_version:
-            fields_form_version_item: str = fields_form_version_item_data
-            json_fields_form_version.append(fields_form_version_item)
+    params["fields[form-version]"] = joined_values(
+        "get_form_version", "fields_form_version", fields_form_version, GET_FORM_VERSION_FIELDS_FORM_VERSION_ITEM_VALUES
+    )
 
-    if isinstance(json_fields_form_version, list) and json_fields_form_version:
-        params["fields[form-version]"] = ",".join(str(item) for item in json_fields_form_version)
+    params["fields[form]"] = joined_values(
+        "get_form_version", "fields_form", fields_form, GET_FORM_VERSION_FIELDS_FORM_ITEM_VALUES
+    )
 
-    json_fields_form: list[str] | Unset = UNSET
-    if not isinstance(fields_form, Unset):
-        json_fields_form = []
-        for fields_form_item_data in fields_form:
-            fields_form_item: str = fields_form_item_data
-            json_fields_form.append(fields_form_item)
-
-    if isinstance(json_fields_form, list) and json_fields_form:
-        params["fields[form]"] = ",".join(str(item) for item in json_fields_form)
-
-    json_include: list[str] | Unset = UNSET
-    if not isinstance(include, Unset):
-        json_include = []
-        for include_item_data in include:
-            include_item: str = include_item_data
-            json_include.append(include_item)
-
-    if isinstance(json_include, list) and json_include:
-        params["include"] = ",".join(str(item) for item in json_include)
+    params["include"] = joined_values("get_form_version", "include", include, GET_FORM_VERSION_INCLUDE_ITEM_VALUES)
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

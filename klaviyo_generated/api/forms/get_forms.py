@@ -5,10 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import enum_value, joined_values
 from ...models.client_error import ClientError
 from ...models.get_form_response_collection import GetFormResponseCollection
-from ...models.get_forms_fields_form_item import GetFormsFieldsFormItem
-from ...models.get_forms_sort import GetFormsSort
+from ...models.get_forms_fields_form_item import (
+    GET_FORMS_FIELDS_FORM_ITEM_VALUES,
+    GetFormsFieldsFormItem,
+)
+from ...models.get_forms_sort import GET_FORMS_SORT_VALUES, GetFormsSort
 from ...models.server_error import ServerError
 from ...types import UNSET, Response, Unset
 
@@ -34,15 +38,7 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_form: list[str] | Unset = UNSET
-    if not isinstance(fields_form, Unset):
-        json_fields_form = []
-        for fields_form_item_data in fields_form:
-            fields_form_item: str = fields_form_item_data
-            json_fields_form.append(fields_form_item)
-
-    if isinstance(json_fields_form, list) and json_fields_form:
-        params["fields[form]"] = ",".join(str(item) for item in json_fields_form)
+    params["fields[form]"] = joined_values("get_forms", "fields_form", fields_form, GET_FORMS_FIELDS_FORM_ITEM_VALUES)
 
     params["filter"] = filter
 
@@ -50,11 +46,7 @@ def _get_kwargs(
 
     params["page[size]"] = page_size
 
-    json_sort: str | Unset = UNSET
-    if not isinstance(sort, Unset):
-        json_sort = sort
-
-    params["sort"] = json_sort
+    params["sort"] = enum_value("get_forms", "sort", sort, GET_FORMS_SORT_VALUES)
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

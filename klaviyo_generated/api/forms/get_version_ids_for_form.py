@@ -5,10 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import enum_value, path_segment
 from ...models.client_error import ClientError
 from ...models.get_form_versions_relationships_response_collection import GetFormVersionsRelationshipsResponseCollection
-from ...models.get_version_ids_for_form_sort import GetVersionIdsForFormSort
+from ...models.get_version_ids_for_form_sort import (
+    GET_VERSION_IDS_FOR_FORM_SORT_VALUES,
+    GetVersionIdsForFormSort,
+)
 from ...models.server_error import ServerError
 from ...types import UNSET, Response, Unset
 
@@ -44,11 +47,7 @@ def _get_kwargs(
 
     params["page[size]"] = page_size
 
-    json_sort: str | Unset = UNSET
-    if not isinstance(sort, Unset):
-        json_sort = sort
-
-    params["sort"] = json_sort
+    params["sort"] = enum_value("get_version_ids_for_form", "sort", sort, GET_VERSION_IDS_FOR_FORM_SORT_VALUES)
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,13 +5,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import enum_value, joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.get_form_version_response_collection import GetFormVersionResponseCollection
 from ...models.get_versions_for_form_fields_form_version_item import (
+    GET_VERSIONS_FOR_FORM_FIELDS_FORM_VERSION_ITEM_VALUES,
     GetVersionsForFormFieldsFormVersionItem,
 )
-from ...models.get_versions_for_form_sort import GetVersionsForFormSort
+from ...models.get_versions_for_form_sort import (
+    GET_VERSIONS_FOR_FORM_SORT_VALUES,
+    GetVersionsForFormSort,
+)
 from ...models.server_error import ServerError
 from ...types import UNSET, Response, Unset
 
@@ -42,15 +46,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_form_version: list[str] | Unset = UNSET
-    if not isinstance(fields_form_version, Unset):
-        json_fields_form_version = []
-        for fields_form_version_item_data in fields_form_version:
-            fields_form_version_item: str = fields_form_version_item_data
-            json_fields_form_version.append(fields_form_version_item)
-
-    if isinstance(json_fields_form_version, list) and json_fields_form_version:
-        params["fields[form-version]"] = ",".join(str(item) for item in json_fields_form_version)
+    params["fields[form-version]"] = joined_values(
+        "get_versions_for_form",
+        "fields_form_version",
+        fields_form_version,
+        GET_VERSIONS_FOR_FORM_FIELDS_FORM_VERSION_ITEM_VALUES,
+    )
 
     params["filter"] = filter
 
@@ -58,11 +59,7 @@ def _get_kwargs(
 
     params["page[size]"] = page_size
 
-    json_sort: str | Unset = UNSET
-    if not isinstance(sort, Unset):
-        json_sort = sort
-
-    params["sort"] = json_sort
+    params["sort"] = enum_value("get_versions_for_form", "sort", sort, GET_VERSIONS_FOR_FORM_SORT_VALUES)
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,10 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import enum_value, joined_values
 from ...models.client_error import ClientError
 from ...models.get_image_response_collection import GetImageResponseCollection
-from ...models.get_images_fields_image_item import GetImagesFieldsImageItem
-from ...models.get_images_sort import GetImagesSort
+from ...models.get_images_fields_image_item import (
+    GET_IMAGES_FIELDS_IMAGE_ITEM_VALUES,
+    GetImagesFieldsImageItem,
+)
+from ...models.get_images_sort import GET_IMAGES_SORT_VALUES, GetImagesSort
 from ...models.server_error import ServerError
 from ...types import UNSET, Response, Unset
 
@@ -34,15 +38,9 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_image: list[str] | Unset = UNSET
-    if not isinstance(fields_image, Unset):
-        json_fields_image = []
-        for fields_image_item_data in fields_image:
-            fields_image_item: str = fields_image_item_data
-            json_fields_image.append(fields_image_item)
-
-    if isinstance(json_fields_image, list) and json_fields_image:
-        params["fields[image]"] = ",".join(str(item) for item in json_fields_image)
+    params["fields[image]"] = joined_values(
+        "get_images", "fields_image", fields_image, GET_IMAGES_FIELDS_IMAGE_ITEM_VALUES
+    )
 
     params["filter"] = filter
 
@@ -50,11 +48,7 @@ def _get_kwargs(
 
     params["page[size]"] = page_size
 
-    json_sort: str | Unset = UNSET
-    if not isinstance(sort, Unset):
-        json_sort = sort
-
-    params["sort"] = json_sort
+    params["sort"] = enum_value("get_images", "sort", sort, GET_IMAGES_SORT_VALUES)
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import check_body, path_segment
+from ..._arguments import check_body, joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.image_partial_update_query import ImagePartialUpdateQuery
 from ...models.patch_image_response import PatchImageResponse
 from ...models.server_error import ServerError
-from ...models.update_image_fields_image_item import UpdateImageFieldsImageItem
+from ...models.update_image_fields_image_item import (
+    UPDATE_IMAGE_FIELDS_IMAGE_ITEM_VALUES,
+    UpdateImageFieldsImageItem,
+)
 from ...types import UNSET, Response, Unset
 
 # Only annotations name these: importing an endpoint does not load the HTTP stack.
@@ -38,15 +41,9 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_image: list[str] | Unset = UNSET
-    if not isinstance(fields_image, Unset):
-        json_fields_image = []
-        for fields_image_item_data in fields_image:
-            fields_image_item: str = fields_image_item_data
-            json_fields_image.append(fields_image_item)
-
-    if isinstance(json_fields_image, list) and json_fields_image:
-        params["fields[image]"] = ",".join(str(item) for item in json_fields_image)
+    params["fields[image]"] = joined_values(
+        "update_image", "fields_image", fields_image, UPDATE_IMAGE_FIELDS_IMAGE_ITEM_VALUES
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import check_body
+from ..._arguments import check_body, joined_values
 from ...models.client_error import ClientError
 from ...models.image_create_query import ImageCreateQuery
 from ...models.post_image_response import PostImageResponse
 from ...models.server_error import ServerError
 from ...models.upload_image_from_url_fields_image_item import (
+    UPLOAD_IMAGE_FROM_URL_FIELDS_IMAGE_ITEM_VALUES,
     UploadImageFromUrlFieldsImageItem,
 )
 from ...types import UNSET, Response, Unset
@@ -36,15 +37,9 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_image: list[str] | Unset = UNSET
-    if not isinstance(fields_image, Unset):
-        json_fields_image = []
-        for fields_image_item_data in fields_image:
-            fields_image_item: str = fields_image_item_data
-            json_fields_image.append(fields_image_item)
-
-    if isinstance(json_fields_image, list) and json_fields_image:
-        params["fields[image]"] = ",".join(str(item) for item in json_fields_image)
+    params["fields[image]"] = joined_values(
+        "upload_image_from_url", "fields_image", fields_image, UPLOAD_IMAGE_FROM_URL_FIELDS_IMAGE_ITEM_VALUES
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import check_body
+from ..._arguments import check_body, joined_values
 from ...models.client_error import ClientError
-from ...models.create_list_fields_list_item import CreateListFieldsListItem
+from ...models.create_list_fields_list_item import (
+    CREATE_LIST_FIELDS_LIST_ITEM_VALUES,
+    CreateListFieldsListItem,
+)
 from ...models.list_create_query import ListCreateQuery
 from ...models.post_list_create_response import PostListCreateResponse
 from ...models.server_error import ServerError
@@ -34,15 +37,9 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_list: list[str] | Unset = UNSET
-    if not isinstance(fields_list, Unset):
-        json_fields_list = []
-        for fields_list_item_data in fields_list:
-            fields_list_item: str = fields_list_item_data
-            json_fields_list.append(fields_list_item)
-
-    if isinstance(json_fields_list, list) and json_fields_list:
-        params["fields[list]"] = ",".join(str(item) for item in json_fields_list)
+    params["fields[list]"] = joined_values(
+        "create_list", "fields_list", fields_list, CREATE_LIST_FIELDS_LIST_ITEM_VALUES
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

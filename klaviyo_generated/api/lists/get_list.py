@@ -5,15 +5,28 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.get_list_additional_fields_list_item import (
+    GET_LIST_ADDITIONAL_FIELDS_LIST_ITEM_VALUES,
     GetListAdditionalFieldsListItem,
 )
-from ...models.get_list_fields_flow_item import GetListFieldsFlowItem
-from ...models.get_list_fields_list_item import GetListFieldsListItem
-from ...models.get_list_fields_tag_item import GetListFieldsTagItem
-from ...models.get_list_include_item import GetListIncludeItem
+from ...models.get_list_fields_flow_item import (
+    GET_LIST_FIELDS_FLOW_ITEM_VALUES,
+    GetListFieldsFlowItem,
+)
+from ...models.get_list_fields_list_item import (
+    GET_LIST_FIELDS_LIST_ITEM_VALUES,
+    GetListFieldsListItem,
+)
+from ...models.get_list_fields_tag_item import (
+    GET_LIST_FIELDS_TAG_ITEM_VALUES,
+    GetListFieldsTagItem,
+)
+from ...models.get_list_include_item import (
+    GET_LIST_INCLUDE_ITEM_VALUES,
+    GetListIncludeItem,
+)
 from ...models.get_list_retrieve_response_compound_document import GetListRetrieveResponseCompoundDocument
 from ...models.server_error import ServerError
 from ...types import UNSET, Response, Unset
@@ -45,55 +58,17 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_additional_fields_list: list[str] | Unset = UNSET
-    if not isinstance(additional_fields_list, Unset):
-        json_additional_fields_list = []
-        for additional_fields_list_item_data in additional_fields_list:
-            additional_fields_list_item: str = additional_fields_list_item_data
-            json_additional_fields_list.append(additional_fields_list_item)
+    params["additional-fields[list]"] = joined_values(
+        "get_list", "additional_fields_list", additional_fields_list, GET_LIST_ADDITIONAL_FIELDS_LIST_ITEM_VALUES
+    )
 
-    if isinstance(json_additional_fields_list, list) and json_additional_fields_list:
-        params["additional-fields[list]"] = ",".join(str(item) for item in json_additional_fields_list)
+    params["fields[flow]"] = joined_values("get_list", "fields_flow", fields_flow, GET_LIST_FIELDS_FLOW_ITEM_VALUES)
 
-    json_fields_flow: list[str] | Unset = UNSET
-    if not isinstance(fields_flow, Unset):
-        json_fields_flow = []
-        for fields_flow_item_data in fields_flow:
-            fields_flow_item: str = fields_flow_item_data
-            json_fields_flow.append(fields_flow_item)
+    params["fields[list]"] = joined_values("get_list", "fields_list", fields_list, GET_LIST_FIELDS_LIST_ITEM_VALUES)
 
-    if isinstance(json_fields_flow, list) and json_fields_flow:
-        params["fields[flow]"] = ",".join(str(item) for item in json_fields_flow)
+    params["fields[tag]"] = joined_values("get_list", "fields_tag", fields_tag, GET_LIST_FIELDS_TAG_ITEM_VALUES)
 
-    json_fields_list: list[str] | Unset = UNSET
-    if not isinstance(fields_list, Unset):
-        json_fields_list = []
-        for fields_list_item_data in fields_list:
-            fields_list_item: str = fields_list_item_data
-            json_fields_list.append(fields_list_item)
-
-    if isinstance(json_fields_list, list) and json_fields_list:
-        params["fields[list]"] = ",".join(str(item) for item in json_fields_list)
-
-    json_fields_tag: list[str] | Unset = UNSET
-    if not isinstance(fields_tag, Unset):
-        json_fields_tag = []
-        for fields_tag_item_data in fields_tag:
-            fields_tag_item: str = fields_tag_item_data
-            json_fields_tag.append(fields_tag_item)
-
-    if isinstance(json_fields_tag, list) and json_fields_tag:
-        params["fields[tag]"] = ",".join(str(item) for item in json_fields_tag)
-
-    json_include: list[str] | Unset = UNSET
-    if not isinstance(include, Unset):
-        json_include = []
-        for include_item_data in include:
-            include_item: str = include_item_data
-            json_include.append(include_item)
-
-    if isinstance(json_include, list) and json_include:
-        params["include"] = ",".join(str(item) for item in json_include)
+    params["include"] = joined_values("get_list", "include", include, GET_LIST_INCLUDE_ITEM_VALUES)
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,13 +5,26 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import enum_value, joined_values
 from ...models.client_error import ClientError
 from ...models.get_list_list_response_collection_compound_document import GetListListResponseCollectionCompoundDocument
-from ...models.get_lists_fields_flow_item import GetListsFieldsFlowItem
-from ...models.get_lists_fields_list_item import GetListsFieldsListItem
-from ...models.get_lists_fields_tag_item import GetListsFieldsTagItem
-from ...models.get_lists_include_item import GetListsIncludeItem
-from ...models.get_lists_sort import GetListsSort
+from ...models.get_lists_fields_flow_item import (
+    GET_LISTS_FIELDS_FLOW_ITEM_VALUES,
+    GetListsFieldsFlowItem,
+)
+from ...models.get_lists_fields_list_item import (
+    GET_LISTS_FIELDS_LIST_ITEM_VALUES,
+    GetListsFieldsListItem,
+)
+from ...models.get_lists_fields_tag_item import (
+    GET_LISTS_FIELDS_TAG_ITEM_VALUES,
+    GetListsFieldsTagItem,
+)
+from ...models.get_lists_include_item import (
+    GET_LISTS_INCLUDE_ITEM_VALUES,
+    GetListsIncludeItem,
+)
+from ...models.get_lists_sort import GET_LISTS_SORT_VALUES, GetListsSort
 from ...models.server_error import ServerError
 from ...types import UNSET, Response, Unset
 
@@ -40,57 +53,21 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_flow: list[str] | Unset = UNSET
-    if not isinstance(fields_flow, Unset):
-        json_fields_flow = []
-        for fields_flow_item_data in fields_flow:
-            fields_flow_item: str = fields_flow_item_data
-            json_fields_flow.append(fields_flow_item)
+    params["fields[flow]"] = joined_values("get_lists", "fields_flow", fields_flow, GET_LISTS_FIELDS_FLOW_ITEM_VALUES)
 
-    if isinstance(json_fields_flow, list) and json_fields_flow:
-        params["fields[flow]"] = ",".join(str(item) for item in json_fields_flow)
+    params["fields[list]"] = joined_values("get_lists", "fields_list", fields_list, GET_LISTS_FIELDS_LIST_ITEM_VALUES)
 
-    json_fields_list: list[str] | Unset = UNSET
-    if not isinstance(fields_list, Unset):
-        json_fields_list = []
-        for fields_list_item_data in fields_list:
-            fields_list_item: str = fields_list_item_data
-            json_fields_list.append(fields_list_item)
-
-    if isinstance(json_fields_list, list) and json_fields_list:
-        params["fields[list]"] = ",".join(str(item) for item in json_fields_list)
-
-    json_fields_tag: list[str] | Unset = UNSET
-    if not isinstance(fields_tag, Unset):
-        json_fields_tag = []
-        for fields_tag_item_data in fields_tag:
-            fields_tag_item: str = fields_tag_item_data
-            json_fields_tag.append(fields_tag_item)
-
-    if isinstance(json_fields_tag, list) and json_fields_tag:
-        params["fields[tag]"] = ",".join(str(item) for item in json_fields_tag)
+    params["fields[tag]"] = joined_values("get_lists", "fields_tag", fields_tag, GET_LISTS_FIELDS_TAG_ITEM_VALUES)
 
     params["filter"] = filter
 
-    json_include: list[str] | Unset = UNSET
-    if not isinstance(include, Unset):
-        json_include = []
-        for include_item_data in include:
-            include_item: str = include_item_data
-            json_include.append(include_item)
-
-    if isinstance(json_include, list) and json_include:
-        params["include"] = ",".join(str(item) for item in json_include)
+    params["include"] = joined_values("get_lists", "include", include, GET_LISTS_INCLUDE_ITEM_VALUES)
 
     params["page[cursor]"] = page_cursor
 
     params["page[size]"] = page_size
 
-    json_sort: str | Unset = UNSET
-    if not isinstance(sort, Unset):
-        json_sort = sort
-
-    params["sort"] = json_sort
+    params["sort"] = enum_value("get_lists", "sort", sort, GET_LISTS_SORT_VALUES)
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import enum_value, path_segment
 from ...models.client_error import ClientError
 from ...models.get_list_profiles_relationships_response_collection import GetListProfilesRelationshipsResponseCollection
-from ...models.get_profile_ids_for_list_sort import GetProfileIdsForListSort
+from ...models.get_profile_ids_for_list_sort import (
+    GET_PROFILE_IDS_FOR_LIST_SORT_VALUES,
+    GetProfileIdsForListSort,
+)
 from ...models.server_error import ServerError
 from ...types import UNSET, Response, Unset
 
@@ -44,11 +47,7 @@ def _get_kwargs(
 
     params["page[size]"] = page_size
 
-    json_sort: str | Unset = UNSET
-    if not isinstance(sort, Unset):
-        json_sort = sort
-
-    params["sort"] = json_sort
+    params["sort"] = enum_value("get_profile_ids_for_list", "sort", sort, GET_PROFILE_IDS_FOR_LIST_SORT_VALUES)
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import check_body, path_segment
+from ..._arguments import check_body, joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.list_partial_update_query import ListPartialUpdateQuery
 from ...models.patch_list_partial_update_response import PatchListPartialUpdateResponse
 from ...models.server_error import ServerError
-from ...models.update_list_fields_list_item import UpdateListFieldsListItem
+from ...models.update_list_fields_list_item import (
+    UPDATE_LIST_FIELDS_LIST_ITEM_VALUES,
+    UpdateListFieldsListItem,
+)
 from ...types import UNSET, Response, Unset
 
 # Only annotations name these: importing an endpoint does not load the HTTP stack.
@@ -38,15 +41,9 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_list: list[str] | Unset = UNSET
-    if not isinstance(fields_list, Unset):
-        json_fields_list = []
-        for fields_list_item_data in fields_list:
-            fields_list_item: str = fields_list_item_data
-            json_fields_list.append(fields_list_item)
-
-    if isinstance(json_fields_list, list) and json_fields_list:
-        params["fields[list]"] = ",".join(str(item) for item in json_fields_list)
+    params["fields[list]"] = joined_values(
+        "update_list", "fields_list", fields_list, UPDATE_LIST_FIELDS_LIST_ITEM_VALUES
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

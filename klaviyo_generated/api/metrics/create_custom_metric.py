@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import check_body
+from ..._arguments import check_body, joined_values
 from ...models.client_error import ClientError
 from ...models.create_custom_metric_fields_custom_metric_item import (
+    CREATE_CUSTOM_METRIC_FIELDS_CUSTOM_METRIC_ITEM_VALUES,
     CreateCustomMetricFieldsCustomMetricItem,
 )
 from ...models.custom_metric_create_query import CustomMetricCreateQuery
@@ -36,15 +37,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_custom_metric: list[str] | Unset = UNSET
-    if not isinstance(fields_custom_metric, Unset):
-        json_fields_custom_metric = []
-        for fields_custom_metric_item_data in fields_custom_metric:
-            fields_custom_metric_item: str = fields_custom_metric_item_data
-            json_fields_custom_metric.append(fields_custom_metric_item)
-
-    if isinstance(json_fields_custom_metric, list) and json_fields_custom_metric:
-        params["fields[custom-metric]"] = ",".join(str(item) for item in json_fields_custom_metric)
+    params["fields[custom-metric]"] = joined_values(
+        "create_custom_metric",
+        "fields_custom_metric",
+        fields_custom_metric,
+        CREATE_CUSTOM_METRIC_FIELDS_CUSTOM_METRIC_ITEM_VALUES,
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

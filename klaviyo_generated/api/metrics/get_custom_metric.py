@@ -5,15 +5,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.get_custom_metric_fields_custom_metric_item import (
+    GET_CUSTOM_METRIC_FIELDS_CUSTOM_METRIC_ITEM_VALUES,
     GetCustomMetricFieldsCustomMetricItem,
 )
 from ...models.get_custom_metric_fields_metric_item import (
+    GET_CUSTOM_METRIC_FIELDS_METRIC_ITEM_VALUES,
     GetCustomMetricFieldsMetricItem,
 )
-from ...models.get_custom_metric_include_item import GetCustomMetricIncludeItem
+from ...models.get_custom_metric_include_item import (
+    GET_CUSTOM_METRIC_INCLUDE_ITEM_VALUES,
+    GetCustomMetricIncludeItem,
+)
 from ...models.get_custom_metric_response_compound_document import GetCustomMetricResponseCompoundDocument
 from ...models.server_error import ServerError
 from ...types import UNSET, Response, Unset
@@ -43,35 +48,18 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_custom_metric: list[str] | Unset = UNSET
-    if not isinstance(fields_custom_metric, Unset):
-        json_fields_custom_metric = []
-        for fields_custom_metric_item_data in fields_custom_metric:
-            fields_custom_metric_item: str = fields_custom_metric_item_data
-            json_fields_custom_metric.append(fields_custom_metric_item)
+    params["fields[custom-metric]"] = joined_values(
+        "get_custom_metric",
+        "fields_custom_metric",
+        fields_custom_metric,
+        GET_CUSTOM_METRIC_FIELDS_CUSTOM_METRIC_ITEM_VALUES,
+    )
 
-    if isinstance(json_fields_custom_metric, list) and json_fields_custom_metric:
-        params["fields[custom-metric]"] = ",".join(str(item) for item in json_fields_custom_metric)
+    params["fields[metric]"] = joined_values(
+        "get_custom_metric", "fields_metric", fields_metric, GET_CUSTOM_METRIC_FIELDS_METRIC_ITEM_VALUES
+    )
 
-    json_fields_metric: list[str] | Unset = UNSET
-    if not isinstance(fields_metric, Unset):
-        json_fields_metric = []
-        for fields_metric_item_data in fields_metric:
-            fields_metric_item: str = fields_metric_item_data
-            json_fields_metric.append(fields_metric_item)
-
-    if isinstance(json_fields_metric, list) and json_fields_metric:
-        params["fields[metric]"] = ",".join(str(item) for item in json_fields_metric)
-
-    json_include: list[str] | Unset = UNSET
-    if not isinstance(include, Unset):
-        json_include = []
-        for include_item_data in include:
-            include_item: str = include_item_data
-            json_include.append(include_item)
-
-    if isinstance(json_include, list) and json_include:
-        params["include"] = ",".join(str(item) for item in json_include)
+    params["include"] = joined_values("get_custom_metric", "include", include, GET_CUSTOM_METRIC_INCLUDE_ITEM_VALUES)
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import enum_value, joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.get_custom_metric_for_mapped_metric_fields_custom_metric_item import (
+    GET_CUSTOM_METRIC_FOR_MAPPED_METRIC_FIELDS_CUSTOM_METRIC_ITEM_VALUES,
     GetCustomMetricForMappedMetricFieldsCustomMetricItem,
 )
 from ...models.get_custom_metric_for_mapped_metric_id import (
+    GET_CUSTOM_METRIC_FOR_MAPPED_METRIC_ID_VALUES,
     GetCustomMetricForMappedMetricId,
 )
 from ...models.get_custom_metric_response import GetCustomMetricResponse
@@ -34,21 +36,20 @@ def _get_kwargs(
         id=path_segment("get_custom_metric_for_mapped_metric", "id", id),
     )
 
+    enum_value("get_custom_metric_for_mapped_metric", "id", id, GET_CUSTOM_METRIC_FOR_MAPPED_METRIC_ID_VALUES)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
 
     params: dict[str, Any] = {}
 
-    json_fields_custom_metric: list[str] | Unset = UNSET
-    if not isinstance(fields_custom_metric, Unset):
-        json_fields_custom_metric = []
-        for fields_custom_metric_item_data in fields_custom_metric:
-            fields_custom_metric_item: str = fields_custom_metric_item_data
-            json_fields_custom_metric.append(fields_custom_metric_item)
-
-    if isinstance(json_fields_custom_metric, list) and json_fields_custom_metric:
-        params["fields[custom-metric]"] = ",".join(str(item) for item in json_fields_custom_metric)
+    params["fields[custom-metric]"] = joined_values(
+        "get_custom_metric_for_mapped_metric",
+        "fields_custom_metric",
+        fields_custom_metric,
+        GET_CUSTOM_METRIC_FOR_MAPPED_METRIC_FIELDS_CUSTOM_METRIC_ITEM_VALUES,
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

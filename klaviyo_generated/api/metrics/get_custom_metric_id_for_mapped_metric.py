@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import enum_value, path_segment
 from ...models.client_error import ClientError
 from ...models.get_custom_metric_id_for_mapped_metric_id import (
+    GET_CUSTOM_METRIC_ID_FOR_MAPPED_METRIC_ID_VALUES,
     GetCustomMetricIdForMappedMetricId,
 )
 from ...models.get_mapped_metric_custom_metric_relationship_response import (
@@ -31,6 +32,8 @@ def _get_kwargs(
     _url = "/api/mapped-metrics/{id}/relationships/custom-metric".format(
         id=path_segment("get_custom_metric_id_for_mapped_metric", "id", id),
     )
+
+    enum_value("get_custom_metric_id_for_mapped_metric", "id", id, GET_CUSTOM_METRIC_ID_FOR_MAPPED_METRIC_ID_VALUES)
 
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):

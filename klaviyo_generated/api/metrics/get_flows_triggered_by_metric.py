@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.get_flow_response_collection import GetFlowResponseCollection
 from ...models.get_flows_triggered_by_metric_fields_flow_item import (
+    GET_FLOWS_TRIGGERED_BY_METRIC_FIELDS_FLOW_ITEM_VALUES,
     GetFlowsTriggeredByMetricFieldsFlowItem,
 )
 from ...models.server_error import ServerError
@@ -37,15 +38,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_flow: list[str] | Unset = UNSET
-    if not isinstance(fields_flow, Unset):
-        json_fields_flow = []
-        for fields_flow_item_data in fields_flow:
-            fields_flow_item: str = fields_flow_item_data
-            json_fields_flow.append(fields_flow_item)
-
-    if isinstance(json_fields_flow, list) and json_fields_flow:
-        params["fields[flow]"] = ",".join(str(item) for item in json_fields_flow)
+    params["fields[flow]"] = joined_values(
+        "get_flows_triggered_by_metric",
+        "fields_flow",
+        fields_flow,
+        GET_FLOWS_TRIGGERED_BY_METRIC_FIELDS_FLOW_ITEM_VALUES,
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,19 +5,25 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import enum_value, joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.get_mapped_metric_fields_custom_metric_item import (
+    GET_MAPPED_METRIC_FIELDS_CUSTOM_METRIC_ITEM_VALUES,
     GetMappedMetricFieldsCustomMetricItem,
 )
 from ...models.get_mapped_metric_fields_mapped_metric_item import (
+    GET_MAPPED_METRIC_FIELDS_MAPPED_METRIC_ITEM_VALUES,
     GetMappedMetricFieldsMappedMetricItem,
 )
 from ...models.get_mapped_metric_fields_metric_item import (
+    GET_MAPPED_METRIC_FIELDS_METRIC_ITEM_VALUES,
     GetMappedMetricFieldsMetricItem,
 )
-from ...models.get_mapped_metric_id import GetMappedMetricId
-from ...models.get_mapped_metric_include_item import GetMappedMetricIncludeItem
+from ...models.get_mapped_metric_id import GET_MAPPED_METRIC_ID_VALUES, GetMappedMetricId
+from ...models.get_mapped_metric_include_item import (
+    GET_MAPPED_METRIC_INCLUDE_ITEM_VALUES,
+    GetMappedMetricIncludeItem,
+)
 from ...models.get_mapped_metric_response_compound_document import GetMappedMetricResponseCompoundDocument
 from ...models.server_error import ServerError
 from ...types import UNSET, Response, Unset
@@ -42,51 +48,33 @@ def _get_kwargs(
         id=path_segment("get_mapped_metric", "id", id),
     )
 
+    enum_value("get_mapped_metric", "id", id, GET_MAPPED_METRIC_ID_VALUES)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
 
     params: dict[str, Any] = {}
 
-    json_fields_custom_metric: list[str] | Unset = UNSET
-    if not isinstance(fields_custom_metric, Unset):
-        json_fields_custom_metric = []
-        for fields_custom_metric_item_data in fields_custom_metric:
-            fields_custom_metric_item: str = fields_custom_metric_item_data
-            json_fields_custom_metric.append(fields_custom_metric_item)
+    params["fields[custom-metric]"] = joined_values(
+        "get_mapped_metric",
+        "fields_custom_metric",
+        fields_custom_metric,
+        GET_MAPPED_METRIC_FIELDS_CUSTOM_METRIC_ITEM_VALUES,
+    )
 
-    if isinstance(json_fields_custom_metric, list) and json_fields_custom_metric:
-        params["fields[custom-metric]"] = ",".join(str(item) for item in json_fields_custom_metric)
+    params["fields[mapped-metric]"] = joined_values(
+        "get_mapped_metric",
+        "fields_mapped_metric",
+        fields_mapped_metric,
+        GET_MAPPED_METRIC_FIELDS_MAPPED_METRIC_ITEM_VALUES,
+    )
 
-    json_fields_mapped_metric: list[str] | Unset = UNSET
-    if not isinstance(fields_mapped_metric, Unset):
-        json_fields_mapped_metric = []
-        for fields_mapped_metric_item_data in fields_mapped_metric:
-            fields_mapped_metric_item: str = fields_mapped_metric_item_data
-            json_fields_mapped_metric.append(fields_mapped_metric_item)
+    params["fields[metric]"] = joined_values(
+        "get_mapped_metric", "fields_metric", fields_metric, GET_MAPPED_METRIC_FIELDS_METRIC_ITEM_VALUES
+    )
 
-    if isinstance(json_fields_mapped_metric, list) and json_fields_mapped_metric:
-        params["fields[mapped-metric]"] = ",".join(str(item) for item in json_fields_mapped_metric)
-
-    json_fields_metric: list[str] | Unset = UNSET
-    if not isinstance(fields_metric, Unset):
-        json_fields_metric = []
-        for fields_metric_item_data in fields_metric:
-            fields_metric_item: str = fields_metric_item_data
-            json_fields_metric.append(fields_metric_item)
-
-    if isinstance(json_fields_metric, list) and json_fields_metric:
-        params["fields[metric]"] = ",".join(str(item) for item in json_fields_metric)
-
-    json_include: list[str] | Unset = UNSET
-    if not isinstance(include, Unset):
-        json_include = []
-        for include_item_data in include:
-            include_item: str = include_item_data
-            json_include.append(include_item)
-
-    if isinstance(json_include, list) and json_include:
-        params["include"] = ",".join(str(item) for item in json_include)
+    params["include"] = joined_values("get_mapped_metric", "include", include, GET_MAPPED_METRIC_INCLUDE_ITEM_VALUES)
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,20 +5,27 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import joined_values
 from ...models.client_error import ClientError
 from ...models.get_mapped_metric_response_collection_compound_document import (
     GetMappedMetricResponseCollectionCompoundDocument,
 )
 from ...models.get_mapped_metrics_fields_custom_metric_item import (
+    GET_MAPPED_METRICS_FIELDS_CUSTOM_METRIC_ITEM_VALUES,
     GetMappedMetricsFieldsCustomMetricItem,
 )
 from ...models.get_mapped_metrics_fields_mapped_metric_item import (
+    GET_MAPPED_METRICS_FIELDS_MAPPED_METRIC_ITEM_VALUES,
     GetMappedMetricsFieldsMappedMetricItem,
 )
 from ...models.get_mapped_metrics_fields_metric_item import (
+    GET_MAPPED_METRICS_FIELDS_METRIC_ITEM_VALUES,
     GetMappedMetricsFieldsMetricItem,
 )
-from ...models.get_mapped_metrics_include_item import GetMappedMetricsIncludeItem
+from ...models.get_mapped_metrics_include_item import (
+    GET_MAPPED_METRICS_INCLUDE_ITEM_VALUES,
+    GetMappedMetricsIncludeItem,
+)
 from ...models.server_error import ServerError
 from ...types import UNSET, Response, Unset
 
@@ -43,45 +50,25 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_custom_metric: list[str] | Unset = UNSET
-    if not isinstance(fields_custom_metric, Unset):
-        json_fields_custom_metric = []
-        for fields_custom_metric_item_data in fields_custom_metric:
-            fields_custom_metric_item: str = fields_custom_metric_item_data
-            json_fields_custom_metric.append(fields_custom_metric_item)
+    params["fields[custom-metric]"] = joined_values(
+        "get_mapped_metrics",
+        "fields_custom_metric",
+        fields_custom_metric,
+        GET_MAPPED_METRICS_FIELDS_CUSTOM_METRIC_ITEM_VALUES,
+    )
 
-    if isinstance(json_fields_custom_metric, list) and json_fields_custom_metric:
-        params["fields[custom-metric]"] = ",".join(str(item) for item in json_fields_custom_metric)
+    params["fields[mapped-metric]"] = joined_values(
+        "get_mapped_metrics",
+        "fields_mapped_metric",
+        fields_mapped_metric,
+        GET_MAPPED_METRICS_FIELDS_MAPPED_METRIC_ITEM_VALUES,
+    )
 
-    json_fields_mapped_metric: list[str] | Unset = UNSET
-    if not isinstance(fields_mapped_metric, Unset):
-        json_fields_mapped_metric = []
-        for fields_mapped_metric_item_data in fields_mapped_metric:
-            fields_mapped_metric_item: str = fields_mapped_metric_item_data
-            json_fields_mapped_metric.append(fields_mapped_metric_item)
+    params["fields[metric]"] = joined_values(
+        "get_mapped_metrics", "fields_metric", fields_metric, GET_MAPPED_METRICS_FIELDS_METRIC_ITEM_VALUES
+    )
 
-    if isinstance(json_fields_mapped_metric, list) and json_fields_mapped_metric:
-        params["fields[mapped-metric]"] = ",".join(str(item) for item in json_fields_mapped_metric)
-
-    json_fields_metric: list[str] | Unset = UNSET
-    if not isinstance(fields_metric, Unset):
-        json_fields_metric = []
-        for fields_metric_item_data in fields_metric:
-            fields_metric_item: str = fields_metric_item_data
-            json_fields_metric.append(fields_metric_item)
-
-    if isinstance(json_fields_metric, list) and json_fields_metric:
-        params["fields[metric]"] = ",".join(str(item) for item in json_fields_metric)
-
-    json_include: list[str] | Unset = UNSET
-    if not isinstance(include, Unset):
-        json_include = []
-        for include_item_data in include:
-            include_item: str = include_item_data
-            json_include.append(include_item)
-
-    if isinstance(json_include, list) and json_include:
-        params["include"] = ",".join(str(item) for item in json_include)
+    params["include"] = joined_values("get_mapped_metrics", "include", include, GET_MAPPED_METRICS_INCLUDE_ITEM_VALUES)
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,11 +5,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import joined_values, path_segment
 from ...models.client_error import ClientError
-from ...models.get_metric_fields_flow_item import GetMetricFieldsFlowItem
-from ...models.get_metric_fields_metric_item import GetMetricFieldsMetricItem
-from ...models.get_metric_include_item import GetMetricIncludeItem
+from ...models.get_metric_fields_flow_item import (
+    GET_METRIC_FIELDS_FLOW_ITEM_VALUES,
+    GetMetricFieldsFlowItem,
+)
+from ...models.get_metric_fields_metric_item import (
+    GET_METRIC_FIELDS_METRIC_ITEM_VALUES,
+    GetMetricFieldsMetricItem,
+)
+from ...models.get_metric_include_item import (
+    GET_METRIC_INCLUDE_ITEM_VALUES,
+    GetMetricIncludeItem,
+)
 from ...models.get_metric_response_compound_document import GetMetricResponseCompoundDocument
 from ...models.server_error import ServerError
 from ...types import UNSET, Response, Unset
@@ -39,35 +48,13 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_flow: list[str] | Unset = UNSET
-    if not isinstance(fields_flow, Unset):
-        json_fields_flow = []
-        for fields_flow_item_data in fields_flow:
-            fields_flow_item: str = fields_flow_item_data
-            json_fields_flow.append(fields_flow_item)
+    params["fields[flow]"] = joined_values("get_metric", "fields_flow", fields_flow, GET_METRIC_FIELDS_FLOW_ITEM_VALUES)
 
-    if isinstance(json_fields_flow, list) and json_fields_flow:
-        params["fields[flow]"] = ",".join(str(item) for item in json_fields_flow)
+    params["fields[metric]"] = joined_values(
+        "get_metric", "fields_metric", fields_metric, GET_METRIC_FIELDS_METRIC_ITEM_VALUES
+    )
 
-    json_fields_metric: list[str] | Unset = UNSET
-    if not isinstance(fields_metric, Unset):
-        json_fields_metric = []
-        for fields_metric_item_data in fields_metric:
-            fields_metric_item: str = fields_metric_item_data
-            json_fields_metric.append(fields_metric_item)
-
-    if isinstance(json_fields_metric, list) and json_fields_metric:
-        params["fields[metric]"] = ",".join(str(item) for item in json_fields_metric)
-
-    json_include: list[str] | Unset = UNSET
-    if not isinstance(include, Unset):
-        json_include = []
-        for include_item_data in include:
-            include_item: str = include_item_data
-            json_include.append(include_item)
-
-    if isinstance(json_include, list) and json_include:
-        params["include"] = ",".join(str(item) for item in json_include)
+    params["include"] = joined_values("get_metric", "include", include, GET_METRIC_INCLUDE_ITEM_VALUES)
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import enum_value, path_segment
 from ...models.client_error import ClientError
 from ...models.get_mapped_metric_metric_relationship_response import GetMappedMetricMetricRelationshipResponse
 from ...models.get_metric_id_for_mapped_metric_id import (
+    GET_METRIC_ID_FOR_MAPPED_METRIC_ID_VALUES,
     GetMetricIdForMappedMetricId,
 )
 from ...models.server_error import ServerError
@@ -29,6 +30,8 @@ def _get_kwargs(
     _url = "/api/mapped-metrics/{id}/relationships/metric".format(
         id=path_segment("get_metric_id_for_mapped_metric", "id", id),
     )
+
+    enum_value("get_metric_id_for_mapped_metric", "id", id, GET_METRIC_ID_FOR_MAPPED_METRIC_ID_VALUES)
 
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):

@@ -5,18 +5,22 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.get_metric_property_additional_fields_metric_property_item import (
+    GET_METRIC_PROPERTY_ADDITIONAL_FIELDS_METRIC_PROPERTY_ITEM_VALUES,
     GetMetricPropertyAdditionalFieldsMetricPropertyItem,
 )
 from ...models.get_metric_property_fields_metric_item import (
+    GET_METRIC_PROPERTY_FIELDS_METRIC_ITEM_VALUES,
     GetMetricPropertyFieldsMetricItem,
 )
 from ...models.get_metric_property_fields_metric_property_item import (
+    GET_METRIC_PROPERTY_FIELDS_METRIC_PROPERTY_ITEM_VALUES,
     GetMetricPropertyFieldsMetricPropertyItem,
 )
 from ...models.get_metric_property_include_item import (
+    GET_METRIC_PROPERTY_INCLUDE_ITEM_VALUES,
     GetMetricPropertyIncludeItem,
 )
 from ...models.get_metric_property_response_compound_document import GetMetricPropertyResponseCompoundDocument
@@ -49,47 +53,27 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_additional_fields_metric_property: list[str] | Unset = UNSET
-    if not isinstance(additional_fields_metric_property, Unset):
-        json_additional_fields_metric_property = []
-        for additional_fields_metric_property_item_data in additional_fields_metric_property:
-            additional_fields_metric_property_item: str = additional_fields_metric_property_item_data
-            json_additional_fields_metric_property.append(additional_fields_metric_property_item)
+    params["additional-fields[metric-property]"] = joined_values(
+        "get_metric_property",
+        "additional_fields_metric_property",
+        additional_fields_metric_property,
+        GET_METRIC_PROPERTY_ADDITIONAL_FIELDS_METRIC_PROPERTY_ITEM_VALUES,
+    )
 
-    if isinstance(json_additional_fields_metric_property, list) and json_additional_fields_metric_property:
-        params["additional-fields[metric-property]"] = ",".join(
-            str(item) for item in json_additional_fields_metric_property
-        )
+    params["fields[metric-property]"] = joined_values(
+        "get_metric_property",
+        "fields_metric_property",
+        fields_metric_property,
+        GET_METRIC_PROPERTY_FIELDS_METRIC_PROPERTY_ITEM_VALUES,
+    )
 
-    json_fields_metric_property: list[str] | Unset = UNSET
-    if not isinstance(fields_metric_property, Unset):
-        json_fields_metric_property = []
-        for fields_metric_property_item_data in fields_metric_property:
-            fields_metric_property_item: str = fields_metric_property_item_data
-            json_fields_metric_property.append(fields_metric_property_item)
+    params["fields[metric]"] = joined_values(
+        "get_metric_property", "fields_metric", fields_metric, GET_METRIC_PROPERTY_FIELDS_METRIC_ITEM_VALUES
+    )
 
-    if isinstance(json_fields_metric_property, list) and json_fields_metric_property:
-        params["fields[metric-property]"] = ",".join(str(item) for item in json_fields_metric_property)
-
-    json_fields_metric: list[str] | Unset = UNSET
-    if not isinstance(fields_metric, Unset):
-        json_fields_metric = []
-        for fields_metric_item_data in fields_metric:
-            fields_metric_item: str = fields_metric_item_data
-            json_fields_metric.append(fields_metric_item)
-
-    if isinstance(json_fields_metric, list) and json_fields_metric:
-        params["fields[metric]"] = ",".join(str(item) for item in json_fields_metric)
-
-    json_include: list[str] | Unset = UNSET
-    if not isinstance(include, Unset):
-        json_include = []
-        for include_item_data in include:
-            include_item: str = include_item_data
-            json_include.append(include_item)
-
-    if isinstance(json_include, list) and json_include:
-        params["include"] = ",".join(str(item) for item in json_include)
+    params["include"] = joined_values(
+        "get_metric_property", "include", include, GET_METRIC_PROPERTY_INCLUDE_ITEM_VALUES
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.get_metric_response_collection import GetMetricResponseCollection
 from ...models.get_metrics_for_custom_metric_fields_metric_item import (
+    GET_METRICS_FOR_CUSTOM_METRIC_FIELDS_METRIC_ITEM_VALUES,
     GetMetricsForCustomMetricFieldsMetricItem,
 )
 from ...models.server_error import ServerError
@@ -37,15 +38,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_metric: list[str] | Unset = UNSET
-    if not isinstance(fields_metric, Unset):
-        json_fields_metric = []
-        for fields_metric_item_data in fields_metric:
-            fields_metric_item: str = fields_metric_item_data
-            json_fields_metric.append(fields_metric_item)
-
-    if isinstance(json_fields_metric, list) and json_fields_metric:
-        params["fields[metric]"] = ",".join(str(item) for item in json_fields_metric)
+    params["fields[metric]"] = joined_values(
+        "get_metrics_for_custom_metric",
+        "fields_metric",
+        fields_metric,
+        GET_METRICS_FOR_CUSTOM_METRIC_FIELDS_METRIC_ITEM_VALUES,
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.get_metric_property_response_collection import GetMetricPropertyResponseCollection
 from ...models.get_properties_for_metric_additional_fields_metric_property_item import (
+    GET_PROPERTIES_FOR_METRIC_ADDITIONAL_FIELDS_METRIC_PROPERTY_ITEM_VALUES,
     GetPropertiesForMetricAdditionalFieldsMetricPropertyItem,
 )
 from ...models.get_properties_for_metric_fields_metric_property_item import (
+    GET_PROPERTIES_FOR_METRIC_FIELDS_METRIC_PROPERTY_ITEM_VALUES,
     GetPropertiesForMetricFieldsMetricPropertyItem,
 )
 from ...models.server_error import ServerError
@@ -41,27 +43,19 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_additional_fields_metric_property: list[str] | Unset = UNSET
-    if not isinstance(additional_fields_metric_property, Unset):
-        json_additional_fields_metric_property = []
-        for additional_fields_metric_property_item_data in additional_fields_metric_property:
-            additional_fields_metric_property_item: str = additional_fields_metric_property_item_data
-            json_additional_fields_metric_property.append(additional_fields_metric_property_item)
+    params["additional-fields[metric-property]"] = joined_values(
+        "get_properties_for_metric",
+        "additional_fields_metric_property",
+        additional_fields_metric_property,
+        GET_PROPERTIES_FOR_METRIC_ADDITIONAL_FIELDS_METRIC_PROPERTY_ITEM_VALUES,
+    )
 
-    if isinstance(json_additional_fields_metric_property, list) and json_additional_fields_metric_property:
-        params["additional-fields[metric-property]"] = ",".join(
-            str(item) for item in json_additional_fields_metric_property
-        )
-
-    json_fields_metric_property: list[str] | Unset = UNSET
-    if not isinstance(fields_metric_property, Unset):
-        json_fields_metric_property = []
-        for fields_metric_property_item_data in fields_metric_property:
-            fields_metric_property_item: str = fields_metric_property_item_data
-            json_fields_metric_property.append(fields_metric_property_item)
-
-    if isinstance(json_fields_metric_property, list) and json_fields_metric_property:
-        params["fields[metric-property]"] = ",".join(str(item) for item in json_fields_metric_property)
+    params["fields[metric-property]"] = joined_values(
+        "get_properties_for_metric",
+        "fields_metric_property",
+        fields_metric_property,
+        GET_PROPERTIES_FOR_METRIC_FIELDS_METRIC_PROPERTY_ITEM_VALUES,
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import check_body
+from ..._arguments import check_body, joined_values
 from ...models.client_error import ClientError
 from ...models.metric_aggregate_query import MetricAggregateQuery
 from ...models.post_metric_aggregate_response import PostMetricAggregateResponse
 from ...models.query_metric_aggregates_fields_metric_aggregate_item import (
+    QUERY_METRIC_AGGREGATES_FIELDS_METRIC_AGGREGATE_ITEM_VALUES,
     QueryMetricAggregatesFieldsMetricAggregateItem,
 )
 from ...models.server_error import ServerError
@@ -36,15 +37,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_metric_aggregate: list[str] | Unset = UNSET
-    if not isinstance(fields_metric_aggregate, Unset):
-        json_fields_metric_aggregate = []
-        for fields_metric_aggregate_item_data in fields_metric_aggregate:
-            fields_metric_aggregate_item: str = fields_metric_aggregate_item_data
-            json_fields_metric_aggregate.append(fields_metric_aggregate_item)
-
-    if isinstance(json_fields_metric_aggregate, list) and json_fields_metric_aggregate:
-        params["fields[metric-aggregate]"] = ",".join(str(item) for item in json_fields_metric_aggregate)
+    params["fields[metric-aggregate]"] = joined_values(
+        "query_metric_aggregates",
+        "fields_metric_aggregate",
+        fields_metric_aggregate,
+        QUERY_METRIC_AGGREGATES_FIELDS_METRIC_AGGREGATE_ITEM_VALUES,
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

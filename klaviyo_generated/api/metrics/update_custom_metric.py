@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import check_body, path_segment
+from ..._arguments import check_body, joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.custom_metric_partial_update_query import CustomMetricPartialUpdateQuery
 from ...models.patch_custom_metric_response import PatchCustomMetricResponse
 from ...models.server_error import ServerError
 from ...models.update_custom_metric_fields_custom_metric_item import (
+    UPDATE_CUSTOM_METRIC_FIELDS_CUSTOM_METRIC_ITEM_VALUES,
     UpdateCustomMetricFieldsCustomMetricItem,
 )
 from ...types import UNSET, Response, Unset
@@ -40,15 +41,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_custom_metric: list[str] | Unset = UNSET
-    if not isinstance(fields_custom_metric, Unset):
-        json_fields_custom_metric = []
-        for fields_custom_metric_item_data in fields_custom_metric:
-            fields_custom_metric_item: str = fields_custom_metric_item_data
-            json_fields_custom_metric.append(fields_custom_metric_item)
-
-    if isinstance(json_fields_custom_metric, list) and json_fields_custom_metric:
-        params["fields[custom-metric]"] = ",".join(str(item) for item in json_fields_custom_metric)
+    params["fields[custom-metric]"] = joined_values(
+        "update_custom_metric",
+        "fields_custom_metric",
+        fields_custom_metric,
+        UPDATE_CUSTOM_METRIC_FIELDS_CUSTOM_METRIC_ITEM_VALUES,
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,15 +5,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import check_body, path_segment
+from ..._arguments import check_body, enum_value, joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.mapped_metric_partial_update_query import MappedMetricPartialUpdateQuery
 from ...models.patch_mapped_metric_response import PatchMappedMetricResponse
 from ...models.server_error import ServerError
 from ...models.update_mapped_metric_fields_mapped_metric_item import (
+    UPDATE_MAPPED_METRIC_FIELDS_MAPPED_METRIC_ITEM_VALUES,
     UpdateMappedMetricFieldsMappedMetricItem,
 )
-from ...models.update_mapped_metric_id import UpdateMappedMetricId
+from ...models.update_mapped_metric_id import (
+    UPDATE_MAPPED_METRIC_ID_VALUES,
+    UpdateMappedMetricId,
+)
 from ...types import UNSET, Response, Unset
 
 # Only annotations name these: importing an endpoint does not load the HTTP stack.
@@ -35,21 +39,20 @@ def _get_kwargs(
     )
     body = check_body("update_mapped_metric", body, MappedMetricPartialUpdateQuery)
 
+    enum_value("update_mapped_metric", "id", id, UPDATE_MAPPED_METRIC_ID_VALUES)
+
     headers: dict[str, Any] = {}
     if not isinstance(revision, Unset):
         headers["revision"] = revision
 
     params: dict[str, Any] = {}
 
-    json_fields_mapped_metric: list[str] | Unset = UNSET
-    if not isinstance(fields_mapped_metric, Unset):
-        json_fields_mapped_metric = []
-        for fields_mapped_metric_item_data in fields_mapped_metric:
-            fields_mapped_metric_item: str = fields_mapped_metric_item_data
-            json_fields_mapped_metric.append(fields_mapped_metric_item)
-
-    if isinstance(json_fields_mapped_metric, list) and json_fields_mapped_metric:
-        params["fields[mapped-metric]"] = ",".join(str(item) for item in json_fields_mapped_metric)
+    params["fields[mapped-metric]"] = joined_values(
+        "update_mapped_metric",
+        "fields_mapped_metric",
+        fields_mapped_metric,
+        UPDATE_MAPPED_METRIC_FIELDS_MAPPED_METRIC_ITEM_VALUES,
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import check_body
+from ..._arguments import check_body, joined_values
 from ...models.bulk_import_profiles_fields_profile_bulk_import_job_item import (
+    BULK_IMPORT_PROFILES_FIELDS_PROFILE_BULK_IMPORT_JOB_ITEM_VALUES,
     BulkImportProfilesFieldsProfileBulkImportJobItem,
 )
 from ...models.client_error import ClientError
@@ -36,15 +37,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_profile_bulk_import_job: list[str] | Unset = UNSET
-    if not isinstance(fields_profile_bulk_import_job, Unset):
-        json_fields_profile_bulk_import_job = []
-        for fields_profile_bulk_import_job_item_data in fields_profile_bulk_import_job:
-            fields_profile_bulk_import_job_item: str = fields_profile_bulk_import_job_item_data
-            json_fields_profile_bulk_import_job.append(fields_profile_bulk_import_job_item)
-
-    if isinstance(json_fields_profile_bulk_import_job, list) and json_fields_profile_bulk_import_job:
-        params["fields[profile-bulk-import-job]"] = ",".join(str(item) for item in json_fields_profile_bulk_import_job)
+    params["fields[profile-bulk-import-job]"] = joined_values(
+        "bulk_import_profiles",
+        "fields_profile_bulk_import_job",
+        fields_profile_bulk_import_job,
+        BULK_IMPORT_PROFILES_FIELDS_PROFILE_BULK_IMPORT_JOB_ITEM_VALUES,
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

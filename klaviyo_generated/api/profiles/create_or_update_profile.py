@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import check_body
+from ..._arguments import check_body, joined_values
 from ...models.client_error import ClientError
 from ...models.create_or_update_profile_additional_fields_profile_item import (
+    CREATE_OR_UPDATE_PROFILE_ADDITIONAL_FIELDS_PROFILE_ITEM_VALUES,
     CreateOrUpdateProfileAdditionalFieldsProfileItem,
 )
 from ...models.create_or_update_profile_fields_profile_item import (
+    CREATE_OR_UPDATE_PROFILE_FIELDS_PROFILE_ITEM_VALUES,
     CreateOrUpdateProfileFieldsProfileItem,
 )
 from ...models.post_profile_response import PostProfileResponse
@@ -40,25 +42,19 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_additional_fields_profile: list[str] | Unset = UNSET
-    if not isinstance(additional_fields_profile, Unset):
-        json_additional_fields_profile = []
-        for additional_fields_profile_item_data in additional_fields_profile:
-            additional_fields_profile_item: str = additional_fields_profile_item_data
-            json_additional_fields_profile.append(additional_fields_profile_item)
+    params["additional-fields[profile]"] = joined_values(
+        "create_or_update_profile",
+        "additional_fields_profile",
+        additional_fields_profile,
+        CREATE_OR_UPDATE_PROFILE_ADDITIONAL_FIELDS_PROFILE_ITEM_VALUES,
+    )
 
-    if isinstance(json_additional_fields_profile, list) and json_additional_fields_profile:
-        params["additional-fields[profile]"] = ",".join(str(item) for item in json_additional_fields_profile)
-
-    json_fields_profile: list[str] | Unset = UNSET
-    if not isinstance(fields_profile, Unset):
-        json_fields_profile = []
-        for fields_profile_item_data in fields_profile:
-            fields_profile_item: str = fields_profile_item_data
-            json_fields_profile.append(fields_profile_item)
-
-    if isinstance(json_fields_profile, list) and json_fields_profile:
-        params["fields[profile]"] = ",".join(str(item) for item in json_fields_profile)
+    params["fields[profile]"] = joined_values(
+        "create_or_update_profile",
+        "fields_profile",
+        fields_profile,
+        CREATE_OR_UPDATE_PROFILE_FIELDS_PROFILE_ITEM_VALUES,
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

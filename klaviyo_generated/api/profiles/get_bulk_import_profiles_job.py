@@ -5,15 +5,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.get_bulk_import_profiles_job_fields_list_item import (
+    GET_BULK_IMPORT_PROFILES_JOB_FIELDS_LIST_ITEM_VALUES,
     GetBulkImportProfilesJobFieldsListItem,
 )
 from ...models.get_bulk_import_profiles_job_fields_profile_bulk_import_job_item import (
+    GET_BULK_IMPORT_PROFILES_JOB_FIELDS_PROFILE_BULK_IMPORT_JOB_ITEM_VALUES,
     GetBulkImportProfilesJobFieldsProfileBulkImportJobItem,
 )
 from ...models.get_bulk_import_profiles_job_include_item import (
+    GET_BULK_IMPORT_PROFILES_JOB_INCLUDE_ITEM_VALUES,
     GetBulkImportProfilesJobIncludeItem,
 )
 from ...models.get_profile_import_job_response_compound_document import GetProfileImportJobResponseCompoundDocument
@@ -45,35 +48,20 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_list: list[str] | Unset = UNSET
-    if not isinstance(fields_list, Unset):
-        json_fields_list = []
-        for fields_list_item_data in fields_list:
-            fields_list_item: str = fields_list_item_data
-            json_fields_list.append(fields_list_item)
+    params["fields[list]"] = joined_values(
+        "get_bulk_import_profiles_job", "fields_list", fields_list, GET_BULK_IMPORT_PROFILES_JOB_FIELDS_LIST_ITEM_VALUES
+    )
 
-    if isinstance(json_fields_list, list) and json_fields_list:
-        params["fields[list]"] = ",".join(str(item) for item in json_fields_list)
+    params["fields[profile-bulk-import-job]"] = joined_values(
+        "get_bulk_import_profiles_job",
+        "fields_profile_bulk_import_job",
+        fields_profile_bulk_import_job,
+        GET_BULK_IMPORT_PROFILES_JOB_FIELDS_PROFILE_BULK_IMPORT_JOB_ITEM_VALUES,
+    )
 
-    json_fields_profile_bulk_import_job: list[str] | Unset = UNSET
-    if not isinstance(fields_profile_bulk_import_job, Unset):
-        json_fields_profile_bulk_import_job = []
-        for fields_profile_bulk_import_job_item_data in fields_profile_bulk_import_job:
-            fields_profile_bulk_import_job_item: str = fields_profile_bulk_import_job_item_data
-            json_fields_profile_bulk_import_job.append(fields_profile_bulk_import_job_item)
-
-    if isinstance(json_fields_profile_bulk_import_job, list) and json_fields_profile_bulk_import_job:
-        params["fields[profile-bulk-import-job]"] = ",".join(str(item) for item in json_fields_profile_bulk_import_job)
-
-    json_include: list[str] | Unset = UNSET
-    if not isinstance(include, Unset):
-        json_include = []
-        for include_item_data in include:
-            include_item: str = include_item_data
-            json_include.append(include_item)
-
-    if isinstance(json_include, list) and json_include:
-        params["include"] = ",".join(str(item) for item in json_include)
+    params["include"] = joined_values(
+        "get_bulk_import_profiles_job", "include", include, GET_BULK_IMPORT_PROFILES_JOB_INCLUDE_ITEM_VALUES
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import enum_value, joined_values
 from ...models.client_error import ClientError
 from ...models.get_bulk_import_profiles_jobs_fields_profile_bulk_import_job_item import (
+    GET_BULK_IMPORT_PROFILES_JOBS_FIELDS_PROFILE_BULK_IMPORT_JOB_ITEM_VALUES,
     GetBulkImportProfilesJobsFieldsProfileBulkImportJobItem,
 )
 from ...models.get_bulk_import_profiles_jobs_sort import (
+    GET_BULK_IMPORT_PROFILES_JOBS_SORT_VALUES,
     GetBulkImportProfilesJobsSort,
 )
 from ...models.get_profile_import_job_response_collection_compound_document import (
@@ -40,15 +43,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_profile_bulk_import_job: list[str] | Unset = UNSET
-    if not isinstance(fields_profile_bulk_import_job, Unset):
-        json_fields_profile_bulk_import_job = []
-        for fields_profile_bulk_import_job_item_data in fields_profile_bulk_import_job:
-            fields_profile_bulk_import_job_item: str = fields_profile_bulk_import_job_item_data
-            json_fields_profile_bulk_import_job.append(fields_profile_bulk_import_job_item)
-
-    if isinstance(json_fields_profile_bulk_import_job, list) and json_fields_profile_bulk_import_job:
-        params["fields[profile-bulk-import-job]"] = ",".join(str(item) for item in json_fields_profile_bulk_import_job)
+    params["fields[profile-bulk-import-job]"] = joined_values(
+        "get_bulk_import_profiles_jobs",
+        "fields_profile_bulk_import_job",
+        fields_profile_bulk_import_job,
+        GET_BULK_IMPORT_PROFILES_JOBS_FIELDS_PROFILE_BULK_IMPORT_JOB_ITEM_VALUES,
+    )
 
     params["filter"] = filter
 
@@ -56,11 +56,9 @@ def _get_kwargs(
 
     params["page[size]"] = page_size
 
-    json_sort: str | Unset = UNSET
-    if not isinstance(sort, Unset):
-        json_sort = sort
-
-    params["sort"] = json_sort
+    params["sort"] = enum_value(
+        "get_bulk_import_profiles_jobs", "sort", sort, GET_BULK_IMPORT_PROFILES_JOBS_SORT_VALUES
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.get_bulk_profile_suppressions_create_job_response import GetBulkProfileSuppressionsCreateJobResponse
 from ...models.get_bulk_suppress_profiles_job_fields_profile_suppression_bulk_create_job_item import (
+    GET_BULK_SUPPRESS_PROFILES_JOB_FIELDS_PROFILE_SUPPRESSION_BULK_CREATE_JOB_ITEM_VALUES,
     GetBulkSuppressProfilesJobFieldsProfileSuppressionBulkCreateJobItem,
 )
 from ...models.server_error import ServerError
@@ -40,20 +41,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_profile_suppression_bulk_create_job: list[str] | Unset = UNSET
-    if not isinstance(fields_profile_suppression_bulk_create_job, Unset):
-        json_fields_profile_suppression_bulk_create_job = []
-        for fields_profile_suppression_bulk_create_job_item_data in fields_profile_suppression_bulk_create_job:
-            fields_profile_suppression_bulk_create_job_item: str = fields_profile_suppression_bulk_create_job_item_data
-            json_fields_profile_suppression_bulk_create_job.append(fields_profile_suppression_bulk_create_job_item)
-
-    if (
-        isinstance(json_fields_profile_suppression_bulk_create_job, list)
-        and json_fields_profile_suppression_bulk_create_job
-    ):
-        params["fields[profile-suppression-bulk-create-job]"] = ",".join(
-            str(item) for item in json_fields_profile_suppression_bulk_create_job
-        )
+    params["fields[profile-suppression-bulk-create-job]"] = joined_values(
+        "get_bulk_suppress_profiles_job",
+        "fields_profile_suppression_bulk_create_job",
+        fields_profile_suppression_bulk_create_job,
+        GET_BULK_SUPPRESS_PROFILES_JOB_FIELDS_PROFILE_SUPPRESSION_BULK_CREATE_JOB_ITEM_VALUES,
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,14 +5,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import enum_value, joined_values
 from ...models.client_error import ClientError
 from ...models.get_bulk_profile_suppressions_create_job_response_collection import (
     GetBulkProfileSuppressionsCreateJobResponseCollection,
 )
 from ...models.get_bulk_suppress_profiles_jobs_fields_profile_suppression_bulk_create_job_item import (
+    GET_BULK_SUPPRESS_PROFILES_JOBS_FIELDS_PROFILE_SUPPRESSION_BULK_CREATE_JOB_ITEM_VALUES,
     GetBulkSuppressProfilesJobsFieldsProfileSuppressionBulkCreateJobItem,
 )
 from ...models.get_bulk_suppress_profiles_jobs_sort import (
+    GET_BULK_SUPPRESS_PROFILES_JOBS_SORT_VALUES,
     GetBulkSuppressProfilesJobsSort,
 )
 from ...models.server_error import ServerError
@@ -42,30 +45,20 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_profile_suppression_bulk_create_job: list[str] | Unset = UNSET
-    if not isinstance(fields_profile_suppression_bulk_create_job, Unset):
-        json_fields_profile_suppression_bulk_create_job = []
-        for fields_profile_suppression_bulk_create_job_item_data in fields_profile_suppression_bulk_create_job:
-            fields_profile_suppression_bulk_create_job_item: str = fields_profile_suppression_bulk_create_job_item_data
-            json_fields_profile_suppression_bulk_create_job.append(fields_profile_suppression_bulk_create_job_item)
-
-    if (
-        isinstance(json_fields_profile_suppression_bulk_create_job, list)
-        and json_fields_profile_suppression_bulk_create_job
-    ):
-        params["fields[profile-suppression-bulk-create-job]"] = ",".join(
-            str(item) for item in json_fields_profile_suppression_bulk_create_job
-        )
+    params["fields[profile-suppression-bulk-create-job]"] = joined_values(
+        "get_bulk_suppress_profiles_jobs",
+        "fields_profile_suppression_bulk_create_job",
+        fields_profile_suppression_bulk_create_job,
+        GET_BULK_SUPPRESS_PROFILES_JOBS_FIELDS_PROFILE_SUPPRESSION_BULK_CREATE_JOB_ITEM_VALUES,
+    )
 
     params["filter"] = filter
 
     params["page[cursor]"] = page_cursor
 
-    json_sort: str | Unset = UNSET
-    if not isinstance(sort, Unset):
-        json_sort = sort
-
-    params["sort"] = json_sort
+    params["sort"] = enum_value(
+        "get_bulk_suppress_profiles_jobs", "sort", sort, GET_BULK_SUPPRESS_PROFILES_JOBS_SORT_VALUES
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

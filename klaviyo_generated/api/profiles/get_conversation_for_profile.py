@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.get_conversation_for_profile_fields_conversation_item import (
+    GET_CONVERSATION_FOR_PROFILE_FIELDS_CONVERSATION_ITEM_VALUES,
     GetConversationForProfileFieldsConversationItem,
 )
 from ...models.get_conversation_response import GetConversationResponse
@@ -37,15 +38,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_conversation: list[str] | Unset = UNSET
-    if not isinstance(fields_conversation, Unset):
-        json_fields_conversation = []
-        for fields_conversation_item_data in fields_conversation:
-            fields_conversation_item: str = fields_conversation_item_data
-            json_fields_conversation.append(fields_conversation_item)
-
-    if isinstance(json_fields_conversation, list) and json_fields_conversation:
-        params["fields[conversation]"] = ",".join(str(item) for item in json_fields_conversation)
+    params["fields[conversation]"] = joined_values(
+        "get_conversation_for_profile",
+        "fields_conversation",
+        fields_conversation,
+        GET_CONVERSATION_FOR_PROFILE_FIELDS_CONVERSATION_ITEM_VALUES,
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

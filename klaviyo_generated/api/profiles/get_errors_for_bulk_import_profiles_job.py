@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.get_errors_for_bulk_import_profiles_job_fields_import_error_item import (
+    GET_ERRORS_FOR_BULK_IMPORT_PROFILES_JOB_FIELDS_IMPORT_ERROR_ITEM_VALUES,
     GetErrorsForBulkImportProfilesJobFieldsImportErrorItem,
 )
 from ...models.get_import_error_response_collection import GetImportErrorResponseCollection
@@ -39,15 +40,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_import_error: list[str] | Unset = UNSET
-    if not isinstance(fields_import_error, Unset):
-        json_fields_import_error = []
-        for fields_import_error_item_data in fields_import_error:
-            fields_import_error_item: str = fields_import_error_item_data
-            json_fields_import_error.append(fields_import_error_item)
-
-    if isinstance(json_fields_import_error, list) and json_fields_import_error:
-        params["fields[import-error]"] = ",".join(str(item) for item in json_fields_import_error)
+    params["fields[import-error]"] = joined_values(
+        "get_errors_for_bulk_import_profiles_job",
+        "fields_import_error",
+        fields_import_error,
+        GET_ERRORS_FOR_BULK_IMPORT_PROFILES_JOB_FIELDS_IMPORT_ERROR_ITEM_VALUES,
+    )
 
     params["page[cursor]"] = page_cursor
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.get_list_for_bulk_import_profiles_job_fields_list_item import (
+    GET_LIST_FOR_BULK_IMPORT_PROFILES_JOB_FIELDS_LIST_ITEM_VALUES,
     GetListForBulkImportProfilesJobFieldsListItem,
 )
 from ...models.get_list_response_collection import GetListResponseCollection
@@ -37,15 +38,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_list: list[str] | Unset = UNSET
-    if not isinstance(fields_list, Unset):
-        json_fields_list = []
-        for fields_list_item_data in fields_list:
-            fields_list_item: str = fields_list_item_data
-            json_fields_list.append(fields_list_item)
-
-    if isinstance(json_fields_list, list) and json_fields_list:
-        params["fields[list]"] = ",".join(str(item) for item in json_fields_list)
+    params["fields[list]"] = joined_values(
+        "get_list_for_bulk_import_profiles_job",
+        "fields_list",
+        fields_list,
+        GET_LIST_FOR_BULK_IMPORT_PROFILES_JOB_FIELDS_LIST_ITEM_VALUES,
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.get_list_response_collection import GetListResponseCollection
 from ...models.get_lists_for_profile_fields_list_item import (
+    GET_LISTS_FOR_PROFILE_FIELDS_LIST_ITEM_VALUES,
     GetListsForProfileFieldsListItem,
 )
 from ...models.server_error import ServerError
@@ -37,15 +38,9 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_list: list[str] | Unset = UNSET
-    if not isinstance(fields_list, Unset):
-        json_fields_list = []
-        for fields_list_item_data in fields_list:
-            fields_list_item: str = fields_list_item_data
-            json_fields_list.append(fields_list_item)
-
-    if isinstance(json_fields_list, list) and json_fields_list:
-        params["fields[list]"] = ",".join(str(item) for item in json_fields_list)
+    params["fields[list]"] = joined_values(
+        "get_lists_for_profile", "fields_list", fields_list, GET_LISTS_FOR_PROFILE_FIELDS_LIST_ITEM_VALUES
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,21 +5,36 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.get_profile_additional_fields_profile_item import (
+    GET_PROFILE_ADDITIONAL_FIELDS_PROFILE_ITEM_VALUES,
     GetProfileAdditionalFieldsProfileItem,
 )
 from ...models.get_profile_fields_conversation_item import (
+    GET_PROFILE_FIELDS_CONVERSATION_ITEM_VALUES,
     GetProfileFieldsConversationItem,
 )
-from ...models.get_profile_fields_list_item import GetProfileFieldsListItem
-from ...models.get_profile_fields_profile_item import GetProfileFieldsProfileItem
+from ...models.get_profile_fields_list_item import (
+    GET_PROFILE_FIELDS_LIST_ITEM_VALUES,
+    GetProfileFieldsListItem,
+)
+from ...models.get_profile_fields_profile_item import (
+    GET_PROFILE_FIELDS_PROFILE_ITEM_VALUES,
+    GetProfileFieldsProfileItem,
+)
 from ...models.get_profile_fields_push_token_item import (
+    GET_PROFILE_FIELDS_PUSH_TOKEN_ITEM_VALUES,
     GetProfileFieldsPushTokenItem,
 )
-from ...models.get_profile_fields_segment_item import GetProfileFieldsSegmentItem
-from ...models.get_profile_include_item import GetProfileIncludeItem
+from ...models.get_profile_fields_segment_item import (
+    GET_PROFILE_FIELDS_SEGMENT_ITEM_VALUES,
+    GetProfileFieldsSegmentItem,
+)
+from ...models.get_profile_include_item import (
+    GET_PROFILE_INCLUDE_ITEM_VALUES,
+    GetProfileIncludeItem,
+)
 from ...models.get_profile_response_plural_conversations_compound_document import (
     GetProfileResponsePluralConversationsCompoundDocument,
 )
@@ -55,75 +70,34 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_additional_fields_profile: list[str] | Unset = UNSET
-    if not isinstance(additional_fields_profile, Unset):
-        json_additional_fields_profile = []
-        for additional_fields_profile_item_data in additional_fields_profile:
-            additional_fields_profile_item: str = additional_fields_profile_item_data
-            json_additional_fields_profile.append(additional_fields_profile_item)
+    params["additional-fields[profile]"] = joined_values(
+        "get_profile",
+        "additional_fields_profile",
+        additional_fields_profile,
+        GET_PROFILE_ADDITIONAL_FIELDS_PROFILE_ITEM_VALUES,
+    )
 
-    if isinstance(json_additional_fields_profile, list) and json_additional_fields_profile:
-        params["additional-fields[profile]"] = ",".join(str(item) for item in json_additional_fields_profile)
+    params["fields[conversation]"] = joined_values(
+        "get_profile", "fields_conversation", fields_conversation, GET_PROFILE_FIELDS_CONVERSATION_ITEM_VALUES
+    )
 
-    json_fields_conversation: list[str] | Unset = UNSET
-    if not isinstance(fields_conversation, Unset):
-        json_fields_conversation = []
-        for fields_conversation_item_data in fields_conversation:
-            fields_conversation_item: str = fields_conversation_item_data
-            json_fields_conversation.append(fields_conversation_item)
+    params["fields[list]"] = joined_values(
+        "get_profile", "fields_list", fields_list, GET_PROFILE_FIELDS_LIST_ITEM_VALUES
+    )
 
-    if isinstance(json_fields_conversation, list) and json_fields_conversation:
-        params["fields[conversation]"] = ",".join(str(item) for item in json_fields_conversation)
+    params["fields[profile]"] = joined_values(
+        "get_profile", "fields_profile", fields_profile, GET_PROFILE_FIELDS_PROFILE_ITEM_VALUES
+    )
 
-    json_fields_list: list[str] | Unset = UNSET
-    if not isinstance(fields_list, Unset):
-        json_fields_list = []
-        for fields_list_item_data in fields_list:
-            fields_list_item: str = fields_list_item_data
-            json_fields_list.append(fields_list_item)
+    params["fields[push-token]"] = joined_values(
+        "get_profile", "fields_push_token", fields_push_token, GET_PROFILE_FIELDS_PUSH_TOKEN_ITEM_VALUES
+    )
 
-    if isinstance(json_fields_list, list) and json_fields_list:
-        params["fields[list]"] = ",".join(str(item) for item in json_fields_list)
+    params["fields[segment]"] = joined_values(
+        "get_profile", "fields_segment", fields_segment, GET_PROFILE_FIELDS_SEGMENT_ITEM_VALUES
+    )
 
-    json_fields_profile: list[str] | Unset = UNSET
-    if not isinstance(fields_profile, Unset):
-        json_fields_profile = []
-        for fields_profile_item_data in fields_profile:
-            fields_profile_item: str = fields_profile_item_data
-            json_fields_profile.append(fields_profile_item)
-
-    if isinstance(json_fields_profile, list) and json_fields_profile:
-        params["fields[profile]"] = ",".join(str(item) for item in json_fields_profile)
-
-    json_fields_push_token: list[str] | Unset = UNSET
-    if not isinstance(fields_push_token, Unset):
-        json_fields_push_token = []
-        for fields_push_token_item_data in fields_push_token:
-            fields_push_token_item: str = fields_push_token_item_data
-            json_fields_push_token.append(fields_push_token_item)
-
-    if isinstance(json_fields_push_token, list) and json_fields_push_token:
-        params["fields[push-token]"] = ",".join(str(item) for item in json_fields_push_token)
-
-    json_fields_segment: list[str] | Unset = UNSET
-    if not isinstance(fields_segment, Unset):
-        json_fields_segment = []
-        for fields_segment_item_data in fields_segment:
-            fields_segment_item: str = fields_segment_item_data
-            json_fields_segment.append(fields_segment_item)
-
-    if isinstance(json_fields_segment, list) and json_fields_segment:
-        params["fields[segment]"] = ",".join(str(item) for item in json_fields_segment)
-
-    json_include: list[str] | Unset = UNSET
-    if not isinstance(include, Unset):
-        json_include = []
-        for include_item_data in include:
-            include_item: str = include_item_data
-            json_include.append(include_item)
-
-    if isinstance(json_include, list) and json_include:
-        params["include"] = ",".join(str(item) for item in json_include)
+    params["include"] = joined_values("get_profile", "include", include, GET_PROFILE_INCLUDE_ITEM_VALUES)
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

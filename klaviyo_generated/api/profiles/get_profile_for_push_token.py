@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.get_profile_for_push_token_additional_fields_profile_item import (
+    GET_PROFILE_FOR_PUSH_TOKEN_ADDITIONAL_FIELDS_PROFILE_ITEM_VALUES,
     GetProfileForPushTokenAdditionalFieldsProfileItem,
 )
 from ...models.get_profile_for_push_token_fields_profile_item import (
+    GET_PROFILE_FOR_PUSH_TOKEN_FIELDS_PROFILE_ITEM_VALUES,
     GetProfileForPushTokenFieldsProfileItem,
 )
 from ...models.get_profile_response import GetProfileResponse
@@ -41,25 +43,19 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_additional_fields_profile: list[str] | Unset = UNSET
-    if not isinstance(additional_fields_profile, Unset):
-        json_additional_fields_profile = []
-        for additional_fields_profile_item_data in additional_fields_profile:
-            additional_fields_profile_item: str = additional_fields_profile_item_data
-            json_additional_fields_profile.append(additional_fields_profile_item)
+    params["additional-fields[profile]"] = joined_values(
+        "get_profile_for_push_token",
+        "additional_fields_profile",
+        additional_fields_profile,
+        GET_PROFILE_FOR_PUSH_TOKEN_ADDITIONAL_FIELDS_PROFILE_ITEM_VALUES,
+    )
 
-    if isinstance(json_additional_fields_profile, list) and json_additional_fields_profile:
-        params["additional-fields[profile]"] = ",".join(str(item) for item in json_additional_fields_profile)
-
-    json_fields_profile: list[str] | Unset = UNSET
-    if not isinstance(fields_profile, Unset):
-        json_fields_profile = []
-        for fields_profile_item_data in fields_profile:
-            fields_profile_item: str = fields_profile_item_data
-            json_fields_profile.append(fields_profile_item)
-
-    if isinstance(json_fields_profile, list) and json_fields_profile:
-        params["fields[profile]"] = ",".join(str(item) for item in json_fields_profile)
+    params["fields[profile]"] = joined_values(
+        "get_profile_for_push_token",
+        "fields_profile",
+        fields_profile,
+        GET_PROFILE_FOR_PUSH_TOKEN_FIELDS_PROFILE_ITEM_VALUES,
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

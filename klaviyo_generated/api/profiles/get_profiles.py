@@ -5,24 +5,32 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import enum_value, joined_values
 from ...models.client_error import ClientError
 from ...models.get_profile_response_plural_conversations_collection_compound_document import (
     GetProfileResponsePluralConversationsCollectionCompoundDocument,
 )
 from ...models.get_profiles_additional_fields_profile_item import (
+    GET_PROFILES_ADDITIONAL_FIELDS_PROFILE_ITEM_VALUES,
     GetProfilesAdditionalFieldsProfileItem,
 )
 from ...models.get_profiles_fields_conversation_item import (
+    GET_PROFILES_FIELDS_CONVERSATION_ITEM_VALUES,
     GetProfilesFieldsConversationItem,
 )
 from ...models.get_profiles_fields_profile_item import (
+    GET_PROFILES_FIELDS_PROFILE_ITEM_VALUES,
     GetProfilesFieldsProfileItem,
 )
 from ...models.get_profiles_fields_push_token_item import (
+    GET_PROFILES_FIELDS_PUSH_TOKEN_ITEM_VALUES,
     GetProfilesFieldsPushTokenItem,
 )
-from ...models.get_profiles_include_item import GetProfilesIncludeItem
-from ...models.get_profiles_sort import GetProfilesSort
+from ...models.get_profiles_include_item import (
+    GET_PROFILES_INCLUDE_ITEM_VALUES,
+    GetProfilesIncludeItem,
+)
+from ...models.get_profiles_sort import GET_PROFILES_SORT_VALUES, GetProfilesSort
 from ...models.server_error import ServerError
 from ...types import UNSET, Response, Unset
 
@@ -52,67 +60,34 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_additional_fields_profile: list[str] | Unset = UNSET
-    if not isinstance(additional_fields_profile, Unset):
-        json_additional_fields_profile = []
-        for additional_fields_profile_item_data in additional_fields_profile:
-            additional_fields_profile_item: str = additional_fields_profile_item_data
-            json_additional_fields_profile.append(additional_fields_profile_item)
+    params["additional-fields[profile]"] = joined_values(
+        "get_profiles",
+        "additional_fields_profile",
+        additional_fields_profile,
+        GET_PROFILES_ADDITIONAL_FIELDS_PROFILE_ITEM_VALUES,
+    )
 
-    if isinstance(json_additional_fields_profile, list) and json_additional_fields_profile:
-        params["additional-fields[profile]"] = ",".join(str(item) for item in json_additional_fields_profile)
+    params["fields[conversation]"] = joined_values(
+        "get_profiles", "fields_conversation", fields_conversation, GET_PROFILES_FIELDS_CONVERSATION_ITEM_VALUES
+    )
 
-    json_fields_conversation: list[str] | Unset = UNSET
-    if not isinstance(fields_conversation, Unset):
-        json_fields_conversation = []
-        for fields_conversation_item_data in fields_conversation:
-            fields_conversation_item: str = fields_conversation_item_data
-            json_fields_conversation.append(fields_conversation_item)
+    params["fields[profile]"] = joined_values(
+        "get_profiles", "fields_profile", fields_profile, GET_PROFILES_FIELDS_PROFILE_ITEM_VALUES
+    )
 
-    if isinstance(json_fields_conversation, list) and json_fields_conversation:
-        params["fields[conversation]"] = ",".join(str(item) for item in json_fields_conversation)
-
-    json_fields_profile: list[str] | Unset = UNSET
-    if not isinstance(fields_profile, Unset):
-        json_fields_profile = []
-        for fields_profile_item_data in fields_profile:
-            fields_profile_item: str = fields_profile_item_data
-            json_fields_profile.append(fields_profile_item)
-
-    if isinstance(json_fields_profile, list) and json_fields_profile:
-        params["fields[profile]"] = ",".join(str(item) for item in json_fields_profile)
-
-    json_fields_push_token: list[str] | Unset = UNSET
-    if not isinstance(fields_push_token, Unset):
-        json_fields_push_token = []
-        for fields_push_token_item_data in fields_push_token:
-            fields_push_token_item: str = fields_push_token_item_data
-            json_fields_push_token.append(fields_push_token_item)
-
-    if isinstance(json_fields_push_token, list) and json_fields_push_token:
-        params["fields[push-token]"] = ",".join(str(item) for item in json_fields_push_token)
+    params["fields[push-token]"] = joined_values(
+        "get_profiles", "fields_push_token", fields_push_token, GET_PROFILES_FIELDS_PUSH_TOKEN_ITEM_VALUES
+    )
 
     params["filter"] = filter
 
-    json_include: list[str] | Unset = UNSET
-    if not isinstance(include, Unset):
-        json_include = []
-        for include_item_data in include:
-            include_item: str = include_item_data
-            json_include.append(include_item)
-
-    if isinstance(json_include, list) and json_include:
-        params["include"] = ",".join(str(item) for item in json_include)
+    params["include"] = joined_values("get_profiles", "include", include, GET_PROFILES_INCLUDE_ITEM_VALUES)
 
     params["page[cursor]"] = page_cursor
 
     params["page[size]"] = page_size
 
-    json_sort: str | Unset = UNSET
-    if not isinstance(sort, Unset):
-        json_sort = sort
-
-    params["sort"] = json_sort
+    params["sort"] = enum_value("get_profiles", "sort", sort, GET_PROFILES_SORT_VALUES)
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

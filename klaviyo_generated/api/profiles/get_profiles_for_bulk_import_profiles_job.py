@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.get_profile_response_collection import GetProfileResponseCollection
 from ...models.get_profiles_for_bulk_import_profiles_job_additional_fields_profile_item import (
+    GET_PROFILES_FOR_BULK_IMPORT_PROFILES_JOB_ADDITIONAL_FIELDS_PROFILE_ITEM_VALUES,
     GetProfilesForBulkImportProfilesJobAdditionalFieldsProfileItem,
 )
 from ...models.get_profiles_for_bulk_import_profiles_job_fields_profile_item import (
+    GET_PROFILES_FOR_BULK_IMPORT_PROFILES_JOB_FIELDS_PROFILE_ITEM_VALUES,
     GetProfilesForBulkImportProfilesJobFieldsProfileItem,
 )
 from ...models.server_error import ServerError
@@ -43,25 +45,19 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_additional_fields_profile: list[str] | Unset = UNSET
-    if not isinstance(additional_fields_profile, Unset):
-        json_additional_fields_profile = []
-        for additional_fields_profile_item_data in additional_fields_profile:
-            additional_fields_profile_item: str = additional_fields_profile_item_data
-            json_additional_fields_profile.append(additional_fields_profile_item)
+    params["additional-fields[profile]"] = joined_values(
+        "get_profiles_for_bulk_import_profiles_job",
+        "additional_fields_profile",
+        additional_fields_profile,
+        GET_PROFILES_FOR_BULK_IMPORT_PROFILES_JOB_ADDITIONAL_FIELDS_PROFILE_ITEM_VALUES,
+    )
 
-    if isinstance(json_additional_fields_profile, list) and json_additional_fields_profile:
-        params["additional-fields[profile]"] = ",".join(str(item) for item in json_additional_fields_profile)
-
-    json_fields_profile: list[str] | Unset = UNSET
-    if not isinstance(fields_profile, Unset):
-        json_fields_profile = []
-        for fields_profile_item_data in fields_profile:
-            fields_profile_item: str = fields_profile_item_data
-            json_fields_profile.append(fields_profile_item)
-
-    if isinstance(json_fields_profile, list) and json_fields_profile:
-        params["fields[profile]"] = ",".join(str(item) for item in json_fields_profile)
+    params["fields[profile]"] = joined_values(
+        "get_profiles_for_bulk_import_profiles_job",
+        "fields_profile",
+        fields_profile,
+        GET_PROFILES_FOR_BULK_IMPORT_PROFILES_JOB_FIELDS_PROFILE_ITEM_VALUES,
+    )
 
     params["page[cursor]"] = page_cursor
 

@@ -5,15 +5,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.get_push_token_fields_profile_item import (
+    GET_PUSH_TOKEN_FIELDS_PROFILE_ITEM_VALUES,
     GetPushTokenFieldsProfileItem,
 )
 from ...models.get_push_token_fields_push_token_item import (
+    GET_PUSH_TOKEN_FIELDS_PUSH_TOKEN_ITEM_VALUES,
     GetPushTokenFieldsPushTokenItem,
 )
-from ...models.get_push_token_include_item import GetPushTokenIncludeItem
+from ...models.get_push_token_include_item import (
+    GET_PUSH_TOKEN_INCLUDE_ITEM_VALUES,
+    GetPushTokenIncludeItem,
+)
 from ...models.get_push_token_response_compound_document import GetPushTokenResponseCompoundDocument
 from ...models.server_error import ServerError
 from ...types import UNSET, Response, Unset
@@ -43,35 +48,15 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_profile: list[str] | Unset = UNSET
-    if not isinstance(fields_profile, Unset):
-        json_fields_profile = []
-        for fields_profile_item_data in fields_profile:
-            fields_profile_item: str = fields_profile_item_data
-            json_fields_profile.append(fields_profile_item)
+    params["fields[profile]"] = joined_values(
+        "get_push_token", "fields_profile", fields_profile, GET_PUSH_TOKEN_FIELDS_PROFILE_ITEM_VALUES
+    )
 
-    if isinstance(json_fields_profile, list) and json_fields_profile:
-        params["fields[profile]"] = ",".join(str(item) for item in json_fields_profile)
+    params["fields[push-token]"] = joined_values(
+        "get_push_token", "fields_push_token", fields_push_token, GET_PUSH_TOKEN_FIELDS_PUSH_TOKEN_ITEM_VALUES
+    )
 
-    json_fields_push_token: list[str] | Unset = UNSET
-    if not isinstance(fields_push_token, Unset):
-        json_fields_push_token = []
-        for fields_push_token_item_data in fields_push_token:
-            fields_push_token_item: str = fields_push_token_item_data
-            json_fields_push_token.append(fields_push_token_item)
-
-    if isinstance(json_fields_push_token, list) and json_fields_push_token:
-        params["fields[push-token]"] = ",".join(str(item) for item in json_fields_push_token)
-
-    json_include: list[str] | Unset = UNSET
-    if not isinstance(include, Unset):
-        json_include = []
-        for include_item_data in include:
-            include_item: str = include_item_data
-            json_include.append(include_item)
-
-    if isinstance(json_include, list) and json_include:
-        params["include"] = ",".join(str(item) for item in json_include)
+    params["include"] = joined_values("get_push_token", "include", include, GET_PUSH_TOKEN_INCLUDE_ITEM_VALUES)
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,17 +5,23 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import joined_values
 from ...models.client_error import ClientError
 from ...models.get_push_token_response_collection_compound_document import (
     GetPushTokenResponseCollectionCompoundDocument,
 )
 from ...models.get_push_tokens_fields_profile_item import (
+    GET_PUSH_TOKENS_FIELDS_PROFILE_ITEM_VALUES,
     GetPushTokensFieldsProfileItem,
 )
 from ...models.get_push_tokens_fields_push_token_item import (
+    GET_PUSH_TOKENS_FIELDS_PUSH_TOKEN_ITEM_VALUES,
     GetPushTokensFieldsPushTokenItem,
 )
-from ...models.get_push_tokens_include_item import GetPushTokensIncludeItem
+from ...models.get_push_tokens_include_item import (
+    GET_PUSH_TOKENS_INCLUDE_ITEM_VALUES,
+    GetPushTokensIncludeItem,
+)
 from ...models.server_error import ServerError
 from ...types import UNSET, Response, Unset
 
@@ -42,37 +48,17 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_profile: list[str] | Unset = UNSET
-    if not isinstance(fields_profile, Unset):
-        json_fields_profile = []
-        for fields_profile_item_data in fields_profile:
-            fields_profile_item: str = fields_profile_item_data
-            json_fields_profile.append(fields_profile_item)
+    params["fields[profile]"] = joined_values(
+        "get_push_tokens", "fields_profile", fields_profile, GET_PUSH_TOKENS_FIELDS_PROFILE_ITEM_VALUES
+    )
 
-    if isinstance(json_fields_profile, list) and json_fields_profile:
-        params["fields[profile]"] = ",".join(str(item) for item in json_fields_profile)
-
-    json_fields_push_token: list[str] | Unset = UNSET
-    if not isinstance(fields_push_token, Unset):
-        json_fields_push_token = []
-        for fields_push_token_item_data in fields_push_token:
-            fields_push_token_item: str = fields_push_token_item_data
-            json_fields_push_token.append(fields_push_token_item)
-
-    if isinstance(json_fields_push_token, list) and json_fields_push_token:
-        params["fields[push-token]"] = ",".join(str(item) for item in json_fields_push_token)
+    params["fields[push-token]"] = joined_values(
+        "get_push_tokens", "fields_push_token", fields_push_token, GET_PUSH_TOKENS_FIELDS_PUSH_TOKEN_ITEM_VALUES
+    )
 
     params["filter"] = filter
 
-    json_include: list[str] | Unset = UNSET
-    if not isinstance(include, Unset):
-        json_include = []
-        for include_item_data in include:
-            include_item: str = include_item_data
-            json_include.append(include_item)
-
-    if isinstance(json_include, list) and json_include:
-        params["include"] = ",".join(str(item) for item in json_include)
+    params["include"] = joined_values("get_push_tokens", "include", include, GET_PUSH_TOKENS_INCLUDE_ITEM_VALUES)
 
     params["page[cursor]"] = page_cursor
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.get_push_token_response_collection import GetPushTokenResponseCollection
 from ...models.get_push_tokens_for_profile_fields_push_token_item import (
+    GET_PUSH_TOKENS_FOR_PROFILE_FIELDS_PUSH_TOKEN_ITEM_VALUES,
     GetPushTokensForProfileFieldsPushTokenItem,
 )
 from ...models.server_error import ServerError
@@ -37,15 +38,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_push_token: list[str] | Unset = UNSET
-    if not isinstance(fields_push_token, Unset):
-        json_fields_push_token = []
-        for fields_push_token_item_data in fields_push_token:
-            fields_push_token_item: str = fields_push_token_item_data
-            json_fields_push_token.append(fields_push_token_item)
-
-    if isinstance(json_fields_push_token, list) and json_fields_push_token:
-        params["fields[push-token]"] = ",".join(str(item) for item in json_fields_push_token)
+    params["fields[push-token]"] = joined_values(
+        "get_push_tokens_for_profile",
+        "fields_push_token",
+        fields_push_token,
+        GET_PUSH_TOKENS_FOR_PROFILE_FIELDS_PUSH_TOKEN_ITEM_VALUES,
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.get_segment_response_collection import GetSegmentResponseCollection
 from ...models.get_segments_for_profile_fields_segment_item import (
+    GET_SEGMENTS_FOR_PROFILE_FIELDS_SEGMENT_ITEM_VALUES,
     GetSegmentsForProfileFieldsSegmentItem,
 )
 from ...models.server_error import ServerError
@@ -37,15 +38,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_segment: list[str] | Unset = UNSET
-    if not isinstance(fields_segment, Unset):
-        json_fields_segment = []
-        for fields_segment_item_data in fields_segment:
-            fields_segment_item: str = fields_segment_item_data
-            json_fields_segment.append(fields_segment_item)
-
-    if isinstance(json_fields_segment, list) and json_fields_segment:
-        params["fields[segment]"] = ",".join(str(item) for item in json_fields_segment)
+    params["fields[segment]"] = joined_values(
+        "get_segments_for_profile",
+        "fields_segment",
+        fields_segment,
+        GET_SEGMENTS_FOR_PROFILE_FIELDS_SEGMENT_ITEM_VALUES,
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

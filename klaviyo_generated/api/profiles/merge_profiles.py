@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import check_body
+from ..._arguments import check_body, joined_values
 from ...models.client_error import ClientError
 from ...models.merge_profiles_fields_profile_item import (
+    MERGE_PROFILES_FIELDS_PROFILE_ITEM_VALUES,
     MergeProfilesFieldsProfileItem,
 )
 from ...models.post_profile_merge_response import PostProfileMergeResponse
@@ -36,15 +37,9 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_profile: list[str] | Unset = UNSET
-    if not isinstance(fields_profile, Unset):
-        json_fields_profile = []
-        for fields_profile_item_data in fields_profile:
-            fields_profile_item: str = fields_profile_item_data
-            json_fields_profile.append(fields_profile_item)
-
-    if isinstance(json_fields_profile, list) and json_fields_profile:
-        params["fields[profile]"] = ",".join(str(item) for item in json_fields_profile)
+    params["fields[profile]"] = joined_values(
+        "merge_profiles", "fields_profile", fields_profile, MERGE_PROFILES_FIELDS_PROFILE_ITEM_VALUES
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import check_body
+from ..._arguments import check_body, joined_values
 from ...models.campaign_values_request_dto import CampaignValuesRequestDTO
 from ...models.client_error import ClientError
 from ...models.post_campaign_values_response_dto import PostCampaignValuesResponseDTO
 from ...models.query_campaign_values_fields_campaign_values_report_item import (
+    QUERY_CAMPAIGN_VALUES_FIELDS_CAMPAIGN_VALUES_REPORT_ITEM_VALUES,
     QueryCampaignValuesFieldsCampaignValuesReportItem,
 )
 from ...models.server_error import ServerError
@@ -37,15 +38,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_campaign_values_report: list[str] | Unset = UNSET
-    if not isinstance(fields_campaign_values_report, Unset):
-        json_fields_campaign_values_report = []
-        for fields_campaign_values_report_item_data in fields_campaign_values_report:
-            fields_campaign_values_report_item: str = fields_campaign_values_report_item_data
-            json_fields_campaign_values_report.append(fields_campaign_values_report_item)
-
-    if isinstance(json_fields_campaign_values_report, list) and json_fields_campaign_values_report:
-        params["fields[campaign-values-report]"] = ",".join(str(item) for item in json_fields_campaign_values_report)
+    params["fields[campaign-values-report]"] = joined_values(
+        "query_campaign_values",
+        "fields_campaign_values_report",
+        fields_campaign_values_report,
+        QUERY_CAMPAIGN_VALUES_FIELDS_CAMPAIGN_VALUES_REPORT_ITEM_VALUES,
+    )
 
     params["page_cursor"] = page_cursor
 

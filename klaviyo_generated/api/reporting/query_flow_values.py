@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import check_body
+from ..._arguments import check_body, joined_values
 from ...models.client_error import ClientError
 from ...models.flow_values_request_dto import FlowValuesRequestDTO
 from ...models.post_flow_values_response_dto import PostFlowValuesResponseDTO
 from ...models.query_flow_values_fields_flow_values_report_item import (
+    QUERY_FLOW_VALUES_FIELDS_FLOW_VALUES_REPORT_ITEM_VALUES,
     QueryFlowValuesFieldsFlowValuesReportItem,
 )
 from ...models.server_error import ServerError
@@ -37,15 +38,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_flow_values_report: list[str] | Unset = UNSET
-    if not isinstance(fields_flow_values_report, Unset):
-        json_fields_flow_values_report = []
-        for fields_flow_values_report_item_data in fields_flow_values_report:
-            fields_flow_values_report_item: str = fields_flow_values_report_item_data
-            json_fields_flow_values_report.append(fields_flow_values_report_item)
-
-    if isinstance(json_fields_flow_values_report, list) and json_fields_flow_values_report:
-        params["fields[flow-values-report]"] = ",".join(str(item) for item in json_fields_flow_values_report)
+    params["fields[flow-values-report]"] = joined_values(
+        "query_flow_values",
+        "fields_flow_values_report",
+        fields_flow_values_report,
+        QUERY_FLOW_VALUES_FIELDS_FLOW_VALUES_REPORT_ITEM_VALUES,
+    )
 
     params["page_cursor"] = page_cursor
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import check_body
+from ..._arguments import check_body, joined_values
 from ...models.client_error import ClientError
 from ...models.form_series_request_dto import FormSeriesRequestDTO
 from ...models.post_form_series_response_dto import PostFormSeriesResponseDTO
 from ...models.query_form_series_fields_form_series_report_item import (
+    QUERY_FORM_SERIES_FIELDS_FORM_SERIES_REPORT_ITEM_VALUES,
     QueryFormSeriesFieldsFormSeriesReportItem,
 )
 from ...models.server_error import ServerError
@@ -36,15 +37,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_form_series_report: list[str] | Unset = UNSET
-    if not isinstance(fields_form_series_report, Unset):
-        json_fields_form_series_report = []
-        for fields_form_series_report_item_data in fields_form_series_report:
-            fields_form_series_report_item: str = fields_form_series_report_item_data
-            json_fields_form_series_report.append(fields_form_series_report_item)
-
-    if isinstance(json_fields_form_series_report, list) and json_fields_form_series_report:
-        params["fields[form-series-report]"] = ",".join(str(item) for item in json_fields_form_series_report)
+    params["fields[form-series-report]"] = joined_values(
+        "query_form_series",
+        "fields_form_series_report",
+        fields_form_series_report,
+        QUERY_FORM_SERIES_FIELDS_FORM_SERIES_REPORT_ITEM_VALUES,
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import check_body
+from ..._arguments import check_body, joined_values
 from ...models.client_error import ClientError
 from ...models.post_segment_series_response_dto import PostSegmentSeriesResponseDTO
 from ...models.query_segment_series_fields_segment_series_report_item import (
+    QUERY_SEGMENT_SERIES_FIELDS_SEGMENT_SERIES_REPORT_ITEM_VALUES,
     QuerySegmentSeriesFieldsSegmentSeriesReportItem,
 )
 from ...models.segment_series_request_dto import SegmentSeriesRequestDTO
@@ -36,15 +37,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_segment_series_report: list[str] | Unset = UNSET
-    if not isinstance(fields_segment_series_report, Unset):
-        json_fields_segment_series_report = []
-        for fields_segment_series_report_item_data in fields_segment_series_report:
-            fields_segment_series_report_item: str = fields_segment_series_report_item_data
-            json_fields_segment_series_report.append(fields_segment_series_report_item)
-
-    if isinstance(json_fields_segment_series_report, list) and json_fields_segment_series_report:
-        params["fields[segment-series-report]"] = ",".join(str(item) for item in json_fields_segment_series_report)
+    params["fields[segment-series-report]"] = joined_values(
+        "query_segment_series",
+        "fields_segment_series_report",
+        fields_segment_series_report,
+        QUERY_SEGMENT_SERIES_FIELDS_SEGMENT_SERIES_REPORT_ITEM_VALUES,
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

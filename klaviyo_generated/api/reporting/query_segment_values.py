@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import check_body
+from ..._arguments import check_body, joined_values
 from ...models.client_error import ClientError
 from ...models.post_segment_values_response_dto import PostSegmentValuesResponseDTO
 from ...models.query_segment_values_fields_segment_values_report_item import (
+    QUERY_SEGMENT_VALUES_FIELDS_SEGMENT_VALUES_REPORT_ITEM_VALUES,
     QuerySegmentValuesFieldsSegmentValuesReportItem,
 )
 from ...models.segment_values_request_dto import SegmentValuesRequestDTO
@@ -36,15 +37,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_segment_values_report: list[str] | Unset = UNSET
-    if not isinstance(fields_segment_values_report, Unset):
-        json_fields_segment_values_report = []
-        for fields_segment_values_report_item_data in fields_segment_values_report:
-            fields_segment_values_report_item: str = fields_segment_values_report_item_data
-            json_fields_segment_values_report.append(fields_segment_values_report_item)
-
-    if isinstance(json_fields_segment_values_report, list) and json_fields_segment_values_report:
-        params["fields[segment-values-report]"] = ",".join(str(item) for item in json_fields_segment_values_report)
+    params["fields[segment-values-report]"] = joined_values(
+        "query_segment_values",
+        "fields_segment_values_report",
+        fields_segment_values_report,
+        QUERY_SEGMENT_VALUES_FIELDS_SEGMENT_VALUES_REPORT_ITEM_VALUES,
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,11 +5,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import joined_values, path_segment
 from ...models.client_error import ClientError
-from ...models.get_review_fields_event_item import GetReviewFieldsEventItem
-from ...models.get_review_fields_review_item import GetReviewFieldsReviewItem
-from ...models.get_review_include_item import GetReviewIncludeItem
+from ...models.get_review_fields_event_item import (
+    GET_REVIEW_FIELDS_EVENT_ITEM_VALUES,
+    GetReviewFieldsEventItem,
+)
+from ...models.get_review_fields_review_item import (
+    GET_REVIEW_FIELDS_REVIEW_ITEM_VALUES,
+    GetReviewFieldsReviewItem,
+)
+from ...models.get_review_include_item import (
+    GET_REVIEW_INCLUDE_ITEM_VALUES,
+    GetReviewIncludeItem,
+)
 from ...models.get_review_response_dto_compound_document import GetReviewResponseDTOCompoundDocument
 from ...models.server_error import ServerError
 from ...types import UNSET, Response, Unset
@@ -39,35 +48,15 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_event: list[str] | Unset = UNSET
-    if not isinstance(fields_event, Unset):
-        json_fields_event = []
-        for fields_event_item_data in fields_event:
-            fields_event_item: str = fields_event_item_data
-            json_fields_event.append(fields_event_item)
+    params["fields[event]"] = joined_values(
+        "get_review", "fields_event", fields_event, GET_REVIEW_FIELDS_EVENT_ITEM_VALUES
+    )
 
-    if isinstance(json_fields_event, list) and json_fields_event:
-        params["fields[event]"] = ",".join(str(item) for item in json_fields_event)
+    params["fields[review]"] = joined_values(
+        "get_review", "fields_review", fields_review, GET_REVIEW_FIELDS_REVIEW_ITEM_VALUES
+    )
 
-    json_fields_review: list[str] | Unset = UNSET
-    if not isinstance(fields_review, Unset):
-        json_fields_review = []
-        for fields_review_item_data in fields_review:
-            fields_review_item: str = fields_review_item_data
-            json_fields_review.append(fields_review_item)
-
-    if isinstance(json_fields_review, list) and json_fields_review:
-        params["fields[review]"] = ",".join(str(item) for item in json_fields_review)
-
-    json_include: list[str] | Unset = UNSET
-    if not isinstance(include, Unset):
-        json_include = []
-        for include_item_data in include:
-            include_item: str = include_item_data
-            json_include.append(include_item)
-
-    if isinstance(json_include, list) and json_include:
-        params["include"] = ",".join(str(item) for item in json_include)
+    params["include"] = joined_values("get_review", "include", include, GET_REVIEW_INCLUDE_ITEM_VALUES)
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

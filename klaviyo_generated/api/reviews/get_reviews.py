@@ -5,14 +5,24 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import enum_value, joined_values
 from ...models.client_error import ClientError
 from ...models.get_review_response_dto_collection_compound_document import (
     GetReviewResponseDTOCollectionCompoundDocument,
 )
-from ...models.get_reviews_fields_event_item import GetReviewsFieldsEventItem
-from ...models.get_reviews_fields_review_item import GetReviewsFieldsReviewItem
-from ...models.get_reviews_include_item import GetReviewsIncludeItem
-from ...models.get_reviews_sort import GetReviewsSort
+from ...models.get_reviews_fields_event_item import (
+    GET_REVIEWS_FIELDS_EVENT_ITEM_VALUES,
+    GetReviewsFieldsEventItem,
+)
+from ...models.get_reviews_fields_review_item import (
+    GET_REVIEWS_FIELDS_REVIEW_ITEM_VALUES,
+    GetReviewsFieldsReviewItem,
+)
+from ...models.get_reviews_include_item import (
+    GET_REVIEWS_INCLUDE_ITEM_VALUES,
+    GetReviewsIncludeItem,
+)
+from ...models.get_reviews_sort import GET_REVIEWS_SORT_VALUES, GetReviewsSort
 from ...models.server_error import ServerError
 from ...types import UNSET, Response, Unset
 
@@ -40,47 +50,23 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_event: list[str] | Unset = UNSET
-    if not isinstance(fields_event, Unset):
-        json_fields_event = []
-        for fields_event_item_data in fields_event:
-            fields_event_item: str = fields_event_item_data
-            json_fields_event.append(fields_event_item)
+    params["fields[event]"] = joined_values(
+        "get_reviews", "fields_event", fields_event, GET_REVIEWS_FIELDS_EVENT_ITEM_VALUES
+    )
 
-    if isinstance(json_fields_event, list) and json_fields_event:
-        params["fields[event]"] = ",".join(str(item) for item in json_fields_event)
-
-    json_fields_review: list[str] | Unset = UNSET
-    if not isinstance(fields_review, Unset):
-        json_fields_review = []
-        for fields_review_item_data in fields_review:
-            fields_review_item: str = fields_review_item_data
-            json_fields_review.append(fields_review_item)
-
-    if isinstance(json_fields_review, list) and json_fields_review:
-        params["fields[review]"] = ",".join(str(item) for item in json_fields_review)
+    params["fields[review]"] = joined_values(
+        "get_reviews", "fields_review", fields_review, GET_REVIEWS_FIELDS_REVIEW_ITEM_VALUES
+    )
 
     params["filter"] = filter
 
-    json_include: list[str] | Unset = UNSET
-    if not isinstance(include, Unset):
-        json_include = []
-        for include_item_data in include:
-            include_item: str = include_item_data
-            json_include.append(include_item)
-
-    if isinstance(json_include, list) and json_include:
-        params["include"] = ",".join(str(item) for item in json_include)
+    params["include"] = joined_values("get_reviews", "include", include, GET_REVIEWS_INCLUDE_ITEM_VALUES)
 
     params["page[cursor]"] = page_cursor
 
     params["page[size]"] = page_size
 
-    json_sort: str | Unset = UNSET
-    if not isinstance(sort, Unset):
-        json_sort = sort
-
-    params["sort"] = json_sort
+    params["sort"] = enum_value("get_reviews", "sort", sort, GET_REVIEWS_SORT_VALUES)
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import check_body, path_segment
+from ..._arguments import check_body, joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.patch_review_response_dto import PatchReviewResponseDTO
 from ...models.review_patch_query import ReviewPatchQuery
 from ...models.server_error import ServerError
 from ...models.update_review_fields_review_item import (
+    UPDATE_REVIEW_FIELDS_REVIEW_ITEM_VALUES,
     UpdateReviewFieldsReviewItem,
 )
 from ...types import UNSET, Response, Unset
@@ -40,15 +41,9 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_review: list[str] | Unset = UNSET
-    if not isinstance(fields_review, Unset):
-        json_fields_review = []
-        for fields_review_item_data in fields_review:
-            fields_review_item: str = fields_review_item_data
-            json_fields_review.append(fields_review_item)
-
-    if isinstance(json_fields_review, list) and json_fields_review:
-        params["fields[review]"] = ",".join(str(item) for item in json_fields_review)
+    params["fields[review]"] = joined_values(
+        "update_review", "fields_review", fields_review, UPDATE_REVIEW_FIELDS_REVIEW_ITEM_VALUES
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

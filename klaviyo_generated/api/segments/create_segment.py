@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import check_body
+from ..._arguments import check_body, joined_values
 from ...models.client_error import ClientError
 from ...models.create_segment_fields_segment_item import (
+    CREATE_SEGMENT_FIELDS_SEGMENT_ITEM_VALUES,
     CreateSegmentFieldsSegmentItem,
 )
 from ...models.post_segment_create_response import PostSegmentCreateResponse
@@ -36,15 +37,9 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_segment: list[str] | Unset = UNSET
-    if not isinstance(fields_segment, Unset):
-        json_fields_segment = []
-        for fields_segment_item_data in fields_segment:
-            fields_segment_item: str = fields_segment_item_data
-            json_fields_segment.append(fields_segment_item)
-
-    if isinstance(json_fields_segment, list) and json_fields_segment:
-        params["fields[segment]"] = ",".join(str(item) for item in json_fields_segment)
+    params["fields[segment]"] = joined_values(
+        "create_segment", "fields_segment", fields_segment, CREATE_SEGMENT_FIELDS_SEGMENT_ITEM_VALUES
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import enum_value, path_segment
 from ...models.client_error import ClientError
 from ...models.get_profile_ids_for_segment_sort import (
+    GET_PROFILE_IDS_FOR_SEGMENT_SORT_VALUES,
     GetProfileIdsForSegmentSort,
 )
 from ...models.get_segment_profiles_relationships_response_collection import (
@@ -48,11 +49,7 @@ def _get_kwargs(
 
     params["page[size]"] = page_size
 
-    json_sort: str | Unset = UNSET
-    if not isinstance(sort, Unset):
-        json_sort = sort
-
-    params["sort"] = json_sort
+    params["sort"] = enum_value("get_profile_ids_for_segment", "sort", sort, GET_PROFILE_IDS_FOR_SEGMENT_SORT_VALUES)
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,15 +5,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import enum_value, joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.get_profiles_for_segment_additional_fields_profile_item import (
+    GET_PROFILES_FOR_SEGMENT_ADDITIONAL_FIELDS_PROFILE_ITEM_VALUES,
     GetProfilesForSegmentAdditionalFieldsProfileItem,
 )
 from ...models.get_profiles_for_segment_fields_profile_item import (
+    GET_PROFILES_FOR_SEGMENT_FIELDS_PROFILE_ITEM_VALUES,
     GetProfilesForSegmentFieldsProfileItem,
 )
-from ...models.get_profiles_for_segment_sort import GetProfilesForSegmentSort
+from ...models.get_profiles_for_segment_sort import (
+    GET_PROFILES_FOR_SEGMENT_SORT_VALUES,
+    GetProfilesForSegmentSort,
+)
 from ...models.get_segment_member_response_collection import GetSegmentMemberResponseCollection
 from ...models.server_error import ServerError
 from ...types import UNSET, Response, Unset
@@ -46,25 +51,19 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_additional_fields_profile: list[str] | Unset = UNSET
-    if not isinstance(additional_fields_profile, Unset):
-        json_additional_fields_profile = []
-        for additional_fields_profile_item_data in additional_fields_profile:
-            additional_fields_profile_item: str = additional_fields_profile_item_data
-            json_additional_fields_profile.append(additional_fields_profile_item)
+    params["additional-fields[profile]"] = joined_values(
+        "get_profiles_for_segment",
+        "additional_fields_profile",
+        additional_fields_profile,
+        GET_PROFILES_FOR_SEGMENT_ADDITIONAL_FIELDS_PROFILE_ITEM_VALUES,
+    )
 
-    if isinstance(json_additional_fields_profile, list) and json_additional_fields_profile:
-        params["additional-fields[profile]"] = ",".join(str(item) for item in json_additional_fields_profile)
-
-    json_fields_profile: list[str] | Unset = UNSET
-    if not isinstance(fields_profile, Unset):
-        json_fields_profile = []
-        for fields_profile_item_data in fields_profile:
-            fields_profile_item: str = fields_profile_item_data
-            json_fields_profile.append(fields_profile_item)
-
-    if isinstance(json_fields_profile, list) and json_fields_profile:
-        params["fields[profile]"] = ",".join(str(item) for item in json_fields_profile)
+    params["fields[profile]"] = joined_values(
+        "get_profiles_for_segment",
+        "fields_profile",
+        fields_profile,
+        GET_PROFILES_FOR_SEGMENT_FIELDS_PROFILE_ITEM_VALUES,
+    )
 
     params["filter"] = filter
 
@@ -72,11 +71,7 @@ def _get_kwargs(
 
     params["page[size]"] = page_size
 
-    json_sort: str | Unset = UNSET
-    if not isinstance(sort, Unset):
-        json_sort = sort
-
-    params["sort"] = json_sort
+    params["sort"] = enum_value("get_profiles_for_segment", "sort", sort, GET_PROFILES_FOR_SEGMENT_SORT_VALUES)
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,15 +5,28 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.get_segment_additional_fields_segment_item import (
+    GET_SEGMENT_ADDITIONAL_FIELDS_SEGMENT_ITEM_VALUES,
     GetSegmentAdditionalFieldsSegmentItem,
 )
-from ...models.get_segment_fields_flow_item import GetSegmentFieldsFlowItem
-from ...models.get_segment_fields_segment_item import GetSegmentFieldsSegmentItem
-from ...models.get_segment_fields_tag_item import GetSegmentFieldsTagItem
-from ...models.get_segment_include_item import GetSegmentIncludeItem
+from ...models.get_segment_fields_flow_item import (
+    GET_SEGMENT_FIELDS_FLOW_ITEM_VALUES,
+    GetSegmentFieldsFlowItem,
+)
+from ...models.get_segment_fields_segment_item import (
+    GET_SEGMENT_FIELDS_SEGMENT_ITEM_VALUES,
+    GetSegmentFieldsSegmentItem,
+)
+from ...models.get_segment_fields_tag_item import (
+    GET_SEGMENT_FIELDS_TAG_ITEM_VALUES,
+    GetSegmentFieldsTagItem,
+)
+from ...models.get_segment_include_item import (
+    GET_SEGMENT_INCLUDE_ITEM_VALUES,
+    GetSegmentIncludeItem,
+)
 from ...models.get_segment_retrieve_response_compound_document import GetSegmentRetrieveResponseCompoundDocument
 from ...models.server_error import ServerError
 from ...types import UNSET, Response, Unset
@@ -45,55 +58,24 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_additional_fields_segment: list[str] | Unset = UNSET
-    if not isinstance(additional_fields_segment, Unset):
-        json_additional_fields_segment = []
-        for additional_fields_segment_item_data in additional_fields_segment:
-            additional_fields_segment_item: str = additional_fields_segment_item_data
-            json_additional_fields_segment.append(additional_fields_segment_item)
+    params["additional-fields[segment]"] = joined_values(
+        "get_segment",
+        "additional_fields_segment",
+        additional_fields_segment,
+        GET_SEGMENT_ADDITIONAL_FIELDS_SEGMENT_ITEM_VALUES,
+    )
 
-    if isinstance(json_additional_fields_segment, list) and json_additional_fields_segment:
-        params["additional-fields[segment]"] = ",".join(str(item) for item in json_additional_fields_segment)
+    params["fields[flow]"] = joined_values(
+        "get_segment", "fields_flow", fields_flow, GET_SEGMENT_FIELDS_FLOW_ITEM_VALUES
+    )
 
-    json_fields_flow: list[str] | Unset = UNSET
-    if not isinstance(fields_flow, Unset):
-        json_fields_flow = []
-        for fields_flow_item_data in fields_flow:
-            fields_flow_item: str = fields_flow_item_data
-            json_fields_flow.append(fields_flow_item)
+    params["fields[segment]"] = joined_values(
+        "get_segment", "fields_segment", fields_segment, GET_SEGMENT_FIELDS_SEGMENT_ITEM_VALUES
+    )
 
-    if isinstance(json_fields_flow, list) and json_fields_flow:
-        params["fields[flow]"] = ",".join(str(item) for item in json_fields_flow)
+    params["fields[tag]"] = joined_values("get_segment", "fields_tag", fields_tag, GET_SEGMENT_FIELDS_TAG_ITEM_VALUES)
 
-    json_fields_segment: list[str] | Unset = UNSET
-    if not isinstance(fields_segment, Unset):
-        json_fields_segment = []
-        for fields_segment_item_data in fields_segment:
-            fields_segment_item: str = fields_segment_item_data
-            json_fields_segment.append(fields_segment_item)
-
-    if isinstance(json_fields_segment, list) and json_fields_segment:
-        params["fields[segment]"] = ",".join(str(item) for item in json_fields_segment)
-
-    json_fields_tag: list[str] | Unset = UNSET
-    if not isinstance(fields_tag, Unset):
-        json_fields_tag = []
-        for fields_tag_item_data in fields_tag:
-            fields_tag_item: str = fields_tag_item_data
-            json_fields_tag.append(fields_tag_item)
-
-    if isinstance(json_fields_tag, list) and json_fields_tag:
-        params["fields[tag]"] = ",".join(str(item) for item in json_fields_tag)
-
-    json_include: list[str] | Unset = UNSET
-    if not isinstance(include, Unset):
-        json_include = []
-        for include_item_data in include:
-            include_item: str = include_item_data
-            json_include.append(include_item)
-
-    if isinstance(json_include, list) and json_include:
-        params["include"] = ",".join(str(item) for item in json_include)
+    params["include"] = joined_values("get_segment", "include", include, GET_SEGMENT_INCLUDE_ITEM_VALUES)
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,17 +5,28 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import enum_value, joined_values
 from ...models.client_error import ClientError
 from ...models.get_segment_list_response_collection_compound_document import (
     GetSegmentListResponseCollectionCompoundDocument,
 )
-from ...models.get_segments_fields_flow_item import GetSegmentsFieldsFlowItem
+from ...models.get_segments_fields_flow_item import (
+    GET_SEGMENTS_FIELDS_FLOW_ITEM_VALUES,
+    GetSegmentsFieldsFlowItem,
+)
 from ...models.get_segments_fields_segment_item import (
+    GET_SEGMENTS_FIELDS_SEGMENT_ITEM_VALUES,
     GetSegmentsFieldsSegmentItem,
 )
-from ...models.get_segments_fields_tag_item import GetSegmentsFieldsTagItem
-from ...models.get_segments_include_item import GetSegmentsIncludeItem
-from ...models.get_segments_sort import GetSegmentsSort
+from ...models.get_segments_fields_tag_item import (
+    GET_SEGMENTS_FIELDS_TAG_ITEM_VALUES,
+    GetSegmentsFieldsTagItem,
+)
+from ...models.get_segments_include_item import (
+    GET_SEGMENTS_INCLUDE_ITEM_VALUES,
+    GetSegmentsIncludeItem,
+)
+from ...models.get_segments_sort import GET_SEGMENTS_SORT_VALUES, GetSegmentsSort
 from ...models.server_error import ServerError
 from ...types import UNSET, Response, Unset
 
@@ -44,57 +55,25 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_flow: list[str] | Unset = UNSET
-    if not isinstance(fields_flow, Unset):
-        json_fields_flow = []
-        for fields_flow_item_data in fields_flow:
-            fields_flow_item: str = fields_flow_item_data
-            json_fields_flow.append(fields_flow_item)
+    params["fields[flow]"] = joined_values(
+        "get_segments", "fields_flow", fields_flow, GET_SEGMENTS_FIELDS_FLOW_ITEM_VALUES
+    )
 
-    if isinstance(json_fields_flow, list) and json_fields_flow:
-        params["fields[flow]"] = ",".join(str(item) for item in json_fields_flow)
+    params["fields[segment]"] = joined_values(
+        "get_segments", "fields_segment", fields_segment, GET_SEGMENTS_FIELDS_SEGMENT_ITEM_VALUES
+    )
 
-    json_fields_segment: list[str] | Unset = UNSET
-    if not isinstance(fields_segment, Unset):
-        json_fields_segment = []
-        for fields_segment_item_data in fields_segment:
-            fields_segment_item: str = fields_segment_item_data
-            json_fields_segment.append(fields_segment_item)
-
-    if isinstance(json_fields_segment, list) and json_fields_segment:
-        params["fields[segment]"] = ",".join(str(item) for item in json_fields_segment)
-
-    json_fields_tag: list[str] | Unset = UNSET
-    if not isinstance(fields_tag, Unset):
-        json_fields_tag = []
-        for fields_tag_item_data in fields_tag:
-            fields_tag_item: str = fields_tag_item_data
-            json_fields_tag.append(fields_tag_item)
-
-    if isinstance(json_fields_tag, list) and json_fields_tag:
-        params["fields[tag]"] = ",".join(str(item) for item in json_fields_tag)
+    params["fields[tag]"] = joined_values("get_segments", "fields_tag", fields_tag, GET_SEGMENTS_FIELDS_TAG_ITEM_VALUES)
 
     params["filter"] = filter
 
-    json_include: list[str] | Unset = UNSET
-    if not isinstance(include, Unset):
-        json_include = []
-        for include_item_data in include:
-            include_item: str = include_item_data
-            json_include.append(include_item)
-
-    if isinstance(json_include, list) and json_include:
-        params["include"] = ",".join(str(item) for item in json_include)
+    params["include"] = joined_values("get_segments", "include", include, GET_SEGMENTS_INCLUDE_ITEM_VALUES)
 
     params["page[cursor]"] = page_cursor
 
     params["page[size]"] = page_size
 
-    json_sort: str | Unset = UNSET
-    if not isinstance(sort, Unset):
-        json_sort = sort
-
-    params["sort"] = json_sort
+    params["sort"] = enum_value("get_segments", "sort", sort, GET_SEGMENTS_SORT_VALUES)
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

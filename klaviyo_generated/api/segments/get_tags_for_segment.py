@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.get_tag_response_collection import GetTagResponseCollection
 from ...models.get_tags_for_segment_fields_tag_item import (
+    GET_TAGS_FOR_SEGMENT_FIELDS_TAG_ITEM_VALUES,
     GetTagsForSegmentFieldsTagItem,
 )
 from ...models.server_error import ServerError
@@ -37,15 +38,9 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_tag: list[str] | Unset = UNSET
-    if not isinstance(fields_tag, Unset):
-        json_fields_tag = []
-        for fields_tag_item_data in fields_tag:
-            fields_tag_item: str = fields_tag_item_data
-            json_fields_tag.append(fields_tag_item)
-
-    if isinstance(json_fields_tag, list) and json_fields_tag:
-        params["fields[tag]"] = ",".join(str(item) for item in json_fields_tag)
+    params["fields[tag]"] = joined_values(
+        "get_tags_for_segment", "fields_tag", fields_tag, GET_TAGS_FOR_SEGMENT_FIELDS_TAG_ITEM_VALUES
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

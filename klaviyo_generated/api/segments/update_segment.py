@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import check_body, path_segment
+from ..._arguments import check_body, joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.patch_segment_partial_update_response import PatchSegmentPartialUpdateResponse
 from ...models.segment_partial_update_query import SegmentPartialUpdateQuery
 from ...models.server_error import ServerError
 from ...models.update_segment_fields_segment_item import (
+    UPDATE_SEGMENT_FIELDS_SEGMENT_ITEM_VALUES,
     UpdateSegmentFieldsSegmentItem,
 )
 from ...types import UNSET, Response, Unset
@@ -40,15 +41,9 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_segment: list[str] | Unset = UNSET
-    if not isinstance(fields_segment, Unset):
-        json_fields_segment = []
-        for fields_segment_item_data in fields_segment:
-            fields_segment_item: str = fields_segment_item_data
-            json_fields_segment.append(fields_segment_item)
-
-    if isinstance(json_fields_segment, list) and json_fields_segment:
-        params["fields[segment]"] = ",".join(str(item) for item in json_fields_segment)
+    params["fields[segment]"] = joined_values(
+        "update_segment", "fields_segment", fields_segment, UPDATE_SEGMENT_FIELDS_SEGMENT_ITEM_VALUES
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import check_body
+from ..._arguments import check_body, joined_values
 from ...models.client_error import ClientError
-from ...models.create_tag_fields_tag_item import CreateTagFieldsTagItem
+from ...models.create_tag_fields_tag_item import (
+    CREATE_TAG_FIELDS_TAG_ITEM_VALUES,
+    CreateTagFieldsTagItem,
+)
 from ...models.post_tag_response import PostTagResponse
 from ...models.server_error import ServerError
 from ...models.tag_create_query import TagCreateQuery
@@ -34,15 +37,7 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_tag: list[str] | Unset = UNSET
-    if not isinstance(fields_tag, Unset):
-        json_fields_tag = []
-        for fields_tag_item_data in fields_tag:
-            fields_tag_item: str = fields_tag_item_data
-            json_fields_tag.append(fields_tag_item)
-
-    if isinstance(json_fields_tag, list) and json_fields_tag:
-        params["fields[tag]"] = ",".join(str(item) for item in json_fields_tag)
+    params["fields[tag]"] = joined_values("create_tag", "fields_tag", fields_tag, CREATE_TAG_FIELDS_TAG_ITEM_VALUES)
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,11 +5,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import joined_values, path_segment
 from ...models.client_error import ClientError
-from ...models.get_tag_fields_tag_group_item import GetTagFieldsTagGroupItem
-from ...models.get_tag_fields_tag_item import GetTagFieldsTagItem
-from ...models.get_tag_include_item import GetTagIncludeItem
+from ...models.get_tag_fields_tag_group_item import (
+    GET_TAG_FIELDS_TAG_GROUP_ITEM_VALUES,
+    GetTagFieldsTagGroupItem,
+)
+from ...models.get_tag_fields_tag_item import (
+    GET_TAG_FIELDS_TAG_ITEM_VALUES,
+    GetTagFieldsTagItem,
+)
+from ...models.get_tag_include_item import GET_TAG_INCLUDE_ITEM_VALUES, GetTagIncludeItem
 from ...models.get_tag_response_compound_document import GetTagResponseCompoundDocument
 from ...models.server_error import ServerError
 from ...types import UNSET, Response, Unset
@@ -39,35 +45,13 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_tag_group: list[str] | Unset = UNSET
-    if not isinstance(fields_tag_group, Unset):
-        json_fields_tag_group = []
-        for fields_tag_group_item_data in fields_tag_group:
-            fields_tag_group_item: str = fields_tag_group_item_data
-            json_fields_tag_group.append(fields_tag_group_item)
+    params["fields[tag-group]"] = joined_values(
+        "get_tag", "fields_tag_group", fields_tag_group, GET_TAG_FIELDS_TAG_GROUP_ITEM_VALUES
+    )
 
-    if isinstance(json_fields_tag_group, list) and json_fields_tag_group:
-        params["fields[tag-group]"] = ",".join(str(item) for item in json_fields_tag_group)
+    params["fields[tag]"] = joined_values("get_tag", "fields_tag", fields_tag, GET_TAG_FIELDS_TAG_ITEM_VALUES)
 
-    json_fields_tag: list[str] | Unset = UNSET
-    if not isinstance(fields_tag, Unset):
-        json_fields_tag = []
-        for fields_tag_item_data in fields_tag:
-            fields_tag_item: str = fields_tag_item_data
-            json_fields_tag.append(fields_tag_item)
-
-    if isinstance(json_fields_tag, list) and json_fields_tag:
-        params["fields[tag]"] = ",".join(str(item) for item in json_fields_tag)
-
-    json_include: list[str] | Unset = UNSET
-    if not isinstance(include, Unset):
-        json_include = []
-        for include_item_data in include:
-            include_item: str = include_item_data
-            json_include.append(include_item)
-
-    if isinstance(json_include, list) and json_include:
-        params["include"] = ",".join(str(item) for item in json_include)
+    params["include"] = joined_values("get_tag", "include", include, GET_TAG_INCLUDE_ITEM_VALUES)
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

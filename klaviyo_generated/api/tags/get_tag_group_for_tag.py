@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.get_tag_group_for_tag_fields_tag_group_item import (
+    GET_TAG_GROUP_FOR_TAG_FIELDS_TAG_GROUP_ITEM_VALUES,
     GetTagGroupForTagFieldsTagGroupItem,
 )
 from ...models.get_tag_group_response import GetTagGroupResponse
@@ -37,15 +38,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_tag_group: list[str] | Unset = UNSET
-    if not isinstance(fields_tag_group, Unset):
-        json_fields_tag_group = []
-        for fields_tag_group_item_data in fields_tag_group:
-            fields_tag_group_item: str = fields_tag_group_item_data
-            json_fields_tag_group.append(fields_tag_group_item)
-
-    if isinstance(json_fields_tag_group, list) and json_fields_tag_group:
-        params["fields[tag-group]"] = ",".join(str(item) for item in json_fields_tag_group)
+    params["fields[tag-group]"] = joined_values(
+        "get_tag_group_for_tag",
+        "fields_tag_group",
+        fields_tag_group,
+        GET_TAG_GROUP_FOR_TAG_FIELDS_TAG_GROUP_ITEM_VALUES,
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

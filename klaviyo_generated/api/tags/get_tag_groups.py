@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import enum_value, joined_values
 from ...models.client_error import ClientError
 from ...models.get_tag_group_response_collection import GetTagGroupResponseCollection
 from ...models.get_tag_groups_fields_tag_group_item import (
+    GET_TAG_GROUPS_FIELDS_TAG_GROUP_ITEM_VALUES,
     GetTagGroupsFieldsTagGroupItem,
 )
-from ...models.get_tag_groups_sort import GetTagGroupsSort
+from ...models.get_tag_groups_sort import GET_TAG_GROUPS_SORT_VALUES, GetTagGroupsSort
 from ...models.server_error import ServerError
 from ...types import UNSET, Response, Unset
 
@@ -36,15 +38,9 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_tag_group: list[str] | Unset = UNSET
-    if not isinstance(fields_tag_group, Unset):
-        json_fields_tag_group = []
-        for fields_tag_group_item_data in fields_tag_group:
-            fields_tag_group_item: str = fields_tag_group_item_data
-            json_fields_tag_group.append(fields_tag_group_item)
-
-    if isinstance(json_fields_tag_group, list) and json_fields_tag_group:
-        params["fields[tag-group]"] = ",".join(str(item) for item in json_fields_tag_group)
+    params["fields[tag-group]"] = joined_values(
+        "get_tag_groups", "fields_tag_group", fields_tag_group, GET_TAG_GROUPS_FIELDS_TAG_GROUP_ITEM_VALUES
+    )
 
     params["filter"] = filter
 
@@ -52,11 +48,7 @@ def _get_kwargs(
 
     params["page[size]"] = page_size
 
-    json_sort: str | Unset = UNSET
-    if not isinstance(sort, Unset):
-        json_sort = sort
-
-    params["sort"] = json_sort
+    params["sort"] = enum_value("get_tag_groups", "sort", sort, GET_TAG_GROUPS_SORT_VALUES)
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,12 +5,22 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import enum_value, joined_values
 from ...models.client_error import ClientError
 from ...models.get_tag_response_collection_compound_document import GetTagResponseCollectionCompoundDocument
-from ...models.get_tags_fields_tag_group_item import GetTagsFieldsTagGroupItem
-from ...models.get_tags_fields_tag_item import GetTagsFieldsTagItem
-from ...models.get_tags_include_item import GetTagsIncludeItem
-from ...models.get_tags_sort import GetTagsSort
+from ...models.get_tags_fields_tag_group_item import (
+    GET_TAGS_FIELDS_TAG_GROUP_ITEM_VALUES,
+    GetTagsFieldsTagGroupItem,
+)
+from ...models.get_tags_fields_tag_item import (
+    GET_TAGS_FIELDS_TAG_ITEM_VALUES,
+    GetTagsFieldsTagItem,
+)
+from ...models.get_tags_include_item import (
+    GET_TAGS_INCLUDE_ITEM_VALUES,
+    GetTagsIncludeItem,
+)
+from ...models.get_tags_sort import GET_TAGS_SORT_VALUES, GetTagsSort
 from ...models.server_error import ServerError
 from ...types import UNSET, Response, Unset
 
@@ -38,47 +48,21 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_tag_group: list[str] | Unset = UNSET
-    if not isinstance(fields_tag_group, Unset):
-        json_fields_tag_group = []
-        for fields_tag_group_item_data in fields_tag_group:
-            fields_tag_group_item: str = fields_tag_group_item_data
-            json_fields_tag_group.append(fields_tag_group_item)
+    params["fields[tag-group]"] = joined_values(
+        "get_tags", "fields_tag_group", fields_tag_group, GET_TAGS_FIELDS_TAG_GROUP_ITEM_VALUES
+    )
 
-    if isinstance(json_fields_tag_group, list) and json_fields_tag_group:
-        params["fields[tag-group]"] = ",".join(str(item) for item in json_fields_tag_group)
-
-    json_fields_tag: list[str] | Unset = UNSET
-    if not isinstance(fields_tag, Unset):
-        json_fields_tag = []
-        for fields_tag_item_data in fields_tag:
-            fields_tag_item: str = fields_tag_item_data
-            json_fields_tag.append(fields_tag_item)
-
-    if isinstance(json_fields_tag, list) and json_fields_tag:
-        params["fields[tag]"] = ",".join(str(item) for item in json_fields_tag)
+    params["fields[tag]"] = joined_values("get_tags", "fields_tag", fields_tag, GET_TAGS_FIELDS_TAG_ITEM_VALUES)
 
     params["filter"] = filter
 
-    json_include: list[str] | Unset = UNSET
-    if not isinstance(include, Unset):
-        json_include = []
-        for include_item_data in include:
-            include_item: str = include_item_data
-            json_include.append(include_item)
-
-    if isinstance(json_include, list) and json_include:
-        params["include"] = ",".join(str(item) for item in json_include)
+    params["include"] = joined_values("get_tags", "include", include, GET_TAGS_INCLUDE_ITEM_VALUES)
 
     params["page[cursor]"] = page_cursor
 
     params["page[size]"] = page_size
 
-    json_sort: str | Unset = UNSET
-    if not isinstance(sort, Unset):
-        json_sort = sort
-
-    params["sort"] = json_sort
+    params["sort"] = enum_value("get_tags", "sort", sort, GET_TAGS_SORT_VALUES)
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

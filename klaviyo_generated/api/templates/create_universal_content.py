@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import check_body
+from ..._arguments import check_body, joined_values
 from ...models.client_error import ClientError
 from ...models.create_universal_content_fields_template_universal_content_item import (
+    CREATE_UNIVERSAL_CONTENT_FIELDS_TEMPLATE_UNIVERSAL_CONTENT_ITEM_VALUES,
     CreateUniversalContentFieldsTemplateUniversalContentItem,
 )
 from ...models.post_universal_content_response import PostUniversalContentResponse
@@ -36,17 +37,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_template_universal_content: list[str] | Unset = UNSET
-    if not isinstance(fields_template_universal_content, Unset):
-        json_fields_template_universal_content = []
-        for fields_template_universal_content_item_data in fields_template_universal_content:
-            fields_template_universal_content_item: str = fields_template_universal_content_item_data
-            json_fields_template_universal_content.append(fields_template_universal_content_item)
-
-    if isinstance(json_fields_template_universal_content, list) and json_fields_template_universal_content:
-        params["fields[template-universal-content]"] = ",".join(
-            str(item) for item in json_fields_template_universal_content
-        )
+    params["fields[template-universal-content]"] = joined_values(
+        "create_universal_content",
+        "fields_template_universal_content",
+        fields_template_universal_content,
+        CREATE_UNIVERSAL_CONTENT_FIELDS_TEMPLATE_UNIVERSAL_CONTENT_ITEM_VALUES,
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,11 +5,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import enum_value, joined_values
 from ...models.client_error import ClientError
 from ...models.get_all_universal_content_fields_template_universal_content_item import (
+    GET_ALL_UNIVERSAL_CONTENT_FIELDS_TEMPLATE_UNIVERSAL_CONTENT_ITEM_VALUES,
     GetAllUniversalContentFieldsTemplateUniversalContentItem,
 )
-from ...models.get_all_universal_content_sort import GetAllUniversalContentSort
+from ...models.get_all_universal_content_sort import (
+    GET_ALL_UNIVERSAL_CONTENT_SORT_VALUES,
+    GetAllUniversalContentSort,
+)
 from ...models.get_universal_content_response_collection import GetUniversalContentResponseCollection
 from ...models.server_error import ServerError
 from ...types import UNSET, Response, Unset
@@ -36,17 +41,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_template_universal_content: list[str] | Unset = UNSET
-    if not isinstance(fields_template_universal_content, Unset):
-        json_fields_template_universal_content = []
-        for fields_template_universal_content_item_data in fields_template_universal_content:
-            fields_template_universal_content_item: str = fields_template_universal_content_item_data
-            json_fields_template_universal_content.append(fields_template_universal_content_item)
-
-    if isinstance(json_fields_template_universal_content, list) and json_fields_template_universal_content:
-        params["fields[template-universal-content]"] = ",".join(
-            str(item) for item in json_fields_template_universal_content
-        )
+    params["fields[template-universal-content]"] = joined_values(
+        "get_all_universal_content",
+        "fields_template_universal_content",
+        fields_template_universal_content,
+        GET_ALL_UNIVERSAL_CONTENT_FIELDS_TEMPLATE_UNIVERSAL_CONTENT_ITEM_VALUES,
+    )
 
     params["filter"] = filter
 
@@ -54,11 +54,7 @@ def _get_kwargs(
 
     params["page[size]"] = page_size
 
-    json_sort: str | Unset = UNSET
-    if not isinstance(sort, Unset):
-        json_sort = sort
-
-    params["sort"] = json_sort
+    params["sort"] = enum_value("get_all_universal_content", "sort", sort, GET_ALL_UNIVERSAL_CONTENT_SORT_VALUES)
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.get_template_additional_fields_template_item import (
+    GET_TEMPLATE_ADDITIONAL_FIELDS_TEMPLATE_ITEM_VALUES,
     GetTemplateAdditionalFieldsTemplateItem,
 )
 from ...models.get_template_dnd_response import GetTemplateDndResponse
 from ...models.get_template_fields_template_item import (
+    GET_TEMPLATE_FIELDS_TEMPLATE_ITEM_VALUES,
     GetTemplateFieldsTemplateItem,
 )
 from ...models.server_error import ServerError
@@ -41,25 +43,16 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_additional_fields_template: list[str] | Unset = UNSET
-    if not isinstance(additional_fields_template, Unset):
-        json_additional_fields_template = []
-        for additional_fields_template_item_data in additional_fields_template:
-            additional_fields_template_item: str = additional_fields_template_item_data
-            json_additional_fields_template.append(additional_fields_template_item)
+    params["additional-fields[template]"] = joined_values(
+        "get_template",
+        "additional_fields_template",
+        additional_fields_template,
+        GET_TEMPLATE_ADDITIONAL_FIELDS_TEMPLATE_ITEM_VALUES,
+    )
 
-    if isinstance(json_additional_fields_template, list) and json_additional_fields_template:
-        params["additional-fields[template]"] = ",".join(str(item) for item in json_additional_fields_template)
-
-    json_fields_template: list[str] | Unset = UNSET
-    if not isinstance(fields_template, Unset):
-        json_fields_template = []
-        for fields_template_item_data in fields_template:
-            fields_template_item: str = fields_template_item_data
-            json_fields_template.append(fields_template_item)
-
-    if isinstance(json_fields_template, list) and json_fields_template:
-        params["fields[template]"] = ",".join(str(item) for item in json_fields_template)
+    params["fields[template]"] = joined_values(
+        "get_template", "fields_template", fields_template, GET_TEMPLATE_FIELDS_TEMPLATE_ITEM_VALUES
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,15 +5,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import enum_value, joined_values
 from ...models.client_error import ClientError
 from ...models.get_template_dnd_response_collection import GetTemplateDndResponseCollection
 from ...models.get_templates_additional_fields_template_item import (
+    GET_TEMPLATES_ADDITIONAL_FIELDS_TEMPLATE_ITEM_VALUES,
     GetTemplatesAdditionalFieldsTemplateItem,
 )
 from ...models.get_templates_fields_template_item import (
+    GET_TEMPLATES_FIELDS_TEMPLATE_ITEM_VALUES,
     GetTemplatesFieldsTemplateItem,
 )
-from ...models.get_templates_sort import GetTemplatesSort
+from ...models.get_templates_sort import GET_TEMPLATES_SORT_VALUES, GetTemplatesSort
 from ...models.server_error import ServerError
 from ...types import UNSET, Response, Unset
 
@@ -40,25 +43,16 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_additional_fields_template: list[str] | Unset = UNSET
-    if not isinstance(additional_fields_template, Unset):
-        json_additional_fields_template = []
-        for additional_fields_template_item_data in additional_fields_template:
-            additional_fields_template_item: str = additional_fields_template_item_data
-            json_additional_fields_template.append(additional_fields_template_item)
+    params["additional-fields[template]"] = joined_values(
+        "get_templates",
+        "additional_fields_template",
+        additional_fields_template,
+        GET_TEMPLATES_ADDITIONAL_FIELDS_TEMPLATE_ITEM_VALUES,
+    )
 
-    if isinstance(json_additional_fields_template, list) and json_additional_fields_template:
-        params["additional-fields[template]"] = ",".join(str(item) for item in json_additional_fields_template)
-
-    json_fields_template: list[str] | Unset = UNSET
-    if not isinstance(fields_template, Unset):
-        json_fields_template = []
-        for fields_template_item_data in fields_template:
-            fields_template_item: str = fields_template_item_data
-            json_fields_template.append(fields_template_item)
-
-    if isinstance(json_fields_template, list) and json_fields_template:
-        params["fields[template]"] = ",".join(str(item) for item in json_fields_template)
+    params["fields[template]"] = joined_values(
+        "get_templates", "fields_template", fields_template, GET_TEMPLATES_FIELDS_TEMPLATE_ITEM_VALUES
+    )
 
     params["filter"] = filter
 
@@ -66,11 +60,7 @@ def _get_kwargs(
 
     params["page[size]"] = page_size
 
-    json_sort: str | Unset = UNSET
-    if not isinstance(sort, Unset):
-        json_sort = sort
-
-    params["sort"] = json_sort
+    params["sort"] = enum_value("get_templates", "sort", sort, GET_TEMPLATES_SORT_VALUES)
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import check_body
+from ..._arguments import check_body, joined_values
 from ...models.client_error import ClientError
 from ...models.post_template_response import PostTemplateResponse
 from ...models.render_template_fields_template_item import (
+    RENDER_TEMPLATE_FIELDS_TEMPLATE_ITEM_VALUES,
     RenderTemplateFieldsTemplateItem,
 )
 from ...models.server_error import ServerError
@@ -36,15 +37,9 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_template: list[str] | Unset = UNSET
-    if not isinstance(fields_template, Unset):
-        json_fields_template = []
-        for fields_template_item_data in fields_template:
-            fields_template_item: str = fields_template_item_data
-            json_fields_template.append(fields_template_item)
-
-    if isinstance(json_fields_template, list) and json_fields_template:
-        params["fields[template]"] = ",".join(str(item) for item in json_fields_template)
+    params["fields[template]"] = joined_values(
+        "render_template", "fields_template", fields_template, RENDER_TEMPLATE_FIELDS_TEMPLATE_ITEM_VALUES
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

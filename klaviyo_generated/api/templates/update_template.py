@@ -5,15 +5,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import check_body, path_segment
+from ..._arguments import check_body, joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.patch_template_dnd_response import PatchTemplateDndResponse
 from ...models.server_error import ServerError
 from ...models.template_update_html_or_dnd_query import TemplateUpdateHtmlOrDndQuery
 from ...models.update_template_additional_fields_template_item import (
+    UPDATE_TEMPLATE_ADDITIONAL_FIELDS_TEMPLATE_ITEM_VALUES,
     UpdateTemplateAdditionalFieldsTemplateItem,
 )
 from ...models.update_template_fields_template_item import (
+    UPDATE_TEMPLATE_FIELDS_TEMPLATE_ITEM_VALUES,
     UpdateTemplateFieldsTemplateItem,
 )
 from ...types import UNSET, Response, Unset
@@ -44,25 +46,16 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_additional_fields_template: list[str] | Unset = UNSET
-    if not isinstance(additional_fields_template, Unset):
-        json_additional_fields_template = []
-        for additional_fields_template_item_data in additional_fields_template:
-            additional_fields_template_item: str = additional_fields_template_item_data
-            json_additional_fields_template.append(additional_fields_template_item)
+    params["additional-fields[template]"] = joined_values(
+        "update_template",
+        "additional_fields_template",
+        additional_fields_template,
+        UPDATE_TEMPLATE_ADDITIONAL_FIELDS_TEMPLATE_ITEM_VALUES,
+    )
 
-    if isinstance(json_additional_fields_template, list) and json_additional_fields_template:
-        params["additional-fields[template]"] = ",".join(str(item) for item in json_additional_fields_template)
-
-    json_fields_template: list[str] | Unset = UNSET
-    if not isinstance(fields_template, Unset):
-        json_fields_template = []
-        for fields_template_item_data in fields_template:
-            fields_template_item: str = fields_template_item_data
-            json_fields_template.append(fields_template_item)
-
-    if isinstance(json_fields_template, list) and json_fields_template:
-        params["fields[template]"] = ",".join(str(item) for item in json_fields_template)
+    params["fields[template]"] = joined_values(
+        "update_template", "fields_template", fields_template, UPDATE_TEMPLATE_FIELDS_TEMPLATE_ITEM_VALUES
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

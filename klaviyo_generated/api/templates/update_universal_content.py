@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import check_body, path_segment
+from ..._arguments import check_body, joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.patch_universal_content_response import PatchUniversalContentResponse
 from ...models.server_error import ServerError
 from ...models.universal_content_partial_update_query import UniversalContentPartialUpdateQuery
 from ...models.update_universal_content_fields_template_universal_content_item import (
+    UPDATE_UNIVERSAL_CONTENT_FIELDS_TEMPLATE_UNIVERSAL_CONTENT_ITEM_VALUES,
     UpdateUniversalContentFieldsTemplateUniversalContentItem,
 )
 from ...types import UNSET, Response, Unset
@@ -40,17 +41,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_template_universal_content: list[str] | Unset = UNSET
-    if not isinstance(fields_template_universal_content, Unset):
-        json_fields_template_universal_content = []
-        for fields_template_universal_content_item_data in fields_template_universal_content:
-            fields_template_universal_content_item: str = fields_template_universal_content_item_data
-            json_fields_template_universal_content.append(fields_template_universal_content_item)
-
-    if isinstance(json_fields_template_universal_content, list) and json_fields_template_universal_content:
-        params["fields[template-universal-content]"] = ",".join(
-            str(item) for item in json_fields_template_universal_content
-        )
+    params["fields[template-universal-content]"] = joined_values(
+        "update_universal_content",
+        "fields_template_universal_content",
+        fields_template_universal_content,
+        UPDATE_UNIVERSAL_CONTENT_FIELDS_TEMPLATE_UNIVERSAL_CONTENT_ITEM_VALUES,
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

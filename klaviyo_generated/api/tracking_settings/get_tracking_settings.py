@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import joined_values
 from ...models.client_error import ClientError
 from ...models.get_tracking_setting_response_collection import GetTrackingSettingResponseCollection
 from ...models.get_tracking_settings_fields_tracking_setting_item import (
+    GET_TRACKING_SETTINGS_FIELDS_TRACKING_SETTING_ITEM_VALUES,
     GetTrackingSettingsFieldsTrackingSettingItem,
 )
 from ...models.server_error import ServerError
@@ -33,15 +35,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_tracking_setting: list[str] | Unset = UNSET
-    if not isinstance(fields_tracking_setting, Unset):
-        json_fields_tracking_setting = []
-        for fields_tracking_setting_item_data in fields_tracking_setting:
-            fields_tracking_setting_item: str = fields_tracking_setting_item_data
-            json_fields_tracking_setting.append(fields_tracking_setting_item)
-
-    if isinstance(json_fields_tracking_setting, list) and json_fields_tracking_setting:
-        params["fields[tracking-setting]"] = ",".join(str(item) for item in json_fields_tracking_setting)
+    params["fields[tracking-setting]"] = joined_values(
+        "get_tracking_settings",
+        "fields_tracking_setting",
+        fields_tracking_setting,
+        GET_TRACKING_SETTINGS_FIELDS_TRACKING_SETTING_ITEM_VALUES,
+    )
 
     params["page[cursor]"] = page_cursor
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import check_body, path_segment
+from ..._arguments import check_body, joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.patch_tracking_setting_response import PatchTrackingSettingResponse
 from ...models.server_error import ServerError
 from ...models.tracking_setting_partial_update_query import TrackingSettingPartialUpdateQuery
 from ...models.update_tracking_setting_fields_tracking_setting_item import (
+    UPDATE_TRACKING_SETTING_FIELDS_TRACKING_SETTING_ITEM_VALUES,
     UpdateTrackingSettingFieldsTrackingSettingItem,
 )
 from ...types import UNSET, Response, Unset
@@ -40,15 +41,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_tracking_setting: list[str] | Unset = UNSET
-    if not isinstance(fields_tracking_setting, Unset):
-        json_fields_tracking_setting = []
-        for fields_tracking_setting_item_data in fields_tracking_setting:
-            fields_tracking_setting_item: str = fields_tracking_setting_item_data
-            json_fields_tracking_setting.append(fields_tracking_setting_item)
-
-    if isinstance(json_fields_tracking_setting, list) and json_fields_tracking_setting:
-        params["fields[tracking-setting]"] = ",".join(str(item) for item in json_fields_tracking_setting)
+    params["fields[tracking-setting]"] = joined_values(
+        "update_tracking_setting",
+        "fields_tracking_setting",
+        fields_tracking_setting,
+        UPDATE_TRACKING_SETTING_FIELDS_TRACKING_SETTING_ITEM_VALUES,
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

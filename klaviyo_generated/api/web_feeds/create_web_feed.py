@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import check_body
+from ..._arguments import check_body, joined_values
 from ...models.client_error import ClientError
 from ...models.create_web_feed_fields_web_feed_item import (
+    CREATE_WEB_FEED_FIELDS_WEB_FEED_ITEM_VALUES,
     CreateWebFeedFieldsWebFeedItem,
 )
 from ...models.post_web_feed_response import PostWebFeedResponse
@@ -36,15 +37,9 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_web_feed: list[str] | Unset = UNSET
-    if not isinstance(fields_web_feed, Unset):
-        json_fields_web_feed = []
-        for fields_web_feed_item_data in fields_web_feed:
-            fields_web_feed_item: str = fields_web_feed_item_data
-            json_fields_web_feed.append(fields_web_feed_item)
-
-    if isinstance(json_fields_web_feed, list) and json_fields_web_feed:
-        params["fields[web-feed]"] = ",".join(str(item) for item in json_fields_web_feed)
+    params["fields[web-feed]"] = joined_values(
+        "create_web_feed", "fields_web_feed", fields_web_feed, CREATE_WEB_FEED_FIELDS_WEB_FEED_ITEM_VALUES
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.get_web_feed_fields_web_feed_item import (
+    GET_WEB_FEED_FIELDS_WEB_FEED_ITEM_VALUES,
     GetWebFeedFieldsWebFeedItem,
 )
 from ...models.get_web_feed_response import GetWebFeedResponse
@@ -37,15 +38,9 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_web_feed: list[str] | Unset = UNSET
-    if not isinstance(fields_web_feed, Unset):
-        json_fields_web_feed = []
-        for fields_web_feed_item_data in fields_web_feed:
-            fields_web_feed_item: str = fields_web_feed_item_data
-            json_fields_web_feed.append(fields_web_feed_item)
-
-    if isinstance(json_fields_web_feed, list) and json_fields_web_feed:
-        params["fields[web-feed]"] = ",".join(str(item) for item in json_fields_web_feed)
+    params["fields[web-feed]"] = joined_values(
+        "get_web_feed", "fields_web_feed", fields_web_feed, GET_WEB_FEED_FIELDS_WEB_FEED_ITEM_VALUES
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import enum_value, joined_values
 from ...models.client_error import ClientError
 from ...models.get_web_feed_response_collection import GetWebFeedResponseCollection
 from ...models.get_web_feeds_fields_web_feed_item import (
+    GET_WEB_FEEDS_FIELDS_WEB_FEED_ITEM_VALUES,
     GetWebFeedsFieldsWebFeedItem,
 )
-from ...models.get_web_feeds_sort import GetWebFeedsSort
+from ...models.get_web_feeds_sort import GET_WEB_FEEDS_SORT_VALUES, GetWebFeedsSort
 from ...models.server_error import ServerError
 from ...types import UNSET, Response, Unset
 
@@ -36,15 +38,9 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_web_feed: list[str] | Unset = UNSET
-    if not isinstance(fields_web_feed, Unset):
-        json_fields_web_feed = []
-        for fields_web_feed_item_data in fields_web_feed:
-            fields_web_feed_item: str = fields_web_feed_item_data
-            json_fields_web_feed.append(fields_web_feed_item)
-
-    if isinstance(json_fields_web_feed, list) and json_fields_web_feed:
-        params["fields[web-feed]"] = ",".join(str(item) for item in json_fields_web_feed)
+    params["fields[web-feed]"] = joined_values(
+        "get_web_feeds", "fields_web_feed", fields_web_feed, GET_WEB_FEEDS_FIELDS_WEB_FEED_ITEM_VALUES
+    )
 
     params["filter"] = filter
 
@@ -52,11 +48,7 @@ def _get_kwargs(
 
     params["page[size]"] = page_size
 
-    json_sort: str | Unset = UNSET
-    if not isinstance(sort, Unset):
-        json_sort = sort
-
-    params["sort"] = json_sort
+    params["sort"] = enum_value("get_web_feeds", "sort", sort, GET_WEB_FEEDS_SORT_VALUES)
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

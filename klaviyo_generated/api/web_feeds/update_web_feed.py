@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import check_body, path_segment
+from ..._arguments import check_body, joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.patch_web_feed_response import PatchWebFeedResponse
 from ...models.server_error import ServerError
 from ...models.update_web_feed_fields_web_feed_item import (
+    UPDATE_WEB_FEED_FIELDS_WEB_FEED_ITEM_VALUES,
     UpdateWebFeedFieldsWebFeedItem,
 )
 from ...models.web_feed_partial_update_query import WebFeedPartialUpdateQuery
@@ -40,15 +41,9 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_web_feed: list[str] | Unset = UNSET
-    if not isinstance(fields_web_feed, Unset):
-        json_fields_web_feed = []
-        for fields_web_feed_item_data in fields_web_feed:
-            fields_web_feed_item: str = fields_web_feed_item_data
-            json_fields_web_feed.append(fields_web_feed_item)
-
-    if isinstance(json_fields_web_feed, list) and json_fields_web_feed:
-        params["fields[web-feed]"] = ",".join(str(item) for item in json_fields_web_feed)
+    params["fields[web-feed]"] = joined_values(
+        "update_web_feed", "fields_web_feed", fields_web_feed, UPDATE_WEB_FEED_FIELDS_WEB_FEED_ITEM_VALUES
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import check_body
+from ..._arguments import check_body, joined_values
 from ...models.client_error import ClientError
 from ...models.create_webhook_fields_webhook_item import (
+    CREATE_WEBHOOK_FIELDS_WEBHOOK_ITEM_VALUES,
     CreateWebhookFieldsWebhookItem,
 )
 from ...models.post_webhook_response import PostWebhookResponse
@@ -36,15 +37,9 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_webhook: list[str] | Unset = UNSET
-    if not isinstance(fields_webhook, Unset):
-        json_fields_webhook = []
-        for fields_webhook_item_data in fields_webhook:
-            fields_webhook_item: str = fields_webhook_item_data
-            json_fields_webhook.append(fields_webhook_item)
-
-    if isinstance(json_fields_webhook, list) and json_fields_webhook:
-        params["fields[webhook]"] = ",".join(str(item) for item in json_fields_webhook)
+    params["fields[webhook]"] = joined_values(
+        "create_webhook", "fields_webhook", fields_webhook, CREATE_WEBHOOK_FIELDS_WEBHOOK_ITEM_VALUES
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import joined_values
 from ...models.client_error import ClientError
 from ...models.get_webhook_topic_response_collection import GetWebhookTopicResponseCollection
 from ...models.get_webhook_topics_fields_webhook_topic_item import (
+    GET_WEBHOOK_TOPICS_FIELDS_WEBHOOK_TOPIC_ITEM_VALUES,
     GetWebhookTopicsFieldsWebhookTopicItem,
 )
 from ...models.server_error import ServerError
@@ -31,15 +33,12 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_webhook_topic: list[str] | Unset = UNSET
-    if not isinstance(fields_webhook_topic, Unset):
-        json_fields_webhook_topic = []
-        for fields_webhook_topic_item_data in fields_webhook_topic:
-            fields_webhook_topic_item: str = fields_webhook_topic_item_data
-            json_fields_webhook_topic.append(fields_webhook_topic_item)
-
-    if isinstance(json_fields_webhook_topic, list) and json_fields_webhook_topic:
-        params["fields[webhook-topic]"] = ",".join(str(item) for item in json_fields_webhook_topic)
+    params["fields[webhook-topic]"] = joined_values(
+        "get_webhook_topics",
+        "fields_webhook_topic",
+        fields_webhook_topic,
+        GET_WEBHOOK_TOPICS_FIELDS_WEBHOOK_TOPIC_ITEM_VALUES,
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,15 +5,21 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import joined_values
 from ...models.client_error import ClientError
 from ...models.get_webhook_response_collection_compound_document import GetWebhookResponseCollectionCompoundDocument
 from ...models.get_webhooks_fields_webhook_item import (
+    GET_WEBHOOKS_FIELDS_WEBHOOK_ITEM_VALUES,
     GetWebhooksFieldsWebhookItem,
 )
 from ...models.get_webhooks_fields_webhook_topic_item import (
+    GET_WEBHOOKS_FIELDS_WEBHOOK_TOPIC_ITEM_VALUES,
     GetWebhooksFieldsWebhookTopicItem,
 )
-from ...models.get_webhooks_include_item import GetWebhooksIncludeItem
+from ...models.get_webhooks_include_item import (
+    GET_WEBHOOKS_INCLUDE_ITEM_VALUES,
+    GetWebhooksIncludeItem,
+)
 from ...models.server_error import ServerError
 from ...types import UNSET, Response, Unset
 
@@ -37,35 +43,15 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_webhook_topic: list[str] | Unset = UNSET
-    if not isinstance(fields_webhook_topic, Unset):
-        json_fields_webhook_topic = []
-        for fields_webhook_topic_item_data in fields_webhook_topic:
-            fields_webhook_topic_item: str = fields_webhook_topic_item_data
-            json_fields_webhook_topic.append(fields_webhook_topic_item)
+    params["fields[webhook-topic]"] = joined_values(
+        "get_webhooks", "fields_webhook_topic", fields_webhook_topic, GET_WEBHOOKS_FIELDS_WEBHOOK_TOPIC_ITEM_VALUES
+    )
 
-    if isinstance(json_fields_webhook_topic, list) and json_fields_webhook_topic:
-        params["fields[webhook-topic]"] = ",".join(str(item) for item in json_fields_webhook_topic)
+    params["fields[webhook]"] = joined_values(
+        "get_webhooks", "fields_webhook", fields_webhook, GET_WEBHOOKS_FIELDS_WEBHOOK_ITEM_VALUES
+    )
 
-    json_fields_webhook: list[str] | Unset = UNSET
-    if not isinstance(fields_webhook, Unset):
-        json_fields_webhook = []
-        for fields_webhook_item_data in fields_webhook:
-            fields_webhook_item: str = fields_webhook_item_data
-            json_fields_webhook.append(fields_webhook_item)
-
-    if isinstance(json_fields_webhook, list) and json_fields_webhook:
-        params["fields[webhook]"] = ",".join(str(item) for item in json_fields_webhook)
-
-    json_include: list[str] | Unset = UNSET
-    if not isinstance(include, Unset):
-        json_include = []
-        for include_item_data in include:
-            include_item: str = include_item_data
-            json_include.append(include_item)
-
-    if isinstance(json_include, list) and json_include:
-        params["include"] = ",".join(str(item) for item in json_include)
+    params["include"] = joined_values("get_webhooks", "include", include, GET_WEBHOOKS_INCLUDE_ITEM_VALUES)
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import check_body, path_segment
+from ..._arguments import check_body, joined_values, path_segment
 from ...models.client_error import ClientError
 from ...models.patch_webhook_response import PatchWebhookResponse
 from ...models.server_error import ServerError
 from ...models.update_webhook_fields_webhook_item import (
+    UPDATE_WEBHOOK_FIELDS_WEBHOOK_ITEM_VALUES,
     UpdateWebhookFieldsWebhookItem,
 )
 from ...models.webhook_partial_update_query import WebhookPartialUpdateQuery
@@ -40,15 +41,9 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_webhook: list[str] | Unset = UNSET
-    if not isinstance(fields_webhook, Unset):
-        json_fields_webhook = []
-        for fields_webhook_item_data in fields_webhook:
-            fields_webhook_item: str = fields_webhook_item_data
-            json_fields_webhook.append(fields_webhook_item)
-
-    if isinstance(json_fields_webhook, list) and json_fields_webhook:
-        params["fields[webhook]"] = ",".join(str(item) for item in json_fields_webhook)
+    params["fields[webhook]"] = joined_values(
+        "update_webhook", "fields_webhook", fields_webhook, UPDATE_WEBHOOK_FIELDS_WEBHOOK_ITEM_VALUES
+    )
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

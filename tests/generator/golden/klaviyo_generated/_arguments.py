@@ -6,7 +6,10 @@ A path parameter becomes exactly one path segment or is refused: httpx would oth
 ``.`` or ``..`` segment (``get_profile("..")`` would hit ``/api``), an empty id would hit the
 collection, and ``None`` would be sent as the text ``None``. A request body must be the model the
 operation takes; anything else fails here, naming the argument, rather than as an
-``AttributeError`` from deep inside the endpoint.
+``AttributeError`` from deep inside the endpoint. A query or path value the spec enumerates must
+be one of its values, and an array query parameter must be given a list: a ``str`` there would be
+iterated into characters (``fields_profile="email"`` would send ``fields[profile]=e,m,a,i,l``).
+The annotations say all this to a type checker; these checks say it to a script run without one.
 
 Both run on every call, so each has a fast path for the common case. This module imports nothing
 heavy: building a request must not load httpx.
@@ -14,18 +17,29 @@ heavy: building a request must not load httpx.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from typing import Any, Final, Literal, TypeVar, overload
 from urllib.parse import quote
 
 from ._base_error import KlaviyoError
-from .types import Unset
+from .types import UNSET, Unset
 
-__all__ = ["ArgumentTypeError", "InvalidArgumentError", "check_body", "path_segment"]
+__all__ = [
+    "ArgumentTypeError",
+    "InvalidArgumentError",
+    "check_body",
+    "enum_value",
+    "joined_values",
+    "listed_values",
+    "path_segment",
+]
 
 T = TypeVar("T")
 _DOT_SEGMENTS: Final = ("", ".", "..")
 _SHOWN: Final = 60  # characters of a refused value's repr kept in the message
 _PATH_ALLOWED: Final = "a non-empty str other than '.' and '..', or an int (not a bool)"
+_LISTED: Final = 10  # allowed values spelled out in a refusal; the rest are counted
+_NOT_A_LIST: Final = (str, bytes, bytearray)  # iterable, but one value rather than a list of them
 
 
 class InvalidArgumentError(KlaviyoError, ValueError):
@@ -100,3 +114,89 @@ def check_body(operation: str, value: object, cls: Any, *, optional: bool = Fals
     raise ArgumentTypeError(
         f"{operation}: body must be a {wanted}{' or UNSET' if optional else ''}, got {_type_name(value)}{hint}"
     )
+
+
+# -- enumerated and array query values --------------------------------------------------------------
+
+
+def enum_value(operation: str, name: str, value: object, allowed: frozenset[str]) -> object:
+    """``value`` if it is one of the spec's ``allowed`` values for parameter ``name`` (``UNSET`` and
+    ``None`` pass: they are not sent); anything else is an ``InvalidArgumentError`` listing them."""
+    if type(value) is str and value in allowed:
+        return value
+    if value is None or isinstance(value, Unset):
+        return value
+    raise _not_allowed(operation, name, value, allowed)
+
+
+def joined_values(operation: str, name: str, value: object, allowed: frozenset[str] | None) -> str | Unset:
+    """The value of an array query parameter sent as one comma-joined string (``explode: false``):
+    ``["email", "first_name"]`` -> ``"email,first_name"``; ``UNSET`` (not sent) for an empty list.
+
+    Refused as ``listed_values`` refuses. ``allowed`` is ``None`` when the items are not enumerated."""
+    if type(value) is list and value and allowed is not None:
+        try:
+            if allowed.issuperset(value):  # the common case: one C-level membership test per item
+                return ",".join(value)
+        except TypeError:  # an unhashable item: the slow path names it
+            pass
+    items = listed_values(operation, name, value, allowed)
+    return items if isinstance(items, Unset) else ",".join(str(item) for item in items)
+
+
+def listed_values(operation: str, name: str, value: object, allowed: frozenset[str] | None) -> list[Any] | Unset:
+    """The items of an array parameter as a list (``UNSET`` for ``UNSET``, ``None`` or no items).
+
+    A ``str`` or ``bytes`` is one value, not a list of them: refused with ``ArgumentTypeError`` (so is
+    anything not iterable); an item outside ``allowed`` is an ``InvalidArgumentError`` naming its index.
+    """
+    if value is None or isinstance(value, Unset):
+        return UNSET
+    if isinstance(value, _NOT_A_LIST):
+        raise ArgumentTypeError(
+            f"{operation}: {name} takes a list, like {_example(value, allowed)}; "
+            f"got the {type(value).__name__} {_shown(value)}"
+        )
+    if not isinstance(value, Iterable):
+        raise ArgumentTypeError(
+            f"{operation}: {name} takes a list, like {_example(None, allowed)}; got {_type_name(value)}"
+        )
+    items = list(value)
+    if allowed is not None:
+        for index, item in enumerate(items):
+            if type(item) is not str or item not in allowed:
+                raise _not_allowed(operation, f"{name}[{index}]", item, allowed)
+    return items or UNSET
+
+
+def _example(value: str | bytes | bytearray | None, allowed: frozenset[str] | None) -> str:
+    """A list to show in the refusal of a single string: its comma-separated parts when they are
+    all allowed (``"email,first_name"`` -> ``['email', 'first_name']``), else an allowed value."""
+    if isinstance(value, str):
+        parts = [part.strip() for part in value.split(",")]
+        if all(parts) and (allowed is None or allowed.issuperset(parts)):
+            return repr(parts)
+    return repr([min(allowed)]) if allowed else "['...']"
+
+
+def _not_allowed(operation: str, name: str, value: object, allowed: Collection[str]) -> InvalidArgumentError:
+    return InvalidArgumentError(
+        f"{operation}: {name} must be one of {_listing(allowed)}; got {_shown(value)}{_suggestion(value, allowed)}"
+    )
+
+
+def _listing(allowed: Collection[str]) -> str:
+    ordered = sorted(allowed)
+    shown = ", ".join(repr(v) for v in ordered[:_LISTED])
+    hidden = len(ordered) - _LISTED
+    return shown if hidden <= 0 else f"{shown} (and {hidden} more)"
+
+
+def _suggestion(value: object, allowed: Collection[str]) -> str:
+    """`` (did you mean 'email'?)`` for a near miss; only computed when refusing."""
+    if not isinstance(value, str):
+        return ""
+    import difflib  # only a refusal pays for it
+
+    close = difflib.get_close_matches(value, allowed, n=3)
+    return f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""

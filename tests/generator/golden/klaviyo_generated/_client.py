@@ -28,6 +28,12 @@ if TYPE_CHECKING:
         Images,
         ImagesWithRawResponse,
     )
+    from .resources.metrics import (
+        AsyncMetrics,
+        AsyncMetricsWithRawResponse,
+        Metrics,
+        MetricsWithRawResponse,
+    )
     from .resources.profiles import (
         AsyncProfiles,
         AsyncProfilesWithRawResponse,
@@ -70,6 +76,12 @@ class Klaviyo(SyncAPIClient):
         return Images(self)
 
     @cached_property
+    def metrics(self) -> Metrics:
+        from .resources.metrics import Metrics
+
+        return Metrics(self)
+
+    @cached_property
     def profiles(self) -> Profiles:
         from .resources.profiles import Profiles
 
@@ -99,6 +111,12 @@ class KlaviyoWithRawResponse:
         return ImagesWithRawResponse(self._client.images)
 
     @cached_property
+    def metrics(self) -> MetricsWithRawResponse:
+        from .resources.metrics import MetricsWithRawResponse
+
+        return MetricsWithRawResponse(self._client.metrics)
+
+    @cached_property
     def profiles(self) -> ProfilesWithRawResponse:
         from .resources.profiles import ProfilesWithRawResponse
 
@@ -119,6 +137,12 @@ class AsyncKlaviyo(AsyncAPIClient):
         from .resources.images import AsyncImages
 
         return AsyncImages(self)
+
+    @cached_property
+    def metrics(self) -> AsyncMetrics:
+        from .resources.metrics import AsyncMetrics
+
+        return AsyncMetrics(self)
 
     @cached_property
     def profiles(self) -> AsyncProfiles:
@@ -148,6 +172,12 @@ class AsyncKlaviyoWithRawResponse:
         from .resources.images import AsyncImagesWithRawResponse
 
         return AsyncImagesWithRawResponse(self._client.images)
+
+    @cached_property
+    def metrics(self) -> AsyncMetricsWithRawResponse:
+        from .resources.metrics import AsyncMetricsWithRawResponse
+
+        return AsyncMetricsWithRawResponse(self._client.metrics)
 
     @cached_property
     def profiles(self) -> AsyncProfilesWithRawResponse:

@@ -42,6 +42,17 @@ OPERATIONS: dict[str, Operation] = {
         ("profiles:read",),
         False,
     ),
+    "get_mapped_metric": Operation(
+        "GET",
+        "/api/mapped-metrics/{id}",
+        "metrics",
+        (
+            (3, 1.0),
+            (60, 60.0),
+        ),
+        ("metrics:read",),
+        False,
+    ),
     "get_profile": Operation(
         "GET",
         "/api/profiles/{id}",

@@ -15,6 +15,10 @@ from .client_error import ClientError as ClientError
 from .client_error_errors_item import ClientErrorErrorsItem as ClientErrorErrorsItem
 from .client_error_errors_item_source import ClientErrorErrorsItemSource as ClientErrorErrorsItemSource
 from .collection_links import CollectionLinks as CollectionLinks
+from .get_mapped_metric_fields_mapped_metric_item import (
+    GetMappedMetricFieldsMappedMetricItem as GetMappedMetricFieldsMappedMetricItem,
+)
+from .get_mapped_metric_id import GetMappedMetricId as GetMappedMetricId
 from .get_profile_include_item import GetProfileIncludeItem as GetProfileIncludeItem
 from .get_profile_list_response import GetProfileListResponse as GetProfileListResponse
 from .get_profile_response import GetProfileResponse as GetProfileResponse
@@ -40,6 +44,12 @@ from .list_response_object_resource_attributes_opt_in_process import (
 )
 from .location import Location as Location
 from .location_timezone import LocationTimezone as LocationTimezone
+from .mapped_metric_enum import MappedMetricEnum as MappedMetricEnum
+from .mapped_metric_response import MappedMetricResponse as MappedMetricResponse
+from .mapped_metric_response_data import MappedMetricResponseData as MappedMetricResponseData
+from .mapped_metric_response_data_attributes import (
+    MappedMetricResponseDataAttributes as MappedMetricResponseDataAttributes,
+)
 from .no_email_marketing_consent import NoEmailMarketingConsent as NoEmailMarketingConsent
 from .object_links import ObjectLinks as ObjectLinks
 from .profile_enum import ProfileEnum as ProfileEnum
@@ -99,6 +109,8 @@ __all__ = (
     "ClientErrorErrorsItem",
     "ClientErrorErrorsItemSource",
     "CollectionLinks",
+    "GetMappedMetricFieldsMappedMetricItem",
+    "GetMappedMetricId",
     "GetProfileIncludeItem",
     "GetProfileListResponse",
     "GetProfileResponse",
@@ -118,6 +130,10 @@ __all__ = (
     "ListResponseObjectResourceAttributesOptInProcess",
     "Location",
     "LocationTimezone",
+    "MappedMetricEnum",
+    "MappedMetricResponse",
+    "MappedMetricResponseData",
+    "MappedMetricResponseDataAttributes",
     "NoEmailMarketingConsent",
     "ObjectLinks",
     "ProfileEnum",

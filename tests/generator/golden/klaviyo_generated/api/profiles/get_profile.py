@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ..._arguments import path_segment
+from ..._arguments import joined_values, path_segment
 from ...models.client_error import ClientError
-from ...models.get_profile_include_item import GetProfileIncludeItem
+from ...models.get_profile_include_item import (
+    GET_PROFILE_INCLUDE_ITEM_VALUES,
+    GetProfileIncludeItem,
+)
 from ...models.get_profile_response import GetProfileResponse
 from ...models.server_error import ServerError
 from ...types import UNSET, Response, Unset
@@ -35,15 +38,7 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_include: list[str] | Unset = UNSET
-    if not isinstance(include, Unset):
-        json_include = []
-        for include_item_data in include:
-            include_item: str = include_item_data
-            json_include.append(include_item)
-
-    if isinstance(json_include, list) and json_include:
-        params["include"] = ",".join(str(item) for item in json_include)
+    params["include"] = joined_values("get_profile", "include", include, GET_PROFILE_INCLUDE_ITEM_VALUES)
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

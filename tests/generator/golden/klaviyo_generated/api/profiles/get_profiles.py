@@ -5,16 +5,22 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._arguments import enum_value, joined_values
 from ...models.client_error import ClientError
 from ...models.get_profile_list_response import GetProfileListResponse
 from ...models.get_profiles_additional_fields_profile_item import (
+    GET_PROFILES_ADDITIONAL_FIELDS_PROFILE_ITEM_VALUES,
     GetProfilesAdditionalFieldsProfileItem,
 )
 from ...models.get_profiles_fields_profile_item import (
+    GET_PROFILES_FIELDS_PROFILE_ITEM_VALUES,
     GetProfilesFieldsProfileItem,
 )
-from ...models.get_profiles_include_item import GetProfilesIncludeItem
-from ...models.get_profiles_sort import GetProfilesSort
+from ...models.get_profiles_include_item import (
+    GET_PROFILES_INCLUDE_ITEM_VALUES,
+    GetProfilesIncludeItem,
+)
+from ...models.get_profiles_sort import GET_PROFILES_SORT_VALUES, GetProfilesSort
 from ...models.server_error import ServerError
 from ...types import UNSET, Response, Unset
 
@@ -42,47 +48,26 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_fields_profile: list[str] | Unset = UNSET
-    if not isinstance(fields_profile, Unset):
-        json_fields_profile = []
-        for fields_profile_item_data in fields_profile:
-            fields_profile_item: str = fields_profile_item_data
-            json_fields_profile.append(fields_profile_item)
+    params["fields[profile]"] = joined_values(
+        "get_profiles", "fields_profile", fields_profile, GET_PROFILES_FIELDS_PROFILE_ITEM_VALUES
+    )
 
-    if isinstance(json_fields_profile, list) and json_fields_profile:
-        params["fields[profile]"] = ",".join(str(item) for item in json_fields_profile)
-
-    json_additional_fields_profile: list[str] | Unset = UNSET
-    if not isinstance(additional_fields_profile, Unset):
-        json_additional_fields_profile = []
-        for additional_fields_profile_item_data in additional_fields_profile:
-            additional_fields_profile_item: str = additional_fields_profile_item_data
-            json_additional_fields_profile.append(additional_fields_profile_item)
-
-    if isinstance(json_additional_fields_profile, list) and json_additional_fields_profile:
-        params["additional-fields[profile]"] = ",".join(str(item) for item in json_additional_fields_profile)
+    params["additional-fields[profile]"] = joined_values(
+        "get_profiles",
+        "additional_fields_profile",
+        additional_fields_profile,
+        GET_PROFILES_ADDITIONAL_FIELDS_PROFILE_ITEM_VALUES,
+    )
 
     params["filter"] = filter
 
-    json_include: list[str] | Unset = UNSET
-    if not isinstance(include, Unset):
-        json_include = []
-        for include_item_data in include:
-            include_item: str = include_item_data
-            json_include.append(include_item)
-
-    if isinstance(json_include, list) and json_include:
-        params["include"] = ",".join(str(item) for item in json_include)
+    params["include"] = joined_values("get_profiles", "include", include, GET_PROFILES_INCLUDE_ITEM_VALUES)
 
     params["page[cursor]"] = page_cursor
 
     params["page[size]"] = page_size
 
-    json_sort: str | Unset = UNSET
-    if not isinstance(sort, Unset):
-        json_sort = sort
-
-    params["sort"] = json_sort
+    params["sort"] = enum_value("get_profiles", "sort", sort, GET_PROFILES_SORT_VALUES)
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
