@@ -30,9 +30,7 @@ _COMPONENTS = "#/components/schemas/"
 # What a merged object keeps of its members besides properties and required: a title would rename
 # the class, a member's nullable does not make the intersection nullable, allOf is being resolved.
 _NOT_CARRIED = frozenset({"properties", "required", "allOf", "type", "title", "nullable"})
-# Inline schemas that openapi-python-client turns into a class or a Literal of their own (objects,
-# free-form ones included, enums and unions).
-_CLASS_KEYS = ("properties", "enum", "oneOf", "anyOf", "allOf")
+_UNIONS = ("oneOf", "anyOf", "allOf")
 
 # A member of a composition: the object schema, and the class name it is generated under when it
 # is (part of) a named schema; None when it is inline at the composition, named by position.
@@ -78,6 +76,15 @@ def _members(spec: JSON, schema: JSON, origin: str | None) -> list[Member] | Non
     return members
 
 
+def _makes_class(schema: JSON) -> bool:
+    """Whether openapi-python-client makes a class or Literal of this inline schema, or of a part of it."""
+    if "$ref" in schema:
+        return False
+    if "properties" in schema or "enum" in schema or schema.get("type") == "object":
+        return True
+    return any(_makes_class(member) for key in _UNIONS for member in schema.get(key, []))
+
+
 def _child_class(origin: str | None, name: str, schema: JSON) -> str | None:
     """The class openapi-python-client names an inline property schema after, when its parent is named."""
     if origin is None:
@@ -100,8 +107,7 @@ def _hoisted(spec: JSON, holder: JSON, name: str, origin: str | None) -> JSON:
     """``holder[name]`` as a merged object may copy it: a $ref when it is a class of a named schema."""
     prop = holder[name]
     target = _child_class(origin, name, prop)
-    makes_class = prop.get("type") == "object" or any(key in prop for key in _CLASS_KEYS)
-    if target is None or _class_name(target) != target or "$ref" in prop or not makes_class:
+    if target is None or _class_name(target) != target or not _makes_class(prop):
         return copy.deepcopy(prop)
     schemas = spec["components"]["schemas"]
     if schemas.setdefault(target, prop) is not prop and schemas[target] != prop:

@@ -7,6 +7,9 @@ from typing import TYPE_CHECKING, Any
 from ... import errors
 from ..._arguments import path_segment
 from ...models.client_error import ClientError
+from ...models.get_profile_additional_fields_profile_item import (
+    GetProfileAdditionalFieldsProfileItem,
+)
 from ...models.get_profile_include_item import GetProfileIncludeItem
 from ...models.get_profile_response import GetProfileResponse
 from ...models.server_error import ServerError
@@ -22,6 +25,7 @@ if TYPE_CHECKING:
 def _get_kwargs(
     id: str,
     *,
+    additional_fields_profile: list[GetProfileAdditionalFieldsProfileItem] | Unset = UNSET,
     include: list[GetProfileIncludeItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -34,6 +38,16 @@ def _get_kwargs(
         headers["revision"] = revision
 
     params: dict[str, Any] = {}
+
+    json_additional_fields_profile: list[str] | Unset = UNSET
+    if not isinstance(additional_fields_profile, Unset):
+        json_additional_fields_profile = []
+        for additional_fields_profile_item_data in additional_fields_profile:
+            additional_fields_profile_item: str = additional_fields_profile_item_data
+            json_additional_fields_profile.append(additional_fields_profile_item)
+
+    if isinstance(json_additional_fields_profile, list) and json_additional_fields_profile:
+        params["additional-fields[profile]"] = ",".join(str(item) for item in json_additional_fields_profile)
 
     json_include: list[str] | Unset = UNSET
     if not isinstance(include, Unset):
@@ -109,6 +123,7 @@ def sync_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
+    additional_fields_profile: list[GetProfileAdditionalFieldsProfileItem] | Unset = UNSET,
     include: list[GetProfileIncludeItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | GetProfileResponse | ServerError]:
@@ -116,6 +131,7 @@ def sync_detailed(
 
     Args:
         id (str):
+        additional_fields_profile (list[GetProfileAdditionalFieldsProfileItem] | Unset):
         include (list[GetProfileIncludeItem] | Unset):
         revision (str | Unset):
 
@@ -130,6 +146,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         id=id,
+        additional_fields_profile=additional_fields_profile,
         include=include,
         revision=revision,
     )
@@ -145,6 +162,7 @@ def sync(
     id: str,
     *,
     client: AuthenticatedClient | Client,
+    additional_fields_profile: list[GetProfileAdditionalFieldsProfileItem] | Unset = UNSET,
     include: list[GetProfileIncludeItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | GetProfileResponse | ServerError | None:
@@ -152,6 +170,7 @@ def sync(
 
     Args:
         id (str):
+        additional_fields_profile (list[GetProfileAdditionalFieldsProfileItem] | Unset):
         include (list[GetProfileIncludeItem] | Unset):
         revision (str | Unset):
 
@@ -167,6 +186,7 @@ def sync(
     return sync_detailed(
         id=id,
         client=client,
+        additional_fields_profile=additional_fields_profile,
         include=include,
         revision=revision,
     ).parsed
@@ -176,6 +196,7 @@ async def asyncio_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
+    additional_fields_profile: list[GetProfileAdditionalFieldsProfileItem] | Unset = UNSET,
     include: list[GetProfileIncludeItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | GetProfileResponse | ServerError]:
@@ -183,6 +204,7 @@ async def asyncio_detailed(
 
     Args:
         id (str):
+        additional_fields_profile (list[GetProfileAdditionalFieldsProfileItem] | Unset):
         include (list[GetProfileIncludeItem] | Unset):
         revision (str | Unset):
 
@@ -197,6 +219,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         id=id,
+        additional_fields_profile=additional_fields_profile,
         include=include,
         revision=revision,
     )
@@ -210,6 +233,7 @@ async def asyncio(
     id: str,
     *,
     client: AuthenticatedClient | Client,
+    additional_fields_profile: list[GetProfileAdditionalFieldsProfileItem] | Unset = UNSET,
     include: list[GetProfileIncludeItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | GetProfileResponse | ServerError | None:
@@ -217,6 +241,7 @@ async def asyncio(
 
     Args:
         id (str):
+        additional_fields_profile (list[GetProfileAdditionalFieldsProfileItem] | Unset):
         include (list[GetProfileIncludeItem] | Unset):
         revision (str | Unset):
 
@@ -233,6 +258,7 @@ async def asyncio(
         await asyncio_detailed(
             id=id,
             client=client,
+            additional_fields_profile=additional_fields_profile,
             include=include,
             revision=revision,
         )
