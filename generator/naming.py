@@ -9,10 +9,16 @@ calls the builtin, so it keeps its plain name (``filter``, not ``filter_``) ever
 openapi-python-client reads both tables at call time, so they are swapped in for the duration of
 a generation run and restored afterwards (the exact library version is pinned; the golden tests
 notice if a new version stops reading them).
+
+Tags become namespaces (``kv.custom_objects``), and there openapi-python-client's word split cuts
+an acronym's plural in two (``Beta APIs`` -> ``beta_ap_is``). ``tag_identifier`` keeps it one word
+(``beta_apis``) and otherwise splits exactly as openapi-python-client does, so other tags keep
+their names.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -20,6 +26,8 @@ from openapi_python_client import strings
 
 EXTRA_DELIMITERS = "[]"
 NOT_RESERVED = frozenset({"filter"})
+# openapi-python-client's word pattern (``[A-Z]?[a-z]+``), first trying an acronym's plural: APIs, IDs.
+_WORDS = re.compile(r"([A-Z]+s(?![a-z])|[A-Z]?[a-z]+)")
 
 
 @contextmanager
@@ -31,3 +39,11 @@ def naming_rules() -> Iterator[None]:
         yield
     finally:
         strings.DELIMITERS, strings.RESERVED_WORDS = saved_delimiters, saved_reserved
+
+
+def tag_identifier(tag: str) -> strings.PythonIdentifier:
+    """The namespace a spec tag becomes: ``Beta APIs`` -> ``beta_apis``, ``Custom Objects`` -> ``custom_objects``."""
+    text = strings.sanitize(tag)
+    if any(c.isupper() for c in text):
+        text = " ".join(_WORDS.split(text))
+    return strings.PythonIdentifier(text.lower(), prefix="tag")

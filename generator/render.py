@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 import warnings
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from openapi_python_client.parser.errors import GeneratorError
 
 from .assemble import runtime_modules
 from .jobs import families as job_families
-from .naming import naming_rules
+from .naming import naming_rules, tag_identifier
 from .patches._walk import JSON, iter_operations
 from .pin import ROOT
 
@@ -148,6 +149,21 @@ def _filters(where: str, declared: Any) -> dict[str, Any]:
     return {str(name): {"operators": spec["operators"], "value": spec.get("value") or {}} for name, spec in fields}
 
 
+def _name_namespaces(data: GeneratorData, spec: JSON) -> None:
+    """Key the endpoint collections (``api/<tag>/``, ``kv.<tag>``) by ``tag_identifier`` of their spec tag."""
+    first_tag = {(method, path): (op.get("tags") or ["default"])[0] for path, method, op in iter_operations(spec)}
+    named: dict[Any, Any] = {}
+    for key, collection in data.endpoint_collections_by_tag.items():
+        name = key
+        for endpoint in collection.endpoints[:1]:
+            name = tag_identifier(str(first_tag[(str(endpoint.method), str(endpoint.path.get_untrusted_value()))]))
+        if name in named:
+            raise GenerationFailed(f"two spec tags both make the namespace {name!r}")
+        collection.tag = name
+        named[name] = collection
+    data.endpoint_collections_by_tag = named
+
+
 def _endpoints(data: GeneratorData) -> list[Any]:
     return [e for collection in data.endpoint_collections_by_tag.values() for e in collection.endpoints]
 
@@ -242,12 +258,18 @@ def _is_public(endpoint: Any) -> bool:
 
 
 def _facade_imports(endpoints: list[Any]) -> list[str]:
-    """The endpoints' imports, re-rooted from ``api/<tag>/`` (three dots) to ``resources/`` (two)."""
+    """The endpoints' imports, re-rooted from ``api/<tag>/`` (three dots) to ``resources/`` (two).
+
+    A pager's item type is ``Any`` where the spec does not type a page's items (no ``data`` list,
+    or untyped elements); nothing else in a namespace module imports it.
+    """
     lines = {line.replace("from ...", "from ..", 1) for e in endpoints for line in e.relative_imports}
-    for endpoint in endpoints:
-        inner = _item_property(endpoint) if _is_paginated(endpoint) else None
+    for endpoint in filter(_is_paginated, endpoints):
+        inner = _item_property(endpoint)
         if inner is not None:
             lines |= inner.get_imports(prefix="..") | inner.get_lazy_imports(prefix="..")
+        if re.search(r"\bAny\b", _item_type(endpoint)):
+            lines.add("from typing import Any")
     return sorted(lines)
 
 
@@ -307,6 +329,7 @@ def render(spec: JSON, *, output: Path, package_name: str) -> Rendered:
         data = GeneratorData.from_dict(spec, config=config)
         if isinstance(data, GeneratorError):
             raise GenerationFailed(f"openapi-python-client could not read the spec:\n{_describe([data])}")
+        _name_namespaces(data, spec)
         project = Project(openapi=data, config=config, custom_template_path=TEMPLATES)
         project.env.globals.update(_template_globals(spec))
         errors = list(project.build())

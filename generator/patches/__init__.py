@@ -17,6 +17,7 @@ import attrs
 from generator.pin import ROOT
 
 from . import (
+    all_of_deep_merge,
     boolean_enums,
     path_parameters_not_nullable,
     revision_header_optional,
@@ -31,6 +32,7 @@ RULES: dict[str, Rule] = {
     "boolean_enums": boolean_enums.apply,
     "shared_response_schemas": shared_response_schemas.apply,
     "revision_header_optional": revision_header_optional.apply,
+    "all_of_deep_merge": all_of_deep_merge.apply,
 }
 PLAN_FILE = ROOT / "spec" / "patches.toml"
 

@@ -3084,9 +3084,9 @@ from .get_profile_response_collection_data_item import (
 from .get_profile_response_collection_data_item_attributes import (
     GetProfileResponseCollectionDataItemAttributes as GetProfileResponseCollectionDataItemAttributes,
 )
-from .get_profile_response_data_type_1 import GetProfileResponseDataType1 as GetProfileResponseDataType1
-from .get_profile_response_data_type_1_attributes import (
-    GetProfileResponseDataType1Attributes as GetProfileResponseDataType1Attributes,
+from .get_profile_response_data_type_0 import GetProfileResponseDataType0 as GetProfileResponseDataType0
+from .get_profile_response_data_type_0_attributes import (
+    GetProfileResponseDataType0Attributes as GetProfileResponseDataType0Attributes,
 )
 from .get_profile_response_plural_conversations_collection_compound_document import (
     GetProfileResponsePluralConversationsCollectionCompoundDocument as GetProfileResponsePluralConversationsCollectionCompoundDocument,
@@ -9081,8 +9081,8 @@ __all__ = (
     "GetProfileResponseCollection",
     "GetProfileResponseCollectionDataItem",
     "GetProfileResponseCollectionDataItemAttributes",
-    "GetProfileResponseDataType1",
-    "GetProfileResponseDataType1Attributes",
+    "GetProfileResponseDataType0",
+    "GetProfileResponseDataType0Attributes",
     "GetProfileResponsePluralConversationsCollectionCompoundDocument",
     "GetProfileResponsePluralConversationsCollectionCompoundDocumentDataItem",
     "GetProfileResponsePluralConversationsCollectionCompoundDocumentDataItemAttributes",

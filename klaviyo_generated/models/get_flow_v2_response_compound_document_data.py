@@ -13,8 +13,10 @@ from ..models.flow_enum import FlowEnum, check_flow_enum
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
-    from ..models.flow_v2_response_object_resource_attributes import FlowV2ResponseObjectResourceAttributes
     from ..models.flow_v2_response_object_resource_relationships import FlowV2ResponseObjectResourceRelationships
+    from ..models.get_flow_v2_response_compound_document_data_attributes import (
+        GetFlowV2ResponseCompoundDocumentDataAttributes,
+    )
     from ..models.object_links import ObjectLinks
 
 
@@ -24,14 +26,14 @@ class GetFlowV2ResponseCompoundDocumentData(LazyModel):
     Attributes:
         type_ (FlowEnum):
         id (str):
-        attributes (FlowV2ResponseObjectResourceAttributes):
+        attributes (GetFlowV2ResponseCompoundDocumentDataAttributes):
         links (ObjectLinks):
         relationships (FlowV2ResponseObjectResourceRelationships | Unset):
     """
 
     type_: FlowEnum
     id: str
-    attributes: FlowV2ResponseObjectResourceAttributes
+    attributes: GetFlowV2ResponseCompoundDocumentDataAttributes
     links: ObjectLinks
     relationships: FlowV2ResponseObjectResourceRelationships | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -40,7 +42,7 @@ class GetFlowV2ResponseCompoundDocumentData(LazyModel):
         self,
         type_: FlowEnum,
         id: str,
-        attributes: FlowV2ResponseObjectResourceAttributes,
+        attributes: GetFlowV2ResponseCompoundDocumentDataAttributes,
         links: ObjectLinks,
         relationships: FlowV2ResponseObjectResourceRelationships | Unset = UNSET,
     ) -> None:
@@ -76,8 +78,10 @@ class GetFlowV2ResponseCompoundDocumentData(LazyModel):
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
-        from ..models.flow_v2_response_object_resource_attributes import FlowV2ResponseObjectResourceAttributes  # noqa: PLC0415
         from ..models.flow_v2_response_object_resource_relationships import FlowV2ResponseObjectResourceRelationships  # noqa: PLC0415
+        from ..models.get_flow_v2_response_compound_document_data_attributes import (
+            GetFlowV2ResponseCompoundDocumentDataAttributes,  # noqa: PLC0415
+        )
         from ..models.object_links import ObjectLinks  # noqa: PLC0415
 
         def _decode_type_(src_value__: Any) -> FlowEnum:
@@ -85,8 +89,8 @@ class GetFlowV2ResponseCompoundDocumentData(LazyModel):
 
             return type_
 
-        def _decode_attributes(src_value__: Any) -> FlowV2ResponseObjectResourceAttributes:
-            attributes = FlowV2ResponseObjectResourceAttributes.from_dict(src_value__)
+        def _decode_attributes(src_value__: Any) -> GetFlowV2ResponseCompoundDocumentDataAttributes:
+            attributes = GetFlowV2ResponseCompoundDocumentDataAttributes.from_dict(src_value__)
 
             return attributes
 

@@ -2,14 +2,19 @@
 # Do not edit: change generator/, overrides/ or spec/ and regenerate.
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._lazy import LazyModel, LazyTable, lazy_from_dict
-from ..types import UNSET, Unset
+from ..models.flow_v2_response_object_resource_attributes_trigger_type import (
+    FlowV2ResponseObjectResourceAttributesTriggerType,
+    check_flow_v2_response_object_resource_attributes_trigger_type,
+)
+from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
     from ..models.flow_definition import FlowDefinition
@@ -19,21 +24,82 @@ if TYPE_CHECKING:
 class GetFlowV2ResponseCompoundDocumentDataAttributes(LazyModel):
     """
     Attributes:
+        name (None | str | Unset):
+        status (None | str | Unset):
+        archived (bool | None | Unset):
+        created (datetime.datetime | None | Unset):  Example: 2022-11-08T00:00:00+00:00.
+        updated (datetime.datetime | None | Unset):  Example: 2022-11-08T00:00:00+00:00.
+        trigger_type (FlowV2ResponseObjectResourceAttributesTriggerType | Unset): Corresponds to the object which
+            triggered the flow.
         definition (FlowDefinition | Unset):
     """
 
+    name: None | str | Unset = UNSET
+    status: None | str | Unset = UNSET
+    archived: bool | None | Unset = UNSET
+    created: datetime.datetime | None | Unset = UNSET
+    updated: datetime.datetime | None | Unset = UNSET
+    trigger_type: FlowV2ResponseObjectResourceAttributesTriggerType | Unset = UNSET
     definition: FlowDefinition | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
         self,
+        name: None | str | Unset = UNSET,
+        status: None | str | Unset = UNSET,
+        archived: bool | None | Unset = UNSET,
+        created: datetime.datetime | None | Unset = UNSET,
+        updated: datetime.datetime | None | Unset = UNSET,
+        trigger_type: FlowV2ResponseObjectResourceAttributesTriggerType | Unset = UNSET,
         definition: FlowDefinition | Unset = UNSET,
     ) -> None:
+        self.name = name
+        self.status = status
+        self.archived = archived
+        self.created = created
+        self.updated = updated
+        self.trigger_type = trigger_type
         self.definition = definition
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}
+
+        name = self.name
+        if name is not UNSET:
+            field_dict["name"] = name
+
+        status = self.status
+        if status is not UNSET:
+            field_dict["status"] = status
+
+        archived = self.archived
+        if archived is not UNSET:
+            field_dict["archived"] = archived
+
+        created: None | str | Unset
+        if isinstance(self.created, Unset):
+            created = UNSET
+        elif isinstance(self.created, datetime.datetime):
+            created = self.created.isoformat()
+        else:
+            created = self.created
+        if created is not UNSET:
+            field_dict["created"] = created
+
+        updated: None | str | Unset
+        if isinstance(self.updated, Unset):
+            updated = UNSET
+        elif isinstance(self.updated, datetime.datetime):
+            updated = self.updated.isoformat()
+        else:
+            updated = self.updated
+        if updated is not UNSET:
+            field_dict["updated"] = updated
+
+        trigger_type = self.trigger_type
+        if trigger_type is not UNSET:
+            field_dict["trigger_type"] = trigger_type
 
         definition = self.definition
         if not isinstance(definition, Unset):
@@ -44,11 +110,64 @@ class GetFlowV2ResponseCompoundDocumentDataAttributes(LazyModel):
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
+        instance.name = src_dict.get("name", UNSET)
+        instance.status = src_dict.get("status", UNSET)
+        instance.archived = src_dict.get("archived", UNSET)
         return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
         from ..models.flow_definition import FlowDefinition  # noqa: PLC0415
+
+        def _decode_created(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_created(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    created_type_0 = datetime.datetime.fromisoformat(data)
+
+                    return created_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
+
+            created = parse_union(_parse_created, src_value__)
+
+            return created
+
+        def _decode_updated(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_updated(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    updated_type_0 = datetime.datetime.fromisoformat(data)
+
+                    return updated_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
+
+            updated = parse_union(_parse_updated, src_value__)
+
+            return updated
+
+        def _decode_trigger_type(src_value__: Any) -> FlowV2ResponseObjectResourceAttributesTriggerType | Unset:
+            _trigger_type = src_value__
+            trigger_type: FlowV2ResponseObjectResourceAttributesTriggerType | Unset
+            if isinstance(_trigger_type, Unset):
+                trigger_type = UNSET
+            else:
+                trigger_type = check_flow_v2_response_object_resource_attributes_trigger_type(_trigger_type)
+
+            return trigger_type
 
         def _decode_definition(src_value__: Any) -> FlowDefinition | Unset:
             _definition = src_value__
@@ -62,9 +181,20 @@ class GetFlowV2ResponseCompoundDocumentDataAttributes(LazyModel):
 
         return LazyTable(
             fields={
+                "created": ("created", _decode_created),
+                "updated": ("updated", _decode_updated),
+                "trigger_type": ("trigger_type", _decode_trigger_type),
                 "definition": ("definition", _decode_definition),
             },
-            known=("definition",),
+            known=(
+                "name",
+                "status",
+                "archived",
+                "created",
+                "updated",
+                "trigger_type",
+                "definition",
+            ),
             required=(),
             additional=None,
         )

@@ -2,35 +2,87 @@
 # Do not edit: change generator/, overrides/ or spec/ and regenerate.
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
-from typing import Any, Self
+from typing import Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._lazy import LazyModel, LazyTable, lazy_from_dict
-from ..types import UNSET, Unset
+from ..models.list_retrieve_response_object_resource_attributes_opt_in_process import (
+    ListRetrieveResponseObjectResourceAttributesOptInProcess,
+    check_list_retrieve_response_object_resource_attributes_opt_in_process,
+)
+from ..types import UNSET, Unset, parse_union
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
 class GetListRetrieveResponseCompoundDocumentDataAttributes(LazyModel):
     """
     Attributes:
+        name (None | str | Unset): A helpful name to label the list Example: Newsletter.
+        created (datetime.datetime | None | Unset): Date and time when the list was created, in ISO 8601 format (YYYY-
+            MM-DDTHH:MM:SS.mmmmmm) Example: 2022-11-08T00:00:00+00:00.
+        updated (datetime.datetime | None | Unset): Date and time when the list was last updated, in ISO 8601 format
+            (YYYY-MM-DDTHH:MM:SS.mmmmmm) Example: 2022-11-08T00:00:00+00:00.
+        opt_in_process (ListRetrieveResponseObjectResourceAttributesOptInProcess | Unset): The opt-in process for this
+            list. Valid values: 'double_opt_in', 'single_opt_in'. Example: double_opt_in.
         profile_count (int | None | Unset):
     """
 
+    name: None | str | Unset = UNSET
+    created: datetime.datetime | None | Unset = UNSET
+    updated: datetime.datetime | None | Unset = UNSET
+    opt_in_process: ListRetrieveResponseObjectResourceAttributesOptInProcess | Unset = UNSET
     profile_count: int | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
         self,
+        name: None | str | Unset = UNSET,
+        created: datetime.datetime | None | Unset = UNSET,
+        updated: datetime.datetime | None | Unset = UNSET,
+        opt_in_process: ListRetrieveResponseObjectResourceAttributesOptInProcess | Unset = UNSET,
         profile_count: int | None | Unset = UNSET,
     ) -> None:
+        self.name = name
+        self.created = created
+        self.updated = updated
+        self.opt_in_process = opt_in_process
         self.profile_count = profile_count
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}
+
+        name = self.name
+        if name is not UNSET:
+            field_dict["name"] = name
+
+        created: None | str | Unset
+        if isinstance(self.created, Unset):
+            created = UNSET
+        elif isinstance(self.created, datetime.datetime):
+            created = self.created.isoformat()
+        else:
+            created = self.created
+        if created is not UNSET:
+            field_dict["created"] = created
+
+        updated: None | str | Unset
+        if isinstance(self.updated, Unset):
+            updated = UNSET
+        elif isinstance(self.updated, datetime.datetime):
+            updated = self.updated.isoformat()
+        else:
+            updated = self.updated
+        if updated is not UNSET:
+            field_dict["updated"] = updated
+
+        opt_in_process = self.opt_in_process
+        if opt_in_process is not UNSET:
+            field_dict["opt_in_process"] = opt_in_process
 
         profile_count = self.profile_count
         if profile_count is not UNSET:
@@ -41,15 +93,78 @@ class GetListRetrieveResponseCompoundDocumentDataAttributes(LazyModel):
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
+        instance.name = src_dict.get("name", UNSET)
         instance.profile_count = src_dict.get("profile_count", UNSET)
         return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
+        def _decode_created(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_created(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    created_type_0 = datetime.datetime.fromisoformat(data)
+
+                    return created_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
+
+            created = parse_union(_parse_created, src_value__)
+
+            return created
+
+        def _decode_updated(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_updated(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    updated_type_0 = datetime.datetime.fromisoformat(data)
+
+                    return updated_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
+
+            updated = parse_union(_parse_updated, src_value__)
+
+            return updated
+
+        def _decode_opt_in_process(
+            src_value__: Any,
+        ) -> ListRetrieveResponseObjectResourceAttributesOptInProcess | Unset:
+            _opt_in_process = src_value__
+            opt_in_process: ListRetrieveResponseObjectResourceAttributesOptInProcess | Unset
+            if isinstance(_opt_in_process, Unset):
+                opt_in_process = UNSET
+            else:
+                opt_in_process = check_list_retrieve_response_object_resource_attributes_opt_in_process(_opt_in_process)
+
+            return opt_in_process
+
         return LazyTable(
-            fields={},
-            known=("profile_count",),
+            fields={
+                "created": ("created", _decode_created),
+                "updated": ("updated", _decode_updated),
+                "opt_in_process": ("opt_in_process", _decode_opt_in_process),
+            },
+            known=(
+                "name",
+                "created",
+                "updated",
+                "opt_in_process",
+                "profile_count",
+            ),
             required=(),
             additional=None,
         )

@@ -13,8 +13,8 @@ from ..models.metric_property_enum import MetricPropertyEnum, check_metric_prope
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
-    from ..models.metric_property_response_object_resource_attributes import (
-        MetricPropertyResponseObjectResourceAttributes,
+    from ..models.get_metric_property_response_collection_data_item_attributes import (
+        GetMetricPropertyResponseCollectionDataItemAttributes,
     )
     from ..models.metric_property_response_object_resource_relationships import (
         MetricPropertyResponseObjectResourceRelationships,
@@ -28,14 +28,14 @@ class GetMetricPropertyResponseCollectionDataItem(LazyModel):
     Attributes:
         type_ (MetricPropertyEnum):
         id (str): The ID of the metric property Example: 925e385b52fb405715f3616c337cc65c.
-        attributes (MetricPropertyResponseObjectResourceAttributes):
+        attributes (GetMetricPropertyResponseCollectionDataItemAttributes):
         links (ObjectLinks):
         relationships (MetricPropertyResponseObjectResourceRelationships | Unset):
     """
 
     type_: MetricPropertyEnum
     id: str
-    attributes: MetricPropertyResponseObjectResourceAttributes
+    attributes: GetMetricPropertyResponseCollectionDataItemAttributes
     links: ObjectLinks
     relationships: MetricPropertyResponseObjectResourceRelationships | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -44,7 +44,7 @@ class GetMetricPropertyResponseCollectionDataItem(LazyModel):
         self,
         type_: MetricPropertyEnum,
         id: str,
-        attributes: MetricPropertyResponseObjectResourceAttributes,
+        attributes: GetMetricPropertyResponseCollectionDataItemAttributes,
         links: ObjectLinks,
         relationships: MetricPropertyResponseObjectResourceRelationships | Unset = UNSET,
     ) -> None:
@@ -80,8 +80,8 @@ class GetMetricPropertyResponseCollectionDataItem(LazyModel):
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
-        from ..models.metric_property_response_object_resource_attributes import (
-            MetricPropertyResponseObjectResourceAttributes,  # noqa: PLC0415
+        from ..models.get_metric_property_response_collection_data_item_attributes import (
+            GetMetricPropertyResponseCollectionDataItemAttributes,  # noqa: PLC0415
         )
         from ..models.metric_property_response_object_resource_relationships import (
             MetricPropertyResponseObjectResourceRelationships,  # noqa: PLC0415
@@ -93,8 +93,8 @@ class GetMetricPropertyResponseCollectionDataItem(LazyModel):
 
             return type_
 
-        def _decode_attributes(src_value__: Any) -> MetricPropertyResponseObjectResourceAttributes:
-            attributes = MetricPropertyResponseObjectResourceAttributes.from_dict(src_value__)
+        def _decode_attributes(src_value__: Any) -> GetMetricPropertyResponseCollectionDataItemAttributes:
+            attributes = GetMetricPropertyResponseCollectionDataItemAttributes.from_dict(src_value__)
 
             return attributes
 

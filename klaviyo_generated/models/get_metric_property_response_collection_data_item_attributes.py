@@ -16,21 +16,39 @@ from ..types import UNSET, Unset, parse_union
 class GetMetricPropertyResponseCollectionDataItemAttributes(LazyModel):
     """
     Attributes:
+        label (str): The label for this metric property Example: Categories.
+        property_ (str): The property for this metric property Example: Categories.
+        inferred_type (str): Inferred type for this metric property Example: List.
         sample_values (list[bool | float | int | str] | None | Unset):
     """
 
+    label: str
+    property_: str
+    inferred_type: str
     sample_values: list[bool | float | int | str] | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
         self,
+        label: str,
+        property_: str,
+        inferred_type: str,
         sample_values: list[bool | float | int | str] | None | Unset = UNSET,
     ) -> None:
+        self.label = label
+        self.property_ = property_
+        self.inferred_type = inferred_type
         self.sample_values = sample_values
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}
+
+        field_dict["label"] = self.label
+
+        field_dict["property"] = self.property_
+
+        field_dict["inferred_type"] = self.inferred_type
 
         sample_values: list[bool | float | int | str] | None | Unset
         if isinstance(self.sample_values, Unset):
@@ -52,6 +70,9 @@ class GetMetricPropertyResponseCollectionDataItemAttributes(LazyModel):
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
+        instance.label = src_dict["label"]
+        instance.property_ = src_dict["property"]
+        instance.inferred_type = src_dict["inferred_type"]
         return instance
 
     @staticmethod
@@ -90,8 +111,17 @@ class GetMetricPropertyResponseCollectionDataItemAttributes(LazyModel):
             fields={
                 "sample_values": ("sample_values", _decode_sample_values),
             },
-            known=("sample_values",),
-            required=(),
+            known=(
+                "label",
+                "property",
+                "inferred_type",
+                "sample_values",
+            ),
+            required=(
+                "label",
+                "property",
+                "inferred_type",
+            ),
             additional=None,
         )
 

@@ -12,7 +12,7 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
-    from ..models.get_profile_response_data_type_1 import GetProfileResponseDataType1
+    from ..models.get_profile_response_data_type_0 import GetProfileResponseDataType0
     from ..models.object_links import ObjectLinks
     from ..models.response_meta import ResponseMeta
 
@@ -21,19 +21,19 @@ if TYPE_CHECKING:
 class GetProfileResponse(LazyModel):
     """
     Attributes:
-        data (GetProfileResponseDataType1 | None):
+        data (GetProfileResponseDataType0 | None):
         links (ObjectLinks | Unset):
         meta (ResponseMeta | Unset): Response-level metadata
     """
 
-    data: GetProfileResponseDataType1 | None
+    data: GetProfileResponseDataType0 | None
     links: ObjectLinks | Unset = UNSET
     meta: ResponseMeta | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
         self,
-        data: GetProfileResponseDataType1 | None,
+        data: GetProfileResponseDataType0 | None,
         links: ObjectLinks | Unset = UNSET,
         meta: ResponseMeta | Unset = UNSET,
     ) -> None:
@@ -69,23 +69,23 @@ class GetProfileResponse(LazyModel):
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
-        from ..models.get_profile_response_data_type_1 import GetProfileResponseDataType1  # noqa: PLC0415
+        from ..models.get_profile_response_data_type_0 import GetProfileResponseDataType0  # noqa: PLC0415
         from ..models.object_links import ObjectLinks  # noqa: PLC0415
         from ..models.response_meta import ResponseMeta  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> GetProfileResponseDataType1 | None:
-            def _parse_data(data: object) -> GetProfileResponseDataType1 | None:
+        def _decode_data(src_value__: Any) -> GetProfileResponseDataType0 | None:
+            def _parse_data(data: object) -> GetProfileResponseDataType0 | None:
                 if data is None:
                     return data
                 try:
                     if not isinstance(data, dict):
                         raise TypeError()
-                    data_type_1 = GetProfileResponseDataType1.from_dict(data)
+                    data_type_0 = GetProfileResponseDataType0.from_dict(data)
 
-                    return data_type_1
+                    return data_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(GetProfileResponseDataType1 | None, data)
+                return cast(GetProfileResponseDataType0 | None, data)
 
             data = parse_union(_parse_data, src_value__)
 

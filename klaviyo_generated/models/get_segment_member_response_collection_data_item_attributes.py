@@ -2,17 +2,22 @@
 # Do not edit: change generator/, overrides/ or spec/ and regenerate.
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._lazy import LazyModel, LazyTable, lazy_from_dict
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
     from ..models.predictive_analytics import PredictiveAnalytics
+    from ..models.profile_location import ProfileLocation
+    from ..models.segment_member_response_object_resource_attributes_properties_type_0 import (
+        SegmentMemberResponseObjectResourceAttributesPropertiesType0,
+    )
     from ..models.subscriptions import Subscriptions
 
 
@@ -20,25 +25,177 @@ if TYPE_CHECKING:
 class GetSegmentMemberResponseCollectionDataItemAttributes(LazyModel):
     """
     Attributes:
+        joined_group_at (datetime.datetime): The datetime when this profile most recently joined the segment. Example:
+            2022-11-08T00:00:00+00:00.
+        email (None | str | Unset): Individual's email address Example: sarah.mason@klaviyo-demo.com.
+        phone_number (None | str | Unset): Individual's phone number in E.164 format Example: +15005550006.
+        external_id (None | str | Unset): A unique identifier used by customers to associate Klaviyo profiles with
+            profiles in an external system, such as a point-of-sale system. Format varies based on the external system.
+        first_name (None | str | Unset): Individual's first name Example: Sarah.
+        last_name (None | str | Unset): Individual's last name Example: Mason.
+        organization (None | str | Unset): Name of the company or organization within the company for whom the
+            individual works Example: Example Corporation.
+        locale (None | str | Unset): The locale of the profile, in the IETF BCP 47 language tag format like (ISO
+            639-1/2)-(ISO 3166 alpha-2) Example: en-US.
+        title (None | str | Unset): Individual's job title Example: Regional Manager.
+        image (None | str | Unset): URL pointing to the location of a profile image Example:
+            https://images.pexels.com/photos/3760854/pexels-photo-3760854.jpeg.
+        created (datetime.datetime | None | Unset): Date and time when the profile was created, in ISO 8601 format
+            (YYYY-MM-DDTHH:MM:SS.mmmmmm) Example: 2022-11-08T00:00:00+00:00.
+        updated (datetime.datetime | None | Unset): Date and time when the profile was last updated, in ISO 8601 format
+            (YYYY-MM-DDTHH:MM:SS.mmmmmm) Example: 2022-11-08T00:00:00+00:00.
+        last_event_date (datetime.datetime | None | Unset): Date and time of the most recent event the triggered an
+            update to the profile, in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm) Example: 2022-11-08T00:00:00+00:00.
+        location (ProfileLocation | Unset):
+        properties (None | SegmentMemberResponseObjectResourceAttributesPropertiesType0 | Unset): An object containing
+            key/value pairs for any custom properties assigned to this profile Example: {'pseudonym': 'Dr. Octopus'}.
         subscriptions (Subscriptions | Unset):
         predictive_analytics (PredictiveAnalytics | Unset):
     """
 
+    joined_group_at: datetime.datetime
+    email: None | str | Unset = UNSET
+    phone_number: None | str | Unset = UNSET
+    external_id: None | str | Unset = UNSET
+    first_name: None | str | Unset = UNSET
+    last_name: None | str | Unset = UNSET
+    organization: None | str | Unset = UNSET
+    locale: None | str | Unset = UNSET
+    title: None | str | Unset = UNSET
+    image: None | str | Unset = UNSET
+    created: datetime.datetime | None | Unset = UNSET
+    updated: datetime.datetime | None | Unset = UNSET
+    last_event_date: datetime.datetime | None | Unset = UNSET
+    location: ProfileLocation | Unset = UNSET
+    properties: None | SegmentMemberResponseObjectResourceAttributesPropertiesType0 | Unset = UNSET
     subscriptions: Subscriptions | Unset = UNSET
     predictive_analytics: PredictiveAnalytics | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
         self,
+        joined_group_at: datetime.datetime,
+        email: None | str | Unset = UNSET,
+        phone_number: None | str | Unset = UNSET,
+        external_id: None | str | Unset = UNSET,
+        first_name: None | str | Unset = UNSET,
+        last_name: None | str | Unset = UNSET,
+        organization: None | str | Unset = UNSET,
+        locale: None | str | Unset = UNSET,
+        title: None | str | Unset = UNSET,
+        image: None | str | Unset = UNSET,
+        created: datetime.datetime | None | Unset = UNSET,
+        updated: datetime.datetime | None | Unset = UNSET,
+        last_event_date: datetime.datetime | None | Unset = UNSET,
+        location: ProfileLocation | Unset = UNSET,
+        properties: None | SegmentMemberResponseObjectResourceAttributesPropertiesType0 | Unset = UNSET,
         subscriptions: Subscriptions | Unset = UNSET,
         predictive_analytics: PredictiveAnalytics | Unset = UNSET,
     ) -> None:
+        self.joined_group_at = joined_group_at
+        self.email = email
+        self.phone_number = phone_number
+        self.external_id = external_id
+        self.first_name = first_name
+        self.last_name = last_name
+        self.organization = organization
+        self.locale = locale
+        self.title = title
+        self.image = image
+        self.created = created
+        self.updated = updated
+        self.last_event_date = last_event_date
+        self.location = location
+        self.properties = properties
         self.subscriptions = subscriptions
         self.predictive_analytics = predictive_analytics
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}
+
+        joined_group_at = self.joined_group_at.isoformat()
+        field_dict["joined_group_at"] = joined_group_at
+
+        email = self.email
+        if email is not UNSET:
+            field_dict["email"] = email
+
+        phone_number = self.phone_number
+        if phone_number is not UNSET:
+            field_dict["phone_number"] = phone_number
+
+        external_id = self.external_id
+        if external_id is not UNSET:
+            field_dict["external_id"] = external_id
+
+        first_name = self.first_name
+        if first_name is not UNSET:
+            field_dict["first_name"] = first_name
+
+        last_name = self.last_name
+        if last_name is not UNSET:
+            field_dict["last_name"] = last_name
+
+        organization = self.organization
+        if organization is not UNSET:
+            field_dict["organization"] = organization
+
+        locale = self.locale
+        if locale is not UNSET:
+            field_dict["locale"] = locale
+
+        title = self.title
+        if title is not UNSET:
+            field_dict["title"] = title
+
+        image = self.image
+        if image is not UNSET:
+            field_dict["image"] = image
+
+        created: None | str | Unset
+        if isinstance(self.created, Unset):
+            created = UNSET
+        elif isinstance(self.created, datetime.datetime):
+            created = self.created.isoformat()
+        else:
+            created = self.created
+        if created is not UNSET:
+            field_dict["created"] = created
+
+        updated: None | str | Unset
+        if isinstance(self.updated, Unset):
+            updated = UNSET
+        elif isinstance(self.updated, datetime.datetime):
+            updated = self.updated.isoformat()
+        else:
+            updated = self.updated
+        if updated is not UNSET:
+            field_dict["updated"] = updated
+
+        last_event_date: None | str | Unset
+        if isinstance(self.last_event_date, Unset):
+            last_event_date = UNSET
+        elif isinstance(self.last_event_date, datetime.datetime):
+            last_event_date = self.last_event_date.isoformat()
+        else:
+            last_event_date = self.last_event_date
+        if last_event_date is not UNSET:
+            field_dict["last_event_date"] = last_event_date
+
+        location = self.location
+        if not isinstance(location, Unset):
+            field_dict["location"] = location.to_dict()
+
+        properties: dict[str, Any] | None | Unset
+        if isinstance(self.properties, Unset):
+            properties = UNSET
+        elif isinstance(self.properties, LazyModel):
+            properties = self.properties.to_dict()
+        else:
+            properties = self.properties
+        if properties is not UNSET:
+            field_dict["properties"] = properties
 
         subscriptions = self.subscriptions
         if not isinstance(subscriptions, Unset):
@@ -53,12 +210,126 @@ class GetSegmentMemberResponseCollectionDataItemAttributes(LazyModel):
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
+        instance.email = src_dict.get("email", UNSET)
+        instance.phone_number = src_dict.get("phone_number", UNSET)
+        instance.external_id = src_dict.get("external_id", UNSET)
+        instance.first_name = src_dict.get("first_name", UNSET)
+        instance.last_name = src_dict.get("last_name", UNSET)
+        instance.organization = src_dict.get("organization", UNSET)
+        instance.locale = src_dict.get("locale", UNSET)
+        instance.title = src_dict.get("title", UNSET)
+        instance.image = src_dict.get("image", UNSET)
         return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
         from ..models.predictive_analytics import PredictiveAnalytics  # noqa: PLC0415
+        from ..models.profile_location import ProfileLocation  # noqa: PLC0415
+        from ..models.segment_member_response_object_resource_attributes_properties_type_0 import (
+            SegmentMemberResponseObjectResourceAttributesPropertiesType0,  # noqa: PLC0415
+        )
         from ..models.subscriptions import Subscriptions  # noqa: PLC0415
+
+        def _decode_joined_group_at(src_value__: Any) -> datetime.datetime:
+            joined_group_at = datetime.datetime.fromisoformat(src_value__)
+
+            return joined_group_at
+
+        def _decode_created(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_created(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    created_type_0 = datetime.datetime.fromisoformat(data)
+
+                    return created_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
+
+            created = parse_union(_parse_created, src_value__)
+
+            return created
+
+        def _decode_updated(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_updated(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    updated_type_0 = datetime.datetime.fromisoformat(data)
+
+                    return updated_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
+
+            updated = parse_union(_parse_updated, src_value__)
+
+            return updated
+
+        def _decode_last_event_date(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_last_event_date(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    last_event_date_type_0 = datetime.datetime.fromisoformat(data)
+
+                    return last_event_date_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
+
+            last_event_date = parse_union(_parse_last_event_date, src_value__)
+
+            return last_event_date
+
+        def _decode_location(src_value__: Any) -> ProfileLocation | Unset:
+            _location = src_value__
+            location: ProfileLocation | Unset
+            if isinstance(_location, Unset):
+                location = UNSET
+            else:
+                location = ProfileLocation.from_dict(_location)
+
+            return location
+
+        def _decode_properties(
+            src_value__: Any,
+        ) -> None | SegmentMemberResponseObjectResourceAttributesPropertiesType0 | Unset:
+            def _parse_properties(
+                data: object,
+            ) -> None | SegmentMemberResponseObjectResourceAttributesPropertiesType0 | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_segment_member_response_object_resource_attributes_properties_type_0 = (
+                        SegmentMemberResponseObjectResourceAttributesPropertiesType0.from_dict(data)
+                    )
+
+                    return componentsschemas_segment_member_response_object_resource_attributes_properties_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(None | SegmentMemberResponseObjectResourceAttributesPropertiesType0 | Unset, data)
+
+            properties = parse_union(_parse_properties, src_value__)
+
+            return properties
 
         def _decode_subscriptions(src_value__: Any) -> Subscriptions | Unset:
             _subscriptions = src_value__
@@ -82,14 +353,35 @@ class GetSegmentMemberResponseCollectionDataItemAttributes(LazyModel):
 
         return LazyTable(
             fields={
+                "joined_group_at": ("joined_group_at", _decode_joined_group_at),
+                "created": ("created", _decode_created),
+                "updated": ("updated", _decode_updated),
+                "last_event_date": ("last_event_date", _decode_last_event_date),
+                "location": ("location", _decode_location),
+                "properties": ("properties", _decode_properties),
                 "subscriptions": ("subscriptions", _decode_subscriptions),
                 "predictive_analytics": ("predictive_analytics", _decode_predictive_analytics),
             },
             known=(
+                "joined_group_at",
+                "email",
+                "phone_number",
+                "external_id",
+                "first_name",
+                "last_name",
+                "organization",
+                "locale",
+                "title",
+                "image",
+                "created",
+                "updated",
+                "last_event_date",
+                "location",
+                "properties",
                 "subscriptions",
                 "predictive_analytics",
             ),
-            required=(),
+            required=("joined_group_at",),
             additional=None,
         )
 

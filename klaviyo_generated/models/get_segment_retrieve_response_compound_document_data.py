@@ -13,10 +13,10 @@ from ..models.segment_enum import SegmentEnum, check_segment_enum
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
-    from ..models.object_links import ObjectLinks
-    from ..models.segment_retrieve_response_object_resource_attributes import (
-        SegmentRetrieveResponseObjectResourceAttributes,
+    from ..models.get_segment_retrieve_response_compound_document_data_attributes import (
+        GetSegmentRetrieveResponseCompoundDocumentDataAttributes,
     )
+    from ..models.object_links import ObjectLinks
     from ..models.segment_retrieve_response_object_resource_relationships import (
         SegmentRetrieveResponseObjectResourceRelationships,
     )
@@ -28,14 +28,14 @@ class GetSegmentRetrieveResponseCompoundDocumentData(LazyModel):
     Attributes:
         type_ (SegmentEnum):
         id (str):
-        attributes (SegmentRetrieveResponseObjectResourceAttributes):
+        attributes (GetSegmentRetrieveResponseCompoundDocumentDataAttributes):
         links (ObjectLinks):
         relationships (SegmentRetrieveResponseObjectResourceRelationships | Unset):
     """
 
     type_: SegmentEnum
     id: str
-    attributes: SegmentRetrieveResponseObjectResourceAttributes
+    attributes: GetSegmentRetrieveResponseCompoundDocumentDataAttributes
     links: ObjectLinks
     relationships: SegmentRetrieveResponseObjectResourceRelationships | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -44,7 +44,7 @@ class GetSegmentRetrieveResponseCompoundDocumentData(LazyModel):
         self,
         type_: SegmentEnum,
         id: str,
-        attributes: SegmentRetrieveResponseObjectResourceAttributes,
+        attributes: GetSegmentRetrieveResponseCompoundDocumentDataAttributes,
         links: ObjectLinks,
         relationships: SegmentRetrieveResponseObjectResourceRelationships | Unset = UNSET,
     ) -> None:
@@ -80,10 +80,10 @@ class GetSegmentRetrieveResponseCompoundDocumentData(LazyModel):
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
-        from ..models.object_links import ObjectLinks  # noqa: PLC0415
-        from ..models.segment_retrieve_response_object_resource_attributes import (
-            SegmentRetrieveResponseObjectResourceAttributes,  # noqa: PLC0415
+        from ..models.get_segment_retrieve_response_compound_document_data_attributes import (
+            GetSegmentRetrieveResponseCompoundDocumentDataAttributes,  # noqa: PLC0415
         )
+        from ..models.object_links import ObjectLinks  # noqa: PLC0415
         from ..models.segment_retrieve_response_object_resource_relationships import (
             SegmentRetrieveResponseObjectResourceRelationships,  # noqa: PLC0415
         )
@@ -93,8 +93,8 @@ class GetSegmentRetrieveResponseCompoundDocumentData(LazyModel):
 
             return type_
 
-        def _decode_attributes(src_value__: Any) -> SegmentRetrieveResponseObjectResourceAttributes:
-            attributes = SegmentRetrieveResponseObjectResourceAttributes.from_dict(src_value__)
+        def _decode_attributes(src_value__: Any) -> GetSegmentRetrieveResponseCompoundDocumentDataAttributes:
+            attributes = GetSegmentRetrieveResponseCompoundDocumentDataAttributes.from_dict(src_value__)
 
             return attributes
 

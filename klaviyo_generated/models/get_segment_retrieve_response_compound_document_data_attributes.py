@@ -2,35 +2,104 @@
 # Do not edit: change generator/, overrides/ or spec/ and regenerate.
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._lazy import LazyModel, LazyTable, lazy_from_dict
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_union
+
+if TYPE_CHECKING:
+    from ..models.segment_definition import SegmentDefinition
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
 class GetSegmentRetrieveResponseCompoundDocumentDataAttributes(LazyModel):
     """
     Attributes:
+        is_active (bool): Whether the segment is active. Inactive segments are not processed and their membership does
+            not update.
+        is_processing (bool):
+        is_starred (bool):
+        name (None | str | Unset): A helpful name to label the segment Example: Repeat Purchasers.
+        definition (SegmentDefinition | Unset):
+        created (datetime.datetime | None | Unset): Date and time when the segment was created, in ISO 8601 format
+            (YYYY-MM-DDTHH:MM:SS.mmmmmm) Example: 2022-11-08T00:00:00+00:00.
+        updated (datetime.datetime | None | Unset): Date and time when the segment was last updated, in ISO 8601 format
+            (YYYY-MM-DDTHH:MM:SS.mmmmmm) Example: 2022-11-08T00:00:00+00:00.
         profile_count (int | None | Unset):
     """
 
+    is_active: bool
+    is_processing: bool
+    is_starred: bool
+    name: None | str | Unset = UNSET
+    definition: SegmentDefinition | Unset = UNSET
+    created: datetime.datetime | None | Unset = UNSET
+    updated: datetime.datetime | None | Unset = UNSET
     profile_count: int | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
         self,
+        is_active: bool,
+        is_processing: bool,
+        is_starred: bool,
+        name: None | str | Unset = UNSET,
+        definition: SegmentDefinition | Unset = UNSET,
+        created: datetime.datetime | None | Unset = UNSET,
+        updated: datetime.datetime | None | Unset = UNSET,
         profile_count: int | None | Unset = UNSET,
     ) -> None:
+        self.is_active = is_active
+        self.is_processing = is_processing
+        self.is_starred = is_starred
+        self.name = name
+        self.definition = definition
+        self.created = created
+        self.updated = updated
         self.profile_count = profile_count
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}
+
+        field_dict["is_active"] = self.is_active
+
+        field_dict["is_processing"] = self.is_processing
+
+        field_dict["is_starred"] = self.is_starred
+
+        name = self.name
+        if name is not UNSET:
+            field_dict["name"] = name
+
+        definition = self.definition
+        if not isinstance(definition, Unset):
+            field_dict["definition"] = definition.to_dict()
+
+        created: None | str | Unset
+        if isinstance(self.created, Unset):
+            created = UNSET
+        elif isinstance(self.created, datetime.datetime):
+            created = self.created.isoformat()
+        else:
+            created = self.created
+        if created is not UNSET:
+            field_dict["created"] = created
+
+        updated: None | str | Unset
+        if isinstance(self.updated, Unset):
+            updated = UNSET
+        elif isinstance(self.updated, datetime.datetime):
+            updated = self.updated.isoformat()
+        else:
+            updated = self.updated
+        if updated is not UNSET:
+            field_dict["updated"] = updated
 
         profile_count = self.profile_count
         if profile_count is not UNSET:
@@ -41,16 +110,88 @@ class GetSegmentRetrieveResponseCompoundDocumentDataAttributes(LazyModel):
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
+        instance.is_active = src_dict["is_active"]
+        instance.is_processing = src_dict["is_processing"]
+        instance.is_starred = src_dict["is_starred"]
+        instance.name = src_dict.get("name", UNSET)
         instance.profile_count = src_dict.get("profile_count", UNSET)
         return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
+        from ..models.segment_definition import SegmentDefinition  # noqa: PLC0415
+
+        def _decode_definition(src_value__: Any) -> SegmentDefinition | Unset:
+            _definition = src_value__
+            definition: SegmentDefinition | Unset
+            if isinstance(_definition, Unset):
+                definition = UNSET
+            else:
+                definition = SegmentDefinition.from_dict(_definition)
+
+            return definition
+
+        def _decode_created(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_created(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    created_type_0 = datetime.datetime.fromisoformat(data)
+
+                    return created_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
+
+            created = parse_union(_parse_created, src_value__)
+
+            return created
+
+        def _decode_updated(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_updated(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    updated_type_0 = datetime.datetime.fromisoformat(data)
+
+                    return updated_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
+
+            updated = parse_union(_parse_updated, src_value__)
+
+            return updated
 
         return LazyTable(
-            fields={},
-            known=("profile_count",),
-            required=(),
+            fields={
+                "definition": ("definition", _decode_definition),
+                "created": ("created", _decode_created),
+                "updated": ("updated", _decode_updated),
+            },
+            known=(
+                "is_active",
+                "is_processing",
+                "is_starred",
+                "name",
+                "definition",
+                "created",
+                "updated",
+                "profile_count",
+            ),
+            required=(
+                "is_active",
+                "is_processing",
+                "is_starred",
+            ),
             additional=None,
         )
 

@@ -12,8 +12,10 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.template_enum import TemplateEnum, check_template_enum
 
 if TYPE_CHECKING:
+    from ..models.get_template_dnd_response_collection_data_item_attributes import (
+        GetTemplateDndResponseCollectionDataItemAttributes,
+    )
     from ..models.object_links import ObjectLinks
-    from ..models.template_dnd_response_object_resource_attributes import TemplateDndResponseObjectResourceAttributes
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -22,13 +24,13 @@ class GetTemplateDndResponseCollectionDataItem(LazyModel):
     Attributes:
         type_ (TemplateEnum):
         id (str): The ID of template
-        attributes (TemplateDndResponseObjectResourceAttributes):
+        attributes (GetTemplateDndResponseCollectionDataItemAttributes):
         links (ObjectLinks):
     """
 
     type_: TemplateEnum
     id: str
-    attributes: TemplateDndResponseObjectResourceAttributes
+    attributes: GetTemplateDndResponseCollectionDataItemAttributes
     links: ObjectLinks
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -36,7 +38,7 @@ class GetTemplateDndResponseCollectionDataItem(LazyModel):
         self,
         type_: TemplateEnum,
         id: str,
-        attributes: TemplateDndResponseObjectResourceAttributes,
+        attributes: GetTemplateDndResponseCollectionDataItemAttributes,
         links: ObjectLinks,
     ) -> None:
         self.type_ = type_
@@ -66,18 +68,18 @@ class GetTemplateDndResponseCollectionDataItem(LazyModel):
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
-        from ..models.object_links import ObjectLinks  # noqa: PLC0415
-        from ..models.template_dnd_response_object_resource_attributes import (
-            TemplateDndResponseObjectResourceAttributes,  # noqa: PLC0415
+        from ..models.get_template_dnd_response_collection_data_item_attributes import (
+            GetTemplateDndResponseCollectionDataItemAttributes,  # noqa: PLC0415
         )
+        from ..models.object_links import ObjectLinks  # noqa: PLC0415
 
         def _decode_type_(src_value__: Any) -> TemplateEnum:
             type_ = check_template_enum(src_value__)
 
             return type_
 
-        def _decode_attributes(src_value__: Any) -> TemplateDndResponseObjectResourceAttributes:
-            attributes = TemplateDndResponseObjectResourceAttributes.from_dict(src_value__)
+        def _decode_attributes(src_value__: Any) -> GetTemplateDndResponseCollectionDataItemAttributes:
+            attributes = GetTemplateDndResponseCollectionDataItemAttributes.from_dict(src_value__)
 
             return attributes
 

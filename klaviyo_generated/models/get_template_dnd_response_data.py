@@ -12,8 +12,8 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..models.template_enum import TemplateEnum, check_template_enum
 
 if TYPE_CHECKING:
+    from ..models.get_template_dnd_response_data_attributes import GetTemplateDndResponseDataAttributes
     from ..models.object_links import ObjectLinks
-    from ..models.template_dnd_response_object_resource_attributes import TemplateDndResponseObjectResourceAttributes
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -22,13 +22,13 @@ class GetTemplateDndResponseData(LazyModel):
     Attributes:
         type_ (TemplateEnum):
         id (str): The ID of template
-        attributes (TemplateDndResponseObjectResourceAttributes):
+        attributes (GetTemplateDndResponseDataAttributes):
         links (ObjectLinks):
     """
 
     type_: TemplateEnum
     id: str
-    attributes: TemplateDndResponseObjectResourceAttributes
+    attributes: GetTemplateDndResponseDataAttributes
     links: ObjectLinks
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -36,7 +36,7 @@ class GetTemplateDndResponseData(LazyModel):
         self,
         type_: TemplateEnum,
         id: str,
-        attributes: TemplateDndResponseObjectResourceAttributes,
+        attributes: GetTemplateDndResponseDataAttributes,
         links: ObjectLinks,
     ) -> None:
         self.type_ = type_
@@ -66,18 +66,16 @@ class GetTemplateDndResponseData(LazyModel):
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
+        from ..models.get_template_dnd_response_data_attributes import GetTemplateDndResponseDataAttributes  # noqa: PLC0415
         from ..models.object_links import ObjectLinks  # noqa: PLC0415
-        from ..models.template_dnd_response_object_resource_attributes import (
-            TemplateDndResponseObjectResourceAttributes,  # noqa: PLC0415
-        )
 
         def _decode_type_(src_value__: Any) -> TemplateEnum:
             type_ = check_template_enum(src_value__)
 
             return type_
 
-        def _decode_attributes(src_value__: Any) -> TemplateDndResponseObjectResourceAttributes:
-            attributes = TemplateDndResponseObjectResourceAttributes.from_dict(src_value__)
+        def _decode_attributes(src_value__: Any) -> GetTemplateDndResponseDataAttributes:
+            attributes = GetTemplateDndResponseDataAttributes.from_dict(src_value__)
 
             return attributes
 

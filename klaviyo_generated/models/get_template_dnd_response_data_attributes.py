@@ -2,14 +2,15 @@
 # Do not edit: change generator/, overrides/ or spec/ and regenerate.
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._lazy import LazyModel, LazyTable, lazy_from_dict
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
     from ..models.template_definition import TemplateDefinition
@@ -19,21 +20,90 @@ if TYPE_CHECKING:
 class GetTemplateDndResponseDataAttributes(LazyModel):
     """
     Attributes:
+        name (str): The name of the template
+        editor_type (str): `editor_type` has a fixed set of values:
+            * SYSTEM_DRAGGABLE: indicates a drag-and-drop editor template
+            * SIMPLE: A rich text editor template
+            * CODE: A custom HTML template
+            * USER_DRAGGABLE: A hybrid template, using custom HTML in the drag-and-drop editor
+        html (str): The rendered HTML of the template
+        text (None | str | Unset): The template plain_text
+        amp (None | str | Unset): The AMP version of the template. Requires AMP Email to be enabled to access in-app.
+            Refer to the AMP Email setup guide at https://developers.klaviyo.com/en/docs/send_amp_emails_in_klaviyo
+        created (datetime.datetime | None | Unset): The date the template was created in ISO 8601 format (YYYY-MM-
+            DDTHH:MM:SS.mmmmmm) Example: 2022-11-08T00:00:00+00:00.
+        updated (datetime.datetime | None | Unset): The date the template was updated in ISO 8601 format (YYYY-MM-
+            DDTHH:MM:SS.mmmmmm) Example: 2022-11-08T00:00:00+00:00.
         definition (TemplateDefinition | Unset):
     """
 
+    name: str
+    editor_type: str
+    html: str
+    text: None | str | Unset = UNSET
+    amp: None | str | Unset = UNSET
+    created: datetime.datetime | None | Unset = UNSET
+    updated: datetime.datetime | None | Unset = UNSET
     definition: TemplateDefinition | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
         self,
+        name: str,
+        editor_type: str,
+        html: str,
+        text: None | str | Unset = UNSET,
+        amp: None | str | Unset = UNSET,
+        created: datetime.datetime | None | Unset = UNSET,
+        updated: datetime.datetime | None | Unset = UNSET,
         definition: TemplateDefinition | Unset = UNSET,
     ) -> None:
+        self.name = name
+        self.editor_type = editor_type
+        self.html = html
+        self.text = text
+        self.amp = amp
+        self.created = created
+        self.updated = updated
         self.definition = definition
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}
+
+        field_dict["name"] = self.name
+
+        field_dict["editor_type"] = self.editor_type
+
+        field_dict["html"] = self.html
+
+        text = self.text
+        if text is not UNSET:
+            field_dict["text"] = text
+
+        amp = self.amp
+        if amp is not UNSET:
+            field_dict["amp"] = amp
+
+        created: None | str | Unset
+        if isinstance(self.created, Unset):
+            created = UNSET
+        elif isinstance(self.created, datetime.datetime):
+            created = self.created.isoformat()
+        else:
+            created = self.created
+        if created is not UNSET:
+            field_dict["created"] = created
+
+        updated: None | str | Unset
+        if isinstance(self.updated, Unset):
+            updated = UNSET
+        elif isinstance(self.updated, datetime.datetime):
+            updated = self.updated.isoformat()
+        else:
+            updated = self.updated
+        if updated is not UNSET:
+            field_dict["updated"] = updated
 
         definition = self.definition
         if not isinstance(definition, Unset):
@@ -44,11 +114,56 @@ class GetTemplateDndResponseDataAttributes(LazyModel):
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
+        instance.name = src_dict["name"]
+        instance.editor_type = src_dict["editor_type"]
+        instance.html = src_dict["html"]
+        instance.text = src_dict.get("text", UNSET)
+        instance.amp = src_dict.get("amp", UNSET)
         return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
         from ..models.template_definition import TemplateDefinition  # noqa: PLC0415
+
+        def _decode_created(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_created(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    created_type_0 = datetime.datetime.fromisoformat(data)
+
+                    return created_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
+
+            created = parse_union(_parse_created, src_value__)
+
+            return created
+
+        def _decode_updated(src_value__: Any) -> datetime.datetime | None | Unset:
+            def _parse_updated(data: object) -> datetime.datetime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    updated_type_0 = datetime.datetime.fromisoformat(data)
+
+                    return updated_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(datetime.datetime | None | Unset, data)
+
+            updated = parse_union(_parse_updated, src_value__)
+
+            return updated
 
         def _decode_definition(src_value__: Any) -> TemplateDefinition | Unset:
             _definition = src_value__
@@ -62,10 +177,25 @@ class GetTemplateDndResponseDataAttributes(LazyModel):
 
         return LazyTable(
             fields={
+                "created": ("created", _decode_created),
+                "updated": ("updated", _decode_updated),
                 "definition": ("definition", _decode_definition),
             },
-            known=("definition",),
-            required=(),
+            known=(
+                "name",
+                "editor_type",
+                "html",
+                "text",
+                "amp",
+                "created",
+                "updated",
+                "definition",
+            ),
+            required=(
+                "name",
+                "editor_type",
+                "html",
+            ),
             additional=None,
         )
 

@@ -298,9 +298,11 @@ class ListMemberResponseObjectResourceAttributes(LazyModel):
                 try:
                     if not isinstance(data, dict):
                         raise TypeError()
-                    properties_type_0 = ListMemberResponseObjectResourceAttributesPropertiesType0.from_dict(data)
+                    componentsschemas_list_member_response_object_resource_attributes_properties_type_0 = (
+                        ListMemberResponseObjectResourceAttributesPropertiesType0.from_dict(data)
+                    )
 
-                    return properties_type_0
+                    return componentsschemas_list_member_response_object_resource_attributes_properties_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
                 return cast(ListMemberResponseObjectResourceAttributesPropertiesType0 | None | Unset, data)

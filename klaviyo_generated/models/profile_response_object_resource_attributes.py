@@ -285,9 +285,11 @@ class ProfileResponseObjectResourceAttributes(LazyModel):
                 try:
                     if not isinstance(data, dict):
                         raise TypeError()
-                    properties_type_0 = ProfileResponseObjectResourceAttributesPropertiesType0.from_dict(data)
+                    componentsschemas_profile_response_object_resource_attributes_properties_type_0 = (
+                        ProfileResponseObjectResourceAttributesPropertiesType0.from_dict(data)
+                    )
 
-                    return properties_type_0
+                    return componentsschemas_profile_response_object_resource_attributes_properties_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
                 return cast(None | ProfileResponseObjectResourceAttributesPropertiesType0 | Unset, data)

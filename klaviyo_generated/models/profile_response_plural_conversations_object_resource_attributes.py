@@ -286,11 +286,11 @@ class ProfileResponsePluralConversationsObjectResourceAttributes(LazyModel):
                 try:
                     if not isinstance(data, dict):
                         raise TypeError()
-                    properties_type_0 = (
-                        ProfileResponsePluralConversationsObjectResourceAttributesPropertiesType0.from_dict(data)
+                    componentsschemas_profile_response_plural_conversations_object_resource_attributes_properties_type_0 = ProfileResponsePluralConversationsObjectResourceAttributesPropertiesType0.from_dict(
+                        data
                     )
 
-                    return properties_type_0
+                    return componentsschemas_profile_response_plural_conversations_object_resource_attributes_properties_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
                 return cast(

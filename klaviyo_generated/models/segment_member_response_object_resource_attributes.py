@@ -298,9 +298,11 @@ class SegmentMemberResponseObjectResourceAttributes(LazyModel):
                 try:
                     if not isinstance(data, dict):
                         raise TypeError()
-                    properties_type_0 = SegmentMemberResponseObjectResourceAttributesPropertiesType0.from_dict(data)
+                    componentsschemas_segment_member_response_object_resource_attributes_properties_type_0 = (
+                        SegmentMemberResponseObjectResourceAttributesPropertiesType0.from_dict(data)
+                    )
 
-                    return properties_type_0
+                    return componentsschemas_segment_member_response_object_resource_attributes_properties_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
                 return cast(None | SegmentMemberResponseObjectResourceAttributesPropertiesType0 | Unset, data)

@@ -38,6 +38,7 @@ def test_output_is_byte_identical_across_runs(generated: Path, tmp_path: Path) -
 def test_every_fixture_operation_has_sync_and_async_functions(generated: Path) -> None:
     modules = sorted(p.relative_to(generated / "api").as_posix() for p in (generated / "api").rglob("*.py"))
     assert [m for m in modules if not m.endswith("__init__.py")] == [
+        "beta_apis/get_beta_feature_flags.py",
         "catalogs/get_variants_for_catalog_item.py",
         "images/upload_image_from_file.py",
         "metrics/get_mapped_metric.py",
@@ -153,3 +154,35 @@ def test_endpoints_check_enumerated_and_array_values_before_building_the_request
     head = mapped.split("def _get_kwargs(", 1)[1].split("headers: dict", 1)[0]
     assert 'enum_value("get_mapped_metric", "id", id, GET_MAPPED_METRIC_ID_VALUES)' in head
     assert head.index("path_segment(") < head.index("enum_value(")
+
+
+def test_a_tag_with_an_acronym_is_snake_cased_as_a_person_would(generated: Path) -> None:
+    assert (generated / "resources" / "beta_apis.py").is_file()
+    client = (generated / "_client.py").read_text()
+    assert "    def beta_apis(self) -> BetaApis:" in client
+    assert "ap_is" not in client
+
+
+def test_a_pager_of_untyped_items_imports_any(generated: Path) -> None:
+    resource = (generated / "resources" / "beta_apis.py").read_text()
+    assert ") -> Pager[FeatureFlagListResponse, Any]:" in resource
+    assert "    from typing import Any, cast\n" in resource
+
+
+def test_additional_fields_compose_into_the_data_models_and_their_pager_items(generated: Path) -> None:
+    models = generated / "models"
+    one = (models / "get_profile_response.py").read_text()
+    assert "    data: GetProfileResponseData\n" in one
+    many = (models / "get_profile_list_response.py").read_text()
+    assert "    data: list[GetProfileListResponseDataItem]\n" in many
+    for module in ("get_profile_response_data", "get_profile_list_response_data_item"):
+        assert "    attributes: " + _class(module) + "Attributes\n" in (models / f"{module}.py").read_text()
+        attributes = (models / f"{module}_attributes.py").read_text()
+        assert "    email: None | str | Unset = UNSET\n" in attributes
+        assert "    subscriptions: Subscriptions | Unset = UNSET\n" in attributes
+    resource = (generated / "resources" / "profiles.py").read_text()
+    assert ") -> Pager[GetProfileListResponse, GetProfileListResponseDataItem]:" in resource
+
+
+def _class(module: str) -> str:
+    return "".join(word.capitalize() for word in module.split("_"))

@@ -488,6 +488,7 @@ def test_load_plan_reads_every_rule_in_order_with_reasons() -> None:
         "boolean_enums",
         "shared_response_schemas",
         "revision_header_optional",
+        "all_of_deep_merge",
     ]
     assert {p.name for p in plan} == set(RULES)
     for patch in plan:
@@ -544,6 +545,7 @@ def test_apply_plan_returns_a_patched_copy_and_leaves_its_input_alone() -> None:
             locations=("#/components/responses/Err application/json -> #/components/schemas/Err",),
         ),
         Applied(name="revision_header_optional", locations=("GET /a/{id} parameters[1]",)),
+        Applied(name="all_of_deep_merge", locations=()),
     ]
     assert patched["components"]["schemas"] == {"Flag": {"const": True}, "Err": {"type": "string"}}
     assert patched["paths"]["/a/{id}"]["get"]["parameters"] == [
@@ -579,6 +581,7 @@ def test_plan_on_the_pinned_spec(pinned_spec_path: Path) -> None:
         "boolean_enums": 39,
         "shared_response_schemas": 2,
         "revision_header_optional": 345,
+        "all_of_deep_merge": 13,
     }
     for a in applied:
         assert len(set(a.locations)) == len(a.locations), f"{a.name} reported a location twice"

@@ -16,6 +16,9 @@ from klaviyo_generated import FieldDecodeError, KlaviyoError, ResponseDecodeErro
 from klaviyo_generated._lazy import LazyModel, LazyTable, decode_first_level, lazy_from_dict
 from klaviyo_generated.models.get_profile_response_collection import GetProfileResponseCollection
 from klaviyo_generated.models.get_profile_response_collection_data_item import GetProfileResponseCollectionDataItem
+from klaviyo_generated.models.get_profile_response_collection_data_item_attributes import (
+    GetProfileResponseCollectionDataItemAttributes,
+)
 from klaviyo_generated.models.profile_location import ProfileLocation
 from klaviyo_generated.models.profile_response_object_resource_attributes import (
     ProfileResponseObjectResourceAttributes,
@@ -49,7 +52,7 @@ def test_from_dict_copies_plain_members_and_decodes_the_others_when_first_read()
     assert slots_filled(item) == {"id"}  # a string: nothing to decode
 
     attributes = item.attributes
-    assert type(attributes) is ProfileResponseObjectResourceAttributes
+    assert type(attributes) is GetProfileResponseCollectionDataItemAttributes
     assert slots_filled(item) == {"id", "attributes"}
     assert item.attributes is attributes  # decoded once, then a plain attribute read
     plain = {"email", "phone_number", "external_id", "first_name", "last_name", "organization", "locale"}
@@ -110,13 +113,12 @@ def test_a_malformed_nested_member_raises_field_decode_error_when_read() -> None
     assert isinstance(error, KlaviyoError)
     assert isinstance(error, ValueError)
     assert (error.model, error.member, error.raw) == (
-        "ProfileResponseObjectResourceAttributes",
+        "GetProfileResponseCollectionDataItemAttributes",
         "location",
         ["not", "an", "object"],
     )
-    assert (
-        str(error)
-        == "ProfileResponseObjectResourceAttributes.location is not the documented shape: ['not', 'an', 'object']"
+    assert str(error) == (
+        "GetProfileResponseCollectionDataItemAttributes.location is not the documented shape: ['not', 'an', 'object']"
     )
     assert isinstance(error.__cause__, TypeError)
 

@@ -16,6 +16,12 @@ from ._response import APIResponse, to_async_raw_response, to_raw_response
 if TYPE_CHECKING:
     from collections.abc import Callable, Coroutine
 
+    from .resources.beta_apis import (
+        AsyncBetaApis,
+        AsyncBetaApisWithRawResponse,
+        BetaApis,
+        BetaApisWithRawResponse,
+    )
     from .resources.catalogs import (
         AsyncCatalogs,
         AsyncCatalogsWithRawResponse,
@@ -64,6 +70,12 @@ class Klaviyo(SyncAPIClient):
     """
 
     @cached_property
+    def beta_apis(self) -> BetaApis:
+        from .resources.beta_apis import BetaApis
+
+        return BetaApis(self)
+
+    @cached_property
     def catalogs(self) -> Catalogs:
         from .resources.catalogs import Catalogs
 
@@ -99,6 +111,12 @@ class KlaviyoWithRawResponse:
         self.request: Callable[..., APIResponse[Any]] = to_raw_response(client.request)
 
     @cached_property
+    def beta_apis(self) -> BetaApisWithRawResponse:
+        from .resources.beta_apis import BetaApisWithRawResponse
+
+        return BetaApisWithRawResponse(self._client.beta_apis)
+
+    @cached_property
     def catalogs(self) -> CatalogsWithRawResponse:
         from .resources.catalogs import CatalogsWithRawResponse
 
@@ -125,6 +143,12 @@ class KlaviyoWithRawResponse:
 
 class AsyncKlaviyo(AsyncAPIClient):
     """The Klaviyo API, revision 2026-07-15, for asyncio: `Klaviyo`'s arguments, every method awaited."""
+
+    @cached_property
+    def beta_apis(self) -> AsyncBetaApis:
+        from .resources.beta_apis import AsyncBetaApis
+
+        return AsyncBetaApis(self)
 
     @cached_property
     def catalogs(self) -> AsyncCatalogs:
@@ -160,6 +184,12 @@ class AsyncKlaviyoWithRawResponse:
     def __init__(self, client: AsyncKlaviyo) -> None:
         self._client = client
         self.request: Callable[..., Coroutine[Any, Any, APIResponse[Any]]] = to_async_raw_response(client.request)
+
+    @cached_property
+    def beta_apis(self) -> AsyncBetaApisWithRawResponse:
+        from .resources.beta_apis import AsyncBetaApisWithRawResponse
+
+        return AsyncBetaApisWithRawResponse(self._client.beta_apis)
 
     @cached_property
     def catalogs(self) -> AsyncCatalogsWithRawResponse:

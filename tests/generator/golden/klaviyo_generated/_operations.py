@@ -31,6 +31,17 @@ OPERATIONS: dict[str, Operation] = {
         ("profiles:write",),
         False,
     ),
+    "get_beta_feature_flags": Operation(
+        "GET",
+        "/api/beta-feature-flags",
+        "beta_apis",
+        (
+            (75, 1.0),
+            (700, 60.0),
+        ),
+        ("accounts:read",),
+        True,
+    ),
     "get_bulk_import_profiles_job": Operation(
         "GET",
         "/api/profile-bulk-import-jobs/{job_id}",

@@ -15,13 +15,25 @@ from .client_error import ClientError as ClientError
 from .client_error_errors_item import ClientErrorErrorsItem as ClientErrorErrorsItem
 from .client_error_errors_item_source import ClientErrorErrorsItemSource as ClientErrorErrorsItemSource
 from .collection_links import CollectionLinks as CollectionLinks
+from .email_channel import EmailChannel as EmailChannel
+from .email_marketing import EmailMarketing as EmailMarketing
+from .feature_flag_list_response import FeatureFlagListResponse as FeatureFlagListResponse
 from .get_mapped_metric_fields_mapped_metric_item import (
     GetMappedMetricFieldsMappedMetricItem as GetMappedMetricFieldsMappedMetricItem,
 )
 from .get_mapped_metric_id import GetMappedMetricId as GetMappedMetricId
+from .get_profile_additional_fields_profile_item import (
+    GetProfileAdditionalFieldsProfileItem as GetProfileAdditionalFieldsProfileItem,
+)
 from .get_profile_include_item import GetProfileIncludeItem as GetProfileIncludeItem
 from .get_profile_list_response import GetProfileListResponse as GetProfileListResponse
+from .get_profile_list_response_data_item import GetProfileListResponseDataItem as GetProfileListResponseDataItem
+from .get_profile_list_response_data_item_attributes import (
+    GetProfileListResponseDataItemAttributes as GetProfileListResponseDataItemAttributes,
+)
 from .get_profile_response import GetProfileResponse as GetProfileResponse
+from .get_profile_response_data import GetProfileResponseData as GetProfileResponseData
+from .get_profile_response_data_attributes import GetProfileResponseDataAttributes as GetProfileResponseDataAttributes
 from .get_profiles_additional_fields_profile_item import (
     GetProfilesAdditionalFieldsProfileItem as GetProfilesAdditionalFieldsProfileItem,
 )
@@ -98,6 +110,7 @@ from .profile_response_object_resource_relationships_lists_data_item import (
 from .server_error import ServerError as ServerError
 from .server_error_errors_item import ServerErrorErrorsItem as ServerErrorErrorsItem
 from .server_error_errors_item_source import ServerErrorErrorsItemSource as ServerErrorErrorsItemSource
+from .subscriptions import Subscriptions as Subscriptions
 
 __all__ = (
     "CatalogVariantEnum",
@@ -109,11 +122,19 @@ __all__ = (
     "ClientErrorErrorsItem",
     "ClientErrorErrorsItemSource",
     "CollectionLinks",
+    "EmailChannel",
+    "EmailMarketing",
+    "FeatureFlagListResponse",
     "GetMappedMetricFieldsMappedMetricItem",
     "GetMappedMetricId",
+    "GetProfileAdditionalFieldsProfileItem",
     "GetProfileIncludeItem",
     "GetProfileListResponse",
+    "GetProfileListResponseDataItem",
+    "GetProfileListResponseDataItemAttributes",
     "GetProfileResponse",
+    "GetProfileResponseData",
+    "GetProfileResponseDataAttributes",
     "GetProfilesAdditionalFieldsProfileItem",
     "GetProfilesFieldsProfileItem",
     "GetProfilesIncludeItem",
@@ -158,4 +179,5 @@ __all__ = (
     "ServerError",
     "ServerErrorErrorsItem",
     "ServerErrorErrorsItemSource",
+    "Subscriptions",
 )

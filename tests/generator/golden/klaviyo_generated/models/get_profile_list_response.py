@@ -13,27 +13,27 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.collection_links import CollectionLinks
+    from ..models.get_profile_list_response_data_item import GetProfileListResponseDataItem
     from ..models.list_response_object_resource import ListResponseObjectResource
-    from ..models.profile_response_object_resource import ProfileResponseObjectResource
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
 class GetProfileListResponse(LazyModel):
     """
     Attributes:
-        data (list[ProfileResponseObjectResource]):
+        data (list[GetProfileListResponseDataItem]):
         links (CollectionLinks | Unset):
         included (list[ListResponseObjectResource] | Unset):
     """
 
-    data: list[ProfileResponseObjectResource]
+    data: list[GetProfileListResponseDataItem]
     links: CollectionLinks | Unset = UNSET
     included: list[ListResponseObjectResource] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
         self,
-        data: list[ProfileResponseObjectResource],
+        data: list[GetProfileListResponseDataItem],
         links: CollectionLinks | Unset = UNSET,
         included: list[ListResponseObjectResource] | Unset = UNSET,
     ) -> None:
@@ -76,14 +76,14 @@ class GetProfileListResponse(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
         from ..models.collection_links import CollectionLinks  # noqa: PLC0415
+        from ..models.get_profile_list_response_data_item import GetProfileListResponseDataItem  # noqa: PLC0415
         from ..models.list_response_object_resource import ListResponseObjectResource  # noqa: PLC0415
-        from ..models.profile_response_object_resource import ProfileResponseObjectResource  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> list[ProfileResponseObjectResource]:
+        def _decode_data(src_value__: Any) -> list[GetProfileListResponseDataItem]:
             data = []
             _data = src_value__
             for data_item_data in _data:
-                data_item = ProfileResponseObjectResource.from_dict(data_item_data)
+                data_item = GetProfileListResponseDataItem.from_dict(data_item_data)
 
                 data.append(data_item)
 

@@ -12,25 +12,25 @@ from .._lazy import LazyModel, LazyTable, lazy_from_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.get_profile_response_data import GetProfileResponseData
     from ..models.list_response_object_resource import ListResponseObjectResource
-    from ..models.profile_response_object_resource import ProfileResponseObjectResource
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
 class GetProfileResponse(LazyModel):
     """
     Attributes:
-        data (ProfileResponseObjectResource):
+        data (GetProfileResponseData):
         included (list[ListResponseObjectResource] | Unset):
     """
 
-    data: ProfileResponseObjectResource
+    data: GetProfileResponseData
     included: list[ListResponseObjectResource] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
         self,
-        data: ProfileResponseObjectResource,
+        data: GetProfileResponseData,
         included: list[ListResponseObjectResource] | Unset = UNSET,
     ) -> None:
         self.data = data
@@ -61,11 +61,11 @@ class GetProfileResponse(LazyModel):
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
+        from ..models.get_profile_response_data import GetProfileResponseData  # noqa: PLC0415
         from ..models.list_response_object_resource import ListResponseObjectResource  # noqa: PLC0415
-        from ..models.profile_response_object_resource import ProfileResponseObjectResource  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> ProfileResponseObjectResource:
-            data = ProfileResponseObjectResource.from_dict(src_value__)
+        def _decode_data(src_value__: Any) -> GetProfileResponseData:
+            data = GetProfileResponseData.from_dict(src_value__)
 
             return data
 

@@ -25,8 +25,12 @@ if TYPE_CHECKING:
     from .._base_client import AsyncAPIClient, SyncAPIClient
     from .._retry import RetryPolicy
     from ..filters import Filter
+    from ..models.get_profile_additional_fields_profile_item import (
+        GetProfileAdditionalFieldsProfileItem,
+    )
     from ..models.get_profile_include_item import GetProfileIncludeItem
     from ..models.get_profile_list_response import GetProfileListResponse
+    from ..models.get_profile_list_response_data_item import GetProfileListResponseDataItem
     from ..models.get_profile_response import GetProfileResponse
     from ..models.get_profiles_additional_fields_profile_item import (
         GetProfilesAdditionalFieldsProfileItem,
@@ -38,7 +42,6 @@ if TYPE_CHECKING:
     from ..models.get_profiles_sort import GetProfilesSort
     from ..models.profile_import_job_create_query import ProfileImportJobCreateQuery
     from ..models.profile_import_job_response import ProfileImportJobResponse
-    from ..models.profile_response_object_resource import ProfileResponseObjectResource
     from ..types import UNSET, Unset
 
 
@@ -100,6 +103,7 @@ class Profiles:
         self,
         id: str,
         *,
+        additional_fields_profile: list[GetProfileAdditionalFieldsProfileItem] | Unset = UNSET,
         include: list[GetProfileIncludeItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -116,6 +120,7 @@ class Profiles:
 
         kwargs = endpoint._get_kwargs(
             id=id,
+            additional_fields_profile=additional_fields_profile,
             include=include,
             revision=revision,
         )
@@ -175,7 +180,7 @@ class Profiles:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
-    ) -> Pager[GetProfileListResponse, ProfileResponseObjectResource]:
+    ) -> Pager[GetProfileListResponse, GetProfileListResponseDataItem]:
         """Every item of `get_profiles`, page after page; `.pages()` for whole pages.
 
         `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.
@@ -288,6 +293,7 @@ class AsyncProfiles:
         self,
         id: str,
         *,
+        additional_fields_profile: list[GetProfileAdditionalFieldsProfileItem] | Unset = UNSET,
         include: list[GetProfileIncludeItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -304,6 +310,7 @@ class AsyncProfiles:
 
         kwargs = endpoint._get_kwargs(
             id=id,
+            additional_fields_profile=additional_fields_profile,
             include=include,
             revision=revision,
         )
@@ -363,7 +370,7 @@ class AsyncProfiles:
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
         max_retries: int | None = None,
-    ) -> AsyncPager[GetProfileListResponse, ProfileResponseObjectResource]:
+    ) -> AsyncPager[GetProfileListResponse, GetProfileListResponseDataItem]:
         """Every item of `get_profiles`, page after page (`async for`); `.pages()` for whole pages.
 
         `page_cursor=` resumes from a saved `next_cursor`; `max_items=` stops early.

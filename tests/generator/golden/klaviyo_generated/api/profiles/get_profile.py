@@ -7,6 +7,10 @@ from typing import TYPE_CHECKING, Any
 from ... import errors
 from ..._arguments import joined_values, path_segment
 from ...models.client_error import ClientError
+from ...models.get_profile_additional_fields_profile_item import (
+    GET_PROFILE_ADDITIONAL_FIELDS_PROFILE_ITEM_VALUES,
+    GetProfileAdditionalFieldsProfileItem,
+)
 from ...models.get_profile_include_item import (
     GET_PROFILE_INCLUDE_ITEM_VALUES,
     GetProfileIncludeItem,
@@ -25,6 +29,7 @@ if TYPE_CHECKING:
 def _get_kwargs(
     id: str,
     *,
+    additional_fields_profile: list[GetProfileAdditionalFieldsProfileItem] | Unset = UNSET,
     include: list[GetProfileIncludeItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -37,6 +42,13 @@ def _get_kwargs(
         headers["revision"] = revision
 
     params: dict[str, Any] = {}
+
+    params["additional-fields[profile]"] = joined_values(
+        "get_profile",
+        "additional_fields_profile",
+        additional_fields_profile,
+        GET_PROFILE_ADDITIONAL_FIELDS_PROFILE_ITEM_VALUES,
+    )
 
     params["include"] = joined_values("get_profile", "include", include, GET_PROFILE_INCLUDE_ITEM_VALUES)
 
@@ -104,6 +116,7 @@ def sync_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
+    additional_fields_profile: list[GetProfileAdditionalFieldsProfileItem] | Unset = UNSET,
     include: list[GetProfileIncludeItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | GetProfileResponse | ServerError]:
@@ -111,6 +124,7 @@ def sync_detailed(
 
     Args:
         id (str):
+        additional_fields_profile (list[GetProfileAdditionalFieldsProfileItem] | Unset):
         include (list[GetProfileIncludeItem] | Unset):
         revision (str | Unset):
 
@@ -125,6 +139,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         id=id,
+        additional_fields_profile=additional_fields_profile,
         include=include,
         revision=revision,
     )
@@ -140,6 +155,7 @@ def sync(
     id: str,
     *,
     client: AuthenticatedClient | Client,
+    additional_fields_profile: list[GetProfileAdditionalFieldsProfileItem] | Unset = UNSET,
     include: list[GetProfileIncludeItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | GetProfileResponse | ServerError | None:
@@ -147,6 +163,7 @@ def sync(
 
     Args:
         id (str):
+        additional_fields_profile (list[GetProfileAdditionalFieldsProfileItem] | Unset):
         include (list[GetProfileIncludeItem] | Unset):
         revision (str | Unset):
 
@@ -162,6 +179,7 @@ def sync(
     return sync_detailed(
         id=id,
         client=client,
+        additional_fields_profile=additional_fields_profile,
         include=include,
         revision=revision,
     ).parsed
@@ -171,6 +189,7 @@ async def asyncio_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
+    additional_fields_profile: list[GetProfileAdditionalFieldsProfileItem] | Unset = UNSET,
     include: list[GetProfileIncludeItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | GetProfileResponse | ServerError]:
@@ -178,6 +197,7 @@ async def asyncio_detailed(
 
     Args:
         id (str):
+        additional_fields_profile (list[GetProfileAdditionalFieldsProfileItem] | Unset):
         include (list[GetProfileIncludeItem] | Unset):
         revision (str | Unset):
 
@@ -192,6 +212,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         id=id,
+        additional_fields_profile=additional_fields_profile,
         include=include,
         revision=revision,
     )
@@ -205,6 +226,7 @@ async def asyncio(
     id: str,
     *,
     client: AuthenticatedClient | Client,
+    additional_fields_profile: list[GetProfileAdditionalFieldsProfileItem] | Unset = UNSET,
     include: list[GetProfileIncludeItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | GetProfileResponse | ServerError | None:
@@ -212,6 +234,7 @@ async def asyncio(
 
     Args:
         id (str):
+        additional_fields_profile (list[GetProfileAdditionalFieldsProfileItem] | Unset):
         include (list[GetProfileIncludeItem] | Unset):
         revision (str | Unset):
 
@@ -228,6 +251,7 @@ async def asyncio(
         await asyncio_detailed(
             id=id,
             client=client,
+            additional_fields_profile=additional_fields_profile,
             include=include,
             revision=revision,
         )
