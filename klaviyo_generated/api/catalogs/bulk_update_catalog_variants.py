@@ -20,11 +20,17 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import CatalogVariantUpdateJobCreateQueryParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = CatalogVariantUpdateJobCreateQuery
 
 
 def _get_kwargs(
     *,
-    body: CatalogVariantUpdateJobCreateQuery,
+    body: CatalogVariantUpdateJobCreateQuery | CatalogVariantUpdateJobCreateQueryParam,
     fields_catalog_variant_bulk_update_job: list[BulkUpdateCatalogVariantsFieldsCatalogVariantBulkUpdateJobItem]
     | Unset = UNSET,
     revision: str | Unset = UNSET,
@@ -116,7 +122,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: CatalogVariantUpdateJobCreateQuery,
+    body: CatalogVariantUpdateJobCreateQuery | CatalogVariantUpdateJobCreateQueryParam,
     fields_catalog_variant_bulk_update_job: list[BulkUpdateCatalogVariantsFieldsCatalogVariantBulkUpdateJobItem]
     | Unset = UNSET,
     revision: str | Unset = UNSET,
@@ -166,7 +172,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: CatalogVariantUpdateJobCreateQuery,
+    body: CatalogVariantUpdateJobCreateQuery | CatalogVariantUpdateJobCreateQueryParam,
     fields_catalog_variant_bulk_update_job: list[BulkUpdateCatalogVariantsFieldsCatalogVariantBulkUpdateJobItem]
     | Unset = UNSET,
     revision: str | Unset = UNSET,
@@ -211,7 +217,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: CatalogVariantUpdateJobCreateQuery,
+    body: CatalogVariantUpdateJobCreateQuery | CatalogVariantUpdateJobCreateQueryParam,
     fields_catalog_variant_bulk_update_job: list[BulkUpdateCatalogVariantsFieldsCatalogVariantBulkUpdateJobItem]
     | Unset = UNSET,
     revision: str | Unset = UNSET,
@@ -259,7 +265,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: CatalogVariantUpdateJobCreateQuery,
+    body: CatalogVariantUpdateJobCreateQuery | CatalogVariantUpdateJobCreateQueryParam,
     fields_catalog_variant_bulk_update_job: list[BulkUpdateCatalogVariantsFieldsCatalogVariantBulkUpdateJobItem]
     | Unset = UNSET,
     revision: str | Unset = UNSET,

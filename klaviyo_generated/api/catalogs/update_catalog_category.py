@@ -20,12 +20,18 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import CatalogCategoryUpdateQueryParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = CatalogCategoryUpdateQuery
 
 
 def _get_kwargs(
     id: str,
     *,
-    body: CatalogCategoryUpdateQuery,
+    body: CatalogCategoryUpdateQuery | CatalogCategoryUpdateQueryParam,
     fields_catalog_category: list[UpdateCatalogCategoryFieldsCatalogCategoryItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -118,7 +124,7 @@ def sync_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: CatalogCategoryUpdateQuery,
+    body: CatalogCategoryUpdateQuery | CatalogCategoryUpdateQueryParam,
     fields_catalog_category: list[UpdateCatalogCategoryFieldsCatalogCategoryItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PatchCatalogCategoryResponse | ServerError]:
@@ -169,7 +175,7 @@ def sync(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: CatalogCategoryUpdateQuery,
+    body: CatalogCategoryUpdateQuery | CatalogCategoryUpdateQueryParam,
     fields_catalog_category: list[UpdateCatalogCategoryFieldsCatalogCategoryItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PatchCatalogCategoryResponse | ServerError | None:
@@ -215,7 +221,7 @@ async def asyncio_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: CatalogCategoryUpdateQuery,
+    body: CatalogCategoryUpdateQuery | CatalogCategoryUpdateQueryParam,
     fields_catalog_category: list[UpdateCatalogCategoryFieldsCatalogCategoryItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PatchCatalogCategoryResponse | ServerError]:
@@ -264,7 +270,7 @@ async def asyncio(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: CatalogCategoryUpdateQuery,
+    body: CatalogCategoryUpdateQuery | CatalogCategoryUpdateQueryParam,
     fields_catalog_category: list[UpdateCatalogCategoryFieldsCatalogCategoryItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PatchCatalogCategoryResponse | ServerError | None:

@@ -20,12 +20,18 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import CouponCodeUpdateQueryParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = CouponCodeUpdateQuery
 
 
 def _get_kwargs(
     id: str,
     *,
-    body: CouponCodeUpdateQuery,
+    body: CouponCodeUpdateQuery | CouponCodeUpdateQueryParam,
     fields_coupon_code: list[UpdateCouponCodeFieldsCouponCodeItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -118,7 +124,7 @@ def sync_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: CouponCodeUpdateQuery,
+    body: CouponCodeUpdateQuery | CouponCodeUpdateQueryParam,
     fields_coupon_code: list[UpdateCouponCodeFieldsCouponCodeItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PatchCouponCodeResponse | ServerError]:
@@ -168,7 +174,7 @@ def sync(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: CouponCodeUpdateQuery,
+    body: CouponCodeUpdateQuery | CouponCodeUpdateQueryParam,
     fields_coupon_code: list[UpdateCouponCodeFieldsCouponCodeItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PatchCouponCodeResponse | ServerError | None:
@@ -213,7 +219,7 @@ async def asyncio_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: CouponCodeUpdateQuery,
+    body: CouponCodeUpdateQuery | CouponCodeUpdateQueryParam,
     fields_coupon_code: list[UpdateCouponCodeFieldsCouponCodeItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PatchCouponCodeResponse | ServerError]:
@@ -261,7 +267,7 @@ async def asyncio(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: CouponCodeUpdateQuery,
+    body: CouponCodeUpdateQuery | CouponCodeUpdateQueryParam,
     fields_coupon_code: list[UpdateCouponCodeFieldsCouponCodeItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PatchCouponCodeResponse | ServerError | None:

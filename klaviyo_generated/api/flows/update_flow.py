@@ -18,12 +18,18 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import FlowUpdateQueryParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = FlowUpdateQuery
 
 
 def _get_kwargs(
     id: str,
     *,
-    body: FlowUpdateQuery,
+    body: FlowUpdateQuery | FlowUpdateQueryParam,
     fields_flow: list[UpdateFlowFieldsFlowItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -116,7 +122,7 @@ def sync_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: FlowUpdateQuery,
+    body: FlowUpdateQuery | FlowUpdateQueryParam,
     fields_flow: list[UpdateFlowFieldsFlowItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PatchFlowResponse | ServerError]:
@@ -164,7 +170,7 @@ def sync(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: FlowUpdateQuery,
+    body: FlowUpdateQuery | FlowUpdateQueryParam,
     fields_flow: list[UpdateFlowFieldsFlowItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PatchFlowResponse | ServerError | None:
@@ -207,7 +213,7 @@ async def asyncio_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: FlowUpdateQuery,
+    body: FlowUpdateQuery | FlowUpdateQueryParam,
     fields_flow: list[UpdateFlowFieldsFlowItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PatchFlowResponse | ServerError]:
@@ -253,7 +259,7 @@ async def asyncio(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: FlowUpdateQuery,
+    body: FlowUpdateQuery | FlowUpdateQueryParam,
     fields_flow: list[UpdateFlowFieldsFlowItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PatchFlowResponse | ServerError | None:

@@ -18,12 +18,18 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import ListPartialUpdateQueryParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = ListPartialUpdateQuery
 
 
 def _get_kwargs(
     id: str,
     *,
-    body: ListPartialUpdateQuery,
+    body: ListPartialUpdateQuery | ListPartialUpdateQueryParam,
     fields_list: list[UpdateListFieldsListItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -116,7 +122,7 @@ def sync_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: ListPartialUpdateQuery,
+    body: ListPartialUpdateQuery | ListPartialUpdateQueryParam,
     fields_list: list[UpdateListFieldsListItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PatchListPartialUpdateResponse | ServerError]:
@@ -165,7 +171,7 @@ def sync(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: ListPartialUpdateQuery,
+    body: ListPartialUpdateQuery | ListPartialUpdateQueryParam,
     fields_list: list[UpdateListFieldsListItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PatchListPartialUpdateResponse | ServerError | None:
@@ -209,7 +215,7 @@ async def asyncio_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: ListPartialUpdateQuery,
+    body: ListPartialUpdateQuery | ListPartialUpdateQueryParam,
     fields_list: list[UpdateListFieldsListItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PatchListPartialUpdateResponse | ServerError]:
@@ -256,7 +262,7 @@ async def asyncio(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: ListPartialUpdateQuery,
+    body: ListPartialUpdateQuery | ListPartialUpdateQueryParam,
     fields_list: list[UpdateListFieldsListItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PatchListPartialUpdateResponse | ServerError | None:

@@ -20,12 +20,18 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import CustomMetricPartialUpdateQueryParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = CustomMetricPartialUpdateQuery
 
 
 def _get_kwargs(
     id: str,
     *,
-    body: CustomMetricPartialUpdateQuery,
+    body: CustomMetricPartialUpdateQuery | CustomMetricPartialUpdateQueryParam,
     fields_custom_metric: list[UpdateCustomMetricFieldsCustomMetricItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -118,7 +124,7 @@ def sync_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: CustomMetricPartialUpdateQuery,
+    body: CustomMetricPartialUpdateQuery | CustomMetricPartialUpdateQueryParam,
     fields_custom_metric: list[UpdateCustomMetricFieldsCustomMetricItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PatchCustomMetricResponse | ServerError]:
@@ -166,7 +172,7 @@ def sync(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: CustomMetricPartialUpdateQuery,
+    body: CustomMetricPartialUpdateQuery | CustomMetricPartialUpdateQueryParam,
     fields_custom_metric: list[UpdateCustomMetricFieldsCustomMetricItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PatchCustomMetricResponse | ServerError | None:
@@ -209,7 +215,7 @@ async def asyncio_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: CustomMetricPartialUpdateQuery,
+    body: CustomMetricPartialUpdateQuery | CustomMetricPartialUpdateQueryParam,
     fields_custom_metric: list[UpdateCustomMetricFieldsCustomMetricItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PatchCustomMetricResponse | ServerError]:
@@ -255,7 +261,7 @@ async def asyncio(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: CustomMetricPartialUpdateQuery,
+    body: CustomMetricPartialUpdateQuery | CustomMetricPartialUpdateQueryParam,
     fields_custom_metric: list[UpdateCustomMetricFieldsCustomMetricItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PatchCustomMetricResponse | ServerError | None:

@@ -20,11 +20,17 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import ProfileMergeQueryParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = ProfileMergeQuery
 
 
 def _get_kwargs(
     *,
-    body: ProfileMergeQuery,
+    body: ProfileMergeQuery | ProfileMergeQueryParam,
     fields_profile: list[MergeProfilesFieldsProfileItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -113,7 +119,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: ProfileMergeQuery,
+    body: ProfileMergeQuery | ProfileMergeQueryParam,
     fields_profile: list[MergeProfilesFieldsProfileItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PostProfileMergeResponse | ServerError]:
@@ -168,7 +174,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: ProfileMergeQuery,
+    body: ProfileMergeQuery | ProfileMergeQueryParam,
     fields_profile: list[MergeProfilesFieldsProfileItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PostProfileMergeResponse | ServerError | None:
@@ -218,7 +224,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: ProfileMergeQuery,
+    body: ProfileMergeQuery | ProfileMergeQueryParam,
     fields_profile: list[MergeProfilesFieldsProfileItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PostProfileMergeResponse | ServerError]:
@@ -271,7 +277,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: ProfileMergeQuery,
+    body: ProfileMergeQuery | ProfileMergeQueryParam,
     fields_profile: list[MergeProfilesFieldsProfileItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PostProfileMergeResponse | ServerError | None:

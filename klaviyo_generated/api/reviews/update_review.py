@@ -20,12 +20,18 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import ReviewPatchQueryParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = ReviewPatchQuery
 
 
 def _get_kwargs(
     id: str,
     *,
-    body: ReviewPatchQuery,
+    body: ReviewPatchQuery | ReviewPatchQueryParam,
     fields_review: list[UpdateReviewFieldsReviewItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -118,7 +124,7 @@ def sync_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: ReviewPatchQuery,
+    body: ReviewPatchQuery | ReviewPatchQueryParam,
     fields_review: list[UpdateReviewFieldsReviewItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PatchReviewResponseDTO | ServerError]:
@@ -165,7 +171,7 @@ def sync(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: ReviewPatchQuery,
+    body: ReviewPatchQuery | ReviewPatchQueryParam,
     fields_review: list[UpdateReviewFieldsReviewItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PatchReviewResponseDTO | ServerError | None:
@@ -207,7 +213,7 @@ async def asyncio_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: ReviewPatchQuery,
+    body: ReviewPatchQuery | ReviewPatchQueryParam,
     fields_review: list[UpdateReviewFieldsReviewItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PatchReviewResponseDTO | ServerError]:
@@ -252,7 +258,7 @@ async def asyncio(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: ReviewPatchQuery,
+    body: ReviewPatchQuery | ReviewPatchQueryParam,
     fields_review: list[UpdateReviewFieldsReviewItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PatchReviewResponseDTO | ServerError | None:

@@ -20,11 +20,17 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import TemplateRenderQueryParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = TemplateRenderQuery
 
 
 def _get_kwargs(
     *,
-    body: TemplateRenderQuery,
+    body: TemplateRenderQuery | TemplateRenderQueryParam,
     fields_template: list[RenderTemplateFieldsTemplateItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -113,7 +119,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: TemplateRenderQuery,
+    body: TemplateRenderQuery | TemplateRenderQueryParam,
     fields_template: list[RenderTemplateFieldsTemplateItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PostTemplateResponse | ServerError]:
@@ -173,7 +179,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: TemplateRenderQuery,
+    body: TemplateRenderQuery | TemplateRenderQueryParam,
     fields_template: list[RenderTemplateFieldsTemplateItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PostTemplateResponse | ServerError | None:
@@ -228,7 +234,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: TemplateRenderQuery,
+    body: TemplateRenderQuery | TemplateRenderQueryParam,
     fields_template: list[RenderTemplateFieldsTemplateItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PostTemplateResponse | ServerError]:
@@ -286,7 +292,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: TemplateRenderQuery,
+    body: TemplateRenderQuery | TemplateRenderQueryParam,
     fields_template: list[RenderTemplateFieldsTemplateItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PostTemplateResponse | ServerError | None:

@@ -23,12 +23,18 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import TemplateUpdateHtmlOrDndQueryParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = TemplateUpdateHtmlOrDndQuery
 
 
 def _get_kwargs(
     id: str,
     *,
-    body: TemplateUpdateHtmlOrDndQuery,
+    body: TemplateUpdateHtmlOrDndQuery | TemplateUpdateHtmlOrDndQueryParam,
     additional_fields_template: list[UpdateTemplateAdditionalFieldsTemplateItem] | Unset = UNSET,
     fields_template: list[UpdateTemplateFieldsTemplateItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
@@ -132,7 +138,7 @@ def sync_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: TemplateUpdateHtmlOrDndQuery,
+    body: TemplateUpdateHtmlOrDndQuery | TemplateUpdateHtmlOrDndQueryParam,
     additional_fields_template: list[UpdateTemplateAdditionalFieldsTemplateItem] | Unset = UNSET,
     fields_template: list[UpdateTemplateFieldsTemplateItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
@@ -183,7 +189,7 @@ def sync(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: TemplateUpdateHtmlOrDndQuery,
+    body: TemplateUpdateHtmlOrDndQuery | TemplateUpdateHtmlOrDndQueryParam,
     additional_fields_template: list[UpdateTemplateAdditionalFieldsTemplateItem] | Unset = UNSET,
     fields_template: list[UpdateTemplateFieldsTemplateItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
@@ -229,7 +235,7 @@ async def asyncio_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: TemplateUpdateHtmlOrDndQuery,
+    body: TemplateUpdateHtmlOrDndQuery | TemplateUpdateHtmlOrDndQueryParam,
     additional_fields_template: list[UpdateTemplateAdditionalFieldsTemplateItem] | Unset = UNSET,
     fields_template: list[UpdateTemplateFieldsTemplateItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
@@ -278,7 +284,7 @@ async def asyncio(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: TemplateUpdateHtmlOrDndQuery,
+    body: TemplateUpdateHtmlOrDndQuery | TemplateUpdateHtmlOrDndQueryParam,
     additional_fields_template: list[UpdateTemplateAdditionalFieldsTemplateItem] | Unset = UNSET,
     fields_template: list[UpdateTemplateFieldsTemplateItem] | Unset = UNSET,
     revision: str | Unset = UNSET,

@@ -20,12 +20,18 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import TrackingSettingPartialUpdateQueryParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = TrackingSettingPartialUpdateQuery
 
 
 def _get_kwargs(
     id: str,
     *,
-    body: TrackingSettingPartialUpdateQuery,
+    body: TrackingSettingPartialUpdateQuery | TrackingSettingPartialUpdateQueryParam,
     fields_tracking_setting: list[UpdateTrackingSettingFieldsTrackingSettingItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -118,7 +124,7 @@ def sync_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: TrackingSettingPartialUpdateQuery,
+    body: TrackingSettingPartialUpdateQuery | TrackingSettingPartialUpdateQueryParam,
     fields_tracking_setting: list[UpdateTrackingSettingFieldsTrackingSettingItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PatchTrackingSettingResponse | ServerError]:
@@ -168,7 +174,7 @@ def sync(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: TrackingSettingPartialUpdateQuery,
+    body: TrackingSettingPartialUpdateQuery | TrackingSettingPartialUpdateQueryParam,
     fields_tracking_setting: list[UpdateTrackingSettingFieldsTrackingSettingItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PatchTrackingSettingResponse | ServerError | None:
@@ -213,7 +219,7 @@ async def asyncio_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: TrackingSettingPartialUpdateQuery,
+    body: TrackingSettingPartialUpdateQuery | TrackingSettingPartialUpdateQueryParam,
     fields_tracking_setting: list[UpdateTrackingSettingFieldsTrackingSettingItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PatchTrackingSettingResponse | ServerError]:
@@ -261,7 +267,7 @@ async def asyncio(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: TrackingSettingPartialUpdateQuery,
+    body: TrackingSettingPartialUpdateQuery | TrackingSettingPartialUpdateQueryParam,
     fields_tracking_setting: list[UpdateTrackingSettingFieldsTrackingSettingItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PatchTrackingSettingResponse | ServerError | None:

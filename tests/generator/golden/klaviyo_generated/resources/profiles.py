@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from ..models.profile_import_job_create_query import ProfileImportJobCreateQuery
     from ..models.profile_import_job_response import ProfileImportJobResponse
     from ..models.profile_response_object_resource import ProfileResponseObjectResource
+    from ..params import ProfileImportJobCreateQueryParam
     from ..types import UNSET, Unset
 
 
@@ -51,7 +52,7 @@ class Profiles:
     def bulk_import_profiles(
         self,
         *,
-        body: ProfileImportJobCreateQuery,
+        body: ProfileImportJobCreateQuery | ProfileImportJobCreateQueryParam,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
@@ -203,7 +204,7 @@ class Profiles:
     def submit_bulk_import_profiles(
         self,
         *,
-        body: ProfileImportJobCreateQuery,
+        body: ProfileImportJobCreateQuery | ProfileImportJobCreateQueryParam,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
@@ -239,7 +240,7 @@ class AsyncProfiles:
     async def bulk_import_profiles(
         self,
         *,
-        body: ProfileImportJobCreateQuery,
+        body: ProfileImportJobCreateQuery | ProfileImportJobCreateQueryParam,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
@@ -391,7 +392,7 @@ class AsyncProfiles:
     async def submit_bulk_import_profiles(
         self,
         *,
-        body: ProfileImportJobCreateQuery,
+        body: ProfileImportJobCreateQuery | ProfileImportJobCreateQueryParam,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
