@@ -14,7 +14,7 @@ heavy: building a request must not load httpx.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Final, Literal, TypeVar, overload
 from urllib.parse import quote
 
@@ -114,13 +114,13 @@ def check_body(operation: str, value: object, cls: Any, *, optional: bool = Fals
     )
 
 
-def _from_mapping(operation: str, value: Mapping[str, Any], cls: Any, check: Any) -> Any:
-    from ._shape import _Mismatch, describe_path
+def _from_mapping(operation: str, value: Mapping[str, Any], cls: Any, check: Callable[[Any], None]) -> Any:
+    from ._shape import BodyMismatch
 
     try:
         check(value)
-    except _Mismatch as mismatch:
-        where = describe_path(mismatch, "body")
+    except BodyMismatch as mismatch:
+        where = mismatch.where("body")
         if mismatch.missing:
             raise InvalidArgumentError(f"{operation}: {where}: required member is missing") from None
         error = ArgumentTypeError if mismatch.wrong_type else InvalidArgumentError

@@ -12,7 +12,7 @@ number, ``int`` is a number, numbers finite); ``Literal`` values (enums, consts)
 ones; date-times and dates parse as the models parse them; lists are lists, objects are mappings.
 Members no ``TypedDict`` declares are kept (the models keep them as additional properties, and a
 member newer than the pinned revision must stay sendable) but must be JSON data. A mismatch is a
-``_Mismatch`` carrying the path from the inside out; ``_arguments.check_body`` words the error.
+``BodyMismatch`` carrying the path from the inside out; ``_arguments.check_body`` words the error.
 
 Each ``TypedDict`` compiles once into a tree of small check functions (cached); none of this is
 imported unless a call is given a dict.
@@ -29,7 +29,7 @@ from typing import Any, Final, ForwardRef, Literal, NotRequired, Required, Union
 from . import params
 from .params._formats import StringFormat
 
-__all__ = ["body_shape", "describe_path"]
+__all__ = ["BodyMismatch", "Check", "body_shape"]
 
 Check = Callable[[Any], None]
 
@@ -40,17 +40,20 @@ _PARSERS: Final[dict[str, Callable[[str], object]]] = {
 _FORMAT_NAMES: Final = {"date-time": "an ISO 8601 date-time string", "date": "an ISO 8601 date string"}
 
 
-class _Mismatch(Exception):
-    """``expected`` is what the member at ``path`` (segments, innermost first) should have been."""
+class BodyMismatch(Exception):
+    """``expected`` is what the member at ``path`` (segments, innermost first) should have been.
+
+    Internal: ``check_body`` turns it into the public ``ArgumentTypeError``/``InvalidArgumentError``.
+    """
 
     def __init__(self, expected: str, got: object, *, wrong_type: bool, missing: bool = False) -> None:
         super().__init__(expected)
         self.expected, self.got, self.wrong_type, self.missing = expected, got, wrong_type, missing
         self.path: list[str] = []
 
-
-def describe_path(mismatch: _Mismatch, root: str) -> str:
-    return root + "".join(reversed(mismatch.path))
+    def where(self, root: str) -> str:
+        """The member's JSON path under ``root``: ``body.data.attributes.profiles.data[3].email``."""
+        return root + "".join(reversed(self.path))
 
 
 def _segment(key: object) -> str:
@@ -63,7 +66,7 @@ def _json_data(value: object) -> None:
         return
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise _Mismatch("a finite number", value, wrong_type=False)
+            raise BodyMismatch("a finite number", value, wrong_type=False)
         return
     if isinstance(value, (list, tuple)):
         for index, item in enumerate(value):
@@ -72,16 +75,16 @@ def _json_data(value: object) -> None:
     if isinstance(value, Mapping):
         for key, item in value.items():
             if not isinstance(key, str):
-                raise _Mismatch("an object with string keys", value, wrong_type=True)
+                raise BodyMismatch("an object with string keys", value, wrong_type=True)
             _at(_json_data, item, _segment(key))
         return
-    raise _Mismatch("JSON data (str, int, float, bool, None, list or dict)", value, wrong_type=True)
+    raise BodyMismatch("JSON data (str, int, float, bool, None, list or dict)", value, wrong_type=True)
 
 
 def _at(check: Check, value: object, segment: str) -> None:
     try:
         check(value)
-    except _Mismatch as mismatch:
+    except BodyMismatch as mismatch:
         mismatch.path.append(segment)
         raise
 
@@ -89,26 +92,26 @@ def _at(check: Check, value: object, segment: str) -> None:
 def _of_type(kind: type | tuple[type, ...], expected: str) -> Check:
     def check(value: object) -> None:
         if not isinstance(value, kind) or isinstance(value, bool):
-            raise _Mismatch(expected, value, wrong_type=True)
+            raise BodyMismatch(expected, value, wrong_type=True)
 
     return check
 
 
 def _boolean(value: object) -> None:
     if not isinstance(value, bool):
-        raise _Mismatch("a boolean", value, wrong_type=True)
+        raise BodyMismatch("a boolean", value, wrong_type=True)
 
 
 def _number(value: object) -> None:
     if not isinstance(value, (int, float)) or isinstance(value, bool):
-        raise _Mismatch("a number", value, wrong_type=True)
+        raise BodyMismatch("a number", value, wrong_type=True)
     if not math.isfinite(value):
-        raise _Mismatch("a finite number", value, wrong_type=False)
+        raise BodyMismatch("a finite number", value, wrong_type=False)
 
 
 def _null(value: object) -> None:
     if value is not None:
-        raise _Mismatch("null (None)", value, wrong_type=True)
+        raise BodyMismatch("null (None)", value, wrong_type=True)
 
 
 def _formatted(fmt: str) -> Check:
@@ -116,11 +119,11 @@ def _formatted(fmt: str) -> Check:
 
     def check(value: object) -> None:
         if not isinstance(value, str):
-            raise _Mismatch(expected, value, wrong_type=True)
+            raise BodyMismatch(expected, value, wrong_type=True)
         try:
             parse(value)
         except ValueError:
-            raise _Mismatch(expected, value, wrong_type=False) from None
+            raise BodyMismatch(expected, value, wrong_type=False) from None
 
     return check
 
@@ -142,7 +145,7 @@ def _literal(values: tuple[Any, ...], expected: str) -> Check:
         except TypeError:  # unhashable: a list or dict is no literal
             fits = False
         if not fits:
-            raise _Mismatch(expected, value, wrong_type=False)
+            raise BodyMismatch(expected, value, wrong_type=False)
 
     return check
 
@@ -150,7 +153,7 @@ def _literal(values: tuple[Any, ...], expected: str) -> Check:
 def _list(item: Check) -> Check:
     def check(value: object) -> None:
         if not isinstance(value, list):
-            raise _Mismatch("a list", value, wrong_type=True)
+            raise BodyMismatch("a list", value, wrong_type=True)
         for index, entry in enumerate(value):
             _at(item, entry, f"[{index}]")
 
@@ -160,10 +163,10 @@ def _list(item: Check) -> Check:
 def _mapping(item: Check) -> Check:
     def check(value: object) -> None:
         if not isinstance(value, Mapping):
-            raise _Mismatch("an object (a dict)", value, wrong_type=True)
+            raise BodyMismatch("an object (a dict)", value, wrong_type=True)
         for key, entry in value.items():
             if not isinstance(key, str):
-                raise _Mismatch("an object with string keys", value, wrong_type=True)
+                raise BodyMismatch("an object with string keys", value, wrong_type=True)
             _at(item, entry, _segment(key))
 
     return check
@@ -177,7 +180,7 @@ def _union(options: list[tuple[Check, str]]) -> Check:
         for option, _ in options:
             try:
                 option(value)
-            except _Mismatch as mismatch:
+            except BodyMismatch as mismatch:
                 failures.append(mismatch)
             else:
                 return
@@ -185,7 +188,7 @@ def _union(options: list[tuple[Check, str]]) -> Check:
         fitted = [f for f in failures if f.path or not f.wrong_type]
         if len(fitted) == 1:
             raise fitted[0]
-        raise _Mismatch(expected, value, wrong_type=all(f.wrong_type for f in failures))
+        raise BodyMismatch(expected, value, wrong_type=all(f.wrong_type for f in failures))
 
     return check
 
@@ -206,17 +209,17 @@ class _Object:
 
     def __call__(self, value: object) -> None:
         if not isinstance(value, Mapping):
-            raise _Mismatch("an object (a dict)", value, wrong_type=True)
+            raise BodyMismatch("an object (a dict)", value, wrong_type=True)
         members = self.members or self._compile()
         if not value.keys() >= self.required:
-            missing = _Mismatch("a required member", None, wrong_type=False, missing=True)
+            missing = BodyMismatch("a required member", None, wrong_type=False, missing=True)
             missing.path.append(_segment(next(key for key in self.in_order if key not in value)))
             raise missing
         for key, member in value.items():
             check = members.get(key)
             if check is None:
                 if not isinstance(key, str):
-                    raise _Mismatch("an object with string keys", value, wrong_type=True)
+                    raise BodyMismatch("an object with string keys", value, wrong_type=True)
                 check = _json_data  # kept, as the model keeps it: it must still be JSON
             _at(check, member, _segment(key))
 
