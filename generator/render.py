@@ -23,6 +23,7 @@ from openapi_python_client.parser.errors import GeneratorError
 from .assemble import runtime_modules
 from .jobs import families as job_families
 from .naming import naming_rules, tag_identifier
+from .params import ParamTable, param_table
 from .patches._walk import JSON, iter_operations
 from .pin import ROOT
 
@@ -106,6 +107,40 @@ def _value_imports(endpoint: Any) -> list[str]:
 
 def _describe(errors: list[GeneratorError]) -> str:
     return "\n".join(f"- {e.level.value}: {e.header or ''} {e.detail or ''}".rstrip() for e in errors)
+
+
+def _param_table(data: GeneratorData) -> ParamTable:
+    return param_table(data.models, [body.prop for endpoint in _endpoints(data) for body in endpoint.bodies])
+
+
+def _render_params(project: Project, table: ParamTable, package_dir: Path) -> None:
+    """``params/``: the TypedDict of every model a request body can hold (``generator/params.py``)."""
+    env, directory = project.env, package_dir / "params"
+    directory.mkdir(exist_ok=True)
+    modules = {t.name: t.module for t in table.types}
+    for param in table.types:
+        text = env.get_template("param_module.py.jinja").render(type=param, modules=modules)
+        (directory / f"{param.module}.py").write_text(text, encoding="utf-8")
+    (directory / "_formats.py").write_text(env.get_template("params_formats.py.jinja").render(), encoding="utf-8")
+    (directory / "__init__.py").write_text(
+        env.get_template("params_init.py.jinja").render(types=table.types), encoding="utf-8"
+    )
+    imports = [f"from .{t.module} import {t.name}" for t in table.types]
+    names = [t.name for t in table.types]
+    (directory / "__init__.pyi").write_text(
+        env.get_template("models_init.pyi.jinja").render(imports=imports, alls=names), encoding="utf-8"
+    )
+
+
+def _body_param(table: ParamTable) -> Any:
+    def body_param(body: Any) -> str | None:
+        """The TypedDict a body may be given as instead of its model; None when it has none (files)."""
+        prop = body.prop
+        if type(prop).__name__ != "ModelProperty":
+            return None
+        return table.param_of(str(prop.class_info.name))
+
+    return body_param
 
 
 def _render_model_index(project: Project, data: GeneratorData, package_dir: Path) -> None:
@@ -257,13 +292,15 @@ def _is_public(endpoint: Any) -> bool:
     return str(endpoint.path.get_untrusted_value()).startswith("/client/")
 
 
-def _facade_imports(endpoints: list[Any]) -> list[str]:
-    """The endpoints' imports, re-rooted from ``api/<tag>/`` (three dots) to ``resources/`` (two).
+def _facade_imports(endpoints: list[Any], body_param: Any) -> list[str]:
+    """The endpoints' imports, re-rooted from ``api/<tag>/`` (three dots) to ``resources/`` (two),
+    and the TypedDicts their bodies may be given as.
 
     A pager's item type is ``Any`` where the spec does not type a page's items (no ``data`` list,
     or untyped elements); nothing else in a namespace module imports it.
     """
     lines = {line.replace("from ...", "from ..", 1) for e in endpoints for line in e.relative_imports}
+    lines |= {f"from ..params import {body_param(b)}" for e in endpoints for b in e.bodies if body_param(b)}
     for endpoint in filter(_is_paginated, endpoints):
         inner = _item_property(endpoint)
         if inner is not None:
@@ -310,7 +347,10 @@ def _render_facade(project: Project, data: GeneratorData, families: Families, pa
         endpoints = sorted(collection.endpoints, key=lambda e: str(e.name))
         class_name = "".join(part.capitalize() for part in str(tag).split("_"))
         text = env.get_template("resource.py.jinja").render(
-            tag=str(tag), class_name=class_name, endpoints=endpoints, imports=_facade_imports(endpoints)
+            tag=str(tag),
+            class_name=class_name,
+            endpoints=endpoints,
+            imports=_facade_imports(endpoints, env.globals["body_param"]),
         )
         (package_dir / "resources" / f"{tag}.py").write_text(text, encoding="utf-8")
         tags.append({"name": str(tag), "class_name": class_name})
@@ -332,7 +372,10 @@ def render(spec: JSON, *, output: Path, package_name: str) -> Rendered:
         _name_namespaces(data, spec)
         project = Project(openapi=data, config=config, custom_template_path=TEMPLATES)
         project.env.globals.update(_template_globals(spec))
+        params = _param_table(data)
+        project.env.globals["body_param"] = _body_param(params)
         errors = list(project.build())
+        _render_params(project, params, project.package_dir)
         _render_model_index(project, data, project.package_dir)
         families = _job_families(data, spec)
         _render_operations(project, data, spec, families, project.package_dir)

@@ -158,6 +158,17 @@ if TYPE_CHECKING:
     from ..models.update_campaign_message_fields_campaign_message_item import (
         UpdateCampaignMessageFieldsCampaignMessageItem,
     )
+    from ..params import (
+        CampaignCloneQueryParam,
+        CampaignCreateQueryParam,
+        CampaignMessageAssignTemplateQueryParam,
+        CampaignMessageImageUpdateQueryParam,
+        CampaignMessagePartialUpdateQueryParam,
+        CampaignPartialUpdateQueryParam,
+        CampaignRecipientEstimationJobCreateQueryParam,
+        CampaignSendJobCreateQueryParam,
+        CampaignSendJobPartialUpdateQueryParam,
+    )
     from ..types import UNSET, Unset
 
 
@@ -170,7 +181,7 @@ class Campaigns:
     def assign_template_to_campaign_message(
         self,
         *,
-        body: CampaignMessageAssignTemplateQuery,
+        body: CampaignMessageAssignTemplateQuery | CampaignMessageAssignTemplateQueryParam,
         fields_campaign_message: list[AssignTemplateToCampaignMessageFieldsCampaignMessageItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -197,7 +208,7 @@ class Campaigns:
         self,
         id: str,
         *,
-        body: CampaignSendJobPartialUpdateQuery,
+        body: CampaignSendJobPartialUpdateQuery | CampaignSendJobPartialUpdateQueryParam,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
@@ -222,7 +233,7 @@ class Campaigns:
     def create_campaign(
         self,
         *,
-        body: CampaignCreateQuery,
+        body: CampaignCreateQuery | CampaignCreateQueryParam,
         fields_campaign: list[CreateCampaignFieldsCampaignItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -248,7 +259,7 @@ class Campaigns:
     def create_campaign_clone(
         self,
         *,
-        body: CampaignCloneQuery,
+        body: CampaignCloneQuery | CampaignCloneQueryParam,
         fields_campaign: list[CreateCampaignCloneFieldsCampaignItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -744,7 +755,7 @@ class Campaigns:
     def refresh_campaign_recipient_estimation(
         self,
         *,
-        body: CampaignRecipientEstimationJobCreateQuery,
+        body: CampaignRecipientEstimationJobCreateQuery | CampaignRecipientEstimationJobCreateQueryParam,
         fields_campaign_recipient_estimation_job: list[
             RefreshCampaignRecipientEstimationFieldsCampaignRecipientEstimationJobItem
         ]
@@ -773,7 +784,7 @@ class Campaigns:
     def send_campaign(
         self,
         *,
-        body: CampaignSendJobCreateQuery,
+        body: CampaignSendJobCreateQuery | CampaignSendJobCreateQueryParam,
         fields_campaign_send_job: list[SendCampaignFieldsCampaignSendJobItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -800,7 +811,7 @@ class Campaigns:
         self,
         id: str,
         *,
-        body: CampaignPartialUpdateQuery,
+        body: CampaignPartialUpdateQuery | CampaignPartialUpdateQueryParam,
         fields_campaign: list[UpdateCampaignFieldsCampaignItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -828,7 +839,7 @@ class Campaigns:
         self,
         id: str,
         *,
-        body: CampaignMessagePartialUpdateQuery,
+        body: CampaignMessagePartialUpdateQuery | CampaignMessagePartialUpdateQueryParam,
         fields_campaign_message: list[UpdateCampaignMessageFieldsCampaignMessageItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -856,7 +867,7 @@ class Campaigns:
         self,
         id: str,
         *,
-        body: CampaignMessageImageUpdateQuery,
+        body: CampaignMessageImageUpdateQuery | CampaignMessageImageUpdateQueryParam,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
@@ -923,7 +934,7 @@ class Campaigns:
     def submit_refresh_campaign_recipient_estimation(
         self,
         *,
-        body: CampaignRecipientEstimationJobCreateQuery,
+        body: CampaignRecipientEstimationJobCreateQuery | CampaignRecipientEstimationJobCreateQueryParam,
         fields_campaign_recipient_estimation_job: list[
             RefreshCampaignRecipientEstimationFieldsCampaignRecipientEstimationJobItem
         ]
@@ -959,7 +970,7 @@ class Campaigns:
     def submit_send_campaign(
         self,
         *,
-        body: CampaignSendJobCreateQuery,
+        body: CampaignSendJobCreateQuery | CampaignSendJobCreateQueryParam,
         fields_campaign_send_job: list[SendCampaignFieldsCampaignSendJobItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -997,7 +1008,7 @@ class AsyncCampaigns:
     async def assign_template_to_campaign_message(
         self,
         *,
-        body: CampaignMessageAssignTemplateQuery,
+        body: CampaignMessageAssignTemplateQuery | CampaignMessageAssignTemplateQueryParam,
         fields_campaign_message: list[AssignTemplateToCampaignMessageFieldsCampaignMessageItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -1024,7 +1035,7 @@ class AsyncCampaigns:
         self,
         id: str,
         *,
-        body: CampaignSendJobPartialUpdateQuery,
+        body: CampaignSendJobPartialUpdateQuery | CampaignSendJobPartialUpdateQueryParam,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
@@ -1049,7 +1060,7 @@ class AsyncCampaigns:
     async def create_campaign(
         self,
         *,
-        body: CampaignCreateQuery,
+        body: CampaignCreateQuery | CampaignCreateQueryParam,
         fields_campaign: list[CreateCampaignFieldsCampaignItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -1075,7 +1086,7 @@ class AsyncCampaigns:
     async def create_campaign_clone(
         self,
         *,
-        body: CampaignCloneQuery,
+        body: CampaignCloneQuery | CampaignCloneQueryParam,
         fields_campaign: list[CreateCampaignCloneFieldsCampaignItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -1571,7 +1582,7 @@ class AsyncCampaigns:
     async def refresh_campaign_recipient_estimation(
         self,
         *,
-        body: CampaignRecipientEstimationJobCreateQuery,
+        body: CampaignRecipientEstimationJobCreateQuery | CampaignRecipientEstimationJobCreateQueryParam,
         fields_campaign_recipient_estimation_job: list[
             RefreshCampaignRecipientEstimationFieldsCampaignRecipientEstimationJobItem
         ]
@@ -1600,7 +1611,7 @@ class AsyncCampaigns:
     async def send_campaign(
         self,
         *,
-        body: CampaignSendJobCreateQuery,
+        body: CampaignSendJobCreateQuery | CampaignSendJobCreateQueryParam,
         fields_campaign_send_job: list[SendCampaignFieldsCampaignSendJobItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -1627,7 +1638,7 @@ class AsyncCampaigns:
         self,
         id: str,
         *,
-        body: CampaignPartialUpdateQuery,
+        body: CampaignPartialUpdateQuery | CampaignPartialUpdateQueryParam,
         fields_campaign: list[UpdateCampaignFieldsCampaignItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -1655,7 +1666,7 @@ class AsyncCampaigns:
         self,
         id: str,
         *,
-        body: CampaignMessagePartialUpdateQuery,
+        body: CampaignMessagePartialUpdateQuery | CampaignMessagePartialUpdateQueryParam,
         fields_campaign_message: list[UpdateCampaignMessageFieldsCampaignMessageItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -1683,7 +1694,7 @@ class AsyncCampaigns:
         self,
         id: str,
         *,
-        body: CampaignMessageImageUpdateQuery,
+        body: CampaignMessageImageUpdateQuery | CampaignMessageImageUpdateQueryParam,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
@@ -1750,7 +1761,7 @@ class AsyncCampaigns:
     async def submit_refresh_campaign_recipient_estimation(
         self,
         *,
-        body: CampaignRecipientEstimationJobCreateQuery,
+        body: CampaignRecipientEstimationJobCreateQuery | CampaignRecipientEstimationJobCreateQueryParam,
         fields_campaign_recipient_estimation_job: list[
             RefreshCampaignRecipientEstimationFieldsCampaignRecipientEstimationJobItem
         ]
@@ -1786,7 +1797,7 @@ class AsyncCampaigns:
     async def submit_send_campaign(
         self,
         *,
-        body: CampaignSendJobCreateQuery,
+        body: CampaignSendJobCreateQuery | CampaignSendJobCreateQueryParam,
         fields_campaign_send_job: list[SendCampaignFieldsCampaignSendJobItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,

@@ -350,6 +350,26 @@ if TYPE_CHECKING:
     from ..models.update_catalog_variant_fields_catalog_variant_item import (
         UpdateCatalogVariantFieldsCatalogVariantItem,
     )
+    from ..params import (
+        CatalogCategoryCreateJobCreateQueryParam,
+        CatalogCategoryCreateQueryParam,
+        CatalogCategoryDeleteJobCreateQueryParam,
+        CatalogCategoryItemOpParam,
+        CatalogCategoryUpdateJobCreateQueryParam,
+        CatalogCategoryUpdateQueryParam,
+        CatalogItemCategoryOpParam,
+        CatalogItemCreateJobCreateQueryParam,
+        CatalogItemCreateQueryParam,
+        CatalogItemDeleteJobCreateQueryParam,
+        CatalogItemUpdateJobCreateQueryParam,
+        CatalogItemUpdateQueryParam,
+        CatalogVariantCreateJobCreateQueryParam,
+        CatalogVariantCreateQueryParam,
+        CatalogVariantDeleteJobCreateQueryParam,
+        CatalogVariantUpdateJobCreateQueryParam,
+        CatalogVariantUpdateQueryParam,
+        ServerBISSubscriptionCreateQueryParam,
+    )
     from ..types import UNSET, Unset
 
 
@@ -363,7 +383,7 @@ class Catalogs:
         self,
         id: str,
         *,
-        body: CatalogItemCategoryOp,
+        body: CatalogItemCategoryOp | CatalogItemCategoryOpParam,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
@@ -389,7 +409,7 @@ class Catalogs:
         self,
         id: str,
         *,
-        body: CatalogCategoryItemOp,
+        body: CatalogCategoryItemOp | CatalogCategoryItemOpParam,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
@@ -414,7 +434,7 @@ class Catalogs:
     def bulk_create_catalog_categories(
         self,
         *,
-        body: CatalogCategoryCreateJobCreateQuery,
+        body: CatalogCategoryCreateJobCreateQuery | CatalogCategoryCreateJobCreateQueryParam,
         fields_catalog_category_bulk_create_job: list[BulkCreateCatalogCategoriesFieldsCatalogCategoryBulkCreateJobItem]
         | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -441,7 +461,7 @@ class Catalogs:
     def bulk_create_catalog_items(
         self,
         *,
-        body: CatalogItemCreateJobCreateQuery,
+        body: CatalogItemCreateJobCreateQuery | CatalogItemCreateJobCreateQueryParam,
         fields_catalog_item_bulk_create_job: list[BulkCreateCatalogItemsFieldsCatalogItemBulkCreateJobItem]
         | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -468,7 +488,7 @@ class Catalogs:
     def bulk_create_catalog_variants(
         self,
         *,
-        body: CatalogVariantCreateJobCreateQuery,
+        body: CatalogVariantCreateJobCreateQuery | CatalogVariantCreateJobCreateQueryParam,
         fields_catalog_variant_bulk_create_job: list[BulkCreateCatalogVariantsFieldsCatalogVariantBulkCreateJobItem]
         | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -495,7 +515,7 @@ class Catalogs:
     def bulk_delete_catalog_categories(
         self,
         *,
-        body: CatalogCategoryDeleteJobCreateQuery,
+        body: CatalogCategoryDeleteJobCreateQuery | CatalogCategoryDeleteJobCreateQueryParam,
         fields_catalog_category_bulk_delete_job: list[BulkDeleteCatalogCategoriesFieldsCatalogCategoryBulkDeleteJobItem]
         | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -522,7 +542,7 @@ class Catalogs:
     def bulk_delete_catalog_items(
         self,
         *,
-        body: CatalogItemDeleteJobCreateQuery,
+        body: CatalogItemDeleteJobCreateQuery | CatalogItemDeleteJobCreateQueryParam,
         fields_catalog_item_bulk_delete_job: list[BulkDeleteCatalogItemsFieldsCatalogItemBulkDeleteJobItem]
         | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -549,7 +569,7 @@ class Catalogs:
     def bulk_delete_catalog_variants(
         self,
         *,
-        body: CatalogVariantDeleteJobCreateQuery,
+        body: CatalogVariantDeleteJobCreateQuery | CatalogVariantDeleteJobCreateQueryParam,
         fields_catalog_variant_bulk_delete_job: list[BulkDeleteCatalogVariantsFieldsCatalogVariantBulkDeleteJobItem]
         | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -576,7 +596,7 @@ class Catalogs:
     def bulk_update_catalog_categories(
         self,
         *,
-        body: CatalogCategoryUpdateJobCreateQuery,
+        body: CatalogCategoryUpdateJobCreateQuery | CatalogCategoryUpdateJobCreateQueryParam,
         fields_catalog_category_bulk_update_job: list[BulkUpdateCatalogCategoriesFieldsCatalogCategoryBulkUpdateJobItem]
         | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -603,7 +623,7 @@ class Catalogs:
     def bulk_update_catalog_items(
         self,
         *,
-        body: CatalogItemUpdateJobCreateQuery,
+        body: CatalogItemUpdateJobCreateQuery | CatalogItemUpdateJobCreateQueryParam,
         fields_catalog_item_bulk_update_job: list[BulkUpdateCatalogItemsFieldsCatalogItemBulkUpdateJobItem]
         | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -630,7 +650,7 @@ class Catalogs:
     def bulk_update_catalog_variants(
         self,
         *,
-        body: CatalogVariantUpdateJobCreateQuery,
+        body: CatalogVariantUpdateJobCreateQuery | CatalogVariantUpdateJobCreateQueryParam,
         fields_catalog_variant_bulk_update_job: list[BulkUpdateCatalogVariantsFieldsCatalogVariantBulkUpdateJobItem]
         | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -657,7 +677,7 @@ class Catalogs:
     def create_back_in_stock_subscription(
         self,
         *,
-        body: ServerBISSubscriptionCreateQuery,
+        body: ServerBISSubscriptionCreateQuery | ServerBISSubscriptionCreateQueryParam,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
@@ -681,7 +701,7 @@ class Catalogs:
     def create_catalog_category(
         self,
         *,
-        body: CatalogCategoryCreateQuery,
+        body: CatalogCategoryCreateQuery | CatalogCategoryCreateQueryParam,
         fields_catalog_category: list[CreateCatalogCategoryFieldsCatalogCategoryItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -707,7 +727,7 @@ class Catalogs:
     def create_catalog_item(
         self,
         *,
-        body: CatalogItemCreateQuery,
+        body: CatalogItemCreateQuery | CatalogItemCreateQueryParam,
         fields_catalog_item: list[CreateCatalogItemFieldsCatalogItemItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -733,7 +753,7 @@ class Catalogs:
     def create_catalog_variant(
         self,
         *,
-        body: CatalogVariantCreateQuery,
+        body: CatalogVariantCreateQuery | CatalogVariantCreateQueryParam,
         fields_catalog_variant: list[CreateCatalogVariantFieldsCatalogVariantItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -1780,7 +1800,7 @@ class Catalogs:
         self,
         id: str,
         *,
-        body: CatalogItemCategoryOp,
+        body: CatalogItemCategoryOp | CatalogItemCategoryOpParam,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
@@ -1806,7 +1826,7 @@ class Catalogs:
         self,
         id: str,
         *,
-        body: CatalogCategoryItemOp,
+        body: CatalogCategoryItemOp | CatalogCategoryItemOpParam,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
@@ -1832,7 +1852,7 @@ class Catalogs:
         self,
         id: str,
         *,
-        body: CatalogCategoryUpdateQuery,
+        body: CatalogCategoryUpdateQuery | CatalogCategoryUpdateQueryParam,
         fields_catalog_category: list[UpdateCatalogCategoryFieldsCatalogCategoryItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -1860,7 +1880,7 @@ class Catalogs:
         self,
         id: str,
         *,
-        body: CatalogItemUpdateQuery,
+        body: CatalogItemUpdateQuery | CatalogItemUpdateQueryParam,
         fields_catalog_item: list[UpdateCatalogItemFieldsCatalogItemItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -1888,7 +1908,7 @@ class Catalogs:
         self,
         id: str,
         *,
-        body: CatalogVariantUpdateQuery,
+        body: CatalogVariantUpdateQuery | CatalogVariantUpdateQueryParam,
         fields_catalog_variant: list[UpdateCatalogVariantFieldsCatalogVariantItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -1916,7 +1936,7 @@ class Catalogs:
         self,
         id: str,
         *,
-        body: CatalogItemCategoryOp,
+        body: CatalogItemCategoryOp | CatalogItemCategoryOpParam,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
@@ -1942,7 +1962,7 @@ class Catalogs:
         self,
         id: str,
         *,
-        body: CatalogCategoryItemOp,
+        body: CatalogCategoryItemOp | CatalogCategoryItemOpParam,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
@@ -2619,7 +2639,7 @@ class Catalogs:
     def submit_bulk_create_catalog_categories(
         self,
         *,
-        body: CatalogCategoryCreateJobCreateQuery,
+        body: CatalogCategoryCreateJobCreateQuery | CatalogCategoryCreateJobCreateQueryParam,
         fields_catalog_category_bulk_create_job: list[BulkCreateCatalogCategoriesFieldsCatalogCategoryBulkCreateJobItem]
         | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -2645,7 +2665,7 @@ class Catalogs:
     def submit_bulk_create_catalog_categories_in_chunks(
         self,
         *,
-        body: CatalogCategoryCreateJobCreateQuery,
+        body: CatalogCategoryCreateJobCreateQuery | CatalogCategoryCreateJobCreateQueryParam,
         chunk_size: int | None = None,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -2679,7 +2699,7 @@ class Catalogs:
     def submit_bulk_create_catalog_items(
         self,
         *,
-        body: CatalogItemCreateJobCreateQuery,
+        body: CatalogItemCreateJobCreateQuery | CatalogItemCreateJobCreateQueryParam,
         fields_catalog_item_bulk_create_job: list[BulkCreateCatalogItemsFieldsCatalogItemBulkCreateJobItem]
         | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -2705,7 +2725,7 @@ class Catalogs:
     def submit_bulk_create_catalog_items_in_chunks(
         self,
         *,
-        body: CatalogItemCreateJobCreateQuery,
+        body: CatalogItemCreateJobCreateQuery | CatalogItemCreateJobCreateQueryParam,
         chunk_size: int | None = None,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -2737,7 +2757,7 @@ class Catalogs:
     def submit_bulk_create_catalog_variants(
         self,
         *,
-        body: CatalogVariantCreateJobCreateQuery,
+        body: CatalogVariantCreateJobCreateQuery | CatalogVariantCreateJobCreateQueryParam,
         fields_catalog_variant_bulk_create_job: list[BulkCreateCatalogVariantsFieldsCatalogVariantBulkCreateJobItem]
         | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -2763,7 +2783,7 @@ class Catalogs:
     def submit_bulk_create_catalog_variants_in_chunks(
         self,
         *,
-        body: CatalogVariantCreateJobCreateQuery,
+        body: CatalogVariantCreateJobCreateQuery | CatalogVariantCreateJobCreateQueryParam,
         chunk_size: int | None = None,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -2797,7 +2817,7 @@ class Catalogs:
     def submit_bulk_delete_catalog_categories(
         self,
         *,
-        body: CatalogCategoryDeleteJobCreateQuery,
+        body: CatalogCategoryDeleteJobCreateQuery | CatalogCategoryDeleteJobCreateQueryParam,
         fields_catalog_category_bulk_delete_job: list[BulkDeleteCatalogCategoriesFieldsCatalogCategoryBulkDeleteJobItem]
         | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -2823,7 +2843,7 @@ class Catalogs:
     def submit_bulk_delete_catalog_categories_in_chunks(
         self,
         *,
-        body: CatalogCategoryDeleteJobCreateQuery,
+        body: CatalogCategoryDeleteJobCreateQuery | CatalogCategoryDeleteJobCreateQueryParam,
         chunk_size: int | None = None,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -2855,7 +2875,7 @@ class Catalogs:
     def submit_bulk_delete_catalog_items(
         self,
         *,
-        body: CatalogItemDeleteJobCreateQuery,
+        body: CatalogItemDeleteJobCreateQuery | CatalogItemDeleteJobCreateQueryParam,
         fields_catalog_item_bulk_delete_job: list[BulkDeleteCatalogItemsFieldsCatalogItemBulkDeleteJobItem]
         | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -2881,7 +2901,7 @@ class Catalogs:
     def submit_bulk_delete_catalog_items_in_chunks(
         self,
         *,
-        body: CatalogItemDeleteJobCreateQuery,
+        body: CatalogItemDeleteJobCreateQuery | CatalogItemDeleteJobCreateQueryParam,
         chunk_size: int | None = None,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -2913,7 +2933,7 @@ class Catalogs:
     def submit_bulk_delete_catalog_variants(
         self,
         *,
-        body: CatalogVariantDeleteJobCreateQuery,
+        body: CatalogVariantDeleteJobCreateQuery | CatalogVariantDeleteJobCreateQueryParam,
         fields_catalog_variant_bulk_delete_job: list[BulkDeleteCatalogVariantsFieldsCatalogVariantBulkDeleteJobItem]
         | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -2939,7 +2959,7 @@ class Catalogs:
     def submit_bulk_delete_catalog_variants_in_chunks(
         self,
         *,
-        body: CatalogVariantDeleteJobCreateQuery,
+        body: CatalogVariantDeleteJobCreateQuery | CatalogVariantDeleteJobCreateQueryParam,
         chunk_size: int | None = None,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -2971,7 +2991,7 @@ class Catalogs:
     def submit_bulk_update_catalog_categories(
         self,
         *,
-        body: CatalogCategoryUpdateJobCreateQuery,
+        body: CatalogCategoryUpdateJobCreateQuery | CatalogCategoryUpdateJobCreateQueryParam,
         fields_catalog_category_bulk_update_job: list[BulkUpdateCatalogCategoriesFieldsCatalogCategoryBulkUpdateJobItem]
         | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -2997,7 +3017,7 @@ class Catalogs:
     def submit_bulk_update_catalog_categories_in_chunks(
         self,
         *,
-        body: CatalogCategoryUpdateJobCreateQuery,
+        body: CatalogCategoryUpdateJobCreateQuery | CatalogCategoryUpdateJobCreateQueryParam,
         chunk_size: int | None = None,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -3031,7 +3051,7 @@ class Catalogs:
     def submit_bulk_update_catalog_items(
         self,
         *,
-        body: CatalogItemUpdateJobCreateQuery,
+        body: CatalogItemUpdateJobCreateQuery | CatalogItemUpdateJobCreateQueryParam,
         fields_catalog_item_bulk_update_job: list[BulkUpdateCatalogItemsFieldsCatalogItemBulkUpdateJobItem]
         | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -3057,7 +3077,7 @@ class Catalogs:
     def submit_bulk_update_catalog_items_in_chunks(
         self,
         *,
-        body: CatalogItemUpdateJobCreateQuery,
+        body: CatalogItemUpdateJobCreateQuery | CatalogItemUpdateJobCreateQueryParam,
         chunk_size: int | None = None,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -3089,7 +3109,7 @@ class Catalogs:
     def submit_bulk_update_catalog_variants(
         self,
         *,
-        body: CatalogVariantUpdateJobCreateQuery,
+        body: CatalogVariantUpdateJobCreateQuery | CatalogVariantUpdateJobCreateQueryParam,
         fields_catalog_variant_bulk_update_job: list[BulkUpdateCatalogVariantsFieldsCatalogVariantBulkUpdateJobItem]
         | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -3115,7 +3135,7 @@ class Catalogs:
     def submit_bulk_update_catalog_variants_in_chunks(
         self,
         *,
-        body: CatalogVariantUpdateJobCreateQuery,
+        body: CatalogVariantUpdateJobCreateQuery | CatalogVariantUpdateJobCreateQueryParam,
         chunk_size: int | None = None,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -3157,7 +3177,7 @@ class AsyncCatalogs:
         self,
         id: str,
         *,
-        body: CatalogItemCategoryOp,
+        body: CatalogItemCategoryOp | CatalogItemCategoryOpParam,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
@@ -3183,7 +3203,7 @@ class AsyncCatalogs:
         self,
         id: str,
         *,
-        body: CatalogCategoryItemOp,
+        body: CatalogCategoryItemOp | CatalogCategoryItemOpParam,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
@@ -3208,7 +3228,7 @@ class AsyncCatalogs:
     async def bulk_create_catalog_categories(
         self,
         *,
-        body: CatalogCategoryCreateJobCreateQuery,
+        body: CatalogCategoryCreateJobCreateQuery | CatalogCategoryCreateJobCreateQueryParam,
         fields_catalog_category_bulk_create_job: list[BulkCreateCatalogCategoriesFieldsCatalogCategoryBulkCreateJobItem]
         | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -3235,7 +3255,7 @@ class AsyncCatalogs:
     async def bulk_create_catalog_items(
         self,
         *,
-        body: CatalogItemCreateJobCreateQuery,
+        body: CatalogItemCreateJobCreateQuery | CatalogItemCreateJobCreateQueryParam,
         fields_catalog_item_bulk_create_job: list[BulkCreateCatalogItemsFieldsCatalogItemBulkCreateJobItem]
         | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -3262,7 +3282,7 @@ class AsyncCatalogs:
     async def bulk_create_catalog_variants(
         self,
         *,
-        body: CatalogVariantCreateJobCreateQuery,
+        body: CatalogVariantCreateJobCreateQuery | CatalogVariantCreateJobCreateQueryParam,
         fields_catalog_variant_bulk_create_job: list[BulkCreateCatalogVariantsFieldsCatalogVariantBulkCreateJobItem]
         | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -3289,7 +3309,7 @@ class AsyncCatalogs:
     async def bulk_delete_catalog_categories(
         self,
         *,
-        body: CatalogCategoryDeleteJobCreateQuery,
+        body: CatalogCategoryDeleteJobCreateQuery | CatalogCategoryDeleteJobCreateQueryParam,
         fields_catalog_category_bulk_delete_job: list[BulkDeleteCatalogCategoriesFieldsCatalogCategoryBulkDeleteJobItem]
         | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -3316,7 +3336,7 @@ class AsyncCatalogs:
     async def bulk_delete_catalog_items(
         self,
         *,
-        body: CatalogItemDeleteJobCreateQuery,
+        body: CatalogItemDeleteJobCreateQuery | CatalogItemDeleteJobCreateQueryParam,
         fields_catalog_item_bulk_delete_job: list[BulkDeleteCatalogItemsFieldsCatalogItemBulkDeleteJobItem]
         | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -3343,7 +3363,7 @@ class AsyncCatalogs:
     async def bulk_delete_catalog_variants(
         self,
         *,
-        body: CatalogVariantDeleteJobCreateQuery,
+        body: CatalogVariantDeleteJobCreateQuery | CatalogVariantDeleteJobCreateQueryParam,
         fields_catalog_variant_bulk_delete_job: list[BulkDeleteCatalogVariantsFieldsCatalogVariantBulkDeleteJobItem]
         | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -3370,7 +3390,7 @@ class AsyncCatalogs:
     async def bulk_update_catalog_categories(
         self,
         *,
-        body: CatalogCategoryUpdateJobCreateQuery,
+        body: CatalogCategoryUpdateJobCreateQuery | CatalogCategoryUpdateJobCreateQueryParam,
         fields_catalog_category_bulk_update_job: list[BulkUpdateCatalogCategoriesFieldsCatalogCategoryBulkUpdateJobItem]
         | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -3397,7 +3417,7 @@ class AsyncCatalogs:
     async def bulk_update_catalog_items(
         self,
         *,
-        body: CatalogItemUpdateJobCreateQuery,
+        body: CatalogItemUpdateJobCreateQuery | CatalogItemUpdateJobCreateQueryParam,
         fields_catalog_item_bulk_update_job: list[BulkUpdateCatalogItemsFieldsCatalogItemBulkUpdateJobItem]
         | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -3424,7 +3444,7 @@ class AsyncCatalogs:
     async def bulk_update_catalog_variants(
         self,
         *,
-        body: CatalogVariantUpdateJobCreateQuery,
+        body: CatalogVariantUpdateJobCreateQuery | CatalogVariantUpdateJobCreateQueryParam,
         fields_catalog_variant_bulk_update_job: list[BulkUpdateCatalogVariantsFieldsCatalogVariantBulkUpdateJobItem]
         | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -3451,7 +3471,7 @@ class AsyncCatalogs:
     async def create_back_in_stock_subscription(
         self,
         *,
-        body: ServerBISSubscriptionCreateQuery,
+        body: ServerBISSubscriptionCreateQuery | ServerBISSubscriptionCreateQueryParam,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
@@ -3475,7 +3495,7 @@ class AsyncCatalogs:
     async def create_catalog_category(
         self,
         *,
-        body: CatalogCategoryCreateQuery,
+        body: CatalogCategoryCreateQuery | CatalogCategoryCreateQueryParam,
         fields_catalog_category: list[CreateCatalogCategoryFieldsCatalogCategoryItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -3501,7 +3521,7 @@ class AsyncCatalogs:
     async def create_catalog_item(
         self,
         *,
-        body: CatalogItemCreateQuery,
+        body: CatalogItemCreateQuery | CatalogItemCreateQueryParam,
         fields_catalog_item: list[CreateCatalogItemFieldsCatalogItemItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -3527,7 +3547,7 @@ class AsyncCatalogs:
     async def create_catalog_variant(
         self,
         *,
-        body: CatalogVariantCreateQuery,
+        body: CatalogVariantCreateQuery | CatalogVariantCreateQueryParam,
         fields_catalog_variant: list[CreateCatalogVariantFieldsCatalogVariantItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -4574,7 +4594,7 @@ class AsyncCatalogs:
         self,
         id: str,
         *,
-        body: CatalogItemCategoryOp,
+        body: CatalogItemCategoryOp | CatalogItemCategoryOpParam,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
@@ -4600,7 +4620,7 @@ class AsyncCatalogs:
         self,
         id: str,
         *,
-        body: CatalogCategoryItemOp,
+        body: CatalogCategoryItemOp | CatalogCategoryItemOpParam,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
@@ -4626,7 +4646,7 @@ class AsyncCatalogs:
         self,
         id: str,
         *,
-        body: CatalogCategoryUpdateQuery,
+        body: CatalogCategoryUpdateQuery | CatalogCategoryUpdateQueryParam,
         fields_catalog_category: list[UpdateCatalogCategoryFieldsCatalogCategoryItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -4654,7 +4674,7 @@ class AsyncCatalogs:
         self,
         id: str,
         *,
-        body: CatalogItemUpdateQuery,
+        body: CatalogItemUpdateQuery | CatalogItemUpdateQueryParam,
         fields_catalog_item: list[UpdateCatalogItemFieldsCatalogItemItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -4682,7 +4702,7 @@ class AsyncCatalogs:
         self,
         id: str,
         *,
-        body: CatalogVariantUpdateQuery,
+        body: CatalogVariantUpdateQuery | CatalogVariantUpdateQueryParam,
         fields_catalog_variant: list[UpdateCatalogVariantFieldsCatalogVariantItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -4710,7 +4730,7 @@ class AsyncCatalogs:
         self,
         id: str,
         *,
-        body: CatalogItemCategoryOp,
+        body: CatalogItemCategoryOp | CatalogItemCategoryOpParam,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
@@ -4736,7 +4756,7 @@ class AsyncCatalogs:
         self,
         id: str,
         *,
-        body: CatalogCategoryItemOp,
+        body: CatalogCategoryItemOp | CatalogCategoryItemOpParam,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
@@ -5417,7 +5437,7 @@ class AsyncCatalogs:
     async def submit_bulk_create_catalog_categories(
         self,
         *,
-        body: CatalogCategoryCreateJobCreateQuery,
+        body: CatalogCategoryCreateJobCreateQuery | CatalogCategoryCreateJobCreateQueryParam,
         fields_catalog_category_bulk_create_job: list[BulkCreateCatalogCategoriesFieldsCatalogCategoryBulkCreateJobItem]
         | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -5443,7 +5463,7 @@ class AsyncCatalogs:
     async def submit_bulk_create_catalog_categories_in_chunks(
         self,
         *,
-        body: CatalogCategoryCreateJobCreateQuery,
+        body: CatalogCategoryCreateJobCreateQuery | CatalogCategoryCreateJobCreateQueryParam,
         chunk_size: int | None = None,
         concurrency: int = 4,
         revision: str | Unset = UNSET,
@@ -5479,7 +5499,7 @@ class AsyncCatalogs:
     async def submit_bulk_create_catalog_items(
         self,
         *,
-        body: CatalogItemCreateJobCreateQuery,
+        body: CatalogItemCreateJobCreateQuery | CatalogItemCreateJobCreateQueryParam,
         fields_catalog_item_bulk_create_job: list[BulkCreateCatalogItemsFieldsCatalogItemBulkCreateJobItem]
         | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -5505,7 +5525,7 @@ class AsyncCatalogs:
     async def submit_bulk_create_catalog_items_in_chunks(
         self,
         *,
-        body: CatalogItemCreateJobCreateQuery,
+        body: CatalogItemCreateJobCreateQuery | CatalogItemCreateJobCreateQueryParam,
         chunk_size: int | None = None,
         concurrency: int = 4,
         revision: str | Unset = UNSET,
@@ -5541,7 +5561,7 @@ class AsyncCatalogs:
     async def submit_bulk_create_catalog_variants(
         self,
         *,
-        body: CatalogVariantCreateJobCreateQuery,
+        body: CatalogVariantCreateJobCreateQuery | CatalogVariantCreateJobCreateQueryParam,
         fields_catalog_variant_bulk_create_job: list[BulkCreateCatalogVariantsFieldsCatalogVariantBulkCreateJobItem]
         | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -5567,7 +5587,7 @@ class AsyncCatalogs:
     async def submit_bulk_create_catalog_variants_in_chunks(
         self,
         *,
-        body: CatalogVariantCreateJobCreateQuery,
+        body: CatalogVariantCreateJobCreateQuery | CatalogVariantCreateJobCreateQueryParam,
         chunk_size: int | None = None,
         concurrency: int = 4,
         revision: str | Unset = UNSET,
@@ -5603,7 +5623,7 @@ class AsyncCatalogs:
     async def submit_bulk_delete_catalog_categories(
         self,
         *,
-        body: CatalogCategoryDeleteJobCreateQuery,
+        body: CatalogCategoryDeleteJobCreateQuery | CatalogCategoryDeleteJobCreateQueryParam,
         fields_catalog_category_bulk_delete_job: list[BulkDeleteCatalogCategoriesFieldsCatalogCategoryBulkDeleteJobItem]
         | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -5629,7 +5649,7 @@ class AsyncCatalogs:
     async def submit_bulk_delete_catalog_categories_in_chunks(
         self,
         *,
-        body: CatalogCategoryDeleteJobCreateQuery,
+        body: CatalogCategoryDeleteJobCreateQuery | CatalogCategoryDeleteJobCreateQueryParam,
         chunk_size: int | None = None,
         concurrency: int = 4,
         revision: str | Unset = UNSET,
@@ -5663,7 +5683,7 @@ class AsyncCatalogs:
     async def submit_bulk_delete_catalog_items(
         self,
         *,
-        body: CatalogItemDeleteJobCreateQuery,
+        body: CatalogItemDeleteJobCreateQuery | CatalogItemDeleteJobCreateQueryParam,
         fields_catalog_item_bulk_delete_job: list[BulkDeleteCatalogItemsFieldsCatalogItemBulkDeleteJobItem]
         | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -5689,7 +5709,7 @@ class AsyncCatalogs:
     async def submit_bulk_delete_catalog_items_in_chunks(
         self,
         *,
-        body: CatalogItemDeleteJobCreateQuery,
+        body: CatalogItemDeleteJobCreateQuery | CatalogItemDeleteJobCreateQueryParam,
         chunk_size: int | None = None,
         concurrency: int = 4,
         revision: str | Unset = UNSET,
@@ -5723,7 +5743,7 @@ class AsyncCatalogs:
     async def submit_bulk_delete_catalog_variants(
         self,
         *,
-        body: CatalogVariantDeleteJobCreateQuery,
+        body: CatalogVariantDeleteJobCreateQuery | CatalogVariantDeleteJobCreateQueryParam,
         fields_catalog_variant_bulk_delete_job: list[BulkDeleteCatalogVariantsFieldsCatalogVariantBulkDeleteJobItem]
         | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -5749,7 +5769,7 @@ class AsyncCatalogs:
     async def submit_bulk_delete_catalog_variants_in_chunks(
         self,
         *,
-        body: CatalogVariantDeleteJobCreateQuery,
+        body: CatalogVariantDeleteJobCreateQuery | CatalogVariantDeleteJobCreateQueryParam,
         chunk_size: int | None = None,
         concurrency: int = 4,
         revision: str | Unset = UNSET,
@@ -5783,7 +5803,7 @@ class AsyncCatalogs:
     async def submit_bulk_update_catalog_categories(
         self,
         *,
-        body: CatalogCategoryUpdateJobCreateQuery,
+        body: CatalogCategoryUpdateJobCreateQuery | CatalogCategoryUpdateJobCreateQueryParam,
         fields_catalog_category_bulk_update_job: list[BulkUpdateCatalogCategoriesFieldsCatalogCategoryBulkUpdateJobItem]
         | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -5809,7 +5829,7 @@ class AsyncCatalogs:
     async def submit_bulk_update_catalog_categories_in_chunks(
         self,
         *,
-        body: CatalogCategoryUpdateJobCreateQuery,
+        body: CatalogCategoryUpdateJobCreateQuery | CatalogCategoryUpdateJobCreateQueryParam,
         chunk_size: int | None = None,
         concurrency: int = 4,
         revision: str | Unset = UNSET,
@@ -5845,7 +5865,7 @@ class AsyncCatalogs:
     async def submit_bulk_update_catalog_items(
         self,
         *,
-        body: CatalogItemUpdateJobCreateQuery,
+        body: CatalogItemUpdateJobCreateQuery | CatalogItemUpdateJobCreateQueryParam,
         fields_catalog_item_bulk_update_job: list[BulkUpdateCatalogItemsFieldsCatalogItemBulkUpdateJobItem]
         | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -5871,7 +5891,7 @@ class AsyncCatalogs:
     async def submit_bulk_update_catalog_items_in_chunks(
         self,
         *,
-        body: CatalogItemUpdateJobCreateQuery,
+        body: CatalogItemUpdateJobCreateQuery | CatalogItemUpdateJobCreateQueryParam,
         chunk_size: int | None = None,
         concurrency: int = 4,
         revision: str | Unset = UNSET,
@@ -5907,7 +5927,7 @@ class AsyncCatalogs:
     async def submit_bulk_update_catalog_variants(
         self,
         *,
-        body: CatalogVariantUpdateJobCreateQuery,
+        body: CatalogVariantUpdateJobCreateQuery | CatalogVariantUpdateJobCreateQueryParam,
         fields_catalog_variant_bulk_update_job: list[BulkUpdateCatalogVariantsFieldsCatalogVariantBulkUpdateJobItem]
         | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -5933,7 +5953,7 @@ class AsyncCatalogs:
     async def submit_bulk_update_catalog_variants_in_chunks(
         self,
         *,
-        body: CatalogVariantUpdateJobCreateQuery,
+        body: CatalogVariantUpdateJobCreateQuery | CatalogVariantUpdateJobCreateQueryParam,
         chunk_size: int | None = None,
         concurrency: int = 4,
         revision: str | Unset = UNSET,

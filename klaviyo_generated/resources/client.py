@@ -58,6 +58,16 @@ if TYPE_CHECKING:
     from ..models.push_token_unregister_query import PushTokenUnregisterQuery
     from ..models.review_create_dto import ReviewCreateDTO
     from ..models.review_values_report_response_object_resource import ReviewValuesReportResponseObjectResource
+    from ..params import (
+        ClientBISSubscriptionCreateQueryParam,
+        EventCreateQueryV2Param,
+        EventsBulkCreateQueryParam,
+        OnsiteProfileCreateQueryParam,
+        OnsiteSubscriptionCreateQueryParam,
+        PushTokenCreateQueryParam,
+        PushTokenUnregisterQueryParam,
+        ReviewCreateDTOParam,
+    )
     from ..types import UNSET, Unset
 
 
@@ -70,7 +80,7 @@ class Client:
     def bulk_create_client_events(
         self,
         *,
-        body: EventsBulkCreateQuery,
+        body: EventsBulkCreateQuery | EventsBulkCreateQueryParam,
         company_id: str | None = None,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -96,7 +106,7 @@ class Client:
     def create_client_back_in_stock_subscription(
         self,
         *,
-        body: ClientBISSubscriptionCreateQuery,
+        body: ClientBISSubscriptionCreateQuery | ClientBISSubscriptionCreateQueryParam,
         company_id: str | None = None,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -122,7 +132,7 @@ class Client:
     def create_client_event(
         self,
         *,
-        body: EventCreateQueryV2,
+        body: EventCreateQueryV2 | EventCreateQueryV2Param,
         company_id: str | None = None,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -148,7 +158,7 @@ class Client:
     def create_client_profile(
         self,
         *,
-        body: OnsiteProfileCreateQuery,
+        body: OnsiteProfileCreateQuery | OnsiteProfileCreateQueryParam,
         company_id: str | None = None,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -174,7 +184,7 @@ class Client:
     def create_client_push_token(
         self,
         *,
-        body: PushTokenCreateQuery,
+        body: PushTokenCreateQuery | PushTokenCreateQueryParam,
         company_id: str | None = None,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -200,7 +210,7 @@ class Client:
     def create_client_review(
         self,
         *,
-        body: ReviewCreateDTO,
+        body: ReviewCreateDTO | ReviewCreateDTOParam,
         company_id: str | None = None,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -226,7 +236,7 @@ class Client:
     def create_client_subscription(
         self,
         *,
-        body: OnsiteSubscriptionCreateQuery,
+        body: OnsiteSubscriptionCreateQuery | OnsiteSubscriptionCreateQueryParam,
         company_id: str | None = None,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -388,7 +398,7 @@ class Client:
     def unregister_client_push_token(
         self,
         *,
-        body: PushTokenUnregisterQuery,
+        body: PushTokenUnregisterQuery | PushTokenUnregisterQueryParam,
         company_id: str | None = None,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -535,7 +545,7 @@ class AsyncClient:
     async def bulk_create_client_events(
         self,
         *,
-        body: EventsBulkCreateQuery,
+        body: EventsBulkCreateQuery | EventsBulkCreateQueryParam,
         company_id: str | None = None,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -561,7 +571,7 @@ class AsyncClient:
     async def create_client_back_in_stock_subscription(
         self,
         *,
-        body: ClientBISSubscriptionCreateQuery,
+        body: ClientBISSubscriptionCreateQuery | ClientBISSubscriptionCreateQueryParam,
         company_id: str | None = None,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -587,7 +597,7 @@ class AsyncClient:
     async def create_client_event(
         self,
         *,
-        body: EventCreateQueryV2,
+        body: EventCreateQueryV2 | EventCreateQueryV2Param,
         company_id: str | None = None,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -613,7 +623,7 @@ class AsyncClient:
     async def create_client_profile(
         self,
         *,
-        body: OnsiteProfileCreateQuery,
+        body: OnsiteProfileCreateQuery | OnsiteProfileCreateQueryParam,
         company_id: str | None = None,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -639,7 +649,7 @@ class AsyncClient:
     async def create_client_push_token(
         self,
         *,
-        body: PushTokenCreateQuery,
+        body: PushTokenCreateQuery | PushTokenCreateQueryParam,
         company_id: str | None = None,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -665,7 +675,7 @@ class AsyncClient:
     async def create_client_review(
         self,
         *,
-        body: ReviewCreateDTO,
+        body: ReviewCreateDTO | ReviewCreateDTOParam,
         company_id: str | None = None,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -691,7 +701,7 @@ class AsyncClient:
     async def create_client_subscription(
         self,
         *,
-        body: OnsiteSubscriptionCreateQuery,
+        body: OnsiteSubscriptionCreateQuery | OnsiteSubscriptionCreateQueryParam,
         company_id: str | None = None,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -853,7 +863,7 @@ class AsyncClient:
     async def unregister_client_push_token(
         self,
         *,
-        body: PushTokenUnregisterQuery,
+        body: PushTokenUnregisterQuery | PushTokenUnregisterQueryParam,
         company_id: str | None = None,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from .._base_client import AsyncAPIClient, SyncAPIClient
     from .._retry import RetryPolicy
     from ..models.conversation_message_create_query import ConversationMessageCreateQuery
+    from ..params import ConversationMessageCreateQueryParam
     from ..types import UNSET, Unset
 
 
@@ -35,7 +36,7 @@ class Conversations:
     def create_conversation_message(
         self,
         *,
-        body: ConversationMessageCreateQuery,
+        body: ConversationMessageCreateQuery | ConversationMessageCreateQueryParam,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
@@ -66,7 +67,7 @@ class AsyncConversations:
     async def create_conversation_message(
         self,
         *,
-        body: ConversationMessageCreateQuery,
+        body: ConversationMessageCreateQuery | ConversationMessageCreateQueryParam,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,

@@ -108,6 +108,13 @@ if TYPE_CHECKING:
     from ..models.update_coupon_fields_coupon_item import (
         UpdateCouponFieldsCouponItem,
     )
+    from ..params import (
+        CouponCodeCreateJobCreateQueryParam,
+        CouponCodeCreateQueryParam,
+        CouponCodeUpdateQueryParam,
+        CouponCreateQueryParam,
+        CouponUpdateQueryParam,
+    )
     from ..types import UNSET, Unset
 
 
@@ -120,7 +127,7 @@ class Coupons:
     def bulk_create_coupon_codes(
         self,
         *,
-        body: CouponCodeCreateJobCreateQuery,
+        body: CouponCodeCreateJobCreateQuery | CouponCodeCreateJobCreateQueryParam,
         fields_coupon_code_bulk_create_job: list[BulkCreateCouponCodesFieldsCouponCodeBulkCreateJobItem]
         | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -147,7 +154,7 @@ class Coupons:
     def create_coupon(
         self,
         *,
-        body: CouponCreateQuery,
+        body: CouponCreateQuery | CouponCreateQueryParam,
         fields_coupon: list[CreateCouponFieldsCouponItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -173,7 +180,7 @@ class Coupons:
     def create_coupon_code(
         self,
         *,
-        body: CouponCodeCreateQuery,
+        body: CouponCodeCreateQuery | CouponCodeCreateQueryParam,
         fields_coupon_code: list[CreateCouponCodeFieldsCouponCodeItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -546,7 +553,7 @@ class Coupons:
         self,
         id: str,
         *,
-        body: CouponUpdateQuery,
+        body: CouponUpdateQuery | CouponUpdateQueryParam,
         fields_coupon: list[UpdateCouponFieldsCouponItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -574,7 +581,7 @@ class Coupons:
         self,
         id: str,
         *,
-        body: CouponCodeUpdateQuery,
+        body: CouponCodeUpdateQuery | CouponCodeUpdateQueryParam,
         fields_coupon_code: list[UpdateCouponCodeFieldsCouponCodeItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -772,7 +779,7 @@ class Coupons:
     def submit_bulk_create_coupon_codes(
         self,
         *,
-        body: CouponCodeCreateJobCreateQuery,
+        body: CouponCodeCreateJobCreateQuery | CouponCodeCreateJobCreateQueryParam,
         fields_coupon_code_bulk_create_job: list[BulkCreateCouponCodesFieldsCouponCodeBulkCreateJobItem]
         | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -798,7 +805,7 @@ class Coupons:
     def submit_bulk_create_coupon_codes_in_chunks(
         self,
         *,
-        body: CouponCodeCreateJobCreateQuery,
+        body: CouponCodeCreateJobCreateQuery | CouponCodeCreateJobCreateQueryParam,
         chunk_size: int | None = None,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -837,7 +844,7 @@ class AsyncCoupons:
     async def bulk_create_coupon_codes(
         self,
         *,
-        body: CouponCodeCreateJobCreateQuery,
+        body: CouponCodeCreateJobCreateQuery | CouponCodeCreateJobCreateQueryParam,
         fields_coupon_code_bulk_create_job: list[BulkCreateCouponCodesFieldsCouponCodeBulkCreateJobItem]
         | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -864,7 +871,7 @@ class AsyncCoupons:
     async def create_coupon(
         self,
         *,
-        body: CouponCreateQuery,
+        body: CouponCreateQuery | CouponCreateQueryParam,
         fields_coupon: list[CreateCouponFieldsCouponItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -890,7 +897,7 @@ class AsyncCoupons:
     async def create_coupon_code(
         self,
         *,
-        body: CouponCodeCreateQuery,
+        body: CouponCodeCreateQuery | CouponCodeCreateQueryParam,
         fields_coupon_code: list[CreateCouponCodeFieldsCouponCodeItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -1263,7 +1270,7 @@ class AsyncCoupons:
         self,
         id: str,
         *,
-        body: CouponUpdateQuery,
+        body: CouponUpdateQuery | CouponUpdateQueryParam,
         fields_coupon: list[UpdateCouponFieldsCouponItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -1291,7 +1298,7 @@ class AsyncCoupons:
         self,
         id: str,
         *,
-        body: CouponCodeUpdateQuery,
+        body: CouponCodeUpdateQuery | CouponCodeUpdateQueryParam,
         fields_coupon_code: list[UpdateCouponCodeFieldsCouponCodeItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -1493,7 +1500,7 @@ class AsyncCoupons:
     async def submit_bulk_create_coupon_codes(
         self,
         *,
-        body: CouponCodeCreateJobCreateQuery,
+        body: CouponCodeCreateJobCreateQuery | CouponCodeCreateJobCreateQueryParam,
         fields_coupon_code_bulk_create_job: list[BulkCreateCouponCodesFieldsCouponCodeBulkCreateJobItem]
         | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -1519,7 +1526,7 @@ class AsyncCoupons:
     async def submit_bulk_create_coupon_codes_in_chunks(
         self,
         *,
-        body: CouponCodeCreateJobCreateQuery,
+        body: CouponCodeCreateJobCreateQuery | CouponCodeCreateJobCreateQueryParam,
         chunk_size: int | None = None,
         concurrency: int = 4,
         revision: str | Unset = UNSET,

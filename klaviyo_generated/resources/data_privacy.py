@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from .._jobs import Accepted
     from .._retry import RetryPolicy
     from ..models.data_privacy_create_deletion_job_query import DataPrivacyCreateDeletionJobQuery
+    from ..params import DataPrivacyCreateDeletionJobQueryParam
     from ..types import UNSET, Unset
 
 
@@ -36,7 +37,7 @@ class DataPrivacy:
     def request_profile_deletion(
         self,
         *,
-        body: DataPrivacyCreateDeletionJobQuery,
+        body: DataPrivacyCreateDeletionJobQuery | DataPrivacyCreateDeletionJobQueryParam,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
@@ -67,7 +68,7 @@ class AsyncDataPrivacy:
     async def request_profile_deletion(
         self,
         *,
-        body: DataPrivacyCreateDeletionJobQuery,
+        body: DataPrivacyCreateDeletionJobQuery | DataPrivacyCreateDeletionJobQueryParam,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,

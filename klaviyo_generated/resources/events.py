@@ -58,6 +58,7 @@ if TYPE_CHECKING:
         GetProfileForEventFieldsProfileItem,
     )
     from ..models.get_profile_response import GetProfileResponse
+    from ..params import EventCreateQueryV2Param, EventsBulkCreateJobParam
     from ..types import UNSET, Unset
 
 
@@ -70,7 +71,7 @@ class Events:
     def bulk_create_events(
         self,
         *,
-        body: EventsBulkCreateJob,
+        body: EventsBulkCreateJob | EventsBulkCreateJobParam,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
@@ -94,7 +95,7 @@ class Events:
     def create_event(
         self,
         *,
-        body: EventCreateQueryV2,
+        body: EventCreateQueryV2 | EventCreateQueryV2Param,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
@@ -347,7 +348,7 @@ class AsyncEvents:
     async def bulk_create_events(
         self,
         *,
-        body: EventsBulkCreateJob,
+        body: EventsBulkCreateJob | EventsBulkCreateJobParam,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
@@ -371,7 +372,7 @@ class AsyncEvents:
     async def create_event(
         self,
         *,
-        body: EventCreateQueryV2,
+        body: EventCreateQueryV2 | EventCreateQueryV2Param,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,

@@ -129,6 +129,7 @@ if TYPE_CHECKING:
         UpdateFlowActionFieldsFlowActionItem,
     )
     from ..models.update_flow_fields_flow_item import UpdateFlowFieldsFlowItem
+    from ..params import FlowActionUpdateQueryParam, FlowCreateQueryParam, FlowUpdateQueryParam
     from ..types import UNSET, Unset
 
 
@@ -141,7 +142,7 @@ class Flows:
     def create_flow(
         self,
         *,
-        body: FlowCreateQuery,
+        body: FlowCreateQuery | FlowCreateQueryParam,
         additional_fields_flow: list[CreateFlowAdditionalFieldsFlowItem] | Unset = UNSET,
         fields_flow: list[CreateFlowFieldsFlowItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -696,7 +697,7 @@ class Flows:
         self,
         id: str,
         *,
-        body: FlowUpdateQuery,
+        body: FlowUpdateQuery | FlowUpdateQueryParam,
         fields_flow: list[UpdateFlowFieldsFlowItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -724,7 +725,7 @@ class Flows:
         self,
         id: str,
         *,
-        body: FlowActionUpdateQuery,
+        body: FlowActionUpdateQuery | FlowActionUpdateQueryParam,
         fields_flow_action: list[UpdateFlowActionFieldsFlowActionItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -953,7 +954,7 @@ class AsyncFlows:
     async def create_flow(
         self,
         *,
-        body: FlowCreateQuery,
+        body: FlowCreateQuery | FlowCreateQueryParam,
         additional_fields_flow: list[CreateFlowAdditionalFieldsFlowItem] | Unset = UNSET,
         fields_flow: list[CreateFlowFieldsFlowItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -1508,7 +1509,7 @@ class AsyncFlows:
         self,
         id: str,
         *,
-        body: FlowUpdateQuery,
+        body: FlowUpdateQuery | FlowUpdateQueryParam,
         fields_flow: list[UpdateFlowFieldsFlowItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -1536,7 +1537,7 @@ class AsyncFlows:
         self,
         id: str,
         *,
-        body: FlowActionUpdateQuery,
+        body: FlowActionUpdateQuery | FlowActionUpdateQueryParam,
         fields_flow_action: list[UpdateFlowActionFieldsFlowActionItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,

@@ -59,6 +59,7 @@ if TYPE_CHECKING:
     )
     from ..models.get_versions_for_form_sort import GetVersionsForFormSort
     from ..models.post_encoded_form_response import PostEncodedFormResponse
+    from ..params import FormCreateQueryParam
     from ..types import UNSET, Unset
 
 
@@ -71,7 +72,7 @@ class Forms:
     def create_form(
         self,
         *,
-        body: FormCreateQuery,
+        body: FormCreateQuery | FormCreateQueryParam,
         fields_form: list[CreateFormFieldsFormItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -448,7 +449,7 @@ class AsyncForms:
     async def create_form(
         self,
         *,
-        body: FormCreateQuery,
+        body: FormCreateQuery | FormCreateQueryParam,
         fields_form: list[CreateFormFieldsFormItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,

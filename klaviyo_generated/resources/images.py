@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from ..models.upload_image_from_url_fields_image_item import (
         UploadImageFromUrlFieldsImageItem,
     )
+    from ..params import ImageCreateQueryParam, ImagePartialUpdateQueryParam
     from ..types import UNSET, Unset
 
 
@@ -115,7 +116,7 @@ class Images:
         self,
         id: str,
         *,
-        body: ImagePartialUpdateQuery,
+        body: ImagePartialUpdateQuery | ImagePartialUpdateQueryParam,
         fields_image: list[UpdateImageFieldsImageItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -168,7 +169,7 @@ class Images:
     def upload_image_from_url(
         self,
         *,
-        body: ImageCreateQuery,
+        body: ImageCreateQuery | ImageCreateQueryParam,
         fields_image: list[UploadImageFromUrlFieldsImageItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -298,7 +299,7 @@ class AsyncImages:
         self,
         id: str,
         *,
-        body: ImagePartialUpdateQuery,
+        body: ImagePartialUpdateQuery | ImagePartialUpdateQueryParam,
         fields_image: list[UpdateImageFieldsImageItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -351,7 +352,7 @@ class AsyncImages:
     async def upload_image_from_url(
         self,
         *,
-        body: ImageCreateQuery,
+        body: ImageCreateQuery | ImageCreateQueryParam,
         fields_image: list[UploadImageFromUrlFieldsImageItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,

@@ -77,6 +77,12 @@ if TYPE_CHECKING:
     from ..models.patch_list_partial_update_response import PatchListPartialUpdateResponse
     from ..models.post_list_create_response import PostListCreateResponse
     from ..models.update_list_fields_list_item import UpdateListFieldsListItem
+    from ..params import (
+        ListCreateQueryParam,
+        ListMembersAddQueryParam,
+        ListMembersDeleteQueryParam,
+        ListPartialUpdateQueryParam,
+    )
     from ..types import UNSET, Unset
 
 
@@ -90,7 +96,7 @@ class Lists:
         self,
         id: str,
         *,
-        body: ListMembersAddQuery,
+        body: ListMembersAddQuery | ListMembersAddQueryParam,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
@@ -115,7 +121,7 @@ class Lists:
     def create_list(
         self,
         *,
-        body: ListCreateQuery,
+        body: ListCreateQuery | ListCreateQueryParam,
         fields_list: list[CreateListFieldsListItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -412,7 +418,7 @@ class Lists:
         self,
         id: str,
         *,
-        body: ListMembersDeleteQuery,
+        body: ListMembersDeleteQuery | ListMembersDeleteQueryParam,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
@@ -438,7 +444,7 @@ class Lists:
         self,
         id: str,
         *,
-        body: ListPartialUpdateQuery,
+        body: ListPartialUpdateQuery | ListPartialUpdateQueryParam,
         fields_list: list[UpdateListFieldsListItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -591,7 +597,7 @@ class AsyncLists:
         self,
         id: str,
         *,
-        body: ListMembersAddQuery,
+        body: ListMembersAddQuery | ListMembersAddQueryParam,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
@@ -616,7 +622,7 @@ class AsyncLists:
     async def create_list(
         self,
         *,
-        body: ListCreateQuery,
+        body: ListCreateQuery | ListCreateQueryParam,
         fields_list: list[CreateListFieldsListItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -913,7 +919,7 @@ class AsyncLists:
         self,
         id: str,
         *,
-        body: ListMembersDeleteQuery,
+        body: ListMembersDeleteQuery | ListMembersDeleteQueryParam,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
@@ -939,7 +945,7 @@ class AsyncLists:
         self,
         id: str,
         *,
-        body: ListPartialUpdateQuery,
+        body: ListPartialUpdateQuery | ListPartialUpdateQueryParam,
         fields_list: list[UpdateListFieldsListItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,

@@ -166,6 +166,12 @@ if TYPE_CHECKING:
         UpdateMappedMetricFieldsMappedMetricItem,
     )
     from ..models.update_mapped_metric_id import UpdateMappedMetricId
+    from ..params import (
+        CustomMetricCreateQueryParam,
+        CustomMetricPartialUpdateQueryParam,
+        MappedMetricPartialUpdateQueryParam,
+        MetricAggregateQueryParam,
+    )
     from ..types import UNSET, Unset
 
 
@@ -178,7 +184,7 @@ class Metrics:
     def create_custom_metric(
         self,
         *,
-        body: CustomMetricCreateQuery,
+        body: CustomMetricCreateQuery | CustomMetricCreateQueryParam,
         fields_custom_metric: list[CreateCustomMetricFieldsCustomMetricItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -747,7 +753,7 @@ class Metrics:
     def query_metric_aggregates(
         self,
         *,
-        body: MetricAggregateQuery,
+        body: MetricAggregateQuery | MetricAggregateQueryParam,
         fields_metric_aggregate: list[QueryMetricAggregatesFieldsMetricAggregateItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -774,7 +780,7 @@ class Metrics:
         self,
         id: str,
         *,
-        body: CustomMetricPartialUpdateQuery,
+        body: CustomMetricPartialUpdateQuery | CustomMetricPartialUpdateQueryParam,
         fields_custom_metric: list[UpdateCustomMetricFieldsCustomMetricItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -802,7 +808,7 @@ class Metrics:
         self,
         id: UpdateMappedMetricId,
         *,
-        body: MappedMetricPartialUpdateQuery,
+        body: MappedMetricPartialUpdateQuery | MappedMetricPartialUpdateQueryParam,
         fields_mapped_metric: list[UpdateMappedMetricFieldsMappedMetricItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -872,7 +878,7 @@ class AsyncMetrics:
     async def create_custom_metric(
         self,
         *,
-        body: CustomMetricCreateQuery,
+        body: CustomMetricCreateQuery | CustomMetricCreateQueryParam,
         fields_custom_metric: list[CreateCustomMetricFieldsCustomMetricItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -1441,7 +1447,7 @@ class AsyncMetrics:
     async def query_metric_aggregates(
         self,
         *,
-        body: MetricAggregateQuery,
+        body: MetricAggregateQuery | MetricAggregateQueryParam,
         fields_metric_aggregate: list[QueryMetricAggregatesFieldsMetricAggregateItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -1468,7 +1474,7 @@ class AsyncMetrics:
         self,
         id: str,
         *,
-        body: CustomMetricPartialUpdateQuery,
+        body: CustomMetricPartialUpdateQuery | CustomMetricPartialUpdateQueryParam,
         fields_custom_metric: list[UpdateCustomMetricFieldsCustomMetricItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -1496,7 +1502,7 @@ class AsyncMetrics:
         self,
         id: UpdateMappedMetricId,
         *,
-        body: MappedMetricPartialUpdateQuery,
+        body: MappedMetricPartialUpdateQuery | MappedMetricPartialUpdateQueryParam,
         fields_mapped_metric: list[UpdateMappedMetricFieldsMappedMetricItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,

@@ -250,6 +250,18 @@ if TYPE_CHECKING:
     from ..models.update_profile_fields_profile_item import (
         UpdateProfileFieldsProfileItem,
     )
+    from ..params import (
+        ProfileCreateQueryParam,
+        ProfileImportJobCreateQueryParam,
+        ProfileMergeQueryParam,
+        ProfilePartialUpdateQueryParam,
+        ProfileUpsertQueryParam,
+        PushTokenCreateQueryParam,
+        SubscriptionCreateJobCreateQueryParam,
+        SubscriptionDeleteJobCreateQueryParam,
+        SuppressionCreateJobCreateQueryParam,
+        SuppressionDeleteJobCreateQueryParam,
+    )
     from ..types import UNSET, Unset
 
 
@@ -262,7 +274,7 @@ class Profiles:
     def bulk_import_profiles(
         self,
         *,
-        body: ProfileImportJobCreateQuery,
+        body: ProfileImportJobCreateQuery | ProfileImportJobCreateQueryParam,
         fields_profile_bulk_import_job: list[BulkImportProfilesFieldsProfileBulkImportJobItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -288,7 +300,7 @@ class Profiles:
     def bulk_subscribe_profiles(
         self,
         *,
-        body: SubscriptionCreateJobCreateQuery,
+        body: SubscriptionCreateJobCreateQuery | SubscriptionCreateJobCreateQueryParam,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
@@ -312,7 +324,7 @@ class Profiles:
     def bulk_suppress_profiles(
         self,
         *,
-        body: SuppressionCreateJobCreateQuery,
+        body: SuppressionCreateJobCreateQuery | SuppressionCreateJobCreateQueryParam,
         fields_profile_suppression_bulk_create_job: list[BulkSuppressProfilesFieldsProfileSuppressionBulkCreateJobItem]
         | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -339,7 +351,7 @@ class Profiles:
     def bulk_unsubscribe_profiles(
         self,
         *,
-        body: SubscriptionDeleteJobCreateQuery,
+        body: SubscriptionDeleteJobCreateQuery | SubscriptionDeleteJobCreateQueryParam,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
@@ -363,7 +375,7 @@ class Profiles:
     def bulk_unsuppress_profiles(
         self,
         *,
-        body: SuppressionDeleteJobCreateQuery,
+        body: SuppressionDeleteJobCreateQuery | SuppressionDeleteJobCreateQueryParam,
         fields_profile_suppression_bulk_delete_job: list[
             BulkUnsuppressProfilesFieldsProfileSuppressionBulkDeleteJobItem
         ]
@@ -392,7 +404,7 @@ class Profiles:
     def create_or_update_profile(
         self,
         *,
-        body: ProfileUpsertQuery,
+        body: ProfileUpsertQuery | ProfileUpsertQueryParam,
         additional_fields_profile: list[CreateOrUpdateProfileAdditionalFieldsProfileItem] | Unset = UNSET,
         fields_profile: list[CreateOrUpdateProfileFieldsProfileItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -420,7 +432,7 @@ class Profiles:
     def create_profile(
         self,
         *,
-        body: ProfileCreateQuery,
+        body: ProfileCreateQuery | ProfileCreateQueryParam,
         additional_fields_profile: list[CreateProfileAdditionalFieldsProfileItem] | Unset = UNSET,
         fields_profile: list[CreateProfileFieldsProfileItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -448,7 +460,7 @@ class Profiles:
     def create_push_token(
         self,
         *,
-        body: PushTokenCreateQuery,
+        body: PushTokenCreateQuery | PushTokenCreateQueryParam,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
@@ -1276,7 +1288,7 @@ class Profiles:
     def merge_profiles(
         self,
         *,
-        body: ProfileMergeQuery,
+        body: ProfileMergeQuery | ProfileMergeQueryParam,
         fields_profile: list[MergeProfilesFieldsProfileItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -1303,7 +1315,7 @@ class Profiles:
         self,
         id: str,
         *,
-        body: ProfilePartialUpdateQuery,
+        body: ProfilePartialUpdateQuery | ProfilePartialUpdateQueryParam,
         additional_fields_profile: list[UpdateProfileAdditionalFieldsProfileItem] | Unset = UNSET,
         fields_profile: list[UpdateProfileFieldsProfileItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -1630,7 +1642,7 @@ class Profiles:
     def submit_bulk_import_profiles(
         self,
         *,
-        body: ProfileImportJobCreateQuery,
+        body: ProfileImportJobCreateQuery | ProfileImportJobCreateQueryParam,
         fields_profile_bulk_import_job: list[BulkImportProfilesFieldsProfileBulkImportJobItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -1655,7 +1667,7 @@ class Profiles:
     def submit_bulk_import_profiles_in_chunks(
         self,
         *,
-        body: ProfileImportJobCreateQuery,
+        body: ProfileImportJobCreateQuery | ProfileImportJobCreateQueryParam,
         chunk_size: int | None = None,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -1687,7 +1699,7 @@ class Profiles:
     def submit_bulk_suppress_profiles(
         self,
         *,
-        body: SuppressionCreateJobCreateQuery,
+        body: SuppressionCreateJobCreateQuery | SuppressionCreateJobCreateQueryParam,
         fields_profile_suppression_bulk_create_job: list[BulkSuppressProfilesFieldsProfileSuppressionBulkCreateJobItem]
         | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -1713,7 +1725,7 @@ class Profiles:
     def submit_bulk_suppress_profiles_in_chunks(
         self,
         *,
-        body: SuppressionCreateJobCreateQuery,
+        body: SuppressionCreateJobCreateQuery | SuppressionCreateJobCreateQueryParam,
         chunk_size: int | None = None,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -1745,7 +1757,7 @@ class Profiles:
     def submit_bulk_unsuppress_profiles(
         self,
         *,
-        body: SuppressionDeleteJobCreateQuery,
+        body: SuppressionDeleteJobCreateQuery | SuppressionDeleteJobCreateQueryParam,
         fields_profile_suppression_bulk_delete_job: list[
             BulkUnsuppressProfilesFieldsProfileSuppressionBulkDeleteJobItem
         ]
@@ -1773,7 +1785,7 @@ class Profiles:
     def submit_bulk_unsuppress_profiles_in_chunks(
         self,
         *,
-        body: SuppressionDeleteJobCreateQuery,
+        body: SuppressionDeleteJobCreateQuery | SuppressionDeleteJobCreateQueryParam,
         chunk_size: int | None = None,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -1812,7 +1824,7 @@ class AsyncProfiles:
     async def bulk_import_profiles(
         self,
         *,
-        body: ProfileImportJobCreateQuery,
+        body: ProfileImportJobCreateQuery | ProfileImportJobCreateQueryParam,
         fields_profile_bulk_import_job: list[BulkImportProfilesFieldsProfileBulkImportJobItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -1838,7 +1850,7 @@ class AsyncProfiles:
     async def bulk_subscribe_profiles(
         self,
         *,
-        body: SubscriptionCreateJobCreateQuery,
+        body: SubscriptionCreateJobCreateQuery | SubscriptionCreateJobCreateQueryParam,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
@@ -1862,7 +1874,7 @@ class AsyncProfiles:
     async def bulk_suppress_profiles(
         self,
         *,
-        body: SuppressionCreateJobCreateQuery,
+        body: SuppressionCreateJobCreateQuery | SuppressionCreateJobCreateQueryParam,
         fields_profile_suppression_bulk_create_job: list[BulkSuppressProfilesFieldsProfileSuppressionBulkCreateJobItem]
         | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -1889,7 +1901,7 @@ class AsyncProfiles:
     async def bulk_unsubscribe_profiles(
         self,
         *,
-        body: SubscriptionDeleteJobCreateQuery,
+        body: SubscriptionDeleteJobCreateQuery | SubscriptionDeleteJobCreateQueryParam,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
@@ -1913,7 +1925,7 @@ class AsyncProfiles:
     async def bulk_unsuppress_profiles(
         self,
         *,
-        body: SuppressionDeleteJobCreateQuery,
+        body: SuppressionDeleteJobCreateQuery | SuppressionDeleteJobCreateQueryParam,
         fields_profile_suppression_bulk_delete_job: list[
             BulkUnsuppressProfilesFieldsProfileSuppressionBulkDeleteJobItem
         ]
@@ -1942,7 +1954,7 @@ class AsyncProfiles:
     async def create_or_update_profile(
         self,
         *,
-        body: ProfileUpsertQuery,
+        body: ProfileUpsertQuery | ProfileUpsertQueryParam,
         additional_fields_profile: list[CreateOrUpdateProfileAdditionalFieldsProfileItem] | Unset = UNSET,
         fields_profile: list[CreateOrUpdateProfileFieldsProfileItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -1970,7 +1982,7 @@ class AsyncProfiles:
     async def create_profile(
         self,
         *,
-        body: ProfileCreateQuery,
+        body: ProfileCreateQuery | ProfileCreateQueryParam,
         additional_fields_profile: list[CreateProfileAdditionalFieldsProfileItem] | Unset = UNSET,
         fields_profile: list[CreateProfileFieldsProfileItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -1998,7 +2010,7 @@ class AsyncProfiles:
     async def create_push_token(
         self,
         *,
-        body: PushTokenCreateQuery,
+        body: PushTokenCreateQuery | PushTokenCreateQueryParam,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
@@ -2826,7 +2838,7 @@ class AsyncProfiles:
     async def merge_profiles(
         self,
         *,
-        body: ProfileMergeQuery,
+        body: ProfileMergeQuery | ProfileMergeQueryParam,
         fields_profile: list[MergeProfilesFieldsProfileItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -2853,7 +2865,7 @@ class AsyncProfiles:
         self,
         id: str,
         *,
-        body: ProfilePartialUpdateQuery,
+        body: ProfilePartialUpdateQuery | ProfilePartialUpdateQueryParam,
         additional_fields_profile: list[UpdateProfileAdditionalFieldsProfileItem] | Unset = UNSET,
         fields_profile: list[UpdateProfileFieldsProfileItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -3180,7 +3192,7 @@ class AsyncProfiles:
     async def submit_bulk_import_profiles(
         self,
         *,
-        body: ProfileImportJobCreateQuery,
+        body: ProfileImportJobCreateQuery | ProfileImportJobCreateQueryParam,
         fields_profile_bulk_import_job: list[BulkImportProfilesFieldsProfileBulkImportJobItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -3205,7 +3217,7 @@ class AsyncProfiles:
     async def submit_bulk_import_profiles_in_chunks(
         self,
         *,
-        body: ProfileImportJobCreateQuery,
+        body: ProfileImportJobCreateQuery | ProfileImportJobCreateQueryParam,
         chunk_size: int | None = None,
         concurrency: int = 4,
         revision: str | Unset = UNSET,
@@ -3239,7 +3251,7 @@ class AsyncProfiles:
     async def submit_bulk_suppress_profiles(
         self,
         *,
-        body: SuppressionCreateJobCreateQuery,
+        body: SuppressionCreateJobCreateQuery | SuppressionCreateJobCreateQueryParam,
         fields_profile_suppression_bulk_create_job: list[BulkSuppressProfilesFieldsProfileSuppressionBulkCreateJobItem]
         | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -3265,7 +3277,7 @@ class AsyncProfiles:
     async def submit_bulk_suppress_profiles_in_chunks(
         self,
         *,
-        body: SuppressionCreateJobCreateQuery,
+        body: SuppressionCreateJobCreateQuery | SuppressionCreateJobCreateQueryParam,
         chunk_size: int | None = None,
         concurrency: int = 4,
         revision: str | Unset = UNSET,
@@ -3299,7 +3311,7 @@ class AsyncProfiles:
     async def submit_bulk_unsuppress_profiles(
         self,
         *,
-        body: SuppressionDeleteJobCreateQuery,
+        body: SuppressionDeleteJobCreateQuery | SuppressionDeleteJobCreateQueryParam,
         fields_profile_suppression_bulk_delete_job: list[
             BulkUnsuppressProfilesFieldsProfileSuppressionBulkDeleteJobItem
         ]
@@ -3327,7 +3339,7 @@ class AsyncProfiles:
     async def submit_bulk_unsuppress_profiles_in_chunks(
         self,
         *,
-        body: SuppressionDeleteJobCreateQuery,
+        body: SuppressionDeleteJobCreateQuery | SuppressionDeleteJobCreateQueryParam,
         chunk_size: int | None = None,
         concurrency: int = 4,
         revision: str | Unset = UNSET,

@@ -57,6 +57,15 @@ if TYPE_CHECKING:
     )
     from ..models.segment_series_request_dto import SegmentSeriesRequestDTO
     from ..models.segment_values_request_dto import SegmentValuesRequestDTO
+    from ..params import (
+        CampaignValuesRequestDTOParam,
+        FlowSeriesRequestDTOParam,
+        FlowValuesRequestDTOParam,
+        FormSeriesRequestDTOParam,
+        FormValuesRequestDTOParam,
+        SegmentSeriesRequestDTOParam,
+        SegmentValuesRequestDTOParam,
+    )
     from ..types import UNSET, Unset
 
 
@@ -69,7 +78,7 @@ class Reporting:
     def query_campaign_values(
         self,
         *,
-        body: CampaignValuesRequestDTO,
+        body: CampaignValuesRequestDTO | CampaignValuesRequestDTOParam,
         fields_campaign_values_report: list[QueryCampaignValuesFieldsCampaignValuesReportItem] | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -97,7 +106,7 @@ class Reporting:
     def query_flow_series(
         self,
         *,
-        body: FlowSeriesRequestDTO,
+        body: FlowSeriesRequestDTO | FlowSeriesRequestDTOParam,
         fields_flow_series_report: list[QueryFlowSeriesFieldsFlowSeriesReportItem] | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -125,7 +134,7 @@ class Reporting:
     def query_flow_values(
         self,
         *,
-        body: FlowValuesRequestDTO,
+        body: FlowValuesRequestDTO | FlowValuesRequestDTOParam,
         fields_flow_values_report: list[QueryFlowValuesFieldsFlowValuesReportItem] | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -153,7 +162,7 @@ class Reporting:
     def query_form_series(
         self,
         *,
-        body: FormSeriesRequestDTO,
+        body: FormSeriesRequestDTO | FormSeriesRequestDTOParam,
         fields_form_series_report: list[QueryFormSeriesFieldsFormSeriesReportItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -179,7 +188,7 @@ class Reporting:
     def query_form_values(
         self,
         *,
-        body: FormValuesRequestDTO,
+        body: FormValuesRequestDTO | FormValuesRequestDTOParam,
         fields_form_values_report: list[QueryFormValuesFieldsFormValuesReportItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -205,7 +214,7 @@ class Reporting:
     def query_segment_series(
         self,
         *,
-        body: SegmentSeriesRequestDTO,
+        body: SegmentSeriesRequestDTO | SegmentSeriesRequestDTOParam,
         fields_segment_series_report: list[QuerySegmentSeriesFieldsSegmentSeriesReportItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -231,7 +240,7 @@ class Reporting:
     def query_segment_values(
         self,
         *,
-        body: SegmentValuesRequestDTO,
+        body: SegmentValuesRequestDTO | SegmentValuesRequestDTOParam,
         fields_segment_values_report: list[QuerySegmentValuesFieldsSegmentValuesReportItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -264,7 +273,7 @@ class AsyncReporting:
     async def query_campaign_values(
         self,
         *,
-        body: CampaignValuesRequestDTO,
+        body: CampaignValuesRequestDTO | CampaignValuesRequestDTOParam,
         fields_campaign_values_report: list[QueryCampaignValuesFieldsCampaignValuesReportItem] | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -292,7 +301,7 @@ class AsyncReporting:
     async def query_flow_series(
         self,
         *,
-        body: FlowSeriesRequestDTO,
+        body: FlowSeriesRequestDTO | FlowSeriesRequestDTOParam,
         fields_flow_series_report: list[QueryFlowSeriesFieldsFlowSeriesReportItem] | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -320,7 +329,7 @@ class AsyncReporting:
     async def query_flow_values(
         self,
         *,
-        body: FlowValuesRequestDTO,
+        body: FlowValuesRequestDTO | FlowValuesRequestDTOParam,
         fields_flow_values_report: list[QueryFlowValuesFieldsFlowValuesReportItem] | Unset = UNSET,
         page_cursor: str | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -348,7 +357,7 @@ class AsyncReporting:
     async def query_form_series(
         self,
         *,
-        body: FormSeriesRequestDTO,
+        body: FormSeriesRequestDTO | FormSeriesRequestDTOParam,
         fields_form_series_report: list[QueryFormSeriesFieldsFormSeriesReportItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -374,7 +383,7 @@ class AsyncReporting:
     async def query_form_values(
         self,
         *,
-        body: FormValuesRequestDTO,
+        body: FormValuesRequestDTO | FormValuesRequestDTOParam,
         fields_form_values_report: list[QueryFormValuesFieldsFormValuesReportItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -400,7 +409,7 @@ class AsyncReporting:
     async def query_segment_series(
         self,
         *,
-        body: SegmentSeriesRequestDTO,
+        body: SegmentSeriesRequestDTO | SegmentSeriesRequestDTOParam,
         fields_segment_series_report: list[QuerySegmentSeriesFieldsSegmentSeriesReportItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -426,7 +435,7 @@ class AsyncReporting:
     async def query_segment_values(
         self,
         *,
-        body: SegmentValuesRequestDTO,
+        body: SegmentValuesRequestDTO | SegmentValuesRequestDTOParam,
         fields_segment_values_report: list[QuerySegmentValuesFieldsSegmentValuesReportItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from ..models.update_review_fields_review_item import (
         UpdateReviewFieldsReviewItem,
     )
+    from ..params import ReviewPatchQueryParam
     from ..types import UNSET, Unset
 
 
@@ -122,7 +123,7 @@ class Reviews:
         self,
         id: str,
         *,
-        body: ReviewPatchQuery,
+        body: ReviewPatchQuery | ReviewPatchQueryParam,
         fields_review: list[UpdateReviewFieldsReviewItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -265,7 +266,7 @@ class AsyncReviews:
         self,
         id: str,
         *,
-        body: ReviewPatchQuery,
+        body: ReviewPatchQuery | ReviewPatchQueryParam,
         fields_review: list[UpdateReviewFieldsReviewItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,

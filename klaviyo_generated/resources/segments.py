@@ -87,6 +87,7 @@ if TYPE_CHECKING:
     from ..models.update_segment_fields_segment_item import (
         UpdateSegmentFieldsSegmentItem,
     )
+    from ..params import SegmentCreateQueryParam, SegmentPartialUpdateQueryParam
     from ..types import UNSET, Unset
 
 
@@ -99,7 +100,7 @@ class Segments:
     def create_segment(
         self,
         *,
-        body: SegmentCreateQuery,
+        body: SegmentCreateQuery | SegmentCreateQueryParam,
         fields_segment: list[CreateSegmentFieldsSegmentItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -396,7 +397,7 @@ class Segments:
         self,
         id: str,
         *,
-        body: SegmentPartialUpdateQuery,
+        body: SegmentPartialUpdateQuery | SegmentPartialUpdateQueryParam,
         fields_segment: list[UpdateSegmentFieldsSegmentItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -550,7 +551,7 @@ class AsyncSegments:
     async def create_segment(
         self,
         *,
-        body: SegmentCreateQuery,
+        body: SegmentCreateQuery | SegmentCreateQueryParam,
         fields_segment: list[CreateSegmentFieldsSegmentItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -847,7 +848,7 @@ class AsyncSegments:
         self,
         id: str,
         *,
-        body: SegmentPartialUpdateQuery,
+        body: SegmentPartialUpdateQuery | SegmentPartialUpdateQueryParam,
         fields_segment: list[UpdateSegmentFieldsSegmentItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,

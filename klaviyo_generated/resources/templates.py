@@ -85,6 +85,14 @@ if TYPE_CHECKING:
     from ..models.update_universal_content_fields_template_universal_content_item import (
         UpdateUniversalContentFieldsTemplateUniversalContentItem,
     )
+    from ..params import (
+        TemplateCloneQueryParam,
+        TemplateCreateHtmlOrDndQueryParam,
+        TemplateRenderQueryParam,
+        TemplateUpdateHtmlOrDndQueryParam,
+        UniversalContentCreateQueryParam,
+        UniversalContentPartialUpdateQueryParam,
+    )
     from ..types import UNSET, Unset
 
 
@@ -97,7 +105,7 @@ class Templates:
     def clone_template(
         self,
         *,
-        body: TemplateCloneQuery,
+        body: TemplateCloneQuery | TemplateCloneQueryParam,
         fields_template: list[CloneTemplateFieldsTemplateItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -123,7 +131,7 @@ class Templates:
     def create_template(
         self,
         *,
-        body: TemplateCreateHtmlOrDndQuery,
+        body: TemplateCreateHtmlOrDndQuery | TemplateCreateHtmlOrDndQueryParam,
         additional_fields_template: list[CreateTemplateAdditionalFieldsTemplateItem] | Unset = UNSET,
         fields_template: list[CreateTemplateFieldsTemplateItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -151,7 +159,7 @@ class Templates:
     def create_universal_content(
         self,
         *,
-        body: UniversalContentCreateQuery,
+        body: UniversalContentCreateQuery | UniversalContentCreateQueryParam,
         fields_template_universal_content: list[CreateUniversalContentFieldsTemplateUniversalContentItem]
         | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -351,7 +359,7 @@ class Templates:
     def render_template(
         self,
         *,
-        body: TemplateRenderQuery,
+        body: TemplateRenderQuery | TemplateRenderQueryParam,
         fields_template: list[RenderTemplateFieldsTemplateItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -378,7 +386,7 @@ class Templates:
         self,
         id: str,
         *,
-        body: TemplateUpdateHtmlOrDndQuery,
+        body: TemplateUpdateHtmlOrDndQuery | TemplateUpdateHtmlOrDndQueryParam,
         additional_fields_template: list[UpdateTemplateAdditionalFieldsTemplateItem] | Unset = UNSET,
         fields_template: list[UpdateTemplateFieldsTemplateItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -408,7 +416,7 @@ class Templates:
         self,
         id: str,
         *,
-        body: UniversalContentPartialUpdateQuery,
+        body: UniversalContentPartialUpdateQuery | UniversalContentPartialUpdateQueryParam,
         fields_template_universal_content: list[UpdateUniversalContentFieldsTemplateUniversalContentItem]
         | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -518,7 +526,7 @@ class AsyncTemplates:
     async def clone_template(
         self,
         *,
-        body: TemplateCloneQuery,
+        body: TemplateCloneQuery | TemplateCloneQueryParam,
         fields_template: list[CloneTemplateFieldsTemplateItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -544,7 +552,7 @@ class AsyncTemplates:
     async def create_template(
         self,
         *,
-        body: TemplateCreateHtmlOrDndQuery,
+        body: TemplateCreateHtmlOrDndQuery | TemplateCreateHtmlOrDndQueryParam,
         additional_fields_template: list[CreateTemplateAdditionalFieldsTemplateItem] | Unset = UNSET,
         fields_template: list[CreateTemplateFieldsTemplateItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -572,7 +580,7 @@ class AsyncTemplates:
     async def create_universal_content(
         self,
         *,
-        body: UniversalContentCreateQuery,
+        body: UniversalContentCreateQuery | UniversalContentCreateQueryParam,
         fields_template_universal_content: list[CreateUniversalContentFieldsTemplateUniversalContentItem]
         | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -772,7 +780,7 @@ class AsyncTemplates:
     async def render_template(
         self,
         *,
-        body: TemplateRenderQuery,
+        body: TemplateRenderQuery | TemplateRenderQueryParam,
         fields_template: list[RenderTemplateFieldsTemplateItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -799,7 +807,7 @@ class AsyncTemplates:
         self,
         id: str,
         *,
-        body: TemplateUpdateHtmlOrDndQuery,
+        body: TemplateUpdateHtmlOrDndQuery | TemplateUpdateHtmlOrDndQueryParam,
         additional_fields_template: list[UpdateTemplateAdditionalFieldsTemplateItem] | Unset = UNSET,
         fields_template: list[UpdateTemplateFieldsTemplateItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
@@ -829,7 +837,7 @@ class AsyncTemplates:
         self,
         id: str,
         *,
-        body: UniversalContentPartialUpdateQuery,
+        body: UniversalContentPartialUpdateQuery | UniversalContentPartialUpdateQueryParam,
         fields_template_universal_content: list[UpdateUniversalContentFieldsTemplateUniversalContentItem]
         | Unset = UNSET,
         revision: str | Unset = UNSET,

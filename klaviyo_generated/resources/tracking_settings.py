@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from ..models.update_tracking_setting_fields_tracking_setting_item import (
         UpdateTrackingSettingFieldsTrackingSettingItem,
     )
+    from ..params import TrackingSettingPartialUpdateQueryParam
     from ..types import UNSET, Unset
 
 
@@ -104,7 +105,7 @@ class TrackingSettings:
         self,
         id: str,
         *,
-        body: TrackingSettingPartialUpdateQuery,
+        body: TrackingSettingPartialUpdateQuery | TrackingSettingPartialUpdateQueryParam,
         fields_tracking_setting: list[UpdateTrackingSettingFieldsTrackingSettingItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -223,7 +224,7 @@ class AsyncTrackingSettings:
         self,
         id: str,
         *,
-        body: TrackingSettingPartialUpdateQuery,
+        body: TrackingSettingPartialUpdateQuery | TrackingSettingPartialUpdateQueryParam,
         fields_tracking_setting: list[UpdateTrackingSettingFieldsTrackingSettingItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from ..models.web_feed_create_query import WebFeedCreateQuery
     from ..models.web_feed_partial_update_query import WebFeedPartialUpdateQuery
     from ..models.web_feed_response_object_resource import WebFeedResponseObjectResource
+    from ..params import WebFeedCreateQueryParam, WebFeedPartialUpdateQueryParam
     from ..types import UNSET, Unset
 
 
@@ -56,7 +57,7 @@ class WebFeeds:
     def create_web_feed(
         self,
         *,
-        body: WebFeedCreateQuery,
+        body: WebFeedCreateQuery | WebFeedCreateQueryParam,
         fields_web_feed: list[CreateWebFeedFieldsWebFeedItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -167,7 +168,7 @@ class WebFeeds:
         self,
         id: str,
         *,
-        body: WebFeedPartialUpdateQuery,
+        body: WebFeedPartialUpdateQuery | WebFeedPartialUpdateQueryParam,
         fields_web_feed: list[UpdateWebFeedFieldsWebFeedItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -237,7 +238,7 @@ class AsyncWebFeeds:
     async def create_web_feed(
         self,
         *,
-        body: WebFeedCreateQuery,
+        body: WebFeedCreateQuery | WebFeedCreateQueryParam,
         fields_web_feed: list[CreateWebFeedFieldsWebFeedItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -348,7 +349,7 @@ class AsyncWebFeeds:
         self,
         id: str,
         *,
-        body: WebFeedPartialUpdateQuery,
+        body: WebFeedPartialUpdateQuery | WebFeedPartialUpdateQueryParam,
         fields_web_feed: list[UpdateWebFeedFieldsWebFeedItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,

@@ -56,6 +56,7 @@ if TYPE_CHECKING:
     )
     from ..models.webhook_create_query import WebhookCreateQuery
     from ..models.webhook_partial_update_query import WebhookPartialUpdateQuery
+    from ..params import WebhookCreateQueryParam, WebhookPartialUpdateQueryParam
     from ..types import UNSET, Unset
 
 
@@ -68,7 +69,7 @@ class Webhooks:
     def create_webhook(
         self,
         *,
-        body: WebhookCreateQuery,
+        body: WebhookCreateQuery | WebhookCreateQueryParam,
         fields_webhook: list[CreateWebhookFieldsWebhookItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -227,7 +228,7 @@ class Webhooks:
         self,
         id: str,
         *,
-        body: WebhookPartialUpdateQuery,
+        body: WebhookPartialUpdateQuery | WebhookPartialUpdateQueryParam,
         fields_webhook: list[UpdateWebhookFieldsWebhookItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -261,7 +262,7 @@ class AsyncWebhooks:
     async def create_webhook(
         self,
         *,
-        body: WebhookCreateQuery,
+        body: WebhookCreateQuery | WebhookCreateQueryParam,
         fields_webhook: list[CreateWebhookFieldsWebhookItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
@@ -420,7 +421,7 @@ class AsyncWebhooks:
         self,
         id: str,
         *,
-        body: WebhookPartialUpdateQuery,
+        body: WebhookPartialUpdateQuery | WebhookPartialUpdateQueryParam,
         fields_webhook: list[UpdateWebhookFieldsWebhookItem] | Unset = UNSET,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,

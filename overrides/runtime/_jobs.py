@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from importlib import import_module
-from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar, get_type_hints
+from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
 
 import attrs
 
@@ -173,7 +173,7 @@ class _Polling:
         return progress.status == "cancelled" or bool(progress.failed)
 
     def _action_body(self, operation: str, action: str) -> Any:
-        body_type = get_type_hints(_endpoint(operation)._get_kwargs)["body"]
+        body_type = _endpoint(operation).BODY_MODEL
         kind = OPERATIONS[operation].path.split("/")[2].removesuffix("s")  # campaign-send-jobs -> campaign-send-job
         return body_type.from_dict({"data": {"type": kind, "id": self.id, "attributes": {"action": action}}})
 

@@ -11,6 +11,7 @@ which is named after the operation.
 
 from __future__ import annotations
 
+import inspect
 import io
 import json
 import re
@@ -58,7 +59,7 @@ def _python_name(name: str, accepted: typing.Collection[str]) -> str:
 def _arguments(name: str, spec: dict[str, Any]) -> Iterator[tuple[str, Any]]:
     examples = Examples(spec, full=False, request=True)
     endpoint = _endpoint(name)
-    accepted = set(typing.get_type_hints(endpoint._get_kwargs))
+    accepted = set(inspect.signature(endpoint._get_kwargs).parameters)
     for raw in _operation(spec, name).get("parameters", []):
         param = examples.resolve(raw)
         where, spec_name = param["in"], param["name"]
@@ -74,11 +75,7 @@ def _body(name: str, spec: dict[str, Any]) -> Any:
         return None
     media_type, media = next(iter(content.items()))
     value = Examples(spec, full=True, request=True).value(media.get("schema", {}))
-    body_type = typing.get_type_hints(_endpoint(name)._get_kwargs)["body"]
-    for candidate in typing.get_args(body_type) or (body_type,):
-        if hasattr(candidate, "from_dict"):
-            body_type = candidate
-            break
+    body_type = _endpoint(name).BODY_MODEL
     if media_type.startswith("multipart/"):
         value = {k: _file(v) if isinstance(v, bytes) else v for k, v in value.items()}
         return body_type(**value)

@@ -53,13 +53,24 @@ def _values(hint: Any) -> tuple[tuple[str, ...], bool] | None:
     return None
 
 
+def _hints(name: str) -> dict[str, Any]:
+    """The resolved annotations of ``_get_kwargs``'s arguments, but ``body``: its ``TypedDict`` is
+    imported for type checkers only, so ``typing.get_type_hints`` cannot resolve it at run time."""
+    module = _module(name)
+    return {
+        parameter.name: eval(parameter.annotation, vars(module))  # the generated annotation strings
+        for parameter in inspect.signature(module._get_kwargs).parameters.values()
+        if parameter.name != "body"
+    }
+
+
 def _parameters() -> Iterator[tuple[str, str, tuple[str, ...], bool, bool]]:
     """(operation, parameter, allowed values, is an array, is a path parameter) for every one enumerated."""
     for name in sorted(OPERATIONS):
         signature = inspect.signature(_module(name)._get_kwargs)
-        hints = typing.get_type_hints(_module(name)._get_kwargs)
+        hints = _hints(name)
         for parameter in signature.parameters.values():
-            found = _values(hints[parameter.name])
+            found = _values(hints[parameter.name]) if parameter.name in hints else None
             if found is not None:
                 path = parameter.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
                 yield name, parameter.name, found[0], found[1], path
@@ -97,14 +108,14 @@ def valid_arguments(name: str, spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def _valid_arguments(name: str, spec: dict[str, Any]) -> dict[str, Any]:
-    hints = typing.get_type_hints(_module(name)._get_kwargs)
+    hints = _hints(name)
     arguments: dict[str, Any] = {}
     for parameter in inspect.signature(_module(name)._get_kwargs).parameters.values():
         path = parameter.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
         if parameter.name == "body":
             arguments["body"] = _body(name, spec)
         elif path or parameter.default is inspect.Parameter.empty:
-            found = _values(hints[parameter.name])
+            found = _values(hints[parameter.name]) if parameter.name in hints else None
             if found is None:
                 arguments[parameter.name] = 1 if hints[parameter.name] is int else "x1"
             else:

@@ -21,11 +21,17 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import CampaignMessageAssignTemplateQueryParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = CampaignMessageAssignTemplateQuery
 
 
 def _get_kwargs(
     *,
-    body: CampaignMessageAssignTemplateQuery,
+    body: CampaignMessageAssignTemplateQuery | CampaignMessageAssignTemplateQueryParam,
     fields_campaign_message: list[AssignTemplateToCampaignMessageFieldsCampaignMessageItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -111,7 +117,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: CampaignMessageAssignTemplateQuery,
+    body: CampaignMessageAssignTemplateQuery | CampaignMessageAssignTemplateQueryParam,
     fields_campaign_message: list[AssignTemplateToCampaignMessageFieldsCampaignMessageItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PostCampaignMessageResponse | ServerError]:
@@ -157,7 +163,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: CampaignMessageAssignTemplateQuery,
+    body: CampaignMessageAssignTemplateQuery | CampaignMessageAssignTemplateQueryParam,
     fields_campaign_message: list[AssignTemplateToCampaignMessageFieldsCampaignMessageItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PostCampaignMessageResponse | ServerError | None:
@@ -198,7 +204,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: CampaignMessageAssignTemplateQuery,
+    body: CampaignMessageAssignTemplateQuery | CampaignMessageAssignTemplateQueryParam,
     fields_campaign_message: list[AssignTemplateToCampaignMessageFieldsCampaignMessageItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PostCampaignMessageResponse | ServerError]:
@@ -242,7 +248,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: CampaignMessageAssignTemplateQuery,
+    body: CampaignMessageAssignTemplateQuery | CampaignMessageAssignTemplateQueryParam,
     fields_campaign_message: list[AssignTemplateToCampaignMessageFieldsCampaignMessageItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PostCampaignMessageResponse | ServerError | None:

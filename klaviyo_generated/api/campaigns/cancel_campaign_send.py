@@ -16,12 +16,18 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import CampaignSendJobPartialUpdateQueryParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = CampaignSendJobPartialUpdateQuery
 
 
 def _get_kwargs(
     id: str,
     *,
-    body: CampaignSendJobPartialUpdateQuery,
+    body: CampaignSendJobPartialUpdateQuery | CampaignSendJobPartialUpdateQueryParam,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
     _url = "/api/campaign-send-jobs/{id}".format(
@@ -97,7 +103,7 @@ def sync_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: CampaignSendJobPartialUpdateQuery,
+    body: CampaignSendJobPartialUpdateQuery | CampaignSendJobPartialUpdateQueryParam,
     revision: str | Unset = UNSET,
 ) -> Response[Any | ClientError | ServerError]:
     """Cancel Campaign Send
@@ -143,7 +149,7 @@ def sync(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: CampaignSendJobPartialUpdateQuery,
+    body: CampaignSendJobPartialUpdateQuery | CampaignSendJobPartialUpdateQueryParam,
     revision: str | Unset = UNSET,
 ) -> Any | ClientError | ServerError | None:
     """Cancel Campaign Send
@@ -184,7 +190,7 @@ async def asyncio_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: CampaignSendJobPartialUpdateQuery,
+    body: CampaignSendJobPartialUpdateQuery | CampaignSendJobPartialUpdateQueryParam,
     revision: str | Unset = UNSET,
 ) -> Response[Any | ClientError | ServerError]:
     """Cancel Campaign Send
@@ -228,7 +234,7 @@ async def asyncio(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: CampaignSendJobPartialUpdateQuery,
+    body: CampaignSendJobPartialUpdateQuery | CampaignSendJobPartialUpdateQueryParam,
     revision: str | Unset = UNSET,
 ) -> Any | ClientError | ServerError | None:
     """Cancel Campaign Send

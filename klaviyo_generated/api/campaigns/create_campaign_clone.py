@@ -21,11 +21,17 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import CampaignCloneQueryParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = CampaignCloneQuery
 
 
 def _get_kwargs(
     *,
-    body: CampaignCloneQuery,
+    body: CampaignCloneQuery | CampaignCloneQueryParam,
     fields_campaign: list[CreateCampaignCloneFieldsCampaignItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -108,7 +114,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: CampaignCloneQuery,
+    body: CampaignCloneQuery | CampaignCloneQueryParam,
     fields_campaign: list[CreateCampaignCloneFieldsCampaignItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PostCampaignResponse | ServerError]:
@@ -153,7 +159,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: CampaignCloneQuery,
+    body: CampaignCloneQuery | CampaignCloneQueryParam,
     fields_campaign: list[CreateCampaignCloneFieldsCampaignItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PostCampaignResponse | ServerError | None:
@@ -193,7 +199,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: CampaignCloneQuery,
+    body: CampaignCloneQuery | CampaignCloneQueryParam,
     fields_campaign: list[CreateCampaignCloneFieldsCampaignItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PostCampaignResponse | ServerError]:
@@ -236,7 +242,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: CampaignCloneQuery,
+    body: CampaignCloneQuery | CampaignCloneQueryParam,
     fields_campaign: list[CreateCampaignCloneFieldsCampaignItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PostCampaignResponse | ServerError | None:

@@ -21,11 +21,17 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import CampaignRecipientEstimationJobCreateQueryParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = CampaignRecipientEstimationJobCreateQuery
 
 
 def _get_kwargs(
     *,
-    body: CampaignRecipientEstimationJobCreateQuery,
+    body: CampaignRecipientEstimationJobCreateQuery | CampaignRecipientEstimationJobCreateQueryParam,
     fields_campaign_recipient_estimation_job: list[
         RefreshCampaignRecipientEstimationFieldsCampaignRecipientEstimationJobItem
     ]
@@ -114,7 +120,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: CampaignRecipientEstimationJobCreateQuery,
+    body: CampaignRecipientEstimationJobCreateQuery | CampaignRecipientEstimationJobCreateQueryParam,
     fields_campaign_recipient_estimation_job: list[
         RefreshCampaignRecipientEstimationFieldsCampaignRecipientEstimationJobItem
     ]
@@ -167,7 +173,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: CampaignRecipientEstimationJobCreateQuery,
+    body: CampaignRecipientEstimationJobCreateQuery | CampaignRecipientEstimationJobCreateQueryParam,
     fields_campaign_recipient_estimation_job: list[
         RefreshCampaignRecipientEstimationFieldsCampaignRecipientEstimationJobItem
     ]
@@ -215,7 +221,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: CampaignRecipientEstimationJobCreateQuery,
+    body: CampaignRecipientEstimationJobCreateQuery | CampaignRecipientEstimationJobCreateQueryParam,
     fields_campaign_recipient_estimation_job: list[
         RefreshCampaignRecipientEstimationFieldsCampaignRecipientEstimationJobItem
     ]
@@ -266,7 +272,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: CampaignRecipientEstimationJobCreateQuery,
+    body: CampaignRecipientEstimationJobCreateQuery | CampaignRecipientEstimationJobCreateQueryParam,
     fields_campaign_recipient_estimation_job: list[
         RefreshCampaignRecipientEstimationFieldsCampaignRecipientEstimationJobItem
     ]

@@ -21,12 +21,18 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import CampaignPartialUpdateQueryParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = CampaignPartialUpdateQuery
 
 
 def _get_kwargs(
     id: str,
     *,
-    body: CampaignPartialUpdateQuery,
+    body: CampaignPartialUpdateQuery | CampaignPartialUpdateQueryParam,
     fields_campaign: list[UpdateCampaignFieldsCampaignItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -113,7 +119,7 @@ def sync_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: CampaignPartialUpdateQuery,
+    body: CampaignPartialUpdateQuery | CampaignPartialUpdateQueryParam,
     fields_campaign: list[UpdateCampaignFieldsCampaignItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PatchCampaignResponse | ServerError]:
@@ -161,7 +167,7 @@ def sync(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: CampaignPartialUpdateQuery,
+    body: CampaignPartialUpdateQuery | CampaignPartialUpdateQueryParam,
     fields_campaign: list[UpdateCampaignFieldsCampaignItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PatchCampaignResponse | ServerError | None:
@@ -204,7 +210,7 @@ async def asyncio_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: CampaignPartialUpdateQuery,
+    body: CampaignPartialUpdateQuery | CampaignPartialUpdateQueryParam,
     fields_campaign: list[UpdateCampaignFieldsCampaignItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PatchCampaignResponse | ServerError]:
@@ -250,7 +256,7 @@ async def asyncio(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: CampaignPartialUpdateQuery,
+    body: CampaignPartialUpdateQuery | CampaignPartialUpdateQueryParam,
     fields_campaign: list[UpdateCampaignFieldsCampaignItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PatchCampaignResponse | ServerError | None:

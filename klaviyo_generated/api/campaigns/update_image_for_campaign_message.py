@@ -16,12 +16,18 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import CampaignMessageImageUpdateQueryParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = CampaignMessageImageUpdateQuery
 
 
 def _get_kwargs(
     id: str,
     *,
-    body: CampaignMessageImageUpdateQuery,
+    body: CampaignMessageImageUpdateQuery | CampaignMessageImageUpdateQueryParam,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
     _url = "/api/campaign-messages/{id}/relationships/image".format(
@@ -97,7 +103,7 @@ def sync_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: CampaignMessageImageUpdateQuery,
+    body: CampaignMessageImageUpdateQuery | CampaignMessageImageUpdateQueryParam,
     revision: str | Unset = UNSET,
 ) -> Response[Any | ClientError | ServerError]:
     """Update Image for Campaign Message
@@ -142,7 +148,7 @@ def sync(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: CampaignMessageImageUpdateQuery,
+    body: CampaignMessageImageUpdateQuery | CampaignMessageImageUpdateQueryParam,
     revision: str | Unset = UNSET,
 ) -> Any | ClientError | ServerError | None:
     """Update Image for Campaign Message
@@ -182,7 +188,7 @@ async def asyncio_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: CampaignMessageImageUpdateQuery,
+    body: CampaignMessageImageUpdateQuery | CampaignMessageImageUpdateQueryParam,
     revision: str | Unset = UNSET,
 ) -> Response[Any | ClientError | ServerError]:
     """Update Image for Campaign Message
@@ -225,7 +231,7 @@ async def asyncio(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: CampaignMessageImageUpdateQuery,
+    body: CampaignMessageImageUpdateQuery | CampaignMessageImageUpdateQueryParam,
     revision: str | Unset = UNSET,
 ) -> Any | ClientError | ServerError | None:
     """Update Image for Campaign Message

@@ -16,12 +16,18 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import CatalogItemCategoryOpParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = CatalogItemCategoryOp
 
 
 def _get_kwargs(
     id: str,
     *,
-    body: CatalogItemCategoryOp,
+    body: CatalogItemCategoryOp | CatalogItemCategoryOpParam,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
     _url = "/api/catalog-items/{id}/relationships/categories".format(
@@ -97,7 +103,7 @@ def sync_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: CatalogItemCategoryOp,
+    body: CatalogItemCategoryOp | CatalogItemCategoryOpParam,
     revision: str | Unset = UNSET,
 ) -> Response[Any | ClientError | ServerError]:
     """Add Categories to Catalog Item
@@ -145,7 +151,7 @@ def sync(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: CatalogItemCategoryOp,
+    body: CatalogItemCategoryOp | CatalogItemCategoryOpParam,
     revision: str | Unset = UNSET,
 ) -> Any | ClientError | ServerError | None:
     """Add Categories to Catalog Item
@@ -188,7 +194,7 @@ async def asyncio_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: CatalogItemCategoryOp,
+    body: CatalogItemCategoryOp | CatalogItemCategoryOpParam,
     revision: str | Unset = UNSET,
 ) -> Response[Any | ClientError | ServerError]:
     """Add Categories to Catalog Item
@@ -234,7 +240,7 @@ async def asyncio(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: CatalogItemCategoryOp,
+    body: CatalogItemCategoryOp | CatalogItemCategoryOpParam,
     revision: str | Unset = UNSET,
 ) -> Any | ClientError | ServerError | None:
     """Add Categories to Catalog Item

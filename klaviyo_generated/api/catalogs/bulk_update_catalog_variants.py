@@ -21,11 +21,17 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import CatalogVariantUpdateJobCreateQueryParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = CatalogVariantUpdateJobCreateQuery
 
 
 def _get_kwargs(
     *,
-    body: CatalogVariantUpdateJobCreateQuery,
+    body: CatalogVariantUpdateJobCreateQuery | CatalogVariantUpdateJobCreateQueryParam,
     fields_catalog_variant_bulk_update_job: list[BulkUpdateCatalogVariantsFieldsCatalogVariantBulkUpdateJobItem]
     | Unset = UNSET,
     revision: str | Unset = UNSET,
@@ -112,7 +118,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: CatalogVariantUpdateJobCreateQuery,
+    body: CatalogVariantUpdateJobCreateQuery | CatalogVariantUpdateJobCreateQueryParam,
     fields_catalog_variant_bulk_update_job: list[BulkUpdateCatalogVariantsFieldsCatalogVariantBulkUpdateJobItem]
     | Unset = UNSET,
     revision: str | Unset = UNSET,
@@ -162,7 +168,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: CatalogVariantUpdateJobCreateQuery,
+    body: CatalogVariantUpdateJobCreateQuery | CatalogVariantUpdateJobCreateQueryParam,
     fields_catalog_variant_bulk_update_job: list[BulkUpdateCatalogVariantsFieldsCatalogVariantBulkUpdateJobItem]
     | Unset = UNSET,
     revision: str | Unset = UNSET,
@@ -207,7 +213,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: CatalogVariantUpdateJobCreateQuery,
+    body: CatalogVariantUpdateJobCreateQuery | CatalogVariantUpdateJobCreateQueryParam,
     fields_catalog_variant_bulk_update_job: list[BulkUpdateCatalogVariantsFieldsCatalogVariantBulkUpdateJobItem]
     | Unset = UNSET,
     revision: str | Unset = UNSET,
@@ -255,7 +261,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: CatalogVariantUpdateJobCreateQuery,
+    body: CatalogVariantUpdateJobCreateQuery | CatalogVariantUpdateJobCreateQueryParam,
     fields_catalog_variant_bulk_update_job: list[BulkUpdateCatalogVariantsFieldsCatalogVariantBulkUpdateJobItem]
     | Unset = UNSET,
     revision: str | Unset = UNSET,

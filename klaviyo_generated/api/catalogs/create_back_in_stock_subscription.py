@@ -16,11 +16,17 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import ServerBISSubscriptionCreateQueryParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = ServerBISSubscriptionCreateQuery
 
 
 def _get_kwargs(
     *,
-    body: ServerBISSubscriptionCreateQuery,
+    body: ServerBISSubscriptionCreateQuery | ServerBISSubscriptionCreateQueryParam,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
     body = check_body("create_back_in_stock_subscription", body, ServerBISSubscriptionCreateQuery)
@@ -92,7 +98,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: ServerBISSubscriptionCreateQuery,
+    body: ServerBISSubscriptionCreateQuery | ServerBISSubscriptionCreateQueryParam,
     revision: str | Unset = UNSET,
 ) -> Response[Any | ClientError | ServerError]:
     """Create Back In Stock Subscription
@@ -140,7 +146,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: ServerBISSubscriptionCreateQuery,
+    body: ServerBISSubscriptionCreateQuery | ServerBISSubscriptionCreateQueryParam,
     revision: str | Unset = UNSET,
 ) -> Any | ClientError | ServerError | None:
     """Create Back In Stock Subscription
@@ -183,7 +189,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: ServerBISSubscriptionCreateQuery,
+    body: ServerBISSubscriptionCreateQuery | ServerBISSubscriptionCreateQueryParam,
     revision: str | Unset = UNSET,
 ) -> Response[Any | ClientError | ServerError]:
     """Create Back In Stock Subscription
@@ -229,7 +235,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: ServerBISSubscriptionCreateQuery,
+    body: ServerBISSubscriptionCreateQuery | ServerBISSubscriptionCreateQueryParam,
     revision: str | Unset = UNSET,
 ) -> Any | ClientError | ServerError | None:
     """Create Back In Stock Subscription

@@ -21,11 +21,17 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import CatalogVariantCreateQueryParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = CatalogVariantCreateQuery
 
 
 def _get_kwargs(
     *,
-    body: CatalogVariantCreateQuery,
+    body: CatalogVariantCreateQuery | CatalogVariantCreateQueryParam,
     fields_catalog_variant: list[CreateCatalogVariantFieldsCatalogVariantItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -111,7 +117,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: CatalogVariantCreateQuery,
+    body: CatalogVariantCreateQuery | CatalogVariantCreateQueryParam,
     fields_catalog_variant: list[CreateCatalogVariantFieldsCatalogVariantItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PostCatalogVariantResponse | ServerError]:
@@ -156,7 +162,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: CatalogVariantCreateQuery,
+    body: CatalogVariantCreateQuery | CatalogVariantCreateQueryParam,
     fields_catalog_variant: list[CreateCatalogVariantFieldsCatalogVariantItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PostCatalogVariantResponse | ServerError | None:
@@ -196,7 +202,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: CatalogVariantCreateQuery,
+    body: CatalogVariantCreateQuery | CatalogVariantCreateQueryParam,
     fields_catalog_variant: list[CreateCatalogVariantFieldsCatalogVariantItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PostCatalogVariantResponse | ServerError]:
@@ -239,7 +245,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: CatalogVariantCreateQuery,
+    body: CatalogVariantCreateQuery | CatalogVariantCreateQueryParam,
     fields_catalog_variant: list[CreateCatalogVariantFieldsCatalogVariantItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PostCatalogVariantResponse | ServerError | None:

@@ -21,12 +21,18 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import CatalogItemUpdateQueryParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = CatalogItemUpdateQuery
 
 
 def _get_kwargs(
     id: str,
     *,
-    body: CatalogItemUpdateQuery,
+    body: CatalogItemUpdateQuery | CatalogItemUpdateQueryParam,
     fields_catalog_item: list[UpdateCatalogItemFieldsCatalogItemItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -116,7 +122,7 @@ def sync_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: CatalogItemUpdateQuery,
+    body: CatalogItemUpdateQuery | CatalogItemUpdateQueryParam,
     fields_catalog_item: list[UpdateCatalogItemFieldsCatalogItemItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PatchCatalogItemResponse | ServerError]:
@@ -167,7 +173,7 @@ def sync(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: CatalogItemUpdateQuery,
+    body: CatalogItemUpdateQuery | CatalogItemUpdateQueryParam,
     fields_catalog_item: list[UpdateCatalogItemFieldsCatalogItemItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PatchCatalogItemResponse | ServerError | None:
@@ -213,7 +219,7 @@ async def asyncio_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: CatalogItemUpdateQuery,
+    body: CatalogItemUpdateQuery | CatalogItemUpdateQueryParam,
     fields_catalog_item: list[UpdateCatalogItemFieldsCatalogItemItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PatchCatalogItemResponse | ServerError]:
@@ -262,7 +268,7 @@ async def asyncio(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: CatalogItemUpdateQuery,
+    body: CatalogItemUpdateQuery | CatalogItemUpdateQueryParam,
     fields_catalog_item: list[UpdateCatalogItemFieldsCatalogItemItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PatchCatalogItemResponse | ServerError | None:

@@ -21,12 +21,18 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import CatalogVariantUpdateQueryParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = CatalogVariantUpdateQuery
 
 
 def _get_kwargs(
     id: str,
     *,
-    body: CatalogVariantUpdateQuery,
+    body: CatalogVariantUpdateQuery | CatalogVariantUpdateQueryParam,
     fields_catalog_variant: list[UpdateCatalogVariantFieldsCatalogVariantItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -116,7 +122,7 @@ def sync_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: CatalogVariantUpdateQuery,
+    body: CatalogVariantUpdateQuery | CatalogVariantUpdateQueryParam,
     fields_catalog_variant: list[UpdateCatalogVariantFieldsCatalogVariantItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PatchCatalogVariantResponse | ServerError]:
@@ -167,7 +173,7 @@ def sync(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: CatalogVariantUpdateQuery,
+    body: CatalogVariantUpdateQuery | CatalogVariantUpdateQueryParam,
     fields_catalog_variant: list[UpdateCatalogVariantFieldsCatalogVariantItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PatchCatalogVariantResponse | ServerError | None:
@@ -213,7 +219,7 @@ async def asyncio_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: CatalogVariantUpdateQuery,
+    body: CatalogVariantUpdateQuery | CatalogVariantUpdateQueryParam,
     fields_catalog_variant: list[UpdateCatalogVariantFieldsCatalogVariantItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PatchCatalogVariantResponse | ServerError]:
@@ -262,7 +268,7 @@ async def asyncio(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: CatalogVariantUpdateQuery,
+    body: CatalogVariantUpdateQuery | CatalogVariantUpdateQueryParam,
     fields_catalog_variant: list[UpdateCatalogVariantFieldsCatalogVariantItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PatchCatalogVariantResponse | ServerError | None:

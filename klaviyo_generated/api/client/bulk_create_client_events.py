@@ -16,11 +16,17 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import EventsBulkCreateQueryParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = EventsBulkCreateQuery
 
 
 def _get_kwargs(
     *,
-    body: EventsBulkCreateQuery,
+    body: EventsBulkCreateQuery | EventsBulkCreateQueryParam,
     company_id: str,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -100,7 +106,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: EventsBulkCreateQuery,
+    body: EventsBulkCreateQuery | EventsBulkCreateQueryParam,
     company_id: str,
     revision: str | Unset = UNSET,
 ) -> Response[Any | ClientError | ServerError]:
@@ -158,7 +164,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: EventsBulkCreateQuery,
+    body: EventsBulkCreateQuery | EventsBulkCreateQueryParam,
     company_id: str,
     revision: str | Unset = UNSET,
 ) -> Any | ClientError | ServerError | None:
@@ -211,7 +217,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: EventsBulkCreateQuery,
+    body: EventsBulkCreateQuery | EventsBulkCreateQueryParam,
     company_id: str,
     revision: str | Unset = UNSET,
 ) -> Response[Any | ClientError | ServerError]:
@@ -267,7 +273,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: EventsBulkCreateQuery,
+    body: EventsBulkCreateQuery | EventsBulkCreateQueryParam,
     company_id: str,
     revision: str | Unset = UNSET,
 ) -> Any | ClientError | ServerError | None:

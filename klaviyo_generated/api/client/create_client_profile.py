@@ -16,11 +16,17 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import OnsiteProfileCreateQueryParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = OnsiteProfileCreateQuery
 
 
 def _get_kwargs(
     *,
-    body: OnsiteProfileCreateQuery,
+    body: OnsiteProfileCreateQuery | OnsiteProfileCreateQueryParam,
     company_id: str,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -100,7 +106,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: OnsiteProfileCreateQuery,
+    body: OnsiteProfileCreateQuery | OnsiteProfileCreateQueryParam,
     company_id: str,
     revision: str | Unset = UNSET,
 ) -> Response[Any | ClientError | ServerError]:
@@ -160,7 +166,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: OnsiteProfileCreateQuery,
+    body: OnsiteProfileCreateQuery | OnsiteProfileCreateQueryParam,
     company_id: str,
     revision: str | Unset = UNSET,
 ) -> Any | ClientError | ServerError | None:
@@ -215,7 +221,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: OnsiteProfileCreateQuery,
+    body: OnsiteProfileCreateQuery | OnsiteProfileCreateQueryParam,
     company_id: str,
     revision: str | Unset = UNSET,
 ) -> Response[Any | ClientError | ServerError]:
@@ -273,7 +279,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: OnsiteProfileCreateQuery,
+    body: OnsiteProfileCreateQuery | OnsiteProfileCreateQueryParam,
     company_id: str,
     revision: str | Unset = UNSET,
 ) -> Any | ClientError | ServerError | None:

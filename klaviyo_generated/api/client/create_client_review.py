@@ -16,11 +16,17 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import ReviewCreateDTOParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = ReviewCreateDTO
 
 
 def _get_kwargs(
     *,
-    body: ReviewCreateDTO,
+    body: ReviewCreateDTO | ReviewCreateDTOParam,
     company_id: str,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -100,7 +106,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: ReviewCreateDTO,
+    body: ReviewCreateDTO | ReviewCreateDTOParam,
     company_id: str,
     revision: str | Unset = UNSET,
 ) -> Response[Any | ClientError | ServerError]:
@@ -144,7 +150,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: ReviewCreateDTO,
+    body: ReviewCreateDTO | ReviewCreateDTOParam,
     company_id: str,
     revision: str | Unset = UNSET,
 ) -> Any | ClientError | ServerError | None:
@@ -183,7 +189,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: ReviewCreateDTO,
+    body: ReviewCreateDTO | ReviewCreateDTOParam,
     company_id: str,
     revision: str | Unset = UNSET,
 ) -> Response[Any | ClientError | ServerError]:
@@ -225,7 +231,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: ReviewCreateDTO,
+    body: ReviewCreateDTO | ReviewCreateDTOParam,
     company_id: str,
     revision: str | Unset = UNSET,
 ) -> Any | ClientError | ServerError | None:

@@ -16,11 +16,17 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import ConversationMessageCreateQueryParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = ConversationMessageCreateQuery
 
 
 def _get_kwargs(
     *,
-    body: ConversationMessageCreateQuery,
+    body: ConversationMessageCreateQuery | ConversationMessageCreateQueryParam,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
     body = check_body("create_conversation_message", body, ConversationMessageCreateQuery)
@@ -92,7 +98,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: ConversationMessageCreateQuery,
+    body: ConversationMessageCreateQuery | ConversationMessageCreateQueryParam,
     revision: str | Unset = UNSET,
 ) -> Response[Any | ClientError | ServerError]:
     """Create Conversation Message
@@ -137,7 +143,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: ConversationMessageCreateQuery,
+    body: ConversationMessageCreateQuery | ConversationMessageCreateQueryParam,
     revision: str | Unset = UNSET,
 ) -> Any | ClientError | ServerError | None:
     """Create Conversation Message
@@ -177,7 +183,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: ConversationMessageCreateQuery,
+    body: ConversationMessageCreateQuery | ConversationMessageCreateQueryParam,
     revision: str | Unset = UNSET,
 ) -> Response[Any | ClientError | ServerError]:
     """Create Conversation Message
@@ -220,7 +226,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: ConversationMessageCreateQuery,
+    body: ConversationMessageCreateQuery | ConversationMessageCreateQueryParam,
     revision: str | Unset = UNSET,
 ) -> Any | ClientError | ServerError | None:
     """Create Conversation Message

@@ -21,11 +21,17 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import CouponCodeCreateJobCreateQueryParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = CouponCodeCreateJobCreateQuery
 
 
 def _get_kwargs(
     *,
-    body: CouponCodeCreateJobCreateQuery,
+    body: CouponCodeCreateJobCreateQuery | CouponCodeCreateJobCreateQueryParam,
     fields_coupon_code_bulk_create_job: list[BulkCreateCouponCodesFieldsCouponCodeBulkCreateJobItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -111,7 +117,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: CouponCodeCreateJobCreateQuery,
+    body: CouponCodeCreateJobCreateQuery | CouponCodeCreateJobCreateQueryParam,
     fields_coupon_code_bulk_create_job: list[BulkCreateCouponCodesFieldsCouponCodeBulkCreateJobItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PostCouponCodeCreateJobResponse | ServerError]:
@@ -160,7 +166,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: CouponCodeCreateJobCreateQuery,
+    body: CouponCodeCreateJobCreateQuery | CouponCodeCreateJobCreateQueryParam,
     fields_coupon_code_bulk_create_job: list[BulkCreateCouponCodesFieldsCouponCodeBulkCreateJobItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PostCouponCodeCreateJobResponse | ServerError | None:
@@ -204,7 +210,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: CouponCodeCreateJobCreateQuery,
+    body: CouponCodeCreateJobCreateQuery | CouponCodeCreateJobCreateQueryParam,
     fields_coupon_code_bulk_create_job: list[BulkCreateCouponCodesFieldsCouponCodeBulkCreateJobItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PostCouponCodeCreateJobResponse | ServerError]:
@@ -251,7 +257,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: CouponCodeCreateJobCreateQuery,
+    body: CouponCodeCreateJobCreateQuery | CouponCodeCreateJobCreateQueryParam,
     fields_coupon_code_bulk_create_job: list[BulkCreateCouponCodesFieldsCouponCodeBulkCreateJobItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PostCouponCodeCreateJobResponse | ServerError | None:

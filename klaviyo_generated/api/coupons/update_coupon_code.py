@@ -21,12 +21,18 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import CouponCodeUpdateQueryParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = CouponCodeUpdateQuery
 
 
 def _get_kwargs(
     id: str,
     *,
-    body: CouponCodeUpdateQuery,
+    body: CouponCodeUpdateQuery | CouponCodeUpdateQueryParam,
     fields_coupon_code: list[UpdateCouponCodeFieldsCouponCodeItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -116,7 +122,7 @@ def sync_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: CouponCodeUpdateQuery,
+    body: CouponCodeUpdateQuery | CouponCodeUpdateQueryParam,
     fields_coupon_code: list[UpdateCouponCodeFieldsCouponCodeItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PatchCouponCodeResponse | ServerError]:
@@ -166,7 +172,7 @@ def sync(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: CouponCodeUpdateQuery,
+    body: CouponCodeUpdateQuery | CouponCodeUpdateQueryParam,
     fields_coupon_code: list[UpdateCouponCodeFieldsCouponCodeItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PatchCouponCodeResponse | ServerError | None:
@@ -211,7 +217,7 @@ async def asyncio_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: CouponCodeUpdateQuery,
+    body: CouponCodeUpdateQuery | CouponCodeUpdateQueryParam,
     fields_coupon_code: list[UpdateCouponCodeFieldsCouponCodeItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PatchCouponCodeResponse | ServerError]:
@@ -259,7 +265,7 @@ async def asyncio(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: CouponCodeUpdateQuery,
+    body: CouponCodeUpdateQuery | CouponCodeUpdateQueryParam,
     fields_coupon_code: list[UpdateCouponCodeFieldsCouponCodeItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PatchCouponCodeResponse | ServerError | None:

@@ -16,11 +16,17 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import ObjectRecordDeleteJobCreateQueryParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = ObjectRecordDeleteJobCreateQuery
 
 
 def _get_kwargs(
     *,
-    body: ObjectRecordDeleteJobCreateQuery,
+    body: ObjectRecordDeleteJobCreateQuery | ObjectRecordDeleteJobCreateQueryParam,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
     body = check_body("bulk_delete_object_records", body, ObjectRecordDeleteJobCreateQuery)
@@ -92,7 +98,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: ObjectRecordDeleteJobCreateQuery,
+    body: ObjectRecordDeleteJobCreateQuery | ObjectRecordDeleteJobCreateQueryParam,
     revision: str | Unset = UNSET,
 ) -> Response[Any | ClientError | ServerError]:
     """Bulk Delete Object Records
@@ -136,7 +142,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: ObjectRecordDeleteJobCreateQuery,
+    body: ObjectRecordDeleteJobCreateQuery | ObjectRecordDeleteJobCreateQueryParam,
     revision: str | Unset = UNSET,
 ) -> Any | ClientError | ServerError | None:
     """Bulk Delete Object Records
@@ -175,7 +181,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: ObjectRecordDeleteJobCreateQuery,
+    body: ObjectRecordDeleteJobCreateQuery | ObjectRecordDeleteJobCreateQueryParam,
     revision: str | Unset = UNSET,
 ) -> Response[Any | ClientError | ServerError]:
     """Bulk Delete Object Records
@@ -217,7 +223,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: ObjectRecordDeleteJobCreateQuery,
+    body: ObjectRecordDeleteJobCreateQuery | ObjectRecordDeleteJobCreateQueryParam,
     revision: str | Unset = UNSET,
 ) -> Any | ClientError | ServerError | None:
     """Bulk Delete Object Records

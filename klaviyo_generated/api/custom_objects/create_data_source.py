@@ -21,11 +21,17 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import DataSourceCreateQueryParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = DataSourceCreateQuery
 
 
 def _get_kwargs(
     *,
-    body: DataSourceCreateQuery,
+    body: DataSourceCreateQuery | DataSourceCreateQueryParam,
     fields_data_source: list[CreateDataSourceFieldsDataSourceItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -111,7 +117,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: DataSourceCreateQuery,
+    body: DataSourceCreateQuery | DataSourceCreateQueryParam,
     fields_data_source: list[CreateDataSourceFieldsDataSourceItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PostDataSourceResponse | ServerError]:
@@ -155,7 +161,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: DataSourceCreateQuery,
+    body: DataSourceCreateQuery | DataSourceCreateQueryParam,
     fields_data_source: list[CreateDataSourceFieldsDataSourceItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PostDataSourceResponse | ServerError | None:
@@ -194,7 +200,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: DataSourceCreateQuery,
+    body: DataSourceCreateQuery | DataSourceCreateQueryParam,
     fields_data_source: list[CreateDataSourceFieldsDataSourceItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PostDataSourceResponse | ServerError]:
@@ -236,7 +242,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: DataSourceCreateQuery,
+    body: DataSourceCreateQuery | DataSourceCreateQueryParam,
     fields_data_source: list[CreateDataSourceFieldsDataSourceItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PostDataSourceResponse | ServerError | None:

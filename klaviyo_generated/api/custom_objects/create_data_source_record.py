@@ -16,11 +16,17 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import DataSourceRecordCreateJobCreateQueryParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = DataSourceRecordCreateJobCreateQuery
 
 
 def _get_kwargs(
     *,
-    body: DataSourceRecordCreateJobCreateQuery,
+    body: DataSourceRecordCreateJobCreateQuery | DataSourceRecordCreateJobCreateQueryParam,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
     body = check_body("create_data_source_record", body, DataSourceRecordCreateJobCreateQuery)
@@ -92,7 +98,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: DataSourceRecordCreateJobCreateQuery,
+    body: DataSourceRecordCreateJobCreateQuery | DataSourceRecordCreateJobCreateQueryParam,
     revision: str | Unset = UNSET,
 ) -> Response[Any | ClientError | ServerError]:
     """Create Data Source Record
@@ -139,7 +145,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: DataSourceRecordCreateJobCreateQuery,
+    body: DataSourceRecordCreateJobCreateQuery | DataSourceRecordCreateJobCreateQueryParam,
     revision: str | Unset = UNSET,
 ) -> Any | ClientError | ServerError | None:
     """Create Data Source Record
@@ -181,7 +187,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: DataSourceRecordCreateJobCreateQuery,
+    body: DataSourceRecordCreateJobCreateQuery | DataSourceRecordCreateJobCreateQueryParam,
     revision: str | Unset = UNSET,
 ) -> Response[Any | ClientError | ServerError]:
     """Create Data Source Record
@@ -226,7 +232,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: DataSourceRecordCreateJobCreateQuery,
+    body: DataSourceRecordCreateJobCreateQuery | DataSourceRecordCreateJobCreateQueryParam,
     revision: str | Unset = UNSET,
 ) -> Any | ClientError | ServerError | None:
     """Create Data Source Record

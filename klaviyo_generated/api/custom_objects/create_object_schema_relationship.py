@@ -16,12 +16,18 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import ObjectSchemaRelationshipCreateQueryParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = ObjectSchemaRelationshipCreateQuery
 
 
 def _get_kwargs(
     id: str,
     *,
-    body: ObjectSchemaRelationshipCreateQuery,
+    body: ObjectSchemaRelationshipCreateQuery | ObjectSchemaRelationshipCreateQueryParam,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
     _url = "/api/object-schemas/{id}/relationships/object-schemas".format(
@@ -97,7 +103,7 @@ def sync_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: ObjectSchemaRelationshipCreateQuery,
+    body: ObjectSchemaRelationshipCreateQuery | ObjectSchemaRelationshipCreateQueryParam,
     revision: str | Unset = UNSET,
 ) -> Response[Any | ClientError | ServerError]:
     """Create Object Schema Relationship
@@ -144,7 +150,7 @@ def sync(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: ObjectSchemaRelationshipCreateQuery,
+    body: ObjectSchemaRelationshipCreateQuery | ObjectSchemaRelationshipCreateQueryParam,
     revision: str | Unset = UNSET,
 ) -> Any | ClientError | ServerError | None:
     """Create Object Schema Relationship
@@ -186,7 +192,7 @@ async def asyncio_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: ObjectSchemaRelationshipCreateQuery,
+    body: ObjectSchemaRelationshipCreateQuery | ObjectSchemaRelationshipCreateQueryParam,
     revision: str | Unset = UNSET,
 ) -> Response[Any | ClientError | ServerError]:
     """Create Object Schema Relationship
@@ -231,7 +237,7 @@ async def asyncio(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: ObjectSchemaRelationshipCreateQuery,
+    body: ObjectSchemaRelationshipCreateQuery | ObjectSchemaRelationshipCreateQueryParam,
     revision: str | Unset = UNSET,
 ) -> Any | ClientError | ServerError | None:
     """Create Object Schema Relationship

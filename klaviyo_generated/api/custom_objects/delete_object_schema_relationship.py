@@ -16,12 +16,18 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import ObjectSchemaRelationshipDeleteQueryParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = ObjectSchemaRelationshipDeleteQuery
 
 
 def _get_kwargs(
     id: str,
     *,
-    body: ObjectSchemaRelationshipDeleteQuery,
+    body: ObjectSchemaRelationshipDeleteQuery | ObjectSchemaRelationshipDeleteQueryParam,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
     _url = "/api/object-schemas/{id}/relationships/object-schemas".format(
@@ -97,7 +103,7 @@ def sync_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: ObjectSchemaRelationshipDeleteQuery,
+    body: ObjectSchemaRelationshipDeleteQuery | ObjectSchemaRelationshipDeleteQueryParam,
     revision: str | Unset = UNSET,
 ) -> Response[Any | ClientError | ServerError]:
     """Delete Object Schema Relationship
@@ -141,7 +147,7 @@ def sync(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: ObjectSchemaRelationshipDeleteQuery,
+    body: ObjectSchemaRelationshipDeleteQuery | ObjectSchemaRelationshipDeleteQueryParam,
     revision: str | Unset = UNSET,
 ) -> Any | ClientError | ServerError | None:
     """Delete Object Schema Relationship
@@ -180,7 +186,7 @@ async def asyncio_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: ObjectSchemaRelationshipDeleteQuery,
+    body: ObjectSchemaRelationshipDeleteQuery | ObjectSchemaRelationshipDeleteQueryParam,
     revision: str | Unset = UNSET,
 ) -> Response[Any | ClientError | ServerError]:
     """Delete Object Schema Relationship
@@ -222,7 +228,7 @@ async def asyncio(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: ObjectSchemaRelationshipDeleteQuery,
+    body: ObjectSchemaRelationshipDeleteQuery | ObjectSchemaRelationshipDeleteQueryParam,
     revision: str | Unset = UNSET,
 ) -> Any | ClientError | ServerError | None:
     """Delete Object Schema Relationship

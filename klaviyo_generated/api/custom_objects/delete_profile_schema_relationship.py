@@ -16,12 +16,18 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import ProfileObjectSchemaRelationshipDeleteQueryParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = ProfileObjectSchemaRelationshipDeleteQuery
 
 
 def _get_kwargs(
     id: str,
     *,
-    body: ProfileObjectSchemaRelationshipDeleteQuery,
+    body: ProfileObjectSchemaRelationshipDeleteQuery | ProfileObjectSchemaRelationshipDeleteQueryParam,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
     _url = "/api/object-schemas/{id}/relationships/profile-object-schemas".format(
@@ -97,7 +103,7 @@ def sync_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: ProfileObjectSchemaRelationshipDeleteQuery,
+    body: ProfileObjectSchemaRelationshipDeleteQuery | ProfileObjectSchemaRelationshipDeleteQueryParam,
     revision: str | Unset = UNSET,
 ) -> Response[Any | ClientError | ServerError]:
     """Delete Profile Schema Relationship
@@ -142,7 +148,7 @@ def sync(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: ProfileObjectSchemaRelationshipDeleteQuery,
+    body: ProfileObjectSchemaRelationshipDeleteQuery | ProfileObjectSchemaRelationshipDeleteQueryParam,
     revision: str | Unset = UNSET,
 ) -> Any | ClientError | ServerError | None:
     """Delete Profile Schema Relationship
@@ -182,7 +188,7 @@ async def asyncio_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: ProfileObjectSchemaRelationshipDeleteQuery,
+    body: ProfileObjectSchemaRelationshipDeleteQuery | ProfileObjectSchemaRelationshipDeleteQueryParam,
     revision: str | Unset = UNSET,
 ) -> Response[Any | ClientError | ServerError]:
     """Delete Profile Schema Relationship
@@ -225,7 +231,7 @@ async def asyncio(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: ProfileObjectSchemaRelationshipDeleteQuery,
+    body: ProfileObjectSchemaRelationshipDeleteQuery | ProfileObjectSchemaRelationshipDeleteQueryParam,
     revision: str | Unset = UNSET,
 ) -> Any | ClientError | ServerError | None:
     """Delete Profile Schema Relationship

@@ -18,12 +18,18 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import ProfileObjectSchemaRelationshipPartialUpdateQueryParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = ProfileObjectSchemaRelationshipPartialUpdateQuery
 
 
 def _get_kwargs(
     id: str,
     *,
-    body: ProfileObjectSchemaRelationshipPartialUpdateQuery,
+    body: ProfileObjectSchemaRelationshipPartialUpdateQuery | ProfileObjectSchemaRelationshipPartialUpdateQueryParam,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
     _url = "/api/object-schemas/{id}/relationships/profile-object-schemas".format(
@@ -99,7 +105,7 @@ def sync_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: ProfileObjectSchemaRelationshipPartialUpdateQuery,
+    body: ProfileObjectSchemaRelationshipPartialUpdateQuery | ProfileObjectSchemaRelationshipPartialUpdateQueryParam,
     revision: str | Unset = UNSET,
 ) -> Response[Any | ClientError | ServerError]:
     """Update Profile Schema Relationship
@@ -144,7 +150,7 @@ def sync(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: ProfileObjectSchemaRelationshipPartialUpdateQuery,
+    body: ProfileObjectSchemaRelationshipPartialUpdateQuery | ProfileObjectSchemaRelationshipPartialUpdateQueryParam,
     revision: str | Unset = UNSET,
 ) -> Any | ClientError | ServerError | None:
     """Update Profile Schema Relationship
@@ -184,7 +190,7 @@ async def asyncio_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: ProfileObjectSchemaRelationshipPartialUpdateQuery,
+    body: ProfileObjectSchemaRelationshipPartialUpdateQuery | ProfileObjectSchemaRelationshipPartialUpdateQueryParam,
     revision: str | Unset = UNSET,
 ) -> Response[Any | ClientError | ServerError]:
     """Update Profile Schema Relationship
@@ -227,7 +233,7 @@ async def asyncio(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: ProfileObjectSchemaRelationshipPartialUpdateQuery,
+    body: ProfileObjectSchemaRelationshipPartialUpdateQuery | ProfileObjectSchemaRelationshipPartialUpdateQueryParam,
     revision: str | Unset = UNSET,
 ) -> Any | ClientError | ServerError | None:
     """Update Profile Schema Relationship

@@ -21,12 +21,18 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import SourceMappingPartialUpdateQueryParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = SourceMappingPartialUpdateQuery
 
 
 def _get_kwargs(
     id: str,
     *,
-    body: SourceMappingPartialUpdateQuery,
+    body: SourceMappingPartialUpdateQuery | SourceMappingPartialUpdateQueryParam,
     fields_source_mapping: list[UpdateSourceMappingFieldsSourceMappingItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -116,7 +122,7 @@ def sync_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: SourceMappingPartialUpdateQuery,
+    body: SourceMappingPartialUpdateQuery | SourceMappingPartialUpdateQueryParam,
     fields_source_mapping: list[UpdateSourceMappingFieldsSourceMappingItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PatchSourceMappingResponse | ServerError]:
@@ -163,7 +169,7 @@ def sync(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: SourceMappingPartialUpdateQuery,
+    body: SourceMappingPartialUpdateQuery | SourceMappingPartialUpdateQueryParam,
     fields_source_mapping: list[UpdateSourceMappingFieldsSourceMappingItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PatchSourceMappingResponse | ServerError | None:
@@ -205,7 +211,7 @@ async def asyncio_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: SourceMappingPartialUpdateQuery,
+    body: SourceMappingPartialUpdateQuery | SourceMappingPartialUpdateQueryParam,
     fields_source_mapping: list[UpdateSourceMappingFieldsSourceMappingItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PatchSourceMappingResponse | ServerError]:
@@ -250,7 +256,7 @@ async def asyncio(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: SourceMappingPartialUpdateQuery,
+    body: SourceMappingPartialUpdateQuery | SourceMappingPartialUpdateQueryParam,
     fields_source_mapping: list[UpdateSourceMappingFieldsSourceMappingItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PatchSourceMappingResponse | ServerError | None:

@@ -16,11 +16,17 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import DataPrivacyCreateDeletionJobQueryParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = DataPrivacyCreateDeletionJobQuery
 
 
 def _get_kwargs(
     *,
-    body: DataPrivacyCreateDeletionJobQuery,
+    body: DataPrivacyCreateDeletionJobQuery | DataPrivacyCreateDeletionJobQueryParam,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
     body = check_body("request_profile_deletion", body, DataPrivacyCreateDeletionJobQuery)
@@ -92,7 +98,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: DataPrivacyCreateDeletionJobQuery,
+    body: DataPrivacyCreateDeletionJobQuery | DataPrivacyCreateDeletionJobQueryParam,
     revision: str | Unset = UNSET,
 ) -> Response[Any | ClientError | ServerError]:
     """Request Profile Deletion
@@ -144,7 +150,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: DataPrivacyCreateDeletionJobQuery,
+    body: DataPrivacyCreateDeletionJobQuery | DataPrivacyCreateDeletionJobQueryParam,
     revision: str | Unset = UNSET,
 ) -> Any | ClientError | ServerError | None:
     """Request Profile Deletion
@@ -191,7 +197,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: DataPrivacyCreateDeletionJobQuery,
+    body: DataPrivacyCreateDeletionJobQuery | DataPrivacyCreateDeletionJobQueryParam,
     revision: str | Unset = UNSET,
 ) -> Response[Any | ClientError | ServerError]:
     """Request Profile Deletion
@@ -241,7 +247,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: DataPrivacyCreateDeletionJobQuery,
+    body: DataPrivacyCreateDeletionJobQuery | DataPrivacyCreateDeletionJobQueryParam,
     revision: str | Unset = UNSET,
 ) -> Any | ClientError | ServerError | None:
     """Request Profile Deletion

@@ -16,11 +16,17 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import EventsBulkCreateJobParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = EventsBulkCreateJob
 
 
 def _get_kwargs(
     *,
-    body: EventsBulkCreateJob,
+    body: EventsBulkCreateJob | EventsBulkCreateJobParam,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
     body = check_body("bulk_create_events", body, EventsBulkCreateJob)
@@ -92,7 +98,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: EventsBulkCreateJob,
+    body: EventsBulkCreateJob | EventsBulkCreateJobParam,
     revision: str | Unset = UNSET,
 ) -> Response[Any | ClientError | ServerError]:
     """Bulk Create Events
@@ -141,7 +147,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: EventsBulkCreateJob,
+    body: EventsBulkCreateJob | EventsBulkCreateJobParam,
     revision: str | Unset = UNSET,
 ) -> Any | ClientError | ServerError | None:
     """Bulk Create Events
@@ -185,7 +191,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: EventsBulkCreateJob,
+    body: EventsBulkCreateJob | EventsBulkCreateJobParam,
     revision: str | Unset = UNSET,
 ) -> Response[Any | ClientError | ServerError]:
     """Bulk Create Events
@@ -232,7 +238,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: EventsBulkCreateJob,
+    body: EventsBulkCreateJob | EventsBulkCreateJobParam,
     revision: str | Unset = UNSET,
 ) -> Any | ClientError | ServerError | None:
     """Bulk Create Events

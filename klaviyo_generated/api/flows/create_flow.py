@@ -25,11 +25,17 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import FlowCreateQueryParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = FlowCreateQuery
 
 
 def _get_kwargs(
     *,
-    body: FlowCreateQuery,
+    body: FlowCreateQuery | FlowCreateQueryParam,
     additional_fields_flow: list[CreateFlowAdditionalFieldsFlowItem] | Unset = UNSET,
     fields_flow: list[CreateFlowFieldsFlowItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
@@ -117,7 +123,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: FlowCreateQuery,
+    body: FlowCreateQuery | FlowCreateQueryParam,
     additional_fields_flow: list[CreateFlowAdditionalFieldsFlowItem] | Unset = UNSET,
     fields_flow: list[CreateFlowFieldsFlowItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
@@ -171,7 +177,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: FlowCreateQuery,
+    body: FlowCreateQuery | FlowCreateQueryParam,
     additional_fields_flow: list[CreateFlowAdditionalFieldsFlowItem] | Unset = UNSET,
     fields_flow: list[CreateFlowFieldsFlowItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
@@ -220,7 +226,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: FlowCreateQuery,
+    body: FlowCreateQuery | FlowCreateQueryParam,
     additional_fields_flow: list[CreateFlowAdditionalFieldsFlowItem] | Unset = UNSET,
     fields_flow: list[CreateFlowFieldsFlowItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
@@ -272,7 +278,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: FlowCreateQuery,
+    body: FlowCreateQuery | FlowCreateQueryParam,
     additional_fields_flow: list[CreateFlowAdditionalFieldsFlowItem] | Unset = UNSET,
     fields_flow: list[CreateFlowFieldsFlowItem] | Unset = UNSET,
     revision: str | Unset = UNSET,

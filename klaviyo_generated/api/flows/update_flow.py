@@ -21,12 +21,18 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import FlowUpdateQueryParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = FlowUpdateQuery
 
 
 def _get_kwargs(
     id: str,
     *,
-    body: FlowUpdateQuery,
+    body: FlowUpdateQuery | FlowUpdateQueryParam,
     fields_flow: list[UpdateFlowFieldsFlowItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -113,7 +119,7 @@ def sync_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: FlowUpdateQuery,
+    body: FlowUpdateQuery | FlowUpdateQueryParam,
     fields_flow: list[UpdateFlowFieldsFlowItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PatchFlowResponse | ServerError]:
@@ -161,7 +167,7 @@ def sync(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: FlowUpdateQuery,
+    body: FlowUpdateQuery | FlowUpdateQueryParam,
     fields_flow: list[UpdateFlowFieldsFlowItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PatchFlowResponse | ServerError | None:
@@ -204,7 +210,7 @@ async def asyncio_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: FlowUpdateQuery,
+    body: FlowUpdateQuery | FlowUpdateQueryParam,
     fields_flow: list[UpdateFlowFieldsFlowItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PatchFlowResponse | ServerError]:
@@ -250,7 +256,7 @@ async def asyncio(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: FlowUpdateQuery,
+    body: FlowUpdateQuery | FlowUpdateQueryParam,
     fields_flow: list[UpdateFlowFieldsFlowItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PatchFlowResponse | ServerError | None:

@@ -21,12 +21,18 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import ImagePartialUpdateQueryParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = ImagePartialUpdateQuery
 
 
 def _get_kwargs(
     id: str,
     *,
-    body: ImagePartialUpdateQuery,
+    body: ImagePartialUpdateQuery | ImagePartialUpdateQueryParam,
     fields_image: list[UpdateImageFieldsImageItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -113,7 +119,7 @@ def sync_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: ImagePartialUpdateQuery,
+    body: ImagePartialUpdateQuery | ImagePartialUpdateQueryParam,
     fields_image: list[UpdateImageFieldsImageItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PatchImageResponse | ServerError]:
@@ -160,7 +166,7 @@ def sync(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: ImagePartialUpdateQuery,
+    body: ImagePartialUpdateQuery | ImagePartialUpdateQueryParam,
     fields_image: list[UpdateImageFieldsImageItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PatchImageResponse | ServerError | None:
@@ -202,7 +208,7 @@ async def asyncio_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: ImagePartialUpdateQuery,
+    body: ImagePartialUpdateQuery | ImagePartialUpdateQueryParam,
     fields_image: list[UpdateImageFieldsImageItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PatchImageResponse | ServerError]:
@@ -247,7 +253,7 @@ async def asyncio(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: ImagePartialUpdateQuery,
+    body: ImagePartialUpdateQuery | ImagePartialUpdateQueryParam,
     fields_image: list[UpdateImageFieldsImageItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PatchImageResponse | ServerError | None:

@@ -23,6 +23,11 @@ if TYPE_CHECKING:
     from ...client import AuthenticatedClient, Client
 
 
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = ImageUploadQuery
+
+
 def _get_kwargs(
     *,
     body: ImageUploadQuery,

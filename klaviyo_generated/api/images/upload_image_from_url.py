@@ -21,11 +21,17 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import ImageCreateQueryParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = ImageCreateQuery
 
 
 def _get_kwargs(
     *,
-    body: ImageCreateQuery,
+    body: ImageCreateQuery | ImageCreateQueryParam,
     fields_image: list[UploadImageFromUrlFieldsImageItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -108,7 +114,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: ImageCreateQuery,
+    body: ImageCreateQuery | ImageCreateQueryParam,
     fields_image: list[UploadImageFromUrlFieldsImageItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PostImageResponse | ServerError]:
@@ -155,7 +161,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: ImageCreateQuery,
+    body: ImageCreateQuery | ImageCreateQueryParam,
     fields_image: list[UploadImageFromUrlFieldsImageItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PostImageResponse | ServerError | None:
@@ -197,7 +203,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: ImageCreateQuery,
+    body: ImageCreateQuery | ImageCreateQueryParam,
     fields_image: list[UploadImageFromUrlFieldsImageItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PostImageResponse | ServerError]:
@@ -242,7 +248,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: ImageCreateQuery,
+    body: ImageCreateQuery | ImageCreateQueryParam,
     fields_image: list[UploadImageFromUrlFieldsImageItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PostImageResponse | ServerError | None:

@@ -16,12 +16,18 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import ListMembersAddQueryParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = ListMembersAddQuery
 
 
 def _get_kwargs(
     id: str,
     *,
-    body: ListMembersAddQuery,
+    body: ListMembersAddQuery | ListMembersAddQueryParam,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
     _url = "/api/lists/{id}/relationships/profiles".format(
@@ -97,7 +103,7 @@ def sync_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: ListMembersAddQuery,
+    body: ListMembersAddQuery | ListMembersAddQueryParam,
     revision: str | Unset = UNSET,
 ) -> Response[Any | ClientError | ServerError]:
     """Add Profiles to List
@@ -150,7 +156,7 @@ def sync(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: ListMembersAddQuery,
+    body: ListMembersAddQuery | ListMembersAddQueryParam,
     revision: str | Unset = UNSET,
 ) -> Any | ClientError | ServerError | None:
     """Add Profiles to List
@@ -198,7 +204,7 @@ async def asyncio_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: ListMembersAddQuery,
+    body: ListMembersAddQuery | ListMembersAddQueryParam,
     revision: str | Unset = UNSET,
 ) -> Response[Any | ClientError | ServerError]:
     """Add Profiles to List
@@ -249,7 +255,7 @@ async def asyncio(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: ListMembersAddQuery,
+    body: ListMembersAddQuery | ListMembersAddQueryParam,
     revision: str | Unset = UNSET,
 ) -> Any | ClientError | ServerError | None:
     """Add Profiles to List

@@ -16,12 +16,18 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import ListMembersDeleteQueryParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = ListMembersDeleteQuery
 
 
 def _get_kwargs(
     id: str,
     *,
-    body: ListMembersDeleteQuery,
+    body: ListMembersDeleteQuery | ListMembersDeleteQueryParam,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
     _url = "/api/lists/{id}/relationships/profiles".format(
@@ -97,7 +103,7 @@ def sync_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: ListMembersDeleteQuery,
+    body: ListMembersDeleteQuery | ListMembersDeleteQueryParam,
     revision: str | Unset = UNSET,
 ) -> Response[Any | ClientError | ServerError]:
     """Remove Profiles from List
@@ -153,7 +159,7 @@ def sync(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: ListMembersDeleteQuery,
+    body: ListMembersDeleteQuery | ListMembersDeleteQueryParam,
     revision: str | Unset = UNSET,
 ) -> Any | ClientError | ServerError | None:
     """Remove Profiles from List
@@ -204,7 +210,7 @@ async def asyncio_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: ListMembersDeleteQuery,
+    body: ListMembersDeleteQuery | ListMembersDeleteQueryParam,
     revision: str | Unset = UNSET,
 ) -> Response[Any | ClientError | ServerError]:
     """Remove Profiles from List
@@ -258,7 +264,7 @@ async def asyncio(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: ListMembersDeleteQuery,
+    body: ListMembersDeleteQuery | ListMembersDeleteQueryParam,
     revision: str | Unset = UNSET,
 ) -> Any | ClientError | ServerError | None:
     """Remove Profiles from List

@@ -21,12 +21,18 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import ListPartialUpdateQueryParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = ListPartialUpdateQuery
 
 
 def _get_kwargs(
     id: str,
     *,
-    body: ListPartialUpdateQuery,
+    body: ListPartialUpdateQuery | ListPartialUpdateQueryParam,
     fields_list: list[UpdateListFieldsListItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -113,7 +119,7 @@ def sync_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: ListPartialUpdateQuery,
+    body: ListPartialUpdateQuery | ListPartialUpdateQueryParam,
     fields_list: list[UpdateListFieldsListItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PatchListPartialUpdateResponse | ServerError]:
@@ -162,7 +168,7 @@ def sync(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: ListPartialUpdateQuery,
+    body: ListPartialUpdateQuery | ListPartialUpdateQueryParam,
     fields_list: list[UpdateListFieldsListItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PatchListPartialUpdateResponse | ServerError | None:
@@ -206,7 +212,7 @@ async def asyncio_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: ListPartialUpdateQuery,
+    body: ListPartialUpdateQuery | ListPartialUpdateQueryParam,
     fields_list: list[UpdateListFieldsListItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PatchListPartialUpdateResponse | ServerError]:
@@ -253,7 +259,7 @@ async def asyncio(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: ListPartialUpdateQuery,
+    body: ListPartialUpdateQuery | ListPartialUpdateQueryParam,
     fields_list: list[UpdateListFieldsListItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PatchListPartialUpdateResponse | ServerError | None:

@@ -21,11 +21,17 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import MetricAggregateQueryParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = MetricAggregateQuery
 
 
 def _get_kwargs(
     *,
-    body: MetricAggregateQuery,
+    body: MetricAggregateQuery | MetricAggregateQueryParam,
     fields_metric_aggregate: list[QueryMetricAggregatesFieldsMetricAggregateItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -111,7 +117,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: MetricAggregateQuery,
+    body: MetricAggregateQuery | MetricAggregateQueryParam,
     fields_metric_aggregate: list[QueryMetricAggregatesFieldsMetricAggregateItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PostMetricAggregateResponse | ServerError]:
@@ -171,7 +177,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: MetricAggregateQuery,
+    body: MetricAggregateQuery | MetricAggregateQueryParam,
     fields_metric_aggregate: list[QueryMetricAggregatesFieldsMetricAggregateItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PostMetricAggregateResponse | ServerError | None:
@@ -226,7 +232,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: MetricAggregateQuery,
+    body: MetricAggregateQuery | MetricAggregateQueryParam,
     fields_metric_aggregate: list[QueryMetricAggregatesFieldsMetricAggregateItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PostMetricAggregateResponse | ServerError]:
@@ -284,7 +290,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: MetricAggregateQuery,
+    body: MetricAggregateQuery | MetricAggregateQueryParam,
     fields_metric_aggregate: list[QueryMetricAggregatesFieldsMetricAggregateItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PostMetricAggregateResponse | ServerError | None:

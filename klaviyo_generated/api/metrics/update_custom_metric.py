@@ -21,12 +21,18 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import CustomMetricPartialUpdateQueryParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = CustomMetricPartialUpdateQuery
 
 
 def _get_kwargs(
     id: str,
     *,
-    body: CustomMetricPartialUpdateQuery,
+    body: CustomMetricPartialUpdateQuery | CustomMetricPartialUpdateQueryParam,
     fields_custom_metric: list[UpdateCustomMetricFieldsCustomMetricItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -116,7 +122,7 @@ def sync_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: CustomMetricPartialUpdateQuery,
+    body: CustomMetricPartialUpdateQuery | CustomMetricPartialUpdateQueryParam,
     fields_custom_metric: list[UpdateCustomMetricFieldsCustomMetricItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PatchCustomMetricResponse | ServerError]:
@@ -164,7 +170,7 @@ def sync(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: CustomMetricPartialUpdateQuery,
+    body: CustomMetricPartialUpdateQuery | CustomMetricPartialUpdateQueryParam,
     fields_custom_metric: list[UpdateCustomMetricFieldsCustomMetricItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PatchCustomMetricResponse | ServerError | None:
@@ -207,7 +213,7 @@ async def asyncio_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: CustomMetricPartialUpdateQuery,
+    body: CustomMetricPartialUpdateQuery | CustomMetricPartialUpdateQueryParam,
     fields_custom_metric: list[UpdateCustomMetricFieldsCustomMetricItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PatchCustomMetricResponse | ServerError]:
@@ -253,7 +259,7 @@ async def asyncio(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: CustomMetricPartialUpdateQuery,
+    body: CustomMetricPartialUpdateQuery | CustomMetricPartialUpdateQueryParam,
     fields_custom_metric: list[UpdateCustomMetricFieldsCustomMetricItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PatchCustomMetricResponse | ServerError | None:

@@ -25,12 +25,18 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import MappedMetricPartialUpdateQueryParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = MappedMetricPartialUpdateQuery
 
 
 def _get_kwargs(
     id: UpdateMappedMetricId,
     *,
-    body: MappedMetricPartialUpdateQuery,
+    body: MappedMetricPartialUpdateQuery | MappedMetricPartialUpdateQueryParam,
     fields_mapped_metric: list[UpdateMappedMetricFieldsMappedMetricItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -122,7 +128,7 @@ def sync_detailed(
     id: UpdateMappedMetricId,
     *,
     client: AuthenticatedClient | Client,
-    body: MappedMetricPartialUpdateQuery,
+    body: MappedMetricPartialUpdateQuery | MappedMetricPartialUpdateQueryParam,
     fields_mapped_metric: list[UpdateMappedMetricFieldsMappedMetricItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PatchMappedMetricResponse | ServerError]:
@@ -170,7 +176,7 @@ def sync(
     id: UpdateMappedMetricId,
     *,
     client: AuthenticatedClient | Client,
-    body: MappedMetricPartialUpdateQuery,
+    body: MappedMetricPartialUpdateQuery | MappedMetricPartialUpdateQueryParam,
     fields_mapped_metric: list[UpdateMappedMetricFieldsMappedMetricItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PatchMappedMetricResponse | ServerError | None:
@@ -213,7 +219,7 @@ async def asyncio_detailed(
     id: UpdateMappedMetricId,
     *,
     client: AuthenticatedClient | Client,
-    body: MappedMetricPartialUpdateQuery,
+    body: MappedMetricPartialUpdateQuery | MappedMetricPartialUpdateQueryParam,
     fields_mapped_metric: list[UpdateMappedMetricFieldsMappedMetricItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PatchMappedMetricResponse | ServerError]:
@@ -259,7 +265,7 @@ async def asyncio(
     id: UpdateMappedMetricId,
     *,
     client: AuthenticatedClient | Client,
-    body: MappedMetricPartialUpdateQuery,
+    body: MappedMetricPartialUpdateQuery | MappedMetricPartialUpdateQueryParam,
     fields_mapped_metric: list[UpdateMappedMetricFieldsMappedMetricItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PatchMappedMetricResponse | ServerError | None:

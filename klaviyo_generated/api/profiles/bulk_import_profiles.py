@@ -21,11 +21,17 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import ProfileImportJobCreateQueryParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = ProfileImportJobCreateQuery
 
 
 def _get_kwargs(
     *,
-    body: ProfileImportJobCreateQuery,
+    body: ProfileImportJobCreateQuery | ProfileImportJobCreateQueryParam,
     fields_profile_bulk_import_job: list[BulkImportProfilesFieldsProfileBulkImportJobItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -111,7 +117,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: ProfileImportJobCreateQuery,
+    body: ProfileImportJobCreateQuery | ProfileImportJobCreateQueryParam,
     fields_profile_bulk_import_job: list[BulkImportProfilesFieldsProfileBulkImportJobItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PostProfileImportJobResponse | ServerError]:
@@ -164,7 +170,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: ProfileImportJobCreateQuery,
+    body: ProfileImportJobCreateQuery | ProfileImportJobCreateQueryParam,
     fields_profile_bulk_import_job: list[BulkImportProfilesFieldsProfileBulkImportJobItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PostProfileImportJobResponse | ServerError | None:
@@ -212,7 +218,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: ProfileImportJobCreateQuery,
+    body: ProfileImportJobCreateQuery | ProfileImportJobCreateQueryParam,
     fields_profile_bulk_import_job: list[BulkImportProfilesFieldsProfileBulkImportJobItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PostProfileImportJobResponse | ServerError]:
@@ -263,7 +269,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: ProfileImportJobCreateQuery,
+    body: ProfileImportJobCreateQuery | ProfileImportJobCreateQueryParam,
     fields_profile_bulk_import_job: list[BulkImportProfilesFieldsProfileBulkImportJobItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PostProfileImportJobResponse | ServerError | None:

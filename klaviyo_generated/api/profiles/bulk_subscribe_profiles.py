@@ -16,11 +16,17 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import SubscriptionCreateJobCreateQueryParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = SubscriptionCreateJobCreateQuery
 
 
 def _get_kwargs(
     *,
-    body: SubscriptionCreateJobCreateQuery,
+    body: SubscriptionCreateJobCreateQuery | SubscriptionCreateJobCreateQueryParam,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
     body = check_body("bulk_subscribe_profiles", body, SubscriptionCreateJobCreateQuery)
@@ -92,7 +98,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: SubscriptionCreateJobCreateQuery,
+    body: SubscriptionCreateJobCreateQuery | SubscriptionCreateJobCreateQueryParam,
     revision: str | Unset = UNSET,
 ) -> Response[Any | ClientError | ServerError]:
     """Bulk Subscribe Profiles
@@ -161,7 +167,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: SubscriptionCreateJobCreateQuery,
+    body: SubscriptionCreateJobCreateQuery | SubscriptionCreateJobCreateQueryParam,
     revision: str | Unset = UNSET,
 ) -> Any | ClientError | ServerError | None:
     """Bulk Subscribe Profiles
@@ -225,7 +231,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: SubscriptionCreateJobCreateQuery,
+    body: SubscriptionCreateJobCreateQuery | SubscriptionCreateJobCreateQueryParam,
     revision: str | Unset = UNSET,
 ) -> Response[Any | ClientError | ServerError]:
     """Bulk Subscribe Profiles
@@ -292,7 +298,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: SubscriptionCreateJobCreateQuery,
+    body: SubscriptionCreateJobCreateQuery | SubscriptionCreateJobCreateQueryParam,
     revision: str | Unset = UNSET,
 ) -> Any | ClientError | ServerError | None:
     """Bulk Subscribe Profiles

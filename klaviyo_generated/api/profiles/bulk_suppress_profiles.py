@@ -21,11 +21,17 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import SuppressionCreateJobCreateQueryParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = SuppressionCreateJobCreateQuery
 
 
 def _get_kwargs(
     *,
-    body: SuppressionCreateJobCreateQuery,
+    body: SuppressionCreateJobCreateQuery | SuppressionCreateJobCreateQueryParam,
     fields_profile_suppression_bulk_create_job: list[BulkSuppressProfilesFieldsProfileSuppressionBulkCreateJobItem]
     | Unset = UNSET,
     revision: str | Unset = UNSET,
@@ -112,7 +118,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: SuppressionCreateJobCreateQuery,
+    body: SuppressionCreateJobCreateQuery | SuppressionCreateJobCreateQueryParam,
     fields_profile_suppression_bulk_create_job: list[BulkSuppressProfilesFieldsProfileSuppressionBulkCreateJobItem]
     | Unset = UNSET,
     revision: str | Unset = UNSET,
@@ -167,7 +173,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: SuppressionCreateJobCreateQuery,
+    body: SuppressionCreateJobCreateQuery | SuppressionCreateJobCreateQueryParam,
     fields_profile_suppression_bulk_create_job: list[BulkSuppressProfilesFieldsProfileSuppressionBulkCreateJobItem]
     | Unset = UNSET,
     revision: str | Unset = UNSET,
@@ -217,7 +223,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: SuppressionCreateJobCreateQuery,
+    body: SuppressionCreateJobCreateQuery | SuppressionCreateJobCreateQueryParam,
     fields_profile_suppression_bulk_create_job: list[BulkSuppressProfilesFieldsProfileSuppressionBulkCreateJobItem]
     | Unset = UNSET,
     revision: str | Unset = UNSET,
@@ -270,7 +276,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: SuppressionCreateJobCreateQuery,
+    body: SuppressionCreateJobCreateQuery | SuppressionCreateJobCreateQueryParam,
     fields_profile_suppression_bulk_create_job: list[BulkSuppressProfilesFieldsProfileSuppressionBulkCreateJobItem]
     | Unset = UNSET,
     revision: str | Unset = UNSET,

@@ -16,11 +16,17 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import SubscriptionDeleteJobCreateQueryParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = SubscriptionDeleteJobCreateQuery
 
 
 def _get_kwargs(
     *,
-    body: SubscriptionDeleteJobCreateQuery,
+    body: SubscriptionDeleteJobCreateQuery | SubscriptionDeleteJobCreateQueryParam,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
     body = check_body("bulk_unsubscribe_profiles", body, SubscriptionDeleteJobCreateQuery)
@@ -92,7 +98,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: SubscriptionDeleteJobCreateQuery,
+    body: SubscriptionDeleteJobCreateQuery | SubscriptionDeleteJobCreateQueryParam,
     revision: str | Unset = UNSET,
 ) -> Response[Any | ClientError | ServerError]:
     """Bulk Unsubscribe Profiles
@@ -149,7 +155,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: SubscriptionDeleteJobCreateQuery,
+    body: SubscriptionDeleteJobCreateQuery | SubscriptionDeleteJobCreateQueryParam,
     revision: str | Unset = UNSET,
 ) -> Any | ClientError | ServerError | None:
     """Bulk Unsubscribe Profiles
@@ -201,7 +207,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: SubscriptionDeleteJobCreateQuery,
+    body: SubscriptionDeleteJobCreateQuery | SubscriptionDeleteJobCreateQueryParam,
     revision: str | Unset = UNSET,
 ) -> Response[Any | ClientError | ServerError]:
     """Bulk Unsubscribe Profiles
@@ -256,7 +262,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: SubscriptionDeleteJobCreateQuery,
+    body: SubscriptionDeleteJobCreateQuery | SubscriptionDeleteJobCreateQueryParam,
     revision: str | Unset = UNSET,
 ) -> Any | ClientError | ServerError | None:
     """Bulk Unsubscribe Profiles

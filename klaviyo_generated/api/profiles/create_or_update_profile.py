@@ -25,11 +25,17 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import ProfileUpsertQueryParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = ProfileUpsertQuery
 
 
 def _get_kwargs(
     *,
-    body: ProfileUpsertQuery,
+    body: ProfileUpsertQuery | ProfileUpsertQueryParam,
     additional_fields_profile: list[CreateOrUpdateProfileAdditionalFieldsProfileItem] | Unset = UNSET,
     fields_profile: list[CreateOrUpdateProfileFieldsProfileItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
@@ -132,7 +138,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: ProfileUpsertQuery,
+    body: ProfileUpsertQuery | ProfileUpsertQueryParam,
     additional_fields_profile: list[CreateOrUpdateProfileAdditionalFieldsProfileItem] | Unset = UNSET,
     fields_profile: list[CreateOrUpdateProfileFieldsProfileItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
@@ -190,7 +196,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: ProfileUpsertQuery,
+    body: ProfileUpsertQuery | ProfileUpsertQueryParam,
     additional_fields_profile: list[CreateOrUpdateProfileAdditionalFieldsProfileItem] | Unset = UNSET,
     fields_profile: list[CreateOrUpdateProfileFieldsProfileItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
@@ -243,7 +249,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: ProfileUpsertQuery,
+    body: ProfileUpsertQuery | ProfileUpsertQueryParam,
     additional_fields_profile: list[CreateOrUpdateProfileAdditionalFieldsProfileItem] | Unset = UNSET,
     fields_profile: list[CreateOrUpdateProfileFieldsProfileItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
@@ -299,7 +305,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: ProfileUpsertQuery,
+    body: ProfileUpsertQuery | ProfileUpsertQueryParam,
     additional_fields_profile: list[CreateOrUpdateProfileAdditionalFieldsProfileItem] | Unset = UNSET,
     fields_profile: list[CreateOrUpdateProfileFieldsProfileItem] | Unset = UNSET,
     revision: str | Unset = UNSET,

@@ -25,11 +25,17 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import ProfileCreateQueryParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = ProfileCreateQuery
 
 
 def _get_kwargs(
     *,
-    body: ProfileCreateQuery,
+    body: ProfileCreateQuery | ProfileCreateQueryParam,
     additional_fields_profile: list[CreateProfileAdditionalFieldsProfileItem] | Unset = UNSET,
     fields_profile: list[CreateProfileFieldsProfileItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
@@ -120,7 +126,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: ProfileCreateQuery,
+    body: ProfileCreateQuery | ProfileCreateQueryParam,
     additional_fields_profile: list[CreateProfileAdditionalFieldsProfileItem] | Unset = UNSET,
     fields_profile: list[CreateProfileFieldsProfileItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
@@ -172,7 +178,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: ProfileCreateQuery,
+    body: ProfileCreateQuery | ProfileCreateQueryParam,
     additional_fields_profile: list[CreateProfileAdditionalFieldsProfileItem] | Unset = UNSET,
     fields_profile: list[CreateProfileFieldsProfileItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
@@ -219,7 +225,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: ProfileCreateQuery,
+    body: ProfileCreateQuery | ProfileCreateQueryParam,
     additional_fields_profile: list[CreateProfileAdditionalFieldsProfileItem] | Unset = UNSET,
     fields_profile: list[CreateProfileFieldsProfileItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
@@ -269,7 +275,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: ProfileCreateQuery,
+    body: ProfileCreateQuery | ProfileCreateQueryParam,
     additional_fields_profile: list[CreateProfileAdditionalFieldsProfileItem] | Unset = UNSET,
     fields_profile: list[CreateProfileFieldsProfileItem] | Unset = UNSET,
     revision: str | Unset = UNSET,

@@ -21,11 +21,17 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import ProfileMergeQueryParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = ProfileMergeQuery
 
 
 def _get_kwargs(
     *,
-    body: ProfileMergeQuery,
+    body: ProfileMergeQuery | ProfileMergeQueryParam,
     fields_profile: list[MergeProfilesFieldsProfileItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -108,7 +114,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: ProfileMergeQuery,
+    body: ProfileMergeQuery | ProfileMergeQueryParam,
     fields_profile: list[MergeProfilesFieldsProfileItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PostProfileMergeResponse | ServerError]:
@@ -163,7 +169,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: ProfileMergeQuery,
+    body: ProfileMergeQuery | ProfileMergeQueryParam,
     fields_profile: list[MergeProfilesFieldsProfileItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PostProfileMergeResponse | ServerError | None:
@@ -213,7 +219,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: ProfileMergeQuery,
+    body: ProfileMergeQuery | ProfileMergeQueryParam,
     fields_profile: list[MergeProfilesFieldsProfileItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PostProfileMergeResponse | ServerError]:
@@ -266,7 +272,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: ProfileMergeQuery,
+    body: ProfileMergeQuery | ProfileMergeQueryParam,
     fields_profile: list[MergeProfilesFieldsProfileItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PostProfileMergeResponse | ServerError | None:

@@ -25,12 +25,18 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import ProfilePartialUpdateQueryParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = ProfilePartialUpdateQuery
 
 
 def _get_kwargs(
     id: str,
     *,
-    body: ProfilePartialUpdateQuery,
+    body: ProfilePartialUpdateQuery | ProfilePartialUpdateQueryParam,
     additional_fields_profile: list[UpdateProfileAdditionalFieldsProfileItem] | Unset = UNSET,
     fields_profile: list[UpdateProfileFieldsProfileItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
@@ -125,7 +131,7 @@ def sync_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: ProfilePartialUpdateQuery,
+    body: ProfilePartialUpdateQuery | ProfilePartialUpdateQueryParam,
     additional_fields_profile: list[UpdateProfileAdditionalFieldsProfileItem] | Unset = UNSET,
     fields_profile: list[UpdateProfileFieldsProfileItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
@@ -184,7 +190,7 @@ def sync(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: ProfilePartialUpdateQuery,
+    body: ProfilePartialUpdateQuery | ProfilePartialUpdateQueryParam,
     additional_fields_profile: list[UpdateProfileAdditionalFieldsProfileItem] | Unset = UNSET,
     fields_profile: list[UpdateProfileFieldsProfileItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
@@ -238,7 +244,7 @@ async def asyncio_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: ProfilePartialUpdateQuery,
+    body: ProfilePartialUpdateQuery | ProfilePartialUpdateQueryParam,
     additional_fields_profile: list[UpdateProfileAdditionalFieldsProfileItem] | Unset = UNSET,
     fields_profile: list[UpdateProfileFieldsProfileItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
@@ -295,7 +301,7 @@ async def asyncio(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: ProfilePartialUpdateQuery,
+    body: ProfilePartialUpdateQuery | ProfilePartialUpdateQueryParam,
     additional_fields_profile: list[UpdateProfileAdditionalFieldsProfileItem] | Unset = UNSET,
     fields_profile: list[UpdateProfileFieldsProfileItem] | Unset = UNSET,
     revision: str | Unset = UNSET,

@@ -21,11 +21,17 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import CampaignValuesRequestDTOParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = CampaignValuesRequestDTO
 
 
 def _get_kwargs(
     *,
-    body: CampaignValuesRequestDTO,
+    body: CampaignValuesRequestDTO | CampaignValuesRequestDTOParam,
     fields_campaign_values_report: list[QueryCampaignValuesFieldsCampaignValuesReportItem] | Unset = UNSET,
     page_cursor: str | Unset = UNSET,
     revision: str | Unset = UNSET,
@@ -114,7 +120,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: CampaignValuesRequestDTO,
+    body: CampaignValuesRequestDTO | CampaignValuesRequestDTOParam,
     fields_campaign_values_report: list[QueryCampaignValuesFieldsCampaignValuesReportItem] | Unset = UNSET,
     page_cursor: str | Unset = UNSET,
     revision: str | Unset = UNSET,
@@ -163,7 +169,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: CampaignValuesRequestDTO,
+    body: CampaignValuesRequestDTO | CampaignValuesRequestDTOParam,
     fields_campaign_values_report: list[QueryCampaignValuesFieldsCampaignValuesReportItem] | Unset = UNSET,
     page_cursor: str | Unset = UNSET,
     revision: str | Unset = UNSET,
@@ -207,7 +213,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: CampaignValuesRequestDTO,
+    body: CampaignValuesRequestDTO | CampaignValuesRequestDTOParam,
     fields_campaign_values_report: list[QueryCampaignValuesFieldsCampaignValuesReportItem] | Unset = UNSET,
     page_cursor: str | Unset = UNSET,
     revision: str | Unset = UNSET,
@@ -254,7 +260,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: CampaignValuesRequestDTO,
+    body: CampaignValuesRequestDTO | CampaignValuesRequestDTOParam,
     fields_campaign_values_report: list[QueryCampaignValuesFieldsCampaignValuesReportItem] | Unset = UNSET,
     page_cursor: str | Unset = UNSET,
     revision: str | Unset = UNSET,

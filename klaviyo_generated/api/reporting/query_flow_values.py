@@ -21,11 +21,17 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import FlowValuesRequestDTOParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = FlowValuesRequestDTO
 
 
 def _get_kwargs(
     *,
-    body: FlowValuesRequestDTO,
+    body: FlowValuesRequestDTO | FlowValuesRequestDTOParam,
     fields_flow_values_report: list[QueryFlowValuesFieldsFlowValuesReportItem] | Unset = UNSET,
     page_cursor: str | Unset = UNSET,
     revision: str | Unset = UNSET,
@@ -114,7 +120,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: FlowValuesRequestDTO,
+    body: FlowValuesRequestDTO | FlowValuesRequestDTOParam,
     fields_flow_values_report: list[QueryFlowValuesFieldsFlowValuesReportItem] | Unset = UNSET,
     page_cursor: str | Unset = UNSET,
     revision: str | Unset = UNSET,
@@ -162,7 +168,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: FlowValuesRequestDTO,
+    body: FlowValuesRequestDTO | FlowValuesRequestDTOParam,
     fields_flow_values_report: list[QueryFlowValuesFieldsFlowValuesReportItem] | Unset = UNSET,
     page_cursor: str | Unset = UNSET,
     revision: str | Unset = UNSET,
@@ -205,7 +211,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: FlowValuesRequestDTO,
+    body: FlowValuesRequestDTO | FlowValuesRequestDTOParam,
     fields_flow_values_report: list[QueryFlowValuesFieldsFlowValuesReportItem] | Unset = UNSET,
     page_cursor: str | Unset = UNSET,
     revision: str | Unset = UNSET,
@@ -251,7 +257,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: FlowValuesRequestDTO,
+    body: FlowValuesRequestDTO | FlowValuesRequestDTOParam,
     fields_flow_values_report: list[QueryFlowValuesFieldsFlowValuesReportItem] | Unset = UNSET,
     page_cursor: str | Unset = UNSET,
     revision: str | Unset = UNSET,

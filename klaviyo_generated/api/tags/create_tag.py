@@ -21,11 +21,17 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import TagCreateQueryParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = TagCreateQuery
 
 
 def _get_kwargs(
     *,
-    body: TagCreateQuery,
+    body: TagCreateQuery | TagCreateQueryParam,
     fields_tag: list[CreateTagFieldsTagItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -106,7 +112,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: TagCreateQuery,
+    body: TagCreateQuery | TagCreateQueryParam,
     fields_tag: list[CreateTagFieldsTagItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PostTagResponse | ServerError]:
@@ -155,7 +161,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: TagCreateQuery,
+    body: TagCreateQuery | TagCreateQueryParam,
     fields_tag: list[CreateTagFieldsTagItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PostTagResponse | ServerError | None:
@@ -199,7 +205,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: TagCreateQuery,
+    body: TagCreateQuery | TagCreateQueryParam,
     fields_tag: list[CreateTagFieldsTagItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PostTagResponse | ServerError]:
@@ -246,7 +252,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: TagCreateQuery,
+    body: TagCreateQuery | TagCreateQueryParam,
     fields_tag: list[CreateTagFieldsTagItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PostTagResponse | ServerError | None:

@@ -21,11 +21,17 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import TagGroupCreateQueryParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = TagGroupCreateQuery
 
 
 def _get_kwargs(
     *,
-    body: TagGroupCreateQuery,
+    body: TagGroupCreateQuery | TagGroupCreateQueryParam,
     fields_tag_group: list[CreateTagGroupFieldsTagGroupItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -108,7 +114,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: TagGroupCreateQuery,
+    body: TagGroupCreateQuery | TagGroupCreateQueryParam,
     fields_tag_group: list[CreateTagGroupFieldsTagGroupItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PostTagGroupResponse | ServerError]:
@@ -160,7 +166,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: TagGroupCreateQuery,
+    body: TagGroupCreateQuery | TagGroupCreateQueryParam,
     fields_tag_group: list[CreateTagGroupFieldsTagGroupItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PostTagGroupResponse | ServerError | None:
@@ -207,7 +213,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: TagGroupCreateQuery,
+    body: TagGroupCreateQuery | TagGroupCreateQueryParam,
     fields_tag_group: list[CreateTagGroupFieldsTagGroupItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PostTagGroupResponse | ServerError]:
@@ -257,7 +263,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: TagGroupCreateQuery,
+    body: TagGroupCreateQuery | TagGroupCreateQueryParam,
     fields_tag_group: list[CreateTagGroupFieldsTagGroupItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PostTagGroupResponse | ServerError | None:

@@ -16,12 +16,18 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import TagCampaignOpParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = TagCampaignOp
 
 
 def _get_kwargs(
     id: str,
     *,
-    body: TagCampaignOp,
+    body: TagCampaignOp | TagCampaignOpParam,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
     _url = "/api/tags/{id}/relationships/campaigns".format(
@@ -97,7 +103,7 @@ def sync_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: TagCampaignOp,
+    body: TagCampaignOp | TagCampaignOpParam,
     revision: str | Unset = UNSET,
 ) -> Response[Any | ClientError | ServerError]:
     """Remove Tag from Campaigns
@@ -146,7 +152,7 @@ def sync(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: TagCampaignOp,
+    body: TagCampaignOp | TagCampaignOpParam,
     revision: str | Unset = UNSET,
 ) -> Any | ClientError | ServerError | None:
     """Remove Tag from Campaigns
@@ -190,7 +196,7 @@ async def asyncio_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: TagCampaignOp,
+    body: TagCampaignOp | TagCampaignOpParam,
     revision: str | Unset = UNSET,
 ) -> Response[Any | ClientError | ServerError]:
     """Remove Tag from Campaigns
@@ -237,7 +243,7 @@ async def asyncio(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: TagCampaignOp,
+    body: TagCampaignOp | TagCampaignOpParam,
     revision: str | Unset = UNSET,
 ) -> Any | ClientError | ServerError | None:
     """Remove Tag from Campaigns

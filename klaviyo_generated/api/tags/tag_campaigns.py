@@ -16,12 +16,18 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import TagCampaignOpParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = TagCampaignOp
 
 
 def _get_kwargs(
     id: str,
     *,
-    body: TagCampaignOp,
+    body: TagCampaignOp | TagCampaignOpParam,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
     _url = "/api/tags/{id}/relationships/campaigns".format(
@@ -97,7 +103,7 @@ def sync_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: TagCampaignOp,
+    body: TagCampaignOp | TagCampaignOpParam,
     revision: str | Unset = UNSET,
 ) -> Response[Any | ClientError | ServerError]:
     """Tag Campaigns
@@ -147,7 +153,7 @@ def sync(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: TagCampaignOp,
+    body: TagCampaignOp | TagCampaignOpParam,
     revision: str | Unset = UNSET,
 ) -> Any | ClientError | ServerError | None:
     """Tag Campaigns
@@ -192,7 +198,7 @@ async def asyncio_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: TagCampaignOp,
+    body: TagCampaignOp | TagCampaignOpParam,
     revision: str | Unset = UNSET,
 ) -> Response[Any | ClientError | ServerError]:
     """Tag Campaigns
@@ -240,7 +246,7 @@ async def asyncio(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: TagCampaignOp,
+    body: TagCampaignOp | TagCampaignOpParam,
     revision: str | Unset = UNSET,
 ) -> Any | ClientError | ServerError | None:
     """Tag Campaigns

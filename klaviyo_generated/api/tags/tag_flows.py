@@ -16,12 +16,18 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import TagFlowOpParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = TagFlowOp
 
 
 def _get_kwargs(
     id: str,
     *,
-    body: TagFlowOp,
+    body: TagFlowOp | TagFlowOpParam,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
     _url = "/api/tags/{id}/relationships/flows".format(
@@ -97,7 +103,7 @@ def sync_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: TagFlowOp,
+    body: TagFlowOp | TagFlowOpParam,
     revision: str | Unset = UNSET,
 ) -> Response[Any | ClientError | ServerError]:
     """Tag Flows
@@ -146,7 +152,7 @@ def sync(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: TagFlowOp,
+    body: TagFlowOp | TagFlowOpParam,
     revision: str | Unset = UNSET,
 ) -> Any | ClientError | ServerError | None:
     """Tag Flows
@@ -190,7 +196,7 @@ async def asyncio_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: TagFlowOp,
+    body: TagFlowOp | TagFlowOpParam,
     revision: str | Unset = UNSET,
 ) -> Response[Any | ClientError | ServerError]:
     """Tag Flows
@@ -237,7 +243,7 @@ async def asyncio(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: TagFlowOp,
+    body: TagFlowOp | TagFlowOpParam,
     revision: str | Unset = UNSET,
 ) -> Any | ClientError | ServerError | None:
     """Tag Flows

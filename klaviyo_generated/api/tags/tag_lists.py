@@ -16,12 +16,18 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import TagListOpParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = TagListOp
 
 
 def _get_kwargs(
     id: str,
     *,
-    body: TagListOp,
+    body: TagListOp | TagListOpParam,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
     _url = "/api/tags/{id}/relationships/lists".format(
@@ -97,7 +103,7 @@ def sync_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: TagListOp,
+    body: TagListOp | TagListOpParam,
     revision: str | Unset = UNSET,
 ) -> Response[Any | ClientError | ServerError]:
     """Tag Lists
@@ -146,7 +152,7 @@ def sync(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: TagListOp,
+    body: TagListOp | TagListOpParam,
     revision: str | Unset = UNSET,
 ) -> Any | ClientError | ServerError | None:
     """Tag Lists
@@ -190,7 +196,7 @@ async def asyncio_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: TagListOp,
+    body: TagListOp | TagListOpParam,
     revision: str | Unset = UNSET,
 ) -> Response[Any | ClientError | ServerError]:
     """Tag Lists
@@ -237,7 +243,7 @@ async def asyncio(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: TagListOp,
+    body: TagListOp | TagListOpParam,
     revision: str | Unset = UNSET,
 ) -> Any | ClientError | ServerError | None:
     """Tag Lists

@@ -16,12 +16,18 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import TagSegmentOpParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = TagSegmentOp
 
 
 def _get_kwargs(
     id: str,
     *,
-    body: TagSegmentOp,
+    body: TagSegmentOp | TagSegmentOpParam,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
     _url = "/api/tags/{id}/relationships/segments".format(
@@ -97,7 +103,7 @@ def sync_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: TagSegmentOp,
+    body: TagSegmentOp | TagSegmentOpParam,
     revision: str | Unset = UNSET,
 ) -> Response[Any | ClientError | ServerError]:
     """Tag Segments
@@ -147,7 +153,7 @@ def sync(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: TagSegmentOp,
+    body: TagSegmentOp | TagSegmentOpParam,
     revision: str | Unset = UNSET,
 ) -> Any | ClientError | ServerError | None:
     """Tag Segments
@@ -192,7 +198,7 @@ async def asyncio_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: TagSegmentOp,
+    body: TagSegmentOp | TagSegmentOpParam,
     revision: str | Unset = UNSET,
 ) -> Response[Any | ClientError | ServerError]:
     """Tag Segments
@@ -240,7 +246,7 @@ async def asyncio(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: TagSegmentOp,
+    body: TagSegmentOp | TagSegmentOpParam,
     revision: str | Unset = UNSET,
 ) -> Any | ClientError | ServerError | None:
     """Tag Segments

@@ -25,11 +25,17 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import TemplateCreateHtmlOrDndQueryParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = TemplateCreateHtmlOrDndQuery
 
 
 def _get_kwargs(
     *,
-    body: TemplateCreateHtmlOrDndQuery,
+    body: TemplateCreateHtmlOrDndQuery | TemplateCreateHtmlOrDndQueryParam,
     additional_fields_template: list[CreateTemplateAdditionalFieldsTemplateItem] | Unset = UNSET,
     fields_template: list[CreateTemplateFieldsTemplateItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
@@ -120,7 +126,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: TemplateCreateHtmlOrDndQuery,
+    body: TemplateCreateHtmlOrDndQuery | TemplateCreateHtmlOrDndQueryParam,
     additional_fields_template: list[CreateTemplateAdditionalFieldsTemplateItem] | Unset = UNSET,
     fields_template: list[CreateTemplateFieldsTemplateItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
@@ -175,7 +181,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: TemplateCreateHtmlOrDndQuery,
+    body: TemplateCreateHtmlOrDndQuery | TemplateCreateHtmlOrDndQueryParam,
     additional_fields_template: list[CreateTemplateAdditionalFieldsTemplateItem] | Unset = UNSET,
     fields_template: list[CreateTemplateFieldsTemplateItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
@@ -225,7 +231,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: TemplateCreateHtmlOrDndQuery,
+    body: TemplateCreateHtmlOrDndQuery | TemplateCreateHtmlOrDndQueryParam,
     additional_fields_template: list[CreateTemplateAdditionalFieldsTemplateItem] | Unset = UNSET,
     fields_template: list[CreateTemplateFieldsTemplateItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
@@ -278,7 +284,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: TemplateCreateHtmlOrDndQuery,
+    body: TemplateCreateHtmlOrDndQuery | TemplateCreateHtmlOrDndQueryParam,
     additional_fields_template: list[CreateTemplateAdditionalFieldsTemplateItem] | Unset = UNSET,
     fields_template: list[CreateTemplateFieldsTemplateItem] | Unset = UNSET,
     revision: str | Unset = UNSET,

@@ -21,11 +21,17 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import UniversalContentCreateQueryParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = UniversalContentCreateQuery
 
 
 def _get_kwargs(
     *,
-    body: UniversalContentCreateQuery,
+    body: UniversalContentCreateQuery | UniversalContentCreateQueryParam,
     fields_template_universal_content: list[CreateUniversalContentFieldsTemplateUniversalContentItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -111,7 +117,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: UniversalContentCreateQuery,
+    body: UniversalContentCreateQuery | UniversalContentCreateQueryParam,
     fields_template_universal_content: list[CreateUniversalContentFieldsTemplateUniversalContentItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PostUniversalContentResponse | ServerError]:
@@ -158,7 +164,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: UniversalContentCreateQuery,
+    body: UniversalContentCreateQuery | UniversalContentCreateQueryParam,
     fields_template_universal_content: list[CreateUniversalContentFieldsTemplateUniversalContentItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PostUniversalContentResponse | ServerError | None:
@@ -200,7 +206,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: UniversalContentCreateQuery,
+    body: UniversalContentCreateQuery | UniversalContentCreateQueryParam,
     fields_template_universal_content: list[CreateUniversalContentFieldsTemplateUniversalContentItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PostUniversalContentResponse | ServerError]:
@@ -245,7 +251,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: UniversalContentCreateQuery,
+    body: UniversalContentCreateQuery | UniversalContentCreateQueryParam,
     fields_template_universal_content: list[CreateUniversalContentFieldsTemplateUniversalContentItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PostUniversalContentResponse | ServerError | None:

@@ -21,11 +21,17 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import TemplateRenderQueryParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = TemplateRenderQuery
 
 
 def _get_kwargs(
     *,
-    body: TemplateRenderQuery,
+    body: TemplateRenderQuery | TemplateRenderQueryParam,
     fields_template: list[RenderTemplateFieldsTemplateItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -108,7 +114,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: TemplateRenderQuery,
+    body: TemplateRenderQuery | TemplateRenderQueryParam,
     fields_template: list[RenderTemplateFieldsTemplateItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PostTemplateResponse | ServerError]:
@@ -168,7 +174,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: TemplateRenderQuery,
+    body: TemplateRenderQuery | TemplateRenderQueryParam,
     fields_template: list[RenderTemplateFieldsTemplateItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PostTemplateResponse | ServerError | None:
@@ -223,7 +229,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: TemplateRenderQuery,
+    body: TemplateRenderQuery | TemplateRenderQueryParam,
     fields_template: list[RenderTemplateFieldsTemplateItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PostTemplateResponse | ServerError]:
@@ -281,7 +287,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: TemplateRenderQuery,
+    body: TemplateRenderQuery | TemplateRenderQueryParam,
     fields_template: list[RenderTemplateFieldsTemplateItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PostTemplateResponse | ServerError | None:

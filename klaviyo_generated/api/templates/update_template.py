@@ -25,12 +25,18 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import TemplateUpdateHtmlOrDndQueryParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = TemplateUpdateHtmlOrDndQuery
 
 
 def _get_kwargs(
     id: str,
     *,
-    body: TemplateUpdateHtmlOrDndQuery,
+    body: TemplateUpdateHtmlOrDndQuery | TemplateUpdateHtmlOrDndQueryParam,
     additional_fields_template: list[UpdateTemplateAdditionalFieldsTemplateItem] | Unset = UNSET,
     fields_template: list[UpdateTemplateFieldsTemplateItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
@@ -125,7 +131,7 @@ def sync_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: TemplateUpdateHtmlOrDndQuery,
+    body: TemplateUpdateHtmlOrDndQuery | TemplateUpdateHtmlOrDndQueryParam,
     additional_fields_template: list[UpdateTemplateAdditionalFieldsTemplateItem] | Unset = UNSET,
     fields_template: list[UpdateTemplateFieldsTemplateItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
@@ -176,7 +182,7 @@ def sync(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: TemplateUpdateHtmlOrDndQuery,
+    body: TemplateUpdateHtmlOrDndQuery | TemplateUpdateHtmlOrDndQueryParam,
     additional_fields_template: list[UpdateTemplateAdditionalFieldsTemplateItem] | Unset = UNSET,
     fields_template: list[UpdateTemplateFieldsTemplateItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
@@ -222,7 +228,7 @@ async def asyncio_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: TemplateUpdateHtmlOrDndQuery,
+    body: TemplateUpdateHtmlOrDndQuery | TemplateUpdateHtmlOrDndQueryParam,
     additional_fields_template: list[UpdateTemplateAdditionalFieldsTemplateItem] | Unset = UNSET,
     fields_template: list[UpdateTemplateFieldsTemplateItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
@@ -271,7 +277,7 @@ async def asyncio(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: TemplateUpdateHtmlOrDndQuery,
+    body: TemplateUpdateHtmlOrDndQuery | TemplateUpdateHtmlOrDndQueryParam,
     additional_fields_template: list[UpdateTemplateAdditionalFieldsTemplateItem] | Unset = UNSET,
     fields_template: list[UpdateTemplateFieldsTemplateItem] | Unset = UNSET,
     revision: str | Unset = UNSET,

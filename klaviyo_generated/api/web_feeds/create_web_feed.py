@@ -21,11 +21,17 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import WebFeedCreateQueryParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = WebFeedCreateQuery
 
 
 def _get_kwargs(
     *,
-    body: WebFeedCreateQuery,
+    body: WebFeedCreateQuery | WebFeedCreateQueryParam,
     fields_web_feed: list[CreateWebFeedFieldsWebFeedItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -108,7 +114,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: WebFeedCreateQuery,
+    body: WebFeedCreateQuery | WebFeedCreateQueryParam,
     fields_web_feed: list[CreateWebFeedFieldsWebFeedItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PostWebFeedResponse | ServerError]:
@@ -152,7 +158,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: WebFeedCreateQuery,
+    body: WebFeedCreateQuery | WebFeedCreateQueryParam,
     fields_web_feed: list[CreateWebFeedFieldsWebFeedItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PostWebFeedResponse | ServerError | None:
@@ -191,7 +197,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: WebFeedCreateQuery,
+    body: WebFeedCreateQuery | WebFeedCreateQueryParam,
     fields_web_feed: list[CreateWebFeedFieldsWebFeedItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | PostWebFeedResponse | ServerError]:
@@ -233,7 +239,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: WebFeedCreateQuery,
+    body: WebFeedCreateQuery | WebFeedCreateQueryParam,
     fields_web_feed: list[CreateWebFeedFieldsWebFeedItem] | Unset = UNSET,
     revision: str | Unset = UNSET,
 ) -> ClientError | PostWebFeedResponse | ServerError | None:

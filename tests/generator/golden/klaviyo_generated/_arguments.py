@@ -5,11 +5,14 @@
 A path parameter becomes exactly one path segment or is refused: httpx would otherwise drop a
 ``.`` or ``..`` segment (``get_profile("..")`` would hit ``/api``), an empty id would hit the
 collection, and ``None`` would be sent as the text ``None``. A request body must be the model the
-operation takes; anything else fails here, naming the argument, rather than as an
-``AttributeError`` from deep inside the endpoint. A query or path value the spec enumerates must
-be one of its values, and an array query parameter must be given a list: a ``str`` there would be
-iterated into characters (``fields_profile="email"`` would send ``fields[profile]=e,m,a,i,l``).
-The annotations say all this to a type checker; these checks say it to a script run without one.
+operation takes, or a mapping in the API's JSON shape (``klaviyo-api`` users pass dicts), which is
+checked whole against the model's ``TypedDict`` (``_shape.py``: the error names the JSON path of the
+first bad member) and converted with ``from_dict``; anything else fails here, naming the argument,
+rather than as an ``AttributeError`` from deep inside the endpoint. A query or path value the spec
+enumerates must be one of its values, and an array query parameter must be given a list: a ``str``
+there would be iterated into characters (``fields_profile="email"`` would send
+``fields[profile]=e,m,a,i,l``). The annotations say all this to a type checker; these checks say it
+to a script run without one.
 
 Both run on every call, so each has a fast path for the common case. This module imports nothing
 heavy: building a request must not load httpx.
@@ -17,7 +20,7 @@ heavy: building a request must not load httpx.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any, Final, Literal, TypeVar, overload
 from urllib.parse import quote
 
@@ -101,19 +104,47 @@ def check_body(operation: str, value: object, cls: type[T], *, optional: Literal
 def check_body(operation: str, value: object, cls: tuple[type[Any], ...], *, optional: bool = False) -> Any: ...
 def check_body(operation: str, value: object, cls: Any, *, optional: bool = False) -> Any:
     """``value`` as the body ``operation`` sends: an instance of ``cls`` (``UNSET`` too when the body is
-    ``optional``); anything else is an ``ArgumentTypeError`` naming the operation and both types.
+    ``optional``), or a mapping in ``cls``'s JSON shape, checked whole and converted to a ``cls``.
 
-    The one place that decides what a body may be: accepting plain dicts later changes only this.
+    The one place that decides what a body may be. A mapping of the wrong shape is an
+    ``ArgumentTypeError`` (a member of the wrong JSON type) or an ``InvalidArgumentError`` (a missing
+    member, a value not allowed) naming the member's path; anything else is an ``ArgumentTypeError``
+    naming the operation and both types.
     """
     if type(value) is cls or isinstance(value, cls) or (optional and isinstance(value, Unset)):
         return value
-    wanted = _class_names(cls)
+    plain = False
+    if not isinstance(cls, tuple):
+        from ._shape import body_shape  # only a body given as a dict (or a wrong one) loads the shapes
+
+        check = body_shape(cls)
+        plain = check is not None
+        if check is not None and isinstance(value, Mapping):
+            return _from_mapping(operation, value, cls, check)
+    wanted = _class_names(cls) + (" or a dict of its JSON shape" if plain else "")
     hint = ""
     if isinstance(value, dict) and not isinstance(cls, tuple):
         hint = f"; build one with {wanted}(...) or {wanted}.from_dict(...)"
     raise ArgumentTypeError(
         f"{operation}: body must be a {wanted}{' or UNSET' if optional else ''}, got {_type_name(value)}{hint}"
     )
+
+
+def _from_mapping(operation: str, value: Mapping[str, Any], cls: Any, check: Callable[[Any], None]) -> Any:
+    from ._shape import BodyMismatch
+
+    try:
+        check(value)
+    except BodyMismatch as mismatch:
+        where = mismatch.where("body")
+        if mismatch.missing:
+            raise InvalidArgumentError(f"{operation}: {where}: required member is missing") from None
+        error = ArgumentTypeError if mismatch.wrong_type else InvalidArgumentError
+        raise error(f"{operation}: {where}: expected {mismatch.expected}, got {_shown(mismatch.got)}") from None
+    try:
+        return cls.from_dict(value)
+    except (KeyError, TypeError, ValueError) as exc:  # the check above should have said it first
+        raise InvalidArgumentError(f"{operation}: body is not a {cls.__name__}: {exc}") from exc
 
 
 # -- enumerated and array query values --------------------------------------------------------------

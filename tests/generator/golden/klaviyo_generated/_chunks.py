@@ -15,7 +15,7 @@ import asyncio
 import json
 import math
 from collections.abc import Callable, Sequence
-from typing import Any, Generic, TypeVar, get_type_hints
+from typing import Any, Generic, TypeVar
 
 import attrs
 
@@ -37,7 +37,7 @@ def _size(value: object) -> int:
 def split_body(operation: str, body: Any, chunk_size: int | None = None) -> tuple[list[Any], list[range]]:
     """``body`` split into bodies of the same type within the operation's limits, and each one's item range."""
     family = JOBS[operation]
-    body = check_body(operation, body, get_type_hints(_endpoint(operation)._get_kwargs)["body"])
+    body = check_body(operation, body, _endpoint(operation).BODY_MODEL)
     document = body.to_dict()
     attributes = document.get("data", {}).get("attributes", {})
     lists = {k: v["data"] for k, v in attributes.items() if isinstance(v, dict) and isinstance(v.get("data"), list)}

@@ -79,6 +79,9 @@ from .profile_import_job_create_query_data_attributes_profiles_data_item import 
 from .profile_import_job_create_query_data_attributes_profiles_data_item_attributes import (
     ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributes as ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributes,
 )
+from .profile_import_job_create_query_data_attributes_profiles_data_item_attributes_properties_type_0 import (
+    ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributesPropertiesType0 as ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributesPropertiesType0,
+)
 from .profile_import_job_enum import ProfileImportJobEnum as ProfileImportJobEnum
 from .profile_import_job_response import ProfileImportJobResponse as ProfileImportJobResponse
 from .profile_import_job_response_data import ProfileImportJobResponseData as ProfileImportJobResponseData
@@ -164,6 +167,7 @@ __all__ = (
     "ProfileImportJobCreateQueryDataAttributesProfiles",
     "ProfileImportJobCreateQueryDataAttributesProfilesDataItem",
     "ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributes",
+    "ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributesPropertiesType0",
     "ProfileImportJobEnum",
     "ProfileImportJobResponse",
     "ProfileImportJobResponseData",

@@ -2,17 +2,21 @@
 # Do not edit: change generator/, overrides/ or spec/ and regenerate.
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._lazy import LazyModel, LazyTable, lazy_from_dict
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
     from ..models.location import Location
+    from ..models.profile_import_job_create_query_data_attributes_profiles_data_item_attributes_properties_type_0 import (
+        ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributesPropertiesType0,
+    )
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -21,19 +25,47 @@ class ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributes(LazyMo
     Attributes:
         email (None | str | Unset):
         location (Location | Unset):
+        properties (None | ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributesPropertiesType0 | Unset):
+        created (datetime.datetime | Unset):
+        score (float | Unset):
+        subscribed (bool | Unset):
+        tags (list[str] | Unset):
+        opt_in_source (str | Unset):
     """
 
     email: None | str | Unset = UNSET
     location: Location | Unset = UNSET
+    properties: None | ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributesPropertiesType0 | Unset = (
+        UNSET
+    )
+    created: datetime.datetime | Unset = UNSET
+    score: float | Unset = UNSET
+    subscribed: bool | Unset = UNSET
+    tags: list[str] | Unset = UNSET
+    opt_in_source: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
         self,
         email: None | str | Unset = UNSET,
         location: Location | Unset = UNSET,
+        properties: None
+        | ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributesPropertiesType0
+        | Unset = UNSET,
+        created: datetime.datetime | Unset = UNSET,
+        score: float | Unset = UNSET,
+        subscribed: bool | Unset = UNSET,
+        tags: list[str] | Unset = UNSET,
+        opt_in_source: str | Unset = UNSET,
     ) -> None:
         self.email = email
         self.location = location
+        self.properties = properties
+        self.created = created
+        self.score = score
+        self.subscribed = subscribed
+        self.tags = tags
+        self.opt_in_source = opt_in_source
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
@@ -47,17 +79,58 @@ class ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributes(LazyMo
         if not isinstance(location, Unset):
             field_dict["location"] = location.to_dict()
 
+        properties: dict[str, Any] | None | Unset
+        if isinstance(self.properties, Unset):
+            properties = UNSET
+        elif isinstance(self.properties, LazyModel):
+            properties = self.properties.to_dict()
+        else:
+            properties = self.properties
+        if properties is not UNSET:
+            field_dict["properties"] = properties
+
+        created: str | Unset = UNSET
+        if not isinstance(self.created, Unset):
+            created = self.created.isoformat()
+        if created is not UNSET:
+            field_dict["created"] = created
+
+        score = self.score
+        if score is not UNSET:
+            field_dict["score"] = score
+
+        subscribed = self.subscribed
+        if subscribed is not UNSET:
+            field_dict["subscribed"] = subscribed
+
+        tags: list[str] | Unset = UNSET
+        if not isinstance(self.tags, Unset):
+            tags = self.tags
+
+        if tags is not UNSET:
+            field_dict["tags"] = tags
+
+        opt_in_source = self.opt_in_source
+        if opt_in_source is not UNSET:
+            field_dict["opt-in-source"] = opt_in_source
+
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         instance = lazy_from_dict(cls, src_dict)
         instance.email = src_dict.get("email", UNSET)
+        instance.score = src_dict.get("score", UNSET)
+        instance.subscribed = src_dict.get("subscribed", UNSET)
+        instance.opt_in_source = src_dict.get("opt-in-source", UNSET)
         return instance
 
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
         from ..models.location import Location  # noqa: PLC0415
+        from ..models.profile_import_job_create_query_data_attributes_profiles_data_item_attributes_properties_type_0 import (
+            ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributesPropertiesType0,  # noqa: PLC0415
+        )
 
         def _decode_location(src_value__: Any) -> Location | Unset:
             _location = src_value__
@@ -69,13 +142,68 @@ class ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributes(LazyMo
 
             return location
 
+        def _decode_properties(
+            src_value__: Any,
+        ) -> None | ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributesPropertiesType0 | Unset:
+            def _parse_properties(
+                data: object,
+            ) -> None | ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributesPropertiesType0 | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    properties_type_0 = (
+                        ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributesPropertiesType0.from_dict(
+                            data
+                        )
+                    )
+
+                    return properties_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(
+                    None | ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributesPropertiesType0 | Unset,
+                    data,
+                )
+
+            properties = parse_union(_parse_properties, src_value__)
+
+            return properties
+
+        def _decode_created(src_value__: Any) -> datetime.datetime | Unset:
+            _created = src_value__
+            created: datetime.datetime | Unset
+            if isinstance(_created, Unset):
+                created = UNSET
+            else:
+                created = datetime.datetime.fromisoformat(_created)
+
+            return created
+
+        def _decode_tags(src_value__: Any) -> list[str] | Unset:
+            tags = cast(list[str], src_value__)
+
+            return tags
+
         return LazyTable(
             fields={
                 "location": ("location", _decode_location),
+                "properties": ("properties", _decode_properties),
+                "created": ("created", _decode_created),
+                "tags": ("tags", _decode_tags),
             },
             known=(
                 "email",
                 "location",
+                "properties",
+                "created",
+                "score",
+                "subscribed",
+                "tags",
+                "opt-in-source",
             ),
             required=(),
             additional=None,

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from ..models.get_profiles_sort import GetProfilesSort
     from ..models.profile_import_job_create_query import ProfileImportJobCreateQuery
     from ..models.profile_import_job_response import ProfileImportJobResponse
+    from ..params import ProfileImportJobCreateQueryParam
     from ..types import UNSET, Unset
 
 
@@ -54,7 +55,7 @@ class Profiles:
     def bulk_import_profiles(
         self,
         *,
-        body: ProfileImportJobCreateQuery,
+        body: ProfileImportJobCreateQuery | ProfileImportJobCreateQueryParam,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
@@ -208,7 +209,7 @@ class Profiles:
     def submit_bulk_import_profiles(
         self,
         *,
-        body: ProfileImportJobCreateQuery,
+        body: ProfileImportJobCreateQuery | ProfileImportJobCreateQueryParam,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
@@ -244,7 +245,7 @@ class AsyncProfiles:
     async def bulk_import_profiles(
         self,
         *,
-        body: ProfileImportJobCreateQuery,
+        body: ProfileImportJobCreateQuery | ProfileImportJobCreateQueryParam,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,
@@ -398,7 +399,7 @@ class AsyncProfiles:
     async def submit_bulk_import_profiles(
         self,
         *,
-        body: ProfileImportJobCreateQuery,
+        body: ProfileImportJobCreateQuery | ProfileImportJobCreateQueryParam,
         revision: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
         retry: RetryPolicy | bool | None = None,

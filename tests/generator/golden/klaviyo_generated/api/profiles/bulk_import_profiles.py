@@ -17,11 +17,17 @@ if TYPE_CHECKING:
     import httpx
 
     from ...client import AuthenticatedClient, Client
+    from ...params import ProfileImportJobCreateQueryParam
+
+
+# The model of `body` (a plain dict given instead is converted to it): job handles and chunked
+# submissions build their bodies as this. The annotations also name its TypedDict, for type checkers.
+BODY_MODEL = ProfileImportJobCreateQuery
 
 
 def _get_kwargs(
     *,
-    body: ProfileImportJobCreateQuery,
+    body: ProfileImportJobCreateQuery | ProfileImportJobCreateQueryParam,
     revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
     body = check_body("bulk_import_profiles", body, ProfileImportJobCreateQuery)
@@ -94,7 +100,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: ProfileImportJobCreateQuery,
+    body: ProfileImportJobCreateQuery | ProfileImportJobCreateQueryParam,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | ProfileImportJobResponse | ServerError]:
     """Bulk Import Profiles
@@ -127,7 +133,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: ProfileImportJobCreateQuery,
+    body: ProfileImportJobCreateQuery | ProfileImportJobCreateQueryParam,
     revision: str | Unset = UNSET,
 ) -> ClientError | ProfileImportJobResponse | ServerError | None:
     """Bulk Import Profiles
@@ -155,7 +161,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: ProfileImportJobCreateQuery,
+    body: ProfileImportJobCreateQuery | ProfileImportJobCreateQueryParam,
     revision: str | Unset = UNSET,
 ) -> Response[ClientError | ProfileImportJobResponse | ServerError]:
     """Bulk Import Profiles
@@ -186,7 +192,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: ProfileImportJobCreateQuery,
+    body: ProfileImportJobCreateQuery | ProfileImportJobCreateQueryParam,
     revision: str | Unset = UNSET,
 ) -> ClientError | ProfileImportJobResponse | ServerError | None:
     """Bulk Import Profiles
