@@ -18,6 +18,7 @@ from generator.pin import ROOT
 
 from . import (
     boolean_enums,
+    nullable_refs_and_enums,
     path_parameters_not_nullable,
     revision_header_optional,
     shared_response_schemas,
@@ -31,6 +32,7 @@ RULES: dict[str, Rule] = {
     "boolean_enums": boolean_enums.apply,
     "shared_response_schemas": shared_response_schemas.apply,
     "revision_header_optional": revision_header_optional.apply,
+    "nullable_refs_and_enums": nullable_refs_and_enums.apply,
 }
 PLAN_FILE = ROOT / "spec" / "patches.toml"
 

@@ -19,15 +19,16 @@ if TYPE_CHECKING:
 class GetFlowV2ResponseCompoundDocumentDataAttributes(LazyModel):
     """
     Attributes:
-        definition (FlowDefinition | Unset):
+        definition (FlowDefinition | None | Unset): The encoded flow definition. Unsupported objects (triggers, actions,
+            etc.) will be included but labeled as unsupported.
     """
 
-    definition: FlowDefinition | Unset = UNSET
+    definition: FlowDefinition | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
         self,
-        definition: FlowDefinition | Unset = UNSET,
+        definition: FlowDefinition | None | Unset = UNSET,
     ) -> None:
         self.definition = definition
         self.additional_properties = {}
@@ -35,9 +36,15 @@ class GetFlowV2ResponseCompoundDocumentDataAttributes(LazyModel):
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}
 
-        definition = self.definition
-        if not isinstance(definition, Unset):
-            field_dict["definition"] = definition.to_dict()
+        definition: dict[str, Any] | None | Unset
+        if isinstance(self.definition, Unset):
+            definition = UNSET
+        elif isinstance(self.definition, LazyModel):
+            definition = self.definition.to_dict()
+        else:
+            definition = self.definition
+        if definition is not UNSET:
+            field_dict["definition"] = definition
 
         return field_dict
 
@@ -50,13 +57,23 @@ class GetFlowV2ResponseCompoundDocumentDataAttributes(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.flow_definition import FlowDefinition  # noqa: PLC0415
 
-        def _decode_definition(src_value__: Any) -> FlowDefinition | Unset:
-            _definition = src_value__
-            definition: FlowDefinition | Unset
-            if isinstance(_definition, Unset):
-                definition = UNSET
-            else:
-                definition = FlowDefinition.from_dict(_definition)
+        def _decode_definition(src_value__: Any) -> FlowDefinition | None | Unset:
+            def _parse_definition(data: object) -> FlowDefinition | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_1 = FlowDefinition.from_dict(data)
+
+                    return definition_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            definition = _parse_definition(src_value__)
 
             return definition
 
@@ -64,6 +81,7 @@ class GetFlowV2ResponseCompoundDocumentDataAttributes(LazyModel):
             fields={
                 "definition": ("definition", _decode_definition),
             },
+            copied={},
             known=("definition",),
             required=(),
             additional=None,

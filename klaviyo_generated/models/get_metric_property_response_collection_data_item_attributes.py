@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, cast
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._lazy import LazyModel, LazyTable, lazy_from_dict
-from ..types import UNSET, Unset, parse_union
+from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
@@ -71,7 +71,9 @@ class GetMetricPropertyResponseCollectionDataItemAttributes(LazyModel):
                     for sample_values_type_0_item_data in _sample_values_type_0:
 
                         def _parse_sample_values_type_0_item(data: object) -> bool | float | int | str:
-                            return cast(bool | float | int | str, data)
+                            if isinstance(data, (int, float, str, bool)):
+                                return data
+                            raise TypeError(f"{type(data).__name__} fits no variant")
 
                         sample_values_type_0_item = _parse_sample_values_type_0_item(sample_values_type_0_item_data)
 
@@ -80,9 +82,9 @@ class GetMetricPropertyResponseCollectionDataItemAttributes(LazyModel):
                     return sample_values_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(list[bool | float | int | str] | None | Unset, data)
+                raise TypeError(f"{type(data).__name__} fits no variant")
 
-            sample_values = parse_union(_parse_sample_values, src_value__)
+            sample_values = _parse_sample_values(src_value__)
 
             return sample_values
 
@@ -90,6 +92,7 @@ class GetMetricPropertyResponseCollectionDataItemAttributes(LazyModel):
             fields={
                 "sample_values": ("sample_values", _decode_sample_values),
             },
+            copied={},
             known=("sample_values",),
             required=(),
             additional=None,

@@ -20,18 +20,18 @@ if TYPE_CHECKING:
 class GetProfileResponsePluralConversationsCompoundDocumentDataAttributes(LazyModel):
     """
     Attributes:
-        subscriptions (Subscriptions | Unset):
-        predictive_analytics (PredictiveAnalytics | Unset):
+        subscriptions (None | Subscriptions | Unset):
+        predictive_analytics (None | PredictiveAnalytics | Unset):
     """
 
-    subscriptions: Subscriptions | Unset = UNSET
-    predictive_analytics: PredictiveAnalytics | Unset = UNSET
+    subscriptions: None | Subscriptions | Unset = UNSET
+    predictive_analytics: None | PredictiveAnalytics | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
         self,
-        subscriptions: Subscriptions | Unset = UNSET,
-        predictive_analytics: PredictiveAnalytics | Unset = UNSET,
+        subscriptions: None | Subscriptions | Unset = UNSET,
+        predictive_analytics: None | PredictiveAnalytics | Unset = UNSET,
     ) -> None:
         self.subscriptions = subscriptions
         self.predictive_analytics = predictive_analytics
@@ -40,13 +40,25 @@ class GetProfileResponsePluralConversationsCompoundDocumentDataAttributes(LazyMo
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}
 
-        subscriptions = self.subscriptions
-        if not isinstance(subscriptions, Unset):
-            field_dict["subscriptions"] = subscriptions.to_dict()
+        subscriptions: dict[str, Any] | None | Unset
+        if isinstance(self.subscriptions, Unset):
+            subscriptions = UNSET
+        elif isinstance(self.subscriptions, LazyModel):
+            subscriptions = self.subscriptions.to_dict()
+        else:
+            subscriptions = self.subscriptions
+        if subscriptions is not UNSET:
+            field_dict["subscriptions"] = subscriptions
 
-        predictive_analytics = self.predictive_analytics
-        if not isinstance(predictive_analytics, Unset):
-            field_dict["predictive_analytics"] = predictive_analytics.to_dict()
+        predictive_analytics: dict[str, Any] | None | Unset
+        if isinstance(self.predictive_analytics, Unset):
+            predictive_analytics = UNSET
+        elif isinstance(self.predictive_analytics, LazyModel):
+            predictive_analytics = self.predictive_analytics.to_dict()
+        else:
+            predictive_analytics = self.predictive_analytics
+        if predictive_analytics is not UNSET:
+            field_dict["predictive_analytics"] = predictive_analytics
 
         return field_dict
 
@@ -60,23 +72,43 @@ class GetProfileResponsePluralConversationsCompoundDocumentDataAttributes(LazyMo
         from ..models.predictive_analytics import PredictiveAnalytics  # noqa: PLC0415
         from ..models.subscriptions import Subscriptions  # noqa: PLC0415
 
-        def _decode_subscriptions(src_value__: Any) -> Subscriptions | Unset:
-            _subscriptions = src_value__
-            subscriptions: Subscriptions | Unset
-            if isinstance(_subscriptions, Unset):
-                subscriptions = UNSET
-            else:
-                subscriptions = Subscriptions.from_dict(_subscriptions)
+        def _decode_subscriptions(src_value__: Any) -> None | Subscriptions | Unset:
+            def _parse_subscriptions(data: object) -> None | Subscriptions | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    subscriptions_type_1 = Subscriptions.from_dict(data)
+
+                    return subscriptions_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            subscriptions = _parse_subscriptions(src_value__)
 
             return subscriptions
 
-        def _decode_predictive_analytics(src_value__: Any) -> PredictiveAnalytics | Unset:
-            _predictive_analytics = src_value__
-            predictive_analytics: PredictiveAnalytics | Unset
-            if isinstance(_predictive_analytics, Unset):
-                predictive_analytics = UNSET
-            else:
-                predictive_analytics = PredictiveAnalytics.from_dict(_predictive_analytics)
+        def _decode_predictive_analytics(src_value__: Any) -> None | PredictiveAnalytics | Unset:
+            def _parse_predictive_analytics(data: object) -> None | PredictiveAnalytics | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    predictive_analytics_type_1 = PredictiveAnalytics.from_dict(data)
+
+                    return predictive_analytics_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            predictive_analytics = _parse_predictive_analytics(src_value__)
 
             return predictive_analytics
 
@@ -85,6 +117,7 @@ class GetProfileResponsePluralConversationsCompoundDocumentDataAttributes(LazyMo
                 "subscriptions": ("subscriptions", _decode_subscriptions),
                 "predictive_analytics": ("predictive_analytics", _decode_predictive_analytics),
             },
+            copied={},
             known=(
                 "subscriptions",
                 "predictive_analytics",

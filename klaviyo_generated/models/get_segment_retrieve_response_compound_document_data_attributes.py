@@ -49,6 +49,9 @@ class GetSegmentRetrieveResponseCompoundDocumentDataAttributes(LazyModel):
 
         return LazyTable(
             fields={},
+            copied={
+                "profile_count": "profile_count",
+            },
             known=("profile_count",),
             required=(),
             additional=None,

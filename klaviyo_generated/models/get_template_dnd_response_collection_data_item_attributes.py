@@ -19,15 +19,16 @@ if TYPE_CHECKING:
 class GetTemplateDndResponseCollectionDataItemAttributes(LazyModel):
     """
     Attributes:
-        definition (TemplateDefinition | Unset):
+        definition (None | TemplateDefinition | Unset): Template definition for SYSTEM_DRAGGABLE templates. Omitted for
+            CODE/USER_DRAGGABLE. Use additional-fields[template]=definition to include in list responses.
     """
 
-    definition: TemplateDefinition | Unset = UNSET
+    definition: None | TemplateDefinition | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __init__(
         self,
-        definition: TemplateDefinition | Unset = UNSET,
+        definition: None | TemplateDefinition | Unset = UNSET,
     ) -> None:
         self.definition = definition
         self.additional_properties = {}
@@ -35,9 +36,15 @@ class GetTemplateDndResponseCollectionDataItemAttributes(LazyModel):
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {**self.additional_properties}
 
-        definition = self.definition
-        if not isinstance(definition, Unset):
-            field_dict["definition"] = definition.to_dict()
+        definition: dict[str, Any] | None | Unset
+        if isinstance(self.definition, Unset):
+            definition = UNSET
+        elif isinstance(self.definition, LazyModel):
+            definition = self.definition.to_dict()
+        else:
+            definition = self.definition
+        if definition is not UNSET:
+            field_dict["definition"] = definition
 
         return field_dict
 
@@ -50,13 +57,23 @@ class GetTemplateDndResponseCollectionDataItemAttributes(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.template_definition import TemplateDefinition  # noqa: PLC0415
 
-        def _decode_definition(src_value__: Any) -> TemplateDefinition | Unset:
-            _definition = src_value__
-            definition: TemplateDefinition | Unset
-            if isinstance(_definition, Unset):
-                definition = UNSET
-            else:
-                definition = TemplateDefinition.from_dict(_definition)
+        def _decode_definition(src_value__: Any) -> None | TemplateDefinition | Unset:
+            def _parse_definition(data: object) -> None | TemplateDefinition | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    definition_type_1 = TemplateDefinition.from_dict(data)
+
+                    return definition_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise TypeError(f"{type(data).__name__} fits no variant")
+
+            definition = _parse_definition(src_value__)
 
             return definition
 
@@ -64,6 +81,7 @@ class GetTemplateDndResponseCollectionDataItemAttributes(LazyModel):
             fields={
                 "definition": ("definition", _decode_definition),
             },
+            copied={},
             known=("definition",),
             required=(),
             additional=None,

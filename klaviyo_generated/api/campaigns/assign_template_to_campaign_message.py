@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body
+from ..._lazy import complete_document
 from ...models.assign_template_to_campaign_message_fields_campaign_message_item import (
     AssignTemplateToCampaignMessageFieldsCampaignMessageItem,
 )
@@ -70,7 +71,7 @@ def _parse_response(
         try:
             response_200 = PostCampaignMessageResponse.from_dict(response.json())
 
-            return response_200
+            return complete_document(response_200)
 
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise errors.UndecodableResponse(response.status_code, response.content) from exc

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body
+from ..._lazy import complete_document
 from ...models.bulk_update_catalog_categories_fields_catalog_category_bulk_update_job_item import (
     BulkUpdateCatalogCategoriesFieldsCatalogCategoryBulkUpdateJobItem,
 )
@@ -73,7 +74,7 @@ def _parse_response(
         try:
             response_202 = PostCatalogCategoryUpdateJobResponse.from_dict(response.json())
 
-            return response_202
+            return complete_document(response_202)
 
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise errors.UndecodableResponse(response.status_code, response.content) from exc

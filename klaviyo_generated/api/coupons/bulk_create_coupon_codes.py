@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body
+from ..._lazy import complete_document
 from ...models.bulk_create_coupon_codes_fields_coupon_code_bulk_create_job_item import (
     BulkCreateCouponCodesFieldsCouponCodeBulkCreateJobItem,
 )
@@ -72,7 +73,7 @@ def _parse_response(
         try:
             response_202 = PostCouponCodeCreateJobResponse.from_dict(response.json())
 
-            return response_202
+            return complete_document(response_202)
 
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise errors.UndecodableResponse(response.status_code, response.content) from exc

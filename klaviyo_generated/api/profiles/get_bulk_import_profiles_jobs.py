@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._lazy import complete_document
 from ...models.client_error import ClientError
 from ...models.get_bulk_import_profiles_jobs_fields_profile_bulk_import_job_item import (
     GetBulkImportProfilesJobsFieldsProfileBulkImportJobItem,
@@ -82,7 +83,7 @@ def _parse_response(
         try:
             response_200 = GetProfileImportJobResponseCollectionCompoundDocument.from_dict(response.json())
 
-            return response_200
+            return complete_document(response_200)
 
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise errors.UndecodableResponse(response.status_code, response.content) from exc

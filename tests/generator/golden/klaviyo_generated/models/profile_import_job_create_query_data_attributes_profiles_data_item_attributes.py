@@ -73,6 +73,9 @@ class ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributes(LazyMo
             fields={
                 "location": ("location", _decode_location),
             },
+            copied={
+                "email": "email",
+            },
             known=(
                 "email",
                 "location",
